@@ -1,0 +1,24 @@
+package io.pilot.engine.address;
+
+/**
+ * Ports name services on a node, as UDP and TCP ports do on a host. The well-known ones live here.
+ */
+public final class Ports {
+
+    /** Largest port: ports travel as unsigned 16-bit numbers. */
+    public static final int MAX = 0xFFFF;
+
+    /** The echo service every node answers, used by ping. */
+    public static final int ECHO = 7;
+
+    private Ports() {
+    }
+
+    /** Refuses a number that is not a port, with a message that says so. */
+    public static int check(int port) {
+        if (port < 0 || port > MAX) {
+            throw new IllegalArgumentException("port " + port + " is outside 0.." + MAX);
+        }
+        return port;
+    }
+}

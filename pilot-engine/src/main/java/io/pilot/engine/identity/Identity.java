@@ -1,0 +1,67 @@
+package io.pilot.engine.identity;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * A node's Ed25519 key pair. Whoever holds it is the node: the address is derived from the public
+ * half. Created on first start and persisted by {@link IdentityStore}.
+ */
+public final class Identity {
+
+    /** Length of the private seed. */
+    public static final int SEED_LENGTH = Ed25519.SECRET_KEY_SIZE;
+
+    private final byte[] seed;
+    private final NodeKey publicKey;
+
+    private Identity(byte[] seed) {
+        this.seed = seed;
+        byte[] pub = new byte[NodeKey.LENGTH];
+        Ed25519.generatePublicKey(seed, 0, pub, 0);
+        this.publicKey = NodeKey.of(pub);
+    }
+
+    /** A fresh identity from a strong random source. */
+    public static Identity generate(SecureRandom random) {
+        byte[] seed = new byte[SEED_LENGTH];
+        random.nextBytes(seed);
+        return new Identity(seed);
+    }
+
+    /** An identity from its 32-byte private seed (copied). */
+    public static Identity fromSeed(byte[] seed) {
+        if (seed == null || seed.length != SEED_LENGTH) {
+            throw new IllegalArgumentException("an Ed25519 private seed is " + SEED_LENGTH + " bytes");
+        }
+        return new Identity(seed.clone());
+    }
+
+    public NodeKey publicKey() {
+        return publicKey;
+    }
+
+    /** Signs a message (pure Ed25519, deterministic). */
+    public byte[] sign(byte[] message) {
+        byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
+        Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+        return signature;
+    }
+
+    /** The private seed (a copy), for {@link IdentityStore} only. */
+    byte[] seed() {
+        return seed.clone();
+    }
+
+    /** Whether two identities hold the same key pair. */
+    public boolean sameKeyAs(Identity other) {
+        return Arrays.equals(seed, other.seed);
+    }
+
+    @Override
+    public String toString() {
+        return "Identity[" + publicKey + "]";
+    }
+}
