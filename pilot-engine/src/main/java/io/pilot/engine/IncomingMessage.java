@@ -1,0 +1,17 @@
+package io.pilot.engine;
+
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.identity.NodeKey;
+
+/**
+ * A message that arrived on one of this node's ports, with its authenticated origin: {@code from} and
+ * {@code fromKey} were proven by the session handshake, not claimed by the message.
+ *
+ * @param from the sending node's address
+ * @param fromKey the sending node's key
+ * @param port the local port it arrived on
+ * @param message headers and body
+ * @param expectsReply true for a request, false for a one-way message (the handler's reply is then dropped)
+ */
+public record IncomingMessage(PilotAddress from, NodeKey fromKey, int port, Message message, boolean expectsReply) {
+}

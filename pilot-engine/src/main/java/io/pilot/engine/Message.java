@@ -1,0 +1,98 @@
+package io.pilot.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a node sends and receives: a body of bytes and a small map of headers (content type,
+ * correlation id, W3C trace context...). Immutable; the {@link #with} methods return copies.
+ *
+ * <p>The body array is shared, not copied, so that a 16 MiB message is not copied at every hand-off:
+ * do not modify an array after giving it to a message, nor the one {@link #body()} returns.
+ */
+public final class Message {
+
+    /** Longest header name, in bytes (ASCII). */
+    public static final int MAX_HEADER_NAME = 255;
+
+    /** Longest header value, in bytes (UTF-8). */
+    public static final int MAX_HEADER_VALUE = 8192;
+
+    /** Most headers on one message. */
+    public static final int MAX_HEADERS = 64;
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Map<String, String> headers;
+    private final byte[] body;
+
+    private Message(Map<String, String> headers, byte[] body) {
+        this.headers = headers;
+        this.body = body;
+    }
+
+    public static Message of(byte[] body) {
+        return new Message(Map.of(), Objects.requireNonNull(body, "body"));
+    }
+
+    public static Message of(String text) {
+        return of(text.getBytes(StandardCharsets.UTF_8)).with(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+    }
+
+    public static Message empty() {
+        return of(EMPTY);
+    }
+
+    /**
+     * A copy with one header set (replacing any earlier value). Names are lower-case ASCII
+     * ({@code [a-z0-9-]}), as in HTTP/2.
+     */
+    public Message with(String name, String value) {
+        Headers.checkName(name);
+        Objects.requireNonNull(value, "value");
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_VALUE) {
+            throw new IllegalArgumentException("header '" + name + "' is longer than " + MAX_HEADER_VALUE + " bytes");
+        }
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(name, value);
+        if (copy.size() > MAX_HEADERS) {
+            throw new IllegalArgumentException("a message carries at most " + MAX_HEADERS + " headers");
+        }
+        return new Message(Collections.unmodifiableMap(copy), body);
+    }
+
+    /** A copy with every header of {@code more} set. */
+    public Message withAll(Map<String, String> more) {
+        Message result = this;
+        for (Map.Entry<String, String> header : more.entrySet()) {
+            result = result.with(header.getKey(), header.getValue());
+        }
+        return result;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** A header's value, or null. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** The body; shared, do not modify. */
+    public byte[] body() {
+        return body;
+    }
+
+    public String bodyAsString() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "Message[headers=" + headers + ", body=" + body.length + " bytes]";
+    }
+}

@@ -1,0 +1,176 @@
+package io.pilot.engine.message;
+
+import io.pilot.engine.ErrorCode;
+import io.pilot.engine.Message;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads one {@link MessageFrame} from a stream's bytes as they arrive, in pieces of any size. An
+ * explicit state machine: each state waits for a known number of bytes, so feeding one byte at a time
+ * costs no more than feeding the frame at once. Limits are checked as soon as a length is known, before
+ * anything is buffered: a body over {@code maxBody} fails with {@link ErrorCode#TOO_LARGE} and nothing
+ * is allocated for it. One instance per stream; not thread-safe.
+ */
+public final class MessageFrameDecoder {
+
+    private enum State {
+        KIND, HEADER_COUNT, NAME_LENGTH, NAME, VALUE_LENGTH, VALUE, BODY_LENGTH, BODY, DONE, FAILED
+    }
+
+    private final int maxBody;
+    private State state = State.KIND;
+    private final byte[] small = new byte[4];
+    private int smallFilled;
+    private byte[] field;
+    private int fieldFilled;
+
+    private FrameKind kind;
+    private int headersLeft;
+    private String name;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private MessageFrame frame;
+
+    public MessageFrameDecoder(int maxBody) {
+        if (maxBody < 0) {
+            throw new IllegalArgumentException("maxBody must not be negative");
+        }
+        this.maxBody = maxBody;
+    }
+
+    /**
+     * Consumes bytes from {@code in}. Returns the frame once complete (and then refuses more bytes),
+     * else null.
+     *
+     * @throws FrameException on malformed input or a frame over the limits; the decoder is then spent
+     */
+    public MessageFrame feed(ByteBuffer in) throws FrameException {
+        try {
+            if (state == State.FAILED) {
+                throw new FrameException(ErrorCode.PROTOCOL, "decoder already failed");
+            }
+            while (state != State.DONE && (in.hasRemaining() || fieldComplete())) {
+                step(in);
+            }
+            if (in.hasRemaining()) {
+                throw new FrameException(ErrorCode.PROTOCOL, "bytes after the end of the frame");
+            }
+        } catch (FrameException e) {
+            state = State.FAILED;
+            throw e;
+        }
+        return frame;
+    }
+
+    /** Whether a whole frame has been read. */
+    public boolean isComplete() {
+        return state == State.DONE;
+    }
+
+    private boolean fieldComplete() {
+        return (state == State.NAME || state == State.VALUE || state == State.BODY) && fieldFilled == field.length;
+    }
+
+    private void step(ByteBuffer in) throws FrameException {
+        switch (state) {
+            case KIND -> {
+                kind = FrameKind.fromWire(in.get() & 0xFF);
+                if (kind == null) {
+                    throw new FrameException(ErrorCode.PROTOCOL, "unknown frame kind");
+                }
+                state = State.HEADER_COUNT;
+            }
+            case HEADER_COUNT -> {
+                headersLeft = in.get() & 0xFF;
+                if (headersLeft > Message.MAX_HEADERS) {
+                    throw new FrameException(ErrorCode.PROTOCOL, "more than " + Message.MAX_HEADERS + " headers");
+                }
+                state = headersLeft == 0 ? State.BODY_LENGTH : State.NAME_LENGTH;
+            }
+            case NAME_LENGTH -> {
+                int length = in.get() & 0xFF;
+                if (length == 0) {
+                    throw new FrameException(ErrorCode.PROTOCOL, "empty header name");
+                }
+                startField(length);
+                state = State.NAME;
+            }
+            case NAME -> {
+                if (fillField(in)) {
+                    name = new String(field, StandardCharsets.US_ASCII);
+                    state = State.VALUE_LENGTH;
+                }
+            }
+            case VALUE_LENGTH -> {
+                if (fillSmall(in, 2)) {
+                    int length = ((small[0] & 0xFF) << 8) | (small[1] & 0xFF);
+                    if (length > Message.MAX_HEADER_VALUE) {
+                        throw new FrameException(ErrorCode.PROTOCOL, "header '" + name + "' value over "
+                                + Message.MAX_HEADER_VALUE + " bytes");
+                    }
+                    startField(length);
+                    state = State.VALUE;
+                }
+            }
+            case VALUE -> {
+                if (fillField(in)) {
+                    headers.put(name, new String(field, StandardCharsets.UTF_8));
+                    state = --headersLeft == 0 ? State.BODY_LENGTH : State.NAME_LENGTH;
+                }
+            }
+            case BODY_LENGTH -> {
+                if (fillSmall(in, 4)) {
+                    long length = ((small[0] & 0xFFL) << 24) | ((small[1] & 0xFF) << 16) | ((small[2] & 0xFF) << 8)
+                            | (small[3] & 0xFF);
+                    if (length > maxBody) {
+                        throw new FrameException(ErrorCode.TOO_LARGE, "message of " + length
+                                + " bytes exceeds the limit of " + maxBody + " bytes");
+                    }
+                    startField((int) length);
+                    state = State.BODY;
+                }
+            }
+            case BODY -> {
+                if (fillField(in)) {
+                    frame = new MessageFrame(kind, toMessage());
+                    state = State.DONE;
+                }
+            }
+            case DONE, FAILED -> throw new IllegalStateException("no step after " + state);
+        }
+    }
+
+    private Message toMessage() throws FrameException {
+        try {
+            return Message.of(field).withAll(headers);
+        } catch (IllegalArgumentException e) {
+            throw new FrameException(ErrorCode.PROTOCOL, e.getMessage());
+        }
+    }
+
+    private void startField(int length) {
+        field = new byte[length];
+        fieldFilled = 0;
+    }
+
+    private boolean fillField(ByteBuffer in) {
+        int n = Math.min(in.remaining(), field.length - fieldFilled);
+        in.get(field, fieldFilled, n);
+        fieldFilled += n;
+        return fieldFilled == field.length;
+    }
+
+    private boolean fillSmall(ByteBuffer in, int length) {
+        int n = Math.min(in.remaining(), length - smallFilled);
+        in.get(small, smallFilled, n);
+        smallFilled += n;
+        if (smallFilled < length) {
+            return false;
+        }
+        smallFilled = 0;
+        return true;
+    }
+}

@@ -1,0 +1,427 @@
+package io.pilot.engine.message;
+
+import io.netty.channel.EventLoop;
+import io.pilot.engine.ErrorCode;
+import io.pilot.engine.Headers;
+import io.pilot.engine.IncomingMessage;
+import io.pilot.engine.Message;
+import io.pilot.engine.MessageHandler;
+import io.pilot.engine.PilotException;
+import io.pilot.engine.session.Peer;
+import io.pilot.engine.session.SessionEngine;
+import io.pilot.engine.session.SessionEvents;
+import io.pilot.engine.transport.CloseReason;
+import io.pilot.engine.transport.ConnectionHandler;
+import io.pilot.engine.transport.Stream;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Messages over streams: each request or one-way message opens a stream to the target port and sends
+ * one frame; the answer comes back as one frame on the same stream. Streams keep requests independent,
+ * so a 16 MiB message never holds up a small one behind it.
+ *
+ * <p>Network-side work runs on the node's event loop; user handlers run on the handler executor;
+ * callers' futures complete on the callback executor. Neither user code nor waiting callers can stall
+ * the network thread.
+ */
+public final class MessageService implements SessionEvents {
+
+    /** Stream reset code sent when a request is abandoned (timeout). */
+    static final int RESET_CANCELLED = 1;
+
+    /** Handlers that run on the event loop itself: trivial, never blocking (the echo service). */
+    public interface InlineHandler {
+        Message handle(IncomingMessage message);
+    }
+
+    /** Datagram arrival, with the sending node's address. */
+    public interface DatagramListener {
+        void onDatagram(Peer from, int port, byte[] data);
+    }
+
+    private final EventLoop loop;
+    private final Executor handlerExecutor;
+    private final Executor callbackExecutor;
+    private final int maxMessageSize;
+    private final Map<Integer, MessageHandler> listeners = new ConcurrentHashMap<>();
+    private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
+    private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
+    private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
+    private final BiConsumer<Peer, Boolean> onEstablished;
+    private final BiConsumer<Peer, String> onClosed;
+    private SessionEngine engine;
+
+    public MessageService(EventLoop loop, Executor handlerExecutor, Executor callbackExecutor, int maxMessageSize,
+            BiConsumer<Peer, Boolean> onEstablished, BiConsumer<Peer, String> onClosed) {
+        this.loop = loop;
+        this.handlerExecutor = handlerExecutor;
+        this.callbackExecutor = callbackExecutor;
+        this.maxMessageSize = maxMessageSize;
+        this.onEstablished = onEstablished;
+        this.onClosed = onClosed;
+    }
+
+    /** Wires the session engine in; it and this service refer to each other. */
+    public void attach(SessionEngine sessionEngine) {
+        this.engine = sessionEngine;
+    }
+
+    public void listen(int port, MessageHandler handler) {
+        if (listeners.putIfAbsent(port, handler) != null || inlineListeners.containsKey(port)) {
+            throw new IllegalStateException("port " + port + " already has a listener");
+        }
+    }
+
+    public void listenInline(int port, InlineHandler handler) {
+        if (inlineListeners.putIfAbsent(port, handler) != null || listeners.containsKey(port)) {
+            throw new IllegalStateException("port " + port + " already has a listener");
+        }
+    }
+
+    public boolean unlisten(int port) {
+        return listeners.remove(port) != null;
+    }
+
+    public void onDatagram(int port, DatagramListener listener) {
+        if (datagramListeners.putIfAbsent(port, listener) != null) {
+            throw new IllegalStateException("port " + port + " already has a datagram listener");
+        }
+    }
+
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Client side (event loop)
+
+    /**
+     * Sends a request on a new stream; {@code result} completes with the reply or a {@link PilotException}.
+     * {@code onReply} runs on the event loop when the reply arrives, before {@code result} completes.
+     */
+    public void request(Peer peer, int port, Message message, long timeoutNanos, CompletableFuture<Message> result,
+            Consumer<Message> onReply) {
+        if (message.body().length > maxMessageSize) {
+            fail(result, new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
+                    + " bytes exceeds the limit of " + maxMessageSize + " bytes"));
+            return;
+        }
+        if (message.header(Headers.CORRELATION_ID) == null) {
+            message = message.with(Headers.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+        Stream stream = peer.connection().openStream(port);
+        ClientExchange exchange = new ClientExchange(peer, stream, result, onReply);
+        stream.setHandler(exchange);
+        pending.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(exchange);
+        exchange.timeout = loop.schedule(() -> exchange.timedOut(timeoutNanos), timeoutNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+        write(stream, new MessageFrame(FrameKind.REQUEST, message));
+        engine.flush(peer);
+    }
+
+    /** Sends a one-way message on a new stream; {@code result} completes once it is handed to the transport. */
+    public void send(Peer peer, int port, Message message, CompletableFuture<Void> result) {
+        if (message.body().length > maxMessageSize) {
+            fail(result, new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
+                    + " bytes exceeds the limit of " + maxMessageSize + " bytes"));
+            return;
+        }
+        Stream stream = peer.connection().openStream(port);
+        stream.setHandler(DISCARD);
+        write(stream, new MessageFrame(FrameKind.ONE_WAY, message));
+        engine.flush(peer);
+        callbackExecutor.execute(() -> result.complete(null));
+    }
+
+    public boolean sendDatagram(Peer peer, int port, byte[] data) {
+        boolean sent = peer.connection().sendDatagram(port, ByteBuffer.wrap(data));
+        engine.flush(peer);
+        return sent;
+    }
+
+    private static void write(Stream stream, MessageFrame frame) {
+        for (ByteBuffer part : MessageFrameEncoder.encode(frame)) {
+            if (part.hasRemaining()) {
+                stream.write(part);
+            }
+        }
+        stream.finish();
+    }
+
+    private <T> void fail(CompletableFuture<T> result, Throwable cause) {
+        callbackExecutor.execute(() -> result.completeExceptionally(cause));
+    }
+
+    private final class ClientExchange implements io.pilot.engine.transport.StreamHandler {
+        private final Peer peer;
+        private final Stream stream;
+        private final CompletableFuture<Message> result;
+        private final Consumer<Message> onReply;
+        private final MessageFrameDecoder decoder = new MessageFrameDecoder(maxMessageSize);
+        private java.util.concurrent.ScheduledFuture<?> timeout;
+        private boolean done;
+
+        ClientExchange(Peer peer, Stream stream, CompletableFuture<Message> result, Consumer<Message> onReply) {
+            this.peer = peer;
+            this.stream = stream;
+            this.result = result;
+            this.onReply = onReply;
+        }
+
+        @Override
+        public void onData(Stream s, ByteBuffer data) {
+            if (done) {
+                return;
+            }
+            try {
+                MessageFrame frame = decoder.feed(data);
+                if (frame != null) {
+                    answered(frame);
+                }
+            } catch (FrameException e) {
+                stream.reset(RESET_CANCELLED);
+                finish(new PilotException(e.code(), "bad reply from " + peer.address() + ": " + e.getMessage()));
+            }
+        }
+
+        private void answered(MessageFrame frame) {
+            switch (frame.kind()) {
+                case REPLY -> {
+                    if (onReply != null) {
+                        onReply.accept(frame.message());
+                    }
+                    finish(null);
+                    callbackExecutor.execute(() -> result.complete(frame.message()));
+                }
+                case ERROR -> finish(new PilotException(ErrorCode.fromWire(frame.message().header(Headers.ERROR_CODE)),
+                        peer.address() + ": " + frame.message().bodyAsString()));
+                default -> finish(new PilotException(ErrorCode.PROTOCOL, peer.address() + " answered with a "
+                        + frame.kind() + " frame"));
+            }
+        }
+
+        @Override
+        public void onFinished(Stream s) {
+            if (!done) {
+                finish(new PilotException(ErrorCode.PROTOCOL, peer.address() + " ended the stream without a reply"));
+            }
+        }
+
+        @Override
+        public void onReset(Stream s, int errorCode) {
+            if (!done) {
+                finish(new PilotException(ErrorCode.CONNECTION_LOST, peer.address() + " reset the request stream"));
+            }
+        }
+
+        void timedOut(long timeoutNanos) {
+            if (!done) {
+                stream.reset(RESET_CANCELLED);
+                engine.flush(peer);
+                finish(new PilotException(ErrorCode.TIMEOUT, "no reply from " + peer.address() + " within "
+                        + timeoutNanos / 1_000_000 + " ms"));
+            }
+        }
+
+        void connectionLost(String reason) {
+            if (!done) {
+                finish(new PilotException(ErrorCode.CONNECTION_LOST, "connection to " + peer.address() + " lost: " + reason));
+            }
+        }
+
+        private void finish(PilotException failure) {
+            done = true;
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            Set<ClientExchange> exchanges = pending.get(peer);
+            if (exchanges != null) {
+                exchanges.remove(this);
+                if (exchanges.isEmpty()) {
+                    pending.remove(peer);
+                }
+            }
+            if (failure != null) {
+                fail(result, failure);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Server side (event loop)
+
+    @Override
+    public ConnectionHandler connectionHandler(Peer peer) {
+        return new ConnectionHandler() {
+            @Override
+            public void onStreamOpened(Stream stream) {
+                stream.setHandler(new ServerExchange(peer, stream));
+            }
+
+            @Override
+            public void onDatagram(int port, ByteBuffer data) {
+                DatagramListener listener = datagramListeners.get(port);
+                if (listener != null) {
+                    byte[] copy = new byte[data.remaining()];
+                    data.get(copy);
+                    handlerExecutor.execute(() -> listener.onDatagram(peer, port, copy));
+                }
+            }
+
+            @Override
+            public void onClosed(CloseReason reason) {
+                Set<ClientExchange> exchanges = pending.remove(peer);
+                if (exchanges != null) {
+                    new ArrayList<>(exchanges).forEach(e -> e.connectionLost(reason.message()));
+                }
+                onClosed.accept(peer, reason.message());
+            }
+        };
+    }
+
+    @Override
+    public void established(Peer peer, boolean newConnection) {
+        onEstablished.accept(peer, newConnection);
+    }
+
+    private final class ServerExchange implements io.pilot.engine.transport.StreamHandler {
+        private final Peer peer;
+        private final Stream stream;
+        private final MessageFrameDecoder decoder = new MessageFrameDecoder(maxMessageSize);
+        private boolean answered;
+
+        ServerExchange(Peer peer, Stream stream) {
+            this.peer = peer;
+            this.stream = stream;
+        }
+
+        @Override
+        public void onData(Stream s, ByteBuffer data) {
+            if (answered) {
+                return;
+            }
+            MessageFrame frame;
+            try {
+                frame = decoder.feed(data);
+            } catch (FrameException e) {
+                reply(MessageFrame.error(e.code(), e.getMessage()));
+                return;
+            }
+            if (frame != null) {
+                dispatch(frame);
+            }
+        }
+
+        @Override
+        public void onFinished(Stream s) {
+            if (!answered && !decoder.isComplete()) {
+                reply(MessageFrame.error(ErrorCode.PROTOCOL, "stream ended inside a frame"));
+            }
+        }
+
+        private void dispatch(MessageFrame frame) {
+            if (frame.kind() != FrameKind.REQUEST && frame.kind() != FrameKind.ONE_WAY) {
+                reply(MessageFrame.error(ErrorCode.PROTOCOL, "expected a request, got " + frame.kind()));
+                return;
+            }
+            boolean expectsReply = frame.kind() == FrameKind.REQUEST;
+            IncomingMessage incoming = new IncomingMessage(peer.address(), peer.key(), stream.port(), frame.message(),
+                    expectsReply);
+            InlineHandler inline = inlineListeners.get(stream.port());
+            if (inline != null) {
+                replyOrFinish(expectsReply, new MessageFrame(FrameKind.REPLY, inline.handle(incoming)));
+                return;
+            }
+            MessageHandler handler = listeners.get(stream.port());
+            if (handler == null) {
+                replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.NO_LISTENER, "nothing listens on port "
+                        + stream.port() + " of " + engine.localAddress()));
+                return;
+            }
+            answered = true;
+            try {
+                handlerExecutor.execute(() -> invoke(handler, incoming));
+            } catch (RejectedExecutionException e) {
+                answered = false;
+                replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.OVERLOADED, engine.localAddress()
+                        + " has no capacity for more requests now"));
+            }
+        }
+
+        private void invoke(MessageHandler handler, IncomingMessage incoming) {
+            java.util.concurrent.CompletionStage<Message> stage;
+            try {
+                stage = handler.handle(incoming);
+            } catch (Exception | Error e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((reply, failure) -> loop.execute(() -> {
+                answered = false;
+                replyOrFinish(incoming.expectsReply(), toFrame(reply, failure));
+            }));
+        }
+
+        private MessageFrame toFrame(Message reply, Throwable failure) {
+            if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+                failure = failure.getCause();
+            }
+            if (failure instanceof PilotException pilot) {
+                return MessageFrame.error(pilot.code(), pilot.getMessage());
+            }
+            if (failure != null) {
+                return MessageFrame.error(ErrorCode.REMOTE_FAILURE, failure.getClass().getSimpleName()
+                        + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+            }
+            Message body = reply == null ? Message.empty() : reply;
+            if (body.body().length > maxMessageSize) {
+                return MessageFrame.error(ErrorCode.TOO_LARGE, "reply of " + body.body().length
+                        + " bytes exceeds the limit of " + maxMessageSize + " bytes");
+            }
+            return new MessageFrame(FrameKind.REPLY, body);
+        }
+
+        private void replyOrFinish(boolean expectsReply, MessageFrame frame) {
+            if (expectsReply) {
+                reply(frame);
+            } else {
+                answered = true;
+                if (!stream.isClosed()) {
+                    stream.finish();
+                    engine.flush(peer);
+                }
+            }
+        }
+
+        private void reply(MessageFrame frame) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            if (stream.isClosed()) {
+                return;
+            }
+            write(stream, frame);
+            engine.flush(peer);
+        }
+
+        @Override
+        public void onReset(Stream s, int errorCode) {
+            answered = true;
+        }
+    }
+
+    private static final io.pilot.engine.transport.StreamHandler DISCARD = (stream, data) -> data.position(data.limit());
+}

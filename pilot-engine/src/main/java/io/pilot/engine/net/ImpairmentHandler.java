@@ -1,0 +1,68 @@
+package io.pilot.engine.net;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DatagramPacket;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Applies an {@link Impairment} to datagrams going out and coming in. Sits first in the pipeline so
+ * everything above it, handshakes included, sees the impaired link.
+ */
+public final class ImpairmentHandler extends ChannelDuplexHandler {
+
+    private final Impairment impairment;
+    private final SplittableRandom random;
+
+    public ImpairmentHandler(Impairment impairment) {
+        this.impairment = impairment;
+        this.random = new SplittableRandom(impairment.seed());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket datagram)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        impair(ctx, datagram, ctx::fireChannelRead);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof DatagramPacket datagram)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        promise.setSuccess();
+        impair(ctx, datagram, d -> ctx.writeAndFlush(d, ctx.voidPromise()));
+    }
+
+    private void impair(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver) {
+        if (random.nextDouble() < impairment.lossRate()) {
+            datagram.release();
+            return;
+        }
+        if (random.nextDouble() < impairment.duplicateRate()) {
+            schedule(ctx, datagram.retainedDuplicate(), deliver, impairment.delay().toNanos());
+        }
+        long delay = impairment.delay().toNanos();
+        if (random.nextDouble() < impairment.reorderRate()) {
+            delay += impairment.reorderDelay().toNanos();
+        }
+        schedule(ctx, datagram, deliver, delay);
+    }
+
+    private static void schedule(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver,
+            long delayNanos) {
+        if (delayNanos == 0) {
+            deliver.accept(datagram);
+        } else {
+            ctx.executor().schedule(() -> deliver.accept(datagram), delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.pilot.engine.net;
+
+import io.pilot.engine.wire.WirePacket;
+
+import java.net.InetSocketAddress;
+
+/** A decoded datagram and where it came from. */
+public record InboundPacket(WirePacket packet, InetSocketAddress sender) {
+}

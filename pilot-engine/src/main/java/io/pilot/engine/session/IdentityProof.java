@@ -1,0 +1,69 @@
+package io.pilot.engine.session;
+
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The payload each side encrypts into the Noise handshake: who it is (its Ed25519 node key), which
+ * realm it is in, which run of the node this is (the boot id), and its signature over the Noise static
+ * key. Noise proves possession of the static key; the signature binds that static key to the node key,
+ * so the peer's address is authenticated by the handshake itself.
+ *
+ * <pre>
+ * version u8 (1) | realm u16 | node_key[32] | boot_id u64 | signature[64]
+ * signature = Ed25519(node key, "pilot/static-key/v1" | noise_static[32] | boot_id u64 | realm u16)
+ * </pre>
+ */
+public record IdentityProof(int realm, NodeKey nodeKey, long bootId, byte[] signature) {
+
+    public static final int LENGTH = 1 + 2 + NodeKey.LENGTH + 8 + NodeKey.SIGNATURE_LENGTH;
+
+    private static final int VERSION = 1;
+    private static final byte[] DOMAIN = "pilot/static-key/v1".getBytes(StandardCharsets.US_ASCII);
+
+    /** Signs a proof for a node's Noise static key; done once per node start. */
+    public static IdentityProof create(Identity identity, int realm, long bootId, byte[] noiseStatic) {
+        return new IdentityProof(realm, identity.publicKey(), bootId, identity.sign(signedBytes(noiseStatic, bootId, realm)));
+    }
+
+    /**
+     * Decodes a received payload.
+     *
+     * @throws IllegalArgumentException if it is malformed (wrong length, version, or not a curve point)
+     */
+    public static IdentityProof decode(byte[] payload) {
+        if (payload.length != LENGTH) {
+            throw new IllegalArgumentException("identity payload is " + payload.length + " bytes, expected " + LENGTH);
+        }
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        int version = in.get() & 0xFF;
+        if (version != VERSION) {
+            throw new IllegalArgumentException("identity payload version " + version + " is not " + VERSION);
+        }
+        int realm = in.getShort() & 0xFFFF;
+        byte[] key = new byte[NodeKey.LENGTH];
+        in.get(key);
+        long bootId = in.getLong();
+        byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
+        in.get(signature);
+        return new IdentityProof(realm, NodeKey.of(key), bootId, signature);
+    }
+
+    public byte[] encode() {
+        return ByteBuffer.allocate(LENGTH).put((byte) VERSION).putShort((short) realm).put(nodeKey.toBytes())
+                .putLong(bootId).put(signature).array();
+    }
+
+    /** Whether the signature binds this node key to the Noise static key the peer proved it holds. */
+    public boolean verifies(byte[] noiseStatic) {
+        return nodeKey.verify(signedBytes(noiseStatic, bootId, realm), signature);
+    }
+
+    private static byte[] signedBytes(byte[] noiseStatic, long bootId, int realm) {
+        return ByteBuffer.allocate(DOMAIN.length + noiseStatic.length + 8 + 2).put(DOMAIN).put(noiseStatic)
+                .putLong(bootId).putShort((short) realm).array();
+    }
+}

@@ -1,0 +1,100 @@
+package io.pilot.engine.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pilot.engine.DropReason;
+import io.pilot.engine.crypto.PacketCipher;
+import io.pilot.engine.crypto.ReplayWindow;
+import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.WireFormat;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The keys one completed handshake produced: one {@link PacketCipher} per direction, the replay
+ * window for the receiving direction, and the pair of session indexes that route packets to it.
+ * Confined to the node's event loop.
+ */
+final class Keypair {
+
+    final int localIndex;
+    final int remoteIndex;
+    final boolean initiator;
+    final long createdNanos;
+    final Peer peer;
+    private final PacketCipher sender;
+    private final PacketCipher receiver;
+    private final ReplayWindow replay = new ReplayWindow();
+    private long sentPackets;
+
+    /** For the initiator: the peer has sent something under these keys, so it has them too. */
+    boolean confirmed;
+
+    /** For the initiator until confirmed: the final handshake message, kept to repeat it. */
+    byte[] pendingFinal;
+    long nextFinalRetransmitNanos;
+    long finalRetransmitIntervalNanos;
+
+    Keypair(int localIndex, int remoteIndex, boolean initiator, long createdNanos, Peer peer, byte[] sendKey,
+            byte[] receiveKey) {
+        this.localIndex = localIndex;
+        this.remoteIndex = remoteIndex;
+        this.initiator = initiator;
+        this.createdNanos = createdNanos;
+        this.peer = peer;
+        this.sender = new PacketCipher(sendKey);
+        this.receiver = new PacketCipher(receiveKey);
+        this.confirmed = !initiator;
+    }
+
+    long ageNanos(long now) {
+        return now - createdNanos;
+    }
+
+    long sentPackets() {
+        return sentPackets;
+    }
+
+    /** Whether these keys may still send and receive: younger than the hard age and under the message limit. */
+    boolean usable(long now, SessionSettings settings) {
+        return ageNanos(now) < settings.rejectAfterTime().toNanos() && sentPackets < settings.rejectAfterMessages();
+    }
+
+    /** Seals {@code plaintext} (position to limit) into a DATA datagram. */
+    ByteBuf seal(ByteBufAllocator allocator, ByteBuffer plaintext) {
+        long counter = sender.nextCounter();
+        sentPackets++;
+        int length = plaintext.remaining();
+        ByteBuf out = allocator.directBuffer(WireFormat.DATA_HEADER_LENGTH + length + WireFormat.TAG_LENGTH);
+        out.writeByte(WireFormat.TYPE_DATA).writeByte(WireFormat.VERSION).writeShort(0)
+                .writeInt(remoteIndex).writeLong(counter);
+        ByteBuffer aad = out.nioBuffer(0, WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer target = out.nioBuffer(WireFormat.DATA_HEADER_LENGTH, length + WireFormat.TAG_LENGTH);
+        int written = sender.seal(counter, aad, plaintext, target);
+        out.writerIndex(WireFormat.DATA_HEADER_LENGTH + written);
+        return out;
+    }
+
+    /**
+     * Authenticates and decrypts a DATA packet into {@code plaintext} (cleared first).
+     *
+     * @return null when accepted, else why it was dropped
+     */
+    DropReason open(DataPacket packet, ByteBuffer plaintext) {
+        long counter = packet.counter();
+        if (!replay.check(counter)) {
+            return DropReason.REPLAYED;
+        }
+        ByteBuf datagram = packet.datagram();
+        int start = datagram.readerIndex();
+        ByteBuffer aad = datagram.nioBuffer(start, WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer ciphertext = datagram.nioBuffer(start + WireFormat.DATA_HEADER_LENGTH,
+                datagram.readableBytes() - WireFormat.DATA_HEADER_LENGTH);
+        plaintext.clear();
+        if (receiver.open(counter, aad, ciphertext, plaintext) < 0) {
+            return DropReason.BAD_TAG;
+        }
+        plaintext.flip();
+        return replay.update(counter) ? null : DropReason.REPLAYED;
+    }
+}

@@ -1,0 +1,90 @@
+package io.pilot.engine.session;
+
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.transport.Connection;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Everything a node knows about one other node: its address and key (once authenticated), where it
+ * is reached, the key pairs of its secure session, and the reliable {@link Connection} running over
+ * them. Confined to the node's event loop.
+ *
+ * <p>Up to three key pairs live at once: {@code current} (sends), {@code previous} (still receives
+ * while the peer switches over), and {@code next}, a key pair this node initiated that the peer has
+ * not yet been seen using. The initiator switches its sending to {@code next} only once the peer
+ * confirms it, so a lost final handshake message never stalls the data path.
+ */
+public final class Peer {
+
+    final PilotAddress address;
+    NodeKey key;
+    InetSocketAddress endpoint;
+
+    Keypair current;
+    Keypair previous;
+    Keypair next;
+    Initiation initiation;
+
+    Connection connection;
+    long remoteBootId;
+
+    long lastReceivedNanos;
+    long lastSentNanos;
+    long bytesIn;
+    long bytesOut;
+
+    ScheduledFuture<?> timer;
+    long timerDeadline = Long.MAX_VALUE;
+
+    final List<BiConsumer<Peer, Throwable>> waiters = new ArrayList<>();
+
+    Peer(PilotAddress address, NodeKey key, InetSocketAddress endpoint) {
+        this.address = address;
+        this.key = key;
+        this.endpoint = endpoint;
+    }
+
+    public PilotAddress address() {
+        return address;
+    }
+
+    /** The peer's key: configured, or learned from its first handshake; null before either. */
+    public NodeKey key() {
+        return key;
+    }
+
+    public InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    /** The reliable connection, or null before the first handshake completes. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The key pair to send with: the confirmed current one, or an unconfirmed one when there is nothing else. */
+    Keypair sendingKeypair(long now, SessionSettings settings) {
+        if (current != null && current.usable(now, settings)) {
+            return current;
+        }
+        if (next != null && next.usable(now, settings)) {
+            return next;
+        }
+        return null;
+    }
+
+    boolean isEstablished(long now, SessionSettings settings) {
+        return connection != null && !connection.isClosed() && sendingKeypair(now, settings) != null;
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[" + address + " @ " + endpoint + "]";
+    }
+}

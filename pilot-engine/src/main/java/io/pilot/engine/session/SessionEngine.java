@@ -1,0 +1,702 @@
+package io.pilot.engine.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.DropReason;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.net.DropCounters;
+import io.pilot.engine.net.InboundPacket;
+import io.pilot.engine.noise.HandshakeState;
+import io.pilot.engine.noise.NoiseException;
+import io.pilot.engine.noise.SplitKeys;
+import io.pilot.engine.transport.Connection;
+import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.wire.CookieReply;
+import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.HandshakeFinal;
+import io.pilot.engine.wire.HandshakeInit;
+import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.WireFormat;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secure session layer of a node: runs Noise XX handshakes, keeps every peer's key pairs, seals and
+ * opens DATA packets, and drives each peer's reliable {@link Connection}. One instance per node, confined
+ * to the event loop of the node's UDP channel: every method must be called on it.
+ *
+ * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
+ * encrypted payload is an {@link IdentityProof}. See {@code docs/PROTOCOL.md}, "Secure sessions", for
+ * the message flow and every timer.
+ */
+public final class SessionEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
+    private static final long MAX_RETRANSMIT_INTERVAL = 2_000_000_000L;
+    private static final long RESPONDER_LIFETIME = 10_000_000_000L;
+    static final long TICK_NANOS = 50_000_000L;
+
+    private final Channel channel;
+    private final EventLoop loop;
+    private final ByteBufAllocator allocator;
+    private final Identity identity;
+    private final int realm;
+    private final long bootId;
+    private final X25519KeyPair noiseStatic;
+    private final byte[] proof;
+    private final SessionSettings settings;
+    private final TransportConfig transportConfig;
+    private final AccessPolicy accessPolicy;
+    private final SessionEvents events;
+    private final DropCounters drops;
+    private final SecureRandom random;
+    private final HandshakeGuard guard;
+
+    private final Map<Integer, Object> byIndex = new HashMap<>();
+    private final Map<PilotAddress, Peer> peers = new LinkedHashMap<>();
+    private final Map<String, Responder> respondersBySource = new HashMap<>();
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
+    private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+    private long handshakesCompleted;
+    private boolean closed;
+
+    public SessionEngine(Channel channel, Identity identity, int realm, SessionSettings settings,
+            TransportConfig transportConfig, AccessPolicy accessPolicy, SessionEvents events, DropCounters drops,
+            SecureRandom random) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.allocator = channel.alloc();
+        this.identity = identity;
+        this.realm = realm;
+        this.settings = settings;
+        this.transportConfig = transportConfig;
+        this.accessPolicy = accessPolicy;
+        this.events = events;
+        this.drops = drops;
+        this.random = random;
+        this.bootId = random.nextLong();
+        this.noiseStatic = X25519KeyPair.generate(random);
+        this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
+        this.guard = new HandshakeGuard(settings, random, System.nanoTime());
+        loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    public PilotAddress localAddress() {
+        return identity.publicKey().address(realm);
+    }
+
+    public long bootId() {
+        return bootId;
+    }
+
+    public long handshakesCompleted() {
+        return handshakesCompleted;
+    }
+
+    public Collection<Peer> peers() {
+        return peers.values();
+    }
+
+    public Peer peer(PilotAddress address) {
+        return peers.get(address);
+    }
+
+    /** Number of half-open responder handshakes, for tests of memory bounds. */
+    public int pendingHandshakes() {
+        return respondersBySource.size();
+    }
+
+    /**
+     * Makes a peer known: its address, optionally its key (then the handshake must present exactly this
+     * key), and where to reach it. A known peer's endpoint is updated; a conflicting key is refused.
+     */
+    public Peer addPeer(PilotAddress address, NodeKey key, InetSocketAddress endpoint) {
+        if (key != null && !key.address(address.realm()).equals(address)) {
+            throw new IllegalArgumentException("key " + key + " belongs to address " + key.address(address.realm())
+                    + ", not " + address);
+        }
+        Peer peer = peers.get(address);
+        if (peer == null) {
+            peer = new Peer(address, key, endpoint);
+            peers.put(address, peer);
+            return peer;
+        }
+        if (key != null && peer.key != null && !peer.key.equals(key)) {
+            throw new IllegalArgumentException("address " + address + " is pinned to key " + peer.key
+                    + "; refusing a different key " + key);
+        }
+        if (key != null) {
+            peer.key = key;
+        }
+        if (endpoint != null) {
+            peer.endpoint = endpoint;
+        }
+        return peer;
+    }
+
+    /**
+     * Calls {@code callback} once {@code peer} has an established session (at once if it has one),
+     * starting a handshake if needed; or with the failure when the handshake times out.
+     */
+    public void whenEstablished(Peer peer, BiConsumer<Peer, Throwable> callback) {
+        long now = System.nanoTime();
+        if (closed) {
+            callback.accept(peer, new SessionException("node is closed"));
+        } else if (peer.isEstablished(now, settings)) {
+            callback.accept(peer, null);
+        } else if (peer.endpoint == null) {
+            callback.accept(peer, new SessionException("no known endpoint for " + peer.address));
+        } else {
+            peer.waiters.add(callback);
+            initiate(peer, now);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Inbound
+
+    public void receive(InboundPacket inbound) {
+        long now = System.nanoTime();
+        switch (inbound.packet()) {
+            case DataPacket data -> {
+                try {
+                    onData(data, inbound.sender(), now);
+                } finally {
+                    data.release();
+                }
+            }
+            case HandshakeInit init -> onInit(init, inbound.sender(), now);
+            case HandshakeResponse response -> onResponse(response, inbound.sender(), now);
+            case HandshakeFinal fin -> onFinal(fin, inbound.sender(), now);
+            case CookieReply cookie -> onCookie(cookie, now);
+        }
+    }
+
+    private void onData(DataPacket data, InetSocketAddress sender, long now) {
+        if (!(byIndex.get(data.receiverIndex()) instanceof Keypair keypair)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        if (!keypair.usable(now, settings)) {
+            drops.count(DropReason.KEY_EXPIRED);
+            return;
+        }
+        DropReason refused = keypair.open(data, receiveBuffer);
+        if (refused != null) {
+            drops.count(refused);
+            return;
+        }
+        Peer peer = keypair.peer;
+        if (!sender.equals(peer.endpoint)) {
+            log.debug("{} roamed from {} to {}", peer.address, peer.endpoint, sender);
+            peer.endpoint = sender;
+        }
+        peer.lastReceivedNanos = now;
+        peer.bytesIn += data.datagram().readableBytes();
+        if (!keypair.confirmed) {
+            confirm(peer, keypair);
+        }
+        if (receiveBuffer.hasRemaining() && peer.connection != null) {
+            peer.connection.receive(receiveBuffer, now);
+        }
+        flush(peer, now);
+    }
+
+    private void confirm(Peer peer, Keypair keypair) {
+        keypair.confirmed = true;
+        keypair.pendingFinal = null;
+        if (peer.next == keypair) {
+            retire(peer.previous);
+            peer.previous = peer.current;
+            peer.current = keypair;
+            peer.next = null;
+        }
+    }
+
+    private void onInit(HandshakeInit init, InetSocketAddress source, long now) {
+        String sourceKey = source + "#" + init.senderIndex();
+        Responder existing = respondersBySource.get(sourceKey);
+        if (existing != null) {
+            send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), source);
+            return;
+        }
+        switch (guard.admit(source, init.cookie(), init.hasCookie(), now)) {
+            case DROP -> {
+                drops.count(guard.lastDrop());
+                return;
+            }
+            case SEND_COOKIE -> {
+                drops.count(DropReason.COOKIE_REQUIRED);
+                send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
+                return;
+            }
+            case PROCEED -> {
+            }
+        }
+        if (respondersBySource.size() >= settings.maxPendingHandshakes()) {
+            expireResponders(now);
+            if (respondersBySource.size() >= settings.maxPendingHandshakes()) {
+                drops.count(DropReason.HANDSHAKE_TABLE_FULL);
+                return;
+            }
+        }
+        HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
+        byte[] response;
+        try {
+            noise.readMessage(init.noiseMessage());
+            response = noise.writeMessage(proof);
+        } catch (NoiseException e) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            return;
+        }
+        int localIndex = allocateIndex();
+        Responder responder = new Responder(localIndex, init.senderIndex(), source, noise, response, now);
+        byIndex.put(localIndex, responder);
+        respondersBySource.put(sourceKey, responder);
+        send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), source);
+    }
+
+    private void onResponse(HandshakeResponse response, InetSocketAddress source, long now) {
+        if (!(byIndex.get(response.receiverIndex()) instanceof Initiation initiation)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        Peer peer = initiation.peer;
+        byte[] payload;
+        byte[] fin;
+        try {
+            payload = initiation.noise.readMessage(response.noiseMessage());
+        } catch (NoiseException e) {
+            // The Noise state is spent; start over so a forged response cannot end the handshake.
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            restartInitiation(peer, now);
+            return;
+        }
+        IdentityProof remote;
+        try {
+            remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer);
+        } catch (HandshakeRefusedException e) {
+            abandonInitiation(peer, new SessionException("handshake with " + peer.address + " refused: " + e.getMessage()));
+            return;
+        }
+        try {
+            fin = initiation.noise.writeMessage(proof);
+        } catch (NoiseException e) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            restartInitiation(peer, now);
+            return;
+        }
+        SplitKeys keys = initiation.noise.split();
+        byIndex.remove(initiation.localIndex);
+        peer.initiation = null;
+        peer.endpoint = source;
+        Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
+                keys.initiatorToResponder(), keys.responderToInitiator());
+        keypair.pendingFinal = fin;
+        keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
+        keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
+        byIndex.put(keypair.localIndex, keypair);
+        if (peer.current != null && peer.current.usable(now, settings)) {
+            retire(peer.next);
+            peer.next = keypair;
+        } else {
+            retire(peer.previous);
+            peer.previous = peer.current;
+            peer.current = keypair;
+        }
+        sendFinal(peer, keypair);
+        established(peer, remote, now);
+    }
+
+    private void onFinal(HandshakeFinal fin, InetSocketAddress source, long now) {
+        Object state = byIndex.get(fin.receiverIndex());
+        if (state instanceof Keypair keypair && !keypair.initiator) {
+            // The initiator repeated its final message: our confirmation was lost. Confirm again.
+            sendKeepalive(keypair.peer, keypair, now);
+            return;
+        }
+        if (!(state instanceof Responder responder)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        byIndex.remove(responder.localIndex);
+        respondersBySource.values().remove(responder);
+        byte[] payload;
+        try {
+            payload = responder.noise.readMessage(fin.noiseMessage());
+        } catch (NoiseException e) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            return;
+        }
+        byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
+        IdentityProof remote;
+        try {
+            remote = checkProof(payload, remoteStatic, null);
+        } catch (HandshakeRefusedException e) {
+            return;
+        }
+        PilotAddress address = remote.nodeKey().address(realm);
+        Peer peer = peers.get(address);
+        if (peer == null) {
+            peer = new Peer(address, remote.nodeKey(), source);
+            peers.put(address, peer);
+        } else if (peer.key != null && !peer.key.equals(remote.nodeKey())) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            return;
+        }
+        peer.key = remote.nodeKey();
+        peer.endpoint = source;
+        SplitKeys keys = responder.noise.split();
+        Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
+                keys.responderToInitiator(), keys.initiatorToResponder());
+        byIndex.put(keypair.localIndex, keypair);
+        retire(peer.previous);
+        peer.previous = peer.current;
+        peer.current = keypair;
+        peer.lastReceivedNanos = now;
+        established(peer, remote, now);
+        sendKeepalive(peer, keypair, now);
+    }
+
+    private void onCookie(CookieReply reply, long now) {
+        if (!(byIndex.get(reply.receiverIndex()) instanceof Initiation initiation)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        initiation.message = initiation.message.withCookie(reply.cookie());
+        Peer peer = initiation.peer;
+        send(initiation.message.encode(allocator), peer.endpoint);
+    }
+
+    /** Checks the peer's identity payload; counts a refusal and throws it. */
+    private IdentityProof checkProof(byte[] payload, byte[] remoteStatic, Peer expected) {
+        IdentityProof remote;
+        try {
+            remote = IdentityProof.decode(payload);
+        } catch (IllegalArgumentException e) {
+            return refuse(DropReason.HANDSHAKE_FAILED, "malformed identity payload: " + e.getMessage());
+        }
+        if (!remote.verifies(remoteStatic)) {
+            return refuse(DropReason.BAD_IDENTITY_SIGNATURE, "the identity signature does not verify");
+        }
+        if (remote.realm() != realm) {
+            return refuse(DropReason.WRONG_REALM, "peer is in realm " + remote.realm() + ", this node in " + realm);
+        }
+        PilotAddress address = remote.nodeKey().address(realm);
+        if (expected != null) {
+            if (expected.key != null && !expected.key.equals(remote.nodeKey())) {
+                return refuse(DropReason.UNEXPECTED_KEY, "peer presented key " + remote.nodeKey() + ", expected "
+                        + expected.key);
+            }
+            if (!address.equals(expected.address)) {
+                return refuse(DropReason.UNEXPECTED_KEY, "peer's key belongs to address " + address
+                        + ", expected " + expected.address);
+            }
+        }
+        if (!accessPolicy.allows(remote.nodeKey(), address)) {
+            return refuse(DropReason.NOT_ALLOWED, "access policy refuses " + address);
+        }
+        return remote;
+    }
+
+    private IdentityProof refuse(DropReason reason, String why) {
+        drops.count(reason);
+        log.debug("handshake refused: {}", why);
+        throw new HandshakeRefusedException(why);
+    }
+
+    /** A handshake refused after its Noise part succeeded: the peer's identity is not acceptable. */
+    private static final class HandshakeRefusedException extends RuntimeException {
+        HandshakeRefusedException(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private void established(Peer peer, IdentityProof remote, long now) {
+        handshakesCompleted++;
+        boolean newConnection = peer.connection == null || peer.connection.isClosed()
+                || peer.remoteBootId != remote.bootId();
+        if (newConnection) {
+            if (peer.connection != null && !peer.connection.isClosed()) {
+                peer.connection.close(0, "peer restarted");
+            }
+            peer.remoteBootId = remote.bootId();
+            boolean even = compareUnsigned(identity.publicKey().toBytes(), remote.nodeKey().toBytes()) < 0;
+            peer.connection = new Connection(transportConfig, even, events.connectionHandler(peer), now);
+        }
+        events.established(peer, newConnection);
+        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
+        peer.waiters.clear();
+        waiting.forEach(w -> w.accept(peer, null));
+        flush(peer, now);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Outbound
+
+    /** Sends whatever the peer's connection has ready, sealed with the current keys. */
+    public void flush(Peer peer) {
+        flush(peer, System.nanoTime());
+    }
+
+    private void flush(Peer peer, long now) {
+        Connection connection = peer.connection;
+        if (connection == null || closed) {
+            return;
+        }
+        Keypair keypair = peer.sendingKeypair(now, settings);
+        if (keypair == null) {
+            initiate(peer, now);
+            return;
+        }
+        boolean wrote = false;
+        while (true) {
+            sendBuffer.clear();
+            int length = connection.poll(now, sendBuffer);
+            if (length <= 0) {
+                break;
+            }
+            sendBuffer.flip();
+            ByteBuf datagram = keypair.seal(allocator, sendBuffer);
+            peer.bytesOut += datagram.readableBytes();
+            channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            peer.lastSentNanos = now;
+            channel.flush();
+            if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
+                initiate(peer, now);
+            }
+        }
+        if (connection.isClosed()) {
+            connectionEnded(peer);
+            return;
+        }
+        scheduleTimer(peer, connection.nextDeadlineNanos(), now);
+    }
+
+    private void scheduleTimer(Peer peer, long deadline, long now) {
+        if (deadline == Long.MAX_VALUE || deadline >= peer.timerDeadline) {
+            return;
+        }
+        if (peer.timer != null) {
+            peer.timer.cancel(false);
+        }
+        peer.timerDeadline = deadline;
+        peer.timer = loop.schedule(() -> onTimer(peer), Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimer(Peer peer) {
+        peer.timer = null;
+        peer.timerDeadline = Long.MAX_VALUE;
+        Connection connection = peer.connection;
+        if (connection == null || closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now >= connection.nextDeadlineNanos()) {
+            connection.onTimeout(now);
+        }
+        flush(peer, now);
+    }
+
+    /** The connection told its handler it closed; forget it so the next use starts a new one. */
+    private void connectionEnded(Peer peer) {
+        if (peer.timer != null) {
+            peer.timer.cancel(false);
+            peer.timer = null;
+            peer.timerDeadline = Long.MAX_VALUE;
+        }
+        peer.connection = null;
+    }
+
+    private void sendFinal(Peer peer, Keypair keypair) {
+        send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.endpoint);
+    }
+
+    /** An empty DATA packet: proves the keys work (confirming them to an initiator) and keeps NAT state alive. */
+    private void sendKeepalive(Peer peer, Keypair keypair, long now) {
+        sendBuffer.clear().flip();
+        send(keypair.seal(allocator, sendBuffer), peer.endpoint);
+        peer.lastSentNanos = now;
+    }
+
+    private void send(ByteBuf datagram, InetSocketAddress to) {
+        channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
+    }
+
+    private void initiate(Peer peer, long now) {
+        initiate(peer, now, now);
+    }
+
+    private void initiate(Peer peer, long now, long startedNanos) {
+        if (peer.initiation != null || peer.endpoint == null || closed) {
+            return;
+        }
+        HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
+        byte[] first;
+        try {
+            first = noise.writeMessage(new byte[0]);
+        } catch (NoiseException e) {
+            throw new IllegalStateException("cannot write a first handshake message", e);
+        }
+        int index = allocateIndex();
+        HandshakeInit init = new HandshakeInit(index, first, new byte[WireFormat.COOKIE_LENGTH]);
+        peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
+        byIndex.put(index, peer.initiation);
+        send(init.encode(allocator), peer.endpoint);
+    }
+
+    /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
+    private void restartInitiation(Peer peer, long now) {
+        Initiation old = peer.initiation;
+        byIndex.remove(old.localIndex);
+        peer.initiation = null;
+        initiate(peer, now, old.startedNanos);
+    }
+
+    private void abandonInitiation(Peer peer, Throwable cause) {
+        if (peer.initiation != null) {
+            byIndex.remove(peer.initiation.localIndex);
+            peer.initiation = null;
+        }
+        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
+        peer.waiters.clear();
+        waiting.forEach(w -> w.accept(peer, cause));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Timers
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Peer peer : new ArrayList<>(peers.values())) {
+            tick(peer, now);
+        }
+        expireResponders(now);
+    }
+
+    private void tick(Peer peer, long now) {
+        Initiation initiation = peer.initiation;
+        if (initiation != null) {
+            if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
+                abandonInitiation(peer, new SessionException("no handshake answer from " + peer.address + " at "
+                        + peer.endpoint + " within " + settings.connectTimeout().toMillis() + " ms"));
+            } else if (now >= initiation.nextRetransmitNanos) {
+                send(initiation.message.encode(allocator), peer.endpoint);
+                initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
+                initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
+            }
+        }
+        for (Keypair keypair : Arrays.asList(peer.current, peer.next)) {
+            if (keypair != null && keypair.pendingFinal != null && now >= keypair.nextFinalRetransmitNanos) {
+                sendFinal(peer, keypair);
+                keypair.finalRetransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, keypair.finalRetransmitIntervalNanos * 2);
+                keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
+            }
+        }
+        expireKeypairs(peer, now);
+        Keypair current = peer.current;
+        if (peer.connection != null && peer.initiation == null && peer.next == null) {
+            boolean old = current == null || needsRekey(current, now);
+            boolean stale = peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
+            if (old || stale) {
+                initiate(peer, now);
+            }
+        }
+    }
+
+    private boolean needsRekey(Keypair keypair, long now) {
+        long age = keypair.ageNanos(now);
+        long rekey = settings.rekeyAfterTime().toNanos();
+        // The initiator of the current keys rekeys on time; the responder only if the initiator did not,
+        // which keeps both sides from starting crossing handshakes at the same moment.
+        return keypair.initiator ? age >= rekey : age >= rekey + settings.handshakeRetransmit().toNanos() * 40;
+    }
+
+    private void expireKeypairs(Peer peer, long now) {
+        if (peer.previous != null && !peer.previous.usable(now, settings)) {
+            retire(peer.previous);
+            peer.previous = null;
+        }
+        if (peer.next != null && !peer.next.usable(now, settings)) {
+            retire(peer.next);
+            peer.next = null;
+        }
+        if (peer.current != null && !peer.current.usable(now, settings)) {
+            retire(peer.current);
+            peer.current = null;
+        }
+    }
+
+    private void expireResponders(long now) {
+        Iterator<Responder> it = respondersBySource.values().iterator();
+        while (it.hasNext()) {
+            Responder responder = it.next();
+            if (now - responder.createdNanos >= RESPONDER_LIFETIME) {
+                byIndex.remove(responder.localIndex);
+                it.remove();
+            }
+        }
+    }
+
+    private void retire(Keypair keypair) {
+        if (keypair != null) {
+            byIndex.remove(keypair.localIndex);
+        }
+    }
+
+    private int allocateIndex() {
+        while (true) {
+            int index = random.nextInt();
+            if (index != 0 && !byIndex.containsKey(index)) {
+                return index;
+            }
+        }
+    }
+
+    /** Closes every connection (telling peers) and stops all timers. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Peer peer : peers.values()) {
+            if (peer.connection != null && !peer.connection.isClosed()) {
+                peer.connection.close(0, "node shutting down");
+                flush(peer, now);
+            }
+            abandonInitiation(peer, new SessionException("node is closed"));
+        }
+        closed = true;
+    }
+
+    private static int compareUnsigned(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, b);
+    }
+}

@@ -1,0 +1,48 @@
+package io.pilot.engine.wire;
+
+/**
+ * Constants of the datagram layer: packet types, the protocol version and sizes. Every datagram a
+ * node sends or accepts starts with a 4-byte header {@code type u8 | version u8 | reserved u16}.
+ * The byte layouts are documented in {@code docs/PROTOCOL.md} ("Datagrams").
+ */
+public final class WireFormat {
+
+    /** Protocol version carried in every header and in the Noise prologue. */
+    public static final int VERSION = 1;
+
+    /** The Noise prologue: binds the protocol name and version into the handshake hash. */
+    public static final byte[] PROLOGUE = ("pilot/" + VERSION).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    public static final int TYPE_HANDSHAKE_INIT = 1;
+    public static final int TYPE_HANDSHAKE_RESPONSE = 2;
+    public static final int TYPE_HANDSHAKE_FINAL = 3;
+    public static final int TYPE_DATA = 4;
+    public static final int TYPE_COOKIE_REPLY = 5;
+
+    /** type, version, two reserved bytes. */
+    public static final int HEADER_LENGTH = 4;
+
+    /** Length of a stateless cookie. */
+    public static final int COOKIE_LENGTH = 16;
+
+    /** Length of an AES-GCM tag. */
+    public static final int TAG_LENGTH = 16;
+
+    /** DATA header: common header, receiver index u32, counter u64. Also the AEAD associated data. */
+    public static final int DATA_HEADER_LENGTH = HEADER_LENGTH + 4 + 8;
+
+    /** Largest UDP payload that crosses a 1280-byte IPv6 path without fragmentation (1280 - 40 - 8). */
+    public static final int MAX_DATAGRAM = 1232;
+
+    /** Largest plaintext in a DATA packet: what the transport may put in one packet. */
+    public static final int MAX_DATA_PLAINTEXT = MAX_DATAGRAM - DATA_HEADER_LENGTH - TAG_LENGTH;
+
+    /**
+     * Handshake initiations are padded to this size so a responder never answers with more bytes than
+     * it received (no amplification) and the path is proven to carry full-size datagrams.
+     */
+    public static final int HANDSHAKE_INIT_LENGTH = 1200;
+
+    private WireFormat() {
+    }
+}
