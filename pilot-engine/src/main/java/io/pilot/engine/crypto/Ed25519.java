@@ -1,0 +1,65 @@
+package io.pilot.engine.crypto;
+
+import java.security.SecureRandom;
+
+/**
+ * Ed25519 (RFC 8032, pure variant) signatures, which bind an agent's long-term identity to what it
+ * says.
+ *
+ * <p>Private keys are the RFC 8032 32-byte seeds. Backed by BouncyCastle's low-level RFC 8032 code.
+ * {@link #verify} is meant for untrusted input: it returns {@code false} rather than throwing on
+ * any malformed key or signature.
+ */
+public final class Ed25519 {
+
+    /** Length in bytes of a private key (seed). */
+    public static final int PRIVATE_KEY_SIZE = 32;
+    /** Length in bytes of a public key. */
+    public static final int PUBLIC_KEY_SIZE = 32;
+    /** Length in bytes of a signature. */
+    public static final int SIGNATURE_SIZE = 64;
+
+    private Ed25519() {
+    }
+
+    /** Generates a fresh 32-byte private key (seed) from {@code random}. */
+    public static byte[] generatePrivateKey(SecureRandom random) {
+        byte[] privateKey = new byte[PRIVATE_KEY_SIZE];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePrivateKey(random, privateKey);
+        return privateKey;
+    }
+
+    /** Derives the 32-byte public key of a 32-byte private key. */
+    public static byte[] publicKey(byte[] privateKey) {
+        requirePrivateKey(privateKey);
+        byte[] publicKey = new byte[PUBLIC_KEY_SIZE];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(privateKey, 0, publicKey, 0);
+        return publicKey;
+    }
+
+    /** Signs {@code message} with a 32-byte private key and returns the 64-byte signature. */
+    public static byte[] sign(byte[] privateKey, byte[] message) {
+        requirePrivateKey(privateKey);
+        byte[] signature = new byte[SIGNATURE_SIZE];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(privateKey, 0, message, 0, message.length, signature, 0);
+        return signature;
+    }
+
+    /**
+     * Returns whether {@code signature} is a valid signature of {@code message} by {@code publicKey}.
+     * Never throws: null or wrongly sized arguments and invalid points yield {@code false}.
+     */
+    public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (publicKey == null || publicKey.length != PUBLIC_KEY_SIZE
+                || signature == null || signature.length != SIGNATURE_SIZE || message == null) {
+            return false;
+        }
+        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+    }
+
+    private static void requirePrivateKey(byte[] privateKey) {
+        if (privateKey == null || privateKey.length != PRIVATE_KEY_SIZE) {
+            throw new IllegalArgumentException("Ed25519 private key must be " + PRIVATE_KEY_SIZE + " bytes");
+        }
+    }
+}

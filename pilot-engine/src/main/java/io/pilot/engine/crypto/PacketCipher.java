@@ -1,0 +1,165 @@
+package io.pilot.engine.crypto;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM under one key for ONE direction of a data channel, with an explicit 64-bit packet
+ * counter as nonce (WireGuard discipline: the counter travels in the clear next to the ciphertext,
+ * so packets may be decrypted out of order and the receiver can filter replays with a
+ * {@link ReplayWindow}).
+ *
+ * <p><b>Nonce layout</b> (the Noise AESGCM layout, 96 bits): 4 zero bytes followed by the counter
+ * as an 8-byte <em>big-endian</em> unsigned integer, i.e. {@code 00 00 00 00 c7 c6 c5 c4 c3 c2 c1 c0}
+ * where {@code c7} is the most significant byte. The tag is 16 bytes and is appended to the
+ * ciphertext.
+ *
+ * <p><b>Nonce uniqueness.</b> Counters are in {@code [0, counterLimit)}. On the sending side
+ * {@link #nextCounter()} hands out each counter exactly once and throws once the limit is reached,
+ * so a nonce is never reused under this key; the session must rekey before that.
+ *
+ * <p><b>Failure reporting.</b> {@link #seal} throws on misuse. {@link #open} is the receive hot path
+ * for attacker-controlled input and reports authentication failure by returning {@code -1}; nothing
+ * decrypted is left in the output buffer then.
+ *
+ * <p><b>Threading.</b> Not thread-safe: one JDK {@link Cipher} (hardware accelerated AES-GCM) is
+ * reused and re-initialised per packet, so an instance must be confined to one thread (e.g. one
+ * Netty event loop).
+ */
+public final class PacketCipher {
+
+    /** AES-256 key length in bytes. */
+    public static final int KEY_SIZE = 32;
+    /** GCM authentication tag length in bytes. */
+    public static final int TAG_SIZE = 16;
+    /**
+     * Default exclusive upper bound of counters: 2^60 packets, far beyond any session's rekey
+     * interval, yet leaving the counter space comfortably inside a signed {@code long}.
+     */
+    public static final long DEFAULT_COUNTER_LIMIT = 1L << 60;
+
+    private static final int NONCE_SIZE = 12;
+    private static final int TAG_BITS = TAG_SIZE * Byte.SIZE;
+
+    private final SecretKeySpec key;
+    private final Cipher cipher;
+    private final byte[] nonce = new byte[NONCE_SIZE];
+    private final long counterLimit;
+    private long nextCounter;
+
+    /** Creates a cipher with {@link #DEFAULT_COUNTER_LIMIT}; {@code key} is copied. */
+    public PacketCipher(byte[] key) {
+        this(key, DEFAULT_COUNTER_LIMIT);
+    }
+
+    /**
+     * Creates a cipher whose counters must stay below {@code counterLimit}; {@code key} is copied
+     * and may be zeroed by the caller afterwards.
+     */
+    public PacketCipher(byte[] key, long counterLimit) {
+        if (key == null || key.length != KEY_SIZE) {
+            throw new IllegalArgumentException("AES-256-GCM key must be " + KEY_SIZE + " bytes");
+        }
+        if (counterLimit <= 0) {
+            throw new IllegalArgumentException("counter limit must be positive: " + counterLimit);
+        }
+        this.key = new SecretKeySpec(key, "AES");
+        this.counterLimit = counterLimit;
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM/NoPadding is mandatory in every JDK", e);
+        }
+    }
+
+    /**
+     * Returns the next unused sending counter, strictly increasing from 0.
+     *
+     * @throws IllegalStateException once {@code counterLimit} counters have been handed out
+     */
+    public long nextCounter() {
+        if (nextCounter >= counterLimit) {
+            throw new IllegalStateException("packet counter exhausted after " + counterLimit + " packets; rekey required");
+        }
+        return nextCounter++;
+    }
+
+    /**
+     * Encrypts {@code plaintext} with nonce {@code counter}, authenticating {@code aad} too, and
+     * writes ciphertext followed by the tag to {@code out}. Positions of {@code aad} and
+     * {@code plaintext} advance to their limits, {@code out}'s by the returned length. {@code out}
+     * may share memory with {@code plaintext} (in-place encryption).
+     *
+     * @param counter a counter obtained from {@link #nextCounter()}; never pass the same one twice
+     * @param aad     additional authenticated data, or {@code null} for none
+     * @return the number of bytes written: {@code plaintext.remaining() + TAG_SIZE}
+     * @throws IllegalArgumentException if the counter is out of range or {@code out} is too small
+     */
+    public int seal(long counter, ByteBuffer aad, ByteBuffer plaintext, ByteBuffer out) {
+        if (counter < 0 || counter >= counterLimit) {
+            throw new IllegalArgumentException("counter out of range: " + counter);
+        }
+        int length = plaintext.remaining() + TAG_SIZE;
+        if (out.remaining() < length) {
+            throw new IllegalArgumentException("output needs " + length + " bytes, has " + out.remaining());
+        }
+        try {
+            init(Cipher.ENCRYPT_MODE, counter);
+            if (aad != null) {
+                cipher.updateAAD(aad);
+            }
+            return cipher.doFinal(plaintext, out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /**
+     * Authenticates and decrypts {@code ciphertext} (ciphertext followed by the tag) sealed with
+     * nonce {@code counter} and {@code aad}, writing the plaintext to {@code out}. On success the
+     * positions of {@code aad} and {@code ciphertext} advance to their limits and {@code out}'s by
+     * the returned length. On failure {@code out}'s position is unchanged and the bytes it may have
+     * received are zeroed.
+     *
+     * @param aad additional authenticated data, or {@code null} for none
+     * @return the plaintext length, or {@code -1} if the counter is out of range, the input is
+     *         shorter than a tag, or authentication fails
+     * @throws IllegalArgumentException if {@code out} cannot hold the plaintext (a caller bug)
+     */
+    public int open(long counter, ByteBuffer aad, ByteBuffer ciphertext, ByteBuffer out) {
+        int length = ciphertext.remaining() - TAG_SIZE;
+        if (counter < 0 || counter >= counterLimit || length < 0) {
+            return -1;
+        }
+        if (out.remaining() < length) {
+            throw new IllegalArgumentException("output needs " + length + " bytes, has " + out.remaining());
+        }
+        int start = out.position();
+        try {
+            init(Cipher.DECRYPT_MODE, counter);
+            if (aad != null) {
+                cipher.updateAAD(aad);
+            }
+            return cipher.doFinal(ciphertext, out);
+        } catch (AEADBadTagException e) {
+            for (int i = start; i < start + length; i++) {
+                out.put(i, (byte) 0);
+            }
+            out.position(start);
+            return -1;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    private void init(int mode, long counter) throws GeneralSecurityException {
+        for (int i = 0; i < Long.BYTES; i++) {
+            nonce[NONCE_SIZE - 1 - i] = (byte) (counter >>> (8 * i));
+        }
+        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+    }
+}

@@ -1,0 +1,86 @@
+package io.pilot.engine.noise;
+
+import io.pilot.engine.crypto.PacketCipher;
+import java.nio.ByteBuffer;
+
+/**
+ * Noise {@code CipherState} for the AESGCM cipher: a key {@code k} (possibly empty) and a nonce
+ * {@code n} that increments after each successful encryption or decryption. Used for handshake
+ * payloads and for in-order Noise transport messages.
+ *
+ * <p>The nonce is formatted as Noise AESGCM specifies (4 zero bytes, then {@code n} as 8-byte
+ * big-endian), which is exactly {@link PacketCipher}'s layout, so AES-GCM is delegated to it.
+ * Noise reserves {@code n = 2^64-1}; this implementation stops earlier, at
+ * {@link PacketCipher#DEFAULT_COUNTER_LIMIT}, which no session reaches. Not thread-safe.
+ */
+public final class CipherState {
+
+    private PacketCipher cipher;
+    private long nonce;
+
+    /** Creates a CipherState with an empty key: encryption is the identity until a key is set. */
+    public CipherState() {
+    }
+
+    /** Creates a CipherState holding {@code key} (32 bytes, copied) with nonce 0. */
+    public CipherState(byte[] key) {
+        initializeKey(key);
+    }
+
+    /** Noise {@code InitializeKey}: sets a 32-byte key (copied) and resets the nonce to 0. */
+    public void initializeKey(byte[] key) {
+        cipher = new PacketCipher(key);
+        nonce = 0;
+    }
+
+    /** Noise {@code HasKey}. */
+    public boolean hasKey() {
+        return cipher != null;
+    }
+
+    /**
+     * Noise {@code EncryptWithAd}: returns ciphertext plus 16-byte tag, or {@code plaintext}
+     * unchanged if there is no key.
+     *
+     * @throws NoiseException if the nonce space is exhausted
+     */
+    public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws NoiseException {
+        if (cipher == null) {
+            return plaintext.clone();
+        }
+        requireNonceAvailable();
+        byte[] ciphertext = new byte[plaintext.length + PacketCipher.TAG_SIZE];
+        cipher.seal(nonce, ByteBuffer.wrap(ad), ByteBuffer.wrap(plaintext), ByteBuffer.wrap(ciphertext));
+        nonce++;
+        return ciphertext;
+    }
+
+    /**
+     * Noise {@code DecryptWithAd}: authenticates and decrypts, or returns {@code ciphertext}
+     * unchanged if there is no key. On failure the nonce does not advance.
+     *
+     * @throws NoiseException if authentication fails, the input is shorter than a tag, or the
+     *                        nonce space is exhausted
+     */
+    public byte[] decryptWithAd(byte[] ad, byte[] ciphertext) throws NoiseException {
+        if (cipher == null) {
+            return ciphertext.clone();
+        }
+        requireNonceAvailable();
+        if (ciphertext.length < PacketCipher.TAG_SIZE) {
+            throw new NoiseException("ciphertext of " + ciphertext.length + " bytes is shorter than the AES-GCM tag");
+        }
+        byte[] plaintext = new byte[ciphertext.length - PacketCipher.TAG_SIZE];
+        if (cipher.open(nonce, ByteBuffer.wrap(ad), ByteBuffer.wrap(ciphertext), ByteBuffer.wrap(plaintext)) < 0) {
+            throw new NoiseException("AES-GCM authentication failed");
+        }
+        nonce++;
+        return plaintext;
+    }
+
+    private void requireNonceAvailable() throws NoiseException {
+        if (nonce >= PacketCipher.DEFAULT_COUNTER_LIMIT) {
+            throw new NoiseException("Noise nonce space exhausted; rekey required");
+        }
+    }
+}
