@@ -57,6 +57,12 @@ public final class Ed25519 {
         return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
     }
 
+    /** Whether {@code publicKey} is the encoding of a point on the curve (and not of small order). */
+    public static boolean isValidPublicKey(byte[] publicKey) {
+        return publicKey != null && publicKey.length == PUBLIC_KEY_SIZE
+                && org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(publicKey, 0);
+    }
+
     private static void requirePrivateKey(byte[] privateKey) {
         if (privateKey == null || privateKey.length != PRIVATE_KEY_SIZE) {
             throw new IllegalArgumentException("Ed25519 private key must be " + PRIVATE_KEY_SIZE + " bytes");

@@ -2,8 +2,7 @@ package io.pilot.engine.identity;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
-
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import io.pilot.engine.crypto.Ed25519;
 
 /**
  * A node's Ed25519 key pair. Whoever holds it is the node: the address is derived from the public
@@ -12,23 +11,19 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 public final class Identity {
 
     /** Length of the private seed. */
-    public static final int SEED_LENGTH = Ed25519.SECRET_KEY_SIZE;
+    public static final int SEED_LENGTH = Ed25519.PRIVATE_KEY_SIZE;
 
     private final byte[] seed;
     private final NodeKey publicKey;
 
     private Identity(byte[] seed) {
         this.seed = seed;
-        byte[] pub = new byte[NodeKey.LENGTH];
-        Ed25519.generatePublicKey(seed, 0, pub, 0);
-        this.publicKey = NodeKey.of(pub);
+        this.publicKey = NodeKey.of(Ed25519.publicKey(seed));
     }
 
     /** A fresh identity from a strong random source. */
     public static Identity generate(SecureRandom random) {
-        byte[] seed = new byte[SEED_LENGTH];
-        random.nextBytes(seed);
-        return new Identity(seed);
+        return new Identity(Ed25519.generatePrivateKey(random));
     }
 
     /** An identity from its 32-byte private seed (copied). */
@@ -45,9 +40,7 @@ public final class Identity {
 
     /** Signs a message (pure Ed25519, deterministic). */
     public byte[] sign(byte[] message) {
-        byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
-        Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
-        return signature;
+        return Ed25519.sign(seed, message);
     }
 
     /** The private seed (a copy), for {@link IdentityStore} only. */

@@ -2,12 +2,12 @@ package io.pilot.engine.identity;
 
 import io.pilot.engine.address.PilotAddress;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.pilot.engine.crypto.Ed25519;
+import io.pilot.engine.crypto.Sha256;
+
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A node's public Ed25519 key: what the node is. Its {@link #nodeNumber() node number} (the
@@ -21,7 +21,7 @@ public final class NodeKey {
     /** Length of an Ed25519 signature. */
     public static final int SIGNATURE_LENGTH = Ed25519.SIGNATURE_SIZE;
 
-    private static final byte[] ADDRESS_DOMAIN = "pilot/address/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ADDRESS_DOMAIN = "pilot/address/v1".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] key;
     private final long nodeNumber;
@@ -41,7 +41,7 @@ public final class NodeKey {
             throw new IllegalArgumentException("an Ed25519 public key is " + LENGTH + " bytes, got "
                     + (key == null ? "none" : key.length));
         }
-        if (!Ed25519.validatePublicKeyFull(key, 0)) {
+        if (!Ed25519.isValidPublicKey(key)) {
             throw new IllegalArgumentException("not a valid Ed25519 public key");
         }
         return new NodeKey(key.clone());
@@ -75,23 +75,16 @@ public final class NodeKey {
 
     /** Checks an Ed25519 signature by this key; never throws for malformed signatures. */
     public boolean verify(byte[] message, byte[] signature) {
-        return signature != null && signature.length == SIGNATURE_LENGTH
-                && Ed25519.verify(signature, 0, key, 0, message, 0, message.length);
+        return Ed25519.verify(key, message, signature);
     }
 
     private static long deriveNodeNumber(byte[] key) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(ADDRESS_DOMAIN);
-            byte[] digest = sha256.digest(key);
-            long number = 0;
-            for (int i = 0; i < 6; i++) {
-                number = (number << 8) | (digest[i] & 0xFF);
-            }
-            return number;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        byte[] digest = Sha256.hash(ADDRESS_DOMAIN, key);
+        long number = 0;
+        for (int i = 0; i < 6; i++) {
+            number = (number << 8) | (digest[i] & 0xFF);
         }
+        return number;
     }
 
     @Override

@@ -63,6 +63,14 @@ public final class Peer {
         return endpoint;
     }
 
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
     /** The reliable connection, or null before the first handshake completes. */
     public Connection connection() {
         return connection;

@@ -1,0 +1,21 @@
+package io.pilot.engine;
+
+import java.util.Map;
+
+/**
+ * Counters of a node since it started.
+ *
+ * @param handshakesCompleted handshakes completed in either role, rekeys included
+ * @param peers peers known
+ * @param sessions peers with an established session
+ * @param pendingHandshakes half-open responder handshakes held right now
+ * @param drops dropped datagrams by reason (only non-zero reasons appear)
+ */
+public record NodeStats(long handshakesCompleted, int peers, int sessions, int pendingHandshakes,
+                        Map<DropReason, Long> drops) {
+
+    /** Dropped datagrams for one reason. */
+    public long dropped(DropReason reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+}

@@ -1,0 +1,22 @@
+package io.pilot.engine;
+
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.identity.NodeKey;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * A snapshot of what a node knows about one peer.
+ *
+ * @param address the peer's address
+ * @param key the peer's key, or null if it was never authenticated
+ * @param endpoint where its datagrams come from and go to (follows the peer when it roams)
+ * @param established whether a secure session is up
+ * @param smoothedRtt the transport's smoothed round-trip time, or null before a sample
+ * @param bytesIn datagram bytes received from it
+ * @param bytesOut datagram bytes sent to it
+ */
+public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
+                       Duration smoothedRtt, long bytesIn, long bytesOut) {
+}
