@@ -1,0 +1,38 @@
+package io.pilot.engine.transport;
+
+/**
+ * Immutable snapshot of a connection's counters; see {@link Connection#stats()}.
+ *
+ * @param packetsSent          packets returned by {@code poll}
+ * @param bytesSent            payload bytes returned by {@code poll}
+ * @param packetsReceived      packets accepted by {@code receive} (excluding dropped ones)
+ * @param bytesReceived        payload bytes of accepted packets
+ * @param retransmittedPackets packets that carried at least one retransmitted STREAM range
+ * @param lostPackets          packets declared lost
+ * @param smoothedRttNanos     SRTT (initial RTT until the first sample)
+ * @param rttVarianceNanos     RTTVAR
+ * @param minRttNanos          minimum RTT seen, 0 before the first sample
+ * @param congestionWindow     bytes
+ * @param bytesInFlight        bytes of ack-eliciting packets neither acknowledged nor declared lost
+ * @param malformedPackets     packets dropped because they did not parse
+ * @param duplicatePackets     packets dropped because their packet number was already seen or is too old
+ * @param droppedPackets       packets dropped because the connection was already closed
+ * @param liveStreams          streams still holding state
+ */
+public record ConnectionStats(
+        long packetsSent,
+        long bytesSent,
+        long packetsReceived,
+        long bytesReceived,
+        long retransmittedPackets,
+        long lostPackets,
+        long smoothedRttNanos,
+        long rttVarianceNanos,
+        long minRttNanos,
+        long congestionWindow,
+        long bytesInFlight,
+        long malformedPackets,
+        long duplicatePackets,
+        long droppedPackets,
+        int liveStreams) {
+}

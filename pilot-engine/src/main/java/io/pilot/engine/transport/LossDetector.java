@@ -1,0 +1,195 @@
+package io.pilot.engine.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loss detection and probe timeout per RFC 9002 section 6 and appendix A, for one packet number space.
+ *
+ * <p>A packet is lost once a later packet is acknowledged and either three newer packets have been acknowledged
+ * (packet threshold) or it was sent more than 9/8 of max(SRTT, latest RTT) before now (time threshold). When nothing
+ * can be declared lost yet but ack-eliciting packets are outstanding, the probe timer (PTO) fires after
+ * {@code SRTT + max(4*RTTVAR, G) + max_ack_delay}, doubled for each consecutive PTO, and asks for probe packets.
+ *
+ * <p>Persistent congestion is decided conservatively: the newest and oldest lost packet of one detection round must
+ * be further apart than three PTO periods, both sent after the first RTT sample, with no packet sent in between
+ * acknowledged by this ACK and nothing sent at or after the oldest one acknowledged before.
+ */
+final class LossDetector {
+
+    /** Frame-level consequences of ACKs and losses. */
+    interface Listener {
+        void onPacketAcked(SentPacket packet);
+
+        void onPacketLost(SentPacket packet);
+    }
+
+    static final int PACKET_THRESHOLD = 3;
+    private static final int MAX_BACKOFF_SHIFT = 16;
+
+    private final SentPacketTracker sent = new SentPacketTracker();
+    private final List<SentPacket> newlyAcked = new ArrayList<>();
+    private final List<SentPacket> lost = new ArrayList<>();
+    private final RttEstimator rtt;
+    private final CongestionController congestion;
+    private final Listener listener;
+    private final long maxAckDelayNanos;
+    private long largestAcked = -1;
+    private long newestAckedSentNanos = Long.MIN_VALUE;
+    private long firstSampleNanos = Long.MAX_VALUE;
+    private long lastAckElicitingSentNanos;
+    private long lossTimeNanos = Long.MAX_VALUE;
+    private int ptoCount;
+    private long bytesInFlight;
+    private long lostPackets;
+
+    LossDetector(RttEstimator rtt, CongestionController congestion, long maxAckDelayNanos, Listener listener) {
+        this.rtt = rtt;
+        this.congestion = congestion;
+        this.maxAckDelayNanos = maxAckDelayNanos;
+        this.listener = listener;
+    }
+
+    long bytesInFlight() {
+        return bytesInFlight;
+    }
+
+    long lostPackets() {
+        return lostPackets;
+    }
+
+    int ptoCount() {
+        return ptoCount;
+    }
+
+    void onPacketSent(SentPacket packet) {
+        sent.add(packet);
+        bytesInFlight += packet.size;
+        lastAckElicitingSentNanos = packet.sentNanos;
+    }
+
+    /** Processes a validated ACK frame (its largest was sent by us). */
+    void onAck(Frame.Ack ack, long nowNanos) {
+        largestAcked = Math.max(largestAcked, ack.largest());
+        long ackedBefore = newestAckedSentNanos;
+        boolean appLimited = bytesInFlight < congestion.window() / 2;
+        long[] ranges = ack.ranges();
+        SentPacket largestNewly = null;
+        for (int i = 0; i < ranges.length; i += 2) {
+            long high = Math.min(ranges[i], sent.endPacketNumber() - 1);
+            long low = Math.max(ranges[i + 1], sent.firstPacketNumber());
+            for (long pn = high; pn >= low; pn--) {
+                SentPacket packet = sent.remove(pn);
+                if (packet != null) {
+                    newlyAcked.add(packet);
+                    bytesInFlight -= packet.size;
+                    newestAckedSentNanos = Math.max(newestAckedSentNanos, packet.sentNanos);
+                    if (largestNewly == null || pn > largestNewly.packetNumber) {
+                        largestNewly = packet;
+                    }
+                }
+            }
+        }
+        if (largestNewly == null) {
+            return;
+        }
+        if (largestNewly.packetNumber == ack.largest()) {
+            if (!rtt.hasSample()) {
+                firstSampleNanos = nowNanos;
+            }
+            rtt.onSample(nowNanos - largestNewly.sentNanos, Math.min(ack.ackDelayMicros() * 1000, maxAckDelayNanos));
+        }
+        detectLoss(nowNanos, ackedBefore);
+        for (SentPacket packet : newlyAcked) {
+            congestion.onPacketAcked(packet.sentNanos, packet.size, appLimited);
+            listener.onPacketAcked(packet);
+        }
+        newlyAcked.clear();
+        ptoCount = 0;
+    }
+
+    /** Time of the loss or probe timer, or {@link Long#MAX_VALUE}. */
+    long deadline() {
+        if (lossTimeNanos != Long.MAX_VALUE) {
+            return lossTimeNanos;
+        }
+        if (sent.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return lastAckElicitingSentNanos + (rtt.pto() << Math.min(ptoCount, MAX_BACKOFF_SHIFT));
+    }
+
+    /**
+     * Runs an expired timer.
+     *
+     * @return true if the probe timer fired and the caller must send probe packets
+     */
+    boolean onTimeout(long nowNanos) {
+        long deadline = deadline();
+        if (nowNanos < deadline) {
+            return false;
+        }
+        if (lossTimeNanos != Long.MAX_VALUE) {
+            detectLoss(nowNanos, newestAckedSentNanos);
+            return false;
+        }
+        ptoCount++;
+        return true;
+    }
+
+    private void detectLoss(long nowNanos, long ackedBefore) {
+        lossTimeNanos = Long.MAX_VALUE;
+        if (largestAcked < 0) {
+            return;
+        }
+        long lossDelay = rtt.lossDelay();
+        long lostSentBefore = nowNanos - lossDelay;
+        long end = Math.min(largestAcked, sent.endPacketNumber() - 1);
+        for (long pn = sent.firstPacketNumber(); pn <= end; pn++) {
+            SentPacket packet = sent.get(pn);
+            if (packet == null) {
+                continue;
+            }
+            if (packet.sentNanos - lostSentBefore <= 0 || largestAcked >= pn + PACKET_THRESHOLD) {
+                sent.remove(pn);
+                lost.add(packet);
+            } else {
+                lossTimeNanos = Math.min(lossTimeNanos, packet.sentNanos + lossDelay);
+            }
+        }
+        if (lost.isEmpty()) {
+            return;
+        }
+        SentPacket oldest = lost.get(0);
+        SentPacket newest = lost.get(lost.size() - 1);
+        for (SentPacket packet : lost) {
+            bytesInFlight -= packet.size;
+            lostPackets++;
+        }
+        congestion.onCongestionEvent(newest.sentNanos, nowNanos);
+        if (isPersistentCongestion(oldest.sentNanos, newest.sentNanos, ackedBefore)) {
+            congestion.onPersistentCongestion();
+        }
+        for (SentPacket packet : lost) {
+            listener.onPacketLost(packet);
+        }
+        lost.clear();
+    }
+
+    private boolean isPersistentCongestion(long oldestSent, long newestSent, long ackedBefore) {
+        if (!rtt.hasSample() || oldestSent - firstSampleNanos <= 0 || ackedBefore - oldestSent >= 0) {
+            return false;
+        }
+        long duration = (rtt.smoothed() + Math.max(4 * rtt.variance(), RttEstimator.GRANULARITY_NANOS)
+                + maxAckDelayNanos) * 3;
+        if (newestSent - oldestSent <= duration) {
+            return false;
+        }
+        for (SentPacket packet : newlyAcked) {
+            if (packet.sentNanos - oldestSent >= 0 && newestSent - packet.sentNanos >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

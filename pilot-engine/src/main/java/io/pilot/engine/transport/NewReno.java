@@ -1,0 +1,72 @@
+package io.pilot.engine.transport;
+
+/**
+ * NewReno exactly as RFC 9002 section 7 and appendix B specify it: slow start until the first loss, then additive
+ * increase of one datagram per window; a loss starts a recovery period during which further losses of packets sent
+ * before the period began do not reduce the window again (one reduction per loss episode), and the window is halved
+ * (kLossReductionFactor 0.5) but never below the minimum window.
+ */
+final class NewReno implements CongestionController {
+
+    private final int maxDatagramSize;
+    private final long minimumWindow;
+    private long window;
+    private long slowStartThreshold = Long.MAX_VALUE;
+    private long bytesAckedInAvoidance;
+    private boolean recovering;
+    private long recoveryStartNanos;
+
+    NewReno(int maxDatagramSize, int initialWindowPackets, int minimumWindowPackets) {
+        this.maxDatagramSize = maxDatagramSize;
+        this.window = (long) initialWindowPackets * maxDatagramSize;
+        this.minimumWindow = (long) minimumWindowPackets * maxDatagramSize;
+    }
+
+    @Override
+    public long window() {
+        return window;
+    }
+
+    long slowStartThreshold() {
+        return slowStartThreshold;
+    }
+
+    private boolean inRecovery(long sentTimeNanos) {
+        return recovering && sentTimeNanos - recoveryStartNanos <= 0;
+    }
+
+    @Override
+    public void onPacketAcked(long sentTimeNanos, int bytes, boolean appLimited) {
+        if (inRecovery(sentTimeNanos) || appLimited) {
+            return;
+        }
+        if (window < slowStartThreshold) {
+            window += bytes;
+            return;
+        }
+        bytesAckedInAvoidance += bytes;
+        if (bytesAckedInAvoidance >= window) {
+            bytesAckedInAvoidance -= window;
+            window += maxDatagramSize;
+        }
+    }
+
+    @Override
+    public void onCongestionEvent(long sentTimeNanos, long nowNanos) {
+        if (inRecovery(sentTimeNanos)) {
+            return;
+        }
+        recovering = true;
+        recoveryStartNanos = nowNanos;
+        slowStartThreshold = Math.max(window / 2, minimumWindow);
+        window = slowStartThreshold;
+        bytesAckedInAvoidance = 0;
+    }
+
+    @Override
+    public void onPersistentCongestion() {
+        window = minimumWindow;
+        recovering = false;
+        bytesAckedInAvoidance = 0;
+    }
+}

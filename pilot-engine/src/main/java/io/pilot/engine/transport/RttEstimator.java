@@ -1,0 +1,86 @@
+package io.pilot.engine.transport;
+
+/**
+ * Round-trip time estimation per RFC 6298 (alpha 1/8, beta 1/4) with the RFC 9002 5.3 refinements: the peer's
+ * reported ACK delay (capped at max_ack_delay) is subtracted unless that would go below min_rtt, and the first
+ * sample's delay is ignored.
+ *
+ * <p>Karn's rule holds by construction: packet numbers are never reused and retransmitted data always travels in a
+ * new packet, so every acknowledged packet number identifies exactly one transmission and every sample is unambiguous.
+ *
+ * <p>{@link #rto()} is RFC 6298's {@code SRTT + max(G, 4*RTTVAR)} with G = 1 ms and no 1 s floor; the probe timeout
+ * adds the peer's max_ack_delay (RFC 9002 6.2.1). A high floor (TCP's 200 ms-1 s) exists because a TCP RTO collapses
+ * the congestion window; a PTO only sends one or two probe packets, so a spurious PTO is cheap and a low floor keeps
+ * tail-loss recovery fast on low-latency paths. The floor stays configurable ({@code minProbeTimeout}, default 1 ms).
+ */
+final class RttEstimator {
+
+    /** Timer granularity (RFC 9002 kGranularity). */
+    static final long GRANULARITY_NANOS = 1_000_000L;
+
+    private final long maxAckDelayNanos;
+    private final long minProbeTimeoutNanos;
+    private long latest;
+    private long smoothed;
+    private long variance;
+    private long min;
+    private boolean hasSample;
+
+    RttEstimator(long initialRttNanos, long maxAckDelayNanos, long minProbeTimeoutNanos) {
+        this.maxAckDelayNanos = maxAckDelayNanos;
+        this.minProbeTimeoutNanos = minProbeTimeoutNanos;
+        this.smoothed = initialRttNanos;
+        this.variance = initialRttNanos / 2;
+    }
+
+    void onSample(long latestRttNanos, long ackDelayNanos) {
+        long sample = Math.max(latestRttNanos, 0);
+        latest = sample;
+        if (!hasSample) {
+            hasSample = true;
+            min = sample;
+            smoothed = sample;
+            variance = sample / 2;
+            return;
+        }
+        min = Math.min(min, sample);
+        long ackDelay = Math.min(Math.max(ackDelayNanos, 0), maxAckDelayNanos);
+        long adjusted = sample >= min + ackDelay ? sample - ackDelay : sample;
+        variance = (3 * variance + Math.abs(smoothed - adjusted)) / 4;
+        smoothed = (7 * smoothed + adjusted) / 8;
+    }
+
+    boolean hasSample() {
+        return hasSample;
+    }
+
+    long latest() {
+        return latest;
+    }
+
+    long smoothed() {
+        return smoothed;
+    }
+
+    long variance() {
+        return variance;
+    }
+
+    long min() {
+        return min;
+    }
+
+    long rto() {
+        return smoothed + Math.max(GRANULARITY_NANOS, 4 * variance);
+    }
+
+    /** Probe timeout before exponential backoff. */
+    long pto() {
+        return Math.max(minProbeTimeoutNanos, rto() + maxAckDelayNanos);
+    }
+
+    /** RFC 9002 time threshold: 9/8 of max(SRTT, latest RTT), at least the timer granularity. */
+    long lossDelay() {
+        return Math.max(GRANULARITY_NANOS, Math.max(latest, smoothed) * 9 / 8);
+    }
+}

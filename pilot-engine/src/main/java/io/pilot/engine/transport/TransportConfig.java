@@ -1,0 +1,258 @@
+package io.pilot.engine.transport;
+
+import java.time.Duration;
+
+/**
+ * Immutable tuning knobs of a {@link Connection}; build with {@link #builder()}.
+ *
+ * <p>There is no transport handshake, so the credit each side may use before it hears from its peer is a protocol
+ * constant: {@link #INITIAL_MAX_STREAM_DATA} per stream and {@link #INITIAL_MAX_DATA} per connection. A side configured
+ * with larger receive windows announces them with MAX_STREAM_DATA / MAX_DATA frames; smaller windows are rejected
+ * because the peer may already have used the initial credit.
+ */
+public final class TransportConfig {
+
+    /** Stream credit every peer may assume before any MAX_STREAM_DATA (1 MiB). */
+    public static final long INITIAL_MAX_STREAM_DATA = 1L << 20;
+    /** Connection credit every peer may assume before any MAX_DATA (16 MiB). */
+    public static final long INITIAL_MAX_DATA = 16L << 20;
+    /** Packet payload budget: 1280-byte IPv6 minimum MTU minus IPv6 (40), UDP (8) and session header+tag (32). */
+    public static final int DEFAULT_MAX_PACKET_PAYLOAD = 1200;
+
+    private final int maxPacketPayload;
+    private final long streamReceiveWindow;
+    private final long connectionReceiveWindow;
+    private final int maxIncomingStreams;
+    private final long maxAckDelayNanos;
+    private final long keepaliveIntervalNanos;
+    private final long idleTimeoutNanos;
+    private final long initialRttNanos;
+    private final long minProbeTimeoutNanos;
+    private final int initialWindowPackets;
+    private final int minimumWindowPackets;
+    private final boolean pacing;
+    private final int pacingBurstPackets;
+    private final int maxAckRanges;
+    private final int maxQueuedDatagrams;
+
+    private TransportConfig(Builder b) {
+        this.maxPacketPayload = b.maxPacketPayload;
+        this.streamReceiveWindow = b.streamReceiveWindow;
+        this.connectionReceiveWindow = b.connectionReceiveWindow;
+        this.maxIncomingStreams = b.maxIncomingStreams;
+        this.maxAckDelayNanos = b.maxAckDelay.toNanos();
+        this.keepaliveIntervalNanos = b.keepaliveInterval.toNanos();
+        this.idleTimeoutNanos = b.idleTimeout.toNanos();
+        this.initialRttNanos = b.initialRtt.toNanos();
+        this.minProbeTimeoutNanos = b.minProbeTimeout.toNanos();
+        this.initialWindowPackets = b.initialWindowPackets;
+        this.minimumWindowPackets = b.minimumWindowPackets;
+        this.pacing = b.pacing;
+        this.pacingBurstPackets = b.pacingBurstPackets;
+        this.maxAckRanges = b.maxAckRanges;
+        this.maxQueuedDatagrams = b.maxQueuedDatagrams;
+    }
+
+    public static TransportConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Largest packet payload {@link Connection#poll} produces and the congestion controller's datagram size. */
+    public int maxPacketPayload() {
+        return maxPacketPayload;
+    }
+
+    /** Receive window per stream; credit is refreshed when half of it has been consumed. */
+    public long streamReceiveWindow() {
+        return streamReceiveWindow;
+    }
+
+    /** Receive window for the sum of all streams. */
+    public long connectionReceiveWindow() {
+        return connectionReceiveWindow;
+    }
+
+    /** Concurrent peer-opened streams; further streams are reset with {@link TransportError#STREAM_REFUSED}. */
+    public int maxIncomingStreams() {
+        return maxIncomingStreams;
+    }
+
+    /** How long an ACK for a single ack-eliciting packet may be delayed; assumed identical on both peers. */
+    public long maxAckDelayNanos() {
+        return maxAckDelayNanos;
+    }
+
+    /** Send a PING after this long without traffic in either direction; 0 disables keepalive. */
+    public long keepaliveIntervalNanos() {
+        return keepaliveIntervalNanos;
+    }
+
+    /** Close with {@link TransportError#IDLE_TIMEOUT} after this long without receiving a packet; 0 disables. */
+    public long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /** RTT assumed before the first sample (RFC 9002 recommends 333 ms). */
+    public long initialRttNanos() {
+        return initialRttNanos;
+    }
+
+    /** Floor of the probe timeout before backoff. */
+    public long minProbeTimeoutNanos() {
+        return minProbeTimeoutNanos;
+    }
+
+    public int initialWindowPackets() {
+        return initialWindowPackets;
+    }
+
+    public int minimumWindowPackets() {
+        return minimumWindowPackets;
+    }
+
+    public boolean pacing() {
+        return pacing;
+    }
+
+    public int pacingBurstPackets() {
+        return pacingBurstPackets;
+    }
+
+    /** Most ACK ranges kept and reported; older gaps are forgotten (their packets are then treated as duplicates). */
+    public int maxAckRanges() {
+        return maxAckRanges;
+    }
+
+    /** Datagrams waiting for congestion window; {@link Connection#sendDatagram} refuses beyond this. */
+    public int maxQueuedDatagrams() {
+        return maxQueuedDatagrams;
+    }
+
+    /** Mutable builder; every setter validates eagerly. */
+    public static final class Builder {
+        private int maxPacketPayload = DEFAULT_MAX_PACKET_PAYLOAD;
+        private long streamReceiveWindow = INITIAL_MAX_STREAM_DATA;
+        private long connectionReceiveWindow = INITIAL_MAX_DATA;
+        private int maxIncomingStreams = 10_000;
+        private Duration maxAckDelay = Duration.ofMillis(10);
+        private Duration keepaliveInterval = Duration.ofSeconds(15);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration initialRtt = Duration.ofMillis(333);
+        private Duration minProbeTimeout = Duration.ofMillis(1);
+        private int initialWindowPackets = 10;
+        private int minimumWindowPackets = 2;
+        private boolean pacing = true;
+        private int pacingBurstPackets = 10;
+        private int maxAckRanges = 32;
+        private int maxQueuedDatagrams = 1024;
+
+        private Builder() {
+        }
+
+        public Builder maxPacketPayload(int bytes) {
+            require(bytes >= 128 && bytes <= 65_507, "maxPacketPayload must be in [128, 65507]");
+            this.maxPacketPayload = bytes;
+            return this;
+        }
+
+        public Builder streamReceiveWindow(long bytes) {
+            require(bytes >= INITIAL_MAX_STREAM_DATA && bytes <= (1L << 40), "streamReceiveWindow out of range");
+            this.streamReceiveWindow = bytes;
+            return this;
+        }
+
+        public Builder connectionReceiveWindow(long bytes) {
+            require(bytes >= INITIAL_MAX_DATA && bytes <= (1L << 40), "connectionReceiveWindow out of range");
+            this.connectionReceiveWindow = bytes;
+            return this;
+        }
+
+        public Builder maxIncomingStreams(int streams) {
+            require(streams >= 0, "maxIncomingStreams must be >= 0");
+            this.maxIncomingStreams = streams;
+            return this;
+        }
+
+        public Builder maxAckDelay(Duration d) {
+            require(!d.isNegative() && d.toMillis() <= 1000, "maxAckDelay must be in [0, 1s]");
+            this.maxAckDelay = d;
+            return this;
+        }
+
+        public Builder keepaliveInterval(Duration d) {
+            require(!d.isNegative(), "keepaliveInterval must be >= 0");
+            this.keepaliveInterval = d;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            require(!d.isNegative(), "idleTimeout must be >= 0");
+            this.idleTimeout = d;
+            return this;
+        }
+
+        public Builder initialRtt(Duration d) {
+            require(d.toNanos() > 0, "initialRtt must be > 0");
+            this.initialRtt = d;
+            return this;
+        }
+
+        public Builder minProbeTimeout(Duration d) {
+            require(!d.isNegative(), "minProbeTimeout must be >= 0");
+            this.minProbeTimeout = d;
+            return this;
+        }
+
+        public Builder initialWindowPackets(int packets) {
+            require(packets >= 2, "initialWindowPackets must be >= 2");
+            this.initialWindowPackets = packets;
+            return this;
+        }
+
+        public Builder minimumWindowPackets(int packets) {
+            require(packets >= 1, "minimumWindowPackets must be >= 1");
+            this.minimumWindowPackets = packets;
+            return this;
+        }
+
+        public Builder pacing(boolean enabled) {
+            this.pacing = enabled;
+            return this;
+        }
+
+        public Builder pacingBurstPackets(int packets) {
+            require(packets >= 1, "pacingBurstPackets must be >= 1");
+            this.pacingBurstPackets = packets;
+            return this;
+        }
+
+        public Builder maxAckRanges(int ranges) {
+            require(ranges >= 1 && ranges <= 255, "maxAckRanges must be in [1, 255]");
+            this.maxAckRanges = ranges;
+            return this;
+        }
+
+        public Builder maxQueuedDatagrams(int datagrams) {
+            require(datagrams >= 0, "maxQueuedDatagrams must be >= 0");
+            this.maxQueuedDatagrams = datagrams;
+            return this;
+        }
+
+        public TransportConfig build() {
+            require(minimumWindowPackets <= initialWindowPackets, "minimumWindowPackets > initialWindowPackets");
+            require(FrameCodec.ackFrameSize(maxAckRanges) + FrameCodec.PACKET_HEADER_SIZE + FrameCodec.STREAM_HEADER_SIZE
+                    < maxPacketPayload, "maxAckRanges too large for maxPacketPayload");
+            return new TransportConfig(this);
+        }
+
+        private static void require(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}
