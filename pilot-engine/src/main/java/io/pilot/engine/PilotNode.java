@@ -263,7 +263,7 @@ public final class PilotNode implements AutoCloseable {
     }
 
     /**
-     * Sends an unreliable datagram (at most one packet: {@link #maxDatagramSize()} bytes); completes with
+     * Sends an unreliable datagram (it must fit one packet, a little under 1200 bytes); completes with
      * false if it was too large to send.
      */
     public CompletableFuture<Boolean> sendDatagram(PilotSocketAddress target, byte[] data) {
@@ -273,11 +273,6 @@ public final class PilotNode implements AutoCloseable {
             callbackExecutor.execute(() -> result.complete(sent));
         });
         return result;
-    }
-
-    /** Largest datagram payload {@link #sendDatagram} accepts. */
-    public int maxDatagramSize() {
-        return settings.transportConfig.maxDatagramPayload();
     }
 
     /** Measures the round trip to a peer's echo service over the established session. */

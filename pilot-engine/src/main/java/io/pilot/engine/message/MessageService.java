@@ -398,9 +398,11 @@ public final class MessageService implements SessionEvents {
                 reply(frame);
             } else {
                 answered = true;
-                if (!stream.isClosed()) {
+                try {
                     stream.finish();
                     engine.flush(peer);
+                } catch (IllegalStateException streamGone) {
+                    // The peer reset the stream or the connection closed: nobody is left to tell.
                 }
             }
         }
@@ -410,11 +412,12 @@ public final class MessageService implements SessionEvents {
                 return;
             }
             answered = true;
-            if (stream.isClosed()) {
-                return;
+            try {
+                write(stream, frame);
+                engine.flush(peer);
+            } catch (IllegalStateException streamGone) {
+                // The requester gave up (reset) or the connection closed while the handler ran.
             }
-            write(stream, frame);
-            engine.flush(peer);
         }
 
         @Override

@@ -178,18 +178,21 @@ public final class SessionEngine {
 
     public void receive(InboundPacket inbound) {
         long now = System.nanoTime();
-        switch (inbound.packet()) {
-            case DataPacket data -> {
-                try {
-                    onData(data, inbound.sender(), now);
-                } finally {
-                    data.release();
-                }
+        Object packet = inbound.packet();
+        if (packet instanceof DataPacket data) {
+            try {
+                onData(data, inbound.sender(), now);
+            } finally {
+                data.release();
             }
-            case HandshakeInit init -> onInit(init, inbound.sender(), now);
-            case HandshakeResponse response -> onResponse(response, inbound.sender(), now);
-            case HandshakeFinal fin -> onFinal(fin, inbound.sender(), now);
-            case CookieReply cookie -> onCookie(cookie, now);
+        } else if (packet instanceof HandshakeInit init) {
+            onInit(init, inbound.sender(), now);
+        } else if (packet instanceof HandshakeResponse response) {
+            onResponse(response, inbound.sender(), now);
+        } else if (packet instanceof HandshakeFinal fin) {
+            onFinal(fin, inbound.sender(), now);
+        } else if (packet instanceof CookieReply cookie) {
+            onCookie(cookie, now);
         }
     }
 
@@ -310,6 +313,7 @@ public final class SessionEngine {
         SplitKeys keys = initiation.noise.split();
         byIndex.remove(initiation.localIndex);
         peer.initiation = null;
+        peer.key = remote.nodeKey();
         peer.endpoint = source;
         Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
                 keys.initiatorToResponder(), keys.responderToInitiator());
