@@ -63,6 +63,12 @@ public record SessionSettings(Duration rekeyAfterTime, Duration rejectAfterTime,
                 handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes);
     }
 
+    public SessionSettings withStaleAfter(Duration after) {
+        return new SessionSettings(rekeyAfterTime, rejectAfterTime, rekeyAfterMessages, rejectAfterMessages,
+                connectTimeout, handshakeRetransmit, after, handshakesPerSecondPerSource, cookieThreshold,
+                maxPendingHandshakes);
+    }
+
     public SessionSettings withHandshakeLimits(int perSourcePerSecond, int cookieAbovePerSecond, int maxPending) {
         return new SessionSettings(rekeyAfterTime, rejectAfterTime, rekeyAfterMessages, rejectAfterMessages,
                 connectTimeout, handshakeRetransmit, staleAfter, perSourcePerSecond, cookieAbovePerSecond, maxPending);
