@@ -5,6 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,6 +20,7 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
 
     private final Impairment impairment;
     private final SplittableRandom random;
+    private final Set<DatagramPacket> delayed = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public ImpairmentHandler(Impairment impairment) {
         this.impairment = impairment;
@@ -57,12 +61,24 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
         schedule(ctx, datagram, deliver, delay);
     }
 
-    private static void schedule(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver,
+    private void schedule(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver,
             long delayNanos) {
         if (delayNanos == 0) {
             deliver.accept(datagram);
-        } else {
-            ctx.executor().schedule(() -> deliver.accept(datagram), delayNanos, TimeUnit.NANOSECONDS);
+            return;
         }
+        delayed.add(datagram);
+        ctx.executor().schedule(() -> {
+            if (delayed.remove(datagram)) {
+                deliver.accept(datagram);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Datagrams still held back when the channel goes away are released, not leaked. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        delayed.forEach(DatagramPacket::release);
+        delayed.clear();
     }
 }
