@@ -25,6 +25,9 @@ final class Simulator {
         long bandwidth;
         /** With a bandwidth: packets arriving when this many nanos of queue are waiting are dropped. */
         long maxQueueNanos = Long.MAX_VALUE;
+        /** Drops the n-th packet put on this link (0-based) when it returns true. */
+        java.util.function.LongPredicate dropFilter = n -> false;
+        long transmitted;
         long busyUntil;
         long dropped;
         long delivered;
@@ -49,6 +52,8 @@ final class Simulator {
     long now = 1_000_000_000L;
     long steps;
     final List<Observer> observers = new ArrayList<>();
+    /** Called for each packet just before a connection receives it (time = arrival time). */
+    final List<Observer> arrivals = new ArrayList<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>((x, y) -> x.time != y.time
             ? Long.compare(x.time, y.time) : Long.compare(x.seq, y.seq));
     private long seq;
@@ -100,6 +105,10 @@ final class Simulator {
     }
 
     private void transmit(Link link, boolean toA, byte[] payload) {
+        if (link.dropFilter.test(link.transmitted++)) {
+            link.dropped++;
+            return;
+        }
         long departure = now;
         if (link.bandwidth > 0) {
             long start = Math.max(now, link.busyUntil);
@@ -135,6 +144,10 @@ final class Simulator {
             now = Math.max(now, e.time);
             Connection target = e.toA ? a : b;
             (e.toA ? bToA : aToB).delivered++;
+            Sent arrival = new Sent(now, !e.toA, e.payload);
+            for (Observer o : arrivals) {
+                o.onSent(arrival);
+            }
             target.receive(ByteBuffer.wrap(e.payload), now);
             flush(target);
         } else if (next != Long.MAX_VALUE) {
