@@ -23,8 +23,6 @@ final class Recorder implements ConnectionHandler, StreamHandler {
     int finishes;
     /** Finish our own side of every peer-opened stream right away (pure receivers). */
     boolean finishOnOpen = true;
-    /** Refuse to consume: used to test that a silent application does not break invariants. */
-    boolean verify = true;
 
     static byte pattern(int streamId, long offset) {
         long x = offset * 0x9E3779B97F4A7C15L + streamId * 0x632BE59BD9B4E019L;
@@ -63,12 +61,10 @@ final class Recorder implements ConnectionHandler, StreamHandler {
     public void onData(Stream stream, ByteBuffer data) {
         long offset = received.getOrDefault(stream.id(), 0L);
         int n = data.remaining();
-        if (verify) {
-            for (int i = 0; i < n; i++) {
-                if (data.get(data.position() + i) != pattern(stream.id(), offset + i)) {
-                    errors.add("stream " + stream.id() + " mismatch at " + (offset + i));
-                    break;
-                }
+        for (int i = 0; i < n; i++) {
+            if (data.get(data.position() + i) != pattern(stream.id(), offset + i)) {
+                errors.add("stream " + stream.id() + " mismatch at " + (offset + i));
+                break;
             }
         }
         if (finishedPorts.containsKey(stream.id())) {

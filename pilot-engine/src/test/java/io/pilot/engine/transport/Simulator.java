@@ -203,8 +203,4 @@ final class Simulator {
             step();
         }
     }
-
-    int queuedEvents() {
-        return events.size();
-    }
 }
