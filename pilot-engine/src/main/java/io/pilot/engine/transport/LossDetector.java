@@ -58,10 +58,6 @@ final class LossDetector {
         return lostPackets;
     }
 
-    int ptoCount() {
-        return ptoCount;
-    }
-
     void onPacketSent(SentPacket packet) {
         sent.add(packet);
         bytesInFlight += packet.size;

@@ -54,10 +54,6 @@ final class RttEstimator {
         return hasSample;
     }
 
-    long latest() {
-        return latest;
-    }
-
     long smoothed() {
         return smoothed;
     }

@@ -19,10 +19,6 @@ final class SentPacketTracker {
         return count == 0;
     }
 
-    int size() {
-        return count;
-    }
-
     /** Oldest packet number that may still be tracked. */
     long firstPacketNumber() {
         return firstPn;
