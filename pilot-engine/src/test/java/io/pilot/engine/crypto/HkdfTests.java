@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-class HkdfTest {
+class HkdfTests {
 
     private static final HexFormat HEX = HexFormat.of();
 

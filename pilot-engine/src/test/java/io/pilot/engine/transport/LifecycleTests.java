@@ -9,7 +9,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Timers, close, reset, refusal and datagrams. */
-class LifecycleTest {
+class LifecycleTests {
 
     private static final long SECOND = 1_000_000_000L;
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The sender never exceeds credit granted by the receiver, as seen on the wire. */
-class FlowControlTest {
+class FlowControlTests {
 
     private static final long SECOND = 1_000_000_000L;
 

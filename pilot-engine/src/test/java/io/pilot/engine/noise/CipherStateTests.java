@@ -7,7 +7,7 @@ import io.pilot.engine.crypto.Sha256;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class CipherStateTest {
+class CipherStateTests {
 
     private static final byte[] KEY = Sha256.hash("k".getBytes(StandardCharsets.UTF_8));
     private static final byte[] AD = {7, 7};

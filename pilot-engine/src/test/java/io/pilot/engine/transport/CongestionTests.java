@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Congestion control and pacing observed on the virtual clock. */
-class CongestionTest {
+class CongestionTests {
 
     private static final long SECOND = 1_000_000_000L;
     private static final int MSS = TransportConfig.DEFAULT_MAX_PACKET_PAYLOAD;

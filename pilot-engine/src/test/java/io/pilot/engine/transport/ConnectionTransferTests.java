@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** End-to-end transfers over the simulated network. */
-class ConnectionTransferTest {
+class ConnectionTransferTests {
 
     private static final long SECOND = 1_000_000_000L;
 

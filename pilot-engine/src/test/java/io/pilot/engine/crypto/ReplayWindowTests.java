@@ -7,7 +7,7 @@ import java.util.BitSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class ReplayWindowTest {
+class ReplayWindowTests {
 
     private static final int W = ReplayWindow.WINDOW_SIZE;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class PacketCipherTest {
+class PacketCipherTests {
 
     private static final byte[] KEY = Sha256.hash("test key".getBytes(StandardCharsets.UTF_8));
     private static final byte[] AAD = {1, 2, 3, 4};

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-class X25519KeyPairTest {
+class X25519KeyPairTests {
 
     private static final HexFormat HEX = HexFormat.of();
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class RttEstimatorTest {
+class RttEstimatorTests {
 
     private static final long MS = 1_000_000L;
 

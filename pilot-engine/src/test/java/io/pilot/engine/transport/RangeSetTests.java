@@ -6,7 +6,7 @@ import java.util.BitSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class RangeSetTest {
+class RangeSetTests {
 
     @Test
     void mergesTouchingAndOverlappingIntervals() {

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class FrameCodecTest {
+class FrameCodecTests {
 
     @Test
     void ackRangesRoundTrip() throws Exception {

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Replays the published cacophony vectors for Noise_XX_25519_AESGCM_SHA256 (see resources/noise/README.md). */
-class NoiseTestVectorsTest {
+class NoiseTestVectorsTests {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\\s*\"([^\"]*)\"");
@@ -94,7 +94,7 @@ class NoiseTestVectorsTest {
 
     private static List<Vector> loadVectors() throws IOException {
         String json;
-        try (InputStream in = NoiseTestVectorsTest.class.getResourceAsStream("/noise/xx_25519_aesgcm_sha256.json")) {
+        try (InputStream in = NoiseTestVectorsTests.class.getResourceAsStream("/noise/xx_25519_aesgcm_sha256.json")) {
             assertThat(in).as("test vector resource").isNotNull();
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class Ed25519Test {
+class Ed25519Tests {
 
     private static final HexFormat HEX = HexFormat.of();
 

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class HandshakeStateTest {
+class HandshakeStateTests {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final byte[] PROLOGUE = "pilot/1".getBytes(StandardCharsets.US_ASCII);

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Hostile or broken payloads never escape {@code receive} as exceptions and never leave a half-updated state. */
-class MalformedInputTest {
+class MalformedInputTests {
 
     private final Recorder app = new Recorder();
     private final Connection connection = new Connection(TransportConfig.defaults(), false, app, 0);
