@@ -2,6 +2,7 @@ package io.pilot.engine;
 
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.transport.ConnectionStats;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import java.time.Duration;
  * @param smoothedRtt the transport's smoothed round-trip time, or null before a sample
  * @param bytesIn datagram bytes received from it
  * @param bytesOut datagram bytes sent to it
+ * @param transport the reliable connection's counters (loss, window, streams), or null without a connection
  */
 public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
-                       Duration smoothedRtt, long bytesIn, long bytesOut) {
+                       Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport) {
 }

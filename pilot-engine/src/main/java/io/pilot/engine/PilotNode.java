@@ -406,13 +406,14 @@ public final class PilotNode implements AutoCloseable {
 
     private PeerInfo snapshot(Peer peer) {
         Duration rtt = null;
+        ConnectionStats stats = null;
         boolean established = peer.connection() != null && !peer.connection().isClosed();
         if (established) {
-            ConnectionStats stats = peer.connection().stats();
-            rtt = stats.smoothedRttNanos() > 0 ? Duration.ofNanos(stats.smoothedRttNanos()) : null;
+            stats = peer.connection().stats();
+            rtt = stats.minRttNanos() > 0 ? Duration.ofNanos(stats.smoothedRttNanos()) : null;
         }
         return new PeerInfo(peer.address(), peer.key(), peer.endpoint(), established, rtt, peer.bytesIn(),
-                peer.bytesOut());
+                peer.bytesOut(), stats);
     }
 
     private void onEstablished(Peer peer, boolean newConnection) {
@@ -425,7 +426,7 @@ public final class PilotNode implements AutoCloseable {
     private void onClosed(Peer peer, String reason) {
         if (!sessionListeners.isEmpty()) {
             PeerInfo info = new PeerInfo(peer.address(), peer.key(), peer.endpoint(), false, null, peer.bytesIn(),
-                    peer.bytesOut());
+                    peer.bytesOut(), null);
             callbackExecutor.execute(() -> sessionListeners.forEach(l -> l.sessionClosed(info, reason)));
         }
     }
