@@ -48,7 +48,7 @@ public final class Message {
 
     /**
      * A copy with one header set (replacing any earlier value). Names are lower-case ASCII
-     * ({@code [a-z0-9-]}), as in HTTP/2.
+     * ({@code [a-z0-9._-]}), as in HTTP/2.
      */
     public Message with(String name, String value) {
         Headers.checkName(name);

@@ -365,8 +365,13 @@ public final class PilotNode implements AutoCloseable {
             engine.whenEstablished(peer, (p, error) -> {
                 if (error != null) {
                     fail(result, new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
-                } else {
+                    return;
+                }
+                try {
                     action.accept(p);
+                } catch (RuntimeException e) {
+                    // e.g. the connection closed or ran out of stream ids in between: the caller must hear of it.
+                    fail(result, new PilotException(ErrorCode.CONNECTION_LOST, "cannot send to " + target + ": " + e.getMessage(), e));
                 }
             });
         });
@@ -567,8 +572,9 @@ public final class PilotNode implements AutoCloseable {
             if (identity == null && identityPath == null) {
                 throw new IllegalStateException("set identityPath(...) or identity(...)");
             }
-            if (maxMessageSize > Integer.MAX_VALUE - WireFormat.MAX_DATAGRAM) {
-                throw new IllegalStateException("maxMessageSize too large");
+            if (transportConfig.maxPacketPayload() > WireFormat.MAX_DATA_PLAINTEXT) {
+                throw new IllegalStateException("transport maxPacketPayload " + transportConfig.maxPacketPayload()
+                        + " does not fit a DATA packet on a 1280-byte path (at most " + WireFormat.MAX_DATA_PLAINTEXT + ")");
             }
             return new PilotNode(this);
         }

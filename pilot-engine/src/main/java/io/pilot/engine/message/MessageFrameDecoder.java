@@ -13,7 +13,8 @@ import java.util.Map;
  * explicit state machine: each state waits for a known number of bytes, so feeding one byte at a time
  * costs no more than feeding the frame at once. Limits are checked as soon as a length is known, before
  * anything is buffered: a body over {@code maxBody} fails with {@link ErrorCode#TOO_LARGE} and nothing
- * is allocated for it. One instance per stream; not thread-safe.
+ * is allocated for it. A body's buffer grows with the bytes that actually arrive (from 64 KiB, doubling),
+ * so a peer announcing 16 MiB and sending little holds little. One instance per stream; not thread-safe.
  */
 public final class MessageFrameDecoder {
 
@@ -26,6 +27,7 @@ public final class MessageFrameDecoder {
     private final byte[] small = new byte[4];
     private int smallFilled;
     private byte[] field;
+    private int fieldLength;
     private int fieldFilled;
 
     private FrameKind kind;
@@ -70,8 +72,15 @@ public final class MessageFrameDecoder {
         return state == State.DONE;
     }
 
+    private static final int INITIAL_BODY_BUFFER = 64 * 1024;
+
     private boolean fieldComplete() {
-        return (state == State.NAME || state == State.VALUE || state == State.BODY) && fieldFilled == field.length;
+        return (state == State.NAME || state == State.VALUE || state == State.BODY) && fieldFilled == fieldLength;
+    }
+
+    /** Bytes held for the frame being read: what a per-peer memory budget counts. */
+    public int bufferedBytes() {
+        return field == null ? 0 : field.length;
     }
 
     private void step(ByteBuffer in) throws FrameException {
@@ -152,15 +161,19 @@ public final class MessageFrameDecoder {
     }
 
     private void startField(int length) {
-        field = new byte[length];
+        field = new byte[Math.min(length, INITIAL_BODY_BUFFER)];
+        fieldLength = length;
         fieldFilled = 0;
     }
 
     private boolean fillField(ByteBuffer in) {
-        int n = Math.min(in.remaining(), field.length - fieldFilled);
+        int n = Math.min(in.remaining(), fieldLength - fieldFilled);
+        if (fieldFilled + n > field.length) {
+            field = java.util.Arrays.copyOf(field, (int) Math.min(fieldLength, Math.max(fieldFilled + n, 2L * field.length)));
+        }
         in.get(field, fieldFilled, n);
         fieldFilled += n;
-        return fieldFilled == field.length;
+        return fieldFilled == fieldLength;
     }
 
     private boolean fillSmall(ByteBuffer in, int length) {

@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  */
 public final class MessageService implements SessionEvents {
 
-    /** Stream reset code sent when a request is abandoned (timeout). */
-    static final int RESET_CANCELLED = 1;
+    /** Stream reset code sent when a request is abandoned (timeout); in the application range of reset codes. */
+    static final int RESET_CANCELLED = io.pilot.engine.transport.TransportError.APPLICATION_BASE + 1;
 
     /** Handlers that run on the event loop itself: trivial, never blocking (the echo service). */
     public interface InlineHandler {
@@ -60,6 +60,8 @@ public final class MessageService implements SessionEvents {
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
     private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
     private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
+    private final Map<Peer, Long> inboundBuffered = new HashMap<>();
+    private final long maxInboundBufferedPerPeer;
     private final BiConsumer<Peer, Boolean> onEstablished;
     private final BiConsumer<Peer, String> onClosed;
     private SessionEngine engine;
@@ -70,6 +72,8 @@ public final class MessageService implements SessionEvents {
         this.handlerExecutor = handlerExecutor;
         this.callbackExecutor = callbackExecutor;
         this.maxMessageSize = maxMessageSize;
+        // Enough for a few maximal messages at once; a peer that opens thousands of half-sent ones is refused.
+        this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
         this.onEstablished = onEstablished;
         this.onClosed = onClosed;
     }
@@ -222,8 +226,14 @@ public final class MessageService implements SessionEvents {
 
         @Override
         public void onReset(Stream s, int errorCode) {
-            if (!done) {
-                finish(new PilotException(ErrorCode.CONNECTION_LOST, peer.address() + " reset the request stream"));
+            if (done) {
+                return;
+            }
+            if (errorCode == io.pilot.engine.transport.TransportError.STREAM_REFUSED) {
+                finish(new PilotException(ErrorCode.OVERLOADED, peer.address() + " refused the stream: too many open at once"));
+            } else {
+                finish(new PilotException(ErrorCode.CONNECTION_LOST, peer.address() + " reset the request stream (code "
+                        + errorCode + ")"));
             }
         }
 
@@ -283,6 +293,7 @@ public final class MessageService implements SessionEvents {
 
             @Override
             public void onClosed(CloseReason reason) {
+                inboundBuffered.remove(peer);
                 Set<ClientExchange> exchanges = pending.remove(peer);
                 if (exchanges != null) {
                     new ArrayList<>(exchanges).forEach(e -> e.connectionLost(reason.message()));
@@ -308,6 +319,8 @@ public final class MessageService implements SessionEvents {
             this.stream = stream;
         }
 
+        private int accounted;
+
         @Override
         public void onData(Stream s, ByteBuffer data) {
             if (answered) {
@@ -317,16 +330,41 @@ public final class MessageService implements SessionEvents {
             try {
                 frame = decoder.feed(data);
             } catch (FrameException e) {
+                release();
                 reply(MessageFrame.error(e.code(), e.getMessage()));
                 return;
             }
             if (frame != null) {
+                release();
                 dispatch(frame);
+            } else if (!account(decoder.bufferedBytes())) {
+                reply(MessageFrame.error(ErrorCode.OVERLOADED, "too many partly received messages from "
+                        + peer.address() + " (over " + maxInboundBufferedPerPeer + " bytes)"));
+            }
+        }
+
+        /** Books this stream's buffer against its peer's budget; false (and nothing booked) if over. */
+        private boolean account(int buffered) {
+            long total = inboundBuffered.getOrDefault(peer, 0L) + buffered - accounted;
+            if (total > maxInboundBufferedPerPeer) {
+                release();
+                return false;
+            }
+            inboundBuffered.put(peer, total);
+            accounted = buffered;
+            return true;
+        }
+
+        private void release() {
+            if (accounted != 0) {
+                inboundBuffered.merge(peer, (long) -accounted, Long::sum);
+                accounted = 0;
             }
         }
 
         @Override
         public void onFinished(Stream s) {
+            release();
             if (!answered && !decoder.isComplete()) {
                 reply(MessageFrame.error(ErrorCode.PROTOCOL, "stream ended inside a frame"));
             }
@@ -342,7 +380,13 @@ public final class MessageService implements SessionEvents {
                     expectsReply);
             InlineHandler inline = inlineListeners.get(stream.port());
             if (inline != null) {
-                replyOrFinish(expectsReply, new MessageFrame(FrameKind.REPLY, inline.handle(incoming)));
+                MessageFrame answer;
+                try {
+                    answer = new MessageFrame(FrameKind.REPLY, inline.handle(incoming));
+                } catch (RuntimeException e) {
+                    answer = toFrame(null, e);
+                }
+                replyOrFinish(expectsReply, answer);
                 return;
             }
             MessageHandler handler = listeners.get(stream.port());
@@ -423,6 +467,7 @@ public final class MessageService implements SessionEvents {
         @Override
         public void onReset(Stream s, int errorCode) {
             answered = true;
+            release();
         }
     }
 

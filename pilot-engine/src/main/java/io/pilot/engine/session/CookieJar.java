@@ -50,12 +50,20 @@ final class CookieJar {
     }
 
     private void rotateIfDue(long now) {
-        if (now - rotatedAt >= ROTATION_NANOS) {
-            previous = current;
-            current = new byte[32];
-            random.nextBytes(current);
-            rotatedAt = now;
+        long age = now - rotatedAt;
+        if (age < ROTATION_NANOS) {
+            return;
         }
+        // After two idle periods the previous secret is too old to honour as well.
+        previous = age >= 2 * ROTATION_NANOS ? fresh() : current;
+        current = fresh();
+        rotatedAt = now;
+    }
+
+    private byte[] fresh() {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return secret;
     }
 
     private byte[] compute(byte[] secret, InetSocketAddress source) {

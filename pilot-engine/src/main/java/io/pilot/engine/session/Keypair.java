@@ -30,6 +30,12 @@ final class Keypair {
     /** For the initiator: the peer has sent something under these keys, so it has them too. */
     boolean confirmed;
 
+    /** The peer's boot id, as its handshake payload said. */
+    long remoteBootId;
+
+    /** Whether this handshake starts a new transport connection (decided by this side, or told by the peer). */
+    boolean freshConnection;
+
     /** For the initiator until confirmed: the final handshake message, kept to repeat it. */
     byte[] pendingFinal;
     long nextFinalRetransmitNanos;

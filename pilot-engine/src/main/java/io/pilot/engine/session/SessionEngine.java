@@ -57,6 +57,13 @@ public final class SessionEngine {
     private static final long RESPONDER_LIFETIME = 10_000_000_000L;
     static final long TICK_NANOS = 50_000_000L;
 
+    /**
+     * DATA plaintext of exactly one byte is a session confirmation, not a transport packet (which is
+     * never shorter than its 8-byte packet number).
+     */
+    private static final int CONFIRMATION_LENGTH = 1;
+    private static final int FRESH_CONNECTION = 1;
+
     private final Channel channel;
     private final EventLoop loop;
     private final ByteBufAllocator allocator;
@@ -217,16 +224,22 @@ public final class SessionEngine {
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
-        if (!keypair.confirmed) {
-            confirm(peer, keypair);
-        }
-        if (receiveBuffer.hasRemaining() && peer.connection != null) {
+        int length = receiveBuffer.remaining();
+        if (length == CONFIRMATION_LENGTH) {
+            if (!keypair.confirmed) {
+                confirm(peer, keypair, (receiveBuffer.get(0) & FRESH_CONNECTION) != 0, now);
+            }
+        } else if (length > CONFIRMATION_LENGTH && keypair.confirmed && peer.connection != null) {
             peer.connection.receive(receiveBuffer, now);
         }
         flush(peer, now);
     }
 
-    private void confirm(Peer peer, Keypair keypair) {
+    /**
+     * The responder has the keys: switch to them and, if either side starts afresh, start a new
+     * connection on this side too.
+     */
+    private void confirm(Peer peer, Keypair keypair, boolean responderFresh, long now) {
         keypair.confirmed = true;
         keypair.pendingFinal = null;
         if (peer.next == keypair) {
@@ -235,6 +248,7 @@ public final class SessionEngine {
             peer.current = keypair;
             peer.next = null;
         }
+        established(peer, keypair, keypair.freshConnection || responderFresh, now);
     }
 
     private void onInit(HandshakeInit init, InetSocketAddress source, long now) {
@@ -268,7 +282,9 @@ public final class SessionEngine {
         byte[] response;
         try {
             noise.readMessage(init.noiseMessage());
-            response = noise.writeMessage(proof);
+            // The responder does not know who the initiator is yet (XX hides it until the third message):
+            // its freshness is told in the confirmation instead.
+            response = noise.writeMessage(HandshakePayload.encode(proof, false));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             return;
@@ -298,13 +314,14 @@ public final class SessionEngine {
         }
         IdentityProof remote;
         try {
-            remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer);
+            remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
         } catch (HandshakeRefusedException e) {
             abandonInitiation(peer, new SessionException("handshake with " + peer.address + " refused: " + e.getMessage()));
             return;
         }
+        boolean fresh = needsFreshConnection(peer, remote);
         try {
-            fin = initiation.noise.writeMessage(proof);
+            fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             restartInitiation(peer, now);
@@ -315,8 +332,11 @@ public final class SessionEngine {
         peer.initiation = null;
         peer.key = remote.nodeKey();
         peer.endpoint = source;
+        peer.lastReceivedNanos = now;
         Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
                 keys.initiatorToResponder(), keys.responderToInitiator());
+        keypair.remoteBootId = remote.bootId();
+        keypair.freshConnection = fresh;
         keypair.pendingFinal = fin;
         keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
         keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
@@ -330,14 +350,13 @@ public final class SessionEngine {
             peer.current = keypair;
         }
         sendFinal(peer, keypair);
-        established(peer, remote, now);
     }
 
     private void onFinal(HandshakeFinal fin, InetSocketAddress source, long now) {
         Object state = byIndex.get(fin.receiverIndex());
         if (state instanceof Keypair keypair && !keypair.initiator) {
             // The initiator repeated its final message: our confirmation was lost. Confirm again.
-            sendKeepalive(keypair.peer, keypair, now);
+            sendConfirmation(keypair, now);
             return;
         }
         if (!(state instanceof Responder responder)) {
@@ -354,12 +373,13 @@ public final class SessionEngine {
             return;
         }
         byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
-        IdentityProof remote;
+        HandshakePayload remotePayload;
         try {
-            remote = checkProof(payload, remoteStatic, null);
+            remotePayload = checkProof(payload, remoteStatic, null);
         } catch (HandshakeRefusedException e) {
             return;
         }
+        IdentityProof remote = remotePayload.proof();
         PilotAddress address = remote.nodeKey().address(realm);
         Peer peer = peers.get(address);
         if (peer == null) {
@@ -374,13 +394,15 @@ public final class SessionEngine {
         SplitKeys keys = responder.noise.split();
         Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
                 keys.responderToInitiator(), keys.initiatorToResponder());
+        keypair.remoteBootId = remote.bootId();
+        keypair.freshConnection = remotePayload.freshConnection() || needsFreshConnection(peer, remote);
         byIndex.put(keypair.localIndex, keypair);
         retire(peer.previous);
         peer.previous = peer.current;
         peer.current = keypair;
         peer.lastReceivedNanos = now;
-        established(peer, remote, now);
-        sendKeepalive(peer, keypair, now);
+        sendConfirmation(keypair, now);
+        established(peer, keypair, keypair.freshConnection, now);
     }
 
     private void onCookie(CookieReply reply, long now) {
@@ -388,19 +410,23 @@ public final class SessionEngine {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
+        if (java.util.Arrays.equals(initiation.message.cookie(), reply.cookie())) {
+            return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
+        }
         initiation.message = initiation.message.withCookie(reply.cookie());
         Peer peer = initiation.peer;
         send(initiation.message.encode(allocator), peer.endpoint);
     }
 
-    /** Checks the peer's identity payload; counts a refusal and throws it. */
-    private IdentityProof checkProof(byte[] payload, byte[] remoteStatic, Peer expected) {
-        IdentityProof remote;
+    /** Checks the peer's handshake payload; counts a refusal and throws it. */
+    private HandshakePayload checkProof(byte[] payload, byte[] remoteStatic, Peer expected) {
+        HandshakePayload decoded;
         try {
-            remote = IdentityProof.decode(payload);
+            decoded = HandshakePayload.decode(payload);
         } catch (IllegalArgumentException e) {
-            return refuse(DropReason.HANDSHAKE_FAILED, "malformed identity payload: " + e.getMessage());
+            return refuse(DropReason.HANDSHAKE_FAILED, "malformed handshake payload: " + e.getMessage());
         }
+        IdentityProof remote = decoded.proof();
         if (!remote.verifies(remoteStatic)) {
             return refuse(DropReason.BAD_IDENTITY_SIGNATURE, "the identity signature does not verify");
         }
@@ -421,10 +447,10 @@ public final class SessionEngine {
         if (!accessPolicy.allows(remote.nodeKey(), address)) {
             return refuse(DropReason.NOT_ALLOWED, "access policy refuses " + address);
         }
-        return remote;
+        return decoded;
     }
 
-    private IdentityProof refuse(DropReason reason, String why) {
+    private HandshakePayload refuse(DropReason reason, String why) {
         drops.count(reason);
         log.debug("handshake refused: {}", why);
         throw new HandshakeRefusedException(why);
@@ -437,16 +463,20 @@ public final class SessionEngine {
         }
     }
 
-    private void established(Peer peer, IdentityProof remote, long now) {
+    /** Whether this side must start a new connection with {@code peer}: it has none, or the peer restarted. */
+    private static boolean needsFreshConnection(Peer peer, IdentityProof remote) {
+        return peer.connection == null || peer.connection.isClosed() || peer.remoteBootId != remote.bootId();
+    }
+
+    private void established(Peer peer, Keypair keypair, boolean newConnection, long now) {
         handshakesCompleted++;
-        boolean newConnection = peer.connection == null || peer.connection.isClosed()
-                || peer.remoteBootId != remote.bootId();
         if (newConnection) {
             if (peer.connection != null && !peer.connection.isClosed()) {
-                peer.connection.close(0, "peer restarted");
+                peer.connection.close(0, peer.remoteBootId != keypair.remoteBootId ? "peer restarted"
+                        : "peer started a new connection");
             }
-            peer.remoteBootId = remote.bootId();
-            boolean even = compareUnsigned(identity.publicKey().toBytes(), remote.nodeKey().toBytes()) < 0;
+            peer.remoteBootId = keypair.remoteBootId;
+            boolean even = compareUnsigned(identity.publicKey().toBytes(), peer.key.toBytes()) < 0;
             peer.connection = new Connection(transportConfig, even, events.connectionHandler(peer), now);
         }
         events.established(peer, newConnection);
@@ -540,11 +570,15 @@ public final class SessionEngine {
         send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.endpoint);
     }
 
-    /** An empty DATA packet: proves the keys work (confirming them to an initiator) and keeps NAT state alive. */
-    private void sendKeepalive(Peer peer, Keypair keypair, long now) {
-        sendBuffer.clear().flip();
-        send(keypair.seal(allocator, sendBuffer), peer.endpoint);
-        peer.lastSentNanos = now;
+    /**
+     * The responder's one-byte DATA packet: proves to the initiator that the responder has the new keys,
+     * and says whether the responder started a new connection (flag {@link #FRESH_CONNECTION}).
+     */
+    private void sendConfirmation(Keypair keypair, long now) {
+        sendBuffer.clear();
+        sendBuffer.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
+        send(keypair.seal(allocator, sendBuffer), keypair.peer.endpoint);
+        keypair.peer.lastSentNanos = now;
     }
 
     private void send(ByteBuf datagram, InetSocketAddress to) {

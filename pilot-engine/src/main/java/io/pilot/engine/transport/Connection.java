@@ -62,6 +62,7 @@ public final class Connection {
 
     private final Map<Integer, Stream> streams = new HashMap<>();
     private final RangeSet peerStreamsSeen = new RangeSet();
+    static final int MAX_STREAM_ID_GAPS = 4096;
     private final ArrayDeque<Stream> sendQueue = new ArrayDeque<>();
     private final ArrayDeque<Stream> blockedOnConnection = new ArrayDeque<>();
     private final ArrayDeque<Stream> controlQueue = new ArrayDeque<>();
@@ -351,6 +352,12 @@ public final class Connection {
             return null;
         }
         peerStreamsSeen.add(index, index + 1L);
+        if (peerStreamsSeen.size() > MAX_STREAM_ID_GAPS) {
+            // A peer opens ids in order; only reordering leaves gaps. Thousands of gaps mean a peer
+            // skipping ids to grow this set.
+            violation(TransportError.PROTOCOL_VIOLATION, "peer skipped stream ids " + MAX_STREAM_ID_GAPS + " times");
+            return null;
+        }
         boolean refuse = port >= 0 && incomingStreams >= config.maxIncomingStreams();
         stream = new Stream(this, id, Math.max(port, 0), port < 0 || refuse);
         streams.put(id, stream);
