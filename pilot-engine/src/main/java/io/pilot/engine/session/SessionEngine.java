@@ -652,7 +652,12 @@ public final class SessionEngine {
             }
         }
         for (Keypair keypair : Arrays.asList(peer.current, peer.next)) {
-            if (keypair != null && keypair.pendingFinal != null && now >= keypair.nextFinalRetransmitNanos) {
+            if (keypair == null || keypair.confirmed) {
+                continue;
+            }
+            if (keypair.ageNanos(now) >= settings.connectTimeout().toNanos()) {
+                unconfirmed(peer, keypair);
+            } else if (now >= keypair.nextFinalRetransmitNanos) {
                 sendFinal(peer, keypair);
                 keypair.finalRetransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, keypair.finalRetransmitIntervalNanos * 2);
                 keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
@@ -667,6 +672,22 @@ public final class SessionEngine {
                 initiate(peer, now);
             }
         }
+    }
+
+    /**
+     * The responder never confirmed keys it answered for: it refused this node after the Noise handshake
+     * (realm, access policy, a key pinned to another node) or its confirmations are all lost.
+     */
+    private void unconfirmed(Peer peer, Keypair keypair) {
+        retire(keypair);
+        if (peer.current == keypair) {
+            peer.current = null;
+        } else {
+            peer.next = null;
+        }
+        abandonInitiation(peer, new SessionException(peer.address + " at " + peer.endpoint
+                + " answered the handshake but did not confirm the session within "
+                + settings.connectTimeout().toMillis() + " ms: it may refuse this node (realm, access policy)"));
     }
 
     private boolean needsRekey(Keypair keypair, long now) {
