@@ -56,7 +56,7 @@ public final class BenchmarkRunner {
     public static Report run(RunProfile profile, Set<Section> sections, String command) throws InterruptedException {
         Environment environment = Environment.current();
         progress("profile " + profile.name() + ", " + environment.cores() + " cores, " + environment.jvm()
-                + ", epoll " + environment.epoll());
+                + ", epoll " + environment.epoll() + ", load average " + environment.loadAverage());
         long start = System.nanoTime();
         PingLatencyBenchmark.Result ping = null;
         ThroughputBenchmark.Result throughput = null;
@@ -88,7 +88,7 @@ public final class BenchmarkRunner {
             }
         }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
-        return new Report(environment, profile, command, seconds, ping, throughput, handshakes, loss);
+        return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -59,7 +59,7 @@ public final class LossGoodputBenchmark {
                     if (round == 0) {
                         wireAtStart[i] = transfers.get(i).wireBytesSent();
                     }
-                    Transfer t = transfers.get(i).measure(profile.lossWindow());
+                    Transfer t = transfers.get(i).measure(round < 0 ? profile.warmupWindow() : profile.lossWindow());
                     if (round >= 0) {
                         goodput[i][round] = t.mibPerSecond();
                         delivered[i] += t.bytes();

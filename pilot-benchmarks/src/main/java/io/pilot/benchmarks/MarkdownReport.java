@@ -67,6 +67,8 @@ public final class MarkdownReport {
         line("| JVM | " + env.jvm() + ", max heap " + env.maxHeapMiB() + " MiB |");
         line("| OS | " + env.os() + " |");
         line("| CPU cores | " + env.cores() + " |");
+        line(String.format(Locale.ROOT, "| Load average (1 min) | %.2f before the run, %.2f after it |",
+                env.loadAverage(), report.loadAverageAtEnd()));
         line("| Netty transport | " + (env.epoll() ? "epoll (native)" : "NIO (epoll unavailable)")
                 + " for the Pilot nodes and the TLS baseline |");
         line("");

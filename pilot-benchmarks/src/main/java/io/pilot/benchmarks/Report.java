@@ -7,8 +7,10 @@ package io.pilot.benchmarks;
  * @param profile durations and counts used
  * @param command the command line that produced the run
  * @param seconds wall-clock length of the run
+ * @param loadAverageAtEnd the one-minute load average when the run ended (the run itself adds about 2)
  */
 public record Report(Environment environment, RunProfile profile, String command, long seconds,
+                     double loadAverageAtEnd,
                      PingLatencyBenchmark.Result ping, ThroughputBenchmark.Result throughput,
                      HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss) {
 }

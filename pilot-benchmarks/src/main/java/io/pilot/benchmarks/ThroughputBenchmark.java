@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 /**
  * Section 2: single-stream encrypted bulk throughput. Three contenders on the same loopback:
@@ -12,8 +13,8 @@ import java.io.UncheckedIOException;
  * <li>raw UDP, 1200-byte datagrams, unencrypted and unreliable ({@link UdpBlast}).</li>
  * </ul>
  * They run in turns, one window each per round, so each round compares them under the same machine state;
- * round zero warms up all three and is discarded. The figure per contender is the median over rounds of
- * the application bytes the receiver got per second.
+ * a first, longer round ({@link RunProfile#warmupWindow()}) warms up all three and is discarded. The figure
+ * per contender is the median over rounds of the application bytes the receiver got per second.
  */
 public final class ThroughputBenchmark {
 
@@ -43,9 +44,10 @@ public final class ThroughputBenchmark {
              UdpBlast blast = new UdpBlast()) {
             PilotBulkTransfer pilotTransfer = new PilotBulkTransfer(pair, profile.messageBytes());
             for (int round = -1; round < rounds; round++) {
-                Transfer p = pilotTransfer.measure(profile.throughputWindow());
-                Transfer t = tlsTransfer.measure(profile.throughputWindow());
-                UdpBlast.Blast u = blast.measure(profile.throughputWindow());
+                Duration window = round < 0 ? profile.warmupWindow() : profile.throughputWindow();
+                Transfer p = pilotTransfer.measure(window);
+                Transfer t = tlsTransfer.measure(window);
+                UdpBlast.Blast u = blast.measure(window);
                 if (round >= 0) {
                     pilot[round] = p.mibPerSecond();
                     tls[round] = t.mibPerSecond();
