@@ -1,0 +1,111 @@
+package io.pilot.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Runs every benchmark once, in one JVM, one after the other, and writes the report. Running them
+ * together is deliberate: the figures of one report were taken under the same machine load and JVM, so
+ * they can be compared with each other; figures from different runs can only be compared loosely.
+ *
+ * <pre>
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss]
+ * </pre>
+ *
+ * The command recorded in the report is taken from the {@code bench.command} system property
+ * ({@code bin/bench} sets it) or reconstructed from the arguments.
+ */
+public final class BenchmarkRunner {
+
+    /** The report's sections, in running order. */
+    public enum Section {
+        PING, THROUGHPUT, HANDSHAKE, LOSS
+    }
+
+    private BenchmarkRunner() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        RunProfile profile = RunProfile.standard();
+        Path out = Path.of("docs", "benchmarks.md");
+        Set<Section> sections = EnumSet.allOf(Section.class);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> profile = RunProfile.quick();
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--only" -> sections = parseSections(value(args, ++i, "--only"));
+                case "-h", "--help" -> {
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+            }
+        }
+        String command = System.getProperty("bench.command",
+                "java io.pilot.benchmarks.BenchmarkRunner " + String.join(" ", args)).trim();
+        Report report = run(profile, sections, command);
+        new MarkdownReport(report).writeTo(out);
+        progress("wrote " + out.toAbsolutePath());
+    }
+
+    /** Runs the chosen sections under {@code profile}; sections not chosen stay null in the report. */
+    public static Report run(RunProfile profile, Set<Section> sections, String command) throws InterruptedException {
+        Environment environment = Environment.current();
+        progress("profile " + profile.name() + ", " + environment.cores() + " cores, " + environment.jvm()
+                + ", epoll " + environment.epoll() + ", load average " + environment.loadAverage());
+        long start = System.nanoTime();
+        PingLatencyBenchmark.Result ping = null;
+        ThroughputBenchmark.Result throughput = null;
+        HandshakeRateBenchmark.Result handshakes = null;
+        LossGoodputBenchmark.Result loss = null;
+        if (sections.contains(Section.PING)) {
+            progress("1/4 ping round trips: Pilot vs raw UDP");
+            ping = new PingLatencyBenchmark().run(profile);
+            progress(String.format(Locale.ROOT, "    p50 Pilot %.1f us, raw UDP %.1f us",
+                    ping.pilotCaller().median() / 1e3, ping.rawUdp().median() / 1e3));
+        }
+        if (sections.contains(Section.THROUGHPUT)) {
+            progress("2/4 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
+            throughput = new ThroughputBenchmark().run(profile);
+            progress(String.format(Locale.ROOT, "    Pilot %.0f MiB/s, TLS %.0f MiB/s, UDP %.0f MiB/s",
+                    throughput.pilot().median(), throughput.tls().median(), throughput.udp().median()));
+        }
+        if (sections.contains(Section.HANDSHAKE)) {
+            progress("3/4 handshakes per second");
+            handshakes = new HandshakeRateBenchmark().run(profile);
+            progress(String.format(Locale.ROOT, "    %.0f handshakes/s", handshakes.perSecond().median()));
+        }
+        if (sections.contains(Section.LOSS)) {
+            progress("4/4 goodput under loss");
+            loss = new LossGoodputBenchmark().run(profile);
+            for (LossGoodputBenchmark.Row row : loss.rows()) {
+                progress(String.format(Locale.ROOT, "    loss %.0f%%: %.1f MiB/s", row.lossRate() * 100,
+                        row.goodput().median()));
+            }
+        }
+        long seconds = Math.round((System.nanoTime() - start) / 1e9);
+        return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static Set<Section> parseSections(String list) {
+        Set<Section> chosen = EnumSet.noneOf(Section.class);
+        Arrays.stream(list.split(",")).map(s -> Section.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+                .forEach(chosen::add);
+        return chosen;
+    }
+
+    private static void progress(String line) {
+        System.err.println("[bench] " + line);
+    }
+}

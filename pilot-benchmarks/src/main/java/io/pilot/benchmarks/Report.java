@@ -1,0 +1,16 @@
+package io.pilot.benchmarks;
+
+/**
+ * Everything one run measured, with where and how it was measured. A section that was not run is null.
+ *
+ * @param environment machine and JVM
+ * @param profile durations and counts used
+ * @param command the command line that produced the run
+ * @param seconds wall-clock length of the run
+ * @param loadAverageAtEnd the one-minute load average when the run ended (the run itself adds about 2)
+ */
+public record Report(Environment environment, RunProfile profile, String command, long seconds,
+                     double loadAverageAtEnd,
+                     PingLatencyBenchmark.Result ping, ThroughputBenchmark.Result throughput,
+                     HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss) {
+}

@@ -1,0 +1,45 @@
+package io.pilot.benchmarks;
+
+import java.time.Duration;
+
+/**
+ * How long and how often every benchmark runs. The default profile keeps the whole run under about
+ * two and a half minutes on two cores; {@link #quick()} is a sanity pass of a few seconds per section; {@link #smoke()}
+ * is for the unit test, which only checks that each benchmark produces sane figures.
+ *
+ * @param name shown in the report
+ * @param pingWarmup pings (and raw UDP echoes) discarded before measuring, to get the JIT and caches warm
+ * @param pingSamples pings (and raw UDP echoes) measured
+ * @param throughputIterations measured iterations per contender (one more is run and discarded as warm-up)
+ * @param throughputWindow length of one throughput iteration
+ * @param warmupWindow length of the discarded first window of each bulk contender (sections 2 and 4): Pilot's
+ *                     data path needs a few seconds of C2 compilation before it runs at full speed
+ * @param handshakeBatches measured batches of fresh client nodes (one more is run and discarded as warm-up)
+ * @param handshakesPerBatch fresh client nodes (hence handshakes) per batch
+ * @param handshakeConcurrency handshakes in flight at once
+ * @param lossIterations measured iterations per loss rate
+ * @param lossWindow length of one loss iteration
+ * @param messageBytes body size of one bulk message (Pilot's ceiling is 16 MiB)
+ */
+public record RunProfile(String name, int pingWarmup, int pingSamples, int throughputIterations,
+                         Duration throughputWindow, Duration warmupWindow, int handshakeBatches, int handshakesPerBatch,
+                         int handshakeConcurrency, int lossIterations, Duration lossWindow, int messageBytes) {
+
+    private static final int MIB = 1 << 20;
+
+    public static RunProfile standard() {
+        return new RunProfile("standard", 3_000, 10_000, 5, Duration.ofSeconds(3), Duration.ofSeconds(6), 5, 300, 32, 5,
+                Duration.ofSeconds(3), 16 * MIB);
+    }
+
+    public static RunProfile quick() {
+        return new RunProfile("quick", 1_000, 2_000, 3, Duration.ofSeconds(1), Duration.ofSeconds(3), 3, 100, 32, 3,
+                Duration.ofSeconds(1), 16 * MIB);
+    }
+
+    /** Fractions of a second per benchmark: proves the wiring, not the figures. */
+    public static RunProfile smoke() {
+        return new RunProfile("smoke", 20, 50, 1, Duration.ofMillis(300), Duration.ofMillis(100), 1, 8, 4, 1,
+                Duration.ofMillis(300), MIB);
+    }
+}

@@ -1,0 +1,57 @@
+package io.pilot.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every benchmark for a fraction of a second ({@link RunProfile#smoke()}) and checks that the figures
+ * are sane and the report renders. Proves the wiring; says nothing about performance.
+ */
+class BenchmarkSmokeTests {
+
+    @Test
+    void everyBenchmarkProducesPositiveFiguresAndTheReportRendersThem() throws InterruptedException {
+        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.allOf(BenchmarkRunner.Section.class),
+                "smoke test");
+
+        PingLatencyBenchmark.Result ping = report.ping();
+        assertThat(ping.rawUdp().median()).isPositive();
+        assertThat(ping.pilotCaller().median()).isPositive();
+        assertThat(ping.pilotEngine().median()).isPositive().isLessThanOrEqualTo(ping.pilotCaller().max());
+
+        ThroughputBenchmark.Result throughput = report.throughput();
+        assertThat(throughput.pilot().min()).isPositive();
+        assertThat(throughput.tls().min()).isPositive();
+        assertThat(throughput.udp().min()).isPositive();
+        assertThat(throughput.tlsSuite()).isEqualTo("TLSv1.3 " + SelfSignedTls.CIPHER_SUITE);
+
+        HandshakeRateBenchmark.Result handshakes = report.handshakes();
+        assertThat(handshakes.failures()).isZero();
+        assertThat(handshakes.perSecond().min()).isPositive();
+        assertThat(handshakes.latencyNanos().count()).isEqualTo(RunProfile.smoke().handshakesPerBatch());
+
+        LossGoodputBenchmark.Result loss = report.loss();
+        assertThat(loss.rows()).hasSize(LossGoodputBenchmark.LOSS_RATES.length);
+        loss.rows().forEach(row -> {
+            assertThat(row.goodput().min()).isPositive();
+            assertThat(row.wirePerDelivered()).isGreaterThan(1.0);
+        });
+
+        String markdown = new MarkdownReport(report).render();
+        assertThat(markdown).contains("## 1.", "## 2.", "## 3.", "## 4.", "`smoke test`")
+                .doesNotContain("NaN", "Infinity");
+    }
+
+    @Test
+    void samplesUseNearestRankPercentiles() {
+        Samples samples = Samples.of(5, 1, 4, 2, 3);
+        assertThat(samples.median()).isEqualTo(3);
+        assertThat(samples.percentile(80)).isEqualTo(4);
+        assertThat(samples.percentile(100)).isEqualTo(5);
+        assertThat(samples.percentile(1)).isEqualTo(1);
+        assertThat(samples.relativeSpread()).isEqualTo(2.0 / 3);
+    }
+}
