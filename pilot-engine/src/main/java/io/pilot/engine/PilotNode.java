@@ -12,7 +12,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -79,6 +81,9 @@ public final class PilotNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PilotNode.class);
 
+    /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
+    private static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_DATAGRAM;
+
     private final Builder settings;
     private final Identity identity;
     private final DropCounters drops = new DropCounters();
@@ -121,7 +126,7 @@ public final class PilotNode implements AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, settings.socketBufferBytes)
                 .option(ChannelOption.SO_SNDBUF, settings.socketBufferBytes)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? RECEIVE_BATCH_BYTES : 2048))
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel ch) {
@@ -136,19 +141,31 @@ public final class PilotNode implements AutoCloseable {
                             }
 
                             @Override
+                            public void channelReadComplete(ChannelHandlerContext ctx) {
+                                engine.readComplete();
+                            }
+
+                            @Override
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                                 log.warn("unexpected error on the UDP channel; the node keeps running", cause);
                             }
                         });
                     }
                 });
+        if (epoll) {
+            // recvmmsg: many datagrams per system call, each in its own MAX_DATAGRAM slice of the buffer.
+            // UDP_GRO stays off: this read path hands over coalesced segments without their segment size.
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_DATAGRAM);
+        }
         try {
             channel = bootstrap.register().sync().channel();
             loop = channel.eventLoop();
             messages = new MessageService(loop, handlerExecutor(), callbackExecutor, settings.maxMessageSize,
                     this::onEstablished, this::onClosed);
+            // Segments cannot pass the impairment stage, which judges datagram by datagram.
+            boolean gso = epoll && SegmentedDatagramPacket.isSupported() && settings.impairment.isNone();
             engine = new SessionEngine(channel, identity, settings.realm, settings.sessionSettings,
-                    settings.transportConfig, settings.accessPolicy, messages, drops, settings.random);
+                    settings.transportConfig, settings.accessPolicy, messages, drops, settings.random, gso);
             messages.attach(engine);
             messages.listenInline(Ports.ECHO, in -> in.message());
             channel.bind(settings.bindAddress).sync();

@@ -34,7 +34,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -75,6 +77,7 @@ public final class SessionEngine {
     private final SessionSettings settings;
     private final TransportConfig transportConfig;
     private final AccessPolicy accessPolicy;
+    private final boolean segmentationOffload;
     private final SessionEvents events;
     private final DropCounters drops;
     private final SecureRandom random;
@@ -83,14 +86,20 @@ public final class SessionEngine {
     private final Map<Integer, Object> byIndex = new HashMap<>();
     private final Map<PilotAddress, Peer> peers = new LinkedHashMap<>();
     private final Map<String, Responder> respondersBySource = new HashMap<>();
+    private final Set<Peer> readDirty = new LinkedHashSet<>();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+    private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private long handshakesCompleted;
     private boolean closed;
 
+    /**
+     * @param segmentationOffload whether full-size datagrams to one peer may leave as one UDP GSO write
+     *        (the channel must support {@code SegmentedDatagramPacket})
+     */
     public SessionEngine(Channel channel, Identity identity, int realm, SessionSettings settings,
             TransportConfig transportConfig, AccessPolicy accessPolicy, SessionEvents events, DropCounters drops,
-            SecureRandom random) {
+            SecureRandom random, boolean segmentationOffload) {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.allocator = channel.alloc();
@@ -99,6 +108,7 @@ public final class SessionEngine {
         this.settings = settings;
         this.transportConfig = transportConfig;
         this.accessPolicy = accessPolicy;
+        this.segmentationOffload = segmentationOffload;
         this.events = events;
         this.drops = drops;
         this.random = random;
@@ -212,7 +222,7 @@ public final class SessionEngine {
             drops.count(DropReason.KEY_EXPIRED);
             return;
         }
-        DropReason refused = keypair.open(data, receiveBuffer);
+        DropReason refused = keypair.open(data, receiveScratch, receiveBuffer);
         if (refused != null) {
             drops.count(refused);
             return;
@@ -232,7 +242,21 @@ public final class SessionEngine {
         } else if (length > CONFIRMATION_LENGTH && keypair.confirmed && peer.connection != null) {
             peer.connection.receive(receiveBuffer, now);
         }
-        flush(peer, now);
+        // Answer once per batch of datagrams read, not once per datagram: acknowledgements and replies
+        // for a whole recvmmsg batch then share packets and system calls.
+        readDirty.add(peer);
+    }
+
+    /** The channel finished a batch of reads: send what the batch made ready. */
+    public void readComplete() {
+        if (readDirty.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Peer peer : readDirty) {
+            flush(peer, now);
+        }
+        readDirty.clear();
     }
 
     /**
@@ -505,6 +529,7 @@ public final class SessionEngine {
             return;
         }
         boolean wrote = false;
+        DatagramBatch batch = null;
         while (true) {
             sendBuffer.clear();
             int length = connection.poll(now, sendBuffer);
@@ -512,10 +537,27 @@ public final class SessionEngine {
                 break;
             }
             sendBuffer.flip();
-            ByteBuf datagram = keypair.seal(allocator, sendBuffer);
-            peer.bytesOut += datagram.readableBytes();
-            channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
             wrote = true;
+            boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
+            if (batch == null && !(full && segmentationOffload)) {
+                ByteBuf datagram = allocator.heapBuffer(WireFormat.MAX_DATAGRAM);
+                keypair.seal(datagram, sendBuffer);
+                peer.bytesOut += datagram.readableBytes();
+                channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
+                continue;
+            }
+            if (batch == null) {
+                batch = new DatagramBatch(allocator, peer.endpoint);
+            }
+            peer.bytesOut += batch.append(keypair, sendBuffer);
+            // Only the last segment of a batch may be shorter than the others.
+            if (!full || batch.isFull()) {
+                batch.writeTo(channel);
+                batch = null;
+            }
+        }
+        if (batch != null) {
+            batch.writeTo(channel);
         }
         if (wrote) {
             peer.lastSentNanos = now;
@@ -577,7 +619,9 @@ public final class SessionEngine {
     private void sendConfirmation(Keypair keypair, long now) {
         sendBuffer.clear();
         sendBuffer.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
-        send(keypair.seal(allocator, sendBuffer), keypair.peer.endpoint);
+        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
+        keypair.seal(datagram, sendBuffer);
+        send(datagram, keypair.peer.endpoint);
         keypair.peer.lastSentNanos = now;
     }
 
