@@ -38,5 +38,7 @@ public enum DropReason {
     /** Under load, an initiation without a valid cookie (answered with a cookie reply, no state kept). */
     COOKIE_REQUIRED,
     /** Too many handshakes pending at once. */
-    HANDSHAKE_TABLE_FULL
+    HANDSHAKE_TABLE_FULL,
+    /** Sealed under keys of a connection that has since been replaced by a new one. */
+    STALE_CONNECTION
 }

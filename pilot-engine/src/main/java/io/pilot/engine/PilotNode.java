@@ -95,6 +95,7 @@ public final class PilotNode implements AutoCloseable {
     private EventLoop loop;
     private SessionEngine engine;
     private MessageService messages;
+    private volatile PeerResolver resolver;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -213,27 +214,58 @@ public final class PilotNode implements AutoCloseable {
         return connect(address, null, endpoint);
     }
 
-    private CompletableFuture<PeerInfo> connect(PilotAddress address, NodeKey key, InetSocketAddress endpoint) {
+    /** Introduces a peer by its key and every endpoint it may answer at; the handshake goes to all of them. */
+    public CompletableFuture<PeerInfo> connect(PeerContact contact) {
+        return connect(contact.address(settings.realm), contact.key(), contact.endpoints());
+    }
+
+    /**
+     * Handshakes with whatever node answers at {@code endpoint} and pins the key it presents (trust on
+     * first use). For reaching a backbone whose key is not configured; a peer's key should be checked.
+     */
+    public CompletableFuture<PeerInfo> connect(InetSocketAddress endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
+        CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+        onLoop(result, () -> engine.whenEstablished(endpoint, completion(result)));
+        return result;
+    }
+
+    private CompletableFuture<PeerInfo> connect(PilotAddress address, NodeKey key, InetSocketAddress endpoint) {
+        return connect(address, key, List.of(Objects.requireNonNull(endpoint, "endpoint")));
+    }
+
+    private CompletableFuture<PeerInfo> connect(PilotAddress address, NodeKey key, List<InetSocketAddress> endpoints) {
         CompletableFuture<PeerInfo> result = new CompletableFuture<>();
         onLoop(result, () -> {
             Peer peer;
             try {
-                peer = engine.addPeer(address, key, endpoint);
+                peer = engine.addPeer(address, key, endpoints, true);
             } catch (IllegalArgumentException e) {
                 fail(result, new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
                 return;
             }
-            engine.whenEstablished(peer, (p, error) -> {
-                if (error != null) {
-                    fail(result, new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
-                } else {
-                    PeerInfo info = snapshot(p);
-                    callbackExecutor.execute(() -> result.complete(info));
-                }
-            });
+            engine.whenEstablished(peer, completion(result));
         });
         return result;
+    }
+
+    private java.util.function.BiConsumer<Peer, Throwable> completion(CompletableFuture<PeerInfo> result) {
+        return (p, error) -> {
+            if (error != null) {
+                fail(result, new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
+            } else {
+                PeerInfo info = snapshot(p);
+                callbackExecutor.execute(() -> result.complete(info));
+            }
+        };
+    }
+
+    /**
+     * Installs how to find nodes this node has not met: requests to an unknown address ask the resolver,
+     * then connect directly. The directory client installs one.
+     */
+    public void setResolver(PeerResolver resolver) {
+        this.resolver = resolver;
     }
 
     /**
@@ -375,8 +407,7 @@ public final class PilotNode implements AutoCloseable {
         onLoop(result, () -> {
             Peer peer = engine.peer(target);
             if (peer == null) {
-                fail(result, new PilotException(ErrorCode.UNREACHABLE, "unknown peer " + target
-                        + ": connect to it first (its key or address and UDP endpoint)"));
+                resolveThen(target, result, action);
                 return;
             }
             engine.whenEstablished(peer, (p, error) -> {
@@ -392,6 +423,30 @@ public final class PilotNode implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Asks the resolver about an address never met, then runs {@code action} once a session is up. */
+    private <T> void resolveThen(PilotAddress target, CompletableFuture<T> result, Consumer<Peer> action) {
+        PeerResolver current = resolver;
+        if (current == null) {
+            fail(result, new PilotException(ErrorCode.UNREACHABLE, "unknown peer " + target
+                    + ": connect to it first (its key or address and UDP endpoint), or use a directory"));
+            return;
+        }
+        current.resolve(target).whenComplete((contact, error) -> onLoop(result, () -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                fail(result, new PilotException(ErrorCode.UNREACHABLE, "cannot find " + target + ": " + cause.getMessage(), cause));
+                return;
+            }
+            try {
+                engine.addPeer(target, contact.key(), contact.endpoints(), false);
+            } catch (IllegalArgumentException e) {
+                fail(result, new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
+                return;
+            }
+            withSession(target, result, action);
+        }));
     }
 
     private void onLoop(CompletableFuture<?> result, Runnable task) {

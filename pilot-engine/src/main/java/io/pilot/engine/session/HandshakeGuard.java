@@ -1,6 +1,7 @@
 package io.pilot.engine.session;
 
 import io.pilot.engine.DropReason;
+import io.pilot.engine.net.TokenBucket;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,28 +80,5 @@ final class HandshakeGuard {
 
     int trackedSources() {
         return buckets.size();
-    }
-
-    /** Refills at {@code rate} per second up to {@code 2 * rate}. */
-    private static final class TokenBucket {
-        private final int rate;
-        private double tokens;
-        private long updated;
-
-        TokenBucket(int rate, long now) {
-            this.rate = rate;
-            this.tokens = 2.0 * rate;
-            this.updated = now;
-        }
-
-        boolean take(long now) {
-            tokens = Math.min(2.0 * rate, tokens + (now - updated) * rate / 1e9);
-            updated = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
     }
 }

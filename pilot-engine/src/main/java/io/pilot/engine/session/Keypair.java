@@ -26,8 +26,11 @@ final class Keypair {
     private final ReplayWindow replay = new ReplayWindow();
     private long sentPackets;
 
-    /** For the initiator: the peer has sent something under these keys, so it has them too. */
+    /** For the initiator: the responder's confirmation arrived, so it holds these keys too. */
     boolean confirmed;
+
+    /** The peer's connection generation these keys carry; packets of another generation are dropped. */
+    int generation = -1;
 
     /** The peer's boot id, as its handshake payload said. */
     long remoteBootId;

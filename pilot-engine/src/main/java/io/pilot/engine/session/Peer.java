@@ -22,9 +22,17 @@ import java.util.function.BiConsumer;
  */
 public final class Peer {
 
-    final PilotAddress address;
+    /** Null only for a peer contacted by endpoint alone, until its handshake tells who it is. */
+    PilotAddress address;
     NodeKey key;
     InetSocketAddress endpoint;
+
+    /**
+     * Other endpoints the peer may be reached at (local, reflexive...). A handshake goes to all of them at
+     * once; whichever answers becomes {@link #endpoint}. Sending to both sides' candidates at the same time is
+     * also what opens a path through two NATs.
+     */
+    List<InetSocketAddress> candidates = List.of();
 
     Keypair current;
     Keypair previous;
@@ -32,6 +40,8 @@ public final class Peer {
     Initiation initiation;
 
     Connection connection;
+    /** Counts the connections with this peer; key pairs are tied to one. */
+    int connectionGeneration;
     long remoteBootId;
 
     long lastReceivedNanos;
@@ -61,6 +71,19 @@ public final class Peer {
 
     public InetSocketAddress endpoint() {
         return endpoint;
+    }
+
+    /** Where handshakes go: the current endpoint and every other candidate. */
+    List<InetSocketAddress> handshakeTargets() {
+        if (candidates.isEmpty()) {
+            return endpoint == null ? List.of() : List.of(endpoint);
+        }
+        java.util.LinkedHashSet<InetSocketAddress> targets = new java.util.LinkedHashSet<>();
+        if (endpoint != null) {
+            targets.add(endpoint);
+        }
+        targets.addAll(candidates);
+        return List.copyOf(targets);
     }
 
     public long bytesIn() {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * to the event loop of the node's UDP channel: every method must be called on it.
  *
  * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
- * encrypted payload is an {@link IdentityProof}. See {@code docs/PROTOCOL.md}, "Secure sessions", for
+ * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags. See {@code docs/PROTOCOL.md}, "Secure sessions", for
  * the message flow and every timer.
  */
 public final class SessionEngine {
@@ -64,6 +64,8 @@ public final class SessionEngine {
      * never shorter than its 8-byte packet number).
      */
     private static final int CONFIRMATION_LENGTH = 1;
+    /** A transport packet starts with its 8-byte packet number. */
+    private static final int MIN_TRANSPORT_PACKET = 8;
     private static final int FRESH_CONNECTION = 1;
 
     private final Channel channel;
@@ -87,6 +89,8 @@ public final class SessionEngine {
     private final Map<PilotAddress, Peer> peers = new LinkedHashMap<>();
     private final Map<String, Responder> respondersBySource = new HashMap<>();
     private final Set<Peer> readDirty = new LinkedHashSet<>();
+    /** Peers contacted by endpoint alone whose handshake has not yet said who they are. */
+    private final List<Peer> provisionalPeers = new ArrayList<>();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
@@ -149,13 +153,24 @@ public final class SessionEngine {
      * key), and where to reach it. A known peer's endpoint is updated; a conflicting key is refused.
      */
     public Peer addPeer(PilotAddress address, NodeKey key, InetSocketAddress endpoint) {
+        return addPeer(address, key, endpoint == null ? List.of() : List.of(endpoint), true);
+    }
+
+    /**
+     * Makes a peer known with every endpoint it may be reached at; handshakes go to all of them at once.
+     * With {@code switchEndpoint}, an established peer's traffic moves to the first endpoint now (the
+     * caller knows better, as after a move); otherwise it keeps its working endpoint and the candidates
+     * serve the next handshake.
+     */
+    public Peer addPeer(PilotAddress address, NodeKey key, List<InetSocketAddress> endpoints, boolean switchEndpoint) {
         if (key != null && !key.address(address.realm()).equals(address)) {
             throw new IllegalArgumentException("key " + key + " belongs to address " + key.address(address.realm())
                     + ", not " + address);
         }
         Peer peer = peers.get(address);
         if (peer == null) {
-            peer = new Peer(address, key, endpoint);
+            peer = new Peer(address, key, endpoints.isEmpty() ? null : endpoints.get(0));
+            peer.candidates = List.copyOf(endpoints);
             peers.put(address, peer);
             return peer;
         }
@@ -166,10 +181,29 @@ public final class SessionEngine {
         if (key != null) {
             peer.key = key;
         }
-        if (endpoint != null) {
-            peer.endpoint = endpoint;
+        if (!endpoints.isEmpty()) {
+            peer.candidates = List.copyOf(endpoints);
+            if (switchEndpoint || peer.endpoint == null || !peer.isEstablished(System.nanoTime(), settings)) {
+                peer.endpoint = endpoints.get(0);
+            }
         }
         return peer;
+    }
+
+    /**
+     * Handshakes with whatever node answers at {@code endpoint}, learning its key and address from the
+     * handshake (trust on first use): the way to reach a backbone whose key is not configured.
+     */
+    public void whenEstablished(InetSocketAddress endpoint, BiConsumer<Peer, Throwable> callback) {
+        for (Peer known : peers.values()) {
+            if (endpoint.equals(known.endpoint) && known.isEstablished(System.nanoTime(), settings)) {
+                callback.accept(known, null);
+                return;
+            }
+        }
+        Peer unknown = new Peer(null, null, endpoint);
+        provisionalPeers.add(unknown);
+        whenEstablished(unknown, callback);
     }
 
     /**
@@ -182,7 +216,7 @@ public final class SessionEngine {
             callback.accept(peer, new SessionException("node is closed"));
         } else if (peer.isEstablished(now, settings)) {
             callback.accept(peer, null);
-        } else if (peer.endpoint == null) {
+        } else if (peer.endpoint == null && peer.candidates.isEmpty()) {
             callback.accept(peer, new SessionException("no known endpoint for " + peer.address));
         } else {
             peer.waiters.add(callback);
@@ -236,11 +270,19 @@ public final class SessionEngine {
         peer.bytesIn += data.datagram().readableBytes();
         int length = receiveBuffer.remaining();
         if (length == CONFIRMATION_LENGTH) {
-            if (!keypair.confirmed) {
-                confirm(peer, keypair, (receiveBuffer.get(0) & FRESH_CONNECTION) != 0, now);
+            int flags = receiveBuffer.get(0) & 0xFF;
+            if ((flags & ~FRESH_CONNECTION) != 0) {
+                drops.count(DropReason.HANDSHAKE_FAILED);
+            } else if (!keypair.confirmed) {
+                confirm(peer, keypair, flags == FRESH_CONNECTION, now);
             }
-        } else if (length > CONFIRMATION_LENGTH && keypair.confirmed && peer.connection != null) {
+        } else if (length < MIN_TRANSPORT_PACKET) {
+            drops.count(DropReason.TRUNCATED);
+        } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {
             peer.connection.receive(receiveBuffer, now);
+        } else {
+            // Keys of a connection that was replaced (or not yet confirmed): its packets must not reach the new one.
+            drops.count(DropReason.STALE_CONNECTION);
         }
         // Answer once per batch of datagrams read, not once per datagram: acknowledgements and replies
         // for a whole recvmmsg batch then share packets and system calls.
@@ -340,20 +382,27 @@ public final class SessionEngine {
         try {
             remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
         } catch (HandshakeRefusedException e) {
-            abandonInitiation(peer, new SessionException("handshake with " + peer.address + " refused: " + e.getMessage()));
+            abandonInitiation(peer, new SessionException("handshake with " + (peer.address == null ? peer.endpoint
+                    : peer.address) + " refused: " + e.getMessage()));
             return;
+        }
+        byIndex.remove(initiation.localIndex);
+        peer.initiation = null;
+        if (peer.address == null) {
+            peer = identify(peer, remote.nodeKey());
+            if (peer == null) {
+                return;
+            }
         }
         boolean fresh = needsFreshConnection(peer, remote);
         try {
             fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
-            restartInitiation(peer, now);
+            initiate(peer, now, initiation.startedNanos);
             return;
         }
         SplitKeys keys = initiation.noise.split();
-        byIndex.remove(initiation.localIndex);
-        peer.initiation = null;
         peer.key = remote.nodeKey();
         peer.endpoint = source;
         peer.lastReceivedNanos = now;
@@ -374,6 +423,30 @@ public final class SessionEngine {
             peer.current = keypair;
         }
         sendFinal(peer, keypair);
+    }
+
+    /**
+     * A peer contacted by endpoint alone has proven its key: file it under its address, merging into the
+     * peer already known there (whose pinned key must match). Returns null if refused.
+     */
+    private Peer identify(Peer provisional, NodeKey key) {
+        provisionalPeers.remove(provisional);
+        PilotAddress address = key.address(realm);
+        Peer known = peers.get(address);
+        if (known == null) {
+            provisional.address = address;
+            peers.put(address, provisional);
+            return provisional;
+        }
+        if (known.key != null && !known.key.equals(key)) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            abandonInitiation(provisional, new SessionException(address + " is pinned to another key than "
+                    + provisional.endpoint + " presented"));
+            return null;
+        }
+        known.waiters.addAll(provisional.waiters);
+        provisional.waiters.clear();
+        return known;
     }
 
     private void onFinal(HandshakeFinal fin, InetSocketAddress source, long now) {
@@ -439,7 +512,7 @@ public final class SessionEngine {
         }
         initiation.message = initiation.message.withCookie(reply.cookie());
         Peer peer = initiation.peer;
-        send(initiation.message.encode(allocator), peer.endpoint);
+        sendToAll(initiation.message, peer);
     }
 
     /** Checks the peer's handshake payload; counts a refusal and throws it. */
@@ -458,7 +531,7 @@ public final class SessionEngine {
             return refuse(DropReason.WRONG_REALM, "peer is in realm " + remote.realm() + ", this node in " + realm);
         }
         PilotAddress address = remote.nodeKey().address(realm);
-        if (expected != null) {
+        if (expected != null && expected.address != null) {
             if (expected.key != null && !expected.key.equals(remote.nodeKey())) {
                 return refuse(DropReason.UNEXPECTED_KEY, "peer presented key " + remote.nodeKey() + ", expected "
                         + expected.key);
@@ -495,6 +568,7 @@ public final class SessionEngine {
     private void established(Peer peer, Keypair keypair, boolean newConnection, long now) {
         handshakesCompleted++;
         if (newConnection) {
+            peer.connectionGeneration++;
             if (peer.connection != null && !peer.connection.isClosed()) {
                 peer.connection.close(0, peer.remoteBootId != keypair.remoteBootId ? "peer restarted"
                         : "peer started a new connection");
@@ -503,6 +577,7 @@ public final class SessionEngine {
             boolean even = compareUnsigned(identity.publicKey().toBytes(), peer.key.toBytes()) < 0;
             peer.connection = new Connection(transportConfig, even, events.connectionHandler(peer), now);
         }
+        keypair.generation = peer.connectionGeneration;
         events.established(peer, newConnection);
         List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
         peer.waiters.clear();
@@ -637,7 +712,7 @@ public final class SessionEngine {
     }
 
     private void initiate(Peer peer, long now, long startedNanos) {
-        if (peer.initiation != null || peer.endpoint == null || closed) {
+        if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() || closed) {
             return;
         }
         HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
@@ -651,7 +726,17 @@ public final class SessionEngine {
         HandshakeInit init = new HandshakeInit(index, first, new byte[WireFormat.COOKIE_LENGTH]);
         peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
         byIndex.put(index, peer.initiation);
-        send(init.encode(allocator), peer.endpoint);
+        sendToAll(init, peer);
+    }
+
+    private void sendToAll(HandshakeInit init, Peer peer) {
+        for (InetSocketAddress target : peer.handshakeTargets()) {
+            send(init.encode(allocator), target);
+        }
+    }
+
+    private static boolean awaitingConfirmation(Peer peer) {
+        return peer.current != null && !peer.current.confirmed || peer.next != null && !peer.next.confirmed;
     }
 
     /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
@@ -683,6 +768,12 @@ public final class SessionEngine {
         for (Peer peer : new ArrayList<>(peers.values())) {
             tick(peer, now);
         }
+        for (Peer peer : new ArrayList<>(provisionalPeers)) {
+            tick(peer, now);
+            if (peer.initiation == null) {
+                provisionalPeers.remove(peer);
+            }
+        }
         expireResponders(now);
     }
 
@@ -693,7 +784,7 @@ public final class SessionEngine {
                 abandonInitiation(peer, new SessionException("no handshake answer from " + peer.address + " at "
                         + peer.endpoint + " within " + settings.connectTimeout().toMillis() + " ms"));
             } else if (now >= initiation.nextRetransmitNanos) {
-                send(initiation.message.encode(allocator), peer.endpoint);
+                sendToAll(initiation.message, peer);
                 initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
                 initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
             }

@@ -1,0 +1,90 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryProtocol;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backbone role on a node: the directory of signed records that every node registers with, looks up
+ * and watches. A role, not a product: any started {@link PilotNode} can take it, embedded in an application
+ * or standalone ({@link BackboneMain}), and it is reached over the same secure sessions as any peer.
+ */
+public final class Backbone implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Backbone.class);
+
+    private final PilotNode node;
+    private final Registry registry;
+    private final DirectoryService service;
+    private final DirectoryStore store;
+    private final AutoCloseable listener;
+    private final ScheduledExecutorService sweeper;
+
+    private Backbone(PilotNode node, BackboneSettings settings, DirectoryStore store) {
+        this.node = node;
+        this.store = store;
+        this.registry = new Registry(node.address().realm(), settings, store, System::currentTimeMillis);
+        this.service = new DirectoryService(node, registry, settings);
+        this.listener = node.listen(DirectoryProtocol.PORT, service);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-backbone", true));
+        long period = Math.max(50, settings.leaseTtl().toMillis() / 10);
+        sweeper.scheduleWithFixedDelay(this::expireLeases, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs the backbone role on a started node. The store is closed with the backbone. */
+    public static Backbone start(PilotNode node, BackboneSettings settings, DirectoryStore store) {
+        Backbone backbone = new Backbone(node, settings, store);
+        log.info("Pilot backbone on {} (udp {}), key {}, {} registrations restored", node.address(), node.localEndpoint(),
+                node.publicKey(), backbone.registry.size());
+        return backbone;
+    }
+
+    public PilotNode node() {
+        return node;
+    }
+
+    /** Live registrations. */
+    public int registrations() {
+        return registry.size();
+    }
+
+    /** The directory's revision: it grows by one with every change. */
+    public long revision() {
+        return registry.revision();
+    }
+
+    /** Refused requests by reason. */
+    public Map<DirectoryError, Long> refusals() {
+        return service.refusals();
+    }
+
+    private void expireLeases() {
+        try {
+            service.publish(registry.expire());
+        } catch (RuntimeException e) {
+            log.warn("lease expiry failed; retrying at the next sweep", e);
+        }
+    }
+
+    /** Stops serving the directory (the node keeps running) and closes the store. */
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        try {
+            listener.close();
+        } catch (Exception e) {
+            log.debug("unlisten failed", e);
+        }
+        store.close();
+    }
+}

@@ -1,0 +1,217 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.IncomingMessage;
+import io.pilot.engine.Message;
+import io.pilot.engine.MessageHandler;
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.directory.BinaryReader;
+import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.directory.Names;
+import io.pilot.engine.directory.RecordException;
+import io.pilot.engine.directory.SignedRecord;
+import io.pilot.engine.net.TokenBucket;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers directory requests on {@link DirectoryProtocol#PORT} and pushes the events they cause. The
+ * requester is the session peer the message came from: its key is proven by the handshake, so a node can
+ * only ever register, heartbeat or deregister itself. Every refusal is a typed error reply and is counted.
+ */
+final class DirectoryService implements MessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryService.class);
+
+    private final PilotNode node;
+    private final Registry registry;
+    private final BackboneSettings settings;
+    private final Map<PilotAddress, TokenBucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PilotAddress, TokenBucket> eldest) {
+            return size() > 100_000;
+        }
+    };
+    private final Map<DirectoryError, LongAdder> refusals = new java.util.EnumMap<>(DirectoryError.class);
+
+    DirectoryService(PilotNode node, Registry registry, BackboneSettings settings) {
+        this.node = node;
+        this.registry = registry;
+        this.settings = settings;
+        for (DirectoryError error : DirectoryError.values()) {
+            refusals.put(error, new LongAdder());
+        }
+    }
+
+    Map<DirectoryError, Long> refusals() {
+        Map<DirectoryError, Long> counts = new java.util.EnumMap<>(DirectoryError.class);
+        refusals.forEach((error, count) -> {
+            if (count.sum() > 0) {
+                counts.put(error, count.sum());
+            }
+        });
+        return counts;
+    }
+
+    @Override
+    public CompletionStage<Message> handle(IncomingMessage in) {
+        byte[] reply;
+        try {
+            reply = dispatch(in, new BinaryReader(in.message().body()));
+        } catch (DirectoryException e) {
+            refusals.get(e.error()).increment();
+            reply = DirectoryProtocol.error(e.error(), e.getMessage().substring(e.error().name().length() + 2));
+        }
+        return CompletableFuture.completedFuture(Message.of(reply));
+    }
+
+    private byte[] dispatch(IncomingMessage in, BinaryReader request) {
+        int op = request.u8();
+        return switch (op) {
+            case DirectoryProtocol.OP_REGISTER -> register(in, request);
+            case DirectoryProtocol.OP_HEARTBEAT -> {
+                request.end();
+                yield DirectoryProtocol.ok().u32(registry.heartbeat(in.fromKey())).toBytes();
+            }
+            case DirectoryProtocol.OP_DEREGISTER -> {
+                request.end();
+                publish(registry.deregister(in.fromKey()));
+                registry.unwatchAll(in.from());
+                yield DirectoryProtocol.ok().toBytes();
+            }
+            case DirectoryProtocol.OP_LOOKUP -> {
+                Query query = DirectoryProtocol.Query.fromWire(request.u8());
+                String value = request.string8();
+                request.end();
+                yield records(DirectoryProtocol.ok(), registry.lookup(query, value)).toBytes();
+            }
+            case DirectoryProtocol.OP_WATCH -> watch(in, request);
+            case DirectoryProtocol.OP_UNWATCH -> {
+                int id = (int) request.u32();
+                request.end();
+                registry.unwatch(in.from(), id);
+                yield DirectoryProtocol.ok().toBytes();
+            }
+            case DirectoryProtocol.OP_CREATE_GROUP -> {
+                String name = checked(Names::checkGroup, request.string8());
+                GroupPolicy policy = GroupPolicy.fromWire(request.u8());
+                byte[] token = request.bytes16();
+                request.end();
+                registry.createGroup(in.fromKey(), name, policy, token);
+                yield DirectoryProtocol.ok().toBytes();
+            }
+            case DirectoryProtocol.OP_PUNCH -> punch(in, request);
+            default -> throw new DirectoryException(DirectoryError.UNKNOWN_OPERATION, "operation " + op + " is unknown");
+        };
+    }
+
+    private byte[] register(IncomingMessage in, BinaryReader request) {
+        String joinToken = request.string8();
+        int credentialCount = request.u8();
+        Map<String, byte[]> credentials = new HashMap<>();
+        for (int i = 0; i < credentialCount; i++) {
+            credentials.put(request.string8(), request.bytes16());
+        }
+        byte[] recordBytes = request.bytes16();
+        request.end();
+        if (!admitRate(in.from())) {
+            throw new DirectoryException(DirectoryError.TOO_MANY, "more than " + settings.registrationsPerSecond()
+                    + " registrations a second from " + in.from());
+        }
+        SignedRecord signed;
+        try {
+            signed = SignedRecord.decode(recordBytes);
+        } catch (RecordException e) {
+            throw new DirectoryException(DirectoryError.BAD_RECORD, e.getMessage());
+        }
+        Registry.Registered registered = registry.register(in.fromKey(), signed, joinToken, credentials);
+        publish(registered.events());
+        InetSocketAddress observed = node.peer(in.from()).map(PeerInfo::endpoint).orElse(null);
+        BinaryWriter reply = DirectoryProtocol.ok().u32(registered.leaseMillis()).u64(registered.revision());
+        return observed == null ? reply.u8(0).toBytes() : reply.u8(1).socketAddress(observed).toBytes();
+    }
+
+    private byte[] watch(IncomingMessage in, BinaryReader request) {
+        Query query = Query.fromWire(request.u8());
+        String value = request.string8();
+        request.end();
+        int id = registry.watch(in.from(), query, value);
+        BinaryWriter reply = DirectoryProtocol.ok().u32(id).u64(registry.revision());
+        return records(reply, registry.lookup(query, value)).toBytes();
+    }
+
+    /**
+     * Tells the target that {@code in.from()} wants a direct path, with the endpoint this backbone sees it at,
+     * so both sides send handshakes at each other at once; answers with the target's record.
+     */
+    private byte[] punch(IncomingMessage in, BinaryReader request) {
+        PilotAddress target = new PilotAddress(request.u16(), request.u64());
+        request.end();
+        SignedRecord targetRecord = registry.find(target);
+        SignedRecord requester = registry.find(in.from());
+        if (targetRecord == null || requester == null) {
+            throw new DirectoryException(DirectoryError.NOT_FOUND, (targetRecord == null ? target : in.from())
+                    + " has no live registration");
+        }
+        InetSocketAddress observed = node.peer(in.from()).map(PeerInfo::endpoint).orElse(null);
+        BinaryWriter event = new BinaryWriter().u8(DirectoryProtocol.EVENT_PUNCH).u32(0).u64(registry.revision())
+                .bytes16(requester.toBytes());
+        if (observed != null) {
+            event.socketAddress(observed);
+        }
+        send(target, event.toBytes());
+        return DirectoryProtocol.ok().bytes16(targetRecord.toBytes()).toBytes();
+    }
+
+    void publish(List<Registry.Event> events) {
+        for (Registry.Event event : events) {
+            send(event.subscriber(), new BinaryWriter().u8(event.kind()).u32(event.subscription()).u64(event.revision())
+                    .bytes16(event.record().toBytes()).toBytes());
+        }
+    }
+
+    private void send(PilotAddress to, byte[] body) {
+        node.send(new PilotSocketAddress(to, DirectoryProtocol.EVENTS_PORT), Message.of(body)).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.debug("directory event to {} not delivered ({}); dropping its watches", to, failure.getMessage());
+                registry.unwatchAll(to);
+            }
+        });
+    }
+
+    private static BinaryWriter records(BinaryWriter writer, List<SignedRecord> records) {
+        writer.u32(records.size());
+        records.forEach(r -> writer.bytes16(r.toBytes()));
+        return writer;
+    }
+
+    private synchronized boolean admitRate(PilotAddress from) {
+        long now = System.nanoTime();
+        return buckets.computeIfAbsent(from, k -> new TokenBucket(settings.registrationsPerSecond(), now)).take(now);
+    }
+
+    private static String checked(java.util.function.UnaryOperator<String> check, String value) {
+        try {
+            return check.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryException(DirectoryError.BAD_REQUEST, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,611 @@
+package io.pilot.engine.directory;
+
+import io.pilot.engine.IncomingMessage;
+import io.pilot.engine.Message;
+import io.pilot.engine.MessageHandler;
+import io.pilot.engine.PeerContact;
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotException;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.identity.NodeKey;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's side of the backbone: publishes its signed record, keeps the lease alive, looks other nodes up
+ * (verifying every record it receives), watches for changes, and lets the node reach any registered
+ * address directly. Records it has seen are cached, so lookups keep answering and established tunnels keep
+ * working while the backbone is down; when it returns, the client registers again by itself.
+ */
+public final class DirectoryClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryClient.class);
+
+    /** Where the client stands with the backbone. */
+    public enum Status {
+        /** Not yet registered. */
+        STARTING,
+        /** Registered, lease alive. */
+        REGISTERED,
+        /** The backbone does not answer; cached records still serve, registration is retried. */
+        BACKBONE_UNREACHABLE
+    }
+
+    private final PilotNode node;
+    private final Settings settings;
+    private final RecordCache cache = new RecordCache();
+    private final Map<Integer, WatchHandle> watches = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final AutoCloseable eventListener;
+    private volatile PilotAddress backbone;
+    private volatile Status status = Status.STARTING;
+    private volatile String lastError = "";
+    private volatile InetSocketAddress reflexive;
+    private volatile SignedRecord published;
+    private volatile long heartbeatMillis;
+    private ScheduledFuture<?> heartbeat;
+    private long sequence;
+    private volatile boolean closed;
+
+    private DirectoryClient(PilotNode node, Settings settings) {
+        this.node = node;
+        this.settings = settings;
+        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-directory", true));
+        this.eventListener = node.listen(DirectoryProtocol.EVENTS_PORT, new EventReceiver());
+        node.setResolver(this::resolveContact);
+    }
+
+    public static Builder builder(PilotNode node) {
+        return new Builder(node);
+    }
+
+    /**
+     * Connects to the backbone and registers; completes once the node is discoverable. If the backbone
+     * cannot be reached the future fails, and the client keeps trying in the background.
+     */
+    public CompletableFuture<NodeRecord> start() {
+        return registerNow().whenComplete((record, error) -> {
+            if (error != null && !closed) {
+                scheduleRetry(unwrap(error));
+            }
+        });
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Why the backbone is unreachable, or empty. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The backbone's address, once its key is known. */
+    public Optional<PilotAddress> backbone() {
+        return Optional.ofNullable(backbone);
+    }
+
+    /** This node's published record, once registered. */
+    public Optional<NodeRecord> record() {
+        return Optional.ofNullable(published).map(SignedRecord::record);
+    }
+
+    /** This node's address as the backbone sees it from outside (its NAT's public side, if any). */
+    public Optional<InetSocketAddress> reflexiveEndpoint() {
+        return Optional.ofNullable(reflexive);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Lookups
+
+    /** The live node with this hostname. Answers from the cache when the backbone is unreachable. */
+    public CompletableFuture<NodeRecord> lookup(String hostname) {
+        Names.checkHostname(hostname);
+        return query(Query.HOSTNAME, hostname).thenApply(records -> records.stream().findFirst()
+                .orElseThrow(() -> new DirectoryException(DirectoryError.NOT_FOUND, "no live node is called '" + hostname + "'")));
+    }
+
+    /** The live node at this address. */
+    public CompletableFuture<NodeRecord> lookup(PilotAddress address) {
+        return query(Query.ADDRESS, address.toString()).thenApply(records -> records.stream().findFirst()
+                .orElseThrow(() -> new DirectoryException(DirectoryError.NOT_FOUND, "no live node at " + address)));
+    }
+
+    /** Every live provider of a capability. */
+    public CompletableFuture<List<NodeRecord>> find(String capability) {
+        return query(Query.CAPABILITY, Names.checkCapability(capability));
+    }
+
+    /** Every live member of a group. */
+    public CompletableFuture<List<NodeRecord>> members(String group) {
+        return query(Query.GROUP, Names.checkGroup(group));
+    }
+
+    /**
+     * Resolves a hostname or an address ({@code N:XXXX.XXXX.XXXX}) to the node's address, making the node
+     * reachable: a request to it then connects directly.
+     */
+    public CompletableFuture<PilotAddress> resolve(String hostnameOrAddress) {
+        if (hostnameOrAddress.indexOf(':') >= 0) {
+            PilotAddress address = PilotAddress.parse(hostnameOrAddress);
+            return lookup(address).thenApply(NodeRecord::address);
+        }
+        return lookup(hostnameOrAddress).thenApply(NodeRecord::address);
+    }
+
+    /** Sends a request to a service on a node named by hostname or address. */
+    public CompletableFuture<Message> request(String hostnameOrAddress, int port, Message message) {
+        return resolve(hostnameOrAddress).thenCompose(address -> node.request(new PilotSocketAddress(address, port), message));
+    }
+
+    private CompletableFuture<List<NodeRecord>> query(Query query, String value) {
+        return call(new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes())
+                .thenApply(reader -> {
+                    List<NodeRecord> found = readRecords(reader);
+                    reader.end();
+                    return found;
+                })
+                .exceptionally(error -> {
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof DirectoryException refusal) {
+                        throw refusal;
+                    }
+                    List<NodeRecord> cached = cache.find(query, value, System.currentTimeMillis());
+                    if (cached.isEmpty()) {
+                        throw new DirectoryException(DirectoryError.NOT_FOUND, "the backbone is unreachable ("
+                                + cause.getMessage() + ") and nothing is cached for " + query + " " + value);
+                    }
+                    return cached;
+                });
+    }
+
+    private List<NodeRecord> readRecords(BinaryReader reader) {
+        long count = reader.u32();
+        List<NodeRecord> records = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            records.add(accept(reader.bytes16()));
+        }
+        return records;
+    }
+
+    /** Verifies a record from the backbone, caches it and makes its node reachable. */
+    private NodeRecord accept(byte[] bytes) {
+        SignedRecord signed = SignedRecord.decode(bytes);
+        cache.put(signed);
+        return signed.record();
+    }
+
+    private CompletableFuture<PeerContact> resolveContact(PilotAddress address) {
+        Optional<NodeRecord> cached = cache.get(address, System.currentTimeMillis());
+        CompletableFuture<NodeRecord> record = cached.isPresent() ? CompletableFuture.completedFuture(cached.get())
+                : lookup(address);
+        return record.thenApply(r -> {
+            requestPunch(address);
+            return new PeerContact(r.key(), r.endpoints().stream().map(Endpoint::address).distinct().toList());
+        });
+    }
+
+    /** Asks the backbone to tell the target to send handshakes at us too, which opens paths through NATs. */
+    private void requestPunch(PilotAddress target) {
+        if (backbone == null || target.equals(backbone) || status != Status.REGISTERED) {
+            return;
+        }
+        call(new BinaryWriter().u8(DirectoryProtocol.OP_PUNCH).u16(target.realm()).u64(target.node()).toBytes())
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        log.debug("punch request for {} failed: {}", target, unwrap(error).getMessage());
+                    }
+                });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Watches
+
+    /** What a watch hears. Called in revision order, on the node's handler threads. */
+    public interface WatchListener {
+        void joined(NodeRecord record);
+
+        void updated(NodeRecord record);
+
+        void left(NodeRecord record);
+    }
+
+    /** A live watch; close it to stop. */
+    public final class WatchHandle implements AutoCloseable {
+        private final int id;
+        private final WatchListener listener;
+        private long appliedRevision;
+        private final Map<Long, Runnable> early = new java.util.TreeMap<>();
+
+        private WatchHandle(int id, WatchListener listener, long revision) {
+            this.id = id;
+            this.listener = listener;
+            this.appliedRevision = revision;
+        }
+
+        /** Applies events in revision order: one that overtook an earlier one waits for it (bounded). */
+        private synchronized void deliver(long revision, Runnable event) {
+            if (revision <= appliedRevision) {
+                return;
+            }
+            early.put(revision, event);
+            java.util.Iterator<Map.Entry<Long, Runnable>> pending = early.entrySet().iterator();
+            while (pending.hasNext()) {
+                Map.Entry<Long, Runnable> next = pending.next();
+                // Revisions are global, so a gap may be a change this watch does not see: wait for a gap only
+                // while newer events are few, then move on.
+                if (next.getKey() != appliedRevision + 1 && early.size() < 64 && next.getKey() == revision) {
+                    break;
+                }
+                appliedRevision = next.getKey();
+                next.getValue().run();
+                pending.remove();
+            }
+        }
+
+        @Override
+        public void close() {
+            watches.remove(id);
+            call(new BinaryWriter().u8(DirectoryProtocol.OP_UNWATCH).u32(id).toBytes());
+        }
+    }
+
+    /**
+     * Watches what {@code query} selects ({@link Query#ALL} ignores {@code value}); the listener first hears a
+     * {@code joined} for every current match, then every change as the backbone pushes it.
+     */
+    public CompletableFuture<WatchHandle> watch(Query query, String value, WatchListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return call(new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(query.ordinal()).string8(value).toBytes())
+                .thenApply(reader -> {
+                    int id = (int) reader.u32();
+                    long revision = reader.u64();
+                    List<NodeRecord> current = readRecords(reader);
+                    WatchHandle handle = new WatchHandle(id, listener, revision);
+                    watches.put(id, handle);
+                    current.forEach(listener::joined);
+                    return handle;
+                });
+    }
+
+    /** Receives pushes from the backbone on {@link DirectoryProtocol#EVENTS_PORT}. */
+    private final class EventReceiver implements MessageHandler {
+        @Override
+        public java.util.concurrent.CompletionStage<Message> handle(IncomingMessage in) {
+            if (backbone == null || !in.from().equals(backbone)) {
+                log.debug("ignoring a directory event from {}, which is not the backbone", in.from());
+                return CompletableFuture.completedFuture(null);
+            }
+            try {
+                BinaryReader reader = new BinaryReader(in.message().body());
+                int kind = reader.u8();
+                int subscription = (int) reader.u32();
+                long revision = reader.u64();
+                byte[] recordBytes = reader.bytes16();
+                if (kind == DirectoryProtocol.EVENT_PUNCH) {
+                    InetSocketAddress observed = reader.socketAddress();
+                    reader.end();
+                    punchBack(SignedRecord.decode(recordBytes).record(), observed);
+                } else {
+                    reader.end();
+                    dispatch(kind, subscription, revision, recordBytes);
+                }
+            } catch (RuntimeException e) {
+                log.warn("dropping a malformed directory event from the backbone: {}", e.getMessage());
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        private void dispatch(int kind, int subscription, long revision, byte[] recordBytes) {
+            SignedRecord signed = SignedRecord.decode(recordBytes);
+            if (kind == DirectoryProtocol.EVENT_LEAVE) {
+                cache.remove(signed.record());
+            } else {
+                cache.put(signed);
+            }
+            WatchHandle handle = watches.get(subscription);
+            if (handle == null) {
+                return;
+            }
+            NodeRecord record = signed.record();
+            handle.deliver(revision, switch (kind) {
+                case DirectoryProtocol.EVENT_JOIN -> () -> handle.listener.joined(record);
+                case DirectoryProtocol.EVENT_UPDATE -> () -> handle.listener.updated(record);
+                default -> () -> handle.listener.left(record);
+            });
+        }
+    }
+
+    /** Another node asked the backbone for a path to us: send handshakes its way at the same time. */
+    private void punchBack(NodeRecord requester, InetSocketAddress observed) {
+        List<InetSocketAddress> endpoints = new ArrayList<>();
+        endpoints.add(observed);
+        requester.endpoints().forEach(e -> endpoints.add(e.address()));
+        node.connect(new PeerContact(requester.key(), endpoints.stream().distinct().toList()))
+                .whenComplete((peer, error) -> log.debug("punch towards {}: {}", requester.address(),
+                        error == null ? "connected" : unwrap(error).getMessage()));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Registration and leases
+
+    private synchronized CompletableFuture<NodeRecord> registerNow() {
+        return connectBackbone().thenCompose(address -> {
+            SignedRecord signed = sign(endpoints());
+            return call(registerRequest(signed)).thenCompose(reply -> {
+                long lease = reply.u32();
+                reply.u64();
+                InetSocketAddress observed = reply.u8() == 1 ? reply.socketAddress() : null;
+                reply.end();
+                registered(signed, lease, observed);
+                if (observed != null && signed.record().endpoints().stream().noneMatch(e -> e.address().equals(observed))) {
+                    // Publish the reflexive endpoint too: peers outside our network need it.
+                    SignedRecord withReflexive = sign(endpoints());
+                    return call(registerRequest(withReflexive)).thenApply(again -> {
+                        registered(withReflexive, lease, observed);
+                        return withReflexive.record();
+                    });
+                }
+                return CompletableFuture.completedFuture(signed.record());
+            });
+        });
+    }
+
+    private byte[] registerRequest(SignedRecord signed) {
+        BinaryWriter request = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER)
+                .string8(settings.joinToken == null ? "" : settings.joinToken).u8(settings.groupCredentials.size());
+        settings.groupCredentials.forEach((group, credential) -> request.string8(group).bytes16(credential));
+        return request.bytes16(signed.toBytes()).toBytes();
+    }
+
+    private synchronized void registered(SignedRecord signed, long leaseMillis, InetSocketAddress observed) {
+        published = signed;
+        reflexive = observed;
+        status = Status.REGISTERED;
+        lastError = "";
+        long interval = Math.max(50, leaseMillis / 3);
+        if (heartbeat == null || heartbeatMillis != interval) {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            heartbeatMillis = interval;
+            heartbeat = timer.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        SignedRecord current = published;
+        boolean republish = current == null
+                || current.record().expiresAtMillis() - System.currentTimeMillis() < settings.recordLifetime.toMillis() / 2;
+        CompletableFuture<?> beat = republish ? registerNow()
+                : call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes());
+        beat.whenComplete((ok, error) -> {
+            if (error == null) {
+                if (status != Status.REGISTERED) {
+                    status = Status.REGISTERED;
+                    log.info("backbone {} reachable again", backbone);
+                }
+                return;
+            }
+            Throwable cause = unwrap(error);
+            if (cause instanceof DirectoryException refusal && refusal.error() == DirectoryError.NOT_REGISTERED) {
+                registerNow();
+            } else {
+                unreachable(cause);
+            }
+        });
+    }
+
+    private void unreachable(Throwable cause) {
+        if (status != Status.BACKBONE_UNREACHABLE) {
+            log.warn("backbone unreachable ({}); cached records keep serving, established tunnels keep working",
+                    cause.getMessage());
+        }
+        status = Status.BACKBONE_UNREACHABLE;
+        lastError = cause.getMessage();
+        registerNow().whenComplete((record, error) -> {
+            if (error == null) {
+                log.info("re-registered with backbone {}", backbone);
+                resubscribe();
+            }
+        });
+    }
+
+    private void scheduleRetry(Throwable cause) {
+        status = Status.BACKBONE_UNREACHABLE;
+        lastError = cause.getMessage();
+        timer.schedule(() -> start(), 1, TimeUnit.SECONDS);
+    }
+
+    /** After a backbone restart its watches are gone: they cannot be restored by id, so listeners stay registered locally only. */
+    private void resubscribe() {
+        if (!watches.isEmpty()) {
+            log.warn("{} watches were lost with the backbone's restart; watch again to keep receiving changes",
+                    watches.size());
+        }
+    }
+
+    private synchronized SignedRecord sign(List<Endpoint> endpoints) {
+        long now = System.currentTimeMillis();
+        sequence = Math.max(sequence + 1, now);
+        NodeRecord record = new NodeRecord(node.address().realm(), node.publicKey(), settings.hostname,
+                settings.capabilities, settings.groups, endpoints, sequence, now + settings.recordLifetime.toMillis());
+        return SignedRecord.sign(record, node.identity());
+    }
+
+    private List<Endpoint> endpoints() {
+        List<Endpoint> endpoints = new ArrayList<>();
+        InetSocketAddress local = node.localEndpoint();
+        if (local.getAddress().isAnyLocalAddress()) {
+            LocalAddresses.of(local.getPort()).forEach(a -> endpoints.add(new Endpoint(Endpoint.Kind.LOCAL, a)));
+        } else {
+            endpoints.add(new Endpoint(Endpoint.Kind.LOCAL, local));
+        }
+        InetSocketAddress seen = reflexive;
+        if (seen != null && endpoints.stream().noneMatch(e -> e.address().equals(seen))) {
+            endpoints.add(new Endpoint(Endpoint.Kind.REFLEXIVE, seen));
+        }
+        return endpoints;
+    }
+
+    private CompletableFuture<PilotAddress> connectBackbone() {
+        PilotAddress known = backbone;
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        CompletableFuture<PeerInfo> connected = settings.backboneKey != null
+                ? node.connect(settings.backboneKey, settings.backboneEndpoint)
+                : node.connect(settings.backboneEndpoint);
+        return connected.thenApply(peer -> {
+            if (settings.backboneKey == null) {
+                log.warn("trusting backbone key {} at {} on first use; configure it to be sure", peer.key(),
+                        settings.backboneEndpoint);
+            }
+            backbone = peer.address();
+            return backbone;
+        });
+    }
+
+    /** Sends a directory request to the backbone and reads the reply's status. */
+    private CompletableFuture<BinaryReader> call(byte[] request) {
+        return connectBackbone()
+                .thenCompose(address -> node.request(new PilotSocketAddress(address, DirectoryProtocol.PORT),
+                        Message.of(request), settings.requestTimeout))
+                .thenApply(reply -> DirectoryProtocol.readReply(reply.body()));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** Deregisters (so peers hear at once that this node is gone) and stops heartbeats. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (published != null && backbone != null) {
+            try {
+                call(new BinaryWriter().u8(DirectoryProtocol.OP_DEREGISTER).toBytes()).get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("deregistration failed: {}", e.getMessage());
+            }
+        }
+        timer.shutdownNow();
+        node.setResolver(null);
+        try {
+            eventListener.close();
+        } catch (Exception e) {
+            log.debug("unlisten failed", e);
+        }
+    }
+
+    /** What the client publishes and where the backbone is. */
+    private record Settings(InetSocketAddress backboneEndpoint, NodeKey backboneKey, String hostname,
+                            List<CapabilityInfo> capabilities, SortedSet<String> groups, String joinToken,
+                            Map<String, byte[]> groupCredentials, Duration recordLifetime, Duration requestTimeout) {
+    }
+
+    /** Configures a {@link DirectoryClient}. Required: the backbone's endpoint and this node's hostname. */
+    public static final class Builder {
+        private final PilotNode node;
+        private InetSocketAddress backboneEndpoint;
+        private NodeKey backboneKey;
+        private String hostname;
+        private final List<CapabilityInfo> capabilities = new ArrayList<>();
+        private final SortedSet<String> groups = new TreeSet<>();
+        private String joinToken;
+        private final Map<String, byte[]> groupCredentials = new LinkedHashMap<>();
+        private Duration recordLifetime = Duration.ofHours(1);
+        private Duration requestTimeout = Duration.ofSeconds(5);
+
+        private Builder(PilotNode node) {
+            this.node = Objects.requireNonNull(node, "node");
+        }
+
+        /** The backbone's UDP endpoint, and its key to pin (null: trust on first use, with a warning). */
+        public Builder backbone(InetSocketAddress endpoint, NodeKey key) {
+            this.backboneEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            this.backboneKey = key;
+            return this;
+        }
+
+        public Builder hostname(String hostname) {
+            this.hostname = Names.checkHostname(hostname);
+            return this;
+        }
+
+        public Builder capability(CapabilityInfo capability) {
+            this.capabilities.add(capability);
+            return this;
+        }
+
+        public Builder capability(String name) {
+            return capability(CapabilityInfo.of(name));
+        }
+
+        public Builder group(String group) {
+            this.groups.add(Names.checkGroup(group));
+            return this;
+        }
+
+        /** The realm's join token, if the backbone requires one. */
+        public Builder joinToken(String token) {
+            this.joinToken = token;
+            return this;
+        }
+
+        /** A group's token or an owner's invitation, for groups that are not open. */
+        public Builder groupCredential(String group, byte[] credential) {
+            this.groupCredentials.put(Names.checkGroup(group), credential.clone());
+            return this;
+        }
+
+        /** How long a published record may be believed; republished at half of it. Default one hour. */
+        public Builder recordLifetime(Duration lifetime) {
+            this.recordLifetime = lifetime;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public DirectoryClient build() {
+            if (backboneEndpoint == null || hostname == null) {
+                throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
+            }
+            return new DirectoryClient(node, new Settings(backboneEndpoint, backboneKey, hostname, List.copyOf(capabilities),
+                    new TreeSet<>(groups), joinToken, Map.copyOf(groupCredentials), recordLifetime, requestTimeout));
+        }
+    }
+}

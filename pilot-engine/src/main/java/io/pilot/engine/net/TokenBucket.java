@@ -1,0 +1,29 @@
+package io.pilot.engine.net;
+
+/**
+ * A rate limit: refills at {@code rate} tokens a second up to a burst of twice that. Not thread-safe;
+ * callers hold their own lock or confine it to one thread.
+ */
+public final class TokenBucket {
+
+    private final int rate;
+    private double tokens;
+    private long updatedNanos;
+
+    public TokenBucket(int rate, long nowNanos) {
+        this.rate = rate;
+        this.tokens = 2.0 * rate;
+        this.updatedNanos = nowNanos;
+    }
+
+    /** Takes one token if there is one. */
+    public boolean take(long nowNanos) {
+        tokens = Math.min(2.0 * rate, tokens + (nowNanos - updatedNanos) * rate / 1e9);
+        updatedNanos = nowNanos;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+}
