@@ -78,6 +78,10 @@ final class DirectoryService implements MessageHandler {
         } catch (DirectoryException e) {
             refusals.get(e.error()).increment();
             reply = DirectoryProtocol.error(e.error(), e.getMessage().substring(e.error().name().length() + 2));
+        } catch (IllegalArgumentException e) {
+            // A field that decoded but is out of range (an address, a name...): the request is bad, not the backbone.
+            refusals.get(DirectoryError.BAD_REQUEST).increment();
+            reply = DirectoryProtocol.error(DirectoryError.BAD_REQUEST, e.getMessage());
         }
         return CompletableFuture.completedFuture(Message.of(reply));
     }

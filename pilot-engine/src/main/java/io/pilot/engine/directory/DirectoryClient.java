@@ -95,6 +95,11 @@ public final class DirectoryClient implements AutoCloseable {
         });
     }
 
+    /** The node this client registers. */
+    public PilotNode node() {
+        return node;
+    }
+
     public Status status() {
         return status;
     }
