@@ -89,7 +89,8 @@ public final class DirectoryClient implements AutoCloseable {
      */
     public CompletableFuture<NodeRecord> start() {
         return registerNow().whenComplete((record, error) -> {
-            if (error != null && !closed) {
+            // A refusal (bad token, hostname taken...) will not change by retrying; an outage may.
+            if (error != null && !closed && !(unwrap(error) instanceof DirectoryException)) {
                 scheduleRetry(unwrap(error));
             }
         });
@@ -225,6 +226,17 @@ public final class DirectoryClient implements AutoCloseable {
                         log.debug("punch request for {} failed: {}", target, unwrap(error).getMessage());
                     }
                 });
+    }
+
+    /**
+     * Creates a group this node owns, with its admission policy ({@code token} only for
+     * {@link DirectoryProtocol.GroupPolicy#TOKEN}). Invitations for an invitation group are made with
+     * {@code Invitation.create} by the owner.
+     */
+    public CompletableFuture<Void> createGroup(String group, DirectoryProtocol.GroupPolicy policy, byte[] token) {
+        byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_CREATE_GROUP).string8(Names.checkGroup(group))
+                .u8(policy.ordinal()).bytes16(token == null ? new byte[0] : token).toBytes();
+        return call(request).thenAccept(BinaryReader::end);
     }
 
     // ---------------------------------------------------------------------------------------------
