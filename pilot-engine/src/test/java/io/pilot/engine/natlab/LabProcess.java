@@ -96,6 +96,10 @@ public final class LabProcess implements AutoCloseable {
         }
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Kills the process and its descendants and waits for them to be gone. */
     @Override
     public void close() {
