@@ -43,9 +43,22 @@ final class Namespaces {
         process.onExit().completeOnTimeout(process, 5, TimeUnit.SECONDS).join();
     }
 
-    /** Deletes the namespaces of labs whose JVM died before it could tear them down. */
+    /**
+     * Deletes the namespaces of labs whose JVM died before it could tear them down. Another JVM may be doing the
+     * same at the same time, so a namespace that vanished while being deleted is not an error.
+     */
     static void deleteStale() {
-        list().stream().filter(RunPrefix::isStale).forEach(Namespaces::delete);
+        for (String name : list()) {
+            if (RunPrefix.isStale(name)) {
+                try {
+                    delete(name);
+                } catch (RuntimeException e) {
+                    if (list().contains(name)) {
+                        throw e;
+                    }
+                }
+            }
+        }
     }
 
     /** {@code command} prefixed to run inside namespace {@code name}. */

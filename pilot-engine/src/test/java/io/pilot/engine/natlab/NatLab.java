@@ -24,25 +24,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it could close leaves namespaces that the next lab removes.
  *
  * <h2>Topology</h2>
- * Every box is a namespace called {@code nl<pid>-<seq>-<role>}; interfaces are created directly inside their
- * namespaces, so nothing is added to the machine's own namespace and names never clash between runs.
+ * Every box is a namespace named {@code nl<pid>-<seq>-<role>}, role being {@code pub}, {@code r-<site>} or
+ * {@code h-<host>}. Each veth pair is created with its ends directly in the two namespaces it joins, so nothing
+ * is ever added to the machine's own namespace and interface names (all short: {@code br0}, {@code lan},
+ * {@code wan}, {@code eth0}, {@code p-<host>}, {@code w-<site>}) cannot clash between runs. For example
+ * {@code publicHost("stun").site("east", ENDPOINT_INDEPENDENT, "alice", "bob").site("west", SYMMETRIC, "carol")}:
  * <pre>
- *                        namespace "pub": bridge br0 = the internet, 203.0.113.0/24
- *        +--------------------+--------------------+----------------------+
- *   p-&lt;host&gt;             p-&lt;host&gt;             w-&lt;site&gt;               w-&lt;site&gt;
- *        |                    |                    |                      |
- *      eth0                 eth0                  wan 203.0.113.101      wan 203.0.113.102
- *   "h-&lt;host&gt;"          "h-&lt;host&gt;"          "r-&lt;site&gt;" NAT router   "r-&lt;site&gt;"  ...
- *   203.0.113.10         203.0.113.11          lan 10.99.1.1 (bridge) lan 10.99.2.1
- *   public hosts                                  |         |             |
- *                                             l-&lt;host&gt;  l-&lt;host&gt;     l-&lt;host&gt;
- *                                               eth0      eth0          eth0
- *                                            "h-&lt;host&gt;" "h-&lt;host&gt;"    "h-&lt;host&gt;"
- *                                            10.99.1.10 10.99.1.11    10.99.2.10
- *                                            private hosts, default route via their router
+ *            "pub": bridge br0, the internet (203.0.113.0/24)
+ *      p-stun |          w-east |                    w-west |
+ *        eth0 |             wan | 203.0.113.101         wan | 203.0.113.102
+ *   +---------+-----+   +-------+---------------+   +-------+---------------+
+ *   | "h-stun"      |   | "r-east" NAT router   |   | "r-west" NAT router   |
+ *   | 203.0.113.10  |   | endpoint-independent  |   | symmetric             |
+ *   +---------------+   | lan (bridge)          |   | lan (bridge)          |
+ *                       |   10.99.1.1           |   |   10.99.2.1           |
+ *                       +---+--------------+----+   +---+-------------------+
+ *                    p-alice|         p-bob|     p-carol|
+ *                       eth0|          eth0|        eth0|
+ *                  "h-alice"      "h-bob"        "h-carol"
+ *                  10.99.1.10     10.99.1.11     10.99.2.10
+ *                  (private hosts: default route via their router's lan address)
  * </pre>
- * Addresses follow {@link AddressPlan}. Private networks are not routed on the public side, so the only way
- * in is through a router's WAN address.
+ * Addresses follow {@link AddressPlan}. Public hosts have no route to any private network, so the way in is
+ * through a router's WAN address.
  *
  * <h2>Router rules</h2>
  * Each router forwards IPv4 and loads this nftables table, {@code MAPPING} being the {@link NatType}'s statement
@@ -59,10 +63,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     chain loss { type filter hook forward priority filter - 10; }
  * }
  * </pre>
- * So unsolicited inbound datagrams are dropped silently, and only answers to flows opened from inside pass.
- * {@link #setLoss} fills the {@code loss} chain with {@code numgen random mod 100 < N drop}, which drops that
- * share of forwarded packets in both directions (this kernel has no {@code tc netem}). Hairpinning (a private
- * host reaching its own router's WAN address) is not configured.
+ * Only answers to flows opened from inside come in: an inbound datagram that matches no conntrack entry is not
+ * translated, so it is addressed to the router itself, where {@code input} drops it silently (no ICMP error
+ * betrays the router); a datagram routed straight at a private address dies in {@code forward}. {@link #setLoss}
+ * fills the {@code loss} chain with {@code numgen random mod 100 < N drop}, dropping that share of forwarded
+ * packets in both directions (this kernel has no {@code tc netem}). Hairpinning (a private host reaching its
+ * own router's WAN address) is not configured.
  */
 public final class NatLab implements AutoCloseable {
 

@@ -35,6 +35,8 @@ final class Shell {
             CompletableFuture<String> stderr = drain(process.getErrorStream());
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException earlyExit) {
+                // The command quit without reading its input; its exit status and error output say why.
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
