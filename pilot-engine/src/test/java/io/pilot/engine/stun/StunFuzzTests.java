@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -81,7 +82,7 @@ class StunFuzzTests {
         switch (random.nextInt(4)) {
             case 0 -> bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
             case 1 -> bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
-            case 2 -> bytes = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length + 8));
+            case 2 -> bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 8));
             default -> {
                 // Overwrite an attribute-length-sized field anywhere with an extreme value.
                 int at = random.nextInt(bytes.length - 1);
