@@ -510,12 +510,24 @@ public final class DirectoryClient implements AutoCloseable {
         });
     }
 
-    /** Sends a directory request to the backbone and reads the reply's status. */
+    /**
+     * Sends a directory request to the backbone and reads the reply's status. The timeout covers the whole
+     * call, reconnecting included, so a lookup falls back to the cache quickly when the backbone is away.
+     */
     private CompletableFuture<BinaryReader> call(byte[] request) {
         return connectBackbone()
                 .thenCompose(address -> node.request(new PilotSocketAddress(address, DirectoryProtocol.PORT),
                         Message.of(request), settings.requestTimeout))
-                .thenApply(reply -> DirectoryProtocol.readReply(reply.body()));
+                .thenApply(reply -> DirectoryProtocol.readReply(reply.body()))
+                .orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(error -> {
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof java.util.concurrent.TimeoutException) {
+                        throw new PilotException(io.pilot.engine.ErrorCode.TIMEOUT, "the backbone did not answer within "
+                                + settings.requestTimeout.toMillis() + " ms");
+                    }
+                    throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
+                });
     }
 
     private static Throwable unwrap(Throwable error) {
