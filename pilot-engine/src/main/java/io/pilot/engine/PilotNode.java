@@ -35,6 +35,7 @@ import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.Peer;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.stun.StunServerHandler;
 import io.pilot.engine.transport.ConnectionStats;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.WireFormat;
@@ -96,6 +97,7 @@ public final class PilotNode implements AutoCloseable {
     private SessionEngine engine;
     private MessageService messages;
     private volatile PeerResolver resolver;
+    private final StunServerHandler stun;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -105,6 +107,7 @@ public final class PilotNode implements AutoCloseable {
                 : IdentityStore.loadOrCreate(builder.identityPath, builder.random);
         this.ownHandlerExecutor = builder.handlerExecutor == null ? defaultHandlerExecutor() : null;
         this.callbackExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("pilot-callback", true));
+        this.stun = builder.answerStun ? new StunServerHandler() : null;
     }
 
     public static Builder builder() {
@@ -133,6 +136,9 @@ public final class PilotNode implements AutoCloseable {
                     protected void initChannel(DatagramChannel ch) {
                         if (!settings.impairment.isNone()) {
                             ch.pipeline().addLast("impairment", new ImpairmentHandler(settings.impairment));
+                        }
+                        if (stun != null) {
+                            ch.pipeline().addLast("stun", stun);
                         }
                         ch.pipeline().addLast("decoder", new DatagramDecoder(drops));
                         ch.pipeline().addLast("sessions", new SimpleChannelInboundHandler<InboundPacket>() {
@@ -373,6 +379,11 @@ public final class PilotNode implements AutoCloseable {
         });
     }
 
+    /** STUN Binding requests answered, if this node answers STUN (see {@link Builder#answerStun}). */
+    public long stunAnswered() {
+        return stun == null ? 0 : stun.answered();
+    }
+
     /** Closes every session (telling peers), unbinds the socket and stops the node's threads. */
     @Override
     public synchronized void close() {
@@ -548,6 +559,7 @@ public final class PilotNode implements AutoCloseable {
         private java.util.concurrent.Executor handlerExecutor;
         private SecureRandom random = new SecureRandom();
         private int socketBufferBytes = 8 * 1024 * 1024;
+        private boolean answerStun;
 
         private Builder() {
         }
@@ -632,6 +644,15 @@ public final class PilotNode implements AutoCloseable {
         /** UDP socket send and receive buffer sizes; default 8 MiB (the kernel may cap it, see net.core.rmem_max). */
         public Builder socketBufferBytes(int bytes) {
             this.socketBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Answers RFC 8489 STUN Binding requests on the node's UDP socket, next to Pilot's own traffic, so any
+         * STUN client learns its reflexive address here. Backbones do; ordinary nodes need not.
+         */
+        public Builder answerStun(boolean answer) {
+            this.answerStun = answer;
             return this;
         }
 
