@@ -18,7 +18,10 @@ import java.time.Duration;
  * @param bytesIn datagram bytes received from it
  * @param bytesOut datagram bytes sent to it
  * @param transport the reliable connection's counters (loss, window, streams), or null without a connection
+ * @param relayed whether traffic goes through the relay instead of straight to {@code endpoint}
+ * @param pathReason why the path is direct or relayed, in words for an operator
  */
 public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
-                       Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport) {
+                       Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport, boolean relayed,
+                       String pathReason) {
 }

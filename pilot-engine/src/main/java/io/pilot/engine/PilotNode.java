@@ -83,7 +83,7 @@ public final class PilotNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PilotNode.class);
 
     /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
-    private static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_DATAGRAM;
+    private static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_RELAY_DATAGRAM;
 
     private final Builder settings;
     private final Identity identity;
@@ -162,7 +162,7 @@ public final class PilotNode implements AutoCloseable {
         if (epoll) {
             // recvmmsg: many datagrams per system call, each in its own MAX_DATAGRAM slice of the buffer.
             // UDP_GRO stays off: this read path hands over coalesced segments without their segment size.
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_DATAGRAM);
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_RELAY_DATAGRAM);
         }
         try {
             channel = bootstrap.register().sync().channel();
@@ -174,6 +174,7 @@ public final class PilotNode implements AutoCloseable {
             engine = new SessionEngine(channel, identity, settings.realm, settings.sessionSettings,
                     settings.transportConfig, settings.accessPolicy, messages, drops, settings.random, gso);
             messages.attach(engine);
+            engine.pathSettings(settings.pathSettings);
             messages.listenInline(Ports.ECHO, in -> in.message());
             channel.bind(settings.bindAddress).sync();
         } catch (Exception e) {
@@ -379,6 +380,26 @@ public final class PilotNode implements AutoCloseable {
         });
     }
 
+    /**
+     * Lets this node pass sealed datagrams between nodes that both hold a session with it and cannot reach
+     * each other directly. The backbone role turns it on.
+     */
+    public void serveAsRelay(boolean serve) {
+        requireStarted();
+        loop.execute(() -> engine.serveAsRelay(serve));
+    }
+
+    /** The relay to use when a peer cannot be reached directly (the directory client sets its backbone). */
+    public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
+        requireStarted();
+        loop.execute(() -> engine.useRelay(endpoint, address));
+    }
+
+    /** Bytes this node has relayed for others. */
+    public long relayedBytes() {
+        return callOnLoop(engine::relayedBytes);
+    }
+
     /** STUN Binding requests answered, if this node answers STUN (see {@link Builder#answerStun}). */
     public long stunAnswered() {
         return stun == null ? 0 : stun.answered();
@@ -501,7 +522,7 @@ public final class PilotNode implements AutoCloseable {
             rtt = stats.minRttNanos() > 0 ? Duration.ofNanos(stats.smoothedRttNanos()) : null;
         }
         return new PeerInfo(peer.address(), peer.key(), peer.endpoint(), established, rtt, peer.bytesIn(),
-                peer.bytesOut(), stats);
+                peer.bytesOut(), stats, peer.isRelayed(), peer.pathReason());
     }
 
     private void onEstablished(Peer peer, boolean newConnection) {
@@ -514,7 +535,7 @@ public final class PilotNode implements AutoCloseable {
     private void onClosed(Peer peer, String reason) {
         if (!sessionListeners.isEmpty()) {
             PeerInfo info = new PeerInfo(peer.address(), peer.key(), peer.endpoint(), false, null, peer.bytesIn(),
-                    peer.bytesOut(), null);
+                    peer.bytesOut(), null, peer.isRelayed(), peer.pathReason());
             callbackExecutor.execute(() -> sessionListeners.forEach(l -> l.sessionClosed(info, reason)));
         }
     }
@@ -560,6 +581,7 @@ public final class PilotNode implements AutoCloseable {
         private SecureRandom random = new SecureRandom();
         private int socketBufferBytes = 8 * 1024 * 1024;
         private boolean answerStun;
+        private io.pilot.engine.session.PathSettings pathSettings = io.pilot.engine.session.PathSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -644,6 +666,12 @@ public final class PilotNode implements AutoCloseable {
         /** UDP socket send and receive buffer sizes; default 8 MiB (the kernel may cap it, see net.core.rmem_max). */
         public Builder socketBufferBytes(int bytes) {
             this.socketBufferBytes = bytes;
+            return this;
+        }
+
+        /** Direct-only, or relay allowed (the default), and the timings of falling back and probing. */
+        public Builder pathSettings(io.pilot.engine.session.PathSettings settings) {
+            this.pathSettings = Objects.requireNonNull(settings, "pathSettings");
             return this;
         }
 

@@ -36,6 +36,7 @@ public final class Backbone implements AutoCloseable {
         this.registry = new Registry(node.address().realm(), settings, store, System::currentTimeMillis);
         this.service = new DirectoryService(node, registry, settings);
         this.listener = node.listen(DirectoryProtocol.PORT, service);
+        node.serveAsRelay(true);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-backbone", true));
         long period = Math.max(50, settings.leaseTtl().toMillis() / 10);
         sweeper.scheduleWithFixedDelay(this::expireLeases, period, period, TimeUnit.MILLISECONDS);

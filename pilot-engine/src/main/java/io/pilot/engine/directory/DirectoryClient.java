@@ -506,6 +506,7 @@ public final class DirectoryClient implements AutoCloseable {
                         settings.backboneEndpoint);
             }
             backbone = peer.address();
+            node.useRelay(peer.endpoint(), backbone);
             return backbone;
         });
     }

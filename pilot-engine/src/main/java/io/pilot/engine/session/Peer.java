@@ -34,6 +34,12 @@ public final class Peer {
      */
     List<InetSocketAddress> candidates = List.of();
 
+    /** Traffic goes through the relay rather than to {@link #endpoint}; see {@link #pathReason}. */
+    boolean relayed;
+    /** Why the path is what it is, in words for an operator. */
+    String pathReason = "";
+    long nextProbeNanos;
+
     Keypair current;
     Keypair previous;
     Keypair next;
@@ -84,6 +90,20 @@ public final class Peer {
         }
         targets.addAll(candidates);
         return List.copyOf(targets);
+    }
+
+    /** Whether traffic to this peer goes through the relay. */
+    public boolean isRelayed() {
+        return relayed;
+    }
+
+    /** Why the path is direct or relayed. */
+    public String pathReason() {
+        return pathReason;
+    }
+
+    Route route() {
+        return relayed ? Route.relayed(address) : Route.direct(endpoint);
     }
 
     public long bytesIn() {

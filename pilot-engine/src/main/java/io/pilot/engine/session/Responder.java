@@ -2,7 +2,6 @@ package io.pilot.engine.session;
 
 import io.pilot.engine.noise.HandshakeState;
 
-import java.net.InetSocketAddress;
 
 /**
  * A handshake another node started with this one: the responder's half-open state after it answered
@@ -13,12 +12,12 @@ final class Responder {
 
     final int localIndex;
     final int remoteIndex;
-    final InetSocketAddress source;
+    final Route source;
     final HandshakeState noise;
     final byte[] response;
     final long createdNanos;
 
-    Responder(int localIndex, int remoteIndex, InetSocketAddress source, HandshakeState noise, byte[] response,
+    Responder(int localIndex, int remoteIndex, Route source, HandshakeState noise, byte[] response,
             long createdNanos) {
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;

@@ -22,7 +22,10 @@ import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.RelayPacket;
+import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
+import io.pilot.engine.wire.WirePacket;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -94,6 +97,13 @@ public final class SessionEngine {
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
+    private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
+    private PathSettings paths = PathSettings.DEFAULTS;
+    private boolean relayServer;
+    private InetSocketAddress relayEndpoint;
+    private PilotAddress relayAddress;
+    private long relayedBytes;
+    private long probesReceived;
     private long handshakesCompleted;
     private boolean closed;
 
@@ -143,6 +153,32 @@ public final class SessionEngine {
         return peers.get(address);
     }
 
+    /** How to choose between direct paths and the relay. */
+    public void pathSettings(PathSettings settings) {
+        this.paths = settings;
+    }
+
+    /** Passes datagrams between nodes that both hold a session with this one (the backbone does). */
+    public void serveAsRelay(boolean serve) {
+        this.relayServer = serve;
+    }
+
+    /** The relay this node uses when a peer cannot be reached directly: its endpoint and address. */
+    public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
+        this.relayEndpoint = endpoint;
+        this.relayAddress = address;
+    }
+
+    /** Bytes this node passed on as a relay. */
+    public long relayedBytes() {
+        return relayedBytes;
+    }
+
+    /** Direct-path probes received from peers. */
+    public long probesReceived() {
+        return probesReceived;
+    }
+
     /** Number of half-open responder handshakes, for tests of memory bounds. */
     public int pendingHandshakes() {
         return respondersBySource.size();
@@ -169,9 +205,12 @@ public final class SessionEngine {
         }
         Peer peer = peers.get(address);
         if (peer == null) {
-            peer = new Peer(address, key, endpoints.isEmpty() ? null : endpoints.get(0));
+            peer = new Peer(address, key, null);
             peer.candidates = List.copyOf(endpoints);
             peers.put(address, peer);
+            if (!endpoints.isEmpty()) {
+                setEndpoint(peer, endpoints.get(0));
+            }
             return peer;
         }
         if (key != null && peer.key != null && !peer.key.equals(key)) {
@@ -184,7 +223,7 @@ public final class SessionEngine {
         if (!endpoints.isEmpty()) {
             peer.candidates = List.copyOf(endpoints);
             if (switchEndpoint || peer.endpoint == null || !peer.isEstablished(System.nanoTime(), settings)) {
-                peer.endpoint = endpoints.get(0);
+                setEndpoint(peer, endpoints.get(0));
             }
         }
         return peer;
@@ -216,8 +255,8 @@ public final class SessionEngine {
             callback.accept(peer, new SessionException("node is closed"));
         } else if (peer.isEstablished(now, settings)) {
             callback.accept(peer, null);
-        } else if (peer.endpoint == null && peer.candidates.isEmpty()) {
-            callback.accept(peer, new SessionException("no known endpoint for " + peer.address));
+        } else if (peer.endpoint == null && peer.candidates.isEmpty() && !canRelay(peer)) {
+            callback.accept(peer, new SessionException("no known endpoint for " + peer.address + " and no relay to use"));
         } else {
             peer.waiters.add(callback);
             initiate(peer, now);
@@ -229,25 +268,78 @@ public final class SessionEngine {
 
     public void receive(InboundPacket inbound) {
         long now = System.nanoTime();
-        Object packet = inbound.packet();
+        if (inbound.packet() instanceof RelayPacket relay) {
+            try {
+                onRelay(relay, inbound.sender(), now);
+            } finally {
+                relay.release();
+            }
+            return;
+        }
+        dispatch(inbound.packet(), Route.direct(inbound.sender()), inbound.sender(), now);
+    }
+
+    private void dispatch(WirePacket packet, Route from, InetSocketAddress sender, long now) {
         if (packet instanceof DataPacket data) {
             try {
-                onData(data, inbound.sender(), now);
+                onData(data, from, now);
             } finally {
                 data.release();
             }
         } else if (packet instanceof HandshakeInit init) {
-            onInit(init, inbound.sender(), now);
+            onInit(init, from, sender, now);
         } else if (packet instanceof HandshakeResponse response) {
-            onResponse(response, inbound.sender(), now);
+            onResponse(response, from, now);
         } else if (packet instanceof HandshakeFinal fin) {
-            onFinal(fin, inbound.sender(), now);
+            onFinal(fin, from, now);
         } else if (packet instanceof CookieReply cookie) {
             onCookie(cookie, now);
         }
     }
 
-    private void onData(DataPacket data, InetSocketAddress sender, long now) {
+    /**
+     * A relay packet: as the relay, pass a registered session peer's datagram on to its target; as a
+     * client, unwrap what our relay passes on and handle it as if it came from the claimed source.
+     */
+    private void onRelay(RelayPacket relay, InetSocketAddress sender, long now) {
+        if (relay.nestingProblem() != null) {
+            drops.count(relay.nestingProblem());
+            return;
+        }
+        if (relay.towardsRelay()) {
+            forward(relay, sender);
+            return;
+        }
+        if (relayEndpoint == null || !relayEndpoint.equals(sender)) {
+            drops.count(DropReason.NOT_ALLOWED);
+            return;
+        }
+        WireCodec.Result inner = WireCodec.decode(relay.inner());
+        if (inner.packet() == null) {
+            drops.count(inner.drop());
+            return;
+        }
+        dispatch(inner.packet(), Route.relayed(relay.address()), sender, now);
+    }
+
+    /** As a relay: only a node with a session here may send through it, only to a node with a session here. */
+    private void forward(RelayPacket relay, InetSocketAddress sender) {
+        Peer from = byEndpoint.get(sender);
+        long now = System.nanoTime();
+        if (!relayServer || from == null || from.relayed || !from.isEstablished(now, settings)) {
+            drops.count(DropReason.NOT_ALLOWED);
+            return;
+        }
+        Peer to = peers.get(relay.address());
+        if (to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        relayedBytes += relay.inner().readableBytes();
+        send(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAYED, from.address, relay.inner().retain()), to.endpoint);
+    }
+
+    private void onData(DataPacket data, Route from, long now) {
         if (!(byIndex.get(data.receiverIndex()) instanceof Keypair keypair)) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
@@ -262,14 +354,32 @@ public final class SessionEngine {
             return;
         }
         Peer peer = keypair.peer;
-        if (!sender.equals(peer.endpoint)) {
-            log.debug("{} roamed from {} to {}", peer.address, peer.endpoint, sender);
-            peer.endpoint = sender;
+        if (from.isRelayed()) {
+            if (!from.relayed().equals(peer.address)) {
+                drops.count(DropReason.UNEXPECTED_KEY);
+                return;
+            }
+            if (!peer.relayed) {
+                peer.relayed = true;
+                peer.pathReason = "relayed: the peer reaches this node through the relay";
+            }
+        } else if (peer.relayed || !from.direct().equals(peer.endpoint)) {
+            log.debug("{} now direct at {} (was {})", peer.address, from.direct(), peer.route());
+            boolean upgraded = peer.relayed;
+            peer.relayed = false;
+            setEndpoint(peer, from.direct());
+            if (upgraded) {
+                peer.pathReason = "direct: upgraded from the relay when a direct packet arrived";
+                // Answer on the new path at once, so the other side moves too even if nothing else is sent.
+                sendProbe(peer, keypair, from.direct());
+            }
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
         int length = receiveBuffer.remaining();
-        if (length == CONFIRMATION_LENGTH) {
+        if (length == 0) {
+            probesReceived++; // a path probe: its work (proving the path, moving the peer to it) is done above
+        } else if (length == CONFIRMATION_LENGTH) {
             int flags = receiveBuffer.get(0) & 0xFF;
             if ((flags & ~FRESH_CONNECTION) != 0) {
                 drops.count(DropReason.HANDSHAKE_FAILED);
@@ -317,14 +427,15 @@ public final class SessionEngine {
         established(peer, keypair, keypair.freshConnection || responderFresh, now);
     }
 
-    private void onInit(HandshakeInit init, InetSocketAddress source, long now) {
-        String sourceKey = source + "#" + init.senderIndex();
+    private void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
+        String sourceKey = from + "#" + init.senderIndex();
         Responder existing = respondersBySource.get(sourceKey);
         if (existing != null) {
-            send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), source);
+            send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
             return;
         }
-        switch (guard.admit(source, init.cookie(), init.hasCookie(), now)) {
+        // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
+        switch (from.isRelayed() ? HandshakeGuard.Verdict.PROCEED : guard.admit(source, init.cookie(), init.hasCookie(), now)) {
             case DROP -> {
                 drops.count(guard.lastDrop());
                 return;
@@ -356,13 +467,13 @@ public final class SessionEngine {
             return;
         }
         int localIndex = allocateIndex();
-        Responder responder = new Responder(localIndex, init.senderIndex(), source, noise, response, now);
+        Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
         byIndex.put(localIndex, responder);
         respondersBySource.put(sourceKey, responder);
-        send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), source);
+        send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
     }
 
-    private void onResponse(HandshakeResponse response, InetSocketAddress source, long now) {
+    private void onResponse(HandshakeResponse response, Route from, long now) {
         if (!(byIndex.get(response.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
@@ -402,9 +513,15 @@ public final class SessionEngine {
             initiate(peer, now, initiation.startedNanos);
             return;
         }
+        if (from.isRelayed() && !from.relayed().equals(peer.address)) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            abandonInitiation(peer, new SessionException("the relay delivered an answer from " + peer.address
+                    + " as coming from " + from.relayed()));
+            return;
+        }
         SplitKeys keys = initiation.noise.split();
         peer.key = remote.nodeKey();
-        peer.endpoint = source;
+        takeRoute(peer, from, initiation, now);
         peer.lastReceivedNanos = now;
         Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
                 keys.initiatorToResponder(), keys.responderToInitiator());
@@ -436,6 +553,7 @@ public final class SessionEngine {
         if (known == null) {
             provisional.address = address;
             peers.put(address, provisional);
+            setEndpoint(provisional, provisional.endpoint);
             return provisional;
         }
         if (known.key != null && !known.key.equals(key)) {
@@ -449,7 +567,7 @@ public final class SessionEngine {
         return known;
     }
 
-    private void onFinal(HandshakeFinal fin, InetSocketAddress source, long now) {
+    private void onFinal(HandshakeFinal fin, Route from, long now) {
         Object state = byIndex.get(fin.receiverIndex());
         if (state instanceof Keypair keypair && !keypair.initiator) {
             // The initiator repeated its final message: our confirmation was lost. Confirm again.
@@ -478,16 +596,20 @@ public final class SessionEngine {
         }
         IdentityProof remote = remotePayload.proof();
         PilotAddress address = remote.nodeKey().address(realm);
+        if (from.isRelayed() && !from.relayed().equals(address)) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            return;
+        }
         Peer peer = peers.get(address);
         if (peer == null) {
-            peer = new Peer(address, remote.nodeKey(), source);
+            peer = new Peer(address, remote.nodeKey(), null);
             peers.put(address, peer);
         } else if (peer.key != null && !peer.key.equals(remote.nodeKey())) {
             drops.count(DropReason.UNEXPECTED_KEY);
             return;
         }
         peer.key = remote.nodeKey();
-        peer.endpoint = source;
+        takeRoute(peer, from, null, now);
         SplitKeys keys = responder.noise.split();
         Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
                 keys.responderToInitiator(), keys.initiatorToResponder());
@@ -614,14 +736,21 @@ public final class SessionEngine {
             sendBuffer.flip();
             wrote = true;
             boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
-            if (batch == null && !(full && segmentationOffload)) {
+            if (batch == null && !(full && segmentationOffload && !peer.relayed)) {
                 // Full datagrams are sealed on the heap (the JDK's AES-GCM is fastest on arrays); small ones
                 // go straight into direct memory, saving the channel a copy on the latency-bound path.
                 ByteBuf datagram = full ? allocator.heapBuffer(WireFormat.MAX_DATAGRAM)
                         : allocator.directBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
                 keypair.seal(datagram, sendBuffer);
                 peer.bytesOut += datagram.readableBytes();
-                channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
+                if (!peer.relayed) {
+                    channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
+                } else if (relayEndpoint != null) {
+                    channel.write(new DatagramPacket(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, peer.address, datagram),
+                            relayEndpoint), channel.voidPromise());
+                } else {
+                    datagram.release();
+                }
                 continue;
             }
             if (batch == null) {
@@ -687,7 +816,7 @@ public final class SessionEngine {
     }
 
     private void sendFinal(Peer peer, Keypair keypair) {
-        send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.endpoint);
+        send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
     }
 
     /**
@@ -699,8 +828,45 @@ public final class SessionEngine {
         sendBuffer.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
         ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
         keypair.seal(datagram, sendBuffer);
-        send(datagram, keypair.peer.endpoint);
+        send(datagram, keypair.peer.route());
         keypair.peer.lastSentNanos = now;
+    }
+
+    /** Records where a peer is reached directly, keeping the endpoint index the relay role uses. */
+    private void setEndpoint(Peer peer, InetSocketAddress endpoint) {
+        if (peer.endpoint != null && byEndpoint.get(peer.endpoint) == peer) {
+            byEndpoint.remove(peer.endpoint);
+        }
+        peer.endpoint = endpoint;
+        if (endpoint != null && peer.address != null) {
+            byEndpoint.put(endpoint, peer);
+        }
+    }
+
+    /** The path a handshake answer arrived on becomes the peer's path, with the reason an operator will read. */
+    private void takeRoute(Peer peer, Route from, Initiation initiation, long now) {
+        if (from.isRelayed()) {
+            peer.relayed = true;
+            peer.nextProbeNanos = now + paths.probeInterval().toNanos();
+            peer.pathReason = initiation == null ? "relayed: the peer reached this node through the relay"
+                    : "relayed: no direct answer from " + peer.handshakeTargets() + " within "
+                    + paths.relayAfter().toMillis() + " ms; probing direct paths every " + paths.probeInterval().toMillis() + " ms";
+        } else {
+            peer.relayed = false;
+            peer.pathReason = "direct";
+            setEndpoint(peer, from.direct());
+        }
+    }
+
+    /** Sends a datagram along a route: straight to an endpoint, or wrapped for the relay. */
+    private void send(ByteBuf datagram, Route to) {
+        if (!to.isRelayed()) {
+            send(datagram, to.direct());
+        } else if (relayEndpoint != null) {
+            send(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, to.relayed(), datagram), relayEndpoint);
+        } else {
+            datagram.release();
+        }
     }
 
     private void send(ByteBuf datagram, InetSocketAddress to) {
@@ -712,7 +878,8 @@ public final class SessionEngine {
     }
 
     private void initiate(Peer peer, long now, long startedNanos) {
-        if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() || closed) {
+        boolean viaRelay = canRelay(peer) && (peer.relayed || peer.handshakeTargets().isEmpty());
+        if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() && !viaRelay || closed) {
             return;
         }
         HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
@@ -727,12 +894,47 @@ public final class SessionEngine {
         peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
         byIndex.put(index, peer.initiation);
         sendToAll(init, peer);
+        if (viaRelay) {
+            send(init.encode(allocator), Route.relayed(peer.address));
+        }
+    }
+
+    private boolean canRelay(Peer peer) {
+        return paths.relayAllowed() && relayEndpoint != null && peer.address != null && !peer.address.equals(relayAddress);
     }
 
     private void sendToAll(HandshakeInit init, Peer peer) {
         for (InetSocketAddress target : peer.handshakeTargets()) {
             send(init.encode(allocator), target);
         }
+    }
+
+    /** Whether a handshake that direct endpoints have not answered should also go through the relay. */
+    private boolean relayFallback(Peer peer, Initiation initiation, long now) {
+        return canRelay(peer) && (peer.relayed || now - initiation.startedNanos >= paths.relayAfter().toNanos());
+    }
+
+    /**
+     * Sends an authenticated, empty DATA packet to every direct endpoint of a relayed peer. If one arrives,
+     * the peer moves to that path (as with roaming) and answers on it, and this side follows. Both sides
+     * probing at once is what opens a path through two NATs.
+     */
+    private void probeDirectPaths(Peer peer, long now) {
+        peer.nextProbeNanos = now + paths.probeInterval().toNanos();
+        Keypair keypair = peer.sendingKeypair(now, settings);
+        List<InetSocketAddress> targets = peer.candidates.isEmpty() && peer.endpoint != null ? List.of(peer.endpoint)
+                : peer.candidates;
+        for (InetSocketAddress target : targets) {
+            sendProbe(peer, keypair, target);
+        }
+    }
+
+    /** An authenticated, empty DATA packet sent straight to one endpoint. */
+    private void sendProbe(Peer peer, Keypair keypair, InetSocketAddress target) {
+        sendBuffer.clear().flip();
+        ByteBuf probe = allocator.directBuffer(WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
+        keypair.seal(probe, sendBuffer);
+        send(probe, target);
     }
 
     private static boolean awaitingConfirmation(Peer peer) {
@@ -782,9 +984,14 @@ public final class SessionEngine {
         if (initiation != null) {
             if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
                 abandonInitiation(peer, new SessionException("no handshake answer from " + peer.address + " at "
-                        + peer.endpoint + " within " + settings.connectTimeout().toMillis() + " ms"));
+                        + peer.handshakeTargets() + (canRelay(peer) ? " nor through the relay" : paths.relayAllowed()
+                        ? " (no relay known)" : " (direct only: relaying is off)") + " within "
+                        + settings.connectTimeout().toMillis() + " ms"));
             } else if (now >= initiation.nextRetransmitNanos) {
                 sendToAll(initiation.message, peer);
+                if (relayFallback(peer, initiation, now)) {
+                    send(initiation.message.encode(allocator), Route.relayed(peer.address));
+                }
                 initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
                 initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
             }
@@ -802,6 +1009,9 @@ public final class SessionEngine {
             }
         }
         expireKeypairs(peer, now);
+        if (peer.relayed && now >= peer.nextProbeNanos && peer.isEstablished(now, settings)) {
+            probeDirectPaths(peer, now);
+        }
         Keypair current = peer.current;
         if (peer.connection != null && peer.initiation == null && peer.next == null) {
             boolean old = current == null || needsRekey(current, now);

@@ -29,12 +29,13 @@ public final class WireCodec {
         if (length < WireFormat.HEADER_LENGTH) {
             return drop(DropReason.TRUNCATED);
         }
-        if (length > WireFormat.MAX_DATAGRAM) {
-            return drop(DropReason.OVERSIZED);
-        }
         int start = in.readerIndex();
         int type = in.getUnsignedByte(start);
-        if (type < WireFormat.TYPE_HANDSHAKE_INIT || type > WireFormat.TYPE_COOKIE_REPLY) {
+        boolean relay = type == WireFormat.TYPE_RELAY || type == WireFormat.TYPE_RELAYED;
+        if (length > (relay ? WireFormat.MAX_RELAY_DATAGRAM : WireFormat.MAX_DATAGRAM)) {
+            return drop(DropReason.OVERSIZED);
+        }
+        if (type < WireFormat.TYPE_HANDSHAKE_INIT || type > WireFormat.TYPE_RELAYED) {
             return drop(DropReason.UNKNOWN_TYPE);
         }
         if (in.getUnsignedByte(start + 1) != WireFormat.VERSION) {
@@ -49,6 +50,9 @@ public final class WireCodec {
         }
         if (type == WireFormat.TYPE_DATA) {
             return new Result(new DataPacket(in.retainedSlice()), null);
+        }
+        if (relay) {
+            return RelayPacket.decode(in, type == WireFormat.TYPE_RELAY);
         }
         ByteBuf body = in.slice(start + WireFormat.HEADER_LENGTH, length - WireFormat.HEADER_LENGTH);
         WirePacket packet = switch (type) {
@@ -66,6 +70,7 @@ public final class WireCodec {
             case WireFormat.TYPE_HANDSHAKE_RESPONSE -> atLeast(length, HandshakeResponse.FIXED_LENGTH + HandshakeResponse.MIN_NOISE_LENGTH);
             case WireFormat.TYPE_HANDSHAKE_FINAL -> atLeast(length, HandshakeFinal.FIXED_LENGTH + HandshakeFinal.MIN_NOISE_LENGTH);
             case WireFormat.TYPE_DATA -> atLeast(length, WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
+            case WireFormat.TYPE_RELAY, WireFormat.TYPE_RELAYED -> atLeast(length, WireFormat.RELAY_HEADER_LENGTH + WireFormat.HEADER_LENGTH);
             default -> exactly(length, CookieReply.LENGTH);
         };
     }

@@ -18,6 +18,10 @@ public final class WireFormat {
     public static final int TYPE_HANDSHAKE_FINAL = 3;
     public static final int TYPE_DATA = 4;
     public static final int TYPE_COOKIE_REPLY = 5;
+    /** A datagram for another node, handed to a relay: {@code header | target realm u16 | target node u48 | datagram}. */
+    public static final int TYPE_RELAY = 6;
+    /** A datagram a relay passes on: {@code header | source realm u16 | source node u48 | datagram}. */
+    public static final int TYPE_RELAYED = 7;
 
     /** type, version, two reserved bytes. */
     public static final int HEADER_LENGTH = 4;
@@ -33,6 +37,15 @@ public final class WireFormat {
 
     /** Largest UDP payload that crosses a 1280-byte IPv6 path without fragmentation (1280 - 40 - 8). */
     public static final int MAX_DATAGRAM = 1232;
+
+    /** A relay header: the common header and a realm and node address. */
+    public static final int RELAY_HEADER_LENGTH = HEADER_LENGTH + 2 + 6;
+
+    /**
+     * A relayed datagram carries a whole datagram after its relay header, so it is 12 bytes over the
+     * 1232-byte budget: relayed paths need 1292 bytes of IPv6 MTU (any IPv4 path of 1500 is fine).
+     */
+    public static final int MAX_RELAY_DATAGRAM = MAX_DATAGRAM + RELAY_HEADER_LENGTH;
 
     /** Largest plaintext in a DATA packet: what the transport may put in one packet. */
     public static final int MAX_DATA_PLAINTEXT = MAX_DATAGRAM - DATA_HEADER_LENGTH - TAG_LENGTH;

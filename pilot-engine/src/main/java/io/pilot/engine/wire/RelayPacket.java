@@ -1,0 +1,79 @@
+package io.pilot.engine.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+import io.pilot.engine.DropReason;
+import io.pilot.engine.address.PilotAddress;
+
+/**
+ * A datagram on its way through a relay. Towards the relay ({@link WireFormat#TYPE_RELAY}) the address
+ * names the target; from the relay ({@link WireFormat#TYPE_RELAYED}) it names the source, as the relay
+ * claims it. The inner datagram is whatever the two ends exchange (handshakes, sealed DATA): the relay
+ * cannot read it, and the receiver authenticates it as usual, so a lying relay only loses packets.
+ * Holds the datagram's bytes: whoever receives it releases it.
+ */
+public final class RelayPacket extends AbstractReferenceCounted implements WirePacket {
+
+    private final boolean towardsRelay;
+    private final PilotAddress address;
+    private final ByteBuf inner;
+
+    private RelayPacket(boolean towardsRelay, PilotAddress address, ByteBuf inner) {
+        this.towardsRelay = towardsRelay;
+        this.address = address;
+        this.inner = inner;
+    }
+
+    static WireCodec.Result decode(ByteBuf in, boolean towardsRelay) {
+        int start = in.readerIndex();
+        int realm = in.getUnsignedShort(start + WireFormat.HEADER_LENGTH);
+        long node = ((long) in.getUnsignedShort(start + WireFormat.HEADER_LENGTH + 2) << 32)
+                | in.getUnsignedInt(start + WireFormat.HEADER_LENGTH + 4);
+        ByteBuf inner = in.retainedSlice(start + WireFormat.RELAY_HEADER_LENGTH, in.readableBytes() - WireFormat.RELAY_HEADER_LENGTH);
+        return new WireCodec.Result(new RelayPacket(towardsRelay, new PilotAddress(realm, node), inner), null);
+    }
+
+    /** Wraps a datagram (consumed) for the relay, addressed to {@code target}. */
+    public static ByteBuf wrap(ByteBufAllocator allocator, int type, PilotAddress address, ByteBuf datagram) {
+        ByteBuf out = allocator.directBuffer(WireFormat.RELAY_HEADER_LENGTH + datagram.readableBytes());
+        WireCodec.writeHeader(out, type);
+        out.writeShort(address.realm()).writeShort((int) (address.node() >>> 32)).writeInt((int) address.node());
+        out.writeBytes(datagram);
+        datagram.release();
+        return out;
+    }
+
+    /** True for a datagram sent to a relay, false for one a relay passes on. */
+    public boolean towardsRelay() {
+        return towardsRelay;
+    }
+
+    /** The target (towards the relay) or the claimed source (from the relay). */
+    public PilotAddress address() {
+        return address;
+    }
+
+    /** The datagram inside. */
+    public ByteBuf inner() {
+        return inner;
+    }
+
+    /** Why nothing is inside, if the inner datagram is itself a relay packet (relays do not nest). */
+    public DropReason nestingProblem() {
+        int type = inner.getUnsignedByte(inner.readerIndex());
+        return type == WireFormat.TYPE_RELAY || type == WireFormat.TYPE_RELAYED ? DropReason.UNKNOWN_TYPE : null;
+    }
+
+    @Override
+    protected void deallocate() {
+        inner.release();
+    }
+
+    @Override
+    public ReferenceCounted touch(Object hint) {
+        inner.touch(hint);
+        return this;
+    }
+}
