@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The addresses a node bound to the wildcard address can be reached at on its own networks: every
- * address of every interface that is up, non-loopback first, so peers on the same network try them first.
+ * address of every interface that is up. Loopback addresses are published only when there is nothing else:
+ * to any other host, 127.0.0.1 is that host itself.
  */
 final class LocalAddresses {
 
@@ -35,7 +36,9 @@ final class LocalAddresses {
         } catch (SocketException e) {
             loopback.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         }
-        external.addAll(loopback);
+        if (external.isEmpty()) {
+            external.addAll(loopback);
+        }
         return external.size() > NodeRecord.MAX_ENTRIES - 1 ? external.subList(0, NodeRecord.MAX_ENTRIES - 1) : external;
     }
 }

@@ -493,6 +493,19 @@ public final class SessionEngine {
         try {
             remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
         } catch (HandshakeRefusedException e) {
+            if (!from.isRelayed() && peer.handshakeTargets().size() > 1) {
+                // One of several candidate endpoints is someone else (a private address reused on this network,
+                // or this very node): forget it and keep trying the others.
+                log.debug("{} answered for {} with another key; dropping that endpoint", from, peer.address);
+                peer.candidates = peer.candidates.stream().filter(c -> !c.equals(from.direct())).toList();
+                if (from.direct().equals(peer.endpoint)) {
+                    setEndpoint(peer, peer.candidates.isEmpty() ? null : peer.candidates.get(0));
+                }
+                byIndex.remove(initiation.localIndex);
+                peer.initiation = null;
+                initiate(peer, now, initiation.startedNanos);
+                return;
+            }
             abandonInitiation(peer, new SessionException("handshake with " + (peer.address == null ? peer.endpoint
                     : peer.address) + " refused: " + e.getMessage()));
             return;

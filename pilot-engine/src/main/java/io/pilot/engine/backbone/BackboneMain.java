@@ -1,0 +1,94 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.PilotNode;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A standalone backbone: a node that answers STUN, serves the directory and relays, until it is stopped.
+ * {@code pilotctl backbone start} wraps it; until then run it as
+ * {@code java -cp ... io.pilot.engine.backbone.BackboneMain --bind 0.0.0.0:7400 --identity backbone.key}.
+ * On start it prints one line for scripts: {@code BACKBONE <address> <udp endpoint> <key>}.
+ */
+public final class BackboneMain {
+
+    private BackboneMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N] [--join-token TOKEN]"
+                    + " [--lease-ttl-ms N]");
+            System.exit(2);
+            return;
+        }
+        PilotNode node = PilotNode.builder().identityPath(options.identity).bindAddress(options.bind).realm(options.realm)
+                .answerStun(true).build().start();
+        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(options.joinToken);
+        Backbone backbone = Backbone.start(node, settings, DirectoryStore.none());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            backbone.close();
+            node.close();
+            stopped.countDown();
+        }, "pilot-backbone-shutdown"));
+        System.out.println("BACKBONE " + node.address() + " " + node.localEndpoint().getAddress().getHostAddress() + ":"
+                + node.localEndpoint().getPort() + " " + node.publicKey());
+        System.out.flush();
+        stopped.await();
+    }
+
+    private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Duration leaseTtl) {
+
+        static Options parse(String[] args) {
+            InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 7400);
+            Path identity = Path.of(System.getProperty("user.home"), ".pilot", "backbone.key");
+            int realm = 0;
+            String joinToken = null;
+            Duration leaseTtl = BackboneSettings.DEFAULTS.leaseTtl();
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--bind" -> bind = hostPort(required(args[i], value));
+                    case "--identity" -> identity = Path.of(required(args[i], value));
+                    case "--realm" -> realm = number(args[i], required(args[i], value));
+                    case "--join-token" -> joinToken = required(args[i], value);
+                    case "--lease-ttl-ms" -> leaseTtl = Duration.ofMillis(number(args[i], required(args[i], value)));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+                i++;
+            }
+            return new Options(bind, identity, realm, joinToken, leaseTtl);
+        }
+
+        private static String required(String option, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return value;
+        }
+
+        private static int number(String option, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " takes a number, got '" + value + "'");
+            }
+        }
+
+        static InetSocketAddress hostPort(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("expected HOST:PORT, got '" + text + "'");
+            }
+            return new InetSocketAddress(text.substring(0, colon), number("port", text.substring(colon + 1)));
+        }
+    }
+}

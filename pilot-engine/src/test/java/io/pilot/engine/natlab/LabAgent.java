@@ -1,0 +1,63 @@
+package io.pilot.engine.natlab;
+
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * A Pilot agent for the NAT lab: binds 0.0.0.0:7400, registers with the backbone given as
+ * {@code <ip>:<port> <key> <hostname>}, prints {@code REGISTERED}, then takes commands on stdin:
+ * {@code ping <hostname>} answers {@code PONG <hostname> <direct|relayed> <ms>} or {@code FAILED <hostname> <why>};
+ * {@code path <hostname>} answers {@code PATH <hostname> <direct|relayed> <reason>}. Exits when stdin closes.
+ */
+public final class LabAgent {
+
+    private LabAgent() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] backbone = args[0].split(":");
+        PilotNode node = PilotNode.builder().identity(Identity.generate(new SecureRandom()))
+                .bindAddress("0.0.0.0", 7400).build().start();
+        DirectoryClient directory = DirectoryClient.builder(node).hostname(args[2])
+                .backbone(new InetSocketAddress(backbone[0], Integer.parseInt(backbone[1])), NodeKey.parse(args[1]))
+                .build();
+        directory.start().join();
+        System.out.println("REGISTERED " + node.address() + " reflexive " + directory.reflexiveEndpoint().orElse(null));
+        System.out.flush();
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = stdin.readLine()) != null) {
+            String[] command = line.trim().split("\\s+");
+            try {
+                PilotAddress target = directory.resolve(command[1]).get(40, java.util.concurrent.TimeUnit.SECONDS);
+                if (command[0].equals("ping")) {
+                    Duration rtt = node.ping(target).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    PeerInfo peer = node.peer(target).orElseThrow();
+                    System.out.println("PONG " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
+                            + rtt.toMillis());
+                } else {
+                    PeerInfo peer = node.peer(target).orElseThrow();
+                    System.out.println("PATH " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
+                            + peer.pathReason());
+                }
+            } catch (Exception e) {
+                System.out.println("FAILED " + (command.length > 1 ? command[1] : "?") + " " + e);
+            }
+            System.out.flush();
+        }
+        directory.close();
+        node.close();
+        System.exit(0);
+    }
+}
