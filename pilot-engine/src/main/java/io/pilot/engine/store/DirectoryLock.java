@@ -5,47 +5,62 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sole ownership of a store directory: an OS lock on its lock file. The operating system drops the lock
  * when the process dies, so a crash never leaves the directory locked. The holder writes its pid into the
  * file so that whoever is turned away can say who holds it. The file itself stays: deleting it on close
  * would let a third process lock a fresh file while a second one still holds the old.
+ *
+ * <p>OS file locks belong to the process, and closing any channel on the file can drop them, so a second
+ * attempt from this process must not so much as open the file: lock files held here are also kept in a
+ * set, which is checked first.
  */
 final class DirectoryLock implements Closeable {
 
+    private static final Set<Path> HELD_BY_THIS_PROCESS = ConcurrentHashMap.newKeySet();
+
+    private final Path lockFile;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DirectoryLock(FileChannel channel, FileLock lock) {
+    private DirectoryLock(Path lockFile, FileChannel channel, FileLock lock) {
+        this.lockFile = lockFile;
         this.channel = channel;
         this.lock = lock;
     }
 
     /** Takes the lock at once, or fails with a {@link StoreLockedException}. */
     static DirectoryLock acquire(Path lockFile) throws IOException {
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        Path key = lockFile.getParent().toRealPath().resolve(lockFile.getFileName());
+        if (!HELD_BY_THIS_PROCESS.add(key)) {
+            throw new StoreLockedException(lockFile, "this process (pid " + ProcessHandle.current().pid()
+                    + "), which has the store open already");
+        }
+        FileChannel channel = null;
         try {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                throw new StoreLockedException(lockFile, "this process (pid " + ProcessHandle.current().pid()
-                        + "), which has the store open already");
-            }
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new StoreLockedException(lockFile, holder(channel));
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            return new DirectoryLock(channel, lock);
+            return new DirectoryLock(key, channel, lock);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            HELD_BY_THIS_PROCESS.remove(key);
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
     }
@@ -63,6 +78,7 @@ final class DirectoryLock implements Closeable {
             lock.release();
         } finally {
             channel.close();
+            HELD_BY_THIS_PROCESS.remove(lockFile);
         }
     }
 }

@@ -61,6 +61,21 @@ class StoreLockTests {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aRefusedSecondOpenInThisProcessDoesNotReleaseTheFirstOnesLock() throws Exception {
+        try (JournaledStore first = JournaledStore.open(dir, StoreOptions.defaults())) {
+            assertThatExceptionOfType(StoreLockedException.class).isThrownBy(() -> JournaledStore.open(dir, StoreOptions.defaults()));
+            Path stderr = logs.resolve("holder.err");
+            Process holder = ChildJvm.start(LockHolder.class, stderr, dir.toString());
+            holder.getOutputStream().close();
+            assertThat(holder.waitFor()).isNotZero();
+            assertThat(Files.readString(stderr)).contains(StoreLockedException.class.getName())
+                    .contains("is held by process " + ProcessHandle.current().pid());
+            first.put("ns", "k", new byte[1]);
+        }
+    }
+
+    @Test
     void aDirectoryThatIsNotWritableIsRefused() throws IOException {
         assumeFalse("root".equals(System.getProperty("user.name")), "root may write anywhere");
         Path readOnly = Files.createDirectory(dir.resolve("read-only"));
