@@ -3,10 +3,12 @@ package io.pilot.engine.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +153,37 @@ class JournaledStoreTests {
         assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.get("ns", "k"))
                 .withMessageContaining("closed");
         assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.put("ns", "k", new byte[1]));
+    }
+
+    @Test
+    void withoutSyncEveryWriteABackgroundThreadSyncsUntilTheStoreCloses() throws IOException {
+        String syncThread = "pilot-store-sync " + dir;
+        StoreOptions options = StoreOptions.defaults().withSyncEveryWrite(false).withSyncInterval(Duration.ofMillis(10));
+        try (JournaledStore store = JournaledStore.open(dir, options)) {
+            assertThat(threadsNamed(syncThread)).isOne();
+            store.put("ns", "k", new byte[1]);
+            store.sync();
+        }
+        await().until(() -> threadsNamed(syncThread) == 0);
+        try (JournaledStore store = JournaledStore.open(dir, StoreOptions.defaults())) {
+            assertThat(threadsNamed(syncThread)).isZero();
+            assertThat(store.get("ns", "k")).hasSize(1);
+        }
+    }
+
+    @Test
+    void optionsRefuseSettingsThatMakeNoSense() {
+        StoreOptions defaults = StoreOptions.defaults();
+        assertThat(defaults.syncEveryWrite()).isTrue();
+        assertThat(defaults.compactionMinJournalBytes()).isEqualTo(1 << 20);
+        assertThat(defaults.compactionGrowthFactor()).isEqualTo(4);
+        assertThatIllegalArgumentException().isThrownBy(() -> defaults.withSyncInterval(Duration.ZERO));
+        assertThatIllegalArgumentException().isThrownBy(() -> defaults.withCompaction(0, 4));
+        assertThatIllegalArgumentException().isThrownBy(() -> defaults.withCompaction(4096, 0));
+    }
+
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals(name)).count();
     }
 
     static byte[] bytes(String text) {
