@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code journal}: the mutations since snapshot generation <i>g</i>, in order.
  * <li>{@code snapshot.tmp}, {@code journal.tmp}: written during compaction, renamed into place once
  *     complete and synced; deleted on open if a crash left them.
- * <li>{@code journal.torn-<i>yyyyMMdd'T'HHmmss.SSS'Z'</i>}: a journal as found with a torn last entry,
- *     kept before that entry is cut off. Never read again; the operator may delete it.
+ * <li>{@code journal.torn-<i>yyyyMMdd'T'HHmmss.SSS'Z'</i>} (UTC, {@code -2}, {@code -3}... appended if
+ *     taken): a journal as found with a torn last entry, kept before that entry is cut off. Never read
+ *     again; the operator may delete it.
  * </ul>
  *
  * <h2>On-disk format, version 1</h2>
@@ -75,7 +76,9 @@ import org.slf4j.LoggerFactory;
  * than {@link StoreOptions#compactionGrowthFactor()} times the size of the live entries, or on
  * {@link #compact()}: the live state is written to {@code snapshot.tmp} with generation <i>g</i>+1 and
  * synced, renamed over {@code snapshot}, the directory synced; then an empty {@code journal.tmp} of
- * generation <i>g</i>+1 is written, synced, renamed over {@code journal}, the directory synced.
+ * generation <i>g</i>+1 is written, synced, renamed over {@code journal}, the directory synced. A failed
+ * automatic compaction does not fail the write that triggered it, which is durable already; it is logged,
+ * and the next write reports it.
  *
  * <h2>Recovery on open</h2>
  * The snapshot is loaded, then the journal replayed if its generation equals the snapshot's. A journal
