@@ -1,0 +1,143 @@
+package io.pilot.engine.backbone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
+import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.identity.NodeKey;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A backbone with a store comes back from a restart, or a kill, with its registrations, bindings and groups. */
+class BackboneRestartTests {
+
+    @RegisterExtension
+    final Mesh mesh = new Mesh();
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopProcesses() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void registrationsBindingsAndGroupsSurviveARestart() throws Exception {
+        Path store = dir.resolve("directory");
+        var identity = TestNodes.newIdentity();
+        mesh.startBackbone(identity, new InetSocketAddress("127.0.0.1", 0), BackboneSettings.DEFAULTS,
+                JournaledDirectoryStore.open(store));
+        InetSocketAddress endpoint = mesh.backboneNode.localEndpoint();
+        DirectoryClient papers = mesh.agent("papers", b -> b.capability("papers.search").group("RESEARCH"));
+        papers.createGroup("TRADING", GroupPolicy.TOKEN, "desk".getBytes(StandardCharsets.UTF_8)).join();
+
+        mesh.backbone.close();
+        mesh.backboneNode.close();
+        mesh.startBackbone(identity, endpoint, BackboneSettings.DEFAULTS, JournaledDirectoryStore.open(store));
+
+        assertThat(mesh.backbone.registrations()).isEqualTo(1);
+        DirectoryClient newcomer = mesh.agent("newcomer", b -> b);
+        assertThat(newcomer.find("papers.search").join()).extracting(NodeRecord::hostname).containsExactly("papers");
+        assertThat(newcomer.members("RESEARCH").join()).hasSize(1);
+        assertThatThrownBy(() -> mesh.agent("papers", b -> b)).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOfSatisfying(DirectoryException.class, e -> assertThat(e.error()).isEqualTo(DirectoryError.HOSTNAME_TAKEN));
+        assertThatThrownBy(() -> mesh.agent("trader", b -> b.group("TRADING"))).cause()
+                .isInstanceOfSatisfying(DirectoryException.class, e -> assertThat(e.error()).isEqualTo(DirectoryError.GROUP_DENIED));
+    }
+
+    @Test
+    void aKilledBackboneProcessComesBackWithItsRegistrations() throws Exception {
+        int port = freePort();
+        Path store = dir.resolve("directory");
+        Path identity = dir.resolve("backbone.key");
+        String[] started = startBackboneProcess(port, identity, store);
+        NodeKey key = NodeKey.parse(started[3]);
+        PilotNode agentNode = mesh.node();
+        DirectoryClient agent = DirectoryClient.builder(agentNode).hostname("survivor").capability("x.y")
+                .backbone(new InetSocketAddress("127.0.0.1", port), key).build();
+        agent.start().join();
+
+        processes.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        String[] restarted = startBackboneProcess(port, identity, store);
+        assertThat(restarted[1]).isEqualTo(started[1]);
+
+        PilotNode fresh = mesh.node();
+        DirectoryClient observer = DirectoryClient.builder(fresh).hostname("observer")
+                .backbone(new InetSocketAddress("127.0.0.1", port), key).build();
+        observer.start().join();
+        assertThat(observer.lookup("survivor").join().address()).isEqualTo(agentNode.address());
+        observer.close();
+        agent.close();
+    }
+
+    @Test
+    void aCorruptStoreStopsTheBackboneWithAClearMessageAndIsLeftAlone() throws Exception {
+        Path store = dir.resolve("directory");
+        JournaledDirectoryStore.open(store).close();
+        Path journal;
+        try (var files = Files.list(store)) {
+            journal = files.filter(f -> f.getFileName().toString().startsWith("journal")).findFirst().orElseThrow();
+        }
+        Files.write(journal, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, StandardOpenOption.TRUNCATE_EXISTING);
+        byte[] before = Files.readAllBytes(journal);
+        Process process = backboneProcess(freePort(), dir.resolve("bb.key"), store);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output).contains("cannot open the directory store").contains(journal.getFileName().toString());
+        assertThat(Files.readAllBytes(journal)).isEqualTo(before);
+    }
+
+    private String[] startBackboneProcess(int port, Path identity, Path store) throws Exception {
+        Process process = backboneProcess(port, identity, store);
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("BACKBONE ")) {
+                return line.split(" ");
+            }
+        }
+        throw new AssertionError("backbone process ended without starting");
+    }
+
+    private Process backboneProcess(int port, Path identity, Path store) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", BackboneMain.class.getName(),
+                "--bind", "127.0.0.1:" + port, "--identity", identity.toString(), "--store", store.toString())
+                .redirectErrorStream(true).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static int freePort() throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}
