@@ -51,6 +51,12 @@ final class DirectoryService implements MessageHandler {
     };
     private final Map<DirectoryError, LongAdder> refusals = new java.util.EnumMap<>(DirectoryError.class);
 
+    /**
+     * Changes with every start of the backbone. Watches live only in memory: a node that sees a new epoch in a
+     * reply knows its watches are gone (even when its registration came back from the store) and renews them.
+     */
+    private final long epoch = new java.security.SecureRandom().nextLong();
+
     DirectoryService(PilotNode node, Registry registry, BackboneSettings settings) {
         this.node = node;
         this.registry = registry;
@@ -92,7 +98,7 @@ final class DirectoryService implements MessageHandler {
             case DirectoryProtocol.OP_REGISTER -> register(in, request);
             case DirectoryProtocol.OP_HEARTBEAT -> {
                 request.end();
-                yield DirectoryProtocol.ok().u32(registry.heartbeat(in.fromKey())).toBytes();
+                yield DirectoryProtocol.ok().u32(registry.heartbeat(in.fromKey())).u64(epoch).toBytes();
             }
             case DirectoryProtocol.OP_DEREGISTER -> {
                 request.end();
@@ -148,7 +154,7 @@ final class DirectoryService implements MessageHandler {
         Registry.Registered registered = registry.register(in.fromKey(), signed, joinToken, credentials);
         publish(registered.events());
         InetSocketAddress observed = node.peer(in.from()).map(PeerInfo::endpoint).orElse(null);
-        BinaryWriter reply = DirectoryProtocol.ok().u32(registered.leaseMillis()).u64(registered.revision());
+        BinaryWriter reply = DirectoryProtocol.ok().u32(registered.leaseMillis()).u64(registered.revision()).u64(epoch);
         return observed == null ? reply.u8(0).toBytes() : reply.u8(1).socketAddress(observed).toBytes();
     }
 

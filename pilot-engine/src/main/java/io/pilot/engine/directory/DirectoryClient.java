@@ -67,6 +67,7 @@ public final class DirectoryClient implements AutoCloseable {
     private volatile InetSocketAddress reflexive;
     private volatile SignedRecord published;
     private volatile long heartbeatMillis;
+    private long backboneEpoch;
     private ScheduledFuture<?> heartbeat;
     private long sequence;
     private volatile boolean closed;
@@ -253,15 +254,67 @@ public final class DirectoryClient implements AutoCloseable {
 
     /** A live watch; close it to stop. */
     public final class WatchHandle implements AutoCloseable {
-        private final int id;
+        private volatile int id;
+        private final Query query;
+        private final String value;
         private final WatchListener listener;
         private long appliedRevision;
         private final Map<Long, Runnable> early = new java.util.TreeMap<>();
+        /** What the listener has been told is there, to tell it the difference after a renewal. */
+        private final Map<PilotAddress, NodeRecord> known = new ConcurrentHashMap<>();
 
-        private WatchHandle(int id, WatchListener listener, long revision) {
+        private WatchHandle(int id, Query query, String value, WatchListener listener, long revision) {
             this.id = id;
+            this.query = query;
+            this.value = value;
             this.listener = listener;
             this.appliedRevision = revision;
+        }
+
+        private void joined(NodeRecord record) {
+            known.put(record.address(), record);
+            listener.joined(record);
+        }
+
+        private void updated(NodeRecord record) {
+            known.put(record.address(), record);
+            listener.updated(record);
+        }
+
+        private void left(NodeRecord record) {
+            known.remove(record.address());
+            listener.left(record);
+        }
+
+        /** Subscribes again under a new id and tells the listener what changed while it was not watching. */
+        private void renew() {
+            subscribe(query, value).thenAccept(snapshot -> {
+                synchronized (this) {
+                    watches.remove(id);
+                    id = snapshot.id();
+                    appliedRevision = snapshot.revision();
+                    early.clear();
+                    watches.put(id, this);
+                }
+                Map<PilotAddress, NodeRecord> now = new LinkedHashMap<>();
+                snapshot.records().forEach(r -> now.put(r.address(), r));
+                for (NodeRecord gone : new ArrayList<>(known.values())) {
+                    if (!now.containsKey(gone.address())) {
+                        left(gone);
+                    }
+                }
+                for (NodeRecord record : now.values()) {
+                    NodeRecord before = known.get(record.address());
+                    if (before == null) {
+                        joined(record);
+                    } else if (before.sequence() != record.sequence()) {
+                        updated(record);
+                    }
+                }
+            }).exceptionally(error -> {
+                log.warn("could not renew a watch on {} {}: {}", query, value, unwrap(error).getMessage());
+                return null;
+            });
         }
 
         /** Applies events in revision order: one that overtook an earlier one waits for it (bounded). */
@@ -297,15 +350,25 @@ public final class DirectoryClient implements AutoCloseable {
      */
     public CompletableFuture<WatchHandle> watch(Query query, String value, WatchListener listener) {
         Objects.requireNonNull(listener, "listener");
+        return subscribe(query, value).thenApply(snapshot -> {
+            WatchHandle handle = new WatchHandle(snapshot.id(), query, value, listener, snapshot.revision());
+            watches.put(snapshot.id(), handle);
+            snapshot.records().forEach(handle::joined);
+            return handle;
+        });
+    }
+
+    private record WatchSnapshot(int id, long revision, List<NodeRecord> records) {
+    }
+
+    private CompletableFuture<WatchSnapshot> subscribe(Query query, String value) {
         return call(new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(query.ordinal()).string8(value).toBytes())
                 .thenApply(reader -> {
                     int id = (int) reader.u32();
                     long revision = reader.u64();
                     List<NodeRecord> current = readRecords(reader);
-                    WatchHandle handle = new WatchHandle(id, listener, revision);
-                    watches.put(id, handle);
-                    current.forEach(listener::joined);
-                    return handle;
+                    reader.end();
+                    return new WatchSnapshot(id, revision, current);
                 });
     }
 
@@ -350,9 +413,9 @@ public final class DirectoryClient implements AutoCloseable {
             }
             NodeRecord record = signed.record();
             handle.deliver(revision, switch (kind) {
-                case DirectoryProtocol.EVENT_JOIN -> () -> handle.listener.joined(record);
-                case DirectoryProtocol.EVENT_UPDATE -> () -> handle.listener.updated(record);
-                default -> () -> handle.listener.left(record);
+                case DirectoryProtocol.EVENT_JOIN -> () -> handle.joined(record);
+                case DirectoryProtocol.EVENT_UPDATE -> () -> handle.updated(record);
+                default -> () -> handle.left(record);
             });
         }
     }
@@ -376,6 +439,7 @@ public final class DirectoryClient implements AutoCloseable {
             return call(registerRequest(signed)).thenCompose(reply -> {
                 long lease = reply.u32();
                 reply.u64();
+                noteEpoch(reply.u64());
                 InetSocketAddress observed = reply.u8() == 1 ? reply.socketAddress() : null;
                 reply.end();
                 registered(signed, lease, observed);
@@ -422,7 +486,11 @@ public final class DirectoryClient implements AutoCloseable {
         boolean republish = current == null
                 || current.record().expiresAtMillis() - System.currentTimeMillis() < settings.recordLifetime.toMillis() / 2;
         CompletableFuture<?> beat = republish ? registerNow()
-                : call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes());
+                : call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes()).thenAccept(reply -> {
+                    reply.u32();
+                    noteEpoch(reply.u64());
+                    reply.end();
+                });
         beat.whenComplete((ok, error) -> {
             if (error == null) {
                 if (status != Status.REGISTERED) {
@@ -450,7 +518,6 @@ public final class DirectoryClient implements AutoCloseable {
         registerNow().whenComplete((record, error) -> {
             if (error == null) {
                 log.info("re-registered with backbone {}", backbone);
-                resubscribe();
             }
         });
     }
@@ -461,11 +528,13 @@ public final class DirectoryClient implements AutoCloseable {
         timer.schedule(() -> start(), 1, TimeUnit.SECONDS);
     }
 
-    /** After a backbone restart its watches are gone: they cannot be restored by id, so listeners stay registered locally only. */
-    private void resubscribe() {
-        if (!watches.isEmpty()) {
-            log.warn("{} watches were lost with the backbone's restart; watch again to keep receiving changes",
-                    watches.size());
+    /** A reply from a backbone that started anew (another epoch) means its watches are gone: renew them. */
+    private synchronized void noteEpoch(long epoch) {
+        long previous = backboneEpoch;
+        backboneEpoch = epoch;
+        if (previous != 0 && previous != epoch && !watches.isEmpty()) {
+            log.info("backbone {} restarted; renewing {} watches", backbone, watches.size());
+            new ArrayList<>(watches.values()).forEach(WatchHandle::renew);
         }
     }
 

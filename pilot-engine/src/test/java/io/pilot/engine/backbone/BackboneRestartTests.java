@@ -71,6 +71,45 @@ class BackboneRestartTests {
     }
 
     @Test
+    void watchesAreRenewedWhenTheBackboneRestarts() throws Exception {
+        Path store = dir.resolve("directory");
+        var identity = TestNodes.newIdentity();
+        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(java.time.Duration.ofMillis(1500));
+        mesh.startBackbone(identity, new InetSocketAddress("127.0.0.1", 0), settings, JournaledDirectoryStore.open(store));
+        InetSocketAddress endpoint = mesh.backboneNode.localEndpoint();
+        DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(java.time.Duration.ofMillis(500)));
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        watcher.watch(io.pilot.engine.directory.DirectoryProtocol.Query.CAPABILITY, "fx.rate",
+                new DirectoryClient.WatchListener() {
+                    @Override
+                    public void joined(NodeRecord record) {
+                        events.add("join " + record.hostname());
+                    }
+
+                    @Override
+                    public void updated(NodeRecord record) {
+                    }
+
+                    @Override
+                    public void left(NodeRecord record) {
+                        events.add("leave " + record.hostname());
+                    }
+                }).join();
+        DirectoryClient first = mesh.agent("fx-1", b -> b.capability("fx.rate").requestTimeout(java.time.Duration.ofMillis(500)));
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("join fx-1"));
+
+        mesh.backbone.close();
+        mesh.backboneNode.close();
+        first.close();
+        mesh.startBackbone(identity, endpoint, settings, JournaledDirectoryStore.open(store));
+        mesh.agent("fx-2", b -> b.capability("fx.rate"));
+
+        // The watcher notices the new backbone epoch, watches again, and hears what changed meanwhile.
+        org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+                .until(() -> events.contains("join fx-2") && events.contains("leave fx-1"));
+    }
+
+    @Test
     void aKilledBackboneProcessComesBackWithItsRegistrations() throws Exception {
         int port = freePort();
         Path store = dir.resolve("directory");
