@@ -170,6 +170,17 @@ public final class NatLab implements AutoCloseable {
                 + (percent == 0 ? "" : "add rule ip natlab loss numgen random mod 100 < " + percent + " drop\n"));
     }
 
+    /**
+     * Cuts {@code site}'s router off from one remote address in both directions (as a firewall that has not
+     * yet opened would), or, with {@code remote} null, lifts the cut. Shares the loss chain: it replaces any loss.
+     */
+    public void block(String site, InetAddress remote) {
+        String ip = remote == null ? null : remote.getHostAddress();
+        nft(lookup(routerNamespaces, site, "site"), "flush chain ip natlab loss\n"
+                + (ip == null ? "" : "add rule ip natlab loss ip daddr " + ip + " drop\n"
+                + "add rule ip natlab loss ip saddr " + ip + " drop\n"));
+    }
+
     /** Starts {@code command} inside {@code host}; it is killed when the lab closes. */
     public LabProcess start(String host, List<String> command) {
         LabProcess process = new LabProcess(host + "-" + processCount.incrementAndGet(),

@@ -55,6 +55,27 @@ class PilotTraversalTest {
                 .matches("PATH dave relayed relayed: (no direct answer from|the peer reached this node through the relay).*");
     }
 
+    @Test
+    void aRelayedPairMovesToTheDirectPathWhenTheNatLetsItThrough() throws Exception {
+        String backbone = startBackbone();
+        LabProcess alice = agent("alice", backbone);
+        agent("bob", backbone);
+        lab.get().block("east", lab.get().wanAddress("west"));
+        alice.send("ping bob");
+        assertThat(alice.awaitLine(Pattern.compile("(PONG|FAILED) bob .*"), CALL).group(0)).startsWith("PONG bob relayed");
+
+        lab.get().block("east", null);
+        // Both sides keep probing each other's public endpoints; once the cut is gone a probe gets through.
+        boolean direct = false;
+        for (int i = 0; i < 60 && !direct; i++) {
+            alice.send("path bob");
+            direct = alice.findLine(Pattern.compile("PATH bob direct direct: upgraded.*"), Duration.ofSeconds(1)).isPresent();
+        }
+        assertThat(direct).as("alice's path to bob became direct; lines: %s", alice.lines()).isTrue();
+        alice.send("ping bob");
+        assertThat(alice.awaitLine(Pattern.compile("PONG bob direct .*"), CALL)).isNotNull();
+    }
+
     /** Starts the backbone on the public host; returns {@code ip:port key}. */
     private String startBackbone() throws Exception {
         Path identity = Files.createTempDirectory("natlab-bb").resolve("backbone.key");
