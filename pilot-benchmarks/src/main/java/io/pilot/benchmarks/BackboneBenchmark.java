@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -73,28 +74,46 @@ public final class BackboneBenchmark {
 
     /** The load windows, in the order they take turns. */
     public enum Load {
-        LOOKUP_HOSTNAME_CLIENT("`DirectoryClient.lookup(hostname)`, record verified"),
-        FIND_CAPABILITY_CLIENT("`DirectoryClient.find(capability)`, record verified"),
-        LOOKUP_HOSTNAME_RAW("raw lookup by hostname, reply not verified"),
-        LOOKUP_CAPABILITY_RAW("raw lookup by capability, reply not verified"),
-        HEARTBEAT_RAW("raw heartbeat (what `DirectoryClient` sends every lease/3)");
+        LOOKUP_HOSTNAME_CLIENT("`DirectoryClient.lookup(hostname)`, record verified", "client lookup"),
+        FIND_CAPABILITY_CLIENT("`DirectoryClient.find(capability)`, record verified", "client find"),
+        LOOKUP_HOSTNAME_RAW("raw lookup by hostname, reply not verified", "raw by hostname"),
+        LOOKUP_CAPABILITY_RAW("raw lookup by capability, reply not verified", "raw by capability"),
+        HEARTBEAT_RAW("raw heartbeat (what `DirectoryClient` sends every lease/3)", "raw heartbeat");
 
         private final String label;
+        private final String shortLabel;
 
-        Load(String label) {
+        Load(String label, String shortLabel) {
             this.label = label;
+            this.shortLabel = shortLabel;
         }
 
         public String label() {
             return label;
+        }
+
+        public String shortLabel() {
+            return shortLabel;
         }
     }
 
     /**
      * @param perSecond completed requests per second, one value per measured window
      * @param cpuCores CPU time the whole JVM used per wall-clock second during the windows (median)
+     * @param backboneCores CPU time of the backbone's event loop and handler pool per wall-clock second (median)
+     * @param backboneMicros backbone CPU per completed request, microseconds (median over windows)
+     * @param lastWindowCores cores used by each thread group during the last measured window
      */
-    public record LoadResult(Samples perSecond, double cpuCores) {
+    public record LoadResult(Samples perSecond, double cpuCores, double backboneCores, double backboneMicros,
+                             Map<ThreadCpu.Group, Double> lastWindowCores) {
+
+        /**
+         * Requests per second if the backbone had the machine's cores to itself at its measured cost per
+         * request: an extrapolation, not a measurement.
+         */
+        public double backboneAloneCeiling(int cores) {
+            return cores * 1e6 / backboneMicros;
+        }
     }
 
     /**
@@ -106,9 +125,10 @@ public final class BackboneBenchmark {
      * @param backboneSessions sessions the backbone had established at the hold's end
      * @param cpuCores CPU time the whole JVM used per wall-clock second while holding
      * @param threads live JVM threads while holding
+     * @param cores cores used by each thread group while holding
      */
     public record Hold(Duration leaseTtl, Duration held, int registered, int minHeld, long lapsed,
-                       int backboneSessions, double cpuCores, int threads) {
+                       int backboneSessions, double cpuCores, int threads, Map<ThreadCpu.Group, Double> cores) {
 
         /** Heartbeats per second the agents send: one per agent every third of the lease. */
         public double heartbeatsPerSecond() {
@@ -140,12 +160,15 @@ public final class BackboneBenchmark {
     private final Map<DirectoryClient, String> hostnames = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final LongAdder failures = new LongAdder();
     private PilotNode backboneNode;
+    private ThreadCpu threadCpu;
     private int nextAgent;
 
     public Result run(RunProfile profile) throws InterruptedException {
         Result network;
+        Set<Long> loopsBefore = ThreadCpu.eventLoops();
         backboneNode = PilotPair.node().sessionSettings(HandshakeRateBenchmark.LIMITS).build().start();
         try {
+            threadCpu = ThreadCpu.withBackboneLoop(loopsBefore, ThreadCpu.eventLoops());
             Backbone backbone = Backbone.start(backboneNode,
                     BackboneSettings.DEFAULTS.withLeaseTtl(profile.backboneLeaseTtl()), DirectoryStore.none());
             try {
@@ -214,10 +237,15 @@ public final class BackboneBenchmark {
         byte[] heartbeat = new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes();
         Map<Load, double[]> rates = new EnumMap<>(Load.class);
         Map<Load, double[]> cpu = new EnumMap<>(Load.class);
+        Map<Load, double[]> backboneCpu = new EnumMap<>(Load.class);
+        Map<Load, double[]> backboneMicros = new EnumMap<>(Load.class);
+        Map<Load, Map<ThreadCpu.Group, Double>> lastWindow = new EnumMap<>(Load.class);
         int iterations = profile.backboneIterations();
         for (Load kind : Load.values()) {
             rates.put(kind, new double[iterations]);
             cpu.put(kind, new double[iterations]);
+            backboneCpu.put(kind, new double[iterations]);
+            backboneMicros.put(kind, new double[iterations]);
         }
         for (int iteration = -1; iteration < iterations; iteration++) {
             for (Load kind : Load.values()) {
@@ -233,19 +261,20 @@ public final class BackboneBenchmark {
                             .thenAccept(reply -> expectOne(reply.u32()));
                     case HEARTBEAT_RAW -> lane -> raw(load.get(lane), heartbeat);
                 };
-                long cpuStart = cpuNanos();
-                long wallStart = System.nanoTime();
-                double rate = closedLoop(load.size(), call, profile.backboneWindow());
-                double cores = (double) (cpuNanos() - cpuStart) / (System.nanoTime() - wallStart);
+                Window window = closedLoop(load.size(), call, profile.backboneWindow());
                 if (iteration >= 0) {
-                    rates.get(kind)[iteration] = rate;
-                    cpu.get(kind)[iteration] = cores;
+                    rates.get(kind)[iteration] = window.perSecond();
+                    cpu.get(kind)[iteration] = window.cores();
+                    backboneCpu.get(kind)[iteration] = window.backboneCores();
+                    backboneMicros.get(kind)[iteration] = window.backboneCores() / window.perSecond() * 1e6;
+                    lastWindow.put(kind, window.groups());
                 }
             }
         }
         Map<Load, LoadResult> loads = new EnumMap<>(Load.class);
         rates.forEach((kind, values) -> loads.put(kind, new LoadResult(Samples.of(values),
-                Samples.of(cpu.get(kind)).median())));
+                Samples.of(cpu.get(kind)).median(), Samples.of(backboneCpu.get(kind)).median(),
+                Samples.of(backboneMicros.get(kind)).median(), lastWindow.get(kind))));
         return new Result(Samples.of(fresh), Samples.of(registerOnly), agents, burst.perSecond,
                 Samples.of(burst.latencies), hold, loads, failures.sum(), backbone.refusals(), null);
     }
@@ -290,6 +319,7 @@ public final class BackboneBenchmark {
         long lapsedBefore = backbone.refusals().getOrDefault(DirectoryError.NOT_REGISTERED, 0L);
         int min = Integer.MAX_VALUE;
         long cpuStart = cpuNanos();
+        ThreadCpu.Mark mark = threadCpu.mark();
         long start = System.nanoTime();
         long end = start + profile.backboneHold().toNanos();
         while (System.nanoTime() < end) {
@@ -297,16 +327,21 @@ public final class BackboneBenchmark {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         double cores = (double) (cpuNanos() - cpuStart) / (System.nanoTime() - start);
+        Map<ThreadCpu.Group, Double> groups = threadCpu.coresSince(mark);
         long lapsed = backbone.refusals().getOrDefault(DirectoryError.NOT_REGISTERED, 0L) - lapsedBefore;
         return new Hold(profile.backboneLeaseTtl(), profile.backboneHold(), registered, min, lapsed,
-                backboneNode.stats().sessions(), cores, ManagementFactory.getThreadMXBean().getThreadCount());
+                backboneNode.stats().sessions(), cores, ManagementFactory.getThreadMXBean().getThreadCount(), groups);
+    }
+
+    /** One load window: requests per second, and CPU time per second of the whole JVM and of the backbone. */
+    private record Window(double perSecond, double cores, double backboneCores, Map<ThreadCpu.Group, Double> groups) {
     }
 
     /**
      * Keeps {@link #DEPTH} calls in flight per lane for a tenth of a window (warm-up), then counts the calls that
      * complete within one window.
      */
-    private double closedLoop(int lanes, IntFunction<CompletableFuture<?>> call, Duration window)
+    private Window closedLoop(int lanes, IntFunction<CompletableFuture<?>> call, Duration window)
             throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder completed = new LongAdder();
@@ -318,15 +353,19 @@ public final class BackboneBenchmark {
         }
         TimeUnit.NANOSECONDS.sleep(window.toNanos() / 10);
         long before = completed.sum();
+        long cpuBefore = cpuNanos();
+        ThreadCpu.Mark mark = threadCpu.mark();
         long start = System.nanoTime();
         TimeUnit.NANOSECONDS.sleep(window.toNanos());
         long count = completed.sum() - before;
         long elapsed = System.nanoTime() - start;
+        double cores = (double) (cpuNanos() - cpuBefore) / elapsed;
+        Map<ThreadCpu.Group, Double> groups = threadCpu.coresSince(mark);
         running.set(false);
         if (!drained.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("requests still in flight 30 s after the window closed");
         }
-        return count / (elapsed / 1e9);
+        return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups);
     }
 
     private void fire(int lane, IntFunction<CompletableFuture<?>> call, AtomicBoolean running, LongAdder completed,
@@ -433,7 +472,6 @@ public final class BackboneBenchmark {
     }
 
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ThreadCpu.processCpuNanos();
     }
 }
