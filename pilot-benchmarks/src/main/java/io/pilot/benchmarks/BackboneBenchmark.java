@@ -134,6 +134,14 @@ public final class BackboneBenchmark {
         public double heartbeatsPerSecond() {
             return registered / (leaseTtl.toMillis() / 3 / 1000.0);
         }
+
+        /**
+         * Backbone CPU per heartbeat while holding, microseconds: every heartbeat arrives alone on its own
+         * session (no batching), and the sessions' idle upkeep (timer ticks, keepalives) is charged to it too.
+         */
+        public double backboneMicrosPerHeartbeat() {
+            return cores.get(ThreadCpu.Group.BACKBONE) * 1e6 / heartbeatsPerSecond();
+        }
     }
 
     /**
