@@ -13,7 +13,7 @@ import java.util.Set;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -23,7 +23,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE
     }
 
     private BenchmarkRunner() {
@@ -39,7 +39,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -62,33 +62,48 @@ public final class BenchmarkRunner {
         ThroughputBenchmark.Result throughput = null;
         HandshakeRateBenchmark.Result handshakes = null;
         LossGoodputBenchmark.Result loss = null;
+        BackboneBenchmark.Result backbone = null;
         if (sections.contains(Section.PING)) {
-            progress("1/4 ping round trips: Pilot vs raw UDP");
+            progress("1/5 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    p50 Pilot %.1f us, raw UDP %.1f us",
                     ping.pilotCaller().median() / 1e3, ping.rawUdp().median() / 1e3));
         }
         if (sections.contains(Section.THROUGHPUT)) {
-            progress("2/4 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
+            progress("2/5 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
             throughput = new ThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    Pilot %.0f MiB/s, TLS %.0f MiB/s, UDP %.0f MiB/s",
                     throughput.pilot().median(), throughput.tls().median(), throughput.udp().median()));
         }
         if (sections.contains(Section.HANDSHAKE)) {
-            progress("3/4 handshakes per second");
+            progress("3/5 handshakes per second");
             handshakes = new HandshakeRateBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f handshakes/s", handshakes.perSecond().median()));
         }
         if (sections.contains(Section.LOSS)) {
-            progress("4/4 goodput under loss");
+            progress("4/5 goodput under loss");
             loss = new LossGoodputBenchmark().run(profile);
             for (LossGoodputBenchmark.Row row : loss.rows()) {
                 progress(String.format(Locale.ROOT, "    loss %.0f%%: %.1f MiB/s", row.lossRate() * 100,
                         row.goodput().median()));
             }
         }
+        if (sections.contains(Section.BACKBONE)) {
+            progress("5/5 backbone: registrations, lookups, heartbeats, records held");
+            backbone = new BackboneBenchmark().run(profile);
+            progress(String.format(Locale.ROOT, "    %.0f registrations/s, lookups %.0f/s (raw, by hostname), "
+                    + "heartbeats %.0f/s, %,d records in-process at %.0f bytes each",
+                    backbone.registrationsPerSecond(),
+                    backbone.loads().get(BackboneBenchmark.Load.LOOKUP_HOSTNAME_RAW).perSecond().median(),
+                    backbone.loads().get(BackboneBenchmark.Load.HEARTBEAT_RAW).perSecond().median(),
+                    backbone.inProcess().records(), backbone.inProcess().bytesPerRecord()));
+            if (Boolean.getBoolean("bench.debug")) {
+                progress("    " + backbone);
+            }
+        }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
-        return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss);
+        return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
+                backbone);
     }
 
     private static String value(String[] args, int i, String option) {

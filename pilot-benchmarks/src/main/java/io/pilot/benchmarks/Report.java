@@ -12,5 +12,6 @@ package io.pilot.benchmarks;
 public record Report(Environment environment, RunProfile profile, String command, long seconds,
                      double loadAverageAtEnd,
                      PingLatencyBenchmark.Result ping, ThroughputBenchmark.Result throughput,
-                     HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss) {
+                     HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss,
+                     BackboneBenchmark.Result backbone) {
 }

@@ -20,26 +20,39 @@ import java.time.Duration;
  * @param lossIterations measured iterations per loss rate
  * @param lossWindow length of one loss iteration
  * @param messageBytes body size of one bulk message (Pilot's ceiling is 16 MiB)
+ * @param backboneAgents real agent nodes in section 5's registration burst (a fifth as many more warm up first)
+ * @param backboneSequential agents started one at a time, twice (fresh, and with the session already up)
+ * @param backboneLeaseTtl the backbone's lease in section 5, short so that a hold of a few seconds spans
+ *                         several heartbeats (agents heartbeat at a third of it)
+ * @param backboneHold how long section 5 holds every registration on heartbeats alone
+ * @param backboneIterations measured windows per lookup and heartbeat load (one more is run and discarded)
+ * @param backboneWindow length of one load window, and of each in-process loop
+ * @param backboneRecords registrations loaded into the in-process directory
  */
 public record RunProfile(String name, int pingWarmup, int pingSamples, int throughputIterations,
                          Duration throughputWindow, Duration warmupWindow, int handshakeBatches, int handshakesPerBatch,
-                         int handshakeConcurrency, int lossIterations, Duration lossWindow, int messageBytes) {
+                         int handshakeConcurrency, int lossIterations, Duration lossWindow, int messageBytes,
+                         int backboneAgents, int backboneSequential, Duration backboneLeaseTtl, Duration backboneHold,
+                         int backboneIterations, Duration backboneWindow, int backboneRecords) {
 
     private static final int MIB = 1 << 20;
 
     public static RunProfile standard() {
         return new RunProfile("standard", 3_000, 10_000, 5, Duration.ofSeconds(3), Duration.ofSeconds(6), 5, 300, 32, 5,
-                Duration.ofSeconds(3), 16 * MIB);
+                Duration.ofSeconds(3), 16 * MIB,
+                500, 50, Duration.ofSeconds(2), Duration.ofSeconds(6), 3, Duration.ofSeconds(1), 100_000);
     }
 
     public static RunProfile quick() {
         return new RunProfile("quick", 1_000, 2_000, 3, Duration.ofSeconds(1), Duration.ofSeconds(3), 3, 100, 32, 3,
-                Duration.ofSeconds(1), 16 * MIB);
+                Duration.ofSeconds(1), 16 * MIB,
+                200, 20, Duration.ofSeconds(1), Duration.ofSeconds(2), 2, Duration.ofMillis(500), 20_000);
     }
 
     /** Fractions of a second per benchmark: proves the wiring, not the figures. */
     public static RunProfile smoke() {
         return new RunProfile("smoke", 20, 50, 1, Duration.ofMillis(300), Duration.ofMillis(100), 1, 8, 4, 1,
-                Duration.ofMillis(300), MIB);
+                Duration.ofMillis(300), MIB,
+                8, 2, Duration.ofMillis(300), Duration.ofMillis(200), 1, Duration.ofMillis(100), 200);
     }
 }

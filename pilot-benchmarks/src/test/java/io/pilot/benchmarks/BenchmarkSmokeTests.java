@@ -40,8 +40,30 @@ class BenchmarkSmokeTests {
             assertThat(row.wirePerDelivered()).isGreaterThan(1.0);
         });
 
+        BackboneBenchmark.Result backbone = report.backbone();
+        assertThat(backbone.failures()).isZero();
+        assertThat(backbone.refusals()).isEmpty();
+        assertThat(backbone.sequentialStartNanos().min()).isPositive();
+        assertThat(backbone.registerOnlyNanos().min()).isPositive();
+        assertThat(backbone.registrationsPerSecond()).isPositive();
+        assertThat(backbone.discoverableNanos().count()).isEqualTo(RunProfile.smoke().backboneAgents());
+        assertThat(backbone.discoverableNanos().min()).isPositive();
+        assertThat(backbone.hold().minHeld()).isEqualTo(backbone.hold().registered());
+        assertThat(backbone.hold().lapsed()).isZero();
+        assertThat(backbone.loads()).hasSize(BackboneBenchmark.Load.values().length);
+        backbone.loads().values().forEach(load -> {
+            assertThat(load.perSecond().min()).isPositive();
+            assertThat(load.backboneMicros()).isPositive();
+        });
+        assertThat(backbone.inProcess().records()).isEqualTo(RunProfile.smoke().backboneRecords());
+        assertThat(backbone.inProcess().registerPerSecond()).isPositive();
+        assertThat(backbone.inProcess().lookupHostnamePerSecond()).isPositive();
+        assertThat(backbone.inProcess().lookupCapabilityPerSecond()).isPositive();
+        assertThat(backbone.inProcess().heartbeatPerSecond()).isPositive();
+        assertThat(backbone.inProcess().signedRecordBytes()).isPositive();
+
         String markdown = new MarkdownReport(report).render();
-        assertThat(markdown).contains("## 1.", "## 2.", "## 3.", "## 4.", "`smoke test`")
+        assertThat(markdown).contains("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "`smoke test`")
                 .doesNotContain("NaN", "Infinity");
     }
 

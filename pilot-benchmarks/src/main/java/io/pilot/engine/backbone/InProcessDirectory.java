@@ -1,0 +1,266 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.IncomingMessage;
+import io.pilot.engine.Message;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.directory.CapabilityInfo;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.directory.Endpoint;
+import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.SignedRecord;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+
+/**
+ * The backbone's directory driven in-process, without a network: what the directory itself can hold and how
+ * fast its request handler answers when no session, datagram or thread hand-off is in the way. Lives in the
+ * engine's package (in the benchmarks jar, on the class path) because {@link DirectoryService} and
+ * {@link Registry} are package-private; it calls exactly what {@link Backbone} wires up: one
+ * {@code Registry} with {@link DirectoryStore#none()}, one {@code DirectoryService}, requests as the backbone
+ * node hands them to the handler ({@link IncomingMessage} with the sender's proven key), replies as it
+ * would send them back.
+ *
+ * <p>Every record is a distinct identity's own, signed by it, registered by a request "from" that identity:
+ * the handler's checks (signature, key binding, realm, expiry, rate) all run. Identities are derived from
+ * seeds rather than from {@code SecureRandom}, and each record has one hostname, one capability of its own,
+ * the shared group {@code bench} and one loopback endpoint.
+ *
+ * <p>Nothing here counts a Noise handshake, encryption, a datagram, the event loop's hop onto the handler
+ * pool or the reply's way back: the network sections measure those.
+ */
+public final class InProcessDirectory {
+
+    /** Identities and signed requests are prepared in chunks of this many, outside the timed handler calls. */
+    private static final int CHUNK = 5_000;
+
+    /** How many distinct keys and names the lookup and heartbeat loops cycle through. */
+    private static final int SAMPLE = 4_096;
+
+    /**
+     * @param records registrations the directory held at the end (all of them accepted)
+     * @param registerPerSecond register requests handled per second, one thread, signature check included
+     * @param verifyNanos time to decode and verify one signed record alone (median of a sample)
+     * @param lookupHostnamePerSecond lookup-by-hostname requests handled per second, one thread, full directory
+     * @param lookupCapabilityPerSecond lookup-by-capability requests (one match each) per second, one thread
+     * @param heartbeatPerSecond heartbeat requests handled per second, one thread, full directory
+     * @param heapBeforeBytes heap in use after a full GC with the directory empty
+     * @param heapAfterBytes heap in use after a full GC with the directory full, nothing else retained
+     * @param signedRecordBytes mean size of one signed record as it travels and is stored
+     * @param sweepNanos one lease-expiry sweep over the full directory when nothing expires (median of 5); it
+     *                   holds the directory's lock throughout, and a backbone runs it every tenth of its lease
+     */
+    public record Result(int records, double registerPerSecond, double verifyNanos, double lookupHostnamePerSecond,
+                         double lookupCapabilityPerSecond, double heartbeatPerSecond, long heapBeforeBytes,
+                         long heapAfterBytes, double signedRecordBytes, double sweepNanos) {
+
+        public double bytesPerRecord() {
+            return (double) (heapAfterBytes - heapBeforeBytes) / records;
+        }
+    }
+
+    private final PilotNode node;
+    private final int records;
+    private final Duration window;
+    private final long salt = new SplittableRandom().nextLong();
+
+    /**
+     * @param node a started node standing in for the backbone's: the handler asks it for the sender's observed
+     *             endpoint (one hop onto its event loop per registration, as on a real backbone)
+     * @param records how many registrations to load
+     * @param window how long each lookup and heartbeat loop runs
+     */
+    public InProcessDirectory(PilotNode node, int records, Duration window) {
+        this.node = node;
+        this.records = records;
+        this.window = window;
+    }
+
+    public Result run() throws InterruptedException {
+        // A lease long enough that nothing lapses while 100,000 records load (no sweeper runs here anyway).
+        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMinutes(10));
+        long heapBefore;
+        Registry registry = new Registry(node.address().realm(), settings, DirectoryStore.none(), System::currentTimeMillis);
+        DirectoryService service = new DirectoryService(node, registry, settings);
+        heapBefore = settledHeap();
+
+        long handlerNanos = 0;
+        long recordBytes = 0;
+        double verifyNanos = 0;
+        for (int from = 0; from < records; from += CHUNK) {
+            List<IncomingMessage> chunk = registrations(from, Math.min(records, from + CHUNK));
+            if (from == 0) {
+                verifyNanos = verifyNanos(chunk);
+            }
+            long start = System.nanoTime();
+            for (IncomingMessage request : chunk) {
+                expectOk(service.handle(request));
+            }
+            handlerNanos += System.nanoTime() - start;
+            for (IncomingMessage request : chunk) {
+                recordBytes += request.message().body().length - registerOverhead();
+            }
+        }
+        if (registry.size() != records) {
+            throw new IllegalStateException("the directory holds " + registry.size() + " of " + records + " records");
+        }
+        long heapAfter = settledHeap();
+
+        double[] sweeps = new double[5];
+        for (int i = 0; i < sweeps.length; i++) {
+            long start = System.nanoTime();
+            if (!registry.expire().isEmpty()) {
+                throw new IllegalStateException("a lease expired during the measurement");
+            }
+            sweeps[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(sweeps);
+
+        int sample = Math.min(SAMPLE, records);
+        int stride = Math.max(1, records / sample);
+        IncomingMessage[] byHostname = new IncomingMessage[sample];
+        IncomingMessage[] byCapability = new IncomingMessage[sample];
+        IncomingMessage[] heartbeats = new IncomingMessage[sample];
+        Identity asker = identity(-1);
+        for (int i = 0; i < sample; i++) {
+            int index = i * stride;
+            byHostname[i] = request(asker, lookup(Query.HOSTNAME, hostname(index)));
+            byCapability[i] = request(asker, lookup(Query.CAPABILITY, capability(index)));
+            heartbeats[i] = request(identity(index), new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes());
+        }
+        double lookupHostname = loop(service, byHostname, true);
+        double lookupCapability = loop(service, byCapability, true);
+        double heartbeat = loop(service, heartbeats, false);
+        java.lang.ref.Reference.reachabilityFence(service);
+        return new Result(records, records / (handlerNanos / 1e9), verifyNanos, lookupHostname, lookupCapability,
+                heartbeat, heapBefore, heapAfter, (double) recordBytes / records, sweeps[sweeps.length / 2]);
+    }
+
+    /** Requests per second for one window (after a tenth of it as warm-up), cycling through {@code requests}. */
+    private double loop(DirectoryService service, IncomingMessage[] requests, boolean expectOneRecord) {
+        long warmupEnd = System.nanoTime() + window.toNanos() / 10;
+        int i = 0;
+        while (System.nanoTime() < warmupEnd) {
+            check(service, requests[i++ % requests.length], expectOneRecord);
+        }
+        long start = System.nanoTime();
+        long end = start + window.toNanos();
+        long count = 0;
+        long now;
+        do {
+            for (int k = 0; k < 64; k++, count++) {
+                check(service, requests[i++ % requests.length], expectOneRecord);
+            }
+            now = System.nanoTime();
+        } while (now < end);
+        return count / ((now - start) / 1e9);
+    }
+
+    private static void check(DirectoryService service, IncomingMessage request, boolean expectOneRecord) {
+        byte[] reply = expectOk(service.handle(request));
+        if (expectOneRecord && (reply[1] != 0 || reply[2] != 0 || reply[3] != 0 || reply[4] != 1)) {
+            throw new IllegalStateException("a lookup did not find exactly one record");
+        }
+    }
+
+    private static byte[] expectOk(java.util.concurrent.CompletionStage<Message> reply) {
+        byte[] body = reply.toCompletableFuture().join().body();
+        if (body[0] != 0) {
+            DirectoryProtocol.readReply(body);
+        }
+        return body;
+    }
+
+    /** Signed register requests for records {@code from} (inclusive) to {@code to}, built on both cores. */
+    private List<IncomingMessage> registrations(int from, int to) {
+        long expires = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
+        int realm = node.address().realm();
+        return IntStream.range(from, to).parallel().mapToObj(i -> {
+            Identity identity = identity(i);
+            NodeRecord record = new NodeRecord(realm, identity.publicKey(), hostname(i),
+                    List.of(CapabilityInfo.of(capability(i))), new TreeSet<>(List.of("bench")),
+                    List.of(new Endpoint(Endpoint.Kind.LOCAL, new InetSocketAddress("127.0.0.1", 10_000 + i % 50_000))),
+                    1, expires);
+            byte[] body = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
+                    .bytes16(SignedRecord.sign(record, identity).toBytes()).toBytes();
+            return request(identity, body);
+        }).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
+
+    /** Bytes of a register request around the signed record: op, empty join token, no credentials, length. */
+    private static int registerOverhead() {
+        return 1 + 1 + 1 + 2;
+    }
+
+    private static double verifyNanos(List<IncomingMessage> chunk) {
+        int n = Math.min(2_000, chunk.size());
+        byte[][] signed = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            byte[] body = chunk.get(i).message().body();
+            signed[i] = Arrays.copyOfRange(body, registerOverhead(), body.length);
+        }
+        for (int i = 0; i < n; i++) {
+            SignedRecord.decode(signed[i]);
+        }
+        double[] nanos = new double[n];
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            SignedRecord.decode(signed[i]);
+            nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        return nanos[n / 2];
+    }
+
+    private IncomingMessage request(Identity from, byte[] body) {
+        NodeKey key = from.publicKey();
+        PilotAddress address = key.address(node.address().realm());
+        return new IncomingMessage(address, key, DirectoryProtocol.PORT, Message.of(body), true);
+    }
+
+    private static byte[] lookup(Query query, String value) {
+        return new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
+    }
+
+    private Identity identity(int i) {
+        byte[] seed = ByteBuffer.allocate(Identity.SEED_LENGTH).putLong(salt).putLong(i).putLong(~salt).array();
+        return Identity.fromSeed(seed);
+    }
+
+    static String hostname(int i) {
+        return String.format(java.util.Locale.ROOT, "agent-%06d", i);
+    }
+
+    static String capability(int i) {
+        return "bench.skill-" + i;
+    }
+
+    /** Heap in use once a full collection has nothing left to free. */
+    private static long settledHeap() throws InterruptedException {
+        java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long previous = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            long used = memory.getHeapMemoryUsage().getUsed();
+            if (Math.abs(previous - used) < 64 * 1024) {
+                return used;
+            }
+            previous = used;
+        }
+        return previous;
+    }
+}
