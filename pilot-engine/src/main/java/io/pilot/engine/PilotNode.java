@@ -35,6 +35,8 @@ import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.Peer;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.net.StunClientHandler;
+import io.pilot.engine.stun.StunClientTransaction;
 import io.pilot.engine.stun.StunServerHandler;
 import io.pilot.engine.transport.ConnectionStats;
 import io.pilot.engine.transport.TransportConfig;
@@ -98,6 +100,7 @@ public final class PilotNode implements AutoCloseable {
     private MessageService messages;
     private volatile PeerResolver resolver;
     private final StunServerHandler stun;
+    private final StunClientHandler stunClient = new StunClientHandler();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -137,6 +140,7 @@ public final class PilotNode implements AutoCloseable {
                         if (!settings.impairment.isNone()) {
                             ch.pipeline().addLast("impairment", new ImpairmentHandler(settings.impairment));
                         }
+                        ch.pipeline().addLast("stun-client", stunClient);
                         if (stun != null) {
                             ch.pipeline().addLast("stun", stun);
                         }
@@ -378,6 +382,45 @@ public final class PilotNode implements AutoCloseable {
             return new NodeStats(engine.handshakesCompleted(), engine.peers().size(), sessions,
                     engine.pendingHandshakes(), drops.snapshot());
         });
+    }
+
+    /**
+     * Asks a STUN server (the backbone, or any RFC 8489 server) how the outside sees this node's socket:
+     * behind a NAT, the public address and port peers must use. Retransmits per RFC 8489; fails with
+     * {@link ErrorCode#TIMEOUT} when the server never answers.
+     */
+    public CompletableFuture<InetSocketAddress> reflexiveAddress(InetSocketAddress stunServer) {
+        requireStarted();
+        CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
+        StunClientTransaction transaction = StunClientTransaction.start();
+        loop.execute(() -> {
+            stunClient.expect(transaction, result);
+            transmitStun(transaction, stunServer, result);
+        });
+        CompletableFuture<InetSocketAddress> answer = new CompletableFuture<>();
+        result.whenComplete((address, error) -> {
+            if (error != null) {
+                fail(answer, error);
+            } else {
+                callbackExecutor.execute(() -> answer.complete(address));
+            }
+        });
+        return answer;
+    }
+
+    private void transmitStun(StunClientTransaction transaction, InetSocketAddress server,
+            CompletableFuture<InetSocketAddress> result) {
+        if (result.isDone()) {
+            return;
+        }
+        if (!transaction.mayTransmit()) {
+            stunClient.forget(transaction);
+            result.completeExceptionally(new PilotException(ErrorCode.TIMEOUT, "no STUN answer from " + server));
+            return;
+        }
+        channel.writeAndFlush(new io.netty.channel.socket.DatagramPacket(transaction.request(channel.alloc()), server));
+        Duration wait = transaction.transmitted();
+        loop.schedule(() -> transmitStun(transaction, server, result), wait.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

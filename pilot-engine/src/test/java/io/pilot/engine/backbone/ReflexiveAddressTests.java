@@ -31,6 +31,15 @@ class ReflexiveAddressTests {
     }
 
     @Test
+    void aNodeLearnsItsReflexiveAddressFromAnyStunServerOnItsOwnSocket() throws Exception {
+        PilotNode server = mesh.nodes.start(b -> b.answerStun(true));
+        PilotNode client = mesh.node();
+        assertThat(client.reflexiveAddress(server.localEndpoint()).get(10, TimeUnit.SECONDS)).isEqualTo(client.localEndpoint());
+        // Its Pilot traffic is untouched by the exchange.
+        assertThat(client.connect(server.publicKey(), server.localEndpoint()).join().established()).isTrue();
+    }
+
+    @Test
     void theBackboneAnswersStandardStunNextToPilotTraffic() throws Exception {
         PilotNode backbone = mesh.nodes.start(b -> b.answerStun(true));
         Backbone.start(backbone, BackboneSettings.DEFAULTS, DirectoryStore.none()).close();
