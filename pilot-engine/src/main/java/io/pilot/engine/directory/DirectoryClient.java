@@ -212,7 +212,13 @@ public final class DirectoryClient implements AutoCloseable {
                 : lookup(address);
         return record.thenApply(r -> {
             requestPunch(address);
-            return new PeerContact(r.key(), r.endpoints().stream().map(Endpoint::address).distinct().toList());
+            // Relay endpoints are not the node: its traffic reaches it through our own relay when direct fails.
+            List<InetSocketAddress> direct = r.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY)
+                    .map(Endpoint::address).distinct().toList();
+            if (direct.isEmpty()) {
+                throw new DirectoryException(DirectoryError.NOT_FOUND, address + " publishes no direct endpoint");
+            }
+            return new PeerContact(r.key(), direct);
         });
     }
 
@@ -424,7 +430,7 @@ public final class DirectoryClient implements AutoCloseable {
     private void punchBack(NodeRecord requester, InetSocketAddress observed) {
         List<InetSocketAddress> endpoints = new ArrayList<>();
         endpoints.add(observed);
-        requester.endpoints().forEach(e -> endpoints.add(e.address()));
+        requester.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY).forEach(e -> endpoints.add(e.address()));
         node.connect(new PeerContact(requester.key(), endpoints.stream().distinct().toList()))
                 .whenComplete((peer, error) -> log.debug("punch towards {}: {}", requester.address(),
                         error == null ? "connected" : unwrap(error).getMessage()));
@@ -557,6 +563,10 @@ public final class DirectoryClient implements AutoCloseable {
         InetSocketAddress seen = reflexive;
         if (seen != null && endpoints.stream().noneMatch(e -> e.address().equals(seen))) {
             endpoints.add(new Endpoint(Endpoint.Kind.REFLEXIVE, seen));
+        }
+        if (backbone != null) {
+            // Where this node is always reachable through: the backbone's relay.
+            endpoints.add(new Endpoint(Endpoint.Kind.RELAY, settings.backboneEndpoint));
         }
         return endpoints;
     }
