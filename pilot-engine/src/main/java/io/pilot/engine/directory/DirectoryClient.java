@@ -15,6 +15,7 @@ import io.pilot.engine.identity.NodeKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ public final class DirectoryClient implements AutoCloseable {
     private final Settings settings;
     private final RecordCache cache = new RecordCache();
     private final Map<Integer, WatchHandle> watches = new ConcurrentHashMap<>();
+    private final OrphanEvents orphans = new OrphanEvents();
     private final ScheduledExecutorService timer;
     private final AutoCloseable eventListener;
     private volatile PilotAddress backbone;
@@ -264,8 +266,10 @@ public final class DirectoryClient implements AutoCloseable {
         private final Query query;
         private final String value;
         private final WatchListener listener;
+        /** The revision of the snapshot this watch started from: older events are already in it. */
         private long appliedRevision;
-        private final Map<Long, Runnable> early = new java.util.TreeMap<>();
+        /** The newest revision applied per node. */
+        private final Map<PilotAddress, Long> revisions = new HashMap<>();
         /** What the listener has been told is there, to tell it the difference after a renewal. */
         private final Map<PilotAddress, NodeRecord> known = new ConcurrentHashMap<>();
 
@@ -299,9 +303,10 @@ public final class DirectoryClient implements AutoCloseable {
                     watches.remove(id);
                     id = snapshot.id();
                     appliedRevision = snapshot.revision();
-                    early.clear();
+                    revisions.clear();
                     watches.put(id, this);
                 }
+                orphans.release(this);
                 Map<PilotAddress, NodeRecord> now = new LinkedHashMap<>();
                 snapshot.records().forEach(r -> now.put(r.address(), r));
                 for (NodeRecord gone : new ArrayList<>(known.values())) {
@@ -323,24 +328,17 @@ public final class DirectoryClient implements AutoCloseable {
             });
         }
 
-        /** Applies events in revision order: one that overtook an earlier one waits for it (bounded). */
-        private synchronized void deliver(long revision, Runnable event) {
-            if (revision <= appliedRevision) {
+        /**
+         * Applies an event unless a newer one about the same node was already applied. Events travel on
+         * separate streams and may overtake each other; revisions are global, so gaps are normal. Per node the
+         * listener hears changes in order and ends in the backbone's state; across nodes there is no order.
+         */
+        private synchronized void deliver(PilotAddress about, long revision, Runnable event) {
+            if (revision <= revisions.getOrDefault(about, appliedRevision)) {
                 return;
             }
-            early.put(revision, event);
-            java.util.Iterator<Map.Entry<Long, Runnable>> pending = early.entrySet().iterator();
-            while (pending.hasNext()) {
-                Map.Entry<Long, Runnable> next = pending.next();
-                // Revisions are global, so a gap may be a change this watch does not see: wait for a gap only
-                // while newer events are few, then move on.
-                if (next.getKey() != appliedRevision + 1 && early.size() < 64 && next.getKey() == revision) {
-                    break;
-                }
-                appliedRevision = next.getKey();
-                next.getValue().run();
-                pending.remove();
-            }
+            revisions.put(about, revision);
+            event.run();
         }
 
         @Override
@@ -360,6 +358,7 @@ public final class DirectoryClient implements AutoCloseable {
             WatchHandle handle = new WatchHandle(snapshot.id(), query, value, listener, snapshot.revision());
             watches.put(snapshot.id(), handle);
             snapshot.records().forEach(handle::joined);
+            orphans.release(handle);
             return handle;
         });
     }
@@ -415,14 +414,45 @@ public final class DirectoryClient implements AutoCloseable {
             }
             WatchHandle handle = watches.get(subscription);
             if (handle == null) {
+                orphans.hold(subscription, kind, revision, signed);
                 return;
             }
-            NodeRecord record = signed.record();
-            handle.deliver(revision, switch (kind) {
-                case DirectoryProtocol.EVENT_JOIN -> () -> handle.joined(record);
-                case DirectoryProtocol.EVENT_UPDATE -> () -> handle.updated(record);
-                default -> () -> handle.left(record);
-            });
+            apply(handle, kind, revision, signed.record());
+        }
+    }
+
+    private static void apply(WatchHandle handle, int kind, long revision, NodeRecord record) {
+        handle.deliver(record.address(), revision, switch (kind) {
+            case DirectoryProtocol.EVENT_JOIN -> () -> handle.joined(record);
+            case DirectoryProtocol.EVENT_UPDATE -> () -> handle.updated(record);
+            default -> () -> handle.left(record);
+        });
+    }
+
+    /**
+     * Events that arrived before the reply to their watch (they travel on separate streams), held briefly
+     * so the watch applies them once it is registered.
+     */
+    private final class OrphanEvents {
+        private record Held(int kind, long revision, SignedRecord record, long atMillis) {
+        }
+
+        private final Map<Integer, List<Held>> held = new HashMap<>();
+
+        synchronized void hold(int subscription, int kind, long revision, SignedRecord record) {
+            long now = System.currentTimeMillis();
+            held.values().forEach(list -> list.removeIf(h -> now - h.atMillis() > 10_000));
+            held.values().removeIf(List::isEmpty);
+            if (held.values().stream().mapToInt(List::size).sum() < 1024) {
+                held.computeIfAbsent(subscription, k -> new ArrayList<>()).add(new Held(kind, revision, record, now));
+            }
+        }
+
+        synchronized void release(WatchHandle handle) {
+            List<Held> events = held.remove(handle.id);
+            if (events != null) {
+                events.forEach(h -> apply(handle, h.kind(), h.revision(), h.record().record()));
+            }
         }
     }
 
