@@ -17,9 +17,15 @@ public interface SelectionPolicy {
      */
     List<Candidate> order(List<Candidate> candidates);
 
-    /** {@link #lowestRtt(Duration)} with RTTs compared to the millisecond. */
+    /**
+     * {@link #lowestRtt(Duration)} in steps of 25 ms. A session's smoothed RTT starts from one sample that
+     * includes the peer's ACK delay (up to 10 ms by default) and only settles as traffic flows, so on a quiet
+     * session it reads up to that much high; with finer steps, the provider that has been busiest would look
+     * nearest and take everything. An agent's request costs far more than 25 ms anyway: within that, load
+     * tells providers apart better than distance.
+     */
     static SelectionPolicy lowestRtt() {
-        return lowestRtt(Duration.ofMillis(1));
+        return lowestRtt(Duration.ofMillis(25));
     }
 
     /**
