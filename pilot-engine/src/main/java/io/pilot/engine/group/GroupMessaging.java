@@ -66,14 +66,15 @@ public final class GroupMessaging {
      * timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
      */
     public CompletableFuture<AnycastReply> anycast(String capability, int port, Message request) {
-        return anycast(null, capability, port, request);
+        return checkedAnycast(null, capability, port, request);
     }
 
     /** {@link #anycast(String, int, Message)} among the members of {@code group} only. */
     public CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
-        if (group != null) {
-            Names.checkGroup(group);
-        }
+        return checkedAnycast(Names.checkGroup(group), capability, port, request);
+    }
+
+    private CompletableFuture<AnycastReply> checkedAnycast(String group, String capability, int port, Message request) {
         Names.checkCapability(capability);
         Ports.check(port);
         return anycaster.anycast(group, capability, port, Objects.requireNonNull(request, "request"));
