@@ -72,6 +72,7 @@ final class Anycaster {
         return List.copyOf(eligible.values());
     }
 
+    /** RTT from the session's transport, or else from this class's last probe; null if neither has one. */
     private List<Candidate> candidates(List<NodeRecord> records) {
         if (records.isEmpty()) {
             return List.of();
@@ -83,7 +84,8 @@ final class Anycaster {
             }
         }
         return records.stream()
-                .map(r -> new Candidate(r, rtts.get(r.address()), inFlight.getOrDefault(r.address(), 0)))
+                .map(r -> new Candidate(r, rtts.getOrDefault(r.address(), probe.measured(r.address()).orElse(null)),
+                        inFlight.getOrDefault(r.address(), 0)))
                 .toList();
     }
 
