@@ -118,6 +118,11 @@ public final class DirectoryClient implements AutoCloseable {
         return Optional.ofNullable(backbone);
     }
 
+    /** The backbone key this client pins, if one was configured (none: trust on first use). */
+    public Optional<NodeKey> backboneKey() {
+        return Optional.ofNullable(settings.backboneKey);
+    }
+
     /** This node's published record, once registered. */
     public Optional<NodeRecord> record() {
         return Optional.ofNullable(published).map(SignedRecord::record);

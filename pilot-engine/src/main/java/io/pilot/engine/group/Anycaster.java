@@ -1,0 +1,142 @@
+package io.pilot.engine.group;
+
+import io.pilot.engine.ErrorCode;
+import io.pilot.engine.Message;
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotException;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.directory.NodeRecord;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Sends a request to one provider of a capability, chosen by a {@link SelectionPolicy}, and moves on to the
+ * next candidate only when the request certainly or very probably did not run there: the provider could not
+ * be reached, the connection dropped, nothing listened on the port, or it had no capacity. A remote failure
+ * or a timeout is final, since the request may have taken effect and need not be idempotent.
+ */
+final class Anycaster {
+
+    /** Errors after which another provider is asked. */
+    private static final Set<ErrorCode> FAILOVER = EnumSet.of(ErrorCode.UNREACHABLE, ErrorCode.CONNECTION_LOST,
+            ErrorCode.NO_LISTENER, ErrorCode.OVERLOADED);
+
+    private final RecordSource source;
+    private final SelectionPolicy policy;
+    private final int maxAttempts;
+    private final RttProbe probe;
+    private final Map<PilotAddress, Integer> inFlight = new ConcurrentHashMap<>();
+
+    Anycaster(RecordSource source, SelectionPolicy policy, int maxAttempts, RttProbe probe) {
+        this.source = source;
+        this.policy = policy;
+        this.maxAttempts = maxAttempts;
+        this.probe = probe;
+    }
+
+    /** Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. */
+    CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
+        long start = System.nanoTime();
+        return source.providers(capability).thenCompose(records -> {
+            List<Candidate> ordered = policy.order(candidates(eligible(records, group)));
+            if (ordered.isEmpty()) {
+                return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
+                        + (group == null ? "" : " of group " + group) + " offers " + capability));
+            }
+            probe.measure(ordered.subList(1, ordered.size()));
+            CompletableFuture<AnycastReply> result = new CompletableFuture<>();
+            new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start, result).next();
+            return result;
+        });
+    }
+
+    /** Providers other than this node, in the group if one is given, each once. */
+    private List<NodeRecord> eligible(List<NodeRecord> records, String group) {
+        PilotAddress self = source.client().node().address();
+        Map<PilotAddress, NodeRecord> eligible = new LinkedHashMap<>();
+        records.stream().filter(r -> !r.address().equals(self)).filter(r -> group == null || r.groups().contains(group))
+                .forEach(r -> eligible.putIfAbsent(r.address(), r));
+        return List.copyOf(eligible.values());
+    }
+
+    /** RTT from the session's transport, or else from this class's last probe; null if neither has one. */
+    private List<Candidate> candidates(List<NodeRecord> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        Map<PilotAddress, Duration> rtts = new HashMap<>();
+        for (PeerInfo peer : source.client().node().peers()) {
+            if (peer.established() && peer.smoothedRtt() != null) {
+                rtts.put(peer.address(), peer.smoothedRtt());
+            }
+        }
+        return records.stream()
+                .map(r -> new Candidate(r, rtts.getOrDefault(r.address(), probe.measured(r.address()).orElse(null)),
+                        inFlight.getOrDefault(r.address(), 0)))
+                .toList();
+    }
+
+    /** One anycast's walk down its candidates. */
+    private final class Attempts {
+        private final List<Candidate> candidates;
+        private final int port;
+        private final Message request;
+        private final long start;
+        private final CompletableFuture<AnycastReply> result;
+        private final List<Throwable> failures = new ArrayList<>();
+
+        Attempts(List<Candidate> candidates, int port, Message request, long start, CompletableFuture<AnycastReply> result) {
+            this.candidates = candidates;
+            this.port = port;
+            this.request = request;
+            this.start = start;
+            this.result = result;
+        }
+
+        void next() {
+            NodeRecord member = candidates.get(failures.size()).member();
+            PilotAddress address = member.address();
+            inFlight.merge(address, 1, Integer::sum);
+            source.client().node().request(new PilotSocketAddress(address, port), request).whenComplete((reply, error) -> {
+                inFlight.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+                if (error == null) {
+                    result.complete(new AnycastReply(reply, member, Duration.ofNanos(System.nanoTime() - start),
+                            failures.size() + 1));
+                    return;
+                }
+                Throwable cause = Errors.unwrap(error);
+                failures.add(cause);
+                boolean failover = cause instanceof PilotException p && FAILOVER.contains(p.code());
+                if (failover && failures.size() < candidates.size()) {
+                    next();
+                } else {
+                    result.completeExceptionally(failures.size() == 1 || !failover ? cause : exhausted(cause));
+                }
+            });
+        }
+
+        /** Every candidate failed over: says what happened at each, keeping the last code for callers to switch on. */
+        private PilotException exhausted(Throwable last) {
+            String tried = IntStream.range(0, failures.size())
+                    .mapToObj(i -> candidates.get(i).member().hostname() + ": " + failures.get(i).getMessage())
+                    .collect(Collectors.joining("; "));
+            PilotException error = new PilotException(((PilotException) last).code(), "no provider answered ("
+                    + tried + ")", last);
+            failures.subList(0, failures.size() - 1).forEach(error::addSuppressed);
+            return error;
+        }
+    }
+}

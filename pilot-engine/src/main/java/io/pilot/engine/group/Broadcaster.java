@@ -1,0 +1,60 @@
+package io.pilot.engine.group;
+
+import io.pilot.engine.Message;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.directory.NodeRecord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends one one-way message to each live member of a group, straight over a tunnel to that member: the
+ * backbone only says who the members are, it relays nothing. A member is sent to once, however many of its
+ * records the lookup returned; this node never sends to itself.
+ */
+final class Broadcaster {
+
+    /** One member's send, finished: {@code error} is null if the message was handed over. */
+    private record Outcome(NodeRecord member, Throwable error) {
+    }
+
+    private final RecordSource source;
+
+    Broadcaster(RecordSource source) {
+        this.source = source;
+    }
+
+    CompletableFuture<BroadcastResult> broadcast(String group, int port, Message message) {
+        PilotNode node = source.client().node();
+        return source.members(group).thenCompose(records -> {
+            Map<PilotAddress, NodeRecord> members = new LinkedHashMap<>();
+            records.stream().filter(r -> !r.address().equals(node.address()))
+                    .forEach(r -> members.putIfAbsent(r.address(), r));
+            List<CompletableFuture<Outcome>> sends = members.values().stream()
+                    .map(member -> node.send(new PilotSocketAddress(member.address(), port), message)
+                            .handle((ok, error) -> new Outcome(member, error)))
+                    .toList();
+            return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> result(group, sends));
+        });
+    }
+
+    private static BroadcastResult result(String group, List<CompletableFuture<Outcome>> sends) {
+        List<NodeRecord> delivered = new ArrayList<>();
+        List<BroadcastResult.Failure> failed = new ArrayList<>();
+        for (CompletableFuture<Outcome> send : sends) {
+            Outcome outcome = send.join();
+            if (outcome.error() == null) {
+                delivered.add(outcome.member());
+            } else {
+                failed.add(new BroadcastResult.Failure(outcome.member(), Errors.unwrap(outcome.error())));
+            }
+        }
+        return new BroadcastResult(group, delivered, failed);
+    }
+}

@@ -1,0 +1,135 @@
+package io.pilot.engine.group;
+
+import io.pilot.engine.Message;
+import io.pilot.engine.address.Ports;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.directory.Names;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Talking to groups and to whoever offers a capability, rather than to one named node. The backbone says
+ * who the members or providers are; every message then goes straight over a tunnel to them, as any request
+ * does. Thread-safe; futures complete on the node's callback threads.
+ *
+ * <pre>{@code
+ * GroupMessaging groups = GroupMessaging.of(client);
+ * groups.broadcast("RESEARCH", 2001, Message.of("new paper")).join();          // each member, once
+ * AnycastReply fx = groups.anycast("fx.rate", 1001, Message.of("EURUSD")).join(); // one provider
+ * try (DirectoryView providers = groups.viewCapability("fx.rate").join()) {       // anycasts now choose
+ *     ...                                                                          // without a lookup
+ * }
+ * }</pre>
+ */
+public final class GroupMessaging {
+
+    private final RecordSource source;
+    private final Broadcaster broadcaster;
+    private final Anycaster anycaster;
+
+    private GroupMessaging(Builder builder) {
+        this.source = new RecordSource(builder.client);
+        this.broadcaster = new Broadcaster(source);
+        this.anycaster = new Anycaster(source, builder.policy, builder.maxAttempts,
+                new RttProbe(builder.client.node(), builder.probeInterval));
+    }
+
+    /** With the default policy ({@link SelectionPolicy#lowestRtt()}), three attempts and 30 s between probes. */
+    public static GroupMessaging of(DirectoryClient client) {
+        return builder(client).build();
+    }
+
+    public static Builder builder(DirectoryClient client) {
+        return new Builder(client);
+    }
+
+    /**
+     * Sends a one-way message to every live member of {@code group} but this node, directly and once each.
+     * Completes when every send has been handed over or has failed, saying which; it fails only if the
+     * members cannot be learned at all. Members come from an open {@link #watchMembers view} of the group if
+     * there is one, else from the backbone (or the directory cache, when the backbone is away).
+     */
+    public CompletableFuture<BroadcastResult> broadcast(String group, int port, Message message) {
+        Names.checkGroup(group);
+        Ports.check(port);
+        return broadcaster.broadcast(group, port, Objects.requireNonNull(message, "message"));
+    }
+
+    /**
+     * Sends a request to one node (never this one) that offers {@code capability}, chosen by the selection
+     * policy; if it cannot be reached another is asked, up to the attempt limit. Providers come from an open
+     * {@link #viewCapability view} of the capability if there is one, else from the backbone. Fails with a
+     * {@link io.pilot.engine.PilotException}: the provider's error if it was final (a remote failure, a
+     * timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
+     */
+    public CompletableFuture<AnycastReply> anycast(String capability, int port, Message request) {
+        return checkedAnycast(null, capability, port, request);
+    }
+
+    /** {@link #anycast(String, int, Message)} among the members of {@code group} only. */
+    public CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
+        return checkedAnycast(Names.checkGroup(group), capability, port, request);
+    }
+
+    private CompletableFuture<AnycastReply> checkedAnycast(String group, String capability, int port, Message request) {
+        Names.checkCapability(capability);
+        Ports.check(port);
+        return anycaster.anycast(group, capability, port, Objects.requireNonNull(request, "request"));
+    }
+
+    /**
+     * Watches the members of {@code group}: the listener hears a join for each current member, then every
+     * change. Until the view is closed, broadcasts to the group read their members from it.
+     */
+    public CompletableFuture<DirectoryView> watchMembers(String group, MembershipListener listener) {
+        return source.open(Query.GROUP, Names.checkGroup(group), listener);
+    }
+
+    /**
+     * Keeps the providers of {@code capability} in memory, fresh by watch. Until the view is closed, anycasts
+     * for the capability choose from it without asking the backbone, and keep working while it is away.
+     */
+    public CompletableFuture<DirectoryView> viewCapability(String capability) {
+        return source.open(Query.CAPABILITY, Names.checkCapability(capability), MembershipListener.NONE);
+    }
+
+    /** Configures {@link GroupMessaging}. */
+    public static final class Builder {
+        private final DirectoryClient client;
+        private SelectionPolicy policy = SelectionPolicy.lowestRtt();
+        private int maxAttempts = 3;
+        private Duration probeInterval = Duration.ofSeconds(30);
+
+        private Builder(DirectoryClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /** How an anycast ranks its candidates; default {@link SelectionPolicy#lowestRtt()}. */
+        public Builder selectionPolicy(SelectionPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Most providers one anycast asks, failovers included; default 3. */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** Least time between two RTT probes of the same unmeasured provider; default 30 s. */
+        public Builder probeInterval(Duration interval) {
+            this.probeInterval = Objects.requireNonNull(interval, "probeInterval");
+            return this;
+        }
+
+        public GroupMessaging build() {
+            return new GroupMessaging(this);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.pilot.engine.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pilot.engine.ErrorCode;
+import io.pilot.engine.Message;
+import io.pilot.engine.MessageHandler;
+import io.pilot.engine.PilotException;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.net.Impairment;
+import io.pilot.engine.session.SessionSettings;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class AnycastTests {
+
+    private static final int PORT = 1001;
+
+    /** Asks providers in hostname order: makes "which one goes first" a fact of the test, not of RTTs. */
+    private static final SelectionPolicy BY_HOSTNAME = candidates -> candidates.stream()
+            .sorted(Comparator.comparing(c -> c.member().hostname())).toList();
+
+    /** Give up a handshake quickly, so that an unreachable provider is known as such within the test. */
+    private static final UnaryOperator<PilotNode.Builder> QUICK_CONNECT =
+            n -> n.sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(1)));
+
+    @RegisterExtension
+    final Realm realm = new Realm();
+
+    /** Requests each provider answered, by hostname. */
+    private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+
+    @Test
+    void equalProvidersTakeTurnsOnceMeasuredAndOnlyProvidersAreAsked() {
+        realm.startBackbone();
+        List.of("fx-1", "fx-2", "fx-3").forEach(name -> provider(name, b -> b.capability("fx.rate")));
+        provider("papers", b -> b.capability("papers.search"));
+        DirectoryClient requester = realm.agent("requester", b -> b.capability("fx.rate"));
+        requester.node().listen(PORT, MessageHandler.of(in -> {
+            throw new AssertionError("an anycast must not go to the requesting node itself");
+        }));
+        Recording policy = new Recording(SelectionPolicy.lowestRtt());
+        GroupMessaging groups = GroupMessaging.builder(requester).selectionPolicy(policy).build();
+        // The first anycast goes to one provider and probes the others, so that all three get measured.
+        policy.warmUp(groups);
+        served.clear();
+
+        for (int i = 0; i < 30; i++) {
+            AnycastReply reply = groups.anycast("fx.rate", PORT, Message.of("EURUSD")).join();
+            assertThat(reply.reply().bodyAsString()).isEqualTo(reply.member().hostname());
+            assertThat(reply.attempts()).isEqualTo(1);
+        }
+        // On loopback every RTT falls in the first 25 ms step and nothing is in flight: they take turns
+        // (ten each, unless a stalled machine pushes an RTT past the step).
+        assertThat(served).containsOnlyKeys("fx-1", "fx-2", "fx-3");
+        assertThat(served.values()).allSatisfy(count -> assertThat(count.get()).isPositive());
+    }
+
+    @Test
+    void theNearestProviderIsPreferred() {
+        realm.startBackbone();
+        provider("fx-near", b -> b.capability("fx.rate"));
+        DirectoryClient far = realm.client("fx-far",
+                n -> n.impairment(new Impairment(0, 0, 0, Duration.ofMillis(40), Duration.ZERO, 1)),
+                b -> b.capability("fx.rate"));
+        far.start().join();
+        serve(far, "fx-far");
+        Recording policy = new Recording(SelectionPolicy.lowestRtt());
+        GroupMessaging groups = GroupMessaging.builder(realm.agent("requester", b -> b)).selectionPolicy(policy).build();
+        policy.warmUp(groups);
+        served.clear();
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(groups.anycast("fx.rate", PORT, Message.empty()).join().member().hostname()).isEqualTo("fx-near");
+        }
+    }
+
+    @Test
+    void anycastWithinAGroupAsksOnlyItsMembers() {
+        realm.startBackbone();
+        provider("fx-research", b -> b.capability("fx.rate").group("RESEARCH"));
+        provider("fx-trading", b -> b.capability("fx.rate").group("TRADING"));
+        GroupMessaging groups = GroupMessaging.of(realm.agent("requester", b -> b));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(groups.anycast("TRADING", "fx.rate", PORT, Message.empty()).join().member().hostname())
+                    .isEqualTo("fx-trading");
+        }
+        assertThatThrownBy(() -> groups.anycast("OPS", "fx.rate", PORT, Message.empty()).join())
+                .cause().isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNREACHABLE))
+                .hasMessageContaining("no live node of group OPS offers fx.rate");
+    }
+
+    @Test
+    void aChosenProviderThatCannotBeReachedFailsOverToTheNext() {
+        realm.startBackbone();
+        // fx-a's node stops without a word: its record stays until the lease lapses, so it is still chosen.
+        provider("fx-a", b -> b.capability("fx.rate")).node().close();
+        provider("fx-b", b -> b.capability("fx.rate"));
+        DirectoryClient requester = realm.client("requester", QUICK_CONNECT, b -> b);
+        requester.start().join();
+        GroupMessaging groups = GroupMessaging.builder(requester).selectionPolicy(BY_HOSTNAME).build();
+
+        AnycastReply reply = groups.anycast("fx.rate", PORT, Message.empty()).join();
+
+        assertThat(reply.member().hostname()).isEqualTo("fx-b");
+        assertThat(reply.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void failoverStopsAtTheAttemptLimitAndSaysWhatHappenedAtEach() {
+        realm.startBackbone();
+        provider("fx-a", b -> b.capability("fx.rate")).node().close();
+        provider("fx-b", b -> b.capability("fx.rate")).node().close();
+        provider("fx-c", b -> b.capability("fx.rate"));
+        DirectoryClient requester = realm.client("requester", QUICK_CONNECT, b -> b);
+        requester.start().join();
+        GroupMessaging groups = GroupMessaging.builder(requester).selectionPolicy(BY_HOSTNAME).maxAttempts(2).build();
+
+        assertThatThrownBy(() -> groups.anycast("fx.rate", PORT, Message.empty()).join())
+                .isInstanceOf(CompletionException.class).cause()
+                .isInstanceOfSatisfying(PilotException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNREACHABLE);
+                    assertThat(e.getSuppressed()).hasSize(1);
+                })
+                .hasMessageContaining("fx-a: ").hasMessageContaining("fx-b: ");
+        assertThat(served).isEmpty();
+    }
+
+    @Test
+    void aRemoteFailureIsFinalBecauseTheRequestMayHaveRun() {
+        realm.startBackbone();
+        AtomicInteger ran = new AtomicInteger();
+        realm.agent("fx-a", b -> b.capability("fx.rate")).node().listen(PORT, MessageHandler.of(in -> {
+            ran.incrementAndGet();
+            throw new IllegalStateException("rate source down");
+        }));
+        provider("fx-b", b -> b.capability("fx.rate"));
+        GroupMessaging groups = GroupMessaging.builder(realm.agent("requester", b -> b)).selectionPolicy(BY_HOSTNAME).build();
+
+        assertThatThrownBy(() -> groups.anycast("fx.rate", PORT, Message.empty()).join()).cause()
+                .isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                .hasMessageContaining("rate source down");
+        assertThat(ran).hasValue(1);
+        assertThat(served).isEmpty();
+    }
+
+    @Test
+    void aProviderThatLeftIsNoLongerAsked() {
+        realm.startBackbone();
+        DirectoryClient leaving = provider("fx-a", b -> b.capability("fx.rate"));
+        provider("fx-b", b -> b.capability("fx.rate"));
+        GroupMessaging groups = GroupMessaging.builder(realm.agent("requester", b -> b)).selectionPolicy(BY_HOSTNAME).build();
+        assertThat(groups.anycast("fx.rate", PORT, Message.empty()).join().member().hostname()).isEqualTo("fx-a");
+
+        leaving.close();
+        leaving.node().close();
+
+        for (int i = 0; i < 3; i++) {
+            AnycastReply reply = groups.anycast("fx.rate", PORT, Message.empty()).join();
+            assertThat(reply.member().hostname()).isEqualTo("fx-b");
+            assertThat(reply.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void providersNeverTalkedToAreProbedSoTheirRttBecomesKnown() {
+        realm.startBackbone();
+        provider("fx-a", b -> b.capability("fx.rate"));
+        provider("fx-b", b -> b.capability("fx.rate"));
+        Recording policy = new Recording(BY_HOSTNAME);
+        GroupMessaging groups = GroupMessaging.builder(realm.agent("requester", b -> b)).selectionPolicy(policy).build();
+
+        groups.anycast("fx.rate", PORT, Message.empty()).join();
+        assertThat(policy.last()).noneMatch(Candidate::rttKnown);
+
+        // Only fx-a was asked, yet the next anycasts see an RTT for fx-b too.
+        policy.warmUp(groups);
+        assertThat(served).containsOnlyKeys("fx-a");
+    }
+
+    @Test
+    void aCapabilityViewLetsAnycastChooseWithoutTheBackbone() throws Exception {
+        realm.startBackbone();
+        provider("fx-a", b -> b.capability("fx.rate"));
+        // The requester would wait minutes for a backbone that is gone before falling back to its cache.
+        DirectoryClient requester = realm.client("requester",
+                n -> n.sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofMinutes(5))),
+                b -> b.requestTimeout(Duration.ofMinutes(5)));
+        requester.start().join();
+        GroupMessaging groups = GroupMessaging.of(requester);
+        DirectoryView providers = groups.viewCapability("fx.rate").join();
+        provider("fx-b", b -> b.capability("fx.rate"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> providers.records().size() == 2);
+
+        realm.backboneNode().close();
+
+        AnycastReply reply = groups.anycast("fx.rate", PORT, Message.empty()).get(20, TimeUnit.SECONDS);
+        assertThat(reply.member().hostname()).isIn("fx-a", "fx-b");
+    }
+
+    /** A registered agent that serves {@link #PORT}. */
+    private DirectoryClient provider(String hostname, UnaryOperator<DirectoryClient.Builder> directory) {
+        return serve(realm.agent(hostname, directory), hostname);
+    }
+
+    /** Answers requests on {@link #PORT} with the hostname, counting them. */
+    private DirectoryClient serve(DirectoryClient agent, String hostname) {
+        agent.node().listen(PORT, MessageHandler.of(in -> {
+            served.computeIfAbsent(hostname, h -> new AtomicInteger()).incrementAndGet();
+            return Message.of(hostname);
+        }));
+        return agent;
+    }
+
+    /** Orders as another policy does, remembering what it was shown. */
+    private static final class Recording implements SelectionPolicy {
+        private final SelectionPolicy delegate;
+        private volatile List<Candidate> last = List.of();
+
+        Recording(SelectionPolicy delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<Candidate> order(List<Candidate> candidates) {
+            last = candidates;
+            return delegate.order(candidates);
+        }
+
+        List<Candidate> last() {
+            return last;
+        }
+
+        /** Anycasts until the policy is shown an RTT for every provider: the first anycast's probes measure them. */
+        void warmUp(GroupMessaging groups) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> {
+                groups.anycast("fx.rate", PORT, Message.empty()).join();
+                return last.stream().allMatch(Candidate::rttKnown);
+            });
+        }
+    }
+}
