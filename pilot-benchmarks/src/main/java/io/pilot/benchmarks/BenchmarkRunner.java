@@ -13,7 +13,7 @@ import java.util.Set;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -23,7 +23,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY
     }
 
     private BenchmarkRunner() {
@@ -39,7 +39,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -63,25 +63,26 @@ public final class BenchmarkRunner {
         HandshakeRateBenchmark.Result handshakes = null;
         LossGoodputBenchmark.Result loss = null;
         BackboneBenchmark.Result backbone = null;
+        RelayThroughputBenchmark.Result relay = null;
         if (sections.contains(Section.PING)) {
-            progress("1/5 ping round trips: Pilot vs raw UDP");
+            progress("1/6 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    p50 Pilot %.1f us, raw UDP %.1f us",
                     ping.pilotCaller().median() / 1e3, ping.rawUdp().median() / 1e3));
         }
         if (sections.contains(Section.THROUGHPUT)) {
-            progress("2/5 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
+            progress("2/6 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
             throughput = new ThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    Pilot %.0f MiB/s, TLS %.0f MiB/s, UDP %.0f MiB/s",
                     throughput.pilot().median(), throughput.tls().median(), throughput.udp().median()));
         }
         if (sections.contains(Section.HANDSHAKE)) {
-            progress("3/5 handshakes per second");
+            progress("3/6 handshakes per second");
             handshakes = new HandshakeRateBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f handshakes/s", handshakes.perSecond().median()));
         }
         if (sections.contains(Section.LOSS)) {
-            progress("4/5 goodput under loss");
+            progress("4/6 goodput under loss");
             loss = new LossGoodputBenchmark().run(profile);
             for (LossGoodputBenchmark.Row row : loss.rows()) {
                 progress(String.format(Locale.ROOT, "    loss %.0f%%: %.1f MiB/s", row.lossRate() * 100,
@@ -89,7 +90,7 @@ public final class BenchmarkRunner {
             }
         }
         if (sections.contains(Section.BACKBONE)) {
-            progress("5/5 backbone: registrations, lookups, heartbeats, records held");
+            progress("5/6 backbone: registrations, lookups, heartbeats, records held");
             backbone = new BackboneBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f registrations/s, lookups %.0f/s (raw, by hostname), "
                     + "heartbeats %.0f/s, %,d records in-process at %.0f bytes each",
@@ -101,9 +102,15 @@ public final class BenchmarkRunner {
                 progress("    " + backbone);
             }
         }
+        if (sections.contains(Section.RELAY)) {
+            progress("6/6 relay throughput vs direct");
+            relay = new RelayThroughputBenchmark().run(profile);
+            progress(String.format(Locale.ROOT, "    direct %.0f MiB/s, relayed %.0f MiB/s (%.2fx), relay loop %.2f cores",
+                    relay.direct().median(), relay.relayed().median(), relay.relayedToDirect(), relay.relayLoopCores()));
+        }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone);
+                backbone, relay);
     }
 
     private static String value(String[] args, int i, String option) {

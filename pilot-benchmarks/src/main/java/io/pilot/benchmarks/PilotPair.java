@@ -1,24 +1,44 @@
 package io.pilot.benchmarks;
 
+import io.pilot.engine.PeerContact;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.net.Impairment;
+import io.pilot.engine.session.PathSettings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Two Pilot nodes on 127.0.0.1 with an established session between them: the {@code client} sends,
  * the {@code server} serves. Every Pilot benchmark except the handshake one starts from here, so the
  * handshake's cost never leaks into a data-path figure.
+ *
+ * <p>{@link #startRelayed()} builds the pair that cannot reach each other directly: their session runs
+ * through a third node serving as relay, which the pair then owns too.
  */
 public final class PilotPair implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * Relayed pairs: fall back to the relay 300 ms into a handshake that gets no direct answer, and probe
+     * for a direct path only once an hour, i.e. never during a run.
+     */
+    private static final PathSettings RELAY_FALLBACK = new PathSettings(true, Duration.ofMillis(300), Duration.ofSeconds(3600));
+
     private final PilotNode client;
     private final PilotNode server;
+    private PilotNode relay;
+    private long relayEventLoop = -1;
+    private DatagramChannel unanswered;
 
     private PilotPair(PilotNode client, PilotNode server) {
         this.client = client;
@@ -53,6 +73,87 @@ public final class PilotPair implements AutoCloseable {
         return pair;
     }
 
+    /**
+     * A pair whose session runs through a third node, the relay ({@code serveAsRelay(true)}): both nodes
+     * open a session with the relay and {@code useRelay} it, then the client connects to the server with a
+     * contact whose only endpoint is a UDP socket that is bound and never read, so the direct handshake gets
+     * no answer and goes through the relay. Fails unless both ends see the session as relayed.
+     */
+    public static PilotPair startRelayed() {
+        Set<Long> loopsBefore = ThreadCpu.eventLoops();
+        PilotNode relay = node().build().start();
+        PilotPair pair = null;
+        try {
+            long relayLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
+            relay.serveAsRelay(true);
+            PilotNode server = relayClient(relay);
+            PilotNode client;
+            try {
+                client = relayClient(relay);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            pair = new PilotPair(client, server);
+            pair.relay = relay;
+            pair.relayEventLoop = relayLoop;
+            pair.unanswered = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            InetSocketAddress nowhere = (InetSocketAddress) pair.unanswered.getLocalAddress();
+            client.connect(new PeerContact(server.publicKey(), List.of(nowhere))).join();
+            pair.requireRelayed("after connecting");
+            return pair;
+        } catch (IOException e) {
+            closeAfterFailure(pair, relay);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeAfterFailure(pair, relay);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(PilotPair pair, PilotNode relay) {
+        if (pair != null) {
+            pair.close();
+        } else {
+            relay.close();
+        }
+    }
+
+    private static PilotNode relayClient(PilotNode relay) {
+        PilotNode node = node().pathSettings(RELAY_FALLBACK).build().start();
+        try {
+            node.connect(relay.publicKey(), relay.localEndpoint()).join();
+            node.useRelay(relay.localEndpoint(), relay.address());
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** Throws unless both ends of a relayed pair still reach each other through the relay. */
+    public void requireRelayed(String when) {
+        if (relay == null) {
+            throw new IllegalStateException("not a relayed pair");
+        }
+        boolean clientRelayed = client.peer(server.address()).orElseThrow().relayed();
+        boolean serverRelayed = server.peer(client.address()).orElseThrow().relayed();
+        if (!clientRelayed || !serverRelayed) {
+            throw new IllegalStateException("the pair is not relayed " + when + " (client side relayed: " + clientRelayed
+                    + ", server side: " + serverRelayed + "): " + client.peer(server.address()).orElseThrow().pathReason());
+        }
+    }
+
+    /** The relay of a pair built by {@link #startRelayed()}, else null. */
+    public PilotNode relay() {
+        return relay;
+    }
+
+    /** Thread id of the relay's event loop (for its CPU time), or -1 for a direct pair. */
+    public long relayEventLoop() {
+        return relayEventLoop;
+    }
+
     /** A loopback node builder with a fresh identity and a request timeout long enough for lossy 16 MiB requests. */
     static PilotNode.Builder node() {
         return PilotNode.builder()
@@ -78,5 +179,15 @@ public final class PilotPair implements AutoCloseable {
     public void close() {
         client.close();
         server.close();
+        if (relay != null) {
+            relay.close();
+        }
+        if (unanswered != null) {
+            try {
+                unanswered.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -64,12 +64,22 @@ public final class ThreadCpu {
 
     /** Accounting with the backbone's event loop found as the one started between {@code before} and {@code after}. */
     static ThreadCpu withBackboneLoop(Set<Long> before, Set<Long> after) {
+        return new ThreadCpu(newEventLoop(before, after));
+    }
+
+    /** The one event loop in {@code after} that is not in {@code before}: the loop of the one node started in between. */
+    static long newEventLoop(Set<Long> before, Set<Long> after) {
         Set<Long> started = new HashSet<>(after);
         started.removeAll(before);
         if (started.size() != 1) {
-            throw new IllegalStateException("expected one new event loop for the backbone's node, found " + started.size());
+            throw new IllegalStateException("expected one new event loop for the node just started, found " + started.size());
         }
-        return new ThreadCpu(started.iterator().next());
+        return started.iterator().next();
+    }
+
+    /** CPU time one thread has used so far (system calls included), or -1 if it has ended. */
+    static long threadCpuNanos(long threadId) {
+        return THREADS.getThreadCpuTime(threadId);
     }
 
     Mark mark() {

@@ -62,8 +62,16 @@ class BenchmarkSmokeTests {
         assertThat(backbone.inProcess().heartbeatPerSecond()).isPositive();
         assertThat(backbone.inProcess().signedRecordBytes()).isPositive();
 
+        RelayThroughputBenchmark.Result relay = report.relay();
+        assertThat(relay.direct().min()).isPositive();
+        assertThat(relay.relayed().min()).isPositive();
+        assertThat(relay.deliveredBytes()).isPositive();
+        // Everything delivered went through the relay (the pair is checked to be relayed before and after).
+        assertThat(relay.relayedPerDelivered()).isGreaterThan(1.0);
+        assertThat(relay.relayLoopCores()).isPositive();
+
         String markdown = new MarkdownReport(report).render();
-        assertThat(markdown).contains("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "`smoke test`")
+        assertThat(markdown).contains("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "`smoke test`")
                 .doesNotContain("NaN", "Infinity");
     }
 

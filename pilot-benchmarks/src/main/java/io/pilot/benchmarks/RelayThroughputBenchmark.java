@@ -1,0 +1,94 @@
+package io.pilot.benchmarks;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+
+import java.time.Duration;
+
+/**
+ * Section 6: what relaying costs a bulk transfer. Section 2's Pilot transfer ({@link PilotBulkTransfer}) runs
+ * over two pairs side by side:
+ * <ul>
+ * <li>direct: two nodes with a session between them ({@link PilotPair#start()});</li>
+ * <li>relayed: two nodes that cannot reach each other directly, their session running through a third node
+ *     serving as relay ({@link PilotPair#startRelayed()}).</li>
+ * </ul>
+ * The pairs take turns, one window each per round, after a first, longer round discarded as warm-up (as in
+ * section 2). The relayed pair must still be relayed at both ends after the last round, else the section fails:
+ * a figure measured partly on a direct path would be meaningless.
+ */
+public final class RelayThroughputBenchmark {
+
+    /**
+     * @param direct MiB/s delivered over the direct pair, one value per measured round
+     * @param relayed MiB/s delivered over the relayed pair
+     * @param relayedBytes bytes the relay passed on during the measured rounds, both directions (the datagrams it
+     *                     forwarded, without the relay headers): {@code relay.relayedBytes()} after minus before
+     * @param deliveredBytes body bytes delivered over the relayed pair during the measured rounds
+     * @param relayLoopNanos CPU time of the relay's event loop during the measured relayed windows (its system
+     *                       calls included)
+     * @param relayedWindowNanos total length of those windows
+     * @param messageBytes size of each message
+     * @param segmentationOffload whether the nodes could send full datagrams as UDP GSO writes (epoll and
+     *                            {@code UDP_SEGMENT} available): the direct pair then batches, the relayed one cannot
+     */
+    public record Result(Samples direct, Samples relayed, long relayedBytes, long deliveredBytes, long relayLoopNanos,
+                         long relayedWindowNanos, int messageBytes, boolean segmentationOffload) {
+
+        /** Median relayed over median direct. */
+        public double relayedToDirect() {
+            return relayed.median() / direct.median();
+        }
+
+        /** Bytes the relay forwarded per body byte delivered: the data plus the acknowledgements coming back. */
+        public double relayedPerDelivered() {
+            return (double) relayedBytes / deliveredBytes;
+        }
+
+        /** The relay's event loop while it relayed, in cores. */
+        public double relayLoopCores() {
+            return (double) relayLoopNanos / relayedWindowNanos;
+        }
+
+        /** Relay event-loop CPU per MiB delivered through it, in microseconds. */
+        public double relayMicrosPerMiB() {
+            return relayLoopNanos / 1e3 / (deliveredBytes / Transfer.MIB);
+        }
+    }
+
+    public Result run(RunProfile profile) {
+        int rounds = profile.throughputIterations();
+        double[] direct = new double[rounds];
+        double[] relayed = new double[rounds];
+        try (PilotPair directPair = PilotPair.start(); PilotPair relayedPair = PilotPair.startRelayed()) {
+            PilotBulkTransfer directTransfer = new PilotBulkTransfer(directPair, profile.messageBytes());
+            PilotBulkTransfer relayedTransfer = new PilotBulkTransfer(relayedPair, profile.messageBytes());
+            long relayedBefore = 0;
+            long delivered = 0;
+            long relayCpu = 0;
+            long relayWall = 0;
+            for (int round = -1; round < rounds; round++) {
+                Duration window = round < 0 ? profile.warmupWindow() : profile.throughputWindow();
+                Transfer d = directTransfer.measure(window);
+                if (round == 0) {
+                    relayedPair.requireRelayed("before measuring");
+                    relayedBefore = relayedPair.relay().relayedBytes();
+                }
+                long cpuBefore = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
+                Transfer r = relayedTransfer.measure(window);
+                long cpuAfter = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
+                if (round >= 0) {
+                    direct[round] = d.mibPerSecond();
+                    relayed[round] = r.mibPerSecond();
+                    delivered += r.bytes();
+                    relayCpu += cpuAfter - cpuBefore;
+                    relayWall += r.nanos();
+                }
+            }
+            relayedPair.requireRelayed("after the last round");
+            long relayedBytes = relayedPair.relay().relayedBytes() - relayedBefore;
+            return new Result(Samples.of(direct), Samples.of(relayed), relayedBytes, delivered, relayCpu, relayWall,
+                    profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported());
+        }
+    }
+}
