@@ -138,23 +138,20 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "**Pilot / TLS = %.2fx** (target: at least 0.5x, %s).", r.pilotToTls(),
                 r.pilotToTls() >= 0.5 ? "met" : "not met"));
         line("");
-        line(String.format(Locale.ROOT, "*Reading.* The raw UDP row is the ceiling for any protocol that, like "
-                + "Pilot, moves datagrams of about 1,200 bytes with one system call each: %,.0f MiB/s here with no cryptography, "
-                + "no acknowledgements and a thread per side doing nothing else, i.e. %.2fx of TLS already. TLS over "
-                + "TCP hands the kernel 64 KiB writes, loopback TCP moves them as 64 KiB segments, and AES-GCM runs "
-                + "over 16 KiB records, so it pays the per-call and per-packet costs about fifty times less often per "
-                + "byte. Pilot reaches %.0f%% of the raw UDP ceiling. In a diagnostic run both nodes' event-loop threads "
-                + "sat at 90-95%% of a core (top -H), about half of it in the kernel (sendmmsg on the sender, one "
-                + "`recvmsg` per datagram on the receiver, loopback softirq), the rest in AES-GCM with a `Cipher.init` "
-                + "per packet, stream reassembly and acknowledgement processing. There was no loss, and larger receive "
-                + "windows (16 MiB stream / 64 MiB connection), pacing off or a 1 ms ACK delay changed the figure by "
-                + "less than the run-to-run spread: the transfer is CPU-bound per packet, not window- or "
-                + "congestion-bound. The data path also needs several seconds of JIT compilation before it reaches "
-                + "this speed (the first seconds of a session run at 15-50 MiB/s), hence the long warm-up window. "
-                + "The 0.5x target cannot be reached with one system call per 1,200-byte datagram on this machine; "
-                + "it needs batching in the engine: `recvmmsg` (Netty epoll reads batches when "
-                + "`EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE` is set; the node reads one datagram per call today) "
-                + "and UDP GSO/GRO (`UDP_SEGMENT`, `EpollChannelOption.UDP_GRO`).",
+        line(String.format(Locale.ROOT, "*Reading.* The raw UDP row sends one 1,200-byte datagram per system call "
+                + "with no cryptography and no acknowledgements: %,.0f MiB/s here, %.2fx of TLS. TLS over TCP hands the "
+                + "kernel 64 KiB writes that loopback moves as 64 KiB segments, with AES-GCM over 16 KiB records, so it "
+                + "pays per-call and per-packet costs about fifty times less often per byte. Pilot is at %.0f%% of the "
+                + "raw UDP row because it batches: full datagrams leave in UDP GSO writes of up to 48 segments "
+                + "(`UDP_SEGMENT`), the receiver reads with `recvmmsg` (48 datagrams per call) and acknowledges once per "
+                + "read batch. What remains is per-datagram work in the kernel on the receiving side (every segment is "
+                + "still delivered as its own datagram: UDP GRO stays off because Netty's `recvmmsg` path here does not "
+                + "report the segment size of coalesced reads) and per-packet AES-GCM, transport bookkeeping and "
+                + "reassembly on two event-loop threads that share the machine's two cores with each other and the "
+                + "JIT. Larger receive windows, pacing off or a shorter ACK delay change the figure by less than the "
+                + "run-to-run spread: the transfer is CPU-bound per packet. The data path needs several seconds of JIT "
+                + "compilation before it reaches this speed, hence the long warm-up window. Closing the gap to 0.5x "
+                + "needs receive-side coalescing (GRO with segment sizes, or a larger datagram on paths that allow it).",
                 r.udp().median(), r.udp().median() / r.tls().median(), r.pilot().median() / r.udp().median() * 100));
         line("");
     }
