@@ -164,7 +164,7 @@ public final class PilotNode implements AutoCloseable {
                     }
                 });
         if (epoll) {
-            // recvmmsg: many datagrams per system call, each in its own MAX_DATAGRAM slice of the buffer.
+            // recvmmsg: many datagrams per system call, each in its own MAX_RELAY_DATAGRAM slice of the buffer.
             // UDP_GRO stays off: this read path hands over coalesced segments without their segment size.
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_RELAY_DATAGRAM);
         }

@@ -174,6 +174,10 @@ final class DirectoryService implements MessageHandler {
     private byte[] punch(IncomingMessage in, BinaryReader request) {
         PilotAddress target = new PilotAddress(request.u16(), request.u64());
         request.end();
+        if (!admitRate(in.from())) {
+            throw new DirectoryException(DirectoryError.TOO_MANY, "more than " + settings.registrationsPerSecond()
+                    + " punch requests a second from " + in.from());
+        }
         SignedRecord targetRecord = registry.find(target);
         SignedRecord requester = registry.find(in.from());
         if (targetRecord == null || requester == null) {
@@ -198,10 +202,11 @@ final class DirectoryService implements MessageHandler {
     }
 
     private void send(PilotAddress to, byte[] body) {
+        // A failed delivery does not end the watch: the watcher may be briefly away. Its watches end with its
+        // registration (lapse or deregistration).
         node.send(new PilotSocketAddress(to, DirectoryProtocol.EVENTS_PORT), Message.of(body)).whenComplete((ok, failure) -> {
             if (failure != null) {
-                log.debug("directory event to {} not delivered ({}); dropping its watches", to, failure.getMessage());
-                registry.unwatchAll(to);
+                log.debug("directory event to {} not delivered: {}", to, failure.getMessage());
             }
         });
     }

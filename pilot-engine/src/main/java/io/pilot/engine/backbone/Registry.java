@@ -237,6 +237,7 @@ final class Registry {
 
     private List<Event> remove(Entry entry, long now) {
         unindex(entry);
+        unwatchAll(entry.record().address());
         release(entry.record(), now);
         store.deleteRecord(entry.record().address());
         long changed = ++revision;
@@ -276,7 +277,7 @@ final class Registry {
     /** Subscribes {@code subscriber} to changes of what {@code query} selects. */
     synchronized int watch(PilotAddress subscriber, Query query, String value) {
         if (query == Query.ADDRESS) {
-            parseAddress(value);
+            value = parseAddress(value).toString(); // records match the canonical upper-case text
         }
         int count = subscriptionCounts.getOrDefault(subscriber, 0);
         if (count >= settings.maxSubscriptionsPerNode()) {

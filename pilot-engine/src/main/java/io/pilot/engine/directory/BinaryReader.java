@@ -77,6 +77,11 @@ public final class BinaryReader {
         }
     }
 
+    /** Bytes left to read. */
+    public int remaining() {
+        return in.remaining();
+    }
+
     /** Refuses trailing bytes. */
     public void end() {
         if (in.hasRemaining()) {

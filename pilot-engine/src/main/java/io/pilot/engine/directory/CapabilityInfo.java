@@ -12,6 +12,9 @@ public record CapabilityInfo(String name, Map<String, String> metadata) {
     public CapabilityInfo {
         Names.checkCapability(name);
         metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
+        if (metadata.size() > NodeRecord.MAX_ENTRIES) {
+            throw new IllegalArgumentException("a capability carries at most " + NodeRecord.MAX_ENTRIES + " metadata entries");
+        }
         metadata.forEach(Names::checkMetadata);
     }
 

@@ -56,6 +56,9 @@ public final class DirectoryClient implements AutoCloseable {
         BACKBONE_UNREACHABLE
     }
 
+    /** A punch request makes this node send handshakes; bound how many places one request can aim them at. */
+    private static final int MAX_PUNCH_TARGETS = 8;
+
     private final PilotNode node;
     private final Settings settings;
     private final RecordCache cache = new RecordCache();
@@ -181,7 +184,8 @@ public final class DirectoryClient implements AutoCloseable {
                 .thenApply(reader -> {
                     List<NodeRecord> found = readRecords(reader);
                     reader.end();
-                    return found;
+                    // Only what was asked for: the backbone chooses what to return, never what it says.
+                    return found.stream().filter(r -> RecordCache.matches(r, query, value)).toList();
                 })
                 .exceptionally(error -> {
                     Throwable cause = unwrap(error);
@@ -206,11 +210,21 @@ public final class DirectoryClient implements AutoCloseable {
         return records;
     }
 
-    /** Verifies a record from the backbone, caches it and makes its node reachable. */
+    /**
+     * Verifies a record from the backbone (signature, realm, expiry) and caches it. A backbone cannot forge
+     * records; this also keeps it from handing over stale or foreign ones.
+     */
     private NodeRecord accept(byte[] bytes) {
         SignedRecord signed = SignedRecord.decode(bytes);
+        NodeRecord record = signed.record();
+        if (record.realm() != node.address().realm()) {
+            throw new RecordException("the backbone returned a record of realm " + record.realm());
+        }
+        if (record.expiresAtMillis() <= System.currentTimeMillis()) {
+            throw new RecordException("the backbone returned an expired record of " + record.address());
+        }
         cache.put(signed);
-        return signed.record();
+        return record;
     }
 
     private CompletableFuture<PeerContact> resolveContact(PilotAddress address) {
@@ -397,7 +411,7 @@ public final class DirectoryClient implements AutoCloseable {
                 long revision = reader.u64();
                 byte[] recordBytes = reader.bytes16();
                 if (kind == DirectoryProtocol.EVENT_PUNCH) {
-                    InetSocketAddress observed = reader.socketAddress();
+                    InetSocketAddress observed = reader.remaining() > 0 ? reader.socketAddress() : null;
                     reader.end();
                     punchBack(SignedRecord.decode(recordBytes).record(), observed);
                 } else {
@@ -463,10 +477,20 @@ public final class DirectoryClient implements AutoCloseable {
 
     /** Another node asked the backbone for a path to us: send handshakes its way at the same time. */
     private void punchBack(NodeRecord requester, InetSocketAddress observed) {
+        if (requester.realm() != node.address().realm()
+                || node.peer(requester.address()).map(PeerInfo::established).orElse(false)) {
+            return; // already connected: the punch must not move a working path
+        }
         List<InetSocketAddress> endpoints = new ArrayList<>();
-        endpoints.add(observed);
+        if (observed != null) {
+            endpoints.add(observed);
+        }
         requester.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY).forEach(e -> endpoints.add(e.address()));
-        node.connect(new PeerContact(requester.key(), endpoints.stream().distinct().toList()))
+        List<InetSocketAddress> targets = endpoints.stream().distinct().limit(MAX_PUNCH_TARGETS).toList();
+        if (targets.isEmpty()) {
+            return;
+        }
+        node.connect(new PeerContact(requester.key(), targets))
                 .whenComplete((peer, error) -> log.debug("punch towards {}: {}", requester.address(),
                         error == null ? "connected" : unwrap(error).getMessage()));
     }

@@ -51,11 +51,11 @@ final class RecordCache {
         return found;
     }
 
-    private static boolean matches(NodeRecord record, Query query, String value) {
+    static boolean matches(NodeRecord record, Query query, String value) {
         return switch (query) {
             case ALL -> true;
             case HOSTNAME -> record.hostname().equals(value);
-            case ADDRESS -> record.address().toString().equals(value);
+            case ADDRESS -> record.address().toString().equalsIgnoreCase(value);
             case CAPABILITY -> record.hasCapability(value);
             case GROUP -> record.groups().contains(value);
         };

@@ -428,6 +428,10 @@ public final class SessionEngine {
     }
 
     private void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
+        if (from.isRelayed() && !paths.relayAllowed()) {
+            drops.count(DropReason.NOT_ALLOWED);
+            return;
+        }
         String sourceKey = from + "#" + init.senderIndex();
         Responder existing = respondersBySource.get(sourceKey);
         if (existing != null) {

@@ -7,10 +7,11 @@ import io.netty.buffer.ByteBuf;
  * without decoding anything.
  *
  * <p>Why a Pilot datagram can never pass {@link #isStun}: every Pilot datagram starts with
- * {@code type u8 (1..5) | version u8 (1) | reserved u16 (0)}. The first byte has its top two bits
+ * {@code type u8 (1..7) | version u8 (1) | reserved u16 (0)}. The first byte has its top two bits
  * clear, so that test alone does not separate them; the magic cookie would, except by a 2^-32 chance of
  * payload bytes; the length test does, always: bytes 2..3 of a Pilot datagram are zero, so it would have
- * to be exactly 20 bytes long, and the shortest Pilot datagram (a cookie reply) has 24. The three tests
+ * to be exactly 20 bytes long, and the shortest Pilot datagram (a relay header around a bare header) has
+ * 16, the next shortest 24. The three tests
  * are required together all the same, so neither protocol's future changes alone can blur the line.
  */
 public final class StunDemultiplexer {

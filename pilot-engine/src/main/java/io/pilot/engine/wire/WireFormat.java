@@ -52,7 +52,7 @@ public final class WireFormat {
 
     /**
      * Handshake initiations are padded to this size so a responder never answers with more bytes than
-     * it received (no amplification) and the path is proven to carry full-size datagrams.
+     * it received (no amplification), and the path is shown to carry datagrams of nearly full size.
      */
     public static final int HANDSHAKE_INIT_LENGTH = 1200;
 

@@ -137,7 +137,7 @@ class RequestReplyTests {
         PilotNode b = nodes.start();
         a.connect(b.publicKey(), b.localEndpoint()).join();
         Duration rtt = a.ping(b.address()).join();
-        assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(5));
+        assertThat(rtt).isPositive();
     }
 
     static PilotException failure(CompletableFuture<?> future) {
