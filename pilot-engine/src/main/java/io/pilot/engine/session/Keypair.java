@@ -35,6 +35,9 @@ final class Keypair {
     /** The peer's boot id, as its handshake payload said. */
     long remoteBootId;
 
+    /** When the handshake that made these keys began (this side's initiation, or the initiation's arrival). */
+    long handshakeStartedNanos;
+
     /** Whether this handshake starts a new transport connection (decided by this side, or told by the peer). */
     boolean freshConnection;
 

@@ -48,6 +48,7 @@ public final class Peer {
     Connection connection;
     /** Counts the connections with this peer; key pairs are tied to one. */
     int connectionGeneration;
+    long connectionCreatedNanos;
     long remoteBootId;
 
     long lastReceivedNanos;

@@ -543,6 +543,7 @@ public final class SessionEngine {
         Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
                 keys.initiatorToResponder(), keys.responderToInitiator());
         keypair.remoteBootId = remote.bootId();
+        keypair.handshakeStartedNanos = initiation.startedNanos;
         keypair.freshConnection = fresh;
         keypair.pendingFinal = fin;
         keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
@@ -631,6 +632,7 @@ public final class SessionEngine {
         Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
                 keys.responderToInitiator(), keys.initiatorToResponder());
         keypair.remoteBootId = remote.bootId();
+        keypair.handshakeStartedNanos = responder.createdNanos;
         keypair.freshConnection = remotePayload.freshConnection() || needsFreshConnection(peer, remote);
         byIndex.put(keypair.localIndex, keypair);
         retire(peer.previous);
@@ -699,6 +701,12 @@ public final class SessionEngine {
         }
     }
 
+    /** The current connection was made by another handshake that finished while this one was under way. */
+    private static boolean crossedWithRecentConnection(Peer peer, Keypair keypair, long now) {
+        return peer.connection != null && !peer.connection.isClosed() && peer.remoteBootId == keypair.remoteBootId
+                && peer.connectionCreatedNanos > keypair.handshakeStartedNanos;
+    }
+
     /** Whether this side must start a new connection with {@code peer}: it has none, or the peer restarted. */
     private static boolean needsFreshConnection(Peer peer, IdentityProof remote) {
         return peer.connection == null || peer.connection.isClosed() || peer.remoteBootId != remote.bootId();
@@ -706,7 +714,13 @@ public final class SessionEngine {
 
     private void established(Peer peer, Keypair keypair, boolean newConnection, long now) {
         handshakesCompleted++;
+        if (newConnection && crossedWithRecentConnection(peer, keypair, now)) {
+            // Both sides initiated at once (a punch, or two first contacts): each handshake asks for a fresh
+            // connection, but the one just made by the other handshake is as fresh as a new one would be.
+            newConnection = false;
+        }
         if (newConnection) {
+            peer.connectionCreatedNanos = now;
             peer.connectionGeneration++;
             if (peer.connection != null && !peer.connection.isClosed()) {
                 peer.connection.close(0, peer.remoteBootId != keypair.remoteBootId ? "peer restarted"
