@@ -1,0 +1,36 @@
+package io.pilot.spring;
+
+import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.group.BroadcastResult;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls capabilities of other agents directly: discovery through the backbone, then a direct, end-to-end
+ * encrypted request to the chosen provider. Failures throw {@link PilotRemoteException}.
+ */
+public interface PilotClient {
+
+    /** Calls {@code capability} on one provider, chosen by lowest round-trip time, then load. */
+    <T> T call(String capability, Object request, Class<T> responseType);
+
+    /** {@link #call(String, Object, Class)} without blocking. */
+    <T> CompletableFuture<T> callAsync(String capability, Object request, Class<T> responseType);
+
+    /** Calls {@code capability} on the agent named by {@code hostnameOrAddress}. */
+    <T> T call(String hostnameOrAddress, String capability, Object request, Class<T> responseType);
+
+    /** {@link #call(String, String, Object, Class)} without blocking. */
+    <T> CompletableFuture<T> callAsync(String hostnameOrAddress, String capability, Object request, Class<T> responseType);
+
+    /** The round-trip time to an agent over its tunnel. */
+    Duration ping(String hostnameOrAddress);
+
+    /** Sends {@code message} (as JSON) to every other member of {@code group}, directly, once each. */
+    BroadcastResult broadcast(String group, Object message);
+
+    /** Every live provider of {@code capability}. */
+    List<NodeRecord> find(String capability);
+}

@@ -1,0 +1,243 @@
+package io.pilot.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the application's Pilot node, under {@code pilot.*}.
+ */
+@ConfigurationProperties("pilot")
+public class PilotProperties {
+
+    /** This agent's hostname in the realm: 1-63 lower-case letters, digits and '-'. Required. */
+    private String hostname;
+
+    /** Groups this agent joins (in addition to those its @PilotAgent beans name). */
+    private List<String> groups = new ArrayList<>();
+
+    /** Realm (backbone namespace) of this node. */
+    private int realm;
+
+    /** Largest message body sent or accepted. */
+    private DataSize maxMessageSize = DataSize.ofMegabytes(16);
+
+    /** Default time to wait for a capability call's reply. */
+    private Duration requestTimeout = Duration.ofSeconds(30);
+
+    /** How long a graceful shutdown waits for capability calls in progress before closing the node. */
+    private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+
+    private final Identity identity = new Identity();
+
+    private final Bind bind = new Bind();
+
+    private final Backbone backbone = new Backbone();
+
+    /** Which authenticated peers may open sessions with this node. */
+    private AccessPolicy accessPolicy = AccessPolicy.REALM;
+
+    /** Peers allowed when {@code access-policy} is {@code allow-list}: node keys (base64url) or addresses. */
+    private List<String> allow = new ArrayList<>();
+
+    /** Whether peers that cannot be reached directly are reached through the backbone's relay. */
+    private boolean relay = true;
+
+    public String getHostname() {
+        return hostname;
+    }
+
+    public void setHostname(String hostname) {
+        this.hostname = hostname;
+    }
+
+    public List<String> getGroups() {
+        return groups;
+    }
+
+    public void setGroups(List<String> groups) {
+        this.groups = groups;
+    }
+
+    public int getRealm() {
+        return realm;
+    }
+
+    public void setRealm(int realm) {
+        this.realm = realm;
+    }
+
+    public DataSize getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(DataSize maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public Duration getShutdownGracePeriod() {
+        return shutdownGracePeriod;
+    }
+
+    public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+        this.shutdownGracePeriod = shutdownGracePeriod;
+    }
+
+    public Identity getIdentity() {
+        return identity;
+    }
+
+    public Bind getBind() {
+        return bind;
+    }
+
+    public Backbone getBackbone() {
+        return backbone;
+    }
+
+    public AccessPolicy getAccessPolicy() {
+        return accessPolicy;
+    }
+
+    public void setAccessPolicy(AccessPolicy accessPolicy) {
+        this.accessPolicy = accessPolicy;
+    }
+
+    public List<String> getAllow() {
+        return allow;
+    }
+
+    public void setAllow(List<String> allow) {
+        this.allow = allow;
+    }
+
+    public boolean isRelay() {
+        return relay;
+    }
+
+    public void setRelay(boolean relay) {
+        this.relay = relay;
+    }
+
+    /** Who may open sessions with this node. */
+    public enum AccessPolicy {
+        /** Any authenticated node of the realm. */
+        REALM,
+        /** Only nodes that share a group with this one. */
+        SHARED_GROUP,
+        /** Only the nodes listed in {@code pilot.allow}. */
+        ALLOW_LIST
+    }
+
+    public static class Identity {
+
+        /**
+         * Where the node's Ed25519 identity is kept (created on first start, mode 0600). Losing it loses the
+         * address. Defaults to {@code .pilot/<hostname>.key} in the working directory.
+         */
+        private Path path;
+
+        public Path getPath() {
+            return path;
+        }
+
+        public void setPath(Path path) {
+            this.path = path;
+        }
+    }
+
+    public static class Bind {
+
+        /** Address of the node's UDP socket. */
+        private String address = "0.0.0.0";
+
+        /** Port of the node's UDP socket; 0 picks a free one (published as {@code local.pilot.port}). */
+        private int port;
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+    }
+
+    public static class Backbone {
+
+        /** The backbone's UDP endpoint, {@code host:port}. With {@code embedded}, where the embedded one binds. */
+        private String address = "127.0.0.1:7400";
+
+        /** Run the backbone inside this application (single host, development, the samples). */
+        private boolean embedded;
+
+        /** The backbone's node key (base64url) to pin; empty trusts the first key it presents, with a warning. */
+        private String key;
+
+        /** Where the embedded backbone keeps its directory; empty keeps it in memory only. */
+        private Path store;
+
+        /** Where the embedded backbone's identity is kept. Defaults to {@code .pilot/backbone.key}. */
+        private Path identity;
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public boolean isEmbedded() {
+            return embedded;
+        }
+
+        public void setEmbedded(boolean embedded) {
+            this.embedded = embedded;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public Path getStore() {
+            return store;
+        }
+
+        public void setStore(Path store) {
+            this.store = store;
+        }
+
+        public Path getIdentity() {
+            return identity;
+        }
+
+        public void setIdentity(Path identity) {
+            this.identity = identity;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.pilot.spring.autoconfigure;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.backbone.DirectoryStore;
+import io.pilot.engine.backbone.JournaledDirectoryStore;
+import io.pilot.engine.directory.CapabilityInfo;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.Names;
+import io.pilot.engine.group.AccessPolicies;
+import io.pilot.engine.group.GroupMessaging;
+import io.pilot.engine.group.SharedGroupPolicy;
+import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.session.AccessPolicy;
+import io.pilot.engine.session.PathSettings;
+import io.pilot.spring.capability.CapabilityDispatcher;
+import io.pilot.spring.capability.CapabilityMethod;
+import io.pilot.spring.capability.CapabilityProtocol;
+import io.pilot.spring.capability.CapabilityRegistry;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Starts the application's Pilot node after the context is refreshed, serves its capabilities, registers
+ * with the backbone (running it embedded if asked), and stops it all on shutdown: deregistering first so
+ * peers hear at once, then closing sessions. Publishes the bound UDP port as {@code local.pilot.port}.
+ */
+public final class PilotRuntime implements SmartLifecycle {
+
+    /** Late in the start-up order (after web servers), early in shutdown. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(PilotRuntime.class);
+
+    private final PilotProperties properties;
+    private final CapabilityRegistry capabilities;
+    private final JsonMapper mapper;
+    private final ConfigurableEnvironment environment;
+    private volatile PilotNode node;
+    private volatile PilotNode backboneNode;
+    private volatile Backbone backbone;
+    private volatile DirectoryClient directory;
+    private volatile GroupMessaging messaging;
+    private volatile boolean running;
+
+    public PilotRuntime(PilotProperties properties, CapabilityRegistry capabilities, JsonMapper mapper,
+            ConfigurableEnvironment environment) {
+        this.properties = properties;
+        this.capabilities = capabilities;
+        this.mapper = mapper;
+        this.environment = environment;
+    }
+
+    @Override
+    public synchronized void start() {
+        String hostname = PilotSettings.hostname(properties);
+        InetSocketAddress backboneEndpoint = PilotSettings.hostPort("pilot.backbone.address", properties.getBackbone().getAddress());
+        SharedGroupPolicy sharedGroup = properties.getAccessPolicy() == PilotProperties.AccessPolicy.SHARED_GROUP
+                ? AccessPolicies.sharedGroup() : null;
+        try {
+            NodeKey backboneKey = PilotSettings.key(properties.getBackbone().getKey());
+            if (properties.getBackbone().isEmbedded()) {
+                startEmbeddedBackbone(backboneEndpoint);
+                backboneKey = backboneNode.publicKey();
+            }
+            node = PilotNode.builder()
+                    .identityPath(properties.getIdentity().getPath() != null ? properties.getIdentity().getPath()
+                            : Path.of(".pilot", hostname + ".key"))
+                    .bindAddress(PilotSettings.bind(properties.getBind()))
+                    .realm(properties.getRealm())
+                    .maxMessageSize((int) properties.getMaxMessageSize().toBytes())
+                    .requestTimeout(properties.getRequestTimeout())
+                    .accessPolicy(sharedGroup != null ? sharedGroup : accessPolicy())
+                    .pathSettings(properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY)
+                    .build().start();
+            node.listen(CapabilityProtocol.PORT, new CapabilityDispatcher(capabilities, mapper));
+            DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
+                    .backbone(backboneEndpoint, backboneKey);
+            for (CapabilityMethod capability : capabilities.all()) {
+                builder.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
+                        : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
+            }
+            TreeSet<String> groups = new TreeSet<>(properties.getGroups());
+            groups.addAll(capabilities.groups());
+            groups.forEach(g -> builder.group(Names.checkGroup(g)));
+            directory = builder.build();
+            if (sharedGroup != null) {
+                sharedGroup.bind(directory).join();
+            } else {
+                directory.start().join();
+            }
+            messaging = GroupMessaging.of(directory);
+        } catch (RuntimeException e) {
+            stopQuietly();
+            throw e;
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("pilot.local",
+                Map.of("local.pilot.port", node.localEndpoint().getPort())));
+        running = true;
+        log.info("Pilot agent '{}' is {} on UDP {}, registered with the backbone at {} ({} capabilities)", hostname,
+                node.address(), node.localEndpoint(), backboneEndpoint, capabilities.all().size());
+    }
+
+    private void startEmbeddedBackbone(InetSocketAddress endpoint) {
+        Path identity = properties.getBackbone().getIdentity() != null ? properties.getBackbone().getIdentity()
+                : Path.of(".pilot", "backbone.key");
+        backboneNode = PilotNode.builder().identityPath(identity).bindAddress(endpoint).realm(properties.getRealm())
+                .answerStun(true).build().start();
+        DirectoryStore store;
+        try {
+            store = properties.getBackbone().getStore() == null ? DirectoryStore.none()
+                    : JournaledDirectoryStore.open(properties.getBackbone().getStore());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the embedded backbone's store "
+                    + properties.getBackbone().getStore() + ": " + e.getMessage(), e);
+        }
+        backbone = Backbone.start(backboneNode, BackboneSettings.DEFAULTS, store);
+    }
+
+    private AccessPolicy accessPolicy() {
+        return switch (properties.getAccessPolicy()) {
+            case REALM, SHARED_GROUP -> AccessPolicies.realmMembers();
+            case ALLOW_LIST -> PilotSettings.allowList(properties.getAllow(), properties.getRealm());
+        };
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        stopQuietly();
+    }
+
+    private void stopQuietly() {
+        if (directory != null) {
+            directory.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (backbone != null) {
+            backbone.close();
+        }
+        if (backboneNode != null) {
+            backboneNode.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    public PilotNode node() {
+        return requireRunning(node);
+    }
+
+    public DirectoryClient directory() {
+        return requireRunning(directory);
+    }
+
+    public GroupMessaging messaging() {
+        return requireRunning(messaging);
+    }
+
+    /** The embedded backbone, if this application runs one. */
+    public java.util.Optional<Backbone> embeddedBackbone() {
+        return java.util.Optional.ofNullable(backbone);
+    }
+
+    public PilotAddress address() {
+        return node().address();
+    }
+
+    private static <T> T requireRunning(T value) {
+        if (value == null) {
+            throw new IllegalStateException("the Pilot node is not running yet: it starts once the application context is refreshed");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,91 @@
+package io.pilot.spring.autoconfigure;
+
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.directory.Names;
+import io.pilot.engine.group.AccessPolicies;
+import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.session.AccessPolicy;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns {@code pilot.*} properties into engine values, refusing bad ones with what to change. */
+final class PilotSettings {
+
+    private PilotSettings() {
+    }
+
+    static String hostname(PilotProperties properties) {
+        String hostname = properties.getHostname();
+        if (hostname == null || hostname.isBlank()) {
+            throw new PilotConfigurationException("pilot.hostname", "is not set",
+                    "Set pilot.hostname to this agent's name, e.g. pilot.hostname=specialist-papers");
+        }
+        try {
+            return Names.checkHostname(hostname);
+        } catch (IllegalArgumentException e) {
+            throw new PilotConfigurationException("pilot.hostname", e.getMessage(),
+                    "Use 1-63 lower-case letters, digits and '-', e.g. " + hostname.toLowerCase().replaceAll("[^a-z0-9-]", "-"));
+        }
+    }
+
+    static InetSocketAddress hostPort(String property, String value) {
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new PilotConfigurationException(property, "'" + value + "' is not HOST:PORT",
+                    "Set " + property + " to the backbone's host and UDP port, e.g. backbone.example.org:7400");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new PilotConfigurationException(property, "port '" + value.substring(colon + 1) + "' is not 1-65535",
+                    "Give " + property + " a UDP port between 1 and 65535");
+        }
+        return new InetSocketAddress(value.substring(0, colon), port);
+    }
+
+    static InetSocketAddress bind(PilotProperties.Bind bind) {
+        if (bind.getPort() < 0 || bind.getPort() > 65535) {
+            throw new PilotConfigurationException("pilot.bind.port", bind.getPort() + " is not 0-65535",
+                    "Set pilot.bind.port to a UDP port, or 0 for any free one");
+        }
+        return new InetSocketAddress(bind.getAddress(), bind.getPort());
+    }
+
+    static NodeKey key(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return NodeKey.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new PilotConfigurationException("pilot.backbone.key", e.getMessage(),
+                    "Copy the key the backbone prints at start (base64url, 43 characters), or leave it empty to trust on first use");
+        }
+    }
+
+    static AccessPolicy allowList(List<String> entries, int realm) {
+        List<NodeKey> keys = new ArrayList<>();
+        List<PilotAddress> addresses = new ArrayList<>();
+        for (String entry : entries) {
+            try {
+                if (entry.indexOf(':') >= 0) {
+                    addresses.add(PilotAddress.parse(entry));
+                } else {
+                    keys.add(NodeKey.parse(entry));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new PilotConfigurationException("pilot.allow", e.getMessage(),
+                        "List node keys (base64url) or addresses (N:XXXX.XXXX.XXXX)");
+            }
+        }
+        AccessPolicy byKey = AccessPolicies.allowKeys(keys);
+        AccessPolicy byAddress = AccessPolicies.allowAddresses(addresses);
+        return (key, address) -> byKey.allows(key, address) || byAddress.allows(key, address);
+    }
+}

@@ -1,0 +1,70 @@
+package io.pilot.spring.capability;
+
+import io.pilot.engine.directory.Names;
+import io.pilot.spring.Capability;
+import io.pilot.spring.PilotAgent;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Finds {@link Capability} methods on beans (on the target class, so proxied beans work: the method is
+ * invoked through the proxy, with its transactions, security or other advice) and registers them. Classes
+ * without capabilities are remembered so each is inspected once.
+ */
+public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+
+    private final Set<Class<?>> withoutCapabilities = ConcurrentHashMap.newKeySet();
+    private BeanFactory beanFactory;
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        Class<?> target = AopUtils.getTargetClass(bean);
+        if (withoutCapabilities.contains(target)) {
+            return bean;
+        }
+        Map<Method, Capability> methods = MethodIntrospector.selectMethods(target,
+                (MethodIntrospector.MetadataLookup<Capability>) method -> AnnotatedElementUtils.findMergedAnnotation(method,
+                        Capability.class));
+        PilotAgent agent = AnnotationUtils.findAnnotation(target, PilotAgent.class);
+        if (methods.isEmpty() && agent == null) {
+            withoutCapabilities.add(target);
+            return bean;
+        }
+        CapabilityRegistry registry = beanFactory.getBean(CapabilityRegistry.class);
+        JsonMapper mapper = beanFactory.getBean(JsonMapper.class);
+        if (agent != null) {
+            for (String group : agent.groups()) {
+                registry.addGroup(Names.checkGroup(group), beanName);
+            }
+        }
+        methods.forEach((method, capability) -> {
+            String name;
+            try {
+                name = Names.checkCapability(capability.value());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("@Capability on " + beanName + "." + method.getName() + ": " + e.getMessage());
+            }
+            Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+            registry.register(new CapabilityMethod(name, capability.description(), beanName, bean, invocable, mapper));
+        });
+        return bean;
+    }
+}

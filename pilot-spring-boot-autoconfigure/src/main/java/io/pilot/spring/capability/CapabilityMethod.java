@@ -1,0 +1,82 @@
+package io.pilot.spring.capability;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One {@code @Capability} method of one bean, ready to be invoked with JSON in and JSON out. The argument
+ * and result types come from the method's generic signature, so {@code List<Citation>} and
+ * {@code CompletableFuture<Rate>} map as declared.
+ */
+public final class CapabilityMethod {
+
+    private final String name;
+    private final String description;
+    private final String beanName;
+    private final Object bean;
+    private final Method method;
+    private final JavaType argumentType;
+    private final boolean returnsVoid;
+
+    public CapabilityMethod(String name, String description, String beanName, Object bean, Method method, JsonMapper mapper) {
+        if (method.getParameterCount() > 1) {
+            throw new IllegalStateException("@Capability(\"" + name + "\") on " + beanName + "." + method.getName()
+                    + " takes " + method.getParameterCount() + " parameters; a capability takes at most one");
+        }
+        this.name = name;
+        this.description = description;
+        this.beanName = beanName;
+        this.bean = bean;
+        this.method = method;
+        this.method.setAccessible(true);
+        this.argumentType = method.getParameterCount() == 0 ? null
+                : mapper.constructType(method.getGenericParameterTypes()[0]);
+        Type result = method.getGenericReturnType();
+        this.returnsVoid = result == void.class || result == Void.class;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Where it is declared, for messages: {@code beanName.method}. */
+    public String origin() {
+        return beanName + "." + method.getName();
+    }
+
+    /** Invokes the method with the JSON argument; completes with the JSON result (null for void). */
+    public CompletionStage<byte[]> invoke(byte[] argumentJson, JsonMapper mapper) throws Throwable {
+        Object[] arguments = argumentType == null ? new Object[0]
+                : new Object[] {argumentJson.length == 0 ? null : mapper.readValue(argumentJson, argumentType)};
+        Object result;
+        try {
+            result = method.invoke(bean, arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            return stage.thenApply(value -> encode(value, mapper));
+        }
+        return CompletableFuture.completedFuture(returnsVoid ? null : encode(result, mapper));
+    }
+
+    private static byte[] encode(Object value, JsonMapper mapper) {
+        return value == null ? new byte[0] : mapper.writeValueAsBytes(value);
+    }
+
+    static boolean isAsync(Method method) {
+        return CompletionStage.class.isAssignableFrom(method.getReturnType())
+                && method.getGenericReturnType() instanceof ParameterizedType;
+    }
+}

@@ -1,0 +1,84 @@
+package io.pilot.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.spring.PilotClient;
+import io.pilot.spring.capability.CapabilityRegistry;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.Mockito;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class PilotAutoConfigurationTests {
+
+    @TempDir
+    Path dir;
+
+    private ApplicationContextRunner runner() throws Exception {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
+                .withPropertyValues("pilot.hostname=papers", "pilot.bind.address=127.0.0.1",
+                        "pilot.identity.path=" + dir.resolve("papers.key"), "pilot.backbone.embedded=true",
+                        "pilot.backbone.address=127.0.0.1:" + freePort(), "pilot.backbone.identity=" + dir.resolve("bb.key"));
+    }
+
+    @Test
+    void whenConfiguredThenTheAgentStartsRegistersAndPublishesItsPort() throws Exception {
+        runner().withBean(Agents.PapersAgent.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(PilotClient.class).hasSingleBean(CapabilityRegistry.class);
+            PilotRuntime runtime = context.getBean(PilotRuntime.class);
+            assertThat(runtime.isRunning()).isTrue();
+            assertThat(context.getEnvironment().getProperty("local.pilot.port", Integer.class))
+                    .isEqualTo(runtime.node().localEndpoint().getPort());
+            assertThat(runtime.directory().record().orElseThrow().capabilities()).extracting(c -> c.name())
+                    .containsExactlyInAnyOrder("papers.resolve-citation", "papers.search", "papers.note", "papers.count");
+            assertThat(runtime.directory().record().orElseThrow().groups()).containsExactly("RESEARCH");
+            assertThat(runtime.embeddedBackbone()).isPresent();
+        });
+    }
+
+    @Test
+    void whenTheUserDefinesAClientThenTheirsIsUsed() throws Exception {
+        PilotClient mine = Mockito.mock(PilotClient.class);
+        runner().withBean(PilotClient.class, () -> mine).run(context -> assertThat(context.getBean(PilotClient.class)).isSameAs(mine));
+    }
+
+    @Test
+    void whenTwoBeansDeclareTheSameCapabilityThenStartupFailsNamingBoth() throws Exception {
+        runner().withBean("first", Agents.DuplicateA.class).withBean("second", Agents.DuplicateB.class).run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("capability 'same.name' is declared twice")
+                        .hasMessageContaining("first.a").hasMessageContaining("second.b"));
+    }
+
+    @Test
+    void whenTheHostnameIsMissingOrInvalidThenStartupFailsSayingWhatToChange() throws Exception {
+        runner().withPropertyValues("pilot.hostname=").run(context -> assertThat(context).hasFailed().getFailure()
+                .rootCause().isInstanceOf(PilotConfigurationException.class).hasMessageContaining("pilot.hostname: is not set"));
+        runner().withPropertyValues("pilot.hostname=Papers_Agent").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("invalid hostname 'Papers_Agent'"));
+        runner().withPropertyValues("pilot.backbone.address=nowhere").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("pilot.backbone.address: 'nowhere' is not HOST:PORT"));
+    }
+
+    @Test
+    void whenTheEngineIsAbsentThenNothingIsConfigured() throws Exception {
+        runner().withClassLoader(new FilteredClassLoader(PilotNode.class)).run(context ->
+                assertThat(context).doesNotHaveBean(PilotRuntime.class).doesNotHaveBean(PilotClient.class));
+    }
+
+    static int freePort() throws Exception {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.pilot.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilot.engine.ErrorCode;
+import io.pilot.engine.directory.NodeRecord;
+import io.pilot.spring.Capability;
+import io.pilot.spring.PilotAgent;
+import io.pilot.spring.PilotClient;
+import io.pilot.spring.PilotRemoteException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Two Spring applications (separate contexts, separate nodes) discover each other and call capabilities directly. */
+class TwoAgentsTests {
+
+    @TempDir
+    Path dir;
+
+    @PilotAgent
+    static class SlowAgent {
+        @Capability("slow.op")
+        String slow(String in) throws InterruptedException {
+            Thread.sleep(3000);
+            return in;
+        }
+    }
+
+    /** Wraps agents in a proxy, as transactions or security would; calls must go through it. */
+    static final class CountingProxies implements BeanPostProcessor {
+        static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            if (!(bean instanceof Agents.PapersAgent)) {
+                return bean;
+            }
+            ProxyFactory factory = new ProxyFactory(bean);
+            factory.setProxyTargetClass(true);
+            factory.addAdvice((org.aopalliance.intercept.MethodInterceptor) invocation -> {
+                CALLS.incrementAndGet();
+                return invocation.proceed();
+            });
+            return factory.getProxy();
+        }
+    }
+
+    @Test
+    void agentsFindEachOtherAndCallCapabilitiesDirectly() throws Exception {
+        int backbonePort = PilotAutoConfigurationTests.freePort();
+        ApplicationContextRunner base = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
+                .withPropertyValues("pilot.bind.address=127.0.0.1", "pilot.backbone.address=127.0.0.1:" + backbonePort);
+        base.withPropertyValues("pilot.hostname=specialist-papers", "pilot.identity.path=" + dir.resolve("papers.key"),
+                        "pilot.backbone.embedded=true", "pilot.backbone.identity=" + dir.resolve("bb.key"))
+                .withBean(Agents.PapersAgent.class).withBean(SlowAgent.class)
+                .withBean(CountingProxies.class, CountingProxies::new)
+                .run(papers -> {
+                    assertThat(papers).hasNotFailed();
+                    String backboneKey = papers.getBean(PilotRuntime.class).embeddedBackbone().orElseThrow().node()
+                            .publicKey().toString();
+                    base.withPropertyValues("pilot.hostname=coordinator", "pilot.identity.path=" + dir.resolve("coord.key"),
+                                    "pilot.backbone.key=" + backboneKey, "pilot.request-timeout=1s")
+                            .run(coordinator -> {
+                                assertThat(coordinator).hasNotFailed();
+                                PilotClient client = coordinator.getBean(PilotClient.class);
+                                exercise(client);
+                            });
+                });
+    }
+
+    private static void exercise(PilotClient client) {
+        int proxiedBefore = CountingProxies.CALLS.get();
+        Agents.Citation citation = client.call("papers.resolve-citation", new Agents.CitationQuery("10.1145/3133956"),
+                Agents.Citation.class);
+        assertThat(citation).isEqualTo(new Agents.Citation("10.1145/3133956", "A paper about 10.1145/3133956", 2017));
+        assertThat(CountingProxies.CALLS.get()).isGreaterThan(proxiedBefore);
+
+        assertThat(client.callAsync("papers.search", "agents", List.class).join()).hasSize(1);
+        client.call("specialist-papers", "papers.note", "first", Void.class);
+        client.call("papers.note", "second", Void.class);
+        assertThat(client.call("papers.count", null, Integer.class)).isEqualTo(2);
+
+        assertThatThrownBy(() -> client.call("papers.resolve-citation", new Agents.CitationQuery("bogus"), Agents.Citation.class))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                .hasMessageContaining("IllegalArgumentException: unknown DOI bogus");
+        assertThatThrownBy(() -> client.call("slow.op", "x", String.class))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+        assertThatThrownBy(() -> client.call("specialist-papers", "no.such.capability", "x", String.class))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_LISTENER))
+                .hasMessageContaining("no capability 'no.such.capability'");
+        assertThatThrownBy(() -> client.call("nobody.offers.this", "x", String.class)).isInstanceOf(PilotRemoteException.class)
+                .hasMessageContaining("nobody.offers.this");
+
+        assertThat(client.find("papers.search")).extracting(NodeRecord::hostname).containsExactly("specialist-papers");
+        assertThat(client.ping("specialist-papers")).isPositive();
+        assertThat(client.broadcast("RESEARCH", "hello").group()).isEqualTo("RESEARCH");
+    }
+}
