@@ -56,6 +56,7 @@ public final class PilotRuntime implements SmartLifecycle {
     private volatile DirectoryClient directory;
     private volatile GroupMessaging messaging;
     private volatile boolean running;
+    private final InFlightCalls inFlight = new InFlightCalls();
 
     public PilotRuntime(PilotProperties properties, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment) {
@@ -87,7 +88,7 @@ public final class PilotRuntime implements SmartLifecycle {
                     .accessPolicy(sharedGroup != null ? sharedGroup : accessPolicy())
                     .pathSettings(properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY)
                     .build().start();
-            node.listen(CapabilityProtocol.PORT, new CapabilityDispatcher(capabilities, mapper));
+            node.listen(CapabilityProtocol.PORT, inFlight.track(new CapabilityDispatcher(capabilities, mapper)));
             DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
                     .backbone(backboneEndpoint, backboneKey);
             for (CapabilityMethod capability : capabilities.all()) {
@@ -138,9 +139,20 @@ public final class PilotRuntime implements SmartLifecycle {
         };
     }
 
+    /**
+     * Deregisters first (no new calls are routed here), lets calls in progress finish for up to
+     * {@code pilot.shutdown-grace-period}, then closes the node.
+     */
     @Override
     public synchronized void stop() {
         running = false;
+        if (directory != null) {
+            directory.close();
+        }
+        if (!inFlight.awaitIdle(properties.getShutdownGracePeriod())) {
+            log.warn("{} capability calls still running after the {} grace period; closing the node anyway",
+                    inFlight.count(), properties.getShutdownGracePeriod());
+        }
         stopQuietly();
     }
 
