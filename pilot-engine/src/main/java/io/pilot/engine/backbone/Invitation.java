@@ -25,9 +25,8 @@ public final class Invitation {
     }
 
     public static byte[] create(Identity owner, String group, NodeKey invitee, long expiresAtMillis) {
-        byte[] body = new BinaryWriter().u8(1).string8(group).toBytes();
-        byte[] unsigned = concat(body, invitee.toBytes(), new BinaryWriter().u64(expiresAtMillis).toBytes());
-        return concat(unsigned, owner.sign(concat(DOMAIN, unsigned)));
+        byte[] unsigned = new BinaryWriter().u8(1).string8(group).raw(invitee.toBytes()).u64(expiresAtMillis).toBytes();
+        return new BinaryWriter().raw(unsigned).raw(owner.sign(concat(DOMAIN, unsigned))).toBytes();
     }
 
     /** Whether {@code bytes} is a current invitation by {@code owner} into {@code group} for {@code invitee}. */
@@ -45,10 +44,7 @@ public final class Invitation {
             if (reader.u8() != 1 || !reader.string8().equals(group)) {
                 return false;
             }
-            byte[] key = new byte[NodeKey.LENGTH];
-            for (int i = 0; i < key.length; i++) {
-                key[i] = (byte) reader.u8();
-            }
+            byte[] key = reader.raw(NodeKey.LENGTH);
             long expires = reader.u64();
             reader.end();
             return Arrays.equals(key, invitee.toBytes()) && expires > nowMillis;

@@ -103,11 +103,8 @@ public final class JournaledDirectoryStore implements DirectoryStore {
 
     @Override
     public void saveBinding(HostnameBinding binding) {
-        BinaryWriter value = new BinaryWriter();
-        for (byte b : binding.key().toBytes()) {
-            value.u8(b);
-        }
-        store.put(HOSTNAMES, binding.hostname(), value.u64(binding.releasedAtMillis()).toBytes());
+        store.put(HOSTNAMES, binding.hostname(),
+                new BinaryWriter().raw(binding.key().toBytes()).u64(binding.releasedAtMillis()).toBytes());
     }
 
     @Override
@@ -119,9 +116,7 @@ public final class JournaledDirectoryStore implements DirectoryStore {
     public void saveGroup(GroupDefinition group) {
         BinaryWriter value = new BinaryWriter().u8(group.policy().ordinal()).u8(group.owner() == null ? 0 : 1);
         if (group.owner() != null) {
-            for (byte b : group.owner().toBytes()) {
-                value.u8(b);
-            }
+            value.raw(group.owner().toBytes());
         }
         store.put(GROUPS, group.name(), value.bytes16(group.tokenHash() == null ? new byte[0] : group.tokenHash()).toBytes());
     }
@@ -136,11 +131,7 @@ public final class JournaledDirectoryStore implements DirectoryStore {
     }
 
     private static byte[] readKey(BinaryReader reader) {
-        byte[] key = new byte[NodeKey.LENGTH];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = (byte) reader.u8();
-        }
-        return key;
+        return reader.raw(NodeKey.LENGTH);
     }
 
     private IllegalStateException corrupt(String namespace, String key, String problem) {

@@ -53,6 +53,14 @@ public final class BinaryReader {
         }
     }
 
+    /** {@code length} bytes without a prefix (a key, a signature). */
+    public byte[] raw(int length) {
+        need(length);
+        byte[] value = new byte[length];
+        in.get(value);
+        return value;
+    }
+
     public byte[] bytes16() {
         int length = u16();
         need(length);

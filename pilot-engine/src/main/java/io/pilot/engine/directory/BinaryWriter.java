@@ -28,6 +28,12 @@ public final class BinaryWriter {
         return u32(value >>> 32).u32(value);
     }
 
+    /** Bytes of a length both sides know (a key, a signature), without a prefix. */
+    public BinaryWriter raw(byte[] value) {
+        out.writeBytes(value);
+        return this;
+    }
+
     /** A string of at most 255 UTF-8 bytes, length-prefixed with a u8. */
     public BinaryWriter string8(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
