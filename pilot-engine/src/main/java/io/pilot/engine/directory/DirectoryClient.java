@@ -64,7 +64,12 @@ public final class DirectoryClient implements AutoCloseable {
     private final RecordCache cache = new RecordCache();
     private final Map<Integer, WatchHandle> watches = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
-    private final ScheduledExecutorService timer;
+    /**
+     * One timer thread for every client in the process: heartbeats are tiny and rare, and a JVM that hosts
+     * many agents (tests, simulations) should not pay a thread for each.
+     */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("pilot-directory", true));
     private final AutoCloseable eventListener;
     private volatile PilotAddress backbone;
     private volatile Status status = Status.STARTING;
@@ -80,7 +85,6 @@ public final class DirectoryClient implements AutoCloseable {
     private DirectoryClient(PilotNode node, Settings settings) {
         this.node = node;
         this.settings = settings;
-        this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-directory", true));
         this.eventListener = node.listen(DirectoryProtocol.EVENTS_PORT, new EventReceiver());
         node.setResolver(this::resolveContact);
     }
@@ -539,7 +543,7 @@ public final class DirectoryClient implements AutoCloseable {
                 heartbeat.cancel(false);
             }
             heartbeatMillis = interval;
-            heartbeat = timer.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+            heartbeat = TIMER.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -590,7 +594,11 @@ public final class DirectoryClient implements AutoCloseable {
     private void scheduleRetry(Throwable cause) {
         status = Status.BACKBONE_UNREACHABLE;
         lastError = cause.getMessage();
-        timer.schedule(() -> start(), 1, TimeUnit.SECONDS);
+        TIMER.schedule(() -> {
+            if (!closed) {
+                start();
+            }
+        }, 1, TimeUnit.SECONDS);
     }
 
     /** A reply from a backbone that started anew (another epoch) means its watches are gone: renew them. */
@@ -687,7 +695,11 @@ public final class DirectoryClient implements AutoCloseable {
                 log.debug("deregistration failed: {}", e.getMessage());
             }
         }
-        timer.shutdownNow();
+        synchronized (this) {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
         node.setResolver(null);
         try {
             eventListener.close();
