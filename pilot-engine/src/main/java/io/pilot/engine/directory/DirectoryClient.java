@@ -502,7 +502,24 @@ public final class DirectoryClient implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Registration and leases
 
-    private synchronized CompletableFuture<NodeRecord> registerNow() {
+    private CompletableFuture<NodeRecord> registerNow() {
+        return registerOnce().exceptionallyCompose(error -> {
+            if (!(unwrap(error) instanceof DirectoryException refusal) || refusal.error() != DirectoryError.STALE_SEQUENCE) {
+                return CompletableFuture.failedFuture(unwrap(error));
+            }
+            // The backbone holds a newer record of ours: a restart with a clock behind the last one, or a
+            // second process with this identity. Continue after the sequence the backbone holds.
+            return lookup(node.address()).thenCompose(held -> {
+                synchronized (this) {
+                    sequence = Math.max(sequence, held.sequence());
+                }
+                log.warn("the backbone held a newer record of this node (sequence {}); publishing after it", held.sequence());
+                return registerOnce();
+            });
+        });
+    }
+
+    private synchronized CompletableFuture<NodeRecord> registerOnce() {
         return connectBackbone().thenCompose(address -> {
             SignedRecord signed = sign(endpoints());
             return call(registerRequest(signed)).thenCompose(reply -> {

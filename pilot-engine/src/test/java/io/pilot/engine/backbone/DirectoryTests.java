@@ -124,6 +124,25 @@ class DirectoryTests {
     }
 
     @Test
+    void aNodeWhoseClockIsBehindItsLastRecordStillRegisters() {
+        mesh.startBackbone(BackboneSettings.DEFAULTS, DirectoryStore.none());
+        PilotNode node = mesh.node();
+        // A record from "the future" (an earlier run with a clock ahead) is held by the backbone.
+        long ahead = System.currentTimeMillis() + 3_600_000;
+        io.pilot.engine.directory.NodeRecord future = new io.pilot.engine.directory.NodeRecord(0, node.publicKey(),
+                "skewed", List.of(), new java.util.TreeSet<>(), List.of(), ahead, System.currentTimeMillis() + 600_000);
+        node.connect(mesh.backboneNode.publicKey(), mesh.backboneNode.localEndpoint()).join();
+        byte[] request = new io.pilot.engine.directory.BinaryWriter().u8(io.pilot.engine.directory.DirectoryProtocol.OP_REGISTER)
+                .string8("").u8(0).bytes16(io.pilot.engine.directory.SignedRecord.sign(future, node.identity()).toBytes()).toBytes();
+        node.request(new PilotSocketAddress(mesh.backboneNode.address(), io.pilot.engine.directory.DirectoryProtocol.PORT),
+                Message.of(request)).join();
+
+        DirectoryClient client = mesh.agent(node, "skewed", b -> b.capability("clock.skew"));
+        assertThat(client.record().orElseThrow().sequence()).isGreaterThan(ahead);
+        assertThat(client.find("clock.skew").join()).hasSize(1);
+    }
+
+    @Test
     void anAgentThatLivesForMillisecondsIsDiscoverableAndGone() {
         mesh.startBackbone(BackboneSettings.DEFAULTS, DirectoryStore.none());
         DirectoryClient observer = mesh.agent("observer", b -> b);
