@@ -18,12 +18,17 @@ public final class TokenBucket {
 
     /** Takes one token if there is one. */
     public boolean take(long nowNanos) {
-        tokens = Math.min(2.0 * rate, tokens + (nowNanos - updatedNanos) * rate / 1e9);
+        return take(nowNanos, 1);
+    }
+
+    /** Takes {@code amount} tokens (bytes, for a byte budget) if there are that many. */
+    public boolean take(long nowNanos, int amount) {
+        tokens = Math.min(2.0 * rate, tokens + (nowNanos - updatedNanos) * (double) rate / 1e9);
         updatedNanos = nowNanos;
-        if (tokens < 1) {
+        if (tokens < amount) {
             return false;
         }
-        tokens -= 1;
+        tokens -= amount;
         return true;
     }
 }

@@ -12,6 +12,7 @@ import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.net.DropCounters;
 import io.pilot.engine.net.InboundPacket;
+import io.pilot.engine.net.TokenBucket;
 import io.pilot.engine.noise.HandshakeState;
 import io.pilot.engine.noise.NoiseException;
 import io.pilot.engine.noise.SplitKeys;
@@ -103,6 +104,17 @@ public final class SessionEngine {
     private InetSocketAddress relayEndpoint;
     private PilotAddress relayAddress;
     private long relayedBytes;
+    /**
+     * What one node may send through this relay: 128 MiB/s with a burst of twice that. Real traffic fits
+     * (a relayed bulk transfer on this hardware runs at ~100 MiB/s); one node cannot monopolise the relay.
+     */
+    static final int RELAY_BYTES_PER_SECOND = 128 << 20;
+    private final Map<PilotAddress, TokenBucket> relayBudgets = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PilotAddress, TokenBucket> eldest) {
+            return size() > 100_000;
+        }
+    };
     private long probesReceived;
     private long handshakesCompleted;
     private boolean closed;
@@ -333,6 +345,11 @@ public final class SessionEngine {
         Peer to = peers.get(relay.address());
         if (to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings)) {
             drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        if (!relayBudgets.computeIfAbsent(from.address, a -> new TokenBucket(RELAY_BYTES_PER_SECOND, now))
+                .take(now, relay.inner().readableBytes())) {
+            drops.count(DropReason.RATE_LIMITED);
             return;
         }
         relayedBytes += relay.inner().readableBytes();
