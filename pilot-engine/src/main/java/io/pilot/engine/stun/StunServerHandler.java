@@ -27,7 +27,22 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
     private boolean flushPending;
+
+    /**
+     * An answer is about three times the size of a request, so a spoofed flood would make this node an
+     * amplifier: each source address gets {@value #ANSWERS_PER_SECOND} answers a second (burst twice that).
+     * A STUN client needs a handful.
+     */
+    static final int ANSWERS_PER_SECOND = 20;
+    private final java.util.Map<java.net.InetAddress, io.pilot.engine.net.TokenBucket> budgets =
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<java.net.InetAddress, io.pilot.engine.net.TokenBucket> eldest) {
+                    return size() > 10_000;
+                }
+            };
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -48,6 +63,9 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
                 malformed.incrementAndGet();
             } else if (decoded.message().type() != StunMessage.BINDING_REQUEST || sender == null) {
                 ignored.incrementAndGet();
+            } else if (!budgets.computeIfAbsent(sender.getAddress(),
+                    a -> new io.pilot.engine.net.TokenBucket(ANSWERS_PER_SECOND, System.nanoTime())).take(System.nanoTime())) {
+                throttled.incrementAndGet();
             } else {
                 StunMessage answer = StunResponder.answer(decoded.message(), sender);
                 ctx.write(new DatagramPacket(answer.encode(ctx.alloc()), sender));
@@ -66,6 +84,11 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
             ctx.flush();
         }
         ctx.fireChannelReadComplete();
+    }
+
+    /** Binding requests not answered because their source exceeded its rate. */
+    public long throttled() {
+        return throttled.get();
     }
 
     /** Binding requests answered, with success or with an error response. */

@@ -56,6 +56,25 @@ class StunServerHandlerTests {
     }
 
     @Test
+    void aFloodFromOneSourceIsThrottledSoTheNodeIsNoAmplifier() {
+        for (int i = 0; i < 500; i++) {
+            channel.writeInbound(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), PEER_V4));
+        }
+        int answers = 0;
+        Object out;
+        while ((out = channel.readOutbound()) != null) {
+            ((DatagramPacket) out).release();
+            answers++;
+        }
+        // The burst allowance is twice the per-second rate; a little more may refill while the loop runs.
+        assertThat(answers).isEqualTo((int) handler.answered()).isLessThan(100);
+        assertThat(handler.throttled()).isEqualTo(500 - handler.answered());
+        // Another source is unaffected.
+        channel.writeInbound(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), PEER_V6));
+        assertThat(readAnswer(PEER_V6).xorMappedAddress()).contains(PEER_V6);
+    }
+
+    @Test
     void answersAreFlushedOncePerReadBatch() {
         channel.pipeline().fireChannelRead(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), PEER_V4));
         channel.pipeline().fireChannelRead(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), PEER_V6));
