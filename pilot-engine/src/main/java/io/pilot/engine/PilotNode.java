@@ -84,6 +84,9 @@ public final class PilotNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PilotNode.class);
 
+    /** How long close() lets streams in progress finish before it closes the sessions. */
+    private static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
+
     /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
     private static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_RELAY_DATAGRAM;
 
@@ -448,11 +451,17 @@ public final class PilotNode implements AutoCloseable {
         return stun == null ? 0 : stun.answered();
     }
 
-    /** Closes every session (telling peers), unbinds the socket and stops the node's threads. */
+    /**
+     * Lets streams in progress finish (up to 2 s: replies already handed over reach their callers), then
+     * closes every session (telling peers), unbinds the socket and stops the node's threads.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
+        }
+        if (started) {
+            drain(CLOSE_DRAIN);
         }
         closed = true;
         if (started) {
@@ -464,6 +473,34 @@ public final class PilotNode implements AutoCloseable {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         shutdownResources();
+    }
+
+    /**
+     * Waits, up to {@code limit}, until every stream with every peer is finished and acknowledged: replies
+     * already handed to the transport reach their callers before the sessions close.
+     */
+    private void drain(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean idle = callOnLoop(() -> {
+                for (Peer peer : engine.peers()) {
+                    if (peer.connection() != null && !peer.connection().isClosed()
+                            && (peer.connection().stats().liveStreams() > 0 || peer.connection().stats().bytesInFlight() > 0)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            if (idle) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void shutdownResources() {
