@@ -1,0 +1,2 @@
+/** Auto-configuration of the {@code pilot} actuator endpoint. */
+package io.pilot.spring.autoconfigure.endpoint;

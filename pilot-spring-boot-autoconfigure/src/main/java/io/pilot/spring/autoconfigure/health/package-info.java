@@ -1,0 +1,2 @@
+/** Auto-configuration of the {@code pilot} health component. */
+package io.pilot.spring.autoconfigure.health;
