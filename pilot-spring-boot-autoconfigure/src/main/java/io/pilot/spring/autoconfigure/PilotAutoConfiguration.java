@@ -4,6 +4,9 @@ import io.pilot.engine.PilotNode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.observation.PilotClientObservationConvention;
+
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -45,7 +48,9 @@ public final class PilotAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PilotClient pilotClient(PilotRuntime runtime, ObjectProvider<JsonMapper> mapper) {
-        return new DefaultPilotClient(runtime, mapper.getIfAvailable(JsonMapper::new));
+    PilotClient pilotClient(PilotRuntime runtime, ObjectProvider<JsonMapper> mapper,
+            ObjectProvider<ObservationRegistry> observations, ObjectProvider<PilotClientObservationConvention> observationConvention) {
+        return new DefaultPilotClient(runtime, mapper.getIfAvailable(JsonMapper::new),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 }
