@@ -5,6 +5,7 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.observation.PilotClientObservationConvention;
+import io.pilot.spring.observation.PilotServerObservationConvention;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -42,8 +43,10 @@ public final class PilotAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, ObjectProvider<JsonMapper> mapper,
-            ConfigurableEnvironment environment) {
-        return new PilotRuntime(properties, registry, mapper.getIfAvailable(JsonMapper::new), environment);
+            ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
+            ObjectProvider<PilotServerObservationConvention> observationConvention) {
+        return new PilotRuntime(properties, registry, mapper.getIfAvailable(JsonMapper::new), environment,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 
     @Bean
