@@ -17,7 +17,6 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
 import io.pilot.spring.autoconfigure.PilotProperties;
 import io.pilot.spring.autoconfigure.PilotRuntime;
-import io.pilot.spring.autoconfigure.observation.PilotObservationAutoConfiguration;
 import io.pilot.spring.capability.CapabilityRegistry;
 
 import java.net.DatagramSocket;
@@ -67,7 +66,7 @@ class PilotMetricsAutoConfigurationTests {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
                         CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-                        JacksonAutoConfiguration.class, PilotAutoConfiguration.class, PilotObservationAutoConfiguration.class,
+                        JacksonAutoConfiguration.class, PilotAutoConfiguration.class,
                         PilotMetricsAutoConfiguration.class))
                 .withPropertyValues("pilot.bind.address=127.0.0.1", "pilot.backbone.address=127.0.0.1:" + backbonePort);
     }

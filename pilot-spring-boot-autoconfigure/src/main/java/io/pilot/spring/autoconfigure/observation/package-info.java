@@ -1,2 +1,0 @@
-/** Auto-configuration of the observation of capability calls. */
-package io.pilot.spring.autoconfigure.observation;
