@@ -3,7 +3,10 @@ package io.pilot.spring.autoconfigure;
 import io.pilot.engine.ErrorCode;
 import io.pilot.engine.Headers;
 import io.pilot.engine.Message;
+import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotException;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.AnycastReply;
@@ -11,6 +14,11 @@ import io.pilot.engine.group.BroadcastResult;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.capability.CapabilityProtocol;
+import io.pilot.spring.observation.DefaultPilotClientObservationConvention;
+import io.pilot.spring.observation.PilotClientObservationConvention;
+import io.pilot.spring.observation.PilotClientRequestContext;
+import io.pilot.spring.observation.PilotObservationDocumentation;
+import io.pilot.spring.observation.PilotPath;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,20 +26,35 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The {@link PilotClient} of the auto-configuration: JSON through the application's mapper, discovery and
- * anycast through the directory, every call straight to the provider.
+ * anycast through the directory, every call straight to the provider. Each capability call is a
+ * {@link PilotObservationDocumentation#CLIENT_REQUEST} observation whose trace context travels in the
+ * request's headers.
  */
 final class DefaultPilotClient implements PilotClient {
 
     private final PilotRuntime runtime;
     private final JsonMapper mapper;
+    private final ObservationRegistry observations;
+    private final PilotClientObservationConvention convention;
 
     DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper) {
+        this(runtime, mapper, ObservationRegistry.NOOP, null);
+    }
+
+    /** {@code convention} null means the default one. */
+    DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper, ObservationRegistry observations,
+            PilotClientObservationConvention convention) {
         this.runtime = runtime;
         this.mapper = mapper;
+        this.observations = observations;
+        this.convention = convention;
     }
 
     @Override
@@ -41,9 +64,28 @@ final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> CompletableFuture<T> callAsync(String capability, Object request, Class<T> responseType) {
-        return runtime.messaging().anycast(capability, CapabilityProtocol.PORT, encode(capability, request))
-                .thenApply(AnycastReply::reply)
-                .handle((reply, error) -> decode(capability, reply, error, responseType));
+        Message message = encode(capability, request);
+        Observation observation = observation(capability, null);
+        if (observation.isNoop()) {
+            return runtime.messaging().anycast(capability, CapabilityProtocol.PORT, message)
+                    .thenApply(AnycastReply::reply)
+                    .handle((reply, error) -> decode(capability, reply, error, responseType));
+        }
+        PilotClientRequestContext context = (PilotClientRequestContext) observation.getContext();
+        observation.start();
+        CompletableFuture<AnycastReply> sent;
+        try {
+            sent = runtime.messaging().anycast(capability, CapabilityProtocol.PORT, message.withAll(context.getCarrier()));
+        } catch (RuntimeException e) {
+            throw aborted(observation, context, capability, e);
+        }
+        return sent.handle((reply, error) -> {
+            if (reply != null) {
+                context.setPeerHostname(reply.member().hostname());
+                context.setPeerAddress(reply.member().address());
+            }
+            return observed(observation, context, capability, reply == null ? null : reply.reply(), error, responseType);
+        });
     }
 
     @Override
@@ -54,8 +96,70 @@ final class DefaultPilotClient implements PilotClient {
     @Override
     public <T> CompletableFuture<T> callAsync(String hostnameOrAddress, String capability, Object request,
             Class<T> responseType) {
-        return runtime.directory().request(hostnameOrAddress, CapabilityProtocol.PORT, encode(capability, request))
-                .handle((reply, error) -> decode(capability, reply, error, responseType));
+        Message message = encode(capability, request);
+        Observation observation = observation(capability, hostnameOrAddress);
+        if (observation.isNoop()) {
+            return runtime.directory().request(hostnameOrAddress, CapabilityProtocol.PORT, message)
+                    .handle((reply, error) -> decode(capability, reply, error, responseType));
+        }
+        PilotClientRequestContext context = (PilotClientRequestContext) observation.getContext();
+        observation.start();
+        Message traced = message.withAll(context.getCarrier());
+        CompletableFuture<Message> sent;
+        try {
+            // What DirectoryClient.request does, keeping the resolved address for the observation.
+            sent = runtime.directory().resolve(hostnameOrAddress).thenCompose(address -> {
+                context.setPeerAddress(address);
+                return runtime.node().request(new PilotSocketAddress(address, CapabilityProtocol.PORT), traced);
+            });
+        } catch (RuntimeException e) {
+            throw aborted(observation, context, capability, e);
+        }
+        return sent.handle((reply, error) -> observed(observation, context, capability, reply, error, responseType));
+    }
+
+    private Observation observation(String capability, String target) {
+        return PilotObservationDocumentation.CLIENT_REQUEST.observation(convention,
+                DefaultPilotClientObservationConvention.INSTANCE, () -> new PilotClientRequestContext(capability, target),
+                observations);
+    }
+
+    /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
+    private <T> T observed(Observation observation, PilotClientRequestContext context, String capability, Message reply,
+            Throwable error, Class<T> responseType) {
+        context.setPath(path(context.getPeerAddress()));
+        try {
+            T value = decode(capability, reply, error, responseType);
+            context.setResponse(reply);
+            return value;
+        } catch (RuntimeException e) {
+            context.setErrorCode(e instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
+            observation.error(e);
+            throw e;
+        } finally {
+            observation.stop();
+        }
+    }
+
+    /** Stops the observation of a call that could not even be sent (the node is not running); returns {@code e} to throw. */
+    private static RuntimeException aborted(Observation observation, PilotClientRequestContext context, String capability,
+            RuntimeException e) {
+        context.setErrorCode(failure(capability, e).code());
+        observation.error(e);
+        observation.stop();
+        return e;
+    }
+
+    private PilotPath path(PilotAddress peer) {
+        if (peer == null) {
+            return PilotPath.UNKNOWN;
+        }
+        try {
+            return runtime.node().peer(peer).filter(PeerInfo::established).map(p -> PilotPath.of(p.relayed()))
+                    .orElse(PilotPath.UNKNOWN);
+        } catch (RuntimeException e) {
+            return PilotPath.UNKNOWN; // the node stopped meanwhile
+        }
     }
 
     @Override

@@ -4,6 +4,10 @@ import io.pilot.engine.PilotNode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.observation.PilotClientObservationConvention;
+import io.pilot.spring.observation.PilotServerObservationConvention;
+
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,13 +43,17 @@ public final class PilotAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, ObjectProvider<JsonMapper> mapper,
-            ConfigurableEnvironment environment) {
-        return new PilotRuntime(properties, registry, mapper.getIfAvailable(JsonMapper::new), environment);
+            ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
+            ObjectProvider<PilotServerObservationConvention> observationConvention) {
+        return new PilotRuntime(properties, registry, mapper.getIfAvailable(JsonMapper::new), environment,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    PilotClient pilotClient(PilotRuntime runtime, ObjectProvider<JsonMapper> mapper) {
-        return new DefaultPilotClient(runtime, mapper.getIfAvailable(JsonMapper::new));
+    PilotClient pilotClient(PilotRuntime runtime, ObjectProvider<JsonMapper> mapper,
+            ObjectProvider<ObservationRegistry> observations, ObjectProvider<PilotClientObservationConvention> observationConvention) {
+        return new DefaultPilotClient(runtime, mapper.getIfAvailable(JsonMapper::new),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 }

@@ -19,6 +19,9 @@ import io.pilot.spring.capability.CapabilityDispatcher;
 import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.observation.PilotServerObservationConvention;
+
+import io.micrometer.observation.ObservationRegistry;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,6 +53,8 @@ public final class PilotRuntime implements SmartLifecycle {
     private final CapabilityRegistry capabilities;
     private final JsonMapper mapper;
     private final ConfigurableEnvironment environment;
+    private final ObservationRegistry observations;
+    private final PilotServerObservationConvention observationConvention;
     private volatile PilotNode node;
     private volatile PilotNode backboneNode;
     private volatile Backbone backbone;
@@ -60,10 +65,19 @@ public final class PilotRuntime implements SmartLifecycle {
 
     public PilotRuntime(PilotProperties properties, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment) {
+        this(properties, capabilities, mapper, environment, ObservationRegistry.NOOP, null);
+    }
+
+    /** Observes the capability requests it serves in {@code observations}, with {@code observationConvention} (null: the default). */
+    public PilotRuntime(PilotProperties properties, CapabilityRegistry capabilities, JsonMapper mapper,
+            ConfigurableEnvironment environment, ObservationRegistry observations,
+            PilotServerObservationConvention observationConvention) {
         this.properties = properties;
         this.capabilities = capabilities;
         this.mapper = mapper;
         this.environment = environment;
+        this.observations = observations;
+        this.observationConvention = observationConvention;
     }
 
     @Override
@@ -88,7 +102,8 @@ public final class PilotRuntime implements SmartLifecycle {
                     .accessPolicy(sharedGroup != null ? sharedGroup : accessPolicy())
                     .pathSettings(properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY)
                     .build().start();
-            node.listen(CapabilityProtocol.PORT, inFlight.track(new CapabilityDispatcher(capabilities, mapper)));
+            node.listen(CapabilityProtocol.PORT, inFlight.track(
+                    new CapabilityDispatcher(capabilities, mapper, observations, observationConvention, node::peer)));
             DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
                     .backbone(backboneEndpoint, backboneKey);
             for (CapabilityMethod capability : capabilities.all()) {

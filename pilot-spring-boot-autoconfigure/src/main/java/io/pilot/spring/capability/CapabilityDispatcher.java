@@ -5,10 +5,23 @@ import io.pilot.engine.Headers;
 import io.pilot.engine.IncomingMessage;
 import io.pilot.engine.Message;
 import io.pilot.engine.MessageHandler;
+import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotException;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.spring.observation.DefaultPilotServerObservationConvention;
+import io.pilot.spring.observation.PilotObservationDocumentation;
+import io.pilot.spring.observation.PilotPath;
+import io.pilot.spring.observation.PilotServerObservationConvention;
+import io.pilot.spring.observation.PilotServerRequestContext;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,21 +30,67 @@ import tools.jackson.databind.json.JsonMapper;
  * Serves {@link CapabilityProtocol#PORT}: finds the capability named in the request's header and invokes
  * it. An unknown capability answers NO_LISTENER; a body that does not map to the parameter answers
  * PROTOCOL; an exception in the method answers REMOTE_FAILURE with the exception's class and message.
+ *
+ * <p>Each request is a {@link PilotObservationDocumentation#SERVER_REQUEST} observation continuing the caller's
+ * trace (from the request's headers); the method runs in its scope, so what it observes is its child.
  */
 public final class CapabilityDispatcher implements MessageHandler {
 
     private final CapabilityRegistry registry;
     private final JsonMapper mapper;
+    private final ObservationRegistry observations;
+    private final PilotServerObservationConvention convention;
+    private final Function<PilotAddress, Optional<PeerInfo>> peers;
 
     public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper) {
+        this(registry, mapper, ObservationRegistry.NOOP, null, address -> Optional.empty());
+    }
+
+    /**
+     * @param observations where requests are observed; {@link ObservationRegistry#NOOP} for not at all
+     * @param convention the observation convention, or null for the default
+     * @param peers what the node knows of a peer ({@code PilotNode::peer}), to tell a direct path from a relayed one
+     */
+    public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper, ObservationRegistry observations,
+            PilotServerObservationConvention convention, Function<PilotAddress, Optional<PeerInfo>> peers) {
         this.registry = registry;
         this.mapper = mapper;
+        this.observations = observations;
+        this.convention = convention;
+        this.peers = peers;
     }
 
     @Override
     public CompletionStage<Message> handle(IncomingMessage in) {
         String name = in.message().header(Headers.CAPABILITY);
         CapabilityMethod capability = name == null ? null : registry.get(name);
+        Observation observation = PilotObservationDocumentation.SERVER_REQUEST.observation(convention,
+                DefaultPilotServerObservationConvention.INSTANCE,
+                () -> new PilotServerRequestContext(in, capability == null ? null : capability.name()), observations);
+        if (observation.isNoop()) {
+            return dispatch(name, capability, in);
+        }
+        PilotServerRequestContext context = (PilotServerRequestContext) observation.getContext();
+        observation.start();
+        CompletionStage<Message> result;
+        try (Observation.Scope scope = observation.openScope()) {
+            result = dispatch(name, capability, in);
+        }
+        return result.whenComplete((reply, error) -> {
+            context.setPath(path(in.from()));
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                // The code the engine will answer with (see MessageService): a PilotException's own, else REMOTE_FAILURE.
+                context.setErrorCode(cause instanceof PilotException pilot ? pilot.code() : ErrorCode.REMOTE_FAILURE);
+                observation.error(cause);
+            } else {
+                context.setResponse(reply);
+            }
+            observation.stop();
+        });
+    }
+
+    private CompletionStage<Message> dispatch(String name, CapabilityMethod capability, IncomingMessage in) {
         if (capability == null) {
             return CompletableFuture.failedFuture(new PilotException(ErrorCode.NO_LISTENER,
                     "this agent has no capability '" + name + "'"));
@@ -43,6 +102,14 @@ public final class CapabilityDispatcher implements MessageHandler {
                     + "' is not valid JSON for its parameter: " + e.getOriginalMessage()));
         } catch (Throwable e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private PilotPath path(PilotAddress from) {
+        try {
+            return peers.apply(from).filter(PeerInfo::established).map(p -> PilotPath.of(p.relayed())).orElse(PilotPath.UNKNOWN);
+        } catch (RuntimeException e) {
+            return PilotPath.UNKNOWN; // the node stopped meanwhile
         }
     }
 
