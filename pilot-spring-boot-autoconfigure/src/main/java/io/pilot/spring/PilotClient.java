@@ -33,4 +33,20 @@ public interface PilotClient {
 
     /** Every live provider of {@code capability}. */
     List<NodeRecord> find(String capability);
+
+    /**
+     * A declarative client: an implementation of {@code api} whose methods call capabilities. Each method
+     * carries {@link Capability} with the capability's name, takes at most one argument, and returns the
+     * result type (generic types included) or a {@code CompletableFuture} of it:
+     * <pre>{@code
+     * interface Papers {
+     *     @Capability("papers.resolve-citation")
+     *     Citation resolve(CitationQuery query);
+     * }
+     * Papers papers = pilotClient.capabilities(Papers.class);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code api} is not an interface or a method does not fit
+     */
+    <T> T capabilities(Class<T> api);
 }

@@ -180,6 +180,11 @@ final class DefaultPilotClient implements PilotClient {
     }
 
     @Override
+    public <T> T capabilities(Class<T> api) {
+        return CapabilityClientHandler.proxy(api, this, mapper);
+    }
+
+    @Override
     public List<NodeRecord> find(String capability) {
         return join(runtime.directory().find(capability));
     }

@@ -56,6 +56,18 @@ class TwoAgentsTests {
         }
     }
 
+    /** A declarative client for the papers agent. */
+    interface Papers {
+        @Capability("papers.resolve-citation")
+        Agents.Citation resolve(Agents.CitationQuery query);
+
+        @Capability("papers.search")
+        java.util.concurrent.CompletableFuture<List<Agents.Citation>> search(String topic);
+
+        @Capability("papers.note")
+        void note(String text);
+    }
+
     @Test
     void agentsFindEachOtherAndCallCapabilitiesDirectly() throws Exception {
         int backbonePort = PilotAutoConfigurationTests.freePort();
@@ -102,6 +114,17 @@ class TwoAgentsTests {
                 .hasMessageContaining("no capability 'no.such.capability'");
         assertThatThrownBy(() -> client.call("nobody.offers.this", "x", String.class)).isInstanceOf(PilotRemoteException.class)
                 .hasMessageContaining("nobody.offers.this");
+
+        Papers papers = client.capabilities(Papers.class);
+        assertThat(papers.resolve(new Agents.CitationQuery("10.1/x")).title()).isEqualTo("A paper about 10.1/x");
+        assertThat(papers.search("mesh").join()).singleElement()
+                .isEqualTo(new Agents.Citation("10.1/mesh", "mesh", 2020));
+        papers.note("third");
+        assertThat(client.call("papers.count", null, Integer.class)).isEqualTo(3);
+        assertThatThrownBy(() -> papers.resolve(new Agents.CitationQuery("bogus"))).isInstanceOf(PilotRemoteException.class)
+                .hasMessageContaining("unknown DOI bogus");
+        assertThatThrownBy(() -> client.capabilities(Runnable.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no @Capability");
 
         assertThat(client.find("papers.search")).extracting(NodeRecord::hostname).containsExactly("specialist-papers");
         assertThat(client.ping("specialist-papers")).isPositive();
