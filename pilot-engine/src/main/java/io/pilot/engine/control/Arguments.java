@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
  * The {@code args} object of a request, read with the checks every command needs: a missing or ill-typed
  * argument becomes a {@link ControlError#BAD_REQUEST} naming it, before the command touches the node.
  */
-public final class Arguments {
+final class Arguments {
 
     private final JsonNode args;
 
@@ -17,11 +17,11 @@ public final class Arguments {
     }
 
     /** A required string argument, not blank. */
-    public String string(String name) {
+    String string(String name) {
         return optionalString(name).orElseThrow(() -> missing(name, "a string"));
     }
 
-    public Optional<String> optionalString(String name) {
+    Optional<String> optionalString(String name) {
         JsonNode value = args.get(name);
         if (value == null || value.isNull()) {
             return Optional.empty();
@@ -33,7 +33,7 @@ public final class Arguments {
     }
 
     /** A required integer argument within {@code min..max}. */
-    public int integer(String name, int min, int max) {
+    int integer(String name, int min, int max) {
         if (!has(name)) {
             throw missing(name, "an integer");
         }
@@ -41,7 +41,7 @@ public final class Arguments {
     }
 
     /** An optional integer argument within {@code min..max}, {@code fallback} when absent. */
-    public int integer(String name, int fallback, int min, int max) {
+    int integer(String name, int fallback, int min, int max) {
         JsonNode value = args.get(name);
         if (value == null || value.isNull()) {
             return fallback;
@@ -52,7 +52,7 @@ public final class Arguments {
         return value.intValue();
     }
 
-    public boolean has(String name) {
+    boolean has(String name) {
         JsonNode value = args.get(name);
         return value != null && !value.isNull();
     }

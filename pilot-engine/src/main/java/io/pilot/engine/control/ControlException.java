@@ -3,21 +3,21 @@ package io.pilot.engine.control;
 import java.util.Objects;
 
 /** A control request that fails with a code the client can act on; becomes the final error line. */
-public final class ControlException extends RuntimeException {
+final class ControlException extends RuntimeException {
 
     private final ControlError error;
 
-    public ControlException(ControlError error, String message) {
+    ControlException(ControlError error, String message) {
         super(message);
         this.error = Objects.requireNonNull(error, "error");
     }
 
-    public ControlException(ControlError error, String message, Throwable cause) {
+    ControlException(ControlError error, String message, Throwable cause) {
         super(message, cause);
         this.error = Objects.requireNonNull(error, "error");
     }
 
-    public ControlError error() {
+    ControlError error() {
         return error;
     }
 }

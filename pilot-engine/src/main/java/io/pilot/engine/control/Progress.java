@@ -4,7 +4,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Where a streaming command (ping) reports each step as it happens, before its final answer. */
 @FunctionalInterface
-public interface Progress {
+interface Progress {
 
     /** Sends one {@code {"status":"progress","data":...}} line to the client now. */
     void report(ObjectNode data);
