@@ -195,6 +195,7 @@ class ControlCommandsTests {
         assertThat(record.path("endpoints").get(0).path("kind").stringValue()).isNotBlank();
         assertThat(hostnames(byCapability)).containsExactlyInAnyOrder("alpha", "beta");
         assertThat(hostnames(byGroup)).containsExactlyInAnyOrder("alpha", "beta");
+        assertThat(ok("{\"command\":\"find\",\"args\":{\"capability\":\"nothing.here\"}}").path("records")).isEmpty();
     }
 
     @Test
