@@ -1,0 +1,13 @@
+package io.pilot.engine.control;
+
+import tools.jackson.databind.node.ObjectNode;
+
+/** One command a node answers: checks its arguments, acts, and returns the {@code data} of the ok line. */
+@FunctionalInterface
+interface ControlCommand {
+
+    /**
+     * @throws ControlException with the code the client should see
+     */
+    ObjectNode run(Arguments args, Progress progress);
+}

@@ -1,0 +1,39 @@
+package io.pilot.engine.control;
+
+/**
+ * Why a control request failed. The names travel in {@code "code"} and are part of the protocol: scripts
+ * branch on them, so they are never renamed. Each carries a hint telling the operator what to try next.
+ */
+public enum ControlError {
+    /** The line is not a JSON object, or an argument is missing or of the wrong type. */
+    BAD_REQUEST("send one line of JSON: {\"command\":\"<name>\",\"args\":{...}}; see docs/CONTROL.md"),
+    /** No command by that name. */
+    UNKNOWN_COMMAND("run the 'help' command for the list of commands"),
+    /** The request line, or a message to send, is larger than allowed. */
+    TOO_LARGE("requests are at most 64 KiB; send large data through the node's API instead"),
+    /** The client did not finish its request line in time. */
+    TIMEOUT("the target or the client took too long; check that it is running, or retry"),
+    /** No node has that hostname or address, or nothing matches the query. */
+    NOT_FOUND("check the spelling; 'find' lists what the backbone knows"),
+    /** The target did not answer or no session could be set up with it. */
+    UNREACHABLE("check that the target is running and in the same realm; 'peers' shows the paths"),
+    /** The directory could not be asked: the backbone does not answer and nothing is cached. */
+    BACKBONE_UNREACHABLE("check the backbone endpoint and key, and that the backbone is running; 'status' shows the last error"),
+    /** The node lacks what the command needs (no directory, no group messaging, no stop callback). */
+    UNAVAILABLE("this node was started without that feature: configure a backbone (or a stop callback) and restart it"),
+    /** Every worker is busy with other clients. */
+    BUSY("retry in a moment"),
+    /** An unexpected failure inside the node; the node keeps running. */
+    INTERNAL("see the node's log for the stack trace");
+
+    private final String hint;
+
+    ControlError(String hint) {
+        this.hint = hint;
+    }
+
+    /** What the operator may try, in words. */
+    public String hint() {
+        return hint;
+    }
+}

@@ -1,0 +1,222 @@
+package io.pilot.engine.control;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's control socket: a Unix domain socket only its user can use, on which {@code pilotctl} sends one
+ * request per connection (see {@code docs/CONTROL.md}).
+ *
+ * <p>Access control is the file system's: the socket is made mode 0600 right after it is bound, and its
+ * directory, when this server creates it, mode 0700, so that in the moment between bind and chmod nobody
+ * else can reach the socket either. Put sockets in such a private directory ({@link ControlPaths}).
+ *
+ * <p>One thread accepts; a fixed pool of four daemon threads serves connections, with a short queue; a
+ * client beyond that is told {@link ControlError#BUSY} at once.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+    /** Longest request line, in bytes, without its newline. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** How long a client has to send its request line, by default. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final int WORKERS = 4;
+    private static final int QUEUED = 16;
+
+    private final Path socketPath;
+    private final ServerSocketChannel server;
+    private final ControlCommands commands;
+    private final RequestReader reader;
+    private final ThreadPoolExecutor workers;
+    private final Thread acceptor;
+    private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ControlServer(Path socketPath, ServerSocketChannel server, ControlCommands commands, Duration readTimeout) {
+        this.socketPath = socketPath;
+        this.server = server;
+        this.commands = commands;
+        this.reader = new RequestReader(MAX_REQUEST_BYTES, readTimeout);
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
+                daemonThreads("pilot-control-"));
+        this.acceptor = daemonThreads("pilot-control-accept-").newThread(this::acceptLoop);
+    }
+
+    /** Starts serving {@code commands} at {@code socketPath}, with the default read timeout. */
+    public static ControlServer start(Path socketPath, ControlCommands commands) {
+        return start(socketPath, commands, DEFAULT_READ_TIMEOUT);
+    }
+
+    /**
+     * Starts serving {@code commands} at {@code socketPath}. A socket file left by a process that died is
+     * replaced; one a live process answers on is not.
+     *
+     * @param readTimeout how long a client may take to send its request line
+     * @throws IllegalStateException if another live process serves {@code socketPath}, or if the path
+     *         holds something else than a socket, or cannot be bound; the message names the path
+     */
+    public static ControlServer start(Path socketPath, ControlCommands commands, Duration readTimeout) {
+        Objects.requireNonNull(commands, "commands");
+        Path path = socketPath.toAbsolutePath();
+        try {
+            createPrivateDirectory(path.getParent());
+            removeStaleSocket(path);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                server.bind(UnixDomainSocketAddress.of(path));
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            ControlServer control = new ControlServer(path, server, commands, readTimeout);
+            control.acceptor.start();
+            log.info("Pilot control socket listening on {}", path);
+            return control;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the control socket " + path + ": " + e, e);
+        }
+    }
+
+    /** Where the socket is. */
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        Path parent = directory.getParent();
+        if (parent != null) {
+            createPrivateDirectory(parent);
+        }
+        try {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // The umask may have narrowed the mode further, never widened it; set it exactly.
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        } catch (FileAlreadyExistsException raced) {
+            // Another process made it in between: fine, it is a directory or the bind below says why not.
+        }
+    }
+
+    /**
+     * A socket file nobody accepts on is what a killed node leaves behind: delete it. One that accepts
+     * belongs to a live node: refuse, rather than steal its name.
+     */
+    private static void removeStaleSocket(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isOther()) {
+            throw new IllegalStateException("cannot open the control socket " + path
+                    + ": the path exists and is not a socket; move it away or choose another path");
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            throw new IllegalStateException("cannot open the control socket " + path
+                    + ": another running node serves it; stop that node or choose another path");
+        } catch (ConnectException stale) {
+            log.info("removing stale control socket {} (nothing accepts on it: {})", path, stale.getMessage());
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (AsynchronousCloseException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                log.warn("control socket {} cannot accept; stopping it", socketPath, e);
+                return;
+            }
+            dispatch(client);
+        }
+    }
+
+    private void dispatch(SocketChannel client) {
+        try {
+            workers.execute(new ControlConnection(client, reader, commands));
+        } catch (RejectedExecutionException full) {
+            ControlConnection.refuse(client, new ControlException(ControlError.BUSY,
+                    "the node is serving " + (WORKERS + QUEUED) + " control clients already"));
+        }
+    }
+
+    /**
+     * Stops accepting, lets the requests in progress finish (up to 5 s, unless called by one of them, as a
+     * stop callback does) and removes the socket file.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.debug("closing the control socket failed", e);
+        }
+        workers.shutdown();
+        if (!ownThreads.contains(Thread.currentThread())) {
+            try {
+                acceptor.join(TimeUnit.SECONDS.toMillis(5));
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the control socket " + socketPath, e);
+        }
+    }
+
+    /** Daemon threads, remembered so that {@link #close} knows when one of them calls it. */
+    private ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            ownThreads.add(thread);
+            return thread;
+        };
+    }
+}
