@@ -38,6 +38,8 @@ public class PilotProperties {
 
     private final Backbone backbone = new Backbone();
 
+    private final Control control = new Control();
+
     /** Which authenticated peers may open sessions with this node. */
     private AccessPolicy accessPolicy = AccessPolicy.REALM;
 
@@ -105,6 +107,10 @@ public class PilotProperties {
 
     public Backbone getBackbone() {
         return backbone;
+    }
+
+    public Control getControl() {
+        return control;
     }
 
     public AccessPolicy getAccessPolicy() {
@@ -180,6 +186,34 @@ public class PilotProperties {
 
         public void setPort(int port) {
             this.port = port;
+        }
+    }
+
+    public static class Control {
+
+        /** Open the local control socket that {@code pilotctl} talks to (Unix domain socket, mode 0600). */
+        private boolean enabled = true;
+
+        /**
+         * Where the control socket is created. Defaults to {@code <hostname>.sock} in {@code $PILOT_HOME/run},
+         * {@code $XDG_RUNTIME_DIR/pilot} or {@code ~/.pilot/run}.
+         */
+        private Path socket;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Path getSocket() {
+            return socket;
+        }
+
+        public void setSocket(Path socket) {
+            this.socket = socket;
         }
     }
 

@@ -3,6 +3,9 @@ package io.pilot.spring.autoconfigure;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.control.ControlCommands;
+import io.pilot.engine.control.ControlPaths;
+import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.backbone.JournaledDirectoryStore;
@@ -60,6 +63,7 @@ public final class PilotRuntime implements SmartLifecycle {
     private volatile Backbone backbone;
     private volatile DirectoryClient directory;
     private volatile GroupMessaging messaging;
+    private volatile ControlServer control;
     private volatile boolean running;
     private final InFlightCalls inFlight = new InFlightCalls();
 
@@ -93,8 +97,7 @@ public final class PilotRuntime implements SmartLifecycle {
                 backboneKey = backboneNode.publicKey();
             }
             node = PilotNode.builder()
-                    .identityPath(properties.getIdentity().getPath() != null ? properties.getIdentity().getPath()
-                            : Path.of(".pilot", hostname + ".key"))
+                    .identityPath(identityPath(hostname))
                     .bindAddress(PilotSettings.bind(properties.getBind()))
                     .realm(properties.getRealm())
                     .maxMessageSize((int) properties.getMaxMessageSize().toBytes())
@@ -120,6 +123,12 @@ public final class PilotRuntime implements SmartLifecycle {
                 directory.start().join();
             }
             messaging = GroupMessaging.of(directory);
+            if (properties.getControl().isEnabled()) {
+                Path socket = properties.getControl().getSocket() != null ? properties.getControl().getSocket()
+                        : ControlPaths.defaultSocket(hostname, node.address());
+                control = ControlServer.start(socket, ControlCommands.builder(node).directory(directory).groups(messaging)
+                        .identityPath(identityPath(hostname)).build());
+            }
         } catch (RuntimeException e) {
             stopQuietly();
             throw e;
@@ -129,6 +138,11 @@ public final class PilotRuntime implements SmartLifecycle {
         running = true;
         log.info("Pilot agent '{}' is {} on UDP {}, registered with the backbone at {} ({} capabilities)", hostname,
                 node.address(), node.localEndpoint(), backboneEndpoint, capabilities.all().size());
+    }
+
+    private Path identityPath(String hostname) {
+        return properties.getIdentity().getPath() != null ? properties.getIdentity().getPath()
+                : Path.of(".pilot", hostname + ".key");
     }
 
     private void startEmbeddedBackbone(InetSocketAddress endpoint) {
@@ -172,6 +186,9 @@ public final class PilotRuntime implements SmartLifecycle {
     }
 
     private void stopQuietly() {
+        if (control != null) {
+            control.close();
+        }
         if (directory != null) {
             directory.close();
         }
@@ -206,6 +223,11 @@ public final class PilotRuntime implements SmartLifecycle {
 
     public GroupMessaging messaging() {
         return requireRunning(messaging);
+    }
+
+    /** The control socket {@code pilotctl} talks to, if enabled. */
+    public java.util.Optional<Path> controlSocket() {
+        return java.util.Optional.ofNullable(control).map(ControlServer::socketPath);
     }
 
     /** The embedded backbone, if this application runs one. */
