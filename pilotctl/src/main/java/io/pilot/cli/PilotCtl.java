@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "pilotctl", mixinStandardHelpOptions = true, version = "pilotctl 0.1.0",
         description = "Operate the Pilot node on this machine.",
         subcommands = {PilotCtl.Info.class, PilotCtl.Ping.class, PilotCtl.Find.class, PilotCtl.Peers.class,
-                PilotCtl.Identity.class, PilotCtl.Daemon.class})
+                PilotCtl.Identity.class, PilotCtl.Daemon.class, PilotCtl.BackboneCommand.class})
 public final class PilotCtl {
 
     static final int OK = 0;
@@ -282,6 +282,53 @@ public final class PilotCtl {
             public Integer call() throws Exception {
                 PilotCtl ctl = (PilotCtl) spec.root().userObject();
                 return DaemonLauncher.start(ctl, hostname, backbone, backboneKey, groups);
+            }
+        }
+    }
+
+    @Command(name = "backbone", description = "Start, stop and check a standalone backbone on this machine.",
+            subcommands = {BackboneCommand.Start.class, BackboneCommand.Stop.class, BackboneCommand.Status.class})
+    static final class BackboneCommand {
+
+        @Command(name = "start", description = "Start a backbone in the background; prints its address, endpoint and key.")
+        static final class Start implements Callable<Integer> {
+            @picocli.CommandLine.Spec
+            picocli.CommandLine.Model.CommandSpec spec;
+
+            @Option(names = "--bind", defaultValue = "0.0.0.0:7400")
+            String bind;
+
+            @Option(names = "--identity")
+            Path identity;
+
+            @Option(names = "--store", description = "Keep the directory here (survives restarts).")
+            Path store;
+
+            @Override
+            public Integer call() throws Exception {
+                return BackboneLauncher.start((PilotCtl) spec.root().userObject(), bind, identity, store);
+            }
+        }
+
+        @Command(name = "stop")
+        static final class Stop implements Callable<Integer> {
+            @picocli.CommandLine.Spec
+            picocli.CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                return BackboneLauncher.stop((PilotCtl) spec.root().userObject());
+            }
+        }
+
+        @Command(name = "status")
+        static final class Status implements Callable<Integer> {
+            @picocli.CommandLine.Spec
+            picocli.CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                return BackboneLauncher.status((PilotCtl) spec.root().userObject());
             }
         }
     }

@@ -92,6 +92,32 @@ class PilotCtlProcessTests {
                 .until(() -> run("--node", papers, "daemon", "status").status() == PilotCtl.NO_NODE);
     }
 
+    @Test
+    void aStandaloneBackboneIsStartedCheckedAndStopped() throws Exception {
+        int port;
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            port = socket.getLocalPort();
+        }
+        java.nio.file.Path identity = java.nio.file.Files.createTempDirectory("bb").resolve("backbone.key");
+        Result start = run("--json", "backbone", "start", "--bind", "127.0.0.1:" + port, "--identity", identity.toString());
+        try {
+            assertThat(start.status()).as(start.err() + start.out()).isZero();
+            assertThat(start.out()).contains("\"endpoint\":\"127.0.0.1:" + port + "\"");
+            String key = start.out().replaceAll(".*\"key\":\"([^\"]+)\".*\s*", "$1");
+            assertThat(run("backbone", "status").out()).contains("127.0.0.1:" + port);
+            assertThat(run("backbone", "start", "--bind", "127.0.0.1:" + port).status()).isEqualTo(PilotCtl.NODE_ERROR);
+
+            String agent = "agent-" + suffix;
+            Result daemon = run("daemon", "start", "--hostname", agent, "--backbone", "127.0.0.1:" + port, "--backbone-key", key);
+            assertThat(daemon.status()).as(daemon.err()).isZero();
+            started.add(agent);
+            assertThat(run("--node", agent, "daemon", "status").out()).contains("backbone REGISTERED");
+        } finally {
+            assertThat(run("backbone", "stop").status()).isZero();
+        }
+        assertThat(run("backbone", "status").status()).isEqualTo(PilotCtl.NO_NODE);
+    }
+
     private Result startDaemon(String hostname) {
         Result result = run("daemon", "start", "--hostname", hostname, "--backbone",
                 "127.0.0.1:" + backboneNode.localEndpoint().getPort(), "--backbone-key", backboneNode.publicKey().toString());
