@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "pilotctl", mixinStandardHelpOptions = true, version = "pilotctl 0.1.0",
         description = "Operate the Pilot node on this machine.",
         subcommands = {PilotCtl.Info.class, PilotCtl.Ping.class, PilotCtl.Find.class, PilotCtl.Peers.class,
-                PilotCtl.Identity.class, PilotCtl.Daemon.class, PilotCtl.BackboneCommand.class})
+                PilotCtl.Identity.class, PilotCtl.Groups.class, PilotCtl.Broadcast.class, PilotCtl.Send.class,
+                PilotCtl.Daemon.class, PilotCtl.BackboneCommand.class})
 public final class PilotCtl {
 
     static final int OK = 0;
@@ -206,6 +207,87 @@ public final class PilotCtl {
                             peer.path("bytesIn").asLong(), peer.path("bytesOut").asLong());
                 }
             });
+        }
+    }
+
+    @Command(name = "groups", description = "This node's groups, or a group's members.",
+            subcommands = {Groups.ListGroups.class, Groups.Members.class})
+    static final class Groups {
+
+        @Command(name = "list")
+        static final class ListGroups implements Callable<Integer> {
+            @picocli.CommandLine.Spec
+            picocli.CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                PilotCtl ctl = (PilotCtl) spec.root().userObject();
+                return ctl.call("groups", Map.of(), p -> { }, data -> ctl.out.println(join(data.path("groups"))));
+            }
+        }
+
+        @Command(name = "members")
+        static final class Members implements Callable<Integer> {
+            @picocli.CommandLine.Spec
+            picocli.CommandLine.Model.CommandSpec spec;
+
+            @Parameters(paramLabel = "GROUP")
+            String group;
+
+            @Override
+            public Integer call() {
+                PilotCtl ctl = (PilotCtl) spec.root().userObject();
+                return ctl.call("find", Map.of("group", group), p -> { }, data -> {
+                    for (JsonNode record : data.path("records")) {
+                        ctl.out.printf("%-24s %s%n", record.path("hostname").asString(), record.path("address").asString());
+                    }
+                    if (data.path("records").isEmpty()) {
+                        ctl.out.println("(none)");
+                    }
+                });
+            }
+        }
+    }
+
+    @Command(name = "broadcast", description = "Send a text message to every other member of a group, directly.")
+    static final class Broadcast implements Callable<Integer> {
+        @ParentCommand
+        PilotCtl ctl;
+
+        @Parameters(index = "0", paramLabel = "GROUP")
+        String group;
+
+        @Parameters(index = "1", paramLabel = "MESSAGE")
+        String message;
+
+        @Option(names = "--port", defaultValue = "101", description = "The port the members listen on.")
+        int port;
+
+        @Override
+        public Integer call() {
+            return ctl.call("broadcast", Map.of("group", group, "port", port, "message", message), p -> { }, data ->
+                    ctl.out.printf("✓ delivered to %d, failed %d%n", data.path("delivered").size(), data.path("failed").size()));
+        }
+    }
+
+    @Command(name = "send", description = "Send a text message to a port of a node.")
+    static final class Send implements Callable<Integer> {
+        @ParentCommand
+        PilotCtl ctl;
+
+        @Parameters(index = "0", paramLabel = "TARGET")
+        String target;
+
+        @Parameters(index = "1", paramLabel = "PORT")
+        int port;
+
+        @Option(names = "--data", required = true)
+        String data;
+
+        @Override
+        public Integer call() {
+            return ctl.call("send", Map.of("target", target, "port", port, "data", data), p -> { }, reply ->
+                    ctl.out.printf("✓ sent %d bytes to %s:%d%n", reply.path("bytes").asInt(), reply.path("address").asString(), port));
         }
     }
 

@@ -69,6 +69,17 @@ class PilotCtlProcessTests {
         assertThat(find.status()).isZero();
         assertThat(find.out()).contains(papers).containsPattern("\\d+:[0-9A-F]{4}\\.");
 
+        Result members = run("--node", coordinator, "groups", "members", "RESEARCH");
+        assertThat(members.status()).as(members.err()).isZero();
+        assertThat(members.out()).contains(coordinator).contains(papers);
+        assertThat(run("--node", papers, "groups", "list").out()).contains("RESEARCH");
+        Result send = run("--node", coordinator, "send", papers, "1001", "--data", "hello");
+        assertThat(send.status()).as(send.err()).isZero();
+        assertThat(send.out()).contains("sent 5 bytes");
+        Result broadcast = run("--node", coordinator, "broadcast", "RESEARCH", "new paper");
+        assertThat(broadcast.status()).as(broadcast.err()).isZero();
+        assertThat(broadcast.out()).contains("delivered to 1");
+
         Result unknown = run("--node", coordinator, "ping", "nobody-" + suffix);
         assertThat(unknown.status()).isEqualTo(PilotCtl.NODE_ERROR);
         assertThat(unknown.err()).startsWith("✗ ");
@@ -119,7 +130,7 @@ class PilotCtlProcessTests {
     }
 
     private Result startDaemon(String hostname) {
-        Result result = run("daemon", "start", "--hostname", hostname, "--backbone",
+        Result result = run("daemon", "start", "--hostname", hostname, "--group", "RESEARCH", "--backbone",
                 "127.0.0.1:" + backboneNode.localEndpoint().getPort(), "--backbone-key", backboneNode.publicKey().toString());
         if (result.status() == 0) {
             started.add(hostname);
