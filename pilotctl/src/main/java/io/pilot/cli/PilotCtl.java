@@ -86,6 +86,17 @@ public final class PilotCtl {
                 NODE_ERROR);
     }
 
+    /** One line per record: hostname, address, capabilities. */
+    void printRecords(JsonNode data) {
+        for (JsonNode record : data.path("records")) {
+            out.printf("%-24s %s  %s%n", record.path("hostname").asString(), record.path("address").asString(),
+                    join(record.path("capabilities")));
+        }
+        if (data.path("records").isEmpty()) {
+            out.println("(none)");
+        }
+    }
+
     int fail(String code, String message, String hint, int status) {
         if (json) {
             Map<String, String> error = new LinkedHashMap<>();
@@ -180,15 +191,7 @@ public final class PilotCtl {
                 return ctl.fail("BAD_REQUEST", "give exactly one of HOSTNAME, --capability or --group",
                         "e.g. pilotctl find specialist-papers, or pilotctl find --capability papers.search", 2);
             }
-            return ctl.call("find", args, p -> { }, data -> {
-                for (JsonNode record : data.path("records")) {
-                    ctl.out.printf("%-24s %s  %s%n", record.path("hostname").asString(), record.path("address").asString(),
-                            join(record.path("capabilities")));
-                }
-                if (data.path("records").isEmpty()) {
-                    ctl.out.println("(none)");
-                }
-            });
+            return ctl.call("find", args, p -> { }, ctl::printRecords);
         }
     }
 
@@ -237,14 +240,7 @@ public final class PilotCtl {
             @Override
             public Integer call() {
                 PilotCtl ctl = (PilotCtl) spec.root().userObject();
-                return ctl.call("find", Map.of("group", group), p -> { }, data -> {
-                    for (JsonNode record : data.path("records")) {
-                        ctl.out.printf("%-24s %s%n", record.path("hostname").asString(), record.path("address").asString());
-                    }
-                    if (data.path("records").isEmpty()) {
-                        ctl.out.println("(none)");
-                    }
-                });
+                return ctl.call("find", Map.of("group", group), p -> { }, ctl::printRecords);
             }
         }
     }
