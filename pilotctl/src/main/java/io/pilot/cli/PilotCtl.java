@@ -59,6 +59,16 @@ public final class PilotCtl {
         return line.execute(args);
     }
 
+    /** The root command a subcommand belongs to: it holds the global options and the writers. */
+    static PilotCtl of(picocli.CommandLine.Model.CommandSpec spec) {
+        return (PilotCtl) spec.root().userObject();
+    }
+
+    /** Sends one request that streams no progress and prints the answer. */
+    int call(String command, Map<String, Object> args, java.util.function.Consumer<JsonNode> onOk) {
+        return call(command, args, progress -> { }, onOk);
+    }
+
     /** Sends one request and prints the answer; progress lines go to {@code onProgress}. */
     int call(String command, Map<String, Object> args, java.util.function.Consumer<JsonNode> onProgress,
             java.util.function.Consumer<JsonNode> onOk) {
@@ -121,7 +131,7 @@ public final class PilotCtl {
 
         @Override
         public Integer call() {
-            return ctl.call("info", Map.of(), p -> { }, data -> {
+            return ctl.call("info", Map.of(), data -> {
                 ctl.out.printf("address       %s%n", data.path("address").asString());
                 ctl.out.printf("hostname      %s%n", data.path("hostname").asString());
                 ctl.out.printf("realm         %d%n", data.path("realm").asInt());
@@ -191,7 +201,7 @@ public final class PilotCtl {
                 return ctl.fail("BAD_REQUEST", "give exactly one of HOSTNAME, --capability or --group",
                         "e.g. pilotctl find specialist-papers, or pilotctl find --capability papers.search", 2);
             }
-            return ctl.call("find", args, p -> { }, ctl::printRecords);
+            return ctl.call("find", args, ctl::printRecords);
         }
     }
 
@@ -202,7 +212,7 @@ public final class PilotCtl {
 
         @Override
         public Integer call() {
-            return ctl.call("peers", Map.of(), p -> { }, data -> {
+            return ctl.call("peers", Map.of(), data -> {
                 for (JsonNode peer : data.path("peers")) {
                     ctl.out.printf("%-18s %-20s %-8s %8s ms  in %d B  out %d B%n", peer.path("address").asString(),
                             peer.path("hostname").asString("-"), peer.path("path").asString(),
@@ -224,8 +234,8 @@ public final class PilotCtl {
 
             @Override
             public Integer call() {
-                PilotCtl ctl = (PilotCtl) spec.root().userObject();
-                return ctl.call("groups", Map.of(), p -> { }, data -> ctl.out.println(join(data.path("groups"))));
+                PilotCtl ctl = of(spec);
+                return ctl.call("groups", Map.of(), data -> ctl.out.println(join(data.path("groups"))));
             }
         }
 
@@ -239,8 +249,8 @@ public final class PilotCtl {
 
             @Override
             public Integer call() {
-                PilotCtl ctl = (PilotCtl) spec.root().userObject();
-                return ctl.call("find", Map.of("group", group), p -> { }, ctl::printRecords);
+                PilotCtl ctl = of(spec);
+                return ctl.call("find", Map.of("group", group), ctl::printRecords);
             }
         }
     }
@@ -261,7 +271,7 @@ public final class PilotCtl {
 
         @Override
         public Integer call() {
-            return ctl.call("broadcast", Map.of("group", group, "port", port, "message", message), p -> { }, data ->
+            return ctl.call("broadcast", Map.of("group", group, "port", port, "message", message), data ->
                     ctl.out.printf("✓ delivered to %d, failed %d%n", data.path("delivered").size(), data.path("failed").size()));
         }
     }
@@ -282,7 +292,7 @@ public final class PilotCtl {
 
         @Override
         public Integer call() {
-            return ctl.call("send", Map.of("target", target, "port", port, "data", data), p -> { }, reply ->
+            return ctl.call("send", Map.of("target", target, "port", port, "data", data), reply ->
                     ctl.out.printf("✓ sent %d bytes to %s:%d%n", reply.path("bytes").asInt(), reply.path("address").asString(), port));
         }
     }
@@ -299,8 +309,8 @@ public final class PilotCtl {
 
             @Override
             public Integer call() {
-                PilotCtl ctl = (PilotCtl) spec.root().userObject();
-                return ctl.call("identity", Map.of(), p -> { }, data -> {
+                PilotCtl ctl = of(spec);
+                return ctl.call("identity", Map.of(), data -> {
                     ctl.out.printf("address  %s%n", data.path("address").asString());
                     ctl.out.printf("key      %s%n", data.path("publicKey").asString());
                     ctl.out.printf("file     %s%n", data.path("identityFile").asString("-"));
@@ -320,8 +330,8 @@ public final class PilotCtl {
 
             @Override
             public Integer call() {
-                PilotCtl ctl = (PilotCtl) spec.root().userObject();
-                return ctl.call("status", Map.of(), p -> { }, data -> ctl.out.printf(
+                PilotCtl ctl = of(spec);
+                return ctl.call("status", Map.of(), data -> ctl.out.printf(
                         "✓ %s running · backbone %s · %d sessions%n", data.path("address").asString(),
                         data.path("backbone").path("status").asString(), data.path("sessions").asInt()));
             }
@@ -334,8 +344,8 @@ public final class PilotCtl {
 
             @Override
             public Integer call() {
-                PilotCtl ctl = (PilotCtl) spec.root().userObject();
-                return ctl.call("stop", Map.of(), p -> { }, data -> ctl.out.println("✓ stopping"));
+                PilotCtl ctl = of(spec);
+                return ctl.call("stop", Map.of(), data -> ctl.out.println("✓ stopping"));
             }
         }
 
@@ -358,7 +368,7 @@ public final class PilotCtl {
 
             @Override
             public Integer call() throws Exception {
-                PilotCtl ctl = (PilotCtl) spec.root().userObject();
+                PilotCtl ctl = of(spec);
                 return DaemonLauncher.start(ctl, hostname, backbone, backboneKey, groups);
             }
         }
@@ -384,7 +394,7 @@ public final class PilotCtl {
 
             @Override
             public Integer call() throws Exception {
-                return BackboneLauncher.start((PilotCtl) spec.root().userObject(), bind, identity, store);
+                return BackboneLauncher.start(of(spec), bind, identity, store);
             }
         }
 
@@ -395,7 +405,7 @@ public final class PilotCtl {
 
             @Override
             public Integer call() throws Exception {
-                return BackboneLauncher.stop((PilotCtl) spec.root().userObject());
+                return BackboneLauncher.stop(of(spec));
             }
         }
 
@@ -406,7 +416,7 @@ public final class PilotCtl {
 
             @Override
             public Integer call() throws Exception {
-                return BackboneLauncher.status((PilotCtl) spec.root().userObject());
+                return BackboneLauncher.status(of(spec));
             }
         }
     }
