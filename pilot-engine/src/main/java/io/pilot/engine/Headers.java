@@ -12,6 +12,9 @@ public final class Headers {
     /** The capability a request is for (used by the Spring layer). */
     public static final String CAPABILITY = "capability";
 
+    /** On a broadcast: the group it was sent to, set by the sender's {@code GroupMessaging.broadcast}. */
+    public static final String GROUP = "group";
+
     /** W3C Trace Context: the caller's span. */
     public static final String TRACEPARENT = "traceparent";
 

@@ -25,6 +25,16 @@ public interface PilotClient {
     /** {@link #call(String, String, Object, Class)} without blocking. */
     <T> CompletableFuture<T> callAsync(String hostnameOrAddress, String capability, Object request, Class<T> responseType);
 
+    /**
+     * {@link #callAsync(String, Object, Class)}, answering with the agent that replied, the path and the time
+     * taken as well as the result.
+     */
+    <T> CompletableFuture<PilotReply<T>> exchange(String capability, Object request, Class<T> responseType);
+
+    /** {@link #callAsync(String, String, Object, Class)} with the agent that replied, the path and the time taken. */
+    <T> CompletableFuture<PilotReply<T>> exchange(String hostnameOrAddress, String capability, Object request,
+            Class<T> responseType);
+
     /** The round-trip time to an agent over its tunnel. */
     Duration ping(String hostnameOrAddress);
 

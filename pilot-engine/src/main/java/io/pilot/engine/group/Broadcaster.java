@@ -1,5 +1,6 @@
 package io.pilot.engine.group;
 
+import io.pilot.engine.Headers;
 import io.pilot.engine.Message;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
@@ -31,12 +32,13 @@ final class Broadcaster {
 
     CompletableFuture<BroadcastResult> broadcast(String group, int port, Message message) {
         PilotNode node = source.client().node();
+        Message addressed = message.with(Headers.GROUP, group); // one port can serve several groups
         return source.members(group).thenCompose(records -> {
             Map<PilotAddress, NodeRecord> members = new LinkedHashMap<>();
             records.stream().filter(r -> !r.address().equals(node.address()))
                     .forEach(r -> members.putIfAbsent(r.address(), r));
             List<CompletableFuture<Outcome>> sends = members.values().stream()
-                    .map(member -> node.send(new PilotSocketAddress(member.address(), port), message)
+                    .map(member -> node.send(new PilotSocketAddress(member.address(), port), addressed)
                             .handle((ok, error) -> new Outcome(member, error)))
                     .toList();
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))

@@ -50,7 +50,8 @@ public final class GroupMessaging {
      * Sends a one-way message to every live member of {@code group} but this node, directly and once each.
      * Completes when every send has been handed over or has failed, saying which; it fails only if the
      * members cannot be learned at all. Members come from an open {@link #watchMembers view} of the group if
-     * there is one, else from the backbone (or the directory cache, when the backbone is away).
+     * there is one, else from the backbone (or the directory cache, when the backbone is away). Each copy
+     * carries the group's name in the {@link io.pilot.engine.Headers#GROUP} header.
      */
     public CompletableFuture<BroadcastResult> broadcast(String group, int port, Message message) {
         Names.checkGroup(group);

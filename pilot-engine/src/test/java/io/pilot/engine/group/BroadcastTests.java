@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.ErrorCode;
+import io.pilot.engine.Headers;
 import io.pilot.engine.Message;
 import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotException;
@@ -30,6 +31,8 @@ class BroadcastTests {
 
     /** Messages each agent received on {@link #PORT}, by hostname. */
     private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    /** The group header of every message received, as the receivers saw it. */
+    private final List<String> groupHeaders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Test
     void reachesEveryOtherMemberOnceAndNoOneElse() {
@@ -48,6 +51,7 @@ class BroadcastTests {
         await().atMost(5, TimeUnit.SECONDS).until(() -> received.size() == 3);
         assertThat(received).containsOnlyKeys("analyst-1", "analyst-2", "analyst-3");
         assertThat(received.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+        assertThat(groupHeaders).containsExactly("RESEARCH", "RESEARCH", "RESEARCH");
     }
 
     @Test
@@ -85,6 +89,7 @@ class BroadcastTests {
     private DirectoryClient counting(DirectoryClient agent) {
         String hostname = agent.record().orElseThrow().hostname();
         agent.node().listen(PORT, MessageHandler.of(in -> {
+            groupHeaders.add(String.valueOf(in.message().header(Headers.GROUP)));
             received.computeIfAbsent(hostname, h -> new AtomicInteger()).incrementAndGet();
             return Message.empty();
         }));

@@ -13,6 +13,7 @@ import io.pilot.engine.group.AnycastReply;
 import io.pilot.engine.group.BroadcastResult;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
+import io.pilot.spring.PilotReply;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.observation.DefaultPilotClientObservationConvention;
 import io.pilot.spring.observation.PilotClientObservationConvention;
@@ -33,9 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The {@link PilotClient} of the auto-configuration: JSON through the application's mapper, discovery and
- * anycast through the directory, every call straight to the provider. Each capability call is a
- * {@link PilotObservationDocumentation#CLIENT_REQUEST} observation whose trace context travels in the
- * request's headers.
+ * anycast through the directory, every call straight to the provider, observed (see {@link Call}).
  */
 final class DefaultPilotClient implements PilotClient {
 
@@ -64,27 +63,24 @@ final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> CompletableFuture<T> callAsync(String capability, Object request, Class<T> responseType) {
+        return exchange(capability, request, responseType).thenApply(PilotReply::body);
+    }
+
+    @Override
+    public <T> CompletableFuture<PilotReply<T>> exchange(String capability, Object request, Class<T> responseType) {
         Message message = encode(capability, request);
-        Observation observation = observation(capability, null);
-        if (observation.isNoop()) {
-            return runtime.messaging().anycast(capability, CapabilityProtocol.PORT, message)
-                    .thenApply(AnycastReply::reply)
-                    .handle((reply, error) -> decode(capability, reply, error, responseType));
-        }
-        PilotClientRequestContext context = (PilotClientRequestContext) observation.getContext();
-        observation.start();
+        Call call = new Call(capability, null);
         CompletableFuture<AnycastReply> sent;
         try {
-            sent = runtime.messaging().anycast(capability, CapabilityProtocol.PORT, message.withAll(context.getCarrier()));
+            sent = runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message));
         } catch (RuntimeException e) {
-            throw aborted(observation, context, capability, e);
+            throw call.aborted(e);
         }
         return sent.handle((reply, error) -> {
             if (reply != null) {
-                context.setPeerHostname(reply.member().hostname());
-                context.setPeerAddress(reply.member().address());
+                call.answeredBy(reply.member().hostname(), reply.member().address());
             }
-            return observed(observation, context, capability, reply == null ? null : reply.reply(), error, responseType);
+            return call.finish(reply == null ? null : reply.reply(), error, responseType);
         });
     }
 
@@ -96,58 +92,96 @@ final class DefaultPilotClient implements PilotClient {
     @Override
     public <T> CompletableFuture<T> callAsync(String hostnameOrAddress, String capability, Object request,
             Class<T> responseType) {
+        return exchange(hostnameOrAddress, capability, request, responseType).thenApply(PilotReply::body);
+    }
+
+    @Override
+    public <T> CompletableFuture<PilotReply<T>> exchange(String hostnameOrAddress, String capability, Object request,
+            Class<T> responseType) {
         Message message = encode(capability, request);
-        Observation observation = observation(capability, hostnameOrAddress);
-        if (observation.isNoop()) {
-            return runtime.directory().request(hostnameOrAddress, CapabilityProtocol.PORT, message)
-                    .handle((reply, error) -> decode(capability, reply, error, responseType));
-        }
-        PilotClientRequestContext context = (PilotClientRequestContext) observation.getContext();
-        observation.start();
-        Message traced = message.withAll(context.getCarrier());
+        Call call = new Call(capability, hostnameOrAddress);
+        Message traced = call.traced(message);
         CompletableFuture<Message> sent;
         try {
-            // What DirectoryClient.request does, keeping the resolved address for the observation.
+            // What DirectoryClient.request does, keeping the resolved address for the reply and the observation.
             sent = runtime.directory().resolve(hostnameOrAddress).thenCompose(address -> {
-                context.setPeerAddress(address);
+                // Addresses always hold a ':', hostnames never do.
+                call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);
                 return runtime.node().request(new PilotSocketAddress(address, CapabilityProtocol.PORT), traced);
             });
         } catch (RuntimeException e) {
-            throw aborted(observation, context, capability, e);
+            throw call.aborted(e);
         }
-        return sent.handle((reply, error) -> observed(observation, context, capability, reply, error, responseType));
+        return sent.handle((reply, error) -> call.finish(reply, error, responseType));
     }
 
-    private Observation observation(String capability, String target) {
-        return PilotObservationDocumentation.CLIENT_REQUEST.observation(convention,
-                DefaultPilotClientObservationConvention.INSTANCE, () -> new PilotClientRequestContext(capability, target),
-                observations);
-    }
+    /**
+     * One capability call in progress: when it started, who answers it, and its observation
+     * ({@link PilotObservationDocumentation#CLIENT_REQUEST}, whose trace context travels in the request's headers).
+     */
+    private final class Call {
 
-    /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
-    private <T> T observed(Observation observation, PilotClientRequestContext context, String capability, Message reply,
-            Throwable error, Class<T> responseType) {
-        context.setPath(path(context.getPeerAddress()));
-        try {
-            T value = decode(capability, reply, error, responseType);
-            context.setResponse(reply);
-            return value;
-        } catch (RuntimeException e) {
-            context.setErrorCode(e instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
-            observation.error(e);
-            throw e;
-        } finally {
-            observation.stop();
+        private final String capability;
+        private final long startedNanos = System.nanoTime();
+        private final Observation observation;
+        /** Null when nothing observes calls. */
+        private final PilotClientRequestContext context;
+        private String hostname;
+        private PilotAddress address;
+
+        Call(String capability, String target) {
+            this.capability = capability;
+            this.observation = PilotObservationDocumentation.CLIENT_REQUEST.observation(convention,
+                    DefaultPilotClientObservationConvention.INSTANCE, () -> new PilotClientRequestContext(capability, target),
+                    observations);
+            this.context = observation.isNoop() ? null : (PilotClientRequestContext) observation.getContext();
+            observation.start();
         }
-    }
 
-    /** Stops the observation of a call that could not even be sent (the node is not running); returns {@code e} to throw. */
-    private static RuntimeException aborted(Observation observation, PilotClientRequestContext context, String capability,
-            RuntimeException e) {
-        context.setErrorCode(failure(capability, e).code());
-        observation.error(e);
-        observation.stop();
-        return e;
+        Message traced(Message message) {
+            return context == null ? message : message.withAll(context.getCarrier());
+        }
+
+        void answeredBy(String hostname, PilotAddress address) {
+            this.hostname = hostname;
+            this.address = address;
+            if (context != null) {
+                context.setPeerHostname(hostname);
+                context.setPeerAddress(address);
+            }
+        }
+
+        /** Stops the observation of a call that could not even be sent (the node is not running); returns {@code e} to throw. */
+        RuntimeException aborted(RuntimeException e) {
+            if (context != null) {
+                context.setErrorCode(failure(capability, e).code());
+                observation.error(e);
+                observation.stop();
+            }
+            return e;
+        }
+
+        /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
+        <T> PilotReply<T> finish(Message reply, Throwable error, Class<T> responseType) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
+            PilotPath path = path(address);
+            if (context == null) {
+                return new PilotReply<>(decode(capability, reply, error, responseType), capability, hostname, address,
+                        path, elapsed);
+            }
+            context.setPath(path);
+            try {
+                T value = decode(capability, reply, error, responseType);
+                context.setResponse(reply);
+                return new PilotReply<>(value, capability, hostname, address, path, elapsed);
+            } catch (RuntimeException e) {
+                context.setErrorCode(e instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
+                observation.error(e);
+                throw e;
+            } finally {
+                observation.stop();
+            }
+        }
     }
 
     private PilotPath path(PilotAddress peer) {

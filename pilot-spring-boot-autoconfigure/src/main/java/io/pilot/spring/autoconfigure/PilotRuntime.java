@@ -18,6 +18,7 @@ import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
+import io.pilot.spring.capability.BroadcastDispatcher;
 import io.pilot.spring.capability.CapabilityDispatcher;
 import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
@@ -107,6 +108,7 @@ public final class PilotRuntime implements SmartLifecycle {
                     .build().start();
             node.listen(CapabilityProtocol.PORT, inFlight.track(
                     new CapabilityDispatcher(capabilities, mapper, observations, observationConvention, node::peer)));
+            node.listen(CapabilityProtocol.BROADCAST_PORT, inFlight.track(new BroadcastDispatcher(capabilities, mapper)));
             DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
                     .backbone(backboneEndpoint, backboneKey);
             for (CapabilityMethod capability : capabilities.all()) {

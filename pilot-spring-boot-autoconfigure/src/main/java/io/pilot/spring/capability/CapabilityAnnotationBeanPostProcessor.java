@@ -2,6 +2,7 @@ package io.pilot.spring.capability;
 
 import io.pilot.engine.directory.Names;
 import io.pilot.spring.Capability;
+import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotAgent;
 
 import java.lang.reflect.Method;
@@ -20,7 +21,7 @@ import org.springframework.core.annotation.AnnotationUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Finds {@link Capability} methods on beans (on the target class, so proxied beans work: the method is
+ * Finds {@link Capability} and {@link GroupListener} methods on beans (on the target class, so proxied beans work: the method is
  * invoked through the proxy, with its transactions, security or other advice) and registers them. Classes
  * without capabilities are remembered so each is inspected once.
  */
@@ -43,8 +44,11 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
         Map<Method, Capability> methods = MethodIntrospector.selectMethods(target,
                 (MethodIntrospector.MetadataLookup<Capability>) method -> AnnotatedElementUtils.findMergedAnnotation(method,
                         Capability.class));
+        Map<Method, GroupListener> listeners = MethodIntrospector.selectMethods(target,
+                (MethodIntrospector.MetadataLookup<GroupListener>) method -> AnnotatedElementUtils.findMergedAnnotation(method,
+                        GroupListener.class));
         PilotAgent agent = AnnotationUtils.findAnnotation(target, PilotAgent.class);
-        if (methods.isEmpty() && agent == null) {
+        if (methods.isEmpty() && listeners.isEmpty() && agent == null) {
             withoutCapabilities.add(target);
             return bean;
         }
@@ -64,6 +68,16 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
             }
             Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
             registry.register(new CapabilityMethod(name, capability.description(), beanName, bean, invocable, mapper));
+        });
+        listeners.forEach((method, listener) -> {
+            String group;
+            try {
+                group = Names.checkGroup(listener.value());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("@GroupListener on " + beanName + "." + method.getName() + ": " + e.getMessage());
+            }
+            registry.register(new GroupListenerMethod(group, beanName, bean, AopUtils.selectInvocableMethod(method,
+                    bean.getClass()), mapper));
         });
         return bean;
     }

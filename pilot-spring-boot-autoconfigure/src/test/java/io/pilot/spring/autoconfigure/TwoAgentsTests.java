@@ -9,6 +9,8 @@ import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
+import io.pilot.spring.PilotReply;
+import io.pilot.spring.observation.PilotPath;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +102,21 @@ class TwoAgentsTests {
         assertThat(CountingProxies.CALLS.get()).isGreaterThan(proxiedBefore);
 
         assertThat(client.callAsync("papers.search", "agents", List.class).join()).hasSize(1);
+        PilotReply<Agents.Citation> reply = client.exchange("papers.resolve-citation", new Agents.CitationQuery("10.1/y"),
+                Agents.Citation.class).join();
+        assertThat(reply.body().title()).isEqualTo("A paper about 10.1/y");
+        assertThat(reply.hostname()).isEqualTo("specialist-papers");
+        assertThat(reply.address()).isEqualTo(client.find("papers.search").get(0).address());
+        assertThat(reply.path()).isEqualTo(PilotPath.DIRECT);
+        assertThat(reply.elapsed()).isPositive();
+        PilotReply<Agents.Citation> targeted = client.exchange(reply.address().toString(), "papers.resolve-citation",
+                new Agents.CitationQuery("10.1/z"), Agents.Citation.class).join();
+        assertThat(targeted.hostname()).isNull();
+        assertThat(targeted.address()).isEqualTo(reply.address());
+        assertThat(targeted.body().doi()).isEqualTo("10.1/z");
+        assertThatThrownBy(() -> client.exchange("specialist-papers", "papers.resolve-citation",
+                new Agents.CitationQuery("bogus"), Agents.Citation.class).join())
+                .hasCauseInstanceOf(PilotRemoteException.class).hasMessageContaining("unknown DOI bogus");
         client.call("specialist-papers", "papers.note", "first", Void.class);
         client.call("papers.note", "second", Void.class);
         assertThat(client.call("papers.count", null, Integer.class)).isEqualTo(2);

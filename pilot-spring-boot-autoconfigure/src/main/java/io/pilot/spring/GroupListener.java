@@ -1,0 +1,26 @@
+package io.pilot.spring;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A method that receives what other agents {@link PilotClient#broadcast broadcast} to a group. Declaring it
+ * makes the application's node a member of the group. The method takes the message, mapped from JSON to the
+ * parameter's type, and optionally the sender's {@link io.pilot.engine.address.PilotAddress}, in either
+ * order; what it returns is ignored, and an exception is logged (a broadcast has no reply to carry it):
+ * <pre>{@code
+ * @GroupListener("RESEARCH")
+ * void onNotice(ResearchNotice notice, PilotAddress from) { ... }
+ * }</pre>
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface GroupListener {
+
+    /** The group whose broadcasts this method receives. */
+    String value();
+}

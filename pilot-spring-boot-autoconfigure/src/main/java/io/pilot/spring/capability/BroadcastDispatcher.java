@@ -1,0 +1,57 @@
+package io.pilot.spring.capability;
+
+import io.pilot.engine.Headers;
+import io.pilot.engine.IncomingMessage;
+import io.pilot.engine.Message;
+import io.pilot.engine.MessageHandler;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Serves {@link CapabilityProtocol#BROADCAST_PORT}: hands each broadcast to the {@code @GroupListener}
+ * methods of the group named in its {@link Headers#GROUP} header. A broadcast is one-way, so a listener's
+ * failure, a body that does not map, or a group nobody here listens to is logged and goes no further.
+ */
+public final class BroadcastDispatcher implements MessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(BroadcastDispatcher.class);
+
+    private final CapabilityRegistry registry;
+    private final JsonMapper mapper;
+
+    public BroadcastDispatcher(CapabilityRegistry registry, JsonMapper mapper) {
+        this.registry = registry;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public CompletionStage<Message> handle(IncomingMessage in) {
+        String group = in.message().header(Headers.GROUP);
+        List<GroupListenerMethod> listeners = group == null ? List.of() : registry.listeners(group);
+        if (listeners.isEmpty()) {
+            log.debug("Broadcast from {} to group '{}' has no listener here", in.from(), group);
+        }
+        for (GroupListenerMethod listener : listeners) {
+            try {
+                listener.invoke(in.message().body(), in.from(), mapper);
+            } catch (JacksonException e) {
+                log.warn("Broadcast from {} to group '{}' does not map to the message of {}: {}", in.from(), group,
+                        listener.origin(), e.getOriginalMessage());
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                log.warn("@GroupListener {} failed on a broadcast from {} to group '{}'", listener.origin(), in.from(),
+                        group, e);
+            }
+        }
+        return CompletableFuture.completedFuture(Message.empty());
+    }
+}
