@@ -44,6 +44,9 @@ public interface PilotClient {
     /** Every live provider of {@code capability}. */
     List<NodeRecord> find(String capability);
 
+    /** Every live member of {@code group}, this application included if it is one. */
+    List<NodeRecord> members(String group);
+
     /**
      * A declarative client: an implementation of {@code api} whose methods call capabilities. Each method
      * carries {@link Capability} with the capability's name, takes at most one argument, and returns the

@@ -50,7 +50,7 @@ public class PilotEndpoint {
                 .filter(peer -> peer.address().equals(address)).findFirst())
                 .map(peer -> text(peer.endpoint())).orElse(null);
         BackboneDescriptor backbone = new BackboneDescriptor(backboneAddress.map(PilotAddress::toString).orElse(null),
-                backboneEndpoint, directory.status().name(), directory.lastError().isEmpty() ? null : directory.lastError(),
+                backboneEndpoint, directory.backboneKey().map(Object::toString).orElse(null), directory.status().name(), directory.lastError().isEmpty() ? null : directory.lastError(),
                 runtime.embeddedBackbone().isPresent());
         Map<String, Long> drops = new TreeMap<>();
         stats.drops().forEach((reason, count) -> drops.put(reason.name(), count));
@@ -115,11 +115,13 @@ public class PilotEndpoint {
      *
      * @param address its Pilot address, once connected
      * @param endpoint its UDP endpoint, while a peer
+     * @param key its node key (base64url), pinned or learned on first use: what other agents set as
+     *     {@code pilot.backbone.key}
      * @param status {@code STARTING}, {@code REGISTERED} or {@code BACKBONE_UNREACHABLE}
      * @param lastError why it is unreachable, or null
      * @param embedded whether this application runs it
      */
-    public record BackboneDescriptor(String address, String endpoint, String status, String lastError, boolean embedded) {
+    public record BackboneDescriptor(String address, String endpoint, String key, String status, String lastError, boolean embedded) {
     }
 
     /**

@@ -223,6 +223,11 @@ final class DefaultPilotClient implements PilotClient {
         return join(runtime.directory().find(capability));
     }
 
+    @Override
+    public List<NodeRecord> members(String group) {
+        return join(runtime.directory().members(group));
+    }
+
     private Message encode(String capability, Object request) {
         byte[] body = request == null ? new byte[0] : mapper.writeValueAsBytes(request);
         return Message.of(body).with(Headers.CAPABILITY, capability).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);

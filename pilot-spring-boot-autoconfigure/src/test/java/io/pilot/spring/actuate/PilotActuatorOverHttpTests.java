@@ -117,6 +117,7 @@ class PilotActuatorOverHttpTests {
             assertThat(node.path("groups")).extracting(JsonNode::asString).containsExactly("RESEARCH");
             assertThat(node.path("backbone").path("status").asString()).isEqualTo("REGISTERED");
             assertThat(node.path("backbone").path("embedded").asBoolean()).isFalse();
+            assertThat(node.path("backbone").path("key").asString()).isEqualTo(backboneNode.publicKey().toString());
             assertThat(node.path("peers")).anySatisfy(peer -> {
                 assertThat(peer.path("address").asString()).isEqualTo(backboneNode.address().toString());
                 assertThat(peer.path("backbone").asBoolean()).isTrue();

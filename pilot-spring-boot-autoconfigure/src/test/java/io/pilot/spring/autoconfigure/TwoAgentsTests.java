@@ -145,6 +145,7 @@ class TwoAgentsTests {
 
         assertThat(client.find("papers.search")).extracting(NodeRecord::hostname).containsExactly("specialist-papers");
         assertThat(client.ping("specialist-papers")).isPositive();
+        assertThat(client.members("RESEARCH")).extracting(NodeRecord::hostname).containsExactly("specialist-papers");
         assertThat(client.broadcast("RESEARCH", "hello").group()).isEqualTo("RESEARCH");
     }
 }

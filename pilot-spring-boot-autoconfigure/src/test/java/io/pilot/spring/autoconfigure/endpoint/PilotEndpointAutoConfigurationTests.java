@@ -73,7 +73,8 @@ class PilotEndpointAutoConfigurationTests {
                             new PilotEndpoint.CapabilityDescriptor("papers.search", Map.of("description", "finds papers on a topic")));
                     assertThat(pilot.groups()).containsExactly("RESEARCH");
                     assertThat(pilot.backbone()).isEqualTo(new PilotEndpoint.BackboneDescriptor(backbone,
-                            pilot.backbone().endpoint(), "REGISTERED", null, true));
+                            pilot.backbone().endpoint(), runtime.embeddedBackbone().orElseThrow().node().publicKey().toString(),
+                            "REGISTERED", null, true));
                     assertThat(pilot.backbone().endpoint()).startsWith("127.0.0.1:");
                     assertThat(pilot.peers()).singleElement().satisfies(peer -> {
                         assertThat(peer.address()).isEqualTo(backbone);

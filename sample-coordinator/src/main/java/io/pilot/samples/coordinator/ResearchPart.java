@@ -1,0 +1,33 @@
+package io.pilot.samples.coordinator;
+
+import io.pilot.spring.PilotReply;
+
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One part of an answer: the capability asked, the agent that answered, over which path, how long it took,
+ * and its result or its error.
+ *
+ * @param capability the capability called
+ * @param arguments what it was called with
+ * @param agent the answering agent's hostname; null if nobody answered
+ * @param address the answering agent's address; null if nobody answered
+ * @param path {@code direct}, {@code relayed} or {@code unknown}
+ * @param millis from the call to the reply, discovery included
+ * @param result the agent's result, or null on error
+ * @param error why there is no result, or null
+ */
+public record ResearchPart(String capability, Map<String, Object> arguments, String agent, String address, String path,
+        double millis, JsonNode result, String error) {
+
+    static ResearchPart answered(Map<String, Object> arguments, PilotReply<JsonNode> reply) {
+        return new ResearchPart(reply.capability(), arguments, reply.hostname(), reply.address().toString(),
+                reply.path().value(), reply.elapsed().toNanos() / 1e6, reply.body(), null);
+    }
+
+    static ResearchPart failed(String capability, Map<String, Object> arguments, double millis, String error) {
+        return new ResearchPart(capability, arguments, null, null, "unknown", millis, null, error);
+    }
+}

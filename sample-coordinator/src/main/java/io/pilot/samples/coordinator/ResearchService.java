@@ -1,0 +1,99 @@
+package io.pilot.samples.coordinator;
+
+import io.pilot.engine.group.BroadcastResult;
+import io.pilot.engine.directory.NodeRecord;
+import io.pilot.spring.PilotClient;
+import io.pilot.spring.PilotReply;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Answers a research request: asks the specialists for papers, news and exchange rates, all at once, each
+ * call going to whichever live agent offers the capability (the backbone says who; the call itself goes
+ * straight to that agent). A part that fails is reported as such; the others still answer.
+ */
+@Service
+public class ResearchService {
+
+    /** The group every specialist joins, and the coordinator tells about each request. */
+    public static final String GROUP = "RESEARCH";
+
+    private static final Logger log = LoggerFactory.getLogger(ResearchService.class);
+
+    private final PilotClient pilot;
+    private final Supplier<String> traceIds;
+    private final String hostname;
+
+    public ResearchService(PilotClient pilot, TraceIds traceIds,
+            @Value("${pilot.hostname}") String hostname) {
+        this.pilot = pilot;
+        this.traceIds = traceIds;
+        this.hostname = hostname;
+    }
+
+    public ResearchAnswer research(ResearchRequest raw) {
+        ResearchRequest request = raw.validated();
+        long started = System.nanoTime();
+        ResearchAnswer.BroadcastSummary told = request.broadcast() ? tell(request.topic()) : null;
+        List<CompletableFuture<ResearchPart>> parts = new ArrayList<>();
+        parts.add(ask("papers.search", arguments("query", request.topic(), "limit", request.limit())));
+        parts.add(ask("news.search", arguments("topic", request.topic(), "limit", request.limit())));
+        for (String quote : request.currencies()) {
+            parts.add(ask("fx.rate", arguments("base", request.base(), "quote", quote)));
+        }
+        List<ResearchPart> answered = parts.stream().map(CompletableFuture::join).toList();
+        double millis = (System.nanoTime() - started) / 1e6;
+        log.info("Researched '{}' in {} ms: {}", request.topic(), Math.round(millis),
+                answered.stream().map(p -> p.capability() + "@" + p.agent()).toList());
+        return new ResearchAnswer(request.topic(), traceIds.get(), millis, answered, told);
+    }
+
+    private CompletableFuture<ResearchPart> ask(String capability, Map<String, Object> arguments) {
+        long started = System.nanoTime();
+        CompletableFuture<PilotReply<JsonNode>> reply;
+        try {
+            reply = pilot.exchange(capability, arguments, JsonNode.class);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.handle((answer, error) -> answer != null ? ResearchPart.answered(arguments, answer)
+                : ResearchPart.failed(capability, arguments, (System.nanoTime() - started) / 1e6, message(error)));
+    }
+
+    private ResearchAnswer.BroadcastSummary tell(String topic) {
+        try {
+            BroadcastResult result = pilot.broadcast(GROUP, new ResearchNotice(topic, hostname));
+            return new ResearchAnswer.BroadcastSummary(GROUP,
+                    result.delivered().stream().map(NodeRecord::hostname).sorted().toList(),
+                    result.failed().stream().map(f -> f.member().hostname() + ": " + f.reason()).sorted().toList());
+        } catch (RuntimeException e) {
+            return new ResearchAnswer.BroadcastSummary(GROUP, List.of(), List.of("the group: " + message(e)));
+        }
+    }
+
+    private static Map<String, Object> arguments(Object... keysAndValues) {
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            arguments.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return arguments;
+    }
+
+    private static String message(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause.getMessage();
+    }
+}
