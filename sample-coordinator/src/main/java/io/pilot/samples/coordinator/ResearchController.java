@@ -8,6 +8,7 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,7 +17,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /research} answers a research request; {@code GET /api/agents} lists the members of the
+ * {@code POST /research} answers a research request (JSON, or text for {@code Accept: text/plain});
+ * {@code GET /api/agents} lists the members of the
  * RESEARCH group with what they offer, for the page's view of the mesh.
  */
 @RestController
@@ -30,9 +32,14 @@ public class ResearchController {
         this.pilot = pilot;
     }
 
-    @PostMapping("/research")
+    @PostMapping(path = "/research", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResearchAnswer research(@RequestBody ResearchRequest request) {
         return research.research(request);
+    }
+
+    @PostMapping(path = "/research", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String researchAsText(@RequestBody ResearchRequest request) {
+        return AnswerText.render(research.research(request));
     }
 
     @GetMapping("/api/agents")
