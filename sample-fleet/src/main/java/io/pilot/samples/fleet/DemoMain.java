@@ -18,12 +18,13 @@ import java.util.concurrent.CountDownLatch;
 public final class DemoMain {
 
     private static final String USAGE = """
-            usage: bin/demo [--once] [--topic TOPIC] [--port HTTP_PORT] [--backbone-port UDP_PORT] [--otlp URL]
+            usage: bin/demo [--once] [--topic TOPIC] [--port HTTP_PORT] [--backbone-port UDP_PORT] [--trace | --otlp URL]
               --once           stop the fleet after the research request (exit 0 if every part answered)
               --topic          what to research (default: attention)
               --port           the coordinator's HTTP port (default 8080; specialists take the next three)
               --backbone-port  the embedded backbone's UDP port (default 7400)
-              --otlp           send traces to this OTLP/HTTP endpoint, e.g. http://localhost:4318/v1/traces
+              --trace          collect the fleet's traces here and print the research request's trace
+              --otlp           send traces to this OTLP/HTTP endpoint instead, e.g. http://localhost:4318/v1/traces
             """;
 
     private DemoMain() {
@@ -51,9 +52,19 @@ public final class DemoMain {
             System.err.println("  stop what holds them (another bin/demo?), or choose others: bin/demo --port N --backbone-port M");
             return 1;
         }
+        TraceCollector traces = null;
+        if (options.trace) {
+            try {
+                traces = new TraceCollector();
+            } catch (IOException e) {
+                System.err.println("✗ cannot open a local trace collector: " + e.getMessage());
+                return 1;
+            }
+        }
+        String otlp = traces != null ? traces.endpoint() : options.otlp;
         List<String> arguments = new ArrayList<>();
-        if (options.otlp != null) {
-            arguments.add("--management.opentelemetry.tracing.export.otlp.endpoint=" + options.otlp);
+        if (otlp != null) {
+            arguments.add("--management.opentelemetry.tracing.export.otlp.endpoint=" + otlp);
         }
         Fleet fleet = new Fleet(Fleet.Settings.inRepository(root, workDir).withPorts(options.httpPort, options.backbonePort)
                 .withArguments(arguments));
@@ -73,6 +84,9 @@ public final class DemoMain {
 
             HttpResponse<String> answer = fleet.research(options.topic, "text/plain");
             System.out.println(answer.body());
+            if (traces != null) {
+                printTrace(traces, answer.body());
+            }
             boolean complete = answer.statusCode() == 200 && !answer.body().contains("✗");
             printWhereNext(options, workDir);
             if (options.once) {
@@ -88,6 +102,23 @@ public final class DemoMain {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** Waits for the research request's spans from all four processes (they export in batches), then prints the tree. */
+    private static void printTrace(TraceCollector traces, String answer) throws InterruptedException {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("trace ([0-9a-f]{32})").matcher(answer);
+        if (!id.find()) {
+            System.out.println("(the answer names no trace)");
+            return;
+        }
+        String traceId = id.group(1);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline
+                && traces.trace(traceId).stream().map(TraceCollector.Span::service).distinct().count() < 4) {
+            Thread.sleep(250);
+        }
+        Thread.sleep(500); // the last batch's stragglers
+        System.out.println(TraceTree.render(traceId, traces.trace(traceId)));
     }
 
     private static void printWhereNext(Options options, Path workDir) {
@@ -128,6 +159,7 @@ public final class DemoMain {
         int httpPort = 8080;
         int backbonePort = 7400;
         String otlp;
+        boolean trace;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -138,12 +170,16 @@ public final class DemoMain {
                     case "--port" -> options.httpPort = port(value(args, ++i, "--port"), "--port");
                     case "--backbone-port" -> options.backbonePort = port(value(args, ++i, "--backbone-port"), "--backbone-port");
                     case "--otlp" -> options.otlp = url(value(args, ++i, "--otlp"));
+                    case "--trace" -> options.trace = true;
                     case "-h", "--help" -> {
                         System.out.print(USAGE);
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
+            }
+            if (options.trace && options.otlp != null) {
+                throw new IllegalArgumentException("--trace and --otlp exclude each other: traces go to one place");
             }
             if (options.topic.isBlank()) {
                 throw new IllegalArgumentException("--topic must not be blank");

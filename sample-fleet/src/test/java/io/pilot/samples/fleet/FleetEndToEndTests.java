@@ -44,7 +44,7 @@ class FleetEndToEndTests {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private Path home;
-    private OtlpCollector collector;
+    private TraceCollector collector;
     private Fleet fleet;
     private int httpPort;
 
@@ -52,7 +52,7 @@ class FleetEndToEndTests {
     void startTheFleet() throws IOException {
         // Short: control sockets live under it, and Unix socket paths are limited to 107 bytes.
         home = Files.createTempDirectory(Path.of("/tmp"), "fleet");
-        collector = new OtlpCollector();
+        collector = new TraceCollector();
         httpPort = freeTcpPorts(6);
         fleet = new Fleet(Fleet.Settings.inRepository(ROOT, home.resolve("work"))
                 .withPorts(httpPort, freeUdpPort())
@@ -118,11 +118,17 @@ class FleetEndToEndTests {
         while (services.size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(500); // spans are exported in batches
             services.clear();
-            collector.spans().stream().filter(span -> traceId.equals(span.traceId()))
-                    .forEach(span -> services.add(span.service()));
+            collector.trace(traceId).forEach(span -> services.add(span.service()));
         }
         assertThat(services).containsExactlyInAnyOrder("coordinator", "specialist-papers", "specialist-fx",
                 "specialist-news");
+        // One tree: every span but the HTTP request's hangs under another span of the same trace.
+        List<TraceCollector.Span> spans = collector.trace(traceId);
+        Set<String> ids = new HashSet<>();
+        spans.forEach(span -> ids.add(span.spanId()));
+        assertThat(spans.stream().filter(span -> !ids.contains(span.parentId())))
+                .as(TraceTree.render(traceId, spans)).singleElement()
+                .satisfies(root -> assertThat(root.service()).isEqualTo("coordinator"));
     }
 
     @Test
