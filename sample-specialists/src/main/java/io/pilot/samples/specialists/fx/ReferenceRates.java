@@ -6,10 +6,12 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.Currency;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -29,12 +31,13 @@ public final class ReferenceRates {
     private static final String EUR = "EUR";
 
     private final NavigableMap<LocalDate, Map<String, BigDecimal>> days;
-    private final SortedSet<String> currencies = new TreeSet<>();
+    private final SortedSet<String> currencies;
 
     ReferenceRates(Map<LocalDate, Map<String, BigDecimal>> days) {
         this.days = new TreeMap<>(days);
-        this.currencies.add(EUR);
+        SortedSet<String> currencies = new TreeSet<>(Set.of(EUR));
         days.values().forEach(rates -> currencies.addAll(rates.keySet()));
+        this.currencies = Collections.unmodifiableSortedSet(currencies);
     }
 
     public LocalDate first() {
@@ -112,8 +115,12 @@ public final class ReferenceRates {
             return BigDecimal.ONE;
         }
         BigDecimal quoteRate = euroRate(day, quote);
-        // Against the euro the published rate is exact; dividing by one would round it to six digits.
-        return base.equals(EUR) ? quoteRate : quoteRate.divide(euroRate(day, base), CROSS);
+        if (base.equals(EUR)) {
+            return quoteRate; // exact as published: dividing by one would round it to six digits
+        }
+        BigDecimal crossed = quoteRate.divide(euroRate(day, base), CROSS);
+        // A quotient that comes out round (143.76 / 1.4376) would otherwise read 1E+2.
+        return crossed.scale() < 0 ? crossed.setScale(0) : crossed;
     }
 
     private static BigDecimal euroRate(Map.Entry<LocalDate, Map<String, BigDecimal>> day, String currency) {

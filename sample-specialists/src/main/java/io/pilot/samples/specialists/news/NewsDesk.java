@@ -6,6 +6,7 @@ import io.pilot.samples.specialists.support.DataFiles;
 import io.pilot.samples.specialists.support.Limit;
 import io.pilot.samples.specialists.support.Query;
 
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class NewsDesk {
 
     /** @param feeds each feed's items by its name */
     public NewsDesk(Map<String, List<NewsItem>> feeds) {
-        this.feeds = new TreeSet<>(feeds.keySet());
+        this.feeds = Collections.unmodifiableSortedSet(new TreeSet<>(feeds.keySet()));
         this.items = feeds.values().stream().flatMap(List::stream).sorted(NEWEST_FIRST).toList();
     }
 

@@ -40,6 +40,13 @@ class EcbRatesTests {
     }
 
     @Test
+    void aCrossRateThatComesOutRoundIsWrittenPlainly() {
+        BigDecimal rate = EcbRates.load("fx/round-cross.xml").rate("CHF", "JPY", null).rate();
+
+        assertThat(rate.toString()).isEqualTo("100");
+    }
+
+    @Test
     void badFilesFailNamingTheFileAndTheProblem() {
         assertThatThrownBy(() -> EcbRates.load("fx/negative-rate.xml")).isInstanceOf(DataException.class)
                 .hasMessage("fx/negative-rate.xml: 2024-01-02: the USD rate '-1.0956' is not a positive number");
