@@ -1,0 +1,72 @@
+package io.pilot.samples.specialists.fx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilot.engine.ErrorCode;
+import io.pilot.samples.specialists.SpecialistTest;
+import io.pilot.spring.PilotRemoteException;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.ActiveProfiles;
+
+import tools.jackson.databind.JsonNode;
+
+@ActiveProfiles("fx")
+class FxAgentTests extends SpecialistTest {
+
+    @Test
+    void aRateOnASaturdayIsFridaysCrossedThroughTheEuro() {
+        JsonNode rate = call("fx.rate", Map.of("base", "USD", "quote", "JPY", "date", "2023-01-14"));
+
+        assertThat(rate.propertyNames()).containsExactly("base", "quote", "date", "requestedDate", "rate", "source");
+        assertThat(rate.path("date").asString()).isEqualTo("2023-01-13");
+        assertThat(rate.path("requestedDate").asString()).isEqualTo("2023-01-14");
+        assertThat(rate.path("rate").decimalValue()).isEqualByComparingTo("128.556"); // 139.02 / 1.0814
+        assertThat(rate.path("source").asString()).startsWith("ECB euro foreign exchange reference rates");
+
+        JsonNode latest = call("fx.rate", Map.of("base", "EUR", "quote", "USD"));
+        assertThat(latest.path("date").asString()).isEqualTo("2023-02-21");
+        assertThat(latest.path("requestedDate").isNull()).isTrue();
+    }
+
+    @Test
+    void convertsAndListsASeries() {
+        JsonNode conversion = call("fx.convert", Map.of("amount", 100, "from", "EUR", "to", "GBP"));
+        assertThat(conversion.propertyNames()).containsExactly("amount", "from", "to", "date", "rate", "result");
+        assertThat(conversion.path("result").decimalValue()).isEqualTo(new BigDecimal("87.93"));
+
+        JsonNode series = call("fx.series", Map.of("base", "EUR", "quote", "USD", "from", "2022-12-22", "to", "2022-12-28"));
+        assertThat(series.propertyNames()).containsExactly("base", "quote", "points");
+        assertThat(series.path("points")).hasSize(4);
+        assertThat(series.path("points").get(0).propertyNames()).containsExactly("date", "rate");
+    }
+
+    @Test
+    void badRequestsReachTheCallerInPlainWords() {
+        assertRefused(() -> call("fx.rate", Map.of("base", "USD", "quote", "JPY", "date", "2024-03-15")),
+                "no reference rates for 2024-03-15: the data covers 2022-09-01 to 2023-02-21");
+        assertRefused(() -> call("fx.convert", Map.of("amount", -1, "from", "EUR", "to", "GBP")), "amount must not be negative, was -1");
+        assertRefused(() -> call("fx.series", Map.of("base", "EUR", "quote", "USD", "from", "2023-02-01", "to", "2023-01-01")),
+                "from 2023-02-01 is after to 2023-01-01");
+        assertThatThrownBy(() -> call("fx.rate", Map.of("base", "USD", "quote", "XYZ")))
+                .hasMessageContaining("unknown currency XYZ; known: AUD, BGN");
+    }
+
+    @Test
+    void aDateThatIsNoDateIsAProtocolErrorNamingTheCapability() {
+        assertThatThrownBy(() -> call("fx.rate", Map.of("base", "USD", "quote", "JPY", "date", "2023-13-01")))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL))
+                .hasMessageContaining("the argument of 'fx.rate' is not valid JSON for its parameter");
+    }
+
+    @Test
+    void isTheResearchGroupsFxSpecialist() throws Exception {
+        assertPilotHealthUp("specialist-fx");
+        assertThat(actuator("pilot").path("capabilities")).extracting(capability -> capability.path("name").asString())
+                .containsExactlyInAnyOrder("fx.rate", "fx.convert", "fx.series");
+    }
+}
