@@ -9,7 +9,9 @@ import java.lang.annotation.Target;
 /**
  * A method other agents can call by name ({@code papers.resolve-citation}). It takes at most one argument
  * and may return a value, {@code void}, or a {@code CompletableFuture}; arguments and results travel as
- * JSON through the application's Jackson mapper. An exception becomes a typed error on the caller's side.
+ * JSON through the application's Jackson mapper. An exception becomes a typed error on the caller's side:
+ * throw {@link IllegalArgumentException} to refuse the argument (its message reaches the caller as written,
+ * e.g. {@code unknown DOI 10.1/xyz}); any other exception arrives prefixed with its class name.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

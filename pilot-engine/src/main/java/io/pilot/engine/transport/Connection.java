@@ -86,6 +86,8 @@ public final class Connection {
     private long pacerDeadline = Long.MAX_VALUE;
     private long lastSentNanos;
     private long lastReceivedNanos;
+    /** When the first ack-eliciting packet since the last packet received was sent; MAX_VALUE if none. */
+    private long awaitingAnswerSinceNanos = Long.MAX_VALUE;
 
     private CloseReason closeReason;
     private boolean closeFramePending;
@@ -216,6 +218,7 @@ public final class Connection {
         packetsReceived++;
         bytesReceived += size;
         lastReceivedNanos = nowNanos;
+        awaitingAnswerSinceNanos = Long.MAX_VALUE;
         boolean ackEliciting = false;
         try {
             for (int i = 0; i < frames.size() && closeReason == null; i++) {
@@ -457,6 +460,7 @@ public final class Connection {
         bytesSent += length;
         lastSentNanos = nowNanos;
         if (ackEliciting) {
+            awaitingAnswerSinceNanos = Math.min(awaitingAnswerSinceNanos, nowNanos);
             lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, sentFrames));
             if (config.pacing()) {
                 pacer.onPacketSent(nowNanos, length, congestion.window(), rtt.smoothed());
@@ -630,6 +634,9 @@ public final class Connection {
         if (config.idleTimeoutNanos() > 0) {
             deadline = Math.min(deadline, lastReceivedNanos + config.idleTimeoutNanos());
         }
+        if (config.unresponsiveTimeoutNanos() > 0 && awaitingAnswerSinceNanos != Long.MAX_VALUE) {
+            deadline = Math.min(deadline, awaitingAnswerSinceNanos + config.unresponsiveTimeoutNanos());
+        }
         if (config.keepaliveIntervalNanos() > 0 && !pingPending) {
             deadline = Math.min(deadline, Math.max(lastSentNanos, lastReceivedNanos) + config.keepaliveIntervalNanos());
         }
@@ -646,6 +653,12 @@ public final class Connection {
         }
         if (config.idleTimeoutNanos() > 0 && nowNanos - lastReceivedNanos >= config.idleTimeoutNanos()) {
             closeWith(new CloseReason(TransportError.IDLE_TIMEOUT, "idle timeout", false), false);
+            return;
+        }
+        if (config.unresponsiveTimeoutNanos() > 0 && awaitingAnswerSinceNanos != Long.MAX_VALUE
+                && nowNanos - awaitingAnswerSinceNanos >= config.unresponsiveTimeoutNanos()) {
+            closeWith(new CloseReason(TransportError.UNRESPONSIVE, "no answer from the peer for "
+                    + config.unresponsiveTimeoutNanos() / 1_000_000 + " ms", false), false);
             return;
         }
         if (lossDetector.onTimeout(nowNanos)) {

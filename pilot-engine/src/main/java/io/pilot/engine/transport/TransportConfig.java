@@ -26,6 +26,7 @@ public final class TransportConfig {
     private final long maxAckDelayNanos;
     private final long keepaliveIntervalNanos;
     private final long idleTimeoutNanos;
+    private final long unresponsiveTimeoutNanos;
     private final long initialRttNanos;
     private final long minProbeTimeoutNanos;
     private final int initialWindowPackets;
@@ -43,6 +44,7 @@ public final class TransportConfig {
         this.maxAckDelayNanos = b.maxAckDelay.toNanos();
         this.keepaliveIntervalNanos = b.keepaliveInterval.toNanos();
         this.idleTimeoutNanos = b.idleTimeout.toNanos();
+        this.unresponsiveTimeoutNanos = b.unresponsiveTimeout.toNanos();
         this.initialRttNanos = b.initialRtt.toNanos();
         this.minProbeTimeoutNanos = b.minProbeTimeout.toNanos();
         this.initialWindowPackets = b.initialWindowPackets;
@@ -96,6 +98,17 @@ public final class TransportConfig {
         return idleTimeoutNanos;
     }
 
+    /**
+     * Close with {@link TransportError#UNRESPONSIVE} when packets that ask for an acknowledgement have gone
+     * unanswered this long with nothing at all received meanwhile; 0 disables. Much shorter than the idle
+     * timeout: it only runs while this side is waiting for the peer, so a peer that died (its process killed,
+     * its host gone) fails requests in flight in seconds, and callers can turn to another provider, instead
+     * of every request waiting for its own timeout. Like TCP's user timeout.
+     */
+    public long unresponsiveTimeoutNanos() {
+        return unresponsiveTimeoutNanos;
+    }
+
     /** RTT assumed before the first sample (RFC 9002 recommends 333 ms). */
     public long initialRttNanos() {
         return initialRttNanos;
@@ -141,6 +154,7 @@ public final class TransportConfig {
         private Duration maxAckDelay = Duration.ofMillis(10);
         private Duration keepaliveInterval = Duration.ofSeconds(15);
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration unresponsiveTimeout = Duration.ofSeconds(10);
         private Duration initialRtt = Duration.ofMillis(333);
         private Duration minProbeTimeout = Duration.ofMillis(1);
         private int initialWindowPackets = 10;
@@ -186,6 +200,12 @@ public final class TransportConfig {
         public Builder keepaliveInterval(Duration d) {
             require(!d.isNegative(), "keepaliveInterval must be >= 0");
             this.keepaliveInterval = d;
+            return this;
+        }
+
+        public Builder unresponsiveTimeout(Duration d) {
+            require(!d.isNegative(), "unresponsiveTimeout must be >= 0");
+            this.unresponsiveTimeout = d;
             return this;
         }
 

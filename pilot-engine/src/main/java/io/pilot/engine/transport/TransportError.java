@@ -18,6 +18,11 @@ public final class TransportError {
     public static final int IDLE_TIMEOUT = 0x4;
     /** Stream error: the receiver already had {@link TransportConfig#maxIncomingStreams()} streams open. */
     public static final int STREAM_REFUSED = 0x5;
+    /**
+     * Ack-eliciting packets went unanswered, nothing at all heard, for {@link TransportConfig#unresponsiveTimeoutNanos()}:
+     * the peer died or the path did; local only, never sent.
+     */
+    public static final int UNRESPONSIVE = 0x6;
     /** First code free for applications. */
     public static final int APPLICATION_BASE = 0x100;
 

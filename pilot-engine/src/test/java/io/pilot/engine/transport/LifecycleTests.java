@@ -45,14 +45,40 @@ class LifecycleTests {
     }
 
     @Test
-    void keepaliveCannotSaveALostPeer() {
+    void keepaliveFindsALostPeerOnceItsPingGoesUnanswered() {
         sim.connect(TransportConfig.defaults(), ra, rb);
         sim.aToB.loss = 1.0;
         sim.bToA.loss = 1.0;
         long start = sim.now;
         sim.runUntil(() -> sim.a.isClosed() && sim.b.isClosed(), 120 * SECOND, 10_000);
-        assertThat(sim.now - start).isEqualTo(60 * SECOND);
-        assertThat(ra.closed.code()).isEqualTo(TransportError.IDLE_TIMEOUT);
+        // The keepalive PING goes out after 15 s of silence; 10 s without an answer closes.
+        assertThat(sim.now - start).isBetween(25 * SECOND, 26 * SECOND);
+        assertThat(ra.closed.code()).isEqualTo(TransportError.UNRESPONSIVE);
+        assertThat(ra.closed.message()).isEqualTo("no answer from the peer for 10000 ms");
+    }
+
+    @Test
+    void dataToAPeerThatDiedFailsAfterTheUnresponsiveTimeoutNotTheIdleTimeout() {
+        sim.connect(TransportConfig.defaults(), ra, rb);
+        sim.runFor(30 * SECOND); // quiet for a while: keepalives answered
+        assertThat(sim.a.isClosed()).isFalse();
+        sim.aToB.loss = 1.0;     // then the peer's process is killed
+        sim.bToA.loss = 1.0;
+        long sent = sim.now;
+        Recorder.writePattern(sim.a.openStream(1), 10_000);
+        sim.runUntil(() -> sim.a.isClosed(), 120 * SECOND, 10_000);
+        assertThat(sim.now - sent).isBetween(10 * SECOND, 11 * SECOND);
+        assertThat(ra.closed.code()).isEqualTo(TransportError.UNRESPONSIVE);
+    }
+
+    @Test
+    void aSlowPeerThatStillAnswersIsNotUnresponsive() {
+        sim.connect(TransportConfig.defaults(), ra, rb);
+        sim.linkBoth(l -> l.delayNanos = 3 * SECOND); // 6 s round trips, under the 10 s limit
+        Recorder.writePattern(sim.a.openStream(1), 200_000);
+        sim.runUntil(() -> rb.finishes == 1, 600 * SECOND, 100_000);
+        assertThat(rb.finishes).isEqualTo(1);
+        assertThat(sim.a.isClosed()).isFalse();
     }
 
     @Test

@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Serves {@link CapabilityProtocol#PORT}: finds the capability named in the request's header and invokes
  * it. An unknown capability answers NO_LISTENER; a body that does not map to the parameter answers
- * PROTOCOL; an exception in the method answers REMOTE_FAILURE with the exception's class and message.
+ * PROTOCOL; an {@link IllegalArgumentException} in the method answers REMOTE_FAILURE with its message (a
+ * refused argument); any other exception answers REMOTE_FAILURE with the exception's class and message.
  *
  * <p>Each request is a {@link PilotObservationDocumentation#SERVER_REQUEST} observation continuing the caller's
  * trace (from the request's headers); the method runs in its scope, so what it observes is its child.
@@ -68,7 +69,7 @@ public final class CapabilityDispatcher implements MessageHandler {
                 DefaultPilotServerObservationConvention.INSTANCE,
                 () -> new PilotServerRequestContext(in, capability == null ? null : capability.name()), observations);
         if (observation.isNoop()) {
-            return dispatch(name, capability, in);
+            return dispatch(name, capability, in).exceptionallyCompose(CapabilityDispatcher::refusal);
         }
         PilotServerRequestContext context = (PilotServerRequestContext) observation.getContext();
         observation.start();
@@ -87,7 +88,7 @@ public final class CapabilityDispatcher implements MessageHandler {
                 context.setResponse(reply);
             }
             observation.stop();
-        });
+        }).exceptionallyCompose(CapabilityDispatcher::refusal); // observed as thrown, answered as a refusal
     }
 
     private CompletionStage<Message> dispatch(String name, CapabilityMethod capability, IncomingMessage in) {
@@ -103,6 +104,19 @@ public final class CapabilityDispatcher implements MessageHandler {
         } catch (Throwable e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * An {@link IllegalArgumentException} from the method refuses the caller's argument: its message is written
+     * for the caller and travels as it is. Any other failure goes on unchanged, and the engine names its class
+     * (it is a bug the caller cannot fix).
+     */
+    private static CompletionStage<Message> refusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof IllegalArgumentException) {
+            return CompletableFuture.failedFuture(new PilotException(ErrorCode.REMOTE_FAILURE, cause.getMessage()));
+        }
+        return CompletableFuture.failedFuture(failure);
     }
 
     private PilotPath path(PilotAddress from) {

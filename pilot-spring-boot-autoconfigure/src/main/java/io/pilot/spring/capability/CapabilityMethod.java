@@ -57,8 +57,11 @@ public final class CapabilityMethod {
 
     /** Invokes the method with the JSON argument; completes with the JSON result (null for void). */
     public CompletionStage<byte[]> invoke(byte[] argumentJson, JsonMapper mapper) throws Throwable {
-        Object[] arguments = argumentType == null ? new Object[0]
-                : new Object[] {argumentJson.length == 0 ? null : mapper.readValue(argumentJson, argumentType)};
+        if (argumentType != null && argumentJson.length == 0) {
+            // A refusal (see CapabilityDispatcher): the caller sent nothing where the method expects an argument.
+            throw new IllegalArgumentException(name + " needs an argument (JSON), got none");
+        }
+        Object[] arguments = argumentType == null ? new Object[0] : new Object[] {mapper.readValue(argumentJson, argumentType)};
         Object result;
         try {
             result = method.invoke(bean, arguments);

@@ -123,7 +123,10 @@ class TwoAgentsTests {
 
         assertThatThrownBy(() -> client.call("papers.resolve-citation", new Agents.CitationQuery("bogus"), Agents.Citation.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
-                .hasMessageContaining("IllegalArgumentException: unknown DOI bogus");
+                .hasMessageEndingWith(": unknown DOI bogus").hasMessageNotContaining("IllegalArgumentException");
+        assertThatThrownBy(() -> client.call("papers.resolve-citation", null, Agents.Citation.class))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                .hasMessageEndingWith(": papers.resolve-citation needs an argument (JSON), got none");
         assertThatThrownBy(() -> client.call("slow.op", "x", String.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
         assertThatThrownBy(() -> client.call("specialist-papers", "no.such.capability", "x", String.class))

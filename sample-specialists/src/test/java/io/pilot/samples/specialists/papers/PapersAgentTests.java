@@ -50,7 +50,7 @@ class PapersAgentTests extends SpecialistTest {
         assertRefused(() -> call("papers.resolve-citation", Map.of("doi", "10.1/xyz")), "unknown DOI 10.1/xyz");
         assertRefused(() -> call("papers.search", Map.of("query", " ")), "a query is required, e.g. {\"query\":\"attention\"}");
         assertRefused(() -> call("papers.search", Map.of("query", "attention", "limit", 500)), "limit must be between 1 and 50, was 500");
-        assertRefused(() -> call("papers.cited-by", null), "papers.cited-by needs a JSON object as its argument");
+        assertRefused(() -> call("papers.cited-by", null), "papers.cited-by needs an argument (JSON), got none");
     }
 
     @Test

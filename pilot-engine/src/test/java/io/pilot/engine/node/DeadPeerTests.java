@@ -1,0 +1,49 @@
+package io.pilot.engine.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilot.engine.ErrorCode;
+import io.pilot.engine.Message;
+import io.pilot.engine.MessageHandler;
+import io.pilot.engine.PilotException;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotSocketAddress;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+
+import io.netty.channel.Channel;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A peer that dies without a word (its process killed): requests to it fail fast instead of timing out. */
+class DeadPeerTests {
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
+
+    @Test
+    void aRequestToAPeerThatDiedFailsWithConnectionLostBeforeItsTimeout() throws Exception {
+        PilotNode a = nodes.start(b -> b.requestTimeout(Duration.ofSeconds(60)));
+        PilotNode b = nodes.start();
+        b.listen(100, MessageHandler.of(in -> Message.of("ok")));
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        assertThat(a.request(new PilotSocketAddress(b.address(), 100), Message.of("x")).join().bodyAsString()).isEqualTo("ok");
+
+        // B's socket closes under it: no CLOSE goes out, as when its process is killed.
+        Field field = PilotNode.class.getDeclaredField("channel");
+        field.setAccessible(true);
+        ((Channel) field.get(b)).close().sync();
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> a.request(new PilotSocketAddress(b.address(), 100), Message.of("y")).join())
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(PilotException.class)
+                .satisfies(e -> assertThat(((PilotException) e.getCause()).code()).isEqualTo(ErrorCode.CONNECTION_LOST));
+        System.out.println("failed after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    }
+}
