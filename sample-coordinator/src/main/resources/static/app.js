@@ -45,7 +45,7 @@ function renderAnswer(answer) {
     el('td', { class: 'mono' }, part.capability),
     el('td', {}, part.agent || '—'),
     el('td', { class: part.path }, part.path),
-    el('td', {}, `${part.millis.toFixed(1)} ms`),
+    el('td', { class: 'num' }, `${part.millis.toFixed(1)} ms`),
     el('td', {}, summary(part))));
   const told = answer.broadcast
     ? `Told ${answer.broadcast.group}: ${answer.broadcast.delivered.join(', ') || 'nobody'}`
@@ -87,8 +87,8 @@ async function refreshMesh() {
         el('td', { class: 'mono' }, agent.address),
         el('td', { class: 'mono' }, agent.capabilities.join(', ') || '—'),
         el('td', { class: peer ? peer.path : '' }, self_ ? 'this node' : peer ? peer.path : 'no tunnel yet'),
-        el('td', {}, peer && peer.rttMillis != null ? `${peer.rttMillis.toFixed(2)} ms` : '—'),
-        el('td', {}, peer ? `${peer.bytesIn} / ${peer.bytesOut}` : '—'));
+        el('td', { class: 'num' }, peer && peer.rttMillis != null ? `${peer.rttMillis.toFixed(2)} ms` : '—'),
+        el('td', { class: 'num' }, peer ? `${peer.bytesIn} / ${peer.bytesOut}` : '—'));
     }));
     $('mesh-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
