@@ -68,6 +68,9 @@ final class Completion {
                 return new ControlException(backboneAway ? ControlError.BACKBONE_UNREACHABLE : ControlError.NOT_FOUND,
                         refusal.getMessage(), refusal);
             }
+            if (refusal.error() == DirectoryError.GROUP_DENIED) {
+                return new ControlException(ControlError.DENIED, "the backbone refused: " + refusal.getMessage(), refusal);
+            }
             return new ControlException(ControlError.INTERNAL, "the backbone refused: " + refusal.error() + ": "
                     + refusal.getMessage(), refusal);
         }
