@@ -10,13 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code pilotctl backbone start|stop|status}: runs {@link BackboneMain} in the background and remembers it
  * as the {@link LocalBackbone}.
  */
 final class BackboneLauncher {
+
+    private static final long STOP_WAIT_MILLIS = 20_000;
 
     private BackboneLauncher() {
     }
@@ -57,9 +58,13 @@ final class BackboneLauncher {
         if (running.isEmpty()) {
             return notRunning(ctl);
         }
-        ProcessHandle process = ProcessHandle.of(running.get().pid()).orElseThrow();
-        process.destroy();
-        process.onExit().get(20, TimeUnit.SECONDS);
+        Optional<ProcessHandle> process = ProcessHandle.of(running.get().pid());
+        process.ifPresent(ProcessHandle::destroy);
+        if (!Waiting.until(() -> !process.map(ProcessHandle::isAlive).orElse(false), STOP_WAIT_MILLIS)) {
+            return ctl.fail("STOP_FAILED", "the backbone (pid " + running.get().pid() + ") is still running "
+                    + STOP_WAIT_MILLIS / 1000 + " s after SIGTERM", "see its log; kill -9 " + running.get().pid()
+                    + " ends it", PilotCtl.NODE_ERROR);
+        }
         Files.deleteIfExists(LocalBackbone.pidFile());
         if (ctl.json) {
             ctl.printOk(Map.of("stopped", true));

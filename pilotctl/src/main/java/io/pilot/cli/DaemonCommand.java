@@ -89,19 +89,11 @@ final class DaemonCommand {
             if (status != PilotCtl.OK) {
                 return status;
             }
-            boolean gone = awaitGone(socket);
+            boolean gone = Waiting.until(() -> !Files.exists(socket), STOP_WAIT_MILLIS);
             if (!ctl.json) {
                 ctl.out.println(gone ? "✓ stopped" : "✓ stopping (its socket is still there; see its log)");
             }
             return PilotCtl.OK;
-        }
-
-        private static boolean awaitGone(Path socket) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
-            while (Files.exists(socket) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
-            return !Files.exists(socket);
         }
     }
 

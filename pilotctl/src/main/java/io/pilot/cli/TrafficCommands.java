@@ -157,7 +157,8 @@ final class TrafficCommands {
                             event.path("bytes").asInt(), event.path("text").isNull() ? "(binary or over 4 KiB)"
                                     : "\"" + event.path("text").asString() + "\"");
                 }
-            }, true, done -> ctl.out.printf("✓ %d messages%s%n", done.path("received").asInt(),
+            }, true, done -> ctl.out.printf("✓ %d message%s%s%n", done.path("received").asInt(),
+                    done.path("received").asInt() == 1 ? "" : "s",
                     done.path("dropped").asLong() > 0 ? ", " + done.path("dropped").asLong() + " dropped (too slow)" : ""));
         }
     }

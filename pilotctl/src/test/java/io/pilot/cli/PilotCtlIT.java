@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -65,17 +68,28 @@ class PilotCtlIT {
         // The coordinator finds the backbone by itself (the one 'backbone start' runs here); the specialists
         // start side by side, one of them told the backbone explicitly.
         startDaemon("coordinator", "daemon", "start", "--hostname", "coordinator", "--group", "RESEARCH");
-        CompletableFuture.allOf(
-                CompletableFuture.runAsync(() -> startDaemon("specialist-papers", "daemon", "start", "--hostname",
-                        "specialist-papers", "--group", "RESEARCH", "--capability", "papers.search")),
-                CompletableFuture.runAsync(() -> startDaemon("specialist-fx", "daemon", "start", "--hostname",
-                        "specialist-fx", "--group", "RESEARCH", "--capability", "fx.rate")),
-                CompletableFuture.runAsync(() -> startDaemon("specialist-news", "daemon", "start", "--hostname",
-                        "specialist-news", "--group", "RESEARCH", "--capability", "news.headlines",
-                        "--backbone", backboneEndpoint, "--backbone-key", backboneKey))).join();
+        inParallel(List.of(
+                () -> startDaemon("specialist-papers", "daemon", "start", "--hostname", "specialist-papers",
+                        "--group", "RESEARCH", "--capability", "papers.search"),
+                () -> startDaemon("specialist-fx", "daemon", "start", "--hostname", "specialist-fx",
+                        "--group", "RESEARCH", "--capability", "fx.rate"),
+                () -> startDaemon("specialist-news", "daemon", "start", "--hostname", "specialist-news",
+                        "--group", "RESEARCH", "--capability", "news.headlines",
+                        "--backbone", backboneEndpoint, "--backbone-key", backboneKey)));
     }
 
-    private void startDaemon(String hostname, String... args) {
+    /** Runs each on its own thread (the common pool has one on 2 cores) and waits for all; the first failure fails. */
+    private static <T> List<T> inParallel(List<Supplier<T>> tasks) {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<CompletableFuture<T>> running = tasks.stream().map(t -> CompletableFuture.supplyAsync(t, threads)).toList();
+            return running.stream().map(CompletableFuture::join).toList();
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    private Cli.Result startDaemon(String hostname, String... args) {
         List<String> line = new ArrayList<>(List.of("--json"));
         line.addAll(List.of(args));
         Cli.Result started = cli.run(line.toArray(String[]::new));
@@ -86,6 +100,11 @@ class PilotCtlIT {
         assertThat(Path.of(data.path("socket").asString())).isEqualTo(cli.socket(hostname));
         addresses.put(hostname, data.path("address").asString());
         pids.put(hostname, data.path("pid").asLong());
+        return started;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     @AfterAll
@@ -176,7 +195,7 @@ class PilotCtlIT {
             assertThat(broadcast.out()).isEqualTo("✓ delivered to 3, failed 0\n");
             assertThat(listen.awaitLine(line -> line.contains("new paper")))
                     .isEqualTo(addresses.get("coordinator") + "  port 101  18 bytes  \"new paper on arXiv\"");
-            assertThat(listen.awaitLine(line -> line.startsWith("✓"))).isEqualTo("✓ 1 messages");
+            assertThat(listen.awaitLine(line -> line.startsWith("✓"))).isEqualTo("✓ 1 message");
             assertThat(listen.awaitExit()).isZero();
         }
     }
@@ -251,6 +270,27 @@ class PilotCtlIT {
         Cli.Result gone = cli.run("--node", "coordinator", "find", "spring-agent");
         assertThat(gone.status()).isEqualTo(PilotCtl.NODE_ERROR);
         assertThat(gone.err()).contains("no live node is called 'spring-agent'");
+    }
+
+    @Test
+    @Order(8)
+    void aForegroundDaemonRunsInPilotctlUntilStoppedOrTerminated() throws Exception {
+        try (Cli.Background solo = cli.spawn("daemon", "start", "--hostname", "solo", "--foreground")) {
+            String started = solo.awaitLine(line -> line.startsWith("✓ solo is "));
+            assertThat(started).matches("✓ solo is " + ADDRESS + " \\(pid " + solo.pid() + ", in the foreground: Ctrl-C stops it\\)");
+            assertThat(cli.run("--node", "coordinator", "ping", "solo").status()).isZero();
+
+            assertThat(cli.run("--node", "solo", "daemon", "stop").out()).isEqualTo("✓ stopped\n");
+
+            assertThat(solo.awaitExit()).isZero();
+        }
+        try (Cli.Background solo = cli.spawn("daemon", "start", "--hostname", "solo", "--foreground")) {
+            solo.awaitLine(line -> line.startsWith("✓ solo is "));
+            assertThat(cli.socket("solo")).exists();
+        }
+        // SIGTERM: the shutdown hook deregisters the node and removes its socket.
+        assertThat(cli.socket("solo")).doesNotExist();
+        assertThat(cli.run("--node", "coordinator", "find", "solo").err()).contains("no live node is called 'solo'");
     }
 
     @Test
@@ -341,7 +381,7 @@ class PilotCtlIT {
         startDaemon("doomed", "daemon", "start", "--hostname", "doomed");
         ProcessHandle doomed = ProcessHandle.of(pids.get("doomed")).orElseThrow();
         doomed.destroyForcibly();
-        doomed.onExit().join();
+        await().pollInterval(Duration.ofMillis(50)).until(() -> !doomed.isAlive());
         assertThat(cli.socket("doomed")).exists();
 
         Cli.Result stale = cli.run("--node", "doomed", "info");
@@ -399,15 +439,20 @@ class PilotCtlIT {
     @Test
     @Order(100)
     void everythingStops() {
-        for (String hostname : List.of("coordinator", "specialist-papers", "specialist-fx", "specialist-news")) {
-            Cli.Result stop = cli.run("--node", hostname, "daemon", "stop");
+        // Side by side: a node closing waits up to 2 s for its peers to acknowledge, and some have gone.
+        List<String> daemons = List.of("coordinator", "specialist-papers", "specialist-fx", "specialist-news");
+        List<Cli.Result> stops = inParallel(daemons.stream()
+                .<Supplier<Cli.Result>>map(hostname -> () -> cli.run("--node", hostname, "daemon", "stop")).toList());
+        for (int i = 0; i < daemons.size(); i++) {
+            Cli.Result stop = stops.get(i);
             assertThat(stop.status()).as(stop.toString()).isZero();
             assertThat(stop.out()).isEqualTo("✓ stopped\n");
-            assertThat(cli.socket(hostname)).doesNotExist();
-            ProcessHandle.of(pids.get(hostname)).ifPresent(p -> p.onExit().join());
+            assertThat(cli.socket(daemons.get(i))).doesNotExist();
+            long pid = pids.get(daemons.get(i));
+            await().pollInterval(Duration.ofMillis(50)).until(() -> !alive(pid));
         }
         assertThat(cli.run("backbone", "stop").out()).isEqualTo("✓ backbone stopped\n");
-        assertThat(ProcessHandle.of(pids.get("backbone")).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(alive(pids.get("backbone"))).isFalse();
 
         Cli.Result nothing = cli.run("info");
         assertThat(nothing.status()).isEqualTo(PilotCtl.NO_NODE);
