@@ -44,7 +44,7 @@ final class BackboneLauncher {
             ready = BackgroundProcess.start(BackboneMain.class, args, directory.resolve("backbone.log"), "BACKBONE ",
                     "is " + bind + " free?");
         } catch (CliException e) {
-            return ctl.fail(e, PilotCtl.NODE_ERROR);
+            return ctl.fail(e);
         }
         List<String> fields = ready.fields();
         LocalBackbone backbone = new LocalBackbone(ready.pid(), fields.get(0), fields.get(1), fields.get(2));

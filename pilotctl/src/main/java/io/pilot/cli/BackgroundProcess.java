@@ -47,13 +47,14 @@ final class BackgroundProcess {
             if (!process.isAlive()) {
                 List<String> lines = lines(log);
                 throw new CliException("START_FAILED", main.getSimpleName() + " exited with status " + process.exitValue()
-                        + ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())), "see " + log);
+                        + ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())), "see " + log,
+                        PilotCtl.NODE_ERROR);
             }
             Thread.sleep(50);
         }
         process.destroy();
         throw new CliException("START_FAILED", main.getSimpleName() + " was not ready within "
-                + READY_TIMEOUT_MILLIS / 1000 + " s", whatToCheck + "; see " + log);
+                + READY_TIMEOUT_MILLIS / 1000 + " s", whatToCheck + "; see " + log, PilotCtl.NODE_ERROR);
     }
 
     private static List<String> lines(Path log) throws IOException {

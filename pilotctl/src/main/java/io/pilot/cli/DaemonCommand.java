@@ -83,7 +83,7 @@ final class DaemonCommand {
             try {
                 socket = SocketLocator.locate(ctl.socket, ctl.node);
             } catch (CliException e) {
-                return ctl.fail(e, PilotCtl.NO_NODE);
+                return ctl.fail(e);
             }
             int status = ctl.call("stop", Map.of(), data -> { });
             if (status != PilotCtl.OK) {

@@ -39,7 +39,7 @@ final class DaemonLauncher {
             ready = BackgroundProcess.start(DaemonMain.class, settings.toArgs(), log, "READY ",
                     "is the backbone at " + settings.backbone() + " running and reachable?");
         } catch (CliException e) {
-            return ctl.fail(e, PilotCtl.NODE_ERROR);
+            return ctl.fail(e);
         }
         print(ctl, settings, ready.fields().get(0), ready.fields().get(1), ready.pid(), log);
         return PilotCtl.OK;

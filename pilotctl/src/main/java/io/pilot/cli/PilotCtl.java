@@ -108,10 +108,10 @@ public final class PilotCtl {
                 answer = ControlConnection.request(path, command, args, progress);
             } catch (IOException e) {
                 throw new CliException("NO_NODE", "cannot reach the node at " + path + ": " + e.getMessage(),
-                        "is it running? check with: pilotctl daemon status");
+                        "is it running? check with: pilotctl daemon status", NO_NODE);
             }
         } catch (CliException e) {
-            return fail(e, NO_NODE);
+            return fail(e);
         }
         if ("ok".equals(answer.path("status").asString())) {
             if (json) {
@@ -161,8 +161,8 @@ public final class PilotCtl {
         return fail("BAD_USAGE", message, hint, USAGE);
     }
 
-    int fail(CliException e, int status) {
-        return fail(e.code(), e.getMessage(), e.hint(), status);
+    int fail(CliException e) {
+        return fail(e.code(), e.getMessage(), e.hint(), e.status());
     }
 
     /** Prints an error, as JSON on stdout with {@code --json}, else as two lines on stderr; returns status. */

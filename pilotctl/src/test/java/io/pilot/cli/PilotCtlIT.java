@@ -304,6 +304,10 @@ class PilotCtlIT {
         assertThat(sub.status()).isEqualTo(PilotCtl.USAGE);
         assertThat(sub.err()).contains("unknown command 'lst'; did you mean list?").contains("see: pilotctl groups --help");
 
+        Cli.Result node = cli.run("--node", "../coordinator", "info");
+        assertThat(node.status()).isEqualTo(PilotCtl.USAGE);
+        assertThat(node.err()).startsWith("✗ --node: invalid hostname '../coordinator'").contains("--socket PATH");
+
         Cli.Result flag = cli.run("--node", "coordinator", "--json", "ping", "specialist-papers", "--bogus");
         assertThat(flag.status()).isEqualTo(PilotCtl.USAGE);
         assertThat(flag.json().path("status").asString()).isEqualTo("error");
@@ -404,6 +408,7 @@ class PilotCtlIT {
     void aSecondDaemonUnderTheSameHostnameIsRefusedAndNothingChanges() throws Exception {
         Path log = cli.home().resolve("run/specialist-papers.log");
         String logBefore = Files.readString(log);
+        List<Long> daemonsBefore = daemonProcesses();
 
         Cli.Result again = cli.run("daemon", "start", "--hostname", "specialist-papers");
 
@@ -411,10 +416,14 @@ class PilotCtlIT {
         assertThat(again.err()).startsWith("✗ a node already runs as 'specialist-papers'")
                 .contains("stop it first: pilotctl --node specialist-papers daemon stop");
         assertThat(Files.readString(log)).isEqualTo(logBefore);
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .filter(c -> c.contains("DaemonMain --hostname specialist-papers ")).isPresent())).hasSize(1);
+        assertThat(daemonProcesses()).as("no daemon started").isEqualTo(daemonsBefore);
         assertThat(cli.run("--node", "specialist-papers", "--json", "info").json().path("data").path("address").asString())
                 .isEqualTo(addresses.get("specialist-papers"));
+    }
+
+    private static List<Long> daemonProcesses() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().filter(c -> c.contains(DaemonMain.class.getName()))
+                .isPresent()).map(ProcessHandle::pid).sorted().toList();
     }
 
     @Test
