@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,11 +111,7 @@ class PilotCtlIT {
         for (long pid : pids.values()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
-        try (Stream<Path> files = Files.walk(cli.home())) {
-            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        cli.deleteHome();
     }
 
     @Test
@@ -352,7 +346,14 @@ class PilotCtlIT {
     @Order(13)
     void withNoDaemonRunningThereIsNoNodeToTalkTo() throws Exception {
         Cli empty = new Cli(Cli.newHome());
+        try {
+            assertNoNodeToTalkTo(empty);
+        } finally {
+            empty.deleteHome();
+        }
+    }
 
+    private static void assertNoNodeToTalkTo(Cli empty) {
         Cli.Result info = empty.run("info");
         assertThat(info.status()).isEqualTo(PilotCtl.NO_NODE);
         assertThat(info.err()).contains("no Pilot node is running for this user").contains("pilotctl daemon start --hostname");
