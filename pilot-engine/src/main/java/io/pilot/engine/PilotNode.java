@@ -43,6 +43,7 @@ import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -121,7 +122,8 @@ public final class PilotNode implements AutoCloseable {
     }
 
     /**
-     * Binds the UDP socket and starts serving (the echo service on {@link Ports#ECHO} included).
+     * Binds the UDP socket and starts serving (the echo service on {@link Ports#ECHO} and the discard service
+     * on {@link Ports#DISCARD} included).
      *
      * @throws IllegalStateException if the socket cannot be bound, naming the address and the cause
      */
@@ -183,6 +185,8 @@ public final class PilotNode implements AutoCloseable {
             messages.attach(engine);
             engine.pathSettings(settings.pathSettings);
             messages.listenInline(Ports.ECHO, in -> in.message());
+            messages.listenInline(Ports.DISCARD, in -> Message.of(
+                    ByteBuffer.allocate(Long.BYTES).putLong(in.message().body().length).array()));
             channel.bind(settings.bindAddress).sync();
         } catch (Exception e) {
             shutdownResources();

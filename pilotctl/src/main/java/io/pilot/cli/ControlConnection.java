@@ -32,9 +32,11 @@ final class ControlConnection {
     static JsonNode request(Path socket, String command, Map<String, Object> args, Consumer<JsonNode> progress)
             throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            byte[] line = (JSON.writeValueAsString(Map.of("command", command, "args", args)) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            channel.write(ByteBuffer.wrap(line));
+            ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(Map.of("command", command, "args", args)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            while (line.hasRemaining()) {
+                channel.write(line);
+            }
             BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
                     StandardCharsets.UTF_8));
             String text;

@@ -1,109 +1,80 @@
 package io.pilot.cli;
 
 import io.pilot.engine.control.ControlPaths;
-import io.pilot.engine.directory.Names;
 
-import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * {@code pilotctl daemon start}: launches {@link DaemonMain} as a background process (its output in
- * {@code <run dir>/<hostname>.log}) and returns once it reports itself registered.
+ * {@code pilotctl daemon start}: a {@link Daemon} in the background ({@link DaemonMain} in its own process,
+ * its output in {@code <run dir>/<hostname>.log}), or in the pilotctl process with {@code --foreground}.
+ * Either way it returns, or prints, once the node is registered; a hostname whose daemon runs already is
+ * refused before anything starts.
  */
 final class DaemonLauncher {
-
-    private static final long READY_TIMEOUT_MILLIS = 60_000;
 
     private DaemonLauncher() {
     }
 
-    static int start(PilotCtl ctl, String hostname, String backbone, String key, List<String> groups) throws Exception {
+    static int start(PilotCtl ctl, DaemonSettings settings, boolean foreground) throws Exception {
         try {
-            Names.checkHostname(hostname);
-            Targets.hostPort(backbone);
-            groups.forEach(Names::checkGroup);
+            settings.check();
         } catch (IllegalArgumentException e) {
-            return ctl.fail("BAD_REQUEST", e.getMessage(), "fix the option and run the command again", 2);
+            return ctl.usage(e.getMessage(), "fix the option and run the command again; see pilotctl daemon start --help");
         }
-        Path directory = ControlPaths.defaultDirectory();
-        Path socket = directory.resolve(hostname + ".sock");
-        if (answers(socket)) {
-            return ctl.fail("ALREADY_RUNNING", "a daemon already runs as '" + hostname + "' (" + socket + ")",
-                    "stop it first: pilotctl daemon stop --node " + hostname, PilotCtl.NODE_ERROR);
+        Path socket = settings.socketFile();
+        if (SocketLocator.answers(socket)) {
+            return ctl.fail("ALREADY_RUNNING", "a node already runs as '" + settings.hostname() + "' (" + socket + ")",
+                    "stop it first: pilotctl --node " + settings.hostname() + " daemon stop", PilotCtl.NODE_ERROR);
         }
-        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path log = directory.resolve(hostname + ".log");
-        Files.deleteIfExists(log);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                DaemonMain.class.getName(), "--hostname", hostname, "--backbone", backbone));
-        if (key != null && !key.isBlank()) {
-            command.add("--backbone-key");
-            command.add(key);
-        }
-        groups.forEach(g -> {
-            command.add("--group");
-            command.add(g);
-        });
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<String> ready = readyLine(log);
-            if (ready.isPresent()) {
-                String[] parts = ready.get().split(" ");
-                if (ctl.json) {
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("hostname", hostname);
-                    data.put("address", parts[1]);
-                    data.put("socket", parts[2]);
-                    data.put("pid", process.pid());
-                    data.put("log", log.toString());
-                    ctl.out.println(ControlConnection.JSON.writeValueAsString(Map.of("status", "ok", "data", data)));
-                } else {
-                    ctl.out.printf("✓ %s is %s (pid %d, log %s)%n", hostname, parts[1], process.pid(), log);
-                }
-                return PilotCtl.OK;
-            }
-            if (!process.isAlive()) {
-                return ctl.fail("START_FAILED", "the daemon exited with status " + process.exitValue() + ": "
-                        + lastLines(log), "see " + log, PilotCtl.NODE_ERROR);
-            }
-            Thread.sleep(100);
-        }
-        process.destroy();
-        return ctl.fail("START_FAILED", "the daemon did not register within " + READY_TIMEOUT_MILLIS / 1000 + " s",
-                "is the backbone at " + backbone + " reachable? see " + log, PilotCtl.NODE_ERROR);
+        PrivateDirectory.create(ControlPaths.defaultDirectory());
+        return foreground ? foreground(ctl, settings) : background(ctl, settings);
     }
 
-    private static boolean answers(Path socket) {
-        if (!Files.exists(socket)) {
-            return false;
+    private static int background(PilotCtl ctl, DaemonSettings settings) throws Exception {
+        Path log = ControlPaths.defaultDirectory().resolve(settings.hostname() + ".log");
+        BackgroundProcess.Ready ready;
+        try {
+            ready = BackgroundProcess.start(DaemonMain.class, settings.toArgs(), log, "READY ",
+                    "is the backbone at " + settings.backbone() + " running and reachable?");
+        } catch (CliException e) {
+            return ctl.fail(e);
         }
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return true;
-        } catch (IOException stale) {
-            return false;
-        }
+        print(ctl, settings, ready.fields().get(0), ready.fields().get(1), ready.pid(), log);
+        return PilotCtl.OK;
     }
 
-    private static Optional<String> readyLine(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return Optional.empty();
+    /** Runs the daemon in this process until {@code stop} arrives on its socket, or SIGTERM or Ctrl-C. */
+    private static int foreground(PilotCtl ctl, DaemonSettings settings) throws InterruptedException {
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(settings);
+        } catch (RuntimeException e) {
+            return ctl.fail("START_FAILED", "the node could not start: " + e.getMessage(),
+                    "is the backbone at " + settings.backbone() + " running and reachable?", PilotCtl.NODE_ERROR);
         }
-        return Files.readAllLines(log).stream().filter(l -> l.startsWith("READY ")).findFirst();
+        // On SIGTERM or Ctrl-C: deregister, close the node, remove the socket.
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "pilot-daemon-shutdown"));
+        print(ctl, settings, daemon.address().toString(), daemon.socket().toString(), ProcessHandle.current().pid(), null);
+        daemon.awaitStop();
+        daemon.close();
+        return PilotCtl.OK;
     }
 
-    private static String lastLines(Path log) throws IOException {
-        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    private static void print(PilotCtl ctl, DaemonSettings settings, String address, String socket, long pid, Path log) {
+        if (ctl.json) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("hostname", settings.hostname());
+            data.put("address", address);
+            data.put("socket", socket);
+            data.put("pid", pid);
+            data.put("log", log == null ? null : log.toString());
+            ctl.printOk(data);
+        } else if (log != null) {
+            ctl.out.printf("✓ %s is %s (pid %d, log %s)%n", settings.hostname(), address, pid, log);
+        } else {
+            ctl.out.printf("✓ %s is %s (pid %d, in the foreground: Ctrl-C stops it)%n", settings.hostname(), address, pid);
+        }
     }
 }

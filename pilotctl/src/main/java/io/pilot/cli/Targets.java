@@ -1,8 +1,11 @@
 package io.pilot.cli;
 
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.directory.Names;
+
 import java.net.InetSocketAddress;
 
-/** Parses what operators type: {@code HOST:PORT}. */
+/** Parses what operators type, so that a typing mistake is refused before any node is asked. */
 final class Targets {
 
     private Targets() {
@@ -23,5 +26,19 @@ final class Targets {
             throw new IllegalArgumentException("port " + port + " is outside 0-65535");
         }
         return new InetSocketAddress(text.substring(0, colon), port);
+    }
+
+    /**
+     * A TARGET: an address ({@code N:XXXX.XXXX.XXXX}, anything with a ':') or a hostname.
+     *
+     * @throws IllegalArgumentException saying which of the two it is not
+     */
+    static String target(String text) {
+        if (text.indexOf(':') >= 0) {
+            PilotAddress.parse(text);
+        } else {
+            Names.checkHostname(text);
+        }
+        return text;
     }
 }

@@ -11,6 +11,12 @@ public final class Ports {
     /** The echo service every node answers, used by ping. */
     public static final int ECHO = 7;
 
+    /**
+     * The discard service every node answers, used to measure throughput: it drops the body and replies
+     * with its length, 8 bytes big-endian (so the sender knows it all arrived without it coming back).
+     */
+    public static final int DISCARD = 9;
+
     private Ports() {
     }
 

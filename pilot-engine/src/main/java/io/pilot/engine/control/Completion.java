@@ -66,10 +66,12 @@ final class Completion {
             boolean backboneAway = directory != null && directory.status() == DirectoryClient.Status.BACKBONE_UNREACHABLE;
             if (refusal.error() == DirectoryError.NOT_FOUND) {
                 return new ControlException(backboneAway ? ControlError.BACKBONE_UNREACHABLE : ControlError.NOT_FOUND,
-                        refusal.getMessage(), refusal);
+                        refusal.reason(), refusal);
             }
-            return new ControlException(ControlError.INTERNAL, "the backbone refused: " + refusal.error() + ": "
-                    + refusal.getMessage(), refusal);
+            if (refusal.error() == DirectoryError.GROUP_DENIED) {
+                return new ControlException(ControlError.DENIED, "the backbone refused: " + refusal.reason(), refusal);
+            }
+            return new ControlException(ControlError.INTERNAL, "the backbone refused: " + refusal.getMessage(), refusal);
         }
         if (cause instanceof TimeoutException) {
             return new ControlException(ControlError.TIMEOUT, String.valueOf(cause.getMessage()), cause);

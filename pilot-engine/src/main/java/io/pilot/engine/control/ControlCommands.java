@@ -56,6 +56,7 @@ public final class ControlCommands {
         this.onStop = builder.onStop;
         this.completion = new Completion(directory, builder.timeout);
         this.targets = new Targets(directory, completion);
+        MembershipCommands membership = new MembershipCommands(this::requireDirectory, completion);
         commands.put("help", (args, progress) -> help());
         commands.put("info", (args, progress) -> info());
         commands.put("status", (args, progress) -> status());
@@ -63,9 +64,13 @@ public final class ControlCommands {
         commands.put("peers", (args, progress) -> peers());
         commands.put("ping", new PingCommand(node, targets, completion));
         commands.put("find", (args, progress) -> find(args));
-        commands.put("groups", (args, progress) -> groups());
+        commands.put("groups", membership::list);
+        commands.put("join", membership::join);
+        commands.put("leave", membership::leave);
         commands.put("broadcast", (args, progress) -> broadcast(args));
         commands.put("send", (args, progress) -> send(args));
+        commands.put("listen", new ListenCommand(node));
+        commands.put("bench", new BenchCommand(node, targets, completion));
         commands.put("stop", (args, progress) -> stop());
     }
 
@@ -168,13 +173,6 @@ public final class ControlCommands {
         };
         ObjectNode data = Json.object();
         data.set("records", Views.records(found));
-        return data;
-    }
-
-    private ObjectNode groups() {
-        requireDirectory();
-        ObjectNode data = Json.object();
-        data.set("groups", Views.strings(record().map(NodeRecord::groups).map(List::copyOf).orElse(List.of())));
         return data;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,18 +17,21 @@ import tools.jackson.databind.node.ObjectNode;
  * One client connection: reads its request line, runs the command, writes the progress lines and the final
  * line, closes. Whatever the client sends, it gets one final line and the server is unaffected.
  */
-final class ControlConnection implements Runnable {
+final class ControlConnection implements Runnable, Progress {
 
     private static final Logger log = LoggerFactory.getLogger(ControlConnection.class);
 
     private final SocketChannel channel;
     private final RequestReader reader;
     private final ControlCommands commands;
+    private final BooleanSupplier serverClosing;
 
-    ControlConnection(SocketChannel channel, RequestReader reader, ControlCommands commands) {
+    /** @param serverClosing true once the server is closing: streaming commands end then */
+    ControlConnection(SocketChannel channel, RequestReader reader, ControlCommands commands, BooleanSupplier serverClosing) {
         this.channel = channel;
         this.reader = reader;
         this.commands = commands;
+        this.serverClosing = serverClosing;
     }
 
     @Override
@@ -76,7 +80,7 @@ final class ControlConnection implements Runnable {
         }
         ObjectNode data;
         try {
-            data = commands.run(command, new Arguments(args.isObject() ? args : Json.object()), this::progress);
+            data = commands.run(command, new Arguments(args.isObject() ? args : Json.object()), this);
         } catch (ControlException e) {
             log.debug("control command {} failed: {} {}", command, e.error(), e.getMessage());
             write(error(e));
@@ -98,11 +102,34 @@ final class ControlConnection implements Runnable {
         return request;
     }
 
-    private void progress(ObjectNode data) {
+    @Override
+    public void report(ObjectNode data) {
         try {
             write(Json.object().put("status", "progress").set("data", data));
         } catch (IOException e) {
             throw new ControlException(ControlError.INTERNAL, "the client went away: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean cancelled() {
+        return serverClosing.getAsBoolean() || clientHungUp();
+    }
+
+    /**
+     * A client sends nothing after its request line, so end of stream on a read means it hung up. Probed
+     * without blocking: a quiet streaming command has no write that would fail to tell it.
+     */
+    private boolean clientHungUp() {
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) < 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return true;
         }
     }
 

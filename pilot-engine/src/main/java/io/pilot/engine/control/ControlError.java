@@ -19,6 +19,10 @@ public enum ControlError {
     UNREACHABLE("check that the target is running and in the same realm; 'peers' shows the paths"),
     /** The directory could not be asked: the backbone does not answer and nothing is cached. */
     BACKBONE_UNREACHABLE("check the backbone endpoint and key, and that the backbone is running; 'status' shows the last error"),
+    /** The backbone refused a group: it needs a token or an invitation, or the one given is not valid. */
+    DENIED("a group that is not open needs its token (--token) or its owner's invitation; ask the group's owner"),
+    /** Another listener holds the port on this node. */
+    PORT_IN_USE("another listener holds that port on this node: choose another port, or stop that listener"),
     /** The node lacks what the command needs (no directory, no group messaging, no stop callback). */
     UNAVAILABLE("this node was started without that feature: configure a backbone (or a stop callback) and restart it"),
     /** Every worker is busy with other clients. */

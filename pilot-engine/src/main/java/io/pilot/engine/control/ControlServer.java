@@ -171,7 +171,7 @@ public final class ControlServer implements AutoCloseable {
 
     private void dispatch(SocketChannel client) {
         try {
-            workers.execute(new ControlConnection(client, reader, commands));
+            workers.execute(new ControlConnection(client, reader, commands, () -> closed));
         } catch (RejectedExecutionException full) {
             ControlConnection.refuse(client, new ControlException(ControlError.BUSY,
                     "the node is serving " + (WORKERS + QUEUED) + " control clients already"));

@@ -6,9 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -70,11 +67,7 @@ final class RequestReader {
     }
 
     private static String decode(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ControlException(ControlError.BAD_REQUEST, "the request is not UTF-8 text");
-        }
+        return Utf8.decode(bytes).orElseThrow(() -> new ControlException(ControlError.BAD_REQUEST,
+                "the request is not UTF-8 text"));
     }
 }

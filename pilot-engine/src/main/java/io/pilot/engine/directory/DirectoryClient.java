@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -76,15 +77,18 @@ public final class DirectoryClient implements AutoCloseable {
     private volatile String lastError = "";
     private volatile InetSocketAddress reflexive;
     private volatile SignedRecord published;
+    /** Replaced whole by {@link #joinGroup} and {@link #leaveGroup}; read once per registration. */
+    private volatile Membership membership;
     private volatile long heartbeatMillis;
     private long backboneEpoch;
     private ScheduledFuture<?> heartbeat;
     private long sequence;
     private volatile boolean closed;
 
-    private DirectoryClient(PilotNode node, Settings settings) {
+    private DirectoryClient(PilotNode node, Settings settings, Membership membership) {
         this.node = node;
         this.settings = settings;
+        this.membership = membership;
         this.eventListener = node.listen(DirectoryProtocol.EVENTS_PORT, new EventReceiver());
         node.setResolver(this::resolveContact);
     }
@@ -269,6 +273,52 @@ public final class DirectoryClient implements AutoCloseable {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_CREATE_GROUP).string8(Names.checkGroup(group))
                 .u8(policy.ordinal()).bytes16(token == null ? new byte[0] : token).toBytes();
         return call(request).thenAccept(BinaryReader::end);
+    }
+
+    /**
+     * Adds a group to this node's record and publishes the record at once; completes with it. The change
+     * lasts as long as this client: nothing is persisted. If the backbone refuses (the group needs a token
+     * or an invitation: {@link DirectoryError#GROUP_DENIED}) or cannot be reached, the groups stay as they
+     * were and the future fails.
+     *
+     * @param credential the group's token or its owner's invitation; null for an open group
+     */
+    public CompletableFuture<NodeRecord> joinGroup(String group, byte[] credential) {
+        Names.checkGroup(group);
+        return changeMembership(current -> current.with(group, credential));
+    }
+
+    /**
+     * Removes a group from this node's record and publishes the record at once; completes with it (also
+     * when the node was not a member). If the backbone cannot be reached the groups stay as they were and
+     * the future fails.
+     */
+    public CompletableFuture<NodeRecord> leaveGroup(String group) {
+        Names.checkGroup(group);
+        return changeMembership(current -> current.without(group));
+    }
+
+    private CompletableFuture<NodeRecord> changeMembership(UnaryOperator<Membership> change) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the directory client is closed"));
+        }
+        Membership before;
+        Membership after;
+        synchronized (this) {
+            before = membership;
+            after = change.apply(before);
+            membership = after;
+        }
+        return registerNow().whenComplete((record, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    // Undo only our own change: a later one replaced it and decides for itself.
+                    if (membership == after) {
+                        membership = before;
+                    }
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -521,8 +571,9 @@ public final class DirectoryClient implements AutoCloseable {
 
     private synchronized CompletableFuture<NodeRecord> registerOnce() {
         return connectBackbone().thenCompose(address -> {
-            SignedRecord signed = sign(endpoints());
-            return call(registerRequest(signed)).thenCompose(reply -> {
+            Membership groups = membership;
+            SignedRecord signed = sign(endpoints(), groups);
+            return call(registerRequest(signed, groups)).thenCompose(reply -> {
                 long lease = reply.u32();
                 reply.u64();
                 noteEpoch(reply.u64());
@@ -531,8 +582,8 @@ public final class DirectoryClient implements AutoCloseable {
                 registered(signed, lease, observed);
                 if (observed != null && signed.record().endpoints().stream().noneMatch(e -> e.address().equals(observed))) {
                     // Publish the reflexive endpoint too: peers outside our network need it.
-                    SignedRecord withReflexive = sign(endpoints());
-                    return call(registerRequest(withReflexive)).thenApply(again -> {
+                    SignedRecord withReflexive = sign(endpoints(), groups);
+                    return call(registerRequest(withReflexive, groups)).thenApply(again -> {
                         registered(withReflexive, lease, observed);
                         return withReflexive.record();
                     });
@@ -542,10 +593,10 @@ public final class DirectoryClient implements AutoCloseable {
         });
     }
 
-    private byte[] registerRequest(SignedRecord signed) {
+    private byte[] registerRequest(SignedRecord signed, Membership groups) {
         BinaryWriter request = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER)
-                .string8(settings.joinToken == null ? "" : settings.joinToken).u8(settings.groupCredentials.size());
-        settings.groupCredentials.forEach((group, credential) -> request.string8(group).bytes16(credential));
+                .string8(settings.joinToken == null ? "" : settings.joinToken).u8(groups.credentials().size());
+        groups.credentials().forEach((group, credential) -> request.string8(group).bytes16(credential));
         return request.bytes16(signed.toBytes()).toBytes();
     }
 
@@ -628,11 +679,11 @@ public final class DirectoryClient implements AutoCloseable {
         }
     }
 
-    private synchronized SignedRecord sign(List<Endpoint> endpoints) {
+    private synchronized SignedRecord sign(List<Endpoint> endpoints, Membership groups) {
         long now = System.currentTimeMillis();
         sequence = Math.max(sequence + 1, now);
         NodeRecord record = new NodeRecord(node.address().realm(), node.publicKey(), settings.hostname,
-                settings.capabilities, settings.groups, endpoints, sequence, now + settings.recordLifetime.toMillis());
+                settings.capabilities, groups.groups(), endpoints, sequence, now + settings.recordLifetime.toMillis());
         return SignedRecord.sign(record, node.identity());
     }
 
@@ -727,8 +778,8 @@ public final class DirectoryClient implements AutoCloseable {
 
     /** What the client publishes and where the backbone is. */
     private record Settings(InetSocketAddress backboneEndpoint, NodeKey backboneKey, String hostname,
-                            List<CapabilityInfo> capabilities, SortedSet<String> groups, String joinToken,
-                            Map<String, byte[]> groupCredentials, Duration recordLifetime, Duration requestTimeout) {
+                            List<CapabilityInfo> capabilities, String joinToken, Duration recordLifetime,
+                            Duration requestTimeout) {
     }
 
     /** Configures a {@link DirectoryClient}. Required: the backbone's endpoint and this node's hostname. */
@@ -802,7 +853,7 @@ public final class DirectoryClient implements AutoCloseable {
                 throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
             }
             return new DirectoryClient(node, new Settings(backboneEndpoint, backboneKey, hostname, List.copyOf(capabilities),
-                    new TreeSet<>(groups), joinToken, Map.copyOf(groupCredentials), recordLifetime, requestTimeout));
+                    joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials));
         }
     }
 }

@@ -4,13 +4,20 @@ package io.pilot.engine.directory;
 public final class DirectoryException extends RuntimeException {
 
     private final DirectoryError error;
+    private final String reason;
 
     public DirectoryException(DirectoryError error, String message) {
         super(error + ": " + message);
         this.error = error;
+        this.reason = message;
     }
 
     public DirectoryError error() {
         return error;
+    }
+
+    /** The message without the error's name, for those who show the name apart (the control socket's code). */
+    public String reason() {
+        return reason;
     }
 }

@@ -55,4 +55,42 @@ final class ControlClient {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A request whose answer is read line by line as it streams, for commands that run until stopped. */
+    static Stream open(Path socket, String request) {
+        try {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8)));
+            return new Stream(channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An open control connection; closing it is the client hanging up. */
+    static final class Stream implements AutoCloseable {
+        private final SocketChannel channel;
+        private final BufferedReader reader;
+
+        private Stream(SocketChannel channel) {
+            this.channel = channel;
+            this.reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        }
+
+        /** The next line of the answer; null once the server hung up. */
+        JsonNode next() {
+            try {
+                String line = reader.readLine();
+                return line == null ? null : MAPPER.readTree(line);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
 }

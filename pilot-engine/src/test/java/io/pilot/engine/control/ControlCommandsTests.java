@@ -4,12 +4,15 @@ import io.pilot.engine.Message;
 import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.group.GroupMessaging;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,7 @@ class ControlCommandsTests {
     private DirectoryClient alpha;
     private DirectoryClient beta;
     private Path socket;
+    private ControlServer server;
 
     @BeforeEach
     void startRealm() throws Exception {
@@ -54,7 +58,7 @@ class ControlCommandsTests {
         })));
         ControlCommands commands = ControlCommands.builder(alpha.node()).directory(alpha)
                 .groups(GroupMessaging.of(alpha)).identityPath(Path.of("/keys/alpha.key")).build();
-        ControlServer server = ControlServer.start(temp.dir().resolve("alpha.sock"), commands);
+        server = ControlServer.start(temp.dir().resolve("alpha.sock"), commands);
         closeables.add(0, server);
         socket = server.socketPath();
     }
@@ -238,6 +242,119 @@ class ControlCommandsTests {
                 "{\"command\":\"send\",\"args\":{\"target\":\"beta\",\"port\":70000,\"data\":\"x\"}}"), "BAD_REQUEST");
         assertError(ControlClient.last(socket,
                 "{\"command\":\"send\",\"args\":{\"target\":\"beta\",\"data\":\"x\"}}"), "BAD_REQUEST");
+    }
+
+    @Test
+    void joinAndLeaveChangeTheGroupsThatOthersSee() {
+        assertThat(ok("{\"command\":\"join\",\"args\":{\"group\":\"FINANCE\"}}").path("groups").toString())
+                .isEqualTo("[\"FINANCE\",\"RESEARCH\"]");
+        assertThat(hostnames(ok("{\"command\":\"find\",\"args\":{\"group\":\"FINANCE\"}}").path("records")))
+                .containsExactly("alpha");
+
+        assertThat(ok("{\"command\":\"leave\",\"args\":{\"group\":\"RESEARCH\"}}").path("groups").toString())
+                .isEqualTo("[\"FINANCE\"]");
+        assertThat(hostnames(ok("{\"command\":\"find\",\"args\":{\"group\":\"RESEARCH\"}}").path("records")))
+                .containsExactly("beta");
+        assertThat(ok("{\"command\":\"groups\"}").path("groups").toString()).isEqualTo("[\"FINANCE\"]");
+    }
+
+    @Test
+    void joinAndLeaveRefuseWhatTheyCannotDoAndChangeNothing() {
+        beta.createGroup("TRADING", GroupPolicy.TOKEN, "desk-42".getBytes(StandardCharsets.UTF_8)).join();
+
+        assertError(ControlClient.last(socket, "{\"command\":\"join\",\"args\":{\"group\":\"TRADING\"}}"), "DENIED");
+        assertError(ControlClient.last(socket, "{\"command\":\"join\",\"args\":{\"group\":\"not a group\"}}"),
+                "BAD_REQUEST");
+        assertError(ControlClient.last(socket, "{\"command\":\"leave\",\"args\":{\"group\":\"FINANCE\"}}"), "NOT_FOUND");
+        assertThat(ok("{\"command\":\"groups\"}").path("groups").toString()).isEqualTo("[\"RESEARCH\"]");
+
+        assertThat(ok("{\"command\":\"join\",\"args\":{\"group\":\"TRADING\",\"token\":\"desk-42\"}}")
+                .path("groups").toString()).isEqualTo("[\"RESEARCH\",\"TRADING\"]");
+    }
+
+    @Test
+    void listenStreamsEachMessageUntilTheCountThenGivesThePortBack() throws Exception {
+        PilotSocketAddress service = new PilotSocketAddress(alpha.node().address(), 1500);
+        try (ControlClient.Stream listen = ControlClient.open(socket,
+                "{\"command\":\"listen\",\"args\":{\"port\":1500,\"count\":2}}")) {
+            JsonNode listening = listen.next();
+            assertThat(listening.path("data").path("event").stringValue()).isEqualTo("listening");
+            assertThat(listening.path("data").path("port").intValue()).isEqualTo(1500);
+
+            beta.node().request(service, Message.of("question")).join();
+            beta.node().send(service, Message.of(new byte[] {(byte) 0xFF, 0})).join();
+
+            JsonNode first = listen.next().path("data");
+            assertThat(first.path("event").stringValue()).isEqualTo("message");
+            assertThat(first.path("from").stringValue()).isEqualTo(beta.node().address().toString());
+            assertThat(first.path("text").stringValue()).isEqualTo("question");
+            assertThat(first.path("request").booleanValue()).isTrue();
+            JsonNode second = listen.next().path("data");
+            assertThat(second.path("bytes").intValue()).isEqualTo(2);
+            assertThat(second.path("text").isNull()).as("not UTF-8: no text").isTrue();
+            JsonNode done = listen.next();
+            assertThat(done.path("status").stringValue()).isEqualTo("ok");
+            assertThat(done.path("data").path("received").intValue()).isEqualTo(2);
+        }
+        alpha.node().listen(1500, MessageHandler.of(in -> Message.empty())).close();
+    }
+
+    @Test
+    void aListenerIsRemovedWhenItsClientHangsUp() throws Exception {
+        try (ControlClient.Stream listen = ControlClient.open(socket, "{\"command\":\"listen\",\"args\":{\"port\":1501}}")) {
+            assertThat(listen.next().path("data").path("event").stringValue()).isEqualTo("listening");
+            assertError(ControlClient.last(socket, "{\"command\":\"listen\",\"args\":{\"port\":1501}}"), "PORT_IN_USE");
+        }
+
+        await().until(() -> portIsFree(1501));
+    }
+
+    @Test
+    void aListenerEndsWhenTheServerCloses() throws Exception {
+        try (ControlClient.Stream listen = ControlClient.open(socket, "{\"command\":\"listen\",\"args\":{\"port\":1502}}")) {
+            assertThat(listen.next().path("data").path("event").stringValue()).isEqualTo("listening");
+
+            server.close();
+
+            JsonNode done = listen.next();
+            assertThat(done.path("status").stringValue()).isEqualTo("ok");
+            assertThat(done.path("data").path("received").intValue()).isZero();
+        }
+        assertThat(portIsFree(1502)).isTrue();
+    }
+
+    @Test
+    void listenOnAPortTheNodeServesItselfIsRefused() {
+        assertError(ControlClient.last(socket, "{\"command\":\"listen\",\"args\":{\"port\":7}}"), "PORT_IN_USE");
+        assertError(ControlClient.last(socket, "{\"command\":\"listen\",\"args\":{\"port\":-1}}"), "BAD_REQUEST");
+    }
+
+    @Test
+    void benchSendsEveryByteToTheDiscardServiceAndReportsTheRate() {
+        JsonNode result = ok("{\"command\":\"bench\",\"args\":{\"target\":\"beta\",\"bytes\":1000001,"
+                + "\"messageBytes\":100000,\"inFlight\":4}}");
+
+        assertThat(result.path("address").stringValue()).isEqualTo(beta.node().address().toString());
+        assertThat(result.path("bytes").longValue()).isEqualTo(1_000_001);
+        assertThat(result.path("messages").intValue()).isEqualTo(11);
+        assertThat(result.path("mibPerSecond").doubleValue()).isPositive();
+        assertThat(result.path("elapsedMillis").doubleValue()).isPositive();
+    }
+
+    @Test
+    void benchOfAnUnknownTargetSendsNothing() {
+        assertError(ControlClient.last(socket, "{\"command\":\"bench\",\"args\":{\"target\":\"nobody\"}}"), "NOT_FOUND");
+        assertError(ControlClient.last(socket, "{\"command\":\"bench\",\"args\":{\"target\":\"beta\",\"bytes\":0}}"),
+                "BAD_REQUEST");
+    }
+
+    private boolean portIsFree(int port) throws Exception {
+        try {
+            alpha.node().listen(port, MessageHandler.of(in -> Message.empty())).close();
+            return true;
+        } catch (IllegalStateException taken) {
+            return false;
+        }
     }
 
     private static List<String> hostnames(JsonNode records) {

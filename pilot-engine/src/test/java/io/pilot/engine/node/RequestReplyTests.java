@@ -12,7 +12,9 @@ import io.pilot.engine.PilotException;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.address.Ports;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -77,9 +79,9 @@ class RequestReplyTests {
         b.listen(3, MessageHandler.of(in -> Message.of(new byte[2048])));
         a.connect(b.publicKey(), b.localEndpoint()).join();
 
-        assertThat(failure(a.request(new PilotSocketAddress(b.address(), 9), Message.of("?"))))
+        assertThat(failure(a.request(new PilotSocketAddress(b.address(), 19), Message.of("?"))))
                 .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_LISTENER))
-                .hasMessageContaining("nothing listens on port 9");
+                .hasMessageContaining("nothing listens on port 19");
         assertThat(failure(a.request(new PilotSocketAddress(b.address(), 1), Message.of("?"))))
                 .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
                 .hasMessageContaining("IllegalArgumentException: unknown DOI 10.1/x");
@@ -138,6 +140,18 @@ class RequestReplyTests {
         a.connect(b.publicKey(), b.localEndpoint()).join();
         Duration rtt = a.ping(b.address()).join();
         assertThat(rtt).isPositive();
+    }
+
+    @Test
+    void theDiscardServiceAnswersWithTheLengthItDropped() {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start();
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+
+        Message reply = a.request(new PilotSocketAddress(b.address(), Ports.DISCARD), Message.of(new byte[300_000])).join();
+
+        assertThat(ByteBuffer.wrap(reply.body()).getLong()).isEqualTo(300_000);
+        assertThat(reply.body()).hasSize(Long.BYTES);
     }
 
     static PilotException failure(CompletableFuture<?> future) {

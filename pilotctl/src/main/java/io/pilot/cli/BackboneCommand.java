@@ -1,0 +1,59 @@
+package io.pilot.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code backbone start|stop|status}: a standalone backbone on this machine ({@link BackboneLauncher}). */
+@Command(name = "backbone", description = "Start, stop and check a standalone backbone on this machine.",
+        subcommands = {BackboneCommand.Start.class, BackboneCommand.Stop.class, BackboneCommand.Status.class})
+final class BackboneCommand {
+
+    @Command(name = "start", description = "Start a backbone in the background; prints its address, endpoint and key.")
+    static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--bind", defaultValue = "0.0.0.0:7400", paramLabel = "HOST:PORT",
+                description = "Where it listens (default 0.0.0.0:7400; port 0 picks a free one).")
+        String bind;
+
+        @Option(names = "--identity", paramLabel = "FILE", description = "Its identity file (default: backbone.key "
+                + "beside the run directory).")
+        Path identity;
+
+        @Option(names = "--store", paramLabel = "DIR", description = "Keep the directory here (survives restarts).")
+        Path store;
+
+        @Override
+        public Integer call() throws Exception {
+            return BackboneLauncher.start(PilotCtl.of(spec), bind, identity, store);
+        }
+    }
+
+    @Command(name = "stop", description = "Stop the backbone started here.")
+    static final class Stop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return BackboneLauncher.stop(PilotCtl.of(spec));
+        }
+    }
+
+    @Command(name = "status", description = "Is a backbone running here? Its address, endpoint and key.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return BackboneLauncher.status(PilotCtl.of(spec));
+        }
+    }
+}

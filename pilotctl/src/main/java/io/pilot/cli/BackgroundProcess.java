@@ -1,0 +1,63 @@
+package io.pilot.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts a Java main class in the background, with pilotctl's own Java and classpath, and waits for the line
+ * by which it says it is ready. Its output goes to a log file, so nothing ties it to pilotctl's terminal or
+ * pipes once pilotctl has returned.
+ */
+final class BackgroundProcess {
+
+    private static final long READY_TIMEOUT_MILLIS = 60_000;
+
+    /** The started process and the words of its ready line, after the prefix. */
+    record Ready(long pid, List<String> fields) {
+    }
+
+    private BackgroundProcess() {
+    }
+
+    /**
+     * @param readyPrefix the start of the line the process prints once ready, e.g. {@code "READY "}
+     * @param whatToCheck what the operator should check if it never gets ready
+     * @throws CliException START_FAILED if the process exits first or is not ready in time (it is then stopped)
+     */
+    static Ready start(Class<?> main, List<String> args, Path log, String readyPrefix, String whatToCheck)
+            throws CliException, IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                main.getName()));
+        command.addAll(args);
+        Files.deleteIfExists(log);
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            Optional<String> ready = lines(log).stream().filter(l -> l.startsWith(readyPrefix)).findFirst();
+            if (ready.isPresent()) {
+                return new Ready(process.pid(), List.of(ready.get().substring(readyPrefix.length()).split(" ")));
+            }
+            if (!process.isAlive()) {
+                List<String> lines = lines(log);
+                throw new CliException("START_FAILED", main.getSimpleName() + " exited with status " + process.exitValue()
+                        + ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())), "see " + log,
+                        PilotCtl.NODE_ERROR);
+            }
+            Thread.sleep(50);
+        }
+        process.destroy();
+        throw new CliException("START_FAILED", main.getSimpleName() + " was not ready within "
+                + READY_TIMEOUT_MILLIS / 1000 + " s", whatToCheck + "; see " + log, PilotCtl.NODE_ERROR);
+    }
+
+    private static List<String> lines(Path log) throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+}

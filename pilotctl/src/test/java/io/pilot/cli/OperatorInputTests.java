@@ -1,0 +1,58 @@
+package io.pilot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine.TypeConversionException;
+
+/** What operators type is read, or refused with a message that says what is wrong, before any node is asked. */
+class OperatorInputTests {
+
+    @Test
+    void targetsAreHostnamesOrAddresses() {
+        assertThat(Targets.target("specialist-papers")).isEqualTo("specialist-papers");
+        assertThat(Targets.target("0:1A2B.3C4D.5E6F")).isEqualTo("0:1A2B.3C4D.5E6F");
+        assertThatThrownBy(() -> Targets.target("0:1A2B.3C4D")).hasMessageContaining("invalid Pilot address");
+        assertThatThrownBy(() -> Targets.target("Papers!")).hasMessageContaining("invalid hostname 'Papers!'");
+    }
+
+    @Test
+    void hostPortNeedsBoth() {
+        assertThat(Targets.hostPort("127.0.0.1:7400").getPort()).isEqualTo(7400);
+        assertThat(Targets.hostPort("[::1]:7400").getPort()).isEqualTo(7400);
+        assertThatThrownBy(() -> Targets.hostPort("nowhere")).hasMessage("'nowhere' is not HOST:PORT (e.g. 127.0.0.1:7400)");
+        assertThatThrownBy(() -> Targets.hostPort("h:70000")).hasMessage("port 70000 is outside 0-65535");
+    }
+
+    @Test
+    void sizesTakeBinarySuffixes() {
+        TrafficCommands.ByteSize size = new TrafficCommands.ByteSize();
+
+        assertThat(size.convert("4096")).isEqualTo(4096);
+        assertThat(size.convert("64K")).isEqualTo(64 * 1024);
+        assertThat(size.convert("16m")).isEqualTo(16 * 1024 * 1024);
+        assertThat(size.convert("1G")).isEqualTo(1 << 30);
+        assertThatThrownBy(() -> size.convert("2G")).isInstanceOf(TypeConversionException.class).hasMessageContaining("outside");
+        assertThatThrownBy(() -> size.convert("0")).isInstanceOf(TypeConversionException.class);
+        assertThatThrownBy(() -> size.convert("lots")).hasMessageContaining("not a size");
+    }
+
+    @Test
+    void daemonSettingsTravelToTheBackgroundProcessUnchanged() {
+        DaemonSettings settings = new DaemonSettings("specialist-fx", "127.0.0.1:7400", null, List.of("RESEARCH", "FINANCE"),
+                List.of("fx.rate"), "127.0.0.1:0", Path.of("/keys/fx.key"), null);
+
+        assertThat(DaemonSettings.parse(settings.toArgs().toArray(String[]::new))).isEqualTo(settings);
+        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone"}))
+                .hasMessage("--backbone needs a value");
+        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--capability", "Bad"}))
+                .hasMessageContaining("invalid capability 'Bad'");
+        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--backbone-key", "!"}))
+                .hasMessageContaining("not base64url");
+    }
+}
