@@ -252,13 +252,13 @@ class PilotCtlIT {
             assertThat(ping.out()).startsWith("✓ reply from " + addresses.get("specialist-papers"));
             assertThat(cli.run("--node", "coordinator", "find", "--capability", "papers.summarize").out())
                     .startsWith("spring-agent ");
-            // The application owns its life cycle: its socket offers no stop, and says so.
-            Cli.Result stop = cli.run("--node", "spring-agent", "--json", "daemon", "stop");
-            assertThat(stop.status()).isEqualTo(PilotCtl.NODE_ERROR);
-            assertThat(stop.json().path("code").asString()).isEqualTo("UNAVAILABLE");
-            assertThat(stop.json().path("hint").asString()).isNotBlank();
+            // Stopped like a daemon: the application closes its context, as on SIGTERM, and its JVM ends.
+            Cli.Result stop = cli.run("--node", "spring-agent", "daemon", "stop");
+            assertThat(stop.status()).as(stop.toString()).isZero();
+            assertThat(stop.out()).isEqualTo("✓ stopped\n");
+            assertThat(spring.awaitExit()).isZero();
         }
-        // SIGTERM: Spring closes the context, the node deregisters and removes its socket.
+        // Spring closed the context: the node deregistered and removed its socket.
         assertThat(cli.socket("spring-agent")).doesNotExist();
         assertThat(cli.run("--node", "spring-agent", "info").status()).isEqualTo(PilotCtl.NO_NODE);
         Cli.Result gone = cli.run("--node", "coordinator", "find", "spring-agent");

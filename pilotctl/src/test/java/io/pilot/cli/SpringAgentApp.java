@@ -3,7 +3,6 @@ package io.pilot.cli;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 
-import java.util.concurrent.CountDownLatch;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -24,9 +23,8 @@ public class SpringAgentApp {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
+        // No web server here: the running Pilot node keeps the JVM alive until the context closes.
         SpringApplication.run(SpringAgentApp.class, args);
-        // No web server keeps the JVM alive and the node's threads are daemons: wait for SIGTERM.
-        new CountDownLatch(1).await();
     }
 }

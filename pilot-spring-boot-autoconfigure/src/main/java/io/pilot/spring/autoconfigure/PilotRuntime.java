@@ -32,9 +32,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -46,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with the backbone (running it embedded if asked), and stops it all on shutdown: deregistering first so
  * peers hear at once, then closing sessions. Publishes the bound UDP port as {@code local.pilot.port}.
  */
-public final class PilotRuntime implements SmartLifecycle {
+public final class PilotRuntime implements SmartLifecycle, ApplicationContextAware {
 
     /** Late in the start-up order (after web servers), early in shutdown. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
@@ -83,6 +87,52 @@ public final class PilotRuntime implements SmartLifecycle {
         this.environment = environment;
         this.observations = observations;
         this.observationConvention = observationConvention;
+    }
+
+    /** Released on stop; until then a non-daemon thread waits on it. */
+    private CountDownLatch keepAlive;
+
+    /**
+     * Keeps the JVM alive while the node runs, as a web server does: the node's own threads are daemons, so an
+     * agent without a web server would otherwise end as soon as its {@code main} returns.
+     */
+    private static CountDownLatch keepJvmAlive() {
+        CountDownLatch latch = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pilot-keep-alive");
+        thread.setDaemon(false);
+        thread.start();
+        return latch;
+    }
+
+    /** Closed by {@code pilotctl daemon stop}; null outside a configurable context. */
+    private ConfigurableApplicationContext context;
+
+    @Override
+    public void setApplicationContext(ApplicationContext applicationContext) {
+        this.context = applicationContext instanceof ConfigurableApplicationContext configurable ? configurable : null;
+    }
+
+    /**
+     * What {@code pilotctl daemon stop} does to the application: closes its context on a thread of its own (the
+     * control request is answered first), which shuts it down as SIGTERM would: calls in progress finish,
+     * the node deregisters, the web server stops.
+     */
+    private Runnable stopApplication() {
+        ConfigurableApplicationContext application = context;
+        if (application == null) {
+            return null;
+        }
+        return () -> {
+            Thread stopper = new Thread(application::close, "pilot-control-stop");
+            stopper.setDaemon(false);
+            stopper.start();
+        };
     }
 
     @Override
@@ -128,8 +178,13 @@ public final class PilotRuntime implements SmartLifecycle {
             if (properties.getControl().isEnabled()) {
                 Path socket = properties.getControl().getSocket() != null ? properties.getControl().getSocket()
                         : ControlPaths.defaultSocket(hostname, node.address());
-                control = ControlServer.start(socket, ControlCommands.builder(node).directory(directory).groups(messaging)
-                        .identityPath(identityPath(hostname)).build());
+                ControlCommands.Builder commands = ControlCommands.builder(node).directory(directory).groups(messaging)
+                        .identityPath(identityPath(hostname));
+                Runnable stop = stopApplication();
+                if (stop != null) {
+                    commands.onStop(stop);
+                }
+                control = ControlServer.start(socket, commands.build());
             }
         } catch (RuntimeException e) {
             stopQuietly();
@@ -138,6 +193,7 @@ public final class PilotRuntime implements SmartLifecycle {
         environment.getPropertySources().addFirst(new MapPropertySource("pilot.local",
                 Map.of("local.pilot.port", node.localEndpoint().getPort())));
         running = true;
+        keepAlive = keepJvmAlive();
         log.info("Pilot agent '{}' is {} on UDP {}, registered with the backbone at {} ({} capabilities)", hostname,
                 node.address(), node.localEndpoint(), backboneEndpoint, capabilities.all().size());
     }
@@ -177,6 +233,10 @@ public final class PilotRuntime implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
+        if (keepAlive != null) {
+            keepAlive.countDown();
+            keepAlive = null;
+        }
         if (directory != null) {
             directory.close();
         }
