@@ -86,6 +86,7 @@ async function refreshMesh() {
         el('td', {}, agent.hostname),
         el('td', { class: 'mono' }, agent.address),
         el('td', { class: 'mono' }, agent.capabilities.join(', ') || '—'),
+        el('td', {}, agent.groups.join(', ')),
         el('td', { class: peer ? peer.path : '' }, self_ ? 'this node' : peer ? peer.path : 'no tunnel yet'),
         el('td', { class: 'num' }, peer && peer.rttMillis != null ? `${peer.rttMillis.toFixed(2)} ms` : '—'),
         el('td', { class: 'num' }, peer ? `${peer.bytesIn} / ${peer.bytesOut}` : '—'));
