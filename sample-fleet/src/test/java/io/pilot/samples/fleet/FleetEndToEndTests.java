@@ -184,7 +184,7 @@ class FleetEndToEndTests {
         for (String agent : List.of("specialist-papers", "specialist-fx", "specialist-news")) {
             assertThat(dom).contains("<tr data-agent=\"" + agent + "\">");
         }
-        assertThat(dom).contains("<td class=\"direct\">direct</td>").contains("coordinator · ");
+        assertThat(dom).contains("<td class=\"direct\">direct</td>").contains("<td>RESEARCH</td>").contains("coordinator · ");
     }
 
     @Test
