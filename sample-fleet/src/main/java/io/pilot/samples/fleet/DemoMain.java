@@ -34,6 +34,10 @@ public final class DemoMain {
         Options options;
         try {
             options = Options.parse(args);
+            if (options.help) {
+                System.out.print(USAGE);
+                System.exit(0);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("✗ " + e.getMessage());
             System.err.print(USAGE);
@@ -153,13 +157,14 @@ public final class DemoMain {
     }
 
     /** The command line. */
-    private static final class Options {
+    static final class Options {
         boolean once;
         String topic = "attention";
         int httpPort = 8080;
         int backbonePort = 7400;
         String otlp;
         boolean trace;
+        boolean help;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -171,10 +176,7 @@ public final class DemoMain {
                     case "--backbone-port" -> options.backbonePort = port(value(args, ++i, "--backbone-port"), "--backbone-port");
                     case "--otlp" -> options.otlp = url(value(args, ++i, "--otlp"));
                     case "--trace" -> options.trace = true;
-                    case "-h", "--help" -> {
-                        System.out.print(USAGE);
-                        System.exit(0);
-                    }
+                    case "-h", "--help" -> options.help = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
