@@ -234,6 +234,20 @@ public class PilotProperties {
         /** Where the embedded backbone's identity is kept. Defaults to {@code .pilot/backbone.key}. */
         private Path identity;
 
+        /**
+         * Longest wait for the backbone's answer to a registration or lookup. Shorter than
+         * {@code pilot.request-timeout}: while the backbone is away, lookups fall back to the cache after it.
+         */
+        private Duration requestTimeout = Duration.ofSeconds(5);
+
+        public Duration getRequestTimeout() {
+            return requestTimeout;
+        }
+
+        public void setRequestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+        }
+
         public String getAddress() {
             return address;
         }

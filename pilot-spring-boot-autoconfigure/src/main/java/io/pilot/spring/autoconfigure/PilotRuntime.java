@@ -152,7 +152,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                     .bindAddress(PilotSettings.bind(properties.getBind()))
                     .realm(properties.getRealm())
                     .maxMessageSize((int) properties.getMaxMessageSize().toBytes())
-                    .requestTimeout(properties.getRequestTimeout())
+                    .requestTimeout(PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()))
                     .accessPolicy(sharedGroup != null ? sharedGroup : accessPolicy())
                     .pathSettings(properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY)
                     .build().start();
@@ -160,7 +160,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                     new CapabilityDispatcher(capabilities, mapper, observations, observationConvention, node::peer)));
             node.listen(CapabilityProtocol.BROADCAST_PORT, inFlight.track(new BroadcastDispatcher(capabilities, mapper)));
             DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
-                    .backbone(backboneEndpoint, backboneKey);
+                    .backbone(backboneEndpoint, backboneKey)
+                    .requestTimeout(PilotSettings.timeout("pilot.backbone.request-timeout",
+                            properties.getBackbone().getRequestTimeout()));
             for (CapabilityMethod capability : capabilities.all()) {
                 builder.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
                         : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));

@@ -7,6 +7,7 @@ import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +48,15 @@ final class PilotSettings {
                     "Give " + property + " a UDP port between 1 and 65535");
         }
         return new InetSocketAddress(value.substring(0, colon), port);
+    }
+
+    /** A timeout that must be positive: zero or negative would fail every call at once. */
+    static Duration timeout(String property, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new PilotConfigurationException(property, value + " is not a positive duration",
+                    "Set " + property + " to how long to wait, e.g. " + property + "=5s");
+        }
+        return value;
     }
 
     static InetSocketAddress bind(PilotProperties.Bind bind) {

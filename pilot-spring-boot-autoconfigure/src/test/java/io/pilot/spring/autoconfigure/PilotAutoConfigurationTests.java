@@ -3,12 +3,16 @@ package io.pilot.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.identity.Identity;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.capability.CapabilityRegistry;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +108,32 @@ class PilotAutoConfigurationTests {
                 .getFailure().rootCause().hasMessageContaining("invalid hostname 'Papers_Agent'"));
         runner().withPropertyValues("pilot.backbone.address=nowhere").run(context -> assertThat(context).hasFailed()
                 .getFailure().rootCause().hasMessageContaining("pilot.backbone.address: 'nowhere' is not HOST:PORT"));
+    }
+
+    @Test
+    void timeoutsMustBePositive() throws Exception {
+        runner().withPropertyValues("pilot.request-timeout=0s").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().isInstanceOf(PilotConfigurationException.class)
+                .hasMessageContaining("pilot.request-timeout: PT0S is not a positive duration"));
+        runner().withPropertyValues("pilot.backbone.request-timeout=-1s").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("pilot.backbone.request-timeout: PT-1S is not a positive duration"));
+    }
+
+    @Test
+    void theBackboneRequestTimeoutBoundsEachCallToTheBackbone() throws Exception {
+        // A "backbone" that completes the handshake but never answers a directory request.
+        try (PilotNode mute = PilotNode.builder().identity(Identity.generate(new SecureRandom()))
+                .bindAddress("127.0.0.1", 0).build().start()) {
+            mute.listen(DirectoryProtocol.PORT, in -> new CompletableFuture<>());
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
+                    .withPropertyValues("pilot.hostname=papers", "pilot.identity.path=" + dir.resolve("mute.key"),
+                            "pilot.bind.address=127.0.0.1", "pilot.control.enabled=false",
+                            "pilot.backbone.address=127.0.0.1:" + mute.localEndpoint().getPort(),
+                            "pilot.backbone.key=" + mute.publicKey(), "pilot.backbone.request-timeout=300ms")
+                    .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                            .hasMessageContaining("the backbone did not answer within 300 ms"));
+        }
     }
 
     @Test
