@@ -165,21 +165,23 @@ final class DefaultPilotClient implements PilotClient {
         <T> PilotReply<T> finish(Message reply, Throwable error, Class<T> responseType) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
             PilotPath path = path(address);
-            if (context == null) {
-                return new PilotReply<>(decode(capability, reply, error, responseType), capability, hostname, address,
-                        path, elapsed);
+            if (context != null) {
+                context.setPath(path);
             }
-            context.setPath(path);
             try {
                 T value = decode(capability, reply, error, responseType);
-                context.setResponse(reply);
+                if (context != null) {
+                    context.setResponse(reply);
+                }
                 return new PilotReply<>(value, capability, hostname, address, path, elapsed);
             } catch (RuntimeException e) {
-                context.setErrorCode(e instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
-                observation.error(e);
+                if (context != null) {
+                    context.setErrorCode(e instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
+                    observation.error(e);
+                }
                 throw e;
             } finally {
-                observation.stop();
+                observation.stop(); // a no-op when nothing observes
             }
         }
     }

@@ -80,7 +80,7 @@ public final class CapabilityDispatcher implements MessageHandler {
         return result.whenComplete((reply, error) -> {
             context.setPath(path(in.from()));
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = cause(error);
                 // The code the engine will answer with (see MessageService): a PilotException's own, else REMOTE_FAILURE.
                 context.setErrorCode(cause instanceof PilotException pilot ? pilot.code() : ErrorCode.REMOTE_FAILURE);
                 observation.error(cause);
@@ -112,11 +112,16 @@ public final class CapabilityDispatcher implements MessageHandler {
      * (it is a bug the caller cannot fix).
      */
     private static CompletionStage<Message> refusal(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = cause(failure);
         if (cause instanceof IllegalArgumentException) {
             return CompletableFuture.failedFuture(new PilotException(ErrorCode.REMOTE_FAILURE, cause.getMessage()));
         }
         return CompletableFuture.failedFuture(failure);
+    }
+
+    /** What failed, out of the CompletionException a stage wraps it in. */
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private PilotPath path(PilotAddress from) {
