@@ -1,6 +1,5 @@
 package io.pilot.benchmarks;
 
-import io.pilot.engine.Message;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.backbone.Backbone;
@@ -13,6 +12,9 @@ import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.message.Message;
+import java.util.IdentityHashMap;
+import java.util.stream.IntStream;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -165,7 +167,7 @@ public final class BackboneBenchmark {
 
     private final List<DirectoryClient> clients = Collections.synchronizedList(new ArrayList<>());
     private final List<PilotNode> nodes = Collections.synchronizedList(new ArrayList<>());
-    private final Map<DirectoryClient, String> hostnames = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private final Map<DirectoryClient, String> hostnames = Collections.synchronizedMap(new IdentityHashMap<>());
     private final LongAdder failures = new LongAdder();
     private PilotNode backboneNode;
     private ThreadCpu threadCpu;
@@ -429,7 +431,7 @@ public final class BackboneBenchmark {
     /** Starts {@code count} agent nodes on both cores (not yet registered). */
     private List<PilotNode> startNodes(int count) {
         List<PilotNode> started = Collections.synchronizedList(new ArrayList<>());
-        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> started.add(agentNode()));
+        IntStream.range(0, count).parallel().forEach(i -> started.add(agentNode()));
         return new ArrayList<>(started);
     }
 

@@ -1,10 +1,11 @@
 package io.pilot.benchmarks;
 
-import io.pilot.engine.DropReason;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.SessionListener;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.wire.DropReason;
+import java.util.Collections;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public final class HandshakeRateBenchmark {
             throws InterruptedException {
         Semaphore inFlight = new Semaphore(concurrency);
         InetSocketAddress endpoint = responder.localEndpoint();
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> all = new ArrayList<>(clients.size());
         long start = System.nanoTime();
         for (PilotNode client : clients) {

@@ -2,6 +2,9 @@ package io.pilot.benchmarks;
 
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.InProcessDirectory;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.wire.WireFormat;
+import java.time.Duration;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -279,7 +282,7 @@ public final class MarkdownReport {
                 + "returned record (one Ed25519 verification per lookup on the client). Each lookup matches exactly one "
                 + "record. In the background the %,d agents heartbeat at %,.0f/s.",
                 BackboneBenchmark.LOAD_NODES, BackboneBenchmark.DEPTH, p.backboneIterations(),
-                p.backboneWindow().toMillis() / 1000.0, io.pilot.engine.directory.DirectoryProtocol.PORT,
+                p.backboneWindow().toMillis() / 1000.0, DirectoryProtocol.PORT,
                 hold.registered(), hold.heartbeatsPerSecond()));
         line("");
         line("| Request | per second (median) | min - max | JVM CPU, cores | backbone CPU, cores | backbone µs per request "
@@ -460,13 +463,13 @@ public final class MarkdownReport {
                 + "the relay's loop and the ends' own. At this cost one relay core would pass on about %,.0f MiB/s "
                 + "of such traffic, an extrapolation from CPU accounting, not a measurement. A relayed pair moves to "
                 + "the direct path as soon as a probe gets through, so these figures are the fallback's, not a "
-                + "steady state.", r.relayMicrosPerMiB(), batching, io.pilot.engine.wire.WireFormat.RELAY_HEADER_LENGTH,
-                io.pilot.engine.wire.WireFormat.MAX_DATAGRAM, report.environment().cores(), r.relayLoopCores(),
+                + "steady state.", r.relayMicrosPerMiB(), batching, WireFormat.RELAY_HEADER_LENGTH,
+                WireFormat.MAX_DATAGRAM, report.environment().cores(), r.relayLoopCores(),
                 1e6 / r.relayMicrosPerMiB()));
         line("");
     }
 
-    private static String seconds(java.time.Duration d) {
+    private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
     }
 

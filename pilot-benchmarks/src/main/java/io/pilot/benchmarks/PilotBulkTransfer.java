@@ -1,8 +1,8 @@
 package io.pilot.benchmarks;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

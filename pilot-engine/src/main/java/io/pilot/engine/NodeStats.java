@@ -1,5 +1,6 @@
 package io.pilot.engine;
 
+import io.pilot.engine.wire.DropReason;
 import java.util.Map;
 
 /**

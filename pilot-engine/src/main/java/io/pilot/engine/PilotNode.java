@@ -11,12 +11,13 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pilot.engine.address.PilotAddress;
@@ -25,22 +26,30 @@ import io.pilot.engine.address.Ports;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.IdentityStore;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.MessageService;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.net.DatagramDecoder;
-import io.pilot.engine.net.DropCounters;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.ImpairmentHandler;
-import io.pilot.engine.net.InboundPacket;
 import io.pilot.engine.session.AccessPolicy;
+import io.pilot.engine.session.PathSettings;
 import io.pilot.engine.session.Peer;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.session.SessionSettings;
-import io.pilot.engine.net.StunClientHandler;
+import io.pilot.engine.stun.StunClientHandler;
 import io.pilot.engine.stun.StunClientTransaction;
 import io.pilot.engine.stun.StunServerHandler;
 import io.pilot.engine.transport.ConnectionStats;
 import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.InboundPacket;
 import io.pilot.engine.wire.WireFormat;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -267,7 +276,7 @@ public final class PilotNode implements AutoCloseable {
         return result;
     }
 
-    private java.util.function.BiConsumer<Peer, Throwable> completion(CompletableFuture<PeerInfo> result) {
+    private BiConsumer<Peer, Throwable> completion(CompletableFuture<PeerInfo> result) {
         return (p, error) -> {
             if (error != null) {
                 fail(result, new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
@@ -425,7 +434,7 @@ public final class PilotNode implements AutoCloseable {
             result.completeExceptionally(new PilotException(ErrorCode.TIMEOUT, "no STUN answer from " + server));
             return;
         }
-        channel.writeAndFlush(new io.netty.channel.socket.DatagramPacket(transaction.request(channel.alloc()), server));
+        channel.writeAndFlush(new DatagramPacket(transaction.request(channel.alloc()), server));
         Duration wait = transaction.transmitted();
         loop.schedule(() -> transmitStun(transaction, server, result), wait.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -551,7 +560,7 @@ public final class PilotNode implements AutoCloseable {
         }
         current.resolve(target).whenComplete((contact, error) -> onLoop(result, () -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                 fail(result, new PilotException(ErrorCode.UNREACHABLE, "cannot find " + target + ": " + cause.getMessage(), cause));
                 return;
             }
@@ -624,7 +633,7 @@ public final class PilotNode implements AutoCloseable {
         }
     }
 
-    private java.util.concurrent.Executor handlerExecutor() {
+    private Executor handlerExecutor() {
         return settings.handlerExecutor != null ? settings.handlerExecutor : ownHandlerExecutor;
     }
 
@@ -661,11 +670,11 @@ public final class PilotNode implements AutoCloseable {
         private TransportConfig transportConfig = TransportConfig.defaults();
         private AccessPolicy accessPolicy = AccessPolicy.REALM_MEMBERS;
         private Impairment impairment = Impairment.NONE;
-        private java.util.concurrent.Executor handlerExecutor;
+        private Executor handlerExecutor;
         private SecureRandom random = new SecureRandom();
         private int socketBufferBytes = 8 * 1024 * 1024;
         private boolean answerStun;
-        private io.pilot.engine.session.PathSettings pathSettings = io.pilot.engine.session.PathSettings.DEFAULTS;
+        private PathSettings pathSettings = PathSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -742,7 +751,7 @@ public final class PilotNode implements AutoCloseable {
         }
 
         /** Where message handlers run; default a pool of daemon threads with a bounded queue. */
-        public Builder handlerExecutor(java.util.concurrent.Executor executor) {
+        public Builder handlerExecutor(Executor executor) {
             this.handlerExecutor = Objects.requireNonNull(executor, "handlerExecutor");
             return this;
         }
@@ -754,7 +763,7 @@ public final class PilotNode implements AutoCloseable {
         }
 
         /** Direct-only, or relay allowed (the default), and the timings of falling back and probing. */
-        public Builder pathSettings(io.pilot.engine.session.PathSettings settings) {
+        public Builder pathSettings(PathSettings settings) {
             this.pathSettings = Objects.requireNonNull(settings, "pathSettings");
             return this;
         }

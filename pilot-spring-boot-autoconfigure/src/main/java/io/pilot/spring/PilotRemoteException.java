@@ -1,6 +1,6 @@
 package io.pilot.spring;
 
-import io.pilot.engine.ErrorCode;
+import io.pilot.engine.message.ErrorCode;
 
 /**
  * A capability call that failed: the remote method threw, nothing provides the capability, the call timed

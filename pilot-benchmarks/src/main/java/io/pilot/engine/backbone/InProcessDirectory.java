@@ -1,7 +1,5 @@
 package io.pilot.engine.backbone;
 
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.BinaryWriter;
@@ -13,6 +11,13 @@ import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -144,7 +149,7 @@ public final class InProcessDirectory {
         double lookupHostname = loop(service, byHostname, true);
         double lookupCapability = loop(service, byCapability, true);
         double heartbeat = loop(service, heartbeats, false);
-        java.lang.ref.Reference.reachabilityFence(service);
+        Reference.reachabilityFence(service);
         return new Result(records, records / (handlerNanos / 1e9), verifyNanos, lookupHostname, lookupCapability,
                 heartbeat, heapBefore, heapAfter, (double) recordBytes / records, sweeps[sweeps.length / 2]);
     }
@@ -176,7 +181,7 @@ public final class InProcessDirectory {
         }
     }
 
-    private static byte[] expectOk(java.util.concurrent.CompletionStage<Message> reply) {
+    private static byte[] expectOk(CompletionStage<Message> reply) {
         byte[] body = reply.toCompletableFuture().join().body();
         if (body[0] != 0) {
             DirectoryProtocol.readReply(body);
@@ -197,7 +202,7 @@ public final class InProcessDirectory {
             byte[] body = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
                     .bytes16(SignedRecord.sign(record, identity).toBytes()).toBytes();
             return request(identity, body);
-        }).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        }).collect(Collectors.toCollection(ArrayList::new));
     }
 
     /** Bytes of a register request around the signed record: op, empty join token, no credentials, length. */
@@ -241,7 +246,7 @@ public final class InProcessDirectory {
     }
 
     static String hostname(int i) {
-        return String.format(java.util.Locale.ROOT, "agent-%06d", i);
+        return String.format(Locale.ROOT, "agent-%06d", i);
     }
 
     static String capability(int i) {
@@ -250,7 +255,7 @@ public final class InProcessDirectory {
 
     /** Heap in use once a full collection has nothing left to free. */
     private static long settledHeap() throws InterruptedException {
-        java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long previous = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();

@@ -1,6 +1,7 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.PilotNode;
+import java.io.IOException;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public final class BackboneMain {
         DirectoryStore store;
         try {
             store = options.store == null ? DirectoryStore.none() : JournaledDirectoryStore.open(options.store);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("error: cannot open the directory store: " + e.getMessage());
             System.exit(1);
             return;

@@ -1,8 +1,5 @@
 package io.pilot.engine.backbone;
 
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
@@ -17,11 +14,16 @@ import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.directory.RecordException;
 import io.pilot.engine.directory.SignedRecord;
-import io.pilot.engine.net.TokenBucket;
+import io.pilot.engine.limit.RateLimiter;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.function.UnaryOperator;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,31 +45,27 @@ final class DirectoryService implements MessageHandler {
     private final PilotNode node;
     private final Registry registry;
     private final BackboneSettings settings;
-    private final Map<PilotAddress, TokenBucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PilotAddress, TokenBucket> eldest) {
-            return size() > 100_000;
-        }
-    };
-    private final Map<DirectoryError, LongAdder> refusals = new java.util.EnumMap<>(DirectoryError.class);
+    private final RateLimiter<PilotAddress> buckets;
+    private final Map<DirectoryError, LongAdder> refusals = new EnumMap<>(DirectoryError.class);
 
     /**
      * Changes with every start of the backbone. Watches live only in memory: a node that sees a new epoch in a
      * reply knows its watches are gone (even when its registration came back from the store) and renews them.
      */
-    private final long epoch = new java.security.SecureRandom().nextLong();
+    private final long epoch = new SecureRandom().nextLong();
 
     DirectoryService(PilotNode node, Registry registry, BackboneSettings settings) {
         this.node = node;
         this.registry = registry;
         this.settings = settings;
+        this.buckets = new RateLimiter<>(settings.registrationsPerSecond(), 100_000);
         for (DirectoryError error : DirectoryError.values()) {
             refusals.put(error, new LongAdder());
         }
     }
 
     Map<DirectoryError, Long> refusals() {
-        Map<DirectoryError, Long> counts = new java.util.EnumMap<>(DirectoryError.class);
+        Map<DirectoryError, Long> counts = new EnumMap<>(DirectoryError.class);
         refusals.forEach((error, count) -> {
             if (count.sum() > 0) {
                 counts.put(error, count.sum());
@@ -219,10 +217,10 @@ final class DirectoryService implements MessageHandler {
 
     private synchronized boolean admitRate(PilotAddress from) {
         long now = System.nanoTime();
-        return buckets.computeIfAbsent(from, k -> new TokenBucket(settings.registrationsPerSecond(), now)).take(now);
+        return buckets.tryAcquire(from, now);
     }
 
-    private static String checked(java.util.function.UnaryOperator<String> check, String value) {
+    private static String checked(UnaryOperator<String> check, String value) {
         try {
             return check.apply(value);
         } catch (IllegalArgumentException e) {

@@ -4,11 +4,13 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.crypto.Sha256;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.identity.NodeKey;
+import java.time.Instant;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -165,7 +167,7 @@ final class Registry {
             long freeAt = binding.releasedAtMillis() + settings.hostnameHold().toMillis();
             if (live || now < freeAt) {
                 throw new DirectoryException(DirectoryError.HOSTNAME_TAKEN, "hostname '" + record.hostname()
-                        + "' belongs to another key" + (live ? "" : " until " + java.time.Instant.ofEpochMilli(freeAt)));
+                        + "' belongs to another key" + (live ? "" : " until " + Instant.ofEpochMilli(freeAt)));
             }
         }
     }
@@ -310,12 +312,12 @@ final class Registry {
             boolean was = before != null && subscription.matches(before.record());
             boolean is = after != null && subscription.matches(after.record());
             if (is) {
-                int kind = was ? io.pilot.engine.directory.DirectoryProtocol.EVENT_UPDATE
-                        : io.pilot.engine.directory.DirectoryProtocol.EVENT_JOIN;
+                int kind = was ? DirectoryProtocol.EVENT_UPDATE
+                        : DirectoryProtocol.EVENT_JOIN;
                 events.add(new Event(subscription.subscriber(), subscription.id(), kind, changed, after.signed()));
             } else if (was) {
                 events.add(new Event(subscription.subscriber(), subscription.id(),
-                        io.pilot.engine.directory.DirectoryProtocol.EVENT_LEAVE, changed, before.signed()));
+                        DirectoryProtocol.EVENT_LEAVE, changed, before.signed()));
             }
         }
         return events;

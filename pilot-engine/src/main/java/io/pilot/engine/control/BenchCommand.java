@@ -1,10 +1,10 @@
 package io.pilot.engine.control;
 
-import io.pilot.engine.Message;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.address.Ports;
+import io.pilot.engine.message.Message;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.pilot.engine.control;
 
-import io.pilot.engine.PilotException;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.message.PilotException;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,5 @@
 package io.pilot.engine.control;
 
-import io.pilot.engine.Message;
 import io.pilot.engine.NodeStats;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
@@ -11,6 +10,7 @@ import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.BroadcastResult;
 import io.pilot.engine.group.GroupMessaging;
+import io.pilot.engine.message.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.pilot.engine.control;
 
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.Ports;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

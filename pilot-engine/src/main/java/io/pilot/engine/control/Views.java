@@ -4,6 +4,7 @@ import io.pilot.engine.PeerInfo;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.Endpoint;
 import io.pilot.engine.directory.NodeRecord;
+import java.util.Locale;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
@@ -35,7 +36,7 @@ final class Views {
         node.set("groups", strings(record.groups()));
         ArrayNode endpoints = node.putArray("endpoints");
         for (Endpoint endpoint : record.endpoints()) {
-            endpoints.addObject().put("kind", endpoint.kind().name().toLowerCase(java.util.Locale.ROOT))
+            endpoints.addObject().put("kind", endpoint.kind().name().toLowerCase(Locale.ROOT))
                     .put("endpoint", endpoint(endpoint.address()));
         }
         return node;

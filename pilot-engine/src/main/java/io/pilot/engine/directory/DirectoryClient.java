@@ -1,16 +1,19 @@
 package io.pilot.engine.directory;
 
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PeerContact;
 import io.pilot.engine.PeerInfo;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -453,7 +456,7 @@ public final class DirectoryClient implements AutoCloseable {
     /** Receives pushes from the backbone on {@link DirectoryProtocol#EVENTS_PORT}. */
     private final class EventReceiver implements MessageHandler {
         @Override
-        public java.util.concurrent.CompletionStage<Message> handle(IncomingMessage in) {
+        public CompletionStage<Message> handle(IncomingMessage in) {
             if (backbone == null || !in.from().equals(backbone)) {
                 log.debug("ignoring a directory event from {}, which is not the backbone", in.from());
                 return CompletableFuture.completedFuture(null);
@@ -737,8 +740,8 @@ public final class DirectoryClient implements AutoCloseable {
                 .orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
                     Throwable cause = unwrap(error);
-                    if (cause instanceof java.util.concurrent.TimeoutException) {
-                        throw new PilotException(io.pilot.engine.ErrorCode.TIMEOUT, "the backbone did not answer within "
+                    if (cause instanceof TimeoutException) {
+                        throw new PilotException(ErrorCode.TIMEOUT, "the backbone did not answer within "
                                 + settings.requestTimeout.toMillis() + " ms");
                     }
                     throw error instanceof CompletionException completion ? completion : new CompletionException(cause);

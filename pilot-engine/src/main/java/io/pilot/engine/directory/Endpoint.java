@@ -1,6 +1,7 @@
 package io.pilot.engine.directory;
 
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,6 @@ public record Endpoint(Kind kind, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + address.getAddress().getHostAddress() + ":" + address.getPort();
+        return kind.name().toLowerCase(Locale.ROOT) + " " + address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 }

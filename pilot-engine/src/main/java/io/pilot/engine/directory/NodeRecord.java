@@ -2,6 +2,7 @@ package io.pilot.engine.directory;
 
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
+import java.util.Collections;
 
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +24,7 @@ public record NodeRecord(int realm, NodeKey key, String hostname, List<Capabilit
         Objects.requireNonNull(key, "key");
         Names.checkHostname(hostname);
         capabilities = List.copyOf(capabilities);
-        groups = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(groups));
+        groups = Collections.unmodifiableSortedSet(new TreeSet<>(groups));
         groups.forEach(Names::checkGroup);
         endpoints = List.copyOf(endpoints);
         if (capabilities.size() > MAX_ENTRIES || groups.size() > MAX_ENTRIES || endpoints.size() > MAX_ENTRIES) {

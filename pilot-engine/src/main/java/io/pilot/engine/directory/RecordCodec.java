@@ -1,6 +1,9 @@
 package io.pilot.engine.directory;
 
 import io.pilot.engine.identity.NodeKey;
+import java.nio.BufferOverflowException;
+import java.util.Arrays;
+import java.util.TreeMap;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,7 +53,7 @@ final class RecordCodec {
             for (CapabilityInfo capability : record.capabilities()) {
                 putString8(out, capability.name());
                 out.put((byte) capability.metadata().size());
-                for (Map.Entry<String, String> entry : new java.util.TreeMap<>(capability.metadata()).entrySet()) {
+                for (Map.Entry<String, String> entry : new TreeMap<>(capability.metadata()).entrySet()) {
                     putString8(out, entry.getKey());
                     byte[] value = entry.getValue().getBytes(StandardCharsets.UTF_8);
                     out.putShort((short) value.length).put(value);
@@ -64,7 +67,7 @@ final class RecordCodec {
                 out.put((byte) endpoint.kind().ordinal()).put((byte) (ip.length == 4 ? 4 : 6)).put(ip)
                         .putShort((short) endpoint.address().getPort());
             }
-        } catch (java.nio.BufferOverflowException e) {
+        } catch (BufferOverflowException e) {
             throw new RecordException("record is larger than " + MAX_RECORD_BYTES + " bytes");
         }
         if (out.position() + NodeKey.SIGNATURE_LENGTH > MAX_RECORD_BYTES) {
@@ -101,8 +104,8 @@ final class RecordCodec {
         if (in.hasRemaining()) {
             throw new RecordException("record has " + in.remaining() + " unexpected bytes before its signature");
         }
-        byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - NodeKey.SIGNATURE_LENGTH);
-        byte[] signature = java.util.Arrays.copyOfRange(bytes, body.length, bytes.length);
+        byte[] body = Arrays.copyOf(bytes, bytes.length - NodeKey.SIGNATURE_LENGTH);
+        byte[] signature = Arrays.copyOfRange(bytes, body.length, bytes.length);
         if (!record.key().verify(signedBytes(body), signature)) {
             throw new RecordException("record signature does not verify against its key " + record.key());
         }

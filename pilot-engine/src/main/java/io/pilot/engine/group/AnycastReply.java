@@ -1,7 +1,7 @@
 package io.pilot.engine.group;
 
-import io.pilot.engine.Message;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.Message;
 
 import java.time.Duration;
 import java.util.Objects;

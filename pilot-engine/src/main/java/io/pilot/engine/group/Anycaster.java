@@ -1,13 +1,13 @@
 package io.pilot.engine.group;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Message;
 import io.pilot.engine.PeerInfo;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.PilotException;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -31,7 +31,7 @@ public record BroadcastResult(String group, List<NodeRecord> delivered, List<Fai
      * A member the message did not reach.
      *
      * @param member the member's record
-     * @param error why: usually a {@link io.pilot.engine.PilotException} whose code says what went wrong
+     * @param error why: usually a {@link io.pilot.engine.message.PilotException} whose code says what went wrong
      */
     public record Failure(NodeRecord member, Throwable error) {
 

@@ -1,11 +1,11 @@
 package io.pilot.engine.group;
 
-import io.pilot.engine.Headers;
-import io.pilot.engine.Message;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.Message;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

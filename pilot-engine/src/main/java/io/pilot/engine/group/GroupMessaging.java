@@ -1,10 +1,10 @@
 package io.pilot.engine.group;
 
-import io.pilot.engine.Message;
 import io.pilot.engine.address.Ports;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.Names;
+import io.pilot.engine.message.Message;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -51,7 +51,7 @@ public final class GroupMessaging {
      * Completes when every send has been handed over or has failed, saying which; it fails only if the
      * members cannot be learned at all. Members come from an open {@link #watchMembers view} of the group if
      * there is one, else from the backbone (or the directory cache, when the backbone is away). Each copy
-     * carries the group's name in the {@link io.pilot.engine.Headers#GROUP} header.
+     * carries the group's name in the {@link io.pilot.engine.message.Headers#GROUP} header.
      */
     public CompletableFuture<BroadcastResult> broadcast(String group, int port, Message message) {
         Names.checkGroup(group);
@@ -63,7 +63,7 @@ public final class GroupMessaging {
      * Sends a request to one node (never this one) that offers {@code capability}, chosen by the selection
      * policy; if it cannot be reached another is asked, up to the attempt limit. Providers come from an open
      * {@link #viewCapability view} of the capability if there is one, else from the backbone. Fails with a
-     * {@link io.pilot.engine.PilotException}: the provider's error if it was final (a remote failure, a
+     * {@link io.pilot.engine.message.PilotException}: the provider's error if it was final (a remote failure, a
      * timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
      */
     public CompletableFuture<AnycastReply> anycast(String capability, int port, Message request) {

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -170,7 +171,7 @@ public final class IdentityStore {
         byte[] seed = decode(file, fields, "private-key", Identity.SEED_LENGTH);
         byte[] publicKey = decode(file, fields, "public-key", NodeKey.LENGTH);
         Identity identity = Identity.fromSeed(seed);
-        if (!java.util.Arrays.equals(identity.publicKey().toBytes(), publicKey)) {
+        if (!Arrays.equals(identity.publicKey().toBytes(), publicKey)) {
             throw new IdentityException(file, "is corrupt: the public key does not match the private key");
         }
         return identity;

@@ -1,6 +1,5 @@
 package io.pilot.engine.message;
 
-import io.pilot.engine.ErrorCode;
 
 /** Bytes on a stream that are not a valid frame, or a frame over the limits. */
 public final class FrameException extends Exception {

@@ -1,8 +1,5 @@
 package io.pilot.engine.message;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Headers;
-import io.pilot.engine.Message;
 
 /** A message and what it is for. One frame travels in each direction of a stream. */
 public record MessageFrame(FrameKind kind, Message message) {

@@ -1,10 +1,9 @@
 package io.pilot.engine.message;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Message;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -169,7 +168,7 @@ public final class MessageFrameDecoder {
     private boolean fillField(ByteBuffer in) {
         int n = Math.min(in.remaining(), fieldLength - fieldFilled);
         if (fieldFilled + n > field.length) {
-            field = java.util.Arrays.copyOf(field, (int) Math.min(fieldLength, Math.max(fieldFilled + n, 2L * field.length)));
+            field = Arrays.copyOf(field, (int) Math.min(fieldLength, Math.max(fieldFilled + n, 2L * field.length)));
         }
         in.get(field, fieldFilled, n);
         fieldFilled += n;

@@ -1,6 +1,5 @@
 package io.pilot.engine.message;
 
-import io.pilot.engine.Message;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

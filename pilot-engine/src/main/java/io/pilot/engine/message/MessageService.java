@@ -1,18 +1,18 @@
 package io.pilot.engine.message;
 
 import io.netty.channel.EventLoop;
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Headers;
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.session.Peer;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.session.SessionEvents;
 import io.pilot.engine.transport.CloseReason;
 import io.pilot.engine.transport.ConnectionHandler;
 import io.pilot.engine.transport.Stream;
+import io.pilot.engine.transport.StreamHandler;
+import io.pilot.engine.transport.TransportError;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ import java.util.function.Consumer;
 public final class MessageService implements SessionEvents {
 
     /** Stream reset code sent when a request is abandoned (timeout); in the application range of reset codes. */
-    static final int RESET_CANCELLED = io.pilot.engine.transport.TransportError.APPLICATION_BASE + 1;
+    static final int RESET_CANCELLED = TransportError.APPLICATION_BASE + 1;
 
     /** Handlers that run on the event loop itself: trivial, never blocking (the echo service). */
     public interface InlineHandler {
@@ -131,7 +131,7 @@ public final class MessageService implements SessionEvents {
         stream.setHandler(exchange);
         pending.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(exchange);
         exchange.timeout = loop.schedule(() -> exchange.timedOut(timeoutNanos), timeoutNanos,
-                java.util.concurrent.TimeUnit.NANOSECONDS);
+                TimeUnit.NANOSECONDS);
         write(stream, new MessageFrame(FrameKind.REQUEST, message));
         engine.flush(peer);
     }
@@ -169,13 +169,13 @@ public final class MessageService implements SessionEvents {
         callbackExecutor.execute(() -> result.completeExceptionally(cause));
     }
 
-    private final class ClientExchange implements io.pilot.engine.transport.StreamHandler {
+    private final class ClientExchange implements StreamHandler {
         private final Peer peer;
         private final Stream stream;
         private final CompletableFuture<Message> result;
         private final Consumer<Message> onReply;
         private final MessageFrameDecoder decoder = new MessageFrameDecoder(maxMessageSize);
-        private java.util.concurrent.ScheduledFuture<?> timeout;
+        private ScheduledFuture<?> timeout;
         private boolean done;
 
         ClientExchange(Peer peer, Stream stream, CompletableFuture<Message> result, Consumer<Message> onReply) {
@@ -229,7 +229,7 @@ public final class MessageService implements SessionEvents {
             if (done) {
                 return;
             }
-            if (errorCode == io.pilot.engine.transport.TransportError.STREAM_REFUSED) {
+            if (errorCode == TransportError.STREAM_REFUSED) {
                 finish(new PilotException(ErrorCode.OVERLOADED, peer.address() + " refused the stream: too many open at once"));
             } else {
                 finish(new PilotException(ErrorCode.CONNECTION_LOST, peer.address() + " reset the request stream (code "
@@ -308,7 +308,7 @@ public final class MessageService implements SessionEvents {
         onEstablished.accept(peer, newConnection);
     }
 
-    private final class ServerExchange implements io.pilot.engine.transport.StreamHandler {
+    private final class ServerExchange implements StreamHandler {
         private final Peer peer;
         private final Stream stream;
         private final MessageFrameDecoder decoder = new MessageFrameDecoder(maxMessageSize);
@@ -406,7 +406,7 @@ public final class MessageService implements SessionEvents {
         }
 
         private void invoke(MessageHandler handler, IncomingMessage incoming) {
-            java.util.concurrent.CompletionStage<Message> stage;
+            CompletionStage<Message> stage;
             try {
                 stage = handler.handle(incoming);
             } catch (Exception | Error e) {
@@ -419,7 +419,7 @@ public final class MessageService implements SessionEvents {
         }
 
         private MessageFrame toFrame(Message reply, Throwable failure) {
-            if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+            if (failure instanceof CompletionException && failure.getCause() != null) {
                 failure = failure.getCause();
             }
             if (failure instanceof PilotException pilot) {
@@ -471,5 +471,5 @@ public final class MessageService implements SessionEvents {
         }
     }
 
-    private static final io.pilot.engine.transport.StreamHandler DISCARD = (stream, data) -> data.position(data.limit());
+    private static final StreamHandler DISCARD = (stream, data) -> data.position(data.limit());
 }

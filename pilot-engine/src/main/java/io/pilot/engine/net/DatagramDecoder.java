@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.InboundPacket;
 import io.pilot.engine.wire.WireCodec;
 
 import java.util.List;

@@ -1,13 +1,11 @@
 package io.pilot.engine.session;
 
-import io.pilot.engine.DropReason;
-import io.pilot.engine.net.TokenBucket;
+import io.pilot.engine.limit.RateLimiter;
+import io.pilot.engine.wire.DropReason;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Decides whether a handshake initiation gets any work spent on it. Two defences, both cheap and
@@ -31,12 +29,7 @@ final class HandshakeGuard {
 
     private final SessionSettings settings;
     private final CookieJar cookies;
-    private final Map<InetAddress, TokenBucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, TokenBucket> eldest) {
-            return size() > MAX_SOURCES;
-        }
-    };
+    private final RateLimiter<InetAddress> buckets;
     private long windowStart;
     private int initiationsThisWindow;
     private DropReason lastDrop;
@@ -44,13 +37,12 @@ final class HandshakeGuard {
     HandshakeGuard(SessionSettings settings, SecureRandom random, long now) {
         this.settings = settings;
         this.cookies = new CookieJar(random, now);
+        this.buckets = new RateLimiter<>(settings.handshakesPerSecondPerSource(), MAX_SOURCES);
         this.windowStart = now;
     }
 
     Verdict admit(InetSocketAddress source, byte[] cookie, boolean hasCookie, long now) {
-        TokenBucket bucket = buckets.computeIfAbsent(source.getAddress(),
-                a -> new TokenBucket(settings.handshakesPerSecondPerSource(), now));
-        if (!bucket.take(now)) {
+        if (!buckets.tryAcquire(source.getAddress(), now)) {
             lastDrop = DropReason.RATE_LIMITED;
             return Verdict.DROP;
         }

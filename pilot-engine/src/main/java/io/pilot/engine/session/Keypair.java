@@ -1,10 +1,10 @@
 package io.pilot.engine.session;
 
 import io.netty.buffer.ByteBuf;
-import io.pilot.engine.DropReason;
 import io.pilot.engine.crypto.PacketCipher;
 import io.pilot.engine.crypto.ReplayWindow;
 import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.WireFormat;
 
 import java.nio.ByteBuffer;

@@ -3,6 +3,7 @@ package io.pilot.engine.session;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.transport.Connection;
+import java.util.LinkedHashSet;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public final class Peer {
         if (candidates.isEmpty()) {
             return endpoint == null ? List.of() : List.of(endpoint);
         }
-        java.util.LinkedHashSet<InetSocketAddress> targets = new java.util.LinkedHashSet<>();
+        LinkedHashSet<InetSocketAddress> targets = new LinkedHashSet<>();
         if (endpoint != null) {
             targets.add(endpoint);
         }

@@ -5,14 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
-import io.pilot.engine.DropReason;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
-import io.pilot.engine.net.DropCounters;
-import io.pilot.engine.net.InboundPacket;
-import io.pilot.engine.net.TokenBucket;
+import io.pilot.engine.limit.RateLimiter;
 import io.pilot.engine.noise.HandshakeState;
 import io.pilot.engine.noise.NoiseException;
 import io.pilot.engine.noise.SplitKeys;
@@ -20,9 +17,12 @@ import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.InboundPacket;
 import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
@@ -37,8 +37,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -109,12 +109,7 @@ public final class SessionEngine {
      * (a relayed bulk transfer on this hardware runs at ~100 MiB/s); one node cannot monopolise the relay.
      */
     static final int RELAY_BYTES_PER_SECOND = 128 << 20;
-    private final Map<PilotAddress, TokenBucket> relayBudgets = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PilotAddress, TokenBucket> eldest) {
-            return size() > 100_000;
-        }
-    };
+    private final RateLimiter<PilotAddress> relayBudgets = new RateLimiter<>(RELAY_BYTES_PER_SECOND, 100_000);
     private long probesReceived;
     private long handshakesCompleted;
     private boolean closed;
@@ -347,8 +342,7 @@ public final class SessionEngine {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
-        if (!relayBudgets.computeIfAbsent(from.address, a -> new TokenBucket(RELAY_BYTES_PER_SECOND, now))
-                .take(now, relay.inner().readableBytes())) {
+        if (!relayBudgets.tryAcquire(from.address, now, relay.inner().readableBytes())) {
             drops.count(DropReason.RATE_LIMITED);
             return;
         }
@@ -665,7 +659,7 @@ public final class SessionEngine {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
-        if (java.util.Arrays.equals(initiation.message.cookie(), reply.cookie())) {
+        if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
             return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
         }
         initiation.message = initiation.message.withCookie(reply.cookie());

@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.limit.RateLimiter;
+
+import java.net.InetAddress;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,13 +39,7 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
      * A STUN client needs a handful.
      */
     static final int ANSWERS_PER_SECOND = 20;
-    private final java.util.Map<java.net.InetAddress, io.pilot.engine.net.TokenBucket> budgets =
-            new java.util.LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<java.net.InetAddress, io.pilot.engine.net.TokenBucket> eldest) {
-                    return size() > 10_000;
-                }
-            };
+    private final RateLimiter<InetAddress> budgets = new RateLimiter<>(ANSWERS_PER_SECOND, 10_000);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -63,8 +60,7 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
                 malformed.incrementAndGet();
             } else if (decoded.message().type() != StunMessage.BINDING_REQUEST || sender == null) {
                 ignored.incrementAndGet();
-            } else if (!budgets.computeIfAbsent(sender.getAddress(),
-                    a -> new io.pilot.engine.net.TokenBucket(ANSWERS_PER_SECOND, System.nanoTime())).take(System.nanoTime())) {
+            } else if (!budgets.tryAcquire(sender.getAddress(), System.nanoTime())) {
                 throttled.incrementAndGet();
             } else {
                 StunMessage answer = StunResponder.answer(decoded.message(), sender);

@@ -1,7 +1,6 @@
 package io.pilot.engine.wire;
 
 import io.netty.buffer.ByteBuf;
-import io.pilot.engine.DropReason;
 
 /**
  * Checks a datagram's header and length and decodes it into a {@link WirePacket}, or names why it

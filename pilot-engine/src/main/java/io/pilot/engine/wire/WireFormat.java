@@ -1,5 +1,7 @@
 package io.pilot.engine.wire;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Constants of the datagram layer: packet types, the protocol version and sizes. Every datagram a
  * node sends or accepts starts with a 4-byte header {@code type u8 | version u8 | reserved u16}.
@@ -11,7 +13,7 @@ public final class WireFormat {
     public static final int VERSION = 1;
 
     /** The Noise prologue: binds the protocol name and version into the handshake hash. */
-    public static final byte[] PROLOGUE = ("pilot/" + VERSION).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    public static final byte[] PROLOGUE = ("pilot/" + VERSION).getBytes(StandardCharsets.US_ASCII);
 
     public static final int TYPE_HANDSHAKE_INIT = 1;
     public static final int TYPE_HANDSHAKE_RESPONSE = 2;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.BinaryWriter;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
@@ -11,8 +12,7 @@ import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.directory.NodeRecord;
-import io.pilot.engine.Message;
-import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

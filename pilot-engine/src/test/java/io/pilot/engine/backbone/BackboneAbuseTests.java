@@ -2,7 +2,6 @@ package io.pilot.engine.backbone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilot.engine.Message;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
@@ -15,6 +14,7 @@ import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.Message;
 
 import java.util.List;
 import java.util.Random;

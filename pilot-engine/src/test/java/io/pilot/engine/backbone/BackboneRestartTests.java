@@ -1,5 +1,8 @@
 package io.pilot.engine.backbone;
 
+import io.pilot.engine.directory.DirectoryProtocol;
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,8 +17,8 @@ import io.pilot.engine.identity.NodeKey;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,12 +77,12 @@ class BackboneRestartTests {
     void watchesAreRenewedWhenTheBackboneRestarts() throws Exception {
         Path store = dir.resolve("directory");
         var identity = TestNodes.newIdentity();
-        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(java.time.Duration.ofMillis(1500));
+        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMillis(1500));
         mesh.startBackbone(identity, new InetSocketAddress("127.0.0.1", 0), settings, JournaledDirectoryStore.open(store));
         InetSocketAddress endpoint = mesh.backboneNode.localEndpoint();
-        DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(java.time.Duration.ofMillis(500)));
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        watcher.watch(io.pilot.engine.directory.DirectoryProtocol.Query.CAPABILITY, "fx.rate",
+        DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(Duration.ofMillis(500)));
+        List<String> events = new CopyOnWriteArrayList<>();
+        watcher.watch(DirectoryProtocol.Query.CAPABILITY, "fx.rate",
                 new DirectoryClient.WatchListener() {
                     @Override
                     public void joined(NodeRecord record) {
@@ -95,7 +98,7 @@ class BackboneRestartTests {
                         events.add("leave " + record.hostname());
                     }
                 }).join();
-        DirectoryClient first = mesh.agent("fx-1", b -> b.capability("fx.rate").requestTimeout(java.time.Duration.ofMillis(500)));
+        DirectoryClient first = mesh.agent("fx-1", b -> b.capability("fx.rate").requestTimeout(Duration.ofMillis(500)));
         org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("join fx-1"));
 
         mesh.backbone.close();

@@ -1,11 +1,13 @@
 package io.pilot.engine.backbone;
 
+import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.directory.SignedRecord;
+import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.CapabilityInfo;
@@ -14,6 +16,8 @@ import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.time.Duration;
 import java.util.List;
@@ -129,12 +133,12 @@ class DirectoryTests {
         PilotNode node = mesh.node();
         // A record from "the future" (an earlier run with a clock ahead) is held by the backbone.
         long ahead = System.currentTimeMillis() + 3_600_000;
-        io.pilot.engine.directory.NodeRecord future = new io.pilot.engine.directory.NodeRecord(0, node.publicKey(),
-                "skewed", List.of(), new java.util.TreeSet<>(), List.of(), ahead, System.currentTimeMillis() + 600_000);
+        NodeRecord future = new NodeRecord(0, node.publicKey(),
+                "skewed", List.of(), new TreeSet<>(), List.of(), ahead, System.currentTimeMillis() + 600_000);
         node.connect(mesh.backboneNode.publicKey(), mesh.backboneNode.localEndpoint()).join();
-        byte[] request = new io.pilot.engine.directory.BinaryWriter().u8(io.pilot.engine.directory.DirectoryProtocol.OP_REGISTER)
-                .string8("").u8(0).bytes16(io.pilot.engine.directory.SignedRecord.sign(future, node.identity()).toBytes()).toBytes();
-        node.request(new PilotSocketAddress(mesh.backboneNode.address(), io.pilot.engine.directory.DirectoryProtocol.PORT),
+        byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER)
+                .string8("").u8(0).bytes16(SignedRecord.sign(future, node.identity()).toBytes()).toBytes();
+        node.request(new PilotSocketAddress(mesh.backboneNode.address(), DirectoryProtocol.PORT),
                 Message.of(request)).join();
 
         DirectoryClient client = mesh.agent(node, "skewed", b -> b.capability("clock.skew"));

@@ -3,12 +3,12 @@ package io.pilot.engine.backbone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.pilot.engine.control;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
@@ -11,6 +9,8 @@ import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.group.GroupMessaging;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

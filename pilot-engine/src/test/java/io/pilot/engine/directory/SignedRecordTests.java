@@ -1,5 +1,7 @@
 package io.pilot.engine.directory;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -56,7 +58,7 @@ class SignedRecordTests {
         Identity owner = Identity.generate(RANDOM);
         Identity forger = Identity.generate(RANDOM);
         byte[] genuine = SignedRecord.sign(sample(owner, 1), owner).toBytes();
-        byte[] forgedSignature = forger.sign(RecordCodec.signedBytes(java.util.Arrays.copyOf(genuine, genuine.length - 64)));
+        byte[] forgedSignature = forger.sign(RecordCodec.signedBytes(Arrays.copyOf(genuine, genuine.length - 64)));
         System.arraycopy(forgedSignature, 0, genuine, genuine.length - 64, 64);
         assertThatExceptionOfType(RecordException.class).isThrownBy(() -> SignedRecord.decode(genuine))
                 .withMessageContaining("signature does not verify");
@@ -69,13 +71,13 @@ class SignedRecordTests {
         Identity identity = Identity.generate(RANDOM);
         byte[] bytes = SignedRecord.sign(sample(identity, 1), identity).toBytes();
         for (int length = 0; length < bytes.length; length++) {
-            byte[] truncated = java.util.Arrays.copyOf(bytes, length);
+            byte[] truncated = Arrays.copyOf(bytes, length);
             assertThatExceptionOfType(RecordException.class).isThrownBy(() -> SignedRecord.decode(truncated));
         }
         assertThatExceptionOfType(RecordException.class)
                 .isThrownBy(() -> SignedRecord.decode(new byte[RecordCodec.MAX_RECORD_BYTES + 1]))
                 .withMessageContaining("exceeds");
-        List<CapabilityInfo> many = new java.util.ArrayList<>();
+        List<CapabilityInfo> many = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             many.add(new CapabilityInfo("cap." + i, Map.of("doc", "x".repeat(200))));
         }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.session.SessionSettings;
 

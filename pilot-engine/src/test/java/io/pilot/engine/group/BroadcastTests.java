@@ -1,15 +1,16 @@
 package io.pilot.engine.group;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Headers;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.session.SessionSettings;
 
 import java.time.Duration;
@@ -32,7 +33,7 @@ class BroadcastTests {
     /** Messages each agent received on {@link #PORT}, by hostname. */
     private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
     /** The group header of every message received, as the receivers saw it. */
-    private final List<String> groupHeaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> groupHeaders = new CopyOnWriteArrayList<>();
 
     @Test
     void reachesEveryOtherMemberOnceAndNoOneElse() {

@@ -3,10 +3,10 @@ package io.pilot.engine.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

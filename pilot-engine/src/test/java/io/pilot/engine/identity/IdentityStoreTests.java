@@ -1,5 +1,7 @@
 package io.pilot.engine.identity;
 
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.StandardOpenOption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -70,7 +72,7 @@ class IdentityStoreTests {
     @Test
     void refusesGarbageAndEmptyFiles() throws IOException {
         Path file = dir.resolve("identity.key");
-        Files.write(file, new byte[] {0x00, (byte) 0xFF, 0x13, 0x37}, java.nio.file.StandardOpenOption.CREATE_NEW);
+        Files.write(file, new byte[] {0x00, (byte) 0xFF, 0x13, 0x37}, StandardOpenOption.CREATE_NEW);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         assertThatExceptionOfType(IdentityException.class).isThrownBy(() -> IdentityStore.loadOrCreate(file, random))
                 .withMessageContaining("corrupt");
@@ -93,7 +95,7 @@ class IdentityStoreTests {
     void neverOverwritesAnExistingFile() {
         Path file = dir.resolve("identity.key");
         IdentityStore.loadOrCreate(file, random);
-        assertThatExceptionOfType(java.nio.file.FileAlreadyExistsException.class)
+        assertThatExceptionOfType(FileAlreadyExistsException.class)
                 .isThrownBy(() -> IdentityStore.write(file, Identity.generate(random)));
     }
 
@@ -117,6 +119,6 @@ class IdentityStoreTests {
     }
 
     private static void overwrite(Path file, String text) throws IOException {
-        Files.writeString(file, text, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(file, text, StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

@@ -3,9 +3,6 @@ package io.pilot.engine.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Headers;
-import io.pilot.engine.Message;
 
 import java.nio.ByteBuffer;
 import java.util.Random;

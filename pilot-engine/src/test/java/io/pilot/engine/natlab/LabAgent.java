@@ -6,6 +6,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
+import java.util.concurrent.TimeUnit;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,9 +41,9 @@ public final class LabAgent {
         while ((line = stdin.readLine()) != null) {
             String[] command = line.trim().split("\\s+");
             try {
-                PilotAddress target = directory.resolve(command[1]).get(40, java.util.concurrent.TimeUnit.SECONDS);
+                PilotAddress target = directory.resolve(command[1]).get(40, TimeUnit.SECONDS);
                 if (command[0].equals("ping")) {
-                    Duration rtt = node.ping(target).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    Duration rtt = node.ping(target).get(60, TimeUnit.SECONDS);
                     PeerInfo peer = node.peer(target).orElseThrow();
                     System.out.println("PONG " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
                             + rtt.toMillis());

@@ -1,5 +1,7 @@
 package io.pilot.engine.net;
 
+import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.InboundPacket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -7,9 +9,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.pilot.engine.DropReason;
 import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;

@@ -3,16 +3,16 @@ package io.pilot.engine.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pilot.engine.DropReason;
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.session.SessionSettings;
 import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.wire.DropReason;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionException;

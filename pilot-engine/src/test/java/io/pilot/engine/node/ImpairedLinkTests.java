@@ -2,11 +2,11 @@ package io.pilot.engine.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.net.Impairment;
 
 import java.time.Duration;
@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Messages over a link that loses, reorders, duplicates and delays datagrams (in both directions of

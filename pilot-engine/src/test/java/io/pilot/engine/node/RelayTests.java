@@ -1,20 +1,21 @@
 package io.pilot.engine.node;
 
+import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.DropReason;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PeerContact;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.DatagramPacket;
@@ -65,7 +66,7 @@ class RelayTests {
             Message reply = a.request(new PilotSocketAddress(c.address(), 90), Message.of("hello")).get(10, TimeUnit.SECONDS);
             assertThat(reply.bodyAsString()).isEqualTo("sealed end to end: hello");
             byte[] big = new byte[512 * 1024];
-            new java.util.Random(3).nextBytes(big);
+            new Random(3).nextBytes(big);
             c.listen(91, MessageHandler.of(in -> Message.of(TransferTests.sha256(in.message().body()))));
             assertThat(a.request(new PilotSocketAddress(c.address(), 91), Message.of(big)).get(30, TimeUnit.SECONDS)
                     .bodyAsString()).isEqualTo(TransferTests.sha256(big));

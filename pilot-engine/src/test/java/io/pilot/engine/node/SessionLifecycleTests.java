@@ -1,19 +1,20 @@
 package io.pilot.engine.node;
 
+import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PeerInfo;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.SessionListener;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.session.SessionSettings;
 
 import java.net.InetSocketAddress;
@@ -119,7 +120,7 @@ class SessionLifecycleTests {
         b.listen(33, MessageHandler.of(in -> Message.of(TransferTests.sha256(in.message().body()))));
         a.connect(b.publicKey(), b.localEndpoint()).join();
         byte[] payload = new byte[4 * 1024 * 1024];
-        new java.util.Random(9).nextBytes(payload);
+        new Random(9).nextBytes(payload);
         Message reply = a.request(new PilotSocketAddress(b.address(), 33), Message.of(payload)).get(60, TimeUnit.SECONDS);
         assertThat(reply.bodyAsString()).isEqualTo(TransferTests.sha256(payload));
         // ~3,600 packets at 300 per key pair.

@@ -2,11 +2,11 @@ package io.pilot.engine.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;

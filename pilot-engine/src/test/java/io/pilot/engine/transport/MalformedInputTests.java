@@ -1,5 +1,6 @@
 package io.pilot.engine.transport;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ class MalformedInputTests {
         receive(new byte[] {0, 0, 0, 0, 0, 0, 0, 2, 0x77});                   // unknown frame type
         receive(new byte[] {(byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 1});            // packet number >= 2^63
         byte[] truncated = Frames.stream(3, 0, 80, 0, new byte[10], false);
-        receive(java.util.Arrays.copyOf(truncated, truncated.length - 1));  // truncated STREAM
+        receive(Arrays.copyOf(truncated, truncated.length - 1));  // truncated STREAM
         ByteBuffer huge = Frames.packet(4);
         FrameCodec.writeStreamHeader(huge, 0, 80, 0, 0xffff, false);          // length beyond the packet
         huge.put(new byte[10]);
@@ -117,11 +118,11 @@ class MalformedInputTests {
     @Test
     void outOfOrderDataIsReassembled() {
         byte[] data = Recorder.patternBuffer(0, 0, 3000).array();
-        receive(Frames.stream(0, 0, 80, 2000, java.util.Arrays.copyOfRange(data, 2000, 3000), true));
-        receive(Frames.stream(1, 0, 80, 1000, java.util.Arrays.copyOfRange(data, 1000, 2000), false));
-        receive(Frames.stream(2, 0, 80, 500, java.util.Arrays.copyOfRange(data, 500, 1500), false));
+        receive(Frames.stream(0, 0, 80, 2000, Arrays.copyOfRange(data, 2000, 3000), true));
+        receive(Frames.stream(1, 0, 80, 1000, Arrays.copyOfRange(data, 1000, 2000), false));
+        receive(Frames.stream(2, 0, 80, 500, Arrays.copyOfRange(data, 500, 1500), false));
         assertThat(app.received.getOrDefault(0, 0L)).isZero();
-        receive(Frames.stream(3, 0, 80, 0, java.util.Arrays.copyOfRange(data, 0, 1000), false));
+        receive(Frames.stream(3, 0, 80, 0, Arrays.copyOfRange(data, 0, 1000), false));
         assertThat(app.errors).isEmpty();
         assertThat(app.received.get(0)).isEqualTo(3000L);
         assertThat(app.finishes).isEqualTo(1);
@@ -148,7 +149,7 @@ class MalformedInputTests {
                     payload[random.nextInt(payload.length)] = (byte) random.nextInt(256);
                 }
                 if (random.nextBoolean()) {
-                    payload = java.util.Arrays.copyOf(payload, random.nextInt(payload.length + 1));
+                    payload = Arrays.copyOf(payload, random.nextInt(payload.length + 1));
                 }
             }
             ConnectionStats before = target.stats();

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * Deterministic discrete-event network for two {@link Connection}s: a virtual clock, two one-way links with delay,
@@ -26,7 +28,7 @@ final class Simulator {
         /** With a bandwidth: packets arriving when this many nanos of queue are waiting are dropped. */
         long maxQueueNanos = Long.MAX_VALUE;
         /** Drops the n-th packet put on this link (0-based) when it returns true. */
-        java.util.function.LongPredicate dropFilter = n -> false;
+        LongPredicate dropFilter = n -> false;
         long transmitted;
         long busyUntil;
         long dropped;
@@ -73,7 +75,7 @@ final class Simulator {
         b = new Connection(configB, false, handlerB, now);
     }
 
-    void linkBoth(java.util.function.Consumer<Link> setup) {
+    void linkBoth(Consumer<Link> setup) {
         setup.accept(aToB);
         setup.accept(bToA);
     }

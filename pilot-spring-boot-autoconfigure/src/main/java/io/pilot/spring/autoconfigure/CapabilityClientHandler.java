@@ -2,6 +2,9 @@ package io.pilot.spring.autoconfigure;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotClient;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.concurrent.CompletionException;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -27,13 +30,13 @@ final class CapabilityClientHandler implements InvocationHandler {
 
     private final PilotClient client;
     private final JsonMapper mapper;
-    private final Map<Method, Call> calls = new java.util.HashMap<>();
+    private final Map<Method, Call> calls = new HashMap<>();
 
     private CapabilityClientHandler(PilotClient client, JsonMapper mapper, Class<?> api) {
         this.client = client;
         this.mapper = mapper;
         for (Method method : api.getMethods()) {
-            if (method.isDefault() || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+            if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
                 continue;
             }
             Capability capability = method.getAnnotation(Capability.class);
@@ -84,7 +87,7 @@ final class CapabilityClientHandler implements InvocationHandler {
     private static Object join(CompletableFuture<Object> result) {
         try {
             return result.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
     }

@@ -1,16 +1,16 @@
 package io.pilot.spring.autoconfigure;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Headers;
-import io.pilot.engine.Message;
 import io.pilot.engine.PeerInfo;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.AnycastReply;
 import io.pilot.engine.group.BroadcastResult;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.PilotException;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.PilotReply;

@@ -1,6 +1,6 @@
 package io.pilot.spring.autoconfigure;
 
-import io.pilot.engine.MessageHandler;
+import io.pilot.engine.message.MessageHandler;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

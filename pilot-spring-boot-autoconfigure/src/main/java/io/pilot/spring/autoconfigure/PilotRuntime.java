@@ -3,12 +3,12 @@ package io.pilot.spring.autoconfigure;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.backbone.Backbone;
-import io.pilot.engine.control.ControlCommands;
-import io.pilot.engine.control.ControlPaths;
-import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.backbone.JournaledDirectoryStore;
+import io.pilot.engine.control.ControlCommands;
+import io.pilot.engine.control.ControlPaths;
+import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.Names;
@@ -24,6 +24,7 @@ import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.observation.PilotServerObservationConvention;
+import java.util.Optional;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -290,13 +291,13 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     }
 
     /** The control socket {@code pilotctl} talks to, if enabled. */
-    public java.util.Optional<Path> controlSocket() {
-        return java.util.Optional.ofNullable(control).map(ControlServer::socketPath);
+    public Optional<Path> controlSocket() {
+        return Optional.ofNullable(control).map(ControlServer::socketPath);
     }
 
     /** The embedded backbone, if this application runs one. */
-    public java.util.Optional<Backbone> embeddedBackbone() {
-        return java.util.Optional.ofNullable(backbone);
+    public Optional<Backbone> embeddedBackbone() {
+        return Optional.ofNullable(backbone);
     }
 
     public PilotAddress address() {

@@ -1,9 +1,9 @@
 package io.pilot.spring.capability;
 
-import io.pilot.engine.Headers;
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

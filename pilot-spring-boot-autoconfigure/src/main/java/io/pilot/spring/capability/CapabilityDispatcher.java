@@ -1,13 +1,13 @@
 package io.pilot.spring.capability;
 
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Headers;
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
-import io.pilot.engine.MessageHandler;
 import io.pilot.engine.PeerInfo;
-import io.pilot.engine.PilotException;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.spring.observation.DefaultPilotServerObservationConvention;
 import io.pilot.spring.observation.PilotObservationDocumentation;
 import io.pilot.spring.observation.PilotPath;

@@ -2,9 +2,9 @@ package io.pilot.spring.observation;
 
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.RequestReplySenderContext;
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.Message;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

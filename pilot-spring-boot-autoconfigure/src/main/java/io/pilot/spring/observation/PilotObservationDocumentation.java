@@ -7,7 +7,7 @@ import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
  * The observations of capability calls. Low-cardinality keys take values from bounded sets only (capability
- * names the agents declare, {@link io.pilot.engine.ErrorCode} names, {@link PilotPath} values), so they are
+ * names the agents declare, {@link io.pilot.engine.message.ErrorCode} names, {@link PilotPath} values), so they are
  * safe as metric tags; high-cardinality keys (addresses, hostnames) go to spans only.
  */
 public enum PilotObservationDocumentation implements ObservationDocumentation {
@@ -89,7 +89,7 @@ public enum PilotObservationDocumentation implements ObservationDocumentation {
             }
         },
 
-        /** {@value Values#SUCCESS}, or the name of the {@link io.pilot.engine.ErrorCode} the call failed with. */
+        /** {@value Values#SUCCESS}, or the name of the {@link io.pilot.engine.message.ErrorCode} the call failed with. */
         OUTCOME {
             @Override
             public String asString() {

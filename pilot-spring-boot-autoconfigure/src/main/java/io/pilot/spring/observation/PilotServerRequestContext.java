@@ -2,10 +2,10 @@ package io.pilot.spring.observation;
 
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.RequestReplyReceiverContext;
-import io.pilot.engine.ErrorCode;
-import io.pilot.engine.IncomingMessage;
-import io.pilot.engine.Message;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
 
 import java.util.Locale;
 import java.util.Objects;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
-import io.pilot.engine.ErrorCode;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.capability.CapabilityRegistry;

@@ -1,5 +1,14 @@
 package io.pilot.spring.autoconfigure;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.springframework.util.FileSystemUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.engine.PilotNode;
@@ -52,32 +61,32 @@ class PilotAutoConfigurationTests {
 
     @Test
     void theAgentOpensAControlSocketThatAnswersPilotctlRequests() throws Exception {
-        Path socketDir = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "pc");
+        Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "pc");
         Path socket = socketDir.resolve("papers.sock");
         try {
             runner().withBean(Agents.PapersAgent.class).withPropertyValues("pilot.control.socket=" + socket).run(context -> {
                 assertThat(context.getBean(PilotRuntime.class).controlSocket()).contains(socket);
-                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(socket)))
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
                         .isEqualTo("rw-------");
-                try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
-                        java.net.UnixDomainSocketAddress.of(socket))) {
-                    channel.write(java.nio.ByteBuffer.wrap("{\"command\":\"info\",\"args\":{}}\n"
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                try (SocketChannel channel = SocketChannel.open(
+                        UnixDomainSocketAddress.of(socket))) {
+                    channel.write(ByteBuffer.wrap("{\"command\":\"info\",\"args\":{}}\n"
+                            .getBytes(StandardCharsets.UTF_8)));
                     String reply = new String(readAll(channel),
-                            java.nio.charset.StandardCharsets.UTF_8);
+                            StandardCharsets.UTF_8);
                     assertThat(reply).contains("\"status\":\"ok\"").contains("\"hostname\":\"papers\"")
                             .contains(context.getBean(PilotRuntime.class).address().toString());
                 }
             });
             assertThat(socket).doesNotExist();
         } finally {
-            org.springframework.util.FileSystemUtils.deleteRecursively(socketDir);
+            FileSystemUtils.deleteRecursively(socketDir);
         }
     }
 
-    private static byte[] readAll(java.nio.channels.SocketChannel channel) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8192);
+    private static byte[] readAll(SocketChannel channel) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
         while (channel.read(buffer) > 0 || buffer.position() > 0) {
             buffer.flip();
             out.write(buffer.array(), 0, buffer.limit());

@@ -1,10 +1,12 @@
 package io.pilot.spring.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pilot.engine.ErrorCode;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
@@ -41,7 +43,7 @@ class TwoAgentsTests {
 
     /** Wraps agents in a proxy, as transactions or security would; calls must go through it. */
     static final class CountingProxies implements BeanPostProcessor {
-        static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+        static final AtomicInteger CALLS = new AtomicInteger();
 
         @Override
         public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -64,7 +66,7 @@ class TwoAgentsTests {
         Agents.Citation resolve(Agents.CitationQuery query);
 
         @Capability("papers.search")
-        java.util.concurrent.CompletableFuture<List<Agents.Citation>> search(String topic);
+        CompletableFuture<List<Agents.Citation>> search(String topic);
 
         @Capability("papers.note")
         void note(String text);

@@ -1,5 +1,6 @@
 package io.pilot.samples.coordinator;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ public class ResearchController {
     @GetMapping("/api/agents")
     public List<Agent> agents() {
         return pilot.members(ResearchService.GROUP).stream().map(Agent::of)
-                .sorted(java.util.Comparator.comparing(Agent::hostname)).toList();
+                .sorted(Comparator.comparing(Agent::hostname)).toList();
     }
 
     /**

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code bin/demo}: starts the research fleet, runs one research request end to end, prints the answer and
@@ -110,7 +112,7 @@ public final class DemoMain {
 
     /** Waits for the research request's spans from all four processes (they export in batches), then prints the tree. */
     private static void printTrace(TraceCollector traces, String answer) throws InterruptedException {
-        java.util.regex.Matcher id = java.util.regex.Pattern.compile("trace ([0-9a-f]{32})").matcher(answer);
+        Matcher id = Pattern.compile("trace ([0-9a-f]{32})").matcher(answer);
         if (!id.find()) {
             System.out.println("(the answer names no trace)");
             return;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +182,7 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         List<AgentProcess> reversed = new ArrayList<>(agents);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         reversed.stream().filter(agent -> agent != coordinator).parallel().forEach(AgentProcess::stop);
         if (coordinator != null) {
             coordinator.stop();

@@ -1,6 +1,7 @@
 package io.pilot.samples.fleet;
 
 import com.sun.net.httpserver.HttpServer;
+import java.util.Arrays;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -182,7 +183,7 @@ public final class TraceCollector implements AutoCloseable {
                     case 2 -> {
                         long length = varint(at);
                         need(at, length, number);
-                        byte[] value = java.util.Arrays.copyOfRange(message, at[0], at[0] + (int) length);
+                        byte[] value = Arrays.copyOfRange(message, at[0], at[0] + (int) length);
                         at[0] += (int) length;
                         visitor.field(number, value);
                     }

@@ -1,5 +1,6 @@
 package io.pilot.samples.fleet;
 
+import java.util.Comparator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -76,7 +77,7 @@ class FleetEndToEndTests {
                     .containsExactly("specialist-papers.sock");
         }
         try (Stream<Path> files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pilot.engine.ErrorCode;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.test.EmbeddedPilotBackbone;

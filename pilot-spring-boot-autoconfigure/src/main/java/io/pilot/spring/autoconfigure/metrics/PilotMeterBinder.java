@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.pilot.engine.DropReason;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.wire.DropReason;
 import io.pilot.spring.autoconfigure.PilotRuntime;
 
 import java.util.function.ToDoubleFunction;

@@ -3,7 +3,7 @@ package io.pilot.samples.specialists.fx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pilot.engine.ErrorCode;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.samples.specialists.SpecialistTest;
 import io.pilot.spring.PilotRemoteException;
 

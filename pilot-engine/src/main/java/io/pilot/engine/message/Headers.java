@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.message;
 
 /** Names of the headers Pilot itself reads or writes. */
 public final class Headers {

@@ -1,6 +1,5 @@
-package io.pilot.engine.net;
+package io.pilot.engine.wire;
 
-import io.pilot.engine.DropReason;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.message;
 
 /**
  * A request or send that failed, with a {@link #code() code} saying why. Callers switch on the code;

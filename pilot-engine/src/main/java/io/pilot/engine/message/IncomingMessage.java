@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.message;
 
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;

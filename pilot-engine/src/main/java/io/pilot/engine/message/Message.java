@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;

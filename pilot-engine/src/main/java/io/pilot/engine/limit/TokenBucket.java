@@ -1,4 +1,4 @@
-package io.pilot.engine.net;
+package io.pilot.engine.limit;
 
 /**
  * A rate limit: refills at {@code rate} tokens a second up to a burst of twice that. Not thread-safe;

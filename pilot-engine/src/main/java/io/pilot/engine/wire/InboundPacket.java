@@ -1,4 +1,4 @@
-package io.pilot.engine.net;
+package io.pilot.engine.wire;
 
 import io.pilot.engine.wire.WirePacket;
 

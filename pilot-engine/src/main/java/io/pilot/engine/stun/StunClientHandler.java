@@ -1,4 +1,4 @@
-package io.pilot.engine.net;
+package io.pilot.engine.stun;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

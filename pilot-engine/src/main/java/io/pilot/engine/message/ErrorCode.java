@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.message;
 
 /** Why a request failed. Travels in error replies, so the names are part of the protocol. */
 public enum ErrorCode {

@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.message;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

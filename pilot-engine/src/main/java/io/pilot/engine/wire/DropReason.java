@@ -1,4 +1,4 @@
-package io.pilot.engine;
+package io.pilot.engine.wire;
 
 /**
  * Why a node dropped a datagram. Every drop is counted (see {@link NodeStats#drops()}) so an operator
