@@ -5,7 +5,6 @@ import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
-import io.pilot.engine.backbone.InProcessDirectory;
 import io.pilot.engine.directory.BinaryReader;
 import io.pilot.engine.directory.BinaryWriter;
 import io.pilot.engine.directory.DirectoryClient;
@@ -36,7 +35,8 @@ import java.util.function.IntFunction;
 
 /**
  * Section 5: one backbone on this machine, reached by real agents over real loopback sessions, plus its
- * directory driven in-process ({@link InProcessDirectory}) for what a few hundred real nodes cannot show.
+ * directory driven in-process ({@link InProcessDirectoryBenchmark}) for what a few hundred real nodes cannot
+ * show.
  *
  * <p>Every agent is a real {@link PilotNode} with its own identity, UDP socket and event loop, registered by
  * its own {@link DirectoryClient}: the backbone binds a registration to the session key it arrives on, so N
@@ -162,7 +162,7 @@ public final class BackboneBenchmark {
     public record Result(Samples sequentialStartNanos, Samples registerOnlyNanos, int burstAgents,
                          double registrationsPerSecond, Samples discoverableNanos, Hold hold,
                          Map<Load, LoadResult> loads, long failures, Map<DirectoryError, Long> refusals,
-                         InProcessDirectory.Result inProcess) {
+                         InProcessDirectoryBenchmark.Result inProcess) {
     }
 
     private final List<DirectoryClient> clients = Collections.synchronizedList(new ArrayList<>());
@@ -192,8 +192,8 @@ public final class BackboneBenchmark {
         }
         PilotNode stand = PilotPair.node().build().start();
         try {
-            InProcessDirectory.Result inProcess = new InProcessDirectory(stand, profile.backboneRecords(),
-                    profile.backboneWindow()).run();
+            InProcessDirectoryBenchmark.Result inProcess = new InProcessDirectoryBenchmark(stand,
+                    profile.backboneRecords(), profile.backboneWindow()).run();
             return new Result(network.sequentialStartNanos(), network.registerOnlyNanos(), network.burstAgents(),
                     network.registrationsPerSecond(), network.discoverableNanos(), network.hold(), network.loads(),
                     network.failures(), network.refusals(), inProcess);

@@ -1,7 +1,6 @@
 package io.pilot.benchmarks;
 
 import io.pilot.engine.backbone.BackboneSettings;
-import io.pilot.engine.backbone.InProcessDirectory;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.wire.WireFormat;
 import java.time.Duration;
@@ -239,7 +238,7 @@ public final class MarkdownReport {
     private void backbone(BackboneBenchmark.Result r) {
         RunProfile p = report.profile();
         BackboneBenchmark.Hold hold = r.hold();
-        InProcessDirectory.Result mem = r.inProcess();
+        InProcessDirectoryBenchmark.Result mem = r.inProcess();
         line("## 5. Backbone");
         line("");
         line(String.format(Locale.ROOT, "One backbone (`Backbone.start(node, BackboneSettings.DEFAULTS.withLeaseTtl(%s), "

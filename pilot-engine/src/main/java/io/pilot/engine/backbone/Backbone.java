@@ -17,15 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The backbone role on a node: the directory of signed records that every node registers with, looks up
  * and watches. A role, not a product: any started {@link PilotNode} can take it, embedded in an application
- * or standalone ({@link BackboneMain}), and it is reached over the same secure sessions as any peer.
+ * or standalone ({@link BackboneMain}), and it is reached over the same secure sessions as any peer. It is
+ * a {@link BackboneDirectory} on the node's directory port, plus relaying for peers that cannot reach each
+ * other directly and a timer that sweeps lapsed leases.
  */
 public final class Backbone implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Backbone.class);
 
     private final PilotNode node;
-    private final Registry registry;
-    private final DirectoryService service;
+    private final BackboneDirectory directory;
     private final DirectoryStore store;
     private final AutoCloseable listener;
     private final ScheduledExecutorService sweeper;
@@ -33,9 +34,8 @@ public final class Backbone implements AutoCloseable {
     private Backbone(PilotNode node, BackboneSettings settings, DirectoryStore store) {
         this.node = node;
         this.store = store;
-        this.registry = new Registry(node.address().realm(), settings, store, System::currentTimeMillis);
-        this.service = new DirectoryService(node, registry, settings);
-        this.listener = node.listen(DirectoryProtocol.PORT, service);
+        this.directory = new BackboneDirectory(node, settings, store);
+        this.listener = node.listen(DirectoryProtocol.PORT, directory);
         node.serveAsRelay(true);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-backbone", true));
         long period = Math.max(50, settings.leaseTtl().toMillis() / 10);
@@ -46,7 +46,7 @@ public final class Backbone implements AutoCloseable {
     public static Backbone start(PilotNode node, BackboneSettings settings, DirectoryStore store) {
         Backbone backbone = new Backbone(node, settings, store);
         log.info("Pilot backbone on {} (udp {}), key {}, {} registrations restored", node.address(), node.localEndpoint(),
-                node.publicKey(), backbone.registry.size());
+                node.publicKey(), backbone.directory.registrations());
         return backbone;
     }
 
@@ -56,22 +56,22 @@ public final class Backbone implements AutoCloseable {
 
     /** Live registrations. */
     public int registrations() {
-        return registry.size();
+        return directory.registrations();
     }
 
     /** The directory's revision: it grows by one with every change. */
     public long revision() {
-        return registry.revision();
+        return directory.revision();
     }
 
     /** Refused requests by reason. */
     public Map<DirectoryError, Long> refusals() {
-        return service.refusals();
+        return directory.refusals();
     }
 
     private void expireLeases() {
         try {
-            service.publish(registry.expire());
+            directory.expireLeases();
         } catch (RuntimeException e) {
             log.warn("lease expiry failed; retrying at the next sweep", e);
         }

@@ -1,7 +1,11 @@
-package io.pilot.engine.backbone;
+package io.pilot.benchmarks;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.backbone.BackboneDirectory;
+import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.directory.BinaryWriter;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryProtocol;
@@ -32,12 +36,10 @@ import java.util.stream.IntStream;
 
 /**
  * The backbone's directory driven in-process, without a network: what the directory itself can hold and how
- * fast its request handler answers when no session, datagram or thread hand-off is in the way. Lives in the
- * engine's package (in the benchmarks jar, on the class path) because {@link DirectoryService} and
- * {@link Registry} are package-private; it calls exactly what {@link Backbone} wires up: one
- * {@code Registry} with {@link DirectoryStore#none()}, one {@code DirectoryService}, requests as the backbone
- * node hands them to the handler ({@link IncomingMessage} with the sender's proven key), replies as it
- * would send them back.
+ * fast its request handler answers when no session, datagram or thread hand-off is in the way. One
+ * {@link BackboneDirectory} with {@link DirectoryStore#none()}, as a {@link Backbone} holds it, minus the port
+ * and the sweeper: requests go in as the backbone node hands them to the handler ({@link IncomingMessage} with
+ * the sender's proven key), replies come out as it would send them back, sweeps run when this says.
  *
  * <p>Every record is a distinct identity's own, signed by it, registered by a request "from" that identity:
  * the handler's checks (signature, key binding, realm, expiry, rate) all run. Identities are derived from
@@ -47,7 +49,7 @@ import java.util.stream.IntStream;
  * <p>Nothing here counts a Noise handshake, encryption, a datagram, the event loop's hop onto the handler
  * pool or the reply's way back: the network sections measure those.
  */
-public final class InProcessDirectory {
+public final class InProcessDirectoryBenchmark {
 
     /** Identities and signed requests are prepared in chunks of this many, outside the timed handler calls. */
     private static final int CHUNK = 5_000;
@@ -88,7 +90,7 @@ public final class InProcessDirectory {
      * @param records how many registrations to load
      * @param window how long each lookup and heartbeat loop runs
      */
-    public InProcessDirectory(PilotNode node, int records, Duration window) {
+    public InProcessDirectoryBenchmark(PilotNode node, int records, Duration window) {
         this.node = node;
         this.records = records;
         this.window = window;
@@ -97,10 +99,8 @@ public final class InProcessDirectory {
     public Result run() throws InterruptedException {
         // A lease long enough that nothing lapses while 100,000 records load (no sweeper runs here anyway).
         BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMinutes(10));
-        long heapBefore;
-        Registry registry = new Registry(node.address().realm(), settings, DirectoryStore.none(), System::currentTimeMillis);
-        DirectoryService service = new DirectoryService(node, registry, settings);
-        heapBefore = settledHeap();
+        BackboneDirectory directory = new BackboneDirectory(node, settings, DirectoryStore.none());
+        long heapBefore = settledHeap();
 
         long handlerNanos = 0;
         long recordBytes = 0;
@@ -112,25 +112,27 @@ public final class InProcessDirectory {
             }
             long start = System.nanoTime();
             for (IncomingMessage request : chunk) {
-                expectOk(service.handle(request));
+                expectOk(directory.handle(request));
             }
             handlerNanos += System.nanoTime() - start;
             for (IncomingMessage request : chunk) {
                 recordBytes += request.message().body().length - registerOverhead();
             }
         }
-        if (registry.size() != records) {
-            throw new IllegalStateException("the directory holds " + registry.size() + " of " + records + " records");
+        if (directory.registrations() != records) {
+            throw new IllegalStateException("the directory holds " + directory.registrations() + " of " + records
+                    + " records");
         }
         long heapAfter = settledHeap();
 
         double[] sweeps = new double[5];
         for (int i = 0; i < sweeps.length; i++) {
             long start = System.nanoTime();
-            if (!registry.expire().isEmpty()) {
+            directory.expireLeases();
+            sweeps[i] = System.nanoTime() - start;
+            if (directory.registrations() != records) {
                 throw new IllegalStateException("a lease expired during the measurement");
             }
-            sweeps[i] = System.nanoTime() - start;
         }
         Arrays.sort(sweeps);
 
@@ -146,20 +148,20 @@ public final class InProcessDirectory {
             byCapability[i] = request(asker, lookup(Query.CAPABILITY, capability(index)));
             heartbeats[i] = request(identity(index), new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes());
         }
-        double lookupHostname = loop(service, byHostname, true);
-        double lookupCapability = loop(service, byCapability, true);
-        double heartbeat = loop(service, heartbeats, false);
-        Reference.reachabilityFence(service);
+        double lookupHostname = loop(directory, byHostname, true);
+        double lookupCapability = loop(directory, byCapability, true);
+        double heartbeat = loop(directory, heartbeats, false);
+        Reference.reachabilityFence(directory);
         return new Result(records, records / (handlerNanos / 1e9), verifyNanos, lookupHostname, lookupCapability,
                 heartbeat, heapBefore, heapAfter, (double) recordBytes / records, sweeps[sweeps.length / 2]);
     }
 
     /** Requests per second for one window (after a tenth of it as warm-up), cycling through {@code requests}. */
-    private double loop(DirectoryService service, IncomingMessage[] requests, boolean expectOneRecord) {
+    private double loop(BackboneDirectory directory, IncomingMessage[] requests, boolean expectOneRecord) {
         long warmupEnd = System.nanoTime() + window.toNanos() / 10;
         int i = 0;
         while (System.nanoTime() < warmupEnd) {
-            check(service, requests[i++ % requests.length], expectOneRecord);
+            check(directory, requests[i++ % requests.length], expectOneRecord);
         }
         long start = System.nanoTime();
         long end = start + window.toNanos();
@@ -167,15 +169,15 @@ public final class InProcessDirectory {
         long now;
         do {
             for (int k = 0; k < 64; k++, count++) {
-                check(service, requests[i++ % requests.length], expectOneRecord);
+                check(directory, requests[i++ % requests.length], expectOneRecord);
             }
             now = System.nanoTime();
         } while (now < end);
         return count / ((now - start) / 1e9);
     }
 
-    private static void check(DirectoryService service, IncomingMessage request, boolean expectOneRecord) {
-        byte[] reply = expectOk(service.handle(request));
+    private static void check(BackboneDirectory directory, IncomingMessage request, boolean expectOneRecord) {
+        byte[] reply = expectOk(directory.handle(request));
         if (expectOneRecord && (reply[1] != 0 || reply[2] != 0 || reply[3] != 0 || reply[4] != 1)) {
             throw new IllegalStateException("a lookup did not find exactly one record");
         }

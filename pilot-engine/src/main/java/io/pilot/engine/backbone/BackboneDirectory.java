@@ -1,0 +1,64 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The backbone's directory without its network half: the registrations with their leases and the handler
+ * that answers directory requests, bound to no port and sweeping no leases on its own. {@link Backbone} puts
+ * one on its node's {@link DirectoryProtocol#PORT} and sweeps it on a timer; an
+ * application that wants the directory on its own terms (its own scheduler, requests handed over in-process,
+ * a measurement of the handler alone) holds one directly.
+ *
+ * <p>Requests are answered as coming from {@link IncomingMessage#fromKey()}, the key a session proved: whoever
+ * hands requests over in-process vouches for that key. The store stays the caller's to close.
+ */
+public final class BackboneDirectory implements MessageHandler {
+
+    private final Registry registry;
+    private final DirectoryService service;
+
+    /**
+     * Loads what {@code store} holds and starts answering.
+     *
+     * @param node the node the directory answers on: it tells a registering node the endpoint it was seen at
+     *             and sends watch events through it
+     */
+    public BackboneDirectory(PilotNode node, BackboneSettings settings, DirectoryStore store) {
+        this.registry = new Registry(node.address().realm(), settings, store, System::currentTimeMillis);
+        this.service = new DirectoryService(node, registry, settings);
+    }
+
+    /** Answers one directory request; a refusal is a typed error reply, and is counted. */
+    @Override
+    public CompletionStage<Message> handle(IncomingMessage request) {
+        return service.handle(request);
+    }
+
+    /** Removes every registration whose lease lapsed and tells their watchers. */
+    public void expireLeases() {
+        service.publish(registry.expire());
+    }
+
+    /** Live registrations. */
+    public int registrations() {
+        return registry.size();
+    }
+
+    /** The directory's revision: it grows by one with every change. */
+    public long revision() {
+        return registry.revision();
+    }
+
+    /** Refused requests by reason. */
+    public Map<DirectoryError, Long> refusals() {
+        return service.refusals();
+    }
+}
