@@ -13,6 +13,7 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.PilotReply;
 import io.pilot.spring.observation.PilotPath;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 import java.time.Duration;

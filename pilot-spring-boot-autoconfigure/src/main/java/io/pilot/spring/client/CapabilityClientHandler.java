@@ -1,4 +1,4 @@
-package io.pilot.spring.autoconfigure;
+package io.pilot.spring.client;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotClient;
