@@ -105,7 +105,9 @@ public final class DefaultPilotClient implements PilotClient {
         Message traced = call.traced(message);
         CompletableFuture<Message> sent;
         try {
-            // What DirectoryClient.request does, keeping the resolved address for the reply and the observation.
+            // Not DirectoryClient.request: it resolves and sends the same way but keeps the resolved address to
+            // itself, and the reply, the observation and the path all need it, even when the call then fails.
+            // Resolving again afterwards would cost another round trip to the backbone and might name another node.
             sent = runtime.directory().resolve(hostnameOrAddress).thenCompose(address -> {
                 // Addresses always hold a ':', hostnames never do.
                 call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);
