@@ -7,7 +7,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.NodeRecord;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.net.InetSocketAddress;
 import java.util.Comparator;

@@ -3,7 +3,7 @@ package io.pilot.spring.actuate;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.NodeRecord;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;

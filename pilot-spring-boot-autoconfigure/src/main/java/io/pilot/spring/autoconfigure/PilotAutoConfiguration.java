@@ -4,8 +4,10 @@ import io.pilot.engine.PilotNode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.client.DefaultPilotClient;
 import io.pilot.spring.observation.PilotClientObservationConvention;
 import io.pilot.spring.observation.PilotServerObservationConvention;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -45,7 +47,7 @@ public final class PilotAutoConfiguration {
     PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, ObjectProvider<JsonMapper> mapper,
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<PilotServerObservationConvention> observationConvention) {
-        return new PilotRuntime(properties, registry, mapper.getIfAvailable(JsonMapper::new), environment,
+        return new PilotRuntime(RuntimeSettingsFactory.from(properties), registry, mapper.getIfAvailable(JsonMapper::new), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 

@@ -9,7 +9,7 @@ import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.net.InetSocketAddress;
 import java.net.URI;

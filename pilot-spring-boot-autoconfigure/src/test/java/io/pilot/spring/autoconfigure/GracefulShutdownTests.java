@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;

@@ -8,6 +8,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotClient;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -16,6 +16,7 @@ import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.identity.Identity;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

@@ -24,6 +24,7 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.pilot.spring.autoconfigure;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,11 +11,15 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.PilotReply;
 import io.pilot.spring.observation.PilotPath;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.aop.framework.ProxyFactory;
@@ -52,7 +54,7 @@ class TwoAgentsTests {
             }
             ProxyFactory factory = new ProxyFactory(bean);
             factory.setProxyTargetClass(true);
-            factory.addAdvice((org.aopalliance.intercept.MethodInterceptor) invocation -> {
+            factory.addAdvice((MethodInterceptor) invocation -> {
                 CALLS.incrementAndGet();
                 return invocation.proceed();
             });

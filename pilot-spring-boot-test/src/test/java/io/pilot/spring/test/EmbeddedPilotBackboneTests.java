@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.spring.PilotClient;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 import io.pilot.spring.test.Applications.Citation;
 import io.pilot.spring.test.Applications.CitationQuery;
 

@@ -2,7 +2,7 @@ package io.pilot.spring.autoconfigure.health;
 
 import io.pilot.spring.actuate.PilotHealthIndicator;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

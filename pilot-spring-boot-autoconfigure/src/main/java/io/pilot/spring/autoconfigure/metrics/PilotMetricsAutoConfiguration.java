@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pilot.engine.PilotNode;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.metrics.PilotMeterBinder;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

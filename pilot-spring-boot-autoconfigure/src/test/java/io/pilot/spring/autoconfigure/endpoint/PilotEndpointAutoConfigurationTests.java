@@ -6,7 +6,7 @@ import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.actuate.PilotEndpoint;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

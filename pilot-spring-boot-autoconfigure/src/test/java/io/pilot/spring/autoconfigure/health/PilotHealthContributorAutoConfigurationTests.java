@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.spring.actuate.PilotHealthIndicator;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

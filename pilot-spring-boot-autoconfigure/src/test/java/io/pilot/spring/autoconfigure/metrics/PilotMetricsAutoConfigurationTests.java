@@ -2,22 +2,18 @@ package io.pilot.spring.autoconfigure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.wire.DropReason;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
-import io.pilot.spring.autoconfigure.PilotProperties;
-import io.pilot.spring.autoconfigure.PilotRuntime;
-import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.runtime.PilotRuntime;
+import io.pilot.spring.metrics.PilotMeterBinder;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -35,9 +31,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.StandardEnvironment;
-
-import tools.jackson.databind.json.JsonMapper;
 
 class PilotMetricsAutoConfigurationTests {
 
@@ -120,18 +113,6 @@ class PilotMetricsAutoConfigurationTests {
             }
         }
         assertThat(keys).isSubsetOf(BOUNDED_TAG_KEYS);
-    }
-
-    @Test
-    void beforeTheNodeStartsGaugesAreNaNAndCountersZero() {
-        PilotRuntime runtime = new PilotRuntime(new PilotProperties(), new CapabilityRegistry(), new JsonMapper(),
-                new StandardEnvironment());
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        new PilotMeterBinder(runtime).bindTo(meters);
-        assertThat(meters.get("pilot.sessions").gauge().value()).isNaN();
-        assertThat(meters.get("pilot.peer.bytes").gauges()).extracting(Gauge::value).allMatch(v -> Double.isNaN(v));
-        assertThat(meters.get("pilot.handshakes").functionCounter().count()).isZero();
-        assertThat(meters.get("pilot.drops").functionCounters()).extracting(FunctionCounter::count).containsOnly(0.0);
     }
 
     @Test

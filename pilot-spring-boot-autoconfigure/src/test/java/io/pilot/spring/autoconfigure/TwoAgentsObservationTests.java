@@ -9,8 +9,8 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
-import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.observation.PilotClientRequestContext;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 
@@ -19,55 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.StandardEnvironment;
-
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The client side's observation against a {@link TestObservationRegistry}; with two running agents, the server
- * side's too, each application with its own registry.
+ * Calls between two running agents observed on both sides, each application with its own
+ * {@link TestObservationRegistry}.
  */
-class DefaultPilotClientObservationTests {
+class TwoAgentsObservationTests {
 
     @TempDir
     Path dir;
-
-    private static PilotRuntime notStarted() {
-        return new PilotRuntime(new PilotProperties(), new CapabilityRegistry(), new JsonMapper(), new StandardEnvironment());
-    }
-
-    @Test
-    void aCallThatCannotBeSentIsObservedAsFailedAndStillThrows() {
-        TestObservationRegistry observations = TestObservationRegistry.create();
-        DefaultPilotClient client = new DefaultPilotClient(notStarted(), new JsonMapper(), observations, null);
-
-        assertThatThrownBy(() -> client.callAsync("papers.search", "x", String.class)).isInstanceOf(IllegalStateException.class);
-        assertThat(observations).hasSingleObservationThat().hasNameEqualTo("pilot.client.requests")
-                .hasContextualNameEqualTo("call papers.search")
-                .hasLowCardinalityKeyValue("pilot.capability", "papers.search")
-                .hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
-                .hasLowCardinalityKeyValue("pilot.path", "unknown")
-                .doesNotHaveHighCardinalityKeyValueWithKey("pilot.target")
-                .hasBeenStarted().hasBeenStopped().assertThatError().isInstanceOf(IllegalStateException.class);
-
-        observations.clear();
-        assertThatThrownBy(() -> client.callAsync("specialist-papers", "papers.search", "x", String.class))
-                .isInstanceOf(IllegalStateException.class);
-        assertThat(observations).hasSingleObservationThat().hasHighCardinalityKeyValue("pilot.target", "specialist-papers")
-                .hasBeenStopped().hasError();
-    }
-
-    @Test
-    void withoutObservationsNothingIsRecorded() {
-        TestObservationRegistry observations = TestObservationRegistry.create();
-        observations.observationConfig().observationPredicate((name, context) -> false);
-        DefaultPilotClient client = new DefaultPilotClient(notStarted(), new JsonMapper(), observations, null);
-        assertThatThrownBy(() -> client.callAsync("papers.search", "x", String.class)).isInstanceOf(IllegalStateException.class);
-        assertThat(observations).doesNotHaveAnyObservation();
-
-        DefaultPilotClient noop = new DefaultPilotClient(notStarted(), new JsonMapper(), ObservationRegistry.NOOP, null);
-        assertThatThrownBy(() -> noop.callAsync("papers.search", "x", String.class)).isInstanceOf(IllegalStateException.class);
-    }
 
     @Test
     void callsAreObservedOnBothSides() throws Exception {

@@ -1,4 +1,4 @@
-package io.pilot.spring.autoconfigure;
+package io.pilot.spring.client;
 
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.address.PilotAddress;
@@ -20,6 +20,7 @@ import io.pilot.spring.observation.PilotClientObservationConvention;
 import io.pilot.spring.observation.PilotClientRequestContext;
 import io.pilot.spring.observation.PilotObservationDocumentation;
 import io.pilot.spring.observation.PilotPath;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,22 +34,23 @@ import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@link PilotClient} of the auto-configuration: JSON through the application's mapper, discovery and
- * anycast through the directory, every call straight to the provider, observed (see {@link Call}).
+ * The {@link PilotClient} the auto-configuration provides: JSON through the application's mapper, discovery and
+ * anycast through the directory of the {@link PilotRuntime}, every call straight to the provider, observed (see
+ * {@link Call}).
  */
-final class DefaultPilotClient implements PilotClient {
+public final class DefaultPilotClient implements PilotClient {
 
     private final PilotRuntime runtime;
     private final JsonMapper mapper;
     private final ObservationRegistry observations;
     private final PilotClientObservationConvention convention;
 
-    DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper) {
+    public DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper) {
         this(runtime, mapper, ObservationRegistry.NOOP, null);
     }
 
     /** {@code convention} null means the default one. */
-    DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper, ObservationRegistry observations,
+    public DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper, ObservationRegistry observations,
             PilotClientObservationConvention convention) {
         this.runtime = runtime;
         this.mapper = mapper;
@@ -103,7 +105,9 @@ final class DefaultPilotClient implements PilotClient {
         Message traced = call.traced(message);
         CompletableFuture<Message> sent;
         try {
-            // What DirectoryClient.request does, keeping the resolved address for the reply and the observation.
+            // Not DirectoryClient.request: it resolves and sends the same way but keeps the resolved address to
+            // itself, and the reply, the observation and the path all need it, even when the call then fails.
+            // Resolving again afterwards would cost another round trip to the backbone and might name another node.
             sent = runtime.directory().resolve(hostnameOrAddress).thenCompose(address -> {
                 // Addresses always hold a ':', hostnames never do.
                 call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);

@@ -1,4 +1,4 @@
-package io.pilot.spring.autoconfigure.metrics;
+package io.pilot.spring.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.wire.DropReason;
-import io.pilot.spring.autoconfigure.PilotRuntime;
+import io.pilot.spring.runtime.PilotRuntime;
 
 import java.util.function.ToDoubleFunction;
 

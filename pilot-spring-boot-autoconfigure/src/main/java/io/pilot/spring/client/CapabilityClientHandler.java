@@ -1,18 +1,18 @@
-package io.pilot.spring.autoconfigure;
+package io.pilot.spring.client;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotClient;
-import java.lang.reflect.Modifier;
-import java.util.HashMap;
-import java.util.concurrent.CompletionException;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import tools.jackson.databind.JavaType;

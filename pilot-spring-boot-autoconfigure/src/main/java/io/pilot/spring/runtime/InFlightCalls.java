@@ -1,4 +1,4 @@
-package io.pilot.spring.autoconfigure;
+package io.pilot.spring.runtime;
 
 import io.pilot.engine.message.MessageHandler;
 

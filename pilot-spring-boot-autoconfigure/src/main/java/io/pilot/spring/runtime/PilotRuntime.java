@@ -1,4 +1,4 @@
-package io.pilot.spring.autoconfigure;
+package io.pilot.spring.runtime;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
@@ -12,19 +12,17 @@ import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.Names;
-import io.pilot.engine.group.AccessPolicies;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
-import io.pilot.engine.session.PathSettings;
 import io.pilot.spring.capability.BroadcastDispatcher;
 import io.pilot.spring.capability.CapabilityDispatcher;
 import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.observation.PilotServerObservationConvention;
-import java.util.Optional;
+import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -32,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,7 +57,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
 
     private static final Logger log = LoggerFactory.getLogger(PilotRuntime.class);
 
-    private final PilotProperties properties;
+    private final RuntimeSettings settings;
     private final CapabilityRegistry capabilities;
     private final JsonMapper mapper;
     private final ConfigurableEnvironment environment;
@@ -73,16 +72,16 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     private volatile boolean running;
     private final InFlightCalls inFlight = new InFlightCalls();
 
-    public PilotRuntime(PilotProperties properties, CapabilityRegistry capabilities, JsonMapper mapper,
+    public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment) {
-        this(properties, capabilities, mapper, environment, ObservationRegistry.NOOP, null);
+        this(settings, capabilities, mapper, environment, ObservationRegistry.NOOP, null);
     }
 
     /** Observes the capability requests it serves in {@code observations}, with {@code observationConvention} (null: the default). */
-    public PilotRuntime(PilotProperties properties, CapabilityRegistry capabilities, JsonMapper mapper,
+    public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment, ObservationRegistry observations,
             PilotServerObservationConvention observationConvention) {
-        this.properties = properties;
+        this.settings = settings;
         this.capabilities = capabilities;
         this.mapper = mapper;
         this.environment = environment;
@@ -138,51 +137,49 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
 
     @Override
     public synchronized void start() {
-        String hostname = PilotSettings.hostname(properties);
-        InetSocketAddress backboneEndpoint = PilotSettings.hostPort("pilot.backbone.address", properties.getBackbone().getAddress());
-        SharedGroupPolicy sharedGroup = properties.getAccessPolicy() == PilotProperties.AccessPolicy.SHARED_GROUP
-                ? AccessPolicies.sharedGroup() : null;
+        String hostname = settings.hostname();
+        InetSocketAddress backboneEndpoint = settings.backbone().endpoint();
+        AccessPolicy accessPolicy = settings.accessPolicy().get();
         try {
-            NodeKey backboneKey = PilotSettings.key(properties.getBackbone().getKey());
-            if (properties.getBackbone().isEmbedded()) {
-                startEmbeddedBackbone(backboneEndpoint);
+            NodeKey backboneKey = settings.backbone().key();
+            if (settings.backbone().embedded() != null) {
+                startEmbeddedBackbone(backboneEndpoint, settings.backbone().embedded());
                 backboneKey = backboneNode.publicKey();
             }
             node = PilotNode.builder()
-                    .identityPath(identityPath(hostname))
-                    .bindAddress(PilotSettings.bind(properties.getBind()))
-                    .realm(properties.getRealm())
-                    .maxMessageSize((int) properties.getMaxMessageSize().toBytes())
-                    .requestTimeout(PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()))
-                    .accessPolicy(sharedGroup != null ? sharedGroup : accessPolicy())
-                    .pathSettings(properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY)
+                    .identityPath(settings.identityPath())
+                    .bindAddress(settings.bindAddress())
+                    .realm(settings.realm())
+                    .maxMessageSize(settings.maxMessageSize())
+                    .requestTimeout(settings.requestTimeout())
+                    .accessPolicy(accessPolicy)
+                    .pathSettings(settings.pathSettings())
                     .build().start();
             node.listen(CapabilityProtocol.PORT, inFlight.track(
                     new CapabilityDispatcher(capabilities, mapper, observations, observationConvention, node::peer)));
             node.listen(CapabilityProtocol.BROADCAST_PORT, inFlight.track(new BroadcastDispatcher(capabilities, mapper)));
             DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
                     .backbone(backboneEndpoint, backboneKey)
-                    .requestTimeout(PilotSettings.timeout("pilot.backbone.request-timeout",
-                            properties.getBackbone().getRequestTimeout()));
+                    .requestTimeout(settings.backbone().requestTimeout());
             for (CapabilityMethod capability : capabilities.all()) {
                 builder.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
                         : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
             }
-            TreeSet<String> groups = new TreeSet<>(properties.getGroups());
+            TreeSet<String> groups = new TreeSet<>(settings.groups());
             groups.addAll(capabilities.groups());
             groups.forEach(g -> builder.group(Names.checkGroup(g)));
             directory = builder.build();
-            if (sharedGroup != null) {
+            if (accessPolicy instanceof SharedGroupPolicy sharedGroup) {
                 sharedGroup.bind(directory).join();
             } else {
                 directory.start().join();
             }
             messaging = GroupMessaging.of(directory);
-            if (properties.getControl().isEnabled()) {
-                Path socket = properties.getControl().getSocket() != null ? properties.getControl().getSocket()
+            if (settings.control().enabled()) {
+                Path socket = settings.control().path() != null ? settings.control().path()
                         : ControlPaths.defaultSocket(hostname, node.address());
                 ControlCommands.Builder commands = ControlCommands.builder(node).directory(directory).groups(messaging)
-                        .identityPath(identityPath(hostname));
+                        .identityPath(settings.identityPath());
                 Runnable stop = stopApplication();
                 if (stop != null) {
                     commands.onStop(stop);
@@ -201,32 +198,17 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 node.address(), node.localEndpoint(), backboneEndpoint, capabilities.all().size());
     }
 
-    private Path identityPath(String hostname) {
-        return properties.getIdentity().getPath() != null ? properties.getIdentity().getPath()
-                : Path.of(".pilot", hostname + ".key");
-    }
-
-    private void startEmbeddedBackbone(InetSocketAddress endpoint) {
-        Path identity = properties.getBackbone().getIdentity() != null ? properties.getBackbone().getIdentity()
-                : Path.of(".pilot", "backbone.key");
-        backboneNode = PilotNode.builder().identityPath(identity).bindAddress(endpoint).realm(properties.getRealm())
-                .answerStun(true).build().start();
+    private void startEmbeddedBackbone(InetSocketAddress endpoint, EmbeddedBackbone embedded) {
+        backboneNode = PilotNode.builder().identityPath(embedded.identityPath()).bindAddress(endpoint)
+                .realm(settings.realm()).answerStun(true).build().start();
         DirectoryStore store;
         try {
-            store = properties.getBackbone().getStore() == null ? DirectoryStore.none()
-                    : JournaledDirectoryStore.open(properties.getBackbone().getStore());
+            store = embedded.store() == null ? DirectoryStore.none() : JournaledDirectoryStore.open(embedded.store());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the embedded backbone's store "
-                    + properties.getBackbone().getStore() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the embedded backbone's store " + embedded.store() + ": "
+                    + e.getMessage(), e);
         }
         backbone = Backbone.start(backboneNode, BackboneSettings.DEFAULTS, store);
-    }
-
-    private AccessPolicy accessPolicy() {
-        return switch (properties.getAccessPolicy()) {
-            case REALM, SHARED_GROUP -> AccessPolicies.realmMembers();
-            case ALLOW_LIST -> PilotSettings.allowList(properties.getAllow(), properties.getRealm());
-        };
     }
 
     /**
@@ -243,9 +225,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         if (directory != null) {
             directory.close();
         }
-        if (!inFlight.awaitIdle(properties.getShutdownGracePeriod())) {
+        if (!inFlight.awaitIdle(settings.shutdownGracePeriod())) {
             log.warn("{} capability calls still running after the {} grace period; closing the node anyway",
-                    inFlight.count(), properties.getShutdownGracePeriod());
+                    inFlight.count(), settings.shutdownGracePeriod());
         }
         stopQuietly();
     }

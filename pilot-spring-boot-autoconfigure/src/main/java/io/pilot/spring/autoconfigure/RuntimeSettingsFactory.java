@@ -1,0 +1,59 @@
+package io.pilot.spring.autoconfigure;
+
+import io.pilot.engine.group.AccessPolicies;
+import io.pilot.engine.session.AccessPolicy;
+import io.pilot.engine.session.PathSettings;
+import io.pilot.spring.runtime.RuntimeSettings;
+import io.pilot.spring.runtime.RuntimeSettings.BackboneLink;
+import io.pilot.spring.runtime.RuntimeSettings.ControlSocket;
+import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Derives the {@link RuntimeSettings} from the {@code pilot.*} properties, checking each with {@link PilotSettings}
+ * so a bad one fails start-up, with what to change, before anything binds a socket.
+ */
+final class RuntimeSettingsFactory {
+
+    private RuntimeSettingsFactory() {
+    }
+
+    static RuntimeSettings from(PilotProperties properties) {
+        String hostname = PilotSettings.hostname(properties);
+        return new RuntimeSettings(hostname, identityPath(properties, hostname), PilotSettings.bind(properties.getBind()),
+                properties.getRealm(), (int) properties.getMaxMessageSize().toBytes(),
+                PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()),
+                accessPolicy(properties), properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY,
+                properties.getGroups(), backbone(properties.getBackbone()),
+                new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()),
+                properties.getShutdownGracePeriod());
+    }
+
+    private static Path identityPath(PilotProperties properties, String hostname) {
+        return properties.getIdentity().getPath() != null ? properties.getIdentity().getPath()
+                : Path.of(".pilot", hostname + ".key");
+    }
+
+    /** A supplier because a shared-group policy binds to one directory client: each start needs a fresh one. */
+    private static Supplier<AccessPolicy> accessPolicy(PilotProperties properties) {
+        return switch (properties.getAccessPolicy()) {
+            case REALM -> AccessPolicies::realmMembers;
+            case SHARED_GROUP -> AccessPolicies::sharedGroup;
+            case ALLOW_LIST -> {
+                AccessPolicy allowList = PilotSettings.allowList(properties.getAllow(), properties.getRealm());
+                yield () -> allowList;
+            }
+        };
+    }
+
+    private static BackboneLink backbone(PilotProperties.Backbone backbone) {
+        EmbeddedBackbone embedded = !backbone.isEmbedded() ? null : new EmbeddedBackbone(
+                backbone.getIdentity() != null ? backbone.getIdentity() : Path.of(".pilot", "backbone.key"),
+                backbone.getStore());
+        return new BackboneLink(PilotSettings.hostPort("pilot.backbone.address", backbone.getAddress()),
+                PilotSettings.key(backbone.getKey()),
+                PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()), embedded);
+    }
+}

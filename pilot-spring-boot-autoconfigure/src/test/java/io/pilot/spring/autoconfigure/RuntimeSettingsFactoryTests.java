@@ -1,0 +1,71 @@
+package io.pilot.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilot.engine.group.SharedGroupPolicy;
+import io.pilot.engine.session.PathSettings;
+import io.pilot.spring.runtime.RuntimeSettings;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class RuntimeSettingsFactoryTests {
+
+    private static PilotProperties properties() {
+        PilotProperties properties = new PilotProperties();
+        properties.setHostname("papers");
+        properties.getBackbone().setAddress("127.0.0.1:7400");
+        return properties;
+    }
+
+    @Test
+    void theDefaultsDeriveFromTheHostname() {
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties());
+        assertThat(settings.hostname()).isEqualTo("papers");
+        assertThat(settings.identityPath()).isEqualTo(Path.of(".pilot", "papers.key"));
+        assertThat(settings.maxMessageSize()).isEqualTo(16 * 1024 * 1024);
+        assertThat(settings.pathSettings()).isEqualTo(PathSettings.DEFAULTS);
+        assertThat(settings.backbone().endpoint()).isEqualTo(new InetSocketAddress("127.0.0.1", 7400));
+        assertThat(settings.backbone().key()).isNull();
+        assertThat(settings.backbone().embedded()).isNull();
+        assertThat(settings.control().enabled()).isTrue();
+        assertThat(settings.control().path()).isNull();
+    }
+
+    @Test
+    void anEmbeddedBackboneHasADefaultIdentityAndNoStore() {
+        PilotProperties properties = properties();
+        properties.getBackbone().setEmbedded(true);
+        properties.setRelay(false);
+        properties.setGroups(List.of("RESEARCH"));
+        properties.setShutdownGracePeriod(Duration.ofSeconds(3));
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties);
+        assertThat(settings.backbone().embedded()).isEqualTo(new RuntimeSettings.EmbeddedBackbone(Path.of(".pilot", "backbone.key"), null));
+        assertThat(settings.pathSettings()).isEqualTo(PathSettings.DIRECT_ONLY);
+        assertThat(settings.groups()).containsExactly("RESEARCH");
+        assertThat(settings.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void eachStartGetsItsOwnSharedGroupPolicy() {
+        PilotProperties properties = properties();
+        properties.setAccessPolicy(PilotProperties.AccessPolicy.SHARED_GROUP);
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties);
+        assertThat(settings.accessPolicy().get()).isInstanceOf(SharedGroupPolicy.class)
+                .isNotSameAs(settings.accessPolicy().get());
+    }
+
+    @Test
+    void aBadPropertyIsRefusedBeforeAnythingStarts() {
+        PilotProperties properties = properties();
+        properties.setAllow(List.of("not a key"));
+        properties.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(properties)).isInstanceOf(PilotConfigurationException.class)
+                .hasMessageStartingWith("pilot.allow: ");
+    }
+}
