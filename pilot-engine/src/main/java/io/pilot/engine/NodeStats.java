@@ -1,6 +1,10 @@
 package io.pilot.engine;
 
+import io.pilot.engine.session.Peer;
+import io.pilot.engine.session.SessionEngine;
+import io.pilot.engine.wire.DropCounters;
 import io.pilot.engine.wire.DropReason;
+
 import java.util.Map;
 
 /**
@@ -18,5 +22,17 @@ public record NodeStats(long handshakesCompleted, int peers, int sessions, int p
     /** Dropped datagrams for one reason. */
     public long dropped(DropReason reason) {
         return drops.getOrDefault(reason, 0L);
+    }
+
+    /** The counters of {@code engine} right now; on the event loop, which owns the engine. */
+    static NodeStats of(SessionEngine engine, DropCounters drops) {
+        int sessions = 0;
+        for (Peer peer : engine.peers()) {
+            if (peer.connection() != null) {
+                sessions++;
+            }
+        }
+        return new NodeStats(engine.handshakesCompleted(), engine.peers().size(), sessions,
+                engine.pendingHandshakes(), drops.snapshot());
     }
 }

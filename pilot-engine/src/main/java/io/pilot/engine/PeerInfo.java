@@ -2,6 +2,7 @@ package io.pilot.engine;
 
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.session.Peer;
 import io.pilot.engine.transport.ConnectionStats;
 
 import java.net.InetSocketAddress;
@@ -24,4 +25,23 @@ import java.time.Duration;
 public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
                        Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport, boolean relayed,
                        String pathReason) {
+
+    /** What the node knows of {@code peer} right now; on the event loop, which owns the peer. */
+    static PeerInfo of(Peer peer) {
+        Duration rtt = null;
+        ConnectionStats stats = null;
+        boolean established = peer.connection() != null && !peer.connection().isClosed();
+        if (established) {
+            stats = peer.connection().stats();
+            rtt = stats.minRttNanos() > 0 ? Duration.ofNanos(stats.smoothedRttNanos()) : null;
+        }
+        return new PeerInfo(peer.address(), peer.key(), peer.endpoint(), established, rtt, peer.bytesIn(),
+                peer.bytesOut(), stats, peer.isRelayed(), peer.pathReason());
+    }
+
+    /** {@code peer} as its connection ends: no longer established, so no round-trip time or transport counters. */
+    static PeerInfo ended(Peer peer) {
+        return new PeerInfo(peer.address(), peer.key(), peer.endpoint(), false, null, peer.bytesIn(),
+                peer.bytesOut(), null, peer.isRelayed(), peer.pathReason());
+    }
 }

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
+import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-
-import io.netty.channel.Channel;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,13 +29,13 @@ class DeadPeerTests {
         PilotNode a = nodes.start(b -> b.requestTimeout(Duration.ofSeconds(60)));
         PilotNode b = nodes.start();
         b.listen(100, MessageHandler.of(in -> Message.of("ok")));
-        a.connect(b.publicKey(), b.localEndpoint()).join();
+        // A and B know each other only through the forwarder: closing it silences B for good.
+        UdpForwarder link = new UdpForwarder(b.localEndpoint());
+        a.connect(b.publicKey(), link.address()).join();
         assertThat(a.request(new PilotSocketAddress(b.address(), 100), Message.of("x")).join().bodyAsString()).isEqualTo("ok");
 
-        // B's socket closes under it: no CLOSE goes out, as when its process is killed.
-        Field field = PilotNode.class.getDeclaredField("channel");
-        field.setAccessible(true);
-        ((Channel) field.get(b)).close().sync();
+        // B vanishes without a word: no CLOSE goes out, as when its process is killed.
+        link.close();
 
         // CONNECTION_LOST, not TIMEOUT: the unresponsive timeout (10 s) closed the connection long before the
         // request's own 60 s were up.

@@ -1,0 +1,120 @@
+package io.pilot.engine.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pilot.engine.session.SessionEngine;
+import io.pilot.engine.wire.WireFormat;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's one UDP socket and the one event loop thread ({@code pilot-io}) that owns it: epoll where the
+ * platform has it, NIO elsewhere. Opened in two steps: {@link #register} gives a channel the session engine
+ * can be built on, {@link #bind} puts that engine at the end of the pipeline and starts receiving.
+ */
+public final class UdpSocket {
+
+    /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
+    static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_RELAY_DATAGRAM;
+
+    /** Receive buffer per read with NIO, which reads one datagram at a time. */
+    static final int SINGLE_RECEIVE_BYTES = 2048;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final boolean epoll;
+
+    private UdpSocket(EventLoopGroup group, Channel channel, boolean epoll) {
+        this.group = group;
+        this.channel = channel;
+        this.epoll = epoll;
+    }
+
+    /**
+     * Starts the event loop thread and registers an unbound channel whose pipeline {@code initializer} lays out.
+     * If registering fails, the thread is stopped again before the exception leaves.
+     *
+     * @param bufferBytes SO_RCVBUF and SO_SNDBUF (the kernel may cap them, see net.core.rmem_max)
+     */
+    public static UdpSocket register(int bufferBytes, ChannelHandler initializer) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pilot-io", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Bootstrap bootstrap = new Bootstrap().group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, bufferBytes)
+                .option(ChannelOption.SO_SNDBUF, bufferBytes)
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(epoll ? RECEIVE_BATCH_BYTES : SINGLE_RECEIVE_BYTES))
+                .handler(initializer);
+        if (epoll) {
+            // recvmmsg: many datagrams per system call, each in its own MAX_RELAY_DATAGRAM slice of the buffer.
+            // UDP_GRO stays off: this read path hands over coalesced segments without their segment size.
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_RELAY_DATAGRAM);
+        }
+        try {
+            return new UdpSocket(group, bootstrap.register().sync().channel(), epoll);
+        } catch (Exception e) { // Netty rethrows a failed registration's cause as is, checked or not
+            stop(group);
+            throw e;
+        }
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    /** "epoll" or "nio", for the log. */
+    public String transportName() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /** Whether the platform can send many full-size datagrams to one peer as one UDP GSO write. */
+    public boolean supportsSegmentationOffload() {
+        return epoll && SegmentedDatagramPacket.isSupported();
+    }
+
+    /** Hands inbound packets to {@code engine} from now on, then binds: no datagram arrives before the engine is there. */
+    public void bind(InetSocketAddress address, SessionEngine engine) throws InterruptedException {
+        channel.pipeline().addLast("sessions", new SessionInboundHandler(engine));
+        channel.bind(address).sync();
+    }
+
+    /** The bound address (the actual port when bound to port 0). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Unbinds the socket; the event loop thread keeps running until {@link #shutdown}. */
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Stops the event loop thread (and with it the channel, if still open). */
+    public void shutdown() {
+        stop(group);
+    }
+
+    private static void stop(EventLoopGroup group) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
