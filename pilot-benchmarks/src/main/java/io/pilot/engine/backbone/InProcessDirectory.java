@@ -2,7 +2,7 @@ package io.pilot.engine.backbone;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.codec.BinaryWriter;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;

@@ -5,6 +5,9 @@ import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.codec.DecodeException;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.ErrorCode;
@@ -33,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -191,8 +195,8 @@ public final class DirectoryClient implements AutoCloseable {
     }
 
     private CompletableFuture<List<NodeRecord>> query(Query query, String value) {
-        return call(new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes())
-                .thenApply(reader -> {
+        return call(new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes(),
+                reader -> {
                     List<NodeRecord> found = readRecords(reader);
                     reader.end();
                     // Only what was asked for: the backbone chooses what to return, never what it says.
@@ -259,7 +263,7 @@ public final class DirectoryClient implements AutoCloseable {
         if (backbone == null || target.equals(backbone) || status != Status.REGISTERED) {
             return;
         }
-        call(new BinaryWriter().u8(DirectoryProtocol.OP_PUNCH).u16(target.realm()).u64(target.node()).toBytes())
+        call(new BinaryWriter().u8(DirectoryProtocol.OP_PUNCH).u16(target.realm()).u64(target.node()).toBytes(), IGNORE)
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         log.debug("punch request for {} failed: {}", target, unwrap(error).getMessage());
@@ -275,7 +279,10 @@ public final class DirectoryClient implements AutoCloseable {
     public CompletableFuture<Void> createGroup(String group, DirectoryProtocol.GroupPolicy policy, byte[] token) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_CREATE_GROUP).string8(Names.checkGroup(group))
                 .u8(policy.ordinal()).bytes16(token == null ? new byte[0] : token).toBytes();
-        return call(request).thenAccept(BinaryReader::end);
+        return call(request, reader -> {
+            reader.end();
+            return null;
+        });
     }
 
     /**
@@ -420,7 +427,7 @@ public final class DirectoryClient implements AutoCloseable {
         @Override
         public void close() {
             watches.remove(id);
-            call(new BinaryWriter().u8(DirectoryProtocol.OP_UNWATCH).u32(id).toBytes());
+            call(new BinaryWriter().u8(DirectoryProtocol.OP_UNWATCH).u32(id).toBytes(), IGNORE);
         }
     }
 
@@ -443,8 +450,8 @@ public final class DirectoryClient implements AutoCloseable {
     }
 
     private CompletableFuture<WatchSnapshot> subscribe(Query query, String value) {
-        return call(new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(query.ordinal()).string8(value).toBytes())
-                .thenApply(reader -> {
+        return call(new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(query.ordinal()).string8(value).toBytes(),
+                reader -> {
                     int id = (int) reader.u32();
                     long revision = reader.u64();
                     List<NodeRecord> current = readRecords(reader);
@@ -576,17 +583,15 @@ public final class DirectoryClient implements AutoCloseable {
         return connectBackbone().thenCompose(address -> {
             Membership groups = membership;
             SignedRecord signed = sign(endpoints(), groups);
-            return call(registerRequest(signed, groups)).thenCompose(reply -> {
-                long lease = reply.u32();
-                reply.u64();
-                noteEpoch(reply.u64());
-                InetSocketAddress observed = reply.u8() == 1 ? reply.socketAddress() : null;
-                reply.end();
+            return call(registerRequest(signed, groups), Lease::read).thenCompose(granted -> {
+                noteEpoch(granted.epoch());
+                long lease = granted.leaseMillis();
+                InetSocketAddress observed = granted.observed();
                 registered(signed, lease, observed);
                 if (observed != null && signed.record().endpoints().stream().noneMatch(e -> e.address().equals(observed))) {
                     // Publish the reflexive endpoint too: peers outside our network need it.
                     SignedRecord withReflexive = sign(endpoints(), groups);
-                    return call(registerRequest(withReflexive, groups)).thenApply(again -> {
+                    return call(registerRequest(withReflexive, groups), IGNORE).thenApply(again -> {
                         registered(withReflexive, lease, observed);
                         return withReflexive.record();
                     });
@@ -626,11 +631,12 @@ public final class DirectoryClient implements AutoCloseable {
         boolean republish = current == null
                 || current.record().expiresAtMillis() - System.currentTimeMillis() < settings.recordLifetime.toMillis() / 2;
         CompletableFuture<?> beat = republish ? registerNow()
-                : call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes()).thenAccept(reply -> {
+                : call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes(), reply -> {
                     reply.u32();
-                    noteEpoch(reply.u64());
+                    long epoch = reply.u64();
                     reply.end();
-                });
+                    return epoch;
+                }).thenAccept(this::noteEpoch);
         beat.whenComplete((ok, error) -> {
             if (error == null) {
                 if (status != Status.REGISTERED) {
@@ -732,11 +738,17 @@ public final class DirectoryClient implements AutoCloseable {
      * Sends a directory request to the backbone and reads the reply's status. The timeout covers the whole
      * call, reconnecting included, so a lookup falls back to the cache quickly when the backbone is away.
      */
-    private CompletableFuture<BinaryReader> call(byte[] request) {
+    private <T> CompletableFuture<T> call(byte[] request, Function<BinaryReader, T> read) {
         return connectBackbone()
                 .thenCompose(address -> node.request(new PilotSocketAddress(address, DirectoryProtocol.PORT),
                         Message.of(request), settings.requestTimeout))
-                .thenApply(reply -> DirectoryProtocol.readReply(reply.body()))
+                .thenApply(reply -> {
+                    try {
+                        return read.apply(DirectoryProtocol.readReply(reply.body()));
+                    } catch (DecodeException e) {
+                        throw DirectoryProtocol.malformed(e);
+                    }
+                })
                 .orTimeout(settings.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
                     Throwable cause = unwrap(error);
@@ -746,6 +758,21 @@ public final class DirectoryClient implements AutoCloseable {
                     }
                     throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
                 });
+    }
+
+    /** For replies whose fields the client does not need. */
+    private static final Function<BinaryReader, Void> IGNORE = reader -> null;
+
+    /** A register reply: the lease granted, the backbone's epoch and where it sees this node from. */
+    private record Lease(long leaseMillis, long epoch, InetSocketAddress observed) {
+        static Lease read(BinaryReader reply) {
+            long lease = reply.u32();
+            reply.u64();
+            long epoch = reply.u64();
+            InetSocketAddress observed = reply.u8() == 1 ? reply.socketAddress() : null;
+            reply.end();
+            return new Lease(lease, epoch, observed);
+        }
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -761,7 +788,7 @@ public final class DirectoryClient implements AutoCloseable {
         closed = true;
         if (published != null && backbone != null) {
             try {
-                call(new BinaryWriter().u8(DirectoryProtocol.OP_DEREGISTER).toBytes()).get(2, TimeUnit.SECONDS);
+                call(new BinaryWriter().u8(DirectoryProtocol.OP_DEREGISTER).toBytes(), IGNORE).get(2, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.debug("deregistration failed: {}", e.getMessage());
             }
