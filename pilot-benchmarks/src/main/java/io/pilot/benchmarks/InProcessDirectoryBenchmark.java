@@ -6,7 +6,7 @@ import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneDirectory;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
-import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.codec.BinaryWriter;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;

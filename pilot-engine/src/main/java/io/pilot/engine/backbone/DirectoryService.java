@@ -4,8 +4,9 @@ import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
-import io.pilot.engine.directory.BinaryReader;
-import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.codec.DecodeException;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
@@ -79,15 +80,21 @@ final class DirectoryService implements MessageHandler {
         byte[] reply;
         try {
             reply = dispatch(in, new BinaryReader(in.message().body()));
+        } catch (DecodeException e) {
+            reply = refuse(DirectoryProtocol.malformed(e));
         } catch (DirectoryException e) {
-            refusals.get(e.error()).increment();
-            reply = DirectoryProtocol.error(e.error(), e.getMessage().substring(e.error().name().length() + 2));
+            reply = refuse(e);
         } catch (IllegalArgumentException e) {
             // A field that decoded but is out of range (an address, a name...): the request is bad, not the backbone.
             refusals.get(DirectoryError.BAD_REQUEST).increment();
             reply = DirectoryProtocol.error(DirectoryError.BAD_REQUEST, e.getMessage());
         }
         return CompletableFuture.completedFuture(Message.of(reply));
+    }
+
+    private byte[] refuse(DirectoryException e) {
+        refusals.get(e.error()).increment();
+        return DirectoryProtocol.error(e.error(), e.reason());
     }
 
     private byte[] dispatch(IncomingMessage in, BinaryReader request) {

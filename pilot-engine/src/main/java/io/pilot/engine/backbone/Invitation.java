@@ -1,8 +1,8 @@
 package io.pilot.engine.backbone;
 
-import io.pilot.engine.directory.BinaryReader;
-import io.pilot.engine.directory.BinaryWriter;
-import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.codec.DecodeException;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
 
@@ -48,7 +48,7 @@ public final class Invitation {
             long expires = reader.u64();
             reader.end();
             return Arrays.equals(key, invitee.toBytes()) && expires > nowMillis;
-        } catch (DirectoryException malformed) {
+        } catch (DecodeException malformed) {
             return false;
         }
     }

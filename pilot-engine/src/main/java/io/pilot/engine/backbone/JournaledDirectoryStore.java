@@ -1,8 +1,9 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.directory.BinaryReader;
-import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.codec.DecodeException;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.directory.RecordException;
@@ -71,7 +72,7 @@ public final class JournaledDirectoryStore implements DirectoryStore {
                 long released = reader.u64();
                 reader.end();
                 bindings.add(new HostnameBinding(entry.getKey(), key, released));
-            } catch (DirectoryException | IllegalArgumentException e) {
+            } catch (DecodeException | IllegalArgumentException e) {
                 throw corrupt(HOSTNAMES, entry.getKey(), e.getMessage());
             }
         }
@@ -84,7 +85,7 @@ public final class JournaledDirectoryStore implements DirectoryStore {
                 byte[] tokenHash = reader.bytes16();
                 reader.end();
                 groups.add(new GroupDefinition(entry.getKey(), policy, owner, tokenHash.length == 0 ? null : tokenHash));
-            } catch (DirectoryException | IllegalArgumentException e) {
+            } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
                 throw corrupt(GROUPS, entry.getKey(), e.getMessage());
             }
         }

@@ -2,6 +2,8 @@ package io.pilot.engine.control;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.Ports;
+import io.pilot.engine.codec.DecodeException;
+import io.pilot.engine.codec.StrictUtf8;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
@@ -84,8 +86,15 @@ final class ListenCommand implements ControlCommand {
                 .put("bytes", body.length).put("request", in.expectsReply()).put("text", text(body));
     }
 
-    /** The body as text if it is short UTF-8, else null. */
+    /** The body as text if it is short UTF-8, else null: binary shown as replacement characters would mislead. */
     private static String text(byte[] body) {
-        return body.length > MAX_TEXT_BYTES ? null : Utf8.decode(body).orElse(null);
+        if (body.length > MAX_TEXT_BYTES) {
+            return null;
+        }
+        try {
+            return StrictUtf8.decode(body);
+        } catch (DecodeException e) {
+            return null;
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.pilot.engine.control;
 
+import io.pilot.engine.codec.DecodeException;
+import io.pilot.engine.codec.StrictUtf8;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,7 +70,10 @@ final class RequestReader {
     }
 
     private static String decode(byte[] bytes) {
-        return Utf8.decode(bytes).orElseThrow(() -> new ControlException(ControlError.BAD_REQUEST,
-                "the request is not UTF-8 text"));
+        try {
+            return StrictUtf8.decode(bytes);
+        } catch (DecodeException e) {
+            throw new ControlException(ControlError.BAD_REQUEST, "the request is not UTF-8 text");
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.pilot.engine.directory;
 
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.codec.DecodeException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -84,15 +87,28 @@ public final class DirectoryProtocol {
      * Reads a reply's status.
      *
      * @return a reader positioned after an ok status
-     * @throws DirectoryException carrying the backbone's error
+     * @throws DirectoryException carrying the backbone's error, or {@link DirectoryError#BAD_REQUEST} if the
+     *         reply is too short to say
      */
     public static BinaryReader readReply(byte[] reply) {
-        BinaryReader reader = new BinaryReader(reply);
-        int status = reader.u8();
-        if (status == 0) {
-            return reader;
+        try {
+            BinaryReader reader = new BinaryReader(reply);
+            int status = reader.u8();
+            if (status == 0) {
+                return reader;
+            }
+            throw new DirectoryException(DirectoryError.fromWire(status - 1),
+                    new String(reader.bytes16(), StandardCharsets.UTF_8));
+        } catch (DecodeException e) {
+            throw malformed(e);
         }
-        throw new DirectoryException(DirectoryError.fromWire(status - 1),
-                new String(reader.bytes16(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The directory protocol's word for bytes that do not decode: {@link DirectoryError#BAD_REQUEST} with the
+     * decoder's reason, both ways (a bad request at the backbone, a bad reply at the node).
+     */
+    public static DirectoryException malformed(DecodeException e) {
+        return new DirectoryException(DirectoryError.BAD_REQUEST, e.getMessage());
     }
 }

@@ -1,22 +1,22 @@
 package io.pilot.engine.directory;
 
+import io.pilot.engine.codec.DecodeException;
+import io.pilot.engine.codec.StrictUtf8;
 import io.pilot.engine.identity.NodeKey;
-import java.nio.BufferOverflowException;
-import java.util.Arrays;
-import java.util.TreeMap;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -189,9 +189,8 @@ final class RecordCodec {
         ByteBuffer slice = in.slice().limit(length);
         in.position(in.position() + length);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
-        } catch (CharacterCodingException e) {
+            return StrictUtf8.decode(slice);
+        } catch (DecodeException e) {
             throw new RecordException("record holds text that is not UTF-8");
         }
     }

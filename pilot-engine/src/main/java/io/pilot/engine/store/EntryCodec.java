@@ -1,5 +1,8 @@
 package io.pilot.engine.store;
 
+import io.pilot.engine.codec.DecodeException;
+import io.pilot.engine.codec.StrictUtf8;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -123,8 +126,8 @@ final class EntryCodec {
         ByteBuffer bytes = body.slice(body.position(), length);
         body.position(body.position() + length);
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(bytes).toString();
-        } catch (CharacterCodingException e) {
+            return StrictUtf8.decode(bytes);
+        } catch (DecodeException e) {
             throw new StoreCorruptedException(file, offset, "the " + what + " is not valid UTF-8");
         }
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotSocketAddress;
-import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.codec.BinaryWriter;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;

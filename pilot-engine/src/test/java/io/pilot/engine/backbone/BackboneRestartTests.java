@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
@@ -99,7 +100,7 @@ class BackboneRestartTests {
                     }
                 }).join();
         DirectoryClient first = mesh.agent("fx-1", b -> b.capability("fx.rate").requestTimeout(Duration.ofMillis(500)));
-        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("join fx-1"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("join fx-1"));
 
         mesh.backbone.close();
         mesh.backboneNode.close();
@@ -108,7 +109,7 @@ class BackboneRestartTests {
         mesh.agent("fx-2", b -> b.capability("fx.rate"));
 
         // The watcher notices the new backbone epoch, watches again, and hears what changed meanwhile.
-        org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+        await().atMost(30, TimeUnit.SECONDS)
                 .until(() -> events.contains("join fx-2") && events.contains("leave fx-1"));
     }
 

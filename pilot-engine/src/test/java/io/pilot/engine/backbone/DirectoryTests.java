@@ -1,6 +1,6 @@
 package io.pilot.engine.backbone;
 
-import io.pilot.engine.directory.BinaryWriter;
+import io.pilot.engine.codec.BinaryWriter;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.SignedRecord;
 import java.util.TreeSet;

@@ -1,16 +1,13 @@
-package io.pilot.engine.directory;
+package io.pilot.engine.codec;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Reads the directory protocol's fields. Every read checks what remains and throws {@link DirectoryException}
- * ({@link DirectoryError#BAD_REQUEST}) on short or malformed input, so a handler needs no other guard.
+ * Reads big-endian binary fields (those {@link BinaryWriter} writes). Every read checks what remains and
+ * throws {@link DecodeException} on short or malformed input, so a handler needs no other guard.
  */
 public final class BinaryReader {
 
@@ -40,17 +37,13 @@ public final class BinaryReader {
         return in.getLong();
     }
 
+    /** A string of at most 255 UTF-8 bytes, length-prefixed with a u8; strict about its UTF-8. */
     public String string8() {
         int length = u8();
         need(length);
         ByteBuffer slice = in.slice().limit(length);
         in.position(in.position() + length);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
-        } catch (CharacterCodingException e) {
-            throw bad("text is not UTF-8");
-        }
+        return StrictUtf8.decode(slice);
     }
 
     /** {@code length} bytes without a prefix (a key, a signature). */
@@ -61,6 +54,7 @@ public final class BinaryReader {
         return value;
     }
 
+    /** Bytes length-prefixed with a u16. */
     public byte[] bytes16() {
         int length = u16();
         need(length);
@@ -69,10 +63,11 @@ public final class BinaryReader {
         return value;
     }
 
+    /** family u8 (4|6) | address | port u16. */
     public InetSocketAddress socketAddress() {
         int family = u8();
         if (family != 4 && family != 6) {
-            throw bad("unknown address family " + family);
+            throw new DecodeException("unknown address family " + family);
         }
         byte[] ip = new byte[family == 4 ? 4 : 16];
         need(ip.length);
@@ -81,7 +76,7 @@ public final class BinaryReader {
         try {
             return new InetSocketAddress(InetAddress.getByAddress(ip), port);
         } catch (UnknownHostException e) {
-            throw bad("bad address");
+            throw new DecodeException("bad address");
         }
     }
 
@@ -93,17 +88,13 @@ public final class BinaryReader {
     /** Refuses trailing bytes. */
     public void end() {
         if (in.hasRemaining()) {
-            throw bad(in.remaining() + " unexpected trailing bytes");
+            throw new DecodeException(in.remaining() + " unexpected trailing bytes");
         }
     }
 
     private void need(int bytes) {
         if (in.remaining() < bytes) {
-            throw bad("message is truncated");
+            throw new DecodeException("message is truncated");
         }
-    }
-
-    private static DirectoryException bad(String why) {
-        return new DirectoryException(DirectoryError.BAD_REQUEST, why);
     }
 }

@@ -1,10 +1,13 @@
-package io.pilot.engine.directory;
+package io.pilot.engine.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** Writes the directory protocol's big-endian fields: a thin layer so every message is built the same way. */
+/**
+ * Writes big-endian binary fields (the directory protocol's, invitations', stored bindings'): a thin layer so
+ * every message is built the same way and {@link BinaryReader} reads it back.
+ */
 public final class BinaryWriter {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);

@@ -1,0 +1,58 @@
+package io.pilot.engine.directory;
+
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives what the backbone pushes on {@link DirectoryProtocol#EVENTS_PORT}: watch events go to the
+ * watches, punch requests to the punches. Pushes from anyone but the backbone, and malformed ones, are dropped.
+ */
+final class BackboneEvents implements MessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(BackboneEvents.class);
+
+    private final BackboneLink backbone;
+    private final Watches watches;
+    private final PunchRequests punches;
+
+    BackboneEvents(BackboneLink backbone, Watches watches, PunchRequests punches) {
+        this.backbone = backbone;
+        this.watches = watches;
+        this.punches = punches;
+    }
+
+    @Override
+    public CompletionStage<Message> handle(IncomingMessage in) {
+        if (!backbone.isBackbone(in.from())) {
+            log.debug("ignoring a directory event from {}, which is not the backbone", in.from());
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            BinaryReader reader = new BinaryReader(in.message().body());
+            int kind = reader.u8();
+            int subscription = (int) reader.u32();
+            long revision = reader.u64();
+            byte[] recordBytes = reader.bytes16();
+            if (kind == DirectoryProtocol.EVENT_PUNCH) {
+                InetSocketAddress observed = reader.remaining() > 0 ? reader.socketAddress() : null;
+                reader.end();
+                punches.punchBack(SignedRecord.decode(recordBytes).record(), observed);
+            } else {
+                reader.end();
+                watches.onEvent(kind, subscription, revision, SignedRecord.decode(recordBytes));
+            }
+        } catch (RuntimeException e) {
+            log.warn("dropping a malformed directory event from the backbone: {}", e.getMessage());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,131 @@
+package io.pilot.engine.directory;
+
+import io.pilot.engine.PeerContact;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Looks nodes up at the backbone and trusts none of its answers blindly: every record is verified
+ * (signature, realm, expiry) and cached, only records matching the query are returned, and while the
+ * backbone is unreachable the cache answers instead.
+ */
+final class Lookups {
+
+    private final BackboneCall backbone;
+    private final RecordCache cache;
+    private final int realm;
+
+    /** @param realm the realm of this node: records of any other are refused */
+    Lookups(BackboneCall backbone, RecordCache cache, int realm) {
+        this.backbone = backbone;
+        this.cache = cache;
+        this.realm = realm;
+    }
+
+    /** The live node with this hostname. Answers from the cache when the backbone is unreachable. */
+    CompletableFuture<NodeRecord> lookup(String hostname) {
+        Names.checkHostname(hostname);
+        return query(Query.HOSTNAME, hostname).thenApply(records -> records.stream().findFirst()
+                .orElseThrow(() -> new DirectoryException(DirectoryError.NOT_FOUND, "no live node is called '" + hostname + "'")));
+    }
+
+    /** The live node at this address. */
+    CompletableFuture<NodeRecord> lookup(PilotAddress address) {
+        return query(Query.ADDRESS, address.toString()).thenApply(records -> records.stream().findFirst()
+                .orElseThrow(() -> new DirectoryException(DirectoryError.NOT_FOUND, "no live node at " + address)));
+    }
+
+    /** Every live provider of a capability. */
+    CompletableFuture<List<NodeRecord>> find(String capability) {
+        return query(Query.CAPABILITY, Names.checkCapability(capability));
+    }
+
+    /** Every live member of a group. */
+    CompletableFuture<List<NodeRecord>> members(String group) {
+        return query(Query.GROUP, Names.checkGroup(group));
+    }
+
+    /** A hostname or an address ({@code N:XXXX.XXXX.XXXX}) as the node's address. */
+    CompletableFuture<PilotAddress> resolve(String hostnameOrAddress) {
+        if (hostnameOrAddress.indexOf(':') >= 0) {
+            return lookup(PilotAddress.parse(hostnameOrAddress)).thenApply(NodeRecord::address);
+        }
+        return lookup(hostnameOrAddress).thenApply(NodeRecord::address);
+    }
+
+    /** The record of the node at {@code address}: from the cache if it holds a live one, else looked up. */
+    CompletableFuture<NodeRecord> recordOf(PilotAddress address) {
+        Optional<NodeRecord> cached = cache.get(address, System.currentTimeMillis());
+        return cached.isPresent() ? CompletableFuture.completedFuture(cached.get()) : lookup(address);
+    }
+
+    /**
+     * How to reach a node directly. Relay endpoints are left out: they are not the node, and its traffic
+     * reaches it through our own relay when direct paths fail.
+     */
+    static PeerContact directContact(NodeRecord record) {
+        List<InetSocketAddress> direct = record.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY)
+                .map(Endpoint::address).distinct().toList();
+        if (direct.isEmpty()) {
+            throw new DirectoryException(DirectoryError.NOT_FOUND, record.address() + " publishes no direct endpoint");
+        }
+        return new PeerContact(record.key(), direct);
+    }
+
+    /** Reads a reply's {@code count u32 | record*}, verifying and caching each record. */
+    List<NodeRecord> readRecords(BinaryReader reader) {
+        long count = reader.u32();
+        List<NodeRecord> records = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            records.add(accept(reader.bytes16()));
+        }
+        return records;
+    }
+
+    private CompletableFuture<List<NodeRecord>> query(Query query, String value) {
+        byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
+        return backbone.call(request, reader -> {
+                    List<NodeRecord> found = readRecords(reader);
+                    reader.end();
+                    // Only what was asked for: the backbone chooses what to return, never what it says.
+                    return found.stream().filter(r -> RecordCache.matches(r, query, value)).toList();
+                })
+                .exceptionally(error -> {
+                    Throwable cause = BackboneCall.unwrap(error);
+                    if (cause instanceof DirectoryException refusal) {
+                        throw refusal;
+                    }
+                    List<NodeRecord> cached = cache.find(query, value, System.currentTimeMillis());
+                    if (cached.isEmpty()) {
+                        throw new DirectoryException(DirectoryError.NOT_FOUND, "the backbone is unreachable ("
+                                + cause.getMessage() + ") and nothing is cached for " + query + " " + value);
+                    }
+                    return cached;
+                });
+    }
+
+    /**
+     * Verifies a record from the backbone (signature, realm, expiry) and caches it. A backbone cannot forge
+     * records; this also keeps it from handing over stale or foreign ones.
+     */
+    private NodeRecord accept(byte[] bytes) {
+        SignedRecord signed = SignedRecord.decode(bytes);
+        NodeRecord record = signed.record();
+        if (record.realm() != realm) {
+            throw new RecordException("the backbone returned a record of realm " + record.realm());
+        }
+        if (record.expiresAtMillis() <= System.currentTimeMillis()) {
+            throw new RecordException("the backbone returned an expired record of " + record.address());
+        }
+        cache.put(signed);
+        return record;
+    }
+}

@@ -1,0 +1,296 @@
+package io.pilot.engine.directory;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.directory.DirectoryClient.Status;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node registered: publishes its signed record with its group credentials, keeps the lease alive
+ * with heartbeats, republishes before the record expires, and registers again after an outage or when the
+ * backbone has forgotten it. It also notices a backbone that started anew (another epoch in a reply).
+ */
+final class Registration {
+
+    private static final Logger log = LoggerFactory.getLogger(Registration.class);
+
+    /**
+     * One timer thread for every client in the process: heartbeats are tiny and rare, and a JVM that hosts
+     * many agents (tests, simulations) should not pay a thread for each.
+     */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("pilot-directory", true));
+
+    private final PilotNode node;
+    private final ClientSettings settings;
+    private final BackboneLink backbone;
+    private final Lookups lookups;
+    private final RecordSigner signer;
+    private final Runnable onBackboneRestart;
+    private volatile Status status = Status.STARTING;
+    private volatile String lastError = "";
+    private volatile InetSocketAddress reflexive;
+    private volatile SignedRecord published;
+    /** Replaced whole by {@link #changeMembership}; read once per registration. */
+    private volatile Membership membership;
+    private volatile long heartbeatMillis;
+    private long backboneEpoch;
+    private ScheduledFuture<?> heartbeat;
+    private volatile boolean closed;
+
+    /**
+     * @param lookups finds the record the backbone holds of this node, when it refuses ours as stale
+     * @param onBackboneRestart called when a reply comes from a backbone that started anew since the last
+     */
+    Registration(PilotNode node, ClientSettings settings, Membership membership, BackboneLink backbone,
+                 Lookups lookups, Runnable onBackboneRestart) {
+        this.node = node;
+        this.settings = settings;
+        this.membership = membership;
+        this.backbone = backbone;
+        this.lookups = lookups;
+        this.onBackboneRestart = onBackboneRestart;
+        this.signer = new RecordSigner(node.identity(), node.address().realm(), settings);
+    }
+
+    Status status() {
+        return status;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    Optional<NodeRecord> record() {
+        return Optional.ofNullable(published).map(SignedRecord::record);
+    }
+
+    Optional<InetSocketAddress> reflexiveEndpoint() {
+        return Optional.ofNullable(reflexive);
+    }
+
+    /**
+     * Registers; completes once the node is discoverable. If the backbone cannot be reached the future
+     * fails, and registration is retried in the background.
+     */
+    CompletableFuture<NodeRecord> start() {
+        return registerNow().whenComplete((record, error) -> {
+            // A refusal (bad token, hostname taken...) will not change by retrying; an outage may.
+            if (error != null && !closed && !BackboneCall.refused(error)) {
+                scheduleRetry(BackboneCall.unwrap(error));
+            }
+        });
+    }
+
+    /**
+     * Changes the groups and publishes the record at once. If that fails, the change is undone (unless a
+     * later change replaced it, which decides for itself).
+     */
+    CompletableFuture<NodeRecord> changeMembership(UnaryOperator<Membership> change) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the directory client is closed"));
+        }
+        Membership before;
+        Membership after;
+        synchronized (this) {
+            before = membership;
+            after = change.apply(before);
+            membership = after;
+        }
+        return registerNow().whenComplete((record, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    if (membership == after) {
+                        membership = before;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Deregisters (so peers hear at once that this node is gone) and stops heartbeats. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (published != null && backbone.address().isPresent()) {
+            try {
+                backbone.send(new BinaryWriter().u8(DirectoryProtocol.OP_DEREGISTER).toBytes()).get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("deregistration failed: {}", e.getMessage());
+            }
+        }
+        synchronized (this) {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    private CompletableFuture<NodeRecord> registerNow() {
+        return registerOnce().exceptionallyCompose(error -> {
+            if (!(BackboneCall.unwrap(error) instanceof DirectoryException refusal)
+                    || refusal.error() != DirectoryError.STALE_SEQUENCE) {
+                return CompletableFuture.failedFuture(BackboneCall.unwrap(error));
+            }
+            // The backbone holds a newer record of ours: a restart with a clock behind the last one, or a
+            // second process with this identity. Continue after the sequence the backbone holds.
+            return lookups.lookup(node.address()).thenCompose(held -> {
+                signer.continueAfter(held.sequence());
+                log.warn("the backbone held a newer record of this node (sequence {}); publishing after it", held.sequence());
+                return registerOnce();
+            });
+        });
+    }
+
+    private synchronized CompletableFuture<NodeRecord> registerOnce() {
+        return backbone.connect().thenCompose(address -> {
+            Membership groups = membership;
+            SignedRecord signed = signer.sign(endpoints(), groups);
+            return backbone.call(registerRequest(signed, groups), Lease::read).thenCompose(lease -> {
+                noteEpoch(lease.epoch());
+                registered(signed, lease);
+                InetSocketAddress observed = lease.observed();
+                if (observed != null && signed.record().endpoints().stream().noneMatch(e -> e.address().equals(observed))) {
+                    // Publish the reflexive endpoint too: peers outside our network need it.
+                    SignedRecord withReflexive = signer.sign(endpoints(), groups);
+                    return backbone.send(registerRequest(withReflexive, groups)).thenApply(again -> {
+                        registered(withReflexive, lease);
+                        return withReflexive.record();
+                    });
+                }
+                return CompletableFuture.completedFuture(signed.record());
+            });
+        });
+    }
+
+    private byte[] registerRequest(SignedRecord signed, Membership groups) {
+        BinaryWriter request = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER)
+                .string8(settings.joinToken() == null ? "" : settings.joinToken()).u8(groups.credentials().size());
+        groups.credentials().forEach((group, credential) -> request.string8(group).bytes16(credential));
+        return request.bytes16(signed.toBytes()).toBytes();
+    }
+
+    private List<Endpoint> endpoints() {
+        return RecordSigner.endpoints(node.localEndpoint(), reflexive,
+                backbone.address().isPresent() ? settings.backboneEndpoint() : null);
+    }
+
+    /** A register reply: the lease granted, the backbone's epoch and where it sees this node from. */
+    private record Lease(long leaseMillis, long epoch, InetSocketAddress observed) {
+        static Lease read(BinaryReader reply) {
+            long lease = reply.u32();
+            reply.u64(); // the backbone's revision: only watches need it
+            long epoch = reply.u64();
+            InetSocketAddress observed = reply.u8() == 1 ? reply.socketAddress() : null;
+            reply.end();
+            return new Lease(lease, epoch, observed);
+        }
+
+        /** Three heartbeats per lease, so one lost beat does not lose the registration. */
+        long heartbeatMillis() {
+            return Math.max(50, leaseMillis / 3);
+        }
+    }
+
+    private synchronized void registered(SignedRecord signed, Lease lease) {
+        published = signed;
+        reflexive = lease.observed();
+        status = Status.REGISTERED;
+        lastError = "";
+        long interval = lease.heartbeatMillis();
+        if (heartbeat == null || heartbeatMillis != interval) {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+            heartbeatMillis = interval;
+            heartbeat = TIMER.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        SignedRecord current = published;
+        boolean republish = current == null || signer.due(current.record(), System.currentTimeMillis());
+        CompletableFuture<?> beat = republish ? registerNow()
+                : backbone.call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes(), reply -> {
+                    reply.u32();
+                    long epoch = reply.u64();
+                    reply.end();
+                    return epoch;
+                }).thenAccept(this::noteEpoch);
+        beat.whenComplete((ok, error) -> {
+            if (error == null) {
+                if (status != Status.REGISTERED) {
+                    status = Status.REGISTERED;
+                    log.info("backbone {} reachable again", backbone.address().orElse(null));
+                }
+                return;
+            }
+            Throwable cause = BackboneCall.unwrap(error);
+            if (cause instanceof DirectoryException refusal && refusal.error() == DirectoryError.NOT_REGISTERED) {
+                registerNow();
+            } else {
+                unreachable(cause);
+            }
+        });
+    }
+
+    private void unreachable(Throwable cause) {
+        if (status != Status.BACKBONE_UNREACHABLE) {
+            log.warn("backbone unreachable ({}); cached records keep serving, established tunnels keep working",
+                    cause.getMessage());
+        }
+        status = Status.BACKBONE_UNREACHABLE;
+        lastError = cause.getMessage();
+        registerNow().whenComplete((record, error) -> {
+            if (error == null) {
+                log.info("re-registered with backbone {}", backbone.address().orElse(null));
+            }
+        });
+    }
+
+    private void scheduleRetry(Throwable cause) {
+        status = Status.BACKBONE_UNREACHABLE;
+        lastError = cause.getMessage();
+        TIMER.schedule(() -> {
+            if (!closed) {
+                start();
+            }
+        }, 1, TimeUnit.SECONDS);
+    }
+
+    /** A reply from a backbone that started anew (another epoch) means its watches are gone. */
+    private void noteEpoch(long epoch) {
+        long previous;
+        synchronized (this) {
+            previous = backboneEpoch;
+            backboneEpoch = epoch;
+        }
+        if (previous != 0 && previous != epoch) {
+            onBackboneRestart.run();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.pilot.engine.directory;
+
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/** Answers directory calls with queued reply bodies or failures, in order, and records every request. */
+final class FakeBackbone implements BackboneCall {
+
+    final List<byte[]> requests = new ArrayList<>();
+    private final Deque<Object> replies = new ArrayDeque<>();
+
+    FakeBackbone reply(BinaryWriter body) {
+        replies.add(body.toBytes());
+        return this;
+    }
+
+    FakeBackbone fail(Throwable error) {
+        replies.add(error);
+        return this;
+    }
+
+    /** An ok reply listing records: {@code count u32 | record bytes16 *}, after {@code head}. */
+    static BinaryWriter records(BinaryWriter head, SignedRecord... records) {
+        head.u32(records.length);
+        for (SignedRecord record : records) {
+            head.bytes16(record.toBytes());
+        }
+        return head;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> call(byte[] request, Function<BinaryReader, T> read) {
+        requests.add(request);
+        Object next = replies.poll();
+        if (next == null) {
+            return CompletableFuture.failedFuture(new AssertionError("no reply queued for a request"));
+        }
+        if (next instanceof Throwable error) {
+            return CompletableFuture.failedFuture(error);
+        }
+        try {
+            return CompletableFuture.completedFuture(BackboneCall.readReply((byte[]) next, read));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The op byte of the {@code index}th request. */
+    int op(int index) {
+        return requests.get(index)[0] & 0xFF;
+    }
+}

@@ -1,0 +1,79 @@
+package io.pilot.engine.directory;
+
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.identity.Identity;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WatchTests {
+
+    private final RecordingListener listener = new RecordingListener();
+    private final Watch watch = new Watch(Query.CAPABILITY, "fx.rate", listener);
+    private final Identity fxIdentity = Records.identity();
+    private final Identity papersIdentity = Records.identity();
+
+    private NodeRecord fx(long sequence) {
+        return Records.signed(fxIdentity, "fx", "fx.rate", sequence).record();
+    }
+
+    private NodeRecord papers(long sequence) {
+        return Records.signed(papersIdentity, "papers", "fx.rate", sequence).record();
+    }
+
+    @Test
+    void theSnapshotIsHeardAsJoins() {
+        watch.start(7, 100, List.of(fx(1), papers(1)));
+
+        assertThat(watch.id()).isEqualTo(7);
+        assertThat(listener.heard).containsExactly("joined fx#1", "joined papers#1");
+    }
+
+    @Test
+    void eventsNotNewerThanTheSnapshotAreAlreadyInIt() {
+        watch.start(7, 100, List.of(fx(1)));
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 100, fx(2));
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 99, fx(2));
+
+        assertThat(listener.heard).containsExactly("joined fx#1");
+    }
+
+    @Test
+    void perNodeAnOvertakenEventIsDroppedAndNodesDoNotHoldEachOtherUp() {
+        watch.start(7, 100, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 101, fx(1));
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 105, fx(3));
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 103, fx(2)); // overtaken by 105: stale
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 102, papers(1)); // another node: its own order
+        watch.apply(DirectoryProtocol.EVENT_LEAVE, 110, papers(1));
+
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#3", "joined papers#1", "left papers#1");
+    }
+
+    @Test
+    void aResyncTellsOnlyTheDifference() {
+        watch.start(7, 100, List.of(fx(1), papers(1)));
+        listener.heard.clear();
+        Identity newcomer = Records.identity();
+
+        watch.restart(8, 50);
+        watch.resync(List.of(fx(2), Records.signed(newcomer, "news", "fx.rate", 1).record()));
+
+        assertThat(watch.id()).isEqualTo(8);
+        assertThat(listener.heard).containsExactly("left papers#1", "updated fx#2", "joined news#1");
+    }
+
+    @Test
+    void aRestartForgetsRevisionsOfTheOldSubscription() {
+        watch.start(7, 100, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 150, fx(1));
+        watch.restart(8, 10); // a new backbone counts revisions from scratch
+
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 11, fx(2));
+
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2");
+    }
+}
