@@ -1,6 +1,7 @@
 package io.pilot.cli;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.control.ControlCommands;
 import io.pilot.engine.control.ControlServer;
@@ -38,9 +39,9 @@ final class Daemon implements AutoCloseable {
      */
     static Daemon start(DaemonSettings settings) {
         PilotNode node = PilotNode.builder().identityPath(settings.identityFile())
-                .bindAddress(Targets.hostPort(settings.bind())).build().start();
+                .bindAddress(HostPort.parseBind(settings.bind())).build().start();
         DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(settings.hostname())
-                .backbone(Targets.hostPort(settings.backbone()),
+                .backbone(HostPort.parse(settings.backbone()),
                         settings.backboneKey() == null ? null : NodeKey.parse(settings.backboneKey()));
         settings.groups().forEach(builder::group);
         settings.capabilities().forEach(builder::capability);

@@ -1,8 +1,9 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.PilotNode;
-import java.io.IOException;
+import io.pilot.engine.address.HostPort;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class BackboneMain {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--bind" -> bind = hostPort(required(args[i], value));
+                    case "--bind" -> bind = HostPort.parseBind(required(args[i], value));
                     case "--identity" -> identity = Path.of(required(args[i], value));
                     case "--realm" -> realm = number(args[i], required(args[i], value));
                     case "--join-token" -> joinToken = required(args[i], value);
@@ -93,14 +94,6 @@ public final class BackboneMain {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + " takes a number, got '" + value + "'");
             }
-        }
-
-        static InetSocketAddress hostPort(String text) {
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("expected HOST:PORT, got '" + text + "'");
-            }
-            return new InetSocketAddress(text.substring(0, colon), number("port", text.substring(colon + 1)));
         }
     }
 }
