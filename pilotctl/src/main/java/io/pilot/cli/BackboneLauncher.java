@@ -1,7 +1,6 @@
 package io.pilot.cli;
 
 import io.pilot.engine.address.HostPort;
-import io.pilot.engine.backbone.BackboneMain;
 import io.pilot.engine.control.ControlPaths;
 
 import java.nio.file.Files;
