@@ -314,6 +314,7 @@ public final class Agent implements AutoCloseable {
 
         /**
          * Makes the agent's own node a backbone: it serves the directory and relays (a standalone backbone).
+         * Reflexive addresses come from its STUN answers: build its node with {@code answerStun(true)}.
          *
          * @param store the directory store's folder, so that the directory survives restarts; null keeps
          *        it in memory only
@@ -324,7 +325,8 @@ public final class Agent implements AutoCloseable {
 
         /**
          * Runs a backbone beside the agent, on a node of its own that {@code node} builds, and registers with
-         * it (its key pinned): an application that brings its backbone along.
+         * it (its key pinned, its endpoint a wildcard bind's loopback): an application that brings its
+         * backbone along. As for {@link #serveBackbone}, {@code node} should answer STUN.
          *
          * @param store the directory store's folder; null keeps the directory in memory only
          */
