@@ -1,6 +1,6 @@
 package io.pilot.cli;
 
-import io.pilot.engine.backbone.BackboneMain;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.control.ControlPaths;
 
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ final class BackboneLauncher {
 
     static int start(PilotCtl ctl, String bind, Path identity, Path store) throws Exception {
         try {
-            Targets.hostPort(bind);
+            HostPort.parseBind(bind);
         } catch (IllegalArgumentException e) {
             return ctl.usage("--bind " + e.getMessage(), "e.g. --bind 0.0.0.0:7400");
         }

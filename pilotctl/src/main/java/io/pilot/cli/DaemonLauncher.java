@@ -1,5 +1,6 @@
 package io.pilot.cli;
 
+import io.pilot.engine.agent.Agent;
 import io.pilot.engine.control.ControlPaths;
 
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class DaemonLauncher {
 
     /** Runs the daemon in this process until {@code stop} arrives on its socket, or SIGTERM or Ctrl-C. */
     private static int foreground(PilotCtl ctl, DaemonSettings settings) throws InterruptedException {
-        Daemon daemon;
+        Agent daemon;
         try {
             daemon = Daemon.start(settings);
         } catch (RuntimeException e) {
@@ -55,10 +56,10 @@ final class DaemonLauncher {
                     "is the backbone at " + settings.backbone() + " running and reachable?", PilotCtl.NODE_ERROR);
         }
         // On SIGTERM or Ctrl-C: deregister, close the node, remove the socket.
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "pilot-daemon-shutdown"));
-        print(ctl, settings, daemon.address().toString(), daemon.socket().toString(), ProcessHandle.current().pid(), null);
-        daemon.awaitStop();
-        daemon.close();
+        daemon.closeOnShutdown();
+        print(ctl, settings, daemon.node().address().toString(), daemon.controlSocket().orElseThrow().toString(),
+                ProcessHandle.current().pid(), null);
+        daemon.awaitClosed();
         return PilotCtl.OK;
     }
 

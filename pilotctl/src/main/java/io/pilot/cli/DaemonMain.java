@@ -1,5 +1,7 @@
 package io.pilot.cli;
 
+import io.pilot.engine.agent.Agent;
+
 /**
  * The standalone agent daemon that {@code pilotctl daemon start} launches in the background: a
  * {@link Daemon} in its own process. Prints one line for its launcher once the node is discoverable:
@@ -23,7 +25,7 @@ public final class DaemonMain {
             System.exit(2);
             return;
         }
-        Daemon daemon;
+        Agent daemon;
         try {
             daemon = Daemon.start(settings);
         } catch (RuntimeException e) {
@@ -31,11 +33,10 @@ public final class DaemonMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "pilot-daemon-shutdown"));
-        System.out.println("READY " + daemon.address() + " " + daemon.socket());
+        daemon.closeOnShutdown();
+        System.out.println("READY " + daemon.node().address() + " " + daemon.controlSocket().orElseThrow());
         System.out.flush();
-        daemon.awaitStop();
-        daemon.close();
+        daemon.awaitClosed();
         System.exit(0);
     }
 }

@@ -1,5 +1,6 @@
 package io.pilot.cli;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.control.ControlPaths;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.identity.NodeKey;
@@ -38,8 +39,8 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
         if (backbone == null) {
             throw new IllegalArgumentException("no backbone: give --backbone HOST:PORT");
         }
-        Targets.hostPort(backbone);
-        Targets.hostPort(bind);
+        HostPort.parse(backbone);
+        HostPort.parseBind(bind);
         if (backboneKey != null) {
             NodeKey.parse(backboneKey);
         }

@@ -1,9 +1,9 @@
 package io.pilot.cli;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.control.ControlPaths;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,15 +39,6 @@ record LocalBackbone(long pid, String address, String endpoint, String key) {
 
     /** Where a node on this machine reaches it: its endpoint, with a wildcard bind replaced by loopback. */
     String reachableEndpoint() {
-        int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        try {
-            if (InetAddress.getByName(host).isAnyLocalAddress()) {
-                return InetAddress.getLoopbackAddress().getHostAddress() + endpoint.substring(colon);
-            }
-        } catch (IOException e) {
-            // not an address literal: a name, reachable as it is
-        }
-        return endpoint;
+        return HostPort.format(HostPort.reachable(HostPort.parse(endpoint)));
     }
 }

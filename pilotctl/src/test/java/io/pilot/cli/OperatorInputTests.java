@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,17 @@ class OperatorInputTests {
     }
 
     @Test
-    void hostPortNeedsBoth() {
-        assertThat(Targets.hostPort("127.0.0.1:7400").getPort()).isEqualTo(7400);
-        assertThat(Targets.hostPort("[::1]:7400").getPort()).isEqualTo(7400);
-        assertThatThrownBy(() -> Targets.hostPort("nowhere")).hasMessage("'nowhere' is not HOST:PORT (e.g. 127.0.0.1:7400)");
-        assertThatThrownBy(() -> Targets.hostPort("h:70000")).hasMessage("port 70000 is outside 0-65535");
+    void endpointsNeedHostAndPortAndABackboneAPortToReach() {
+        assertThat(daemon("--backbone", "127.0.0.1:7400", "--bind", "[::1]:0").bind()).isEqualTo("[::1]:0");
+        assertThatThrownBy(() -> daemon("--backbone", "nowhere")).hasMessage("'nowhere' is not HOST:PORT (e.g. 127.0.0.1:7400)");
+        assertThatThrownBy(() -> daemon("--backbone", "h:1", "--bind", "h:70000")).hasMessage("port 70000 is outside 0-65535");
+        assertThatThrownBy(() -> daemon("--backbone", "h:0")).hasMessage("port 0 is outside 1-65535");
+    }
+
+    private static DaemonSettings daemon(String... options) {
+        List<String> args = new ArrayList<>(List.of("--hostname", "x"));
+        args.addAll(List.of(options));
+        return DaemonSettings.parse(args.toArray(String[]::new));
     }
 
     @Test

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The backbone role on a node: the directory of signed records that every node registers with, looks up
  * and watches. A role, not a product: any started {@link PilotNode} can take it, embedded in an application
- * or standalone ({@link BackboneMain}), and it is reached over the same secure sessions as any peer. It is
- * a {@link BackboneDirectory} on the node's directory port, plus relaying for peers that cannot reach each
- * other directly and a timer that sweeps lapsed leases.
+ * or standalone ({@code pilotctl}'s {@code BackboneMain}), and it is reached over the same secure sessions as any
+ * peer. It is a {@link BackboneDirectory} on the node's directory port, plus relaying for peers that cannot reach
+ * each other directly and a timer that sweeps lapsed leases.
  */
 public final class Backbone implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
+import io.pilot.engine.agent.BackboneProcess;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
@@ -171,8 +172,8 @@ class BackboneRestartTests {
     private Process backboneProcess(int port, Path identity, Path store) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", BackboneMain.class.getName(),
-                "--bind", "127.0.0.1:" + port, "--identity", identity.toString(), "--store", store.toString())
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", BackboneProcess.class.getName(),
+                "127.0.0.1:" + port, identity.toString(), store.toString())
                 .redirectErrorStream(true).start();
         processes.add(process);
         return process;

@@ -2,7 +2,7 @@ package io.pilot.engine.natlab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pilot.engine.backbone.BackboneMain;
+import io.pilot.engine.agent.BackboneProcess;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,8 +80,7 @@ class PilotTraversalTest {
     /** Starts the backbone on the public host; returns {@code ip:port key}. */
     private String startBackbone() throws Exception {
         Path identity = Files.createTempDirectory("natlab-bb").resolve("backbone.key");
-        LabProcess backbone = lab.get().java("bb", BackboneMain.class, "--bind", "0.0.0.0:7400", "--identity",
-                identity.toString());
+        LabProcess backbone = lab.get().java("bb", BackboneProcess.class, "0.0.0.0:7400", identity.toString());
         MatchResult line = backbone.awaitLine(Pattern.compile("BACKBONE (\\S+) (\\S+) (\\S+)"), START);
         return lab.get().address("bb").getHostAddress() + ":7400 " + line.group(3);
     }

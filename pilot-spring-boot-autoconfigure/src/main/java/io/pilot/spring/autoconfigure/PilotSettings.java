@@ -1,5 +1,6 @@
 package io.pilot.spring.autoconfigure;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.group.AccessPolicies;
@@ -32,22 +33,12 @@ final class PilotSettings {
     }
 
     static InetSocketAddress hostPort(String property, String value) {
-        int colon = value == null ? -1 : value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw new PilotConfigurationException(property, "'" + value + "' is not HOST:PORT",
+        try {
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new PilotConfigurationException(property, e.getMessage(),
                     "Set " + property + " to the backbone's host and UDP port, e.g. backbone.example.org:7400");
         }
-        int port;
-        try {
-            port = Integer.parseInt(value.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            throw new PilotConfigurationException(property, "port '" + value.substring(colon + 1) + "' is not 1-65535",
-                    "Give " + property + " a UDP port between 1 and 65535");
-        }
-        return new InetSocketAddress(value.substring(0, colon), port);
     }
 
     /** A timeout that must be positive: zero or negative would fail every call at once. */

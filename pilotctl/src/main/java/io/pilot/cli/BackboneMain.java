@@ -1,19 +1,21 @@
-package io.pilot.engine.backbone;
+package io.pilot.cli;
 
 import io.pilot.engine.PilotNode;
-import java.io.IOException;
+import io.pilot.engine.address.HostPort;
+import io.pilot.engine.agent.Agent;
+import io.pilot.engine.backbone.BackboneSettings;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * A standalone backbone: a node that answers STUN, serves the directory and relays, until it is stopped;
- * with {@code --store DIR} its directory survives restarts and crashes.
- * {@code pilotctl backbone start} wraps it; until then run it as
- * {@code java -cp ... io.pilot.engine.backbone.BackboneMain --bind 0.0.0.0:7400 --identity backbone.key}.
- * On start it prints one line for scripts: {@code BACKBONE <address> <udp endpoint> <key>}.
+ * A standalone backbone: an {@link Agent} whose node answers STUN, serves the directory and relays, until it
+ * is stopped (SIGTERM); with {@code --store DIR} its directory survives restarts and crashes.
+ * {@code pilotctl backbone start} runs it in the background; by hand:
+ * {@code java -cp ... io.pilot.cli.BackboneMain --bind 0.0.0.0:7400 --identity backbone.key}.
+ * On start it prints one line for scripts: {@code BACKBONE <address> <udp endpoint> <key>}; it exits 2 on
+ * bad arguments, 1 if the backbone cannot start (the port is taken, the store cannot be opened...).
  */
 public final class BackboneMain {
 
@@ -31,28 +33,23 @@ public final class BackboneMain {
             System.exit(2);
             return;
         }
-        DirectoryStore store;
+        Agent backbone;
         try {
-            store = options.store == null ? DirectoryStore.none() : JournaledDirectoryStore.open(options.store);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("error: cannot open the directory store: " + e.getMessage());
+            backbone = Agent.builder(PilotNode.builder().identityPath(options.identity).bindAddress(options.bind)
+                            .realm(options.realm).answerStun(true))
+                    .serveBackbone(BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(options.joinToken),
+                            options.store)
+                    .build().start();
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
             System.exit(1);
             return;
         }
-        PilotNode node = PilotNode.builder().identityPath(options.identity).bindAddress(options.bind).realm(options.realm)
-                .answerStun(true).build().start();
-        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(options.joinToken);
-        Backbone backbone = Backbone.start(node, settings, store);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            backbone.close();
-            node.close();
-            stopped.countDown();
-        }, "pilot-backbone-shutdown"));
-        System.out.println("BACKBONE " + node.address() + " " + node.localEndpoint().getAddress().getHostAddress() + ":"
-                + node.localEndpoint().getPort() + " " + node.publicKey());
+        backbone.closeOnShutdown();
+        PilotNode node = backbone.node();
+        System.out.println("BACKBONE " + node.address() + " " + HostPort.format(node.localEndpoint()) + " " + node.publicKey());
         System.out.flush();
-        stopped.await();
+        backbone.awaitClosed();
     }
 
     private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Duration leaseTtl, Path store) {
@@ -67,7 +64,7 @@ public final class BackboneMain {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--bind" -> bind = hostPort(required(args[i], value));
+                    case "--bind" -> bind = HostPort.parseBind(required(args[i], value));
                     case "--identity" -> identity = Path.of(required(args[i], value));
                     case "--realm" -> realm = number(args[i], required(args[i], value));
                     case "--join-token" -> joinToken = required(args[i], value);
@@ -93,14 +90,6 @@ public final class BackboneMain {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + " takes a number, got '" + value + "'");
             }
-        }
-
-        static InetSocketAddress hostPort(String text) {
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("expected HOST:PORT, got '" + text + "'");
-            }
-            return new InetSocketAddress(text.substring(0, colon), number("port", text.substring(colon + 1)));
         }
     }
 }

@@ -1,0 +1,399 @@
+package io.pilot.engine.agent;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.Ports;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.control.ControlCommands;
+import io.pilot.engine.control.ControlPaths;
+import io.pilot.engine.control.ControlServer;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.group.GroupMessaging;
+import io.pilot.engine.group.SharedGroupPolicy;
+import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.MessageHandler;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Pilot agent: a node and everything it takes part in, assembled one way for every program that runs one
+ * (an application, {@code pilotctl}'s daemon, a standalone backbone). Each part is optional but the node:
+ * the handlers it serves, its registration with a backbone (directory client and group messaging), the
+ * backbone it runs itself, and its control socket.
+ *
+ * <p><b>Start</b>, in three steps, each needing the one before:
+ * <ol>
+ * <li><i>serve</i>: the node binds its UDP socket, the backbone it runs starts, its handlers are bound to
+ * their ports; all before anyone can find the node, so the first request that arrives is served;</li>
+ * <li><i>register</i>: the directory client registers the node with its hostname, groups and capabilities
+ * (completing once it is discoverable), and group messaging is built over it;</li>
+ * <li><i>open control</i>: last, so that {@code pilotctl} only ever sees a registered node.</li>
+ * </ol>
+ * A failure at any step closes everything started so far, then is thrown.
+ *
+ * <p><b>Stop</b>: deregister first (peers hear at once and stop routing work here), let the requests in
+ * progress finish (bounded by the grace period), then close the control socket, the backbone and the node.
+ */
+public final class Agent implements AutoCloseable {
+
+    /** How long stopping waits for requests in progress unless told otherwise. */
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final Builder settings;
+    private final BackboneRole backbone;
+    private final InFlightRequests inFlight = new InFlightRequests();
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private volatile PilotNode node;
+    private volatile DirectoryClient directory;
+    private volatile GroupMessaging groups;
+    private volatile ControlServer control;
+    private boolean started;
+    private boolean closed;
+
+    private Agent(Builder settings) {
+        this.settings = settings;
+        this.backbone = settings.backbone == null ? null : settings.backbone.role();
+    }
+
+    /** An agent around the node {@code node} builds; the agent builds and starts it. */
+    public static Builder builder(PilotNode.Builder node) {
+        return new Builder(node);
+    }
+
+    /**
+     * Serves, registers, opens control (see above); returns once the node is discoverable.
+     *
+     * @throws IllegalStateException if already started or closed
+     * @throws RuntimeException saying why the agent could not start (the socket or the store could not be
+     *         opened, the backbone refused or did not answer...); whatever was started is closed again
+     */
+    public synchronized Agent start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "the agent is closed" : "the agent is already started");
+        }
+        started = true;
+        try {
+            serve();
+            register();
+            openControl();
+        } catch (RuntimeException e) {
+            close();
+            throw startFailure(e);
+        }
+        return this;
+    }
+
+    private void serve() {
+        PilotNode built = settings.node.build();
+        node = built;
+        built.start();
+        if (backbone != null) {
+            backbone.start(built);
+        }
+        settings.handlers.forEach((port, handler) -> built.listen(port, inFlight.track(handler.apply(built))));
+    }
+
+    private void register() {
+        if (!settings.registers()) {
+            return;
+        }
+        DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(settings.hostname);
+        if (backbone != null && backbone.hasOwnNode()) {
+            builder.backbone(backbone.endpoint(), backbone.key());
+        } else {
+            builder.backbone(settings.backboneEndpoint, settings.backboneKey);
+        }
+        settings.directory.accept(builder);
+        directory = builder.build();
+        (settings.sharedGroup != null ? settings.sharedGroup.bind(directory) : directory.start()).join();
+        GroupMessaging.Builder messaging = GroupMessaging.builder(directory);
+        settings.groups.accept(messaging);
+        groups = messaging.build();
+    }
+
+    private void openControl() {
+        if (!settings.control) {
+            return;
+        }
+        ControlCommands.Builder commands = ControlCommands.builder(node).onStop(this::closeInBackground);
+        if (directory != null) {
+            commands.directory(directory).groups(groups);
+        }
+        settings.controlCommands.accept(commands);
+        Path socket = settings.controlSocket != null ? settings.controlSocket
+                : ControlPaths.defaultSocket(settings.hostname, node.address());
+        control = ControlServer.start(socket, commands.build());
+    }
+
+    /** A failure inside a future is told by its cause, not by the future's wrapper. */
+    private static RuntimeException startFailure(RuntimeException e) {
+        if (e instanceof CompletionException && e.getCause() != null) {
+            return new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+        return e;
+    }
+
+    /**
+     * The control socket's {@code stop}: it runs on a control worker before the answer is sent, so the agent
+     * closes on a thread of its own, once the answer went out.
+     */
+    private void closeInBackground() {
+        Thread stopper = new Thread(this::close, "pilot-agent-stop");
+        stopper.setDaemon(false);
+        stopper.start();
+    }
+
+    /** The node; started once {@link #start} returned. */
+    public PilotNode node() {
+        PilotNode started = node;
+        if (started == null) {
+            throw new IllegalStateException("the agent is not started");
+        }
+        return started;
+    }
+
+    /** The directory client, if the agent registers with a backbone and has started. */
+    public Optional<DirectoryClient> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    /** Broadcast and anycast to the agent's groups and capabilities, if it registers and has started. */
+    public Optional<GroupMessaging> groups() {
+        return Optional.ofNullable(groups);
+    }
+
+    /** The backbone this agent runs, if any, while it runs. */
+    public Optional<Backbone> backbone() {
+        return backbone == null ? Optional.empty() : Optional.ofNullable(backbone.backbone());
+    }
+
+    /** The control socket {@code pilotctl} talks to, if the agent opened one. */
+    public Optional<Path> controlSocket() {
+        return Optional.ofNullable(control).map(ControlServer::socketPath);
+    }
+
+    /** Closes the agent when the JVM shuts down (SIGTERM, Ctrl-C, {@code System.exit}). */
+    public Agent closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "pilot-agent-shutdown"));
+        return this;
+    }
+
+    /** Blocks until the agent is closed: by {@link #close}, or by {@code stop} on its control socket. */
+    public void awaitClosed() throws InterruptedException {
+        closedLatch.await();
+    }
+
+    /**
+     * Deregisters, lets requests in progress finish (up to the grace period), then closes the control
+     * socket (removing its file), the backbone and the node. Idempotent; a second caller returns once the
+     * first is done.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (directory != null) {
+            directory.close();
+        }
+        if (!inFlight.awaitIdle(settings.gracePeriod)) {
+            log.warn("{} requests still in progress after the {} grace period; closing the node anyway",
+                    inFlight.count(), settings.gracePeriod);
+        }
+        if (control != null) {
+            control.close();
+        }
+        if (backbone != null) {
+            backbone.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        closedLatch.countDown();
+    }
+
+    /**
+     * Configures an {@link Agent}. Only the node is required; an agent registers if given a backbone (or
+     * runs one beside it), and then needs a hostname.
+     */
+    public static final class Builder {
+        private final PilotNode.Builder node;
+        private final Map<Integer, Function<PilotNode, MessageHandler>> handlers = new LinkedHashMap<>();
+        private String hostname;
+        private InetSocketAddress backboneEndpoint;
+        private NodeKey backboneKey;
+        private Consumer<DirectoryClient.Builder> directory = builder -> { };
+        private SharedGroupPolicy sharedGroup;
+        private Consumer<GroupMessaging.Builder> groups = builder -> { };
+        private BackboneSpec backbone;
+        private boolean control;
+        private Path controlSocket;
+        private Consumer<ControlCommands.Builder> controlCommands = builder -> { };
+        private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+
+        private Builder(PilotNode.Builder node) {
+            this.node = Objects.requireNonNull(node, "node");
+        }
+
+        /** Serves {@code port} with {@code handler} from the start; stopping waits for its requests. */
+        public Builder listen(int port, MessageHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return listenWithNode(port, node -> handler);
+        }
+
+        /**
+         * Serves {@code port} with the handler {@code handler} makes for the started node, for handlers that
+         * ask the node about their callers.
+         *
+         * @throws IllegalArgumentException if the port is not one, or has a handler already
+         */
+        public Builder listenWithNode(int port, Function<PilotNode, MessageHandler> handler) {
+            Ports.check(port);
+            Objects.requireNonNull(handler, "handler");
+            if (handlers.putIfAbsent(port, handler) != null) {
+                throw new IllegalArgumentException("port " + port + " has a handler already");
+            }
+            return this;
+        }
+
+        /** The name the agent registers under; also names its default control socket. */
+        public Builder hostname(String hostname) {
+            this.hostname = Objects.requireNonNull(hostname, "hostname");
+            return this;
+        }
+
+        /**
+         * Registers with the backbone at {@code endpoint}.
+         *
+         * @param key the backbone's key, pinned; null trusts the key it answers with the first time
+         */
+        public Builder backbone(InetSocketAddress endpoint, NodeKey key) {
+            this.backboneEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            this.backboneKey = key;
+            return this;
+        }
+
+        /** Further settings of the directory client (groups, capabilities, timeouts...), applied last. */
+        public Builder directory(Consumer<DirectoryClient.Builder> settings) {
+            this.directory = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Admits peers that share a group with the node: makes {@code policy} the node's access policy and
+         * registers through it, so that it knows the members before the agent is discoverable. The policy
+         * stays the caller's to close.
+         */
+        public Builder sharedGroupPolicy(SharedGroupPolicy policy) {
+            this.sharedGroup = Objects.requireNonNull(policy, "policy");
+            node.accessPolicy(policy);
+            return this;
+        }
+
+        /** Further settings of group messaging (selection policy, attempts...). */
+        public Builder groups(Consumer<GroupMessaging.Builder> settings) {
+            this.groups = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Makes the agent's own node a backbone: it serves the directory and relays (a standalone backbone).
+         * Reflexive addresses come from its STUN answers: build its node with {@code answerStun(true)}.
+         *
+         * @param store the directory store's folder, so that the directory survives restarts; null keeps
+         *        it in memory only
+         */
+        public Builder serveBackbone(BackboneSettings settings, Path store) {
+            return backbone(new BackboneSpec(null, Objects.requireNonNull(settings, "settings"), store));
+        }
+
+        /**
+         * Runs a backbone beside the agent, on a node of its own that {@code node} builds, and registers with
+         * it (its key pinned, its endpoint a wildcard bind's loopback): an application that brings its
+         * backbone along. As for {@link #serveBackbone}, {@code node} should answer STUN.
+         *
+         * @param store the directory store's folder; null keeps the directory in memory only
+         */
+        public Builder embedBackbone(PilotNode.Builder node, BackboneSettings settings, Path store) {
+            return backbone(new BackboneSpec(Objects.requireNonNull(node, "node"), Objects.requireNonNull(settings, "settings"),
+                    store));
+        }
+
+        private Builder backbone(BackboneSpec spec) {
+            if (backbone != null) {
+                throw new IllegalStateException("an agent runs one backbone at most");
+            }
+            this.backbone = spec;
+            return this;
+        }
+
+        /**
+         * Opens a control socket for {@code pilotctl}. Its {@code stop} closes the agent, unless
+         * {@code commands} sets another {@link ControlCommands.Builder#onStop}.
+         *
+         * @param socket where; null: the default socket of the hostname (or of the address, without one)
+         * @param commands further settings of the commands (identity path, timeout, what stop does...)
+         */
+        public Builder control(Path socket, Consumer<ControlCommands.Builder> commands) {
+            this.control = true;
+            this.controlSocket = socket;
+            this.controlCommands = Objects.requireNonNull(commands, "commands");
+            return this;
+        }
+
+        /** How long stopping waits for requests in progress before closing the node; default 10 s. */
+        public Builder gracePeriod(Duration gracePeriod) {
+            if (gracePeriod.isNegative()) {
+                throw new IllegalArgumentException("the grace period cannot be negative");
+            }
+            this.gracePeriod = gracePeriod;
+            return this;
+        }
+
+        private boolean registers() {
+            return backboneEndpoint != null || (backbone != null && backbone.ownNode() != null);
+        }
+
+        /**
+         * @throws IllegalStateException if the settings contradict each other: an agent that registers
+         *         without a hostname, both a backbone endpoint and an embedded backbone, or a shared-group
+         *         policy without a backbone to register with
+         */
+        public Agent build() {
+            if (backboneEndpoint != null && backbone != null && backbone.ownNode() != null) {
+                throw new IllegalStateException("an agent with an embedded backbone registers with it: give no other backbone");
+            }
+            if (registers() && hostname == null) {
+                throw new IllegalStateException("an agent that registers with a backbone needs a hostname");
+            }
+            if (!registers() && sharedGroup != null) {
+                throw new IllegalStateException("a shared-group policy needs a backbone to register with");
+            }
+            return new Agent(this);
+        }
+    }
+
+    /** The backbone an agent is to run; each agent built gets a role of its own. */
+    private record BackboneSpec(PilotNode.Builder ownNode, BackboneSettings settings, Path store) {
+
+        BackboneRole role() {
+            return new BackboneRole(ownNode, settings, store);
+        }
+    }
+}
