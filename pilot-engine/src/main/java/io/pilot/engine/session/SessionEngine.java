@@ -60,7 +60,6 @@ public final class SessionEngine {
 
     private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
     private static final long MAX_RETRANSMIT_INTERVAL = 2_000_000_000L;
-    private static final long RESPONDER_LIFETIME = 10_000_000_000L;
     static final long TICK_NANOS = 50_000_000L;
 
     /**
@@ -89,12 +88,10 @@ public final class SessionEngine {
     private final SecureRandom random;
     private final HandshakeGuard guard;
 
-    private final Map<Integer, Object> byIndex = new HashMap<>();
-    private final Map<PilotAddress, Peer> peers = new LinkedHashMap<>();
-    private final Map<String, Responder> respondersBySource = new HashMap<>();
+    private final IndexTable indexes;
+    private final PeerTable peers = new PeerTable();
+    private final Responders responders;
     private final Set<Peer> readDirty = new LinkedHashSet<>();
-    /** Peers contacted by endpoint alone whose handshake has not yet said who they are. */
-    private final List<Peer> provisionalPeers = new ArrayList<>();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
@@ -137,6 +134,8 @@ public final class SessionEngine {
         this.noiseStatic = X25519KeyPair.generate(random);
         this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
         this.guard = new HandshakeGuard(settings, random, System.nanoTime());
+        this.indexes = new IndexTable(random);
+        this.responders = new Responders(indexes, settings.maxPendingHandshakes());
         loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
@@ -153,7 +152,7 @@ public final class SessionEngine {
     }
 
     public Collection<Peer> peers() {
-        return peers.values();
+        return peers.all();
     }
 
     public Peer peer(PilotAddress address) {
@@ -188,7 +187,7 @@ public final class SessionEngine {
 
     /** Number of half-open responder handshakes, for tests of memory bounds. */
     public int pendingHandshakes() {
-        return respondersBySource.size();
+        return responders.size();
     }
 
     /**
@@ -214,7 +213,7 @@ public final class SessionEngine {
         if (peer == null) {
             peer = new Peer(address, key, null);
             peer.candidates = List.copyOf(endpoints);
-            peers.put(address, peer);
+            peers.add(peer);
             if (!endpoints.isEmpty()) {
                 setEndpoint(peer, endpoints.get(0));
             }
@@ -241,14 +240,14 @@ public final class SessionEngine {
      * handshake (trust on first use): the way to reach a backbone whose key is not configured.
      */
     public void whenEstablished(InetSocketAddress endpoint, BiConsumer<Peer, Throwable> callback) {
-        for (Peer known : peers.values()) {
+        for (Peer known : peers.all()) {
             if (endpoint.equals(known.endpoint) && known.isEstablished(System.nanoTime(), settings)) {
                 callback.accept(known, null);
                 return;
             }
         }
         Peer unknown = new Peer(null, null, endpoint);
-        provisionalPeers.add(unknown);
+        peers.addProvisional(unknown);
         whenEstablished(unknown, callback);
     }
 
@@ -351,7 +350,7 @@ public final class SessionEngine {
     }
 
     private void onData(DataPacket data, Route from, long now) {
-        if (!(byIndex.get(data.receiverIndex()) instanceof Keypair keypair)) {
+        if (!(indexes.get(data.receiverIndex()) instanceof Keypair keypair)) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
@@ -430,7 +429,7 @@ public final class SessionEngine {
         keypair.confirmed = true;
         keypair.pendingFinal = null;
         if (peer.next == keypair) {
-            retire(peer.previous);
+            indexes.retire(peer.previous);
             peer.previous = peer.current;
             peer.current = keypair;
             peer.next = null;
@@ -443,8 +442,8 @@ public final class SessionEngine {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }
-        String sourceKey = from + "#" + init.senderIndex();
-        Responder existing = respondersBySource.get(sourceKey);
+        String sourceKey = Responders.sourceKey(from, init.senderIndex());
+        Responder existing = responders.get(sourceKey);
         if (existing != null) {
             send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
             return;
@@ -463,12 +462,9 @@ public final class SessionEngine {
             case PROCEED -> {
             }
         }
-        if (respondersBySource.size() >= settings.maxPendingHandshakes()) {
-            expireResponders(now);
-            if (respondersBySource.size() >= settings.maxPendingHandshakes()) {
-                drops.count(DropReason.HANDSHAKE_TABLE_FULL);
-                return;
-            }
+        if (!responders.hasRoom(now)) {
+            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
+            return;
         }
         HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
         byte[] response;
@@ -481,15 +477,14 @@ public final class SessionEngine {
             drops.count(DropReason.HANDSHAKE_FAILED);
             return;
         }
-        int localIndex = allocateIndex();
+        int localIndex = indexes.allocate();
         Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
-        byIndex.put(localIndex, responder);
-        respondersBySource.put(sourceKey, responder);
+        responders.add(sourceKey, responder);
         send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
     }
 
     private void onResponse(HandshakeResponse response, Route from, long now) {
-        if (!(byIndex.get(response.receiverIndex()) instanceof Initiation initiation)) {
+        if (!(indexes.get(response.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
@@ -516,7 +511,7 @@ public final class SessionEngine {
                 if (from.direct().equals(peer.endpoint)) {
                     setEndpoint(peer, peer.candidates.isEmpty() ? null : peer.candidates.get(0));
                 }
-                byIndex.remove(initiation.localIndex);
+                indexes.remove(initiation.localIndex);
                 peer.initiation = null;
                 initiate(peer, now, initiation.startedNanos);
                 return;
@@ -525,7 +520,7 @@ public final class SessionEngine {
                     : peer.address) + " refused: " + e.getMessage()));
             return;
         }
-        byIndex.remove(initiation.localIndex);
+        indexes.remove(initiation.localIndex);
         peer.initiation = null;
         if (peer.address == null) {
             peer = identify(peer, remote.nodeKey());
@@ -559,12 +554,12 @@ public final class SessionEngine {
         keypair.pendingFinal = fin;
         keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
         keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
-        byIndex.put(keypair.localIndex, keypair);
+        indexes.put(keypair.localIndex, keypair);
         if (peer.current != null && peer.current.usable(now, settings)) {
-            retire(peer.next);
+            indexes.retire(peer.next);
             peer.next = keypair;
         } else {
-            retire(peer.previous);
+            indexes.retire(peer.previous);
             peer.previous = peer.current;
             peer.current = keypair;
         }
@@ -576,12 +571,12 @@ public final class SessionEngine {
      * peer already known there (whose pinned key must match). Returns null if refused.
      */
     private Peer identify(Peer provisional, NodeKey key) {
-        provisionalPeers.remove(provisional);
+        peers.removeProvisional(provisional);
         PilotAddress address = key.address(realm);
         Peer known = peers.get(address);
         if (known == null) {
             provisional.address = address;
-            peers.put(address, provisional);
+            peers.add(provisional);
             setEndpoint(provisional, provisional.endpoint);
             return provisional;
         }
@@ -597,7 +592,7 @@ public final class SessionEngine {
     }
 
     private void onFinal(HandshakeFinal fin, Route from, long now) {
-        Object state = byIndex.get(fin.receiverIndex());
+        Object state = indexes.get(fin.receiverIndex());
         if (state instanceof Keypair keypair && !keypair.initiator) {
             // The initiator repeated its final message: our confirmation was lost. Confirm again.
             sendConfirmation(keypair, now);
@@ -607,8 +602,7 @@ public final class SessionEngine {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
-        byIndex.remove(responder.localIndex);
-        respondersBySource.values().remove(responder);
+        responders.remove(responder);
         byte[] payload;
         try {
             payload = responder.noise.readMessage(fin.noiseMessage());
@@ -632,7 +626,7 @@ public final class SessionEngine {
         Peer peer = peers.get(address);
         if (peer == null) {
             peer = new Peer(address, remote.nodeKey(), null);
-            peers.put(address, peer);
+            peers.add(peer);
         } else if (peer.key != null && !peer.key.equals(remote.nodeKey())) {
             drops.count(DropReason.UNEXPECTED_KEY);
             return;
@@ -645,8 +639,8 @@ public final class SessionEngine {
         keypair.remoteBootId = remote.bootId();
         keypair.handshakeStartedNanos = responder.createdNanos;
         keypair.freshConnection = remotePayload.freshConnection() || needsFreshConnection(peer, remote);
-        byIndex.put(keypair.localIndex, keypair);
-        retire(peer.previous);
+        indexes.put(keypair.localIndex, keypair);
+        indexes.retire(peer.previous);
         peer.previous = peer.current;
         peer.current = keypair;
         peer.lastReceivedNanos = now;
@@ -655,7 +649,7 @@ public final class SessionEngine {
     }
 
     private void onCookie(CookieReply reply, long now) {
-        if (!(byIndex.get(reply.receiverIndex()) instanceof Initiation initiation)) {
+        if (!(indexes.get(reply.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
@@ -931,10 +925,10 @@ public final class SessionEngine {
         } catch (NoiseException e) {
             throw new IllegalStateException("cannot write a first handshake message", e);
         }
-        int index = allocateIndex();
+        int index = indexes.allocate();
         HandshakeInit init = new HandshakeInit(index, first, new byte[WireFormat.COOKIE_LENGTH]);
         peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
-        byIndex.put(index, peer.initiation);
+        indexes.put(index, peer.initiation);
         sendToAll(init, peer);
         if (viaRelay) {
             send(init.encode(allocator), Route.relayed(peer.address));
@@ -986,14 +980,14 @@ public final class SessionEngine {
     /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
     private void restartInitiation(Peer peer, long now) {
         Initiation old = peer.initiation;
-        byIndex.remove(old.localIndex);
+        indexes.remove(old.localIndex);
         peer.initiation = null;
         initiate(peer, now, old.startedNanos);
     }
 
     private void abandonInitiation(Peer peer, Throwable cause) {
         if (peer.initiation != null) {
-            byIndex.remove(peer.initiation.localIndex);
+            indexes.remove(peer.initiation.localIndex);
             peer.initiation = null;
         }
         List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
@@ -1009,16 +1003,16 @@ public final class SessionEngine {
             return;
         }
         long now = System.nanoTime();
-        for (Peer peer : new ArrayList<>(peers.values())) {
+        for (Peer peer : new ArrayList<>(peers.all())) {
             tick(peer, now);
         }
-        for (Peer peer : new ArrayList<>(provisionalPeers)) {
+        for (Peer peer : new ArrayList<>(peers.provisional())) {
             tick(peer, now);
             if (peer.initiation == null) {
-                provisionalPeers.remove(peer);
+                peers.removeProvisional(peer);
             }
         }
-        expireResponders(now);
+        responders.expire(now);
     }
 
     private void tick(Peer peer, long now) {
@@ -1069,7 +1063,7 @@ public final class SessionEngine {
      * (realm, access policy, a key pinned to another node) or its confirmations are all lost.
      */
     private void unconfirmed(Peer peer, Keypair keypair) {
-        retire(keypair);
+        indexes.retire(keypair);
         if (peer.current == keypair) {
             peer.current = null;
         } else {
@@ -1090,44 +1084,21 @@ public final class SessionEngine {
 
     private void expireKeypairs(Peer peer, long now) {
         if (peer.previous != null && !peer.previous.usable(now, settings)) {
-            retire(peer.previous);
+            indexes.retire(peer.previous);
             peer.previous = null;
         }
         if (peer.next != null && !peer.next.usable(now, settings)) {
-            retire(peer.next);
+            indexes.retire(peer.next);
             peer.next = null;
         }
         if (peer.current != null && !peer.current.usable(now, settings)) {
-            retire(peer.current);
+            indexes.retire(peer.current);
             peer.current = null;
         }
     }
 
-    private void expireResponders(long now) {
-        Iterator<Responder> it = respondersBySource.values().iterator();
-        while (it.hasNext()) {
-            Responder responder = it.next();
-            if (now - responder.createdNanos >= RESPONDER_LIFETIME) {
-                byIndex.remove(responder.localIndex);
-                it.remove();
-            }
-        }
-    }
 
-    private void retire(Keypair keypair) {
-        if (keypair != null) {
-            byIndex.remove(keypair.localIndex);
-        }
-    }
 
-    private int allocateIndex() {
-        while (true) {
-            int index = random.nextInt();
-            if (index != 0 && !byIndex.containsKey(index)) {
-                return index;
-            }
-        }
-    }
 
     /** Closes every connection (telling peers) and stops all timers. */
     public void close() {
@@ -1135,7 +1106,7 @@ public final class SessionEngine {
             return;
         }
         long now = System.nanoTime();
-        for (Peer peer : peers.values()) {
+        for (Peer peer : peers.all()) {
             if (peer.connection != null && !peer.connection.isClosed()) {
                 peer.connection.close(0, "node shutting down");
                 flush(peer, now);
