@@ -95,18 +95,8 @@ public final class SessionEngine {
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
-    private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
-    private PathSettings paths = PathSettings.DEFAULTS;
-    private boolean relayServer;
-    private InetSocketAddress relayEndpoint;
-    private PilotAddress relayAddress;
-    private long relayedBytes;
-    /**
-     * What one node may send through this relay: 128 MiB/s with a burst of twice that. Real traffic fits
-     * (a relayed bulk transfer on this hardware runs at ~100 MiB/s); one node cannot monopolise the relay.
-     */
-    static final int RELAY_BYTES_PER_SECOND = 128 << 20;
-    private final RateLimiter<PilotAddress> relayBudgets = new RateLimiter<>(RELAY_BYTES_PER_SECOND, 100_000);
+    private final Paths paths;
+    private final RelayForwarder relay;
     private long probesReceived;
     private long handshakesCompleted;
     private boolean closed;
@@ -136,6 +126,8 @@ public final class SessionEngine {
         this.guard = new HandshakeGuard(settings, random, System.nanoTime());
         this.indexes = new IndexTable(random);
         this.responders = new Responders(indexes, settings.maxPendingHandshakes());
+        this.paths = new Paths(channel, settings);
+        this.relay = new RelayForwarder(paths, peers, settings, drops);
         loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
@@ -161,23 +153,22 @@ public final class SessionEngine {
 
     /** How to choose between direct paths and the relay. */
     public void pathSettings(PathSettings settings) {
-        this.paths = settings;
+        paths.settings(settings);
     }
 
     /** Passes datagrams between nodes that both hold a session with this one (the backbone does). */
     public void serveAsRelay(boolean serve) {
-        this.relayServer = serve;
+        relay.serve(serve);
     }
 
     /** The relay this node uses when a peer cannot be reached directly: its endpoint and address. */
     public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
-        this.relayEndpoint = endpoint;
-        this.relayAddress = address;
+        paths.useRelay(endpoint, address);
     }
 
     /** Bytes this node passed on as a relay. */
     public long relayedBytes() {
-        return relayedBytes;
+        return relay.relayedBytes();
     }
 
     /** Direct-path probes received from peers. */
@@ -215,7 +206,7 @@ public final class SessionEngine {
             peer.candidates = List.copyOf(endpoints);
             peers.add(peer);
             if (!endpoints.isEmpty()) {
-                setEndpoint(peer, endpoints.get(0));
+                paths.setEndpoint(peer, endpoints.get(0));
             }
             return peer;
         }
@@ -229,7 +220,7 @@ public final class SessionEngine {
         if (!endpoints.isEmpty()) {
             peer.candidates = List.copyOf(endpoints);
             if (switchEndpoint || peer.endpoint == null || !peer.isEstablished(System.nanoTime(), settings)) {
-                setEndpoint(peer, endpoints.get(0));
+                paths.setEndpoint(peer, endpoints.get(0));
             }
         }
         return peer;
@@ -261,7 +252,7 @@ public final class SessionEngine {
             callback.accept(peer, new SessionException("node is closed"));
         } else if (peer.isEstablished(now, settings)) {
             callback.accept(peer, null);
-        } else if (peer.endpoint == null && peer.candidates.isEmpty() && !canRelay(peer)) {
+        } else if (peer.endpoint == null && peer.candidates.isEmpty() && !paths.canRelay(peer)) {
             callback.accept(peer, new SessionException("no known endpoint for " + peer.address + " and no relay to use"));
         } else {
             peer.waiters.add(callback);
@@ -313,10 +304,10 @@ public final class SessionEngine {
             return;
         }
         if (relay.towardsRelay()) {
-            forward(relay, sender);
+            this.relay.forward(relay, sender, now);
             return;
         }
-        if (relayEndpoint == null || !relayEndpoint.equals(sender)) {
+        if (!paths.isRelay(sender)) {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }
@@ -326,27 +317,6 @@ public final class SessionEngine {
             return;
         }
         dispatch(inner.packet(), Route.relayed(relay.address()), sender, now);
-    }
-
-    /** As a relay: only a node with a session here may send through it, only to a node with a session here. */
-    private void forward(RelayPacket relay, InetSocketAddress sender) {
-        Peer from = byEndpoint.get(sender);
-        long now = System.nanoTime();
-        if (!relayServer || from == null || from.relayed || !from.isEstablished(now, settings)) {
-            drops.count(DropReason.NOT_ALLOWED);
-            return;
-        }
-        Peer to = peers.get(relay.address());
-        if (to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        if (!relayBudgets.tryAcquire(from.address, now, relay.inner().readableBytes())) {
-            drops.count(DropReason.RATE_LIMITED);
-            return;
-        }
-        relayedBytes += relay.inner().readableBytes();
-        send(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAYED, from.address, relay.inner().retain()), to.endpoint);
     }
 
     private void onData(DataPacket data, Route from, long now) {
@@ -364,25 +334,10 @@ public final class SessionEngine {
             return;
         }
         Peer peer = keypair.peer;
-        if (from.isRelayed()) {
-            if (!from.relayed().equals(peer.address)) {
-                drops.count(DropReason.UNEXPECTED_KEY);
-                return;
-            }
-            if (!peer.relayed) {
-                peer.relayed = true;
-                peer.pathReason = "relayed: the peer reaches this node through the relay";
-            }
-        } else if (peer.relayed || !from.direct().equals(peer.endpoint)) {
-            log.debug("{} now direct at {} (was {})", peer.address, from.direct(), peer.route());
-            boolean upgraded = peer.relayed;
-            peer.relayed = false;
-            setEndpoint(peer, from.direct());
-            if (upgraded) {
-                peer.pathReason = "direct: upgraded from the relay when a direct packet arrived";
-                // Answer on the new path at once, so the other side moves too even if nothing else is sent.
-                sendProbe(peer, keypair, from.direct());
-            }
+        DropReason misrouted = paths.roam(peer, keypair, from);
+        if (misrouted != null) {
+            drops.count(misrouted);
+            return;
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
@@ -445,7 +400,7 @@ public final class SessionEngine {
         String sourceKey = Responders.sourceKey(from, init.senderIndex());
         Responder existing = responders.get(sourceKey);
         if (existing != null) {
-            send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
+            paths.send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
             return;
         }
         // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
@@ -456,7 +411,7 @@ public final class SessionEngine {
             }
             case SEND_COOKIE -> {
                 drops.count(DropReason.COOKIE_REQUIRED);
-                send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
+                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
                 return;
             }
             case PROCEED -> {
@@ -480,7 +435,7 @@ public final class SessionEngine {
         int localIndex = indexes.allocate();
         Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
         responders.add(sourceKey, responder);
-        send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
+        paths.send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
     }
 
     private void onResponse(HandshakeResponse response, Route from, long now) {
@@ -507,10 +462,7 @@ public final class SessionEngine {
                 // One of several candidate endpoints is someone else (a private address reused on this network,
                 // or this very node): forget it and keep trying the others.
                 log.debug("{} answered for {} with another key; dropping that endpoint", from, peer.address);
-                peer.candidates = peer.candidates.stream().filter(c -> !c.equals(from.direct())).toList();
-                if (from.direct().equals(peer.endpoint)) {
-                    setEndpoint(peer, peer.candidates.isEmpty() ? null : peer.candidates.get(0));
-                }
+                paths.forgetCandidate(peer, from.direct());
                 indexes.remove(initiation.localIndex);
                 peer.initiation = null;
                 initiate(peer, now, initiation.startedNanos);
@@ -544,7 +496,7 @@ public final class SessionEngine {
         }
         SplitKeys keys = initiation.noise.split();
         peer.key = remote.nodeKey();
-        takeRoute(peer, from, initiation, now);
+        paths.takeRoute(peer, from, initiation, now);
         peer.lastReceivedNanos = now;
         Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
                 keys.initiatorToResponder(), keys.responderToInitiator());
@@ -577,7 +529,7 @@ public final class SessionEngine {
         if (known == null) {
             provisional.address = address;
             peers.add(provisional);
-            setEndpoint(provisional, provisional.endpoint);
+            paths.setEndpoint(provisional, provisional.endpoint);
             return provisional;
         }
         if (known.key != null && !known.key.equals(key)) {
@@ -632,7 +584,7 @@ public final class SessionEngine {
             return;
         }
         peer.key = remote.nodeKey();
-        takeRoute(peer, from, null, now);
+        paths.takeRoute(peer, from, null, now);
         SplitKeys keys = responder.noise.split();
         Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
                 keys.responderToInitiator(), keys.initiatorToResponder());
@@ -779,14 +731,7 @@ public final class SessionEngine {
                         : allocator.directBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
                 keypair.seal(datagram, sendBuffer);
                 peer.bytesOut += datagram.readableBytes();
-                if (!peer.relayed) {
-                    channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
-                } else if (relayEndpoint != null) {
-                    channel.write(new DatagramPacket(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, peer.address, datagram),
-                            relayEndpoint), channel.voidPromise());
-                } else {
-                    datagram.release();
-                }
+                paths.write(datagram, peer);
                 continue;
             }
             if (batch == null) {
@@ -852,7 +797,7 @@ public final class SessionEngine {
     }
 
     private void sendFinal(Peer peer, Keypair keypair) {
-        send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
+        paths.send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
     }
 
     /**
@@ -864,49 +809,8 @@ public final class SessionEngine {
         sendBuffer.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
         ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
         keypair.seal(datagram, sendBuffer);
-        send(datagram, keypair.peer.route());
+        paths.send(datagram, keypair.peer.route());
         keypair.peer.lastSentNanos = now;
-    }
-
-    /** Records where a peer is reached directly, keeping the endpoint index the relay role uses. */
-    private void setEndpoint(Peer peer, InetSocketAddress endpoint) {
-        if (peer.endpoint != null && byEndpoint.get(peer.endpoint) == peer) {
-            byEndpoint.remove(peer.endpoint);
-        }
-        peer.endpoint = endpoint;
-        if (endpoint != null && peer.address != null) {
-            byEndpoint.put(endpoint, peer);
-        }
-    }
-
-    /** The path a handshake answer arrived on becomes the peer's path, with the reason an operator will read. */
-    private void takeRoute(Peer peer, Route from, Initiation initiation, long now) {
-        if (from.isRelayed()) {
-            peer.relayed = true;
-            peer.nextProbeNanos = now + paths.probeInterval().toNanos();
-            peer.pathReason = initiation == null ? "relayed: the peer reached this node through the relay"
-                    : "relayed: no direct answer from " + peer.handshakeTargets() + " within "
-                    + paths.relayAfter().toMillis() + " ms; probing direct paths every " + paths.probeInterval().toMillis() + " ms";
-        } else {
-            peer.relayed = false;
-            peer.pathReason = "direct";
-            setEndpoint(peer, from.direct());
-        }
-    }
-
-    /** Sends a datagram along a route: straight to an endpoint, or wrapped for the relay. */
-    private void send(ByteBuf datagram, Route to) {
-        if (!to.isRelayed()) {
-            send(datagram, to.direct());
-        } else if (relayEndpoint != null) {
-            send(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, to.relayed(), datagram), relayEndpoint);
-        } else {
-            datagram.release();
-        }
-    }
-
-    private void send(ByteBuf datagram, InetSocketAddress to) {
-        channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
     }
 
     private void initiate(Peer peer, long now) {
@@ -914,7 +818,7 @@ public final class SessionEngine {
     }
 
     private void initiate(Peer peer, long now, long startedNanos) {
-        boolean viaRelay = canRelay(peer) && (peer.relayed || peer.handshakeTargets().isEmpty());
+        boolean viaRelay = paths.handshakeViaRelay(peer);
         if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() && !viaRelay || closed) {
             return;
         }
@@ -931,46 +835,14 @@ public final class SessionEngine {
         indexes.put(index, peer.initiation);
         sendToAll(init, peer);
         if (viaRelay) {
-            send(init.encode(allocator), Route.relayed(peer.address));
+            paths.send(init.encode(allocator), Route.relayed(peer.address));
         }
-    }
-
-    private boolean canRelay(Peer peer) {
-        return paths.relayAllowed() && relayEndpoint != null && peer.address != null && !peer.address.equals(relayAddress);
     }
 
     private void sendToAll(HandshakeInit init, Peer peer) {
         for (InetSocketAddress target : peer.handshakeTargets()) {
-            send(init.encode(allocator), target);
+            paths.send(init.encode(allocator), target);
         }
-    }
-
-    /** Whether a handshake that direct endpoints have not answered should also go through the relay. */
-    private boolean relayFallback(Peer peer, Initiation initiation, long now) {
-        return canRelay(peer) && (peer.relayed || now - initiation.startedNanos >= paths.relayAfter().toNanos());
-    }
-
-    /**
-     * Sends an authenticated, empty DATA packet to every direct endpoint of a relayed peer. If one arrives,
-     * the peer moves to that path (as with roaming) and answers on it, and this side follows. Both sides
-     * probing at once is what opens a path through two NATs.
-     */
-    private void probeDirectPaths(Peer peer, long now) {
-        peer.nextProbeNanos = now + paths.probeInterval().toNanos();
-        Keypair keypair = peer.sendingKeypair(now, settings);
-        List<InetSocketAddress> targets = peer.candidates.isEmpty() && peer.endpoint != null ? List.of(peer.endpoint)
-                : peer.candidates;
-        for (InetSocketAddress target : targets) {
-            sendProbe(peer, keypair, target);
-        }
-    }
-
-    /** An authenticated, empty DATA packet sent straight to one endpoint. */
-    private void sendProbe(Peer peer, Keypair keypair, InetSocketAddress target) {
-        sendBuffer.clear().flip();
-        ByteBuf probe = allocator.directBuffer(WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(probe, sendBuffer);
-        send(probe, target);
     }
 
     private static boolean awaitingConfirmation(Peer peer) {
@@ -1020,13 +892,13 @@ public final class SessionEngine {
         if (initiation != null) {
             if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
                 abandonInitiation(peer, new SessionException("no handshake answer from " + peer.address + " at "
-                        + peer.handshakeTargets() + (canRelay(peer) ? " nor through the relay" : paths.relayAllowed()
+                        + peer.handshakeTargets() + (paths.canRelay(peer) ? " nor through the relay" : paths.relayAllowed()
                         ? " (no relay known)" : " (direct only: relaying is off)") + " within "
                         + settings.connectTimeout().toMillis() + " ms"));
             } else if (now >= initiation.nextRetransmitNanos) {
                 sendToAll(initiation.message, peer);
-                if (relayFallback(peer, initiation, now)) {
-                    send(initiation.message.encode(allocator), Route.relayed(peer.address));
+                if (paths.relayFallback(peer, initiation, now)) {
+                    paths.send(initiation.message.encode(allocator), Route.relayed(peer.address));
                 }
                 initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
                 initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
@@ -1045,9 +917,7 @@ public final class SessionEngine {
             }
         }
         expireKeypairs(peer, now);
-        if (peer.relayed && now >= peer.nextProbeNanos && peer.isEstablished(now, settings)) {
-            probeDirectPaths(peer, now);
-        }
+        paths.probeIfDue(peer, now);
         Keypair current = peer.current;
         if (peer.connection != null && peer.initiation == null && peer.next == null) {
             boolean old = current == null || needsRekey(current, now);
