@@ -62,14 +62,8 @@ public final class SessionEngine {
     private static final long MAX_RETRANSMIT_INTERVAL = 2_000_000_000L;
     static final long TICK_NANOS = 50_000_000L;
 
-    /**
-     * DATA plaintext of exactly one byte is a session confirmation, not a transport packet (which is
-     * never shorter than its 8-byte packet number).
-     */
-    private static final int CONFIRMATION_LENGTH = 1;
     /** A transport packet starts with its 8-byte packet number. */
     private static final int MIN_TRANSPORT_PACKET = 8;
-    private static final int FRESH_CONNECTION = 1;
 
     private final Channel channel;
     private final EventLoop loop;
@@ -77,16 +71,9 @@ public final class SessionEngine {
     private final Identity identity;
     private final int realm;
     private final long bootId;
-    private final X25519KeyPair noiseStatic;
-    private final byte[] proof;
     private final SessionSettings settings;
-    private final TransportConfig transportConfig;
-    private final AccessPolicy accessPolicy;
     private final boolean segmentationOffload;
-    private final SessionEvents events;
     private final DropCounters drops;
-    private final SecureRandom random;
-    private final HandshakeGuard guard;
 
     private final IndexTable indexes;
     private final PeerTable peers = new PeerTable();
@@ -97,8 +84,9 @@ public final class SessionEngine {
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private final Paths paths;
     private final RelayForwarder relay;
+    private final Establishment establishment;
+    private final Handshakes handshakes;
     private long probesReceived;
-    private long handshakesCompleted;
     private boolean closed;
 
     /**
@@ -114,20 +102,16 @@ public final class SessionEngine {
         this.identity = identity;
         this.realm = realm;
         this.settings = settings;
-        this.transportConfig = transportConfig;
-        this.accessPolicy = accessPolicy;
         this.segmentationOffload = segmentationOffload;
-        this.events = events;
         this.drops = drops;
-        this.random = random;
         this.bootId = random.nextLong();
-        this.noiseStatic = X25519KeyPair.generate(random);
-        this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
-        this.guard = new HandshakeGuard(settings, random, System.nanoTime());
         this.indexes = new IndexTable(random);
         this.responders = new Responders(indexes, settings.maxPendingHandshakes());
         this.paths = new Paths(channel, settings);
         this.relay = new RelayForwarder(paths, peers, settings, drops);
+        this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
+        this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
+                new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
         loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
@@ -140,7 +124,7 @@ public final class SessionEngine {
     }
 
     public long handshakesCompleted() {
-        return handshakesCompleted;
+        return establishment.completed();
     }
 
     public Collection<Peer> peers() {
@@ -178,7 +162,7 @@ public final class SessionEngine {
 
     /** Number of half-open responder handshakes, for tests of memory bounds. */
     public int pendingHandshakes() {
-        return responders.size();
+        return handshakes.pending();
     }
 
     /**
@@ -256,7 +240,7 @@ public final class SessionEngine {
             callback.accept(peer, new SessionException("no known endpoint for " + peer.address + " and no relay to use"));
         } else {
             peer.waiters.add(callback);
-            initiate(peer, now);
+            handshakes.initiate(peer, now);
         }
     }
 
@@ -284,13 +268,13 @@ public final class SessionEngine {
                 data.release();
             }
         } else if (packet instanceof HandshakeInit init) {
-            onInit(init, from, sender, now);
+            handshakes.onInit(init, from, sender, now);
         } else if (packet instanceof HandshakeResponse response) {
-            onResponse(response, from, now);
+            handshakes.onResponse(response, from, now);
         } else if (packet instanceof HandshakeFinal fin) {
-            onFinal(fin, from, now);
+            handshakes.onFinal(fin, from, now);
         } else if (packet instanceof CookieReply cookie) {
-            onCookie(cookie, now);
+            handshakes.onCookie(cookie, now);
         }
     }
 
@@ -344,13 +328,8 @@ public final class SessionEngine {
         int length = receiveBuffer.remaining();
         if (length == 0) {
             probesReceived++; // a path probe: its work (proving the path, moving the peer to it) is done above
-        } else if (length == CONFIRMATION_LENGTH) {
-            int flags = receiveBuffer.get(0) & 0xFF;
-            if ((flags & ~FRESH_CONNECTION) != 0) {
-                drops.count(DropReason.HANDSHAKE_FAILED);
-            } else if (!keypair.confirmed) {
-                confirm(peer, keypair, flags == FRESH_CONNECTION, now);
-            }
+        } else if (length == Handshakes.CONFIRMATION_LENGTH) {
+            handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {
@@ -376,325 +355,6 @@ public final class SessionEngine {
         readDirty.clear();
     }
 
-    /**
-     * The responder has the keys: switch to them and, if either side starts afresh, start a new
-     * connection on this side too.
-     */
-    private void confirm(Peer peer, Keypair keypair, boolean responderFresh, long now) {
-        keypair.confirmed = true;
-        keypair.pendingFinal = null;
-        if (peer.next == keypair) {
-            indexes.retire(peer.previous);
-            peer.previous = peer.current;
-            peer.current = keypair;
-            peer.next = null;
-        }
-        established(peer, keypair, keypair.freshConnection || responderFresh, now);
-    }
-
-    private void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
-        if (from.isRelayed() && !paths.relayAllowed()) {
-            drops.count(DropReason.NOT_ALLOWED);
-            return;
-        }
-        String sourceKey = Responders.sourceKey(from, init.senderIndex());
-        Responder existing = responders.get(sourceKey);
-        if (existing != null) {
-            paths.send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
-            return;
-        }
-        // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
-        switch (from.isRelayed() ? HandshakeGuard.Verdict.PROCEED : guard.admit(source, init.cookie(), init.hasCookie(), now)) {
-            case DROP -> {
-                drops.count(guard.lastDrop());
-                return;
-            }
-            case SEND_COOKIE -> {
-                drops.count(DropReason.COOKIE_REQUIRED);
-                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
-                return;
-            }
-            case PROCEED -> {
-            }
-        }
-        if (!responders.hasRoom(now)) {
-            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
-            return;
-        }
-        HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
-        byte[] response;
-        try {
-            noise.readMessage(init.noiseMessage());
-            // The responder does not know who the initiator is yet (XX hides it until the third message):
-            // its freshness is told in the confirmation instead.
-            response = noise.writeMessage(HandshakePayload.encode(proof, false));
-        } catch (NoiseException e) {
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            return;
-        }
-        int localIndex = indexes.allocate();
-        Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
-        responders.add(sourceKey, responder);
-        paths.send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
-    }
-
-    private void onResponse(HandshakeResponse response, Route from, long now) {
-        if (!(indexes.get(response.receiverIndex()) instanceof Initiation initiation)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        Peer peer = initiation.peer;
-        byte[] payload;
-        byte[] fin;
-        try {
-            payload = initiation.noise.readMessage(response.noiseMessage());
-        } catch (NoiseException e) {
-            // The Noise state is spent; start over so a forged response cannot end the handshake.
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            restartInitiation(peer, now);
-            return;
-        }
-        IdentityProof remote;
-        try {
-            remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
-        } catch (HandshakeRefusedException e) {
-            if (!from.isRelayed() && peer.handshakeTargets().size() > 1) {
-                // One of several candidate endpoints is someone else (a private address reused on this network,
-                // or this very node): forget it and keep trying the others.
-                log.debug("{} answered for {} with another key; dropping that endpoint", from, peer.address);
-                paths.forgetCandidate(peer, from.direct());
-                indexes.remove(initiation.localIndex);
-                peer.initiation = null;
-                initiate(peer, now, initiation.startedNanos);
-                return;
-            }
-            abandonInitiation(peer, new SessionException("handshake with " + (peer.address == null ? peer.endpoint
-                    : peer.address) + " refused: " + e.getMessage()));
-            return;
-        }
-        indexes.remove(initiation.localIndex);
-        peer.initiation = null;
-        if (peer.address == null) {
-            peer = identify(peer, remote.nodeKey());
-            if (peer == null) {
-                return;
-            }
-        }
-        boolean fresh = needsFreshConnection(peer, remote);
-        try {
-            fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
-        } catch (NoiseException e) {
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            initiate(peer, now, initiation.startedNanos);
-            return;
-        }
-        if (from.isRelayed() && !from.relayed().equals(peer.address)) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            abandonInitiation(peer, new SessionException("the relay delivered an answer from " + peer.address
-                    + " as coming from " + from.relayed()));
-            return;
-        }
-        SplitKeys keys = initiation.noise.split();
-        peer.key = remote.nodeKey();
-        paths.takeRoute(peer, from, initiation, now);
-        peer.lastReceivedNanos = now;
-        Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
-                keys.initiatorToResponder(), keys.responderToInitiator());
-        keypair.remoteBootId = remote.bootId();
-        keypair.handshakeStartedNanos = initiation.startedNanos;
-        keypair.freshConnection = fresh;
-        keypair.pendingFinal = fin;
-        keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
-        keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
-        indexes.put(keypair.localIndex, keypair);
-        if (peer.current != null && peer.current.usable(now, settings)) {
-            indexes.retire(peer.next);
-            peer.next = keypair;
-        } else {
-            indexes.retire(peer.previous);
-            peer.previous = peer.current;
-            peer.current = keypair;
-        }
-        sendFinal(peer, keypair);
-    }
-
-    /**
-     * A peer contacted by endpoint alone has proven its key: file it under its address, merging into the
-     * peer already known there (whose pinned key must match). Returns null if refused.
-     */
-    private Peer identify(Peer provisional, NodeKey key) {
-        peers.removeProvisional(provisional);
-        PilotAddress address = key.address(realm);
-        Peer known = peers.get(address);
-        if (known == null) {
-            provisional.address = address;
-            peers.add(provisional);
-            paths.setEndpoint(provisional, provisional.endpoint);
-            return provisional;
-        }
-        if (known.key != null && !known.key.equals(key)) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            abandonInitiation(provisional, new SessionException(address + " is pinned to another key than "
-                    + provisional.endpoint + " presented"));
-            return null;
-        }
-        known.waiters.addAll(provisional.waiters);
-        provisional.waiters.clear();
-        return known;
-    }
-
-    private void onFinal(HandshakeFinal fin, Route from, long now) {
-        Object state = indexes.get(fin.receiverIndex());
-        if (state instanceof Keypair keypair && !keypair.initiator) {
-            // The initiator repeated its final message: our confirmation was lost. Confirm again.
-            sendConfirmation(keypair, now);
-            return;
-        }
-        if (!(state instanceof Responder responder)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        responders.remove(responder);
-        byte[] payload;
-        try {
-            payload = responder.noise.readMessage(fin.noiseMessage());
-        } catch (NoiseException e) {
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            return;
-        }
-        byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
-        HandshakePayload remotePayload;
-        try {
-            remotePayload = checkProof(payload, remoteStatic, null);
-        } catch (HandshakeRefusedException e) {
-            return;
-        }
-        IdentityProof remote = remotePayload.proof();
-        PilotAddress address = remote.nodeKey().address(realm);
-        if (from.isRelayed() && !from.relayed().equals(address)) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            return;
-        }
-        Peer peer = peers.get(address);
-        if (peer == null) {
-            peer = new Peer(address, remote.nodeKey(), null);
-            peers.add(peer);
-        } else if (peer.key != null && !peer.key.equals(remote.nodeKey())) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            return;
-        }
-        peer.key = remote.nodeKey();
-        paths.takeRoute(peer, from, null, now);
-        SplitKeys keys = responder.noise.split();
-        Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
-                keys.responderToInitiator(), keys.initiatorToResponder());
-        keypair.remoteBootId = remote.bootId();
-        keypair.handshakeStartedNanos = responder.createdNanos;
-        keypair.freshConnection = remotePayload.freshConnection() || needsFreshConnection(peer, remote);
-        indexes.put(keypair.localIndex, keypair);
-        indexes.retire(peer.previous);
-        peer.previous = peer.current;
-        peer.current = keypair;
-        peer.lastReceivedNanos = now;
-        sendConfirmation(keypair, now);
-        established(peer, keypair, keypair.freshConnection, now);
-    }
-
-    private void onCookie(CookieReply reply, long now) {
-        if (!(indexes.get(reply.receiverIndex()) instanceof Initiation initiation)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
-            return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
-        }
-        initiation.message = initiation.message.withCookie(reply.cookie());
-        Peer peer = initiation.peer;
-        sendToAll(initiation.message, peer);
-    }
-
-    /** Checks the peer's handshake payload; counts a refusal and throws it. */
-    private HandshakePayload checkProof(byte[] payload, byte[] remoteStatic, Peer expected) {
-        HandshakePayload decoded;
-        try {
-            decoded = HandshakePayload.decode(payload);
-        } catch (IllegalArgumentException e) {
-            return refuse(DropReason.HANDSHAKE_FAILED, "malformed handshake payload: " + e.getMessage());
-        }
-        IdentityProof remote = decoded.proof();
-        if (!remote.verifies(remoteStatic)) {
-            return refuse(DropReason.BAD_IDENTITY_SIGNATURE, "the identity signature does not verify");
-        }
-        if (remote.realm() != realm) {
-            return refuse(DropReason.WRONG_REALM, "peer is in realm " + remote.realm() + ", this node in " + realm);
-        }
-        PilotAddress address = remote.nodeKey().address(realm);
-        if (expected != null && expected.address != null) {
-            if (expected.key != null && !expected.key.equals(remote.nodeKey())) {
-                return refuse(DropReason.UNEXPECTED_KEY, "peer presented key " + remote.nodeKey() + ", expected "
-                        + expected.key);
-            }
-            if (!address.equals(expected.address)) {
-                return refuse(DropReason.UNEXPECTED_KEY, "peer's key belongs to address " + address
-                        + ", expected " + expected.address);
-            }
-        }
-        if (!accessPolicy.allows(remote.nodeKey(), address)) {
-            return refuse(DropReason.NOT_ALLOWED, "access policy refuses " + address);
-        }
-        return decoded;
-    }
-
-    private HandshakePayload refuse(DropReason reason, String why) {
-        drops.count(reason);
-        log.debug("handshake refused: {}", why);
-        throw new HandshakeRefusedException(why);
-    }
-
-    /** A handshake refused after its Noise part succeeded: the peer's identity is not acceptable. */
-    private static final class HandshakeRefusedException extends RuntimeException {
-        HandshakeRefusedException(String why) {
-            super(why, null, false, false);
-        }
-    }
-
-    /** The current connection was made by another handshake that finished while this one was under way. */
-    private static boolean crossedWithRecentConnection(Peer peer, Keypair keypair, long now) {
-        return peer.connection != null && !peer.connection.isClosed() && peer.remoteBootId == keypair.remoteBootId
-                && peer.connectionCreatedNanos > keypair.handshakeStartedNanos;
-    }
-
-    /** Whether this side must start a new connection with {@code peer}: it has none, or the peer restarted. */
-    private static boolean needsFreshConnection(Peer peer, IdentityProof remote) {
-        return peer.connection == null || peer.connection.isClosed() || peer.remoteBootId != remote.bootId();
-    }
-
-    private void established(Peer peer, Keypair keypair, boolean newConnection, long now) {
-        handshakesCompleted++;
-        if (newConnection && crossedWithRecentConnection(peer, keypair, now)) {
-            // Both sides initiated at once (a punch, or two first contacts): each handshake asks for a fresh
-            // connection, but the one just made by the other handshake is as fresh as a new one would be.
-            newConnection = false;
-        }
-        if (newConnection) {
-            peer.connectionCreatedNanos = now;
-            peer.connectionGeneration++;
-            if (peer.connection != null && !peer.connection.isClosed()) {
-                peer.connection.close(0, peer.remoteBootId != keypair.remoteBootId ? "peer restarted"
-                        : "peer started a new connection");
-            }
-            peer.remoteBootId = keypair.remoteBootId;
-            boolean even = compareUnsigned(identity.publicKey().toBytes(), peer.key.toBytes()) < 0;
-            peer.connection = new Connection(transportConfig, even, events.connectionHandler(peer), now);
-        }
-        keypair.generation = peer.connectionGeneration;
-        events.established(peer, newConnection);
-        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
-        peer.waiters.clear();
-        waiting.forEach(w -> w.accept(peer, null));
-        flush(peer, now);
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Outbound
 
@@ -710,7 +370,7 @@ public final class SessionEngine {
         }
         Keypair keypair = peer.sendingKeypair(now, settings);
         if (keypair == null) {
-            initiate(peer, now);
+            handshakes.initiate(peer, now);
             return;
         }
         boolean wrote = false;
@@ -751,7 +411,7 @@ public final class SessionEngine {
             peer.lastSentNanos = now;
             channel.flush();
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
-                initiate(peer, now);
+                handshakes.initiate(peer, now);
             }
         }
         if (connection.isClosed()) {
@@ -796,77 +456,6 @@ public final class SessionEngine {
         peer.connection = null;
     }
 
-    private void sendFinal(Peer peer, Keypair keypair) {
-        paths.send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
-    }
-
-    /**
-     * The responder's one-byte DATA packet: proves to the initiator that the responder has the new keys,
-     * and says whether the responder started a new connection (flag {@link #FRESH_CONNECTION}).
-     */
-    private void sendConfirmation(Keypair keypair, long now) {
-        sendBuffer.clear();
-        sendBuffer.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
-        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(datagram, sendBuffer);
-        paths.send(datagram, keypair.peer.route());
-        keypair.peer.lastSentNanos = now;
-    }
-
-    private void initiate(Peer peer, long now) {
-        initiate(peer, now, now);
-    }
-
-    private void initiate(Peer peer, long now, long startedNanos) {
-        boolean viaRelay = paths.handshakeViaRelay(peer);
-        if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() && !viaRelay || closed) {
-            return;
-        }
-        HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
-        byte[] first;
-        try {
-            first = noise.writeMessage(new byte[0]);
-        } catch (NoiseException e) {
-            throw new IllegalStateException("cannot write a first handshake message", e);
-        }
-        int index = indexes.allocate();
-        HandshakeInit init = new HandshakeInit(index, first, new byte[WireFormat.COOKIE_LENGTH]);
-        peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
-        indexes.put(index, peer.initiation);
-        sendToAll(init, peer);
-        if (viaRelay) {
-            paths.send(init.encode(allocator), Route.relayed(peer.address));
-        }
-    }
-
-    private void sendToAll(HandshakeInit init, Peer peer) {
-        for (InetSocketAddress target : peer.handshakeTargets()) {
-            paths.send(init.encode(allocator), target);
-        }
-    }
-
-    private static boolean awaitingConfirmation(Peer peer) {
-        return peer.current != null && !peer.current.confirmed || peer.next != null && !peer.next.confirmed;
-    }
-
-    /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
-    private void restartInitiation(Peer peer, long now) {
-        Initiation old = peer.initiation;
-        indexes.remove(old.localIndex);
-        peer.initiation = null;
-        initiate(peer, now, old.startedNanos);
-    }
-
-    private void abandonInitiation(Peer peer, Throwable cause) {
-        if (peer.initiation != null) {
-            indexes.remove(peer.initiation.localIndex);
-            peer.initiation = null;
-        }
-        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
-        peer.waiters.clear();
-        waiting.forEach(w -> w.accept(peer, cause));
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Timers
 
@@ -891,15 +480,12 @@ public final class SessionEngine {
         Initiation initiation = peer.initiation;
         if (initiation != null) {
             if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
-                abandonInitiation(peer, new SessionException("no handshake answer from " + peer.address + " at "
+                handshakes.abandon(peer, new SessionException("no handshake answer from " + peer.address + " at "
                         + peer.handshakeTargets() + (paths.canRelay(peer) ? " nor through the relay" : paths.relayAllowed()
                         ? " (no relay known)" : " (direct only: relaying is off)") + " within "
                         + settings.connectTimeout().toMillis() + " ms"));
             } else if (now >= initiation.nextRetransmitNanos) {
-                sendToAll(initiation.message, peer);
-                if (paths.relayFallback(peer, initiation, now)) {
-                    paths.send(initiation.message.encode(allocator), Route.relayed(peer.address));
-                }
+                handshakes.resendInitiation(peer, now);
                 initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
                 initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
             }
@@ -911,7 +497,7 @@ public final class SessionEngine {
             if (keypair.ageNanos(now) >= settings.connectTimeout().toNanos()) {
                 unconfirmed(peer, keypair);
             } else if (now >= keypair.nextFinalRetransmitNanos) {
-                sendFinal(peer, keypair);
+                handshakes.sendFinal(peer, keypair);
                 keypair.finalRetransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, keypair.finalRetransmitIntervalNanos * 2);
                 keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
             }
@@ -923,7 +509,7 @@ public final class SessionEngine {
             boolean old = current == null || needsRekey(current, now);
             boolean stale = peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
             if (old || stale) {
-                initiate(peer, now);
+                handshakes.initiate(peer, now);
             }
         }
     }
@@ -939,7 +525,7 @@ public final class SessionEngine {
         } else {
             peer.next = null;
         }
-        abandonInitiation(peer, new SessionException(peer.address + " at " + peer.endpoint
+        handshakes.abandon(peer, new SessionException(peer.address + " at " + peer.endpoint
                 + " answered the handshake but did not confirm the session within "
                 + settings.connectTimeout().toMillis() + " ms: it may refuse this node (realm, access policy)"));
     }
@@ -967,9 +553,6 @@ public final class SessionEngine {
         }
     }
 
-
-
-
     /** Closes every connection (telling peers) and stops all timers. */
     public void close() {
         if (closed) {
@@ -981,12 +564,9 @@ public final class SessionEngine {
                 peer.connection.close(0, "node shutting down");
                 flush(peer, now);
             }
-            abandonInitiation(peer, new SessionException("node is closed"));
+            handshakes.abandon(peer, new SessionException("node is closed"));
         }
+        handshakes.stop();
         closed = true;
-    }
-
-    private static int compareUnsigned(byte[] a, byte[] b) {
-        return Arrays.compareUnsigned(a, b);
     }
 }
