@@ -1,18 +1,10 @@
 package io.pilot.engine.session;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
-import io.pilot.engine.limit.RateLimiter;
-import io.pilot.engine.noise.HandshakeState;
-import io.pilot.engine.noise.NoiseException;
-import io.pilot.engine.noise.SplitKeys;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.CookieReply;
@@ -31,58 +23,42 @@ import io.pilot.engine.wire.WirePacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The secure session layer of a node: runs Noise XX handshakes, keeps every peer's key pairs, seals and
  * opens DATA packets, and drives each peer's reliable {@link Connection}. One instance per node, confined
  * to the event loop of the node's UDP channel: every method must be called on it.
  *
- * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
- * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags. See {@code docs/PROTOCOL.md}, "Secure sessions", for
- * the message flow and every timer.
+ * <p>This class is the layer's face and its data path: the peer table, dispatch of each received packet
+ * to the room that handles it, opening DATA, and flushing connections. The rooms: {@link Handshakes}
+ * (with {@link ProofCheck} and {@link Establishment}), {@link Paths} (with {@link RelayForwarder}),
+ * {@link KeyTimers}, and the {@link IndexTable}. See {@code docs/PROTOCOL.md}, "Secure sessions", for the
+ * message flow and every timer.
  */
 public final class SessionEngine {
-
-    private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
-    private static final long MAX_RETRANSMIT_INTERVAL = 2_000_000_000L;
-    static final long TICK_NANOS = 50_000_000L;
 
     /** A transport packet starts with its 8-byte packet number. */
     private static final int MIN_TRANSPORT_PACKET = 8;
 
-    private final Channel channel;
     private final EventLoop loop;
-    private final ByteBufAllocator allocator;
-    private final Identity identity;
-    private final int realm;
+    private final PilotAddress localAddress;
     private final long bootId;
     private final SessionSettings settings;
-    private final boolean segmentationOffload;
     private final DropCounters drops;
 
     private final IndexTable indexes;
     private final PeerTable peers = new PeerTable();
-    private final Responders responders;
     private final Set<Peer> readDirty = new LinkedHashSet<>();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
-    private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private final Paths paths;
+    private final DatagramWriter writer;
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
@@ -96,27 +72,29 @@ public final class SessionEngine {
     public SessionEngine(Channel channel, Identity identity, int realm, SessionSettings settings,
             TransportConfig transportConfig, AccessPolicy accessPolicy, SessionEvents events, DropCounters drops,
             SecureRandom random, boolean segmentationOffload) {
-        this.channel = channel;
         this.loop = channel.eventLoop();
-        this.allocator = channel.alloc();
-        this.identity = identity;
-        this.realm = realm;
+        this.localAddress = identity.publicKey().address(realm);
         this.settings = settings;
-        this.segmentationOffload = segmentationOffload;
         this.drops = drops;
         this.bootId = random.nextLong();
         this.indexes = new IndexTable(random);
-        this.responders = new Responders(indexes, settings.maxPendingHandshakes());
+        Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
         this.paths = new Paths(channel, settings);
+        this.writer = new DatagramWriter(channel, paths, segmentationOffload);
         this.relay = new RelayForwarder(paths, peers, settings, drops);
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
                 new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
-        loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+        KeyTimers timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
+        loop.scheduleAtFixedRate(() -> {
+            if (!closed) {
+                timers.tick(System.nanoTime());
+            }
+        }, KeyTimers.TICK_NANOS, KeyTimers.TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
     public PilotAddress localAddress() {
-        return identity.publicKey().address(realm);
+        return localAddress;
     }
 
     public long bootId() {
@@ -244,9 +222,6 @@ public final class SessionEngine {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Inbound
-
     public void receive(InboundPacket inbound) {
         long now = System.nanoTime();
         if (inbound.packet() instanceof RelayPacket relay) {
@@ -355,9 +330,6 @@ public final class SessionEngine {
         readDirty.clear();
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Outbound
-
     /** Sends whatever the peer's connection has ready, sealed with the current keys. */
     public void flush(Peer peer) {
         flush(peer, System.nanoTime());
@@ -373,43 +345,8 @@ public final class SessionEngine {
             handshakes.initiate(peer, now);
             return;
         }
-        boolean wrote = false;
-        DatagramBatch batch = null;
-        while (true) {
-            sendBuffer.clear();
-            int length = connection.poll(now, sendBuffer);
-            if (length <= 0) {
-                break;
-            }
-            sendBuffer.flip();
-            wrote = true;
-            boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
-            if (batch == null && !(full && segmentationOffload && !peer.relayed)) {
-                // Full datagrams are sealed on the heap (the JDK's AES-GCM is fastest on arrays); small ones
-                // go straight into direct memory, saving the channel a copy on the latency-bound path.
-                ByteBuf datagram = full ? allocator.heapBuffer(WireFormat.MAX_DATAGRAM)
-                        : allocator.directBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-                keypair.seal(datagram, sendBuffer);
-                peer.bytesOut += datagram.readableBytes();
-                paths.write(datagram, peer);
-                continue;
-            }
-            if (batch == null) {
-                batch = new DatagramBatch(allocator, peer.endpoint);
-            }
-            peer.bytesOut += batch.append(keypair, sendBuffer);
-            // Only the last segment of a batch may be shorter than the others.
-            if (!full || batch.isFull()) {
-                batch.writeTo(channel);
-                batch = null;
-            }
-        }
-        if (batch != null) {
-            batch.writeTo(channel);
-        }
-        if (wrote) {
+        if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
-            channel.flush();
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
                 handshakes.initiate(peer, now);
             }
@@ -454,103 +391,6 @@ public final class SessionEngine {
             peer.timerDeadline = Long.MAX_VALUE;
         }
         peer.connection = null;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Timers
-
-    private void tick() {
-        if (closed) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (Peer peer : new ArrayList<>(peers.all())) {
-            tick(peer, now);
-        }
-        for (Peer peer : new ArrayList<>(peers.provisional())) {
-            tick(peer, now);
-            if (peer.initiation == null) {
-                peers.removeProvisional(peer);
-            }
-        }
-        responders.expire(now);
-    }
-
-    private void tick(Peer peer, long now) {
-        Initiation initiation = peer.initiation;
-        if (initiation != null) {
-            if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
-                handshakes.abandon(peer, new SessionException("no handshake answer from " + peer.address + " at "
-                        + peer.handshakeTargets() + (paths.canRelay(peer) ? " nor through the relay" : paths.relayAllowed()
-                        ? " (no relay known)" : " (direct only: relaying is off)") + " within "
-                        + settings.connectTimeout().toMillis() + " ms"));
-            } else if (now >= initiation.nextRetransmitNanos) {
-                handshakes.resendInitiation(peer, now);
-                initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
-                initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
-            }
-        }
-        for (Keypair keypair : Arrays.asList(peer.current, peer.next)) {
-            if (keypair == null || keypair.confirmed) {
-                continue;
-            }
-            if (keypair.ageNanos(now) >= settings.connectTimeout().toNanos()) {
-                unconfirmed(peer, keypair);
-            } else if (now >= keypair.nextFinalRetransmitNanos) {
-                handshakes.sendFinal(peer, keypair);
-                keypair.finalRetransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, keypair.finalRetransmitIntervalNanos * 2);
-                keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
-            }
-        }
-        expireKeypairs(peer, now);
-        paths.probeIfDue(peer, now);
-        Keypair current = peer.current;
-        if (peer.connection != null && peer.initiation == null && peer.next == null) {
-            boolean old = current == null || needsRekey(current, now);
-            boolean stale = peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
-            if (old || stale) {
-                handshakes.initiate(peer, now);
-            }
-        }
-    }
-
-    /**
-     * The responder never confirmed keys it answered for: it refused this node after the Noise handshake
-     * (realm, access policy, a key pinned to another node) or its confirmations are all lost.
-     */
-    private void unconfirmed(Peer peer, Keypair keypair) {
-        indexes.retire(keypair);
-        if (peer.current == keypair) {
-            peer.current = null;
-        } else {
-            peer.next = null;
-        }
-        handshakes.abandon(peer, new SessionException(peer.address + " at " + peer.endpoint
-                + " answered the handshake but did not confirm the session within "
-                + settings.connectTimeout().toMillis() + " ms: it may refuse this node (realm, access policy)"));
-    }
-
-    private boolean needsRekey(Keypair keypair, long now) {
-        long age = keypair.ageNanos(now);
-        long rekey = settings.rekeyAfterTime().toNanos();
-        // The initiator of the current keys rekeys on time; the responder only if the initiator did not,
-        // which keeps both sides from starting crossing handshakes at the same moment.
-        return keypair.initiator ? age >= rekey : age >= rekey + settings.handshakeRetransmit().toNanos() * 40;
-    }
-
-    private void expireKeypairs(Peer peer, long now) {
-        if (peer.previous != null && !peer.previous.usable(now, settings)) {
-            indexes.retire(peer.previous);
-            peer.previous = null;
-        }
-        if (peer.next != null && !peer.next.usable(now, settings)) {
-            indexes.retire(peer.next);
-            peer.next = null;
-        }
-        if (peer.current != null && !peer.current.usable(now, settings)) {
-            indexes.retire(peer.current);
-            peer.current = null;
-        }
     }
 
     /** Closes every connection (telling peers) and stops all timers. */

@@ -1,27 +1,18 @@
 package io.pilot.engine.session;
 
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.DatagramPacket;
-import io.pilot.engine.identity.Identity;
-import io.pilot.engine.transport.ConnectionHandler;
-import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
-import io.pilot.engine.wire.DropCounters;
 import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
-import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
-import io.pilot.engine.wire.WirePacket;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,60 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Two nodes' handshake rooms, wired by hand: each datagram one sends is handed to the other. */
 class HandshakesTests {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int REALM = 1;
-
-    /** One node's handshake room and what it needs, without a session engine. */
-    private static final class Side {
-        final Identity identity = Identity.generate(RANDOM);
-        final InetSocketAddress endpoint;
-        final EmbeddedChannel channel = new EmbeddedChannel();
-        final DropCounters drops = new DropCounters();
-        final IndexTable indexes = new IndexTable(RANDOM);
-        final PeerTable peers = new PeerTable();
-        final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
-        final List<Peer> established = new ArrayList<>();
-        final Handshakes handshakes;
-
-        Side(InetSocketAddress endpoint, SessionSettings settings) {
-            this.endpoint = endpoint;
-            SessionEvents events = new SessionEvents() {
-                @Override
-                public ConnectionHandler connectionHandler(Peer peer) {
-                    return stream -> { };
-                }
-
-                @Override
-                public void established(Peer peer, boolean newConnection) {
-                    established.add(peer);
-                }
-            };
-            handshakes = new Handshakes(identity, REALM, RANDOM.nextLong(), settings, drops, RANDOM,
-                    new ProofCheck(REALM, AccessPolicy.REALM_MEMBERS, drops), indexes,
-                    new Responders(indexes, settings.maxPendingHandshakes()), peers, paths,
-                    new Establishment(identity.publicKey(), TransportConfig.defaults(), events, (peer, now) -> { }));
-        }
-
-        /** The peer {@code other} as this side knows it before any handshake: address, key and endpoint. */
-        Peer know(Side other) {
-            Peer peer = new Peer(other.identity.publicKey().address(REALM), other.identity.publicKey(), null);
-            peers.add(peer);
-            paths.setEndpoint(peer, other.endpoint);
-            return peer;
-        }
-
-        /** The next datagram this side sent, decoded. */
-        WirePacket sent() {
-            DatagramPacket datagram = channel.readOutbound();
-            assertThat(datagram).as("a datagram was sent").isNotNull();
-            WireCodec.Result decoded = WireCodec.decode(datagram.content());
-            datagram.release();
-            return decoded.packet();
-        }
-    }
-
-    private final Side alice = new Side(new InetSocketAddress("10.0.0.1", 4000), SessionSettings.DEFAULTS);
-    private final Side bob = new Side(new InetSocketAddress("10.0.0.2", 4000), SessionSettings.DEFAULTS);
+    private final HandshakeSide alice = new HandshakeSide(new InetSocketAddress("10.0.0.1", 4000), SessionSettings.DEFAULTS);
+    private final HandshakeSide bob = new HandshakeSide(new InetSocketAddress("10.0.0.2", 4000), SessionSettings.DEFAULTS);
 
     @AfterEach
     void releaseWhatWasSent() {
@@ -92,7 +31,7 @@ class HandshakesTests {
     }
 
     @Test
-    void threeMessagesAndAConfirmationEstablishBothSides() {
+    void threeMessagesAndAConfirmationEstablishBothHandshakeSides() {
         Peer bobAtAlice = alice.know(bob);
         alice.handshakes.initiate(bobAtAlice, 0);
         assertThat(bobAtAlice.initiation).isNotNull();
@@ -106,7 +45,7 @@ class HandshakesTests {
         assertThat(bobAtAlice.current.confirmed).isFalse();
 
         bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), 3);
-        Peer aliceAtBob = bob.peers.get(alice.identity.publicKey().address(REALM));
+        Peer aliceAtBob = bob.peers.get(alice.identity.publicKey().address(HandshakeSide.REALM));
         assertThat(aliceAtBob).as("the responder learns the initiator from its proof").isNotNull();
         assertThat(aliceAtBob.endpoint()).isEqualTo(alice.endpoint);
         assertThat(bob.established).containsExactly(aliceAtBob);
@@ -142,7 +81,7 @@ class HandshakesTests {
 
     @Test
     void aKeyOtherThanThePinnedOneAbandonsTheHandshake() {
-        Side mallory = new Side(bob.endpoint, SessionSettings.DEFAULTS);
+        HandshakeSide mallory = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS);
         Peer bobAtAlice = alice.know(bob);
         List<Throwable> failures = new ArrayList<>();
         alice.handshakes.initiate(bobAtAlice, 0);
@@ -160,9 +99,9 @@ class HandshakesTests {
 
     @Test
     void underLoadAnInitiationWithoutACookieGetsOneAndTheRetryIsAnswered() {
-        Side busyBob = new Side(bob.endpoint, SessionSettings.DEFAULTS.withHandshakeLimits(50, 1, 4096));
+        HandshakeSide busyBob = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS.withHandshakeLimits(50, 1, 4096));
         Peer bobAtAlice = alice.know(busyBob);
-        Side carol = new Side(new InetSocketAddress("10.0.0.3", 4000), SessionSettings.DEFAULTS);
+        HandshakeSide carol = new HandshakeSide(new InetSocketAddress("10.0.0.3", 4000), SessionSettings.DEFAULTS);
         carol.handshakes.initiate(carol.know(busyBob), 0);
         busyBob.handshakes.onInit((HandshakeInit) carol.sent(), Route.direct(carol.endpoint), carol.endpoint, 0);
         assertThat(busyBob.sent()).as("the first initiation this second is answered").isInstanceOf(HandshakeResponse.class);
