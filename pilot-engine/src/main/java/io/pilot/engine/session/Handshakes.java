@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * identity a peer proves goes through the {@link ProofCheck}; what a finished handshake means for the
  * peer's connection is the {@link Establishment}'s to decide. Repeating unanswered messages on time is the
  * {@link KeyTimers}' job; they call back here to send. Confined to the event loop.
+ *
+ * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
+ * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags.
  */
 final class Handshakes {
 
@@ -120,6 +123,10 @@ final class Handshakes {
         establishment.established(peer, keypair, keypair.freshConnection || responderFresh, now);
     }
 
+    /**
+     * As responder: answers an INIT, unless it came through the relay while relaying is off, the guard
+     * refuses it, or the table of half-open handshakes is full.
+     */
     void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
         if (from.isRelayed() && !paths.relayAllowed()) {
             drops.count(DropReason.NOT_ALLOWED);
@@ -166,6 +173,7 @@ final class Handshakes {
         paths.send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
     }
 
+    /** As initiator: the RESPONSE proves who answered; if acceptable, install the keys and send the FINAL. */
     void onResponse(HandshakeResponse response, Route from, long now) {
         if (!(indexes.get(response.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
@@ -271,6 +279,7 @@ final class Handshakes {
         return known;
     }
 
+    /** As responder: the FINAL proves who initiated; if acceptable, install the keys, confirm them, establish. */
     void onFinal(HandshakeFinal fin, Route from, long now) {
         Object state = indexes.get(fin.receiverIndex());
         if (state instanceof Keypair keypair && !keypair.initiator) {
@@ -328,6 +337,7 @@ final class Handshakes {
         establishment.established(peer, keypair, keypair.freshConnection, now);
     }
 
+    /** As initiator of a handshake a busy responder wants a cookie for: repeat the INIT carrying it. */
     void onCookie(CookieReply reply, long now) {
         if (!(indexes.get(reply.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
@@ -340,6 +350,8 @@ final class Handshakes {
         Peer peer = initiation.peer;
         sendToAll(initiation.message, peer);
     }
+
+    /** Sends the initiator's FINAL for keys not yet confirmed (again, when the confirmation is late). */
     void sendFinal(Peer peer, Keypair keypair) {
         paths.send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
     }
@@ -357,6 +369,10 @@ final class Handshakes {
         keypair.peer.lastSentNanos = now;
     }
 
+    /**
+     * Starts a handshake with {@code peer}, unless one is under way, keys await their confirmation, there
+     * is nowhere to send it, or the node is closing.
+     */
     void initiate(Peer peer, long now) {
         initiate(peer, now, now);
     }
@@ -401,6 +417,7 @@ final class Handshakes {
         initiate(peer, now, old.startedNanos);
     }
 
+    /** Fails whoever waits for {@code peer}'s session with {@code cause}, dropping any initiation in flight. */
     void abandon(Peer peer, Throwable cause) {
         if (peer.initiation != null) {
             indexes.remove(peer.initiation.localIndex);
