@@ -1,18 +1,10 @@
 package io.pilot.engine.session;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
-import io.pilot.engine.limit.RateLimiter;
-import io.pilot.engine.noise.HandshakeState;
-import io.pilot.engine.noise.NoiseException;
-import io.pilot.engine.noise.SplitKeys;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.CookieReply;
@@ -31,87 +23,46 @@ import io.pilot.engine.wire.WirePacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The secure session layer of a node: runs Noise XX handshakes, keeps every peer's key pairs, seals and
  * opens DATA packets, and drives each peer's reliable {@link Connection}. One instance per node, confined
  * to the event loop of the node's UDP channel: every method must be called on it.
  *
- * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
- * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags. See {@code docs/PROTOCOL.md}, "Secure sessions", for
- * the message flow and every timer.
+ * <p>This class is the layer's face and its data path: the peer table, dispatch of each received packet
+ * to the room that handles it, opening DATA, and flushing connections. The rooms: {@link Handshakes}
+ * (with {@link ProofCheck} and {@link Establishment}), {@link Paths} (with {@link RelayForwarder}),
+ * {@link KeyTimers}, and the {@link IndexTable}. See {@code docs/PROTOCOL.md}, "Secure sessions", for the
+ * message flow and every timer.
  */
 public final class SessionEngine {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
-    private static final long MAX_RETRANSMIT_INTERVAL = 2_000_000_000L;
-    private static final long RESPONDER_LIFETIME = 10_000_000_000L;
-    static final long TICK_NANOS = 50_000_000L;
-
-    /**
-     * DATA plaintext of exactly one byte is a session confirmation, not a transport packet (which is
-     * never shorter than its 8-byte packet number).
-     */
-    private static final int CONFIRMATION_LENGTH = 1;
     /** A transport packet starts with its 8-byte packet number. */
     private static final int MIN_TRANSPORT_PACKET = 8;
-    private static final int FRESH_CONNECTION = 1;
 
-    private final Channel channel;
     private final EventLoop loop;
-    private final ByteBufAllocator allocator;
-    private final Identity identity;
-    private final int realm;
+    private final PilotAddress localAddress;
     private final long bootId;
-    private final X25519KeyPair noiseStatic;
-    private final byte[] proof;
     private final SessionSettings settings;
-    private final TransportConfig transportConfig;
-    private final AccessPolicy accessPolicy;
-    private final boolean segmentationOffload;
-    private final SessionEvents events;
     private final DropCounters drops;
-    private final SecureRandom random;
-    private final HandshakeGuard guard;
 
-    private final Map<Integer, Object> byIndex = new HashMap<>();
-    private final Map<PilotAddress, Peer> peers = new LinkedHashMap<>();
-    private final Map<String, Responder> respondersBySource = new HashMap<>();
+    private final IndexTable indexes;
+    private final PeerTable peers = new PeerTable();
     private final Set<Peer> readDirty = new LinkedHashSet<>();
-    /** Peers contacted by endpoint alone whose handshake has not yet said who they are. */
-    private final List<Peer> provisionalPeers = new ArrayList<>();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
-    private final ByteBuffer sendBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
-    private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
-    private PathSettings paths = PathSettings.DEFAULTS;
-    private boolean relayServer;
-    private InetSocketAddress relayEndpoint;
-    private PilotAddress relayAddress;
-    private long relayedBytes;
-    /**
-     * What one node may send through this relay: 128 MiB/s with a burst of twice that. Real traffic fits
-     * (a relayed bulk transfer on this hardware runs at ~100 MiB/s); one node cannot monopolise the relay.
-     */
-    static final int RELAY_BYTES_PER_SECOND = 128 << 20;
-    private final RateLimiter<PilotAddress> relayBudgets = new RateLimiter<>(RELAY_BYTES_PER_SECOND, 100_000);
+    private final Paths paths;
+    private final DatagramWriter writer;
+    private final RelayForwarder relay;
+    private final Establishment establishment;
+    private final Handshakes handshakes;
     private long probesReceived;
-    private long handshakesCompleted;
     private boolean closed;
 
     /**
@@ -121,27 +72,29 @@ public final class SessionEngine {
     public SessionEngine(Channel channel, Identity identity, int realm, SessionSettings settings,
             TransportConfig transportConfig, AccessPolicy accessPolicy, SessionEvents events, DropCounters drops,
             SecureRandom random, boolean segmentationOffload) {
-        this.channel = channel;
         this.loop = channel.eventLoop();
-        this.allocator = channel.alloc();
-        this.identity = identity;
-        this.realm = realm;
+        this.localAddress = identity.publicKey().address(realm);
         this.settings = settings;
-        this.transportConfig = transportConfig;
-        this.accessPolicy = accessPolicy;
-        this.segmentationOffload = segmentationOffload;
-        this.events = events;
         this.drops = drops;
-        this.random = random;
         this.bootId = random.nextLong();
-        this.noiseStatic = X25519KeyPair.generate(random);
-        this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
-        this.guard = new HandshakeGuard(settings, random, System.nanoTime());
-        loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+        this.indexes = new IndexTable(random);
+        Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
+        this.paths = new Paths(channel, settings);
+        this.writer = new DatagramWriter(channel, paths, segmentationOffload);
+        this.relay = new RelayForwarder(paths, peers, settings, drops);
+        this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
+        this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
+                new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
+        KeyTimers timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
+        loop.scheduleAtFixedRate(() -> {
+            if (!closed) {
+                timers.tick(System.nanoTime());
+            }
+        }, KeyTimers.TICK_NANOS, KeyTimers.TICK_NANOS, TimeUnit.NANOSECONDS);
     }
 
     public PilotAddress localAddress() {
-        return identity.publicKey().address(realm);
+        return localAddress;
     }
 
     public long bootId() {
@@ -149,11 +102,11 @@ public final class SessionEngine {
     }
 
     public long handshakesCompleted() {
-        return handshakesCompleted;
+        return establishment.completed();
     }
 
     public Collection<Peer> peers() {
-        return peers.values();
+        return peers.all();
     }
 
     public Peer peer(PilotAddress address) {
@@ -162,23 +115,22 @@ public final class SessionEngine {
 
     /** How to choose between direct paths and the relay. */
     public void pathSettings(PathSettings settings) {
-        this.paths = settings;
+        paths.settings(settings);
     }
 
     /** Passes datagrams between nodes that both hold a session with this one (the backbone does). */
     public void serveAsRelay(boolean serve) {
-        this.relayServer = serve;
+        relay.serve(serve);
     }
 
     /** The relay this node uses when a peer cannot be reached directly: its endpoint and address. */
     public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
-        this.relayEndpoint = endpoint;
-        this.relayAddress = address;
+        paths.useRelay(endpoint, address);
     }
 
     /** Bytes this node passed on as a relay. */
     public long relayedBytes() {
-        return relayedBytes;
+        return relay.relayedBytes();
     }
 
     /** Direct-path probes received from peers. */
@@ -188,7 +140,7 @@ public final class SessionEngine {
 
     /** Number of half-open responder handshakes, for tests of memory bounds. */
     public int pendingHandshakes() {
-        return respondersBySource.size();
+        return handshakes.pending();
     }
 
     /**
@@ -214,9 +166,9 @@ public final class SessionEngine {
         if (peer == null) {
             peer = new Peer(address, key, null);
             peer.candidates = List.copyOf(endpoints);
-            peers.put(address, peer);
+            peers.add(peer);
             if (!endpoints.isEmpty()) {
-                setEndpoint(peer, endpoints.get(0));
+                paths.setEndpoint(peer, endpoints.get(0));
             }
             return peer;
         }
@@ -230,7 +182,7 @@ public final class SessionEngine {
         if (!endpoints.isEmpty()) {
             peer.candidates = List.copyOf(endpoints);
             if (switchEndpoint || peer.endpoint == null || !peer.isEstablished(System.nanoTime(), settings)) {
-                setEndpoint(peer, endpoints.get(0));
+                paths.setEndpoint(peer, endpoints.get(0));
             }
         }
         return peer;
@@ -241,14 +193,14 @@ public final class SessionEngine {
      * handshake (trust on first use): the way to reach a backbone whose key is not configured.
      */
     public void whenEstablished(InetSocketAddress endpoint, BiConsumer<Peer, Throwable> callback) {
-        for (Peer known : peers.values()) {
+        for (Peer known : peers.all()) {
             if (endpoint.equals(known.endpoint) && known.isEstablished(System.nanoTime(), settings)) {
                 callback.accept(known, null);
                 return;
             }
         }
         Peer unknown = new Peer(null, null, endpoint);
-        provisionalPeers.add(unknown);
+        peers.addProvisional(unknown);
         whenEstablished(unknown, callback);
     }
 
@@ -262,16 +214,13 @@ public final class SessionEngine {
             callback.accept(peer, new SessionException("node is closed"));
         } else if (peer.isEstablished(now, settings)) {
             callback.accept(peer, null);
-        } else if (peer.endpoint == null && peer.candidates.isEmpty() && !canRelay(peer)) {
+        } else if (peer.endpoint == null && peer.candidates.isEmpty() && !paths.canRelay(peer)) {
             callback.accept(peer, new SessionException("no known endpoint for " + peer.address + " and no relay to use"));
         } else {
             peer.waiters.add(callback);
-            initiate(peer, now);
+            handshakes.initiate(peer, now);
         }
     }
-
-    // ---------------------------------------------------------------------------------------------
-    // Inbound
 
     public void receive(InboundPacket inbound) {
         long now = System.nanoTime();
@@ -294,13 +243,13 @@ public final class SessionEngine {
                 data.release();
             }
         } else if (packet instanceof HandshakeInit init) {
-            onInit(init, from, sender, now);
+            handshakes.onInit(init, from, sender, now);
         } else if (packet instanceof HandshakeResponse response) {
-            onResponse(response, from, now);
+            handshakes.onResponse(response, from, now);
         } else if (packet instanceof HandshakeFinal fin) {
-            onFinal(fin, from, now);
+            handshakes.onFinal(fin, from, now);
         } else if (packet instanceof CookieReply cookie) {
-            onCookie(cookie, now);
+            handshakes.onCookie(cookie, now);
         }
     }
 
@@ -314,10 +263,10 @@ public final class SessionEngine {
             return;
         }
         if (relay.towardsRelay()) {
-            forward(relay, sender);
+            this.relay.forward(relay, sender, now);
             return;
         }
-        if (relayEndpoint == null || !relayEndpoint.equals(sender)) {
+        if (!paths.isRelay(sender)) {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }
@@ -329,29 +278,8 @@ public final class SessionEngine {
         dispatch(inner.packet(), Route.relayed(relay.address()), sender, now);
     }
 
-    /** As a relay: only a node with a session here may send through it, only to a node with a session here. */
-    private void forward(RelayPacket relay, InetSocketAddress sender) {
-        Peer from = byEndpoint.get(sender);
-        long now = System.nanoTime();
-        if (!relayServer || from == null || from.relayed || !from.isEstablished(now, settings)) {
-            drops.count(DropReason.NOT_ALLOWED);
-            return;
-        }
-        Peer to = peers.get(relay.address());
-        if (to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        if (!relayBudgets.tryAcquire(from.address, now, relay.inner().readableBytes())) {
-            drops.count(DropReason.RATE_LIMITED);
-            return;
-        }
-        relayedBytes += relay.inner().readableBytes();
-        send(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAYED, from.address, relay.inner().retain()), to.endpoint);
-    }
-
     private void onData(DataPacket data, Route from, long now) {
-        if (!(byIndex.get(data.receiverIndex()) instanceof Keypair keypair)) {
+        if (!(indexes.get(data.receiverIndex()) instanceof Keypair keypair)) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
@@ -365,38 +293,18 @@ public final class SessionEngine {
             return;
         }
         Peer peer = keypair.peer;
-        if (from.isRelayed()) {
-            if (!from.relayed().equals(peer.address)) {
-                drops.count(DropReason.UNEXPECTED_KEY);
-                return;
-            }
-            if (!peer.relayed) {
-                peer.relayed = true;
-                peer.pathReason = "relayed: the peer reaches this node through the relay";
-            }
-        } else if (peer.relayed || !from.direct().equals(peer.endpoint)) {
-            log.debug("{} now direct at {} (was {})", peer.address, from.direct(), peer.route());
-            boolean upgraded = peer.relayed;
-            peer.relayed = false;
-            setEndpoint(peer, from.direct());
-            if (upgraded) {
-                peer.pathReason = "direct: upgraded from the relay when a direct packet arrived";
-                // Answer on the new path at once, so the other side moves too even if nothing else is sent.
-                sendProbe(peer, keypair, from.direct());
-            }
+        DropReason misrouted = paths.roam(peer, keypair, from);
+        if (misrouted != null) {
+            drops.count(misrouted);
+            return;
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
         int length = receiveBuffer.remaining();
         if (length == 0) {
             probesReceived++; // a path probe: its work (proving the path, moving the peer to it) is done above
-        } else if (length == CONFIRMATION_LENGTH) {
-            int flags = receiveBuffer.get(0) & 0xFF;
-            if ((flags & ~FRESH_CONNECTION) != 0) {
-                drops.count(DropReason.HANDSHAKE_FAILED);
-            } else if (!keypair.confirmed) {
-                confirm(peer, keypair, flags == FRESH_CONNECTION, now);
-            }
+        } else if (length == Handshakes.CONFIRMATION_LENGTH) {
+            handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {
@@ -422,336 +330,6 @@ public final class SessionEngine {
         readDirty.clear();
     }
 
-    /**
-     * The responder has the keys: switch to them and, if either side starts afresh, start a new
-     * connection on this side too.
-     */
-    private void confirm(Peer peer, Keypair keypair, boolean responderFresh, long now) {
-        keypair.confirmed = true;
-        keypair.pendingFinal = null;
-        if (peer.next == keypair) {
-            retire(peer.previous);
-            peer.previous = peer.current;
-            peer.current = keypair;
-            peer.next = null;
-        }
-        established(peer, keypair, keypair.freshConnection || responderFresh, now);
-    }
-
-    private void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
-        if (from.isRelayed() && !paths.relayAllowed()) {
-            drops.count(DropReason.NOT_ALLOWED);
-            return;
-        }
-        String sourceKey = from + "#" + init.senderIndex();
-        Responder existing = respondersBySource.get(sourceKey);
-        if (existing != null) {
-            send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
-            return;
-        }
-        // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
-        switch (from.isRelayed() ? HandshakeGuard.Verdict.PROCEED : guard.admit(source, init.cookie(), init.hasCookie(), now)) {
-            case DROP -> {
-                drops.count(guard.lastDrop());
-                return;
-            }
-            case SEND_COOKIE -> {
-                drops.count(DropReason.COOKIE_REQUIRED);
-                send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
-                return;
-            }
-            case PROCEED -> {
-            }
-        }
-        if (respondersBySource.size() >= settings.maxPendingHandshakes()) {
-            expireResponders(now);
-            if (respondersBySource.size() >= settings.maxPendingHandshakes()) {
-                drops.count(DropReason.HANDSHAKE_TABLE_FULL);
-                return;
-            }
-        }
-        HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
-        byte[] response;
-        try {
-            noise.readMessage(init.noiseMessage());
-            // The responder does not know who the initiator is yet (XX hides it until the third message):
-            // its freshness is told in the confirmation instead.
-            response = noise.writeMessage(HandshakePayload.encode(proof, false));
-        } catch (NoiseException e) {
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            return;
-        }
-        int localIndex = allocateIndex();
-        Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
-        byIndex.put(localIndex, responder);
-        respondersBySource.put(sourceKey, responder);
-        send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
-    }
-
-    private void onResponse(HandshakeResponse response, Route from, long now) {
-        if (!(byIndex.get(response.receiverIndex()) instanceof Initiation initiation)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        Peer peer = initiation.peer;
-        byte[] payload;
-        byte[] fin;
-        try {
-            payload = initiation.noise.readMessage(response.noiseMessage());
-        } catch (NoiseException e) {
-            // The Noise state is spent; start over so a forged response cannot end the handshake.
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            restartInitiation(peer, now);
-            return;
-        }
-        IdentityProof remote;
-        try {
-            remote = checkProof(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
-        } catch (HandshakeRefusedException e) {
-            if (!from.isRelayed() && peer.handshakeTargets().size() > 1) {
-                // One of several candidate endpoints is someone else (a private address reused on this network,
-                // or this very node): forget it and keep trying the others.
-                log.debug("{} answered for {} with another key; dropping that endpoint", from, peer.address);
-                peer.candidates = peer.candidates.stream().filter(c -> !c.equals(from.direct())).toList();
-                if (from.direct().equals(peer.endpoint)) {
-                    setEndpoint(peer, peer.candidates.isEmpty() ? null : peer.candidates.get(0));
-                }
-                byIndex.remove(initiation.localIndex);
-                peer.initiation = null;
-                initiate(peer, now, initiation.startedNanos);
-                return;
-            }
-            abandonInitiation(peer, new SessionException("handshake with " + (peer.address == null ? peer.endpoint
-                    : peer.address) + " refused: " + e.getMessage()));
-            return;
-        }
-        byIndex.remove(initiation.localIndex);
-        peer.initiation = null;
-        if (peer.address == null) {
-            peer = identify(peer, remote.nodeKey());
-            if (peer == null) {
-                return;
-            }
-        }
-        boolean fresh = needsFreshConnection(peer, remote);
-        try {
-            fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
-        } catch (NoiseException e) {
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            initiate(peer, now, initiation.startedNanos);
-            return;
-        }
-        if (from.isRelayed() && !from.relayed().equals(peer.address)) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            abandonInitiation(peer, new SessionException("the relay delivered an answer from " + peer.address
-                    + " as coming from " + from.relayed()));
-            return;
-        }
-        SplitKeys keys = initiation.noise.split();
-        peer.key = remote.nodeKey();
-        takeRoute(peer, from, initiation, now);
-        peer.lastReceivedNanos = now;
-        Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
-                keys.initiatorToResponder(), keys.responderToInitiator());
-        keypair.remoteBootId = remote.bootId();
-        keypair.handshakeStartedNanos = initiation.startedNanos;
-        keypair.freshConnection = fresh;
-        keypair.pendingFinal = fin;
-        keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
-        keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
-        byIndex.put(keypair.localIndex, keypair);
-        if (peer.current != null && peer.current.usable(now, settings)) {
-            retire(peer.next);
-            peer.next = keypair;
-        } else {
-            retire(peer.previous);
-            peer.previous = peer.current;
-            peer.current = keypair;
-        }
-        sendFinal(peer, keypair);
-    }
-
-    /**
-     * A peer contacted by endpoint alone has proven its key: file it under its address, merging into the
-     * peer already known there (whose pinned key must match). Returns null if refused.
-     */
-    private Peer identify(Peer provisional, NodeKey key) {
-        provisionalPeers.remove(provisional);
-        PilotAddress address = key.address(realm);
-        Peer known = peers.get(address);
-        if (known == null) {
-            provisional.address = address;
-            peers.put(address, provisional);
-            setEndpoint(provisional, provisional.endpoint);
-            return provisional;
-        }
-        if (known.key != null && !known.key.equals(key)) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            abandonInitiation(provisional, new SessionException(address + " is pinned to another key than "
-                    + provisional.endpoint + " presented"));
-            return null;
-        }
-        known.waiters.addAll(provisional.waiters);
-        provisional.waiters.clear();
-        return known;
-    }
-
-    private void onFinal(HandshakeFinal fin, Route from, long now) {
-        Object state = byIndex.get(fin.receiverIndex());
-        if (state instanceof Keypair keypair && !keypair.initiator) {
-            // The initiator repeated its final message: our confirmation was lost. Confirm again.
-            sendConfirmation(keypair, now);
-            return;
-        }
-        if (!(state instanceof Responder responder)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        byIndex.remove(responder.localIndex);
-        respondersBySource.values().remove(responder);
-        byte[] payload;
-        try {
-            payload = responder.noise.readMessage(fin.noiseMessage());
-        } catch (NoiseException e) {
-            drops.count(DropReason.HANDSHAKE_FAILED);
-            return;
-        }
-        byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
-        HandshakePayload remotePayload;
-        try {
-            remotePayload = checkProof(payload, remoteStatic, null);
-        } catch (HandshakeRefusedException e) {
-            return;
-        }
-        IdentityProof remote = remotePayload.proof();
-        PilotAddress address = remote.nodeKey().address(realm);
-        if (from.isRelayed() && !from.relayed().equals(address)) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            return;
-        }
-        Peer peer = peers.get(address);
-        if (peer == null) {
-            peer = new Peer(address, remote.nodeKey(), null);
-            peers.put(address, peer);
-        } else if (peer.key != null && !peer.key.equals(remote.nodeKey())) {
-            drops.count(DropReason.UNEXPECTED_KEY);
-            return;
-        }
-        peer.key = remote.nodeKey();
-        takeRoute(peer, from, null, now);
-        SplitKeys keys = responder.noise.split();
-        Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
-                keys.responderToInitiator(), keys.initiatorToResponder());
-        keypair.remoteBootId = remote.bootId();
-        keypair.handshakeStartedNanos = responder.createdNanos;
-        keypair.freshConnection = remotePayload.freshConnection() || needsFreshConnection(peer, remote);
-        byIndex.put(keypair.localIndex, keypair);
-        retire(peer.previous);
-        peer.previous = peer.current;
-        peer.current = keypair;
-        peer.lastReceivedNanos = now;
-        sendConfirmation(keypair, now);
-        established(peer, keypair, keypair.freshConnection, now);
-    }
-
-    private void onCookie(CookieReply reply, long now) {
-        if (!(byIndex.get(reply.receiverIndex()) instanceof Initiation initiation)) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
-        if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
-            return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
-        }
-        initiation.message = initiation.message.withCookie(reply.cookie());
-        Peer peer = initiation.peer;
-        sendToAll(initiation.message, peer);
-    }
-
-    /** Checks the peer's handshake payload; counts a refusal and throws it. */
-    private HandshakePayload checkProof(byte[] payload, byte[] remoteStatic, Peer expected) {
-        HandshakePayload decoded;
-        try {
-            decoded = HandshakePayload.decode(payload);
-        } catch (IllegalArgumentException e) {
-            return refuse(DropReason.HANDSHAKE_FAILED, "malformed handshake payload: " + e.getMessage());
-        }
-        IdentityProof remote = decoded.proof();
-        if (!remote.verifies(remoteStatic)) {
-            return refuse(DropReason.BAD_IDENTITY_SIGNATURE, "the identity signature does not verify");
-        }
-        if (remote.realm() != realm) {
-            return refuse(DropReason.WRONG_REALM, "peer is in realm " + remote.realm() + ", this node in " + realm);
-        }
-        PilotAddress address = remote.nodeKey().address(realm);
-        if (expected != null && expected.address != null) {
-            if (expected.key != null && !expected.key.equals(remote.nodeKey())) {
-                return refuse(DropReason.UNEXPECTED_KEY, "peer presented key " + remote.nodeKey() + ", expected "
-                        + expected.key);
-            }
-            if (!address.equals(expected.address)) {
-                return refuse(DropReason.UNEXPECTED_KEY, "peer's key belongs to address " + address
-                        + ", expected " + expected.address);
-            }
-        }
-        if (!accessPolicy.allows(remote.nodeKey(), address)) {
-            return refuse(DropReason.NOT_ALLOWED, "access policy refuses " + address);
-        }
-        return decoded;
-    }
-
-    private HandshakePayload refuse(DropReason reason, String why) {
-        drops.count(reason);
-        log.debug("handshake refused: {}", why);
-        throw new HandshakeRefusedException(why);
-    }
-
-    /** A handshake refused after its Noise part succeeded: the peer's identity is not acceptable. */
-    private static final class HandshakeRefusedException extends RuntimeException {
-        HandshakeRefusedException(String why) {
-            super(why, null, false, false);
-        }
-    }
-
-    /** The current connection was made by another handshake that finished while this one was under way. */
-    private static boolean crossedWithRecentConnection(Peer peer, Keypair keypair, long now) {
-        return peer.connection != null && !peer.connection.isClosed() && peer.remoteBootId == keypair.remoteBootId
-                && peer.connectionCreatedNanos > keypair.handshakeStartedNanos;
-    }
-
-    /** Whether this side must start a new connection with {@code peer}: it has none, or the peer restarted. */
-    private static boolean needsFreshConnection(Peer peer, IdentityProof remote) {
-        return peer.connection == null || peer.connection.isClosed() || peer.remoteBootId != remote.bootId();
-    }
-
-    private void established(Peer peer, Keypair keypair, boolean newConnection, long now) {
-        handshakesCompleted++;
-        if (newConnection && crossedWithRecentConnection(peer, keypair, now)) {
-            // Both sides initiated at once (a punch, or two first contacts): each handshake asks for a fresh
-            // connection, but the one just made by the other handshake is as fresh as a new one would be.
-            newConnection = false;
-        }
-        if (newConnection) {
-            peer.connectionCreatedNanos = now;
-            peer.connectionGeneration++;
-            if (peer.connection != null && !peer.connection.isClosed()) {
-                peer.connection.close(0, peer.remoteBootId != keypair.remoteBootId ? "peer restarted"
-                        : "peer started a new connection");
-            }
-            peer.remoteBootId = keypair.remoteBootId;
-            boolean even = compareUnsigned(identity.publicKey().toBytes(), peer.key.toBytes()) < 0;
-            peer.connection = new Connection(transportConfig, even, events.connectionHandler(peer), now);
-        }
-        keypair.generation = peer.connectionGeneration;
-        events.established(peer, newConnection);
-        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
-        peer.waiters.clear();
-        waiting.forEach(w -> w.accept(peer, null));
-        flush(peer, now);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Outbound
-
     /** Sends whatever the peer's connection has ready, sealed with the current keys. */
     public void flush(Peer peer) {
         flush(peer, System.nanoTime());
@@ -764,55 +342,13 @@ public final class SessionEngine {
         }
         Keypair keypair = peer.sendingKeypair(now, settings);
         if (keypair == null) {
-            initiate(peer, now);
+            handshakes.initiate(peer, now);
             return;
         }
-        boolean wrote = false;
-        DatagramBatch batch = null;
-        while (true) {
-            sendBuffer.clear();
-            int length = connection.poll(now, sendBuffer);
-            if (length <= 0) {
-                break;
-            }
-            sendBuffer.flip();
-            wrote = true;
-            boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
-            if (batch == null && !(full && segmentationOffload && !peer.relayed)) {
-                // Full datagrams are sealed on the heap (the JDK's AES-GCM is fastest on arrays); small ones
-                // go straight into direct memory, saving the channel a copy on the latency-bound path.
-                ByteBuf datagram = full ? allocator.heapBuffer(WireFormat.MAX_DATAGRAM)
-                        : allocator.directBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-                keypair.seal(datagram, sendBuffer);
-                peer.bytesOut += datagram.readableBytes();
-                if (!peer.relayed) {
-                    channel.write(new DatagramPacket(datagram, peer.endpoint), channel.voidPromise());
-                } else if (relayEndpoint != null) {
-                    channel.write(new DatagramPacket(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, peer.address, datagram),
-                            relayEndpoint), channel.voidPromise());
-                } else {
-                    datagram.release();
-                }
-                continue;
-            }
-            if (batch == null) {
-                batch = new DatagramBatch(allocator, peer.endpoint);
-            }
-            peer.bytesOut += batch.append(keypair, sendBuffer);
-            // Only the last segment of a batch may be shorter than the others.
-            if (!full || batch.isFull()) {
-                batch.writeTo(channel);
-                batch = null;
-            }
-        }
-        if (batch != null) {
-            batch.writeTo(channel);
-        }
-        if (wrote) {
+        if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
-            channel.flush();
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
-                initiate(peer, now);
+                handshakes.initiate(peer, now);
             }
         }
         if (connection.isClosed()) {
@@ -857,295 +393,20 @@ public final class SessionEngine {
         peer.connection = null;
     }
 
-    private void sendFinal(Peer peer, Keypair keypair) {
-        send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
-    }
-
-    /**
-     * The responder's one-byte DATA packet: proves to the initiator that the responder has the new keys,
-     * and says whether the responder started a new connection (flag {@link #FRESH_CONNECTION}).
-     */
-    private void sendConfirmation(Keypair keypair, long now) {
-        sendBuffer.clear();
-        sendBuffer.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
-        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(datagram, sendBuffer);
-        send(datagram, keypair.peer.route());
-        keypair.peer.lastSentNanos = now;
-    }
-
-    /** Records where a peer is reached directly, keeping the endpoint index the relay role uses. */
-    private void setEndpoint(Peer peer, InetSocketAddress endpoint) {
-        if (peer.endpoint != null && byEndpoint.get(peer.endpoint) == peer) {
-            byEndpoint.remove(peer.endpoint);
-        }
-        peer.endpoint = endpoint;
-        if (endpoint != null && peer.address != null) {
-            byEndpoint.put(endpoint, peer);
-        }
-    }
-
-    /** The path a handshake answer arrived on becomes the peer's path, with the reason an operator will read. */
-    private void takeRoute(Peer peer, Route from, Initiation initiation, long now) {
-        if (from.isRelayed()) {
-            peer.relayed = true;
-            peer.nextProbeNanos = now + paths.probeInterval().toNanos();
-            peer.pathReason = initiation == null ? "relayed: the peer reached this node through the relay"
-                    : "relayed: no direct answer from " + peer.handshakeTargets() + " within "
-                    + paths.relayAfter().toMillis() + " ms; probing direct paths every " + paths.probeInterval().toMillis() + " ms";
-        } else {
-            peer.relayed = false;
-            peer.pathReason = "direct";
-            setEndpoint(peer, from.direct());
-        }
-    }
-
-    /** Sends a datagram along a route: straight to an endpoint, or wrapped for the relay. */
-    private void send(ByteBuf datagram, Route to) {
-        if (!to.isRelayed()) {
-            send(datagram, to.direct());
-        } else if (relayEndpoint != null) {
-            send(RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, to.relayed(), datagram), relayEndpoint);
-        } else {
-            datagram.release();
-        }
-    }
-
-    private void send(ByteBuf datagram, InetSocketAddress to) {
-        channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
-    }
-
-    private void initiate(Peer peer, long now) {
-        initiate(peer, now, now);
-    }
-
-    private void initiate(Peer peer, long now, long startedNanos) {
-        boolean viaRelay = canRelay(peer) && (peer.relayed || peer.handshakeTargets().isEmpty());
-        if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() && !viaRelay || closed) {
-            return;
-        }
-        HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
-        byte[] first;
-        try {
-            first = noise.writeMessage(new byte[0]);
-        } catch (NoiseException e) {
-            throw new IllegalStateException("cannot write a first handshake message", e);
-        }
-        int index = allocateIndex();
-        HandshakeInit init = new HandshakeInit(index, first, new byte[WireFormat.COOKIE_LENGTH]);
-        peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
-        byIndex.put(index, peer.initiation);
-        sendToAll(init, peer);
-        if (viaRelay) {
-            send(init.encode(allocator), Route.relayed(peer.address));
-        }
-    }
-
-    private boolean canRelay(Peer peer) {
-        return paths.relayAllowed() && relayEndpoint != null && peer.address != null && !peer.address.equals(relayAddress);
-    }
-
-    private void sendToAll(HandshakeInit init, Peer peer) {
-        for (InetSocketAddress target : peer.handshakeTargets()) {
-            send(init.encode(allocator), target);
-        }
-    }
-
-    /** Whether a handshake that direct endpoints have not answered should also go through the relay. */
-    private boolean relayFallback(Peer peer, Initiation initiation, long now) {
-        return canRelay(peer) && (peer.relayed || now - initiation.startedNanos >= paths.relayAfter().toNanos());
-    }
-
-    /**
-     * Sends an authenticated, empty DATA packet to every direct endpoint of a relayed peer. If one arrives,
-     * the peer moves to that path (as with roaming) and answers on it, and this side follows. Both sides
-     * probing at once is what opens a path through two NATs.
-     */
-    private void probeDirectPaths(Peer peer, long now) {
-        peer.nextProbeNanos = now + paths.probeInterval().toNanos();
-        Keypair keypair = peer.sendingKeypair(now, settings);
-        List<InetSocketAddress> targets = peer.candidates.isEmpty() && peer.endpoint != null ? List.of(peer.endpoint)
-                : peer.candidates;
-        for (InetSocketAddress target : targets) {
-            sendProbe(peer, keypair, target);
-        }
-    }
-
-    /** An authenticated, empty DATA packet sent straight to one endpoint. */
-    private void sendProbe(Peer peer, Keypair keypair, InetSocketAddress target) {
-        sendBuffer.clear().flip();
-        ByteBuf probe = allocator.directBuffer(WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(probe, sendBuffer);
-        send(probe, target);
-    }
-
-    private static boolean awaitingConfirmation(Peer peer) {
-        return peer.current != null && !peer.current.confirmed || peer.next != null && !peer.next.confirmed;
-    }
-
-    /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
-    private void restartInitiation(Peer peer, long now) {
-        Initiation old = peer.initiation;
-        byIndex.remove(old.localIndex);
-        peer.initiation = null;
-        initiate(peer, now, old.startedNanos);
-    }
-
-    private void abandonInitiation(Peer peer, Throwable cause) {
-        if (peer.initiation != null) {
-            byIndex.remove(peer.initiation.localIndex);
-            peer.initiation = null;
-        }
-        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
-        peer.waiters.clear();
-        waiting.forEach(w -> w.accept(peer, cause));
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Timers
-
-    private void tick() {
-        if (closed) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (Peer peer : new ArrayList<>(peers.values())) {
-            tick(peer, now);
-        }
-        for (Peer peer : new ArrayList<>(provisionalPeers)) {
-            tick(peer, now);
-            if (peer.initiation == null) {
-                provisionalPeers.remove(peer);
-            }
-        }
-        expireResponders(now);
-    }
-
-    private void tick(Peer peer, long now) {
-        Initiation initiation = peer.initiation;
-        if (initiation != null) {
-            if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
-                abandonInitiation(peer, new SessionException("no handshake answer from " + peer.address + " at "
-                        + peer.handshakeTargets() + (canRelay(peer) ? " nor through the relay" : paths.relayAllowed()
-                        ? " (no relay known)" : " (direct only: relaying is off)") + " within "
-                        + settings.connectTimeout().toMillis() + " ms"));
-            } else if (now >= initiation.nextRetransmitNanos) {
-                sendToAll(initiation.message, peer);
-                if (relayFallback(peer, initiation, now)) {
-                    send(initiation.message.encode(allocator), Route.relayed(peer.address));
-                }
-                initiation.retransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, initiation.retransmitIntervalNanos * 2);
-                initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
-            }
-        }
-        for (Keypair keypair : Arrays.asList(peer.current, peer.next)) {
-            if (keypair == null || keypair.confirmed) {
-                continue;
-            }
-            if (keypair.ageNanos(now) >= settings.connectTimeout().toNanos()) {
-                unconfirmed(peer, keypair);
-            } else if (now >= keypair.nextFinalRetransmitNanos) {
-                sendFinal(peer, keypair);
-                keypair.finalRetransmitIntervalNanos = Math.min(MAX_RETRANSMIT_INTERVAL, keypair.finalRetransmitIntervalNanos * 2);
-                keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
-            }
-        }
-        expireKeypairs(peer, now);
-        if (peer.relayed && now >= peer.nextProbeNanos && peer.isEstablished(now, settings)) {
-            probeDirectPaths(peer, now);
-        }
-        Keypair current = peer.current;
-        if (peer.connection != null && peer.initiation == null && peer.next == null) {
-            boolean old = current == null || needsRekey(current, now);
-            boolean stale = peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
-            if (old || stale) {
-                initiate(peer, now);
-            }
-        }
-    }
-
-    /**
-     * The responder never confirmed keys it answered for: it refused this node after the Noise handshake
-     * (realm, access policy, a key pinned to another node) or its confirmations are all lost.
-     */
-    private void unconfirmed(Peer peer, Keypair keypair) {
-        retire(keypair);
-        if (peer.current == keypair) {
-            peer.current = null;
-        } else {
-            peer.next = null;
-        }
-        abandonInitiation(peer, new SessionException(peer.address + " at " + peer.endpoint
-                + " answered the handshake but did not confirm the session within "
-                + settings.connectTimeout().toMillis() + " ms: it may refuse this node (realm, access policy)"));
-    }
-
-    private boolean needsRekey(Keypair keypair, long now) {
-        long age = keypair.ageNanos(now);
-        long rekey = settings.rekeyAfterTime().toNanos();
-        // The initiator of the current keys rekeys on time; the responder only if the initiator did not,
-        // which keeps both sides from starting crossing handshakes at the same moment.
-        return keypair.initiator ? age >= rekey : age >= rekey + settings.handshakeRetransmit().toNanos() * 40;
-    }
-
-    private void expireKeypairs(Peer peer, long now) {
-        if (peer.previous != null && !peer.previous.usable(now, settings)) {
-            retire(peer.previous);
-            peer.previous = null;
-        }
-        if (peer.next != null && !peer.next.usable(now, settings)) {
-            retire(peer.next);
-            peer.next = null;
-        }
-        if (peer.current != null && !peer.current.usable(now, settings)) {
-            retire(peer.current);
-            peer.current = null;
-        }
-    }
-
-    private void expireResponders(long now) {
-        Iterator<Responder> it = respondersBySource.values().iterator();
-        while (it.hasNext()) {
-            Responder responder = it.next();
-            if (now - responder.createdNanos >= RESPONDER_LIFETIME) {
-                byIndex.remove(responder.localIndex);
-                it.remove();
-            }
-        }
-    }
-
-    private void retire(Keypair keypair) {
-        if (keypair != null) {
-            byIndex.remove(keypair.localIndex);
-        }
-    }
-
-    private int allocateIndex() {
-        while (true) {
-            int index = random.nextInt();
-            if (index != 0 && !byIndex.containsKey(index)) {
-                return index;
-            }
-        }
-    }
-
     /** Closes every connection (telling peers) and stops all timers. */
     public void close() {
         if (closed) {
             return;
         }
         long now = System.nanoTime();
-        for (Peer peer : peers.values()) {
+        for (Peer peer : peers.all()) {
             if (peer.connection != null && !peer.connection.isClosed()) {
                 peer.connection.close(0, "node shutting down");
                 flush(peer, now);
             }
-            abandonInitiation(peer, new SessionException("node is closed"));
+            handshakes.abandon(peer, new SessionException("node is closed"));
         }
+        handshakes.stop();
         closed = true;
-    }
-
-    private static int compareUnsigned(byte[] a, byte[] b) {
-        return Arrays.compareUnsigned(a, b);
     }
 }

@@ -1,0 +1,83 @@
+package io.pilot.engine.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.pilot.engine.transport.Connection;
+import io.pilot.engine.wire.WireFormat;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Seals what a peer's connection has ready to send and writes it on the peer's path: small datagrams one
+ * at a time, full-size ones to a directly reached peer batched into UDP GSO writes when the channel can
+ * ({@link DatagramBatch}). Owns the one plaintext buffer the data path sends from. The mechanics of the
+ * session engine's flush, apart from its decisions (which keys, when to rekey, the connection's timer).
+ * Confined to the event loop.
+ */
+final class DatagramWriter {
+
+    private final Channel channel;
+    private final ByteBufAllocator allocator;
+    private final Paths paths;
+    private final boolean segmentationOffload;
+    private final ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+
+    /**
+     * @param segmentationOffload whether full-size datagrams to one peer may leave as one UDP GSO write
+     *        (the channel must support {@code SegmentedDatagramPacket})
+     */
+    DatagramWriter(Channel channel, Paths paths, boolean segmentationOffload) {
+        this.channel = channel;
+        this.allocator = channel.alloc();
+        this.paths = paths;
+        this.segmentationOffload = segmentationOffload;
+    }
+
+    /**
+     * Seals every packet {@code connection} has ready under {@code keypair}, writes them to {@code peer}
+     * and flushes the channel once, counting the bytes in {@link Peer#bytesOut}.
+     *
+     * @return whether anything was sent
+     */
+    boolean send(Peer peer, Connection connection, Keypair keypair, long now) {
+        boolean wrote = false;
+        DatagramBatch batch = null;
+        while (true) {
+            plaintext.clear();
+            int length = connection.poll(now, plaintext);
+            if (length <= 0) {
+                break;
+            }
+            plaintext.flip();
+            wrote = true;
+            boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
+            if (batch == null && !(full && segmentationOffload && !peer.relayed)) {
+                // Full datagrams are sealed on the heap (the JDK's AES-GCM is fastest on arrays); small ones
+                // go straight into direct memory, saving the channel a copy on the latency-bound path.
+                ByteBuf datagram = full ? allocator.heapBuffer(WireFormat.MAX_DATAGRAM)
+                        : allocator.directBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
+                keypair.seal(datagram, plaintext);
+                peer.bytesOut += datagram.readableBytes();
+                paths.write(datagram, peer);
+                continue;
+            }
+            if (batch == null) {
+                batch = new DatagramBatch(allocator, peer.endpoint);
+            }
+            peer.bytesOut += batch.append(keypair, plaintext);
+            // Only the last segment of a batch may be shorter than the others.
+            if (!full || batch.isFull()) {
+                batch.writeTo(channel);
+                batch = null;
+            }
+        }
+        if (batch != null) {
+            batch.writeTo(channel);
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        return wrote;
+    }
+}

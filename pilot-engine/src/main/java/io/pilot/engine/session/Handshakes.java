@@ -1,0 +1,447 @@
+package io.pilot.engine.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.noise.HandshakeState;
+import io.pilot.engine.noise.NoiseException;
+import io.pilot.engine.noise.SplitKeys;
+import io.pilot.engine.wire.CookieReply;
+import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.HandshakeFinal;
+import io.pilot.engine.wire.HandshakeInit;
+import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.WireFormat;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Noise XX handshakes of a node, both as initiator (INIT, then FINAL once the RESPONSE proved the
+ * peer) and as responder (RESPONSE behind the {@link HandshakeGuard}, then the confirmation once the
+ * FINAL proved the initiator), cookie replies, and the key pairs each finished handshake installs. Every
+ * identity a peer proves goes through the {@link ProofCheck}; what a finished handshake means for the
+ * peer's connection is the {@link Establishment}'s to decide. Repeating unanswered messages on time is the
+ * {@link KeyTimers}' job; they call back here to send. Confined to the event loop.
+ *
+ * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
+ * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags.
+ */
+final class Handshakes {
+
+    private static final Logger log = LoggerFactory.getLogger(Handshakes.class);
+
+    /**
+     * DATA plaintext of exactly one byte is a session confirmation, not a transport packet (which is
+     * never shorter than its 8-byte packet number).
+     */
+    static final int CONFIRMATION_LENGTH = 1;
+    private static final int FRESH_CONNECTION = 1;
+
+    private final int realm;
+    private final X25519KeyPair noiseStatic;
+    private final byte[] proof;
+    private final SessionSettings settings;
+    private final DropCounters drops;
+    private final HandshakeGuard guard;
+    private final ProofCheck proofs;
+    private final IndexTable indexes;
+    private final Responders responders;
+    private final PeerTable peers;
+    private final Paths paths;
+    private final Establishment establishment;
+    private final ByteBufAllocator allocator;
+    private final ByteBuffer confirmation = ByteBuffer.allocate(CONFIRMATION_LENGTH);
+    /** A closed node starts no handshake, whatever still arrives. */
+    private boolean stopped;
+
+    /**
+     * Makes this run's Noise static key and signs it with the node's identity, so the proof costs one
+     * signature per run, not one per handshake.
+     */
+    Handshakes(Identity identity, int realm, long bootId, SessionSettings settings, DropCounters drops,
+            SecureRandom random, ProofCheck proofs, IndexTable indexes, Responders responders, PeerTable peers,
+            Paths paths, Establishment establishment) {
+        this.realm = realm;
+        this.noiseStatic = X25519KeyPair.generate(random);
+        this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
+        this.settings = settings;
+        this.drops = drops;
+        this.guard = new HandshakeGuard(settings, random, System.nanoTime());
+        this.proofs = proofs;
+        this.indexes = indexes;
+        this.responders = responders;
+        this.peers = peers;
+        this.paths = paths;
+        this.establishment = establishment;
+        this.allocator = paths.allocator();
+    }
+
+    /** From now on no handshake starts: the node is closing. */
+    void stop() {
+        stopped = true;
+    }
+
+    /**
+     * A one-byte DATA packet under keys this node initiated: the responder holds them too. Its flags say
+     * whether the responder started a new connection.
+     */
+    void onConfirmation(Keypair keypair, byte flags, long now) {
+        int bits = flags & 0xFF;
+        if ((bits & ~FRESH_CONNECTION) != 0) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+        } else if (!keypair.confirmed) {
+            confirm(keypair.peer, keypair, bits == FRESH_CONNECTION, now);
+        }
+    }
+
+    /**
+     * The responder has the keys: switch to them and, if either side starts afresh, start a new
+     * connection on this side too.
+     */
+    private void confirm(Peer peer, Keypair keypair, boolean responderFresh, long now) {
+        keypair.confirmed = true;
+        keypair.pendingFinal = null;
+        if (peer.next == keypair) {
+            indexes.retire(peer.previous);
+            peer.previous = peer.current;
+            peer.current = keypair;
+            peer.next = null;
+        }
+        establishment.established(peer, keypair, keypair.freshConnection || responderFresh, now);
+    }
+
+    /**
+     * As responder: answers an INIT, unless it came through the relay while relaying is off, the guard
+     * refuses it, or the table of half-open handshakes is full.
+     */
+    void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
+        if (from.isRelayed() && !paths.relayAllowed()) {
+            drops.count(DropReason.NOT_ALLOWED);
+            return;
+        }
+        String sourceKey = Responders.sourceKey(from, init.senderIndex());
+        Responder existing = responders.get(sourceKey);
+        if (existing != null) {
+            paths.send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
+            return;
+        }
+        // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
+        switch (from.isRelayed() ? HandshakeGuard.Verdict.PROCEED : guard.admit(source, init.cookie(), init.hasCookie(), now)) {
+            case DROP -> {
+                drops.count(guard.lastDrop());
+                return;
+            }
+            case SEND_COOKIE -> {
+                drops.count(DropReason.COOKIE_REQUIRED);
+                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
+                return;
+            }
+            case PROCEED -> {
+            }
+        }
+        if (!responders.hasRoom(now)) {
+            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
+            return;
+        }
+        HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
+        byte[] response;
+        try {
+            noise.readMessage(init.noiseMessage());
+            // The responder does not know who the initiator is yet (XX hides it until the third message):
+            // its freshness is told in the confirmation instead.
+            response = noise.writeMessage(HandshakePayload.encode(proof, false));
+        } catch (NoiseException e) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            return;
+        }
+        int localIndex = indexes.allocate();
+        Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
+        responders.add(sourceKey, responder);
+        paths.send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
+    }
+
+    /** As initiator: the RESPONSE proves who answered; if acceptable, install the keys and send the FINAL. */
+    void onResponse(HandshakeResponse response, Route from, long now) {
+        if (!(indexes.get(response.receiverIndex()) instanceof Initiation initiation)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        Peer peer = initiation.peer;
+        byte[] payload;
+        byte[] fin;
+        try {
+            payload = initiation.noise.readMessage(response.noiseMessage());
+        } catch (NoiseException e) {
+            // The Noise state is spent; start over so a forged response cannot end the handshake.
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            restartInitiation(peer, now);
+            return;
+        }
+        IdentityProof remote;
+        try {
+            remote = proofs.check(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
+        } catch (ProofCheck.Refused e) {
+            if (!from.isRelayed() && peer.handshakeTargets().size() > 1) {
+                // One of several candidate endpoints is someone else (a private address reused on this network,
+                // or this very node): forget it and keep trying the others.
+                log.debug("{} answered for {} with another key; dropping that endpoint", from, peer.address);
+                paths.forgetCandidate(peer, from.direct());
+                indexes.remove(initiation.localIndex);
+                peer.initiation = null;
+                initiate(peer, now, initiation.startedNanos);
+                return;
+            }
+            abandon(peer, new SessionException("handshake with " + (peer.address == null ? peer.endpoint
+                    : peer.address) + " refused: " + e.getMessage()));
+            return;
+        }
+        indexes.remove(initiation.localIndex);
+        peer.initiation = null;
+        if (peer.address == null) {
+            peer = identify(peer, remote.nodeKey());
+            if (peer == null) {
+                return;
+            }
+        }
+        boolean fresh = Establishment.needsFreshConnection(peer, remote);
+        try {
+            fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
+        } catch (NoiseException e) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            initiate(peer, now, initiation.startedNanos);
+            return;
+        }
+        if (from.isRelayed() && !from.relayed().equals(peer.address)) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            abandon(peer, new SessionException("the relay delivered an answer from " + peer.address
+                    + " as coming from " + from.relayed()));
+            return;
+        }
+        SplitKeys keys = initiation.noise.split();
+        peer.key = remote.nodeKey();
+        paths.takeRoute(peer, from, initiation, now);
+        peer.lastReceivedNanos = now;
+        Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
+                keys.initiatorToResponder(), keys.responderToInitiator());
+        keypair.remoteBootId = remote.bootId();
+        keypair.handshakeStartedNanos = initiation.startedNanos;
+        keypair.freshConnection = fresh;
+        keypair.pendingFinal = fin;
+        keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
+        keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
+        indexes.put(keypair.localIndex, keypair);
+        if (peer.current != null && peer.current.usable(now, settings)) {
+            indexes.retire(peer.next);
+            peer.next = keypair;
+        } else {
+            indexes.retire(peer.previous);
+            peer.previous = peer.current;
+            peer.current = keypair;
+        }
+        sendFinal(peer, keypair);
+    }
+
+    /**
+     * A peer contacted by endpoint alone has proven its key: file it under its address, merging into the
+     * peer already known there (whose pinned key must match). Returns null if refused.
+     */
+    private Peer identify(Peer provisional, NodeKey key) {
+        peers.removeProvisional(provisional);
+        PilotAddress address = key.address(realm);
+        Peer known = peers.get(address);
+        if (known == null) {
+            provisional.address = address;
+            peers.add(provisional);
+            paths.setEndpoint(provisional, provisional.endpoint);
+            return provisional;
+        }
+        if (known.key != null && !known.key.equals(key)) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            abandon(provisional, new SessionException(address + " is pinned to another key than "
+                    + provisional.endpoint + " presented"));
+            return null;
+        }
+        known.waiters.addAll(provisional.waiters);
+        provisional.waiters.clear();
+        return known;
+    }
+
+    /** As responder: the FINAL proves who initiated; if acceptable, install the keys, confirm them, establish. */
+    void onFinal(HandshakeFinal fin, Route from, long now) {
+        Object state = indexes.get(fin.receiverIndex());
+        if (state instanceof Keypair keypair && !keypair.initiator) {
+            // The initiator repeated its final message: our confirmation was lost. Confirm again.
+            sendConfirmation(keypair, now);
+            return;
+        }
+        if (!(state instanceof Responder responder)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        responders.remove(responder);
+        byte[] payload;
+        try {
+            payload = responder.noise.readMessage(fin.noiseMessage());
+        } catch (NoiseException e) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+            return;
+        }
+        byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
+        HandshakePayload remotePayload;
+        try {
+            remotePayload = proofs.check(payload, remoteStatic, null);
+        } catch (ProofCheck.Refused e) {
+            return;
+        }
+        IdentityProof remote = remotePayload.proof();
+        PilotAddress address = remote.nodeKey().address(realm);
+        if (from.isRelayed() && !from.relayed().equals(address)) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            return;
+        }
+        Peer peer = peers.get(address);
+        if (peer == null) {
+            peer = new Peer(address, remote.nodeKey(), null);
+            peers.add(peer);
+        } else if (peer.key != null && !peer.key.equals(remote.nodeKey())) {
+            drops.count(DropReason.UNEXPECTED_KEY);
+            return;
+        }
+        peer.key = remote.nodeKey();
+        paths.takeRoute(peer, from, null, now);
+        SplitKeys keys = responder.noise.split();
+        Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
+                keys.responderToInitiator(), keys.initiatorToResponder());
+        keypair.remoteBootId = remote.bootId();
+        keypair.handshakeStartedNanos = responder.createdNanos;
+        keypair.freshConnection = remotePayload.freshConnection() || Establishment.needsFreshConnection(peer, remote);
+        indexes.put(keypair.localIndex, keypair);
+        indexes.retire(peer.previous);
+        peer.previous = peer.current;
+        peer.current = keypair;
+        peer.lastReceivedNanos = now;
+        sendConfirmation(keypair, now);
+        establishment.established(peer, keypair, keypair.freshConnection, now);
+    }
+
+    /** As initiator of a handshake a busy responder wants a cookie for: repeat the INIT carrying it. */
+    void onCookie(CookieReply reply, long now) {
+        if (!(indexes.get(reply.receiverIndex()) instanceof Initiation initiation)) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
+            return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
+        }
+        initiation.message = initiation.message.withCookie(reply.cookie());
+        Peer peer = initiation.peer;
+        sendToAll(initiation.message, peer);
+    }
+
+    /** Sends the initiator's FINAL for keys not yet confirmed (again, when the confirmation is late). */
+    void sendFinal(Peer peer, Keypair keypair) {
+        paths.send(new HandshakeFinal(keypair.remoteIndex, keypair.pendingFinal).encode(allocator), peer.route());
+    }
+
+    /**
+     * The responder's one-byte DATA packet: proves to the initiator that the responder has the new keys,
+     * and says whether the responder started a new connection (flag {@link #FRESH_CONNECTION}).
+     */
+    private void sendConfirmation(Keypair keypair, long now) {
+        confirmation.clear();
+        confirmation.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
+        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
+        keypair.seal(datagram, confirmation);
+        paths.send(datagram, keypair.peer.route());
+        keypair.peer.lastSentNanos = now;
+    }
+
+    /**
+     * Starts a handshake with {@code peer}, unless one is under way, keys await their confirmation, there
+     * is nowhere to send it, or the node is closing.
+     */
+    void initiate(Peer peer, long now) {
+        initiate(peer, now, now);
+    }
+
+    private void initiate(Peer peer, long now, long startedNanos) {
+        boolean viaRelay = paths.handshakeViaRelay(peer);
+        if (peer.initiation != null || awaitingConfirmation(peer) || peer.handshakeTargets().isEmpty() && !viaRelay || stopped) {
+            return;
+        }
+        HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
+        byte[] first;
+        try {
+            first = noise.writeMessage(new byte[0]);
+        } catch (NoiseException e) {
+            throw new IllegalStateException("cannot write a first handshake message", e);
+        }
+        int index = indexes.allocate();
+        HandshakeInit init = new HandshakeInit(index, first, new byte[WireFormat.COOKIE_LENGTH]);
+        peer.initiation = new Initiation(peer, index, noise, init, startedNanos, now, settings.handshakeRetransmit().toNanos());
+        indexes.put(index, peer.initiation);
+        sendToAll(init, peer);
+        if (viaRelay) {
+            paths.send(init.encode(allocator), Route.relayed(peer.address));
+        }
+    }
+
+    private void sendToAll(HandshakeInit init, Peer peer) {
+        for (InetSocketAddress target : peer.handshakeTargets()) {
+            paths.send(init.encode(allocator), target);
+        }
+    }
+
+    private static boolean awaitingConfirmation(Peer peer) {
+        return peer.current != null && !peer.current.confirmed || peer.next != null && !peer.next.confirmed;
+    }
+
+    /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
+    private void restartInitiation(Peer peer, long now) {
+        Initiation old = peer.initiation;
+        indexes.remove(old.localIndex);
+        peer.initiation = null;
+        initiate(peer, now, old.startedNanos);
+    }
+
+    /** Fails whoever waits for {@code peer}'s session with {@code cause}, dropping any initiation in flight. */
+    void abandon(Peer peer, Throwable cause) {
+        if (peer.initiation != null) {
+            indexes.remove(peer.initiation.localIndex);
+            peer.initiation = null;
+        }
+        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
+        peer.waiters.clear();
+        waiting.forEach(w -> w.accept(peer, cause));
+    }
+
+    /**
+     * Repeats an unanswered INIT to every endpoint, and through the relay once direct endpoints have had
+     * their time.
+     */
+    void resendInitiation(Peer peer, long now) {
+        Initiation initiation = peer.initiation;
+        sendToAll(initiation.message, peer);
+        if (paths.relayFallback(peer, initiation, now)) {
+            paths.send(initiation.message.encode(allocator), Route.relayed(peer.address));
+        }
+    }
+
+    /** Half-open responder handshakes, for tests of memory bounds. */
+    int pending() {
+        return responders.size();
+    }
+}

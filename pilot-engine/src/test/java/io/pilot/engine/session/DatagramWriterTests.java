@@ -1,0 +1,83 @@
+package io.pilot.engine.session;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.transport.Connection;
+import io.pilot.engine.wire.RelayPacket;
+import io.pilot.engine.wire.WireCodec;
+import io.pilot.engine.wire.WireFormat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DatagramWriterTests {
+
+    private static final InetSocketAddress BOB_AT = new InetSocketAddress("10.0.0.2", 4000);
+    private static final InetSocketAddress RELAY = new InetSocketAddress("10.0.0.1", 4000);
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
+    private final DatagramWriter writer = new DatagramWriter(channel, paths, false);
+    private final Peer bob = TestPeers.established(new PilotAddress(1, 3), null, 10);
+
+    @AfterEach
+    void releaseWhatWasSent() {
+        channel.finishAndReleaseAll();
+    }
+
+    private static void ready(Connection connection, int bytes) {
+        connection.openStream(9).write(ByteBuffer.allocate(bytes));
+    }
+
+    @Test
+    void nothingReadyMeansNothingSent() {
+        paths.setEndpoint(bob, BOB_AT);
+
+        assertThat(writer.send(bob, bob.connection(), bob.current, 0)).isFalse();
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void sealsEveryReadyPacketToThePeerAndCountsTheBytes() {
+        paths.setEndpoint(bob, BOB_AT);
+        ready(bob.connection(), 3 * WireFormat.MAX_DATA_PLAINTEXT);
+
+        assertThat(writer.send(bob, bob.connection(), bob.current, 0)).isTrue();
+
+        long total = 0;
+        int full = 0;
+        for (DatagramPacket packet; (packet = channel.readOutbound()) != null; ) {
+            assertThat(packet.recipient()).isEqualTo(BOB_AT);
+            assertThat((int) packet.content().getUnsignedByte(0)).isEqualTo(WireFormat.TYPE_DATA);
+            total += packet.content().readableBytes();
+            full += packet.content().readableBytes() == WireFormat.MAX_DATAGRAM ? 1 : 0;
+            packet.release();
+        }
+        assertThat(full).as("stream data fills whole datagrams").isGreaterThanOrEqualTo(2);
+        assertThat(bob.bytesOut()).isEqualTo(total);
+    }
+
+    @Test
+    void aRelayedPeersDatagramsGoWrappedToTheRelay() {
+        paths.useRelay(RELAY, new PilotAddress(1, 1));
+        paths.takeRoute(bob, Route.relayed(bob.address()), null, 0);
+        ready(bob.connection(), 100);
+
+        assertThat(writer.send(bob, bob.connection(), bob.current, 0)).isTrue();
+
+        DatagramPacket packet = channel.readOutbound();
+        assertThat(packet.recipient()).isEqualTo(RELAY);
+        RelayPacket wrapped = (RelayPacket) WireCodec.decode(packet.content()).packet();
+        assertThat(wrapped.towardsRelay()).isTrue();
+        assertThat(wrapped.address()).isEqualTo(bob.address());
+        assertThat((int) wrapped.inner().getUnsignedByte(0)).isEqualTo(WireFormat.TYPE_DATA);
+        wrapped.release();
+        packet.release();
+    }
+}

@@ -1,0 +1,141 @@
+package io.pilot.engine.session;
+
+import io.pilot.engine.wire.CookieReply;
+import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.HandshakeFinal;
+import io.pilot.engine.wire.HandshakeInit;
+import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.WireFormat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two nodes' handshake rooms, wired by hand: each datagram one sends is handed to the other. */
+class HandshakesTests {
+
+    private final HandshakeSide alice = new HandshakeSide(new InetSocketAddress("10.0.0.1", 4000), SessionSettings.DEFAULTS);
+    private final HandshakeSide bob = new HandshakeSide(new InetSocketAddress("10.0.0.2", 4000), SessionSettings.DEFAULTS);
+
+    @AfterEach
+    void releaseWhatWasSent() {
+        alice.channel.finishAndReleaseAll();
+        bob.channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void threeMessagesAndAConfirmationEstablishBothHandshakeSides() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        assertThat(bobAtAlice.initiation).isNotNull();
+
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 1);
+        assertThat(bob.handshakes.pending()).isOne();
+
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
+        assertThat(bobAtAlice.initiation).isNull();
+        assertThat(bobAtAlice.current).as("installed, waiting for the confirmation").isNotNull();
+        assertThat(bobAtAlice.current.confirmed).isFalse();
+
+        bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), 3);
+        Peer aliceAtBob = bob.peers.get(alice.identity.publicKey().address(HandshakeSide.REALM));
+        assertThat(aliceAtBob).as("the responder learns the initiator from its proof").isNotNull();
+        assertThat(aliceAtBob.endpoint()).isEqualTo(alice.endpoint);
+        assertThat(bob.established).containsExactly(aliceAtBob);
+        assertThat(bob.handshakes.pending()).isZero();
+
+        DataPacket confirmation = (DataPacket) bob.sent();
+        Keypair keypair = (Keypair) alice.indexes.get(confirmation.receiverIndex());
+        ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
+        assertThat(keypair.open(confirmation, ByteBuffer.allocate(WireFormat.MAX_DATAGRAM), plaintext)).isNull();
+        confirmation.release();
+        assertThat(plaintext.remaining()).isEqualTo(Handshakes.CONFIRMATION_LENGTH);
+        alice.handshakes.onConfirmation(keypair, plaintext.get(0), 4);
+
+        assertThat(keypair.confirmed).isTrue();
+        assertThat(alice.established).containsExactly(bobAtAlice);
+        assertThat(bobAtAlice.connection()).isNotNull();
+        assertThat(aliceAtBob.connection()).isNotNull();
+    }
+
+    @Test
+    void aRepeatedInitiationGetsTheSameAnswerWithoutNewState() {
+        alice.handshakes.initiate(alice.know(bob), 0);
+        HandshakeInit init = (HandshakeInit) alice.sent();
+
+        bob.handshakes.onInit(init, Route.direct(alice.endpoint), alice.endpoint, 1);
+        bob.handshakes.onInit(init, Route.direct(alice.endpoint), alice.endpoint, 2);
+
+        HandshakeResponse first = (HandshakeResponse) bob.sent();
+        HandshakeResponse second = (HandshakeResponse) bob.sent();
+        assertThat(second.senderIndex()).isEqualTo(first.senderIndex());
+        assertThat(bob.handshakes.pending()).isOne();
+    }
+
+    @Test
+    void aKeyOtherThanThePinnedOneAbandonsTheHandshake() {
+        HandshakeSide mallory = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS);
+        Peer bobAtAlice = alice.know(bob);
+        List<Throwable> failures = new ArrayList<>();
+        alice.handshakes.initiate(bobAtAlice, 0);
+        bobAtAlice.waiters.add((peer, error) -> failures.add(error));
+
+        mallory.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 1);
+        alice.handshakes.onResponse((HandshakeResponse) mallory.sent(), Route.direct(bob.endpoint), 2);
+
+        assertThat(alice.drops.get(DropReason.UNEXPECTED_KEY)).isOne();
+        assertThat(bobAtAlice.initiation).isNull();
+        assertThat(bobAtAlice.current).isNull();
+        assertThat(failures).singleElement().isInstanceOf(SessionException.class);
+        mallory.channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void underLoadAnInitiationWithoutACookieGetsOneAndTheRetryIsAnswered() {
+        HandshakeSide busyBob = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS.withHandshakeLimits(50, 1, 4096));
+        Peer bobAtAlice = alice.know(busyBob);
+        HandshakeSide carol = new HandshakeSide(new InetSocketAddress("10.0.0.3", 4000), SessionSettings.DEFAULTS);
+        carol.handshakes.initiate(carol.know(busyBob), 0);
+        busyBob.handshakes.onInit((HandshakeInit) carol.sent(), Route.direct(carol.endpoint), carol.endpoint, 0);
+        assertThat(busyBob.sent()).as("the first initiation this second is answered").isInstanceOf(HandshakeResponse.class);
+        carol.channel.finishAndReleaseAll();
+        alice.handshakes.initiate(bobAtAlice, 0);
+        HandshakeInit init = (HandshakeInit) alice.sent();
+
+        busyBob.handshakes.onInit(init, Route.direct(alice.endpoint), alice.endpoint, 1);
+        assertThat(busyBob.drops.get(DropReason.COOKIE_REQUIRED)).isOne();
+        alice.handshakes.onCookie((CookieReply) busyBob.sent(), 2);
+        HandshakeInit withCookie = (HandshakeInit) alice.sent();
+        assertThat(withCookie.hasCookie()).isTrue();
+
+        busyBob.handshakes.onInit(withCookie, Route.direct(alice.endpoint), alice.endpoint, 3);
+        assertThat(busyBob.sent()).isInstanceOf(HandshakeResponse.class);
+        busyBob.channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAnswerToNoHandshakeIsCountedAndIgnored() {
+        alice.handshakes.onResponse(new HandshakeResponse(5, 6, new byte[48]), Route.direct(bob.endpoint), 0);
+
+        assertThat(alice.drops.get(DropReason.UNKNOWN_SESSION)).isOne();
+        assertThat((Object) alice.channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void aStoppedNodeStartsNoHandshake() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.stop();
+
+        alice.handshakes.initiate(bobAtAlice, 0);
+
+        assertThat(bobAtAlice.initiation).isNull();
+        assertThat((Object) alice.channel.readOutbound()).isNull();
+    }
+}

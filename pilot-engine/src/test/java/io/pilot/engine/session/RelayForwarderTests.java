@@ -1,0 +1,119 @@
+package io.pilot.engine.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.RelayPacket;
+import io.pilot.engine.wire.WireCodec;
+import io.pilot.engine.wire.WireFormat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RelayForwarderTests {
+
+    private static final InetSocketAddress ALICE_AT = new InetSocketAddress("10.0.0.2", 4000);
+    private static final InetSocketAddress BOB_AT = new InetSocketAddress("10.0.0.3", 4000);
+    private static final PilotAddress ALICE = new PilotAddress(1, 2);
+    private static final PilotAddress BOB = new PilotAddress(1, 3);
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
+    private final PeerTable peers = new PeerTable();
+    private final DropCounters drops = new DropCounters();
+    private final RelayForwarder forwarder = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops);
+
+    @BeforeEach
+    void twoNodesHoldSessionsWithTheRelay() {
+        for (Peer peer : new Peer[] {TestPeers.established(ALICE, null, 10), TestPeers.established(BOB, null, 20)}) {
+            peers.add(peer);
+            paths.setEndpoint(peer, peer.address().equals(ALICE) ? ALICE_AT : BOB_AT);
+        }
+    }
+
+    @AfterEach
+    void releaseWhatWasSent() {
+        channel.finishAndReleaseAll();
+    }
+
+    /** A datagram as Alice (or whoever) sends it to the relay, addressed to {@code target}. */
+    private static RelayPacket towards(PilotAddress target, int bytes) {
+        ByteBuf inner = Unpooled.buffer().writeZero(bytes);
+        ByteBuf datagram = RelayPacket.wrap(ByteBufAllocator.DEFAULT, WireFormat.TYPE_RELAY, target, inner);
+        RelayPacket packet = (RelayPacket) WireCodec.decode(datagram).packet();
+        datagram.release();
+        return packet;
+    }
+
+    private void forward(RelayPacket packet, InetSocketAddress sender, long now) {
+        try {
+            forwarder.forward(packet, sender, now);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Test
+    void passesADatagramOnLabelledWithItsSender() {
+        forwarder.serve(true);
+
+        forward(towards(BOB, 100), ALICE_AT, 0);
+
+        DatagramPacket out = channel.readOutbound();
+        assertThat(out.recipient()).isEqualTo(BOB_AT);
+        RelayPacket relayed = (RelayPacket) WireCodec.decode(out.content()).packet();
+        assertThat(relayed.towardsRelay()).isFalse();
+        assertThat(relayed.address()).isEqualTo(ALICE);
+        assertThat(relayed.inner().readableBytes()).isEqualTo(100);
+        relayed.release();
+        out.release();
+        assertThat(forwarder.relayedBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void refusesWhenNotServingOrTheSenderHasNoSession() {
+        forward(towards(BOB, 100), ALICE_AT, 0);
+        assertThat(drops.get(DropReason.NOT_ALLOWED)).as("not a relay").isOne();
+
+        forwarder.serve(true);
+        forward(towards(BOB, 100), new InetSocketAddress("10.0.0.9", 4000), 0);
+        assertThat(drops.get(DropReason.NOT_ALLOWED)).as("a stranger").isEqualTo(2);
+
+        forward(towards(new PilotAddress(1, 9), 100), ALICE_AT, 0);
+        assertThat(drops.get(DropReason.UNKNOWN_SESSION)).as("to a stranger").isOne();
+
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(forwarder.relayedBytes()).isZero();
+    }
+
+    @Test
+    void oneSenderCannotExceedItsByteBudget() {
+        RelayForwarder small = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops, 1000);
+        small.serve(true);
+        for (int i = 0; i < 2; i++) {
+            RelayPacket packet = towards(BOB, 1000);
+            small.forward(packet, ALICE_AT, 0);
+            packet.release();
+        }
+        RelayPacket over = towards(BOB, 100);
+        small.forward(over, ALICE_AT, 0);
+        over.release();
+
+        assertThat(drops.get(DropReason.RATE_LIMITED)).as("the burst is twice the rate per second").isOne();
+        assertThat(small.relayedBytes()).isEqualTo(2000);
+        RelayPacket later = towards(BOB, 1000);
+        small.forward(later, ALICE_AT, 1_000_000_000L);
+        later.release();
+        assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(3000);
+    }
+}
