@@ -2,19 +2,14 @@ package io.pilot.spring.runtime;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.agent.Agent;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
-import io.pilot.engine.backbone.DirectoryStore;
-import io.pilot.engine.backbone.JournaledDirectoryStore;
-import io.pilot.engine.control.ControlCommands;
-import io.pilot.engine.control.ControlPaths;
-import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
-import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.spring.capability.BroadcastDispatcher;
 import io.pilot.spring.capability.CapabilityDispatcher;
@@ -26,8 +21,6 @@ import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 
 import io.micrometer.observation.ObservationRegistry;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -63,14 +56,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     private final ConfigurableEnvironment environment;
     private final ObservationRegistry observations;
     private final PilotServerObservationConvention observationConvention;
-    private volatile PilotNode node;
-    private volatile PilotNode backboneNode;
-    private volatile Backbone backbone;
-    private volatile DirectoryClient directory;
-    private volatile GroupMessaging messaging;
-    private volatile ControlServer control;
+    /** The running agent: node, registration, group messaging, control socket and embedded backbone. */
+    private volatile Agent agent;
     private volatile boolean running;
-    private final InFlightCalls inFlight = new InFlightCalls();
 
     public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment) {
@@ -135,85 +123,73 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         };
     }
 
+    /**
+     * Starts the node and serves the capabilities, registers (with the embedded backbone, if asked, which
+     * starts first), then opens the control socket: the {@link Agent}'s one start order.
+     */
     @Override
     public synchronized void start() {
-        String hostname = settings.hostname();
-        InetSocketAddress backboneEndpoint = settings.backbone().endpoint();
         AccessPolicy accessPolicy = settings.accessPolicy().get();
-        try {
-            NodeKey backboneKey = settings.backbone().key();
-            if (settings.backbone().embedded() != null) {
-                startEmbeddedBackbone(backboneEndpoint, settings.backbone().embedded());
-                backboneKey = backboneNode.publicKey();
-            }
-            node = PilotNode.builder()
-                    .identityPath(settings.identityPath())
-                    .bindAddress(settings.bindAddress())
-                    .realm(settings.realm())
-                    .maxMessageSize(settings.maxMessageSize())
-                    .requestTimeout(settings.requestTimeout())
-                    .accessPolicy(accessPolicy)
-                    .pathSettings(settings.pathSettings())
-                    .build().start();
-            node.listen(CapabilityProtocol.PORT, inFlight.track(
-                    new CapabilityDispatcher(capabilities, mapper, observations, observationConvention, node::peer)));
-            node.listen(CapabilityProtocol.BROADCAST_PORT, inFlight.track(new BroadcastDispatcher(capabilities, mapper)));
-            DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(hostname)
-                    .backbone(backboneEndpoint, backboneKey)
-                    .requestTimeout(settings.backbone().requestTimeout());
-            for (CapabilityMethod capability : capabilities.all()) {
-                builder.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
-                        : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
-            }
-            TreeSet<String> groups = new TreeSet<>(settings.groups());
-            groups.addAll(capabilities.groups());
-            groups.forEach(g -> builder.group(Names.checkGroup(g)));
-            directory = builder.build();
-            if (accessPolicy instanceof SharedGroupPolicy sharedGroup) {
-                sharedGroup.bind(directory).join();
-            } else {
-                directory.start().join();
-            }
-            messaging = GroupMessaging.of(directory);
-            if (settings.control().enabled()) {
-                Path socket = settings.control().path() != null ? settings.control().path()
-                        : ControlPaths.defaultSocket(hostname, node.address());
-                ControlCommands.Builder commands = ControlCommands.builder(node).directory(directory).groups(messaging)
-                        .identityPath(settings.identityPath());
-                Runnable stop = stopApplication();
+        PilotNode.Builder node = PilotNode.builder()
+                .identityPath(settings.identityPath())
+                .bindAddress(settings.bindAddress())
+                .realm(settings.realm())
+                .maxMessageSize(settings.maxMessageSize())
+                .requestTimeout(settings.requestTimeout())
+                .accessPolicy(accessPolicy)
+                .pathSettings(settings.pathSettings());
+        Agent.Builder builder = Agent.builder(node).hostname(settings.hostname())
+                .listenWithNode(CapabilityProtocol.PORT, started -> new CapabilityDispatcher(capabilities, mapper,
+                        observations, observationConvention, started::peer))
+                .listen(CapabilityProtocol.BROADCAST_PORT, new BroadcastDispatcher(capabilities, mapper))
+                .directory(this::describe)
+                .gracePeriod(settings.shutdownGracePeriod());
+        EmbeddedBackbone embedded = settings.backbone().embedded();
+        if (embedded != null) {
+            builder.embedBackbone(PilotNode.builder().identityPath(embedded.identityPath())
+                    .bindAddress(settings.backbone().endpoint()).realm(settings.realm()).answerStun(true),
+                    BackboneSettings.DEFAULTS, embedded.store());
+        } else {
+            builder.backbone(settings.backbone().endpoint(), settings.backbone().key());
+        }
+        if (accessPolicy instanceof SharedGroupPolicy sharedGroup) {
+            builder.sharedGroupPolicy(sharedGroup);
+        }
+        if (settings.control().enabled()) {
+            Runnable stop = stopApplication();
+            builder.control(settings.control().path(), commands -> {
+                commands.identityPath(settings.identityPath());
                 if (stop != null) {
                     commands.onStop(stop);
                 }
-                control = ControlServer.start(socket, commands.build());
-            }
-        } catch (RuntimeException e) {
-            stopQuietly();
-            throw e;
+            });
         }
+        Agent started = builder.build().start();
+        agent = started;
         environment.getPropertySources().addFirst(new MapPropertySource("pilot.local",
-                Map.of("local.pilot.port", node.localEndpoint().getPort())));
+                Map.of("local.pilot.port", started.node().localEndpoint().getPort())));
         running = true;
         keepAlive = keepJvmAlive();
-        log.info("Pilot agent '{}' is {} on UDP {}, registered with the backbone at {} ({} capabilities)", hostname,
-                node.address(), node.localEndpoint(), backboneEndpoint, capabilities.all().size());
+        log.info("Pilot agent '{}' is {} on UDP {}, registered with the backbone at {} ({} capabilities)",
+                settings.hostname(), started.node().address(), started.node().localEndpoint(),
+                settings.backbone().endpoint(), capabilities.all().size());
     }
 
-    private void startEmbeddedBackbone(InetSocketAddress endpoint, EmbeddedBackbone embedded) {
-        backboneNode = PilotNode.builder().identityPath(embedded.identityPath()).bindAddress(endpoint)
-                .realm(settings.realm()).answerStun(true).build().start();
-        DirectoryStore store;
-        try {
-            store = embedded.store() == null ? DirectoryStore.none() : JournaledDirectoryStore.open(embedded.store());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot open the embedded backbone's store " + embedded.store() + ": "
-                    + e.getMessage(), e);
+    /** What the agent's record says: its capabilities (with descriptions), its groups and the backbone's timeout. */
+    private void describe(DirectoryClient.Builder directory) {
+        directory.requestTimeout(settings.backbone().requestTimeout());
+        for (CapabilityMethod capability : capabilities.all()) {
+            directory.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
+                    : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
         }
-        backbone = Backbone.start(backboneNode, BackboneSettings.DEFAULTS, store);
+        TreeSet<String> groups = new TreeSet<>(settings.groups());
+        groups.addAll(capabilities.groups());
+        groups.forEach(g -> directory.group(Names.checkGroup(g)));
     }
 
     /**
      * Deregisters first (no new calls are routed here), lets calls in progress finish for up to
-     * {@code pilot.shutdown-grace-period}, then closes the node.
+     * {@code pilot.shutdown-grace-period}, then closes the node: the {@link Agent}'s one stop order.
      */
     @Override
     public synchronized void stop() {
@@ -222,31 +198,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
             keepAlive.countDown();
             keepAlive = null;
         }
-        if (directory != null) {
-            directory.close();
-        }
-        if (!inFlight.awaitIdle(settings.shutdownGracePeriod())) {
-            log.warn("{} capability calls still running after the {} grace period; closing the node anyway",
-                    inFlight.count(), settings.shutdownGracePeriod());
-        }
-        stopQuietly();
-    }
-
-    private void stopQuietly() {
-        if (control != null) {
-            control.close();
-        }
-        if (directory != null) {
-            directory.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (backbone != null) {
-            backbone.close();
-        }
-        if (backboneNode != null) {
-            backboneNode.close();
+        Agent stopping = agent;
+        if (stopping != null) {
+            stopping.close();
         }
     }
 
@@ -261,35 +215,36 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     }
 
     public PilotNode node() {
-        return requireRunning(node);
+        return running().node();
     }
 
     public DirectoryClient directory() {
-        return requireRunning(directory);
+        return running().directory().orElseThrow();
     }
 
     public GroupMessaging messaging() {
-        return requireRunning(messaging);
+        return running().groups().orElseThrow();
     }
 
     /** The control socket {@code pilotctl} talks to, if enabled. */
     public Optional<Path> controlSocket() {
-        return Optional.ofNullable(control).map(ControlServer::socketPath);
+        return Optional.ofNullable(agent).flatMap(Agent::controlSocket);
     }
 
     /** The embedded backbone, if this application runs one. */
     public Optional<Backbone> embeddedBackbone() {
-        return Optional.ofNullable(backbone);
+        return Optional.ofNullable(agent).flatMap(Agent::backbone);
     }
 
     public PilotAddress address() {
         return node().address();
     }
 
-    private static <T> T requireRunning(T value) {
-        if (value == null) {
+    private Agent running() {
+        Agent running = agent;
+        if (running == null) {
             throw new IllegalStateException("the Pilot node is not running yet: it starts once the application context is refreshed");
         }
-        return value;
+        return running;
     }
 }
