@@ -52,6 +52,8 @@ final class Registration {
     private long backboneEpoch;
     private ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
+    /** The backbone said it no longer knows this node: its lease lapsed, and its watches went with it. */
+    private volatile boolean lapsed;
 
     /**
      * @param lookups finds the record the backbone holds of this node, when it refuses ours as stale
@@ -168,9 +170,12 @@ final class Registration {
             Membership groups = membership;
             SignedRecord signed = signer.sign(endpoints(), groups);
             return backbone.call(registerRequest(signed, groups), Lease::read).thenCompose(lease -> {
-                boolean wasAway = status == Status.BACKBONE_UNREACHABLE;
+                boolean wasAway = status == Status.BACKBONE_UNREACHABLE || lapsed;
                 boolean restarted = noteEpoch(lease.epoch());
                 registered(signed, lease);
+                lapsed = false;
+                // Renewed once, whichever way: a restart's renewal must not be followed by one that ends the
+                // old subscription ids, which the restarted backbone may have handed out again.
                 if (wasAway && !restarted) {
                     watches.reconnected();
                 }
@@ -258,8 +263,8 @@ final class Registration {
             }
             Throwable cause = BackboneCall.unwrap(error);
             if (cause instanceof DirectoryException refusal && refusal.error() == DirectoryError.NOT_REGISTERED) {
-                // The lease lapsed, and the backbone dropped this node's watches with it.
-                registerNow().thenRun(watches::reconnected);
+                lapsed = true;
+                registerNow();
             } else {
                 unreachable(cause);
             }
