@@ -64,6 +64,14 @@ public final class Backbone implements AutoCloseable {
         return directory.revision();
     }
 
+    /**
+     * Directory requests received with operation {@code op}, one of the {@code DirectoryProtocol.OP_*} codes
+     * (refused ones included): how much the nodes lean on this backbone, e.g. lookups that views spare.
+     */
+    public long requests(int op) {
+        return directory.requests(op);
+    }
+
     /** Refused requests by reason. */
     public Map<DirectoryError, Long> refusals() {
         return directory.refusals();

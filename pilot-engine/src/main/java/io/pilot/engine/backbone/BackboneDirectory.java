@@ -57,6 +57,14 @@ public final class BackboneDirectory implements MessageHandler {
         return registry.revision();
     }
 
+    /**
+     * Directory requests received with operation {@code op}, one of the {@code DirectoryProtocol.OP_*} codes
+     * (refused ones included): how much the nodes lean on this backbone, e.g. lookups that views spare.
+     */
+    public long requests(int op) {
+        return service.requests(op);
+    }
+
     /** Refused requests by reason. */
     public Map<DirectoryError, Long> refusals() {
         return service.refusals();

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ final class DirectoryService implements MessageHandler {
     private final BackboneSettings settings;
     private final RateLimiter<PilotAddress> buckets;
     private final Map<DirectoryError, LongAdder> refusals = new EnumMap<>(DirectoryError.class);
+    /** Requests received, by operation code: what tests and operators read to see who leans on the backbone. */
+    private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
 
     /**
      * Changes with every start of the backbone. Watches live only in memory: a node that sees a new epoch in a
@@ -75,11 +78,23 @@ final class DirectoryService implements MessageHandler {
         return counts;
     }
 
+    /** Requests received with operation {@code op} (a {@code DirectoryProtocol.OP_*}), well formed or not. */
+    long requests(int op) {
+        LongAdder count = requests.get(op);
+        return count == null ? 0 : count.sum();
+    }
+
     @Override
     public CompletionStage<Message> handle(IncomingMessage in) {
+        byte[] body = in.message().body();
+        if (body.length > 0) {
+            // Counted by the first byte before it is decoded, so that a refused request is counted too; bounded,
+            // since an op is one byte.
+            requests.computeIfAbsent(body[0] & 0xFF, op -> new LongAdder()).increment();
+        }
         byte[] reply;
         try {
-            reply = dispatch(in, new BinaryReader(in.message().body()));
+            reply = dispatch(in, new BinaryReader(body));
         } catch (DecodeException e) {
             reply = refuse(DirectoryProtocol.malformed(e));
         } catch (DirectoryException e) {

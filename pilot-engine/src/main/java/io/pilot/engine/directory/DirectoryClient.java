@@ -76,19 +76,21 @@ public final class DirectoryClient implements AutoCloseable {
     private final BackboneLink backbone;
     private final Lookups lookups;
     private final Watches watches;
+    private final LiveQueries live;
     private final Registration registration;
     private final PunchRequests punches;
     private final Groups groups;
     private final AutoCloseable eventListener;
 
-    private DirectoryClient(PilotNode node, ClientSettings settings, Membership membership) {
+    private DirectoryClient(PilotNode node, ClientSettings settings, Membership membership, int liveQueries) {
         this.node = node;
         this.settings = settings;
         RecordCache cache = new RecordCache();
         this.backbone = new BackboneLink(node, settings);
         this.lookups = new Lookups(backbone, cache, node.address().realm());
         this.watches = new Watches(backbone, lookups, cache);
-        this.registration = new Registration(node, settings, membership, backbone, lookups, watches::renewAll);
+        this.live = new LiveQueries(watches, lookups, liveQueries);
+        this.registration = new Registration(node, settings, membership, backbone, lookups, watches);
         this.punches = new PunchRequests(node, backbone, () -> registration.status() == Status.REGISTERED);
         this.groups = new Groups(backbone, registration);
         this.eventListener = node.listen(DirectoryProtocol.EVENTS_PORT, new BackboneEvents(backbone, watches, punches));
@@ -151,9 +153,19 @@ public final class DirectoryClient implements AutoCloseable {
         return lookups.lookup(address);
     }
 
-    /** Every live provider of a capability. */
+    /** Every live provider of a capability, as the backbone says now (or the cache, while it is away). */
     public CompletableFuture<List<NodeRecord>> find(String capability) {
         return lookups.find(capability);
+    }
+
+    /**
+     * Every live provider of a capability, for choosing one to call: answered from memory by a watch on the
+     * capability that the first call opens and later calls share (see {@link Builder#liveQueries(int)}), so a
+     * call to a known provider asks nothing of the backbone. The first call waits for the watch's snapshot; if
+     * the watch cannot be opened this is {@link #find(String)}, and the watch is tried again later.
+     */
+    public CompletableFuture<List<NodeRecord>> providers(String capability) {
+        return live.records(Query.CAPABILITY, Names.checkCapability(capability));
     }
 
     /** Every live member of a group. */
@@ -162,11 +174,18 @@ public final class DirectoryClient implements AutoCloseable {
     }
 
     /**
-     * Resolves a hostname or an address ({@code N:XXXX.XXXX.XXXX}) to the node's address, making the node
-     * reachable: a request to it then connects directly.
+     * Resolves a hostname or an address ({@code N:XXXX.XXXX.XXXX}) to the live node's address, making the node
+     * reachable: a request to it then connects directly. Answered like {@link #providers(String)}: from a watch
+     * on the name that the first resolution opens, so resolving a known node asks nothing of the backbone, and a
+     * node that leaves or moves is known by push. Fails with {@link DirectoryError#NOT_FOUND} if no live node
+     * has that name.
      */
     public CompletableFuture<PilotAddress> resolve(String hostnameOrAddress) {
-        return lookups.resolve(hostnameOrAddress);
+        boolean address = hostnameOrAddress.indexOf(':') >= 0; // addresses always hold a ':', hostnames never do
+        String name = address ? PilotAddress.parse(hostnameOrAddress).toString() : Names.checkHostname(hostnameOrAddress);
+        return live.records(address ? Query.ADDRESS : Query.HOSTNAME, name).thenApply(records -> records.stream()
+                .findFirst().map(NodeRecord::address).orElseThrow(() -> new DirectoryException(DirectoryError.NOT_FOUND,
+                        "no live node " + (address ? "at " : "is called ") + name)));
     }
 
     /** Sends a request to a service on a node named by hostname or address. */
@@ -227,6 +246,7 @@ public final class DirectoryClient implements AutoCloseable {
             return;
         }
         registration.close();
+        live.close();
         node.setResolver(null);
         try {
             eventListener.close();
@@ -247,6 +267,7 @@ public final class DirectoryClient implements AutoCloseable {
         private final Map<String, byte[]> groupCredentials = new LinkedHashMap<>();
         private Duration recordLifetime = Duration.ofHours(1);
         private Duration requestTimeout = Duration.ofSeconds(5);
+        private int liveQueries = 32;
 
         private Builder(PilotNode node) {
             this.node = Objects.requireNonNull(node, "node");
@@ -301,12 +322,25 @@ public final class DirectoryClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Most hostnames, addresses and capabilities kept watched for {@link #resolve} and {@link #providers}
+         * (the least recently used one's watch is closed to make room); default 32, half the backbone's default
+         * limit of watches per node. 0 asks the backbone every time.
+         */
+        public Builder liveQueries(int watches) {
+            if (watches < 0) {
+                throw new IllegalArgumentException("liveQueries must not be negative");
+            }
+            this.liveQueries = watches;
+            return this;
+        }
+
         public DirectoryClient build() {
             if (backboneEndpoint == null || hostname == null) {
                 throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
             }
             return new DirectoryClient(node, new ClientSettings(backboneEndpoint, backboneKey, hostname, List.copyOf(capabilities),
-                    joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials));
+                    joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials), liveQueries);
         }
     }
 }

@@ -53,14 +53,6 @@ final class Lookups {
         return query(Query.GROUP, Names.checkGroup(group));
     }
 
-    /** A hostname or an address ({@code N:XXXX.XXXX.XXXX}) as the node's address. */
-    CompletableFuture<PilotAddress> resolve(String hostnameOrAddress) {
-        if (hostnameOrAddress.indexOf(':') >= 0) {
-            return lookup(PilotAddress.parse(hostnameOrAddress)).thenApply(NodeRecord::address);
-        }
-        return lookup(hostnameOrAddress).thenApply(NodeRecord::address);
-    }
-
     /** The record of the node at {@code address}: from the cache if it holds a live one, else looked up. */
     CompletableFuture<NodeRecord> recordOf(PilotAddress address) {
         Optional<NodeRecord> cached = cache.get(address, System.currentTimeMillis());
@@ -90,7 +82,8 @@ final class Lookups {
         return records;
     }
 
-    private CompletableFuture<List<NodeRecord>> query(Query query, String value) {
+    /** What {@code query} selects, asked of the backbone; of the cache when the backbone is unreachable. */
+    CompletableFuture<List<NodeRecord>> query(Query query, String value) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
         return backbone.call(request, reader -> {
                     List<NodeRecord> found = readRecords(reader);

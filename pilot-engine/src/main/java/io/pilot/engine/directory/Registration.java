@@ -41,7 +41,7 @@ final class Registration {
     private final BackboneLink backbone;
     private final Lookups lookups;
     private final RecordSigner signer;
-    private final Runnable onBackboneRestart;
+    private final Watches watches;
     private volatile Status status = Status.STARTING;
     private volatile String lastError = "";
     private volatile InetSocketAddress reflexive;
@@ -52,19 +52,21 @@ final class Registration {
     private long backboneEpoch;
     private ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
+    /** The backbone said it no longer knows this node: its lease lapsed, and its watches went with it. */
+    private volatile boolean lapsed;
 
     /**
      * @param lookups finds the record the backbone holds of this node, when it refuses ours as stale
-     * @param onBackboneRestart called when a reply comes from a backbone that started anew since the last
+     * @param watches renewed when the backbone started anew, or when this node comes back after an outage
      */
     Registration(PilotNode node, ClientSettings settings, Membership membership, BackboneLink backbone,
-                 Lookups lookups, Runnable onBackboneRestart) {
+                 Lookups lookups, Watches watches) {
         this.node = node;
         this.settings = settings;
         this.membership = membership;
         this.backbone = backbone;
         this.lookups = lookups;
-        this.onBackboneRestart = onBackboneRestart;
+        this.watches = watches;
         this.signer = new RecordSigner(node.identity(), node.address().realm(), settings);
     }
 
@@ -168,8 +170,15 @@ final class Registration {
             Membership groups = membership;
             SignedRecord signed = signer.sign(endpoints(), groups);
             return backbone.call(registerRequest(signed, groups), Lease::read).thenCompose(lease -> {
-                noteEpoch(lease.epoch());
+                boolean wasAway = status == Status.BACKBONE_UNREACHABLE || lapsed;
+                boolean restarted = noteEpoch(lease.epoch());
                 registered(signed, lease);
+                lapsed = false;
+                // Renewed once, whichever way: a restart's renewal must not be followed by one that ends the
+                // old subscription ids, which the restarted backbone may have handed out again.
+                if (wasAway && !restarted) {
+                    watches.reconnected();
+                }
                 InetSocketAddress observed = lease.observed();
                 if (observed != null && signed.record().endpoints().stream().noneMatch(e -> e.address().equals(observed))) {
                     // Publish the reflexive endpoint too: peers outside our network need it.
@@ -234,23 +243,27 @@ final class Registration {
         }
         SignedRecord current = published;
         boolean republish = current == null || signer.due(current.record(), System.currentTimeMillis());
-        CompletableFuture<?> beat = republish ? registerNow()
+        CompletableFuture<Boolean> beat = republish ? registerNow().thenApply(record -> false)
                 : backbone.call(new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes(), reply -> {
                     reply.u32();
                     long epoch = reply.u64();
                     reply.end();
                     return epoch;
-                }).thenAccept(this::noteEpoch);
-        beat.whenComplete((ok, error) -> {
+                }).thenApply(this::noteEpoch);
+        beat.whenComplete((restarted, error) -> {
             if (error == null) {
                 if (status != Status.REGISTERED) {
                     status = Status.REGISTERED;
                     log.info("backbone {} reachable again", backbone.address().orElse(null));
+                    if (!restarted) {
+                        watches.reconnected();
+                    }
                 }
                 return;
             }
             Throwable cause = BackboneCall.unwrap(error);
             if (cause instanceof DirectoryException refusal && refusal.error() == DirectoryError.NOT_REGISTERED) {
+                lapsed = true;
                 registerNow();
             } else {
                 unreachable(cause);
@@ -282,15 +295,20 @@ final class Registration {
         }, 1, TimeUnit.SECONDS);
     }
 
-    /** A reply from a backbone that started anew (another epoch) means its watches are gone. */
-    private void noteEpoch(long epoch) {
+    /**
+     * A reply from a backbone that started anew (another epoch) means its watches are gone: renews them.
+     * Returns whether it had.
+     */
+    private boolean noteEpoch(long epoch) {
         long previous;
         synchronized (this) {
             previous = backboneEpoch;
             backboneEpoch = epoch;
         }
-        if (previous != 0 && previous != epoch) {
-            onBackboneRestart.run();
+        boolean restarted = previous != 0 && previous != epoch;
+        if (restarted) {
+            watches.backboneRestarted();
         }
+        return restarted;
     }
 }

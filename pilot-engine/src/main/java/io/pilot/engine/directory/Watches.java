@@ -53,7 +53,17 @@ final class Watches {
     /** Stops a watch here and at the backbone. */
     void close(Watch watch) {
         watches.remove(watch.id());
-        backbone.send(new BinaryWriter().u8(DirectoryProtocol.OP_UNWATCH).u32(watch.id()).toBytes());
+        unwatch(watch.id());
+    }
+
+    /** Stops a watch here only: for a client that deregisters, which ends its watches at the backbone. */
+    void forget(Watch watch) {
+        watches.remove(watch.id());
+    }
+
+    private void unwatch(int subscription) {
+        backbone.send(new BinaryWriter().u8(DirectoryProtocol.OP_UNWATCH).u32(subscription).toBytes())
+                .exceptionally(error -> null); // the backbone is away: its watches die with our lease anyway
     }
 
     /** An event the backbone pushed: the cache learns it, and so does its watch (now, or once it exists). */
@@ -72,21 +82,44 @@ final class Watches {
     }
 
     /** The backbone started anew, and its watches are gone: subscribes every watch again. */
-    void renewAll() {
+    void backboneRestarted() {
+        renewAll("the backbone restarted", false);
+    }
+
+    /**
+     * This node was away from the backbone (or the backbone let its lease lapse): the backbone dropped its
+     * watches, or could not push it events meanwhile. Subscribes every watch again and ends the old
+     * subscriptions, which the same backbone may still hold.
+     */
+    void reconnected() {
+        renewAll("back in touch with the backbone", true);
+    }
+
+    private void renewAll(String why, boolean endOld) {
         if (watches.isEmpty()) {
             return;
         }
-        log.info("the backbone restarted; renewing {} watches", watches.size());
-        new ArrayList<>(watches.values()).forEach(this::renew);
+        log.info("{}; renewing {} watches", why, watches.size());
+        new ArrayList<>(watches.values()).forEach(watch -> renew(watch, endOld));
     }
 
-    /** Subscribes again under a new id and tells the listener what changed while it was not watching. */
-    private void renew(Watch watch) {
+    /**
+     * Subscribes again under a new id and tells the listener what changed while it was not watching.
+     *
+     * @param endOld whether to end the old subscription: only on the backbone that granted it, since a
+     *               restarted one numbers its subscriptions afresh and the old id may now be another watch's
+     */
+    private void renew(Watch watch, boolean endOld) {
         subscribe(watch.query(), watch.value()).thenAccept(snapshot -> {
+            int old;
             synchronized (watch) {
-                watches.remove(watch.id());
+                old = watch.id();
+                watches.remove(old);
                 watch.restart(snapshot.id(), snapshot.revision());
                 watches.put(snapshot.id(), watch);
+            }
+            if (endOld) {
+                unwatch(old);
             }
             orphans.release(watch);
             watch.resync(snapshot.records());

@@ -1,6 +1,5 @@
 package io.pilot.engine.group;
 
-import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
@@ -12,7 +11,6 @@ import io.pilot.engine.message.PilotException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +25,9 @@ import java.util.stream.IntStream;
  * next candidate only when the request certainly or very probably did not run there: the provider could not
  * be reached, the connection dropped, nothing listened on the port, or it had no capacity. A remote failure
  * or a timeout is final, since the request may have taken effect and need not be idempotent.
+ *
+ * <p>A provider that failed as if it were gone is put in {@link Quarantine}: later anycasts rank it after
+ * every other provider, so a dead provider costs one failure, not one per call until its lease lapses.
  */
 final class Anycaster {
 
@@ -34,24 +35,33 @@ final class Anycaster {
     private static final Set<ErrorCode> FAILOVER = EnumSet.of(ErrorCode.UNREACHABLE, ErrorCode.CONNECTION_LOST,
             ErrorCode.NO_LISTENER, ErrorCode.OVERLOADED);
 
+    /** Errors after which the provider is set aside: it may be gone (overloaded is alive, and soon has room). */
+    private static final Set<ErrorCode> QUARANTINE = EnumSet.of(ErrorCode.UNREACHABLE, ErrorCode.CONNECTION_LOST,
+            ErrorCode.NO_LISTENER, ErrorCode.TIMEOUT);
+
     private final RecordSource source;
     private final SelectionPolicy policy;
     private final int maxAttempts;
     private final RttProbe probe;
+    private final PeerRtts rtts;
+    private final Quarantine quarantine;
     private final Map<PilotAddress, Integer> inFlight = new ConcurrentHashMap<>();
 
-    Anycaster(RecordSource source, SelectionPolicy policy, int maxAttempts, RttProbe probe) {
+    Anycaster(RecordSource source, SelectionPolicy policy, int maxAttempts, RttProbe probe, PeerRtts rtts,
+              Quarantine quarantine) {
         this.source = source;
         this.policy = policy;
         this.maxAttempts = maxAttempts;
         this.probe = probe;
+        this.rtts = rtts;
+        this.quarantine = quarantine;
     }
 
     /** Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. */
     CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
         long start = System.nanoTime();
         return source.providers(capability).thenCompose(records -> {
-            List<Candidate> ordered = policy.order(candidates(eligible(records, group)));
+            List<Candidate> ordered = order(candidates(eligible(records, group)));
             if (ordered.isEmpty()) {
                 return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
                         + (group == null ? "" : " of group " + group) + " offers " + capability));
@@ -77,16 +87,34 @@ final class Anycaster {
         if (records.isEmpty()) {
             return List.of();
         }
-        Map<PilotAddress, Duration> rtts = new HashMap<>();
-        for (PeerInfo peer : source.client().node().peers()) {
-            if (peer.established() && peer.smoothedRtt() != null) {
-                rtts.put(peer.address(), peer.smoothedRtt());
-            }
+        rtts.refreshIfStale(System.nanoTime());
+        List<Candidate> candidates = new ArrayList<>(records.size());
+        for (NodeRecord record : records) {
+            Duration rtt = rtts.of(record.address());
+            candidates.add(new Candidate(record, rtt != null ? rtt : probe.measured(record.address()).orElse(null),
+                    inFlight.getOrDefault(record.address(), 0)));
         }
-        return records.stream()
-                .map(r -> new Candidate(r, rtts.getOrDefault(r.address(), probe.measured(r.address()).orElse(null)),
-                        inFlight.getOrDefault(r.address(), 0)))
-                .toList();
+        return candidates;
+    }
+
+    /**
+     * The policy's order of the providers not in quarantine; then, if that leaves attempts to spare, of those
+     * in quarantine: set aside is not written off, and when every provider failed lately one is still asked.
+     */
+    private List<Candidate> order(List<Candidate> candidates) {
+        long now = System.nanoTime();
+        List<Candidate> trusted = new ArrayList<>(candidates.size());
+        List<Candidate> held = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            (quarantine.holds(candidate.member(), now) ? held : trusted).add(candidate);
+        }
+        List<Candidate> ordered = trusted.isEmpty() ? List.of() : policy.order(trusted);
+        if (held.isEmpty() || ordered.size() >= maxAttempts) {
+            return ordered;
+        }
+        List<Candidate> all = new ArrayList<>(ordered);
+        all.addAll(policy.order(held));
+        return all;
     }
 
     /** One anycast's walk down its candidates. */
@@ -113,12 +141,16 @@ final class Anycaster {
             source.client().node().request(new PilotSocketAddress(address, port), request).whenComplete((reply, error) -> {
                 inFlight.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
                 if (error == null) {
+                    quarantine.release(address);
                     result.complete(new AnycastReply(reply, member, Duration.ofNanos(System.nanoTime() - start),
                             failures.size() + 1));
                     return;
                 }
                 Throwable cause = Errors.unwrap(error);
                 failures.add(cause);
+                if (cause instanceof PilotException p && QUARANTINE.contains(p.code())) {
+                    quarantine.add(member, System.nanoTime());
+                }
                 boolean failover = cause instanceof PilotException p && FAILOVER.contains(p.code());
                 if (failover && failures.size() < candidates.size()) {
                     next();

@@ -17,14 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept current by a backbone watch so that reading them costs no round trip. Reads never block, which is
  * what lets an {@link io.pilot.engine.session.AccessPolicy} consult a view on the network thread.
  *
- * <p>A view is as fresh as the watch: a change reaches it one backbone push after it happens. Records past
- * their expiry are hidden even if no {@code left} came (the backbone went away, say). If the backbone
- * restarts, its watches are gone and the view stops changing; open a new one.
- *
- * <p>Known lag: {@link DirectoryClient} holds back an event whose revision does not follow the last one it
- * applied (revisions are realm-wide, so any unrelated change in between makes such a gap) until the watch's
- * next event arrives. Until that is fixed there, a view can miss its latest change for as long as its query
- * sees no other.
+ * <p>A view is as fresh as the watch: a change reaches it one backbone push after it happens, in revision order
+ * per node. Records past their expiry are hidden even if no {@code left} came (the backbone went away, say).
+ * If the backbone restarts, or this node was away from it long enough to lose its lease, the client subscribes
+ * again and the view hears what changed meanwhile.
  */
 public final class DirectoryView implements AutoCloseable {
 

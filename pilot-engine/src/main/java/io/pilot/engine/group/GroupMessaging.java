@@ -13,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Talking to groups and to whoever offers a capability, rather than to one named node. The backbone says
  * who the members or providers are; every message then goes straight over a tunnel to them, as any request
- * does. Thread-safe; futures complete on the node's callback threads.
+ * does. The backbone is not in the path of an anycast: providers are kept in memory by a watch on the
+ * capability, opened by its first anycast (see {@link DirectoryClient#providers}), and a provider that fails
+ * as if gone is set aside at once, so the next calls fail over to the others without waiting for the
+ * directory to notice. Thread-safe; futures complete on the node's callback threads.
  *
  * <pre>{@code
  * GroupMessaging groups = GroupMessaging.of(client);
@@ -26,6 +29,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class GroupMessaging {
 
+    /** How old the session RTTs that rank providers may get: selection ranks them in steps of milliseconds. */
+    private static final Duration RTT_REFRESH = Duration.ofSeconds(1);
+
     private final RecordSource source;
     private final Broadcaster broadcaster;
     private final Anycaster anycaster;
@@ -34,7 +40,8 @@ public final class GroupMessaging {
         this.source = new RecordSource(builder.client);
         this.broadcaster = new Broadcaster(source);
         this.anycaster = new Anycaster(source, builder.policy, builder.maxAttempts,
-                new RttProbe(builder.client.node(), builder.probeInterval));
+                new RttProbe(builder.client.node(), builder.probeInterval),
+                new PeerRtts(builder.client.node(), RTT_REFRESH), new Quarantine(builder.quarantine));
     }
 
     /** With the default policy ({@link SelectionPolicy#lowestRtt()}), three attempts and 30 s between probes. */
@@ -62,7 +69,11 @@ public final class GroupMessaging {
     /**
      * Sends a request to one node (never this one) that offers {@code capability}, chosen by the selection
      * policy; if it cannot be reached another is asked, up to the attempt limit. Providers come from an open
-     * {@link #viewCapability view} of the capability if there is one, else from the backbone. Fails with a
+     * {@link #viewCapability view} of the capability if there is one, else from the client's watched copy
+     * ({@link DirectoryClient#providers}): the first anycast to a capability waits for the watch's snapshot,
+     * later ones ask nothing of the backbone. A provider that was unreachable, lost its connection, had nothing
+     * listening or did not answer in time is asked after all others for the {@link Builder#quarantine
+     * quarantine}, or until it publishes a newer record. Fails with a
      * {@link io.pilot.engine.message.PilotException}: the provider's error if it was final (a remote failure, a
      * timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
      */
@@ -91,7 +102,9 @@ public final class GroupMessaging {
 
     /**
      * Keeps the providers of {@code capability} in memory, fresh by watch. Until the view is closed, anycasts
-     * for the capability choose from it without asking the backbone, and keep working while it is away.
+     * for the capability choose from it without asking the backbone, and keep working while it is away. Anycasts
+     * do the same without one (the client keeps a bounded number of capabilities watched on its own); open a
+     * view to read the providers yourself, or to keep a capability watched however many others are called.
      */
     public CompletableFuture<DirectoryView> viewCapability(String capability) {
         return source.open(Query.CAPABILITY, Names.checkCapability(capability), MembershipListener.NONE);
@@ -103,6 +116,7 @@ public final class GroupMessaging {
         private SelectionPolicy policy = SelectionPolicy.lowestRtt();
         private int maxAttempts = 3;
         private Duration probeInterval = Duration.ofSeconds(30);
+        private Duration quarantine = Duration.ofSeconds(30);
 
         private Builder(DirectoryClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -126,6 +140,18 @@ public final class GroupMessaging {
         /** Least time between two RTT probes of the same unmeasured provider; default 30 s. */
         public Builder probeInterval(Duration interval) {
             this.probeInterval = Objects.requireNonNull(interval, "probeInterval");
+            return this;
+        }
+
+        /**
+         * How long a provider that failed as if it were gone is asked only after every other; default 30 s, the
+         * backbone's default lease, by which time a dead provider has left the directory. Zero disables it.
+         */
+        public Builder quarantine(Duration quarantine) {
+            if (Objects.requireNonNull(quarantine, "quarantine").isNegative()) {
+                throw new IllegalArgumentException("quarantine must not be negative");
+            }
+            this.quarantine = quarantine;
             return this;
         }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where group members and capability providers come from: a {@link DirectoryView} opened through this
- * source answers from memory; without one, the backbone is asked (and the client's cache answers if the
- * backbone is away).
+ * source answers from memory. Without one, providers come from the client's watched copy of the capability
+ * ({@link DirectoryClient#providers}, also from memory once the first anycast opened it), and members from the
+ * backbone (or the client's cache if the backbone is away).
  */
 final class RecordSource {
 
@@ -53,6 +54,6 @@ final class RecordSource {
         if (view != null) {
             return CompletableFuture.completedFuture(view.records());
         }
-        return query == Query.GROUP ? client.members(value) : client.find(value);
+        return query == Query.GROUP ? client.members(value) : client.providers(value);
     }
 }

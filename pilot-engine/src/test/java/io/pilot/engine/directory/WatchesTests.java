@@ -53,16 +53,34 @@ class WatchesTests {
     }
 
     @Test
-    void aRenewalSubscribesAgainAndTellsTheDifference() {
+    void aRenewalAfterARestartSubscribesAgainAndTellsTheDifference() {
         backbone.reply(records(DirectoryProtocol.ok().u32(7).u64(100), fx(1)));
         Watch watch = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
         backbone.reply(records(DirectoryProtocol.ok().u32(1).u64(5), fx(2)));
 
-        watches.renewAll();
+        watches.backboneRestarted();
         watches.onEvent(DirectoryProtocol.EVENT_LEAVE, 1, 6, fx(2));
 
         assertThat(watch.id()).isEqualTo(1);
         assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2", "left fx#2");
+        // A restarted backbone numbers subscriptions afresh: old id 7 may be anyone's now, so it is left alone.
+        assertThat(backbone.requests).hasSize(2);
+    }
+
+    @Test
+    void aRenewalAfterAnOutageEndsTheOldSubscriptionOnTheSameBackbone() {
+        backbone.reply(records(DirectoryProtocol.ok().u32(7).u64(100), fx(1)));
+        Watch watch = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        backbone.reply(records(DirectoryProtocol.ok().u32(9).u64(120), fx(1))).reply(DirectoryProtocol.ok());
+
+        watches.reconnected();
+
+        assertThat(watch.id()).isEqualTo(9);
+        assertThat(backbone.op(1)).isEqualTo(DirectoryProtocol.OP_WATCH);
+        BinaryReader unwatch = new BinaryReader(backbone.requests.get(2));
+        assertThat(unwatch.u8()).isEqualTo(DirectoryProtocol.OP_UNWATCH);
+        assertThat(unwatch.u32()).isEqualTo(7);
+        assertThat(listener.heard).as("nothing changed meanwhile").containsExactly("joined fx#1");
     }
 
     @Test

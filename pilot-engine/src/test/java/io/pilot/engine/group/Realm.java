@@ -6,6 +6,9 @@ import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.identity.Identity;
+
+import java.net.InetSocketAddress;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -22,13 +25,37 @@ final class Realm implements AfterEachCallback {
 
     private final TestNodes nodes = new TestNodes();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final Identity backboneIdentity = TestNodes.newIdentity();
     private PilotNode backboneNode;
+    private Backbone backbone;
 
     /** Starts the realm's backbone; call first. */
     PilotNode startBackbone() {
-        backboneNode = nodes.start();
-        closeables.push(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
+        return startBackbone(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    private PilotNode startBackbone(InetSocketAddress bind) {
+        backboneNode = nodes.start(b -> b.identity(backboneIdentity).bindAddress(bind));
+        backbone = Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none());
+        closeables.push(backbone);
         return backboneNode;
+    }
+
+    /** Stops the backbone and its node, as if its process were killed: it forgets every registration and watch. */
+    void stopBackbone() {
+        backbone.close();
+        backboneNode.close();
+    }
+
+    /** Starts the backbone anew with the same key on the same endpoint, and an empty directory. */
+    void restartBackbone() {
+        InetSocketAddress endpoint = backboneNode.localEndpoint();
+        stopBackbone();
+        startBackbone(endpoint);
+    }
+
+    Backbone backbone() {
+        return backbone;
     }
 
     /** A registered agent on a default node. */

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The {@link PilotClient} the auto-configuration provides: JSON through the application's mapper, discovery and
  * anycast through the directory of the {@link PilotRuntime}, every call straight to the provider, observed (see
- * {@link Call}).
+ * {@link Call}). Capabilities and hostnames are resolved from watches the first call opens, so calls to known
+ * providers ask nothing of the backbone and go on while it is down.
  */
 public final class DefaultPilotClient implements PilotClient {
 
@@ -107,7 +108,8 @@ public final class DefaultPilotClient implements PilotClient {
         try {
             // Not DirectoryClient.request: it resolves and sends the same way but keeps the resolved address to
             // itself, and the reply, the observation and the path all need it, even when the call then fails.
-            // Resolving again afterwards would cost another round trip to the backbone and might name another node.
+            // Resolving again afterwards might name another node (it moved or restarted meanwhile). Resolution is
+            // answered from a watch on the name after the first call: the backbone is not in the call's path.
             sent = runtime.directory().resolve(hostnameOrAddress).thenCompose(address -> {
                 // Addresses always hold a ':', hostnames never do.
                 call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);
