@@ -84,6 +84,18 @@ final class CallsReport {
             line("Pilot against the raw UDP echo (moonshot: at most 3x): section 1 did not run in this report.");
         }
         line("");
+        line("*Reading.* What limits each row, as the code stands when this was written (issue 11 changes the first): "
+                + "a Pilot anycast first asks the backbone for the capability's providers (a request and reply to the "
+                + "backbone, then an Ed25519 verification of the returned record, about 114 µs), then makes the request "
+                + "to the chosen provider: two round trips per call, each crossing the caller's and the peer's event "
+                + "loops, the provider's handler pool and the caller's callback executor (about five thread hand-offs), "
+                + "plus Jackson on both sides. The HTTP row pays a Tomcat request thread, HTTP/1.1 parsing, Spring MVC "
+                + "dispatch and Jackson on the provider, and the JDK `HttpClient`'s selector thread on the caller. NATS "
+                + "crosses the broker, two hops of one write and one read each on long-lived TCP connections, with "
+                + "jnats' reader thread handing to the caller and the responder's dispatcher answering inline; it is "
+                + "the shortest path of the three in hand-offs, not in hops. All processes share the machine's cores "
+                + "with each other and the JIT, so every row includes wake-up latency of descheduled threads.");
+        line("");
     }
 
     private void rates() {
@@ -108,6 +120,21 @@ final class CallsReport {
             double ratio = r.pilotRate().perSecond().median() / r.natsRate().perSecond().median();
             line(String.format(Locale.ROOT, "**Pilot / NATS = %.2fx** calls per second (target: at least 1x, %s).",
                     ratio, ratio >= 1 ? "met" : "not met"));
+            line("");
+        }
+        line(String.format(Locale.ROOT, "*Reading.* With %d threads calling at once the rows measure CPU per call "
+                + "more than latency: %d caller threads, the provider's worker threads and every event loop share the "
+                + "machine's cores. Each Pilot call is also a lookup at the backbone, so the backbone's lookup rate "
+                + "(section 5) and its CPU, here in the runner's JVM on the same cores, bound the calls per second of "
+                + "the whole fleet; the HTTP row opens up to %d keep-alive connections and pays a Tomcat thread per "
+                + "request in flight; NATS multiplexes every request of a process over one connection.",
+                r.inFlight(), r.inFlight(), r.inFlight()));
+        line("");
+        if (r.http().nanos() != null && r.httpRate().perSecond().median() < 1e9 / r.http().nanos().median()) {
+            line(String.format(Locale.ROOT, "*Note:* the HTTP row completes fewer calls per second with %d in flight "
+                    + "(%,.0f) than one thread calling one at a time would (1 / p50 = %,.0f): client or server "
+                    + "serialises under concurrency on this machine; not investigated yet.", r.inFlight(),
+                    r.httpRate().perSecond().median(), 1e9 / r.http().nanos().median()));
             line("");
         }
     }
@@ -158,6 +185,15 @@ final class CallsReport {
                     + "noise, every call answered; not met).", up.nanos() == null ? "up" : "stopped"));
         }
         line("");
+        if (down.nanos() != null && down.nanos().median() >= 1e9) {
+            line(String.format(Locale.ROOT, "*Reading.* With the backbone stopped, each call waited %s at its median: "
+                    + "the anycast still asks the backbone for the providers first, waits out the backbone request "
+                    + "timeout (`pilot.backbone.request-timeout`, 5 s by default) and only then falls back to the "
+                    + "records it had cached. The backbone is in the path of every call; issue 11 moves resolution "
+                    + "to local views kept fresh by watches, after which this row should match the one above.",
+                    micros(down.nanos().median())));
+            line("");
+        }
     }
 
     private void latencyRow(String name, CallBenchmark.Latency latency) {
