@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs every benchmark once, in one JVM, one after the other, and writes the report. Running them
@@ -13,7 +14,7 @@ import java.util.Set;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -23,7 +24,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS
     }
 
     private BenchmarkRunner() {
@@ -39,7 +40,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -54,6 +55,12 @@ public final class BenchmarkRunner {
 
     /** Runs the chosen sections under {@code profile}; sections not chosen stay null in the report. */
     public static Report run(RunProfile profile, Set<Section> sections, String command) throws InterruptedException {
+        return run(profile, sections, command, BenchAppLaunch::fromSystemProperties);
+    }
+
+    /** As {@link #run(RunProfile, Set, String)}, starting section 7's Spring Boot apps as {@code launch} says. */
+    static Report run(RunProfile profile, Set<Section> sections, String command, Supplier<BenchAppLaunch> launch)
+            throws InterruptedException {
         Environment environment = Environment.current();
         progress("profile " + profile.name() + ", " + environment.cores() + " cores, " + environment.jvm()
                 + ", epoll " + environment.epoll() + ", load average " + environment.loadAverage());
@@ -64,25 +71,26 @@ public final class BenchmarkRunner {
         LossGoodputBenchmark.Result loss = null;
         BackboneBenchmark.Result backbone = null;
         RelayThroughputBenchmark.Result relay = null;
+        CallBenchmark.Result calls = null;
         if (sections.contains(Section.PING)) {
-            progress("1/6 ping round trips: Pilot vs raw UDP");
+            progress("1/7 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    p50 Pilot %.1f us, raw UDP %.1f us",
                     ping.pilotCaller().median() / 1e3, ping.rawUdp().median() / 1e3));
         }
         if (sections.contains(Section.THROUGHPUT)) {
-            progress("2/6 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
+            progress("2/7 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
             throughput = new ThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    Pilot %.0f MiB/s, TLS %.0f MiB/s, UDP %.0f MiB/s",
                     throughput.pilot().median(), throughput.tls().median(), throughput.udp().median()));
         }
         if (sections.contains(Section.HANDSHAKE)) {
-            progress("3/6 handshakes per second");
+            progress("3/7 handshakes per second");
             handshakes = new HandshakeRateBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f handshakes/s", handshakes.perSecond().median()));
         }
         if (sections.contains(Section.LOSS)) {
-            progress("4/6 goodput under loss");
+            progress("4/7 goodput under loss");
             loss = new LossGoodputBenchmark().run(profile);
             for (LossGoodputBenchmark.Row row : loss.rows()) {
                 progress(String.format(Locale.ROOT, "    loss %.0f%%: %.1f MiB/s", row.lossRate() * 100,
@@ -90,7 +98,7 @@ public final class BenchmarkRunner {
             }
         }
         if (sections.contains(Section.BACKBONE)) {
-            progress("5/6 backbone: registrations, lookups, heartbeats, records held");
+            progress("5/7 backbone: registrations, lookups, heartbeats, records held");
             backbone = new BackboneBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f registrations/s, lookups %.0f/s (raw, by hostname), "
                     + "heartbeats %.0f/s, %,d records in-process at %.0f bytes each",
@@ -103,14 +111,22 @@ public final class BenchmarkRunner {
             }
         }
         if (sections.contains(Section.RELAY)) {
-            progress("6/6 relay throughput vs direct");
+            progress("6/7 relay throughput vs direct");
             relay = new RelayThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    direct %.0f MiB/s, relayed %.0f MiB/s (%.2fx), relay loop %.2f cores",
                     relay.direct().median(), relay.relayed().median(), relay.relayedToDirect(), relay.relayLoopCores()));
         }
+        if (sections.contains(Section.CALLS)) {
+            progress("7/7 capability calls between two Spring Boot apps vs HTTP/JSON vs NATS request-reply");
+            calls = new CallBenchmark(launch.get()).run(profile);
+            progress(String.format(Locale.ROOT, "    p50 Pilot %s, HTTP %s, NATS %s; calls/s at %d in flight: "
+                    + "Pilot %s, HTTP %s, NATS %s", p50(calls.pilot()), p50(calls.http()), p50(calls.nats()),
+                    calls.inFlight(), perSecond(calls.pilotRate()), perSecond(calls.httpRate()),
+                    perSecond(calls.natsRate())));
+        }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone, relay);
+                backbone, relay, calls);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -127,7 +143,16 @@ public final class BenchmarkRunner {
         return chosen;
     }
 
-    private static void progress(String line) {
+    private static String p50(CallBenchmark.Latency latency) {
+        return latency == null || latency.nanos() == null ? "-"
+                : String.format(Locale.ROOT, "%.1f us", latency.nanos().median() / 1e3);
+    }
+
+    private static String perSecond(CallBenchmark.Rate rate) {
+        return rate == null ? "-" : String.format(Locale.ROOT, "%,.0f", rate.perSecond().median());
+    }
+
+    static void progress(String line) {
         System.err.println("[bench] " + line);
     }
 }

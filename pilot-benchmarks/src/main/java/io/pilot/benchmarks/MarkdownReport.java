@@ -57,6 +57,9 @@ public final class MarkdownReport {
         if (report.relay() != null) {
             relay(report.relay());
         }
+        if (report.calls() != null) {
+            md.append(new CallsReport(report.calls(), report.profile(), report.ping()).render());
+        }
         method();
         return md.toString();
     }
@@ -490,7 +493,7 @@ public final class MarkdownReport {
                 s.median() / tls.median()));
     }
 
-    private static String micros(double nanos) {
+    static String micros(double nanos) {
         return nanos >= 10_000_000 ? String.format(Locale.ROOT, "%.1f ms", nanos / 1e6)
                 : String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
     }
@@ -530,9 +533,12 @@ public final class MarkdownReport {
                     + "NewReno) except where a section says otherwise; the TLS baseline pins TLS 1.3 with "
                     + "TLS_AES_256_GCM_SHA384 on the JDK provider, a self-signed ECDSA P-256 certificate built in "
                     + "memory with Bouncy Castle.",
-            "- Run it with `bin/bench` (about 5 minutes, of which about 1.5 for section 5; `--quick` for about 90 "
-                    + "seconds, `--only ping,throughput,handshake,loss,backbone,relay` for a subset, `--out FILE` to write "
-                    + "elsewhere). "
+            "- Section 7 is the exception: its two Spring Boot apps are separate processes (`java -jar "
+                    + "pilot-benchmarks-boot.jar`), as are nats-server and its clients; the runner's JVM hosts only the "
+                    + "backbone and gives the orders.",
+            "- Run it with `bin/bench` (about 7 minutes, of which about 1.5 for section 5 and 2 for section 7; `--quick` "
+                    + "for about 2 minutes, `--only ping,throughput,handshake,loss,backbone,relay,calls` for a subset, "
+                    + "`--out FILE` to write elsewhere). "
                     + "`./mvnw verify` runs only a smoke test that drives each benchmark for a fraction of a second.",
             "");
 }

@@ -13,5 +13,6 @@ public record Report(Environment environment, RunProfile profile, String command
                      double loadAverageAtEnd,
                      PingLatencyBenchmark.Result ping, ThroughputBenchmark.Result throughput,
                      HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss,
-                     BackboneBenchmark.Result backbone, RelayThroughputBenchmark.Result relay) {
+                     BackboneBenchmark.Result backbone, RelayThroughputBenchmark.Result relay,
+                     CallBenchmark.Result calls) {
 }

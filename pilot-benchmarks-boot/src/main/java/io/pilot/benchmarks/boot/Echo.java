@@ -1,0 +1,27 @@
+package io.pilot.benchmarks.boot;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Profile;
+import org.springframework.stereotype.Component;
+
+/** The provider's one piece of work, shared by its three front doors so that they differ only in transport. */
+@Profile("provider")
+@Component
+public class Echo {
+
+    /** The Pilot capability, and the NATS subject, of the echo. */
+    public static final String NAME = "bench.echo";
+
+    private final String hostname;
+
+    public Echo(@Value("${pilot.hostname}") String hostname) {
+        this.hostname = hostname;
+    }
+
+    public EchoReply answer(EchoRequest request) {
+        if (request == null || request.text() == null) {
+            throw new IllegalArgumentException("an echo request needs a text");
+        }
+        return new EchoReply(hostname, request.text().length());
+    }
+}

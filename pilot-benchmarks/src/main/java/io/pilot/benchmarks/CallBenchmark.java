@@ -1,0 +1,305 @@
+package io.pilot.benchmarks;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.backbone.DirectoryStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Section 7: a capability call between two Spring Boot processes with the starter, against plain HTTP/JSON between
+ * the same two processes and NATS request-reply through a local {@code nats-server}, as a user would run them. The
+ * bench app ({@code pilot-benchmarks-boot}) runs twice, as {@code java -jar}: a provider answering the same echo
+ * three ways, and a caller that measures on this runner's orders. The backbone is the engine's {@link Backbone} in
+ * this process, its key pinned by both apps, so that the runner can stop it.
+ *
+ * <p>In order: sequential latency (the three contenders in alternating blocks), calls per second with
+ * {@code callInFlight} calls outstanding (alternating windows), a provider leaving while the caller calls (how long
+ * until the caller stops choosing it), a provider joining when there is no other (how long until it is first
+ * chosen), and finally the caller's latency to its known provider with the backbone up, then stopped.
+ */
+public final class CallBenchmark {
+
+    static final String PILOT = "pilot";
+    static final String HTTP = "http";
+    static final String NATS = "nats";
+
+    private static final int BLOCKS = 10;
+    /** How long the caller keeps calling after a provider was stopped, for the trace to show the handover. */
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** Longest wait for a joining provider's first call. */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Sequential calls of one contender.
+     *
+     * @param nanos round trips of the successful calls as the calling thread saw them; null if none succeeded
+     * @param failures calls that threw
+     * @param firstError the first failure, null if none
+     */
+    public record Latency(Samples nanos, int failures, String firstError) {
+    }
+
+    /**
+     * Calls per second of one contender, one figure per measured window.
+     *
+     * @param perSecond successful calls per second, per window
+     * @param failures calls that threw, over every window
+     * @param firstError the first failure, null if none
+     */
+    public record Rate(Samples perSecond, long failures, String firstError) {
+    }
+
+    /**
+     * @param pilot {@code pilotClient.call(...)} through the mesh
+     * @param http {@code RestClient} to a {@code @RestController}
+     * @param nats jnats request-reply through nats-server; null when {@code natsMissing} says why
+     * @param natsMissing null, or why the NATS rows could not be measured
+     * @param inFlight calls outstanding in the rate rows
+     * @param backboneUp the caller to its known provider with the backbone up
+     * @param backboneDown the same right after the backbone was stopped, within {@code outageBudget}
+     * @param leave a provider stopped (SIGTERM) while the caller calls
+     * @param join a provider started while the caller, with no other provider, calls
+     */
+    public record Result(Latency pilot, Latency http, Latency nats, Rate pilotRate, Rate httpRate, Rate natsRate,
+                         String natsMissing, int inFlight, Latency backboneUp, Latency backboneDown,
+                         Duration outageBudget, Handovers.Handover leave, Handovers.Handover join) {
+    }
+
+    private final BenchAppLaunch launch;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+    public CallBenchmark(BenchAppLaunch launch) {
+        this.launch = launch;
+    }
+
+    public Result run(RunProfile profile) throws InterruptedException {
+        Path dir = createRunDirectory();
+        boolean completed = false;
+        try {
+            Result result = measure(profile, dir);
+            completed = true;
+            return result;
+        } finally {
+            closeAll();
+            if (completed) {
+                deleteRecursively(dir);
+            } else {
+                BenchmarkRunner.progress("    the apps' logs are kept in " + dir);
+            }
+        }
+    }
+
+    private Result measure(RunProfile profile, Path dir) throws InterruptedException {
+        PilotNode backboneNode = own(PilotPair.node().answerStun(true).build().start());
+        Backbone backbone = own(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
+        Map<String, String> mesh = Map.of(
+                "pilot.backbone.address", "127.0.0.1:" + backboneNode.localEndpoint().getPort(),
+                "pilot.backbone.key", backboneNode.publicKey().toString());
+
+        Optional<Path> natsExecutable = NatsServer.find();
+        String natsMissing = natsExecutable.isEmpty()
+                ? NatsServer.EXECUTABLE + " is not installed (Debian: apt-get install nats-server)" : null;
+        Map<String, String> providerSettings = new LinkedHashMap<>(mesh);
+        if (natsExecutable.isPresent()) {
+            providerSettings.put("bench.nats-url", own(NatsServer.start(natsExecutable.get(), dir)).url());
+        }
+
+        BenchApp provider = own(BenchApp.start(launch, dir, "provider", "bench-provider", providerSettings));
+        provider.awaitReady();
+        Map<String, String> callerSettings = new LinkedHashMap<>(providerSettings);
+        callerSettings.put("bench.provider-url", provider.baseUrl());
+        BenchApp caller = own(BenchApp.start(launch, dir, "caller", "bench-caller", callerSettings));
+        caller.awaitReady();
+        List<String> kinds = natsMissing == null ? List.of(PILOT, HTTP, NATS) : List.of(PILOT, HTTP);
+
+        BenchmarkRunner.progress("    sequential calls, " + profile.callSamples() + " each after " + profile.callWarmup()
+                + " of warm-up");
+        Map<String, Latency> sequential = sequential(caller, kinds, profile);
+        BenchmarkRunner.progress("    " + profile.callInFlight() + " calls in flight");
+        Map<String, Rate> rates = rates(caller, kinds, profile);
+
+        BenchmarkRunner.progress("    a provider leaves, then one joins");
+        BenchApp spare = own(BenchApp.start(launch, dir, "provider", "bench-provider-2", providerSettings));
+        spare.awaitReady();
+        caller.post("/bench/trace/start?kind=" + PILOT);
+        String chosen = awaitAnswered(caller, null, JOIN_TIMEOUT);
+        BenchApp leaver = chosen.equals(spare.hostname()) ? spare : provider;
+        BenchApp survivor = leaver == spare ? provider : spare;
+        long signal = epochMicros();
+        leaver.stop();
+        Thread.sleep(SETTLE.toMillis());
+        Handovers.Handover leave = Handovers.leave(trace(caller.post("/bench/trace/stop")), signal, survivor.hostname());
+
+        survivor.stop();
+        caller.post("/bench/trace/start?kind=" + PILOT);
+        BenchApp joiner = own(BenchApp.start(launch, dir, "provider", "bench-provider-3", providerSettings));
+        long ready = joiner.awaitReady();
+        awaitAnswered(caller, joiner.hostname(), JOIN_TIMEOUT);
+        Handovers.Handover join = Handovers.join(trace(caller.post("/bench/trace/stop")), ready, joiner.hostname());
+
+        BenchmarkRunner.progress("    calls to the known provider with the backbone up, then stopped");
+        int outageCalls = Math.max(1, profile.callSamples() / 5);
+        Latency up = latency(caller, PILOT, profile.callWarmup(), outageCalls, profile.callOutageBudget());
+        backbone.close();
+        backboneNode.close();
+        Latency down = latency(caller, PILOT, 0, outageCalls, profile.callOutageBudget());
+
+        return new Result(sequential.get(PILOT), sequential.get(HTTP), sequential.get(NATS), rates.get(PILOT),
+                rates.get(HTTP), rates.get(NATS), natsMissing, profile.callInFlight(), up, down,
+                profile.callOutageBudget(), leave, join);
+    }
+
+    /** Warm-up for each contender, then {@link #BLOCKS} blocks in turn, so that drifts in load hit all alike. */
+    private static Map<String, Latency> sequential(BenchApp caller, List<String> kinds, RunProfile profile)
+            throws InterruptedException {
+        Duration budget = Duration.ofMinutes(10);
+        for (String kind : kinds) {
+            latency(caller, kind, profile.callWarmup(), 1, budget);
+        }
+        int perBlock = Math.max(1, profile.callSamples() / BLOCKS);
+        Map<String, List<JsonNode>> blocks = new LinkedHashMap<>();
+        for (int block = 0; block < BLOCKS; block++) {
+            for (String kind : kinds) {
+                blocks.computeIfAbsent(kind, k -> new ArrayList<>()).add(caller.post("/bench/latency?kind=" + kind
+                        + "&warmup=0&calls=" + perBlock + "&budgetMillis=" + budget.toMillis()));
+            }
+        }
+        Map<String, Latency> latencies = new LinkedHashMap<>();
+        blocks.forEach((kind, answers) -> latencies.put(kind, latency(answers)));
+        return latencies;
+    }
+
+    private static Latency latency(BenchApp caller, String kind, int warmup, int calls, Duration budget)
+            throws InterruptedException {
+        return latency(List.of(caller.post("/bench/latency?kind=" + kind + "&warmup=" + warmup + "&calls=" + calls
+                + "&budgetMillis=" + budget.toMillis())));
+    }
+
+    /** Merges the caller's answers ({@code LatencyRun}s) into one set of samples. */
+    private static Latency latency(List<JsonNode> answers) {
+        List<Long> nanos = new ArrayList<>();
+        int failures = 0;
+        String firstError = null;
+        for (JsonNode answer : answers) {
+            answer.get("nanos").forEach(n -> nanos.add(n.asLong()));
+            failures += answer.get("failures").asInt();
+            JsonNode error = answer.get("firstError");
+            if (firstError == null && error != null && !error.isNull()) {
+                firstError = error.asString();
+            }
+        }
+        Samples samples = nanos.isEmpty() ? null : Samples.of(nanos.stream().mapToLong(Long::longValue).toArray());
+        return new Latency(samples, failures, firstError);
+    }
+
+    /** One discarded window per contender, then {@code callRateIterations} rounds of windows in turn. */
+    private static Map<String, Rate> rates(BenchApp caller, List<String> kinds, RunProfile profile)
+            throws InterruptedException {
+        String order = "&inFlight=" + profile.callInFlight() + "&millis=" + profile.callRateWindow().toMillis();
+        for (String kind : kinds) {
+            caller.post("/bench/rate?kind=" + kind + order);
+        }
+        Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
+        for (int round = 0; round < profile.callRateIterations(); round++) {
+            for (String kind : kinds) {
+                windows.computeIfAbsent(kind, k -> new ArrayList<>()).add(caller.post("/bench/rate?kind=" + kind + order));
+            }
+        }
+        Map<String, Rate> rates = new LinkedHashMap<>();
+        windows.forEach((kind, answers) -> {
+            double[] perSecond = answers.stream()
+                    .mapToDouble(a -> a.get("calls").asLong() * 1e9 / a.get("nanos").asLong()).toArray();
+            long failures = answers.stream().mapToLong(a -> a.get("failures").asLong()).sum();
+            String firstError = answers.stream().map(a -> a.get("firstError")).filter(e -> e != null && !e.isNull())
+                    .map(JsonNode::asString).findFirst().orElse(null);
+            rates.put(kind, new Rate(Samples.of(perSecond), failures, firstError));
+        });
+        return rates;
+    }
+
+    /**
+     * Waits until the caller's running trace has a call answered by {@code hostname} (by anyone, if null) and
+     * returns who answered the latest.
+     */
+    private static String awaitAnswered(BenchApp caller, String hostname, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode by = caller.get("/bench/trace/last").get("by");
+            if (by != null && (hostname == null || hostname.equals(by.asString()))) {
+                return by.asString();
+            }
+            Thread.sleep(20);
+        }
+        if (hostname == null) {
+            throw new IllegalStateException("no call of the caller's trace succeeded within " + timeout);
+        }
+        return null;
+    }
+
+    private static List<Handovers.Call> trace(JsonNode calls) {
+        List<Handovers.Call> trace = new ArrayList<>();
+        calls.forEach(call -> {
+            JsonNode by = call.get("by");
+            trace.add(new Handovers.Call(call.get("startMicros").asLong(), call.get("endMicros").asLong(),
+                    by == null || by.isNull() ? null : by.asString()));
+        });
+        return trace;
+    }
+
+    /** Wall-clock microseconds, as the apps read them, so that the runner's instants compare with theirs. */
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    private void closeAll() {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                BenchmarkRunner.progress("    cleaning up: " + e);
+            }
+        }
+    }
+
+    private static Path createRunDirectory() {
+        try {
+            return Files.createTempDirectory("pilot-bench-calls");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            BenchmarkRunner.progress("    could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}

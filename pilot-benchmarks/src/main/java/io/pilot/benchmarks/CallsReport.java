@@ -1,0 +1,239 @@
+package io.pilot.benchmarks;
+
+import static io.pilot.benchmarks.MarkdownReport.micros;
+
+import java.util.Locale;
+
+/**
+ * Section 7 of {@code docs/benchmarks.md}: the call benchmark's tables, the issue's targets stated from the
+ * figures, and what limits each figure. Section 1's raw UDP echo, when it ran in the same report, is the floor the
+ * call is compared with.
+ */
+final class CallsReport {
+
+    /** Backbone-down p50 within this factor of backbone-up p50 counts as "equal within noise". */
+    private static final double NOISE = 1.2;
+
+    private final CallBenchmark.Result r;
+    private final RunProfile profile;
+    private final PingLatencyBenchmark.Result ping;
+    private final StringBuilder md = new StringBuilder();
+
+    CallsReport(CallBenchmark.Result result, RunProfile profile, PingLatencyBenchmark.Result ping) {
+        this.r = result;
+        this.profile = profile;
+        this.ping = ping;
+    }
+
+    String render() {
+        md.setLength(0);
+        line("## 7. Capability calls between two Spring Boot apps: Pilot vs HTTP/JSON vs NATS request-reply");
+        line("");
+        line(String.format(Locale.ROOT, "Two processes of the bench app (`pilot-benchmarks-boot`, Spring Boot with the "
+                + "Pilot starter, started as `java -jar` with a fixed 512 MiB heap): a *provider* answering one echo "
+                + "three ways (a `@PilotAgent` `@Capability`, a `@RestController` `POST /echo`, a jnats responder on a "
+                + "subject) and a *caller* calling it three ways: `pilotClient.call(\"bench.echo\", arg, EchoReply.class)`, "
+                + "`RestClient` over HTTP/1.1 keep-alive (JDK `HttpClient`) to the provider's Tomcat, and jnats "
+                + "`request()` through a `nats-server` started for the run on a free loopback port. The argument is "
+                + "a %d-character JSON object, the reply a two-field record, JSON both ways for all three. The "
+                + "backbone is the engine's `Backbone` in the runner's JVM, its key pinned by both apps "
+                + "(`pilot.backbone.key`).", 64));
+        line("");
+        sequential();
+        rates();
+        handovers();
+        outage();
+        return md.toString();
+    }
+
+    private void sequential() {
+        line("### Sequential calls");
+        line("");
+        line(String.format(Locale.ROOT, "One calling thread; %,d calls per contender after %,d of warm-up, contenders "
+                + "taking turns in blocks of %,d. Latency as the calling thread sees it.", profile.callSamples(),
+                profile.callWarmup(), Math.max(1, profile.callSamples() / 10)));
+        line("");
+        line("| | p50 | p90 | p99 | min | max | failed |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        latencyRow("Pilot: `pilotClient.call(...)` through the mesh", r.pilot());
+        latencyRow("HTTP/JSON: `RestClient` → Tomcat `@RestController`", r.http());
+        if (r.nats() != null) {
+            latencyRow("NATS request-reply through `nats-server` (jnats both ends)", r.nats());
+        } else {
+            line("| NATS request-reply | " + r.natsMissing() + " | | | | | |");
+        }
+        if (ping != null) {
+            line(String.format(Locale.ROOT, "| *Section 1, same run: raw UDP echo* | %s | %s | %s | %s | %s | |",
+                    micros(ping.rawUdp().median()), micros(ping.rawUdp().percentile(90)),
+                    micros(ping.rawUdp().percentile(99)), micros(ping.rawUdp().min()), micros(ping.rawUdp().max())));
+        }
+        line("");
+        if (r.pilot().nanos() != null && r.nats() != null && r.nats().nanos() != null) {
+            double ratio = r.pilot().nanos().median() / r.nats().nanos().median();
+            line(String.format(Locale.ROOT, "**Pilot p50 / NATS p50 = %.2fx** (target: at most 0.5x, %s).", ratio,
+                    ratio <= 0.5 ? "met" : "not met"));
+        } else {
+            line("**Pilot p50 / NATS p50**: not measured in this run (" + (r.natsMissing() != null ? r.natsMissing()
+                    : "a contender had no successful call") + ").");
+        }
+        if (ping != null && r.pilot().nanos() != null) {
+            double ratio = r.pilot().nanos().median() / ping.rawUdp().median();
+            line(String.format(Locale.ROOT, "**Pilot p50 / raw UDP echo p50 = %.1fx** (moonshot: at most 3x, %s).",
+                    ratio, ratio <= 3 ? "met" : "not met"));
+        } else {
+            line("Pilot against the raw UDP echo (moonshot: at most 3x): section 1 did not run in this report.");
+        }
+        line("");
+        line("*Reading.* What limits each row, as the code stands when this was written (issue 11 changes the first): "
+                + "a Pilot anycast first asks the backbone for the capability's providers (a request and reply to the "
+                + "backbone, then an Ed25519 verification of the returned record, about 114 µs), then makes the request "
+                + "to the chosen provider: two round trips per call, each crossing the caller's and the peer's event "
+                + "loops, the provider's handler pool and the caller's callback executor (about five thread hand-offs), "
+                + "plus Jackson on both sides. The HTTP row pays a Tomcat request thread, HTTP/1.1 parsing, Spring MVC "
+                + "dispatch and Jackson on the provider, and the JDK `HttpClient`'s selector thread on the caller. NATS "
+                + "crosses the broker, two hops of one write and one read each on long-lived TCP connections, with "
+                + "jnats' reader thread handing to the caller and the responder's dispatcher answering inline; it is "
+                + "the shortest path of the three in hand-offs, not in hops. All processes share the machine's cores "
+                + "with each other and the JIT, so every row includes wake-up latency of descheduled threads.");
+        line("");
+    }
+
+    private void rates() {
+        line(String.format(Locale.ROOT, "### Calls per second, %d in flight", r.inFlight()));
+        line("");
+        line(String.format(Locale.ROOT, "%d caller threads, each calling back to back (blocking, as request threads "
+                + "of a servlet container would); %d windows of %.1f s per contender after one warm-up window, "
+                + "contenders taking turns. Completed calls per second (median, min - max).", r.inFlight(),
+                r.pilotRate().perSecond().count(), profile.callRateWindow().toMillis() / 1000.0));
+        line("");
+        line("| | calls/s (median) | min - max | failed |");
+        line("|---|---:|---:|---:|");
+        rateRow("Pilot", r.pilotRate());
+        rateRow("HTTP/JSON", r.httpRate());
+        if (r.natsRate() != null) {
+            rateRow("NATS request-reply", r.natsRate());
+        } else {
+            line("| NATS request-reply | " + r.natsMissing() + " | | |");
+        }
+        line("");
+        if (r.natsRate() != null) {
+            double ratio = r.pilotRate().perSecond().median() / r.natsRate().perSecond().median();
+            line(String.format(Locale.ROOT, "**Pilot / NATS = %.2fx** calls per second (target: at least 1x, %s).",
+                    ratio, ratio >= 1 ? "met" : "not met"));
+            line("");
+        }
+        line(String.format(Locale.ROOT, "*Reading.* With %d threads calling at once the rows measure CPU per call "
+                + "more than latency: %d caller threads, the provider's worker threads and every event loop share the "
+                + "machine's cores. Each Pilot call is also a lookup at the backbone, so the backbone's lookup rate "
+                + "(section 5) and its CPU, here in the runner's JVM on the same cores, bound the calls per second of "
+                + "the whole fleet; the HTTP row opens up to %d keep-alive connections and pays a Tomcat thread per "
+                + "request in flight; NATS multiplexes every request of a process over one connection.",
+                r.inFlight(), r.inFlight(), r.inFlight()));
+        line("");
+        if (r.http().nanos() != null && r.httpRate().perSecond().median() < 1e9 / r.http().nanos().median()) {
+            line(String.format(Locale.ROOT, "*Note:* the HTTP row completes fewer calls per second with %d in flight "
+                    + "(%,.0f) than one thread calling one at a time would (1 / p50 = %,.0f): client or server "
+                    + "serialises under concurrency on this machine; not investigated yet.", r.inFlight(),
+                    r.httpRate().perSecond().median(), 1e9 / r.http().nanos().median()));
+            line("");
+        }
+    }
+
+    private void handovers() {
+        line("### A provider leaving, a provider joining");
+        line("");
+        line("While the caller calls back to back, a second provider is started and the one the caller chose last is "
+                + "stopped gracefully (SIGTERM: it deregisters and drains). *Leave to no longer chosen* runs from the "
+                + "signal to the end of the last call that did not reach the remaining provider. Then that one is "
+                + "stopped too, so calls fail (the caller pauses 1 ms after each failure), and a fresh provider is "
+                + "started: *join to first chosen* runs from the moment it reported itself ready (registered) to the "
+                + "end of the first call it answered. Instants are wall-clock microseconds of the processes involved, "
+                + "on one machine.");
+        line("");
+        line("| | time | calls failed meanwhile |");
+        line("|---|---:|---:|");
+        handoverRow("Leave (SIGTERM) to no longer chosen", r.leave());
+        handoverRow("Join to first chosen (no other provider)", r.join());
+        line("");
+    }
+
+    private void outage() {
+        line("### Backbone up, then stopped");
+        line("");
+        line(String.format(Locale.ROOT, "Sequential `pilotClient.call(...)` to the provider the caller already knows "
+                + "(and has a session with): %,d calls with the backbone up, then the backbone is stopped (its node "
+                + "closed) and the same %,d calls are given at most %s.",
+                Math.max(1, profile.callSamples() / 5), Math.max(1, profile.callSamples() / 5),
+                seconds(r.outageBudget().toMillis())));
+        line("");
+        line("| backbone | calls answered | p50 | p99 | failed | first failure |");
+        line("|---|---:|---:|---:|---:|---|");
+        outageRow("up", r.backboneUp());
+        outageRow("stopped", r.backboneDown());
+        line("");
+        CallBenchmark.Latency up = r.backboneUp();
+        CallBenchmark.Latency down = r.backboneDown();
+        int wanted = Math.max(1, profile.callSamples() / 5);
+        if (up.nanos() != null && down.nanos() != null) {
+            double ratio = down.nanos().median() / up.nanos().median();
+            boolean met = ratio <= NOISE && down.failures() == 0 && down.nanos().count() == wanted;
+            line(String.format(Locale.ROOT, "**Stopped / up p50 = %.2fx**, %,d of %,d calls answered (target: equal "
+                    + "within noise, every call answered; %s).", ratio, down.nanos().count(), wanted,
+                    met ? "met" : "not met"));
+        } else {
+            line(String.format(Locale.ROOT, "**No call was answered with the backbone %s** (target: equal within "
+                    + "noise, every call answered; not met).", up.nanos() == null ? "up" : "stopped"));
+        }
+        line("");
+        if (down.nanos() != null && down.nanos().median() >= 1e9) {
+            line(String.format(Locale.ROOT, "*Reading.* With the backbone stopped, each call waited %s at its median: "
+                    + "the anycast still asks the backbone for the providers first, waits out the backbone request "
+                    + "timeout (`pilot.backbone.request-timeout`, 5 s by default) and only then falls back to the "
+                    + "records it had cached. The backbone is in the path of every call; issue 11 moves resolution "
+                    + "to local views kept fresh by watches, after which this row should match the one above.",
+                    micros(down.nanos().median())));
+            line("");
+        }
+    }
+
+    private void latencyRow(String name, CallBenchmark.Latency latency) {
+        if (latency.nanos() == null) {
+            line("| " + name + " | none answered: " + latency.firstError() + " | | | | | " + latency.failures() + " |");
+            return;
+        }
+        Samples s = latency.nanos();
+        line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d |", name, micros(s.median()),
+                micros(s.percentile(90)), micros(s.percentile(99)), micros(s.min()), micros(s.max()),
+                latency.failures()));
+    }
+
+    private void rateRow(String name, CallBenchmark.Rate rate) {
+        Samples s = rate.perSecond();
+        line(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f - %,.0f | %d |", name, s.median(), s.min(), s.max(),
+                rate.failures()));
+    }
+
+    private void handoverRow(String name, Handovers.Handover handover) {
+        String time = handover.micros() == null ? "not within the trace"
+                : micros(handover.micros() * 1_000.0);
+        line(String.format(Locale.ROOT, "| %s | %s | %d |", name, time, handover.failedCalls()));
+    }
+
+    private void outageRow(String name, CallBenchmark.Latency latency) {
+        String error = latency.firstError() == null ? "" : "`" + latency.firstError().replace("|", "\\|") + "`";
+        if (latency.nanos() == null) {
+            line(String.format(Locale.ROOT, "| %s | 0 | | | %d | %s |", name, latency.failures(), error));
+            return;
+        }
+        line(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %d | %s |", name, latency.nanos().count(),
+                micros(latency.nanos().median()), micros(latency.nanos().percentile(99)), latency.failures(), error));
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    private void line(String text) {
+        md.append(text).append('\n');
+    }
+}

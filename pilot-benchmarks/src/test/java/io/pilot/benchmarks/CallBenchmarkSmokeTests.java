@@ -1,0 +1,57 @@
+package io.pilot.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Section 7 for a fraction of its length ({@link RunProfile#smoke()}): the bench app really starts as processes
+ * (provider, caller, then a spare and a joining provider), nats-server really starts, and the caller answers calls of
+ * each kind: Pilot, HTTP and NATS. Proves the wiring, says nothing about speed. The apps are started from
+ * pilot-benchmarks-boot's classes, as a {@code test} build has no jar yet.
+ */
+class CallBenchmarkSmokeTests {
+
+    private static final Path APP = Path.of("..", "pilot-benchmarks-boot", "target");
+
+    @Test
+    void theBenchAppsStartAndAnswerCallsOfEachKind() throws IOException, InterruptedException {
+        assumeTrue(NatsServer.find().isPresent(), "nats-server is not installed, so section 7's smoke test is skipped: "
+                + "apt-get install nats-server (.ci/run installs it)");
+        String classpath = APP.resolve("classes").toAbsolutePath() + File.pathSeparator
+                + Files.readString(APP.resolve("app.classpath"), StandardCharsets.UTF_8).trim();
+
+        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.of(BenchmarkRunner.Section.CALLS),
+                "smoke test", () -> BenchAppLaunch.classpath(classpath));
+
+        CallBenchmark.Result calls = report.calls();
+        assertThat(calls.natsMissing()).isNull();
+        int samples = RunProfile.smoke().callSamples();
+        for (CallBenchmark.Latency latency : new CallBenchmark.Latency[] {calls.pilot(), calls.http(), calls.nats()}) {
+            assertThat(latency.failures()).as(latency.firstError()).isZero();
+            assertThat(latency.nanos().count()).isEqualTo(samples);
+            assertThat(latency.nanos().min()).isPositive();
+        }
+        for (CallBenchmark.Rate rate : new CallBenchmark.Rate[] {calls.pilotRate(), calls.httpRate(), calls.natsRate()}) {
+            assertThat(rate.failures()).as(rate.firstError()).isZero();
+            assertThat(rate.perSecond().min()).isPositive();
+        }
+        // The caller moved to the remaining provider after the leave, and found the joining one.
+        assertThat(calls.leave().micros()).isNotNull().isNotNegative();
+        assertThat(calls.join().micros()).isNotNull().isNotNegative();
+        assertThat(calls.backboneUp().nanos().count()).isEqualTo(Math.max(1, samples / 5));
+        assertThat(calls.backboneDown().nanos() != null || calls.backboneDown().failures() > 0)
+                .as("calls were made with the backbone stopped").isTrue();
+
+        assertThat(new MarkdownReport(report).render()).contains("## 7.", "NATS request-reply through `nats-server`")
+                .doesNotContain("NaN", "Infinity", "## 1.");
+    }
+}

@@ -1,0 +1,66 @@
+package io.pilot.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilot.benchmarks.Handovers.Call;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class HandoversTests {
+
+    @Test
+    void leaveRunsFromTheSignalToTheEndOfTheLastCallThatMissedTheSurvivor() {
+        List<Call> trace = List.of(
+                new Call(0, 90, "a"),
+                new Call(100, 150, "a"),     // signal at 120: still answered by the leaver
+                new Call(150, 400, null),    // failed
+                new Call(400, 450, "b"),
+                new Call(450, 500, "b"));
+
+        Handovers.Handover leave = Handovers.leave(trace, 120, "b");
+
+        assertThat(leave.micros()).isEqualTo(400 - 120);
+        assertThat(leave.failedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void leaveIsZeroWhenEveryCallAfterTheSignalReachedTheSurvivor() {
+        List<Call> trace = List.of(new Call(0, 50, "a"), new Call(60, 80, "b"), new Call(80, 90, "b"));
+
+        assertThat(Handovers.leave(trace, 55, "b").micros()).isZero();
+    }
+
+    @Test
+    void leaveIsUnknownWhenTheTraceEndsWithoutTheSurvivor() {
+        List<Call> trace = List.of(new Call(0, 50, "b"), new Call(60, 80, "a"), new Call(80, 90, null));
+
+        Handovers.Handover leave = Handovers.leave(trace, 55, "b");
+
+        assertThat(leave.micros()).isNull();
+        assertThat(leave.failedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void joinRunsFromReadinessToTheEndOfTheFirstCallTheJoinerAnswered() {
+        List<Call> trace = List.of(
+                new Call(0, 10, null),
+                new Call(1_000, 1_010, null),
+                new Call(2_000, 2_010, null),
+                new Call(2_020, 2_500, "c"),
+                new Call(2_500, 2_600, "c"));
+
+        Handovers.Handover join = Handovers.join(trace, 1_500, "c");
+
+        assertThat(join.micros()).isEqualTo(1_000);
+        assertThat(join.failedCalls()).as("failures after readiness only").isEqualTo(1);
+    }
+
+    @Test
+    void joinIsUnknownWhenTheJoinerAnsweredNothing() {
+        List<Call> trace = List.of(new Call(0, 10, null), new Call(20, 30, "other"));
+
+        assertThat(Handovers.join(trace, 5, "c").micros()).isNull();
+    }
+}
