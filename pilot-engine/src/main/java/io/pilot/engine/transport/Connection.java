@@ -1,11 +1,8 @@
 package io.pilot.engine.transport;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * turn, so a huge transfer cannot starve small requests. Lost data is re-queued per stream and goes out before that
  * stream's new data. Ack-eliciting packets respect the congestion window and the pacer; ACK-only and CLOSE packets do
  * not, nor do probes after a probe timeout.
+ *
+ * <h2>Parts</h2>
+ * This class is the face: lifecycle, receive and dispatch, the packet's header, ACK and probes, timers and close.
+ * {@link StreamTable} keeps the streams by id; {@link StreamFrameApplier} applies the peer's stream frames;
+ * {@link ReceiveCredit} is connection-level receive flow control; {@link PacketAssembler} fills the ack-eliciting
+ * part of each packet from its queues; {@link SentFrameRouter} routes ACK and loss of what was sent back to its
+ * source. {@link AckTracker}, {@link LossDetector}, {@link RttEstimator}, {@link NewReno} and {@link Pacer} do
+ * acknowledgement, loss recovery and congestion control.
  */
 public final class Connection {
 
@@ -53,35 +58,21 @@ public final class Connection {
 
     private final TransportConfig config;
     private final ConnectionHandler handler;
-    private final boolean evenStreamIds;
     private final AckTracker ackTracker;
     private final RttEstimator rtt;
     private final NewReno congestion;
     private final Pacer pacer;
     private final LossDetector lossDetector;
 
-    private final Map<Integer, Stream> streams = new HashMap<>();
-    private final RangeSet peerStreamsSeen = new RangeSet();
-    static final int MAX_STREAM_ID_GAPS = 4096;
-    private final ArrayDeque<Stream> sendQueue = new ArrayDeque<>();
-    private final ArrayDeque<Stream> blockedOnConnection = new ArrayDeque<>();
-    private final ArrayDeque<Stream> controlQueue = new ArrayDeque<>();
-    private final ArrayDeque<QueuedDatagram> datagrams = new ArrayDeque<>();
+    private final StreamTable streams;
+    private final ReceiveCredit receiveCredit;
+    private final PacketAssembler assembler;
+    private final StreamFrameApplier streamFrames;
+    /** The frames of the packet being received; reused, since frames die with their packet. */
     private final List<Frame> frames = new ArrayList<>();
-    private final List<SentFrame> sentFrames = new ArrayList<>();
 
-    private int nextLocalStreamId;
-    private int incomingStreams;
     private long nextPacketNumber;
 
-    private long sendLimit = TransportConfig.INITIAL_MAX_DATA;
-    private long sendUsed;
-    private long receiveLimit = TransportConfig.INITIAL_MAX_DATA;
-    private long receiveHighest;
-    private long receiveConsumed;
-    private boolean maxDataPending;
-
-    private boolean pingPending;
     private int probesPending;
     private long pacerDeadline = Long.MAX_VALUE;
     private long lastSentNanos;
@@ -107,14 +98,18 @@ public final class Connection {
     public Connection(TransportConfig config, boolean evenStreamIds, ConnectionHandler handler, long nowNanos) {
         this.config = config;
         this.handler = handler;
-        this.evenStreamIds = evenStreamIds;
-        this.nextLocalStreamId = evenStreamIds ? 0 : 1;
+        this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams());
+        this.receiveCredit = new ReceiveCredit(config.connectionReceiveWindow());
+        this.assembler = new PacketAssembler(receiveCredit, config.maxQueuedDatagrams(), config.maxPacketPayload());
+        this.streamFrames = new StreamFrameApplier(this, handler, streams, assembler, receiveCredit,
+                config.streamReceiveWindow());
         this.ackTracker = new AckTracker(config.maxAckDelayNanos(), config.maxAckRanges());
         this.rtt = new RttEstimator(config.initialRttNanos(), config.maxAckDelayNanos(), config.minProbeTimeoutNanos());
         this.congestion = new NewReno(config.maxPacketPayload(), config.initialWindowPackets(),
                 config.minimumWindowPackets());
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
-        this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(), new LossListener());
+        this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),
+                new SentFrameRouter(streams, assembler, receiveCredit));
         this.lastSentNanos = nowNanos;
         this.lastReceivedNanos = nowNanos;
     }
@@ -131,13 +126,7 @@ public final class Connection {
         if (closeReason != null) {
             throw new IllegalStateException("connection closed");
         }
-        if (nextLocalStreamId < 0) {
-            throw new IllegalStateException("stream ids exhausted");
-        }
-        Stream stream = new Stream(this, nextLocalStreamId, destPort, false);
-        nextLocalStreamId += 2;
-        streams.put(stream.id(), stream);
-        return stream;
+        return streams.openLocal(destPort);
     }
 
     /**
@@ -148,15 +137,7 @@ public final class Connection {
      */
     public boolean sendDatagram(int port, ByteBuffer data) {
         checkPort(port);
-        int size = data.remaining();
-        if (closeReason != null || datagrams.size() >= config.maxQueuedDatagrams()
-                || FrameCodec.PACKET_HEADER_SIZE + FrameCodec.DATAGRAM_HEADER_SIZE + size > config.maxPacketPayload()) {
-            return false;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(size);
-        copy.put(data).flip();
-        datagrams.add(new QueuedDatagram(port, copy));
-        return true;
+        return closeReason == null && assembler.queueDatagram(port, data);
     }
 
     /**
@@ -238,7 +219,7 @@ public final class Connection {
     /** Applies one frame; returns whether it is ack-eliciting. */
     private boolean apply(Frame frame, long nowNanos) {
         if (frame instanceof Frame.StreamData f) {
-            onStreamFrame(f);
+            streamFrames.onStreamData(f);
         } else if (frame instanceof Frame.Ack f) {
             if (f.largest() >= nextPacketNumber) {
                 violation(TransportError.PROTOCOL_VIOLATION, "ACK of unsent packet " + f.largest());
@@ -247,18 +228,11 @@ public final class Connection {
             }
             return false;
         } else if (frame instanceof Frame.MaxData f) {
-            if (f.maximum() > sendLimit) {
-                sendLimit = f.maximum();
-                while (!blockedOnConnection.isEmpty()) {
-                    Stream s = blockedOnConnection.poll();
-                    s.blockedOnConnection = false;
-                    sendQueue.add(s);
-                }
-            }
+            assembler.onMaxData(f.maximum());
         } else if (frame instanceof Frame.MaxStreamData f) {
-            onMaxStreamData(f);
+            streamFrames.onMaxStreamData(f);
         } else if (frame instanceof Frame.ResetStream f) {
-            onResetFrame(f);
+            streamFrames.onResetStream(f);
         } else if (frame instanceof Frame.Datagram f) {
             handler.onDatagram(f.port(), f.data());
         } else if (frame instanceof Frame.Close f) {
@@ -266,129 +240,6 @@ public final class Connection {
             return false;
         }
         return true;
-    }
-
-    private void onStreamFrame(Frame.StreamData f) {
-        Stream stream = streamForPeerFrame(f.streamId(), f.port());
-        if (stream == null) {
-            return;
-        }
-        ReceiveStream rs = stream.receive;
-        int length = f.data().remaining();
-        int error = rs.check(f.offset(), length, f.fin());
-        if (error != 0) {
-            violation(error, "stream " + f.streamId() + " data at " + f.offset() + "+" + length + " not allowed");
-            return;
-        }
-        long growth = Math.max(0, f.offset() + length - rs.highest());
-        if (receiveHighest + growth > receiveLimit) {
-            violation(TransportError.FLOW_CONTROL_ERROR, "connection credit exceeded");
-            return;
-        }
-        long highestBefore = rs.highest();
-        long consumedBefore = rs.consumed();
-        rs.receive(f.offset(), f.data(), f.fin(), stream);
-        afterReceiveChange(stream, highestBefore, consumedBefore);
-    }
-
-    private void onResetFrame(Frame.ResetStream f) {
-        Stream stream = streamForPeerFrame(f.streamId(), -1);
-        if (stream == null || stream.receive.isResetReceived()) {
-            return;
-        }
-        ReceiveStream rs = stream.receive;
-        int error = rs.checkReset(f.finalSize());
-        if (error == 0 && receiveHighest + (f.finalSize() - rs.highest()) > receiveLimit) {
-            error = TransportError.FLOW_CONTROL_ERROR;
-        }
-        if (error != 0) {
-            violation(error, "bad final size " + f.finalSize() + " for stream " + f.streamId());
-            return;
-        }
-        long highestBefore = rs.highest();
-        long consumedBefore = rs.consumed();
-        rs.onReset(f.finalSize());
-        if (!stream.resetQueued && !stream.send.isComplete()) {
-            queueReset(stream, f.errorCode());
-        }
-        boolean notify = !stream.localAbort && !stream.resetNotified && !stream.hidden;
-        stream.resetNotified = true;
-        afterReceiveChange(stream, highestBefore, consumedBefore);
-        StreamHandler h = stream.handler();
-        if (notify && h != null) {
-            h.onReset(stream, f.errorCode());
-        }
-    }
-
-    private void onMaxStreamData(Frame.MaxStreamData f) {
-        Stream stream = streams.get(f.streamId());
-        if (stream == null) {
-            if (isLocal(f.streamId()) && f.streamId() >= nextLocalStreamId) {
-                violation(TransportError.PROTOCOL_VIOLATION, "MAX_STREAM_DATA for unopened stream");
-            }
-            return;
-        }
-        if (stream.send.onMaxStreamData(f.maximum())) {
-            schedule(stream);
-        }
-    }
-
-    /**
-     * The live stream a peer frame refers to, creating it if the peer opens it now; null if the stream is gone (late
-     * frame) or the frame is a violation (then the connection is closed).
-     *
-     * @param port the destination port, or -1 if the frame carries none (the stream is then created hidden)
-     */
-    private Stream streamForPeerFrame(int id, int port) {
-        Stream stream = streams.get(id);
-        if (stream != null) {
-            return stream;
-        }
-        if (isLocal(id)) {
-            if (id >= nextLocalStreamId) {
-                violation(TransportError.PROTOCOL_VIOLATION, "frame for unopened local stream " + id);
-            }
-            return null;
-        }
-        int index = id >>> 1;
-        if (peerStreamsSeen.contains(index)) {
-            return null;
-        }
-        peerStreamsSeen.add(index, index + 1L);
-        if (peerStreamsSeen.size() > MAX_STREAM_ID_GAPS) {
-            // A peer opens ids in order; only reordering leaves gaps. Thousands of gaps mean a peer
-            // skipping ids to grow this set.
-            violation(TransportError.PROTOCOL_VIOLATION, "peer skipped stream ids " + MAX_STREAM_ID_GAPS + " times");
-            return null;
-        }
-        boolean refuse = port >= 0 && incomingStreams >= config.maxIncomingStreams();
-        stream = new Stream(this, id, Math.max(port, 0), port < 0 || refuse);
-        streams.put(id, stream);
-        if (refuse) {
-            resetLocally(stream, TransportError.STREAM_REFUSED);
-        } else if (!stream.hidden) {
-            incomingStreams++;
-            handler.onStreamOpened(stream);
-        }
-        return closeReason == null ? stream : null;
-    }
-
-    /** Books the change of a receive half into connection accounting, refreshes credit, frees if done. */
-    private void afterReceiveChange(Stream stream, long highestBefore, long consumedBefore) {
-        if (closeReason != null) {
-            return;
-        }
-        receiveHighest += stream.receive.highest() - highestBefore;
-        receiveConsumed += stream.receive.consumed() - consumedBefore;
-        if (stream.receive.refreshCredit(config.streamReceiveWindow())) {
-            stream.maxStreamDataPending = true;
-            queueControl(stream);
-        }
-        if (receiveLimit - receiveConsumed < config.connectionReceiveWindow() / 2) {
-            receiveLimit = receiveConsumed + config.connectionReceiveWindow();
-            maxDataPending = true;
-        }
-        maybeFree(stream);
     }
 
     // ------------------------------------------------------------------ outbound
@@ -413,7 +264,7 @@ public final class Connection {
             return recordSent(nowNanos, start, out, false);
         }
         boolean probe = probesPending > 0;
-        boolean hasWork = hasAckElicitingWork();
+        boolean hasWork = assembler.hasAckElicitingWork();
         boolean mayFill = hasWork && (probe || mayFillNow(nowNanos));
         boolean ackDue = ackTracker.ackDue(nowNanos);
         if (!mayFill && !ackDue && !probe) {
@@ -423,8 +274,11 @@ public final class Connection {
         if (ackDue || (mayFill && ackTracker.hasUnacknowledged())) {
             ackTracker.writeAck(out, nowNanos);
         }
-        sentFrames.clear();
-        boolean ackEliciting = mayFill && fill(out, limit);
+        assembler.startPacket();
+        boolean ackEliciting = mayFill && assembler.fill(out, limit);
+        if (assembler.retransmits()) {
+            retransmittedPackets++;
+        }
         if (probe) {
             probesPending--;
             if (!ackEliciting) {
@@ -461,166 +315,22 @@ public final class Connection {
         lastSentNanos = nowNanos;
         if (ackEliciting) {
             awaitingAnswerSinceNanos = Math.min(awaitingAnswerSinceNanos, nowNanos);
-            lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, sentFrames));
+            lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, assembler.sentFrames()));
             if (config.pacing()) {
                 pacer.onPacketSent(nowNanos, length, congestion.window(), rtt.smoothed());
             }
         }
-        sentFrames.clear();
         return length;
     }
 
-    private boolean hasAckElicitingWork() {
-        return maxDataPending || pingPending || !controlQueue.isEmpty() || !datagrams.isEmpty()
-                || !sendQueue.isEmpty();
-    }
-
-    /** Adds ack-eliciting frames; returns true if any was written. */
-    private boolean fill(ByteBuffer out, int limit) {
-        boolean wrote = false;
-        if (maxDataPending && limit - out.position() >= FrameCodec.MAX_DATA_SIZE) {
-            FrameCodec.writeMaxData(out, receiveLimit);
-            sentFrames.add(new SentFrame.MaxData(receiveLimit));
-            maxDataPending = false;
-            wrote = true;
-        }
-        wrote |= fillControl(out, limit);
-        if (pingPending) {
-            out.put((byte) FrameCodec.PING);
-            pingPending = false;
-            wrote = true;
-        }
-        while (!datagrams.isEmpty()) {
-            QueuedDatagram d = datagrams.peek();
-            if (limit - out.position() < FrameCodec.DATAGRAM_HEADER_SIZE + d.data().remaining()) {
-                break;
-            }
-            datagrams.poll();
-            FrameCodec.writeDatagram(out, d.port(), d.data());
-            wrote = true;
-        }
-        return fillStreams(out, limit) | wrote;
-    }
-
-    private boolean fillControl(ByteBuffer out, int limit) {
-        boolean wrote = false;
-        while (!controlQueue.isEmpty()) {
-            Stream s = controlQueue.peek();
-            if (s.freed) {
-                controlQueue.poll();
-                s.controlQueued = false;
-                continue;
-            }
-            int need = (s.resetPending ? FrameCodec.RESET_STREAM_SIZE : 0)
-                    + (s.maxStreamDataPending ? FrameCodec.MAX_STREAM_DATA_SIZE : 0);
-            if (limit - out.position() < need) {
-                break;
-            }
-            controlQueue.poll();
-            s.controlQueued = false;
-            if (s.resetPending) {
-                FrameCodec.writeResetStream(out, s.id(), s.resetCode, s.send.sentHigh());
-                sentFrames.add(new SentFrame.Reset(s));
-                s.resetPending = false;
-                wrote = true;
-            }
-            if (s.maxStreamDataPending) {
-                s.maxStreamDataPending = false;
-                if (!s.receive.finalSizeKnown() && !s.localAbort) {
-                    FrameCodec.writeMaxStreamData(out, s.id(), s.receive.limit());
-                    sentFrames.add(new SentFrame.MaxStreamData(s, s.receive.limit()));
-                    wrote = true;
-                }
-            }
-        }
-        return wrote;
-    }
-
-    private boolean fillStreams(ByteBuffer out, int limit) {
-        boolean wrote = false;
-        boolean retransmitted = false;
-        // Terminates: each turn consumes packet room or removes the stream from the queue.
-        while (!sendQueue.isEmpty() && limit - out.position() > FrameCodec.STREAM_HEADER_SIZE) {
-            Stream s = sendQueue.poll();
-            s.queued = false;
-            if (s.freed || !s.send.hasSendable()) {
-                continue;
-            }
-            boolean retransmission = s.send.hasLost();
-            long sentBefore = s.send.sentHigh();
-            SentFrame.StreamRange range = s.send.writeFrame(s, out, limit - out.position(), sendLimit - sendUsed);
-            if (range == null) {
-                s.queued = true;
-                s.blockedOnConnection = true;
-                blockedOnConnection.add(s);
-                continue;
-            }
-            sendUsed += s.send.sentHigh() - sentBefore;
-            sentFrames.add(range);
-            wrote = true;
-            retransmitted |= retransmission;
-            schedule(s);
-        }
-        if (retransmitted) {
-            retransmittedPackets++;
-        }
-        return wrote;
-    }
-
-    /** Queues a stream for sending if it has something sendable; called on write, finish, loss and new credit. */
+    /** {@link Stream#write} and {@link Stream#finish}: queue the stream for sending. */
     void schedule(Stream s) {
-        if (s.freed || !s.send.hasSendable()) {
-            return;
-        }
-        if (s.blockedOnConnection && s.send.hasRetransmission()) {
-            blockedOnConnection.remove(s);
-            s.blockedOnConnection = false;
-            s.queued = false;
-        }
-        if (!s.queued) {
-            s.queued = true;
-            sendQueue.add(s);
-        }
-    }
-
-    private void queueControl(Stream s) {
-        if (!s.controlQueued) {
-            s.controlQueued = true;
-            controlQueue.add(s);
-        }
-    }
-
-    private void queueReset(Stream s, int code) {
-        s.send.reset();
-        s.resetQueued = true;
-        s.resetPending = true;
-        s.resetCode = code;
-        queueControl(s);
+        assembler.schedule(s);
     }
 
     /** {@link Stream#reset(int)}: abort both directions. */
     void resetLocally(Stream s, int code) {
-        if (s.freed || s.localAbort || closeReason != null) {
-            return;
-        }
-        s.localAbort = true;
-        if (!s.resetQueued) {
-            queueReset(s, code);
-        }
-        long highestBefore = s.receive.highest();
-        long consumedBefore = s.receive.consumed();
-        s.receive.discard();
-        afterReceiveChange(s, highestBefore, consumedBefore);
-    }
-
-    private void maybeFree(Stream s) {
-        if (!s.freed && s.isSendFinished() && s.receive.isFinished()) {
-            s.freed = true;
-            streams.remove(s.id());
-            if (!isLocal(s.id()) && !s.hidden) {
-                incomingStreams--;
-            }
-        }
+        streamFrames.resetLocally(s, code);
     }
 
     // ------------------------------------------------------------------ timers
@@ -637,10 +347,10 @@ public final class Connection {
         if (config.unresponsiveTimeoutNanos() > 0 && awaitingAnswerSinceNanos != Long.MAX_VALUE) {
             deadline = Math.min(deadline, awaitingAnswerSinceNanos + config.unresponsiveTimeoutNanos());
         }
-        if (config.keepaliveIntervalNanos() > 0 && !pingPending) {
+        if (config.keepaliveIntervalNanos() > 0 && !assembler.pingPending()) {
             deadline = Math.min(deadline, Math.max(lastSentNanos, lastReceivedNanos) + config.keepaliveIntervalNanos());
         }
-        if (hasAckElicitingWork()) {
+        if (assembler.hasAckElicitingWork()) {
             deadline = Math.min(deadline, pacerDeadline);
         }
         return deadline;
@@ -666,7 +376,7 @@ public final class Connection {
         }
         if (config.keepaliveIntervalNanos() > 0
                 && nowNanos - Math.max(lastSentNanos, lastReceivedNanos) >= config.keepaliveIntervalNanos()) {
-            pingPending = true;
+            assembler.requestPing();
         }
         if (pacerDeadline <= nowNanos) {
             pacerDeadline = Long.MAX_VALUE;
@@ -675,7 +385,8 @@ public final class Connection {
 
     // ------------------------------------------------------------------ closing
 
-    private void violation(int code, String message) {
+    /** Closes after a frame that breaks the protocol, telling the peer why. */
+    void violation(int code, String message) {
         log.debug("protocol violation, closing: {}", message);
         closeWith(new CloseReason(code, message, false), true);
     }
@@ -686,79 +397,16 @@ public final class Connection {
         }
         closeReason = reason;
         closeFramePending = sendFrame;
-        for (Stream s : streams.values()) {
-            s.freed = true;
-        }
-        streams.clear();
-        sendQueue.clear();
-        blockedOnConnection.clear();
-        controlQueue.clear();
-        datagrams.clear();
+        streams.freeAll();
+        assembler.clear();
         handler.onClosed(reason);
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private boolean isLocal(int id) {
-        return ((id & 1) == 0) == evenStreamIds;
-    }
-
     private static void checkPort(int port) {
         if (port < 0 || port > 0xffff) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-    }
-
-    /** Routes ACK and loss of sent frames back to their streams and credit state. */
-    private final class LossListener implements LossDetector.Listener {
-
-        @Override
-        public void onPacketAcked(SentPacket packet) {
-            for (SentFrame frame : packet.frames) {
-                if (frame instanceof SentFrame.StreamRange r) {
-                    Stream s = r.stream();
-                    if (!s.freed) {
-                        s.send.onAcked(r.offset(), r.length(), r.fin());
-                        maybeFree(s);
-                    }
-                } else if (frame instanceof SentFrame.Reset r) {
-                    Stream s = r.stream();
-                    s.resetAcked = true;
-                    maybeFree(s);
-                }
-            }
-        }
-
-        @Override
-        public void onPacketLost(SentPacket packet) {
-            for (SentFrame frame : packet.frames) {
-                if (frame instanceof SentFrame.StreamRange r) {
-                    Stream s = r.stream();
-                    if (!s.freed) {
-                        s.send.onLost(r.offset(), r.length(), r.fin());
-                        schedule(s);
-                    }
-                } else if (frame instanceof SentFrame.Reset r) {
-                    Stream s = r.stream();
-                    if (!s.freed && !s.resetAcked) {
-                        s.resetPending = true;
-                        queueControl(s);
-                    }
-                } else if (frame instanceof SentFrame.MaxData m) {
-                    if (m.maximum() == receiveLimit) {
-                        maxDataPending = true;
-                    }
-                } else if (frame instanceof SentFrame.MaxStreamData m) {
-                    Stream s = m.stream();
-                    if (!s.freed && m.maximum() == s.receive.limit()) {
-                        s.maxStreamDataPending = true;
-                        queueControl(s);
-                    }
-                }
-            }
-        }
-    }
-
-    private record QueuedDatagram(int port, ByteBuffer data) {
     }
 }

@@ -1,0 +1,157 @@
+package io.pilot.engine.transport;
+
+/**
+ * Applies the peer's stream-level frames (STREAM, RESET_STREAM, MAX_STREAM_DATA) and this side's abort of a stream:
+ * finds or opens the stream, checks final size and credit, feeds the stream's halves, books what changed into the
+ * connection's receive credit and frees the stream once both directions are done. A frame that breaks the protocol
+ * closes the {@link Connection} and changes nothing else.
+ */
+final class StreamFrameApplier {
+
+    private final Connection connection;
+    private final ConnectionHandler handler;
+    private final StreamTable streams;
+    private final PacketAssembler assembler;
+    private final ReceiveCredit receiveCredit;
+    private final long streamReceiveWindow;
+
+    StreamFrameApplier(Connection connection, ConnectionHandler handler, StreamTable streams,
+            PacketAssembler assembler, ReceiveCredit receiveCredit, long streamReceiveWindow) {
+        this.connection = connection;
+        this.handler = handler;
+        this.streams = streams;
+        this.assembler = assembler;
+        this.receiveCredit = receiveCredit;
+        this.streamReceiveWindow = streamReceiveWindow;
+    }
+
+    void onStreamData(Frame.StreamData f) {
+        Stream stream = streamForPeerFrame(f.streamId(), f.port());
+        if (stream == null) {
+            return;
+        }
+        ReceiveStream rs = stream.receive;
+        int length = f.data().remaining();
+        int error = rs.check(f.offset(), length, f.fin());
+        if (error != 0) {
+            connection.violation(error, "stream " + f.streamId() + " data at " + f.offset() + "+" + length
+                    + " not allowed");
+            return;
+        }
+        long growth = Math.max(0, f.offset() + length - rs.highest());
+        if (!receiveCredit.allows(growth)) {
+            connection.violation(TransportError.FLOW_CONTROL_ERROR, "connection credit exceeded");
+            return;
+        }
+        long highestBefore = rs.highest();
+        long consumedBefore = rs.consumed();
+        rs.receive(f.offset(), f.data(), f.fin(), stream);
+        afterReceiveChange(stream, highestBefore, consumedBefore);
+    }
+
+    void onResetStream(Frame.ResetStream f) {
+        Stream stream = streamForPeerFrame(f.streamId(), -1);
+        if (stream == null || stream.receive.isResetReceived()) {
+            return;
+        }
+        ReceiveStream rs = stream.receive;
+        int error = rs.checkReset(f.finalSize());
+        if (error == 0 && !receiveCredit.allows(f.finalSize() - rs.highest())) {
+            error = TransportError.FLOW_CONTROL_ERROR;
+        }
+        if (error != 0) {
+            connection.violation(error, "bad final size " + f.finalSize() + " for stream " + f.streamId());
+            return;
+        }
+        long highestBefore = rs.highest();
+        long consumedBefore = rs.consumed();
+        rs.onReset(f.finalSize());
+        // RESET_STREAM doubles as STOP_SENDING: answer with our own so both sides learn both final sizes.
+        if (!stream.resetQueued && !stream.send.isComplete()) {
+            assembler.queueReset(stream, f.errorCode());
+        }
+        boolean notify = !stream.localAbort && !stream.resetNotified && !stream.hidden;
+        stream.resetNotified = true;
+        afterReceiveChange(stream, highestBefore, consumedBefore);
+        StreamHandler h = stream.handler();
+        if (notify && h != null) {
+            h.onReset(stream, f.errorCode());
+        }
+    }
+
+    void onMaxStreamData(Frame.MaxStreamData f) {
+        Stream stream = streams.get(f.streamId());
+        if (stream == null) {
+            if (streams.isUnopenedLocal(f.streamId())) {
+                connection.violation(TransportError.PROTOCOL_VIOLATION, "MAX_STREAM_DATA for unopened stream");
+            }
+            return;
+        }
+        if (stream.send.onMaxStreamData(f.maximum())) {
+            assembler.schedule(stream);
+        }
+    }
+
+    /** {@link Stream#reset(int)}: abort both directions. */
+    void resetLocally(Stream s, int code) {
+        if (s.freed || s.localAbort || connection.isClosed()) {
+            return;
+        }
+        s.localAbort = true;
+        if (!s.resetQueued) {
+            assembler.queueReset(s, code);
+        }
+        long highestBefore = s.receive.highest();
+        long consumedBefore = s.receive.consumed();
+        s.receive.discard();
+        afterReceiveChange(s, highestBefore, consumedBefore);
+    }
+
+    /**
+     * The live stream a peer frame refers to, creating it if the peer opens it now; null if the stream is gone (late
+     * frame) or the frame is a violation (then the connection is closed).
+     *
+     * @param port the destination port, or -1 if the frame carries none (the stream is then created hidden)
+     */
+    private Stream streamForPeerFrame(int id, int port) {
+        Stream stream = streams.get(id);
+        if (stream != null) {
+            return stream;
+        }
+        if (streams.isLocal(id)) {
+            if (streams.isUnopenedLocal(id)) {
+                connection.violation(TransportError.PROTOCOL_VIOLATION, "frame for unopened local stream " + id);
+            }
+            return null;
+        }
+        if (!streams.firstSightOfPeerId(id)) {
+            return null;
+        }
+        if (streams.tooManyPeerIdGaps()) {
+            connection.violation(TransportError.PROTOCOL_VIOLATION,
+                    "peer skipped stream ids " + StreamTable.MAX_STREAM_ID_GAPS + " times");
+            return null;
+        }
+        boolean refuse = port >= 0 && streams.atIncomingLimit();
+        stream = streams.addPeerStream(id, Math.max(port, 0), port < 0 || refuse);
+        if (refuse) {
+            resetLocally(stream, TransportError.STREAM_REFUSED);
+        } else if (!stream.hidden) {
+            handler.onStreamOpened(stream);
+        }
+        return connection.isClosed() ? null : stream;
+    }
+
+    /** Books the change of a receive half into connection accounting, refreshes credit, frees if done. */
+    private void afterReceiveChange(Stream stream, long highestBefore, long consumedBefore) {
+        if (connection.isClosed()) {
+            return;
+        }
+        receiveCredit.book(stream.receive.highest() - highestBefore, stream.receive.consumed() - consumedBefore);
+        if (stream.receive.refreshCredit(streamReceiveWindow)) {
+            stream.maxStreamDataPending = true;
+            assembler.queueControl(stream);
+        }
+        streams.freeIfDone(stream);
+    }
+}
