@@ -73,6 +73,18 @@ async function research(topic, currencies) {
   }
 }
 
+// A loopback or LAN round trip reads in whole microseconds, a longer one in ms to three significant digits.
+function roundTrip(micros) {
+  if (micros == null) {
+    return '—';
+  }
+  if (micros < 1000) {
+    return `${micros} µs`;
+  }
+  const ms = micros / 1000;
+  return `${ms.toFixed(ms < 10 ? 2 : ms < 100 ? 1 : 0)} ms`;
+}
+
 async function refreshMesh() {
   try {
     const [self, agents] = await Promise.all([json('actuator/pilot'), json('api/agents')]);
@@ -88,7 +100,7 @@ async function refreshMesh() {
         el('td', { class: 'mono' }, agent.capabilities.join(', ') || '—'),
         el('td', {}, agent.groups.join(', ')),
         el('td', { class: peer ? peer.path : '' }, self_ ? 'this node' : peer ? peer.path : 'no tunnel yet'),
-        el('td', { class: 'num' }, peer && peer.rttMillis != null ? `${peer.rttMillis.toFixed(2)} ms` : '—'),
+        el('td', { class: 'num' }, peer ? roundTrip(peer.rttMicros) : '—'),
         el('td', { class: 'num' }, peer ? `${peer.bytesIn} / ${peer.bytesOut}` : '—'));
     }));
     $('mesh-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;

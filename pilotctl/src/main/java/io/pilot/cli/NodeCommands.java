@@ -67,9 +67,9 @@ final class NodeCommands {
             PilotCtl ctl = PilotCtl.of(spec);
             return ctl.call("peers", Map.of(), data -> {
                 for (JsonNode peer : data.path("peers")) {
-                    ctl.out.printf("%-18s %-20s %-8s %8s ms  in %d B  out %d B%n", peer.path("address").asString(),
+                    ctl.out.printf("%-18s %-20s %-8s %9s  in %d B  out %d B%n", peer.path("address").asString(),
                             peer.path("hostname").asString("-"), peer.path("path").asString(),
-                            peer.path("rttMillis").isNull() ? "-" : PilotCtl.millis(peer.path("rttMillis").asDouble()),
+                            PilotCtl.roundTrip(peer.path("rttMicros")),
                             peer.path("bytesIn").asLong(), peer.path("bytesOut").asLong());
                 }
                 if (data.path("peers").isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -196,6 +197,23 @@ public final class PilotCtl {
 
     static String millis(double value) {
         return value >= 10 ? String.format("%.0f", value) : String.format("%.2f", value);
+    }
+
+    /**
+     * A round-trip time given in microseconds, for people: a loopback or LAN round trip reads in whole
+     * microseconds, a longer one in milliseconds to three significant digits; "-" when there is none.
+     */
+    static String roundTrip(JsonNode micros) {
+        if (!micros.isNumber()) {
+            return "-";
+        }
+        long us = micros.asLong();
+        if (us < 1_000) {
+            return us + " µs";
+        }
+        double ms = us / 1_000.0;
+        String format = ms < 10 ? "%.2f ms" : ms < 100 ? "%.1f ms" : "%.0f ms";
+        return String.format(Locale.ROOT, format, ms);
     }
 
     static String join(JsonNode array) {

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine.TypeConversionException;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /** What operators type is read, or refused with a message that says what is wrong, before any node is asked. */
 class OperatorInputTests {
@@ -61,5 +62,18 @@ class OperatorInputTests {
                 .hasMessageContaining("invalid capability 'Bad'");
         assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--backbone-key", "!"}))
                 .hasMessageContaining("not base64url");
+    }
+
+    @Test
+    void roundTripsReadInMicrosecondsUnderAMillisecond() {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+
+        assertThat(PilotCtl.roundTrip(json.numberNode(48))).isEqualTo("48 µs");
+        assertThat(PilotCtl.roundTrip(json.numberNode(999))).isEqualTo("999 µs");
+        assertThat(PilotCtl.roundTrip(json.numberNode(1_250))).isEqualTo("1.25 ms");
+        assertThat(PilotCtl.roundTrip(json.numberNode(21_340))).isEqualTo("21.3 ms");
+        assertThat(PilotCtl.roundTrip(json.numberNode(210_562))).isEqualTo("211 ms");
+        assertThat(PilotCtl.roundTrip(json.nullNode())).isEqualTo("-");
+        assertThat(PilotCtl.roundTrip(json.missingNode())).isEqualTo("-");
     }
 }

@@ -65,10 +65,12 @@ final class Views {
         ObjectNode node = Json.object().put("address", peer.address().toString()).put("hostname", hostname)
                 .put("endpoint", endpoint(peer.endpoint())).put("established", peer.established())
                 .put("path", peer.relayed() ? "relayed" : "direct").put("pathReason", peer.pathReason());
+        // rttMicros is what a loopback or LAN RTT reads well in; rttMillis stays for readers written before it.
         if (peer.smoothedRtt() != null) {
-            node.put("rttMillis", peer.smoothedRtt().toNanos() / 1_000_000.0);
+            long nanos = peer.smoothedRtt().toNanos();
+            node.put("rttMicros", nanos / 1_000).put("rttMillis", nanos / 1_000_000.0);
         } else {
-            node.putNull("rttMillis");
+            node.putNull("rttMicros").putNull("rttMillis");
         }
         return node.put("bytesIn", peer.bytesIn()).put("bytesOut", peer.bytesOut());
     }

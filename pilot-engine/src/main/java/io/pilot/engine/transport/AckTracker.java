@@ -7,22 +7,37 @@ import java.nio.ByteBuffer;
  *
  * <p>ACK policy (RFC 9000 13.2): acknowledge immediately after every second ack-eliciting packet or when a packet
  * arrives out of order (a gap hints at loss, and the sender wants to know fast); otherwise within max_ack_delay.
+ *
+ * <p>The first {@link #IMMEDIATE_ACKS} ack-eliciting packets of a connection are acknowledged at once. The peer's
+ * first RTT sample sets its min_rtt and its smoothed RTT without subtracting the ack delay (RFC 9002 5.2, 5.3), which
+ * QUIC can afford because its handshake packets are acknowledged at once; here the handshake happens below the
+ * transport, so without this the first sample of a request/reply pair is usually a delayed ACK: 10 ms and more on
+ * loopback, and a min_rtt that high also stops every later sample from having its ack delay subtracted. Several,
+ * not one, so that one lost ACK does not bring the inflated first sample back.
+ *
+ * <p>The delayed-ACK timer is armed a timer granularity before max_ack_delay runs out: max_ack_delay must include the
+ * receiver's alarm lateness (RFC 9000 18.2), and the peer caps the ack delay it subtracts at max_ack_delay, so an
+ * ACK sent late would add the lateness to the peer's RTT.
  * Only the newest {@code maxRanges} intervals are remembered; packet numbers below them are treated as duplicates,
  * which at worst makes the peer retransmit data that was in fact received.
  */
 final class AckTracker {
 
+    /** How many ack-eliciting packets at the start of a connection are acknowledged without delay. */
+    static final int IMMEDIATE_ACKS = 4;
+
     private final RangeSet received = new RangeSet();
-    private final long maxAckDelayNanos;
+    private final long ackTimerNanos;
     private final int maxRanges;
     private long floor;
     private long largest = -1;
     private long largestReceivedAt;
     private int elicitingSinceAck;
+    private long elicitingReceived;
     private long ackDeadline = Long.MAX_VALUE;
 
     AckTracker(long maxAckDelayNanos, int maxRanges) {
-        this.maxAckDelayNanos = maxAckDelayNanos;
+        this.ackTimerNanos = maxAckDelayNanos - Math.min(RttEstimator.GRANULARITY_NANOS, maxAckDelayNanos / 2);
         this.maxRanges = maxRanges;
     }
 
@@ -43,10 +58,11 @@ final class AckTracker {
         }
         if (ackEliciting) {
             elicitingSinceAck++;
-            if (elicitingSinceAck >= 2 || !inOrder) {
+            elicitingReceived++;
+            if (elicitingSinceAck >= 2 || !inOrder || elicitingReceived <= IMMEDIATE_ACKS) {
                 ackDeadline = nowNanos;
             } else if (ackDeadline == Long.MAX_VALUE) {
-                ackDeadline = nowNanos + maxAckDelayNanos;
+                ackDeadline = nowNanos + ackTimerNanos;
             }
         }
     }

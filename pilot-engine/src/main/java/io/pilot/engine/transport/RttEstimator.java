@@ -1,9 +1,17 @@
 package io.pilot.engine.transport;
 
 /**
- * Round-trip time estimation per RFC 6298 (alpha 1/8, beta 1/4) with the RFC 9002 5.3 refinements: the peer's
- * reported ACK delay (capped at max_ack_delay) is subtracted unless that would go below min_rtt, and the first
- * sample's delay is ignored.
+ * Round-trip time estimation per RFC 6298 (alpha 1/8, beta 1/4) with the RFC 9002 5.2/5.3 refinements: min_rtt is the
+ * smallest raw sample, the first sample sets min_rtt and SRTT as it is (its ack delay ignored), and later samples
+ * have the peer's reported ACK delay (capped at max_ack_delay) subtracted, never going below min_rtt.
+ *
+ * <p>One deliberate difference from RFC 9002 5.3: when subtracting the ack delay would go below min_rtt, the RFC keeps
+ * the whole sample, delay included; this estimator keeps min_rtt. Both refuse to believe a path faster than any
+ * sample seen, which is the guard against a peer over-reporting its delay. But min_rtt is only as low as the fastest
+ * raw sample, and raw samples are slow while a process warms up or while every ACK is a delayed one (a provider
+ * whose replies are acknowledged by the caller's delayed-ACK timer), so with the RFC rule such a sample put the whole
+ * timer (10 ms) into SRTT, where the path itself took 100 microseconds. An ack delay longer than the sample itself
+ * cannot be true and is ignored, as in the RFC.
  *
  * <p>Karn's rule holds by construction: packet numbers are never reused and retransmitted data always travels in a
  * new packet, so every acknowledged packet number identifies exactly one transmission and every sample is unambiguous.
@@ -44,10 +52,18 @@ final class RttEstimator {
             return;
         }
         min = Math.min(min, sample);
-        long ackDelay = Math.min(Math.max(ackDelayNanos, 0), maxAckDelayNanos);
-        long adjusted = sample >= min + ackDelay ? sample - ackDelay : sample;
+        long adjusted = withoutAckDelay(sample, ackDelayNanos);
         variance = (3 * variance + Math.abs(smoothed - adjusted)) / 4;
         smoothed = (7 * smoothed + adjusted) / 8;
+    }
+
+    /** The sample less the peer's ack delay, capped at max_ack_delay and floored at min_rtt (see the class doc). */
+    private long withoutAckDelay(long sample, long ackDelayNanos) {
+        long ackDelay = Math.min(Math.max(ackDelayNanos, 0), maxAckDelayNanos);
+        if (ackDelay > sample) {
+            return sample;
+        }
+        return Math.max(min, sample - ackDelay);
     }
 
     boolean hasSample() {
@@ -62,6 +78,7 @@ final class RttEstimator {
         return variance;
     }
 
+    /** The smallest raw sample (ack delay included), 0 before the first. */
     long min() {
         return min;
     }

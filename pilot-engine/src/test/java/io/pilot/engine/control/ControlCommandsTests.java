@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 
 import static io.pilot.engine.control.ControlServerTests.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** Every command against real nodes registered with a real backbone, through the socket as pilotctl uses it. */
@@ -182,6 +183,11 @@ class ControlCommandsTests {
         assertThat(betaPeer.path("endpoint").stringValue()).isEqualTo("127.0.0.1:" + beta.node().localEndpoint().getPort());
         assertThat(betaPeer.path("bytesIn").longValue()).isPositive();
         assertThat(betaPeer.path("bytesOut").longValue()).isPositive();
+        // The ping was answered, so the session has an RTT sample: in microseconds, and in ms as before.
+        assertThat(betaPeer.path("rttMicros").isIntegralNumber()).as(betaPeer.toString()).isTrue();
+        assertThat(betaPeer.path("rttMicros").longValue()).isPositive();
+        assertThat(betaPeer.path("rttMillis").doubleValue() * 1000).isCloseTo(betaPeer.path("rttMicros").doubleValue(),
+                within(1.0));
     }
 
     @Test

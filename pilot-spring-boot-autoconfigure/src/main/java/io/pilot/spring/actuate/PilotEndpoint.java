@@ -67,10 +67,11 @@ public class PilotEndpoint {
     }
 
     private static PeerDescriptor peer(PeerInfo peer, Optional<PilotAddress> backbone) {
+        Long rttNanos = peer.smoothedRtt() == null ? null : peer.smoothedRtt().toNanos();
         return new PeerDescriptor(peer.address().toString(), text(peer.endpoint()), peer.established(),
                 peer.relayed() ? "relayed" : "direct", peer.pathReason(),
-                peer.smoothedRtt() == null ? null : peer.smoothedRtt().toNanos() / 1_000_000.0, peer.bytesIn(),
-                peer.bytesOut(), backbone.filter(peer.address()::equals).isPresent());
+                rttNanos == null ? null : rttNanos / 1_000, rttNanos == null ? null : rttNanos / 1_000_000.0,
+                peer.bytesIn(), peer.bytesOut(), backbone.filter(peer.address()::equals).isPresent());
     }
 
     private static String text(InetSocketAddress address) {
@@ -132,12 +133,13 @@ public class PilotEndpoint {
      * @param established whether a secure session is up
      * @param path {@code direct} or {@code relayed} (through the backbone)
      * @param pathReason why the path is direct or relayed
-     * @param rttMillis smoothed round-trip time in milliseconds, or null before a sample
+     * @param rttMicros smoothed round-trip time in microseconds, or null before a sample
+     * @param rttMillis the same in milliseconds, kept for readers written before {@code rttMicros}
      * @param bytesIn datagram bytes received from it
      * @param bytesOut datagram bytes sent to it
      * @param backbone whether this peer is the backbone
      */
     public record PeerDescriptor(String address, String endpoint, boolean established, String path, String pathReason,
-            Double rttMillis, long bytesIn, long bytesOut, boolean backbone) {
+            Long rttMicros, Double rttMillis, long bytesIn, long bytesOut, boolean backbone) {
     }
 }

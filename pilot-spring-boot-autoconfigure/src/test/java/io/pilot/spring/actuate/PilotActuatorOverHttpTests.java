@@ -1,6 +1,7 @@
 package io.pilot.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
@@ -122,6 +123,11 @@ class PilotActuatorOverHttpTests {
                 assertThat(peer.path("address").asString()).isEqualTo(backboneNode.address().toString());
                 assertThat(peer.path("backbone").asBoolean()).isTrue();
                 assertThat(peer.path("path").asString()).isEqualTo("direct");
+                // Registration has been answered, so the session has an RTT sample: in microseconds, and in ms.
+                assertThat(peer.path("rttMicros").isIntegralNumber()).as(peer.toString()).isTrue();
+                assertThat(peer.path("rttMicros").asLong()).isPositive();
+                assertThat(peer.path("rttMillis").asDouble() * 1000).isCloseTo(peer.path("rttMicros").asDouble(),
+                        within(1.0));
             });
 
             backbone.close();
