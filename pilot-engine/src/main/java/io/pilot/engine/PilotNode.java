@@ -255,6 +255,16 @@ public final class PilotNode implements AutoCloseable {
         return result;
     }
 
+    /**
+     * A future completed as the node's own are (see {@link ReplyFuture}): for the engine's compositions of node
+     * futures that take an outcome on the event loop with {@link ReplyFuture#whenDelivered} and pass a result on
+     * from there (an anycast's failover, say), so that a caller blocked on the composition is woken straight from
+     * the loop too, and its dependents still never run there.
+     */
+    public <T> ReplyFuture<T> newFuture() {
+        return executors.newFuture();
+    }
+
     public void addSessionListener(SessionListener listener) {
         sessionListeners.add(listener);
     }

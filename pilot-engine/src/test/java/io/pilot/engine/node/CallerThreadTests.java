@@ -99,6 +99,42 @@ class CallerThreadTests {
     }
 
     @Test
+    void anEngineCompositionPassesTheReplyOnFromTheLoopAndItsCallerIsWokenDirectly() throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start();
+        CountDownLatch release = new CountDownLatch(1);
+        b.listen(HELD, in -> CompletableFuture.supplyAsync(() -> {
+            await(release);
+            return Message.of("held");
+        }));
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        // As an anycast does: take the request's outcome on the loop, pass a result on in a future of the node's.
+        ReplyFuture<String> composed = a.newFuture();
+        AtomicReference<String> continuationThread = new AtomicReference<>();
+        a.request(new PilotSocketAddress(b.address(), HELD), Message.of("?")).whenDelivered((reply, error) -> {
+            continuationThread.set(threadName());
+            if (error != null) {
+                composed.deliverFailure(error);
+            } else {
+                composed.deliver(reply.bodyAsString() + ", composed");
+            }
+        });
+        AtomicReference<String> dependentThread = new AtomicReference<>();
+        composed.thenRun(() -> dependentThread.set(threadName()));
+        AtomicReference<String> joined = new AtomicReference<>();
+        Thread caller = new Thread(() -> joined.set(composed.join()), "test-caller");
+        caller.start();
+        awaitParked(caller);
+
+        release.countDown();
+        caller.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(joined.get()).isEqualTo("held, composed");
+        assertThat(continuationThread.get()).startsWith("pilot-io");
+        assertThat(dependentThread.get()).isEqualTo("test-caller");
+    }
+
+    @Test
     void aCancelledRequestWakesItsCallerAndTheSessionCarriesOn() throws Exception {
         PilotNode a = nodes.start();
         PilotNode b = nodes.start();
