@@ -108,18 +108,18 @@ public final class MarkdownReport {
                 r.p50Ratio(), r.p50Ratio() <= 3 ? "met" : "not met"));
         line("");
         line(String.format(Locale.ROOT, "*Reading.* The raw echo is two blocking threads, each woken once per round "
-                + "trip by the kernel. A Pilot ping makes five thread hand-offs over four threads: the caller hands the request to the client "
-                + "node's event loop (an eventfd write and an epoll wake-up), the server's event loop decrypts it and "
-                + "answers from the inline echo service, the client's event loop decrypts the reply and completes the "
-                + "future on the callback executor, which finally wakes the caller. Those two extra hops on the "
-                + "caller's side account for %.1f µs of the p50 (caller row minus self-reported row). The remaining "
-                + "%.1f µs over raw UDP are the two event-loop wake-ups, AES-256-GCM seal and open of both datagrams "
-                + "(a `Cipher.init` per packet), transport framing and timer bookkeeping. In a diagnostic run, `strace -f -c` over "
-                + "20,000 pings counted exactly 2 `sendto` and 2 `recvmsg` per ping (acknowledgements ride on later packets, "
-                + "none travel alone) but about 3 `epoll_pwait2`, 1 eventfd `write` and 9 `futex` calls: on 2 cores "
-                + "the cost is thread hand-offs and wake-ups more than bytes or cryptography. Closing the gap to 3x "
-                + "needs an engine change, e.g. completing `ping`/`request` futures on the event loop for callers who "
-                + "opt in, or a blocking call path that parks the caller and is unparked straight from the loop.",
+                + "trip by the kernel. A Pilot ping crosses three thread hand-offs: the caller hands the request to the "
+                + "client node's event loop (an eventfd write and an epoll wake-up), the server's event loop decrypts it "
+                + "and answers from the inline echo service, and the client's event loop decrypts the reply and unparks "
+                + "the caller directly (`ReplyFuture`: a thread blocked in `join()` needs no callback-executor hop). The "
+                + "caller's own two hops, onto the loop and back, account for %.1f µs of the p50 (caller row minus "
+                + "self-reported row). The remaining %.1f µs over raw UDP are the two event-loop wake-ups, AES-256-GCM "
+                + "seal and open of both datagrams (a `Cipher.init` per packet), transport framing and timer bookkeeping. "
+                + "In a diagnostic run, `strace -f -c` over 20,000 pings counted per ping 2 `sendto`, 2 `recvmmsg`, "
+                + "2 `getsockopt` (Netty asks for `IP_ORIGDSTADDR` on every read), about 3 `epoll_pwait2`, 1 eventfd "
+                + "`write` and 3 `futex` calls (9 `futex` while futures still completed on the callback executor). What "
+                + "separates Pilot from 3x raw UDP now is CPU per packet on the two event loops more than hand-offs: "
+                + "the JDK's AES-GCM set up again for every packet, per-stream transport state, the Netty pipeline.",
                 (r.pilotCaller().median() - r.pilotEngine().median()) / 1e3,
                 (r.pilotEngine().median() - r.rawUdp().median()) / 1e3));
         line("");

@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * <p>Pilot is measured twice per ping: the duration {@code ping()} itself reports (taken on the node's
  * event loop, from handing the request to the transport to the reply being decoded) and the duration the
  * calling thread observes around {@code ping().join()}, which adds the hop onto the event loop and the
- * hop back through the callback executor. The raw UDP figure is caller-observed, so the caller-observed
+ * wake-up of the caller from it. The raw UDP figure is caller-observed, so the caller-observed
  * Pilot figure is the like-for-like comparison; the engine figure shows how much of the gap is thread
  * hand-offs rather than protocol.
  *

@@ -1,20 +1,20 @@
 package io.pilot.engine;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pilot.engine.message.ReplyFuture;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The threads a node runs user code on, so that none of it runs on (or stalls) the network thread: message
- * handlers on the handler executor (the user's, or a pool of the node's own), and callers' futures and session
- * listeners on the callback executor. Creates the node's own pools and shuts them down; never a user's executor.
+ * handlers on the handler executor (the user's, or a pool of the node's own), session listeners and the
+ * dependents of callers' futures nobody waits for on the callback executor (see {@link ReplyFuture}). Creates the
+ * node's own pools and shuts them down; never a user's executor.
  */
 final class NodeExecutors {
 
@@ -34,26 +34,14 @@ final class NodeExecutors {
         return handlers;
     }
 
-    /** Where futures complete and listeners are called. */
+    /** Where listeners are called. */
     Executor callbacks() {
         return callbacks;
     }
 
-    /** Completes {@code result} with {@code value} on the callback executor. */
-    <T> void complete(CompletableFuture<T> result, T value) {
-        callbacks.execute(() -> result.complete(value));
-    }
-
-    /**
-     * Fails {@code result} on the callback executor, or right here once that executor has shut down: a caller
-     * must hear of the failure even while the node closes.
-     */
-    void fail(CompletableFuture<?> result, Throwable cause) {
-        try {
-            callbacks.execute(() -> result.completeExceptionally(cause));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(cause);
-        }
+    /** A future for a caller: delivered on the event loop, completed off it. */
+    <T> ReplyFuture<T> newFuture() {
+        return new ReplyFuture<>(callbacks);
     }
 
     /** Stops the node's own pools: handlers at once (interrupting them), callbacks after the queued ones ran. */

@@ -3,9 +3,9 @@ package io.pilot.engine;
 import io.netty.channel.EventLoop;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.message.ReplyFuture;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,17 +45,17 @@ final class NodeLoop {
     }
 
     /** Runs {@code task} on the loop, or fails {@code result} with {@link ErrorCode#UNREACHABLE} if the node is not running. */
-    void execute(CompletableFuture<?> result, Runnable task) {
+    void execute(ReplyFuture<?> result, Runnable task) {
         EventLoop current = loop;
         if (current == null || closed) {
-            result.completeExceptionally(new PilotException(ErrorCode.UNREACHABLE,
+            result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE,
                     closed ? "node is closed" : "node is not started"));
             return;
         }
         try {
             current.execute(task);
         } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new PilotException(ErrorCode.UNREACHABLE, "node is closed"));
+            result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, "node is closed"));
         }
     }
 

@@ -4,6 +4,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.message.ReplyFuture;
 import io.pilot.engine.session.Peer;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.transport.ConnectionStats;
@@ -11,7 +12,6 @@ import io.pilot.engine.transport.ConnectionStats;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * Gets callers a session with a peer: introduces peers the caller names, asks the resolver about addresses
  * never met, waits for the handshake, and fails the caller's future with a {@link PilotException} saying why
- * not. Works on the event loop; futures complete on the callback executor. At close, lets the sessions' streams
- * finish first.
+ * not. Works on the event loop, where it delivers to callers' {@link ReplyFuture}s. At close, lets the sessions'
+ * streams finish first.
  */
 final class PeerSessions {
 
@@ -46,14 +46,14 @@ final class PeerSessions {
     }
 
     /** Introduces a peer (pinning {@code key} unless null) and completes once its session is up. */
-    CompletableFuture<PeerInfo> connect(PilotAddress address, NodeKey key, List<InetSocketAddress> endpoints) {
-        CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+    ReplyFuture<PeerInfo> connect(PilotAddress address, NodeKey key, List<InetSocketAddress> endpoints) {
+        ReplyFuture<PeerInfo> result = executors.newFuture();
         loop.execute(result, () -> {
             Peer peer;
             try {
                 peer = engine.addPeer(address, key, endpoints, true);
             } catch (IllegalArgumentException e) {
-                executors.fail(result, new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
+                result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
                 return;
             }
             engine.whenEstablished(peer, completion(result));
@@ -62,8 +62,8 @@ final class PeerSessions {
     }
 
     /** Handshakes with whatever node answers at {@code endpoint}; completes once the session is up. */
-    CompletableFuture<PeerInfo> connect(InetSocketAddress endpoint) {
-        CompletableFuture<PeerInfo> result = new CompletableFuture<>();
+    ReplyFuture<PeerInfo> connect(InetSocketAddress endpoint) {
+        ReplyFuture<PeerInfo> result = executors.newFuture();
         loop.execute(result, () -> engine.whenEstablished(endpoint, completion(result)));
         return result;
     }
@@ -72,7 +72,7 @@ final class PeerSessions {
      * Runs {@code action} on the event loop once a session with {@code target} is up, finding the peer first if
      * it was never met; fails {@code result} if there is no session or {@code action} throws.
      */
-    <T> void withSession(PilotAddress target, CompletableFuture<T> result, Consumer<Peer> action) {
+    <T> void withSession(PilotAddress target, ReplyFuture<T> result, Consumer<Peer> action) {
         loop.execute(result, () -> {
             Peer peer = engine.peer(target);
             if (peer == null) {
@@ -81,14 +81,14 @@ final class PeerSessions {
             }
             engine.whenEstablished(peer, (p, error) -> {
                 if (error != null) {
-                    executors.fail(result, new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
+                    result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
                     return;
                 }
                 try {
                     action.accept(p);
                 } catch (RuntimeException e) {
                     // e.g. the connection closed or ran out of stream ids in between: the caller must hear of it.
-                    executors.fail(result, new PilotException(ErrorCode.CONNECTION_LOST,
+                    result.deliverFailure(new PilotException(ErrorCode.CONNECTION_LOST,
                             "cannot send to " + target + ": " + e.getMessage(), e));
                 }
             });
@@ -96,24 +96,24 @@ final class PeerSessions {
     }
 
     /** Asks the resolver about an address never met, then runs {@code action} once a session is up. */
-    private <T> void resolveThen(PilotAddress target, CompletableFuture<T> result, Consumer<Peer> action) {
+    private <T> void resolveThen(PilotAddress target, ReplyFuture<T> result, Consumer<Peer> action) {
         PeerResolver current = resolver;
         if (current == null) {
-            executors.fail(result, new PilotException(ErrorCode.UNREACHABLE, "unknown peer " + target
+            result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, "unknown peer " + target
                     + ": connect to it first (its key or address and UDP endpoint), or use a directory"));
             return;
         }
         current.resolve(target).whenComplete((contact, error) -> loop.execute(result, () -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                executors.fail(result, new PilotException(ErrorCode.UNREACHABLE,
+                result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE,
                         "cannot find " + target + ": " + cause.getMessage(), cause));
                 return;
             }
             try {
                 engine.addPeer(target, contact.key(), contact.endpoints(), false);
             } catch (IllegalArgumentException e) {
-                executors.fail(result, new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
+                result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
                 return;
             }
             withSession(target, result, action);
@@ -153,12 +153,12 @@ final class PeerSessions {
     }
 
 
-    private BiConsumer<Peer, Throwable> completion(CompletableFuture<PeerInfo> result) {
+    private BiConsumer<Peer, Throwable> completion(ReplyFuture<PeerInfo> result) {
         return (peer, error) -> {
             if (error != null) {
-                executors.fail(result, new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
+                result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
             } else {
-                executors.complete(result, PeerInfo.of(peer));
+                result.deliver(PeerInfo.of(peer));
             }
         };
     }

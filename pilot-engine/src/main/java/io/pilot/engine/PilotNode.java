@@ -11,6 +11,7 @@ import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.MessageService;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.message.ReplyFuture;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.NodeChannelInitializer;
 import io.pilot.engine.net.UdpSocket;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Every method is thread-safe. Futures complete on the node's callback executor, never on its
- * network thread; message handlers run on its handler executor.
+ * <p>Every method is thread-safe. Futures are {@link ReplyFuture}s: a thread blocked in {@code join()} or
+ * {@code get()} is woken straight from the network thread, and dependents never run on that thread (they run
+ * on the woken caller's thread or the node's callback executor); message handlers run on its handler executor.
  */
 public final class PilotNode implements AutoCloseable {
 
@@ -103,8 +104,7 @@ public final class PilotNode implements AutoCloseable {
         try {
             socket = UdpSocket.register(settings.socketBufferBytes(),
                     new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops));
-            messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
-                    settings.maxMessageSize(), sessionListeners::established, sessionListeners::closed);
+            messages = new MessageService(socket.loop(), executors.handlers(), settings.maxMessageSize(), sessionListeners::established, sessionListeners::closed);
             // Segments cannot pass the impairment stage, which judges datagram by datagram.
             boolean gso = socket.supportsSegmentationOffload() && settings.impairment().isNone();
             engine = new SessionEngine(socket.channel(), identity, settings.realm(), settings.sessionSettings(),
@@ -149,7 +149,7 @@ public final class PilotNode implements AutoCloseable {
      * Introduces a peer by its key and UDP endpoint and runs the handshake; completes when the session is
      * up. The handshake fails unless the node at {@code endpoint} proves it holds exactly {@code key}.
      */
-    public CompletableFuture<PeerInfo> connect(NodeKey key, InetSocketAddress endpoint) {
+    public ReplyFuture<PeerInfo> connect(NodeKey key, InetSocketAddress endpoint) {
         return sessions.connect(key.address(settings.realm()), key, List.of(Objects.requireNonNull(endpoint, "endpoint")));
     }
 
@@ -157,12 +157,12 @@ public final class PilotNode implements AutoCloseable {
      * Introduces a peer by its address and UDP endpoint; the key is learned in the handshake, checked
      * against the address, and pinned from then on.
      */
-    public CompletableFuture<PeerInfo> connect(PilotAddress address, InetSocketAddress endpoint) {
+    public ReplyFuture<PeerInfo> connect(PilotAddress address, InetSocketAddress endpoint) {
         return sessions.connect(address, null, List.of(Objects.requireNonNull(endpoint, "endpoint")));
     }
 
     /** Introduces a peer by its key and every endpoint it may answer at; the handshake goes to all of them. */
-    public CompletableFuture<PeerInfo> connect(PeerContact contact) {
+    public ReplyFuture<PeerInfo> connect(PeerContact contact) {
         return sessions.connect(contact.address(settings.realm()), contact.key(), contact.endpoints());
     }
 
@@ -170,7 +170,7 @@ public final class PilotNode implements AutoCloseable {
      * Handshakes with whatever node answers at {@code endpoint} and pins the key it presents (trust on
      * first use). For reaching a backbone whose key is not configured; a peer's key should be checked.
      */
-    public CompletableFuture<PeerInfo> connect(InetSocketAddress endpoint) {
+    public ReplyFuture<PeerInfo> connect(InetSocketAddress endpoint) {
         return sessions.connect(Objects.requireNonNull(endpoint, "endpoint"));
     }
 
@@ -202,7 +202,7 @@ public final class PilotNode implements AutoCloseable {
     }
 
     /** Sends a request and completes with the reply, within the node's default request timeout. */
-    public CompletableFuture<Message> request(PilotSocketAddress target, Message message) {
+    public ReplyFuture<Message> request(PilotSocketAddress target, Message message) {
         return request(target, message, settings.requestTimeout());
     }
 
@@ -211,16 +211,16 @@ public final class PilotNode implements AutoCloseable {
      * why: {@link ErrorCode#NO_LISTENER}, {@link ErrorCode#TIMEOUT}, {@link ErrorCode#REMOTE_FAILURE},
      * {@link ErrorCode#TOO_LARGE}, {@link ErrorCode#UNREACHABLE}, {@link ErrorCode#CONNECTION_LOST}...
      */
-    public CompletableFuture<Message> request(PilotSocketAddress target, Message message, Duration timeout) {
-        CompletableFuture<Message> result = new CompletableFuture<>();
+    public ReplyFuture<Message> request(PilotSocketAddress target, Message message, Duration timeout) {
+        ReplyFuture<Message> result = executors.newFuture();
         sessions.withSession(target.address(), result,
-                peer -> messages.request(peer, target.port(), message, timeout.toNanos(), result, null));
+                peer -> messages.request(peer, target.port(), message, timeout.toNanos(), result));
         return result;
     }
 
     /** Sends a one-way message; completes once it is handed to the peer's reliable stream. */
-    public CompletableFuture<Void> send(PilotSocketAddress target, Message message) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+    public ReplyFuture<Void> send(PilotSocketAddress target, Message message) {
+        ReplyFuture<Void> result = executors.newFuture();
         sessions.withSession(target.address(), result, peer -> messages.send(peer, target.port(), message, result));
         return result;
     }
@@ -229,28 +229,40 @@ public final class PilotNode implements AutoCloseable {
      * Sends an unreliable datagram (it must fit one packet, a little under 1200 bytes); completes with
      * false if it was too large to send.
      */
-    public CompletableFuture<Boolean> sendDatagram(PilotSocketAddress target, byte[] data) {
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
+    public ReplyFuture<Boolean> sendDatagram(PilotSocketAddress target, byte[] data) {
+        ReplyFuture<Boolean> result = executors.newFuture();
         sessions.withSession(target.address(), result,
-                peer -> executors.complete(result, messages.sendDatagram(peer, target.port(), data)));
+                peer -> result.deliver(messages.sendDatagram(peer, target.port(), data)));
         return result;
     }
 
     /** Measures the round trip to a peer's echo service over the established session. */
-    public CompletableFuture<Duration> ping(PilotAddress target) {
-        CompletableFuture<Duration> result = new CompletableFuture<>();
+    public ReplyFuture<Duration> ping(PilotAddress target) {
+        ReplyFuture<Duration> result = executors.newFuture();
         sessions.withSession(target, result, peer -> {
             long start = System.nanoTime();
-            CompletableFuture<Message> reply = new CompletableFuture<>();
-            reply.whenComplete((m, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(e);
+            ReplyFuture<Message> echo = executors.newFuture();
+            // On the loop as the reply arrives, so the figure holds no thread hand-off.
+            echo.whenDelivered((reply, error) -> {
+                if (error != null) {
+                    result.deliverFailure(error);
+                } else {
+                    result.deliver(Duration.ofNanos(System.nanoTime() - start));
                 }
             });
-            messages.request(peer, Ports.ECHO, Message.of(new byte[8]), settings.requestTimeout().toNanos(), reply,
-                    m -> executors.complete(result, Duration.ofNanos(System.nanoTime() - start)));
+            messages.request(peer, Ports.ECHO, Message.of(new byte[8]), settings.requestTimeout().toNanos(), echo);
         });
         return result;
+    }
+
+    /**
+     * A future completed as the node's own are (see {@link ReplyFuture}): for the engine's compositions of node
+     * futures that take an outcome on the event loop with {@link ReplyFuture#whenDelivered} and pass a result on
+     * from there (an anycast's failover, say), so that a caller blocked on the composition is woken straight from
+     * the loop too, and its dependents still never run there.
+     */
+    public <T> ReplyFuture<T> newFuture() {
+        return executors.newFuture();
     }
 
     public void addSessionListener(SessionListener listener) {
@@ -279,14 +291,14 @@ public final class PilotNode implements AutoCloseable {
      * behind a NAT, the public address and port peers must use. Retransmits per RFC 8489; fails with
      * {@link ErrorCode#TIMEOUT} when the server never answers.
      */
-    public CompletableFuture<InetSocketAddress> reflexiveAddress(InetSocketAddress stunServer) {
+    public ReplyFuture<InetSocketAddress> reflexiveAddress(InetSocketAddress stunServer) {
         loop.requireStarted();
-        CompletableFuture<InetSocketAddress> answer = new CompletableFuture<>();
+        ReplyFuture<InetSocketAddress> answer = executors.newFuture();
         reflexive.ask(stunServer).whenComplete((address, error) -> {
             if (error != null) {
-                executors.fail(answer, error);
+                answer.deliverFailure(error);
             } else {
-                executors.complete(answer, address);
+                answer.deliver(address);
             }
         });
         return answer;

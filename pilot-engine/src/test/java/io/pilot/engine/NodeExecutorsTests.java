@@ -2,6 +2,8 @@ package io.pilot.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilot.engine.message.ReplyFuture;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,13 +16,12 @@ import org.junit.jupiter.api.Test;
 class NodeExecutorsTests {
 
     @Test
-    void futuresCompleteOnACallbackThread() {
+    void futuresNobodyWaitsForCompleteOnACallbackThread() {
         NodeExecutors executors = new NodeExecutors(null);
         try {
-            CompletableFuture<String> result = new CompletableFuture<>();
+            ReplyFuture<String> result = executors.newFuture();
             CompletableFuture<String> thread = result.thenApply(v -> Thread.currentThread().getName());
-            executors.complete(result, "done");
-            // The dependent's thread first: a thread woken in result.join() may run pending dependents itself.
+            result.deliver("done");
             assertThat(thread.join()).startsWith("pilot-callback");
             assertThat(result.join()).isEqualTo("done");
             CompletableFuture<String> handler = new CompletableFuture<>();
@@ -35,11 +36,13 @@ class NodeExecutorsTests {
     void aFailureStillReachesTheCallerOnceTheNodeHasShutDown() {
         NodeExecutors executors = new NodeExecutors(null);
         executors.shutdown();
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        ReplyFuture<Void> result = executors.newFuture();
+        CompletableFuture<String> thread = result.handle((v, e) -> Thread.currentThread().getName());
         IllegalStateException cause = new IllegalStateException("closed");
-        executors.fail(result, cause);
-        assertThat(result).isCompletedExceptionally();
-        assertThat(result).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class).withCause(cause);
+        result.deliverFailure(cause);
+        // Nobody waited: the dependent ran elsewhere (the common pool), not on the thread that delivered.
+        assertThat(thread.join()).isNotEqualTo(Thread.currentThread().getName());
+        assertThat(result).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class).withCause(cause);
     }
 
     @Test

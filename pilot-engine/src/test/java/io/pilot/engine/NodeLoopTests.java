@@ -7,8 +7,8 @@ import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.message.ReplyFuture;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +27,8 @@ class NodeLoopTests {
 
     @Test
     void beforeStartTasksAreRefusedAndTheCallerIsToldWhy() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(result, () -> result.complete(null));
+        ReplyFuture<Void> result = future();
+        loop.execute(result, () -> result.deliver(null));
         assertUnreachable(result, "node is not started");
         assertThatThrownBy(() -> loop.call(() -> 1)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("node is not started");
@@ -38,8 +38,8 @@ class NodeLoopTests {
     @Test
     void whileRunningTasksRunOnTheLoop() {
         loop.open(eventLoop);
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        loop.execute(result, () -> result.complete(eventLoop.inEventLoop()));
+        ReplyFuture<Boolean> result = future();
+        loop.execute(result, () -> result.deliver(eventLoop.inEventLoop()));
         assertThat(result.join()).isTrue();
         boolean onLoop = loop.call(eventLoop::inEventLoop);
         assertThat(onLoop).isTrue();
@@ -57,8 +57,8 @@ class NodeLoopTests {
     void afterCloseTasksAreRefusedEvenWhileTheLoopStillRuns() {
         loop.open(eventLoop);
         loop.close();
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(result, () -> result.complete(null));
+        ReplyFuture<Void> result = future();
+        loop.execute(result, () -> result.deliver(null));
         assertUnreachable(result, "node is closed");
         assertThat(loop.isStarted()).isTrue();
         assertThat(loop.isClosed()).isTrue();
@@ -68,12 +68,17 @@ class NodeLoopTests {
     void aLoopThatStoppedRefusesTasksAsClosed() {
         loop.open(eventLoop);
         eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(result, () -> result.complete(null));
+        ReplyFuture<Void> result = future();
+        loop.execute(result, () -> result.deliver(null));
         assertUnreachable(result, "node is closed");
     }
 
-    private static void assertUnreachable(CompletableFuture<?> result, String message) {
+    /** Completed on the delivering thread when nobody waits: these tests are about the loop, not the future. */
+    private static <T> ReplyFuture<T> future() {
+        return new ReplyFuture<>(Runnable::run);
+    }
+
+    private static void assertUnreachable(ReplyFuture<?> result, String message) {
         assertThat(result).isCompletedExceptionally();
         assertThatThrownBy(result::join).cause().isInstanceOfSatisfying(PilotException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.UNREACHABLE);

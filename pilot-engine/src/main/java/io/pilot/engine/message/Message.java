@@ -51,26 +51,33 @@ public final class Message {
      * ({@code [a-z0-9._-]}), as in HTTP/2.
      */
     public Message with(String name, String value) {
-        Headers.checkName(name);
-        Objects.requireNonNull(value, "value");
-        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_VALUE) {
-            throw new IllegalArgumentException("header '" + name + "' is longer than " + MAX_HEADER_VALUE + " bytes");
-        }
+        checkHeader(name, value);
+        return copyWith(Map.of(name, value));
+    }
+
+    /** A copy with every header of {@code more} set, each checked as {@link #with} checks it. */
+    public Message withAll(Map<String, String> more) {
+        more.forEach(Message::checkHeader);
+        return copyWith(more);
+    }
+
+    /** One copy of the headers however many are set: a decoded frame sets them all at once. */
+    private Message copyWith(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
-        copy.put(name, value);
+        copy.putAll(more);
         if (copy.size() > MAX_HEADERS) {
             throw new IllegalArgumentException("a message carries at most " + MAX_HEADERS + " headers");
         }
         return new Message(Collections.unmodifiableMap(copy), body);
     }
 
-    /** A copy with every header of {@code more} set. */
-    public Message withAll(Map<String, String> more) {
-        Message result = this;
-        for (Map.Entry<String, String> header : more.entrySet()) {
-            result = result.with(header.getKey(), header.getValue());
+    private static void checkHeader(String name, String value) {
+        Headers.checkName(name);
+        Objects.requireNonNull(value, "value");
+        // UTF-8 takes at most 3 bytes per char (4 per surrogate pair): short values need no encoding to be measured.
+        if (value.length() * 3 > MAX_HEADER_VALUE && value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_VALUE) {
+            throw new IllegalArgumentException("header '" + name + "' is longer than " + MAX_HEADER_VALUE + " bytes");
         }
-        return result;
     }
 
     public Map<String, String> headers() {

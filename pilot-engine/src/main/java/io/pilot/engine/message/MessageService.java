@@ -25,17 +25,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * Messages over streams: each request or one-way message opens a stream to the target port and sends
  * one frame; the answer comes back as one frame on the same stream. Streams keep requests independent,
  * so a 16 MiB message never holds up a small one behind it.
  *
- * <p>Network-side work runs on the node's event loop; user handlers run on the handler executor;
- * callers' futures complete on the callback executor. Neither user code nor waiting callers can stall
- * the network thread.
+ * <p>Network-side work runs on the node's event loop; user handlers run on the handler executor; outcomes
+ * are delivered to callers' {@link ReplyFuture}s on the loop, which wakes blocked callers directly and never
+ * runs their code there. Neither user code nor waiting callers can stall the network thread.
  */
 public final class MessageService implements SessionEvents {
 
@@ -54,7 +54,6 @@ public final class MessageService implements SessionEvents {
 
     private final EventLoop loop;
     private final Executor handlerExecutor;
-    private final Executor callbackExecutor;
     private final int maxMessageSize;
     private final Map<Integer, MessageHandler> listeners = new ConcurrentHashMap<>();
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
@@ -66,11 +65,10 @@ public final class MessageService implements SessionEvents {
     private final BiConsumer<Peer, String> onClosed;
     private SessionEngine engine;
 
-    public MessageService(EventLoop loop, Executor handlerExecutor, Executor callbackExecutor, int maxMessageSize,
+    public MessageService(EventLoop loop, Executor handlerExecutor, int maxMessageSize,
             BiConsumer<Peer, Boolean> onEstablished, BiConsumer<Peer, String> onClosed) {
         this.loop = loop;
         this.handlerExecutor = handlerExecutor;
-        this.callbackExecutor = callbackExecutor;
         this.maxMessageSize = maxMessageSize;
         // Enough for a few maximal messages at once; a peer that opens thousands of half-sent ones is refused.
         this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
@@ -112,22 +110,18 @@ public final class MessageService implements SessionEvents {
     // ---------------------------------------------------------------------------------------------
     // Client side (event loop)
 
-    /**
-     * Sends a request on a new stream; {@code result} completes with the reply or a {@link PilotException}.
-     * {@code onReply} runs on the event loop when the reply arrives, before {@code result} completes.
-     */
-    public void request(Peer peer, int port, Message message, long timeoutNanos, CompletableFuture<Message> result,
-            Consumer<Message> onReply) {
+    /** Sends a request on a new stream; {@code result} is delivered the reply or a {@link PilotException}. */
+    public void request(Peer peer, int port, Message message, long timeoutNanos, ReplyFuture<Message> result) {
         if (message.body().length > maxMessageSize) {
-            fail(result, new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
+            result.deliverFailure(new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
                     + " bytes exceeds the limit of " + maxMessageSize + " bytes"));
             return;
         }
         if (message.header(Headers.CORRELATION_ID) == null) {
-            message = message.with(Headers.CORRELATION_ID, UUID.randomUUID().toString());
+            message = message.with(Headers.CORRELATION_ID, correlationId());
         }
         Stream stream = peer.connection().openStream(port);
-        ClientExchange exchange = new ClientExchange(peer, stream, result, onReply);
+        ClientExchange exchange = new ClientExchange(peer, stream, result);
         stream.setHandler(exchange);
         pending.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(exchange);
         exchange.timeout = loop.schedule(() -> exchange.timedOut(timeoutNanos), timeoutNanos,
@@ -136,10 +130,10 @@ public final class MessageService implements SessionEvents {
         engine.flush(peer);
     }
 
-    /** Sends a one-way message on a new stream; {@code result} completes once it is handed to the transport. */
-    public void send(Peer peer, int port, Message message, CompletableFuture<Void> result) {
+    /** Sends a one-way message on a new stream; {@code result} is delivered once it is handed to the transport. */
+    public void send(Peer peer, int port, Message message, ReplyFuture<Void> result) {
         if (message.body().length > maxMessageSize) {
-            fail(result, new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
+            result.deliverFailure(new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
                     + " bytes exceeds the limit of " + maxMessageSize + " bytes"));
             return;
         }
@@ -147,13 +141,24 @@ public final class MessageService implements SessionEvents {
         stream.setHandler(DISCARD);
         write(stream, new MessageFrame(FrameKind.ONE_WAY, message));
         engine.flush(peer);
-        callbackExecutor.execute(() -> result.complete(null));
+        result.deliver(null);
     }
 
     public boolean sendDatagram(Peer peer, int port, byte[] data) {
         boolean sent = peer.connection().sendDatagram(port, ByteBuffer.wrap(data));
         engine.flush(peer);
         return sent;
+    }
+
+    /**
+     * A random (version 4) UUID to tell requests apart in logs and traces. It is no secret, so it comes from
+     * {@link ThreadLocalRandom}: {@code UUID.randomUUID()} would take SecureRandom's lock on the loop for every request.
+     */
+    private static String correlationId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low).toString();
     }
 
     private static void write(Stream stream, MessageFrame frame) {
@@ -165,24 +170,18 @@ public final class MessageService implements SessionEvents {
         stream.finish();
     }
 
-    private <T> void fail(CompletableFuture<T> result, Throwable cause) {
-        callbackExecutor.execute(() -> result.completeExceptionally(cause));
-    }
-
     private final class ClientExchange implements StreamHandler {
         private final Peer peer;
         private final Stream stream;
-        private final CompletableFuture<Message> result;
-        private final Consumer<Message> onReply;
+        private final ReplyFuture<Message> result;
         private final MessageFrameDecoder decoder = new MessageFrameDecoder(maxMessageSize);
         private ScheduledFuture<?> timeout;
         private boolean done;
 
-        ClientExchange(Peer peer, Stream stream, CompletableFuture<Message> result, Consumer<Message> onReply) {
+        ClientExchange(Peer peer, Stream stream, ReplyFuture<Message> result) {
             this.peer = peer;
             this.stream = stream;
             this.result = result;
-            this.onReply = onReply;
         }
 
         @Override
@@ -204,11 +203,8 @@ public final class MessageService implements SessionEvents {
         private void answered(MessageFrame frame) {
             switch (frame.kind()) {
                 case REPLY -> {
-                    if (onReply != null) {
-                        onReply.accept(frame.message());
-                    }
                     finish(null);
-                    callbackExecutor.execute(() -> result.complete(frame.message()));
+                    result.deliver(frame.message());
                 }
                 case ERROR -> finish(new PilotException(ErrorCode.fromWire(frame.message().header(Headers.ERROR_CODE)),
                         peer.address() + ": " + frame.message().bodyAsString()));
@@ -265,7 +261,7 @@ public final class MessageService implements SessionEvents {
                 }
             }
             if (failure != null) {
-                fail(result, failure);
+                result.deliverFailure(failure);
             }
         }
     }

@@ -7,11 +7,18 @@ import java.util.Arrays;
  * Bytes written to a stream and not yet acknowledged, addressed by stream offset. Storage is a ring of fixed-size
  * chunks so locating an offset is a division, appending never moves old data, and acknowledged chunks are dropped
  * from the front.
+ *
+ * <p>Most streams carry one small message (a request or its reply), so the chunk being filled starts at the size of
+ * its first write and doubles up to the full chunk size as writes arrive: a 100-byte request costs a 256-byte array,
+ * not 16 KiB to allocate and zero. Only the last chunk can be short, and only past {@link #end()}, where nothing
+ * reads.
  */
 final class SendBuffer {
 
-    private static final int CHUNK_SHIFT = 14;
-    private static final int CHUNK = 1 << CHUNK_SHIFT;
+    static final int CHUNK_SHIFT = 14;
+    static final int CHUNK = 1 << CHUNK_SHIFT;
+    /** The smallest array a chunk starts with. */
+    private static final int MIN_CAPACITY = 256;
 
     private byte[][] chunks = new byte[4][];
     private int head;
@@ -29,11 +36,14 @@ final class SendBuffer {
         while (src.hasRemaining()) {
             int used = (int) (end & (CHUNK - 1));
             if (used == 0 && end - base == (long) count * CHUNK) {
-                addChunk();
+                addChunk(src.remaining());
             }
-            byte[] chunk = chunks[(head + count - 1) & (chunks.length - 1)];
+            int tail = (head + count - 1) & (chunks.length - 1);
             int n = Math.min(src.remaining(), CHUNK - used);
-            src.get(chunk, used, n);
+            if (chunks[tail].length < used + n) {
+                chunks[tail] = Arrays.copyOf(chunks[tail], capacityFor(used + n, 2 * chunks[tail].length));
+            }
+            src.get(chunks[tail], used, n);
             end += n;
         }
     }
@@ -68,7 +78,13 @@ final class SendBuffer {
         head = 0;
     }
 
-    private void addChunk() {
+    /** A power of two at least {@code needed} and {@code atLeast}, at most {@link #CHUNK}. */
+    private static int capacityFor(int needed, int atLeast) {
+        int wanted = Math.max(Math.max(needed, atLeast), MIN_CAPACITY);
+        return wanted >= CHUNK ? CHUNK : Integer.highestOneBit(wanted - 1) << 1;
+    }
+
+    private void addChunk(int firstWrite) {
         if (count == chunks.length) {
             byte[][] bigger = new byte[chunks.length * 2][];
             for (int i = 0; i < count; i++) {
@@ -77,7 +93,7 @@ final class SendBuffer {
             chunks = bigger;
             head = 0;
         }
-        chunks[(head + count) & (chunks.length - 1)] = new byte[CHUNK];
+        chunks[(head + count) & (chunks.length - 1)] = new byte[capacityFor(firstWrite, MIN_CAPACITY)];
         count++;
     }
 }

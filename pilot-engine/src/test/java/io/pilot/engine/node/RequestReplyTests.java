@@ -16,6 +16,7 @@ import io.pilot.engine.message.PilotException;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -64,7 +65,11 @@ class RequestReplyTests {
         Message reply = a.request(new PilotSocketAddress(b.address(), 5),
                 Message.of("x").with(Headers.TRACEPARENT, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")).join();
         assertThat(reply.header(Headers.TRACEPARENT)).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-        assertThat(reply.header(Headers.CORRELATION_ID)).isNotBlank();
+        UUID correlationId = UUID.fromString(reply.header(Headers.CORRELATION_ID));
+        assertThat(correlationId.version()).isEqualTo(4);
+        assertThat(correlationId.variant()).isEqualTo(2);
+        Message another = a.request(new PilotSocketAddress(b.address(), 5), Message.of("y")).join();
+        assertThat(another.header(Headers.CORRELATION_ID)).isNotEqualTo(correlationId.toString());
         assertThat(reply.header(Headers.CONTENT_TYPE)).isEqualTo("text/plain; charset=utf-8");
     }
 

@@ -1,0 +1,224 @@
+package io.pilot.engine.message;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+
+/**
+ * The future a node hands its callers: the event loop delivers the outcome without ever running a caller's
+ * code, and a thread blocked in {@link #join()} or {@link #get()} is woken straight from the loop.
+ *
+ * <p>Why not complete a plain {@link CompletableFuture} on the loop: completing runs every dependent stage on the
+ * completing thread, and dependents come in by paths no subclass can intercept ({@code allOf}, {@code thenCompose}
+ * relays), so user code would run on the network thread. Why not complete it on the callback executor, as the node
+ * did: a blocked caller then waits for two thread hand-offs (loop, callback thread, caller) instead of one.
+ *
+ * <p>So delivery has two steps. {@link #deliver} (on the loop) records the outcome and wakes the threads waiting in
+ * {@code join}/{@code get}, which park on a private signal that has no other dependents. The future itself then
+ * completes off the loop: on a woken waiter's own thread as it returns (dependents run there, as with any future a
+ * caller's thread completes), or, when nobody waits, on the callback executor. A waiter that leaves (woken, timed out,
+ * interrupted) always completes the future if the outcome has arrived, which is what lets the loop skip the callback
+ * executor whenever it saw a waiter: the outcome is written before the loop counts waiters, and a waiter reads it only
+ * after it stops counting itself, so a waiter the loop counted cannot miss it.
+ *
+ * <p>The engine's own compositions that run no user code (ping timing, anycast failover) take the outcome on the
+ * delivering thread with {@link #whenDelivered}, without any hand-off.
+ */
+public final class ReplyFuture<T> extends CompletableFuture<T> {
+
+    private static final VarHandle OUTCOME;
+    private static final VarHandle WAITING;
+    private static final VarHandle WAKE;
+    private static final VarHandle HOOK;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OUTCOME = lookup.findVarHandle(ReplyFuture.class, "outcome", Outcome.class);
+            WAITING = lookup.findVarHandle(ReplyFuture.class, "waiting", int.class);
+            WAKE = lookup.findVarHandle(ReplyFuture.class, "wake", CompletableFuture.class);
+            HOOK = lookup.findVarHandle(ReplyFuture.class, "hook", BiConsumer.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Marks the hook slot once the outcome has been delivered. */
+    private static final BiConsumer<Object, Throwable> DELIVERED = (value, failure) -> { };
+
+    private final Executor callbacks;
+    /** What the network answered; set once, by the first delivery. */
+    private volatile Outcome<T> outcome;
+    /** Threads inside join/get right now; each completes this future on its way out if the outcome has arrived. */
+    private volatile int waiting;
+    /** What waiters park on: completed by the delivery, or when this future completes by any other way. */
+    private volatile CompletableFuture<Void> wake;
+    /** The engine's continuation, {@link #DELIVERED} once the outcome is in, null while neither. */
+    private volatile BiConsumer<? super T, ? super Throwable> hook;
+
+    /** @param callbacks where this future completes when nobody is waiting for it: never the event loop */
+    public ReplyFuture(Executor callbacks) {
+        this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+    }
+
+    /** Delivers the answer, from any thread (normally the event loop); only the first delivery counts. */
+    public void deliver(T value) {
+        settle(new Outcome<>(value, null));
+    }
+
+    /** Delivers a failure, from any thread (normally the event loop); only the first delivery counts. */
+    public void deliverFailure(Throwable cause) {
+        settle(new Outcome<>(null, Objects.requireNonNull(cause, "cause")));
+    }
+
+    /**
+     * Runs {@code continuation} on the delivering thread (normally the event loop) with the outcome, or at once on
+     * this thread if it has arrived. For the engine's own compositions on a future it never hands to callers: the
+     * continuation must be short, must not block, and must run no user code; and the future itself then completes
+     * on the delivering thread too, since no caller can have added a dependent to it.
+     *
+     * @throws IllegalStateException if a continuation was already set
+     */
+    public void whenDelivered(BiConsumer<? super T, ? super Throwable> continuation) {
+        Objects.requireNonNull(continuation, "continuation");
+        if (HOOK.compareAndSet(this, null, continuation)) {
+            return;
+        }
+        if (hook != DELIVERED) {
+            throw new IllegalStateException("this future already has a continuation");
+        }
+        Outcome<T> arrived = outcome;
+        continuation.accept(arrived.value, arrived.failure);
+    }
+
+    private void settle(Outcome<T> arrived) {
+        if (!OUTCOME.compareAndSet(this, null, arrived)) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        BiConsumer<? super T, ? super Throwable> continuation = (BiConsumer<? super T, ? super Throwable>) HOOK
+                .getAndSet(this, DELIVERED);
+        if (continuation != null) {
+            try {
+                continuation.accept(arrived.value, arrived.failure);
+            } finally {
+                finish(arrived);
+            }
+            return;
+        }
+        // Read after the outcome was written: see the class comment for why a waiter counted here cannot miss it.
+        boolean someoneWaits = waiting > 0;
+        CompletableFuture<Void> signal = wake;
+        if (signal != null) {
+            signal.complete(null);
+        }
+        if (!someoneWaits) {
+            Runnable completion = () -> finish(arrived);
+            try {
+                callbacks.execute(completion);
+            } catch (RejectedExecutionException closed) {
+                // The node closed and shut its callback pool down: its callers still hear, off the loop all the same.
+                ForkJoinPool.commonPool().execute(completion);
+            }
+        }
+    }
+
+    private void finish(Outcome<T> arrived) {
+        if (arrived.failure != null) {
+            completeExceptionally(arrived.failure);
+        } else {
+            complete(arrived.value);
+        }
+    }
+
+    @Override
+    public T join() {
+        if (!isDone()) {
+            try {
+                await(false, -1);
+            } catch (InterruptedException | TimeoutException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        if (!isDone()) {
+            try {
+                await(true, -1);
+            } catch (TimeoutException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        if (!isDone()) {
+            try {
+                await(true, unit.toNanos(timeout));
+            } catch (TimeoutException e) {
+                if (!isDone()) {
+                    throw e;
+                }
+            }
+        }
+        return super.get(0, TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits for the outcome (forever when {@code nanos} is negative), and completes this future if it arrived. */
+    private void await(boolean interruptible, long nanos) throws InterruptedException, TimeoutException {
+        WAITING.getAndAdd(this, 1);
+        try {
+            if (outcome == null && !isDone()) {
+                CompletableFuture<Void> signal = wakeSignal();
+                // Again after publishing the signal: a delivery that read no signal wrote the outcome before.
+                if (outcome == null) {
+                    if (nanos >= 0) {
+                        signal.get(nanos, TimeUnit.NANOSECONDS);
+                    } else if (interruptible) {
+                        signal.get();
+                    } else {
+                        signal.join();
+                    }
+                }
+            }
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible); // the signal only ever completes normally
+        } finally {
+            WAITING.getAndAdd(this, -1);
+            Outcome<T> arrived = outcome;
+            if (arrived != null) {
+                finish(arrived);
+            }
+        }
+    }
+
+    private CompletableFuture<Void> wakeSignal() {
+        CompletableFuture<Void> signal = wake;
+        if (signal != null) {
+            return signal;
+        }
+        CompletableFuture<Void> created = new CompletableFuture<>();
+        if (!WAKE.compareAndSet(this, null, created)) {
+            return wake;
+        }
+        // A caller's own complete or cancel, or a timeout set with orTimeout, wakes the waiters too.
+        whenComplete((value, failure) -> created.complete(null));
+        return created;
+    }
+
+    private record Outcome<T>(T value, Throwable failure) {
+    }
+}
