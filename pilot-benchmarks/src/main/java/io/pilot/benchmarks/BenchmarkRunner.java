@@ -75,8 +75,8 @@ public final class BenchmarkRunner {
         if (sections.contains(Section.PING)) {
             progress("1/7 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
-            progress(String.format(Locale.ROOT, "    p50 Pilot %.1f us, raw UDP %.1f us",
-                    ping.pilotCaller().median() / 1e3, ping.rawUdp().median() / 1e3));
+            progress(String.format(Locale.ROOT, "    p50 Pilot ping %.1f us, request/reply %.1f us, raw UDP %.1f us",
+                    ping.pilotCaller().median() / 1e3, ping.pilotRequest().median() / 1e3, ping.rawUdp().median() / 1e3));
         }
         if (sections.contains(Section.THROUGHPUT)) {
             progress("2/7 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");

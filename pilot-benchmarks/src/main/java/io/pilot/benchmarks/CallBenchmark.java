@@ -32,8 +32,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>In order: sequential latency (the three contenders in alternating blocks), calls per second with
  * {@code callInFlight} calls outstanding (alternating windows), a provider leaving while the caller calls (how long
- * until the caller stops choosing it), a provider joining when there is no other (how long until it is first
- * chosen), and finally the caller's latency to its known provider with the backbone up, then stopped.
+ * until the caller stops choosing it), a provider joining beside the remaining one (how long until it is first
+ * chosen), one of the two dying (SIGKILL: how long until the caller stops choosing it, how many calls failed or took
+ * over a second), a provider joining when there is no other, and finally the caller's latency to its known provider
+ * with the backbone up, then stopped.
  */
 public final class CallBenchmark {
 
@@ -44,6 +46,10 @@ public final class CallBenchmark {
     private static final int BLOCKS = 10;
     /** How long the caller keeps calling after a provider was stopped, for the trace to show the handover. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** Calls in a row the remaining provider answers before a handover counts as over. */
+    private static final int SETTLED = 20;
+    /** Longest wait for that: past the request timeout (30 s), which a call to a provider that died may wait out. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(45);
     /** Longest wait for a joining provider's first call. */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -77,10 +83,14 @@ public final class CallBenchmark {
      * @param backboneDown the same right after the backbone was stopped, within {@code outageBudget}
      * @param leave a provider stopped (SIGTERM) while the caller calls
      * @param join a provider started while the caller, with no other provider, calls
+     * @param joinBeside a provider started while the caller calls another: whether, and when, the newcomer is chosen
+     * @param death a provider killed (SIGKILL) while the caller calls it and another; null if the newcomer beside was
+     *              never chosen, so that no second provider was in use to fail over to
      */
     public record Result(Latency pilot, Latency http, Latency nats, Rate pilotRate, Rate httpRate, Rate natsRate,
                          String natsMissing, int inFlight, Latency backboneUp, Latency backboneDown,
-                         Duration outageBudget, Handovers.Handover leave, Handovers.Handover join) {
+                         Duration outageBudget, Handovers.Handover leave, Handovers.Handover join,
+                         Handovers.Handover joinBeside, Handovers.Handover death) {
     }
 
     private final BenchAppLaunch launch;
@@ -136,24 +146,33 @@ public final class CallBenchmark {
         BenchmarkRunner.progress("    " + profile.callInFlight() + " calls in flight");
         Map<String, Rate> rates = rates(caller, kinds, profile);
 
-        BenchmarkRunner.progress("    a provider leaves, then one joins");
+        BenchmarkRunner.progress("    a provider leaves, one joins beside another, one dies, one joins alone");
         BenchApp spare = own(BenchApp.start(launch, dir, "provider", "bench-provider-2", providerSettings));
         spare.awaitReady();
-        caller.post("/bench/trace/start?kind=" + PILOT);
-        String chosen = awaitAnswered(caller, null, JOIN_TIMEOUT);
-        BenchApp leaver = chosen.equals(spare.hostname()) ? spare : provider;
-        BenchApp survivor = leaver == spare ? provider : spare;
-        long signal = epochMicros();
-        leaver.stop();
-        Thread.sleep(SETTLE.toMillis());
-        Handovers.Handover leave = Handovers.leave(trace(caller.post("/bench/trace/stop")), signal, survivor.hostname());
+        HandedOver left = handOver(caller, provider, spare, BenchApp::stop);
+        Handovers.Handover leave = left.handover();
+        BenchApp survivor = left.survivor();
 
-        survivor.stop();
         caller.post("/bench/trace/start?kind=" + PILOT);
-        BenchApp joiner = own(BenchApp.start(launch, dir, "provider", "bench-provider-3", providerSettings));
+        BenchApp beside = own(BenchApp.start(launch, dir, "provider", "bench-provider-3", providerSettings));
+        long besideReady = beside.awaitReady();
+        boolean chosenBeside = awaitAnswered(caller, beside.hostname(), JOIN_TIMEOUT) != null;
+        Handovers.Handover joinBeside = Handovers.join(trace(caller.post("/bench/trace/stop")), besideReady,
+                beside.hostname());
+
+        // Only while both are chosen can the one that dies be the caller's last choice; else the survivor dies alone.
+        HandedOver died = chosenBeside ? handOver(caller, survivor, beside, BenchApp::kill) : null;
+        Handovers.Handover death = died == null ? null : died.handover();
+        BenchApp remaining = died == null ? survivor : died.survivor();
+
+        remaining.stop();
+        caller.post("/bench/trace/start?kind=" + PILOT);
+        BenchApp joiner = own(BenchApp.start(launch, dir, "provider", "bench-provider-4", providerSettings));
         long ready = joiner.awaitReady();
         awaitAnswered(caller, joiner.hostname(), JOIN_TIMEOUT);
         Handovers.Handover join = Handovers.join(trace(caller.post("/bench/trace/stop")), ready, joiner.hostname());
+        BenchmarkRunner.progress("    leave " + describe(leave) + "; join beside " + describe(joinBeside) + "; death "
+                + (death == null ? "not measured" : describe(death)) + "; join alone " + describe(join));
 
         BenchmarkRunner.progress("    calls to the known provider with the backbone up, then stopped");
         int outageCalls = Math.max(1, profile.callSamples() / 5);
@@ -164,7 +183,53 @@ public final class CallBenchmark {
 
         return new Result(sequential.get(PILOT), sequential.get(HTTP), sequential.get(NATS), rates.get(PILOT),
                 rates.get(HTTP), rates.get(NATS), natsMissing, profile.callInFlight(), up, down,
-                profile.callOutageBudget(), leave, join);
+                profile.callOutageBudget(), leave, join, joinBeside, death);
+    }
+
+    private static String describe(Handovers.Handover handover) {
+        return (handover.micros() == null ? "not within the trace" : handover.micros() / 1000 + " ms") + " ("
+                + handover.failedCalls() + " failed, " + handover.slowCalls() + " over 1 s)";
+    }
+
+    /** A provider ended while the caller called it and another: who is left, and how the caller followed. */
+    private record HandedOver(BenchApp survivor, Handovers.Handover handover) {
+    }
+
+    /** How a provider is made to go: {@link BenchApp#stop} (it leaves) or {@link BenchApp#kill} (it dies). */
+    private interface Ending {
+        void end(BenchApp provider) throws InterruptedException;
+    }
+
+    /**
+     * While the caller calls back to back, ends whichever of {@code a} and {@code b} it chose last; then waits until
+     * the other has answered {@link #SETTLED} calls in a row (a dead provider's call may hang until the request
+     * timeout first), and reads from the trace how long the caller took to stop choosing the one that went.
+     */
+    private static HandedOver handOver(BenchApp caller, BenchApp a, BenchApp b, Ending ending)
+            throws InterruptedException {
+        caller.post("/bench/trace/start?kind=" + PILOT);
+        String chosen = awaitAnswered(caller, null, JOIN_TIMEOUT);
+        BenchApp ended = chosen.equals(b.hostname()) ? b : a;
+        BenchApp survivor = ended == b ? a : b;
+        long signal = epochMicros();
+        ending.end(ended);
+        Thread.sleep(SETTLE.toMillis());
+        awaitSettled(caller, survivor.hostname());
+        return new HandedOver(survivor, Handovers.leave(trace(caller.post("/bench/trace/stop")), signal,
+                survivor.hostname()));
+    }
+
+    /** Waits, up to {@link #SETTLE_TIMEOUT}, until {@code hostname} answered the caller's latest calls in a row. */
+    private static void awaitSettled(BenchApp caller, String hostname) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode latest = caller.get("/bench/trace/last");
+            JsonNode by = latest.get("by");
+            if (by != null && hostname.equals(by.asString()) && latest.get("inARow").asInt() >= SETTLED) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Warm-up for each contender, then {@link #BLOCKS} blocks in turn, so that drifts in load hit all alike. */

@@ -84,12 +84,12 @@ final class CallsReport {
             line("Pilot against the raw UDP echo (moonshot: at most 3x): section 1 did not run in this report.");
         }
         line("");
-        line("*Reading.* What limits each row, as the code stands when this was written (issue 11 changes the first): "
-                + "a Pilot anycast first asks the backbone for the capability's providers (a request and reply to the "
-                + "backbone, then an Ed25519 verification of the returned record, about 114 µs), then makes the request "
-                + "to the chosen provider: two round trips per call, each crossing the caller's and the peer's event "
-                + "loops, the provider's handler pool and the caller's callback executor (about five thread hand-offs), "
-                + "plus Jackson on both sides. The HTTP row pays a Tomcat request thread, HTTP/1.1 parsing, Spring MVC "
+        line("*Reading.* What limits each row. A Pilot anycast reads the capability's providers from a view in "
+                + "memory (kept fresh by a watch: the backbone is not asked) and makes one round trip to the chosen "
+                + "provider: the calling thread hands the request to its node's event loop, the provider's loop hands "
+                + "it to the handler pool (the `@Capability` method, Jackson) and the reply back to its loop, and the "
+                + "caller's loop takes the failover decision and wakes the blocked caller directly, which decodes the "
+                + "reply on its own thread (four thread hand-offs, no callback executor), plus Jackson on both sides. The HTTP row pays a Tomcat request thread, HTTP/1.1 parsing, Spring MVC "
                 + "dispatch and Jackson on the provider, and the JDK `HttpClient`'s selector thread on the caller. NATS "
                 + "crosses the broker, two hops of one write and one read each on long-lived TCP connections, with "
                 + "jnats' reader thread handing to the caller and the responder's dispatcher answering inline; it is "
@@ -140,20 +140,39 @@ final class CallsReport {
     }
 
     private void handovers() {
-        line("### A provider leaving, a provider joining");
+        line("### Providers leaving, dying and joining");
         line("");
-        line("While the caller calls back to back, a second provider is started and the one the caller chose last is "
-                + "stopped gracefully (SIGTERM: it deregisters and drains). *Leave to no longer chosen* runs from the "
-                + "signal to the end of the last call that did not reach the remaining provider. Then that one is "
-                + "stopped too, so calls fail (the caller pauses 1 ms after each failure), and a fresh provider is "
-                + "started: *join to first chosen* runs from the moment it reported itself ready (registered) to the "
-                + "end of the first call it answered. Instants are wall-clock microseconds of the processes involved, "
-                + "on one machine.");
+        line("While the caller calls back to back (one thread, `pilotClient.call`), a second provider is started and "
+                + "the one the caller chose last is stopped gracefully (SIGTERM: it deregisters and drains). *Leave to "
+                + "no longer chosen* runs from the signal to the end of the last call that did not reach the remaining "
+                + "provider. Then a provider joins beside the remaining one: *join to first chosen* runs from the "
+                + "moment it reported itself ready (registered) to the end of the first call it answered. Then the one "
+                + "of those two the caller chose last is killed (SIGKILL: no deregistration, its record stays until its "
+                + "lease lapses) and *death to no longer chosen* is read as for the leave; a call already sent to the "
+                + "dead provider can only end by its request timeout or a lost connection. Finally the last provider is "
+                + "stopped, so calls fail (the caller pauses 1 ms after each failure), and a fresh one joins with no "
+                + "other. Instants are wall-clock microseconds of the processes involved, on one machine.");
         line("");
-        line("| | time | calls failed meanwhile |");
-        line("|---|---:|---:|");
+        line("| | time | calls failed meanwhile | calls over 1 s |");
+        line("|---|---:|---:|---:|");
         handoverRow("Leave (SIGTERM) to no longer chosen", r.leave());
+        handoverRow("Join to first chosen (beside another provider)", r.joinBeside());
+        if (r.death() == null) {
+            line("| Death (SIGKILL) to no longer chosen | not measured: the provider that joined beside another was "
+                    + "never chosen | | |");
+        } else {
+            handoverRow("Death (SIGKILL) to no longer chosen", r.death());
+        }
         handoverRow("Join to first chosen (no other provider)", r.join());
+        line("");
+        line("*Reading.* A newcomer beside a provider the caller already measured is not chosen on its first "
+                + "anycast: the default policy ranks a provider whose RTT is unknown after every measured one. The "
+                + "anycast that first sees it in its view (pushed by the capability's watch) pings it in the "
+                + "background, and from the next anycast on it competes on equal terms (RTTs in one 25 ms step are "
+                + "equal, then fewest in flight, then turns). So the beside figure is the watch's push plus that "
+                + "probe's round trip plus the next turn, not a handshake on a call's path. After a death the caller "
+                + "stops choosing the dead provider at its first failure (it is quarantined, then dropped when its "
+                + "lease lapses); the figure is mostly how long that first failure takes to show.");
         line("");
     }
 
@@ -216,7 +235,8 @@ final class CallsReport {
     private void handoverRow(String name, Handovers.Handover handover) {
         String time = handover.micros() == null ? "not within the trace"
                 : micros(handover.micros() * 1_000.0);
-        line(String.format(Locale.ROOT, "| %s | %s | %d |", name, time, handover.failedCalls()));
+        line(String.format(Locale.ROOT, "| %s | %s | %d | %d |", name, time, handover.failedCalls(),
+                handover.slowCalls()));
     }
 
     private void outageRow(String name, CallBenchmark.Latency latency) {

@@ -16,15 +16,19 @@ final class Handovers {
     /**
      * @param micros how long the caller took, null if it never followed within the trace
      * @param failedCalls calls that failed after the event
+     * @param slowCalls calls after the event that took longer than {@link #SLOW_MICROS} (answered or failed)
      */
-    record Handover(Long micros, int failedCalls) {
+    record Handover(Long micros, int failedCalls, int slowCalls) {
     }
+
+    /** A call slower than this (1 s) is one a user would notice, even if it was answered in the end. */
+    static final long SLOW_MICROS = 1_000_000;
 
     private Handovers() {
     }
 
     /**
-     * Leave-to-no-longer-chosen: from {@code signalMicros} (the leaver was told to stop) to the end of the last call
+     * Leave-to-no-longer-chosen: from {@code signalMicros} (the leaver was told to stop, or killed) to the end of the last call
      * that did not reach {@code survivor} (it reached the leaver, or failed); 0 if every call after the signal
      * reached the survivor. Null if no call after the signal reached the survivor at all.
      */
@@ -32,12 +36,16 @@ final class Handovers {
         long lastMiss = signalMicros;
         boolean reachedSurvivor = false;
         int failed = 0;
+        int slow = 0;
         for (Call call : calls) {
             if (call.endMicros() < signalMicros) {
                 continue;
             }
             if (call.by() == null) {
                 failed++;
+            }
+            if (slow(call)) {
+                slow++;
             }
             if (survivor.equals(call.by())) {
                 reachedSurvivor = true;
@@ -46,7 +54,7 @@ final class Handovers {
                 reachedSurvivor = false;
             }
         }
-        return new Handover(reachedSurvivor ? lastMiss - signalMicros : null, failed);
+        return new Handover(reachedSurvivor ? lastMiss - signalMicros : null, failed, slow);
     }
 
     /**
@@ -56,14 +64,20 @@ final class Handovers {
      */
     static Handover join(List<Call> calls, long readyMicros, String joiner) {
         int failed = 0;
+        int slow = 0;
         for (Call call : calls) {
             if (joiner.equals(call.by())) {
-                return new Handover(Math.max(0, call.endMicros() - readyMicros), failed);
+                return new Handover(Math.max(0, call.endMicros() - readyMicros), failed, slow);
             }
-            if (call.by() == null && call.endMicros() >= readyMicros) {
-                failed++;
+            if (call.endMicros() >= readyMicros) {
+                failed += call.by() == null ? 1 : 0;
+                slow += slow(call) ? 1 : 0;
             }
         }
-        return new Handover(null, failed);
+        return new Handover(null, failed, slow);
+    }
+
+    private static boolean slow(Call call) {
+        return call.endMicros() - call.startMicros() > SLOW_MICROS;
     }
 }

@@ -2,13 +2,19 @@ package io.pilot.benchmarks;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * Section 1: round-trip latency of {@link PilotNode#ping} over an established tunnel against a raw UDP
- * echo on the same loopback, 8 bytes of payload each way in both cases.
+ * echo on the same loopback, 8 bytes of payload each way in both cases; and of an engine request/reply
+ * ({@link PilotNode#request}) with a {@value #REQUEST_BYTES}-byte body each way, answered by a handler that runs
+ * on the server's handler pool, as an application's handler does (the echo service behind a ping answers inline
+ * on the event loop).
  *
  * <p>Pilot is measured twice per ping: the duration {@code ping()} itself reports (taken on the node's
  * event loop, from handing the request to the transport to the reply being decoded) and the duration the
@@ -17,13 +23,19 @@ import java.io.UncheckedIOException;
  * Pilot figure is the like-for-like comparison; the engine figure shows how much of the gap is thread
  * hand-offs rather than protocol.
  *
- * <p>The two are measured in alternating blocks rather than one after the other, so that a change in
- * machine load during the run (CPU frequency, a noisy neighbour) hits both alike.
+ * <p>They are measured in alternating blocks rather than one after the other, so that a change in
+ * machine load during the run (CPU frequency, a noisy neighbour) hits them all alike.
  */
 public final class PingLatencyBenchmark {
 
     /** Payload of a Pilot ping (its echo request body) and of the raw UDP echo. */
     static final int PAYLOAD_BYTES = 8;
+
+    /** Body of the engine request and of its reply: a small call's argument. */
+    static final int REQUEST_BYTES = 64;
+
+    /** The server's port for the request/reply row. */
+    private static final int ECHO_PORT = 1001;
 
     private static final int BLOCKS = 10;
 
@@ -31,8 +43,10 @@ public final class PingLatencyBenchmark {
      * @param pilotEngine round trips as {@code ping()} reports them, nanoseconds
      * @param pilotCaller round trips as the calling thread sees them, nanoseconds
      * @param rawUdp blocking UDP echo round trips, nanoseconds
+     * @param pilotRequest engine request/reply round trips through the server's handler pool as the calling thread
+     *                     sees them, nanoseconds
      */
-    public record Result(Samples pilotEngine, Samples pilotCaller, Samples rawUdp) {
+    public record Result(Samples pilotEngine, Samples pilotCaller, Samples rawUdp, Samples pilotRequest) {
 
         /** Caller-observed Pilot p50 over raw UDP p50. */
         public double p50Ratio() {
@@ -44,8 +58,13 @@ public final class PingLatencyBenchmark {
         try (PilotPair pair = PilotPair.start(); UdpEchoLatency udp = new UdpEchoLatency(PAYLOAD_BYTES)) {
             PilotNode client = pair.client();
             PilotAddress target = pair.server().address();
+            // Replies with the request's body: 64 bytes each way, from the handler pool.
+            pair.server().listen(ECHO_PORT, MessageHandler.of(in -> Message.of(in.message().body())));
+            PilotSocketAddress echo = pair.serverPort(ECHO_PORT);
+            Message request = Message.of(new byte[REQUEST_BYTES]);
             for (int i = 0; i < profile.pingWarmup(); i++) {
                 client.ping(target).join();
+                client.request(echo, request).join();
                 udp.roundTripNanos();
             }
             int perBlock = Math.max(1, profile.pingSamples() / BLOCKS);
@@ -53,8 +72,10 @@ public final class PingLatencyBenchmark {
             long[] engine = new long[total];
             long[] caller = new long[total];
             long[] raw = new long[total];
+            long[] requests = new long[total];
             int n = 0;
             int r = 0;
+            int q = 0;
             for (int block = 0; block < BLOCKS; block++) {
                 for (int i = 0; i < perBlock; i++, n++) {
                     long start = System.nanoTime();
@@ -64,8 +85,13 @@ public final class PingLatencyBenchmark {
                 for (int i = 0; i < perBlock; i++, r++) {
                     raw[r] = udp.roundTripNanos();
                 }
+                for (int i = 0; i < perBlock; i++, q++) {
+                    long start = System.nanoTime();
+                    client.request(echo, request).join();
+                    requests[q] = System.nanoTime() - start;
+                }
             }
-            return new Result(Samples.of(engine), Samples.of(caller), Samples.of(raw));
+            return new Result(Samples.of(engine), Samples.of(caller), Samples.of(raw), Samples.of(requests));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,6 +22,8 @@ class BenchmarkSmokeTests {
         assertThat(ping.rawUdp().median()).isPositive();
         assertThat(ping.pilotCaller().median()).isPositive();
         assertThat(ping.pilotEngine().median()).isPositive().isLessThanOrEqualTo(ping.pilotCaller().max());
+        assertThat(ping.pilotRequest().count()).isEqualTo(ping.rawUdp().count());
+        assertThat(ping.pilotRequest().median()).isPositive();
 
         ThroughputBenchmark.Result throughput = report.throughput();
         assertThat(throughput.pilot().min()).isPositive();
@@ -72,7 +74,7 @@ class BenchmarkSmokeTests {
         assertThat(relay.relayLoopCores()).isPositive();
 
         String markdown = new MarkdownReport(report).render();
-        assertThat(markdown).contains("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "`smoke test`")
+        assertThat(markdown).contains("## 1.", "Pilot `request()`", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "`smoke test`")
                 .doesNotContain("## 7.", "NaN", "Infinity");
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Section 7 for a fraction of its length ({@link RunProfile#smoke()}): the bench app really starts as processes
- * (provider, caller, then a spare and a joining provider), nats-server really starts, and the caller answers calls of
+ * (provider, caller, then a spare, a provider joining beside it (one of the two is then killed) and a joining provider), nats-server really starts, and the caller answers calls of
  * each kind: Pilot, HTTP and NATS. Proves the wiring, says nothing about speed. The apps are started from
  * pilot-benchmarks-boot's classes, as a {@code test} build has no jar yet.
  */
@@ -47,11 +47,15 @@ class CallBenchmarkSmokeTests {
         // The caller moved to the remaining provider after the leave, and found the joining one.
         assertThat(calls.leave().micros()).isNotNull().isNotNegative();
         assertThat(calls.join().micros()).isNotNull().isNotNegative();
+        // Beside another provider the newcomer is chosen once probed; then one of the two dies and the caller follows.
+        assertThat(calls.joinBeside().micros()).isNotNull().isNotNegative();
+        assertThat(calls.death()).isNotNull();
+        assertThat(calls.death().micros()).isNotNull().isNotNegative();
         assertThat(calls.backboneUp().nanos().count()).isEqualTo(Math.max(1, samples / 5));
         assertThat(calls.backboneDown().nanos() != null || calls.backboneDown().failures() > 0)
                 .as("calls were made with the backbone stopped").isTrue();
 
-        assertThat(new MarkdownReport(report).render()).contains("## 7.", "NATS request-reply through `nats-server`")
+        assertThat(new MarkdownReport(report).render()).contains("## 7.", "NATS request-reply through `nats-server`", "Death (SIGKILL) to no longer chosen")
                 .doesNotContain("NaN", "Infinity", "## 1.");
     }
 }

@@ -63,4 +63,22 @@ class HandoversTests {
 
         assertThat(Handovers.join(trace, 5, "c").micros()).isNull();
     }
+
+    @Test
+    void callsLongerThanASecondAfterTheEventAreCountedAnsweredOrNot() {
+        long second = Handovers.SLOW_MICROS;
+        List<Call> trace = List.of(
+                new Call(0, 2 * second, "a"),                     // slow, but over before the event
+                new Call(2 * second, 3 * second + 1, null),       // a failed call that waited past a second
+                new Call(3 * second + 1, 4 * second + 2, "b"),    // answered, after a second and a bit
+                new Call(4 * second + 2, 4 * second + 10, "b"));  // quick
+
+        Handovers.Handover died = Handovers.leave(trace, 2 * second + 5, "b");
+        assertThat(died.slowCalls()).isEqualTo(2);
+        assertThat(died.failedCalls()).isEqualTo(1);
+        assertThat(died.micros()).isEqualTo(3 * second + 1 - (2 * second + 5));
+
+        Handovers.Handover joined = Handovers.join(trace, 2 * second + 5, "b");
+        assertThat(joined.slowCalls()).as("slow calls before the joiner's first answer").isEqualTo(1);
+    }
 }

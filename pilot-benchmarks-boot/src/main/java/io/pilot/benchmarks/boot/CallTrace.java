@@ -60,15 +60,28 @@ public final class CallTrace {
         }
     }
 
-    /** The provider that answered the latest successful call, null if none has. */
-    public String lastAnswered() {
+    /**
+     * The provider that answered the latest successful call and how many of the latest calls in a row it answered
+     * (a failure or another provider ends the run); {@code by} null if no call succeeded yet.
+     */
+    public record Latest(String by, int inARow) {
+    }
+
+    public Latest latest() {
         synchronized (calls) {
-            for (int i = calls.size() - 1; i >= 0; i--) {
-                if (calls.get(i).by() != null) {
-                    return calls.get(i).by();
-                }
+            int last = calls.size() - 1;
+            while (last >= 0 && calls.get(last).by() == null) {
+                last--;
             }
-            return null;
+            if (last < 0) {
+                return new Latest(null, 0);
+            }
+            String by = calls.get(last).by();
+            int first = last;
+            while (first > 0 && by.equals(calls.get(first - 1).by())) {
+                first--;
+            }
+            return new Latest(by, last - first + 1);
         }
     }
 

@@ -52,12 +52,12 @@ public class CallerController {
     }
 
     @GetMapping("/trace/last")
-    public synchronized Map<String, String> lastAnswered() {
+    public synchronized Map<String, Object> lastAnswered() {
         if (trace == null) {
             throw new IllegalArgumentException("no trace is running");
         }
-        String by = trace.lastAnswered();
-        return by == null ? Map.of() : Map.of("by", by);
+        CallTrace.Latest latest = trace.latest();
+        return latest.by() == null ? Map.of() : Map.of("by", latest.by(), "inARow", latest.inARow());
     }
 
     @PostMapping("/trace/stop")

@@ -1,12 +1,12 @@
 package io.pilot.engine.group;
 
-import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.message.ReplyFuture;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,20 +57,36 @@ final class Anycaster {
         this.quarantine = quarantine;
     }
 
-    /** Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. */
+    /**
+     * Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. When the
+     * providers are known (the usual case: a watch keeps them in memory) the node's own future is returned as is,
+     * so a caller blocked on it is woken straight from the event loop; only the first call to a capability, which
+     * waits for the watch's snapshot, returns a composition.
+     */
     CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
         long start = System.nanoTime();
-        return source.providers(capability).thenCompose(records -> {
-            List<Candidate> ordered = order(candidates(eligible(records, group)));
-            if (ordered.isEmpty()) {
-                return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
-                        + (group == null ? "" : " of group " + group) + " offers " + capability));
+        CompletableFuture<List<NodeRecord>> providers = source.providers(capability);
+        if (providers.isDone() && !providers.isCompletedExceptionally()) {
+            try {
+                return send(providers.join(), group, capability, port, request, start);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e); // a selection policy that threw, as on the other path
             }
-            probe.measure(ordered.subList(1, ordered.size()));
-            CompletableFuture<AnycastReply> result = new CompletableFuture<>();
-            new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start, result).next();
-            return result;
-        });
+        }
+        return providers.thenCompose(records -> send(records, group, capability, port, request, start));
+    }
+
+    private CompletableFuture<AnycastReply> send(List<NodeRecord> records, String group, String capability, int port,
+            Message request, long start) {
+        List<Candidate> ordered = order(candidates(eligible(records, group)));
+        if (ordered.isEmpty()) {
+            return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
+                    + (group == null ? "" : " of group " + group) + " offers " + capability));
+        }
+        probe.measure(ordered.subList(1, ordered.size()));
+        ReplyFuture<AnycastReply> result = source.client().node().newFuture();
+        new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start, result).next();
+        return result;
     }
 
     /** Providers other than this node, in the group if one is given, each once. */
@@ -117,16 +133,21 @@ final class Anycaster {
         return all;
     }
 
-    /** One anycast's walk down its candidates. */
+    /**
+     * One anycast's walk down its candidates. Each attempt's outcome is taken on the thread that delivers it
+     * (the event loop) with {@link ReplyFuture#whenDelivered}: only the failover decision runs there, no user
+     * code, and the final outcome is delivered to the anycast's own future from there, without a hand-off.
+     */
     private final class Attempts {
         private final List<Candidate> candidates;
         private final int port;
         private final Message request;
         private final long start;
-        private final CompletableFuture<AnycastReply> result;
+        private final ReplyFuture<AnycastReply> result;
+        /** Written by one attempt's continuation at a time: each next attempt starts only after the last one ended. */
         private final List<Throwable> failures = new ArrayList<>();
 
-        Attempts(List<Candidate> candidates, int port, Message request, long start, CompletableFuture<AnycastReply> result) {
+        Attempts(List<Candidate> candidates, int port, Message request, long start, ReplyFuture<AnycastReply> result) {
             this.candidates = candidates;
             this.port = port;
             this.request = request;
@@ -136,28 +157,39 @@ final class Anycaster {
 
         void next() {
             NodeRecord member = candidates.get(failures.size()).member();
+            inFlight.merge(member.address(), 1, Integer::sum);
+            source.client().node().request(new PilotSocketAddress(member.address(), port), request)
+                    .whenDelivered((reply, error) -> {
+                        try {
+                            ended(member, reply, error);
+                        } catch (RuntimeException bug) {
+                            // Never leave the caller waiting, and never throw into the loop that delivered.
+                            result.deliverFailure(bug);
+                        }
+                    });
+        }
+
+        /** The attempt at {@code member} ended: deliver the anycast's outcome, or ask the next candidate. */
+        private void ended(NodeRecord member, Message reply, Throwable error) {
             PilotAddress address = member.address();
-            inFlight.merge(address, 1, Integer::sum);
-            source.client().node().request(new PilotSocketAddress(address, port), request).whenComplete((reply, error) -> {
-                inFlight.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
-                if (error == null) {
-                    quarantine.release(address);
-                    result.complete(new AnycastReply(reply, member, Duration.ofNanos(System.nanoTime() - start),
-                            failures.size() + 1));
-                    return;
-                }
-                Throwable cause = Errors.unwrap(error);
-                failures.add(cause);
-                if (cause instanceof PilotException p && QUARANTINE.contains(p.code())) {
-                    quarantine.add(member, System.nanoTime());
-                }
-                boolean failover = cause instanceof PilotException p && FAILOVER.contains(p.code());
-                if (failover && failures.size() < candidates.size()) {
-                    next();
-                } else {
-                    result.completeExceptionally(failures.size() == 1 || !failover ? cause : exhausted(cause));
-                }
-            });
+            inFlight.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            if (error == null) {
+                quarantine.release(address);
+                result.deliver(new AnycastReply(reply, member, Duration.ofNanos(System.nanoTime() - start),
+                        failures.size() + 1));
+                return;
+            }
+            Throwable cause = Errors.unwrap(error);
+            failures.add(cause);
+            if (cause instanceof PilotException p && QUARANTINE.contains(p.code())) {
+                quarantine.add(member, System.nanoTime());
+            }
+            boolean failover = cause instanceof PilotException p && FAILOVER.contains(p.code());
+            if (failover && failures.size() < candidates.size()) {
+                next();
+            } else {
+                result.deliverFailure(failures.size() == 1 || !failover ? cause : exhausted(cause));
+            }
         }
 
         /** Every candidate failed over: says what happened at each, keeping the last code for callers to switch on. */

@@ -14,13 +14,19 @@ import io.pilot.engine.net.Impairment;
 import io.pilot.engine.session.SessionSettings;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
@@ -218,6 +224,86 @@ class AnycastTests {
         assertThat(reply.member().hostname()).isIn("fx-a", "fx-b");
     }
 
+    @Test
+    void aCallerBlockedOnAnAnycastToAKnownProviderIsWokenFromTheLoopAndDependentsNeverRunThere() throws Exception {
+        realm.startBackbone();
+        CountDownLatch release = new CountDownLatch(1);
+        realm.agent("fx-held", b -> b.capability("fx.rate")).node().listen(PORT, in -> CompletableFuture.supplyAsync(() -> {
+            if (in.message().bodyAsString().equals("hold")) {
+                awaitQuietly(release);
+            }
+            return Message.of("answered " + in.message().bodyAsString());
+        }));
+        GroupMessaging groups = GroupMessaging.of(realm.agent("requester", b -> b));
+        // The first anycast opens the watch on the capability; its dependents run off the loop all the same.
+        assertThat(groups.anycast("fx.rate", PORT, Message.of("first")).thenApply(reply -> threadName())
+                .get(10, TimeUnit.SECONDS)).doesNotStartWith("pilot-io");
+
+        CompletableFuture<AnycastReply> known = groups.anycast("fx.rate", PORT, Message.of("hold"));
+        AtomicReference<String> dependentThread = new AtomicReference<>();
+        known.thenRun(() -> dependentThread.set(threadName()));
+        AtomicReference<String> joined = new AtomicReference<>();
+        Thread caller = new Thread(() -> joined.set(known.join().reply().bodyAsString()), "test-caller");
+        caller.start();
+        awaitParked(caller);
+
+        release.countDown();
+        caller.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(joined.get()).isEqualTo("answered hold");
+        // Woken straight from the loop, the caller completed the anycast's future on its own thread: no callback
+        // thread stood between the reply and the caller, and the dependent ran where the caller's code runs.
+        assertThat(dependentThread.get()).isEqualTo("test-caller");
+    }
+
+    @Test
+    void aThousandConcurrentAnycastsAreEachServedAndAnsweredExactlyOnce() throws Exception {
+        realm.startBackbone();
+        Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+        for (String name : List.of("fx-a", "fx-b")) {
+            realm.agent(name, b -> b.capability("fx.rate")).node().listen(PORT, MessageHandler.of(in -> {
+                handled.computeIfAbsent(in.message().bodyAsString(), k -> new AtomicInteger()).incrementAndGet();
+                return Message.of(name + " re " + in.message().bodyAsString());
+            }));
+        }
+        GroupMessaging groups = GroupMessaging.of(realm.agent("requester", b -> b));
+        groups.anycast("fx.rate", PORT, Message.of("warm-up")).get(10, TimeUnit.SECONDS);
+        handled.clear();
+        int calls = 1_000;
+        Map<String, AtomicInteger> completed = new ConcurrentHashMap<>();
+        Map<String, String> replies = new ConcurrentHashMap<>();
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                String body = "call " + i;
+                boolean blocking = i % 2 == 0;
+                all.add(CompletableFuture.runAsync(() -> {
+                    CompletableFuture<AnycastReply> reply = groups.anycast("fx.rate", PORT, Message.of(body));
+                    // Half the callers block, half only add a dependent: both ways of being told, interleaved.
+                    CompletableFuture<Void> counted = reply.thenAccept(r -> {
+                        completed.computeIfAbsent(body, k -> new AtomicInteger()).incrementAndGet();
+                        replies.put(body, r.reply().bodyAsString());
+                    });
+                    if (blocking) {
+                        reply.join();
+                    }
+                    counted.join();
+                }, callers));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(completed).hasSize(calls);
+        assertThat(completed.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+        assertThat(handled).hasSize(calls);
+        assertThat(handled.values()).allSatisfy(count -> assertThat(count).hasValue(1));
+        for (int i = 0; i < calls; i++) {
+            assertThat(replies.get("call " + i)).matches("fx-[ab] re call " + i);
+        }
+    }
+
     /** A registered agent that serves {@link #PORT}. */
     private DirectoryClient provider(String hostname, UnaryOperator<DirectoryClient.Builder> directory) {
         return serve(realm.agent(hostname, directory), hostname);
@@ -230,6 +316,28 @@ class AnycastTests {
             return Message.of(hostname);
         }));
         return agent;
+    }
+
+    private static String threadName() {
+        return Thread.currentThread().getName();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code thread} is parked in join, so the reply finds it waiting. */
+    private static void awaitParked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
     }
 
     /** Orders as another policy does, remembering what it was shown. */

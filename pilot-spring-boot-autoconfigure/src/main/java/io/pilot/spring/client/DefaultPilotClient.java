@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -41,10 +43,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DefaultPilotClient implements PilotClient {
 
+    /** How stale the path a reply reports may be: it changes seldom, and reading it costs a hop to the event loop. */
+    private static final Duration PATH_REFRESH = Duration.ofSeconds(1);
+
     private final PilotRuntime runtime;
     private final JsonMapper mapper;
     private final ObservationRegistry observations;
     private final PilotClientObservationConvention convention;
+    private final PeerPaths paths = new PeerPaths(this::readPath, PATH_REFRESH);
 
     public DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper) {
         this(runtime, mapper, ObservationRegistry.NOOP, null);
@@ -61,7 +67,7 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> T call(String capability, Object request, Class<T> responseType) {
-        return join(callAsync(capability, request, responseType));
+        return anycast(capability, request, responseType).await().body();
     }
 
     @Override
@@ -71,25 +77,12 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> CompletableFuture<PilotReply<T>> exchange(String capability, Object request, Class<T> responseType) {
-        Message message = encode(capability, request);
-        Call call = new Call(capability, null);
-        CompletableFuture<AnycastReply> sent;
-        try {
-            sent = runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message));
-        } catch (RuntimeException e) {
-            throw call.aborted(e);
-        }
-        return sent.handle((reply, error) -> {
-            if (reply != null) {
-                call.answeredBy(reply.member().hostname(), reply.member().address());
-            }
-            return call.finish(reply == null ? null : reply.reply(), error, responseType);
-        });
+        return anycast(capability, request, responseType).async();
     }
 
     @Override
     public <T> T call(String hostnameOrAddress, String capability, Object request, Class<T> responseType) {
-        return join(callAsync(hostnameOrAddress, capability, request, responseType));
+        return direct(hostnameOrAddress, capability, request, responseType).await().body();
     }
 
     @Override
@@ -101,24 +94,86 @@ public final class DefaultPilotClient implements PilotClient {
     @Override
     public <T> CompletableFuture<PilotReply<T>> exchange(String hostnameOrAddress, String capability, Object request,
             Class<T> responseType) {
+        return direct(hostnameOrAddress, capability, request, responseType).async();
+    }
+
+    /** Sends a call to one provider of {@code capability}, chosen by the runtime's anycast. */
+    private <T> Pending<AnycastReply, T> anycast(String capability, Object request, Class<T> responseType) {
         Message message = encode(capability, request);
-        Call call = new Call(capability, hostnameOrAddress);
-        Message traced = call.traced(message);
-        CompletableFuture<Message> sent;
+        Call call = new Call(capability, null);
+        CompletableFuture<AnycastReply> sent;
         try {
-            // Not DirectoryClient.request: it resolves and sends the same way but keeps the resolved address to
-            // itself, and the reply, the observation and the path all need it, even when the call then fails.
-            // Resolving again afterwards might name another node (it moved or restarted meanwhile). Resolution is
-            // answered from a watch on the name after the first call: the backbone is not in the call's path.
-            sent = runtime.directory().resolve(hostnameOrAddress).thenCompose(address -> {
-                // Addresses always hold a ':', hostnames never do.
-                call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);
-                return runtime.node().request(new PilotSocketAddress(address, CapabilityProtocol.PORT), traced);
-            });
+            sent = runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message));
         } catch (RuntimeException e) {
             throw call.aborted(e);
         }
-        return sent.handle((reply, error) -> call.finish(reply, error, responseType));
+        return new Pending<>(sent, (reply, error) -> {
+            if (reply != null) {
+                call.answeredBy(reply.member().hostname(), reply.member().address());
+            }
+            return call.finish(reply == null ? null : reply.reply(), error, responseType);
+        });
+    }
+
+    /** Sends a call to the node named {@code hostnameOrAddress}. */
+    private <T> Pending<Message, T> direct(String hostnameOrAddress, String capability, Object request,
+            Class<T> responseType) {
+        Message message = encode(capability, request);
+        Call call = new Call(capability, hostnameOrAddress);
+        Message traced = call.traced(message);
+        // Not DirectoryClient.request: it resolves and sends the same way but keeps the resolved address to itself,
+        // and the reply, the observation and the path all need it, even when the call then fails. Resolving again
+        // afterwards might name another node (it moved or restarted meanwhile).
+        Function<PilotAddress, CompletableFuture<Message>> send = address -> {
+            // Addresses always hold a ':', hostnames never do.
+            call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);
+            return runtime.node().request(new PilotSocketAddress(address, CapabilityProtocol.PORT), traced);
+        };
+        CompletableFuture<Message> sent;
+        try {
+            // Resolution is answered from a watch on the name after the first call, so the backbone is not in the
+            // call's path; then the node's own future is used as is, and a blocked caller is woken from the loop.
+            CompletableFuture<PilotAddress> resolved = runtime.directory().resolve(hostnameOrAddress);
+            sent = resolved.isDone() && !resolved.isCompletedExceptionally() ? send.apply(resolved.join())
+                    : resolved.thenCompose(send);
+        } catch (RuntimeException e) {
+            throw call.aborted(e);
+        }
+        return new Pending<>(sent, (reply, error) -> call.finish(reply, error, responseType));
+    }
+
+    /**
+     * A call on its way: the engine's future of the provider's answer, and how that answer becomes the caller's
+     * reply (decoded, observed). Where that runs is the point: never on the event loop, and for a blocking call on
+     * the caller's own thread, woken by the engine straight from the loop, without the callback executor between.
+     */
+    private record Pending<R, T>(CompletableFuture<R> answer, BiFunction<R, Throwable, PilotReply<T>> finish) {
+
+        /** Blocks until the answer is in, then decodes and observes it on this thread. */
+        PilotReply<T> await() {
+            R value = null;
+            Throwable error = null;
+            try {
+                value = get(answer);
+            } catch (ExecutionException e) {
+                error = e.getCause();
+            } catch (PilotRemoteException interrupted) {
+                error = interrupted;
+            }
+            try {
+                return finish.apply(value, error);
+            } catch (RuntimeException e) {
+                throw failure("call", e); // as the asynchronous variants' callers see it, through join
+            }
+        }
+
+        /**
+         * Decodes and observes where the engine's future completes: a woken waiter's thread or the node's callback
+         * executor, never the event loop.
+         */
+        CompletableFuture<PilotReply<T>> async() {
+            return answer.handle(finish);
+        }
     }
 
     /**
@@ -170,7 +225,7 @@ public final class DefaultPilotClient implements PilotClient {
         /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
         <T> PilotReply<T> finish(Message reply, Throwable error, Class<T> responseType) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
-            PilotPath path = path(address);
+            PilotPath path = paths.of(address, System.nanoTime());
             if (context != null) {
                 context.setPath(path);
             }
@@ -192,10 +247,8 @@ public final class DefaultPilotClient implements PilotClient {
         }
     }
 
-    private PilotPath path(PilotAddress peer) {
-        if (peer == null) {
-            return PilotPath.UNKNOWN;
-        }
+    /** The path to {@code peer} right now, asked of the node on its event loop. */
+    private PilotPath readPath(PilotAddress peer) {
         try {
             return runtime.node().peer(peer).filter(PeerInfo::established).map(p -> PilotPath.of(p.relayed()))
                     .orElse(PilotPath.UNKNOWN);
@@ -267,12 +320,19 @@ public final class DefaultPilotClient implements PilotClient {
 
     private static <T> T join(CompletableFuture<T> future) {
         try {
+            return get(future);
+        } catch (ExecutionException e) {
+            throw failure("call", e.getCause());
+        }
+    }
+
+    /** {@code future.get()}, an interrupt turned into the {@code TIMEOUT} of a caller that stopped waiting. */
+    private static <T> T get(CompletableFuture<T> future) throws ExecutionException {
+        try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PilotRemoteException(ErrorCode.TIMEOUT, "interrupted while waiting for a reply", e);
-        } catch (ExecutionException e) {
-            throw failure("call", e.getCause());
         }
     }
 }
