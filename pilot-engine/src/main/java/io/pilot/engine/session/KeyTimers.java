@@ -80,6 +80,7 @@ final class KeyTimers {
             }
         }
         expireKeypairs(peer, now);
+        paths.validateIfDue(peer, now);
         paths.probeIfDue(peer, now);
         Keypair current = peer.current;
         if (peer.connection != null && peer.initiation == null && peer.next == null) {

@@ -40,6 +40,8 @@ public final class Peer {
     /** Why the path is what it is, in words for an operator. */
     String pathReason = "";
     long nextProbeNanos;
+    /** Routes the peer's packets came by that have not yet answered a challenge (§9 of RFC 9000). */
+    final PendingPaths pendingPaths = new PendingPaths();
 
     Keypair current;
     Keypair previous;

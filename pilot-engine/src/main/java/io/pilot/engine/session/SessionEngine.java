@@ -79,7 +79,7 @@ public final class SessionEngine {
         this.bootId = random.nextLong();
         this.indexes = new IndexTable(random);
         Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
-        this.paths = new Paths(channel, settings);
+        this.paths = new Paths(channel, settings, random);
         this.writer = new DatagramWriter(channel, paths, segmentationOffload);
         this.relay = new RelayForwarder(paths, peers, settings, drops);
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
@@ -133,7 +133,7 @@ public final class SessionEngine {
         return relay.relayedBytes();
     }
 
-    /** Direct-path probes received from peers. */
+    /** Path probes received from peers: empty DATA packets and path frames (challenges and responses). */
     public long probesReceived() {
         return probesReceived;
     }
@@ -293,7 +293,7 @@ public final class SessionEngine {
             return;
         }
         Peer peer = keypair.peer;
-        DropReason misrouted = paths.roam(peer, keypair, from);
+        DropReason misrouted = paths.roam(peer, keypair, from, data.datagram().readableBytes(), now);
         if (misrouted != null) {
             drops.count(misrouted);
             return;
@@ -302,9 +302,12 @@ public final class SessionEngine {
         peer.bytesIn += data.datagram().readableBytes();
         int length = receiveBuffer.remaining();
         if (length == 0) {
-            probesReceived++; // a path probe: its work (proving the path, moving the peer to it) is done above
+            probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
             handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
+        } else if (length == Paths.PATH_FRAME_LENGTH) {
+            probesReceived++;
+            paths.onPathFrame(peer, keypair, from, receiveBuffer, now);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {

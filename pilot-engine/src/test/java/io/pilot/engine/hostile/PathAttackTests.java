@@ -17,6 +17,10 @@ import io.pilot.engine.directory.Endpoint;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.message.Message;
+import io.pilot.engine.UdpForwarder;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.WireFormat;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -24,7 +28,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.TreeSet;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +101,125 @@ class PathAttackTests {
             }
             assertThat(reached).as("the target sent %s bytes to the address the requester chose", received.getLength())
                     .isFalse();
+        }
+    }
+
+    /**
+     * An on-path attacker takes one of a's small acknowledgements on its way to b and races it to b from its
+     * own address, in the middle of b's bulk transfer to a. Before path validation b moved its whole send
+     * window there at once; now b challenges the attacker's address, sends it at most three times what it
+     * sent, keeps a's path and finishes the transfer.
+     */
+    @Test
+    void aPacketRacedFromAnotherAddressDoesNotMoveTheSession() throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start();
+        byte[] bulk = new byte[4 << 20];
+        a.listen(60, MessageHandler.of(in -> Message.of("got " + in.message().body().length)));
+        AtomicReference<byte[]> taken = new AtomicReference<>();
+        CompletableFuture<byte[]> hijacked = new CompletableFuture<>();
+        try (UdpForwarder path = new UdpForwarder(b.localEndpoint(), datagram -> {
+            if (taken.get() == null && datagram[0] == WireFormat.TYPE_DATA && datagram.length < 100
+                    && taken.compareAndSet(null, datagram)) {
+                hijacked.complete(datagram);
+                return null;
+            }
+            return datagram;
+        }); DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            a.connect(b.publicKey(), path.address()).join();
+            taken.set(null);
+            var transfer = b.request(new PilotSocketAddress(a.address(), 60), Message.of(bulk));
+            byte[] ack = hijacked.get(10, TimeUnit.SECONDS);
+            attacker.send(new DatagramPacket(ack, ack.length, b.localEndpoint()));
+
+            long received = drain(attacker);
+            assertThat(transfer.get(30, TimeUnit.SECONDS).bodyAsString()).isEqualTo("got " + bulk.length);
+            received += drain(attacker);
+            assertThat(received).as("bytes b sent to the unvalidated address, for %s bytes from it", ack.length)
+                    .isLessThanOrEqualTo(3L * ack.length);
+            assertThat(b.peer(a.address()).orElseThrow().endpoint()).isEqualTo(path.address());
+            assertThat(b.request(new PilotSocketAddress(a.address(), 60), Message.of("x")).join().bodyAsString())
+                    .isEqualTo("got 1");
+        }
+    }
+
+    /** A peer that really moves (a new NAT mapping: another forwarder) answers the challenge and is followed. */
+    @Test
+    void aGenuineRoamIsValidatedAndFollowed() throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start();
+        a.listen(61, MessageHandler.of(in -> Message.of("a")));
+        b.listen(61, MessageHandler.of(in -> Message.of("b")));
+        try (UdpForwarder first = new UdpForwarder(b.localEndpoint());
+             UdpForwarder second = new UdpForwarder(b.localEndpoint())) {
+            a.connect(b.publicKey(), first.address()).join();
+            assertThat(a.request(new PilotSocketAddress(b.address(), 61), Message.empty()).join().bodyAsString()).isEqualTo("b");
+            long handshakes = b.stats().handshakesCompleted();
+
+            a.connect(b.publicKey(), second.address()).join();
+            first.close();
+            assertThat(a.request(new PilotSocketAddress(b.address(), 61), Message.empty()).join().bodyAsString()).isEqualTo("b");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> b.peer(a.address()).orElseThrow().endpoint().equals(second.address()));
+            assertThat(b.request(new PilotSocketAddress(a.address(), 61), Message.empty()).join().bodyAsString()).isEqualTo("a");
+            assertThat(b.stats().handshakesCompleted()).isEqualTo(handshakes);
+        }
+    }
+
+    /**
+     * On the backbone: an authenticated packet of a's raced from the attacker's address must not make the relay
+     * take the attacker for a, or the attacker could send through the relay in a's name.
+     */
+    @Test
+    void aRacedPacketDoesNotRewriteTheRelaysEndpointIndex() throws Exception {
+        PilotNode relay = nodes.start();
+        relay.serveAsRelay(true);
+        PilotNode a = nodes.start();
+        PilotNode c = nodes.start();
+        c.connect(relay.publicKey(), relay.localEndpoint()).join();
+        CompletableFuture<byte[]> hijacked = new CompletableFuture<>();
+        AtomicReference<Boolean> armed = new AtomicReference<>(false);
+        try (UdpForwarder path = new UdpForwarder(relay.localEndpoint(), datagram -> {
+            if (datagram[0] == WireFormat.TYPE_DATA && armed.get() && armed.compareAndSet(true, false)) {
+                hijacked.complete(datagram);
+                return null;
+            }
+            return datagram;
+        }); DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            a.connect(relay.publicKey(), path.address()).join();
+            armed.set(true);
+            a.ping(relay.address());
+            byte[] stolen = hijacked.get(10, TimeUnit.SECONDS);
+            attacker.send(new DatagramPacket(stolen, stolen.length, relay.localEndpoint()));
+            drain(attacker);
+
+            byte[] inner = new byte[40];
+            inner[0] = (byte) WireFormat.TYPE_DATA;
+            inner[1] = (byte) WireFormat.VERSION;
+            byte[] wrapped = ByteBuffer.allocate(WireFormat.RELAY_HEADER_LENGTH + inner.length).put((byte) WireFormat.TYPE_RELAY)
+                    .put((byte) WireFormat.VERSION).putShort((short) 0).putShort((short) c.address().realm())
+                    .putShort((short) (c.address().node() >>> 32)).putInt((int) c.address().node()).put(inner).array();
+            long refusedBefore = relay.stats().dropped(DropReason.NOT_ALLOWED);
+            attacker.send(new DatagramPacket(wrapped, wrapped.length, relay.localEndpoint()));
+
+            await().atMost(5, TimeUnit.SECONDS).until(() -> relay.stats().dropped(DropReason.NOT_ALLOWED) > refusedBefore);
+            assertThat(relay.relayedBytes()).as("nothing passed on in a's name").isZero();
+            assertThat(relay.peer(a.address()).orElseThrow().endpoint()).isEqualTo(path.address());
+            assertThat(a.ping(relay.address()).get(5, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    /** Bytes the socket receives until it has been quiet for half a second. */
+    private static long drain(DatagramSocket socket) throws Exception {
+        socket.setSoTimeout(500);
+        long bytes = 0;
+        DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+        while (true) {
+            try {
+                socket.receive(packet);
+                bytes += packet.getLength();
+            } catch (SocketTimeoutException quiet) {
+                return bytes;
+            }
         }
     }
 
