@@ -59,6 +59,11 @@ public final class Peer {
     long bytesIn;
     long bytesOut;
 
+    /** Set by the key timers' sweeps: since when (and at which traffic) the peer has had nothing going on. */
+    boolean idle;
+    long idleSinceNanos;
+    long idleActivityNanos;
+
     ScheduledFuture<?> timer;
     long timerDeadline = Long.MAX_VALUE;
 

@@ -19,6 +19,7 @@ import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.session.SessionSettings;
 import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.WireFormat;
 
@@ -29,6 +30,7 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.TreeSet;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -206,6 +208,31 @@ class PathAttackTests {
             assertThat(relay.peer(a.address()).orElseThrow().endpoint()).isEqualTo(path.address());
             assertThat(a.ping(relay.address()).get(5, TimeUnit.SECONDS)).isNotNull();
         }
+    }
+
+    /**
+     * Many nodes connect once and leave (identities are free): the victim's peer table held every one of them
+     * for good. Idle peers are now forgotten after the idle timeout, while a peer with a session stays.
+     */
+    @Test
+    void aPeerTableFloodedWithOneTimePeersShrinksBack() {
+        PilotNode victim = nodes.start(b -> b.sessionSettings(SessionSettings.DEFAULTS.withPeerIdleTimeout(Duration.ofSeconds(1))));
+        PilotNode regular = nodes.start();
+        regular.connect(victim.publicKey(), victim.localEndpoint()).join();
+        int visitors = 30;
+        for (int i = 0; i < visitors; i++) {
+            PilotNode visitor = nodes.start();
+            visitor.connect(victim.publicKey(), victim.localEndpoint()).join();
+            visitor.ping(victim.address()).join();
+            visitor.close();
+        }
+        assertThat(victim.stats().peers()).as("the flood filled the table").isGreaterThan(1);
+
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            regular.ping(victim.address()).join();
+            assertThat(victim.stats().peers()).as("only the peer with a session is left").isEqualTo(1);
+        });
+        assertThat(victim.peer(regular.address()).orElseThrow().established()).isTrue();
     }
 
     /** Bytes the socket receives until it has been quiet for half a second. */
