@@ -213,18 +213,6 @@ final class Paths {
         }
     }
 
-    /** The earliest moment {@link #validateIfDue} has something to do for this peer, or Long.MAX_VALUE. */
-    long validationDeadline(Peer peer) {
-        long deadline = Long.MAX_VALUE;
-        for (PendingPath pending : peer.pendingPaths.all()) {
-            deadline = Math.min(deadline, pending.startedNanos + VALIDATION_TIMEOUT_NANOS);
-            if (pending.challengesSent < MAX_CHALLENGES) {
-                deadline = Math.min(deadline, pending.nextChallengeNanos);
-            }
-        }
-        return deadline;
-    }
-
     private void challenge(Peer peer, Keypair keypair, PendingPath pending, long now) {
         if (sendPathFrame(peer, keypair, PATH_CHALLENGE, pending.data, pending.route, pending, now)) {
             pending.challengesSent++;
@@ -316,11 +304,6 @@ final class Paths {
             pending.limited = false;
             challenge(peer, keypair, pending, now);
         }
-    }
-
-    /** When {@link #probeIfDue} next has something to do for this peer, or Long.MAX_VALUE. */
-    long probeDeadline(Peer peer) {
-        return peer.relayed ? peer.nextProbeNanos : Long.MAX_VALUE;
     }
 
     /** Sends a datagram (consumed) along a route: straight to an endpoint, or wrapped for the relay. */
