@@ -7,7 +7,6 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.codec.BinaryWriter;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -22,9 +21,6 @@ import org.slf4j.LoggerFactory;
 final class PunchRequests {
 
     private static final Logger log = LoggerFactory.getLogger(PunchRequests.class);
-
-    /** A punch request makes this node send handshakes; bound how many places one request can aim them at. */
-    static final int MAX_PUNCH_TARGETS = 8;
 
     private final PilotNode node;
     private final BackboneLink backbone;
@@ -50,31 +46,22 @@ final class PunchRequests {
                 });
     }
 
-    /** Another node asked the backbone for a path to us: send handshakes its way at the same time. */
+    /**
+     * Another node asked the backbone for a path to us: send handshakes its way at the same time, to the one
+     * endpoint the backbone saw it at (its NAT's outside, where its own session with the backbone runs). The
+     * endpoints in the requester's record are its own word: punching them would let any registered node aim
+     * this node's handshakes at an address of its choosing. Without an observed endpoint there is nothing
+     * safe to aim at. The requester reaches this node's published endpoints itself, which is what a LAN needs.
+     * One request costs at most one handshake attempt to the requester itself (its INIT retransmissions),
+     * and none while one is already running or a session is up.
+     */
     void punchBack(NodeRecord requester, InetSocketAddress observed) {
-        if (requester.realm() != node.address().realm()
+        if (requester.realm() != node.address().realm() || observed == null
                 || node.peer(requester.address()).map(PeerInfo::established).orElse(false)) {
             return; // already connected: the punch must not move a working path
         }
-        List<InetSocketAddress> targets = targets(requester, observed);
-        if (targets.isEmpty()) {
-            return;
-        }
-        node.connect(new PeerContact(requester.key(), targets))
-                .whenComplete((peer, error) -> log.debug("punch towards {}: {}", requester.address(),
+        node.connect(new PeerContact(requester.key(), List.of(observed)))
+                .whenComplete((peer, error) -> log.debug("punch towards {} at {}: {}", requester.address(), observed,
                         error == null ? "connected" : BackboneCall.unwrap(error).getMessage()));
-    }
-
-    /**
-     * Where to send handshakes at a requester: first where the backbone saw it (its NAT's outside), then its
-     * own direct endpoints; never its relay, at most {@link #MAX_PUNCH_TARGETS}.
-     */
-    static List<InetSocketAddress> targets(NodeRecord requester, InetSocketAddress observed) {
-        List<InetSocketAddress> endpoints = new ArrayList<>();
-        if (observed != null) {
-            endpoints.add(observed);
-        }
-        requester.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY).forEach(e -> endpoints.add(e.address()));
-        return endpoints.stream().distinct().limit(MAX_PUNCH_TARGETS).toList();
     }
 }

@@ -11,6 +11,7 @@ import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,27 +21,46 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where datagrams to each peer go, and the sending of them: straight to the endpoint that last proved
- * itself, or wrapped for the relay this node uses. A peer's path follows authenticated packets (roaming),
- * falls back to the relay when direct endpoints stay silent, and is probed back to direct while relayed.
- * Every datagram the session layer sends leaves through here. Confined to the event loop.
+ * itself, or wrapped for the relay this node uses. A peer's path moves only to a route that proved it
+ * reaches the peer (path validation, RFC 9000 §8.2 and §9): an authenticated packet from another route
+ * starts a PATH_CHALLENGE along it, and only the PATH_RESPONSE echoing it moves the path; until then at most
+ * three times what arrived along that route goes back along it. The path falls back to the relay when
+ * direct endpoints stay silent, and while relayed the direct candidates are challenged (probed) every
+ * probe interval. Every datagram the session layer sends leaves through here. Confined to the event loop.
  */
 final class Paths {
 
     private static final Logger log = LoggerFactory.getLogger(Paths.class);
+
+    /** A path frame's plaintext: {@code kind u8 | data u48}. Lengths 2..6 stay unused. */
+    static final int PATH_FRAME_LENGTH = 7;
+    static final int PATH_CHALLENGE = 1;
+    static final int PATH_RESPONSE = 2;
+    /** A sealed path frame: header, plaintext, tag. */
+    static final int PATH_DATAGRAM_LENGTH = WireFormat.DATA_HEADER_LENGTH + PATH_FRAME_LENGTH + WireFormat.TAG_LENGTH;
+    /** A route that has not answered within this long is forgotten; its next packet challenges it anew. */
+    static final long VALIDATION_TIMEOUT_NANOS = 3_000_000_000L;
+    /** Challenges per route: at once, then after one and after three handshake retransmission intervals. */
+    static final int MAX_CHALLENGES = 3;
+    private static final long DATA_MASK = (1L << 48) - 1;
 
     private final Channel channel;
     private final ByteBufAllocator allocator;
     private final SessionSettings sessionSettings;
     /** Peers by their direct endpoint: how the relay role knows who sent a datagram. */
     private final Map<InetSocketAddress, Peer> byEndpoint = new HashMap<>();
-    /** A probe is an empty DATA packet: sealed, it is the header and the tag alone. */
-    private final ByteBuffer noPlaintext = ByteBuffer.allocate(0);
+    private final ByteBuffer pathFrame = ByteBuffer.allocate(PATH_FRAME_LENGTH);
+    private final SecureRandom random;
+    private long challengesSent;
+    private long pathsValidated;
+    private long amplificationLimited;
     private PathSettings settings = PathSettings.DEFAULTS;
     private InetSocketAddress relayEndpoint;
     private PilotAddress relayAddress;
 
-    Paths(Channel channel, SessionSettings sessionSettings) {
+    Paths(Channel channel, SessionSettings sessionSettings, SecureRandom random) {
         this.channel = channel;
+        this.random = random;
         this.allocator = channel.alloc();
         this.sessionSettings = sessionSettings;
     }
@@ -108,32 +128,138 @@ final class Paths {
     }
 
     /**
-     * An authenticated DATA packet arrived along {@code from}: the peer is where the packet came from
-     * (roaming). A packet that moves a relayed peer to a direct path is answered on that path at once, so
-     * the other side moves too even if nothing else is sent.
+     * An authenticated DATA packet of {@code bytes} arrived along {@code from}. Along the peer's path, nothing
+     * changes. Along another route the path stays where it is: the route is challenged (once, then by the
+     * timers) and the bytes count towards what may be sent along it before it answers.
      *
-     * @return null when the route is accepted, else why the packet is dropped
+     * @return null when the packet may be processed, else why it is dropped
      */
-    DropReason roam(Peer peer, Keypair keypair, Route from) {
-        if (from.isRelayed()) {
-            if (!from.relayed().equals(peer.address)) {
-                return DropReason.UNEXPECTED_KEY;
-            }
-            if (!peer.relayed) {
-                peer.relayed = true;
-                peer.pathReason = "relayed: the peer reaches this node through the relay";
-            }
-        } else if (peer.relayed || !from.direct().equals(peer.endpoint)) {
-            log.debug("{} now direct at {} (was {})", peer.address, from.direct(), peer.route());
-            boolean upgraded = peer.relayed;
-            peer.relayed = false;
-            setEndpoint(peer, from.direct());
-            if (upgraded) {
-                peer.pathReason = "direct: upgraded from the relay when a direct packet arrived";
-                sendProbe(keypair, from.direct());
-            }
+    DropReason roam(Peer peer, Keypair keypair, Route from, int bytes, long now) {
+        if (from.isRelayed() && !from.relayed().equals(peer.address)) {
+            return DropReason.UNEXPECTED_KEY;
+        }
+        if (from.equals(peer.route())) {
+            return null;
+        }
+        PendingPath pending = peer.pendingPaths.find(from);
+        if (pending == null) {
+            pending = new PendingPath(from, random.nextLong() & DATA_MASK, true, now);
+            peer.pendingPaths.add(pending);
+            log.debug("{} sent from {} (path {}): validating", peer.address, from, peer.route());
+        }
+        pending.received(bytes);
+        if (pending.challengesSent == 0) {
+            challenge(peer, keypair, pending, now);
         }
         return null;
+    }
+
+    /**
+     * A path frame (PATH_CHALLENGE or PATH_RESPONSE) arrived along {@code from}, authenticated under
+     * {@code keypair}. A challenge is answered along the route it came by (within that route's budget when it
+     * is not the peer's path); a response that echoes a pending challenge moves the peer to that route.
+     */
+    void onPathFrame(Peer peer, Keypair keypair, Route from, ByteBuffer plaintext, long now) {
+        int at = plaintext.position();
+        int kind = plaintext.get(at) & 0xFF;
+        long data = (plaintext.getShort(at + 1) & 0xFFFFL) << 32 | (plaintext.getInt(at + 3) & 0xFFFFFFFFL);
+        if (kind == PATH_CHALLENGE) {
+            PendingPath budget = from.equals(peer.route()) ? null : peer.pendingPaths.find(from);
+            sendPathFrame(peer, keypair, PATH_RESPONSE, data, from, budget, now);
+        } else if (kind == PATH_RESPONSE) {
+            PendingPath answered = peer.pendingPaths.answeredBy(data);
+            if (answered != null) {
+                validated(peer, answered.route, now);
+            }
+        }
+    }
+
+    /** The route answered its challenge: it becomes the peer's path, and the other pending ones are forgotten. */
+    private void validated(Peer peer, Route route, long now) {
+        pathsValidated++;
+        peer.pendingPaths.clear();
+        if (route.equals(peer.route())) {
+            return;
+        }
+        log.debug("{} now at {} (was {}): the route answered its challenge", peer.address, route, peer.route());
+        if (route.isRelayed()) {
+            peer.relayed = true;
+            peer.nextProbeNanos = now + settings.probeInterval().toNanos();
+            peer.pathReason = "relayed: the peer reaches this node through the relay";
+        } else {
+            if (peer.relayed) {
+                peer.pathReason = "direct: upgraded from the relay when a direct path answered its challenge";
+            }
+            peer.relayed = false;
+            setEndpoint(peer, route.direct());
+        }
+    }
+
+    /** Repeats unanswered challenges when due and forgets routes that never answered. */
+    void validateIfDue(Peer peer, long now) {
+        if (peer.pendingPaths.isEmpty()) {
+            return;
+        }
+        peer.pendingPaths.expire(now, VALIDATION_TIMEOUT_NANOS);
+        Keypair keypair = peer.sendingKeypair(now, sessionSettings);
+        if (keypair == null) {
+            peer.pendingPaths.clear();
+            return;
+        }
+        for (PendingPath pending : peer.pendingPaths.all()) {
+            if (pending.challengesSent < MAX_CHALLENGES && now >= pending.nextChallengeNanos) {
+                challenge(peer, keypair, pending, now);
+            }
+        }
+    }
+
+    private void challenge(Peer peer, Keypair keypair, PendingPath pending, long now) {
+        if (sendPathFrame(peer, keypair, PATH_CHALLENGE, pending.data, pending.route, pending, now)) {
+            pending.challengesSent++;
+            challengesSent++;
+        }
+        // One, then two handshake retransmission intervals: a lost challenge is repeated soon.
+        pending.nextChallengeNanos = now + sessionSettings.handshakeRetransmit().toNanos()
+                * (1L << Math.max(0, Math.min(pending.challengesSent, MAX_CHALLENGES) - 1));
+    }
+
+    /**
+     * Seals a path frame under the peer's sending keys ({@code fallback} when it has none) and sends it along
+     * {@code route}, charging {@code budget} (the route's pending path, or null along a validated route).
+     *
+     * @return whether it went out (false when over the route's amplification budget)
+     */
+    private boolean sendPathFrame(Peer peer, Keypair fallback, int kind, long data, Route route, PendingPath budget,
+            long now) {
+        if (budget != null && !budget.maySend(PATH_DATAGRAM_LENGTH)) {
+            amplificationLimited++;
+            return false;
+        }
+        if (budget != null) {
+            budget.sent(PATH_DATAGRAM_LENGTH);
+        }
+        Keypair keypair = peer.sendingKeypair(now, sessionSettings);
+        pathFrame.clear();
+        pathFrame.put((byte) kind).putShort((short) (data >>> 32)).putInt((int) data).flip();
+        ByteBuf datagram = allocator.directBuffer(PATH_DATAGRAM_LENGTH);
+        (keypair != null ? keypair : fallback).seal(datagram, pathFrame);
+        send(datagram, route);
+        return true;
+    }
+
+    /** PATH_CHALLENGEs sent. */
+    long challengesSent() {
+        return challengesSent;
+    }
+
+    /** Routes that answered their challenge. */
+    long pathsValidated() {
+        return pathsValidated;
+    }
+
+    /** Path frames not sent because the route's amplification budget was spent. */
+    long amplificationLimited() {
+        return amplificationLimited;
     }
 
     /** Whether traffic to {@code peer} may go through the relay: allowed, a relay known, and not the relay itself. */
@@ -153,9 +279,11 @@ final class Paths {
     }
 
     /**
-     * While a peer is relayed, every probe interval: an authenticated, empty DATA packet to each of its
-     * direct endpoints. If one arrives, the peer moves to that path (as with roaming) and answers on it,
-     * and this side follows. Both sides probing at once is what opens a path through two NATs.
+     * While a peer is relayed, every probe interval: a PATH_CHALLENGE straight to each of its direct
+     * candidates (at most {@link PendingPaths#MAX_PENDING}). These are routes this node chose, so what it
+     * received from them does not limit them. The first to answer becomes the path; the peer, challenged
+     * from there, challenges that route in turn and follows. Both sides probing at once is what opens a
+     * path through two NATs.
      */
     void probeIfDue(Peer peer, long now) {
         if (!peer.relayed || now < peer.nextProbeNanos || !peer.isEstablished(now, sessionSettings)) {
@@ -165,17 +293,17 @@ final class Paths {
         Keypair keypair = peer.sendingKeypair(now, sessionSettings);
         List<InetSocketAddress> targets = peer.candidates.isEmpty() && peer.endpoint != null ? List.of(peer.endpoint)
                 : peer.candidates;
-        for (InetSocketAddress target : targets) {
-            sendProbe(keypair, target);
+        for (InetSocketAddress target : targets.subList(0, Math.min(targets.size(), PendingPaths.MAX_PENDING))) {
+            Route route = Route.direct(target);
+            PendingPath pending = peer.pendingPaths.find(route);
+            if (pending == null || now - pending.startedNanos >= VALIDATION_TIMEOUT_NANOS) {
+                peer.pendingPaths.all().remove(pending);
+                pending = new PendingPath(route, random.nextLong() & DATA_MASK, false, now);
+                peer.pendingPaths.add(pending);
+            }
+            pending.limited = false;
+            challenge(peer, keypair, pending, now);
         }
-    }
-
-    /** An authenticated, empty DATA packet sent straight to one endpoint. */
-    private void sendProbe(Keypair keypair, InetSocketAddress target) {
-        noPlaintext.clear();
-        ByteBuf probe = allocator.directBuffer(WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(probe, noPlaintext);
-        send(probe, target);
     }
 
     /** Sends a datagram (consumed) along a route: straight to an endpoint, or wrapped for the relay. */

@@ -40,6 +40,8 @@ public final class Peer {
     /** Why the path is what it is, in words for an operator. */
     String pathReason = "";
     long nextProbeNanos;
+    /** Routes the peer's packets came by that have not yet answered a challenge (§9 of RFC 9000). */
+    final PendingPaths pendingPaths = new PendingPaths();
 
     Keypair current;
     Keypair previous;
@@ -56,6 +58,11 @@ public final class Peer {
     long lastSentNanos;
     long bytesIn;
     long bytesOut;
+
+    /** Set by the key timers' sweeps: since when (and at which traffic) the peer has had nothing going on. */
+    boolean idle;
+    long idleSinceNanos;
+    long idleActivityNanos;
 
     ScheduledFuture<?> timer;
     long timerDeadline = Long.MAX_VALUE;

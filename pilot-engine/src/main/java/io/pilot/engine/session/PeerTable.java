@@ -27,6 +27,11 @@ final class PeerTable {
         byAddress.put(peer.address, peer);
     }
 
+    /** Forgets a peer (an idle one: see {@link KeyTimers}). */
+    void remove(Peer peer) {
+        byAddress.remove(peer.address, peer);
+    }
+
     Collection<Peer> all() {
         return byAddress.values();
     }

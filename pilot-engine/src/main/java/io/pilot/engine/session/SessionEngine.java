@@ -62,6 +62,7 @@ public final class SessionEngine {
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
+    private final KeyTimers timers;
     private long probesReceived;
     private boolean closed;
 
@@ -79,13 +80,13 @@ public final class SessionEngine {
         this.bootId = random.nextLong();
         this.indexes = new IndexTable(random);
         Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
-        this.paths = new Paths(channel, settings);
+        this.paths = new Paths(channel, settings, random);
         this.writer = new DatagramWriter(channel, paths, segmentationOffload);
         this.relay = new RelayForwarder(paths, peers, settings, drops);
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
                 new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
-        KeyTimers timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
+        this.timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
         loop.scheduleAtFixedRate(() -> {
             if (!closed) {
                 timers.tick(System.nanoTime());
@@ -133,7 +134,7 @@ public final class SessionEngine {
         return relay.relayedBytes();
     }
 
-    /** Direct-path probes received from peers. */
+    /** Path probes received from peers: empty DATA packets and path frames (challenges and responses). */
     public long probesReceived() {
         return probesReceived;
     }
@@ -219,6 +220,7 @@ public final class SessionEngine {
         } else {
             peer.waiters.add(callback);
             handshakes.initiate(peer, now);
+            timers.busy(peer);
         }
     }
 
@@ -242,7 +244,15 @@ public final class SessionEngine {
             } finally {
                 data.release();
             }
-        } else if (packet instanceof HandshakeInit init) {
+        } else {
+            // A handshake message may start, finish or restart work on any peer: look at all of them next tick.
+            timers.sweepSoon();
+            dispatchHandshake(packet, from, sender, now);
+        }
+    }
+
+    private void dispatchHandshake(WirePacket packet, Route from, InetSocketAddress sender, long now) {
+        if (packet instanceof HandshakeInit init) {
             handshakes.onInit(init, from, sender, now);
         } else if (packet instanceof HandshakeResponse response) {
             handshakes.onResponse(response, from, now);
@@ -293,18 +303,25 @@ public final class SessionEngine {
             return;
         }
         Peer peer = keypair.peer;
-        DropReason misrouted = paths.roam(peer, keypair, from);
+        DropReason misrouted = paths.roam(peer, keypair, from, data.datagram().readableBytes(), now);
         if (misrouted != null) {
             drops.count(misrouted);
             return;
+        }
+        if (!peer.pendingPaths.isEmpty()) {
+            timers.busy(peer);
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
         int length = receiveBuffer.remaining();
         if (length == 0) {
-            probesReceived++; // a path probe: its work (proving the path, moving the peer to it) is done above
+            probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
             handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
+            timers.busy(peer);
+        } else if (length == Paths.PATH_FRAME_LENGTH) {
+            probesReceived++;
+            paths.onPathFrame(peer, keypair, from, receiveBuffer, now);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {
@@ -343,12 +360,14 @@ public final class SessionEngine {
         Keypair keypair = peer.sendingKeypair(now, settings);
         if (keypair == null) {
             handshakes.initiate(peer, now);
+            timers.busy(peer);
             return;
         }
         if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
                 handshakes.initiate(peer, now);
+                timers.busy(peer);
             }
         }
         if (connection.isClosed()) {

@@ -16,11 +16,13 @@ import java.time.Duration;
  * @param handshakesPerSecondPerSource per-source-address handshake rate (token bucket, burst twice this)
  * @param cookieThreshold handshake initiations per second above which a cookie is required
  * @param maxPendingHandshakes bound on half-open responder states
+ * @param peerIdleTimeout forget a peer that has had no connection, no handshake, no waiter and no traffic for
+ *        this long (its keys and pinned key with it): the peer table shrinks back after a flood of one-time peers
  */
 public record SessionSettings(Duration rekeyAfterTime, Duration rejectAfterTime, long rekeyAfterMessages,
                               long rejectAfterMessages, Duration connectTimeout, Duration handshakeRetransmit,
                               Duration staleAfter, int handshakesPerSecondPerSource, int cookieThreshold,
-                              int maxPendingHandshakes) {
+                              int maxPendingHandshakes, Duration peerIdleTimeout) {
 
     /**
      * 2^23 packets: RFC 9001's conservative confidentiality limit for AES-GCM; at 1200 bytes a packet
@@ -30,7 +32,7 @@ public record SessionSettings(Duration rekeyAfterTime, Duration rejectAfterTime,
 
     public static final SessionSettings DEFAULTS = new SessionSettings(Duration.ofMinutes(2), Duration.ofMinutes(3),
             DEFAULT_REKEY_AFTER_MESSAGES, 1L << 24, Duration.ofSeconds(10), Duration.ofMillis(250),
-            Duration.ofSeconds(5), 50, 500, 4096);
+            Duration.ofSeconds(5), 50, 500, 4096, Duration.ofMinutes(5));
 
     public SessionSettings {
         if (rejectAfterTime.compareTo(rekeyAfterTime) <= 0) {
@@ -40,7 +42,8 @@ public record SessionSettings(Duration rekeyAfterTime, Duration rejectAfterTime,
             throw new IllegalArgumentException("rejectAfterMessages must exceed rekeyAfterMessages > 0");
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || handshakeRetransmit.isNegative()
-                || handshakeRetransmit.isZero() || staleAfter.isNegative() || staleAfter.isZero()) {
+                || handshakeRetransmit.isZero() || staleAfter.isNegative() || staleAfter.isZero()
+                || peerIdleTimeout.isNegative() || peerIdleTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
         if (handshakesPerSecondPerSource <= 0 || cookieThreshold <= 0 || maxPendingHandshakes <= 0) {
@@ -50,27 +53,34 @@ public record SessionSettings(Duration rekeyAfterTime, Duration rejectAfterTime,
 
     public SessionSettings withRekey(Duration afterTime, Duration rejectAfter) {
         return new SessionSettings(afterTime, rejectAfter, rekeyAfterMessages, rejectAfterMessages, connectTimeout,
-                handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes);
+                handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes, peerIdleTimeout);
     }
 
     public SessionSettings withRekeyMessages(long afterMessages, long rejectAfter) {
         return new SessionSettings(rekeyAfterTime, rejectAfterTime, afterMessages, rejectAfter, connectTimeout,
-                handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes);
+                handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes, peerIdleTimeout);
     }
 
     public SessionSettings withConnectTimeout(Duration timeout) {
         return new SessionSettings(rekeyAfterTime, rejectAfterTime, rekeyAfterMessages, rejectAfterMessages, timeout,
-                handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes);
+                handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold, maxPendingHandshakes, peerIdleTimeout);
     }
 
     public SessionSettings withStaleAfter(Duration after) {
         return new SessionSettings(rekeyAfterTime, rejectAfterTime, rekeyAfterMessages, rejectAfterMessages,
                 connectTimeout, handshakeRetransmit, after, handshakesPerSecondPerSource, cookieThreshold,
-                maxPendingHandshakes);
+                maxPendingHandshakes, peerIdleTimeout);
     }
 
     public SessionSettings withHandshakeLimits(int perSourcePerSecond, int cookieAbovePerSecond, int maxPending) {
         return new SessionSettings(rekeyAfterTime, rejectAfterTime, rekeyAfterMessages, rejectAfterMessages,
-                connectTimeout, handshakeRetransmit, staleAfter, perSourcePerSecond, cookieAbovePerSecond, maxPending);
+                connectTimeout, handshakeRetransmit, staleAfter, perSourcePerSecond, cookieAbovePerSecond, maxPending,
+                peerIdleTimeout);
+    }
+
+    public SessionSettings withPeerIdleTimeout(Duration timeout) {
+        return new SessionSettings(rekeyAfterTime, rejectAfterTime, rekeyAfterMessages, rejectAfterMessages,
+                connectTimeout, handshakeRetransmit, staleAfter, handshakesPerSecondPerSource, cookieThreshold,
+                maxPendingHandshakes, timeout);
     }
 }

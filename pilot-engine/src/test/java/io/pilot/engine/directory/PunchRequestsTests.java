@@ -1,17 +1,23 @@
 package io.pilot.engine.directory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
 import io.pilot.engine.identity.Identity;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PunchRequestsTests {
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
 
     private final Identity identity = Records.identity();
 
@@ -21,31 +27,31 @@ class PunchRequestsTests {
     }
 
     private static InetSocketAddress at(int last) {
-        return new InetSocketAddress("10.0.0." + last, 7000);
+        return new InetSocketAddress("127.0.0." + last, 7000);
     }
 
     @Test
-    void theObservedEndpointComesFirstThenDirectOnesNeverTheRelay() {
+    void thePunchGoesToTheObservedEndpointAloneNeverToTheRecordsOwnEndpoints() {
+        PilotNode node = nodes.start();
+        PunchRequests punches = new PunchRequests(node, null, () -> true);
         NodeRecord requester = requester(List.of(new Endpoint(Endpoint.Kind.LOCAL, at(1)),
-                new Endpoint(Endpoint.Kind.RELAY, at(2)), new Endpoint(Endpoint.Kind.REFLEXIVE, at(3))));
+                new Endpoint(Endpoint.Kind.REFLEXIVE, at(3))));
 
-        assertThat(PunchRequests.targets(requester, at(3))).containsExactly(at(3), at(1));
-        assertThat(PunchRequests.targets(requester, null)).containsExactly(at(1), at(3));
+        punches.punchBack(requester, at(9));
+
+        PeerInfo peer = node.peer(requester.address()).orElseThrow();
+        assertThat(peer.endpoint()).isEqualTo(at(9));
+        assertThat(peer.key()).isEqualTo(identity.publicKey());
     }
 
     @Test
-    void oneRequestAimsAtABoundedNumberOfPlaces() {
-        List<Endpoint> many = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) {
-            many.add(new Endpoint(Endpoint.Kind.LOCAL, at(i)));
-        }
+    void withoutAnObservedEndpointThereIsNothingToPunch() {
+        PilotNode node = nodes.start();
+        PunchRequests punches = new PunchRequests(node, null, () -> true);
+        NodeRecord requester = requester(List.of(new Endpoint(Endpoint.Kind.LOCAL, at(1))));
 
-        assertThat(PunchRequests.targets(requester(many), at(99))).hasSize(PunchRequests.MAX_PUNCH_TARGETS)
-                .startsWith(at(99));
-    }
+        punches.punchBack(requester, null);
 
-    @Test
-    void aRequesterWithOnlyARelayGivesNothingToAimAt() {
-        assertThat(PunchRequests.targets(requester(List.of(new Endpoint(Endpoint.Kind.RELAY, at(2)))), null)).isEmpty();
+        assertThat(node.peer(requester.address())).isEmpty();
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.nio.ByteBuffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,7 @@ class DatagramWriterTests {
     private static final InetSocketAddress RELAY = new InetSocketAddress("10.0.0.1", 4000);
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
+    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS, new SecureRandom());
     private final DatagramWriter writer = new DatagramWriter(channel, paths, false);
     private final Peer bob = TestPeers.established(new PilotAddress(1, 3), null, 10);
 

@@ -28,7 +28,7 @@ final class HandshakeSide {
     final DropCounters drops = new DropCounters();
     final IndexTable indexes = new IndexTable(RANDOM);
     final PeerTable peers = new PeerTable();
-    final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
+    final Paths paths = new Paths(channel, SessionSettings.DEFAULTS, new SecureRandom());
     final List<Peer> established = new ArrayList<>();
     final Responders responders;
     final Handshakes handshakes;

@@ -129,4 +129,49 @@ class KeyTimersTests {
         timers.tick(settings.connectTimeout().toNanos());
         assertThat(alice.peers.provisional()).isEmpty();
     }
+
+    @Test
+    void aPeerWithNothingGoingOnIsForgottenAfterTheIdleTimeout() {
+        Peer bobAtAlice = alice.know(bob);
+        long idle = settings.peerIdleTimeout().toNanos();
+
+        timers.tick(0);
+        timers.tick(idle - 1);
+        assertThat(alice.peers.get(bobAtAlice.address)).as("not idle long enough").isSameAs(bobAtAlice);
+        timers.tick(idle + KeyTimers.SWEEP_NANOS);
+
+        assertThat(alice.peers.get(bobAtAlice.address)).isNull();
+        assertThat(alice.paths.peerAt(bob.endpoint)).isNull();
+        assertThat(timers.evicted()).isOne();
+    }
+
+    @Test
+    void trafficOrAWaiterKeepsAPeer() {
+        Peer bobAtAlice = alice.know(bob);
+        long idle = settings.peerIdleTimeout().toNanos();
+        timers.tick(0);
+        bobAtAlice.lastReceivedNanos = idle / 2;
+        timers.tick(idle + KeyTimers.SWEEP_NANOS);
+        assertThat(alice.peers.get(bobAtAlice.address)).as("traffic restarted the idle time").isSameAs(bobAtAlice);
+
+        bobAtAlice.waiters.add((peer, error) -> { });
+        timers.tick(3 * idle);
+        assertThat(alice.peers.get(bobAtAlice.address)).as("someone waits for it").isSameAs(bobAtAlice);
+    }
+
+    @Test
+    void betweenSweepsOnlyBusyPeersAreWalked() {
+        Peer bobAtAlice = alice.know(bob);
+        timers.tick(0);
+        assertThat(timers.busyPeers()).isZero();
+        long first = settings.handshakeRetransmit().toNanos();
+
+        alice.handshakes.initiate(bobAtAlice, 0);
+        timers.busy(bobAtAlice);
+        assertThat(initsSent()).isOne();
+        timers.tick(first);
+
+        assertThat(timers.busyPeers()).isOne();
+        assertThat(initsSent()).as("the busy peer's retransmission is on time, between sweeps").isOne();
+    }
 }

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireCodec;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,9 +29,11 @@ class PathsTests {
     private static final InetSocketAddress CAFE = new InetSocketAddress("10.0.0.3", 4000);
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
+    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS, new SecureRandom());
     private final Peer peer = new Peer(new PilotAddress(1, 2), null, null);
     private final Keypair keypair = new Keypair(1, 2, false, 0, peer, new byte[32], new byte[32]);
+    /** Opens what {@link #keypair} seals: one key both ways. */
+    private final Keypair opener = new Keypair(2, 1, false, 0, peer, new byte[32], new byte[32]);
 
     @AfterEach
     void releaseWhatWasSent() {
@@ -61,36 +66,120 @@ class PathsTests {
     }
 
     @Test
-    void aDirectPacketFromElsewhereMovesThePeer() {
+    void aDirectPacketFromElsewhereIsChallengedThereAndDoesNotMoveThePeer() {
         paths.setEndpoint(peer, HOME);
 
-        assertThat(paths.roam(peer, keypair, Route.direct(CAFE))).isNull();
+        assertThat(paths.roam(peer, keypair, Route.direct(CAFE), 100, 0)).isNull();
+
+        assertThat(peer.endpoint()).isEqualTo(HOME);
+        assertThat(paths.peerAt(CAFE)).as("the relay's endpoint index is not rewritten").isNull();
+        DatagramPacket challenge = sent();
+        assertThat(challenge.recipient()).isEqualTo(CAFE);
+        assertThat(frame(challenge)[0]).isEqualTo(Paths.PATH_CHALLENGE);
+        assertThat(paths.roam(peer, keypair, Route.direct(CAFE), 100, 1)).isNull();
+        assertThat(sent()).as("one challenge per route, repeated by the timers").isNull();
+    }
+
+    @Test
+    void theResponseToTheChallengeMovesThePeer() {
+        paths.setEndpoint(peer, HOME);
+        paths.roam(peer, keypair, Route.direct(CAFE), 100, 0);
+        long data = frame(sent())[1];
+
+        paths.onPathFrame(peer, keypair, Route.direct(HOME), pathFrame(Paths.PATH_RESPONSE, data ^ 1), 1);
+        assertThat(peer.endpoint()).as("a response with other data validates nothing").isEqualTo(HOME);
+        paths.onPathFrame(peer, keypair, Route.direct(HOME), pathFrame(Paths.PATH_RESPONSE, data), 1);
 
         assertThat(peer.endpoint()).isEqualTo(CAFE);
-        assertThat(sent()).as("a direct peer that roams gets no probe").isNull();
+        assertThat(paths.peerAt(CAFE)).isSameAs(peer);
+        assertThat(paths.peerAt(HOME)).isNull();
+        assertThat(paths.pathsValidated()).isEqualTo(1);
     }
 
     @Test
-    void aDirectPacketUpgradesARelayedPeerAndIsAnsweredOnTheNewPath() {
-        paths.takeRoute(peer, Route.relayed(peer.address()), null, 0);
-        assertThat(peer.isRelayed()).isTrue();
+    void anUnvalidatedRouteGetsAtMostThreeTimesWhatCameFromIt() {
+        peer.current = keypair;
+        paths.setEndpoint(peer, HOME);
+        int received = 33; // the smallest authenticated DATA datagram with a plaintext
+        long interval = SessionSettings.DEFAULTS.handshakeRetransmit().toNanos();
 
-        assertThat(paths.roam(peer, keypair, Route.direct(CAFE))).isNull();
+        paths.roam(peer, keypair, Route.direct(CAFE), received, 0);
+        paths.validateIfDue(peer, interval);
+        paths.validateIfDue(peer, 4 * interval);
+
+        int sentBytes = 0;
+        for (DatagramPacket packet; (packet = sent()) != null; packet.release()) {
+            assertThat(packet.recipient()).isEqualTo(CAFE);
+            sentBytes += packet.content().readableBytes();
+        }
+        assertThat(sentBytes).isEqualTo(2 * Paths.PATH_DATAGRAM_LENGTH).isLessThanOrEqualTo(3 * received);
+        assertThat(paths.amplificationLimited()).isEqualTo(1);
+        assertThat(peer.endpoint()).isEqualTo(HOME);
+    }
+
+    @Test
+    void aChallengeIsAnsweredAlongTheRouteItCameByWithinThatRoutesBudget() {
+        paths.setEndpoint(peer, HOME);
+        // 26 bytes received allow 78 sent: the challenge (39) and one response (39).
+        paths.roam(peer, keypair, Route.direct(CAFE), 26, 0);
+        sent().release();
+
+        paths.onPathFrame(peer, keypair, Route.direct(CAFE), pathFrame(Paths.PATH_CHALLENGE, 42), 0);
+
+        DatagramPacket response = sent();
+        assertThat(response.recipient()).isEqualTo(CAFE);
+        assertThat(frame(response)).containsExactly(Paths.PATH_RESPONSE, 42);
+        paths.onPathFrame(peer, keypair, Route.direct(CAFE), pathFrame(Paths.PATH_CHALLENGE, 43), 0);
+        assertThat(sent()).as("over three times what was received").isNull();
+        paths.onPathFrame(peer, keypair, Route.direct(HOME), pathFrame(Paths.PATH_CHALLENGE, 44), 0);
+        DatagramPacket onThePath = sent();
+        assertThat(onThePath.recipient()).as("the validated path has no such limit").isEqualTo(HOME);
+        onThePath.release();
+    }
+
+    @Test
+    void aRelayedPeerMovesToADirectRouteOnlyOnceItAnswers() {
+        paths.takeRoute(peer, Route.relayed(peer.address()), null, 0);
+
+        assertThat(paths.roam(peer, keypair, Route.direct(CAFE), 100, 0)).isNull();
+        assertThat(peer.isRelayed()).isTrue();
+        long data = frame(sent())[1];
+        paths.onPathFrame(peer, keypair, Route.relayed(peer.address()), pathFrame(Paths.PATH_RESPONSE, data), 1);
 
         assertThat(peer.isRelayed()).isFalse();
+        assertThat(peer.endpoint()).isEqualTo(CAFE);
         assertThat(peer.pathReason()).startsWith("direct: upgraded");
-        DatagramPacket probe = sent();
-        assertThat(probe.recipient()).isEqualTo(CAFE);
-        assertThat(probe.content().readableBytes()).as("an empty sealed DATA packet")
-                .isEqualTo(WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-        probe.release();
     }
 
     @Test
-    void aRelayedPacketMustComeFromThePeerItClaims() {
-        assertThat(paths.roam(peer, keypair, Route.relayed(new PilotAddress(1, 3)))).isEqualTo(DropReason.UNEXPECTED_KEY);
-        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()))).isNull();
-        assertThat(peer.isRelayed()).isTrue();
+    void aRelayedPacketMustComeFromThePeerItClaimsAndIsChallengedThroughTheRelay() {
+        paths.useRelay(RELAY, RELAY_ADDRESS);
+        paths.setEndpoint(peer, HOME);
+        assertThat(paths.roam(peer, keypair, Route.relayed(new PilotAddress(1, 3)), 100, 0))
+                .isEqualTo(DropReason.UNEXPECTED_KEY);
+        assertThat(sent()).isNull();
+
+        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, 0)).isNull();
+
+        assertThat(peer.isRelayed()).as("until the relayed route answers").isFalse();
+        DatagramPacket challenge = sent();
+        assertThat(challenge.recipient()).isEqualTo(RELAY);
+        challenge.release();
+    }
+
+    @Test
+    void routesThatNeverAnswerAreForgotten() {
+        peer.current = keypair;
+        paths.setEndpoint(peer, HOME);
+        for (int port = 1; port <= PendingPaths.MAX_PENDING + 3; port++) {
+            paths.roam(peer, keypair, Route.direct(new InetSocketAddress("10.0.0.9", port)), 100, 0);
+        }
+        assertThat(peer.pendingPaths.size()).as("bounded per peer").isEqualTo(PendingPaths.MAX_PENDING);
+
+        paths.validateIfDue(peer, Paths.VALIDATION_TIMEOUT_NANOS);
+
+        assertThat(peer.pendingPaths.isEmpty()).isTrue();
+        assertThat(peer.endpoint()).isEqualTo(HOME);
     }
 
     @Test
@@ -163,8 +252,37 @@ class PathsTests {
         DatagramPacket first = sent();
         DatagramPacket second = sent();
         assertThat(List.of(first.recipient(), second.recipient())).containsExactly(HOME, CAFE);
-        first.release();
-        second.release();
+        assertThat(frame(first)[0]).as("a probe is a path challenge").isEqualTo(Paths.PATH_CHALLENGE);
+        assertThat(frame(second)[0]).isEqualTo(Paths.PATH_CHALLENGE);
         assertThat(peer.nextProbeNanos).isEqualTo(2 * interval);
+        assertThat(peer.pendingPaths.size()).isEqualTo(2);
+    }
+
+    /** Opens a sealed path frame (the test key pair seals and opens with one key) and releases it: kind, data. */
+    private long[] frame(DatagramPacket packet) {
+        try {
+            assertThat(packet.content().readableBytes()).isEqualTo(Paths.PATH_DATAGRAM_LENGTH);
+            DataPacket data = (DataPacket) WireCodec.decode(packet.content().retainedDuplicate()).packet();
+            ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
+            assertThat(opener.open(data, ByteBuffer.allocate(WireFormat.MAX_DATAGRAM), plaintext)).isNull();
+            data.release();
+            assertThat(plaintext.remaining()).isEqualTo(Paths.PATH_FRAME_LENGTH);
+            long value = 0;
+            for (int i = 1; i < Paths.PATH_FRAME_LENGTH; i++) {
+                value = value << 8 | (plaintext.get(i) & 0xFF);
+            }
+            return new long[] {plaintext.get(0), value};
+        } finally {
+            packet.release();
+        }
+    }
+
+    private static ByteBuffer pathFrame(int kind, long data) {
+        ByteBuffer frame = ByteBuffer.allocate(Paths.PATH_FRAME_LENGTH);
+        frame.put((byte) kind);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            frame.put((byte) (data >>> shift));
+        }
+        return frame.flip();
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,7 @@ class RelayForwarderTests {
     private static final PilotAddress BOB = new PilotAddress(1, 3);
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS);
+    private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS, new SecureRandom());
     private final PeerTable peers = new PeerTable();
     private final DropCounters drops = new DropCounters();
     private final RelayForwarder forwarder = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops);
