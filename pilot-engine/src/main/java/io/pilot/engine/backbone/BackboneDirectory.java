@@ -52,6 +52,16 @@ public final class BackboneDirectory implements MessageHandler {
         return registry.size();
     }
 
+    /** Watch subscriptions held, over all nodes: bounded by the registrations times the per-node cap. */
+    public int watches() {
+        return registry.subscriptions();
+    }
+
+    /** Group definitions held: bounded by the per-owner and overall caps. */
+    public int groups() {
+        return registry.groups();
+    }
+
     /** The directory's revision: it grows by one with every change. */
     public long revision() {
         return registry.revision();
