@@ -32,7 +32,7 @@ public final class BackboneDirectory implements MessageHandler {
      *             and sends watch events through it
      */
     public BackboneDirectory(PilotNode node, BackboneSettings settings, DirectoryStore store) {
-        this.registry = new Registry(node.address().realm(), settings, store, System::currentTimeMillis);
+        this.registry = new Registry(node.address().realm(), node.publicKey(), settings, store, System::currentTimeMillis);
         this.service = new DirectoryService(node, registry, settings);
     }
 

@@ -64,6 +64,7 @@ final class Registry {
     private final DirectoryStore store;
     private final LongSupplier clock;
     private final int realm;
+    private final NodeKey backboneKey;
 
     private final Map<PilotAddress, Entry> entries = new HashMap<>();
     private final Map<String, PilotAddress> byHostname = new HashMap<>();
@@ -77,8 +78,10 @@ final class Registry {
     private long revision;
     private int nextSubscription = 1;
 
-    Registry(int realm, BackboneSettings settings, DirectoryStore store, LongSupplier clockMillis) {
+    /** @param backboneKey the key of the backbone this registry serves: invitations must name it */
+    Registry(int realm, NodeKey backboneKey, BackboneSettings settings, DirectoryStore store, LongSupplier clockMillis) {
         this.realm = realm;
+        this.backboneKey = backboneKey;
         this.settings = settings;
         this.store = store;
         this.clock = clockMillis;
@@ -195,12 +198,10 @@ final class Registry {
             throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + group + " needs a "
                     + (definition.policy() == GroupPolicy.TOKEN ? "token" : "invitation from its owner"));
         }
-        boolean admitted = definition.policy() == GroupPolicy.TOKEN
-                ? MessageDigest.isEqual(Sha256.hash(credential), definition.tokenHash())
-                : Invitation.verify(credential, definition.owner(), group, record.key(), now);
-        if (!admitted) {
-            throw new DirectoryException(DirectoryError.GROUP_DENIED, "the " + (definition.policy() == GroupPolicy.TOKEN
-                    ? "token" : "invitation") + " for group " + group + " is not valid");
+        if (definition.policy() == GroupPolicy.INVITATION) {
+            Invitation.check(credential, definition.owner(), group, record.key(), realm, backboneKey, now);
+        } else if (!MessageDigest.isEqual(Sha256.hash(credential), definition.tokenHash())) {
+            throw new DirectoryException(DirectoryError.GROUP_DENIED, "the token for group " + group + " is not valid");
         }
     }
 
