@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One client connection: reads its request line, runs the command, writes the progress lines and the final
+ * One client connection whose request line was read ({@link RequestReader}): runs the command, writes the progress lines and the final
  * line, closes. Whatever the client sends, it gets one final line and the server is unaffected.
  */
 final class ControlConnection implements Runnable, Progress {
@@ -22,14 +22,14 @@ final class ControlConnection implements Runnable, Progress {
     private static final Logger log = LoggerFactory.getLogger(ControlConnection.class);
 
     private final SocketChannel channel;
-    private final RequestReader reader;
+    private final String line;
     private final ControlCommands commands;
     private final BooleanSupplier serverClosing;
 
     /** @param serverClosing true once the server is closing: streaming commands end then */
-    ControlConnection(SocketChannel channel, RequestReader reader, ControlCommands commands, BooleanSupplier serverClosing) {
+    ControlConnection(SocketChannel channel, String line, ControlCommands commands, BooleanSupplier serverClosing) {
         this.channel = channel;
-        this.reader = reader;
+        this.line = line;
         this.commands = commands;
         this.serverClosing = serverClosing;
     }
@@ -45,10 +45,7 @@ final class ControlConnection implements Runnable, Progress {
 
     private void serve() {
         try {
-            String line = reader.read(channel);
-            if (line != null) {
-                answer(line);
-            }
+            answer(line);
         } catch (ControlException e) {
             writeQuietly(error(e));
         } catch (IOException e) {

@@ -27,6 +27,8 @@ public enum ControlError {
     UNAVAILABLE("this node was started without that feature: configure a backbone (or a stop callback) and restart it"),
     /** Every worker is busy with other clients. */
     BUSY("retry in a moment"),
+    /** The client runs as another user than the node: the control socket serves only its own user. */
+    FORBIDDEN("run pilotctl as the user that runs the node"),
     /** An unexpected failure inside the node; the node keeps running. */
     INTERNAL("see the node's log for the stack trace");
 
