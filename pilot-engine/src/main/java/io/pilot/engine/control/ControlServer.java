@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +48,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread accepts; one thread reads every connection's request line ({@link RequestReader}: at most
  * {@link #MAX_PENDING_CONNECTIONS} at once, each within the read timeout), so a client that connects and sends
- * nothing holds no worker; a fixed pool of four daemon threads runs the commands, with a short queue; a request
- * beyond that is told {@link ControlError#BUSY} at once.
+ * nothing holds no worker; a fixed pool of four daemon threads runs the short commands, with a short queue; a
+ * request beyond that is told {@link ControlError#BUSY} at once. Commands that run long ({@code listen}, {@code ping},
+ * {@code bench}: {@link ControlCommand#longRunning}) run on a pool of their own, at most
+ * {@link #MAX_LONG_RUNNING} at once and without a queue; one more is told {@link ControlError#TOO_MANY_RUNNING} at
+ * once, so that no client, however many streams it opens, keeps the short commands from a worker. The limit is
+ * for all clients together: each connection carries one request, and every client that gets this far runs as the
+ * node's own user, so there is no finer "peer" to count by (SO_PEERCRED names a user, and the JDK gives no pid).
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -63,14 +69,20 @@ public final class ControlServer implements AutoCloseable {
     /** Connections whose request line is still being read, at most; the oldest is dropped for a new one. */
     public static final int MAX_PENDING_CONNECTIONS = 64;
 
+    /** Long-running commands ({@code listen}, {@code ping}, {@code bench}) at once, for all clients together. */
+    public static final int MAX_LONG_RUNNING = 8;
+
     private static final int WORKERS = 4;
     private static final int QUEUED = 16;
+    private static final long IDLE_THREAD_SECONDS = 30;
 
     private final Path socketPath;
     private final ServerSocketChannel server;
     private final ControlCommands commands;
     private final RequestReader reader;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor longRunning;
+    private final LongAdder refusedLongRunning = new LongAdder();
     private final Thread acceptor;
     private final Thread readerThread;
     private final UserPrincipal owner;
@@ -87,6 +99,9 @@ public final class ControlServer implements AutoCloseable {
         this.reader = new RequestReader(MAX_REQUEST_BYTES, readTimeout, MAX_PENDING_CONNECTIONS, this::dispatch);
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED),
                 daemonThreads("pilot-control-"));
+        // No queue: a stream that cannot start now is refused, not parked behind streams that may never end.
+        this.longRunning = new ThreadPoolExecutor(0, MAX_LONG_RUNNING, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemonThreads("pilot-control-long-"));
         this.acceptor = daemonThreads("pilot-control-accept-").newThread(this::acceptLoop);
         this.readerThread = daemonThreads("pilot-control-read-").newThread(reader::run);
     }
@@ -139,6 +154,16 @@ public final class ControlServer implements AutoCloseable {
     /** Connections whose request line is being read now. */
     public int pendingConnections() {
         return reader.pending();
+    }
+
+    /** Long-running commands running now (at most {@link #MAX_LONG_RUNNING}). */
+    public int longRunningCommands() {
+        return longRunning.getActiveCount();
+    }
+
+    /** Long-running commands refused because {@link #MAX_LONG_RUNNING} were running. */
+    public long refusedLongRunning() {
+        return refusedLongRunning.sum();
     }
 
     /** Connections refused because their peer runs as another user. */
@@ -260,9 +285,32 @@ public final class ControlServer implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Runs on the reader thread: parses the line (at most {@link #MAX_REQUEST_BYTES}, so quickly) to learn which
+     * pool the command belongs to, and hands it over; a request that cannot be run is answered and hung up on.
+     */
     private void dispatch(SocketChannel client, String line) {
+        ControlRequest request;
         try {
-            workers.execute(new ControlConnection(client, line, commands, () -> closed));
+            request = ControlRequest.parse(line);
+        } catch (ControlException e) {
+            ControlConnection.refuse(client, e);
+            return;
+        }
+        ControlConnection connection = new ControlConnection(client, request, commands, () -> closed);
+        if (commands.longRunning(request.command())) {
+            try {
+                longRunning.execute(connection);
+            } catch (RejectedExecutionException full) {
+                refusedLongRunning.increment();
+                ControlConnection.refuse(client, new ControlException(ControlError.TOO_MANY_RUNNING, MAX_LONG_RUNNING
+                        + " long-running commands (listen, ping, bench) are running already; '" + request.command()
+                        + "' was not started"));
+            }
+            return;
+        }
+        try {
+            workers.execute(connection);
         } catch (RejectedExecutionException full) {
             ControlConnection.refuse(client, new ControlException(ControlError.BUSY,
                     "the node is serving " + (WORKERS + QUEUED) + " control clients already"));
@@ -286,12 +334,14 @@ public final class ControlServer implements AutoCloseable {
         }
         reader.close();
         workers.shutdown();
+        longRunning.shutdown();
         if (!ownThreads.contains(Thread.currentThread())) {
             try {
                 acceptor.join(TimeUnit.SECONDS.toMillis(5));
                 readerThread.join(TimeUnit.SECONDS.toMillis(5));
                 reader.closeSelector();
                 workers.awaitTermination(5, TimeUnit.SECONDS);
+                longRunning.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

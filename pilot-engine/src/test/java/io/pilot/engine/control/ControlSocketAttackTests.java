@@ -2,6 +2,7 @@ package io.pilot.engine.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pilot.engine.TestNodes;
@@ -14,18 +15,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * Another local user, or one of the user's own processes gone wrong, against the control socket: a run
- * directory others could tamper with is refused, a peer of another user is refused, and clients that connect
- * and send nothing do not keep the others from being served.
+ * directory others could tamper with is refused, a peer of another user is refused, and neither clients that
+ * connect and send nothing nor clients that start streams without end keep the others from being served.
  */
 class ControlSocketAttackTests {
 
@@ -63,6 +68,51 @@ class ControlSocketAttackTests {
                     .isEqualTo("ok");
         }
         assertThat(server.pendingConnections()).isLessThanOrEqualTo(ControlServer.MAX_PENDING_CONNECTIONS);
+    }
+
+    @Test
+    void longRunningCommandsCannotHoldEveryWorker() throws Exception {
+        server = ControlServer.start(temp.dir().resolve("run/n.sock"), ControlCommands.builder(nodes.start()).build());
+        List<ControlClient.Stream> listeners = new ArrayList<>();
+        try {
+            for (int i = 0; i < ControlServer.MAX_LONG_RUNNING; i++) {
+                ControlClient.Stream listen = ControlClient.open(server.socketPath(), listen(2000 + i));
+                listeners.add(listen);
+                assertThat(listen.next().path("data").path("event").stringValue()).isEqualTo("listening");
+            }
+            assertThat(server.longRunningCommands()).isEqualTo(ControlServer.MAX_LONG_RUNNING);
+
+            // Short commands still have their workers (before the fix, the fifth listener's status request
+            // waited behind four listeners for ever; the bound below only keeps a regression from hanging).
+            for (int i = 0; i < 5; i++) {
+                JsonNode status = CompletableFuture.supplyAsync(() -> ControlClient.last(server.socketPath(),
+                        "{\"command\":\"status\"}")).get(30, TimeUnit.SECONDS);
+                assertThat(status.path("status").stringValue()).isEqualTo("ok");
+            }
+            // One stream more is refused at once, saying why, and nothing else changes.
+            JsonNode refused = ControlClient.last(server.socketPath(), listen(2100));
+            assertThat(refused.path("code").stringValue()).isEqualTo("TOO_MANY_RUNNING");
+            assertThat(refused.path("message").stringValue()).contains(ControlServer.MAX_LONG_RUNNING
+                    + " long-running commands").contains("'listen' was not started");
+            assertThat(refused.path("hint").stringValue()).contains("Ctrl-C");
+            assertThat(server.refusedLongRunning()).isEqualTo(1);
+            assertThat(server.longRunningCommands()).isEqualTo(ControlServer.MAX_LONG_RUNNING);
+
+            // A client that hangs up gives its place back.
+            listeners.remove(0).close();
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.longRunningCommands() < ControlServer.MAX_LONG_RUNNING);
+            ControlClient.Stream again = ControlClient.open(server.socketPath(), listen(2100));
+            listeners.add(again);
+            assertThat(again.next().path("data").path("event").stringValue()).isEqualTo("listening");
+        } finally {
+            for (ControlClient.Stream listen : listeners) {
+                listen.close();
+            }
+        }
+    }
+
+    private static String listen(int port) {
+        return "{\"command\":\"listen\",\"args\":{\"port\":" + port + "}}";
     }
 
     @Test
