@@ -13,7 +13,9 @@ import java.time.Duration;
  * A standalone backbone: an {@link Agent} whose node answers STUN, serves the directory and relays, until it
  * is stopped (SIGTERM); with {@code --store DIR} its directory survives restarts and crashes.
  * {@code pilotctl backbone start} runs it in the background; by hand:
- * {@code java -cp ... io.pilot.cli.BackboneMain --bind 0.0.0.0:7400 --identity backbone.key}.
+ * {@code java -cp ... io.pilot.cli.BackboneMain --bind 0.0.0.0:7400 --identity backbone.key}. A realm's join
+ * token comes from {@code --join-token-file FILE}, {@code --join-token -} (standard input) or
+ * {@code PILOT_JOIN_TOKEN}, where other users cannot read it ({@link SecretOption}).
  * On start it prints one line for scripts: {@code BACKBONE <address> <udp endpoint> <key>}; it exits 2 on
  * bad arguments, 1 if the backbone cannot start (the port is taken, the store cannot be opened...).
  */
@@ -24,12 +26,17 @@ public final class BackboneMain {
 
     public static void main(String[] args) throws InterruptedException {
         Options options;
+        String joinToken;
         try {
             options = Options.parse(args);
+            joinToken = SecretOption.JOIN_TOKEN.read(options.joinToken, options.joinTokenFile, System.getenv(), System.in,
+                    System.err::println);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N] [--join-token TOKEN]"
-                    + " [--lease-ttl-ms N] [--store DIR]");
+            System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N]"
+                    + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR]");
+            System.err.println("  the join token may also come from " + SecretOption.JOIN_TOKEN.variable()
+                    + "; on the command line it is visible to other users (ps)");
             System.exit(2);
             return;
         }
@@ -37,7 +44,7 @@ public final class BackboneMain {
         try {
             backbone = Agent.builder(PilotNode.builder().identityPath(options.identity).bindAddress(options.bind)
                             .realm(options.realm).answerStun(true))
-                    .serveBackbone(BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(options.joinToken),
+                    .serveBackbone(BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(joinToken),
                             options.store)
                     .build().start();
         } catch (RuntimeException e) {
@@ -52,13 +59,16 @@ public final class BackboneMain {
         backbone.awaitClosed();
     }
 
-    private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Duration leaseTtl, Path store) {
+    /** @param joinToken the option's value, '-' included, as {@link SecretOption} reads it */
+    private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Path joinTokenFile,
+                           Duration leaseTtl, Path store) {
 
         static Options parse(String[] args) {
             InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 7400);
             Path identity = Path.of(System.getProperty("user.home"), ".pilot", "backbone.key");
             int realm = 0;
             String joinToken = null;
+            Path joinTokenFile = null;
             Duration leaseTtl = BackboneSettings.DEFAULTS.leaseTtl();
             Path store = null;
             for (int i = 0; i < args.length; i++) {
@@ -68,13 +78,14 @@ public final class BackboneMain {
                     case "--identity" -> identity = Path.of(required(args[i], value));
                     case "--realm" -> realm = number(args[i], required(args[i], value));
                     case "--join-token" -> joinToken = required(args[i], value);
+                    case "--join-token-file" -> joinTokenFile = Path.of(required(args[i], value));
                     case "--lease-ttl-ms" -> leaseTtl = Duration.ofMillis(number(args[i], required(args[i], value)));
                     case "--store" -> store = Path.of(required(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
             }
-            return new Options(bind, identity, realm, joinToken, leaseTtl, store);
+            return new Options(bind, identity, realm, joinToken, joinTokenFile, leaseTtl, store);
         }
 
         private static String required(String option, String value) {

@@ -1,5 +1,6 @@
 package io.pilot.cli;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -57,12 +58,22 @@ final class GroupsCommand {
         @Parameters(paramLabel = "GROUP")
         String group;
 
-        @Option(names = "--token", paramLabel = "T", description = "The group's token, if it is not open.")
-        String token;
+        @Option(names = "--token", paramLabel = "T", description = "The group's token, if it is not open: '-' reads it "
+                + "from standard input; a value here is visible to other users (ps): prefer --token-file or PILOT_GROUP_TOKEN.")
+        String tokenValue;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "Read the group's token from the first line of FILE.")
+        Path tokenFile;
 
         @Override
         public Integer call() {
             PilotCtl ctl = PilotCtl.of(spec);
+            String token;
+            try {
+                token = SecretOption.GROUP_TOKEN.read(tokenValue, tokenFile, System.getenv(), System.in, ctl.err::println);
+            } catch (IllegalArgumentException e) {
+                return ctl.usage(e.getMessage(), "see: pilotctl groups join --help");
+            }
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("group", group);
             if (token != null) {

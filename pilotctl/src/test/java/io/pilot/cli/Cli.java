@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,11 +81,29 @@ final class Cli {
 
     /** Runs {@code bin/pilotctl args} to its end. */
     Result run(String... args) {
+        return run(Map.of(), null, args);
+    }
+
+    /**
+     * Runs {@code bin/pilotctl args} to its end with more environment variables and, unless null, {@code stdin}
+     * on its standard input (else /dev/null).
+     */
+    Result run(Map<String, String> environment, String stdin, String... args) {
         try {
             Path out = Files.createTempFile("pilotctl", ".out");
             Path err = Files.createTempFile("pilotctl", ".err");
             try {
-                Process process = builder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder builder = builder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().putAll(environment);
+                if (stdin != null) {
+                    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+                }
+                Process process = builder.start();
+                if (stdin != null) {
+                    try (OutputStream in = process.getOutputStream()) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
                 if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     throw new AssertionError("pilotctl " + String.join(" ", args) + " did not finish");
@@ -108,8 +128,24 @@ final class Cli {
 
     /** Starts any command with this PILOT_HOME (a Java application, say). */
     Background spawnCommand(List<String> command) {
+        return spawnCommand(command, Map.of(), null);
+    }
+
+    /** Starts a command with more environment variables and, unless null, {@code stdin} on its standard input. */
+    Background spawnCommand(List<String> command, Map<String, String> environment, String stdin) {
         try {
-            return new Background(builder(command).redirectErrorStream(true).start());
+            ProcessBuilder builder = builder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            if (stdin != null) {
+                builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+            }
+            Process process = builder.start();
+            if (stdin != null) {
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return new Background(process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -59,6 +59,16 @@ public final class Backbone implements AutoCloseable {
         return directory.registrations();
     }
 
+    /** Watch subscriptions held, over all nodes. */
+    public int watches() {
+        return directory.watches();
+    }
+
+    /** Group definitions held. */
+    public int groups() {
+        return directory.groups();
+    }
+
     /** The directory's revision: it grows by one with every change. */
     public long revision() {
         return directory.revision();

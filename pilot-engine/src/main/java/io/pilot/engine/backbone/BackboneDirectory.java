@@ -32,7 +32,7 @@ public final class BackboneDirectory implements MessageHandler {
      *             and sends watch events through it
      */
     public BackboneDirectory(PilotNode node, BackboneSettings settings, DirectoryStore store) {
-        this.registry = new Registry(node.address().realm(), settings, store, System::currentTimeMillis);
+        this.registry = new Registry(node.address().realm(), node.publicKey(), settings, store, System::currentTimeMillis);
         this.service = new DirectoryService(node, registry, settings);
     }
 
@@ -50,6 +50,16 @@ public final class BackboneDirectory implements MessageHandler {
     /** Live registrations. */
     public int registrations() {
         return registry.size();
+    }
+
+    /** Watch subscriptions held, over all nodes: bounded by the registrations times the per-node cap. */
+    public int watches() {
+        return registry.subscriptions();
+    }
+
+    /** Group definitions held: bounded by the per-owner and overall caps. */
+    public int groups() {
+        return registry.groups();
     }
 
     /** The directory's revision: it grows by one with every change. */

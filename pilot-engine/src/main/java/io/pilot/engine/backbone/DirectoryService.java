@@ -44,10 +44,15 @@ final class DirectoryService implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryService.class);
 
+    /** Nodes whose request budgets are remembered at most (the least recently seen is forgotten). */
+    private static final int RATE_KEYS = 100_000;
+
     private final PilotNode node;
     private final Registry registry;
     private final BackboneSettings settings;
     private final RateLimiter<PilotAddress> buckets;
+    private final RateLimiter<PilotAddress> watchBuckets;
+    private final RateLimiter<PilotAddress> groupBuckets;
     private final Map<DirectoryError, LongAdder> refusals = new EnumMap<>(DirectoryError.class);
     /** Requests received, by operation code: what tests and operators read to see who leans on the backbone. */
     private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
@@ -62,7 +67,9 @@ final class DirectoryService implements MessageHandler {
         this.node = node;
         this.registry = registry;
         this.settings = settings;
-        this.buckets = new RateLimiter<>(settings.registrationsPerSecond(), 100_000);
+        this.buckets = new RateLimiter<>(settings.registrationsPerSecond(), RATE_KEYS);
+        this.watchBuckets = new RateLimiter<>(settings.watchesPerSecond(), RATE_KEYS);
+        this.groupBuckets = new RateLimiter<>(settings.groupCreationsPerSecond(), RATE_KEYS);
         for (DirectoryError error : DirectoryError.values()) {
             refusals.put(error, new LongAdder());
         }
@@ -144,6 +151,8 @@ final class DirectoryService implements MessageHandler {
                 GroupPolicy policy = GroupPolicy.fromWire(request.u8());
                 byte[] token = request.bytes16();
                 request.end();
+                registry.requireRegistered(in.from(), "create a group");
+                admit(groupBuckets, in.from(), settings.groupCreationsPerSecond(), "create-group requests");
                 registry.createGroup(in.fromKey(), name, policy, token);
                 yield DirectoryProtocol.ok().toBytes();
             }
@@ -161,10 +170,7 @@ final class DirectoryService implements MessageHandler {
         }
         byte[] recordBytes = request.bytes16();
         request.end();
-        if (!admitRate(in.from())) {
-            throw new DirectoryException(DirectoryError.TOO_MANY, "more than " + settings.registrationsPerSecond()
-                    + " registrations a second from " + in.from());
-        }
+        admit(buckets, in.from(), settings.registrationsPerSecond(), "registrations");
         SignedRecord signed;
         try {
             signed = SignedRecord.decode(recordBytes);
@@ -182,6 +188,8 @@ final class DirectoryService implements MessageHandler {
         Query query = Query.fromWire(request.u8());
         String value = request.string8();
         request.end();
+        registry.requireRegistered(in.from(), "watch");
+        admit(watchBuckets, in.from(), settings.watchesPerSecond(), "watch requests");
         int id = registry.watch(in.from(), query, value);
         BinaryWriter reply = DirectoryProtocol.ok().u32(id).u64(registry.revision());
         return records(reply, registry.lookup(query, value)).toBytes();
@@ -194,10 +202,7 @@ final class DirectoryService implements MessageHandler {
     private byte[] punch(IncomingMessage in, BinaryReader request) {
         PilotAddress target = new PilotAddress(request.u16(), request.u64());
         request.end();
-        if (!admitRate(in.from())) {
-            throw new DirectoryException(DirectoryError.TOO_MANY, "more than " + settings.registrationsPerSecond()
-                    + " punch requests a second from " + in.from());
-        }
+        admit(buckets, in.from(), settings.registrationsPerSecond(), "punch requests");
         SignedRecord targetRecord = registry.find(target);
         SignedRecord requester = registry.find(in.from());
         if (targetRecord == null || requester == null) {
@@ -237,9 +242,16 @@ final class DirectoryService implements MessageHandler {
         return writer;
     }
 
-    private synchronized boolean admitRate(PilotAddress from) {
-        long now = System.nanoTime();
-        return buckets.tryAcquire(from, now);
+    /** Takes one token of {@code from}'s budget in {@code limiter}, or refuses the request as too many. */
+    private void admit(RateLimiter<PilotAddress> limiter, PilotAddress from, int perSecond, String what) {
+        boolean admitted;
+        synchronized (limiter) {
+            admitted = limiter.tryAcquire(from, System.nanoTime());
+        }
+        if (!admitted) {
+            throw new DirectoryException(DirectoryError.TOO_MANY, "more than " + perSecond + " " + what
+                    + " a second from " + from);
+        }
     }
 
     private static String checked(UnaryOperator<String> check, String value) {

@@ -27,7 +27,10 @@ import java.util.function.LongSupplier;
  * The backbone's directory state: live registrations with their leases, indexes by hostname, capability
  * and group, hostname bindings, group definitions and watch subscriptions. Every change gets the next
  * revision number and produces the events its watchers must receive. Thread-safe (one lock); the
- * {@link DirectoryStore} is written under it, so the store sees changes in order.
+ * {@link DirectoryStore} is written under it, so the store sees changes in order. What a node may add beyond
+ * its own record (watches, group definitions) needs its live registration and is capped per node and in all;
+ * watches end with the registration. A durable store syncs each change under the lock: the per-node rate
+ * limits of the {@link DirectoryService} bound how often one node can make others wait for it.
  */
 final class Registry {
 
@@ -61,6 +64,7 @@ final class Registry {
     private final DirectoryStore store;
     private final LongSupplier clock;
     private final int realm;
+    private final NodeKey backboneKey;
 
     private final Map<PilotAddress, Entry> entries = new HashMap<>();
     private final Map<String, PilotAddress> byHostname = new HashMap<>();
@@ -70,18 +74,21 @@ final class Registry {
     private final Map<String, GroupDefinition> groups = new HashMap<>();
     private final Map<Integer, Subscription> subscriptions = new HashMap<>();
     private final Map<PilotAddress, Integer> subscriptionCounts = new HashMap<>();
+    private final Map<NodeKey, Integer> groupsByOwner = new HashMap<>();
     private long revision;
     private int nextSubscription = 1;
 
-    Registry(int realm, BackboneSettings settings, DirectoryStore store, LongSupplier clockMillis) {
+    /** @param backboneKey the key of the backbone this registry serves: invitations must name it */
+    Registry(int realm, NodeKey backboneKey, BackboneSettings settings, DirectoryStore store, LongSupplier clockMillis) {
         this.realm = realm;
+        this.backboneKey = backboneKey;
         this.settings = settings;
         this.store = store;
         this.clock = clockMillis;
         DirectoryStore.Snapshot snapshot = store.load();
         long lease = clock.getAsLong() + settings.leaseTtl().toMillis();
         snapshot.bindings().forEach(b -> bindings.put(b.hostname(), b));
-        snapshot.groups().forEach(g -> groups.put(g.name(), g));
+        snapshot.groups().forEach(this::putGroup);
         for (SignedRecord record : snapshot.records()) {
             index(new Entry(record, lease));
         }
@@ -93,6 +100,16 @@ final class Registry {
 
     synchronized long revision() {
         return revision;
+    }
+
+    /** Watch subscriptions held, over all nodes. */
+    synchronized int subscriptions() {
+        return subscriptions.size();
+    }
+
+    /** Group definitions held. */
+    synchronized int groups() {
+        return groups.size();
     }
 
     /**
@@ -181,17 +198,19 @@ final class Registry {
             throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + group + " needs a "
                     + (definition.policy() == GroupPolicy.TOKEN ? "token" : "invitation from its owner"));
         }
-        boolean admitted = definition.policy() == GroupPolicy.TOKEN
-                ? MessageDigest.isEqual(Sha256.hash(credential), definition.tokenHash())
-                : Invitation.verify(credential, definition.owner(), group, record.key(), now);
-        if (!admitted) {
-            throw new DirectoryException(DirectoryError.GROUP_DENIED, "the " + (definition.policy() == GroupPolicy.TOKEN
-                    ? "token" : "invitation") + " for group " + group + " is not valid");
+        if (definition.policy() == GroupPolicy.INVITATION) {
+            Invitation.check(credential, definition.owner(), group, record.key(), realm, backboneKey, now);
+        } else if (!MessageDigest.isEqual(Sha256.hash(credential), definition.tokenHash())) {
+            throw new DirectoryException(DirectoryError.GROUP_DENIED, "the token for group " + group + " is not valid");
         }
     }
 
-    /** Creates a group with a policy; the creator owns it. Creating it again with the same owner updates it. */
+    /**
+     * Creates a group with a policy; the creator, which must hold a live registration, owns it. Creating it
+     * again with the same owner updates it.
+     */
     synchronized void createGroup(NodeKey owner, String name, GroupPolicy policy, byte[] token) {
+        requireRegistered(owner.address(realm), "create a group");
         GroupDefinition existing = groups.get(name);
         if (existing != null && existing.owner() != null && !existing.owner().equals(owner)) {
             throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + name + " belongs to another owner");
@@ -203,9 +222,38 @@ final class Registry {
         if (policy == GroupPolicy.TOKEN && (token == null || token.length == 0)) {
             throw new DirectoryException(DirectoryError.BAD_REQUEST, "a token group needs a token");
         }
+        if (existing == null && groupsByOwner.getOrDefault(owner, 0) >= settings.maxGroupsPerOwner()) {
+            throw new DirectoryException(DirectoryError.TOO_MANY, "at most " + settings.maxGroupsPerOwner()
+                    + " groups per owner");
+        }
+        if (existing == null && groups.size() >= settings.maxGroups()) {
+            throw new DirectoryException(DirectoryError.TOO_MANY, "the directory holds its maximum of "
+                    + settings.maxGroups() + " groups");
+        }
         GroupDefinition definition = new GroupDefinition(name, policy, owner, policy == GroupPolicy.TOKEN ? Sha256.hash(token) : null);
-        groups.put(name, definition);
+        putGroup(definition);
         store.saveGroup(definition);
+    }
+
+    private void putGroup(GroupDefinition definition) {
+        GroupDefinition previous = groups.put(definition.name(), definition);
+        if (previous != null && previous.owner() != null) {
+            groupsByOwner.merge(previous.owner(), -1, Integer::sum);
+        }
+        if (definition.owner() != null) {
+            groupsByOwner.merge(definition.owner(), 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Refuses a node with no live registration: checked before a request is charged to the node's budget, and
+     * again under the lock when the request is applied.
+     */
+    synchronized void requireRegistered(PilotAddress node, String what) {
+        if (!entries.containsKey(node)) {
+            throw new DirectoryException(DirectoryError.NOT_REGISTERED, "only a registered node may " + what
+                    + "; " + node + " has no live registration");
+        }
     }
 
     /** Refreshes the lease of the node holding {@code sessionKey}. */
@@ -276,8 +324,12 @@ final class Registry {
         return entry == null ? null : entry.signed();
     }
 
-    /** Subscribes {@code subscriber} to changes of what {@code query} selects. */
+    /**
+     * Subscribes {@code subscriber} to changes of what {@code query} selects. Only a registered node may
+     * watch: its watches end with its registration, so what it holds is bounded by its lease.
+     */
     synchronized int watch(PilotAddress subscriber, Query query, String value) {
+        requireRegistered(subscriber, "watch");
         if (query == Query.ADDRESS) {
             value = parseAddress(value).toString(); // records match the canonical upper-case text
         }

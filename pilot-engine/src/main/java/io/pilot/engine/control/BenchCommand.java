@@ -40,6 +40,11 @@ final class BenchCommand implements ControlCommand {
     }
 
     @Override
+    public boolean longRunning() {
+        return true;
+    }
+
+    @Override
     public ObjectNode run(Arguments args, Progress progress) {
         String target = args.string("target");
         int bytes = args.integer("bytes", DEFAULT_BYTES, 1, MAX_BYTES);

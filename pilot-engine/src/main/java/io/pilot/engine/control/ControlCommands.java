@@ -97,6 +97,12 @@ public final class ControlCommands {
         }
     }
 
+    /** Whether the command of that name may run long ({@link ControlCommand#longRunning}); unknown ones do not. */
+    boolean longRunning(String name) {
+        ControlCommand command = commands.get(name);
+        return command != null && command.longRunning();
+    }
+
     private ObjectNode help() {
         ObjectNode data = Json.object();
         data.set("commands", Views.strings(commands.keySet()));

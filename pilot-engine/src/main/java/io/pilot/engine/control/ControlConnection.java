@@ -9,12 +9,10 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One client connection: reads its request line, runs the command, writes the progress lines and the final
+ * One client connection whose request was read ({@link RequestReader}) and parsed ({@link ControlRequest}): runs the command, writes the progress lines and the final
  * line, closes. Whatever the client sends, it gets one final line and the server is unaffected.
  */
 final class ControlConnection implements Runnable, Progress {
@@ -22,14 +20,14 @@ final class ControlConnection implements Runnable, Progress {
     private static final Logger log = LoggerFactory.getLogger(ControlConnection.class);
 
     private final SocketChannel channel;
-    private final RequestReader reader;
+    private final ControlRequest request;
     private final ControlCommands commands;
     private final BooleanSupplier serverClosing;
 
     /** @param serverClosing true once the server is closing: streaming commands end then */
-    ControlConnection(SocketChannel channel, RequestReader reader, ControlCommands commands, BooleanSupplier serverClosing) {
+    ControlConnection(SocketChannel channel, ControlRequest request, ControlCommands commands, BooleanSupplier serverClosing) {
         this.channel = channel;
-        this.reader = reader;
+        this.request = request;
         this.commands = commands;
         this.serverClosing = serverClosing;
     }
@@ -45,12 +43,7 @@ final class ControlConnection implements Runnable, Progress {
 
     private void serve() {
         try {
-            String line = reader.read(channel);
-            if (line != null) {
-                answer(line);
-            }
-        } catch (ControlException e) {
-            writeQuietly(error(e));
+            answer();
         } catch (IOException e) {
             log.debug("control client went away: {}", e.toString());
         } catch (RuntimeException e) {
@@ -68,38 +61,16 @@ final class ControlConnection implements Runnable, Progress {
         }
     }
 
-    private void answer(String line) throws IOException {
-        JsonNode request = parse(line);
-        String command = request.path("command").isString() ? request.path("command").stringValue() : null;
-        if (command == null || command.isBlank()) {
-            throw new ControlException(ControlError.BAD_REQUEST, "the request has no \"command\" string");
-        }
-        JsonNode args = request.path("args");
-        if (!args.isMissingNode() && !args.isNull() && !args.isObject()) {
-            throw new ControlException(ControlError.BAD_REQUEST, "\"args\" must be an object");
-        }
+    private void answer() throws IOException {
         ObjectNode data;
         try {
-            data = commands.run(command, new Arguments(args.isObject() ? args : Json.object()), this);
+            data = commands.run(request.command(), request.args(), this);
         } catch (ControlException e) {
-            log.debug("control command {} failed: {} {}", command, e.error(), e.getMessage());
+            log.debug("control command {} failed: {} {}", request.command(), e.error(), e.getMessage());
             write(error(e));
             return;
         }
         write(Json.object().put("status", "ok").set("data", data));
-    }
-
-    private static JsonNode parse(String line) {
-        JsonNode request;
-        try {
-            request = Json.MAPPER.readTree(line);
-        } catch (JacksonException e) {
-            throw new ControlException(ControlError.BAD_REQUEST, "the request is not JSON: " + e.getOriginalMessage());
-        }
-        if (request == null || !request.isObject()) {
-            throw new ControlException(ControlError.BAD_REQUEST, "the request must be a JSON object");
-        }
-        return request;
     }
 
     @Override

@@ -27,6 +27,10 @@ public enum ControlError {
     UNAVAILABLE("this node was started without that feature: configure a backbone (or a stop callback) and restart it"),
     /** Every worker is busy with other clients. */
     BUSY("retry in a moment"),
+    /** As many long-running commands (listen, ping, bench) as the node allows are running already. */
+    TOO_MANY_RUNNING("stop a running listen, ping or bench (Ctrl-C its pilotctl), then retry"),
+    /** The client runs as another user than the node: the control socket serves only its own user. */
+    FORBIDDEN("run pilotctl as the user that runs the node"),
     /** An unexpected failure inside the node; the node keeps running. */
     INTERNAL("see the node's log for the stack trace");
 

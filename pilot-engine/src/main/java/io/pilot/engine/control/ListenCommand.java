@@ -37,6 +37,11 @@ final class ListenCommand implements ControlCommand {
     }
 
     @Override
+    public boolean longRunning() {
+        return true;
+    }
+
+    @Override
     public ObjectNode run(Arguments args, Progress progress) {
         int port = args.integer("port", 0, Ports.MAX);
         int count = args.integer("count", 0, 0, Integer.MAX_VALUE);

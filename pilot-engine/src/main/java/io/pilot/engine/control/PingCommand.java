@@ -25,6 +25,11 @@ final class PingCommand implements ControlCommand {
     }
 
     @Override
+    public boolean longRunning() {
+        return true;
+    }
+
+    @Override
     public ObjectNode run(Arguments args, Progress progress) {
         String target = args.string("target");
         int count = args.integer("count", 1, 1, MAX_COUNT);

@@ -31,7 +31,14 @@ public final class AccessPolicies {
         return (key, address) -> allowed.contains(key);
     }
 
-    /** Only nodes at one of these addresses. The collection is copied: later changes to it do not count. */
+    /**
+     * Only nodes at one of these addresses. The collection is copied: later changes to it do not count.
+     *
+     * <p><b>Weaker than {@link #allowKeys}.</b> An address is 48 bits of a hash of its key, so a key that maps
+     * to a listed address can be ground (about 2^48 key generations: costly, but within reach of a determined
+     * attacker), and this policy lets its holder in. A pinned key (a session already made with the genuine node)
+     * still refuses the impostor, but pins live in memory only. Prefer {@link #allowKeys}.
+     */
     public static AccessPolicy allowAddresses(Collection<PilotAddress> addresses) {
         Set<PilotAddress> allowed = Set.copyOf(addresses);
         return (key, address) -> allowed.contains(address);

@@ -71,12 +71,12 @@ class AdmissionTests {
 
         PilotNode invitee = mesh.node();
         PilotNode stranger = mesh.node();
-        byte[] invitation = Invitation.create(ownerNode.identity(), "BOARD", invitee.publicKey(),
+        byte[] invitation = Invitation.create(ownerNode.identity(), 0, mesh.backboneNode.publicKey(), "BOARD", invitee.publicKey(),
                 System.currentTimeMillis() + 60_000);
         // An invitation names its invitee: someone else presenting it is refused.
         assertRefused(mesh.client(stranger, "stranger", b -> b.group("BOARD").groupCredential("BOARD", invitation)),
                 DirectoryError.GROUP_DENIED);
-        byte[] expired = Invitation.create(ownerNode.identity(), "BOARD", invitee.publicKey(), System.currentTimeMillis() - 1);
+        byte[] expired = Invitation.create(ownerNode.identity(), 0, mesh.backboneNode.publicKey(), "BOARD", invitee.publicKey(), System.currentTimeMillis() - 1);
         assertRefused(mesh.client(invitee, "late", b -> b.group("BOARD").groupCredential("BOARD", expired)),
                 DirectoryError.GROUP_DENIED);
         mesh.agent(invitee, "director", b -> b.group("BOARD").groupCredential("BOARD", invitation));

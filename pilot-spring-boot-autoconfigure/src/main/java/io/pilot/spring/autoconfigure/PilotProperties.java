@@ -43,7 +43,11 @@ public class PilotProperties {
     /** Which authenticated peers may open sessions with this node. */
     private AccessPolicy accessPolicy = AccessPolicy.REALM;
 
-    /** Peers allowed when {@code access-policy} is {@code allow-list}: node keys (base64url) or addresses. */
+    /**
+     * Peers allowed when {@code access-policy} is {@code allow-list}: node keys (base64url) or addresses. Prefer
+     * keys: an address is 48 bits of its key's hash and can be ground, so a listed address admits whoever grinds
+     * a key for it (a warning is logged at start for every list that holds addresses).
+     */
     private List<String> allow = new ArrayList<>();
 
     /** Whether peers that cannot be reached directly are reached through the backbone's relay. */

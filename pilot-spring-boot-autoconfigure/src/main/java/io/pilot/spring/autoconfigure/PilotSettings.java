@@ -12,8 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** Turns {@code pilot.*} properties into engine values, refusing bad ones with what to change. */
 final class PilotSettings {
+
+    private static final Logger log = LoggerFactory.getLogger(PilotSettings.class);
 
     private PilotSettings() {
     }
@@ -84,6 +89,13 @@ final class PilotSettings {
                 throw new PilotConfigurationException("pilot.allow", e.getMessage(),
                         "List node keys (base64url) or addresses (N:XXXX.XXXX.XXXX)");
             }
+        }
+        if (!addresses.isEmpty()) {
+            // An address is 48 bits of a hash of the key: grinding a key that lands on a listed address costs
+            // about 2^48 key generations, within reach of a determined attacker. Keys cannot be ground.
+            log.warn("pilot.allow lists {} address(es) ({}): an address is only 48 bits of its key's hash, and a key "
+                    + "that maps to it can be ground (about 2^48 attempts). Any node holding such a key is let in. "
+                    + "List node keys (base64url, printed by 'pilotctl identity show') instead.", addresses.size(), addresses);
         }
         AccessPolicy byKey = AccessPolicies.allowKeys(keys);
         AccessPolicy byAddress = AccessPolicies.allowAddresses(addresses);

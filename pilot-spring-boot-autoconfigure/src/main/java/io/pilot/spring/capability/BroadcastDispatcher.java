@@ -8,6 +8,7 @@ import io.pilot.engine.message.MessageHandler;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Serves {@link CapabilityProtocol#BROADCAST_PORT}: hands each broadcast to the {@code @GroupListener}
- * methods of the group named in its {@link Headers#GROUP} header. A broadcast is one-way, so a listener's
- * failure, a body that does not map, or a group nobody here listens to is logged and goes no further.
+ * methods of the group named in its {@link Headers#GROUP} header, once the sender is known to be a member of
+ * that group ({@link GroupSenders}): the header is set by the sender, so without the check any node of the
+ * realm could speak to a group's listeners. A broadcast from a non-member is dropped and counted
+ * ({@link #fromNonMembers()}). A broadcast is one-way, so a listener's failure, a body that does not map, or a
+ * group nobody here listens to is logged and goes no further.
  */
 public final class BroadcastDispatcher implements MessageHandler {
 
@@ -26,10 +30,18 @@ public final class BroadcastDispatcher implements MessageHandler {
 
     private final CapabilityRegistry registry;
     private final JsonMapper mapper;
+    private final GroupSenders senders;
+    private final LongAdder fromNonMembers = new LongAdder();
 
-    public BroadcastDispatcher(CapabilityRegistry registry, JsonMapper mapper) {
+    public BroadcastDispatcher(CapabilityRegistry registry, JsonMapper mapper, GroupSenders senders) {
         this.registry = registry;
         this.mapper = mapper;
+        this.senders = senders;
+    }
+
+    /** Broadcasts dropped because their sender is not a member of the group they name. */
+    public long fromNonMembers() {
+        return fromNonMembers.sum();
     }
 
     @Override
@@ -38,7 +50,20 @@ public final class BroadcastDispatcher implements MessageHandler {
         List<GroupListenerMethod> listeners = group == null ? List.of() : registry.listeners(group);
         if (listeners.isEmpty()) {
             log.debug("Broadcast from {} to group '{}' has no listener here", in.from(), group);
+            return CompletableFuture.completedFuture(Message.empty());
         }
+        return senders.isMember(group, in.from()).thenApply(member -> {
+            if (member) {
+                dispatch(in, group, listeners);
+            } else {
+                fromNonMembers.increment();
+                log.debug("Broadcast from {} names group '{}', which it is not a member of: dropped", in.from(), group);
+            }
+            return Message.empty();
+        });
+    }
+
+    private void dispatch(IncomingMessage in, String group, List<GroupListenerMethod> listeners) {
         for (GroupListenerMethod listener : listeners) {
             try {
                 listener.invoke(in.message().body(), in.from(), mapper);
@@ -52,6 +77,5 @@ public final class BroadcastDispatcher implements MessageHandler {
                         group, e);
             }
         }
-        return CompletableFuture.completedFuture(Message.empty());
     }
 }

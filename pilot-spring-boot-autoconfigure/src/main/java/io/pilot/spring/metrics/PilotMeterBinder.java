@@ -23,7 +23,9 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code pilot.peer.bytes} (gauge, bytes), tag {@code direction} ({@code in}, {@code out}): datagram bytes
  * exchanged with the peers known now. A gauge, not a counter: it falls when a peer is forgotten;</li>
  * <li>{@code pilot.relayed.bytes} (counter, bytes): bytes relayed for others by the node and, if the application
- * runs one, by its embedded backbone.</li>
+ * runs one, by its embedded backbone;</li>
+ * <li>{@code pilot.broadcasts.dropped} (counter), tag {@code reason} ({@code not-member}): broadcasts whose sender
+ * is not a member of the group their {@code group} header names, dropped before any listener ran.</li>
  * </ul>
  * Each reading asks the node's event loop; before the node starts and after it stops, gauges read NaN and
  * counters 0.
@@ -58,6 +60,9 @@ public class PilotMeterBinder implements MeterBinder {
                 .description("Datagram bytes sent to the peers known now").register(registry);
         FunctionCounter.builder("pilot.relayed.bytes", runtime, counter(this::relayedBytes)).baseUnit(BaseUnits.BYTES)
                 .description("Bytes relayed for others, by the node and its embedded backbone").register(registry);
+        FunctionCounter.builder("pilot.broadcasts.dropped", runtime, PilotRuntime::broadcastsFromNonMembers)
+                .tag("reason", "not-member").description("Broadcasts from senders that are not members of the group they name")
+                .register(registry);
     }
 
     private double relayedBytes(PilotNode node) {

@@ -16,6 +16,7 @@ import io.pilot.spring.capability.CapabilityDispatcher;
 import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.capability.GroupSenders;
 import io.pilot.spring.observation.PilotServerObservationConvention;
 import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 
@@ -58,6 +59,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     private final PilotServerObservationConvention observationConvention;
     /** The running agent: node, registration, group messaging, control socket and embedded backbone. */
     private volatile Agent agent;
+    /** This run's broadcast dispatcher and the membership views it checks senders against. */
+    private volatile BroadcastDispatcher broadcasts;
+    private GroupSenders senders;
     private volatile boolean running;
 
     public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
@@ -130,6 +134,8 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     @Override
     public synchronized void start() {
         AccessPolicy accessPolicy = settings.accessPolicy().get();
+        senders = new GroupSenders(this::messaging, this::directory);
+        broadcasts = new BroadcastDispatcher(capabilities, mapper, senders);
         PilotNode.Builder node = PilotNode.builder()
                 .identityPath(settings.identityPath())
                 .bindAddress(settings.bindAddress())
@@ -141,7 +147,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         Agent.Builder builder = Agent.builder(node).hostname(settings.hostname())
                 .listenWithNode(CapabilityProtocol.PORT, started -> new CapabilityDispatcher(capabilities, mapper,
                         observations, observationConvention, started::peer))
-                .listen(CapabilityProtocol.BROADCAST_PORT, new BroadcastDispatcher(capabilities, mapper))
+                .listen(CapabilityProtocol.BROADCAST_PORT, broadcasts)
                 .directory(this::describe)
                 .gracePeriod(settings.shutdownGracePeriod());
         EmbeddedBackbone embedded = settings.backbone().embedded();
@@ -198,6 +204,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
             keepAlive.countDown();
             keepAlive = null;
         }
+        if (senders != null) {
+            senders.close();
+        }
         Agent stopping = agent;
         if (stopping != null) {
             stopping.close();
@@ -224,6 +233,15 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
 
     public GroupMessaging messaging() {
         return running().groups().orElseThrow();
+    }
+
+    /**
+     * Broadcasts dropped in this run because their sender is not a member of the group their {@code group}
+     * header names (a forged header, or a sender that left the group).
+     */
+    public long broadcastsFromNonMembers() {
+        BroadcastDispatcher current = broadcasts;
+        return current == null ? 0 : current.fromNonMembers();
     }
 
     /** The control socket {@code pilotctl} talks to, if enabled. */

@@ -74,6 +74,7 @@ class GroupListenerTests {
                     String backboneKey = listener.getBean(PilotRuntime.class).embeddedBackbone().orElseThrow().node()
                             .publicKey().toString();
                     base.withPropertyValues("pilot.hostname=sender", "pilot.identity.path=" + dir.resolve("sender.key"),
+                                    "pilot.groups=TRADING,RESEARCH",
                                     "pilot.backbone.key=" + backboneKey)
                             .run(sender -> {
                                 assertThat(sender).hasNotFailed();

@@ -9,11 +9,19 @@ import io.pilot.spring.runtime.RuntimeSettings;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+@ExtendWith(OutputCaptureExtension.class)
 class RuntimeSettingsFactoryTests {
 
     private static PilotProperties properties() {
@@ -67,5 +75,21 @@ class RuntimeSettingsFactoryTests {
         properties.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
         assertThatThrownBy(() -> RuntimeSettingsFactory.from(properties)).isInstanceOf(PilotConfigurationException.class)
                 .hasMessageStartingWith("pilot.allow: ");
+    }
+
+    @Test
+    void anAllowListOfAddressesWarnsThatAddressesCanBeGroundAndOneOfKeysDoesNot(CapturedOutput output) {
+        NodeKey friend = Identity.generate(new SecureRandom()).publicKey();
+        PilotProperties byKey = properties();
+        byKey.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
+        byKey.setAllow(List.of(friend.toString()));
+        assertThat(RuntimeSettingsFactory.from(byKey).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
+        assertThat(output).doesNotContain("48 bits");
+
+        PilotProperties byAddress = properties();
+        byAddress.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
+        byAddress.setAllow(List.of(friend.address(0).toString()));
+        assertThat(RuntimeSettingsFactory.from(byAddress).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
+        assertThat(output).contains("pilot.allow lists 1 address(es)", "48 bits", "can be ground", "List node keys");
     }
 }
