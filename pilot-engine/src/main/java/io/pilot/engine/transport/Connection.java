@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Invalid input</h2>
  * <ul>
- *   <li>Payloads that do not parse (truncated frame, unknown frame type, missing frames, field out of range) are
+ *   <li>Payloads that do not parse (a packet number of 2^62 or more, truncated frame, unknown frame type, missing
+ *   frames, field out of range) are
  *   dropped as a whole before any frame is applied and counted in {@link ConnectionStats#malformedPackets()}.</li>
  *   <li>Duplicate and too-old packet numbers are dropped and counted in {@link ConnectionStats#duplicatePackets()}.
  *   </li>
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *   stream that was never opened, or a changed final size; {@link TransportError#FLOW_CONTROL_ERROR} for data beyond
  *   stream or connection credit. Frames before the offending one in the same packet have been applied, which is
  *   harmless because the connection is then closed for good.</li>
+ *   <li>Stream data ahead of a gap is buffered once (overlaps trimmed), within the stream's credit; when the
+ *   connection's streams already hold {@link TransportConfig#maxReassemblySegments()} such segments, the packet is
+ *   processed but not acknowledged, so the peer sends its data again later; counted in
+ *   {@link ConnectionStats#unacknowledgedPackets()}.</li>
  *   <li>An exception thrown by a handler closes the connection with {@link TransportError#INTERNAL_ERROR}.</li>
  *   <li>Anything received after close is dropped and counted in {@link ConnectionStats#droppedPackets()}.</li>
  * </ul>
@@ -66,6 +71,7 @@ public final class Connection {
 
     private final StreamTable streams;
     private final ReceiveCredit receiveCredit;
+    private final ReassemblyBudget reassembly;
     private final PacketAssembler assembler;
     private final StreamFrameApplier streamFrames;
     /** The frames of the packet being received; reused, since frames die with their packet. */
@@ -91,6 +97,9 @@ public final class Connection {
     private long malformedPackets;
     private long duplicatePackets;
     private long droppedPackets;
+    private long unacknowledgedPackets;
+    /** Whether the packet being received carried stream data that found no room for reassembly. */
+    private boolean unbufferedData;
 
     /**
      * @param evenStreamIds true if this side opens even stream ids (the peer must pass false)
@@ -98,6 +107,7 @@ public final class Connection {
     public Connection(TransportConfig config, boolean evenStreamIds, ConnectionHandler handler, long nowNanos) {
         this.config = config;
         this.handler = handler;
+        this.reassembly = new ReassemblyBudget(config.maxReassemblySegments());
         this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams());
         this.receiveCredit = new ReceiveCredit(config.connectionReceiveWindow());
         this.assembler = new PacketAssembler(receiveCredit, config.maxQueuedDatagrams(), config.maxPacketPayload());
@@ -160,7 +170,8 @@ public final class Connection {
     public ConnectionStats stats() {
         return new ConnectionStats(packetsSent, bytesSent, packetsReceived, bytesReceived, retransmittedPackets,
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),
-                lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size());
+                lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
+                reassembly.bytes(), reassembly.segments(), unacknowledgedPackets);
     }
 
     // ------------------------------------------------------------------ inbound
@@ -181,8 +192,9 @@ public final class Connection {
         }
         long packetNumber = payload.getLong();
         try {
-            if (packetNumber < 0) {
-                throw new FrameCodec.MalformedException("packet number >= 2^63");
+            if (packetNumber < 0 || packetNumber >= FrameCodec.MAX_PACKET_NUMBER) {
+                throw new FrameCodec.MalformedException("packet number " + Long.toUnsignedString(packetNumber)
+                        + " >= 2^62");
             }
             FrameCodec.decode(payload, frames);
         } catch (FrameCodec.MalformedException e) {
@@ -201,6 +213,7 @@ public final class Connection {
         lastReceivedNanos = nowNanos;
         awaitingAnswerSinceNanos = Long.MAX_VALUE;
         boolean ackEliciting = false;
+        unbufferedData = false;
         try {
             for (int i = 0; i < frames.size() && closeReason == null; i++) {
                 ackEliciting |= apply(frames.get(i), nowNanos);
@@ -211,7 +224,14 @@ public final class Connection {
         } finally {
             frames.clear();
         }
-        if (closeReason == null) {
+        if (closeReason != null) {
+            return;
+        }
+        if (unbufferedData) {
+            // Stream data was dropped for want of reassembly room: left unacknowledged, the packet's frames come
+            // again (every frame but DATAGRAM, which is never resent, is idempotent to apply twice).
+            unacknowledgedPackets++;
+        } else {
             ackTracker.onPacketReceived(packetNumber, ackEliciting, nowNanos);
         }
     }
@@ -219,7 +239,7 @@ public final class Connection {
     /** Applies one frame; returns whether it is ack-eliciting. */
     private boolean apply(Frame frame, long nowNanos) {
         if (frame instanceof Frame.StreamData f) {
-            streamFrames.onStreamData(f);
+            unbufferedData |= !streamFrames.onStreamData(f);
         } else if (frame instanceof Frame.Ack f) {
             if (f.largest() >= nextPacketNumber) {
                 violation(TransportError.PROTOCOL_VIOLATION, "ACK of unsent packet " + f.largest());
@@ -326,6 +346,11 @@ public final class Connection {
     /** {@link Stream#write} and {@link Stream#finish}: queue the stream for sending. */
     void schedule(Stream s) {
         assembler.schedule(s);
+    }
+
+    /** What the connection's streams hold out of order, together. */
+    ReassemblyBudget reassembly() {
+        return reassembly;
     }
 
     /** {@link Stream#reset(int)}: abort both directions. */

@@ -18,7 +18,7 @@ public final class Stream {
     private final int id;
     private final int port;
     final SendStream send = new SendStream();
-    final ReceiveStream receive = new ReceiveStream();
+    final ReceiveStream receive;
     private StreamHandler handler;
 
     /** Created to answer or refuse the peer; never shown to the application. */
@@ -42,6 +42,7 @@ public final class Stream {
         this.id = id;
         this.port = port;
         this.hidden = hidden;
+        this.receive = new ReceiveStream(connection.reassembly());
     }
 
     public int id() {

@@ -25,10 +25,13 @@ final class StreamFrameApplier {
         this.streamReceiveWindow = streamReceiveWindow;
     }
 
-    void onStreamData(Frame.StreamData f) {
+    /**
+     * @return false if the frame's data could not be kept for reassembly (the packet must not be acknowledged)
+     */
+    boolean onStreamData(Frame.StreamData f) {
         Stream stream = streamForPeerFrame(f.streamId(), f.port());
         if (stream == null) {
-            return;
+            return true;
         }
         ReceiveStream rs = stream.receive;
         int length = f.data().remaining();
@@ -36,17 +39,18 @@ final class StreamFrameApplier {
         if (error != 0) {
             connection.violation(error, "stream " + f.streamId() + " data at " + f.offset() + "+" + length
                     + " not allowed");
-            return;
+            return true;
         }
         long growth = Math.max(0, f.offset() + length - rs.highest());
         if (!receiveCredit.allows(growth)) {
             connection.violation(TransportError.FLOW_CONTROL_ERROR, "connection credit exceeded");
-            return;
+            return true;
         }
         long highestBefore = rs.highest();
         long consumedBefore = rs.consumed();
-        rs.receive(f.offset(), f.data(), f.fin(), stream);
+        boolean kept = rs.receive(f.offset(), f.data(), f.fin(), stream);
         afterReceiveChange(stream, highestBefore, consumedBefore);
+        return kept;
     }
 
     void onResetStream(Frame.ResetStream f) {

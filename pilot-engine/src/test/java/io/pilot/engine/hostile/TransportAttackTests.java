@@ -1,0 +1,130 @@
+package io.pilot.engine.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.transport.ConnectionStats;
+import io.pilot.engine.transport.TransportConfig;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Hostile transport input from an authenticated peer ({@link HostilePeer}) over real sockets on loopback: each
+ * attack is refused or bounded, the victim's memory stays bounded (its transport counters say so), and a
+ * legitimate peer keeps being served meanwhile.
+ */
+class TransportAttackTests {
+
+    private static final int PORT = 70;
+    /** STREAM frames per sealed packet when the attack sends many small frames. */
+    private static final int FRAMES_PER_PACKET = 60;
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
+
+    @Test
+    void aFirstPacketNumberOf2To63Minus1IsDroppedAsMalformedAndEveryoneIsStillServed() throws Exception {
+        PilotNode victim = victim(TransportConfig.defaults());
+        PilotNode legitimate = legitimatePeerOf(victim);
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            attacker.sendPacket(Long.MAX_VALUE, HostilePeer.ping());
+            attacker.sendPacket(1L << 62, HostilePeer.ping());
+            await().atMost(5, TimeUnit.SECONDS).untilAsserted(
+                    () -> assertThat(transport(victim, attacker).malformedPackets()).isEqualTo(2));
+            assertServed(victim, legitimate, "while the attacker's huge packet numbers are refused");
+
+            // The attacker's connection still works: a well-formed PING is answered with an ACK of exactly it.
+            attacker.sendPacket(0, HostilePeer.ping());
+            ByteBuffer answer = attacker.receivePacket();
+            assertThat(answer).as("an ACK of packet 0").isNotNull();
+            assertThat(answer.get(8)).isEqualTo((byte) 0x02);
+            assertThat(answer.getLong(9)).as("largest acknowledged").isZero();
+            assertThat(transport(victim, attacker).packetsReceived()).isEqualTo(1);
+        }
+        assertServed(victim, legitimate, "after the attack");
+    }
+
+    @Test
+    void overlappingAndGappedSegmentsStayWithinCredit() throws Exception {
+        PilotNode victim = victim(TransportConfig.defaults());
+        PilotNode legitimate = legitimatePeerOf(victim);
+        long credit = TransportConfig.INITIAL_MAX_STREAM_DATA;
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            long packetNumber = 0;
+            // Stream 0: 1100-byte segments in descending order, each overlapping the previous by 1000 bytes, never
+            // offset 0, so nothing is ever delivered and everything waits for reassembly.
+            int stream = attacker.streamId(0);
+            byte[] segment = new byte[1100];
+            for (long offset = credit - segment.length; offset > 0; offset -= 100) {
+                attacker.sendPacket(packetNumber++, HostilePeer.stream(stream, PORT, offset, segment, false));
+            }
+            // Stream 1: one-byte segments with one-byte gaps, many to a packet.
+            int gapped = attacker.streamId(1);
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (long offset = 1; offset < credit; offset += 2) {
+                frames.writeBytes(HostilePeer.stream(gapped, PORT, offset, new byte[1], false));
+                if ((offset / 2 + 1) % FRAMES_PER_PACKET == 0) {
+                    attacker.sendPacket(packetNumber++, frames.toByteArray());
+                    frames.reset();
+                }
+            }
+            attacker.sendPacket(packetNumber++, HostilePeer.ping());
+            long lastPacket = packetNumber - 1;
+            await().atMost(20, TimeUnit.SECONDS).until(() -> victimSawPacket(attacker, lastPacket));
+            ConnectionStats stats = transport(victim, attacker);
+            assertThat(stats.reassemblyBytes()).as("bytes waiting for reassembly, two streams of %d credit", credit)
+                    .isLessThanOrEqualTo(2 * credit);
+            assertThat(stats.reassemblySegments()).as("segments waiting for reassembly")
+                    .isLessThanOrEqualTo(TransportConfig.defaults().maxReassemblySegments());
+            assertServed(victim, legitimate, "while the attacker's segments are buffered");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private PilotNode victim(TransportConfig config) {
+        PilotNode victim = nodes.start(b -> b.transportConfig(config));
+        victim.listen(PORT, MessageHandler.of(in -> Message.of("served " + in.message().bodyAsString())));
+        return victim;
+    }
+
+    /** A well-behaved node with a session to {@code victim}. */
+    private PilotNode legitimatePeerOf(PilotNode victim) {
+        PilotNode legitimate = nodes.start();
+        legitimate.connect(victim.publicKey(), victim.localEndpoint()).join();
+        return legitimate;
+    }
+
+    private static void assertServed(PilotNode victim, PilotNode legitimate, String when) throws Exception {
+        Message reply = legitimate.request(new PilotSocketAddress(victim.address(), PORT), Message.of(when))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(reply.bodyAsString()).isEqualTo("served " + when);
+    }
+
+    private static ConnectionStats transport(PilotNode victim, HostilePeer attacker) {
+        PeerInfo info = victim.peer(attacker.address()).orElseThrow();
+        assertThat(info.transport()).as("the attacker's connection is open").isNotNull();
+        return info.transport();
+    }
+
+    /** Whether the victim acknowledged {@code packetNumber} (its final PING is ack-eliciting). */
+    private static boolean victimSawPacket(HostilePeer attacker, long packetNumber) throws Exception {
+        for (ByteBuffer packet = attacker.receivePacket(); packet != null; packet = attacker.receivePacket()) {
+            if (packet.get(8) == 0x02 && packet.getLong(9) >= packetNumber) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
