@@ -21,8 +21,6 @@ public final class Stream {
     final ReceiveStream receive;
     private StreamHandler handler;
 
-    /** Created to answer or refuse the peer; never shown to the application. */
-    final boolean hidden;
     /** In the connection's send queue or its connection-credit-blocked list. */
     boolean queued;
     boolean blockedOnConnection;
@@ -37,11 +35,10 @@ public final class Stream {
     boolean resetNotified;
     boolean freed;
 
-    Stream(Connection connection, int id, int port, boolean hidden) {
+    Stream(Connection connection, int id, int port) {
         this.connection = connection;
         this.id = id;
         this.port = port;
-        this.hidden = hidden;
         this.receive = new ReceiveStream(connection.reassembly());
     }
 

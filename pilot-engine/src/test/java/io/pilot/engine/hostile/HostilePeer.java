@@ -128,6 +128,12 @@ final class HostilePeer implements AutoCloseable {
      * null if none comes within the receive timeout.
      */
     ByteBuffer receivePacket() throws IOException {
+        return receivePacket(RECEIVE_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #receivePacket()}, waiting at most {@code timeoutMillis}. */
+    ByteBuffer receivePacket(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
         while (true) {
             byte[] plaintext;
             try {

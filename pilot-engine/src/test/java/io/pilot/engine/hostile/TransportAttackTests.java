@@ -91,6 +91,64 @@ class TransportAttackTests {
         }
     }
 
+    @Test
+    void streamsRefusedPastTheLimitAreFreedWithoutThePeersHelp() throws Exception {
+        int maxIncoming = 50;
+        PilotNode victim = victim(TransportConfig.builder().maxIncomingStreams(maxIncoming).build());
+        PilotNode legitimate = legitimatePeerOf(victim);
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            // 6000 streams with one byte each and never a FIN or RESET; the attacker acknowledges what it gets (one
+            // ACK per packet received, so no packet number it did not see), so the victim's refusals are delivered.
+            int streams = 6000;
+            long packetNumber = 0;
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int n = 0; n < streams; n++) {
+                frames.writeBytes(HostilePeer.stream(attacker.streamId(n), PORT, 0, new byte[] {1}, false));
+                if ((n + 1) % FRAMES_PER_PACKET == 0) {
+                    attacker.sendPacket(packetNumber++, frames.toByteArray());
+                    frames.reset();
+                    for (ByteBuffer in = attacker.receivePacket(1); in != null; in = attacker.receivePacket(1)) {
+                        attacker.sendPacket(packetNumber++, HostilePeer.ack(in.getLong(0), in.getLong(0)));
+                    }
+                }
+            }
+            attacker.sendPacket(packetNumber++, HostilePeer.ping());
+            long lastPacket = packetNumber - 1;
+            await().atMost(20, TimeUnit.SECONDS).until(() -> victimSawPacket(attacker, lastPacket));
+            ConnectionStats stats = transport(victim, attacker);
+            assertThat(stats.packetsReceived()).as("the attack arrived").isGreaterThan(streams / FRAMES_PER_PACKET / 2);
+            assertThat(stats.liveStreams()).as("streams holding state").isLessThanOrEqualTo(maxIncoming);
+            assertServed(victim, legitimate, "while the attacker's streams are refused");
+        }
+    }
+
+    @Test
+    void aPeerThatOpensStreamsPastTheLimitAndNeverTakesTheRefusalsIsClosed() throws Exception {
+        PilotNode victim = victim(TransportConfig.builder().maxIncomingStreams(50).build());
+        PilotNode legitimate = legitimatePeerOf(victim);
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            // No ACK ever: the victim's refusals fill its congestion window, then its queue of refusals.
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            long packetNumber = 0;
+            for (int n = 0; n < 6000; n++) {
+                frames.writeBytes(HostilePeer.stream(attacker.streamId(n), PORT, 0, new byte[] {1}, false));
+                if ((n + 1) % FRAMES_PER_PACKET == 0) {
+                    attacker.sendPacket(packetNumber++, frames.toByteArray());
+                    frames.reset();
+                }
+            }
+            String close = null;
+            for (ByteBuffer packet = attacker.receivePacket(); packet != null && close == null;
+                    packet = attacker.receivePacket()) {
+                close = HostilePeer.closeIn(packet);
+            }
+            assertThat(close).as("the victim's CLOSE").isNotNull().startsWith("2: ").contains("refusals");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> victim.peer(attacker.address()).map(p -> !p.established())
+                    .orElse(true));
+        }
+        assertServed(victim, legitimate, "after closing the attacker's connection");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private PilotNode victim(TransportConfig config) {
