@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Duplicate and too-old packet numbers are dropped and counted in {@link ConnectionStats#duplicatePackets()}.
  *   </li>
  *   <li>Well-formed packets that break the protocol close the connection with a CLOSE frame:
- *   {@link TransportError#PROTOCOL_VIOLATION} for an ACK of a never-sent packet, a frame for a locally-initiated
+ *   {@link TransportError#PROTOCOL_VIOLATION} for an ACK of a never-sent or a skipped packet number
+ *   ({@link SkippedPacketNumbers}), a frame for a locally-initiated
  *   stream that was never opened, or a changed final size; {@link TransportError#FLOW_CONTROL_ERROR} for data beyond
  *   stream or connection credit. Frames before the offending one in the same packet have been applied, which is
  *   harmless because the connection is then closed for good.</li>
@@ -74,6 +75,7 @@ public final class Connection {
     private final ReassemblyBudget reassembly;
     private final PacketAssembler assembler;
     private final StreamFrameApplier streamFrames;
+    private final SkippedPacketNumbers skipped = new SkippedPacketNumbers();
     /** The frames of the packet being received; reused, since frames die with their packet. */
     private final List<Frame> frames = new ArrayList<>();
 
@@ -241,8 +243,11 @@ public final class Connection {
         if (frame instanceof Frame.StreamData f) {
             unbufferedData |= !streamFrames.onStreamData(f);
         } else if (frame instanceof Frame.Ack f) {
+            long skippedNumber;
             if (f.largest() >= nextPacketNumber) {
                 violation(TransportError.PROTOCOL_VIOLATION, "ACK of unsent packet " + f.largest());
+            } else if ((skippedNumber = skipped.acknowledgedIn(f.ranges())) >= 0) {
+                violation(TransportError.PROTOCOL_VIOLATION, "ACK of skipped packet number " + skippedNumber);
             } else {
                 lossDetector.onAck(f, nowNanos);
             }
@@ -279,6 +284,7 @@ public final class Connection {
                 return 0;
             }
             closeFramePending = false;
+            nextPacketNumber = skipped.next(nextPacketNumber);
             out.putLong(nextPacketNumber);
             FrameCodec.writeClose(out, closeReason.code(), closeReason.message(), limit - out.position());
             return recordSent(nowNanos, start, out, false);
@@ -290,6 +296,7 @@ public final class Connection {
         if (!mayFill && !ackDue && !probe) {
             return 0;
         }
+        nextPacketNumber = skipped.next(nextPacketNumber);
         out.putLong(nextPacketNumber);
         if (ackDue || (mayFill && ackTracker.hasUnacknowledged())) {
             ackTracker.writeAck(out, nowNanos);

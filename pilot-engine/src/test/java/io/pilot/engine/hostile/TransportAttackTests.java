@@ -149,6 +149,37 @@ class TransportAttackTests {
         assertServed(victim, legitimate, "after closing the attacker's connection");
     }
 
+    @Test
+    void anAckOfASkippedPacketNumberClosesTheConnectionAsAProtocolViolation() throws Exception {
+        PilotNode victim = victim(TransportConfig.defaults());
+        PilotNode legitimate = legitimatePeerOf(victim);
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            // Two PINGs per packet pair make the victim acknowledge at once: about one victim packet per pair.
+            long largestSeen = -1;
+            for (int pn = 0; pn < 2000; pn++) {
+                attacker.sendPacket(pn, HostilePeer.ping());
+                if (pn % 2 == 1) {
+                    ByteBuffer packet = attacker.receivePacket();
+                    assertThat(packet).as("the victim's ACK").isNotNull();
+                    largestSeen = Math.max(largestSeen, packet.getLong(0));
+                }
+            }
+            assertThat(largestSeen).as("packets the victim sent, more than the longest interval between skips")
+                    .isGreaterThanOrEqualTo(900);
+            // An optimistic ACK: everything up to the largest packet number seen, as if nothing had been skipped.
+            attacker.sendPacket(2000, HostilePeer.ack(largestSeen, 0));
+            String close = null;
+            for (ByteBuffer packet = attacker.receivePacket(); packet != null && close == null;
+                    packet = attacker.receivePacket()) {
+                close = HostilePeer.closeIn(packet);
+            }
+            assertThat(close).as("the victim's CLOSE").isNotNull().startsWith("2: ").contains("skipped");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> victim.peer(attacker.address()).map(p -> !p.established())
+                    .orElse(true));
+        }
+        assertServed(victim, legitimate, "after closing the attacker's connection");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private PilotNode victim(TransportConfig config) {
