@@ -107,7 +107,8 @@ class TransportAttackTests {
                 if ((n + 1) % FRAMES_PER_PACKET == 0) {
                     attacker.sendPacket(packetNumber++, frames.toByteArray());
                     frames.reset();
-                    for (ByteBuffer in = attacker.receivePacket(1); in != null; in = attacker.receivePacket(1)) {
+                    // Paced by the victim: wait for its answer to this packet (its refusals), then take the rest.
+                    for (ByteBuffer in = attacker.receivePacket(); in != null; in = attacker.receivePacket(1)) {
                         attacker.sendPacket(packetNumber++, HostilePeer.ack(in.getLong(0), in.getLong(0)));
                     }
                 }
