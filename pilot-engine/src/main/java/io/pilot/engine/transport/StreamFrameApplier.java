@@ -162,7 +162,10 @@ final class StreamFrameApplier {
         return connection.isClosed() ? null : stream;
     }
 
-    /** Data on a refused stream still counts against connection credit (the peer counts it) and is discarded. */
+    /**
+     * Data on a refused stream still counts against connection credit (the peer counts it) and is discarded; with
+     * its FIN the stream is settled and forgotten.
+     */
     private void onRefusedStreamData(Frame.StreamData f) {
         long booked = refused.highest(f.streamId());
         if (booked < 0 || connection.isClosed()) {
@@ -174,7 +177,9 @@ final class StreamFrameApplier {
                     + " data beyond its credit");
             return;
         }
-        bookRefused(f.streamId(), booked, Math.max(booked, end));
+        if (bookRefused(f.streamId(), booked, Math.max(booked, end)) && f.fin()) {
+            refused.forget(f.streamId()); // the final size is known: nothing more to count
+        }
     }
 
     /** The peer's answer to a refusal: its final size settles the credit the stream used, and it is forgotten. */

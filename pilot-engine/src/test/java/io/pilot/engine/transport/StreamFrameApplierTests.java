@@ -136,6 +136,18 @@ class StreamFrameApplierTests {
     }
 
     @Test
+    void aRefusedStreamWithItsFinIsSettledAndForgotten() {
+        app.finishOnOpen = false;
+        applier.onStreamData(data(1, 0, 10, false));
+        applier.onStreamData(data(3, 0, 10, false));
+        applier.onStreamData(data(5, 0, 10, true));
+        applier.onStreamData(data(5, 0, 10, true)); // a late copy: ignored
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 30)).isTrue();
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 29)).isFalse();
+        assertThat(owner.isClosed()).isFalse();
+    }
+
+    @Test
     void aRefusedStreamsFinalSizeBelowItsDataIsAViolation() {
         applier.onStreamData(data(1, 0, 10, false));
         applier.onStreamData(data(3, 0, 10, false));
