@@ -7,6 +7,7 @@ import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.transport.TransportError;
 import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.DropCounters;
@@ -24,11 +25,15 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The secure session layer of a node: runs Noise XX handshakes, keeps every peer's key pairs, seals and
@@ -43,6 +48,7 @@ import java.util.function.BiConsumer;
  */
 public final class SessionEngine {
 
+    private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
     /** A transport packet starts with its 8-byte packet number. */
     private static final int MIN_TRANSPORT_PACKET = 8;
 
@@ -341,10 +347,28 @@ public final class SessionEngine {
             return;
         }
         long now = System.nanoTime();
-        for (Peer peer : readDirty) {
-            flush(peer, now);
+        // Each peer leaves the set before its flush, so that one peer's failure can neither leave it in the set
+        // (to fail again at every later batch) nor keep the peers after it from being flushed.
+        while (!readDirty.isEmpty()) {
+            Iterator<Peer> next = readDirty.iterator();
+            Peer peer = next.next();
+            next.remove();
+            flushIsolated(peer, now);
         }
-        readDirty.clear();
+    }
+
+    /** Flushes one peer; an exception closes that peer's connection only, with the exception as the reason. */
+    private void flushIsolated(Peer peer, long now) {
+        try {
+            flush(peer, now);
+        } catch (RuntimeException e) {
+            log.warn("closing the connection to {} after an exception while sending", peer.address(), e);
+            Connection connection = peer.connection;
+            if (connection != null && !connection.isClosed()) {
+                connection.close(TransportError.INTERNAL_ERROR, "internal error while sending: " + e);
+            }
+            connectionEnded(peer);
+        }
     }
 
     /** Sends whatever the peer's connection has ready, sealed with the current keys. */
@@ -399,7 +423,7 @@ public final class SessionEngine {
         if (now >= connection.nextDeadlineNanos()) {
             connection.onTimeout(now);
         }
-        flush(peer, now);
+        flushIsolated(peer, now);
     }
 
     /** The connection told its handler it closed; forget it so the next use starts a new one. */

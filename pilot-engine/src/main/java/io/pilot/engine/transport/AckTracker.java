@@ -25,6 +25,8 @@ final class AckTracker {
 
     /** How many ack-eliciting packets at the start of a connection are acknowledged without delay. */
     static final int IMMEDIATE_ACKS = 4;
+    /** How far below the largest packet number received an ACK still reports ranges; see {@link #rangesToReport}. */
+    static final long RANGE_HORIZON = 1024;
 
     private final RangeSet received = new RangeSet();
     private final long ackTimerNanos;
@@ -67,6 +69,23 @@ final class AckTracker {
         }
     }
 
+    /**
+     * The newest ranges, at most {@code maxRanges}, that reach within {@link #RANGE_HORIZON} of the largest packet
+     * number received. Older ranges were reported by earlier ACKs, and the peer has declared any packet it still
+     * misses there lost (packet threshold 3), so repeating them would only make every ACK bigger: every skipped
+     * packet number of the peer ({@link SkippedPacketNumbers}) leaves a gap, and on a long connection the ACK would
+     * otherwise grow to {@code maxRanges} ranges even on a path that loses nothing.
+     */
+    private int rangesToReport() {
+        int top = received.size() - 1;
+        long oldest = received.end(top) - 1 - RANGE_HORIZON;
+        int count = 1;
+        while (count < maxRanges && top - count >= 0 && received.end(top - count) - 1 >= oldest) {
+            count++;
+        }
+        return count;
+    }
+
     /** When an ACK must be sent at the latest, or {@link Long#MAX_VALUE}. */
     long deadline() {
         return ackDeadline;
@@ -82,12 +101,12 @@ final class AckTracker {
     }
 
     int frameSize() {
-        return FrameCodec.ackFrameSize(Math.min(received.size(), maxRanges));
+        return FrameCodec.ackFrameSize(rangesToReport());
     }
 
     void writeAck(ByteBuffer out, long nowNanos) {
         long delayMicros = Math.max(0, nowNanos - largestReceivedAt) / 1000;
-        FrameCodec.writeAck(out, received, delayMicros, maxRanges);
+        FrameCodec.writeAck(out, received, delayMicros, rangesToReport());
         elicitingSinceAck = 0;
         ackDeadline = Long.MAX_VALUE;
     }

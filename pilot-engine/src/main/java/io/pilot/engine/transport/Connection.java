@@ -23,15 +23,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Invalid input</h2>
  * <ul>
- *   <li>Payloads that do not parse (truncated frame, unknown frame type, missing frames, field out of range) are
+ *   <li>Payloads that do not parse (a packet number of 2^62 or more, truncated frame, unknown frame type, missing
+ *   frames, field out of range) are
  *   dropped as a whole before any frame is applied and counted in {@link ConnectionStats#malformedPackets()}.</li>
  *   <li>Duplicate and too-old packet numbers are dropped and counted in {@link ConnectionStats#duplicatePackets()}.
  *   </li>
  *   <li>Well-formed packets that break the protocol close the connection with a CLOSE frame:
- *   {@link TransportError#PROTOCOL_VIOLATION} for an ACK of a never-sent packet, a frame for a locally-initiated
+ *   {@link TransportError#PROTOCOL_VIOLATION} for an ACK of a never-sent or a skipped packet number
+ *   ({@link SkippedPacketNumbers}), a frame for a locally-initiated
  *   stream that was never opened, or a changed final size; {@link TransportError#FLOW_CONTROL_ERROR} for data beyond
  *   stream or connection credit. Frames before the offending one in the same packet have been applied, which is
  *   harmless because the connection is then closed for good.</li>
+ *   <li>Stream data ahead of a gap is buffered once (overlaps trimmed), within the stream's credit; when the
+ *   connection's streams already hold {@link TransportConfig#maxReassemblySegments()} such segments, the packet is
+ *   processed but not acknowledged, so the peer sends its data again later; counted in
+ *   {@link ConnectionStats#unacknowledgedPackets()}.</li>
  *   <li>An exception thrown by a handler closes the connection with {@link TransportError#INTERNAL_ERROR}.</li>
  *   <li>Anything received after close is dropped and counted in {@link ConnectionStats#droppedPackets()}.</li>
  * </ul>
@@ -66,8 +72,10 @@ public final class Connection {
 
     private final StreamTable streams;
     private final ReceiveCredit receiveCredit;
+    private final ReassemblyBudget reassembly;
     private final PacketAssembler assembler;
     private final StreamFrameApplier streamFrames;
+    private final SkippedPacketNumbers skipped = new SkippedPacketNumbers();
     /** The frames of the packet being received; reused, since frames die with their packet. */
     private final List<Frame> frames = new ArrayList<>();
 
@@ -91,6 +99,9 @@ public final class Connection {
     private long malformedPackets;
     private long duplicatePackets;
     private long droppedPackets;
+    private long unacknowledgedPackets;
+    /** Whether the packet being received carried stream data that found no room for reassembly. */
+    private boolean unbufferedData;
 
     /**
      * @param evenStreamIds true if this side opens even stream ids (the peer must pass false)
@@ -98,6 +109,7 @@ public final class Connection {
     public Connection(TransportConfig config, boolean evenStreamIds, ConnectionHandler handler, long nowNanos) {
         this.config = config;
         this.handler = handler;
+        this.reassembly = new ReassemblyBudget(config.maxReassemblySegments());
         this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams());
         this.receiveCredit = new ReceiveCredit(config.connectionReceiveWindow());
         this.assembler = new PacketAssembler(receiveCredit, config.maxQueuedDatagrams(), config.maxPacketPayload());
@@ -160,7 +172,8 @@ public final class Connection {
     public ConnectionStats stats() {
         return new ConnectionStats(packetsSent, bytesSent, packetsReceived, bytesReceived, retransmittedPackets,
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),
-                lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size());
+                lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
+                reassembly.bytes(), reassembly.segments(), unacknowledgedPackets);
     }
 
     // ------------------------------------------------------------------ inbound
@@ -181,8 +194,9 @@ public final class Connection {
         }
         long packetNumber = payload.getLong();
         try {
-            if (packetNumber < 0) {
-                throw new FrameCodec.MalformedException("packet number >= 2^63");
+            if (packetNumber < 0 || packetNumber >= FrameCodec.MAX_PACKET_NUMBER) {
+                throw new FrameCodec.MalformedException("packet number " + Long.toUnsignedString(packetNumber)
+                        + " >= 2^62");
             }
             FrameCodec.decode(payload, frames);
         } catch (FrameCodec.MalformedException e) {
@@ -201,6 +215,7 @@ public final class Connection {
         lastReceivedNanos = nowNanos;
         awaitingAnswerSinceNanos = Long.MAX_VALUE;
         boolean ackEliciting = false;
+        unbufferedData = false;
         try {
             for (int i = 0; i < frames.size() && closeReason == null; i++) {
                 ackEliciting |= apply(frames.get(i), nowNanos);
@@ -211,7 +226,14 @@ public final class Connection {
         } finally {
             frames.clear();
         }
-        if (closeReason == null) {
+        if (closeReason != null) {
+            return;
+        }
+        if (unbufferedData) {
+            // Stream data was dropped for want of reassembly room: left unacknowledged, the packet's frames come
+            // again (every frame but DATAGRAM, which is never resent, is idempotent to apply twice).
+            unacknowledgedPackets++;
+        } else {
             ackTracker.onPacketReceived(packetNumber, ackEliciting, nowNanos);
         }
     }
@@ -219,10 +241,13 @@ public final class Connection {
     /** Applies one frame; returns whether it is ack-eliciting. */
     private boolean apply(Frame frame, long nowNanos) {
         if (frame instanceof Frame.StreamData f) {
-            streamFrames.onStreamData(f);
+            unbufferedData |= !streamFrames.onStreamData(f);
         } else if (frame instanceof Frame.Ack f) {
+            long skippedNumber;
             if (f.largest() >= nextPacketNumber) {
                 violation(TransportError.PROTOCOL_VIOLATION, "ACK of unsent packet " + f.largest());
+            } else if ((skippedNumber = skipped.acknowledgedIn(f.ranges())) >= 0) {
+                violation(TransportError.PROTOCOL_VIOLATION, "ACK of skipped packet number " + skippedNumber);
             } else {
                 lossDetector.onAck(f, nowNanos);
             }
@@ -259,6 +284,7 @@ public final class Connection {
                 return 0;
             }
             closeFramePending = false;
+            nextPacketNumber = skipped.next(nextPacketNumber);
             out.putLong(nextPacketNumber);
             FrameCodec.writeClose(out, closeReason.code(), closeReason.message(), limit - out.position());
             return recordSent(nowNanos, start, out, false);
@@ -270,6 +296,7 @@ public final class Connection {
         if (!mayFill && !ackDue && !probe) {
             return 0;
         }
+        nextPacketNumber = skipped.next(nextPacketNumber);
         out.putLong(nextPacketNumber);
         if (ackDue || (mayFill && ackTracker.hasUnacknowledged())) {
             ackTracker.writeAck(out, nowNanos);
@@ -326,6 +353,11 @@ public final class Connection {
     /** {@link Stream#write} and {@link Stream#finish}: queue the stream for sending. */
     void schedule(Stream s) {
         assembler.schedule(s);
+    }
+
+    /** What the connection's streams hold out of order, together. */
+    ReassemblyBudget reassembly() {
+        return reassembly;
     }
 
     /** {@link Stream#reset(int)}: abort both directions. */

@@ -18,6 +18,10 @@ package io.pilot.engine.transport;
  * @param duplicatePackets     packets dropped because their packet number was already seen or is too old
  * @param droppedPackets       packets dropped because the connection was already closed
  * @param liveStreams          streams still holding state
+ * @param reassemblyBytes      bytes received ahead of a gap and held until the gap is filled, all streams together
+ * @param reassemblySegments   the separate buffers holding them
+ * @param unacknowledgedPackets packets accepted but left unacknowledged because stream data in them found no room
+ *                             for reassembly ({@link TransportConfig#maxReassemblySegments()}); the peer resends them
  */
 public record ConnectionStats(
         long packetsSent,
@@ -34,5 +38,8 @@ public record ConnectionStats(
         long malformedPackets,
         long duplicatePackets,
         long droppedPackets,
-        int liveStreams) {
+        int liveStreams,
+        long reassemblyBytes,
+        int reassemblySegments,
+        long unacknowledgedPackets) {
 }

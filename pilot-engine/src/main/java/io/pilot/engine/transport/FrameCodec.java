@@ -32,8 +32,8 @@ import java.util.List;
  * </pre>
  * ACK ranges follow QUIC (RFC 9000 19.3.1): the first range covers {@code [largest - first_range, largest]}; each
  * following range ends at {@code previous_smallest - gap - 2} and covers {@code range_length + 1} packets below that.
- * Stream ids and final sizes/offsets are below 2^31 and 2^62 respectively; anything else is malformed. Unknown frame
- * types, truncated frames and packets without frames are malformed.
+ * Stream ids are below 2^31, packet numbers (of the packet and of ACKs) and final sizes/offsets below 2^62; anything
+ * else is malformed. Unknown frame types, truncated frames and packets without frames are malformed.
  */
 final class FrameCodec {
 
@@ -56,6 +56,11 @@ final class FrameCodec {
     static final int DATAGRAM_HEADER_SIZE = 1 + 2 + 2;
     static final int CLOSE_HEADER_SIZE = 1 + 4 + 2;
     static final int MAX_FRAME_DATA = 0xffff;
+    /**
+     * Packet numbers are below 2^62, as in QUIC: a larger one, even if it fits a Java long, would overflow the
+     * receiver's range arithmetic ({@code [pn, pn + 1)}), so it is malformed.
+     */
+    static final long MAX_PACKET_NUMBER = 1L << 62;
     /** Largest stream offset (exclusive), as in QUIC. */
     static final long MAX_OFFSET = 1L << 62;
 
@@ -128,7 +133,7 @@ final class FrameCodec {
         long largest = in.getLong();
         long delay = in.getInt() & U32;
         int count = in.get() & 0xff;
-        if (largest < 0 || count == 0) {
+        if (largest < 0 || largest >= MAX_PACKET_NUMBER || count == 0) {
             throw new MalformedException("bad ACK header");
         }
         long[] ranges = new long[2 * count];

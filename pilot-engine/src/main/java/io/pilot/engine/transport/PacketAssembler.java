@@ -18,6 +18,12 @@ import java.util.List;
  */
 final class PacketAssembler {
 
+    /**
+     * Stateless RESET_STREAMs (refusals) waiting to be sent; more mean a peer opening streams past the limit faster
+     * than it lets the refusals through, and the connection closes (see {@link StreamFrameApplier}).
+     */
+    static final int MAX_QUEUED_STATELESS_RESETS = 1024;
+
     private final ReceiveCredit receiveCredit;
     private final int maxQueuedDatagrams;
     private final int maxPacketPayload;
@@ -26,6 +32,7 @@ final class PacketAssembler {
     private final ArrayDeque<Stream> blockedOnConnection = new ArrayDeque<>();
     private final ArrayDeque<Stream> controlQueue = new ArrayDeque<>();
     private final ArrayDeque<QueuedDatagram> datagrams = new ArrayDeque<>();
+    private final ArrayDeque<SentFrame.StatelessReset> statelessResets = new ArrayDeque<>();
     private final List<SentFrame> sentFrames = new ArrayList<>();
 
     private long sendLimit = TransportConfig.INITIAL_MAX_DATA;
@@ -88,6 +95,24 @@ final class PacketAssembler {
         queueControl(s);
     }
 
+    /**
+     * Queues a RESET_STREAM (final size 0) for a peer stream that has no state here.
+     *
+     * @return false if {@link #MAX_QUEUED_STATELESS_RESETS} are already waiting to be sent
+     */
+    boolean queueStatelessReset(int streamId, int code) {
+        if (statelessResets.size() >= MAX_QUEUED_STATELESS_RESETS) {
+            return false;
+        }
+        statelessResets.add(new SentFrame.StatelessReset(streamId, code));
+        return true;
+    }
+
+    /** A stateless RESET_STREAM was lost: send it again (those in flight are bounded by the congestion window). */
+    void requeueStatelessReset(SentFrame.StatelessReset reset) {
+        statelessResets.add(reset);
+    }
+
     /** The peer's MAX_DATA: raises the connection send credit and requeues the streams that waited for it. */
     void onMaxData(long maximum) {
         if (maximum > sendLimit) {
@@ -110,8 +135,8 @@ final class PacketAssembler {
     }
 
     boolean hasAckElicitingWork() {
-        return receiveCredit.maxDataPending() || pingPending || !controlQueue.isEmpty() || !datagrams.isEmpty()
-                || !sendQueue.isEmpty();
+        return receiveCredit.maxDataPending() || pingPending || !controlQueue.isEmpty() || !statelessResets.isEmpty()
+                || !datagrams.isEmpty() || !sendQueue.isEmpty();
     }
 
     /** Drops everything queued, when the connection closes. */
@@ -119,6 +144,7 @@ final class PacketAssembler {
         sendQueue.clear();
         blockedOnConnection.clear();
         controlQueue.clear();
+        statelessResets.clear();
         datagrams.clear();
     }
 
@@ -169,6 +195,12 @@ final class PacketAssembler {
 
     private boolean fillControl(ByteBuffer out, int limit) {
         boolean wrote = false;
+        while (!statelessResets.isEmpty() && limit - out.position() >= FrameCodec.RESET_STREAM_SIZE) {
+            SentFrame.StatelessReset r = statelessResets.poll();
+            FrameCodec.writeResetStream(out, r.streamId(), r.code(), 0);
+            sentFrames.add(r);
+            wrote = true;
+        }
         while (!controlQueue.isEmpty()) {
             Stream s = controlQueue.peek();
             if (s.freed) {

@@ -8,7 +8,9 @@ import java.util.TreeMap;
  * Receive half of a stream: reassembly, final size and stream credit.
  *
  * <p>In-order data is handed to the application straight from the packet (no copy); only data that arrives ahead
- * of a gap is copied into an offset-keyed tree, bounded by the stream credit. Delivery counts as consumption, so
+ * of a gap is copied into an offset-keyed tree. Overlaps are trimmed on insert, so the tree never holds a byte
+ * twice and its bytes stay within the stream credit; the number of its segments counts against the connection's
+ * {@link ReassemblyBudget}. Delivery counts as consumption, so
  * credit returns as soon as the application's callback returns.
  *
  * <p>After a local abort the half keeps counting what arrives (so connection credit stays in sync with the peer)
@@ -17,6 +19,7 @@ import java.util.TreeMap;
 final class ReceiveStream {
 
     private final TreeMap<Long, ByteBuffer> outOfOrder = new TreeMap<>();
+    private final ReassemblyBudget budget;
     private long delivered;
     private long highest;
     private long finalSize = -1;
@@ -24,6 +27,10 @@ final class ReceiveStream {
     private boolean finDelivered;
     private boolean resetReceived;
     private boolean discarding;
+
+    ReceiveStream(ReassemblyBudget budget) {
+        this.budget = budget;
+    }
 
     long highest() {
         return highest;
@@ -84,8 +91,13 @@ final class ReceiveStream {
         return size > limit ? TransportError.FLOW_CONTROL_ERROR : 0;
     }
 
-    /** Applies a checked STREAM frame, delivering whatever became contiguous to {@code owner}. */
-    void receive(long offset, ByteBuffer data, boolean fin, Stream owner) {
+    /**
+     * Applies a checked STREAM frame, delivering whatever became contiguous to {@code owner}.
+     *
+     * @return false if data ahead of a gap could not be buffered because the connection's {@link ReassemblyBudget}
+     * is spent: the frame's packet must then go unacknowledged, so that the peer sends the data again
+     */
+    boolean receive(long offset, ByteBuffer data, boolean fin, Stream owner) {
         int length = data.remaining();
         long end = offset + length;
         if (fin) {
@@ -93,8 +105,9 @@ final class ReceiveStream {
         }
         highest = Math.max(highest, end);
         if (discarding || resetReceived || finDelivered) {
-            return;
+            return true;
         }
+        boolean kept = true;
         if (offset <= delivered) {
             if (end > delivered) {
                 ByteBuffer fresh = data.slice(data.position() + (int) (delivered - offset), (int) (end - delivered));
@@ -103,24 +116,52 @@ final class ReceiveStream {
                 drainOutOfOrder(owner);
             }
         } else {
-            buffer(offset, data);
+            kept = buffer(offset, data);
         }
         if (finalSize >= 0 && delivered == finalSize && !finDelivered && !discarding && !resetReceived) {
             finDelivered = true;
-            outOfOrder.clear();
+            clearOutOfOrder();
             owner.deliverFin();
         }
+        return kept;
     }
 
-    private void buffer(long offset, ByteBuffer data) {
+    /**
+     * Buffers the bytes of a segment ahead of a gap that no buffered segment holds yet, as one copy: its head is
+     * trimmed by the segment before it, buffered segments it covers whole are replaced by it, and its tail is
+     * trimmed at a segment it overlaps in part. So the buffered bytes never exceed the stream credit, whatever the
+     * order and overlap of what arrives.
+     *
+     * @return false if a new buffer was needed and the budget had no room (nothing changed then)
+     */
+    private boolean buffer(long offset, ByteBuffer data) {
+        long start = offset;
         long end = offset + data.remaining();
-        Map.Entry<Long, ByteBuffer> before = outOfOrder.floorEntry(offset);
-        if (before != null && before.getKey() + before.getValue().remaining() >= end) {
-            return;
+        Map.Entry<Long, ByteBuffer> before = outOfOrder.floorEntry(start);
+        if (before != null) {
+            start = Math.max(start, before.getKey() + before.getValue().remaining());
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-        copy.put(data.duplicate()).flip();
-        outOfOrder.put(offset, copy);
+        for (Map.Entry<Long, ByteBuffer> next = outOfOrder.ceilingEntry(start);
+                next != null && next.getKey() < end; next = outOfOrder.ceilingEntry(start)) {
+            long nextEnd = next.getKey() + next.getValue().remaining();
+            if (nextEnd > end) {
+                end = next.getKey();
+                break;
+            }
+            outOfOrder.remove(next.getKey());
+            budget.removed(next.getValue().remaining());
+        }
+        if (start >= end) {
+            return true;
+        }
+        if (!budget.hasRoom()) {
+            return false;
+        }
+        ByteBuffer copy = ByteBuffer.allocate((int) (end - start));
+        copy.put(data.slice(data.position() + (int) (start - offset), copy.capacity())).flip();
+        outOfOrder.put(start, copy);
+        budget.added(copy.remaining());
+        return true;
     }
 
     private void drainOutOfOrder(Stream owner) {
@@ -132,6 +173,7 @@ final class ReceiveStream {
             }
             outOfOrder.pollFirstEntry();
             ByteBuffer segment = first.getValue();
+            budget.removed(segment.remaining());
             long end = start + segment.remaining();
             if (end > delivered) {
                 segment.position(segment.position() + (int) (delivered - start));
@@ -141,10 +183,17 @@ final class ReceiveStream {
         }
     }
 
+    private void clearOutOfOrder() {
+        for (ByteBuffer segment : outOfOrder.values()) {
+            budget.removed(segment.remaining());
+        }
+        outOfOrder.clear();
+    }
+
     /** Local abort: stop delivering, keep accounting. */
     void discard() {
         discarding = true;
-        outOfOrder.clear();
+        clearOutOfOrder();
     }
 
     /** Peer's RESET_STREAM (already checked). */
@@ -152,6 +201,6 @@ final class ReceiveStream {
         finalSize = size;
         highest = size;
         resetReceived = true;
-        outOfOrder.clear();
+        clearOutOfOrder();
     }
 }

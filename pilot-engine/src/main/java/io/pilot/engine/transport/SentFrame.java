@@ -13,6 +13,10 @@ sealed interface SentFrame {
     record Reset(Stream stream) implements SentFrame {
     }
 
+    /** A RESET_STREAM for a stream that has no {@link Stream} here (a refused one): final size 0. */
+    record StatelessReset(int streamId, int code) implements SentFrame {
+    }
+
     record MaxData(long maximum) implements SentFrame {
     }
 

@@ -49,6 +49,8 @@ final class SentFrameRouter implements LossDetector.Listener {
                     s.resetPending = true;
                     assembler.queueControl(s);
                 }
+            } else if (frame instanceof SentFrame.StatelessReset r) {
+                assembler.requeueStatelessReset(r);
             } else if (frame instanceof SentFrame.MaxData m) {
                 receiveCredit.onMaxDataLost(m.maximum());
             } else if (frame instanceof SentFrame.MaxStreamData m) {

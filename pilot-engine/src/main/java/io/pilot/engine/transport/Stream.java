@@ -18,11 +18,9 @@ public final class Stream {
     private final int id;
     private final int port;
     final SendStream send = new SendStream();
-    final ReceiveStream receive = new ReceiveStream();
+    final ReceiveStream receive;
     private StreamHandler handler;
 
-    /** Created to answer or refuse the peer; never shown to the application. */
-    final boolean hidden;
     /** In the connection's send queue or its connection-credit-blocked list. */
     boolean queued;
     boolean blockedOnConnection;
@@ -37,11 +35,11 @@ public final class Stream {
     boolean resetNotified;
     boolean freed;
 
-    Stream(Connection connection, int id, int port, boolean hidden) {
+    Stream(Connection connection, int id, int port) {
         this.connection = connection;
         this.id = id;
         this.port = port;
-        this.hidden = hidden;
+        this.receive = new ReceiveStream(connection.reassembly());
     }
 
     public int id() {

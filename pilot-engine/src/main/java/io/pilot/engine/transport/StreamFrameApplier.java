@@ -14,6 +14,7 @@ final class StreamFrameApplier {
     private final PacketAssembler assembler;
     private final ReceiveCredit receiveCredit;
     private final long streamReceiveWindow;
+    private final RefusedStreams refused = new RefusedStreams();
 
     StreamFrameApplier(Connection connection, ConnectionHandler handler, StreamTable streams,
             PacketAssembler assembler, ReceiveCredit receiveCredit, long streamReceiveWindow) {
@@ -25,10 +26,14 @@ final class StreamFrameApplier {
         this.streamReceiveWindow = streamReceiveWindow;
     }
 
-    void onStreamData(Frame.StreamData f) {
-        Stream stream = streamForPeerFrame(f.streamId(), f.port());
+    /**
+     * @return false if the frame's data could not be kept for reassembly (the packet must not be acknowledged)
+     */
+    boolean onStreamData(Frame.StreamData f) {
+        Stream stream = streamForPeerFrame(f.streamId(), f.port(), TransportError.STREAM_REFUSED);
         if (stream == null) {
-            return;
+            onRefusedStreamData(f);
+            return true;
         }
         ReceiveStream rs = stream.receive;
         int length = f.data().remaining();
@@ -36,22 +41,27 @@ final class StreamFrameApplier {
         if (error != 0) {
             connection.violation(error, "stream " + f.streamId() + " data at " + f.offset() + "+" + length
                     + " not allowed");
-            return;
+            return true;
         }
         long growth = Math.max(0, f.offset() + length - rs.highest());
         if (!receiveCredit.allows(growth)) {
             connection.violation(TransportError.FLOW_CONTROL_ERROR, "connection credit exceeded");
-            return;
+            return true;
         }
         long highestBefore = rs.highest();
         long consumedBefore = rs.consumed();
-        rs.receive(f.offset(), f.data(), f.fin(), stream);
+        boolean kept = rs.receive(f.offset(), f.data(), f.fin(), stream);
         afterReceiveChange(stream, highestBefore, consumedBefore);
+        return kept;
     }
 
     void onResetStream(Frame.ResetStream f) {
-        Stream stream = streamForPeerFrame(f.streamId(), -1);
-        if (stream == null || stream.receive.isResetReceived()) {
+        Stream stream = streamForPeerFrame(f.streamId(), -1, f.errorCode());
+        if (stream == null) {
+            onRefusedStreamReset(f);
+            return;
+        }
+        if (stream.receive.isResetReceived()) {
             return;
         }
         ReceiveStream rs = stream.receive;
@@ -70,7 +80,7 @@ final class StreamFrameApplier {
         if (!stream.resetQueued && !stream.send.isComplete()) {
             assembler.queueReset(stream, f.errorCode());
         }
-        boolean notify = !stream.localAbort && !stream.resetNotified && !stream.hidden;
+        boolean notify = !stream.localAbort && !stream.resetNotified;
         stream.resetNotified = true;
         afterReceiveChange(stream, highestBefore, consumedBefore);
         StreamHandler h = stream.handler();
@@ -108,12 +118,18 @@ final class StreamFrameApplier {
     }
 
     /**
-     * The live stream a peer frame refers to, creating it if the peer opens it now; null if the stream is gone (late
-     * frame) or the frame is a violation (then the connection is closed).
+     * The live stream a peer frame refers to, creating it if the peer opens it now with a STREAM frame; null if the
+     * stream is gone (late frame), is answered without state (below), or the frame is a violation (then the
+     * connection is closed).
      *
-     * @param port the destination port, or -1 if the frame carries none (the stream is then created hidden)
+     * <p>A stream the peer opens past {@link TransportConfig#maxIncomingStreams()}, or opens with a RESET_STREAM, gets
+     * no {@link Stream}: it is answered at once with a stateless RESET_STREAM and only its credit use is remembered
+     * ({@link RefusedStreams}), so a peer that never finishes such streams cannot make this side hold them.
+     *
+     * @param port      the destination port, or -1 if the frame is a RESET_STREAM
+     * @param resetCode the code of the stateless answer: STREAM_REFUSED, or the peer's own code for a reset
      */
-    private Stream streamForPeerFrame(int id, int port) {
+    private Stream streamForPeerFrame(int id, int port, int resetCode) {
         Stream stream = streams.get(id);
         if (stream != null) {
             return stream;
@@ -132,14 +148,65 @@ final class StreamFrameApplier {
                     "peer skipped stream ids " + StreamTable.MAX_STREAM_ID_GAPS + " times");
             return null;
         }
-        boolean refuse = port >= 0 && streams.atIncomingLimit();
-        stream = streams.addPeerStream(id, Math.max(port, 0), port < 0 || refuse);
-        if (refuse) {
-            resetLocally(stream, TransportError.STREAM_REFUSED);
-        } else if (!stream.hidden) {
-            handler.onStreamOpened(stream);
+        if (port < 0 || streams.atIncomingLimit()) {
+            if (!assembler.queueStatelessReset(id, resetCode)) {
+                connection.violation(TransportError.PROTOCOL_VIOLATION, "peer opened streams past the limit faster"
+                        + " than " + PacketAssembler.MAX_QUEUED_STATELESS_RESETS + " refusals could be sent");
+                return null;
+            }
+            refused.add(id, 0);
+            return null;
         }
+        stream = streams.addPeerStream(id, port);
+        handler.onStreamOpened(stream);
         return connection.isClosed() ? null : stream;
+    }
+
+    /**
+     * Data on a refused stream still counts against connection credit (the peer counts it) and is discarded; with
+     * its FIN the stream is settled and forgotten.
+     */
+    private void onRefusedStreamData(Frame.StreamData f) {
+        long booked = refused.highest(f.streamId());
+        if (booked < 0 || connection.isClosed()) {
+            return;
+        }
+        long end = f.offset() + f.data().remaining();
+        if (end > TransportConfig.INITIAL_MAX_STREAM_DATA) {
+            connection.violation(TransportError.FLOW_CONTROL_ERROR, "refused stream " + f.streamId()
+                    + " data beyond its credit");
+            return;
+        }
+        if (bookRefused(f.streamId(), booked, Math.max(booked, end)) && f.fin()) {
+            refused.forget(f.streamId()); // the final size is known: nothing more to count
+        }
+    }
+
+    /** The peer's answer to a refusal: its final size settles the credit the stream used, and it is forgotten. */
+    private void onRefusedStreamReset(Frame.ResetStream f) {
+        long booked = refused.highest(f.streamId());
+        if (booked < 0 || connection.isClosed()) {
+            return;
+        }
+        if (f.finalSize() < booked || f.finalSize() > TransportConfig.INITIAL_MAX_STREAM_DATA) {
+            connection.violation(TransportError.PROTOCOL_VIOLATION, "bad final size " + f.finalSize()
+                    + " for refused stream " + f.streamId());
+            return;
+        }
+        if (bookRefused(f.streamId(), booked, f.finalSize())) {
+            refused.forget(f.streamId());
+        }
+    }
+
+    private boolean bookRefused(int id, long booked, long highest) {
+        long growth = highest - booked;
+        if (!receiveCredit.allows(growth)) {
+            connection.violation(TransportError.FLOW_CONTROL_ERROR, "connection credit exceeded");
+            return false;
+        }
+        receiveCredit.book(growth, growth);
+        refused.update(id, highest);
+        return true;
     }
 
     /** Books the change of a receive half into connection accounting, refreshes credit, frees if done. */

@@ -45,7 +45,7 @@ final class StreamTable {
         if (nextLocalStreamId < 0) {
             throw new IllegalStateException("stream ids exhausted");
         }
-        Stream stream = new Stream(connection, nextLocalStreamId, port, false);
+        Stream stream = new Stream(connection, nextLocalStreamId, port);
         nextLocalStreamId += 2;
         streams.put(stream.id(), stream);
         return stream;
@@ -90,17 +90,11 @@ final class StreamTable {
         return incomingStreams >= maxIncomingStreams;
     }
 
-    /**
-     * Adds a stream the peer opened.
-     *
-     * @param hidden true for a stream created only to answer or refuse the peer; it takes no incoming slot
-     */
-    Stream addPeerStream(int id, int port, boolean hidden) {
-        Stream stream = new Stream(connection, id, port, hidden);
+    /** Adds a stream the peer opened; it takes an incoming slot until it is freed. */
+    Stream addPeerStream(int id, int port) {
+        Stream stream = new Stream(connection, id, port);
         streams.put(id, stream);
-        if (!hidden) {
-            incomingStreams++;
-        }
+        incomingStreams++;
         return stream;
     }
 
@@ -109,7 +103,7 @@ final class StreamTable {
         if (!s.freed && s.isSendFinished() && s.receive.isFinished()) {
             s.freed = true;
             streams.remove(s.id());
-            if (!isLocal(s.id()) && !s.hidden) {
+            if (!isLocal(s.id())) {
                 incomingStreams--;
             }
         }

@@ -16,6 +16,8 @@ public final class TransportConfig {
     public static final long INITIAL_MAX_STREAM_DATA = 1L << 20;
     /** Connection credit every peer may assume before any MAX_DATA (16 MiB). */
     public static final long INITIAL_MAX_DATA = 16L << 20;
+    /** The least {@link #maxReassemblySegments()} can be. */
+    public static final int MIN_REASSEMBLY_SEGMENTS = 16_384;
     /** Packet payload budget: 1280-byte IPv6 minimum MTU minus IPv6 (40), UDP (8) and session header+tag (32). */
     public static final int DEFAULT_MAX_PACKET_PAYLOAD = 1200;
 
@@ -76,6 +78,17 @@ public final class TransportConfig {
     /** Receive window for the sum of all streams. */
     public long connectionReceiveWindow() {
         return connectionReceiveWindow;
+    }
+
+    /**
+     * How many out-of-order segments the connection's streams may hold at once, together: one per 1 KiB of
+     * connection receive window, at least {@value #MIN_REASSEMBLY_SEGMENTS} (16 384 with the defaults). A peer's
+     * full-size segments (1 175 bytes) never reach it within credit; one-byte segments would hold a million
+     * tiny buffers without it. Past it a segment is dropped and its packet left unacknowledged (§5.3 of
+     * docs/PROTOCOL.md), so a legitimate peer retransmits it once the gap before it has been filled.
+     */
+    public int maxReassemblySegments() {
+        return (int) Math.max(MIN_REASSEMBLY_SEGMENTS, connectionReceiveWindow >> 10);
     }
 
     /** Concurrent peer-opened streams; further streams are reset with {@link TransportError#STREAM_REFUSED}. */

@@ -76,6 +76,25 @@ class AckTrackerTests {
     }
 
     @Test
+    void rangesFarBelowTheLargestAreNotReportedAgain() {
+        AckTracker acks = new AckTracker(10 * MS, 32);
+        for (long pn : new long[] {0, 1, 2, 1500, 1501, 2000, 2524}) {
+            acks.onPacketReceived(pn, true, T0);
+        }
+        ByteBuffer packet = ByteBuffer.allocate(1200);
+        acks.writeAck(packet, T0);
+        List<Frame> frames = new ArrayList<>();
+        try {
+            FrameCodec.decode(packet.flip(), frames);
+        } catch (FrameCodec.MalformedException e) {
+            throw new AssertionError(e);
+        }
+        // 2524 - 1024 = 1500: [1500, 1501] still reaches the horizon, [0, 2] does not.
+        assertThat(((Frame.Ack) frames.get(0)).ranges()).containsExactly(2524, 2524, 2000, 2000, 1501, 1500);
+        assertThat(acks.isDuplicate(1)).as("still remembered, only not reported").isTrue();
+    }
+
+    @Test
     void ackDelayIsMeasuredFromTheLargestPacketInMicroseconds() {
         AckTracker acks = pastTheFirstPackets(10 * MS);
         acks.onPacketReceived(7, true, T0 + MS);

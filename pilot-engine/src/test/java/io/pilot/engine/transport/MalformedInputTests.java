@@ -36,6 +36,24 @@ class MalformedInputTests {
     }
 
     @Test
+    void packetNumbersFrom2To62AreMalformedAndTheConnectionStaysUsable() {
+        for (long pn : new long[] {Long.MAX_VALUE, 1L << 62, (1L << 62) + 5}) {
+            receive(Frames.bytes(Frames.packet(pn).put((byte) FrameCodec.PING)));
+        }
+        ByteBuffer ack = Frames.packet(0);
+        ack.put((byte) FrameCodec.ACK).putLong(1L << 62).putInt(0).put((byte) 1).putInt(0);
+        receive(Frames.bytes(ack));
+        assertThat(connection.stats().malformedPackets()).isEqualTo(4);
+        assertThat(sentFrames()).as("nothing is acknowledged").isEmpty();
+
+        receive(Frames.bytes(Frames.packet((1L << 62) - 1).put((byte) FrameCodec.PING)));
+        List<Frame> answer = sentFrames();
+        assertThat(answer).singleElement().isInstanceOfSatisfying(Frame.Ack.class,
+                a -> assertThat(a.ranges()).containsExactly((1L << 62) - 1, (1L << 62) - 1));
+        assertThat(connection.isClosed()).isFalse();
+    }
+
+    @Test
     void unparseablePacketsAreDroppedAndCounted() {
         receive(new byte[] {1, 2, 3});                                        // shorter than a packet number
         receive(new byte[] {0, 0, 0, 0, 0, 0, 0, 1});                         // no frames

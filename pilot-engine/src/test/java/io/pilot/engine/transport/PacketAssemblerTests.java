@@ -16,7 +16,7 @@ class PacketAssemblerTests {
     private final PacketAssembler assembler = new PacketAssembler(credit, 2, PAYLOAD);
 
     private Stream streamWith(int id, int bytes) {
-        Stream s = new Stream(owner, id, 80, false);
+        Stream s = new Stream(owner, id, 80);
         s.send.write(Recorder.patternBuffer(id, 0, bytes));
         assembler.schedule(s);
         return s;
@@ -47,7 +47,7 @@ class PacketAssemblerTests {
     @Test
     void framesGoInTheirOrder() {
         credit.book(TransportConfig.INITIAL_MAX_DATA, TransportConfig.INITIAL_MAX_DATA); // MAX_DATA due
-        Stream reset = new Stream(owner, 0, 80, false);
+        Stream reset = new Stream(owner, 0, 80);
         assembler.queueReset(reset, TransportError.APPLICATION_BASE);
         assembler.requestPing();
         assertThat(assembler.queueDatagram(7, ByteBuffer.wrap(new byte[] {1, 2, 3}))).isTrue();
@@ -96,7 +96,7 @@ class PacketAssemblerTests {
     @Test
     void aStreamWithoutConnectionCreditWaitsForMaxData() {
         int size = (int) TransportConfig.INITIAL_MAX_DATA + 100;
-        Stream s = new Stream(owner, 0, 80, false);
+        Stream s = new Stream(owner, 0, 80);
         s.send.onMaxStreamData(2L * size);
         s.send.write(ByteBuffer.allocate(size));
         assembler.schedule(s);
@@ -127,7 +127,7 @@ class PacketAssemblerTests {
     void clearDropsEverythingQueued() {
         streamWith(0, 100);
         assembler.queueDatagram(1, ByteBuffer.allocate(1));
-        assembler.queueControl(new Stream(owner, 2, 80, false));
+        assembler.queueControl(new Stream(owner, 2, 80));
         assembler.clear();
         assertThat(assembler.hasAckElicitingWork()).isFalse();
     }

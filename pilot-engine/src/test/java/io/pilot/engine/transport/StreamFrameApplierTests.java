@@ -115,6 +115,73 @@ class StreamFrameApplierTests {
     }
 
     @Test
+    void aRefusedStreamKeepsNoStateButItsCreditIsCountedUntilThePeerResetsIt() {
+        app.finishOnOpen = false;
+        applier.onStreamData(data(1, 0, 10, false));
+        applier.onStreamData(data(3, 0, 10, false));
+        applier.onStreamData(data(5, 0, 10, false));
+        applier.onStreamData(data(5, 10, 30, false));
+        applier.onStreamData(data(5, 0, 10, false)); // again: counted once
+        assertThat(streams.size()).isEqualTo(2);
+        assertThat(streams.get(5)).isNull();
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 60)).isTrue();
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 59)).isFalse();
+        // The peer's answer settles the final size; later frames for the id are ignored.
+        applier.onResetStream(new Frame.ResetStream(5, TransportError.STREAM_REFUSED, 50));
+        applier.onStreamData(data(5, 50, 10, false));
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 70)).isTrue();
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 69)).isFalse();
+        assertThat(owner.isClosed()).isFalse();
+        assertThat(app.opened).extracting(Stream::id).containsExactly(1, 3);
+    }
+
+    @Test
+    void aRefusedStreamWithItsFinIsSettledAndForgotten() {
+        app.finishOnOpen = false;
+        applier.onStreamData(data(1, 0, 10, false));
+        applier.onStreamData(data(3, 0, 10, false));
+        applier.onStreamData(data(5, 0, 10, true));
+        applier.onStreamData(data(5, 0, 10, true)); // a late copy: ignored
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 30)).isTrue();
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 29)).isFalse();
+        assertThat(owner.isClosed()).isFalse();
+    }
+
+    @Test
+    void aRefusedStreamsFinalSizeBelowItsDataIsAViolation() {
+        applier.onStreamData(data(1, 0, 10, false));
+        applier.onStreamData(data(3, 0, 10, false));
+        applier.onStreamData(data(5, 0, 10, false));
+        applier.onResetStream(new Frame.ResetStream(5, TransportError.STREAM_REFUSED, 5));
+        assertThat(ownerEvents.closed.code()).isEqualTo(TransportError.PROTOCOL_VIOLATION);
+    }
+
+    @Test
+    void aResetThatOpensAStreamIsAnsweredWithoutState() {
+        applier.onResetStream(new Frame.ResetStream(1, TransportError.APPLICATION_BASE + 3, 20));
+        assertThat(streams.size()).isZero();
+        assertThat(app.resets).isEmpty();
+        assertThat(nextPacket()).contains(new Frame.ResetStream(1, TransportError.APPLICATION_BASE + 3, 0));
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 20)).isTrue();
+        assertThat(credit.allows(TransportConfig.INITIAL_MAX_DATA - 19)).isFalse();
+    }
+
+    @Test
+    void refusalsPilingUpFasterThanTheyAreSentCloseTheConnection() {
+        app.finishOnOpen = false;
+        applier.onStreamData(data(1, 0, 1, false));
+        applier.onStreamData(data(3, 0, 1, false));
+        for (int i = 0; i < PacketAssembler.MAX_QUEUED_STATELESS_RESETS; i++) {
+            applier.onStreamData(data(5 + 2 * i, 0, 1, false));
+        }
+        assertThat(owner.isClosed()).isFalse();
+        applier.onStreamData(data(5 + 2 * PacketAssembler.MAX_QUEUED_STATELESS_RESETS, 0, 1, false));
+        assertThat(ownerEvents.closed.code()).isEqualTo(TransportError.PROTOCOL_VIOLATION);
+        assertThat(ownerEvents.closed.message()).contains("refusals");
+        assertThat(streams.size()).isEqualTo(2);
+    }
+
+    @Test
     void aPeerResetIsAnsweredAndReported() {
         app.finishOnOpen = false;
         applier.onStreamData(data(1, 0, 10, false));

@@ -54,13 +54,12 @@ class StreamTableTests {
     }
 
     @Test
-    void visiblePeerStreamsTakeIncomingSlotsUntilFreed() {
-        Stream first = table.addPeerStream(1, 80, false);
-        table.addPeerStream(3, 80, true);
+    void peerStreamsTakeIncomingSlotsUntilFreed() {
+        Stream first = table.addPeerStream(1, 80);
         assertThat(table.atIncomingLimit()).isFalse();
-        table.addPeerStream(5, 80, false);
+        table.addPeerStream(5, 80);
         assertThat(table.atIncomingLimit()).isTrue();
-        assertThat(table.size()).isEqualTo(3);
+        assertThat(table.size()).isEqualTo(2);
 
         table.freeIfDone(first);
         assertThat(first.freed).isFalse(); // still open both ways
@@ -72,14 +71,11 @@ class StreamTableTests {
     }
 
     @Test
-    void freeingALocalOrHiddenStreamLeavesTheIncomingCountAlone() {
-        table.addPeerStream(1, 80, false);
-        Stream hidden = table.addPeerStream(3, 0, true);
+    void freeingALocalStreamLeavesTheIncomingCountAlone() {
+        table.addPeerStream(1, 80);
         Stream local = table.openLocal(80);
-        table.addPeerStream(5, 80, false);
-        finishBothWays(hidden);
+        table.addPeerStream(5, 80);
         finishBothWays(local);
-        table.freeIfDone(hidden);
         table.freeIfDone(local);
         assertThat(table.size()).isEqualTo(2);
         assertThat(table.atIncomingLimit()).isTrue();
@@ -88,7 +84,7 @@ class StreamTableTests {
     @Test
     void freeAllEmptiesTheTable() {
         Stream local = table.openLocal(80);
-        Stream peer = table.addPeerStream(1, 80, false);
+        Stream peer = table.addPeerStream(1, 80);
         table.freeAll();
         assertThat(table.size()).isZero();
         assertThat(local.freed).isTrue();
