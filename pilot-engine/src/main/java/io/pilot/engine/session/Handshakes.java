@@ -55,7 +55,8 @@ final class Handshakes {
     private final byte[] proof;
     private final SessionSettings settings;
     private final DropCounters drops;
-    private final HandshakeGuard guard;
+    private final HandshakeGuard directGuard;
+    private final HandshakeGuard relayedGuard;
     private final ProofCheck proofs;
     private final IndexTable indexes;
     private final Responders responders;
@@ -79,7 +80,8 @@ final class Handshakes {
         this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
         this.settings = settings;
         this.drops = drops;
-        this.guard = new HandshakeGuard(settings, random, System.nanoTime());
+        this.directGuard = new HandshakeGuard(settings, random, System.nanoTime());
+        this.relayedGuard = new HandshakeGuard(settings, random, System.nanoTime());
         this.proofs = proofs;
         this.indexes = indexes;
         this.responders = responders;
@@ -124,37 +126,36 @@ final class Handshakes {
     }
 
     /**
-     * As responder: answers an INIT, unless it came through the relay while relaying is off, the guard
-     * refuses it, or the table of half-open handshakes is full.
+     * As responder: answers an INIT, unless it came through the relay while relaying is off, or its guard
+     * (one for direct initiations, one for relayed ones) asks for a cookie or refuses it. A full table of
+     * half-open handshakes gives up its oldest entry in the INIT's lane ({@link Responders}).
      */
-    void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
+    void onInit(HandshakeInit init, Route from, long now) {
         if (from.isRelayed() && !paths.relayAllowed()) {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }
-        String sourceKey = Responders.sourceKey(from, init.senderIndex());
-        Responder existing = responders.get(sourceKey);
+        Responder existing = responders.get(from, init.senderIndex());
         if (existing != null) {
             paths.send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
             return;
         }
-        // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
-        switch (from.isRelayed() ? HandshakeGuard.Verdict.PROCEED : guard.admit(source, init.cookie(), init.hasCookie(), now)) {
+        // A RELAYED datagram is believed to come from the relay by its UDP source alone, which an off-path
+        // sender can forge: relayed initiations get a guard of their own, keyed by the claimed node, whose
+        // cookies go back through the relay to that node.
+        HandshakeGuard guard = from.isRelayed() ? relayedGuard : directGuard;
+        switch (guard.admit(from, init.cookie(), init.hasCookie(), responders.crowded(from), now)) {
             case DROP -> {
                 drops.count(guard.lastDrop());
                 return;
             }
             case SEND_COOKIE -> {
                 drops.count(DropReason.COOKIE_REQUIRED);
-                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
+                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(from, now)).encode(allocator), from);
                 return;
             }
             case PROCEED -> {
             }
-        }
-        if (!responders.hasRoom(now)) {
-            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
-            return;
         }
         HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
         byte[] response;
@@ -169,7 +170,9 @@ final class Handshakes {
         }
         int localIndex = indexes.allocate();
         Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
-        responders.add(sourceKey, responder);
+        if (responders.add(responder, now)) {
+            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
+        }
         paths.send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
     }
 
@@ -337,17 +340,28 @@ final class Handshakes {
         establishment.established(peer, keypair, keypair.freshConnection, now);
     }
 
-    /** As initiator of a handshake a busy responder wants a cookie for: repeat the INIT carrying it. */
-    void onCookie(CookieReply reply, long now) {
+    /**
+     * As initiator of a handshake a busy responder wants a cookie for: repeat the INIT carrying it, the way
+     * the reply came (a cookie asked through the relay is for the INITs sent through the relay).
+     */
+    void onCookie(CookieReply reply, Route from, long now) {
         if (!(indexes.get(reply.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        Peer peer = initiation.peer;
+        if (from.isRelayed()) {
+            if (Arrays.equals(initiation.relayCookie, reply.cookie()) || !from.relayed().equals(peer.address)) {
+                return; // repeated, or not from the node this handshake is for
+            }
+            initiation.relayCookie = reply.cookie();
+            paths.send(initiation.relayedMessage().encode(allocator), from);
             return;
         }
         if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
             return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
         }
         initiation.message = initiation.message.withCookie(reply.cookie());
-        Peer peer = initiation.peer;
         sendToAll(initiation.message, peer);
     }
 
@@ -436,7 +450,7 @@ final class Handshakes {
         Initiation initiation = peer.initiation;
         sendToAll(initiation.message, peer);
         if (paths.relayFallback(peer, initiation, now)) {
-            paths.send(initiation.message.encode(allocator), Route.relayed(peer.address));
+            paths.send(initiation.relayedMessage().encode(allocator), Route.relayed(peer.address));
         }
     }
 

@@ -232,10 +232,10 @@ public final class SessionEngine {
             }
             return;
         }
-        dispatch(inbound.packet(), Route.direct(inbound.sender()), inbound.sender(), now);
+        dispatch(inbound.packet(), Route.direct(inbound.sender()), now);
     }
 
-    private void dispatch(WirePacket packet, Route from, InetSocketAddress sender, long now) {
+    private void dispatch(WirePacket packet, Route from, long now) {
         if (packet instanceof DataPacket data) {
             try {
                 onData(data, from, now);
@@ -243,13 +243,13 @@ public final class SessionEngine {
                 data.release();
             }
         } else if (packet instanceof HandshakeInit init) {
-            handshakes.onInit(init, from, sender, now);
+            handshakes.onInit(init, from, now);
         } else if (packet instanceof HandshakeResponse response) {
             handshakes.onResponse(response, from, now);
         } else if (packet instanceof HandshakeFinal fin) {
             handshakes.onFinal(fin, from, now);
         } else if (packet instanceof CookieReply cookie) {
-            handshakes.onCookie(cookie, now);
+            handshakes.onCookie(cookie, from, now);
         }
     }
 
@@ -275,7 +275,7 @@ public final class SessionEngine {
             drops.count(inner.drop());
             return;
         }
-        dispatch(inner.packet(), Route.relayed(relay.address()), sender, now);
+        dispatch(inner.packet(), Route.relayed(relay.address()), now);
     }
 
     private void onData(DataPacket data, Route from, long now) {

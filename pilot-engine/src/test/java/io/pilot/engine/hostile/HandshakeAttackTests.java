@@ -1,0 +1,175 @@
+package io.pilot.engine.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.WireFormat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Attacks on the handshake over real sockets on loopback: floods of initiations, initiations spoofing a
+ * victim's address, forged relayed datagrams. In each
+ * the victim node keeps serving a legitimate peer and its half-open handshake table stays bounded.
+ */
+class HandshakeAttackTests {
+
+    /** What the default limits let the half-open table hold before every initiation needs a cookie. */
+    private static final int CROWDED = SessionSettings.DEFAULTS.maxPendingHandshakes() / 8;
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
+
+    @Test
+    void aFloodFromTenAddressesIsAskedForCookiesAndNeverBlocksALegitimatePeer() throws Exception {
+        PilotNode victim = nodes.start();
+        victim.listen(60, MessageHandler.of(in -> Message.of("served")));
+        List<DatagramSocket> sources = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sources.add(new DatagramSocket(new InetSocketAddress("127.0.0." + (10 + i), 0)));
+        }
+        // ~500 INITs a second (one per source every 20 ms) for three seconds: the rate that used to fill the
+        // table without a cookie ever being asked.
+        AtomicInteger rounds = new AtomicInteger();
+        Thread flood = new Thread(() -> {
+            Random random = new Random(23);
+            try {
+                for (int round = 0; round < 150; round++) {
+                    for (DatagramSocket source : sources) {
+                        source.send(new DatagramPacket(initiation(random), WireFormat.HANDSHAKE_INIT_LENGTH,
+                                victim.localEndpoint()));
+                    }
+                    rounds.incrementAndGet();
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        flood.start();
+        try {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> rounds.get() >= 75);
+            PilotNode legitimate = nodes.start();
+            legitimate.connect(victim.publicKey(), victim.localEndpoint()).get(10, TimeUnit.SECONDS);
+            assertThat(legitimate.request(new PilotSocketAddress(victim.address(), 60), Message.empty())
+                    .get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("served");
+            flood.join();
+        } finally {
+            flood.join();
+            sources.forEach(DatagramSocket::close);
+        }
+        assertThat(victim.stats().dropped(DropReason.COOKIE_REQUIRED)).as("cookies were asked").isPositive();
+        assertThat(victim.stats().pendingHandshakes()).as("the half-open table stays near its crowded mark")
+                .isLessThanOrEqualTo(CROWDED + 1);
+    }
+
+    @Test
+    void initiationsSpoofingAVictimsAddressDoNotLockTheVictimOut() throws Exception {
+        PilotNode server = nodes.start();
+        server.listen(61, MessageHandler.of(in -> Message.of("served")));
+        // The victim gives up after 2 s, inside the 3 s of spoofed initiations from its address.
+        PilotNode victim = nodes.start(b -> b.bindAddress("127.0.0.50", 0)
+                .sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(2))));
+        AtomicInteger sent = new AtomicInteger();
+        // Another port on the victim's address stands in for a spoofer: it sends from the victim's IP and
+        // never sees the cookies meant for the victim's own port. Evenly paced at ~2000 a second for 3 s, so
+        // whatever its address's budget earns goes to the spoofer.
+        try (DatagramSocket spoofer = new DatagramSocket(new InetSocketAddress("127.0.0.50", 0))) {
+            Thread flood = new Thread(() -> {
+                Random random = new Random(29);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                try {
+                    while (System.nanoTime() < end) {
+                        spoofer.send(new DatagramPacket(initiation(random), WireFormat.HANDSHAKE_INIT_LENGTH,
+                                server.localEndpoint()));
+                        sent.incrementAndGet();
+                        LockSupport.parkNanos(500_000);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            flood.start();
+            try {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> sent.get() >= 500);
+                victim.connect(server.publicKey(), server.localEndpoint()).get(10, TimeUnit.SECONDS);
+                assertThat(victim.request(new PilotSocketAddress(server.address(), 61), Message.empty())
+                        .get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("served");
+                assertThat(flood.isAlive()).as("the spoofing still ran when the victim got through").isTrue();
+            } finally {
+                flood.join();
+            }
+        }
+        assertThat(server.stats().dropped(DropReason.COOKIE_REQUIRED)).isPositive();
+        assertThat(server.stats().pendingHandshakes()).isLessThanOrEqualTo(CROWDED + 1);
+    }
+
+    @Test
+    void forgedRelayedInitiationsAreBoundedAndCountedAndALegitimatePeerIsServed() throws Exception {
+        PilotNode victim = nodes.start();
+        victim.listen(62, MessageHandler.of(in -> Message.of("served")));
+        int forged = 5000;
+        try (DatagramSocket fakeRelay = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            // The victim's relay is at an endpoint the attacker sends from: what an off-path attacker spoofing
+            // the backbone's well-known address achieves.
+            PilotAddress relayAddress = TestNodes.newIdentity().publicKey().address(0);
+            victim.useRelay((InetSocketAddress) fakeRelay.getLocalSocketAddress(), relayAddress);
+            victim.stats(); // the relay is set on the loop before anything below arrives there
+            Random random = new Random(31);
+            for (int i = 0; i < forged; i++) {
+                PilotAddress claimed = new PilotAddress(0, random.nextLong() & 0xFFFF_FFFF_FFFFL);
+                byte[] relayed = relayed(claimed, initiation(random));
+                fakeRelay.send(new DatagramPacket(relayed, relayed.length, victim.localEndpoint()));
+                if (i % 50 == 49) {
+                    Thread.sleep(10); // ~5000 a second: the kernel may still drop some, the node sees most
+                }
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> refusedInitiations(victim) >= forged / 5);
+            assertThat(victim.stats().pendingHandshakes()).as("relayed half-open handshakes are capped")
+                    .isLessThanOrEqualTo(CROWDED);
+            PilotNode legitimate = nodes.start();
+            legitimate.connect(victim.publicKey(), victim.localEndpoint()).get(10, TimeUnit.SECONDS);
+            assertThat(legitimate.request(new PilotSocketAddress(victim.address(), 62), Message.empty())
+                    .get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("served");
+        }
+    }
+
+    private static long refusedInitiations(PilotNode node) {
+        return node.stats().dropped(DropReason.COOKIE_REQUIRED) + node.stats().dropped(DropReason.HANDSHAKE_TABLE_FULL)
+                + node.stats().dropped(DropReason.RATE_LIMITED);
+    }
+
+    private static byte[] initiation(Random random) {
+        byte[] ephemeral = new byte[32];
+        random.nextBytes(ephemeral);
+        return ByteBuffer.allocate(WireFormat.HANDSHAKE_INIT_LENGTH).put((byte) WireFormat.TYPE_HANDSHAKE_INIT)
+                .put((byte) WireFormat.VERSION).putShort((short) 0).putInt(random.nextInt()).put(ephemeral).array();
+    }
+
+    private static byte[] relayed(PilotAddress source, byte[] datagram) {
+        return ByteBuffer.allocate(WireFormat.RELAY_HEADER_LENGTH + datagram.length).put((byte) WireFormat.TYPE_RELAYED)
+                .put((byte) WireFormat.VERSION).putShort((short) 0).putShort((short) source.realm())
+                .putShort((short) (source.node() >>> 32)).putInt((int) source.node()).put(datagram).array();
+    }
+}
