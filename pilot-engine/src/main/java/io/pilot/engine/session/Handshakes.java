@@ -286,8 +286,7 @@ final class Handshakes {
     void onFinal(HandshakeFinal fin, Route from, long now) {
         Object state = indexes.get(fin.receiverIndex());
         if (state instanceof Keypair keypair && !keypair.initiator) {
-            // The initiator repeated its final message: our confirmation was lost. Confirm again.
-            sendConfirmation(keypair, now);
+            onRepeatedFinal(keypair, fin, now);
             return;
         }
         if (!(state instanceof Responder responder)) {
@@ -331,6 +330,7 @@ final class Handshakes {
         keypair.remoteBootId = remote.bootId();
         keypair.handshakeStartedNanos = responder.createdNanos;
         keypair.freshConnection = remotePayload.freshConnection() || Establishment.needsFreshConnection(peer, remote);
+        keypair.acceptedFinal = fin.noiseMessage();
         indexes.put(keypair.localIndex, keypair);
         indexes.retire(peer.previous);
         peer.previous = peer.current;
@@ -338,6 +338,23 @@ final class Handshakes {
         peer.lastReceivedNanos = now;
         sendConfirmation(keypair, now);
         establishment.established(peer, keypair, keypair.freshConnection, now);
+    }
+
+    /**
+     * A FINAL for keys this node already holds as responder: the initiator repeats it because the confirmation
+     * was lost, so confirm again. The index travels in clear in every DATA, so anyone may aim a FINAL at it:
+     * only the very message that made the keys is answered, and no more than once per half retransmission
+     * interval (the initiator repeats it no faster than once per interval), so a replayed one cannot make this
+     * node send a stream of confirmations either.
+     */
+    private void onRepeatedFinal(Keypair keypair, HandshakeFinal fin, long now) {
+        if (!Arrays.equals(keypair.acceptedFinal, fin.noiseMessage())) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+        } else if (now - keypair.lastConfirmationNanos < settings.handshakeRetransmit().toNanos() / 2) {
+            drops.count(DropReason.RATE_LIMITED);
+        } else {
+            sendConfirmation(keypair, now);
+        }
     }
 
     /**
@@ -380,6 +397,7 @@ final class Handshakes {
         ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
         keypair.seal(datagram, confirmation);
         paths.send(datagram, keypair.peer.route());
+        keypair.lastConfirmationNanos = now;
         keypair.peer.lastSentNanos = now;
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
+import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attacks on the handshake over real sockets on loopback: floods of initiations, initiations spoofing a
- * victim's address, forged relayed datagrams. In each
+ * victim's address, forged relayed datagrams and forged final messages. In each
  * the victim node keeps serving a legitimate peer and its half-open handshake table stays bounded.
  */
 class HandshakeAttackTests {
@@ -152,6 +153,53 @@ class HandshakeAttackTests {
             legitimate.connect(victim.publicKey(), victim.localEndpoint()).get(10, TimeUnit.SECONDS);
             assertThat(legitimate.request(new PilotSocketAddress(victim.address(), 62), Message.empty())
                     .get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("served");
+        }
+    }
+
+    @Test
+    void forgedFinalsAtAResponderIndexTriggerNoConfirmations() throws Exception {
+        PilotNode initiator = nodes.start();
+        PilotNode responder = nodes.start();
+        responder.listen(63, MessageHandler.of(in -> Message.of("served")));
+        AtomicInteger responderIndex = new AtomicInteger();
+        AtomicInteger confirmations = new AtomicInteger();
+        try (UdpForwarder link = new UdpForwarder(responder.localEndpoint(), datagram -> {
+            if (datagram[0] == WireFormat.TYPE_DATA) {
+                responderIndex.set(ByteBuffer.wrap(datagram, 4, 4).getInt()); // in clear in every DATA
+            }
+            return datagram;
+        }, answer -> {
+            if (answer[0] == WireFormat.TYPE_DATA && answer.length == WireFormat.DATA_HEADER_LENGTH + 1 + WireFormat.TAG_LENGTH) {
+                confirmations.incrementAndGet();
+            }
+            return answer;
+        })) {
+            initiator.connect(responder.publicKey(), link.address()).get(10, TimeUnit.SECONDS);
+            assertThat(initiator.request(new PilotSocketAddress(responder.address(), 63), Message.empty())
+                    .get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("served");
+            int before = confirmations.get();
+            assertThat(before).as("the handshake's own confirmation").isOne();
+            long failedBefore = responder.stats().dropped(DropReason.HANDSHAKE_FAILED);
+            int forged = 1000;
+            Random random = new Random(37);
+            try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                for (int i = 0; i < forged; i++) {
+                    byte[] noise = new byte[172];
+                    random.nextBytes(noise);
+                    byte[] fin = ByteBuffer.allocate(8 + noise.length).put((byte) WireFormat.TYPE_HANDSHAKE_FINAL)
+                            .put((byte) WireFormat.VERSION).putShort((short) 0).putInt(responderIndex.get()).put(noise).array();
+                    attacker.send(new DatagramPacket(fin, fin.length, responder.localEndpoint()));
+                    if (i % 100 == 99) {
+                        Thread.sleep(5);
+                    }
+                }
+            }
+            await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
+                    responder.stats().dropped(DropReason.HANDSHAKE_FAILED) - failedBefore).isEqualTo(forged));
+            // The session still works, and no forged FINAL made the responder confirm again.
+            assertThat(initiator.request(new PilotSocketAddress(responder.address(), 63), Message.empty())
+                    .get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("served");
+            assertThat(confirmations.get()).isEqualTo(before);
         }
     }
 

@@ -81,6 +81,32 @@ class HandshakesTests {
     }
 
     @Test
+    void onlyTheVeryFinalThatMadeTheKeysIsConfirmedAgainAndNotTooOften() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
+        HandshakeFinal fin = (HandshakeFinal) alice.sent();
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), 3);
+        ((DataPacket) bob.sent()).release(); // the confirmation
+        long later = 3 + SessionSettings.DEFAULTS.handshakeRetransmit().toNanos();
+
+        byte[] forged = fin.noiseMessage().clone();
+        forged[forged.length - 1] ^= 1;
+        bob.handshakes.onFinal(new HandshakeFinal(fin.receiverIndex(), forged), Route.direct(alice.endpoint), later);
+        assertThat(bob.drops.get(DropReason.HANDSHAKE_FAILED)).as("another message at the same index").isOne();
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), 4);
+        assertThat(bob.drops.get(DropReason.RATE_LIMITED)).as("the same one again at once").isOne();
+        assertThat((Object) bob.channel.readOutbound()).isNull();
+
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), later);
+        DataPacket again = (DataPacket) bob.sent();
+        assertThat(again.datagram().readableBytes())
+                .isEqualTo(WireFormat.DATA_HEADER_LENGTH + Handshakes.CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
+        again.release();
+    }
+
+    @Test
     void aKeyOtherThanThePinnedOneAbandonsTheHandshake() {
         HandshakeSide mallory = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS);
         Peer bobAtAlice = alice.know(bob);
