@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * peer's connection is the {@link Establishment}'s to decide. Repeating unanswered messages on time is the
  * {@link KeyTimers}' job; they call back here to send. Confined to the event loop.
  *
- * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
- * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags.
+ * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/2"}; each side's
+ * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof}, signed for this very handshake,
+ * and flags.
  */
 final class Handshakes {
 
@@ -50,9 +51,10 @@ final class Handshakes {
     static final int CONFIRMATION_LENGTH = 1;
     private static final int FRESH_CONNECTION = 1;
 
+    private final Identity identity;
     private final int realm;
+    private final long bootId;
     private final X25519KeyPair noiseStatic;
-    private final byte[] proof;
     private final SessionSettings settings;
     private final DropCounters drops;
     private final HandshakeGuard directGuard;
@@ -68,16 +70,14 @@ final class Handshakes {
     /** A closed node starts no handshake, whatever still arrives. */
     private boolean stopped;
 
-    /**
-     * Makes this run's Noise static key and signs it with the node's identity, so the proof costs one
-     * signature per run, not one per handshake.
-     */
+    /** Makes this run's Noise static key; each handshake's proof signs it together with the handshake hash. */
     Handshakes(Identity identity, int realm, long bootId, SessionSettings settings, DropCounters drops,
             SecureRandom random, ProofCheck proofs, IndexTable indexes, Responders responders, PeerTable peers,
             Paths paths, Establishment establishment) {
+        this.identity = identity;
         this.realm = realm;
+        this.bootId = bootId;
         this.noiseStatic = X25519KeyPair.generate(random);
-        this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
         this.settings = settings;
         this.drops = drops;
         this.directGuard = new HandshakeGuard(settings, random, System.nanoTime());
@@ -163,7 +163,7 @@ final class Handshakes {
             noise.readMessage(init.noiseMessage());
             // The responder does not know who the initiator is yet (XX hides it until the third message):
             // its freshness is told in the confirmation instead.
-            response = noise.writeMessage(HandshakePayload.encode(proof, false));
+            response = noise.writeMessage(hash -> payload(hash, false));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             return;
@@ -195,7 +195,8 @@ final class Handshakes {
         }
         IdentityProof remote;
         try {
-            remote = proofs.check(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
+            remote = proofs.check(payload, initiation.noise.remoteStaticPublicKey(), initiation.noise.hashBeforePayload(),
+                    peer).proof();
         } catch (ProofCheck.Refused e) {
             if (!from.isRelayed() && peer.handshakeTargets().size() > 1) {
                 // One of several candidate endpoints is someone else (a private address reused on this network,
@@ -221,7 +222,7 @@ final class Handshakes {
         }
         boolean fresh = Establishment.needsFreshConnection(peer, remote);
         try {
-            fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
+            fin = initiation.noise.writeMessage(hash -> payload(hash, fresh));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             initiate(peer, now, initiation.startedNanos);
@@ -304,7 +305,7 @@ final class Handshakes {
         byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
         HandshakePayload remotePayload;
         try {
-            remotePayload = proofs.check(payload, remoteStatic, null);
+            remotePayload = proofs.check(payload, remoteStatic, responder.noise.hashBeforePayload(), null);
         } catch (ProofCheck.Refused e) {
             return;
         }
@@ -380,6 +381,15 @@ final class Handshakes {
         }
         initiation.message = initiation.message.withCookie(reply.cookie());
         sendToAll(initiation.message, peer);
+    }
+
+    /**
+     * This node's handshake payload for the message being written: a proof signed over this run's static key
+     * and the handshake hash {@code hash} at that point (one Ed25519 signature per message), and its flags.
+     */
+    private byte[] payload(byte[] hash, boolean fresh) {
+        return HandshakePayload.encode(IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode(),
+                fresh);
     }
 
     /** Sends the initiator's FINAL for keys not yet confirmed (again, when the confirmation is late). */

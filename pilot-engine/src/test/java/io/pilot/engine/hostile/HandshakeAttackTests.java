@@ -8,8 +8,12 @@ import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.noise.HandshakeState;
+import io.pilot.engine.session.IdentityProof;
 import io.pilot.engine.session.SessionSettings;
 import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.WireFormat;
@@ -18,8 +22,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +37,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attacks on the handshake over real sockets on loopback: floods of initiations, initiations spoofing a
- * victim's address, forged relayed datagrams and forged final messages. In each
+ * victim's address, forged relayed datagrams, forged final messages and a replayed identity proof. In each
  * the victim node keeps serving a legitimate peer and its half-open handshake table stays bounded.
  */
 class HandshakeAttackTests {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** What the default limits let the half-open table hold before every initiation needs a cookie. */
     private static final int CROWDED = SessionSettings.DEFAULTS.maxPendingHandshakes() / 8;
 
@@ -203,9 +210,47 @@ class HandshakeAttackTests {
         }
     }
 
+    @Test
+    void anIdentityProofReplayedIntoAnotherHandshakeIsRefused() throws Exception {
+        PilotNode witness = nodes.start();
+        PilotNode target = nodes.start();
+        // The victim's node key signs; its Noise static key has been stolen (the attacker holds it).
+        Identity victim = TestNodes.newIdentity();
+        X25519KeyPair stolenStatic = X25519KeyPair.generate(RANDOM);
+        long bootId = RANDOM.nextLong();
+        PilotAddress victimAddress = victim.publicKey().address(0);
+
+        // A genuine handshake by the victim with the witness, whose proof a peer of the victim captures.
+        byte[][] captured = new byte[1][];
+        try (RawInitiator genuine = new RawInitiator(stolenStatic)) {
+            genuine.handshake(witness.localEndpoint(), hash -> {
+                captured[0] = payload(IdentityProof.create(victim, 0, bootId, stolenStatic.publicKey(), hash));
+                return captured[0];
+            });
+            assertThat(genuine.receivedConfirmation()).as("the genuine handshake is accepted").isTrue();
+        }
+        assertThat(witness.peer(victimAddress)).isPresent();
+
+        // The attacker, with the stolen static key, replays that proof into its own handshake with the target.
+        try (RawInitiator attacker = new RawInitiator(stolenStatic)) {
+            attacker.handshake(target.localEndpoint(), hash -> captured[0]);
+            await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
+                    assertThat(target.stats().dropped(DropReason.BAD_IDENTITY_SIGNATURE)).isOne());
+        }
+        assertThat(target.peer(victimAddress)).isEmpty();
+        assertThat(target.stats().handshakesCompleted()).isZero();
+    }
+
     private static long refusedInitiations(PilotNode node) {
         return node.stats().dropped(DropReason.COOKIE_REQUIRED) + node.stats().dropped(DropReason.HANDSHAKE_TABLE_FULL)
                 + node.stats().dropped(DropReason.RATE_LIMITED);
+    }
+
+    private static byte[] payload(IdentityProof proof) {
+        byte[] encoded = proof.encode();
+        byte[] payload = Arrays.copyOf(encoded, encoded.length + 1);
+        payload[encoded.length] = 1; // FRESH_CONNECTION
+        return payload;
     }
 
     private static byte[] initiation(Random random) {
@@ -219,5 +264,58 @@ class HandshakeAttackTests {
         return ByteBuffer.allocate(WireFormat.RELAY_HEADER_LENGTH + datagram.length).put((byte) WireFormat.TYPE_RELAYED)
                 .put((byte) WireFormat.VERSION).putShort((short) 0).putShort((short) source.realm())
                 .putShort((short) (source.node() >>> 32)).putInt((int) source.node()).put(datagram).array();
+    }
+
+    /** The payload an initiator signs into its final message, given the handshake hash at that point. */
+    private interface PayloadForHash {
+        byte[] payload(byte[] handshakeHash);
+    }
+
+    /** A Noise XX initiator written from PROTOCOL.md over a plain UDP socket: INIT, RESPONSE, FINAL. */
+    private static final class RawInitiator implements AutoCloseable {
+
+        private final DatagramSocket socket;
+        private final HandshakeState noise;
+        private final int index = RANDOM.nextInt();
+
+        RawInitiator(X25519KeyPair staticKey) throws Exception {
+            this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            this.socket.setSoTimeout(5000);
+            this.noise = new HandshakeState(true, WireFormat.PROLOGUE, staticKey);
+        }
+
+        void handshake(InetSocketAddress target, PayloadForHash payload) throws Exception {
+            byte[] first = noise.writeMessage(new byte[0]);
+            byte[] init = ByteBuffer.allocate(WireFormat.HANDSHAKE_INIT_LENGTH).put((byte) WireFormat.TYPE_HANDSHAKE_INIT)
+                    .put((byte) WireFormat.VERSION).putShort((short) 0).putInt(index).put(first).array();
+            socket.send(new DatagramPacket(init, init.length, target));
+            DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(answer);
+            ByteBuffer response = ByteBuffer.wrap(answer.getData(), 0, answer.getLength());
+            assertThat(response.get()).isEqualTo((byte) WireFormat.TYPE_HANDSHAKE_RESPONSE);
+            response.position(4);
+            int responderIndex = response.getInt();
+            assertThat(response.getInt()).isEqualTo(index);
+            byte[] second = new byte[response.remaining()];
+            response.get(second);
+            noise.readMessage(second);
+            byte[] third = noise.writeMessage(payload::payload);
+            byte[] fin = ByteBuffer.allocate(8 + third.length).put((byte) WireFormat.TYPE_HANDSHAKE_FINAL)
+                    .put((byte) WireFormat.VERSION).putShort((short) 0).putInt(responderIndex).put(third).array();
+            socket.send(new DatagramPacket(fin, fin.length, target));
+        }
+
+        /** Whether the responder answered the FINAL with its one-byte confirmation. */
+        boolean receivedConfirmation() throws Exception {
+            DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(answer);
+            return answer.getData()[0] == WireFormat.TYPE_DATA
+                    && answer.getLength() == WireFormat.DATA_HEADER_LENGTH + 1 + WireFormat.TAG_LENGTH;
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
     }
 }
