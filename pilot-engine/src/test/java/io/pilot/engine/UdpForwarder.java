@@ -19,13 +19,21 @@ public final class UdpForwarder implements AutoCloseable {
     private final DatagramSocket socket;
     private final InetSocketAddress target;
     private final UnaryOperator<byte[]> tamper;
+    private final UnaryOperator<byte[]> answers;
     private final Thread thread;
     private volatile InetSocketAddress client;
 
     public UdpForwarder(InetSocketAddress target, UnaryOperator<byte[]> tamper) throws SocketException {
+        this(target, tamper, UnaryOperator.identity());
+    }
+
+    /** With {@code answers} seeing (and able to alter or drop) every datagram the target sends back. */
+    public UdpForwarder(InetSocketAddress target, UnaryOperator<byte[]> tamper, UnaryOperator<byte[]> answers)
+            throws SocketException {
         this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         this.target = target;
         this.tamper = tamper;
+        this.answers = answers;
         this.thread = new Thread(this::run, "udp-forwarder");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -53,8 +61,9 @@ public final class UdpForwarder implements AutoCloseable {
                 byte[] data = Arrays.copyOf(packet.getData(), packet.getLength());
                 InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
                 if (from.equals(target)) {
-                    if (client != null) {
-                        socket.send(new DatagramPacket(data, data.length, client));
+                    byte[] answer = answers.apply(data);
+                    if (client != null && answer != null) {
+                        socket.send(new DatagramPacket(answer, answer.length, client));
                     }
                 } else {
                     client = from;

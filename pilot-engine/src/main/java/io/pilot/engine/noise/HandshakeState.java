@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Noise {@code HandshakeState} for exactly {@code Noise_XX_25519_AESGCM_SHA256} (Noise revision 34):
@@ -56,6 +57,7 @@ public final class HandshakeState {
     private X25519KeyPair localEphemeral;
     private byte[] remoteEphemeral;
     private byte[] remoteStatic;
+    private byte[] payloadHash;
     private SplitKeys splitKeys;
     private int messageIndex;
     private boolean failed;
@@ -95,6 +97,19 @@ public final class HandshakeState {
      */
     public byte[] writeMessage(byte[] payload) throws NoiseException {
         Objects.requireNonNull(payload, "payload");
+        return writeMessage(hash -> payload);
+    }
+
+    /**
+     * Noise {@code WriteMessage} with a payload made for this very message: {@code payloadForHash} is given
+     * the handshake hash {@code h} just before the payload is encrypted (after every token of the message),
+     * which the reader sees as {@link #hashBeforePayload()}. A signature over it binds the payload to this
+     * handshake: both ephemeral keys, and every static key sent so far, are in it.
+     *
+     * @throws NoiseException as {@link #writeMessage(byte[])}
+     */
+    public byte[] writeMessage(UnaryOperator<byte[]> payloadForHash) throws NoiseException {
+        Objects.requireNonNull(payloadForHash, "payloadForHash");
         requireTurn(true);
         boolean ok = false;
         try {
@@ -111,7 +126,8 @@ public final class HandshakeState {
                     default -> mixDh(token);
                 }
             }
-            out.writeBytes(symmetric.encryptAndHash(payload));
+            payloadHash = symmetric.handshakeHash();
+            out.writeBytes(symmetric.encryptAndHash(Objects.requireNonNull(payloadForHash.apply(payloadHash.clone()), "payload")));
             if (out.size() > MAX_MESSAGE_LENGTH) {
                 throw new NoiseException("handshake message of " + out.size() + " bytes exceeds " + MAX_MESSAGE_LENGTH);
             }
@@ -157,7 +173,9 @@ public final class HandshakeState {
                     default -> mixDh(token);
                 }
             }
+            byte[] hashBefore = symmetric.handshakeHash();
             byte[] payload = symmetric.decryptAndHash(Arrays.copyOfRange(message, offset, message.length));
+            payloadHash = hashBefore;
             advance();
             ok = true;
             return payload;
@@ -166,6 +184,19 @@ public final class HandshakeState {
                 fail();
             }
         }
+    }
+
+    /**
+     * Returns the handshake hash {@code h} as it was just before the payload of the last message written or
+     * read was mixed in: what {@link #writeMessage(UnaryOperator)} gave the writer of that payload.
+     *
+     * @throws IllegalStateException if no message was processed yet or the handshake failed
+     */
+    public byte[] hashBeforePayload() {
+        if (failed || payloadHash == null) {
+            throw new IllegalStateException(failed ? "handshake failed" : "no message processed yet");
+        }
+        return payloadHash.clone();
     }
 
     /** Whether all three messages have been written or read successfully. */

@@ -1,6 +1,9 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.PilotAddress;
+
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -11,7 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Stateless cookies for a responder under load: {@code HMAC-SHA256(secret, ip | port)} truncated to
- * 16 bytes. The secret rotates every two minutes; a cookie made with the previous secret is still
+ * 16 bytes for an initiation that came directly, {@code HMAC-SHA256(secret, realm u16 | node u48)} for one
+ * that came through the relay (the source the relay claims; the cookie goes back through the relay to it). The secret rotates every two minutes; a cookie made with the previous secret is still
  * accepted, so a cookie stays valid for at least one rotation period. Holding a valid cookie proves the
  * initiator receives datagrams at its source address, which defeats floods from spoofed sources without
  * the responder keeping any state. Confined to the event loop.
@@ -38,12 +42,12 @@ final class CookieJar {
         rotatedAt = now;
     }
 
-    byte[] cookieFor(InetSocketAddress source, long now) {
+    byte[] cookieFor(Route source, long now) {
         rotateIfDue(now);
         return compute(current, source);
     }
 
-    boolean isValid(byte[] cookie, InetSocketAddress source, long now) {
+    boolean isValid(byte[] cookie, Route source, long now) {
         rotateIfDue(now);
         return MessageDigest.isEqual(cookie, compute(current, source))
                 || MessageDigest.isEqual(cookie, compute(previous, source));
@@ -66,15 +70,23 @@ final class CookieJar {
         return secret;
     }
 
-    private byte[] compute(byte[] secret, InetSocketAddress source) {
+    private byte[] compute(byte[] secret, Route source) {
         try {
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        mac.update(source.getAddress().getAddress());
-        mac.update((byte) (source.getPort() >>> 8));
-        mac.update((byte) source.getPort());
+        if (source.isRelayed()) {
+            // 8 bytes: never the 6 or 18 of an endpoint, so a relayed cookie is never valid for a direct source.
+            PilotAddress claimed = source.relayed();
+            mac.update(ByteBuffer.allocate(8).putShort((short) claimed.realm()).putShort((short) (claimed.node() >>> 32))
+                    .putInt((int) claimed.node()).array());
+        } else {
+            InetSocketAddress endpoint = source.direct();
+            mac.update(endpoint.getAddress().getAddress());
+            mac.update((byte) (endpoint.getPort() >>> 8));
+            mac.update((byte) endpoint.getPort());
+        }
         return Arrays.copyOf(mac.doFinal(), 16);
     }
 }

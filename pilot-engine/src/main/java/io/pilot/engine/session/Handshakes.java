@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * peer's connection is the {@link Establishment}'s to decide. Repeating unanswered messages on time is the
  * {@link KeyTimers}' job; they call back here to send. Confined to the event loop.
  *
- * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/1"}; each side's
- * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof} and flags.
+ * <p>The handshake is {@code Noise_XX_25519_AESGCM_SHA256} with prologue {@code "pilot/2"}; each side's
+ * encrypted payload is a {@link HandshakePayload}: its {@link IdentityProof}, signed for this very handshake,
+ * and flags.
  */
 final class Handshakes {
 
@@ -50,12 +51,14 @@ final class Handshakes {
     static final int CONFIRMATION_LENGTH = 1;
     private static final int FRESH_CONNECTION = 1;
 
+    private final Identity identity;
     private final int realm;
+    private final long bootId;
     private final X25519KeyPair noiseStatic;
-    private final byte[] proof;
     private final SessionSettings settings;
     private final DropCounters drops;
-    private final HandshakeGuard guard;
+    private final HandshakeGuard directGuard;
+    private final HandshakeGuard relayedGuard;
     private final ProofCheck proofs;
     private final IndexTable indexes;
     private final Responders responders;
@@ -67,19 +70,18 @@ final class Handshakes {
     /** A closed node starts no handshake, whatever still arrives. */
     private boolean stopped;
 
-    /**
-     * Makes this run's Noise static key and signs it with the node's identity, so the proof costs one
-     * signature per run, not one per handshake.
-     */
+    /** Makes this run's Noise static key; each handshake's proof signs it together with the handshake hash. */
     Handshakes(Identity identity, int realm, long bootId, SessionSettings settings, DropCounters drops,
             SecureRandom random, ProofCheck proofs, IndexTable indexes, Responders responders, PeerTable peers,
             Paths paths, Establishment establishment) {
+        this.identity = identity;
         this.realm = realm;
+        this.bootId = bootId;
         this.noiseStatic = X25519KeyPair.generate(random);
-        this.proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey()).encode();
         this.settings = settings;
         this.drops = drops;
-        this.guard = new HandshakeGuard(settings, random, System.nanoTime());
+        this.directGuard = new HandshakeGuard(settings, random, System.nanoTime());
+        this.relayedGuard = new HandshakeGuard(settings, random, System.nanoTime());
         this.proofs = proofs;
         this.indexes = indexes;
         this.responders = responders;
@@ -124,37 +126,36 @@ final class Handshakes {
     }
 
     /**
-     * As responder: answers an INIT, unless it came through the relay while relaying is off, the guard
-     * refuses it, or the table of half-open handshakes is full.
+     * As responder: answers an INIT, unless it came through the relay while relaying is off, or its guard
+     * (one for direct initiations, one for relayed ones) asks for a cookie or refuses it. A full table of
+     * half-open handshakes gives up its oldest entry in the INIT's lane ({@link Responders}).
      */
-    void onInit(HandshakeInit init, Route from, InetSocketAddress source, long now) {
+    void onInit(HandshakeInit init, Route from, long now) {
         if (from.isRelayed() && !paths.relayAllowed()) {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }
-        String sourceKey = Responders.sourceKey(from, init.senderIndex());
-        Responder existing = responders.get(sourceKey);
+        Responder existing = responders.get(from, init.senderIndex());
         if (existing != null) {
             paths.send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
             return;
         }
-        // Relayed initiations passed the relay's own checks (a session there); the guard judges direct ones.
-        switch (from.isRelayed() ? HandshakeGuard.Verdict.PROCEED : guard.admit(source, init.cookie(), init.hasCookie(), now)) {
+        // A RELAYED datagram is believed to come from the relay by its UDP source alone, which an off-path
+        // sender can forge: relayed initiations get a guard of their own, keyed by the claimed node, whose
+        // cookies go back through the relay to that node.
+        HandshakeGuard guard = from.isRelayed() ? relayedGuard : directGuard;
+        switch (guard.admit(from, init.cookie(), init.hasCookie(), responders.crowded(from), now)) {
             case DROP -> {
                 drops.count(guard.lastDrop());
                 return;
             }
             case SEND_COOKIE -> {
                 drops.count(DropReason.COOKIE_REQUIRED);
-                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(source, now)).encode(allocator), source);
+                paths.send(new CookieReply(init.senderIndex(), guard.cookieFor(from, now)).encode(allocator), from);
                 return;
             }
             case PROCEED -> {
             }
-        }
-        if (!responders.hasRoom(now)) {
-            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
-            return;
         }
         HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
         byte[] response;
@@ -162,14 +163,16 @@ final class Handshakes {
             noise.readMessage(init.noiseMessage());
             // The responder does not know who the initiator is yet (XX hides it until the third message):
             // its freshness is told in the confirmation instead.
-            response = noise.writeMessage(HandshakePayload.encode(proof, false));
+            response = noise.writeMessage(hash -> payload(hash, false));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             return;
         }
         int localIndex = indexes.allocate();
         Responder responder = new Responder(localIndex, init.senderIndex(), from, noise, response, now);
-        responders.add(sourceKey, responder);
+        if (responders.add(responder, now)) {
+            drops.count(DropReason.HANDSHAKE_TABLE_FULL);
+        }
         paths.send(new HandshakeResponse(localIndex, init.senderIndex(), response).encode(allocator), from);
     }
 
@@ -192,7 +195,8 @@ final class Handshakes {
         }
         IdentityProof remote;
         try {
-            remote = proofs.check(payload, initiation.noise.remoteStaticPublicKey(), peer).proof();
+            remote = proofs.check(payload, initiation.noise.remoteStaticPublicKey(), initiation.noise.hashBeforePayload(),
+                    peer).proof();
         } catch (ProofCheck.Refused e) {
             if (!from.isRelayed() && peer.handshakeTargets().size() > 1) {
                 // One of several candidate endpoints is someone else (a private address reused on this network,
@@ -218,7 +222,7 @@ final class Handshakes {
         }
         boolean fresh = Establishment.needsFreshConnection(peer, remote);
         try {
-            fin = initiation.noise.writeMessage(HandshakePayload.encode(proof, fresh));
+            fin = initiation.noise.writeMessage(hash -> payload(hash, fresh));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             initiate(peer, now, initiation.startedNanos);
@@ -283,8 +287,7 @@ final class Handshakes {
     void onFinal(HandshakeFinal fin, Route from, long now) {
         Object state = indexes.get(fin.receiverIndex());
         if (state instanceof Keypair keypair && !keypair.initiator) {
-            // The initiator repeated its final message: our confirmation was lost. Confirm again.
-            sendConfirmation(keypair, now);
+            onRepeatedFinal(keypair, fin, now);
             return;
         }
         if (!(state instanceof Responder responder)) {
@@ -302,7 +305,7 @@ final class Handshakes {
         byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
         HandshakePayload remotePayload;
         try {
-            remotePayload = proofs.check(payload, remoteStatic, null);
+            remotePayload = proofs.check(payload, remoteStatic, responder.noise.hashBeforePayload(), null);
         } catch (ProofCheck.Refused e) {
             return;
         }
@@ -328,6 +331,7 @@ final class Handshakes {
         keypair.remoteBootId = remote.bootId();
         keypair.handshakeStartedNanos = responder.createdNanos;
         keypair.freshConnection = remotePayload.freshConnection() || Establishment.needsFreshConnection(peer, remote);
+        keypair.acceptedFinal = fin.noiseMessage();
         indexes.put(keypair.localIndex, keypair);
         indexes.retire(peer.previous);
         peer.previous = peer.current;
@@ -337,18 +341,55 @@ final class Handshakes {
         establishment.established(peer, keypair, keypair.freshConnection, now);
     }
 
-    /** As initiator of a handshake a busy responder wants a cookie for: repeat the INIT carrying it. */
-    void onCookie(CookieReply reply, long now) {
+    /**
+     * A FINAL for keys this node already holds as responder: the initiator repeats it because the confirmation
+     * was lost, so confirm again. The index travels in clear in every DATA, so anyone may aim a FINAL at it:
+     * only the very message that made the keys is answered, and no more than once per half retransmission
+     * interval (the initiator repeats it no faster than once per interval), so a replayed one cannot make this
+     * node send a stream of confirmations either.
+     */
+    private void onRepeatedFinal(Keypair keypair, HandshakeFinal fin, long now) {
+        if (!Arrays.equals(keypair.acceptedFinal, fin.noiseMessage())) {
+            drops.count(DropReason.HANDSHAKE_FAILED);
+        } else if (now - keypair.lastConfirmationNanos < settings.handshakeRetransmit().toNanos() / 2) {
+            drops.count(DropReason.RATE_LIMITED);
+        } else {
+            sendConfirmation(keypair, now);
+        }
+    }
+
+    /**
+     * As initiator of a handshake a busy responder wants a cookie for: repeat the INIT carrying it, the way
+     * the reply came (a cookie asked through the relay is for the INITs sent through the relay).
+     */
+    void onCookie(CookieReply reply, Route from, long now) {
         if (!(indexes.get(reply.receiverIndex()) instanceof Initiation initiation)) {
             drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        Peer peer = initiation.peer;
+        if (from.isRelayed()) {
+            if (Arrays.equals(initiation.relayCookie, reply.cookie()) || !from.relayed().equals(peer.address)) {
+                return; // repeated, or not from the node this handshake is for
+            }
+            initiation.relayCookie = reply.cookie();
+            paths.send(initiation.relayedMessage().encode(allocator), from);
             return;
         }
         if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
             return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
         }
         initiation.message = initiation.message.withCookie(reply.cookie());
-        Peer peer = initiation.peer;
         sendToAll(initiation.message, peer);
+    }
+
+    /**
+     * This node's handshake payload for the message being written: a proof signed over this run's static key
+     * and the handshake hash {@code hash} at that point (one Ed25519 signature per message), and its flags.
+     */
+    private byte[] payload(byte[] hash, boolean fresh) {
+        return HandshakePayload.encode(IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode(),
+                fresh);
     }
 
     /** Sends the initiator's FINAL for keys not yet confirmed (again, when the confirmation is late). */
@@ -366,6 +407,7 @@ final class Handshakes {
         ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
         keypair.seal(datagram, confirmation);
         paths.send(datagram, keypair.peer.route());
+        keypair.lastConfirmationNanos = now;
         keypair.peer.lastSentNanos = now;
     }
 
@@ -436,7 +478,7 @@ final class Handshakes {
         Initiation initiation = peer.initiation;
         sendToAll(initiation.message, peer);
         if (paths.relayFallback(peer, initiation, now)) {
-            paths.send(initiation.message.encode(allocator), Route.relayed(peer.address));
+            paths.send(initiation.relayedMessage().encode(allocator), Route.relayed(peer.address));
         }
     }
 

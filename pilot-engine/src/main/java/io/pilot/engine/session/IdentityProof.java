@@ -7,26 +7,35 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The payload each side encrypts into the Noise handshake: who it is (its Ed25519 node key), which
- * realm it is in, which run of the node this is (the boot id), and its signature over the Noise static
- * key. Noise proves possession of the static key; the signature binds that static key to the node key,
- * so the peer's address is authenticated by the handshake itself.
+ * The identity each side proves inside the Noise handshake: who it is (its Ed25519 node key), which realm
+ * it is in, which run of the node this is (the boot id), and its signature over the Noise static key and
+ * this handshake's hash. Noise proves possession of the static key; the signature binds that static key to
+ * the node key, so the peer's address is authenticated by the handshake itself. Signing the handshake hash
+ * (both ephemeral keys are in it) makes each proof good for one handshake only: one captured from a
+ * handshake, even together with the Noise static key it names, proves nothing in another.
  *
  * <pre>
- * version u8 (1) | realm u16 | node_key[32] | boot_id u64 | signature[64]
- * signature = Ed25519(node key, "pilot/static-key/v1" | noise_static[32] | boot_id u64 | realm u16)
+ * version u8 (2) | realm u16 | node_key[32] | boot_id u64 | signature[64]
+ * signature = Ed25519(node key, "pilot/static-key/v2" | noise_static[32] | boot_id u64 | realm u16 | h[32])
+ * h = the Noise handshake hash just before this payload is encrypted ({@code HandshakeState.hashBeforePayload})
  * </pre>
  */
 public record IdentityProof(int realm, NodeKey nodeKey, long bootId, byte[] signature) {
 
     public static final int LENGTH = 1 + 2 + NodeKey.LENGTH + 8 + NodeKey.SIGNATURE_LENGTH;
 
-    private static final int VERSION = 1;
-    private static final byte[] DOMAIN = "pilot/static-key/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 2;
+    private static final byte[] DOMAIN = "pilot/static-key/v2".getBytes(StandardCharsets.US_ASCII);
 
-    /** Signs a proof for a node's Noise static key; done once per node start. */
-    public static IdentityProof create(Identity identity, int realm, long bootId, byte[] noiseStatic) {
-        return new IdentityProof(realm, identity.publicKey(), bootId, identity.sign(signedBytes(noiseStatic, bootId, realm)));
+    /**
+     * Signs a proof for a node's Noise static key within one handshake: one signature per handshake message
+     * that carries a proof.
+     *
+     * @param handshakeHash the handshake hash at the point the proof is encrypted
+     */
+    public static IdentityProof create(Identity identity, int realm, long bootId, byte[] noiseStatic, byte[] handshakeHash) {
+        return new IdentityProof(realm, identity.publicKey(), bootId,
+                identity.sign(signedBytes(noiseStatic, bootId, realm, handshakeHash)));
     }
 
     /**
@@ -57,13 +66,16 @@ public record IdentityProof(int realm, NodeKey nodeKey, long bootId, byte[] sign
                 .putLong(bootId).put(signature).array();
     }
 
-    /** Whether the signature binds this node key to the Noise static key the peer proved it holds. */
-    public boolean verifies(byte[] noiseStatic) {
-        return nodeKey.verify(signedBytes(noiseStatic, bootId, realm), signature);
+    /**
+     * Whether the signature binds this node key to the Noise static key the peer proved it holds, within the
+     * handshake whose hash (at the point the proof was decrypted) is {@code handshakeHash}.
+     */
+    public boolean verifies(byte[] noiseStatic, byte[] handshakeHash) {
+        return nodeKey.verify(signedBytes(noiseStatic, bootId, realm, handshakeHash), signature);
     }
 
-    private static byte[] signedBytes(byte[] noiseStatic, long bootId, int realm) {
-        return ByteBuffer.allocate(DOMAIN.length + noiseStatic.length + 8 + 2).put(DOMAIN).put(noiseStatic)
-                .putLong(bootId).putShort((short) realm).array();
+    private static byte[] signedBytes(byte[] noiseStatic, long bootId, int realm, byte[] handshakeHash) {
+        return ByteBuffer.allocate(DOMAIN.length + noiseStatic.length + 8 + 2 + handshakeHash.length).put(DOMAIN)
+                .put(noiseStatic).putLong(bootId).putShort((short) realm).put(handshakeHash).array();
     }
 }

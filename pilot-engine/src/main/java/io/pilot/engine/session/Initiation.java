@@ -14,6 +14,11 @@ final class Initiation {
     final HandshakeState noise;
     final long startedNanos;
     HandshakeInit message;
+    /**
+     * The cookie a busy responder asked for through the relay: bound to this node's address as the relay
+     * names it, not to an endpoint, so it travels only in the INITs sent through the relay.
+     */
+    byte[] relayCookie;
     long nextRetransmitNanos;
     long retransmitIntervalNanos;
 
@@ -26,5 +31,10 @@ final class Initiation {
         this.startedNanos = startedNanos;
         this.retransmitIntervalNanos = firstRetransmitNanos;
         this.nextRetransmitNanos = now + firstRetransmitNanos;
+    }
+
+    /** The INIT to send through the relay: the same one, carrying the relay path's cookie once one was asked. */
+    HandshakeInit relayedMessage() {
+        return relayCookie == null ? message : message.withCookie(relayCookie);
     }
 }

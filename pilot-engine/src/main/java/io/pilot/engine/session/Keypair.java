@@ -41,6 +41,14 @@ final class Keypair {
     /** Whether this handshake starts a new transport connection (decided by this side, or told by the peer). */
     boolean freshConnection;
 
+    /**
+     * For the responder: the final handshake message that made these keys, so that only that very message,
+     * repeated, is answered with another confirmation.
+     */
+    byte[] acceptedFinal;
+    /** For the responder: when it last sent a confirmation under these keys. */
+    long lastConfirmationNanos;
+
     /** For the initiator until confirmed: the final handshake message, kept to repeat it. */
     byte[] pendingFinal;
     long nextFinalRetransmitNanos;

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the identity a peer proved in its handshake is acceptable, once the Noise message authenticated:
- * a well-formed payload, a signature binding the node key to the Noise static key, this node's realm, the
- * key (and so the address) expected, and the access policy. The peer's address is computed from the proven
+ * a well-formed payload, a signature binding the node key to the Noise static key within this very
+ * handshake, this node's realm, the key (and so the address) expected, and the access policy. The peer's address is computed from the proven
  * key, never taken from the wire. Counts each refusal with its drop reason.
  */
 final class ProofCheck {
@@ -28,13 +28,14 @@ final class ProofCheck {
     }
 
     /**
-     * Checks the peer's handshake payload against the static key it proved and, for a handshake this node
-     * started with a known peer, against {@code expected}.
+     * Checks the peer's handshake payload against the static key it proved within this handshake and, for a
+     * handshake this node started with a known peer, against {@code expected}.
      *
+     * @param handshakeHash the handshake hash just before the payload was decrypted: what the proof signs
      * @param expected the peer this node meant to reach, or null when the peer is not known in advance
      * @throws Refused counted already, with the reason in words
      */
-    HandshakePayload check(byte[] payload, byte[] remoteStatic, Peer expected) {
+    HandshakePayload check(byte[] payload, byte[] remoteStatic, byte[] handshakeHash, Peer expected) {
         HandshakePayload decoded;
         try {
             decoded = HandshakePayload.decode(payload);
@@ -42,8 +43,9 @@ final class ProofCheck {
             return refuse(DropReason.HANDSHAKE_FAILED, "malformed handshake payload: " + e.getMessage());
         }
         IdentityProof remote = decoded.proof();
-        if (!remote.verifies(remoteStatic)) {
-            return refuse(DropReason.BAD_IDENTITY_SIGNATURE, "the identity signature does not verify");
+        if (!remote.verifies(remoteStatic, handshakeHash)) {
+            return refuse(DropReason.BAD_IDENTITY_SIGNATURE,
+                    "the identity signature does not verify for this static key and handshake");
         }
         if (remote.realm() != realm) {
             return refuse(DropReason.WRONG_REALM, "peer is in realm " + remote.realm() + ", this node in " + realm);

@@ -1,27 +1,41 @@
 package io.pilot.engine.session;
 
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The half-open handshakes this node answered as responder and whose final message has not arrived, keyed
  * by where the initiation came from and its sender index, so a repeated INIT finds the answer already
- * given. Bounded in number and in age so a flood of initiations cannot grow it; each one's index lives in
- * the {@link IndexTable} for exactly as long as it is held here. Confined to the event loop.
+ * given. Each one's index lives in the {@link IndexTable} for exactly as long as it is held here. Confined
+ * to the event loop.
+ *
+ * <p>Two lanes share the {@code capacity}: initiations that came through the relay may hold at most an
+ * eighth of it ({@link #relayedCapacity}), direct ones the rest, so relayed datagrams (whose wrapper nothing
+ * authenticates) can never crowd out direct handshakes. A lane is <em>crowded</em> once it holds an eighth
+ * of its own capacity: from then on the {@link HandshakeGuard} asks every initiation for a cookie, so the
+ * rest of the lane fills only with initiators that proved their source. A full lane makes room by dropping
+ * its oldest entry (each lives at most {@link #LIFETIME_NANOS}): a legitimate initiator's entry then lives
+ * until an attacker has pushed a whole lane of cookie-proven initiations after it, far longer than the
+ * round trip its final message needs.
  */
 final class Responders {
 
     /** How long an answered INIT waits for its FINAL. */
     static final long LIFETIME_NANOS = 10_000_000_000L;
+    /** The share of the table the relayed lane may hold, and the share of a lane that makes it crowded. */
+    static final int SHARE_DIVISOR = 8;
 
-    private final Map<String, Responder> bySource = new HashMap<>();
+    private final Map<String, Responder> direct = new LinkedHashMap<>();
+    private final Map<String, Responder> relayed = new LinkedHashMap<>();
     private final IndexTable indexes;
-    private final int capacity;
+    private final int directCapacity;
+    private final int relayedCapacity;
 
     Responders(IndexTable indexes, int capacity) {
         this.indexes = indexes;
-        this.capacity = capacity;
+        this.relayedCapacity = Math.max(1, capacity / SHARE_DIVISOR);
+        this.directCapacity = Math.max(1, capacity - relayedCapacity);
     }
 
     /** The key of an initiation: its route and the initiator's index (two initiators may share a NAT). */
@@ -29,41 +43,75 @@ final class Responders {
         return from + "#" + senderIndex;
     }
 
-    Responder get(String sourceKey) {
-        return bySource.get(sourceKey);
+    Responder get(Route from, int senderIndex) {
+        return lane(from).get(sourceKey(from, senderIndex));
     }
 
-    /** Whether one more fits, once expired ones are dropped if the table is full. */
-    boolean hasRoom(long now) {
-        if (bySource.size() >= capacity) {
-            expire(now);
+    /** Whether the lane an initiation from {@code from} would go into holds an eighth of its capacity or more. */
+    boolean crowded(Route from) {
+        return lane(from).size() >= Math.max(1, capacity(from) / SHARE_DIVISOR);
+    }
+
+    /**
+     * Holds {@code responder}; when its lane is full, expired entries go first, then the oldest one.
+     *
+     * @return whether a live half-open handshake was dropped to make room
+     */
+    boolean add(Responder responder, long now) {
+        Map<String, Responder> lane = lane(responder.source);
+        boolean evicted = false;
+        if (lane.size() >= capacity(responder.source)) {
+            expire(lane, now);
+            if (lane.size() >= capacity(responder.source)) {
+                Iterator<Responder> oldest = lane.values().iterator();
+                indexes.remove(oldest.next().localIndex);
+                oldest.remove();
+                evicted = true;
+            }
         }
-        return bySource.size() < capacity;
-    }
-
-    void add(String sourceKey, Responder responder) {
         indexes.put(responder.localIndex, responder);
-        bySource.put(sourceKey, responder);
+        lane.put(sourceKey(responder.source, responder.remoteIndex), responder);
+        return evicted;
     }
 
     /** The FINAL arrived (or failed): the half-open state is done either way. */
     void remove(Responder responder) {
         indexes.remove(responder.localIndex);
-        bySource.values().remove(responder);
+        lane(responder.source).remove(sourceKey(responder.source, responder.remoteIndex));
     }
 
     void expire(long now) {
-        Iterator<Responder> it = bySource.values().iterator();
+        expire(direct, now);
+        expire(relayed, now);
+    }
+
+    private void expire(Map<String, Responder> lane, long now) {
+        // Insertion order is age order: stop at the first one still alive.
+        Iterator<Responder> it = lane.values().iterator();
         while (it.hasNext()) {
             Responder responder = it.next();
-            if (now - responder.createdNanos >= LIFETIME_NANOS) {
-                indexes.remove(responder.localIndex);
-                it.remove();
+            if (now - responder.createdNanos < LIFETIME_NANOS) {
+                return;
             }
+            indexes.remove(responder.localIndex);
+            it.remove();
         }
     }
 
     int size() {
-        return bySource.size();
+        return direct.size() + relayed.size();
+    }
+
+    /** Half-open handshakes that came through the relay. */
+    int relayedSize() {
+        return relayed.size();
+    }
+
+    private Map<String, Responder> lane(Route from) {
+        return from.isRelayed() ? relayed : direct;
+    }
+
+    private int capacity(Route from) {
+        return from.isRelayed() ? relayedCapacity : directCapacity;
     }
 }

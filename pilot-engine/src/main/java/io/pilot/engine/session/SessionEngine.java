@@ -240,10 +240,10 @@ public final class SessionEngine {
             }
             return;
         }
-        dispatch(inbound.packet(), Route.direct(inbound.sender()), inbound.sender(), now);
+        dispatch(inbound.packet(), Route.direct(inbound.sender()), now);
     }
 
-    private void dispatch(WirePacket packet, Route from, InetSocketAddress sender, long now) {
+    private void dispatch(WirePacket packet, Route from, long now) {
         if (packet instanceof DataPacket data) {
             try {
                 onData(data, from, now);
@@ -253,19 +253,19 @@ public final class SessionEngine {
         } else {
             // A handshake message may start, finish or restart work on any peer: look at all of them next tick.
             timers.sweepSoon();
-            dispatchHandshake(packet, from, sender, now);
+            dispatchHandshake(packet, from, now);
         }
     }
 
-    private void dispatchHandshake(WirePacket packet, Route from, InetSocketAddress sender, long now) {
+    private void dispatchHandshake(WirePacket packet, Route from, long now) {
         if (packet instanceof HandshakeInit init) {
-            handshakes.onInit(init, from, sender, now);
+            handshakes.onInit(init, from, now);
         } else if (packet instanceof HandshakeResponse response) {
             handshakes.onResponse(response, from, now);
         } else if (packet instanceof HandshakeFinal fin) {
             handshakes.onFinal(fin, from, now);
         } else if (packet instanceof CookieReply cookie) {
-            handshakes.onCookie(cookie, now);
+            handshakes.onCookie(cookie, from, now);
         }
     }
 
@@ -291,7 +291,7 @@ public final class SessionEngine {
             drops.count(inner.drop());
             return;
         }
-        dispatch(inner.packet(), Route.relayed(relay.address()), sender, now);
+        dispatch(inner.packet(), Route.relayed(relay.address()), now);
     }
 
     private void onData(DataPacket data, Route from, long now) {

@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param connectTimeout give up a handshake (and fail whoever waits on it) after this long
  * @param handshakeRetransmit first retransmission interval of an unanswered handshake message; doubles up to 2 s
  * @param staleAfter re-handshake when packets have gone out for this long with nothing coming back
- * @param handshakesPerSecondPerSource per-source-address handshake rate (token bucket, burst twice this)
- * @param cookieThreshold handshake initiations per second above which a cookie is required
- * @param maxPendingHandshakes bound on half-open responder states
+ * @param handshakesPerSecondPerSource per-source handshake rate (token bucket, burst twice this), kept apart for
+ *        initiations that showed a cookie and for those that did not (see {@code HandshakeGuard})
+ * @param cookieThreshold handshake initiations per second above which a cookie is required (a crowded
+ *        half-open table requires one too, see {@code Responders})
+ * @param maxPendingHandshakes bound on half-open responder states, an eighth of them for relayed initiations
  * @param peerIdleTimeout forget a peer that has had no connection, no handshake, no waiter and no traffic for
  *        this long (its keys and pinned key with it): the peer table shrinks back after a flood of one-time peers
  */

@@ -8,10 +8,11 @@
  * <li>{@link io.pilot.engine.session.SessionEngine}: the public face, the peer table ({@code PeerTable}),
  *     dispatch of each received packet to the room that handles it, opening DATA, and flushing connections
  *     ({@code DatagramWriter} seals and writes, {@code DatagramBatch} for UDP GSO).</li>
- * <li>{@code Handshakes}: INIT/RESPONSE/FINAL/COOKIE_REPLY and confirmations, behind the
- *     {@code HandshakeGuard} and its {@code CookieJar}; {@code ProofCheck} judges the identity each peer
- *     proves; {@code Establishment} decides what a finished handshake means for the peer's connection;
- *     {@code Responders} bounds the half-open ones.</li>
+ * <li>{@code Handshakes}: INIT/RESPONSE/FINAL/COOKIE_REPLY and confirmations, behind two
+ *     {@code HandshakeGuard}s (direct and relayed initiations) and their {@code CookieJar}s; {@code ProofCheck}
+ *     judges the identity each peer proves in this handshake; {@code Establishment} decides what a finished
+ *     handshake means for the peer's connection; {@code Responders} bounds the half-open ones, in two
+ *     lanes.</li>
  * <li>{@code Paths}: where each peer is reached (roaming, relay fallback, direct-path probes) and the
  *     sending of every datagram; {@code RelayForwarder}: the relay role and its per-node byte budget.</li>
  * <li>{@code KeyTimers}: the 50 ms tick that repeats, gives up, expires and rekeys.</li>

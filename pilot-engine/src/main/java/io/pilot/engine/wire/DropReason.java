@@ -25,7 +25,7 @@ public enum DropReason {
     KEY_EXPIRED,
     /** A handshake message that failed Noise processing or carried a malformed identity payload. */
     HANDSHAKE_FAILED,
-    /** The identity signature over the Noise static key did not verify. */
+    /** The identity signature over the Noise static key and this handshake's hash did not verify. */
     BAD_IDENTITY_SIGNATURE,
     /** The peer presented a different key than the one expected or pinned for its address. */
     UNEXPECTED_KEY,
@@ -33,11 +33,14 @@ public enum DropReason {
     WRONG_REALM,
     /** Refused by the node's access policy. */
     NOT_ALLOWED,
-    /** Over the per-source handshake rate limit. */
+    /** Over a rate limit: a source's cookie-proven initiations, or a repeated final message confirmed too recently. */
     RATE_LIMITED,
-    /** Under load, an initiation without a valid cookie (answered with a cookie reply, no state kept). */
+    /**
+     * An initiation without a valid cookie while under load or over its source's uncookied budget (answered
+     * with a cookie reply, no state kept).
+     */
     COOKIE_REQUIRED,
-    /** Too many handshakes pending at once. */
+    /** A pending responder handshake dropped (the oldest of its lane) to make room for a new one. */
     HANDSHAKE_TABLE_FULL,
     /** Sealed under keys of a connection that has since been replaced by a new one. */
     STALE_CONNECTION

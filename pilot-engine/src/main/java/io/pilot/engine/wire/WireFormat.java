@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WireFormat {
 
-    /** Protocol version carried in every header and in the Noise prologue. */
-    public static final int VERSION = 1;
+    /**
+     * Protocol version carried in every header and in the Noise prologue. Version 2 signs each identity proof
+     * over the handshake hash; a node of another version drops every datagram of this one as
+     * {@code WRONG_VERSION} (and this node drops its), so the two never get a handshake answer.
+     */
+    public static final int VERSION = 2;
 
     /** The Noise prologue: binds the protocol name and version into the handshake hash. */
     public static final byte[] PROLOGUE = ("pilot/" + VERSION).getBytes(StandardCharsets.US_ASCII);

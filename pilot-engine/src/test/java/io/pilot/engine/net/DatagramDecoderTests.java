@@ -92,7 +92,7 @@ class DatagramDecoderTests {
                 .writeZero(WireFormat.MAX_DATAGRAM))); // over the 1232-byte path
         ByteBuf init = new HandshakeInit(7, new byte[32], new byte[16]).encode(ByteBufAllocator.DEFAULT);
         channel.writeInbound(datagram(init.copy().writeByte(0))); // an init one byte too long
-        channel.writeInbound(datagram(init.copy().setByte(1, 2))); // version 2
+        channel.writeInbound(datagram(init.copy().setByte(1, 1))); // version 1, a node of the previous version
         channel.writeInbound(datagram(init.copy().setByte(0, 0x7F))); // unknown type
         channel.writeInbound(datagram(init.copy().setByte(0, 0))); // type 0
         channel.writeInbound(datagram(init.setByte(3, 1))); // reserved bits

@@ -153,7 +153,7 @@ class AttackTests {
     }
 
     @Test
-    void handshakeFloodIsRateLimitedBoundedAndRealPeersStillConnect() throws Exception {
+    void handshakeFloodIsAskedForCookiesBoundedAndRealPeersStillConnect() throws Exception {
         PilotNode b = nodes.start(x -> x.sessionSettings(SessionSettings.DEFAULTS.withHandshakeLimits(50, 500, 256)));
         b.listen(53, MessageHandler.of(in -> Message.of("served")));
         Random random = new Random(17);
@@ -164,8 +164,8 @@ class AttackTests {
             }
         }
         // The kernel may drop part of the burst before the node sees it; of what arrives, all but the
-        // source's burst allowance (100) is refused before any cryptography.
-        await().atMost(10, TimeUnit.SECONDS).until(() -> b.stats().dropped(DropReason.RATE_LIMITED) > 1000);
+        // source's burst allowance (100) is answered with a cookie before any cryptography.
+        await().atMost(10, TimeUnit.SECONDS).until(() -> b.stats().dropped(DropReason.COOKIE_REQUIRED) > 1000);
         assertThat(b.stats().pendingHandshakes()).isLessThanOrEqualTo(256);
         PilotNode a = nodes.start();
         a.connect(b.publicKey(), b.localEndpoint()).join();

@@ -191,6 +191,29 @@ class HandshakeStateTests {
     }
 
     @Test
+    void theHashBeforeEachPayloadIsTheSameForWriterAndReaderAndNewInEveryHandshake() throws Exception {
+        byte[][] first = payloadHashes();
+        byte[][] second = payloadHashes();
+        assertThat(first[0]).as("message 2 and 3 are signed over different hashes").isNotEqualTo(first[1]);
+        assertThat(second[0]).as("fresh ephemerals, another hash").isNotEqualTo(first[0]);
+        assertThat(second[1]).isNotEqualTo(first[1]);
+    }
+
+    /** Runs a handshake whose messages 2 and 3 carry the hash their writer was given; checks each reader saw it. */
+    private byte[][] payloadHashes() throws NoiseException {
+        HandshakeState initiator = new HandshakeState(true, PROLOGUE, initiatorStatic);
+        HandshakeState responder = new HandshakeState(false, PROLOGUE, responderStatic);
+        assertThatThrownBy(initiator::hashBeforePayload).isInstanceOf(IllegalStateException.class);
+        responder.readMessage(initiator.writeMessage(new byte[0]));
+        byte[][] hashes = new byte[2][];
+        assertThat(initiator.readMessage(responder.writeMessage(hash -> hashes[0] = hash))).isEqualTo(hashes[0]);
+        assertThat(initiator.hashBeforePayload()).isEqualTo(hashes[0]).isEqualTo(responder.hashBeforePayload());
+        assertThat(responder.readMessage(initiator.writeMessage(hash -> hashes[1] = hash))).isEqualTo(hashes[1]);
+        assertThat(responder.hashBeforePayload()).isEqualTo(hashes[1]).isEqualTo(initiator.hashBeforePayload());
+        return hashes;
+    }
+
+    @Test
     void accessorsRefuseBeforeCompletion() throws Exception {
         HandshakeState initiator = new HandshakeState(true, PROLOGUE, initiatorStatic);
         assertThatThrownBy(initiator::split).isInstanceOf(IllegalStateException.class);

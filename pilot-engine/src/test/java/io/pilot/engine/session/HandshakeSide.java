@@ -2,10 +2,12 @@ package io.pilot.engine.session;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.transport.ConnectionHandler;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WirePacket;
 
@@ -59,6 +61,21 @@ final class HandshakeSide {
         peers.add(peer);
         paths.setEndpoint(peer, other.endpoint);
         return peer;
+    }
+
+    /** The next datagram this side sent through its relay: the wrapped datagram, decoded, and whom it was for. */
+    WirePacket sentThroughRelay(PilotAddress expectedTarget) {
+        RelayPacket relay = (RelayPacket) sent();
+        try {
+            assertThat(relay.address()).isEqualTo(expectedTarget);
+            return WireCodec.decode(relay.inner()).packet();
+        } finally {
+            relay.release();
+        }
+    }
+
+    PilotAddress address() {
+        return identity.publicKey().address(REALM);
     }
 
     /** The next datagram this side sent, decoded. */

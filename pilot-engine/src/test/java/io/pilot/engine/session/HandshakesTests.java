@@ -1,5 +1,6 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.DropReason;
@@ -36,7 +37,7 @@ class HandshakesTests {
         alice.handshakes.initiate(bobAtAlice, 0);
         assertThat(bobAtAlice.initiation).isNotNull();
 
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 1);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
         assertThat(bob.handshakes.pending()).isOne();
 
         alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
@@ -70,13 +71,39 @@ class HandshakesTests {
         alice.handshakes.initiate(alice.know(bob), 0);
         HandshakeInit init = (HandshakeInit) alice.sent();
 
-        bob.handshakes.onInit(init, Route.direct(alice.endpoint), alice.endpoint, 1);
-        bob.handshakes.onInit(init, Route.direct(alice.endpoint), alice.endpoint, 2);
+        bob.handshakes.onInit(init, Route.direct(alice.endpoint), 1);
+        bob.handshakes.onInit(init, Route.direct(alice.endpoint), 2);
 
         HandshakeResponse first = (HandshakeResponse) bob.sent();
         HandshakeResponse second = (HandshakeResponse) bob.sent();
         assertThat(second.senderIndex()).isEqualTo(first.senderIndex());
         assertThat(bob.handshakes.pending()).isOne();
+    }
+
+    @Test
+    void onlyTheVeryFinalThatMadeTheKeysIsConfirmedAgainAndNotTooOften() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
+        HandshakeFinal fin = (HandshakeFinal) alice.sent();
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), 3);
+        ((DataPacket) bob.sent()).release(); // the confirmation
+        long later = 3 + SessionSettings.DEFAULTS.handshakeRetransmit().toNanos();
+
+        byte[] forged = fin.noiseMessage().clone();
+        forged[forged.length - 1] ^= 1;
+        bob.handshakes.onFinal(new HandshakeFinal(fin.receiverIndex(), forged), Route.direct(alice.endpoint), later);
+        assertThat(bob.drops.get(DropReason.HANDSHAKE_FAILED)).as("another message at the same index").isOne();
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), 4);
+        assertThat(bob.drops.get(DropReason.RATE_LIMITED)).as("the same one again at once").isOne();
+        assertThat((Object) bob.channel.readOutbound()).isNull();
+
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), later);
+        DataPacket again = (DataPacket) bob.sent();
+        assertThat(again.datagram().readableBytes())
+                .isEqualTo(WireFormat.DATA_HEADER_LENGTH + Handshakes.CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
+        again.release();
     }
 
     @Test
@@ -87,7 +114,7 @@ class HandshakesTests {
         alice.handshakes.initiate(bobAtAlice, 0);
         bobAtAlice.waiters.add((peer, error) -> failures.add(error));
 
-        mallory.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 1);
+        mallory.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
         alice.handshakes.onResponse((HandshakeResponse) mallory.sent(), Route.direct(bob.endpoint), 2);
 
         assertThat(alice.drops.get(DropReason.UNEXPECTED_KEY)).isOne();
@@ -103,20 +130,52 @@ class HandshakesTests {
         Peer bobAtAlice = alice.know(busyBob);
         HandshakeSide carol = new HandshakeSide(new InetSocketAddress("10.0.0.3", 4000), SessionSettings.DEFAULTS);
         carol.handshakes.initiate(carol.know(busyBob), 0);
-        busyBob.handshakes.onInit((HandshakeInit) carol.sent(), Route.direct(carol.endpoint), carol.endpoint, 0);
+        busyBob.handshakes.onInit((HandshakeInit) carol.sent(), Route.direct(carol.endpoint), 0);
         assertThat(busyBob.sent()).as("the first initiation this second is answered").isInstanceOf(HandshakeResponse.class);
         carol.channel.finishAndReleaseAll();
         alice.handshakes.initiate(bobAtAlice, 0);
         HandshakeInit init = (HandshakeInit) alice.sent();
 
-        busyBob.handshakes.onInit(init, Route.direct(alice.endpoint), alice.endpoint, 1);
+        busyBob.handshakes.onInit(init, Route.direct(alice.endpoint), 1);
         assertThat(busyBob.drops.get(DropReason.COOKIE_REQUIRED)).isOne();
-        alice.handshakes.onCookie((CookieReply) busyBob.sent(), 2);
+        alice.handshakes.onCookie((CookieReply) busyBob.sent(), Route.direct(busyBob.endpoint), 2);
         HandshakeInit withCookie = (HandshakeInit) alice.sent();
         assertThat(withCookie.hasCookie()).isTrue();
 
-        busyBob.handshakes.onInit(withCookie, Route.direct(alice.endpoint), alice.endpoint, 3);
+        busyBob.handshakes.onInit(withCookie, Route.direct(alice.endpoint), 3);
         assertThat(busyBob.sent()).isInstanceOf(HandshakeResponse.class);
+        busyBob.channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRelayedInitiationUnderLoadGetsItsCookieThroughTheRelayAndItsRetryThroughTheRelayIsAnswered() {
+        HandshakeSide busyBob = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS.withHandshakeLimits(50, 1, 4096));
+        InetSocketAddress relay = new InetSocketAddress("10.0.0.9", 4000);
+        PilotAddress relayAddress = new PilotAddress(HandshakeSide.REALM, 9);
+        busyBob.paths.useRelay(relay, relayAddress);
+        alice.paths.useRelay(relay, relayAddress);
+        Route fromAlice = Route.relayed(alice.address());
+        HandshakeSide carol = new HandshakeSide(new InetSocketAddress("10.0.0.3", 4000), SessionSettings.DEFAULTS);
+        carol.handshakes.initiate(carol.know(busyBob), 0);
+        busyBob.handshakes.onInit((HandshakeInit) carol.sent(), Route.relayed(carol.address()), 0);
+        assertThat(busyBob.sentThroughRelay(carol.address())).as("the first relayed initiation this second is answered")
+                .isInstanceOf(HandshakeResponse.class);
+        carol.channel.finishAndReleaseAll();
+        Peer bobAtAlice = alice.know(busyBob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        HandshakeInit init = (HandshakeInit) alice.sent();
+
+        busyBob.handshakes.onInit(init, fromAlice, 1);
+        assertThat(busyBob.drops.get(DropReason.COOKIE_REQUIRED)).isOne();
+        CookieReply reply = (CookieReply) busyBob.sentThroughRelay(alice.address());
+        alice.handshakes.onCookie(reply, Route.relayed(busyBob.address()), 2);
+        HandshakeInit withCookie = (HandshakeInit) alice.sentThroughRelay(busyBob.address());
+        assertThat(withCookie.hasCookie()).isTrue();
+        assertThat(bobAtAlice.initiation.message.hasCookie()).as("the relay's cookie is not sent directly").isFalse();
+
+        busyBob.handshakes.onInit(withCookie, fromAlice, 3);
+        assertThat(busyBob.sentThroughRelay(alice.address())).isInstanceOf(HandshakeResponse.class);
+        assertThat(busyBob.responders.relayedSize()).isEqualTo(2);
         busyBob.channel.finishAndReleaseAll();
     }
 

@@ -107,7 +107,7 @@ class KeyTimersTests {
     @Test
     void halfOpenResponderHandshakesExpire() {
         alice.handshakes.initiate(alice.know(bob), 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
         assertThat(bob.sent()).isInstanceOf(HandshakeResponse.class);
         KeyTimers bobTimers = new KeyTimers(settings, bob.peers, bob.responders, bob.indexes, bob.handshakes, bob.paths);
 

@@ -21,19 +21,32 @@ class ProofCheckTests {
     private final X25519KeyPair peerStatic = X25519KeyPair.generate(RANDOM);
     private final DropCounters drops = new DropCounters();
     private final ProofCheck check = new ProofCheck(REALM, AccessPolicy.REALM_MEMBERS, drops);
+    /** The handshake hash at the point the proof is encrypted: what it signs besides the static key. */
+    private final byte[] handshake = randomHash();
+
+    private static byte[] randomHash() {
+        byte[] hash = new byte[32];
+        RANDOM.nextBytes(hash);
+        return hash;
+    }
 
     private byte[] payload(int realm, boolean fresh) {
-        return HandshakePayload.encode(IdentityProof.create(peer, realm, 99, peerStatic.publicKey()).encode(), fresh);
+        return HandshakePayload.encode(IdentityProof.create(peer, realm, 99, peerStatic.publicKey(), handshake).encode(), fresh);
     }
 
     private void assertRefused(ProofCheck with, byte[] payload, byte[] remoteStatic, Peer expected, DropReason reason) {
-        assertThatThrownBy(() -> with.check(payload, remoteStatic, expected)).isInstanceOf(ProofCheck.Refused.class);
+        assertRefused(with, payload, remoteStatic, handshake, expected, reason);
+    }
+
+    private void assertRefused(ProofCheck with, byte[] payload, byte[] remoteStatic, byte[] hash, Peer expected,
+            DropReason reason) {
+        assertThatThrownBy(() -> with.check(payload, remoteStatic, hash, expected)).isInstanceOf(ProofCheck.Refused.class);
         assertThat(drops.get(reason)).isOne();
     }
 
     @Test
     void acceptsAProofOfThisRealmBoundToTheProvenStaticKey() {
-        HandshakePayload accepted = check.check(payload(REALM, true), peerStatic.publicKey(), null);
+        HandshakePayload accepted = check.check(payload(REALM, true), peerStatic.publicKey(), handshake, null);
 
         assertThat(accepted.proof().nodeKey()).isEqualTo(peer.publicKey());
         assertThat(accepted.proof().bootId()).isEqualTo(99);
@@ -50,6 +63,12 @@ class ProofCheckTests {
     void refusesAProofSignedForAnotherStaticKey() {
         byte[] otherStatic = X25519KeyPair.generate(RANDOM).publicKey();
         assertRefused(check, payload(REALM, false), otherStatic, null, DropReason.BAD_IDENTITY_SIGNATURE);
+    }
+
+    @Test
+    void refusesAProofMadeInAnotherHandshakeEvenForTheSameStaticKey() {
+        assertRefused(check, payload(REALM, false), peerStatic.publicKey(), randomHash(), null,
+                DropReason.BAD_IDENTITY_SIGNATURE);
     }
 
     @Test

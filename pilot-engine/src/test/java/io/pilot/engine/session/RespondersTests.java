@@ -1,5 +1,7 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.PilotAddress;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -11,19 +13,22 @@ class RespondersTests {
 
     private final IndexTable indexes = new IndexTable(new SecureRandom());
     private final Route from = Route.direct(new InetSocketAddress("127.0.0.1", 4000));
+    private final Route relayed = Route.relayed(new PilotAddress(0, 42));
+    private int nextSenderIndex = 1;
 
-    private Responder answered(long at) {
-        return new Responder(indexes.allocate(), 77, from, null, new byte[0], at);
+    private Responder answered(Route route, long at) {
+        return new Responder(indexes.allocate(), nextSenderIndex++, route, null, new byte[0], at);
     }
 
     @Test
     void aRepeatedInitiationFindsItsAnswerAndTheIndexRoutesToIt() {
-        Responders responders = new Responders(indexes, 10);
-        Responder responder = answered(0);
-        responders.add(Responders.sourceKey(from, 77), responder);
+        Responders responders = new Responders(indexes, 16);
+        Responder responder = new Responder(indexes.allocate(), 77, from, null, new byte[0], 0);
+        responders.add(responder, 0);
 
-        assertThat(responders.get(Responders.sourceKey(from, 77))).isSameAs(responder);
-        assertThat(responders.get(Responders.sourceKey(from, 78))).as("another initiator behind the same NAT").isNull();
+        assertThat(responders.get(from, 77)).isSameAs(responder);
+        assertThat(responders.get(from, 78)).as("another initiator behind the same NAT").isNull();
+        assertThat(responders.get(relayed, 77)).as("the same index through the relay is another initiation").isNull();
         assertThat(indexes.get(responder.localIndex)).isSameAs(responder);
 
         responders.remove(responder);
@@ -33,29 +38,57 @@ class RespondersTests {
     }
 
     @Test
-    void aFullTableMakesRoomOnlyByExpiringOldEntries() {
-        Responders responders = new Responders(indexes, 2);
-        Responder old = answered(0);
-        responders.add("a", old);
-        responders.add("b", answered(Responders.LIFETIME_NANOS / 2));
+    void aLaneIsCrowdedOnceItHoldsAnEighthOfItsCapacity() {
+        // 64 places: 8 for relayed initiations (crowded at 1), 56 for direct ones (crowded at 7).
+        Responders responders = new Responders(indexes, 64);
+        for (int i = 0; i < 6; i++) {
+            responders.add(answered(from, 0), 0);
+        }
+        assertThat(responders.crowded(from)).isFalse();
+        assertThat(responders.crowded(relayed)).isFalse();
 
-        assertThat(responders.hasRoom(Responders.LIFETIME_NANOS - 1)).as("nothing old enough to drop").isFalse();
-        assertThat(responders.hasRoom(Responders.LIFETIME_NANOS)).isTrue();
-        assertThat(responders.size()).isOne();
-        assertThat(indexes.get(old.localIndex)).as("the expired one's index is freed").isNull();
+        responders.add(answered(from, 0), 0);
+        assertThat(responders.crowded(from)).isTrue();
+        assertThat(responders.crowded(relayed)).as("the lanes are apart").isFalse();
+
+        responders.add(answered(relayed, 0), 0);
+        assertThat(responders.crowded(relayed)).isTrue();
+    }
+
+    @Test
+    void aFullLaneDropsExpiredEntriesFirstThenItsOldestAndNeverTheOtherLane() {
+        // 16 places: 2 relayed, 14 direct.
+        Responders responders = new Responders(indexes, 16);
+        Responder direct = answered(from, 0);
+        responders.add(direct, 0);
+        Responder oldest = answered(relayed, 0);
+        Responder younger = answered(relayed, Responders.LIFETIME_NANOS / 2);
+        responders.add(oldest, 0);
+        responders.add(younger, Responders.LIFETIME_NANOS / 2);
+
+        Responder third = answered(relayed, Responders.LIFETIME_NANOS - 1);
+        assertThat(responders.add(third, Responders.LIFETIME_NANOS - 1)).as("a live one gave way").isTrue();
+        assertThat(responders.relayedSize()).isEqualTo(2);
+        assertThat(indexes.get(oldest.localIndex)).as("the oldest one's index is freed").isNull();
+        assertThat(indexes.get(younger.localIndex)).isSameAs(younger);
+        assertThat(indexes.get(direct.localIndex)).as("a relayed flood never evicts a direct handshake").isSameAs(direct);
+
+        Responder fourth = answered(relayed, Responders.LIFETIME_NANOS * 2);
+        assertThat(responders.add(fourth, Responders.LIFETIME_NANOS * 2)).as("expired ones made room").isFalse();
+        assertThat(responders.relayedSize()).isOne();
     }
 
     @Test
     void expiryDropsOnlyWhatOutlivedItsLifetime() {
         Responders responders = new Responders(indexes, 10);
-        responders.add("a", answered(0));
-        Responder young = answered(5);
-        responders.add("b", young);
+        responders.add(answered(from, 0), 0);
+        Responder young = answered(from, 5);
+        responders.add(young, 5);
 
         responders.expire(Responders.LIFETIME_NANOS + 4);
 
         assertThat(responders.size()).isOne();
-        assertThat(responders.get("b")).isSameAs(young);
+        assertThat(responders.get(from, young.remoteIndex)).isSameAs(young);
         assertThat(indexes.size()).isOne();
     }
 }
