@@ -91,10 +91,15 @@ final class HostilePeer implements AutoCloseable {
             }
             noise.readMessage(Arrays.copyOfRange(response.array(), 12, response.limit()));
 
-            IdentityProof proof = IdentityProof.create(identity, realm, RANDOM.nextLong(), noiseStatic.publicKey());
-            byte[] payload = Arrays.copyOf(proof.encode(), IdentityProof.LENGTH + 1);
-            payload[IdentityProof.LENGTH] = FRESH_CONNECTION;
-            byte[] message3 = noise.writeMessage(payload);
+            long bootId = RANDOM.nextLong();
+            // The proof signs the handshake hash as it stands before the payload (protocol version 2).
+            byte[] message3 = noise.writeMessage(hash -> {
+                byte[] payload = Arrays.copyOf(
+                        IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode(),
+                        IdentityProof.LENGTH + 1);
+                payload[IdentityProof.LENGTH] = FRESH_CONNECTION;
+                return payload;
+            });
             send(ByteBuffer.allocate(8 + message3.length).put(header(WireFormat.TYPE_HANDSHAKE_FINAL))
                     .putInt(remoteIndex).put(message3).array());
             SplitKeys keys = noise.split();
