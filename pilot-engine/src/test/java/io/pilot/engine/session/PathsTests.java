@@ -262,7 +262,7 @@ class PathsTests {
     private long[] frame(DatagramPacket packet) {
         try {
             assertThat(packet.content().readableBytes()).isEqualTo(Paths.PATH_DATAGRAM_LENGTH);
-            DataPacket data = (DataPacket) WireCodec.decode(packet.content().retainedDuplicate()).packet();
+            DataPacket data = (DataPacket) WireCodec.decode(packet.content().duplicate()).packet();
             ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
             assertThat(opener.open(data, ByteBuffer.allocate(WireFormat.MAX_DATAGRAM), plaintext)).isNull();
             data.release();
