@@ -1,29 +1,31 @@
 package io.pilot.engine.session;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
- * The session layer's clock, run every {@link #TICK_NANOS}: gives up handshakes after the connect timeout and
- * repeats unanswered INIT and FINAL messages with doubling intervals, retires key pairs past their age or
- * message limit, starts a rekey when keys grow old or the peer falls silent, lets {@link Paths} probe relayed
- * peers and challenge pending routes, expires half-open responder handshakes, and forgets idle peers.
+ * The session layer's clock: gives up handshakes after the connect timeout and repeats unanswered INIT and
+ * FINAL messages with doubling intervals, retires key pairs past their age or message limit, starts a rekey
+ * when keys grow old or the peer falls silent, lets {@link Paths} probe relayed peers and challenge pending
+ * routes, expires half-open responder handshakes, and forgets idle peers.
  *
- * <p>A tick does not walk every peer: it walks the <em>busy</em> ones (a handshake under way, unconfirmed
- * keys, routes being challenged, a relayed path being probed), which need the 50 ms resolution, and sweeps
- * the whole table once every {@link #SWEEP_NANOS} for what is measured in seconds (rekeys, stale peers,
- * expiry, idle peers), or at the next tick after {@link #sweepSoon()} when work may have appeared where
- * the caller cannot say (a handshake message arrived). Callers that know which peer got work say so with
- * {@link #busy(Peer)}. Decides <em>when</em>; {@link Handshakes} and {@link Paths} do the sending. Time is
- * passed in, so a test drives it with any clock. Confined to the event loop.
+ * <p>Each peer has one due time, the earliest of its timers (retransmission, connect timeout, unconfirmed
+ * keys, key expiry, rekey by time, the stale rule, path challenges and probes, idle eviction), kept in the
+ * {@link PeerDeadlines} queue. A tick, every {@link #TICK_NANOS}, visits only the peers whose due time has
+ * passed, fires what is due on each and files it again at its next due time; a timer fires at most one tick
+ * late. Whatever brings a peer's timers forward outside a visit (a handshake message, a waiter, a send, a
+ * confirmation, a route to challenge, a new or disconnected peer) calls {@link #reschedule}; a due time that
+ * moved later is found at the visit, which files the peer again. Nothing walks the whole table. Decides
+ * <em>when</em>; {@link Handshakes} and {@link Paths} do the sending. Time is passed in, so a test drives it
+ * with any clock. Confined to the event loop.
  */
 final class KeyTimers {
 
     static final long TICK_NANOS = 50_000_000L;
-    /** How often every peer is looked at, busy or not. */
-    static final long SWEEP_NANOS = 1_000_000_000L;
+    /**
+     * A timer found due at a visit that could not act (a rekey with nowhere to send it) is tried again this
+     * much later rather than at every tick.
+     */
+    static final long RETRY_NANOS = 1_000_000_000L;
     /** Retransmission intervals double from {@link SessionSettings#handshakeRetransmit()} up to this. */
     static final long MAX_RETRANSMIT_INTERVAL = 2_000_000_000L;
     /**
@@ -38,9 +40,8 @@ final class KeyTimers {
     private final IndexTable indexes;
     private final Handshakes handshakes;
     private final Paths paths;
-    private final Set<Peer> busy = new LinkedHashSet<>();
-    private long nextSweepNanos = Long.MIN_VALUE;
-    private boolean sweepSoon = true;
+    private final PeerDeadlines deadlines = new PeerDeadlines();
+    private long visits;
     private long evicted;
 
     KeyTimers(SessionSettings settings, PeerTable peers, Responders responders, IndexTable indexes,
@@ -53,57 +54,55 @@ final class KeyTimers {
         this.paths = paths;
     }
 
-    /** One tick: the busy peers, or every peer when a sweep is due; then the half-open responders. */
+    /** One tick: the peers whose due time has passed, then the half-open responders. */
     void tick(long now) {
-        if (sweepSoon || now - nextSweepNanos >= 0) {
-            sweep(now);
-        } else {
-            for (Peer peer : new ArrayList<>(busy)) {
-                tick(peer, now);
-                if (!isBusy(peer)) {
-                    busy.remove(peer);
-                }
-            }
-        }
-        for (Peer peer : new ArrayList<>(peers.provisional())) {
-            tick(peer, now);
-            if (peer.initiation == null) {
-                peers.removeProvisional(peer);
-            }
+        for (Peer peer : deadlines.takeDue(now)) {
+            visit(peer, now);
         }
         responders.expire(now);
     }
 
-    /** Every peer: its timers, whether it is busy, and whether it has been idle long enough to forget. */
-    private void sweep(long now) {
-        sweepSoon = false;
-        nextSweepNanos = now + SWEEP_NANOS;
-        busy.clear();
-        for (Peer peer : new ArrayList<>(peers.all())) {
-            tick(peer, now);
-            if (isBusy(peer)) {
-                busy.add(peer);
-            } else if (idleLongEnough(peer, now)) {
-                evict(peer);
-            }
+    /**
+     * {@code peer}'s timers may have come forward (it got work, sent, or lost its connection): file it at its
+     * next due time if that is earlier than the one it has. A timer already due fires at the next tick.
+     */
+    void reschedule(Peer peer, long now) {
+        deadlines.advance(peer, nextDue(peer, now, now));
+    }
+
+    /**
+     * Runs {@code handle}, the handling of a handshake message addressed to receiver index {@code index}, and
+     * reschedules the peer that index belonged to before (a RESPONSE's initiation, a repeated FINAL's keys)
+     * and after (the keys the message installed, filed under a peer that may be another one when a provisional
+     * peer turned out to be a known one). No other peer's timers depend on the message.
+     */
+    void rescheduleAround(int index, long now, Runnable handle) {
+        Peer before = peerOf(indexes.get(index));
+        handle.run();
+        Peer after = peerOf(indexes.get(index));
+        if (before != null) {
+            reschedule(before, now);
+        }
+        if (after != null && after != before) {
+            reschedule(after, now);
         }
     }
 
-    /** {@code peer} has work that needs the tick's resolution (a handshake, a route to challenge). */
-    void busy(Peer peer) {
-        if (peer.address != null) {
-            busy.add(peer);
+    private static Peer peerOf(Object indexed) {
+        if (indexed instanceof Initiation initiation) {
+            return initiation.peer;
         }
+        return indexed instanceof Keypair keypair ? keypair.peer : null;
     }
 
-    /** Work may have appeared on a peer the caller cannot name: look at every peer at the next tick. */
-    void sweepSoon() {
-        sweepSoon = true;
+    /** Peers visited so far: the cost of the timers, which grows with what is due, not with the table. */
+    long visits() {
+        return visits;
     }
 
-    /** Peers walked at each tick between sweeps. */
-    int busyPeers() {
-        return busy.size();
+    /** Peers with a due time. */
+    int scheduledPeers() {
+        return deadlines.size();
     }
 
     /** Peers forgotten for being idle. */
@@ -111,23 +110,102 @@ final class KeyTimers {
         return evicted;
     }
 
-    private static boolean isBusy(Peer peer) {
-        return peer.initiation != null || peer.relayed || !peer.pendingPaths.isEmpty()
-                || peer.current != null && !peer.current.confirmed || peer.next != null && !peer.next.confirmed;
+    /** Fires what is due on a peer, then files it at its next due time, forgets it, or lets it go. */
+    private void visit(Peer peer, long now) {
+        visits++;
+        if (!filed(peer)) {
+            return; // forgotten, or a provisional peer merged into the known one since it was filed
+        }
+        fire(peer, now);
+        if (peer.address == null && peer.initiation == null) {
+            peers.removeProvisional(peer);
+        } else if (peer.address != null && idleLongEnough(peer, now)) {
+            evict(peer);
+        } else {
+            deadlines.set(peer, nextDue(peer, now, now + RETRY_NANOS));
+        }
+    }
+
+    private boolean filed(Peer peer) {
+        return peer.address == null ? peers.provisional().contains(peer) : peers.get(peer.address) == peer;
     }
 
     /**
-     * Whether a peer has had nothing going on for {@code peerIdleTimeout}: no connection, no handshake, no
-     * waiter, no route being challenged, and no datagram either way since a sweep first saw it so.
+     * The earliest of {@code peer}'s timers; one already passed counts as {@code overdue} (now when
+     * rescheduling, a retry later just after a visit that could not act on it).
+     */
+    private long nextDue(Peer peer, long now, long overdue) {
+        long due = Long.MAX_VALUE;
+        Initiation initiation = peer.initiation;
+        if (initiation != null) {
+            due = Math.min(initiation.startedNanos + settings.connectTimeout().toNanos(), initiation.nextRetransmitNanos);
+        }
+        due = Math.min(due, Math.min(keysDue(peer.current), keysDue(peer.next)));
+        due = Math.min(due, keysDue(peer.previous));
+        due = Math.min(due, paths.nextDueNanos(peer, now));
+        due = Math.min(due, rekeyDue(peer, now));
+        if (peer.address != null && quiet(peer)) {
+            // Not yet seen idle at this traffic: the next visit starts the idle clock.
+            due = Math.min(due, idleSeen(peer) ? peer.idleSinceNanos + settings.peerIdleTimeout().toNanos() : now);
+        }
+        return due <= now ? overdue : due;
+    }
+
+    /**
+     * When a key pair's timers are next due: its hard age, and for unconfirmed ones its FINAL retransmission
+     * and confirmation timeout. Called on every send, so it allocates nothing.
+     */
+    private long keysDue(Keypair keypair) {
+        if (keypair == null) {
+            return Long.MAX_VALUE;
+        }
+        long due = keypair.createdNanos + settings.rejectAfterTime().toNanos();
+        if (!keypair.confirmed) {
+            due = Math.min(due, Math.min(keypair.createdNanos + settings.connectTimeout().toNanos(),
+                    keypair.nextFinalRetransmitNanos));
+        }
+        return due;
+    }
+
+    /** When a handshake should start for old keys or a silent peer; {@link Long#MAX_VALUE} if none may start. */
+    private long rekeyDue(Peer peer, long now) {
+        if (peer.connection == null || peer.initiation != null || peer.next != null) {
+            return Long.MAX_VALUE;
+        }
+        Keypair current = peer.current;
+        return current == null || stale(peer) ? now : current.createdNanos + rekeyAge(current);
+    }
+
+    /** Packets have gone out for {@code staleAfter} with nothing coming back. */
+    private boolean stale(Peer peer) {
+        return peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
+    }
+
+    /** No connection, no handshake (initiation or keys awaiting their confirmation), no waiter, no route to validate. */
+    private static boolean quiet(Peer peer) {
+        return peer.connection == null && peer.initiation == null && peer.waiters.isEmpty()
+                && peer.pendingPaths.isEmpty() && confirmed(peer.current) && confirmed(peer.next);
+    }
+
+    private static boolean confirmed(Keypair keypair) {
+        return keypair == null || keypair.confirmed;
+    }
+
+    /** Whether a visit saw the peer quiet at the traffic it has now. */
+    private static boolean idleSeen(Peer peer) {
+        return peer.idle && peer.idleActivityNanos == Math.max(peer.lastReceivedNanos, peer.lastSentNanos);
+    }
+
+    /**
+     * Whether a peer has had nothing going on for {@code peerIdleTimeout}: {@link #quiet}, and no datagram
+     * either way since a visit first saw it so.
      */
     private boolean idleLongEnough(Peer peer, long now) {
-        long activity = Math.max(peer.lastReceivedNanos, peer.lastSentNanos);
-        boolean quiet = peer.connection == null && peer.initiation == null && peer.waiters.isEmpty()
-                && peer.pendingPaths.isEmpty();
-        if (!quiet || !peer.idle || peer.idleActivityNanos != activity) {
+        boolean quiet = quiet(peer);
+        if (!quiet || !idleSeen(peer)) {
             peer.idle = quiet;
             peer.idleSinceNanos = now;
-            peer.idleActivityNanos = activity;
+            peer.idleActivityNanos = Math.max(peer.lastReceivedNanos, peer.lastSentNanos);
             return false;
         }
         return now - peer.idleSinceNanos >= settings.peerIdleTimeout().toNanos();
@@ -144,7 +222,8 @@ final class KeyTimers {
         evicted++;
     }
 
-    private void tick(Peer peer, long now) {
+    /** Fires whatever is due on {@code peer}: the only place a timer acts. */
+    private void fire(Peer peer, long now) {
         Initiation initiation = peer.initiation;
         if (initiation != null) {
             if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
@@ -176,8 +255,7 @@ final class KeyTimers {
         Keypair current = peer.current;
         if (peer.connection != null && peer.initiation == null && peer.next == null) {
             boolean old = current == null || needsRekey(current, now);
-            boolean stale = peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
-            if (old || stale) {
+            if (old || stale(peer)) {
                 handshakes.initiate(peer, now);
             }
         }
@@ -200,12 +278,16 @@ final class KeyTimers {
     }
 
     private boolean needsRekey(Keypair keypair, long now) {
-        long age = keypair.ageNanos(now);
+        return keypair.ageNanos(now) >= rekeyAge(keypair);
+    }
+
+    /**
+     * The age at which keys are renewed: the initiator of the current keys rekeys on time; the responder only
+     * if the initiator did not, which keeps both sides from starting crossing handshakes at the same moment.
+     */
+    private long rekeyAge(Keypair keypair) {
         long rekey = settings.rekeyAfterTime().toNanos();
-        // The initiator of the current keys rekeys on time; the responder only if the initiator did not,
-        // which keeps both sides from starting crossing handshakes at the same moment.
-        return keypair.initiator ? age >= rekey
-                : age >= rekey + settings.handshakeRetransmit().toNanos() * RESPONDER_REKEY_DELAY_INTERVALS;
+        return keypair.initiator ? rekey : rekey + settings.handshakeRetransmit().toNanos() * RESPONDER_REKEY_DELAY_INTERVALS;
     }
 
     /** Keys past their hard age or message limit are dropped, their indexes freed. */

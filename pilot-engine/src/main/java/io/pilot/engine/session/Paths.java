@@ -213,6 +213,26 @@ final class Paths {
         }
     }
 
+    /**
+     * When {@link #validateIfDue} or {@link #probeIfDue} next has something to do for {@code peer}: a challenge
+     * to repeat, a route to forget, a probe to send; {@link Long#MAX_VALUE} when nothing is pending.
+     */
+    long nextDueNanos(Peer peer, long now) {
+        long due = Long.MAX_VALUE;
+        List<PendingPath> pendingPaths = peer.pendingPaths.all();
+        for (int i = 0; i < pendingPaths.size(); i++) { // called on every send: no iterator
+            PendingPath pending = pendingPaths.get(i);
+            due = Math.min(due, pending.startedNanos + VALIDATION_TIMEOUT_NANOS);
+            if (pending.challengesSent < MAX_CHALLENGES) {
+                due = Math.min(due, pending.nextChallengeNanos);
+            }
+        }
+        if (peer.relayed && peer.isEstablished(now, sessionSettings)) {
+            due = Math.min(due, peer.nextProbeNanos);
+        }
+        return due;
+    }
+
     private void challenge(Peer peer, Keypair keypair, PendingPath pending, long now) {
         if (sendPathFrame(peer, keypair, PATH_CHALLENGE, pending.data, pending.route, pending, now)) {
             pending.challengesSent++;

@@ -59,10 +59,15 @@ public final class Peer {
     long bytesIn;
     long bytesOut;
 
-    /** Set by the key timers' sweeps: since when (and at which traffic) the peer has had nothing going on. */
+    /** Set by the key timers' visits: since when (and at which traffic) the peer has had nothing going on. */
     boolean idle;
     long idleSinceNanos;
     long idleActivityNanos;
+
+    /** When the key timers next look at this peer ({@link PeerDeadlines}); {@link Long#MAX_VALUE} for never. */
+    long dueNanos = Long.MAX_VALUE;
+    /** The order the peer was first filed in the deadline queue: breaks ties between equal due times. */
+    long dueOrder;
 
     ScheduledFuture<?> timer;
     long timerDeadline = Long.MAX_VALUE;

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Every peer a node knows, by address, in the order they became known; and the provisional peers,
  * contacted by endpoint alone, whose handshake has not yet said who they are. Shared by the session
- * engine's rooms: handshakes file peers here, timers walk them. Confined to the event loop.
+ * engine's rooms: handshakes file peers here, the timers forget idle ones. Confined to the event loop.
  */
 final class PeerTable {
 

@@ -177,6 +177,7 @@ public final class SessionEngine {
             if (!endpoints.isEmpty()) {
                 paths.setEndpoint(peer, endpoints.get(0));
             }
+            timers.reschedule(peer, System.nanoTime()); // its idle clock starts at the next tick
             return peer;
         }
         if (key != null && peer.key != null && !peer.key.equals(key)) {
@@ -226,7 +227,7 @@ public final class SessionEngine {
         } else {
             peer.waiters.add(callback);
             handshakes.initiate(peer, now);
-            timers.busy(peer);
+            timers.reschedule(peer, now);
         }
     }
 
@@ -251,19 +252,19 @@ public final class SessionEngine {
                 data.release();
             }
         } else {
-            // A handshake message may start, finish or restart work on any peer: look at all of them next tick.
-            timers.sweepSoon();
             dispatchHandshake(packet, from, now);
         }
     }
 
     private void dispatchHandshake(WirePacket packet, Route from, long now) {
+        // Only the peer whose index a message names can have its timers moved by it: that peer is rescheduled.
+        // An INIT touches the half-open responders alone, a cookie reply repeats the INIT on the same schedule.
         if (packet instanceof HandshakeInit init) {
             handshakes.onInit(init, from, now);
         } else if (packet instanceof HandshakeResponse response) {
-            handshakes.onResponse(response, from, now);
+            timers.rescheduleAround(response.receiverIndex(), now, () -> handshakes.onResponse(response, from, now));
         } else if (packet instanceof HandshakeFinal fin) {
-            handshakes.onFinal(fin, from, now);
+            timers.rescheduleAround(fin.receiverIndex(), now, () -> handshakes.onFinal(fin, from, now));
         } else if (packet instanceof CookieReply cookie) {
             handshakes.onCookie(cookie, from, now);
         }
@@ -315,7 +316,7 @@ public final class SessionEngine {
             return;
         }
         if (!peer.pendingPaths.isEmpty()) {
-            timers.busy(peer);
+            timers.reschedule(peer, now);
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
@@ -324,10 +325,11 @@ public final class SessionEngine {
             probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
             handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
-            timers.busy(peer);
+            timers.reschedule(peer, now);
         } else if (length == Paths.PATH_FRAME_LENGTH) {
             probesReceived++;
             paths.onPathFrame(peer, keypair, from, receiveBuffer, now);
+            timers.reschedule(peer, now);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {
@@ -384,15 +386,15 @@ public final class SessionEngine {
         Keypair keypair = peer.sendingKeypair(now, settings);
         if (keypair == null) {
             handshakes.initiate(peer, now);
-            timers.busy(peer);
+            timers.reschedule(peer, now);
             return;
         }
         if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
                 handshakes.initiate(peer, now);
-                timers.busy(peer);
             }
+            timers.reschedule(peer, now); // a rekey may have started, or the peer may now be stale
         }
         if (connection.isClosed()) {
             connectionEnded(peer);
@@ -434,6 +436,7 @@ public final class SessionEngine {
             peer.timerDeadline = Long.MAX_VALUE;
         }
         peer.connection = null;
+        timers.reschedule(peer, System.nanoTime()); // without a connection it may now be idle
     }
 
     /** Closes every connection (telling peers) and stops all timers. */

@@ -1,5 +1,8 @@
 package io.pilot.engine.session;
 
+import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
 
@@ -13,7 +16,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The session clock driven by hand: every tick gets the time it is told. */
+/**
+ * The session clock driven by hand: every tick gets the time it is told. A peer is visited (its timers
+ * looked at) only when one of them is due, so {@link KeyTimers#visits()} counts the cost of each scenario.
+ */
 class KeyTimersTests {
 
     private static final long MS = 1_000_000L;
@@ -28,6 +34,30 @@ class KeyTimersTests {
     void releaseWhatWasSent() {
         alice.channel.finishAndReleaseAll();
         bob.channel.finishAndReleaseAll();
+    }
+
+    /** Files a peer as the engine does ({@code addPeer}, a handshake): its timers are scheduled from {@code now}. */
+    private Peer file(Peer peer, long now) {
+        alice.peers.add(peer);
+        if (peer.current != null) {
+            alice.indexes.put(peer.current.localIndex, peer.current);
+        }
+        timers.reschedule(peer, now);
+        return peer;
+    }
+
+    /** An established peer with responder keys made at time 0 (rekey at 2 min 10 s, expiry at 3 min). */
+    private Peer established(int n) {
+        InetSocketAddress endpoint = new InetSocketAddress("10.1." + (n >> 8 & 0xFF) + "." + (n & 0xFF), 4000);
+        return TestPeers.established(new PilotAddress(HandshakeSide.REALM, 0x1000 + n), endpoint, 100 + 2 * n);
+    }
+
+    private int datagramsSent() {
+        int count = 0;
+        for (DatagramPacket datagram; (datagram = alice.channel.readOutbound()) != null; count++) {
+            datagram.release();
+        }
+        return count;
     }
 
     private int initsSent() {
@@ -45,17 +75,20 @@ class KeyTimersTests {
         List<Throwable> failures = new ArrayList<>();
         bobAtAlice.waiters.add((peer, error) -> failures.add(error));
         alice.handshakes.initiate(bobAtAlice, 0);
+        timers.reschedule(bobAtAlice, 0);
         assertThat(initsSent()).isOne();
         long first = settings.handshakeRetransmit().toNanos();
 
         timers.tick(first - 1);
         assertThat(initsSent()).as("not yet").isZero();
+        assertThat(timers.visits()).as("nothing was due").isZero();
         timers.tick(first);
         assertThat(initsSent()).isOne();
         timers.tick(first + first);
         assertThat(initsSent()).as("the interval doubled").isZero();
         timers.tick(first + 2 * first);
         assertThat(initsSent()).isOne();
+        assertThat(timers.visits()).as("one visit per retransmission").isEqualTo(2);
 
         timers.tick(settings.connectTimeout().toNanos());
 
@@ -65,43 +98,104 @@ class KeyTimersTests {
     }
 
     @Test
-    void keysPastTheirHardAgeAreRetired() {
-        Peer peer = TestPeers.established(bob.identity.publicKey().address(HandshakeSide.REALM), bob.endpoint, 10);
-        alice.peers.add(peer);
-        alice.indexes.put(10, peer.current);
+    void anUnconfirmedFinalIsRepeatedThenItsKeysAreDropped() {
+        Peer bobAtAlice = alice.know(bob);
+        List<Throwable> failures = new ArrayList<>();
+        bobAtAlice.waiters.add((peer, error) -> failures.add(error));
+        alice.handshakes.initiate(bobAtAlice, 0);
+        timers.reschedule(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 0);
+        HandshakeResponse response = (HandshakeResponse) bob.sent();
+        timers.rescheduleAround(response.receiverIndex(), 0,
+                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+        assertThat(alice.sent()).isInstanceOf(HandshakeFinal.class);
+        long first = settings.handshakeRetransmit().toNanos();
 
+        timers.tick(first);
+        assertThat(alice.sent()).as("the FINAL is repeated: bob's confirmation never came").isInstanceOf(HandshakeFinal.class);
+        timers.tick(settings.connectTimeout().toNanos());
+
+        assertThat(bobAtAlice.current).isNull();
+        assertThat(failures).singleElement().isInstanceOf(SessionException.class);
+    }
+
+    @Test
+    void keysPastTheirHardAgeAreRetired() {
+        Peer peer = file(established(1), 0);
+        int index = peer.current.localIndex;
+
+        timers.tick(settings.rejectAfterTime().toNanos() - 1);
+        assertThat(peer.current).isNotNull();
         timers.tick(settings.rejectAfterTime().toNanos());
 
         assertThat(peer.current).isNull();
-        assertThat(alice.indexes.get(10)).isNull();
+        assertThat(alice.indexes.get(index)).isNull();
     }
 
     @Test
     void theInitiatorOfOldKeysRekeysOnTimeAndTheResponderOnlyLater() {
-        Peer peer = TestPeers.established(bob.identity.publicKey().address(HandshakeSide.REALM), bob.endpoint, 10);
-        alice.peers.add(peer);
+        Peer peer = file(established(1), 0);
         long rekey = settings.rekeyAfterTime().toNanos();
 
         timers.tick(rekey);
         assertThat(peer.initiation).as("responder keys: the initiator should rekey first").isNull();
+        assertThat(timers.visits()).as("the responder's rekey is not due yet: the peer is not even looked at").isZero();
 
         timers.tick(rekey + 40 * settings.handshakeRetransmit().toNanos());
+        assertThat(peer.initiation).isNotNull();
+        assertThat(timers.visits()).isOne();
+    }
+
+    @Test
+    void aPeerSendingIntoSilenceIsRehandshakenAtTheNextTick() {
+        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
+        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
+                alice.paths);
+        Peer peer = established(1);
+        alice.peers.add(peer);
+        quickTimers.reschedule(peer, 0);
+        quickTimers.tick(1000 * MS + 1);
+        assertThat(peer.initiation).as("nothing sent yet: not stale").isNull();
+
+        peer.lastReceivedNanos = 0;
+        peer.lastSentNanos = 1000 * MS + 2; // what a flush does, and then it reschedules
+        quickTimers.reschedule(peer, 1000 * MS + 2);
+        quickTimers.tick(1000 * MS + 2 + KeyTimers.TICK_NANOS);
+
         assertThat(peer.initiation).isNotNull();
     }
 
     @Test
-    void aPeerSendingIntoSilenceIsRehandshaken() {
-        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
-        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
-                alice.paths);
-        Peer peer = TestPeers.established(bob.identity.publicKey().address(HandshakeSide.REALM), bob.endpoint, 10);
-        alice.peers.add(peer);
-        peer.lastReceivedNanos = 0;
-        peer.lastSentNanos = 1000 * MS + 1;
+    void anUnansweredPathChallengeIsRepeatedThenTheRouteForgotten() {
+        Peer peer = file(established(1), 0);
+        InetSocketAddress elsewhere = new InetSocketAddress("10.9.9.9", 4000);
+        alice.paths.roam(peer, peer.current, Route.direct(elsewhere), 1000, 0);
+        timers.reschedule(peer, 0); // what the engine does after a packet from another route
+        assertThat(alice.paths.challengesSent()).isOne();
+        datagramsSent();
 
-        quickTimers.tick(1000 * MS + 1);
+        timers.tick(settings.handshakeRetransmit().toNanos());
+        assertThat(alice.paths.challengesSent()).as("repeated when due").isEqualTo(2);
+        timers.tick(Paths.VALIDATION_TIMEOUT_NANOS);
 
-        assertThat(peer.initiation).isNotNull();
+        assertThat(peer.pendingPaths.isEmpty()).as("never answered: forgotten").isTrue();
+        assertThat(peer.endpoint).as("the path never moved").isNotEqualTo(elsewhere);
+    }
+
+    @Test
+    void aRelayedPeerIsProbedWhenItsProbeIsDue() {
+        Peer peer = established(1);
+        peer.relayed = true;
+        long probe = PathSettings.DEFAULTS.probeInterval().toNanos();
+        peer.nextProbeNanos = probe;
+        file(peer, 0);
+
+        timers.tick(probe - 1);
+        assertThat(alice.paths.challengesSent()).isZero();
+        timers.tick(probe);
+
+        assertThat(alice.paths.challengesSent()).as("a challenge to its direct endpoint").isOne();
+        assertThat(peer.pendingPaths.size()).isOne();
     }
 
     @Test
@@ -122,36 +216,60 @@ class KeyTimersTests {
         Peer unknown = new Peer(null, null, bob.endpoint);
         alice.peers.addProvisional(unknown);
         alice.handshakes.initiate(unknown, 0);
+        timers.reschedule(unknown, 0);
 
         timers.tick(1);
         assertThat(alice.peers.provisional()).containsExactly(unknown);
 
         timers.tick(settings.connectTimeout().toNanos());
         assertThat(alice.peers.provisional()).isEmpty();
+        assertThat(timers.scheduledPeers()).isZero();
     }
 
     @Test
     void aPeerWithNothingGoingOnIsForgottenAfterTheIdleTimeout() {
         Peer bobAtAlice = alice.know(bob);
+        timers.reschedule(bobAtAlice, 0);
         long idle = settings.peerIdleTimeout().toNanos();
 
         timers.tick(0);
         timers.tick(idle - 1);
         assertThat(alice.peers.get(bobAtAlice.address)).as("not idle long enough").isSameAs(bobAtAlice);
-        timers.tick(idle + KeyTimers.SWEEP_NANOS);
+        assertThat(timers.visits()).as("seen idle once, then left alone until its time").isOne();
+        timers.tick(idle);
 
         assertThat(alice.peers.get(bobAtAlice.address)).isNull();
         assertThat(alice.paths.peerAt(bob.endpoint)).isNull();
         assertThat(timers.evicted()).isOne();
+        assertThat(timers.scheduledPeers()).isZero();
+    }
+
+    @Test
+    void aPeerWhoseConnectionEndedIsForgottenAfterTheIdleTimeout() {
+        Peer peer = file(established(1), 0);
+        long idle = settings.peerIdleTimeout().toNanos();
+        timers.tick(0);
+        assertThat(timers.visits()).as("a session: nothing due before its rekey").isZero();
+
+        peer.connection = null; // the engine's connectionEnded, which reschedules
+        timers.reschedule(peer, 10 * MS);
+        timers.tick(10 * MS);
+        timers.tick(10 * MS + idle - 1);
+        assertThat(alice.peers.get(peer.address)).as("idle, not yet for long enough").isSameAs(peer);
+        timers.tick(10 * MS + idle);
+
+        assertThat(alice.peers.get(peer.address)).isNull();
+        assertThat(timers.visits()).as("seen idle, keys expired, forgotten").isEqualTo(3);
     }
 
     @Test
     void trafficOrAWaiterKeepsAPeer() {
         Peer bobAtAlice = alice.know(bob);
+        timers.reschedule(bobAtAlice, 0);
         long idle = settings.peerIdleTimeout().toNanos();
         timers.tick(0);
         bobAtAlice.lastReceivedNanos = idle / 2;
-        timers.tick(idle + KeyTimers.SWEEP_NANOS);
+        timers.tick(idle);
         assertThat(alice.peers.get(bobAtAlice.address)).as("traffic restarted the idle time").isSameAs(bobAtAlice);
 
         bobAtAlice.waiters.add((peer, error) -> { });
@@ -160,18 +278,71 @@ class KeyTimersTests {
     }
 
     @Test
-    void betweenSweepsOnlyBusyPeersAreWalked() {
-        Peer bobAtAlice = alice.know(bob);
-        timers.tick(0);
-        assertThat(timers.busyPeers()).isZero();
-        long first = settings.handshakeRetransmit().toNanos();
+    void aPeerIsVisitedOnlyWhenOneOfItsTimersIsDue() {
+        int quiet = 1000;
+        for (int n = 0; n < quiet; n++) {
+            file(established(n), 0);
+        }
+        Peer young = established(quiet);
+        long born = 1000 * MS;
+        young.current = new Keypair(young.current.localIndex, young.current.remoteIndex, true, born, young,
+                new byte[32], new byte[32]);
+        young.current.confirmed = true;
+        file(young, born);
+        long rekey = settings.rekeyAfterTime().toNanos();
 
-        alice.handshakes.initiate(bobAtAlice, 0);
-        timers.busy(bobAtAlice);
-        assertThat(initsSent()).isOne();
-        timers.tick(first);
+        for (long now = 0; now < born + rekey; now += KeyTimers.TICK_NANOS) {
+            timers.tick(now);
+        }
+        assertThat(timers.visits()).as("2,420 ticks over 1,001 peers with nothing due").isZero();
+        timers.tick(born + rekey);
 
-        assertThat(timers.busyPeers()).isOne();
-        assertThat(initsSent()).as("the busy peer's retransmission is on time, between sweeps").isOne();
+        assertThat(timers.visits()).as("the one peer whose rekey (as initiator) is due").isOne();
+        assertThat(young.initiation).isNotNull();
+        assertThat(timers.scheduledPeers()).isEqualTo(quiet + 1);
     }
+
+    @Test
+    void aFloodOfHandshakeMessagesCostsVisitsToThePeersTheyTouchOnly() {
+        int quiet = 1000;
+        for (int n = 0; n < quiet; n++) {
+            file(established(n), 0);
+        }
+        timers.tick(0);
+        // A flood of INITs from many sources: they fill the half-open table, no peer's timers.
+        HandshakeSide mallory = new HandshakeSide(new InetSocketAddress("10.6.6.6", 4000), settings);
+        for (int i = 0; i < 200; i++) {
+            mallory.handshakes.initiate(new Peer(null, null, alice.endpoint), 0);
+            HandshakeInit init = (HandshakeInit) mallory.sent();
+            InetSocketAddress source = new InetSocketAddress("10.6." + (i >> 4) + "." + (i & 0xF), 4000);
+            alice.handshakes.onInit(init, Route.direct(source), source, 0);
+        }
+        // FINALs and RESPONSEs for indexes that are not ours, or that name an established peer's keys.
+        Peer touched = alice.peers.all().iterator().next();
+        for (int i = 0; i < 200; i++) {
+            HandshakeFinal forged = new HandshakeFinal(i % 2 == 0 ? 7_000_000 + i : touched.current.localIndex, new byte[64]);
+            timers.rescheduleAround(forged.receiverIndex(), 0,
+                    () -> alice.handshakes.onFinal(forged, Route.direct(mallory.endpoint), 0));
+        }
+        assertThat(datagramsSent()).as("200 RESPONSEs, and 100 confirmations to the FINALs naming a peer's keys")
+                .isEqualTo(300);
+        // And one genuine handshake, with bob.
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        timers.reschedule(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint),
+                alice.endpoint, 0);
+        HandshakeResponse response = (HandshakeResponse) bob.sent();
+        timers.rescheduleAround(response.receiverIndex(), 0,
+                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+        assertThat(alice.handshakes.pending()).as("the INIT flood was answered").isEqualTo(200);
+
+        timers.tick(KeyTimers.TICK_NANOS);
+        timers.tick(settings.handshakeRetransmit().toNanos());
+
+        mallory.channel.finishAndReleaseAll();
+        assertThat(timers.visits()).as("bob's FINAL retransmission; the forged FINALs touched one peer with nothing due")
+                .isOne();
+    }
+
 }
