@@ -104,7 +104,7 @@ class KeyTimersTests {
         bobAtAlice.waiters.add((peer, error) -> failures.add(error));
         alice.handshakes.initiate(bobAtAlice, 0);
         timers.reschedule(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), alice.endpoint, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
         HandshakeResponse response = (HandshakeResponse) bob.sent();
         timers.rescheduleAround(response.receiverIndex(), 0,
                 () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
@@ -315,7 +315,7 @@ class KeyTimersTests {
             mallory.handshakes.initiate(new Peer(null, null, alice.endpoint), 0);
             HandshakeInit init = (HandshakeInit) mallory.sent();
             InetSocketAddress source = new InetSocketAddress("10.6." + (i >> 4) + "." + (i & 0xF), 4000);
-            alice.handshakes.onInit(init, Route.direct(source), source, 0);
+            alice.handshakes.onInit(init, Route.direct(source), 0);
         }
         // FINALs and RESPONSEs for indexes that are not ours, or that name an established peer's keys.
         Peer touched = alice.peers.all().iterator().next();
@@ -330,8 +330,7 @@ class KeyTimersTests {
         Peer bobAtAlice = alice.know(bob);
         alice.handshakes.initiate(bobAtAlice, 0);
         timers.reschedule(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint),
-                alice.endpoint, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
         HandshakeResponse response = (HandshakeResponse) bob.sent();
         timers.rescheduleAround(response.receiverIndex(), 0,
                 () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
