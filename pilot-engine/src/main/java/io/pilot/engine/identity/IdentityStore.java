@@ -37,7 +37,8 @@ import java.util.Set;
  * public-key: &lt;base64url Ed25519 public key&gt;
  * </pre>
  * The public key is redundant on purpose: it must match the one derived from the seed, which catches
- * a damaged file.
+ * a damaged file. A PEM {@code PRIVATE KEY} (PKCS#8 Ed25519, read by {@link IdentityText}) is loaded too, so a
+ * key made with {@code openssl genpkey -algorithm ed25519} or mounted from a secret store can be used as it is.
  */
 public final class IdentityStore {
 
@@ -152,6 +153,14 @@ public final class IdentityStore {
     }
 
     private static Identity parse(Path file, String text) {
+        if (text.strip().startsWith("-----BEGIN")) {
+            // A key made with openssl or kept in a secret store, mounted as a file.
+            try {
+                return IdentityText.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IdentityException(file, e.getMessage());
+            }
+        }
         Map<String, String> fields = new LinkedHashMap<>();
         List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         for (String line : lines) {

@@ -47,7 +47,7 @@ public final class PilotAutoConfiguration {
     PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, ObjectProvider<JsonMapper> mapper,
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<PilotServerObservationConvention> observationConvention) {
-        return new PilotRuntime(RuntimeSettingsFactory.from(properties), registry, mapper.getIfAvailable(JsonMapper::new), environment,
+        return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment), registry, mapper.getIfAvailable(JsonMapper::new), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 

@@ -14,8 +14,19 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("pilot")
 public class PilotProperties {
 
-    /** This agent's hostname in the realm: 1-63 lower-case letters, digits and '-'. Required. */
+    /**
+     * This agent's name in the realm: 1-63 lower-case letters, digits and '-'. Defaults to
+     * {@code spring.application.name}. With an instance id, each instance registers as {@code <hostname>-<instance-id>}.
+     */
     private String hostname;
+
+    /**
+     * What tells instances of this application apart, so replicas with one configuration register distinct
+     * hostnames ({@code <hostname>-<instance-id>}; an id that already starts with {@code <hostname>-}, such as a pod
+     * name, is used as it is). Defaults to the pod name ({@code HOSTNAME}) on Kubernetes and to none elsewhere;
+     * {@code none} registers the bare hostname (a single instance).
+     */
+    private String instanceId;
 
     /** Groups this agent joins (in addition to those its @PilotAgent beans name). */
     private List<String> groups = new ArrayList<>();
@@ -59,6 +70,14 @@ public class PilotProperties {
 
     public void setHostname(String hostname) {
         this.hostname = hostname;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
     }
 
     public List<String> getGroups() {
@@ -154,10 +173,19 @@ public class PilotProperties {
     public static class Identity {
 
         /**
-         * Where the node's Ed25519 identity is kept (created on first start, mode 0600). Losing it loses the
-         * address. Defaults to {@code .pilot/<hostname>.key} in the working directory.
+         * Where the node's Ed25519 identity is kept (created on first start, mode 0600; a PEM PKCS#8 key is read
+         * too). Losing it loses the address. Defaults to {@code .pilot/<hostname>.key} in the working directory.
          */
         private Path path;
+
+        /**
+         * The node's Ed25519 private key itself, instead of a file: PEM PKCS#8 or base64 (e.g. from a secret in
+         * {@code PILOT_IDENTITY_KEY}). Never shown by the actuator nor logged.
+         */
+        private String key;
+
+        /** The address the key must have ({@code N:XXXX.XXXX.XXXX}): start-up fails with any other key. */
+        private String address;
 
         public Path getPath() {
             return path;
@@ -165,6 +193,22 @@ public class PilotProperties {
 
         public void setPath(Path path) {
             this.path = path;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
         }
     }
 

@@ -2,7 +2,6 @@ package io.pilot.spring.autoconfigure;
 
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.directory.Names;
 import io.pilot.engine.group.AccessPolicies;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
@@ -21,20 +20,6 @@ final class PilotSettings {
     private static final Logger log = LoggerFactory.getLogger(PilotSettings.class);
 
     private PilotSettings() {
-    }
-
-    static String hostname(PilotProperties properties) {
-        String hostname = properties.getHostname();
-        if (hostname == null || hostname.isBlank()) {
-            throw new PilotConfigurationException("pilot.hostname", "is not set",
-                    "Set pilot.hostname to this agent's name, e.g. pilot.hostname=specialist-papers");
-        }
-        try {
-            return Names.checkHostname(hostname);
-        } catch (IllegalArgumentException e) {
-            throw new PilotConfigurationException("pilot.hostname", e.getMessage(),
-                    "Use 1-63 lower-case letters, digits and '-', e.g. " + hostname.toLowerCase().replaceAll("[^a-z0-9-]", "-"));
-        }
     }
 
     static InetSocketAddress hostPort(String property, String value) {

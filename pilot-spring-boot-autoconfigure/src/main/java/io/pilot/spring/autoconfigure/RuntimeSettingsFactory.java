@@ -11,6 +11,8 @@ import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
+import org.springframework.core.env.Environment;
+
 /**
  * Derives the {@link RuntimeSettings} from the {@code pilot.*} properties, checking each with {@link PilotSettings}
  * so a bad one fails start-up, with what to change, before anything binds a socket.
@@ -20,20 +22,16 @@ final class RuntimeSettingsFactory {
     private RuntimeSettingsFactory() {
     }
 
-    static RuntimeSettings from(PilotProperties properties) {
-        String hostname = PilotSettings.hostname(properties);
-        return new RuntimeSettings(hostname, identityPath(properties, hostname), PilotSettings.bind(properties.getBind()),
+    static RuntimeSettings from(PilotProperties properties, Environment environment) {
+        String hostname = InstanceHostname.of(properties, environment);
+        return new RuntimeSettings(hostname, ConfiguredIdentity.from(properties.getIdentity(), hostname, properties.getRealm()),
+                PilotSettings.bind(properties.getBind()),
                 properties.getRealm(), (int) properties.getMaxMessageSize().toBytes(),
                 PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()),
                 accessPolicy(properties), properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY,
                 properties.getGroups(), backbone(properties.getBackbone()),
                 new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()),
                 properties.getShutdownGracePeriod());
-    }
-
-    private static Path identityPath(PilotProperties properties, String hostname) {
-        return properties.getIdentity().getPath() != null ? properties.getIdentity().getPath()
-                : Path.of(".pilot", hostname + ".key");
     }
 
     /** A supplier because a shared-group policy binds to one directory client: each start needs a fresh one. */

@@ -136,8 +136,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         AccessPolicy accessPolicy = settings.accessPolicy().get();
         senders = new GroupSenders(this::messaging, this::directory);
         broadcasts = new BroadcastDispatcher(capabilities, mapper, senders);
-        PilotNode.Builder node = PilotNode.builder()
-                .identityPath(settings.identityPath())
+        PilotNode.Builder node = settings.identity().applyTo(PilotNode.builder())
                 .bindAddress(settings.bindAddress())
                 .realm(settings.realm())
                 .maxMessageSize(settings.maxMessageSize())
@@ -164,7 +163,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         if (settings.control().enabled()) {
             Runnable stop = stopApplication();
             builder.control(settings.control().path(), commands -> {
-                commands.identityPath(settings.identityPath());
+                if (settings.identity().file() != null) {
+                    commands.identityPath(settings.identity().file());
+                }
                 if (stop != null) {
                     commands.onStop(stop);
                 }

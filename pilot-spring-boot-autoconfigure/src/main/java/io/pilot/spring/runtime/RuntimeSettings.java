@@ -1,5 +1,7 @@
 package io.pilot.spring.runtime;
 
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
@@ -16,7 +18,7 @@ import java.util.function.Supplier;
  * down from the wiring to the feature, never the other way.
  *
  * @param hostname this agent's hostname in the realm
- * @param identityPath the file holding the node's key
+ * @param identity where the node's key comes from
  * @param bindAddress the UDP address the node binds
  * @param realm the node's realm
  * @param maxMessageSize the largest message body sent or accepted, in bytes
@@ -28,12 +30,37 @@ import java.util.function.Supplier;
  * @param control the control socket {@code pilotctl} talks to
  * @param shutdownGracePeriod how long a graceful stop waits for the calls in progress
  */
-public record RuntimeSettings(String hostname, Path identityPath, InetSocketAddress bindAddress, int realm,
+public record RuntimeSettings(String hostname, IdentitySource identity, InetSocketAddress bindAddress, int realm,
         int maxMessageSize, Duration requestTimeout, Supplier<AccessPolicy> accessPolicy, PathSettings pathSettings,
         List<String> groups, BackboneLink backbone, ControlSocket control, Duration shutdownGracePeriod) {
 
     public RuntimeSettings {
         groups = List.copyOf(groups);
+    }
+
+    /**
+     * Where the node's key comes from: a key given in the configuration (a secret), or a file, loaded if it
+     * exists and created if not.
+     *
+     * @param file the key's file, or null when the key was given as a value
+     * @param key the key already read, or null to load or create {@code file} at start
+     */
+    public record IdentitySource(Path file, Identity key) {
+
+        public IdentitySource {
+            if (file == null && key == null) {
+                throw new IllegalArgumentException("an identity needs a file or a key");
+            }
+        }
+
+        public static IdentitySource file(Path file) {
+            return new IdentitySource(file, null);
+        }
+
+        /** Gives the node its key, or the file to load it from. */
+        public PilotNode.Builder applyTo(PilotNode.Builder node) {
+            return key != null ? node.identity(key) : node.identityPath(file);
+        }
     }
 
     /**

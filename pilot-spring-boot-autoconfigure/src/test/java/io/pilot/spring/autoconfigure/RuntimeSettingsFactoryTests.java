@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.spring.runtime.RuntimeSettings;
+import io.pilot.spring.runtime.RuntimeSettings.IdentitySource;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.mock.env.MockEnvironment;
 
 @ExtendWith(OutputCaptureExtension.class)
 class RuntimeSettingsFactoryTests {
@@ -33,9 +35,9 @@ class RuntimeSettingsFactoryTests {
 
     @Test
     void theDefaultsDeriveFromTheHostname() {
-        RuntimeSettings settings = RuntimeSettingsFactory.from(properties());
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties(), new MockEnvironment());
         assertThat(settings.hostname()).isEqualTo("papers");
-        assertThat(settings.identityPath()).isEqualTo(Path.of(".pilot", "papers.key"));
+        assertThat(settings.identity()).isEqualTo(IdentitySource.file(Path.of(".pilot", "papers.key")));
         assertThat(settings.maxMessageSize()).isEqualTo(16 * 1024 * 1024);
         assertThat(settings.pathSettings()).isEqualTo(PathSettings.DEFAULTS);
         assertThat(settings.backbone().endpoint()).isEqualTo(new InetSocketAddress("127.0.0.1", 7400));
@@ -52,7 +54,7 @@ class RuntimeSettingsFactoryTests {
         properties.setRelay(false);
         properties.setGroups(List.of("RESEARCH"));
         properties.setShutdownGracePeriod(Duration.ofSeconds(3));
-        RuntimeSettings settings = RuntimeSettingsFactory.from(properties);
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties, new MockEnvironment());
         assertThat(settings.backbone().embedded()).isEqualTo(new RuntimeSettings.EmbeddedBackbone(Path.of(".pilot", "backbone.key"), null));
         assertThat(settings.pathSettings()).isEqualTo(PathSettings.DIRECT_ONLY);
         assertThat(settings.groups()).containsExactly("RESEARCH");
@@ -63,7 +65,7 @@ class RuntimeSettingsFactoryTests {
     void eachStartGetsItsOwnSharedGroupPolicy() {
         PilotProperties properties = properties();
         properties.setAccessPolicy(PilotProperties.AccessPolicy.SHARED_GROUP);
-        RuntimeSettings settings = RuntimeSettingsFactory.from(properties);
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties, new MockEnvironment());
         assertThat(settings.accessPolicy().get()).isInstanceOf(SharedGroupPolicy.class)
                 .isNotSameAs(settings.accessPolicy().get());
     }
@@ -73,7 +75,7 @@ class RuntimeSettingsFactoryTests {
         PilotProperties properties = properties();
         properties.setAllow(List.of("not a key"));
         properties.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
-        assertThatThrownBy(() -> RuntimeSettingsFactory.from(properties)).isInstanceOf(PilotConfigurationException.class)
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(properties, new MockEnvironment())).isInstanceOf(PilotConfigurationException.class)
                 .hasMessageStartingWith("pilot.allow: ");
     }
 
@@ -83,13 +85,13 @@ class RuntimeSettingsFactoryTests {
         PilotProperties byKey = properties();
         byKey.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
         byKey.setAllow(List.of(friend.toString()));
-        assertThat(RuntimeSettingsFactory.from(byKey).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
+        assertThat(RuntimeSettingsFactory.from(byKey, new MockEnvironment()).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
         assertThat(output).doesNotContain("48 bits");
 
         PilotProperties byAddress = properties();
         byAddress.setAccessPolicy(PilotProperties.AccessPolicy.ALLOW_LIST);
         byAddress.setAllow(List.of(friend.address(0).toString()));
-        assertThat(RuntimeSettingsFactory.from(byAddress).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
+        assertThat(RuntimeSettingsFactory.from(byAddress, new MockEnvironment()).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
         assertThat(output).contains("pilot.allow lists 1 address(es)", "48 bits", "can be ground", "List node keys");
     }
 }

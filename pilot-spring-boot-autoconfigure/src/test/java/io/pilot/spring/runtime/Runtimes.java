@@ -5,6 +5,7 @@ import io.pilot.engine.session.PathSettings;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.runtime.RuntimeSettings.BackboneLink;
 import io.pilot.spring.runtime.RuntimeSettings.ControlSocket;
+import io.pilot.spring.runtime.RuntimeSettings.IdentitySource;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public final class Runtimes {
 
     /** A runtime that was never started, as every reader sees it before the context is refreshed. */
     public static PilotRuntime notStarted() {
-        RuntimeSettings settings = new RuntimeSettings("unstarted", Path.of(".pilot", "unstarted.key"),
+        RuntimeSettings settings = new RuntimeSettings("unstarted", IdentitySource.file(Path.of(".pilot", "unstarted.key")),
                 new InetSocketAddress("127.0.0.1", 0), 0, 1 << 20, Duration.ofSeconds(30), AccessPolicies::realmMembers,
                 PathSettings.DEFAULTS, List.of(),
                 new BackboneLink(new InetSocketAddress("127.0.0.1", 7400), null, Duration.ofSeconds(5), null),
