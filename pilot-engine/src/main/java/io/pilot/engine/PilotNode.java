@@ -188,9 +188,21 @@ public final class PilotNode implements AutoCloseable {
      * @return a handle that stops serving the port when closed
      */
     public AutoCloseable listen(int port, MessageHandler handler) {
+        return listen(port, handler, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Serves a port with at most {@code maxConcurrent} requests in progress at once (running, or waiting for the
+     * handler executor): past it a request is answered {@link ErrorCode#OVERLOADED} at once,
+     * so slow handlers never build an unbounded queue. {@link Integer#MAX_VALUE} is no limit.
+     *
+     * @return a handle that stops serving the port when closed
+     * @throws IllegalArgumentException if {@code maxConcurrent} is below 1
+     */
+    public AutoCloseable listen(int port, MessageHandler handler, int maxConcurrent) {
         Ports.check(port);
         loop.requireStarted();
-        messages.listen(port, Objects.requireNonNull(handler, "handler"));
+        messages.listen(port, Objects.requireNonNull(handler, "handler"), maxConcurrent);
         return () -> messages.unlisten(port);
     }
 

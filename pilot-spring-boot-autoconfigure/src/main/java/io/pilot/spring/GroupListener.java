@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * A method that receives what other agents {@link PilotClient#broadcast broadcast} to a group. Declaring it
  * makes the application's node a member of the group. The method takes the message, mapped from JSON to the
@@ -19,6 +21,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(CapabilityReflectiveProcessor.class)
 public @interface GroupListener {
 
     /** The group whose broadcasts this method receives. */

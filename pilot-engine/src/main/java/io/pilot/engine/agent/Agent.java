@@ -16,6 +16,7 @@ import io.pilot.engine.message.MessageHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -105,7 +106,8 @@ public final class Agent implements AutoCloseable {
         if (backbone != null) {
             backbone.start(built);
         }
-        settings.handlers.forEach((port, handler) -> built.listen(port, inFlight.track(handler.apply(built))));
+        settings.handlers.forEach((port, handler) -> built.listen(port, inFlight.track(handler.apply(built)),
+                settings.concurrencyLimits.getOrDefault(port, Integer.MAX_VALUE)));
     }
 
     private void register() {
@@ -235,6 +237,7 @@ public final class Agent implements AutoCloseable {
     public static final class Builder {
         private final PilotNode.Builder node;
         private final Map<Integer, Function<PilotNode, MessageHandler>> handlers = new LinkedHashMap<>();
+        private final Map<Integer, Integer> concurrencyLimits = new HashMap<>();
         private String hostname;
         private InetSocketAddress backboneEndpoint;
         private NodeKey backboneKey;
@@ -269,6 +272,21 @@ public final class Agent implements AutoCloseable {
             if (handlers.putIfAbsent(port, handler) != null) {
                 throw new IllegalArgumentException("port " + port + " has a handler already");
             }
+            return this;
+        }
+
+        /**
+         * Serves at most {@code maxConcurrent} requests on {@code port} at once; past it a request is answered
+         * OVERLOADED at once instead of queueing (see {@link PilotNode#listen(int, MessageHandler, int)}).
+         *
+         * @throws IllegalArgumentException if {@code maxConcurrent} is below 1
+         */
+        public Builder maxConcurrentRequests(int port, int maxConcurrent) {
+            Ports.check(port);
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
+            }
+            concurrencyLimits.put(port, maxConcurrent);
             return this;
         }
 

@@ -58,6 +58,7 @@ public final class MessageService implements SessionEvents {
     private final Map<Integer, MessageHandler> listeners = new ConcurrentHashMap<>();
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
     private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
+    private final ServingLimits servingLimits = new ServingLimits();
     private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
     private final Map<Peer, Long> inboundBuffered = new HashMap<>();
     private final long maxInboundBufferedPerPeer;
@@ -82,9 +83,21 @@ public final class MessageService implements SessionEvents {
     }
 
     public void listen(int port, MessageHandler handler) {
+        listen(port, handler, ServingLimits.UNLIMITED);
+    }
+
+    /**
+     * Serves {@code port} with at most {@code maxConcurrent} requests in progress (handed to the handler executor
+     * and not yet answered); past it a request is answered OVERLOADED at once instead of waiting in the queue.
+     */
+    public void listen(int port, MessageHandler handler, int maxConcurrent) {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
+        }
         if (listeners.putIfAbsent(port, handler) != null || inlineListeners.containsKey(port)) {
             throw new IllegalStateException("port " + port + " already has a listener");
         }
+        servingLimits.limit(port, maxConcurrent);
     }
 
     public void listenInline(int port, InlineHandler handler) {
@@ -94,6 +107,7 @@ public final class MessageService implements SessionEvents {
     }
 
     public boolean unlisten(int port) {
+        servingLimits.limit(port, ServingLimits.UNLIMITED);
         return listeners.remove(port) != null;
     }
 
@@ -391,10 +405,17 @@ public final class MessageService implements SessionEvents {
                         + stream.port() + " of " + engine.localAddress()));
                 return;
             }
+            int port = stream.port();
+            if (!servingLimits.tryEnter(port)) {
+                replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.OVERLOADED, engine.localAddress()
+                        + " is serving its limit of " + servingLimits.limit(port) + " requests on port " + port));
+                return;
+            }
             answered = true;
             try {
                 handlerExecutor.execute(() -> invoke(handler, incoming));
             } catch (RejectedExecutionException e) {
+                servingLimits.exit(port);
                 answered = false;
                 replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.OVERLOADED, engine.localAddress()
                         + " has no capacity for more requests now"));
@@ -409,6 +430,7 @@ public final class MessageService implements SessionEvents {
                 stage = CompletableFuture.failedFuture(e);
             }
             stage.whenComplete((reply, failure) -> loop.execute(() -> {
+                servingLimits.exit(incoming.port());
                 answered = false;
                 replyOrFinish(incoming.expectsReply(), toFrame(reply, failure));
             }));

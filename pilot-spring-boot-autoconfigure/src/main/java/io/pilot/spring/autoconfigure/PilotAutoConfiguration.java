@@ -2,6 +2,7 @@ package io.pilot.spring.autoconfigure;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.spring.PilotClient;
+import io.pilot.spring.PilotNodeBuilderCustomizer;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.client.DefaultPilotClient;
@@ -11,10 +12,14 @@ import io.pilot.spring.runtime.PilotRuntime;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -24,16 +29,29 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Makes the application a Pilot agent: its node, its {@code @Capability} methods served and published,
- * and a {@link PilotClient} to call others.
+ * and a {@link PilotClient} to call others. {@code pilot.enabled=false} turns it all off.
  */
-@AutoConfiguration(after = JacksonAutoConfiguration.class)
+@AutoConfiguration(after = {JacksonAutoConfiguration.class, TaskExecutionAutoConfiguration.class})
 @ConditionalOnClass(PilotNode.class)
+@ConditionalOnBooleanProperty(name = "pilot.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PilotProperties.class)
 public final class PilotAutoConfiguration {
 
     @Bean
-    static CapabilityAnnotationBeanPostProcessor pilotCapabilityAnnotationBeanPostProcessor() {
-        return new CapabilityAnnotationBeanPostProcessor();
+    static CapabilityAnnotationBeanPostProcessor pilotCapabilityAnnotationBeanPostProcessor(ObjectProvider<PilotJsonMapper> json) {
+        return new CapabilityAnnotationBeanPostProcessor(() -> json.getObject().mapper());
+    }
+
+    /** Agent beans stay eager under lazy initialization, or the agent would register without their capabilities. */
+    @Bean
+    static LazyInitializationExcludeFilter pilotAgentLazyInitializationExcludeFilter() {
+        return new PilotAgentLazyInitializationExcludeFilter();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PilotJsonMapper pilotJsonMapper(ObjectProvider<JsonMapper> mappers) {
+        return PilotJsonMapper.resolve(mappers);
     }
 
     @Bean
@@ -44,18 +62,21 @@ public final class PilotAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, ObjectProvider<JsonMapper> mapper,
+    PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, PilotJsonMapper json,
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
-            ObjectProvider<PilotServerObservationConvention> observationConvention) {
-        return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment), registry, mapper.getIfAvailable(JsonMapper::new), environment,
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
+            ObjectProvider<PilotServerObservationConvention> observationConvention, ListableBeanFactory beans,
+            ObjectProvider<PilotNodeBuilderCustomizer> nodeCustomizers) {
+        return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment), registry, json.mapper(), environment,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable(),
+                HandlerExecutionFactory.from(properties.getServer(), environment, beans),
+                nodeCustomizers.orderedStream().toList());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    PilotClient pilotClient(PilotRuntime runtime, ObjectProvider<JsonMapper> mapper,
+    PilotClient pilotClient(PilotRuntime runtime, PilotJsonMapper json,
             ObjectProvider<ObservationRegistry> observations, ObjectProvider<PilotClientObservationConvention> observationConvention) {
-        return new DefaultPilotClient(runtime, mapper.getIfAvailable(JsonMapper::new),
+        return new DefaultPilotClient(runtime, json.mapper(),
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }
 }

@@ -3,7 +3,9 @@ package io.pilot.spring.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -13,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("pilot")
 public class PilotProperties {
+
+    /** Whether the application is a Pilot agent at all; false turns the starter off (no node, no client). */
+    private boolean enabled = true;
 
     /**
      * This agent's name in the realm: 1-63 lower-case letters, digits and '-'. Defaults to
@@ -51,6 +56,8 @@ public class PilotProperties {
 
     private final Control control = new Control();
 
+    private final Server server = new Server();
+
     /** Which authenticated peers may open sessions with this node. */
     private AccessPolicy accessPolicy = AccessPolicy.REALM;
 
@@ -63,6 +70,18 @@ public class PilotProperties {
 
     /** Whether peers that cannot be reached directly are reached through the backbone's relay. */
     private boolean relay = true;
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Server getServer() {
+        return server;
+    }
 
     public String getHostname() {
         return hostname;
@@ -334,6 +353,38 @@ public class PilotProperties {
 
         public void setIdentity(Path identity) {
             this.identity = identity;
+        }
+    }
+
+    /** How capability calls are served: where handlers run is Boot's ({@code spring.threads.virtual.enabled}, {@code spring.task.execution.*}). */
+    public static class Server {
+
+        /**
+         * Capability calls in progress at once on this agent (running, or waiting for a thread); past it a call is
+         * answered OVERLOADED at once, so slow capabilities never build an unbounded queue.
+         */
+        private int maxConcurrency = 1000;
+
+        /**
+         * Limits of single capabilities, by name (e.g. {@code pilot.server.capability-max-concurrency[llm.summarize]=4}),
+         * over their {@code @Capability(maxConcurrency)}.
+         */
+        private Map<String, Integer> capabilityMaxConcurrency = new LinkedHashMap<>();
+
+        public int getMaxConcurrency() {
+            return maxConcurrency;
+        }
+
+        public void setMaxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+        }
+
+        public Map<String, Integer> getCapabilityMaxConcurrency() {
+            return capabilityMaxConcurrency;
+        }
+
+        public void setCapabilityMaxConcurrency(Map<String, Integer> capabilityMaxConcurrency) {
+            this.capabilityMaxConcurrency = capabilityMaxConcurrency;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
@@ -28,7 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
 
     private final Set<Class<?>> withoutCapabilities = ConcurrentHashMap.newKeySet();
+    private final Supplier<JsonMapper> mapper;
     private BeanFactory beanFactory;
+
+    /** @param mapper the application's one JSON mapper, asked for once the first capability is found */
+    public CapabilityAnnotationBeanPostProcessor(Supplier<JsonMapper> mapper) {
+        this.mapper = mapper;
+    }
 
     @Override
     public void setBeanFactory(BeanFactory beanFactory) {
@@ -53,7 +60,7 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
             return bean;
         }
         CapabilityRegistry registry = beanFactory.getBean(CapabilityRegistry.class);
-        JsonMapper mapper = beanFactory.getBean(JsonMapper.class);
+        JsonMapper mapper = this.mapper.get();
         if (agent != null) {
             for (String group : agent.groups()) {
                 registry.addGroup(Names.checkGroup(group), beanName);
@@ -67,7 +74,8 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
                 throw new IllegalStateException("@Capability on " + beanName + "." + method.getName() + ": " + e.getMessage());
             }
             Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-            registry.register(new CapabilityMethod(name, capability.description(), beanName, bean, invocable, mapper));
+            registry.register(new CapabilityMethod(name, capability.description(), capability.maxConcurrency(), beanName,
+                    bean, invocable, mapper));
         });
         listeners.forEach((method, listener) -> {
             String group;

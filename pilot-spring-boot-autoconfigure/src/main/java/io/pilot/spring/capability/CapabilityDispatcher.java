@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Serves {@link CapabilityProtocol#PORT}: finds the capability named in the request's header and invokes
  * it. An unknown capability answers NO_LISTENER; a body that does not map to the parameter answers
  * PROTOCOL; an {@link IllegalArgumentException} in the method answers REMOTE_FAILURE with its message (a
- * refused argument); any other exception answers REMOTE_FAILURE with the exception's class and message.
+ * refused argument); any other exception answers REMOTE_FAILURE with the exception's class and message. A
+ * capability at its limit of calls in progress ({@link CapabilityLimits}) answers OVERLOADED.
  *
  * <p>Each request is a {@link PilotObservationDocumentation#SERVER_REQUEST} observation continuing the caller's
  * trace (from the request's headers); the method runs in its scope, so what it observes is its child.
@@ -42,6 +43,7 @@ public final class CapabilityDispatcher implements MessageHandler {
     private final ObservationRegistry observations;
     private final PilotServerObservationConvention convention;
     private final Function<PilotAddress, Optional<PeerInfo>> peers;
+    private final CapabilityLimits limits;
 
     public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper) {
         this(registry, mapper, ObservationRegistry.NOOP, null, address -> Optional.empty());
@@ -54,6 +56,14 @@ public final class CapabilityDispatcher implements MessageHandler {
      */
     public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper, ObservationRegistry observations,
             PilotServerObservationConvention convention, Function<PilotAddress, Optional<PeerInfo>> peers) {
+        this(registry, mapper, observations, convention, peers, CapabilityLimits.NONE);
+    }
+
+    /** @param limits how many calls of each capability may be in progress; past it a call is answered OVERLOADED */
+    public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper, ObservationRegistry observations,
+            PilotServerObservationConvention convention, Function<PilotAddress, Optional<PeerInfo>> peers,
+            CapabilityLimits limits) {
+        this.limits = limits;
         this.registry = registry;
         this.mapper = mapper;
         this.observations = observations;
@@ -96,6 +106,16 @@ public final class CapabilityDispatcher implements MessageHandler {
             return CompletableFuture.failedFuture(new PilotException(ErrorCode.NO_LISTENER,
                     "this agent has no capability '" + name + "'"));
         }
+        if (!limits.tryEnter(capability.name())) {
+            return CompletableFuture.failedFuture(new PilotException(ErrorCode.OVERLOADED, "capability '"
+                    + capability.name() + "' is serving its limit of " + limits.limit(capability.name()) + " calls"));
+        }
+        CompletionStage<Message> result = invoke(capability, in);
+        return result.whenComplete((reply, error) -> limits.exit(capability.name()));
+    }
+
+    private CompletionStage<Message> invoke(CapabilityMethod capability, IncomingMessage in) {
+        String name = capability.name();
         try {
             return capability.invoke(in.message().body(), mapper).thenApply(CapabilityDispatcher::reply);
         } catch (JacksonException e) {

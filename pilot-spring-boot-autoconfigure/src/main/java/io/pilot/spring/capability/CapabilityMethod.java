@@ -25,7 +25,20 @@ public final class CapabilityMethod {
     private final JavaType argumentType;
     private final boolean returnsVoid;
 
+    private final int maxConcurrency;
+
     public CapabilityMethod(String name, String description, String beanName, Object bean, Method method, JsonMapper mapper) {
+        this(name, description, 0, beanName, bean, method, mapper);
+    }
+
+    /** @param maxConcurrency how many calls may be in progress at once, or 0 for no limit of its own */
+    public CapabilityMethod(String name, String description, int maxConcurrency, String beanName, Object bean, Method method,
+            JsonMapper mapper) {
+        if (maxConcurrency < 0) {
+            throw new IllegalStateException("@Capability(\"" + name + "\") on " + beanName + "." + method.getName()
+                    + " has maxConcurrency " + maxConcurrency + "; it must be at least 1, or 0 for no limit of its own");
+        }
+        this.maxConcurrency = maxConcurrency;
         if (method.getParameterCount() > 1) {
             throw new IllegalStateException("@Capability(\"" + name + "\") on " + beanName + "." + method.getName()
                     + " takes " + method.getParameterCount() + " parameters; a capability takes at most one");
@@ -48,6 +61,11 @@ public final class CapabilityMethod {
 
     public String description() {
         return description;
+    }
+
+    /** How many calls may be in progress at once, or 0 for no limit of its own. */
+    public int maxConcurrency() {
+        return maxConcurrency;
     }
 
     /** Where it is declared, for messages: {@code beanName.method}. */

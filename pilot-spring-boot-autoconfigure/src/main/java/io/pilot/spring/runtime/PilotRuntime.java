@@ -11,8 +11,10 @@ import io.pilot.engine.directory.Names;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.session.AccessPolicy;
+import io.pilot.spring.PilotNodeBuilderCustomizer;
 import io.pilot.spring.capability.BroadcastDispatcher;
 import io.pilot.spring.capability.CapabilityDispatcher;
+import io.pilot.spring.capability.CapabilityLimits;
 import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
@@ -23,6 +25,7 @@ import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 import io.micrometer.observation.ObservationRegistry;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -57,6 +60,8 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     private final ConfigurableEnvironment environment;
     private final ObservationRegistry observations;
     private final PilotServerObservationConvention observationConvention;
+    private final HandlerExecution execution;
+    private final List<PilotNodeBuilderCustomizer> nodeCustomizers;
     /** The running agent: node, registration, group messaging, control socket and embedded backbone. */
     private volatile Agent agent;
     /** This run's broadcast dispatcher and the membership views it checks senders against. */
@@ -73,6 +78,20 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment, ObservationRegistry observations,
             PilotServerObservationConvention observationConvention) {
+        this(settings, capabilities, mapper, environment, observations, observationConvention, HandlerExecution.DEFAULTS,
+                List.of());
+    }
+
+    /**
+     * Runs capability handlers as {@code execution} says, and applies {@code nodeCustomizers} (in order) to the node's
+     * builder after the settings.
+     */
+    public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
+            ConfigurableEnvironment environment, ObservationRegistry observations,
+            PilotServerObservationConvention observationConvention, HandlerExecution execution,
+            List<PilotNodeBuilderCustomizer> nodeCustomizers) {
+        this.execution = execution;
+        this.nodeCustomizers = List.copyOf(nodeCustomizers);
         this.settings = settings;
         this.capabilities = capabilities;
         this.mapper = mapper;
@@ -143,9 +162,15 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 .requestTimeout(settings.requestTimeout())
                 .accessPolicy(accessPolicy)
                 .pathSettings(settings.pathSettings());
+        if (execution.executor() != null) {
+            node.handlerExecutor(execution.executor());
+        }
+        nodeCustomizers.forEach(customizer -> customizer.customize(node));
+        CapabilityLimits limits = CapabilityLimits.of(capabilities.all(), execution.capabilityMaxConcurrency());
         Agent.Builder builder = Agent.builder(node).hostname(settings.hostname())
                 .listenWithNode(CapabilityProtocol.PORT, started -> new CapabilityDispatcher(capabilities, mapper,
-                        observations, observationConvention, started::peer))
+                        observations, observationConvention, started::peer, limits))
+                .maxConcurrentRequests(CapabilityProtocol.PORT, execution.maxConcurrency())
                 .listen(CapabilityProtocol.BROADCAST_PORT, broadcasts)
                 .directory(this::describe)
                 .gracePeriod(settings.shutdownGracePeriod());
