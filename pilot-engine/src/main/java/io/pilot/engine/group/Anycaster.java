@@ -83,7 +83,7 @@ final class Anycaster {
             return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
                     + (group == null ? "" : " of group " + group) + " offers " + capability));
         }
-        probe.measure(ordered.subList(1, ordered.size()));
+        probe.measureBehind(ordered.get(0), ordered.subList(1, ordered.size()));
         ReplyFuture<AnycastReply> result = source.client().node().newFuture();
         new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start, result).next();
         return result;
@@ -98,19 +98,30 @@ final class Anycaster {
         return List.copyOf(eligible.values());
     }
 
-    /** RTT from the session's transport, or else from this class's last probe; null if neither has one. */
+    /**
+     * RTT from the session's transport, unless a recent probe measured less (the transport's smoothed figure goes
+     * stale for a provider that is sent nothing); with no session figure, the last probe's; null if neither has one.
+     */
     private List<Candidate> candidates(List<NodeRecord> records) {
         if (records.isEmpty()) {
             return List.of();
         }
-        rtts.refreshIfStale(System.nanoTime());
+        long now = System.nanoTime();
+        rtts.refreshIfStale(now);
         List<Candidate> candidates = new ArrayList<>(records.size());
         for (NodeRecord record : records) {
-            Duration rtt = rtts.of(record.address());
-            candidates.add(new Candidate(record, rtt != null ? rtt : probe.measured(record.address()).orElse(null),
-                    inFlight.getOrDefault(record.address(), 0)));
+            candidates.add(new Candidate(record, rttOf(record.address(), now), inFlight.getOrDefault(record.address(), 0)));
         }
         return candidates;
+    }
+
+    private Duration rttOf(PilotAddress provider, long now) {
+        Duration session = rtts.of(provider);
+        Duration recent = probe.recent(provider, now);
+        if (recent != null && (session == null || recent.compareTo(session) < 0)) {
+            return recent;
+        }
+        return session != null ? session : probe.measured(provider);
     }
 
     /**

@@ -115,7 +115,7 @@ public final class GroupMessaging {
         private final DirectoryClient client;
         private SelectionPolicy policy = SelectionPolicy.lowestRtt();
         private int maxAttempts = 3;
-        private Duration probeInterval = Duration.ofSeconds(30);
+        private Duration probeInterval = Duration.ofSeconds(5);
         private Duration quarantine = Duration.ofSeconds(30);
 
         private Builder(DirectoryClient client) {
@@ -137,7 +137,10 @@ public final class GroupMessaging {
             return this;
         }
 
-        /** Least time between two RTT probes of the same unmeasured provider; default 30 s. */
+        /**
+         * Least time between two RTT probes of the same provider, pinged while anycasts rank it behind their first
+         * choice (unmeasured, or measured slower); also how long a probe's figure counts as fresh. Default 5 s.
+         */
         public Builder probeInterval(Duration interval) {
             this.probeInterval = Objects.requireNonNull(interval, "probeInterval");
             return this;

@@ -6,20 +6,24 @@ import io.pilot.engine.address.PilotAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Pings providers whose RTT is unknown, in the background. Lowest-RTT selection ranks an unmeasured
- * provider last, so without a measurement a newcomer would only ever see the requests the others failed;
- * after a ping, the newcomer competes on equal terms from the next anycast on. The ping's own round trip
- * stands in until the session's transport has an RTT sample of its own (one ping does not always give it
- * one). A provider is pinged at most once per interval, so one that does not answer is not hammered.
+ * Pings, in the background, the providers an anycast ranked behind its first choice because their RTT is unknown
+ * or higher. Lowest-RTT selection sends nothing to a provider in a worse step, so without a fresh measurement a
+ * newcomer, or a replica whose RTT was read while it was still warming up, would only ever see the requests the
+ * others failed: its session's smoothed RTT never gets a new sample. A ping answered within the interval is
+ * fresher than that figure and may stand in for it (see {@link #recent}); the ping's own round trip excludes the
+ * handshake (it starts on the established session). Each provider is pinged at most once per interval, and one
+ * anycast starts at most {@link #PINGS_PER_ANYCAST}, so a large or unanswering set of providers is not hammered.
  */
 final class RttProbe {
 
-    /** A ping sent at {@code sentAtNanos}, and its round trip once answered. */
-    private record Probe(long sentAtNanos, Duration rtt) {
+    /** Enough for a new replica or two per anycast; the next anycasts measure the rest. */
+    static final int PINGS_PER_ANYCAST = 2;
+
+    /** A ping sent at {@code sentAtNanos}; {@code rtt} and {@code answeredAtNanos} of the last one answered. */
+    private record Probe(long sentAtNanos, Duration rtt, long answeredAtNanos) {
     }
 
     private final PilotNode node;
@@ -35,29 +39,46 @@ final class RttProbe {
         this.intervalNanos = interval.toNanos();
     }
 
-    /** The round trip the last answered ping to {@code address} took. */
-    Optional<Duration> measured(PilotAddress address) {
-        return Optional.ofNullable(probes.get(address)).map(Probe::rtt);
+    /** The round trip the last answered ping to {@code address} took, however long ago; null if none. */
+    Duration measured(PilotAddress address) {
+        Probe probe = probes.get(address);
+        return probe == null ? null : probe.rtt();
     }
 
-    void measure(List<Candidate> candidates) {
-        for (Candidate candidate : candidates) {
-            if (!candidate.rttKnown()) {
-                measure(candidate.member().address());
+    /** The round trip of a ping to {@code address} answered within the last interval; null if none was. */
+    Duration recent(PilotAddress address, long nowNanos) {
+        Probe probe = probes.get(address);
+        return probe != null && probe.rtt() != null && nowNanos - probe.answeredAtNanos() < intervalNanos ? probe.rtt() : null;
+    }
+
+    /**
+     * Pings the providers ranked behind {@code first} whose RTT is unknown or higher than the first's, each at most
+     * once per interval and at most {@link #PINGS_PER_ANYCAST} of them.
+     */
+    void measureBehind(Candidate first, List<Candidate> behind) {
+        int started = 0;
+        for (Candidate candidate : behind) {
+            if (started == PINGS_PER_ANYCAST) {
+                return;
+            }
+            boolean worse = !candidate.rttKnown() || first.rttKnown() && candidate.rtt().compareTo(first.rtt()) > 0;
+            if (worse && measure(candidate.member().address())) {
+                started++;
             }
         }
     }
 
-    private void measure(PilotAddress address) {
+    private boolean measure(PilotAddress address) {
         long now = System.nanoTime();
         Probe previous = probes.get(address);
         if (previous != null && now - previous.sentAtNanos() < intervalNanos) {
-            return;
+            return false;
         }
-        Probe sent = new Probe(now, previous == null ? null : previous.rtt());
+        Probe sent = previous == null ? new Probe(now, null, 0) : new Probe(now, previous.rtt(), previous.answeredAtNanos());
         boolean claimed = previous == null ? probes.putIfAbsent(address, sent) == null : probes.replace(address, previous, sent);
         if (claimed) {
-            node.ping(address).thenAccept(rtt -> probes.replace(address, sent, new Probe(now, rtt)));
+            node.ping(address).thenAccept(rtt -> probes.replace(address, sent, new Probe(now, rtt, System.nanoTime())));
         }
+        return claimed;
     }
 }

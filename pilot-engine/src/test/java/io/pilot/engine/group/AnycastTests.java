@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
@@ -25,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -202,6 +204,48 @@ class AnycastTests {
         // Only fx-a was asked, yet the next anycasts see an RTT for fx-b too.
         policy.warmUp(groups);
         assertThat(served).containsOnlyKeys("fx-a");
+    }
+
+    @Test
+    void aProviderMeasuredSlowWhileWarmingUpIsMeasuredAgainAndChosenOnceItIsNot() throws Exception {
+        realm.startBackbone();
+        provider("fx-a", b -> b.capability("fx.rate"));
+        DirectoryClient late = provider("fx-late", b -> b.capability("fx.rate"));
+        DirectoryClient requester = realm.agent("requester", b -> b);
+        AtomicBoolean slow = new AtomicBoolean(true);
+        try (UdpForwarder link = new UdpForwarder(late.node().localEndpoint(), datagram -> {
+            if (slow.get()) {
+                sleepQuietly(40); // fx-late "warms up": its first round trips take 40 ms more
+            }
+            return datagram;
+        })) {
+            requester.node().connect(late.node().publicKey(), link.address()).join();
+            for (int i = 0; i < 5; i++) {
+                requester.node().ping(late.node().address()).join();
+            }
+            Recording policy = new Recording(SelectionPolicy.lowestRtt());
+            GroupMessaging groups = GroupMessaging.builder(requester).selectionPolicy(policy)
+                    .probeInterval(Duration.ofMillis(500)).build();
+            policy.warmUp(groups);
+            assertThat(groups.anycast("fx.rate", PORT, Message.empty()).join().member().hostname()).isEqualTo("fx-a");
+
+            // Warmed up: nothing is sent to fx-late by anycasts, so its session's RTT figure never changes by
+            // itself; only measuring it again lets it compete.
+            slow.set(false);
+            served.clear();
+            await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+                groups.anycast("fx.rate", PORT, Message.empty()).join();
+                assertThat(served).containsKey("fx-late");
+            });
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
