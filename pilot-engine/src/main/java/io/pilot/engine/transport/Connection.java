@@ -181,8 +181,9 @@ public final class Connection {
         }
         long packetNumber = payload.getLong();
         try {
-            if (packetNumber < 0) {
-                throw new FrameCodec.MalformedException("packet number >= 2^63");
+            // 2^62 and up is malformed, as in QUIC: the ACK ranges above a number must not overflow a long.
+            if (packetNumber >>> 62 != 0) {
+                throw new FrameCodec.MalformedException("packet number >= 2^62");
             }
             FrameCodec.decode(payload, frames);
         } catch (FrameCodec.MalformedException e) {
