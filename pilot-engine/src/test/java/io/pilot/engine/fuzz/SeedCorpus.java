@@ -78,6 +78,8 @@ public final class SeedCorpus {
         StoreFiles store = storeFiles();
         seeds.put("io.pilot.engine.fuzz.StoreFileFuzzTests#journal", List.of(store.journal()));
         seeds.put("io.pilot.engine.fuzz.StoreFileFuzzTests#snapshot", List.of(store.snapshot()));
+        seeds.put("io.pilot.engine.fuzz.StoreFileFuzzTests#journalResealed", List.of(store.journal()));
+        seeds.put("io.pilot.engine.fuzz.StoreFileFuzzTests#snapshotResealed", List.of(store.snapshot()));
         return seeds;
     }
 
