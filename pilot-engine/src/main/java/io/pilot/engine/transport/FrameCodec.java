@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <h2>Packet payload</h2>
  * <pre>
- * packet_number  u64   strictly increasing per direction, starting at 0, never reused (values &lt; 2^63)
+ * packet_number  u64   strictly increasing per direction, starting at 0, never reused (values &lt; 2^62)
  * frame+               at least one frame (PADDING counts)
  * </pre>
  *

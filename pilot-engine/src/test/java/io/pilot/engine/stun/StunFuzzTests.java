@@ -13,11 +13,16 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Hostile input: random bytes and mutations of valid messages must only ever produce a
  * {@link StunMessage.Decoded}; whatever decodes must be readable through every typed view and, if it
- * is a request, answerable.
+ * is a request, answerable. {@link #datagram} is the coverage-guided target of the same contract (Jazzer;
+ * {@code bin/fuzz}), with its seeds in {@code StunFuzzTestsInputs/datagram/}; the tests before it are the
+ * seeded random runs that predate it and stay as a cheap first line.
  */
 class StunFuzzTests {
 
@@ -75,6 +80,13 @@ class StunFuzzTests {
             accepted += exercise(bytes);
         }
         assertThat(accepted).isGreaterThan(1000);
+    }
+
+    /** Any datagram anyone may send to a node's UDP port, which STUN shares with Pilot. */
+    @FuzzTest
+    @Timeout(10)
+    void datagram(byte[] bytes) {
+        exercise(bytes);
     }
 
     private byte[] mutate(byte[] seed) {
