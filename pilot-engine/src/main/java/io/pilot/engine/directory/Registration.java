@@ -179,7 +179,7 @@ final class Registration {
     }
 
     private synchronized CompletableFuture<NodeRecord> registerOnce() {
-        return backbone.connect().thenCompose(address -> {
+        return backbone.connectWithinTimeout().thenCompose(address -> {
             Membership groups = membership;
             SignedRecord signed = signer.sign(endpoints(), groups);
             return backbone.call(registerRequest(signed, groups), Lease::read).thenCompose(lease -> {

@@ -47,6 +47,7 @@ public final class PilotAutoConfiguration {
     PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, ObjectProvider<JsonMapper> mapper,
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<PilotServerObservationConvention> observationConvention) {
+        RemovedProperties.check(environment);
         return new PilotRuntime(RuntimeSettingsFactory.from(properties), registry, mapper.getIfAvailable(JsonMapper::new), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
     }

@@ -27,8 +27,7 @@ final class RuntimeSettingsFactory {
                 PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()),
                 accessPolicy(properties), properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY,
                 properties.getGroups(), backbone(properties.getBackbone()),
-                new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()),
-                properties.getShutdownGracePeriod());
+                new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()));
     }
 
     private static Path identityPath(PilotProperties properties, String hostname) {

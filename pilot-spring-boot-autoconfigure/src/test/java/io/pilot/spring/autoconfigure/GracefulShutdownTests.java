@@ -49,7 +49,7 @@ class GracefulShutdownTests {
                     ConfigurableApplicationContext[] worker = new ConfigurableApplicationContext[1];
                     String key = caller.getBean(PilotRuntime.class).embeddedBackbone().orElseThrow().node().publicKey().toString();
                     base.withPropertyValues("pilot.hostname=worker", "pilot.identity.path=" + dir.resolve("worker.key"),
-                                    "pilot.backbone.key=" + key, "pilot.shutdown-grace-period=10s")
+                                    "pilot.backbone.key=" + key, "spring.lifecycle.timeout-per-shutdown-phase=10s")
                             .withBean(Worker.class)
                             .run(context -> {
                                 worker[0] = context.getSourceApplicationContext();
