@@ -1,4 +1,4 @@
-package io.pilot.spring.actuate;
+package io.pilot.spring.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
