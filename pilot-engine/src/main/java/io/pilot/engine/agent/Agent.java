@@ -8,6 +8,8 @@ import io.pilot.engine.control.ControlCommands;
 import io.pilot.engine.control.ControlPaths;
 import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.identity.NodeKey;
@@ -21,8 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -43,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * (completing once it is discoverable), and group messaging is built over it;</li>
  * <li><i>open control</i>: last, so that {@code pilotctl} only ever sees a registered node.</li>
  * </ol>
- * A failure at any step closes everything started so far, then is thrown.
+ * A failure at any step closes everything started so far, then is thrown. An agent built with
+ * {@link Builder#startWithoutBackbone} starts even when its backbone does not answer, and registers once it
+ * does.
  *
  * <p><b>Stop</b>: deregister first (peers hear at once and stop routing work here), let the requests in
  * progress finish (bounded by the grace period), then close the control socket, the backbone and the node.
@@ -122,10 +130,41 @@ public final class Agent implements AutoCloseable {
         }
         settings.directory.accept(builder);
         directory = builder.build();
-        (settings.sharedGroup != null ? settings.sharedGroup.bind(directory) : directory.start()).join();
+        if (settings.sharedGroup != null) {
+            settings.sharedGroup.bind(directory).join();
+        } else if (settings.backboneWait == null) {
+            directory.start().join();
+        } else {
+            awaitRegistration(directory.start(), settings.backboneWait);
+        }
         GroupMessaging.Builder messaging = GroupMessaging.builder(directory);
         settings.groups.accept(messaging);
         groups = messaging.build();
+    }
+
+    /**
+     * Waits up to {@code wait} for the first registration. A refusal (a hostname taken, a wrong token) is a
+     * mistake that retrying will not mend: it fails the start. An outage is not: the start goes on, and the
+     * directory client keeps registering in the background.
+     */
+    private void awaitRegistration(CompletableFuture<NodeRecord> registering, Duration wait) {
+        try {
+            registering.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("the backbone at {} has not answered within {} ms; starting without it, registering once it answers",
+                    settings.backboneEndpoint, wait.toMillis());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause() : e.getCause();
+            if (cause instanceof DirectoryException refusal) {
+                throw new CompletionException(refusal); // told as any failed start is: by its cause
+            }
+            log.warn("the backbone at {} cannot be reached ({}); starting without it, registering once it answers",
+                    settings.backboneEndpoint, cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering", e);
+        }
     }
 
     private void openControl() {
@@ -201,6 +240,18 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * Deregisters: peers hear at once that this agent is gone and stop choosing it, while it keeps serving what
+     * still arrives and its own calls keep resolving. The first step of {@link #close}, for a caller that
+     * has more to drain before it (a web server); idempotent.
+     */
+    public void deregister() {
+        DirectoryClient registered = directory;
+        if (registered != null) {
+            registered.deregister();
+        }
+    }
+
+    /**
      * Deregisters, lets requests in progress finish (up to the grace period), then closes the control
      * socket (removing its file), the backbone and the node. Idempotent; a second caller returns once the
      * first is done.
@@ -211,12 +262,13 @@ public final class Agent implements AutoCloseable {
             return;
         }
         closed = true;
-        if (directory != null) {
-            directory.close();
-        }
+        deregister();
         if (!inFlight.awaitIdle(settings.gracePeriod)) {
             log.warn("{} requests still in progress after the {} grace period; closing the node anyway",
                     inFlight.count(), settings.gracePeriod);
+        }
+        if (directory != null) {
+            directory.close();
         }
         if (control != null) {
             control.close();
@@ -249,6 +301,7 @@ public final class Agent implements AutoCloseable {
         private Path controlSocket;
         private Consumer<ControlCommands.Builder> controlCommands = builder -> { };
         private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+        private Duration backboneWait;
 
         private Builder(PilotNode.Builder node) {
             this.node = Objects.requireNonNull(node, "node");
@@ -381,6 +434,21 @@ public final class Agent implements AutoCloseable {
                 throw new IllegalArgumentException("the grace period cannot be negative");
             }
             this.gracePeriod = gracePeriod;
+            return this;
+        }
+
+        /**
+         * Starts even when the backbone does not answer within {@code wait}: {@link Agent#start} returns, the
+         * directory client keeps registering in the background (its waits growing, see
+         * {@link DirectoryClient.Builder#retryBackoff}) and reports {@link DirectoryClient.Status#BACKBONE_UNREACHABLE}
+         * meanwhile. A refusal within {@code wait} still fails the start. Without it, the start fails when the
+         * first registration does. Not with a {@link #sharedGroupPolicy}, which must know the members first.
+         */
+        public Builder startWithoutBackbone(Duration wait) {
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("the wait for the backbone cannot be negative");
+            }
+            this.backboneWait = wait;
             return this;
         }
 

@@ -66,16 +66,27 @@ final class BackboneLink implements BackboneCall {
     }
 
     /**
+     * As {@link #connect}, but failing with {@link ErrorCode#TIMEOUT} after the request timeout rather than the
+     * node's longer handshake timeout: so that an agent starting while the backbone is away learns it soon.
+     */
+    CompletableFuture<PilotAddress> connectWithinTimeout() {
+        return withinTimeout(connect());
+    }
+
+    /**
      * Sends a directory request to the backbone and reads the reply. The timeout covers the whole call,
      * reconnecting included, so a lookup falls back to the cache quickly when the backbone is away.
      */
     @Override
     public <T> CompletableFuture<T> call(byte[] request, Function<BinaryReader, T> read) {
-        return connect()
+        return withinTimeout(connect()
                 .thenCompose(address -> node.request(new PilotSocketAddress(address, DirectoryProtocol.PORT),
                         Message.of(request), settings.requestTimeout()))
-                .thenApply(reply -> BackboneCall.readReply(reply.body(), read))
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(reply -> BackboneCall.readReply(reply.body(), read)));
+    }
+
+    private <T> CompletableFuture<T> withinTimeout(CompletableFuture<T> step) {
+        return step.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
                     Throwable cause = BackboneCall.unwrap(error);
                     if (cause instanceof TimeoutException) {

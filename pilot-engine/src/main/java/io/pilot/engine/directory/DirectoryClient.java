@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
@@ -81,8 +82,10 @@ public final class DirectoryClient implements AutoCloseable {
     private final PunchRequests punches;
     private final Groups groups;
     private final AutoCloseable eventListener;
+    private volatile boolean closed;
 
-    private DirectoryClient(PilotNode node, ClientSettings settings, Membership membership, int liveQueries) {
+    private DirectoryClient(PilotNode node, ClientSettings settings, Membership membership, int liveQueries,
+                            RetryBackoff backoff) {
         this.node = node;
         this.settings = settings;
         RecordCache cache = new RecordCache();
@@ -90,7 +93,7 @@ public final class DirectoryClient implements AutoCloseable {
         this.lookups = new Lookups(backbone, cache, node.address().realm());
         this.watches = new Watches(backbone, lookups, cache);
         this.live = new LiveQueries(watches, lookups, liveQueries);
-        this.registration = new Registration(node, settings, membership, backbone, lookups, watches);
+        this.registration = new Registration(node, settings, membership, backbone, lookups, watches, backoff);
         this.punches = new PunchRequests(node, backbone, () -> registration.status() == Status.REGISTERED);
         this.groups = new Groups(backbone, registration);
         this.eventListener = node.listen(DirectoryProtocol.EVENTS_PORT, new BackboneEvents(backbone, watches, punches));
@@ -239,12 +242,22 @@ public final class DirectoryClient implements AutoCloseable {
         });
     }
 
-    /** Deregisters (so peers hear at once that this node is gone) and stops heartbeats. */
+    /**
+     * Deregisters (so peers hear at once that this node is gone and stop choosing it) and stops heartbeats and
+     * retries, but keeps lookups and watches working: the first step of a graceful stop, while the node still
+     * finishes its work in progress, which may call others. Idempotent; {@link #close} does it too.
+     */
+    public void deregister() {
+        registration.close();
+    }
+
+    /** Deregisters (so peers hear at once that this node is gone), stops heartbeats and closes the watches. */
     @Override
     public void close() {
-        if (registration.closed()) {
+        if (closed) {
             return;
         }
+        closed = true;
         registration.close();
         live.close();
         node.setResolver(null);
@@ -268,6 +281,8 @@ public final class DirectoryClient implements AutoCloseable {
         private Duration recordLifetime = Duration.ofHours(1);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private int liveQueries = 32;
+        private Duration firstRetry = Duration.ofMillis(500);
+        private Duration longestRetry = Duration.ofSeconds(30);
 
         private Builder(PilotNode node) {
             this.node = Objects.requireNonNull(node, "node");
@@ -335,12 +350,27 @@ public final class DirectoryClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long to wait between attempts to register while the backbone cannot be reached: the first wait
+         * is at most {@code first}, each next one up to twice as long, never more than {@code longest}, each
+         * drawn at random between half of that and all of it. Default 500 ms to 30 s.
+         *
+         * @throws IllegalArgumentException if {@code first} is not positive or {@code longest} is below it
+         */
+        public Builder retryBackoff(Duration first, Duration longest) {
+            new RetryBackoff(first, longest, new SplittableRandom()); // checks them now, not at the first outage
+            this.firstRetry = first;
+            this.longestRetry = longest;
+            return this;
+        }
+
         public DirectoryClient build() {
             if (backboneEndpoint == null || hostname == null) {
                 throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
             }
             return new DirectoryClient(node, new ClientSettings(backboneEndpoint, backboneKey, hostname, List.copyOf(capabilities),
-                    joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials), liveQueries);
+                    joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials), liveQueries,
+                    new RetryBackoff(firstRetry, longestRetry, new SplittableRandom()));
         }
     }
 }

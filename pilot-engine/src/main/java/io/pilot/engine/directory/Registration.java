@@ -6,6 +6,7 @@ import io.pilot.engine.codec.BinaryWriter;
 import io.pilot.engine.directory.DirectoryClient.Status;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * Keeps this node registered: publishes its signed record with its group credentials, keeps the lease alive
  * with heartbeats, republishes before the record expires, and registers again after an outage or when the
  * backbone has forgotten it. It also notices a backbone that started anew (another epoch in a reply).
+ *
+ * <p>While the backbone cannot be reached it retries on its own, the waits growing by {@link RetryBackoff}
+ * (exponential, jittered, capped); heartbeats stop meanwhile and start again with the next registration.
  */
 final class Registration {
 
@@ -42,6 +47,9 @@ final class Registration {
     private final Lookups lookups;
     private final RecordSigner signer;
     private final Watches watches;
+    private final RetryBackoff backoff;
+    /** A retry is scheduled: a second failure meanwhile (a late heartbeat's) must not start a second chain. */
+    private final AtomicBoolean retrying = new AtomicBoolean();
     private volatile Status status = Status.STARTING;
     private volatile String lastError = "";
     private volatile InetSocketAddress reflexive;
@@ -58,9 +66,11 @@ final class Registration {
     /**
      * @param lookups finds the record the backbone holds of this node, when it refuses ours as stale
      * @param watches renewed when the backbone started anew, or when this node comes back after an outage
+     * @param backoff how long to wait between attempts while the backbone cannot be reached
      */
     Registration(PilotNode node, ClientSettings settings, Membership membership, BackboneLink backbone,
-                 Lookups lookups, Watches watches) {
+                 Lookups lookups, Watches watches, RetryBackoff backoff) {
+        this.backoff = backoff;
         this.node = node;
         this.settings = settings;
         this.membership = membership;
@@ -92,9 +102,16 @@ final class Registration {
      */
     CompletableFuture<NodeRecord> start() {
         return registerNow().whenComplete((record, error) -> {
+            if (error == null || closed) {
+                return;
+            }
+            Throwable cause = BackboneCall.unwrap(error);
             // A refusal (bad token, hostname taken...) will not change by retrying; an outage may.
-            if (error != null && !closed && !BackboneCall.refused(error)) {
-                scheduleRetry(BackboneCall.unwrap(error));
+            if (BackboneCall.refused(error)) {
+                lastError = cause.getMessage();
+                log.error("the backbone refused to register this node ({}); not retrying", cause.getMessage());
+            } else {
+                unreachable(cause);
             }
         });
     }
@@ -125,22 +142,18 @@ final class Registration {
         });
     }
 
-    /** Deregisters (so peers hear at once that this node is gone) and stops heartbeats. */
+    /** Deregisters (so peers hear at once that this node is gone) and stops heartbeats and retries. */
     void close() {
         if (closed) {
             return;
         }
         closed = true;
+        stopHeartbeat();
         if (published != null && backbone.address().isPresent()) {
             try {
                 backbone.send(new BinaryWriter().u8(DirectoryProtocol.OP_DEREGISTER).toBytes()).get(2, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.debug("deregistration failed: {}", e.getMessage());
-            }
-        }
-        synchronized (this) {
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
             }
         }
     }
@@ -166,7 +179,7 @@ final class Registration {
     }
 
     private synchronized CompletableFuture<NodeRecord> registerOnce() {
-        return backbone.connect().thenCompose(address -> {
+        return backbone.connectWithinTimeout().thenCompose(address -> {
             Membership groups = membership;
             SignedRecord signed = signer.sign(endpoints(), groups);
             return backbone.call(registerRequest(signed, groups), Lease::read).thenCompose(lease -> {
@@ -176,8 +189,11 @@ final class Registration {
                 lapsed = false;
                 // Renewed once, whichever way: a restart's renewal must not be followed by one that ends the
                 // old subscription ids, which the restarted backbone may have handed out again.
-                if (wasAway && !restarted) {
-                    watches.reconnected();
+                if (wasAway) {
+                    log.info("registered with backbone {}", backbone.address().orElse(null));
+                    if (!restarted) {
+                        watches.reconnected();
+                    }
                 }
                 InetSocketAddress observed = lease.observed();
                 if (observed != null && signed.record().endpoints().stream().noneMatch(e -> e.address().equals(observed))) {
@@ -227,6 +243,7 @@ final class Registration {
         reflexive = lease.observed();
         status = Status.REGISTERED;
         lastError = "";
+        backoff.reset();
         long interval = lease.heartbeatMillis();
         if (heartbeat == null || heartbeatMillis != interval) {
             if (heartbeat != null) {
@@ -264,13 +281,17 @@ final class Registration {
             Throwable cause = BackboneCall.unwrap(error);
             if (cause instanceof DirectoryException refusal && refusal.error() == DirectoryError.NOT_REGISTERED) {
                 lapsed = true;
-                registerNow();
+                start();
             } else {
                 unreachable(cause);
             }
         });
     }
 
+    /**
+     * The backbone did not answer: heartbeats stop (each would fail the same way) and registration is retried
+     * after a backoff; the next success starts heartbeats again.
+     */
     private void unreachable(Throwable cause) {
         if (status != Status.BACKBONE_UNREACHABLE) {
             log.warn("backbone unreachable ({}); cached records keep serving, established tunnels keep working",
@@ -278,21 +299,25 @@ final class Registration {
         }
         status = Status.BACKBONE_UNREACHABLE;
         lastError = cause.getMessage();
-        registerNow().whenComplete((record, error) -> {
-            if (error == null) {
-                log.info("re-registered with backbone {}", backbone.address().orElse(null));
-            }
-        });
-    }
-
-    private void scheduleRetry(Throwable cause) {
-        status = Status.BACKBONE_UNREACHABLE;
-        lastError = cause.getMessage();
+        stopHeartbeat();
+        if (closed || !retrying.compareAndSet(false, true)) {
+            return;
+        }
+        Duration delay = backoff.next();
+        log.debug("registering again in {} ms", delay.toMillis());
         TIMER.schedule(() -> {
+            retrying.set(false);
             if (!closed) {
                 start();
             }
-        }, 1, TimeUnit.SECONDS);
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized void stopHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+            heartbeat = null;
+        }
     }
 
     /**

@@ -131,6 +131,45 @@ class AgentTests {
     }
 
     @Test
+    void anAgentStartsWhileItsBackboneIsAwayAndRegistersWhenItAppears() throws Exception {
+        int backbonePort = freePort();
+        Identity backboneIdentity = Identity.generate(RANDOM);
+        Agent alpha = start(Agent.builder(node()).hostname("alpha")
+                .listen(PORT, MessageHandler.of(in -> Message.of("hello " + in.message().bodyAsString())))
+                .backbone(new InetSocketAddress("127.0.0.1", backbonePort), backboneIdentity.publicKey())
+                .directory(directory -> directory.requestTimeout(Duration.ofMillis(300))
+                        .retryBackoff(Duration.ofMillis(100), Duration.ofMillis(400)))
+                .startWithoutBackbone(Duration.ofMillis(300)));
+
+        assertThat(alpha.node().localEndpoint()).isNotNull();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> alpha.directory().orElseThrow().status()
+                == DirectoryClient.Status.BACKBONE_UNREACHABLE);
+
+        Agent backbone = start(Agent.builder(PilotNode.builder().identity(backboneIdentity)
+                .bindAddress("127.0.0.1", backbonePort)).serveBackbone(BackboneSettings.DEFAULTS, null));
+        await().atMost(20, TimeUnit.SECONDS).until(() -> alpha.directory().orElseThrow().status()
+                == DirectoryClient.Status.REGISTERED);
+        Agent beta = member(backbone, "beta", b -> b);
+
+        assertThat(beta.directory().orElseThrow().request("alpha", PORT, Message.of("beta")).get(10, TimeUnit.SECONDS)
+                .bodyAsString()).isEqualTo("hello beta");
+    }
+
+    @Test
+    void aRefusalStillFailsTheStartOfAnAgentThatMayStartWithoutItsBackbone() throws Exception {
+        Agent backbone = backbone(BackboneSettings.DEFAULTS.withJoinToken("s3cret"));
+        int port = freePort();
+        Agent alpha = Agent.builder(node().bindAddress("127.0.0.1", port)).hostname("alpha")
+                .backbone(backbone.node().localEndpoint(), backbone.node().publicKey())
+                .startWithoutBackbone(Duration.ofSeconds(10)).build();
+
+        assertThatThrownBy(alpha::start).isInstanceOf(IllegalStateException.class)
+                .hasCauseInstanceOf(DirectoryException.class);
+
+        assertPortFree(port);
+    }
+
+    @Test
     void anEmbeddedBackboneStartsFirstAndIsRegisteredWithItsKeyPinned() throws Exception {
         Path store = Files.createTempDirectory("agent-store");
         Agent solo = start(Agent.builder(node()).hostname("solo")

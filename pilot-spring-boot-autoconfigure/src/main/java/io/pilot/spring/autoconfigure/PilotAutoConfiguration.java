@@ -66,6 +66,7 @@ public final class PilotAutoConfiguration {
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<PilotServerObservationConvention> observationConvention, ListableBeanFactory beans,
             ObjectProvider<PilotNodeBuilderCustomizer> nodeCustomizers) {
+        RemovedProperties.check(environment);
         return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment), registry, json.mapper(), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable(),
                 HandlerExecutionFactory.from(properties.getServer(), environment, beans),

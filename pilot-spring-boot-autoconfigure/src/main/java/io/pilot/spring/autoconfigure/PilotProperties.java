@@ -45,9 +45,6 @@ public class PilotProperties {
     /** Default time to wait for a capability call's reply. */
     private Duration requestTimeout = Duration.ofSeconds(30);
 
-    /** How long a graceful shutdown waits for capability calls in progress before closing the node. */
-    private Duration shutdownGracePeriod = Duration.ofSeconds(10);
-
     private final Identity identity = new Identity();
 
     private final Bind bind = new Bind();
@@ -129,14 +126,6 @@ public class PilotProperties {
 
     public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
-    }
-
-    public Duration getShutdownGracePeriod() {
-        return shutdownGracePeriod;
-    }
-
-    public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
-        this.shutdownGracePeriod = shutdownGracePeriod;
     }
 
     public Identity getIdentity() {

@@ -25,18 +25,21 @@ import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 import io.micrometer.observation.ObservationRegistry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -44,13 +47,35 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts the application's Pilot node after the context is refreshed, serves its capabilities, registers
- * with the backbone (running it embedded if asked), and stops it all on shutdown: deregistering first so
- * peers hear at once, then closing sessions. Publishes the bound UDP port as {@code local.pilot.port}.
+ * with the backbone (running it embedded if asked), and stops it all on shutdown. Publishes the bound UDP
+ * port as {@code local.pilot.port}.
+ *
+ * <p>The backbone need not be up: if it has not answered within {@code pilot.backbone.request-timeout} the
+ * application starts anyway and the agent registers once it answers (the {@code pilot} health component says
+ * {@code BACKBONE_UNREACHABLE} meanwhile). A refusal (a hostname taken, a wrong join token) still fails the start.
+ *
+ * <p>Shutdown, in the order a caller of this agent and an HTTP client of this application need it:
+ * <ol>
+ * <li>on {@link ContextClosedEvent} (before any lifecycle stops) the agent deregisters, so callers stop
+ * choosing it at once; it still serves what arrives and its own calls still resolve;</li>
+ * <li>the web server drains its requests (Boot's graceful shutdown, phase {@code GRACEFUL_SHUTDOWN_PHASE});
+ * those requests may still call other agents through this node;</li>
+ * <li>then this lifecycle stops, asynchronously: capability calls in progress finish within
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}, then the node closes.</li>
+ * </ol>
  */
-public final class PilotRuntime implements SmartLifecycle, ApplicationContextAware {
+public final class PilotRuntime implements SmartLifecycle, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
 
-    /** Late in the start-up order (after web servers), early in shutdown. */
-    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
+    /**
+     * After the web server has started, and stopped after its graceful shutdown has drained its requests (which
+     * may still call through this node) but before the web server itself stops: between Boot's
+     * {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE} ({@code DEFAULT_PHASE - 1024}, stopped first)
+     * and {@code START_STOP_LIFECYCLE_PHASE} ({@code DEFAULT_PHASE - 2048}).
+     */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+
+    /** Boot's bound on each shutdown phase, which bounds how long stopping waits for calls in progress. */
+    static final String SHUTDOWN_TIMEOUT = "spring.lifecycle.timeout-per-shutdown-phase";
 
     private static final Logger log = LoggerFactory.getLogger(PilotRuntime.class);
 
@@ -98,27 +123,6 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         this.environment = environment;
         this.observations = observations;
         this.observationConvention = observationConvention;
-    }
-
-    /** Released on stop; until then a non-daemon thread waits on it. */
-    private CountDownLatch keepAlive;
-
-    /**
-     * Keeps the JVM alive while the node runs, as a web server does: the node's own threads are daemons, so an
-     * agent without a web server would otherwise end as soon as its {@code main} returns.
-     */
-    private static CountDownLatch keepJvmAlive() {
-        CountDownLatch latch = new CountDownLatch(1);
-        Thread thread = new Thread(() -> {
-            try {
-                latch.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pilot-keep-alive");
-        thread.setDaemon(false);
-        thread.start();
-        return latch;
     }
 
     /** Closed by {@code pilotctl daemon stop}; null outside a configurable context. */
@@ -173,14 +177,15 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 .maxConcurrentRequests(CapabilityProtocol.PORT, execution.maxConcurrency())
                 .listen(CapabilityProtocol.BROADCAST_PORT, broadcasts)
                 .directory(this::describe)
-                .gracePeriod(settings.shutdownGracePeriod());
+                .gracePeriod(shutdownTimeout());
         EmbeddedBackbone embedded = settings.backbone().embedded();
         if (embedded != null) {
             builder.embedBackbone(PilotNode.builder().identityPath(embedded.identityPath())
                     .bindAddress(settings.backbone().endpoint()).realm(settings.realm()).answerStun(true),
                     BackboneSettings.DEFAULTS, embedded.store());
         } else {
-            builder.backbone(settings.backbone().endpoint(), settings.backbone().key());
+            builder.backbone(settings.backbone().endpoint(), settings.backbone().key())
+                    .startWithoutBackbone(settings.backbone().requestTimeout());
         }
         if (accessPolicy instanceof SharedGroupPolicy sharedGroup) {
             builder.sharedGroupPolicy(sharedGroup);
@@ -201,10 +206,15 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         environment.getPropertySources().addFirst(new MapPropertySource("pilot.local",
                 Map.of("local.pilot.port", started.node().localEndpoint().getPort())));
         running = true;
-        keepAlive = keepJvmAlive();
-        log.info("Pilot agent '{}' is {} on UDP {}, registered with the backbone at {} ({} capabilities)",
+        log.info("Pilot agent '{}' is {} on UDP {}, {} the backbone at {} ({} capabilities)",
                 settings.hostname(), started.node().address(), started.node().localEndpoint(),
-                settings.backbone().endpoint(), capabilities.all().size());
+                started.directory().map(DirectoryClient::status).orElse(null) == DirectoryClient.Status.REGISTERED
+                        ? "registered with" : "registering with", settings.backbone().endpoint(), capabilities.all().size());
+    }
+
+    /** {@value #SHUTDOWN_TIMEOUT}, as Boot reads it (default 30 s). */
+    private Duration shutdownTimeout() {
+        return Binder.get(environment).bind(SHUTDOWN_TIMEOUT, Duration.class).orElse(Duration.ofSeconds(30));
     }
 
     /** What the agent's record says: its capabilities (with descriptions), its groups and the backbone's timeout. */
@@ -220,23 +230,58 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     }
 
     /**
-     * Deregisters first (no new calls are routed here), lets calls in progress finish for up to
-     * {@code pilot.shutdown-grace-period}, then closes the node: the {@link Agent}'s one stop order.
+     * The first step of shutdown, before any lifecycle stops: deregisters, so callers stop choosing this agent
+     * while the web server drains. Only for this runtime's own context (a child context's close is published
+     * to its parent too).
      */
     @Override
-    public synchronized void stop() {
-        running = false;
-        if (keepAlive != null) {
-            keepAlive.countDown();
-            keepAlive = null;
+    public void onApplicationEvent(ContextClosedEvent event) {
+        Agent running = agent;
+        if (running != null && (context == null || event.getApplicationContext() == context)) {
+            running.deregister();
         }
-        if (senders != null) {
-            senders.close();
-        }
-        Agent stopping = agent;
+    }
+
+    /**
+     * Deregisters (if not already), lets calls in progress finish for up to
+     * {@value #SHUTDOWN_TIMEOUT}, then closes the node: the {@link Agent}'s one stop order.
+     */
+    @Override
+    public void stop() {
+        Agent stopping = stopping();
         if (stopping != null) {
             stopping.close();
         }
+    }
+
+    /**
+     * As {@link #stop()}, on a thread of its own: the other lifecycles of this phase stop meanwhile, and Boot
+     * waits for {@code callback} no longer than {@value #SHUTDOWN_TIMEOUT}.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        Agent stopping = stopping();
+        if (stopping == null) {
+            callback.run();
+            return;
+        }
+        Thread stopper = new Thread(() -> {
+            try {
+                stopping.close();
+            } finally {
+                callback.run();
+            }
+        }, "pilot-stop");
+        stopper.start();
+    }
+
+    /** Marks this runtime stopped; the agent to close, if it was started. */
+    private synchronized Agent stopping() {
+        running = false;
+        if (senders != null) {
+            senders.close();
+        }
+        return agent;
     }
 
     @Override

@@ -28,11 +28,10 @@ import java.util.function.Supplier;
  * @param groups the groups to join besides those the capabilities' agents name
  * @param backbone the backbone to register with
  * @param control the control socket {@code pilotctl} talks to
- * @param shutdownGracePeriod how long a graceful stop waits for the calls in progress
  */
 public record RuntimeSettings(String hostname, IdentitySource identity, InetSocketAddress bindAddress, int realm,
         int maxMessageSize, Duration requestTimeout, Supplier<AccessPolicy> accessPolicy, PathSettings pathSettings,
-        List<String> groups, BackboneLink backbone, ControlSocket control, Duration shutdownGracePeriod) {
+        List<String> groups, BackboneLink backbone, ControlSocket control) {
 
     public RuntimeSettings {
         groups = List.copyOf(groups);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Shutting an agent down lets the calls it is serving finish, then deregisters it. */
@@ -49,7 +50,7 @@ class GracefulShutdownTests {
                     ConfigurableApplicationContext[] worker = new ConfigurableApplicationContext[1];
                     String key = caller.getBean(PilotRuntime.class).embeddedBackbone().orElseThrow().node().publicKey().toString();
                     base.withPropertyValues("pilot.hostname=worker", "pilot.identity.path=" + dir.resolve("worker.key"),
-                                    "pilot.backbone.key=" + key, "pilot.shutdown-grace-period=10s")
+                                    "pilot.backbone.key=" + key, "spring.lifecycle.timeout-per-shutdown-phase=10s")
                             .withBean(Worker.class)
                             .run(context -> {
                                 worker[0] = context.getSourceApplicationContext();
@@ -61,5 +62,25 @@ class GracefulShutdownTests {
                                 assertThat(client.find("work.long")).isEmpty();
                             });
                 });
+    }
+
+    @Test
+    void theNodeStopsAfterTheWebServerHasDrainedAndBeforeTheWebServerStops() {
+        // Higher phases stop first: Boot's graceful shutdown drains, then the node, then the server stops.
+        assertThat(PilotRuntime.PHASE).isLessThan(WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE)
+                .isGreaterThan(WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
+    }
+
+    @Test
+    void theRemovedGracePropertyFailsTheStartWithItsReplacement() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
+                .withPropertyValues("pilot.hostname=worker", "pilot.backbone.address=127.0.0.1:7400",
+                        "pilot.shutdown-grace-period=5s")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .isInstanceOfSatisfying(PilotConfigurationException.class, failure -> {
+                            assertThat(failure.getMessage()).startsWith("pilot.shutdown-grace-period: removed");
+                            assertThat(failure.action()).contains("spring.lifecycle.timeout-per-shutdown-phase");
+                        }));
     }
 }

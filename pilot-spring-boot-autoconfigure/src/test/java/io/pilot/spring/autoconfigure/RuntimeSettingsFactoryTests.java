@@ -53,12 +53,10 @@ class RuntimeSettingsFactoryTests {
         properties.getBackbone().setEmbedded(true);
         properties.setRelay(false);
         properties.setGroups(List.of("RESEARCH"));
-        properties.setShutdownGracePeriod(Duration.ofSeconds(3));
         RuntimeSettings settings = RuntimeSettingsFactory.from(properties, new MockEnvironment());
         assertThat(settings.backbone().embedded()).isEqualTo(new RuntimeSettings.EmbeddedBackbone(Path.of(".pilot", "backbone.key"), null));
         assertThat(settings.pathSettings()).isEqualTo(PathSettings.DIRECT_ONLY);
         assertThat(settings.groups()).containsExactly("RESEARCH");
-        assertThat(settings.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class Runtimes {
                 new InetSocketAddress("127.0.0.1", 0), 0, 1 << 20, Duration.ofSeconds(30), AccessPolicies::realmMembers,
                 PathSettings.DEFAULTS, List.of(),
                 new BackboneLink(new InetSocketAddress("127.0.0.1", 7400), null, Duration.ofSeconds(5), null),
-                new ControlSocket(false, null), Duration.ofSeconds(10));
+                new ControlSocket(false, null));
         return new PilotRuntime(settings, new CapabilityRegistry(), new JsonMapper(), new StandardEnvironment());
     }
 }

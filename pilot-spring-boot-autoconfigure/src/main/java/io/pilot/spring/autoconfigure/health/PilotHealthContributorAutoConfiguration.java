@@ -1,6 +1,7 @@
 package io.pilot.spring.autoconfigure.health;
 
 import io.pilot.spring.actuate.PilotHealthIndicator;
+import io.pilot.spring.actuate.PilotReadinessHealthIndicator;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
 import io.pilot.spring.runtime.PilotRuntime;
 
@@ -13,7 +14,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code pilot} health component, when Spring Boot's health support is on the class path and
+ * The {@code pilot} health component (and {@code pilotReadiness}, for a readiness group), when Spring Boot's health support is on the class path and
  * {@code management.health.pilot.enabled} is not {@code false}.
  */
 @AutoConfiguration(after = PilotAutoConfiguration.class)
@@ -26,5 +27,12 @@ public final class PilotHealthContributorAutoConfiguration {
     @ConditionalOnMissingBean(name = { "pilotHealthIndicator", "pilotHealthContributor" })
     PilotHealthIndicator pilotHealthIndicator(PilotRuntime runtime) {
         return new PilotHealthIndicator(runtime);
+    }
+
+    @Bean
+    @ConditionalOnBean(PilotRuntime.class)
+    @ConditionalOnMissingBean(name = "pilotReadinessHealthIndicator")
+    PilotReadinessHealthIndicator pilotReadinessHealthIndicator(PilotRuntime runtime) {
+        return new PilotReadinessHealthIndicator(runtime);
     }
 }
