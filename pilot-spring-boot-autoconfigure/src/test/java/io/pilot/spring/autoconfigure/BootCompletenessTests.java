@@ -77,7 +77,7 @@ class BootCompletenessTests {
     void theFilterKeepsAgentBeansAndBeansWithCapabilityMethodsEager() {
         PilotAgentLazyInitializationExcludeFilter filter = new PilotAgentLazyInitializationExcludeFilter();
         assertThat(filter.isExcluded("papers", null, Agents.PapersAgent.class)).isTrue();
-        assertThat(filter.isExcluded("slow", null, SlowCapabilitiesTests.SlowAgent.class)).isTrue();
+        assertThat(filter.isExcluded("slow", null, SlowAgent.class)).isTrue();
         assertThat(filter.isExcluded("listener", null, WithGroupListenerOnly.class)).isTrue();
         assertThat(filter.isExcluded("other", null, Other.class)).isFalse();
         assertThat(filter.isExcluded("unknown", null, null)).isFalse();

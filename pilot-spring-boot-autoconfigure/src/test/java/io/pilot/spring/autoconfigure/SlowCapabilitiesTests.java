@@ -5,22 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.pilot.engine.message.ErrorCode;
-import io.pilot.spring.Capability;
-import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.runtime.PilotRuntime;
 
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,65 +29,13 @@ import org.springframework.context.ApplicationContext;
  * Slow capabilities (an LLM call takes seconds) served by two Boot applications over loopback: on virtual threads
  * when {@code spring.threads.virtual.enabled} is set (Java 21+), else on Boot's task executor; past the agent's or a
  * capability's limit a call is answered OVERLOADED. Concurrency is proven with counters and latches, never timing.
+ * The starter is built for Java 17, so the virtual-thread provider runs as a child process on a JDK 21+ found on the
+ * machine ({@link JavaWithVirtualThreads}, {@link VirtualThreadProviderApp}): plain {@code ./mvnw verify} runs it.
  */
 class SlowCapabilitiesTests {
 
     @TempDir
     Path dir;
-
-    /** Handlers that hold their thread (sleeping) until the test lets them go, counting who is in at once. */
-    @PilotAgent
-    static class SlowAgent {
-        final AtomicInteger inProgress = new AtomicInteger();
-        final AtomicInteger mostAtOnce = new AtomicInteger();
-        final Set<String> threads = ConcurrentHashMap.newKeySet();
-        final AtomicInteger virtualThreads = new AtomicInteger();
-        volatile CountDownLatch arrived = new CountDownLatch(0);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Capability("llm.think")
-        String think(String prompt) throws Exception {
-            return hold(prompt);
-        }
-
-        @Capability(value = "llm.narrow", maxConcurrency = 2)
-        String narrow(String prompt) throws Exception {
-            return hold(prompt);
-        }
-
-        @Capability("llm.configured")
-        String configured(String prompt) throws Exception {
-            return hold(prompt);
-        }
-
-        private String hold(String prompt) throws Exception {
-            int now = inProgress.incrementAndGet();
-            mostAtOnce.accumulateAndGet(now, Math::max);
-            threads.add(Thread.currentThread().getName());
-            if (isVirtual(Thread.currentThread())) {
-                virtualThreads.incrementAndGet();
-            }
-            arrived.countDown();
-            try {
-                while (!release.await(0, TimeUnit.MILLISECONDS)) {
-                    Thread.sleep(200); // a blocking call, as an HTTP client waiting for an LLM would make
-                }
-                return "thought about " + prompt;
-            } finally {
-                inProgress.decrementAndGet();
-            }
-        }
-    }
-
-    /** {@code Thread.isVirtual()} (Java 21) without compiling against it: the starter is built for Java 17. */
-    static boolean isVirtual(Thread thread) {
-        try {
-            Method isVirtual = Thread.class.getMethod("isVirtual");
-            return (Boolean) isVirtual.invoke(thread);
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
-    }
 
     private ApplicationContextRunner base(int backbonePort) {
         return new ApplicationContextRunner()
@@ -132,32 +75,46 @@ class SlowCapabilitiesTests {
 
     @Test
     void aHundredSlowCallsAreServedAtOnceOnVirtualThreadsAndOneMoreIsOverloaded() throws Exception {
-        assumeThat(Runtime.version().feature()).as("virtual threads need Java 21+ (CI runs this class on JDK 25 too)")
-                .isGreaterThanOrEqualTo(21);
-        withProviderAndCaller(new String[] {"spring.threads.virtual.enabled=true", "pilot.server.max-concurrency=100"},
-                (client, agent, provider) -> {
-                    agent.arrived = new CountDownLatch(100);
-                    List<CompletableFuture<String>> calls = new ArrayList<>();
-                    for (int i = 0; i < 100; i++) {
-                        calls.add(client.callAsync("slow", "llm.think", "question " + i, String.class));
-                    }
-                    // All hundred are in their handler at the same time: none waits for another to finish.
-                    assertThat(agent.arrived.await(60, TimeUnit.SECONDS)).as("100 handlers in progress at once").isTrue();
-                    assertThat(agent.inProgress.get()).isEqualTo(100);
-                    assertThat(agent.virtualThreads.get()).isEqualTo(100);
-                    assertThat(agent.threads).hasSize(100);
+        Optional<Path> java = JavaWithVirtualThreads.find();
+        assumeThat(java).as("virtual threads need Java 21+: the test JVM is " + Runtime.version().feature()
+                + " and no JDK 21+ is named by JAVA_HOME-style variables or installed under /usr/lib/jvm").isPresent();
+        int backbonePort = PilotAutoConfigurationTests.freePort();
+        try (ProviderProcess provider = ProviderProcess.start(java.get(), List.of("spring.threads.virtual.enabled=true",
+                "pilot.server.max-concurrency=100", "pilot.hostname=slow", "pilot.identity.path=" + dir.resolve("slow.key"),
+                "pilot.bind.address=127.0.0.1", "pilot.backbone.address=127.0.0.1:" + backbonePort,
+                "pilot.backbone.embedded=true", "pilot.backbone.identity=" + dir.resolve("bb.key"),
+                "pilot.control.enabled=false", "pilot.request-timeout=60s"))) {
+            String[] ready = provider.awaitReady().split(" ");
+            assertThat(ready[0]).isEqualTo("ready");
+            assertThat(Integer.parseInt(ready[2].substring("java=".length())))
+                    .isGreaterThanOrEqualTo(JavaWithVirtualThreads.VIRTUAL_THREADS_SINCE);
+            base(backbonePort).withPropertyValues("pilot.hostname=caller", "pilot.identity.path=" + dir.resolve("caller.key"),
+                    "pilot.backbone.key=" + ready[1]).run(caller -> {
+                        assertThat(caller).hasNotFailed();
+                        PilotClient client = caller.getBean(PilotClient.class);
+                        provider.ask("expect 100");
+                        List<CompletableFuture<String>> calls = new ArrayList<>();
+                        for (int i = 0; i < 100; i++) {
+                            calls.add(client.callAsync("slow", "llm.think", "question " + i, String.class));
+                        }
+                        // All hundred are in their handler at the same time: none waits for another to finish.
+                        assertThat(provider.counters("await")).as("100 handlers in progress at once, each on a virtual thread")
+                                .containsEntry("arrived", "true").containsEntry("inProgress", "100")
+                                .containsEntry("virtual", "100").containsEntry("threads", "100");
 
-                    assertThatThrownBy(() -> client.call("slow", "llm.think", "one too many", String.class))
-                            .isInstanceOfSatisfying(PilotRemoteException.class,
-                                    e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
-                            .hasMessageContaining("limit of 100");
+                        assertThatThrownBy(() -> client.call("slow", "llm.think", "one too many", String.class))
+                                .isInstanceOfSatisfying(PilotRemoteException.class,
+                                        e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
+                                .hasMessageContaining("limit of 100");
 
-                    agent.release.countDown();
-                    for (int i = 0; i < 100; i++) {
-                        assertThat(calls.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("thought about question " + i);
-                    }
-                    assertThat(agent.mostAtOnce.get()).isEqualTo(100);
-                });
+                        assertThat(provider.ask("release")).isEqualTo("ok");
+                        for (int i = 0; i < 100; i++) {
+                            assertThat(calls.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("thought about question " + i);
+                        }
+                        assertThat(provider.counters("counters")).containsEntry("inProgress", "0")
+                                .containsEntry("mostAtOnce", "100").containsEntry("virtual", "100");
+                    });
+        }
     }
 
     @Test
