@@ -11,7 +11,6 @@ import io.pilot.spring.runtime.RuntimeSettings.IdentitySource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 
 import io.pilot.engine.identity.Identity;
