@@ -220,9 +220,10 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         return Binder.get(environment).bind(SHUTDOWN_TIMEOUT, Duration.class).orElse(Duration.ofSeconds(30));
     }
 
-    /** What the agent's record says: its capabilities (with descriptions), its groups and the backbone's timeout. */
+    /** What the agent's record says (its capabilities with descriptions, its groups), the backbone's timeout and retry waits. */
     private void describe(DirectoryClient.Builder directory) {
-        directory.requestTimeout(settings.backbone().requestTimeout());
+        directory.requestTimeout(settings.backbone().requestTimeout())
+                .retryBackoff(settings.backbone().retry().first(), settings.backbone().retry().max());
         for (CapabilityMethod capability : capabilities.all()) {
             directory.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
                     : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
