@@ -136,8 +136,15 @@ public final class Agent implements AutoCloseable {
         }
         settings.directory.accept(builder);
         directory = builder.build();
-        if (settings.sharedGroup != null) {
+        if (settings.sharedGroup != null && settings.backboneWait == null) {
             settings.sharedGroup.bind(directory).join();
+        } else if (settings.sharedGroup != null) {
+            // Fails closed meanwhile: until it knows the members, the policy lets in the backbone only.
+            awaitRegistration(settings.sharedGroup.bindOnceRegistered(directory).whenComplete((own, error) -> {
+                if (error != null) {
+                    log.warn("the shared-group policy could not learn its groups' members: {}", error.getMessage());
+                }
+            }), settings.backboneWait);
         } else if (settings.backboneWait == null) {
             directory.start().join();
         } else {
@@ -393,7 +400,8 @@ public final class Agent implements AutoCloseable {
 
         /**
          * Admits peers that share a group with the node: makes {@code policy} the node's access policy and
-         * registers through it, so that it knows the members before the agent is discoverable. The policy
+         * registers through it, so that it knows the members before the agent is discoverable (with
+         * {@link #startWithoutBackbone}, once the backbone answers; until then it refuses every peer). The policy
          * stays the caller's to close.
          */
         public Builder sharedGroupPolicy(SharedGroupPolicy policy) {
@@ -470,7 +478,8 @@ public final class Agent implements AutoCloseable {
          * directory client keeps registering in the background (its waits growing, see
          * {@link DirectoryClient.Builder#retryBackoff}) and reports {@link DirectoryClient.Status#BACKBONE_UNREACHABLE}
          * meanwhile. A refusal within {@code wait} still fails the start. Without it, the start fails when the
-         * first registration does. Not with a {@link #sharedGroupPolicy}, which must know the members first.
+         * first registration does. With a {@link #sharedGroupPolicy}, the policy lets in the backbone only until it
+         * has registered and learned its groups' members: peers are refused (fail closed) until then.
          */
         public Builder startWithoutBackbone(Duration wait) {
             if (wait.isNegative()) {

@@ -117,6 +117,15 @@ public final class DirectoryClient implements AutoCloseable {
         return registration.start();
     }
 
+    /**
+     * Completes with this node's record once it has registered, however many attempts after {@link #start} that
+     * took (the backbone may be away at first); fails if the backbone refused the start's registration, or the
+     * client closed first.
+     */
+    public CompletableFuture<NodeRecord> registered() {
+        return registration.registered();
+    }
+
     /** The node this client registers. */
     public PilotNode node() {
         return node;
