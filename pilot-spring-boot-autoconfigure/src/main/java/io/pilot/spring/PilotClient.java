@@ -10,6 +10,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Calls capabilities of other agents directly: discovery through the backbone, then a direct, end-to-end
  * encrypted request to the chosen provider. Failures throw {@link PilotRemoteException}.
+ *
+ * <p>Calls may be made from any thread (a request handler, a scheduled task, a message listener). On shutdown,
+ * once the capability calls this application serves are done, the calls it makes that are still in progress
+ * finish before the node closes, within {@code spring.lifecycle.timeout-per-shutdown-phase}; a call started
+ * after that point is refused at once with {@code UNREACHABLE} "the agent is stopping".
  */
 public interface PilotClient {
 

@@ -13,7 +13,9 @@ import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * does.
  *
  * <p><b>Stop</b>: deregister first (peers hear at once and stop routing work here), let the requests in
- * progress finish (bounded by the grace period), then close the control socket, the backbone and the node.
+ * progress finish, then refuse new {@linkplain #outgoing outgoing calls} and let those in progress finish (both
+ * within one grace period), then close the control socket, the backbone and the node. Outgoing calls are refused
+ * only once the served requests are done, because serving a request may take calls of its own.
  */
 public final class Agent implements AutoCloseable {
 
@@ -66,6 +71,7 @@ public final class Agent implements AutoCloseable {
     private final Builder settings;
     private final BackboneRole backbone;
     private final InFlightRequests inFlight = new InFlightRequests();
+    private final OutgoingCalls outgoing = new OutgoingCalls();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile PilotNode node;
     private volatile DirectoryClient directory;
@@ -130,8 +136,15 @@ public final class Agent implements AutoCloseable {
         }
         settings.directory.accept(builder);
         directory = builder.build();
-        if (settings.sharedGroup != null) {
+        if (settings.sharedGroup != null && settings.backboneWait == null) {
             settings.sharedGroup.bind(directory).join();
+        } else if (settings.sharedGroup != null) {
+            // Fails closed meanwhile: until it knows the members, the policy lets in the backbone only.
+            awaitRegistration(settings.sharedGroup.bindOnceRegistered(directory).whenComplete((own, error) -> {
+                if (error != null) {
+                    log.warn("the shared-group policy could not learn its groups' members: {}", error.getMessage());
+                }
+            }), settings.backboneWait);
         } else if (settings.backboneWait == null) {
             directory.start().join();
         } else {
@@ -228,6 +241,18 @@ public final class Agent implements AutoCloseable {
         return Optional.ofNullable(control).map(ControlServer::socketPath);
     }
 
+    /**
+     * Makes an outgoing call through this agent ({@code node().request}, an anycast, a broadcast...), counted until
+     * the future {@code call} returns completes, so that {@link #close} lets it finish before the node closes, from
+     * whatever thread it was started. Returns that same future.
+     *
+     * @throws PilotException {@link ErrorCode#UNREACHABLE} "the agent is stopping" once stopping has let the
+     *         served requests finish and waits for outgoing calls; {@code call} is then not run
+     */
+    public <F extends CompletableFuture<?>> F outgoing(Supplier<F> call) {
+        return outgoing.track(call);
+    }
+
     /** Closes the agent when the JVM shuts down (SIGTERM, Ctrl-C, {@code System.exit}). */
     public Agent closeOnShutdown() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "pilot-agent-shutdown"));
@@ -252,9 +277,10 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Deregisters, lets requests in progress finish (up to the grace period), then closes the control
-     * socket (removing its file), the backbone and the node. Idempotent; a second caller returns once the
-     * first is done.
+     * Deregisters, lets served requests and then {@linkplain #outgoing outgoing calls} in progress finish (both
+     * within the grace period; new outgoing calls are refused once the served requests are done), then closes the
+     * control socket (removing its file), the backbone and the node. Idempotent; a second caller returns once
+     * the first is done.
      */
     @Override
     public synchronized void close() {
@@ -263,9 +289,15 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         deregister();
-        if (!inFlight.awaitIdle(settings.gracePeriod)) {
+        long deadline = System.nanoTime() + settings.gracePeriod.toNanos();
+        if (!inFlight.awaitIdleUntil(deadline)) {
             log.warn("{} requests still in progress after the {} grace period; closing the node anyway",
                     inFlight.count(), settings.gracePeriod);
+        }
+        outgoing.refuseNew();
+        if (!outgoing.awaitIdleUntil(deadline)) {
+            log.warn("{} outgoing calls still in progress after the {} grace period; closing the node anyway",
+                    outgoing.count(), settings.gracePeriod);
         }
         if (directory != null) {
             directory.close();
@@ -368,7 +400,8 @@ public final class Agent implements AutoCloseable {
 
         /**
          * Admits peers that share a group with the node: makes {@code policy} the node's access policy and
-         * registers through it, so that it knows the members before the agent is discoverable. The policy
+         * registers through it, so that it knows the members before the agent is discoverable (with
+         * {@link #startWithoutBackbone}, once the backbone answers; until then it refuses every peer). The policy
          * stays the caller's to close.
          */
         public Builder sharedGroupPolicy(SharedGroupPolicy policy) {
@@ -428,7 +461,10 @@ public final class Agent implements AutoCloseable {
             return this;
         }
 
-        /** How long stopping waits for requests in progress before closing the node; default 10 s. */
+        /**
+         * How long stopping waits for served requests and outgoing calls in progress (together) before closing
+         * the node; default 10 s.
+         */
         public Builder gracePeriod(Duration gracePeriod) {
             if (gracePeriod.isNegative()) {
                 throw new IllegalArgumentException("the grace period cannot be negative");
@@ -442,7 +478,8 @@ public final class Agent implements AutoCloseable {
          * directory client keeps registering in the background (its waits growing, see
          * {@link DirectoryClient.Builder#retryBackoff}) and reports {@link DirectoryClient.Status#BACKBONE_UNREACHABLE}
          * meanwhile. A refusal within {@code wait} still fails the start. Without it, the start fails when the
-         * first registration does. Not with a {@link #sharedGroupPolicy}, which must know the members first.
+         * first registration does. With a {@link #sharedGroupPolicy}, the policy lets in the backbone only until it
+         * has registered and learned its groups' members: peers are refused (fail closed) until then.
          */
         public Builder startWithoutBackbone(Duration wait) {
             if (wait.isNegative()) {

@@ -3,7 +3,6 @@ package io.pilot.engine.agent;
 import io.pilot.engine.message.MessageHandler;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts the requests an agent's handlers are working on, so that stopping can let them finish: the agent
@@ -11,49 +10,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InFlightRequests {
 
-    private final AtomicInteger count = new AtomicInteger();
+    private final CallsInProgress requests = new CallsInProgress();
 
     /** Wraps a handler so each request is counted from its arrival until its reply is ready. */
     MessageHandler track(MessageHandler handler) {
         return message -> {
-            count.incrementAndGet();
+            requests.tryBegin(); // never refused: a request that arrives is served, whenever it arrives
             try {
-                return handler.handle(message).whenComplete((reply, error) -> done());
+                return handler.handle(message).whenComplete((reply, error) -> requests.done());
             } catch (Exception | Error e) {
-                done();
+                requests.done();
                 throw e;
             }
         };
     }
 
     int count() {
-        return count.get();
+        return requests.count();
     }
 
     /** Waits until no request is in progress, or the grace period is over; true if idle. */
     boolean awaitIdle(Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (count) {
-            while (count.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    count.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return true;
+        return awaitIdleUntil(System.nanoTime() + grace.toNanos());
     }
 
-    private void done() {
-        synchronized (count) {
-            count.decrementAndGet();
-            count.notifyAll();
-        }
+    /** Waits until no request is in progress, or {@link System#nanoTime()} reaches {@code deadlineNanos}; true if idle. */
+    boolean awaitIdleUntil(long deadlineNanos) {
+        return requests.awaitIdleUntil(deadlineNanos);
     }
 }

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectoryClient implements AutoCloseable {
 
+    /** The longest first wait before registering again while the backbone does not answer, unless told otherwise. */
+    public static final Duration DEFAULT_FIRST_RETRY = Duration.ofMillis(500);
+    /** The longest wait between registration attempts, unless told otherwise. */
+    public static final Duration DEFAULT_LONGEST_RETRY = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(DirectoryClient.class);
 
     /** Where the client stands with the backbone. */
@@ -110,6 +115,15 @@ public final class DirectoryClient implements AutoCloseable {
      */
     public CompletableFuture<NodeRecord> start() {
         return registration.start();
+    }
+
+    /**
+     * Completes with this node's record once it has registered, however many attempts after {@link #start} that
+     * took (the backbone may be away at first); fails if the backbone refused the start's registration, or the
+     * client closed first.
+     */
+    public CompletableFuture<NodeRecord> registered() {
+        return registration.registered();
     }
 
     /** The node this client registers. */
@@ -281,8 +295,8 @@ public final class DirectoryClient implements AutoCloseable {
         private Duration recordLifetime = Duration.ofHours(1);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private int liveQueries = 32;
-        private Duration firstRetry = Duration.ofMillis(500);
-        private Duration longestRetry = Duration.ofSeconds(30);
+        private Duration firstRetry = DEFAULT_FIRST_RETRY;
+        private Duration longestRetry = DEFAULT_LONGEST_RETRY;
 
         private Builder(PilotNode node) {
             this.node = Objects.requireNonNull(node, "node");

@@ -62,6 +62,8 @@ final class Registration {
     private volatile boolean closed;
     /** The backbone said it no longer knows this node: its lease lapsed, and its watches went with it. */
     private volatile boolean lapsed;
+    /** Completed by the first registration that succeeds; failed by a refusal at start, or by closing. */
+    private final CompletableFuture<NodeRecord> firstRegistration = new CompletableFuture<>();
 
     /**
      * @param lookups finds the record the backbone holds of this node, when it refuses ours as stale
@@ -108,12 +110,21 @@ final class Registration {
             Throwable cause = BackboneCall.unwrap(error);
             // A refusal (bad token, hostname taken...) will not change by retrying; an outage may.
             if (BackboneCall.refused(error)) {
+                firstRegistration.completeExceptionally(cause);
                 lastError = cause.getMessage();
                 log.error("the backbone refused to register this node ({}); not retrying", cause.getMessage());
             } else {
                 unreachable(cause);
             }
         });
+    }
+
+    /**
+     * Completes with this node's record once it has registered, at the first attempt or at a retry after an
+     * outage; fails if the backbone refused it at start, or the client closed first.
+     */
+    CompletableFuture<NodeRecord> registered() {
+        return firstRegistration.copy();
     }
 
     /**
@@ -148,6 +159,7 @@ final class Registration {
             return;
         }
         closed = true;
+        firstRegistration.completeExceptionally(new IllegalStateException("the directory client is closed"));
         stopHeartbeat();
         if (published != null && backbone.address().isPresent()) {
             try {
@@ -187,6 +199,7 @@ final class Registration {
                 boolean restarted = noteEpoch(lease.epoch());
                 registered(signed, lease);
                 lapsed = false;
+                firstRegistration.complete(signed.record());
                 // Renewed once, whichever way: a restart's renewal must not be followed by one that ends the
                 // old subscription ids, which the restarted backbone may have handed out again.
                 if (wasAway) {

@@ -56,6 +56,12 @@ public final class SharedGroupPolicy implements AccessPolicy, AutoCloseable {
      * @throws IllegalStateException if the policy is bound to another client, or closed
      */
     public CompletableFuture<NodeRecord> bind(DirectoryClient client) {
+        pin(client);
+        return client.start().thenCompose(own -> watchGroups(client, own));
+    }
+
+    /** Binds to {@code client} and lets its pinned backbone in. */
+    private void pin(DirectoryClient client) {
         NodeKey backboneKey = client.backboneKey().orElseThrow(() -> new IllegalArgumentException(
                 "a shared-group policy must know the backbone before its first handshake: pin the backbone's key"));
         synchronized (this) {
@@ -68,7 +74,21 @@ public final class SharedGroupPolicy implements AccessPolicy, AutoCloseable {
             this.client = client;
             this.backbone = backboneKey;
         }
-        return client.start().thenCompose(own -> watchGroups(client, own));
+    }
+
+    /**
+     * As {@link #bind}, for a node that starts while its backbone may be away: an outage does not fail the
+     * future; the client keeps registering in the background, and the policy watches the groups once it has
+     * registered. Until then the policy knows no member and lets in the backbone only (it fails closed): a peer
+     * whose membership cannot be known yet is refused. Fails if the backbone refuses the registration.
+     *
+     * @throws IllegalArgumentException if the client does not pin the backbone's key
+     * @throws IllegalStateException if the policy is bound to another client, or closed
+     */
+    public CompletableFuture<NodeRecord> bindOnceRegistered(DirectoryClient client) {
+        pin(client);
+        client.start(); // an outage fails this attempt only; the client retries, and registered() hears of it
+        return client.registered().thenCompose(own -> watchGroups(client, own));
     }
 
     private CompletableFuture<NodeRecord> watchGroups(DirectoryClient client, NodeRecord own) {

@@ -9,8 +9,10 @@ import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -98,6 +100,47 @@ class AgentTests {
         closing.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(closing.isAlive()).isFalse();
         assertThatThrownBy(() -> beta.directory().orElseThrow().lookup("alpha").join()).hasCauseInstanceOf(DirectoryException.class);
+    }
+
+    @Test
+    void stoppingLetsAnOutgoingCallFromAnyThreadFinishAndRefusesNewOnes() throws Exception {
+        Agent backbone = backbone(BackboneSettings.DEFAULTS);
+        CountDownLatch entered = new CountDownLatch(1);
+        CompletableFuture<Message> answer = new CompletableFuture<>();
+        member(backbone, "alpha", b -> b.listen(PORT, in -> {
+            entered.countDown();
+            return answer;
+        }).listen(PORT + 1, MessageHandler.of(in -> Message.of("quick"))));
+        Agent beta = member(backbone, "beta", b -> b.gracePeriod(Duration.ofSeconds(60)));
+        CompletableFuture<CompletableFuture<Message>> started = new CompletableFuture<>();
+        new Thread(() -> started.complete(beta.outgoing(
+                () -> beta.directory().orElseThrow().request("alpha", PORT, Message.of("work")))), "not-a-served-request").start();
+        CompletableFuture<Message> reply = started.get(10, TimeUnit.SECONDS);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread closing = new Thread(beta::close);
+        closing.start();
+        // Until stopping refuses, a new call is made and answered; then it is refused before it is sent.
+        PilotException refused = await().atMost(10, TimeUnit.SECONDS).until(() -> refusal(beta), error -> error != null);
+
+        assertThat(refused.code()).isEqualTo(ErrorCode.UNREACHABLE);
+        assertThat(refused).hasMessage("the agent is stopping: it starts no new calls");
+        assertThat(closing.isAlive()).as("still waiting for the outgoing call").isTrue();
+        assertThat(reply).isNotDone();
+        answer.complete(Message.of("done"));
+        assertThat(reply.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("done");
+        closing.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(closing.isAlive()).isFalse();
+    }
+
+    /** The refusal of a new call through {@code agent}, or null if the call was made (and answered). */
+    private static PilotException refusal(Agent agent) {
+        try {
+            agent.outgoing(() -> agent.directory().orElseThrow().request("alpha", PORT + 1, Message.of("more"))).join();
+            return null;
+        } catch (PilotException e) {
+            return e;
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.pilot.spring.autoconfigure;
 
+import io.pilot.engine.directory.DirectoryClient;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -296,6 +298,13 @@ public class PilotProperties {
          */
         private Duration requestTimeout = Duration.ofSeconds(5);
 
+        /** How long to wait before registering again while the backbone does not answer. */
+        private final Retry retry = new Retry();
+
+        public Retry getRetry() {
+            return retry;
+        }
+
         public Duration getRequestTimeout() {
             return requestTimeout;
         }
@@ -346,6 +355,36 @@ public class PilotProperties {
     }
 
     /** How capability calls are served: where handlers run is Boot's ({@code spring.threads.virtual.enabled}, {@code spring.task.execution.*}). */
+
+    /**
+     * The waits between registration attempts while the backbone does not answer: the first at most
+     * {@code first-delay}, each next one up to twice as long, never more than {@code max-delay}, each drawn at random
+     * between half of that and all of it (so replicas restarted together do not retry in step).
+     */
+    public static class Retry {
+
+        /** The longest first wait. */
+        private Duration firstDelay = DirectoryClient.DEFAULT_FIRST_RETRY;
+
+        /** The longest wait of all, however long the backbone stays away. */
+        private Duration maxDelay = DirectoryClient.DEFAULT_LONGEST_RETRY;
+
+        public Duration getFirstDelay() {
+            return firstDelay;
+        }
+
+        public void setFirstDelay(Duration firstDelay) {
+            this.firstDelay = firstDelay;
+        }
+
+        public Duration getMaxDelay() {
+            return maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
+    }
     public static class Server {
 
         /**

@@ -5,6 +5,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.group.AccessPolicies;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.AccessPolicy;
+import io.pilot.spring.runtime.RuntimeSettings.RetryDelays;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -38,6 +39,18 @@ final class PilotSettings {
                     "Set " + property + " to how long to wait, e.g. " + property + "=5s");
         }
         return value;
+    }
+
+    /** Each delay positive, the first no longer than the longest. */
+    static RetryDelays retryDelays(PilotProperties.Retry retry) {
+        Duration first = timeout("pilot.backbone.retry.first-delay", retry.getFirstDelay());
+        Duration max = timeout("pilot.backbone.retry.max-delay", retry.getMaxDelay());
+        if (max.compareTo(first) < 0) {
+            throw new PilotConfigurationException("pilot.backbone.retry.max-delay",
+                    max + " is shorter than pilot.backbone.retry.first-delay (" + first + ")",
+                    "Set pilot.backbone.retry.max-delay to at least pilot.backbone.retry.first-delay, e.g. 30s");
+        }
+        return new RetryDelays(first, max);
     }
 
     static InetSocketAddress bind(PilotProperties.Bind bind) {

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -103,7 +104,7 @@ public final class DefaultPilotClient implements PilotClient {
         Call call = new Call(capability, null);
         CompletableFuture<AnycastReply> sent;
         try {
-            sent = runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message));
+            sent = runtime.outgoing(() -> runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message)));
         } catch (RuntimeException e) {
             throw call.aborted(e);
         }
@@ -133,9 +134,11 @@ public final class DefaultPilotClient implements PilotClient {
         try {
             // Resolution is answered from a watch on the name after the first call, so the backbone is not in the
             // call's path; then the node's own future is used as is, and a blocked caller is woken from the loop.
-            CompletableFuture<PilotAddress> resolved = runtime.directory().resolve(hostnameOrAddress);
-            sent = resolved.isDone() && !resolved.isCompletedExceptionally() ? send.apply(resolved.join())
-                    : resolved.thenCompose(send);
+            sent = runtime.outgoing(() -> {
+                CompletableFuture<PilotAddress> resolved = runtime.directory().resolve(hostnameOrAddress);
+                return resolved.isDone() && !resolved.isCompletedExceptionally() ? send.apply(resolved.join())
+                        : resolved.thenCompose(send);
+            });
         } catch (RuntimeException e) {
             throw call.aborted(e);
         }
@@ -212,14 +215,19 @@ public final class DefaultPilotClient implements PilotClient {
             }
         }
 
-        /** Stops the observation of a call that could not even be sent (the node is not running); returns {@code e} to throw. */
+        /**
+         * Stops the observation of a call that could not even be sent (the node is not running, or the agent is
+         * stopping and starts no new calls); returns what to throw: a refusal by the engine as a
+         * {@link PilotRemoteException} with its code.
+         */
         RuntimeException aborted(RuntimeException e) {
+            RuntimeException thrown = e instanceof PilotException ? failure(capability, e) : e;
             if (context != null) {
                 context.setErrorCode(failure(capability, e).code());
-                observation.error(e);
+                observation.error(thrown);
                 observation.stop();
             }
-            return e;
+            return thrown;
         }
 
         /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
@@ -259,7 +267,7 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public Duration ping(String hostnameOrAddress) {
-        return join(runtime.directory().resolve(hostnameOrAddress).thenCompose(runtime.node()::ping)
+        return join(outgoing("ping " + hostnameOrAddress, () -> runtime.directory().resolve(hostnameOrAddress).thenCompose(runtime.node()::ping))
                 .handle((rtt, error) -> {
                     if (error != null) {
                         throw failure("ping " + hostnameOrAddress, error);
@@ -271,7 +279,16 @@ public final class DefaultPilotClient implements PilotClient {
     @Override
     public BroadcastResult broadcast(String group, Object message) {
         Message body = Message.of(mapper.writeValueAsBytes(message)).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
-        return join(runtime.messaging().broadcast(group, CapabilityProtocol.BROADCAST_PORT, body));
+        return join(outgoing("broadcast to " + group, () -> runtime.messaging().broadcast(group, CapabilityProtocol.BROADCAST_PORT, body)));
+    }
+
+    /** {@link PilotRuntime#outgoing}, its refusal (the agent is stopping) thrown as a {@link PilotRemoteException}. */
+    private <F extends CompletableFuture<?>> F outgoing(String what, Supplier<F> call) {
+        try {
+            return runtime.outgoing(call);
+        } catch (PilotException refused) {
+            throw failure(what, refused);
+        }
     }
 
     @Override

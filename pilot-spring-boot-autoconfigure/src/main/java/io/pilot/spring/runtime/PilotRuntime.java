@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +62,9 @@ import tools.jackson.databind.json.JsonMapper;
  * choosing it at once; it still serves what arrives and its own calls still resolve;</li>
  * <li>the web server drains its requests (Boot's graceful shutdown, phase {@code GRACEFUL_SHUTDOWN_PHASE});
  * those requests may still call other agents through this node;</li>
- * <li>then this lifecycle stops, asynchronously: capability calls in progress finish within
- * {@code spring.lifecycle.timeout-per-shutdown-phase}, then the node closes.</li>
+ * <li>then this lifecycle stops, asynchronously: capability calls it serves finish, then the calls it makes
+ * (through {@code PilotClient}, from any thread: a scheduled task, a listener) finish, new ones being refused,
+ * all within {@code spring.lifecycle.timeout-per-shutdown-phase}; then the node closes.</li>
  * </ol>
  */
 public final class PilotRuntime implements SmartLifecycle, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
@@ -217,9 +220,10 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         return Binder.get(environment).bind(SHUTDOWN_TIMEOUT, Duration.class).orElse(Duration.ofSeconds(30));
     }
 
-    /** What the agent's record says: its capabilities (with descriptions), its groups and the backbone's timeout. */
+    /** What the agent's record says (its capabilities with descriptions, its groups), the backbone's timeout and retry waits. */
     private void describe(DirectoryClient.Builder directory) {
-        directory.requestTimeout(settings.backbone().requestTimeout());
+        directory.requestTimeout(settings.backbone().requestTimeout())
+                .retryBackoff(settings.backbone().retry().first(), settings.backbone().retry().max());
         for (CapabilityMethod capability : capabilities.all()) {
             directory.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
                     : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
@@ -300,6 +304,14 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
 
     public DirectoryClient directory() {
         return running().directory().orElseThrow();
+    }
+
+    /**
+     * Makes an outgoing call through the agent, counted so that shutdown lets it finish before the node closes
+     * (see {@link Agent#outgoing}): what {@code PilotClient} sends goes through here.
+     */
+    public <F extends CompletableFuture<?>> F outgoing(Supplier<F> call) {
+        return running().outgoing(call);
     }
 
     public GroupMessaging messaging() {

@@ -68,9 +68,20 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
      * @param endpoint its UDP endpoint
      * @param key its pinned key, or null to trust it on first use
      * @param requestTimeout how long each call to it may take
+     * @param retry the waits between registration attempts while it does not answer
      * @param embedded how to run it inside this application, or null when it runs elsewhere
      */
-    public record BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, EmbeddedBackbone embedded) {
+    public record BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, RetryDelays retry,
+            EmbeddedBackbone embedded) {
+    }
+
+    /**
+     * The waits between registration attempts while the backbone does not answer (exponential, with jitter).
+     *
+     * @param first the longest first wait
+     * @param max the longest wait of all; at least {@code first}
+     */
+    public record RetryDelays(Duration first, Duration max) {
     }
 
     /**

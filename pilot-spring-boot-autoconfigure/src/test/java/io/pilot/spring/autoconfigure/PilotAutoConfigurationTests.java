@@ -133,6 +133,14 @@ class PilotAutoConfigurationTests {
     }
 
     @Test
+    void aBadRetryDelayFailsTheStartNamingTheProperty() throws Exception {
+        runner().withPropertyValues("pilot.backbone.retry.first-delay=1m", "pilot.backbone.retry.max-delay=10s")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .isInstanceOf(PilotConfigurationException.class)
+                        .hasMessageContaining("pilot.backbone.retry.max-delay: PT10S is shorter than pilot.backbone.retry.first-delay"));
+    }
+
+    @Test
     void theBackboneRequestTimeoutBoundsEachCallToTheBackbone() throws Exception {
         // A "backbone" that completes the handshake but never answers a directory request.
         try (PilotNode mute = PilotNode.builder().identity(Identity.generate(new SecureRandom()))

@@ -3,14 +3,17 @@ package io.pilot.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.spring.runtime.RuntimeSettings;
 import io.pilot.spring.runtime.RuntimeSettings.IdentitySource;
+import io.pilot.spring.runtime.RuntimeSettings.RetryDelays;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 
 import io.pilot.engine.identity.Identity;
@@ -65,6 +68,40 @@ class RuntimeSettingsFactoryTests {
         RuntimeSettings settings = RuntimeSettingsFactory.from(properties, new MockEnvironment());
         assertThat(settings.accessPolicy().get()).isInstanceOf(SharedGroupPolicy.class)
                 .isNotSameAs(settings.accessPolicy().get());
+    }
+
+    @Test
+    void theRetryDelaysDefaultToTheEnginesAndTakeTheProperties() {
+        assertThat(RuntimeSettingsFactory.from(properties(), new MockEnvironment()).backbone().retry())
+                .isEqualTo(new RetryDelays(DirectoryClient.DEFAULT_FIRST_RETRY, DirectoryClient.DEFAULT_LONGEST_RETRY));
+        PilotProperties properties = properties();
+        properties.getBackbone().getRetry().setFirstDelay(Duration.ofSeconds(2));
+        properties.getBackbone().getRetry().setMaxDelay(Duration.ofMinutes(2));
+
+        assertThat(RuntimeSettingsFactory.from(properties, new MockEnvironment()).backbone().retry())
+                .isEqualTo(new RetryDelays(Duration.ofSeconds(2), Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void retryDelaysMustBePositiveAndTheFirstNoLongerThanTheLongest() {
+        PilotProperties zero = properties();
+        zero.getBackbone().getRetry().setFirstDelay(Duration.ZERO);
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(zero, new MockEnvironment())).isInstanceOf(PilotConfigurationException.class)
+                .hasMessageStartingWith("pilot.backbone.retry.first-delay: PT0S is not a positive duration");
+        PilotProperties negative = properties();
+        negative.getBackbone().getRetry().setMaxDelay(Duration.ofSeconds(-1));
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(negative, new MockEnvironment()))
+                .hasMessageStartingWith("pilot.backbone.retry.max-delay: PT-1S is not a positive duration");
+        PilotProperties inverted = properties();
+        inverted.getBackbone().getRetry().setFirstDelay(Duration.ofMinutes(1));
+        inverted.getBackbone().getRetry().setMaxDelay(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(inverted, new MockEnvironment()))
+                .hasMessageStartingWith("pilot.backbone.retry.max-delay: PT10S is shorter than pilot.backbone.retry.first-delay (PT1M)");
+        PilotProperties equal = properties();
+        equal.getBackbone().getRetry().setFirstDelay(Duration.ofSeconds(5));
+        equal.getBackbone().getRetry().setMaxDelay(Duration.ofSeconds(5));
+        assertThat(RuntimeSettingsFactory.from(equal, new MockEnvironment()).backbone().retry())
+                .isEqualTo(new RetryDelays(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.runtime.RuntimeSettings.BackboneLink;
 import io.pilot.spring.runtime.RuntimeSettings.ControlSocket;
 import io.pilot.spring.runtime.RuntimeSettings.IdentitySource;
+import io.pilot.spring.runtime.RuntimeSettings.RetryDelays;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class Runtimes {
         RuntimeSettings settings = new RuntimeSettings("unstarted", IdentitySource.file(Path.of(".pilot", "unstarted.key")),
                 new InetSocketAddress("127.0.0.1", 0), 0, 1 << 20, Duration.ofSeconds(30), AccessPolicies::realmMembers,
                 PathSettings.DEFAULTS, List.of(),
-                new BackboneLink(new InetSocketAddress("127.0.0.1", 7400), null, Duration.ofSeconds(5), null),
+                new BackboneLink(new InetSocketAddress("127.0.0.1", 7400), null, Duration.ofSeconds(5), new RetryDelays(Duration.ofMillis(500), Duration.ofSeconds(30)), null),
                 new ControlSocket(false, null));
         return new PilotRuntime(settings, new CapabilityRegistry(), new JsonMapper(), new StandardEnvironment());
     }
