@@ -171,6 +171,14 @@ public final class SessionEngine {
     }
 
     /**
+     * Peers the session clock has visited so far (a visit fires a peer's due timers): grows with the timers
+     * that come due, not with the size of the peer table, which no tick walks.
+     */
+    public long timerVisits() {
+        return timers.visits();
+    }
+
+    /**
      * Makes a peer known: its address, optionally its key (then the handshake must present exactly this
      * key), and where to reach it. A known peer's endpoint is updated; a conflicting key is refused.
      */
