@@ -14,10 +14,12 @@ import java.util.Map;
  * @param peers peers known
  * @param sessions peers with an established session
  * @param pendingHandshakes half-open responder handshakes held right now
+ * @param timerVisits peers the session clock visited to fire their due timers, since the start: the cost
+ *        of the session timers, which follows what comes due and not the size of the peer table
  * @param drops dropped datagrams by reason (only non-zero reasons appear)
  */
 public record NodeStats(long handshakesCompleted, int peers, int sessions, int pendingHandshakes,
-                        Map<DropReason, Long> drops) {
+                        long timerVisits, Map<DropReason, Long> drops) {
 
     /** Dropped datagrams for one reason. */
     public long dropped(DropReason reason) {
@@ -33,6 +35,6 @@ public record NodeStats(long handshakesCompleted, int peers, int sessions, int p
             }
         }
         return new NodeStats(engine.handshakesCompleted(), engine.peers().size(), sessions,
-                engine.pendingHandshakes(), drops.snapshot());
+                engine.pendingHandshakes(), engine.timerVisits(), drops.snapshot());
     }
 }

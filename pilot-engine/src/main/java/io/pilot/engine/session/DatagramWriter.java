@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  * session engine's flush, apart from its decisions (which keys, when to rekey, the connection's timer).
  * Confined to the event loop.
  */
-final class DatagramWriter {
+final class DatagramWriter implements SessionEngine.Sender {
 
     private final Channel channel;
     private final ByteBufAllocator allocator;
@@ -40,7 +40,8 @@ final class DatagramWriter {
      *
      * @return whether anything was sent
      */
-    boolean send(Peer peer, Connection connection, Keypair keypair, long now) {
+    @Override
+    public boolean send(Peer peer, Connection connection, Keypair keypair, long now) {
         boolean wrote = false;
         DatagramBatch batch = null;
         while (true) {

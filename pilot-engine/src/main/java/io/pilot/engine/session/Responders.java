@@ -26,11 +26,13 @@ final class Responders {
     /** The share of the table the relayed lane may hold, and the share of a lane that makes it crowded. */
     static final int SHARE_DIVISOR = 8;
 
+    /** Each lane in insertion order, oldest first: the order in which its entries expire. */
     private final Map<String, Responder> direct = new LinkedHashMap<>();
     private final Map<String, Responder> relayed = new LinkedHashMap<>();
     private final IndexTable indexes;
     private final int directCapacity;
     private final int relayedCapacity;
+    private long examined;
 
     Responders(IndexTable indexes, int capacity) {
         this.indexes = indexes;
@@ -80,18 +82,30 @@ final class Responders {
         lane(responder.source).remove(sourceKey(responder.source, responder.remoteIndex));
     }
 
+    /**
+     * Drops the entries that outlived {@link #LIFETIME_NANOS}, at every tick of the session clock. Every entry
+     * lives the same time and is added at the time it was made (a repeated INIT finds its entry, it never
+     * adds it again), so each lane's insertion order is its expiry order: only its oldest end is looked at,
+     * the expired entries and the first one still alive. A tick costs O(expired), not the size of a table
+     * an INIT flood keeps full.
+     */
     void expire(long now) {
         expire(direct, now);
         expire(relayed, now);
     }
 
+    /** Entries {@link #expire} (or a full lane's {@link #add}) looked at so far: the cost of expiry. */
+    long examined() {
+        return examined;
+    }
+
     private void expire(Map<String, Responder> lane, long now) {
-        // Insertion order is age order: stop at the first one still alive.
         Iterator<Responder> it = lane.values().iterator();
         while (it.hasNext()) {
             Responder responder = it.next();
+            examined++;
             if (now - responder.createdNanos < LIFETIME_NANOS) {
-                return;
+                return; // the oldest one alive: every one after it is younger
             }
             indexes.remove(responder.localIndex);
             it.remove();

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class SessionEngine {
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private final Paths paths;
-    private final DatagramWriter writer;
+    private final Sender writer;
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
@@ -76,9 +77,28 @@ public final class SessionEngine {
      * @param segmentationOffload whether full-size datagrams to one peer may leave as one UDP GSO write
      *        (the channel must support {@code SegmentedDatagramPacket})
      */
+    /** Seals and writes what a peer's connection has ready: the data path's last step ({@link DatagramWriter}). */
+    interface Sender {
+
+        /** @return whether anything was sent */
+        boolean send(Peer peer, Connection connection, Keypair keypair, long now);
+    }
+
     public SessionEngine(Channel channel, Identity identity, int realm, SessionSettings settings,
             TransportConfig transportConfig, AccessPolicy accessPolicy, SessionEvents events, DropCounters drops,
             SecureRandom random, boolean segmentationOffload) {
+        this(channel, identity, realm, settings, transportConfig, accessPolicy, events, drops, random,
+                segmentationOffload, writer -> writer);
+    }
+
+    /**
+     * As the public constructor, with the data path's sender wrapped by {@code sendVia}: the test seam through
+     * which a test makes one peer's flush fail (nothing known does any more) to show that the failure stays
+     * with that peer. A node always passes the {@link DatagramWriter} through unchanged.
+     */
+    SessionEngine(Channel channel, Identity identity, int realm, SessionSettings settings,
+            TransportConfig transportConfig, AccessPolicy accessPolicy, SessionEvents events, DropCounters drops,
+            SecureRandom random, boolean segmentationOffload, UnaryOperator<Sender> sendVia) {
         this.loop = channel.eventLoop();
         this.localAddress = identity.publicKey().address(realm);
         this.settings = settings;
@@ -87,7 +107,7 @@ public final class SessionEngine {
         this.indexes = new IndexTable(random);
         Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
         this.paths = new Paths(channel, settings, random);
-        this.writer = new DatagramWriter(channel, paths, segmentationOffload);
+        this.writer = sendVia.apply(new DatagramWriter(channel, paths, segmentationOffload));
         this.relay = new RelayForwarder(paths, peers, settings, drops);
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
@@ -148,6 +168,14 @@ public final class SessionEngine {
     /** Number of half-open responder handshakes, for tests of memory bounds. */
     public int pendingHandshakes() {
         return handshakes.pending();
+    }
+
+    /**
+     * Peers the session clock has visited so far (a visit fires a peer's due timers): grows with the timers
+     * that come due, not with the size of the peer table, which no tick walks.
+     */
+    public long timerVisits() {
+        return timers.visits();
     }
 
     /**

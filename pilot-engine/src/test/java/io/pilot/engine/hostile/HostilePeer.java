@@ -67,6 +67,11 @@ final class HostilePeer implements AutoCloseable {
         return identity.publicKey().address(realm);
     }
 
+    /** The victim's index for this session: the receiver index of every DATA sent to it, in clear on the wire. */
+    int victimIndex() {
+        return remoteIndex;
+    }
+
     /** The {@code n}th stream id (from 0) of this side's parity. */
     int streamId(int n) {
         return 2 * n + (evenStreamIds ? 0 : 1);

@@ -91,4 +91,34 @@ class RespondersTests {
         assertThat(responders.get(from, young.remoteIndex)).isSameAs(young);
         assertThat(indexes.size()).isOne();
     }
+
+    @Test
+    void expiryLooksAtTheOldestEndOfEachLaneOnlyNotTheWholeTable() {
+        // A table kept full by a flood: 4,096 places, 3,584 direct and 512 relayed, every one taken.
+        Responders responders = new Responders(indexes, 4096);
+        for (int i = 0; i < 3584; i++) {
+            responders.add(answered(from, i), i);
+        }
+        for (int i = 0; i < 512; i++) {
+            responders.add(answered(relayed, i), i);
+        }
+        long before = responders.examined();
+
+        for (int tick = 0; tick < 100; tick++) {
+            responders.expire(tick);
+        }
+        assertThat(responders.examined() - before)
+                .as("100 ticks with nothing expired look at the oldest entry of each lane once per tick")
+                .isEqualTo(200);
+        assertThat(responders.size()).isEqualTo(4096);
+
+        // The ten oldest entries of each lane (made at 0..9 ns) have outlived their lifetime.
+        before = responders.examined();
+        responders.expire(Responders.LIFETIME_NANOS + 9);
+        assertThat(responders.examined() - before).as("the expired ones and the oldest one alive, per lane")
+                .isEqualTo(2 * (10 + 1));
+        assertThat(responders.size()).isEqualTo(4096 - 2 * 10);
+        assertThat(responders.relayedSize()).as("each lane expires its own").isEqualTo(512 - 10);
+        assertThat(indexes.size()).as("their indexes are freed").isEqualTo(4096 - 2 * 10);
+    }
 }
