@@ -51,6 +51,7 @@ final class RuntimeSettingsFactory {
                 backbone.getStore());
         return new BackboneLink(PilotSettings.hostPort("pilot.backbone.address", backbone.getAddress()),
                 PilotSettings.key(backbone.getKey()),
-                PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()), embedded);
+                PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()), embedded,
+                ConfiguredJoinToken.from(backbone));
     }
 }

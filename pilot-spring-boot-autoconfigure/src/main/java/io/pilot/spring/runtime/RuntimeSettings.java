@@ -69,8 +69,22 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
      * @param key its pinned key, or null to trust it on first use
      * @param requestTimeout how long each call to it may take
      * @param embedded how to run it inside this application, or null when it runs elsewhere
+     * @param joinToken the realm's join token, presented at registration (and required by an embedded backbone), or null
      */
-    public record BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, EmbeddedBackbone embedded) {
+    public record BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, EmbeddedBackbone embedded,
+            String joinToken) {
+
+        /** A backbone that requires no join token. */
+        public BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, EmbeddedBackbone embedded) {
+            this(endpoint, key, requestTimeout, embedded, null);
+        }
+
+        /** Says whether there is a join token, never what it is: settings end up in logs and debuggers' views. */
+        @Override
+        public String toString() {
+            return "BackboneLink[endpoint=" + endpoint + ", key=" + key + ", requestTimeout=" + requestTimeout
+                    + ", embedded=" + embedded + ", joinToken=" + (joinToken == null ? "none" : "******") + "]";
+        }
     }
 
     /**
