@@ -111,11 +111,13 @@ class JoinTokenTests {
     }
 
     @Test
-    void theTokenFromAFileRegisters(CapturedOutput output) throws Exception {
+    void theTokenFromAFileNamedInAnEnvironmentVariableRegisters(CapturedOutput output) throws Exception {
         Path file = Files.writeString(dir.resolve("join-token"), TOKEN + "\n");
 
-        assertRegisteredAndFound(run(new SpringApplicationBuilder(RatesApplication.class),
-                "--pilot.backbone.join-token-file=" + file));
+        assertRegisteredAndFound(run(new SpringApplicationBuilder(RatesApplication.class)
+                .initializers(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("mounted-systemEnvironment",
+                                Map.of("PILOT_BACKBONE_JOIN_TOKEN_FILE", file.toString()))))));
         assertThat(output).doesNotContain(TOKEN);
     }
 
