@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Starts a Java main class in the background, with pilotctl's own Java and classpath, and waits for the line
@@ -31,13 +33,24 @@ final class BackgroundProcess {
      */
     static Ready start(Class<?> main, List<String> args, Path log, String readyPrefix, String whatToCheck)
             throws CliException, IOException, InterruptedException {
+        return start(main, args, environment -> { }, log, readyPrefix, whatToCheck);
+    }
+
+    /**
+     * As {@link #start(Class, List, Path, String, String)}, with pilotctl's environment changed by {@code environment}
+     * first: how a secret reaches the process without showing on its command line.
+     */
+    static Ready start(Class<?> main, List<String> args, Consumer<Map<String, String>> environment, Path log,
+            String readyPrefix, String whatToCheck) throws CliException, IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 main.getName()));
         command.addAll(args);
         Files.deleteIfExists(log);
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        environment.accept(builder.environment());
+        Process process = builder.start();
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
             Optional<String> ready = lines(log).stream().filter(l -> l.startsWith(readyPrefix)).findFirst();

@@ -3,6 +3,8 @@ package io.pilot.cli;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.agent.Agent;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.identity.NodeKey;
 
 /**
@@ -26,7 +28,7 @@ final class Daemon {
         PilotNode.Builder node = PilotNode.builder().identityPath(settings.identityFile())
                 .bindAddress(HostPort.parseBind(settings.bind()));
         NodeKey backboneKey = settings.backboneKey() == null ? null : NodeKey.parse(settings.backboneKey());
-        return Agent.builder(node).hostname(settings.hostname())
+        return Agent.builder(node).hostname(settings.hostname()).joinToken(settings.joinToken())
                 .backbone(HostPort.parse(settings.backbone()), backboneKey)
                 .directory(directory -> {
                     settings.groups().forEach(directory::group);
@@ -34,5 +36,16 @@ final class Daemon {
                 })
                 .control(settings.socketFile(), commands -> commands.identityPath(settings.identityFile()))
                 .build().start();
+    }
+
+    /** Why the start failed, for the operator: with the options that give a join token when that was refused. */
+    static String startFailure(RuntimeException e) {
+        String why = e.getMessage();
+        if (e.getCause() instanceof DirectoryException refusal && (refusal.error() == DirectoryError.JOIN_TOKEN_REQUIRED
+                || refusal.error() == DirectoryError.JOIN_TOKEN_INVALID)) {
+            return why + "; give the realm's join token with --join-token-file FILE, --join-token - (standard input)"
+                    + " or " + SecretOption.JOIN_TOKEN.variable();
+        }
+        return why;
     }
 }

@@ -49,12 +49,27 @@ final class DaemonCommand {
         @Option(names = "--identity", paramLabel = "FILE", description = "Its identity file (default: H.key beside the run directory).")
         Path identity;
 
+        @Option(names = "--join-token", paramLabel = "T", description = "The realm's join token, if the backbone requires"
+                + " one: '-' reads it from standard input; a value here is visible to other users (ps): prefer"
+                + " --join-token-file or PILOT_JOIN_TOKEN.")
+        String joinTokenValue;
+
+        @Option(names = "--join-token-file", paramLabel = "FILE", description = "Read the realm's join token from the first line of FILE.")
+        Path joinTokenFile;
+
         @Option(names = "--foreground", description = "Run in this process until stopped (Ctrl-C, SIGTERM, daemon stop).")
         boolean foreground;
 
         @Override
         public Integer call() throws Exception {
             PilotCtl ctl = PilotCtl.of(spec);
+            String joinToken;
+            try {
+                joinToken = SecretOption.JOIN_TOKEN.read(joinTokenValue, joinTokenFile, System.getenv(), System.in,
+                        ctl.err::println);
+            } catch (IllegalArgumentException e) {
+                return ctl.usage(e.getMessage(), "see: pilotctl daemon start --help");
+            }
             String endpoint = backbone;
             String key = backboneKey;
             if (endpoint == null) {
@@ -67,7 +82,7 @@ final class DaemonCommand {
                 key = key != null ? key : local.get().key();
             }
             return DaemonLauncher.start(ctl, new DaemonSettings(hostname, endpoint, key, groups, capabilities, bind,
-                    identity, null), foreground);
+                    identity, null, joinToken), foreground);
         }
     }
 

@@ -37,7 +37,7 @@ final class DaemonLauncher {
         Path log = ControlPaths.defaultDirectory().resolve(settings.hostname() + ".log");
         BackgroundProcess.Ready ready;
         try {
-            ready = BackgroundProcess.start(DaemonMain.class, settings.toArgs(), log, "READY ",
+            ready = BackgroundProcess.start(DaemonMain.class, settings.toArgs(), settings::passJoinToken, log, "READY ",
                     "is the backbone at " + settings.backbone() + " running and reachable?");
         } catch (CliException e) {
             return ctl.fail(e);
@@ -52,7 +52,7 @@ final class DaemonLauncher {
         try {
             daemon = Daemon.start(settings);
         } catch (RuntimeException e) {
-            return ctl.fail("START_FAILED", "the node could not start: " + e.getMessage(),
+            return ctl.fail("START_FAILED", "the node could not start: " + Daemon.startFailure(e),
                     "is the backbone at " + settings.backbone() + " running and reachable?", PilotCtl.NODE_ERROR);
         }
         // On SIGTERM or Ctrl-C: deregister, close the node, remove the socket.

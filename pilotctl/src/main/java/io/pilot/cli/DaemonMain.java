@@ -10,6 +10,8 @@ import io.pilot.engine.agent.Agent;
  * DaemonMain --hostname H --backbone HOST:PORT [--backbone-key KEY] [--group G]... [--capability C]...
  *            [--bind HOST:PORT] [--identity FILE] [--socket FILE]
  * </pre>
+ * The realm's join token, if the backbone requires one, comes in {@code PILOT_JOIN_TOKEN}, never on its command line.
+ * A refused start prints {@code error: <why>} (with what to give, for a join token) and exits 1.
  */
 public final class DaemonMain {
 
@@ -19,7 +21,7 @@ public final class DaemonMain {
     public static void main(String[] args) throws InterruptedException {
         DaemonSettings settings;
         try {
-            settings = DaemonSettings.parse(args);
+            settings = DaemonSettings.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
@@ -29,7 +31,7 @@ public final class DaemonMain {
         try {
             daemon = Daemon.start(settings);
         } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
+            System.err.println("error: " + Daemon.startFailure(e));
             System.exit(1);
             return;
         }

@@ -8,6 +8,7 @@ import io.pilot.engine.identity.NodeKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a standalone daemon is started with. One type for both ways of starting it, so that the options
@@ -18,9 +19,12 @@ import java.util.List;
  * @param bind HOST:PORT of the node's UDP socket
  * @param identity the identity file, or null: {@code <hostname>.key} beside the run directory
  * @param socket the control socket, or null: the default one of the hostname
+ * @param joinToken the realm's join token, or null: none. It never goes into {@link #toArgs} (a command line is
+ *        world-readable) but into the background process's environment ({@link #passJoinToken}), where
+ *        {@link #parse} reads it back
  */
 record DaemonSettings(String hostname, String backbone, String backboneKey, List<String> groups,
-                      List<String> capabilities, String bind, Path identity, Path socket) {
+                      List<String> capabilities, String bind, Path identity, Path socket, String joinToken) {
 
     static final String DEFAULT_BIND = "0.0.0.0:0";
 
@@ -46,7 +50,27 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
         }
         groups.forEach(Names::checkGroup);
         capabilities.forEach(Names::checkCapability);
+        if (joinToken != null) {
+            Names.checkJoinToken(joinToken);
+        }
         return this;
+    }
+
+    /** Gives a background process the join token (or takes away one inherited from pilotctl's environment). */
+    void passJoinToken(Map<String, String> environment) {
+        if (joinToken == null) {
+            environment.remove(SecretOption.JOIN_TOKEN.variable());
+        } else {
+            environment.put(SecretOption.JOIN_TOKEN.variable(), joinToken);
+        }
+    }
+
+    /** As a record's, without the join token: settings end up in logs and error messages. */
+    @Override
+    public String toString() {
+        return "DaemonSettings[hostname=" + hostname + ", backbone=" + backbone + ", backboneKey=" + backboneKey
+                + ", groups=" + groups + ", capabilities=" + capabilities + ", bind=" + bind + ", identity=" + identity
+                + ", socket=" + socket + ", joinToken=" + (joinToken == null ? "none" : "******") + "]";
     }
 
     Path identityFile() {
@@ -79,10 +103,11 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
      * --hostname H --backbone HOST:PORT [--backbone-key KEY] [--group G]... [--capability C]...
      * [--bind HOST:PORT] [--identity FILE] [--socket FILE]
      * </pre>
+     * and the join token from {@code PILOT_JOIN_TOKEN} in {@code environment}, if there.
      *
      * @throws IllegalArgumentException for an unknown option, one without its value, or a bad value
      */
-    static DaemonSettings parse(String[] args) {
+    static DaemonSettings parse(String[] args, Map<String, String> environment) {
         String hostname = null;
         String backbone = null;
         String key = null;
@@ -111,6 +136,8 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
         if (hostname == null) {
             throw new IllegalArgumentException("--hostname is required");
         }
-        return new DaemonSettings(hostname, backbone, key, groups, capabilities, bind, identity, socket).check();
+        String joinToken = environment.get(SecretOption.JOIN_TOKEN.variable());
+        return new DaemonSettings(hostname, backbone, key, groups, capabilities, bind, identity, socket,
+                joinToken == null || joinToken.isEmpty() ? null : joinToken).check();
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +36,7 @@ class OperatorInputTests {
     private static DaemonSettings daemon(String... options) {
         List<String> args = new ArrayList<>(List.of("--hostname", "x"));
         args.addAll(List.of(options));
-        return DaemonSettings.parse(args.toArray(String[]::new));
+        return DaemonSettings.parse(args.toArray(String[]::new), Map.of());
     }
 
     @Test
@@ -53,15 +55,37 @@ class OperatorInputTests {
     @Test
     void daemonSettingsTravelToTheBackgroundProcessUnchanged() {
         DaemonSettings settings = new DaemonSettings("specialist-fx", "127.0.0.1:7400", null, List.of("RESEARCH", "FINANCE"),
-                List.of("fx.rate"), "127.0.0.1:0", Path.of("/keys/fx.key"), null);
+                List.of("fx.rate"), "127.0.0.1:0", Path.of("/keys/fx.key"), null, null);
 
-        assertThat(DaemonSettings.parse(settings.toArgs().toArray(String[]::new))).isEqualTo(settings);
-        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone"}))
+        assertThat(DaemonSettings.parse(settings.toArgs().toArray(String[]::new), Map.of())).isEqualTo(settings);
+        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone"}, Map.of()))
                 .hasMessage("--backbone needs a value");
-        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--capability", "Bad"}))
+        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--capability", "Bad"}, Map.of()))
                 .hasMessageContaining("invalid capability 'Bad'");
-        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--backbone-key", "!"}))
+        assertThatThrownBy(() -> DaemonSettings.parse(new String[] {"--hostname", "x", "--backbone", "h:1", "--backbone-key", "!"}, Map.of()))
                 .hasMessageContaining("not base64url");
+    }
+
+    @Test
+    void aDaemonsJoinTokenTravelsInItsEnvironmentNeverOnItsCommandLine() {
+        DaemonSettings settings = new DaemonSettings("specialist-fx", "127.0.0.1:7400", null, List.of(), List.of(),
+                "127.0.0.1:0", null, null, "realm-join-s3cret");
+        Map<String, String> environment = new HashMap<>(Map.of("PATH", "/usr/bin"));
+        settings.passJoinToken(environment);
+
+        assertThat(settings.toArgs()).noneMatch(arg -> arg.contains("realm-join-s3cret"));
+        assertThat(environment).containsEntry("PILOT_JOIN_TOKEN", "realm-join-s3cret").containsEntry("PATH", "/usr/bin");
+        assertThat(DaemonSettings.parse(settings.toArgs().toArray(String[]::new), environment)).isEqualTo(settings);
+        assertThat(settings.toString()).contains("joinToken=******").doesNotContain("realm-join-s3cret");
+
+        DaemonSettings without = new DaemonSettings("specialist-fx", "127.0.0.1:7400", null, List.of(), List.of(),
+                "127.0.0.1:0", null, null, null);
+        without.passJoinToken(environment);
+        assertThat(environment).as("an inherited token taken away").doesNotContainKey("PILOT_JOIN_TOKEN");
+        assertThat(DaemonSettings.parse(without.toArgs().toArray(String[]::new), Map.of("PILOT_JOIN_TOKEN", "")))
+                .isEqualTo(without);
+        assertThatThrownBy(() -> DaemonSettings.parse(without.toArgs().toArray(String[]::new),
+                Map.of("PILOT_JOIN_TOKEN", "x".repeat(300)))).hasMessage("a join token is at most 255 bytes of UTF-8; this one has 300");
     }
 
     @Test

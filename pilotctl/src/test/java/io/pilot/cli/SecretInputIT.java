@@ -160,6 +160,73 @@ class SecretInputIT {
         }
     }
 
+    @Test
+    void aDaemonJoinsATokenGuardedBackboneWithItsTokenFromAFileStandardInputOrTheEnvironment() throws Exception {
+        try (Cli.Background backbone = cli.spawnCommand(backboneMain(List.of()), Map.of("PILOT_JOIN_TOKEN", JOIN_TOKEN), null)) {
+            List<String> fields = List.of(backbone.awaitLine(line -> line.startsWith("BACKBONE ")).split(" "));
+            List<String> guarded = List.of("--backbone", fields.get(2), "--backbone-key", fields.get(3));
+            Path file = secretFile("daemon-join.token", JOIN_TOKEN + "\n");
+
+            assertRegisteredAndStop(cli.run(Map.of(), null, json(daemonStart("from-file", guarded, "--join-token-file", file.toString()))));
+            assertRegisteredAndStop(cli.run(Map.of(), JOIN_TOKEN + "\n", json(daemonStart("from-stdin", guarded, "--join-token", "-"))));
+            assertRegisteredAndStop(cli.run(Map.of("PILOT_JOIN_TOKEN", JOIN_TOKEN), null, json(daemonStart("from-env", guarded))));
+            Cli.Result onArgv = cli.run(json(daemonStart("from-argv", guarded, "--join-token", JOIN_TOKEN)));
+            assertThat(onArgv.err()).contains("warning: --join-token on the command line is visible to every user of this machine (ps)");
+            assertRegisteredAndStop(onArgv);
+
+            Cli.Result without = cli.run(daemonStart("without", guarded));
+            assertThat(without.status()).as(without.toString()).isEqualTo(PilotCtl.NODE_ERROR);
+            assertThat(without.err()).contains("JOIN_TOKEN_REQUIRED: this realm requires a join token",
+                    "give the realm's join token with --join-token-file FILE, --join-token - (standard input) or PILOT_JOIN_TOKEN");
+            Cli.Result wrong = cli.run(Map.of("PILOT_JOIN_TOKEN", "guess"), null, daemonStart("wrong", guarded));
+            assertThat(wrong.status()).as(wrong.toString()).isEqualTo(PilotCtl.NODE_ERROR);
+            assertThat(wrong.err()).contains("JOIN_TOKEN_INVALID: the join token is not valid for this realm");
+            assertThat(cli.socket("without")).doesNotExist();
+            assertThat(cli.socket("wrong")).doesNotExist();
+
+            Cli.Result foreground = cli.run(daemonStart("in-foreground", guarded, "--foreground"));
+            assertThat(foreground.status()).as(foreground.toString()).isEqualTo(PilotCtl.NODE_ERROR);
+            assertThat(foreground.err()).contains("the node could not start: JOIN_TOKEN_REQUIRED", "--join-token-file FILE");
+        }
+    }
+
+    @Test
+    void aDaemonRefusesABadJoinTokenFileWithExitStatus2BeforeStarting() throws Exception {
+        Path missing = cli.home().resolve("missing-daemon-join.token");
+        Cli.Result result = cli.run(daemonStart("bad-file", List.of("--backbone", endpoint), "--join-token-file",
+                missing.toString()));
+        assertThat(result.status()).as(result.toString()).isEqualTo(PilotCtl.USAGE);
+        assertThat(result.err()).contains("cannot read --join-token-file " + missing + ": no such file",
+                "see: pilotctl daemon start --help");
+        assertThat(cli.socket("bad-file")).doesNotExist();
+    }
+
+    private static String[] daemonStart(String hostname, List<String> backbone, String... options) {
+        List<String> args = new ArrayList<>(List.of("daemon", "start", "--hostname", hostname));
+        args.addAll(backbone);
+        args.addAll(List.of(options));
+        return args.toArray(String[]::new);
+    }
+
+    private static String[] json(String... args) {
+        List<String> withJson = new ArrayList<>(List.of("--json"));
+        withJson.addAll(List.of(args));
+        return withJson.toArray(String[]::new);
+    }
+
+    /** Started means registered: {@code daemon start} returns once it is. Its command line must not hold the token. */
+    private void assertRegisteredAndStop(Cli.Result start) {
+        assertThat(start.status()).as(start.toString()).isZero();
+        String hostname = start.json().path("data").path("hostname").asString();
+        long pid = start.json().path("data").path("pid").asLong();
+        assertThat(ProcessHandle.of(pid).orElseThrow().info().commandLine().orElse(""))
+                .contains(DaemonMain.class.getName()).doesNotContain(JOIN_TOKEN);
+        Cli.Result status = cli.run("--json", "--node", hostname, "daemon", "status");
+        assertThat(status.json().path("data").path("backbone").path("status").asString()).as(status.toString())
+                .isEqualTo("REGISTERED");
+        assertThat(cli.run("--node", hostname, "daemon", "stop").status()).isZero();
+    }
+
     private List<String> backboneMain(List<String> options) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), BackboneMain.class.getName(), "--bind", "127.0.0.1:0",

@@ -9,6 +9,7 @@ import io.pilot.engine.control.ControlPaths;
 import io.pilot.engine.control.ControlServer;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.Names;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
@@ -128,7 +129,8 @@ public final class Agent implements AutoCloseable {
         if (!settings.registers()) {
             return;
         }
-        DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(settings.hostname);
+        DirectoryClient.Builder builder = DirectoryClient.builder(node).hostname(settings.hostname)
+                .joinToken(settings.joinToken);
         if (backbone != null && backbone.hasOwnNode()) {
             builder.backbone(backbone.endpoint(), backbone.key());
         } else {
@@ -326,6 +328,7 @@ public final class Agent implements AutoCloseable {
         private InetSocketAddress backboneEndpoint;
         private NodeKey backboneKey;
         private Consumer<DirectoryClient.Builder> directory = builder -> { };
+        private String joinToken;
         private SharedGroupPolicy sharedGroup;
         private Consumer<GroupMessaging.Builder> groups = builder -> { };
         private BackboneSpec backbone;
@@ -389,6 +392,18 @@ public final class Agent implements AutoCloseable {
         public Builder backbone(InetSocketAddress endpoint, NodeKey key) {
             this.backboneEndpoint = Objects.requireNonNull(endpoint, "endpoint");
             this.backboneKey = key;
+            return this;
+        }
+
+        /**
+         * The realm's join token, presented at every registration, for a backbone that requires one; null for
+         * none. A backbone that refuses it fails the start, even with {@link #startWithoutBackbone}.
+         *
+         * @throws IllegalArgumentException if it is blank or longer than {@link Names#MAX_JOIN_TOKEN} bytes (the
+         *         message does not quote it)
+         */
+        public Builder joinToken(String token) {
+            this.joinToken = token == null ? null : Names.checkJoinToken(token);
             return this;
         }
 

@@ -328,9 +328,14 @@ public final class DirectoryClient implements AutoCloseable {
             return this;
         }
 
-        /** The realm's join token, if the backbone requires one. */
+        /**
+         * The realm's join token, if the backbone requires one; null for none.
+         *
+         * @throws IllegalArgumentException if it is blank or longer than {@link Names#MAX_JOIN_TOKEN} bytes (the
+         *         message does not quote it)
+         */
         public Builder joinToken(String token) {
-            this.joinToken = token;
+            this.joinToken = token == null ? null : Names.checkJoinToken(token);
             return this;
         }
 

@@ -13,6 +13,8 @@ public final class Names {
     public static final int MAX_GROUP = 64;
     public static final int MAX_METADATA_KEY = 64;
     public static final int MAX_METADATA_VALUE = 1024;
+    /** A join token travels as a {@code string8}: at most 255 bytes of UTF-8. */
+    public static final int MAX_JOIN_TOKEN = 255;
 
     private Names() {
     }
@@ -47,6 +49,22 @@ public final class Names {
                     + " letters, digits, '.', '_' and '-'");
         }
         return name;
+    }
+
+    /**
+     * A realm's join token: 1-255 bytes of UTF-8, not blank. The refusal never quotes the token: it is a secret,
+     * and refusals end up in logs.
+     */
+    public static String checkJoinToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("a join token must not be empty or blank");
+        }
+        int bytes = token.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_JOIN_TOKEN) {
+            throw new IllegalArgumentException("a join token is at most " + MAX_JOIN_TOKEN + " bytes of UTF-8; this one has "
+                    + bytes);
+        }
+        return token;
     }
 
     static void checkMetadata(String key, String value) {

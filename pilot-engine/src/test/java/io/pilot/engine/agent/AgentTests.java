@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.Names;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
@@ -171,6 +173,34 @@ class AgentTests {
                 .hasCauseInstanceOf(DirectoryException.class);
 
         assertPortFree(port);
+    }
+
+    @Test
+    void anAgentWithTheRealmsJoinTokenRegistersAndOneWithAnotherIsRefusedByItsCode() throws Exception {
+        Agent backbone = backbone(BackboneSettings.DEFAULTS.withJoinToken("s3cret"));
+        Agent member = start(Agent.builder(node()).hostname("member").joinToken("s3cret")
+                .backbone(backbone.node().localEndpoint(), backbone.node().publicKey())
+                .startWithoutBackbone(Duration.ofSeconds(10)));
+        assertThat(member.directory().orElseThrow().status()).isEqualTo(DirectoryClient.Status.REGISTERED);
+        assertThat(backbone.backbone().orElseThrow().registrations()).isEqualTo(1);
+
+        Agent intruder = Agent.builder(node()).hostname("intruder").joinToken("guess")
+                .backbone(backbone.node().localEndpoint(), backbone.node().publicKey())
+                .startWithoutBackbone(Duration.ofSeconds(10)).build();
+        assertThatThrownBy(intruder::start).isInstanceOf(IllegalStateException.class)
+                .cause().isInstanceOfSatisfying(DirectoryException.class,
+                        refusal -> assertThat(refusal.error()).isEqualTo(DirectoryError.JOIN_TOKEN_INVALID));
+        assertThat(backbone.backbone().orElseThrow().registrations()).isEqualTo(1);
+    }
+
+    @Test
+    void aJoinTokenTheWireCannotCarryIsRefusedWithoutQuotingIt() {
+        String tooLong = "t".repeat(Names.MAX_JOIN_TOKEN + 1);
+        Agent.Builder builder = Agent.builder(node());
+        assertThatThrownBy(() -> builder.joinToken(tooLong)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a join token is at most 255 bytes of UTF-8; this one has 256").message().doesNotContain("tt");
+        assertThatThrownBy(() -> builder.joinToken(" ")).hasMessage("a join token must not be empty or blank");
+        assertThat(builder.joinToken("é".repeat(127)).joinToken(null)).isSameAs(builder);
     }
 
     @Test

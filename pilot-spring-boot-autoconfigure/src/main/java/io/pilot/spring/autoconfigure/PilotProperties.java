@@ -286,6 +286,19 @@ public class PilotProperties {
         /** The backbone's node key (base64url) to pin; empty trusts the first key it presents, with a warning. */
         private String key;
 
+        /**
+         * The realm's join token, for a backbone that requires one (e.g. from a secret in
+         * {@code PILOT_BACKBONE_JOIN_TOKEN}); with {@code embedded}, the token the embedded backbone requires of every
+         * agent. Never shown by the actuator nor logged.
+         */
+        private String joinToken;
+
+        /**
+         * A file holding the join token instead (its first line: a mounted secret, a systemd credential). Read at
+         * start; missing, empty or unreadable fails the start.
+         */
+        private Path joinTokenFile;
+
         /** Where the embedded backbone keeps its directory; empty keeps it in memory only. */
         private Path store;
 
@@ -335,6 +348,22 @@ public class PilotProperties {
 
         public void setKey(String key) {
             this.key = key;
+        }
+
+        public String getJoinToken() {
+            return joinToken;
+        }
+
+        public void setJoinToken(String joinToken) {
+            this.joinToken = joinToken;
+        }
+
+        public Path getJoinTokenFile() {
+            return joinTokenFile;
+        }
+
+        public void setJoinTokenFile(Path joinTokenFile) {
+            this.joinTokenFile = joinTokenFile;
         }
 
         public Path getStore() {

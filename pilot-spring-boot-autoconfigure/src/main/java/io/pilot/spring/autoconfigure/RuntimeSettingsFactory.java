@@ -52,6 +52,6 @@ final class RuntimeSettingsFactory {
         return new BackboneLink(PilotSettings.hostPort("pilot.backbone.address", backbone.getAddress()),
                 PilotSettings.key(backbone.getKey()),
                 PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()),
-                PilotSettings.retryDelays(backbone.getRetry()), embedded);
+                PilotSettings.retryDelays(backbone.getRetry()), embedded, ConfiguredJoinToken.from(backbone));
     }
 }

@@ -54,7 +54,11 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The backbone need not be up: if it has not answered within {@code pilot.backbone.request-timeout} the
  * application starts anyway and the agent registers once it answers (the {@code pilot} health component says
- * {@code BACKBONE_UNREACHABLE} meanwhile). A refusal (a hostname taken, a wrong join token) still fails the start.
+ * {@code BACKBONE_UNREACHABLE} meanwhile). A refusal (a hostname taken, a missing or wrong join token) still fails
+ * the start.
+ *
+ * <p>A backbone that requires a join token gets the one in the settings at every registration; an embedded backbone
+ * requires that token of every agent (this one included).
  *
  * <p>Shutdown, in the order a caller of this agent and an HTTP client of this application need it:
  * <ol>
@@ -174,7 +178,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         }
         nodeCustomizers.forEach(customizer -> customizer.customize(node));
         CapabilityLimits limits = CapabilityLimits.of(capabilities.all(), execution.capabilityMaxConcurrency());
-        Agent.Builder builder = Agent.builder(node).hostname(settings.hostname())
+        Agent.Builder builder = Agent.builder(node).hostname(settings.hostname()).joinToken(settings.backbone().joinToken())
                 .listenWithNode(CapabilityProtocol.PORT, started -> new CapabilityDispatcher(capabilities, mapper,
                         observations, observationConvention, started::peer, limits))
                 .maxConcurrentRequests(CapabilityProtocol.PORT, execution.maxConcurrency())
@@ -185,7 +189,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         if (embedded != null) {
             builder.embedBackbone(PilotNode.builder().identityPath(embedded.identityPath())
                     .bindAddress(settings.backbone().endpoint()).realm(settings.realm()).answerStun(true),
-                    BackboneSettings.DEFAULTS, embedded.store());
+                    BackboneSettings.DEFAULTS.withJoinToken(settings.backbone().joinToken()), embedded.store());
         } else {
             builder.backbone(settings.backbone().endpoint(), settings.backbone().key())
                     .startWithoutBackbone(settings.backbone().requestTimeout());

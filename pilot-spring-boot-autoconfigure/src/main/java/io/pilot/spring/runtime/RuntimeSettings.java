@@ -70,9 +70,23 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
      * @param requestTimeout how long each call to it may take
      * @param retry the waits between registration attempts while it does not answer
      * @param embedded how to run it inside this application, or null when it runs elsewhere
+     * @param joinToken the realm's join token, presented at registration (and required by an embedded backbone), or null
      */
     public record BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, RetryDelays retry,
-            EmbeddedBackbone embedded) {
+            EmbeddedBackbone embedded, String joinToken) {
+
+        /** A backbone that requires no join token. */
+        public BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, RetryDelays retry,
+                EmbeddedBackbone embedded) {
+            this(endpoint, key, requestTimeout, retry, embedded, null);
+        }
+
+        /** Says whether there is a join token, never what it is: settings end up in logs and debuggers' views. */
+        @Override
+        public String toString() {
+            return "BackboneLink[endpoint=" + endpoint + ", key=" + key + ", requestTimeout=" + requestTimeout
+                    + ", retry=" + retry + ", embedded=" + embedded + ", joinToken=" + (joinToken == null ? "none" : "******") + "]";
+        }
     }
 
     /**

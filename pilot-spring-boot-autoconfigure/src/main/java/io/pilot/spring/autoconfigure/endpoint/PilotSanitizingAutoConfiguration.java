@@ -1,6 +1,8 @@
 package io.pilot.spring.autoconfigure.endpoint;
 
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -8,22 +10,35 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Keeps the node's private key ({@code pilot.identity.key}) out of the {@code env} and {@code configprops}
- * endpoints even where they are set to show values ({@code management.endpoint.*.show-values=always}).
+ * Keeps the starter's secrets, the node's private key ({@code pilot.identity.key}) and the realm's join token
+ * ({@code pilot.backbone.join-token}), out of the {@code env} and {@code configprops} endpoints even where they are
+ * set to show values ({@code management.endpoint.*.show-values=always}).
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
 public final class PilotSanitizingAutoConfiguration {
 
-    /** The property in its canonical form; the environment may spell it PILOT_IDENTITY_KEY or pilot.identity.key. */
-    static final String IDENTITY_KEY = "pilot.identity.key";
+    /** The secret properties in canonical form. */
+    static final Set<String> SECRETS = Set.of("pilot.identity.key", "pilot.backbone.join-token");
+
+    private static final Set<String> CANONICAL_SECRETS = SECRETS.stream().map(PilotSanitizingAutoConfiguration::canonical)
+            .collect(Collectors.toUnmodifiableSet());
 
     @Bean
-    SanitizingFunction pilotIdentityKeySanitizingFunction() {
-        return SanitizingFunction.sanitizeValue().ifKeyMatches(PilotSanitizingAutoConfiguration::isIdentityKey);
+    SanitizingFunction pilotSecretsSanitizingFunction() {
+        return SanitizingFunction.sanitizeValue().ifKeyMatches(PilotSanitizingAutoConfiguration::isSecret);
     }
 
-    static boolean isIdentityKey(String key) {
-        return key.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "").equals(IDENTITY_KEY);
+    /**
+     * Whether {@code key} names a secret however it is spelled: {@code pilot.backbone.join-token},
+     * {@code pilot.backbone.joinToken}, {@code PILOT_BACKBONE_JOIN_TOKEN}.
+     */
+    static boolean isSecret(String key) {
+        return CANONICAL_SECRETS.contains(canonical(key));
+    }
+
+    /** The name in lower case without separators, the one form all spellings of it share. */
+    private static String canonical(String key) {
+        return key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(".", "");
     }
 }
