@@ -26,11 +26,12 @@ public final class BackboneMain {
 
     public static void main(String[] args) throws InterruptedException {
         Options options;
-        String joinToken;
+        BackboneSettings settings;
         try {
             options = Options.parse(args);
-            joinToken = SecretOption.JOIN_TOKEN.read(options.joinToken, options.joinTokenFile, System.getenv(), System.in,
-                    System.err::println);
+            String joinToken = SecretOption.JOIN_TOKEN.read(options.joinToken, options.joinTokenFile, System.getenv(),
+                    System.in, System.err::println);
+            settings = BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(joinToken);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N]"
@@ -44,8 +45,7 @@ public final class BackboneMain {
         try {
             backbone = Agent.builder(PilotNode.builder().identityPath(options.identity).bindAddress(options.bind)
                             .realm(options.realm).answerStun(true))
-                    .serveBackbone(BackboneSettings.DEFAULTS.withLeaseTtl(options.leaseTtl).withJoinToken(joinToken),
-                            options.store)
+                    .serveBackbone(settings, options.store)
                     .build().start();
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());

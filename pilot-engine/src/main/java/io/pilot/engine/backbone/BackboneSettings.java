@@ -1,5 +1,7 @@
 package io.pilot.engine.backbone;
 
+import io.pilot.engine.directory.Names;
+
 import java.time.Duration;
 
 /**
@@ -37,8 +39,10 @@ public record BackboneSettings(String joinToken, Duration leaseTtl, Duration hos
                 || groupCreationsPerSecond <= 0 || maxGroupsPerOwner <= 0 || maxGroups <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
-        if (joinToken != null && joinToken.isBlank()) {
-            throw new IllegalArgumentException("a join token must not be blank");
+        if (joinToken != null) {
+            // The same bounds a node checks before presenting one: a longer token could never be presented,
+            // and a backbone requiring it would refuse every node.
+            Names.checkJoinToken(joinToken);
         }
     }
 

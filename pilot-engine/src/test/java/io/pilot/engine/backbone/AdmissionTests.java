@@ -37,6 +37,17 @@ class AdmissionTests {
     }
 
     @Test
+    void aJoinTokenNoNodeCouldPresentIsRefusedWhenTheBackboneIsConfiguredAndNotQuoted() {
+        String tooLong = "secret-" + "x".repeat(250);
+        assertThatThrownBy(() -> BackboneSettings.DEFAULTS.withJoinToken(tooLong))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 255 bytes")
+                .hasMessageNotContaining("secret-");
+        assertThatThrownBy(() -> BackboneSettings.DEFAULTS.withJoinToken("  "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThat(BackboneSettings.DEFAULTS.withJoinToken("x".repeat(255)).joinToken()).hasSize(255);
+    }
+
+    @Test
     void aHostnameStaysWithItsKeyAfterALapseAndItsOwnerReclaimsIt() {
         mesh.startBackbone(BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMillis(300)), DirectoryStore.none());
         PilotNode original = mesh.node();
