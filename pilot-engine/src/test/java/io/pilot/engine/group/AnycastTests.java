@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.Waits;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.message.ErrorCode;
@@ -274,7 +275,7 @@ class AnycastTests {
         CountDownLatch release = new CountDownLatch(1);
         realm.agent("fx-held", b -> b.capability("fx.rate")).node().listen(PORT, in -> CompletableFuture.supplyAsync(() -> {
             if (in.message().bodyAsString().equals("hold")) {
-                awaitQuietly(release);
+                Waits.awaitLatch(release);
             }
             return Message.of("answered " + in.message().bodyAsString());
         }));
@@ -289,7 +290,7 @@ class AnycastTests {
         AtomicReference<String> joined = new AtomicReference<>();
         Thread caller = new Thread(() -> joined.set(known.join().reply().bodyAsString()), "test-caller");
         caller.start();
-        awaitParked(caller);
+        Waits.awaitParked(caller);
 
         release.countDown();
         caller.join(TimeUnit.SECONDS.toMillis(10));
@@ -364,24 +365,6 @@ class AnycastTests {
 
     private static String threadName() {
         return Thread.currentThread().getName();
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Waits until {@code thread} is parked in join, so the reply finds it waiting. */
-    private static void awaitParked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
     }
 
     /** Orders as another policy does, remembering what it was shown. */

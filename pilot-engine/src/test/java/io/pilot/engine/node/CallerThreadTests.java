@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.Waits;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
@@ -44,7 +45,7 @@ class CallerThreadTests {
         PilotNode b = nodes.start();
         CountDownLatch release = new CountDownLatch(1);
         b.listen(HELD, in -> CompletableFuture.supplyAsync(() -> {
-            await(release);
+            Waits.awaitLatch(release);
             return Message.of("held");
         }));
         a.connect(b.publicKey(), b.localEndpoint()).join();
@@ -77,7 +78,7 @@ class CallerThreadTests {
         PilotNode b = nodes.start();
         CountDownLatch release = new CountDownLatch(1);
         b.listen(HELD, in -> CompletableFuture.supplyAsync(() -> {
-            await(release);
+            Waits.awaitLatch(release);
             return Message.of("held");
         }));
         a.connect(b.publicKey(), b.localEndpoint()).join();
@@ -87,7 +88,7 @@ class CallerThreadTests {
         AtomicReference<String> joined = new AtomicReference<>();
         Thread caller = new Thread(() -> joined.set(reply.join().bodyAsString()), "test-caller");
         caller.start();
-        awaitParked(caller);
+        Waits.awaitParked(caller);
 
         release.countDown();
         caller.join(TimeUnit.SECONDS.toMillis(10));
@@ -104,7 +105,7 @@ class CallerThreadTests {
         PilotNode b = nodes.start();
         CountDownLatch release = new CountDownLatch(1);
         b.listen(HELD, in -> CompletableFuture.supplyAsync(() -> {
-            await(release);
+            Waits.awaitLatch(release);
             return Message.of("held");
         }));
         a.connect(b.publicKey(), b.localEndpoint()).join();
@@ -124,7 +125,7 @@ class CallerThreadTests {
         AtomicReference<String> joined = new AtomicReference<>();
         Thread caller = new Thread(() -> joined.set(composed.join()), "test-caller");
         caller.start();
-        awaitParked(caller);
+        Waits.awaitParked(caller);
 
         release.countDown();
         caller.join(TimeUnit.SECONDS.toMillis(10));
@@ -140,7 +141,7 @@ class CallerThreadTests {
         PilotNode b = nodes.start();
         CountDownLatch release = new CountDownLatch(1);
         b.listen(HELD, in -> CompletableFuture.supplyAsync(() -> {
-            await(release);
+            Waits.awaitLatch(release);
             return Message.of("held");
         }));
         a.connect(b.publicKey(), b.localEndpoint()).join();
@@ -154,7 +155,7 @@ class CallerThreadTests {
             }
         }, "test-caller");
         caller.start();
-        awaitParked(caller);
+        Waits.awaitParked(caller);
 
         reply.cancel(true);
         caller.join(TimeUnit.SECONDS.toMillis(10));
@@ -214,23 +215,5 @@ class CallerThreadTests {
 
     private static String threadName() {
         return Thread.currentThread().getName();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Waits until {@code thread} is parked in join, so the reply finds it waiting. */
-    private static void awaitParked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
     }
 }
