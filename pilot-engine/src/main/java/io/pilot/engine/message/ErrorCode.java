@@ -17,7 +17,19 @@ public enum ErrorCode {
     /** The remote node has no capacity for the request now. */
     OVERLOADED,
     /** The peer broke the message protocol. */
-    PROTOCOL;
+    PROTOCOL,
+    /** The handler refused the argument: it does not fit the parameters, fails validation or a precondition. */
+    INVALID_ARGUMENT,
+    /** The handler looked for what the request names and found nothing (distinct from {@link #NO_LISTENER}). */
+    NOT_FOUND,
+    /** The handler cannot serve now for a reason that passes (a dependency down, the agent stopping): retry later. */
+    UNAVAILABLE,
+    /** The caller's deadline (header {@code deadline}) passed before the handler answered; its work was cancelled. */
+    DEADLINE_EXCEEDED,
+    /** The caller cancelled the request (or gave up) before it was answered. */
+    CANCELLED,
+    /** The handler failed in a way the caller cannot fix (a bug); details stay with the serving agent's log. */
+    INTERNAL;
 
     /** Parses a name received from the network; an unknown name becomes {@link #REMOTE_FAILURE}. */
     public static ErrorCode fromWire(String name) {

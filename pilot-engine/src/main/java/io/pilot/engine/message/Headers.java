@@ -21,6 +21,13 @@ public final class Headers {
     /** W3C Trace Context: vendor state. */
     public static final String TRACESTATE = "tracestate";
 
+    /**
+     * On a request: the caller's remaining time when it sent the request, in whole milliseconds (relative, since
+     * the two clocks need not agree). The callee answers {@link ErrorCode#DEADLINE_EXCEEDED} once it has passed, and a
+     * request the callee makes while serving carries what is left of it, never more.
+     */
+    public static final String DEADLINE = "deadline";
+
     /** On an error reply: the {@link ErrorCode} name. */
     public static final String ERROR_CODE = "error-code";
 

@@ -5,6 +5,11 @@ package io.pilot.engine.message;
 public record MessageFrame(FrameKind kind, Message message) {
 
     public static MessageFrame error(ErrorCode code, String text) {
-        return new MessageFrame(FrameKind.ERROR, Message.of(text == null ? "" : text).with(Headers.ERROR_CODE, code.name()));
+        return error(code, Message.of(text == null ? "" : text));
+    }
+
+    /** An error frame carrying {@code reply}'s headers and body, with {@code error-code} set to {@code code}. */
+    public static MessageFrame error(ErrorCode code, Message reply) {
+        return new MessageFrame(FrameKind.ERROR, reply.with(Headers.ERROR_CODE, code.name()));
     }
 }

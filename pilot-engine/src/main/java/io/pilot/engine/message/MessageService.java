@@ -221,7 +221,7 @@ public final class MessageService implements SessionEvents {
                     result.deliver(frame.message());
                 }
                 case ERROR -> finish(new PilotException(ErrorCode.fromWire(frame.message().header(Headers.ERROR_CODE)),
-                        peer.address() + ": " + frame.message().bodyAsString()));
+                        peer.address() + ": " + frame.message().bodyAsString(), frame.message()));
                 default -> finish(new PilotException(ErrorCode.PROTOCOL, peer.address() + " answered with a "
                         + frame.kind() + " frame"));
             }
@@ -441,7 +441,8 @@ public final class MessageService implements SessionEvents {
                 failure = failure.getCause();
             }
             if (failure instanceof PilotException pilot) {
-                return MessageFrame.error(pilot.code(), pilot.getMessage());
+                return pilot.reply() == null ? MessageFrame.error(pilot.code(), pilot.getMessage())
+                        : MessageFrame.error(pilot.code(), pilot.reply());
             }
             if (failure != null) {
                 return MessageFrame.error(ErrorCode.REMOTE_FAILURE, failure.getClass().getSimpleName()

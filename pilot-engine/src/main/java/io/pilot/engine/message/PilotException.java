@@ -7,18 +7,34 @@ package io.pilot.engine.message;
 public class PilotException extends RuntimeException {
 
     private final ErrorCode code;
+    private final Message reply;
 
     public PilotException(ErrorCode code, String message) {
-        super(message);
-        this.code = code;
+        this(code, message, (Message) null);
     }
 
     public PilotException(ErrorCode code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
+        this.reply = null;
+    }
+
+    /**
+     * @param reply the error reply's headers and body: on the serving side what to send instead of {@code message}
+     *     as text (e.g. a problem document, {@code application/problem+json}); on the calling side what arrived
+     */
+    public PilotException(ErrorCode code, String message, Message reply) {
+        super(message);
+        this.code = code;
+        this.reply = reply;
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** The error reply as sent or received (headers and body), or null when it is the message as plain text. */
+    public Message reply() {
+        return reply;
     }
 }
