@@ -60,14 +60,21 @@ public final class PilotAutoConfiguration {
         return new CapabilityRegistry();
     }
 
+    /** Where the backbone is: the {@code pilot.backbone.*} properties, unless the application declares its own. */
     @Bean
     @ConditionalOnMissingBean
-    PilotRuntime pilotRuntime(PilotProperties properties, CapabilityRegistry registry, PilotJsonMapper json,
+    PilotBackboneConnectionDetails pilotBackboneConnectionDetails(PilotProperties properties) {
+        return new PropertiesPilotBackboneConnectionDetails(properties.getBackbone());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PilotRuntime pilotRuntime(PilotProperties properties, PilotBackboneConnectionDetails backbone, CapabilityRegistry registry, PilotJsonMapper json,
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<PilotServerObservationConvention> observationConvention, ListableBeanFactory beans,
             ObjectProvider<PilotNodeBuilderCustomizer> nodeCustomizers) {
         RemovedProperties.check(environment);
-        return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment), registry, json.mapper(), environment,
+        return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment, backbone), registry, json.mapper(), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable(),
                 HandlerExecutionFactory.from(properties.getServer(), environment, beans),
                 nodeCustomizers.orderedStream().toList());

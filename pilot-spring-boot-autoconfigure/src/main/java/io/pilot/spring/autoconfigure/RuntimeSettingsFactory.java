@@ -1,5 +1,6 @@
 package io.pilot.spring.autoconfigure;
 
+import io.pilot.engine.directory.Names;
 import io.pilot.engine.group.AccessPolicies;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
@@ -23,13 +24,18 @@ final class RuntimeSettingsFactory {
     }
 
     static RuntimeSettings from(PilotProperties properties, Environment environment) {
+        return from(properties, environment, new PropertiesPilotBackboneConnectionDetails(properties.getBackbone()));
+    }
+
+    /** As above, with the backbone reached where {@code connection} says instead of where the properties do. */
+    static RuntimeSettings from(PilotProperties properties, Environment environment, PilotBackboneConnectionDetails connection) {
         String hostname = InstanceHostname.of(properties, environment);
         return new RuntimeSettings(hostname, ConfiguredIdentity.from(properties.getIdentity(), hostname, properties.getRealm()),
                 PilotSettings.bind(properties.getBind()),
                 properties.getRealm(), (int) properties.getMaxMessageSize().toBytes(),
                 PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()),
                 accessPolicy(properties), properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY,
-                properties.getGroups(), backbone(properties.getBackbone()),
+                properties.getGroups(), backbone(properties.getBackbone(), connection),
                 new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()));
     }
 
@@ -45,13 +51,34 @@ final class RuntimeSettingsFactory {
         };
     }
 
-    private static BackboneLink backbone(PilotProperties.Backbone backbone) {
+    private static BackboneLink backbone(PilotProperties.Backbone backbone, PilotBackboneConnectionDetails connection) {
+        boolean fromProperties = connection instanceof PropertiesPilotBackboneConnectionDetails;
+        if (backbone.isEmbedded() && !fromProperties) {
+            throw new PilotConfigurationException("pilot.backbone.embedded", "is true, but a PilotBackboneConnectionDetails bean ("
+                    + connection.getClass().getName() + ") points the agent at a backbone elsewhere",
+                    "Set pilot.backbone.embedded=false to register with the bean's backbone, or remove the bean");
+        }
         EmbeddedBackbone embedded = !backbone.isEmbedded() ? null : new EmbeddedBackbone(
                 backbone.getIdentity() != null ? backbone.getIdentity() : Path.of(".pilot", "backbone.key"),
                 backbone.getStore());
-        return new BackboneLink(PilotSettings.hostPort("pilot.backbone.address", backbone.getAddress()),
-                PilotSettings.key(backbone.getKey()),
+        String address = fromProperties ? "pilot.backbone.address" : connection.getClass().getName() + ".getAddress()";
+        return new BackboneLink(PilotSettings.hostPort(address, connection.getAddress()),
+                PilotSettings.key(connection.getKey()),
                 PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()),
-                PilotSettings.retryDelays(backbone.getRetry()), embedded, ConfiguredJoinToken.from(backbone));
+                PilotSettings.retryDelays(backbone.getRetry()), embedded, joinToken(connection, fromProperties));
+    }
+
+    /** The properties' token is checked where it is read; a bean's is checked here, by the same rule. */
+    private static String joinToken(PilotBackboneConnectionDetails connection, boolean fromProperties) {
+        String token = connection.getJoinToken();
+        if (token == null || fromProperties) {
+            return token;
+        }
+        try {
+            return Names.checkJoinToken(token);
+        } catch (IllegalArgumentException e) {
+            throw new PilotConfigurationException(connection.getClass().getName() + ".getJoinToken()", e.getMessage(),
+                    "Give the join token the backbone was started with");
+        }
     }
 }

@@ -5,12 +5,15 @@ import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,12 +34,14 @@ final class SharedBackbone {
     private final PilotNode node;
     private final Backbone backbone;
     private final Path identities;
+    private final BackboneObserver observer;
     private final AtomicInteger agents = new AtomicInteger();
 
     private SharedBackbone(PilotNode node, Backbone backbone, Path identities) {
         this.node = node;
         this.backbone = backbone;
         this.identities = identities;
+        this.observer = BackboneObserver.watching(endpoint(), node.publicKey());
     }
 
     static synchronized SharedBackbone get() {
@@ -56,17 +61,42 @@ final class SharedBackbone {
         return instance;
     }
 
-    /** What makes an application an agent of this backbone: loopback, any free port, an identity of its own. */
-    Map<String, Object> agentProperties() {
-        return Map.of("pilot.backbone.address", "127.0.0.1:" + node.localEndpoint().getPort(),
-                "pilot.backbone.key", node.publicKey().toString(),
-                "pilot.backbone.embedded", "false",
+    /** Where agents reach it: loopback, the port it bound. */
+    InetSocketAddress endpoint() {
+        return new InetSocketAddress("127.0.0.1", node.localEndpoint().getPort());
+    }
+
+    NodeKey key() {
+        return node.publicKey();
+    }
+
+    BackboneObserver observer() {
+        return observer;
+    }
+
+    /**
+     * What makes an application an agent of this backbone, besides where the backbone is: no backbone of its own,
+     * loopback, any free port, an identity of its own, and no control socket (tests of one machine would otherwise
+     * share {@code ~/.pilot/run}).
+     */
+    Map<String, Object> agentSettings() {
+        return Map.of("pilot.backbone.embedded", "false",
                 "pilot.bind.address", "127.0.0.1",
                 "pilot.bind.port", "0",
+                "pilot.control.enabled", "false",
                 "pilot.identity.path", identities.resolve("agent-" + agents.incrementAndGet() + ".key").toString());
     }
 
+    /** {@link #agentSettings()} and where the backbone is, as properties: for an application started without the kit's beans. */
+    Map<String, Object> agentProperties() {
+        Map<String, Object> properties = new HashMap<>(agentSettings());
+        properties.put("pilot.backbone.address", "127.0.0.1:" + node.localEndpoint().getPort());
+        properties.put("pilot.backbone.key", node.publicKey().toString());
+        return properties;
+    }
+
     private void close() {
+        observer.close();
         backbone.close();
         node.close();
         FileSystemUtils.deleteRecursively(identities.toFile());

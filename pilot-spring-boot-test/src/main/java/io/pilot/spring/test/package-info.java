@@ -27,6 +27,8 @@
  * }
  * }</pre>
  *
- * See {@code docs/testing.md} for what the annotation sets and how the backbone is shared.
+ * Inject {@link io.pilot.spring.test.EmbeddedBackboneHandle} to wait for registrations and {@link io.pilot.spring.test.PilotStubs}
+ * for stub agents and broadcast recorders; {@code pilot.test.faults.*} impairs the application's link. See
+ * {@code docs/testing.md} for what the annotation sets and how the backbone is shared.
  */
 package io.pilot.spring.test;

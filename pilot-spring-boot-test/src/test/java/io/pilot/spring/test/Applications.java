@@ -2,6 +2,7 @@ package io.pilot.spring.test;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
+import io.pilot.spring.PilotClient;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -33,6 +34,39 @@ final class Applications {
         String plan(String goal) {
             return "plan for " + goal;
         }
+    }
+
+    record Pair(String from, String to) {
+    }
+
+    record Rate(String from, String to, double rate) {
+    }
+
+    record PriceChanged(String item, double price) {
+    }
+
+    /** An application that depends on another agent's capability and tells a group what it does. */
+    static class Pricing {
+
+        private final PilotClient client;
+
+        Pricing(PilotClient client) {
+            this.client = client;
+        }
+
+        double priceIn(String currency, double euros) {
+            return euros * client.call("fx.rate", new Pair("EUR", currency), Rate.class).rate();
+        }
+
+        void announce(PriceChanged change) {
+            client.broadcast("pricing-events", change);
+        }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(Pricing.class)
+    static class PricingApplication {
     }
 
     @SpringBootConfiguration

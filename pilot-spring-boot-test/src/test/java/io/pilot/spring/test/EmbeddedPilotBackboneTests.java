@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.spring.PilotClient;
+import io.pilot.spring.autoconfigure.PilotBackboneConnectionDetails;
 import io.pilot.spring.runtime.PilotRuntime;
 import io.pilot.spring.test.Applications.Citation;
 import io.pilot.spring.test.Applications.CitationQuery;
@@ -40,8 +41,17 @@ class EmbeddedPilotBackboneTests {
         }
     }
 
+    @Autowired
+    EmbeddedBackboneHandle backbone;
+
+    @Autowired
+    PilotBackboneConnectionDetails connection;
+
     @Test
     void theSharedBackboneWinsOverTheApplicationsOwnOnLoopback() {
+        assertThat(connection).isInstanceOf(EmbeddedBackboneConnectionDetails.class);
+        assertThat(connection.getAddress()).isEqualTo("127.0.0.1:" + backbone.port());
+        assertThat(runtime.directory().backboneKey()).contains(backbone.key());
         assertThat(runtime.embeddedBackbone()).isEmpty();
         InetSocketAddress local = runtime.node().localEndpoint();
         assertThat(local.getAddress().isLoopbackAddress()).isTrue();
