@@ -2,9 +2,9 @@ package io.pilot.spring.capability;
 
 import io.pilot.engine.directory.Names;
 import io.pilot.spring.Capability;
+import io.pilot.spring.ClientInterfaceProxy;
 import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotAgent;
-import io.pilot.spring.client.ClientInterfaceProxy;
 
 import java.lang.reflect.Method;
 import java.util.Map;

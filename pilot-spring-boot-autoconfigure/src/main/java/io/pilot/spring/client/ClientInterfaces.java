@@ -1,5 +1,6 @@
 package io.pilot.spring.client;
 
+import io.pilot.spring.ClientInterfaceProxy;
 import io.pilot.spring.PilotClient;
 
 import java.beans.Introspector;

@@ -3,7 +3,7 @@ package io.pilot.spring.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
-import io.pilot.spring.client.ClientInterfaceProxy;
+import io.pilot.spring.ClientInterfaceProxy;
 import io.pilot.spring.clients.FxClients.Fx;
 import io.pilot.spring.clients.FxClients.FxOnB;
 import io.pilot.spring.clients.FxClients.Rate;

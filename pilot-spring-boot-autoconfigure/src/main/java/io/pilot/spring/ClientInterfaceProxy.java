@@ -1,4 +1,4 @@
-package io.pilot.spring.client;
+package io.pilot.spring;
 
 /**
  * Implemented by every client-interface proxy besides its interface: its {@code @Capability} methods call
