@@ -36,4 +36,11 @@ public @interface Capability {
      * {@code pilot.server.capability-max-concurrency[name]} overrides it.
      */
     int maxConcurrency() default 0;
+
+    /**
+     * On a client interface's method only: how long a call may wait for its reply, e.g. {@code 2s} or {@code PT2S};
+     * over {@code pilot.client.interfaces.<name>.timeout} and {@code pilot.request-timeout}. Empty (the default): the
+     * interface's timeout. Ignored where the capability is served.
+     */
+    String timeout() default "";
 }

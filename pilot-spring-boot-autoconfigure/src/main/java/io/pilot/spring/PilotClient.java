@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.core.ParameterizedTypeReference;
+
 /**
  * Calls capabilities of other agents directly: discovery through the backbone, then a direct, end-to-end
  * encrypted request to the chosen provider. Failures throw {@link PilotRemoteException}.
@@ -23,6 +25,28 @@ public interface PilotClient {
 
     /** {@link #call(String, Object, Class)} without blocking. */
     <T> CompletableFuture<T> callAsync(String capability, Object request, Class<T> responseType);
+
+    /**
+     * A call of {@code capability} to specify further: a named agent or a group, a timeout of its own, headers, a
+     * generic result type. The methods below that take no spec are shorthands of it.
+     */
+    CapabilityCall capability(String capability);
+
+    /** {@link #call(String, Object, Class)} with a generic result type, e.g. {@code List<Citation>}. */
+    default <T> T call(String capability, Object request, ParameterizedTypeReference<T> responseType) {
+        return capability(capability).call(request, responseType);
+    }
+
+    /** {@link #callAsync(String, Object, Class)} with a generic result type. */
+    default <T> CompletableFuture<T> callAsync(String capability, Object request, ParameterizedTypeReference<T> responseType) {
+        return capability(capability).callAsync(request, responseType);
+    }
+
+    /** {@link #exchange(String, Object, Class)} with a generic result type. */
+    default <T> CompletableFuture<PilotReply<T>> exchange(String capability, Object request,
+            ParameterizedTypeReference<T> responseType) {
+        return capability(capability).exchange(request, responseType);
+    }
 
     /** Calls {@code capability} on the agent named by {@code hostnameOrAddress}. */
     <T> T call(String hostnameOrAddress, String capability, Object request, Class<T> responseType);
@@ -53,9 +77,9 @@ public interface PilotClient {
     List<NodeRecord> members(String group);
 
     /**
-     * A declarative client: an implementation of {@code api} whose methods call capabilities. Each method
-     * carries {@link Capability} with the capability's name, takes at most one argument, and returns the
-     * result type (generic types included) or a {@code CompletableFuture} of it:
+     * A declarative client: an implementation of {@code api} whose methods call capabilities, as the beans
+     * {@link ImportPilotClients} registers are (see there for what a method may take and return), calling any
+     * provider within {@code pilot.request-timeout}:
      * <pre>{@code
      * interface Papers {
      *     @Capability("papers.resolve-citation")

@@ -61,23 +61,24 @@ final class Anycaster {
      * Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. When the
      * providers are known (the usual case: a watch keeps them in memory) the node's own future is returned as is,
      * so a caller blocked on it is woken straight from the event loop; only the first call to a capability, which
-     * waits for the watch's snapshot, returns a composition.
+     * waits for the watch's snapshot, returns a composition. {@code timeout} bounds the whole anycast, failovers
+     * included (each attempt gets what is left of it); null: each attempt gets the node's request timeout.
      */
-    CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
+    CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request, Duration timeout) {
         long start = System.nanoTime();
         CompletableFuture<List<NodeRecord>> providers = source.providers(capability);
         if (providers.isDone() && !providers.isCompletedExceptionally()) {
             try {
-                return send(providers.join(), group, capability, port, request, start);
+                return send(providers.join(), group, capability, port, request, start, timeout);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e); // a selection policy that threw, as on the other path
             }
         }
-        return providers.thenCompose(records -> send(records, group, capability, port, request, start));
+        return providers.thenCompose(records -> send(records, group, capability, port, request, start, timeout));
     }
 
     private CompletableFuture<AnycastReply> send(List<NodeRecord> records, String group, String capability, int port,
-            Message request, long start) {
+            Message request, long start, Duration timeout) {
         List<Candidate> ordered = order(candidates(eligible(records, group)));
         if (ordered.isEmpty()) {
             return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
@@ -85,7 +86,8 @@ final class Anycaster {
         }
         probe.measureBehind(ordered.get(0), ordered.subList(1, ordered.size()));
         ReplyFuture<AnycastReply> result = source.client().node().newFuture();
-        new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start, result).next();
+        new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start,
+                timeout == null ? -1 : start + timeout.toNanos(), result).next();
         return result;
     }
 
@@ -154,22 +156,33 @@ final class Anycaster {
         private final int port;
         private final Message request;
         private final long start;
+        /** When the anycast's own timeout ends (System.nanoTime), or -1 when each attempt has the node's timeout. */
+        private final long deadline;
         private final ReplyFuture<AnycastReply> result;
         /** Written by one attempt's continuation at a time: each next attempt starts only after the last one ended. */
         private final List<Throwable> failures = new ArrayList<>();
 
-        Attempts(List<Candidate> candidates, int port, Message request, long start, ReplyFuture<AnycastReply> result) {
+        Attempts(List<Candidate> candidates, int port, Message request, long start, long deadline,
+                ReplyFuture<AnycastReply> result) {
             this.candidates = candidates;
             this.port = port;
             this.request = request;
             this.start = start;
+            this.deadline = deadline;
             this.result = result;
         }
 
         void next() {
             NodeRecord member = candidates.get(failures.size()).member();
+            long left = deadline == -1 ? 0 : deadline - System.nanoTime();
+            if (deadline != -1 && left <= 0) {
+                result.deliverFailure(new PilotException(ErrorCode.TIMEOUT, "no reply within the anycast's timeout"));
+                return;
+            }
             inFlight.merge(member.address(), 1, Integer::sum);
-            source.client().node().request(new PilotSocketAddress(member.address(), port), request)
+            PilotSocketAddress target = new PilotSocketAddress(member.address(), port);
+            (deadline == -1 ? source.client().node().request(target, request)
+                    : source.client().node().request(target, request, Duration.ofNanos(left)))
                     .whenDelivered((reply, error) -> {
                         try {
                             ended(member, reply, error);

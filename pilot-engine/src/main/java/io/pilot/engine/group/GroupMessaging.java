@@ -78,18 +78,32 @@ public final class GroupMessaging {
      * timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
      */
     public CompletableFuture<AnycastReply> anycast(String capability, int port, Message request) {
-        return checkedAnycast(null, capability, port, request);
+        return checkedAnycast(null, capability, port, request, null);
     }
 
     /** {@link #anycast(String, int, Message)} among the members of {@code group} only. */
     public CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request) {
-        return checkedAnycast(Names.checkGroup(group), capability, port, request);
+        return checkedAnycast(Names.checkGroup(group), capability, port, request, null);
     }
 
-    private CompletableFuture<AnycastReply> checkedAnycast(String group, String capability, int port, Message request) {
+    /**
+     * {@link #anycast(String, int, Message)} among the members of {@code group} (null: any provider), answered
+     * within {@code timeout}, failovers included: each attempt waits only for what is left of it, and the anycast
+     * fails with {@code TIMEOUT} once it has run out.
+     */
+    public CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request,
+            Duration timeout) {
+        if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return checkedAnycast(group == null ? null : Names.checkGroup(group), capability, port, request, timeout);
+    }
+
+    private CompletableFuture<AnycastReply> checkedAnycast(String group, String capability, int port, Message request,
+            Duration timeout) {
         Names.checkCapability(capability);
         Ports.check(port);
-        return anycaster.anycast(group, capability, port, Objects.requireNonNull(request, "request"));
+        return anycaster.anycast(group, capability, port, Objects.requireNonNull(request, "request"), timeout);
     }
 
     /**

@@ -302,6 +302,32 @@ class AnycastTests {
     }
 
     @Test
+    void anAnycastWithItsOwnTimeoutFailsWithTimeoutWithinItAmongTheGroupsMembersOnly() throws Exception {
+        realm.startBackbone();
+        CountDownLatch release = new CountDownLatch(1);
+        realm.agent("fx-held", b -> b.capability("fx.rate").group("TRADING")).node().listen(PORT,
+                in -> CompletableFuture.supplyAsync(() -> {
+                    Waits.awaitLatch(release);
+                    return Message.of("late");
+                }));
+        provider("fx-other", b -> b.capability("fx.rate"));
+        GroupMessaging groups = GroupMessaging.of(realm.agent("requester", b -> b));
+        try {
+            // The node's own request timeout is the realm's default (far longer): the anycast's timeout ends it.
+            assertThatThrownBy(() -> groups.anycast("TRADING", "fx.rate", PORT, Message.empty(), Duration.ofMillis(300))
+                    .get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+            assertThat(served).doesNotContainKey("fx-other");
+            assertThat(groups.anycast(null, "fx.rate", PORT, Message.empty(), Duration.ofSeconds(10))
+                    .get(10, TimeUnit.SECONDS).member()).isNotNull();
+            assertThatThrownBy(() -> groups.anycast(null, "fx.rate", PORT, Message.empty(), Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void aThousandConcurrentAnycastsAreEachServedAndAnsweredExactlyOnce() throws Exception {
         realm.startBackbone();
         Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();

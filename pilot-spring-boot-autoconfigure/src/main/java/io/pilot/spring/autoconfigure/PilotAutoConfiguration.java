@@ -5,6 +5,7 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotNodeBuilderCustomizer;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
+import io.pilot.spring.client.ClientInterfaceTargets;
 import io.pilot.spring.client.DefaultPilotClient;
 import io.pilot.spring.observation.PilotClientObservationConvention;
 import io.pilot.spring.observation.PilotServerObservationConvention;
@@ -78,6 +79,18 @@ public final class PilotAutoConfiguration {
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable(),
                 HandlerExecutionFactory.from(properties.getServer(), environment, beans),
                 nodeCustomizers.orderedStream().toList());
+    }
+
+    /** Where each client interface's calls go; checks the properties at start, even under lazy initialization. */
+    @Bean
+    @ConditionalOnMissingBean
+    ClientInterfaceTargets pilotClientInterfaceTargets(PilotProperties properties, ListableBeanFactory beans) {
+        return ClientInterfaceTargetsFactory.from(properties.getClient(), beans);
+    }
+
+    @Bean
+    static LazyInitializationExcludeFilter pilotClientInterfaceTargetsLazyInitializationExcludeFilter() {
+        return LazyInitializationExcludeFilter.forBeanTypes(ClientInterfaceTargets.class);
     }
 
     @Bean

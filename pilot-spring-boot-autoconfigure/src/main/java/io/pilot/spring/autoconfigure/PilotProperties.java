@@ -57,6 +57,8 @@ public class PilotProperties {
 
     private final Server server = new Server();
 
+    private final Client client = new Client();
+
     /** Which authenticated peers may open sessions with this node. */
     private AccessPolicy accessPolicy = AccessPolicy.REALM;
 
@@ -76,6 +78,10 @@ public class PilotProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public Client getClient() {
+        return client;
     }
 
     public Server getServer() {
@@ -442,6 +448,62 @@ public class PilotProperties {
 
         public void setCapabilityMaxConcurrency(Map<String, Integer> capabilityMaxConcurrency) {
             this.capabilityMaxConcurrency = capabilityMaxConcurrency;
+        }
+    }
+
+    /** The calls this agent makes through its client interfaces. */
+    public static class Client {
+
+        /**
+         * Per client interface, by its bean name (its simple name, first letter lower-cased, e.g.
+         * {@code pilot.client.interfaces.papers.hostname}; case and dashes do not matter): where its calls go and how
+         * long they may take. A name matching no interface fails the start.
+         */
+        private Map<String, ClientInterface> interfaces = new LinkedHashMap<>();
+
+        public Map<String, ClientInterface> getInterfaces() {
+            return interfaces;
+        }
+
+        public void setInterfaces(Map<String, ClientInterface> interfaces) {
+            this.interfaces = interfaces;
+        }
+    }
+
+    /** Where one client interface's calls go; neither hostname nor group: any provider of each capability. */
+    public static class ClientInterface {
+
+        /** The agent (hostname or address) every call goes to. */
+        private String hostname;
+
+        /** Calls go only to providers that are members of this group. Not with hostname. */
+        private String group;
+
+        /** How long each call may wait for its reply; default pilot.request-timeout. */
+        private Duration timeout;
+
+        public String getHostname() {
+            return hostname;
+        }
+
+        public void setHostname(String hostname) {
+            this.hostname = hostname;
+        }
+
+        public String getGroup() {
+            return group;
+        }
+
+        public void setGroup(String group) {
+            this.group = group;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
         }
     }
 }

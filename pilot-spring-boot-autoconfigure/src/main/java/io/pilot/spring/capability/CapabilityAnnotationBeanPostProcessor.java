@@ -2,6 +2,7 @@ package io.pilot.spring.capability;
 
 import io.pilot.engine.directory.Names;
 import io.pilot.spring.Capability;
+import io.pilot.spring.ClientInterfaceProxy;
 import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotAgent;
 
@@ -44,6 +45,9 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof ClientInterfaceProxy) {
+            return bean; // a client interface: its @Capability methods call capabilities, they serve none
+        }
         Class<?> target = AopUtils.getTargetClass(bean);
         if (withoutCapabilities.contains(target)) {
             return bean;

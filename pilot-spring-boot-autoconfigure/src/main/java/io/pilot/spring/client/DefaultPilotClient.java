@@ -11,6 +11,7 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.PilotException;
+import io.pilot.spring.CapabilityCall;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.PilotReply;
@@ -22,8 +23,10 @@ import io.pilot.spring.observation.PilotObservationDocumentation;
 import io.pilot.spring.observation.PilotPath;
 import io.pilot.spring.runtime.PilotRuntime;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +37,7 @@ import java.util.function.Supplier;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -67,8 +71,13 @@ public final class DefaultPilotClient implements PilotClient {
     }
 
     @Override
+    public CapabilityCall capability(String capability) {
+        return new DefaultCapabilityCall(this, CallOptions.anycast(capability));
+    }
+
+    @Override
     public <T> T call(String capability, Object request, Class<T> responseType) {
-        return anycast(capability, request, responseType).await().body();
+        return this.<T>pending(CallOptions.anycast(capability), request, responseType).await().body();
     }
 
     @Override
@@ -78,12 +87,12 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> CompletableFuture<PilotReply<T>> exchange(String capability, Object request, Class<T> responseType) {
-        return anycast(capability, request, responseType).async();
+        return this.<T>pending(CallOptions.anycast(capability), request, responseType).async();
     }
 
     @Override
     public <T> T call(String hostnameOrAddress, String capability, Object request, Class<T> responseType) {
-        return direct(hostnameOrAddress, capability, request, responseType).await().body();
+        return this.<T>pending(CallOptions.anycast(capability).to(hostnameOrAddress), request, responseType).await().body();
     }
 
     @Override
@@ -95,16 +104,31 @@ public final class DefaultPilotClient implements PilotClient {
     @Override
     public <T> CompletableFuture<PilotReply<T>> exchange(String hostnameOrAddress, String capability, Object request,
             Class<T> responseType) {
-        return direct(hostnameOrAddress, capability, request, responseType).async();
+        return this.<T>pending(CallOptions.anycast(capability).to(hostnameOrAddress), request, responseType).async();
     }
 
-    /** Sends a call to one provider of {@code capability}, chosen by the runtime's anycast. */
-    private <T> Pending<AnycastReply, T> anycast(String capability, Object request, Class<T> responseType) {
-        Message message = encode(capability, request);
+    /**
+     * Sends a call as {@code options} say, its reply to be read as {@code responseType} (a class or a generic type):
+     * what every calling method, the {@link CapabilityCall} specs and the client interfaces come down to.
+     */
+    <T> Pending<?, T> pending(CallOptions options, Object request, Type responseType) {
+        Message message = encode(options, request);
+        JavaType type = mapper.constructType(responseType);
+        return options.hostname() != null ? direct(options, message, type) : anycast(options, message, type);
+    }
+
+    /** Sends a call to one provider of the capability (in the options' group, if any), chosen by the runtime's anycast. */
+    private <T> Pending<AnycastReply, T> anycast(CallOptions options, Message message, JavaType responseType) {
+        String capability = options.capability();
         Call call = new Call(capability, null);
         CompletableFuture<AnycastReply> sent;
         try {
-            sent = runtime.outgoing(() -> runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message)));
+            sent = runtime.outgoing(() -> options.group() == null && options.timeout() == null
+                    ? runtime.messaging().anycast(capability, CapabilityProtocol.PORT, call.traced(message))
+                    : options.timeout() == null
+                            ? runtime.messaging().anycast(options.group(), capability, CapabilityProtocol.PORT, call.traced(message))
+                            : runtime.messaging().anycast(options.group(), capability, CapabilityProtocol.PORT,
+                                    call.traced(message), options.timeout()));
         } catch (RuntimeException e) {
             throw call.aborted(e);
         }
@@ -116,10 +140,10 @@ public final class DefaultPilotClient implements PilotClient {
         });
     }
 
-    /** Sends a call to the node named {@code hostnameOrAddress}. */
-    private <T> Pending<Message, T> direct(String hostnameOrAddress, String capability, Object request,
-            Class<T> responseType) {
-        Message message = encode(capability, request);
+    /** Sends a call to the node the options name. */
+    private <T> Pending<Message, T> direct(CallOptions options, Message message, JavaType responseType) {
+        String hostnameOrAddress = options.hostname();
+        String capability = options.capability();
         Call call = new Call(capability, hostnameOrAddress);
         Message traced = call.traced(message);
         // Not DirectoryClient.request: it resolves and sends the same way but keeps the resolved address to itself,
@@ -128,7 +152,9 @@ public final class DefaultPilotClient implements PilotClient {
         Function<PilotAddress, CompletableFuture<Message>> send = address -> {
             // Addresses always hold a ':', hostnames never do.
             call.answeredBy(hostnameOrAddress.indexOf(':') >= 0 ? null : hostnameOrAddress, address);
-            return runtime.node().request(new PilotSocketAddress(address, CapabilityProtocol.PORT), traced);
+            PilotSocketAddress target = new PilotSocketAddress(address, CapabilityProtocol.PORT);
+            return options.timeout() == null ? runtime.node().request(target, traced)
+                    : runtime.node().request(target, traced, options.timeout());
         };
         CompletableFuture<Message> sent;
         try {
@@ -150,7 +176,7 @@ public final class DefaultPilotClient implements PilotClient {
      * reply (decoded, observed). Where that runs is the point: never on the event loop, and for a blocking call on
      * the caller's own thread, woken by the engine straight from the loop, without the callback executor between.
      */
-    private record Pending<R, T>(CompletableFuture<R> answer, BiFunction<R, Throwable, PilotReply<T>> finish) {
+    record Pending<R, T>(CompletableFuture<R> answer, BiFunction<R, Throwable, PilotReply<T>> finish) {
 
         /** Blocks until the answer is in, then decodes and observes it on this thread. */
         PilotReply<T> await() {
@@ -231,14 +257,14 @@ public final class DefaultPilotClient implements PilotClient {
         }
 
         /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
-        <T> PilotReply<T> finish(Message reply, Throwable error, Class<T> responseType) {
+        <T> PilotReply<T> finish(Message reply, Throwable error, JavaType responseType) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
             PilotPath path = paths.of(address, System.nanoTime());
             if (context != null) {
                 context.setPath(path);
             }
             try {
-                T value = decode(capability, reply, error, responseType);
+                T value = DefaultPilotClient.this.<T>decode(capability, reply, error, responseType);
                 if (context != null) {
                     context.setResponse(reply);
                 }
@@ -293,7 +319,7 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> T capabilities(Class<T> api) {
-        return CapabilityClientHandler.proxy(api, this, mapper);
+        return ClientInterfaces.proxy(api, this, ClientTarget.ANYCAST);
     }
 
     @Override
@@ -306,16 +332,21 @@ public final class DefaultPilotClient implements PilotClient {
         return join(runtime.directory().members(group));
     }
 
-    private Message encode(String capability, Object request) {
+    private Message encode(CallOptions options, Object request) {
         byte[] body = request == null ? new byte[0] : mapper.writeValueAsBytes(request);
-        return Message.of(body).with(Headers.CAPABILITY, capability).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
+        Message message = Message.of(body);
+        for (Map.Entry<String, String> header : options.headers().entrySet()) {
+            message = message.with(header.getKey(), header.getValue());
+        }
+        return message.with(Headers.CAPABILITY, options.capability()).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
     }
 
-    private <T> T decode(String capability, Message reply, Throwable error, Class<T> responseType) {
+    private <T> T decode(String capability, Message reply, Throwable error, JavaType responseType) {
         if (error != null) {
             throw failure(capability, error);
         }
-        if (responseType == Void.class || responseType == void.class || reply.body().length == 0) {
+        Class<?> raw = responseType.getRawClass();
+        if (raw == Void.class || raw == void.class || reply.body().length == 0) {
             return null;
         }
         return mapper.readValue(reply.body(), responseType);
