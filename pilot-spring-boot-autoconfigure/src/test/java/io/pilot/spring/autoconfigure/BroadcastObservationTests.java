@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -12,7 +13,12 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotClient;
+import io.pilot.spring.observation.DefaultPilotBroadcastObservationConvention;
+import io.pilot.spring.observation.DefaultPilotGroupListenerObservationConvention;
+import io.pilot.spring.observation.PilotBroadcastContext;
+import io.pilot.spring.observation.PilotBroadcastObservationConvention;
 import io.pilot.spring.observation.PilotGroupListenerContext;
+import io.pilot.spring.observation.PilotGroupListenerObservationConvention;
 import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
@@ -27,7 +33,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * Broadcasts between two running agents observed on both sides: the broadcast as a producer in the sender's
- * registry, each {@code @GroupListener} invocation as a consumer in the listener's, with their outcomes.
+ * registry, each {@code @GroupListener} invocation as a consumer in the listener's, with their outcomes. Each
+ * application also declares a convention bean that adds a key to the defaults, which shows the auto-configuration
+ * passes it on.
  */
 class BroadcastObservationTests {
 
@@ -51,6 +59,22 @@ class BroadcastObservationTests {
         }
     }
 
+    /** The default broadcast convention and one key more. */
+    static class TeamBroadcasts extends DefaultPilotBroadcastObservationConvention {
+        @Override
+        public KeyValues getLowCardinalityKeyValues(PilotBroadcastContext context) {
+            return super.getLowCardinalityKeyValues(context).and("team", "senders");
+        }
+    }
+
+    /** The default listener convention and one key more. */
+    static class TeamListeners extends DefaultPilotGroupListenerObservationConvention {
+        @Override
+        public KeyValues getLowCardinalityKeyValues(PilotGroupListenerContext context) {
+            return super.getLowCardinalityKeyValues(context).and("team", "listeners");
+        }
+    }
+
     @Test
     void broadcastsAndListenersAreObserved() throws Exception {
         TestObservationRegistry listening = TestObservationRegistry.create();
@@ -63,6 +87,7 @@ class BroadcastObservationTests {
         base.withPropertyValues("pilot.hostname=listener", "pilot.identity.path=" + dir.resolve("listener.key"),
                         "pilot.backbone.embedded=true", "pilot.backbone.identity=" + dir.resolve("bb.key"))
                 .withBean(Listeners.class).withBean(ObservationRegistry.class, () -> listening)
+                .withBean(PilotGroupListenerObservationConvention.class, TeamListeners::new)
                 .run(listener -> {
                     assertThat(listener).hasNotFailed();
                     String listenersBean = listener.getBeanNamesForType(Listeners.class)[0];
@@ -71,6 +96,7 @@ class BroadcastObservationTests {
                     base.withPropertyValues("pilot.hostname=sender", "pilot.identity.path=" + dir.resolve("sender.key"),
                                     "pilot.groups=RESEARCH,LONELY", "pilot.backbone.key=" + backboneKey)
                             .withBean(ObservationRegistry.class, () -> sending)
+                            .withBean(PilotBroadcastObservationConvention.class, TeamBroadcasts::new)
                             .run(sender -> {
                                 assertThat(sender).hasNotFailed();
                                 String senderAddress = sender.getBean(PilotRuntime.class).address().toString();
@@ -92,6 +118,7 @@ class BroadcastObservationTests {
                 .hasLowCardinalityKeyValue("messaging.system", "pilot")
                 .hasLowCardinalityKeyValue("messaging.destination.name", "RESEARCH")
                 .hasLowCardinalityKeyValue("messaging.operation.type", "publish")
+                .hasLowCardinalityKeyValue("team", "senders")
                 .hasHighCardinalityKeyValue("pilot.broadcast.delivered", "1")
                 .hasHighCardinalityKeyValue("pilot.broadcast.unreached", "0")
                 .doesNotHaveError().hasBeenStopped();
@@ -102,6 +129,7 @@ class BroadcastObservationTests {
                         .hasLowCardinalityKeyValue("messaging.system", "pilot")
                         .hasLowCardinalityKeyValue("messaging.destination.name", "RESEARCH")
                         .hasLowCardinalityKeyValue("messaging.operation.type", "process")
+                        .hasLowCardinalityKeyValue("team", "listeners")
                         .hasHighCardinalityKeyValue("pilot.peer.address", senderAddress))
                 .hasAnObservation(o -> o.hasLowCardinalityKeyValue("pilot.listener", listenersBean + ".heard")
                         .hasLowCardinalityKeyValue("pilot.outcome", "SUCCESS")
