@@ -7,7 +7,9 @@ import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.client.ClientInterfaceTargets;
 import io.pilot.spring.client.DefaultPilotClient;
+import io.pilot.spring.observation.PilotBroadcastObservationConvention;
 import io.pilot.spring.observation.PilotClientObservationConvention;
+import io.pilot.spring.observation.PilotGroupListenerObservationConvention;
 import io.pilot.spring.observation.PilotServerObservationConvention;
 import io.pilot.spring.runtime.PilotRuntime;
 
@@ -73,12 +75,15 @@ public final class PilotAutoConfiguration {
     PilotRuntime pilotRuntime(PilotProperties properties, PilotBackboneConnectionDetails backbone, CapabilityRegistry registry, PilotJsonMapper json,
             ConfigurableEnvironment environment, ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<PilotServerObservationConvention> observationConvention, ListableBeanFactory beans,
-            ObjectProvider<PilotNodeBuilderCustomizer> nodeCustomizers) {
+            ObjectProvider<PilotNodeBuilderCustomizer> nodeCustomizers,
+            ObjectProvider<PilotGroupListenerObservationConvention> groupListenerConvention) {
         RemovedProperties.check(environment);
-        return new PilotRuntime(RuntimeSettingsFactory.from(properties, environment, backbone), registry, json.mapper(), environment,
+        PilotRuntime runtime = new PilotRuntime(RuntimeSettingsFactory.from(properties, environment, backbone), registry, json.mapper(), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable(),
                 HandlerExecutionFactory.from(properties.getServer(), environment, beans),
                 nodeCustomizers.orderedStream().toList());
+        groupListenerConvention.ifAvailable(runtime::setGroupListenerObservationConvention);
+        return runtime;
     }
 
     /** Where each client interface's calls go; checks the properties at start, even under lazy initialization. */
@@ -96,8 +101,11 @@ public final class PilotAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PilotClient pilotClient(PilotRuntime runtime, PilotJsonMapper json,
-            ObjectProvider<ObservationRegistry> observations, ObjectProvider<PilotClientObservationConvention> observationConvention) {
-        return new DefaultPilotClient(runtime, json.mapper(),
+            ObjectProvider<ObservationRegistry> observations, ObjectProvider<PilotClientObservationConvention> observationConvention,
+            ObjectProvider<PilotBroadcastObservationConvention> broadcastConvention) {
+        DefaultPilotClient client = new DefaultPilotClient(runtime, json.mapper(),
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable());
+        broadcastConvention.ifAvailable(client::setBroadcastObservationConvention);
+        return client;
     }
 }

@@ -1,14 +1,22 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.spring.observation.DefaultPilotGroupListenerObservationConvention;
+import io.pilot.spring.observation.PilotGroupListenerContext;
+import io.pilot.spring.observation.PilotGroupListenerObservationConvention;
+import io.pilot.spring.observation.PilotObservationDocumentation;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * realm could speak to a group's listeners. A broadcast from a non-member is dropped and counted
  * ({@link #fromNonMembers()}). A broadcast is one-way, so a listener's failure, a body that does not map, or a
  * group nobody here listens to is logged and goes no further.
+ *
+ * <p>Each listener's handling of a broadcast is a {@link PilotObservationDocumentation#GROUP_LISTENER} observation
+ * continuing the broadcaster's trace (from the broadcast's headers); the listener runs in its scope.
  */
 public final class BroadcastDispatcher implements MessageHandler {
 
@@ -31,12 +42,26 @@ public final class BroadcastDispatcher implements MessageHandler {
     private final CapabilityRegistry registry;
     private final JsonMapper mapper;
     private final GroupSenders senders;
+    private final ObservationRegistry observations;
+    private final PilotGroupListenerObservationConvention convention;
     private final LongAdder fromNonMembers = new LongAdder();
 
     public BroadcastDispatcher(CapabilityRegistry registry, JsonMapper mapper, GroupSenders senders) {
+        this(registry, mapper, senders, ObservationRegistry.NOOP, null);
+    }
+
+    /**
+     * @param observations where each listener's handling of a broadcast is observed ({@link ObservationRegistry#NOOP}
+     * for not at all)
+     * @param convention the observation convention, or null for the default
+     */
+    public BroadcastDispatcher(CapabilityRegistry registry, JsonMapper mapper, GroupSenders senders,
+            ObservationRegistry observations, PilotGroupListenerObservationConvention convention) {
         this.registry = registry;
         this.mapper = mapper;
         this.senders = senders;
+        this.observations = observations;
+        this.convention = convention;
     }
 
     /** Broadcasts dropped because their sender is not a member of the group they name. */
@@ -65,17 +90,40 @@ public final class BroadcastDispatcher implements MessageHandler {
 
     private void dispatch(IncomingMessage in, String group, List<GroupListenerMethod> listeners) {
         for (GroupListenerMethod listener : listeners) {
+            notify(listener, in, group);
+        }
+    }
+
+    /** One listener, in its own observation's scope: its log lines (and this class's about it) carry the broadcaster's trace. */
+    private void notify(GroupListenerMethod listener, IncomingMessage in, String group) {
+        Observation observation = PilotObservationDocumentation.GROUP_LISTENER.observation(convention,
+                DefaultPilotGroupListenerObservationConvention.INSTANCE,
+                () -> new PilotGroupListenerContext(in, group, listener.origin()), observations);
+        observation.start();
+        try (Observation.Scope scope = observation.openScope()) {
             try {
                 listener.invoke(in.message().body(), in.from(), mapper);
             } catch (JacksonException e) {
+                failed(observation, ErrorCode.INVALID_ARGUMENT, e);
                 log.warn("Broadcast from {} to group '{}' does not map to the message of {}: {}", in.from(), group,
                         listener.origin(), e.getOriginalMessage());
             } catch (Error e) {
+                failed(observation, ErrorCode.INTERNAL, e);
                 throw e;
             } catch (Throwable e) {
+                failed(observation, ErrorCode.INTERNAL, e);
                 log.warn("@GroupListener {} failed on a broadcast from {} to group '{}'", listener.origin(), in.from(),
                         group, e);
             }
+        } finally {
+            observation.stop();
         }
+    }
+
+    private static void failed(Observation observation, ErrorCode code, Throwable error) {
+        if (observation.getContext() instanceof PilotGroupListenerContext context) {
+            context.setErrorCode(code);
+        }
+        observation.error(error);
     }
 }

@@ -4,6 +4,7 @@ import io.pilot.engine.PeerInfo;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.Names;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.AnycastReply;
 import io.pilot.engine.group.BroadcastResult;
@@ -16,7 +17,9 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.PilotReply;
 import io.pilot.spring.capability.CapabilityProtocol;
+import io.pilot.spring.observation.CallerContext;
 import io.pilot.spring.observation.DefaultPilotClientObservationConvention;
+import io.pilot.spring.observation.PilotBroadcastObservationConvention;
 import io.pilot.spring.observation.PilotClientObservationConvention;
 import io.pilot.spring.observation.PilotClientRequestContext;
 import io.pilot.spring.observation.PilotObservationDocumentation;
@@ -56,6 +59,7 @@ public final class DefaultPilotClient implements PilotClient {
     private final ObservationRegistry observations;
     private final PilotClientObservationConvention convention;
     private final PeerPaths paths = new PeerPaths(this::readPath, PATH_REFRESH);
+    private volatile PilotBroadcastObservationConvention broadcastConvention;
 
     public DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper) {
         this(runtime, mapper, ObservationRegistry.NOOP, null);
@@ -201,7 +205,7 @@ public final class DefaultPilotClient implements PilotClient {
          * executor, never the event loop.
          */
         CompletableFuture<PilotReply<T>> async() {
-            return answer.handle(finish);
+            return CallerContext.carriedInto(answer.handle(finish)); // the caller's stages run in its trace
         }
     }
 
@@ -302,10 +306,21 @@ public final class DefaultPilotClient implements PilotClient {
                 }));
     }
 
+    /**
+     * Observed as {@link PilotObservationDocumentation#BROADCAST} (see {@link ObservedBroadcast}); a group name Pilot
+     * refuses is refused before anything is sent or observed.
+     */
     @Override
     public BroadcastResult broadcast(String group, Object message) {
+        Names.checkGroup(group);
         Message body = Message.of(mapper.writeValueAsBytes(message)).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
-        return join(outgoing("broadcast to " + group, () -> runtime.messaging().broadcast(group, CapabilityProtocol.BROADCAST_PORT, body)));
+        return ObservedBroadcast.send(observations, broadcastConvention, group, body, traced -> join(outgoing("broadcast to " + group,
+                () -> runtime.messaging().broadcast(group, CapabilityProtocol.BROADCAST_PORT, traced))));
+    }
+
+    /** The convention of {@link PilotObservationDocumentation#BROADCAST} observations; null (the default) for the default one. */
+    public void setBroadcastObservationConvention(PilotBroadcastObservationConvention convention) {
+        this.broadcastConvention = convention;
     }
 
     /** {@link PilotRuntime#outgoing}, its refusal (the agent is stopping) thrown as a {@link PilotRemoteException}. */

@@ -3,11 +3,14 @@ package io.pilot.spring.observation;
 import io.micrometer.common.KeyValues;
 import io.pilot.spring.observation.PilotObservationDocumentation.HighCardinalityKeys;
 import io.pilot.spring.observation.PilotObservationDocumentation.LowCardinalityKeys;
+import io.pilot.spring.observation.PilotObservationDocumentation.RpcKeys;
 import io.pilot.spring.observation.PilotObservationDocumentation.Values;
 
 /**
  * The default {@link PilotClientObservationConvention}: name {@value #NAME}, contextual (span) name
- * {@code call <capability>}, low-cardinality keys capability, outcome and path.
+ * {@code call <capability>}, low-cardinality keys capability, outcome and path, with OpenTelemetry's
+ * {@code rpc.system}, {@code rpc.method} and {@code error.type}; high-cardinality keys the target, the provider's
+ * address and hostname, and OpenTelemetry's {@code server.address} (the provider's hostname, else its address).
  */
 public class DefaultPilotClientObservationConvention implements PilotClientObservationConvention {
 
@@ -30,8 +33,11 @@ public class DefaultPilotClientObservationConvention implements PilotClientObser
     @Override
     public KeyValues getLowCardinalityKeyValues(PilotClientRequestContext context) {
         return KeyValues.of(LowCardinalityKeys.CAPABILITY.withValue(context.getCapability()),
-                LowCardinalityKeys.OUTCOME.withValue(context.getErrorCode() == null ? Values.SUCCESS : context.getErrorCode().name()),
-                LowCardinalityKeys.PATH.withValue(context.getPath().value()));
+                Outcomes.outcome(context.getErrorCode()),
+                LowCardinalityKeys.PATH.withValue(context.getPath().value()),
+                RpcKeys.RPC_SYSTEM.withValue(Values.SYSTEM),
+                RpcKeys.RPC_METHOD.withValue(context.getCapability()),
+                Outcomes.errorType(context.getErrorCode()));
     }
 
     @Override
@@ -46,6 +52,18 @@ public class DefaultPilotClientObservationConvention implements PilotClientObser
         if (context.getPeerHostname() != null) {
             values = values.and(HighCardinalityKeys.PEER_HOSTNAME.withValue(context.getPeerHostname()));
         }
+        String server = serverAddress(context);
+        if (server != null) {
+            values = values.and(HighCardinalityKeys.SERVER_ADDRESS.withValue(server));
+        }
         return values;
+    }
+
+    /** The provider's hostname (named by the caller or learned from the answer), else its address, else null. */
+    private static String serverAddress(PilotClientRequestContext context) {
+        if (context.getPeerHostname() != null) {
+            return context.getPeerHostname();
+        }
+        return context.getPeerAddress() == null ? null : context.getPeerAddress().toString();
     }
 }

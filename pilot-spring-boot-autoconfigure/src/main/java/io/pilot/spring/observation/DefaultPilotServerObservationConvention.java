@@ -3,12 +3,15 @@ package io.pilot.spring.observation;
 import io.micrometer.common.KeyValues;
 import io.pilot.spring.observation.PilotObservationDocumentation.HighCardinalityKeys;
 import io.pilot.spring.observation.PilotObservationDocumentation.LowCardinalityKeys;
+import io.pilot.spring.observation.PilotObservationDocumentation.RpcKeys;
 import io.pilot.spring.observation.PilotObservationDocumentation.Values;
 
 /**
  * The default {@link PilotServerObservationConvention}: name {@value #NAME}, contextual (span) name
  * {@code serve <capability>}, low-cardinality keys capability (or {@value Values#UNKNOWN_CAPABILITY} for one this
- * agent does not serve), outcome and path.
+ * agent does not serve), outcome and path, with OpenTelemetry's {@code rpc.system}, {@code rpc.method} (the same
+ * bounded capability value) and {@code error.type}; high-cardinality keys the caller's address, as
+ * {@code pilot.peer.address} and as OpenTelemetry's {@code client.address}.
  */
 public class DefaultPilotServerObservationConvention implements PilotServerObservationConvention {
 
@@ -31,14 +34,20 @@ public class DefaultPilotServerObservationConvention implements PilotServerObser
     @Override
     public KeyValues getLowCardinalityKeyValues(PilotServerRequestContext context) {
         return KeyValues.of(LowCardinalityKeys.CAPABILITY.withValue(capability(context)),
-                LowCardinalityKeys.OUTCOME.withValue(context.getErrorCode() == null ? Values.SUCCESS : context.getErrorCode().name()),
-                LowCardinalityKeys.PATH.withValue(context.getPath().value()));
+                Outcomes.outcome(context.getErrorCode()),
+                LowCardinalityKeys.PATH.withValue(context.getPath().value()),
+                RpcKeys.RPC_SYSTEM.withValue(Values.SYSTEM),
+                RpcKeys.RPC_METHOD.withValue(capability(context)),
+                Outcomes.errorType(context.getErrorCode()));
     }
 
     @Override
     public KeyValues getHighCardinalityKeyValues(PilotServerRequestContext context) {
-        return context.getPeerAddress() == null ? KeyValues.empty()
-                : KeyValues.of(HighCardinalityKeys.PEER_ADDRESS.withValue(context.getPeerAddress().toString()));
+        if (context.getPeerAddress() == null) {
+            return KeyValues.empty();
+        }
+        String caller = context.getPeerAddress().toString();
+        return KeyValues.of(HighCardinalityKeys.PEER_ADDRESS.withValue(caller), HighCardinalityKeys.CLIENT_ADDRESS.withValue(caller));
     }
 
     private static String capability(PilotServerRequestContext context) {

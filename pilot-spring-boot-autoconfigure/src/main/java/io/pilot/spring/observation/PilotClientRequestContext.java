@@ -6,9 +6,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,36 +30,13 @@ public class PilotClientRequestContext extends RequestReplySenderContext<Map<Str
      * @param target the hostname or address the caller named, or null for a call to any provider
      */
     public PilotClientRequestContext(String capability, String target) {
-        super(PilotClientRequestContext::put, Kind.CLIENT);
+        super(MessageHeaders::put, Kind.CLIENT);
         this.capability = Objects.requireNonNull(capability, "capability");
         this.target = target;
         setCarrier(new LinkedHashMap<>());
         if (target != null) {
             setRemoteServiceName(target);
         }
-    }
-
-    private static void put(Map<String, String> carrier, String name, String value) {
-        if (carrier == null || name == null || value == null) {
-            return;
-        }
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (isValidName(lower) && value.getBytes(StandardCharsets.UTF_8).length <= Message.MAX_HEADER_VALUE) {
-            carrier.put(lower, value);
-        }
-    }
-
-    private static boolean isValidName(String name) {
-        if (name.isEmpty() || name.length() > Message.MAX_HEADER_NAME) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public String getCapability() {

@@ -7,7 +7,6 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,7 +25,7 @@ public class PilotServerRequestContext extends RequestReplyReceiverContext<Messa
      * @param capability the capability served, or null if this agent does not serve the one requested
      */
     public PilotServerRequestContext(IncomingMessage request, String capability) {
-        super((message, name) -> message.header(name.toLowerCase(Locale.ROOT)), Kind.SERVER);
+        super(MessageHeaders::get, Kind.SERVER);
         Objects.requireNonNull(request, "request");
         this.capability = capability;
         this.peerAddress = request.from();

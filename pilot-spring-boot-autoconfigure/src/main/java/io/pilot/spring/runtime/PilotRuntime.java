@@ -19,6 +19,7 @@ import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.capability.GroupSenders;
+import io.pilot.spring.observation.PilotGroupListenerObservationConvention;
 import io.pilot.spring.observation.PilotServerObservationConvention;
 import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 
@@ -100,6 +101,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     private volatile BroadcastDispatcher broadcasts;
     private GroupSenders senders;
     private volatile boolean running;
+    private volatile PilotGroupListenerObservationConvention groupListenerConvention;
 
     public PilotRuntime(RuntimeSettings settings, CapabilityRegistry capabilities, JsonMapper mapper,
             ConfigurableEnvironment environment) {
@@ -130,6 +132,15 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         this.environment = environment;
         this.observations = observations;
         this.observationConvention = observationConvention;
+    }
+
+    /**
+     * The convention of the {@code @GroupListener} observations ({@code PilotObservationDocumentation.GROUP_LISTENER}),
+     * in the registry the capability requests are observed in; null (the default) for the default one. Takes
+     * effect at {@link #start()}.
+     */
+    public void setGroupListenerObservationConvention(PilotGroupListenerObservationConvention convention) {
+        this.groupListenerConvention = convention;
     }
 
     /** Closed by {@code pilotctl daemon stop}; null outside a configurable context. */
@@ -165,7 +176,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     public synchronized void start() {
         AccessPolicy accessPolicy = settings.accessPolicy().get();
         senders = new GroupSenders(this::messaging, this::directory);
-        broadcasts = new BroadcastDispatcher(capabilities, mapper, senders);
+        broadcasts = new BroadcastDispatcher(capabilities, mapper, senders, observations, groupListenerConvention);
         PilotNode.Builder node = settings.identity().applyTo(PilotNode.builder())
                 .bindAddress(settings.bindAddress())
                 .realm(settings.realm())

@@ -2,25 +2,10 @@ package io.pilot.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
-import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
-import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
-import io.micrometer.tracing.otel.bridge.OtelBaggageManager;
-import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
-import io.micrometer.tracing.otel.bridge.OtelPropagator;
-import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
@@ -45,15 +30,11 @@ class ThreeAgentsTracingTests {
     @TempDir
     Path dir;
 
-    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
-            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
-    private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+    private final SharedTracing tracing = new SharedTracing();
 
     @AfterEach
     void closeSdk() {
-        sdk.close();
+        tracing.close();
     }
 
     @PilotAgent
@@ -78,21 +59,6 @@ class ThreeAgentsTracingTests {
         }
     }
 
-    /** What Spring Boot's tracing auto-configuration would make of the shared SDK, for one application. */
-    private ObservationRegistry tracedRegistry() {
-        io.opentelemetry.api.trace.Tracer otelTracer = sdk.getTracer("pilot-tests");
-        OtelCurrentTraceContext current = new OtelCurrentTraceContext();
-        OtelTracer tracer = new OtelTracer(otelTracer, current, event -> {
-        }, new OtelBaggageManager(current, List.of(), List.of()));
-        OtelPropagator propagator = new OtelPropagator(sdk.getPropagators(), otelTracer);
-        ObservationRegistry registry = ObservationRegistry.create();
-        registry.observationConfig().observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
-                new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
-                new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
-                new DefaultTracingObservationHandler(tracer)));
-        return registry;
-    }
-
     @Test
     void oneTraceRunsThroughThreeAgents() throws Exception {
         int backbonePort = PilotAutoConfigurationTests.freePort();
@@ -101,18 +67,18 @@ class ThreeAgentsTracingTests {
                 .withPropertyValues("pilot.bind.address=127.0.0.1", "pilot.backbone.address=127.0.0.1:" + backbonePort);
         base.withPropertyValues("pilot.hostname=agent-c", "pilot.identity.path=" + dir.resolve("c.key"),
                         "pilot.backbone.embedded=true", "pilot.backbone.identity=" + dir.resolve("bb.key"))
-                .withBean(Leaf.class).withBean(ObservationRegistry.class, this::tracedRegistry)
+                .withBean(Leaf.class).withBean(ObservationRegistry.class, tracing::registry)
                 .run(c -> {
                     assertThat(c).hasNotFailed();
                     String backboneKey = "pilot.backbone.key=" + c.getBean(PilotRuntime.class).embeddedBackbone()
                             .orElseThrow().node().publicKey();
                     base.withPropertyValues("pilot.hostname=agent-b", "pilot.identity.path=" + dir.resolve("b.key"), backboneKey)
-                            .withBean(Middle.class).withBean(ObservationRegistry.class, this::tracedRegistry)
+                            .withBean(Middle.class).withBean(ObservationRegistry.class, tracing::registry)
                             .run(b -> {
                                 assertThat(b).hasNotFailed();
                                 base.withPropertyValues("pilot.hostname=agent-a", "pilot.identity.path=" + dir.resolve("a.key"),
                                                 backboneKey)
-                                        .withBean(ObservationRegistry.class, this::tracedRegistry)
+                                        .withBean(ObservationRegistry.class, tracing::registry)
                                         .run(a -> {
                                             assertThat(a).hasNotFailed();
                                             assertThat(a.getBean(PilotClient.class).call("trace.middle", "x", String.class))
@@ -121,13 +87,13 @@ class ThreeAgentsTracingTests {
                             });
                 });
 
-        List<SpanData> finished = spans.getFinishedSpanItems();
+        List<SpanData> finished = tracing.finished();
         assertThat(finished).extracting(SpanData::getName)
                 .containsExactlyInAnyOrder("call trace.middle", "serve trace.middle", "call trace.leaf", "serve trace.leaf");
-        SpanData aClient = span(finished, "call trace.middle");
-        SpanData bServer = span(finished, "serve trace.middle");
-        SpanData bClient = span(finished, "call trace.leaf");
-        SpanData cServer = span(finished, "serve trace.leaf");
+        SpanData aClient = tracing.span("call trace.middle");
+        SpanData bServer = tracing.span("serve trace.middle");
+        SpanData bClient = tracing.span("call trace.leaf");
+        SpanData cServer = tracing.span("serve trace.leaf");
 
         assertThat(finished).extracting(SpanData::getTraceId).containsOnly(aClient.getTraceId());
         assertThat(aClient.getParentSpanContext().isValid()).isFalse();
@@ -143,9 +109,15 @@ class ThreeAgentsTracingTests {
         assertThat(aClient.getAttributes().get(AttributeKey.stringKey("pilot.capability"))).isEqualTo("trace.middle");
         assertThat(cServer.getAttributes().get(AttributeKey.stringKey("pilot.outcome"))).isEqualTo("SUCCESS");
         assertThat(bClient.getAttributes().get(AttributeKey.stringKey("pilot.peer.hostname"))).isEqualTo("agent-c");
-    }
 
-    private static SpanData span(List<SpanData> spans, String name) {
-        return spans.stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
+        // OpenTelemetry's RPC attributes, beside Pilot's own.
+        assertThat(List.of(aClient, bServer, bClient, cServer)).allSatisfy(span -> {
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("rpc.system"))).isEqualTo("pilot");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("none");
+        });
+        assertThat(aClient.getAttributes().get(AttributeKey.stringKey("rpc.method"))).isEqualTo("trace.middle");
+        assertThat(cServer.getAttributes().get(AttributeKey.stringKey("rpc.method"))).isEqualTo("trace.leaf");
+        assertThat(aClient.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("agent-b");
+        assertThat(bClient.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("agent-c");
     }
 }

@@ -67,6 +67,10 @@ class TwoAgentsObservationTests {
                 .hasHighCardinalityKeyValue("pilot.peer.hostname", "specialist-papers")
                 .hasHighCardinalityKeyValue("pilot.peer.address", papersAddress)
                 .doesNotHaveHighCardinalityKeyValueWithKey("pilot.target")
+                .hasLowCardinalityKeyValue("rpc.system", "pilot")
+                .hasLowCardinalityKeyValue("rpc.method", "papers.resolve-citation")
+                .hasLowCardinalityKeyValue("error.type", "none")
+                .hasHighCardinalityKeyValue("server.address", "specialist-papers")
                 .doesNotHaveError().hasBeenStopped()
                 .satisfies(context -> assertThat(((PilotClientRequestContext) context).getResponse()).isNotNull());
         assertThat(served).hasSingleObservationThat().hasNameEqualTo("pilot.server.requests")
@@ -74,6 +78,10 @@ class TwoAgentsObservationTests {
                 .hasLowCardinalityKeyValue("pilot.outcome", "SUCCESS")
                 .hasLowCardinalityKeyValue("pilot.path", "direct")
                 .hasHighCardinalityKeyValue("pilot.peer.address", coordinatorAddress)
+                .hasLowCardinalityKeyValue("rpc.system", "pilot")
+                .hasLowCardinalityKeyValue("rpc.method", "papers.resolve-citation")
+                .hasLowCardinalityKeyValue("error.type", "none")
+                .hasHighCardinalityKeyValue("client.address", coordinatorAddress)
                 .hasBeenStopped();
 
         calling.clear();
@@ -82,16 +90,19 @@ class TwoAgentsObservationTests {
         assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.capability", "papers.note")
                 .hasHighCardinalityKeyValue("pilot.target", "specialist-papers")
                 .hasHighCardinalityKeyValue("pilot.peer.address", papersAddress)
-                .hasLowCardinalityKeyValue("pilot.outcome", "SUCCESS").hasLowCardinalityKeyValue("pilot.path", "direct");
+                .hasLowCardinalityKeyValue("pilot.outcome", "SUCCESS").hasLowCardinalityKeyValue("pilot.path", "direct")
+                .hasHighCardinalityKeyValue("server.address", "specialist-papers");
 
         calling.clear();
         served.clear();
         assertThatThrownBy(() -> client.call("papers.resolve-citation", new Agents.CitationQuery("bogus"), Agents.Citation.class))
                 .isInstanceOf(PilotRemoteException.class);
         assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
+                .hasLowCardinalityKeyValue("error.type", "REMOTE_FAILURE")
                 .hasBeenStopped().assertThatError().isInstanceOfSatisfying(PilotRemoteException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE));
         assertThat(served).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
+                .hasLowCardinalityKeyValue("error.type", "REMOTE_FAILURE")
                 .assertThatError().isInstanceOf(IllegalArgumentException.class).hasMessage("unknown DOI bogus");
 
         calling.clear();
@@ -99,15 +110,21 @@ class TwoAgentsObservationTests {
         assertThatThrownBy(() -> client.call("specialist-papers", "no.such.capability", "x", String.class))
                 .isInstanceOf(PilotRemoteException.class);
         assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.capability", "no.such.capability")
-                .hasLowCardinalityKeyValue("pilot.outcome", "NO_LISTENER").hasError();
+                .hasLowCardinalityKeyValue("pilot.outcome", "NO_LISTENER")
+                .hasLowCardinalityKeyValue("error.type", "NO_LISTENER")
+                .hasHighCardinalityKeyValue("server.address", "specialist-papers").hasError();
         assertThat(served).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.capability", "UNKNOWN")
-                .hasLowCardinalityKeyValue("pilot.outcome", "NO_LISTENER").hasError();
+                .hasLowCardinalityKeyValue("rpc.method", "UNKNOWN")
+                .hasLowCardinalityKeyValue("pilot.outcome", "NO_LISTENER")
+                .hasLowCardinalityKeyValue("error.type", "NO_LISTENER").hasError();
 
         calling.clear();
         served.clear();
         assertThatThrownBy(() -> client.call("nobody.offers.this", "x", String.class)).isInstanceOf(PilotRemoteException.class);
         assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.path", "unknown").hasError()
-                .doesNotHaveLowCardinalityKeyValue("pilot.outcome", "SUCCESS");
+                .doesNotHaveLowCardinalityKeyValue("pilot.outcome", "SUCCESS")
+                .doesNotHaveLowCardinalityKeyValue("error.type", "none")
+                .doesNotHaveHighCardinalityKeyValueWithKey("server.address");
         assertThat(served).doesNotHaveAnyObservation();
 
         calling.clear();

@@ -36,7 +36,8 @@ class PilotMetricsAutoConfigurationTests {
 
     /** Every tag key a Pilot meter may carry; all of them take values from bounded sets. */
     private static final Set<String> BOUNDED_TAG_KEYS = Set.of("reason", "direction", "pilot.capability", "pilot.outcome",
-            "pilot.path", "error");
+            "pilot.path", "error", "rpc.system", "rpc.method", "error.type", "pilot.group", "pilot.listener",
+            "messaging.system", "messaging.destination.name", "messaging.operation.type");
 
     @TempDir
     Path dir;
@@ -82,7 +83,8 @@ class PilotMetricsAutoConfigurationTests {
 
                         MeterRegistry callerMeters = caller.getBean(MeterRegistry.class);
                         Timer calls = callerMeters.get("pilot.client.requests").tag("pilot.capability", "metrics.echo")
-                                .tag("pilot.outcome", "SUCCESS").tag("pilot.path", "direct").timer();
+                                .tag("pilot.outcome", "SUCCESS").tag("pilot.path", "direct")
+                                .tag("rpc.system", "pilot").tag("rpc.method", "metrics.echo").tag("error.type", "none").timer();
                         assertThat(calls.count()).isEqualTo(1);
                         assertThat(callerMeters.get("pilot.sessions").gauge().value()).isGreaterThanOrEqualTo(2);
                         assertThat(callerMeters.get("pilot.peers").gauge().value()).isGreaterThanOrEqualTo(2);
