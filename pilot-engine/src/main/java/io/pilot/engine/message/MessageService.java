@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -639,7 +640,8 @@ public final class MessageService implements SessionEvents {
          * look, not the class or message, which may describe the serving agent's insides; the log gets the details.
          */
         private MessageFrame internalError(IncomingMessage incoming, Throwable failure) {
-            String correlationId = incoming.message().header(Headers.CORRELATION_ID);
+            // A node sets one on every request; a peer that left it out gets "none" to quote.
+            String correlationId = Objects.requireNonNullElse(incoming.message().header(Headers.CORRELATION_ID), "none");
             log.warn("handler on port {} failed serving {} (correlation-id {})", incoming.port(), incoming.from(),
                     correlationId, failure);
             String details = exposeErrorDetails ? " (" + failure.getClass().getSimpleName()
