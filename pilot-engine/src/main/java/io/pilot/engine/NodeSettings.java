@@ -21,12 +21,13 @@ import java.util.concurrent.Executor;
  * @param identityPath where the identity is kept, if {@code identity} is null
  * @param identity an identity held in memory, or null
  * @param handlerExecutor where message handlers run, or null for the node's own pool
+ * @param exposeErrorDetails whether INTERNAL error replies name the exception's class and message
  */
 record NodeSettings(Path identityPath, Identity identity, InetSocketAddress bindAddress, int realm,
                     int maxMessageSize, Duration requestTimeout, SessionSettings sessionSettings,
                     TransportConfig transportConfig, AccessPolicy accessPolicy, Impairment impairment,
                     Executor handlerExecutor, SecureRandom random, int socketBufferBytes, boolean answerStun,
-                    PathSettings pathSettings) {
+                    PathSettings pathSettings, boolean exposeErrorDetails) {
 
     /** @throws IllegalStateException without an identity, or with packets that do not fit the wire */
     NodeSettings {

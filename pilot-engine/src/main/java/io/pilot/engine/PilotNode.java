@@ -104,7 +104,9 @@ public final class PilotNode implements AutoCloseable {
         try {
             socket = UdpSocket.register(settings.socketBufferBytes(),
                     new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops));
-            messages = new MessageService(socket.loop(), executors.handlers(), settings.maxMessageSize(), sessionListeners::established, sessionListeners::closed);
+            messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
+                    settings.maxMessageSize(), settings.exposeErrorDetails(), sessionListeners::established,
+                    sessionListeners::closed);
             // Segments cannot pass the impairment stage, which judges datagram by datagram.
             boolean gso = socket.supportsSegmentationOffload() && settings.impairment().isNone();
             engine = new SessionEngine(socket.channel(), identity, settings.realm(), settings.sessionSettings(),
@@ -220,8 +222,12 @@ public final class PilotNode implements AutoCloseable {
 
     /**
      * Sends a request and completes with the reply, or fails with a {@link PilotException} whose code says
-     * why: {@link ErrorCode#NO_LISTENER}, {@link ErrorCode#TIMEOUT}, {@link ErrorCode#REMOTE_FAILURE},
-     * {@link ErrorCode#TOO_LARGE}, {@link ErrorCode#UNREACHABLE}, {@link ErrorCode#CONNECTION_LOST}...
+     * why: {@link ErrorCode#NO_LISTENER}, {@link ErrorCode#DEADLINE_EXCEEDED}, {@link ErrorCode#TIMEOUT},
+     * {@link ErrorCode#INTERNAL}, {@link ErrorCode#TOO_LARGE}, {@link ErrorCode#UNREACHABLE},
+     * {@link ErrorCode#CONNECTION_LOST}... The request carries {@code timeout} as its deadline (or the shorter one
+     * {@code message} carries in its {@code deadline} header); the callee cancels its work and answers
+     * DEADLINE_EXCEEDED once it passes. Cancelling the returned future resets the request's stream, which cancels
+     * the callee's work too (its handler's {@code Cancellation}).
      */
     public ReplyFuture<Message> request(PilotSocketAddress target, Message message, Duration timeout) {
         ReplyFuture<Message> result = executors.newFuture();
@@ -395,6 +401,7 @@ public final class PilotNode implements AutoCloseable {
         private int socketBufferBytes = 8 * 1024 * 1024;
         private boolean answerStun;
         private PathSettings pathSettings = PathSettings.DEFAULTS;
+        private boolean exposeErrorDetails;
 
         private Builder() {
         }
@@ -497,6 +504,16 @@ public final class PilotNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the error reply for a handler's unexpected exception (code {@link ErrorCode#INTERNAL}) names the
+         * exception's class and message; default false: it names only the request's correlation id, and the details
+         * go to this node's log. For development: they may describe this agent's insides to any caller.
+         */
+        public Builder exposeErrorDetails(boolean expose) {
+            this.exposeErrorDetails = expose;
+            return this;
+        }
+
         public Builder random(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
@@ -506,7 +523,7 @@ public final class PilotNode implements AutoCloseable {
         public PilotNode build() {
             return new PilotNode(new NodeSettings(identityPath, identity, bindAddress, realm, maxMessageSize,
                     requestTimeout, sessionSettings, transportConfig, accessPolicy, impairment, handlerExecutor, random,
-                    socketBufferBytes, answerStun, pathSettings));
+                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails));
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Messages over streams: each request or one-way message opens a stream to the target port and sends
@@ -39,8 +43,16 @@ import java.util.function.BiConsumer;
  */
 public final class MessageService implements SessionEvents {
 
-    /** Stream reset code sent when a request is abandoned (timeout); in the application range of reset codes. */
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+
+    /** Stream reset code sent when a request is abandoned (timeout, or the caller cancelled); in the application range. */
     static final int RESET_CANCELLED = TransportError.APPLICATION_BASE + 1;
+
+    /**
+     * How long past the deadline it sent a caller waits before it gives up (TIMEOUT) by itself: time for the callee's
+     * DEADLINE_EXCEEDED, sent when the deadline passes there, to travel back, so that it is what the caller hears.
+     */
+    static final long DEADLINE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** Handlers that run on the event loop itself: trivial, never blocking (the echo service). */
     public interface InlineHandler {
@@ -54,23 +66,34 @@ public final class MessageService implements SessionEvents {
 
     private final EventLoop loop;
     private final Executor handlerExecutor;
+    private final Executor callbacks;
     private final int maxMessageSize;
+    private final boolean exposeErrorDetails;
     private final Map<Integer, MessageHandler> listeners = new ConcurrentHashMap<>();
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
     private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
     private final ServingLimits servingLimits = new ServingLimits();
     private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
+    /** Requests whose handler runs on the executor, by peer: cancelled if the connection closes. */
+    private final Map<Peer, Set<ServerExchange>> handling = new HashMap<>();
     private final Map<Peer, Long> inboundBuffered = new HashMap<>();
     private final long maxInboundBufferedPerPeer;
     private final BiConsumer<Peer, Boolean> onEstablished;
     private final BiConsumer<Peer, String> onClosed;
     private SessionEngine engine;
 
-    public MessageService(EventLoop loop, Executor handlerExecutor, int maxMessageSize,
-            BiConsumer<Peer, Boolean> onEstablished, BiConsumer<Peer, String> onClosed) {
+    /**
+     * @param callbacks where {@link Cancellation#onCancel} actions run: never the event loop
+     * @param exposeErrorDetails whether an error reply for a handler's unexpected exception names its class and
+     *     message (for development); by default it names only the correlation id, and the details go to the log
+     */
+    public MessageService(EventLoop loop, Executor handlerExecutor, Executor callbacks, int maxMessageSize,
+            boolean exposeErrorDetails, BiConsumer<Peer, Boolean> onEstablished, BiConsumer<Peer, String> onClosed) {
         this.loop = loop;
         this.handlerExecutor = handlerExecutor;
+        this.callbacks = callbacks;
         this.maxMessageSize = maxMessageSize;
+        this.exposeErrorDetails = exposeErrorDetails;
         // Enough for a few maximal messages at once; a peer that opens thousands of half-sent ones is refused.
         this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
         this.onEstablished = onEstablished;
@@ -124,24 +147,52 @@ public final class MessageService implements SessionEvents {
     // ---------------------------------------------------------------------------------------------
     // Client side (event loop)
 
-    /** Sends a request on a new stream; {@code result} is delivered the reply or a {@link PilotException}. */
+    /**
+     * Sends a request on a new stream; {@code result} is delivered the reply or a {@link PilotException}. The request
+     * carries the {@link Headers#DEADLINE deadline} {@code timeoutNanos}, or the one {@code message} carries if that
+     * is shorter (a caller passing on what is left of its own); cancelling {@code result} resets the stream.
+     */
     public void request(Peer peer, int port, Message message, long timeoutNanos, ReplyFuture<Message> result) {
+        if (result.isCancelled()) {
+            return; // the caller gave up while the session was being set up: nothing to send
+        }
         if (message.body().length > maxMessageSize) {
             result.deliverFailure(new PilotException(ErrorCode.TOO_LARGE, "message of " + message.body().length
                     + " bytes exceeds the limit of " + maxMessageSize + " bytes"));
             return;
         }
-        if (message.header(Headers.CORRELATION_ID) == null) {
-            message = message.with(Headers.CORRELATION_ID, correlationId());
+        long deadlineMillis = DeadlineHeader.millisOf(timeoutNanos);
+        try {
+            long carried = DeadlineHeader.parse(message.header(Headers.DEADLINE));
+            if (carried != DeadlineHeader.ABSENT && carried < deadlineMillis) {
+                deadlineMillis = carried;
+                timeoutNanos = TimeUnit.MILLISECONDS.toNanos(carried);
+            }
+        } catch (FrameException e) {
+            result.deliverFailure(new PilotException(ErrorCode.INVALID_ARGUMENT, e.getMessage()));
+            return;
         }
+        message = message.header(Headers.CORRELATION_ID) == null
+                ? message.withAll(Map.of(Headers.CORRELATION_ID, correlationId(),
+                        Headers.DEADLINE, Long.toString(deadlineMillis)))
+                : message.with(Headers.DEADLINE, Long.toString(deadlineMillis));
         Stream stream = peer.connection().openStream(port);
         ClientExchange exchange = new ClientExchange(peer, stream, result);
         stream.setHandler(exchange);
         pending.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(exchange);
-        exchange.timeout = loop.schedule(() -> exchange.timedOut(timeoutNanos), timeoutNanos,
+        long deadlineNanos = timeoutNanos;
+        // Past the deadline by a grace, so that the callee's DEADLINE_EXCEEDED arrives first when it is alive.
+        exchange.timeout = loop.schedule(() -> exchange.timedOut(deadlineNanos), timeoutNanos + DEADLINE_GRACE_NANOS,
                 TimeUnit.NANOSECONDS);
         write(stream, new MessageFrame(FrameKind.REQUEST, message));
         engine.flush(peer);
+        result.whenCancelled(() -> {
+            try {
+                loop.execute(exchange::cancelledByCaller);
+            } catch (RejectedExecutionException closed) {
+                // The node closed: its connections, and the stream with them, are gone already.
+            }
+        });
     }
 
     /** Sends a one-way message on a new stream; {@code result} is delivered once it is handed to the transport. */
@@ -256,6 +307,15 @@ public final class MessageService implements SessionEvents {
             }
         }
 
+        /** The caller cancelled its future: tell the callee (its handler is cancelled too); nobody else hears. */
+        void cancelledByCaller() {
+            if (!done) {
+                stream.reset(RESET_CANCELLED);
+                engine.flush(peer);
+                finish(null);
+            }
+        }
+
         void connectionLost(String reason) {
             if (!done) {
                 finish(new PilotException(ErrorCode.CONNECTION_LOST, "connection to " + peer.address() + " lost: " + reason));
@@ -304,6 +364,10 @@ public final class MessageService implements SessionEvents {
             @Override
             public void onClosed(CloseReason reason) {
                 inboundBuffered.remove(peer);
+                Set<ServerExchange> served = handling.remove(peer);
+                if (served != null) {
+                    served.forEach(e -> e.cancel(ErrorCode.CANCELLED));
+                }
                 Set<ClientExchange> exchanges = pending.remove(peer);
                 if (exchanges != null) {
                     new ArrayList<>(exchanges).forEach(e -> e.connectionLost(reason.message()));
@@ -323,6 +387,11 @@ public final class MessageService implements SessionEvents {
         private final Stream stream;
         private final MessageFrameDecoder decoder = new MessageFrameDecoder(maxMessageSize);
         private boolean answered;
+        /** The request its handler serves on the executor, null until then. */
+        private IncomingMessage incoming;
+        /** The deadline the request carries, in ms from its arrival, or {@link DeadlineHeader#ABSENT}. */
+        private long deadlineMillis = DeadlineHeader.ABSENT;
+        private ScheduledFuture<?> deadlineTimer;
 
         ServerExchange(Peer peer, Stream stream) {
             this.peer = peer;
@@ -386,15 +455,19 @@ public final class MessageService implements SessionEvents {
                 return;
             }
             boolean expectsReply = frame.kind() == FrameKind.REQUEST;
+            Cancellation cancellation = admitDeadline(frame.message(), expectsReply);
+            if (cancellation == null) {
+                return;
+            }
             IncomingMessage incoming = new IncomingMessage(peer.address(), peer.key(), stream.port(), frame.message(),
-                    expectsReply);
+                    expectsReply, cancellation);
             InlineHandler inline = inlineListeners.get(stream.port());
             if (inline != null) {
                 MessageFrame answer;
                 try {
                     answer = new MessageFrame(FrameKind.REPLY, inline.handle(incoming));
                 } catch (RuntimeException e) {
-                    answer = toFrame(null, e);
+                    answer = toFrame(incoming, null, e);
                 }
                 replyOrFinish(expectsReply, answer);
                 return;
@@ -414,11 +487,83 @@ public final class MessageService implements SessionEvents {
             answered = true;
             try {
                 handlerExecutor.execute(() -> invoke(handler, incoming));
+                startHandling(incoming);
             } catch (RejectedExecutionException e) {
                 servingLimits.exit(port);
                 answered = false;
                 replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.OVERLOADED, engine.localAddress()
                         + " has no capacity for more requests now"));
+            }
+        }
+
+        /**
+         * The request's cancellation, with the deadline it carries; or null once it was answered here: a malformed
+         * deadline (PROTOCOL), or one already spent on arrival (DEADLINE_EXCEEDED, the handler never runs).
+         */
+        private Cancellation admitDeadline(Message request, boolean expectsReply) {
+            long millis;
+            try {
+                millis = DeadlineHeader.parse(request.header(Headers.DEADLINE));
+            } catch (FrameException e) {
+                replyOrFinish(expectsReply, MessageFrame.error(e.code(), e.getMessage()));
+                return null;
+            }
+            deadlineMillis = millis;
+            if (millis == 0) {
+                replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.DEADLINE_EXCEEDED, "the caller's deadline had "
+                        + "passed when the request reached " + engine.localAddress()));
+                return null;
+            }
+            return millis == DeadlineHeader.ABSENT ? Cancellation.withoutDeadline(callbacks)
+                    : Cancellation.withDeadline(TimeUnit.MILLISECONDS.toNanos(millis), callbacks);
+        }
+
+        /** The handler was handed the request: cancel it if the deadline passes or the connection closes first. */
+        private void startHandling(IncomingMessage incoming) {
+            this.incoming = incoming;
+            handling.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(this);
+            long millis = deadlineMillis;
+            if (millis != DeadlineHeader.ABSENT) {
+                deadlineTimer = loop.schedule(() -> deadlinePassed(millis), millis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** The caller's deadline passed before the handler answered: answer DEADLINE_EXCEEDED and cancel its work. */
+        private void deadlinePassed(long millis) {
+            boolean expectsReply = incoming != null && incoming.expectsReply();
+            if (cancel(ErrorCode.DEADLINE_EXCEEDED)) {
+                answered = false;
+                replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.DEADLINE_EXCEEDED, engine.localAddress()
+                        + " did not answer within the caller's deadline of " + millis + " ms; the work was cancelled"));
+            }
+        }
+
+        /**
+         * Cancels the handler's work with {@code reason} (its answer, if it comes, is dropped); false if it already
+         * answered or was cancelled. On the event loop.
+         */
+        boolean cancel(ErrorCode reason) {
+            IncomingMessage served = incoming;
+            if (served == null || !served.cancellation().cancel(reason)) {
+                return false;
+            }
+            stopHandling();
+            return true;
+        }
+
+        /**
+         * Forgets the handler's work (it answered or was cancelled): its deadline timer and its place among the
+         * peer's requests in progress; nothing cancels it from now on.
+         */
+        private void stopHandling() {
+            incoming = null;
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
+                deadlineTimer = null;
+            }
+            Set<ServerExchange> exchanges = handling.get(peer);
+            if (exchanges != null && exchanges.remove(this) && exchanges.isEmpty()) {
+                handling.remove(peer);
             }
         }
 
@@ -429,14 +574,22 @@ public final class MessageService implements SessionEvents {
             } catch (Exception | Error e) {
                 stage = CompletableFuture.failedFuture(e);
             }
+            if (stage instanceof CompletableFuture<Message> future) {
+                incoming.cancellation().onCancel(() -> future.cancel(false));
+            }
             stage.whenComplete((reply, failure) -> loop.execute(() -> {
+                // The port's slot is held until the handler's work ends, cancelled or not: it still occupies a thread.
                 servingLimits.exit(incoming.port());
+                if (incoming.cancellation().isCancelled()) {
+                    return; // answered DEADLINE_EXCEEDED already, or the caller is gone: nobody wants this answer
+                }
+                stopHandling();
                 answered = false;
-                replyOrFinish(incoming.expectsReply(), toFrame(reply, failure));
+                replyOrFinish(incoming.expectsReply(), toFrame(incoming, reply, failure));
             }));
         }
 
-        private MessageFrame toFrame(Message reply, Throwable failure) {
+        private MessageFrame toFrame(IncomingMessage incoming, Message reply, Throwable failure) {
             if (failure instanceof CompletionException && failure.getCause() != null) {
                 failure = failure.getCause();
             }
@@ -445,8 +598,7 @@ public final class MessageService implements SessionEvents {
                         : MessageFrame.error(pilot.code(), pilot.reply());
             }
             if (failure != null) {
-                return MessageFrame.error(ErrorCode.REMOTE_FAILURE, failure.getClass().getSimpleName()
-                        + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+                return internalError(incoming, failure);
             }
             Message body = reply == null ? Message.empty() : reply;
             if (body.body().length > maxMessageSize) {
@@ -483,10 +635,26 @@ public final class MessageService implements SessionEvents {
             }
         }
 
+        /**
+         * A failure the handler did not mean for the caller (a bug): the caller learns that it happened and where to
+         * look, not the class or message, which may describe the serving agent's insides; the log gets the details.
+         */
+        private MessageFrame internalError(IncomingMessage incoming, Throwable failure) {
+            // A node sets one on every request; a peer that left it out gets "none" to quote.
+            String correlationId = Objects.requireNonNullElse(incoming.message().header(Headers.CORRELATION_ID), "none");
+            log.warn("handler on port {} failed serving {} (correlation-id {})", incoming.port(), incoming.from(),
+                    correlationId, failure);
+            String details = exposeErrorDetails ? " (" + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage()) + ")" : "";
+            return MessageFrame.error(ErrorCode.INTERNAL, "internal error" + details
+                    + "; see the serving agent's log, correlation-id " + correlationId);
+        }
+
         @Override
         public void onReset(Stream s, int errorCode) {
             answered = true;
             release();
+            cancel(ErrorCode.CANCELLED); // whatever the code: the caller has gone, so has the point of the work
         }
     }
 

@@ -38,6 +38,7 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
     private static final VarHandle WAITING;
     private static final VarHandle WAKE;
     private static final VarHandle HOOK;
+    private static final VarHandle ON_CANCEL;
 
     static {
         try {
@@ -46,6 +47,7 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
             WAITING = lookup.findVarHandle(ReplyFuture.class, "waiting", int.class);
             WAKE = lookup.findVarHandle(ReplyFuture.class, "wake", CompletableFuture.class);
             HOOK = lookup.findVarHandle(ReplyFuture.class, "hook", BiConsumer.class);
+            ON_CANCEL = lookup.findVarHandle(ReplyFuture.class, "onCancel", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,6 +55,9 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
 
     /** Marks the hook slot once the outcome has been delivered. */
     private static final BiConsumer<Object, Throwable> DELIVERED = (value, failure) -> { };
+
+    /** Marks the cancel slot once its action was taken to run (or the future was cancelled before one was set). */
+    private static final Runnable CANCEL_TAKEN = () -> { };
 
     private final Executor callbacks;
     /** What the network answered; set once, by the first delivery. */
@@ -63,6 +68,8 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
     private volatile CompletableFuture<Void> wake;
     /** The engine's continuation, {@link #DELIVERED} once the outcome is in, null while neither. */
     private volatile BiConsumer<? super T, ? super Throwable> hook;
+    /** What the engine does when a caller cancels (reset the request's stream), {@link #CANCEL_TAKEN} once taken. */
+    private volatile Runnable onCancel;
 
     /** @param callbacks where this future completes when nobody is waiting for it: never the event loop */
     public ReplyFuture(Executor callbacks) {
@@ -97,6 +104,44 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
         }
         Outcome<T> arrived = outcome;
         continuation.accept(arrived.value, arrived.failure);
+    }
+
+    /**
+     * Runs {@code action} once if a caller {@link #cancel cancels} this future: on the cancelling thread, or at once
+     * on this thread if it already was. The engine's way to hear of it (it resets the request's stream); the action
+     * must be short and must not block.
+     *
+     * @throws IllegalStateException if an action was already set
+     */
+    void whenCancelled(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        if (ON_CANCEL.compareAndSet(this, null, action)) {
+            if (isCancelled()) {
+                runCancelAction(); // cancelled between the set and now: whoever takes the slot first runs it
+            }
+            return;
+        }
+        if (onCancel != CANCEL_TAKEN) {
+            throw new IllegalStateException("this future already has a cancel action");
+        }
+        action.run(); // cancelled before any action was set
+    }
+
+    /** Cancels as any future does, and lets the engine know (see {@link #whenCancelled}). */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            runCancelAction();
+        }
+        return cancelled;
+    }
+
+    private void runCancelAction() {
+        Runnable action = (Runnable) ON_CANCEL.getAndSet(this, CANCEL_TAKEN);
+        if (action != null && action != CANCEL_TAKEN) {
+            action.run();
+        }
     }
 
     private void settle(Outcome<T> arrived) {

@@ -11,6 +11,7 @@ import io.pilot.engine.noise.SplitKeys;
 import io.pilot.engine.session.IdentityProof;
 import io.pilot.engine.wire.WireFormat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -187,6 +188,43 @@ final class HostilePeer implements AutoCloseable {
     static byte[] ack(long largest, long smallest) {
         return ByteBuffer.allocate(18).put((byte) 0x02).putLong(largest).putInt(0).put((byte) 1)
                 .putInt((int) (largest - smallest)).array();
+    }
+
+    /**
+     * The data of the STREAM frames for {@code streamId} in a transport packet from the victim (packet number
+     * first), in the order they come; null if it carries none. Walks every frame of §5.2 to find them.
+     */
+    static byte[] streamData(ByteBuffer packet, int streamId) {
+        ByteBuffer in = packet.duplicate().position(8);
+        ByteArrayOutputStream data = null;
+        while (in.hasRemaining()) {
+            int type = in.get() & 0xff;
+            switch (type) {
+                case 0x00, 0x01 -> { }
+                case 0x02 -> {
+                    in.position(in.position() + 12);
+                    int ranges = in.get() & 0xff;
+                    in.position(in.position() + 4 + 8 * (ranges - 1));
+                }
+                case 0x04 -> in.position(in.position() + 16);
+                case 0x08, 0x09 -> {
+                    int id = in.getInt();
+                    in.position(in.position() + 10);
+                    byte[] bytes = new byte[in.getShort() & 0xffff];
+                    in.get(bytes);
+                    if (id == streamId) {
+                        data = data == null ? new ByteArrayOutputStream() : data;
+                        data.writeBytes(bytes);
+                    }
+                }
+                case 0x10 -> in.position(in.position() + 8);
+                case 0x11 -> in.position(in.position() + 12);
+                case 0x1c -> in.position(in.position() + 4 + (in.getShort(in.position() + 4) & 0xffff) + 2);
+                case 0x30 -> in.position(in.position() + 2 + (in.getShort(in.position() + 2) & 0xffff) + 2);
+                default -> throw new IllegalStateException("unknown frame type " + type + " from the victim");
+            }
+        }
+        return data == null ? null : data.toByteArray();
     }
 
     static byte[] ping() {

@@ -242,4 +242,29 @@ class ReplyFutureTests {
         }
         assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
     }
+
+    @Test
+    void aCallersCancelRunsTheEngineActionOnceWhicheverComesFirst() {
+        AtomicInteger ran = new AtomicInteger();
+        ReplyFuture<String> setFirst = new ReplyFuture<>(callbacks);
+        setFirst.whenCancelled(ran::incrementAndGet);
+        assertThat(ran).as("nothing before a cancel").hasValue(0);
+        assertThat(setFirst.cancel(true)).isTrue();
+        setFirst.cancel(true);
+        assertThat(ran).as("once, however often cancelled").hasValue(1);
+
+        ReplyFuture<String> cancelledFirst = new ReplyFuture<>(callbacks);
+        cancelledFirst.cancel(false);
+        cancelledFirst.whenCancelled(ran::incrementAndGet);
+        assertThat(ran).as("set after the cancel: runs at once").hasValue(2);
+
+        ReplyFuture<String> delivered = new ReplyFuture<>(callbacks);
+        delivered.whenCancelled(ran::incrementAndGet);
+        delivered.deliver("answer");
+        assertThat(delivered.join()).isEqualTo("answer");
+        assertThat(delivered.cancel(true)).isFalse();
+        assertThat(ran).as("a completed future cannot be cancelled").hasValue(2);
+        assertThatThrownBy(() -> delivered.whenCancelled(ran::incrementAndGet))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -88,10 +88,14 @@ class RequestReplyTests {
                 .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_LISTENER))
                 .hasMessageContaining("nothing listens on port 19");
         assertThat(failure(a.request(new PilotSocketAddress(b.address(), 1), Message.of("?"))))
-                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
-                .hasMessageContaining("IllegalArgumentException: unknown DOI 10.1/x");
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                .hasMessageContaining("internal error; see the serving agent's log, correlation-id ")
+                .hasMessageNotContaining("IllegalArgumentException")
+                .hasMessageNotContaining("unknown DOI");
+        // The callee enforces the deadline the caller sent, and its answer wins over the caller's own timer.
         assertThat(failure(a.request(new PilotSocketAddress(b.address(), 2), Message.of("?"), Duration.ofMillis(300))))
-                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED))
+                .hasMessageContaining("did not answer within the caller's deadline of 300 ms");
         assertThat(failure(a.request(new PilotSocketAddress(b.address(), 3), Message.of("?"))))
                 .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE))
                 .hasMessageContaining("reply of 2048 bytes");

@@ -1,0 +1,102 @@
+package io.pilot.engine.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.FrameException;
+import io.pilot.engine.message.FrameKind;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageFrame;
+import io.pilot.engine.message.MessageFrameDecoder;
+import io.pilot.engine.message.MessageFrameEncoder;
+import io.pilot.engine.message.MessageHandler;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Hostile message frames from an authenticated peer ({@link HostilePeer}), here request headers the engine's own
+ * sender never writes: each is answered with a clear error, runs no handler, and the victim keeps serving.
+ */
+class MessageAttackTests {
+
+    private static final int PORT = 71;
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
+
+    @Test
+    void aMalformedDeadlineIsAProtocolErrorAndTheHandlerNeverRuns() throws Exception {
+        PilotNode victim = nodes.start();
+        AtomicInteger ran = new AtomicInteger();
+        victim.listen(PORT, MessageHandler.of(in -> {
+            ran.incrementAndGet();
+            return Message.of("served " + in.message().bodyAsString());
+        }));
+        PilotNode legitimate = nodes.start();
+        legitimate.connect(victim.publicKey(), victim.localEndpoint()).join();
+        List<String> malformed = List.of("-5", "soon", "", "12345678901", "2147483648", " 7", "1e3", "+10",
+                "9".repeat(200));
+
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            long packetNumber = 0;
+            for (int n = 0; n < malformed.size(); n++) {
+                String value = malformed.get(n);
+                int stream = attacker.streamId(n);
+                attacker.sendPacket(packetNumber++, HostilePeer.stream(stream, PORT, 0,
+                        request(Message.of("x").with(Headers.DEADLINE, value)), true));
+
+                MessageFrame answer = answerOn(attacker, stream);
+                assertThat(answer.kind()).as("answer to deadline '%s'", value).isEqualTo(FrameKind.ERROR);
+                assertThat(answer.message().header(Headers.ERROR_CODE)).isEqualTo(ErrorCode.PROTOCOL.name());
+                assertThat(answer.message().bodyAsString())
+                        .startsWith("header deadline must be whole milliseconds from 0 to 2147483647, got '")
+                        .hasSizeLessThan(150); // a long value is quoted in part, not echoed whole
+            }
+        }
+        assertThat(ran).as("no handler ran for a malformed deadline").hasValue(0);
+        Message reply = legitimate.request(new PilotSocketAddress(victim.address(), PORT), Message.of("after"))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(reply.bodyAsString()).isEqualTo("served after");
+        assertThat(ran).hasValue(1);
+    }
+
+    private static byte[] request(Message message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (ByteBuffer part : MessageFrameEncoder.encode(new MessageFrame(FrameKind.REQUEST, message))) {
+            byte[] chunk = new byte[part.remaining()];
+            part.get(chunk);
+            bytes.writeBytes(chunk);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The frame the victim answers on {@code stream}, read from its packets as they come. */
+    private static MessageFrame answerOn(HostilePeer attacker, int stream) throws Exception {
+        MessageFrameDecoder decoder = new MessageFrameDecoder(1 << 20);
+        for (ByteBuffer packet = attacker.receivePacket(); packet != null; packet = attacker.receivePacket()) {
+            byte[] data = HostilePeer.streamData(packet, stream);
+            if (data != null) {
+                MessageFrame frame = feed(decoder, data);
+                if (frame != null) {
+                    return frame;
+                }
+            }
+        }
+        throw new AssertionError("no answer on stream " + stream);
+    }
+
+    private static MessageFrame feed(MessageFrameDecoder decoder, byte[] data) throws FrameException {
+        return decoder.feed(ByteBuffer.wrap(data));
+    }
+}
