@@ -88,10 +88,10 @@ class TwoAgentsObservationTests {
         served.clear();
         assertThatThrownBy(() -> client.call("papers.resolve-citation", new Agents.CitationQuery("bogus"), Agents.Citation.class))
                 .isInstanceOf(PilotRemoteException.class);
-        assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
+        assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "INVALID_ARGUMENT")
                 .hasBeenStopped().assertThatError().isInstanceOfSatisfying(PilotRemoteException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE));
-        assertThat(served).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        assertThat(served).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "INVALID_ARGUMENT")
                 .assertThatError().isInstanceOf(IllegalArgumentException.class).hasMessage("unknown DOI bogus");
 
         calling.clear();
