@@ -145,7 +145,7 @@ class CapabilityDispatcherObservationTests {
 
     @Test
     void anArgumentThatIsNotJsonForTheParameterIsAnInvalidArgument() throws Exception {
-        assertThatThrownBy(() -> dispatcher(observations, false).handle(request("test.echo", "{not json"))
+        assertThatThrownBy(() -> dispatcher(observations, false).handle(request("test.echo", "not json"))
                 .toCompletableFuture().join()).hasRootCauseInstanceOf(PilotException.class)
                 .hasMessageContaining("the argument of 'test.echo' is not valid JSON (line 1, column");
 
