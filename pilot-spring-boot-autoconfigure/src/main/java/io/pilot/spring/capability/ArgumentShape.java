@@ -4,6 +4,9 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.spring.PilotCapabilityException;
 import io.pilot.spring.PilotProblem.FieldError;
 
+import java.time.LocalDate;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalAmount;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -95,6 +98,12 @@ final class ArgumentShape {
         }
         if (type.isEnum()) {
             return "one of " + Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList();
+        }
+        if (type == LocalDate.class) {
+            return "a date like 2024-03-15";
+        }
+        if (TemporalAccessor.class.isAssignableFrom(type) || TemporalAmount.class.isAssignableFrom(type)) {
+            return "an ISO 8601 time, like 2024-03-15T10:15:30Z or PT5M";
         }
         if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";
