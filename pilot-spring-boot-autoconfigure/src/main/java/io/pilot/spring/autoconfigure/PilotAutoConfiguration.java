@@ -41,8 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PilotAutoConfiguration {
 
     @Bean
-    static CapabilityAnnotationBeanPostProcessor pilotCapabilityAnnotationBeanPostProcessor(ObjectProvider<PilotJsonMapper> json) {
-        return new CapabilityAnnotationBeanPostProcessor(() -> json.getObject().mapper());
+    static CapabilityAnnotationBeanPostProcessor pilotCapabilityAnnotationBeanPostProcessor(ObjectProvider<PilotJsonMapper> json,
+            ListableBeanFactory beans) {
+        return new CapabilityAnnotationBeanPostProcessor(() -> json.getObject().mapper(), ApplicationValidator.of(beans));
     }
 
     /** Agent beans stay eager under lazy initialization, or the agent would register without their capabilities. */

@@ -449,6 +449,30 @@ public class PilotProperties {
         public void setCapabilityMaxConcurrency(Map<String, Integer> capabilityMaxConcurrency) {
             this.capabilityMaxConcurrency = capabilityMaxConcurrency;
         }
+
+        /** What callers are told of failures. */
+        private final Error error = new Error();
+
+        public Error getError() {
+            return error;
+        }
+
+        public static class Error {
+
+            /**
+             * Whether a capability's INTERNAL error tells its caller the exception's class and message; off, the caller
+             * learns only that it failed and the trace id, and the exception is logged here.
+             */
+            private boolean includeDetails;
+
+            public boolean isIncludeDetails() {
+                return includeDetails;
+            }
+
+            public void setIncludeDetails(boolean includeDetails) {
+                this.includeDetails = includeDetails;
+            }
+        }
     }
 
     /** The calls this agent makes through its client interfaces. */

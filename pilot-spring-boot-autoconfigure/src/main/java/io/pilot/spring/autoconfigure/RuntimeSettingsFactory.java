@@ -36,7 +36,8 @@ final class RuntimeSettingsFactory {
                 PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()),
                 accessPolicy(properties), properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY,
                 properties.getGroups(), backbone(properties.getBackbone(), connection),
-                new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()));
+                new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()),
+                properties.getServer().getError().isIncludeDetails());
     }
 
     /** A supplier because a shared-group policy binds to one directory client: each start needs a fresh one. */

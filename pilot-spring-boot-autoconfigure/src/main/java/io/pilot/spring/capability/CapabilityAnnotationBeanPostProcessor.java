@@ -19,6 +19,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.validation.Validator;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,11 +32,23 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
 
     private final Set<Class<?>> withoutCapabilities = ConcurrentHashMap.newKeySet();
     private final Supplier<JsonMapper> mapper;
+    private final Supplier<Validator> validator;
     private BeanFactory beanFactory;
+    /** Made once the first capability is found. */
+    private CapabilityArguments arguments;
 
     /** @param mapper the application's one JSON mapper, asked for once the first capability is found */
     public CapabilityAnnotationBeanPostProcessor(Supplier<JsonMapper> mapper) {
+        this(mapper, () -> null);
+    }
+
+    /**
+     * @param validator the application's validator for {@code @Valid} arguments, asked when the first one arrives;
+     *     it may supply null (nothing is validated)
+     */
+    public CapabilityAnnotationBeanPostProcessor(Supplier<JsonMapper> mapper, Supplier<Validator> validator) {
         this.mapper = mapper;
+        this.validator = validator;
     }
 
     @Override
@@ -79,7 +92,7 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
             }
             Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
             registry.register(new CapabilityMethod(name, capability.description(), capability.maxConcurrency(), beanName,
-                    bean, invocable, mapper));
+                    bean, invocable, mapper, arguments(mapper)));
         });
         listeners.forEach((method, listener) -> {
             String group;
@@ -92,5 +105,12 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
                     bean.getClass()), mapper));
         });
         return bean;
+    }
+
+    private synchronized CapabilityArguments arguments(JsonMapper mapper) {
+        if (arguments == null) {
+            arguments = new CapabilityArguments(mapper, validator);
+        }
+        return arguments;
     }
 }

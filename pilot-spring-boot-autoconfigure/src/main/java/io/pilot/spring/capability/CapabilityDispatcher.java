@@ -2,12 +2,14 @@ package io.pilot.spring.capability;
 
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
+import io.pilot.spring.PilotCaller;
 import io.pilot.spring.observation.DefaultPilotServerObservationConvention;
 import io.pilot.spring.observation.PilotObservationDocumentation;
 import io.pilot.spring.observation.PilotPath;
@@ -16,25 +18,25 @@ import io.pilot.spring.observation.PilotServerRequestContext;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Serves {@link CapabilityProtocol#PORT}: finds the capability named in the request's header and invokes
- * it. An unknown capability answers NO_LISTENER; a body that does not map to the parameter answers
- * PROTOCOL; an {@link IllegalArgumentException} in the method answers REMOTE_FAILURE with its message (a
- * refused argument); any other exception answers REMOTE_FAILURE with the exception's class and message. A
- * capability at its limit of calls in progress ({@link CapabilityLimits}) answers OVERLOADED.
+ * Serves {@link CapabilityProtocol#PORT}: finds the capability named in the request's header and invokes it through
+ * {@link CapabilityMethod} with the request adapted to a Spring message ({@link CapabilityRequests}): the body, the
+ * headers and the caller. An unknown capability answers NO_LISTENER; a capability at its limit of calls in progress
+ * ({@link CapabilityLimits}) answers OVERLOADED; every failure is answered as {@link CapabilityFailures} says, with a
+ * problem document: INVALID_ARGUMENT for an argument that does not fit or is not valid, the code of a
+ * {@code PilotCapabilityException} or {@code PilotException}, INTERNAL (with nothing of the exception) for the rest.
  *
  * <p>Each request is a {@link PilotObservationDocumentation#SERVER_REQUEST} observation continuing the caller's
- * trace (from the request's headers); the method runs in its scope, so what it observes is its child.
+ * trace (from the request's headers); the method runs in its scope, so what it observes is its child. A failed call's
+ * observation carries the code it was answered with.
  */
 public final class CapabilityDispatcher implements MessageHandler {
 
@@ -44,6 +46,8 @@ public final class CapabilityDispatcher implements MessageHandler {
     private final PilotServerObservationConvention convention;
     private final Function<PilotAddress, Optional<PeerInfo>> peers;
     private final CapabilityLimits limits;
+    private final Function<PilotAddress, CompletableFuture<NodeRecord>> records;
+    private final CapabilityFailures failures;
 
     public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper) {
         this(registry, mapper, ObservationRegistry.NOOP, null, address -> Optional.empty());
@@ -63,12 +67,25 @@ public final class CapabilityDispatcher implements MessageHandler {
     public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper, ObservationRegistry observations,
             PilotServerObservationConvention convention, Function<PilotAddress, Optional<PeerInfo>> peers,
             CapabilityLimits limits) {
+        this(registry, mapper, observations, convention, peers, limits,
+                address -> CompletableFuture.failedFuture(new IllegalStateException("no directory")), new CapabilityFailures(false));
+    }
+
+    /**
+     * @param records looks a caller's record up in the directory, for its hostname and groups ({@link PilotCaller})
+     * @param failures how failures are answered
+     */
+    public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper, ObservationRegistry observations,
+            PilotServerObservationConvention convention, Function<PilotAddress, Optional<PeerInfo>> peers,
+            CapabilityLimits limits, Function<PilotAddress, CompletableFuture<NodeRecord>> records, CapabilityFailures failures) {
         this.limits = limits;
         this.registry = registry;
         this.mapper = mapper;
         this.observations = observations;
         this.convention = convention;
         this.peers = peers;
+        this.records = records;
+        this.failures = failures;
     }
 
     @Override
@@ -79,26 +96,34 @@ public final class CapabilityDispatcher implements MessageHandler {
                 DefaultPilotServerObservationConvention.INSTANCE,
                 () -> new PilotServerRequestContext(in, capability == null ? null : capability.name()), observations);
         if (observation.isNoop()) {
-            return dispatch(name, capability, in).exceptionallyCompose(CapabilityDispatcher::refusal);
+            String traceId = CapabilityFailures.traceId(in.message().header(Headers.TRACEPARENT));
+            return dispatch(name, capability, in).exceptionallyCompose(
+                    failure -> CompletableFuture.failedFuture(failures.reply(failure, name, traceId)));
         }
         PilotServerRequestContext context = (PilotServerRequestContext) observation.getContext();
         observation.start();
         CompletionStage<Message> result;
+        String traceId;
         try (Observation.Scope scope = observation.openScope()) {
+            traceId = CapabilityFailures.traceId(in.message().header(Headers.TRACEPARENT)); // in scope: tracing's own, if any
             result = dispatch(name, capability, in);
         }
-        return result.whenComplete((reply, error) -> {
+        CompletableFuture<Message> answered = new CompletableFuture<>();
+        result.whenComplete((reply, error) -> {
             context.setPath(path(in.from()));
             if (error != null) {
-                Throwable cause = cause(error);
-                // The code the engine will answer with (see MessageService): a PilotException's own, else REMOTE_FAILURE.
-                context.setErrorCode(cause instanceof PilotException pilot ? pilot.code() : ErrorCode.REMOTE_FAILURE);
-                observation.error(cause);
+                PilotException answer = failures.reply(error, name, traceId);
+                context.setErrorCode(answer.code());
+                observation.error(CapabilityFailures.cause(error)); // observed as thrown, answered as mapped
+                observation.stop();
+                answered.completeExceptionally(answer);
             } else {
                 context.setResponse(reply);
+                observation.stop();
+                answered.complete(reply);
             }
-            observation.stop();
-        }).exceptionallyCompose(CapabilityDispatcher::refusal); // observed as thrown, answered as a refusal
+        });
+        return answered;
     }
 
     private CompletionStage<Message> dispatch(String name, CapabilityMethod capability, IncomingMessage in) {
@@ -115,33 +140,13 @@ public final class CapabilityDispatcher implements MessageHandler {
     }
 
     private CompletionStage<Message> invoke(CapabilityMethod capability, IncomingMessage in) {
-        String name = capability.name();
+        PilotCaller caller = new PilotCaller(in.from(), in.fromKey(), () -> records.apply(in.from()));
         try {
-            return capability.invoke(in.message().body(), mapper).thenApply(CapabilityDispatcher::reply);
-        } catch (JacksonException e) {
-            return CompletableFuture.failedFuture(new PilotException(ErrorCode.PROTOCOL, "the argument of '" + name
-                    + "' is not valid JSON for its parameter: " + e.getOriginalMessage()));
+            return capability.invoke(CapabilityRequests.of(in, capability.name(), caller, new JsonBody(in.message().body(), mapper)))
+                    .thenApply(CapabilityDispatcher::reply);
         } catch (Throwable e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /**
-     * An {@link IllegalArgumentException} from the method refuses the caller's argument: its message is written
-     * for the caller and travels as it is. Any other failure goes on unchanged, and the engine names its class
-     * (it is a bug the caller cannot fix).
-     */
-    private static CompletionStage<Message> refusal(Throwable failure) {
-        Throwable cause = cause(failure);
-        if (cause instanceof IllegalArgumentException) {
-            return CompletableFuture.failedFuture(new PilotException(ErrorCode.REMOTE_FAILURE, cause.getMessage()));
-        }
-        return CompletableFuture.failedFuture(failure);
-    }
-
-    /** What failed, out of the CompletionException a stage wraps it in. */
-    private static Throwable cause(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private PilotPath path(PilotAddress from) {

@@ -1,58 +1,88 @@
 package io.pilot.spring.capability;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
-import tools.jackson.databind.JavaType;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One {@code @Capability} method of one bean, ready to be invoked with JSON in and JSON out. The argument
- * and result types come from the method's generic signature, so {@code List<Citation>} and
- * {@code CompletableFuture<Rate>} map as declared.
+ * One {@code @Capability} method of one bean, invoked through Spring's messaging handler-method infrastructure:
+ * its parameters are resolved from the request by {@link CapabilityArguments}, its result, a value or one to come
+ * ({@code CompletionStage}, {@code Mono}: {@link AsyncResults}), encoded as JSON. Streamed results ({@code Flux},
+ * {@code Stream}) are refused when the method is registered: they are not served yet.
  */
 public final class CapabilityMethod {
 
     private final String name;
     private final String description;
     private final String beanName;
-    private final Object bean;
     private final Method method;
-    private final JavaType argumentType;
+    private final InvocableHandlerMethod handler;
+    private final JsonMapper mapper;
     private final boolean returnsVoid;
 
     private final int maxConcurrency;
 
     public CapabilityMethod(String name, String description, String beanName, Object bean, Method method, JsonMapper mapper) {
-        this(name, description, 0, beanName, bean, method, mapper);
+        this(name, description, 0, beanName, bean, method, mapper, new CapabilityArguments(mapper));
     }
 
     /** @param maxConcurrency how many calls may be in progress at once, or 0 for no limit of its own */
     public CapabilityMethod(String name, String description, int maxConcurrency, String beanName, Object bean, Method method,
             JsonMapper mapper) {
-        if (maxConcurrency < 0) {
-            throw new IllegalStateException("@Capability(\"" + name + "\") on " + beanName + "." + method.getName()
-                    + " has maxConcurrency " + maxConcurrency + "; it must be at least 1, or 0 for no limit of its own");
-        }
-        this.maxConcurrency = maxConcurrency;
-        if (method.getParameterCount() > 1) {
-            throw new IllegalStateException("@Capability(\"" + name + "\") on " + beanName + "." + method.getName()
-                    + " takes " + method.getParameterCount() + " parameters; a capability takes at most one");
-        }
+        this(name, description, maxConcurrency, beanName, bean, method, mapper, new CapabilityArguments(mapper));
+    }
+
+    /** @param arguments how the method's parameters are resolved from a request */
+    public CapabilityMethod(String name, String description, int maxConcurrency, String beanName, Object bean, Method method,
+            JsonMapper mapper, CapabilityArguments arguments) {
         this.name = name;
         this.description = description;
         this.beanName = beanName;
-        this.bean = bean;
         this.method = method;
-        this.method.setAccessible(true);
-        this.argumentType = method.getParameterCount() == 0 ? null
-                : mapper.constructType(method.getGenericParameterTypes()[0]);
-        Type result = method.getGenericReturnType();
+        if (maxConcurrency < 0) {
+            throw refused("has maxConcurrency " + maxConcurrency + "; it must be at least 1, or 0 for no limit of its own");
+        }
+        this.maxConcurrency = maxConcurrency;
+        checkResult();
+        checkParameterNames();
+        this.mapper = mapper;
+        this.handler = new InvocableHandlerMethod(bean, method);
+        this.handler.setMessageMethodArgumentResolvers(arguments.resolvers());
+        Class<?> result = method.getReturnType();
         this.returnsVoid = result == void.class || result == Void.class;
+    }
+
+    /** A streamed result would be collected into memory without bound, or serialized as an object: refused until streaming replies exist. */
+    private void checkResult() {
+        Class<?> result = method.getReturnType();
+        ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result);
+        if (adapter != null && adapter.isMultiValue() || Stream.class.isAssignableFrom(result)) {
+            throw refused("returns " + result.getSimpleName() + ", a stream of results; a capability returns one result "
+                    + "(a value, a CompletionStage or a Mono): streamed replies are not supported yet");
+        }
+    }
+
+    /** Several parameters are bound by name, so their names must be compiled in. */
+    private void checkParameterNames() {
+        List<String> payloads = PayloadArgumentResolver.payloadNames(method);
+        if (payloads.size() > 1 && payloads.contains(null)) {
+            throw refused("takes " + payloads.size() + " parameters, bound from the argument's fields by name, but the "
+                    + "names are not in the class file: compile with -parameters");
+        }
+    }
+
+    private IllegalStateException refused(String why) {
+        return new IllegalStateException("@Capability(\"" + name + "\") on " + origin() + " " + why);
     }
 
     public String name() {
@@ -73,31 +103,26 @@ public final class CapabilityMethod {
         return beanName + "." + method.getName();
     }
 
-    /** Invokes the method with the JSON argument; completes with the JSON result (null for void). */
-    public CompletionStage<byte[]> invoke(byte[] argumentJson, JsonMapper mapper) throws Throwable {
-        if (argumentType != null && argumentJson.length == 0) {
-            // A refusal (see CapabilityDispatcher): the caller sent nothing where the method expects an argument.
-            throw new IllegalArgumentException(name + " needs an argument (JSON), got none");
+    /**
+     * Invokes the method with the arguments resolved from {@code request}; completes with the JSON result (null for
+     * void or no result).
+     *
+     * @throws Exception what resolving the arguments or the method threw
+     */
+    public CompletionStage<byte[]> invoke(Message<byte[]> request) throws Exception {
+        Object result = handler.invoke(request);
+        if (result == null) {
+            return CompletableFuture.completedFuture(null);
         }
-        Object[] arguments = argumentType == null ? new Object[0] : new Object[] {mapper.readValue(argumentJson, argumentType)};
-        Object result;
-        try {
-            result = method.invoke(bean, arguments);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+        MethodParameter type = handler.getReturnValueType(result);
+        CompletableFuture<?> pending = AsyncResults.toFuture(result, type);
+        if (pending != null) {
+            return pending.thenApply(this::encode);
         }
-        if (result instanceof CompletionStage<?> stage) {
-            return stage.thenApply(value -> encode(value, mapper));
-        }
-        return CompletableFuture.completedFuture(returnsVoid ? null : encode(result, mapper));
+        return CompletableFuture.completedFuture(returnsVoid ? null : encode(result));
     }
 
-    private static byte[] encode(Object value, JsonMapper mapper) {
-        return value == null ? new byte[0] : mapper.writeValueAsBytes(value);
-    }
-
-    static boolean isAsync(Method method) {
-        return CompletionStage.class.isAssignableFrom(method.getReturnType())
-                && method.getGenericReturnType() instanceof ParameterizedType;
+    private byte[] encode(Object value) {
+        return value == null ? null : mapper.writeValueAsBytes(value);
     }
 }

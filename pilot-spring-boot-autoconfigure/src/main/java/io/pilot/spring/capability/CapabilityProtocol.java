@@ -3,7 +3,8 @@ package io.pilot.spring.capability;
 /**
  * How capability calls travel: a Pilot request to {@link #PORT} with the capability's name in the
  * {@code capability} header and the argument as JSON; the reply carries the result as JSON (empty for
- * {@code void}). A thrown exception comes back as an error reply with code {@code REMOTE_FAILURE}.
+ * {@code void}). A failure comes back as an error reply with a typed code and a problem document
+ * ({@code application/problem+json}, {@link io.pilot.spring.PilotProblem}); see {@link CapabilityFailures}.
  */
 public final class CapabilityProtocol {
 

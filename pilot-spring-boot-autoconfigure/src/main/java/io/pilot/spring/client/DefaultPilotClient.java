@@ -373,7 +373,7 @@ public final class DefaultPilotClient implements PilotClient {
             return remote;
         }
         if (cause instanceof PilotException pilot) {
-            return new PilotRemoteException(pilot.code(), what + ": " + pilot.getMessage(), pilot);
+            return PilotRemoteException.from(what, pilot); // its problem document decoded, when it carries one
         }
         if (cause instanceof DirectoryException directory) {
             return new PilotRemoteException(ErrorCode.UNREACHABLE, what + ": " + directory.getMessage(), directory);

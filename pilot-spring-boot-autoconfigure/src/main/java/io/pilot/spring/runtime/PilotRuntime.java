@@ -8,12 +8,14 @@ import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.Names;
+import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.spring.PilotNodeBuilderCustomizer;
 import io.pilot.spring.capability.BroadcastDispatcher;
 import io.pilot.spring.capability.CapabilityDispatcher;
+import io.pilot.spring.capability.CapabilityFailures;
 import io.pilot.spring.capability.CapabilityLimits;
 import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
@@ -191,7 +193,8 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         CapabilityLimits limits = CapabilityLimits.of(capabilities.all(), execution.capabilityMaxConcurrency());
         Agent.Builder builder = Agent.builder(node).hostname(settings.hostname()).joinToken(settings.backbone().joinToken())
                 .listenWithNode(CapabilityProtocol.PORT, started -> new CapabilityDispatcher(capabilities, mapper,
-                        observations, observationConvention, started::peer, limits))
+                        observations, observationConvention, started::peer, limits, this::lookUp,
+                        new CapabilityFailures(settings.includeErrorDetails())))
                 .maxConcurrentRequests(CapabilityProtocol.PORT, execution.maxConcurrency())
                 .listen(CapabilityProtocol.BROADCAST_PORT, broadcasts)
                 .directory(this::describe)
@@ -228,6 +231,15 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 settings.hostname(), started.node().address(), started.node().localEndpoint(),
                 started.directory().map(DirectoryClient::status).orElse(null) == DirectoryClient.Status.REGISTERED
                         ? "registered with" : "registering with", settings.backbone().endpoint(), capabilities.all().size());
+    }
+
+    /** A caller's record, for its hostname and groups; failed while the agent has no directory client (yet). */
+    private CompletableFuture<NodeRecord> lookUp(PilotAddress caller) {
+        try {
+            return directory().lookup(caller);
+        } catch (RuntimeException notYet) {
+            return CompletableFuture.failedFuture(notYet);
+        }
     }
 
     /** {@value #SHUTDOWN_TIMEOUT}, as Boot reads it (default 30 s). */

@@ -28,13 +28,22 @@ import java.util.function.Supplier;
  * @param groups the groups to join besides those the capabilities' agents name
  * @param backbone the backbone to register with
  * @param control the control socket {@code pilotctl} talks to
+ * @param includeErrorDetails whether a capability's INTERNAL error tells its caller the exception's class and message
  */
 public record RuntimeSettings(String hostname, IdentitySource identity, InetSocketAddress bindAddress, int realm,
         int maxMessageSize, Duration requestTimeout, Supplier<AccessPolicy> accessPolicy, PathSettings pathSettings,
-        List<String> groups, BackboneLink backbone, ControlSocket control) {
+        List<String> groups, BackboneLink backbone, ControlSocket control, boolean includeErrorDetails) {
 
     public RuntimeSettings {
         groups = List.copyOf(groups);
+    }
+
+    /** Settings whose INTERNAL errors tell callers nothing of the exception. */
+    public RuntimeSettings(String hostname, IdentitySource identity, InetSocketAddress bindAddress, int realm,
+            int maxMessageSize, Duration requestTimeout, Supplier<AccessPolicy> accessPolicy, PathSettings pathSettings,
+            List<String> groups, BackboneLink backbone, ControlSocket control) {
+        this(hostname, identity, bindAddress, realm, maxMessageSize, requestTimeout, accessPolicy, pathSettings, groups,
+                backbone, control, false);
     }
 
     /**

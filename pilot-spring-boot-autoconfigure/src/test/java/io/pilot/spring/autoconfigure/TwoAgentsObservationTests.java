@@ -97,12 +97,12 @@ class TwoAgentsObservationTests {
         served.clear();
         assertThatThrownBy(() -> client.call("papers.resolve-citation", new Agents.CitationQuery("bogus"), Agents.Citation.class))
                 .isInstanceOf(PilotRemoteException.class);
-        assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
-                .hasLowCardinalityKeyValue("error.type", "REMOTE_FAILURE")
+        assertThat(calling).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "INVALID_ARGUMENT")
+                .hasLowCardinalityKeyValue("error.type", "INVALID_ARGUMENT")
                 .hasBeenStopped().assertThatError().isInstanceOfSatisfying(PilotRemoteException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE));
-        assertThat(served).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE")
-                .hasLowCardinalityKeyValue("error.type", "REMOTE_FAILURE")
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        assertThat(served).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "INVALID_ARGUMENT")
+                .hasLowCardinalityKeyValue("error.type", "INVALID_ARGUMENT")
                 .assertThatError().isInstanceOf(IllegalArgumentException.class).hasMessage("unknown DOI bogus");
 
         calling.clear();

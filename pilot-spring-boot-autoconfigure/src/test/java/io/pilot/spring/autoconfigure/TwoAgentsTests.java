@@ -126,10 +126,10 @@ class TwoAgentsTests {
         assertThat(client.call("papers.count", null, Integer.class)).isEqualTo(2);
 
         assertThatThrownBy(() -> client.call("papers.resolve-citation", new Agents.CitationQuery("bogus"), Agents.Citation.class))
-                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageEndingWith(": unknown DOI bogus").hasMessageNotContaining("IllegalArgumentException");
         assertThatThrownBy(() -> client.call("papers.resolve-citation", null, Agents.Citation.class))
-                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageEndingWith(": papers.resolve-citation needs an argument (JSON), got none");
         assertThatThrownBy(() -> client.call("slow.op", "x", String.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));

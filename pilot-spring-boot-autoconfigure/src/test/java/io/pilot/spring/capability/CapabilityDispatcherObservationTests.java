@@ -113,12 +113,14 @@ class CapabilityDispatcherObservationTests {
     }
 
     @Test
-    void anExceptionInTheMethodIsRecordedAsRemoteFailure() throws Exception {
+    void anExceptionInTheMethodIsRecordedAsThrownAndAnsweredInternal() throws Exception {
         assertThatThrownBy(() -> dispatcher(observations, false).handle(request("test.fail", "\"x\"")).toCompletableFuture().join())
-                .isInstanceOf(CompletionException.class).hasRootCauseInstanceOf(IllegalStateException.class);
+                .isInstanceOf(CompletionException.class).hasRootCauseInstanceOf(PilotException.class)
+                .satisfies(e -> assertThat(((PilotException) e.getCause()).code()).isEqualTo(ErrorCode.INTERNAL))
+                .hasMessageNotContaining("broken x").hasMessageNotContaining("IllegalStateException");
 
         assertThat(observations).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.capability", "test.fail")
-                .hasLowCardinalityKeyValue("pilot.outcome", "REMOTE_FAILURE").hasBeenStopped()
+                .hasLowCardinalityKeyValue("pilot.outcome", "INTERNAL").hasBeenStopped()
                 .assertThatError().isInstanceOf(IllegalStateException.class).hasMessage("broken x");
     }
 
@@ -142,11 +144,12 @@ class CapabilityDispatcherObservationTests {
     }
 
     @Test
-    void anArgumentThatIsNotJsonForTheParameterIsAProtocolError() throws Exception {
-        assertThatThrownBy(() -> dispatcher(observations, false).handle(request("test.echo", "{not json"))
-                .toCompletableFuture().join()).hasRootCauseInstanceOf(PilotException.class);
+    void anArgumentThatIsNotJsonForTheParameterIsAnInvalidArgument() throws Exception {
+        assertThatThrownBy(() -> dispatcher(observations, false).handle(request("test.echo", "not json"))
+                .toCompletableFuture().join()).hasRootCauseInstanceOf(PilotException.class)
+                .hasMessageContaining("the argument of 'test.echo' is not valid JSON (line 1, column");
 
-        assertThat(observations).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "PROTOCOL").hasError();
+        assertThat(observations).hasSingleObservationThat().hasLowCardinalityKeyValue("pilot.outcome", "INVALID_ARGUMENT").hasError();
     }
 
     @Test
@@ -183,6 +186,7 @@ class CapabilityDispatcherObservationTests {
                 .join().bodyAsString()).isEqualTo("\"y\"");
         assertThat(observations).doesNotHaveAnyObservation();
         assertThatThrownBy(() -> dispatcher(ObservationRegistry.NOOP, false).handle(request("test.fail", "\"x\""))
-                .toCompletableFuture().join()).hasRootCauseInstanceOf(IllegalStateException.class);
+                .toCompletableFuture().join()).hasRootCauseInstanceOf(PilotException.class)
+                .satisfies(e -> assertThat(((PilotException) e.getCause()).code()).isEqualTo(ErrorCode.INTERNAL));
     }
 }

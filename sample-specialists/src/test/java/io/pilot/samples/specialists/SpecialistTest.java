@@ -71,7 +71,8 @@ public abstract class SpecialistTest {
     /** The call fails on the caller's side with the specialist's own words, not an exception's class name. */
     protected static void assertRefused(ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(PilotRemoteException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE);
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.detail()).isEqualTo(message);
             assertThat(e.getMessage()).endsWith(": " + message).doesNotContain("Exception");
         });
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.samples.specialists.SpecialistTest;
+import io.pilot.spring.PilotProblem;
 import io.pilot.spring.PilotRemoteException;
 
 import java.math.BigDecimal;
@@ -57,10 +58,14 @@ class FxAgentTests extends SpecialistTest {
     }
 
     @Test
-    void aDateThatIsNoDateIsAProtocolErrorNamingTheCapability() {
+    void aDateThatIsNoDateIsAnInvalidArgumentNamingTheField() {
         assertThatThrownBy(() -> call("fx.rate", Map.of("base", "USD", "quote", "JPY", "date", "2023-13-01")))
-                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL))
-                .hasMessageContaining("the argument of 'fx.rate' is not valid JSON for its parameter");
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.capability()).isEqualTo("fx.rate");
+                    assertThat(e.fieldErrors()).extracting(PilotProblem.FieldError::field).containsExactly("date");
+                })
+                .hasMessageContaining("the argument of 'fx.rate' is invalid: 'date' must be a date like 2024-03-15");
     }
 
     @Test

@@ -1,0 +1,49 @@
+package io.pilot.spring.capability;
+
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.spring.PilotCaller;
+
+import java.util.Map;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
+
+/**
+ * A Pilot request as the Spring {@link Message} the handler-method infrastructure resolves arguments from: the body
+ * as the payload, the request's headers as they came, and what the agent knows of the request under keys of its
+ * own. Those keys contain capitals, which a Pilot header name cannot (a-z, 0-9, '-', '_', '.'), so a caller cannot
+ * forge them.
+ */
+final class CapabilityRequests {
+
+    /** The {@link PilotCaller} of the request. */
+    static final String CALLER = "Pilot-Caller";
+
+    /** The capability's name, for messages. */
+    static final String CAPABILITY = "Pilot-Capability";
+
+    /** The body parsed as a JSON tree, at most once ({@link JsonBody}). */
+    static final String BODY = "Pilot-Body";
+
+    private CapabilityRequests() {
+    }
+
+    static Message<byte[]> of(IncomingMessage in, String capability, PilotCaller caller, JsonBody body) {
+        Map<String, String> headers = in.message().headers();
+        return MessageBuilder.withPayload(in.message().body()).copyHeaders(headers).setHeader(CALLER, caller)
+                .setHeader(CAPABILITY, capability).setHeader(BODY, body).build();
+    }
+
+    static String capability(Message<?> message) {
+        return message.getHeaders().get(CAPABILITY, String.class);
+    }
+
+    static PilotCaller caller(Message<?> message) {
+        return message.getHeaders().get(CALLER, PilotCaller.class);
+    }
+
+    static JsonBody body(Message<?> message) {
+        return message.getHeaders().get(BODY, JsonBody.class);
+    }
+
+}
