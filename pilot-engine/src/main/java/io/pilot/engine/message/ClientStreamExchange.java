@@ -47,7 +47,7 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
         this.credit = new CreditWindow(window);
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.decoder = new MessageFrameDecoder(replies.maxMessageSize());
-        this.signals = new SubscriberSignals(subscriber, callbacks, taken -> onLoop(() -> taken(taken)));
+        this.signals = new SubscriberSignals(subscriber, callbacks, taken -> onLoop(() -> taken(taken.getAsLong())));
     }
 
     /** Hands the subscriber its subscription; from the subscribing thread. */

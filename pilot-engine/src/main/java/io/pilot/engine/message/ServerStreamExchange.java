@@ -162,7 +162,7 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
         outstanding--;
         try {
             FrameWriter.write(stream, new MessageFrame(FrameKind.ITEM, item));
-            replies.flush(peer);
+            replies.flushSoon(peer);
         } catch (IllegalStateException streamGone) {
             stopped();
         }

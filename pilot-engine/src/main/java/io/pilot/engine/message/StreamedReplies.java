@@ -6,6 +6,7 @@ import io.pilot.engine.transport.Stream;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ final class StreamedReplies {
     private final Consumer<Peer> flush;
     private final Supplier<Object> localAddress;
     private final Map<Peer, Set<PeerStream>> open = new HashMap<>();
+    private final Set<Peer> flushPending = new HashSet<>();
 
     StreamedReplies(EventLoop loop, Executor handlerExecutor, int maxMessageSize, ServingLimits servingLimits,
             IntFunction<MessageHandler> listeners, Consumer<Peer> flush, Supplier<Object> localAddress) {
@@ -81,6 +83,19 @@ final class StreamedReplies {
         flush.accept(peer);
     }
 
+    /**
+     * Flushes {@code peer} once the loop has run the tasks queued now: items a producer emits in a burst each arrive
+     * as a loop task, and go out together in full packets rather than one packet each.
+     */
+    void flushSoon(Peer peer) {
+        if (flushPending.add(peer)) {
+            loop.execute(() -> {
+                flushPending.remove(peer);
+                flush.accept(peer);
+            });
+        }
+    }
+
     void register(Peer peer, PeerStream stream) {
         open.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(stream);
     }
@@ -98,11 +113,5 @@ final class StreamedReplies {
         if (streams != null) {
             new ArrayList<>(streams).forEach(s -> s.connectionLost(reason));
         }
-    }
-
-    /** Streams open with {@code peer}, both sides: for tests. */
-    int openWith(Peer peer) {
-        Set<PeerStream> streams = open.get(peer);
-        return streams == null ? 0 : streams.size();
     }
 }

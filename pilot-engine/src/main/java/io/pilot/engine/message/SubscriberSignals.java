@@ -2,7 +2,9 @@ package io.pilot.engine.message;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.LongConsumer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Hands a streamed reply to its {@link Flow.Subscriber} off the event loop: the loop passes each signal in, and
@@ -15,12 +17,17 @@ final class SubscriberSignals {
 
     private final Flow.Subscriber<? super Message> subscriber;
     private final SerialExecutor serial;
-    private final LongConsumer onTaken;
+    private final Consumer<LongSupplier> onTaken;
+    private final AtomicLong takenUnreported = new AtomicLong();
     /** Set once a terminal signal went out or the subscriber cancelled: nothing more is delivered. */
     private volatile boolean closed;
 
-    /** @param onTaken told, off the loop, how many more items the subscriber has taken (returned from onNext) */
-    SubscriberSignals(Flow.Subscriber<? super Message> subscriber, SerialExecutor serial, LongConsumer onTaken) {
+    /**
+     * @param onTaken handed, off the loop, a count to read (once, where the count is used) of the items the subscriber
+     *     has taken (returned from onNext) since the last one; not handed another until that one was read
+     */
+    SubscriberSignals(Flow.Subscriber<? super Message> subscriber, SerialExecutor serial,
+            Consumer<LongSupplier> onTaken) {
         this.subscriber = subscriber;
         this.serial = serial;
         this.onTaken = onTaken;
@@ -50,8 +57,10 @@ final class SubscriberSignals {
                 subscription.cancel();
                 return;
             }
-            // Reported item by item; the loop batches the CREDIT frames themselves (CreditWindow).
-            onTaken.accept(1);
+            // One report in flight at a time, carrying every item taken until it runs: not a loop task per item.
+            if (takenUnreported.getAndIncrement() == 0) {
+                onTaken.accept(() -> takenUnreported.getAndSet(0));
+            }
         });
     }
 
