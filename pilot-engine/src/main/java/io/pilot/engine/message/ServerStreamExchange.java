@@ -43,7 +43,8 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
         this.peer = peer;
         this.stream = stream;
         this.producerCalls = new SerialExecutor(replies.handlerExecutor());
-        this.decoder = new MessageFrameDecoder(replies.maxMessageSize());
+        // The caller sends only CREDIT frames, whose body is empty: nothing is buffered for a body.
+        this.decoder = new MessageFrameDecoder(0);
     }
 
     void start(Message request) {

@@ -66,7 +66,7 @@ class StreamAttackTests {
 
     @Test
     void creditOverTheCapOrMalformedIsRefusedAndTheProducerCancelled() throws Exception {
-        CountDownLatch cancelled = new CountDownLatch(3);
+        CountDownLatch cancelled = new CountDownLatch(4);
         PilotNode victim = victim(cancelled);
         PilotNode legitimate = legitimatePeerOf(victim);
         try (HostilePeer attacker = HostilePeer.connect(victim)) {
@@ -75,8 +75,13 @@ class StreamAttackTests {
             assertError(readFromVictim(attacker, overCap), ErrorCode.PROTOCOL, "over " + StreamCredit.MAX_OUTSTANDING);
 
             int notCredit = attacker.streamId(1);
-            send(attacker, notCredit, false, requestStream("1"), frame(FrameKind.ITEM, Message.of("?")));
+            send(attacker, notCredit, false, requestStream("1"), frame(FrameKind.ITEM, Message.empty()));
             assertError(readFromVictim(attacker, notCredit), ErrorCode.PROTOCOL, "expected CREDIT");
+
+            int creditWithABody = attacker.streamId(4);
+            send(attacker, creditWithABody, false, requestStream("1"),
+                    frame(FrameKind.CREDIT, Message.of(new byte[100]).with(Headers.CREDIT, "1")));
+            assertError(readFromVictim(attacker, creditWithABody), ErrorCode.TOO_LARGE, "exceeds the limit of 0 bytes");
 
             int zeroCredit = attacker.streamId(2);
             send(attacker, zeroCredit, false, requestStream("2"),
@@ -87,7 +92,7 @@ class StreamAttackTests {
             send(attacker, badHeader, false, requestStream("lots"));
             assertError(readFromVictim(attacker, badHeader), ErrorCode.PROTOCOL, "must be a count of items");
         }
-        // The three streams that reached their producer had it cancelled; the malformed one never started one.
+        // The four streams that reached their producer had it cancelled; the malformed one never started one.
         Waits.awaitLatch(cancelled);
         assertServed(victim, legitimate);
     }
