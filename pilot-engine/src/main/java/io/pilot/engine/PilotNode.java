@@ -6,6 +6,7 @@ import io.pilot.engine.address.Ports;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.IdentityStore;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.BlockingItems;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
@@ -254,7 +255,7 @@ public final class PilotNode implements AutoCloseable {
      * item, then between items; a subscriber that asks for nothing waits as long as it likes),
      * {@link ErrorCode#CONNECTION_LOST}, {@link ErrorCode#NO_LISTENER}, {@link ErrorCode#OVERLOADED}, the code the
      * producer failed with, or {@link ErrorCode#INTERNAL}. Without Reactor, read it with
-     * {@link io.pilot.engine.message.BlockingItems}.
+     * {@link BlockingItems}.
      *
      * @param window items in flight or buffered, 1 to {@link StreamCredit#MAX_OUTSTANDING}
      * @throws IllegalArgumentException if {@code window} or {@code idleTimeout} is out of range

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -319,7 +320,7 @@ class StreamedReplyTests {
         return connectedTo(server, b -> b);
     }
 
-    private PilotNode connectedTo(PilotNode server, java.util.function.UnaryOperator<PilotNode.Builder> customizer) {
+    private PilotNode connectedTo(PilotNode server, UnaryOperator<PilotNode.Builder> customizer) {
         PilotNode client = nodes.start(customizer);
         client.connect(server.publicKey(), server.localEndpoint()).join();
         return client;
