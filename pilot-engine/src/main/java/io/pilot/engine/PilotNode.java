@@ -6,12 +6,14 @@ import io.pilot.engine.address.Ports;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.IdentityStore;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.message.BlockingItems;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.MessageService;
 import io.pilot.engine.message.PilotException;
 import io.pilot.engine.message.ReplyFuture;
+import io.pilot.engine.message.StreamCredit;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.NodeChannelInitializer;
 import io.pilot.engine.net.UdpSocket;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -234,6 +237,56 @@ public final class PilotNode implements AutoCloseable {
         sessions.withSession(target.address(), result,
                 peer -> messages.request(peer, target.port(), message, timeout.toNanos(), result));
         return result;
+    }
+
+    /** The window of {@link #requestStream(PilotSocketAddress, Message)}: items on their way or waiting, at most. */
+    public static final int DEFAULT_STREAM_WINDOW = 32;
+
+    /**
+     * A streamed reply, with the node's request timeout as the idle limit and a window of
+     * {@value #DEFAULT_STREAM_WINDOW} items: see {@link #requestStream(PilotSocketAddress, Message, Duration, int)}.
+     */
+    public Flow.Publisher<Message> requestStream(PilotSocketAddress target, Message message) {
+        return requestStream(target, message, settings.requestTimeout(), DEFAULT_STREAM_WINDOW);
+    }
+
+    /**
+     * Asks {@code target} for a streamed reply: its handler's {@link MessageHandler#handleStream} items, in order,
+     * over one transport stream with flow control. The publisher is cold: each subscription is one request, sent on
+     * the subscriber's first {@code request(n)}. The server is granted credit for at most {@code window} items on
+     * their way or waiting for the subscriber, and never more than the subscriber asked for, so a slow subscriber
+     * slows the producer. {@code cancel()} resets the stream and cancels the producer. Signals arrive on the node's
+     * callback threads, never its network thread; failures as {@link PilotException}s with their code:
+     * {@link ErrorCode#TIMEOUT} when the server owed items and sent none for {@code idleTimeout} (time to the first
+     * item, then between items; a subscriber that asks for nothing waits as long as it likes),
+     * {@link ErrorCode#CONNECTION_LOST}, {@link ErrorCode#NO_LISTENER}, {@link ErrorCode#OVERLOADED}, the code the
+     * producer failed with, or {@link ErrorCode#INTERNAL}. Without Reactor, read it with
+     * {@link BlockingItems}.
+     *
+     * @param window items in flight or buffered, 1 to {@link StreamCredit#MAX_OUTSTANDING}
+     * @throws IllegalArgumentException if {@code window} or {@code idleTimeout} is out of range
+     */
+    public Flow.Publisher<Message> requestStream(PilotSocketAddress target, Message message, Duration idleTimeout,
+            int window) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(message, "message");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
+        }
+        if (window < 1 || window > StreamCredit.MAX_OUTSTANDING) {
+            throw new IllegalArgumentException("window must be 1.." + StreamCredit.MAX_OUTSTANDING + " items, got "
+                    + window);
+        }
+        loop.requireStarted();
+        return messages.requestStream((onPeer, onFailure) -> {
+            ReplyFuture<Void> session = executors.newFuture();
+            session.whenDelivered((none, failure) -> {
+                if (failure != null) {
+                    onFailure.accept(failure);
+                }
+            });
+            sessions.withSession(target.address(), session, onPeer);
+        }, target.port(), message, idleTimeout.toNanos(), window, executors.callbacks());
     }
 
     /** Sends a one-way message; completes once it is handed to the peer's reliable stream. */

@@ -8,8 +8,19 @@ public enum FrameKind {
     ONE_WAY(2),
     /** The answer to a REQUEST. */
     REPLY(3),
-    /** A failed REQUEST: header {@code error-code}, body the error text (UTF-8). */
-    ERROR(4);
+    /** A failed REQUEST or REQUEST_STREAM: header {@code error-code}, body the error text (UTF-8). */
+    ERROR(4),
+    /**
+     * A message that wants a sequence of ITEM frames ended by END or ERROR on the same stream; header
+     * {@code credit}: how many items the server may send before more CREDIT arrives.
+     */
+    REQUEST_STREAM(5),
+    /** On a REQUEST_STREAM's stream, from the caller: header {@code credit}, that many more items; empty body. */
+    CREDIT(6),
+    /** One item of a streamed reply. */
+    ITEM(7),
+    /** The successful end of a streamed reply; no more items follow. */
+    END(8);
 
     final int wire;
 

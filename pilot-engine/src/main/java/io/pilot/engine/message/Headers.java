@@ -28,6 +28,12 @@ public final class Headers {
      */
     public static final String DEADLINE = "deadline";
 
+    /**
+     * On a REQUEST_STREAM or a CREDIT frame: how many more items the server may send, in decimal. The server's
+     * outstanding credit (granted and not yet used) never exceeds {@link StreamCredit#MAX_OUTSTANDING}.
+     */
+    public static final String CREDIT = "credit";
+
     /** On an error reply: the {@link ErrorCode} name. */
     public static final String ERROR_CODE = "error-code";
 

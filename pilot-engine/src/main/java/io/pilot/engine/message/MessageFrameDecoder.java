@@ -44,20 +44,50 @@ public final class MessageFrameDecoder {
 
     /**
      * Consumes bytes from {@code in}. Returns the frame once complete (and then refuses more bytes),
-     * else null.
+     * else null. A REQUEST_STREAM frame is the one exception: a streamed reply's caller goes on sending CREDIT
+     * frames on the same stream, so the bytes after it are left in {@code in} for whoever reads those.
      *
      * @throws FrameException on malformed input or a frame over the limits; the decoder is then spent
      */
     public MessageFrame feed(ByteBuffer in) throws FrameException {
+        MessageFrame read = readOne(in);
+        if (in.hasRemaining() && (read == null || read.kind() != FrameKind.REQUEST_STREAM)) {
+            state = State.FAILED;
+            throw new FrameException(ErrorCode.PROTOCOL, "bytes after the end of the frame");
+        }
+        return read;
+    }
+
+    /**
+     * For the streams of a streamed reply, which carry a sequence of frames: consumes bytes from {@code in} up to
+     * the end of one frame and returns it, leaving the bytes after it in {@code in} (call again for the next
+     * frame); null when {@code in} ran out inside a frame. The decoder is then ready for the next frame.
+     *
+     * @throws FrameException on malformed input or a frame over the limits; the decoder is then spent
+     */
+    public MessageFrame next(ByteBuffer in) throws FrameException {
+        MessageFrame read = readOne(in);
+        if (read != null) {
+            state = State.KIND;
+            frame = null;
+            field = null;
+            headers.clear();
+        }
+        return read;
+    }
+
+    /** Whether no frame is partly read: the place a sequence of frames may end. */
+    public boolean isBetweenFrames() {
+        return state == State.KIND || state == State.DONE;
+    }
+
+    private MessageFrame readOne(ByteBuffer in) throws FrameException {
         try {
             if (state == State.FAILED) {
                 throw new FrameException(ErrorCode.PROTOCOL, "decoder already failed");
             }
             while (state != State.DONE && (in.hasRemaining() || fieldComplete())) {
                 step(in);
-            }
-            if (in.hasRemaining()) {
-                throw new FrameException(ErrorCode.PROTOCOL, "bytes after the end of the frame");
             }
         } catch (FrameException e) {
             state = State.FAILED;

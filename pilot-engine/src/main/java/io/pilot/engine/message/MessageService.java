@@ -25,9 +25,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,7 @@ public final class MessageService implements SessionEvents {
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
     private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
     private final ServingLimits servingLimits = new ServingLimits();
+    private final StreamedReplies streamed;
     private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
     /** Requests whose handler runs on the executor, by peer: cancelled if the connection closes. */
     private final Map<Peer, Set<ServerExchange>> handling = new HashMap<>();
@@ -98,6 +101,8 @@ public final class MessageService implements SessionEvents {
         this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
         this.onEstablished = onEstablished;
         this.onClosed = onClosed;
+        this.streamed = new StreamedReplies(loop, handlerExecutor, maxMessageSize, servingLimits, listeners::get,
+                peer -> engine.flush(peer), () -> engine.localAddress());
     }
 
     /** Wires the session engine in; it and this service refer to each other. */
@@ -195,6 +200,23 @@ public final class MessageService implements SessionEvents {
         });
     }
 
+    /** How a streamed reply finds its peer: calls one of the two, {@code onPeer} on the event loop. */
+    public interface PeerFinder {
+        void find(Consumer<Peer> onPeer, Consumer<Throwable> onFailure);
+    }
+
+    /**
+     * A streamed reply (docs/PROTOCOL.md §6.6): a cold publisher whose every subscription finds the peer with
+     * {@code target}, opens a stream to {@code port} and sends {@code message} as REQUEST_STREAM on the
+     * subscriber's first demand. At most {@code window} items are on their way or waiting for the subscriber;
+     * {@code idleTimeoutNanos} bounds the wait for each item while the server owes some. Signals reach the
+     * subscriber on {@code callbacks}, never on the event loop.
+     */
+    public Flow.Publisher<Message> requestStream(PeerFinder target, int port, Message message, long idleTimeoutNanos,
+            int window, Executor callbacks) {
+        return new StreamedReply(streamed, target, port, message, idleTimeoutNanos, window, callbacks);
+    }
+
     /** Sends a one-way message on a new stream; {@code result} is delivered once it is handed to the transport. */
     public void send(Peer peer, int port, Message message, ReplyFuture<Void> result) {
         if (message.body().length > maxMessageSize) {
@@ -219,7 +241,7 @@ public final class MessageService implements SessionEvents {
      * A random (version 4) UUID to tell requests apart in logs and traces. It is no secret, so it comes from
      * {@link ThreadLocalRandom}: {@code UUID.randomUUID()} would take SecureRandom's lock on the loop for every request.
      */
-    private static String correlationId() {
+    static String correlationId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
@@ -227,11 +249,7 @@ public final class MessageService implements SessionEvents {
     }
 
     private static void write(Stream stream, MessageFrame frame) {
-        for (ByteBuffer part : MessageFrameEncoder.encode(frame)) {
-            if (part.hasRemaining()) {
-                stream.write(part);
-            }
-        }
+        FrameWriter.write(stream, frame);
         stream.finish();
     }
 
@@ -368,6 +386,7 @@ public final class MessageService implements SessionEvents {
                 if (served != null) {
                     served.forEach(e -> e.cancel(ErrorCode.CANCELLED));
                 }
+                streamed.connectionClosed(peer, reason.message());
                 Set<ClientExchange> exchanges = pending.remove(peer);
                 if (exchanges != null) {
                     new ArrayList<>(exchanges).forEach(e -> e.connectionLost(reason.message()));
@@ -416,6 +435,10 @@ public final class MessageService implements SessionEvents {
             if (frame != null) {
                 release();
                 dispatch(frame);
+                if (data.hasRemaining()) {
+                    // Only after REQUEST_STREAM (the decoder refuses more bytes after any other frame): CREDIT frames.
+                    stream.handler().onData(stream, data);
+                }
             } else if (!account(decoder.bufferedBytes())) {
                 reply(MessageFrame.error(ErrorCode.OVERLOADED, "too many partly received messages from "
                         + peer.address() + " (over " + maxInboundBufferedPerPeer + " bytes)"));
@@ -450,6 +473,11 @@ public final class MessageService implements SessionEvents {
         }
 
         private void dispatch(MessageFrame frame) {
+            if (frame.kind() == FrameKind.REQUEST_STREAM) {
+                answered = true;
+                streamed.serve(peer, stream, frame.message());
+                return;
+            }
             if (frame.kind() != FrameKind.REQUEST && frame.kind() != FrameKind.ONE_WAY) {
                 reply(MessageFrame.error(ErrorCode.PROTOCOL, "expected a request, got " + frame.kind()));
                 return;

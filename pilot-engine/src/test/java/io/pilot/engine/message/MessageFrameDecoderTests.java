@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,82 @@ class MessageFrameDecoderTests {
         ByteBuffer all = ByteBuffer.allocate(parts[0].remaining() + parts[1].remaining());
         for (ByteBuffer part : parts) {
             all.put(part);
+        }
+        return all.flip();
+    }
+
+    @Test
+    void bytesAfterAPlainFrameAreRefusedButAfterRequestStreamAreLeftForTheCredits() throws FrameException {
+        ByteBuffer twoFrames = concat(bytes(new MessageFrame(FrameKind.REQUEST, SAMPLE)),
+                bytes(StreamCredit.frame(4)));
+        assertThatExceptionOfType(FrameException.class)
+                .isThrownBy(() -> new MessageFrameDecoder(1 << 20).feed(twoFrames))
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL))
+                .withMessageContaining("bytes after the end of the frame");
+
+        ByteBuffer streamed = concat(bytes(new MessageFrame(FrameKind.REQUEST_STREAM, SAMPLE)),
+                bytes(StreamCredit.frame(4)));
+        MessageFrame first = new MessageFrameDecoder(1 << 20).feed(streamed);
+        assertSame(first, FrameKind.REQUEST_STREAM, SAMPLE);
+        MessageFrame credit = new MessageFrameDecoder(0).next(streamed);
+        assertThat(credit.kind()).isEqualTo(FrameKind.CREDIT);
+        assertThat(credit.message().header(Headers.CREDIT)).isEqualTo("4");
+    }
+
+    @Test
+    void aSequenceOfFramesIsReadOneByOneInPiecesOfAnySize() throws FrameException {
+        ByteBuffer all = concat(bytes(new MessageFrame(FrameKind.ITEM, SAMPLE)),
+                bytes(new MessageFrame(FrameKind.ITEM, Message.of("second"))),
+                bytes(new MessageFrame(FrameKind.END, Message.empty())));
+        for (int piece : new int[] {1, 7, all.remaining()}) {
+            MessageFrameDecoder decoder = new MessageFrameDecoder(1 << 20);
+            List<MessageFrame> frames = new ArrayList<>();
+            ByteBuffer in = all.duplicate();
+            while (in.hasRemaining()) {
+                ByteBuffer chunk = in.slice().limit(Math.min(piece, in.remaining()));
+                in.position(in.position() + chunk.remaining());
+                for (MessageFrame f = decoder.next(chunk); f != null; f = decoder.next(chunk)) {
+                    frames.add(f);
+                }
+                assertThat(chunk.hasRemaining()).isFalse();
+            }
+            assertThat(frames).extracting(MessageFrame::kind).containsExactly(FrameKind.ITEM, FrameKind.ITEM, FrameKind.END);
+            assertSame(frames.get(0), FrameKind.ITEM, SAMPLE);
+            assertThat(frames.get(1).message().bodyAsString()).isEqualTo("second");
+            assertThat(decoder.isBetweenFrames()).isTrue();
+        }
+    }
+
+    @Test
+    void creditHeadersAreCountsWithinTheCap() {
+        assertThat(parseCredit("0", 0)).isZero();
+        assertThat(parseCredit("1024", 1)).isEqualTo(1024);
+        for (String bad : new String[] {"1025", "-1", "", "abc", "99999999999", "1e3", " 5"}) {
+            assertThatExceptionOfType(FrameException.class)
+                    .isThrownBy(() -> StreamCredit.parse(Message.empty().with(Headers.CREDIT, bad), 1))
+                    .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL));
+        }
+        assertThatExceptionOfType(FrameException.class).isThrownBy(() -> StreamCredit.parse(Message.empty(), 0));
+        assertThatExceptionOfType(FrameException.class)
+                .isThrownBy(() -> StreamCredit.parse(Message.empty().with(Headers.CREDIT, "0"), 1));
+    }
+
+    private static int parseCredit(String value, int min) {
+        try {
+            return StreamCredit.parse(Message.empty().with(Headers.CREDIT, value), min);
+        } catch (FrameException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ByteBuffer concat(ByteBuffer... parts) {
+        int size = 0;
+        for (ByteBuffer part : parts) {
+            size += part.remaining();
+        }
+        ByteBuffer all = ByteBuffer.allocate(size);
+        for (ByteBuffer part : parts) {
+            all.put(part.duplicate());
         }
         return all.flip();
     }
