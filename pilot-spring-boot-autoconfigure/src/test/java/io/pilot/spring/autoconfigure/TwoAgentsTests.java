@@ -132,7 +132,7 @@ class TwoAgentsTests {
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageEndingWith(": papers.resolve-citation needs an argument (JSON), got none");
         assertThatThrownBy(() -> client.call("slow.op", "x", String.class))
-                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
         assertThatThrownBy(() -> client.call("specialist-papers", "no.such.capability", "x", String.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_LISTENER))
                 .hasMessageContaining("no capability 'no.such.capability'");
