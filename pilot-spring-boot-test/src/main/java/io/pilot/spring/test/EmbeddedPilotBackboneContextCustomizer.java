@@ -5,6 +5,7 @@ import io.pilot.spring.runtime.PilotRuntime;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -27,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Properties, right below the test's inlined properties (they beat {@code application.properties}, which may
  * well run an embedded backbone on a fixed port, and still let a test set any of them itself): no backbone of its
  * own, loopback, a free port, an identity in a temporary directory, no control socket, and an instance id of its
- * own per context ({@code pilot.instance-id=test<n>}), unless the configuration sets one, so two cached contexts
- * of one application register two hostnames instead of fighting over one.
+ * own for every context after the first of one service name in this JVM ({@code pilot.instance-id=test<n>}), unless
+ * the configuration sets one, so two cached contexts of one application register two hostnames instead of fighting
+ * over one, while a test class with a context of its own still finds its application under the configured hostname.
  *
  * <p>Beans: the test backbone as {@code PilotBackboneConnectionDetails} (where the application registers),
  * {@link EmbeddedBackboneHandle}, {@link PilotStubs}, and the {@code PilotNodeBuilderCustomizer} of
@@ -42,6 +44,8 @@ final class EmbeddedPilotBackboneContextCustomizer implements ContextCustomizer 
     private static final String PROPERTY_SOURCE = "embeddedPilotBackbone";
     private static final String INSTANCE_ID = "pilot.instance-id";
     private static final AtomicInteger CONTEXTS = new AtomicInteger();
+    /** Contexts created in this JVM per service name ({@code pilot.hostname}, else {@code spring.application.name}). */
+    private static final Map<String, AtomicInteger> CONTEXTS_PER_SERVICE = new ConcurrentHashMap<>();
 
     @Override
     public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
@@ -49,7 +53,11 @@ final class EmbeddedPilotBackboneContextCustomizer implements ContextCustomizer 
         ConfigurableEnvironment environment = context.getEnvironment();
         Map<String, Object> properties = new HashMap<>(shared.agentSettings());
         if (!environment.containsProperty(INSTANCE_ID)) {
-            properties.put(INSTANCE_ID, "test" + CONTEXTS.incrementAndGet());
+            int context = CONTEXTS.incrementAndGet();
+            String service = environment.getProperty("pilot.hostname", environment.getProperty("spring.application.name", ""));
+            if (CONTEXTS_PER_SERVICE.computeIfAbsent(service, name -> new AtomicInteger()).incrementAndGet() > 1) {
+                properties.put(INSTANCE_ID, "test" + context);
+            }
         }
         MapPropertySource backbone = new MapPropertySource(PROPERTY_SOURCE, properties);
         MutablePropertySources sources = environment.getPropertySources();
