@@ -26,8 +26,10 @@ final class BackboneCommand {
                 + "beside the run directory).")
         Path identity;
 
-        @Option(names = "--store", paramLabel = "DIR", description = "Keep the directory here (survives restarts).")
-        Path store;
+        @Option(names = "--store", paramLabel = "DIR|etcd://HOST:PORT[,HOST:PORT...]",
+                description = "Keep the directory in this folder (survives restarts), or in etcd, shared by every"
+                        + " backbone of the realm started with the same URL (options: ?ca=&cert=&key=&user=&password-file=).")
+        String store;
 
         @Override
         public Integer call() throws Exception {

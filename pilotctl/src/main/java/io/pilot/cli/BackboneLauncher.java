@@ -22,7 +22,7 @@ final class BackboneLauncher {
     private BackboneLauncher() {
     }
 
-    static int start(PilotCtl ctl, String bind, Path identity, Path store) throws Exception {
+    static int start(PilotCtl ctl, String bind, Path identity, String store) throws Exception {
         try {
             HostPort.parseBind(bind);
         } catch (IllegalArgumentException e) {
@@ -37,7 +37,7 @@ final class BackboneLauncher {
         List<String> args = new ArrayList<>(List.of("--bind", bind, "--identity",
                 (identity != null ? identity : directory.getParent().resolve("backbone.key")).toString()));
         if (store != null) {
-            args.addAll(List.of("--store", store.toString()));
+            args.addAll(List.of("--store", store));
         }
         BackgroundProcess.Ready ready;
         try {

@@ -35,7 +35,7 @@ public final class BackboneMain {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N]"
-                    + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR]");
+                    + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR | --store etcd://HOST:PORT[,HOST:PORT...][?options]]");
             System.err.println("  the join token may also come from " + SecretOption.JOIN_TOKEN.variable()
                     + "; on the command line it is visible to other users (ps)");
             System.exit(2);
@@ -45,7 +45,7 @@ public final class BackboneMain {
         try {
             backbone = Agent.builder(PilotNode.builder().identityPath(options.identity).bindAddress(options.bind)
                             .realm(options.realm).answerStun(true))
-                    .serveBackbone(settings, options.store)
+                    .serveBackboneWithStore(settings, options.store)
                     .build().start();
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
@@ -61,7 +61,7 @@ public final class BackboneMain {
 
     /** @param joinToken the option's value, '-' included, as {@link SecretOption} reads it */
     private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Path joinTokenFile,
-                           Duration leaseTtl, Path store) {
+                           Duration leaseTtl, String store) {
 
         static Options parse(String[] args) {
             InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 7400);
@@ -70,7 +70,7 @@ public final class BackboneMain {
             String joinToken = null;
             Path joinTokenFile = null;
             Duration leaseTtl = BackboneSettings.DEFAULTS.leaseTtl();
-            Path store = null;
+            String store = null;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -80,7 +80,7 @@ public final class BackboneMain {
                     case "--join-token" -> joinToken = required(args[i], value);
                     case "--join-token-file" -> joinTokenFile = Path.of(required(args[i], value));
                     case "--lease-ttl-ms" -> leaseTtl = Duration.ofMillis(number(args[i], required(args[i], value)));
-                    case "--store" -> store = Path.of(required(args[i], value));
+                    case "--store" -> store = required(args[i], value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;

@@ -439,6 +439,16 @@ public final class Agent implements AutoCloseable {
          *        it in memory only
          */
         public Builder serveBackbone(BackboneSettings settings, Path store) {
+            return serveBackboneWithStore(settings, store == null ? null : store.toString());
+        }
+
+        /**
+         * As {@link #serveBackbone(BackboneSettings, Path)}, with the store named by {@code store}: null (memory
+         * only), a folder, or a URL such as {@code etcd://HOST:PORT,HOST:PORT} that a
+         * {@link io.pilot.engine.backbone.DirectoryStoreProvider} on the class path opens (several backbones of
+         * one realm then share the directory).
+         */
+        public Builder serveBackboneWithStore(BackboneSettings settings, String store) {
             return backbone(new BackboneSpec(null, Objects.requireNonNull(settings, "settings"), store));
         }
 
@@ -450,6 +460,11 @@ public final class Agent implements AutoCloseable {
          * @param store the directory store's folder; null keeps the directory in memory only
          */
         public Builder embedBackbone(PilotNode.Builder node, BackboneSettings settings, Path store) {
+            return embedBackboneWithStore(node, settings, store == null ? null : store.toString());
+        }
+
+        /** As {@link #embedBackbone(PilotNode.Builder, BackboneSettings, Path)}, the store named as for {@link #serveBackboneWithStore}. */
+        public Builder embedBackboneWithStore(PilotNode.Builder node, BackboneSettings settings, String store) {
             return backbone(new BackboneSpec(Objects.requireNonNull(node, "node"), Objects.requireNonNull(settings, "settings"),
                     store));
         }
@@ -528,7 +543,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The backbone an agent is to run; each agent built gets a role of its own. */
-    private record BackboneSpec(PilotNode.Builder ownNode, BackboneSettings settings, Path store) {
+    private record BackboneSpec(PilotNode.Builder ownNode, BackboneSettings settings, String store) {
 
         BackboneRole role() {
             return new BackboneRole(ownNode, settings, store);

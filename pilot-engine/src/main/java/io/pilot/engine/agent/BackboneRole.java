@@ -5,12 +5,10 @@ import io.pilot.engine.address.HostPort;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
-import io.pilot.engine.backbone.JournaledDirectoryStore;
+import io.pilot.engine.backbone.DirectoryStores;
 import io.pilot.engine.identity.NodeKey;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -22,15 +20,16 @@ final class BackboneRole implements AutoCloseable {
 
     private final PilotNode.Builder ownNode;
     private final BackboneSettings settings;
-    private final Path store;
+    private final String store;
     private PilotNode node;
     private Backbone backbone;
 
     /**
      * @param ownNode the node it runs on, or null: on the agent's node
-     * @param store the directory store's folder, or null: the directory is kept in memory only
+     * @param store the directory store's folder or URL ({@link DirectoryStores#open}), or null: the directory is
+     *              kept in memory only
      */
-    BackboneRole(PilotNode.Builder ownNode, BackboneSettings settings, Path store) {
+    BackboneRole(PilotNode.Builder ownNode, BackboneSettings settings, String store) {
         this.ownNode = ownNode;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = store;
@@ -61,13 +60,10 @@ final class BackboneRole implements AutoCloseable {
     }
 
     private DirectoryStore openStore() {
-        if (store == null) {
-            return DirectoryStore.none();
-        }
         try {
-            return JournaledDirectoryStore.open(store);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot open the directory store " + store + ": " + e.getMessage(), e);
+            return DirectoryStores.open(store, node.address().realm(), settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

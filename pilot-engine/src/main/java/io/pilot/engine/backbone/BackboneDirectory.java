@@ -34,6 +34,10 @@ public final class BackboneDirectory implements MessageHandler {
     public BackboneDirectory(PilotNode node, BackboneSettings settings, DirectoryStore store) {
         this.registry = new Registry(node.address().realm(), node.publicKey(), settings, store, System::currentTimeMillis);
         this.service = new DirectoryService(node, registry, settings);
+        if (store instanceof SharedDirectoryStore shared) {
+            // Every change, this backbone's own included, reaches the watchers here through the store's feed.
+            shared.follow(change -> service.publish(registry.apply(change)), registry::attachedRecords);
+        }
     }
 
     /** Answers one directory request; a refusal is a typed error reply, and is counted. */

@@ -28,8 +28,17 @@ public interface DirectoryStore extends AutoCloseable {
     @Override
     void close();
 
-    /** The stored state. */
-    record Snapshot(List<SignedRecord> records, List<HostnameBinding> bindings, List<GroupDefinition> groups) {
+    /**
+     * The stored state.
+     *
+     * @param revision the store's revision of this state (a {@link SharedDirectoryStore}'s feed continues after it);
+     *                 0 for a store of one backbone, whose revisions start again at every start
+     */
+    record Snapshot(List<SignedRecord> records, List<HostnameBinding> bindings, List<GroupDefinition> groups, long revision) {
+
+        public Snapshot(List<SignedRecord> records, List<HostnameBinding> bindings, List<GroupDefinition> groups) {
+            this(records, bindings, groups, 0);
+        }
     }
 
     /** A store that keeps nothing: a restarted backbone starts empty and nodes re-register. */

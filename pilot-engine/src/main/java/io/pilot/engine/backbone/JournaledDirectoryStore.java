@@ -1,14 +1,8 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.codec.BinaryReader;
-import io.pilot.engine.codec.BinaryWriter;
-import io.pilot.engine.codec.DecodeException;
-import io.pilot.engine.directory.DirectoryException;
-import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.directory.RecordException;
 import io.pilot.engine.directory.SignedRecord;
-import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.store.JournaledStore;
 import io.pilot.engine.store.StoreOptions;
 
@@ -27,8 +21,8 @@ import java.util.Map;
  * with the entry named, rather than being dropped.
  * <pre>
  * namespace "records":   key = address text, value = the signed record's bytes
- * namespace "hostnames": key = hostname,     value = node_key[32] | released_at_millis u64
- * namespace "groups":    key = group name,   value = policy u8 | has_owner u8 [| owner_key[32]] | token_hash bytes16
+ * namespace "hostnames": key = hostname,     value = a {@link StoredValues} binding
+ * namespace "groups":    key = group name,   value = a {@link StoredValues} group
  * </pre>
  */
 public final class JournaledDirectoryStore implements DirectoryStore {
@@ -67,25 +61,16 @@ public final class JournaledDirectoryStore implements DirectoryStore {
         List<HostnameBinding> bindings = new ArrayList<>();
         for (Map.Entry<String, byte[]> entry : store.entries(HOSTNAMES).entrySet()) {
             try {
-                BinaryReader reader = new BinaryReader(entry.getValue());
-                NodeKey key = NodeKey.of(readKey(reader));
-                long released = reader.u64();
-                reader.end();
-                bindings.add(new HostnameBinding(entry.getKey(), key, released));
-            } catch (DecodeException | IllegalArgumentException e) {
+                bindings.add(StoredValues.binding(entry.getKey(), entry.getValue()));
+            } catch (IllegalArgumentException e) {
                 throw corrupt(HOSTNAMES, entry.getKey(), e.getMessage());
             }
         }
         List<GroupDefinition> groups = new ArrayList<>();
         for (Map.Entry<String, byte[]> entry : store.entries(GROUPS).entrySet()) {
             try {
-                BinaryReader reader = new BinaryReader(entry.getValue());
-                GroupPolicy policy = GroupPolicy.fromWire(reader.u8());
-                NodeKey owner = reader.u8() == 1 ? NodeKey.of(readKey(reader)) : null;
-                byte[] tokenHash = reader.bytes16();
-                reader.end();
-                groups.add(new GroupDefinition(entry.getKey(), policy, owner, tokenHash.length == 0 ? null : tokenHash));
-            } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
+                groups.add(StoredValues.group(entry.getKey(), entry.getValue()));
+            } catch (IllegalArgumentException e) {
                 throw corrupt(GROUPS, entry.getKey(), e.getMessage());
             }
         }
@@ -104,8 +89,7 @@ public final class JournaledDirectoryStore implements DirectoryStore {
 
     @Override
     public void saveBinding(HostnameBinding binding) {
-        store.put(HOSTNAMES, binding.hostname(),
-                new BinaryWriter().raw(binding.key().toBytes()).u64(binding.releasedAtMillis()).toBytes());
+        store.put(HOSTNAMES, binding.hostname(), StoredValues.binding(binding));
     }
 
     @Override
@@ -115,11 +99,7 @@ public final class JournaledDirectoryStore implements DirectoryStore {
 
     @Override
     public void saveGroup(GroupDefinition group) {
-        BinaryWriter value = new BinaryWriter().u8(group.policy().ordinal()).u8(group.owner() == null ? 0 : 1);
-        if (group.owner() != null) {
-            value.raw(group.owner().toBytes());
-        }
-        store.put(GROUPS, group.name(), value.bytes16(group.tokenHash() == null ? new byte[0] : group.tokenHash()).toBytes());
+        store.put(GROUPS, group.name(), StoredValues.group(group));
     }
 
     @Override
@@ -129,10 +109,6 @@ public final class JournaledDirectoryStore implements DirectoryStore {
         } catch (IOException e) {
             throw new UncheckedIOException("closing the directory store in " + directory + " failed", e);
         }
-    }
-
-    private static byte[] readKey(BinaryReader reader) {
-        return reader.raw(NodeKey.LENGTH);
     }
 
     private IllegalStateException corrupt(String namespace, String key, String problem) {

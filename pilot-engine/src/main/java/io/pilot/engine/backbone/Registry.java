@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -42,7 +43,12 @@ final class Registry {
     record Registered(long leaseMillis, long revision, List<Event> events) {
     }
 
-    private record Entry(SignedRecord signed, long leaseExpiresAtMillis) {
+    /**
+     * @param attachedHere whether its node is attached to this backbone, which keeps its lease; always with a store
+     *                     of one backbone. A record attached to another backbone of a shared store lives here until
+     *                     the store's feed removes it ({@link #NO_LEASE}).
+     */
+    private record Entry(SignedRecord signed, long leaseExpiresAtMillis, boolean attachedHere) {
         NodeRecord record() {
             return signed.record();
         }
@@ -60,8 +66,15 @@ final class Registry {
         }
     }
 
+    /** The lease of a record another backbone keeps: the store's feed removes it. */
+    private static final long NO_LEASE = Long.MAX_VALUE;
+    /** How long a write waits for the store's feed to bring it into this replica. */
+    private static final long FEED_WAIT_MILLIS = 10_000;
+
     private final BackboneSettings settings;
     private final DirectoryStore store;
+    /** The store, if several backbones share it: writes go to it first and come back through {@link #apply}. */
+    private final SharedDirectoryStore shared;
     private final LongSupplier clock;
     private final int realm;
     private final NodeKey backboneKey;
@@ -84,14 +97,18 @@ final class Registry {
         this.backboneKey = backboneKey;
         this.settings = settings;
         this.store = store;
+        this.shared = store instanceof SharedDirectoryStore s ? s : null;
         this.clock = clockMillis;
         DirectoryStore.Snapshot snapshot = store.load();
-        long lease = clock.getAsLong() + settings.leaseTtl().toMillis();
+        // A store of one backbone: every stored registration gets a fresh lease here. A shared store: each is
+        // kept by the backbone it is attached to.
+        long lease = shared != null ? NO_LEASE : clock.getAsLong() + settings.leaseTtl().toMillis();
         snapshot.bindings().forEach(b -> bindings.put(b.hostname(), b));
         snapshot.groups().forEach(this::putGroup);
         for (SignedRecord record : snapshot.records()) {
-            index(new Entry(record, lease));
+            index(new Entry(record, lease, shared == null));
         }
+        revision = snapshot.revision();
     }
 
     synchronized int size() {
@@ -118,11 +135,55 @@ final class Registry {
      * @param credentials per-group tokens or invitations, for groups that need them
      * @throws DirectoryException with the reason a registration is refused
      */
-    synchronized Registered register(NodeKey sessionKey, SignedRecord signed, String joinToken,
+    Registered register(NodeKey sessionKey, SignedRecord signed, String joinToken, Map<String, byte[]> credentials) {
+        if (shared == null) {
+            return registerHere(sessionKey, signed, joinToken, credentials);
+        }
+        long now = clock.getAsLong();
+        NodeRecord record = signed.record();
+        List<HostnameBinding> released = new ArrayList<>();
+        synchronized (this) {
+            // Checked against this replica first (it refuses most bad registrations without a write); the hostname
+            // again by the store against what it holds now, which decides between backbones.
+            checkAdmission(sessionKey, record, joinToken, now);
+            Entry previous = checkReplacement(record, credentials, now);
+            HostnameBinding release = previous == null || previous.record().hostname().equals(record.hostname())
+                    ? null : released(previous.record(), now);
+            if (release != null) {
+                released.add(release);
+            }
+        }
+        long changed = shared.register(signed, stored -> checkHostname(record, stored, now), released);
+        awaitRevision(changed);
+        // The events went to the watchers when the store's feed brought the change (apply).
+        return new Registered(settings.leaseTtl().toMillis(), changed, List.of());
+    }
+
+    private synchronized Registered registerHere(NodeKey sessionKey, SignedRecord signed, String joinToken,
             Map<String, byte[]> credentials) {
         long now = clock.getAsLong();
         NodeRecord record = signed.record();
         checkAdmission(sessionKey, record, joinToken, now);
+        Entry previous = checkReplacement(record, credentials, now);
+        if (previous != null) {
+            unindex(previous);
+        }
+        Entry entry = new Entry(signed, now + settings.leaseTtl().toMillis(), true);
+        index(entry);
+        HostnameBinding binding = new HostnameBinding(record.hostname(), record.key(), 0);
+        if (!binding.equals(bindings.put(record.hostname(), binding))) {
+            store.saveBinding(binding);
+        }
+        if (previous != null && !previous.record().hostname().equals(record.hostname())) {
+            release(previous.record(), now);
+        }
+        store.saveRecord(signed);
+        long changed = ++revision;
+        return new Registered(settings.leaseTtl().toMillis(), changed, events(previous, entry, changed));
+    }
+
+    /** Checks what replacing the registered record (if any) needs; returns the registered entry or null. */
+    private Entry checkReplacement(NodeRecord record, Map<String, byte[]> credentials, long now) {
         Entry previous = entries.get(record.address());
         if (previous != null && record.sequence() <= previous.record().sequence()) {
             throw new DirectoryException(DirectoryError.STALE_SEQUENCE, "sequence " + record.sequence()
@@ -136,21 +197,7 @@ final class Registry {
                 admitToGroup(record, group, credentials.get(group), now);
             }
         }
-        if (previous != null) {
-            unindex(previous);
-        }
-        Entry entry = new Entry(signed, now + settings.leaseTtl().toMillis());
-        index(entry);
-        HostnameBinding binding = new HostnameBinding(record.hostname(), record.key(), 0);
-        if (!binding.equals(bindings.put(record.hostname(), binding))) {
-            store.saveBinding(binding);
-        }
-        if (previous != null && !previous.record().hostname().equals(record.hostname())) {
-            release(previous.record(), now);
-        }
-        store.saveRecord(signed);
-        long changed = ++revision;
-        return new Registered(settings.leaseTtl().toMillis(), changed, events(previous, entry, changed));
+        return previous;
     }
 
     private void checkAdmission(NodeKey sessionKey, NodeRecord record, String joinToken, long now) {
@@ -178,7 +225,11 @@ final class Registry {
                 throw new DirectoryException(DirectoryError.JOIN_TOKEN_INVALID, "the join token is not valid for this realm");
             }
         }
-        HostnameBinding binding = bindings.get(record.hostname());
+        checkHostname(record, bindings.get(record.hostname()), now);
+    }
+
+    /** Refuses the record if {@code binding} (the hostname's binding, or null) holds its hostname for another key. */
+    private void checkHostname(NodeRecord record, HostnameBinding binding, long now) {
         if (binding != null && !binding.key().equals(record.key())) {
             boolean live = binding.releasedAtMillis() == 0;
             long freeAt = binding.releasedAtMillis() + settings.hostnameHold().toMillis();
@@ -209,12 +260,19 @@ final class Registry {
      * Creates a group with a policy; the creator, which must hold a live registration, owns it. Creating it
      * again with the same owner updates it.
      */
-    synchronized void createGroup(NodeKey owner, String name, GroupPolicy policy, byte[] token) {
+    void createGroup(NodeKey owner, String name, GroupPolicy policy, byte[] token) {
+        GroupDefinition definition = checkGroup(owner, name, policy, token);
+        if (shared == null) {
+            return;
+        }
+        awaitRevision(shared.createGroup(definition, stored -> checkOwner(stored, owner, name)));
+    }
+
+    /** Checks a group creation against this replica; without a shared store, also makes it. */
+    private synchronized GroupDefinition checkGroup(NodeKey owner, String name, GroupPolicy policy, byte[] token) {
         requireRegistered(owner.address(realm), "create a group");
         GroupDefinition existing = groups.get(name);
-        if (existing != null && existing.owner() != null && !existing.owner().equals(owner)) {
-            throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + name + " belongs to another owner");
-        }
+        checkOwner(existing, owner, name);
         if (existing == null && byGroup.containsKey(name) && policy != GroupPolicy.OPEN) {
             throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + name
                     + " already has members admitted as an open group");
@@ -231,8 +289,17 @@ final class Registry {
                     + settings.maxGroups() + " groups");
         }
         GroupDefinition definition = new GroupDefinition(name, policy, owner, policy == GroupPolicy.TOKEN ? Sha256.hash(token) : null);
-        putGroup(definition);
-        store.saveGroup(definition);
+        if (shared == null) {
+            putGroup(definition);
+            store.saveGroup(definition);
+        }
+        return definition;
+    }
+
+    private static void checkOwner(GroupDefinition existing, NodeKey owner, String name) {
+        if (existing != null && existing.owner() != null && !existing.owner().equals(owner)) {
+            throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + name + " belongs to another owner");
+        }
     }
 
     private void putGroup(GroupDefinition definition) {
@@ -259,30 +326,135 @@ final class Registry {
     /** Refreshes the lease of the node holding {@code sessionKey}. */
     synchronized long heartbeat(NodeKey sessionKey) {
         Entry entry = entries.get(sessionKey.address(realm));
-        if (entry == null) {
+        if (entry == null || !entry.attachedHere()) {
+            // Attached to another backbone of the realm (or to none): registering here attaches it here.
             throw new DirectoryException(DirectoryError.NOT_REGISTERED, "no live registration for " + sessionKey.address(realm)
-                    + ": register again");
+                    + " at this backbone: register again");
         }
-        entries.put(entry.record().address(), new Entry(entry.signed(), clock.getAsLong() + settings.leaseTtl().toMillis()));
+        // Kept in memory only: a heartbeat writes nothing to a store, shared or not.
+        entries.put(entry.record().address(), new Entry(entry.signed(), clock.getAsLong() + settings.leaseTtl().toMillis(), true));
         return settings.leaseTtl().toMillis();
     }
 
     /** Removes the registration of the node holding {@code sessionKey} (a clean shutdown). */
-    synchronized List<Event> deregister(NodeKey sessionKey) {
+    List<Event> deregister(NodeKey sessionKey) {
+        if (shared == null) {
+            return deregisterHere(sessionKey);
+        }
+        Entry entry;
+        synchronized (this) {
+            entry = entries.get(sessionKey.address(realm));
+        }
+        if (entry != null && entry.attachedHere()) {
+            long changed = shared.remove(entry.signed(), released(entry.record(), clock.getAsLong()));
+            awaitRevision(changed);
+        }
+        return List.of();
+    }
+
+    private synchronized List<Event> deregisterHere(NodeKey sessionKey) {
         Entry entry = entries.get(sessionKey.address(realm));
         return entry == null ? List.of() : remove(entry, clock.getAsLong());
     }
 
-    /** Removes every registration whose lease lapsed. */
-    synchronized List<Event> expire() {
+    /**
+     * Removes every registration whose lease lapsed. With a shared store, only those attached here, from the
+     * store (their watchers hear it through the feed); one the store cannot remove now is tried again at the
+     * next sweep.
+     */
+    List<Event> expire() {
         long now = clock.getAsLong();
+        if (shared == null) {
+            return expireHere(now);
+        }
+        List<Entry> lapsed = new ArrayList<>();
+        synchronized (this) {
+            entries.values().stream().filter(e -> e.attachedHere() && lapsed(e, now)).forEach(lapsed::add);
+        }
+        for (Entry entry : lapsed) {
+            shared.remove(entry.signed(), released(entry.record(), now));
+        }
+        return List.of();
+    }
+
+    private synchronized List<Event> expireHere(long now) {
         List<Event> events = new ArrayList<>();
         for (Entry entry : new ArrayList<>(entries.values())) {
-            if (entry.leaseExpiresAtMillis() <= now || entry.record().expiresAtMillis() <= now) {
+            if (lapsed(entry, now)) {
                 events.addAll(remove(entry, now));
             }
         }
         return events;
+    }
+
+    private static boolean lapsed(Entry entry, long now) {
+        return entry.leaseExpiresAtMillis() <= now || entry.record().expiresAtMillis() <= now;
+    }
+
+    /** The binding {@code record} leaves released at {@code now}, if its key holds its hostname; else null. */
+    private synchronized HostnameBinding released(NodeRecord record, long now) {
+        HostnameBinding binding = bindings.get(record.hostname());
+        return binding != null && binding.key().equals(record.key()) && binding.releasedAtMillis() == 0
+                ? new HostnameBinding(record.hostname(), record.key(), now) : null;
+    }
+
+    /**
+     * Applies a change of the shared store, made through any backbone (this one included), and returns the
+     * events its watchers here must receive. Called by the store's feed, in revision order.
+     */
+    synchronized List<Event> apply(DirectoryChange change) {
+        List<Event> events = List.of();
+        if (change instanceof DirectoryChange.RecordPut put) {
+            Entry previous = entries.get(put.record().record().address());
+            if (previous != null) {
+                unindex(previous);
+            }
+            long lease = put.attachedHere() ? clock.getAsLong() + settings.leaseTtl().toMillis() : NO_LEASE;
+            Entry entry = new Entry(put.record(), lease, put.attachedHere());
+            index(entry);
+            // Put again unchanged (under another backbone's lease, or a new lease of this one): nothing to tell.
+            boolean same = previous != null && Arrays.equals(previous.signed().toBytes(), put.record().toBytes());
+            events = same ? List.of() : events(previous, entry, put.revision());
+        } else if (change instanceof DirectoryChange.RecordDeleted deleted) {
+            Entry entry = entries.get(deleted.address());
+            if (entry != null) {
+                unindex(entry);
+                unwatchAll(deleted.address());
+                events = events(entry, null, deleted.revision());
+            }
+        } else if (change instanceof DirectoryChange.BindingPut put) {
+            bindings.put(put.binding().hostname(), put.binding());
+        } else if (change instanceof DirectoryChange.BindingDeleted deleted) {
+            bindings.remove(deleted.hostname());
+        } else if (change instanceof DirectoryChange.GroupPut put) {
+            putGroup(put.group());
+        }
+        revision = Math.max(revision, change.revision());
+        notifyAll();
+        return events;
+    }
+
+    /** The records of the nodes attached to this backbone: what a shared store puts again under a new lease. */
+    synchronized List<SignedRecord> attachedRecords() {
+        return entries.values().stream().filter(Entry::attachedHere).map(Entry::signed).toList();
+    }
+
+    /** Waits until the store's feed has brought this replica to {@code wanted}: a writer then reads its write. */
+    private synchronized void awaitRevision(long wanted) {
+        long deadline = System.currentTimeMillis() + FEED_WAIT_MILLIS;
+        while (revision < wanted) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new DirectoryException(DirectoryError.STORE_UNAVAILABLE, "the change was stored at revision " + wanted
+                        + " but this backbone has not received the store's feed past " + revision + " yet");
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DirectoryException(DirectoryError.STORE_UNAVAILABLE, "interrupted while waiting for the store");
+            }
+        }
     }
 
     private List<Event> remove(Entry entry, long now) {
@@ -295,9 +467,8 @@ final class Registry {
     }
 
     private void release(NodeRecord record, long now) {
-        HostnameBinding binding = bindings.get(record.hostname());
-        if (binding != null && binding.key().equals(record.key()) && binding.releasedAtMillis() == 0) {
-            HostnameBinding released = new HostnameBinding(record.hostname(), record.key(), now);
+        HostnameBinding released = released(record, now);
+        if (released != null) {
             bindings.put(record.hostname(), released);
             store.saveBinding(released);
         }

@@ -46,6 +46,7 @@ interface BackboneCall {
 
     /** Whether the backbone answered with a refusal, which retrying will not change (unlike an outage). */
     static boolean refused(Throwable error) {
-        return unwrap(error) instanceof DirectoryException;
+        // A backbone whose shared store is down refuses changes for now: an outage, retried like one.
+        return unwrap(error) instanceof DirectoryException refusal && refusal.error() != DirectoryError.STORE_UNAVAILABLE;
     }
 }

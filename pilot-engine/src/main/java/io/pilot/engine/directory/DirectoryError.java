@@ -27,7 +27,12 @@ public enum DirectoryError {
     /** Too many requests or subscriptions from this node. */
     TOO_MANY,
     /** An operation this backbone does not know. */
-    UNKNOWN_OPERATION;
+    UNKNOWN_OPERATION,
+    /**
+     * The backbone cannot change the directory now: its shared store (etcd) is unreachable. Lookups, watches
+     * and heartbeats of registered nodes still work; try the change again later.
+     */
+    STORE_UNAVAILABLE;
 
     static DirectoryError fromWire(int value) {
         DirectoryError[] all = values();

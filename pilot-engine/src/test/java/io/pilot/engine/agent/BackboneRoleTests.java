@@ -54,7 +54,7 @@ class BackboneRoleTests {
     void aStoreThatCannotBeOpenedIsNamedAndItsNodeIsClosedWithTheRole() throws Exception {
         int port = AgentTests.freePort();
         Path notAFolder = Files.writeString(dir.resolve("store"), "not a store");
-        BackboneRole role = new BackboneRole(node(port), BackboneSettings.DEFAULTS, notAFolder);
+        BackboneRole role = new BackboneRole(node(port), BackboneSettings.DEFAULTS, notAFolder.toString());
 
         assertThatThrownBy(() -> role.start(null)).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot open the directory store " + notAFolder + ": ");

@@ -1,0 +1,75 @@
+package io.pilot.backbone.etcd;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.identity.Identity;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Several backbones of one realm on one etcd, sharing one identity (the trust model: agents pin one key), and
+ * agents registered through them: real nodes on loopback, all closed at the end.
+ */
+final class Realm implements AutoCloseable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String store;
+    private final Identity backboneIdentity = Identity.generate(RANDOM);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    final List<Backbone> backbones = new ArrayList<>();
+
+    Realm(String store) {
+        this.store = store;
+    }
+
+    Backbone backbone() {
+        PilotNode node = node(b -> b.identity(backboneIdentity).answerStun(true));
+        Backbone backbone = Backbone.start(node, BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(10)),
+                EtcdDirectoryStore.open(store, 0, Duration.ofSeconds(10)));
+        closeables.add(0, backbone);
+        backbones.add(backbone);
+        return backbone;
+    }
+
+    PilotNode node(UnaryOperator<PilotNode.Builder> customizer) {
+        PilotNode node = customizer.apply(PilotNode.builder().identity(Identity.generate(RANDOM)).bindAddress("127.0.0.1", 0))
+                .build().start();
+        closeables.add(node);
+        return node;
+    }
+
+    /** A client of {@code backbone} on a new node, not started. */
+    DirectoryClient client(Backbone backbone, String hostname, UnaryOperator<DirectoryClient.Builder> customizer) {
+        PilotNode node = node(b -> b);
+        DirectoryClient client = customizer.apply(DirectoryClient.builder(node).hostname(hostname)
+                .backbone(backbone.node().localEndpoint(), backbone.node().publicKey())
+                .requestTimeout(Duration.ofSeconds(15))).build();
+        closeables.add(0, client);
+        return client;
+    }
+
+    /** A started agent registered through {@code backbone}. */
+    DirectoryClient agent(Backbone backbone, String hostname, UnaryOperator<DirectoryClient.Builder> customizer) {
+        DirectoryClient client = client(backbone, hostname, customizer);
+        client.start().join();
+        return client;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // best effort: what remains is closed next
+            }
+        }
+    }
+}
