@@ -53,10 +53,10 @@ final class EmbeddedPilotBackboneContextCustomizer implements ContextCustomizer 
         ConfigurableEnvironment environment = context.getEnvironment();
         Map<String, Object> properties = new HashMap<>(shared.agentSettings());
         if (!environment.containsProperty(INSTANCE_ID)) {
-            int context = CONTEXTS.incrementAndGet();
+            int contextNumber = CONTEXTS.incrementAndGet();
             String service = environment.getProperty("pilot.hostname", environment.getProperty("spring.application.name", ""));
             if (CONTEXTS_PER_SERVICE.computeIfAbsent(service, name -> new AtomicInteger()).incrementAndGet() > 1) {
-                properties.put(INSTANCE_ID, "test" + context);
+                properties.put(INSTANCE_ID, "test" + contextNumber);
             }
         }
         MapPropertySource backbone = new MapPropertySource(PROPERTY_SOURCE, properties);
