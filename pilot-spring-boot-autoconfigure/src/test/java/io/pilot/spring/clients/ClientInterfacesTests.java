@@ -165,19 +165,19 @@ class ClientInterfacesTests {
         assertThat(client.capability("fx.rates").to("fx-a").exchange("EURUSD", new ParameterizedTypeReference<List<Rate>>() { })
                 .get(10, TimeUnit.SECONDS).body()).extracting(Rate::agent).containsOnly("fx-a");
 
-        // Timeouts of the interface, the method, and the call: each TIMEOUT although the request timeout is 60 s
+        // Timeouts of the interface, the method, and the call: each DEADLINE_EXCEEDED (the provider enforces the deadline) although the request timeout is 60 s
         // (the handler is held until the test ends; the bound below only keeps a broken build from hanging).
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             assertThatThrownBy(() -> slow.hold("x")).isInstanceOfSatisfying(PilotRemoteException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
             assertThatThrownBy(() -> fx.holdBriefly("x")).isInstanceOfSatisfying(PilotRemoteException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
             assertThatThrownBy(() -> client.capability("fx.hold").timeout(Duration.ofMillis(300)).call("x", String.class))
-                    .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                    .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
             CompletableFuture<String> direct = client.capability("fx.hold").to("fx-a").timeout(Duration.ofMillis(300))
                     .callAsync("x", String.class);
             assertThatThrownBy(direct::join).cause().isInstanceOfSatisfying(PilotRemoteException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
         });
     }
 
