@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -58,37 +59,59 @@ final class Anycaster {
     }
 
     /**
-     * Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. When the
-     * providers are known (the usual case: a watch keeps them in memory) the node's own future is returned as is,
-     * so a caller blocked on it is woken straight from the event loop; only the first call to a capability, which
-     * waits for the watch's snapshot, returns a composition. {@code timeout} bounds the whole anycast, failovers
-     * included (each attempt gets what is left of it); null: each attempt gets the node's request timeout.
+     * Anycasts to providers of {@code capability}, only those in {@code group} unless it is null. The future is
+     * the node's own ({@link ReplyFuture}), so a caller blocked on it is woken straight from the event loop; the
+     * first call to a capability fills it once the watch's snapshot is in. {@code timeout} bounds the whole
+     * anycast, failovers included (each attempt gets what is left of it); null: each attempt gets the node's
+     * request timeout. Cancelling the future cancels the attempt in flight (its stream is reset, so the provider's
+     * handler sees {@code CANCELLED}) and makes no other.
      */
     CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request, Duration timeout) {
         long start = System.nanoTime();
+        ReplyFuture<AnycastReply> result = source.client().node().newFuture();
         CompletableFuture<List<NodeRecord>> providers = source.providers(capability);
         if (providers.isDone() && !providers.isCompletedExceptionally()) {
-            try {
-                return send(providers.join(), group, capability, port, request, start, timeout);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e); // a selection policy that threw, as on the other path
-            }
+            send(providers.join(), group, capability, port, request, start, timeout, result);
+        } else {
+            // The anycast's own future from the start, not a composition: a caller's cancel must reach the attempt.
+            providers.whenComplete((records, error) -> {
+                if (error != null) {
+                    result.deliverFailure(Errors.unwrap(error));
+                } else {
+                    send(records, group, capability, port, request, start, timeout, result);
+                }
+            });
         }
-        return providers.thenCompose(records -> send(records, group, capability, port, request, start, timeout));
+        return result;
     }
 
-    private CompletableFuture<AnycastReply> send(List<NodeRecord> records, String group, String capability, int port,
-            Message request, long start, Duration timeout) {
-        List<Candidate> ordered = order(candidates(eligible(records, group)));
+    private void send(List<NodeRecord> records, String group, String capability, int port, Message request, long start,
+            Duration timeout, ReplyFuture<AnycastReply> result) {
+        if (result.isCancelled()) {
+            return; // the caller gave up while the providers were being looked up
+        }
+        List<Candidate> ordered;
+        try {
+            ordered = order(candidates(eligible(records, group)));
+        } catch (RuntimeException e) {
+            result.deliverFailure(e); // a selection policy that threw
+            return;
+        }
         if (ordered.isEmpty()) {
-            return CompletableFuture.failedFuture(new PilotException(ErrorCode.UNREACHABLE, "no live node"
+            result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, "no live node"
                     + (group == null ? "" : " of group " + group) + " offers " + capability));
+            return;
         }
         probe.measureBehind(ordered.get(0), ordered.subList(1, ordered.size()));
-        ReplyFuture<AnycastReply> result = source.client().node().newFuture();
-        new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start,
-                timeout == null ? -1 : start + timeout.toNanos(), result).next();
-        return result;
+        Attempts attempts = new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start,
+                timeout == null ? -1 : start + timeout.toNanos(), result);
+        // A caller that cancels the anycast cancels the attempt in flight: its provider stops the work (a reset stream).
+        result.whenComplete((reply, error) -> {
+            if (result.isCancelled()) {
+                attempts.cancel();
+            }
+        });
+        attempts.next();
     }
 
     /** Providers other than this node, in the group if one is given, each once. */
@@ -161,6 +184,8 @@ final class Anycaster {
         private final ReplyFuture<AnycastReply> result;
         /** Written by one attempt's continuation at a time: each next attempt starts only after the last one ended. */
         private final List<Throwable> failures = new ArrayList<>();
+        /** The attempt in flight, or null before the first; read by a caller's cancel on its own thread. */
+        private volatile Attempt current;
 
         Attempts(List<Candidate> candidates, int port, Message request, long start, long deadline,
                 ReplyFuture<AnycastReply> result) {
@@ -181,22 +206,39 @@ final class Anycaster {
             }
             inFlight.merge(member.address(), 1, Integer::sum);
             PilotSocketAddress target = new PilotSocketAddress(member.address(), port);
-            (deadline == -1 ? source.client().node().request(target, request)
-                    : source.client().node().request(target, request, Duration.ofNanos(left)))
-                    .whenDelivered((reply, error) -> {
-                        try {
-                            ended(member, reply, error);
-                        } catch (RuntimeException bug) {
-                            // Never leave the caller waiting, and never throw into the loop that delivered.
-                            result.deliverFailure(bug);
-                        }
-                    });
+            Attempt attempt = new Attempt(member, deadline == -1 ? source.client().node().request(target, request)
+                    : source.client().node().request(target, request, Duration.ofNanos(left)));
+            current = attempt;
+            if (result.isCancelled()) {
+                attempt.cancel(); // cancelled while this attempt was being made: the cancel may have read the last one
+                return;
+            }
+            attempt.reply.whenDelivered((reply, error) -> {
+                try {
+                    if (attempt.end()) {
+                        ended(member, reply, error);
+                    }
+                } catch (RuntimeException bug) {
+                    // Never leave the caller waiting, and never throw into the loop that delivered.
+                    result.deliverFailure(bug);
+                }
+            });
+        }
+
+        /** The caller cancelled the anycast: the attempt in flight is cancelled, and no other is made. */
+        void cancel() {
+            Attempt attempt = current;
+            if (attempt != null) {
+                attempt.cancel();
+            }
         }
 
         /** The attempt at {@code member} ended: deliver the anycast's outcome, or ask the next candidate. */
         private void ended(NodeRecord member, Message reply, Throwable error) {
             PilotAddress address = member.address();
-            inFlight.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            if (result.isCancelled()) {
+                return; // the caller is gone: no failover on its behalf
+            }
             if (error == null) {
                 quarantine.release(address);
                 result.deliver(new AnycastReply(reply, member, Duration.ofNanos(System.nanoTime() - start),
@@ -213,6 +255,36 @@ final class Anycaster {
                 next();
             } else {
                 result.deliverFailure(failures.size() == 1 || !failover ? cause : exhausted(cause));
+            }
+        }
+
+        /**
+         * One request to one provider. It ends once, by its delivery or by a cancel (a cancelled request is never
+         * delivered), and whichever comes first gives back the provider's in-flight count.
+         */
+        private final class Attempt {
+            private final NodeRecord member;
+            private final ReplyFuture<Message> reply;
+            private final AtomicBoolean ended = new AtomicBoolean();
+
+            Attempt(NodeRecord member, ReplyFuture<Message> reply) {
+                this.member = member;
+                this.reply = reply;
+            }
+
+            /** True for the one caller that ends it. */
+            boolean end() {
+                if (!ended.compareAndSet(false, true)) {
+                    return false;
+                }
+                inFlight.computeIfPresent(member.address(), (a, n) -> n == 1 ? null : n - 1);
+                return true;
+            }
+
+            void cancel() {
+                if (end()) {
+                    reply.cancel(true); // resets the request's stream: the provider's handler sees CANCELLED
+                }
             }
         }
 

@@ -88,8 +88,9 @@ public final class GroupMessaging {
 
     /**
      * {@link #anycast(String, int, Message)} among the members of {@code group} (null: any provider), answered
-     * within {@code timeout}, failovers included: each attempt waits only for what is left of it, and the anycast
-     * fails with {@code TIMEOUT} once it has run out.
+     * within {@code timeout}, failovers included: each attempt waits only for what is left of it (its deadline,
+     * which the provider enforces), and the anycast fails with {@code DEADLINE_EXCEEDED} (the provider's answer) or
+     * {@code TIMEOUT} (no time left for a failover, or no answer at all) once it has run out.
      */
     public CompletableFuture<AnycastReply> anycast(String group, String capability, int port, Message request,
             Duration timeout) {

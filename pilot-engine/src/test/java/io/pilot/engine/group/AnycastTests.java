@@ -303,7 +303,7 @@ class AnycastTests {
     }
 
     @Test
-    void anAnycastWithItsOwnTimeoutFailsWithTimeoutWithinItAmongTheGroupsMembersOnly() throws Exception {
+    void anAnycastWithItsOwnTimeoutFailsWithDeadlineExceededWithinItAmongTheGroupsMembersOnly() throws Exception {
         realm.startBackbone();
         CountDownLatch release = new CountDownLatch(1);
         realm.agent("fx-held", b -> b.capability("fx.rate").group("TRADING")).node().listen(PORT,
@@ -314,10 +314,12 @@ class AnycastTests {
         provider("fx-other", b -> b.capability("fx.rate"));
         GroupMessaging groups = GroupMessaging.of(realm.agent("requester", b -> b));
         try {
-            // The node's own request timeout is the realm's default (far longer): the anycast's timeout ends it.
+            // The node's own request timeout is the realm's default (far longer): the anycast's timeout ends it, as the
+            // attempt's deadline, which the provider enforces (it answers DEADLINE_EXCEEDED and cancels the work).
             assertThatThrownBy(() -> groups.anycast("TRADING", "fx.rate", PORT, Message.empty(), Duration.ofMillis(300))
                     .get(10, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+                    .isInstanceOfSatisfying(PilotException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
             assertThat(served).doesNotContainKey("fx-other");
             assertThat(groups.anycast(null, "fx.rate", PORT, Message.empty(), Duration.ofSeconds(10))
                     .get(10, TimeUnit.SECONDS).member()).isNotNull();
@@ -326,6 +328,34 @@ class AnycastTests {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void cancellingAnAnycastCancelsTheAttemptInFlightAndAsksNoOtherProvider() throws Exception {
+        realm.startBackbone();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        AtomicReference<ErrorCode> reason = new AtomicReference<>();
+        realm.agent("fx-a", b -> b.capability("fx.rate")).node().listen(PORT, in -> {
+            in.cancellation().onCancel(() -> {
+                reason.set(in.cancellation().reason());
+                cancelled.countDown();
+            });
+            started.countDown();
+            return new CompletableFuture<>(); // answers nothing: only a cancel ends it
+        });
+        provider("fx-b", b -> b.capability("fx.rate"));
+        GroupMessaging groups = GroupMessaging.builder(realm.agent("requester", b -> b)).selectionPolicy(BY_HOSTNAME).build();
+        CompletableFuture<AnycastReply> anycast = groups.anycast("fx.rate", PORT, Message.of("EURUSD"));
+        Waits.awaitLatch(started);
+
+        assertThat(anycast.cancel(true)).isTrue();
+
+        Waits.awaitLatch(cancelled);
+        assertThat(reason.get()).isEqualTo(ErrorCode.CANCELLED);
+        assertThat(anycast).isCancelled();
+        // The provider after it in the order is not asked on the cancelled caller's behalf.
+        assertThat(served).doesNotContainKey("fx-b");
     }
 
     @Test

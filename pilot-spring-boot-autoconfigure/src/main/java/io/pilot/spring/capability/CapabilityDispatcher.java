@@ -3,6 +3,7 @@ package io.pilot.spring.capability;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.Cancellation;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.IncomingMessage;
@@ -97,8 +98,16 @@ public final class CapabilityDispatcher implements MessageHandler {
                 () -> new PilotServerRequestContext(in, capability == null ? null : capability.name()), observations);
         if (observation.isNoop()) {
             String traceId = CapabilityFailures.traceId(in.message().header(Headers.TRACEPARENT));
-            return dispatch(name, capability, in).exceptionallyCompose(
-                    failure -> CompletableFuture.failedFuture(failures.reply(failure, name, traceId)));
+            CompletableFuture<Message> answered = new CompletableFuture<>();
+            dispatch(name, capability, in).whenComplete((reply, error) -> {
+                PilotException answer = answer(in, error, name, traceId);
+                if (answer != null) {
+                    answered.completeExceptionally(answer);
+                } else {
+                    answered.complete(reply);
+                }
+            });
+            return answered;
         }
         PilotServerRequestContext context = (PilotServerRequestContext) observation.getContext();
         observation.start();
@@ -111,10 +120,11 @@ public final class CapabilityDispatcher implements MessageHandler {
         CompletableFuture<Message> answered = new CompletableFuture<>();
         result.whenComplete((reply, error) -> {
             context.setPath(path(in.from()));
-            if (error != null) {
-                PilotException answer = failures.reply(error, name, traceId);
+            PilotException answer = answer(in, error, name, traceId);
+            if (answer != null) {
                 context.setErrorCode(answer.code());
-                observation.error(CapabilityFailures.cause(error)); // observed as thrown, answered as mapped
+                // Observed as thrown, answered as mapped.
+                observation.error(error != null ? CapabilityFailures.cause(error) : answer);
                 observation.stop();
                 answered.completeExceptionally(answer);
             } else {
@@ -139,14 +149,40 @@ public final class CapabilityDispatcher implements MessageHandler {
         return result.whenComplete((reply, error) -> limits.exit(capability.name()));
     }
 
+    /**
+     * Invokes the method with the request as the {@link InboundRequest} of its thread (and of what context-propagation
+     * carries it into), so the calls it makes keep within the request's deadline. When the request is cancelled (its
+     * deadline passed, the caller cancelled or went away) the work is: the thread running the method interrupted
+     * while it still runs it, a result still to come cancelled (a {@code CompletableFuture} cancelled, a
+     * {@code Mono}'s subscription disposed).
+     */
     private CompletionStage<Message> invoke(CapabilityMethod capability, IncomingMessage in) {
         PilotCaller caller = new PilotCaller(in.from(), in.fromKey(), () -> records.apply(in.from()));
-        try {
-            return capability.invoke(CapabilityRequests.of(in, capability.name(), caller, new JsonBody(in.message().body(), mapper)))
-                    .thenApply(CapabilityDispatcher::reply);
+        Cancellation cancellation = in.cancellation();
+        CompletableFuture<byte[]> invoked;
+        try (InvocationThread running = InvocationThread.current();
+                InboundRequest.Scope serving = InboundRequest.serving(cancellation)) {
+            cancellation.onCancel(running::interrupt);
+            invoked = capability.invoke(CapabilityRequests.of(in, capability.name(), caller,
+                    new JsonBody(in.message().body(), mapper))).toCompletableFuture();
         } catch (Throwable e) {
             return CompletableFuture.failedFuture(e);
         }
+        cancellation.onCancel(() -> invoked.cancel(true));
+        return invoked.thenApply(CapabilityDispatcher::reply);
+    }
+
+    /**
+     * The error to answer with, or null for the reply: a request that was cancelled is answered (and observed) with the
+     * cancellation's reason whatever the method did after it (an {@code InterruptedException} it threw once
+     * interrupted is no INTERNAL error); else the failure as {@link CapabilityFailures} maps it.
+     */
+    private PilotException answer(IncomingMessage in, Throwable error, String capability, String traceId) {
+        ErrorCode cancelled = in.cancellation().reason();
+        if (cancelled != null) {
+            return failures.cancelled(cancelled, capability, traceId);
+        }
+        return error == null ? null : failures.reply(error, capability, traceId);
     }
 
     private PilotPath path(PilotAddress from) {

@@ -88,6 +88,18 @@ public final class CapabilityFailures {
     }
 
     /**
+     * The error reply for a call whose request was cancelled ({@code reason} {@code DEADLINE_EXCEEDED} or
+     * {@code CANCELLED}), whatever the method did after it: the interrupt it got, or the cancelled result, is no bug.
+     * The node has answered the caller already (or the caller is gone); this is what the call is observed as.
+     */
+    public PilotException cancelled(ErrorCode reason, String capability, String traceId) {
+        String detail = reason == ErrorCode.DEADLINE_EXCEEDED ? "the caller's deadline passed before the capability answered"
+                : "the caller cancelled the call";
+        log.debug("Capability '{}' cancelled (trace {}): {}", capability, traceId, detail);
+        return new PilotException(reason, detail, PilotProblem.of(reason, detail, capability, traceId, List.of()).toMessage());
+    }
+
+    /**
      * The trace a request belongs to: the trace id of its {@code traceparent} header (W3C Trace Context: the server's span
      * continues that trace), else the one tracing put in the logging context of the current thread, if any.
      */

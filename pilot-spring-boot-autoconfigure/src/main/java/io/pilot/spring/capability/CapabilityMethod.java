@@ -105,19 +105,20 @@ public final class CapabilityMethod {
 
     /**
      * Invokes the method with the arguments resolved from {@code request}; completes with the JSON result (null for
-     * void or no result).
+     * void or no result). Cancelling the returned stage cancels a result still to come (a {@code CompletableFuture}
+     * cancelled, a {@code Mono}'s subscription disposed).
      *
      * @throws Exception what resolving the arguments or the method threw
      */
     public CompletionStage<byte[]> invoke(Message<byte[]> request) throws Exception {
-        Object result = handler.invoke(request);
+        Object result = InboundRequest.intoReactorContext(handler.invoke(request));
         if (result == null) {
             return CompletableFuture.completedFuture(null);
         }
         MethodParameter type = handler.getReturnValueType(result);
         CompletableFuture<?> pending = AsyncResults.toFuture(result, type);
         if (pending != null) {
-            return pending.thenApply(this::encode);
+            return Cancels.upstream(pending.thenApply(this::encode), pending);
         }
         return CompletableFuture.completedFuture(returnsVoid ? null : encode(result));
     }

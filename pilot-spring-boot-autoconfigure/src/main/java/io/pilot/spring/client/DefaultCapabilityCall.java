@@ -52,12 +52,12 @@ final class DefaultCapabilityCall implements CapabilityCall {
 
     @Override
     public <T> CompletableFuture<T> callAsync(Object request, Class<T> responseType) {
-        return this.<T>send(request, responseType).thenApply(PilotReply::body);
+        return client.<T>pending(options, request, responseType).asyncBody();
     }
 
     @Override
     public <T> CompletableFuture<T> callAsync(Object request, ParameterizedTypeReference<T> responseType) {
-        return this.<T>send(request, responseType.getType()).thenApply(PilotReply::body);
+        return client.<T>pending(options, request, responseType.getType()).asyncBody();
     }
 
     @Override

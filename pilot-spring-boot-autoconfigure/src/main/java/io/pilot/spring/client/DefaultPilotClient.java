@@ -8,6 +8,7 @@ import io.pilot.engine.directory.Names;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.group.AnycastReply;
 import io.pilot.engine.group.BroadcastResult;
+import io.pilot.engine.message.Cancellation;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.Message;
@@ -17,6 +18,7 @@ import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.PilotReply;
 import io.pilot.spring.capability.CapabilityProtocol;
+import io.pilot.spring.capability.InboundRequest;
 import io.pilot.spring.observation.CallerContext;
 import io.pilot.spring.observation.DefaultPilotClientObservationConvention;
 import io.pilot.spring.observation.PilotBroadcastObservationConvention;
@@ -30,6 +32,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -86,7 +89,7 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> CompletableFuture<T> callAsync(String capability, Object request, Class<T> responseType) {
-        return exchange(capability, request, responseType).thenApply(PilotReply::body);
+        return this.<T>pending(CallOptions.anycast(capability), request, responseType).asyncBody();
     }
 
     @Override
@@ -102,7 +105,7 @@ public final class DefaultPilotClient implements PilotClient {
     @Override
     public <T> CompletableFuture<T> callAsync(String hostnameOrAddress, String capability, Object request,
             Class<T> responseType) {
-        return exchange(hostnameOrAddress, capability, request, responseType).thenApply(PilotReply::body);
+        return this.<T>pending(CallOptions.anycast(capability).to(hostnameOrAddress), request, responseType).asyncBody();
     }
 
     @Override
@@ -114,11 +117,35 @@ public final class DefaultPilotClient implements PilotClient {
     /**
      * Sends a call as {@code options} say, its reply to be read as {@code responseType} (a class or a generic type):
      * what every calling method, the {@link CapabilityCall} specs and the client interfaces come down to.
+     *
+     * <p>Made while a capability method serves a request ({@link InboundRequest}), the call takes no longer than what
+     * is left of that request's deadline (a deadline shrinks across hops, never grows), and is cancelled with it.
      */
     <T> Pending<?, T> pending(CallOptions options, Object request, Type responseType) {
-        Message message = encode(options, request);
+        Cancellation inbound = InboundRequest.current();
+        CallOptions bounded = inbound == null ? options : withinInbound(options, inbound);
+        Message message = encode(bounded, request);
         JavaType type = mapper.constructType(responseType);
-        return options.hostname() != null ? direct(options, message, type) : anycast(options, message, type);
+        Pending<?, T> pending = bounded.hostname() != null ? direct(bounded, message, type) : anycast(bounded, message, type);
+        if (inbound != null) {
+            inbound.onCancel(() -> pending.answer().cancel(true));
+        }
+        return pending;
+    }
+
+    /** {@code options} with the timeout cut to what is left of the served request's deadline, when that is less. */
+    private CallOptions withinInbound(CallOptions options, Cancellation inbound) {
+        if (inbound.isCancelled()) {
+            throw new PilotRemoteException(inbound.reason(), options.capability() + ": not sent, the request being served "
+                    + "was cancelled (" + inbound.reason() + ")", null);
+        }
+        Duration own = options.timeout() != null ? options.timeout() : runtime.requestTimeout();
+        Duration bounded = inbound.within(own);
+        if (bounded.isZero()) {
+            throw new PilotRemoteException(ErrorCode.DEADLINE_EXCEEDED, options.capability()
+                    + ": not sent, the deadline of the request being served has passed", null);
+        }
+        return bounded.equals(own) ? options : options.timeout(bounded);
     }
 
     /** Sends a call to one provider of the capability (in the options' group, if any), chosen by the runtime's anycast. */
@@ -167,7 +194,7 @@ public final class DefaultPilotClient implements PilotClient {
             sent = runtime.outgoing(() -> {
                 CompletableFuture<PilotAddress> resolved = runtime.directory().resolve(hostnameOrAddress);
                 return resolved.isDone() && !resolved.isCompletedExceptionally() ? send.apply(resolved.join())
-                        : resolved.thenCompose(send);
+                        : ThenSend.of(resolved, send);
             });
         } catch (RuntimeException e) {
             throw call.aborted(e);
@@ -190,8 +217,8 @@ public final class DefaultPilotClient implements PilotClient {
                 value = get(answer);
             } catch (ExecutionException e) {
                 error = e.getCause();
-            } catch (PilotRemoteException interrupted) {
-                error = interrupted;
+            } catch (PilotRemoteException | CancellationException stopped) {
+                error = stopped; // interrupted, or the call was cancelled (the request being served was)
             }
             try {
                 return finish.apply(value, error);
@@ -205,7 +232,14 @@ public final class DefaultPilotClient implements PilotClient {
          * executor, never the event loop.
          */
         CompletableFuture<PilotReply<T>> async() {
-            return CallerContext.carriedInto(answer.handle(finish)); // the caller's stages run in its trace
+            // The caller's stages run in its trace. Its cancel cancels the engine's future (the remote handler sees
+            // CANCELLED), whose completion is then observed like any other.
+            return CallerContext.carriedInto(answer.handle(finish), () -> answer.cancel(true));
+        }
+
+        /** {@link #async()}, only the reply's body; cancelling it cancels the call as well. */
+        CompletableFuture<T> asyncBody() {
+            return CallerContext.carriedInto(answer.handle(finish).thenApply(PilotReply::body), () -> answer.cancel(true));
         }
     }
 
@@ -372,6 +406,9 @@ public final class DefaultPilotClient implements PilotClient {
         if (cause instanceof PilotRemoteException remote) {
             return remote;
         }
+        if (cause instanceof CancellationException) {
+            return new PilotRemoteException(ErrorCode.CANCELLED, what + ": cancelled", cause);
+        }
         if (cause instanceof PilotException pilot) {
             return PilotRemoteException.from(what, pilot); // its problem document decoded, when it carries one
         }
@@ -389,13 +426,17 @@ public final class DefaultPilotClient implements PilotClient {
         }
     }
 
-    /** {@code future.get()}, an interrupt turned into the {@code TIMEOUT} of a caller that stopped waiting. */
+    /**
+     * {@code future.get()}; an interrupt cancels the call (the remote handler sees CANCELLED: nobody waits for its
+     * answer) and is thrown as the {@code CANCELLED} of a caller that stopped waiting, the interrupt kept.
+     */
     private static <T> T get(CompletableFuture<T> future) throws ExecutionException {
         try {
             return future.get();
         } catch (InterruptedException e) {
+            future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new PilotRemoteException(ErrorCode.TIMEOUT, "interrupted while waiting for a reply", e);
+            throw new PilotRemoteException(ErrorCode.CANCELLED, "interrupted while waiting for a reply", e);
         }
     }
 }

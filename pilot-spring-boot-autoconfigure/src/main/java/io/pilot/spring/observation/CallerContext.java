@@ -25,6 +25,15 @@ public final class CallerContext {
      * returned future cancels {@code source}.
      */
     public static <T> CompletableFuture<T> carriedInto(CompletableFuture<T> source) {
+        return carriedInto(source, () -> source.cancel(true));
+    }
+
+    /**
+     * {@link #carriedInto(CompletableFuture)}, cancelling the returned future running {@code onCancel} instead of
+     * cancelling {@code source}: for a source that is a stage of the work to cancel (cancelling the work then lets
+     * that stage run, e.g. to observe the cancel, where cancelling the stage itself would skip it).
+     */
+    public static <T> CompletableFuture<T> carriedInto(CompletableFuture<T> source, Runnable onCancel) {
         ContextSnapshot caller = SNAPSHOTS.captureAll();
         CompletableFuture<T> continued = new CompletableFuture<>();
         source.whenComplete((value, error) -> {
@@ -38,7 +47,7 @@ public final class CallerContext {
         });
         continued.whenComplete((value, error) -> {
             if (continued.isCancelled()) {
-                source.cancel(true);
+                onCancel.run();
             }
         });
         return continued;

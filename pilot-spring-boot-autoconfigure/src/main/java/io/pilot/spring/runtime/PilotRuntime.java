@@ -333,6 +333,11 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         return running().directory().orElseThrow();
     }
 
+    /** How long a call waits for its reply unless it says otherwise ({@code pilot.request-timeout}). */
+    public Duration requestTimeout() {
+        return settings.requestTimeout();
+    }
+
     /**
      * Makes an outgoing call through the agent, counted so that shutdown lets it finish before the node closes
      * (see {@link Agent#outgoing}): what {@code PilotClient} sends goes through here.

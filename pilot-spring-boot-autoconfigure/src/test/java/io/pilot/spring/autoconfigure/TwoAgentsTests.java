@@ -131,6 +131,7 @@ class TwoAgentsTests {
         assertThatThrownBy(() -> client.call("papers.resolve-citation", null, Agents.Citation.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageEndingWith(": papers.resolve-citation needs an argument (JSON), got none");
+        // The provider enforces the caller's deadline: it answers DEADLINE_EXCEEDED (TIMEOUT is for one that answers nothing).
         assertThatThrownBy(() -> client.call("slow.op", "x", String.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
         assertThatThrownBy(() -> client.call("specialist-papers", "no.such.capability", "x", String.class))

@@ -165,7 +165,7 @@ class ClientInterfacesTests {
         assertThat(client.capability("fx.rates").to("fx-a").exchange("EURUSD", new ParameterizedTypeReference<List<Rate>>() { })
                 .get(10, TimeUnit.SECONDS).body()).extracting(Rate::agent).containsOnly("fx-a");
 
-        // Timeouts of the interface, the method, and the call: each DEADLINE_EXCEEDED (the callee enforces the deadline it was sent) although the request timeout is 60 s
+        // Timeouts of the interface, the method, and the call: each DEADLINE_EXCEEDED (the provider enforces the deadline) although the request timeout is 60 s
         // (the handler is held until the test ends; the bound below only keeps a broken build from hanging).
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             assertThatThrownBy(() -> slow.hold("x")).isInstanceOfSatisfying(PilotRemoteException.class,
