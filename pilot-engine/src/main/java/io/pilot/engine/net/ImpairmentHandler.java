@@ -33,7 +33,7 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        impair(ctx, datagram, ctx::fireChannelRead);
+        impair(ctx, datagram, ctx::fireChannelRead, true);
     }
 
     @Override
@@ -43,26 +43,33 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
             return;
         }
         promise.setSuccess();
-        impair(ctx, datagram, d -> ctx.writeAndFlush(d, ctx.voidPromise()));
+        impair(ctx, datagram, d -> ctx.writeAndFlush(d, ctx.voidPromise()), false);
     }
 
-    private void impair(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver) {
+    /**
+     * @param inbound a datagram held back on its way in is delivered from a scheduled task, outside any read
+     *        batch, so it is followed by a read-complete of its own: the stages above answer once per batch
+     *        (the session engine flushes its peers there), and without it the answer would wait for the next
+     *        datagram the socket reads, seconds later on a quiet link, long enough for the peer to give up
+     */
+    private void impair(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver,
+            boolean inbound) {
         if (random.nextDouble() < impairment.lossRate()) {
             datagram.release();
             return;
         }
         if (random.nextDouble() < impairment.duplicateRate()) {
-            schedule(ctx, datagram.retainedDuplicate(), deliver, impairment.delay().toNanos());
+            schedule(ctx, datagram.retainedDuplicate(), deliver, impairment.delay().toNanos(), inbound);
         }
         long delay = impairment.delay().toNanos();
         if (random.nextDouble() < impairment.reorderRate()) {
             delay += impairment.reorderDelay().toNanos();
         }
-        schedule(ctx, datagram, deliver, delay);
+        schedule(ctx, datagram, deliver, delay, inbound);
     }
 
     private void schedule(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver,
-            long delayNanos) {
+            long delayNanos, boolean inbound) {
         if (delayNanos == 0) {
             deliver.accept(datagram);
             return;
@@ -71,6 +78,9 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
         ctx.executor().schedule(() -> {
             if (delayed.remove(datagram)) {
                 deliver.accept(datagram);
+                if (inbound) {
+                    ctx.fireChannelReadComplete();
+                }
             }
         }, delayNanos, TimeUnit.NANOSECONDS);
     }

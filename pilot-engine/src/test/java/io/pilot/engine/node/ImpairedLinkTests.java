@@ -1,24 +1,36 @@
 package io.pilot.engine.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.SessionListener;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.net.Impairment;
+import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.transport.TransportConfig;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -72,5 +84,100 @@ class ImpairedLinkTests {
         }
         assertThat(deliveries).hasSize(101);
         assertThat(deliveries.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    }
+
+    /**
+     * 20 % loss and 20 ms each way on one node, requests from four callers at once: the connection both nodes
+     * made at the start carries them all. A delayed datagram that came in must be answered when it comes in,
+     * as a real socket's would: answered only at the next datagram read, it left the impaired node silent for
+     * seconds, the other node gave it up as unresponsive, and the handshake that followed replaced the live
+     * connection on the impaired side, failing its requests with CONNECTION_LOST ("peer started a new
+     * connection"). The other node gives up after 3 s of silence here (10 s by default) so that a stall
+     * shows within a few hundred requests.
+     */
+    @Test
+    void aLossyDelayedLinkKeepsItsConnection() throws Exception {
+        Impairment lossyAndSlow = new Impairment(0.20, 0, 0, Duration.ofMillis(20), Duration.ZERO, 7);
+        PilotNode a = nodes.start(x -> x.impairment(lossyAndSlow));
+        PilotNode b = nodes.start(x -> x.transportConfig(TransportConfig.builder()
+                .unresponsiveTimeout(Duration.ofSeconds(3)).build()));
+        List<String> events = new CopyOnWriteArrayList<>();
+        a.addSessionListener(recorder("a", events));
+        b.addSessionListener(recorder("b", events));
+        b.listen(60, MessageHandler.of(in -> Message.of(in.message().body())));
+        a.connect(b.publicKey(), b.localEndpoint()).get(30, TimeUnit.SECONDS);
+
+        List<CompletableFuture<Void>> callers = new ArrayList<>();
+        for (int caller = 0; caller < 4; caller++) {
+            callers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 60; i++) {
+                    byte[] body = new byte[2000];
+                    Message reply = a.request(new PilotSocketAddress(b.address(), 60), Message.of(body),
+                            Duration.ofSeconds(60)).join();
+                    assertThat(reply.body()).isEqualTo(body);
+                }
+            }));
+        }
+        CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+
+        assertThat(events).containsExactlyInAnyOrder("a new connection", "b new connection");
+    }
+
+    /**
+     * The same lossy, delayed link, but the peer really restarts (same key, same endpoint, a new boot): the
+     * restart is still recognised and a new connection made, so requests reach the new run.
+     */
+    @Test
+    void aPeerThatRestartsBehindALossyLinkGetsANewConnection() {
+        Impairment lossyAndSlow = new Impairment(0.20, 0, 0, Duration.ofMillis(20), Duration.ZERO, 8);
+        PilotNode a = nodes.start(x -> x.impairment(lossyAndSlow)
+                .sessionSettings(SessionSettings.DEFAULTS.withStaleAfter(Duration.ofMillis(500))));
+        Identity identityB = TestNodes.newIdentity();
+        PilotNode b = nodes.start(x -> x.identity(identityB));
+        InetSocketAddress endpointB = b.localEndpoint();
+        b.listen(30, MessageHandler.of(in -> Message.of("first life")));
+        List<String> events = new CopyOnWriteArrayList<>();
+        a.addSessionListener(recorder("a", events));
+        PilotSocketAddress service = new PilotSocketAddress(b.address(), 30);
+        a.connect(b.publicKey(), endpointB).join();
+        assertThat(a.request(service, Message.empty(), Duration.ofSeconds(30)).join().bodyAsString()).isEqualTo("first life");
+
+        b.close();
+        PilotNode b2 = nodes.start(x -> x.identity(identityB).bindAddress(endpointB));
+        b2.listen(30, MessageHandler.of(in -> Message.of("second life")));
+
+        // Requests sent while a still holds the old session are lost with it (TIMEOUT, or CONNECTION_LOST when
+        // the new connection replaces the old one); a's stale rule re-handshakes and learns the new boot.
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> {
+            try {
+                assertThat(a.request(service, Message.empty(), Duration.ofSeconds(3)).join().bodyAsString())
+                        .isEqualTo("second life");
+            } catch (CompletionException e) {
+                assertThat(((PilotException) e.getCause()).code()).isIn(ErrorCode.TIMEOUT, ErrorCode.CONNECTION_LOST);
+                throw new AssertionError("not yet", e);
+            }
+        });
+        // The old connection ends by b's CLOSE if it got through the loss, else the new boot replaces it.
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(events).hasSize(3));
+        assertThat(events.get(0)).isEqualTo("a new connection");
+        assertThat(events.get(1)).isIn("a closed: node shutting down", "a closed: peer restarted");
+        assertThat(events.get(2)).isEqualTo("a new connection");
+    }
+
+    /** Records new connections and closes, rekeys left out (they come and go with the link's luck). */
+    private static SessionListener recorder(String node, List<String> events) {
+        return new SessionListener() {
+            @Override
+            public void sessionEstablished(PeerInfo peer, boolean newConnection) {
+                if (newConnection) {
+                    events.add(node + " new connection");
+                }
+            }
+
+            @Override
+            public void sessionClosed(PeerInfo peer, String reason) {
+                events.add(node + " closed: " + reason);
+            }
+        };
     }
 }
