@@ -32,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * specialist, a refused argument or a part past its interface's timeout costs only its part; bad requests are
  * refused with the reason.
  */
+// The fx interface's timeout is short here, so that a test of a part past it does not wait out the application's 15 s.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"pilot.hostname=coordinator",
-        "pilot.control.enabled=false", "management.tracing.sampling.probability=0"})
+        "pilot.control.enabled=false", "management.tracing.sampling.probability=0", "pilot.client.interfaces.fx.timeout=2s"})
 @EmbeddedPilotBackbone
 class CoordinatorTests {
 
@@ -120,7 +121,7 @@ class CoordinatorTests {
 
     @Test
     void aPartPastTheFxInterfacesTimeoutIsCutShortAndSaysSo() throws Exception {
-        // pilot.client.interfaces.fx.timeout (2 s, application.yml) is the deadline the stub is held past.
+        // pilot.client.interfaces.fx.timeout (2 s here) is the deadline the stub is held past.
         HttpResponse<String> response = post("{\"topic\":\"attention\",\"currencies\":[\"SLOW\",\"GBP\"],\"broadcast\":false}",
                 "application/json");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
