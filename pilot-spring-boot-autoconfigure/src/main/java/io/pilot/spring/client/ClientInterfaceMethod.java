@@ -3,6 +3,7 @@ package io.pilot.spring.client;
 import io.pilot.engine.directory.Names;
 import io.pilot.spring.Capability;
 import io.pilot.spring.CapabilityCall;
+import io.pilot.spring.PilotReply;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -27,7 +29,8 @@ import org.springframework.messaging.handler.annotation.Header;
  * One method of a client interface, read once: the capability it calls, how its arguments become the request
  * (no parameter: no body; one: the whole body; several: a JSON object by parameter name; {@link Header} ones:
  * request headers), and how the reply comes back (the value, a {@code CompletableFuture}/{@code CompletionStage}
- * of it, or a Reactor {@code Mono} of it). Bad methods are refused with what to change.
+ * of it, or a Reactor {@code Mono} of it; the value may be a {@link PilotReply} of the result, to know who answered,
+ * over which path, in how long). Bad methods are refused with what to change.
  */
 final class ClientInterfaceMethod {
 
@@ -47,6 +50,8 @@ final class ClientInterfaceMethod {
     private final Map<String, Integer> body;
     private final List<HeaderParameter> headers;
     private final Result result;
+    /** Whether the value is a {@link PilotReply} of {@link #resultType}: the call is then an exchange. */
+    private final boolean reply;
     private final ParameterizedTypeReference<Object> resultType;
 
     private ClientInterfaceMethod(String capability, Duration timeout, Map<String, Integer> body,
@@ -56,7 +61,18 @@ final class ClientInterfaceMethod {
         this.body = body;
         this.headers = headers;
         this.result = result;
-        this.resultType = ParameterizedTypeReference.forType(resultType);
+        Type replied = repliedType(resultType);
+        this.reply = replied != null;
+        this.resultType = ParameterizedTypeReference.forType(reply ? replied : resultType);
+    }
+
+    /** The {@code T} of a {@code PilotReply<T>} ({@code Object} for a raw one), or null if {@code type} is no PilotReply. */
+    private static Type repliedType(Type type) {
+        if (type == PilotReply.class) {
+            return Object.class;
+        }
+        return type instanceof ParameterizedType parameterized && parameterized.getRawType() == PilotReply.class
+                ? parameterized.getActualTypeArguments()[0] : null;
     }
 
     /** @throws IllegalArgumentException naming the method and what is wrong with it */
@@ -143,10 +159,25 @@ final class ClientInterfaceMethod {
         Object request = request(args);
         CapabilityCall ready = spec;
         return switch (result) {
-            case VALUE -> ready.call(request, resultType);
-            case FUTURE -> ready.callAsync(request, resultType);
-            case MONO -> MonoResults.deferred(() -> ready.callAsync(request, resultType));
+            case VALUE -> reply ? awaitExchange(ready, request) : ready.call(request, resultType);
+            case FUTURE -> send(ready, request);
+            case MONO -> MonoResults.deferred(() -> send(ready, request));
         };
+    }
+
+    @SuppressWarnings("unchecked") // a future of PilotReply<Object> is a future of Object: only read, never completed here
+    private CompletableFuture<Object> send(CapabilityCall call, Object request) {
+        return reply ? (CompletableFuture<Object>) (CompletableFuture<?>) call.exchange(request, resultType)
+                : call.callAsync(request, resultType);
+    }
+
+    /** A blocking exchange fails as a blocking call does: with the {@code PilotRemoteException} itself. */
+    private Object awaitExchange(CapabilityCall call, Object request) {
+        try {
+            return call.exchange(request, resultType).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private Object request(Object[] args) {

@@ -10,6 +10,7 @@ import io.pilot.engine.message.Message;
 import io.pilot.spring.ImportPilotClients;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
+import io.pilot.spring.PilotReply;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
 import io.pilot.spring.clients.FxClients.FinanceFx;
 import io.pilot.spring.clients.FxClients.Fx;
@@ -19,6 +20,7 @@ import io.pilot.spring.clients.FxClients.Rate;
 import io.pilot.spring.clients.FxClients.RateQuery;
 import io.pilot.spring.clients.FxClients.ScannedFx;
 import io.pilot.spring.clients.FxClients.SlowFx;
+import io.pilot.spring.observation.PilotPath;
 import io.pilot.spring.observation.PilotServerRequestContext;
 import io.pilot.spring.runtime.PilotRuntime;
 
@@ -146,6 +148,19 @@ class ClientInterfacesTests {
         assertThatThrownBy(() -> fx.rate("EURUSD", "mon", null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("header 'tenant' is required");
 
+        // A PilotReply of the result: the body read as declared, with the agent that answered, the path and the time.
+        PilotReply<Rate> reply = fx.rateReply("EURGBP", "thu", null).get(10, TimeUnit.SECONDS);
+        assertThat(reply.body().pair()).isEqualTo("EURGBP");
+        assertThat(reply.hostname()).isEqualTo(reply.body().agent());
+        assertThat(reply.capability()).isEqualTo("fx.rate");
+        assertThat(reply.path()).isEqualTo(PilotPath.DIRECT);
+        assertThat(reply.elapsed()).isPositive();
+        PilotReply<List<Rate>> listed = fx.ratesReply("EURJPY");
+        assertThat(listed.body()).hasSize(2).allSatisfy(rate -> assertThat(rate.agent()).isEqualTo(listed.hostname()));
+        PilotReply<Rate> later = fx.rateReplyMono("EURCHF", "fri", null).block(Duration.ofSeconds(10));
+        assertThat(later.body().day()).isEqualTo("fri");
+        assertThat(later.hostname()).isEqualTo(later.body().agent());
+
         // Per interface: one named agent, or only the members of a group, every time.
         for (int i = 0; i < 6; i++) {
             assertThat(onB.rate(new RateQuery("EURUSD", "mon")).agent()).isEqualTo("fx-b");
@@ -171,6 +186,8 @@ class ClientInterfacesTests {
             assertThatThrownBy(() -> slow.hold("x")).isInstanceOfSatisfying(PilotRemoteException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
             assertThatThrownBy(() -> fx.holdBriefly("x")).isInstanceOfSatisfying(PilotRemoteException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
+            assertThatThrownBy(() -> slow.holdReply("x")).isInstanceOfSatisfying(PilotRemoteException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
             assertThatThrownBy(() -> client.capability("fx.hold").timeout(Duration.ofMillis(300)).call("x", String.class))
                     .isInstanceOfSatisfying(PilotRemoteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));

@@ -3,6 +3,7 @@ package io.pilot.spring.clients;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClientInterface;
+import io.pilot.spring.PilotReply;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,16 @@ final class FxClients {
         @Capability("fx.rates")
         List<Rate> rates(String pair);
 
+        /** The reply with who gave it, over which path, in how long. */
+        @Capability("fx.rate")
+        CompletableFuture<PilotReply<Rate>> rateReply(String pair, String day, @Header(name = "tenant", required = false) String tenant);
+
+        @Capability("fx.rates")
+        PilotReply<List<Rate>> ratesReply(String pair);
+
+        @Capability("fx.rate")
+        Mono<PilotReply<Rate>> rateReplyMono(String pair, String day, @Header(name = "tenant", required = false) String tenant);
+
         @Capability(value = "fx.hold", timeout = "300ms")
         String holdBriefly(String in);
     }
@@ -91,6 +102,9 @@ final class FxClients {
     interface SlowFx {
         @Capability("fx.hold")
         String hold(String in);
+
+        @Capability("fx.hold")
+        PilotReply<String> holdReply(String in);
     }
 
     /** Found by scanning: the marker, no listing. */

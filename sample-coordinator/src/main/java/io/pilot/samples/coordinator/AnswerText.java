@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import tools.jackson.databind.JsonNode;
-
 /** A {@link ResearchAnswer} as a few aligned lines of text, for terminals ({@code Accept: text/plain}, bin/demo). */
 final class AnswerText {
 
@@ -20,7 +18,7 @@ final class AnswerText {
             String mark = part.error() == null ? "✓" : "✗";
             text.append(String.format(Locale.ROOT, "  %s %-16s %-20s %-8s %8.1f ms  ", mark, part.capability(),
                     part.agent() == null ? "-" : part.agent(), part.path(), part.millis()));
-            List<String> lines = part.error() != null ? List.of(part.error()) : summary(part.capability(), part.result());
+            List<String> lines = part.error() != null ? List.of(part.error()) : summary(part.result());
             text.append(lines.isEmpty() ? "(nothing found)" : lines.get(0)).append(System.lineSeparator());
             lines.stream().skip(1).forEach(line -> text.append(" ".repeat(65)).append(line).append(System.lineSeparator()));
         }
@@ -32,17 +30,18 @@ final class AnswerText {
         return text.toString();
     }
 
-    private static List<String> summary(String capability, JsonNode result) {
+    private static List<String> summary(Object result) {
         List<String> lines = new ArrayList<>();
-        switch (capability) {
-            case "papers.search" -> result.path("results").forEach(paper -> lines.add(String.format(Locale.ROOT,
-                    "%s (%d) · cited by %d", paper.path("title").asString(), paper.path("year").asInt(),
-                    paper.path("citedBy").asInt())));
-            case "news.search" -> result.path("items").forEach(item -> lines.add(item.path("title").asString() + " · "
-                    + item.path("feed").asString()));
-            case "fx.rate" -> lines.add(String.format(Locale.ROOT, "1 %s = %s %s (%s)", result.path("base").asString(),
-                    result.path("rate").asString(), result.path("quote").asString(), result.path("date").asString()));
-            default -> lines.add(result.toString());
+        if (result instanceof Papers.Found found) {
+            found.results().forEach(paper -> lines.add(String.format(Locale.ROOT, "%s (%d) · cited by %d", paper.title(),
+                    paper.year(), paper.citedBy())));
+        } else if (result instanceof News.Found found) {
+            found.items().forEach(item -> lines.add(item.title() + " · " + item.feed()));
+        } else if (result instanceof Fx.Rate rate) {
+            lines.add(String.format(Locale.ROOT, "1 %s = %s %s (%s)", rate.base(), rate.rate().toPlainString(), rate.quote(),
+                    rate.date()));
+        } else {
+            lines.add(String.valueOf(result));
         }
         return lines;
     }

@@ -2,7 +2,6 @@ package io.pilot.samples.coordinator;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.spring.PilotClient;
@@ -15,22 +14,28 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /research} answers a research request (JSON, or text for {@code Accept: text/plain});
- * {@code GET /api/agents} lists the members of the
- * RESEARCH group with what they offer, for the page's view of the mesh.
+ * {@code GET /api/rate} asks the fx specialist for one rate; {@code GET /api/agents} lists the members of the
+ * RESEARCH group with what they offer, for the page's view of the mesh. A call that fails a whole request is
+ * answered with the status its code calls for and a problem document with the code and the trace.
  */
 @RestController
 public class ResearchController {
 
     private final ResearchService research;
+    private final Fx fx;
     private final PilotClient pilot;
+    private final TraceIds traceIds;
 
-    public ResearchController(ResearchService research, PilotClient pilot) {
+    public ResearchController(ResearchService research, Fx fx, PilotClient pilot, TraceIds traceIds) {
         this.research = research;
+        this.fx = fx;
         this.pilot = pilot;
+        this.traceIds = traceIds;
     }
 
     @PostMapping(path = "/research", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -41,6 +46,12 @@ public class ResearchController {
     @PostMapping(path = "/research", produces = MediaType.TEXT_PLAIN_VALUE)
     public String researchAsText(@RequestBody ResearchRequest request) {
         return AnswerText.render(research.research(request));
+    }
+
+    /** The latest rate of one pair, straight from whichever fx specialist answers; its refusal is this request's. */
+    @GetMapping("/api/rate")
+    public Fx.Rate rate(@RequestParam(defaultValue = "EUR") String base, @RequestParam String quote) {
+        return fx.rate(base, quote);
     }
 
     @GetMapping("/api/agents")
@@ -74,10 +85,24 @@ public class ResearchController {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    /** The specialist's code and words, and the trace to look for (the specialist's own, else this request's). */
     @ExceptionHandler(PilotRemoteException.class)
-    ProblemDetail unavailable(PilotRemoteException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
-        problem.setProperties(Map.of("code", e.code().name()));
+    ProblemDetail remoteFailure(PilotRemoteException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(RemoteFailures.httpStatus(e.code()), e.detail());
+        if (e.title() != null) {
+            problem.setTitle(e.title());
+        }
+        problem.setProperty("code", e.code().name());
+        if (e.capability() != null) {
+            problem.setProperty("capability", e.capability());
+        }
+        String traceId = e.traceId() != null ? e.traceId() : traceIds.get();
+        if (traceId != null) {
+            problem.setProperty("traceId", traceId);
+        }
+        if (!e.fieldErrors().isEmpty()) {
+            problem.setProperty("errors", e.fieldErrors());
+        }
         return problem;
     }
 }

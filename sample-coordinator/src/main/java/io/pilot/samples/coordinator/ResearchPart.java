@@ -4,8 +4,6 @@ import io.pilot.spring.PilotReply;
 
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
-
 /**
  * One part of an answer: the capability asked, the agent that answered, over which path, how long it took,
  * and its result or its error.
@@ -16,18 +14,18 @@ import tools.jackson.databind.JsonNode;
  * @param address the answering agent's address; null if nobody answered
  * @param path {@code direct}, {@code relayed} or {@code unknown}
  * @param millis from the call to the reply, discovery included
- * @param result the agent's result, or null on error
- * @param error why there is no result, or null
+ * @param result the agent's result ({@link Papers.Found}, {@link News.Found}, {@link Fx.Rate}), or null on error
+ * @param error why there is no result, its code first ({@code INVALID_ARGUMENT: …}), or null
  */
 public record ResearchPart(String capability, Map<String, Object> arguments, String agent, String address, String path,
-        double millis, JsonNode result, String error) {
+        double millis, Object result, String error) {
 
-    static ResearchPart answered(Map<String, Object> arguments, PilotReply<JsonNode> reply) {
+    static ResearchPart answered(Map<String, Object> arguments, PilotReply<?> reply) {
         return new ResearchPart(reply.capability(), arguments, reply.hostname(), reply.address().toString(),
                 reply.path().value(), reply.elapsed().toNanos() / 1e6, reply.body(), null);
     }
 
-    static ResearchPart failed(String capability, Map<String, Object> arguments, double millis, String error) {
-        return new ResearchPart(capability, arguments, null, null, "unknown", millis, null, error);
+    static ResearchPart failed(String capability, Map<String, Object> arguments, double millis, Throwable error) {
+        return new ResearchPart(capability, arguments, null, null, "unknown", millis, null, RemoteFailures.describe(error));
     }
 }

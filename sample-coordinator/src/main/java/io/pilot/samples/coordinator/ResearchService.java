@@ -1,7 +1,7 @@
 package io.pilot.samples.coordinator;
 
-import io.pilot.engine.group.BroadcastResult;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.group.BroadcastResult;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotReply;
 
@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -18,12 +17,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
-import tools.jackson.databind.JsonNode;
-
 /**
  * Answers a research request: asks the specialists for papers, news and exchange rates, all at once, each
  * call going to whichever live agent offers the capability (the backbone says who; the call itself goes
- * straight to that agent). A part that fails is reported as such; the others still answer.
+ * straight to that agent). A part that fails is reported as such; the others still answer. The specialists are
+ * client interfaces ({@link Papers}, {@link News}, {@link Fx}) whose methods answer a {@link PilotReply}: the part
+ * shows who answered, over which path, in how long.
  */
 @Service
 public class ResearchService {
@@ -33,12 +32,18 @@ public class ResearchService {
 
     private static final Logger log = LoggerFactory.getLogger(ResearchService.class);
 
+    private final Papers papers;
+    private final News news;
+    private final Fx fx;
     private final PilotClient pilot;
     private final Supplier<String> traceIds;
     private final String hostname;
 
-    public ResearchService(PilotClient pilot, TraceIds traceIds,
+    public ResearchService(Papers papers, News news, Fx fx, PilotClient pilot, TraceIds traceIds,
             @Value("${pilot.hostname}") String hostname) {
+        this.papers = papers;
+        this.news = news;
+        this.fx = fx;
         this.pilot = pilot;
         this.traceIds = traceIds;
         this.hostname = hostname;
@@ -49,10 +54,12 @@ public class ResearchService {
         long started = System.nanoTime();
         ResearchAnswer.BroadcastSummary told = request.broadcast() ? tell(request.topic()) : null;
         List<CompletableFuture<ResearchPart>> parts = new ArrayList<>();
-        parts.add(ask("papers.search", arguments("query", request.topic(), "limit", request.limit())));
-        parts.add(ask("news.search", arguments("topic", request.topic(), "limit", request.limit())));
+        String topic = request.topic();
+        int limit = request.limit();
+        parts.add(ask("papers.search", arguments("query", topic, "limit", limit), () -> papers.search(topic, limit)));
+        parts.add(ask("news.search", arguments("topic", topic, "limit", limit), () -> news.search(topic, limit)));
         for (String quote : request.currencies()) {
-            parts.add(ask("fx.rate", arguments("base", request.base(), "quote", quote)));
+            parts.add(ask("fx.rate", arguments("base", request.base(), "quote", quote), () -> fx.rateReply(request.base(), quote)));
         }
         List<ResearchPart> answered = parts.stream().map(CompletableFuture::join).toList();
         double millis = (System.nanoTime() - started) / 1e6;
@@ -61,16 +68,23 @@ public class ResearchService {
         return new ResearchAnswer(request.topic(), traceIds.get(), millis, answered, told);
     }
 
-    private CompletableFuture<ResearchPart> ask(String capability, Map<String, Object> arguments) {
+    /**
+     * One part, asked now.
+     *
+     * @param capability what {@code call} calls, named for a part that gets no reply
+     * @param arguments what {@code call} sends, shown with the part
+     */
+    private CompletableFuture<ResearchPart> ask(String capability, Map<String, Object> arguments,
+            Supplier<CompletableFuture<? extends PilotReply<?>>> call) {
         long started = System.nanoTime();
-        CompletableFuture<PilotReply<JsonNode>> reply;
+        CompletableFuture<? extends PilotReply<?>> reply;
         try {
-            reply = pilot.exchange(capability, arguments, JsonNode.class);
+            reply = call.get();
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
         return reply.handle((answer, error) -> answer != null ? ResearchPart.answered(arguments, answer)
-                : ResearchPart.failed(capability, arguments, (System.nanoTime() - started) / 1e6, message(error)));
+                : ResearchPart.failed(capability, arguments, (System.nanoTime() - started) / 1e6, error));
     }
 
     private ResearchAnswer.BroadcastSummary tell(String topic) {
@@ -80,7 +94,7 @@ public class ResearchService {
                     result.delivered().stream().map(NodeRecord::hostname).sorted().toList(),
                     result.failed().stream().map(f -> f.member().hostname() + ": " + f.reason()).sorted().toList());
         } catch (RuntimeException e) {
-            return new ResearchAnswer.BroadcastSummary(GROUP, List.of(), List.of("the group: " + message(e)));
+            return new ResearchAnswer.BroadcastSummary(GROUP, List.of(), List.of("the group: " + RemoteFailures.describe(e)));
         }
     }
 
@@ -90,10 +104,5 @@ public class ResearchService {
             arguments.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return arguments;
-    }
-
-    private static String message(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause.getMessage();
     }
 }

@@ -1,11 +1,11 @@
 package io.pilot.samples.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.pilot.samples.stubs.StubSpecialists;
+import io.pilot.spring.test.BroadcastRecorder;
 import io.pilot.spring.test.EmbeddedPilotBackbone;
-import io.pilot.spring.test.PilotTestAgents;
+import io.pilot.spring.test.PilotStubs;
+import io.pilot.spring.test.StubAgent;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,11 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -27,33 +26,50 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The coordinator over HTTP, against stand-in specialists on the test's backbone: one answer from parts
- * asked in parallel, each saying who answered and how; a missing specialist or a refused argument costs
- * only its part; bad requests are refused with the reason.
+ * The coordinator over HTTP, against stand-in specialists on the test's backbone (stub agents answering the
+ * capability contract with fixed data; the real specialists are tested in their module and in the fleet's
+ * end-to-end test): one answer from parts asked in parallel, each saying who answered and how; a missing
+ * specialist, a refused argument or a part past its interface's timeout costs only its part; bad requests are
+ * refused with the reason.
  */
+// The fx interface's timeout is short here, so that a test of a part past it does not wait out the application's 15 s.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"pilot.hostname=coordinator",
-        "pilot.control.enabled=false", "management.tracing.sampling.probability=0"})
+        "pilot.control.enabled=false", "management.tracing.sampling.probability=0", "pilot.client.interfaces.fx.timeout=2s"})
 @EmbeddedPilotBackbone
 class CoordinatorTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final PilotTestAgents SPECIALISTS = new PilotTestAgents();
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Value("${local.server.port}")
     int port;
 
-    @BeforeAll
-    static void startSpecialists() {
-        Map<String, Object> quiet = Map.of("pilot.control.enabled", "false");
-        SPECIALISTS.start("stub-papers", quiet, StubSpecialists.PapersApplication.class);
-        SPECIALISTS.start("stub-fx", quiet, StubSpecialists.FxApplication.class);
-    }
+    @Autowired
+    PilotStubs stubs;
 
-    @AfterAll
-    static void stopSpecialists() {
-        SPECIALISTS.close();
+    /** No news specialist: its part fails. The stubs stop after each test. */
+    StubAgent papers;
+    StubAgent fx;
+    BroadcastRecorder research;
+
+    @BeforeEach
+    void startSpecialists() {
+        papers = stubs.stub("papers.search", query -> Map.of("query", query.path("query").asString(), "total", 1,
+                "results", List.of(Map.of("doi", "10.48550/arXiv.1706.03762", "title", "Attention Is All You Need",
+                        "year", 2017, "citedBy", 3))));
+        // Answers USD, GBP and JPY; takes longer than any caller waits for SLOW; refuses anything else.
+        fx = stubs.stub("fx.rate", query -> {
+            String quote = query.path("quote").asString();
+            if (quote.equals("SLOW")) {
+                sleep(30_000); // cut short by the caller's deadline
+            }
+            if (!List.of("USD", "GBP", "JPY").contains(quote)) {
+                throw new IllegalArgumentException("unknown currency " + quote);
+            }
+            return Map.of("base", query.path("base").asString(), "quote", quote, "date", "2024-03-15", "rate", 1.0876);
+        });
+        research = stubs.recorder("RESEARCH");
     }
 
     @Test
@@ -67,26 +83,30 @@ class CoordinatorTests {
         assertThat(parts).extracting(p -> p.path("capability").asString())
                 .containsExactly("papers.search", "news.search", "fx.rate", "fx.rate");
 
-        JsonNode papers = parts.get(0);
-        assertThat(papers.path("agent").asString()).isEqualTo("stub-papers");
-        assertThat(papers.path("path").asString()).isEqualTo("direct");
-        assertThat(papers.path("millis").asDouble()).isPositive();
-        assertThat(papers.path("arguments").path("query").asString()).isEqualTo("attention");
-        assertThat(papers.path("result").path("results").get(0).path("title").asString()).isEqualTo("Attention Is All You Need");
+        JsonNode found = parts.get(0);
+        assertThat(found.path("agent").asString()).isEqualTo(papers.hostname());
+        assertThat(found.path("path").asString()).isEqualTo("direct");
+        assertThat(found.path("millis").asDouble()).isPositive();
+        assertThat(found.path("arguments").path("query").asString()).isEqualTo("attention");
+        assertThat(found.path("result").path("results").get(0).path("title").asString()).isEqualTo("Attention Is All You Need");
 
         JsonNode news = parts.get(1);
         assertThat(news.path("agent").isNull()).isTrue();
-        assertThat(news.path("error").asString()).contains("news.search");
+        assertThat(news.path("error").asString()).matches("UNREACHABLE: .*news\\.search.*");
 
-        assertThat(parts.get(2).path("agent").asString()).isEqualTo("stub-fx");
+        assertThat(parts.get(2).path("agent").asString()).isEqualTo(fx.hostname());
         assertThat(parts.get(2).path("result").path("rate").asDouble()).isEqualTo(1.0876);
+        assertThat(parts.get(2).path("result").path("date").asString()).isEqualTo("2024-03-15");
+        // A refusal reads as the specialist's code and words, not a Java exception's message.
         assertThat(parts.get(3).path("agent").isNull()).isTrue();
-        assertThat(parts.get(3).path("error").asString()).contains("unknown currency XXX");
+        assertThat(parts.get(3).path("error").asString()).isEqualTo("INVALID_ARGUMENT: unknown currency XXX");
 
         List<String> told = new ArrayList<>();
         answer.path("broadcast").path("delivered").forEach(member -> told.add(member.asString()));
-        assertThat(told).containsExactly("stub-fx", "stub-papers");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> StubSpecialists.NOTICES.contains("attention by coordinator"));
+        assertThat(told).containsExactly(research.hostname());
+        JsonNode notice = research.awaitMessages(1).get(0);
+        assertThat(notice.path("topic").asString()).isEqualTo("attention");
+        assertThat(notice.path("requestedBy").asString()).isEqualTo("coordinator");
     }
 
     @Test
@@ -95,8 +115,39 @@ class CoordinatorTests {
                 "text/plain");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).startsWith("Research \"attention\": 3 parts in ")
-                .containsPattern("✓ papers\\.search +stub-papers +direct +[0-9.]+ ms  Attention Is All You Need \\(2017\\)")
-                .contains("✗ news.search").contains("1 EUR = 1.0876 GBP (2024-03-15)").doesNotContain("Told");
+                .containsPattern("✓ papers\\.search +" + papers.hostname() + " +direct +[0-9.]+ ms  Attention Is All You Need \\(2017\\)")
+                .containsPattern("✗ news\\.search .* UNREACHABLE: ").contains("1 EUR = 1.0876 GBP (2024-03-15)").doesNotContain("Told");
+    }
+
+    @Test
+    void aPartPastTheFxInterfacesTimeoutIsCutShortAndSaysSo() throws Exception {
+        // pilot.client.interfaces.fx.timeout (2 s here) is the deadline the stub is held past.
+        HttpResponse<String> response = post("{\"topic\":\"attention\",\"currencies\":[\"SLOW\",\"GBP\"],\"broadcast\":false}",
+                "application/json");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode parts = JSON.readTree(response.body()).path("parts");
+        assertThat(parts.get(2).path("error").asString()).startsWith("DEADLINE_EXCEEDED: ");
+        assertThat(parts.get(3).path("agent").asString()).isEqualTo(fx.hostname());
+    }
+
+    @Test
+    void oneRateFailsTheRequestWithTheStatusItsCodeCallsFor() throws Exception {
+        HttpResponse<String> rate = get("/api/rate?base=EUR&quote=GBP");
+        assertThat(rate.statusCode()).as(rate.body()).isEqualTo(200);
+        assertThat(JSON.readTree(rate.body()).path("rate").asDouble()).isEqualTo(1.0876);
+
+        HttpResponse<String> refused = get("/api/rate?quote=XXX");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("code").asString()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(problem.path("detail").asString()).isEqualTo("unknown currency XXX");
+        assertThat(problem.path("capability").asString()).isEqualTo("fx.rate");
+        assertThat(problem.path("traceId").asString()).matches("[0-9a-f]{32}");
+
+        HttpResponse<String> late = get("/api/rate?quote=SLOW");
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(504);
+        assertThat(JSON.readTree(late.body()).path("code").asString()).isEqualTo("DEADLINE_EXCEEDED");
     }
 
     @Test
@@ -117,13 +168,29 @@ class CoordinatorTests {
         JsonNode agents = JSON.readTree(response.body());
         List<String> hostnames = new ArrayList<>();
         agents.forEach(agent -> hostnames.add(agent.path("hostname").asString()));
-        assertThat(hostnames).containsExactly("coordinator", "stub-fx", "stub-papers");
-        assertThat(agents.get(2).path("capabilities").get(0).asString()).isEqualTo("papers.search");
+        // The test kit gives the coordinator an instance id of its own (coordinator-test1): hostnames sort as below.
+        assertThat(hostnames).hasSize(2).endsWith(research.hostname());
+        assertThat(hostnames.get(0)).startsWith("coordinator");
+        assertThat(agents.get(0).path("groups").get(0).asString()).isEqualTo("RESEARCH");
+        assertThat(agents.get(0).path("address").asString()).startsWith("0:");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void assertBadRequest(HttpResponse<String> response, String reason) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(response.body()).contains(reason);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String body, String accept) throws Exception {

@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -144,6 +148,22 @@ class FleetEndToEndTests {
         assertThat(spans.stream().filter(span -> !ids.contains(span.parentId())))
                 .as(TraceTree.render(traceId, spans)).singleElement()
                 .satisfies(root -> assertThat(root.service()).isEqualTo("coordinator"));
+    }
+
+    @Test
+    @Order(2)
+    void aRateTheFxSpecialistRefusesIsABadRequestWithItsCodeWordsAndTrace() throws Exception {
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/api/rate?quote=XYZ")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonNode problem = json(refused.body());
+        assertThat(problem.path("code").asString()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(problem.path("detail").asString()).startsWith("'quote': unknown currency XYZ; known: AUD, BGN");
+        assertThat(problem.path("capability").asString()).isEqualTo("fx.rate");
+        assertThat(problem.path("traceId").asString()).hasSize(32);
+        assertThat(refused.body()).doesNotContain("Exception");
     }
 
     @Test

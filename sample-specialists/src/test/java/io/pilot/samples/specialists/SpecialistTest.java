@@ -32,8 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * in-JVM backbone, and a separate agent calls its capabilities by name with plain JSON over a real Pilot
  * tunnel. Replies are read as JSON trees so the tests pin the wire contract, field names included.
  */
+// The hostnames as the fleet has them (specialist-fx, ...), not the test kit's per-context ones (specialist-fx-test2):
+// each profile's context has a hostname of its own already, and the tests find and check the specialists by it.
 @SpringBootTest(classes = SpecialistsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "pilot.control.enabled=false")
+        properties = {"pilot.control.enabled=false", "pilot.instance-id=none"})
 @EmbeddedPilotBackbone
 public abstract class SpecialistTest {
 

@@ -6,16 +6,16 @@ import io.pilot.spring.PilotAgent;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Profile;
 
-/** The fx specialist: answers from the ECB's euro reference rates. Dates are ISO ({@code 2023-01-16}). */
+/**
+ * The fx specialist: answers from the ECB's euro reference rates. Dates are ISO ({@code 2023-01-16}). A currency it
+ * does not know is refused (INVALID_ARGUMENT) naming the field that holds it.
+ */
 @Profile("fx")
 @PilotAgent(groups = "RESEARCH")
 public class FxAgent {
-
-    /** {@code {"base":"USD","quote":"JPY","date":"2023-01-16"}}; no date: the latest. */
-    public record RateRequest(String base, String quote, LocalDate date) {
-    }
 
     /** {@code {"amount":100,"from":"EUR","to":"GBP","date":…}}; no date: the latest. */
     public record ConvertRequest(BigDecimal amount, String from, String to, LocalDate date) {
@@ -31,9 +31,13 @@ public class FxAgent {
         this.rates = rates;
     }
 
+    /**
+     * {@code {"base":"USD","quote":"JPY","date":"2023-01-16"}}, each field a parameter (the same JSON a record of the
+     * three would take); no date: the latest.
+     */
     @Capability(value = "fx.rate", description = "the reference rate of a currency pair on a date, crossed through EUR")
-    public Rate rate(RateRequest request) {
-        return rates.rate(request.base(), request.quote(), request.date());
+    public Rate rate(String base, String quote, @Nullable LocalDate date) {
+        return rates.rate(base, quote, date);
     }
 
     @Capability(value = "fx.convert", description = "an amount converted at the reference rate of a date")

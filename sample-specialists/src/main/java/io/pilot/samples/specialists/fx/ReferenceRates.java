@@ -55,8 +55,13 @@ public final class ReferenceRates {
 
     /** {@code fx.rate}: {@code date} null means the latest. */
     public Rate rate(String base, String quote, LocalDate date) {
-        String from = currency(base, "base");
-        String to = currency(quote, "quote");
+        return rate(base, "base", quote, "quote", date);
+    }
+
+    /** @param baseField, quoteField the request's fields that hold the currencies, for a refusal to name */
+    private Rate rate(String base, String baseField, String quote, String quoteField, LocalDate date) {
+        String from = currency(base, baseField);
+        String to = currency(quote, quoteField);
         Map.Entry<LocalDate, Map<String, BigDecimal>> day = day(date);
         return new Rate(from, to, day.getKey(), date, cross(day, from, to), source(from, to));
     }
@@ -69,7 +74,7 @@ public final class ReferenceRates {
         if (amount.signum() < 0) {
             throw new BadRequestException("amount must not be negative, was " + amount.toPlainString());
         }
-        Rate rate = rate(from, to, date);
+        Rate rate = rate(from, "from", to, "to", date);
         BigDecimal result = amount.multiply(rate.rate()).setScale(minorUnits(rate.quote()), RoundingMode.HALF_UP);
         return new Conversion(amount, rate.base(), rate.quote(), rate.date(), rate.rate(), result);
     }
@@ -99,13 +104,15 @@ public final class ReferenceRates {
         return date;
     }
 
-    private String currency(String code, String role) {
+    /** @param field the request's field that holds {@code code}, named when it is refused */
+    private String currency(String code, String field) {
         if (code == null || code.isBlank()) {
-            throw new BadRequestException("a " + role + " currency is required, e.g. \"USD\"");
+            throw new BadRequestException("'" + field + "' is required: a currency, e.g. \"USD\"");
         }
         String currency = code.strip().toUpperCase(Locale.ROOT);
         if (!currencies.contains(currency)) {
-            throw new BadRequestException("unknown currency " + code.strip() + "; known: " + String.join(", ", currencies));
+            throw new BadRequestException("'" + field + "': unknown currency " + code.strip() + "; known: "
+                    + String.join(", ", currencies));
         }
         return currency;
     }

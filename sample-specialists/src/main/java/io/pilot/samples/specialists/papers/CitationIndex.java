@@ -1,6 +1,5 @@
 package io.pilot.samples.specialists.papers;
 
-import io.pilot.samples.specialists.support.BadRequestException;
 import io.pilot.samples.specialists.support.DataException;
 import io.pilot.samples.specialists.support.DataFiles;
 import io.pilot.samples.specialists.support.Limit;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -58,9 +58,9 @@ public final class CitationIndex {
         return papers.size();
     }
 
-    /** {@code papers.resolve-citation}. */
-    public Citation resolve(String doi) {
-        return citation(paper(doi));
+    /** {@code papers.resolve-citation}: empty if the index has no paper of that DOI. */
+    public Optional<Citation> resolve(String doi) {
+        return paper(doi).map(this::citation);
     }
 
     /** {@code papers.search}: title matches rank above author or venue matches. */
@@ -82,22 +82,18 @@ public final class CitationIndex {
         return new PaperSearch(query.text(), ranked.size(), ranked.subList(0, Math.min(max, ranked.size())));
     }
 
-    /** {@code papers.cited-by}: newest first. */
-    public CitingPapers citedBy(String doi) {
-        Paper paper = paper(doi);
-        List<Citation> citing = citedBy.getOrDefault(Dois.key(paper.doi()), List.of()).stream()
+    /** {@code papers.cited-by}: newest first; empty if the index has no paper of that DOI. */
+    public Optional<CitingPapers> citedBy(String doi) {
+        return paper(doi).map(paper -> new CitingPapers(paper.doi(), citedBy.getOrDefault(Dois.key(paper.doi()), List.of())
+                .stream()
                 .map(this::citation)
                 .sorted(Comparator.comparingInt(Citation::year).reversed().thenComparing(Citation::title))
-                .toList();
-        return new CitingPapers(paper.doi(), citing);
+                .toList()));
     }
 
-    private Paper paper(String doi) {
-        Paper paper = papers.get(Dois.key(doi));
-        if (paper == null) {
-            throw new BadRequestException("unknown DOI " + Dois.bare(doi));
-        }
-        return paper;
+    /** @throws io.pilot.samples.specialists.support.BadRequestException if {@code doi} is blank */
+    private Optional<Paper> paper(String doi) {
+        return Optional.ofNullable(papers.get(Dois.key(doi)));
     }
 
     private Citation citation(Paper paper) {

@@ -2,20 +2,21 @@ package io.pilot.samples.specialists.papers;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
+import io.pilot.spring.PilotCapabilityException;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Profile;
 
-/** The papers specialist: resolves citations from its {@link CitationIndex}. */
+/**
+ * The papers specialist: resolves citations from its {@link CitationIndex}. A DOI the index does not hold is
+ * NOT_FOUND (the caller may look elsewhere); a blank one, or a bad limit, is the caller's mistake: INVALID_ARGUMENT.
+ */
 @Profile("papers")
 @PilotAgent(groups = "RESEARCH")
 public class PapersAgent {
 
     /** {@code {"doi":"10.…"}}; resolver URLs and {@code doi:} prefixes are accepted too. */
     public record DoiRequest(String doi) {
-    }
-
-    /** {@code {"query":"attention","limit":5}}; limit 1 to 50, 10 when absent. */
-    public record SearchRequest(String query, Integer limit) {
     }
 
     private final CitationIndex index;
@@ -26,16 +27,21 @@ public class PapersAgent {
 
     @Capability(value = "papers.resolve-citation", description = "a paper by DOI: title, authors, year, venue, references, citation count")
     public Citation resolve(DoiRequest request) {
-        return index.resolve(request.doi());
+        return index.resolve(request.doi()).orElseThrow(() -> unknown(request.doi()));
     }
 
+    /** {@code {"query":"attention","limit":5}}, each field a parameter; limit 1 to 50, 10 when absent. */
     @Capability(value = "papers.search", description = "papers whose title, authors or venue hold every word of the query")
-    public PaperSearch search(SearchRequest request) {
-        return index.search(request.query(), request.limit());
+    public PaperSearch search(String query, @Nullable Integer limit) {
+        return index.search(query, limit);
     }
 
     @Capability(value = "papers.cited-by", description = "the papers of the index that cite a DOI")
     public CitingPapers citedBy(DoiRequest request) {
-        return index.citedBy(request.doi());
+        return index.citedBy(request.doi()).orElseThrow(() -> unknown(request.doi()));
+    }
+
+    private static PilotCapabilityException unknown(String doi) {
+        return PilotCapabilityException.notFound("unknown DOI " + Dois.bare(doi));
     }
 }

@@ -54,7 +54,23 @@ class FxAgentTests extends SpecialistTest {
         assertRefused(() -> call("fx.series", Map.of("base", "EUR", "quote", "USD", "from", "2023-02-01", "to", "2023-01-01")),
                 "from 2023-02-01 is after to 2023-01-01");
         assertThatThrownBy(() -> call("fx.rate", Map.of("base", "USD", "quote", "XYZ")))
-                .hasMessageContaining("unknown currency XYZ; known: AUD, BGN");
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.detail()).startsWith("'quote': unknown currency XYZ; known: AUD, BGN");
+                });
+        assertThatThrownBy(() -> call("fx.convert", Map.of("amount", 1, "from", "EUR", "to", "XYZ")))
+                .hasMessageContaining("'to': unknown currency XYZ;");
+    }
+
+    @Test
+    void theRatesFieldsAreItsParametersAndAMissingOneIsNamed() {
+        // Bound by name from the same JSON object a record would take; the date may be left out, the currencies not.
+        assertThatThrownBy(() -> call("fx.rate", Map.of("base", "USD")))
+                .isInstanceOfSatisfying(PilotRemoteException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.fieldErrors()).extracting(PilotProblem.FieldError::field).containsExactly("quote");
+                    assertThat(e.detail()).isEqualTo("the argument of 'fx.rate' is invalid: 'quote' is required");
+                });
     }
 
     @Test

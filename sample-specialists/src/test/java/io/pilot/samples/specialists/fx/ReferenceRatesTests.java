@@ -58,12 +58,14 @@ class ReferenceRatesTests {
     }
 
     @Test
-    void anUnknownCurrencyIsNamedWithTheKnownOnes() {
+    void anUnknownCurrencyIsNamedWithItsFieldAndTheKnownOnes() {
         assertThatThrownBy(() -> rates.rate("USD", "XYZ", null)).isInstanceOf(BadRequestException.class)
-                .hasMessageStartingWith("unknown currency XYZ; known: AUD, BGN, BRL, CAD, CHF, CNY, CZK, DKK, EUR, GBP,")
+                .hasMessageStartingWith("'quote': unknown currency XYZ; known: AUD, BGN, BRL, CAD, CHF, CNY, CZK, DKK, EUR, GBP,")
                 .hasMessageEndingWith("USD, ZAR");
         assertThatThrownBy(() -> rates.rate(null, "USD", null)).isInstanceOf(BadRequestException.class)
-                .hasMessage("a base currency is required, e.g. \"USD\"");
+                .hasMessage("'base' is required: a currency, e.g. \"USD\"");
+        assertThatThrownBy(() -> rates.convert(BigDecimal.ONE, "EUR", "XYZ", null)).hasMessageStartingWith("'to': unknown currency XYZ;");
+        assertThatThrownBy(() -> rates.series("XYZ", "USD", null, null)).hasMessageStartingWith("'base': unknown currency XYZ;");
     }
 
     @Test

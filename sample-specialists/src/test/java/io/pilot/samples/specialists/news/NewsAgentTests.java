@@ -8,16 +8,21 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.ActiveProfiles;
 
 import tools.jackson.databind.JsonNode;
 
 @ActiveProfiles("news")
+@ExtendWith(OutputCaptureExtension.class)
 class NewsAgentTests extends SpecialistTest {
 
     @Test
-    void searchesTheFeedsForATopic() {
+    void searchesTheFeedsForATopicAndLogsWhoAsked(CapturedOutput output) {
         JsonNode search = call("news.search", Map.of("topic", "attention", "limit", 3));
+        assertThat(output).contains("researcher searches the news for 'attention'");
 
         assertThat(search.propertyNames()).containsExactly("topic", "total", "items");
         assertThat(search.path("total").asInt()).isGreaterThanOrEqualTo(4);
@@ -42,7 +47,10 @@ class NewsAgentTests extends SpecialistTest {
     void badRequestsReachTheCallerInPlainWords() {
         assertRefused(() -> call("news.latest", Map.of("feed", "sports")),
                 "unknown feed 'sports'; feeds: ai-research, distributed-systems, quantum-computing, security-crypto");
-        assertRefused(() -> call("news.search", Map.of("limit", 5)), "a topic is required, e.g. {\"topic\":\"attention\"}");
+        assertRefused(() -> call("news.search", Map.of("topic", " ", "limit", 5)), "a topic is required, e.g. {\"topic\":\"attention\"}");
+        assertRefused(() -> call("news.search", Map.of("limit", 5)), "the argument of 'news.search' is invalid: 'topic' is required");
+        assertRefused(() -> call("news.search", Map.of("topic", "quantum", "limit", "many")),
+                "the argument of 'news.search' is invalid: 'limit' must be a number");
     }
 
     @Test

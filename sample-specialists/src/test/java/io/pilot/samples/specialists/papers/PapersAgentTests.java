@@ -1,10 +1,14 @@
 package io.pilot.samples.specialists.papers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.samples.specialists.SpecialistTest;
+import io.pilot.spring.PilotRemoteException;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -47,10 +51,21 @@ class PapersAgentTests extends SpecialistTest {
 
     @Test
     void badRequestsReachTheCallerInPlainWords() {
-        assertRefused(() -> call("papers.resolve-citation", Map.of("doi", "10.1/xyz")), "unknown DOI 10.1/xyz");
         assertRefused(() -> call("papers.search", Map.of("query", " ")), "a query is required, e.g. {\"query\":\"attention\"}");
         assertRefused(() -> call("papers.search", Map.of("query", "attention", "limit", 500)), "limit must be between 1 and 50, was 500");
         assertRefused(() -> call("papers.cited-by", null), "papers.cited-by needs an argument (JSON), got none");
+    }
+
+    @Test
+    void aDoiTheIndexDoesNotHoldIsNotFound() {
+        for (String capability : List.of("papers.resolve-citation", "papers.cited-by")) {
+            assertThatThrownBy(() -> call(capability, Map.of("doi", "https://doi.org/10.1/xyz")))
+                    .isInstanceOfSatisfying(PilotRemoteException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+                        assertThat(e.detail()).isEqualTo("unknown DOI 10.1/xyz");
+                        assertThat(e.capability()).isEqualTo(capability);
+                    });
+        }
     }
 
     @Test

@@ -1,0 +1,24 @@
+package io.pilot.samples.coordinator;
+
+import io.pilot.spring.Capability;
+import io.pilot.spring.PilotReply;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.concurrent.CompletableFuture;
+
+/** The fx specialist as the coordinator calls it; {@code pilot.client.interfaces.fx.*} says where and how long. */
+public interface Fx {
+
+    /** Sent as {@code {"base":…,"quote":…}}: the latest rate, with who answered it, for the answer's part. */
+    @Capability("fx.rate")
+    CompletableFuture<PilotReply<Rate>> rateReply(String base, String quote);
+
+    /** The same call, blocking, for {@code GET /api/rate}: a failure is thrown as it arrives. */
+    @Capability("fx.rate")
+    Rate rate(String base, String quote);
+
+    /** What {@code fx.rate} answers: 1 {@code base} = {@code rate} {@code quote} on {@code date}. */
+    record Rate(String base, String quote, LocalDate date, BigDecimal rate, String source) {
+    }
+}
