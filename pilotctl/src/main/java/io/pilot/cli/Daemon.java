@@ -29,7 +29,7 @@ final class Daemon {
                 .bindAddress(HostPort.parseBind(settings.bind()));
         NodeKey backboneKey = settings.backboneKey() == null ? null : NodeKey.parse(settings.backboneKey());
         return Agent.builder(node).hostname(settings.hostname()).joinToken(settings.joinToken())
-                .backbone(HostPort.parse(settings.backbone()), backboneKey)
+                .backbones(settings.backbones(), backboneKey)
                 .directory(directory -> {
                     settings.groups().forEach(directory::group);
                     settings.capabilities().forEach(directory::capability);

@@ -29,8 +29,10 @@ final class DaemonCommand {
         @Option(names = "--hostname", required = true, paramLabel = "H", description = "Its name in the realm.")
         String hostname;
 
-        @Option(names = "--backbone", paramLabel = "HOST:PORT",
-                description = "The backbone (default: the one 'pilotctl backbone start' runs here, its key pinned).")
+        @Option(names = "--backbone", paramLabel = "HOST:PORT[,HOST:PORT...]",
+                description = "The backbone, or the realm's backbones comma-separated: tried in that order from one this"
+                        + " node's address picks, moving to the next when one stops answering (default: the one"
+                        + " 'pilotctl backbone start' runs here, its key pinned).")
         String backbone;
 
         @Option(names = "--backbone-key", paramLabel = "KEY", description = "The backbone's key (default: trust on first use).")

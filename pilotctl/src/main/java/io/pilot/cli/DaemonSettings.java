@@ -5,6 +5,7 @@ import io.pilot.engine.control.ControlPaths;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.identity.NodeKey;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,28 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
     }
 
     /**
+     * The backbones {@code --backbone} lists, comma-separated: the realm's backbones, tried in that order.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code HOST:PORT}, or one listed twice
+     */
+    List<InetSocketAddress> backbones() {
+        List<InetSocketAddress> endpoints = new ArrayList<>();
+        for (String entry : backbone.split(",")) {
+            InetSocketAddress endpoint;
+            try {
+                endpoint = HostPort.parse(entry.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--backbone " + backbone + ": " + e.getMessage(), e);
+            }
+            if (endpoints.contains(endpoint)) {
+                throw new IllegalArgumentException("--backbone " + backbone + " lists " + entry.strip() + " twice");
+            }
+            endpoints.add(endpoint);
+        }
+        return endpoints;
+    }
+
+    /**
      * Refuses what a node would refuse later, before anything starts.
      *
      * @throws IllegalArgumentException naming the option and what is wrong with it
@@ -41,9 +64,9 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
     DaemonSettings check() {
         Names.checkHostname(hostname);
         if (backbone == null) {
-            throw new IllegalArgumentException("no backbone: give --backbone HOST:PORT");
+            throw new IllegalArgumentException("no backbone: give --backbone HOST:PORT[,HOST:PORT...]");
         }
-        HostPort.parse(backbone);
+        backbones();
         HostPort.parseBind(bind);
         if (backboneKey != null) {
             NodeKey.parse(backboneKey);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -134,7 +135,7 @@ public final class Agent implements AutoCloseable {
         if (backbone != null && backbone.hasOwnNode()) {
             builder.backbone(backbone.endpoint(), backbone.key());
         } else {
-            builder.backbone(settings.backboneEndpoint, settings.backboneKey);
+            builder.backbones(settings.backboneEndpoints, settings.backboneKey);
         }
         settings.directory.accept(builder);
         directory = builder.build();
@@ -167,7 +168,8 @@ public final class Agent implements AutoCloseable {
             registering.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             log.warn("the backbone at {} has not answered within {} ms; starting without it, registering once it answers",
-                    settings.backboneEndpoint, wait.toMillis());
+                    directory.backboneEndpoint().map(Object::toString).orElse(String.valueOf(settings.backboneEndpoints)),
+                    wait.toMillis());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null
                     ? wrapped.getCause() : e.getCause();
@@ -175,7 +177,7 @@ public final class Agent implements AutoCloseable {
                 throw new CompletionException(refusal); // told as any failed start is: by its cause
             }
             log.warn("the backbone at {} cannot be reached ({}); starting without it, registering once it answers",
-                    settings.backboneEndpoint, cause.getMessage());
+                    settings.backboneEndpoints, cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while registering", e);
@@ -325,7 +327,7 @@ public final class Agent implements AutoCloseable {
         private final Map<Integer, Function<PilotNode, MessageHandler>> handlers = new LinkedHashMap<>();
         private final Map<Integer, Integer> concurrencyLimits = new HashMap<>();
         private String hostname;
-        private InetSocketAddress backboneEndpoint;
+        private List<InetSocketAddress> backboneEndpoints;
         private NodeKey backboneKey;
         private Consumer<DirectoryClient.Builder> directory = builder -> { };
         private String joinToken;
@@ -390,7 +392,21 @@ public final class Agent implements AutoCloseable {
          * @param key the backbone's key, pinned; null trusts the key it answers with the first time
          */
         public Builder backbone(InetSocketAddress endpoint, NodeKey key) {
-            this.backboneEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return backbones(List.of(Objects.requireNonNull(endpoint, "endpoint")), key);
+        }
+
+        /**
+         * Registers with one of the realm's backbones at {@code endpoints} (which share one key), moving to the
+         * next when it stops answering: see {@code DirectoryClient.Builder.backbones}.
+         *
+         * @param key the backbones' key, pinned; null trusts the key the first one answers with
+         * @throws IllegalArgumentException if {@code endpoints} is empty
+         */
+        public Builder backbones(List<InetSocketAddress> endpoints, NodeKey key) {
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("no backbone endpoint given");
+            }
+            this.backboneEndpoints = List.copyOf(endpoints);
             this.backboneKey = key;
             return this;
         }
@@ -520,7 +536,7 @@ public final class Agent implements AutoCloseable {
         }
 
         private boolean registers() {
-            return backboneEndpoint != null || (backbone != null && backbone.ownNode() != null);
+            return backboneEndpoints != null || (backbone != null && backbone.ownNode() != null);
         }
 
         /**
@@ -529,7 +545,7 @@ public final class Agent implements AutoCloseable {
          *         policy without a backbone to register with
          */
         public Agent build() {
-            if (backboneEndpoint != null && backbone != null && backbone.ownNode() != null) {
+            if (backboneEndpoints != null && backbone != null && backbone.ownNode() != null) {
                 throw new IllegalStateException("an agent with an embedded backbone registers with it: give no other backbone");
             }
             if (registers() && hostname == null) {

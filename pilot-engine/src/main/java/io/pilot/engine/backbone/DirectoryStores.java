@@ -33,6 +33,23 @@ public final class DirectoryStores {
         }
     }
 
+    /**
+     * Why {@code location} cannot be opened for want of a module, or null if it can be tried: for a configuration to
+     * fail at start-up with the module to add, before anything is opened.
+     */
+    public static String missingProvider(String location) {
+        int scheme = location.indexOf("://");
+        if (scheme <= 0) {
+            return null;
+        }
+        try {
+            provider(location.substring(0, scheme));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     private static DirectoryStoreProvider provider(String scheme) {
         List<String> known = new ArrayList<>();
         for (DirectoryStoreProvider provider : ServiceLoader.load(DirectoryStoreProvider.class)) {
@@ -42,6 +59,7 @@ public final class DirectoryStores {
             known.add(provider.scheme());
         }
         throw new IllegalArgumentException("no directory store for '" + scheme + "://' on the class path (known: "
-                + (known.isEmpty() ? "none" : String.join(", ", known)) + "); for etcd add the module pilot-backbone-etcd");
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + "); for etcd add the module pilot-backbone-etcd"
+                + " (io.pilot:pilot-backbone-etcd)");
     }
 }

@@ -9,6 +9,7 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.PilotException;
 
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's connection to the backbone: connects to it (pinning its key, or trusting the first one with a
- * warning), makes it the node's relay, and carries directory calls to its {@link DirectoryProtocol#PORT}.
+ * The node's connection to the backbone it is attached to, one of the realm's {@link BackboneChoice}: connects to
+ * it (pinning the realm's backbone key, or trusting the first one with a warning), makes it the node's relay, and
+ * carries directory calls to its {@link DirectoryProtocol#PORT}. When the attached backbone stops answering,
+ * {@link #failover} moves to the next one: the next {@link #connect} handshakes there.
  */
 final class BackboneLink implements BackboneCall {
 
@@ -29,11 +32,17 @@ final class BackboneLink implements BackboneCall {
 
     private final PilotNode node;
     private final ClientSettings settings;
+    private final BackboneChoice choice;
     private volatile PilotAddress backbone;
+    /** The endpoint of the backbone attached to, null while none is. */
+    private volatile InetSocketAddress attached;
+    /** The address a backbone had before a failover: the realm's backbones share it, so the session is moved. */
+    private volatile PilotAddress previous;
 
     BackboneLink(PilotNode node, ClientSettings settings) {
         this.node = node;
         this.settings = settings;
+        this.choice = new BackboneChoice(settings.backboneEndpoints(), node.address());
     }
 
     /** The backbone's address, once its key is known. */
@@ -41,8 +50,33 @@ final class BackboneLink implements BackboneCall {
         return Optional.ofNullable(backbone);
     }
 
+    /** The endpoint of the backbone this node is attached to, once connected. */
+    Optional<InetSocketAddress> endpoint() {
+        return Optional.ofNullable(attached);
+    }
+
     boolean isBackbone(PilotAddress address) {
-        return address.equals(backbone);
+        return address.equals(backbone) || address.equals(previous);
+    }
+
+    /**
+     * The attached backbone did not answer: forgets it, so that the next {@link #connect} tries the next backbone
+     * of the list. Returns whether that one has not been tried since the last success (false once every backbone
+     * failed in a row: then it is time to wait before trying again). With one backbone, always false.
+     */
+    boolean failover() {
+        InetSocketAddress failed = choice.current();
+        PilotAddress known = backbone;
+        if (known != null) {
+            previous = known;
+        }
+        backbone = null;
+        attached = null;
+        boolean untried = choice.next();
+        if (settings.backboneEndpoints().size() > 1) {
+            log.warn("backbone at {} does not answer; trying the backbone at {}", failed, choice.current());
+        }
+        return untried;
     }
 
     /** Connects once; later calls answer with the address learned then. */
@@ -51,18 +85,33 @@ final class BackboneLink implements BackboneCall {
         if (known != null) {
             return CompletableFuture.completedFuture(known);
         }
-        CompletableFuture<PeerInfo> connected = settings.backboneKey() != null
-                ? node.connect(settings.backboneKey(), settings.backboneEndpoint())
-                : node.connect(settings.backboneEndpoint());
-        return connected.thenApply(peer -> {
+        InetSocketAddress endpoint = choice.current();
+        return handshake(endpoint).thenApply(peer -> {
             if (settings.backboneKey() == null) {
-                log.warn("trusting backbone key {} at {} on first use; configure it to be sure", peer.key(),
-                        settings.backboneEndpoint());
+                log.warn("trusting backbone key {} at {} on first use; configure it to be sure", peer.key(), endpoint);
+            } else if (!peer.key().equals(settings.backboneKey())) {
+                throw new PilotException(ErrorCode.UNREACHABLE, "the node at " + endpoint + " presents key " + peer.key()
+                        + ", not the realm's backbone key " + settings.backboneKey());
             }
+            choice.succeeded();
+            attached = endpoint;
             backbone = peer.address();
-            node.useRelay(peer.endpoint(), backbone);
-            return backbone;
+            node.useRelay(endpoint, peer.address());
+            return peer.address();
         });
+    }
+
+    /**
+     * A handshake with the backbone at {@code endpoint}. The first one pins the configured key. After a failover
+     * the session the node holds with the realm's backbone address (every backbone of a realm shares one key, so
+     * one address) still has the dead backbone's keys: a handshake by endpoint makes new ones with the backbone
+     * there, which then takes over that session, instead of sending to it with keys it never made.
+     */
+    private CompletableFuture<PeerInfo> handshake(InetSocketAddress endpoint) {
+        if (previous != null || settings.backboneKey() == null) {
+            return node.connect(endpoint);
+        }
+        return node.connect(settings.backboneKey(), endpoint);
     }
 
     /**
@@ -90,8 +139,8 @@ final class BackboneLink implements BackboneCall {
                 .exceptionally(error -> {
                     Throwable cause = BackboneCall.unwrap(error);
                     if (cause instanceof TimeoutException) {
-                        throw new PilotException(ErrorCode.TIMEOUT, "the backbone did not answer within "
-                                + settings.requestTimeout().toMillis() + " ms");
+                        throw new PilotException(ErrorCode.TIMEOUT, "the backbone at " + choice.current()
+                                + " did not answer within " + settings.requestTimeout().toMillis() + " ms");
                     }
                     throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
                 });

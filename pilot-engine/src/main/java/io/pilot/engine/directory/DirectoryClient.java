@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -143,6 +144,11 @@ public final class DirectoryClient implements AutoCloseable {
     /** The backbone's address, once its key is known. */
     public Optional<PilotAddress> backbone() {
         return backbone.address();
+    }
+
+    /** The UDP endpoint of the backbone this node is attached to (one of those configured), while it is. */
+    public Optional<InetSocketAddress> backboneEndpoint() {
+        return backbone.endpoint();
     }
 
     /** The backbone key this client pins, if one was configured (none: trust on first use). */
@@ -285,7 +291,7 @@ public final class DirectoryClient implements AutoCloseable {
     /** Configures a {@link DirectoryClient}. Required: the backbone's endpoint and this node's hostname. */
     public static final class Builder {
         private final PilotNode node;
-        private InetSocketAddress backboneEndpoint;
+        private List<InetSocketAddress> backboneEndpoints;
         private NodeKey backboneKey;
         private String hostname;
         private final List<CapabilityInfo> capabilities = new ArrayList<>();
@@ -304,7 +310,24 @@ public final class DirectoryClient implements AutoCloseable {
 
         /** The backbone's UDP endpoint, and its key to pin (null: trust on first use, with a warning). */
         public Builder backbone(InetSocketAddress endpoint, NodeKey key) {
-            this.backboneEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return backbones(List.of(Objects.requireNonNull(endpoint, "endpoint")), key);
+        }
+
+        /**
+         * The UDP endpoints of the realm's backbones (which share one key, pinned here unless null). The client
+         * attaches to one, starting from one picked by this node's address so that nodes spread over them, and
+         * when it stops answering moves to the next in this order, before its lease there lapses.
+         *
+         * @throws IllegalArgumentException if {@code endpoints} is empty or names one endpoint twice
+         */
+        public Builder backbones(List<InetSocketAddress> endpoints, NodeKey key) {
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("no backbone endpoint given");
+            }
+            if (Set.copyOf(endpoints).size() != endpoints.size()) {
+                throw new IllegalArgumentException("a backbone endpoint is listed twice: " + endpoints);
+            }
+            this.backboneEndpoints = List.copyOf(endpoints);
             this.backboneKey = key;
             return this;
         }
@@ -384,10 +407,10 @@ public final class DirectoryClient implements AutoCloseable {
         }
 
         public DirectoryClient build() {
-            if (backboneEndpoint == null || hostname == null) {
+            if (backboneEndpoints == null || hostname == null) {
                 throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
             }
-            return new DirectoryClient(node, new ClientSettings(backboneEndpoint, backboneKey, hostname, List.copyOf(capabilities),
+            return new DirectoryClient(node, new ClientSettings(backboneEndpoints, backboneKey, hostname, List.copyOf(capabilities),
                     joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials), liveQueries,
                     new RetryBackoff(firstRetry, longestRetry, new SplittableRandom()));
         }

@@ -231,7 +231,7 @@ final class Registration {
 
     private List<Endpoint> endpoints() {
         return RecordSigner.endpoints(node.localEndpoint(), reflexive,
-                backbone.address().isPresent() ? settings.backboneEndpoint() : null);
+                backbone.endpoint().orElse(null));
     }
 
     /** A register reply: the lease granted, the backbone's epoch and where it sees this node from. */
@@ -316,7 +316,11 @@ final class Registration {
         if (closed || !retrying.compareAndSet(false, true)) {
             return;
         }
-        Duration delay = backoff.next();
+        // A backbone that answered with a refusal (its store is down) is not left: every backbone shares that store.
+        // One that did not answer is: the next of the realm's backbones is tried at once, before this node's lease
+        // there lapses; only once all of them failed in a row does the client wait.
+        boolean anotherBackbone = !(cause instanceof DirectoryException) && backbone.failover();
+        Duration delay = anotherBackbone ? Duration.ZERO : backoff.next();
         log.debug("registering again in {} ms", delay.toMillis());
         TIMER.schedule(() -> {
             retrying.set(false);

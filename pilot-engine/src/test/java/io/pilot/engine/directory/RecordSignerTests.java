@@ -19,7 +19,7 @@ class RecordSignerTests {
     private static final InetSocketAddress RELAY = new InetSocketAddress("192.0.2.1", 7000);
 
     private final Identity identity = Records.identity();
-    private final ClientSettings settings = new ClientSettings(RELAY, null, "fx", List.of(CapabilityInfo.of("fx.rate")),
+    private final ClientSettings settings = new ClientSettings(List.of(RELAY), null, "fx", List.of(CapabilityInfo.of("fx.rate")),
             null, Duration.ofHours(1), Duration.ofSeconds(5));
     private final RecordSigner signer = new RecordSigner(identity, 3, settings);
     private final Membership alpha = new Membership(new TreeSet<>(List.of("alpha")), Map.of());

@@ -1,5 +1,8 @@
 package io.pilot.spring.autoconfigure;
 
+import java.util.Arrays;
+import java.util.List;
+
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
@@ -20,8 +23,22 @@ import org.springframework.boot.autoconfigure.service.connection.ConnectionDetai
  */
 public interface PilotBackboneConnectionDetails extends ConnectionDetails {
 
-    /** The backbone's UDP endpoint, {@code host:port} (IPv6 in brackets). */
+    /**
+     * The backbone's UDP endpoint, {@code host:port} (IPv6 in brackets); or the realm's backbones as a comma-separated
+     * list, as {@code pilot.backbone.address} takes them.
+     */
     String getAddress();
+
+    /**
+     * The UDP endpoints of the realm's backbones (which share one key), tried in this order from one the agent's
+     * address picks; the agent moves to the next when one stops answering. By default {@link #getAddress()} split at
+     * its commas: override this one to give several, and {@code getAddress} to name the first.
+     */
+    default List<String> getAddresses() {
+        String address = getAddress();
+        return address == null ? List.of() : Arrays.stream(address.split(",")).map(String::strip)
+                .filter(one -> !one.isEmpty()).toList();
+    }
 
     /** The backbone's node key (base64url) to pin, or null to trust the first key it presents. */
     default String getKey() {

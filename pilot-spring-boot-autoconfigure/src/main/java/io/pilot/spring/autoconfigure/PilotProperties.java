@@ -283,7 +283,11 @@ public class PilotProperties {
 
     public static class Backbone {
 
-        /** The backbone's UDP endpoint, {@code host:port}. With {@code embedded}, where the embedded one binds. */
+        /**
+         * The backbone's UDP endpoint, {@code host:port}; or the realm's backbones, a comma-separated list
+         * {@code host:port,host:port,...} tried in that order from one the agent's address picks, moving to the next
+         * when one stops answering. With {@code embedded}, where the embedded one binds (a single endpoint).
+         */
         private String address = "127.0.0.1:7400";
 
         /** Run the backbone inside this application (single host, development, the samples). */
@@ -305,8 +309,12 @@ public class PilotProperties {
          */
         private Path joinTokenFile;
 
-        /** Where the embedded backbone keeps its directory; empty keeps it in memory only. */
-        private Path store;
+        /**
+         * Where the embedded backbone keeps its directory: a journal folder, or {@code etcd://HOST:PORT[,HOST:PORT...]}
+         * for a directory several backbones share (needs {@code io.pilot:pilot-backbone-etcd}); empty keeps it in
+         * memory only.
+         */
+        private String store;
 
         /** Where the embedded backbone's identity is kept. Defaults to {@code .pilot/backbone.key}. */
         private Path identity;
@@ -372,11 +380,11 @@ public class PilotProperties {
             this.joinTokenFile = joinTokenFile;
         }
 
-        public Path getStore() {
+        public String getStore() {
             return store;
         }
 
-        public void setStore(Path store) {
+        public void setStore(String store) {
             this.store = store;
         }
 

@@ -1,6 +1,7 @@
 package io.pilot.spring.autoconfigure;
 
 import io.pilot.engine.address.HostPort;
+import io.pilot.engine.backbone.DirectoryStores;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.group.AccessPolicies;
 import io.pilot.engine.identity.NodeKey;
@@ -30,6 +31,46 @@ final class PilotSettings {
             throw new PilotConfigurationException(property, e.getMessage(),
                     "Set " + property + " to the backbone's host and UDP port, e.g. backbone.example.org:7400");
         }
+    }
+
+    /**
+     * A comma-separated list of {@code host:port} (one or more), each checked.
+     *
+     * @throws PilotConfigurationException naming the property and the entry that is wrong
+     */
+    static List<InetSocketAddress> hostPorts(String property, List<String> values) {
+        if (values.isEmpty()) {
+            throw new PilotConfigurationException(property, "names no backbone",
+                    "Set " + property + " to the backbone's host and UDP port, e.g. backbone.example.org:7400");
+        }
+        List<InetSocketAddress> endpoints = new ArrayList<>();
+        for (String value : values) {
+            InetSocketAddress endpoint = hostPort(property, value.strip());
+            if (endpoints.contains(endpoint)) {
+                throw new PilotConfigurationException(property, "lists " + value.strip() + " twice",
+                        "List each of the realm's backbones once, e.g. a.example.org:7400,b.example.org:7400");
+            }
+            endpoints.add(endpoint);
+        }
+        return endpoints;
+    }
+
+    /**
+     * The embedded backbone's store: null, a folder, or a URL whose scheme a module on the class path opens.
+     *
+     * @throws PilotConfigurationException naming the property and the module to add when no module opens the scheme
+     */
+    static String store(String property, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String missing = DirectoryStores.missingProvider(value.strip());
+        if (missing != null) {
+            throw new PilotConfigurationException(property, missing, "Add the module that opens it to the application's"
+                    + " dependencies (for etcd://, io.pilot:pilot-backbone-etcd), or set " + property
+                    + " to a folder, or leave it empty to keep the directory in memory");
+        }
+        return value.strip();
     }
 
     /** A timeout that must be positive: zero or negative would fail every call at once. */

@@ -9,7 +9,9 @@ import io.pilot.spring.runtime.RuntimeSettings.BackboneLink;
 import io.pilot.spring.runtime.RuntimeSettings.ControlSocket;
 import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.springframework.core.env.Environment;
@@ -61,9 +63,15 @@ final class RuntimeSettingsFactory {
         }
         EmbeddedBackbone embedded = !backbone.isEmbedded() ? null : new EmbeddedBackbone(
                 backbone.getIdentity() != null ? backbone.getIdentity() : Path.of(".pilot", "backbone.key"),
-                backbone.getStore());
-        String address = fromProperties ? "pilot.backbone.address" : connection.getClass().getName() + ".getAddress()";
-        return new BackboneLink(PilotSettings.hostPort(address, connection.getAddress()),
+                PilotSettings.store("pilot.backbone.store", backbone.getStore()));
+        String address = fromProperties ? "pilot.backbone.address" : connection.getClass().getName() + ".getAddresses()";
+        List<InetSocketAddress> endpoints = PilotSettings.hostPorts(address, connection.getAddresses());
+        if (embedded != null && endpoints.size() > 1) {
+            throw new PilotConfigurationException(address, "lists " + endpoints.size() + " backbones, but pilot.backbone.embedded"
+                    + " is true: the embedded backbone binds one endpoint", "Set " + address + " to the one endpoint the"
+                    + " embedded backbone binds, e.g. 0.0.0.0:7400");
+        }
+        return new BackboneLink(endpoints,
                 PilotSettings.key(connection.getKey()),
                 PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()),
                 PilotSettings.retryDelays(backbone.getRetry()), embedded, joinToken(connection, fromProperties));

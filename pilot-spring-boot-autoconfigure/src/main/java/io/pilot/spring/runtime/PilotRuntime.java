@@ -201,11 +201,11 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 .gracePeriod(shutdownTimeout());
         EmbeddedBackbone embedded = settings.backbone().embedded();
         if (embedded != null) {
-            builder.embedBackbone(PilotNode.builder().identityPath(embedded.identityPath())
+            builder.embedBackboneWithStore(PilotNode.builder().identityPath(embedded.identityPath())
                     .bindAddress(settings.backbone().endpoint()).realm(settings.realm()).answerStun(true),
                     BackboneSettings.DEFAULTS.withJoinToken(settings.backbone().joinToken()), embedded.store());
         } else {
-            builder.backbone(settings.backbone().endpoint(), settings.backbone().key())
+            builder.backbones(settings.backbone().endpoints(), settings.backbone().key())
                     .startWithoutBackbone(settings.backbone().requestTimeout());
         }
         if (accessPolicy instanceof SharedGroupPolicy sharedGroup) {
@@ -230,7 +230,8 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         log.info("Pilot agent '{}' is {} on UDP {}, {} the backbone at {} ({} capabilities)",
                 settings.hostname(), started.node().address(), started.node().localEndpoint(),
                 started.directory().map(DirectoryClient::status).orElse(null) == DirectoryClient.Status.REGISTERED
-                        ? "registered with" : "registering with", settings.backbone().endpoint(), capabilities.all().size());
+                        ? "registered with" : "registering with", started.directory().flatMap(DirectoryClient::backboneEndpoint)
+                        .orElse(settings.backbone().endpoint()), capabilities.all().size());
     }
 
     /** A caller's record, for its hostname and groups; failed while the agent has no directory client (yet). */

@@ -74,26 +74,45 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
     /**
      * The backbone, as this agent reaches it.
      *
-     * @param endpoint its UDP endpoint
-     * @param key its pinned key, or null to trust it on first use
+     * @param endpoints the UDP endpoints of the realm's backbones, in the order they are tried (an embedded backbone
+     *                  binds the first)
+     * @param key their pinned key (the backbones of a realm share one), or null to trust it on first use
      * @param requestTimeout how long each call to it may take
      * @param retry the waits between registration attempts while it does not answer
      * @param embedded how to run it inside this application, or null when it runs elsewhere
      * @param joinToken the realm's join token, presented at registration (and required by an embedded backbone), or null
      */
-    public record BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, RetryDelays retry,
+    public record BackboneLink(List<InetSocketAddress> endpoints, NodeKey key, Duration requestTimeout, RetryDelays retry,
             EmbeddedBackbone embedded, String joinToken) {
 
-        /** A backbone that requires no join token. */
+        public BackboneLink {
+            if (endpoints.isEmpty()) {
+                throw new IllegalArgumentException("no backbone endpoint");
+            }
+            endpoints = List.copyOf(endpoints);
+        }
+
+        /** One backbone. */
+        public BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, RetryDelays retry,
+                EmbeddedBackbone embedded, String joinToken) {
+            this(List.of(endpoint), key, requestTimeout, retry, embedded, joinToken);
+        }
+
+        /** One backbone that requires no join token. */
         public BackboneLink(InetSocketAddress endpoint, NodeKey key, Duration requestTimeout, RetryDelays retry,
                 EmbeddedBackbone embedded) {
             this(endpoint, key, requestTimeout, retry, embedded, null);
         }
 
+        /** The first backbone: the one an embedded backbone binds. */
+        public InetSocketAddress endpoint() {
+            return endpoints.get(0);
+        }
+
         /** Says whether there is a join token, never what it is: settings end up in logs and debuggers' views. */
         @Override
         public String toString() {
-            return "BackboneLink[endpoint=" + endpoint + ", key=" + key + ", requestTimeout=" + requestTimeout
+            return "BackboneLink[endpoints=" + endpoints + ", key=" + key + ", requestTimeout=" + requestTimeout
                     + ", retry=" + retry + ", embedded=" + embedded + ", joinToken=" + (joinToken == null ? "none" : "******") + "]";
         }
     }
@@ -111,9 +130,11 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
      * A backbone run inside this application, on the link's endpoint.
      *
      * @param identityPath the file holding its key
-     * @param store the journal of its directory, or null to keep it in memory only
+     * @param store where its directory is kept: a journal folder, {@code etcd://HOST:PORT[,...]} (the directory shared
+     *              by several backbones, with {@code io.pilot:pilot-backbone-etcd} on the class path), or null to keep
+     *              it in memory only
      */
-    public record EmbeddedBackbone(Path identityPath, Path store) {
+    public record EmbeddedBackbone(Path identityPath, String store) {
     }
 
     /**

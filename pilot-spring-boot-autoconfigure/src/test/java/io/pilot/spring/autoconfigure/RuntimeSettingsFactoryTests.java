@@ -128,4 +128,54 @@ class RuntimeSettingsFactoryTests {
         assertThat(RuntimeSettingsFactory.from(byAddress, new MockEnvironment()).accessPolicy().get().allows(friend, friend.address(0))).isTrue();
         assertThat(output).contains("pilot.allow lists 1 address(es)", "48 bits", "can be ground", "List node keys");
     }
+
+    @Test
+    void theBackboneAddressMayListTheRealmsBackbones() {
+        PilotProperties properties = properties();
+        properties.getBackbone().setAddress("127.0.0.1:7400, 127.0.0.1:7401,[::1]:7402");
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties, new MockEnvironment());
+        assertThat(settings.backbone().endpoints()).containsExactly(new InetSocketAddress("127.0.0.1", 7400),
+                new InetSocketAddress("127.0.0.1", 7401), new InetSocketAddress("::1", 7402));
+    }
+
+    @Test
+    void aBackboneListedTwiceOrABadEntryIsRefusedNamingTheProperty() {
+        PilotProperties twice = properties();
+        twice.getBackbone().setAddress("127.0.0.1:7400,127.0.0.1:7400");
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(twice, new MockEnvironment()))
+                .isInstanceOf(PilotConfigurationException.class)
+                .hasMessageContaining("pilot.backbone.address").hasMessageContaining("twice");
+        PilotProperties bad = properties();
+        bad.getBackbone().setAddress("127.0.0.1:7400,nowhere");
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(bad, new MockEnvironment()))
+                .isInstanceOf(PilotConfigurationException.class).hasMessageContaining("pilot.backbone.address");
+    }
+
+    @Test
+    void anEmbeddedBackboneOnAStoreNoModuleOpensFailsNamingThePropertyAndTheModule() {
+        PilotProperties properties = properties();
+        properties.getBackbone().setEmbedded(true);
+        properties.getBackbone().setStore("etcd://127.0.0.1:2379");
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(properties, new MockEnvironment()))
+                .isInstanceOf(PilotConfigurationException.class)
+                .hasMessageContaining("pilot.backbone.store").hasMessageContaining("io.pilot:pilot-backbone-etcd");
+    }
+
+    @Test
+    void anEmbeddedBackboneKeepsAJournalFolderAsTheStore() {
+        PilotProperties properties = properties();
+        properties.getBackbone().setEmbedded(true);
+        properties.getBackbone().setStore("/var/lib/pilot/directory");
+        RuntimeSettings settings = RuntimeSettingsFactory.from(properties, new MockEnvironment());
+        assertThat(settings.backbone().embedded().store()).isEqualTo("/var/lib/pilot/directory");
+    }
+
+    @Test
+    void anEmbeddedBackboneBindsOneEndpoint() {
+        PilotProperties properties = properties();
+        properties.getBackbone().setEmbedded(true);
+        properties.getBackbone().setAddress("127.0.0.1:7400,127.0.0.1:7401");
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(properties, new MockEnvironment()))
+                .isInstanceOf(PilotConfigurationException.class).hasMessageContaining("embedded backbone binds one endpoint");
+    }
 }
