@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -27,7 +28,9 @@ import org.springframework.messaging.handler.annotation.Header;
  * One method of a client interface, read once: the capability it calls, how its arguments become the request
  * (no parameter: no body; one: the whole body; several: a JSON object by parameter name; {@link Header} ones:
  * request headers), and how the reply comes back (the value, a {@code CompletableFuture}/{@code CompletionStage}
- * of it, or a Reactor {@code Mono} of it). Bad methods are refused with what to change.
+ * of it, or a Reactor {@code Mono} of it; a streamed reply's elements as a Reactor {@code Flux}, or as a
+ * {@code java.util.stream.Stream} read as they arrive, which the caller closes). Bad methods are refused with what to
+ * change.
  */
 final class ClientInterfaceMethod {
 
@@ -35,7 +38,7 @@ final class ClientInterfaceMethod {
     private static final String MONO = "reactor.core.publisher.Mono";
     private static final String FLUX = "reactor.core.publisher.Flux";
 
-    private enum Result { VALUE, FUTURE, MONO }
+    private enum Result { VALUE, FUTURE, MONO, FLUX, STREAM }
 
     /** A {@link Header} parameter: which argument, under which name, and whether it may be null (then not sent). */
     private record HeaderParameter(int index, String name, boolean required) {
@@ -96,12 +99,10 @@ final class ClientInterfaceMethod {
         Class<?> returned = method.getReturnType();
         Type resultType = method.getGenericReturnType();
         Result result = Result.VALUE;
-        if (returned.getName().equals(FLUX)) {
-            throw new IllegalArgumentException(where + " returns a Flux: streamed replies are not supported by client "
-                    + "interfaces yet; return a Mono, a CompletableFuture or the value");
-        }
-        if (returned == CompletableFuture.class || returned == CompletionStage.class || returned.getName().equals(MONO)) {
-            result = returned.getName().equals(MONO) ? Result.MONO : Result.FUTURE;
+        if (returned == CompletableFuture.class || returned == CompletionStage.class || returned.getName().equals(MONO)
+                || returned.getName().equals(FLUX) || returned == Stream.class) {
+            result = returned.getName().equals(MONO) ? Result.MONO : returned.getName().equals(FLUX) ? Result.FLUX
+                    : returned == Stream.class ? Result.STREAM : Result.FUTURE;
             resultType = resultType instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0]
                     : Object.class;
         } else if (CompletionStage.class.isAssignableFrom(returned)) {
@@ -146,6 +147,8 @@ final class ClientInterfaceMethod {
             case VALUE -> ready.call(request, resultType);
             case FUTURE -> ready.callAsync(request, resultType);
             case MONO -> MonoResults.deferred(() -> ready.callAsync(request, resultType));
+            case FLUX -> ready.stream(request, resultType);
+            case STREAM -> StreamOfItems.of(ready.streamItems(request, resultType));
         };
     }
 
