@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -24,7 +24,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS, STREAMS
     }
 
     private BenchmarkRunner() {
@@ -40,7 +40,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -72,25 +72,26 @@ public final class BenchmarkRunner {
         BackboneBenchmark.Result backbone = null;
         RelayThroughputBenchmark.Result relay = null;
         CallBenchmark.Result calls = null;
+        StreamBenchmark.Result streams = null;
         if (sections.contains(Section.PING)) {
-            progress("1/7 ping round trips: Pilot vs raw UDP");
+            progress("1/8 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    p50 Pilot ping %.1f us, request/reply %.1f us, raw UDP %.1f us",
                     ping.pilotCaller().median() / 1e3, ping.pilotRequest().median() / 1e3, ping.rawUdp().median() / 1e3));
         }
         if (sections.contains(Section.THROUGHPUT)) {
-            progress("2/7 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
+            progress("2/8 bulk throughput: Pilot vs TLS 1.3 vs raw UDP");
             throughput = new ThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    Pilot %.0f MiB/s, TLS %.0f MiB/s, UDP %.0f MiB/s",
                     throughput.pilot().median(), throughput.tls().median(), throughput.udp().median()));
         }
         if (sections.contains(Section.HANDSHAKE)) {
-            progress("3/7 handshakes per second");
+            progress("3/8 handshakes per second");
             handshakes = new HandshakeRateBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f handshakes/s", handshakes.perSecond().median()));
         }
         if (sections.contains(Section.LOSS)) {
-            progress("4/7 goodput under loss");
+            progress("4/8 goodput under loss");
             loss = new LossGoodputBenchmark().run(profile);
             for (LossGoodputBenchmark.Row row : loss.rows()) {
                 progress(String.format(Locale.ROOT, "    loss %.0f%%: %.1f MiB/s", row.lossRate() * 100,
@@ -98,7 +99,7 @@ public final class BenchmarkRunner {
             }
         }
         if (sections.contains(Section.BACKBONE)) {
-            progress("5/7 backbone: registrations, lookups, heartbeats, records held");
+            progress("5/8 backbone: registrations, lookups, heartbeats, records held");
             backbone = new BackboneBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f registrations/s, lookups %.0f/s (raw, by hostname), "
                     + "heartbeats %.0f/s, %,d records in-process at %.0f bytes each",
@@ -111,22 +112,30 @@ public final class BenchmarkRunner {
             }
         }
         if (sections.contains(Section.RELAY)) {
-            progress("6/7 relay throughput vs direct");
+            progress("6/8 relay throughput vs direct");
             relay = new RelayThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    direct %.0f MiB/s, relayed %.0f MiB/s (%.2fx), relay loop %.2f cores",
                     relay.direct().median(), relay.relayed().median(), relay.relayedToDirect(), relay.relayLoopCores()));
         }
         if (sections.contains(Section.CALLS)) {
-            progress("7/7 capability calls between two Spring Boot apps vs HTTP/JSON vs NATS request-reply");
+            progress("7/8 capability calls between two Spring Boot apps vs HTTP/JSON vs NATS request-reply");
             calls = new CallBenchmark(launch.get()).run(profile);
             progress(String.format(Locale.ROOT, "    p50 Pilot %s, HTTP %s, NATS %s; calls/s at %d in flight: "
                     + "Pilot %s, HTTP %s, NATS %s", p50(calls.pilot()), p50(calls.http()), p50(calls.nats()),
                     calls.inFlight(), perSecond(calls.pilotRate()), perSecond(calls.httpRate()),
                     perSecond(calls.natsRate())));
         }
+        if (sections.contains(Section.STREAMS)) {
+            progress("8/8 streamed replies: items/s and time to first item, windows 32 and 256");
+            streams = new StreamBenchmark().run(profile);
+            for (StreamBenchmark.Row row : streams.rows()) {
+                progress(String.format(Locale.ROOT, "    window %d: %,.0f items/s, first item p50 %.1f us", row.window(),
+                        row.itemsPerSecond().median(), row.firstItemNanos().median() / 1e3));
+            }
+        }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone, relay, calls);
+                backbone, relay, calls, streams);
     }
 
     private static String value(String[] args, int i, String option) {

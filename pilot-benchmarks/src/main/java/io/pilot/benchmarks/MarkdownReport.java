@@ -60,6 +60,9 @@ public final class MarkdownReport {
         if (report.calls() != null) {
             md.append(new CallsReport(report.calls(), report.profile(), report.ping()).render());
         }
+        if (report.streams() != null) {
+            md.append(new StreamsReport(report.streams()).render());
+        }
         method();
         return md.toString();
     }

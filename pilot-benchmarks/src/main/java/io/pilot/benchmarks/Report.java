@@ -14,5 +14,5 @@ public record Report(Environment environment, RunProfile profile, String command
                      PingLatencyBenchmark.Result ping, ThroughputBenchmark.Result throughput,
                      HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss,
                      BackboneBenchmark.Result backbone, RelayThroughputBenchmark.Result relay,
-                     CallBenchmark.Result calls) {
+                     CallBenchmark.Result calls, StreamBenchmark.Result streams) {
 }

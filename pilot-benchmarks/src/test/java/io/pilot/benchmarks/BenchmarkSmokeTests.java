@@ -73,8 +73,15 @@ class BenchmarkSmokeTests {
         assertThat(relay.relayedPerDelivered()).isGreaterThan(1.0);
         assertThat(relay.relayLoopCores()).isPositive();
 
+        StreamBenchmark.Result streams = report.streams();
+        assertThat(streams.rows()).extracting(StreamBenchmark.Row::window).containsExactly(32, 256);
+        streams.rows().forEach(row -> {
+            assertThat(row.itemsPerSecond().min()).isPositive();
+            assertThat(row.firstItemNanos().min()).isPositive();
+        });
+
         String markdown = new MarkdownReport(report).render();
-        assertThat(markdown).contains("## 1.", "Pilot `request()`", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "`smoke test`")
+        assertThat(markdown).contains("## 1.", "Pilot `request()`", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "## 8.", "`smoke test`")
                 .doesNotContain("## 7.", "NaN", "Infinity");
     }
 

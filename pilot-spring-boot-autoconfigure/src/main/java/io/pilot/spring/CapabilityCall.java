@@ -1,9 +1,13 @@
 package io.pilot.spring;
 
+import io.pilot.engine.message.BlockingItems;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.springframework.core.ParameterizedTypeReference;
+
+import reactor.core.publisher.Flux;
 
 /**
  * One capability call being specified: where it goes (any provider, the providers in a group, or one named agent),
@@ -44,4 +48,37 @@ public interface CapabilityCall {
     <T> CompletableFuture<PilotReply<T>> exchange(Object request, Class<T> responseType);
 
     <T> CompletableFuture<PilotReply<T>> exchange(Object request, ParameterizedTypeReference<T> responseType);
+
+    /**
+     * Calls a capability that streams its reply (one returning {@code Flux}, {@code Stream} or {@code Flow.Publisher}):
+     * its elements, each read as {@code itemType}, as they come. Needs Reactor. Cold: each subscription is one call,
+     * sent at the first demand, to the named agent, or to one provider (among the group's, if given) chosen as a call's
+     * anycast chooses, without failover. Flow control reaches the producer: at most
+     * 32 items ({@code PilotNode.DEFAULT_STREAM_WINDOW}) are on their way or waiting beyond what the
+     * subscriber has taken, so a slow subscriber slows the producer; cancelling (dispose, {@code take(n)} met) stops
+     * it. {@link #timeout} is the idle limit: the time to the first item and between items (default
+     * {@code pilot.request-timeout}), not the stream's total. Fails with {@link PilotRemoteException}: the producer's
+     * typed error after the items before it, {@code TIMEOUT} when the idle limit passed, {@code TOO_LARGE} for an item
+     * over the size limit, {@code PROTOCOL} naming the capability for an item that does not read as {@code itemType}.
+     * A capability that answers with one result streams it as one element (none when it answered nothing).
+     */
+    <T> Flux<T> stream(Object request, Class<T> itemType);
+
+    /** {@link #stream(Object, Class)} with a generic item type. */
+    <T> Flux<T> stream(Object request, ParameterizedTypeReference<T> itemType);
+
+    /**
+     * {@link #stream(Object, Class)} without Reactor: the elements read by a blocking loop. The call is sent at once;
+     * failures are thrown from {@code hasNext()} once the items before them are read; closing it (try-with-resources)
+     * before the end cancels the call and stops the producer:
+     * <pre>{@code
+     * try (BlockingItems<Token> tokens = pilotClient.capability("llm.generate").streamItems(prompt, Token.class)) {
+     *     tokens.forEachRemaining(this::print);
+     * }
+     * }</pre>
+     */
+    <T> BlockingItems<T> streamItems(Object request, Class<T> itemType);
+
+    /** {@link #streamItems(Object, Class)} with a generic item type. */
+    <T> BlockingItems<T> streamItems(Object request, ParameterizedTypeReference<T> itemType);
 }

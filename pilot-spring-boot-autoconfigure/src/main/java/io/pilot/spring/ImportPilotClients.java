@@ -30,9 +30,12 @@ import org.springframework.context.annotation.Import;
  * parameter name (compile with {@code -parameters}, as Spring Boot's build does); those annotated with
  * {@code @Header} (Spring messaging's) travel as request headers instead. It returns the result (or {@code void}), a
  * {@code CompletableFuture} or {@code CompletionStage} of it, or, with Reactor present, a {@code Mono} of it (the call
- * is made on subscription). Generic results ({@code List<Citation>}) are read as declared; a {@link PilotReply} of
- * the result ({@code CompletableFuture<PilotReply<Rate>>}) adds the agent that answered, the path and the time. Failures
- * are {@link PilotRemoteException}s.
+ * is made on subscription). A capability that streams its reply is called by a method returning {@code Flux<T>} (with
+ * Reactor; each subscription one call, see {@code CapabilityCall.stream}) or {@code Stream<T>} (read as the items
+ * arrive; close it, e.g. with try-with-resources, to stop the producer early). Generic results
+ * ({@code List<Citation>}) are read as declared; a {@link PilotReply} of the result
+ * ({@code CompletableFuture<PilotReply<Rate>>}) adds the agent that answered, the path and the time. Failures are
+ * {@link PilotRemoteException}s.
  *
  * <p>Each interface is the bean named by its simple name, first letter lower-cased ({@code Fx} → {@code fx}); its
  * calls go to any provider within {@code pilot.request-timeout} unless {@code pilot.client.interfaces.<bean name>}

@@ -16,7 +16,7 @@ import org.springframework.util.ClassUtils;
  * Results still to come, as Spring messaging's return value handlers turn them into a {@link CompletableFuture}: a
  * {@code CompletionStage}, and, when Reactor is on the class path, a {@code Mono} (or another single-value reactive
  * type; the reply is its one value, or empty). A multi-value publisher returned where the declared type did not say
- * so is refused as the method's failure.
+ * so is refused as the method's failure: declared, it would serve a streamed reply ({@link StreamResults}).
  */
 final class AsyncResults {
 
@@ -44,7 +44,7 @@ final class AsyncResults {
         ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());
         if (adapter != null && adapter.isMultiValue()) {
             throw new IllegalStateException("a capability returned a stream of results (" + result.getClass().getSimpleName()
-                    + "); streamed replies are not supported yet");
+                    + ") where its declared type did not say so; declare it Flux, Stream or Flow.Publisher to stream the reply");
         }
         return null;
     }

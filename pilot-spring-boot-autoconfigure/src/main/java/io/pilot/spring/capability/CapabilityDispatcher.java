@@ -20,6 +20,7 @@ import io.pilot.spring.observation.PilotServerRequestContext;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
@@ -37,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Each request is a {@link PilotObservationDocumentation#SERVER_REQUEST} observation continuing the caller's
  * trace (from the request's headers); the method runs in its scope, so what it observes is its child. A failed call's
- * observation carries the code it was answered with.
+ * observation carries the code it was answered with. A streamed call is served by {@link #handleStream}.
  */
 public final class CapabilityDispatcher implements MessageHandler {
 
@@ -49,6 +50,7 @@ public final class CapabilityDispatcher implements MessageHandler {
     private final CapabilityLimits limits;
     private final Function<PilotAddress, CompletableFuture<NodeRecord>> records;
     private final CapabilityFailures failures;
+    private final StreamedCapabilities streams;
 
     public CapabilityDispatcher(CapabilityRegistry registry, JsonMapper mapper) {
         this(registry, mapper, ObservationRegistry.NOOP, null, address -> Optional.empty());
@@ -87,6 +89,18 @@ public final class CapabilityDispatcher implements MessageHandler {
         this.peers = peers;
         this.records = records;
         this.failures = failures;
+        this.streams = new StreamedCapabilities(mapper, observations, convention, this::path, limits, records, failures);
+    }
+
+    /**
+     * A streamed call ({@code requestStream}, {@code CapabilityCall.stream}): a capability that streams answers with
+     * its elements ({@link StreamedCapabilities}); any other with its one reply as the stream's one item.
+     */
+    @Override
+    public Flow.Publisher<Message> handleStream(IncomingMessage in) throws Exception {
+        String name = in.message().header(Headers.CAPABILITY);
+        CapabilityMethod capability = name == null ? null : registry.get(name);
+        return capability != null && capability.streams() ? streams.serve(capability, in) : MessageHandler.super.handleStream(in);
     }
 
     @Override
@@ -142,8 +156,7 @@ public final class CapabilityDispatcher implements MessageHandler {
                     "this agent has no capability '" + name + "'"));
         }
         if (!limits.tryEnter(capability.name())) {
-            return CompletableFuture.failedFuture(new PilotException(ErrorCode.OVERLOADED, "capability '"
-                    + capability.name() + "' is serving its limit of " + limits.limit(capability.name()) + " calls"));
+            return CompletableFuture.failedFuture(limits.full(capability.name()));
         }
         CompletionStage<Message> result = invoke(capability, in);
         return result.whenComplete((reply, error) -> limits.exit(capability.name()));
@@ -157,14 +170,12 @@ public final class CapabilityDispatcher implements MessageHandler {
      * {@code Mono}'s subscription disposed).
      */
     private CompletionStage<Message> invoke(CapabilityMethod capability, IncomingMessage in) {
-        PilotCaller caller = new PilotCaller(in.from(), in.fromKey(), () -> records.apply(in.from()));
         Cancellation cancellation = in.cancellation();
         CompletableFuture<byte[]> invoked;
         try (InvocationThread running = InvocationThread.current();
                 InboundRequest.Scope serving = InboundRequest.serving(cancellation)) {
             cancellation.onCancel(running::interrupt);
-            invoked = capability.invoke(CapabilityRequests.of(in, capability.name(), caller,
-                    new JsonBody(in.message().body(), mapper))).toCompletableFuture();
+            invoked = capability.invoke(CapabilityRequests.of(in, capability.name(), mapper, records)).toCompletableFuture();
         } catch (Throwable e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -193,7 +204,8 @@ public final class CapabilityDispatcher implements MessageHandler {
         }
     }
 
-    private static Message reply(byte[] json) {
+    /** A capability's JSON result (or one streamed item) as the reply message; null is an empty reply. */
+    static Message reply(byte[] json) {
         return json == null ? Message.empty() : Message.of(json).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
     }
 }

@@ -1,5 +1,8 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.PilotException;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,6 +77,12 @@ public final class CapabilityLimits {
                 return true;
             }
         }
+    }
+
+    /** The refusal of a call of {@code capability} past its limit. */
+    public PilotException full(String capability) {
+        return new PilotException(ErrorCode.OVERLOADED, "capability '" + capability + "' is serving its limit of "
+                + limit(capability) + " calls");
     }
 
     /** Counts a call {@link #tryEnter admitted} before out. */

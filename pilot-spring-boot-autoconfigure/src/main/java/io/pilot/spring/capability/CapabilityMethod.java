@@ -1,14 +1,15 @@
 package io.pilot.spring.capability;
 
+import io.pilot.spring.PilotCapabilityException;
+
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Stream;
+import java.util.concurrent.Flow;
 
 import org.springframework.core.MethodParameter;
-import org.springframework.core.ReactiveAdapter;
-import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 
@@ -17,8 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One {@code @Capability} method of one bean, invoked through Spring's messaging handler-method infrastructure:
  * its parameters are resolved from the request by {@link CapabilityArguments}, its result, a value or one to come
- * ({@code CompletionStage}, {@code Mono}: {@link AsyncResults}), encoded as JSON. Streamed results ({@code Flux},
- * {@code Stream}) are refused when the method is registered: they are not served yet.
+ * ({@code CompletionStage}, {@code Mono}: {@link AsyncResults}), encoded as JSON. A method returning a stream of
+ * results ({@code Flux}, {@code java.util.stream.Stream}, {@code Flow.Publisher}: {@link StreamResults}) serves a
+ * streamed reply, each element one item ({@link #invokeStream}); a plain call of it is refused INVALID_ARGUMENT, since
+ * collecting an unbounded stream into one reply would hold it all in memory.
  */
 public final class CapabilityMethod {
 
@@ -29,6 +32,7 @@ public final class CapabilityMethod {
     private final InvocableHandlerMethod handler;
     private final JsonMapper mapper;
     private final boolean returnsVoid;
+    private final boolean streams;
 
     private final int maxConcurrency;
 
@@ -53,23 +57,13 @@ public final class CapabilityMethod {
             throw refused("has maxConcurrency " + maxConcurrency + "; it must be at least 1, or 0 for no limit of its own");
         }
         this.maxConcurrency = maxConcurrency;
-        checkResult();
+        this.streams = StreamResults.isStreamed(method.getReturnType());
         checkParameterNames();
         this.mapper = mapper;
         this.handler = new InvocableHandlerMethod(bean, method);
         this.handler.setMessageMethodArgumentResolvers(arguments.resolvers());
         Class<?> result = method.getReturnType();
         this.returnsVoid = result == void.class || result == Void.class;
-    }
-
-    /** A streamed result would be collected into memory without bound, or serialized as an object: refused until streaming replies exist. */
-    private void checkResult() {
-        Class<?> result = method.getReturnType();
-        ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result);
-        if (adapter != null && adapter.isMultiValue() || Stream.class.isAssignableFrom(result)) {
-            throw refused("returns " + result.getSimpleName() + ", a stream of results; a capability returns one result "
-                    + "(a value, a CompletionStage or a Mono): streamed replies are not supported yet");
-        }
     }
 
     /** Several parameters are bound by name, so their names must be compiled in. */
@@ -93,6 +87,11 @@ public final class CapabilityMethod {
         return description;
     }
 
+    /** Whether it answers with a streamed reply ({@link #invokeStream}) rather than one result. */
+    public boolean streams() {
+        return streams;
+    }
+
     /** How many calls may be in progress at once, or 0 for no limit of its own. */
     public int maxConcurrency() {
         return maxConcurrency;
@@ -111,6 +110,9 @@ public final class CapabilityMethod {
      * @throws Exception what resolving the arguments or the method threw
      */
     public CompletionStage<byte[]> invoke(Message<byte[]> request) throws Exception {
+        if (streams) {
+            throw PilotCapabilityException.invalidArgument("capability '" + name + "' streams its reply; call it with stream()");
+        }
         Object result = InboundRequest.intoReactorContext(handler.invoke(request));
         if (result == null) {
             return CompletableFuture.completedFuture(null);
@@ -121,6 +123,20 @@ public final class CapabilityMethod {
             return Cancels.upstream(pending.thenApply(this::encode), pending);
         }
         return CompletableFuture.completedFuture(returnsVoid ? null : encode(result));
+    }
+
+    /**
+     * Invokes a method that {@link #streams} with the arguments resolved from {@code request}; its elements, as they
+     * are asked for, each encoded as JSON. A null element fails the stream (a streamed item is a value).
+     *
+     * @throws Exception what resolving the arguments or the method threw
+     */
+    public Flow.Publisher<byte[]> invokeStream(Message<byte[]> request) throws Exception {
+        if (!streams) {
+            throw new IllegalStateException(origin() + " answers with one result, not a stream");
+        }
+        return new MappedItems<>(StreamResults.publisher(handler.invoke(request)), item -> mapper.writeValueAsBytes(
+                Objects.requireNonNull(item, "capability '" + name + "' streamed a null element")));
     }
 
     private byte[] encode(Object value) {

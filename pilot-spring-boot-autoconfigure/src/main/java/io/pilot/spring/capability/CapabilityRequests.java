@@ -1,12 +1,18 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.spring.PilotCaller;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Pilot request as the Spring {@link Message} the handler-method infrastructure resolves arguments from: the body
@@ -26,6 +32,17 @@ final class CapabilityRequests {
     static final String BODY = "Pilot-Body";
 
     private CapabilityRequests() {
+    }
+
+    /**
+     * {@code in} as the message a call of {@code capability} resolves its arguments from: its caller described from the
+     * session ({@code records} looks the caller up in the directory when a method asks), its body read as JSON by
+     * {@code mapper} at most once.
+     */
+    static Message<byte[]> of(IncomingMessage in, String capability, JsonMapper mapper,
+            Function<PilotAddress, CompletableFuture<NodeRecord>> records) {
+        PilotCaller caller = new PilotCaller(in.from(), in.fromKey(), () -> records.apply(in.from()));
+        return of(in, capability, caller, new JsonBody(in.message().body(), mapper));
     }
 
     static Message<byte[]> of(IncomingMessage in, String capability, PilotCaller caller, JsonBody body) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -30,7 +31,9 @@ import org.springframework.messaging.handler.annotation.Header;
  * (no parameter: no body; one: the whole body; several: a JSON object by parameter name; {@link Header} ones:
  * request headers), and how the reply comes back (the value, a {@code CompletableFuture}/{@code CompletionStage}
  * of it, or a Reactor {@code Mono} of it; the value may be a {@link PilotReply} of the result, to know who answered,
- * over which path, in how long). Bad methods are refused with what to change.
+ * over which path, in how long; a streamed reply's elements as a Reactor {@code Flux}, or as a
+ * {@code java.util.stream.Stream} read as they arrive, which the caller closes). Bad methods are refused with what to
+ * change.
  */
 final class ClientInterfaceMethod {
 
@@ -38,7 +41,7 @@ final class ClientInterfaceMethod {
     private static final String MONO = "reactor.core.publisher.Mono";
     private static final String FLUX = "reactor.core.publisher.Flux";
 
-    private enum Result { VALUE, FUTURE, MONO }
+    private enum Result { VALUE, FUTURE, MONO, FLUX, STREAM }
 
     /** A {@link Header} parameter: which argument, under which name, and whether it may be null (then not sent). */
     private record HeaderParameter(int index, String name, boolean required) {
@@ -112,12 +115,10 @@ final class ClientInterfaceMethod {
         Class<?> returned = method.getReturnType();
         Type resultType = method.getGenericReturnType();
         Result result = Result.VALUE;
-        if (returned.getName().equals(FLUX)) {
-            throw new IllegalArgumentException(where + " returns a Flux: streamed replies are not supported by client "
-                    + "interfaces yet; return a Mono, a CompletableFuture or the value");
-        }
-        if (returned == CompletableFuture.class || returned == CompletionStage.class || returned.getName().equals(MONO)) {
-            result = returned.getName().equals(MONO) ? Result.MONO : Result.FUTURE;
+        if (returned == CompletableFuture.class || returned == CompletionStage.class || returned.getName().equals(MONO)
+                || returned.getName().equals(FLUX) || returned == Stream.class) {
+            result = returned.getName().equals(MONO) ? Result.MONO : returned.getName().equals(FLUX) ? Result.FLUX
+                    : returned == Stream.class ? Result.STREAM : Result.FUTURE;
             resultType = resultType instanceof ParameterizedType parameterized ? parameterized.getActualTypeArguments()[0]
                     : Object.class;
         } else if (CompletionStage.class.isAssignableFrom(returned)) {
@@ -162,6 +163,8 @@ final class ClientInterfaceMethod {
             case VALUE -> reply ? awaitExchange(ready, request) : ready.call(request, resultType);
             case FUTURE -> send(ready, request);
             case MONO -> MonoResults.deferred(() -> send(ready, request));
+            case FLUX -> ready.stream(request, resultType);
+            case STREAM -> StreamOfItems.of(ready.streamItems(request, resultType));
         };
     }
 

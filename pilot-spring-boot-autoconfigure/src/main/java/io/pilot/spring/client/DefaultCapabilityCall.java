@@ -1,5 +1,7 @@
 package io.pilot.spring.client;
 
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.message.BlockingItems;
 import io.pilot.spring.CapabilityCall;
 import io.pilot.spring.PilotReply;
 
@@ -8,6 +10,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.springframework.core.ParameterizedTypeReference;
+
+import reactor.core.publisher.Flux;
 
 /** The {@link CapabilityCall} of a {@link DefaultPilotClient}: immutable options, made by the client. */
 final class DefaultCapabilityCall implements CapabilityCall {
@@ -68,6 +72,26 @@ final class DefaultCapabilityCall implements CapabilityCall {
     @Override
     public <T> CompletableFuture<PilotReply<T>> exchange(Object request, ParameterizedTypeReference<T> responseType) {
         return send(request, responseType.getType());
+    }
+
+    @Override
+    public <T> Flux<T> stream(Object request, Class<T> itemType) {
+        return FluxResults.of(client.streamed(options, request, itemType));
+    }
+
+    @Override
+    public <T> Flux<T> stream(Object request, ParameterizedTypeReference<T> itemType) {
+        return FluxResults.of(client.streamed(options, request, itemType.getType()));
+    }
+
+    @Override
+    public <T> BlockingItems<T> streamItems(Object request, Class<T> itemType) {
+        return new BlockingItems<>(client.<T>streamed(options, request, itemType), PilotNode.DEFAULT_STREAM_WINDOW);
+    }
+
+    @Override
+    public <T> BlockingItems<T> streamItems(Object request, ParameterizedTypeReference<T> itemType) {
+        return new BlockingItems<>(client.<T>streamed(options, request, itemType.getType()), PilotNode.DEFAULT_STREAM_WINDOW);
     }
 
     private <T> T await(Object request, Type responseType) {

@@ -1,6 +1,7 @@
 package io.pilot.spring.client;
 
 import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.DirectoryException;
@@ -36,6 +37,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,6 +45,7 @@ import java.util.function.Supplier;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,6 +65,7 @@ public final class DefaultPilotClient implements PilotClient {
     private final ObservationRegistry observations;
     private final PilotClientObservationConvention convention;
     private final PeerPaths paths = new PeerPaths(this::readPath, PATH_REFRESH);
+    private final StreamProviders streamProviders;
     private volatile PilotBroadcastObservationConvention broadcastConvention;
 
     public DefaultPilotClient(PilotRuntime runtime, JsonMapper mapper) {
@@ -75,6 +79,7 @@ public final class DefaultPilotClient implements PilotClient {
         this.mapper = mapper;
         this.observations = observations;
         this.convention = convention;
+        this.streamProviders = new StreamProviders(runtime);
     }
 
     @Override
@@ -203,6 +208,58 @@ public final class DefaultPilotClient implements PilotClient {
     }
 
     /**
+     * A streamed call as {@code options} say ({@link StreamedCall}), each item read as {@code itemType}: what the
+     * {@link CapabilityCall} specs' {@code stream} methods and client interfaces returning a stream come down to. Each
+     * subscription is one call, observed as {@link PilotObservationDocumentation#CLIENT_REQUEST} until the stream
+     * ends and counted through {@link PilotRuntime#outgoing} meanwhile; {@code options.timeout()} is its idle limit
+     * (to the first item, then between items).
+     */
+    <T> Flow.Publisher<T> streamed(CallOptions options, Object request, Type itemType) {
+        Message message = encode(options, request);
+        JavaType type = mapper.constructType(itemType);
+        String capability = options.capability();
+        return new StreamedCall<Call, T>(() -> new Call(capability, options.hostname()),
+                call -> openStream(options, call, message),
+                json -> readItem(capability, json, type), error -> failure(capability, error));
+    }
+
+    /** Finds the call's target and asks it for the stream; the call counts as outgoing until the stream ends. */
+    private CompletableFuture<Flow.Publisher<Message>> openStream(CallOptions options, Call call, Message message) {
+        Message traced = call.traced(message);
+        runtime.outgoing(() -> call.streamEnded); // refused (PilotException) when the agent is stopping
+        return streamTarget(options, call).thenApply(address -> {
+            PilotSocketAddress target = new PilotSocketAddress(address, CapabilityProtocol.PORT);
+            return options.timeout() == null ? runtime.node().requestStream(target, traced)
+                    : runtime.node().requestStream(target, traced, options.timeout(), PilotNode.DEFAULT_STREAM_WINDOW);
+        });
+    }
+
+    /** The named agent, resolved, or the provider {@link StreamProviders} chooses. */
+    private CompletableFuture<PilotAddress> streamTarget(CallOptions options, Call call) {
+        String named = options.hostname();
+        if (named != null) {
+            return runtime.directory().resolve(named).thenApply(address -> {
+                call.answeredBy(named.indexOf(':') >= 0 ? null : named, address); // addresses hold a ':', hostnames never
+                return address;
+            });
+        }
+        return streamProviders.choose(options.capability(), options.group()).thenApply(provider -> {
+            call.answeredBy(provider.hostname(), provider.address());
+            return provider.address();
+        });
+    }
+
+    /** One streamed item as {@code type}; null for JSON null; one that does not fit is the provider's mistake, named. */
+    private <T> T readItem(String capability, byte[] json, JavaType type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JacksonException e) {
+            throw new PilotRemoteException(ErrorCode.PROTOCOL, capability + ": a streamed item does not read as "
+                    + type.toCanonical() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
      * A call on its way: the engine's future of the provider's answer, and how that answer becomes the caller's
      * reply (decoded, observed). Where that runs is the point: never on the event loop, and for a blocking call on
      * the caller's own thread, woken by the engine straight from the loop, without the callback executor between.
@@ -247,7 +304,7 @@ public final class DefaultPilotClient implements PilotClient {
      * One capability call in progress: when it started, who answers it, and its observation
      * ({@link PilotObservationDocumentation#CLIENT_REQUEST}, whose trace context travels in the request's headers).
      */
-    private final class Call {
+    private final class Call implements StreamedCall.Observed {
 
         private final String capability;
         private final long startedNanos = System.nanoTime();
@@ -266,11 +323,16 @@ public final class DefaultPilotClient implements PilotClient {
             observation.start();
         }
 
-        Message traced(Message message) {
+        /** Completes when a streamed call ends, so that shutdown lets it finish ({@link PilotRuntime#outgoing}). */
+        final CompletableFuture<Void> streamEnded = new CompletableFuture<>();
+
+        @Override
+        public Message traced(Message message) {
             return context == null ? message : message.withAll(context.getCarrier());
         }
 
-        void answeredBy(String hostname, PilotAddress address) {
+        @Override
+        public void answeredBy(String hostname, PilotAddress address) {
             this.hostname = hostname;
             this.address = address;
             if (context != null) {
@@ -292,6 +354,22 @@ public final class DefaultPilotClient implements PilotClient {
                 observation.stop();
             }
             return thrown;
+        }
+
+        /** A streamed call ended: its observation stopped with the outcome (a cancel by its subscriber: CANCELLED). */
+        @Override
+        public void ended(Throwable failure, boolean cancelled) {
+            if (context != null) {
+                context.setPath(paths.of(address, System.nanoTime()));
+                if (failure != null) {
+                    context.setErrorCode(failure instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
+                    observation.error(failure);
+                } else if (cancelled) {
+                    context.setErrorCode(ErrorCode.CANCELLED);
+                }
+            }
+            observation.stop();
+            streamEnded.complete(null);
         }
 
         /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
@@ -401,7 +479,7 @@ public final class DefaultPilotClient implements PilotClient {
         return mapper.readValue(reply.body(), responseType);
     }
 
-    private static PilotRemoteException failure(String what, Throwable error) {
+    static PilotRemoteException failure(String what, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof PilotRemoteException remote) {
             return remote;

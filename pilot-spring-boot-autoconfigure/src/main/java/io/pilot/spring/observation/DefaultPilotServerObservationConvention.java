@@ -11,7 +11,8 @@ import io.pilot.spring.observation.PilotObservationDocumentation.Values;
  * {@code serve <capability>}, low-cardinality keys capability (or {@value Values#UNKNOWN_CAPABILITY} for one this
  * agent does not serve), outcome and path, with OpenTelemetry's {@code rpc.system}, {@code rpc.method} (the same
  * bounded capability value) and {@code error.type}; high-cardinality keys the caller's address, as
- * {@code pilot.peer.address} and as OpenTelemetry's {@code client.address}.
+ * {@code pilot.peer.address} and as OpenTelemetry's {@code client.address}, and for a streamed reply the items it
+ * sent ({@code pilot.stream.items}).
  */
 public class DefaultPilotServerObservationConvention implements PilotServerObservationConvention {
 
@@ -47,7 +48,10 @@ public class DefaultPilotServerObservationConvention implements PilotServerObser
             return KeyValues.empty();
         }
         String caller = context.getPeerAddress().toString();
-        return KeyValues.of(HighCardinalityKeys.PEER_ADDRESS.withValue(caller), HighCardinalityKeys.CLIENT_ADDRESS.withValue(caller));
+        KeyValues keys = KeyValues.of(HighCardinalityKeys.PEER_ADDRESS.withValue(caller),
+                HighCardinalityKeys.CLIENT_ADDRESS.withValue(caller));
+        Long items = context.getStreamItems();
+        return items == null ? keys : keys.and(HighCardinalityKeys.STREAM_ITEMS.withValue(items.toString()));
     }
 
     private static String capability(PilotServerRequestContext context) {

@@ -73,7 +73,8 @@ public enum PilotObservationDocumentation implements ObservationDocumentation {
 
         @Override
         public KeyName[] getHighCardinalityKeyNames() {
-            return new KeyName[] {HighCardinalityKeys.PEER_ADDRESS, HighCardinalityKeys.CLIENT_ADDRESS};
+            return new KeyName[] {HighCardinalityKeys.PEER_ADDRESS, HighCardinalityKeys.CLIENT_ADDRESS,
+                    HighCardinalityKeys.STREAM_ITEMS};
         }
 
         @Override
@@ -242,6 +243,14 @@ public enum PilotObservationDocumentation implements ObservationDocumentation {
             @Override
             public String asString() {
                 return "pilot.broadcast.unreached";
+            }
+        },
+
+        /** Server only, a streamed reply's: how many items were sent (whichever way the stream ended). */
+        STREAM_ITEMS {
+            @Override
+            public String asString() {
+                return "pilot.stream.items";
             }
         }
     }

@@ -19,6 +19,7 @@ public class PilotServerRequestContext extends RequestReplyReceiverContext<Messa
     private final PilotAddress peerAddress;
     private volatile PilotPath path = PilotPath.UNKNOWN;
     private volatile ErrorCode errorCode;
+    private volatile Long streamItems;
 
     /**
      * @param request the request as it arrived
@@ -57,5 +58,14 @@ public class PilotServerRequestContext extends RequestReplyReceiverContext<Messa
 
     public void setErrorCode(ErrorCode errorCode) {
         this.errorCode = errorCode;
+    }
+
+    /** How many items a streamed reply sent, or null for a call answered with one reply. */
+    public Long getStreamItems() {
+        return streamItems;
+    }
+
+    public void setStreamItems(Long streamItems) {
+        this.streamItems = streamItems;
     }
 }

@@ -41,7 +41,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.messaging.handler.annotation.Header;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -114,14 +113,6 @@ class HandlerArgumentsTests {
         @Capability("shop.mono-empty")
         Mono<String> monoEmpty() {
             return Mono.empty();
-        }
-    }
-
-    @PilotAgent
-    static class StreamingAgent {
-        @Capability("stream.items")
-        Flux<String> items() {
-            return Flux.just("a", "b");
         }
     }
 
@@ -255,18 +246,6 @@ class HandlerArgumentsTests {
         // A Mono: its one value is the reply; an empty one is an empty reply.
         assertThat(client.call("shop.mono", "USD", Conversion.class)).isEqualTo(new Conversion("USD", "EUR", 1.5));
         assertThat(client.call("shop.mono-empty", null, String.class)).isNull();
-    }
-
-    @Test
-    void aCapabilityReturningAStreamIsRefusedAtStartup() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
-                .withPropertyValues("pilot.hostname=streamer", "pilot.identity.path=" + dir.resolve("s.key"))
-                .withBean(StreamingAgent.class)
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("@Capability(\"stream.items\")")
-                        .hasMessageContaining("returns Flux, a stream of results")
-                        .hasMessageContaining("streamed replies are not supported yet"));
     }
 
     /**
