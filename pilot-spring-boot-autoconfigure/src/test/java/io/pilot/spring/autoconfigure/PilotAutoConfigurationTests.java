@@ -158,7 +158,7 @@ class PilotAutoConfigurationTests {
                         DirectoryClient directory = context.getBean(PilotRuntime.class).directory();
                         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
                             assertThat(directory.status()).isEqualTo(DirectoryClient.Status.BACKBONE_UNREACHABLE);
-                            assertThat(directory.lastError()).contains("the backbone did not answer within 300 ms");
+                            assertThat(directory.lastError()).contains("did not answer within 300 ms");
                         });
                     });
         }
