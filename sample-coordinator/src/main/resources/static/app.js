@@ -109,6 +109,133 @@ async function refreshMesh() {
   }
 }
 
+// The streamed reply: GET api/fx/series answers Server-Sent Events (source, point…, end or failure), read with
+// fetch so that a refusal before the first point arrives as its problem document; Stop (or a new stream) aborts the
+// request, and the coordinator then cancels the specialist's stream.
+let seriesAbort = null;
+
+function seriesShow(id, text) {
+  $(id).textContent = text;
+}
+
+function drawSeries(points) {
+  const rates = points.map((point) => Number(point.rate));
+  const low = Math.min(...rates);
+  const high = Math.max(...rates);
+  const span = high - low || 1;
+  const step = 600 / Math.max(points.length - 1, 1);
+  $('series-line').setAttribute('points', rates.map((rate, i) =>
+    `${(i * step).toFixed(1)},${(150 - ((rate - low) / span) * 140).toFixed(1)}`).join(' '));
+  $('series-chart').setAttribute('data-items', points.length);
+  $('series-range').textContent = `${points[0].date} … ${points[points.length - 1].date} · `
+    + `1 ${$('series-base').value.toUpperCase()} = ${low} to ${high} ${$('series-quote').value.toUpperCase()}`;
+}
+
+// The blocks of a Server-Sent Events text, each as {event, id, data}.
+function sseEvents(text) {
+  return text.split('\n\n').filter(Boolean).map((block) => {
+    const event = { event: 'message', data: '' };
+    block.split('\n').forEach((line) => {
+      const colon = line.indexOf(':');
+      const field = line.slice(0, colon);
+      const value = line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'data') {
+        event.data += value;
+      } else if (field === 'event' || field === 'id') {
+        event[field] = value;
+      }
+    });
+    return event;
+  });
+}
+
+async function streamSeries() {
+  if (seriesAbort) {
+    seriesAbort.abort();
+  }
+  const abort = new AbortController();
+  seriesAbort = abort;
+  const query = new URLSearchParams({ base: $('series-base').value.trim(), quote: $('series-quote').value.trim() });
+  ['from', 'to'].filter((bound) => $(`series-${bound}`).value).forEach((bound) => query.set(bound, $(`series-${bound}`).value));
+  const points = [];
+  const started = performance.now();
+  let first = null;
+  ['series-count', 'series-first', 'series-rate', 'series-agent', 'series-path'].forEach((id) => seriesShow(id, '—'));
+  $('series-line').setAttribute('points', '');
+  $('series-chart').removeAttribute('data-items');
+  seriesShow('series-range', '');
+  $('series-status').className = 'note';
+  $('series-status').removeAttribute('data-state');
+  seriesShow('series-status', 'streaming…');
+  const onEvent = ({ event, data }) => {
+    const body = JSON.parse(data);
+    if (event === 'source') {
+      seriesShow('series-agent', body.agent || `one of ${body.providers.join(', ')}`);
+      $('series-agent').setAttribute('data-agent', body.agent || '');
+      seriesShow('series-path', body.path);
+      $('series-path').className = body.path;
+    } else if (event === 'point') {
+      const now = performance.now();
+      first = first ?? now - started;
+      points.push(body);
+      seriesShow('series-count', points.length);
+      seriesShow('series-first', `${first.toFixed(1)} ms`);
+      seriesShow('series-rate', `${Math.round(points.length / ((now - started) / 1000))}`);
+      drawSeries(points);
+    } else if (event === 'end') {
+      $('series-status').setAttribute('data-state', 'done');
+      seriesShow('series-status', `${body.items} points · at the coordinator: first after ${body.firstItemMillis.toFixed(1)} ms,`
+        + ` all in ${body.millis.toFixed(1)} ms`);
+    } else if (event === 'failure') {
+      seriesFailed(body.code, `${body.detail} (after ${body.items} points)`);
+    }
+  };
+  try {
+    const response = await fetch(`api/fx/series?${query}`, {
+      headers: { Accept: 'text/event-stream, application/problem+json' },
+      signal: abort.signal,
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      seriesFailed(problem.code || response.status, problem.detail || `api/fx/series answered ${response.status}`);
+      return;
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        break;
+      }
+      buffer += value;
+      const complete = buffer.lastIndexOf('\n\n');
+      if (complete >= 0) {
+        sseEvents(buffer.slice(0, complete)).forEach(onEvent);
+        buffer = buffer.slice(complete + 2);
+      }
+    }
+  } catch (error) {
+    if (error.name === 'AbortError') {
+      seriesShow('series-status', `stopped after ${points.length} points`);
+    } else {
+      seriesFailed('UNAVAILABLE', error.message);
+    }
+  }
+}
+
+function seriesFailed(code, detail) {
+  $('series-status').className = 'note error';
+  $('series-status').setAttribute('data-state', 'failed');
+  $('series-status').setAttribute('data-code', code);
+  seriesShow('series-status', `${code}: ${detail}`);
+}
+
+$('series-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  streamSeries();
+});
+$('series-stop').addEventListener('click', () => seriesAbort && seriesAbort.abort());
+
 $('research-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const currencies = $('currencies').value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
@@ -117,6 +244,7 @@ $('research-form').addEventListener('submit', (event) => {
 
 refreshMesh();
 setInterval(refreshMesh, 2000);
+streamSeries();
 
 // /?topic=attention researches at once (links, scripts, the headless browser test).
 const requested = new URLSearchParams(location.search).get('topic');

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * stubs.stub("fx.rate", request -> Map.of("rate", 1.08));
  * stubs.stub("fx.rate", Pair.class, pair -> new Rate(pair.from(), pair.to(), 1.08));
+ * stubs.streamingStub("fx.series.stream", request -> points.stream());
  * BroadcastRecorder events = stubs.recorder("fleet-events");
  * }</pre>
  *
@@ -41,6 +43,7 @@ public final class PilotStubs implements AutoCloseable {
 
     private static final AtomicInteger AGENTS = new AtomicInteger();
     private static final Method STUB_HANDLE = method(StubAgent.Handler.class, "handle", JsonNode.class);
+    private static final Method STREAM_HANDLE = method(StubAgent.StreamHandler.class, "handle", JsonNode.class);
     private static final Method RECORDER_RECEIVE = method(BroadcastRecorder.Listener.class, "receive", JsonNode.class,
             PilotAddress.class);
 
@@ -64,12 +67,29 @@ public final class PilotStubs implements AutoCloseable {
 
     /** An agent serving {@code capability}: {@code handler} gets the argument as a JSON tree and returns the result. */
     public StubAgent stub(String capability, Function<JsonNode, ?> handler) {
-        String name = Names.checkCapability(capability);
         Objects.requireNonNull(handler, "handler");
-        StubAgent stub = new StubAgent(name, handler);
-        String hostname = hostname("stub", name);
+        return start(new StubAgent(Names.checkCapability(capability), handler, false), STUB_HANDLE);
+    }
+
+    /**
+     * An agent serving {@code capability} with a streamed reply: {@code handler} gets the argument as a JSON tree and
+     * returns the items, pulled only as the caller asks (its credit) and closed at the end or when the caller cancels:
+     * <pre>{@code
+     * AtomicBoolean stopped = new AtomicBoolean();
+     * stubs.streamingStub("fx.series.stream", request -> Stream.iterate(1, n -> n + 1).map(n -> Map.of("n", n))
+     *         .onClose(() -> stopped.set(true)));
+     * }</pre>
+     * A handler that throws, or a stub told to {@link StubAgent#failWith fail}, fails the stream before any item.
+     */
+    public StubAgent streamingStub(String capability, Function<JsonNode, ? extends Stream<?>> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return start(new StubAgent(Names.checkCapability(capability), handler, true), STREAM_HANDLE);
+    }
+
+    private StubAgent start(StubAgent stub, Method handle) {
+        String hostname = hostname("stub", stub.capability());
         CapabilityRegistry registry = new CapabilityRegistry();
-        registry.register(new CapabilityMethod(name, "stub", hostname, stub.handler(), STUB_HANDLE, mapper));
+        registry.register(new CapabilityMethod(stub.capability(), "stub", hostname, stub.invoked(), handle, mapper));
         stub.runOn(track(TestAgentRuntime.start(hostname, registry, List.of(), mapper)));
         awaitSeenByApplication(stub);
         return stub;

@@ -7,6 +7,7 @@ import io.pilot.engine.message.PilotException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
 
@@ -15,6 +16,9 @@ import tools.jackson.databind.JsonNode;
  * with the test's function. The application under test reaches it as it would reach the real agent (lookup,
  * session, transport), so what a stub proves holds in production.
  *
+ * <p>A stub from {@link PilotStubs#streamingStub} serves a streamed reply: its function's {@link Stream}, pulled as the
+ * caller's credit asks and closed when the caller cancels (so {@code Stream.onClose} tells a test the caller stopped).
+ *
  * <p>{@link #failWith} makes every later call fail with an error code; {@link #stop} makes the agent go away
  * (deregistered, its node closed), as a crashed or redeployed one would.
  */
@@ -22,16 +26,19 @@ public final class StubAgent implements AutoCloseable {
 
     private final String capability;
     private final Handler handler;
+    private final Object invoked;
     private TestAgentRuntime runtime;
 
-    StubAgent(String capability, Function<JsonNode, ?> function) {
+    /** @param streams whether {@code function} returns a {@link Stream} of items, served as a streamed reply */
+    StubAgent(String capability, Function<JsonNode, ?> function, boolean streams) {
         this.capability = capability;
         this.handler = new Handler(function);
+        this.invoked = streams ? new StreamHandler(handler) : handler;
     }
 
-    /** The object whose {@code handle} method the agent's capability registry invokes. */
-    Handler handler() {
-        return handler;
+    /** The object whose {@code handle} method the agent's capability registry invokes ({@link Handler} or {@link StreamHandler}). */
+    Object invoked() {
+        return invoked;
     }
 
     void runOn(TestAgentRuntime runtime) {
@@ -105,6 +112,23 @@ public final class StubAgent implements AutoCloseable {
                 throw new PilotException(fail.code(), fail.detail());
             }
             return function.apply(request);
+        }
+    }
+
+    /**
+     * Public for the capability registry's reflection: a stub whose capability streams its reply, since a method's
+     * declared {@code Stream} return is what makes a capability streamed. Counted and failed as {@link Handler} is.
+     */
+    public static final class StreamHandler {
+
+        private final Handler handler;
+
+        StreamHandler(Handler handler) {
+            this.handler = handler;
+        }
+
+        public Stream<?> handle(JsonNode request) {
+            return (Stream<?>) handler.handle(request);
         }
     }
 

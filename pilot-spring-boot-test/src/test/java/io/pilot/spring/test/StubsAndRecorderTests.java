@@ -2,9 +2,12 @@ package io.pilot.spring.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.BlockingItems;
 import io.pilot.engine.message.ErrorCode;
+import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 import io.pilot.spring.runtime.PilotRuntime;
 import io.pilot.spring.test.Applications.Pair;
@@ -13,7 +16,13 @@ import io.pilot.spring.test.Applications.Pricing;
 import io.pilot.spring.test.Applications.Rate;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+
+import tools.jackson.databind.JsonNode;
 
 /** Stubs and a recorder, real agents of the test backbone, and the application under test calling and telling them. */
 @SpringBootTest(classes = Applications.PricingApplication.class, properties = {"pilot.hostname=pricing",
@@ -40,6 +51,9 @@ class StubsAndRecorderTests {
 
     @Autowired
     PilotRuntime runtime;
+
+    @Autowired
+    PilotClient client;
 
     @Test
     void theApplicationCallsATypedStubItFindsAsAProvider() {
@@ -68,6 +82,42 @@ class StubsAndRecorderTests {
 
         fx.succeed();
         assertThat(pricing.priceIn("USD", 100)).isEqualTo(108.0);
+    }
+
+    @Test
+    void aStreamingStubServesItsItemsInOrderAndFailsAsToldTo() {
+        StubAgent counter = stubs.streamingStub("numbers.count",
+                request -> IntStream.rangeClosed(1, request.path("to").asInt()).mapToObj(n -> Map.of("n", n)));
+
+        List<Integer> counted = new ArrayList<>();
+        try (BlockingItems<JsonNode> items = client.capability("numbers.count").streamItems(Map.of("to", 5), JsonNode.class)) {
+            items.forEachRemaining(item -> counted.add(item.path("n").asInt()));
+        }
+        assertThat(counted).containsExactly(1, 2, 3, 4, 5);
+        assertThat(counter.calls()).isEqualTo(1);
+
+        counter.failWith(ErrorCode.UNAVAILABLE, "counting is down");
+        try (BlockingItems<JsonNode> items = client.capability("numbers.count").streamItems(Map.of("to", 5), JsonNode.class)) {
+            assertThatThrownBy(items::hasNext).isInstanceOfSatisfying(PilotRemoteException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE)).hasMessageContaining("counting is down");
+        }
+    }
+
+    @Test
+    void aStreamingStubIsPulledOnlyAsAskedAndClosedWhenTheCallerStops() {
+        AtomicInteger pulled = new AtomicInteger();
+        AtomicBoolean closed = new AtomicBoolean();
+        stubs.streamingStub("numbers.endless", request -> Stream.iterate(1, n -> n + 1).peek(n -> pulled.incrementAndGet())
+                .map(n -> Map.of("n", n)).onClose(() -> closed.set(true)));
+
+        try (BlockingItems<JsonNode> items = client.capability("numbers.endless").streamItems(Map.of(), JsonNode.class)) {
+            for (int n = 1; n <= 3; n++) {
+                assertThat(items.next().path("n").asInt()).isEqualTo(n);
+            }
+        }
+        // Closing the items cancels the call: the stub's stream is closed and no more is pulled from it.
+        await().atMost(Duration.ofSeconds(10)).untilTrue(closed);
+        assertThat(pulled.get()).as("pulled only as the caller's credit allowed, not run on").isLessThan(1_000);
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.pilot.samples.coordinator;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
 
@@ -16,26 +18,36 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code POST /research} answers a research request (JSON, or text for {@code Accept: text/plain});
- * {@code GET /api/rate} asks the fx specialist for one rate; {@code GET /api/agents} lists the members of the
+ * {@code GET /api/rate} asks the fx specialist for one rate; {@code GET /api/fx/series} streams a pair's daily rates
+ * to the page as they come; {@code GET /api/agents} lists the members of the
  * RESEARCH group with what they offer, for the page's view of the mesh. A call that fails a whole request is
  * answered with the status its code calls for and a problem document with the code and the trace.
  */
 @RestController
 public class ResearchController {
 
+    /** The capability {@code GET /api/fx/series} streams from ({@link Fx#series}). */
+    static final String SERIES = "fx.series.stream";
+
+    /** The longest the page may hold a series stream open: the whole data streams in well under a second. */
+    private static final Duration SERIES_LIMIT = Duration.ofMinutes(2);
+
     private final ResearchService research;
     private final Fx fx;
     private final PilotClient pilot;
     private final TraceIds traceIds;
+    private final SeriesSource seriesSource;
 
-    public ResearchController(ResearchService research, Fx fx, PilotClient pilot, TraceIds traceIds) {
+    public ResearchController(ResearchService research, Fx fx, PilotClient pilot, TraceIds traceIds, SeriesSource seriesSource) {
         this.research = research;
         this.fx = fx;
         this.pilot = pilot;
         this.traceIds = traceIds;
+        this.seriesSource = seriesSource;
     }
 
     @PostMapping(path = "/research", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -52,6 +64,19 @@ public class ResearchController {
     @GetMapping("/api/rate")
     public Fx.Rate rate(@RequestParam(defaultValue = "EUR") String base, @RequestParam String quote) {
         return fx.rate(base, quote);
+    }
+
+    /**
+     * The daily rates of a pair as Server-Sent Events, relayed as the fx specialist streams them ({@link SeriesRelay}):
+     * {@code GET /api/fx/series?base=EUR&quote=USD&from=2022-12-01&to=2023-01-31}, the dates optional. A request it
+     * cannot take, or one the specialist refuses before its first point, is answered with a problem document instead.
+     */
+    @GetMapping(path = "/api/fx/series", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter series(@RequestParam(defaultValue = "EUR") String base, @RequestParam(defaultValue = "USD") String quote,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        SeriesRequest request = SeriesRequest.of(base, quote, from, to);
+        return SeriesRelay.start(fx.series(request.base(), request.quote(), request.from(), request.to()),
+                () -> seriesSource.describe(SERIES), SERIES_LIMIT);
     }
 
     @GetMapping("/api/agents")
@@ -80,9 +105,12 @@ public class ResearchController {
         }
     }
 
+    /** A request the coordinator cannot take, refused before any specialist is asked; coded as a specialist's refusal is. */
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badRequest(IllegalArgumentException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setProperty("code", ErrorCode.INVALID_ARGUMENT.name());
+        return problem;
     }
 
     /** The specialist's code and words, and the trace to look for (the specialist's own, else this request's). */

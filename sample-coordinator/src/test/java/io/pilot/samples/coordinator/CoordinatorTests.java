@@ -1,20 +1,30 @@
 package io.pilot.samples.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pilot.spring.test.BroadcastRecorder;
 import io.pilot.spring.test.EmbeddedPilotBackbone;
 import io.pilot.spring.test.PilotStubs;
 import io.pilot.spring.test.StubAgent;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +183,122 @@ class CoordinatorTests {
         assertThat(hostnames.get(0)).startsWith("coordinator");
         assertThat(agents.get(0).path("groups").get(0).asString()).isEqualTo("RESEARCH");
         assertThat(agents.get(0).path("address").asString()).startsWith("0:");
+    }
+
+    /** Points of a series as a streaming stub serves them: one a day from 2023-01-02, the rate growing by a ten-thousandth. */
+    private static Stream<Map<String, Object>> points(long count) {
+        return Stream.iterate(0, n -> n + 1).limit(count).map(n -> Map.of("date", LocalDate.parse("2023-01-02").plusDays(n).toString(),
+                "rate", BigDecimal.valueOf(10_700 + n, 4)));
+    }
+
+    @Test
+    void aSeriesStreamsToThePageAsServerSentEventsInOrderThenEnds() throws Exception {
+        StubAgent series = stubs.streamingStub("fx.series.stream", request -> {
+            assertThat(request.path("base").asString()).isEqualTo("EUR");
+            assertThat(request.path("from").asString()).isEqualTo("2023-01-02");
+            return points(5);
+        });
+
+        HttpResponse<Stream<String>> response = http.send(seriesRequest("?base=eur&quote=USD&from=2023-01-02"),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        List<ServerSentEvent> events = ServerSentEvent.read(response.body().iterator(), Integer.MAX_VALUE);
+
+        assertThat(events).extracting(ServerSentEvent::name).containsExactly("source", "point", "point", "point", "point", "point", "end");
+        JsonNode source = JSON.readTree(events.get(0).data());
+        assertThat(source.path("agent").asString()).isEqualTo(series.hostname());
+        assertThat(source.path("address").asString()).isEqualTo(series.address().toString());
+        assertThat(source.path("path").asString()).isEqualTo("direct");
+        assertThat(source.path("capability").asString()).isEqualTo("fx.series.stream");
+        List<JsonNode> points = events.subList(1, 6).stream().map(event -> JSON.readTree(event.data())).toList();
+        assertThat(points).extracting(point -> point.path("date").asString())
+                .containsExactly("2023-01-02", "2023-01-03", "2023-01-04", "2023-01-05", "2023-01-06");
+        assertThat(points.get(4).path("rate").decimalValue()).isEqualByComparingTo("1.0704");
+        assertThat(events.subList(1, 6)).extracting(ServerSentEvent::id).containsExactly("1", "2", "3", "4", "5");
+        JsonNode end = JSON.readTree(events.get(6).data());
+        assertThat(end.path("items").asInt()).isEqualTo(5);
+        assertThat(end.path("firstItemMillis").asDouble()).isPositive().isLessThanOrEqualTo(end.path("millis").asDouble());
+        assertThat(series.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aSeriesThatBreaksAfterSomePointsEndsWithTheFailuresCode() throws Exception {
+        stubs.streamingStub("fx.series.stream", request -> Stream.concat(points(2), Stream.generate(() -> {
+            throw new IllegalStateException("the rates file went missing");
+        })));
+
+        List<ServerSentEvent> events = ServerSentEvent.read(http.send(seriesRequest(""), HttpResponse.BodyHandlers.ofLines())
+                .body().iterator(), Integer.MAX_VALUE);
+
+        assertThat(events).extracting(ServerSentEvent::name).containsExactly("source", "point", "point", "failure");
+        JsonNode failure = JSON.readTree(events.get(3).data());
+        assertThat(failure.path("code").asString()).isEqualTo("INTERNAL");
+        assertThat(failure.path("capability").asString()).isEqualTo("fx.series.stream");
+        assertThat(failure.path("items").asInt()).isEqualTo(2);
+        assertThat(failure.toString()).doesNotContain("IllegalStateException").doesNotContain("went missing");
+    }
+
+    @Test
+    void aPageThatGoesAwayStopsTheSpecialistsStream() throws Exception {
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicInteger produced = new AtomicInteger();
+        // Endless: only a cancel from the coordinator ends it.
+        stubs.streamingStub("fx.series.stream", request -> Stream.iterate(0L, n -> n + 1)
+                .flatMap(n -> points(1)).peek(point -> produced.incrementAndGet()).onClose(() -> closed.set(true)));
+
+        try (Socket browser = new Socket("127.0.0.1", port)) {
+            browser.getOutputStream().write(("GET /api/fx/series HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader reader = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(reader.readLine()).startsWith("HTTP/1.1 200");
+            long points = reader.lines().filter(line -> line.equals("event:point")).limit(10).count();
+            assertThat(points).isEqualTo(10);
+        }
+        // The coordinator's next write fails, it disposes the call, and the reset reaches the stub, which closes its stream.
+        await().atMost(Duration.ofSeconds(20)).untilTrue(closed);
+        assertThat(produced.get()).as("no more produced than the credit and the buffers let through").isLessThan(100_000);
+    }
+
+    @Test
+    void aSeriesRequestThatCannotBeServedIsATypedProblemNotAStream() throws Exception {
+        StubAgent series = stubs.streamingStub("fx.series.stream", request -> {
+            if (!request.path("quote").asString().equals("USD")) {
+                throw new IllegalArgumentException("'quote': unknown currency " + request.path("quote").asString());
+            }
+            return points(3);
+        });
+
+        assertTypedProblem(http.send(seriesRequest("?quote=US1"), HttpResponse.BodyHandlers.ofString()), 400,
+                "INVALID_ARGUMENT", "'quote' must be a three-letter currency code like USD, was 'US1'");
+        assertTypedProblem(http.send(seriesRequest("?quote=USD&from=2023-02-30"), HttpResponse.BodyHandlers.ofString()), 400,
+                "INVALID_ARGUMENT", "'from' must be a date like 2023-01-02, was '2023-02-30'");
+        assertThat(series.calls()).as("refused before any specialist is asked").isZero();
+
+        JsonNode refused = assertTypedProblem(http.send(seriesRequest("?quote=XYZ"), HttpResponse.BodyHandlers.ofString()), 400,
+                "INVALID_ARGUMENT", "'quote': unknown currency XYZ");
+        assertThat(refused.path("capability").asString()).isEqualTo("fx.series.stream");
+
+        series.stop();
+        JsonNode gone = assertTypedProblem(http.send(seriesRequest(""), HttpResponse.BodyHandlers.ofString()), 502, "UNREACHABLE", null);
+        assertThat(gone.path("detail").asString()).contains("fx.series.stream");
+    }
+
+    private static JsonNode assertTypedProblem(HttpResponse<String> response, int status, String code, String detail) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("code").asString()).isEqualTo(code);
+        if (detail != null) {
+            assertThat(problem.path("detail").asString()).isEqualTo(detail);
+        }
+        assertThat(response.body()).doesNotContain("Exception");
+        return problem;
+    }
+
+    private HttpRequest seriesRequest(String query) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/fx/series" + query))
+                .header("Accept", "text/event-stream, application/problem+json").timeout(Duration.ofSeconds(30)).GET().build();
     }
 
     private static void sleep(long millis) {

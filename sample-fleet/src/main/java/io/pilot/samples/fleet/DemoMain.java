@@ -130,14 +130,15 @@ public final class DemoMain {
     private static void printWhereNext(Options options, Path workDir) {
         String base = "http://localhost:" + options.httpPort;
         System.out.printf("""
-                Open   %s/                     the page: research, and the live mesh
+                Open   %s/                     the page: research, a streamed fx series, the live mesh
                        %s/actuator/pilot       the coordinator's node, peers, paths, RTTs
                 Try    curl -s -XPOST -H 'Content-Type: application/json' -H 'Accept: text/plain' \\
                             -d '{"topic":"consensus"}' %s/research
+                       curl -sN '%s/api/fx/series?base=USD&quote=JPY&from=2023-01-02&to=2023-01-06'
                        bin/pilotctl --node coordinator ping specialist-papers
                        bin/pilotctl --node coordinator find --capability fx.rate
                 Logs   %s/*.log
-                %n""", base, base, base, workDir);
+                %n""", base, base, base, base, workDir);
     }
 
     /** What ports the fleet needs that something else holds. */

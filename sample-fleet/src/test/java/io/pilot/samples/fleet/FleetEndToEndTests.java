@@ -206,6 +206,35 @@ class FleetEndToEndTests {
             assertThat(dom).contains("<tr data-agent=\"" + agent + "\">");
         }
         assertThat(dom).contains("<td class=\"direct\">direct</td>").contains("<td>RESEARCH</td>").contains("coordinator · ");
+        // The streamed reply: the real fx specialist's whole series (123 business days), drawn as it arrived.
+        assertThat(dom).contains("<dd id=\"series-count\">123</dd>")
+                .contains("<dd id=\"series-agent\" data-agent=\"specialist-fx\">specialist-fx</dd>")
+                .contains("<dd id=\"series-path\" class=\"direct\">direct</dd>")
+                .contains("data-items=\"123\"").containsPattern("<dd id=\"series-first\">[0-9.]+ ms</dd>")
+                .containsPattern("<p id=\"series-status\" class=\"note\" aria-live=\"polite\" data-state=\"done\">123 points");
+    }
+
+    @Test
+    @Order(4)
+    void theSeriesStreamsFromTheRealFxSpecialistAndARefusalIsTyped() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/api/fx/series?base=USD&quote=JPY&from=2023-01-02&to=2023-01-06")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        assertThat(streamed.body().lines().filter(line -> line.startsWith("event:")))
+                .containsExactly("event:source", "event:point", "event:point", "event:point", "event:point", "event:point", "event:end");
+        assertThat(streamed.body()).contains("\"agent\":\"specialist-fx\"").contains("\"date\":\"2023-01-02\"")
+                .contains("\"items\":5");
+
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/api/fx/series?quote=XYZ")).header("Accept", "text/event-stream, application/problem+json")
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonNode problem = json(refused.body());
+        assertThat(problem.path("code").asString()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(problem.path("capability").asString()).isEqualTo("fx.series.stream");
+        assertThat(problem.path("detail").asString()).startsWith("'quote': unknown currency XYZ; known: AUD, BGN");
     }
 
     @Test

@@ -25,7 +25,8 @@ class AllSpecialistsTests extends SpecialistTest {
     @Test
     void oneAgentServesEveryProfilesCapabilities() {
         assertThat(capabilities.all()).extracting(CapabilityMethod::name).containsExactlyInAnyOrder("papers.resolve-citation",
-                "papers.search", "papers.cited-by", "fx.rate", "fx.convert", "fx.series", "news.search", "news.latest");
+                "papers.search", "papers.cited-by", "fx.rate", "fx.convert", "fx.series", "fx.series.stream",
+                "news.search", "news.latest");
 
         JsonNode papers = caller().call("specialists", "papers.search", Map.of("query", "quantum"), JsonNode.class);
         JsonNode news = caller().call("specialists", "news.search", Map.of("topic", "quantum"), JsonNode.class);

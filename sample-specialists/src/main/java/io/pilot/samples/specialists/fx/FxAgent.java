@@ -5,6 +5,7 @@ import io.pilot.spring.PilotAgent;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Profile;
@@ -48,5 +49,16 @@ public class FxAgent {
     @Capability(value = "fx.series", description = "the daily reference rates of a currency pair over a date range")
     public Series series(SeriesRequest request) {
         return rates.series(request.base(), request.quote(), request.from(), request.to());
+    }
+
+    /**
+     * The points of {@code fx.series} as a streamed reply, one item per business day, oldest first: the caller draws
+     * them as they come, and each is crossed only when the caller's credit asks for it. {@code {"base":"EUR",
+     * "quote":"USD","from":…,"to":…}}, each field a parameter; no from/to: the whole data. A pair or range it cannot
+     * serve is refused (INVALID_ARGUMENT) before the first point.
+     */
+    @Capability(value = "fx.series.stream", description = "the daily reference rates of a currency pair, streamed oldest first")
+    public Stream<Series.Point> seriesStream(String base, String quote, @Nullable LocalDate from, @Nullable LocalDate to) {
+        return rates.points(base, quote, from, to);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The fx specialist's knowledge: euro reference rates per business day. Any pair is crossed through the euro,
@@ -81,6 +82,27 @@ public final class ReferenceRates {
 
     /** {@code fx.series}: every business day from {@code from} to {@code to}; null bounds mean the whole data. */
     public Series series(String base, String quote, LocalDate from, LocalDate to) {
+        SeriesRange range = range(base, quote, from, to);
+        return new Series(range.base(), range.quote(), range.points().toList());
+    }
+
+    /**
+     * {@code fx.series.stream}: the points of {@link #series}, oldest first, each crossed only when it is taken (a
+     * streamed reply takes them as its caller asks). The request is checked at once: a refusal comes before any point.
+     */
+    public Stream<Series.Point> points(String base, String quote, LocalDate from, LocalDate to) {
+        return range(base, quote, from, to).points();
+    }
+
+    /** A checked series request: the pair and the business days it covers. */
+    private record SeriesRange(String base, String quote, NavigableMap<LocalDate, Map<String, BigDecimal>> days) {
+
+        Stream<Series.Point> points() {
+            return days.entrySet().stream().map(day -> new Series.Point(day.getKey(), cross(day, base, quote)));
+        }
+    }
+
+    private SeriesRange range(String base, String quote, LocalDate from, LocalDate to) {
         String fromCurrency = currency(base, "base");
         String toCurrency = currency(quote, "quote");
         LocalDate start = from == null ? first() : covered(from);
@@ -88,9 +110,7 @@ public final class ReferenceRates {
         if (start.isAfter(end)) {
             throw new BadRequestException("from " + start + " is after to " + end);
         }
-        return new Series(fromCurrency, toCurrency, days.subMap(start, true, end, true).entrySet().stream()
-                .map(day -> new Series.Point(day.getKey(), cross(day, fromCurrency, toCurrency)))
-                .toList());
+        return new SeriesRange(fromCurrency, toCurrency, days.subMap(start, true, end, true));
     }
 
     private Map.Entry<LocalDate, Map<String, BigDecimal>> day(LocalDate date) {

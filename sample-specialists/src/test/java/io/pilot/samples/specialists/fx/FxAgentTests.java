@@ -3,12 +3,15 @@ package io.pilot.samples.specialists.fx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pilot.engine.message.BlockingItems;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.samples.specialists.SpecialistTest;
 import io.pilot.spring.PilotProblem;
 import io.pilot.spring.PilotRemoteException;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,34 @@ class FxAgentTests extends SpecialistTest {
         assertThat(series.propertyNames()).containsExactly("base", "quote", "points");
         assertThat(series.path("points")).hasSize(4);
         assertThat(series.path("points").get(0).propertyNames()).containsExactly("date", "rate");
+    }
+
+    @Test
+    void streamsTheSeriesPointByPointInTheOrderOfTheSeries() {
+        Map<String, String> range = Map.of("base", "USD", "quote", "JPY", "from", "2023-01-02", "to", "2023-01-31");
+        List<JsonNode> streamed = new ArrayList<>();
+        try (BlockingItems<JsonNode> points = caller().capability("fx.series.stream").streamItems(range, JsonNode.class)) {
+            points.forEachRemaining(streamed::add);
+        }
+
+        JsonNode series = call("fx.series", range);
+        assertThat(streamed).hasSize(series.path("points").size()).hasSizeGreaterThan(15);
+        for (int i = 0; i < streamed.size(); i++) {
+            assertThat(streamed.get(i)).as("point %d", i).isEqualTo(series.path("points").get(i));
+        }
+        assertThat(streamed.get(0).path("date").asString()).isEqualTo("2023-01-02");
+    }
+
+    @Test
+    void aSeriesStreamItCannotServeIsRefusedBeforeAnyPoint() {
+        try (BlockingItems<JsonNode> points = caller().capability("fx.series.stream")
+                .streamItems(Map.of("base", "EUR", "quote", "XYZ"), JsonNode.class)) {
+            assertThatThrownBy(points::hasNext).isInstanceOfSatisfying(PilotRemoteException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                assertThat(e.capability()).isEqualTo("fx.series.stream");
+                assertThat(e.detail()).startsWith("'quote': unknown currency XYZ; known: AUD, BGN");
+            });
+        }
     }
 
     @Test
@@ -88,6 +119,6 @@ class FxAgentTests extends SpecialistTest {
     void isTheResearchGroupsFxSpecialist() throws Exception {
         assertPilotHealthUp("specialist-fx");
         assertThat(actuator("pilot").path("capabilities")).extracting(capability -> capability.path("name").asString())
-                .containsExactlyInAnyOrder("fx.rate", "fx.convert", "fx.series");
+                .containsExactlyInAnyOrder("fx.rate", "fx.convert", "fx.series", "fx.series.stream");
     }
 }

@@ -108,6 +108,16 @@ class ReferenceRatesTests {
     }
 
     @Test
+    void thePointsOfASeriesAreItsPointsAndARefusalComesBeforeAnyIsTaken() {
+        assertThat(rates.points("USD", "JPY", LocalDate.parse("2022-12-22"), LocalDate.parse("2022-12-28")).toList())
+                .isEqualTo(rates.series("USD", "JPY", LocalDate.parse("2022-12-22"), LocalDate.parse("2022-12-28")).points());
+        assertThatThrownBy(() -> rates.points("EUR", "XYZ", null, null)).isInstanceOf(BadRequestException.class)
+                .hasMessageStartingWith("'quote': unknown currency XYZ;");
+        assertThatThrownBy(() -> rates.points("EUR", "USD", LocalDate.parse("2023-01-31"), LocalDate.parse("2023-01-02")))
+                .hasMessage("from 2023-01-31 is after to 2023-01-02");
+    }
+
+    @Test
     void aSeriesRangeMustRunForwardInsideTheData() {
         assertThatThrownBy(() -> rates.series("EUR", "USD", LocalDate.parse("2023-01-31"), LocalDate.parse("2023-01-02")))
                 .isInstanceOf(BadRequestException.class).hasMessage("from 2023-01-31 is after to 2023-01-02");
