@@ -261,13 +261,37 @@ public final class PilotNode implements AutoCloseable {
      * item, then between items; a subscriber that asks for nothing waits as long as it likes),
      * {@link ErrorCode#CONNECTION_LOST}, {@link ErrorCode#NO_LISTENER}, {@link ErrorCode#OVERLOADED}, the code the
      * producer failed with, or {@link ErrorCode#INTERNAL}. Without Reactor, read it with
-     * {@link BlockingItems}.
+     * {@link BlockingItems}. The stream has no total limit unless {@code message} carries a {@code deadline} header
+     * (a handler passing on what is left of its own): see {@link #requestStream(PilotSocketAddress, Message, Duration,
+     * int, Duration)}.
      *
      * @param window items in flight or buffered, 1 to {@link StreamCredit#MAX_OUTSTANDING}
      * @throws IllegalArgumentException if {@code window} or {@code idleTimeout} is out of range
      */
     public Flow.Publisher<Message> requestStream(PilotSocketAddress target, Message message, Duration idleTimeout,
             int window) {
+        return requestStream(target, message, idleTimeout, window, MessageService.NO_DEADLINE);
+    }
+
+    /**
+     * {@link #requestStream(PilotSocketAddress, Message, Duration, int)} with a total limit: the whole stream must
+     * end within {@code deadline} of the subscription (or of the {@code deadline} header {@code message} carries, if
+     * that is shorter). What is left of it travels as the request's {@code deadline}; the server enforces it, so past
+     * it the subscriber gets {@link ErrorCode#DEADLINE_EXCEEDED} after the items sent before, and the producer is
+     * cancelled. {@code idleTimeout} still bounds the wait for each item.
+     *
+     * @throws IllegalArgumentException if {@code deadline}, {@code window} or {@code idleTimeout} is out of range
+     */
+    public Flow.Publisher<Message> requestStream(PilotSocketAddress target, Message message, Duration idleTimeout,
+            int window, Duration deadline) {
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline must be positive");
+        }
+        return requestStream(target, message, idleTimeout, window, deadline.toNanos());
+    }
+
+    private Flow.Publisher<Message> requestStream(PilotSocketAddress target, Message message, Duration idleTimeout,
+            int window, long deadlineNanos) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(message, "message");
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
@@ -286,7 +310,7 @@ public final class PilotNode implements AutoCloseable {
                 }
             });
             sessions.withSession(target.address(), session, onPeer);
-        }, target.port(), message, idleTimeout.toNanos(), window, executors.callbacks());
+        }, target.port(), message, idleTimeout.toNanos(), deadlineNanos, window, executors.callbacks());
     }
 
     /** Sends a one-way message; completes once it is handed to the peer's reliable stream. */

@@ -33,6 +33,16 @@ public interface CapabilityCall {
     /** Fails with {@code TIMEOUT} once {@code timeout} has passed without a reply (failovers included); default {@code pilot.request-timeout}. */
     CapabilityCall timeout(Duration timeout);
 
+    /**
+     * The total limit of a streamed call ({@link #stream}, {@link #streamItems}): the whole stream must end within
+     * {@code deadline} of the subscription, else it fails with {@code DEADLINE_EXCEEDED} after the items before, and
+     * the producer is cancelled (the serving agent enforces it). {@link #timeout} stays the idle limit. Without it a
+     * stream has no total limit, unless it is opened while serving a request with a deadline: then it never outlives
+     * that request (the shorter wins). For {@code call}, {@code callAsync} and {@code exchange}, whose timeout is
+     * their total already, the shorter of the two applies.
+     */
+    CapabilityCall deadline(Duration deadline);
+
     /** Sends {@code name: value} with the request; Pilot's own headers (capability, content-type, deadline, …) are refused. */
     CapabilityCall header(String name, String value);
 
@@ -57,8 +67,10 @@ public interface CapabilityCall {
      * 32 items ({@code PilotNode.DEFAULT_STREAM_WINDOW}) are on their way or waiting beyond what the
      * subscriber has taken, so a slow subscriber slows the producer; cancelling (dispose, {@code take(n)} met) stops
      * it. {@link #timeout} is the idle limit: the time to the first item and between items (default
-     * {@code pilot.request-timeout}), not the stream's total. Fails with {@link PilotRemoteException}: the producer's
-     * typed error after the items before it, {@code TIMEOUT} when the idle limit passed, {@code TOO_LARGE} for an item
+     * {@code pilot.request-timeout}), not the stream's total; {@link #deadline} is the total (none by default, but a
+     * stream opened while serving a request never outlives that request's deadline). Fails with
+     * {@link PilotRemoteException}: the producer's typed error after the items before it, {@code DEADLINE_EXCEEDED}
+     * when the deadline passed (after the items before it), {@code TIMEOUT} when the idle limit passed, {@code TOO_LARGE} for an item
      * over the size limit, {@code PROTOCOL} naming the capability for an item that does not read as {@code itemType}.
      * A capability that answers with one result streams it as one element (none when it answered nothing).
      */

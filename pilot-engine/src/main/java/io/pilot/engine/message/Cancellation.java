@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,12 @@ public final class Cancellation {
     /** A cancellation the node can fire, without a deadline (the caller sent none). */
     static Cancellation withoutDeadline(Executor actionsExecutor) {
         return new Cancellation(false, 0, actionsExecutor);
+    }
+
+    /** A cancellation the node can fire, for a request carrying {@code deadlineMillis} or {@link DeadlineHeader#ABSENT}. */
+    static Cancellation forDeadline(long deadlineMillis, Executor actionsExecutor) {
+        return deadlineMillis == DeadlineHeader.ABSENT ? withoutDeadline(actionsExecutor)
+                : withDeadline(TimeUnit.MILLISECONDS.toNanos(deadlineMillis), actionsExecutor);
     }
 
     /** One that never fires and has no deadline (a message built in-process, e.g. in a test). */

@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  * <p>The time limit is an idle limit: while the server owes items (credit granted and unused), an item or the end
  * must arrive within {@code idleTimeout} of the previous one (or of the credit that started the wait), else the
  * stream is reset and the subscriber gets {@link ErrorCode#TIMEOUT}. A consumer that asks for nothing waits as long
- * as it likes. Subscription methods may be called from any thread; everything else runs on the event loop.
+ * as it likes. A total limit ({@code deadlineNanos}, from the subscription) is optional: what is left of it travels
+ * as the request's {@code deadline} header, which the server enforces (ERROR {@link ErrorCode#DEADLINE_EXCEEDED}
+ * after the items it sent); if nothing ends the stream by the deadline plus {@link MessageService#DEADLINE_GRACE_NANOS},
+ * it is reset and the subscriber gets {@link ErrorCode#TIMEOUT}. Subscription methods may be called from any thread;
+ * everything else runs on the event loop.
  */
 final class ClientStreamExchange implements StreamHandler, Flow.Subscription, StreamedReplies.PeerStream {
 
@@ -30,6 +34,10 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
     private final Message request;
     private final CreditWindow credit;
     private final long idleTimeoutNanos;
+    /** The total limit, or {@link MessageService#NO_DEADLINE}. */
+    private final long deadlineNanos;
+    /** When the total limit passes, in {@link System#nanoTime()} terms; meaningless without one. */
+    private final long deadlineAt;
     private final SubscriberSignals signals;
     private final MessageFrameDecoder decoder;
     private Peer peer;
@@ -38,14 +46,18 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
     private boolean done;
     private long lastProgressNanos;
     private ScheduledFuture<?> idleCheck;
+    private ScheduledFuture<?> deadlineCheck;
 
-    ClientStreamExchange(StreamedReplies replies, Message request, int window, long idleTimeoutNanos,
+    /** @param deadlineNanos the whole stream's limit from now (the subscription), or {@link MessageService#NO_DEADLINE} */
+    ClientStreamExchange(StreamedReplies replies, Message request, int window, long idleTimeoutNanos, long deadlineNanos,
             Flow.Subscriber<? super Message> subscriber, SerialExecutor callbacks) {
         this.replies = replies;
         this.loop = replies.loop();
         this.request = request;
         this.credit = new CreditWindow(window);
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.deadlineAt = System.nanoTime() + Math.max(0, deadlineNanos);
         this.decoder = new MessageFrameDecoder(replies.maxMessageSize());
         this.signals = new SubscriberSignals(subscriber, callbacks, taken -> onLoop(() -> taken(taken.getAsLong())));
     }
@@ -90,6 +102,11 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
         }
         this.peer = target;
         this.port = targetPort;
+        if (deadlineNanos != MessageService.NO_DEADLINE) {
+            // Past the deadline by a grace, so that the server's DEADLINE_EXCEEDED arrives first when it is alive.
+            deadlineCheck = loop.schedule(this::deadlinePassed,
+                    deadlineAt - System.nanoTime() + MessageService.DEADLINE_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        }
         sendRequestOrCredit();
     }
 
@@ -126,6 +143,9 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
                 stream.setHandler(this);
                 replies.register(peer, this);
                 Message first = request.with(Headers.CREDIT, Integer.toString(granted));
+                if (deadlineNanos != MessageService.NO_DEADLINE) {
+                    first = first.with(Headers.DEADLINE, Long.toString(DeadlineHeader.millisOf(deadlineAt - System.nanoTime())));
+                }
                 if (first.header(Headers.CORRELATION_ID) == null) {
                     first = first.with(Headers.CORRELATION_ID, MessageService.correlationId());
                 }
@@ -238,6 +258,22 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
                 + idleTimeoutNanos / 1_000_000 + " ms"));
     }
 
+    /** Nothing ended the stream by its deadline (plus the grace): the server is gone or does not enforce it. */
+    private void deadlinePassed() {
+        deadlineCheck = null;
+        if (done) {
+            return;
+        }
+        long millis = deadlineNanos / 1_000_000;
+        if (stream == null) {
+            fail(new PilotException(ErrorCode.DEADLINE_EXCEEDED, "the stream's deadline of " + millis
+                    + " ms passed before its subscriber asked for an item; nothing was sent"));
+        } else {
+            abort(new PilotException(ErrorCode.TIMEOUT, peer.address() + " did not end the stream within its deadline of "
+                    + millis + " ms"));
+        }
+    }
+
     /** We refuse the rest of the stream: reset it (which cancels the producer) and tell the subscriber. */
     private void abort(PilotException failure) {
         resetStream();
@@ -274,6 +310,10 @@ final class ClientStreamExchange implements StreamHandler, Flow.Subscription, St
         if (idleCheck != null) {
             idleCheck.cancel(false);
             idleCheck = null;
+        }
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel(false);
+            deadlineCheck = null;
         }
         if (stream != null) {
             replies.unregister(peer, this);

@@ -46,6 +46,22 @@ final class DeadlineHeader {
         return millis;
     }
 
+    /**
+     * The deadline a request arriving at {@code localAddress} carries, for the callee to enforce (on a REQUEST and on
+     * a REQUEST_STREAM alike): its milliseconds, or {@link #ABSENT}.
+     *
+     * @throws FrameException {@link ErrorCode#PROTOCOL} if the header is malformed, {@link ErrorCode#DEADLINE_EXCEEDED}
+     *     if it is 0: the caller's time ran out on the way, so no handler runs
+     */
+    static long admit(Message request, Object localAddress) throws FrameException {
+        long millis = parse(request.header(Headers.DEADLINE));
+        if (millis == 0) {
+            throw new FrameException(ErrorCode.DEADLINE_EXCEEDED, "the caller's deadline had passed when the request "
+                    + "reached " + localAddress);
+        }
+        return millis;
+    }
+
     /** The header value for a timeout: whole milliseconds rounded down (a deadline never grows), capped. */
     static long millisOf(long timeoutNanos) {
         return Math.min(MAX_MILLIS, Math.max(0, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));

@@ -101,7 +101,7 @@ public final class MessageService implements SessionEvents {
         this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
         this.onEstablished = onEstablished;
         this.onClosed = onClosed;
-        this.streamed = new StreamedReplies(loop, handlerExecutor, maxMessageSize, servingLimits, listeners::get,
+        this.streamed = new StreamedReplies(loop, handlerExecutor, callbacks, maxMessageSize, servingLimits, listeners::get,
                 peer -> engine.flush(peer), () -> engine.localAddress());
     }
 
@@ -205,16 +205,21 @@ public final class MessageService implements SessionEvents {
         void find(Consumer<Peer> onPeer, Consumer<Throwable> onFailure);
     }
 
+    /** What {@link #requestStream}'s {@code deadlineNanos} is when the caller sets no total limit. */
+    public static final long NO_DEADLINE = -1;
+
     /**
      * A streamed reply (docs/PROTOCOL.md §6.6): a cold publisher whose every subscription finds the peer with
      * {@code target}, opens a stream to {@code port} and sends {@code message} as REQUEST_STREAM on the
      * subscriber's first demand. At most {@code window} items are on their way or waiting for the subscriber;
-     * {@code idleTimeoutNanos} bounds the wait for each item while the server owes some. Signals reach the
-     * subscriber on {@code callbacks}, never on the event loop.
+     * {@code idleTimeoutNanos} bounds the wait for each item while the server owes some. {@code deadlineNanos}
+     * ({@link #NO_DEADLINE} for none) bounds the whole stream from the subscription, as does a {@code deadline} header
+     * {@code message} carries if that is shorter: what is left of it travels as the REQUEST_STREAM's {@code deadline}.
+     * Signals reach the subscriber on {@code callbacks}, never on the event loop.
      */
     public Flow.Publisher<Message> requestStream(PeerFinder target, int port, Message message, long idleTimeoutNanos,
-            int window, Executor callbacks) {
-        return new StreamedReply(streamed, target, port, message, idleTimeoutNanos, window, callbacks);
+            long deadlineNanos, int window, Executor callbacks) {
+        return new StreamedReply(streamed, target, port, message, idleTimeoutNanos, deadlineNanos, window, callbacks);
     }
 
     /** Sends a one-way message on a new stream; {@code result} is delivered once it is handed to the transport. */
@@ -529,21 +534,13 @@ public final class MessageService implements SessionEvents {
          * deadline (PROTOCOL), or one already spent on arrival (DEADLINE_EXCEEDED, the handler never runs).
          */
         private Cancellation admitDeadline(Message request, boolean expectsReply) {
-            long millis;
             try {
-                millis = DeadlineHeader.parse(request.header(Headers.DEADLINE));
+                deadlineMillis = DeadlineHeader.admit(request, engine.localAddress());
             } catch (FrameException e) {
                 replyOrFinish(expectsReply, MessageFrame.error(e.code(), e.getMessage()));
                 return null;
             }
-            deadlineMillis = millis;
-            if (millis == 0) {
-                replyOrFinish(expectsReply, MessageFrame.error(ErrorCode.DEADLINE_EXCEEDED, "the caller's deadline had "
-                        + "passed when the request reached " + engine.localAddress()));
-                return null;
-            }
-            return millis == DeadlineHeader.ABSENT ? Cancellation.withoutDeadline(callbacks)
-                    : Cancellation.withDeadline(TimeUnit.MILLISECONDS.toNanos(millis), callbacks);
+            return Cancellation.forDeadline(deadlineMillis, callbacks);
         }
 
         /** The handler was handed the request: cancel it if the deadline passes or the connection closes first. */

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * loop; calls to the producer's subscription are made one at a time on the handler executor, never on the loop.
  * The stream counts against its port's {@link ServingLimits} from the request until the END or ERROR is written,
  * or the caller resets the stream (which cancels the producer), or the connection closes.
+ *
+ * <p>The request's {@code deadline} header bounds the whole stream: when it passes before the producer ended, the
+ * caller gets ERROR {@link ErrorCode#DEADLINE_EXCEEDED} after the items already sent, and the producer is cancelled.
+ * The handler's {@link Cancellation} fires whenever this side stops the producer before it ended by itself: with
+ * {@link ErrorCode#DEADLINE_EXCEEDED} for the deadline, {@link ErrorCode#CANCELLED} for anything else (the caller
+ * reset the stream, the connection closed, the caller broke the protocol, an item was too large).
  */
 final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerStream {
 
@@ -35,7 +43,12 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
     /** Credit not yet passed to the producer because its subscription has not arrived. */
     private long unrequested;
     private Flow.Subscription subscription;
+    /** The handler's view of whether its work is still wanted; null until the request is admitted. */
+    private Cancellation cancellation;
+    private ScheduledFuture<?> deadlineTimer;
     private boolean serving;
+    /** The producer ended by itself (END or its own error): nothing to cancel. */
+    private boolean producerEnded;
     private boolean done;
 
     ServerStreamExchange(StreamedReplies replies, Peer peer, Stream stream) {
@@ -49,8 +62,10 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
 
     void start(Message request) {
         int credit;
+        long deadlineMillis;
         try {
             credit = StreamCredit.parse(request, 0);
+            deadlineMillis = DeadlineHeader.admit(request, replies.localAddress());
         } catch (FrameException e) {
             end(MessageFrame.error(e.code(), e.getMessage()));
             return;
@@ -71,13 +86,34 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
         replies.register(peer, this);
         outstanding = credit;
         unrequested = credit;
-        IncomingMessage incoming = new IncomingMessage(peer.address(), peer.key(), port, request, true);
+        cancellation = Cancellation.forDeadline(deadlineMillis, replies.callbacks());
+        IncomingMessage incoming = new IncomingMessage(peer.address(), peer.key(), port, request, true, cancellation);
         try {
             replies.handlerExecutor().execute(() -> subscribe(handler, incoming));
         } catch (RejectedExecutionException e) {
+            producerEnded = true; // it never started: no work to cancel
             end(MessageFrame.error(ErrorCode.OVERLOADED, replies.localAddress()
                     + " has no capacity for more requests now"));
+            return;
         }
+        if (deadlineMillis != DeadlineHeader.ABSENT) {
+            deadlineTimer = replies.loop().schedule(() -> deadlinePassed(deadlineMillis), deadlineMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The caller's deadline passed before the stream ended: the items sent stay sent, the ERROR follows them, the
+     * producer is cancelled and the handler told why.
+     */
+    private void deadlinePassed(long millis) {
+        deadlineTimer = null;
+        if (done) {
+            return;
+        }
+        cancellation.cancel(ErrorCode.DEADLINE_EXCEEDED);
+        end(MessageFrame.error(ErrorCode.DEADLINE_EXCEEDED, replies.localAddress() + " did not end the stream within "
+                + "the caller's deadline of " + millis + " ms; the producer was cancelled"));
     }
 
     /** On the handler executor. */
@@ -86,11 +122,11 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
         try {
             items = handler.handleStream(incoming);
         } catch (Exception | Error e) {
-            onLoop(() -> failed(e));
+            onLoop(() -> producerFailed(e));
             return;
         }
         if (items == null) {
-            onLoop(() -> failed(new NullPointerException("handleStream returned no publisher")));
+            onLoop(() -> producerFailed(new NullPointerException("handleStream returned no publisher")));
             return;
         }
         items.subscribe(new Producer());
@@ -110,12 +146,17 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
 
         @Override
         public void onError(Throwable failure) {
-            onLoop(() -> failed(failure));
+            onLoop(() -> producerFailed(failure));
         }
 
         @Override
         public void onComplete() {
-            onLoop(() -> end(new MessageFrame(FrameKind.END, Message.empty())));
+            onLoop(() -> {
+                if (!done) {
+                    producerEnded = true;
+                }
+                end(new MessageFrame(FrameKind.END, Message.empty()));
+            });
         }
     }
 
@@ -167,6 +208,14 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
         } catch (IllegalStateException streamGone) {
             stopped();
         }
+    }
+
+    /** The producer (or {@code handleStream}) failed by itself: its work is over, nothing to cancel. */
+    private void producerFailed(Throwable failure) {
+        if (!done) {
+            producerEnded = true;
+        }
+        failed(failure);
     }
 
     private void failed(Throwable failure) {
@@ -250,12 +299,22 @@ final class ServerStreamExchange implements StreamHandler, StreamedReplies.PeerS
         stopped();
     }
 
-    /** Nothing more goes out on this stream: release its place and cancel the producer (a no-op once it ended). */
+    /**
+     * Nothing more goes out on this stream: release its place, and unless the producer ended by itself, cancel it
+     * and tell the handler (CANCELLED, unless the deadline already told it DEADLINE_EXCEEDED).
+     */
     private void stopped() {
         if (done) {
             return;
         }
         done = true;
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+            deadlineTimer = null;
+        }
+        if (cancellation != null && !producerEnded) {
+            cancellation.cancel(ErrorCode.CANCELLED);
+        }
         if (serving) {
             replies.servingLimits().exit(stream.port());
             replies.unregister(peer, this);

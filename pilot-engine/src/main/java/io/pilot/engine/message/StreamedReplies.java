@@ -29,6 +29,7 @@ final class StreamedReplies {
 
     private final EventLoop loop;
     private final Executor handlerExecutor;
+    private final Executor callbacks;
     private final int maxMessageSize;
     private final ServingLimits servingLimits;
     private final IntFunction<MessageHandler> listeners;
@@ -37,10 +38,12 @@ final class StreamedReplies {
     private final Map<Peer, Set<PeerStream>> open = new HashMap<>();
     private final Set<Peer> flushPending = new HashSet<>();
 
-    StreamedReplies(EventLoop loop, Executor handlerExecutor, int maxMessageSize, ServingLimits servingLimits,
+    /** @param callbacks where a served stream's {@link Cancellation#onCancel} actions run: never the event loop */
+    StreamedReplies(EventLoop loop, Executor handlerExecutor, Executor callbacks, int maxMessageSize, ServingLimits servingLimits,
             IntFunction<MessageHandler> listeners, Consumer<Peer> flush, Supplier<Object> localAddress) {
         this.loop = loop;
         this.handlerExecutor = handlerExecutor;
+        this.callbacks = callbacks;
         this.maxMessageSize = maxMessageSize;
         this.servingLimits = servingLimits;
         this.listeners = listeners;
@@ -61,6 +64,10 @@ final class StreamedReplies {
 
     Executor handlerExecutor() {
         return handlerExecutor;
+    }
+
+    Executor callbacks() {
+        return callbacks;
     }
 
     int maxMessageSize() {

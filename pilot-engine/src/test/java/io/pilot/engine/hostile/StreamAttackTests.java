@@ -23,6 +23,7 @@ import io.pilot.engine.message.StreamCredit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,52 @@ class StreamAttackTests {
             items.close();
         }
         assertServed(victim, legitimate);
+    }
+
+    @Test
+    void aMalformedOrSpentDeadlineIsRefusedBeforeAnyProducerStarts() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        PilotNode victim = victim(cancelled);
+        PilotNode legitimate = legitimatePeerOf(victim);
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            int negative = attacker.streamId(0);
+            send(attacker, negative, false, frame(FrameKind.REQUEST_STREAM,
+                    Message.of("?").with(Headers.CREDIT, "1").with(Headers.DEADLINE, "-5")));
+            assertError(readFromVictim(attacker, negative), ErrorCode.PROTOCOL, "header deadline must be whole milliseconds");
+
+            int overflowing = attacker.streamId(1);
+            send(attacker, overflowing, false, frame(FrameKind.REQUEST_STREAM,
+                    Message.of("?").with(Headers.CREDIT, "1").with(Headers.DEADLINE, "99999999999")));
+            assertError(readFromVictim(attacker, overflowing), ErrorCode.PROTOCOL, "got '99999999999'");
+
+            int spent = attacker.streamId(2);
+            send(attacker, spent, false, frame(FrameKind.REQUEST_STREAM,
+                    Message.of("?").with(Headers.CREDIT, "1").with(Headers.DEADLINE, "0")));
+            assertError(readFromVictim(attacker, spent), ErrorCode.DEADLINE_EXCEEDED, "deadline had passed");
+        }
+        assertServed(victim, legitimate);
+        // A producer that had started would have been cancelled when its stream was answered.
+        assertThat(cancelled.getCount()).as("no producer started").isEqualTo(1);
+    }
+
+    @Test
+    void aCallerSendsTheDeadlineOnlyWhenItSetsOne() throws Exception {
+        PilotNode victim = victim(new CountDownLatch(1));
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            PilotSocketAddress target = new PilotSocketAddress(attacker.address(), PORT);
+            int first = attacker.streamId(0) ^ 1;
+            BlockingItems<Message> open = new BlockingItems<>(victim.requestStream(target, Message.of("?")), 1);
+            MessageFrame plain = readFrames(attacker, first, 1).get(0);
+            assertThat(plain.message().header(Headers.DEADLINE)).as("no total limit asked").isNull();
+            open.close();
+
+            int second = attacker.streamId(1) ^ 1;
+            BlockingItems<Message> bounded = new BlockingItems<>(victim.requestStream(target, Message.of("?"),
+                    Duration.ofSeconds(30), 4, Duration.ofSeconds(5)), 1);
+            MessageFrame limited = readFrames(attacker, second, 1).get(0);
+            assertThat(Long.parseLong(limited.message().header(Headers.DEADLINE))).isBetween(1L, 5000L);
+            bounded.close();
+        }
     }
 
     // ------------------------------------------------------------------ the victim and its legitimate peer

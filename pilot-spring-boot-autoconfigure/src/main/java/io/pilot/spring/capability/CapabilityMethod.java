@@ -1,5 +1,6 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.message.Cancellation;
 import io.pilot.spring.PilotCapabilityException;
 
 import java.lang.reflect.Method;
@@ -126,16 +127,19 @@ public final class CapabilityMethod {
     }
 
     /**
-     * Invokes a method that {@link #streams} with the arguments resolved from {@code request}; its elements, as they
-     * are asked for, each encoded as JSON. A null element fails the stream (a streamed item is a value).
+     * Invokes a method that {@link #streams} with the arguments resolved from {@code request}, a request being served
+     * ({@code cancellation}, the current {@link InboundRequest}); its elements, as they are asked for, each encoded as
+     * JSON. A null element fails the stream (a streamed item is a value). A {@code Flux} carries the request in its
+     * Reactor context; a {@code Stream} is pulled with it as the {@link InboundRequest} and cancelled with it.
      *
      * @throws Exception what resolving the arguments or the method threw
      */
-    public Flow.Publisher<byte[]> invokeStream(Message<byte[]> request) throws Exception {
+    public Flow.Publisher<byte[]> invokeStream(Message<byte[]> request, Cancellation cancellation) throws Exception {
         if (!streams) {
             throw new IllegalStateException(origin() + " answers with one result, not a stream");
         }
-        return new MappedItems<>(StreamResults.publisher(handler.invoke(request)), item -> mapper.writeValueAsBytes(
+        Object result = InboundRequest.intoReactorContext(handler.invoke(request));
+        return new MappedItems<>(StreamResults.publisher(result, cancellation), item -> mapper.writeValueAsBytes(
                 Objects.requireNonNull(item, "capability '" + name + "' streamed a null element")));
     }
 

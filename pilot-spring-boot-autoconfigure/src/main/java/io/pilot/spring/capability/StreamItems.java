@@ -1,5 +1,7 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.message.Cancellation;
+
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -12,14 +14,28 @@ import java.util.stream.Stream;
  * streamed reply, the handler executor as the caller's credit arrives), so a stream that computes or blocks for each
  * element does that work only when it is wanted. The stream is closed when it ends, fails or is cancelled. Single use:
  * a second subscriber is refused.
+ *
+ * <p>Pulled for a request being served, it is pulled with that request as the {@link InboundRequest} (so the calls a
+ * lazy stream makes keep within the request's deadline), and the request's cancellation (its deadline passed, the
+ * caller cancelled or went away) cancels it at once, from whatever thread, interrupting the thread pulling it while it
+ * still does ({@link InvocationThread}): a stream blocked computing an element need not wait for its next pull to
+ * hear. The engine's own cancel comes after the pull in progress, on the same serial executor.
  */
 final class StreamItems implements Flow.Publisher<Object> {
 
     private final Stream<?> stream;
+    private final Cancellation request;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
+    /** A stream pulled for no request in particular. */
     StreamItems(Stream<?> stream) {
+        this(stream, Cancellation.none());
+    }
+
+    /** A stream pulled for {@code request}, cancelled with it. */
+    StreamItems(Stream<?> stream, Cancellation request) {
         this.stream = Objects.requireNonNull(stream, "stream");
+        this.request = Objects.requireNonNull(request, "request");
     }
 
     @Override
@@ -29,7 +45,9 @@ final class StreamItems implements Flow.Publisher<Object> {
             subscriber.onError(new IllegalStateException("a Stream can be read once; it already has its subscriber"));
             return;
         }
-        subscriber.onSubscribe(new Pull(subscriber));
+        Pull pull = new Pull(subscriber);
+        subscriber.onSubscribe(pull);
+        request.onCancel(pull::requestCancelled);
     }
 
     /** A subscription asking for nothing, for a subscriber refused at once. */
@@ -56,6 +74,8 @@ final class StreamItems implements Flow.Publisher<Object> {
         private final Flow.Subscriber<? super Object> subscriber;
         private final AtomicLong demand = new AtomicLong();
         private Iterator<?> items;
+        /** The thread draining, while it does: interrupted if the request is cancelled meanwhile. */
+        private volatile InvocationThread pulling;
         private volatile boolean cancelled;
         private boolean done;
 
@@ -85,12 +105,33 @@ final class StreamItems implements Flow.Publisher<Object> {
             }
         }
 
+        /** The request was cancelled: cancel, and wake a pull blocked inside the stream. */
+        void requestCancelled() {
+            cancel();
+            InvocationThread puller = pulling;
+            if (puller != null) {
+                puller.interrupt();
+            }
+        }
+
         /** Adds to the demand, capped at Long.MAX_VALUE (unbounded); returns what it was. */
         private long add(long n) {
             return demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
         }
 
         private void drain(Throwable refusal) {
+            try (InvocationThread running = InvocationThread.current();
+                    InboundRequest.Scope serving = InboundRequest.serving(request)) {
+                pulling = running;
+                try {
+                    drainInScope(refusal);
+                } finally {
+                    pulling = null;
+                }
+            }
+        }
+
+        private void drainInScope(Throwable refusal) {
             long wanted = demand.get();
             while (true) {
                 long sent = 0;

@@ -1,5 +1,7 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.message.Cancellation;
+
 import java.util.concurrent.Flow;
 import java.util.stream.Stream;
 
@@ -37,14 +39,18 @@ final class StreamResults {
         return adapter != null && adapter.isMultiValue();
     }
 
-    /** {@code result} (of a method {@link #isStreamed streaming} its reply) as a publisher; null is an empty stream. */
+    /**
+     * {@code result} (of a method {@link #isStreamed streaming} its reply to {@code request}) as a publisher; null is
+     * an empty stream. A {@code Stream} is pulled with the request as the {@link InboundRequest} and cancelled with it
+     * ({@link StreamItems}).
+     */
     @SuppressWarnings("unchecked")
-    static Flow.Publisher<Object> publisher(Object result) {
+    static Flow.Publisher<Object> publisher(Object result, Cancellation request) {
         if (result == null) {
             return new StreamItems(Stream.empty());
         }
         if (result instanceof Stream<?> stream) {
-            return new StreamItems(stream);
+            return new StreamItems(stream, request);
         }
         if (result instanceof Flow.Publisher<?> publisher) {
             return (Flow.Publisher<Object>) publisher;

@@ -2,6 +2,7 @@ package io.pilot.spring.capability;
 
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.message.Cancellation;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.IncomingMessage;
@@ -29,7 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
  * element one JSON item; a failure, before the first item or after some, answered as {@link CapabilityFailures} says.
  * A call counts against its capability's {@link CapabilityLimits} until the stream ends, and is one
  * {@link PilotObservationDocumentation#SERVER_REQUEST} observation from the request to the end (items sent as
- * {@code pilot.stream.items}; a caller's cancel is the outcome CANCELLED).
+ * {@code pilot.stream.items}; a stream the engine cancelled has the outcome of its request's cancellation,
+ * DEADLINE_EXCEEDED when the stream's deadline passed, CANCELLED when the caller cancelled or went away).
+ *
+ * <p>The method runs, and its elements are produced, with the request as the {@link InboundRequest}, so the calls the
+ * producer makes keep within the stream's deadline: the method's thread is interrupted if the request is cancelled
+ * while it still runs ({@link InvocationThread}), a {@code Flux} carries the request in its Reactor context and is
+ * cancelled by the engine, a {@code Stream} is pulled in the request's scope and cancelled with it ({@link StreamItems}).
  */
 final class StreamedCapabilities {
 
@@ -53,6 +60,12 @@ final class StreamedCapabilities {
         this.failures = failures;
     }
 
+    /** Why the engine cancelled the stream of {@code in}: its cancellation's reason (the deadline, or the caller). */
+    private static ErrorCode cancelledWith(IncomingMessage in) {
+        ErrorCode reason = in.cancellation().reason();
+        return reason != null ? reason : ErrorCode.CANCELLED;
+    }
+
     /** The streamed reply to {@code in}, a call of {@code capability}, which streams. */
     Flow.Publisher<Message> serve(CapabilityMethod capability, IncomingMessage in) {
         String name = capability.name();
@@ -66,15 +79,20 @@ final class StreamedCapabilities {
         try (Observation.Scope scope = observation.openScope()) {
             traceId = CapabilityFailures.traceId(in.message().header(Headers.TRACEPARENT)); // in scope: tracing's own, if any
             if (admitted) {
-                try {
-                    elements = capability.invokeStream(CapabilityRequests.of(in, name, mapper, records));
+                Cancellation request = in.cancellation();
+                try (InvocationThread running = InvocationThread.current();
+                        InboundRequest.Scope serving = InboundRequest.serving(request)) {
+                    request.onCancel(running::interrupt);
+                    elements = capability.invokeStream(CapabilityRequests.of(in, name, mapper, records), request);
                 } catch (Throwable e) {
                     failure = e;
                 }
             }
         }
         String trace = traceId;
-        Function<Throwable, PilotException> answers = e -> failures.reply(e, name, trace);
+        // After a cancellation, whatever the producer did (an interrupt it threw, a closed stream) is no bug.
+        Function<Throwable, PilotException> answers = e -> in.cancellation().isCancelled()
+                ? failures.cancelled(in.cancellation().reason(), name, trace) : failures.reply(e, name, trace);
         ServedStream.Ending ending = (failed, answer, cancelled, items) -> {
             if (admitted) {
                 limits.exit(name);
@@ -83,7 +101,7 @@ final class StreamedCapabilities {
                 PilotServerRequestContext context = (PilotServerRequestContext) observation.getContext();
                 context.setPath(paths.apply(in.from()));
                 context.setStreamItems(items);
-                context.setErrorCode(answer != null ? answer.code() : cancelled ? ErrorCode.CANCELLED : null);
+                context.setErrorCode(answer != null ? answer.code() : cancelled ? cancelledWith(in) : null);
                 if (failed != null) {
                     observation.error(CapabilityFailures.cause(failed)); // observed as thrown, answered as mapped
                 }

@@ -12,10 +12,12 @@ import java.util.Set;
 
 /**
  * Where one capability call goes and how: any provider (neither {@code hostname} nor {@code group}), the providers
- * in {@code group}, or the agent named {@code hostname}; within {@code timeout} (null: the node's request timeout);
- * with {@code headers} besides Pilot's own. Checked as it is built, so a bad spec fails before anything is sent.
+ * in {@code group}, or the agent named {@code hostname}; within {@code timeout} (null: the node's request timeout; a
+ * streamed call's idle limit); a streamed call ending within {@code deadline} (null: no total limit; a plain call
+ * takes the shorter of the two); with {@code headers} besides Pilot's own. Checked as it is built, so a bad spec fails before anything is sent.
  */
-record CallOptions(String capability, String hostname, String group, Duration timeout, Map<String, String> headers) {
+record CallOptions(String capability, String hostname, String group, Duration timeout, Duration deadline,
+        Map<String, String> headers) {
 
     /** Headers Pilot writes itself: a caller's value would be overwritten, or would lie about the request. */
     private static final Set<String> RESERVED = Set.of(Headers.CAPABILITY, Headers.CONTENT_TYPE, Headers.DEADLINE,
@@ -27,7 +29,7 @@ record CallOptions(String capability, String hostname, String group, Duration ti
     }
 
     static CallOptions anycast(String capability) {
-        return new CallOptions(capability, null, null, null, Map.of());
+        return new CallOptions(capability, null, null, null, null, Map.of());
     }
 
     CallOptions to(String hostnameOrAddress) {
@@ -36,7 +38,7 @@ record CallOptions(String capability, String hostname, String group, Duration ti
             throw new IllegalStateException(capability + ": a call goes to a named agent or to a group, not both (group "
                     + group + ", agent " + hostnameOrAddress + ")");
         }
-        return new CallOptions(capability, hostnameOrAddress, null, timeout, headers);
+        return new CallOptions(capability, hostnameOrAddress, null, timeout, deadline, headers);
     }
 
     CallOptions inGroup(String group) {
@@ -45,14 +47,21 @@ record CallOptions(String capability, String hostname, String group, Duration ti
             throw new IllegalStateException(capability + ": a call goes to a named agent or to a group, not both (agent "
                     + hostname + ", group " + group + ")");
         }
-        return new CallOptions(capability, null, group, timeout, headers);
+        return new CallOptions(capability, null, group, timeout, deadline, headers);
     }
 
     CallOptions timeout(Duration timeout) {
         if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(capability + ": the timeout must be positive, got " + timeout);
         }
-        return new CallOptions(capability, hostname, group, timeout, headers);
+        return new CallOptions(capability, hostname, group, timeout, deadline, headers);
+    }
+
+    CallOptions deadline(Duration deadline) {
+        if (Objects.requireNonNull(deadline, "deadline").isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException(capability + ": the deadline must be positive, got " + deadline);
+        }
+        return new CallOptions(capability, hostname, group, timeout, deadline, headers);
     }
 
     CallOptions header(String name, String value) {
@@ -63,6 +72,6 @@ record CallOptions(String capability, String hostname, String group, Duration ti
         }
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new CallOptions(capability, hostname, group, timeout, more);
+        return new CallOptions(capability, hostname, group, timeout, deadline, more);
     }
 }

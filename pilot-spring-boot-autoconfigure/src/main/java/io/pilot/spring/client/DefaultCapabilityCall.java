@@ -40,6 +40,11 @@ final class DefaultCapabilityCall implements CapabilityCall {
     }
 
     @Override
+    public CapabilityCall deadline(Duration deadline) {
+        return new DefaultCapabilityCall(client, options.deadline(deadline));
+    }
+
+    @Override
     public CapabilityCall header(String name, String value) {
         return new DefaultCapabilityCall(client, options.header(name, value));
     }

@@ -128,7 +128,8 @@ public final class DefaultPilotClient implements PilotClient {
      */
     <T> Pending<?, T> pending(CallOptions options, Object request, Type responseType) {
         Cancellation inbound = InboundRequest.current();
-        CallOptions bounded = inbound == null ? options : withinInbound(options, inbound);
+        CallOptions total = totalAsTimeout(options);
+        CallOptions bounded = inbound == null ? total : withinInbound(total, inbound);
         Message message = encode(bounded, request);
         JavaType type = mapper.constructType(responseType);
         Pending<?, T> pending = bounded.hostname() != null ? direct(bounded, message, type) : anycast(bounded, message, type);
@@ -138,19 +139,31 @@ public final class DefaultPilotClient implements PilotClient {
         return pending;
     }
 
+    /** A plain call's timeout is its total: a {@link CallOptions#deadline} shorter than it replaces it. */
+    private CallOptions totalAsTimeout(CallOptions options) {
+        Duration own = options.timeout() != null ? options.timeout() : runtime.requestTimeout();
+        return options.deadline() != null && options.deadline().compareTo(own) < 0 ? options.timeout(options.deadline())
+                : options;
+    }
+
     /** {@code options} with the timeout cut to what is left of the served request's deadline, when that is less. */
     private CallOptions withinInbound(CallOptions options, Cancellation inbound) {
-        if (inbound.isCancelled()) {
-            throw new PilotRemoteException(inbound.reason(), options.capability() + ": not sent, the request being served "
-                    + "was cancelled (" + inbound.reason() + ")", null);
-        }
+        refuseIfOver(options.capability(), inbound);
         Duration own = options.timeout() != null ? options.timeout() : runtime.requestTimeout();
         Duration bounded = inbound.within(own);
-        if (bounded.isZero()) {
-            throw new PilotRemoteException(ErrorCode.DEADLINE_EXCEEDED, options.capability()
+        return bounded.equals(own) ? options : options.timeout(bounded);
+    }
+
+    /** A call made for a served request that was cancelled, or whose deadline passed, is not sent: it fails with why. */
+    private static void refuseIfOver(String capability, Cancellation inbound) {
+        if (inbound.isCancelled()) {
+            throw new PilotRemoteException(inbound.reason(), capability + ": not sent, the request being served "
+                    + "was cancelled (" + inbound.reason() + ")", null);
+        }
+        if (inbound.remaining().filter(Duration::isZero).isPresent()) {
+            throw new PilotRemoteException(ErrorCode.DEADLINE_EXCEEDED, capability
                     + ": not sent, the deadline of the request being served has passed", null);
         }
-        return bounded.equals(own) ? options : options.timeout(bounded);
     }
 
     /** Sends a call to one provider of the capability (in the options' group, if any), chosen by the runtime's anycast. */
@@ -212,25 +225,44 @@ public final class DefaultPilotClient implements PilotClient {
      * {@link CapabilityCall} specs' {@code stream} methods and client interfaces returning a stream come down to. Each
      * subscription is one call, observed as {@link PilotObservationDocumentation#CLIENT_REQUEST} until the stream
      * ends and counted through {@link PilotRuntime#outgoing} meanwhile; {@code options.timeout()} is its idle limit
-     * (to the first item, then between items).
+     * (to the first item, then between items), {@code options.deadline()} its total limit. Assembled while a
+     * capability method serves a request ({@link InboundRequest}), the stream never outlives that request's deadline.
      */
     <T> Flow.Publisher<T> streamed(CallOptions options, Object request, Type itemType) {
         Message message = encode(options, request);
         JavaType type = mapper.constructType(itemType);
         String capability = options.capability();
+        Cancellation inbound = InboundRequest.current();
         return new StreamedCall<Call, T>(() -> new Call(capability, options.hostname()),
-                call -> openStream(options, call, message),
+                call -> openStream(options, streamDeadline(options, inbound), call, message),
                 json -> readItem(capability, json, type), error -> failure(capability, error));
     }
 
-    /** Finds the call's target and asks it for the stream; the call counts as outgoing until the stream ends. */
-    private CompletableFuture<Flow.Publisher<Message>> openStream(CallOptions options, Call call, Message message) {
+    /**
+     * The total limit of a stream subscribed now: the caller's {@link CallOptions#deadline}, cut to what is left of the
+     * served request's deadline when that is less; null for none.
+     */
+    private static Duration streamDeadline(CallOptions options, Cancellation inbound) {
+        if (inbound == null) {
+            return options.deadline();
+        }
+        refuseIfOver(options.capability(), inbound);
+        return options.deadline() != null ? inbound.within(options.deadline()) : inbound.remaining().orElse(null);
+    }
+
+    /**
+     * Finds the call's target and asks it for the stream, with {@code deadline} as its total limit (null: none); the
+     * call counts as outgoing until the stream ends.
+     */
+    private CompletableFuture<Flow.Publisher<Message>> openStream(CallOptions options, Duration deadline, Call call,
+            Message message) {
         Message traced = call.traced(message);
         runtime.outgoing(() -> call.streamEnded); // refused (PilotException) when the agent is stopping
+        Duration idle = options.timeout() != null ? options.timeout() : runtime.requestTimeout();
         return streamTarget(options, call).thenApply(address -> {
             PilotSocketAddress target = new PilotSocketAddress(address, CapabilityProtocol.PORT);
-            return options.timeout() == null ? runtime.node().requestStream(target, traced)
-                    : runtime.node().requestStream(target, traced, options.timeout(), PilotNode.DEFAULT_STREAM_WINDOW);
+            return deadline == null ? runtime.node().requestStream(target, traced, idle, PilotNode.DEFAULT_STREAM_WINDOW)
+                    : runtime.node().requestStream(target, traced, idle, PilotNode.DEFAULT_STREAM_WINDOW, deadline);
         });
     }
 
