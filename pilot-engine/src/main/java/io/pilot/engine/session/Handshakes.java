@@ -443,7 +443,7 @@ final class Handshakes {
 
     private void sendToAll(HandshakeInit init, Peer peer) {
         for (InetSocketAddress target : peer.handshakeTargets()) {
-            paths.sendToCandidate(init.encode(allocator), peer, target);
+            paths.send(init.encode(allocator), target);
         }
     }
 

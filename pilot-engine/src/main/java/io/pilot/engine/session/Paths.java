@@ -340,26 +340,15 @@ final class Paths {
 
     /**
      * Sends a datagram (consumed) straight to an endpoint, flushing at once. A send the socket refuses
-     * (another address family, no route) is this endpoint failing, not the channel: it is logged here
-     * rather than reaching the pipeline as an unexpected error.
+     * (no route, a local firewall, broadcast) is this endpoint failing, not the channel: it is logged here
+     * rather than reaching the pipeline as an unexpected error. The endpoint stays a candidate: such
+     * refusals pass (a firewall rule lifted, a route back), and the handshake's other targets and the
+     * relay carry on meanwhile. Endpoints of a family the socket cannot serve never get here ({@link SocketReach}).
      */
     void send(ByteBuf datagram, InetSocketAddress to) {
         channel.writeAndFlush(new DatagramPacket(datagram, to)).addListener(sent -> {
             if (!sent.isSuccess()) {
                 sendFailed(to, sent.cause());
-            }
-        });
-    }
-
-    /**
-     * Sends a handshake datagram (consumed) to one of {@code peer}'s candidates; a candidate the socket
-     * refuses to send to is dropped from the peer's candidates, as one that answered for another node is.
-     */
-    void sendToCandidate(ByteBuf datagram, Peer peer, InetSocketAddress candidate) {
-        channel.writeAndFlush(new DatagramPacket(datagram, candidate)).addListener(sent -> {
-            if (!sent.isSuccess()) {
-                sendFailed(candidate, sent.cause());
-                forgetCandidate(peer, candidate);
             }
         });
     }

@@ -33,7 +33,7 @@ class AddressFamilyTests {
     final TestNodes nodes = new TestNodes();
 
     @Test
-    void anIpv4BoundNodeSkipsIpv6CandidatesAndCandidatesItsSocketRefuses() {
+    void anIpv4BoundNodeSkipsIpv6CandidatesAndASendItsSocketRefusesIsNoChannelError() {
         PilotNode ipv4 = nodes.start();
         PilotNode dualStack = nodes.start(b -> b.bindAddress("::", 0));
         dualStack.listen(100, MessageHandler.of(in -> Message.of("got " + in.message().bodyAsString())));
