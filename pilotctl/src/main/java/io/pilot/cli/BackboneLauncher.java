@@ -88,13 +88,17 @@ final class BackboneLauncher {
         return ctl.fail("NO_NODE", "no backbone is running here", "start one: pilotctl backbone start", PilotCtl.NO_NODE);
     }
 
+    /** What other nodes pass as {@code --backbone} to reach a backbone bound to {@code endpoint}. */
+    static List<String> reachAt(String endpoint) {
+        return MachineAddresses.reaching(HostPort.parseBind(endpoint)).stream().map(HostPort::format).toList();
+    }
+
     /**
      * The backbone, and what other nodes pass as {@code --backbone}: a wildcard bind ({@code [::]:7400})
      * is no address to dial, so the machine's usable addresses on that port are listed instead.
      */
     private static void print(PilotCtl ctl, LocalBackbone backbone) {
-        List<String> reachAt = MachineAddresses.reaching(HostPort.parseBind(backbone.endpoint())).stream()
-                .map(HostPort::format).toList();
+        List<String> reachAt = reachAt(backbone.endpoint());
         if (ctl.json) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("pid", backbone.pid());
