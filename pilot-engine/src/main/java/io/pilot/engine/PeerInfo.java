@@ -1,5 +1,6 @@
 package io.pilot.engine;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.session.Peer;
@@ -25,6 +26,14 @@ import java.time.Duration;
 public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
                        Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport, boolean relayed,
                        String pathReason) {
+
+    /** The peer, its endpoint written as users type it ({@code [2001:db8::1]:7400}), its path and counters. */
+    @Override
+    public String toString() {
+        return "PeerInfo[" + address + " at " + HostPort.format(endpoint) + (relayed ? ", relayed" : ", direct")
+                + (established ? ", established" : "") + (smoothedRtt != null ? ", rtt " + smoothedRtt.toNanos() / 1_000 + " us" : "")
+                + ", in " + bytesIn + " B, out " + bytesOut + " B, " + pathReason + "]";
+    }
 
     /** What the node knows of {@code peer} right now; on the event loop, which owns the peer. */
     static PeerInfo of(Peer peer) {

@@ -1,5 +1,6 @@
 package io.pilot.engine;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.address.Ports;
@@ -127,7 +128,7 @@ public final class PilotNode implements AutoCloseable {
             throw new IllegalStateException("cannot bind UDP " + settings.bindAddress() + ": " + e.getMessage(), e);
         }
         loop.open(socket.loop());
-        log.info("Pilot node {} listening on UDP {} ({})", address(), localEndpoint(), socket.transportName());
+        log.info("Pilot node {} listening on UDP {} ({})", address(), HostPort.format(localEndpoint()), socket.transportName());
         return this;
     }
 

@@ -1,6 +1,7 @@
 package io.pilot.cli;
 
 import io.pilot.engine.address.HostPort;
+import io.pilot.engine.address.MachineAddresses;
 import io.pilot.engine.control.ControlPaths;
 
 import java.nio.file.Files;
@@ -87,17 +88,29 @@ final class BackboneLauncher {
         return ctl.fail("NO_NODE", "no backbone is running here", "start one: pilotctl backbone start", PilotCtl.NO_NODE);
     }
 
+    /** What other nodes pass as {@code --backbone} to reach a backbone bound to {@code endpoint}. */
+    static List<String> reachAt(String endpoint) {
+        return MachineAddresses.reaching(HostPort.parseBind(endpoint)).stream().map(HostPort::format).toList();
+    }
+
+    /**
+     * The backbone, and what other nodes pass as {@code --backbone}: a wildcard bind ({@code [::]:7400})
+     * is no address to dial, so the machine's usable addresses on that port are listed instead.
+     */
     private static void print(PilotCtl ctl, LocalBackbone backbone) {
+        List<String> reachAt = reachAt(backbone.endpoint());
         if (ctl.json) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("pid", backbone.pid());
             data.put("address", backbone.address());
             data.put("endpoint", backbone.endpoint());
+            data.put("reachAt", reachAt);
             data.put("key", backbone.key());
             ctl.printOk(data);
         } else {
-            ctl.out.printf("✓ backbone %s on %s (pid %d)%n  key %s%n", backbone.address(), backbone.endpoint(),
-                    backbone.pid(), backbone.key());
+            ctl.out.printf("✓ backbone %s on %s (pid %d)%n  key %s%n  other nodes: --backbone %s%n",
+                    backbone.address(), backbone.endpoint(), backbone.pid(), backbone.key(),
+                    String.join(" or --backbone ", reachAt));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryProtocol;
 
@@ -45,7 +46,7 @@ public final class Backbone implements AutoCloseable {
     /** Runs the backbone role on a started node. The store is closed with the backbone. */
     public static Backbone start(PilotNode node, BackboneSettings settings, DirectoryStore store) {
         Backbone backbone = new Backbone(node, settings, store);
-        log.info("Pilot backbone on {} (udp {}), key {}, {} registrations restored", node.address(), node.localEndpoint(),
+        log.info("Pilot backbone on {} (udp {}), key {}, {} registrations restored", node.address(), HostPort.format(node.localEndpoint()),
                 node.publicKey(), backbone.directory.registrations());
         return backbone;
     }

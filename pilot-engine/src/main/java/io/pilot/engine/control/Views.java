@@ -1,6 +1,7 @@
 package io.pilot.engine.control;
 
 import io.pilot.engine.PeerInfo;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.Endpoint;
 import io.pilot.engine.directory.NodeRecord;
@@ -21,13 +22,9 @@ final class Views {
     private Views() {
     }
 
-    /** {@code host:port}, or null. */
+    /** {@code host:port} as {@link HostPort#format} writes it ({@code [2001:db8::1]:7400}), or null. */
     static String endpoint(InetSocketAddress endpoint) {
-        if (endpoint == null) {
-            return null;
-        }
-        String host = endpoint.getAddress() != null ? endpoint.getAddress().getHostAddress() : endpoint.getHostString();
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + endpoint.getPort() : host + ":" + endpoint.getPort();
+        return HostPort.format(endpoint);
     }
 
     static ObjectNode record(NodeRecord record) {

@@ -1,5 +1,7 @@
 package io.pilot.engine.directory;
 
+import io.pilot.engine.address.HostPort;
+
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Objects;
@@ -27,6 +29,6 @@ public record Endpoint(Kind kind, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(Locale.ROOT) + " " + address.getAddress().getHostAddress() + ":" + address.getPort();
+        return kind.name().toLowerCase(Locale.ROOT) + " " + HostPort.format(address);
     }
 }

@@ -1,44 +1,21 @@
 package io.pilot.engine.directory;
 
-import java.net.InetAddress;
+import io.pilot.engine.address.MachineAddresses;
+
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * The addresses a node bound to the wildcard address can be reached at on its own networks: every
- * address of every interface that is up. Loopback addresses are published only when there is nothing else:
- * to any other host, 127.0.0.1 is that host itself.
+ * The local endpoints a node publishes for its socket ({@link MachineAddresses}), as many as a record
+ * holds beside the relay.
  */
 final class LocalAddresses {
 
     private LocalAddresses() {
     }
 
-    static List<InetSocketAddress> of(int port) {
-        List<InetSocketAddress> external = new ArrayList<>();
-        List<InetSocketAddress> loopback = new ArrayList<>();
-        try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp()) {
-                    continue;
-                }
-                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address.isLinkLocalAddress() || address.isMulticastAddress()) {
-                        continue;
-                    }
-                    (address.isLoopbackAddress() ? loopback : external).add(new InetSocketAddress(address, port));
-                }
-            }
-        } catch (SocketException e) {
-            loopback.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        }
-        if (external.isEmpty()) {
-            external.addAll(loopback);
-        }
-        return external.size() > NodeRecord.MAX_ENTRIES - 1 ? external.subList(0, NodeRecord.MAX_ENTRIES - 1) : external;
+    static List<InetSocketAddress> of(InetSocketAddress bound) {
+        List<InetSocketAddress> all = MachineAddresses.reaching(bound);
+        return all.size() > NodeRecord.MAX_ENTRIES - 1 ? all.subList(0, NodeRecord.MAX_ENTRIES - 1) : all;
     }
 }

@@ -2,6 +2,7 @@ package io.pilot.engine.directory;
 
 import io.pilot.engine.identity.Identity;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class RecordSigner {
     }
 
     /**
-     * The endpoints to publish: the local socket (every local address when bound to the wildcard), the
+     * The endpoints to publish: the local socket (every local address when bound to the wildcard, IPv6 link-local ones left out), the
      * reflexive endpoint the backbone sees if it is another, and the backbone's relay, through which this node
      * is always reachable, once the backbone is known.
      *
@@ -55,10 +56,11 @@ final class RecordSigner {
      */
     static List<Endpoint> endpoints(InetSocketAddress local, InetSocketAddress reflexive, InetSocketAddress relay) {
         List<Endpoint> endpoints = new ArrayList<>();
-        if (local.getAddress().isAnyLocalAddress()) {
-            LocalAddresses.of(local.getPort()).forEach(a -> endpoints.add(new Endpoint(Endpoint.Kind.LOCAL, a)));
-        } else {
-            endpoints.add(new Endpoint(Endpoint.Kind.LOCAL, local));
+        for (InetSocketAddress address : LocalAddresses.of(local)) {
+            // An IPv6 link-local address is useless to a peer without this machine's interface scope.
+            if (!(address.getAddress() instanceof Inet6Address && address.getAddress().isLinkLocalAddress())) {
+                endpoints.add(new Endpoint(Endpoint.Kind.LOCAL, address));
+            }
         }
         if (reflexive != null && endpoints.stream().noneMatch(e -> e.address().equals(reflexive))) {
             endpoints.add(new Endpoint(Endpoint.Kind.REFLEXIVE, reflexive));

@@ -1,5 +1,7 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.HostPort;
+
 import java.util.Arrays;
 
 /**
@@ -228,7 +230,7 @@ final class KeyTimers {
         if (initiation != null) {
             if (now - initiation.startedNanos >= settings.connectTimeout().toNanos()) {
                 handshakes.abandon(peer, new SessionException("no handshake answer from " + peer.address + " at "
-                        + peer.handshakeTargets() + (paths.canRelay(peer) ? " nor through the relay"
+                        + HostPort.formatAll(peer.handshakeTargets()) + (paths.canRelay(peer) ? " nor through the relay"
                         : paths.relayAllowed() ? " (no relay known)" : " (direct only: relaying is off)") + " within "
                         + settings.connectTimeout().toMillis() + " ms"));
             } else if (now >= initiation.nextRetransmitNanos) {
@@ -272,7 +274,7 @@ final class KeyTimers {
         } else {
             peer.next = null;
         }
-        handshakes.abandon(peer, new SessionException(peer.address + " at " + peer.endpoint
+        handshakes.abandon(peer, new SessionException(peer.address + " at " + HostPort.format(peer.endpoint)
                 + " answered the handshake but did not confirm the session within "
                 + settings.connectTimeout().toMillis() + " ms: it may refuse this node (realm, access policy)"));
     }

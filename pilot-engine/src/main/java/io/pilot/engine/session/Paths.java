@@ -1,5 +1,6 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -117,7 +118,7 @@ final class Paths {
             peer.relayed = true;
             peer.nextProbeNanos = now + settings.probeInterval().toNanos();
             peer.pathReason = initiation == null ? "relayed: the peer reached this node through the relay"
-                    : "relayed: no direct answer from " + peer.handshakeTargets() + " within "
+                    : "relayed: no direct answer from " + HostPort.formatAll(peer.handshakeTargets()) + " within "
                     + settings.relayAfter().toMillis() + " ms; probing direct paths every "
                     + settings.probeInterval().toMillis() + " ms";
         } else {
@@ -337,9 +338,30 @@ final class Paths {
         }
     }
 
-    /** Sends a datagram (consumed) straight to an endpoint, flushing at once. */
+    /**
+     * Sends a datagram (consumed) straight to an endpoint, flushing at once. A send the socket refuses
+     * (no route, a local firewall, broadcast) is this endpoint failing, not the channel: it is logged here
+     * rather than reaching the pipeline as an unexpected error. The endpoint stays a candidate: such
+     * refusals pass (a firewall rule lifted, a route back), and the handshake's other targets and the
+     * relay carry on meanwhile. Endpoints of a family the socket cannot serve never get here ({@link SocketReach}).
+     */
     void send(ByteBuf datagram, InetSocketAddress to) {
-        channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
+        channel.writeAndFlush(new DatagramPacket(datagram, to)).addListener(sent -> {
+            if (!sent.isSuccess()) {
+                sendFailed(to, sent.cause());
+            }
+        });
+    }
+
+    private void sendFailed(InetSocketAddress to, Throwable cause) {
+        if (channel.isOpen()) {
+            log.debug("cannot send to {}: {}", HostPort.format(to), cause.toString());
+        }
+    }
+
+    /** What the node's socket can send to, as bound now. */
+    SocketReach reach() {
+        return channel.localAddress() instanceof InetSocketAddress bound ? new SocketReach(bound) : SocketReach.UNBOUND;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.transport.Connection;
@@ -150,6 +151,6 @@ public final class Peer {
 
     @Override
     public String toString() {
-        return "Peer[" + address + " @ " + endpoint + "]";
+        return "Peer[" + address + " @ " + HostPort.format(endpoint) + "]";
     }
 }

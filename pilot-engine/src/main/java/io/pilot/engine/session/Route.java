@@ -1,5 +1,6 @@
 package io.pilot.engine.session;
 
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 
 import java.net.InetSocketAddress;
@@ -24,6 +25,6 @@ record Route(InetSocketAddress direct, PilotAddress relayed) {
 
     @Override
     public String toString() {
-        return isRelayed() ? "relay→" + relayed : String.valueOf(direct);
+        return isRelayed() ? "relay→" + relayed : HostPort.format(direct);
     }
 }

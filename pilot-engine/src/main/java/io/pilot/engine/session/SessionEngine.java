@@ -192,11 +192,13 @@ public final class SessionEngine {
      * caller knows better, as after a move); otherwise it keeps its working endpoint and the candidates
      * serve the next handshake.
      */
-    public Peer addPeer(PilotAddress address, NodeKey key, List<InetSocketAddress> endpoints, boolean switchEndpoint) {
+    public Peer addPeer(PilotAddress address, NodeKey key, List<InetSocketAddress> candidates, boolean switchEndpoint) {
         if (key != null && !key.address(address.realm()).equals(address)) {
             throw new IllegalArgumentException("key " + key + " belongs to address " + key.address(address.realm())
                     + ", not " + address);
         }
+        // Candidates this socket cannot send to (an IPv6 one from an IPv4-bound node) would only fail.
+        List<InetSocketAddress> endpoints = paths.reach().reachable(candidates);
         Peer peer = peers.get(address);
         if (peer == null) {
             peer = new Peer(address, key, null);
@@ -229,6 +231,11 @@ public final class SessionEngine {
      * handshake (trust on first use): the way to reach a backbone whose key is not configured.
      */
     public void whenEstablished(InetSocketAddress endpoint, BiConsumer<Peer, Throwable> callback) {
+        SocketReach reach = paths.reach();
+        if (!reach.reaches(endpoint)) {
+            callback.accept(null, new SessionException(reach.whyNot(endpoint)));
+            return;
+        }
         for (Peer known : peers.all()) {
             if (endpoint.equals(known.endpoint) && known.isEstablished(System.nanoTime(), settings)) {
                 callback.accept(known, null);

@@ -3,8 +3,11 @@ package io.pilot.engine.address;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,10 +68,48 @@ class HostPortTests {
     @Test
     void formatsWhatItParses() {
         assertThat(HostPort.format(new InetSocketAddress("127.0.0.1", 7400))).isEqualTo("127.0.0.1:7400");
-        assertThat(HostPort.format(HostPort.parse("[::1]:7400"))).isEqualTo("[0:0:0:0:0:0:0:1]:7400");
-        assertThat(HostPort.parse(HostPort.format(HostPort.parse("[::1]:7400")))).isEqualTo(HostPort.parse("[::1]:7400"));
+        assertThat(HostPort.format(HostPort.parse("[::1]:7400"))).isEqualTo("[::1]:7400");
+        assertThat(HostPort.format(HostPort.parseBind("[::]:7400"))).isEqualTo("[::]:7400");
         assertThat(HostPort.format(InetSocketAddress.createUnresolved("backbone.example", 7400)))
                 .isEqualTo("backbone.example:7400");
+        assertThat(HostPort.format(null)).isNull();
+    }
+
+    @Test
+    void everyFormattedEndpointParsesBackToTheSameAddress() {
+        for (String text : List.of("192.0.2.1:7400", "[::1]:7400", "[::]:7400", "[2001:db8::1]:7400",
+                "[2001:db8::1:0:0:1]:1", "[fd00:0:0:1::]:65535", "[1:2:3:4:5:6:7:8]:7400", "0.0.0.0:0")) {
+            InetSocketAddress parsed = HostPort.parseBind(text);
+            assertThat(HostPort.format(parsed)).isEqualTo(text);
+            assertThat(HostPort.parseBind(HostPort.format(parsed))).isEqualTo(parsed);
+        }
+    }
+
+    @Test
+    void writesIpv6AsRfc5952Text() throws UnknownHostException {
+        assertThat(ipv6("2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1"); // the first of two equal runs
+        assertThat(ipv6("2001:0db8:0000:0000:0000:0000:0002:0001")).isEqualTo("2001:db8::2:1");
+        assertThat(ipv6("2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1"); // one zero group stays
+        assertThat(ipv6("2001:db8:0:0:1:0:0:0")).isEqualTo("2001:db8:0:0:1::"); // the longest run wins
+        assertThat(ipv6("2001:DB8:AA::1")).isEqualTo("2001:db8:aa::1"); // lower case
+        assertThat(ipv6("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+        assertThat(ipv6("0:0:0:0:0:0:0:0")).isEqualTo("::");
+        assertThat(ipv6("1:0:0:0:0:0:0:0")).isEqualTo("1::");
+        assertThat(ipv6("::ffff:192.0.2.1")).isEqualTo("::ffff:192.0.2.1");
+        assertThat(HostPort.formatAddress(InetAddress.getByName("192.0.2.1"))).isEqualTo("192.0.2.1");
+        assertThat(HostPort.formatAddress(Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3)))
+                .isEqualTo("fe80::1%3");
+    }
+
+    /** Through {@link Inet6Address} itself: the JDK's parser turns a mapped address into IPv4. */
+    private static String ipv6(String text) throws UnknownHostException {
+        byte[] parsed = InetAddress.getByName(text).getAddress();
+        byte[] bytes = new byte[16];
+        if (parsed.length == 4) {
+            bytes[10] = bytes[11] = (byte) 0xff;
+        }
+        System.arraycopy(parsed, 0, bytes, 16 - parsed.length, parsed.length);
+        return HostPort.formatAddress(Inet6Address.getByAddress(null, bytes, -1));
     }
 
     @Test

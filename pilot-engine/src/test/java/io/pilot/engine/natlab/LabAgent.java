@@ -2,6 +2,7 @@ package io.pilot.engine.natlab;
 
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.identity.Identity;
@@ -10,14 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 
 /**
  * A Pilot agent for the NAT lab: binds 0.0.0.0:7400, registers with the backbone given as
- * {@code <ip>:<port> <key> <hostname>}, prints {@code REGISTERED}, then takes commands on stdin:
+ * {@code <host>:<port> <key> <hostname>} (IPv6 in brackets), prints {@code REGISTERED}, then takes commands on stdin:
  * {@code ping <hostname>} answers {@code PONG <hostname> <direct|relayed> <ms>} or {@code FAILED <hostname> <why>};
  * {@code path <hostname>} answers {@code PATH <hostname> <direct|relayed> <reason>}. Exits when stdin closes.
  */
@@ -27,14 +27,13 @@ public final class LabAgent {
     }
 
     public static void main(String[] args) throws Exception {
-        String[] backbone = args[0].split(":");
         PilotNode node = PilotNode.builder().identity(Identity.generate(new SecureRandom()))
                 .bindAddress("0.0.0.0", 7400).build().start();
         DirectoryClient directory = DirectoryClient.builder(node).hostname(args[2])
-                .backbone(new InetSocketAddress(backbone[0], Integer.parseInt(backbone[1])), NodeKey.parse(args[1]))
+                .backbone(HostPort.parse(args[0]), NodeKey.parse(args[1]))
                 .build();
         directory.start().join();
-        System.out.println("REGISTERED " + node.address() + " reflexive " + directory.reflexiveEndpoint().orElse(null));
+        System.out.println("REGISTERED " + node.address() + " reflexive " + HostPort.format(directory.reflexiveEndpoint().orElse(null)));
         System.out.flush();
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;

@@ -10,6 +10,7 @@ import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
@@ -62,7 +63,7 @@ class RelayTests {
         try (UdpForwarder blocked = new UdpForwarder(c.localEndpoint(), d -> open.get() ? d : null)) {
             PeerInfo peer = a.connect(new PeerContact(c.publicKey(), List.of(blocked.address()))).get(10, TimeUnit.SECONDS);
             assertThat(peer.relayed()).isTrue();
-            assertThat(peer.pathReason()).contains("no direct answer from [" + blocked.address() + "]");
+            assertThat(peer.pathReason()).contains("no direct answer from " + HostPort.format(blocked.address()) + " within");
             Message reply = a.request(new PilotSocketAddress(c.address(), 90), Message.of("hello")).get(10, TimeUnit.SECONDS);
             assertThat(reply.bodyAsString()).isEqualTo("sealed end to end: hello");
             byte[] big = new byte[512 * 1024];

@@ -3,6 +3,7 @@ package io.pilot.spring.actuate;
 import io.pilot.engine.NodeStats;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
@@ -75,11 +76,7 @@ public class PilotEndpoint {
     }
 
     private static String text(InetSocketAddress address) {
-        if (address == null) {
-            return null;
-        }
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return HostPort.format(address);
     }
 
     /**
