@@ -16,6 +16,10 @@ import io.pilot.engine.message.ReplyFuture;
 import io.pilot.engine.message.StreamCredit;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.NodeChannelInitializer;
+import io.pilot.engine.net.ProxySettings;
+import io.pilot.engine.net.StreamBearers;
+import io.pilot.engine.net.StreamCounters;
+import io.pilot.engine.net.TlsFiles;
 import io.pilot.engine.net.UdpSocket;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
@@ -74,6 +78,8 @@ public final class PilotNode implements AutoCloseable {
     private final PeerSessions sessions;
     private final StunServerHandler stun;
     private final StunClientHandler stunClient = new StunClientHandler();
+    private final StreamBearers streams = new StreamBearers();
+    private volatile InetSocketAddress relayEndpoint;
     // Set by start(), before loop.open(): read only once the loop is open.
     private UdpSocket socket;
     private SessionEngine engine;
@@ -106,7 +112,7 @@ public final class PilotNode implements AutoCloseable {
         }
         try {
             socket = UdpSocket.register(settings.socketBufferBytes(),
-                    new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops));
+                    new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops, streams));
             messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
                     settings.maxMessageSize(), settings.exposeErrorDetails(), sessionListeners::established,
                     sessionListeners::closed);
@@ -344,13 +350,13 @@ public final class PilotNode implements AutoCloseable {
     public List<PeerInfo> peers() {
         return loop.call(() -> {
             List<PeerInfo> infos = new ArrayList<>();
-            engine.peers().forEach(p -> infos.add(PeerInfo.of(p)));
+            engine.peers().forEach(p -> infos.add(carried(PeerInfo.of(p))));
             return infos;
         });
     }
 
     public Optional<PeerInfo> peer(PilotAddress address) {
-        return loop.call(() -> Optional.ofNullable(engine.peer(address)).map(PeerInfo::of));
+        return loop.call(() -> Optional.ofNullable(engine.peer(address)).map(PeerInfo::of).map(this::carried));
     }
 
     public NodeStats stats() {
@@ -385,7 +391,55 @@ public final class PilotNode implements AutoCloseable {
 
     /** The relay to use when a peer cannot be reached directly (the directory client sets its backbone). */
     public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
+        relayEndpoint = endpoint;
         loop.get().execute(() -> engine.useRelay(endpoint, address));
+    }
+
+    /**
+     * Serves nodes that cannot use UDP: WebSocket on each of {@code binds} (the backbone role turns it on), TLS
+     * when {@code tls} is given. See docs/reach.md.
+     *
+     * @param maxConnections connections held at once; past it a new one is closed at once (and counted)
+     * @return the TCP addresses bound
+     * @throws IllegalStateException naming an address that cannot be bound or a TLS file that cannot be used
+     */
+    public List<InetSocketAddress> listenWebSocket(List<InetSocketAddress> binds, TlsFiles tls, int maxConnections) {
+        loop.requireStarted();
+        return streams.listen(socket, binds, tls, maxConnections);
+    }
+
+    /**
+     * Watches UDP to the backbone at {@code endpoint}: when it goes unanswered for
+     * {@link io.pilot.engine.net.BackboneReach#UDP_SILENCE_MILLIS}, datagrams to it go over WebSocket to the same
+     * host (and port, then 443), through {@code proxy} if given, until UDP answers again. The directory client's
+     * agent calls it with its backbone; nothing above notices the bearer change.
+     */
+    public void reachBackbone(InetSocketAddress endpoint, ProxySettings proxy) {
+        loop.get().execute(() -> streams.reachBackbone(socket, endpoint, proxy));
+    }
+
+    /** The WebSocket bearer's state: the backbone's bearer and the listener's counters. */
+    public Bearers bearers() {
+        return loop.call(() -> new Bearers(streams.reach() != null && streams.reach().overStream() ? "tcp" : "udp",
+                streams.reach() == null ? "" : streams.reach().reason(),
+                streams.reach() == null ? null : streams.reach().lastError(), streams.listening(), streams.counters()));
+    }
+
+    /**
+     * @param backbone "tcp" while datagrams to the backbone go over WebSocket, else "udp"
+     * @param reason why the backbone is reached over WebSocket, "" on UDP
+     * @param lastError the last failure to open the WebSocket (a proxy's refusal included), or null
+     * @param listening the TCP addresses this node serves WebSocket on
+     * @param listener the WebSocket listener's counters
+     */
+    public record Bearers(String backbone, String reason, String lastError, List<InetSocketAddress> listening,
+                          StreamCounters.Snapshot listener) {
+    }
+
+    /** {@code info} with its bearer: TCP when its datagrams go over a WebSocket, and why. */
+    private PeerInfo carried(PeerInfo info) {
+        String why = streams.tcpReason(info.endpoint(), info.relayed(), relayEndpoint);
+        return why == null ? info : info.overTcp(why);
     }
 
     /** Bytes this node has relayed for others. */
@@ -414,7 +468,10 @@ public final class PilotNode implements AutoCloseable {
         loop.close();
         if (started) {
             try {
-                socket.loop().submit(engine::close).get(5, TimeUnit.SECONDS);
+                socket.loop().submit(() -> {
+                    engine.close();
+                    streams.close();
+                }).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.debug("closing sessions failed", e);
             }

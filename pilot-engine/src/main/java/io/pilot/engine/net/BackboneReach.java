@@ -1,0 +1,202 @@
+package io.pilot.engine.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pilot.engine.stun.StunMessage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which bearer carries a node's datagrams to its backbone. UDP first; when datagrams to the backbone have gone
+ * unanswered for {@link #UDP_SILENCE_MILLIS} (at start, or mid-session), WebSocket to the same host and port,
+ * then {@code wss} there and on 443, through the configured HTTP proxy if any. While on WebSocket a STUN Binding
+ * request goes to the backbone's UDP port every {@link #PROBE_MILLIS}; the first datagram heard from the
+ * backbone over UDP moves the node back, keeping the WebSocket open for {@link #LINGER_MILLIS} so datagrams
+ * already on it still arrive. Sessions, keys and the transport above never notice: the backbone's endpoint
+ * stays the same address, only the bearer under it changes. Confined to the event loop.
+ */
+public final class BackboneReach {
+
+    private static final Logger log = LoggerFactory.getLogger(BackboneReach.class);
+
+    /** UDP to the backbone unanswered this long (with datagrams sent) makes the node try WebSocket. */
+    public static final long UDP_SILENCE_MILLIS = 3_000;
+    /** How often UDP to the backbone is probed while the node is on WebSocket. */
+    public static final long PROBE_MILLIS = 5_000;
+    /** How long a WebSocket no longer used stays open for what is still on its way. */
+    static final long LINGER_MILLIS = 10_000;
+    /** Wait before trying every WebSocket target again after all failed. */
+    static final long REDIAL_MILLIS = 5_000;
+    private static final long TICK_MILLIS = 250;
+
+    private final EventLoop loop;
+    private final BearerSwitch bearers;
+    private final WebSocketDialer dialer;
+    private final InetSocketAddress backbone;
+    private final ProxySettings proxy;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledFuture<?> ticker;
+    private long firstUnansweredNanos = -1;
+    private long nextDialNanos;
+    private long nextProbeNanos;
+    private boolean dialing;
+    private Channel stream;
+    private String reason = "";
+    private String lastError;
+
+    BackboneReach(EventLoop loop, BearerSwitch bearers, WebSocketDialer dialer, InetSocketAddress backbone,
+            ProxySettings proxy) {
+        this.loop = loop;
+        this.bearers = bearers;
+        this.dialer = dialer;
+        this.backbone = backbone;
+        this.proxy = proxy != null && proxy.appliesTo(backbone.getHostString()) ? proxy : null;
+        this.ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The backbone endpoint this watches. */
+    public InetSocketAddress backbone() {
+        return backbone;
+    }
+
+    /** Whether datagrams to the backbone go over WebSocket now. */
+    public boolean overStream() {
+        return stream != null && stream.isActive();
+    }
+
+    /** Why the backbone is reached over WebSocket ("" while on UDP). */
+    public String reason() {
+        return overStream() ? reason : "";
+    }
+
+    /** The last failure to open a WebSocket (proxy refusals included), or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The connection to send a datagram for {@code recipient} down, or null for the UDP socket. */
+    Channel streamTo(InetSocketAddress recipient) {
+        return overStream() && backbone.equals(recipient) ? stream : null;
+    }
+
+    void sentOverUdp(InetSocketAddress recipient) {
+        if (firstUnansweredNanos < 0 && backbone.equals(recipient)) {
+            firstUnansweredNanos = System.nanoTime();
+        }
+    }
+
+    void heardOverUdp(InetSocketAddress sender) {
+        if (!backbone.equals(sender)) {
+            return;
+        }
+        firstUnansweredNanos = -1;
+        if (stream != null) {
+            Channel old = stream;
+            stream = null;
+            log.info("UDP to the backbone at {} answers again: moving back from WebSocket", backbone);
+            loop.schedule(() -> old.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void close() {
+        ticker.cancel(false);
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (overStream()) {
+            if (now - nextProbeNanos >= 0) {
+                nextProbeNanos = now + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
+                probeUdp();
+            }
+            return;
+        }
+        if (!dialing && firstUnansweredNanos >= 0
+                && now - firstUnansweredNanos >= TimeUnit.MILLISECONDS.toNanos(UDP_SILENCE_MILLIS)
+                && now - nextDialNanos >= 0) {
+            dialing = true;
+            log.info("UDP to the backbone at {} unanswered for {} ms: trying WebSocket{}", backbone,
+                    UDP_SILENCE_MILLIS, proxy == null ? "" : " via proxy " + proxy);
+            dial(targets(), 0, new ArrayList<>());
+        }
+    }
+
+    /** A STUN Binding request to the backbone's UDP port, past the switch: any answer means UDP works. */
+    private void probeUdp() {
+        byte[] transaction = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+        random.nextBytes(transaction);
+        Channel udp = bearers.channel();
+        if (udp != null) {
+            bearers.writeToSocket(new DatagramPacket(
+                    StunMessage.builder(StunMessage.BINDING_REQUEST, transaction).build().encode(udp.alloc()), backbone));
+        }
+    }
+
+    private List<WebSocketTarget> targets() {
+        String host = backbone.getHostString();
+        LinkedHashSet<WebSocketTarget> targets = new LinkedHashSet<>();
+        targets.add(new WebSocketTarget(host, backbone.getPort(), false));
+        targets.add(new WebSocketTarget(host, backbone.getPort(), true));
+        targets.add(new WebSocketTarget(host, 443, true));
+        targets.add(new WebSocketTarget(host, 443, false));
+        return List.copyOf(targets);
+    }
+
+    private void dial(List<WebSocketTarget> targets, int index, List<String> errors) {
+        if (index == targets.size()) {
+            dialing = false;
+            lastError = String.join("; ", errors);
+            nextDialNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REDIAL_MILLIS);
+            log.warn("cannot reach the backbone at {} over WebSocket either (trying again in {} ms): {}", backbone,
+                    REDIAL_MILLIS, lastError);
+            return;
+        }
+        WebSocketTarget target = targets.get(index);
+        Future<Channel> upgraded = dialer.dial(target, backbone, proxy);
+        upgraded.addListener(done -> {
+            if (firstUnansweredNanos < 0) { // UDP answered meanwhile
+                dialing = false;
+                if (upgraded.isSuccess()) {
+                    upgraded.getNow().close();
+                }
+            } else if (upgraded.isSuccess()) {
+                dialing = false;
+                lastError = null;
+                use(upgraded.getNow(), target);
+            } else {
+                errors.add(upgraded.cause().getMessage());
+                dial(targets, index + 1, errors);
+            }
+        });
+    }
+
+    private void use(Channel channel, WebSocketTarget target) {
+        stream = channel;
+        nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
+        reason = "UDP to the backbone unanswered; using WebSocket " + (proxy == null ? "direct to " : "via proxy "
+                + proxy + " to ") + target;
+        log.info("reaching the backbone at {} over WebSocket: {}", backbone, reason);
+        channel.closeFuture().addListener(f -> {
+            if (stream == channel) {
+                stream = null;
+                // Back to square one: UDP first, WebSocket again if it still does not answer.
+                firstUnansweredNanos = System.nanoTime();
+                log.info("the WebSocket to the backbone at {} closed", backbone);
+            }
+        });
+    }
+}
