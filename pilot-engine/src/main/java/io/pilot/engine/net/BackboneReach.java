@@ -179,7 +179,8 @@ public final class BackboneReach {
                 use(upgraded.getNow(), target);
             } else {
                 errors.add(upgraded.cause().getMessage());
-                dial(targets, index + 1, errors);
+                boolean proxyRefused = upgraded.cause() instanceof WebSocketDialer.ProxyCredentialsRefused;
+                dial(targets, proxyRefused ? targets.size() : index + 1, errors);
             }
         });
     }

@@ -175,10 +175,19 @@ final class WebSocketDialer {
                     ? "refused the credentials (407 Proxy Authentication Required): check the user and password in its URL"
                     : message.contains("status:") ? "refused the CONNECT (" + message.substring(message.indexOf("status:") + 7).trim() + ")"
                     : "failed: " + message.replaceAll("^.*=> ", "");
-            return new IllegalStateException("the HTTP proxy " + proxy + " " + why + " (connecting to "
-                    + target.host() + ":" + target.port() + ")", cause);
+            String text = "the HTTP proxy " + proxy + " " + why + " (connecting to " + target.host() + ":"
+                    + target.port() + ")";
+            return message.contains("407") ? new ProxyCredentialsRefused(text, cause) : new IllegalStateException(text, cause);
         }
         return new IllegalStateException(target.uri() + via(proxy) + ": " + cause.getMessage(), cause);
+    }
+
+    /** The proxy refused the credentials: every other target through it would be refused alike. */
+    static final class ProxyCredentialsRefused extends IllegalStateException {
+
+        ProxyCredentialsRefused(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static String via(ProxySettings proxy) {

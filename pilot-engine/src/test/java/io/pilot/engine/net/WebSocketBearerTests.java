@@ -55,6 +55,49 @@ class WebSocketBearerTests {
     }
 
     @Test
+    void aNodeReachesTheBackboneThroughAnHttpConnectProxyWithBasicAuthentication() throws Exception {
+        PilotNode backbone = nodes.start(b -> b.answerStun(true));
+        InetSocketAddress tcp = backbone.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), null, 16).get(0);
+        try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress("127.0.0.1", tcp.getPort()));
+             ConnectProxy proxy = new ConnectProxy("pilot", "s3cret:pass")) {
+            InetSocketAddress advertised = new InetSocketAddress("127.0.0.1", tcp.getPort());
+            PilotNode node = nodes.start();
+            node.reachBackbone(advertised, new ProxySettings("127.0.0.1", proxy.address().getPort(), "pilot",
+                    "s3cret:pass", List.of()));
+
+            node.connect(backbone.publicKey(), advertised).get(30, TimeUnit.SECONDS);
+
+            assertThat(node.ping(backbone.address()).get(10, TimeUnit.SECONDS)).isPositive();
+            assertThat(proxy.tunnels.get()).isEqualTo(1);
+            assertThat(node.peer(backbone.address()).orElseThrow().pathReason())
+                    .contains("using WebSocket via proxy http://127.0.0.1:" + proxy.address().getPort() + " to ws://")
+                    .doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void wrongProxyCredentialsAreAClearErrorNamingTheProxy() throws Exception {
+        PilotNode backbone = nodes.start(b -> b.answerStun(true));
+        InetSocketAddress tcp = backbone.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), null, 16).get(0);
+        try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress("127.0.0.1", tcp.getPort()));
+             ConnectProxy proxy = new ConnectProxy("pilot", "right")) {
+            InetSocketAddress advertised = new InetSocketAddress("127.0.0.1", tcp.getPort());
+            PilotNode node = nodes.start();
+            node.reachBackbone(advertised, new ProxySettings("127.0.0.1", proxy.address().getPort(), "pilot",
+                    "wrong-password", List.of()));
+
+            node.connect(backbone.publicKey(), advertised); // its handshake goes unanswered: the trigger
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.bearers().lastError() != null);
+
+            String error = node.bearers().lastError();
+            assertThat(error).contains("the HTTP proxy http://127.0.0.1:" + proxy.address().getPort()
+                    + " refused the credentials (407 Proxy Authentication Required)").doesNotContain("wrong-password");
+            assertThat(node.bearers().backbone()).isEqualTo("udp");
+            assertThat(backbone.bearers().listener().accepted()).isZero();
+        }
+    }
+
+    @Test
     void aNodeWhoseUdpAnswersStaysOnUdp() throws Exception {
         PilotNode backbone = nodes.start(b -> b.answerStun(true));
         backbone.listenWebSocket(List.of(backbone.localEndpoint()), null, 16);
