@@ -123,6 +123,7 @@ public final class PilotNode implements AutoCloseable {
             messages.attach(engine);
             sessions.attach(engine);
             engine.pathSettings(settings.pathSettings());
+            engine.reliableBearer(streams::carriedOverStream);
             messages.listenInline(Ports.ECHO, in -> in.message());
             messages.listenInline(Ports.DISCARD, in -> Message.of(
                     ByteBuffer.allocate(Long.BYTES).putLong(in.message().body().length).array()));

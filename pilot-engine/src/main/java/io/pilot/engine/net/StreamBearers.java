@@ -82,6 +82,11 @@ public final class StreamBearers {
         return counters.snapshot();
     }
 
+    /** Whether datagrams to {@code endpoint} ride a WebSocket now (so TCP retransmits what is lost). */
+    public boolean carriedOverStream(InetSocketAddress endpoint) {
+        return endpoint instanceof StreamEndpoint || (reach != null && reach.streamTo(endpoint) != null);
+    }
+
     /**
      * Why a peer's traffic is carried over TCP, or null when it goes over UDP.
      *
