@@ -1,17 +1,22 @@
 package io.pilot.engine.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pilot.engine.stun.StunDemultiplexer;
 import io.pilot.engine.stun.StunMessage;
+import io.pilot.engine.wire.WireFormat;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +36,9 @@ public final class BackboneReach {
     private static final Logger log = LoggerFactory.getLogger(BackboneReach.class);
 
     /** UDP to the backbone unanswered this long (with datagrams sent) makes the node try WebSocket. */
-    public static final long UDP_SILENCE_MILLIS = 3_000;
+    public static final long UDP_SILENCE_MILLIS = 2_000;
+    /** The latest datagrams sent to the backbone unanswered, replayed on the WebSocket once it is up. */
+    private static final int REPLAYED = 4;
     /** How often UDP to the backbone is probed while the node is on WebSocket. */
     public static final long PROBE_MILLIS = 5_000;
     /** How long a WebSocket no longer used stays open for what is still on its way. */
@@ -39,6 +46,8 @@ public final class BackboneReach {
     /** Wait before trying every WebSocket target again after all failed. */
     static final long REDIAL_MILLIS = 5_000;
     private static final long TICK_MILLIS = 250;
+    /** From the backbone's first Pilot datagram over UDP (its path challenge) to relaying over UDP too. */
+    private static final long MOVE_MILLIS = 300;
 
     private final EventLoop loop;
     private final BearerSwitch bearers;
@@ -52,6 +61,9 @@ public final class BackboneReach {
     private long nextProbeNanos;
     private boolean dialing;
     private Channel stream;
+    /** UDP answers again but the backbone still knows this node by its WebSocket: see {@link #heardOverUdp}. */
+    private boolean moving;
+    private final ArrayDeque<ByteBuf> unanswered = new ArrayDeque<>();
     private String reason = "";
     private String lastError;
 
@@ -90,27 +102,74 @@ public final class BackboneReach {
         return overStream() && backbone.equals(recipient) ? stream : null;
     }
 
-    void sentOverUdp(InetSocketAddress recipient) {
-        if (firstUnansweredNanos < 0 && backbone.equals(recipient)) {
+    /** As {@link #streamTo}, for one datagram: while {@link #moving}, only relay datagrams take the WebSocket. */
+    Channel streamTo(InetSocketAddress recipient, ByteBuf datagram) {
+        return sessionOverUdp(recipient, datagram) ? null : streamTo(recipient);
+    }
+
+    /**
+     * A datagram went to {@code recipient} over UDP. For the backbone, it starts the silence clock and is kept
+     * (the latest few, shared, not copied) so that the WebSocket, once up, carries it at once instead of the
+     * session waiting for its next retransmission: a node behind a UDP-blocking firewall registers within the
+     * directory client's first timeout.
+     */
+    void sentOverUdp(InetSocketAddress recipient, ByteBuf datagram, boolean single) {
+        if (!backbone.equals(recipient)) {
+            return;
+        }
+        if (firstUnansweredNanos < 0) {
             firstUnansweredNanos = System.nanoTime();
+        }
+        if (single) {
+            if (unanswered.size() == REPLAYED) {
+                unanswered.removeFirst().release();
+            }
+            unanswered.addLast(datagram.retainedDuplicate());
         }
     }
 
-    void heardOverUdp(InetSocketAddress sender) {
+    /**
+     * A datagram from {@code sender} came over UDP. From the backbone, it means UDP works. On WebSocket, the move
+     * back is made before breaking: the backbone knows this node's session by its WebSocket and relays only for
+     * that endpoint until the session's own datagrams, arriving over UDP, have moved its path there (a path
+     * challenge, PROTOCOL §4). So while {@link #moving}, the session's own datagrams go over UDP (a copy on the
+     * WebSocket too would reach the backbone first and make the UDP one a replay, which moves nothing) and relay
+     * datagrams stay on the WebSocket; the first Pilot datagram the backbone sends over UDP (its challenge)
+     * ends it once the answer has had time to move the path, and the WebSocket lingers for what is still on it.
+     */
+    void heardOverUdp(InetSocketAddress sender, ByteBuf datagram) {
         if (!backbone.equals(sender)) {
             return;
         }
         firstUnansweredNanos = -1;
-        if (stream != null) {
-            Channel old = stream;
-            stream = null;
-            log.info("UDP to the backbone at {} answers again: moving back from WebSocket", backbone);
-            loop.schedule(() -> old.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        forgetUnanswered();
+        if (stream == null) {
+            return;
         }
+        if (!moving) {
+            moving = true;
+            log.info("UDP to the backbone at {} answers again: moving back from WebSocket", backbone);
+        } else if (!StunDemultiplexer.isStun(datagram)) {
+            Channel old = stream;
+            loop.schedule(() -> {
+                if (stream == old) {
+                    stream = null;
+                    moving = false;
+                    loop.schedule(() -> old.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }, MOVE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether a datagram to {@code recipient} should go over UDP although the WebSocket is up: see {@link #moving}. */
+    boolean sessionOverUdp(InetSocketAddress recipient, ByteBuf datagram) {
+        return moving && backbone.equals(recipient) && datagram.isReadable()
+                && datagram.getUnsignedByte(datagram.readerIndex()) != WireFormat.TYPE_RELAY;
     }
 
     void close() {
         ticker.cancel(false);
+        forgetUnanswered();
         if (stream != null) {
             stream.close();
         }
@@ -118,6 +177,10 @@ public final class BackboneReach {
 
     private void tick() {
         long now = System.nanoTime();
+        if (moving && firstUnansweredNanos >= 0
+                && now - firstUnansweredNanos >= TimeUnit.MILLISECONDS.toNanos(UDP_SILENCE_MILLIS)) {
+            moving = false; // UDP went quiet again before the move was done: stay on WebSocket
+        }
         if (overStream()) {
             if (now - nextProbeNanos >= 0) {
                 nextProbeNanos = now + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
@@ -185,8 +248,18 @@ public final class BackboneReach {
         });
     }
 
+    private void forgetUnanswered() {
+        while (!unanswered.isEmpty()) {
+            unanswered.removeFirst().release();
+        }
+    }
+
     private void use(Channel channel, WebSocketTarget target) {
         stream = channel;
+        while (!unanswered.isEmpty()) {
+            channel.write(new BinaryWebSocketFrame(unanswered.removeFirst()), channel.voidPromise());
+        }
+        channel.flush();
         nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
         reason = "UDP to the backbone unanswered; using WebSocket " + (proxy == null ? "direct to " : "via proxy "
                 + proxy + " to ") + target;
@@ -194,6 +267,7 @@ public final class BackboneReach {
         channel.closeFuture().addListener(f -> {
             if (stream == channel) {
                 stream = null;
+                moving = false;
                 // Back to square one: UDP first, WebSocket again if it still does not answer.
                 firstUnansweredNanos = System.nanoTime();
                 log.info("the WebSocket to the backbone at {} closed", backbone);

@@ -66,7 +66,7 @@ final class BearerSwitch extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (reach != null && msg instanceof DatagramPacket datagram) {
-            reach.heardOverUdp(datagram.sender());
+            reach.heardOverUdp(datagram.sender(), datagram.content());
         }
         ctx.fireChannelRead(msg);
     }
@@ -77,10 +77,10 @@ final class BearerSwitch extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
-        Channel stream = streamFor(datagram.recipient());
+        Channel stream = streamFor(datagram);
         if (stream == null) {
             if (reach != null) {
-                reach.sentOverUdp(datagram.recipient());
+                reach.sentOverUdp(datagram.recipient(), datagram.content(), !(datagram instanceof SegmentedDatagramPacket));
             }
             ctx.write(msg, promise);
             return;
@@ -111,11 +111,11 @@ final class BearerSwitch extends ChannelDuplexHandler {
         ctx.flush();
     }
 
-    private Channel streamFor(InetSocketAddress recipient) {
-        if (recipient instanceof StreamEndpoint endpoint) {
+    private Channel streamFor(DatagramPacket datagram) {
+        if (datagram.recipient() instanceof StreamEndpoint endpoint) {
             return endpoint.channel();
         }
-        return reach == null ? null : reach.streamTo(recipient);
+        return reach == null ? null : reach.streamTo(datagram.recipient(), datagram.content());
     }
 
     /**

@@ -6,6 +6,7 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.net.ProxySettings;
 import java.util.concurrent.TimeUnit;
 
 import java.io.BufferedReader;
@@ -30,8 +31,10 @@ public final class LabAgent {
         String[] backbone = args[0].split(":");
         PilotNode node = PilotNode.builder().identity(Identity.generate(new SecureRandom()))
                 .bindAddress("0.0.0.0", 7400).build().start();
+        InetSocketAddress backboneEndpoint = new InetSocketAddress(backbone[0], Integer.parseInt(backbone[1]));
+        node.reachBackbone(backboneEndpoint, ProxySettings.fromEnvironment()); // as an Agent does
         DirectoryClient directory = DirectoryClient.builder(node).hostname(args[2])
-                .backbone(new InetSocketAddress(backbone[0], Integer.parseInt(backbone[1])), NodeKey.parse(args[1]))
+                .backbone(backboneEndpoint, NodeKey.parse(args[1]))
                 .build();
         directory.start().join();
         System.out.println("REGISTERED " + node.address() + " reflexive " + directory.reflexiveEndpoint().orElse(null));
@@ -45,12 +48,12 @@ public final class LabAgent {
                 if (command[0].equals("ping")) {
                     Duration rtt = node.ping(target).get(60, TimeUnit.SECONDS);
                     PeerInfo peer = node.peer(target).orElseThrow();
-                    System.out.println("PONG " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
-                            + rtt.toMillis());
+                    System.out.println("PONG " + command[1] + " " + (peer.relayed() ? "relayed" : "direct")
+                            + (peer.overTcp() ? "/tcp" : "") + " " + rtt.toMillis());
                 } else {
                     PeerInfo peer = node.peer(target).orElseThrow();
-                    System.out.println("PATH " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
-                            + peer.pathReason());
+                    System.out.println("PATH " + command[1] + " " + (peer.relayed() ? "relayed" : "direct")
+                            + (peer.overTcp() ? "/tcp" : "") + " " + peer.pathReason());
                 }
             } catch (Exception e) {
                 System.out.println("FAILED " + (command.length > 1 ? command[1] : "?") + " " + e);
