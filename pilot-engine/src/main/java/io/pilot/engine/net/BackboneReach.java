@@ -37,7 +37,7 @@ public final class BackboneReach {
 
     /** UDP to the backbone unanswered this long (with datagrams sent) makes the node try WebSocket. */
     public static final long UDP_SILENCE_MILLIS = 2_000;
-    /** The latest datagrams sent to the backbone unanswered, replayed on the WebSocket once it is up. */
+    /** The latest relay datagrams sent to the backbone unanswered, replayed on the WebSocket once it is up. */
     private static final int REPLAYED = 4;
     /** How often UDP to the backbone is probed while the node is on WebSocket. */
     public static final long PROBE_MILLIS = 5_000;
@@ -64,6 +64,7 @@ public final class BackboneReach {
     /** UDP answers again but the backbone still knows this node by its WebSocket: see {@link #heardOverUdp}. */
     private boolean moving;
     private final ArrayDeque<ByteBuf> unanswered = new ArrayDeque<>();
+    private ByteBuf lastSessionDatagram;
     private String reason = "";
     private String lastError;
 
@@ -120,12 +121,26 @@ public final class BackboneReach {
         if (firstUnansweredNanos < 0) {
             firstUnansweredNanos = System.nanoTime();
         }
-        if (single) {
-            if (unanswered.size() == REPLAYED) {
-                unanswered.removeFirst().release();
-            }
-            unanswered.addLast(datagram.retainedDuplicate());
+        if (!single) {
+            return;
         }
+        if (!isRelay(datagram)) {
+            // The session's own latest datagram, kept apart: relay traffic alone could push it out of the ring,
+            // and it is what makes the backbone move its path to the WebSocket (a path challenge, §4.11).
+            if (lastSessionDatagram != null) {
+                lastSessionDatagram.release();
+            }
+            lastSessionDatagram = datagram.retainedDuplicate();
+            return;
+        }
+        if (unanswered.size() == REPLAYED) {
+            unanswered.removeFirst().release();
+        }
+        unanswered.addLast(datagram.retainedDuplicate());
+    }
+
+    private static boolean isRelay(ByteBuf datagram) {
+        return datagram.isReadable() && datagram.getUnsignedByte(datagram.readerIndex()) == WireFormat.TYPE_RELAY;
     }
 
     /**
@@ -163,8 +178,7 @@ public final class BackboneReach {
 
     /** Whether a datagram to {@code recipient} should go over UDP although the WebSocket is up: see {@link #moving}. */
     boolean sessionOverUdp(InetSocketAddress recipient, ByteBuf datagram) {
-        return moving && backbone.equals(recipient) && datagram.isReadable()
-                && datagram.getUnsignedByte(datagram.readerIndex()) != WireFormat.TYPE_RELAY;
+        return moving && backbone.equals(recipient) && !isRelay(datagram);
     }
 
     void close() {
@@ -252,10 +266,18 @@ public final class BackboneReach {
         while (!unanswered.isEmpty()) {
             unanswered.removeFirst().release();
         }
+        if (lastSessionDatagram != null) {
+            lastSessionDatagram.release();
+            lastSessionDatagram = null;
+        }
     }
 
     private void use(Channel channel, WebSocketTarget target) {
         stream = channel;
+        if (lastSessionDatagram != null) {
+            channel.write(new BinaryWebSocketFrame(lastSessionDatagram), channel.voidPromise());
+            lastSessionDatagram = null;
+        }
         while (!unanswered.isEmpty()) {
             channel.write(new BinaryWebSocketFrame(unanswered.removeFirst()), channel.voidPromise());
         }

@@ -6,14 +6,21 @@ import io.pilot.engine.TestNodes;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -95,6 +102,62 @@ class WebSocketBearerTests {
             assertThat(node.bearers().backbone()).isEqualTo("udp");
             assertThat(backbone.bearers().listener().accepted()).isZero();
         }
+    }
+
+    @Test
+    void overTlsTheNodeFindsWssOnTheSamePortAndTlsGarbageIsRefusedAndCounted(@TempDir Path dir) throws Exception {
+        TlsFiles tls = selfSigned(dir);
+        PilotNode backbone = nodes.start(b -> b.answerStun(true));
+        InetSocketAddress tcp = backbone.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), tls, 16).get(0);
+        try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress("127.0.0.1", tcp.getPort()))) {
+            InetSocketAddress advertised = new InetSocketAddress("127.0.0.1", tcp.getPort());
+            PilotNode node = nodes.start();
+            node.reachBackbone(advertised, null);
+
+            node.connect(backbone.publicKey(), advertised).get(30, TimeUnit.SECONDS);
+
+            assertThat(node.ping(backbone.address()).get(10, TimeUnit.SECONDS)).isPositive();
+            assertThat(node.peer(backbone.address()).orElseThrow().pathReason())
+                    .contains("using WebSocket direct to wss://127.0.0.1:" + tcp.getPort() + "/pilot");
+            // Its first try, plain ws on the TLS port, was refused as not TLS.
+            assertThat(backbone.bearers().listener().tlsFailures()).isEqualTo(1);
+        }
+        try (Socket garbage = new Socket(tcp.getAddress(), tcp.getPort())) {
+            garbage.setSoTimeout(10_000);
+            garbage.getOutputStream().write("\u0000\u0001 not a TLS record at all \r\n\r\n".repeat(20)
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(garbage.getInputStream().readAllBytes().length).isLessThan(100); // an alert at most, then EOF
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> backbone.bearers().listener().tlsFailures() == 2);
+        assertThat(backbone.bearers().listener().open()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aTlsFileThatIsNotThereIsNamed(@TempDir Path dir) {
+        PilotNode backbone = nodes.start();
+        TlsFiles missing = new TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+
+        assertThatThrownBy(() -> backbone.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), missing, 16))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cert.pem");
+        assertThat(backbone.bearers().listening()).isEmpty();
+    }
+
+    /** A self-signed certificate and PKCS#8 key from the openssl command; the test is skipped without it. */
+    private static TlsFiles selfSigned(Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl;
+        try {
+            openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                    "-days", "1", "-subj", "/CN=localhost").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "no openssl command: " + e.getMessage());
+            throw e;
+        }
+        openssl.getInputStream().readAllBytes();
+        assumeTrue(openssl.waitFor() == 0, "openssl could not make a certificate");
+        return new TlsFiles(cert, key);
     }
 
     @Test
