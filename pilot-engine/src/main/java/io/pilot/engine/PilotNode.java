@@ -80,6 +80,7 @@ public final class PilotNode implements AutoCloseable {
     private final StunClientHandler stunClient = new StunClientHandler();
     private final StreamBearers streams = new StreamBearers();
     private volatile InetSocketAddress relayEndpoint;
+    private volatile PilotAddress relayAddress;
     // Set by start(), before loop.open(): read only once the loop is open.
     private UdpSocket socket;
     private SessionEngine engine;
@@ -393,6 +394,7 @@ public final class PilotNode implements AutoCloseable {
     /** The relay to use when a peer cannot be reached directly (the directory client sets its backbone). */
     public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
         relayEndpoint = endpoint;
+        relayAddress = address;
         loop.get().execute(() -> engine.useRelay(endpoint, address));
     }
 
@@ -416,7 +418,7 @@ public final class PilotNode implements AutoCloseable {
      * agent calls it with its backbone; nothing above notices the bearer change.
      */
     public void reachBackbone(InetSocketAddress endpoint, ProxySettings proxy) {
-        loop.get().execute(() -> streams.reachBackbone(socket, endpoint, proxy));
+        loop.get().execute(() -> streams.reachBackbone(socket, endpoint, proxy, this::nudgeBackbone));
     }
 
     /** The WebSocket bearer's state: the backbone's bearer and the listener's counters. */
@@ -435,6 +437,18 @@ public final class PilotNode implements AutoCloseable {
      */
     public record Bearers(String backbone, String reason, String lastError, List<InetSocketAddress> listening,
                           StreamCounters.Snapshot listener) {
+    }
+
+    /**
+     * After a change of bearer: a ping to the backbone, so the session's own datagram reaches it on the new
+     * route at once and it moves its path there (a path challenge); until it has, it relays for this node's
+     * old endpoint only. Off the loop, its outcome ignored.
+     */
+    private void nudgeBackbone() {
+        PilotAddress backbone = relayAddress;
+        if (backbone != null) {
+            executors.callbacks().execute(() -> ping(backbone));
+        }
     }
 
     /** {@code info} with its bearer: TCP when its datagrams go over a WebSocket, and why. */

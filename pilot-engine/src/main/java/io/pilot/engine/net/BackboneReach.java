@@ -56,6 +56,7 @@ public final class BackboneReach {
     private final ProxySettings proxy;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledFuture<?> ticker;
+    private final Runnable moved;
     private long firstUnansweredNanos = -1;
     private long nextDialNanos;
     private long nextProbeNanos;
@@ -69,7 +70,8 @@ public final class BackboneReach {
     private String lastError;
 
     BackboneReach(EventLoop loop, BearerSwitch bearers, WebSocketDialer dialer, InetSocketAddress backbone,
-            ProxySettings proxy) {
+            ProxySettings proxy, Runnable moved) {
+        this.moved = moved;
         this.loop = loop;
         this.bearers = bearers;
         this.dialer = dialer;
@@ -164,6 +166,7 @@ public final class BackboneReach {
         if (!moving) {
             moving = true;
             log.info("UDP to the backbone at {} answers again: moving back from WebSocket", backbone);
+            moved.run();
         } else if (!StunDemultiplexer.isStun(datagram)) {
             Channel old = stream;
             loop.schedule(() -> {
@@ -286,6 +289,7 @@ public final class BackboneReach {
         reason = "UDP to the backbone unanswered; using WebSocket " + (proxy == null ? "direct to " : "via proxy "
                 + proxy + " to ") + target;
         log.info("reaching the backbone at {} over WebSocket: {}", backbone, reason);
+        moved.run();
         channel.closeFuture().addListener(f -> {
             if (stream == channel) {
                 stream = null;

@@ -50,8 +50,9 @@ public final class StreamBearers {
      * event loop.
      *
      * @param proxy the HTTP proxy for the WebSocket, or null
+     * @param moved run on the loop when the backbone's bearer changes (to WebSocket, or back towards UDP)
      */
-    public void reachBackbone(UdpSocket socket, InetSocketAddress backbone, ProxySettings proxy) {
+    public void reachBackbone(UdpSocket socket, InetSocketAddress backbone, ProxySettings proxy, Runnable moved) {
         if (reach != null) {
             if (reach.backbone().equals(backbone)) {
                 return;
@@ -60,7 +61,7 @@ public final class StreamBearers {
         }
         WebSocketDialer dialer = new WebSocketDialer(socket.loop(), socket.streamChannelType(), bearers, counters,
                 socket.localAddress());
-        reach = new BackboneReach(socket.loop(), bearers, dialer, backbone, proxy);
+        reach = new BackboneReach(socket.loop(), bearers, dialer, backbone, proxy, moved);
         bearers.watch(reach);
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * One site's network drops every UDP packet: its agent joins with the same backbone address as everyone else,
  * over WebSocket to the backbone's TCP port, and is relayed to a peer behind a normal NAT both ways. When the
- * rule is lifted it moves back to UDP without a failed request.
+ * rule is lifted it moves to UDP, when it is restored back to TCP, each time without a failed request.
  */
 class TcpFallbackTest {
 
@@ -60,6 +60,16 @@ class TcpFallbackTest {
         for (int i = 0; i < 5; i++) {
             assertThat(ping(alice, "bob")).as("ping %d on UDP", i).startsWith("PONG bob ").doesNotContain("/tcp");
         }
+
+        lab.get().dropUdp("east", true);
+        boolean tcp = false;
+        for (int i = 0; i < 60 && !tcp; i++) {
+            String answer = ping(alice, "bob");
+            assertThat(answer).as("ping %d after UDP closed again", i).startsWith("PONG bob ");
+            tcp = answer.contains("/tcp");
+            Thread.sleep(1000);
+        }
+        assertThat(tcp).as("alice went back to the TCP path; lines: %s", alice.lines()).isTrue();
     }
 
     /** Pings and returns this ping's answer line (the process's output keeps every earlier one). */
