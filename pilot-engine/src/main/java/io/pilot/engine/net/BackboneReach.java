@@ -239,10 +239,16 @@ public final class BackboneReach {
     private void dial(List<WebSocketTarget> targets, int index, List<String> errors) {
         if (index == targets.size()) {
             dialing = false;
-            lastError = String.join("; ", errors);
+            String error = String.join("; ", errors);
             nextDialNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REDIAL_MILLIS);
-            log.warn("cannot reach the backbone at {} over WebSocket either (trying again in {} ms): {}", backbone,
-                    REDIAL_MILLIS, lastError);
+            // Once at WARN per kind of failure, then quietly: a backbone that is down would fill the log.
+            if (!error.equals(lastError)) {
+                log.warn("cannot reach the backbone at {} over WebSocket either (trying again every {} ms): {}",
+                        backbone, REDIAL_MILLIS, error);
+            } else {
+                log.debug("still cannot reach the backbone at {} over WebSocket: {}", backbone, error);
+            }
+            lastError = error;
             return;
         }
         WebSocketTarget target = targets.get(index);
