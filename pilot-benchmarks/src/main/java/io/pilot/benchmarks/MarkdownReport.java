@@ -447,6 +447,20 @@ public final class MarkdownReport {
         line("|---|---:|---:|---:|");
         rateRow("Direct: client to server", r.direct(), r.direct());
         rateRow("Relayed: client to relay to server (three nodes)", r.relayed(), r.direct());
+        rateRow("Relayed over TCP: client to relay over WebSocket (plain), relay to server over UDP", r.tcpRelayed(),
+                r.direct());
+        line("");
+        line(String.format(Locale.ROOT, "**TCP relay / UDP relay = %.2fx** (target ≥ 0.5x). The TCP-relayed pair is the "
+                + "relayed pair with the client's UDP to the relay unanswered (the relay's advertised port is a UDP "
+                + "socket bound and never read, its TCP port the relay's WebSocket listener): the client falls back to "
+                + "WebSocket by itself (docs/reach.md), and every datagram between client and relay rides one TCP "
+                + "connection, one binary frame each; the server reaches the relay over UDP.", r.tcpToUdpRelay()));
+        line("");
+        line("| Path | ping RTT median | p99 |");
+        line("|---|---:|---:|");
+        rttRow("Direct", r.directRtt());
+        rttRow("Relayed over UDP", r.relayedRtt());
+        rttRow("Relayed over TCP (WebSocket, plain)", r.tcpRelayedRtt());
         line("");
         line(String.format(Locale.ROOT, "**Relayed / direct = %.2fx.** The relay passed on %,.0f MiB during the measured "
                 + "rounds (`relayedBytes()`, both directions, relay headers not counted), %.3f bytes per body byte "
@@ -497,6 +511,10 @@ public final class MarkdownReport {
     private void latencyRow(String name, Samples s) {
         line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", name, micros(s.median()),
                 micros(s.percentile(90)), micros(s.percentile(99)), micros(s.min()), micros(s.max())));
+    }
+
+    private void rttRow(String name, Samples s) {
+        line(String.format(Locale.ROOT, "| %s | %s | %s |", name, micros(s.median()), micros(s.percentile(99))));
     }
 
     private void rateRow(String name, Samples s, Samples tls) {

@@ -39,6 +39,7 @@ public final class PilotPair implements AutoCloseable {
     private PilotNode relay;
     private long relayEventLoop = -1;
     private DatagramChannel unanswered;
+    private DatagramChannel blackHole;
 
     private PilotPair(PilotNode client, PilotNode server) {
         this.client = client;
@@ -108,6 +109,61 @@ public final class PilotPair implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAfterFailure(pair, relay);
             throw e;
+        }
+    }
+
+    /**
+     * As {@link #startRelayed()}, but the client's UDP to the relay goes unanswered: the relay's advertised port
+     * is a UDP socket that is bound and never read, and the relay serves WebSocket on that port number, so the
+     * client falls back to WebSocket by itself (docs/reach.md) and the whole session, relayed, rides TCP between
+     * client and relay; the server reaches the relay over UDP.
+     */
+    public static PilotPair startRelayedOverWebSocket() {
+        Set<Long> loopsBefore = ThreadCpu.eventLoops();
+        PilotNode relay = node().answerStun(true).build().start();
+        PilotPair pair = null;
+        DatagramChannel blackHole = null;
+        try {
+            long relayLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
+            relay.serveAsRelay(true);
+            InetSocketAddress tcp = relay.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), null, 64).get(0);
+            blackHole = DatagramChannel.open().bind(tcp);
+            PilotNode server = relayClient(relay);
+            PilotNode client = node().pathSettings(RELAY_FALLBACK).build().start();
+            pair = new PilotPair(client, server);
+            pair.relay = relay;
+            pair.relayEventLoop = relayLoop;
+            pair.blackHole = blackHole;
+            pair.unanswered = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            InetSocketAddress nowhere = (InetSocketAddress) pair.unanswered.getLocalAddress();
+            client.reachBackbone(tcp, null);
+            client.connect(relay.publicKey(), tcp).join();
+            client.useRelay(tcp, relay.address());
+            client.connect(new PeerContact(server.publicKey(), List.of(nowhere))).join();
+            pair.requireRelayed("after connecting");
+            if (!client.peer(server.address()).orElseThrow().overTcp()) {
+                throw new IllegalStateException("the client's relayed path is not over TCP");
+            }
+            return pair;
+        } catch (IOException e) {
+            closeAfterFailure(pair, relay);
+            closeQuietly(blackHole, pair);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeAfterFailure(pair, relay);
+            closeQuietly(blackHole, pair);
+            throw e;
+        }
+    }
+
+    /** The black hole when the pair, which would close it, was not built. */
+    private static void closeQuietly(DatagramChannel blackHole, PilotPair pair) {
+        if (pair == null && blackHole != null) {
+            try {
+                blackHole.close();
+            } catch (IOException ignored) {
+                // failing already
+            }
         }
     }
 
@@ -182,9 +238,14 @@ public final class PilotPair implements AutoCloseable {
         if (relay != null) {
             relay.close();
         }
-        if (unanswered != null) {
+        if (unanswered != null || blackHole != null) {
             try {
-                unanswered.close();
+                if (blackHole != null) {
+                    blackHole.close();
+                }
+                if (unanswered != null) {
+                    unanswered.close();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -33,7 +33,13 @@ public final class RelayThroughputBenchmark {
      *                            {@code UDP_SEGMENT} available): the direct pair then batches, the relayed one cannot
      */
     public record Result(Samples direct, Samples relayed, long relayedBytes, long deliveredBytes, long relayLoopNanos,
-                         long relayedWindowNanos, int messageBytes, boolean segmentationOffload) {
+                         long relayedWindowNanos, int messageBytes, boolean segmentationOffload, Samples tcpRelayed,
+                         Samples directRtt, Samples relayedRtt, Samples tcpRelayedRtt) {
+
+        /** Median TCP-relayed over median UDP-relayed. */
+        public double tcpToUdpRelay() {
+            return tcpRelayed.median() / relayed.median();
+        }
 
         /** Median relayed over median direct. */
         public double relayedToDirect() {
@@ -56,13 +62,28 @@ public final class RelayThroughputBenchmark {
         }
     }
 
+    /** Round trips of {@code ping()} over the pair's session (engine-measured), after a warm-up. */
+    private static Samples pings(PilotPair pair) {
+        for (int i = 0; i < 200; i++) {
+            pair.client().ping(pair.server().address()).join();
+        }
+        long[] rtts = new long[1000];
+        for (int i = 0; i < rtts.length; i++) {
+            rtts[i] = pair.client().ping(pair.server().address()).join().toNanos();
+        }
+        return Samples.of(rtts);
+    }
+
     public Result run(RunProfile profile) {
         int rounds = profile.throughputIterations();
         double[] direct = new double[rounds];
         double[] relayed = new double[rounds];
-        try (PilotPair directPair = PilotPair.start(); PilotPair relayedPair = PilotPair.startRelayed()) {
+        double[] tcpRelayed = new double[rounds];
+        try (PilotPair directPair = PilotPair.start(); PilotPair relayedPair = PilotPair.startRelayed();
+             PilotPair tcpPair = PilotPair.startRelayedOverWebSocket()) {
             PilotBulkTransfer directTransfer = new PilotBulkTransfer(directPair, profile.messageBytes());
             PilotBulkTransfer relayedTransfer = new PilotBulkTransfer(relayedPair, profile.messageBytes());
+            PilotBulkTransfer tcpTransfer = new PilotBulkTransfer(tcpPair, profile.messageBytes());
             long relayedBefore = 0;
             long delivered = 0;
             long relayCpu = 0;
@@ -77,7 +98,9 @@ public final class RelayThroughputBenchmark {
                 long cpuBefore = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
                 Transfer r = relayedTransfer.measure(window);
                 long cpuAfter = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
+                Transfer t = tcpTransfer.measure(window);
                 if (round >= 0) {
+                    tcpRelayed[round] = t.mibPerSecond();
                     direct[round] = d.mibPerSecond();
                     relayed[round] = r.mibPerSecond();
                     delivered += r.bytes();
@@ -86,9 +109,11 @@ public final class RelayThroughputBenchmark {
                 }
             }
             relayedPair.requireRelayed("after the last round");
+            tcpPair.requireRelayed("after the last round");
             long relayedBytes = relayedPair.relay().relayedBytes() - relayedBefore;
             return new Result(Samples.of(direct), Samples.of(relayed), relayedBytes, delivered, relayCpu, relayWall,
-                    profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported());
+                    profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported(),
+                    Samples.of(tcpRelayed), pings(directPair), pings(relayedPair), pings(tcpPair));
         }
     }
 }

@@ -21,11 +21,32 @@ import java.time.Duration;
  * @param bytesOut datagram bytes sent to it
  * @param transport the reliable connection's counters (loss, window, streams), or null without a connection
  * @param relayed whether traffic goes through the relay instead of straight to {@code endpoint}
- * @param pathReason why the path is direct or relayed, in words for an operator
+ * @param pathReason why the path is direct or relayed (and over TCP), in words for an operator
+ * @param bearer what carries the datagrams: {@code udp}, or {@code tcp} when they go over a WebSocket
+ *        (docs/reach.md)
  */
 public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
                        Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport, boolean relayed,
-                       String pathReason) {
+                       String pathReason, String bearer) {
+
+    /** A peer reached over UDP. */
+    public PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endpoint, boolean established,
+            Duration smoothedRtt, long bytesIn, long bytesOut, ConnectionStats transport, boolean relayed,
+            String pathReason) {
+        this(address, key, endpoint, established, smoothedRtt, bytesIn, bytesOut, transport, relayed, pathReason,
+                "udp");
+    }
+
+    /** Whether the datagrams go over TCP (a WebSocket) rather than UDP. */
+    public boolean overTcp() {
+        return "tcp".equals(bearer);
+    }
+
+    /** This snapshot with its datagrams carried over TCP, for the reason {@code why}. */
+    PeerInfo overTcp(String why) {
+        return new PeerInfo(address, key, endpoint, established, smoothedRtt, bytesIn, bytesOut, transport, relayed,
+                pathReason + "; over TCP: " + why, "tcp");
+    }
 
     /** The peer, its endpoint written as users type it ({@code [2001:db8::1]:7400}), its path and counters. */
     @Override

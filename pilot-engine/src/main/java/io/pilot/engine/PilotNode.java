@@ -17,6 +17,10 @@ import io.pilot.engine.message.ReplyFuture;
 import io.pilot.engine.message.StreamCredit;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.NodeChannelInitializer;
+import io.pilot.engine.net.ProxySettings;
+import io.pilot.engine.net.StreamBearers;
+import io.pilot.engine.net.StreamCounters;
+import io.pilot.engine.net.TlsFiles;
 import io.pilot.engine.net.UdpSocket;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
@@ -75,6 +79,9 @@ public final class PilotNode implements AutoCloseable {
     private final PeerSessions sessions;
     private final StunServerHandler stun;
     private final StunClientHandler stunClient = new StunClientHandler();
+    private final StreamBearers streams = new StreamBearers();
+    private volatile InetSocketAddress relayEndpoint;
+    private volatile PilotAddress relayAddress;
     // Set by start(), before loop.open(): read only once the loop is open.
     private UdpSocket socket;
     private SessionEngine engine;
@@ -107,7 +114,7 @@ public final class PilotNode implements AutoCloseable {
         }
         try {
             socket = UdpSocket.register(settings.socketBufferBytes(),
-                    new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops));
+                    new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops, streams));
             messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
                     settings.maxMessageSize(), settings.exposeErrorDetails(), sessionListeners::established,
                     sessionListeners::closed);
@@ -118,6 +125,7 @@ public final class PilotNode implements AutoCloseable {
             messages.attach(engine);
             sessions.attach(engine);
             engine.pathSettings(settings.pathSettings());
+            engine.reliableBearer(streams::carriedOverStream);
             messages.listenInline(Ports.ECHO, in -> in.message());
             messages.listenInline(Ports.DISCARD, in -> Message.of(
                     ByteBuffer.allocate(Long.BYTES).putLong(in.message().body().length).array()));
@@ -369,13 +377,13 @@ public final class PilotNode implements AutoCloseable {
     public List<PeerInfo> peers() {
         return loop.call(() -> {
             List<PeerInfo> infos = new ArrayList<>();
-            engine.peers().forEach(p -> infos.add(PeerInfo.of(p)));
+            engine.peers().forEach(p -> infos.add(carried(PeerInfo.of(p))));
             return infos;
         });
     }
 
     public Optional<PeerInfo> peer(PilotAddress address) {
-        return loop.call(() -> Optional.ofNullable(engine.peer(address)).map(PeerInfo::of));
+        return loop.call(() -> Optional.ofNullable(engine.peer(address)).map(PeerInfo::of).map(this::carried));
     }
 
     public NodeStats stats() {
@@ -410,7 +418,68 @@ public final class PilotNode implements AutoCloseable {
 
     /** The relay to use when a peer cannot be reached directly (the directory client sets its backbone). */
     public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
+        relayEndpoint = endpoint;
+        relayAddress = address;
         loop.get().execute(() -> engine.useRelay(endpoint, address));
+    }
+
+    /**
+     * Serves nodes that cannot use UDP: WebSocket on each of {@code binds} (the backbone role turns it on), TLS
+     * when {@code tls} is given. See docs/reach.md.
+     *
+     * @param maxConnections connections held at once; past it a new one is closed at once (and counted)
+     * @return the TCP addresses bound
+     * @throws IllegalStateException naming an address that cannot be bound or a TLS file that cannot be used
+     */
+    public List<InetSocketAddress> listenWebSocket(List<InetSocketAddress> binds, TlsFiles tls, int maxConnections) {
+        loop.requireStarted();
+        return streams.listen(socket, binds, tls, maxConnections);
+    }
+
+    /**
+     * Watches UDP to the backbone at {@code endpoint}: when it goes unanswered for
+     * {@link io.pilot.engine.net.BackboneReach#UDP_SILENCE_MILLIS}, datagrams to it go over WebSocket to the same
+     * host (and port, then 443), through {@code proxy} if given, until UDP answers again. The directory client's
+     * agent calls it with its backbone; nothing above notices the bearer change.
+     */
+    public void reachBackbone(InetSocketAddress endpoint, ProxySettings proxy) {
+        loop.get().execute(() -> streams.reachBackbone(socket, endpoint, proxy, this::nudgeBackbone));
+    }
+
+    /** The WebSocket bearer's state: the backbone's bearer and the listener's counters. */
+    public Bearers bearers() {
+        return loop.call(() -> new Bearers(streams.reach() != null && streams.reach().overStream() ? "tcp" : "udp",
+                streams.reach() == null ? "" : streams.reach().reason(),
+                streams.reach() == null ? null : streams.reach().lastError(), streams.listening(), streams.counters()));
+    }
+
+    /**
+     * @param backbone "tcp" while datagrams to the backbone go over WebSocket, else "udp"
+     * @param reason why the backbone is reached over WebSocket, "" on UDP
+     * @param lastError the last failure to open the WebSocket (a proxy's refusal included), or null
+     * @param listening the TCP addresses this node serves WebSocket on
+     * @param listener the WebSocket listener's counters
+     */
+    public record Bearers(String backbone, String reason, String lastError, List<InetSocketAddress> listening,
+                          StreamCounters.Snapshot listener) {
+    }
+
+    /**
+     * After a change of bearer: a ping to the backbone, so the session's own datagram reaches it on the new
+     * route at once and it moves its path there (a path challenge); until it has, it relays for this node's
+     * old endpoint only. Off the loop, its outcome ignored.
+     */
+    private void nudgeBackbone() {
+        PilotAddress backbone = relayAddress;
+        if (backbone != null) {
+            executors.callbacks().execute(() -> ping(backbone));
+        }
+    }
+
+    /** {@code info} with its bearer: TCP when its datagrams go over a WebSocket, and why. */
+    private PeerInfo carried(PeerInfo info) {
+        String why = streams.tcpReason(info.endpoint(), info.relayed(), relayEndpoint);
+        return why == null ? info : info.overTcp(why);
     }
 
     /** Bytes this node has relayed for others. */
@@ -439,7 +508,10 @@ public final class PilotNode implements AutoCloseable {
         loop.close();
         if (started) {
             try {
-                socket.loop().submit(engine::close).get(5, TimeUnit.SECONDS);
+                socket.loop().submit(() -> {
+                    engine.close();
+                    streams.close();
+                }).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.debug("closing sessions failed", e);
             }

@@ -56,7 +56,7 @@ class ArchitectureTests {
                     "message", "store")),
             Map.entry("control", Set.of(ROOT, "address", "codec", "directory", "group", "identity", "message", "wire")),
             Map.entry("agent", Set.of(ROOT, "address", "backbone", "control", "directory", "group", "identity",
-                    "message", "store")));
+                    "message", "net", "store")));
 
     private static JavaClasses engine;
 

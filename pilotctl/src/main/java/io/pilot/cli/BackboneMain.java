@@ -3,11 +3,15 @@ package io.pilot.cli;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.agent.Agent;
+import io.pilot.engine.agent.WebSocketServing;
 import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.net.TlsFiles;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A standalone backbone: an {@link Agent} whose node answers STUN, serves the directory and relays, until it
@@ -35,7 +39,8 @@ public final class BackboneMain {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N]"
-                    + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR | --store etcd://HOST:PORT[,HOST:PORT...][?options]]");
+                    + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR | --store etcd://HOST:PORT[,HOST:PORT...][?options]]"
+                    + " [--tcp-bind HOST:PORT]... [--no-tcp] [--tls-cert PEM --tls-key PEM]");
             System.err.println("  the join token may also come from " + SecretOption.JOIN_TOKEN.variable()
                     + "; on the command line it is visible to other users (ps)");
             System.exit(2);
@@ -46,6 +51,7 @@ public final class BackboneMain {
             backbone = Agent.builder(PilotNode.builder().identityPath(options.identity).bindAddress(options.bind)
                             .realm(options.realm).answerStun(true))
                     .serveBackboneWithStore(settings, options.store)
+                    .backboneWebSocket(options.webSocket())
                     .build().start();
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
@@ -61,7 +67,14 @@ public final class BackboneMain {
 
     /** @param joinToken the option's value, '-' included, as {@link SecretOption} reads it */
     private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Path joinTokenFile,
-                           Duration leaseTtl, String store) {
+                           Duration leaseTtl, String store, boolean tcp, List<InetSocketAddress> tcpBinds,
+                           Path tlsCert, Path tlsKey) {
+
+        /** WebSocket on the UDP port number (unless --no-tcp) and each --tcp-bind, TLS with both PEM files. */
+        WebSocketServing webSocket() {
+            return new WebSocketServing(tcp, tcpBinds, tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey),
+                    WebSocketServing.DEFAULTS.maxConnections());
+        }
 
         static Options parse(String[] args) {
             InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 7400);
@@ -71,6 +84,10 @@ public final class BackboneMain {
             Path joinTokenFile = null;
             Duration leaseTtl = BackboneSettings.DEFAULTS.leaseTtl();
             String store = null;
+            boolean tcp = true;
+            List<InetSocketAddress> tcpBinds = new ArrayList<>();
+            Path tlsCert = null;
+            Path tlsKey = null;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -81,11 +98,22 @@ public final class BackboneMain {
                     case "--join-token-file" -> joinTokenFile = Path.of(required(args[i], value));
                     case "--lease-ttl-ms" -> leaseTtl = Duration.ofMillis(number(args[i], required(args[i], value)));
                     case "--store" -> store = required(args[i], value);
+                    case "--tcp-bind" -> tcpBinds.add(HostPort.parseBind(required(args[i], value)));
+                    case "--tls-cert" -> tlsCert = Path.of(required(args[i], value));
+                    case "--tls-key" -> tlsKey = Path.of(required(args[i], value));
+                    case "--no-tcp" -> {
+                        tcp = false;
+                        i--; // takes no value
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
             }
-            return new Options(bind, identity, realm, joinToken, joinTokenFile, leaseTtl, store);
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            return new Options(bind, identity, realm, joinToken, joinTokenFile, leaseTtl, store, tcp, tcpBinds,
+                    tlsCert, tlsKey);
         }
 
         private static String required(String option, String value) {

@@ -67,8 +67,10 @@ final class NodeCommands {
             PilotCtl ctl = PilotCtl.of(spec);
             return ctl.call("peers", Map.of(), data -> {
                 for (JsonNode peer : data.path("peers")) {
-                    ctl.out.printf("%-18s %-20s %-8s %9s  in %d B  out %d B%n", peer.path("address").asString(),
-                            peer.path("hostname").asString("-"), peer.path("path").asString(),
+                    // "relayed/tcp": the datagrams go over a WebSocket (docs/reach.md); --json has the reason
+                    ctl.out.printf("%-18s %-20s %-12s %9s  in %d B  out %d B%n", peer.path("address").asString(),
+                            peer.path("hostname").asString("-"), peer.path("path").asString()
+                                    + ("tcp".equals(peer.path("bearer").asString("udp")) ? "/tcp" : ""),
                             PilotCtl.roundTrip(peer.path("rttMicros")),
                             peer.path("bytesIn").asLong(), peer.path("bytesOut").asLong());
                 }

@@ -4,6 +4,7 @@ import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.Ports;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.net.ProxySettings;
 import io.pilot.engine.control.ControlCommands;
 import io.pilot.engine.control.ControlPaths;
 import io.pilot.engine.control.ControlServer;
@@ -84,7 +85,7 @@ public final class Agent implements AutoCloseable {
 
     private Agent(Builder settings) {
         this.settings = settings;
-        this.backbone = settings.backbone == null ? null : settings.backbone.role();
+        this.backbone = settings.backbone == null ? null : settings.backbone.role(settings.webSocket);
     }
 
     /** An agent around the node {@code node} builds; the agent builds and starts it. */
@@ -136,6 +137,9 @@ public final class Agent implements AutoCloseable {
             builder.backbone(backbone.endpoint(), backbone.key());
         } else {
             builder.backbones(settings.backboneEndpoints, settings.backboneKey);
+            // The WebSocket fallback reaches the first listed backbone (several backbones: docs/reach.md).
+            node.reachBackbone(settings.backboneEndpoints.get(0),
+                    settings.proxy != null ? settings.proxy : ProxySettings.fromEnvironment());
         }
         settings.directory.accept(builder);
         directory = builder.build();
@@ -339,6 +343,8 @@ public final class Agent implements AutoCloseable {
         private Consumer<ControlCommands.Builder> controlCommands = builder -> { };
         private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
         private Duration backboneWait;
+        private WebSocketServing webSocket = WebSocketServing.DEFAULTS;
+        private ProxySettings proxy;
 
         private Builder(PilotNode.Builder node) {
             this.node = Objects.requireNonNull(node, "node");
@@ -485,6 +491,21 @@ public final class Agent implements AutoCloseable {
                     store));
         }
 
+        /** How the backbone this agent runs serves nodes over WebSocket; default {@link WebSocketServing#DEFAULTS}. */
+        public Builder backboneWebSocket(WebSocketServing webSocket) {
+            this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
+            return this;
+        }
+
+        /**
+         * The HTTP CONNECT proxy to reach the backbone's WebSocket through when UDP to it goes unanswered; null
+         * (the default) reads {@code HTTPS_PROXY}/{@code https_proxy}/{@code NO_PROXY} (docs/reach.md).
+         */
+        public Builder backboneProxy(ProxySettings proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
         private Builder backbone(BackboneSpec spec) {
             if (backbone != null) {
                 throw new IllegalStateException("an agent runs one backbone at most");
@@ -561,8 +582,8 @@ public final class Agent implements AutoCloseable {
     /** The backbone an agent is to run; each agent built gets a role of its own. */
     private record BackboneSpec(PilotNode.Builder ownNode, BackboneSettings settings, String store) {
 
-        BackboneRole role() {
-            return new BackboneRole(ownNode, settings, store);
+        BackboneRole role(WebSocketServing webSocket) {
+            return new BackboneRole(ownNode, settings, store, webSocket);
         }
     }
 }

@@ -8,7 +8,11 @@ import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.backbone.DirectoryStores;
 import io.pilot.engine.identity.NodeKey;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,9 +22,12 @@ import java.util.Objects;
  */
 final class BackboneRole implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(BackboneRole.class);
+
     private final PilotNode.Builder ownNode;
     private final BackboneSettings settings;
     private final String store;
+    private final WebSocketServing webSocket;
     private PilotNode node;
     private Backbone backbone;
 
@@ -29,8 +36,9 @@ final class BackboneRole implements AutoCloseable {
      * @param store the directory store's folder or URL ({@link DirectoryStores#open}), or null: the directory is
      *              kept in memory only
      */
-    BackboneRole(PilotNode.Builder ownNode, BackboneSettings settings, String store) {
+    BackboneRole(PilotNode.Builder ownNode, BackboneSettings settings, String store, WebSocketServing webSocket) {
         this.ownNode = ownNode;
+        this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = store;
     }
@@ -56,7 +64,22 @@ final class BackboneRole implements AutoCloseable {
             directory.close();
             throw e;
         }
+        listenWebSocket();
         return backbone;
+    }
+
+    /** TCP for nodes whose UDP is blocked: the UDP port number (if free), then the extra binds (which must bind). */
+    private void listenWebSocket() {
+        if (webSocket.samePort()) {
+            try {
+                node.listenWebSocket(List.of(node.localEndpoint()), webSocket.tls(), webSocket.maxConnections());
+            } catch (IllegalStateException e) {
+                log.warn("the backbone serves no WebSocket on its UDP port number: {}", e.getMessage());
+            }
+        }
+        if (!webSocket.extraBinds().isEmpty()) {
+            node.listenWebSocket(webSocket.extraBinds(), webSocket.tls(), webSocket.maxConnections());
+        }
     }
 
     private DirectoryStore openStore() {

@@ -61,7 +61,8 @@ final class Views {
     static ObjectNode peer(PeerInfo peer, String hostname) {
         ObjectNode node = Json.object().put("address", peer.address().toString()).put("hostname", hostname)
                 .put("endpoint", endpoint(peer.endpoint())).put("established", peer.established())
-                .put("path", peer.relayed() ? "relayed" : "direct").put("pathReason", peer.pathReason());
+                .put("path", peer.relayed() ? "relayed" : "direct").put("pathReason", peer.pathReason())
+                .put("bearer", peer.bearer());
         // rttMicros is what a loopback or LAN RTT reads well in; rttMillis stays for readers written before it.
         if (peer.smoothedRtt() != null) {
             long nanos = peer.smoothedRtt().toNanos();

@@ -8,7 +8,8 @@ import io.pilot.engine.stun.StunServerHandler;
 import io.pilot.engine.wire.DropCounters;
 
 /**
- * Lays out a node's pipeline up to the decoder: [impairment] → STUN client → [STUN server] → decoder.
+ * Lays out a node's pipeline up to the decoder: [impairment] → bearers (UDP or WebSocket, see
+ * {@link StreamBearers}) → STUN client → [STUN server] → decoder.
  * The last stage, the session engine, joins in {@link UdpSocket#bind} because the engine can only be built
  * on a registered channel.
  *
@@ -20,13 +21,21 @@ public final class NodeChannelInitializer extends ChannelInitializer<Channel> {
     private final StunClientHandler stunClient;
     private final StunServerHandler stunServer;
     private final DropCounters drops;
+    private final StreamBearers streams;
+
+    /** Without WebSocket bearers of its own (they can still be reached through {@code streams} of a fresh set). */
+    public NodeChannelInitializer(Impairment impairment, StunClientHandler stunClient, StunServerHandler stunServer,
+            DropCounters drops) {
+        this(impairment, stunClient, stunServer, drops, new StreamBearers());
+    }
 
     /**
      * @param impairment the deliberate misbehaviour of the link; with {@link Impairment#NONE} no stage is installed
      * @param stunServer answers STUN Binding requests, or null for a node that does not
      */
     public NodeChannelInitializer(Impairment impairment, StunClientHandler stunClient, StunServerHandler stunServer,
-            DropCounters drops) {
+            DropCounters drops, StreamBearers streams) {
+        this.streams = streams;
         this.impairment = impairment;
         this.stunClient = stunClient;
         this.stunServer = stunServer;
@@ -40,6 +49,7 @@ public final class NodeChannelInitializer extends ChannelInitializer<Channel> {
             // First, so everything above it, handshakes and STUN included, sees the impaired link.
             pipeline.addLast("impairment", new ImpairmentHandler(impairment));
         }
+        pipeline.addLast("bearers", streams.handler());
         pipeline.addLast("stun-client", stunClient);
         if (stunServer != null) {
             pipeline.addLast("stun", stunServer);

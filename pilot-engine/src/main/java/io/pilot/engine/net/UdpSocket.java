@@ -12,9 +12,14 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.wire.WireFormat;
@@ -81,6 +86,16 @@ public final class UdpSocket {
 
     public EventLoop loop() {
         return channel.eventLoop();
+    }
+
+    /** The TCP listening channel type that runs on this socket's event loop. */
+    Class<? extends ServerChannel> serverChannelType() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The TCP connection channel type that runs on this socket's event loop. */
+    Class<? extends Channel> streamChannelType() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     /** "epoll" or "nio", for the log. */

@@ -328,6 +328,11 @@ final class Paths {
     }
 
     /** Sends a datagram (consumed) along a route: straight to an endpoint, or wrapped for the relay. */
+    /** The relay's endpoint, or null. */
+    InetSocketAddress relayEndpoint() {
+        return relayEndpoint;
+    }
+
     void send(ByteBuf datagram, Route to) {
         if (!to.isRelayed()) {
             send(datagram, to.direct());

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public final class SessionEngine {
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private final Paths paths;
     private final Sender writer;
+    private Predicate<InetSocketAddress> reliableBearer = endpoint -> false;
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
@@ -141,6 +143,14 @@ public final class SessionEngine {
     }
 
     /** How to choose between direct paths and the relay. */
+    /**
+     * Which endpoints' datagrams ride a reliable bearer (a WebSocket over TCP), so the transport does not probe
+     * sooner than the bearer retransmits ({@code Connection.carriedReliably}). Set before start.
+     */
+    public void reliableBearer(Predicate<InetSocketAddress> reliable) {
+        this.reliableBearer = reliable;
+    }
+
     public void pathSettings(PathSettings settings) {
         paths.settings(settings);
     }
@@ -424,6 +434,7 @@ public final class SessionEngine {
             timers.reschedule(peer, now);
             return;
         }
+        connection.carriedReliably(reliableBearer.test(peer.relayed ? paths.relayEndpoint() : peer.endpoint));
         if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {

@@ -153,6 +153,23 @@ public final class Connection {
     }
 
     /**
+     * The probe timeout's floor while the connection's packets ride a reliable, ordered bearer (a WebSocket over
+     * TCP): the bearer already retransmits what its link loses, with a minimum retransmission timeout of 200 ms
+     * on Linux; probing sooner only duplicates packets that TCP holds back behind a loss (head-of-line delay).
+     */
+    public static final long RELIABLE_BEARER_PTO_FLOOR_NANOS = 200_000_000L;
+
+    /**
+     * Tells the connection whether its packets ride a reliable bearer now (docs/reach.md): the probe timeout is
+     * then at least {@link #RELIABLE_BEARER_PTO_FLOOR_NANOS}. Loss detection needs no other change: TCP delivers
+     * in order and loses nothing, so no packet is declared lost by the packet threshold and the window is not
+     * cut; what is still lost (a WebSocket past its send buffer, the UDP leg of a relayed pair) is real loss.
+     */
+    public void carriedReliably(boolean reliable) {
+        rtt.bearerFloor(reliable ? RELIABLE_BEARER_PTO_FLOOR_NANOS : 0);
+    }
+
+    /**
      * Closes the connection: one CLOSE frame is emitted by the next {@link #poll}, then nothing. Calls
      * {@link ConnectionHandler#onClosed} (remote = false). No effect if already closed.
      */

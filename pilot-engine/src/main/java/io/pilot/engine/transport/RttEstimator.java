@@ -33,6 +33,7 @@ final class RttEstimator {
     private long variance;
     private long min;
     private boolean hasSample;
+    private long bearerFloorNanos;
 
     RttEstimator(long initialRttNanos, long maxAckDelayNanos, long minProbeTimeoutNanos) {
         this.maxAckDelayNanos = maxAckDelayNanos;
@@ -89,7 +90,12 @@ final class RttEstimator {
 
     /** Probe timeout before exponential backoff. */
     long pto() {
-        return Math.max(minProbeTimeoutNanos, rto() + maxAckDelayNanos);
+        return Math.max(Math.max(minProbeTimeoutNanos, bearerFloorNanos), rto() + maxAckDelayNanos);
+    }
+
+    /** A floor the bearer sets under the probe timeout (0: none): see {@link Connection#carriedReliably}. */
+    void bearerFloor(long nanos) {
+        bearerFloorNanos = nanos;
     }
 
     /** RFC 9002 time threshold: 9/8 of max(SRTT, latest RTT), at least the timer granularity. */

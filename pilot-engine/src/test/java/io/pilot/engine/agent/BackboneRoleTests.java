@@ -24,7 +24,7 @@ class BackboneRoleTests {
     @Test
     void onTheAgentsNodeItLeavesTheNodeOpenWhenClosed() {
         try (PilotNode agentNode = node(0).build().start()) {
-            BackboneRole role = new BackboneRole(null, BackboneSettings.DEFAULTS, null);
+            BackboneRole role = new BackboneRole(null, BackboneSettings.DEFAULTS, null, WebSocketServing.DEFAULTS);
 
             assertThat(role.start(agentNode).node()).isSameAs(agentNode);
             assertThat(role.hasOwnNode()).isFalse();
@@ -39,7 +39,7 @@ class BackboneRoleTests {
     @Test
     void onItsOwnNodeItIsReachedOnLoopbackAndClosesItsNode() throws Exception {
         int port = AgentTests.freePort();
-        BackboneRole role = new BackboneRole(node(port).bindAddress("0.0.0.0", port), BackboneSettings.DEFAULTS, null);
+        BackboneRole role = new BackboneRole(node(port).bindAddress("0.0.0.0", port), BackboneSettings.DEFAULTS, null, WebSocketServing.DEFAULTS);
         try (PilotNode agentNode = node(0).build().start()) {
             assertThat(role.start(agentNode).node()).isNotSameAs(agentNode);
             assertThat(role.endpoint().getAddress().isLoopbackAddress()).isTrue();
@@ -54,7 +54,7 @@ class BackboneRoleTests {
     void aStoreThatCannotBeOpenedIsNamedAndItsNodeIsClosedWithTheRole() throws Exception {
         int port = AgentTests.freePort();
         Path notAFolder = Files.writeString(dir.resolve("store"), "not a store");
-        BackboneRole role = new BackboneRole(node(port), BackboneSettings.DEFAULTS, notAFolder.toString());
+        BackboneRole role = new BackboneRole(node(port), BackboneSettings.DEFAULTS, notAFolder.toString(), WebSocketServing.DEFAULTS);
 
         assertThatThrownBy(() -> role.start(null)).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot open the directory store " + notAFolder + ": ");

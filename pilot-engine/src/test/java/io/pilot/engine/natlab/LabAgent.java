@@ -7,10 +7,12 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.net.ProxySettings;
 import java.util.concurrent.TimeUnit;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,8 +31,10 @@ public final class LabAgent {
     public static void main(String[] args) throws Exception {
         PilotNode node = PilotNode.builder().identity(Identity.generate(new SecureRandom()))
                 .bindAddress("0.0.0.0", 7400).build().start();
+        InetSocketAddress backboneEndpoint = HostPort.parse(args[0]);
+        node.reachBackbone(backboneEndpoint, ProxySettings.fromEnvironment()); // as an Agent does
         DirectoryClient directory = DirectoryClient.builder(node).hostname(args[2])
-                .backbone(HostPort.parse(args[0]), NodeKey.parse(args[1]))
+                .backbone(backboneEndpoint, NodeKey.parse(args[1]))
                 .build();
         directory.start().join();
         System.out.println("REGISTERED " + node.address() + " reflexive " + HostPort.format(directory.reflexiveEndpoint().orElse(null)));
@@ -44,12 +48,12 @@ public final class LabAgent {
                 if (command[0].equals("ping")) {
                     Duration rtt = node.ping(target).get(60, TimeUnit.SECONDS);
                     PeerInfo peer = node.peer(target).orElseThrow();
-                    System.out.println("PONG " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
-                            + rtt.toMillis());
+                    System.out.println("PONG " + command[1] + " " + (peer.relayed() ? "relayed" : "direct")
+                            + (peer.overTcp() ? "/tcp" : "") + " " + rtt.toMillis());
                 } else {
                     PeerInfo peer = node.peer(target).orElseThrow();
-                    System.out.println("PATH " + command[1] + " " + (peer.relayed() ? "relayed" : "direct") + " "
-                            + peer.pathReason());
+                    System.out.println("PATH " + command[1] + " " + (peer.relayed() ? "relayed" : "direct")
+                            + (peer.overTcp() ? "/tcp" : "") + " " + peer.pathReason());
                 }
             } catch (Exception e) {
                 System.out.println("FAILED " + (command.length > 1 ? command[1] : "?") + " " + e);

@@ -181,6 +181,15 @@ public final class NatLab implements AutoCloseable {
                 + "add rule ip natlab loss ip saddr " + ip + " drop\n"));
     }
 
+    /**
+     * Makes {@code site}'s router drop every UDP packet it forwards (a network that lets only TCP out), or, with
+     * {@code drop} false, lifts it. Shares the loss chain: it replaces any loss or cut.
+     */
+    public void dropUdp(String site, boolean drop) {
+        nft(lookup(routerNamespaces, site, "site"), "flush chain ip natlab loss\n"
+                + (drop ? "add rule ip natlab loss meta l4proto udp drop\n" : ""));
+    }
+
     /** Starts {@code command} inside {@code host}; it is killed when the lab closes. */
     public LabProcess start(String host, List<String> command) {
         LabProcess process = new LabProcess(host + "-" + processCount.incrementAndGet(),

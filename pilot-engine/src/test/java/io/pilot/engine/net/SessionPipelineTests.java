@@ -46,17 +46,18 @@ class SessionPipelineTests {
     }
 
     @Test
-    void withoutImpairmentOrStunServerThePipelineIsStunClientThenDecoder() {
+    void withoutImpairmentOrStunServerThePipelineIsBearersStunClientThenDecoder() {
         channel = new EmbeddedChannel(new NodeChannelInitializer(Impairment.NONE, new StunClientHandler(), null, drops));
-        assertThat(stages()).containsExactly("stun-client", "decoder");
+        assertThat(stages()).containsExactly("bearers", "stun-client", "decoder");
     }
 
     @Test
-    void theImpairmentComesFirstAndTheStunServerBeforeTheDecoder() {
+    void theImpairmentComesFirstThenTheBearersAndTheStunServerBeforeTheDecoder() {
         Impairment lossy = new Impairment(0.1, 0, 0, Duration.ZERO, Duration.ZERO, 1);
         channel = new EmbeddedChannel(new NodeChannelInitializer(lossy, new StunClientHandler(), new StunServerHandler(),
                 drops));
-        assertThat(stages()).containsExactly("impairment", "stun-client", "stun", "decoder");
+        // The impairment models the UDP link: datagrams over a WebSocket join after it, at the bearers.
+        assertThat(stages()).containsExactly("impairment", "bearers", "stun-client", "stun", "decoder");
     }
 
     @Test

@@ -161,4 +161,21 @@ class RttEstimatorTests {
         assertThat(sim.b.stats().minRttNanos()).isEqualTo(2 * oneWay);
         assertThat(sim.b.stats().smoothedRttNanos()).isEqualTo(2 * oneWay);
     }
+
+    @Test
+    void aReliableBearerFloorsTheProbeTimeoutAtTcpsMinimumRetransmissionTimeoutUntilLifted() {
+        RttEstimator rtt = new RttEstimator(333 * MS, 0, MS);
+        for (int i = 0; i < 20; i++) {
+            rtt.onSample(MS, 0); // a 1 ms loopback path: the probe timeout falls to a few ms
+        }
+        long overUdp = rtt.pto();
+
+        rtt.bearerFloor(Connection.RELIABLE_BEARER_PTO_FLOOR_NANOS);
+        long overTcp = rtt.pto();
+        rtt.bearerFloor(0);
+
+        assertThat(overUdp).isLessThan(10 * MS);
+        assertThat(overTcp).isEqualTo(Connection.RELIABLE_BEARER_PTO_FLOOR_NANOS);
+        assertThat(rtt.pto()).isEqualTo(overUdp);
+    }
 }

@@ -70,7 +70,7 @@ public class PilotEndpoint {
     private static PeerDescriptor peer(PeerInfo peer, Optional<PilotAddress> backbone) {
         Long rttNanos = peer.smoothedRtt() == null ? null : peer.smoothedRtt().toNanos();
         return new PeerDescriptor(peer.address().toString(), text(peer.endpoint()), peer.established(),
-                peer.relayed() ? "relayed" : "direct", peer.pathReason(),
+                (peer.relayed() ? "relayed" : "direct") + (peer.overTcp() ? " over TCP" : ""), peer.pathReason(),
                 rttNanos == null ? null : rttNanos / 1_000, rttNanos == null ? null : rttNanos / 1_000_000.0,
                 peer.bytesIn(), peer.bytesOut(), backbone.filter(peer.address()::equals).isPresent());
     }

@@ -1,0 +1,29 @@
+package io.pilot.engine.net;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The certificate chain and private key a backbone serves {@code wss} with: PEM files, the key in PKCS#8
+ * ({@code openssl genpkey} writes it so).
+ */
+public record TlsFiles(Path certificate, Path privateKey) {
+
+    /** The server context; a missing or unreadable file is named in the error. */
+    SslContext serverContext() {
+        for (Path file : new Path[] {certificate, privateKey}) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("TLS file " + file + " does not exist or cannot be read");
+            }
+        }
+        try {
+            return SslContextBuilder.forServer(certificate.toFile(), privateKey.toFile()).build();
+        } catch (Exception | Error e) {
+            throw new IllegalArgumentException("cannot use TLS certificate " + certificate + " with key " + privateKey
+                    + " (PEM, key in PKCS#8): " + e.getMessage(), e);
+        }
+    }
+}
