@@ -60,18 +60,55 @@ final class JsonSchemas {
 
     private static Violation violation(Error error) {
         String field = field(error.getInstanceLocation());
-        String message = error.getMessage();
-        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
-            field = field.isEmpty() ? error.getProperty() : field + "." + error.getProperty();
-            message = "is required";
-        } else if (message != null) {
-            // networknt starts its messages with the instance's location; the field says that already
-            int colon = message.indexOf(": ");
-            if (message.startsWith("$") || message.startsWith("/")) {
-                message = colon < 0 ? message : message.substring(colon + 2);
+        String keyword = error.getKeyword() == null ? "schema" : error.getKeyword();
+        if ("required".equals(keyword) && error.getProperty() != null) {
+            return new Violation(field.isEmpty() ? error.getProperty() : field + "." + error.getProperty(), keyword, "is required");
+        }
+        return new Violation(field, keyword, message(keyword, error));
+    }
+
+    /**
+     * The common rules in the caller's words ("must be a number", "must be one of [BOOK, ARTICLE]"), as the starter
+     * words a binding failure; the validator's own message, without its location, for the rest.
+     */
+    private static String message(String keyword, Error error) {
+        JsonNode rule = error.getSchemaNode();
+        JsonNode value = rule != null && rule.isObject() && rule.has(keyword) ? rule.get(keyword) : rule;
+        if (value != null) {
+            switch (keyword) {
+                case "type" -> {
+                    List<String> types = value.isArray() ? value.valueStream().map(JsonNode::asString).toList()
+                            : List.of(value.asString());
+                    return "must be " + String.join(" or ", types.stream().map(JsonSchemas::shape).toList());
+                }
+                case "enum" -> {
+                    return "must be one of " + value.valueStream().map(v -> v.isString() ? v.asString() : v.toString()).toList();
+                }
+                case "format" -> {
+                    return "must be a valid " + value.asString();
+                }
+                default -> {
+                }
             }
         }
-        return new Violation(field, error.getKeyword() == null ? "schema" : error.getKeyword(), message);
+        String message = String.valueOf(error.getMessage());
+        int colon = message.indexOf(": ");
+        // the validator starts its messages with the instance's location; the field says that already
+        return (message.startsWith("$") || message.startsWith("/")) && colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    /** A JSON type in words. */
+    private static String shape(String type) {
+        return switch (type) {
+            case "integer" -> "an integer";
+            case "number" -> "a number";
+            case "string" -> "a string";
+            case "boolean" -> "true or false";
+            case "array" -> "an array";
+            case "object" -> "an object";
+            case "null" -> "null";
+            default -> type;
+        };
     }
 
     /** {@code citations[0].year} from the validator's node path. */

@@ -46,18 +46,18 @@ class CapabilitySchemaTests {
                 .singleElement().satisfies(v -> {
                     assertThat(v.field()).isEqualTo("year");
                     assertThat(v.rule()).isEqualTo("type");
-                    assertThat(v.message()).contains("integer");
+                    assertThat(v.message()).isEqualTo("must be an integer");
                 });
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1700}")))
                 .singleElement().satisfies(v -> assertThat(List.of(v.field(), v.rule())).containsExactly("year", "minimum"));
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1999,\"kind\":\"POEM\"}")))
-                .singleElement().satisfies(v -> assertThat(List.of(v.field(), v.rule())).containsExactly("kind", "enum"));
+                .containsExactly(new Violation("kind", "enum", "must be one of [ARTICLE, BOOK]"));
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1999,\"published\":\"1999-13-45\"}")))
-                .singleElement().satisfies(v -> assertThat(List.of(v.field(), v.rule())).containsExactly("published", "format"));
+                .containsExactly(new Violation("published", "format", "must be a valid date"));
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1999,\"authors\":[{\"name\":\"A\"},{}]}")))
                 .containsExactly(new Violation("authors[1].name", "required", "is required"));
         assertThat(schema.validate(bytes("[1]")))
-                .singleElement().satisfies(v -> assertThat(List.of(v.field(), v.rule())).containsExactly("", "type"));
+                .containsExactly(new Violation("", "type", "must be an object"));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.pilot.spring.capability;
 
+import io.pilot.engine.schema.CapabilitySchema;
+import io.pilot.engine.schema.SchemaException;
+
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +32,8 @@ public final class CapabilityMethod {
     private final InvocableHandlerMethod handler;
     private final JsonMapper mapper;
     private final boolean returnsVoid;
+    private final CapabilitySchema schema;
+    private final ArgumentSchema argumentSchema;
 
     private final int maxConcurrency;
 
@@ -55,6 +60,8 @@ public final class CapabilityMethod {
         this.maxConcurrency = maxConcurrency;
         checkResult();
         checkParameterNames();
+        this.schema = generateSchema();
+        this.argumentSchema = new ArgumentSchema(name, schema, PayloadArgumentResolver.payloadNames(method));
         this.mapper = mapper;
         this.handler = new InvocableHandlerMethod(bean, method);
         this.handler.setMessageMethodArgumentResolvers(arguments.resolvers());
@@ -81,6 +88,15 @@ public final class CapabilityMethod {
         }
     }
 
+    /** Published with the capability and checked against every argument: refused here, at startup, if unusable. */
+    private CapabilitySchema generateSchema() {
+        try {
+            return CapabilitySchemas.generate(method);
+        } catch (SchemaException e) {
+            throw refused("has types whose JSON Schema cannot be published: " + e.getMessage());
+        }
+    }
+
     private IllegalStateException refused(String why) {
         return new IllegalStateException("@Capability(\"" + name + "\") on " + origin() + " " + why);
     }
@@ -91,6 +107,11 @@ public final class CapabilityMethod {
 
     public String description() {
         return description;
+    }
+
+    /** The JSON Schemas of its argument and result, as published in the agent's record. */
+    public CapabilitySchema schema() {
+        return schema;
     }
 
     /** How many calls may be in progress at once, or 0 for no limit of its own. */
@@ -110,6 +131,7 @@ public final class CapabilityMethod {
      * @throws Exception what resolving the arguments or the method threw
      */
     public CompletionStage<byte[]> invoke(Message<byte[]> request) throws Exception {
+        argumentSchema.check(request);
         Object result = handler.invoke(request);
         if (result == null) {
             return CompletableFuture.completedFuture(null);
