@@ -60,7 +60,7 @@ public final class CapabilityMethod {
         this.maxConcurrency = maxConcurrency;
         checkResult();
         checkParameterNames();
-        this.schema = generateSchema();
+        this.schema = generateSchema(mapper);
         this.argumentSchema = new ArgumentSchema(name, schema, PayloadArgumentResolver.payloadNames(method));
         this.mapper = mapper;
         this.handler = new InvocableHandlerMethod(bean, method);
@@ -89,9 +89,9 @@ public final class CapabilityMethod {
     }
 
     /** Published with the capability and checked against every argument: refused here, at startup, if unusable. */
-    private CapabilitySchema generateSchema() {
+    private CapabilitySchema generateSchema(JsonMapper mapper) {
         try {
-            return CapabilitySchemas.generate(method);
+            return CapabilitySchemas.generate(method, mapper);
         } catch (SchemaException e) {
             throw refused("has types whose JSON Schema cannot be published: " + e.getMessage());
         }

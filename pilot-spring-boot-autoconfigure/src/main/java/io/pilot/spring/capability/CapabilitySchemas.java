@@ -29,6 +29,8 @@ import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.PropertyNamingStrategy;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,16 +50,27 @@ final class CapabilitySchemas {
     private static final String DIALECT = SchemaVersion.DRAFT_2020_12.getIdentifier();
     private static final DefaultParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
 
-    /** Made on first use: capabilities are registered one at a time as their beans are created. */
+    /** The generator of the application's mapper, made on first use (capabilities are registered one at a time). */
     private static CapabilitySchemas shared;
 
+    private final JsonMapper mapper;
     private final SchemaGenerator generator;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    CapabilitySchemas() {
-        SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
+    /** @param mapper the application's mapper: property names follow its naming strategy, as the binding's do */
+    CapabilitySchemas(JsonMapper mapper) {
+        this.mapper = mapper;
+        SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(mapper, SchemaVersion.DRAFT_2020_12,
+                OptionPreset.PLAIN_JSON)
                 .with(new JacksonSchemaModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED, JacksonOption.RESPECT_JSONPROPERTY_ORDER))
                 .with(Option.STANDARD_FORMATS, Option.FLATTENED_OPTIONALS, Option.PLAIN_DEFINITION_KEYS);
+        PropertyNamingStrategy naming = mapper.deserializationConfig().getPropertyNamingStrategy();
+        if (naming instanceof PropertyNamingStrategies.NamingBase) {
+            // victools reads @JsonProperty and @JsonNaming, not the mapper's own strategy (spring.jackson.property-naming-strategy);
+            // the named strategies (snake, kebab...) translate the name alone
+            config.forFields().withPropertyNameOverrideResolver(field -> naming.nameForField(mapper.deserializationConfig(),
+                    null, field.getDeclaredName()));
+        }
         config.forFields().withRequiredCheck(CapabilitySchemas::required)
                 .withNullableCheck(field -> !required(field));
         config.forTypesInGeneral().withCustomDefinitionProvider((type, context) ->
@@ -67,10 +80,10 @@ final class CapabilitySchemas {
         this.generator = new SchemaGenerator(config.build());
     }
 
-    /** {@link #of} with the one generator of the application. */
-    static synchronized CapabilitySchema generate(Method method) {
-        if (shared == null) {
-            shared = new CapabilitySchemas();
+    /** {@link #of} with the generator of {@code mapper}, kept while the application uses that mapper. */
+    static synchronized CapabilitySchema generate(Method method, JsonMapper mapper) {
+        if (shared == null || shared.mapper != mapper) {
+            shared = new CapabilitySchemas(mapper);
         }
         return shared.of(method);
     }

@@ -70,7 +70,7 @@ class CapabilitySchemasTests {
         }
     }
 
-    private final CapabilitySchemas schemas = new CapabilitySchemas();
+    private final CapabilitySchemas schemas = new CapabilitySchemas(JsonMapper.builder().build());
     private final JsonMapper json = JsonMapper.builder().build();
 
     private static Method method(String name) {

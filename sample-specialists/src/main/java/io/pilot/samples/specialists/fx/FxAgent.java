@@ -6,6 +6,7 @@ import io.pilot.spring.PilotAgent;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Profile;
 
 /** The fx specialist: answers from the ECB's euro reference rates. Dates are ISO ({@code 2023-01-16}). */
@@ -14,15 +15,15 @@ import org.springframework.context.annotation.Profile;
 public class FxAgent {
 
     /** {@code {"base":"USD","quote":"JPY","date":"2023-01-16"}}; no date: the latest. */
-    public record RateRequest(String base, String quote, LocalDate date) {
+    public record RateRequest(String base, String quote, @Nullable LocalDate date) {
     }
 
     /** {@code {"amount":100,"from":"EUR","to":"GBP","date":…}}; no date: the latest. */
-    public record ConvertRequest(BigDecimal amount, String from, String to, LocalDate date) {
+    public record ConvertRequest(BigDecimal amount, String from, String to, @Nullable LocalDate date) {
     }
 
     /** {@code {"base":"EUR","quote":"USD","from":"2023-01-02","to":"2023-01-31"}}; no from/to: the whole data. */
-    public record SeriesRequest(String base, String quote, LocalDate from, LocalDate to) {
+    public record SeriesRequest(String base, String quote, @Nullable LocalDate from, @Nullable LocalDate to) {
     }
 
     private final ReferenceRates rates;

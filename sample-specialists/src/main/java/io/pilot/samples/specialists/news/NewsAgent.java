@@ -3,6 +3,7 @@ package io.pilot.samples.specialists.news;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Profile;
 
 /** The news specialist: searches and lists the items of its feeds. */
@@ -11,11 +12,11 @@ import org.springframework.context.annotation.Profile;
 public class NewsAgent {
 
     /** {@code {"topic":"quantum","limit":5}}; limit 1 to 50, 10 when absent. */
-    public record TopicRequest(String topic, Integer limit) {
+    public record TopicRequest(String topic, @Nullable Integer limit) {
     }
 
     /** {@code {"limit":5,"feed":"ai-research"}}; no feed: every feed. */
-    public record LatestRequest(Integer limit, String feed) {
+    public record LatestRequest(@Nullable Integer limit, @Nullable String feed) {
     }
 
     private final NewsDesk desk;

@@ -3,6 +3,7 @@ package io.pilot.samples.specialists.papers;
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Profile;
 
 /** The papers specialist: resolves citations from its {@link CitationIndex}. */
@@ -15,7 +16,7 @@ public class PapersAgent {
     }
 
     /** {@code {"query":"attention","limit":5}}; limit 1 to 50, 10 when absent. */
-    public record SearchRequest(String query, Integer limit) {
+    public record SearchRequest(String query, @Nullable Integer limit) {
     }
 
     private final CitationIndex index;
