@@ -85,7 +85,7 @@ final class JsonSchemas {
                     return "must be one of " + value.valueStream().map(v -> v.isString() ? v.asString() : v.toString()).toList();
                 }
                 case "format" -> {
-                    return "must be a valid " + value.asString();
+                    return "must be " + format(value.asString());
                 }
                 default -> {
                 }
@@ -95,6 +95,20 @@ final class JsonSchemas {
         int colon = message.indexOf(": ");
         // the validator starts its messages with the instance's location; the field says that already
         return (message.startsWith("$") || message.startsWith("/")) && colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    /** A format in words, with an example where one helps (as the starter words a date that does not bind). */
+    private static String format(String format) {
+        return switch (format) {
+            case "date" -> "a date like 2024-03-15";
+            case "date-time" -> "a date and time like 2024-03-15T10:15:30Z";
+            case "time" -> "a time like 10:15:30Z";
+            case "duration" -> "a duration like PT5M";
+            case "uuid" -> "a UUID";
+            case "email" -> "an e-mail address";
+            case "uri" -> "a URI";
+            default -> "a valid " + format;
+        };
     }
 
     /** A JSON type in words. */

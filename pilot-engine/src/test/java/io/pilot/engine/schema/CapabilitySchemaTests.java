@@ -53,7 +53,7 @@ class CapabilitySchemaTests {
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1999,\"kind\":\"POEM\"}")))
                 .containsExactly(new Violation("kind", "enum", "must be one of [ARTICLE, BOOK]"));
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1999,\"published\":\"1999-13-45\"}")))
-                .containsExactly(new Violation("published", "format", "must be a valid date"));
+                .containsExactly(new Violation("published", "format", "must be a date like 2024-03-15"));
         assertThat(schema.validate(bytes("{\"doi\":\"x\",\"year\":1999,\"authors\":[{\"name\":\"A\"},{}]}")))
                 .containsExactly(new Violation("authors[1].name", "required", "is required"));
         assertThat(schema.validate(bytes("[1]")))

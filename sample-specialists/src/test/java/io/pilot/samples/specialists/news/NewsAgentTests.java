@@ -42,7 +42,8 @@ class NewsAgentTests extends SpecialistTest {
     void badRequestsReachTheCallerInPlainWords() {
         assertRefused(() -> call("news.latest", Map.of("feed", "sports")),
                 "unknown feed 'sports'; feeds: ai-research, distributed-systems, quantum-computing, security-crypto");
-        assertRefused(() -> call("news.search", Map.of("limit", 5)), "a topic is required, e.g. {\"topic\":\"attention\"}");
+        assertRefused(() -> call("news.search", Map.of("limit", 5)),
+                "the argument of 'news.search' is invalid: 'topic' is required (required)");
     }
 
     @Test
