@@ -1,5 +1,7 @@
 package io.pilot.cli;
 
+import io.pilot.cli.library.LibraryAgentApp;
+
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.pilot.cli;
+package io.pilot.cli.library;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
@@ -11,7 +11,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * A Spring Boot agent with typed capabilities for {@link CapabilityCallIT}: its schemas are generated from these
+ * A Spring Boot agent with typed capabilities for {@code CapabilityCallIT} (in a package of its own, so that
+ * {@code SpringAgentApp}'s component scan does not find it): its schemas are generated from these
  * types and published in its record, so {@code pilotctl describe} shows them and {@code pilotctl call} checks
  * arguments against them. Launched as a process of its own with the test classpath.
  */
