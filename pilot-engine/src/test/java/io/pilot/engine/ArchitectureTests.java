@@ -50,11 +50,13 @@ class ArchitectureTests {
             Map.entry("message", Set.of("address", "identity", "session", "transport")),
             Map.entry(ROOT, Set.of("address", "crypto", "identity", "limit", "message", "net", "session", "stun",
                     "transport", "wire")),
-            Map.entry("directory", Set.of(ROOT, "address", "codec", "crypto", "identity", "message")),
+            Map.entry("schema", Set.of("crypto")),
+            Map.entry("directory", Set.of(ROOT, "address", "codec", "crypto", "identity", "message", "schema")),
             Map.entry("group", Set.of(ROOT, "address", "directory", "identity", "message", "session")),
             Map.entry("backbone", Set.of(ROOT, "address", "codec", "crypto", "directory", "identity", "limit",
                     "message", "store")),
-            Map.entry("control", Set.of(ROOT, "address", "codec", "directory", "group", "identity", "message", "wire")),
+            Map.entry("control", Set.of(ROOT, "address", "codec", "directory", "group", "identity", "message", "schema",
+                    "wire")),
             Map.entry("agent", Set.of(ROOT, "address", "backbone", "control", "directory", "group", "identity",
                     "message", "net", "store")));
 

@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
         description = "Operate the Pilot nodes of this user on this machine.",
         subcommands = {NodeCommands.Info.class, TrafficCommands.Ping.class, NodeCommands.Find.class,
                 NodeCommands.Peers.class, GroupsCommand.class, TrafficCommands.Broadcast.class, TrafficCommands.Send.class,
-                TrafficCommands.Listen.class, TrafficCommands.Bench.class, NodeCommands.Identity.class,
+                TrafficCommands.Listen.class, TrafficCommands.Bench.class, CapabilityCommands.Describe.class,
+                CapabilityCommands.Call.class, NodeCommands.Identity.class,
                 DaemonCommand.class, BackboneCommand.class, CommandLine.HelpCommand.class})
 public final class PilotCtl {
 

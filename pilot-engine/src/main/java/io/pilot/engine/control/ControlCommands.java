@@ -71,6 +71,9 @@ public final class ControlCommands {
         commands.put("send", (args, progress) -> send(args));
         commands.put("listen", new ListenCommand(node));
         commands.put("bench", new BenchCommand(node, targets, completion));
+        CapabilityCommands capabilities = new CapabilityCommands(node, this::requireDirectory, groups, completion);
+        commands.put("describe", (args, progress) -> capabilities.describe(args));
+        commands.put("call", (args, progress) -> capabilities.call(args));
         commands.put("stop", (args, progress) -> stop());
     }
 

@@ -25,6 +25,8 @@ public enum ControlError {
     PORT_IN_USE("another listener holds that port on this node: choose another port, or stop that listener"),
     /** The node lacks what the command needs (no directory, no group messaging, no stop callback). */
     UNAVAILABLE("this node was started without that feature: configure a backbone (or a stop callback) and restart it"),
+    /** A capability answered a call with a typed error; the message has its code and detail. */
+    CAPABILITY_ERROR("the capability refused or failed the call: its code and detail say why ('describe' shows what it takes)"),
     /** Every worker is busy with other clients. */
     BUSY("retry in a moment"),
     /** As many long-running commands (listen, ping, bench) as the node allows are running already. */

@@ -4,10 +4,12 @@ import io.pilot.engine.PeerContact;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.address.Ports;
 import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.Message;
+import io.pilot.engine.schema.CapabilitySchema;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -88,10 +90,12 @@ public final class DirectoryClient implements AutoCloseable {
     private final PunchRequests punches;
     private final Groups groups;
     private final AutoCloseable eventListener;
+    private final AutoCloseable schemaService;
+    private final SchemaFetcher schemas;
     private volatile boolean closed;
 
     private DirectoryClient(PilotNode node, ClientSettings settings, Membership membership, int liveQueries,
-                            RetryBackoff backoff) {
+                            RetryBackoff backoff, SchemaPublication publication) {
         this.node = node;
         this.settings = settings;
         RecordCache cache = new RecordCache();
@@ -103,6 +107,8 @@ public final class DirectoryClient implements AutoCloseable {
         this.punches = new PunchRequests(node, backbone, () -> registration.status() == Status.REGISTERED);
         this.groups = new Groups(backbone, registration);
         this.eventListener = node.listen(DirectoryProtocol.EVENTS_PORT, new BackboneEvents(backbone, watches, punches));
+        this.schemaService = node.listen(Ports.SCHEMAS, publication);
+        this.schemas = new SchemaFetcher(node, settings.requestTimeout());
         node.setResolver(this::resolveContact);
     }
 
@@ -179,6 +185,17 @@ public final class DirectoryClient implements AutoCloseable {
     /** Every live provider of a capability, as the backbone says now (or the cache, while it is away). */
     public CompletableFuture<List<NodeRecord>> find(String capability) {
         return lookups.find(capability);
+    }
+
+    /**
+     * The description and schemas {@code provider} publishes for {@code capability}: read from its signed record,
+     * or, when the record names the schema document only by its digest, fetched from the provider and believed only
+     * if it matches (then kept). Empty if the provider publishes no schema (an agent older than schemas, or one
+     * that registered bare names). Fails with {@link io.pilot.engine.schema.SchemaException} for a document that is
+     * invalid or does not match its digest, with {@link IllegalArgumentException} if the provider does not offer it.
+     */
+    public CompletableFuture<Optional<CapabilitySchema>> schema(NodeRecord provider, String capability) {
+        return schemas.schema(provider, Names.checkCapability(capability));
     }
 
     /**
@@ -283,6 +300,7 @@ public final class DirectoryClient implements AutoCloseable {
         node.setResolver(null);
         try {
             eventListener.close();
+            schemaService.close();
         } catch (Exception e) {
             log.debug("unlisten failed", e);
         }
@@ -294,7 +312,7 @@ public final class DirectoryClient implements AutoCloseable {
         private List<InetSocketAddress> backboneEndpoints;
         private NodeKey backboneKey;
         private String hostname;
-        private final List<CapabilityInfo> capabilities = new ArrayList<>();
+        private final SchemaPublication capabilities = new SchemaPublication();
         private final SortedSet<String> groups = new TreeSet<>();
         private String joinToken;
         private final Map<String, byte[]> groupCredentials = new LinkedHashMap<>();
@@ -337,8 +355,21 @@ public final class DirectoryClient implements AutoCloseable {
             return this;
         }
 
+        /** A capability with metadata of the caller's own; its name must not be published twice. */
         public Builder capability(CapabilityInfo capability) {
             this.capabilities.add(capability);
+            return this;
+        }
+
+        /**
+         * A capability with its description (empty for none) and schemas: the record carries the schema document
+         * inline while it is small, else its digest, and this client serves the document on {@link Ports#SCHEMAS}.
+         *
+         * @throws IllegalArgumentException if the description is longer than a record allows, or the name is published twice
+         */
+        public Builder capability(String name, String description, CapabilitySchema schema) {
+            this.capabilities.add(Names.checkCapability(name), Objects.requireNonNull(description, "description"),
+                    Objects.requireNonNull(schema, "schema"));
             return this;
         }
 
@@ -410,9 +441,9 @@ public final class DirectoryClient implements AutoCloseable {
             if (backboneEndpoints == null || hostname == null) {
                 throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
             }
-            return new DirectoryClient(node, new ClientSettings(backboneEndpoints, backboneKey, hostname, List.copyOf(capabilities),
+            return new DirectoryClient(node, new ClientSettings(backboneEndpoints, backboneKey, hostname, capabilities.capabilities(),
                     joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials), liveQueries,
-                    new RetryBackoff(firstRetry, longestRetry, new SplittableRandom()));
+                    new RetryBackoff(firstRetry, longestRetry, new SplittableRandom()), capabilities);
         }
     }
 }

@@ -59,12 +59,20 @@ public class PilotEndpoint {
                 node.address().realm(), text(node.localEndpoint()),
                 record.map(r -> r.endpoints().stream().map(Object::toString).toList()).orElse(List.of()),
                 record.map(r -> r.capabilities().stream().sorted(Comparator.comparing(CapabilityInfo::name))
-                        .map(c -> new CapabilityDescriptor(c.name(), new TreeMap<>(c.metadata()))).toList())
+                        .map(c -> new CapabilityDescriptor(c.name(), shown(c.metadata()))).toList())
                         .orElse(List.of()),
                 record.map(r -> List.copyOf(r.groups())).orElse(List.of()), backbone, stats.sessions(),
                 peers.stream().sorted(Comparator.comparing(PeerInfo::address))
                         .map(peer -> peer(peer, backboneAddress)).toList(),
                 drops);
+    }
+
+    /** The metadata without the schema document or its digest: JSON in a string helps no one here ({@code pilotctl describe} shows it). */
+    private static Map<String, String> shown(Map<String, String> metadata) {
+        Map<String, String> shown = new TreeMap<>(metadata);
+        shown.remove(CapabilityInfo.SCHEMA);
+        shown.remove(CapabilityInfo.SCHEMA_SHA256);
+        return shown;
     }
 
     private static PeerDescriptor peer(PeerInfo peer, Optional<PilotAddress> backbone) {

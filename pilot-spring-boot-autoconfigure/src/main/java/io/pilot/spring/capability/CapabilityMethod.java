@@ -2,6 +2,8 @@ package io.pilot.spring.capability;
 
 import io.pilot.engine.message.Cancellation;
 import io.pilot.spring.PilotCapabilityException;
+import io.pilot.engine.schema.CapabilitySchema;
+import io.pilot.engine.schema.SchemaException;
 
 import java.lang.reflect.Method;
 import java.util.List;
@@ -34,6 +36,8 @@ public final class CapabilityMethod {
     private final JsonMapper mapper;
     private final boolean returnsVoid;
     private final boolean streams;
+    private final CapabilitySchema schema;
+    private final ArgumentSchema argumentSchema;
 
     private final int maxConcurrency;
 
@@ -60,6 +64,8 @@ public final class CapabilityMethod {
         this.maxConcurrency = maxConcurrency;
         this.streams = StreamResults.isStreamed(method.getReturnType());
         checkParameterNames();
+        this.schema = generateSchema(mapper);
+        this.argumentSchema = new ArgumentSchema(name, schema, PayloadArgumentResolver.payloadNames(method));
         this.mapper = mapper;
         this.handler = new InvocableHandlerMethod(bean, method);
         this.handler.setMessageMethodArgumentResolvers(arguments.resolvers());
@@ -73,6 +79,15 @@ public final class CapabilityMethod {
         if (payloads.size() > 1 && payloads.contains(null)) {
             throw refused("takes " + payloads.size() + " parameters, bound from the argument's fields by name, but the "
                     + "names are not in the class file: compile with -parameters");
+        }
+    }
+
+    /** Published with the capability and checked against every argument: refused here, at startup, if unusable. */
+    private CapabilitySchema generateSchema(JsonMapper mapper) {
+        try {
+            return CapabilitySchemas.generate(method, mapper);
+        } catch (SchemaException e) {
+            throw refused("has types whose JSON Schema cannot be published: " + e.getMessage());
         }
     }
 
@@ -91,6 +106,11 @@ public final class CapabilityMethod {
     /** Whether it answers with a streamed reply ({@link #invokeStream}) rather than one result. */
     public boolean streams() {
         return streams;
+    }
+
+    /** The JSON Schemas of its argument and result, as published in the agent's record. */
+    public CapabilitySchema schema() {
+        return schema;
     }
 
     /** How many calls may be in progress at once, or 0 for no limit of its own. */
@@ -114,6 +134,7 @@ public final class CapabilityMethod {
         if (streams) {
             throw PilotCapabilityException.invalidArgument("capability '" + name + "' streams its reply; call it with stream()");
         }
+        argumentSchema.check(request);
         Object result = InboundRequest.intoReactorContext(handler.invoke(request));
         if (result == null) {
             return CompletableFuture.completedFuture(null);
@@ -138,6 +159,7 @@ public final class CapabilityMethod {
         if (!streams) {
             throw new IllegalStateException(origin() + " answers with one result, not a stream");
         }
+        argumentSchema.check(request);
         Object result = InboundRequest.intoReactorContext(handler.invoke(request));
         return new MappedItems<>(StreamResults.publisher(result, cancellation), item -> mapper.writeValueAsBytes(
                 Objects.requireNonNull(item, "capability '" + name + "' streamed a null element")));

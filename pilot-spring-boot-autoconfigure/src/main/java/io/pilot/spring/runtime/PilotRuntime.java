@@ -5,7 +5,6 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.agent.Agent;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
-import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.directory.NodeRecord;
@@ -253,8 +252,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         directory.requestTimeout(settings.backbone().requestTimeout())
                 .retryBackoff(settings.backbone().retry().first(), settings.backbone().retry().max());
         for (CapabilityMethod capability : capabilities.all()) {
-            directory.capability(capability.description().isEmpty() ? CapabilityInfo.of(capability.name())
-                    : new CapabilityInfo(capability.name(), Map.of("description", capability.description())));
+            directory.capability(capability.name(), capability.description(), capability.schema());
         }
         TreeSet<String> groups = new TreeSet<>(settings.groups());
         groups.addAll(capabilities.groups());

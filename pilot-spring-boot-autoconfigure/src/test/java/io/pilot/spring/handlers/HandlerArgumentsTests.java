@@ -213,7 +213,7 @@ class HandlerArgumentsTests {
                 .hasMessageContaining("must be a JSON object with the fields [from, to, amount]");
         assertThatThrownBy(() -> client.call("shop.order", Map.of("item", "pen", "quantity", List.of(1)), String.class))
                 .isInstanceOfSatisfying(PilotRemoteException.class, e ->
-                        assertThat(e.fieldErrors()).containsExactly(new PilotProblem.FieldError("quantity", "type", "must be a number")));
+                        assertThat(e.fieldErrors()).containsExactly(new PilotProblem.FieldError("quantity", "type", "must be an integer")));
 
         // The other codes, as the method chose them.
         assertThatThrownBy(() -> client.call("shop.missing", "sku-1", String.class))

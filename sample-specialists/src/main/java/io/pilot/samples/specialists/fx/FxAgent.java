@@ -19,11 +19,11 @@ import org.springframework.context.annotation.Profile;
 public class FxAgent {
 
     /** {@code {"amount":100,"from":"EUR","to":"GBP","date":…}}; no date: the latest. */
-    public record ConvertRequest(BigDecimal amount, String from, String to, LocalDate date) {
+    public record ConvertRequest(BigDecimal amount, String from, String to, @Nullable LocalDate date) {
     }
 
     /** {@code {"base":"EUR","quote":"USD","from":"2023-01-02","to":"2023-01-31"}}; no from/to: the whole data. */
-    public record SeriesRequest(String base, String quote, LocalDate from, LocalDate to) {
+    public record SeriesRequest(String base, String quote, @Nullable LocalDate from, @Nullable LocalDate to) {
     }
 
     private final ReferenceRates rates;

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Profile;
 public class NewsAgent {
 
     /** {@code {"limit":5,"feed":"ai-research"}}; no feed: every feed. */
-    public record LatestRequest(Integer limit, String feed) {
+    public record LatestRequest(@Nullable Integer limit, @Nullable String feed) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(NewsAgent.class);

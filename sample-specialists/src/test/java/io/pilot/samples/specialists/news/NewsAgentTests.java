@@ -48,7 +48,7 @@ class NewsAgentTests extends SpecialistTest {
         assertRefused(() -> call("news.latest", Map.of("feed", "sports")),
                 "unknown feed 'sports'; feeds: ai-research, distributed-systems, quantum-computing, security-crypto");
         assertRefused(() -> call("news.search", Map.of("topic", " ", "limit", 5)), "a topic is required, e.g. {\"topic\":\"attention\"}");
-        assertRefused(() -> call("news.search", Map.of("limit", 5)), "the argument of 'news.search' is invalid: 'topic' is required");
+        assertRefused(() -> call("news.search", Map.of("limit", 5)), "the argument of 'news.search' is invalid: 'topic' is required (required)");
         assertRefused(() -> call("news.search", Map.of("topic", "quantum", "limit", "many")),
                 "the argument of 'news.search' is invalid: 'limit' must be a number");
     }
