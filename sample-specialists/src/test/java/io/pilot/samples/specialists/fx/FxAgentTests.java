@@ -100,7 +100,7 @@ class FxAgentTests extends SpecialistTest {
                 .isInstanceOfSatisfying(PilotRemoteException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
                     assertThat(e.fieldErrors()).extracting(PilotProblem.FieldError::field).containsExactly("quote");
-                    assertThat(e.detail()).isEqualTo("the argument of 'fx.rate' is invalid: 'quote' is required");
+                    assertThat(e.detail()).isEqualTo("the argument of 'fx.rate' is invalid: 'quote' is required (required)");
                 });
     }
 

@@ -50,7 +50,7 @@ class NewsAgentTests extends SpecialistTest {
         assertRefused(() -> call("news.search", Map.of("topic", " ", "limit", 5)), "a topic is required, e.g. {\"topic\":\"attention\"}");
         assertRefused(() -> call("news.search", Map.of("limit", 5)), "the argument of 'news.search' is invalid: 'topic' is required (required)");
         assertRefused(() -> call("news.search", Map.of("topic", "quantum", "limit", "many")),
-                "the argument of 'news.search' is invalid: 'limit' must be a number");
+                "the argument of 'news.search' is invalid: 'limit' must be an integer or null (type)");
     }
 
     @Test
