@@ -28,9 +28,10 @@ class OperatorInputTests {
     @Test
     void endpointsNeedHostAndPortAndABackboneAPortToReach() {
         assertThat(daemon("--backbone", "127.0.0.1:7400", "--bind", "[::1]:0").bind()).isEqualTo("[::1]:0");
-        assertThatThrownBy(() -> daemon("--backbone", "nowhere")).hasMessage("'nowhere' is not HOST:PORT (e.g. 127.0.0.1:7400)");
+        assertThatThrownBy(() -> daemon("--backbone", "nowhere"))
+                .hasMessage("--backbone nowhere: 'nowhere' is not HOST:PORT (e.g. 127.0.0.1:7400)");
         assertThatThrownBy(() -> daemon("--backbone", "h:1", "--bind", "h:70000")).hasMessage("port 70000 is outside 0-65535");
-        assertThatThrownBy(() -> daemon("--backbone", "h:0")).hasMessage("port 0 is outside 1-65535");
+        assertThatThrownBy(() -> daemon("--backbone", "h:0")).hasMessage("--backbone h:0: port 0 is outside 1-65535");
     }
 
     private static DaemonSettings daemon(String... options) {
