@@ -37,6 +37,12 @@ public final class BackboneReach {
 
     /** UDP to the backbone unanswered this long (with datagrams sent) makes the node try WebSocket. */
     public static final long UDP_SILENCE_MILLIS = 2_000;
+    /**
+     * Datagrams sent to the backbone with nothing heard back before the silence counts. A lone unanswered datagram
+     * is often an acknowledgement, which elicits nothing (an idle node acknowledging the backbone's keepalive): only
+     * a datagram sent again (a retransmission, a retried handshake, the next heartbeat) shows that UDP is silent.
+     */
+    static final int UNANSWERED_SENDS = 2;
     /** The latest relay datagrams sent to the backbone unanswered, replayed on the WebSocket once it is up. */
     private static final int REPLAYED = 4;
     /** How often UDP to the backbone is probed while the node is on WebSocket. */
@@ -58,6 +64,7 @@ public final class BackboneReach {
     private final ScheduledFuture<?> ticker;
     private final Runnable moved;
     private long firstUnansweredNanos = -1;
+    private int sentUnanswered;
     private long nextDialNanos;
     private long nextProbeNanos;
     private boolean dialing;
@@ -120,8 +127,14 @@ public final class BackboneReach {
         if (!backbone.equals(recipient)) {
             return;
         }
-        if (firstUnansweredNanos < 0) {
-            firstUnansweredNanos = System.nanoTime();
+        long now = System.nanoTime();
+        if (firstUnansweredNanos < 0 || sentUnanswered == 1
+                && now - firstUnansweredNanos > 2 * TimeUnit.MILLISECONDS.toNanos(UDP_SILENCE_MILLIS)) {
+            // The first unanswered datagram, or a lone one long ago (an acknowledgement, most likely): count from here.
+            firstUnansweredNanos = now;
+            sentUnanswered = 1;
+        } else {
+            sentUnanswered++;
         }
         if (!single) {
             return;
@@ -159,6 +172,7 @@ public final class BackboneReach {
             return;
         }
         firstUnansweredNanos = -1;
+        sentUnanswered = 0;
         forgetUnanswered();
         if (stream == null) {
             return;
@@ -205,7 +219,7 @@ public final class BackboneReach {
             }
             return;
         }
-        if (!dialing && firstUnansweredNanos >= 0
+        if (!dialing && firstUnansweredNanos >= 0 && sentUnanswered >= UNANSWERED_SENDS
                 && now - firstUnansweredNanos >= TimeUnit.MILLISECONDS.toNanos(UDP_SILENCE_MILLIS)
                 && now - nextDialNanos >= 0) {
             dialing = true;
@@ -302,6 +316,7 @@ public final class BackboneReach {
                 moving = false;
                 // Back to square one: UDP first, WebSocket again if it still does not answer.
                 firstUnansweredNanos = System.nanoTime();
+                sentUnanswered = UNANSWERED_SENDS; // it was silent before: no second proof needed
                 log.info("the WebSocket to the backbone at {} closed", backbone);
             }
         });
