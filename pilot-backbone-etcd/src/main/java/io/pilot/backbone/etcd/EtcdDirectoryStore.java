@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -61,7 +62,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     private static final Logger log = LoggerFactory.getLogger(EtcdDirectoryStore.class);
     /** Conditional writes retried at most this often when another backbone keeps changing the same key. */
     private static final int ATTEMPTS = 8;
-    /** How long a reload of the directory waits before trying again while etcd does not answer. */
+    /** How long a broken watch or a failed reload waits before trying again while etcd does not answer. */
     private static final Duration RELOAD_RETRY = Duration.ofSeconds(1);
 
     private final Client client;
@@ -178,10 +179,12 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     }
 
     /**
-     * The watch ended with an error jetcd does not retry: etcd compacted the revisions after the last one
-     * delivered (this backbone was cut off longer than etcd keeps its history), or it gave up. Reloads the whole
-     * directory and hands it over as one {@link DirectoryChange.Reloaded} (the replica tells its watchers the
-     * difference), then watches again from there; while etcd does not answer, tries again every second.
+     * The watch ended with an error (jetcd ends it when the connection to etcd breaks, and when etcd compacted the
+     * revisions it would resume from). A broken connection: watches again from just after the last revision
+     * delivered, once a second until etcd answers. Compacted revisions (this backbone was cut off longer than etcd
+     * keeps its history): nothing can say what changed in between, so it reloads the whole directory and hands it
+     * over as one {@link DirectoryChange.Reloaded} (the replica tells its watchers the difference), then watches
+     * from there.
      */
     private void watchBroke(Throwable error, Consumer<DirectoryChange> changes) {
         if (closed) {
@@ -191,9 +194,28 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         if (broken != null) {
             broken.close();
         }
-        log.warn("the etcd watch of the directory at {} broke off after revision {} ({}); reloading the directory",
-                location.describe(), deliveredRevision, EtcdCalls.rootCause(error).getMessage());
-        reload(changes);
+        if (compacted(error)) {
+            log.warn("etcd at {} compacted the revisions after {}, which this backbone has not received; reloading the"
+                    + " directory", location.describe(), deliveredRevision);
+            reload(changes);
+        } else {
+            log.info("the etcd watch of the directory at {} broke off after revision {} ({}); watching again from there",
+                    location.describe(), deliveredRevision, EtcdCalls.rootCause(error).getMessage());
+            feed.schedule(() -> {
+                if (!closed) {
+                    watchFrom(deliveredRevision + 1, changes);
+                }
+            }, RELOAD_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static boolean compacted(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CompactedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reload(Consumer<DirectoryChange> changes) {
