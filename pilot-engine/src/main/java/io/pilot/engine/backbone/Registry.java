@@ -123,9 +123,9 @@ final class Registry {
     /** How long a write waits for the store's feed to bring it into this replica. */
     private static final long FEED_WAIT_MILLIS = 10_000;
     /**
-     * Record changes kept for watches that resume (WATCH_FROM): about a minute of a busy realm's changes (100,000
-     * agents re-registering every 30 min make ~55 a second), at a few references each, plus the records replaced
-     * meanwhile (one signed record: under 1 KiB typically, so at most ~10 MiB).
+     * Record changes kept for watches that resume (WATCH_FROM): about three minutes of a busy realm's changes
+     * (100,000 agents re-registering every 30 min make ~55 a second), at a few references each, plus the records
+     * replaced meanwhile (one signed record: under 1 KiB typically, so at most ~10 MiB).
      */
     static final int HISTORY_CHANGES = 10_000;
 
