@@ -282,6 +282,7 @@ final class Registration {
                 }).thenApply(this::noteEpoch);
         beat.whenComplete((restarted, error) -> {
             if (error == null) {
+                watches.renewStuck();
                 if (status != Status.REGISTERED) {
                     status = Status.REGISTERED;
                     log.info("backbone {} reachable again", backbone.address().orElse(null));

@@ -42,6 +42,8 @@ final class Watch {
     private long heardThrough;
     /** Events that came before one they follow (previous revision → revision), until the gap is filled. */
     private final TreeMap<Long, Long> aheadOfGap = new TreeMap<>();
+    /** {@link #heardThrough} when a gap was last seen by {@link #stuckAtGap}; -1 when there was none. */
+    private long gapSeenAt = -1;
     /** What the listener has been told is there, to tell it the difference after a renewal. */
     private final Map<PilotAddress, NodeRecord> known = new ConcurrentHashMap<>();
 
@@ -91,6 +93,7 @@ final class Watch {
         revisions.clear();
         heardThrough = revision;
         aheadOfGap.clear();
+        gapSeenAt = -1;
     }
 
     /**
@@ -103,6 +106,22 @@ final class Watch {
         this.epoch = epoch;
         heardThrough = Math.max(heardThrough, revision);
         aheadOfGap.clear();
+        gapSeenAt = -1;
+    }
+
+    /**
+     * Whether an event is missing and was already missing at the previous call, with nothing filled in between:
+     * lost on the way rather than overtaken (the caller asks at intervals far longer than a reordering lasts, and
+     * then renews the watch, which replays it).
+     */
+    synchronized boolean stuckAtGap() {
+        if (aheadOfGap.isEmpty()) {
+            gapSeenAt = -1;
+            return false;
+        }
+        boolean stuck = gapSeenAt == heardThrough;
+        gapSeenAt = heardThrough;
+        return stuck;
     }
 
     /**

@@ -113,6 +113,20 @@ final class Watches {
         renewAll("back in touch with the backbone", true);
     }
 
+    /**
+     * Renews, at the same backbone, each watch that has missed an event since the previous call (a delivery that
+     * failed while this node's calls succeeded): the renewal replays it. Called after each successful heartbeat.
+     */
+    void renewStuck() {
+        for (Watch watch : new ArrayList<>(watches.values())) {
+            if (watch.stuckAtGap()) {
+                log.info("a watch on {} {} missed the event after revision {}; renewing it", watch.query(), watch.value(),
+                        watch.heardThrough());
+                renew(watch, true);
+            }
+        }
+    }
+
     private void renewAll(String why, boolean endOld) {
         if (watches.isEmpty()) {
             return;

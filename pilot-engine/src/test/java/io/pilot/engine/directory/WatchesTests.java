@@ -18,6 +18,8 @@ class WatchesTests {
     private final RecordingListener listener = new RecordingListener();
     private final Identity fxIdentity = Records.identity();
 
+    private final SignedRecord papers = Records.signed(Records.identity(), "papers", "fx.rate", 1);
+
     private SignedRecord fx(long sequence) {
         return Records.signed(fxIdentity, "fx", "fx.rate", sequence);
     }
@@ -48,6 +50,35 @@ class WatchesTests {
         assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2", "updated fx#4", "updated fx#5",
                 "updated fx#6");
         assertThat(watch.heardThrough()).isEqualTo(120);
+    }
+
+    @Test
+    void aWatchThatStaysShortOfAnEventAcrossTwoChecksIsRenewedAtTheSameBackboneAndHearsIt() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
+        Watch watch = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        // The event at 104 (papers joining) was lost on the way.
+        watches.onEvent(DirectoryProtocol.EVENT_UPDATE, 7, 110, fx(3), 104);
+
+        watches.renewStuck(); // maybe only overtaken: not yet
+        assertThat(backbone.requests).hasSize(1);
+        backbone.reply(DirectoryProtocol.ok().u32(8).u64(112).u64(FakeBackbone.EPOCH).u8(DirectoryProtocol.WATCH_REPLAYED)
+                .u32(2).u8(DirectoryProtocol.EVENT_JOIN).u64(104).bytes16(papers.toBytes())
+                .u8(DirectoryProtocol.EVENT_UPDATE).u64(110).bytes16(fx(3).toBytes()))
+                .reply(DirectoryProtocol.ok());
+        watches.renewStuck();
+
+        BinaryReader request = new BinaryReader(backbone.requests.get(1));
+        assertThat(request.u8()).isEqualTo(DirectoryProtocol.OP_WATCH_FROM);
+        request.u8();
+        request.string8();
+        assertThat(request.u64()).isEqualTo(100);
+        assertThat(new BinaryReader(backbone.requests.get(2)).u8()).as("the old subscription ended")
+                .isEqualTo(DirectoryProtocol.OP_UNWATCH);
+        assertThat(watch.id()).isEqualTo(8);
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#3", "joined papers#1");
+        assertThat(watch.heardThrough()).isEqualTo(112);
+        watches.renewStuck();
+        assertThat(backbone.requests).as("no gap left: nothing renewed").hasSize(3);
     }
 
     @Test
