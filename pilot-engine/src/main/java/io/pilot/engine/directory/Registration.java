@@ -282,13 +282,15 @@ final class Registration {
                 }).thenApply(this::noteEpoch);
         beat.whenComplete((restarted, error) -> {
             if (error == null) {
-                watches.renewStuck();
                 if (status != Status.REGISTERED) {
                     status = Status.REGISTERED;
                     log.info("backbone {} reachable again", backbone.address().orElse(null));
                     if (!restarted) {
                         watches.reconnected();
                     }
+                } else if (!restarted) {
+                    // Not while every watch is being renewed anyway (a restart, a return): one renewal at a time.
+                    watches.renewStuck();
                 }
                 return;
             }
