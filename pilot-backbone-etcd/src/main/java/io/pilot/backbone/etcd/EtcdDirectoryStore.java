@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -34,8 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -60,6 +62,8 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     private static final Logger log = LoggerFactory.getLogger(EtcdDirectoryStore.class);
     /** Conditional writes retried at most this often when another backbone keeps changing the same key. */
     private static final int ATTEMPTS = 8;
+    /** How long a broken watch or a failed reload waits before trying again while etcd does not answer. */
+    private static final Duration RELOAD_RETRY = Duration.ofSeconds(1);
 
     private final Client client;
     private final EtcdLocation location;
@@ -68,10 +72,12 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     private final ChangeDecoder decoder;
     /** Records put under this backbone's lease, by address: the mod revision of that put (removals compare it). */
     private final Map<PilotAddress, Long> ownPuts = new ConcurrentHashMap<>();
-    private final ExecutorService feed;
+    /** The one thread that hands changes over, in order, and reloads when the watch breaks. */
+    private final ScheduledExecutorService feed;
     private volatile long loadedRevision;
     private volatile long deliveredRevision;
     private volatile Watch.Watcher watcher;
+    private volatile boolean closed;
 
     private EtcdDirectoryStore(Client client, EtcdLocation location, int realm, Duration leaseTtl) {
         this.client = client;
@@ -79,7 +85,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         this.keys = new EtcdKeys(realm);
         this.lease = new BackboneLease(client, location, leaseTtl);
         this.decoder = new ChangeDecoder(keys, lease::isCurrent);
-        this.feed = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pilot-etcd-feed", true));
+        this.feed = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-etcd-feed", true));
     }
 
     /**
@@ -125,13 +131,11 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
 
     @Override
     public Snapshot load() {
-        GetResponse response = call("read the directory",
-                client.getKVClient().get(keys.prefix(), GetOption.builder().isPrefix(true).build()));
+        DirectoryChange.Reloaded current = readAll();
         List<SignedRecord> records = new ArrayList<>();
         List<HostnameBinding> bindings = new ArrayList<>();
         List<GroupDefinition> groups = new ArrayList<>();
-        for (KeyValue kv : response.getKvs()) {
-            DirectoryChange change = decoder.put(kv);
+        for (DirectoryChange change : current.current()) {
             if (change instanceof DirectoryChange.RecordPut put) {
                 records.add(put.record());
             } else if (change instanceof DirectoryChange.BindingPut put) {
@@ -140,21 +144,103 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
                 groups.add(put.group());
             }
         }
-        loadedRevision = response.getHeader().getRevision();
+        loadedRevision = current.revision();
         deliveredRevision = loadedRevision;
         log.info("directory of etcd at {}: {} records, {} hostnames, {} groups at revision {}", location.describe(),
                 records.size(), bindings.size(), groups.size(), loadedRevision);
         return new Snapshot(records, bindings, groups, loadedRevision);
     }
 
+    /** Everything stored under the realm's prefix, as puts at the revision it was read at. */
+    private DirectoryChange.Reloaded readAll() {
+        GetResponse response = call("read the directory",
+                client.getKVClient().get(keys.prefix(), GetOption.builder().isPrefix(true).build()));
+        List<DirectoryChange> current = new ArrayList<>();
+        for (KeyValue kv : response.getKvs()) {
+            DirectoryChange change = decoder.put(kv);
+            if (!(change instanceof DirectoryChange.Skipped)) {
+                current.add(change);
+            }
+        }
+        return new DirectoryChange.Reloaded(current, response.getHeader().getRevision());
+    }
+
     @Override
     public void follow(Consumer<DirectoryChange> changes, Supplier<Collection<SignedRecord>> attached) {
         lease.keepAlive(() -> putAgain(attached.get()));
-        WatchOption options = WatchOption.builder().isPrefix(true).withRevision(loadedRevision + 1).build();
+        watchFrom(loadedRevision + 1, changes);
+    }
+
+    private void watchFrom(long revision, Consumer<DirectoryChange> changes) {
+        WatchOption options = WatchOption.builder().isPrefix(true).withRevision(revision).build();
         watcher = client.getWatchClient().watch(keys.prefix(), options, Watch.listener(
                 response -> feed.execute(() -> deliver(response, changes)),
-                error -> log.error("the etcd watch of the directory at {} failed ({}); this backbone's replica no longer"
-                        + " follows the changes of other backbones: restart it", location.describe(), error.getMessage())));
+                error -> feed.execute(() -> watchBroke(error, changes))));
+    }
+
+    /**
+     * The watch ended with an error (jetcd ends it when the connection to etcd breaks, and when etcd compacted the
+     * revisions it would resume from). A broken connection: watches again from just after the last revision
+     * delivered, once a second until etcd answers. Compacted revisions (this backbone was cut off longer than etcd
+     * keeps its history): nothing can say what changed in between, so it reloads the whole directory and hands it
+     * over as one {@link DirectoryChange.Reloaded} (the replica tells its watchers the difference), then watches
+     * from there.
+     */
+    private void watchBroke(Throwable error, Consumer<DirectoryChange> changes) {
+        if (closed) {
+            return;
+        }
+        Watch.Watcher broken = watcher;
+        if (broken != null) {
+            broken.close();
+        }
+        if (compacted(error)) {
+            log.warn("etcd at {} compacted the revisions after {}, which this backbone has not received; reloading the"
+                    + " directory", location.describe(), deliveredRevision);
+            reload(changes);
+        } else {
+            log.info("the etcd watch of the directory at {} broke off after revision {} ({}); watching again from there",
+                    location.describe(), deliveredRevision, EtcdCalls.rootCause(error).getMessage());
+            feed.schedule(() -> {
+                if (!closed) {
+                    watchFrom(deliveredRevision + 1, changes);
+                }
+            }, RELOAD_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static boolean compacted(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CompactedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void reload(Consumer<DirectoryChange> changes) {
+        if (closed) {
+            return;
+        }
+        DirectoryChange.Reloaded current;
+        try {
+            current = readAll();
+        } catch (RuntimeException e) {
+            log.debug("reloading the directory failed ({}); trying again in {}", e.getMessage(), RELOAD_RETRY);
+            feed.schedule(() -> reload(changes), RELOAD_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        ownPuts.clear();
+        current.current().forEach(change -> noteOwnership(change, change.revision()));
+        try {
+            changes.accept(current);
+        } catch (RuntimeException e) {
+            log.error("applying the reloaded directory at revision {} failed", current.revision(), e);
+        }
+        deliveredRevision = current.revision();
+        log.info("directory reloaded from etcd at {} at revision {} ({} values); following it again",
+                location.describe(), current.revision(), current.current().size());
+        watchFrom(current.revision() + 1, changes);
     }
 
     /** Hands a watch response's events over, in order; jetcd resumes a broken watch after the last revision it saw. */
@@ -165,7 +251,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
                 continue; // already delivered before a resumption
             }
             DirectoryChange change = event.getEventType() == WatchEvent.EventType.DELETE ? decoder.delete(kv) : decoder.put(kv);
-            noteOwnership(change, kv);
+            noteOwnership(change, kv.getModRevision());
             try {
                 changes.accept(change);
             } catch (RuntimeException e) {
@@ -176,11 +262,12 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         }
     }
 
-    private void noteOwnership(DirectoryChange change, KeyValue kv) {
+    /** @param modRevision the etcd mod revision of the key changed, which a removal compares */
+    private void noteOwnership(DirectoryChange change, long modRevision) {
         if (change instanceof DirectoryChange.RecordPut put) {
             PilotAddress address = put.record().record().address();
             if (put.attachedHere()) {
-                ownPuts.put(address, kv.getModRevision());
+                ownPuts.put(address, modRevision);
             } else {
                 ownPuts.remove(address);
             }
@@ -293,6 +380,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
 
     @Override
     public void close() {
+        closed = true;
         Watch.Watcher current = watcher;
         if (current != null) {
             current.close();

@@ -30,9 +30,14 @@ final class Realm implements AutoCloseable {
     }
 
     Backbone backbone() {
+        return backbone(store);
+    }
+
+    /** A backbone of the realm that reaches etcd at {@code storeUrl} (the same etcd, e.g. through a forwarder). */
+    Backbone backbone(String storeUrl) {
         PilotNode node = node(b -> b.identity(backboneIdentity).answerStun(true));
         Backbone backbone = Backbone.start(node, BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(10)),
-                EtcdDirectoryStore.open(store, 0, Duration.ofSeconds(10)));
+                EtcdDirectoryStore.open(storeUrl, 0, Duration.ofSeconds(10)));
         closeables.add(0, backbone);
         backbones.add(backbone);
         return backbone;

@@ -3,6 +3,8 @@ package io.pilot.engine.backbone;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.SignedRecord;
 
+import java.util.List;
+
 /**
  * One change of a {@link SharedDirectoryStore}, made through any backbone of the realm, as its change feed
  * delivers it: in revision order, each revision once. The revision is the store's (etcd's), the same at every
@@ -33,6 +35,20 @@ public sealed interface DirectoryChange {
     }
 
     record GroupPut(GroupDefinition group, long revision) implements DirectoryChange {
+    }
+
+    /**
+     * The whole directory as read at {@code revision}, after the feed broke off and could not resume where it
+     * stopped (etcd compacted the revisions it missed): the replica becomes this, telling its watchers the
+     * difference as changes at that revision.
+     *
+     * @param current every record, binding and group stored, as puts ({@link RecordPut}, {@link BindingPut},
+     *                {@link GroupPut})
+     */
+    record Reloaded(List<DirectoryChange> current, long revision) implements DirectoryChange {
+        public Reloaded {
+            current = List.copyOf(current);
+        }
     }
 
     /** A revision with nothing this directory keeps (another prefix's change, an unreadable value skipped). */

@@ -140,6 +140,7 @@ final class DirectoryService implements MessageHandler {
                 yield records(DirectoryProtocol.ok(), registry.lookup(query, value)).toBytes();
             }
             case DirectoryProtocol.OP_WATCH -> watch(in, request);
+            case DirectoryProtocol.OP_WATCH_FROM -> watchFrom(in, request);
             case DirectoryProtocol.OP_UNWATCH -> {
                 int id = (int) request.u32();
                 request.end();
@@ -196,6 +197,30 @@ final class DirectoryService implements MessageHandler {
     }
 
     /**
+     * A watch that says which revision it last heard of: it gets the changes it missed since, in revision order,
+     * when this directory can replay them (same revisions, history reaching back that far), else a snapshot; and
+     * its events name the revision of the one before, so that it can tell when one went missing.
+     */
+    private byte[] watchFrom(IncomingMessage in, BinaryReader request) {
+        Query query = Query.fromWire(request.u8());
+        String value = request.string8();
+        long since = request.u64();
+        long sinceEpoch = request.u64();
+        request.end();
+        registry.requireRegistered(in.from(), "watch");
+        admit(watchBuckets, in.from(), settings.watchesPerSecond(), "watch requests");
+        boolean sameRevisions = registry.revisionsShared() || sinceEpoch == epoch;
+        Registry.Resumed resumed = registry.resume(in.from(), query, value, since, sameRevisions);
+        BinaryWriter reply = DirectoryProtocol.ok().u32(resumed.subscription()).u64(resumed.revision()).u64(epoch);
+        if (resumed.replay() == null) {
+            return records(reply.u8(DirectoryProtocol.WATCH_SNAPSHOT), resumed.snapshot()).toBytes();
+        }
+        reply.u8(DirectoryProtocol.WATCH_REPLAYED).u32(resumed.replay().size());
+        resumed.replay().forEach(e -> reply.u8(e.kind()).u64(e.revision()).bytes16(e.record().toBytes()));
+        return reply.toBytes();
+    }
+
+    /**
      * Tells the target that {@code in.from()} wants a direct path, with the endpoint this backbone sees it at,
      * so both sides send handshakes at each other at once; answers with the target's record.
      */
@@ -221,8 +246,12 @@ final class DirectoryService implements MessageHandler {
 
     void publish(List<Registry.Event> events) {
         for (Registry.Event event : events) {
-            send(event.subscriber(), new BinaryWriter().u8(event.kind()).u32(event.subscription()).u64(event.revision())
-                    .bytes16(event.record().toBytes()).toBytes());
+            BinaryWriter body = new BinaryWriter().u8(event.kind()).u32(event.subscription()).u64(event.revision())
+                    .bytes16(event.record().toBytes());
+            if (event.previous() != Registry.UNCHAINED) {
+                body.u64(event.previous());
+            }
+            send(event.subscriber(), body.toBytes());
         }
     }
 

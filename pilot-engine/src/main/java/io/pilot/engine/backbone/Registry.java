@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -35,8 +37,26 @@ import java.util.function.LongSupplier;
  */
 final class Registry {
 
-    /** A change a watcher must hear of. */
-    record Event(PilotAddress subscriber, int subscription, int kind, long revision, SignedRecord record) {
+    /**
+     * A change a watcher must hear of.
+     *
+     * @param previous the revision of the event sent to the same subscription before this one (or of its start),
+     *                 so the watcher can tell it missed none; {@link #UNCHAINED} for a subscription of the old
+     *                 WATCH, whose events do not carry it
+     */
+    record Event(PilotAddress subscriber, int subscription, int kind, long revision, SignedRecord record, long previous) {
+    }
+
+    /** The {@link Event#previous} of an event to a subscription made by WATCH, which does not chain its events. */
+    static final long UNCHAINED = -1;
+
+    /**
+     * A subscription made by WATCH_FROM.
+     *
+     * @param replay the changes after the revision asked for, as events in revision order; null if they cannot
+     *               be replayed, and then {@code snapshot} holds what the watch selects now
+     */
+    record Resumed(int subscription, long revision, List<Event> replay, List<SignedRecord> snapshot) {
     }
 
     /** A registration's outcome. */
@@ -54,7 +74,39 @@ final class Registry {
         }
     }
 
-    private record Subscription(int id, PilotAddress subscriber, Query query, String value) {
+    private static final class Subscription {
+        private final int id;
+        private final PilotAddress subscriber;
+        private final Query query;
+        private final String value;
+        /** The revision of the last event sent to it, which its next event names; {@link #UNCHAINED} if none do. */
+        private long lastSent;
+
+        Subscription(int id, PilotAddress subscriber, Query query, String value, long lastSent) {
+            this.id = id;
+            this.subscriber = subscriber;
+            this.query = query;
+            this.value = value;
+            this.lastSent = lastSent;
+        }
+
+        int id() {
+            return id;
+        }
+
+        PilotAddress subscriber() {
+            return subscriber;
+        }
+
+        /** Notes an event at {@code revision} sent to it; returns the revision that event follows. */
+        long chain(long revision) {
+            long previous = lastSent;
+            if (previous != UNCHAINED) {
+                lastSent = revision;
+            }
+            return previous;
+        }
+
         boolean matches(NodeRecord record) {
             return switch (query) {
                 case ALL -> true;
@@ -70,6 +122,12 @@ final class Registry {
     private static final long NO_LEASE = Long.MAX_VALUE;
     /** How long a write waits for the store's feed to bring it into this replica. */
     private static final long FEED_WAIT_MILLIS = 10_000;
+    /**
+     * Record changes kept for watches that resume (WATCH_FROM): about three minutes of a busy realm's changes
+     * (100,000 agents re-registering every 30 min make ~55 a second), at a few references each, plus the records
+     * replaced meanwhile (one signed record: under 1 KiB typically, so at most ~10 MiB).
+     */
+    static final int HISTORY_CHANGES = 10_000;
 
     private final BackboneSettings settings;
     private final DirectoryStore store;
@@ -89,6 +147,7 @@ final class Registry {
     private final Map<PilotAddress, Integer> subscriptionCounts = new HashMap<>();
     private final Map<NodeKey, Integer> groupsByOwner = new HashMap<>();
     private long revision;
+    private final ChangeHistory history;
     private int nextSubscription = 1;
 
     /** @param backboneKey the key of the backbone this registry serves: invitations must name it */
@@ -109,6 +168,12 @@ final class Registry {
             index(new Entry(record, lease, shared == null));
         }
         revision = snapshot.revision();
+        history = new ChangeHistory(HISTORY_CHANGES, revision);
+    }
+
+    /** Whether revisions are a shared store's, the same at every backbone of the realm and across restarts. */
+    boolean revisionsShared() {
+        return shared != null;
     }
 
     synchronized int size() {
@@ -179,7 +244,7 @@ final class Registry {
         }
         store.saveRecord(signed);
         long changed = ++revision;
-        return new Registered(settings.leaseTtl().toMillis(), changed, events(previous, entry, changed));
+        return new Registered(settings.leaseTtl().toMillis(), changed, changed(previous, entry, changed));
     }
 
     /** Checks what replacing the registered record (if any) needs; returns the registered entry or null. */
@@ -414,13 +479,13 @@ final class Registry {
             index(entry);
             // Put again unchanged (under another backbone's lease, or a new lease of this one): nothing to tell.
             boolean same = previous != null && Arrays.equals(previous.signed().toBytes(), put.record().toBytes());
-            events = same ? List.of() : events(previous, entry, put.revision());
+            events = same ? List.of() : changed(previous, entry, put.revision());
         } else if (change instanceof DirectoryChange.RecordDeleted deleted) {
             Entry entry = entries.get(deleted.address());
             if (entry != null) {
                 unindex(entry);
                 unwatchAll(deleted.address());
-                events = events(entry, null, deleted.revision());
+                events = changed(entry, null, deleted.revision());
             }
         } else if (change instanceof DirectoryChange.BindingPut put) {
             bindings.put(put.binding().hostname(), put.binding());
@@ -428,6 +493,8 @@ final class Registry {
             bindings.remove(deleted.hostname());
         } else if (change instanceof DirectoryChange.GroupPut put) {
             putGroup(put.group());
+        } else if (change instanceof DirectoryChange.Reloaded reloaded) {
+            events = reload(reloaded);
         }
         revision = Math.max(revision, change.revision());
         notifyAll();
@@ -463,7 +530,7 @@ final class Registry {
         release(entry.record(), now);
         store.deleteRecord(entry.record().address());
         long changed = ++revision;
-        return events(entry, null, changed);
+        return changed(entry, null, changed);
     }
 
     private void release(NodeRecord record, long now) {
@@ -510,9 +577,39 @@ final class Registry {
                     + " watches per node");
         }
         int id = nextSubscription++;
-        subscriptions.put(id, new Subscription(id, subscriber, query, value));
+        subscriptions.put(id, new Subscription(id, subscriber, query, value, UNCHAINED));
         subscriptionCounts.put(subscriber, count + 1);
         return id;
+    }
+
+    /**
+     * Subscribes like {@link #watch}, with chained events, and in the same step reads what the watcher missed:
+     * the changes after {@code since} that concern it, if {@code since} is a revision of this directory and the
+     * history still holds every change after it; else the current matches. Nothing falls between the two: the
+     * next change after the reply's revision is sent to the new subscription.
+     *
+     * @param since        the last revision the watch heard of (0: a new watch, which needs a snapshot)
+     * @param sameRevisions whether {@code since} counts in this directory's revisions: a shared store's (the same at
+     *                     every backbone of the realm), or this backbone run's own
+     */
+    synchronized Resumed resume(PilotAddress subscriber, Query query, String value, long since, boolean sameRevisions) {
+        int id = watch(subscriber, query, value);
+        Subscription subscription = subscriptions.get(id);
+        subscription.lastSent = revision;
+        Optional<List<ChangeHistory.Change>> missed = since > 0 && sameRevisions ? history.since(since) : Optional.empty();
+        if (missed.isEmpty()) {
+            return new Resumed(id, revision, null, lookup(query, subscription.value));
+        }
+        // Not chained: the replay is one reply, complete by itself, and the live events follow its revision.
+        Subscription replaying = new Subscription(id, subscriber, query, subscription.value, UNCHAINED);
+        List<Event> replay = new ArrayList<>();
+        for (ChangeHistory.Change change : missed.get()) {
+            Event event = event(replaying, change.before(), change.after(), change.revision());
+            if (event != null) {
+                replay.add(event);
+            }
+        }
+        return new Resumed(id, revision, replay, null);
     }
 
     synchronized void unwatch(PilotAddress subscriber, int id) {
@@ -529,20 +626,61 @@ final class Registry {
         subscriptionCounts.remove(subscriber);
     }
 
-    private List<Event> events(Entry before, Entry after, long changed) {
+    /** Records a change of one record in the history and returns the events it makes for the watchers. */
+    private List<Event> changed(Entry before, Entry after, long changed) {
+        SignedRecord was = before == null ? null : before.signed();
+        SignedRecord is = after == null ? null : after.signed();
+        history.record(changed, was, is);
         List<Event> events = new ArrayList<>();
         for (Subscription subscription : subscriptions.values()) {
-            boolean was = before != null && subscription.matches(before.record());
-            boolean is = after != null && subscription.matches(after.record());
-            if (is) {
-                int kind = was ? DirectoryProtocol.EVENT_UPDATE
-                        : DirectoryProtocol.EVENT_JOIN;
-                events.add(new Event(subscription.subscriber(), subscription.id(), kind, changed, after.signed()));
-            } else if (was) {
-                events.add(new Event(subscription.subscriber(), subscription.id(),
-                        DirectoryProtocol.EVENT_LEAVE, changed, before.signed()));
+            Event event = event(subscription, was, is, changed);
+            if (event != null) {
+                events.add(event);
             }
         }
+        return events;
+    }
+
+    /** The event a change makes for one subscription, or null if it does not concern it; chains it. */
+    private static Event event(Subscription subscription, SignedRecord before, SignedRecord after, long changed) {
+        boolean was = before != null && subscription.matches(before.record());
+        boolean is = after != null && subscription.matches(after.record());
+        if (!was && !is) {
+            return null;
+        }
+        int kind = !is ? DirectoryProtocol.EVENT_LEAVE : was ? DirectoryProtocol.EVENT_UPDATE : DirectoryProtocol.EVENT_JOIN;
+        return new Event(subscription.subscriber(), subscription.id(), kind, changed, is ? after : before,
+                subscription.chain(changed));
+    }
+
+    /**
+     * Makes the replica what a reload of the store found (its feed broke off and cannot resume: etcd compacted
+     * the revisions it missed): records gone are removed, new and changed ones put, all at the reload's revision;
+     * the bindings are replaced and the groups put. The history restarts there: what happened before is known
+     * only as this difference, so a watch that resumes from an earlier revision gets a snapshot.
+     */
+    private List<Event> reload(DirectoryChange.Reloaded reloaded) {
+        Set<PilotAddress> present = new HashSet<>();
+        List<DirectoryChange> puts = new ArrayList<>();
+        bindings.clear();
+        for (DirectoryChange change : reloaded.current()) {
+            if (change instanceof DirectoryChange.RecordPut put) {
+                present.add(put.record().record().address());
+                puts.add(new DirectoryChange.RecordPut(put.record(), put.attachedHere(), reloaded.revision()));
+            } else {
+                puts.add(change);
+            }
+        }
+        List<Event> events = new ArrayList<>();
+        for (PilotAddress gone : new ArrayList<>(entries.keySet())) {
+            if (!present.contains(gone)) {
+                events.addAll(apply(new DirectoryChange.RecordDeleted(gone, reloaded.revision())));
+            }
+        }
+        for (DirectoryChange put : puts) {
+            events.addAll(apply(put));
+        }
+        history.restartAt(reloaded.revision());
         return events;
     }
 

@@ -37,7 +37,9 @@ public interface SharedDirectoryStore extends DirectoryStore {
     /**
      * Starts the change feed from just after the revision of the last {@link #load()}: every change of the
      * realm's directory, from any backbone, handed to {@code changes} in revision order on one thread, without
-     * loss or duplicates, across outages of the store (the feed resumes from the last revision it delivered).
+     * loss or duplicates, across outages of the store (the feed resumes from the last revision it delivered). If
+     * the store can no longer say what changed since (etcd compacted those revisions), the feed hands over the
+     * whole directory as one {@link DirectoryChange.Reloaded} and goes on from there.
      *
      * @param attached the records of the nodes attached to this backbone, put again under a new lease if the
      *                 store lost this backbone's lease (an outage longer than it)

@@ -47,8 +47,10 @@ final class BackboneEvents implements MessageHandler {
                 reader.end();
                 punches.punchBack(SignedRecord.decode(recordBytes).record(), observed);
             } else {
+                // A WATCH_FROM subscription's events name the revision of the one before; an old WATCH's do not.
+                long previous = reader.remaining() > 0 ? reader.u64() : Watch.NOT_CHAINED;
                 reader.end();
-                watches.onEvent(kind, subscription, revision, SignedRecord.decode(recordBytes));
+                watches.onEvent(kind, subscription, revision, SignedRecord.decode(recordBytes), previous);
             }
         } catch (RuntimeException e) {
             log.warn("dropping a malformed directory event from the backbone: {}", e.getMessage());

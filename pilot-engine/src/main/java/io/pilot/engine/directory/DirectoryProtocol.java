@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * request = op u8 | op-specific fields
  * reply   = status u8 (0 = ok | 1 + DirectoryError ordinal) | ok: op-specific fields
  *                                                             | error: message bytes16 (UTF-8)
- * event   = kind u8 | subscription u32 | revision u64 | record bytes16 [| observed endpoint (PUNCH)]
+ * event   = kind u8 | subscription u32 | revision u64 | record bytes16
+ *           [| observed endpoint (PUNCH) | previous u64 (a WATCH_FROM subscription's)]
  * </pre>
  */
 public final class DirectoryProtocol {
@@ -32,8 +33,15 @@ public final class DirectoryProtocol {
     public static final int OP_LOOKUP = 0x10;
     public static final int OP_WATCH = 0x20;
     public static final int OP_UNWATCH = 0x21;
+    /** WATCH that names the last revision heard: answered with the changes missed since, or a snapshot. */
+    public static final int OP_WATCH_FROM = 0x22;
     public static final int OP_CREATE_GROUP = 0x30;
     public static final int OP_PUNCH = 0x40;
+
+    /** A WATCH_FROM reply's mode: the current matches follow (a new watch, or the changes cannot be replayed). */
+    public static final int WATCH_SNAPSHOT = 0;
+    /** A WATCH_FROM reply's mode: the changes after the revision asked for follow, as events in revision order. */
+    public static final int WATCH_REPLAYED = 1;
 
     public static final int EVENT_JOIN = 1;
     public static final int EVENT_UPDATE = 2;

@@ -15,16 +15,17 @@ final class OrphanEvents {
     static final long MAX_AGE_MILLIS = 10_000;
     static final int MAX_HELD = 1024;
 
-    private record Held(int kind, long revision, NodeRecord record, long atMillis) {
+    private record Held(int kind, long revision, NodeRecord record, long previous, long atMillis) {
     }
 
     private final Map<Integer, List<Held>> held = new HashMap<>();
 
-    synchronized void hold(int subscription, int kind, long revision, NodeRecord record, long nowMillis) {
+    /** @param previous the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED} */
+    synchronized void hold(int subscription, int kind, long revision, NodeRecord record, long previous, long nowMillis) {
         held.values().forEach(list -> list.removeIf(h -> nowMillis - h.atMillis() > MAX_AGE_MILLIS));
         held.values().removeIf(List::isEmpty);
         if (held.values().stream().mapToInt(List::size).sum() < MAX_HELD) {
-            held.computeIfAbsent(subscription, k -> new ArrayList<>()).add(new Held(kind, revision, record, nowMillis));
+            held.computeIfAbsent(subscription, k -> new ArrayList<>()).add(new Held(kind, revision, record, previous, nowMillis));
         }
     }
 
@@ -32,7 +33,7 @@ final class OrphanEvents {
     synchronized void release(Watch watch) {
         List<Held> events = held.remove(watch.id());
         if (events != null) {
-            events.forEach(h -> watch.apply(h.kind(), h.revision(), h.record()));
+            events.forEach(h -> watch.apply(h.kind(), h.revision(), h.record(), h.previous()));
         }
     }
 }

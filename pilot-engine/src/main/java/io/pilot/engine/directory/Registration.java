@@ -288,6 +288,9 @@ final class Registration {
                     if (!restarted) {
                         watches.reconnected();
                     }
+                } else if (!restarted) {
+                    // Not while every watch is being renewed anyway (a restart, a return): one renewal at a time.
+                    watches.renewStuck();
                 }
                 return;
             }

@@ -9,14 +9,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One watch's state: which subscription it is at the backbone, which revisions it has applied, and what its
- * listener has been told is there. Events travel on separate streams and may overtake each other; this
- * puts them in order per node, and after a renewal tells the listener only what changed.
+ * One watch's state: which subscription it is at the backbone, which revisions it has applied, up to which
+ * revision it has heard every event, and what its listener has been told is there. Events travel on separate
+ * streams and may overtake each other; this puts them in order per node, and after a renewal the listener hears
+ * the changes it missed (replayed by the backbone) or, where they cannot be replayed, only what changed.
  */
 final class Watch {
+
+    /** The {@code previous} of an event that does not name one (from an old backbone's WATCH, or a replay). */
+    static final long NOT_CHAINED = -1;
+    /** Events held while one before them is missing, at most. */
+    static final int MAX_AHEAD_OF_GAP = 1024;
 
     private final Query query;
     private final String value;
@@ -26,6 +33,17 @@ final class Watch {
     private long appliedRevision;
     /** The newest revision applied per node. */
     private final Map<PilotAddress, Long> revisions = new HashMap<>();
+    /**
+     * The backbone's epoch when it granted the subscription (0: unknown, an old backbone): with it, that backbone
+     * knows whether {@link #heardThrough} counts in its own revisions.
+     */
+    private long epoch;
+    /** Every event of the subscription up to this revision has been applied: where a renewal resumes. */
+    private long heardThrough;
+    /** Events that came before one they follow (previous revision → revision), until the gap is filled. */
+    private final TreeMap<Long, Long> aheadOfGap = new TreeMap<>();
+    /** {@link #heardThrough} when a gap was last seen by {@link #stuckAtGap}; -1 when there was none. */
+    private long gapSeenAt = -1;
     /** What the listener has been told is there, to tell it the difference after a renewal. */
     private final Map<PilotAddress, NodeRecord> known = new ConcurrentHashMap<>();
 
@@ -48,17 +66,62 @@ final class Watch {
         return id;
     }
 
-    /** Starts from a snapshot: every record in it is news to the listener. */
-    synchronized void start(int subscription, long revision, List<NodeRecord> records) {
-        restart(subscription, revision);
+    /** The revision up to which every event was heard: what a renewal asks the backbone to replay from. */
+    synchronized long heardThrough() {
+        return heardThrough;
+    }
+
+    /** The epoch of the backbone that granted the subscription (0 if it did not say). */
+    synchronized long epoch() {
+        return epoch;
+    }
+
+    /** Starts from a snapshot of {@code revision}: every record in it is news to the listener. */
+    synchronized void start(int subscription, long revision, long epoch, List<NodeRecord> records) {
+        restart(subscription, revision, epoch);
         records.forEach(this::joined);
     }
 
-    /** Continues under a new subscription whose snapshot is of {@code revision}. */
-    synchronized void restart(int subscription, long revision) {
+    /**
+     * Continues under a new subscription whose snapshot is of {@code revision}; what was applied before is
+     * forgotten (a restarted backbone counts revisions afresh), and {@link #resync} tells the difference.
+     */
+    synchronized void restart(int subscription, long revision, long epoch) {
         id = subscription;
+        this.epoch = epoch;
         appliedRevision = revision;
         revisions.clear();
+        heardThrough = revision;
+        aheadOfGap.clear();
+        gapSeenAt = -1;
+    }
+
+    /**
+     * Continues under a new subscription that replays the changes after {@link #heardThrough} up to
+     * {@code revision} (applied next, in order, with {@link #apply}); what was applied stays, so a change heard
+     * before is not heard twice.
+     */
+    synchronized void resume(int subscription, long revision, long epoch) {
+        id = subscription;
+        this.epoch = epoch;
+        heardThrough = Math.max(heardThrough, revision);
+        aheadOfGap.clear();
+        gapSeenAt = -1;
+    }
+
+    /**
+     * Whether an event is missing and was already missing at the previous call, with nothing filled in between:
+     * lost on the way rather than overtaken (the caller asks at intervals far longer than a reordering lasts, and
+     * then renews the watch, which replays it).
+     */
+    synchronized boolean stuckAtGap() {
+        if (aheadOfGap.isEmpty()) {
+            gapSeenAt = -1;
+            return false;
+        }
+        boolean stuck = gapSeenAt == heardThrough;
+        gapSeenAt = heardThrough;
+        return stuck;
     }
 
     /**
@@ -89,6 +152,18 @@ final class Watch {
      * nodes there is no order.
      */
     synchronized void apply(int kind, long revision, NodeRecord record) {
+        apply(kind, revision, record, NOT_CHAINED);
+    }
+
+    /**
+     * {@link #apply(int, long, NodeRecord)} for an event that names the revision of the one before it on its
+     * subscription ({@code previous}; {@link #NOT_CHAINED} if it does not), which tells how far every event was
+     * heard.
+     */
+    synchronized void apply(int kind, long revision, NodeRecord record, long previous) {
+        if (previous != NOT_CHAINED) {
+            heard(previous, revision);
+        }
         if (revision <= revisions.getOrDefault(record.address(), appliedRevision)) {
             return;
         }
@@ -97,6 +172,20 @@ final class Watch {
             case DirectoryProtocol.EVENT_JOIN -> joined(record);
             case DirectoryProtocol.EVENT_UPDATE -> updated(record);
             default -> left(record);
+        }
+    }
+
+    private void heard(long previous, long revision) {
+        if (previous > heardThrough) {
+            aheadOfGap.put(previous, revision);
+            if (aheadOfGap.size() > MAX_AHEAD_OF_GAP) {
+                aheadOfGap.pollLastEntry(); // a gap this old will not fill: a renewal replays from before it
+            }
+            return;
+        }
+        heardThrough = Math.max(heardThrough, revision);
+        while (!aheadOfGap.isEmpty() && aheadOfGap.firstKey() <= heardThrough) {
+            heardThrough = Math.max(heardThrough, aheadOfGap.pollFirstEntry().getValue());
         }
     }
 

@@ -1,6 +1,8 @@
 package io.pilot.engine.directory;
 
+import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.codec.DecodeException;
 import io.pilot.engine.directory.DirectoryClient.WatchListener;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 
@@ -16,7 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client's watches: subscribes at the backbone, routes each pushed event to its watch (holding those
- * that overtake their watch's reply), and renews every watch when the backbone has started anew.
+ * that overtake their watch's reply), and renews every watch when the backbone has started anew, or another
+ * backbone of the realm took over, or this node was out of touch: a renewal asks for the changes after the
+ * last revision the watch heard through (WATCH_FROM), and falls back to a snapshot and its difference where
+ * the backbone cannot replay them.
  */
 final class Watches {
 
@@ -41,9 +46,9 @@ final class Watches {
      */
     CompletableFuture<Watch> watch(Query query, String value, WatchListener listener) {
         Objects.requireNonNull(listener, "listener");
-        return subscribe(query, value).thenApply(snapshot -> {
+        return subscribe(query, value, 0, 0).thenApply(snapshot -> {
             Watch watch = new Watch(query, value, listener);
-            watch.start(snapshot.id(), snapshot.revision(), snapshot.records());
+            watch.start(snapshot.id(), snapshot.revision(), snapshot.epoch(), snapshot.records());
             watches.put(snapshot.id(), watch);
             orphans.release(watch);
             return watch;
@@ -66,19 +71,32 @@ final class Watches {
                 .exceptionally(error -> null); // the backbone is away: its watches die with our lease anyway
     }
 
-    /** An event the backbone pushed: the cache learns it, and so does its watch (now, or once it exists). */
+    /** An event the backbone pushed, not naming the one before it (an old backbone's). */
     void onEvent(int kind, int subscription, long revision, SignedRecord signed) {
+        onEvent(kind, subscription, revision, signed, Watch.NOT_CHAINED);
+    }
+
+    /**
+     * An event the backbone pushed: the cache learns it, and so does its watch (now, or once it exists).
+     *
+     * @param previous the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED}
+     */
+    void onEvent(int kind, int subscription, long revision, SignedRecord signed, long previous) {
+        learn(kind, signed);
+        Watch watch = watches.get(subscription);
+        if (watch == null) {
+            orphans.hold(subscription, kind, revision, signed.record(), previous, System.currentTimeMillis());
+            return;
+        }
+        watch.apply(kind, revision, signed.record(), previous);
+    }
+
+    private void learn(int kind, SignedRecord signed) {
         if (kind == DirectoryProtocol.EVENT_LEAVE) {
             cache.remove(signed.record());
         } else {
             cache.put(signed);
         }
-        Watch watch = watches.get(subscription);
-        if (watch == null) {
-            orphans.hold(subscription, kind, revision, signed.record(), System.currentTimeMillis());
-            return;
-        }
-        watch.apply(kind, revision, signed.record());
     }
 
     /** The backbone started anew, and its watches are gone: subscribes every watch again. */
@@ -95,6 +113,20 @@ final class Watches {
         renewAll("back in touch with the backbone", true);
     }
 
+    /**
+     * Renews, at the same backbone, each watch that has missed an event since the previous call (a delivery that
+     * failed while this node's calls succeeded): the renewal replays it. Called after each successful heartbeat.
+     */
+    void renewStuck() {
+        for (Watch watch : new ArrayList<>(watches.values())) {
+            if (watch.stuckAtGap()) {
+                log.info("a watch on {} {} missed the event after revision {}; renewing it", watch.query(), watch.value(),
+                        watch.heardThrough());
+                renew(watch, true);
+            }
+        }
+    }
+
     private void renewAll(String why, boolean endOld) {
         if (watches.isEmpty()) {
             return;
@@ -104,25 +136,39 @@ final class Watches {
     }
 
     /**
-     * Subscribes again under a new id and tells the listener what changed while it was not watching.
+     * Subscribes again under a new id and tells the listener what changed while it was not watching: every
+     * change, in order, where the backbone replays them; else the difference from the backbone's snapshot.
      *
      * @param endOld whether to end the old subscription: only on the backbone that granted it, since a
      *               restarted one numbers its subscriptions afresh and the old id may now be another watch's
      */
     private void renew(Watch watch, boolean endOld) {
-        subscribe(watch.query(), watch.value()).thenAccept(snapshot -> {
+        subscribe(watch.query(), watch.value(), watch.heardThrough(), watch.epoch()).thenAccept(renewed -> {
             int old;
             synchronized (watch) {
                 old = watch.id();
                 watches.remove(old);
-                watch.restart(snapshot.id(), snapshot.revision());
-                watches.put(snapshot.id(), watch);
+                if (renewed.replay() != null) {
+                    // Before the live events (held meanwhile as orphans): they come after the replay's revision.
+                    watch.resume(renewed.id(), renewed.revision(), renewed.epoch());
+                    for (Replayed event : renewed.replay()) {
+                        learn(event.kind(), event.signed());
+                        watch.apply(event.kind(), event.revision(), event.signed().record());
+                    }
+                } else {
+                    log.info("the backbone cannot replay the changes after revision {} to a watch on {} {}; it"
+                            + " hears the difference from a snapshot", watch.heardThrough(), watch.query(), watch.value());
+                    watch.restart(renewed.id(), renewed.revision(), renewed.epoch());
+                }
+                watches.put(renewed.id(), watch);
             }
             if (endOld) {
                 unwatch(old);
             }
             orphans.release(watch);
-            watch.resync(snapshot.records());
+            if (renewed.replay() == null) {
+                watch.resync(renewed.records());
+            }
         }).exceptionally(error -> {
             log.warn("could not renew a watch on {} {}: {}", watch.query(), watch.value(),
                     BackboneCall.unwrap(error).getMessage());
@@ -130,17 +176,70 @@ final class Watches {
         });
     }
 
-    private record Snapshot(int id, long revision, List<NodeRecord> records) {
+    /** A change replayed by WATCH_FROM. */
+    private record Replayed(int kind, long revision, SignedRecord signed) {
     }
 
-    private CompletableFuture<Snapshot> subscribe(Query query, String value) {
+    /**
+     * A subscription granted: the changes after the revision asked for ({@code replay}, records null), or what
+     * the watch selects now ({@code records}, replay null).
+     *
+     * @param epoch the granting backbone's epoch; 0 from an old backbone, which answered WATCH
+     */
+    private record Subscribed(int id, long revision, long epoch, List<Replayed> replay, List<NodeRecord> records) {
+    }
+
+    /**
+     * WATCH_FROM: a snapshot for a new watch ({@code since} 0), the changes after {@code since} for a renewal where
+     * the backbone can replay them. A backbone that does not know WATCH_FROM (older than it) gets a WATCH.
+     */
+    private CompletableFuture<Subscribed> subscribe(Query query, String value, long since, long sinceEpoch) {
+        byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH_FROM).u8(query.ordinal()).string8(value)
+                .u64(since).u64(sinceEpoch).toBytes();
+        return backbone.call(request, this::readSubscribed).handle((subscribed, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(subscribed);
+            }
+            Throwable cause = BackboneCall.unwrap(error);
+            if (cause instanceof DirectoryException refusal && refusal.error() == DirectoryError.UNKNOWN_OPERATION) {
+                return subscribeOld(query, value);
+            }
+            return CompletableFuture.<Subscribed>failedFuture(cause);
+        }).thenCompose(subscribed -> subscribed);
+    }
+
+    private Subscribed readSubscribed(BinaryReader reader) {
+        int id = (int) reader.u32();
+        long revision = reader.u64();
+        long epoch = reader.u64();
+        int mode = reader.u8();
+        if (mode == DirectoryProtocol.WATCH_SNAPSHOT) {
+            List<NodeRecord> current = lookups.readRecords(reader);
+            reader.end();
+            return new Subscribed(id, revision, epoch, null, current);
+        }
+        if (mode != DirectoryProtocol.WATCH_REPLAYED) {
+            throw new DecodeException("unknown WATCH_FROM reply mode " + mode);
+        }
+        long count = reader.u32();
+        List<Replayed> replay = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            int kind = reader.u8();
+            long changed = reader.u64();
+            replay.add(new Replayed(kind, changed, SignedRecord.decode(reader.bytes16())));
+        }
+        reader.end();
+        return new Subscribed(id, revision, epoch, replay, null);
+    }
+
+    private CompletableFuture<Subscribed> subscribeOld(Query query, String value) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(query.ordinal()).string8(value).toBytes();
         return backbone.call(request, reader -> {
             int id = (int) reader.u32();
             long revision = reader.u64();
             List<NodeRecord> current = lookups.readRecords(reader);
             reader.end();
-            return new Snapshot(id, revision, current);
+            return new Subscribed(id, revision, 0, null, current);
         });
     }
 }

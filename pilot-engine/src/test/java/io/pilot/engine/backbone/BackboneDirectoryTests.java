@@ -66,6 +66,65 @@ class BackboneDirectoryTests {
         assertThat(directory.registrations()).isZero();
     }
 
+    @Test
+    void aWatchThatNamesTheLastRevisionItHeardGetsEveryChangeSinceInOrder() {
+        Identity watcher = TestNodes.newIdentity();
+        Identity fx = TestNodes.newIdentity();
+        register(watcher, "watcher", 1);
+        register(fx, "fx", 1);
+        BinaryReader first = reply(watcher, watchFrom("fx", 0, 0));
+        first.u32();
+        long since = first.u64();
+        long epoch = first.u64();
+        assertThat(first.u8()).isEqualTo(DirectoryProtocol.WATCH_SNAPSHOT);
+        register(fx, "fx", 2);
+        register(fx, "fx", 3);
+        register(TestNodes.newIdentity(), "other", 1); // another node: not this watch's
+
+        BinaryReader resumed = reply(watcher, watchFrom("fx", since, epoch));
+        resumed.u32();
+        assertThat(resumed.u64()).isEqualTo(directory.revision());
+        assertThat(resumed.u64()).isEqualTo(epoch);
+        assertThat(resumed.u8()).isEqualTo(DirectoryProtocol.WATCH_REPLAYED);
+        assertThat(resumed.u32()).isEqualTo(2);
+        for (long sequence = 2; sequence <= 3; sequence++) {
+            assertThat(resumed.u8()).isEqualTo(DirectoryProtocol.EVENT_UPDATE);
+            assertThat(resumed.u64()).isEqualTo(since + sequence - 1);
+            assertThat(SignedRecord.decode(resumed.bytes16()).record().sequence()).isEqualTo(sequence);
+        }
+        resumed.end();
+    }
+
+    @Test
+    void revisionsOfAnotherRunOfThisBackboneAreAnsweredWithASnapshot() {
+        Identity watcher = TestNodes.newIdentity();
+        register(watcher, "watcher", 1);
+        BinaryReader first = reply(watcher, watchFrom("watcher", 0, 0));
+        first.u32();
+        first.u64();
+        long epoch = first.u64();
+
+        BinaryReader resumed = reply(watcher, watchFrom("watcher", 1, epoch + 1));
+        resumed.u32();
+        resumed.u64();
+        resumed.u64();
+        assertThat(resumed.u8()).isEqualTo(DirectoryProtocol.WATCH_SNAPSHOT);
+        assertThat(resumed.u32()).isEqualTo(1);
+        assertThat(SignedRecord.decode(resumed.bytes16()).record().hostname()).isEqualTo("watcher");
+    }
+
+    private static byte[] watchFrom(String hostname, long since, long epoch) {
+        return new BinaryWriter().u8(DirectoryProtocol.OP_WATCH_FROM).u8(Query.HOSTNAME.ordinal()).string8(hostname)
+                .u64(since).u64(epoch).toBytes();
+    }
+
+    private void register(Identity agent, String hostname, long sequence) {
+        NodeRecord record = new NodeRecord(stand.address().realm(), agent.publicKey(), hostname, List.of(),
+                new TreeSet<>(), List.of(), sequence, System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+        reply(agent, new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
+                .bytes16(SignedRecord.sign(record, agent).toBytes()).toBytes());
+    }
+
     /** The reply's body past its status, as a requester reads it; a refusal throws. */
     private BinaryReader reply(Identity from, byte[] request) {
         IncomingMessage in = new IncomingMessage(from.publicKey().address(stand.address().realm()), from.publicKey(),

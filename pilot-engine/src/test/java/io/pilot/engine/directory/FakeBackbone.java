@@ -26,6 +26,14 @@ final class FakeBackbone implements BackboneCall {
         return this;
     }
 
+    /** The epoch a fake backbone answers WATCH_FROM with. */
+    static final long EPOCH = 0x5eed;
+
+    /** A WATCH_FROM reply's head that a snapshot follows ({@link #records}). */
+    static BinaryWriter watchSnapshot(int subscription, long revision) {
+        return DirectoryProtocol.ok().u32(subscription).u64(revision).u64(EPOCH).u8(DirectoryProtocol.WATCH_SNAPSHOT);
+    }
+
     /** An ok reply listing records: {@code count u32 | record bytes16 *}, after {@code head}. */
     static BinaryWriter records(BinaryWriter head, SignedRecord... records) {
         head.u32(records.length);

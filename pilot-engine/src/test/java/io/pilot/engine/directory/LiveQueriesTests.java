@@ -1,6 +1,7 @@
 package io.pilot.engine.directory;
 
 import static io.pilot.engine.directory.FakeBackbone.records;
+import static io.pilot.engine.directory.FakeBackbone.watchSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.engine.codec.BinaryReader;
@@ -28,20 +29,20 @@ class LiveQueriesTests {
     @Test
     void theFirstUseOpensAWatchAndLaterUsesAskTheBackboneNothing() {
         LiveQueries live = new LiveQueries(watches, lookups, 4);
-        backbone.reply(records(DirectoryProtocol.ok().u32(7).u64(100), fx(1)));
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
 
         for (int i = 0; i < 100; i++) {
             assertThat(live.records(Query.CAPABILITY, "fx.rate").join()).extracting(NodeRecord::hostname).containsExactly("fx");
         }
 
         assertThat(backbone.requests).hasSize(1);
-        assertThat(backbone.op(0)).isEqualTo(DirectoryProtocol.OP_WATCH);
+        assertThat(backbone.op(0)).isEqualTo(DirectoryProtocol.OP_WATCH_FROM);
     }
 
     @Test
     void joinsUpdatesAndLeavesArriveByPush() {
         LiveQueries live = new LiveQueries(watches, lookups, 4);
-        backbone.reply(records(DirectoryProtocol.ok().u32(7).u64(100), fx(1)));
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
         live.records(Query.CAPABILITY, "fx.rate").join();
         SignedRecord other = Records.signed(otherIdentity, "fx-2", "fx.rate", 1);
 
@@ -70,7 +71,7 @@ class LiveQueriesTests {
         assertThat(live.records(Query.CAPABILITY, "fx.rate").join()).extracting(NodeRecord::hostname).containsExactly("fx");
 
         assertThat(backbone.requests).hasSize(3);
-        assertThat(backbone.op(0)).isEqualTo(DirectoryProtocol.OP_WATCH);
+        assertThat(backbone.op(0)).isEqualTo(DirectoryProtocol.OP_WATCH_FROM);
         assertThat(backbone.op(1)).as("within the retry interval: looked up").isEqualTo(DirectoryProtocol.OP_LOOKUP);
         assertThat(backbone.op(2)).isEqualTo(DirectoryProtocol.OP_LOOKUP);
     }
@@ -78,12 +79,12 @@ class LiveQueriesTests {
     @Test
     void theLeastRecentlyUsedWatchIsClosedToMakeRoom() {
         LiveQueries live = new LiveQueries(watches, lookups, 2);
-        backbone.reply(records(DirectoryProtocol.ok().u32(1).u64(100)))
-                .reply(records(DirectoryProtocol.ok().u32(2).u64(100)));
+        backbone.reply(records(watchSnapshot(1, 100)))
+                .reply(records(watchSnapshot(2, 100)));
         live.records(Query.CAPABILITY, "a").join();
         live.records(Query.CAPABILITY, "b").join();
         live.records(Query.CAPABILITY, "a").join(); // b is now the least recently used
-        backbone.reply(DirectoryProtocol.ok()).reply(records(DirectoryProtocol.ok().u32(3).u64(100)));
+        backbone.reply(DirectoryProtocol.ok()).reply(records(watchSnapshot(3, 100)));
 
         live.records(Query.CAPABILITY, "c").join();
 
@@ -109,7 +110,7 @@ class LiveQueriesTests {
     @Test
     void closedItForgetsItsWatchesWithoutAWordAndLooksUpAfterwards() {
         LiveQueries live = new LiveQueries(watches, lookups, 4);
-        backbone.reply(records(DirectoryProtocol.ok().u32(7).u64(100), fx(1)));
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
         live.records(Query.CAPABILITY, "fx.rate").join();
 
         live.close();

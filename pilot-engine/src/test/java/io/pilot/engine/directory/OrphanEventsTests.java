@@ -21,15 +21,15 @@ class OrphanEventsTests {
 
     private Watch watch(int subscription) {
         Watch watch = new Watch(Query.ALL, "", listener);
-        watch.start(subscription, 100, List.of());
+        watch.start(subscription, 100, 0, List.of());
         return watch;
     }
 
     @Test
     void eventsHeldForASubscriptionGoToItsWatchOnce() {
-        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), 0);
-        orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 102, fx(2), 0);
-        orphans.hold(8, DirectoryProtocol.EVENT_LEAVE, 103, fx(2), 0);
+        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0);
+        orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 102, fx(2), Watch.NOT_CHAINED, 0);
+        orphans.hold(8, DirectoryProtocol.EVENT_LEAVE, 103, fx(2), Watch.NOT_CHAINED, 0);
 
         Watch watch = watch(7);
         orphans.release(watch);
@@ -40,8 +40,8 @@ class OrphanEventsTests {
 
     @Test
     void eventsOlderThanTheirAgeLimitAreDropped() {
-        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), 0);
-        orphans.hold(9, DirectoryProtocol.EVENT_JOIN, 102, fx(2), OrphanEvents.MAX_AGE_MILLIS + 1);
+        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0);
+        orphans.hold(9, DirectoryProtocol.EVENT_JOIN, 102, fx(2), Watch.NOT_CHAINED, OrphanEvents.MAX_AGE_MILLIS + 1);
 
         orphans.release(watch(7));
 
@@ -51,7 +51,7 @@ class OrphanEventsTests {
     @Test
     void atMostTheLimitIsHeld() {
         for (int i = 0; i < OrphanEvents.MAX_HELD + 5; i++) {
-            orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 101 + i, fx(1 + i), 0);
+            orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 101 + i, fx(1 + i), Watch.NOT_CHAINED, 0);
         }
 
         orphans.release(watch(7));

@@ -26,7 +26,7 @@ class WatchTests {
 
     @Test
     void theSnapshotIsHeardAsJoins() {
-        watch.start(7, 100, List.of(fx(1), papers(1)));
+        watch.start(7, 100, 0, List.of(fx(1), papers(1)));
 
         assertThat(watch.id()).isEqualTo(7);
         assertThat(listener.heard).containsExactly("joined fx#1", "joined papers#1");
@@ -34,7 +34,7 @@ class WatchTests {
 
     @Test
     void eventsNotNewerThanTheSnapshotAreAlreadyInIt() {
-        watch.start(7, 100, List.of(fx(1)));
+        watch.start(7, 100, 0, List.of(fx(1)));
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 100, fx(2));
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 99, fx(2));
 
@@ -43,7 +43,7 @@ class WatchTests {
 
     @Test
     void perNodeAnOvertakenEventIsDroppedAndNodesDoNotHoldEachOtherUp() {
-        watch.start(7, 100, List.of());
+        watch.start(7, 100, 0, List.of());
         watch.apply(DirectoryProtocol.EVENT_JOIN, 101, fx(1));
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 105, fx(3));
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 103, fx(2)); // overtaken by 105: stale
@@ -55,11 +55,11 @@ class WatchTests {
 
     @Test
     void aResyncTellsOnlyTheDifference() {
-        watch.start(7, 100, List.of(fx(1), papers(1)));
+        watch.start(7, 100, 0, List.of(fx(1), papers(1)));
         listener.heard.clear();
         Identity newcomer = Records.identity();
 
-        watch.restart(8, 50);
+        watch.restart(8, 50, 0);
         watch.resync(List.of(fx(2), Records.signed(newcomer, "news", "fx.rate", 1).record()));
 
         assertThat(watch.id()).isEqualTo(8);
@@ -67,10 +67,37 @@ class WatchTests {
     }
 
     @Test
+    void itHearsThroughTheLongestRunOfEventsWithoutAGap() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 103, fx(1), 100);
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 109, fx(3), 105); // 105 not yet here
+        assertThat(watch.heardThrough()).isEqualTo(103);
+
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 105, papers(1), 103); // the gap fills
+        assertThat(watch.heardThrough()).isEqualTo(109);
+
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 111, fx(4), Watch.NOT_CHAINED);
+        assertThat(watch.heardThrough()).as("an event that names no predecessor proves nothing").isEqualTo(109);
+    }
+
+    @Test
+    void aResumptionKeepsWhatWasAppliedSoAReplayedChangeIsNotHeardTwice() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 103, fx(1), 100);
+
+        watch.resume(8, 120, 0);
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 103, fx(1));
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 115, fx(2));
+
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2");
+        assertThat(watch.heardThrough()).isEqualTo(120);
+    }
+
+    @Test
     void aRestartForgetsRevisionsOfTheOldSubscription() {
-        watch.start(7, 100, List.of());
+        watch.start(7, 100, 0, List.of());
         watch.apply(DirectoryProtocol.EVENT_JOIN, 150, fx(1));
-        watch.restart(8, 10); // a new backbone counts revisions from scratch
+        watch.restart(8, 10, 0); // a new backbone counts revisions from scratch
 
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 11, fx(2));
 
