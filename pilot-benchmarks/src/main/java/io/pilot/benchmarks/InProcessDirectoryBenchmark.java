@@ -256,7 +256,7 @@ public final class InProcessDirectoryBenchmark {
     }
 
     /** Heap in use once a full collection has nothing left to free. */
-    private static long settledHeap() throws InterruptedException {
+    static long settledHeap() throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long previous = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {

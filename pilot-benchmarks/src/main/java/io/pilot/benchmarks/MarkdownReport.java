@@ -63,6 +63,9 @@ public final class MarkdownReport {
         if (report.streams() != null) {
             md.append(new StreamsReport(report.streams()).render());
         }
+        if (report.directoryScale() != null) {
+            md.append(new DirectoryScaleReport(report.directoryScale(), report).render());
+        }
         method();
         return md.toString();
     }
