@@ -159,6 +159,8 @@ public final class DirectoryScaleBenchmark {
      * @param fanoutNanos register request handed to backbone 1 to the joined event at the watcher on backbone 2
      * @param registerReplyNanos register request handed to backbone 1 to its reply (etcd written, feed caught up)
      * @param fanoutLost fan-out registrations whose event did not reach the watcher within 10 s
+     * @param fanoutFsyncMillis mean duration of etcd's WAL fsyncs during the fan-out (its own histogram): every
+     *                          registration waits for one
      * @param writes etcd's write rate at the normal heartbeat rate, then at {@link #FAST_HEARTBEAT_FACTOR} times it
      * @param lookups lookups by hostname against 1..n backbones
      * @param heapBeforeBytes heap in use after a full GC, backbones up, directory empty
@@ -166,10 +168,12 @@ public final class DirectoryScaleBenchmark {
      * @param lookupFailures lookups that failed or did not find exactly one record
      * @param etcdVersion what {@code etcd --version} says
      * @param seconds how long the section took
+     * @param leaseRenewals lease keep-alives etcd answered over the whole section (all backbones)
      */
     public record Result(Settings settings, String etcdVersion, long seconds, Registering registering, int heldMin, int expectedHeld, long lapsed,
-                         Samples fanoutNanos, Samples registerReplyNanos, int fanoutLost, List<WriteWindow> writes,
-                         List<LookupRow> lookups, long heapBeforeBytes, long heapAfterBytes, long lookupFailures) {
+                         Samples fanoutNanos, Samples registerReplyNanos, int fanoutLost, double fanoutFsyncMillis,
+                         List<WriteWindow> writes, List<LookupRow> lookups, long heapBeforeBytes, long heapAfterBytes,
+                         long lookupFailures, double leaseRenewals) {
 
         /** Registrations per second each backbone took (they were spread round-robin). */
         public double registrationsPerSecondPerBackbone() {
@@ -223,6 +227,7 @@ public final class DirectoryScaleBenchmark {
     }
 
     private Result measure(String etcdVersion, long start) throws InterruptedException {
+        EtcdMetrics.Scrape atStart = metrics.scrape();
         Identity realmIdentity = Identity.generate(new SecureRandom());
         BackboneSettings backboneSettings = BackboneSettings.DEFAULTS.withLeaseTtl(settings.leaseTtl());
         for (int i = 0; i < settings.backbones(); i++) {
@@ -253,7 +258,9 @@ public final class DirectoryScaleBenchmark {
         HeldSampler held = new HeldSampler();
         try {
             BenchmarkRunner.progress("    watch fan-out, backbone 1 to a watcher on backbone 2");
+            EtcdMetrics.Scrape beforeFanout = metrics.scrape();
             Fanout fanout = fanout(first, watcher);
+            double fanoutFsyncMillis = metrics.scrape().meanFsyncSecondsSince(beforeFanout) * 1e3;
             BenchmarkRunner.progress("    etcd writes at two heartbeat rates");
             List<WriteWindow> writes = new ArrayList<>();
             for (int factor : new int[] {1, FAST_HEARTBEAT_FACTOR}) {
@@ -269,8 +276,8 @@ public final class DirectoryScaleBenchmark {
             return new Result(settings, etcdVersion, Math.round((System.nanoTime() - start) / 1e9), registering,
                     held.stop(), n + REAL_AGENTS,
                     driver.refused(DirectoryError.NOT_REGISTERED), Samples.of(fanout.eventNanos),
-                    Samples.of(fanout.replyNanos), fanout.lost, writes, lookups, heapBefore, heapAfter,
-                    lookupFailures.sum());
+                    Samples.of(fanout.replyNanos), fanout.lost, fanoutFsyncMillis, writes, lookups, heapBefore,
+                    heapAfter, lookupFailures.sum(), metrics.scrape().since(atStart, EtcdMetrics.LEASE_RENEWALS));
         } finally {
             held.stop();
         }

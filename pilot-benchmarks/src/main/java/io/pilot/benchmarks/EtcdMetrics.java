@@ -27,6 +27,8 @@ final class EtcdMetrics {
     static final String LEASE_RENEWALS = "etcd_debugging_lease_renewed_total";
     /** Write-ahead log fsyncs. */
     static final String WAL_FSYNCS = "etcd_disk_wal_fsync_duration_seconds_count";
+    /** Time spent in write-ahead log fsyncs, seconds. */
+    static final String WAL_FSYNC_SECONDS = "etcd_disk_wal_fsync_duration_seconds_sum";
 
     /** A scrape: counter values and when they were read. */
     record Scrape(Map<String, Double> counters, long nanos) {
@@ -46,6 +48,12 @@ final class EtcdMetrics {
 
         double since(Scrape earlier, String name) {
             return get(name) - earlier.get(name);
+        }
+
+        /** Mean duration of the WAL fsyncs from {@code earlier} to this scrape, in seconds (0 if there was none). */
+        double meanFsyncSecondsSince(Scrape earlier) {
+            double fsyncs = since(earlier, WAL_FSYNCS);
+            return fsyncs == 0 ? 0 : since(earlier, WAL_FSYNC_SECONDS) / fsyncs;
         }
     }
 

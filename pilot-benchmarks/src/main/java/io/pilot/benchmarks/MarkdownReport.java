@@ -567,7 +567,8 @@ public final class MarkdownReport {
                     + "memory with Bouncy Castle.",
             "- Section 7 is the exception: its two Spring Boot apps are separate processes (`java -jar "
                     + "pilot-benchmarks-boot.jar`), as are nats-server and its clients; the runner's JVM hosts only the "
-                    + "backbone and gives the orders.",
+                    + "backbone and gives the orders. Section 9 starts etcd (Debian package etcd-server) as a child process "
+                    + "and is skipped where it is not installed.",
             "- Run it with `bin/bench` (about 7 minutes, of which about 1.5 for section 5 and 2 for section 7; `--quick` "
                     + "for about 2 minutes, `--only ping,throughput,handshake,loss,backbone,relay,calls` for a subset, "
                     + "`--out FILE` to write elsewhere). "
