@@ -124,9 +124,14 @@ public final class DirectoryScaleBenchmark {
      * @param etcdTxns transactions etcd applied during the registrations
      * @param failures registrations refused or failed
      * @param firstFailure the first failure's message, or null
+     * @param etcdFsyncs WAL fsyncs etcd made during the registrations (one fsync covers a batch of writes)
+     * @param etcdFsyncMillis their mean duration (etcd's own histogram)
+     * @param jvmCores CPU the benchmark's JVM used per second while registering
+     * @param etcdCores CPU etcd used per second while registering
      */
     public record Registering(int agents, double acknowledgedSeconds, double replicatedSeconds, double etcdProposals,
-                              double etcdTxns, long failures, String firstFailure) {
+                              double etcdTxns, long failures, String firstFailure, double etcdFsyncs,
+                              double etcdFsyncMillis, double jvmCores, double etcdCores) {
 
         /** Registrations per second, all backbones together, counted until every backbone held them all. */
         public double perSecond() {
@@ -155,7 +160,8 @@ public final class DirectoryScaleBenchmark {
      * @param registering the registrations
      * @param heldMin fewest records any backbone held from the end of the registrations to the end of the section
      * @param expectedHeld records every backbone should hold (bulk agents and the watcher)
-     * @param lapsed heartbeats refused because a lease had lapsed
+     * @param lapsed heartbeats refused {@code NOT_REGISTERED} after the registrations (a lease had lapsed)
+     * @param refusedWhileRegistering heartbeats refused {@code NOT_REGISTERED} during the registrations
      * @param fanoutNanos register request handed to backbone 1 to the joined event at the watcher on backbone 2
      * @param registerReplyNanos register request handed to backbone 1 to its reply (etcd written, feed caught up)
      * @param fanoutLost fan-out registrations whose event did not reach the watcher within 10 s
@@ -170,7 +176,8 @@ public final class DirectoryScaleBenchmark {
      * @param seconds how long the section took
      * @param leaseRenewals lease keep-alives etcd answered over the whole section (all backbones)
      */
-    public record Result(Settings settings, String etcdVersion, long seconds, Registering registering, int heldMin, int expectedHeld, long lapsed,
+    public record Result(Settings settings, String etcdVersion, long seconds, Registering registering,
+                         int heldMin, int expectedHeld, long lapsed, long refusedWhileRegistering,
                          Samples fanoutNanos, Samples registerReplyNanos, int fanoutLost, double fanoutFsyncMillis,
                          List<WriteWindow> writes, List<LookupRow> lookups, long heapBeforeBytes, long heapAfterBytes,
                          long lookupFailures, double leaseRenewals) {
@@ -253,6 +260,7 @@ public final class DirectoryScaleBenchmark {
         BenchmarkRunner.progress(String.format(Locale.ROOT, "    registering %,d agents through %d backbones",
                 n, backbones.size()));
         Registering registering = register(registered);
+        long refusedWhileRegistering = driver.refused(DirectoryError.NOT_REGISTERED);
         long heapAfter = InProcessDirectoryBenchmark.settledHeap();
 
         HeldSampler held = new HeldSampler();
@@ -275,8 +283,8 @@ public final class DirectoryScaleBenchmark {
             }
             return new Result(settings, etcdVersion, Math.round((System.nanoTime() - start) / 1e9), registering,
                     held.stop(), n + REAL_AGENTS,
-                    driver.refused(DirectoryError.NOT_REGISTERED), Samples.of(fanout.eventNanos),
-                    Samples.of(fanout.replyNanos), fanout.lost, fanoutFsyncMillis, writes, lookups, heapBefore,
+                    driver.refused(DirectoryError.NOT_REGISTERED) - refusedWhileRegistering, refusedWhileRegistering,
+                    Samples.of(fanout.eventNanos), Samples.of(fanout.replyNanos), fanout.lost, fanoutFsyncMillis, writes, lookups, heapBefore,
                     heapAfter, lookupFailures.sum(), metrics.scrape().since(atStart, EtcdMetrics.LEASE_RENEWALS));
         } finally {
             held.stop();
@@ -292,7 +300,10 @@ public final class DirectoryScaleBenchmark {
                 new DefaultThreadFactory("bench-register", true));
         LongAdder failures = new LongAdder();
         AtomicReference<String> firstFailure = new AtomicReference<>();
+        long phaseStart = System.nanoTime();
         EtcdMetrics.Scrape before = metrics.scrape();
+        long jvmCpuBefore = ThreadCpu.processCpuNanos();
+        long etcdCpuBefore = etcdCpuNanos();
         long acknowledgedNanos = 0;
         try {
             for (int from = 0; from < n; from += CHUNK) {
@@ -330,9 +341,13 @@ public final class DirectoryScaleBenchmark {
         long replicationStart = System.nanoTime();
         awaitEveryBackboneHolds(n + REAL_AGENTS - (int) failures.sum(), Duration.ofMinutes(2));
         long replicatedNanos = acknowledgedNanos + System.nanoTime() - replicationStart;
+        // CPU over the whole phase, preparing the signed requests between chunks included.
+        double wall = System.nanoTime() - phaseStart;
         return new Registering(n, acknowledgedNanos / 1e9, replicatedNanos / 1e9,
                 after.since(before, EtcdMetrics.PROPOSALS), after.since(before, EtcdMetrics.TXNS), failures.sum(),
-                firstFailure.get());
+                firstFailure.get(), after.since(before, EtcdMetrics.WAL_FSYNCS),
+                after.meanFsyncSecondsSince(before) * 1e3, (ThreadCpu.processCpuNanos() - jvmCpuBefore) / wall,
+                (etcdCpuNanos() - etcdCpuBefore) / wall);
     }
 
     private RealmBackbone backboneOf(int agent) {
