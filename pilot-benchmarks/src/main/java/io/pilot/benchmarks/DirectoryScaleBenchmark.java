@@ -284,8 +284,9 @@ public final class DirectoryScaleBenchmark {
             return new Result(settings, etcdVersion, Math.round((System.nanoTime() - start) / 1e9), registering,
                     held.stop(), n + REAL_AGENTS,
                     driver.refused(DirectoryError.NOT_REGISTERED) - refusedWhileRegistering, refusedWhileRegistering,
-                    Samples.of(fanout.eventNanos), Samples.of(fanout.replyNanos), fanout.lost, fanoutFsyncMillis, writes, lookups, heapBefore,
-                    heapAfter, lookupFailures.sum(), metrics.scrape().since(atStart, EtcdMetrics.LEASE_RENEWALS));
+                    Samples.of(fanout.eventNanos), Samples.of(fanout.replyNanos), fanout.lost, fanoutFsyncMillis, writes,
+                    lookups, heapBefore, heapAfter, lookupFailures.sum(),
+                    metrics.scrape().since(atStart, EtcdMetrics.LEASE_RENEWALS));
         } finally {
             held.stop();
         }
@@ -496,7 +497,8 @@ public final class DirectoryScaleBenchmark {
     private LookupRow lookups(List<List<PilotNode>> clients) throws InterruptedException {
         byte[][] requests = new byte[Math.min(LOOKUP_SAMPLE, settings.agents())][];
         for (int i = 0; i < requests.length; i++) {
-            String hostname = InProcessDirectoryBenchmark.hostname(ThreadLocalRandom.current().nextInt(settings.agents()));
+            int agent = ThreadLocalRandom.current().nextInt(settings.agents());
+            String hostname = InProcessDirectoryBenchmark.hostname(agent);
             requests[i] = new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(Query.HOSTNAME.ordinal())
                     .string8(hostname).toBytes();
         }
