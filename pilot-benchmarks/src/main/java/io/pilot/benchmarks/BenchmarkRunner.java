@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -24,7 +24,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS, STREAMS
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS, STREAMS, DIRECTORY_SCALE
     }
 
     private BenchmarkRunner() {
@@ -40,7 +40,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -73,6 +73,7 @@ public final class BenchmarkRunner {
         RelayThroughputBenchmark.Result relay = null;
         CallBenchmark.Result calls = null;
         StreamBenchmark.Result streams = null;
+        DirectoryScaleBenchmark.Result directoryScale = null;
         if (sections.contains(Section.PING)) {
             progress("1/8 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
@@ -136,9 +137,29 @@ public final class BenchmarkRunner {
                         row.itemsPerSecond().median(), row.firstItemNanos().median() / 1e3));
             }
         }
+        if (sections.contains(Section.DIRECTORY_SCALE)) {
+            directoryScale = directoryScale(profile);
+        }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone, relay, calls, streams);
+                backbone, relay, calls, streams, directoryScale);
+    }
+
+    private static DirectoryScaleBenchmark.Result directoryScale(RunProfile profile) throws InterruptedException {
+        DirectoryScaleBenchmark.Settings settings = DirectoryScaleBenchmark.Settings.of(profile);
+        if (!DirectoryScaleBenchmark.available()) {
+            progress("9 directory at scale: skipped, etcd is not installed (Debian package etcd-server)");
+            return null;
+        }
+        progress(String.format(Locale.ROOT, "9 directory at scale: %,d agents, %d backbones on one etcd",
+                settings.agents(), settings.backbones()));
+        DirectoryScaleBenchmark.Result result = new DirectoryScaleBenchmark(settings).run();
+        progress(String.format(Locale.ROOT, "    %,.0f registrations/s, fan-out p50 %.1f ms p99 %.1f ms, lookups/s %s, "
+                + "%.0f bytes per record per backbone", result.registering().perSecond(),
+                result.fanoutNanos().median() / 1e6, result.fanoutNanos().percentile(99) / 1e6,
+                result.lookups().stream().map(row -> String.format(Locale.ROOT, "%,.0f", row.totalPerSecond().median()))
+                        .toList(), result.bytesPerRecordPerBackbone()));
+        return result;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -150,7 +171,8 @@ public final class BenchmarkRunner {
 
     private static Set<Section> parseSections(String list) {
         Set<Section> chosen = EnumSet.noneOf(Section.class);
-        Arrays.stream(list.split(",")).map(s -> Section.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+        Arrays.stream(list.split(","))
+                .map(s -> Section.valueOf(s.trim().replace('-', '_').toUpperCase(Locale.ROOT)))
                 .forEach(chosen::add);
         return chosen;
     }

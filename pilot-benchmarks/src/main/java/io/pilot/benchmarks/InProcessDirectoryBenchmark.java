@@ -1,19 +1,14 @@
 package io.pilot.benchmarks;
 
 import io.pilot.engine.PilotNode;
-import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneDirectory;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
 import io.pilot.engine.codec.BinaryWriter;
-import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
-import io.pilot.engine.directory.Endpoint;
-import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.directory.SignedRecord;
-import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
@@ -24,14 +19,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -82,7 +73,7 @@ public final class InProcessDirectoryBenchmark {
     private final PilotNode node;
     private final int records;
     private final Duration window;
-    private final long salt = new SplittableRandom().nextLong();
+    private final SyntheticAgents agents;
 
     /**
      * @param node a started node standing in for the backbone's: the handler asks it for the sender's observed
@@ -92,6 +83,7 @@ public final class InProcessDirectoryBenchmark {
      */
     public InProcessDirectoryBenchmark(PilotNode node, int records, Duration window) {
         this.node = node;
+        this.agents = new SyntheticAgents(node.address().realm());
         this.records = records;
         this.window = window;
     }
@@ -116,7 +108,7 @@ public final class InProcessDirectoryBenchmark {
             }
             handlerNanos += System.nanoTime() - start;
             for (IncomingMessage request : chunk) {
-                recordBytes += request.message().body().length - registerOverhead();
+                recordBytes += request.message().body().length - SyntheticAgents.REGISTER_OVERHEAD;
             }
         }
         if (directory.registrations() != records) {
@@ -141,12 +133,12 @@ public final class InProcessDirectoryBenchmark {
         IncomingMessage[] byHostname = new IncomingMessage[sample];
         IncomingMessage[] byCapability = new IncomingMessage[sample];
         IncomingMessage[] heartbeats = new IncomingMessage[sample];
-        Identity asker = identity(-1);
+        NodeKey asker = agents.identity(-1).publicKey();
         for (int i = 0; i < sample; i++) {
             int index = i * stride;
-            byHostname[i] = request(asker, lookup(Query.HOSTNAME, hostname(index)));
-            byCapability[i] = request(asker, lookup(Query.CAPABILITY, capability(index)));
-            heartbeats[i] = request(identity(index), new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes());
+            byHostname[i] = agents.request(asker, lookup(Query.HOSTNAME, hostname(index)));
+            byCapability[i] = agents.request(asker, lookup(Query.CAPABILITY, capability(index)));
+            heartbeats[i] = agents.heartbeat(agents.identity(index).publicKey());
         }
         double lookupHostname = loop(directory, byHostname, true);
         double lookupCapability = loop(directory, byCapability, true);
@@ -193,23 +185,9 @@ public final class InProcessDirectoryBenchmark {
 
     /** Signed register requests for records {@code from} (inclusive) to {@code to}, built on both cores. */
     private List<IncomingMessage> registrations(int from, int to) {
-        long expires = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
-        int realm = node.address().realm();
-        return IntStream.range(from, to).parallel().mapToObj(i -> {
-            Identity identity = identity(i);
-            NodeRecord record = new NodeRecord(realm, identity.publicKey(), hostname(i),
-                    List.of(CapabilityInfo.of(capability(i))), new TreeSet<>(List.of("bench")),
-                    List.of(new Endpoint(Endpoint.Kind.LOCAL, new InetSocketAddress("127.0.0.1", 10_000 + i % 50_000))),
-                    1, expires);
-            byte[] body = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
-                    .bytes16(SignedRecord.sign(record, identity).toBytes()).toBytes();
-            return request(identity, body);
-        }).collect(Collectors.toCollection(ArrayList::new));
-    }
-
-    /** Bytes of a register request around the signed record: op, empty join token, no credentials, length. */
-    private static int registerOverhead() {
-        return 1 + 1 + 1 + 2;
+        return IntStream.range(from, to).parallel()
+                .mapToObj(i -> agents.register(agents.identity(i), i, hostname(i), capability(i)))
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     private static double verifyNanos(List<IncomingMessage> chunk) {
@@ -217,7 +195,7 @@ public final class InProcessDirectoryBenchmark {
         byte[][] signed = new byte[n][];
         for (int i = 0; i < n; i++) {
             byte[] body = chunk.get(i).message().body();
-            signed[i] = Arrays.copyOfRange(body, registerOverhead(), body.length);
+            signed[i] = Arrays.copyOfRange(body, SyntheticAgents.REGISTER_OVERHEAD, body.length);
         }
         for (int i = 0; i < n; i++) {
             SignedRecord.decode(signed[i]);
@@ -232,19 +210,8 @@ public final class InProcessDirectoryBenchmark {
         return nanos[n / 2];
     }
 
-    private IncomingMessage request(Identity from, byte[] body) {
-        NodeKey key = from.publicKey();
-        PilotAddress address = key.address(node.address().realm());
-        return new IncomingMessage(address, key, DirectoryProtocol.PORT, Message.of(body), true);
-    }
-
     private static byte[] lookup(Query query, String value) {
         return new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
-    }
-
-    private Identity identity(int i) {
-        byte[] seed = ByteBuffer.allocate(Identity.SEED_LENGTH).putLong(salt).putLong(i).putLong(~salt).array();
-        return Identity.fromSeed(seed);
     }
 
     static String hostname(int i) {
@@ -256,7 +223,7 @@ public final class InProcessDirectoryBenchmark {
     }
 
     /** Heap in use once a full collection has nothing left to free. */
-    private static long settledHeap() throws InterruptedException {
+    static long settledHeap() throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long previous = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {

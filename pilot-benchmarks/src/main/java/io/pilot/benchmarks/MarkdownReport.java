@@ -63,6 +63,9 @@ public final class MarkdownReport {
         if (report.streams() != null) {
             md.append(new StreamsReport(report.streams()).render());
         }
+        if (report.directoryScale() != null) {
+            md.append(new DirectoryScaleReport(report.directoryScale(), report).render());
+        }
         method();
         return md.toString();
     }
@@ -564,9 +567,12 @@ public final class MarkdownReport {
                     + "memory with Bouncy Castle.",
             "- Section 7 is the exception: its two Spring Boot apps are separate processes (`java -jar "
                     + "pilot-benchmarks-boot.jar`), as are nats-server and its clients; the runner's JVM hosts only the "
-                    + "backbone and gives the orders.",
-            "- Run it with `bin/bench` (about 7 minutes, of which about 1.5 for section 5 and 2 for section 7; `--quick` "
-                    + "for about 2 minutes, `--only ping,throughput,handshake,loss,backbone,relay,calls` for a subset, "
+                    + "backbone and gives the orders. Section 9 starts etcd (Debian package etcd-server) as a child process "
+                    + "and is skipped where it is not installed.",
+            "- Run it with `bin/bench` (about 7 minutes, of which about 1.5 for section 5 and 2 for section 7, plus "
+                    + "section 9's 100,000 registrations: 7.5 minutes at a load average of 16 to 30; `--quick` "
+                    + "for about 2 minutes, `--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale` "
+                    + "for a subset, "
                     + "`--out FILE` to write elsewhere). "
                     + "`./mvnw verify` runs only a smoke test that drives each benchmark for a fraction of a second.",
             "");

@@ -14,9 +14,9 @@ class BenchmarkSmokeTests {
 
     @Test
     void everyBenchmarkProducesPositiveFiguresAndTheReportRendersThem() throws InterruptedException {
-        // Section 7 starts processes; CallBenchmarkSmokeTests covers it.
-        Report report = BenchmarkRunner.run(RunProfile.smoke(),
-                EnumSet.complementOf(EnumSet.of(BenchmarkRunner.Section.CALLS)), "smoke test");
+        // Sections 7 and 9 start processes; CallBenchmarkSmokeTests and DirectoryScaleSmokeTests cover them.
+        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.complementOf(EnumSet.of(
+                BenchmarkRunner.Section.CALLS, BenchmarkRunner.Section.DIRECTORY_SCALE)), "smoke test");
 
         PingLatencyBenchmark.Result ping = report.ping();
         assertThat(ping.rawUdp().median()).isPositive();
