@@ -26,6 +26,7 @@ import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.SignedRecord;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,8 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     private final EtcdKeys keys;
     private final BackboneLease lease;
     private final ChangeDecoder decoder;
+    private final BackboneAttachments attachments;
+    private volatile List<InetSocketAddress> relayEndpoints = List.of();
     /** Records put under this backbone's lease, by address: the mod revision of that put (removals compare it). */
     private final Map<PilotAddress, Long> ownPuts = new ConcurrentHashMap<>();
     private final ExecutorService feed;
@@ -79,6 +82,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         this.keys = new EtcdKeys(realm);
         this.lease = new BackboneLease(client, location, leaseTtl);
         this.decoder = new ChangeDecoder(keys, lease::isCurrent);
+        this.attachments = new BackboneAttachments(keys, lease::isCurrent);
         this.feed = Executors.newSingleThreadExecutor(new DefaultThreadFactory("pilot-etcd-feed", true));
     }
 
@@ -131,6 +135,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         List<HostnameBinding> bindings = new ArrayList<>();
         List<GroupDefinition> groups = new ArrayList<>();
         for (KeyValue kv : response.getKvs()) {
+            attachments.observe(kv, false);
             DirectoryChange change = decoder.put(kv);
             if (change instanceof DirectoryChange.RecordPut put) {
                 records.add(put.record());
@@ -149,7 +154,10 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
 
     @Override
     public void follow(Consumer<DirectoryChange> changes, Supplier<Collection<SignedRecord>> attached) {
-        lease.keepAlive(() -> putAgain(attached.get()));
+        lease.keepAlive(() -> {
+            putAgain(attached.get());
+            announce();
+        });
         WatchOption options = WatchOption.builder().isPrefix(true).withRevision(loadedRevision + 1).build();
         watcher = client.getWatchClient().watch(keys.prefix(), options, Watch.listener(
                 response -> feed.execute(() -> deliver(response, changes)),
@@ -164,7 +172,9 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
             if (kv.getModRevision() < deliveredRevision) {
                 continue; // already delivered before a resumption
             }
-            DirectoryChange change = event.getEventType() == WatchEvent.EventType.DELETE ? decoder.delete(kv) : decoder.put(kv);
+            boolean deleted = event.getEventType() == WatchEvent.EventType.DELETE;
+            attachments.observe(kv, deleted);
+            DirectoryChange change = deleted ? decoder.delete(kv) : decoder.put(kv);
             noteOwnership(change, kv);
             try {
                 changes.accept(change);
@@ -263,6 +273,34 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
             }
         }
         throw SharedDirectoryStore.unavailable("group '" + group.name() + "' kept changing in etcd", null);
+    }
+
+    @Override
+    public void announceRelay(List<InetSocketAddress> endpoints) {
+        relayEndpoints = List.copyOf(endpoints);
+        announce();
+    }
+
+    /** Puts this backbone's relay endpoints under its current lease: they go when it goes. */
+    private void announce() {
+        List<InetSocketAddress> endpoints = relayEndpoints;
+        if (endpoints.isEmpty()) {
+            return;
+        }
+        try {
+            call("announce this backbone's relay endpoints", client.getKVClient().put(keys.backbone(lease.id()),
+                    EtcdKeys.bytes(BackboneAttachments.value(endpoints)), PutOption.builder().withLeaseId(lease.id()).build()));
+            log.info("relay endpoints {} of this backbone announced under etcd lease {}", BackboneAttachments.value(endpoints),
+                    Long.toHexString(lease.id()));
+        } catch (DirectoryException e) {
+            log.warn("this backbone's relay endpoints could not be announced ({}): other backbones cannot relay to its"
+                    + " nodes until its lease is granted again", e.getMessage());
+        }
+    }
+
+    @Override
+    public InetSocketAddress backboneOf(PilotAddress node) {
+        return attachments.backboneOf(node);
     }
 
     /** Puts the records of this backbone's nodes again, under its new lease (the old one lapsed in etcd). */
