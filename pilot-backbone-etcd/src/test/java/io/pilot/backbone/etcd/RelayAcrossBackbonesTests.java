@@ -1,0 +1,209 @@
+package io.pilot.backbone.etcd;
+
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.WireFormat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Nodes attached to different backbones of one realm that cannot reach each other directly relay through both
+ * backbones: their own takes the RELAY and passes it to the other's as a FORWARD (docs/backbone-cluster.md). Real
+ * backbones on a real etcd, real agents on loopback. The direct path is impossible for real, not faked: an agent
+ * whose socket is bound to {@code ::1} (IPv6 only) and one bound to {@code 127.0.0.1} (IPv4 only) cannot send to
+ * each other at all; the backbones, bound to the dual-stack {@code [::]}, reach both.
+ */
+class RelayAcrossBackbonesTests {
+
+    @TempDir
+    Path dir;
+
+    private EtcdProcess etcd;
+    private Realm realm;
+
+    @BeforeEach
+    void startEtcd() throws Exception {
+        etcd = EtcdProcess.start(dir);
+        realm = new Realm("etcd://" + etcd.endpoint());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (realm != null) {
+            realm.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private Backbone backbone() {
+        return realm.backbone(b -> b.bindAddress("::", 0));
+    }
+
+    private static InetSocketAddress overIpv6(Backbone backbone) {
+        return new InetSocketAddress("::1", backbone.node().localEndpoint().getPort());
+    }
+
+    private static InetSocketAddress overIpv4(Backbone backbone) {
+        return new InetSocketAddress("127.0.0.1", backbone.node().localEndpoint().getPort());
+    }
+
+    /** A registered agent on a socket bound to {@code bind}, knowing the backbones at {@code backbones}. */
+    private DirectoryClient agent(String hostname, String bind, List<InetSocketAddress> backbones) {
+        PilotNode node = realm.node(b -> b.bindAddress(bind, 0));
+        DirectoryClient client = realm.closeLater(DirectoryClient.builder(node).hostname(hostname)
+                .backbones(backbones, realm.backboneKey()).requestTimeout(Duration.ofSeconds(2)).build());
+        client.start().join();
+        node.listen(1000, in -> CompletableFuture.completedFuture(Message.of((hostname + " heard " + in.message().bodyAsString())
+                .getBytes(StandardCharsets.UTF_8))));
+        return client;
+    }
+
+    private static String call(DirectoryClient from, DirectoryClient to, String text) {
+        PilotAddress target = to.node().address();
+        return from.node().request(new PilotSocketAddress(target, 1000), Message.of(text), Duration.ofSeconds(10))
+                .join().bodyAsString();
+    }
+
+    @Test
+    void nodesOnDifferentBackbonesCallEachOtherBothWaysThroughTheirBackbonesAndOneRelaysWithTwoAtOnce() throws Exception {
+        Backbone one = backbone();
+        Backbone two = backbone();
+        Backbone three = backbone();
+        DirectoryClient alice = agent("alice", "::1", List.of(overIpv6(one)));
+        DirectoryClient bob = agent("bob", "127.0.0.1", List.of(overIpv4(two)));
+        DirectoryClient carol = agent("carol", "127.0.0.1", List.of(overIpv4(three)));
+        // Every backbone knows every record (and so where each node is attached) once its etcd watch delivered it.
+        await().atMost(10, TimeUnit.SECONDS).until(() -> one.registrations() == 3 && two.registrations() == 3
+                && three.registrations() == 3);
+
+        // Alice relays with two peers attached to two other backbones, both ways, at the same time.
+        assertThat(call(bob, alice, "bob")).isEqualTo("alice heard bob");
+        assertThat(call(alice, carol, "alice")).isEqualTo("carol heard alice");
+        assertThat(call(alice, bob, "alice")).isEqualTo("bob heard alice");
+        assertThat(call(carol, alice, "carol")).isEqualTo("alice heard carol");
+
+        for (DirectoryClient peer : List.of(bob, carol)) {
+            PeerInfo seenByAlice = alice.node().peer(peer.node().address()).orElseThrow();
+            assertThat(seenByAlice.relayed()).isTrue();
+            assertThat(seenByAlice.pathReason()).endsWith("through the relay at " + HostPort.format(overIpv6(one)));
+        }
+        PeerInfo seenByBob = bob.node().peer(alice.node().address()).orElseThrow();
+        assertThat(seenByBob.relayed()).isTrue();
+        assertThat(seenByBob.pathReason()).endsWith("through the relay at " + HostPort.format(overIpv4(two)));
+        assertThat(carol.node().peer(alice.node().address()).orElseThrow().pathReason())
+                .endsWith("through the relay at " + HostPort.format(overIpv4(three)));
+        // Each backbone passed its node's datagrams on to the others' backbones.
+        assertThat(List.of(one, two, three)).allSatisfy(backbone -> assertThat(backbone.forwardedBytes()).isPositive());
+
+        // Bulk over the two backbones, sealed end to end: the digest of what arrived is the digest of what was sent.
+        byte[] big = new byte[384 * 1024];
+        new Random(7).nextBytes(big);
+        bob.node().listen(1001, in -> CompletableFuture.completedFuture(Message.of(Integer.toString(
+                Arrays.hashCode(in.message().body())).getBytes(StandardCharsets.UTF_8))));
+        assertThat(alice.node().request(new PilotSocketAddress(bob.node().address(), 1001), Message.of(big),
+                Duration.ofSeconds(30)).join().bodyAsString()).isEqualTo(Integer.toString(Arrays.hashCode(big)));
+    }
+
+    @Test
+    void forwardsFromSomethingThatIsNoBackboneOfTheRealmAreDroppedAndCounted() throws Exception {
+        Backbone one = backbone();
+        Backbone two = backbone();
+        DirectoryClient alice = agent("alice", "::1", List.of(overIpv6(one)));
+        DirectoryClient bob = agent("bob", "127.0.0.1", List.of(overIpv4(two)));
+        long bobDropsBefore = bob.node().stats().drops().values().stream().mapToLong(Long::longValue).sum();
+        PilotAddress from = alice.node().address();
+        PilotAddress to = bob.node().address();
+        byte[] forged = ByteBuffer.allocate(WireFormat.FORWARD_HEADER_LENGTH + 40).put((byte) WireFormat.TYPE_FORWARD)
+                .put((byte) WireFormat.VERSION).putShort((short) 0)
+                .putShort((short) from.realm()).putShort((short) (from.node() >>> 32)).putInt((int) from.node())
+                .putShort((short) to.realm()).putShort((short) (to.node() >>> 32)).putInt((int) to.node())
+                .put(new byte[16]).put((byte) WireFormat.TYPE_DATA).put((byte) WireFormat.VERSION).array();
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            for (int i = 0; i < 5; i++) {
+                stranger.send(new DatagramPacket(forged, forged.length, overIpv4(two)));
+            }
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> two.node().stats().dropped(DropReason.BAD_TAG) == 5);
+        assertThat(two.node().relayedBytes()).isZero();
+        assertThat(bob.node().stats().drops().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(bobDropsBefore);
+        // The realm's own relaying is untouched.
+        assertThat(call(alice, bob, "still")).isEqualTo("bob heard still");
+    }
+
+    @Test
+    void whenTheBackboneOfOneEndDiesItFailsOverAndTheRelayResumesThroughItsNewBackbone() throws Exception {
+        Backbone one = backbone();
+        Backbone two = backbone();
+        Backbone three = backbone();
+        DirectoryClient alice = agent("alice", "::1", List.of(overIpv6(one)));
+        DirectoryClient bob = agent("bob", "127.0.0.1", List.of(overIpv4(two), overIpv4(three)));
+        Backbone doomed = bob.backboneEndpoint().orElseThrow().equals(overIpv4(two)) ? two : three;
+        Backbone survivor = doomed == two ? three : two;
+        assertThat(call(alice, bob, "before")).isEqualTo("bob heard before");
+
+        AtomicBoolean calling = new AtomicBoolean(true);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        Thread traffic = new Thread(() -> {
+            while (calling.get()) {
+                try {
+                    call(alice, bob, "during");
+                    calls.incrementAndGet();
+                } catch (RuntimeException e) {
+                    failures.incrementAndGet(); // while bob's backbone is dead and before he re-attached: reported
+                }
+            }
+        });
+        traffic.start();
+        try {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> calls.get() > 5);
+            doomed.close();
+            doomed.node().close();
+
+            await().atMost(60, TimeUnit.SECONDS).until(() -> bob.backboneEndpoint().equals(Optional.of(overIpv4(survivor)))
+                    && bob.status() == DirectoryClient.Status.REGISTERED);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> survivor.forwardedBytes() > 0);
+            int afterMove = calls.get();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> calls.get() > afterMove + 10);
+        } finally {
+            calling.set(false);
+            traffic.join();
+        }
+        System.out.println("calls during the failover: " + calls.get() + " succeeded, " + failures.get() + " failed");
+        assertThat(call(bob, alice, "after")).isEqualTo("alice heard after");
+        PeerInfo seenByBob = bob.node().peer(alice.node().address()).orElseThrow();
+        assertThat(seenByBob.relayed()).isTrue();
+        assertThat(seenByBob.pathReason()).endsWith("through the relay at " + HostPort.format(overIpv4(survivor)));
+    }
+}
