@@ -56,6 +56,11 @@ final class Realm implements AutoCloseable {
         return backboneIdentity.publicKey();
     }
 
+    /** The identity every backbone of the realm holds: for a backbone in a process of its own. */
+    Identity backboneIdentity() {
+        return backboneIdentity;
+    }
+
     /** Closes {@code closeable} with the realm, before what was made earlier. */
     <T extends AutoCloseable> T closeLater(T closeable) {
         closeables.add(0, closeable);
