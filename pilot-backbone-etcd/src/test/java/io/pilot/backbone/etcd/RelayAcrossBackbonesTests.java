@@ -1,5 +1,7 @@
 package io.pilot.backbone.etcd;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
@@ -150,7 +152,13 @@ class RelayAcrossBackbonesTests {
     }
 
     @Test
-    void forwardsFromSomethingThatIsNoBackboneOfTheRealmAreDroppedAndCounted() throws Exception {
+    void forwardsFromSomethingThatIsNoBackboneOfTheRealmAreDroppedAndCountedAndBadAnnouncementsIgnored() throws Exception {
+        ByteSequence notAnEndpoint = EtcdKeys.bytes("/pilot/realm/0/backbones/abc");
+        ByteSequence notALease = EtcdKeys.bytes("/pilot/realm/0/backbones/not-a-lease");
+        try (Client client = Client.builder().endpoints("http://" + etcd.endpoint()).build()) {
+            client.getKVClient().put(notAnEndpoint, EtcdKeys.bytes("nowhere")).get(10, TimeUnit.SECONDS);
+            client.getKVClient().put(notALease, EtcdKeys.bytes("127.0.0.1:9")).get(10, TimeUnit.SECONDS);
+        }
         Backbone one = backbone();
         Backbone two = backbone();
         DirectoryClient alice = agent("alice", "::1", List.of(overIpv6(one)));
@@ -171,8 +179,13 @@ class RelayAcrossBackbonesTests {
         await().atMost(10, TimeUnit.SECONDS).until(() -> two.node().stats().dropped(DropReason.BAD_TAG) == 5);
         assertThat(two.node().relayedBytes()).isZero();
         assertThat(bob.node().stats().drops().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(bobDropsBefore);
-        // The realm's own relaying is untouched.
+        // The realm's own relaying is untouched by both; the bad announcements stay in etcd as they were.
         assertThat(call(alice, bob, "still")).isEqualTo("bob heard still");
+        assertThat(one.forwardedBytes()).isPositive();
+        try (Client client = Client.builder().endpoints("http://" + etcd.endpoint()).build()) {
+            assertThat(client.getKVClient().get(notAnEndpoint).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue())
+                    .isEqualTo(EtcdKeys.bytes("nowhere"));
+        }
     }
 
     @Test
