@@ -69,6 +69,8 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     private final ChangeDecoder decoder;
     private final BackboneAttachments attachments;
     private volatile List<InetSocketAddress> relayEndpoints = List.of();
+    /** Whether the relay endpoints are in etcd under the current lease (else the next lease refresh puts them). */
+    private volatile boolean announced;
     /** Records put under this backbone's lease, by address: the mod revision of that put (removals compare it). */
     private final Map<PilotAddress, Long> ownPuts = new ConcurrentHashMap<>();
     private final ExecutorService feed;
@@ -156,7 +158,11 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     public void follow(Consumer<DirectoryChange> changes, Supplier<Collection<SignedRecord>> attached) {
         lease.keepAlive(() -> {
             putAgain(attached.get());
-            announce();
+            announced = false;
+        }, () -> {
+            if (!announced) {
+                announce();
+            }
         });
         WatchOption options = WatchOption.builder().isPrefix(true).withRevision(loadedRevision + 1).build();
         watcher = client.getWatchClient().watch(keys.prefix(), options, Watch.listener(
@@ -290,11 +296,12 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         try {
             call("announce this backbone's relay endpoints", client.getKVClient().put(keys.backbone(lease.id()),
                     EtcdKeys.bytes(BackboneAttachments.value(endpoints)), PutOption.builder().withLeaseId(lease.id()).build()));
+            announced = true;
             log.info("relay endpoints {} of this backbone announced under etcd lease {}", BackboneAttachments.value(endpoints),
                     Long.toHexString(lease.id()));
         } catch (DirectoryException e) {
             log.warn("this backbone's relay endpoints could not be announced ({}): other backbones cannot relay to its"
-                    + " nodes until its lease is granted again", e.getMessage());
+                    + " nodes until they are; retried at the next lease refresh", e.getMessage());
         }
     }
 
