@@ -42,6 +42,12 @@ public record PeerInfo(PilotAddress address, NodeKey key, InetSocketAddress endp
         return "tcp".equals(bearer);
     }
 
+    /** This snapshot of a relayed peer with the relay its datagrams go through named in its reason. */
+    PeerInfo through(InetSocketAddress relay) {
+        return new PeerInfo(address, key, endpoint, established, smoothedRtt, bytesIn, bytesOut, transport, relayed,
+                pathReason + "; through the relay at " + HostPort.format(relay), bearer);
+    }
+
     /** This snapshot with its datagrams carried over TCP, for the reason {@code why}. */
     PeerInfo overTcp(String why) {
         return new PeerInfo(address, key, endpoint, established, smoothedRtt, bytesIn, bytesOut, transport, relayed,

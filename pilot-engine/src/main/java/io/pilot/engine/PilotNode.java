@@ -23,6 +23,7 @@ import io.pilot.engine.net.StreamCounters;
 import io.pilot.engine.net.TlsFiles;
 import io.pilot.engine.net.UdpSocket;
 import io.pilot.engine.session.AccessPolicy;
+import io.pilot.engine.session.BackboneRoutes;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.session.SessionSettings;
@@ -43,6 +44,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -478,13 +480,31 @@ public final class PilotNode implements AutoCloseable {
 
     /** {@code info} with its bearer: TCP when its datagrams go over a WebSocket, and why. */
     private PeerInfo carried(PeerInfo info) {
-        String why = streams.tcpReason(info.endpoint(), info.relayed(), relayEndpoint);
-        return why == null ? info : info.overTcp(why);
+        InetSocketAddress relay = relayEndpoint;
+        PeerInfo shown = info.relayed() && relay != null ? info.through(relay) : info;
+        String why = streams.tcpReason(shown.endpoint(), shown.relayed(), relay);
+        return why == null ? shown : shown.overTcp(why);
     }
 
     /** Bytes this node has relayed for others. */
     public long relayedBytes() {
         return loop.call(engine::relayedBytes);
+    }
+
+    /**
+     * As one of several backbones of a realm (sharing this node's identity): where to pass relayed datagrams for
+     * nodes attached to the others ({@code backboneOf}: the endpoint of the backbone a node is attached to, or null
+     * for this one or none; asked on the event loop for each relayed datagram, so answered from memory). The
+     * backbone role sets it when its directory is shared.
+     */
+    public void relayAcrossBackbones(Function<PilotAddress, InetSocketAddress> backboneOf) {
+        BackboneRoutes routes = backboneOf::apply;
+        loop.get().execute(() -> engine.relayAcrossBackbones(routes));
+    }
+
+    /** Of {@link #relayedBytes()}, the bytes passed to other backbones of the realm for nodes attached there. */
+    public long forwardedBytes() {
+        return loop.call(engine::forwardedBytes);
     }
 
     /** STUN Binding requests answered, if this node answers STUN (see {@link Builder#answerStun}). */

@@ -52,13 +52,16 @@ final class BackboneLease implements AutoCloseable {
         return leaseId != 0 && leaseId == id;
     }
 
-    /** Keeps the lease alive from now on; {@code regranted} puts the attached records again under a new one. */
-    void keepAlive(Runnable regranted) {
+    /**
+     * Keeps the lease alive from now on; {@code regranted} puts the attached records again under a new one, and
+     * {@code refreshed} runs after every refresh that etcd answered (to retry what failed while it did not).
+     */
+    void keepAlive(Runnable regranted, Runnable refreshed) {
         long period = Math.max(500, ttlSeconds * 1000 / 3);
-        timer.scheduleWithFixedDelay(() -> refresh(regranted), period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> refresh(regranted, refreshed), period, period, TimeUnit.MILLISECONDS);
     }
 
-    private void refresh(Runnable regranted) {
+    private void refresh(Runnable regranted, Runnable refreshed) {
         try {
             if (!lost) {
                 LeaseKeepAliveResponse response = EtcdCalls.await(client.getLeaseClient().keepAliveOnce(id), location,
@@ -70,6 +73,7 @@ final class BackboneLease implements AutoCloseable {
                 grant();
                 regranted.run();
             }
+            refreshed.run();
         } catch (RuntimeException e) {
             String message = String.valueOf(EtcdCalls.rootCause(e).getMessage());
             if (message.contains("lease not found")) {

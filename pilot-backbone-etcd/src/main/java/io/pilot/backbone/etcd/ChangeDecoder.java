@@ -46,7 +46,7 @@ final class ChangeDecoder {
                 }
                 case HOSTNAME -> new DirectoryChange.BindingPut(StoredValues.binding(keys.name(key), value), revision);
                 case GROUP -> new DirectoryChange.GroupPut(StoredValues.group(keys.name(key), value), revision);
-                case OTHER -> new DirectoryChange.Skipped(revision);
+                case BACKBONE, OTHER -> new DirectoryChange.Skipped(revision); // announcements: BackboneAttachments
             };
         } catch (RecordException | IllegalArgumentException e) {
             log.warn("etcd key '{}' (revision {}) holds no valid directory value ({}); skipped and left as it is",
@@ -62,7 +62,7 @@ final class ChangeDecoder {
             return switch (keys.kind(key)) {
                 case RECORD -> new DirectoryChange.RecordDeleted(PilotAddress.parse(keys.name(key)), revision);
                 case HOSTNAME -> new DirectoryChange.BindingDeleted(keys.name(key), revision);
-                case GROUP, OTHER -> new DirectoryChange.Skipped(revision);
+                case GROUP, BACKBONE, OTHER -> new DirectoryChange.Skipped(revision);
             };
         } catch (IllegalArgumentException e) {
             log.warn("etcd key '{}' deleted (revision {}) names no node ({}); skipped", key, revision, e.getMessage());

@@ -27,6 +27,7 @@ import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.SignedRecord;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,10 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     private final EtcdKeys keys;
     private final BackboneLease lease;
     private final ChangeDecoder decoder;
+    private final BackboneAttachments attachments;
+    private volatile List<InetSocketAddress> relayEndpoints = List.of();
+    /** Whether the relay endpoints are in etcd under the current lease (else the next lease refresh puts them). */
+    private volatile boolean announced;
     /** Records put under this backbone's lease, by address: the mod revision of that put (removals compare it). */
     private final Map<PilotAddress, Long> ownPuts = new ConcurrentHashMap<>();
     /** The one thread that hands changes over, in order, and reloads when the watch breaks. */
@@ -85,6 +90,7 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         this.keys = new EtcdKeys(realm);
         this.lease = new BackboneLease(client, location, leaseTtl);
         this.decoder = new ChangeDecoder(keys, lease::isCurrent);
+        this.attachments = new BackboneAttachments(keys, lease::isCurrent);
         this.feed = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-etcd-feed", true));
     }
 
@@ -156,7 +162,9 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
         GetResponse response = call("read the directory",
                 client.getKVClient().get(keys.prefix(), GetOption.builder().isPrefix(true).build()));
         List<DirectoryChange> current = new ArrayList<>();
+        attachments.clear(); // a reload forgets announcements and attachments etcd no longer holds
         for (KeyValue kv : response.getKvs()) {
+            attachments.observe(kv, false);
             DirectoryChange change = decoder.put(kv);
             if (!(change instanceof DirectoryChange.Skipped)) {
                 current.add(change);
@@ -167,7 +175,14 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
 
     @Override
     public void follow(Consumer<DirectoryChange> changes, Supplier<Collection<SignedRecord>> attached) {
-        lease.keepAlive(() -> putAgain(attached.get()));
+        lease.keepAlive(() -> {
+            putAgain(attached.get());
+            announced = false;
+        }, () -> {
+            if (!announced) {
+                announce();
+            }
+        });
         watchFrom(loadedRevision + 1, changes);
     }
 
@@ -250,7 +265,9 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
             if (kv.getModRevision() < deliveredRevision) {
                 continue; // already delivered before a resumption
             }
-            DirectoryChange change = event.getEventType() == WatchEvent.EventType.DELETE ? decoder.delete(kv) : decoder.put(kv);
+            boolean deleted = event.getEventType() == WatchEvent.EventType.DELETE;
+            attachments.observe(kv, deleted);
+            DirectoryChange change = deleted ? decoder.delete(kv) : decoder.put(kv);
             noteOwnership(change, kv.getModRevision());
             try {
                 changes.accept(change);
@@ -350,6 +367,35 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
             }
         }
         throw SharedDirectoryStore.unavailable("group '" + group.name() + "' kept changing in etcd", null);
+    }
+
+    @Override
+    public void announceRelay(List<InetSocketAddress> endpoints) {
+        relayEndpoints = List.copyOf(endpoints);
+        announce();
+    }
+
+    /** Puts this backbone's relay endpoints under its current lease: they go when it goes. */
+    private void announce() {
+        List<InetSocketAddress> endpoints = relayEndpoints;
+        if (endpoints.isEmpty()) {
+            return;
+        }
+        try {
+            call("announce this backbone's relay endpoints", client.getKVClient().put(keys.backbone(lease.id()),
+                    EtcdKeys.bytes(BackboneAttachments.value(endpoints)), PutOption.builder().withLeaseId(lease.id()).build()));
+            announced = true;
+            log.info("relay endpoints {} of this backbone announced under etcd lease {}", BackboneAttachments.value(endpoints),
+                    Long.toHexString(lease.id()));
+        } catch (DirectoryException e) {
+            log.warn("this backbone's relay endpoints could not be announced ({}): other backbones cannot relay to its"
+                    + " nodes until they are; retried at the next lease refresh", e.getMessage());
+        }
+    }
+
+    @Override
+    public InetSocketAddress backboneOf(PilotAddress node) {
+        return attachments.backboneOf(node);
     }
 
     /** Puts the records of this backbone's nodes again, under its new lease (the old one lapsed in etcd). */

@@ -10,15 +10,18 @@ import java.nio.charset.StandardCharsets;
  * /pilot/realm/&lt;realm&gt;/records/&lt;address&gt;     the signed record's bytes, under the lease of the node's backbone
  * /pilot/realm/&lt;realm&gt;/hostnames/&lt;hostname&gt;   a StoredValues binding
  * /pilot/realm/&lt;realm&gt;/groups/&lt;name&gt;          a StoredValues group
+ * /pilot/realm/&lt;realm&gt;/backbones/&lt;lease&gt;      where that backbone takes relayed datagrams for its nodes
+ *                                               (HOST:PORT,...), under its lease (the lease id in hex)
  * </pre>
  */
 final class EtcdKeys {
 
-    enum Kind { RECORD, HOSTNAME, GROUP, OTHER }
+    enum Kind { RECORD, HOSTNAME, GROUP, BACKBONE, OTHER }
 
     private static final String RECORDS = "records/";
     private static final String HOSTNAMES = "hostnames/";
     private static final String GROUPS = "groups/";
+    private static final String BACKBONES = "backbones/";
 
     private final String prefix;
 
@@ -42,10 +45,15 @@ final class EtcdKeys {
         return bytes(prefix + GROUPS + name);
     }
 
+    /** The announcement of the backbone holding lease {@code leaseId}. */
+    ByteSequence backbone(long leaseId) {
+        return bytes(prefix + BACKBONES + Long.toHexString(leaseId));
+    }
+
     Kind kind(String key) {
         String rest = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
         return rest.startsWith(RECORDS) ? Kind.RECORD : rest.startsWith(HOSTNAMES) ? Kind.HOSTNAME
-                : rest.startsWith(GROUPS) ? Kind.GROUP : Kind.OTHER;
+                : rest.startsWith(GROUPS) ? Kind.GROUP : rest.startsWith(BACKBONES) ? Kind.BACKBONE : Kind.OTHER;
     }
 
     /** The name a key ends with (an address, a hostname, a group). */

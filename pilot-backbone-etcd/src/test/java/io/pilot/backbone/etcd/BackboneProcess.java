@@ -40,15 +40,25 @@ final class BackboneProcess implements AutoCloseable {
      * @param leaseTtl the backbone's lease: its nodes' heartbeats, and its etcd lease
      */
     static BackboneProcess start(Path identity, String store, Duration leaseTtl, Path log) throws IOException {
-        return start(identity, store, leaseTtl, 0, log);
+        return start(identity, store, leaseTtl, 0, log, "127.0.0.1");
     }
 
     /** As {@link #start(Path, String, Duration, Path)}, on UDP port {@code udpPort} of loopback (0: any free one). */
     static BackboneProcess start(Path identity, String store, Duration leaseTtl, int udpPort, Path log) throws IOException {
+        return start(identity, store, leaseTtl, udpPort, log, "127.0.0.1");
+    }
+
+    /** As {@link #start(Path, String, Duration, Path)}, its socket bound to {@code bindHost} ({@code ::}: both families). */
+    static BackboneProcess start(Path identity, String store, Duration leaseTtl, Path log, String bindHost) throws IOException {
+        return start(identity, store, leaseTtl, 0, log, bindHost);
+    }
+
+    private static BackboneProcess start(Path identity, String store, Duration leaseTtl, int udpPort, Path log,
+            String bindHost) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 BackboneProcess.class.getName(), identity.toString(), store, Long.toString(leaseTtl.toMillis()),
-                Integer.toString(udpPort)));
+                Integer.toString(udpPort), bindHost));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -76,10 +86,10 @@ final class BackboneProcess implements AutoCloseable {
         kill();
     }
 
-    /** {@code IDENTITY-FILE ETCD-URL LEASE-MILLIS PORT}: serves a backbone on loopback (port 0: a free one) until killed. */
+    /** {@code IDENTITY-FILE ETCD-URL LEASE-MILLIS PORT BIND-HOST}: serves a backbone (port 0: a free one) until killed. */
     public static void main(String[] args) throws Exception {
         PilotNode node = PilotNode.builder().identity(IdentityStore.load(Path.of(args[0])))
-                .bindAddress("127.0.0.1", Integer.parseInt(args[3])).answerStun(true).build().start();
+                .bindAddress(args[4], Integer.parseInt(args[3])).answerStun(true).build().start();
         Duration lease = Duration.ofMillis(Long.parseLong(args[2]));
         Backbone.start(node, BackboneSettings.DEFAULTS.withLeaseTtl(lease), EtcdDirectoryStore.open(args[1], 0, lease));
         System.out.println(READY + node.localEndpoint().getPort());

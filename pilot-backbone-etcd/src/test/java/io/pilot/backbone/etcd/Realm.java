@@ -5,6 +5,7 @@ import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,12 +31,21 @@ final class Realm implements AutoCloseable {
     }
 
     Backbone backbone() {
-        return backbone(store);
+        return backbone(store, b -> b);
     }
 
     /** A backbone of the realm that reaches etcd at {@code storeUrl} (the same etcd, e.g. through a forwarder). */
     Backbone backbone(String storeUrl) {
-        PilotNode node = node(b -> b.identity(backboneIdentity).answerStun(true));
+        return backbone(storeUrl, b -> b);
+    }
+
+    /** A backbone of the realm on a node {@code customizer} may change (its bind address, say). */
+    Backbone backbone(UnaryOperator<PilotNode.Builder> customizer) {
+        return backbone(store, customizer);
+    }
+
+    private Backbone backbone(String storeUrl, UnaryOperator<PilotNode.Builder> customizer) {
+        PilotNode node = node(b -> customizer.apply(b.identity(backboneIdentity).answerStun(true)));
         Backbone backbone = Backbone.start(node, BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(10)),
                 EtcdDirectoryStore.open(storeUrl, 0, Duration.ofSeconds(10)));
         closeables.add(0, backbone);
@@ -48,6 +58,22 @@ final class Realm implements AutoCloseable {
                 .build().start();
         closeables.add(node);
         return node;
+    }
+
+    /** The key every backbone of the realm presents. */
+    NodeKey backboneKey() {
+        return backboneIdentity.publicKey();
+    }
+
+    /** The identity every backbone of the realm holds: for a backbone in a process of its own. */
+    Identity backboneIdentity() {
+        return backboneIdentity;
+    }
+
+    /** Closes {@code closeable} with the realm, before what was made earlier. */
+    <T extends AutoCloseable> T closeLater(T closeable) {
+        closeables.add(0, closeable);
+        return closeable;
     }
 
     /** A client of {@code backbone} on a new node, not started. */

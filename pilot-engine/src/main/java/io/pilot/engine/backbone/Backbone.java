@@ -2,6 +2,7 @@ package io.pilot.engine.backbone;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
+import io.pilot.engine.address.MachineAddresses;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryProtocol;
 
@@ -38,6 +39,11 @@ public final class Backbone implements AutoCloseable {
         this.directory = new BackboneDirectory(node, settings, store);
         this.listener = node.listen(DirectoryProtocol.PORT, directory);
         node.serveAsRelay(true);
+        if (store instanceof SharedDirectoryStore shared) {
+            // Several backbones: a node attached to another one is reached through it (docs/backbone-cluster.md).
+            node.relayAcrossBackbones(shared::backboneOf);
+            shared.announceRelay(MachineAddresses.reaching(node.localEndpoint()));
+        }
         this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-backbone", true));
         long period = Math.max(50, settings.leaseTtl().toMillis() / 10);
         sweeper.scheduleWithFixedDelay(this::expireLeases, period, period, TimeUnit.MILLISECONDS);
@@ -53,6 +59,11 @@ public final class Backbone implements AutoCloseable {
 
     public PilotNode node() {
         return node;
+    }
+
+    /** Bytes relayed to other backbones of the realm for the nodes attached to them. */
+    public long forwardedBytes() {
+        return node.forwardedBytes();
     }
 
     /** Live registrations. */

@@ -5,6 +5,7 @@ import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.SignedRecord;
 
+import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,6 +70,22 @@ public interface SharedDirectoryStore extends DirectoryStore {
      * @return the store's revision of the change
      */
     long createGroup(GroupDefinition group, Check<GroupDefinition> existing);
+
+    /**
+     * Tells the realm's other backbones where this one takes the relayed datagrams they pass on for its nodes
+     * (kept while this backbone's lease lives). A store without relaying across backbones ignores it.
+     */
+    default void announceRelay(List<InetSocketAddress> endpoints) {
+    }
+
+    /**
+     * Where the other backbone that {@code node} is attached to takes relayed datagrams, or null if the node is
+     * attached here, or unknown, or its backbone announced no endpoint. Answered from memory (asked on the event
+     * loop for every relayed datagram).
+     */
+    default InetSocketAddress backboneOf(PilotAddress node) {
+        return null;
+    }
 
     /** The backbone's {@link DirectoryStore} writes are the conditional ones above: these are never called. */
     @Override

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 public final class UdpSocket {
 
     /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
-    static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_RELAY_DATAGRAM;
+    static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_FORWARD_DATAGRAM;
 
     /** Receive buffer per read with NIO, which reads one datagram at a time. */
     static final int SINGLE_RECEIVE_BYTES = 2048;
@@ -68,9 +68,9 @@ public final class UdpSocket {
                         new FixedRecvByteBufAllocator(epoll ? RECEIVE_BATCH_BYTES : SINGLE_RECEIVE_BYTES))
                 .handler(initializer);
         if (epoll) {
-            // recvmmsg: many datagrams per system call, each in its own MAX_RELAY_DATAGRAM slice of the buffer.
+            // recvmmsg: many datagrams per system call, each in its own MAX_FORWARD_DATAGRAM slice (the largest datagram) of the buffer.
             // UDP_GRO stays off: this read path hands over coalesced segments without their segment size.
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_RELAY_DATAGRAM);
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_FORWARD_DATAGRAM);
         }
         try {
             return new UdpSocket(group, bootstrap.register().sync().channel(), epoll);

@@ -1,19 +1,28 @@
 package io.pilot.engine.session;
 
+import io.netty.buffer.ByteBuf;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.limit.RateLimiter;
 import io.pilot.engine.wire.DropCounters;
 import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.ForwardPacket;
 import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * The relay role (the backbone plays it): passes datagrams between two nodes that both hold a session with
  * this one. The sender is known by the endpoint its session runs on; the datagram goes on to the target's
  * endpoint, labelled with the sender's address. Whatever is inside stays sealed between the two ends.
- * Confined to the event loop.
+ *
+ * <p>One of several backbones of a realm also relays towards a node attached to another backbone
+ * ({@link BackboneRoutes}): it passes the datagram to that backbone as a FORWARD tagged with the realm's key
+ * ({@link ForwardingSeal}), and that backbone delivers it to its node. A FORWARD is only ever delivered, never
+ * forwarded again: one relayed datagram crosses at most one backbone-to-backbone hop, within the sender's budget
+ * at the first backbone, so no node can make backbones amplify traffic or loop it between them; nothing is
+ * buffered. Confined to the event loop.
  */
 final class RelayForwarder {
 
@@ -30,29 +39,49 @@ final class RelayForwarder {
     private final SessionSettings settings;
     private final DropCounters drops;
     private final RateLimiter<PilotAddress> budgets;
+    private final Supplier<ForwardingSeal> sealFactory;
+    private ForwardingSeal seal;
+    private BackboneRoutes routes = BackboneRoutes.NONE;
     private boolean serving;
     private long relayedBytes;
+    private long forwardedBytes;
 
-    RelayForwarder(Paths paths, PeerTable peers, SessionSettings settings, DropCounters drops) {
-        this(paths, peers, settings, drops, RELAY_BYTES_PER_SECOND);
+    RelayForwarder(Paths paths, PeerTable peers, SessionSettings settings, DropCounters drops,
+            Supplier<ForwardingSeal> seal) {
+        this(paths, peers, settings, drops, seal, RELAY_BYTES_PER_SECOND);
     }
 
     /** With another budget per sender than {@link #RELAY_BYTES_PER_SECOND}: for tests. */
-    RelayForwarder(Paths paths, PeerTable peers, SessionSettings settings, DropCounters drops, int bytesPerSecond) {
+    RelayForwarder(Paths paths, PeerTable peers, SessionSettings settings, DropCounters drops,
+            Supplier<ForwardingSeal> seal, int bytesPerSecond) {
         this.budgets = new RateLimiter<>(bytesPerSecond, MAX_SENDERS);
         this.paths = paths;
         this.peers = peers;
         this.settings = settings;
         this.drops = drops;
+        this.sealFactory = seal;
     }
 
     void serve(boolean serve) {
         this.serving = serve;
+        if (serve && seal == null) {
+            seal = sealFactory.get(); // one signature and a MAC key: only a relay needs them
+        }
     }
 
-    /** Bytes passed on so far. */
+    /** Where datagrams for nodes attached to other backbones of the realm go. */
+    void routes(BackboneRoutes routes) {
+        this.routes = routes;
+    }
+
+    /** Bytes passed on so far (to this relay's nodes and to other backbones). */
     long relayedBytes() {
         return relayedBytes;
+    }
+
+    /** Of {@link #relayedBytes()}, those passed to other backbones for their nodes. */
+    long forwardedBytes() {
+        return forwardedBytes;
     }
 
     /** Only a node with a session here may send through the relay, only to a node with a session here. */
@@ -62,8 +91,11 @@ final class RelayForwarder {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }
-        Peer to = peers.get(relay.address());
-        if (to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings)) {
+        // The directory says where the target is attached: a session it may still hold here (from before a
+        // failover) would not do, since a node accepts RELAYED only from the backbone it is attached to now.
+        InetSocketAddress elsewhere = routes.backboneOf(relay.address());
+        Peer to = elsewhere == null ? deliverable(relay.address(), now) : null;
+        if (elsewhere == null && to == null) {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
@@ -73,7 +105,43 @@ final class RelayForwarder {
             return;
         }
         relayedBytes += length;
-        paths.send(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, from.address, relay.inner().retain()),
-                to.endpoint);
+        if (elsewhere != null) {
+            forwardedBytes += length;
+            paths.send(seal.seal(ForwardPacket.wrap(paths.allocator(), from.address, relay.address(), relay.inner().retain())),
+                    elsewhere);
+        } else {
+            deliver(from.address, relay.inner(), to);
+        }
+    }
+
+    /**
+     * A datagram another backbone of the realm passes on for a node attached here: delivered if its tag checks
+     * and the node holds a session here; never passed on again.
+     */
+    void deliverForwarded(ForwardPacket forward, long now) {
+        if (!serving) {
+            drops.count(DropReason.NOT_ALLOWED);
+            return;
+        }
+        if (!seal.verify(forward)) {
+            drops.count(DropReason.BAD_TAG);
+            return;
+        }
+        Peer to = deliverable(forward.target(), now);
+        if (to == null) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        relayedBytes += forward.inner().readableBytes();
+        deliver(forward.source(), forward.inner(), to);
+    }
+
+    private Peer deliverable(PilotAddress target, long now) {
+        Peer to = peers.get(target);
+        return to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings) ? null : to;
+    }
+
+    private void deliver(PilotAddress source, ByteBuf inner, Peer to) {
+        paths.send(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, source, inner.retain()), to.endpoint);
     }
 }

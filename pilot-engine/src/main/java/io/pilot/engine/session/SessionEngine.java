@@ -12,6 +12,7 @@ import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.DropCounters;
 import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.ForwardPacket;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
@@ -110,7 +111,7 @@ public final class SessionEngine {
         Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
         this.paths = new Paths(channel, settings, random);
         this.writer = sendVia.apply(new DatagramWriter(channel, paths, segmentationOffload));
-        this.relay = new RelayForwarder(paths, peers, settings, drops);
+        this.relay = new RelayForwarder(paths, peers, settings, drops, () -> new ForwardingSeal(identity, realm));
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
                 new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
@@ -158,6 +159,19 @@ public final class SessionEngine {
     /** Passes datagrams between nodes that both hold a session with this one (the backbone does). */
     public void serveAsRelay(boolean serve) {
         relay.serve(serve);
+    }
+
+    /**
+     * As one of several backbones of a realm: where to pass relayed datagrams for nodes attached to the others
+     * (they all hold this node's identity, whose key tags what they pass to each other).
+     */
+    public void relayAcrossBackbones(BackboneRoutes routes) {
+        relay.routes(routes);
+    }
+
+    /** Of {@link #relayedBytes()}, those passed to other backbones of the realm for their nodes. */
+    public long forwardedBytes() {
+        return relay.forwardedBytes();
     }
 
     /** The relay this node uses when a peer cannot be reached directly: its endpoint and address. */
@@ -286,6 +300,14 @@ public final class SessionEngine {
             }
             return;
         }
+        if (inbound.packet() instanceof ForwardPacket forward) {
+            try {
+                onForward(forward, now);
+            } finally {
+                forward.release();
+            }
+            return;
+        }
         dispatch(inbound.packet(), Route.direct(inbound.sender()), now);
     }
 
@@ -338,6 +360,15 @@ public final class SessionEngine {
             return;
         }
         dispatch(inner.packet(), Route.relayed(relay.address()), now);
+    }
+
+    /** A datagram another backbone of the realm passes on for a node attached to this one. */
+    private void onForward(ForwardPacket forward, long now) {
+        if (forward.nestingProblem() != null) {
+            drops.count(forward.nestingProblem());
+            return;
+        }
+        relay.deliverForwarded(forward, now);
     }
 
     private void onData(DataPacket data, Route from, long now) {

@@ -14,7 +14,8 @@
  *     handshake means for the peer's connection; {@code Responders} bounds the half-open ones, in two
  *     lanes.</li>
  * <li>{@code Paths}: where each peer is reached (roaming, relay fallback, direct-path probes) and the
- *     sending of every datagram; {@code RelayForwarder}: the relay role and its per-node byte budget.</li>
+ *     sending of every datagram; {@code RelayForwarder}: the relay role and its per-node byte budget, and forwarding
+ *     to the other backbones of a realm ({@code BackboneRoutes}, FORWARDs tagged by {@code ForwardingSeal}).</li>
  * <li>{@code KeyTimers}: the 50 ms tick that repeats, gives up, expires and rekeys.</li>
  * <li>{@code IndexTable}: the session indexes a packet is routed by.</li>
  * </ul>

@@ -31,10 +31,11 @@ public final class WireCodec {
         int start = in.readerIndex();
         int type = in.getUnsignedByte(start);
         boolean relay = type == WireFormat.TYPE_RELAY || type == WireFormat.TYPE_RELAYED;
-        if (length > (relay ? WireFormat.MAX_RELAY_DATAGRAM : WireFormat.MAX_DATAGRAM)) {
+        boolean forward = type == WireFormat.TYPE_FORWARD;
+        if (length > (forward ? WireFormat.MAX_FORWARD_DATAGRAM : relay ? WireFormat.MAX_RELAY_DATAGRAM : WireFormat.MAX_DATAGRAM)) {
             return drop(DropReason.OVERSIZED);
         }
-        if (type < WireFormat.TYPE_HANDSHAKE_INIT || type > WireFormat.TYPE_RELAYED) {
+        if (type < WireFormat.TYPE_HANDSHAKE_INIT || type > WireFormat.TYPE_FORWARD) {
             return drop(DropReason.UNKNOWN_TYPE);
         }
         if (in.getUnsignedByte(start + 1) != WireFormat.VERSION) {
@@ -53,6 +54,9 @@ public final class WireCodec {
         if (relay) {
             return RelayPacket.decode(in, type == WireFormat.TYPE_RELAY);
         }
+        if (forward) {
+            return ForwardPacket.decode(in);
+        }
         ByteBuf body = in.slice(start + WireFormat.HEADER_LENGTH, length - WireFormat.HEADER_LENGTH);
         WirePacket packet = switch (type) {
             case WireFormat.TYPE_HANDSHAKE_INIT -> HandshakeInit.decode(body);
@@ -70,6 +74,7 @@ public final class WireCodec {
             case WireFormat.TYPE_HANDSHAKE_FINAL -> atLeast(length, HandshakeFinal.FIXED_LENGTH + HandshakeFinal.MIN_NOISE_LENGTH);
             case WireFormat.TYPE_DATA -> atLeast(length, WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
             case WireFormat.TYPE_RELAY, WireFormat.TYPE_RELAYED -> atLeast(length, WireFormat.RELAY_HEADER_LENGTH + WireFormat.HEADER_LENGTH);
+            case WireFormat.TYPE_FORWARD -> atLeast(length, WireFormat.FORWARD_HEADER_LENGTH + WireFormat.HEADER_LENGTH);
             default -> exactly(length, CookieReply.LENGTH);
         };
     }

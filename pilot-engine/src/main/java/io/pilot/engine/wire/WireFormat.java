@@ -28,6 +28,8 @@ public final class WireFormat {
     public static final int TYPE_RELAY = 6;
     /** A datagram a relay passes on: {@code header | source realm u16 | source node u48 | datagram}. */
     public static final int TYPE_RELAYED = 7;
+    /** A relayed datagram one backbone of a realm passes to another, for a node attached there. */
+    public static final int TYPE_FORWARD = 8;
 
     /** type, version, two reserved bytes. */
     public static final int HEADER_LENGTH = 4;
@@ -52,6 +54,15 @@ public final class WireFormat {
      * 1232-byte budget: relayed paths need 1292 bytes of IPv6 MTU (any IPv4 path of 1500 is fine).
      */
     public static final int MAX_RELAY_DATAGRAM = MAX_DATAGRAM + RELAY_HEADER_LENGTH;
+
+    /** A FORWARD header: the common header, the source and target addresses, and the realm's 16-byte tag. */
+    public static final int FORWARD_HEADER_LENGTH = HEADER_LENGTH + 8 + 8 + 16;
+
+    /**
+     * A FORWARD carries a whole datagram (at most {@link #MAX_DATAGRAM}) after its header: the largest
+     * datagram of all, and the size of every receive buffer's slot. It only crosses backbone-to-backbone paths.
+     */
+    public static final int MAX_FORWARD_DATAGRAM = MAX_DATAGRAM + FORWARD_HEADER_LENGTH;
 
     /** Largest plaintext in a DATA packet: what the transport may put in one packet. */
     public static final int MAX_DATA_PLAINTEXT = MAX_DATAGRAM - DATA_HEADER_LENGTH - TAG_LENGTH;

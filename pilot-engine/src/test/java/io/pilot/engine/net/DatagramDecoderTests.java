@@ -12,6 +12,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.ForwardPacket;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
@@ -84,6 +85,24 @@ class DatagramDecoderTests {
         }
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(drops.get(DropReason.TRUNCATED)).isEqualTo(truncations);
+    }
+
+    @Test
+    void aForwardBetweenBackbonesHasItsOwnSizeLimits() {
+        channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_FORWARD).writeByte(WireFormat.VERSION)
+                .writeShort(0).writeZero(WireFormat.MAX_FORWARD_DATAGRAM - 3))); // one byte over 1268
+        channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_FORWARD).writeByte(WireFormat.VERSION)
+                .writeShort(0).writeZero(WireFormat.FORWARD_HEADER_LENGTH - 1))); // a header and no datagram
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(drops.get(DropReason.OVERSIZED)).isOne();
+        assertThat(drops.get(DropReason.TRUNCATED)).isOne();
+
+        channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_FORWARD).writeByte(WireFormat.VERSION)
+                .writeShort(0).writeZero(WireFormat.MAX_FORWARD_DATAGRAM - 4))); // the largest there is
+        InboundPacket largest = channel.readInbound();
+        assertThat(largest.packet()).isInstanceOfSatisfying(ForwardPacket.class,
+                forward -> assertThat(forward.inner().readableBytes()).isEqualTo(WireFormat.MAX_DATAGRAM));
+        ((ForwardPacket) largest.packet()).release();
     }
 
     @Test

@@ -7,7 +7,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.wire.DropCounters;
+import io.pilot.engine.identity.Identity;
 import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.ForwardPacket;
 import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
@@ -32,7 +34,12 @@ class RelayForwarderTests {
     private final Paths paths = new Paths(channel, SessionSettings.DEFAULTS, new SecureRandom());
     private final PeerTable peers = new PeerTable();
     private final DropCounters drops = new DropCounters();
-    private final RelayForwarder forwarder = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops);
+    private static final Identity REALM_BACKBONE = Identity.generate(new SecureRandom());
+    private static final InetSocketAddress OTHER_BACKBONE = new InetSocketAddress("10.0.1.1", 7400);
+    private static final PilotAddress CAROL = new PilotAddress(1, 4);
+
+    private final RelayForwarder forwarder = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+            () -> new ForwardingSeal(REALM_BACKBONE, 1));
 
     @BeforeEach
     void twoNodesHoldSessionsWithTheRelay() {
@@ -99,7 +106,8 @@ class RelayForwarderTests {
 
     @Test
     void oneSenderCannotExceedItsByteBudget() {
-        RelayForwarder small = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops, 1000);
+        RelayForwarder small = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000);
         small.serve(true);
         for (int i = 0; i < 2; i++) {
             RelayPacket packet = towards(BOB, 1000);
@@ -116,5 +124,86 @@ class RelayForwarderTests {
         small.forward(later, ALICE_AT, 1_000_000_000L);
         later.release();
         assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(3000);
+    }
+
+    /** What the relay wrote next, decoded; the datagram is released. */
+    private <T> T sent(Class<T> type, InetSocketAddress to) {
+        DatagramPacket out = channel.readOutbound();
+        assertThat(out.recipient()).isEqualTo(to);
+        T packet = type.cast(WireCodec.decode(out.content()).packet());
+        out.release();
+        return packet;
+    }
+
+    @Test
+    void aDatagramForANodeAttachedToAnotherBackbonePassesThereTaggedAndComesOutAsRelayedFromTheSender() {
+        forwarder.serve(true);
+        // Bob holds a session here from before he moved: the directory says where he is attached now.
+        forwarder.routes(node -> node.equals(BOB) || node.equals(CAROL) ? OTHER_BACKBONE : null);
+
+        forward(towards(CAROL, 100), ALICE_AT, 0);
+        forward(towards(BOB, 50), ALICE_AT, 0);
+
+        ForwardPacket toCarol = sent(ForwardPacket.class, OTHER_BACKBONE);
+        assertThat(toCarol.source()).isEqualTo(ALICE);
+        assertThat(toCarol.target()).isEqualTo(CAROL);
+        assertThat(toCarol.inner().readableBytes()).isEqualTo(100);
+        ForwardPacket toBob = sent(ForwardPacket.class, OTHER_BACKBONE);
+        assertThat(toBob.target()).isEqualTo(BOB);
+        assertThat(forwarder.forwardedBytes()).isEqualTo(150);
+
+        // At the other backbone (same identity, so the same key) Carol's arrives as RELAYED from Alice.
+        RelayForwarder other = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        other.serve(true);
+        other.routes(node -> OTHER_BACKBONE); // whatever it says, a FORWARD is only delivered, never passed on
+        Peer carol = TestPeers.established(CAROL, null, 30);
+        peers.add(carol);
+        paths.setEndpoint(carol, new InetSocketAddress("10.0.0.4", 4000));
+        other.deliverForwarded(toCarol, 0);
+        toCarol.release();
+        RelayPacket relayed = sent(RelayPacket.class, new InetSocketAddress("10.0.0.4", 4000));
+        assertThat(relayed.towardsRelay()).isFalse();
+        assertThat(relayed.address()).isEqualTo(ALICE);
+        assertThat(relayed.inner().readableBytes()).isEqualTo(100);
+        relayed.release();
+        toBob.release();
+        assertThat(other.forwardedBytes()).isZero();
+    }
+
+    @Test
+    void aForwardTaggedWithAnotherKeyOrAlteredOrForANodeNotHereIsDroppedAndCounted() {
+        forwarder.serve(true);
+        forwarder.routes(node -> OTHER_BACKBONE);
+        for (int i = 0; i < 3; i++) {
+            forward(towards(BOB, 100), ALICE_AT, 0);
+        }
+        ForwardPacket genuine = sent(ForwardPacket.class, OTHER_BACKBONE);
+        ForwardPacket altered = sent(ForwardPacket.class, OTHER_BACKBONE);
+        altered.inner().setByte(altered.inner().readerIndex() + 7, 1);
+        ForwardPacket toNobody = sent(ForwardPacket.class, OTHER_BACKBONE);
+
+        RelayForwarder otherRealm = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(Identity.generate(new SecureRandom()), 1));
+        otherRealm.serve(true);
+        otherRealm.deliverForwarded(genuine, 0);
+        assertThat(drops.get(DropReason.BAD_TAG)).as("another identity's key").isOne();
+
+        RelayForwarder sameRealm = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        sameRealm.deliverForwarded(genuine, 0);
+        assertThat(drops.get(DropReason.NOT_ALLOWED)).as("not serving as a relay").isOne();
+        sameRealm.serve(true);
+        sameRealm.deliverForwarded(altered, 0);
+        assertThat(drops.get(DropReason.BAD_TAG)).as("altered on the way").isEqualTo(2);
+        peers.remove(peers.get(BOB));
+        sameRealm.deliverForwarded(toNobody, 0);
+        assertThat(drops.get(DropReason.UNKNOWN_SESSION)).as("for a node without a session here").isOne();
+
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(sameRealm.relayedBytes() + otherRealm.relayedBytes()).isZero();
+        genuine.release();
+        altered.release();
+        toNobody.release();
     }
 }
