@@ -40,6 +40,10 @@ class McpToolResultsTests {
         assertThat(refused.isError()).isTrue();
         assertThat(text(refused)).isEqualTo("INVALID_ARGUMENT: 'papers_resolve': 'doi' is required (required)");
 
+        CallToolResult provider = results.failure("papers_resolve", new MeshToolException("papers_resolve",
+                ErrorCode.INVALID_ARGUMENT, "INVALID_ARGUMENT from 'papers_resolve': unknown DOI isbn:1", null));
+        assertThat(text(provider)).isEqualTo("INVALID_ARGUMENT from 'papers_resolve': unknown DOI isbn:1");
+
         CallToolResult bug = results.failure("papers_resolve", new IllegalStateException("secret table PAPERS is locked"));
         assertThat(bug.isError()).isTrue();
         assertThat(text(bug)).startsWith("INTERNAL").doesNotContain("secret").doesNotContain("IllegalStateException");
