@@ -61,9 +61,7 @@ public final class McpToolResults {
         }
         String text;
         if (cause instanceof MeshToolException refused) {
-            // the code first, once: a provider's refusal already reads "INVALID_ARGUMENT from 'tool': ..."
-            String message = refused.getMessage();
-            text = message.startsWith(refused.code().name()) ? message : refused.code() + ": " + message;
+            text = refused.getMessage(); // the code first, then the words: "INVALID_ARGUMENT from 'papers_search': ..."
         } else {
             log.warn("MCP tool '{}' failed; its caller is told INTERNAL", tool, cause);
             text = "INTERNAL: the tool failed; the MCP server's log has the details";

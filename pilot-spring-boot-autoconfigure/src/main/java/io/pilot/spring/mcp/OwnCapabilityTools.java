@@ -24,6 +24,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * application's capabilities do not change while it runs.
  */
 public final class OwnCapabilityTools implements McpToolSource {
+
+    private static final Logger log = LoggerFactory.getLogger(OwnCapabilityTools.class);
 
     private final CapabilityRegistry registry;
     private final PilotRuntime runtime;
@@ -58,17 +63,17 @@ public final class OwnCapabilityTools implements McpToolSource {
         Own own = byName().get(name);
         if (own == null) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.NOT_FOUND,
-                    "this application has no tool '" + name + "'", null));
+                    "NOT_FOUND: this application has no tool '" + name + "'", null));
         }
         JsonNode argument;
         try {
             argument = own.tool().argument(mapper.readTree(arguments));
         } catch (JacksonException e) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.INVALID_ARGUMENT,
-                    "the arguments of '" + name + "' are not JSON: " + e.getOriginalMessage(), e));
+                    "INVALID_ARGUMENT for '" + name + "': the arguments are not JSON: " + e.getOriginalMessage(), e));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.INVALID_ARGUMENT,
-                    "'" + name + "': " + e.getMessage(), e));
+                    "INVALID_ARGUMENT for '" + name + "': " + e.getMessage(), e));
         }
         String capability = own.method().name();
         Message request = Message.of(mapper.writeValueAsBytes(argument)).with(Headers.CAPABILITY, capability)
@@ -79,7 +84,7 @@ public final class OwnCapabilityTools implements McpToolSource {
                     runtime.node().publicKey(), CapabilityProtocol.PORT, request, true)).toCompletableFuture();
         } catch (RuntimeException notRunning) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.UNAVAILABLE,
-                    "the agent is not running, so '" + name + "' cannot be called", notRunning));
+                    "UNAVAILABLE: the agent is not running, so '" + name + "' cannot be called", notRunning));
         }
         long timeout = runtime.requestTimeout().toMillis();
         return reply.orTimeout(timeout, TimeUnit.MILLISECONDS).handle((answer, failure) -> {
@@ -92,7 +97,7 @@ public final class OwnCapabilityTools implements McpToolSource {
 
     private static MeshToolException failed(String name, String capability, Throwable failure, long timeout) {
         if (failure instanceof TimeoutException) {
-            return new MeshToolException(name, ErrorCode.TIMEOUT, "'" + name + "' did not answer within " + timeout + " ms", failure);
+            return new MeshToolException(name, ErrorCode.TIMEOUT, "TIMEOUT from '" + name + "': no answer within " + timeout + " ms", failure);
         }
         if (failure instanceof PilotException pilot) {
             PilotRemoteException remote = PilotRemoteException.from(capability, pilot);
@@ -101,7 +106,8 @@ public final class OwnCapabilityTools implements McpToolSource {
                     .append(error.message()).append(" (").append(error.rule()).append(')'));
             return new MeshToolException(name, remote.code(), text.toString(), remote);
         }
-        return new MeshToolException(name, ErrorCode.INTERNAL, "'" + name + "' failed: " + failure, failure);
+        log.warn("MCP tool '{}' failed; its caller is told INTERNAL", name, failure);
+        return new MeshToolException(name, ErrorCode.INTERNAL, "INTERNAL from '" + name + "': the call failed; the MCP server's log has the details", failure);
     }
 
     /** No change to follow: the registry is complete once the agent runs. */
