@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +42,7 @@ class JavaMcpClientTests {
 
     private McpMesh mesh;
     private McpSyncClient client;
+    private String endpoint;
     private final List<List<Tool>> announced = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -45,6 +50,7 @@ class JavaMcpClientTests {
         mesh = new McpMesh(dir);
         mesh.agent(McpMesh.PapersApplication.class, "papers");
         ConfigurableApplicationContext gateway = mesh.gateway();
+        endpoint = McpMesh.baseUrl(gateway) + "/mcp";
         client = McpClient.sync(HttpClientStreamableHttpTransport.builder(McpMesh.baseUrl(gateway)).endpoint("/mcp").build())
                 .requestTimeout(Duration.ofSeconds(20)).toolsChangeConsumer(announced::add).build();
         client.initialize();
@@ -149,6 +155,19 @@ class JavaMcpClientTests {
         await().atMost(Duration.ofSeconds(20)).until(() -> announced.size() > heard
                 && !names(announced.get(announced.size() - 1)).contains("fx_rate"));
         assertThat(names(client.listTools().tools())).doesNotContain("fx_rate").contains("papers_search");
+    }
+
+    @Test
+    void aBrowserPageOfAnotherOriginIsRefusedAndOneOnThisMachineIsNot() throws Exception {
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"page\",\"version\":\"1\"}}}";
+        HttpClient http = HttpClient.newHttpClient();
+        for (String origin : List.of("http://evil.example", "http://localhost:6274")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint)).header("Origin", origin)
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(initialize)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(origin).isEqualTo(origin.contains("evil") ? 403 : 200);
+        }
     }
 
     private void awaitTool(String name) {

@@ -9,6 +9,7 @@ import io.pilot.spring.mcp.McpToolBridge;
 import io.pilot.spring.mcp.McpToolResults;
 import io.pilot.spring.mcp.McpToolSource;
 import io.pilot.spring.mcp.MeshCatalogTools;
+import io.pilot.spring.mcp.OriginCheck;
 import io.pilot.spring.mcp.OwnCapabilityTools;
 import io.pilot.spring.runtime.PilotRuntime;
 import io.pilot.spring.tools.MeshToolCatalog;
@@ -59,7 +60,7 @@ public final class PilotMcpAutoConfiguration {
     @Bean
     HttpServletStreamableServerTransportProvider pilotMcpTransport(PilotMcpProperties properties) {
         return HttpServletStreamableServerTransportProvider.builder().jsonMapper(new JacksonMcpJsonMapper(protocolJson))
-                .mcpEndpoint(path(properties)).build();
+                .mcpEndpoint(path(properties)).securityValidator(new OriginCheck(properties.getAllowedOrigins())).build();
     }
 
     @Bean

@@ -1,5 +1,8 @@
 package io.pilot.spring.autoconfigure.mcp;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -21,6 +24,9 @@ public class PilotMcpProperties {
 
     /** Whether this application's own @Capability methods are served as tools too (they win a clash of names). */
     private boolean ownCapabilities;
+
+    /** Browser origins allowed to call besides this machine's (e.g. https://app.example.com); others are refused. */
+    private List<String> allowedOrigins = new ArrayList<>();
 
     public boolean isEnabled() {
         return enabled;
@@ -44,6 +50,14 @@ public class PilotMcpProperties {
 
     public void setMeshTools(boolean meshTools) {
         this.meshTools = meshTools;
+    }
+
+    public List<String> getAllowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public void setAllowedOrigins(List<String> allowedOrigins) {
+        this.allowedOrigins = allowedOrigins;
     }
 
     public boolean isOwnCapabilities() {
