@@ -100,6 +100,8 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
     private volatile Agent agent;
     /** This run's broadcast dispatcher and the membership views it checks senders against. */
     private volatile BroadcastDispatcher broadcasts;
+    /** This run's dispatcher of capability calls, which in-process callers (the MCP server) call too. */
+    private volatile CapabilityDispatcher dispatcher;
     private GroupSenders senders;
     private volatile boolean running;
     private volatile PilotGroupListenerObservationConvention groupListenerConvention;
@@ -191,7 +193,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         nodeCustomizers.forEach(customizer -> customizer.customize(node));
         CapabilityLimits limits = CapabilityLimits.of(capabilities.all(), execution.capabilityMaxConcurrency());
         Agent.Builder builder = Agent.builder(node).hostname(settings.hostname()).joinToken(settings.backbone().joinToken())
-                .listenWithNode(CapabilityProtocol.PORT, started -> new CapabilityDispatcher(capabilities, mapper,
+                .listenWithNode(CapabilityProtocol.PORT, started -> dispatcher = new CapabilityDispatcher(capabilities, mapper,
                         observations, observationConvention, started::peer, limits, this::lookUp,
                         new CapabilityFailures(settings.includeErrorDetails())))
                 .maxConcurrentRequests(CapabilityProtocol.PORT, execution.maxConcurrency())
@@ -370,6 +372,20 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
 
     public PilotAddress address() {
         return node().address();
+    }
+
+    /** This agent's hostname in the directory. */
+    public String hostname() {
+        return settings.hostname();
+    }
+
+    /**
+     * What serves this agent's capabilities, for callers in this process (the MCP server's own tools): a call handed
+     * to it is dispatched as one from the mesh is, with the same validation, typed errors, limits and observations.
+     */
+    public CapabilityDispatcher capabilityDispatcher() {
+        running();
+        return dispatcher;
     }
 
     private Agent running() {
