@@ -277,6 +277,14 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
             }
             deliveredRevision = kv.getModRevision();
         }
+        // etcd never splits a revision's events over two watch responses: everything up to here is complete.
+        if (!response.getEvents().isEmpty()) {
+            try {
+                changes.accept(new DirectoryChange.Settled(deliveredRevision));
+            } catch (RuntimeException e) {
+                log.error("settling the directory at revision {} failed", deliveredRevision, e);
+            }
+        }
     }
 
     /** @param modRevision the etcd mod revision of the key changed, which a removal compares */

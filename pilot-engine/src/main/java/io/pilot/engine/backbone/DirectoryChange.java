@@ -51,6 +51,14 @@ public sealed interface DirectoryChange {
         }
     }
 
+    /**
+     * Every change up to and including {@code revision} has been handed over. One etcd transaction changes several
+     * keys at one revision (a registration: the hostname binding and the record); a writer waits for this, not for
+     * the first change of its revision, so it reads all of its write (the feed sends it after each batch).
+     */
+    record Settled(long revision) implements DirectoryChange {
+    }
+
     /** A revision with nothing this directory keeps (another prefix's change, an unreadable value skipped). */
     record Skipped(long revision) implements DirectoryChange {
     }

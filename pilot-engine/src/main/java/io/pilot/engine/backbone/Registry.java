@@ -147,6 +147,8 @@ final class Registry {
     private final Map<PilotAddress, Integer> subscriptionCounts = new HashMap<>();
     private final Map<NodeKey, Integer> groupsByOwner = new HashMap<>();
     private long revision;
+    /** The revision up to which the shared store's feed has handed over every change ({@link DirectoryChange.Settled}). */
+    private long settledRevision;
     private final ChangeHistory history;
     private int nextSubscription = 1;
 
@@ -168,6 +170,7 @@ final class Registry {
             index(new Entry(record, lease, shared == null));
         }
         revision = snapshot.revision();
+        settledRevision = revision;
         history = new ChangeHistory(HISTORY_CHANGES, revision);
     }
 
@@ -495,6 +498,9 @@ final class Registry {
             putGroup(put.group());
         } else if (change instanceof DirectoryChange.Reloaded reloaded) {
             events = reload(reloaded);
+            settledRevision = Math.max(settledRevision, reloaded.revision());
+        } else if (change instanceof DirectoryChange.Settled settled) {
+            settledRevision = Math.max(settledRevision, settled.revision());
         }
         revision = Math.max(revision, change.revision());
         notifyAll();
@@ -506,14 +512,14 @@ final class Registry {
         return entries.values().stream().filter(Entry::attachedHere).map(Entry::signed).toList();
     }
 
-    /** Waits until the store's feed has brought this replica to {@code wanted}: a writer then reads its write. */
+    /** Waits until the store's feed has brought this replica to {@code wanted}, settled: a writer then reads all its write. */
     private synchronized void awaitRevision(long wanted) {
         long deadline = System.currentTimeMillis() + FEED_WAIT_MILLIS;
-        while (revision < wanted) {
+        while (settledRevision < wanted) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 throw new DirectoryException(DirectoryError.STORE_UNAVAILABLE, "the change was stored at revision " + wanted
-                        + " but this backbone has not received the store's feed past " + revision + " yet");
+                        + " but this backbone has not received the store's feed past " + settledRevision + " yet");
             }
             try {
                 wait(left);
