@@ -28,6 +28,7 @@ public final class AgentCardVerifier {
     private final KeyDirectory directory;
     private final Duration timeout;
 
+    /** @param directory where keys are looked up; null for a verifier that only {@link #fetch fetches} */
     public AgentCardVerifier(KeyDirectory directory, Duration timeout) {
         this.directory = directory;
         this.timeout = timeout;
@@ -44,8 +45,16 @@ public final class AgentCardVerifier {
      * cannot be fetched or believed.
      */
     public VerifiedCard fetchAndVerify(String url) {
-        JsonNode card = fetch(cardUri(url));
+        JsonNode card = fetch(url);
         return new VerifiedCard(card, CardSignature.verify(card, directory));
+    }
+
+    /**
+     * The card at {@code url}, not yet believed: for a caller that looks the node up itself before
+     * {@link CardSignature#verify}. Throws as {@link #fetchAndVerify} does.
+     */
+    public JsonNode fetch(String url) {
+        return fetch(cardUri(url));
     }
 
     /** The card's URL: {@code url} itself if it names a path, else the well-known path on that origin. */
