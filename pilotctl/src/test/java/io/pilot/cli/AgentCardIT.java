@@ -1,6 +1,6 @@
 package io.pilot.cli;
 
-import io.pilot.cli.card.CardAgentApp;
+import io.pilot.cardagent.CardAgentApp;
 
 import com.sun.net.httpserver.HttpServer;
 

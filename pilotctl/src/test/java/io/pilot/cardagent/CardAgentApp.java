@@ -1,4 +1,4 @@
-package io.pilot.cli.card;
+package io.pilot.cardagent;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
@@ -10,7 +10,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * A Spring Boot web agent for {@code AgentCardIT}: it serves its signed A2A card. Launched as a process of its own
- * with the test classpath and {@code --spring.main.web-application-type=servlet}.
+ * with the test classpath and {@code --spring.main.web-application-type=servlet}. Outside {@code io.pilot.cli}, so that
+ * {@code SpringAgentApp}'s component scan does not find its capabilities.
  */
 @SpringBootApplication
 public class CardAgentApp {
