@@ -51,6 +51,7 @@ class ArchitectureTests {
             Map.entry(ROOT, Set.of("address", "crypto", "identity", "limit", "message", "net", "session", "stun",
                     "transport", "wire")),
             Map.entry("schema", Set.of("crypto")),
+            Map.entry("card", Set.of("address", "identity")),
             Map.entry("directory", Set.of(ROOT, "address", "codec", "crypto", "identity", "message", "schema")),
             Map.entry("group", Set.of(ROOT, "address", "directory", "identity", "message", "session")),
             Map.entry("backbone", Set.of(ROOT, "address", "codec", "crypto", "directory", "identity", "limit",

@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
         subcommands = {NodeCommands.Info.class, TrafficCommands.Ping.class, NodeCommands.Find.class,
                 NodeCommands.Peers.class, GroupsCommand.class, TrafficCommands.Broadcast.class, TrafficCommands.Send.class,
                 TrafficCommands.Listen.class, TrafficCommands.Bench.class, CapabilityCommands.Describe.class,
-                CapabilityCommands.Call.class, NodeCommands.Identity.class,
+                CapabilityCommands.Call.class, CardCommands.Skills.class, CardCommands.Card.class, NodeCommands.Identity.class,
                 DaemonCommand.class, BackboneCommand.class, CommandLine.HelpCommand.class})
 public final class PilotCtl {
 

@@ -6,6 +6,7 @@ import io.pilot.engine.address.Ports;
 import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.SkillSearch;
 import io.pilot.engine.group.AnycastReply;
 import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.message.Headers;
@@ -77,6 +78,24 @@ final class CapabilityCommands {
                 data.set("output", entry.get("output"));
                 break;
             }
+        }
+        return data;
+    }
+
+    /** The skills (capabilities) a name or glob selects, with their descriptions and providers. */
+    ObjectNode skills(Arguments args) {
+        SkillSearch search;
+        try {
+            search = SkillSearch.of(args.string("pattern"), args.optionalString("about").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(ControlError.BAD_REQUEST, e.getMessage());
+        }
+        ObjectNode data = Json.object().put("search", search.toString());
+        ArrayNode array = data.putArray("skills");
+        for (SkillSearch.Skill skill : completion.await(directory.get().skills(search))) {
+            array.addObject().put("skill", skill.name()).put("description", skill.description())
+                    .put("schema", skill.hasSchema()).put("hostname", skill.provider().hostname())
+                    .put("address", skill.provider().address().toString());
         }
         return data;
     }

@@ -74,6 +74,7 @@ public final class ControlCommands {
         CapabilityCommands capabilities = new CapabilityCommands(node, this::requireDirectory, groups, completion);
         commands.put("describe", (args, progress) -> capabilities.describe(args));
         commands.put("call", (args, progress) -> capabilities.call(args));
+        commands.put("skills", (args, progress) -> capabilities.skills(args));
         commands.put("stop", (args, progress) -> stop());
     }
 

@@ -28,7 +28,8 @@ final class Views {
     }
 
     static ObjectNode record(NodeRecord record) {
-        ObjectNode node = Json.object().put("hostname", record.hostname()).put("address", record.address().toString());
+        ObjectNode node = Json.object().put("hostname", record.hostname()).put("address", record.address().toString())
+                .put("key", record.key().toString());
         node.set("capabilities", capabilities(record.capabilities()));
         node.set("groups", strings(record.groups()));
         ArrayNode endpoints = node.putArray("endpoints");

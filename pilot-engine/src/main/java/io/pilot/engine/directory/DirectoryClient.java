@@ -208,6 +208,15 @@ public final class DirectoryClient implements AutoCloseable {
         return live.records(Query.CAPABILITY, Names.checkCapability(capability));
     }
 
+    /**
+     * The skills (capabilities, with their descriptions and providers) that {@code search} selects, as the backbone
+     * says now. One exact name asks the backbone's index; a glob reads every live record, so it costs a transfer of
+     * the whole directory: for people and tools looking around, not for a call path.
+     */
+    public CompletableFuture<List<SkillSearch.Skill>> skills(SkillSearch search) {
+        return search.exactName().map(lookups::find).orElseGet(lookups::all).thenApply(search::select);
+    }
+
     /** Every live member of a group. */
     public CompletableFuture<List<NodeRecord>> members(String group) {
         return lookups.members(group);

@@ -48,6 +48,11 @@ final class Lookups {
         return query(Query.CAPABILITY, Names.checkCapability(capability));
     }
 
+    /** Every live record. */
+    CompletableFuture<List<NodeRecord>> all() {
+        return query(Query.ALL, "");
+    }
+
     /** Every live member of a group. */
     CompletableFuture<List<NodeRecord>> members(String group) {
         return query(Query.GROUP, Names.checkGroup(group));

@@ -374,7 +374,7 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         return node().address();
     }
 
-    /** This agent's hostname in the directory. */
+    /** This agent's hostname in the realm ({@code pilot.hostname}, or the service name and instance id). */
     public String hostname() {
         return settings.hostname();
     }
