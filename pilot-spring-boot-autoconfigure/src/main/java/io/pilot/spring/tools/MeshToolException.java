@@ -1,0 +1,30 @@
+package io.pilot.spring.tools;
+
+import io.pilot.engine.message.ErrorCode;
+
+/**
+ * A tool call that failed, and why: {@link ErrorCode#NOT_FOUND} for a tool the catalog does not offer (or no longer
+ * has a provider of), {@link ErrorCode#INVALID_ARGUMENT} for arguments that are not JSON or break the tool's input
+ * schema (nothing was sent), else the code the call failed with on the mesh (the provider's typed error, a timeout,
+ * an unreachable provider). The message says it in words a person or a language model can act on.
+ */
+public class MeshToolException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final String tool;
+
+    public MeshToolException(String tool, ErrorCode code, String message, Throwable cause) {
+        super(message, cause);
+        this.tool = tool;
+        this.code = code;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The tool that was called. */
+    public String tool() {
+        return tool;
+    }
+}
