@@ -161,7 +161,7 @@ public final class MeshToolCatalog implements AutoCloseable {
             open();
         } catch (RuntimeException notRunning) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.UNAVAILABLE,
-                    "the agent is not running, so '" + name + "' cannot be called", notRunning));
+                    "UNAVAILABLE: the agent is not running, so '" + name + "' cannot be called", notRunning));
         }
         synchronized (this) {
             entry = tools.get(name);
@@ -169,7 +169,7 @@ public final class MeshToolCatalog implements AutoCloseable {
         }
         if (entry == null) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.NOT_FOUND,
-                    "no tool '" + name + "' is offered: no agent provides it now", null));
+                    "NOT_FOUND: no tool '" + name + "' is offered: no agent provides it now", null));
         }
         JsonNode argument;
         try {
@@ -177,10 +177,10 @@ public final class MeshToolCatalog implements AutoCloseable {
             argument = entry.input().argument(arguments);
         } catch (JacksonException e) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.INVALID_ARGUMENT,
-                    "the arguments of '" + name + "' are not JSON: " + e.getOriginalMessage(), e));
+                    "INVALID_ARGUMENT for '" + name + "': the arguments are not JSON: " + e.getOriginalMessage(), e));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new MeshToolException(name, ErrorCode.INVALID_ARGUMENT,
-                    "'" + name + "': " + e.getMessage(), e));
+                    "INVALID_ARGUMENT for '" + name + "': " + e.getMessage(), e));
         }
         CapabilityCall call = client.capability(entry.tool().capability());
         if (!groups.isEmpty()) {
@@ -194,7 +194,7 @@ public final class MeshToolCatalog implements AutoCloseable {
             if (cause instanceof PilotRemoteException remote) {
                 throw new MeshToolException(name, remote.code(), describe(name, remote), remote);
             }
-            throw new MeshToolException(name, ErrorCode.REMOTE_FAILURE, "'" + name + "' failed: " + cause, cause);
+            throw new MeshToolException(name, ErrorCode.REMOTE_FAILURE, "REMOTE_FAILURE from '" + name + "': " + cause, cause);
         });
     }
 

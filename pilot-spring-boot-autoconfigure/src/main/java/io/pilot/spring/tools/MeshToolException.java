@@ -6,7 +6,8 @@ import io.pilot.engine.message.ErrorCode;
  * A tool call that failed, and why: {@link ErrorCode#NOT_FOUND} for a tool the catalog does not offer (or no longer
  * has a provider of), {@link ErrorCode#INVALID_ARGUMENT} for arguments that are not JSON or break the tool's input
  * schema (nothing was sent), else the code the call failed with on the mesh (the provider's typed error, a timeout,
- * an unreachable provider). The message says it in words a person or a language model can act on.
+ * an unreachable provider). The message says it in words a person or a language model can act on, the code first:
+ * {@code INVALID_ARGUMENT from 'papers_search': the query is blank}.
  */
 public class MeshToolException extends RuntimeException {
 

@@ -125,7 +125,7 @@ class MeshToolCatalogTests {
 
         assertThatThrownBy(() -> catalog.call("papers_search", "{\"query\":"))
                 .isInstanceOfSatisfying(MeshToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
-                .hasMessageContaining("are not JSON");
+                .hasMessageStartingWith("INVALID_ARGUMENT for 'papers_search': the arguments are not JSON");
         assertThatThrownBy(() -> catalog.call("papers_search", "{\"limit\":3}"))
                 .isInstanceOfSatisfying(MeshToolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining("required");
