@@ -44,9 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
  * its record names it by digest only, is fetched from the provider once per distinct document and verified.
  * Listeners hear each change of the tools. Thread-safe.
  *
- * <p>Which provider's definition a tool shows: the first provider by hostname whose schemas could be read; replicas of
- * one build publish the same. A provider whose schema document cannot be fetched or verified is passed over (and
- * logged); its definition is tried again when its record changes.
+ * <p>Which provider's definition a tool shows: the first provider by hostname whose schemas are read; replicas of one
+ * build publish the same. A provider whose document is still being fetched is passed over until it is in; one whose
+ * document cannot be fetched or verified is passed over (and logged), and tried again when its record changes.
  */
 public final class MeshToolCatalog implements AutoCloseable {
 
@@ -121,6 +121,8 @@ public final class MeshToolCatalog implements AutoCloseable {
     /**
      * Starts following the mesh if it has not yet; completes with the tools once the directory's current records are
      * in and their definitions resolved: what to wait for before the first listing at start-up.
+     *
+     * @throws IllegalStateException while the agent is not running
      */
     public CompletableFuture<List<MeshTool>> ready() {
         open();
@@ -401,10 +403,9 @@ public final class MeshToolCatalog implements AutoCloseable {
         List<String> hostnames = sorted.stream().map(NodeRecord::hostname).toList();
         for (NodeRecord provider : sorted) {
             CompletableFuture<ToolDefinition> definition = definition(provider, capability);
-            if (!definition.isDone()) {
-                return null; // the first provider's definition is on its way: listed once it is in
-            }
-            if (!definition.isCompletedExceptionally()) {
+            // One on its way is passed over meanwhile (a new replica's schema does not hide the tool while it is
+            // fetched); its completion refreshes the tool.
+            if (definition.isDone() && !definition.isCompletedExceptionally()) {
                 ToolDefinition d = definition.join();
                 MeshTool tool = new MeshTool(ToolNames.of(capability), capability, d.description(),
                         mapper.writeValueAsString(d.input().schema()), d.outputSchema(), d.published(), hostnames);
