@@ -1,5 +1,6 @@
 // The coordinator's page: asks POST /research and renders who answered each part, over which path, in how
-// long; keeps a live view of the mesh from /api/agents (the directory) and /actuator/pilot (the tunnels).
+// long; asks GET /api/ask for a question in words; keeps a live view of the mesh from /api/agents (the directory)
+// and /actuator/pilot (the tunnels).
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -70,6 +71,28 @@ async function research(topic, currencies) {
     }));
   } catch (error) {
     $('answer').replaceChildren(el('p', { class: 'error', id: 'answer-error' }, error.message));
+  }
+}
+
+// A question in words (GET /api/ask): a language model with the mesh's tools, or the planner when none is configured.
+function renderQuestion(answer) {
+  const steps = answer.steps.map((step) => el('li', { 'data-tool': step.tool },
+    el('span', { class: 'mono' }, `${step.tool} ${step.arguments}`), ' → ',
+    step.error ? el('span', { class: 'error' }, step.error) : el('span', { class: 'mono' }, step.result)));
+  $('question-answer').replaceChildren(
+    el('p', { id: 'question-summary', 'data-mode': answer.mode },
+      `${answer.mode === 'model' ? 'The model' : 'The planner (no model configured)'} answered in ${answer.millis.toFixed(1)} ms`
+      + ` with ${answer.steps.length} tool calls`),
+    el('pre', { id: 'question-text' }, answer.answer || ''),
+    el('ul', { id: 'question-steps', class: 'note' }, steps));
+}
+
+async function ask(question) {
+  $('question-answer').replaceChildren(el('p', {}, `Asking “${question}”…`));
+  try {
+    renderQuestion(await json(`api/ask?${new URLSearchParams({ q: question })}`));
+  } catch (error) {
+    $('question-answer').replaceChildren(el('p', { class: 'error', id: 'question-error' }, error.message));
   }
 }
 
@@ -236,6 +259,11 @@ $('series-form').addEventListener('submit', (event) => {
 });
 $('series-stop').addEventListener('click', () => seriesAbort && seriesAbort.abort());
 
+$('question-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  ask($('question').value.trim());
+});
+
 $('research-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const currencies = $('currencies').value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
@@ -251,4 +279,10 @@ const requested = new URLSearchParams(location.search).get('topic');
 if (requested) {
   $('topic').value = requested;
   research(requested, $('currencies').value.split(',').map((c) => c.trim()));
+}
+
+const question = new URLSearchParams(location.search).get('q');
+if (question) {
+  $('question').value = question;
+  ask(question);
 }

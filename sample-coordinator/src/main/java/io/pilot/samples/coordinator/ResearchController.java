@@ -22,6 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code POST /research} answers a research request (JSON, or text for {@code Accept: text/plain});
+ * {@code GET /api/ask} answers a question in words (a language model with the mesh's tools, or the planner);
  * {@code GET /api/rate} asks the fx specialist for one rate; {@code GET /api/fx/series} streams a pair's daily rates
  * to the page as they come; {@code GET /api/agents} lists the members of the
  * RESEARCH group with what they offer, for the page's view of the mesh. A call that fails a whole request is
@@ -41,9 +42,12 @@ public class ResearchController {
     private final PilotClient pilot;
     private final TraceIds traceIds;
     private final SeriesSource seriesSource;
+    private final AskService ask;
 
-    public ResearchController(ResearchService research, Fx fx, PilotClient pilot, TraceIds traceIds, SeriesSource seriesSource) {
+    public ResearchController(ResearchService research, Fx fx, PilotClient pilot, TraceIds traceIds, SeriesSource seriesSource,
+            AskService ask) {
         this.research = research;
+        this.ask = ask;
         this.fx = fx;
         this.pilot = pilot;
         this.traceIds = traceIds;
@@ -58,6 +62,15 @@ public class ResearchController {
     @PostMapping(path = "/research", produces = MediaType.TEXT_PLAIN_VALUE)
     public String researchAsText(@RequestBody ResearchRequest request) {
         return AnswerText.render(research.research(request));
+    }
+
+    /**
+     * A question in words, answered by a language model that calls the specialists' tools when one is configured, else
+     * by the deterministic planner ({@link AskService}): {@code GET /api/ask?q=attention in USD and JPY}.
+     */
+    @GetMapping("/api/ask")
+    public AskAnswer ask(@RequestParam(required = false) String q) {
+        return ask.ask(q);
     }
 
     /** The latest rate of one pair, straight from whichever fx specialist answers; its refusal is this request's. */
@@ -111,6 +124,12 @@ public class ResearchController {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
         problem.setProperty("code", ErrorCode.INVALID_ARGUMENT.name());
         return problem;
+    }
+
+    /** The language model (or its server) failed; the question itself was fine. */
+    @ExceptionHandler(ModelAsk.ModelFailure.class)
+    ProblemDetail modelFailure(ModelAsk.ModelFailure e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
     }
 
     /** The specialist's code and words, and the trace to look for (the specialist's own, else this request's). */

@@ -191,7 +191,7 @@ class FleetEndToEndTests {
         assumeTrue(chromium.isPresent(), "no chromium on PATH: .ci/run installs Debian's chromium");
         Process browser = new ProcessBuilder(chromium.get(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--user-data-dir=" + home.resolve("chromium"), "--virtual-time-budget=20000",
-                "--dump-dom", "http://127.0.0.1:" + httpPort + "/?topic=consensus")
+                "--dump-dom", "http://127.0.0.1:" + httpPort + "/?topic=consensus&q=consensus%20in%20USD")
                 .redirectError(home.resolve("chromium.log").toFile()).start();
         String dom = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(browser.waitFor(90, TimeUnit.SECONDS)).isTrue();
@@ -201,6 +201,9 @@ class FleetEndToEndTests {
                 .contains("data-capability=\"papers.search\" data-agent=\"specialist-papers\"")
                 .contains("data-capability=\"news.search\" data-agent=\"specialist-news\"")
                 .contains("data-capability=\"fx.rate\" data-agent=\"specialist-fx\"");
+        // The question in words, from GET /api/ask: no model is configured, so the planner asked the specialists.
+        assertThat(dom).contains("<p id=\"question-summary\" data-mode=\"planner\">")
+                .contains("<li data-tool=\"papers_search\">").contains("<li data-tool=\"fx_rate\">");
         // The mesh, from /api/agents and /actuator/pilot: every specialist with a direct tunnel.
         for (String agent : List.of("specialist-papers", "specialist-fx", "specialist-news")) {
             assertThat(dom).contains("<tr data-agent=\"" + agent + "\">");
