@@ -137,7 +137,8 @@ public final class Agent implements AutoCloseable {
             builder.backbone(backbone.endpoint(), backbone.key());
         } else {
             builder.backbones(settings.backboneEndpoints, settings.backboneKey);
-            // The WebSocket fallback reaches the first listed backbone (several backbones: docs/reach.md).
+            // The WebSocket fallback starts on the first listed backbone; the directory client moves it to the one
+            // it attaches to (BackboneLink, docs/reach.md).
             node.reachBackbone(settings.backboneEndpoints.get(0),
                     settings.proxy != null ? settings.proxy : ProxySettings.fromEnvironment());
         }
