@@ -455,6 +455,11 @@ public final class PilotNode implements AutoCloseable {
         loop.get().execute(() -> streams.followBackbone(socket, endpoint));
     }
 
+    /** Whether this node is opening a WebSocket to its backbone (UDP went unanswered), or reaches it over one. */
+    public boolean fallingBackToWebSocket() {
+        return loop.call(() -> streams.reach() != null && streams.reach().engaged());
+    }
+
     /** The WebSocket bearer's state: the backbone's bearer and the listener's counters. */
     public Bearers bearers() {
         return loop.call(() -> new Bearers(streams.reach() != null && streams.reach().overStream() ? "tcp" : "udp",
