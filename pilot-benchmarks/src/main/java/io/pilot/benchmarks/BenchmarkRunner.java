@@ -117,9 +117,11 @@ public final class BenchmarkRunner {
             relay = new RelayThroughputBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    direct %.0f MiB/s, relayed %.0f MiB/s (%.2fx), relay loop %.2f cores",
                     relay.direct().median(), relay.relayed().median(), relay.relayedToDirect(), relay.relayLoopCores()));
-            progress(String.format(Locale.ROOT, "    relayed over TCP %.0f MiB/s (%.2fx the UDP relay); ping %.0f / %.0f / %.0f µs",
-                    relay.tcpRelayed().median(), relay.tcpToUdpRelay(), relay.directRtt().median() / 1e3,
-                    relay.relayedRtt().median() / 1e3, relay.tcpRelayedRtt().median() / 1e3));
+            progress(String.format(Locale.ROOT, "    relayed over TCP %.0f MiB/s (%.2fx the UDP relay), over TLS %.0f MiB/s"
+                    + " (%.2fx); ping %.0f / %.0f / %.0f / %.0f µs",
+                    relay.tcpRelayed().median(), relay.tcpToUdpRelay(), relay.tlsRelayed().median(), relay.tlsToUdpRelay(),
+                    relay.directRtt().median() / 1e3, relay.relayedRtt().median() / 1e3,
+                    relay.tcpRelayedRtt().median() / 1e3, relay.tlsRelayedRtt().median() / 1e3));
         }
         if (sections.contains(Section.CALLS)) {
             progress("7/8 capability calls between two Spring Boot apps vs HTTP/JSON vs NATS request-reply");

@@ -452,18 +452,25 @@ public final class MarkdownReport {
         rateRow("Relayed: client to relay to server (three nodes)", r.relayed(), r.direct());
         rateRow("Relayed over TCP: client to relay over WebSocket (plain), relay to server over UDP", r.tcpRelayed(),
                 r.direct());
+        rateRow("Relayed over TLS: client to relay over WebSocket over TLS (wss), relay to server over UDP", r.tlsRelayed(),
+                r.direct());
         line("");
         line(String.format(Locale.ROOT, "**TCP relay / UDP relay = %.2fx** (target ≥ 0.5x). The TCP-relayed pair is the "
                 + "relayed pair with the client's UDP to the relay unanswered (the relay's advertised port is a UDP "
                 + "socket bound and never read, its TCP port the relay's WebSocket listener): the client falls back to "
                 + "WebSocket by itself (docs/reach.md), and every datagram between client and relay rides one TCP "
-                + "connection, one binary frame each; the server reaches the relay over UDP.", r.tcpToUdpRelay()));
+                + "connection, one binary frame each; the server reaches the relay over UDP. **TLS (wss) relay / UDP "
+                + "relay = %.2fx**: the same pair with the relay's listener serving TLS (a self-signed P-256 certificate "
+                + "made at bench time with Bouncy Castle, as section 2's TLS baseline; the client's plain try on that port is refused, then wss upgrades), "
+                + "so every datagram is also encrypted and authenticated by TLS on both ends of the client's leg.",
+                r.tcpToUdpRelay(), r.tlsToUdpRelay()));
         line("");
         line("| Path | ping RTT median | p99 |");
         line("|---|---:|---:|");
         rttRow("Direct", r.directRtt());
         rttRow("Relayed over UDP", r.relayedRtt());
         rttRow("Relayed over TCP (WebSocket, plain)", r.tcpRelayedRtt());
+        rttRow("Relayed over TLS (WebSocket, wss)", r.tlsRelayedRtt());
         line("");
         line(String.format(Locale.ROOT, "**Relayed / direct = %.2fx.** The relay passed on %,.0f MiB during the measured "
                 + "rounds (`relayedBytes()`, both directions, relay headers not counted), %.3f bytes per body byte "

@@ -5,6 +5,7 @@ import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.net.Impairment;
+import io.pilot.engine.net.TlsFiles;
 import io.pilot.engine.session.PathSettings;
 
 import java.io.IOException;
@@ -119,6 +120,14 @@ public final class PilotPair implements AutoCloseable {
      * client and relay; the server reaches the relay over UDP.
      */
     public static PilotPair startRelayedOverWebSocket() {
+        return startRelayedOverWebSocket(null);
+    }
+
+    /**
+     * As {@link #startRelayedOverWebSocket()}, the relay's listener serving {@code wss} with {@code tls} (the client
+     * finds it by itself: its plain {@code ws} try on that port is refused as not TLS, then {@code wss} upgrades).
+     */
+    public static PilotPair startRelayedOverWebSocket(TlsFiles tls) {
         Set<Long> loopsBefore = ThreadCpu.eventLoops();
         PilotNode relay = node().answerStun(true).build().start();
         PilotPair pair = null;
@@ -126,7 +135,7 @@ public final class PilotPair implements AutoCloseable {
         try {
             long relayLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
             relay.serveAsRelay(true);
-            InetSocketAddress tcp = relay.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), null, 64).get(0);
+            InetSocketAddress tcp = relay.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", 0)), tls, 64).get(0);
             blackHole = DatagramChannel.open().bind(tcp);
             PilotNode server = relayClient(relay);
             PilotNode client = node().pathSettings(RELAY_FALLBACK).build().start();

@@ -11,7 +11,9 @@ import java.time.Duration;
  * <ul>
  * <li>direct: two nodes with a session between them ({@link PilotPair#start()});</li>
  * <li>relayed: two nodes that cannot reach each other directly, their session running through a third node
- *     serving as relay ({@link PilotPair#startRelayed()}).</li>
+ *     serving as relay ({@link PilotPair#startRelayed()});</li>
+ * <li>relayed over TCP: the same, the client's UDP to the relay unanswered, so it reaches the relay over WebSocket,
+ *     plain and TLS ({@link PilotPair#startRelayedOverWebSocket(io.pilot.engine.net.TlsFiles)}).</li>
  * </ul>
  * The pairs take turns, one window each per round, after a first, longer round discarded as warm-up (as in
  * section 2). The relayed pair must still be relayed at both ends after the last round, else the section fails:
@@ -34,11 +36,17 @@ public final class RelayThroughputBenchmark {
      */
     public record Result(Samples direct, Samples relayed, long relayedBytes, long deliveredBytes, long relayLoopNanos,
                          long relayedWindowNanos, int messageBytes, boolean segmentationOffload, Samples tcpRelayed,
-                         Samples directRtt, Samples relayedRtt, Samples tcpRelayedRtt) {
+                         Samples directRtt, Samples relayedRtt, Samples tcpRelayedRtt, Samples tlsRelayed,
+                         Samples tlsRelayedRtt) {
 
         /** Median TCP-relayed over median UDP-relayed. */
         public double tcpToUdpRelay() {
             return tcpRelayed.median() / relayed.median();
+        }
+
+        /** Median TLS-WebSocket-relayed over median UDP-relayed. */
+        public double tlsToUdpRelay() {
+            return tlsRelayed.median() / relayed.median();
         }
 
         /** Median relayed over median direct. */
@@ -79,11 +87,14 @@ public final class RelayThroughputBenchmark {
         double[] direct = new double[rounds];
         double[] relayed = new double[rounds];
         double[] tcpRelayed = new double[rounds];
+        double[] tlsRelayed = new double[rounds];
         try (PilotPair directPair = PilotPair.start(); PilotPair relayedPair = PilotPair.startRelayed();
-             PilotPair tcpPair = PilotPair.startRelayedOverWebSocket()) {
+             PilotPair tcpPair = PilotPair.startRelayedOverWebSocket();
+             PilotPair tlsPair = PilotPair.startRelayedOverWebSocket(SelfSignedTls.create().pemFiles())) {
             PilotBulkTransfer directTransfer = new PilotBulkTransfer(directPair, profile.messageBytes());
             PilotBulkTransfer relayedTransfer = new PilotBulkTransfer(relayedPair, profile.messageBytes());
             PilotBulkTransfer tcpTransfer = new PilotBulkTransfer(tcpPair, profile.messageBytes());
+            PilotBulkTransfer tlsTransfer = new PilotBulkTransfer(tlsPair, profile.messageBytes());
             long relayedBefore = 0;
             long delivered = 0;
             long relayCpu = 0;
@@ -99,8 +110,10 @@ public final class RelayThroughputBenchmark {
                 Transfer r = relayedTransfer.measure(window);
                 long cpuAfter = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
                 Transfer t = tcpTransfer.measure(window);
+                Transfer s = tlsTransfer.measure(window);
                 if (round >= 0) {
                     tcpRelayed[round] = t.mibPerSecond();
+                    tlsRelayed[round] = s.mibPerSecond();
                     direct[round] = d.mibPerSecond();
                     relayed[round] = r.mibPerSecond();
                     delivered += r.bytes();
@@ -110,10 +123,12 @@ public final class RelayThroughputBenchmark {
             }
             relayedPair.requireRelayed("after the last round");
             tcpPair.requireRelayed("after the last round");
+            tlsPair.requireRelayed("after the last round");
             long relayedBytes = relayedPair.relay().relayedBytes() - relayedBefore;
             return new Result(Samples.of(direct), Samples.of(relayed), relayedBytes, delivered, relayCpu, relayWall,
                     profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported(),
-                    Samples.of(tcpRelayed), pings(directPair), pings(relayedPair), pings(tcpPair));
+                    Samples.of(tcpRelayed), pings(directPair), pings(relayedPair), pings(tcpPair), Samples.of(tlsRelayed),
+                    pings(tlsPair));
         }
     }
 }

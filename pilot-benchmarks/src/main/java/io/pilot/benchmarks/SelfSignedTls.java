@@ -3,17 +3,26 @@ package io.pilot.benchmarks;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.pilot.engine.net.TlsFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -47,10 +56,14 @@ public final class SelfSignedTls {
 
     private final SslContext server;
     private final SslContext client;
+    private final X509Certificate certificate;
+    private final PrivateKey privateKey;
 
-    private SelfSignedTls(SslContext server, SslContext client) {
+    private SelfSignedTls(SslContext server, SslContext client, X509Certificate certificate, PrivateKey privateKey) {
         this.server = server;
         this.client = client;
+        this.certificate = certificate;
+        this.privateKey = privateKey;
     }
 
     public static SelfSignedTls create() {
@@ -70,7 +83,7 @@ public final class SelfSignedTls {
                     .protocols("TLSv1.3")
                     .ciphers(List.of(CIPHER_SUITE))
                     .build();
-            return new SelfSignedTls(server, client);
+            return new SelfSignedTls(server, client, certificate, keys.getPrivate());
         } catch (GeneralSecurityException | SSLException | OperatorCreationException | CertIOException e) {
             throw new IllegalStateException("cannot set up the TLS baseline: " + e, e);
         }
@@ -96,5 +109,33 @@ public final class SelfSignedTls {
 
     public SslContext client() {
         return client;
+    }
+
+    /**
+     * The certificate and its key as PEM files (the key in PKCS#8) in a new temporary folder, deleted on exit: what a
+     * backbone's {@code wss} listener is given ({@link TlsFiles}; the relay section's TLS row).
+     */
+    public TlsFiles pemFiles() {
+        try {
+            Path dir = Files.createTempDirectory("pilot-bench-tls");
+            Path cert = dir.resolve("cert.pem");
+            Path key = dir.resolve("key.pem");
+            Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()));
+            Files.writeString(key, pem("PRIVATE KEY", privateKey.getEncoded()));
+            for (Path file : List.of(dir, cert, key)) {
+                file.toFile().deleteOnExit();
+            }
+            return new TlsFiles(cert, key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encode the certificate: " + e, e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 }

@@ -72,6 +72,10 @@ class BenchmarkSmokeTests {
         // Everything delivered went through the relay (the pair is checked to be relayed before and after).
         assertThat(relay.relayedPerDelivered()).isGreaterThan(1.0);
         assertThat(relay.relayLoopCores()).isPositive();
+        // The WebSocket rows, plain and TLS: each pair was checked to be relayed over TCP (PilotPair).
+        assertThat(relay.tcpRelayed().min()).isPositive();
+        assertThat(relay.tlsRelayed().min()).isPositive();
+        assertThat(relay.tlsRelayedRtt().min()).isPositive();
 
         StreamBenchmark.Result streams = report.streams();
         assertThat(streams.rows()).extracting(StreamBenchmark.Row::window).containsExactly(32, 256);

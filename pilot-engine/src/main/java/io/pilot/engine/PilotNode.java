@@ -448,6 +448,20 @@ public final class PilotNode implements AutoCloseable {
         loop.get().execute(() -> streams.reachBackbone(socket, endpoint, proxy, this::nudgeBackbone));
     }
 
+    /**
+     * The directory client is about to attach to the backbone at {@code endpoint} (one of several, after a
+     * failover): the WebSocket fallback {@link #reachBackbone} started now watches that one, through the same
+     * proxy. Nothing if the fallback is off.
+     */
+    public void followBackbone(InetSocketAddress endpoint) {
+        loop.get().execute(() -> streams.followBackbone(socket, endpoint));
+    }
+
+    /** Whether this node is opening a WebSocket to its backbone (UDP went unanswered), or reaches it over one. */
+    public boolean fallingBackToWebSocket() {
+        return loop.call(() -> streams.reach() != null && streams.reach().engaged());
+    }
+
     /** The WebSocket bearer's state: the backbone's bearer and the listener's counters. */
     public Bearers bearers() {
         return loop.call(() -> new Bearers(streams.reach() != null && streams.reach().overStream() ? "tcp" : "udp",

@@ -1,6 +1,8 @@
 package io.pilot.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -31,9 +33,24 @@ final class BackboneCommand {
                         + " backbone of the realm started with the same URL (options: ?ca=&cert=&key=&user=&password-file=).")
         String store;
 
+        @Option(names = "--tcp-bind", split = ",", paramLabel = "HOST:PORT",
+                description = "Serve WebSocket on this TCP address too, e.g. 0.0.0.0:443 (repeatable, or a comma list);"
+                        + " it always does on its UDP port number unless --no-tcp.")
+        List<String> tcpBinds = new ArrayList<>();
+
+        @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for wss:// on every TCP"
+                + " listener; with --tls-key.")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "PEM", description = "Its private key (PEM, PKCS#8).")
+        Path tlsKey;
+
+        @Option(names = "--no-tcp", description = "No WebSocket listener on the UDP port number (--tcp-bind ones still).")
+        boolean noTcp;
+
         @Override
         public Integer call() throws Exception {
-            return BackboneLauncher.start(PilotCtl.of(spec), bind, identity, store);
+            return BackboneLauncher.start(PilotCtl.of(spec), bind, identity, store, tcpBinds, tlsCert, tlsKey, noTcp);
         }
     }
 

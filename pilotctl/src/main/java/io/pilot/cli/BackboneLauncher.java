@@ -23,11 +23,19 @@ final class BackboneLauncher {
     private BackboneLauncher() {
     }
 
-    static int start(PilotCtl ctl, String bind, Path identity, String store) throws Exception {
+    static int start(PilotCtl ctl, String bind, Path identity, String store, List<String> tcpBinds, Path tlsCert,
+            Path tlsKey, boolean noTcp) throws Exception {
         try {
             HostPort.parseBind(bind);
         } catch (IllegalArgumentException e) {
             return ctl.usage("--bind " + e.getMessage(), "e.g. --bind 0.0.0.0:7400");
+        }
+        WebSocketOptions webSocket;
+        try {
+            webSocket = WebSocketOptions.of(!noTcp, tcpBinds, tlsCert, tlsKey);
+        } catch (IllegalArgumentException e) {
+            return ctl.usage(e.getMessage(), "e.g. --tcp-bind 0.0.0.0:443 --tls-cert cert.pem --tls-key key.pem"
+                    + " (PEM, the key in PKCS#8)");
         }
         Optional<LocalBackbone> running = LocalBackbone.running();
         if (running.isPresent()) {
@@ -40,6 +48,7 @@ final class BackboneLauncher {
         if (store != null) {
             args.addAll(List.of("--store", store));
         }
+        args.addAll(webSocket.toArgs());
         BackgroundProcess.Ready ready;
         try {
             ready = BackgroundProcess.start(BackboneMain.class, args, directory.resolve("backbone.log"), "BACKBONE ",

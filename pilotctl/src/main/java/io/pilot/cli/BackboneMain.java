@@ -3,9 +3,7 @@ package io.pilot.cli;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.agent.Agent;
-import io.pilot.engine.agent.WebSocketServing;
 import io.pilot.engine.backbone.BackboneSettings;
-import io.pilot.engine.net.TlsFiles;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -40,7 +38,7 @@ public final class BackboneMain {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N]"
                     + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR | --store etcd://HOST:PORT[,HOST:PORT...][?options]]"
-                    + " [--tcp-bind HOST:PORT]... [--no-tcp] [--tls-cert PEM --tls-key PEM]");
+                    + " [--tcp-bind HOST:PORT[,HOST:PORT...]]... [--no-tcp] [--tls-cert PEM --tls-key PEM]");
             System.err.println("  the join token may also come from " + SecretOption.JOIN_TOKEN.variable()
                     + "; on the command line it is visible to other users (ps)");
             System.exit(2);
@@ -51,7 +49,7 @@ public final class BackboneMain {
             backbone = Agent.builder(PilotNode.builder().identityPath(options.identity).bindAddress(options.bind)
                             .realm(options.realm).answerStun(true))
                     .serveBackboneWithStore(settings, options.store)
-                    .backboneWebSocket(options.webSocket())
+                    .backboneWebSocket(options.webSocket().serving())
                     .build().start();
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
@@ -67,14 +65,7 @@ public final class BackboneMain {
 
     /** @param joinToken the option's value, '-' included, as {@link SecretOption} reads it */
     private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Path joinTokenFile,
-                           Duration leaseTtl, String store, boolean tcp, List<InetSocketAddress> tcpBinds,
-                           Path tlsCert, Path tlsKey) {
-
-        /** WebSocket on the UDP port number (unless --no-tcp) and each --tcp-bind, TLS with both PEM files. */
-        WebSocketServing webSocket() {
-            return new WebSocketServing(tcp, tcpBinds, tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey),
-                    WebSocketServing.DEFAULTS.maxConnections());
-        }
+                           Duration leaseTtl, String store, WebSocketOptions webSocket) {
 
         static Options parse(String[] args) {
             InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 7400);
@@ -85,7 +76,7 @@ public final class BackboneMain {
             Duration leaseTtl = BackboneSettings.DEFAULTS.leaseTtl();
             String store = null;
             boolean tcp = true;
-            List<InetSocketAddress> tcpBinds = new ArrayList<>();
+            List<String> tcpBinds = new ArrayList<>();
             Path tlsCert = null;
             Path tlsKey = null;
             for (int i = 0; i < args.length; i++) {
@@ -98,7 +89,7 @@ public final class BackboneMain {
                     case "--join-token-file" -> joinTokenFile = Path.of(required(args[i], value));
                     case "--lease-ttl-ms" -> leaseTtl = Duration.ofMillis(number(args[i], required(args[i], value)));
                     case "--store" -> store = required(args[i], value);
-                    case "--tcp-bind" -> tcpBinds.add(HostPort.parseBind(required(args[i], value)));
+                    case "--tcp-bind" -> tcpBinds.add(required(args[i], value));
                     case "--tls-cert" -> tlsCert = Path.of(required(args[i], value));
                     case "--tls-key" -> tlsKey = Path.of(required(args[i], value));
                     case "--no-tcp" -> {
@@ -109,11 +100,8 @@ public final class BackboneMain {
                 }
                 i++;
             }
-            if ((tlsCert == null) != (tlsKey == null)) {
-                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
-            }
-            return new Options(bind, identity, realm, joinToken, joinTokenFile, leaseTtl, store, tcp, tcpBinds,
-                    tlsCert, tlsKey);
+            return new Options(bind, identity, realm, joinToken, joinTokenFile, leaseTtl, store,
+                    WebSocketOptions.of(tcp, tcpBinds, tlsCert, tlsKey));
         }
 
         private static String required(String option, String value) {

@@ -30,6 +30,7 @@ final class Daemon {
         NodeKey backboneKey = settings.backboneKey() == null ? null : NodeKey.parse(settings.backboneKey());
         return Agent.builder(node).hostname(settings.hostname()).joinToken(settings.joinToken())
                 .backbones(settings.backbones(), backboneKey)
+                .backboneProxy(settings.proxySettings())
                 .directory(directory -> {
                     settings.groups().forEach(directory::group);
                     settings.capabilities().forEach(directory::capability);

@@ -59,6 +59,12 @@ final class DaemonCommand {
         @Option(names = "--join-token-file", paramLabel = "FILE", description = "Read the realm's join token from the first line of FILE.")
         Path joinTokenFile;
 
+        @Option(names = "--proxy", paramLabel = "URL", description = "The HTTP CONNECT proxy to reach the backbone's"
+                + " WebSocket through when UDP is blocked, http://[user:password@]host:port (default: " + DaemonSettings.PROXY_VARIABLE
+                + ", else HTTPS_PROXY; NO_PROXY exempts hosts). A password here is visible to other users (ps): prefer "
+                + DaemonSettings.PROXY_VARIABLE + ".")
+        String proxy;
+
         @Option(names = "--foreground", description = "Run in this process until stopped (Ctrl-C, SIGTERM, daemon stop).")
         boolean foreground;
 
@@ -83,8 +89,9 @@ final class DaemonCommand {
                 endpoint = local.get().reachableEndpoint();
                 key = key != null ? key : local.get().key();
             }
+            String proxyUrl = proxy != null ? proxy : System.getenv(DaemonSettings.PROXY_VARIABLE);
             return DaemonLauncher.start(ctl, new DaemonSettings(hostname, endpoint, key, groups, capabilities, bind,
-                    identity, null, joinToken), foreground);
+                    identity, null, joinToken, proxyUrl == null || proxyUrl.isBlank() ? null : proxyUrl), foreground);
         }
     }
 

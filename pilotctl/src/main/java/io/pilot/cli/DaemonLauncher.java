@@ -37,7 +37,7 @@ final class DaemonLauncher {
         Path log = ControlPaths.defaultDirectory().resolve(settings.hostname() + ".log");
         BackgroundProcess.Ready ready;
         try {
-            ready = BackgroundProcess.start(DaemonMain.class, settings.toArgs(), settings::passJoinToken, log, "READY ",
+            ready = BackgroundProcess.start(DaemonMain.class, settings.toArgs(), settings::passSecrets, log, "READY ",
                     "is the backbone at " + settings.backbone() + " running and reachable?");
         } catch (CliException e) {
             return ctl.fail(e);

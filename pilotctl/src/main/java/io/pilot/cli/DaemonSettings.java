@@ -4,6 +4,7 @@ import io.pilot.engine.address.HostPort;
 import io.pilot.engine.control.ControlPaths;
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.net.ProxySettings;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -21,17 +22,36 @@ import java.util.Map;
  * @param identity the identity file, or null: {@code <hostname>.key} beside the run directory
  * @param socket the control socket, or null: the default one of the hostname
  * @param joinToken the realm's join token, or null: none. It never goes into {@link #toArgs} (a command line is
- *        world-readable) but into the background process's environment ({@link #passJoinToken}), where
+ *        world-readable) but into the background process's environment ({@link #passSecrets}), where
  *        {@link #parse} reads it back
+ * @param proxy the HTTP CONNECT proxy URL ({@code --proxy} or {@link #PROXY_VARIABLE}), or null: the environment's
+ *        ({@code HTTPS_PROXY}...). It may hold a password, so it travels as the join token does
  */
 record DaemonSettings(String hostname, String backbone, String backboneKey, List<String> groups,
-                      List<String> capabilities, String bind, Path identity, Path socket, String joinToken) {
+                      List<String> capabilities, String bind, Path identity, Path socket, String joinToken, String proxy) {
 
     static final String DEFAULT_BIND = "0.0.0.0:0";
+    /** The variable a proxy URL travels in to the background process (and may be given in, off the command line). */
+    static final String PROXY_VARIABLE = "PILOT_PROXY";
 
     DaemonSettings {
         groups = List.copyOf(groups);
         capabilities = List.copyOf(capabilities);
+    }
+
+    /** Without a proxy of its own: the environment's, if any. */
+    DaemonSettings(String hostname, String backbone, String backboneKey, List<String> groups, List<String> capabilities,
+            String bind, Path identity, Path socket, String joinToken) {
+        this(hostname, backbone, backboneKey, groups, capabilities, bind, identity, socket, joinToken, null);
+    }
+
+    /**
+     * The proxy to reach the backbone's WebSocket through, or null: then the engine reads the environment's.
+     *
+     * @throws IllegalArgumentException naming {@code --proxy} (never its password) if it is no http proxy URL
+     */
+    ProxySettings proxySettings() {
+        return proxy == null ? null : ProxySettings.parse("--proxy", proxy, ProxySettings.noProxyFromEnvironment());
     }
 
     /**
@@ -76,15 +96,24 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
         if (joinToken != null) {
             Names.checkJoinToken(joinToken);
         }
+        proxySettings();
         return this;
     }
 
-    /** Gives a background process the join token (or takes away one inherited from pilotctl's environment). */
-    void passJoinToken(Map<String, String> environment) {
-        if (joinToken == null) {
-            environment.remove(SecretOption.JOIN_TOKEN.variable());
+    /**
+     * Gives a background process the join token and the proxy URL (or takes away ones inherited from pilotctl's
+     * environment): a command line is world-readable, an environment is not.
+     */
+    void passSecrets(Map<String, String> environment) {
+        pass(environment, SecretOption.JOIN_TOKEN.variable(), joinToken);
+        pass(environment, PROXY_VARIABLE, proxy);
+    }
+
+    private static void pass(Map<String, String> environment, String variable, String value) {
+        if (value == null) {
+            environment.remove(variable);
         } else {
-            environment.put(SecretOption.JOIN_TOKEN.variable(), joinToken);
+            environment.put(variable, value);
         }
     }
 
@@ -93,7 +122,8 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
     public String toString() {
         return "DaemonSettings[hostname=" + hostname + ", backbone=" + backbone + ", backboneKey=" + backboneKey
                 + ", groups=" + groups + ", capabilities=" + capabilities + ", bind=" + bind + ", identity=" + identity
-                + ", socket=" + socket + ", joinToken=" + (joinToken == null ? "none" : "******") + "]";
+                + ", socket=" + socket + ", joinToken=" + (joinToken == null ? "none" : "******")
+                + ", proxy=" + (proxy == null ? "none" : "******") + "]";
     }
 
     Path identityFile() {
@@ -160,7 +190,9 @@ record DaemonSettings(String hostname, String backbone, String backboneKey, List
             throw new IllegalArgumentException("--hostname is required");
         }
         String joinToken = environment.get(SecretOption.JOIN_TOKEN.variable());
+        String proxy = environment.get(PROXY_VARIABLE);
         return new DaemonSettings(hostname, backbone, key, groups, capabilities, bind, identity, socket,
-                joinToken == null || joinToken.isEmpty() ? null : joinToken).check();
+                joinToken == null || joinToken.isEmpty() ? null : joinToken,
+                proxy == null || proxy.isBlank() ? null : proxy).check();
     }
 }

@@ -3,6 +3,9 @@ package io.pilot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pilot.engine.address.HostPort;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine.TypeConversionException;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -72,7 +76,7 @@ class OperatorInputTests {
         DaemonSettings settings = new DaemonSettings("specialist-fx", "127.0.0.1:7400", null, List.of(), List.of(),
                 "127.0.0.1:0", null, null, "realm-join-s3cret");
         Map<String, String> environment = new HashMap<>(Map.of("PATH", "/usr/bin"));
-        settings.passJoinToken(environment);
+        settings.passSecrets(environment);
 
         assertThat(settings.toArgs()).noneMatch(arg -> arg.contains("realm-join-s3cret"));
         assertThat(environment).containsEntry("PILOT_JOIN_TOKEN", "realm-join-s3cret").containsEntry("PATH", "/usr/bin");
@@ -81,7 +85,7 @@ class OperatorInputTests {
 
         DaemonSettings without = new DaemonSettings("specialist-fx", "127.0.0.1:7400", null, List.of(), List.of(),
                 "127.0.0.1:0", null, null, null);
-        without.passJoinToken(environment);
+        without.passSecrets(environment);
         assertThat(environment).as("an inherited token taken away").doesNotContainKey("PILOT_JOIN_TOKEN");
         assertThat(DaemonSettings.parse(without.toArgs().toArray(String[]::new), Map.of("PILOT_JOIN_TOKEN", "")))
                 .isEqualTo(without);
@@ -100,5 +104,42 @@ class OperatorInputTests {
         assertThat(PilotCtl.roundTrip(json.numberNode(210_562))).isEqualTo("211 ms");
         assertThat(PilotCtl.roundTrip(json.nullNode())).isEqualTo("-");
         assertThat(PilotCtl.roundTrip(json.missingNode())).isEqualTo("-");
+    }
+
+    @Test
+    void aDaemonsProxyUrlTravelsInItsEnvironmentAndIsCheckedWithoutQuotingItsPassword() {
+        DaemonSettings settings = new DaemonSettings("behind-proxy", "127.0.0.1:7400", null, List.of(), List.of(),
+                "127.0.0.1:0", null, null, null, "http://pilot:pr0xy-s3cret@127.0.0.1:3128");
+        Map<String, String> environment = new HashMap<>();
+        settings.passSecrets(environment);
+
+        assertThat(settings.toArgs()).noneMatch(arg -> arg.contains("pr0xy-s3cret"));
+        assertThat(environment).containsEntry("PILOT_PROXY", "http://pilot:pr0xy-s3cret@127.0.0.1:3128");
+        assertThat(DaemonSettings.parse(settings.toArgs().toArray(String[]::new), environment)).isEqualTo(settings);
+        assertThat(settings.proxySettings().password()).isEqualTo("pr0xy-s3cret");
+        assertThat(settings.toString()).contains("proxy=******").doesNotContain("pr0xy-s3cret");
+        DaemonSettings socks = new DaemonSettings("behind-proxy", "127.0.0.1:7400", null, List.of(), List.of(),
+                "127.0.0.1:0", null, null, null, "socks5://pilot:pr0xy-s3cret@127.0.0.1:1080");
+        assertThatThrownBy(socks::check).hasMessageContaining("--proxy").hasMessageNotContaining("pr0xy-s3cret");
+    }
+
+    @Test
+    void backboneListenerOptionsAreCheckedAndTravelToTheBackgroundProcessUnchanged(@TempDir Path dir) throws Exception {
+        WebSocketOptions options = WebSocketOptions.of(false, List.of("127.0.0.1:443,[::1]:8443", "0.0.0.0:9443"), null, null);
+
+        assertThat(options.binds()).extracting(HostPort::format).containsExactly("127.0.0.1:443", "[::1]:8443", "0.0.0.0:9443");
+        assertThat(options.toArgs()).containsExactly("--tcp-bind", "127.0.0.1:443", "--tcp-bind", "[::1]:8443",
+                "--tcp-bind", "0.0.0.0:9443", "--no-tcp");
+        assertThat(WebSocketOptions.of(true, List.of(), null, null).toArgs()).isEmpty();
+        assertThatThrownBy(() -> WebSocketOptions.of(true, List.of("127.0.0.1:99999"), null, null))
+                .hasMessageContaining("--tcp-bind 127.0.0.1:99999");
+        assertThatThrownBy(() -> WebSocketOptions.of(true, List.of("nonsense"), null, null)).hasMessageContaining("--tcp-bind nonsense");
+        assertThatThrownBy(() -> WebSocketOptions.of(true, List.of(), dir.resolve("cert.pem"), null))
+                .hasMessage("--tls-cert and --tls-key go together");
+        assertThatThrownBy(() -> WebSocketOptions.of(true, List.of(), dir.resolve("cert.pem"), dir.resolve("key.pem")))
+                .hasMessageContaining("cert.pem").hasMessageContaining("cannot be read");
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "not a certificate\n");
+        assertThatThrownBy(() -> WebSocketOptions.of(true, List.of(), notPem, notPem))
+                .hasMessageContaining("cannot use TLS certificate " + notPem);
     }
 }

@@ -70,6 +70,8 @@ public final class Agent implements AutoCloseable {
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** How much longer a plain start waits for a registration over the WebSocket it was falling back to. */
+    static final Duration WEBSOCKET_ALLOWANCE = Duration.ofSeconds(15);
 
     private final Builder settings;
     private final BackboneRole backbone;
@@ -110,10 +112,25 @@ public final class Agent implements AutoCloseable {
             register();
             openControl();
         } catch (RuntimeException e) {
+            String overWebSocket = webSocketFailure();
             close();
-            throw startFailure(e);
+            RuntimeException failure = startFailure(e);
+            throw overWebSocket == null ? failure : new IllegalStateException(failure.getMessage() + "; over WebSocket: "
+                    + overWebSocket, failure == e ? e : failure.getCause());
         }
         return this;
+    }
+
+    /**
+     * Why the WebSocket fallback failed too, if it did (a proxy refusing the credentials, say): a start that failed
+     * because the backbone did not answer says so, rather than only that UDP went unanswered. Null if it did not.
+     */
+    private String webSocketFailure() {
+        try {
+            return node == null ? null : node.bearers().lastError();
+        } catch (RuntimeException closedMeanwhile) {
+            return null;
+        }
     }
 
     private void serve() {
@@ -137,7 +154,8 @@ public final class Agent implements AutoCloseable {
             builder.backbone(backbone.endpoint(), backbone.key());
         } else {
             builder.backbones(settings.backboneEndpoints, settings.backboneKey);
-            // The WebSocket fallback reaches the first listed backbone (several backbones: docs/reach.md).
+            // The WebSocket fallback starts on the first listed backbone; the directory client moves it to the one
+            // it attaches to (BackboneLink, docs/reach.md).
             node.reachBackbone(settings.backboneEndpoints.get(0),
                     settings.proxy != null ? settings.proxy : ProxySettings.fromEnvironment());
         }
@@ -153,13 +171,44 @@ public final class Agent implements AutoCloseable {
                 }
             }), settings.backboneWait);
         } else if (settings.backboneWait == null) {
-            directory.start().join();
+            awaitFirstRegistration();
         } else {
             awaitRegistration(directory.start(), settings.backboneWait);
         }
         GroupMessaging.Builder messaging = GroupMessaging.builder(directory);
         settings.groups.accept(messaging);
         groups = messaging.build();
+    }
+
+    /**
+     * A plain start fails if the first registration does, with one allowance: a node whose UDP to the backbone goes
+     * unanswered falls back to WebSocket after 2 s of silence, then opens a TCP connection (maybe through a proxy,
+     * maybe TLS), all inside the first request's timeout, which a cold JVM on a loaded machine may overrun. So when the
+     * first attempt timed out while the node was still opening its WebSocket (or had just opened it), the start waits
+     * up to {@link #WEBSOCKET_ALLOWANCE} more for the directory client's next attempt, over the WebSocket. A refusal,
+     * or a WebSocket that failed too (a proxy refusing the credentials), fails the start at once.
+     */
+    private void awaitFirstRegistration() {
+        CompletableFuture<NodeRecord> first = directory.start();
+        try {
+            first.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DirectoryException || !node.fallingBackToWebSocket()) {
+                throw e;
+            }
+            log.info("the first registration timed out while falling back to WebSocket; waiting up to {} s more",
+                    WEBSOCKET_ALLOWANCE.toSeconds());
+            try {
+                directory.registered().get(WEBSOCKET_ALLOWANCE.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException timedOut) {
+                throw e;
+            } catch (ExecutionException failed) {
+                throw new CompletionException(failed.getCause());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while registering", interrupted);
+            }
+        }
     }
 
     /**

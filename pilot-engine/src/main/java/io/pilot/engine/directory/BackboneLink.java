@@ -86,6 +86,7 @@ final class BackboneLink implements BackboneCall {
             return CompletableFuture.completedFuture(known);
         }
         InetSocketAddress endpoint = choice.current();
+        node.followBackbone(endpoint); // the WebSocket fallback watches the backbone tried now (docs/reach.md)
         return handshake(endpoint).thenApply(peer -> {
             if (settings.backboneKey() == null) {
                 log.warn("trusting backbone key {} at {} on first use; configure it to be sure", peer.key(), endpoint);

@@ -97,6 +97,11 @@ public final class BackboneReach {
         return stream != null && stream.isActive();
     }
 
+    /** Whether the node is opening a WebSocket to the backbone, or reaches it over one. */
+    public boolean engaged() {
+        return dialing || overStream();
+    }
+
     /** Why the backbone is reached over WebSocket ("" while on UDP). */
     public String reason() {
         return overStream() ? reason : "";

@@ -25,7 +25,14 @@ import java.util.stream.Stream;
  */
 public record ProxySettings(String host, int port, String user, String password, List<String> noProxy) {
 
+    /** @throws IllegalArgumentException if the host is blank or the port is not 1-65535 */
     public ProxySettings {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("a proxy needs a host");
+        }
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("a proxy port is 1-65535, got " + port);
+        }
         noProxy = List.copyOf(noProxy);
     }
 
@@ -54,15 +61,30 @@ public record ProxySettings(String host, int port, String user, String password,
         if (blank(url)) {
             return null;
         }
+        return parse(source, url.trim(), noProxy(env, properties));
+    }
+
+    /** The hosts this process reaches without a proxy: {@code NO_PROXY} / {@code no_proxy}, else {@code http.nonProxyHosts}. */
+    public static List<String> noProxyFromEnvironment() {
+        return noProxy(System.getenv(), System.getProperties());
+    }
+
+    private static List<String> noProxy(Map<String, String> env, Properties properties) {
         String exempt = env.getOrDefault("NO_PROXY", env.get("no_proxy"));
-        List<String> noProxy = blank(exempt)
+        return blank(exempt)
                 ? Stream.of(properties.getProperty("http.nonProxyHosts", "").split("\\|")).map(String::trim)
                         .filter(s -> !s.isEmpty()).map(s -> s.startsWith("*") ? s.substring(1) : s).toList()
                 : Stream.of(exempt.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return parse(source, url.trim(), noProxy);
     }
 
-    private static ProxySettings parse(String source, String url, List<String> noProxy) {
+    /**
+     * The proxy an {@code http://[user:password@]host:port} URL names (user and password percent-encoded), for a
+     * setting that overrides the environment ({@code pilotctl daemon start --proxy}, {@code pilot.proxy.url}).
+     *
+     * @param source what the URL came from, named in the error (never the URL: it may hold a password)
+     * @throws IllegalArgumentException naming {@code source} if the URL is not an http proxy URL
+     */
+    public static ProxySettings parse(String source, String url, List<String> noProxy) {
         URI uri;
         try {
             uri = URI.create(url.contains("://") ? url : "http://" + url);
@@ -80,7 +102,11 @@ public record ProxySettings(String host, int port, String user, String password,
             user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
             password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
         }
-        return new ProxySettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, user, password, noProxy);
+        try {
+            return new ProxySettings(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80, user, password, noProxy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether {@code target} is reached through this proxy rather than exempt by {@link #noProxy}. */

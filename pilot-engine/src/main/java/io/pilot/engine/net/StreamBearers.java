@@ -17,6 +17,9 @@ public final class StreamBearers {
     private final BearerSwitch bearers = new BearerSwitch(counters);
     private WebSocketListener listener;
     private BackboneReach reach;
+    /** What {@link #reachBackbone} was given, for {@link #followBackbone}. */
+    private ProxySettings proxy;
+    private Runnable moved;
 
     ChannelHandler handler() {
         return bearers;
@@ -59,10 +62,24 @@ public final class StreamBearers {
             }
             reach.close();
         }
+        this.proxy = proxy;
+        this.moved = moved;
         WebSocketDialer dialer = new WebSocketDialer(socket.loop(), socket.streamChannelType(), bearers, counters,
                 socket.localAddress());
         reach = new BackboneReach(socket.loop(), bearers, dialer, backbone, proxy, moved);
         bearers.watch(reach);
+    }
+
+    /**
+     * Moves the watch to the backbone at {@code backbone}, with the proxy {@link #reachBackbone} was given: with
+     * several backbones the node attaches to one at a time, and the one it tries now is the one whose UDP silence
+     * counts (a dead first backbone must not keep the WebSocket pointed at it). Nothing if the node does not fall
+     * back at all ({@link #reachBackbone} never called). On the event loop.
+     */
+    public void followBackbone(UdpSocket socket, InetSocketAddress backbone) {
+        if (reach != null) {
+            reachBackbone(socket, backbone, proxy, moved);
+        }
     }
 
     /** The backbone watch, or null before {@link #reachBackbone}. */

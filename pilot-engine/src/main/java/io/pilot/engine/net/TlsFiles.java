@@ -12,6 +12,17 @@ import java.nio.file.Path;
  */
 public record TlsFiles(Path certificate, Path privateKey) {
 
+    /**
+     * Checks that the files make a server context, before anything is started with them.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the file that is missing or unreadable, or why the pair is unusable
+     */
+    public TlsFiles checked() {
+        serverContext();
+        return this;
+    }
+
     /** The server context; a missing or unreadable file is named in the error. */
     SslContext serverContext() {
         for (Path file : new Path[] {certificate, privateKey}) {

@@ -166,18 +166,25 @@ final class WebSocketDialer {
         }
     }
 
-    /** A failure in words: the proxy's refusal named as such (407: its credentials), never the credentials. */
+    /**
+     * A failure in words: the proxy's refusal named as such, never the credentials. A refusal of the credentials is
+     * a 407, or a 401 to a request that carried some: Debian's tinyproxy (1.11) answers a wrong
+     * {@code Proxy-Authorization} with {@code 401 Unauthorized} and only a missing one with 407.
+     */
     static Throwable explain(Throwable cause, WebSocketTarget target, ProxySettings proxy) {
         ProxyConnectException refused = find(cause, ProxyConnectException.class);
         if (refused != null && proxy != null) {
             String message = refused.getMessage() == null ? "" : refused.getMessage();
-            String why = message.contains("407")
-                    ? "refused the credentials (407 Proxy Authentication Required): check the user and password in its URL"
-                    : message.contains("status:") ? "refused the CONNECT (" + message.substring(message.indexOf("status:") + 7).trim() + ")"
+            String status = message.contains("status:") ? message.substring(message.indexOf("status:") + 7).trim() : null;
+            boolean credentials = status != null && (status.startsWith("407")
+                    || status.startsWith("401") && proxy.authenticates());
+            String why = credentials
+                    ? "refused the credentials (" + status + "): check the user and password in its URL"
+                    : status != null ? "refused the CONNECT (" + status + ")"
                     : "failed: " + message.replaceAll("^.*=> ", "");
             String text = "the HTTP proxy " + proxy + " " + why + " (connecting to " + target.host() + ":"
                     + target.port() + ")";
-            return message.contains("407") ? new ProxyCredentialsRefused(text, cause) : new IllegalStateException(text, cause);
+            return credentials ? new ProxyCredentialsRefused(text, cause) : new IllegalStateException(text, cause);
         }
         return new IllegalStateException(target.uri() + via(proxy) + ": " + cause.getMessage(), cause);
     }

@@ -21,7 +21,9 @@ import java.time.Duration;
  * A Pilot agent for the NAT lab: binds 0.0.0.0:7400, registers with the backbone given as
  * {@code <host>:<port> <key> <hostname>} (IPv6 in brackets), prints {@code REGISTERED}, then takes commands on stdin:
  * {@code ping <hostname>} answers {@code PONG <hostname> <direct|relayed> <ms>} or {@code FAILED <hostname> <why>};
- * {@code path <hostname>} answers {@code PATH <hostname> <direct|relayed> <reason>}. Exits when stdin closes.
+ * {@code path <hostname>} answers {@code PATH <hostname> <direct|relayed> <reason>}. Exits when stdin closes. A
+ * registration that fails prints {@code NOT_REGISTERED <why>; over WebSocket: <its last failure>} and exits 1. The
+ * WebSocket fallback's proxy comes from the environment ({@code HTTPS_PROXY}...), as an Agent's does.
  */
 public final class LabAgent {
 
@@ -36,7 +38,14 @@ public final class LabAgent {
         DirectoryClient directory = DirectoryClient.builder(node).hostname(args[2])
                 .backbone(backboneEndpoint, NodeKey.parse(args[1]))
                 .build();
-        directory.start().join();
+        try {
+            directory.start().join();
+        } catch (RuntimeException e) {
+            // One line saying why, the WebSocket's own failure included (a proxy's refusal), then out: nothing half-started.
+            System.out.println("NOT_REGISTERED " + e.getMessage() + "; over WebSocket: " + node.bearers().lastError());
+            System.out.flush();
+            System.exit(1);
+        }
         System.out.println("REGISTERED " + node.address() + " reflexive " + HostPort.format(directory.reflexiveEndpoint().orElse(null)));
         System.out.flush();
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -190,6 +190,19 @@ public final class NatLab implements AutoCloseable {
                 + (drop ? "add rule ip natlab loss meta l4proto udp drop\n" : ""));
     }
 
+    /**
+     * Makes {@code site}'s router forward nothing but TCP to and from {@code address}:{@code port} (a network whose
+     * only way out is an HTTP proxy there), or, with {@code address} null, lifts it. Shares the loss chain: it
+     * replaces any loss, cut or UDP drop.
+     */
+    public void onlyReach(String site, InetAddress address, int port) {
+        String ip = address == null ? null : address.getHostAddress();
+        nft(lookup(routerNamespaces, site, "site"), "flush chain ip natlab loss\n"
+                + (ip == null ? "" : "add rule ip natlab loss ip daddr " + ip + " tcp dport " + port + " accept\n"
+                + "add rule ip natlab loss ip saddr " + ip + " tcp sport " + port + " accept\n"
+                + "add rule ip natlab loss drop\n"));
+    }
+
     /** Starts {@code command} inside {@code host}; it is killed when the lab closes. */
     public LabProcess start(String host, List<String> command) {
         LabProcess process = new LabProcess(host + "-" + processCount.incrementAndGet(),
@@ -200,9 +213,19 @@ public final class NatLab implements AutoCloseable {
 
     /** Starts {@code mainClass} from the test classpath inside {@code host}, on this JVM's own binary. */
     public LabProcess java(String host, Class<?> mainClass, String... args) {
+        return java(host, Map.of(), mainClass, args);
+    }
+
+    /** As {@link #java(String, Class, String...)}, with more environment variables (e.g. {@code HTTPS_PROXY}). */
+    public LabProcess java(String host, Map<String, String> environment, Class<?> mainClass, String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>();
+        if (!environment.isEmpty()) {
+            command.add("env"); // ip netns exec passes its own environment on: env adds to it
+            environment.forEach((name, value) -> command.add(name + "=" + value));
+        }
+        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path")));
         command.addAll(JVM_OPTIONS);
         command.add(mainClass.getName());
         Collections.addAll(command, args);

@@ -63,4 +63,17 @@ class ProxySettingsTests {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HTTPS_PROXY")
                 .hasMessageContaining("socks5");
     }
+
+    @Test
+    void aUrlGivenAsASettingIsParsedAndItsErrorsNameTheSettingNeverThePassword() {
+        ProxySettings proxy = ProxySettings.parse("--proxy", "http://pilot:s%40cret@127.0.0.1:3128", List.of("lan"));
+
+        assertThat(proxy).isEqualTo(new ProxySettings("127.0.0.1", 3128, "pilot", "s@cret", List.of("lan")));
+        assertThatThrownBy(() -> ProxySettings.parse("--proxy", "http://pilot:s3cret@127.0.0.1:99999", List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--proxy")
+                .hasMessageContaining("1-65535").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> ProxySettings.parse("--proxy", "https://pilot:s3cret@p:1", List.of()))
+                .hasMessageContaining("--proxy").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> new ProxySettings(" ", 3128, null, null, List.of())).hasMessageContaining("host");
+    }
 }

@@ -395,6 +395,65 @@ public class PilotProperties {
         public void setIdentity(Path identity) {
             this.identity = identity;
         }
+
+        // Reach from anywhere (docs/reach.md): the embedded backbone's TCP listeners.
+
+        /**
+         * With {@code embedded}: more TCP addresses ({@code host:port}, e.g. {@code 0.0.0.0:443}) the backbone serves
+         * WebSocket on for nodes whose UDP is blocked. It always does on its UDP port number unless {@code tcp} is false.
+         */
+        private List<String> tcpBind = new ArrayList<>();
+
+        /** With {@code embedded}: whether the backbone serves WebSocket on its UDP port number too (TCP, same number). */
+        private boolean tcp = true;
+
+        private final Tls tls = new Tls();
+
+        public List<String> getTcpBind() {
+            return tcpBind;
+        }
+
+        public void setTcpBind(List<String> tcpBind) {
+            this.tcpBind = tcpBind;
+        }
+
+        public boolean isTcp() {
+            return tcp;
+        }
+
+        public void setTcp(boolean tcp) {
+            this.tcp = tcp;
+        }
+
+        public Tls getTls() {
+            return tls;
+        }
+
+        /** The embedded backbone's TLS for {@code wss://} on every TCP listener: both files, or neither (plain ws). */
+        public static class Tls {
+
+            /** The certificate chain, PEM. */
+            private Path certificate;
+
+            /** Its private key, PEM in PKCS#8 ({@code openssl genpkey} writes it so). */
+            private Path privateKey;
+
+            public Path getCertificate() {
+                return certificate;
+            }
+
+            public void setCertificate(Path certificate) {
+                this.certificate = certificate;
+            }
+
+            public Path getPrivateKey() {
+                return privateKey;
+            }
+
+            public void setPrivateKey(Path privateKey) {
+                this.privateKey = privateKey;
+            }
+        }
     }
 
     /** How capability calls are served: where handlers run is Boot's ({@code spring.threads.virtual.enabled}, {@code spring.task.execution.*}). */
@@ -536,6 +595,88 @@ public class PilotProperties {
 
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+    }
+
+    // Reach from anywhere (docs/reach.md): the HTTP CONNECT proxy to the backbone's WebSocket.
+
+    private final Proxy proxy = new Proxy();
+
+    public Proxy getProxy() {
+        return proxy;
+    }
+
+    /**
+     * The HTTP CONNECT proxy the agent reaches its backbone's WebSocket through when UDP to it goes unanswered. Set,
+     * it overrides {@code HTTPS_PROXY}/{@code https_proxy}; unset, those are read. Either {@code url} or
+     * {@code host} and {@code port}.
+     */
+    public static class Proxy {
+
+        /** {@code http://[user:password@]host:port}; the password is never shown by the actuator nor logged. */
+        private String url;
+
+        /** The proxy's host, instead of {@code url}. */
+        private String host;
+
+        /** The proxy's port, with {@code host}. */
+        private Integer port;
+
+        /** The user for basic proxy authentication (overrides the one in {@code url}). */
+        private String username;
+
+        /** Its password; never shown by the actuator nor logged. */
+        private String password;
+
+        /** Hosts reached without the proxy: names, {@code .suffix}es or {@code *}. Unset: {@code NO_PROXY}. */
+        private List<String> noProxy;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public List<String> getNoProxy() {
+            return noProxy;
+        }
+
+        public void setNoProxy(List<String> noProxy) {
+            this.noProxy = noProxy;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.pilot.spring.autoconfigure;
 
 import io.pilot.engine.directory.Names;
 import io.pilot.engine.group.AccessPolicies;
+import io.pilot.engine.net.ProxySettings;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.spring.runtime.RuntimeSettings;
@@ -37,7 +38,8 @@ final class RuntimeSettingsFactory {
                 properties.getRealm(), (int) properties.getMaxMessageSize().toBytes(),
                 PilotSettings.timeout("pilot.request-timeout", properties.getRequestTimeout()),
                 accessPolicy(properties), properties.isRelay() ? PathSettings.DEFAULTS : PathSettings.DIRECT_ONLY,
-                properties.getGroups(), backbone(properties.getBackbone(), connection),
+                properties.getGroups(), backbone(properties.getBackbone(), connection,
+                        ConfiguredReach.proxy(properties.getProxy())),
                 new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()),
                 properties.getServer().getError().isIncludeDetails());
     }
@@ -54,7 +56,8 @@ final class RuntimeSettingsFactory {
         };
     }
 
-    private static BackboneLink backbone(PilotProperties.Backbone backbone, PilotBackboneConnectionDetails connection) {
+    private static BackboneLink backbone(PilotProperties.Backbone backbone, PilotBackboneConnectionDetails connection,
+            ProxySettings proxy) {
         boolean fromProperties = connection instanceof PropertiesPilotBackboneConnectionDetails;
         if (backbone.isEmbedded() && !fromProperties) {
             throw new PilotConfigurationException("pilot.backbone.embedded", "is true, but a PilotBackboneConnectionDetails bean ("
@@ -63,7 +66,12 @@ final class RuntimeSettingsFactory {
         }
         EmbeddedBackbone embedded = !backbone.isEmbedded() ? null : new EmbeddedBackbone(
                 backbone.getIdentity() != null ? backbone.getIdentity() : Path.of(".pilot", "backbone.key"),
-                PilotSettings.store("pilot.backbone.store", backbone.getStore()));
+                PilotSettings.store("pilot.backbone.store", backbone.getStore()), ConfiguredReach.webSocket(backbone));
+        if (embedded == null && ConfiguredReach.listenerConfigured(backbone)) {
+            throw new PilotConfigurationException("pilot.backbone.tcp-bind", "or pilot.backbone.tls.* / pilot.backbone.tcp"
+                    + " is set, but pilot.backbone.embedded is false: only a backbone serves TCP listeners",
+                    "Set pilot.backbone.embedded=true, or remove the listener properties (a node falls back to WebSocket by itself)");
+        }
         String address = fromProperties ? "pilot.backbone.address" : connection.getClass().getName() + ".getAddresses()";
         List<InetSocketAddress> endpoints = PilotSettings.hostPorts(address, connection.getAddresses());
         if (embedded != null && endpoints.size() > 1) {
@@ -74,7 +82,8 @@ final class RuntimeSettingsFactory {
         return new BackboneLink(endpoints,
                 PilotSettings.key(connection.getKey()),
                 PilotSettings.timeout("pilot.backbone.request-timeout", backbone.getRequestTimeout()),
-                PilotSettings.retryDelays(backbone.getRetry()), embedded, joinToken(connection, fromProperties));
+                PilotSettings.retryDelays(backbone.getRetry()), embedded, joinToken(connection, fromProperties),
+                proxy);
     }
 
     /** The properties' token is checked where it is read; a bean's is checked here, by the same rule. */

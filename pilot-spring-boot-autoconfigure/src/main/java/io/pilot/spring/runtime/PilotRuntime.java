@@ -204,9 +204,11 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         if (embedded != null) {
             builder.embedBackboneWithStore(PilotNode.builder().identityPath(embedded.identityPath())
                     .bindAddress(settings.backbone().endpoint()).realm(settings.realm()).answerStun(true),
-                    BackboneSettings.DEFAULTS.withJoinToken(settings.backbone().joinToken()), embedded.store());
+                    BackboneSettings.DEFAULTS.withJoinToken(settings.backbone().joinToken()), embedded.store())
+                    .backboneWebSocket(embedded.webSocket());
         } else {
             builder.backbones(settings.backbone().endpoints(), settings.backbone().key())
+                    .backboneProxy(settings.backbone().proxy())
                     .startWithoutBackbone(settings.backbone().requestTimeout());
         }
         if (accessPolicy instanceof SharedGroupPolicy sharedGroup) {

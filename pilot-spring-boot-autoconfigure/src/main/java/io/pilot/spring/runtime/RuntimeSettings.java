@@ -1,8 +1,10 @@
 package io.pilot.spring.runtime;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.agent.WebSocketServing;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.net.ProxySettings;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
 
@@ -81,15 +83,22 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
      * @param retry the waits between registration attempts while it does not answer
      * @param embedded how to run it inside this application, or null when it runs elsewhere
      * @param joinToken the realm's join token, presented at registration (and required by an embedded backbone), or null
+     * @param proxy the HTTP CONNECT proxy to the backbone's WebSocket, or null: the environment's ({@code HTTPS_PROXY})
      */
     public record BackboneLink(List<InetSocketAddress> endpoints, NodeKey key, Duration requestTimeout, RetryDelays retry,
-            EmbeddedBackbone embedded, String joinToken) {
+            EmbeddedBackbone embedded, String joinToken, ProxySettings proxy) {
 
         public BackboneLink {
             if (endpoints.isEmpty()) {
                 throw new IllegalArgumentException("no backbone endpoint");
             }
             endpoints = List.copyOf(endpoints);
+        }
+
+        /** With the environment's proxy, if any. */
+        public BackboneLink(List<InetSocketAddress> endpoints, NodeKey key, Duration requestTimeout, RetryDelays retry,
+                EmbeddedBackbone embedded, String joinToken) {
+            this(endpoints, key, requestTimeout, retry, embedded, joinToken, null);
         }
 
         /** One backbone. */
@@ -113,7 +122,8 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
         @Override
         public String toString() {
             return "BackboneLink[endpoints=" + endpoints + ", key=" + key + ", requestTimeout=" + requestTimeout
-                    + ", retry=" + retry + ", embedded=" + embedded + ", joinToken=" + (joinToken == null ? "none" : "******") + "]";
+                    + ", retry=" + retry + ", embedded=" + embedded + ", joinToken=" + (joinToken == null ? "none" : "******")
+                    + ", proxy=" + (proxy == null ? "environment" : proxy) + "]"; // its toString() leaves the credentials out
         }
     }
 
@@ -133,8 +143,14 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
      * @param store where its directory is kept: a journal folder, {@code etcd://HOST:PORT[,...]} (the directory shared
      *              by several backbones, with {@code io.pilot:pilot-backbone-etcd} on the class path), or null to keep
      *              it in memory only
+     * @param webSocket how it serves nodes whose UDP is blocked (docs/reach.md)
      */
-    public record EmbeddedBackbone(Path identityPath, String store) {
+    public record EmbeddedBackbone(Path identityPath, String store, WebSocketServing webSocket) {
+
+        /** Serving plain WebSocket on its UDP port number ({@link WebSocketServing#DEFAULTS}). */
+        public EmbeddedBackbone(Path identityPath, String store) {
+            this(identityPath, store, WebSocketServing.DEFAULTS);
+        }
     }
 
     /**

@@ -10,8 +10,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Keeps the starter's secrets, the node's private key ({@code pilot.identity.key}) and the realm's join token
- * ({@code pilot.backbone.join-token}), out of the {@code env} and {@code configprops} endpoints even where they are
+ * Keeps the starter's secrets, the node's private key ({@code pilot.identity.key}), the realm's join token
+ * ({@code pilot.backbone.join-token}) and the proxy's password ({@code pilot.proxy.password}, {@code pilot.proxy.url}), out of the {@code env} and {@code configprops} endpoints even where they are
  * set to show values ({@code management.endpoint.*.show-values=always}).
  */
 @AutoConfiguration
@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Bean;
 public final class PilotSanitizingAutoConfiguration {
 
     /** The secret properties in canonical form. */
-    static final Set<String> SECRETS = Set.of("pilot.identity.key", "pilot.backbone.join-token");
+    static final Set<String> SECRETS = Set.of("pilot.identity.key", "pilot.backbone.join-token", "pilot.proxy.password",
+            "pilot.proxy.url"); // a proxy URL may hold the password (http://user:password@host:port)
 
     private static final Set<String> CANONICAL_SECRETS = SECRETS.stream().map(PilotSanitizingAutoConfiguration::canonical)
             .collect(Collectors.toUnmodifiableSet());
