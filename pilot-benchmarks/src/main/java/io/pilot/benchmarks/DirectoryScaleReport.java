@@ -96,12 +96,10 @@ final class DirectoryScaleReport {
                 report.environment().loadAverage()));
         if (r.refusedWhileRegistering() > 0) {
             line("");
-            line("The heartbeat driver visits an agent at any moment after its registration was acknowledged (a real "
-                    + "client waits a third of the lease), so a heartbeat refused during the registrations arrived just "
-                    + "after the reply, before the backbone's replica held the record: the registration's etcd "
-                    + "transaction puts the hostname binding and the record at one revision, and the backbone's wait "
-                    + "for its own write ends when the first event of that revision (the binding) is applied, so the "
-                    + "reply can overtake the record by a moment. Found by this benchmark, not fixed here.");
+            line("A heartbeat was refused during the registrations although its registration had been acknowledged: "
+                    + "a registration answers only once its whole etcd transaction (the hostname binding and the record, "
+                    + "one revision) came back through the backbone's feed (`DirectoryChange.Settled`), so this should "
+                    + "not happen; the refusals are counted here to show it.");
         }
         line("");
     }
