@@ -2,6 +2,7 @@ package io.pilot.engine.directory;
 
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.codec.BinaryReader;
@@ -140,7 +141,7 @@ final class BackboneLink implements BackboneCall {
                 .exceptionally(error -> {
                     Throwable cause = BackboneCall.unwrap(error);
                     if (cause instanceof TimeoutException) {
-                        throw new PilotException(ErrorCode.TIMEOUT, "the backbone at " + choice.current()
+                        throw new PilotException(ErrorCode.TIMEOUT, "the backbone at " + HostPort.format(choice.current())
                                 + " did not answer within " + settings.requestTimeout().toMillis() + " ms");
                     }
                     throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
