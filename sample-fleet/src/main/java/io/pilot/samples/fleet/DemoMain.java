@@ -135,10 +135,12 @@ public final class DemoMain {
                 Try    curl -s -XPOST -H 'Content-Type: application/json' -H 'Accept: text/plain' \\
                             -d '{"topic":"consensus"}' %s/research
                        curl -sN '%s/api/fx/series?base=USD&quote=JPY&from=2023-01-02&to=2023-01-06'
+                       curl -s '%s/api/ask?q=What+is+new+on+attention,+in+USD'   (docs/ai.md: a model, if configured)
                        bin/pilotctl --node coordinator ping specialist-papers
                        bin/pilotctl --node coordinator find --capability fx.rate
+                       bin/pilotctl --node coordinator skills 'papers.*'
                 Logs   %s/*.log
-                %n""", base, base, base, base, workDir);
+                %n""", base, base, base, base, base, workDir);
     }
 
     /** What ports the fleet needs that something else holds. */
