@@ -100,11 +100,7 @@ public final class OwnCapabilityTools implements McpToolSource {
             return new MeshToolException(name, ErrorCode.TIMEOUT, "TIMEOUT from '" + name + "': no answer within " + timeout + " ms", failure);
         }
         if (failure instanceof PilotException pilot) {
-            PilotRemoteException remote = PilotRemoteException.from(capability, pilot);
-            StringBuilder text = new StringBuilder(remote.code() + " from '" + name + "': " + remote.detail());
-            remote.fieldErrors().forEach(error -> text.append("; '").append(error.field()).append("' ")
-                    .append(error.message()).append(" (").append(error.rule()).append(')'));
-            return new MeshToolException(name, remote.code(), text.toString(), remote);
+            return MeshToolException.from(name, PilotRemoteException.from(capability, pilot));
         }
         log.warn("MCP tool '{}' failed; its caller is told INTERNAL", name, failure);
         return new MeshToolException(name, ErrorCode.INTERNAL, "INTERNAL from '" + name + "': the call failed; the MCP server's log has the details", failure);

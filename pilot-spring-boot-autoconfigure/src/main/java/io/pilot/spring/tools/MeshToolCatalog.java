@@ -194,7 +194,7 @@ public final class MeshToolCatalog implements AutoCloseable {
             }
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause instanceof PilotRemoteException remote) {
-                throw new MeshToolException(name, remote.code(), describe(name, remote), remote);
+                throw MeshToolException.from(name, remote);
             }
             throw new MeshToolException(name, ErrorCode.REMOTE_FAILURE, "REMOTE_FAILURE from '" + name + "': " + cause, cause);
         });
@@ -212,12 +212,6 @@ public final class MeshToolCatalog implements AutoCloseable {
         open.forEach(DirectoryClient.WatchHandle::close);
     }
 
-    private static String describe(String name, PilotRemoteException remote) {
-        StringBuilder text = new StringBuilder(remote.code() + " from '" + name + "': " + remote.detail());
-        remote.fieldErrors().forEach(error -> text.append("; '").append(error.field()).append("' ").append(error.message())
-                .append(" (").append(error.rule()).append(')'));
-        return text.toString();
-    }
 
     /** The selected groups with a member that provides {@code capability}, in name order: where an anycast goes. */
     private Set<String> groupsProviding(String capability) {

@@ -1,6 +1,7 @@
 package io.pilot.spring.tools;
 
 import io.pilot.engine.message.ErrorCode;
+import io.pilot.spring.PilotRemoteException;
 
 /**
  * A tool call that failed, and why: {@link ErrorCode#NOT_FOUND} for a tool the catalog does not offer (or no longer
@@ -18,6 +19,14 @@ public class MeshToolException extends RuntimeException {
         super(message, cause);
         this.tool = tool;
         this.code = code;
+    }
+
+    /** The provider's typed error as a failed call of {@code tool}: its code, detail and each field error, in words. */
+    public static MeshToolException from(String tool, PilotRemoteException remote) {
+        StringBuilder text = new StringBuilder(remote.code() + " from '" + tool + "': " + remote.detail());
+        remote.fieldErrors().forEach(error -> text.append("; '").append(error.field()).append("' ").append(error.message())
+                .append(" (").append(error.rule()).append(')'));
+        return new MeshToolException(tool, remote.code(), text.toString(), remote);
     }
 
     public ErrorCode code() {
