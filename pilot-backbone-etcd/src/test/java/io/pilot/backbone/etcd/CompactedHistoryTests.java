@@ -62,8 +62,11 @@ class CompactedHistoryTests {
         DirectoryClient watcher = realm.agent(cutOff, "watcher", b -> b);
         DirectoryClient bob = realm.agent(other, "bob", b -> b.capability("fx"));
         DirectoryClient dave = realm.agent(other, "dave", b -> b.capability("fx"));
+        // bob and dave registered on the other backbone: the cut-off one learns of them through etcd, a moment later.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> cutOff.registrations() == 3);
         List<String> events = new CopyOnWriteArrayList<>();
         watcher.watch(Query.CAPABILITY, "fx", recorder(events)).join();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> events.size() >= 2);
         assertThat(events).containsExactlyInAnyOrder("join bob []", "join dave []");
 
         forwarder.cut();
