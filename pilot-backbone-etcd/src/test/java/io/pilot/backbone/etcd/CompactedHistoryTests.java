@@ -5,7 +5,6 @@ import io.etcd.jetcd.options.CompactOption;
 import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
-import io.pilot.engine.directory.NodeRecord;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ class CompactedHistoryTests {
         // bob and dave registered on the other backbone: the cut-off one learns of them through etcd, a moment later.
         await().atMost(30, TimeUnit.SECONDS).until(() -> cutOff.registrations() == 3);
         List<String> events = new CopyOnWriteArrayList<>();
-        watcher.watch(Query.CAPABILITY, "fx", recorder(events)).join();
+        watcher.watch(Query.CAPABILITY, "fx", ChangeRecorder.into(events)).join();
         await().atMost(10, TimeUnit.SECONDS).until(() -> events.size() >= 2);
         assertThat(events).containsExactlyInAnyOrder("join bob []", "join dave []");
 
@@ -89,24 +88,5 @@ class CompactedHistoryTests {
         // It follows etcd again: a change made after the reload reaches its watchers as usual.
         carol.joinGroup("green", null).join();
         await().atMost(30, TimeUnit.SECONDS).until(() -> events.contains("update carol [green]"));
-    }
-
-    private static DirectoryClient.WatchListener recorder(List<String> events) {
-        return new DirectoryClient.WatchListener() {
-            @Override
-            public void joined(NodeRecord record) {
-                events.add("join " + record.hostname() + " " + record.groups());
-            }
-
-            @Override
-            public void updated(NodeRecord record) {
-                events.add("update " + record.hostname() + " " + record.groups());
-            }
-
-            @Override
-            public void left(NodeRecord record) {
-                events.add("leave " + record.hostname() + " " + record.groups());
-            }
-        };
     }
 }
