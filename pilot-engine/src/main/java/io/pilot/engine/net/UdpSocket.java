@@ -64,8 +64,11 @@ public final class UdpSocket {
      * If registering fails, the thread is stopped again before the exception leaves.
      *
      * @param bufferBytes SO_RCVBUF and SO_SNDBUF (the kernel may cap them, see net.core.rmem_max)
+     * @param receiveCoalescing whether to read with UDP GRO where the kernel has it ({@link #coalesceReceives});
+     *        without it, or where it is refused, epoll reads with {@code recvmmsg}
      */
-    public static UdpSocket register(int bufferBytes, ChannelHandler initializer) throws InterruptedException {
+    public static UdpSocket register(int bufferBytes, boolean receiveCoalescing, ChannelHandler initializer)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pilot-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -78,7 +81,7 @@ public final class UdpSocket {
                 .handler(initializer);
         if (epoll) {
             // recvmmsg: many datagrams per system call, each in its own MAX_FORWARD_DATAGRAM slice (the largest datagram) of the buffer.
-            // Until receive coalescing is switched on below, or for good where the kernel lacks UDP_GRO.
+            // Unless receive coalescing is asked for and switched on below.
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_FORWARD_DATAGRAM);
         }
         Channel channel;
@@ -88,7 +91,7 @@ public final class UdpSocket {
             stop(group);
             throw e;
         }
-        return new UdpSocket(group, channel, epoll, epoll && coalesceReceives(channel));
+        return new UdpSocket(group, channel, epoll, epoll && receiveCoalescing && coalesceReceives(channel));
     }
 
     /**
