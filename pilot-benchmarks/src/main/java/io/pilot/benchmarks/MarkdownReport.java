@@ -164,8 +164,9 @@ public final class MarkdownReport {
                 + "raw UDP row because it batches: full datagrams leave in UDP GSO writes of up to 48 segments "
                 + "(`UDP_SEGMENT`), the receiver reads with `recvmmsg` (48 datagrams per call) and acknowledges once per "
                 + "read batch. What remains is per-datagram work in the kernel on the receiving side (every segment is "
-                + "still delivered as its own datagram: UDP GRO stays off because Netty's `recvmmsg` path here does not "
-                + "report the segment size of coalesced reads) and per-packet AES-GCM, transport bookkeeping and "
+                + "still delivered as its own datagram: UDP GRO, read through Netty's `recvmsg` path, is opt-in "
+                + "(`receiveCoalescing`) because it measured slower on a loaded machine, docs/PROTOCOL.md) and "
+                + "per-packet AES-GCM, transport bookkeeping and "
                 + "reassembly on two event-loop threads that share the machine's two cores with each other and the "
                 + "JIT. Larger receive windows, pacing off or a shorter ACK delay change the figure by less than the "
                 + "run-to-run spread: the transfer is CPU-bound per packet. The data path needs several seconds of JIT "
@@ -479,18 +480,18 @@ public final class MarkdownReport {
                 r.relayedPerDelivered(), r.relayLoopCores(), r.relayMicrosPerMiB()));
         line("");
         String batching = r.segmentationOffload()
-                ? "Third, the sender loses its batching: to a direct peer it seals full datagrams back to back and "
-                + "hands the kernel up to 48 of them in one UDP GSO write (`UDP_SEGMENT`), while to the relay each "
-                + "datagram is wrapped in its own relay header and goes to the kernel as a datagram of its own, "
-                + "to be routed and copied one by one (at best several per `sendmmsg` call; no GSO on relayed paths). "
-                : "Third, relayed paths never use UDP GSO batching; GSO is unavailable on this machine, so here "
-                + "the direct pair sends datagram by datagram too and this cost does not show. ";
+                ? "Third, batching survives the relay: the sender seals full datagrams to the relay back to back, "
+                + "each behind its relay header, and hands the kernel up to 48 of them in one UDP GSO write "
+                + "(`UDP_SEGMENT`), as to a direct peer, and the relay passes such a run on the same way. "
+                : "Third, GSO is unavailable on this machine, so neither pair batches its datagrams into UDP GSO "
+                + "writes and relaying loses no batching here. ";
         line(String.format(Locale.ROOT, "*Reading.* Relaying costs four things. First, one more hop: every datagram, "
                 + "and every acknowledgement on the way back, is sent and received twice, and a third node's event "
                 + "loop sits in the path. Second, that event loop re-wraps each datagram: it reads it (`recvmmsg` "
                 + "batches), checks that both ends hold an established session with it, replaces the sender's relay "
-                + "header with one naming the source and writes and flushes the result to the destination, one system "
-                + "call per datagram. It cannot read what it passes on (the session is end to end), so it does no "
+                + "header with one naming the source and writes the result to the destination: a run of full "
+                + "datagrams from one sender to one node as one UDP GSO write at the end of the read batch where the "
+                + "kernel has GSO, anything else one system call per datagram. It cannot read what it passes on (the session is end to end), so it does no "
                 + "cryptography: %,.0f µs per MiB is system calls and buffer handling. %sFourth, a relayed datagram "
                 + "is %d bytes larger (the 4-byte common header, a 2-byte realm and a 6-byte node address in front of the "
                 + "whole %,d-byte datagram), about 1%% more bytes, negligible next to the per-datagram costs. On "

@@ -22,12 +22,13 @@ import java.util.concurrent.Executor;
  * @param identity an identity held in memory, or null
  * @param handlerExecutor where message handlers run, or null for the node's own pool
  * @param exposeErrorDetails whether INTERNAL error replies name the exception's class and message
+ * @param receiveCoalescing whether the UDP socket asks the kernel for UDP GRO (epoll only)
  */
 record NodeSettings(Path identityPath, Identity identity, InetSocketAddress bindAddress, int realm,
                     int maxMessageSize, Duration requestTimeout, SessionSettings sessionSettings,
                     TransportConfig transportConfig, AccessPolicy accessPolicy, Impairment impairment,
                     Executor handlerExecutor, SecureRandom random, int socketBufferBytes, boolean answerStun,
-                    PathSettings pathSettings, boolean exposeErrorDetails) {
+                    PathSettings pathSettings, boolean exposeErrorDetails, boolean receiveCoalescing) {
 
     /** @throws IllegalStateException without an identity, or with packets that do not fit the wire */
     NodeSettings {

@@ -115,7 +115,7 @@ public final class PilotNode implements AutoCloseable {
             throw new IllegalStateException("node already started");
         }
         try {
-            socket = UdpSocket.register(settings.socketBufferBytes(),
+            socket = UdpSocket.register(settings.socketBufferBytes(), settings.receiveCoalescing(),
                     new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops, streams));
             messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
                     settings.maxMessageSize(), settings.exposeErrorDetails(), sessionListeners::established,
@@ -586,6 +586,7 @@ public final class PilotNode implements AutoCloseable {
         private boolean answerStun;
         private PathSettings pathSettings = PathSettings.DEFAULTS;
         private boolean exposeErrorDetails;
+        private boolean receiveCoalescing;
 
         private Builder() {
         }
@@ -673,6 +674,16 @@ public final class PilotNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the UDP socket reads with UDP GRO where the platform has it (epoll, Linux 5.0 and later): runs of
+         * datagrams a peer wrote with GSO then arrive in one read instead of one each. Default false: measured on a
+         * loaded 2-core machine it lost throughput against {@code recvmmsg} batches (docs/PROTOCOL.md, data path).
+         */
+        public Builder receiveCoalescing(boolean coalesce) {
+            this.receiveCoalescing = coalesce;
+            return this;
+        }
+
         /** Direct-only, or relay allowed (the default), and the timings of falling back and probing. */
         public Builder pathSettings(PathSettings settings) {
             this.pathSettings = Objects.requireNonNull(settings, "pathSettings");
@@ -707,7 +718,7 @@ public final class PilotNode implements AutoCloseable {
         public PilotNode build() {
             return new PilotNode(new NodeSettings(identityPath, identity, bindAddress, realm, maxMessageSize,
                     requestTimeout, sessionSettings, transportConfig, accessPolicy, impairment, handlerExecutor, random,
-                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails));
+                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails, receiveCoalescing));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.pilot.engine.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -37,17 +38,25 @@ public final class UdpSocket {
     /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
     static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_FORWARD_DATAGRAM;
 
+    /**
+     * Receive buffer per read with UDP GRO: the largest datagram the kernel can hand over in one piece (a
+     * coalesced one never exceeds 64 KiB). Smaller would truncate a coalesced read, losing its tail segments.
+     */
+    static final int COALESCED_RECEIVE_BYTES = 64 * 1024;
+
     /** Receive buffer per read with NIO, which reads one datagram at a time. */
     static final int SINGLE_RECEIVE_BYTES = 2048;
 
     private final EventLoopGroup group;
     private final Channel channel;
     private final boolean epoll;
+    private final boolean receiveCoalescing;
 
-    private UdpSocket(EventLoopGroup group, Channel channel, boolean epoll) {
+    private UdpSocket(EventLoopGroup group, Channel channel, boolean epoll, boolean receiveCoalescing) {
         this.group = group;
         this.channel = channel;
         this.epoll = epoll;
+        this.receiveCoalescing = receiveCoalescing;
     }
 
     /**
@@ -55,8 +64,11 @@ public final class UdpSocket {
      * If registering fails, the thread is stopped again before the exception leaves.
      *
      * @param bufferBytes SO_RCVBUF and SO_SNDBUF (the kernel may cap them, see net.core.rmem_max)
+     * @param receiveCoalescing whether to read with UDP GRO where the kernel has it ({@link #coalesceReceives});
+     *        without it, or where it is refused, epoll reads with {@code recvmmsg}
      */
-    public static UdpSocket register(int bufferBytes, ChannelHandler initializer) throws InterruptedException {
+    public static UdpSocket register(int bufferBytes, boolean receiveCoalescing, ChannelHandler initializer)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pilot-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -69,15 +81,36 @@ public final class UdpSocket {
                 .handler(initializer);
         if (epoll) {
             // recvmmsg: many datagrams per system call, each in its own MAX_FORWARD_DATAGRAM slice (the largest datagram) of the buffer.
-            // UDP_GRO stays off: this read path hands over coalesced segments without their segment size.
+            // Unless receive coalescing is asked for and switched on below.
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, WireFormat.MAX_FORWARD_DATAGRAM);
         }
+        Channel channel;
         try {
-            return new UdpSocket(group, bootstrap.register().sync().channel(), epoll);
+            channel = bootstrap.register().sync().channel();
         } catch (Exception e) { // Netty rethrows a failed registration's cause as is, checked or not
             stop(group);
             throw e;
         }
+        return new UdpSocket(group, channel, epoll, epoll && receiveCoalescing && coalesceReceives(channel));
+    }
+
+    /**
+     * Switches an epoll channel to UDP GRO: the kernel hands over a run of same-size datagrams from one sender
+     * (as a GSO sender wrote them) as one buffer, with their segment size in a control message. Netty reads that
+     * message only on its recvmsg path, which splits the buffer into the original datagrams; its recvmmsg path
+     * drops it and would pass the run on as one oversized datagram. So GRO goes with recvmsg (a payload size of
+     * 0 selects it) into a buffer that holds the largest coalesced read. Returns false, leaving recvmmsg as it
+     * was, where the kernel refuses the option.
+     */
+    private static boolean coalesceReceives(Channel channel) {
+        try {
+            channel.config().setOption(EpollChannelOption.UDP_GRO, true);
+        } catch (ChannelException unsupported) {
+            return false;
+        }
+        channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
+        channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(COALESCED_RECEIVE_BYTES));
+        return true;
     }
 
     public Channel channel() {
@@ -98,9 +131,14 @@ public final class UdpSocket {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    /** "epoll" or "nio", for the log. */
+    /** "epoll", "epoll with GRO" or "nio", for the log. */
     public String transportName() {
-        return epoll ? "epoll" : "nio";
+        return receiveCoalescing ? "epoll with GRO" : epoll ? "epoll" : "nio";
+    }
+
+    /** Whether the kernel may hand over runs of datagrams from one sender in one read (UDP GRO). */
+    public boolean receiveCoalescing() {
+        return receiveCoalescing;
     }
 
     /** Whether the platform can send many full-size datagrams to one peer as one UDP GSO write. */

@@ -5,16 +5,24 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Full-size DATA datagrams to one peer sealed back to back into one buffer and handed to the kernel in a
- * single UDP generic segmentation offload write ({@code UDP_SEGMENT}): one system call for up to
- * {@value #MAX_SEGMENTS} datagrams instead of one each. Every segment is {@link WireFormat#MAX_DATAGRAM}
- * bytes except possibly the last.
+ * Datagrams to one recipient laid back to back into one buffer and handed to the kernel in a single UDP
+ * generic segmentation offload write ({@code UDP_SEGMENT}): one system call for up to {@value #MAX_SEGMENTS}
+ * datagrams instead of one each. The kernel cuts the buffer every segment size bytes, so every datagram but
+ * the last must be exactly that long: a batch takes full-size datagrams until it {@linkplain #isClosed is
+ * closed} by a shorter one or by the count.
+ *
+ * <p>Three kinds, by where they go: DATA sealed straight into the batch for a direct peer; DATA sealed behind a
+ * RELAY header for a peer reached through the relay; and, at the relay, datagrams passed on behind a RELAYED
+ * header. A relay header is as long in both directions, so both relayed kinds have segments of
+ * {@link WireFormat#MAX_RELAY_DATAGRAM}.
  */
 final class DatagramBatch {
 
@@ -23,29 +31,69 @@ final class DatagramBatch {
 
     private final ByteBuf buffer;
     private final InetSocketAddress recipient;
+    private final int segmentSize;
     private int segments;
+    private boolean closed;
 
-    DatagramBatch(ByteBufAllocator allocator, InetSocketAddress recipient) {
-        // Heap, not direct: the JDK seals fastest into arrays; the channel copies the batch out in one go.
-        this.buffer = allocator.heapBuffer(MAX_SEGMENTS * WireFormat.MAX_DATAGRAM);
+    private DatagramBatch(ByteBuf buffer, InetSocketAddress recipient, int segmentSize) {
+        this.buffer = buffer;
         this.recipient = recipient;
+        this.segmentSize = segmentSize;
     }
 
-    /** Seals one packet into the batch; returns the datagram's size. */
-    int append(Keypair keypair, ByteBuffer plaintext) {
-        int before = buffer.writerIndex();
+    /**
+     * For DATA sealed into the batch, to a direct peer ({@code relayed} false) or through the relay at
+     * {@code recipient}. On the heap: the JDK seals fastest into arrays; the channel copies the batch out in one go.
+     */
+    static DatagramBatch forSealing(ByteBufAllocator allocator, InetSocketAddress recipient, boolean relayed) {
+        int segmentSize = relayed ? WireFormat.MAX_RELAY_DATAGRAM : WireFormat.MAX_DATAGRAM;
+        return new DatagramBatch(allocator.heapBuffer(MAX_SEGMENTS * segmentSize), recipient, segmentSize);
+    }
+
+    /** For datagrams a relay passes on to the node at {@code recipient}: copied once, into direct memory. */
+    static DatagramBatch forRelaying(ByteBufAllocator allocator, InetSocketAddress recipient) {
+        int segmentSize = WireFormat.MAX_RELAY_DATAGRAM;
+        return new DatagramBatch(allocator.directBuffer(MAX_SEGMENTS * segmentSize), recipient, segmentSize);
+    }
+
+    InetSocketAddress recipient() {
+        return recipient;
+    }
+
+    /** Seals one packet into the batch (behind a RELAY header naming {@code target}, if not null); returns the sealed datagram's size. */
+    int seal(Keypair keypair, ByteBuffer plaintext, PilotAddress target) {
+        int start = buffer.writerIndex();
+        if (target != null) {
+            RelayPacket.writeHeader(buffer, WireFormat.TYPE_RELAY, target);
+        }
+        int sealedAt = buffer.writerIndex();
         keypair.seal(buffer, plaintext);
+        added(start);
+        return buffer.writerIndex() - sealedAt;
+    }
+
+    /** Appends {@code datagram} (not consumed) behind a RELAYED header naming its {@code source}. */
+    void relay(PilotAddress source, ByteBuf datagram) {
+        int start = buffer.writerIndex();
+        RelayPacket.writeHeader(buffer, WireFormat.TYPE_RELAYED, source);
+        buffer.writeBytes(datagram, datagram.readerIndex(), datagram.readableBytes());
+        added(start);
+    }
+
+    private void added(int start) {
         segments++;
-        return buffer.writerIndex() - before;
+        closed = buffer.writerIndex() - start != segmentSize || segments == MAX_SEGMENTS;
     }
 
-    boolean isFull() {
-        return segments == MAX_SEGMENTS;
+    /** Whether the batch takes no more datagrams: the last was shorter than the segment size, or it is full. */
+    boolean isClosed() {
+        return closed;
     }
 
+    /** Writes the batch (consumed) without flushing: one datagram as is, more as one segmented write. */
     void writeTo(Channel channel) {
         Object packet = segments == 1 ? new DatagramPacket(buffer, recipient)
-                : new SegmentedDatagramPacket(buffer, WireFormat.MAX_DATAGRAM, recipient);
+                : new SegmentedDatagramPacket(buffer, segmentSize, recipient);
         channel.write(packet, channel.voidPromise());
     }
 }

@@ -6,12 +6,13 @@ import io.netty.channel.Channel;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.wire.WireFormat;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
  * Seals what a peer's connection has ready to send and writes it on the peer's path: small datagrams one
- * at a time, full-size ones to a directly reached peer batched into UDP GSO writes when the channel can
- * ({@link DatagramBatch}). Owns the one plaintext buffer the data path sends from. The mechanics of the
+ * at a time, full-size ones batched into UDP GSO writes when the channel can ({@link DatagramBatch}), to a
+ * directly reached peer or, each behind its RELAY header, to the relay. Owns the one plaintext buffer the data path sends from. The mechanics of the
  * session engine's flush, apart from its decisions (which keys, when to rekey, the connection's timer).
  * Confined to the event loop.
  */
@@ -53,7 +54,8 @@ final class DatagramWriter implements SessionEngine.Sender {
             plaintext.flip();
             wrote = true;
             boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
-            if (batch == null && !(full && segmentationOffload && !peer.relayed)) {
+            InetSocketAddress batchTo = full && segmentationOffload ? paths.recipient(peer) : null;
+            if (batch == null && batchTo == null) {
                 // Full datagrams are sealed on the heap (the JDK's AES-GCM is fastest on arrays); small ones
                 // go straight into direct memory, saving the channel a copy on the latency-bound path.
                 ByteBuf datagram = full ? allocator.heapBuffer(WireFormat.MAX_DATAGRAM)
@@ -64,11 +66,11 @@ final class DatagramWriter implements SessionEngine.Sender {
                 continue;
             }
             if (batch == null) {
-                batch = new DatagramBatch(allocator, peer.endpoint);
+                batch = DatagramBatch.forSealing(allocator, batchTo, peer.relayed);
             }
-            peer.bytesOut += batch.append(keypair, plaintext);
-            // Only the last segment of a batch may be shorter than the others.
-            if (!full || batch.isFull()) {
+            // Through the relay each datagram goes behind a RELAY header naming the peer, as Paths would wrap it.
+            peer.bytesOut += batch.seal(keypair, plaintext, peer.relayed ? peer.address : null);
+            if (batch.isClosed()) {
                 batch.writeTo(channel);
                 batch = null;
             }

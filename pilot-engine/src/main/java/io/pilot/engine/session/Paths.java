@@ -384,6 +384,11 @@ final class Paths {
         }
     }
 
+    /** Where {@link #write} sends the peer's datagrams now: its endpoint, the relay, or null when neither is known. */
+    InetSocketAddress recipient(Peer peer) {
+        return peer.relayed ? relayEndpoint : peer.endpoint;
+    }
+
     private ByteBuf towardsRelay(PilotAddress target, ByteBuf datagram) {
         return RelayPacket.wrap(allocator, WireFormat.TYPE_RELAY, target, datagram);
     }

@@ -1,6 +1,7 @@
 package io.pilot.engine.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.limit.RateLimiter;
 import io.pilot.engine.wire.DropCounters;
@@ -34,6 +35,8 @@ final class RelayForwarder {
     /** Senders whose budgets are remembered (least recently seen forgotten first). */
     private static final int MAX_SENDERS = 100_000;
 
+    private final Channel channel;
+    private final boolean segmentationOffload;
     private final Paths paths;
     private final PeerTable peers;
     private final SessionSettings settings;
@@ -43,18 +46,27 @@ final class RelayForwarder {
     private ForwardingSeal seal;
     private BackboneRoutes routes = BackboneRoutes.NONE;
     private boolean serving;
+    /** Datagrams from one sender to one node, gathered while a read batch lasts; see {@link #flush}. */
+    private DatagramBatch pending;
+    private PilotAddress pendingSource;
     private long relayedBytes;
     private long forwardedBytes;
 
-    RelayForwarder(Paths paths, PeerTable peers, SessionSettings settings, DropCounters drops,
-            Supplier<ForwardingSeal> seal) {
-        this(paths, peers, settings, drops, seal, RELAY_BYTES_PER_SECOND);
+    /**
+     * @param channel where batches are written; with {@code segmentationOffload} false nothing is batched
+     * @param segmentationOffload whether datagrams passed on to one node may leave as one UDP GSO write
+     */
+    RelayForwarder(Channel channel, boolean segmentationOffload, Paths paths, PeerTable peers, SessionSettings settings,
+            DropCounters drops, Supplier<ForwardingSeal> seal) {
+        this(channel, segmentationOffload, paths, peers, settings, drops, seal, RELAY_BYTES_PER_SECOND);
     }
 
     /** With another budget per sender than {@link #RELAY_BYTES_PER_SECOND}: for tests. */
-    RelayForwarder(Paths paths, PeerTable peers, SessionSettings settings, DropCounters drops,
-            Supplier<ForwardingSeal> seal, int bytesPerSecond) {
+    RelayForwarder(Channel channel, boolean segmentationOffload, Paths paths, PeerTable peers, SessionSettings settings,
+            DropCounters drops, Supplier<ForwardingSeal> seal, int bytesPerSecond) {
         this.budgets = new RateLimiter<>(bytesPerSecond, MAX_SENDERS);
+        this.channel = channel;
+        this.segmentationOffload = segmentationOffload;
         this.paths = paths;
         this.peers = peers;
         this.settings = settings;
@@ -141,7 +153,41 @@ final class RelayForwarder {
         return to == null || to.relayed || to.endpoint == null || !to.isEstablished(now, settings) ? null : to;
     }
 
+    /**
+     * Passes {@code inner} on to {@code to}. With segmentation offload, a run of full-size datagrams from one
+     * sender to one node (what a bulk transfer through the relay is, read in one coalesced batch) leaves as one
+     * GSO write when the read batch ends ({@link #flush}) or the run does; anything else leaves at once.
+     */
     private void deliver(PilotAddress source, ByteBuf inner, Peer to) {
-        paths.send(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, source, inner.retain()), to.endpoint);
+        if (pending != null && !(pending.recipient().equals(to.endpoint) && pendingSource.equals(source))) {
+            writePending();
+        }
+        if (pending == null && !(segmentationOffload && inner.readableBytes() == WireFormat.MAX_DATAGRAM)) {
+            paths.send(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, source, inner.retain()), to.endpoint);
+            return;
+        }
+        if (pending == null) {
+            pending = DatagramBatch.forRelaying(paths.allocator(), to.endpoint);
+            pendingSource = source;
+        }
+        pending.relay(source, inner);
+        if (pending.isClosed()) {
+            writePending();
+            channel.flush();
+        }
+    }
+
+    /** The read batch ended: what is gathered leaves now. */
+    void flush() {
+        if (pending != null) {
+            writePending();
+            channel.flush();
+        }
+    }
+
+    private void writePending() {
+        pending.writeTo(channel);
+        pending = null;
+        pendingSource = null;
     }
 }

@@ -111,7 +111,8 @@ public final class SessionEngine {
         Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
         this.paths = new Paths(channel, settings, random);
         this.writer = sendVia.apply(new DatagramWriter(channel, paths, segmentationOffload));
-        this.relay = new RelayForwarder(paths, peers, settings, drops, () -> new ForwardingSeal(identity, realm));
+        this.relay = new RelayForwarder(channel, segmentationOffload, paths, peers, settings, drops,
+                () -> new ForwardingSeal(identity, realm));
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
                 new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
@@ -421,6 +422,7 @@ public final class SessionEngine {
 
     /** The channel finished a batch of reads: send what the batch made ready. */
     public void readComplete() {
+        relay.flush();
         if (readDirty.isEmpty()) {
             return;
         }

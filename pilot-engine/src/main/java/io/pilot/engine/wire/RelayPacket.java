@@ -37,11 +37,16 @@ public final class RelayPacket extends AbstractReferenceCounted implements WireP
     /** Wraps a datagram (consumed) for the relay, addressed to {@code target}. */
     public static ByteBuf wrap(ByteBufAllocator allocator, int type, PilotAddress address, ByteBuf datagram) {
         ByteBuf out = allocator.directBuffer(WireFormat.RELAY_HEADER_LENGTH + datagram.readableBytes());
-        WireCodec.writeHeader(out, type);
-        out.writeShort(address.realm()).writeShort((int) (address.node() >>> 32)).writeInt((int) address.node());
+        writeHeader(out, type, address);
         out.writeBytes(datagram);
         datagram.release();
         return out;
+    }
+
+    /** Writes a relay header of {@code type} naming {@code address}: what goes before the datagram inside. */
+    public static void writeHeader(ByteBuf out, int type, PilotAddress address) {
+        WireCodec.writeHeader(out, type);
+        out.writeShort(address.realm()).writeShort((int) (address.node() >>> 32)).writeInt((int) address.node());
     }
 
     /** True for a datagram sent to a relay, false for one a relay passes on. */

@@ -1,6 +1,8 @@
 package io.pilot.engine.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.transport.Connection;
@@ -62,6 +64,39 @@ class DatagramWriterTests {
         }
         assertThat(full).as("stream data fills whole datagrams").isGreaterThanOrEqualTo(2);
         assertThat(bob.bytesOut()).isEqualTo(total);
+    }
+
+    @Test
+    void withSegmentationOffloadARelayedPeersFullDatagramsGoToTheRelayAsOneSegmentedWrite() {
+        DatagramWriter batching = new DatagramWriter(channel, paths, true);
+        paths.useRelay(RELAY, new PilotAddress(1, 1));
+        paths.takeRoute(bob, Route.relayed(bob.address()), null, 0);
+        ready(bob.connection(), 3 * WireFormat.MAX_DATA_PLAINTEXT);
+
+        assertThat(batching.send(bob, bob.connection(), bob.current, 0)).isTrue();
+
+        SegmentedDatagramPacket run = channel.readOutbound();
+        assertThat(run.recipient()).isEqualTo(RELAY);
+        assertThat(run.segmentSize()).isEqualTo(WireFormat.MAX_RELAY_DATAGRAM);
+        ByteBuf content = run.content();
+        int segments = 0;
+        long sealed = 0;
+        while (content.isReadable()) {
+            ByteBuf segment = content.readSlice(Math.min(run.segmentSize(), content.readableBytes()));
+            RelayPacket wrapped = (RelayPacket) WireCodec.decode(segment).packet();
+            assertThat(wrapped.towardsRelay()).isTrue();
+            assertThat(wrapped.address()).isEqualTo(bob.address());
+            assertThat((int) wrapped.inner().getUnsignedByte(0)).isEqualTo(WireFormat.TYPE_DATA);
+            sealed += wrapped.inner().readableBytes();
+            wrapped.release();
+            segments++;
+        }
+        run.release();
+        assertThat(segments).as("stream data fills whole datagrams").isGreaterThanOrEqualTo(3);
+        assertThat(bob.bytesOut()).as("the sealed datagrams, not the relay headers").isEqualTo(sealed);
+        for (DatagramPacket rest; (rest = channel.readOutbound()) != null; ) {
+            rest.release();
+        }
     }
 
     @Test

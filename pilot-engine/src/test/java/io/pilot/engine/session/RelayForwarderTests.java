@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.wire.DropCounters;
@@ -38,7 +39,7 @@ class RelayForwarderTests {
     private static final InetSocketAddress OTHER_BACKBONE = new InetSocketAddress("10.0.1.1", 7400);
     private static final PilotAddress CAROL = new PilotAddress(1, 4);
 
-    private final RelayForwarder forwarder = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+    private final RelayForwarder forwarder = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
             () -> new ForwardingSeal(REALM_BACKBONE, 1));
 
     @BeforeEach
@@ -106,7 +107,7 @@ class RelayForwarderTests {
 
     @Test
     void oneSenderCannotExceedItsByteBudget() {
-        RelayForwarder small = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+        RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
                 () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000);
         small.serve(true);
         for (int i = 0; i < 2; i++) {
@@ -124,6 +125,68 @@ class RelayForwarderTests {
         small.forward(later, ALICE_AT, 1_000_000_000L);
         later.release();
         assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(3000);
+    }
+
+    @Test
+    void withSegmentationOffloadARunOfFullDatagramsFromOneSenderToOneNodeLeavesAsOneSegmentedWrite() {
+        RelayForwarder batching = new RelayForwarder(channel, true, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        batching.serve(true);
+        for (int i = 0; i < 3; i++) {
+            RelayPacket packet = towards(BOB, WireFormat.MAX_DATAGRAM);
+            batching.forward(packet, ALICE_AT, 0);
+            packet.release();
+        }
+        assertThat((Object) channel.readOutbound()).as("held until the read batch ends").isNull();
+        RelayPacket shortOne = towards(BOB, 300);
+        batching.forward(shortOne, ALICE_AT, 0);
+        shortOne.release();
+
+        SegmentedDatagramPacket run = channel.readOutbound();
+        assertThat(run.recipient()).isEqualTo(BOB_AT);
+        assertThat(run.segmentSize()).isEqualTo(WireFormat.MAX_RELAY_DATAGRAM);
+        ByteBuf content = run.content();
+        assertThat(content.readableBytes()).isEqualTo(3 * WireFormat.MAX_RELAY_DATAGRAM + WireFormat.RELAY_HEADER_LENGTH + 300);
+        for (int i = 0; i < 4; i++) {
+            ByteBuf segment = content.readSlice(Math.min(run.segmentSize(), content.readableBytes()));
+            RelayPacket relayed = (RelayPacket) WireCodec.decode(segment).packet();
+            assertThat(relayed.towardsRelay()).isFalse();
+            assertThat(relayed.address()).isEqualTo(ALICE);
+            assertThat(relayed.inner().readableBytes()).isEqualTo(i < 3 ? WireFormat.MAX_DATAGRAM : 300);
+            relayed.release();
+        }
+        run.release();
+        assertThat(batching.relayedBytes()).isEqualTo(3L * WireFormat.MAX_DATAGRAM + 300);
+    }
+
+    @Test
+    void aBatchLeavesWhenTheReadEndsOrAnotherSenderOrTargetComesBetween() {
+        RelayForwarder batching = new RelayForwarder(channel, true, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        batching.serve(true);
+        RelayPacket first = towards(BOB, WireFormat.MAX_DATAGRAM);
+        batching.forward(first, ALICE_AT, 0);
+        first.release();
+        RelayPacket back = towards(ALICE, WireFormat.MAX_DATAGRAM);
+        batching.forward(back, BOB_AT, 0);
+        back.release();
+
+        assertThat((Object) channel.readOutbound()).as("written, flushed when the read batch ends").isNull();
+
+        batching.flush();
+        DatagramPacket toBob = channel.readOutbound();
+        assertThat(toBob).as("a run of one").isNotInstanceOf(SegmentedDatagramPacket.class);
+        assertThat(toBob.recipient()).isEqualTo(BOB_AT);
+        assertThat(toBob.content().readableBytes()).isEqualTo(WireFormat.MAX_RELAY_DATAGRAM);
+        toBob.release();
+        DatagramPacket toAlice = channel.readOutbound();
+        assertThat(toAlice.recipient()).isEqualTo(ALICE_AT);
+        RelayPacket relayed = (RelayPacket) WireCodec.decode(toAlice.content()).packet();
+        assertThat(relayed.address()).isEqualTo(BOB);
+        relayed.release();
+        toAlice.release();
+        batching.flush();
+        assertThat((Object) channel.readOutbound()).as("nothing left to flush").isNull();
     }
 
     /** What the relay wrote next, decoded; the datagram is released. */
@@ -153,7 +216,7 @@ class RelayForwarderTests {
         assertThat(forwarder.forwardedBytes()).isEqualTo(150);
 
         // At the other backbone (same identity, so the same key) Carol's arrives as RELAYED from Alice.
-        RelayForwarder other = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+        RelayForwarder other = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
                 () -> new ForwardingSeal(REALM_BACKBONE, 1));
         other.serve(true);
         other.routes(node -> OTHER_BACKBONE); // whatever it says, a FORWARD is only delivered, never passed on
@@ -183,13 +246,13 @@ class RelayForwarderTests {
         altered.inner().setByte(altered.inner().readerIndex() + 7, 1);
         ForwardPacket toNobody = sent(ForwardPacket.class, OTHER_BACKBONE);
 
-        RelayForwarder otherRealm = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+        RelayForwarder otherRealm = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
                 () -> new ForwardingSeal(Identity.generate(new SecureRandom()), 1));
         otherRealm.serve(true);
         otherRealm.deliverForwarded(genuine, 0);
         assertThat(drops.get(DropReason.BAD_TAG)).as("another identity's key").isOne();
 
-        RelayForwarder sameRealm = new RelayForwarder(paths, peers, SessionSettings.DEFAULTS, drops,
+        RelayForwarder sameRealm = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
                 () -> new ForwardingSeal(REALM_BACKBONE, 1));
         sameRealm.deliverForwarded(genuine, 0);
         assertThat(drops.get(DropReason.NOT_ALLOWED)).as("not serving as a relay").isOne();
