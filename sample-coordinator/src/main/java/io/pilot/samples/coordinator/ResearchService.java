@@ -38,9 +38,11 @@ public class ResearchService {
     private final PilotClient pilot;
     private final Supplier<String> traceIds;
     private final String hostname;
+    private final ResearchHistory history;
 
     public ResearchService(Papers papers, News news, Fx fx, PilotClient pilot, TraceIds traceIds,
-            @Value("${pilot.hostname}") String hostname) {
+            @Value("${pilot.hostname}") String hostname, ResearchHistory history) {
+        this.history = history;
         this.papers = papers;
         this.news = news;
         this.fx = fx;
@@ -56,35 +58,40 @@ public class ResearchService {
         List<CompletableFuture<ResearchPart>> parts = new ArrayList<>();
         String topic = request.topic();
         int limit = request.limit();
-        parts.add(ask("papers.search", arguments("query", topic, "limit", limit), () -> papers.search(topic, limit)));
-        parts.add(ask("news.search", arguments("topic", topic, "limit", limit), () -> news.search(topic, limit)));
+        parts.add(ask(started, "papers.search", arguments("query", topic, "limit", limit), () -> papers.search(topic, limit)));
+        parts.add(ask(started, "news.search", arguments("topic", topic, "limit", limit), () -> news.search(topic, limit)));
         for (String quote : request.currencies()) {
-            parts.add(ask("fx.rate", arguments("base", request.base(), "quote", quote), () -> fx.rateReply(request.base(), quote)));
+            parts.add(ask(started, "fx.rate", arguments("base", request.base(), "quote", quote),
+                    () -> fx.rateReply(request.base(), quote)));
         }
         List<ResearchPart> answered = parts.stream().map(CompletableFuture::join).toList();
         double millis = (System.nanoTime() - started) / 1e6;
         log.info("Researched '{}' in {} ms: {}", request.topic(), Math.round(millis),
                 answered.stream().map(p -> p.capability() + "@" + p.agent()).toList());
-        return new ResearchAnswer(request.topic(), traceIds.get(), millis, answered, told);
+        ResearchAnswer answer = new ResearchAnswer(request.topic(), traceIds.get(), millis, answered, told);
+        history.add(answer);
+        return answer;
     }
 
     /**
      * One part, asked now.
      *
+     * @param requestStarted when the research request started ({@link System#nanoTime()}): the part's offset is from it
      * @param capability what {@code call} calls, named for a part that gets no reply
      * @param arguments what {@code call} sends, shown with the part
      */
-    private CompletableFuture<ResearchPart> ask(String capability, Map<String, Object> arguments,
+    private CompletableFuture<ResearchPart> ask(long requestStarted, String capability, Map<String, Object> arguments,
             Supplier<CompletableFuture<? extends PilotReply<?>>> call) {
         long started = System.nanoTime();
+        double startMillis = (started - requestStarted) / 1e6;
         CompletableFuture<? extends PilotReply<?>> reply;
         try {
             reply = call.get();
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return reply.handle((answer, error) -> answer != null ? ResearchPart.answered(arguments, answer)
-                : ResearchPart.failed(capability, arguments, (System.nanoTime() - started) / 1e6, error));
+        return reply.handle((answer, error) -> answer != null ? ResearchPart.answered(arguments, startMillis, answer)
+                : ResearchPart.failed(capability, arguments, startMillis, (System.nanoTime() - started) / 1e6, error));
     }
 
     private ResearchAnswer.BroadcastSummary tell(String topic) {
