@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,9 @@ public final class TraceCollector implements AutoCloseable {
 
     /** How many traces are kept; the oldest is dropped first. */
     static final int MAX_TRACES = 2_000;
+
+    /** The most of a refused body read and thrown away before answering; beyond it the connection is closed. */
+    private static final long DISCARD_LIMIT = 4L * OtlpTraceExport.MAX_BYTES;
 
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
@@ -100,6 +104,7 @@ public final class TraceCollector implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Content-Encoding"), declaredLength(exchange),
                     exchange.getRequestBody());
         } catch (OtlpTraceExport.Refused refused) {
+            discardRest(exchange.getRequestBody());
             respond(exchange, refused.status(), "text/plain; charset=utf-8", refused.getMessage() + "\n");
             return;
         }
@@ -136,6 +141,23 @@ public final class TraceCollector implements AutoCloseable {
             handler.handle(exchange);
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Reads what is left of a refused body, up to {@link #DISCARD_LIMIT}, so that the sender reads the refusal: closing
+     * the exchange with much of the body unread resets the connection under a sender still writing it.
+     */
+    private static void discardRest(InputStream body) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            long left = DISCARD_LIMIT;
+            int read;
+            while (left > 0 && (read = body.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= read;
+            }
+        } catch (IOException e) {
+            // read to its end and closed already, or the sender gave up: nothing left to discard
         }
     }
 
