@@ -11,7 +11,8 @@
   const RECENT_EVERY_MS = 2000;
   const TRACE_EVERY_MS = 1000;
   const TRACE_POLLS = 30; // spans come in batches, a second or so after the answer; give up after half a minute
-  const PATH_COLOURS = { direct: '#17803d', relayed: '#b36b00', unknown: '#b3261e' };
+  const PATH_COLOURS = { direct: '#17803d', relayed: '#b36b00', 'relayed over TCP': '#7a3db3', unknown: '#b3261e' };
+  const BROADCAST_COLOUR = '#2456b3';
 
   const section = document.getElementById('research-detail');
   if (!section) {
@@ -66,8 +67,9 @@
     el('h2', {}, 'Research detail ', el('small', {}, 'each part, who answered, over which path; the trace across the fleet')),
     el('div', { class: 'research-detail-head' }, el('label', {}, 'Request ', picker), summary),
     waterfall,
-    el('p', { class: 'note legend' }, ...Object.entries(PATH_COLOURS).map(([path, colour]) =>
-      el('span', { class: 'swatch', style: `--swatch: ${colour}` }, path))),
+    el('p', { class: 'note legend' }, el('span', { class: 'swatch', style: `--swatch: ${BROADCAST_COLOUR}` }, 'broadcast'),
+      ...Object.entries(PATH_COLOURS).map(([path, colour]) =>
+        el('span', { class: 'swatch', style: `--swatch: ${colour}` }, path === 'unknown' ? 'no answer' : path))),
     el('h3', {}, 'Trace'),
     traceStatus,
     el('table', { id: 'trace-tree' },
@@ -122,42 +124,54 @@
     followTrace(request);
   }
 
-  // One horizontal bar per part, from when it was asked to when it was answered: an invisible bar up to its start,
-  // stacked with a visible one for its duration, coloured by path, labelled with who answered.
+  // The waterfall's rows: the broadcast to the group first (the parts are asked after it), then one per part.
+  function rowsOf(request) {
+    const rows = [];
+    const told = request.broadcast;
+    if (told) {
+      rows.push({ name: `tell ${told.group}`, start: 0, millis: told.millis, colour: BROADCAST_COLOUR,
+        label: `${told.delivered.length} told${told.failed.length ? `, ${told.failed.length} not reached` : ''}`
+          + ` · ${duration(told.millis)}`,
+        detail: `told ${told.delivered.join(', ') || 'nobody'}${told.failed.length ? `<br>not reached: ${told.failed.join('; ')}` : ''}` });
+    }
+    request.bars.forEach((bar) => rows.push({ name: barName(bar), start: bar.startMillis, millis: bar.millis,
+      colour: PATH_COLOURS[bar.error ? 'unknown' : bar.path] || '#778',
+      label: `${bar.agent || 'no answer'} · ${bar.error ? 'failed' : bar.path} · ${duration(bar.millis)}`,
+      detail: `${bar.agent || 'no answer'} · ${bar.path}${bar.error ? `<br>${bar.error}` : ''}` }));
+    return rows;
+  }
+
+  // One horizontal bar per row, from when it started to when it ended: an invisible bar up to its start, stacked with
+  // a visible one for its duration, coloured by path, labelled with who answered.
   async function drawWaterfall(request) {
     await charts;
-    const bars = request.bars;
-    waterfall.style.height = `${60 + 34 * bars.length}px`;
+    const rows = rowsOf(request);
+    waterfall.style.height = `${60 + 34 * rows.length}px`;
     if (!chart) {
       chart = window.echarts.init(waterfall, null, { renderer: 'svg' });
       window.addEventListener('resize', () => chart.resize());
     } else {
       chart.resize();
     }
-    const names = bars.map(barName);
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 230, top: 8, bottom: 28, containLabel: true }, // room on the right for the last bar's label
       xAxis: { type: 'value', axisLabel: { formatter: (ms) => duration(ms) } },
-      yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false } },
+      yAxis: { type: 'category', data: rows.map((row) => row.name), inverse: true, axisTick: { show: false } },
       tooltip: { trigger: 'item', formatter: (item) => {
-        const bar = bars[item.dataIndex];
-        return `${barName(bar)}<br>${bar.agent || 'no answer'} · ${bar.path}<br>asked at +${duration(bar.startMillis)},`
-          + ` took ${duration(bar.millis)}${bar.error ? `<br>${bar.error}` : ''}`;
+        const row = rows[item.dataIndex];
+        return `${row.name}<br>${row.detail}<br>from +${duration(row.start)}, took ${duration(row.millis)}`;
       } },
       series: [
-        { type: 'bar', stack: 'part', silent: true, itemStyle: { color: 'transparent' }, data: bars.map((b) => b.startMillis),
+        { type: 'bar', stack: 'row', silent: true, itemStyle: { color: 'transparent' }, data: rows.map((row) => row.start),
           tooltip: { show: false } },
-        { type: 'bar', stack: 'part', barWidth: 18,
-          data: bars.map((b) => ({ value: b.millis, itemStyle: { color: PATH_COLOURS[b.error ? 'unknown' : b.path] || '#778' } })),
+        { type: 'bar', stack: 'row', barWidth: 18,
+          data: rows.map((row) => ({ value: row.millis, itemStyle: { color: row.colour } })),
           label: { show: true, position: 'right', color: '#1d2330', fontSize: 12,
-            formatter: (item) => {
-              const bar = bars[item.dataIndex];
-              return `${bar.agent || 'no answer'} · ${bar.error ? 'failed' : bar.path} · ${duration(bar.millis)}`;
-            } } },
+            formatter: (item) => rows[item.dataIndex].label } },
       ],
     }, true);
-    waterfall.dataset.bars = String(bars.length);
+    waterfall.dataset.bars = String(rows.length);
   }
 
   // Asks the collector (through the coordinator) for the request's spans until every process that answered a part

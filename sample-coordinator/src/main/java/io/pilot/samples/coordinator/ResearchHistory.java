@@ -58,12 +58,14 @@ public class ResearchHistory {
      * @param topic what was researched
      * @param traceId its trace, or null without tracing
      * @param millis the whole request
+     * @param broadcast the group told about it first, or null if it was not
      * @param bars one per part, in the order asked
      */
-    public record Waterfall(long number, Instant at, String topic, String traceId, double millis, List<Bar> bars) {
+    public record Waterfall(long number, Instant at, String topic, String traceId, double millis,
+            ResearchAnswer.BroadcastSummary broadcast, List<Bar> bars) {
 
         static Waterfall of(long number, Instant at, ResearchAnswer answer) {
-            return new Waterfall(number, at, answer.topic(), answer.traceId(), answer.millis(),
+            return new Waterfall(number, at, answer.topic(), answer.traceId(), answer.millis(), answer.broadcast(),
                     answer.parts().stream().map(Bar::of).toList());
         }
     }
@@ -74,7 +76,7 @@ public class ResearchHistory {
      * @param capability the capability called
      * @param arguments what it was called with (tells the three fx.rate parts apart)
      * @param agent who answered; null if nobody did
-     * @param path {@code direct}, {@code relayed} or {@code unknown}
+     * @param path {@code direct}, {@code relayed}, {@code relayed over TCP} or {@code unknown}
      * @param startMillis when it was asked, from the start of the request
      * @param millis how long it took
      * @param error why it has no result, or null

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Service;
  * call going to whichever live agent offers the capability (the backbone says who; the call itself goes
  * straight to that agent). A part that fails is reported as such; the others still answer. The specialists are
  * client interfaces ({@link Papers}, {@link News}, {@link Fx}) whose methods answer a {@link PilotReply}: the part
- * shows who answered, over which path, in how long.
+ * shows who answered, over which path, when it was asked and in how long; the answer's timings are kept for the
+ * page's waterfall ({@link ResearchHistory}).
  */
 @Service
 public class ResearchService {
@@ -39,10 +40,12 @@ public class ResearchService {
     private final Supplier<String> traceIds;
     private final String hostname;
     private final ResearchHistory history;
+    private final ReplyPaths paths;
 
     public ResearchService(Papers papers, News news, Fx fx, PilotClient pilot, TraceIds traceIds,
-            @Value("${pilot.hostname}") String hostname, ResearchHistory history) {
+            @Value("${pilot.hostname}") String hostname, ResearchHistory history, ReplyPaths paths) {
         this.history = history;
+        this.paths = paths;
         this.papers = papers;
         this.news = news;
         this.fx = fx;
@@ -90,18 +93,22 @@ public class ResearchService {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return reply.handle((answer, error) -> answer != null ? ResearchPart.answered(arguments, startMillis, answer)
+        return reply.handle((answer, error) -> answer != null
+                ? ResearchPart.answered(arguments, startMillis, paths.of(answer), answer)
                 : ResearchPart.failed(capability, arguments, startMillis, (System.nanoTime() - started) / 1e6, error));
     }
 
     private ResearchAnswer.BroadcastSummary tell(String topic) {
+        long started = System.nanoTime();
         try {
             BroadcastResult result = pilot.broadcast(GROUP, new ResearchNotice(topic, hostname));
             return new ResearchAnswer.BroadcastSummary(GROUP,
                     result.delivered().stream().map(NodeRecord::hostname).sorted().toList(),
-                    result.failed().stream().map(f -> f.member().hostname() + ": " + f.reason()).sorted().toList());
+                    result.failed().stream().map(f -> f.member().hostname() + ": " + f.reason()).sorted().toList(),
+                    (System.nanoTime() - started) / 1e6);
         } catch (RuntimeException e) {
-            return new ResearchAnswer.BroadcastSummary(GROUP, List.of(), List.of("the group: " + RemoteFailures.describe(e)));
+            return new ResearchAnswer.BroadcastSummary(GROUP, List.of(), List.of("the group: " + RemoteFailures.describe(e)),
+                    (System.nanoTime() - started) / 1e6);
         }
     }
 

@@ -82,8 +82,8 @@ class ResearchDetailTests {
 
     @Test
     void eachRequestIsKeptAsAWaterfallOfItsPartsNewestFirst() throws Exception {
-        JsonNode answer = JSON.readTree(research("attention", "USD", "GBP").body());
-        research("consensus", "JPY");
+        JsonNode answer = JSON.readTree(research("attention", false, "USD", "GBP").body());
+        research("consensus", true, "JPY");
 
         // The answer itself carries each part's offset and duration.
         for (JsonNode part : answer.path("parts")) {
@@ -95,6 +95,10 @@ class ResearchDetailTests {
         assertThat(recent.get(0).path("topic").asString()).isEqualTo("consensus");
         assertThat(recent.get(1).path("topic").asString()).isEqualTo("attention");
         assertThat(recent.get(0).path("number").asLong()).isEqualTo(recent.get(1).path("number").asLong() + 1);
+        // The group told first (nobody is in it here), or not at all.
+        assertThat(recent.get(0).path("broadcast").path("group").asString()).isEqualTo("RESEARCH");
+        assertThat(recent.get(0).path("broadcast").path("millis").isNumber()).isTrue();
+        assertThat(recent.get(1).path("broadcast").isNull()).isTrue();
         List<String> bars = new ArrayList<>();
         recent.get(1).path("bars").forEach(bar -> bars.add(bar.path("capability").asString() + " "
                 + bar.path("arguments").path("quote").asString("-") + " " + bar.path("agent").asString("nobody") + " "
@@ -142,8 +146,8 @@ class ResearchDetailTests {
                 .isInstanceOf(TraceSource.Unavailable.class).hasMessageContaining("does not answer");
     }
 
-    private HttpResponse<String> research(String topic, String... currencies) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("topic", topic, "currencies", List.of(currencies), "broadcast", false));
+    private HttpResponse<String> research(String topic, boolean broadcast, String... currencies) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("topic", topic, "currencies", List.of(currencies), "broadcast", broadcast));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/research"))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -41,7 +41,7 @@ class ResearchDetailPageTests {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Set<String> FLEET = Set.of("coordinator", "specialist-papers", "specialist-fx", "specialist-news");
     private static final Pattern TEXT = Pattern.compile("<text[^>]*>([^<]*)</text>");
-    private static final Pattern BAR_LABEL = Pattern.compile("(\\S+) · (direct|relayed|failed|unknown) · [0-9.]+ (µs|ms|s)");
+    private static final Pattern BAR_LABEL = Pattern.compile("(\\S+) · (direct|relayed|relayed over TCP|failed|unknown) · [0-9.]+ (µs|ms|s)");
     private static final Pattern TRACE_ROW = Pattern.compile("<tr data-service=\"([^\"]+)\" data-depth=\"(\\d+)\">");
 
     private Path home;
@@ -95,7 +95,7 @@ class ResearchDetailPageTests {
         // The waterfall: ECharts draws it as SVG, so its labels are in the DOM, one per bar.
         String waterfall = between(dom, "id=\"research-waterfall\"", "id=\"trace-status\"");
         List<String> texts = all(TEXT, waterfall, 1);
-        assertThat(texts).as(waterfall).contains("papers.search", "news.search", "fx.rate EUR→USD", "fx.rate EUR→GBP",
+        assertThat(texts).as(waterfall).contains("tell RESEARCH", "papers.search", "news.search", "fx.rate EUR→USD", "fx.rate EUR→GBP",
                 "fx.rate EUR→JPY");
         List<String> barLabels = texts.stream().filter(text -> BAR_LABEL.matcher(text).matches()).toList();
         assertThat(barLabels).as(texts.toString()).hasSize(answer.path("parts").size());
