@@ -44,14 +44,14 @@ public class ResearchService {
 
     public ResearchService(Papers papers, News news, Fx fx, PilotClient pilot, TraceIds traceIds,
             @Value("${pilot.hostname}") String hostname, ResearchHistory history, ReplyPaths paths) {
-        this.history = history;
-        this.paths = paths;
         this.papers = papers;
         this.news = news;
         this.fx = fx;
         this.pilot = pilot;
         this.traceIds = traceIds;
         this.hostname = hostname;
+        this.history = history;
+        this.paths = paths;
     }
 
     public ResearchAnswer research(ResearchRequest raw) {
