@@ -20,7 +20,8 @@ public record ResearchAnswer(String topic, String traceId, double millis, List<R
      * @param group the group
      * @param delivered the members it was handed to
      * @param failed the members it could not reach, with why
+     * @param millis how long telling them took (the parts are asked after it)
      */
-    public record BroadcastSummary(String group, List<String> delivered, List<String> failed) {
+    public record BroadcastSummary(String group, List<String> delivered, List<String> failed, double millis) {
     }
 }

@@ -25,8 +25,10 @@ public final class DemoMain {
               --topic          what to research (default: attention)
               --port           the coordinator's HTTP port (default 8080; specialists take the next three)
               --backbone-port  the embedded backbone's UDP port (default 7400)
-              --trace          collect the fleet's traces here and print the research request's trace
-              --otlp           send traces to this OTLP/HTTP endpoint instead, e.g. http://localhost:4318/v1/traces
+              --trace          also print the research request's trace here (traces are collected locally by
+                               default, and the page shows each request's trace tree)
+              --otlp           send the fleet's traces to this OTLP/HTTP endpoint instead, e.g.
+                               http://localhost:4318/v1/traces (the page then shows no trace tree)
             """;
 
     private DemoMain() {
@@ -59,7 +61,7 @@ public final class DemoMain {
             return 1;
         }
         TraceCollector traces = null;
-        if (options.trace) {
+        if (options.collectsTracesLocally()) {
             try {
                 traces = new TraceCollector();
             } catch (IOException e) {
@@ -67,10 +69,15 @@ public final class DemoMain {
                 return 1;
             }
         }
-        String otlp = traces != null ? traces.endpoint() : options.otlp;
         List<String> arguments = new ArrayList<>();
-        if (otlp != null) {
-            arguments.add("--management.opentelemetry.tracing.export.otlp.endpoint=" + otlp);
+        if (traces != null) {
+            arguments.add("--management.opentelemetry.tracing.export.otlp.endpoint=" + traces.endpoint());
+            // Where the coordinator's page asks for a request's trace tree; the batches leave every second, not every
+            // five, so that the tree fills in soon after the answer.
+            arguments.add("--demo.traces-url=" + traces.queryUrl());
+            arguments.add("--management.opentelemetry.tracing.export.schedule-delay=1s");
+        } else {
+            arguments.add("--management.opentelemetry.tracing.export.otlp.endpoint=" + options.otlp);
         }
         Fleet fleet = new Fleet(Fleet.Settings.inRepository(root, workDir).withPorts(options.httpPort, options.backbonePort)
                 .withArguments(arguments));
@@ -90,7 +97,7 @@ public final class DemoMain {
 
             HttpResponse<String> answer = fleet.research(options.topic, "text/plain");
             System.out.println(answer.body());
-            if (traces != null) {
+            if (options.trace) {
                 printTrace(traces, answer.body());
             }
             boolean complete = answer.statusCode() == 200 && !answer.body().contains("✗");
@@ -130,7 +137,7 @@ public final class DemoMain {
     private static void printWhereNext(Options options, Path workDir) {
         String base = "http://localhost:" + options.httpPort;
         System.out.printf("""
-                Open   %s/                     the page: research, a streamed fx series, the live mesh
+                Open   %s/                     the page: research (waterfall, trace), a streamed fx series, the live mesh
                        %s/actuator/pilot       the coordinator's node, peers, paths, RTTs
                 Try    curl -s -XPOST -H 'Content-Type: application/json' -H 'Accept: text/plain' \\
                             -d '{"topic":"consensus"}' %s/research
@@ -170,6 +177,11 @@ public final class DemoMain {
         String otlp;
         boolean trace;
         boolean help;
+
+        /** Unless told to send them elsewhere, the demo collects the fleet's traces itself, for the page. */
+        boolean collectsTracesLocally() {
+            return otlp == null;
+        }
 
         static Options parse(String[] args) {
             Options options = new Options();

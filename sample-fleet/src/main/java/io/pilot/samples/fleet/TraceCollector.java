@@ -1,27 +1,37 @@
 package io.pilot.samples.fleet;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.util.Arrays;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /**
- * A minimal OTLP/HTTP trace receiver ({@code POST /v1/traces}, protobuf): enough for {@code bin/demo --trace}
- * to print one request's trace across the fleet, and for the tests to see which services recorded spans of
- * which trace, with nothing to install. It reads the protobuf wire format directly: the few fields it needs
- * do not justify generated classes. A body it cannot read is answered 400 and changes nothing.
+ * The fleet's local trace collector, on loopback, with nothing to install: an OTLP/HTTP receiver
+ * ({@code POST /v1/traces}, binary protobuf, read by {@link OtlpTraceExport} with the generated OpenTelemetry
+ * classes) and a query API for the coordinator's page ({@code GET /traces/{traceId}}: the spans received so far, as
+ * {@link TraceJson}). An export it cannot read is answered with a 4xx status and why, and stores nothing. It keeps
+ * the latest {@value #MAX_TRACES} traces: {@code bin/demo} may run for days.
  */
 public final class TraceCollector implements AutoCloseable {
+
+    /** How many traces are kept; the oldest is dropped first. */
+    static final int MAX_TRACES = 2_000;
+
+    /** The most of a refused body read and thrown away before answering; beyond it the connection is closed. */
+    private static final long DISCARD_LIMIT = 4L * OtlpTraceExport.MAX_BYTES;
+
+    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
     /**
      * A span as far as this collector cares.
@@ -43,174 +53,131 @@ public final class TraceCollector implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final List<Span> spans = new CopyOnWriteArrayList<>();
+    private final ExecutorService handlers = Executors.newFixedThreadPool(2);
+    /** Trace id → its spans, oldest trace first. */
+    private final Map<String, List<Span>> traces = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<Span>> eldest) {
+            return size() > MAX_TRACES;
+        }
+    };
 
     public TraceCollector() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/traces", exchange -> {
-            try (InputStream body = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()) {
-                List<Span> received = new ArrayList<>();
-                readRequest(body.readAllBytes(), received);
-                spans.addAll(received);
-                exchange.sendResponseHeaders(200, -1);
-            } catch (IOException | RuntimeException e) {
-                exchange.sendResponseHeaders(400, -1);
-            } finally {
-                exchange.close();
-            }
-        });
+        server.createContext("/v1/traces", exchange -> handle(exchange, "POST", this::receive));
+        server.createContext("/traces/", exchange -> handle(exchange, "GET", this::query));
+        server.setExecutor(handlers);
         server.start();
     }
 
     /** Where to send traces: what {@code management.opentelemetry.tracing.export.otlp.endpoint} should say. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
+        return base() + "/v1/traces";
     }
 
-    public List<Span> spans() {
-        return List.copyOf(spans);
+    /** Where to ask for a trace: {@code queryUrl() + "/" + traceId}; what the coordinator's {@code demo.traces-url} says. */
+    public String queryUrl() {
+        return base() + "/traces";
     }
 
     /** The spans of one trace received so far. */
     public List<Span> trace(String traceId) {
-        return spans.stream().filter(span -> span.traceId().equals(traceId)).toList();
+        synchronized (traces) {
+            return List.copyOf(traces.getOrDefault(traceId, List.of()));
+        }
     }
 
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
-    // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-    private static void readRequest(byte[] message, List<Span> into) {
-        new Fields(message).forEach((field, value) -> {
-            if (field == 1) {
-                readResourceSpans((byte[]) value, into);
-            }
-        });
+    private String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
-    // Resource { repeated KeyValue attributes = 1; }  ScopeSpans { repeated Span spans = 2; }
-    private static void readResourceSpans(byte[] message, List<Span> into) {
-        String[] service = {"?"};
-        List<byte[]> scopes = new ArrayList<>();
-        new Fields(message).forEach((field, value) -> {
-            if (field == 1) {
-                new Fields((byte[]) value).forEach((attribute, keyValue) -> {
-                    if (attribute == 1) {
-                        String[] pair = keyValue((byte[]) keyValue);
-                        if ("service.name".equals(pair[0]) && pair[1] != null) {
-                            service[0] = pair[1];
-                        }
-                    }
-                });
-            } else if (field == 2) {
-                scopes.add((byte[]) value);
+    private void receive(HttpExchange exchange) throws IOException {
+        List<Span> received;
+        try {
+            received = OtlpTraceExport.read(exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst("Content-Encoding"), declaredLength(exchange),
+                    exchange.getRequestBody());
+        } catch (OtlpTraceExport.Refused refused) {
+            discardRest(exchange.getRequestBody());
+            respond(exchange, refused.status(), "text/plain; charset=utf-8", refused.getMessage() + "\n");
+            return;
+        }
+        synchronized (traces) {
+            for (Span span : received) {
+                traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
             }
-        });
-        for (byte[] scope : scopes) {
-            new Fields(scope).forEach((field, value) -> {
-                if (field == 2) {
-                    into.add(span((byte[]) value, service[0]));
-                }
-            });
+        }
+        // An empty ExportTraceServiceResponse: everything accepted.
+        respond(exchange, 200, "application/x-protobuf", "");
+    }
+
+    private void query(HttpExchange exchange) throws IOException {
+        String traceId = exchange.getRequestURI().getPath().substring("/traces/".length());
+        if (!TRACE_ID.matcher(traceId).matches()) {
+            respond(exchange, 400, "text/plain; charset=utf-8",
+                    "a trace id is 32 lowercase hex digits, was '" + traceId + "'\n");
+            return;
+        }
+        respond(exchange, 200, "application/json", TraceJson.write(traceId, trace(traceId)));
+    }
+
+    private interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private static void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
+        try {
+            if (!exchange.getRequestMethod().equals(method)) {
+                exchange.getResponseHeaders().set("Allow", method);
+                respond(exchange, 405, "text/plain; charset=utf-8", "only " + method + " here\n");
+                return;
+            }
+            handler.handle(exchange);
+        } finally {
+            exchange.close();
         }
     }
 
-    // KeyValue { string key = 1; AnyValue value = 2; }  AnyValue { string string_value = 1; ... }
-    private static String[] keyValue(byte[] message) {
-        String[] pair = new String[2];
-        new Fields(message).forEach((field, value) -> {
-            if (field == 1) {
-                pair[0] = utf8(value);
-            } else if (field == 2) {
-                new Fields((byte[]) value).forEach((kind, v) -> {
-                    if (kind == 1) {
-                        pair[1] = utf8(v);
-                    }
-                });
+    /**
+     * Reads what is left of a refused body, up to {@link #DISCARD_LIMIT}, so that the sender reads the refusal: closing
+     * the exchange with much of the body unread resets the connection under a sender still writing it.
+     */
+    private static void discardRest(InputStream body) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            long left = DISCARD_LIMIT;
+            int read;
+            while (left > 0 && (read = body.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= read;
             }
-        });
-        return pair;
-    }
-
-    // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5;
-    //        fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; ... }
-    private static Span span(byte[] message, String service) {
-        Object[] fields = new Object[9];
-        new Fields(message).forEach((field, value) -> {
-            if (field < fields.length) {
-                fields[field] = value;
-            }
-        });
-        return new Span(hex(fields[1]), hex(fields[2]), hex(fields[4]), fields[5] == null ? "" : utf8(fields[5]), service,
-                fields[7] == null ? 0 : (Long) fields[7], fields[8] == null ? 0 : (Long) fields[8]);
-    }
-
-    private static String hex(Object bytes) {
-        return bytes instanceof byte[] b ? HexFormat.of().formatHex(b) : "";
-    }
-
-    private static String utf8(Object bytes) {
-        return bytes instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";
-    }
-
-    /** The fields of one protobuf message: length-delimited ones as byte arrays, fixed64 as longs, the others skipped. */
-    private record Fields(byte[] message) {
-
-        interface Visitor {
-            void field(int number, Object value);
+        } catch (IOException e) {
+            // read to its end and closed already, or the sender gave up: nothing left to discard
         }
+    }
 
-        void forEach(Visitor visitor) {
-            int[] at = {0};
-            while (at[0] < message.length) {
-                long tag = varint(at);
-                int number = (int) (tag >>> 3);
-                switch ((int) (tag & 7)) {
-                    case 0 -> varint(at);
-                    case 1 -> {
-                        need(at, 8, number);
-                        visitor.field(number, ByteBuffer.wrap(message, at[0], 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
-                        at[0] += 8;
-                    }
-                    case 5 -> {
-                        need(at, 4, number);
-                        at[0] += 4;
-                    }
-                    case 2 -> {
-                        long length = varint(at);
-                        need(at, length, number);
-                        byte[] value = Arrays.copyOfRange(message, at[0], at[0] + (int) length);
-                        at[0] += (int) length;
-                        visitor.field(number, value);
-                    }
-                    default -> throw new IllegalArgumentException("unsupported protobuf wire type in field " + number);
-                }
-            }
+    private static long declaredLength(HttpExchange exchange) {
+        try {
+            String length = exchange.getRequestHeaders().getFirst("Content-Length");
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
         }
+    }
 
-        private void need(int[] at, long length, int number) {
-            if (length < 0 || length > message.length - at[0]) {
-                throw new IllegalArgumentException("truncated protobuf field " + number);
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
             }
-        }
-
-        private long varint(int[] at) {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (at[0] >= message.length) {
-                    throw new IllegalArgumentException("truncated varint");
-                }
-                byte b = message[at[0]++];
-                value |= (long) (b & 0x7F) << shift;
-                if (b >= 0) {
-                    return value;
-                }
-            }
-            throw new IllegalArgumentException("varint too long");
         }
     }
 }

@@ -16,6 +16,8 @@ class DemoOptionsTests {
         assertThat(defaults.httpPort).isEqualTo(8080);
         assertThat(defaults.backbonePort).isEqualTo(7400);
         assertThat(defaults.otlp).isNull();
+        assertThat(defaults.trace).isFalse();
+        assertThat(defaults.collectsTracesLocally()).as("traces for the page, by default").isTrue();
 
         DemoMain.Options all = DemoMain.Options.parse(new String[] {"--once", "--topic", "consensus", "--port", "9090",
                 "--backbone-port", "7500", "--otlp", "http://localhost:4318/v1/traces"});
@@ -24,7 +26,10 @@ class DemoOptionsTests {
         assertThat(all.httpPort).isEqualTo(9090);
         assertThat(all.backbonePort).isEqualTo(7500);
         assertThat(all.otlp).isEqualTo("http://localhost:4318/v1/traces");
-        assertThat(DemoMain.Options.parse(new String[] {"--trace"}).trace).isTrue();
+        assertThat(all.collectsTracesLocally()).isFalse();
+        DemoMain.Options printing = DemoMain.Options.parse(new String[] {"--trace"});
+        assertThat(printing.trace).isTrue();
+        assertThat(printing.collectsTracesLocally()).isTrue();
         assertThat(DemoMain.Options.parse(new String[] {"--help"}).help).isTrue();
     }
 
