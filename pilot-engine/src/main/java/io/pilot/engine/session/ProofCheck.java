@@ -36,14 +36,16 @@ final class ProofCheck {
      * @throws Refused counted already, with the reason in words
      */
     HandshakePayload check(byte[] payload, byte[] remoteStatic, byte[] handshakeHash, Peer expected) {
-        HandshakePayload decoded;
+        HandshakePayload.Received received;
+        IdentityProof remote;
         try {
-            decoded = HandshakePayload.decode(payload);
+            received = HandshakePayload.decode(payload);
+            // The key a handshake this node started expects was checked when it became known: not checked again.
+            remote = received.proof().verify(remoteStatic, handshakeHash, expected == null ? null : expected.key);
         } catch (IllegalArgumentException e) {
             return refuse(DropReason.HANDSHAKE_FAILED, "malformed handshake payload: " + e.getMessage());
         }
-        IdentityProof remote = decoded.proof();
-        if (!remote.verifies(remoteStatic, handshakeHash)) {
+        if (remote == null) {
             return refuse(DropReason.BAD_IDENTITY_SIGNATURE,
                     "the identity signature does not verify for this static key and handshake");
         }
@@ -64,7 +66,7 @@ final class ProofCheck {
         if (!accessPolicy.allows(remote.nodeKey(), address)) {
             return refuse(DropReason.NOT_ALLOWED, "access policy refuses " + address);
         }
-        return decoded;
+        return received.verified(remote);
     }
 
     private HandshakePayload refuse(DropReason reason, String why) {

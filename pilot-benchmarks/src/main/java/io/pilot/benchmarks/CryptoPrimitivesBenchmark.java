@@ -1,0 +1,244 @@
+package io.pilot.benchmarks;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * The handshake's primitives, one provider against another, without JMH: each timed loop runs the operation
+ * for a fixed time after a warm-up, several rounds, and prints the best round's microseconds per operation
+ * (the best, because the machine is shared and a round's worst is other people's work). What the engine
+ * uses was chosen from this table (docs/ARCHITECTURE.md, crypto): BouncyCastle's low-level RFC 7748/8032 code
+ * against the JDK's SunEC XDH and EdDSA providers, JDK against BouncyCastle SHA-256 and HMAC.
+ *
+ * <pre>
+ * java -cp ... io.pilot.benchmarks.CryptoPrimitivesBenchmark [milliseconds per round, default 300]
+ * </pre>
+ */
+public final class CryptoPrimitivesBenchmark {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int ROUNDS = 5;
+
+    /** What a timed operation returns is folded in here so the JIT cannot drop the work. */
+    private static long sink;
+
+    private CryptoPrimitivesBenchmark() {
+    }
+
+    public static void main(String[] args) throws GeneralSecurityException {
+        long roundMillis = args.length > 0 ? Long.parseLong(args[0]) : 300;
+        Map<String, Op> ops = operations();
+        System.out.printf(Locale.ROOT, "%-58s %12s%n", "primitive (provider)", "µs/op (best)");
+        for (Map.Entry<String, Op> entry : ops.entrySet()) {
+            double best = Double.MAX_VALUE;
+            time(entry.getValue(), roundMillis); // warm-up
+            for (int round = 0; round < ROUNDS; round++) {
+                best = Math.min(best, time(entry.getValue(), roundMillis));
+            }
+            System.out.printf(Locale.ROOT, "%-58s %12.2f%n", entry.getKey(), best);
+        }
+        System.out.println("(sink " + (sink & 1) + ")");
+    }
+
+    /** A timed operation. */
+    @FunctionalInterface
+    interface Op {
+        long run() throws GeneralSecurityException;
+    }
+
+    /** Microseconds per operation over about {@code millis} of running it. */
+    private static double time(Op op, long millis) throws GeneralSecurityException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        long start = System.nanoTime();
+        long count = 0;
+        long now;
+        do {
+            for (int i = 0; i < 16; i++) {
+                sink += op.run();
+            }
+            count += 16;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return (now - start) / 1e3 / count;
+    }
+
+    private static Map<String, Op> operations() throws GeneralSecurityException {
+        Map<String, Op> ops = new LinkedHashMap<>();
+        x25519(ops);
+        ed25519(ops);
+        hashes(ops);
+        randomness(ops);
+        return ops;
+    }
+
+    private static void x25519(Map<String, Op> ops) throws GeneralSecurityException {
+        byte[] privateKey = new byte[32];
+        X25519.generatePrivateKey(RANDOM, privateKey);
+        byte[] peerPrivate = new byte[32];
+        X25519.generatePrivateKey(RANDOM, peerPrivate);
+        byte[] peerPublic = new byte[32];
+        X25519.generatePublicKey(peerPrivate, 0, peerPublic, 0);
+        byte[] out = new byte[32];
+        ops.put("X25519 key pair generation (BouncyCastle rfc7748)", () -> {
+            byte[] sk = new byte[32];
+            X25519.generatePrivateKey(RANDOM, sk);
+            X25519.generatePublicKey(sk, 0, out, 0);
+            return out[0];
+        });
+        ops.put("X25519 agreement (BouncyCastle rfc7748)", () -> {
+            X25519.calculateAgreement(privateKey, 0, peerPublic, 0, out, 0);
+            return out[0];
+        });
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("X25519");
+        KeyPair jdkPair = generator.generateKeyPair();
+        PublicKey jdkPeer = generator.generateKeyPair().getPublic();
+        ops.put("X25519 key pair generation (JDK SunEC XDH)", () -> generator.generateKeyPair().hashCode());
+        ops.put("X25519 agreement (JDK SunEC XDH, KeyAgreement per call)", () -> {
+            KeyAgreement agreement = KeyAgreement.getInstance("XDH");
+            agreement.init(jdkPair.getPrivate());
+            agreement.doPhase(jdkPeer, true);
+            return agreement.generateSecret()[0];
+        });
+        byte[] encodedPeer = jdkPeer.getEncoded();
+        KeyFactory xdhKeys = KeyFactory.getInstance("XDH");
+        ops.put("X25519 agreement + peer key decoding (JDK SunEC XDH)", () -> {
+            PublicKey peer = xdhKeys.generatePublic(new X509EncodedKeySpec(encodedPeer));
+            KeyAgreement agreement = KeyAgreement.getInstance("XDH");
+            agreement.init(jdkPair.getPrivate());
+            agreement.doPhase(peer, true);
+            return agreement.generateSecret()[0];
+        });
+    }
+
+    private static void ed25519(Map<String, Op> ops) throws GeneralSecurityException {
+        byte[] seed = new byte[32];
+        Ed25519.generatePrivateKey(RANDOM, seed);
+        byte[] publicKey = new byte[32];
+        Ed25519.generatePublicKey(seed, 0, publicKey, 0);
+        byte[] message = new byte[19 + 32 + 8 + 2 + 32]; // what an identity proof signs
+        RANDOM.nextBytes(message);
+        byte[] signature = new byte[64];
+        Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+        Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(publicKey, 0);
+
+        ops.put("Ed25519 sign, public key re-derived (BouncyCastle rfc8032)", () -> {
+            Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+            return signature[0];
+        });
+        ops.put("Ed25519 sign, public key given (BouncyCastle rfc8032)", () -> {
+            Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, signature, 0);
+            return signature[0];
+        });
+        ops.put("Ed25519 verify, key decoded each time (BouncyCastle rfc8032)",
+                () -> Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length) ? 1 : 0);
+        ops.put("Ed25519 verify, key decoded once (BouncyCastle rfc8032)",
+                () -> Ed25519.verify(signature, 0, point, message, 0, message.length) ? 1 : 0);
+        ops.put("Ed25519 key check, full: on curve + order (BouncyCastle)",
+                () -> Ed25519.validatePublicKeyFull(publicKey, 0) ? 1 : 0);
+        ops.put("Ed25519 key check, partial: on curve only (BouncyCastle)",
+                () -> Ed25519.validatePublicKeyPartial(publicKey, 0) ? 1 : 0);
+
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+        KeyPair pair = generator.generateKeyPair();
+        PrivateKey jdkPrivate = pair.getPrivate();
+        PublicKey jdkPublic = pair.getPublic();
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(jdkPrivate);
+        signer.update(message);
+        byte[] jdkSignature = signer.sign();
+        ops.put("Ed25519 sign (JDK SunEC EdDSA, Signature reused)", () -> {
+            signer.initSign(jdkPrivate);
+            signer.update(message);
+            return signer.sign()[0];
+        });
+        Signature verifier = Signature.getInstance("Ed25519");
+        ops.put("Ed25519 verify (JDK SunEC EdDSA, Signature reused)", () -> {
+            verifier.initVerify(jdkPublic);
+            verifier.update(message);
+            return verifier.verify(jdkSignature) ? 1 : 0;
+        });
+    }
+
+    private static void randomness(Map<String, Op> ops) throws GeneralSecurityException {
+        byte[] bytes = new byte[32];
+        SecureRandom standard = new SecureRandom();
+        ops.put("32 random bytes (new SecureRandom(): " + standard.getAlgorithm() + ")", () -> {
+            standard.nextBytes(bytes);
+            return bytes[0];
+        });
+        SecureRandom drbg = SecureRandom.getInstance("DRBG");
+        ops.put("32 random bytes (SecureRandom DRBG, Hash_DRBG SHA-256)", () -> {
+            drbg.nextBytes(bytes);
+            return bytes[0];
+        });
+    }
+
+    private static void hashes(Map<String, Op> ops) throws GeneralSecurityException {
+        byte[] a = new byte[32];
+        byte[] b = new byte[80];
+        RANDOM.nextBytes(a);
+        RANDOM.nextBytes(b);
+        ops.put("SHA-256 of 112 bytes (JDK, getInstance per call)", () -> {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(a);
+            digest.update(b);
+            return digest.digest()[0];
+        });
+        MessageDigest reused = MessageDigest.getInstance("SHA-256");
+        ops.put("SHA-256 of 112 bytes (JDK, MessageDigest reused)", () -> {
+            reused.update(a);
+            reused.update(b);
+            return reused.digest()[0];
+        });
+        SHA256Digest bc = new SHA256Digest();
+        byte[] out = new byte[32];
+        ops.put("SHA-256 of 112 bytes (BouncyCastle SHA256Digest)", () -> {
+            bc.update(a, 0, a.length);
+            bc.update(b, 0, b.length);
+            bc.doFinal(out, 0);
+            return out[0];
+        });
+        ops.put("HMAC-SHA256 of 33 bytes (JDK, Mac.getInstance per call)", () -> {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(a, "HmacSHA256"));
+            mac.update(a);
+            mac.update((byte) 1);
+            return mac.doFinal()[0];
+        });
+        Mac jdkMac = Mac.getInstance("HmacSHA256");
+        ops.put("HMAC-SHA256 of 33 bytes (JDK, Mac reused, init per key)", () -> {
+            jdkMac.init(new SecretKeySpec(a, "HmacSHA256"));
+            jdkMac.update(a);
+            jdkMac.update((byte) 1);
+            return jdkMac.doFinal()[0];
+        });
+        HMac bcMac = new HMac(new SHA256Digest());
+        ops.put("HMAC-SHA256 of 33 bytes (BouncyCastle HMac, init per key)", () -> {
+            bcMac.init(new KeyParameter(a));
+            bcMac.update(a, 0, a.length);
+            bcMac.update((byte) 1);
+            bcMac.doFinal(out, 0);
+            return out[0];
+        });
+    }
+}
