@@ -77,6 +77,16 @@ class BenchmarkSmokeTests {
         assertThat(relay.tlsRelayed().min()).isPositive();
         assertThat(relay.tlsRelayedRtt().min()).isPositive();
 
+        BroadcastBenchmark.Result broadcast = report.broadcast();
+        assertThat(broadcast.members()).isEqualTo(BroadcastBenchmark.members(RunProfile.smoke()));
+        assertThat(broadcast.failed()).isZero();
+        // Every member got each round's copy exactly once: the cold round and every warm one.
+        assertThat(broadcast.copies()).isEqualTo((long) (broadcast.rounds() + 1) * broadcast.members());
+        assertThat(broadcast.cold().lastDeliveryNanos()).isPositive();
+        assertThat(broadcast.lastDeliveryNanos().count()).isEqualTo(broadcast.rounds());
+        assertThat(broadcast.lastDeliveryNanos().min()).isPositive();
+        assertThat(broadcast.unicastRttNanos().min()).isPositive();
+
         StreamBenchmark.Result streams = report.streams();
         assertThat(streams.rows()).extracting(StreamBenchmark.Row::window).containsExactly(32, 256);
         streams.rows().forEach(row -> {

@@ -67,6 +67,17 @@ public final class NodeKey {
         return checked.verify(message, signature) ? new NodeKey(key.clone()) : null;
     }
 
+    /**
+     * The address that the key {@code key} would have in {@code realm}, the bytes not checked: for finding whether a
+     * key received is one already met before spending a check on it.
+     */
+    public static PilotAddress addressOf(byte[] key, int realm) {
+        if (key == null || key.length != LENGTH) {
+            throw new IllegalArgumentException("an Ed25519 public key is " + LENGTH + " bytes");
+        }
+        return new PilotAddress(realm, deriveNodeNumber(key));
+    }
+
     /** Whether {@code bytes} are this key's 32 bytes. */
     public boolean is(byte[] bytes) {
         return Arrays.equals(key, bytes);

@@ -113,4 +113,16 @@ class ProofCheckTests {
         System.arraycopy(identityPoint, 0, payload, 3, 32); // version u8, realm u16, then the key
         assertRefused(check, payload, peerStatic.publicKey(), null, DropReason.HANDSHAKE_FAILED);
     }
+
+    @Test
+    void verifiesAProofByAPeerMetBeforeWithTheKeyHeldForIt() {
+        ProofCheck knowing = new ProofCheck(REALM, AccessPolicy.REALM_MEMBERS, drops,
+                address -> address.equals(peer.publicKey().address(REALM)) ? peer.publicKey() : null);
+
+        HandshakePayload accepted = knowing.check(payload(REALM, false), peerStatic.publicKey(), handshake, null);
+
+        assertThat(accepted.proof().nodeKey()).isSameAs(peer.publicKey());
+        assertRefused(knowing, payload(REALM, false), peerStatic.publicKey(), randomHash(), null,
+                DropReason.BAD_IDENTITY_SIGNATURE);
+    }
 }
