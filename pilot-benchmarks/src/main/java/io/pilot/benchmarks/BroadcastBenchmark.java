@@ -49,6 +49,7 @@ public final class BroadcastBenchmark {
     /** The port members listen on for the broadcast. */
     static final int PORT = 2001;
     static final String GROUP = "BROADCAST-BENCH";
+    private static final int REGISTRATION_WAVE = 50;
 
     /**
      * @param members members receiving each broadcast (the sender not counted)
@@ -188,8 +189,13 @@ public final class BroadcastBenchmark {
         }
     }
 
+    /**
+     * Starts and registers the members, {@value #REGISTRATION_WAVE} at a time: all 500 at once would queue more
+     * handshakes and registrations on the backbone's one loop than it answers within a registration's timeout on a
+     * loaded machine, and the retries would only add to the queue.
+     */
     private void startMembers(PilotNode backboneNode, int count, Receipts receipts) {
-        List<CompletableFuture<?>> registered = new ArrayList<>(count);
+        List<CompletableFuture<?>> wave = new ArrayList<>();
         for (int member = 0; member < count; member++) {
             // Small socket buffers: 500 members at the default 8 MiB would ask the kernel for 8 GiB.
             PilotNode node = own(PilotPair.node().handlerExecutor(handlers).socketBufferBytes(256 * 1024).build().start());
@@ -199,10 +205,13 @@ public final class BroadcastBenchmark {
                 return Message.empty();
             }));
             DirectoryClient client = own(client(backboneNode, node, String.format(Locale.ROOT, "member-%04d", member)));
-            client.start(); // one that times out on a loaded machine keeps registering in the background
-            registered.add(client.registered());
+            client.start(); // one that times out keeps registering in the background
+            wave.add(client.registered());
+            if (wave.size() == REGISTRATION_WAVE || member == count - 1) {
+                CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).join();
+                wave.clear();
+            }
         }
-        CompletableFuture.allOf(registered.toArray(CompletableFuture[]::new)).join();
     }
 
     private static DirectoryClient client(PilotNode backboneNode, PilotNode node, String hostname) {

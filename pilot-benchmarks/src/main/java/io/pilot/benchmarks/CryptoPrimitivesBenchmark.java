@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -18,6 +19,7 @@ import java.util.Map;
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import io.pilot.engine.crypto.PacketCipher;
 import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.noise.HandshakeState;
@@ -98,6 +100,7 @@ public final class CryptoPrimitivesBenchmark {
         ed25519(ops);
         hashes(ops);
         randomness(ops);
+        aead(ops);
         ops.put("whole handshake, both sides: Noise XX + identity proofs (engine)", CryptoPrimitivesBenchmark::handshake);
         return ops;
     }
@@ -223,6 +226,25 @@ public final class CryptoPrimitivesBenchmark {
 
     private static byte[] proof(Identity identity, X25519KeyPair noiseStatic, byte[] hash) {
         return IdentityProof.create(identity, 0, 7, noiseStatic.publicKey(), hash).encode();
+    }
+
+    /** AES-256-GCM as the handshake uses it: a cipher per derived key, and payloads of a few dozen bytes. */
+    private static void aead(Map<String, Op> ops) {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        ops.put("AES-256-GCM cipher for a new key (JDK, PacketCipher)", () -> new PacketCipher(key).hashCode());
+        PacketCipher cipher = new PacketCipher(key);
+        ByteBuffer ad = ByteBuffer.allocate(32);
+        ByteBuffer plaintext = ByteBuffer.allocate(48);
+        ByteBuffer sealed = ByteBuffer.allocate(48 + PacketCipher.TAG_SIZE);
+        long[] nonce = {0};
+        ops.put("AES-256-GCM seal of 48 bytes (JDK, PacketCipher)", () -> {
+            ad.clear();
+            plaintext.clear();
+            sealed.clear();
+            cipher.seal(nonce[0]++, ad, plaintext, sealed);
+            return sealed.get(0);
+        });
     }
 
     private static void randomness(Map<String, Op> ops) throws GeneralSecurityException {
