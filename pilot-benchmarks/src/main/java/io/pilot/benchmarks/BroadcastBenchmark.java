@@ -62,10 +62,14 @@ public final class BroadcastBenchmark {
      * @param unicastRttNanos pings from the sender to members over the same sessions
      * @param copies copies received over all rounds, all members (rounds × members when none is lost or doubled)
      * @param failed members a broadcast's result named as not reached, over all rounds
+     * @param coldHandshakes handshakes the sender completed, in either role, from the cold broadcast's call to the
+     *                       end of the warm rounds: more than one per member means members' punches back (each
+     *                       member the sender looks up is asked, through the backbone, to handshake towards it)
+     *                       crossed the sender's own handshakes
      */
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
-                         Samples unicastRttNanos, long copies, int rounds, int failed) {
+                         Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
         public double lastDeliveryInRtts() {
@@ -118,11 +122,13 @@ public final class BroadcastBenchmark {
             DirectoryView view = own(groups.watchMembers(GROUP, MembershipListener.NONE).join());
             waitForMembers(view, memberCount + 1);
 
+            long handshakesBefore = senderNode.stats().handshakesCompleted();
             Round cold = broadcast(groups, receipts, 0, senderLoop);
             List<Round> warm = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 warm.add(broadcast(groups, receipts, round, senderLoop));
             }
+            long coldHandshakes = senderNode.stats().handshakesCompleted() - handshakesBefore;
             Samples rtt = unicastRtts(senderNode, view);
             return new Result(memberCount, cold,
                     Samples.of(warm.stream().mapToLong(Round::lastDeliveryNanos).toArray()),
@@ -130,7 +136,7 @@ public final class BroadcastBenchmark {
                     Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
-                    rtt, receipts.copies(), rounds, receipts.failed.get());
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes);
         } finally {
             closeAll();
             handlers.shutdownNow();

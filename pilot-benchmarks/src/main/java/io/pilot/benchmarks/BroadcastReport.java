@@ -39,10 +39,13 @@ final class BroadcastReport {
         line(String.format(Locale.ROOT, "Unicast round trip (sender's ping to members over the same sessions, %d "
                 + "pings): p50 %s, p99 %s. Warm delivery to the last member = **%.0f× the unicast RTT** (target ≤ 10×). "
                 + "Copies received: %,d for %,d expected (%d rounds × %d members; more would be a duplicate, fewer a "
-                + "loss), members a broadcast's result named unreached: %d.",
+                + "loss), members a broadcast's result named unreached: %d. Handshakes the sender completed from the "
+                + "cold broadcast on: %,d for %d members (more than one each: members' punches back, which the "
+                + "sender's lookups ask the backbone for, crossed its own handshakes).",
                 r.unicastRttNanos().count(), MarkdownReport.micros(r.unicastRttNanos().median()),
                 MarkdownReport.micros(r.unicastRttNanos().percentile(99)), r.lastDeliveryInRtts(), r.copies(),
-                (long) (r.rounds() + 1) * r.members(), r.rounds() + 1, r.members(), r.failed()));
+                (long) (r.rounds() + 1) * r.members(), r.rounds() + 1, r.members(), r.failed(), r.coldHandshakes(),
+                r.members()));
         line("");
         line(String.format(Locale.ROOT, "*Reading.* A warm broadcast costs the process %.0f µs of CPU per member "
                 + "(sender, %d receivers and their acknowledgements together), of which the sender's event loop %.0f µs: "

@@ -86,6 +86,7 @@ class BenchmarkSmokeTests {
         assertThat(broadcast.lastDeliveryNanos().count()).isEqualTo(broadcast.rounds());
         assertThat(broadcast.lastDeliveryNanos().min()).isPositive();
         assertThat(broadcast.unicastRttNanos().min()).isPositive();
+        assertThat(broadcast.coldHandshakes()).isGreaterThanOrEqualTo(broadcast.members());
 
         StreamBenchmark.Result streams = report.streams();
         assertThat(streams.rows()).extracting(StreamBenchmark.Row::window).containsExactly(32, 256);
