@@ -66,10 +66,13 @@ public final class BroadcastBenchmark {
      *                       end of the warm rounds: more than one per member means members' punches back (each
      *                       member the sender looks up is asked, through the backbone, to handshake towards it)
      *                       crossed the sender's own handshakes
+     * @param restingCores cores the process used over one second with no broadcast, all members up: their timers,
+     *                     heartbeats and the backbone, what every round's process CPU includes besides the broadcast
      */
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
-                         Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes) {
+                         Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
+                         double restingCores) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
         public double lastDeliveryInRtts() {
@@ -130,13 +133,14 @@ public final class BroadcastBenchmark {
             }
             long coldHandshakes = senderNode.stats().handshakesCompleted() - handshakesBefore;
             Samples rtt = unicastRtts(senderNode, view);
+            double resting = restingCores();
             return new Result(memberCount, cold,
                     Samples.of(warm.stream().mapToLong(Round::lastDeliveryNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::medianDeliveryNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
-                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes);
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting);
         } finally {
             closeAll();
             handlers.shutdownNow();
@@ -253,6 +257,14 @@ public final class BroadcastBenchmark {
         Arrays.sort(arrivals);
         return new Round(arrivals[arrivals.length - 1] - start, arrivals[arrivals.length / 2] - start, handedOver, cpu,
                 loopCpu);
+    }
+
+    /** Cores the process uses over one second in which nothing is sent. */
+    private static double restingCores() throws InterruptedException {
+        long cpu = ThreadCpu.processCpuNanos();
+        long start = System.nanoTime();
+        Thread.sleep(1000);
+        return (double) (ThreadCpu.processCpuNanos() - cpu) / (System.nanoTime() - start);
     }
 
     /** Pings from the sender to up to 50 members, one at a time, over the sessions the broadcasts used. */

@@ -47,8 +47,13 @@ final class BroadcastReport {
                 (long) (r.rounds() + 1) * r.members(), r.rounds() + 1, r.members(), r.failed(), r.coldHandshakes(),
                 r.members()));
         line("");
+        line(String.format(Locale.ROOT, "At rest (all members up, nothing sent, one second) the process uses %.2f cores: "
+                + "the %d nodes' timers, heartbeats and the backbone, which every round's process CPU includes too "
+                + "(%.0f ms of it over a round as long as the median warm one).", r.restingCores(), r.members() + 2,
+                r.restingCores() * r.lastDeliveryNanos().median() / 1e6));
+        line("");
         line(String.format(Locale.ROOT, "*Reading.* A warm broadcast costs the process %.0f µs of CPU per member "
-                + "(sender, %d receivers and their acknowledgements together), of which the sender's event loop %.0f µs: "
+                + "(sender, %d receivers and their acknowledgements together, the resting share included), of which the sender's event loop %.0f µs: "
                 + "every copy is opened as a stream, framed, sealed and written on that one loop, one flush per member. "
                 + "A unicast RTT is one message on an idle pair; a broadcast is %d of them queued behind each other on the "
                 + "sender's loop and spread over the receivers' %d loops on 2 cores, so on this machine the ratio measures "

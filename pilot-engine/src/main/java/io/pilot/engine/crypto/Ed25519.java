@@ -82,8 +82,8 @@ public final class Ed25519 {
 
     /**
      * Checks {@code publicKey} as {@link #isValidPublicKey} does and keeps it decoded, or returns null if it is not
-     * valid. For a key checked and then used to verify: {@link #verify} decodes the key each time, about a quarter
-     * of a verification's cost.
+     * valid. For a key checked and then used to verify: {@link #verify} decodes the key each time, about a tenth of
+     * a verification's cost ({@code CryptoPrimitivesBenchmark} in pilot-benchmarks).
      */
     public static CheckedKey checkedKey(byte[] publicKey) {
         if (publicKey == null || publicKey.length != PUBLIC_KEY_SIZE) {

@@ -18,8 +18,9 @@ public final class Hkdf {
 
     private static final String HMAC_SHA256 = "HmacSHA256";
     /**
-     * One {@link Mac} per thread, keyed afresh for each HMAC: {@code Mac.getInstance} costs about three times an HMAC
-     * of a handshake's few bytes ({@code CryptoPrimitivesBenchmark} in pilot-benchmarks), and a handshake takes 15.
+     * One {@link Mac} per thread, keyed afresh for each HMAC: {@code Mac.getInstance} costs about ten times an HMAC
+     * of a handshake's few bytes ({@code CryptoPrimitivesBenchmark} in pilot-benchmarks), and each side of a
+     * handshake takes 15.
      */
     private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(Hkdf::newMac);
 
