@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale,broadcast]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -24,7 +24,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS, STREAMS, DIRECTORY_SCALE
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS, STREAMS, DIRECTORY_SCALE, BROADCAST
     }
 
     private BenchmarkRunner() {
@@ -40,7 +40,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale,broadcast]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -74,6 +74,7 @@ public final class BenchmarkRunner {
         CallBenchmark.Result calls = null;
         StreamBenchmark.Result streams = null;
         DirectoryScaleBenchmark.Result directoryScale = null;
+        BroadcastBenchmark.Result broadcast = null;
         if (sections.contains(Section.PING)) {
             progress("1/8 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
@@ -142,9 +143,16 @@ public final class BenchmarkRunner {
         if (sections.contains(Section.DIRECTORY_SCALE)) {
             directoryScale = directoryScale(profile);
         }
+        if (sections.contains(Section.BROADCAST)) {
+            progress("10 broadcast to a group of " + BroadcastBenchmark.members(profile) + " members");
+            broadcast = new BroadcastBenchmark().run(profile);
+            progress(String.format(Locale.ROOT, "    cold %.1f ms, warm to last member %.1f ms (%.0fx unicast RTT)",
+                    broadcast.cold().lastDeliveryNanos() / 1e6, broadcast.lastDeliveryNanos().median() / 1e6,
+                    broadcast.lastDeliveryInRtts()));
+        }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone, relay, calls, streams, directoryScale);
+                backbone, relay, calls, streams, directoryScale, broadcast);
     }
 
     private static DirectoryScaleBenchmark.Result directoryScale(RunProfile profile) throws InterruptedException {

@@ -47,14 +47,23 @@ public final class HandshakeRateBenchmark {
      * @param latencyNanos time from {@code connect} to its completion, over all measured handshakes
      * @param responderDrops datagrams the responder dropped during the whole section, by reason
      * @param failures connects that failed (should be none)
+     * @param cpuPerHandshakeNanos per measured batch: CPU the whole process used while the batch ran, every
+     *                             thread (both ends, the idle client nodes' timers, JIT, GC), per handshake: unlike
+     *                             the rate, it hardly depends on how much of the machine other processes take
      */
     public record Result(Samples perSecond, Samples latencyNanos, Map<DropReason, Long> responderDrops,
-                         int failures) {
+                         int failures, Samples cpuPerHandshakeNanos) {
+
+        /** Handshakes per second that the median CPU per handshake allows on {@code cores} cores given wholly to it. */
+        public double perSecondOnIdleCores(int cores) {
+            return cores * 1e9 / cpuPerHandshakeNanos.median();
+        }
     }
 
     public Result run(RunProfile profile) throws InterruptedException {
         int batches = profile.handshakeBatches();
         double[] rates = new double[batches];
+        double[] cpuPerHandshake = new double[batches];
         List<Long> latencies = new ArrayList<>();
         int failures = 0;
         try (PilotNode responder = PilotPair.node().sessionSettings(LIMITS).build().start()) {
@@ -72,14 +81,17 @@ public final class HandshakeRateBenchmark {
                 try {
                     CountDownLatch done = new CountDownLatch(clients.size());
                     established.set(done);
+                    long cpuBefore = ThreadCpu.processCpuNanos();
                     Batch result = connectAll(clients, responder, profile.handshakeConcurrency());
                     if (!done.await(30, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("the responder established only "
                                 + (clients.size() - done.getCount()) + " of " + clients.size() + " sessions");
                     }
                     long elapsed = System.nanoTime() - result.start;
+                    long cpu = ThreadCpu.processCpuNanos() - cpuBefore;
                     if (batch >= 0) {
                         rates[batch] = clients.size() / (elapsed / 1e9);
+                        cpuPerHandshake[batch] = (double) cpu / clients.size();
                         latencies.addAll(result.latencies);
                         failures += result.failures;
                     }
@@ -89,7 +101,7 @@ public final class HandshakeRateBenchmark {
             }
             return new Result(Samples.of(rates),
                     Samples.of(latencies.stream().mapToLong(Long::longValue).toArray()),
-                    responder.stats().drops(), failures);
+                    responder.stats().drops(), failures, Samples.of(cpuPerHandshake));
         }
     }
 

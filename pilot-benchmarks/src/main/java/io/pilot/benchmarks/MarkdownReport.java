@@ -66,6 +66,9 @@ public final class MarkdownReport {
         if (report.directoryScale() != null) {
             md.append(new DirectoryScaleReport(report.directoryScale(), report).render());
         }
+        if (report.broadcast() != null) {
+            md.append(new BroadcastReport(report.broadcast()).render());
+        }
         method();
         return md.toString();
     }
@@ -187,17 +190,22 @@ public final class MarkdownReport {
                 + "127.0.0.1.", r.perSecond().count(), report.profile().handshakesPerBatch(),
                 report.profile().handshakeConcurrency(), limits.text));
         line("");
-        line("| Handshakes/s (median) | min - max | connect latency p50 | p90 | p99 | failed |");
-        line("|---:|---:|---:|---:|---:|---:|");
-        line(String.format(Locale.ROOT, "| %,.0f | %,.0f - %,.0f | %s | %s | %s | %d |", r.perSecond().median(),
+        line("| Handshakes/s (median) | min - max | connect latency p50 | p90 | p99 | failed | CPU per handshake, both ends (median) | handshakes/s that CPU allows on 2 idle cores |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line(String.format(Locale.ROOT, "| %,.0f | %,.0f - %,.0f | %s | %s | %s | %d | %s | %,.0f |", r.perSecond().median(),
                 r.perSecond().min(), r.perSecond().max(), micros(r.latencyNanos().median()),
-                micros(r.latencyNanos().percentile(90)), micros(r.latencyNanos().percentile(99)), r.failures()));
+                micros(r.latencyNanos().percentile(90)), micros(r.latencyNanos().percentile(99)), r.failures(),
+                micros(r.cpuPerHandshakeNanos().median()), r.perSecondOnIdleCores(2)));
         line("");
         line("Responder drops during the section: " + drops(r.responderDrops()) + ".");
         line("");
         line(String.format(Locale.ROOT, "*Reading.* %,.0f handshakes/s leaves at most %.2f ms of the two cores' time per "
                 + "handshake, for both ends together: X25519 agreements and the Ed25519 identity signature and verification "
-                + "on each side, plus key derivation, on the JDK/Bouncy Castle providers. Initiators and responder share "
+                + "on each side, plus key derivation (Bouncy Castle's RFC 7748/8032 code for the curves, the JDK for "
+                + "SHA-256, HMAC and AES-GCM: the fastest measured here, `CryptoPrimitivesBenchmark`). The CPU column is "
+                + "the whole process's CPU during the batches per handshake (idle client nodes' timers, JIT and GC "
+                + "included), which other processes on the machine hardly change: the rate is that CPU's only when the "
+                + "two cores are the run's alone. Initiators and responder share "
                 + "the two cores, so a responder with the machine to itself would complete roughly twice as many. "
                 + "Connect latency is mostly queueing: with %d handshakes in flight, Little's law gives %.0f ms at this "
                 + "rate. The spread between batches is large because each batch also competes with the JIT (a C2 "
@@ -579,7 +587,7 @@ public final class MarkdownReport {
                     + "and is skipped where it is not installed.",
             "- Run it with `bin/bench` (about 7 minutes, of which about 1.5 for section 5 and 2 for section 7, plus "
                     + "section 9's 100,000 registrations: 7.5 minutes at a load average of 16 to 30; `--quick` "
-                    + "for about 2 minutes, `--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale` "
+                    + "for about 2 minutes, `--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale,broadcast` "
                     + "for a subset, "
                     + "`--out FILE` to write elsewhere). "
                     + "`./mvnw verify` runs only a smoke test that drives each benchmark for a fraction of a second.",

@@ -9,6 +9,7 @@ package io.pilot.benchmarks;
  * @param seconds wall-clock length of the run
  * @param loadAverageAtEnd the one-minute load average when the run ended (the run itself adds about 2)
  * @param directoryScale section 9; also null when etcd is not installed
+ * @param broadcast section 10
  */
 public record Report(Environment environment, RunProfile profile, String command, long seconds,
                      double loadAverageAtEnd,
@@ -16,5 +17,5 @@ public record Report(Environment environment, RunProfile profile, String command
                      HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss,
                      BackboneBenchmark.Result backbone, RelayThroughputBenchmark.Result relay,
                      CallBenchmark.Result calls, StreamBenchmark.Result streams,
-                     DirectoryScaleBenchmark.Result directoryScale) {
+                     DirectoryScaleBenchmark.Result directoryScale, BroadcastBenchmark.Result broadcast) {
 }

@@ -1,6 +1,7 @@
 package io.pilot.engine.crypto;
 
-import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,20 +17,34 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Hkdf {
 
     private static final String HMAC_SHA256 = "HmacSHA256";
+    /**
+     * One {@link Mac} per thread, keyed afresh for each HMAC: {@code Mac.getInstance} costs about ten times an HMAC
+     * of a handshake's few bytes ({@code CryptoPrimitivesBenchmark} in pilot-benchmarks), and each side of a
+     * handshake takes 15.
+     */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(Hkdf::newMac);
 
     private Hkdf() {
     }
 
     /** Returns HMAC-SHA256 under {@code key} over the concatenation of {@code parts}. */
     public static byte[] hmacSha256(byte[] key, byte[]... parts) {
+        Mac mac = MACS.get();
         try {
-            Mac mac = Mac.getInstance(HMAC_SHA256);
             mac.init(new SecretKeySpec(key, HMAC_SHA256));
-            for (byte[] part : parts) {
-                mac.update(part);
-            }
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("not an HMAC key: " + e.getMessage(), e);
+        }
+        for (byte[] part : parts) {
+            mac.update(part);
+        }
+        return mac.doFinal(); // and resets it
+    }
+
+    private static Mac newMac() {
+        try {
+            return Mac.getInstance(HMAC_SHA256);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
         }
     }

@@ -14,11 +14,14 @@ public final class Identity {
     public static final int SEED_LENGTH = Ed25519.PRIVATE_KEY_SIZE;
 
     private final byte[] seed;
+    /** Kept beside the seed so that signing need not derive it again (half a signature's work). */
+    private final byte[] publicKeyBytes;
     private final NodeKey publicKey;
 
     private Identity(byte[] seed) {
         this.seed = seed;
-        this.publicKey = NodeKey.of(Ed25519.publicKey(seed));
+        this.publicKeyBytes = Ed25519.publicKey(seed);
+        this.publicKey = NodeKey.of(publicKeyBytes);
     }
 
     /** A fresh identity from a strong random source. */
@@ -40,7 +43,7 @@ public final class Identity {
 
     /** Signs a message (pure Ed25519, deterministic). */
     public byte[] sign(byte[] message) {
-        return Ed25519.sign(seed, message);
+        return Ed25519.sign(seed, publicKeyBytes, message);
     }
 
     /** The private seed (a copy), for {@link IdentityStore} only. */

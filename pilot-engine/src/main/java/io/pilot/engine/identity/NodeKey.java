@@ -47,6 +47,42 @@ public final class NodeKey {
         return new NodeKey(key.clone());
     }
 
+    /**
+     * The key {@code key} if it signed {@code message} with {@code signature}, or null if the signature does not
+     * verify: the key is checked as {@link #of} checks it and decoded once for the check and the verification
+     * (doing them one after the other decodes it twice). For a key never met that proves itself by a signature,
+     * as a handshake's responder sees one.
+     *
+     * @throws IllegalArgumentException as {@link #of} does, if the bytes are not a valid key
+     */
+    public static NodeKey ofSigner(byte[] key, byte[] message, byte[] signature) {
+        if (key == null || key.length != LENGTH) {
+            throw new IllegalArgumentException("an Ed25519 public key is " + LENGTH + " bytes, got "
+                    + (key == null ? "none" : key.length));
+        }
+        Ed25519.CheckedKey checked = Ed25519.checkedKey(key);
+        if (checked == null) {
+            throw new IllegalArgumentException("not a valid Ed25519 public key");
+        }
+        return checked.verify(message, signature) ? new NodeKey(key.clone()) : null;
+    }
+
+    /**
+     * The address that the key {@code key} would have in {@code realm}, the bytes not checked: for finding whether a
+     * key received is one already met before spending a check on it.
+     */
+    public static PilotAddress addressOf(byte[] key, int realm) {
+        if (key == null || key.length != LENGTH) {
+            throw new IllegalArgumentException("an Ed25519 public key is " + LENGTH + " bytes");
+        }
+        return new PilotAddress(realm, deriveNodeNumber(key));
+    }
+
+    /** Whether {@code bytes} are this key's 32 bytes. */
+    public boolean is(byte[] bytes) {
+        return Arrays.equals(key, bytes);
+    }
+
     /** Parses the unpadded URL-safe base64 form printed by {@link #toString()}. */
     public static NodeKey parse(String text) {
         byte[] bytes;

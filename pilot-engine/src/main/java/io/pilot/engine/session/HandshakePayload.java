@@ -16,6 +16,14 @@ import java.util.Arrays;
  */
 record HandshakePayload(IdentityProof proof, boolean freshConnection) {
 
+    /** A payload as received: its proof parsed, not yet verified ({@link ProofCheck} does). */
+    record Received(IdentityProof.Received proof, boolean freshConnection) {
+
+        HandshakePayload verified(IdentityProof verified) {
+            return new HandshakePayload(verified, freshConnection);
+        }
+    }
+
     static final int LENGTH = IdentityProof.LENGTH + 1;
     private static final int FRESH_CONNECTION = 1;
 
@@ -26,7 +34,7 @@ record HandshakePayload(IdentityProof proof, boolean freshConnection) {
     }
 
     /** @throws IllegalArgumentException if malformed */
-    static HandshakePayload decode(byte[] payload) {
+    static Received decode(byte[] payload) {
         if (payload.length != LENGTH) {
             throw new IllegalArgumentException("handshake payload is " + payload.length + " bytes, expected " + LENGTH);
         }
@@ -34,7 +42,7 @@ record HandshakePayload(IdentityProof proof, boolean freshConnection) {
         if ((flags & ~FRESH_CONNECTION) != 0) {
             throw new IllegalArgumentException("unknown handshake flags " + Integer.toBinaryString(flags));
         }
-        return new HandshakePayload(IdentityProof.decode(Arrays.copyOf(payload, IdentityProof.LENGTH)),
+        return new Received(IdentityProof.decode(Arrays.copyOf(payload, IdentityProof.LENGTH)),
                 (flags & FRESH_CONNECTION) != 0);
     }
 }

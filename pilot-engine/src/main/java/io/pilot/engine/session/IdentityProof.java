@@ -39,11 +39,11 @@ public record IdentityProof(int realm, NodeKey nodeKey, long bootId, byte[] sign
     }
 
     /**
-     * Decodes a received payload.
+     * Parses a received payload; nothing in it is checked but its layout.
      *
-     * @throws IllegalArgumentException if it is malformed (wrong length, version, or not a curve point)
+     * @throws IllegalArgumentException if it is malformed (wrong length or version)
      */
-    public static IdentityProof decode(byte[] payload) {
+    public static Received decode(byte[] payload) {
         if (payload.length != LENGTH) {
             throw new IllegalArgumentException("identity payload is " + payload.length + " bytes, expected " + LENGTH);
         }
@@ -58,7 +58,7 @@ public record IdentityProof(int realm, NodeKey nodeKey, long bootId, byte[] sign
         long bootId = in.getLong();
         byte[] signature = new byte[NodeKey.SIGNATURE_LENGTH];
         in.get(signature);
-        return new IdentityProof(realm, NodeKey.of(key), bootId, signature);
+        return new Received(realm, key, bootId, signature);
     }
 
     public byte[] encode() {
@@ -67,11 +67,29 @@ public record IdentityProof(int realm, NodeKey nodeKey, long bootId, byte[] sign
     }
 
     /**
-     * Whether the signature binds this node key to the Noise static key the peer proved it holds, within the
-     * handshake whose hash (at the point the proof was decrypted) is {@code handshakeHash}.
+     * A proof as received: its key is 32 bytes that may not even be a key until {@link #verify} says so.
      */
-    public boolean verifies(byte[] noiseStatic, byte[] handshakeHash) {
-        return nodeKey.verify(signedBytes(noiseStatic, bootId, realm, handshakeHash), signature);
+    public record Received(int realm, byte[] key, long bootId, byte[] signature) {
+
+        /**
+         * The proof, if its signature binds its node key to the Noise static key the peer proved it holds within
+         * the handshake whose hash (at the point the proof was decrypted) is {@code handshakeHash}; null if it
+         * does not.
+         *
+         * @param known the key this node expects (the peer it meant to reach), or null: when the proof names
+         *              it, the key is not checked again (it was when it became known), only the signature
+         * @throws IllegalArgumentException if the key is not a valid Ed25519 public key
+         */
+        public IdentityProof verify(byte[] noiseStatic, byte[] handshakeHash, NodeKey known) {
+            byte[] signed = signedBytes(noiseStatic, bootId, realm, handshakeHash);
+            NodeKey nodeKey;
+            if (known != null && known.is(key)) {
+                nodeKey = known.verify(signed, signature) ? known : null;
+            } else {
+                nodeKey = NodeKey.ofSigner(key, signed, signature);
+            }
+            return nodeKey == null ? null : new IdentityProof(realm, nodeKey, bootId, signature);
+        }
     }
 
     private static byte[] signedBytes(byte[] noiseStatic, long bootId, int realm, byte[] handshakeHash) {

@@ -1,8 +1,11 @@
 package io.pilot.engine.session;
 
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.wire.DropCounters;
 import io.pilot.engine.wire.DropReason;
+
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +23,21 @@ final class ProofCheck {
     private final int realm;
     private final AccessPolicy accessPolicy;
     private final DropCounters drops;
+    private final Function<PilotAddress, NodeKey> keysMet;
 
     ProofCheck(int realm, AccessPolicy accessPolicy, DropCounters drops) {
+        this(realm, accessPolicy, drops, address -> null);
+    }
+
+    /**
+     * @param keysMet the key already held for an address (a peer met before), or null: a proof naming it is
+     *                verified against it without checking the key again, as on a rekey with a known peer
+     */
+    ProofCheck(int realm, AccessPolicy accessPolicy, DropCounters drops, Function<PilotAddress, NodeKey> keysMet) {
         this.realm = realm;
         this.accessPolicy = accessPolicy;
         this.drops = drops;
+        this.keysMet = keysMet;
     }
 
     /**
@@ -36,14 +49,18 @@ final class ProofCheck {
      * @throws Refused counted already, with the reason in words
      */
     HandshakePayload check(byte[] payload, byte[] remoteStatic, byte[] handshakeHash, Peer expected) {
-        HandshakePayload decoded;
+        HandshakePayload.Received received;
+        IdentityProof remote;
         try {
-            decoded = HandshakePayload.decode(payload);
+            received = HandshakePayload.decode(payload);
+            // A key this node expects or met before was checked when it became known: not checked again.
+            NodeKey known = expected != null && expected.key != null ? expected.key
+                    : keysMet.apply(NodeKey.addressOf(received.proof().key(), realm));
+            remote = received.proof().verify(remoteStatic, handshakeHash, known);
         } catch (IllegalArgumentException e) {
             return refuse(DropReason.HANDSHAKE_FAILED, "malformed handshake payload: " + e.getMessage());
         }
-        IdentityProof remote = decoded.proof();
-        if (!remote.verifies(remoteStatic, handshakeHash)) {
+        if (remote == null) {
             return refuse(DropReason.BAD_IDENTITY_SIGNATURE,
                     "the identity signature does not verify for this static key and handshake");
         }
@@ -64,7 +81,7 @@ final class ProofCheck {
         if (!accessPolicy.allows(remote.nodeKey(), address)) {
             return refuse(DropReason.NOT_ALLOWED, "access policy refuses " + address);
         }
-        return decoded;
+        return received.verified(remote);
     }
 
     private HandshakePayload refuse(DropReason reason, String why) {

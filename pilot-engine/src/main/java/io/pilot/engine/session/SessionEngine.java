@@ -115,7 +115,7 @@ public final class SessionEngine {
                 () -> new ForwardingSeal(identity, realm));
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
-                new ProofCheck(realm, accessPolicy, drops), indexes, responders, peers, paths, establishment);
+                new ProofCheck(realm, accessPolicy, drops, this::keyMet), indexes, responders, peers, paths, establishment);
         this.timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
         loop.scheduleAtFixedRate(() -> {
             if (!closed) {
@@ -142,6 +142,12 @@ public final class SessionEngine {
 
     public Peer peer(PilotAddress address) {
         return peers.get(address);
+    }
+
+    /** The key pinned for a peer met before, for {@link ProofCheck}; null if none. */
+    private NodeKey keyMet(PilotAddress address) {
+        Peer peer = peers.get(address);
+        return peer == null ? null : peer.key;
     }
 
     /** How to choose between direct paths and the relay. */

@@ -70,4 +70,44 @@ class Ed25519Tests {
         Arrays.fill(allOnes, (byte) 0xff);
         assertThat(Ed25519.verify(pk, msg, allOnes)).isFalse();
     }
+
+    @Test
+    void signingWithTheGivenPublicKeyGivesTheSameSignature() {
+        byte[] sk = Ed25519.generatePrivateKey(new SecureRandom());
+        byte[] pk = Ed25519.publicKey(sk);
+        byte[] msg = "proof".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(Ed25519.sign(sk, pk, msg)).isEqualTo(Ed25519.sign(sk, msg));
+        assertThat(Ed25519.verify(pk, msg, Ed25519.sign(sk, pk, msg))).isTrue();
+    }
+
+    @Test
+    void aCheckedKeyVerifiesAsTheKeyBytesDo() {
+        byte[] sk = Ed25519.generatePrivateKey(new SecureRandom());
+        byte[] pk = Ed25519.publicKey(sk);
+        byte[] msg = {4, 5, 6};
+        byte[] sig = Ed25519.sign(sk, msg);
+        Ed25519.CheckedKey checked = Ed25519.checkedKey(pk);
+
+        assertThat(checked.verify(msg, sig)).isTrue();
+        assertThat(checked.verify(new byte[] {4, 5, 7}, sig)).isFalse();
+        assertThat(checked.verify(msg, new byte[63])).isFalse();
+        assertThat(checked.verify(null, sig)).isFalse();
+        sig[3] ^= 1;
+        assertThat(checked.verify(msg, sig)).isFalse();
+    }
+
+    @Test
+    void noCheckedKeyForWhatIsNotAValidKey() {
+        byte[] identityPoint = new byte[32]; // y = 1: the neutral element, of small order
+        identityPoint[0] = 1;
+        byte[] notAPoint = new byte[32];
+        Arrays.fill(notAPoint, (byte) 0xff);
+
+        assertThat(Ed25519.checkedKey(identityPoint)).isNull();
+        assertThat(Ed25519.isValidPublicKey(identityPoint)).isFalse();
+        assertThat(Ed25519.checkedKey(notAPoint)).isNull();
+        assertThat(Ed25519.checkedKey(new byte[31])).isNull();
+        assertThat(Ed25519.checkedKey(null)).isNull();
+    }
 }

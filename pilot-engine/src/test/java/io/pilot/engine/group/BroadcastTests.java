@@ -16,9 +16,14 @@ import io.pilot.engine.session.SessionSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,6 +90,48 @@ class BroadcastTests {
         BroadcastResult result = GroupMessaging.of(sender).broadcast("RESEARCH", PORT, Message.of("anyone?")).join();
         assertThat(result.complete()).isTrue();
         assertThat(result.delivered()).isEmpty();
+    }
+
+    /**
+     * A group of a hundred real members (each its own node, socket and directory client): the fan-out reaches every
+     * one exactly once, the first time through a handshake with each, all started at once, and again over the
+     * sessions it made. The bench (section 10) does the same with 500 and measures it.
+     */
+    @Test
+    void reachesAHundredMembersExactlyOnceEachColdAndWarm() throws Exception {
+        realm.startBackbone();
+        DirectoryClient sender = realm.agent("sender", b -> b.group("CROWD"));
+        ExecutorService handlers = Executors.newFixedThreadPool(2);
+        try {
+            List<DirectoryClient> members = IntStream.range(0, 100)
+                    .mapToObj(i -> realm.client(String.format(Locale.ROOT, "member-%03d", i),
+                            n -> n.handlerExecutor(handlers).socketBufferBytes(256 * 1024), b -> b.group("CROWD")))
+                    .toList();
+            // A start that times out keeps registering in the background: wait for the registrations themselves.
+            members.forEach(DirectoryClient::start);
+            CompletableFuture.allOf(members.stream().map(DirectoryClient::registered).toArray(CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
+            members.forEach(this::counting);
+            GroupMessaging groups = GroupMessaging.of(sender);
+
+            BroadcastResult cold = groups.broadcast("CROWD", PORT, Message.of("one")).join();
+
+            assertThat(cold.complete()).isTrue();
+            assertThat(cold.delivered()).hasSize(100);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> received.size() == 100
+                    && received.values().stream().allMatch(count -> count.get() == 1));
+            assertThat(sender.node().peers()).hasSizeGreaterThanOrEqualTo(100);
+
+            BroadcastResult warm = groups.broadcast("CROWD", PORT, Message.of("two")).join();
+
+            assertThat(warm.complete()).isTrue();
+            assertThat(warm.delivered()).hasSize(100);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> received.values().stream().allMatch(count -> count.get() == 2));
+            assertThat(received).hasSize(100);
+            assertThat(received.values()).allSatisfy(count -> assertThat(count).hasValue(2));
+        } finally {
+            handlers.shutdownNow();
+        }
     }
 
     private DirectoryClient counting(DirectoryClient agent) {

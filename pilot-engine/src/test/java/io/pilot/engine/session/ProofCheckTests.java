@@ -88,4 +88,41 @@ class ProofCheckTests {
         ProofCheck strict = new ProofCheck(REALM, (key, address) -> false, drops);
         assertRefused(strict, payload(REALM, false), peerStatic.publicKey(), null, DropReason.NOT_ALLOWED);
     }
+
+    @Test
+    void acceptsTheExpectedPeersProofWithTheKeyItAlreadyHolds() {
+        Peer expected = new Peer(peer.publicKey().address(REALM), peer.publicKey(), null);
+
+        HandshakePayload accepted = check.check(payload(REALM, false), peerStatic.publicKey(), handshake, expected);
+
+        assertThat(accepted.proof().nodeKey()).isSameAs(expected.key);
+    }
+
+    @Test
+    void refusesTheExpectedPeersKeyWithABadSignature() {
+        Peer expected = new Peer(peer.publicKey().address(REALM), peer.publicKey(), null);
+        assertRefused(check, payload(REALM, false), peerStatic.publicKey(), randomHash(), expected,
+                DropReason.BAD_IDENTITY_SIGNATURE);
+    }
+
+    @Test
+    void refusesAProofWhoseKeyIsOfSmallOrder() {
+        byte[] payload = payload(REALM, false);
+        byte[] identityPoint = new byte[32]; // y = 1: the neutral element
+        identityPoint[0] = 1;
+        System.arraycopy(identityPoint, 0, payload, 3, 32); // version u8, realm u16, then the key
+        assertRefused(check, payload, peerStatic.publicKey(), null, DropReason.HANDSHAKE_FAILED);
+    }
+
+    @Test
+    void verifiesAProofByAPeerMetBeforeWithTheKeyHeldForIt() {
+        ProofCheck knowing = new ProofCheck(REALM, AccessPolicy.REALM_MEMBERS, drops,
+                address -> address.equals(peer.publicKey().address(REALM)) ? peer.publicKey() : null);
+
+        HandshakePayload accepted = knowing.check(payload(REALM, false), peerStatic.publicKey(), handshake, null);
+
+        assertThat(accepted.proof().nodeKey()).isSameAs(peer.publicKey());
+        assertRefused(knowing, payload(REALM, false), peerStatic.publicKey(), randomHash(), null,
+                DropReason.BAD_IDENTITY_SIGNATURE);
+    }
 }

@@ -1,0 +1,298 @@
+package io.pilot.benchmarks;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.backbone.Backbone;
+import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.backbone.DirectoryStore;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.group.BroadcastResult;
+import io.pilot.engine.group.DirectoryView;
+import io.pilot.engine.group.GroupMessaging;
+import io.pilot.engine.group.MembershipListener;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * Section 10: one broadcast to a group of real members. Every member is a real node with its own UDP socket and
+ * event loop, registered in the group with its own directory client on one real backbone, all in this JVM; the
+ * members share one handler pool (one per member would be 500 idle pools). A sender, also a member, watches the
+ * group (so a broadcast asks the backbone nothing) and broadcasts one one-way message per round to every other member.
+ *
+ * <p>The first round is cold: the sender has no session with any member, so it includes a handshake with each
+ * (initiated all at once, all on the sender's one event loop). Later rounds run over the sessions it made. A round
+ * ends when every member has received that round's message; each member counts every copy it receives, so a copy
+ * delivered twice or missing is seen. Per round: the time from the {@code broadcast} call to the last member's
+ * receipt (and to the median member's), the time until the broadcast's future completed (every copy handed to
+ * its member's stream), the CPU of the whole process and of the sender's event loop. One unicast round trip (a
+ * ping from the sender to members, over the same sessions) is measured beside it, for the target "all delivered
+ * within 10 times one unicast RTT".
+ */
+public final class BroadcastBenchmark {
+
+    /** The port members listen on for the broadcast. */
+    static final int PORT = 2001;
+    static final String GROUP = "BROADCAST-BENCH";
+    private static final int REGISTRATION_WAVE = 50;
+
+    /**
+     * @param members members receiving each broadcast (the sender not counted)
+     * @param cold the first broadcast, handshakes with every member included
+     * @param lastDeliveryNanos per warm round: from the call to the last member's receipt
+     * @param medianDeliveryNanos per warm round: from the call to the median member's receipt
+     * @param handedOverNanos per warm round: from the call until its future completed
+     * @param processCpuNanos per warm round: CPU of the whole process (every node's threads) during the round
+     * @param senderLoopCpuNanos per warm round: CPU of the sender's event loop during the round
+     * @param unicastRttNanos pings from the sender to members over the same sessions
+     * @param copies copies received over all rounds, all members (rounds × members when none is lost or doubled)
+     * @param failed members a broadcast's result named as not reached, over all rounds
+     * @param coldHandshakes handshakes the sender completed, in either role, from the cold broadcast's call to the
+     *                       end of the warm rounds: more than one per member means members' punches back (each
+     *                       member the sender looks up is asked, through the backbone, to handshake towards it)
+     *                       crossed the sender's own handshakes
+     * @param restingCores cores the process used over one second with no broadcast, all members up: their timers,
+     *                     heartbeats and the backbone, what every round's process CPU includes besides the broadcast
+     */
+    public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
+                         Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
+                         Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
+                         double restingCores) {
+
+        /** The median warm round's delivery to the last member, in median unicast round trips. */
+        public double lastDeliveryInRtts() {
+            return lastDeliveryNanos.median() / unicastRttNanos.median();
+        }
+    }
+
+    /** One round's figures. */
+    public record Round(long lastDeliveryNanos, long medianDeliveryNanos, long handedOverNanos, long processCpuNanos,
+                        long senderLoopCpuNanos) {
+    }
+
+    /** Members per profile: the target's 500 in the standard run. */
+    static int members(RunProfile profile) {
+        return switch (profile.name()) {
+            case "standard" -> 500;
+            case "quick" -> 200;
+            default -> 8;
+        };
+    }
+
+    static int rounds(RunProfile profile) {
+        return switch (profile.name()) {
+            case "standard" -> 20;
+            case "quick" -> 10;
+            default -> 3;
+        };
+    }
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ExecutorService handlers = Executors.newFixedThreadPool(2,
+            new DefaultThreadFactory("pilot-handler-broadcast", true));
+
+    public Result run(RunProfile profile) throws InterruptedException {
+        int memberCount = members(profile);
+        int rounds = rounds(profile);
+        try {
+            PilotNode backboneNode = own(PilotPair.node().sessionSettings(HandshakeRateBenchmark.LIMITS).build().start());
+            own(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
+            Receipts receipts = new Receipts(memberCount, rounds + 1);
+            startMembers(backboneNode, memberCount, receipts);
+
+            Set<Long> loopsBefore = ThreadCpu.eventLoops();
+            PilotNode senderNode = own(PilotPair.node().build().start());
+            long senderLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
+            DirectoryClient sender = own(client(backboneNode, senderNode, "sender"));
+            sender.start();
+            sender.registered().join();
+            GroupMessaging groups = GroupMessaging.of(sender);
+            DirectoryView view = own(groups.watchMembers(GROUP, MembershipListener.NONE).join());
+            waitForMembers(view, memberCount + 1);
+
+            long handshakesBefore = senderNode.stats().handshakesCompleted();
+            Round cold = broadcast(groups, receipts, 0, senderLoop);
+            List<Round> warm = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                warm.add(broadcast(groups, receipts, round, senderLoop));
+            }
+            long coldHandshakes = senderNode.stats().handshakesCompleted() - handshakesBefore;
+            Samples rtt = unicastRtts(senderNode, view);
+            double resting = restingCores();
+            return new Result(memberCount, cold,
+                    Samples.of(warm.stream().mapToLong(Round::lastDeliveryNanos).toArray()),
+                    Samples.of(warm.stream().mapToLong(Round::medianDeliveryNanos).toArray()),
+                    Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
+                    Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
+                    Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting);
+        } finally {
+            closeAll();
+            handlers.shutdownNow();
+        }
+    }
+
+    /** Every member's receipts: when each round's message first arrived, and how many copies in all. */
+    private static final class Receipts {
+        private final int members;
+        private final AtomicLongArray arrivals;
+        private final AtomicLong copies = new AtomicLong();
+        private final AtomicInteger[] received;
+        private final AtomicInteger failed = new AtomicInteger();
+
+        Receipts(int members, int rounds) {
+            this.members = members;
+            this.arrivals = new AtomicLongArray(members * rounds);
+            this.received = new AtomicInteger[rounds];
+            for (int i = 0; i < rounds; i++) {
+                received[i] = new AtomicInteger();
+            }
+        }
+
+        void arrived(int member, int round) {
+            copies.incrementAndGet();
+            if (arrivals.compareAndSet(round * members + member, 0, System.nanoTime())) {
+                synchronized (this) {
+                    received[round].incrementAndGet();
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized void awaitRound(int round, long timeoutNanos) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (received[round].get() < members) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("round " + round + ": only " + received[round].get() + " of "
+                            + members + " members received the broadcast");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        long[] arrivalsOf(int round) {
+            long[] times = new long[members];
+            for (int member = 0; member < members; member++) {
+                times[member] = arrivals.get(round * members + member);
+            }
+            return times;
+        }
+
+        long copies() {
+            return copies.get();
+        }
+    }
+
+    /**
+     * Starts and registers the members, {@value #REGISTRATION_WAVE} at a time: all 500 at once would queue more
+     * handshakes and registrations on the backbone's one loop than it answers within a registration's timeout on a
+     * loaded machine, and the retries would only add to the queue.
+     */
+    private void startMembers(PilotNode backboneNode, int count, Receipts receipts) {
+        List<CompletableFuture<?>> wave = new ArrayList<>();
+        for (int member = 0; member < count; member++) {
+            // Small socket buffers: 500 members at the default 8 MiB would ask the kernel for 8 GiB.
+            PilotNode node = own(PilotPair.node().handlerExecutor(handlers).socketBufferBytes(256 * 1024).build().start());
+            int index = member;
+            node.listen(PORT, MessageHandler.of(in -> {
+                receipts.arrived(index, ByteBuffer.wrap(in.message().body()).getInt());
+                return Message.empty();
+            }));
+            DirectoryClient client = own(client(backboneNode, node, String.format(Locale.ROOT, "member-%04d", member)));
+            client.start(); // one that times out keeps registering in the background
+            wave.add(client.registered());
+            if (wave.size() == REGISTRATION_WAVE || member == count - 1) {
+                CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).join();
+                wave.clear();
+            }
+        }
+    }
+
+    private static DirectoryClient client(PilotNode backboneNode, PilotNode node, String hostname) {
+        return DirectoryClient.builder(node).backbone(backboneNode.localEndpoint(), backboneNode.publicKey())
+                .hostname(hostname).group(GROUP).build();
+    }
+
+    private static void waitForMembers(DirectoryView view, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (view.records().size() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sender's view of the group holds " + view.records().size()
+                        + " of " + expected + " members");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private Round broadcast(GroupMessaging groups, Receipts receipts, int round, long senderLoop)
+            throws InterruptedException {
+        Message message = Message.of(ByteBuffer.allocate(4).putInt(round).array());
+        long cpuBefore = ThreadCpu.processCpuNanos();
+        long loopBefore = ThreadCpu.threadCpuNanos(senderLoop);
+        long start = System.nanoTime();
+        CompletableFuture<BroadcastResult> sent = groups.broadcast(GROUP, PORT, message);
+        BroadcastResult result = sent.join();
+        long handedOver = System.nanoTime() - start;
+        receipts.failed.addAndGet(result.failed().size());
+        receipts.awaitRound(round, TimeUnit.SECONDS.toNanos(120));
+        long cpu = ThreadCpu.processCpuNanos() - cpuBefore;
+        long loopCpu = ThreadCpu.threadCpuNanos(senderLoop) - loopBefore;
+        long[] arrivals = receipts.arrivalsOf(round);
+        Arrays.sort(arrivals);
+        return new Round(arrivals[arrivals.length - 1] - start, arrivals[arrivals.length / 2] - start, handedOver, cpu,
+                loopCpu);
+    }
+
+    /** Cores the process uses over one second in which nothing is sent. */
+    private static double restingCores() throws InterruptedException {
+        long cpu = ThreadCpu.processCpuNanos();
+        long start = System.nanoTime();
+        Thread.sleep(1000);
+        return (double) (ThreadCpu.processCpuNanos() - cpu) / (System.nanoTime() - start);
+    }
+
+    /** Pings from the sender to up to 50 members, one at a time, over the sessions the broadcasts used. */
+    private static Samples unicastRtts(PilotNode sender, DirectoryView view) {
+        List<Long> rtts = new ArrayList<>();
+        view.records().stream().filter(r -> !r.address().equals(sender.address())).limit(50).forEach(member -> {
+            for (int i = 0; i < 3; i++) {
+                Duration rtt = sender.ping(member.address()).join();
+                rtts.add(rtt.toNanos());
+            }
+        });
+        return Samples.of(rtts.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private <T extends AutoCloseable> T own(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    /** Clients before nodes, the sender's view first: the reverse of the order they were made in. */
+    private void closeAll() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception ignored) {
+                // best effort: the rest still closes
+            }
+        }
+        closeables.clear();
+    }
+}
