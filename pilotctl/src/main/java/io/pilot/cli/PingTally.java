@@ -25,6 +25,9 @@ final class PingTally {
 
     /** One progress line of the node: a reply, or a lost ping. */
     synchronized void progress(JsonNode line) {
+        if (finished) {
+            return; // a reply that came in while Ctrl-C's summary was printed: the summary is the last line
+        }
         sent = Math.max(sent, line.path("seq").asInt());
         if (line.path("lost").asBoolean(false)) {
             out.printf("✗ no reply from %s (seq %d): %s%n", line.path("address").asString(), line.path("seq").asInt(),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,9 +60,17 @@ class OperatorViewsIT {
         List<String> line = new ArrayList<>(List.of("--json", "daemon", "start", "--hostname", hostname));
         line.addAll(List.of(options));
         Cli.Result started = cli.run(line.toArray(String[]::new));
-        assertThat(started.status()).as(started.toString()).isZero();
+        assertThat(started.status()).as(() -> started + "\nbackbone log:\n" + log("backbone")).isZero();
         pids.put(hostname, started.json().path("data").path("pid").asLong());
         addresses.put(hostname, started.json().path("data").path("address").asString());
+    }
+
+    private String log(String name) {
+        try {
+            return Files.readString(cli.home().resolve("run").resolve(name + ".log"));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     @AfterAll
