@@ -60,7 +60,13 @@ class OperatorViewsIT {
         List<String> line = new ArrayList<>(List.of("--json", "daemon", "start", "--hostname", hostname));
         line.addAll(List.of(options));
         Cli.Result started = cli.run(line.toArray(String[]::new));
-        assertThat(started.status()).as(() -> started + "\nbackbone log:\n" + log("backbone")).isZero();
+        if (started.status() != 0 && started.out().contains("did not answer within")) {
+            // A cold daemon JVM on a machine loaded far beyond its cores can miss its first registration's
+            // 5 s; that is the machine, not what this class tests: once more.
+            started = cli.run(line.toArray(String[]::new));
+        }
+        Cli.Result result = started;
+        assertThat(result.status()).as(() -> result + "\nbackbone log:\n" + log("backbone")).isZero();
         pids.put(hostname, started.json().path("data").path("pid").asLong());
         addresses.put(hostname, started.json().path("data").path("address").asString());
     }

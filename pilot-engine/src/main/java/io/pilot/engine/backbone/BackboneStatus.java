@@ -110,7 +110,11 @@ public final class BackboneStatus {
         if (changes.isEmpty()) {
             missedChanges++; // more changes in a second than the history holds, or the store was reloaded
         } else {
-            changes.get().forEach(change -> noteChange(change, now));
+            for (ChangeHistory.Change change : changes.get()) {
+                noteChange(change, now);
+                // A change made between the two reads is noted now, so the next sample starts after it.
+                revision = Math.max(revision, change.revision());
+            }
         }
         seenRevision = revision;
     }

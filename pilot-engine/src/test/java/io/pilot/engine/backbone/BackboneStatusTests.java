@@ -91,6 +91,19 @@ class BackboneStatusTests {
     }
 
     @Test
+    void aChangeMadeBetweenReadingTheRevisionAndTheChangesIsNotedOnce() {
+        BackboneStatus status = status();
+        backbone.change(null, backbone.record("papers", 1));
+        backbone.change(null, backbone.record("fx", 1));
+        backbone.revisionLags = true; // the second change lands after the sample read the revision
+        status.sample();
+        backbone.revisionLags = false;
+        status.sample();
+
+        assertThat(status.snapshot().recent()).extracting(BackboneStatus.Change::hostname).containsExactly("fx", "papers");
+    }
+
+    @Test
     void keepsOnlyTheMostRecentJoinsAndLeaves() {
         BackboneStatus status = status();
         for (int i = 0; i < BackboneStatus.RECENT_CHANGES + 20; i++) {
@@ -152,6 +165,7 @@ class BackboneStatusTests {
         private final Identity key = TestNodes.newIdentity();
         private long revision;
         private boolean historyLost;
+        private boolean revisionLags;
         private int registrations;
         private BackboneStatus.Counters counters = new BackboneStatus.Counters(0, 0, 0);
 
@@ -168,7 +182,7 @@ class BackboneStatusTests {
 
         @Override
         public long revision() {
-            return revision;
+            return revisionLags ? revision - 1 : revision;
         }
 
         @Override
