@@ -48,9 +48,15 @@ final class BackboneCommand {
         @Option(names = "--no-tcp", description = "No WebSocket listener on the UDP port number (--tcp-bind ones still).")
         boolean noTcp;
 
+        @Option(names = "--http-bind", paramLabel = "HOST:PORT|PORT",
+                description = "Serve the status page (/) and its JSON (/status.json) over HTTP here; a port alone"
+                        + " binds loopback only (default: no HTTP).")
+        String httpBind;
+
         @Override
         public Integer call() throws Exception {
-            return BackboneLauncher.start(PilotCtl.of(spec), bind, identity, store, tcpBinds, tlsCert, tlsKey, noTcp);
+            return BackboneLauncher.start(PilotCtl.of(spec), bind, identity, store, tcpBinds, tlsCert, tlsKey, noTcp,
+                    httpBind);
         }
     }
 
@@ -65,7 +71,8 @@ final class BackboneCommand {
         }
     }
 
-    @Command(name = "status", description = "Is a backbone running here? Its address, endpoint and key.")
+    @Command(name = "status", description = "Is a backbone running here? Its address, endpoint and key, and its status"
+            + " page with the key figures when it serves HTTP.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;

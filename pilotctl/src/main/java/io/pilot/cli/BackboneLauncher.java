@@ -24,7 +24,7 @@ final class BackboneLauncher {
     }
 
     static int start(PilotCtl ctl, String bind, Path identity, String store, List<String> tcpBinds, Path tlsCert,
-            Path tlsKey, boolean noTcp) throws Exception {
+            Path tlsKey, boolean noTcp, String httpBind) throws Exception {
         try {
             HostPort.parseBind(bind);
         } catch (IllegalArgumentException e) {
@@ -36,6 +36,13 @@ final class BackboneLauncher {
         } catch (IllegalArgumentException e) {
             return ctl.usage(e.getMessage(), "e.g. --tcp-bind 0.0.0.0:443 --tls-cert cert.pem --tls-key key.pem"
                     + " (PEM, the key in PKCS#8)");
+        }
+        if (httpBind != null) {
+            try {
+                StatusHttpBind.parse(httpBind);
+            } catch (IllegalArgumentException e) {
+                return ctl.usage(e.getMessage(), "e.g. --http-bind 8080 (loopback) or --http-bind 0.0.0.0:8080");
+            }
         }
         Optional<LocalBackbone> running = LocalBackbone.running();
         if (running.isPresent()) {
@@ -49,6 +56,9 @@ final class BackboneLauncher {
             args.addAll(List.of("--store", store));
         }
         args.addAll(webSocket.toArgs());
+        if (httpBind != null) {
+            args.addAll(List.of("--http-bind", httpBind));
+        }
         BackgroundProcess.Ready ready;
         try {
             ready = BackgroundProcess.start(BackboneMain.class, args, directory.resolve("backbone.log"), "BACKBONE ",
@@ -57,7 +67,8 @@ final class BackboneLauncher {
             return ctl.fail(e);
         }
         List<String> fields = ready.fields();
-        LocalBackbone backbone = new LocalBackbone(ready.pid(), fields.get(0), fields.get(1), fields.get(2));
+        LocalBackbone backbone = new LocalBackbone(ready.pid(), fields.get(0), fields.get(1), fields.get(2),
+                fields.size() > 3 ? fields.get(3) : null);
         backbone.save();
         print(ctl, backbone);
         return PilotCtl.OK;
@@ -89,7 +100,8 @@ final class BackboneLauncher {
         if (running.isEmpty()) {
             return notRunning(ctl);
         }
-        print(ctl, running.get());
+        LocalBackbone backbone = running.get();
+        print(ctl, backbone, backbone.statusUrl() == null ? null : StatusFigures.read(backbone.statusUrl()));
         return PilotCtl.OK;
     }
 
@@ -107,6 +119,11 @@ final class BackboneLauncher {
      * is no address to dial, so the machine's usable addresses on that port are listed instead.
      */
     private static void print(PilotCtl ctl, LocalBackbone backbone) {
+        print(ctl, backbone, null);
+    }
+
+    /** As {@link #print(PilotCtl, LocalBackbone)}, with the status page's key figures when they were read. */
+    private static void print(PilotCtl ctl, LocalBackbone backbone, StatusFigures figures) {
         List<String> reachAt = reachAt(backbone.endpoint());
         if (ctl.json) {
             Map<String, Object> data = new LinkedHashMap<>();
@@ -115,11 +132,21 @@ final class BackboneLauncher {
             data.put("endpoint", backbone.endpoint());
             data.put("reachAt", reachAt);
             data.put("key", backbone.key());
+            data.put("statusUrl", backbone.statusUrl());
+            if (figures != null) {
+                data.put("status", figures.json());
+            }
             ctl.printOk(data);
         } else {
             ctl.out.printf("✓ backbone %s on %s (pid %d)%n  key %s%n  other nodes: --backbone %s%n",
                     backbone.address(), backbone.endpoint(), backbone.pid(), backbone.key(),
                     String.join(" or --backbone ", reachAt));
+            if (backbone.statusUrl() != null) {
+                ctl.out.printf("  status page %s%n", backbone.statusUrl());
+            }
+            if (figures != null) {
+                ctl.out.printf("  %s%n", figures.summary());
+            }
         }
     }
 }

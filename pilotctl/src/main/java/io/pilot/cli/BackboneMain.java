@@ -4,6 +4,7 @@ import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.agent.Agent;
 import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.backbone.BackboneStatusServer;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.List;
  * {@code java -cp ... io.pilot.cli.BackboneMain --bind 0.0.0.0:7400 --identity backbone.key}. A realm's join
  * token comes from {@code --join-token-file FILE}, {@code --join-token -} (standard input) or
  * {@code PILOT_JOIN_TOKEN}, where other users cannot read it ({@link SecretOption}).
- * On start it prints one line for scripts: {@code BACKBONE <address> <udp endpoint> <key>}; it exits 2 on
+ * With {@code --http-bind HOST:PORT} (or a port alone, on loopback) it serves its status page and JSON
+ * ({@link BackboneStatusServer}). On start it prints one line for scripts:
+ * {@code BACKBONE <address> <udp endpoint> <key> [<status page URL>]}; it exits 2 on
  * bad arguments, 1 if the backbone cannot start (the port is taken, the store cannot be opened...).
  */
 public final class BackboneMain {
@@ -38,7 +41,8 @@ public final class BackboneMain {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: BackboneMain [--bind HOST:PORT] [--identity FILE] [--realm N]"
                     + " [--join-token-file FILE | --join-token - | --join-token TOKEN] [--lease-ttl-ms N] [--store DIR | --store etcd://HOST:PORT[,HOST:PORT...][?options]]"
-                    + " [--tcp-bind HOST:PORT[,HOST:PORT...]]... [--no-tcp] [--tls-cert PEM --tls-key PEM]");
+                    + " [--tcp-bind HOST:PORT[,HOST:PORT...]]... [--no-tcp] [--tls-cert PEM --tls-key PEM]"
+                    + " [--http-bind HOST:PORT|PORT]");
             System.err.println("  the join token may also come from " + SecretOption.JOIN_TOKEN.variable()
                     + "; on the command line it is visible to other users (ps)");
             System.exit(2);
@@ -56,16 +60,31 @@ public final class BackboneMain {
             System.exit(1);
             return;
         }
+        BackboneStatusServer statusServer = null;
+        if (options.httpBind != null) {
+            try {
+                statusServer = BackboneStatusServer.start(backbone.backbone().orElseThrow().status(), options.httpBind);
+            } catch (RuntimeException e) {
+                System.err.println("error: " + e.getMessage());
+                backbone.close();
+                System.exit(1);
+                return;
+            }
+        }
         backbone.closeOnShutdown();
         PilotNode node = backbone.node();
-        System.out.println("BACKBONE " + node.address() + " " + HostPort.format(node.localEndpoint()) + " " + node.publicKey());
+        System.out.println("BACKBONE " + node.address() + " " + HostPort.format(node.localEndpoint()) + " " + node.publicKey()
+                + (statusServer != null ? " " + statusServer.url() : ""));
         System.out.flush();
         backbone.awaitClosed();
+        if (statusServer != null) {
+            statusServer.close();
+        }
     }
 
     /** @param joinToken the option's value, '-' included, as {@link SecretOption} reads it */
     private record Options(InetSocketAddress bind, Path identity, int realm, String joinToken, Path joinTokenFile,
-                           Duration leaseTtl, String store, WebSocketOptions webSocket) {
+                           Duration leaseTtl, String store, WebSocketOptions webSocket, InetSocketAddress httpBind) {
 
         static Options parse(String[] args) {
             InetSocketAddress bind = new InetSocketAddress("0.0.0.0", 7400);
@@ -79,6 +98,7 @@ public final class BackboneMain {
             List<String> tcpBinds = new ArrayList<>();
             Path tlsCert = null;
             Path tlsKey = null;
+            InetSocketAddress httpBind = null;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -92,6 +112,7 @@ public final class BackboneMain {
                     case "--tcp-bind" -> tcpBinds.add(required(args[i], value));
                     case "--tls-cert" -> tlsCert = Path.of(required(args[i], value));
                     case "--tls-key" -> tlsKey = Path.of(required(args[i], value));
+                    case "--http-bind" -> httpBind = StatusHttpBind.parse(required(args[i], value));
                     case "--no-tcp" -> {
                         tcp = false;
                         i--; // takes no value
@@ -101,7 +122,7 @@ public final class BackboneMain {
                 i++;
             }
             return new Options(bind, identity, realm, joinToken, joinTokenFile, leaseTtl, store,
-                    WebSocketOptions.of(tcp, tcpBinds, tlsCert, tlsKey));
+                    WebSocketOptions.of(tcp, tcpBinds, tlsCert, tlsKey), httpBind);
         }
 
         private static String required(String option, String value) {

@@ -10,10 +10,12 @@ import java.util.Optional;
 
 /**
  * The backbone {@code pilotctl backbone start} runs on this machine, as remembered in
- * {@code <run dir>/backbone.pid}: {@code pid address endpoint key}. Daemons started without
+ * {@code <run dir>/backbone.pid}: {@code pid address endpoint key [status URL]}. Daemons started without
  * {@code --backbone} use it, its key pinned.
+ *
+ * @param statusUrl its status page, or null when it serves no HTTP
  */
-record LocalBackbone(long pid, String address, String endpoint, String key) {
+record LocalBackbone(long pid, String address, String endpoint, String key, String statusUrl) {
 
     static Path pidFile() {
         return ControlPaths.defaultDirectory().resolve("backbone.pid");
@@ -26,15 +28,18 @@ record LocalBackbone(long pid, String address, String endpoint, String key) {
             return Optional.empty();
         }
         String[] parts = Files.readString(file).trim().split(" ");
-        if (parts.length == 4 && ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false)) {
-            return Optional.of(new LocalBackbone(Long.parseLong(parts[0]), parts[1], parts[2], parts[3]));
+        if ((parts.length == 4 || parts.length == 5)
+                && ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false)) {
+            return Optional.of(new LocalBackbone(Long.parseLong(parts[0]), parts[1], parts[2], parts[3],
+                    parts.length == 5 ? parts[4] : null));
         }
         Files.deleteIfExists(file);
         return Optional.empty();
     }
 
     void save() throws IOException {
-        Files.writeString(pidFile(), pid + " " + address + " " + endpoint + " " + key + "\n");
+        Files.writeString(pidFile(), pid + " " + address + " " + endpoint + " " + key
+                + (statusUrl != null ? " " + statusUrl : "") + "\n");
     }
 
     /** Where a node on this machine reaches it: its endpoint, with a wildcard bind replaced by loopback. */

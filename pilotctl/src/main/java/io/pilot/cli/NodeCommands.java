@@ -57,7 +57,8 @@ final class NodeCommands {
         }
     }
 
-    @Command(name = "peers", description = "Nodes this node holds sessions with: path, RTT, bytes.")
+    @Command(name = "peers", description = "Nodes this node holds sessions with (the backbone named so): path, RTT,"
+            + " bytes. A live view: pilotctl top.")
     static final class Peers implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -67,11 +68,8 @@ final class NodeCommands {
             PilotCtl ctl = PilotCtl.of(spec);
             return ctl.call("peers", Map.of(), data -> {
                 for (JsonNode peer : data.path("peers")) {
-                    // "relayed/tcp": the datagrams go over a WebSocket (docs/reach.md); --json has the reason
                     ctl.out.printf("%-18s %-20s %-12s %9s  in %d B  out %d B%n", peer.path("address").asString(),
-                            peer.path("hostname").asString("-"), peer.path("path").asString()
-                                    + ("tcp".equals(peer.path("bearer").asString("udp")) ? "/tcp" : ""),
-                            PilotCtl.roundTrip(peer.path("rttMicros")),
+                            PeerRows.name(peer), PeerRows.path(peer), PilotCtl.roundTrip(peer.path("rttMicros")),
                             peer.path("bytesIn").asLong(), peer.path("bytesOut").asLong());
                 }
                 if (data.path("peers").isEmpty()) {

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "pilotctl", mixinStandardHelpOptions = true, version = "pilotctl 0.1.0",
         description = "Operate the Pilot nodes of this user on this machine.",
         subcommands = {NodeCommands.Info.class, TrafficCommands.Ping.class, NodeCommands.Find.class,
-                NodeCommands.Peers.class, GroupsCommand.class, TrafficCommands.Broadcast.class, TrafficCommands.Send.class,
+                NodeCommands.Peers.class, TopCommand.class, GroupsCommand.class, TrafficCommands.Broadcast.class, TrafficCommands.Send.class,
                 TrafficCommands.Listen.class, TrafficCommands.Bench.class, CapabilityCommands.Describe.class,
                 CapabilityCommands.Call.class, CardCommands.Skills.class, CardCommands.Card.class, NodeCommands.Identity.class,
                 DaemonCommand.class, BackboneCommand.class, CommandLine.HelpCommand.class})
@@ -101,6 +101,16 @@ public final class PilotCtl {
      */
     int call(String command, Map<String, Object> args, Consumer<JsonNode> onProgress, boolean streamJson,
             Consumer<JsonNode> onOk) {
+        return call(command, args, onProgress, streamJson, onOk, false);
+    }
+
+    /** As {@link #call(String, Map, Consumer)}, the answer's data for {@code onOk} only: nothing printed on success. */
+    int callQuietly(String command, Map<String, Object> args, Consumer<JsonNode> onOk) {
+        return call(command, args, progress -> { }, false, onOk, true);
+    }
+
+    private int call(String command, Map<String, Object> args, Consumer<JsonNode> onProgress, boolean streamJson,
+            Consumer<JsonNode> onOk, boolean quiet) {
         JsonNode answer;
         try {
             Path path = SocketLocator.locate(socket, node);
@@ -116,7 +126,7 @@ public final class PilotCtl {
             return fail(e);
         }
         if ("ok".equals(answer.path("status").asString())) {
-            if (json) {
+            if (json && !quiet) {
                 out.println(answer);
             } else {
                 onOk.accept(answer.path("data"));

@@ -1,5 +1,6 @@
 package io.pilot.cli;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,7 +61,35 @@ final class TrafficCommands {
         }
     }
 
-    @Command(name = "ping", description = "Round trips to a node over its tunnel.")
+    /**
+     * A time between two pings: {@code 200ms}, {@code 1s}, {@code 1.5s}, or a number of seconds as ping(8)'s
+     * {@code -i} takes it ({@code 0.5}); more than 0, at most 60 s.
+     */
+    static final class Interval implements ITypeConverter<Duration> {
+        private static final Pattern INTERVAL = Pattern.compile("(\\d{1,6}(?:\\.\\d{1,3})?)(ms|s)?");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher matcher = INTERVAL.matcher(value.strip());
+            if (!matcher.matches()) {
+                throw new TypeConversionException("'" + value + "' is not an interval: use e.g. 1s, 200ms or 0.5 (seconds)");
+            }
+            double number = Double.parseDouble(matcher.group(1));
+            long millis = Math.round("ms".equals(matcher.group(2)) ? number : number * 1_000);
+            if (millis <= 0 || millis > MAX_INTERVAL.toMillis()) {
+                throw new TypeConversionException("'" + value + "' is outside the interval's range: more than 0, at most 60s");
+            }
+            return Duration.ofMillis(millis);
+        }
+    }
+
+    private static final Duration MAX_INTERVAL = Duration.ofSeconds(60);
+    /** The pause between pings given a count but no --interval: short, the run is a measurement. */
+    private static final int COUNTED_INTERVAL_MILLIS = 200;
+    private static final int MAX_PINGS = 1000;
+
+    @Command(name = "ping", description = "Round trips to a node over its tunnel; with --interval, until --count or"
+            + " Ctrl-C, like ping(8): a line per reply, a summary at the end.")
     static final class Ping implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -68,21 +97,45 @@ final class TrafficCommands {
         @Parameters(paramLabel = "TARGET", description = TARGET, converter = TargetConverter.class)
         String target;
 
-        @Option(names = "--count", defaultValue = "1", description = "How many pings (1-1000).")
-        int count;
+        @Option(names = "--count", paramLabel = "N", description = "How many pings (1-1000; default 1, or until Ctrl-C"
+                + " with --interval).")
+        Integer count;
+
+        @Option(names = "--interval", paramLabel = "D", converter = Interval.class,
+                description = "Time between pings, e.g. 1s, 200ms or 0.5 (seconds); repeats until --count or Ctrl-C.")
+        Duration interval;
 
         @Override
         public Integer call() {
             PilotCtl ctl = PilotCtl.of(spec);
-            return ctl.call("ping", Map.of("target", target, "count", count, "intervalMillis", 200),
-                    reply -> ctl.out.printf("✓ reply from %s · %sms%n", reply.path("address").asString(),
-                            PilotCtl.millis(reply.path("rttMillis").asDouble())),
-                    false,
-                    summary -> ctl.out.printf("%d sent, %d received, %.0f%% loss · min/avg/max %s/%s/%s ms%n",
-                            summary.path("sent").asInt(), summary.path("received").asInt(),
-                            summary.path("lossPercent").asDouble(), PilotCtl.millis(summary.path("minMillis").asDouble()),
-                            PilotCtl.millis(summary.path("avgMillis").asDouble()),
-                            PilotCtl.millis(summary.path("maxMillis").asDouble())));
+            if (count != null && (count < 1 || count > MAX_PINGS)) {
+                return ctl.usage("--count " + count + " is outside 1-" + MAX_PINGS,
+                        "e.g. --count 5, or --interval 1s without --count to ping until Ctrl-C");
+            }
+            // 0 asks the node to ping until this client hangs up (Ctrl-C).
+            int pings = count != null ? count : interval != null ? 0 : 1;
+            long intervalMillis = interval != null ? interval.toMillis() : COUNTED_INTERVAL_MILLIS;
+            PingTally tally = new PingTally(ctl.out);
+            Thread onStop = new Thread(tally::interrupted, "ping-summary");
+            if (!ctl.json) {
+                Runtime.getRuntime().addShutdownHook(onStop);
+            }
+            try {
+                return ctl.call("ping", Map.of("target", target, "count", pings, "intervalMillis", intervalMillis),
+                        tally::progress, pings == 0, tally::summary);
+            } finally {
+                if (!ctl.json) {
+                    removeQuietly(onStop);
+                }
+            }
+        }
+
+        private static void removeQuietly(Thread hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came as the run ended: the hook runs, and prints nothing once the summary is out
+            }
         }
     }
 

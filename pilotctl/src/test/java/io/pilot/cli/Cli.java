@@ -169,10 +169,11 @@ final class Cli {
         private final Process process;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final List<String> seen = new ArrayList<>();
+        private final Thread reader;
 
         private Background(Process process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         lines.add(line);
@@ -195,7 +196,8 @@ final class Cli {
                     if (wanted.test(line)) {
                         return line;
                     }
-                } else if (!process.isAlive() && lines.isEmpty()) {
+                } else if (!process.isAlive() && !reader.isAlive() && lines.isEmpty()) {
+                    // (the reader gone too: a process that just ended may still have lines in the pipe)
                     throw new AssertionError("the process ended (exit " + process.exitValue() + ") without the line; output: " + seen);
                 }
             }

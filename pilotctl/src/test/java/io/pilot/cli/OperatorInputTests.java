@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.address.HostPort;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +44,47 @@ class OperatorInputTests {
         List<String> args = new ArrayList<>(List.of("--hostname", "x"));
         args.addAll(List.of(options));
         return DaemonSettings.parse(args.toArray(String[]::new), Map.of());
+    }
+
+    @Test
+    void intervalsAreMillisecondsSecondsOrANumberOfSecondsAboveZeroAndAtMostAMinute() {
+        TrafficCommands.Interval interval = new TrafficCommands.Interval();
+
+        assertThat(interval.convert("200ms")).isEqualTo(Duration.ofMillis(200));
+        assertThat(interval.convert("1s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(interval.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(interval.convert("0.2")).isEqualTo(Duration.ofMillis(200));
+        assertThat(interval.convert("60")).isEqualTo(Duration.ofMinutes(1));
+        for (String outside : List.of("0", "0ms", "0.000", "61s", "60001ms")) {
+            assertThatThrownBy(() -> interval.convert(outside)).as(outside).isInstanceOf(TypeConversionException.class)
+                    .hasMessageContaining("outside the interval's range");
+        }
+        for (String junk : List.of("soon", "-1s", "1m", "1e3", "")) {
+            assertThatThrownBy(() -> interval.convert(junk)).as(junk).isInstanceOf(TypeConversionException.class)
+                    .hasMessageContaining("is not an interval");
+        }
+    }
+
+    @Test
+    void theStatusPagesBindIsHostAndPortOrAPortAloneOnLoopback() {
+        assertThat(StatusHttpBind.parse("8080")).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
+        assertThat(StatusHttpBind.parse("0.0.0.0:8080")).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
+        assertThat(StatusHttpBind.parse("[::1]:0")).isEqualTo(new InetSocketAddress("::1", 0));
+        assertThatThrownBy(() -> StatusHttpBind.parse("99999")).hasMessageStartingWith("--http-bind 99999: port 99999 is outside");
+        assertThatThrownBy(() -> StatusHttpBind.parse("web")).hasMessageStartingWith("--http-bind web: ")
+                .hasMessageEndingWith("(give HOST:PORT, or a port alone for loopback)");
+    }
+
+    @Test
+    void sizesAndRatesReadInBinaryUnits() {
+        assertThat(HumanUnits.bytes(512)).isEqualTo("512 B");
+        assertThat(HumanUnits.bytes(1536)).isEqualTo("1.50 KiB");
+        assertThat(HumanUnits.bytes(12.5 * 1024 * 1024)).isEqualTo("12.5 MiB");
+        assertThat(HumanUnits.bytes(300L << 30)).isEqualTo("300 GiB");
+        assertThat(HumanUnits.bytesPerSecond(2048)).isEqualTo("2.00 KiB/s");
+        assertThat(HumanUnits.perSecond(0)).isEqualTo("0");
+        assertThat(HumanUnits.perSecond(2.54)).isEqualTo("2.5");
+        assertThat(HumanUnits.perSecond(340.4)).isEqualTo("340");
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class Backbone implements AutoCloseable {
     private final DirectoryStore store;
     private final AutoCloseable listener;
     private final ScheduledExecutorService sweeper;
+    private final BackboneStatus status;
 
     private Backbone(PilotNode node, BackboneSettings settings, DirectoryStore store) {
         this.node = node;
@@ -47,6 +48,9 @@ public final class Backbone implements AutoCloseable {
         this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("pilot-backbone", true));
         long period = Math.max(50, settings.leaseTtl().toMillis() / 10);
         sweeper.scheduleWithFixedDelay(this::expireLeases, period, period, TimeUnit.MILLISECONDS);
+        this.status = new BackboneStatus(new BackboneStatus.Heading(node.address().toString(), node.address().realm(),
+                HostPort.format(node.localEndpoint())), new BackboneStatusSource(node, directory), System::currentTimeMillis);
+        status.scheduleOn(sweeper);
     }
 
     /** Runs the backbone role on a started node. The store is closed with the backbone. */
@@ -59,6 +63,11 @@ public final class Backbone implements AutoCloseable {
 
     public PilotNode node() {
         return node;
+    }
+
+    /** What its status page shows (groups, agents by path, rates, recent joins and leaves). */
+    public BackboneStatus status() {
+        return status;
     }
 
     /** Bytes relayed to other backbones of the realm for the nodes attached to them. */

@@ -79,6 +79,11 @@ public final class BackboneDirectory implements MessageHandler {
         return service.requests(op);
     }
 
+    /** The registrations, for the backbone's {@link BackboneStatus}. */
+    Registry registry() {
+        return registry;
+    }
+
     /** Refused requests by reason. */
     public Map<DirectoryError, Long> refusals() {
         return service.refusals();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -195,6 +196,18 @@ final class Registry {
     /** Group definitions held. */
     synchronized int groups() {
         return groups.size();
+    }
+
+    /** How many live records list each group, for the groups any record lists ({@link BackboneStatus}). */
+    synchronized Map<String, Integer> groupMembers() {
+        Map<String, Integer> members = new TreeMap<>();
+        byGroup.forEach((group, addresses) -> members.put(group, addresses.size()));
+        return members;
+    }
+
+    /** The record changes after {@code revision}, if the history still holds them all ({@link BackboneStatus}). */
+    synchronized Optional<List<ChangeHistory.Change>> changesSince(long revision) {
+        return history.since(revision);
     }
 
     /**

@@ -145,14 +145,18 @@ public final class ControlCommands {
 
     private ObjectNode peers() {
         List<PeerInfo> peers = node.peers();
+        // The backbone holds no record of its own: the node knows it as the one its directory is attached to.
+        Optional<PilotAddress> backbone = directory == null ? Optional.empty() : directory.backbone();
         List<CompletableFuture<NodeRecord>> lookups = new ArrayList<>();
         for (PeerInfo peer : peers) {
-            lookups.add(directory == null ? null : directory.lookup(peer.address()));
+            boolean isBackbone = backbone.filter(peer.address()::equals).isPresent();
+            lookups.add(directory == null || isBackbone ? null : directory.lookup(peer.address()));
         }
         ObjectNode data = Json.object();
         ArrayNode array = data.putArray("peers");
         for (int i = 0; i < peers.size(); i++) {
-            array.add(Views.peer(peers.get(i), hostname(lookups.get(i))));
+            PeerInfo peer = peers.get(i);
+            array.add(Views.peer(peer, hostname(lookups.get(i)), backbone.filter(peer.address()::equals).isPresent()));
         }
         return data;
     }

@@ -58,9 +58,13 @@ final class Views {
         return array;
     }
 
-    /** A peer, with its hostname when the directory has told it ({@code null} otherwise). */
-    static ObjectNode peer(PeerInfo peer, String hostname) {
+    /**
+     * A peer, with its hostname when the directory has told it ({@code null} otherwise), and whether it is the
+     * backbone this node is attached to.
+     */
+    static ObjectNode peer(PeerInfo peer, String hostname, boolean backbone) {
         ObjectNode node = Json.object().put("address", peer.address().toString()).put("hostname", hostname)
+                .put("backbone", backbone)
                 .put("endpoint", endpoint(peer.endpoint())).put("established", peer.established())
                 .put("path", peer.relayed() ? "relayed" : "direct").put("pathReason", peer.pathReason())
                 .put("bearer", peer.bearer());

@@ -159,8 +159,27 @@ class ControlCommandsTests {
         List<JsonNode> lines = ControlClient.call(socket,
                 "{\"command\":\"ping\",\"args\":{\"target\":\"" + absent + "\",\"count\":2,\"intervalMillis\":0}}");
 
-        assertThat(lines).hasSize(1);
-        assertError(lines.get(0), "UNREACHABLE");
+        assertThat(lines).hasSize(3);
+        for (int seq = 1; seq <= 2; seq++) {
+            JsonNode lost = lines.get(seq - 1).path("data");
+            assertThat(lost.path("seq").intValue()).isEqualTo(seq);
+            assertThat(lost.path("lost").booleanValue()).isTrue();
+            assertThat(lost.path("reason").stringValue()).isNotBlank();
+        }
+        assertError(lines.get(2), "UNREACHABLE");
+    }
+
+    @Test
+    void pingWithCountZeroRunsUntilItsClientHangsUp() throws Exception {
+        try (ControlClient.Stream ping = ControlClient.open(socket,
+                "{\"command\":\"ping\",\"args\":{\"target\":\"beta\",\"count\":0,\"intervalMillis\":50}}")) {
+            for (int seq = 1; seq <= 3; seq++) {
+                assertThat(ping.next().path("data").path("seq").intValue()).isEqualTo(seq);
+            }
+            assertThat(server.longRunningCommands()).isEqualTo(1);
+        }
+
+        await().until(() -> server.longRunningCommands() == 0);
     }
 
     @Test
@@ -177,6 +196,16 @@ class ControlCommandsTests {
         }
         assertThat(betaPeer).as(peers.toString()).isNotNull();
         assertThat(betaPeer.path("hostname").stringValue()).isEqualTo("beta");
+        assertThat(betaPeer.path("backbone").booleanValue()).isFalse();
+        JsonNode backbonePeer = null;
+        for (JsonNode peer : peers) {
+            if (peer.path("address").stringValue().equals(alpha.backbone().orElseThrow().toString())) {
+                backbonePeer = peer;
+            }
+        }
+        assertThat(backbonePeer).as("the backbone is a peer: " + peers).isNotNull();
+        assertThat(backbonePeer.path("backbone").booleanValue()).as(backbonePeer.toString()).isTrue();
+        assertThat(backbonePeer.path("hostname").isNull()).as("it holds no record").isTrue();
         assertThat(betaPeer.path("established").booleanValue()).isTrue();
         assertThat(betaPeer.path("path").stringValue()).isEqualTo("direct");
         assertThat(betaPeer.path("pathReason").isString()).isTrue();

@@ -124,7 +124,7 @@ class ControlServerTests {
             "missing argument      | {\"command\":\"ping\",\"args\":{}}                | BAD_REQUEST",
             "wrong type            | {\"command\":\"ping\",\"args\":{\"target\":12}}   | BAD_REQUEST",
             "count not an integer  | {\"command\":\"ping\",\"args\":{\"target\":\"0:0000.0000.0001\",\"count\":\"x\"}} | BAD_REQUEST",
-            "count out of range    | {\"command\":\"ping\",\"args\":{\"target\":\"0:0000.0000.0001\",\"count\":0}} | BAD_REQUEST",
+            "count out of range    | {\"command\":\"ping\",\"args\":{\"target\":\"0:0000.0000.0001\",\"count\":-1}} | BAD_REQUEST",
             "bad address           | {\"command\":\"ping\",\"args\":{\"target\":\"9:zz\"}} | BAD_REQUEST",
             "hostname, no backbone | {\"command\":\"ping\",\"args\":{\"target\":\"alpha\"}} | UNAVAILABLE",
             "find without backbone | {\"command\":\"find\",\"args\":{\"hostname\":\"alpha\"}} | UNAVAILABLE",

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
+import io.pilot.spring.actuate.PilotBackboneEndpoint;
 import io.pilot.spring.actuate.PilotEndpoint;
+import io.pilot.engine.backbone.BackboneStatus;
 import io.pilot.spring.autoconfigure.PilotAutoConfiguration;
 import io.pilot.spring.runtime.PilotRuntime;
 
@@ -115,6 +117,28 @@ class PilotEndpointAutoConfigurationTests {
         runner().withPropertyValues("management.endpoints.web.exposure.include=pilot")
                 .withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context ->
                         assertThat(context).hasNotFailed().hasSingleBean(PilotRuntime.class).doesNotHaveBean(PilotEndpoint.class));
+    }
+
+    @Test
+    void theBackboneStatusEndpointIsConfiguredWhenExposedAndGivesTheEmbeddedBackbonesGroups() throws Exception {
+        runner().withPropertyValues("management.endpoints.web.exposure.include=pilotbackbone").withBean(PapersAgent.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(PilotBackboneEndpoint.class)
+                            .doesNotHaveBean(PilotEndpoint.class);
+                    BackboneStatus.Snapshot status = context.getBean(PilotBackboneEndpoint.class).status();
+                    assertThat(status.groups()).containsExactly(new BackboneStatus.Group("RESEARCH", 1));
+                    assertThat(status.registrations()).isEqualTo(1);
+                    assertThat(context.getBean(PilotBackboneEndpoint.class).page("page")).contains("../pilotbackbone");
+                    assertThat(context.getBean(PilotBackboneEndpoint.class).page("admin")).isNull();
+                });
+    }
+
+    @Test
+    void theBackboneStatusEndpointIsOffWithoutAnEmbeddedBackbone() throws Exception {
+        runner().withPropertyValues("management.endpoints.web.exposure.include=pilot,pilotbackbone",
+                        "pilot.backbone.embedded=false")
+                .run(context -> assertThat(context).hasSingleBean(PilotEndpoint.class)
+                        .doesNotHaveBean(PilotBackboneEndpoint.class));
     }
 
     static int freePort() throws Exception {
