@@ -59,6 +59,8 @@ final class LightSession {
 
     private static final int FRESH_CONNECTION = 1;
     private static final long RETRANSMIT_NANOS = 2_000_000_000L;
+    /** Sends of one initiation before a new one (a node's handshake retransmits the same INIT too). */
+    private static final int SENDS_PER_INITIATION = 5;
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
 
     private final DatagramChannel channel;
@@ -74,6 +76,8 @@ final class LightSession {
 
     State state = State.HANDSHAKING;
     private HandshakeState noise;
+    private byte[] initBytes;
+    private int initSends;
     private int localIndex;
     private long handshakeSentNanos;
     private boolean freshConnection = true;
@@ -125,7 +129,17 @@ final class LightSession {
             throw new IllegalStateException("cannot write a first handshake message", e);
         }
         localIndex = random.nextInt();
-        send(new HandshakeInit(localIndex, first, new byte[WireFormat.COOKIE_LENGTH]).encode(Unpooled.buffer().alloc()));
+        ByteBuf init = new HandshakeInit(localIndex, first, new byte[WireFormat.COOKIE_LENGTH]).encode(Unpooled.buffer().alloc());
+        initBytes = new byte[init.readableBytes()];
+        init.readBytes(initBytes);
+        initSends = 0;
+        sendInit(now);
+    }
+
+    /** Sends the current initiation (again): a late answer to an earlier send still matches it. */
+    private void sendInit(long now) {
+        send(Unpooled.wrappedBuffer(initBytes));
+        initSends++;
         handshakeSentNanos = now;
     }
 
@@ -161,6 +175,7 @@ final class LightSession {
             return;
         }
         noise = null;
+        initBytes = null;
         sendKeys = new PacketCipher(keys.initiatorToResponder());
         remoteIndex = response.senderIndex();
         previousReceiveIndex = receiveIndex;
@@ -298,7 +313,11 @@ final class LightSession {
             return Long.MAX_VALUE;
         }
         if (noise != null && now - handshakeSentNanos >= RETRANSMIT_NANOS) {
-            initiate(now); // no answer: a new initiation, as a node's retransmission is
+            if (initSends < SENDS_PER_INITIATION) {
+                sendInit(now);
+            } else {
+                initiate(now);
+            }
         }
         if (connection != null) {
             if (connection.isClosed()) {

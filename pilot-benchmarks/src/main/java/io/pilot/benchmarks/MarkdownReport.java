@@ -54,6 +54,9 @@ public final class MarkdownReport {
         if (report.backbone() != null) {
             backbone(report.backbone());
         }
+        if (report.sessions() != null) {
+            md.append(new SessionsReport(report.sessions(), report).render());
+        }
         if (report.relay() != null) {
             relay(report.relay());
         }

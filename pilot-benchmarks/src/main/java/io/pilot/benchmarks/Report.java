@@ -16,5 +16,5 @@ public record Report(Environment environment, RunProfile profile, String command
                      HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss,
                      BackboneBenchmark.Result backbone, RelayThroughputBenchmark.Result relay,
                      CallBenchmark.Result calls, StreamBenchmark.Result streams,
-                     DirectoryScaleBenchmark.Result directoryScale) {
+                     DirectoryScaleBenchmark.Result directoryScale, BackboneSessionsBenchmark.Result sessions) {
 }
