@@ -1,5 +1,6 @@
 package io.pilot.benchmarks;
 
+import io.pilot.engine.NodeStats;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.backbone.Backbone;
@@ -52,6 +53,11 @@ final class BackboneSessionsBenchmark {
                     Duration rampLimit) {
 
         static Settings of(RunProfile profile) {
+            if (profile.name().equals("smoke")) {
+                // A few sessions on a short lease, so that heartbeats come within the hold: proves the wiring.
+                return new Settings(40, 2, 40, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(30),
+                        Duration.ofSeconds(120));
+            }
             boolean quick = profile.name().equals("quick");
             return new Settings(Integer.getInteger("bench.sessions", quick ? 5_000 : 100_000),
                     Integer.getInteger("bench.sessions.generators", quick ? 2 : 6),
@@ -220,7 +226,7 @@ final class BackboneSessionsBenchmark {
         int best = 0;
         long bestAt = System.nanoTime();
         long rampEnd = bestAt + settings.rampLimit().toNanos();
-        int lastReported = 0;
+        int seconds = 0;
         while (true) {
             Thread.sleep(1_000);
             int held = children.stream().mapToInt(c -> c.count("held")).sum();
@@ -243,10 +249,19 @@ final class BackboneSessionsBenchmark {
                 return "no new session held for " + settings.stall().toSeconds() + " s"
                         + (error == null ? "" : ": " + error);
             }
-            if (held - lastReported >= 5_000) {
-                lastReported = held;
-                BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d sessions held, backbone: %,d sessions, %,d records",
-                        held, node.stats().sessions(), backbone.registrations()));
+            if (++seconds % 15 == 0) {
+                // The backbone's loop answers this between its datagrams: slow when it is behind, which is worth seeing.
+                int opened = children.stream().mapToInt(c -> c.count("opened")).sum();
+                String seen;
+                try {
+                    NodeStats stats = node.stats();
+                    seen = String.format(Locale.ROOT, "%,d sessions, %,d handshakes pending, drops %s", stats.sessions(),
+                            stats.pendingHandshakes(), stats.drops());
+                } catch (IllegalStateException e) {
+                    seen = "its loop did not answer (" + e.getMessage() + ")";
+                }
+                BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d opened, %,d held; backbone: %,d records, %s",
+                        opened, held, backbone.registrations(), seen));
             }
         }
     }

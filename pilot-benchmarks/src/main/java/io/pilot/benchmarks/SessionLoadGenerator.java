@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A process holding many sessions with one backbone, each a {@link LightSession} on its own UDP port: real
  * handshakes, real registrations of signed records, heartbeats every {@code heartbeat-ms}, rekeys before the
  * keys age out. One thread: a selector over every socket and a queue of the sessions' next due times, so a
- * session costs a socket and its state, not threads. Sessions open at {@code rate} a second. Prints a line of
+ * session costs a socket and its state, not threads. Sessions open at {@code rate} a second at most, with at most
+ * {@value #IN_FLIGHT} of them between their first handshake message and their registration at once. Prints a line of
  * counters every second to standard output, and stops when standard input closes (its parent went away).
  *
  * <pre>
@@ -31,6 +32,13 @@ public final class SessionLoadGenerator {
 
     private record Due(long atNanos, LightSession session) {
     }
+
+    /**
+     * Sessions of one generator between their first INIT and their registration's reply, at most: a ramp that
+     * outruns the backbone (on a busy machine it may answer a few dozen handshakes a second) only piles up
+     * initiations it answers after their senders gave up on them, and then it answers none in time.
+     */
+    private static final int IN_FLIGHT = 32;
 
     private SessionLoadGenerator() {
     }
@@ -67,7 +75,9 @@ public final class SessionLoadGenerator {
         while (true) {
             long now = System.nanoTime();
             // A few at a time between reads, so that a generator behind its schedule still answers its sessions.
-            long allowed = Math.min(Math.min(sessions, (long) ((now - start) / 1e9 * rate) + 1), opened + 16);
+            long inFlight = opened - counters.registered - counters.failures;
+            long allowed = Math.min(Math.min(sessions, (long) ((now - start) / 1e9 * rate) + 1),
+                    opened + Math.max(0, IN_FLIGHT - inFlight));
             while (opened < allowed) {
                 int agent = firstAgent + opened;
                 DatagramChannel channel;

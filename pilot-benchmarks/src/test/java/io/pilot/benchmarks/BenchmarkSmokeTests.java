@@ -14,8 +14,8 @@ class BenchmarkSmokeTests {
 
     @Test
     void everyBenchmarkProducesPositiveFiguresAndTheReportRendersThem() throws InterruptedException {
-        // Sections 7 and 9 start processes; CallBenchmarkSmokeTests and DirectoryScaleSmokeTests cover them.
-        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.complementOf(EnumSet.of(
+        // Sections 5b, 7 and 9 start processes; SessionsSmokeTests, CallBenchmarkSmokeTests and DirectoryScaleSmokeTests cover them.
+        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.complementOf(EnumSet.of(BenchmarkRunner.Section.SESSIONS,
                 BenchmarkRunner.Section.CALLS, BenchmarkRunner.Section.DIRECTORY_SCALE)), "smoke test");
 
         PingLatencyBenchmark.Result ping = report.ping();
