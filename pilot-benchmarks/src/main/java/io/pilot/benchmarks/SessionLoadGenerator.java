@@ -129,7 +129,8 @@ public final class SessionLoadGenerator {
                 LightSession session = timers.poll().session();
                 long next = session.onTimer(now, heartbeatNanos);
                 if (next != Long.MAX_VALUE) {
-                    timers.add(new Due(next, session));
+                    // Never due again at the same instant: a time that did not move on would spin this loop.
+                    timers.add(new Due(Math.max(next, now + 1_000_000), session));
                 }
             }
             if (now >= nextReport) {
