@@ -78,6 +78,9 @@ final class LightSession {
     State state = State.HANDSHAKING;
     private HandshakeState noise;
     private byte[] initBytes;
+    /** The FINAL until the backbone confirms it (a lost FINAL or confirmation is repaired by sending it again). */
+    private byte[] finalBytes;
+    private long finalSentNanos;
     private int initSends;
     private int localIndex;
     private long handshakeSentNanos;
@@ -184,10 +187,14 @@ final class LightSession {
         receiveIndex = localIndex;
         receiveKeys = new PacketCipher(keys.responderToInitiator());
         keysSinceNanos = now;
-        send(new HandshakeFinal(remoteIndex, fin).encode(Unpooled.buffer().alloc()));
+        ByteBuf encodedFinal = new HandshakeFinal(remoteIndex, fin).encode(Unpooled.buffer().alloc());
         if (state == State.HANDSHAKING) {
             state = State.CONFIRMING;
+            finalBytes = new byte[encodedFinal.readableBytes()];
+            encodedFinal.getBytes(encodedFinal.readerIndex(), finalBytes);
+            finalSentNanos = now;
         }
+        send(encodedFinal);
         counters.handshakes++;
     }
 
@@ -228,6 +235,7 @@ final class LightSession {
             return;
         }
         freshConnection = false;
+        finalBytes = null;
         // Both ends agree who opens even stream ids without a word: the lower node key does.
         boolean even = Arrays.compareUnsigned(identity.publicKey().toBytes(), backboneNodeKey) < 0;
         connection = new Connection(TransportConfig.defaults(), even, new ConnectionHandler() {
@@ -320,6 +328,10 @@ final class LightSession {
                 initiate(now);
             }
         }
+        if (finalBytes != null && now - finalSentNanos >= RETRANSMIT_NANOS) {
+            send(Unpooled.wrappedBuffer(finalBytes));
+            finalSentNanos = now;
+        }
         if (connection != null) {
             if (connection.isClosed()) {
                 fail();
@@ -345,6 +357,9 @@ final class LightSession {
             flush(now);
         }
         long next = noise != null ? handshakeSentNanos + RETRANSMIT_NANOS : Long.MAX_VALUE;
+        if (finalBytes != null) {
+            next = Math.min(next, finalSentNanos + RETRANSMIT_NANOS);
+        }
         if (connection != null) {
             next = Math.min(next, connection.nextDeadlineNanos());
             if (state == State.HELD) {
