@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * they can be compared with each other; figures from different runs can only be compared loosely.
  *
  * <pre>
- * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale,broadcast]
+ * BenchmarkRunner [--quick] [--out docs/benchmarks.md] [--only ping,throughput,handshake,loss,backbone,sessions,relay,calls,streams,directory-scale,broadcast]
  * </pre>
  *
  * The command recorded in the report is taken from the {@code bench.command} system property
@@ -24,7 +24,7 @@ public final class BenchmarkRunner {
 
     /** The report's sections, in running order. */
     public enum Section {
-        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, RELAY, CALLS, STREAMS, DIRECTORY_SCALE, BROADCAST
+        PING, THROUGHPUT, HANDSHAKE, LOSS, BACKBONE, SESSIONS, RELAY, CALLS, STREAMS, DIRECTORY_SCALE, BROADCAST
     }
 
     private BenchmarkRunner() {
@@ -40,7 +40,7 @@ public final class BenchmarkRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> sections = parseSections(value(args, ++i, "--only"));
                 case "-h", "--help" -> {
-                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,relay,calls,streams,directory-scale,broadcast]");
+                    System.out.println("usage: BenchmarkRunner [--quick] [--out FILE] [--only ping,throughput,handshake,loss,backbone,sessions,relay,calls,streams,directory-scale,broadcast]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -75,6 +75,7 @@ public final class BenchmarkRunner {
         StreamBenchmark.Result streams = null;
         DirectoryScaleBenchmark.Result directoryScale = null;
         BroadcastBenchmark.Result broadcast = null;
+        BackboneSessionsBenchmark.Result sessionsHeld = null;
         if (sections.contains(Section.PING)) {
             progress("1/8 ping round trips: Pilot vs raw UDP");
             ping = new PingLatencyBenchmark().run(profile);
@@ -112,6 +113,15 @@ public final class BenchmarkRunner {
             if (Boolean.getBoolean("bench.debug")) {
                 progress("    " + backbone);
             }
+        }
+        if (sections.contains(Section.SESSIONS)) {
+            BackboneSessionsBenchmark.Settings settings = BackboneSessionsBenchmark.Settings.of(profile);
+            progress(String.format(Locale.ROOT, "5b real sessions held by one backbone: %,d from %d generator processes",
+                    settings.sessions(), settings.generators()));
+            sessionsHeld = new BackboneSessionsBenchmark(settings).run();
+            progress(String.format(Locale.ROOT, "    %,d sessions held, %,.0f bytes of backbone heap each, %.2f backbone "
+                    + "cores at rest, %,.0f heartbeats/s", sessionsHeld.heldSessions(), sessionsHeld.heapPerSession(),
+                    sessionsHeld.backboneCores(), sessionsHeld.heartbeatsPerSecond()));
         }
         if (sections.contains(Section.RELAY)) {
             progress("6/8 relay throughput vs direct");
@@ -152,7 +162,7 @@ public final class BenchmarkRunner {
         }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone, relay, calls, streams, directoryScale, broadcast);
+                backbone, relay, calls, streams, directoryScale, sessionsHeld, broadcast);
     }
 
     private static DirectoryScaleBenchmark.Result directoryScale(RunProfile profile) throws InterruptedException {

@@ -54,6 +54,9 @@ public final class MarkdownReport {
         if (report.backbone() != null) {
             backbone(report.backbone());
         }
+        if (report.sessions() != null) {
+            md.append(new SessionsReport(report.sessions(), report).render());
+        }
         if (report.relay() != null) {
             relay(report.relay());
         }
@@ -371,8 +374,10 @@ public final class MarkdownReport {
                 + "directory full, %.1f MiB with it empty); a signed record itself is %.0f bytes |",
                 mem.bytesPerRecord(), mem.heapAfterBytes() / 1048576.0, mem.heapBeforeBytes() / 1048576.0,
                 mem.signedRecordBytes()));
-        line(String.format(Locale.ROOT, "| Lease sweep over %,d records | %.1f ms with the directory's lock held, "
-                + "every tenth of the lease (3 s with the default 30 s lease) |", mem.records(), mem.sweepNanos() / 1e6));
+        line(String.format(Locale.ROOT, "| Lease sweep with %,d records held, none due | %.2f ms with the directory's lock "
+                + "held, every tenth of the lease (3 s with the default 30 s lease): a sweep takes only the lease wheel's "
+                + "slots that have ended, so it costs the records due then, and each live record is looked at about once "
+                + "per lease |", mem.records(), mem.sweepNanos() / 1e6));
         line("");
         double needed = 100_000 / (BackboneSettings.DEFAULTS.leaseTtl().toMillis() / 3 / 1000.0);
         double neededCores = needed * hold.backboneMicrosPerHeartbeat() / 1e6;
@@ -414,9 +419,10 @@ public final class MarkdownReport {
                 + "%.0f µs measured in-process), which runs on the callback executor (%.2f cores in the last window). "
                 + "**Holding records** costs the backbone memory and heartbeats, not CPU at rest: the in-process "
                 + "directory keeps %,.0f bytes of heap per record against %.0f bytes of signed record, the rest being "
-                + "Java objects (the parsed record with its key, strings, lists and group set; entries in the "
-                + "address, hostname, capability, group and hostname-binding maps; the per-registrant rate-limit "
-                + "bucket, bounded at 100,000). The real fleet is bounded by this JVM, not by the backbone: every "
+                + "Java objects (the held record's fields and its node key, the hostname and capability strings; "
+                + "entries in the address, hostname, capability, group and hostname-binding maps; the per-registrant "
+                + "rate-limit bucket, bounded at 100,000); the parsed record is not kept, its signed bytes are served "
+                + "as they are. The real fleet is bounded by this JVM, not by the backbone: every "
                 + "agent brings an event loop with a 50 ms timer tick, a directory-client timer thread and callback "
                 + "threads (%,d threads for %,d agents), and holding them idle cost %.2f cores.",
                 micros(r.sequentialStartNanos().median()), micros(r.registerOnlyNanos().median()),

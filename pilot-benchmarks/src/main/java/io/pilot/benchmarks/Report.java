@@ -17,5 +17,6 @@ public record Report(Environment environment, RunProfile profile, String command
                      HandshakeRateBenchmark.Result handshakes, LossGoodputBenchmark.Result loss,
                      BackboneBenchmark.Result backbone, RelayThroughputBenchmark.Result relay,
                      CallBenchmark.Result calls, StreamBenchmark.Result streams,
-                     DirectoryScaleBenchmark.Result directoryScale, BroadcastBenchmark.Result broadcast) {
+                     DirectoryScaleBenchmark.Result directoryScale, BackboneSessionsBenchmark.Result sessions,
+                     BroadcastBenchmark.Result broadcast) {
 }

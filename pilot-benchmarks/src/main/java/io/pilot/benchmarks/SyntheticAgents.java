@@ -52,14 +52,23 @@ final class SyntheticAgents {
      * loopback endpoint, valid for an hour.
      */
     IncomingMessage register(Identity identity, int agent, String hostname, String capability) {
+        return request(identity.publicKey(), registerBody(identity, agent, hostname, capability));
+    }
+
+    /** The body of {@link #register}: what a node sends to the directory's port to register. */
+    byte[] registerBody(Identity identity, int agent, String hostname, String capability) {
         long expires = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
         NodeRecord record = new NodeRecord(realm, identity.publicKey(), hostname,
                 List.of(CapabilityInfo.of(capability)), new TreeSet<>(List.of("bench")),
                 List.of(new Endpoint(Endpoint.Kind.LOCAL, new InetSocketAddress("127.0.0.1", 10_000 + agent % 50_000))),
                 1, expires);
-        byte[] body = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
+        return new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
                 .bytes16(SignedRecord.sign(record, identity).toBytes()).toBytes();
-        return request(identity.publicKey(), body);
+    }
+
+    /** The body of a heartbeat (a copy). */
+    static byte[] heartbeatBody() {
+        return HEARTBEAT.clone();
     }
 
     /** A heartbeat from {@code key}: it carries nothing, so one message can be handed over again and again. */

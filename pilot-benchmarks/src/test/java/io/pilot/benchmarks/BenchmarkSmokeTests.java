@@ -14,11 +14,11 @@ class BenchmarkSmokeTests {
 
     @Test
     void everyBenchmarkProducesPositiveFiguresAndTheReportRendersThem() throws InterruptedException {
-        // Sections 7 and 9 start processes; CallBenchmarkSmokeTests and DirectoryScaleSmokeTests cover them, and
-        // BroadcastBenchmarkSmokeTests section 10.
-        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.complementOf(EnumSet.of(
-                BenchmarkRunner.Section.CALLS, BenchmarkRunner.Section.DIRECTORY_SCALE,
-                BenchmarkRunner.Section.BROADCAST)), "smoke test");
+        // Sections 5b, 7, 9 and 10 start processes or hundreds of nodes; SessionsSmokeTests, CallBenchmarkSmokeTests,
+        // DirectoryScaleSmokeTests and BroadcastBenchmarkSmokeTests cover them.
+        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.complementOf(EnumSet.of(BenchmarkRunner.Section.SESSIONS,
+                BenchmarkRunner.Section.CALLS, BenchmarkRunner.Section.DIRECTORY_SCALE, BenchmarkRunner.Section.BROADCAST)),
+                "smoke test");
 
         PingLatencyBenchmark.Result ping = report.ping();
         assertThat(ping.rawUdp().median()).isPositive();

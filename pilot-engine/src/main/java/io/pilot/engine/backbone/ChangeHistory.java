@@ -1,6 +1,5 @@
 package io.pilot.engine.backbone;
 
-import io.pilot.engine.directory.SignedRecord;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,14 +18,14 @@ import java.util.Optional;
  * that have since been replaced or removed (at most {@link #capacity} of them). Not thread-safe: the
  * {@link Registry} calls it under its lock.
  */
-final class ChangeHistory {
+final class ChangeHistory<R> {
 
     /** One record change: the record before it (null for a new node) and after it (null for a removal). */
-    record Change(long revision, SignedRecord before, SignedRecord after) {
+    record Change<R>(long revision, R before, R after) {
     }
 
     private final int capacity;
-    private final Deque<Change> changes = new ArrayDeque<>();
+    private final Deque<Change<R>> changes = new ArrayDeque<>();
     /** Every change after this revision is held. */
     private long complete;
 
@@ -44,12 +43,12 @@ final class ChangeHistory {
     }
 
     /** Records a change; revisions must not decrease. */
-    void record(long revision, SignedRecord before, SignedRecord after) {
-        Change last = changes.peekLast();
+    void record(long revision, R before, R after) {
+        Change<R> last = changes.peekLast();
         if (last != null && revision < last.revision()) {
             throw new IllegalArgumentException("revision " + revision + " recorded after " + last.revision());
         }
-        changes.addLast(new Change(revision, before, after));
+        changes.addLast(new Change<>(revision, before, after));
         while (changes.size() > capacity) {
             complete = changes.removeFirst().revision();
         }
@@ -68,15 +67,15 @@ final class ChangeHistory {
      * The changes after {@code revision}, in order; empty if the history does not reach back that far (a change
      * after it may have been forgotten).
      */
-    Optional<List<Change>> since(long revision) {
+    Optional<List<Change<R>>> since(long revision) {
         if (revision < complete) {
             return Optional.empty();
         }
         // From the newest back: a watch that resumes usually missed only the last few changes.
-        List<Change> after = new ArrayList<>();
-        Iterator<Change> newestFirst = changes.descendingIterator();
+        List<Change<R>> after = new ArrayList<>();
+        Iterator<Change<R>> newestFirst = changes.descendingIterator();
         while (newestFirst.hasNext()) {
-            Change change = newestFirst.next();
+            Change<R> change = newestFirst.next();
             if (change.revision() <= revision) {
                 break;
             }

@@ -15,11 +15,9 @@ import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +43,7 @@ final class Registry {
      *                 so the watcher can tell it missed none; {@link #UNCHAINED} for a subscription of the old
      *                 WATCH, whose events do not carry it
      */
-    record Event(PilotAddress subscriber, int subscription, int kind, long revision, SignedRecord record, long previous) {
+    record Event(PilotAddress subscriber, int subscription, int kind, long revision, HeldRecord record, long previous) {
     }
 
     /** The {@link Event#previous} of an event to a subscription made by WATCH, which does not chain its events. */
@@ -57,22 +55,11 @@ final class Registry {
      * @param replay the changes after the revision asked for, as events in revision order; null if they cannot
      *               be replayed, and then {@code snapshot} holds what the watch selects now
      */
-    record Resumed(int subscription, long revision, List<Event> replay, List<SignedRecord> snapshot) {
+    record Resumed(int subscription, long revision, List<Event> replay, List<HeldRecord> snapshot) {
     }
 
     /** A registration's outcome. */
     record Registered(long leaseMillis, long revision, List<Event> events) {
-    }
-
-    /**
-     * @param attachedHere whether its node is attached to this backbone, which keeps its lease; always with a store
-     *                     of one backbone. A record attached to another backbone of a shared store lives here until
-     *                     the store's feed removes it ({@link #NO_LEASE}).
-     */
-    private record Entry(SignedRecord signed, long leaseExpiresAtMillis, boolean attachedHere) {
-        NodeRecord record() {
-            return signed.record();
-        }
     }
 
     private static final class Subscription {
@@ -108,13 +95,13 @@ final class Registry {
             return previous;
         }
 
-        boolean matches(NodeRecord record) {
+        boolean matches(HeldRecord record) {
             return switch (query) {
                 case ALL -> true;
-                case HOSTNAME -> record.hostname().equals(value);
-                case ADDRESS -> record.address().toString().equals(value);
+                case HOSTNAME -> record.hostname.equals(value);
+                case ADDRESS -> record.address.toString().equals(value);
                 case CAPABILITY -> record.hasCapability(value);
-                case GROUP -> record.groups().contains(value);
+                case GROUP -> record.inGroup(value);
             };
         }
     }
@@ -138,10 +125,12 @@ final class Registry {
     private final int realm;
     private final NodeKey backboneKey;
 
-    private final Map<PilotAddress, Entry> entries = new HashMap<>();
-    private final Map<String, PilotAddress> byHostname = new HashMap<>();
-    private final Map<String, Set<PilotAddress>> byCapability = new HashMap<>();
-    private final Map<String, Set<PilotAddress>> byGroup = new HashMap<>();
+    private final Map<PilotAddress, HeldRecord> entries = new HashMap<>();
+    private final Map<String, HeldRecord> byHostname = new HashMap<>();
+    private final NameIndex byCapability = new NameIndex();
+    private final NameIndex byGroup = new NameIndex();
+    /** The records whose lease this backbone keeps, by when they lapse: what a sweep looks at. */
+    private final LeaseWheel leases;
     private final Map<String, HostnameBinding> bindings = new HashMap<>();
     private final Map<String, GroupDefinition> groups = new HashMap<>();
     private final Map<Integer, Subscription> subscriptions = new HashMap<>();
@@ -150,7 +139,7 @@ final class Registry {
     private long revision;
     /** The revision up to which the shared store's feed has handed over every change ({@link DirectoryChange.Settled}). */
     private long settledRevision;
-    private final ChangeHistory history;
+    private final ChangeHistory<HeldRecord> history;
     private int nextSubscription = 1;
 
     /** @param backboneKey the key of the backbone this registry serves: invitations must name it */
@@ -161,6 +150,9 @@ final class Registry {
         this.store = store;
         this.shared = store instanceof SharedDirectoryStore s ? s : null;
         this.clock = clockMillis;
+        // Slots a twentieth of the lease wide: a lapsed record goes at most that long after the sweep that would
+        // have found it by walking every record.
+        this.leases = new LeaseWheel(Math.max(1, settings.leaseTtl().toMillis() / 20));
         DirectoryStore.Snapshot snapshot = store.load();
         // A store of one backbone: every stored registration gets a fresh lease here. A shared store: each is
         // kept by the backbone it is attached to.
@@ -168,11 +160,11 @@ final class Registry {
         snapshot.bindings().forEach(b -> bindings.put(b.hostname(), b));
         snapshot.groups().forEach(this::putGroup);
         for (SignedRecord record : snapshot.records()) {
-            index(new Entry(record, lease, shared == null));
+            index(held(record, lease, shared == null));
         }
         revision = snapshot.revision();
         settledRevision = revision;
-        history = new ChangeHistory(HISTORY_CHANGES, revision);
+        history = new ChangeHistory<>(HISTORY_CHANGES, revision);
     }
 
     /** Whether revisions are a shared store's, the same at every backbone of the realm and across restarts. */
@@ -227,9 +219,9 @@ final class Registry {
             // Checked against this replica first (it refuses most bad registrations without a write); the hostname
             // again by the store against what it holds now, which decides between backbones.
             checkAdmission(sessionKey, record, joinToken, now);
-            Entry previous = checkReplacement(record, credentials, now);
-            HostnameBinding release = previous == null || previous.record().hostname().equals(record.hostname())
-                    ? null : released(previous.record(), now);
+            HeldRecord previous = checkReplacement(record, credentials, now);
+            HostnameBinding release = previous == null || previous.hostname.equals(record.hostname())
+                    ? null : released(previous.hostname, previous.key, now);
             if (release != null) {
                 released.add(release);
             }
@@ -245,18 +237,18 @@ final class Registry {
         long now = clock.getAsLong();
         NodeRecord record = signed.record();
         checkAdmission(sessionKey, record, joinToken, now);
-        Entry previous = checkReplacement(record, credentials, now);
+        HeldRecord previous = checkReplacement(record, credentials, now);
         if (previous != null) {
             unindex(previous);
         }
-        Entry entry = new Entry(signed, now + settings.leaseTtl().toMillis(), true);
+        HeldRecord entry = held(signed, now + settings.leaseTtl().toMillis(), true);
         index(entry);
         HostnameBinding binding = new HostnameBinding(record.hostname(), record.key(), 0);
         if (!binding.equals(bindings.put(record.hostname(), binding))) {
             store.saveBinding(binding);
         }
-        if (previous != null && !previous.record().hostname().equals(record.hostname())) {
-            release(previous.record(), now);
+        if (previous != null && !previous.hostname.equals(record.hostname())) {
+            release(previous.hostname, previous.key, now);
         }
         store.saveRecord(signed);
         long changed = ++revision;
@@ -264,17 +256,17 @@ final class Registry {
     }
 
     /** Checks what replacing the registered record (if any) needs; returns the registered entry or null. */
-    private Entry checkReplacement(NodeRecord record, Map<String, byte[]> credentials, long now) {
-        Entry previous = entries.get(record.address());
-        if (previous != null && record.sequence() <= previous.record().sequence()) {
+    private HeldRecord checkReplacement(NodeRecord record, Map<String, byte[]> credentials, long now) {
+        HeldRecord previous = entries.get(record.address());
+        if (previous != null && record.sequence() <= previous.sequence) {
             throw new DirectoryException(DirectoryError.STALE_SEQUENCE, "sequence " + record.sequence()
-                    + " is not newer than the registered " + previous.record().sequence());
+                    + " is not newer than the registered " + previous.sequence);
         }
         if (previous == null && entries.size() >= settings.maxRecords()) {
             throw new DirectoryException(DirectoryError.TOO_MANY, "the directory is full (" + settings.maxRecords() + " records)");
         }
         for (String group : record.groups()) {
-            if (previous == null || !previous.record().groups().contains(group)) {
+            if (previous == null || !previous.inGroup(group)) {
                 admitToGroup(record, group, credentials.get(group), now);
             }
         }
@@ -354,7 +346,7 @@ final class Registry {
         requireRegistered(owner.address(realm), "create a group");
         GroupDefinition existing = groups.get(name);
         checkOwner(existing, owner, name);
-        if (existing == null && byGroup.containsKey(name) && policy != GroupPolicy.OPEN) {
+        if (existing == null && byGroup.contains(name) && policy != GroupPolicy.OPEN) {
             throw new DirectoryException(DirectoryError.GROUP_DENIED, "group " + name
                     + " already has members admitted as an open group");
         }
@@ -406,14 +398,15 @@ final class Registry {
 
     /** Refreshes the lease of the node holding {@code sessionKey}. */
     synchronized long heartbeat(NodeKey sessionKey) {
-        Entry entry = entries.get(sessionKey.address(realm));
-        if (entry == null || !entry.attachedHere()) {
+        HeldRecord entry = entries.get(sessionKey.address(realm));
+        if (entry == null || !entry.attachedHere) {
             // Attached to another backbone of the realm (or to none): registering here attaches it here.
             throw new DirectoryException(DirectoryError.NOT_REGISTERED, "no live registration for " + sessionKey.address(realm)
                     + " at this backbone: register again");
         }
         // Kept in memory only: a heartbeat writes nothing to a store, shared or not.
-        entries.put(entry.record().address(), new Entry(entry.signed(), clock.getAsLong() + settings.leaseTtl().toMillis(), true));
+        // Nothing moves in the lease wheel: the record's slot, when it comes, finds the lease moved and files it again.
+        entry.leaseExpiresAtMillis = clock.getAsLong() + settings.leaseTtl().toMillis();
         return settings.leaseTtl().toMillis();
     }
 
@@ -422,61 +415,78 @@ final class Registry {
         if (shared == null) {
             return deregisterHere(sessionKey);
         }
-        Entry entry;
+        HeldRecord entry;
         synchronized (this) {
             entry = entries.get(sessionKey.address(realm));
         }
-        if (entry != null && entry.attachedHere()) {
-            long changed = shared.remove(entry.signed(), released(entry.record(), clock.getAsLong()));
+        if (entry != null && entry.attachedHere) {
+            long changed = shared.remove(entry.toSignedRecord(), released(entry.hostname, entry.key, clock.getAsLong()));
             awaitRevision(changed);
         }
         return List.of();
     }
 
     private synchronized List<Event> deregisterHere(NodeKey sessionKey) {
-        Entry entry = entries.get(sessionKey.address(realm));
+        HeldRecord entry = entries.get(sessionKey.address(realm));
         return entry == null ? List.of() : remove(entry, clock.getAsLong());
     }
 
     /**
      * Removes every registration whose lease lapsed. With a shared store, only those attached here, from the
      * store (their watchers hear it through the feed); one the store cannot remove now is tried again at the
-     * next sweep.
+     * next sweep. Looks only at the records whose slot in the lease wheel has come: O(records due), not O(held).
      */
     List<Event> expire() {
         long now = clock.getAsLong();
         if (shared == null) {
             return expireHere(now);
         }
-        List<Entry> lapsed = new ArrayList<>();
+        List<HeldRecord> lapsed = new ArrayList<>();
         synchronized (this) {
-            entries.values().stream().filter(e -> e.attachedHere() && lapsed(e, now)).forEach(lapsed::add);
+            for (HeldRecord entry : leases.takeDue(now)) {
+                if (entries.get(entry.address) != entry) {
+                    continue; // replaced or removed since it was filed
+                }
+                if (entry.lapsed(now)) {
+                    lapsed.add(entry);
+                    // Looked at again a slot later: gone by then once the store's feed removed it, else tried again.
+                    leases.file(entry, now + 1);
+                } else {
+                    leases.file(entry);
+                }
+            }
         }
-        for (Entry entry : lapsed) {
-            shared.remove(entry.signed(), released(entry.record(), now));
+        for (HeldRecord entry : lapsed) {
+            shared.remove(entry.toSignedRecord(), released(entry.hostname, entry.key, now));
         }
         return List.of();
     }
 
     private synchronized List<Event> expireHere(long now) {
         List<Event> events = new ArrayList<>();
-        for (Entry entry : new ArrayList<>(entries.values())) {
-            if (lapsed(entry, now)) {
+        for (HeldRecord entry : leases.takeDue(now)) {
+            if (entries.get(entry.address) != entry) {
+                continue; // replaced or removed since it was filed
+            }
+            if (entry.lapsed(now)) {
                 events.addAll(remove(entry, now));
+            } else {
+                leases.file(entry);
             }
         }
         return events;
     }
 
-    private static boolean lapsed(Entry entry, long now) {
-        return entry.leaseExpiresAtMillis() <= now || entry.record().expiresAtMillis() <= now;
+    /** Records filed in the lease wheel, for tests: bounded by the live ones plus those replaced within a lease. */
+    synchronized int leasesFiled() {
+        return leases.size();
     }
 
-    /** The binding {@code record} leaves released at {@code now}, if its key holds its hostname; else null. */
-    private synchronized HostnameBinding released(NodeRecord record, long now) {
-        HostnameBinding binding = bindings.get(record.hostname());
-        return binding != null && binding.key().equals(record.key()) && binding.releasedAtMillis() == 0
-                ? new HostnameBinding(record.hostname(), record.key(), now) : null;
+    /** The binding the record of {@code key} leaves released at {@code now}, if that key holds {@code hostname}; else null. */
+    private synchronized HostnameBinding released(String hostname, NodeKey key, long now) {
+        HostnameBinding binding = bindings.get(hostname);
+        return binding != null && binding.key().equals(key) && binding.releasedAtMillis() == 0
+                ? new HostnameBinding(hostname, key, now) : null;
     }
 
     /**
@@ -486,18 +496,18 @@ final class Registry {
     synchronized List<Event> apply(DirectoryChange change) {
         List<Event> events = List.of();
         if (change instanceof DirectoryChange.RecordPut put) {
-            Entry previous = entries.get(put.record().record().address());
+            HeldRecord previous = entries.get(put.record().record().address());
             if (previous != null) {
                 unindex(previous);
             }
             long lease = put.attachedHere() ? clock.getAsLong() + settings.leaseTtl().toMillis() : NO_LEASE;
-            Entry entry = new Entry(put.record(), lease, put.attachedHere());
+            HeldRecord entry = held(put.record(), lease, put.attachedHere());
             index(entry);
             // Put again unchanged (under another backbone's lease, or a new lease of this one): nothing to tell.
-            boolean same = previous != null && Arrays.equals(previous.signed().toBytes(), put.record().toBytes());
+            boolean same = previous != null && previous.sameBytes(entry);
             events = same ? List.of() : changed(previous, entry, put.revision());
         } else if (change instanceof DirectoryChange.RecordDeleted deleted) {
-            Entry entry = entries.get(deleted.address());
+            HeldRecord entry = entries.get(deleted.address());
             if (entry != null) {
                 unindex(entry);
                 unwatchAll(deleted.address());
@@ -522,7 +532,8 @@ final class Registry {
 
     /** The records of the nodes attached to this backbone: what a shared store puts again under a new lease. */
     synchronized List<SignedRecord> attachedRecords() {
-        return entries.values().stream().filter(Entry::attachedHere).map(Entry::signed).toList();
+        // Decoded (and so verified) again from the held bytes: the store asks for them only when its lease was lost.
+        return entries.values().stream().filter(e -> e.attachedHere).map(HeldRecord::toSignedRecord).toList();
     }
 
     /** Waits until the store's feed has brought this replica to {@code wanted}, settled: a writer then reads all its write. */
@@ -543,42 +554,46 @@ final class Registry {
         }
     }
 
-    private List<Event> remove(Entry entry, long now) {
+    private List<Event> remove(HeldRecord entry, long now) {
         unindex(entry);
-        unwatchAll(entry.record().address());
-        release(entry.record(), now);
-        store.deleteRecord(entry.record().address());
+        unwatchAll(entry.address);
+        release(entry.hostname, entry.key, now);
+        store.deleteRecord(entry.address);
         long changed = ++revision;
         return changed(entry, null, changed);
     }
 
-    private void release(NodeRecord record, long now) {
-        HostnameBinding released = released(record, now);
+    private void release(String hostname, NodeKey key, long now) {
+        HostnameBinding released = released(hostname, key, now);
         if (released != null) {
-            bindings.put(record.hostname(), released);
+            bindings.put(hostname, released);
             store.saveBinding(released);
         }
     }
 
-    synchronized List<SignedRecord> lookup(Query query, String value) {
-        Collection<PilotAddress> addresses = switch (query) {
-            case ALL -> entries.keySet();
-            case HOSTNAME -> byHostname.containsKey(value) ? List.of(byHostname.get(value)) : List.of();
-            case ADDRESS -> {
-                PilotAddress address = parseAddress(value);
-                yield entries.containsKey(address) ? List.of(address) : List.of();
-            }
-            case CAPABILITY -> byCapability.getOrDefault(value, Set.of());
-            case GROUP -> byGroup.getOrDefault(value, Set.of());
+    /** The records {@code query} selects, as held: their {@link HeldRecord#signedBytes} are what a reply carries. */
+    synchronized List<HeldRecord> lookup(Query query, String value) {
+        return switch (query) {
+            case ALL -> new ArrayList<>(entries.values());
+            case HOSTNAME -> one(byHostname.get(value));
+            case ADDRESS -> one(entries.get(parseAddress(value)));
+            case CAPABILITY -> held(byCapability.get(value));
+            case GROUP -> held(byGroup.get(value));
         };
-        List<SignedRecord> found = new ArrayList<>(addresses.size());
-        addresses.forEach(a -> found.add(entries.get(a).signed()));
+    }
+
+    private static List<HeldRecord> one(HeldRecord record) {
+        return record == null ? List.of() : List.of(record);
+    }
+
+    private List<HeldRecord> held(Collection<PilotAddress> addresses) {
+        List<HeldRecord> found = new ArrayList<>(addresses.size());
+        addresses.forEach(a -> found.add(entries.get(a)));
         return found;
     }
 
-    synchronized SignedRecord find(PilotAddress address) {
-        Entry entry = entries.get(address);
-        return entry == null ? null : entry.signed();
+    synchronized HeldRecord find(PilotAddress address) {
+        return entries.get(address);
     }
 
     /**
@@ -615,14 +630,14 @@ final class Registry {
         int id = watch(subscriber, query, value);
         Subscription subscription = subscriptions.get(id);
         subscription.lastSent = revision;
-        Optional<List<ChangeHistory.Change>> missed = since > 0 && sameRevisions ? history.since(since) : Optional.empty();
+        Optional<List<ChangeHistory.Change<HeldRecord>>> missed = since > 0 && sameRevisions ? history.since(since) : Optional.empty();
         if (missed.isEmpty()) {
             return new Resumed(id, revision, null, lookup(query, subscription.value));
         }
         // Not chained: the replay is one reply, complete by itself, and the live events follow its revision.
         Subscription replaying = new Subscription(id, subscriber, query, subscription.value, UNCHAINED);
         List<Event> replay = new ArrayList<>();
-        for (ChangeHistory.Change change : missed.get()) {
+        for (ChangeHistory.Change<HeldRecord> change : missed.get()) {
             Event event = event(replaying, change.before(), change.after(), change.revision());
             if (event != null) {
                 replay.add(event);
@@ -646,13 +661,11 @@ final class Registry {
     }
 
     /** Records a change of one record in the history and returns the events it makes for the watchers. */
-    private List<Event> changed(Entry before, Entry after, long changed) {
-        SignedRecord was = before == null ? null : before.signed();
-        SignedRecord is = after == null ? null : after.signed();
-        history.record(changed, was, is);
+    private List<Event> changed(HeldRecord before, HeldRecord after, long changed) {
+        history.record(changed, before, after);
         List<Event> events = new ArrayList<>();
         for (Subscription subscription : subscriptions.values()) {
-            Event event = event(subscription, was, is, changed);
+            Event event = event(subscription, before, after, changed);
             if (event != null) {
                 events.add(event);
             }
@@ -661,9 +674,9 @@ final class Registry {
     }
 
     /** The event a change makes for one subscription, or null if it does not concern it; chains it. */
-    private static Event event(Subscription subscription, SignedRecord before, SignedRecord after, long changed) {
-        boolean was = before != null && subscription.matches(before.record());
-        boolean is = after != null && subscription.matches(after.record());
+    private static Event event(Subscription subscription, HeldRecord before, HeldRecord after, long changed) {
+        boolean was = before != null && subscription.matches(before);
+        boolean is = after != null && subscription.matches(after);
         if (!was && !is) {
             return null;
         }
@@ -703,26 +716,33 @@ final class Registry {
         return events;
     }
 
-    private void index(Entry entry) {
-        NodeRecord record = entry.record();
-        entries.put(record.address(), entry);
-        byHostname.put(record.hostname(), record.address());
-        record.capabilities().forEach(c -> byCapability.computeIfAbsent(c.name(), k -> new LinkedHashSet<>()).add(record.address()));
-        record.groups().forEach(g -> byGroup.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(record.address()));
+    /** A record as held, its capability and group names the indexes' own instances. */
+    private HeldRecord held(SignedRecord signed, long leaseExpiresAtMillis, boolean attachedHere) {
+        return new HeldRecord(signed, leaseExpiresAtMillis, attachedHere, byCapability::names, byGroup::names);
     }
 
-    private void unindex(Entry entry) {
-        NodeRecord record = entry.record();
-        entries.remove(record.address());
-        byHostname.remove(record.hostname(), record.address());
-        record.capabilities().forEach(c -> removeFrom(byCapability, c.name(), record.address()));
-        record.groups().forEach(g -> removeFrom(byGroup, g, record.address()));
+    private void index(HeldRecord entry) {
+        entries.put(entry.address, entry);
+        byHostname.put(entry.hostname, entry);
+        for (String capability : entry.capabilities) {
+            byCapability.add(capability, entry.address);
+        }
+        for (String group : entry.groups) {
+            byGroup.add(group, entry.address);
+        }
+        if (entry.leaseExpiresAtMillis != NO_LEASE) {
+            leases.file(entry);
+        }
     }
 
-    private static void removeFrom(Map<String, Set<PilotAddress>> index, String key, PilotAddress address) {
-        Set<PilotAddress> set = index.get(key);
-        if (set != null && set.remove(address) && set.isEmpty()) {
-            index.remove(key);
+    private void unindex(HeldRecord entry) {
+        entries.remove(entry.address);
+        byHostname.remove(entry.hostname, entry);
+        for (String capability : entry.capabilities) {
+            byCapability.remove(capability, entry.address);
+        }
+        for (String group : entry.groups) {
+            byGroup.remove(group, entry.address);
         }
     }
 

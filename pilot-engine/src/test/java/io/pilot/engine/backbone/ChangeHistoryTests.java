@@ -25,7 +25,7 @@ class ChangeHistoryTests {
 
     @Test
     void givesTheChangesAfterARevisionInOrder() {
-        ChangeHistory history = new ChangeHistory(10, 100);
+        ChangeHistory<SignedRecord> history = new ChangeHistory<>(10, 100);
         history.record(101, null, record(1));
         history.record(105, record(1), record(2));
         history.record(105, record(2), record(3)); // two changes of one revision (one etcd transaction)
@@ -39,7 +39,7 @@ class ChangeHistoryTests {
 
     @Test
     void aRevisionBeforeItsStartCannotBeReplayed() {
-        ChangeHistory history = new ChangeHistory(10, 100);
+        ChangeHistory<SignedRecord> history = new ChangeHistory<>(10, 100);
         history.record(101, null, record(1));
 
         assertThat(history.since(99)).isEmpty();
@@ -47,7 +47,7 @@ class ChangeHistoryTests {
 
     @Test
     void forgetsTheOldestChangesBeyondItsCapacityAndThenRefusesToReplayFromBeforeThem() {
-        ChangeHistory history = new ChangeHistory(3, 0);
+        ChangeHistory<SignedRecord> history = new ChangeHistory<>(3, 0);
         for (int i = 1; i <= 5; i++) {
             history.record(i * 10, null, record(i));
         }
@@ -58,7 +58,7 @@ class ChangeHistoryTests {
 
     @Test
     void aRestartForgetsEverythingBeforeIt() {
-        ChangeHistory history = new ChangeHistory(10, 0);
+        ChangeHistory<SignedRecord> history = new ChangeHistory<>(10, 0);
         history.record(10, null, record(1));
         history.restartAt(50);
 
@@ -68,7 +68,7 @@ class ChangeHistoryTests {
 
     @Test
     void refusesARevisionGoingBackAndAnEmptyCapacity() {
-        ChangeHistory history = new ChangeHistory(10, 0);
+        ChangeHistory<SignedRecord> history = new ChangeHistory<>(10, 0);
         history.record(10, null, record(1));
 
         assertThatThrownBy(() -> history.record(9, null, record(2))).isInstanceOf(IllegalArgumentException.class)

@@ -1,0 +1,387 @@
+package io.pilot.benchmarks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.pilot.engine.crypto.PacketCipher;
+import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.FrameException;
+import io.pilot.engine.message.FrameKind;
+import io.pilot.engine.message.Headers;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageFrame;
+import io.pilot.engine.message.MessageFrameDecoder;
+import io.pilot.engine.message.MessageFrameEncoder;
+import io.pilot.engine.noise.HandshakeState;
+import io.pilot.engine.noise.NoiseException;
+import io.pilot.engine.noise.SplitKeys;
+import io.pilot.engine.session.IdentityProof;
+import io.pilot.engine.transport.Connection;
+import io.pilot.engine.transport.ConnectionHandler;
+import io.pilot.engine.transport.Stream;
+import io.pilot.engine.transport.StreamHandler;
+import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.HandshakeFinal;
+import io.pilot.engine.wire.HandshakeInit;
+import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.WireCodec;
+import io.pilot.engine.wire.WireFormat;
+import io.pilot.engine.wire.WirePacket;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One node's session with a backbone, spoken by the protocol's own parts and nothing more: the Noise XX handshake
+ * with an identity proof ({@link HandshakeState}, {@link IdentityProof}), DATA datagrams sealed with the session's
+ * keys ({@link PacketCipher}), a transport {@link Connection} carrying requests as message frames on streams. No
+ * event loop, no timers thread, no peer table: one UDP socket and a few kilobytes of state, driven by the
+ * {@link SessionLoadGenerator}'s one thread. What the backbone sees is what a {@code PilotNode} with a
+ * {@code DirectoryClient} sends: a handshake from its own port, a REGISTER of a signed record, then HEARTBEATs.
+ *
+ * <p>Left out, as a real node on a quiet path does not need them while it holds: path probes, relaying, cookies
+ * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
+ * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
+ * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
+ */
+final class LightSession {
+
+    /** What a session does next; the generator counts them. */
+    enum State { HANDSHAKING, CONFIRMING, REGISTERING, HELD, FAILED }
+
+    private static final int FRESH_CONNECTION = 1;
+    private static final long RETRANSMIT_NANOS = 2_000_000_000L;
+    /** Sends of one initiation before a new one (a node's handshake retransmits the same INIT too). */
+    private static final int SENDS_PER_INITIATION = 5;
+    private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+
+    private final DatagramChannel channel;
+    private final InetSocketAddress backbone;
+    private final Identity identity;
+    private final int realm;
+    private final long bootId;
+    private final X25519KeyPair noiseStatic;
+    private final byte[] registerBody;
+    private final long rekeyAfterNanos;
+    private final SecureRandom random;
+    private final Counters counters;
+
+    State state = State.HANDSHAKING;
+    private HandshakeState noise;
+    private byte[] initBytes;
+    /** The FINAL until the backbone confirms it (a lost FINAL or confirmation is repaired by sending it again). */
+    private byte[] finalBytes;
+    private long finalSentNanos;
+    private int initSends;
+    private int localIndex;
+    private long handshakeSentNanos;
+    private boolean freshConnection = true;
+    private PacketCipher sendKeys;
+    private int remoteIndex;
+    /** Receive keys by local index: the current pair and, for a while after a rekey, the one before. */
+    private int receiveIndex;
+    private PacketCipher receiveKeys;
+    private int previousReceiveIndex;
+    private PacketCipher previousReceiveKeys;
+    private long keysSinceNanos;
+    private Connection connection;
+    private long nextHeartbeatNanos = Long.MAX_VALUE;
+    private byte[] backboneNodeKey;
+    private boolean requestInFlight;
+
+    /** What every session of a generator adds to. */
+    static final class Counters {
+        long handshakes;
+        long rekeys;
+        long registered;
+        long heartbeats;
+        long failures;
+        long datagramsIn;
+        long datagramsOut;
+    }
+
+    LightSession(DatagramChannel channel, InetSocketAddress backbone, Identity identity, int realm, byte[] registerBody,
+            long rekeyAfterNanos, SecureRandom random, Counters counters) {
+        this.channel = channel;
+        this.backbone = backbone;
+        this.identity = identity;
+        this.realm = realm;
+        this.registerBody = registerBody;
+        this.rekeyAfterNanos = rekeyAfterNanos;
+        this.random = random;
+        this.counters = counters;
+        this.bootId = random.nextLong();
+        this.noiseStatic = X25519KeyPair.generate(random);
+    }
+
+    /** Sends a handshake initiation (the first, a retransmission, or a rekey). */
+    void initiate(long now) {
+        noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
+        byte[] first;
+        try {
+            first = noise.writeMessage(new byte[0]);
+        } catch (NoiseException e) {
+            throw new IllegalStateException("cannot write a first handshake message", e);
+        }
+        localIndex = random.nextInt();
+        ByteBuf init = new HandshakeInit(localIndex, first, new byte[WireFormat.COOKIE_LENGTH]).encode(Unpooled.buffer().alloc());
+        initBytes = new byte[init.readableBytes()];
+        init.readBytes(initBytes);
+        initSends = 0;
+        sendInit(now);
+    }
+
+    /** Sends the current initiation (again): a late answer to an earlier send still matches it. */
+    private void sendInit(long now) {
+        send(Unpooled.wrappedBuffer(initBytes));
+        initSends++;
+        handshakeSentNanos = now;
+    }
+
+    /** Handles one datagram from the backbone. */
+    void receive(ByteBuffer datagram, long now) {
+        counters.datagramsIn++;
+        ByteBuf in = Unpooled.wrappedBuffer(datagram);
+        WireCodec.Result decoded = WireCodec.decode(in);
+        WirePacket packet = decoded.packet();
+        if (packet instanceof HandshakeResponse response && noise != null && response.receiverIndex() == localIndex) {
+            onResponse(response, now);
+        } else if (packet instanceof DataPacket data) {
+            try {
+                onData(data, now);
+            } finally {
+                data.release();
+            }
+        }
+    }
+
+    private void onResponse(HandshakeResponse response, long now) {
+        byte[] fin;
+        SplitKeys keys;
+        try {
+            byte[] remote = noise.readMessage(response.noiseMessage());
+            // Not verified: this client trusts the backbone it was pointed at (a node checks the proof).
+            backboneNodeKey = IdentityProof.decode(Arrays.copyOf(remote, IdentityProof.LENGTH)).nodeKey().toBytes();
+            boolean fresh = freshConnection;
+            fin = noise.writeMessage(hash -> payload(hash, fresh));
+            keys = noise.split();
+        } catch (NoiseException | IllegalArgumentException e) {
+            fail();
+            return;
+        }
+        noise = null;
+        initBytes = null;
+        sendKeys = new PacketCipher(keys.initiatorToResponder());
+        remoteIndex = response.senderIndex();
+        previousReceiveIndex = receiveIndex;
+        previousReceiveKeys = receiveKeys;
+        receiveIndex = localIndex;
+        receiveKeys = new PacketCipher(keys.responderToInitiator());
+        keysSinceNanos = now;
+        ByteBuf encodedFinal = new HandshakeFinal(remoteIndex, fin).encode(Unpooled.buffer().alloc());
+        if (state == State.HANDSHAKING) {
+            state = State.CONFIRMING;
+            finalBytes = new byte[encodedFinal.readableBytes()];
+            encodedFinal.getBytes(encodedFinal.readerIndex(), finalBytes);
+            finalSentNanos = now;
+        }
+        send(encodedFinal);
+        counters.handshakes++;
+    }
+
+    private byte[] payload(byte[] hash, boolean fresh) {
+        byte[] proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode();
+        byte[] payload = Arrays.copyOf(proof, proof.length + 1);
+        payload[proof.length] = (byte) (fresh ? FRESH_CONNECTION : 0);
+        return payload;
+    }
+
+    private void onData(DataPacket data, long now) {
+        PacketCipher keys = data.receiverIndex() == receiveIndex ? receiveKeys
+                : data.receiverIndex() == previousReceiveIndex ? previousReceiveKeys : null;
+        if (keys == null) {
+            return;
+        }
+        ByteBuf datagram = data.datagram();
+        byte[] bytes = new byte[datagram.readableBytes()];
+        datagram.getBytes(datagram.readerIndex(), bytes);
+        ByteBuffer aad = ByteBuffer.wrap(bytes, 0, WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer ciphertext = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, bytes.length - WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer plaintext = ByteBuffer.allocate(bytes.length);
+        if (keys.open(data.counter(), aad, ciphertext, plaintext) < 0) {
+            return;
+        }
+        plaintext.flip();
+        if (plaintext.remaining() == 1) {
+            onConfirmation(now);
+        } else if (plaintext.remaining() > 1 && connection != null) {
+            connection.receive(plaintext, now);
+            flush(now);
+        }
+    }
+
+    /** The backbone has the keys: a fresh handshake starts the connection and registers; a rekey changes nothing more. */
+    private void onConfirmation(long now) {
+        if (state != State.CONFIRMING) {
+            return;
+        }
+        freshConnection = false;
+        finalBytes = null;
+        // Both ends agree who opens even stream ids without a word: the lower node key does.
+        boolean even = Arrays.compareUnsigned(identity.publicKey().toBytes(), backboneNodeKey) < 0;
+        connection = new Connection(TransportConfig.defaults(), even, new ConnectionHandler() {
+            @Override
+            public void onStreamOpened(Stream stream) {
+                stream.reset(0); // the backbone's events: this client watches nothing
+            }
+        }, now);
+        state = State.REGISTERING;
+        request(registerBody, now);
+    }
+
+    /** Sends a directory request; its reply moves the state on. */
+    private void request(byte[] body, long now) {
+        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, UUID.randomUUID().toString(),
+                Headers.DEADLINE, Long.toString(REQUEST_TIMEOUT_MILLIS)));
+        Stream stream = connection.openStream(DirectoryProtocol.PORT);
+        MessageFrameDecoder decoder = new MessageFrameDecoder(64 * 1024);
+        stream.setHandler(new StreamHandler() {
+            @Override
+            public void onData(Stream s, ByteBuffer data) {
+                try {
+                    MessageFrame reply = decoder.feed(data);
+                    if (reply != null) {
+                        onReply(reply);
+                    }
+                } catch (FrameException e) {
+                    fail();
+                }
+            }
+        });
+        for (ByteBuffer part : MessageFrameEncoder.encode(new MessageFrame(FrameKind.REQUEST, message))) {
+            if (part.hasRemaining()) {
+                stream.write(part);
+            }
+        }
+        stream.finish();
+        requestInFlight = true;
+        flush(now);
+    }
+
+    private void onReply(MessageFrame reply) {
+        requestInFlight = false;
+        byte[] body = reply.message().body();
+        if (reply.kind() != FrameKind.REPLY || body.length == 0 || body[0] != 0) {
+            fail();
+            return;
+        }
+        if (state == State.REGISTERING) {
+            state = State.HELD;
+            counters.registered++;
+        } else {
+            counters.heartbeats++;
+        }
+    }
+
+    /** Sends what the connection has ready, each packet sealed into one DATA datagram. */
+    private void flush(long now) {
+        ByteBuffer packet = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+        while (true) {
+            packet.clear();
+            int length = connection.poll(now, packet);
+            if (length <= 0) {
+                return;
+            }
+            packet.flip();
+            ByteBuf out = Unpooled.buffer(WireFormat.DATA_HEADER_LENGTH + length + WireFormat.TAG_LENGTH);
+            long counter = sendKeys.nextCounter();
+            out.writeByte(WireFormat.TYPE_DATA).writeByte(WireFormat.VERSION).writeShort(0).writeInt(remoteIndex).writeLong(counter);
+            ByteBuffer aad = out.nioBuffer(0, WireFormat.DATA_HEADER_LENGTH);
+            ByteBuffer target = out.nioBuffer(WireFormat.DATA_HEADER_LENGTH, length + WireFormat.TAG_LENGTH);
+            int written = sendKeys.seal(counter, aad, packet, target);
+            out.writerIndex(WireFormat.DATA_HEADER_LENGTH + written);
+            send(out);
+        }
+    }
+
+    /**
+     * Whatever is due at {@code now}: a handshake retransmission, a rekey, the connection's timers, the next
+     * heartbeat. Returns when it next needs a call.
+     */
+    long onTimer(long now, long heartbeatNanos) {
+        if (state == State.FAILED) {
+            return Long.MAX_VALUE;
+        }
+        if (noise != null && now - handshakeSentNanos >= RETRANSMIT_NANOS) {
+            if (initSends < SENDS_PER_INITIATION) {
+                sendInit(now);
+            } else {
+                initiate(now);
+            }
+        }
+        if (finalBytes != null && now - finalSentNanos >= RETRANSMIT_NANOS) {
+            send(Unpooled.wrappedBuffer(finalBytes));
+            finalSentNanos = now;
+        }
+        if (connection != null) {
+            if (connection.isClosed()) {
+                fail();
+                return Long.MAX_VALUE;
+            }
+            if (connection.nextDeadlineNanos() <= now) {
+                connection.onTimeout(now);
+            }
+            if (state == State.HELD && noise == null && now - keysSinceNanos >= rekeyAfterNanos) {
+                counters.rekeys++;
+                initiate(now);
+            }
+            if (state == State.HELD && now >= nextHeartbeatNanos) {
+                // One request at a time: a beat that finds the last one unanswered is skipped, not retried at once.
+                if (!requestInFlight) {
+                    request(SyntheticAgents.heartbeatBody(), now);
+                }
+                nextHeartbeatNanos = now + heartbeatNanos;
+            } else if (state == State.HELD && nextHeartbeatNanos == Long.MAX_VALUE) {
+                // Spread over the interval, so that sessions made in one burst do not heartbeat in step.
+                nextHeartbeatNanos = now + (long) (random.nextDouble() * heartbeatNanos);
+            }
+            flush(now);
+        }
+        long next = noise != null ? handshakeSentNanos + RETRANSMIT_NANOS : Long.MAX_VALUE;
+        if (finalBytes != null) {
+            next = Math.min(next, finalSentNanos + RETRANSMIT_NANOS);
+        }
+        if (connection != null) {
+            next = Math.min(next, connection.nextDeadlineNanos());
+            if (state == State.HELD) {
+                next = Math.min(next, Math.min(nextHeartbeatNanos, keysSinceNanos + rekeyAfterNanos));
+            }
+        }
+        return next;
+    }
+
+    private void fail() {
+        if (state != State.FAILED) {
+            state = State.FAILED;
+            counters.failures++;
+        }
+    }
+
+    private void send(ByteBuf datagram) {
+        try {
+            channel.send(datagram.nioBuffer(), backbone);
+            counters.datagramsOut++;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

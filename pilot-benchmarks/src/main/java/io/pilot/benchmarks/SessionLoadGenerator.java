@@ -1,0 +1,164 @@
+package io.pilot.benchmarks;
+
+import io.pilot.engine.address.HostPort;
+import io.pilot.engine.identity.Identity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.security.SecureRandom;
+import java.util.Iterator;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process holding many sessions with one backbone, each a {@link LightSession} on its own UDP port: real
+ * handshakes, real registrations of signed records, heartbeats every {@code heartbeat-ms}, rekeys before the
+ * keys age out. One thread: a selector over every socket and a queue of the sessions' next due times, so a
+ * session costs a socket and its state, not threads. Sessions open at {@code rate} a second at most, with at most
+ * {@value #IN_FLIGHT} of them between their first handshake message and their registration at once. Prints a line of
+ * counters every second to standard output, and stops when standard input closes (its parent went away).
+ *
+ * <pre>
+ * SessionLoadGenerator BACKBONE_HOST:PORT REALM SESSIONS BIND_IP FIRST_AGENT RATE HEARTBEAT_MS REKEY_MS
+ * </pre>
+ */
+public final class SessionLoadGenerator {
+
+    private record Due(long atNanos, LightSession session) {
+    }
+
+    /**
+     * Sessions of one generator between their first INIT and their registration's reply, at most: a ramp that
+     * outruns the backbone (on a busy machine it may answer a few dozen handshakes a second) only piles up
+     * initiations it answers after their senders gave up on them, and then it answers none in time.
+     */
+    private static final int IN_FLIGHT = 32;
+
+    private SessionLoadGenerator() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 8) {
+            System.err.println("usage: SessionLoadGenerator BACKBONE_HOST:PORT REALM SESSIONS BIND_IP FIRST_AGENT RATE HEARTBEAT_MS REKEY_MS");
+            System.exit(2);
+        }
+        InetSocketAddress backbone = HostPort.parse(args[0]);
+        int realm = Integer.parseInt(args[1]);
+        int sessions = Integer.parseInt(args[2]);
+        String bindIp = args[3];
+        int firstAgent = Integer.parseInt(args[4]);
+        double rate = Double.parseDouble(args[5]);
+        long heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[6]));
+        long rekeyNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[7]));
+
+        Thread watcher = new Thread(SessionLoadGenerator::exitWhenInputCloses, "stdin-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+
+        SecureRandom random = new SecureRandom();
+        SyntheticAgents agents = new SyntheticAgents(realm);
+        LightSession.Counters counters = new LightSession.Counters();
+        Selector selector = Selector.open();
+        PriorityQueue<Due> timers = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+        ByteBuffer datagram = ByteBuffer.allocate(65_536);
+        int opened = 0;
+        int socketErrors = 0;
+        long start = System.nanoTime();
+        long nextReport = start + 1_000_000_000L;
+        LightSession[] all = new LightSession[sessions];
+        while (true) {
+            long now = System.nanoTime();
+            // A few at a time between reads, so that a generator behind its schedule still answers its sessions.
+            long inFlight = opened - counters.registered - counters.failures;
+            long allowed = Math.min(Math.min(sessions, (long) ((now - start) / 1e9 * rate) + 1),
+                    opened + Math.max(0, IN_FLIGHT - inFlight));
+            while (opened < allowed) {
+                int agent = firstAgent + opened;
+                DatagramChannel channel;
+                try {
+                    channel = DatagramChannel.open(StandardProtocolFamily.INET);
+                    channel.configureBlocking(false);
+                    channel.bind(new InetSocketAddress(bindIp, 0));
+                } catch (IOException e) {
+                    // Out of descriptors or ports: say so in the counters, stop opening.
+                    socketErrors++;
+                    System.out.println("error " + e);
+                    sessions = opened;
+                    break;
+                }
+                Identity identity = agents.identity(agent);
+                LightSession session = new LightSession(channel, backbone, identity, realm,
+                        agents.registerBody(identity, agent, String.format("load-%07d", agent), "load.skill-" + agent),
+                        rekeyNanos, random, counters);
+                channel.register(selector, SelectionKey.OP_READ, session);
+                all[opened++] = session;
+                session.initiate(now);
+                timers.add(new Due(session.onTimer(now, heartbeatNanos), session));
+            }
+            long wait = Math.min(nextReport, timers.isEmpty() ? Long.MAX_VALUE : timers.peek().atNanos()) - now;
+            if (opened < sessions) {
+                wait = Math.min(wait, (long) (1e9 / rate));
+            }
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.max(0, wait))));
+            now = System.nanoTime();
+            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+            while (ready.hasNext()) {
+                SelectionKey key = ready.next();
+                ready.remove();
+                LightSession session = (LightSession) key.attachment();
+                DatagramChannel channel = (DatagramChannel) key.channel();
+                while (true) {
+                    datagram.clear();
+                    if (channel.receive(datagram) == null) {
+                        break;
+                    }
+                    datagram.flip();
+                    session.receive(datagram, now);
+                }
+                timers.add(new Due(session.onTimer(now, heartbeatNanos), session));
+            }
+            // Each session's due times pile up in the queue (one per event); a session runs its timers whenever
+            // one of them comes and says when it next needs to, so stale entries cost one call each.
+            while (!timers.isEmpty() && timers.peek().atNanos() <= now) {
+                LightSession session = timers.poll().session();
+                long next = session.onTimer(now, heartbeatNanos);
+                if (next != Long.MAX_VALUE) {
+                    // Never due again at the same instant: a time that did not move on would spin this loop.
+                    timers.add(new Due(Math.max(next, now + 1_000_000), session));
+                }
+            }
+            if (now >= nextReport) {
+                int[] states = new int[LightSession.State.values().length];
+                for (int i = 0; i < opened; i++) {
+                    states[all[i].state.ordinal()]++;
+                }
+                System.out.printf("stats opened=%d held=%d handshaking=%d confirming=%d registering=%d failed=%d handshakes=%d rekeys=%d heartbeats=%d"
+                                + " in=%d out=%d socketErrors=%d timers=%d%n", opened, states[LightSession.State.HELD.ordinal()],
+                        states[LightSession.State.HANDSHAKING.ordinal()], states[LightSession.State.CONFIRMING.ordinal()],
+                        states[LightSession.State.REGISTERING.ordinal()],
+                        states[LightSession.State.FAILED.ordinal()], counters.handshakes, counters.rekeys,
+                        counters.heartbeats, counters.datagramsIn, counters.datagramsOut, socketErrors, timers.size());
+                System.out.flush();
+                nextReport = now + 1_000_000_000L;
+            }
+        }
+    }
+
+    private static void exitWhenInputCloses() {
+        InputStream in = System.in;
+        try {
+            while (in.read() >= 0) {
+                // the parent writes nothing; end of input is the signal
+            }
+        } catch (IOException e) {
+            // the same: the parent is gone
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,35 @@
+package io.pilot.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Section 5b at a few dozen sessions ({@link RunProfile#smoke()}): two {@link SessionLoadGenerator} processes really
+ * start, every session handshakes with the backbone from its own port, registers and heartbeats, the backbone holds
+ * them all, and the section renders. Proves the wiring, says nothing about speed.
+ */
+class SessionsSmokeTests {
+
+    @Test
+    void generatorProcessesHoldRealSessionsWithTheBackboneAndTheSectionRenders() throws InterruptedException {
+        Report report = BenchmarkRunner.run(RunProfile.smoke(), EnumSet.of(BenchmarkRunner.Section.SESSIONS), "smoke test");
+
+        BackboneSessionsBenchmark.Result sessions = report.sessions();
+        int wanted = BackboneSessionsBenchmark.Settings.of(RunProfile.smoke()).sessions();
+        assertThat(sessions.stoppedBy()).isEqualTo("all held");
+        assertThat(sessions.opened()).isEqualTo(wanted);
+        assertThat(sessions.heldSessions()).isEqualTo(wanted);
+        assertThat(sessions.registrations()).isEqualTo(wanted);
+        assertThat(sessions.failed()).isZero();
+        assertThat(sessions.generators()).hasSize(2).allSatisfy(g -> {
+            assertThat(g.handshakes()).isEqualTo(g.opened());
+            assertThat(g.heartbeats()).isPositive();
+        });
+        assertThat(sessions.refusals()).isEmpty();
+        assertThat(new MarkdownReport(report).render()).contains("### Real sessions held by one backbone",
+                "Sessions held by the backbone");
+    }
+}

@@ -1,0 +1,92 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.address.PilotAddress;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NameIndexTests {
+
+    private final PilotAddress a = new PilotAddress(0, 1);
+    private final PilotAddress b = new PilotAddress(0, 2);
+    private final PilotAddress c = new PilotAddress(0, 3);
+
+    @Test
+    void holdsTheAddressesOfANameInTheOrderTheyCame() {
+        NameIndex index = new NameIndex();
+        index.add("fx.convert", b);
+        assertThat(index.get("fx.convert")).containsExactly(b);
+
+        index.add("fx.convert", a);
+        index.add("fx.convert", c);
+        assertThat(index.get("fx.convert")).containsExactly(b, a, c);
+    }
+
+    @Test
+    void forgetsANameWithItsLastHolder() {
+        NameIndex index = new NameIndex();
+        index.add("bench", a);
+        index.add("bench", b);
+
+        index.remove("bench", a);
+        assertThat(index.get("bench")).containsExactly(b);
+        index.remove("bench", b);
+        assertThat(index.contains("bench")).isFalse();
+        assertThat(index.get("bench")).isEmpty();
+    }
+
+    @Test
+    void addingTheSameHolderTwiceKeepsItOnce() {
+        NameIndex index = new NameIndex();
+        index.add("bench", a);
+        index.add("bench", a);
+        assertThat(index.get("bench")).containsExactly(a);
+        index.remove("bench", a);
+        assertThat(index.contains("bench")).isFalse();
+    }
+
+    @Test
+    void removingAnAddressThatDoesNotHoldTheNameChangesNothing() {
+        NameIndex index = new NameIndex();
+        index.add("bench", a);
+        index.remove("bench", b);
+        index.remove("other", a);
+        assertThat(index.get("bench")).containsExactly(a);
+    }
+
+    @Test
+    void givesTheInstanceOfANameItHolds() {
+        NameIndex index = new NameIndex();
+        String held = new String("research");
+        index.add(held, a);
+
+        assertThat(index.canonical(new String("research"))).isSameAs(held);
+        String unknown = new String("other");
+        assertThat(index.canonical(unknown)).isSameAs(unknown);
+    }
+
+    @Test
+    void recordsNamingOneNameAloneShareOneArray() {
+        NameIndex index = new NameIndex();
+        String[] first = index.names(new String[] {new String("bench")});
+        index.add(first[0], a);
+        String[] second = index.names(new String[] {new String("bench")});
+
+        assertThat(second).isSameAs(first).containsExactly("bench");
+        String[] two = index.names(new String[] {new String("bench"), "other"});
+        assertThat(two[0]).isSameAs(first[0]);
+        assertThat(index.names(new String[0])).isEmpty();
+    }
+
+    @Test
+    void aNameFiledForARecordThatNeverCameIsForgottenAndHoldsNoOne() {
+        NameIndex index = new NameIndex();
+        index.names(new String[] {"bench"});
+
+        assertThat(index.contains("bench")).isFalse();
+        assertThat(index.get("bench")).isEmpty();
+        index.add("bench", a);
+        assertThat(index.get("bench")).containsExactly(a);
+    }
+}
