@@ -8,7 +8,7 @@ const charts = (() => {
   const samples = [];
   let last = 0;
 
-  function lineChart(id, unit) {
+  function lineChart(id, unit, scale) {
     const chart = echarts.init($(id), null, { renderer: 'canvas' });
     chart.setOption({
       animation: false,
@@ -16,14 +16,15 @@ const charts = (() => {
       legend: { type: 'scroll', top: 0, textStyle: { fontSize: 10 }, itemWidth: 14, itemHeight: 8 },
       tooltip: { trigger: 'axis', valueFormatter: (value) => (value == null ? '—' : `${round(value)} ${unit}`) },
       xAxis: { type: 'time', axisLabel: { fontSize: 10, hideOverlap: true } },
-      yAxis: { type: 'value', name: unit, nameGap: 8, nameTextStyle: { fontSize: 10, align: 'right' }, axisLabel: { fontSize: 10 } },
+      yAxis: { type: scale || 'value', name: unit, nameGap: 8, nameTextStyle: { fontSize: 10, align: 'right' }, axisLabel: { fontSize: 10 } },
       series: [],
     });
     window.addEventListener('resize', () => chart.resize());
     return chart;
   }
 
-  const latency = lineChart('chart-latency', 'ms');
+  // Logarithmic: a loopback call and one that waited seconds for a dead peer to be given up share the chart.
+  const latency = lineChart('chart-latency', 'ms', 'log');
   const throughput = lineChart('chart-throughput', 'calls/s');
   const rtt = lineChart('chart-rtt', 'ms');
 

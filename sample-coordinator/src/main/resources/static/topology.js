@@ -30,6 +30,11 @@ const topology = (() => {
     return placed;
   }
 
+  // Capabilities two to a line under the node's name: four agents' labels fit beside each other.
+  function pairs(items) {
+    return items.reduce((lines, item, i) => (i % 2 ? lines[lines.length - 1].push(item) : lines.push([item]), lines), []);
+  }
+
   function tooltip(node) {
     return [`<b>${node.hostname}</b> · ${node.role}`, `<span class="mono">${node.address}</span>`,
       node.capabilities.length ? `capabilities: ${node.capabilities.join(', ')}` : '',
@@ -45,7 +50,7 @@ const topology = (() => {
       role: node.role,
       symbolSize: node.role === 'coordinator' ? 46 : 34,
       itemStyle: { color: ROLE_COLOURS[node.role] },
-      label: { formatter: node.capabilities.length ? `${node.hostname}\n{caps|${node.capabilities.join(' ')}}` : node.hostname },
+      label: { formatter: [`{name|${node.hostname}}`, ...pairs(node.capabilities).map((pair) => `{caps|${pair.join(' · ')}}`)].join('\n') },
       tooltip: { formatter: tooltip(node) },
     }));
     const links = view.edges.map((edge) => ({
@@ -124,7 +129,14 @@ const topology = (() => {
         id: 'agents',
         type: 'graph',
         coordinateSystem: 'cartesian2d',
-        label: { show: true, position: 'bottom', fontSize: 12, rich: { caps: { fontSize: 10, color: '#556' } } },
+        label: {
+          show: true,
+          position: 'bottom',
+          rich: {
+            name: { fontSize: 12, fontWeight: 600, lineHeight: 16, color: '#1d2330' },
+            caps: { fontSize: 10, lineHeight: 13, color: '#556' },
+          },
+        },
         edgeLabel: { show: true, fontSize: 10, color: '#334' },
         lineStyle: { width: 2, opacity: 0.8 },
         emphasis: { focus: 'adjacency' },

@@ -76,6 +76,11 @@ public final class Fleet implements AutoCloseable {
             return new Settings(coordinatorJar, specialistsJar, workDir, httpPort, backbonePort, environment,
                     List.copyOf(arguments), startTimeout);
         }
+
+        public Settings withStartTimeout(Duration startTimeout) {
+            return new Settings(coordinatorJar, specialistsJar, workDir, httpPort, backbonePort, environment, arguments,
+                    startTimeout);
+        }
     }
 
     public Fleet(Settings settings) {

@@ -58,7 +58,9 @@ class DemoPageTests {
         httpPort = FreePorts.tcp(4);
         fleet = new Fleet(Fleet.Settings.inRepository(ROOT, home.resolve("work")).withPorts(httpPort, FreePorts.udp())
                 .withEnvironment(Map.of("PILOT_HOME", home.toString()))
-                .withArguments(List.of("--logging.level.root=WARN", "--logging.level.io.pilot.samples=INFO")));
+                .withArguments(List.of("--logging.level.root=WARN", "--logging.level.io.pilot.samples=INFO"))
+                // Four JVMs starting at once on a shared, loaded machine: a wait, not a claim about speed.
+                .withStartTimeout(Duration.ofMinutes(4)));
         fleet.enableDemoControls();
         fleet.startCoordinator();
         fleet.startSpecialists();

@@ -97,6 +97,12 @@ final class HeadlessChromium implements AutoCloseable {
         driven.socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), driven.listener()).get(10, TimeUnit.SECONDS);
         driven.send("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
                 "mobile", false));
+        // The target may still be about:blank, or the page still loading its scripts, on a loaded machine.
+        if (!driven.await("location.href === " + JSON.writeValueAsString(url) + " && document.readyState === 'complete'",
+                Duration.ofMinutes(2))) {
+            driven.close();
+            throw new IllegalStateException("chromium did not load " + url + " within 2 minutes");
+        }
         return driven;
     }
 
