@@ -1,6 +1,7 @@
 // The coordinator's page: asks POST /research and renders who answered each part, over which path, in how
-// long; asks GET /api/ask for a question in words; keeps a live view of the mesh from /api/agents (the directory)
-// and /actuator/pilot (the tunnels).
+// long; asks GET /api/ask for a question in words; keeps the table of agents from /api/agents (the directory) and
+// /actuator/pilot (the tunnels). The graph, the charts and the demo controls are in topology.js, charts.js and
+// controls.js, which use the helpers defined here.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -108,25 +109,52 @@ function roundTrip(micros) {
   return `${ms.toFixed(ms < 10 ? 2 : ms < 100 ? 1 : 0)} ms`;
 }
 
+// Bytes in binary units: 512 B, 1.5 KiB, 12.3 MiB.
+function bytes(count) {
+  if (count == null) {
+    return '—';
+  }
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = count;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
+}
+
+// The bytes each tunnel carried at the last refresh, to show rates per second.
+let lastCounts = new Map();
+
 async function refreshMesh() {
   try {
     const [self, agents] = await Promise.all([json('actuator/pilot'), json('api/agents')]);
     $('self').textContent = `${self.hostname} · ${self.address} · backbone ${self.backbone.status}`
       + (self.backbone.embedded ? ' (embedded)' : '');
+    const now = performance.now();
     const peers = new Map(self.peers.map((peer) => [peer.address, peer]));
+    const rate = (peer) => {
+      const before = lastCounts.get(peer.address);
+      if (!before) {
+        return '—';
+      }
+      const seconds = (now - before.at) / 1000;
+      return `${bytes(Math.round((peer.bytesIn - before.in) / seconds))}/s · ${bytes(Math.round((peer.bytesOut - before.out) / seconds))}/s`;
+    };
     $('agents').replaceChildren(...agents.map((agent) => {
       const peer = peers.get(agent.address);
       const self_ = agent.address === self.address;
       return el('tr', { 'data-agent': agent.hostname },
-        el('td', {}, agent.hostname),
-        el('td', { class: 'mono' }, agent.address),
+        el('td', {}, agent.hostname, el('br'), el('span', { class: 'mono note' }, agent.address)),
         el('td', { class: 'mono' }, agent.capabilities.join(', ') || '—'),
         el('td', {}, agent.groups.join(', ')),
         el('td', { class: peer ? peer.path : '' }, self_ ? 'this node' : peer ? peer.path : 'no tunnel yet'),
         el('td', { class: 'num' }, peer ? roundTrip(peer.rttMicros) : '—'),
-        el('td', { class: 'num' }, peer ? `${peer.bytesIn} / ${peer.bytesOut}` : '—'));
+        el('td', { class: 'num' }, peer ? `${bytes(peer.bytesIn)} / ${bytes(peer.bytesOut)}` : '—'),
+        el('td', { class: 'num' }, peer ? rate(peer) : '—'));
     }));
-    $('mesh-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+    lastCounts = new Map(self.peers.map((peer) => [peer.address, { at: now, in: peer.bytesIn, out: peer.bytesOut }]));
   } catch (error) {
     $('self').textContent = `cannot read the mesh: ${error.message}`;
   }

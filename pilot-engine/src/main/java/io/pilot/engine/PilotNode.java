@@ -418,6 +418,20 @@ public final class PilotNode implements AutoCloseable {
         loop.get().execute(() -> engine.serveAsRelay(serve));
     }
 
+    /**
+     * Makes this node's link misbehave from now on, as {@link Builder#impairment} does from the start (demos: set
+     * loss on a running agent); {@link Impairment#NONE} restores a perfect link. A node that sends segmented
+     * datagrams (GSO, chosen at start when there was no impairment) has each segmented batch judged as one.
+     */
+    public void impair(Impairment impairment) {
+        Objects.requireNonNull(impairment, "impairment");
+        loop.requireStarted();
+        loop.call(() -> {
+            NodeChannelInitializer.impair(socket.channel().pipeline(), impairment);
+            return null;
+        });
+    }
+
     /** The relay to use when a peer cannot be reached directly (the directory client sets its backbone). */
     public void useRelay(InetSocketAddress endpoint, PilotAddress address) {
         relayEndpoint = endpoint;

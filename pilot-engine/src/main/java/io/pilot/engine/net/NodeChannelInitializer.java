@@ -17,6 +17,8 @@ import io.pilot.engine.wire.DropCounters;
  */
 public final class NodeChannelInitializer extends ChannelInitializer<Channel> {
 
+    private static final String IMPAIRMENT = "impairment";
+
     private final Impairment impairment;
     private final StunClientHandler stunClient;
     private final StunServerHandler stunServer;
@@ -45,15 +47,26 @@ public final class NodeChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
-        if (!impairment.isNone()) {
-            // First, so everything above it, handshakes and STUN included, sees the impaired link.
-            pipeline.addLast("impairment", new ImpairmentHandler(impairment));
-        }
         pipeline.addLast("bearers", streams.handler());
         pipeline.addLast("stun-client", stunClient);
         if (stunServer != null) {
             pipeline.addLast("stun", stunServer);
         }
         pipeline.addLast("decoder", new DatagramDecoder(drops));
+        impair(pipeline, impairment);
+    }
+
+    /**
+     * Puts {@code impairment} on the link from now on, replacing the one there; {@link Impairment#NONE} takes the
+     * stage out. Call on the channel's event loop.
+     */
+    public static void impair(ChannelPipeline pipeline, Impairment impairment) {
+        if (pipeline.get(IMPAIRMENT) != null) {
+            pipeline.remove(IMPAIRMENT);
+        }
+        if (!impairment.isNone()) {
+            // First, so everything above it, handshakes and STUN included, sees the impaired link.
+            pipeline.addFirst(IMPAIRMENT, new ImpairmentHandler(impairment));
+        }
     }
 }

@@ -89,6 +89,8 @@ public final class DemoMain {
         }, "fleet-shutdown"));
         try {
             long started = System.nanoTime();
+            // The page's demo controls (stop, start, loss): bin/demo is a demo, so they are on.
+            fleet.enableDemoControls();
             System.out.printf("Starting the coordinator (embedded backbone on 127.0.0.1:%d)…%n", options.backbonePort);
             fleet.startCoordinator();
             System.out.println("Starting specialist-papers, specialist-fx, specialist-news…");
@@ -137,7 +139,7 @@ public final class DemoMain {
     private static void printWhereNext(Options options, Path workDir) {
         String base = "http://localhost:" + options.httpPort;
         System.out.printf("""
-                Open   %s/                     the page: research (waterfall, trace), a streamed fx series, the live mesh
+                Open   %s/                     the page: the live mesh graph, charts, demo controls, research (waterfall, trace)
                        %s/actuator/pilot       the coordinator's node, peers, paths, RTTs
                 Try    curl -s -XPOST -H 'Content-Type: application/json' -H 'Accept: text/plain' \\
                             -d '{"topic":"consensus"}' %s/research

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,9 +31,11 @@ public final class Fleet implements AutoCloseable {
 
     private final Settings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<AgentProcess> agents = new ArrayList<>();
+    // Changed by the demo's control thread while the main thread may read it.
+    private final List<AgentProcess> agents = new CopyOnWriteArrayList<>();
     private AgentProcess coordinator;
     private String backboneKey;
+    private FleetControlServer controls;
 
     /**
      * How to run the fleet.
@@ -73,6 +76,11 @@ public final class Fleet implements AutoCloseable {
             return new Settings(coordinatorJar, specialistsJar, workDir, httpPort, backbonePort, environment,
                     List.copyOf(arguments), startTimeout);
         }
+
+        public Settings withStartTimeout(Duration startTimeout) {
+            return new Settings(coordinatorJar, specialistsJar, workDir, httpPort, backbonePort, environment, arguments,
+                    startTimeout);
+        }
     }
 
     public Fleet(Settings settings) {
@@ -85,10 +93,32 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Turns on the demo's controls (call before {@link #startCoordinator}): opens the fleet's control API on loopback
+     * ({@link FleetControlServer}), tells the coordinator where it is, so that its page offers them, and starts every
+     * specialist with its link-loss endpoint.
+     *
+     * @return the control API's URL
+     */
+    public String enableDemoControls() {
+        if (coordinator != null) {
+            throw new IllegalStateException("turn the demo controls on before starting the coordinator");
+        }
+        try {
+            controls = new FleetControlServer(new FleetControls(this));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the demo's control API on loopback: " + e.getMessage(), e);
+        }
+        return controls.url();
+    }
+
     /** Starts the coordinator and waits until it is healthy; it hosts the backbone the others join. */
     public AgentProcess startCoordinator() {
-        coordinator = launch("coordinator", settings.coordinatorJar(), List.of(
-                "--pilot.backbone.address=127.0.0.1:" + settings.backbonePort()), settings.httpPort());
+        List<String> args = new ArrayList<>(List.of("--pilot.backbone.address=127.0.0.1:" + settings.backbonePort()));
+        if (controls != null) {
+            args.add("--demo.control-url=" + controls.url());
+        }
+        coordinator = launch("coordinator", settings.coordinatorJar(), args, settings.httpPort());
         awaitHealthy(coordinator);
         Matcher key = BACKBONE_KEY.matcher(get(coordinator, "/actuator/pilot"));
         if (!key.find()) {
@@ -103,9 +133,13 @@ public final class Fleet implements AutoCloseable {
         if (backboneKey == null) {
             throw new IllegalStateException("start the coordinator first: it hosts the backbone");
         }
-        return launch(hostname, settings.specialistsJar(), List.of("--spring.profiles.active=" + profile,
+        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=" + profile,
                 "--pilot.hostname=" + hostname, "--pilot.backbone.address=127.0.0.1:" + settings.backbonePort(),
-                "--pilot.backbone.key=" + backboneKey), httpPort);
+                "--pilot.backbone.key=" + backboneKey));
+        if (controls != null) {
+            args.addAll(List.of("--demo.controls=true", "--management.endpoints.web.exposure.include=health,pilot,linkloss"));
+        }
+        return launch(hostname, settings.specialistsJar(), args, httpPort);
     }
 
     /** Starts the three specialists side by side and waits until each is healthy. */
@@ -161,6 +195,17 @@ public final class Fleet implements AutoCloseable {
         return response.body();
     }
 
+    /** POSTs {@code json} to {@code path} of {@code agent}'s HTTP server; fails unless it answers 200. */
+    public String post(AgentProcess agent, String path, String json) {
+        HttpResponse<String> response = send(request(agent, path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + path + " of " + agent.name() + " answered " + response.statusCode()
+                    + ": " + response.body());
+        }
+        return response.body();
+    }
+
     public AgentProcess coordinator() {
         return coordinator;
     }
@@ -181,6 +226,9 @@ public final class Fleet implements AutoCloseable {
     /** Stops the specialists, then the coordinator (and with it the backbone). */
     @Override
     public void close() {
+        if (controls != null) {
+            controls.close();
+        }
         List<AgentProcess> reversed = new ArrayList<>(agents);
         Collections.reverse(reversed);
         reversed.stream().filter(agent -> agent != coordinator).parallel().forEach(AgentProcess::stop);

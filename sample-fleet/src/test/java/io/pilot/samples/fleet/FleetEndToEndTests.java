@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,9 +55,9 @@ class FleetEndToEndTests {
         // Short: control sockets live under it, and Unix socket paths are limited to 107 bytes.
         home = Files.createTempDirectory(Path.of("/tmp"), "fleet");
         collector = new TraceCollector();
-        httpPort = freeTcpPorts(6);
+        httpPort = FreePorts.tcp(6);
         fleet = new Fleet(Fleet.Settings.inRepository(ROOT, home.resolve("work"))
-                .withPorts(httpPort, freeUdpPort())
+                .withPorts(httpPort, FreePorts.udp())
                 .withEnvironment(Map.of("PILOT_HOME", home.toString()))
                 .withArguments(List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + collector.endpoint(),
                         "--logging.level.root=WARN", "--logging.level.io.pilot.samples=INFO")));
@@ -313,36 +310,5 @@ class FleetEndToEndTests {
     private static boolean onPath(String program) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
-    }
-
-    /** The first of {@code count} consecutive free TCP ports. */
-    private static int freeTcpPorts(int count) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first;
-            try (ServerSocket probe = new ServerSocket(0)) {
-                first = probe.getLocalPort();
-            }
-            if (first + count > 65_535) {
-                continue;
-            }
-            boolean free = true;
-            for (int port = first; port < first + count && free; port++) {
-                try (ServerSocket socket = new ServerSocket()) {
-                    socket.bind(new InetSocketAddress("0.0.0.0", port));
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IOException("no " + count + " consecutive free TCP ports");
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            return socket.getLocalPort();
-        }
     }
 }

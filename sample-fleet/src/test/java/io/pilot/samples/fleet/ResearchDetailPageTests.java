@@ -1,6 +1,7 @@
 package io.pilot.samples.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,9 +55,9 @@ class ResearchDetailPageTests {
     void startTheFleet() throws IOException {
         home = Files.createTempDirectory(Path.of("/tmp"), "detail");
         collector = new TraceCollector();
-        httpPort = LocalPorts.freeTcpPorts(4);
+        httpPort = FreePorts.tcp(4);
         Fleet.Settings settings = Fleet.Settings.inRepository(ROOT, home.resolve("work"))
-                .withPorts(httpPort, LocalPorts.freeUdpPort())
+                .withPorts(httpPort, FreePorts.udp())
                 .withEnvironment(Map.of("PILOT_HOME", home.toString()))
                 .withArguments(List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + collector.endpoint(),
                         "--demo.traces-url=" + collector.queryUrl(),
@@ -88,10 +90,25 @@ class ResearchDetailPageTests {
         answer.path("parts").forEach(part -> responders.add(part.path("agent").asString()));
         int spansSeen = awaitSpansFromTheWholeFleet(traceId);
 
-        HeadlessChromium chromium = HeadlessChromium.onPath(home.resolve("chromium"));
+        Optional<String> browser = HeadlessChromium.onPath();
+        assumeTrue(browser.isPresent(), "no chromium on PATH: .ci/run installs Debian's chromium");
         String page = "http://127.0.0.1:" + httpPort + "/";
-        String dom = chromium.dom(page, 20_000);
+        try (HeadlessChromium chromium = HeadlessChromium.open(browser.get(), page, 1280, 1600, home.resolve("chromium"))) {
+            // The page polls for the newest request and then for its spans; the tree says "complete" when all came.
+            assertThat(chromium.await("document.getElementById('trace-status')?.dataset.state === 'complete'"
+                    + " && document.getElementById('research-waterfall').textContent.includes('tell RESEARCH')",
+                    Duration.ofMinutes(1))).as("the waterfall and a complete trace tree drawn").isTrue();
+            String dom = chromium.evaluate("document.documentElement.outerHTML").asString();
+            Path screenshot = Path.of("target", "screenshots", "research-detail.png");
+            chromium.screenshot(screenshot);
+            assertDrawn(dom, answer, traceId, responders, spansSeen);
+            byte[] png = Files.readAllBytes(screenshot);
+            assertThat(png.length).isGreaterThan(10_000);
+            assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        }
+    }
 
+    private static void assertDrawn(String dom, JsonNode answer, String traceId, List<String> responders, int spansSeen) {
         // The waterfall: ECharts draws it as SVG, so its labels are in the DOM, one per bar.
         String waterfall = between(dom, "id=\"research-waterfall\"", "id=\"trace-status\"");
         List<String> texts = all(TEXT, waterfall, 1);
@@ -119,12 +136,6 @@ class ResearchDetailPageTests {
         assertThat(depths.get(0)).isZero();
         assertThat(depths.stream().filter(depth -> depth == 0)).as("one root").hasSize(1);
         assertThat(depths).anyMatch(depth -> depth >= 2);
-
-        Path screenshot = Path.of("target", "screenshots", "research-detail.png");
-        chromium.screenshot(page, 1280, 1600, 20_000, screenshot);
-        byte[] png = Files.readAllBytes(screenshot);
-        assertThat(png.length).isGreaterThan(10_000);
-        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
     }
 
     /** Waits until each of the four processes has exported its spans of the trace (in batches); how many there are then. */

@@ -6,17 +6,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Free ports on this machine for a fleet under test: its HTTP servers take consecutive ones, its backbone one UDP port. */
-final class LocalPorts {
+/** Free ports for a fleet under test: the coordinator and the specialists take consecutive HTTP ports. */
+final class FreePorts {
 
-    private LocalPorts() {
+    private FreePorts() {
     }
 
     /**
      * The first of {@code count} consecutive free TCP ports, below Linux's ephemeral range (32768 and up): a port taken
      * from that range may be handed to some outgoing connection before the agent that should listen on it has started.
      */
-    static int freeTcpPorts(int count) throws IOException {
+    static int tcp(int count) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int first = ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
             boolean free = true;
@@ -34,7 +34,7 @@ final class LocalPorts {
         throw new IOException("no " + count + " consecutive free TCP ports between 20000 and 32000");
     }
 
-    static int freeUdpPort() throws IOException {
+    static int udp() throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             return socket.getLocalPort();
         }
