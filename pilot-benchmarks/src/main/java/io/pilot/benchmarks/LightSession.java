@@ -170,7 +170,7 @@ final class LightSession {
         try {
             byte[] remote = noise.readMessage(response.noiseMessage());
             // Not verified: this client trusts the backbone it was pointed at (a node checks the proof).
-            backboneNodeKey = IdentityProof.decode(Arrays.copyOf(remote, IdentityProof.LENGTH)).nodeKey().toBytes();
+            backboneNodeKey = IdentityProof.decode(Arrays.copyOf(remote, IdentityProof.LENGTH)).key().clone();
             boolean fresh = freshConnection;
             fin = noise.writeMessage(hash -> payload(hash, fresh));
             keys = noise.split();

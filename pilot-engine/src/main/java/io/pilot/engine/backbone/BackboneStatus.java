@@ -1,8 +1,6 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.PeerInfo;
-import io.pilot.engine.directory.NodeRecord;
-import io.pilot.engine.directory.SignedRecord;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -41,7 +39,7 @@ public final class BackboneStatus {
         long revision();
 
         /** The record changes after {@code revision}, or empty if some were forgotten. */
-        Optional<List<ChangeHistory.Change>> changesSince(long revision);
+        Optional<List<ChangeHistory.Change<HeldRecord>>> changesSince(long revision);
 
         /** The live member count of each group that has members. */
         Map<String, Integer> groupMembers();
@@ -106,7 +104,7 @@ public final class BackboneStatus {
         if (revision == seenRevision) {
             return;
         }
-        Optional<List<ChangeHistory.Change>> changes = source.changesSince(seenRevision);
+        Optional<List<ChangeHistory.Change<HeldRecord>>> changes = source.changesSince(seenRevision);
         if (changes.isEmpty()) {
             missedChanges++; // more changes in a second than the history holds, or the store was reloaded
         } else {
@@ -126,11 +124,11 @@ public final class BackboneStatus {
     }
 
     /** A new record is a join, a removed one a leave; a record replaced by its node's newer one is neither. */
-    private void noteChange(ChangeHistory.Change change, long now) {
+    private void noteChange(ChangeHistory.Change<HeldRecord> change, long now) {
         if (change.before() == null && change.after() != null) {
-            remember(new Change(now, "join", hostname(change.after()), address(change.after())));
+            remember(new Change(now, "join", change.after().hostname, change.after().address.toString()));
         } else if (change.before() != null && change.after() == null) {
-            remember(new Change(now, "leave", hostname(change.before()), address(change.before())));
+            remember(new Change(now, "leave", change.before().hostname, change.before().address.toString()));
         }
     }
 
@@ -141,14 +139,7 @@ public final class BackboneStatus {
         }
     }
 
-    private static String hostname(SignedRecord signed) {
-        return signed.record().hostname();
-    }
 
-    private static String address(SignedRecord signed) {
-        NodeRecord record = signed.record();
-        return record.address().toString();
-    }
 
     /** What the page shows now. */
     public Snapshot snapshot() {

@@ -25,7 +25,7 @@ final class BackboneStatusSource implements BackboneStatus.Source {
     }
 
     @Override
-    public Optional<List<ChangeHistory.Change>> changesSince(long revision) {
+    public Optional<List<ChangeHistory.Change<HeldRecord>>> changesSince(long revision) {
         return directory.registry().changesSince(revision);
     }
 

@@ -101,4 +101,16 @@ final class NameIndex {
     boolean contains(String name) {
         return !get(name).isEmpty();
     }
+
+    /** How many addresses hold each name that any address holds. */
+    Map<String, Integer> counts() {
+        Map<String, Integer> counts = new HashMap<>();
+        byName.forEach((name, holders) -> {
+            int held = holders.many != null ? holders.many.size() : holders.one != null ? 1 : 0;
+            if (held > 0) {
+                counts.put(name, held);
+            }
+        });
+        return counts;
+    }
 }

@@ -192,13 +192,11 @@ final class Registry {
 
     /** How many live records list each group, for the groups any record lists ({@link BackboneStatus}). */
     synchronized Map<String, Integer> groupMembers() {
-        Map<String, Integer> members = new TreeMap<>();
-        byGroup.forEach((group, addresses) -> members.put(group, addresses.size()));
-        return members;
+        return new TreeMap<>(byGroup.counts());
     }
 
     /** The record changes after {@code revision}, if the history still holds them all ({@link BackboneStatus}). */
-    synchronized Optional<List<ChangeHistory.Change>> changesSince(long revision) {
+    synchronized Optional<List<ChangeHistory.Change<HeldRecord>>> changesSince(long revision) {
         return history.since(revision);
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,8 @@ class BackboneStatusTests {
     @Test
     void newRecordsAreJoinsRemovedOnesLeavesAndAReplacedRecordIsNeither() {
         BackboneStatus status = status();
-        SignedRecord papers = backbone.record("papers", 1);
-        SignedRecord fx = backbone.record("fx", 1);
+        HeldRecord papers = backbone.record("papers", 1);
+        HeldRecord fx = backbone.record("fx", 1);
         backbone.change(null, papers);
         backbone.change(null, fx);
         clock.addAndGet(1_000);
@@ -87,7 +88,7 @@ class BackboneStatusTests {
                         tuple("join", "fx"),
                         tuple("join", "papers"));
         assertThat(recent.get(0).atMillis()).isEqualTo(clock.get());
-        assertThat(recent.get(0).address()).isEqualTo(fx.record().address().toString());
+        assertThat(recent.get(0).address()).isEqualTo(fx.address.toString());
     }
 
     @Test
@@ -159,7 +160,7 @@ class BackboneStatusTests {
 
     /** A backbone whose counters, registry and sessions the test sets. */
     private static final class FakeBackbone implements BackboneStatus.Source {
-        private final ChangeHistory history = new ChangeHistory(1_000, 0);
+        private final ChangeHistory<HeldRecord> history = new ChangeHistory<>(1_000, 0);
         private final Map<String, Integer> groups = new TreeMap<>();
         private final List<PeerInfo> peers = new ArrayList<>();
         private final Identity key = TestNodes.newIdentity();
@@ -169,14 +170,15 @@ class BackboneStatusTests {
         private int registrations;
         private BackboneStatus.Counters counters = new BackboneStatus.Counters(0, 0, 0);
 
-        SignedRecord record(String hostname, long sequence) {
+        HeldRecord record(String hostname, long sequence) {
             Identity node = hostname.equals("papers") ? key : TestNodes.newIdentity();
             NodeRecord record = new NodeRecord(0, node.publicKey(), hostname, List.of(), new TreeSet<>(), List.of(),
                     sequence, System.currentTimeMillis() + 3_600_000);
-            return SignedRecord.sign(record, node);
+            return new HeldRecord(SignedRecord.sign(record, node), Long.MAX_VALUE, true, UnaryOperator.identity(),
+                    UnaryOperator.identity());
         }
 
-        void change(SignedRecord before, SignedRecord after) {
+        void change(HeldRecord before, HeldRecord after) {
             history.record(++revision, before, after);
         }
 
@@ -186,7 +188,7 @@ class BackboneStatusTests {
         }
 
         @Override
-        public Optional<List<ChangeHistory.Change>> changesSince(long since) {
+        public Optional<List<ChangeHistory.Change<HeldRecord>>> changesSince(long since) {
             return historyLost ? Optional.empty() : history.since(since);
         }
 
