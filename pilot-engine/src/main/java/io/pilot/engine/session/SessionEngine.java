@@ -143,6 +143,11 @@ public final class SessionEngine {
         return peers.get(address);
     }
 
+    /** Every known peer's last published {@link PeerSnapshot}, for any thread. */
+    public PeerSnapshots snapshots() {
+        return peers.snapshots();
+    }
+
     /** How to choose between direct paths and the relay. */
     /**
      * Which endpoints' datagrams ride a reliable bearer (a WebSocket over TCP), so the transport does not probe
@@ -455,6 +460,12 @@ public final class SessionEngine {
     }
 
     private void flush(Peer peer, long now) {
+        sendReady(peer, now);
+        // Acknowledgements just taken may have moved the RTT, a timer may have closed the connection.
+        peer.publish();
+    }
+
+    private void sendReady(Peer peer, long now) {
         Connection connection = peer.connection;
         if (connection == null || closed) {
             return;
@@ -514,6 +525,7 @@ public final class SessionEngine {
         }
         peer.connection = null;
         timers.reschedule(peer, System.nanoTime()); // without a connection it may now be idle
+        peer.publish();
     }
 
     /** Closes every connection (telling peers) and stops all timers. */
