@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.transport.Connection;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -26,17 +27,36 @@ final class DatagramBatch {
     private int segments;
 
     DatagramBatch(ByteBufAllocator allocator, InetSocketAddress recipient) {
-        // Heap, not direct: the JDK seals fastest into arrays; the channel copies the batch out in one go.
+        // Heap, not direct: the JDK seals fastest into arrays, in place; the channel copies the batch out in one go.
         this.buffer = allocator.heapBuffer(MAX_SEGMENTS * WireFormat.MAX_DATAGRAM);
         this.recipient = recipient;
     }
 
-    /** Seals one packet into the batch; returns the datagram's size. */
+    /** Seals one packet, copied from {@code plaintext} (position to limit), into the batch; returns the datagram's size. */
     int append(Keypair keypair, ByteBuffer plaintext) {
         int before = buffer.writerIndex();
         keypair.seal(buffer, plaintext);
         segments++;
         return buffer.writerIndex() - before;
+    }
+
+    /**
+     * Has {@code connection} write its next packet straight into the batch, where it is sealed in place (no
+     * plaintext buffer, no copy); the batch must not be full.
+     *
+     * @return the datagram's size, or 0 if the connection had nothing to send
+     */
+    int appendNext(Connection connection, Keypair keypair, long now) {
+        int start = buffer.writerIndex();
+        // The buffer's own cached view of those bytes: nothing allocated per packet.
+        ByteBuffer room = buffer.internalNioBuffer(start + WireFormat.DATA_HEADER_LENGTH, WireFormat.MAX_DATA_PLAINTEXT);
+        int length = connection.poll(now, room);
+        if (length <= 0) {
+            return 0;
+        }
+        keypair.sealInPlace(buffer, start, length);
+        segments++;
+        return buffer.writerIndex() - start;
     }
 
     boolean isFull() {

@@ -64,8 +64,8 @@ public final class SessionEngine {
     private final IndexTable indexes;
     private final PeerTable peers = new PeerTable();
     private final Set<Peer> readDirty = new LinkedHashSet<>();
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
-    private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
+    /** Where each DATA datagram is opened in place; its position and limit then frame the plaintext. */
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private final Paths paths;
     private final Sender writer;
     private Predicate<InetSocketAddress> reliableBearer = endpoint -> false;
@@ -385,7 +385,7 @@ public final class SessionEngine {
             drops.count(DropReason.KEY_EXPIRED);
             return;
         }
-        DropReason refused = keypair.open(data, receiveScratch, receiveBuffer);
+        DropReason refused = keypair.open(data, receiveBuffer);
         if (refused != null) {
             drops.count(refused);
             return;
@@ -405,7 +405,7 @@ public final class SessionEngine {
         if (length == 0) {
             probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
-            handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
+            handshakes.onConfirmation(keypair, receiveBuffer.get(receiveBuffer.position()), now);
             timers.reschedule(peer, now);
         } else if (length == Paths.PATH_FRAME_LENGTH) {
             probesReceived++;
