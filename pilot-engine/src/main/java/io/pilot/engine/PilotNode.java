@@ -25,6 +25,8 @@ import io.pilot.engine.net.UdpSocket;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.BackboneRoutes;
 import io.pilot.engine.session.PathSettings;
+import io.pilot.engine.session.PeerSnapshot;
+import io.pilot.engine.session.PeerSnapshots;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.session.SessionSettings;
 import io.pilot.engine.stun.StunClientHandler;
@@ -89,6 +91,8 @@ public final class PilotNode implements AutoCloseable {
     private SessionEngine engine;
     private MessageService messages;
     private ReflexiveAddressLookup reflexive;
+    /** Read by any thread without the loop: null until started. */
+    private volatile PeerSnapshots snapshots;
 
     private PilotNode(NodeSettings settings) {
         this.settings = settings;
@@ -125,6 +129,7 @@ public final class PilotNode implements AutoCloseable {
             engine = new SessionEngine(socket.channel(), identity, settings.realm(), settings.sessionSettings(),
                     settings.transportConfig(), settings.accessPolicy(), messages, drops, settings.random(), gso);
             messages.attach(engine);
+            snapshots = engine.snapshots();
             sessions.attach(engine);
             engine.pathSettings(settings.pathSettings());
             engine.reliableBearer(streams::carriedOverStream);
@@ -382,6 +387,17 @@ public final class PilotNode implements AutoCloseable {
             engine.peers().forEach(p -> infos.add(carried(PeerInfo.of(p))));
             return infos;
         });
+    }
+
+    /**
+     * The peer's session facts as the event loop last published them (established, relayed, smoothed RTT), read
+     * without a round trip to the loop: for what asks on every call (an anycast ranking providers, a reply naming
+     * its path). Empty if this node knows no such peer. {@link #peer} is the full, current picture, at the price
+     * of that round trip.
+     */
+    public Optional<PeerSnapshot> peerSnapshot(PilotAddress address) {
+        PeerSnapshots started = snapshots;
+        return started == null ? Optional.empty() : Optional.ofNullable(started.of(address));
     }
 
     public Optional<PeerInfo> peer(PilotAddress address) {

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param capability the capability called
  * @param hostname the answering agent's hostname, null if it has none (or was named by address)
  * @param address the answering agent's address
- * @param path how the reply travelled, as this side knows it (read at most once a second per peer: it changes seldom)
+ * @param path how the reply travelled, as this side knows it (the session snapshot the node's event loop last published)
  * @param elapsed from the call to the reply, discovery and connection included
  */
 public record PilotReply<T>(T body, String capability, String hostname, PilotAddress address, PilotPath path,

@@ -1,5 +1,6 @@
 package io.pilot.engine.group;
 
+import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.NodeRecord;
@@ -7,6 +8,7 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.PilotException;
 import io.pilot.engine.message.ReplyFuture;
+import io.pilot.engine.session.PeerSnapshot;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,17 +46,18 @@ final class Anycaster {
     private final SelectionPolicy policy;
     private final int maxAttempts;
     private final RttProbe probe;
-    private final PeerRtts rtts;
+    private final PilotNode node;
     private final Quarantine quarantine;
     private final Map<PilotAddress, Integer> inFlight = new ConcurrentHashMap<>();
 
-    Anycaster(RecordSource source, SelectionPolicy policy, int maxAttempts, RttProbe probe, PeerRtts rtts,
+    /** @param node whose sessions' RTTs rank the providers */
+    Anycaster(RecordSource source, SelectionPolicy policy, int maxAttempts, RttProbe probe, PilotNode node,
               Quarantine quarantine) {
         this.source = source;
         this.policy = policy;
         this.maxAttempts = maxAttempts;
         this.probe = probe;
-        this.rtts = rtts;
+        this.node = node;
         this.quarantine = quarantine;
     }
 
@@ -132,7 +135,6 @@ final class Anycaster {
             return List.of();
         }
         long now = System.nanoTime();
-        rtts.refreshIfStale(now);
         List<Candidate> candidates = new ArrayList<>(records.size());
         for (NodeRecord record : records) {
             candidates.add(new Candidate(record, rttOf(record.address(), now), inFlight.getOrDefault(record.address(), 0)));
@@ -141,7 +143,8 @@ final class Anycaster {
     }
 
     private Duration rttOf(PilotAddress provider, long now) {
-        Duration session = rtts.of(provider);
+        Duration session = node.peerSnapshot(provider).filter(PeerSnapshot::established).map(PeerSnapshot::smoothedRtt)
+                .orElse(null);
         Duration recent = probe.recent(provider, now);
         if (recent != null && (session == null || recent.compareTo(session) < 0)) {
             return recent;

@@ -29,9 +29,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class GroupMessaging {
 
-    /** How old the session RTTs that rank providers may get: selection ranks them in steps of milliseconds. */
-    private static final Duration RTT_REFRESH = Duration.ofSeconds(1);
-
     private final RecordSource source;
     private final Broadcaster broadcaster;
     private final Anycaster anycaster;
@@ -41,7 +38,7 @@ public final class GroupMessaging {
         this.broadcaster = new Broadcaster(source);
         this.anycaster = new Anycaster(source, builder.policy, builder.maxAttempts,
                 new RttProbe(builder.client.node(), builder.probeInterval),
-                new PeerRtts(builder.client.node(), RTT_REFRESH), new Quarantine(builder.quarantine));
+                builder.client.node(), new Quarantine(builder.quarantine));
     }
 
     /** With the default policy ({@link SelectionPolicy#lowestRtt()}), three attempts and 30 s between probes. */

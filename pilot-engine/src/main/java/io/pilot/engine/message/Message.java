@@ -61,7 +61,22 @@ public final class Message {
         return copyWith(more);
     }
 
-    /** One copy of the headers however many are set: a decoded frame sets them all at once. */
+    /**
+     * A message read off the wire: {@code headers} (the decoder's own map, handed over: neither copied nor kept by
+     * the decoder) are checked as {@link #with} checks them and then held as they are.
+     */
+    static Message decoded(byte[] body, Map<String, String> headers) {
+        if (headers.isEmpty()) {
+            return of(body);
+        }
+        headers.forEach(Message::checkHeader);
+        if (headers.size() > MAX_HEADERS) {
+            throw new IllegalArgumentException("a message carries at most " + MAX_HEADERS + " headers");
+        }
+        return new Message(Collections.unmodifiableMap(headers), Objects.requireNonNull(body, "body"));
+    }
+
+    /** One copy of the headers however many are set. */
     private Message copyWith(Map<String, String> more) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.putAll(more);

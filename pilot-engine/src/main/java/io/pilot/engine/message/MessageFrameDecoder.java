@@ -32,7 +32,8 @@ public final class MessageFrameDecoder {
     private FrameKind kind;
     private int headersLeft;
     private String name;
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    /** The frame's headers, handed to its message when read; a new map for the next frame. */
+    private Map<String, String> headers = new LinkedHashMap<>();
     private MessageFrame frame;
 
     public MessageFrameDecoder(int maxBody) {
@@ -71,7 +72,7 @@ public final class MessageFrameDecoder {
             state = State.KIND;
             frame = null;
             field = null;
-            headers.clear();
+            headers = new LinkedHashMap<>();
         }
         return read;
     }
@@ -183,7 +184,7 @@ public final class MessageFrameDecoder {
 
     private Message toMessage() throws FrameException {
         try {
-            return Message.of(field).withAll(headers);
+            return Message.decoded(field, headers);
         } catch (IllegalArgumentException e) {
             throw new FrameException(ErrorCode.PROTOCOL, e.getMessage());
         }

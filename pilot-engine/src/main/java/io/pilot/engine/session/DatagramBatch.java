@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.transport.Connection;
 import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireFormat;
 
@@ -68,6 +69,31 @@ final class DatagramBatch {
         }
         int sealedAt = buffer.writerIndex();
         keypair.seal(buffer, plaintext);
+        added(start);
+        return buffer.writerIndex() - sealedAt;
+    }
+
+    /**
+     * Has {@code connection} write its next packet straight into the batch, where it is sealed in place (no
+     * plaintext buffer, no copy), behind a RELAY header naming {@code target} if not null; the batch must not be
+     * closed.
+     *
+     * @return the sealed datagram's size, or 0 if the connection had nothing to send
+     */
+    int sealNext(Connection connection, Keypair keypair, long now, PilotAddress target) {
+        int start = buffer.writerIndex();
+        int sealedAt = start + (target != null ? WireFormat.RELAY_HEADER_LENGTH : 0);
+        buffer.ensureWritable(sealedAt - start + WireFormat.MAX_DATAGRAM);
+        // The buffer's own cached view of those bytes: nothing allocated per packet.
+        ByteBuffer room = buffer.internalNioBuffer(sealedAt + WireFormat.DATA_HEADER_LENGTH, WireFormat.MAX_DATA_PLAINTEXT);
+        int length = connection.poll(now, room);
+        if (length <= 0) {
+            return 0;
+        }
+        if (target != null) {
+            RelayPacket.writeHeader(buffer, WireFormat.TYPE_RELAY, target);
+        }
+        keypair.sealInPlace(buffer, sealedAt, length);
         added(start);
         return buffer.writerIndex() - sealedAt;
     }

@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 /**
  * Seals what a peer's connection has ready to send and writes it on the peer's path: small datagrams one
  * at a time, full-size ones batched into UDP GSO writes when the channel can ({@link DatagramBatch}), to a
- * directly reached peer or, each behind its RELAY header, to the relay. Owns the one plaintext buffer the data path sends from. The mechanics of the
+ * directly reached peer or, each behind its RELAY header, to the relay. Owns the plaintext buffer a packet is
+ * written into unless a batch is open (then straight into the batch, sealed there in place). The mechanics of the
  * session engine's flush, apart from its decisions (which keys, when to rekey, the connection's timer).
  * Confined to the event loop.
  */
@@ -46,6 +47,19 @@ final class DatagramWriter implements SessionEngine.Sender {
         boolean wrote = false;
         DatagramBatch batch = null;
         while (true) {
+            if (batch != null) {
+                // A batch is open: the connection writes its next packet straight into it, sealed there in place.
+                int size = batch.sealNext(connection, keypair, now, peer.relayed ? peer.address : null);
+                if (size == 0) {
+                    break;
+                }
+                peer.bytesOut += size;
+                if (batch.isClosed()) {
+                    batch.writeTo(channel);
+                    batch = null;
+                }
+                continue;
+            }
             plaintext.clear();
             int length = connection.poll(now, plaintext);
             if (length <= 0) {
@@ -55,25 +69,18 @@ final class DatagramWriter implements SessionEngine.Sender {
             wrote = true;
             boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
             InetSocketAddress batchTo = full && segmentationOffload ? paths.recipient(peer) : null;
-            if (batch == null && batchTo == null) {
-                // Full datagrams are sealed on the heap (the JDK's AES-GCM is fastest on arrays); small ones
-                // go straight into direct memory, saving the channel a copy on the latency-bound path.
-                ByteBuf datagram = full ? allocator.heapBuffer(WireFormat.MAX_DATAGRAM)
-                        : allocator.directBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
-                keypair.seal(datagram, plaintext);
-                peer.bytesOut += datagram.readableBytes();
-                paths.write(datagram, peer);
+            if (batchTo != null) {
+                batch = DatagramBatch.forSealing(allocator, batchTo, peer.relayed);
+                peer.bytesOut += batch.seal(keypair, plaintext, peer.relayed ? peer.address : null);
                 continue;
             }
-            if (batch == null) {
-                batch = DatagramBatch.forSealing(allocator, batchTo, peer.relayed);
-            }
-            // Through the relay each datagram goes behind a RELAY header naming the peer, as Paths would wrap it.
-            peer.bytesOut += batch.seal(keypair, plaintext, peer.relayed ? peer.address : null);
-            if (batch.isClosed()) {
-                batch.writeTo(channel);
-                batch = null;
-            }
+            // Sealed in place on the heap, where the JDK's AES-GCM is fastest and allocates least; the channel then
+            // copies the datagram into direct memory, which costs less than the JDK's own direct-buffer path
+            // (measured: docs/ARCHITECTURE.md, the data path).
+            ByteBuf datagram = allocator.heapBuffer(length + WireFormat.DATA_HEADER_LENGTH + WireFormat.TAG_LENGTH);
+            keypair.seal(datagram, plaintext);
+            peer.bytesOut += datagram.readableBytes();
+            paths.write(datagram, peer);
         }
         if (batch != null) {
             batch.writeTo(channel);

@@ -64,6 +64,8 @@ final class Establishment {
         }
         keypair.generation = peer.connectionGeneration;
         events.established(peer, newConnection);
+        // Before the waiters: a caller woken by its connect may read the snapshot at once.
+        peer.publish();
         List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
         peer.waiters.clear();
         waiting.forEach(w -> w.accept(peer, null));

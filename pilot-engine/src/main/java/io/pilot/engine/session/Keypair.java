@@ -80,14 +80,28 @@ final class Keypair {
     }
 
     /**
-     * Seals {@code plaintext} (position to limit) into a DATA datagram appended to {@code out}, which must
-     * have room for it. Appending lets the caller put many datagrams in one buffer for segmentation offload.
+     * Seals {@code plaintext} (position to limit) into a DATA datagram appended to {@code out}, growing it if need
+     * be. Appending lets the caller put many datagrams in one buffer for segmentation offload. Into a heap buffer
+     * the plaintext is copied and sealed in place ({@link #sealInPlace}: the JDK's fastest, least allocating way);
+     * into direct memory through the JDK's buffer path.
      */
     void seal(ByteBuf out, ByteBuffer plaintext) {
+        int length = plaintext.remaining();
+        out.ensureWritable(WireFormat.DATA_HEADER_LENGTH + length + WireFormat.TAG_LENGTH);
+        int start = out.writerIndex();
+        if (out.hasArray()) {
+            if (plaintext.hasArray()) { // an array copy, not the view of the buffer Netty would make
+                out.setBytes(start + WireFormat.DATA_HEADER_LENGTH, plaintext.array(),
+                        plaintext.arrayOffset() + plaintext.position(), length);
+                plaintext.position(plaintext.limit());
+            } else {
+                out.setBytes(start + WireFormat.DATA_HEADER_LENGTH, plaintext);
+            }
+            sealInPlace(out, start, length);
+            return;
+        }
         long counter = sender.nextCounter();
         sentPackets++;
-        int length = plaintext.remaining();
-        int start = out.writerIndex();
         out.writeByte(WireFormat.TYPE_DATA).writeByte(WireFormat.VERSION).writeShort(0)
                 .writeInt(remoteIndex).writeLong(counter);
         ByteBuffer aad = out.nioBuffer(start, WireFormat.DATA_HEADER_LENGTH);
@@ -97,28 +111,46 @@ final class Keypair {
     }
 
     /**
-     * Authenticates and decrypts a DATA packet into {@code plaintext} (cleared first).
+     * Seals in place a DATA datagram whose plaintext ({@code length} bytes) the caller has already put in
+     * {@code datagram} (a heap buffer) after room for the header at {@code start}: writes the header and turns the
+     * plaintext into ciphertext and tag there, leaving the writer index after the tag, which must fit.
+     */
+    void sealInPlace(ByteBuf datagram, int start, int length) {
+        long counter = sender.nextCounter();
+        sentPackets++;
+        datagram.setByte(start, WireFormat.TYPE_DATA).setByte(start + 1, WireFormat.VERSION).setShort(start + 2, 0)
+                .setInt(start + 4, remoteIndex).setLong(start + 8, counter);
+        int base = datagram.arrayOffset() + start;
+        int written = sender.sealInPlace(counter, datagram.array(), base, WireFormat.DATA_HEADER_LENGTH,
+                base + WireFormat.DATA_HEADER_LENGTH, length);
+        datagram.writerIndex(start + WireFormat.DATA_HEADER_LENGTH + written);
+    }
+
+    /**
+     * Authenticates and decrypts a DATA packet in place in {@code buffer} (a heap buffer of at least
+     * {@link WireFormat#MAX_DATAGRAM} bytes, reused from packet to packet): the datagram is copied into it, opened
+     * there, and {@code buffer}'s position and limit then frame the plaintext. The one copy moves the datagram out
+     * of the socket's direct memory: the JDK's AES-GCM runs its intrinsics on arrays and falls back to a much
+     * slower path on direct buffers (measured: docs/ARCHITECTURE.md, the data path).
      *
      * @return null when accepted, else why it was dropped
      */
-    DropReason open(DataPacket packet, ByteBuffer scratch, ByteBuffer plaintext) {
+    DropReason open(DataPacket packet, ByteBuffer buffer) {
         long counter = packet.counter();
         if (!replay.check(counter)) {
             return DropReason.REPLAYED;
         }
-        // The JDK's AES-GCM runs its intrinsics on arrays; on direct buffers it falls back to a much slower
-        // path. A copy of 1.2 KB into a heap buffer costs far less than the difference.
         ByteBuf datagram = packet.datagram();
         int length = datagram.readableBytes();
-        scratch.clear();
-        datagram.getBytes(datagram.readerIndex(), scratch.array(), 0, length);
-        ByteBuffer aad = scratch.duplicate().position(0).limit(WireFormat.DATA_HEADER_LENGTH);
-        ByteBuffer ciphertext = scratch.position(WireFormat.DATA_HEADER_LENGTH).limit(length);
-        plaintext.clear();
-        if (receiver.open(counter, aad, ciphertext, plaintext) < 0) {
+        byte[] array = buffer.array();
+        int base = buffer.arrayOffset();
+        datagram.getBytes(datagram.readerIndex(), array, base, length);
+        int opened = receiver.openInPlace(counter, array, base, WireFormat.DATA_HEADER_LENGTH,
+                base + WireFormat.DATA_HEADER_LENGTH, length - WireFormat.DATA_HEADER_LENGTH);
+        if (opened < 0) {
             return DropReason.BAD_TAG;
         }
-        plaintext.flip();
+        buffer.limit(WireFormat.DATA_HEADER_LENGTH + opened).position(WireFormat.DATA_HEADER_LENGTH);
         return replay.update(counter) ? null : DropReason.REPLAYED;
     }
 }

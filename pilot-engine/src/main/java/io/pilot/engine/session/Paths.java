@@ -126,6 +126,7 @@ final class Paths {
             peer.pathReason = "direct";
             setEndpoint(peer, from.direct());
         }
+        peer.publish();
     }
 
     /**
@@ -194,6 +195,7 @@ final class Paths {
             peer.relayed = false;
             setEndpoint(peer, route.direct());
         }
+        peer.publish(); // callers reading the path see the switch at once
     }
 
     /** Repeats unanswered challenges when due and forgets routes that never answered. */

@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 /**
  * Everything a node knows about one other node: its address and key (once authenticated), where it
  * is reached, the key pairs of its secure session, and the reliable {@link Connection} running over
- * them. Confined to the node's event loop.
+ * them. Confined to the node's event loop, but for {@link #snapshot()}, which any thread reads.
  *
  * <p>Up to three key pairs live at once: {@code current} (sends), {@code previous} (still receives
  * while the peer switches over), and {@code next}, a key pair this node initiated that the peer has
@@ -75,6 +75,9 @@ public final class Peer {
 
     final List<BiConsumer<Peer, Throwable>> waiters = new ArrayList<>();
 
+    /** Written by the loop ({@link #publish()}), read by any thread. */
+    private volatile PeerSnapshot snapshot = new PeerSnapshot(false, false, 0);
+
     Peer(PilotAddress address, NodeKey key, InetSocketAddress endpoint) {
         this.address = address;
         this.key = key;
@@ -127,6 +130,25 @@ public final class Peer {
 
     public long bytesOut() {
         return bytesOut;
+    }
+
+    /** The session's facts as the loop last published them; any thread may read it. */
+    public PeerSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * On the loop, after anything that may change the snapshot's facts (a read batch or a timer acknowledged
+     * packets, the path moved, the connection opened or ended): publishes a new snapshot if they changed.
+     */
+    void publish() {
+        Connection c = connection;
+        boolean established = c != null && !c.isClosed();
+        long rtt = established ? c.smoothedRttNanos() : 0;
+        PeerSnapshot last = snapshot;
+        if (last.established() != established || last.relayed() != relayed || last.smoothedRttNanos() != rtt) {
+            snapshot = new PeerSnapshot(established, relayed, rtt);
+        }
     }
 
     /** The reliable connection, or null before the first handshake completes. */

@@ -64,8 +64,8 @@ public final class SessionEngine {
     private final IndexTable indexes;
     private final PeerTable peers = new PeerTable();
     private final Set<Peer> readDirty = new LinkedHashSet<>();
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
-    private final ByteBuffer receiveScratch = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
+    /** Where each DATA datagram is opened in place; its position and limit then frame the plaintext. */
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
     private final Paths paths;
     private final Sender writer;
     private Predicate<InetSocketAddress> reliableBearer = endpoint -> false;
@@ -150,7 +150,11 @@ public final class SessionEngine {
         return peer == null ? null : peer.key;
     }
 
-    /** How to choose between direct paths and the relay. */
+    /** Every known peer's last published {@link PeerSnapshot}, for any thread. */
+    public PeerSnapshots snapshots() {
+        return peers.snapshots();
+    }
+
     /**
      * Which endpoints' datagrams ride a reliable bearer (a WebSocket over TCP), so the transport does not probe
      * sooner than the bearer retransmits ({@code Connection.carriedReliably}). Set before start.
@@ -387,7 +391,7 @@ public final class SessionEngine {
             drops.count(DropReason.KEY_EXPIRED);
             return;
         }
-        DropReason refused = keypair.open(data, receiveScratch, receiveBuffer);
+        DropReason refused = keypair.open(data, receiveBuffer);
         if (refused != null) {
             drops.count(refused);
             return;
@@ -407,7 +411,7 @@ public final class SessionEngine {
         if (length == 0) {
             probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
-            handshakes.onConfirmation(keypair, receiveBuffer.get(0), now);
+            handshakes.onConfirmation(keypair, receiveBuffer.get(receiveBuffer.position()), now);
             timers.reschedule(peer, now);
         } else if (length == Paths.PATH_FRAME_LENGTH) {
             probesReceived++;
@@ -463,6 +467,12 @@ public final class SessionEngine {
     }
 
     private void flush(Peer peer, long now) {
+        sendReady(peer, now);
+        // Acknowledgements just taken may have moved the RTT, a timer may have closed the connection.
+        peer.publish();
+    }
+
+    private void sendReady(Peer peer, long now) {
         Connection connection = peer.connection;
         if (connection == null || closed) {
             return;
@@ -522,6 +532,7 @@ public final class SessionEngine {
         }
         peer.connection = null;
         timers.reschedule(peer, System.nanoTime()); // without a connection it may now be idle
+        peer.publish();
     }
 
     /** Closes every connection (telling peers) and stops all timers. */

@@ -186,6 +186,11 @@ public final class Connection {
         return closeReason;
     }
 
+    /** The smoothed RTT, 0 before the first sample: what {@link #stats()} says, without a copy of every counter. */
+    public long smoothedRttNanos() {
+        return rtt.hasSample() ? rtt.smoothed() : 0;
+    }
+
     public ConnectionStats stats() {
         return new ConnectionStats(packetsSent, bytesSent, packetsReceived, bytesReceived, retransmittedPackets,
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),

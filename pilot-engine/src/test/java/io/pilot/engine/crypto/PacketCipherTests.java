@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -170,5 +172,84 @@ class PacketCipherTests {
         byte[] result = new byte[buffer.remaining()];
         buffer.duplicate().get(result);
         return result;
+    }
+
+    /** A packet laid out as the data path lays it out: 3 bytes before, AAD, plaintext, room for the tag, 5 after. */
+    private static byte[] laidOut(byte[] plaintext) {
+        byte[] array = new byte[3 + AAD.length + plaintext.length + PacketCipher.TAG_SIZE + 5];
+        System.arraycopy(AAD, 0, array, 3, AAD.length);
+        System.arraycopy(plaintext, 0, array, 3 + AAD.length, plaintext.length);
+        return array;
+    }
+
+    @Test
+    void sealInPlaceMatchesTheBufferSealAndOpensBothWays() {
+        PacketCipher inPlace = new PacketCipher(KEY);
+        PacketCipher buffered = new PacketCipher(KEY);
+        byte[] array = laidOut(PLAINTEXT);
+        int offset = 3 + AAD.length;
+
+        assertThat(inPlace.sealInPlace(7, array, 3, AAD.length, offset, PLAINTEXT.length))
+                .isEqualTo(PLAINTEXT.length + PacketCipher.TAG_SIZE);
+        ByteBuffer reference = ByteBuffer.allocate(64);
+        buffered.seal(7, ByteBuffer.wrap(AAD), ByteBuffer.wrap(PLAINTEXT), reference);
+        byte[] sealed = Arrays.copyOfRange(array, offset, offset + PLAINTEXT.length + PacketCipher.TAG_SIZE);
+        assertThat(sealed).isEqualTo(bytes(reference.flip()));
+        assertThat(array).startsWith(0, 0, 0).endsWith(0, 0, 0, 0, 0);
+
+        ByteBuffer opened = ByteBuffer.allocate(64);
+        assertThat(new PacketCipher(KEY).open(7, ByteBuffer.wrap(AAD), ByteBuffer.wrap(sealed), opened))
+                .isEqualTo(PLAINTEXT.length);
+        assertThat(bytes(opened.flip())).isEqualTo(PLAINTEXT);
+        assertThat(new PacketCipher(KEY).openInPlace(7, array, 3, AAD.length, offset, sealed.length))
+                .isEqualTo(PLAINTEXT.length);
+        assertThat(Arrays.copyOfRange(array, offset, offset + PLAINTEXT.length)).isEqualTo(PLAINTEXT);
+    }
+
+    @Test
+    void inPlaceRoundTripOfAFullSizePacket() {
+        byte[] plaintext = new byte[1200];
+        new Random(5).nextBytes(plaintext);
+        byte[] array = laidOut(plaintext);
+        int offset = 3 + AAD.length;
+        int sealed = new PacketCipher(KEY).sealInPlace(9, array, 3, AAD.length, offset, plaintext.length);
+
+        assertThat(new PacketCipher(KEY).openInPlace(9, array, 3, AAD.length, offset, sealed)).isEqualTo(plaintext.length);
+        assertThat(Arrays.copyOfRange(array, offset, offset + plaintext.length)).isEqualTo(plaintext);
+    }
+
+    @Test
+    void openInPlaceOfATamperedPacketFailsAndZeroesIt() {
+        int offset = 3 + AAD.length;
+        int length = PLAINTEXT.length + PacketCipher.TAG_SIZE;
+        for (int flip : new int[]{3, offset, offset + PLAINTEXT.length, offset + length - 1}) {
+            byte[] array = laidOut(PLAINTEXT);
+            new PacketCipher(KEY).sealInPlace(1, array, 3, AAD.length, offset, PLAINTEXT.length);
+            array[flip] ^= 1;
+
+            assertThat(new PacketCipher(KEY).openInPlace(1, array, 3, AAD.length, offset, length)).as("byte %d", flip)
+                    .isEqualTo(-1);
+            assertThat(Arrays.copyOfRange(array, offset, offset + length)).containsOnly(0);
+        }
+        byte[] array = laidOut(PLAINTEXT);
+        new PacketCipher(KEY).sealInPlace(1, array, 3, AAD.length, offset, PLAINTEXT.length);
+        assertThat(new PacketCipher(KEY).openInPlace(2, array, 3, AAD.length, offset, length)).as("another counter")
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void inPlaceRejectsBadCountersShortInputAndRangesOutsideTheArray() {
+        PacketCipher cipher = new PacketCipher(KEY, 10);
+        byte[] array = laidOut(PLAINTEXT);
+        int offset = 3 + AAD.length;
+        assertThatThrownBy(() -> cipher.sealInPlace(10, array, 3, AAD.length, offset, PLAINTEXT.length))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cipher.sealInPlace(1, array, 3, AAD.length, offset, PLAINTEXT.length + 6))
+                .as("no room for the tag").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cipher.openInPlace(1, array, -1, AAD.length, offset, PLAINTEXT.length))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(cipher.openInPlace(10, array, 3, AAD.length, offset, 20)).isEqualTo(-1);
+        assertThat(cipher.openInPlace(1, array, 3, AAD.length, offset, PacketCipher.TAG_SIZE - 1)).isEqualTo(-1);
+        assertThat(array).isEqualTo(laidOut(PLAINTEXT)).as("nothing touched");
     }
 }

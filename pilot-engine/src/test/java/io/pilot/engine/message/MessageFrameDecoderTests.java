@@ -158,6 +158,10 @@ class MessageFrameDecoderTests {
             assertThat(frames).extracting(MessageFrame::kind).containsExactly(FrameKind.ITEM, FrameKind.ITEM, FrameKind.END);
             assertSame(frames.get(0), FrameKind.ITEM, SAMPLE);
             assertThat(frames.get(1).message().bodyAsString()).isEqualTo("second");
+            assertThat(frames.get(1).message().headers()).as("each frame's own headers")
+                    .containsExactlyEntriesOf(Message.of("second").headers());
+            assertThat(frames.get(0).message().headers()).as("not cleared by the frames read after it")
+                    .containsExactlyEntriesOf(SAMPLE.headers());
             assertThat(decoder.isBetweenFrames()).isTrue();
         }
     }
@@ -194,5 +198,28 @@ class MessageFrameDecoderTests {
             all.put(part.duplicate());
         }
         return all.flip();
+    }
+
+    @Test
+    void headerValuesAreWrittenAsUtf8WhetherAsciiOrNot() throws FrameException {
+        Message message = Message.of(new byte[] {9}).with("a", "ok").with("b", "é€");
+        ByteBuffer encoded = bytes(new MessageFrame(FrameKind.REPLY, message));
+
+        ByteBuffer expected = ByteBuffer.allocate(64).put((byte) FrameKind.REPLY.wire).put((byte) 2)
+                .put((byte) 1).put((byte) 'a').putShort((short) 2).put((byte) 'o').put((byte) 'k')
+                .put((byte) 1).put((byte) 'b').putShort((short) 5)
+                .put(new byte[] {(byte) 0xC3, (byte) 0xA9, (byte) 0xE2, (byte) 0x82, (byte) 0xAC})
+                .putInt(1).put((byte) 9).flip();
+        assertThat(encoded).isEqualTo(expected);
+        assertSame(new MessageFrameDecoder(64).feed(encoded), FrameKind.REPLY, message);
+    }
+
+    @Test
+    void aDecodedHeaderNameOutsideTheAlphabetIsAProtocolError() {
+        ByteBuffer frame = ByteBuffer.allocate(32).put((byte) FrameKind.REQUEST.wire).put((byte) 1)
+                .put((byte) 1).put((byte) 'A').putShort((short) 1).put((byte) 'x').putInt(0).flip();
+
+        assertThatExceptionOfType(FrameException.class).isThrownBy(() -> new MessageFrameDecoder(64).feed(frame))
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL));
     }
 }

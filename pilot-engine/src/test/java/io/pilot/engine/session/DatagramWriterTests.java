@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.transport.Connection;
+import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
@@ -14,8 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,5 +118,42 @@ class DatagramWriterTests {
         assertThat((int) wrapped.inner().getUnsignedByte(0)).isEqualTo(WireFormat.TYPE_DATA);
         wrapped.release();
         packet.release();
+    }
+
+    @Test
+    void fullDatagramsLeaveAsOneSegmentedWriteEachSegmentSealedInPlaceAndOpenable() {
+        DatagramWriter offloading = new DatagramWriter(channel, paths, true);
+        paths.setEndpoint(bob, BOB_AT);
+        byte[] data = new byte[5 * WireFormat.MAX_DATA_PLAINTEXT];
+        new Random(11).nextBytes(data);
+        bob.connection().openStream(9).write(ByteBuffer.wrap(data));
+
+        assertThat(offloading.send(bob, bob.connection(), bob.current, 0)).isTrue();
+
+        Object written = channel.readOutbound();
+        assertThat(written).isInstanceOf(SegmentedDatagramPacket.class);
+        SegmentedDatagramPacket batch = (SegmentedDatagramPacket) written;
+        assertThat(batch.segmentSize()).isEqualTo(WireFormat.MAX_DATAGRAM);
+        ByteBuf content = batch.content();
+        assertThat(bob.bytesOut()).isEqualTo(content.readableBytes());
+        // Every segment opens under the peer's keys (one key both ways here), in the order sealed.
+        Keypair opener = new Keypair(11, 10, false, 0, bob, new byte[32], new byte[32]);
+        ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
+        int segments = 0;
+        long counter = -1;
+        for (int at = content.readerIndex(); at < content.writerIndex(); at += WireFormat.MAX_DATAGRAM, segments++) {
+            int size = Math.min(WireFormat.MAX_DATAGRAM, content.writerIndex() - at);
+            DataPacket packet = (DataPacket) WireCodec.decode(content.retainedSlice(at, size)).packet();
+            assertThat(packet.counter()).as("counters in order").isGreaterThan(counter);
+            counter = packet.counter();
+            assertThat(opener.open(packet, plaintext)).as("segment %d", segments).isNull();
+            packet.release();
+        }
+        assertThat(segments).as("the stream's data fills at least four whole segments").isGreaterThanOrEqualTo(4);
+        batch.release();
+        Object rest;
+        while ((rest = channel.readOutbound()) != null) {
+            ReferenceCountUtil.release(rest);
+        }
     }
 }

@@ -54,11 +54,11 @@ class HandshakesTests {
 
         DataPacket confirmation = (DataPacket) bob.sent();
         Keypair keypair = (Keypair) alice.indexes.get(confirmation.receiverIndex());
-        ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT + WireFormat.TAG_LENGTH);
-        assertThat(keypair.open(confirmation, ByteBuffer.allocate(WireFormat.MAX_DATAGRAM), plaintext)).isNull();
+        ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
+        assertThat(keypair.open(confirmation, plaintext)).isNull();
         confirmation.release();
         assertThat(plaintext.remaining()).isEqualTo(Handshakes.CONFIRMATION_LENGTH);
-        alice.handshakes.onConfirmation(keypair, plaintext.get(0), 4);
+        alice.handshakes.onConfirmation(keypair, plaintext.get(plaintext.position()), 4);
 
         assertThat(keypair.confirmed).isTrue();
         assertThat(alice.established).containsExactly(bobAtAlice);

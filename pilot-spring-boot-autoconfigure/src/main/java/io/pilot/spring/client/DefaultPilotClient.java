@@ -1,6 +1,5 @@
 package io.pilot.spring.client;
 
-import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
@@ -14,6 +13,7 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.session.PeerSnapshot;
 import io.pilot.spring.CapabilityCall;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
@@ -58,13 +58,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DefaultPilotClient implements PilotClient {
 
     /** How stale the path a reply reports may be: it changes seldom, and reading it costs a hop to the event loop. */
-    private static final Duration PATH_REFRESH = Duration.ofSeconds(1);
-
     private final PilotRuntime runtime;
     private final JsonMapper mapper;
     private final ObservationRegistry observations;
     private final PilotClientObservationConvention convention;
-    private final PeerPaths paths = new PeerPaths(this::readPath, PATH_REFRESH);
     private final StreamProviders streamProviders;
     private volatile PilotBroadcastObservationConvention broadcastConvention;
 
@@ -392,7 +389,7 @@ public final class DefaultPilotClient implements PilotClient {
         @Override
         public void ended(Throwable failure, boolean cancelled) {
             if (context != null) {
-                context.setPath(paths.of(address, System.nanoTime()));
+                context.setPath(pathTo(address));
                 if (failure != null) {
                     context.setErrorCode(failure instanceof PilotRemoteException remote ? remote.code() : ErrorCode.PROTOCOL);
                     observation.error(failure);
@@ -407,7 +404,7 @@ public final class DefaultPilotClient implements PilotClient {
         /** Decodes the reply, or turns the error into the exception to throw, and stops the observation with the outcome. */
         <T> PilotReply<T> finish(Message reply, Throwable error, JavaType responseType) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
-            PilotPath path = paths.of(address, System.nanoTime());
+            PilotPath path = pathTo(address);
             if (context != null) {
                 context.setPath(path);
             }
@@ -429,14 +426,13 @@ public final class DefaultPilotClient implements PilotClient {
         }
     }
 
-    /** The path to {@code peer} right now, asked of the node on its event loop. */
-    private PilotPath readPath(PilotAddress peer) {
-        try {
-            return runtime.node().peer(peer).filter(PeerInfo::established).map(p -> PilotPath.of(p.relayed()))
-                    .orElse(PilotPath.UNKNOWN);
-        } catch (RuntimeException e) {
-            return PilotPath.UNKNOWN; // the node stopped meanwhile
+    /** How the node reaches {@code peer}, from the session snapshot its event loop publishes (no hop to the loop). */
+    private PilotPath pathTo(PilotAddress peer) {
+        if (peer == null) {
+            return PilotPath.UNKNOWN;
         }
+        return runtime.node().peerSnapshot(peer).filter(PeerSnapshot::established)
+                .map(snapshot -> PilotPath.of(snapshot.relayed())).orElse(PilotPath.UNKNOWN);
     }
 
     @Override
