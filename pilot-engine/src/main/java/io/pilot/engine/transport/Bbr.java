@@ -229,7 +229,8 @@ final class Bbr implements CongestionController {
             return;
         }
         boolean expired = minRtt != Long.MAX_VALUE && nowNanos - minRttStampNanos > MIN_RTT_WINDOW_NANOS;
-        if (ackRtt <= minRtt || expired) {
+        // Strictly less: an equal sample does not renew the stamp, so PROBE_RTT comes every 10 s on a steady path.
+        if (ackRtt < minRtt || expired) {
             minRtt = ackRtt;
             minRttStampNanos = nowNanos;
         }
@@ -312,13 +313,18 @@ final class Bbr implements CongestionController {
 
     private void updateWindow() {
         double gain = mode == Mode.STARTUP || mode == Mode.DRAIN || mode == Mode.PROBE_BW ? CWND_GAIN : 1;
-        long target = (long) (gain * bdp()) + (long) ACK_AGGREGATION_PACKETS * maxDatagramSize;
+        long headroom = (long) ACK_AGGREGATION_PACKETS * maxDatagramSize;
+        long target = (long) (gain * bdp()) + headroom;
         if (filledPipe) {
             window = Math.min(window + ackedBytes, target);
         } else if (window < target || sampler.delivered() < initialWindow) {
             window += ackedBytes;
         }
-        window = Math.max(Math.min(window, Math.min(inflightHi, inflightLo)), minimumWindow);
+        // The loss bounds never hold the window below what the phase's pacing needs in flight: one BDP, or 1.25 BDPs
+        // while probing up, so a probe can always show more bandwidth (see the class comment).
+        long floor = (long) (Math.max(1, pacingGain()) * bdp()) + headroom;
+        long bound = Math.max(Math.min(inflightHi, inflightLo), floor);
+        window = Math.max(Math.min(window, bound), minimumWindow);
         if (mode == Mode.PROBE_RTT) {
             window = Math.min(window, probeRttWindow());
         }
