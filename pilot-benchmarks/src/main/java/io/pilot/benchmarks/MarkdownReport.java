@@ -578,7 +578,8 @@ public final class MarkdownReport {
             "- Throughput counts application bytes that reached the receiving handler or read loop inside the "
                     + "window; bytes still in flight when the window closes are not counted.",
             "- Pilot nodes run with the engine's defaults (1,232-byte datagrams, 8 MiB socket buffers, pacing on, "
-                    + "NewReno) except where a section says otherwise; the TLS baseline pins TLS 1.3 with "
+                    + TransportConfig.defaults().congestionControl().id() + " congestion control) except where a "
+                    + "section says otherwise; the TLS baseline pins TLS 1.3 with "
                     + "TLS_AES_256_GCM_SHA384 on the JDK provider, a self-signed ECDSA P-256 certificate built in "
                     + "memory with Bouncy Castle.",
             "- Section 7 is the exception: its two Spring Boot apps are separate processes (`java -jar "

@@ -129,12 +129,18 @@ final class Bbr implements CongestionController {
         };
     }
 
+    /**
+     * The model's bandwidth times the phase's gain. Until the pipe is known to be full the rate is at least
+     * {@code 2.77 × window / srtt}, as slow start's would be: a connection that has only carried small requests has
+     * only application-limited samples, tiny ones, and pacing a burst at their rate would add seconds of delay.
+     */
     @Override
     public double pacingRate(long smoothedRttNanos) {
-        if (maxBandwidth > 0) {
-            return pacingGain() * maxBandwidth;
+        double modelled = pacingGain() * maxBandwidth;
+        if (filledPipe || smoothedRttNanos <= 0) {
+            return modelled;
         }
-        return smoothedRttNanos <= 0 ? 0 : STARTUP_GAIN * window / smoothedRttNanos;
+        return Math.max(modelled, STARTUP_GAIN * window / smoothedRttNanos);
     }
 
     /** The bandwidth-delay product; the initial window until both are measured. */

@@ -190,7 +190,8 @@ public final class Connection {
         return new ConnectionStats(packetsSent, bytesSent, packetsReceived, bytesReceived, retransmittedPackets,
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),
                 lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
-                reassembly.bytes(), reassembly.segments(), unacknowledgedPackets);
+                reassembly.bytes(), reassembly.segments(), unacknowledgedPackets, config.congestionControl(),
+                config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0);
     }
 
     // ------------------------------------------------------------------ inbound

@@ -160,7 +160,10 @@ public final class TransportConfig {
         return maxQueuedDatagrams;
     }
 
-    /** The congestion controller each connection runs; default {@link CongestionControl#NEWRENO}. */
+    /**
+     * The congestion controller each connection runs; default {@link CongestionControl#BBR}, which keeps its rate
+     * under random loss where NewReno and CUBIC collapse (docs/benchmarks.md section 4).
+     */
     public CongestionControl congestionControl() {
         return congestionControl;
     }
@@ -183,7 +186,7 @@ public final class TransportConfig {
         private int pacingBurstPackets = 10;
         private int maxAckRanges = 32;
         private int maxQueuedDatagrams = 1024;
-        private CongestionControl congestionControl = CongestionControl.NEWRENO;
+        private CongestionControl congestionControl = CongestionControl.BBR;
 
         private Builder() {
         }
