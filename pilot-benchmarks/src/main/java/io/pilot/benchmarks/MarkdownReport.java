@@ -244,12 +244,14 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "*Reading.* The lossless rows repeat section 2 (CPU-bound per packet); their "
                 + "wire overhead, %.1f%%, is the session header and GCM tag plus transport framing and "
                 + "acknowledgement traffic. Under loss the excess wire bytes stay small (retransmissions are exact), "
-                + "so goodput is lost to congestion control, not to waste. NewReno halves its window on every loss "
-                + "event (%.2fx of lossless at 1%%, %.2fx at 5%%: rate ≈ 1.22·MSS / (RTT·√p)); CUBIC keeps 0.7 of it "
+                + "so what goodput is lost is lost to congestion control or to the CPU, not to waste. NewReno halves "
+                + "its window on every loss event (%.2fx of lossless at 1%%, %.2fx at 5%%); CUBIC keeps 0.7 of it, "
                 + "but on a sub-millisecond path its time-based growth leaves it in the Reno-friendly region (%.2fx, "
-                + "%.2fx). The BBR-style controller paces at the delivery rate it measures and treats loss below 2%% "
-                + "per round as noise, and above it never bounds the window below one bandwidth-delay product, so "
-                + "random loss does not starve it (%.2fx, %.2fx); the default controller is %s.",
+                + "%.2fx); the BBR-style controller paces at the delivery rate it measures, treats loss below 2%% per "
+                + "round as noise and above it never bounds the window below one bandwidth-delay product (%.2fx, "
+                + "%.2fx). On loopback every pair is bound by per-packet CPU, so these ratios also measure how the "
+                + "machine's load fell on each window; the controllers alone, on a path that is the bottleneck, are "
+                + "compared by `GoodputUnderLossTests` (virtual clock). The default controller is %s.",
                 (r.lossless(standard).wirePerDelivered() - 1) * 100,
                 relative(r, CongestionControl.NEWRENO, 0.01), relative(r, CongestionControl.NEWRENO, 0.05),
                 relative(r, CongestionControl.CUBIC, 0.01), relative(r, CongestionControl.CUBIC, 0.05),

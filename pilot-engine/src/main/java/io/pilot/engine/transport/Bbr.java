@@ -130,14 +130,15 @@ final class Bbr implements CongestionController {
     }
 
     /**
-     * The model's bandwidth times the phase's gain. Until the pipe is known to be full the rate is at least
-     * {@code 2.77 × window / srtt}, as slow start's would be: a connection that has only carried small requests has
-     * only application-limited samples, tiny ones, and pacing a burst at their rate would add seconds of delay.
+     * The model's bandwidth times the phase's gain. Until the pipe is known to be full, while the application limits
+     * the sender (or before any sample), the rate is at least {@code 2.77 × window / srtt}, as slow start's would be:
+     * a connection that has only carried small requests has only application-limited samples, tiny ones, and
+     * pacing a burst at their rate would add seconds of delay.
      */
     @Override
     public double pacingRate(long smoothedRttNanos) {
         double modelled = pacingGain() * maxBandwidth;
-        if (filledPipe || smoothedRttNanos <= 0) {
+        if (filledPipe || smoothedRttNanos <= 0 || (maxBandwidth > 0 && !sampler.isAppLimited())) {
             return modelled;
         }
         return Math.max(modelled, STARTUP_GAIN * window / smoothedRttNanos);
