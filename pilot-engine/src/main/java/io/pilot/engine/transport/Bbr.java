@@ -185,24 +185,24 @@ final class Bbr implements CongestionController {
         boolean roundStart = roundEnds;
         roundEnds = false;
         boolean excessLoss = false;
+        boolean startupLoss = false;
         long peak = roundPeakInFlight;
         if (roundStart) {
             round++;
             nextRoundDelivered = sampler.delivered();
             excessLoss = roundLostBytes * 100 > (roundLostBytes + roundDeliveredBytes) * LOSS_THRESHOLD_PERCENT;
-            boolean startupLoss = excessLoss && roundLostPackets >= STARTUP_LOSS_PACKETS;
+            startupLoss = excessLoss && roundLostPackets >= STARTUP_LOSS_PACKETS;
             roundLostBytes = 0;
             roundDeliveredBytes = 0;
             roundLostPackets = 0;
             roundPeakInFlight = bytesInFlight;
-            updateMinRtt(nowNanos);
-            updateBandwidth();
-            onRoundEnd(nowNanos, bytesInFlight, peak, excessLoss, startupLoss);
-        } else {
-            updateMinRtt(nowNanos);
-            updateBandwidth();
         }
-        advanceWithinRound(nowNanos, bytesInFlight, roundStart);
+        updateMinRtt(nowNanos);
+        updateBandwidth();
+        if (roundStart) {
+            onRoundEnd(peak, excessLoss, startupLoss);
+        }
+        advanceWithinRound(nowNanos, bytesInFlight);
         updateWindow();
         ackedBytes = 0;
         ackRtt = Long.MAX_VALUE;
@@ -249,7 +249,7 @@ final class Bbr implements CongestionController {
     }
 
     /** What a round's end decides: whether the pipe is full, the probing cycle's next phase, the loss bounds. */
-    private void onRoundEnd(long nowNanos, long bytesInFlight, long peak, boolean excessLoss, boolean startupLoss) {
+    private void onRoundEnd(long peak, boolean excessLoss, boolean startupLoss) {
         if (mode == Mode.STARTUP) {
             checkFullPipe(startupLoss, peak);
         } else if (mode == Mode.PROBE_BW) {
@@ -289,7 +289,7 @@ final class Bbr implements CongestionController {
         }
     }
 
-    private void advanceWithinRound(long nowNanos, long bytesInFlight, boolean roundStart) {
+    private void advanceWithinRound(long nowNanos, long bytesInFlight) {
         if (mode == Mode.DRAIN && bytesInFlight <= bdp()) {
             enterProbeBw();
         }
