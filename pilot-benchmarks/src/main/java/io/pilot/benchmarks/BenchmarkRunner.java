@@ -97,8 +97,8 @@ public final class BenchmarkRunner {
             progress("4/8 goodput under loss");
             loss = new LossGoodputBenchmark().run(profile);
             for (LossGoodputBenchmark.Row row : loss.rows()) {
-                progress(String.format(Locale.ROOT, "    loss %.0f%%: %.1f MiB/s", row.lossRate() * 100,
-                        row.goodput().median()));
+                progress(String.format(Locale.ROOT, "    %s loss %.0f%%: %.1f MiB/s", row.controller().id(),
+                        row.lossRate() * 100, row.goodput().median()));
             }
         }
         if (sections.contains(Section.BACKBONE)) {

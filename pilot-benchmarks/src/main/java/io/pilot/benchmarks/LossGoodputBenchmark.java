@@ -1,17 +1,19 @@
 package io.pilot.benchmarks;
 
 import io.pilot.engine.net.Impairment;
+import io.pilot.engine.transport.CongestionControl;
+import io.pilot.engine.transport.TransportConfig;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Section 4: what Pilot's loss recovery and NewReno congestion control keep of the lossless throughput
- * when the link drops packets at random. Each loss rate gets its own pair of nodes whose server drops
- * that fraction of datagrams in both directions (data on the way in, acknowledgements on the way out),
- * with a fixed seed so a run can be repeated. The transfer is the same as section 2's
- * ({@link PilotBulkTransfer}); the pairs take turns, one window each per round, and the first round is
- * discarded as warm-up.
+ * Section 4: what Pilot's loss recovery and each congestion controller (NewReno, CUBIC, BBR-style) keep of the
+ * lossless throughput when the link drops packets at random. Each controller and loss rate gets its own pair of
+ * nodes whose server drops that fraction of datagrams in both directions (data on the way in, acknowledgements on
+ * the way out), with a fixed seed so a run can be repeated. The transfer is the same as section 2's
+ * ({@link PilotBulkTransfer}); the pairs take turns, one window each per round, and the first round is discarded as
+ * warm-up, so every controller sees the same machine load.
  *
  * <p>Besides goodput the section reports wire bytes per delivered byte, which separates the fixed cost
  * of headers and tags (the lossless row) from retransmissions (the excess in the lossy rows).
@@ -24,29 +26,50 @@ public final class LossGoodputBenchmark {
     private static final long SEED = 20_240_601L;
 
     /**
+     * @param controller the congestion controller both nodes ran
      * @param lossRate fraction of datagrams dropped each way at the server
      * @param goodput MiB/s delivered to the server's handler, per measured round
      * @param wirePerDelivered datagram bytes the client sent per body byte delivered, over all measured rounds
      */
-    public record Row(double lossRate, Samples goodput, double wirePerDelivered) {
+    public record Row(CongestionControl controller, double lossRate, Samples goodput, double wirePerDelivered) {
     }
 
-    /** Rows in the order of {@link #LOSS_RATES}; the first is lossless. */
+    /** Rows by controller, each in the order of {@link #LOSS_RATES}, the lossless one first. */
     public record Result(List<Row> rows, int messageBytes) {
 
-        /** A row's median goodput over the lossless row's. */
+        /** A row's median goodput over the lossless row's of the same controller. */
         public double relative(Row row) {
-            return row.goodput().median() / rows.get(0).goodput().median();
+            return row.goodput().median() / lossless(row.controller()).goodput().median();
+        }
+
+        public Row lossless(CongestionControl controller) {
+            return row(controller, 0);
+        }
+
+        public Row row(CongestionControl controller, double lossRate) {
+            return rows.stream().filter(r -> r.controller() == controller && r.lossRate() == lossRate).findFirst()
+                    .orElseThrow();
         }
     }
 
+    private record Case(CongestionControl controller, double lossRate) {
+    }
+
     public Result run(RunProfile profile) {
-        int n = LOSS_RATES.length;
+        List<Case> cases = new ArrayList<>();
+        for (CongestionControl controller : CongestionControl.values()) {
+            for (double rate : LOSS_RATES) {
+                cases.add(new Case(controller, rate));
+            }
+        }
+        int n = cases.size();
         List<PilotPair> pairs = new ArrayList<>(n);
         try {
             List<PilotBulkTransfer> transfers = new ArrayList<>(n);
-            for (double rate : LOSS_RATES) {
-                PilotPair pair = PilotPair.start(rate == 0 ? Impairment.NONE : Impairment.loss(rate, SEED));
+            for (Case c : cases) {
+                TransportConfig transport = TransportConfig.builder().congestionControl(c.controller()).build();
+                PilotPair pair = PilotPair.start(c.lossRate() == 0 ? Impairment.NONE : Impairment.loss(c.lossRate(), SEED),
+                        transport);
                 pairs.add(pair);
                 transfers.add(new PilotBulkTransfer(pair, profile.messageBytes()));
             }
@@ -69,7 +92,8 @@ public final class LossGoodputBenchmark {
             List<Row> rows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 long wire = transfers.get(i).wireBytesSent() - wireAtStart[i];
-                rows.add(new Row(LOSS_RATES[i], Samples.of(goodput[i]), (double) wire / delivered[i]));
+                rows.add(new Row(cases.get(i).controller(), cases.get(i).lossRate(), Samples.of(goodput[i]),
+                        (double) wire / delivered[i]));
             }
             return new Result(rows, profile.messageBytes());
         } finally {

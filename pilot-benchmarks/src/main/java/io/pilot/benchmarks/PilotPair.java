@@ -7,6 +7,7 @@ import io.pilot.engine.identity.Identity;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.TlsFiles;
 import io.pilot.engine.session.PathSettings;
+import io.pilot.engine.transport.TransportConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,10 +58,15 @@ public final class PilotPair implements AutoCloseable {
      * node's socket, so data going to the server and acknowledgements coming back both suffer it.
      */
     public static PilotPair start(Impairment serverLink) {
-        PilotNode server = node().impairment(serverLink).build().start();
+        return start(serverLink, TransportConfig.defaults());
+    }
+
+    /** As {@link #start(Impairment)}, both nodes' connections configured by {@code transport} (e.g. its controller). */
+    public static PilotPair start(Impairment serverLink, TransportConfig transport) {
+        PilotNode server = node().impairment(serverLink).transportConfig(transport).build().start();
         PilotNode client;
         try {
-            client = node().build().start();
+            client = node().transportConfig(transport).build().start();
         } catch (RuntimeException e) {
             server.close();
             throw e;

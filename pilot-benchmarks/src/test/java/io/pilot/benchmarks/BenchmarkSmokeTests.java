@@ -2,6 +2,8 @@ package io.pilot.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilot.engine.transport.CongestionControl;
+
 import java.util.EnumSet;
 
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class BenchmarkSmokeTests {
         assertThat(handshakes.latencyNanos().count()).isEqualTo(RunProfile.smoke().handshakesPerBatch());
 
         LossGoodputBenchmark.Result loss = report.loss();
-        assertThat(loss.rows()).hasSize(LossGoodputBenchmark.LOSS_RATES.length);
+        assertThat(loss.rows()).hasSize(LossGoodputBenchmark.LOSS_RATES.length * CongestionControl.values().length);
         loss.rows().forEach(row -> {
             assertThat(row.goodput().min()).isPositive();
             assertThat(row.wirePerDelivered()).isGreaterThan(1.0);

@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * {@link StreamTable} keeps the streams by id; {@link StreamFrameApplier} applies the peer's stream frames;
  * {@link ReceiveCredit} is connection-level receive flow control; {@link PacketAssembler} fills the ack-eliciting
  * part of each packet from its queues; {@link SentFrameRouter} routes ACK and loss of what was sent back to its
- * source. {@link AckTracker}, {@link LossDetector}, {@link RttEstimator}, {@link NewReno} and {@link Pacer} do
- * acknowledgement, loss recovery and congestion control.
+ * source. {@link AckTracker}, {@link LossDetector}, {@link RttEstimator}, the {@link CongestionController} that
+ * {@link TransportConfig#congestionControl()} names and {@link Pacer} do acknowledgement, loss recovery and congestion
+ * control.
  */
 public final class Connection {
 
@@ -66,7 +67,7 @@ public final class Connection {
     private final ConnectionHandler handler;
     private final AckTracker ackTracker;
     private final RttEstimator rtt;
-    private final NewReno congestion;
+    private final CongestionController congestion;
     private final Pacer pacer;
     private final LossDetector lossDetector;
 
@@ -117,8 +118,7 @@ public final class Connection {
                 config.streamReceiveWindow());
         this.ackTracker = new AckTracker(config.maxAckDelayNanos(), config.maxAckRanges());
         this.rtt = new RttEstimator(config.initialRttNanos(), config.maxAckDelayNanos(), config.minProbeTimeoutNanos());
-        this.congestion = new NewReno(config.maxPacketPayload(), config.initialWindowPackets(),
-                config.minimumWindowPackets());
+        this.congestion = config.congestionControl().create(config, rtt);
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
         this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),
                 new SentFrameRouter(streams, assembler, receiveCredit));
@@ -195,7 +195,8 @@ public final class Connection {
         return new ConnectionStats(packetsSent, bytesSent, packetsReceived, bytesReceived, retransmittedPackets,
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),
                 lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
-                reassembly.bytes(), reassembly.segments(), unacknowledgedPackets);
+                reassembly.bytes(), reassembly.segments(), unacknowledgedPackets, config.congestionControl(),
+                config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0);
     }
 
     // ------------------------------------------------------------------ inbound
@@ -313,6 +314,9 @@ public final class Connection {
         }
         boolean probe = probesPending > 0;
         boolean hasWork = assembler.hasAckElicitingWork();
+        if (!hasWork && lossDetector.bytesInFlight() < congestion.window()) {
+            congestion.onApplicationLimited(lossDetector.bytesInFlight());
+        }
         boolean mayFill = hasWork && (probe || mayFillNow(nowNanos));
         boolean ackDue = ackTracker.ackDue(nowNanos);
         if (!mayFill && !ackDue && !probe) {
@@ -351,7 +355,7 @@ public final class Connection {
         if (!config.pacing()) {
             return true;
         }
-        long release = pacer.releaseTime(nowNanos, config.maxPacketPayload(), window, rtt.smoothed());
+        long release = pacer.releaseTime(nowNanos, config.maxPacketPayload(), congestion.pacingRate(rtt.smoothed()));
         pacerDeadline = release > nowNanos ? release : Long.MAX_VALUE;
         return release <= nowNanos;
     }
@@ -366,7 +370,7 @@ public final class Connection {
             awaitingAnswerSinceNanos = Math.min(awaitingAnswerSinceNanos, nowNanos);
             lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, assembler.sentFrames()));
             if (config.pacing()) {
-                pacer.onPacketSent(nowNanos, length, congestion.window(), rtt.smoothed());
+                pacer.onPacketSent(nowNanos, length, congestion.pacingRate(rtt.smoothed()));
             }
         }
         return length;

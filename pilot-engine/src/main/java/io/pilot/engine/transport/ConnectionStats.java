@@ -22,6 +22,8 @@ package io.pilot.engine.transport;
  * @param reassemblySegments   the separate buffers holding them
  * @param unacknowledgedPackets packets accepted but left unacknowledged because stream data in them found no room
  *                             for reassembly ({@link TransportConfig#maxReassemblySegments()}); the peer resends them
+ * @param congestionControl    the congestion controller this side runs
+ * @param pacingRate           bytes per second the pacer lets out now (0: not paced)
  */
 public record ConnectionStats(
         long packetsSent,
@@ -41,5 +43,7 @@ public record ConnectionStats(
         int liveStreams,
         long reassemblyBytes,
         int reassemblySegments,
-        long unacknowledgedPackets) {
+        long unacknowledgedPackets,
+        CongestionControl congestionControl,
+        long pacingRate) {
 }

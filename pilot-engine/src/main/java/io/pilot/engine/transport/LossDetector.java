@@ -62,6 +62,7 @@ final class LossDetector {
         sent.add(packet);
         bytesInFlight += packet.size;
         lastAckElicitingSentNanos = packet.sentNanos;
+        congestion.onPacketSent(packet, bytesInFlight, packet.sentNanos);
     }
 
     /** Processes a validated ACK frame (its largest was sent by us). */
@@ -97,10 +98,11 @@ final class LossDetector {
         }
         detectLoss(nowNanos, ackedBefore);
         for (SentPacket packet : newlyAcked) {
-            congestion.onPacketAcked(packet.sentNanos, packet.size, appLimited);
+            congestion.onPacketAcked(packet, nowNanos, appLimited);
             listener.onPacketAcked(packet);
         }
         newlyAcked.clear();
+        congestion.onAckProcessed(nowNanos, bytesInFlight);
         ptoCount = 0;
     }
 
@@ -161,6 +163,7 @@ final class LossDetector {
         for (SentPacket packet : lost) {
             bytesInFlight -= packet.size;
             lostPackets++;
+            congestion.onPacketLost(packet);
         }
         congestion.onCongestionEvent(newest.sentNanos, nowNanos);
         if (isPersistentCongestion(oldest.sentNanos, newest.sentNanos, ackedBefore)) {

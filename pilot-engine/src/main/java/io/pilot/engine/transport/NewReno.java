@@ -36,10 +36,11 @@ final class NewReno implements CongestionController {
     }
 
     @Override
-    public void onPacketAcked(long sentTimeNanos, int bytes, boolean appLimited) {
-        if (inRecovery(sentTimeNanos) || appLimited) {
+    public void onPacketAcked(SentPacket packet, long nowNanos, boolean appLimited) {
+        if (inRecovery(packet.sentNanos) || appLimited) {
             return;
         }
+        int bytes = packet.size;
         if (window < slowStartThreshold) {
             window += bytes;
             return;

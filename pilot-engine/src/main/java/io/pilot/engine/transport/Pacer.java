@@ -1,13 +1,12 @@
 package io.pilot.engine.transport;
 
 /**
- * Token-bucket pacer (RFC 9002 7.7): tokens refill at {@code 1.25 * cwnd / srtt} bytes per nanosecond up to a burst
- * of {@code burstPackets} full packets. Pacing avoids dumping a whole window into router queues at once, which is
- * what causes bursts of loss on real paths; the 1.25 gain keeps pacing from slowing slow start down.
+ * Token-bucket pacer (RFC 9002 7.7): tokens refill at the congestion controller's pacing rate up to a burst of
+ * {@code burstPackets} full packets. Pacing avoids dumping a whole window into router queues at once, which is what
+ * causes bursts of loss on real paths. The rate comes from {@link CongestionController#pacingRate}: 1.25 windows per
+ * smoothed RTT for the window-based controllers, the modelled bandwidth times a gain for {@link Bbr}.
  */
 final class Pacer {
-
-    private static final double GAIN = 1.25;
 
     private final long capacity;
     private double tokens;
@@ -19,12 +18,11 @@ final class Pacer {
         this.lastRefillNanos = nowNanos;
     }
 
-    /** Earliest time (&ge; now) at which a packet of {@code bytes} may leave. */
-    long releaseTime(long nowNanos, int bytes, long window, long smoothedRttNanos) {
-        if (smoothedRttNanos <= 0) {
+    /** Earliest time (&ge; now) at which a packet of {@code bytes} may leave at {@code rate} bytes per nanosecond. */
+    long releaseTime(long nowNanos, int bytes, double rate) {
+        if (rate <= 0) {
             return nowNanos;
         }
-        double rate = GAIN * window / smoothedRttNanos;
         double available = refilled(nowNanos, rate);
         if (available >= bytes) {
             return nowNanos;
@@ -32,8 +30,8 @@ final class Pacer {
         return nowNanos + (long) Math.ceil((bytes - available) / rate);
     }
 
-    void onPacketSent(long nowNanos, int bytes, long window, long smoothedRttNanos) {
-        tokens = smoothedRttNanos <= 0 ? capacity : refilled(nowNanos, GAIN * window / smoothedRttNanos) - bytes;
+    void onPacketSent(long nowNanos, int bytes, double rate) {
+        tokens = rate <= 0 ? capacity : refilled(nowNanos, rate) - bytes;
         lastRefillNanos = nowNanos;
     }
 

@@ -37,6 +37,7 @@ public final class TransportConfig {
     private final int pacingBurstPackets;
     private final int maxAckRanges;
     private final int maxQueuedDatagrams;
+    private final CongestionControl congestionControl;
 
     private TransportConfig(Builder b) {
         this.maxPacketPayload = b.maxPacketPayload;
@@ -55,6 +56,7 @@ public final class TransportConfig {
         this.pacingBurstPackets = b.pacingBurstPackets;
         this.maxAckRanges = b.maxAckRanges;
         this.maxQueuedDatagrams = b.maxQueuedDatagrams;
+        this.congestionControl = b.congestionControl;
     }
 
     public static TransportConfig defaults() {
@@ -158,6 +160,14 @@ public final class TransportConfig {
         return maxQueuedDatagrams;
     }
 
+    /**
+     * The congestion controller each connection runs; default {@link CongestionControl#BBR}, which keeps its rate
+     * under random loss where NewReno and CUBIC collapse (docs/benchmarks.md section 4).
+     */
+    public CongestionControl congestionControl() {
+        return congestionControl;
+    }
+
     /** Mutable builder; every setter validates eagerly. */
     public static final class Builder {
         private int maxPacketPayload = DEFAULT_MAX_PACKET_PAYLOAD;
@@ -176,6 +186,7 @@ public final class TransportConfig {
         private int pacingBurstPackets = 10;
         private int maxAckRanges = 32;
         private int maxQueuedDatagrams = 1024;
+        private CongestionControl congestionControl = CongestionControl.BBR;
 
         private Builder() {
         }
@@ -272,6 +283,12 @@ public final class TransportConfig {
         public Builder maxQueuedDatagrams(int datagrams) {
             require(datagrams >= 0, "maxQueuedDatagrams must be >= 0");
             this.maxQueuedDatagrams = datagrams;
+            return this;
+        }
+
+        public Builder congestionControl(CongestionControl controller) {
+            require(controller != null, "congestionControl must not be null");
+            this.congestionControl = controller;
             return this;
         }
 

@@ -203,6 +203,18 @@ public final class NatLab implements AutoCloseable {
                 + "add rule ip natlab loss drop\n"));
     }
 
+    /**
+     * Makes {@code site}'s router a bottleneck towards {@code remote}: packets to it beyond {@code kbytesPerSecond}
+     * (with a burst of {@code burstKbytes}) are dropped, a policer as many access links are, without tc; with
+     * {@code remote} null, lifts it. Shares the loss chain: it replaces any loss, cut or UDP drop.
+     */
+    public void rateLimit(String site, InetAddress remote, int kbytesPerSecond, int burstKbytes) {
+        String ip = remote == null ? null : remote.getHostAddress();
+        nft(lookup(routerNamespaces, site, "site"), "flush chain ip natlab loss\n"
+                + (ip == null ? "" : "add rule ip natlab loss ip daddr " + ip + " limit rate over " + kbytesPerSecond
+                + " kbytes/second burst " + burstKbytes + " kbytes drop\n"));
+    }
+
     /** Starts {@code command} inside {@code host}; it is killed when the lab closes. */
     public LabProcess start(String host, List<String> command) {
         LabProcess process = new LabProcess(host + "-" + processCount.incrementAndGet(),

@@ -15,6 +15,7 @@ import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.transport.CongestionControl;
 import io.pilot.engine.transport.TransportConfig;
 
 import java.net.InetSocketAddress;
@@ -43,25 +44,41 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ImpairedLinkTests {
 
+    private static final CongestionControl DEFAULT = TransportConfig.defaults().congestionControl();
+
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
     static List<Arguments> links() {
-        return List.of(
-                Arguments.of("1% loss", Impairment.loss(0.01, 1), 2 << 20),
-                Arguments.of("5% loss", Impairment.loss(0.05, 2), 1 << 20),
-                Arguments.of("20% loss", Impairment.loss(0.20, 3), 256 << 10),
-                Arguments.of("reordering", new Impairment(0, 0, 0.25, Duration.ZERO, Duration.ofMillis(3), 4), 2 << 20),
-                Arguments.of("duplication", new Impairment(0, 0.2, 0, Duration.ZERO, Duration.ZERO, 5), 2 << 20),
-                Arguments.of("delay 20 ms", new Impairment(0, 0, 0, Duration.ofMillis(10), Duration.ZERO, 6), 2 << 20),
-                Arguments.of("all at once", new Impairment(0.05, 0.05, 0.1, Duration.ofMillis(2), Duration.ofMillis(4), 7), 1 << 20));
+        List<Arguments> links = new ArrayList<>(List.of(
+                Arguments.of("1% loss", Impairment.loss(0.01, 1), 2 << 20, DEFAULT),
+                Arguments.of("5% loss", Impairment.loss(0.05, 2), 1 << 20, DEFAULT),
+                Arguments.of("20% loss", Impairment.loss(0.20, 3), 256 << 10, DEFAULT),
+                Arguments.of("reordering", new Impairment(0, 0, 0.25, Duration.ZERO, Duration.ofMillis(3), 4), 2 << 20, DEFAULT),
+                Arguments.of("duplication", new Impairment(0, 0.2, 0, Duration.ZERO, Duration.ZERO, 5), 2 << 20, DEFAULT),
+                Arguments.of("delay 20 ms", new Impairment(0, 0, 0, Duration.ofMillis(10), Duration.ZERO, 6), 2 << 20, DEFAULT),
+                Arguments.of("all at once", new Impairment(0.05, 0.05, 0.1, Duration.ofMillis(2), Duration.ofMillis(4), 7), 1 << 20,
+                        DEFAULT)));
+        // The other controllers on the links that stress recovery most: loss, reordering, all at once.
+        for (CongestionControl other : CongestionControl.values()) {
+            if (other != DEFAULT) {
+                links.add(Arguments.of("20% loss", Impairment.loss(0.20, 3), 256 << 10, other));
+                links.add(Arguments.of("reordering", new Impairment(0, 0, 0.25, Duration.ZERO, Duration.ofMillis(3), 4),
+                        2 << 20, other));
+                links.add(Arguments.of("all at once", new Impairment(0.05, 0.05, 0.1, Duration.ofMillis(2),
+                        Duration.ofMillis(4), 7), 1 << 20, other));
+            }
+        }
+        return links;
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}, {3}")
     @MethodSource("links")
-    void everyMessageExactlyOnceAndIntact(String name, Impairment impairment, int largeSize) throws Exception {
-        PilotNode a = nodes.start(x -> x.impairment(impairment));
-        PilotNode b = nodes.start();
+    void everyMessageExactlyOnceAndIntact(String name, Impairment impairment, int largeSize, CongestionControl controller)
+            throws Exception {
+        TransportConfig transport = TransportConfig.builder().congestionControl(controller).build();
+        PilotNode a = nodes.start(x -> x.impairment(impairment).transportConfig(transport));
+        PilotNode b = nodes.start(x -> x.transportConfig(transport));
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
         b.listen(60, MessageHandler.of(in -> {
             deliveries.computeIfAbsent(in.message().header("id"), k -> new AtomicInteger()).incrementAndGet();

@@ -15,14 +15,14 @@ class CongestionTests {
     private static final int MSS = TransportConfig.DEFAULT_MAX_PACKET_PAYLOAD;
 
     @Test
-    void windowGrowsInSlowStartAndIsReducedOncePerLossEpisode() {
+    void newRenoWindowGrowsInSlowStartAndIsReducedOncePerLossEpisode() {
         Simulator sim = new Simulator(9);
         sim.linkBoth(l -> l.delayNanos = 20_000_000);
         // Five consecutive packets lost in one burst = one loss episode.
         sim.aToB.dropFilter = n -> n >= 60 && n < 65;
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        sim.connect(TransportConfig.defaults(), ra, rb);
+        sim.connect(TransportConfig.builder().congestionControl(CongestionControl.NEWRENO).build(), ra, rb);
         List<Long> windows = new ArrayList<>();
         sim.observers.add(p -> {
             if (p.fromA()) {
@@ -57,7 +57,8 @@ class CongestionTests {
         for (boolean pacing : new boolean[] {true, false}) {
             Simulator sim = new Simulator(1);
             sim.linkBoth(l -> l.delayNanos = 50_000_000);
-            TransportConfig config = TransportConfig.builder().initialWindowPackets(50).pacing(pacing).build();
+            TransportConfig config = TransportConfig.builder().initialWindowPackets(50).pacing(pacing)
+                    .congestionControl(CongestionControl.NEWRENO).build();
             Recorder rb = new Recorder();
             sim.connect(config, new Recorder(), rb);
             List<Long> sendTimes = new ArrayList<>();

@@ -31,9 +31,12 @@ class ConnectionTransferTests {
                 10_000);
     }
 
-    @ParameterizedTest(name = "16 MiB, loss {0}, dup {1}, reorder {2} ms")
-    @CsvSource({"0, 0, 0", "0.01, 0.01, 5", "0.05, 0.02, 10", "0.20, 0.05, 10"})
-    void bulkTransferIsExactUnderLossDuplicationAndReordering(double loss, double dup, long reorderMs) {
+    @ParameterizedTest(name = "16 MiB, loss {0}, dup {1}, reorder {2} ms, {3}")
+    @CsvSource({"0, 0, 0, BBR", "0.01, 0.01, 5, BBR", "0.05, 0.02, 10, BBR", "0.20, 0.05, 10, BBR",
+            "0, 0, 0, CUBIC", "0.05, 0.02, 10, CUBIC", "0.20, 0.05, 10, CUBIC",
+            "0, 0, 0, NEWRENO", "0.05, 0.02, 10, NEWRENO", "0.20, 0.05, 10, NEWRENO"})
+    void bulkTransferIsExactUnderLossDuplicationAndReordering(double loss, double dup, long reorderMs,
+            CongestionControl controller) {
         Simulator sim = new Simulator(42);
         sim.linkBoth(l -> {
             l.delayNanos = 20_000_000;
@@ -44,7 +47,7 @@ class ConnectionTransferTests {
         });
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        sim.connect(TransportConfig.defaults(), ra, rb);
+        sim.connect(TransportConfig.builder().congestionControl(controller).build(), ra, rb);
         long total = 16L << 20;
         Stream s = sim.a.openStream(80);
         Recorder.writePattern(s, total);

@@ -13,7 +13,7 @@ class NewRenoTests {
         NewReno cc = new NewReno(MSS, 10, 2);
         assertThat(cc.window()).isEqualTo(10 * MSS);
         for (int i = 0; i < 10; i++) {
-            cc.onPacketAcked(i, MSS, false);
+            cc.onPacketAcked(Packets.sent(i, MSS), 0, false);
         }
         assertThat(cc.window()).isEqualTo(20 * MSS);
     }
@@ -21,7 +21,7 @@ class NewRenoTests {
     @Test
     void appLimitedAcksDoNotGrowTheWindow() {
         NewReno cc = new NewReno(MSS, 10, 2);
-        cc.onPacketAcked(1, MSS, true);
+        cc.onPacketAcked(Packets.sent(1, MSS), 0, true);
         assertThat(cc.window()).isEqualTo(10 * MSS);
     }
 
@@ -29,7 +29,7 @@ class NewRenoTests {
     void halvesOncePerRecoveryPeriod() {
         NewReno cc = new NewReno(MSS, 10, 2);
         for (int i = 0; i < 30; i++) {
-            cc.onPacketAcked(i, MSS, false);
+            cc.onPacketAcked(Packets.sent(i, MSS), 0, false);
         }
         assertThat(cc.window()).isEqualTo(40 * MSS);
         cc.onCongestionEvent(100, 1000);
@@ -40,7 +40,7 @@ class NewRenoTests {
         cc.onCongestionEvent(1000, 1200);
         assertThat(cc.window()).isEqualTo(20 * MSS);
         // ACKs of packets sent before recovery started do not grow the window either.
-        cc.onPacketAcked(999, MSS, false);
+        cc.onPacketAcked(Packets.sent(999, MSS), 0, false);
         assertThat(cc.window()).isEqualTo(20 * MSS);
         // A loss of a packet sent after recovery began is a new episode.
         cc.onCongestionEvent(1001, 2000);
@@ -53,7 +53,7 @@ class NewRenoTests {
         cc.onCongestionEvent(0, 0); // ssthresh = window = 5 MSS
         assertThat(cc.window()).isEqualTo(5 * MSS);
         for (int i = 0; i < 5; i++) {
-            cc.onPacketAcked(10 + i, MSS, false);
+            cc.onPacketAcked(Packets.sent(10 + i, MSS), 0, false);
         }
         assertThat(cc.window()).isEqualTo(6 * MSS);
     }

@@ -1,6 +1,7 @@
 package io.pilot.spring.autoconfigure;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.transport.TransportConfig;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotNodeBuilderCustomizer;
 import io.pilot.spring.capability.CapabilityAnnotationBeanPostProcessor;
@@ -14,6 +15,8 @@ import io.pilot.spring.observation.PilotServerObservationConvention;
 import io.pilot.spring.runtime.PilotRuntime;
 
 import io.micrometer.observation.ObservationRegistry;
+
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,9 +85,15 @@ public final class PilotAutoConfiguration {
         PilotRuntime runtime = new PilotRuntime(RuntimeSettingsFactory.from(properties, environment, backbone), registry, json.mapper(), environment,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), observationConvention.getIfAvailable(),
                 HandlerExecutionFactory.from(properties.getServer(), environment, beans),
-                nodeCustomizers.orderedStream().toList());
+                Stream.concat(Stream.of(transport(properties.getTransport())), nodeCustomizers.orderedStream()).toList());
         groupListenerConvention.ifAvailable(runtime::setGroupListenerObservationConvention);
         return runtime;
+    }
+
+    /** {@code pilot.transport.*}, applied to the node before the application's customizers, which have the last word. */
+    private static PilotNodeBuilderCustomizer transport(PilotProperties.Transport transport) {
+        TransportConfig config = TransportConfig.builder().congestionControl(transport.getCongestionControl()).build();
+        return node -> node.transportConfig(config);
     }
 
     /** Where each client interface's calls go; checks the properties at start, even under lazy initialization. */

@@ -1,6 +1,8 @@
 package io.pilot.spring.autoconfigure;
 
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.transport.CongestionControl;
+import io.pilot.engine.transport.TransportConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,8 @@ public class PilotProperties {
 
     /** Whether peers that cannot be reached directly are reached through the backbone's relay. */
     private boolean relay = true;
+
+    private final Transport transport = new Transport();
 
     public boolean isEnabled() {
         return enabled;
@@ -174,6 +178,28 @@ public class PilotProperties {
 
     public void setRelay(boolean relay) {
         this.relay = relay;
+    }
+
+    public Transport getTransport() {
+        return transport;
+    }
+
+    /** The reliable transport inside each session. */
+    public static class Transport {
+
+        /**
+         * Congestion controller of every connection: {@code bbr} (the default: a model of bandwidth and RTT that
+         * keeps its rate under random loss), {@code cubic} (RFC 9438) or {@code newreno} (RFC 9002).
+         */
+        private CongestionControl congestionControl = TransportConfig.defaults().congestionControl();
+
+        public CongestionControl getCongestionControl() {
+            return congestionControl;
+        }
+
+        public void setCongestionControl(CongestionControl congestionControl) {
+            this.congestionControl = congestionControl;
+        }
     }
 
     /** Who may open sessions with this node. */

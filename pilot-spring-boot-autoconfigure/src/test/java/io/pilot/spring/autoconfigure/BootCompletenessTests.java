@@ -2,7 +2,9 @@ package io.pilot.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilot.engine.PeerInfo;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.transport.CongestionControl;
 import io.pilot.spring.Capability;
 import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotAgent;
@@ -126,6 +128,19 @@ class BootCompletenessTests {
                     assertThat(context.getBean(PilotRuntime.class).node().localEndpoint().getPort())
                             .isEqualTo(Customizers.lastPort);
                 });
+    }
+
+    @Test
+    void theCongestionControllerIsAProperty() throws Exception {
+        agent("cubic").withPropertyValues("pilot.transport.congestion-control=cubic").run(context -> {
+            assertThat(context).hasNotFailed();
+            // Its session with the embedded backbone (registration) runs the configured controller on this side.
+            List<PeerInfo> peers = context.getBean(PilotRuntime.class).node().peers();
+            assertThat(peers).filteredOn(PeerInfo::established).isNotEmpty()
+                    .allSatisfy(peer -> assertThat(peer.transport().congestionControl()).isEqualTo(CongestionControl.CUBIC));
+        });
+        agent("unknown").withPropertyValues("pilot.transport.congestion-control=vegas").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("vegas"));
     }
 
     @Test

@@ -1,0 +1,140 @@
+package io.pilot.engine.transport;
+
+/**
+ * CUBIC as RFC 9438 specifies it, in bytes: slow start until the first loss; after a loss the window is reduced to
+ * β = 0.7 of itself (not halved as by {@link NewReno}) and then follows the cubic function
+ * {@code W_cubic(t) = C·(t - K)³ + W_max} of the time since the reduction, which climbs quickly back towards the window
+ * at the last loss ({@code W_max}), plateaus near it and then probes beyond it. Where Reno would be faster (short
+ * RTTs, small windows: the "Reno-friendly region"), it follows a Reno estimate {@code W_est} that adds
+ * {@code α = 3(1-β)/(1+β)} segments per window instead. Fast convergence lowers {@code W_max} when losses come at a
+ * smaller window than the last time, so a flow gives room to a newcomer. One reduction per recovery period, as
+ * {@link NewReno}. HyStart++ is not implemented: slow start ends at the first loss.
+ *
+ * <p>Time matters here, not rounds: growth depends on seconds since the reduction, so on a sub-millisecond path CUBIC
+ * spends nearly all of its time in the Reno-friendly region and behaves like a Reno whose decrease is 0.7.
+ */
+final class Cubic implements CongestionController {
+
+    /** RFC 9438 C, in segments per second cubed. */
+    static final double C = 0.4;
+    /** RFC 9438 β_cubic: the window kept on a loss. */
+    static final double BETA = 0.7;
+    /** RFC 9438 α_cubic: Reno-friendly additive increase, segments per window, while below W_max. */
+    static final double ALPHA = 3 * (1 - BETA) / (1 + BETA);
+
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final int maxDatagramSize;
+    private final long minimumWindow;
+    private final RttEstimator rtt;
+    private long window;
+    private long slowStartThreshold = Long.MAX_VALUE;
+    private boolean recovering;
+    private long recoveryStartNanos;
+    /** Window before the last reduction, in segments (W_max), after fast convergence. */
+    private double maxWindowSegments;
+    /** Window right before the last reduction, in segments (cwnd_prior). */
+    private double priorWindowSegments;
+    /** Start of the current congestion-avoidance epoch; {@code epochStarted} false until the first ACK after a loss. */
+    private long epochStartNanos;
+    private boolean epochStarted;
+    /** Seconds the cubic function takes to climb from the reduced window back to W_max. */
+    private double k;
+    /** The Reno-friendly estimate W_est, in segments. */
+    private double renoSegments;
+
+    Cubic(int maxDatagramSize, int initialWindowPackets, int minimumWindowPackets, RttEstimator rtt) {
+        this.maxDatagramSize = maxDatagramSize;
+        this.window = (long) initialWindowPackets * maxDatagramSize;
+        this.minimumWindow = (long) minimumWindowPackets * maxDatagramSize;
+        this.rtt = rtt;
+    }
+
+    @Override
+    public long window() {
+        return window;
+    }
+
+    long slowStartThreshold() {
+        return slowStartThreshold;
+    }
+
+    /** W_max after fast convergence, in bytes. */
+    long maxWindow() {
+        return (long) (maxWindowSegments * maxDatagramSize);
+    }
+
+    private boolean inRecovery(long sentTimeNanos) {
+        return recovering && sentTimeNanos - recoveryStartNanos <= 0;
+    }
+
+    @Override
+    public void onPacketAcked(SentPacket packet, long nowNanos, boolean appLimited) {
+        if (inRecovery(packet.sentNanos) || appLimited) {
+            return;
+        }
+        if (window < slowStartThreshold) {
+            window += packet.size;
+            return;
+        }
+        double segments = (double) window / maxDatagramSize;
+        if (!epochStarted) {
+            startEpoch(nowNanos, segments);
+        }
+        double acked = (double) packet.size / maxDatagramSize;
+        double alpha = renoSegments >= priorWindowSegments ? 1 : ALPHA;
+        renoSegments += alpha * acked / segments;
+        double t = (nowNanos - epochStartNanos) / NANOS_PER_SECOND;
+        double next;
+        if (cubic(t) < renoSegments) {
+            next = renoSegments;
+        } else {
+            double target = Math.min(Math.max(cubic(t + rtt.smoothed() / NANOS_PER_SECOND), segments), 1.5 * segments);
+            next = segments + (target - segments) / segments * acked;
+        }
+        window = Math.max(minimumWindow, (long) (next * maxDatagramSize));
+    }
+
+    /** The first ACK of congestion avoidance after a loss (or after slow start ended without one). */
+    private void startEpoch(long nowNanos, double segments) {
+        epochStarted = true;
+        epochStartNanos = nowNanos;
+        if (maxWindowSegments < segments) {
+            maxWindowSegments = segments;
+            priorWindowSegments = segments;
+            k = 0;
+        } else {
+            k = Math.cbrt((maxWindowSegments - segments) / C);
+        }
+        renoSegments = segments;
+    }
+
+    /** W_cubic(t), segments. */
+    private double cubic(double seconds) {
+        double d = seconds - k;
+        return C * d * d * d + maxWindowSegments;
+    }
+
+    @Override
+    public void onCongestionEvent(long sentTimeNanos, long nowNanos) {
+        if (inRecovery(sentTimeNanos)) {
+            return;
+        }
+        recovering = true;
+        recoveryStartNanos = nowNanos;
+        double segments = (double) window / maxDatagramSize;
+        // Fast convergence: a loss below the last W_max means the share shrank; release some of it.
+        maxWindowSegments = segments < maxWindowSegments ? segments * (1 + BETA) / 2 : segments;
+        priorWindowSegments = segments;
+        slowStartThreshold = Math.max((long) (window * BETA), minimumWindow);
+        window = slowStartThreshold;
+        epochStarted = false;
+    }
+
+    @Override
+    public void onPersistentCongestion() {
+        window = minimumWindow;
+        recovering = false;
+        epochStarted = false;
+    }
+}

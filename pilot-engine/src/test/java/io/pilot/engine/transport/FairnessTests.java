@@ -1,0 +1,52 @@
+package io.pilot.engine.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two flows of one controller through one bottleneck (2 MB/s, 10 ms each way, a drop-tail queue of 20 ms) share it:
+ * the second starts when the first already has the path, and once both have run together 8 s, what each delivers
+ * over the next ten seconds of virtual time is compared. Byte counts, not timing: the clock is virtual and the run
+ * deterministic but for BBR's random first probing phase. The issue's target is the smaller share at least 0.8 of the
+ * larger; NewReno meets it here, CUBIC reaches 0.73, and the BBR-style controller anywhere from 0.26 to 0.92 over
+ * 16 runs (median about 0.5) depending on how the two flows' probing phases fall: the newcomer's STARTUP queue
+ * inflates what the incumbent sees, and the two converge only over several PROBE_RTT cycles. Each is held to what it
+ * reaches now, not to the target (BBR to 0.2, below its worst run: one flow starving the other still fails), so a
+ * regression shows and the gap stays visible.
+ */
+class FairnessTests {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final long MS = 1_000_000L;
+
+    @ParameterizedTest
+    @EnumSource(CongestionControl.class)
+    void twoFlowsShareOneBottleneck(CongestionControl controller) {
+        SharedBottleneck path = new SharedBottleneck(2_000_000, 20 * MS, 10 * MS);
+        TransportConfig config = TransportConfig.builder().congestionControl(controller).build();
+        SharedBottleneck.Flow first = path.addFlow(config, 40L << 20);
+        path.runFor(2 * SECOND);
+        SharedBottleneck.Flow second = path.addFlow(config, 40L << 20);
+        path.runFor(8 * SECOND);
+        long firstBefore = first.received.bytes;
+        long secondBefore = second.received.bytes;
+        path.runFor(10 * SECOND);
+        long firstShare = first.received.bytes - firstBefore;
+        long secondShare = second.received.bytes - secondBefore;
+
+        assertThat(first.received.errors).isEmpty();
+        assertThat(second.received.errors).isEmpty();
+        // Together they fill the bottleneck (less headers, ACK-paced gaps and retransmissions)...
+        assertThat(firstShare + secondShare).as("bytes delivered in 10 s").isGreaterThan(10 * 2_000_000L * 8 / 10);
+        // ...and the smaller share is at least what the controller reaches today (see the class comment).
+        double least = switch (controller) {
+            case NEWRENO -> 0.8;
+            case CUBIC -> 0.7;
+            case BBR -> 0.2;
+        };
+        assertThat((double) Math.min(firstShare, secondShare) / Math.max(firstShare, secondShare))
+                .as("%s: %d vs %d bytes", controller, firstShare, secondShare).isGreaterThanOrEqualTo(least);
+    }
+}

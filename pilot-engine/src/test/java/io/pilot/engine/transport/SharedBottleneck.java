@@ -1,0 +1,125 @@
+package io.pilot.engine.transport;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Several connection pairs whose senders share one bottleneck, on a virtual clock: the senders' packets queue at a
+ * link of fixed rate with a drop-tail queue of bounded delay, then travel a fixed delay; the receivers' packets (ACKs,
+ * credit) come back over uncongested links of the same delay. Each flow is a {@link Connection} pair of its own, so
+ * what they share is only the queue, as flows from different hosts through one router.
+ */
+final class SharedBottleneck {
+
+    /** One sender and its receiver, with what the receiver got. */
+    static final class Flow {
+        final Connection sender;
+        final Connection receiver;
+        final Recorder received = new Recorder();
+
+        private Flow(TransportConfig config, long now) {
+            sender = new Connection(config, true, new Recorder(), now);
+            receiver = new Connection(config, false, received, now);
+        }
+    }
+
+    private record Event(long time, long seq, Connection target, byte[] payload) {
+    }
+
+    private final long rateBytesPerSecond;
+    private final long maxQueueNanos;
+    private final long delayNanos;
+    private final List<Flow> flows = new ArrayList<>();
+    private final PriorityQueue<Event> events = new PriorityQueue<>((x, y) -> x.time != y.time
+            ? Long.compare(x.time, y.time) : Long.compare(x.seq, y.seq));
+    private final ByteBuffer scratch = ByteBuffer.allocate(65_536);
+    private long seq;
+    private long busyUntil;
+    long now = 1_000_000_000L;
+    long dropped;
+
+    SharedBottleneck(long rateBytesPerSecond, long maxQueueNanos, long delayNanos) {
+        this.rateBytesPerSecond = rateBytesPerSecond;
+        this.maxQueueNanos = maxQueueNanos;
+        this.delayNanos = delayNanos;
+    }
+
+    /** Adds a flow whose sender writes {@code bytes} on one stream. */
+    Flow addFlow(TransportConfig config, long bytes) {
+        Flow flow = new Flow(config, now);
+        flows.add(flow);
+        Recorder.writePattern(flow.sender.openStream(1), bytes);
+        flush(flow.sender, flow);
+        return flow;
+    }
+
+    private void flush(Connection c, Flow flow) {
+        boolean fromSender = c == flow.sender;
+        while (true) {
+            scratch.clear();
+            int n = c.poll(now, scratch);
+            if (n == 0) {
+                return;
+            }
+            byte[] payload = new byte[n];
+            scratch.flip().get(payload);
+            long arrival = now + delayNanos;
+            if (fromSender) {
+                long start = Math.max(now, busyUntil);
+                if (start - now > maxQueueNanos) {
+                    dropped++;
+                    continue;
+                }
+                busyUntil = start + n * 1_000_000_000L / rateBytesPerSecond;
+                arrival = busyUntil + delayNanos;
+            }
+            events.add(new Event(arrival, seq++, fromSender ? flow.receiver : flow.sender, payload));
+        }
+    }
+
+    private Flow flowOf(Connection c) {
+        for (Flow f : flows) {
+            if (f.sender == c || f.receiver == c) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("not a flow's connection");
+    }
+
+    /** Runs for {@code nanos} of virtual time. */
+    void runFor(long nanos) {
+        long end = now + nanos;
+        while (true) {
+            long next = Long.MAX_VALUE;
+            Connection due = null;
+            for (Flow f : flows) {
+                for (Connection c : new Connection[] {f.sender, f.receiver}) {
+                    if (c.nextDeadlineNanos() < next) {
+                        next = c.nextDeadlineNanos();
+                        due = c;
+                    }
+                }
+            }
+            Event e = events.peek();
+            if (e != null && e.time <= next) {
+                if (e.time > end) {
+                    break;
+                }
+                events.poll();
+                now = Math.max(now, e.time);
+                e.target.receive(ByteBuffer.wrap(e.payload), now);
+                flush(e.target, flowOf(e.target));
+            } else {
+                if (next > end) {
+                    break;
+                }
+                now = Math.max(now, next);
+                due.onTimeout(now);
+                flush(due, flowOf(due));
+            }
+        }
+        now = end;
+    }
+}
