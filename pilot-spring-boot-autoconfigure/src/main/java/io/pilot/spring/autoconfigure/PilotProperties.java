@@ -188,8 +188,8 @@ public class PilotProperties {
     public static class Transport {
 
         /**
-         * Congestion controller of every connection: {@code bbr} (the default: a model of bandwidth and RTT that
-         * keeps its rate under random loss), {@code cubic} (RFC 9438) or {@code newreno} (RFC 9002).
+         * Congestion controller of every connection: {@code cubic} (RFC 9438, the default), {@code bbr} (a model of
+         * bandwidth and RTT that keeps more of its rate under heavy random loss) or {@code newreno} (RFC 9002).
          */
         private CongestionControl congestionControl = TransportConfig.defaults().congestionControl();
 

@@ -132,12 +132,12 @@ class BootCompletenessTests {
 
     @Test
     void theCongestionControllerIsAProperty() throws Exception {
-        agent("cubic").withPropertyValues("pilot.transport.congestion-control=cubic").run(context -> {
+        agent("newreno").withPropertyValues("pilot.transport.congestion-control=newreno").run(context -> {
             assertThat(context).hasNotFailed();
             // Its session with the embedded backbone (registration) runs the configured controller on this side.
             List<PeerInfo> peers = context.getBean(PilotRuntime.class).node().peers();
             assertThat(peers).filteredOn(PeerInfo::established).isNotEmpty()
-                    .allSatisfy(peer -> assertThat(peer.transport().congestionControl()).isEqualTo(CongestionControl.CUBIC));
+                    .allSatisfy(peer -> assertThat(peer.transport().congestionControl()).isEqualTo(CongestionControl.NEWRENO));
         });
         agent("unknown").withPropertyValues("pilot.transport.congestion-control=vegas").run(context ->
                 assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("vegas"));
