@@ -3,11 +3,10 @@
 // path), drawn with Apache ECharts, and its trace tree across the processes, from the spans the fleet exports to the
 // demo's trace collector. Reads GET api/research/recent (the latest requests, newest first) and GET
 // api/traces/{traceId}; follows the newest request unless one is picked. Its own section, styles and script, so that
-// it stays apart from the rest of the page.
+// it stays apart from the rest of the page. ECharts comes from index.html (its WebJar), loaded before this script.
 'use strict';
 
 (() => {
-  const ECHARTS = 'webjars/echarts/5.3.1/dist/echarts.min.js';
   const RECENT_EVERY_MS = 2000;
   const TRACE_EVERY_MS = 1000;
   const TRACE_POLLS = 30; // spans come in batches, a second or so after the answer; give up after half a minute
@@ -46,17 +45,7 @@
     return args.quote ? `${bar.capability} ${args.base}→${args.quote}` : bar.capability;
   }
 
-  function loadScript(src) {
-    return new Promise((resolve, reject) => {
-      const script = el('script', { src });
-      script.onload = resolve;
-      script.onerror = () => reject(new Error(`cannot load ${src}`));
-      document.head.append(script);
-    });
-  }
-
   document.head.append(el('link', { rel: 'stylesheet', href: 'research-detail.css' }));
-  const charts = window.echarts ? Promise.resolve() : loadScript(ECHARTS);
 
   const picker = el('select', { id: 'research-pick', 'aria-label': 'research request' });
   const summary = el('p', { id: 'research-detail-summary', class: 'note' }, 'No research request yet: ask one above.');
@@ -144,7 +133,6 @@
   // One horizontal bar per row, from when it started to when it ended: an invisible bar up to its start, stacked with
   // a visible one for its duration, coloured by path, labelled with who answered.
   async function drawWaterfall(request) {
-    await charts;
     const rows = rowsOf(request);
     waterfall.style.height = `${60 + 34 * rows.length}px`;
     if (!chart) {

@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * {@code --json} prints the node's {@code {"status":"ok","data":{...}}} or an error object.
  * Exit status: 0 ok, 1 the node (or a launcher) refused, 2 bad usage, 3 no node to talk to.
  */
-@Command(name = "pilotctl", mixinStandardHelpOptions = true, version = "pilotctl 0.1.0",
+// scope INHERIT: --help and --version on every subcommand too, as every usage error's "see: pilotctl … --help" promises.
+@Command(name = "pilotctl", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "pilotctl 0.1.0",
         description = "Operate the Pilot nodes of this user on this machine.",
         subcommands = {NodeCommands.Info.class, TrafficCommands.Ping.class, NodeCommands.Find.class,
                 NodeCommands.Peers.class, TopCommand.class, GroupsCommand.class, TrafficCommands.Broadcast.class, TrafficCommands.Send.class,

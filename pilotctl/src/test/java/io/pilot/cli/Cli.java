@@ -216,7 +216,16 @@ final class Cli {
             return process.pid();
         }
 
-        /** SIGTERM, as a service manager (or Ctrl-C, much the same to the JVM) stops it. */
+        /**
+         * SIGTERM, as Ctrl-C or a service manager stops it, leaving its output readable: what it prints while it stops
+         * (a summary, say) can still be awaited. ({@link Process#destroy()} would close the pipe from it as well, so
+         * the process's last lines would be lost and its writes to the pipe fail.)
+         */
+        void terminate() {
+            process.toHandle().destroy();
+        }
+
+        /** SIGTERM, as a service manager (or Ctrl-C, much the same to the JVM) stops it, and its output is closed. */
         @Override
         public void close() throws InterruptedException {
             process.destroy();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.address.HostPort;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +19,35 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** What operators type is read, or refused with a message that says what is wrong, before any node is asked. */
 class OperatorInputTests {
+
+    @Test
+    void everyCommandPrintsItsUsageOnHelpAsEveryUsageErrorSays() {
+        List<String> commands = new ArrayList<>();
+        collect(new CommandLine(new PilotCtl()), commands);
+        assertThat(commands).contains("pilotctl", "pilotctl ping", "pilotctl daemon stop", "pilotctl backbone start");
+        for (String command : commands) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")).subList(1, command.split(" ").length));
+            args.add("--help");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int status = PilotCtl.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+            assertThat(status).as(command + " --help: " + err).isZero();
+            assertThat(out.toString()).as(command).startsWith("Usage: " + command);
+            assertThat(err.toString()).as(command).isEmpty();
+        }
+    }
+
+    private static void collect(CommandLine line, List<String> commands) {
+        commands.add(line.getCommandSpec().qualifiedName());
+        line.getSubcommands().values().stream().distinct().filter(sub -> !sub.getCommandName().equals("help"))
+                .forEach(sub -> collect(sub, commands));
+    }
 
     @Test
     void targetsAreHostnamesOrAddresses() {

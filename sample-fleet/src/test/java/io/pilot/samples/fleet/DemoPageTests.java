@@ -7,15 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,54 +33,42 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DemoFleet.Extension.class)
+@Order(2) // changes the shared demo fleet: after the classes that only look at it
 class DemoPageTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path SCREENSHOTS = Path.of("target", "surefire-reports", "DemoPageTests");
     private static final List<String> FOUR = List.of("coordinator", "specialist-fx", "specialist-news", "specialist-papers");
     private static final String STATE = "JSON.parse(document.getElementById('topology').dataset.state || '{\"nodes\":[],\"edges\":[]}')";
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private Path home;
+    private DemoFleet demo;
     private Fleet fleet;
     private HeadlessChromium page;
     private int httpPort;
 
     @BeforeAll
-    void startTheFleetAndOpenThePage() throws Exception {
+    void openThePage(DemoFleet demo) throws Exception {
+        this.demo = demo;
+        fleet = demo.fleet;
+        httpPort = demo.httpPort;
         Optional<String> chromium = HeadlessChromium.onPath();
         assumeTrue(chromium.isPresent(), "no chromium on PATH: .ci/run installs Debian's chromium");
-        home = Files.createTempDirectory(Path.of("/tmp"), "demopage");
-        httpPort = FreePorts.tcp(4);
-        fleet = new Fleet(Fleet.Settings.inRepository(ROOT, home.resolve("work")).withPorts(httpPort, FreePorts.udp())
-                .withEnvironment(Map.of("PILOT_HOME", home.toString()))
-                .withArguments(List.of("--logging.level.root=WARN", "--logging.level.io.pilot.samples=INFO"))
-                // Four JVMs starting at once on a shared, loaded machine: a wait, not a claim about speed.
-                .withStartTimeout(Duration.ofMinutes(4)));
-        fleet.enableDemoControls();
-        fleet.startCoordinator();
-        fleet.startSpecialists();
         // ?topic= researches at once: the coordinator's tunnels to the specialists open with it.
         page = HeadlessChromium.open(chromium.get(), "http://127.0.0.1:" + httpPort + "/?topic=attention", 1280, 800,
-                home.resolve("chromium"));
+                demo.home.resolve("chromium"));
     }
 
+    /** The last to use the shared fleet (it stopped and started agents): closes it and checks every process is gone. */
     @AfterAll
     void stopEverything() throws Exception {
         if (page != null) {
             page.close();
         }
-        if (fleet != null) {
-            List<AgentProcess> agents = new ArrayList<>(fleet.agents().values());
-            fleet.close();
-            assertThat(agents).noneMatch(AgentProcess::isAlive);
-        }
-        if (home != null) {
-            try (Stream<Path> files = Files.walk(home)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        List<AgentProcess> agents = demo.agents();
+        demo.close();
+        assertThat(agents).noneMatch(AgentProcess::isAlive);
     }
 
     @Test

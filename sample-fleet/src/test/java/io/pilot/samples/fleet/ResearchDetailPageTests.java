@@ -3,29 +3,26 @@ package io.pilot.samples.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,10 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
  * its trace tree across the four processes; the screenshot is saved under target/screenshots.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(DemoFleet.Extension.class)
+@Order(1) // looks at the shared demo fleet before DemoPageTests changes it
 class ResearchDetailPageTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Set<String> FLEET = Set.of("coordinator", "specialist-papers", "specialist-fx", "specialist-news");
     private static final Pattern TEXT = Pattern.compile("<text[^>]*>([^<]*)</text>");
     private static final Pattern BAR_LABEL = Pattern.compile("(\\S+) · (direct|relayed|relayed over TCP|failed|unknown) · [0-9.]+ (µs|ms|s)");
@@ -52,32 +50,11 @@ class ResearchDetailPageTests {
     private int httpPort;
 
     @BeforeAll
-    void startTheFleet() throws IOException {
-        home = Files.createTempDirectory(Path.of("/tmp"), "detail");
-        collector = new TraceCollector();
-        httpPort = FreePorts.tcp(4);
-        Fleet.Settings settings = Fleet.Settings.inRepository(ROOT, home.resolve("work"))
-                .withPorts(httpPort, FreePorts.udp())
-                .withEnvironment(Map.of("PILOT_HOME", home.toString()))
-                .withArguments(List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + collector.endpoint(),
-                        "--demo.traces-url=" + collector.queryUrl(),
-                        "--management.opentelemetry.tracing.export.schedule-delay=1s",
-                        "--logging.level.root=WARN", "--logging.level.io.pilot.samples=INFO"));
-        // Three Spring Boot processes starting side by side on a busy CI machine may take longer than bin/demo's 2 min.
-        fleet = new Fleet(new Fleet.Settings(settings.coordinatorJar(), settings.specialistsJar(), settings.workDir(),
-                settings.httpPort(), settings.backbonePort(), settings.environment(), settings.arguments(),
-                Duration.ofMinutes(5)));
-        fleet.startCoordinator();
-        fleet.startSpecialists();
-    }
-
-    @AfterAll
-    void stopEverything() throws IOException {
-        fleet.close();
-        collector.close();
-        try (Stream<Path> files = Files.walk(home)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    void takeTheDemoFleet(DemoFleet demo) {
+        home = demo.home;
+        collector = demo.collector;
+        fleet = demo.fleet;
+        httpPort = demo.httpPort;
     }
 
     @Test
