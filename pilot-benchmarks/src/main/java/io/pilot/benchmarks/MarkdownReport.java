@@ -123,6 +123,9 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "**Pilot p50 / raw UDP p50 = %.2fx** (target: within 3x, %s).",
                 r.p50Ratio(), r.p50Ratio() <= 3 ? "met" : "not met"));
         line("");
+        line(String.format(Locale.ROOT, "CPU time of the whole process per round trip (both ends, the caller, JIT and "
+                + "GC): %.1f µs per ping, %.1f µs per raw UDP echo.", r.pingCpuNanos() / 1e3, r.rawUdpCpuNanos() / 1e3));
+        line("");
         line(String.format(Locale.ROOT, "*Reading.* The raw echo is two blocking threads, each woken once per round "
                 + "trip by the kernel. A Pilot ping crosses three thread hand-offs: the caller hands the request to the "
                 + "client node's event loop (an eventfd write and an epoll wake-up), the server's event loop decrypts it "

@@ -45,8 +45,11 @@ public final class PingLatencyBenchmark {
      * @param rawUdp blocking UDP echo round trips, nanoseconds
      * @param pilotRequest engine request/reply round trips through the server's handler pool as the calling thread
      *                     sees them, nanoseconds
+     * @param pingCpuNanos the whole process's CPU time per ping (caller, both nodes, JIT and GC), nanoseconds
+     * @param rawUdpCpuNanos the whole process's CPU time per raw UDP echo, nanoseconds
      */
-    public record Result(Samples pilotEngine, Samples pilotCaller, Samples rawUdp, Samples pilotRequest) {
+    public record Result(Samples pilotEngine, Samples pilotCaller, Samples rawUdp, Samples pilotRequest,
+            double pingCpuNanos, double rawUdpCpuNanos) {
 
         /** Caller-observed Pilot p50 over raw UDP p50. */
         public double p50Ratio() {
@@ -76,22 +79,29 @@ public final class PingLatencyBenchmark {
             int n = 0;
             int r = 0;
             int q = 0;
+            long pingCpu = 0;
+            long rawCpu = 0;
             for (int block = 0; block < BLOCKS; block++) {
+                long cpu = ThreadCpu.processCpuNanos();
                 for (int i = 0; i < perBlock; i++, n++) {
                     long start = System.nanoTime();
                     engine[n] = client.ping(target).join().toNanos();
                     caller[n] = System.nanoTime() - start;
                 }
+                pingCpu += ThreadCpu.processCpuNanos() - cpu;
+                cpu = ThreadCpu.processCpuNanos();
                 for (int i = 0; i < perBlock; i++, r++) {
                     raw[r] = udp.roundTripNanos();
                 }
+                rawCpu += ThreadCpu.processCpuNanos() - cpu;
                 for (int i = 0; i < perBlock; i++, q++) {
                     long start = System.nanoTime();
                     client.request(echo, request).join();
                     requests[q] = System.nanoTime() - start;
                 }
             }
-            return new Result(Samples.of(engine), Samples.of(caller), Samples.of(raw), Samples.of(requests));
+            return new Result(Samples.of(engine), Samples.of(caller), Samples.of(raw), Samples.of(requests),
+                    (double) pingCpu / total, (double) rawCpu / total);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
