@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * trip itself). A caller still spinning when the reply arrives sees it at once, and the loop sends no wake-up at
  * all. Spinning pays only while replies are fast, so it is bounded three ways: one wait spins at most
  * {@code maxSpin}; a node spins only while most recent waits ended within {@code maxSpin} (each wait, spun or
- * parked, is recorded); and at most {@code maxSpinners} threads of the JVM spin at once (one fewer than the cores,
- * none on a single core), the others parking at once. So slow replies, or many blocked callers, burn no core.
+ * parked, is recorded); and at most {@code maxSpinners} threads of the JVM spin at once (for a node: two fewer than
+ * the cores, so none on two cores), the others parking at once. So slow replies, or many blocked callers, burn no core.
  *
  * <p>The recent hit rate is written without synchronisation: a sample lost to a race only delays the adaptation.
  */
@@ -25,6 +25,13 @@ public final class SpinBeforePark {
 
     /** The longest spin of a node's waiter unless {@value #SPIN_PROPERTY} says otherwise: about one quiet loopback round trip. */
     static final Duration DEFAULT_MAX_SPIN = Duration.of(100, ChronoUnit.MICROS);
+
+    /**
+     * Cores no waiter may spin on: the event loops that carry a reply (this node's, and on one machine the peer's)
+     * need them. Measured on two cores with both nodes in one process, a spinning caller took a core the loops
+     * needed and made pings slower, not faster (docs/benchmarks.md section 1).
+     */
+    static final int CORES_KEPT_FOR_LOOPS = 2;
 
     /** System property: a node waiter's longest spin in microseconds; 0 turns spinning off. */
     public static final String SPIN_PROPERTY = "pilot.engine.replySpinMicros";
@@ -55,8 +62,8 @@ public final class SpinBeforePark {
     }
 
     /**
-     * A node's policy: spins up to {@value #SPIN_PROPERTY} microseconds (default 100), at most one thread fewer than
-     * the machine's cores at once.
+     * A node's policy: spins up to {@value #SPIN_PROPERTY} microseconds (default 100), at most
+     * {@value #CORES_KEPT_FOR_LOOPS} threads fewer than the machine's cores at once (so none on two cores).
      *
      * @throws IllegalArgumentException if the property is set to something other than a non-negative number
      */
@@ -73,7 +80,8 @@ public final class SpinBeforePark {
             }
             maxSpin = Duration.of(micros, ChronoUnit.MICROS);
         }
-        return new SpinBeforePark(maxSpin, Runtime.getRuntime().availableProcessors() - 1);
+        int spinners = Math.max(0, Runtime.getRuntime().availableProcessors() - CORES_KEPT_FOR_LOOPS);
+        return new SpinBeforePark(maxSpin, spinners);
     }
 
     /** How long the next waiter would spin if a spinner's place were free: 0 while recent waits were too long. */
