@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lately been arriving within that spin.
  *
  * <p>Why: a parked caller costs the event loop a futex wake-up as the reply arrives, and the caller the kernel's
- * scheduling latency before it runs again (tens of microseconds on a busy machine, more than the loopback round
- * trip itself). A caller still spinning when the reply arrives sees it at once, and the loop sends no wake-up at
+ * scheduling latency before it runs again (microseconds on an idle core, tens of them on a busy machine). A caller still spinning when the reply arrives sees it at once, and the loop sends no wake-up at
  * all. Spinning pays only while replies are fast, so it is bounded three ways: one wait spins at most
  * {@code maxSpin}; a node spins only while most recent waits ended within {@code maxSpin} (each wait, spun or
  * parked, is recorded); and at most {@code maxSpinners} threads of the JVM spin at once (for a node: two fewer than
@@ -119,7 +118,7 @@ public final class SpinBeforePark {
 
     /** Records how long a wait lasted, spun or parked, so that spinning follows what replies do now. */
     void recordWait(long waitedNanos) {
-        if (maxSpinNanos == 0) {
+        if (maxSpinNanos == 0 || maxSpinners == 0) {
             return;
         }
         int hit = waitedNanos <= maxSpinNanos ? ONE : 0;
