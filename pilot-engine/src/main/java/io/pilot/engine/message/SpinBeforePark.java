@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SpinBeforePark {
 
     /** Spins never: every waiter parks at once (what a future built without a policy does). */
-    public static final SpinBeforePark NEVER = new SpinBeforePark(Duration.ZERO, 0);
+    static final SpinBeforePark NEVER = new SpinBeforePark(Duration.ZERO, 0);
 
     /** The longest spin of a node's waiter unless {@value #SPIN_PROPERTY} says otherwise: about one quiet loopback round trip. */
     static final Duration DEFAULT_MAX_SPIN = Duration.of(100, ChronoUnit.MICROS);
@@ -51,7 +51,7 @@ public final class SpinBeforePark {
      * @param maxSpinners how many threads of the JVM may spin at once, across every policy
      * @throws IllegalArgumentException if either is negative
      */
-    public SpinBeforePark(Duration maxSpin, int maxSpinners) {
+    SpinBeforePark(Duration maxSpin, int maxSpinners) {
         if (maxSpin.isNegative() || maxSpinners < 0) {
             throw new IllegalArgumentException("maxSpin and maxSpinners must not be negative, got " + maxSpin + " and "
                     + maxSpinners);
