@@ -6,8 +6,11 @@ import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 
+import com.sun.management.ThreadMXBean;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 
 /**
  * Section 1: round-trip latency of {@link PilotNode#ping} over an established tunnel against a raw UDP
@@ -39,14 +42,21 @@ public final class PingLatencyBenchmark {
 
     private static final int BLOCKS = 10;
 
+    /** Counts the bytes every thread allocates: a per-ping cost that the machine's load does not blur. */
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     /**
      * @param pilotEngine round trips as {@code ping()} reports them, nanoseconds
      * @param pilotCaller round trips as the calling thread sees them, nanoseconds
      * @param rawUdp blocking UDP echo round trips, nanoseconds
      * @param pilotRequest engine request/reply round trips through the server's handler pool as the calling thread
      *                     sees them, nanoseconds
+     * @param pingCpuNanos the whole process's CPU time per ping (caller, both nodes, JIT and GC), nanoseconds
+     * @param rawUdpCpuNanos the whole process's CPU time per raw UDP echo, nanoseconds
+     * @param pingAllocatedBytes bytes allocated on the heap per ping by every thread (caller and both nodes)
      */
-    public record Result(Samples pilotEngine, Samples pilotCaller, Samples rawUdp, Samples pilotRequest) {
+    public record Result(Samples pilotEngine, Samples pilotCaller, Samples rawUdp, Samples pilotRequest,
+            double pingCpuNanos, double rawUdpCpuNanos, double pingAllocatedBytes) {
 
         /** Caller-observed Pilot p50 over raw UDP p50. */
         public double p50Ratio() {
@@ -76,22 +86,32 @@ public final class PingLatencyBenchmark {
             int n = 0;
             int r = 0;
             int q = 0;
+            long pingCpu = 0;
+            long rawCpu = 0;
+            long pingAllocated = 0;
             for (int block = 0; block < BLOCKS; block++) {
+                long allocated = THREADS.getTotalThreadAllocatedBytes();
+                long cpu = ThreadCpu.processCpuNanos();
                 for (int i = 0; i < perBlock; i++, n++) {
                     long start = System.nanoTime();
                     engine[n] = client.ping(target).join().toNanos();
                     caller[n] = System.nanoTime() - start;
                 }
+                pingCpu += ThreadCpu.processCpuNanos() - cpu;
+                pingAllocated += THREADS.getTotalThreadAllocatedBytes() - allocated;
+                cpu = ThreadCpu.processCpuNanos();
                 for (int i = 0; i < perBlock; i++, r++) {
                     raw[r] = udp.roundTripNanos();
                 }
+                rawCpu += ThreadCpu.processCpuNanos() - cpu;
                 for (int i = 0; i < perBlock; i++, q++) {
                     long start = System.nanoTime();
                     client.request(echo, request).join();
                     requests[q] = System.nanoTime() - start;
                 }
             }
-            return new Result(Samples.of(engine), Samples.of(caller), Samples.of(raw), Samples.of(requests));
+            return new Result(Samples.of(engine), Samples.of(caller), Samples.of(raw), Samples.of(requests),
+                    (double) pingCpu / total, (double) rawCpu / total, (double) pingAllocated / total);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -28,6 +28,9 @@ class BenchmarkSmokeTests {
         assertThat(ping.pilotEngine().median()).isPositive().isLessThanOrEqualTo(ping.pilotCaller().max());
         assertThat(ping.pilotRequest().count()).isEqualTo(ping.rawUdp().count());
         assertThat(ping.pilotRequest().median()).isPositive();
+        assertThat(ping.pingCpuNanos()).isPositive();
+        assertThat(ping.rawUdpCpuNanos()).isPositive();
+        assertThat(ping.pingAllocatedBytes()).as("a ping allocates at least its message").isPositive();
 
         ThroughputBenchmark.Result throughput = report.throughput();
         assertThat(throughput.pilot().min()).isPositive();

@@ -2,6 +2,7 @@ package io.pilot.engine;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pilot.engine.message.ReplyFuture;
+import io.pilot.engine.message.SpinBeforePark;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,8 @@ final class NodeExecutors {
     private final Executor handlers;
     private final ExecutorService ownHandlers;
     private final ExecutorService callbacks;
+    /** How callers blocked on this node's futures wait: adapted to this node's recent replies. */
+    private final SpinBeforePark waiting = SpinBeforePark.forThisMachine();
 
     /** @param userHandlers where message handlers run, or null for a pool of the node's own */
     NodeExecutors(Executor userHandlers) {
@@ -39,9 +42,9 @@ final class NodeExecutors {
         return callbacks;
     }
 
-    /** A future for a caller: delivered on the event loop, completed off it. */
+    /** A future for a caller: delivered on the event loop, completed off it; a blocked caller may spin first. */
     <T> ReplyFuture<T> newFuture() {
-        return new ReplyFuture<>(callbacks);
+        return new ReplyFuture<>(callbacks, waiting);
     }
 
     /** Stops the node's own pools: handlers at once (interrupting them), callbacks after the queued ones ran. */

@@ -29,6 +29,10 @@ import java.util.function.BiConsumer;
  * executor whenever it saw a waiter: the outcome is written before the loop counts waiters, and a waiter reads it only
  * after it stops counting itself, so a waiter the loop counted cannot miss it.
  *
+ * <p>A waiter first spins for a short while if its {@link SpinBeforePark} policy says replies have lately come that
+ * fast, watching the outcome only; it parks on the signal after that. A delivery during the spin finds no signal and
+ * wakes nobody, so the loop saves its wake-up call and the caller the scheduler's latency.
+ *
  * <p>The engine's own compositions that run no user code (ping timing, anycast failover) take the outcome on the
  * delivering thread with {@link #whenDelivered}, without any hand-off.
  */
@@ -60,6 +64,7 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
     private static final Runnable CANCEL_TAKEN = () -> { };
 
     private final Executor callbacks;
+    private final SpinBeforePark spin;
     /** What the network answered; set once, by the first delivery. */
     private volatile Outcome<T> outcome;
     /** Threads inside join/get right now; each completes this future on its way out if the outcome has arrived. */
@@ -73,7 +78,16 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
 
     /** @param callbacks where this future completes when nobody is waiting for it: never the event loop */
     public ReplyFuture(Executor callbacks) {
+        this(callbacks, SpinBeforePark.NEVER);
+    }
+
+    /**
+     * @param callbacks where this future completes when nobody is waiting for it: never the event loop
+     * @param spin whether and how long a waiter spins before it parks
+     */
+    public ReplyFuture(Executor callbacks, SpinBeforePark spin) {
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+        this.spin = Objects.requireNonNull(spin, "spin");
     }
 
     /** Delivers the answer, from any thread (normally the event loop); only the first delivery counts. */
@@ -225,28 +239,65 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
     /** Waits for the outcome (forever when {@code nanos} is negative), and completes this future if it arrived. */
     private void await(boolean interruptible, long nanos) throws InterruptedException, TimeoutException {
         WAITING.getAndAdd(this, 1);
+        long start = System.nanoTime();
         try {
             if (outcome == null && !isDone()) {
-                CompletableFuture<Void> signal = wakeSignal();
-                // Again after publishing the signal: a delivery that read no signal wrote the outcome before.
-                if (outcome == null) {
-                    if (nanos >= 0) {
-                        signal.get(nanos, TimeUnit.NANOSECONDS);
-                    } else if (interruptible) {
-                        signal.get();
-                    } else {
-                        signal.join();
-                    }
+                long left = spinUntilSettled(interruptible, nanos);
+                if (outcome == null && !isDone()) {
+                    park(interruptible, left);
                 }
             }
-        } catch (ExecutionException impossible) {
-            throw new IllegalStateException(impossible); // the signal only ever completes normally
         } finally {
             WAITING.getAndAdd(this, -1);
+            spin.recordWait(System.nanoTime() - start);
             Outcome<T> arrived = outcome;
             if (arrived != null) {
                 finish(arrived);
             }
+        }
+    }
+
+    /**
+     * Spins while the policy allows, or until the outcome arrives, this future completes otherwise or (for an
+     * interruptible wait) the thread is interrupted. A delivery meanwhile finds no wake signal, so the loop wakes
+     * nobody: the outcome is all this waiter reads. Returns what is left of {@code nanos} (negative: no limit).
+     */
+    private long spinUntilSettled(boolean interruptible, long nanos) {
+        long spinNanos = spin.beginSpin(nanos);
+        if (spinNanos == 0) {
+            return nanos;
+        }
+        long start = System.nanoTime();
+        long spun;
+        try {
+            do {
+                Thread.onSpinWait();
+                spun = System.nanoTime() - start;
+            } while (outcome == null && !isDone() && spun < spinNanos
+                    && !(interruptible && Thread.currentThread().isInterrupted()));
+        } finally {
+            spin.endSpin();
+        }
+        return nanos < 0 ? nanos : Math.max(0, nanos - spun);
+    }
+
+    /** Parks until the delivery (or any other completion) signals, for up to {@code nanos} (negative: no limit). */
+    private void park(boolean interruptible, long nanos) throws InterruptedException, TimeoutException {
+        CompletableFuture<Void> signal = wakeSignal();
+        // Again after publishing the signal: a delivery that read no signal wrote the outcome before.
+        if (outcome != null) {
+            return;
+        }
+        try {
+            if (nanos >= 0) {
+                signal.get(nanos, TimeUnit.NANOSECONDS);
+            } else if (interruptible) {
+                signal.get();
+            } else {
+                signal.join();
+            }
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible); // the signal only ever completes normally
         }
     }
 
