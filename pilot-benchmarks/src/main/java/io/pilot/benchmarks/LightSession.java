@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pilot.engine.crypto.PacketCipher;
 import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.FrameException;
@@ -52,6 +54,11 @@ import java.util.UUID;
  * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
  * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
  * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
+ *
+ * <p>It recovers as a node's {@code DirectoryClient} does: a heartbeat refused with {@code NOT_REGISTERED} (the
+ * lease lapsed while one end was starved of CPU) registers again, and a connection that closed (unanswered for the
+ * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a registration.
+ * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good.
  */
 final class LightSession {
 
@@ -97,6 +104,8 @@ final class LightSession {
     private long nextHeartbeatNanos = Long.MAX_VALUE;
     private byte[] backboneNodeKey;
     private boolean requestInFlight;
+    /** The time of the datagram being handled, for what a reply handled inside it sends. */
+    private long receivedNanos;
 
     /** What every session of a generator adds to. */
     static final class Counters {
@@ -105,6 +114,10 @@ final class LightSession {
         long registered;
         long heartbeats;
         long failures;
+        /** Heartbeats refused for a lapsed lease, then registered again. */
+        long reregistrations;
+        /** Connections that closed, then replaced by a new handshake. */
+        long reconnects;
         long datagramsIn;
         long datagramsOut;
     }
@@ -150,6 +163,7 @@ final class LightSession {
     /** Handles one datagram from the backbone. */
     void receive(ByteBuffer datagram, long now) {
         counters.datagramsIn++;
+        receivedNanos = now;
         ByteBuf in = Unpooled.wrappedBuffer(datagram);
         WireCodec.Result decoded = WireCodec.decode(in);
         WirePacket packet = decoded.packet();
@@ -279,9 +293,20 @@ final class LightSession {
 
     private void onReply(MessageFrame reply) {
         requestInFlight = false;
-        byte[] body = reply.message().body();
-        if (reply.kind() != FrameKind.REPLY || body.length == 0 || body[0] != 0) {
+        if (reply.kind() != FrameKind.REPLY) {
             fail();
+            return;
+        }
+        try {
+            DirectoryProtocol.readReply(reply.message().body());
+        } catch (DirectoryException refusal) {
+            if (state == State.HELD && refusal.error() == DirectoryError.NOT_REGISTERED) {
+                counters.reregistrations++;
+                state = State.REGISTERING;
+                request(registerBody, receivedNanos);
+            } else {
+                fail();
+            }
             return;
         }
         if (state == State.REGISTERING) {
@@ -332,11 +357,10 @@ final class LightSession {
             send(Unpooled.wrappedBuffer(finalBytes));
             finalSentNanos = now;
         }
+        if (connection != null && connection.isClosed()) {
+            reconnect(now);
+        }
         if (connection != null) {
-            if (connection.isClosed()) {
-                fail();
-                return Long.MAX_VALUE;
-            }
             if (connection.nextDeadlineNanos() <= now) {
                 connection.onTimeout(now);
             }
@@ -367,6 +391,18 @@ final class LightSession {
             }
         }
         return next;
+    }
+
+    /** The connection closed: a new handshake starts a fresh one, and the session registers again on it. */
+    private void reconnect(long now) {
+        counters.reconnects++;
+        connection = null;
+        requestInFlight = false;
+        nextHeartbeatNanos = Long.MAX_VALUE;
+        freshConnection = true;
+        finalBytes = null;
+        state = State.HANDSHAKING;
+        initiate(now);
     }
 
     private void fail() {
