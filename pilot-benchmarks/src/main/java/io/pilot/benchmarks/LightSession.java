@@ -57,7 +57,7 @@ import java.util.UUID;
  *
  * <p>It recovers as a node's {@code DirectoryClient} does: a heartbeat refused with {@code NOT_REGISTERED} (the
  * lease lapsed while one end was starved of CPU) registers again, and a connection that closed (unanswered for the
- * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a registration.
+ * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a heartbeat.
  * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good.
  */
 final class LightSession {
@@ -104,6 +104,8 @@ final class LightSession {
     private long nextHeartbeatNanos = Long.MAX_VALUE;
     private byte[] backboneNodeKey;
     private boolean requestInFlight;
+    /** The backbone accepted this session's record once. */
+    private boolean registered;
     /** The time of the datagram being handled, for what a reply handled inside it sends. */
     private long receivedNanos;
 
@@ -258,8 +260,15 @@ final class LightSession {
                 stream.reset(0); // the backbone's events: this client watches nothing
             }
         }, now);
-        state = State.REGISTERING;
-        request(registerBody, now);
+        if (registered) {
+            // A new connection after a closed one: the record may still be held (registering the same signed
+            // record again would be refused as stale), so a heartbeat asks, and NOT_REGISTERED registers again.
+            state = State.HELD;
+            request(SyntheticAgents.heartbeatBody(), now);
+        } else {
+            state = State.REGISTERING;
+            request(registerBody, now);
+        }
     }
 
     /** Sends a directory request; its reply moves the state on. */
@@ -311,7 +320,10 @@ final class LightSession {
         }
         if (state == State.REGISTERING) {
             state = State.HELD;
-            counters.registered++;
+            if (!registered) {
+                counters.registered++; // the generator's count of sessions past their first registration
+            }
+            registered = true;
         } else {
             counters.heartbeats++;
         }
