@@ -57,7 +57,8 @@ import java.util.UUID;
  *
  * <p>It recovers as a node's {@code DirectoryClient} does: a heartbeat refused with {@code NOT_REGISTERED} (the
  * lease lapsed while one end was starved of CPU) registers again, and a connection that closed (unanswered for the
- * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a heartbeat.
+ * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a heartbeat; a
+ * handshake whose FINAL goes unconfirmed for a node's connect timeout starts again.
  * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good.
  */
 final class LightSession {
@@ -70,6 +71,8 @@ final class LightSession {
     /** Sends of one initiation before a new one (a node's handshake retransmits the same INIT too). */
     private static final int SENDS_PER_INITIATION = 5;
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+    /** A node's connect timeout ({@code SessionSettings.DEFAULTS}): how long a FINAL may go unconfirmed. */
+    private static final long CONFIRM_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -88,6 +91,8 @@ final class LightSession {
     /** The FINAL until the backbone confirms it (a lost FINAL or confirmation is repaired by sending it again). */
     private byte[] finalBytes;
     private long finalSentNanos;
+    /** When the FINAL was first sent: a session unconfirmed after {@link #CONFIRM_TIMEOUT_NANOS} starts again. */
+    private long confirmingSinceNanos;
     private int initSends;
     private int localIndex;
     private long handshakeSentNanos;
@@ -118,7 +123,7 @@ final class LightSession {
         long failures;
         /** Heartbeats refused for a lapsed lease, then registered again. */
         long reregistrations;
-        /** Connections that closed, then replaced by a new handshake. */
+        /** Connections that closed, or handshakes left unconfirmed, then replaced by a new handshake. */
         long reconnects;
         long datagramsIn;
         long datagramsOut;
@@ -209,6 +214,7 @@ final class LightSession {
             finalBytes = new byte[encodedFinal.readableBytes()];
             encodedFinal.getBytes(encodedFinal.readerIndex(), finalBytes);
             finalSentNanos = now;
+            confirmingSinceNanos = now;
         }
         send(encodedFinal);
         counters.handshakes++;
@@ -364,6 +370,15 @@ final class LightSession {
             } else {
                 initiate(now);
             }
+        }
+        if (finalBytes != null && now - confirmingSinceNanos >= CONFIRM_TIMEOUT_NANOS) {
+            // The backbone forgot the handshake (its half-open state lives 10 s, and a starved backbone or generator
+            // can take longer) or every confirmation was lost: start again, as a node does after its connect timeout.
+            // Repeating the FINAL for ever left the session stuck, holding one of the generator's in-flight slots.
+            counters.reconnects++;
+            finalBytes = null;
+            state = State.HANDSHAKING;
+            initiate(now);
         }
         if (finalBytes != null && now - finalSentNanos >= RETRANSMIT_NANOS) {
             send(Unpooled.wrappedBuffer(finalBytes));

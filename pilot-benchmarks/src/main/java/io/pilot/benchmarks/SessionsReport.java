@@ -55,7 +55,7 @@ final class SessionsReport {
         line(String.format(Locale.ROOT, "| Generators' CPU at rest, all processes | %.2f cores |", r.generatorCores()));
         line(String.format(Locale.ROOT, "| Sessions failed / rekeys done / refusals by the backbone | %,d / %,d / %s |",
                 r.failed(), r.rekeys(), r.refusals().isEmpty() ? "none" : r.refusals().toString()));
-        line(String.format(Locale.ROOT, "| Recovered as a node would: registered again after a lapsed lease / new handshake after a closed connection | %,d / %,d |",
+        line(String.format(Locale.ROOT, "| Recovered as a node would: registered again after a lapsed lease / new handshake after a closed connection or an unconfirmed one | %,d / %,d |",
                 r.reregistrations(), r.reconnects()));
         line("");
         return md.toString();
