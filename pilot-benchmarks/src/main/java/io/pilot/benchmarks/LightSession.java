@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pilot.engine.crypto.PacketCipher;
 import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.FrameException;
@@ -52,6 +54,12 @@ import java.util.UUID;
  * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
  * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
  * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
+ *
+ * <p>It recovers as a node's {@code DirectoryClient} does: a heartbeat refused with {@code NOT_REGISTERED} (the
+ * lease lapsed while one end was starved of CPU) registers again, and a connection that closed (unanswered for the
+ * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a heartbeat; a
+ * handshake whose FINAL goes unconfirmed for a node's connect timeout starts again.
+ * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good.
  */
 final class LightSession {
 
@@ -63,6 +71,8 @@ final class LightSession {
     /** Sends of one initiation before a new one (a node's handshake retransmits the same INIT too). */
     private static final int SENDS_PER_INITIATION = 5;
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+    /** A node's connect timeout ({@code SessionSettings.DEFAULTS}): how long a FINAL may go unconfirmed. */
+    private static final long CONFIRM_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -81,6 +91,8 @@ final class LightSession {
     /** The FINAL until the backbone confirms it (a lost FINAL or confirmation is repaired by sending it again). */
     private byte[] finalBytes;
     private long finalSentNanos;
+    /** When the FINAL was first sent: a session unconfirmed after {@link #CONFIRM_TIMEOUT_NANOS} starts again. */
+    private long confirmingSinceNanos;
     private int initSends;
     private int localIndex;
     private long handshakeSentNanos;
@@ -97,6 +109,10 @@ final class LightSession {
     private long nextHeartbeatNanos = Long.MAX_VALUE;
     private byte[] backboneNodeKey;
     private boolean requestInFlight;
+    /** The backbone accepted this session's record once. */
+    private boolean registered;
+    /** The time of the datagram being handled, for what a reply handled inside it sends. */
+    private long receivedNanos;
 
     /** What every session of a generator adds to. */
     static final class Counters {
@@ -105,6 +121,10 @@ final class LightSession {
         long registered;
         long heartbeats;
         long failures;
+        /** Heartbeats refused for a lapsed lease, then registered again. */
+        long reregistrations;
+        /** Connections that closed, or handshakes left unconfirmed, then replaced by a new handshake. */
+        long reconnects;
         long datagramsIn;
         long datagramsOut;
     }
@@ -150,6 +170,7 @@ final class LightSession {
     /** Handles one datagram from the backbone. */
     void receive(ByteBuffer datagram, long now) {
         counters.datagramsIn++;
+        receivedNanos = now;
         ByteBuf in = Unpooled.wrappedBuffer(datagram);
         WireCodec.Result decoded = WireCodec.decode(in);
         WirePacket packet = decoded.packet();
@@ -193,6 +214,7 @@ final class LightSession {
             finalBytes = new byte[encodedFinal.readableBytes()];
             encodedFinal.getBytes(encodedFinal.readerIndex(), finalBytes);
             finalSentNanos = now;
+            confirmingSinceNanos = now;
         }
         send(encodedFinal);
         counters.handshakes++;
@@ -244,8 +266,15 @@ final class LightSession {
                 stream.reset(0); // the backbone's events: this client watches nothing
             }
         }, now);
-        state = State.REGISTERING;
-        request(registerBody, now);
+        if (registered) {
+            // A new connection after a closed one: the record may still be held (registering the same signed
+            // record again would be refused as stale), so a heartbeat asks, and NOT_REGISTERED registers again.
+            state = State.HELD;
+            request(SyntheticAgents.heartbeatBody(), now);
+        } else {
+            state = State.REGISTERING;
+            request(registerBody, now);
+        }
     }
 
     /** Sends a directory request; its reply moves the state on. */
@@ -279,14 +308,28 @@ final class LightSession {
 
     private void onReply(MessageFrame reply) {
         requestInFlight = false;
-        byte[] body = reply.message().body();
-        if (reply.kind() != FrameKind.REPLY || body.length == 0 || body[0] != 0) {
+        if (reply.kind() != FrameKind.REPLY) {
             fail();
+            return;
+        }
+        try {
+            DirectoryProtocol.readReply(reply.message().body());
+        } catch (DirectoryException refusal) {
+            if (state == State.HELD && refusal.error() == DirectoryError.NOT_REGISTERED) {
+                counters.reregistrations++;
+                state = State.REGISTERING;
+                request(registerBody, receivedNanos);
+            } else {
+                fail();
+            }
             return;
         }
         if (state == State.REGISTERING) {
             state = State.HELD;
-            counters.registered++;
+            if (!registered) {
+                counters.registered++; // the generator's count of sessions past their first registration
+            }
+            registered = true;
         } else {
             counters.heartbeats++;
         }
@@ -328,15 +371,23 @@ final class LightSession {
                 initiate(now);
             }
         }
+        if (finalBytes != null && now - confirmingSinceNanos >= CONFIRM_TIMEOUT_NANOS) {
+            // The backbone forgot the handshake (its half-open state lives 10 s, and a starved backbone or generator
+            // can take longer) or every confirmation was lost: start again, as a node does after its connect timeout.
+            // Repeating the FINAL for ever left the session stuck, holding one of the generator's in-flight slots.
+            counters.reconnects++;
+            finalBytes = null;
+            state = State.HANDSHAKING;
+            initiate(now);
+        }
         if (finalBytes != null && now - finalSentNanos >= RETRANSMIT_NANOS) {
             send(Unpooled.wrappedBuffer(finalBytes));
             finalSentNanos = now;
         }
+        if (connection != null && connection.isClosed()) {
+            reconnect(now);
+        }
         if (connection != null) {
-            if (connection.isClosed()) {
-                fail();
-                return Long.MAX_VALUE;
-            }
             if (connection.nextDeadlineNanos() <= now) {
                 connection.onTimeout(now);
             }
@@ -367,6 +418,18 @@ final class LightSession {
             }
         }
         return next;
+    }
+
+    /** The connection closed: a new handshake starts a fresh one, and the session registers again on it. */
+    private void reconnect(long now) {
+        counters.reconnects++;
+        connection = null;
+        requestInFlight = false;
+        nextHeartbeatNanos = Long.MAX_VALUE;
+        freshConnection = true;
+        finalBytes = null;
+        state = State.HANDSHAKING;
+        initiate(now);
     }
 
     private void fail() {

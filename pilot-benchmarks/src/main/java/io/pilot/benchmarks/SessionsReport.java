@@ -26,9 +26,12 @@ final class SessionsReport {
                 + "UDP port (each generator on its own loopback address, 127.0.0.20 up): a real Noise XX handshake with an "
                 + "identity proof, a REGISTER of a signed record (one hostname, one capability, the group `bench`) over "
                 + "the transport, then a HEARTBEAT every %d s (a third of the lease, as `DirectoryClient` does); the "
-                + "backbone keeps keys for %d minutes here, so no rekey falls in a run. The sessions are `LightSession`s: the protocol's own "
+                + "backbone keeps keys for %d minutes here, so no rekey falls in a run, and waits a minute (not 5 s) before it "
+                + "re-handshakes a peer it heard nothing from, since a `LightSession` answers no handshake. The sessions are `LightSession`s: the protocol's own "
                 + "parts (handshake state, packet cipher, transport connection, message frames) without a node's event "
-                + "loop and threads, so a generator holds thousands. Opened at %,.0f a second in all. Measured by "
+                + "loop and threads, so a generator holds thousands. They recover as a node's `DirectoryClient` does: a "
+                + "closed connection is replaced by a new handshake and a heartbeat, a lapsed lease by a new registration "
+                + "(both counted below). Opened at %,.0f a second in all. Measured by "
                 + "`%s`, load average %.2f before the run.", s.lease().toSeconds(), s.generators(), s.sessions(),
                 s.lease().toSeconds() / 3, BackboneSessionsBenchmark.REKEY.toMinutes() + 5, s.rate(), report.command(), report.environment().loadAverage()));
         line("");
@@ -52,6 +55,8 @@ final class SessionsReport {
         line(String.format(Locale.ROOT, "| Generators' CPU at rest, all processes | %.2f cores |", r.generatorCores()));
         line(String.format(Locale.ROOT, "| Sessions failed / rekeys done / refusals by the backbone | %,d / %,d / %s |",
                 r.failed(), r.rekeys(), r.refusals().isEmpty() ? "none" : r.refusals().toString()));
+        line(String.format(Locale.ROOT, "| Recovered as a node would: registered again after a lapsed lease / new handshake after a closed connection or an unconfirmed one | %,d / %,d |",
+                r.reregistrations(), r.reconnects()));
         line("");
         return md.toString();
     }

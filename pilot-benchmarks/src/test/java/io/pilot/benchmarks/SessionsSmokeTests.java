@@ -25,11 +25,12 @@ class SessionsSmokeTests {
         assertThat(sessions.registrations()).isEqualTo(wanted);
         assertThat(sessions.failed()).isZero();
         assertThat(sessions.generators()).hasSize(2).allSatisfy(g -> {
-            assertThat(g.handshakes()).isEqualTo(g.opened());
+            // One handshake a session, and one more for each it had to start again (none on a quiet machine).
+            assertThat(g.handshakes()).isBetween((long) g.opened(), g.opened() + g.reconnects());
             assertThat(g.heartbeats()).isPositive();
         });
         assertThat(sessions.refusals()).isEmpty();
         assertThat(new MarkdownReport(report).render()).contains("### Real sessions held by one backbone",
-                "Sessions held by the backbone");
+                "Sessions held by the backbone", "Recovered as a node would");
     }
 }

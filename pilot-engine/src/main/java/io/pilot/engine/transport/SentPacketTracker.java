@@ -9,7 +9,11 @@ import java.util.Arrays;
  */
 final class SentPacketTracker {
 
-    private SentPacket[] ring = new SentPacket[64];
+    /**
+     * Starts small and doubles as needed: a quiet connection (a backbone holds 10^5 of them, each with a request every
+     * few seconds) has a packet or two in flight, while a bulk transfer grows this to its window once.
+     */
+    private SentPacket[] ring = new SentPacket[8];
     private int head;
     private int span;
     private long firstPn;

@@ -27,6 +27,25 @@ class ReplayWindowTests {
     }
 
     @Test
+    void countersSeenBeforeTheRingGrewStaySeenAfterIt() {
+        // The ring starts small (a quiet session's share) and grows on the first counter beyond it: what it
+        // remembered must carry over, and the full window must apply from then on.
+        ReplayWindow window = new ReplayWindow();
+        for (long c = 0; c < 200; c += 2) {
+            assertThat(window.update(c)).isTrue();
+        }
+        assertThat(window.update(W - 1)).isTrue();
+        for (long c = 0; c < 200; c++) {
+            assertThat(window.check(c)).as("counter %d", c).isEqualTo(c % 2 == 1);
+        }
+        assertThat(window.update(1)).isTrue();
+        assertThat(window.update(1)).isFalse();
+        assertThat(window.update(W + 300)).isTrue();
+        assertThat(window.check(300)).isFalse(); // now older than the window
+        assertThat(window.check(302)).isTrue();
+    }
+
+    @Test
     void rejectsDuplicates() {
         ReplayWindow window = new ReplayWindow();
         assertThat(window.update(0)).isTrue();
