@@ -43,14 +43,17 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
             return;
         }
         promise.setSuccess();
-        impair(ctx, datagram, d -> ctx.writeAndFlush(d, ctx.voidPromise()), false);
+        // Written, not flushed: the flush that follows the batch goes through as usual, so the socket still
+        // writes a batch with one call instead of one call per datagram.
+        impair(ctx, datagram, d -> ctx.write(d, ctx.voidPromise()), false);
     }
 
     /**
      * @param inbound a datagram held back on its way in is delivered from a scheduled task, outside any read
      *        batch, so it is followed by a read-complete of its own: the stages above answer once per batch
      *        (the session engine flushes its peers there), and without it the answer would wait for the next
-     *        datagram the socket reads, seconds later on a quiet link, long enough for the peer to give up
+     *        datagram the socket reads, seconds later on a quiet link, long enough for the peer to give up; one
+     *        held back on its way out is likewise flushed on its own, after the batch it came with was flushed
      */
     private void impair(ChannelHandlerContext ctx, DatagramPacket datagram, Consumer<DatagramPacket> deliver,
             boolean inbound) {
@@ -80,6 +83,8 @@ public final class ImpairmentHandler extends ChannelDuplexHandler {
                 deliver.accept(datagram);
                 if (inbound) {
                     ctx.fireChannelReadComplete();
+                } else {
+                    ctx.flush();
                 }
             }
         }, delayNanos, TimeUnit.NANOSECONDS);

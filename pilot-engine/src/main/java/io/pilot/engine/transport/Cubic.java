@@ -29,8 +29,7 @@ final class Cubic implements CongestionController {
     private final RttEstimator rtt;
     private long window;
     private long slowStartThreshold = Long.MAX_VALUE;
-    private boolean recovering;
-    private long recoveryStartNanos;
+    private final RecoveryPeriod recovery = new RecoveryPeriod();
     /** Window before the last reduction, in segments (W_max), after fast convergence. */
     private double maxWindowSegments;
     /** Window right before the last reduction, in segments (cwnd_prior). */
@@ -64,13 +63,9 @@ final class Cubic implements CongestionController {
         return (long) (maxWindowSegments * maxDatagramSize);
     }
 
-    private boolean inRecovery(long sentTimeNanos) {
-        return recovering && sentTimeNanos - recoveryStartNanos <= 0;
-    }
-
     @Override
     public void onPacketAcked(SentPacket packet, long nowNanos, boolean appLimited) {
-        if (inRecovery(packet.sentNanos) || appLimited) {
+        if (recovery.covers(packet.sentNanos) || appLimited) {
             return;
         }
         if (window < slowStartThreshold) {
@@ -117,11 +112,9 @@ final class Cubic implements CongestionController {
 
     @Override
     public void onCongestionEvent(long sentTimeNanos, long nowNanos) {
-        if (inRecovery(sentTimeNanos)) {
+        if (!recovery.onLoss(sentTimeNanos, nowNanos)) {
             return;
         }
-        recovering = true;
-        recoveryStartNanos = nowNanos;
         double segments = (double) window / maxDatagramSize;
         // Fast convergence: a loss below the last W_max means the share shrank; release some of it.
         maxWindowSegments = segments < maxWindowSegments ? segments * (1 + BETA) / 2 : segments;
@@ -134,7 +127,7 @@ final class Cubic implements CongestionController {
     @Override
     public void onPersistentCongestion() {
         window = minimumWindow;
-        recovering = false;
+        recovery.end();
         epochStarted = false;
     }
 }

@@ -13,8 +13,7 @@ final class NewReno implements CongestionController {
     private long window;
     private long slowStartThreshold = Long.MAX_VALUE;
     private long bytesAckedInAvoidance;
-    private boolean recovering;
-    private long recoveryStartNanos;
+    private final RecoveryPeriod recovery = new RecoveryPeriod();
 
     NewReno(int maxDatagramSize, int initialWindowPackets, int minimumWindowPackets) {
         this.maxDatagramSize = maxDatagramSize;
@@ -31,13 +30,9 @@ final class NewReno implements CongestionController {
         return slowStartThreshold;
     }
 
-    private boolean inRecovery(long sentTimeNanos) {
-        return recovering && sentTimeNanos - recoveryStartNanos <= 0;
-    }
-
     @Override
     public void onPacketAcked(SentPacket packet, long nowNanos, boolean appLimited) {
-        if (inRecovery(packet.sentNanos) || appLimited) {
+        if (recovery.covers(packet.sentNanos) || appLimited) {
             return;
         }
         int bytes = packet.size;
@@ -54,11 +49,9 @@ final class NewReno implements CongestionController {
 
     @Override
     public void onCongestionEvent(long sentTimeNanos, long nowNanos) {
-        if (inRecovery(sentTimeNanos)) {
+        if (!recovery.onLoss(sentTimeNanos, nowNanos)) {
             return;
         }
-        recovering = true;
-        recoveryStartNanos = nowNanos;
         slowStartThreshold = Math.max(window / 2, minimumWindow);
         window = slowStartThreshold;
         bytesAckedInAvoidance = 0;
@@ -67,7 +60,7 @@ final class NewReno implements CongestionController {
     @Override
     public void onPersistentCongestion() {
         window = minimumWindow;
-        recovering = false;
+        recovery.end();
         bytesAckedInAvoidance = 0;
     }
 }
