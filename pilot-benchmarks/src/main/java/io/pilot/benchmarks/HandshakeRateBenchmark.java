@@ -45,6 +45,11 @@ public final class HandshakeRateBenchmark {
     /** The responder's session settings: per-source limit, cookie threshold and pending bound lifted. */
     public static final SessionSettings LIMITS = SessionSettings.DEFAULTS.withHandshakeLimits(1_000_000, 1_000_000,
             4096);
+    /**
+     * Batches run and discarded before the measured ones: the JIT compiles the curve arithmetic and the handshake path
+     * over the first thousand or so handshakes (its compiler threads' CPU would otherwise count as the handshakes').
+     */
+    static final int WARMUP_BATCHES = 3;
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -101,7 +106,7 @@ public final class HandshakeRateBenchmark {
                     }
                 }
             });
-            for (int batch = -1; batch < batches; batch++) {
+            for (int batch = -WARMUP_BATCHES; batch < batches; batch++) {
                 try (HandshakeInitiators initiators = new HandshakeInitiators(perBatch, responder.localEndpoint(),
                         responder.publicKey(), responder.address().realm(), RANDOM)) {
                     CountDownLatch done = new CountDownLatch(perBatch);

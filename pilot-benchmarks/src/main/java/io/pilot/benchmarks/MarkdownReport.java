@@ -188,7 +188,7 @@ public final class MarkdownReport {
         SessionLimits limits = new SessionLimits();
         line("## 3. Handshakes per second");
         line("");
-        line(String.format(Locale.ROOT, "%d batches of %d fresh initiators (after one warm-up batch), each a new peer "
+        line(String.format(Locale.ROOT, "%d batches of %d fresh initiators (after %d warm-up batches), each a new peer "
                 + "(its own identity, Noise static key and UDP socket) completing one handshake with the same responder, "
                 + "a `PilotNode`, at most %d in flight. The initiators are `HandshakeInitiators`: the initiator side of "
                 + "the protocol on the engine's own classes (Noise XX, the responder's identity proof verified against "
@@ -196,6 +196,7 @@ public final class MarkdownReport {
                 + "around each. The responder runs with `SessionSettings.DEFAULTS.withHandshakeLimits(%s)`, lifting the "
                 + "per-source rate limit (default 50/s, burst 100) and the cookie threshold (default 500/s): every "
                 + "initiator shares 127.0.0.1.", r.perSecond().count(), report.profile().handshakesPerBatch(),
+                HandshakeRateBenchmark.WARMUP_BATCHES,
                 report.profile().handshakeConcurrency(), limits.text));
         line("");
         line("| Handshakes/s (median) | min - max | handshake latency p50 | p90 | p99 | failed | CPU per handshake, both ends (median) | of which the responder's event loop | handshakes/s that CPU allows on 2 idle cores | the responder alone on one core |");
