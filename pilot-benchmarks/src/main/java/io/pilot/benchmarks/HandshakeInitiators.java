@@ -11,6 +11,8 @@ import io.pilot.engine.noise.HandshakeState;
 import io.pilot.engine.noise.NoiseException;
 import io.pilot.engine.noise.SplitKeys;
 import io.pilot.engine.session.IdentityProof;
+import io.pilot.engine.transport.Connection;
+import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
@@ -44,8 +46,10 @@ import java.util.List;
  * than the handshakes they made (the reason the section moved off fresh nodes), and measuring the responder's
  * capacity needs initiators that leave it the CPU.
  *
- * <p>Identities, keys and sockets are made before the clock (as a node's start-up was); {@link #run} is timed. Not
- * thread-safe: one thread drives every initiator.
+ * <p>Identities, keys and sockets are made before the clock (as a node's start-up was); {@link #run} is timed.
+ * {@link #close} says goodbye as a closing node does, a transport CLOSE under the new keys, so the responder does not
+ * keep the batch's sessions and later re-handshake with ports nobody answers on. Not thread-safe: one thread drives
+ * every initiator.
  */
 final class HandshakeInitiators implements AutoCloseable {
 
@@ -151,8 +155,15 @@ final class HandshakeInitiators implements AutoCloseable {
         }
     }
 
+    /** Ends every confirmed session with a transport CLOSE, then closes the sockets. */
     @Override
     public void close() {
+        long now = System.nanoTime();
+        for (Initiator initiator : initiators) {
+            if (initiator.confirmedNanos != 0) {
+                initiator.sayGoodbye(now);
+            }
+        }
         for (Initiator initiator : initiators) {
             try {
                 initiator.channel.close();
@@ -181,6 +192,8 @@ final class HandshakeInitiators implements AutoCloseable {
         private byte[] init;
         private byte[] fin;
         private PacketCipher receiveKeys;
+        private PacketCipher sendKeys;
+        private int remoteIndex;
         private long sentNanos;
         long startedNanos;
         long confirmedNanos;
@@ -249,7 +262,9 @@ final class HandshakeInitiators implements AutoCloseable {
                 byte[] last = noise.writeMessage(hash -> payload(hash));
                 SplitKeys keys = noise.split();
                 receiveKeys = new PacketCipher(keys.responderToInitiator());
-                fin = bytes(new HandshakeFinal(response.senderIndex(), last).encode(ALLOCATOR));
+                sendKeys = new PacketCipher(keys.initiatorToResponder());
+                remoteIndex = response.senderIndex();
+                fin = bytes(new HandshakeFinal(remoteIndex, last).encode(ALLOCATOR));
             } catch (NoiseException | IllegalArgumentException e) {
                 failed = true;
                 return;
@@ -273,6 +288,28 @@ final class HandshakeInitiators implements AutoCloseable {
             ByteBuffer sealed = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, bytes.length - WireFormat.DATA_HEADER_LENGTH);
             ByteBuffer plain = ByteBuffer.allocate(bytes.length);
             return receiveKeys.open(data.counter(), aad, sealed, plain) == 1;
+        }
+
+        /**
+         * The transport CLOSE a node sends when it shuts down, in a DATA datagram under the new keys: the responder
+         * ends the connection and forgets the peer in its own time. (Stream parity does not matter for a CLOSE.)
+         */
+        void sayGoodbye(long now) {
+            Connection connection = new Connection(TransportConfig.defaults(), true, stream -> stream.reset(0), now);
+            connection.close(0, "benchmark initiator done");
+            ByteBuffer packet = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+            int length = connection.poll(now, packet);
+            if (length <= 0) {
+                return;
+            }
+            packet.flip();
+            long counter = sendKeys.nextCounter();
+            ByteBuffer datagram = ByteBuffer.allocate(WireFormat.DATA_HEADER_LENGTH + length + WireFormat.TAG_LENGTH);
+            datagram.put((byte) WireFormat.TYPE_DATA).put((byte) WireFormat.VERSION).putShort((short) 0)
+                    .putInt(remoteIndex).putLong(counter);
+            ByteBuffer aad = datagram.duplicate().flip();
+            sendKeys.seal(counter, aad, packet, datagram);
+            send(Arrays.copyOf(datagram.array(), datagram.position()), now);
         }
 
         private void send(byte[] datagram, long now) {

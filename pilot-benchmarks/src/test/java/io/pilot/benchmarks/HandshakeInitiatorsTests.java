@@ -26,15 +26,21 @@ class HandshakeInitiatorsTests {
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @Test
-    void everyInitiatorBecomesANewPeerOfTheResponderAndGetsItsConfirmation() throws InterruptedException {
+    void everyInitiatorBecomesANewPeerOfTheResponderGetsItsConfirmationAndClosesItsSession() throws InterruptedException {
         try (PilotNode responder = PilotPair.node().sessionSettings(HandshakeRateBenchmark.LIMITS).build().start()) {
             Set<PilotAddress> established = ConcurrentHashMap.newKeySet();
+            Set<PilotAddress> closed = ConcurrentHashMap.newKeySet();
             responder.addSessionListener(new SessionListener() {
                 @Override
                 public void sessionEstablished(PeerInfo peer, boolean newConnection) {
                     if (newConnection) {
                         established.add(peer.address());
                     }
+                }
+
+                @Override
+                public void sessionClosed(PeerInfo peer, String reason) {
+                    closed.add(peer.address());
                 }
             });
             HandshakeInitiators.Outcome outcome;
@@ -46,10 +52,11 @@ class HandshakeInitiatorsTests {
             assertThat(outcome.failures()).isZero();
             assertThat(outcome.latencies()).hasSize(12).allSatisfy(latency -> assertThat(latency).isPositive());
             long deadline = System.nanoTime() + TIMEOUT_NANOS;
-            while (established.size() < 12 && System.nanoTime() < deadline) {
+            while ((established.size() < 12 || closed.size() < 12) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertThat(established).hasSize(12);
+            assertThat(closed).as("each initiator's CLOSE ended its session").isEqualTo(established);
             assertThat(responder.stats().drops()).doesNotContainKeys(DropReason.BAD_IDENTITY_SIGNATURE,
                     DropReason.HANDSHAKE_FAILED);
         }
