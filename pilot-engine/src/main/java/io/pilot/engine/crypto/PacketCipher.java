@@ -2,6 +2,7 @@ package io.pilot.engine.crypto;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -38,6 +39,10 @@ import javax.crypto.spec.SecretKeySpec;
  * GCM, which can re-key without allocating, is 4-16 times slower here (no AES-NI/CLMUL intrinsics). What is left to
  * choose is the buffers: {@link #sealInPlace}/{@link #openInPlace} on arrays allocate least and run fastest;
  * direct buffers are slowest (the JDK copies them through arrays).
+ *
+ * <p><b>Keys for a few messages.</b> A Noise handshake derives a key per DH and seals or opens one or two payloads
+ * under each: {@link #onThreadCipher} makes such a key without a {@code Cipher} of its own (looking one up costs
+ * more than the sealing, {@code CryptoPrimitivesBenchmark}); it borrows the calling thread's for each operation.
  */
 public final class PacketCipher {
 
@@ -54,8 +59,12 @@ public final class PacketCipher {
     private static final int NONCE_SIZE = 12;
     private static final int TAG_BITS = TAG_SIZE * Byte.SIZE;
 
+    /** The Cipher of each thread for the keys made by {@link #onThreadCipher}. */
+    private static final ThreadLocal<Cipher> THREAD_CIPHERS = ThreadLocal.withInitial(PacketCipher::newCipher);
+
     private final SecretKeySpec key;
-    private final Cipher cipher;
+    /** This key's own Cipher, or null when it borrows the thread's. */
+    private final Cipher ownCipher;
     private final byte[] nonce = new byte[NONCE_SIZE];
     private final long counterLimit;
     private long nextCounter;
@@ -70,6 +79,20 @@ public final class PacketCipher {
      * and may be zeroed by the caller afterwards.
      */
     public PacketCipher(byte[] key, long counterLimit) {
+        this(key, counterLimit, true);
+    }
+
+    /**
+     * A key with {@link #DEFAULT_COUNTER_LIMIT} for a few messages (a Noise handshake's payloads), which uses the
+     * calling thread's {@code Cipher} for each seal or open instead of one of its own: it costs no {@code Cipher}
+     * lookup to make, and each operation re-keys the thread's {@code Cipher}, which a packet stream under one key
+     * should not pay for. Confined to one thread at a time, as every instance.
+     */
+    public static PacketCipher onThreadCipher(byte[] key) {
+        return new PacketCipher(key, DEFAULT_COUNTER_LIMIT, false);
+    }
+
+    private PacketCipher(byte[] key, long counterLimit, boolean ownCipher) {
         if (key == null || key.length != KEY_SIZE) {
             throw new IllegalArgumentException("AES-256-GCM key must be " + KEY_SIZE + " bytes");
         }
@@ -78,8 +101,12 @@ public final class PacketCipher {
         }
         this.key = new SecretKeySpec(key, "AES");
         this.counterLimit = counterLimit;
+        this.ownCipher = ownCipher ? newCipher() : null;
+    }
+
+    private static Cipher newCipher() {
         try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/GCM/NoPadding is mandatory in every JDK", e);
         }
@@ -117,7 +144,7 @@ public final class PacketCipher {
             throw new IllegalArgumentException("output needs " + length + " bytes, has " + out.remaining());
         }
         try {
-            init(Cipher.ENCRYPT_MODE, counter);
+            Cipher cipher = init(Cipher.ENCRYPT_MODE, counter);
             if (aad != null) {
                 cipher.updateAAD(aad);
             }
@@ -149,7 +176,7 @@ public final class PacketCipher {
         }
         int start = out.position();
         try {
-            init(Cipher.DECRYPT_MODE, counter);
+            Cipher cipher = init(Cipher.DECRYPT_MODE, counter);
             if (aad != null) {
                 cipher.updateAAD(aad);
             }
@@ -182,7 +209,7 @@ public final class PacketCipher {
         checkRange(array, aadOffset, aadLength);
         checkRange(array, offset, length + TAG_SIZE);
         try {
-            init(Cipher.ENCRYPT_MODE, counter);
+            Cipher cipher = init(Cipher.ENCRYPT_MODE, counter);
             cipher.updateAAD(array, aadOffset, aadLength);
             return cipher.doFinal(array, offset, length, array, offset);
         } catch (GeneralSecurityException e) {
@@ -206,7 +233,7 @@ public final class PacketCipher {
             return -1;
         }
         try {
-            init(Cipher.DECRYPT_MODE, counter);
+            Cipher cipher = init(Cipher.DECRYPT_MODE, counter);
             cipher.updateAAD(array, aadOffset, aadLength);
             return cipher.doFinal(array, offset, length, array, offset);
         } catch (AEADBadTagException e) {
@@ -223,10 +250,27 @@ public final class PacketCipher {
         }
     }
 
-    private void init(int mode, long counter) throws GeneralSecurityException {
+    /** The Cipher initialised for {@code mode} under this key with nonce {@code counter}. */
+    private Cipher init(int mode, long counter) throws GeneralSecurityException {
         for (int i = 0; i < Long.BYTES; i++) {
             nonce[NONCE_SIZE - 1 - i] = (byte) (counter >>> (8 * i));
         }
-        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+        GCMParameterSpec parameters = new GCMParameterSpec(TAG_BITS, nonce);
+        if (ownCipher != null) {
+            ownCipher.init(mode, key, parameters);
+            return ownCipher;
+        }
+        Cipher cipher = THREAD_CIPHERS.get();
+        try {
+            cipher.init(mode, key, parameters);
+        } catch (InvalidAlgorithmParameterException e) {
+            // The thread's Cipher last encrypted under this very key and nonce for another instance (only equal DH
+            // outputs make equal keys: replayed test vectors). Each instance's counters are its caller's to keep
+            // unique, as with a Cipher of its own, which would never have seen the other's: give it a fresh one.
+            cipher = newCipher();
+            THREAD_CIPHERS.set(cipher);
+            cipher.init(mode, key, parameters);
+        }
+        return cipher;
     }
 }

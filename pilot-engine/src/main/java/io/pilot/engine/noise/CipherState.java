@@ -12,6 +12,9 @@ import java.nio.ByteBuffer;
  * big-endian), which is exactly {@link PacketCipher}'s layout, so AES-GCM is delegated to it.
  * Noise reserves {@code n = 2^64-1}; this implementation stops earlier, at
  * {@link PacketCipher#DEFAULT_COUNTER_LIMIT}, which no session reaches. Not thread-safe.
+ *
+ * <p>A handshake's keys each seal or open one or two payloads, so each borrows the thread's JDK {@code Cipher}
+ * ({@link PacketCipher#onThreadCipher}) rather than looking up one of its own.
  */
 public final class CipherState {
 
@@ -29,7 +32,7 @@ public final class CipherState {
 
     /** Noise {@code InitializeKey}: sets a 32-byte key (copied) and resets the nonce to 0. */
     public void initializeKey(byte[] key) {
-        cipher = new PacketCipher(key);
+        cipher = PacketCipher.onThreadCipher(key);
         nonce = 0;
     }
 

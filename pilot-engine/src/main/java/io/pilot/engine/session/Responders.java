@@ -27,8 +27,8 @@ final class Responders {
     static final int SHARE_DIVISOR = 8;
 
     /** Each lane in insertion order, oldest first: the order in which its entries expire. */
-    private final Map<String, Responder> direct = new LinkedHashMap<>();
-    private final Map<String, Responder> relayed = new LinkedHashMap<>();
+    private final Map<SourceKey, Responder> direct = new LinkedHashMap<>();
+    private final Map<SourceKey, Responder> relayed = new LinkedHashMap<>();
     private final IndexTable indexes;
     private final int directCapacity;
     private final int relayedCapacity;
@@ -40,9 +40,15 @@ final class Responders {
         this.directCapacity = Math.max(1, capacity - relayedCapacity);
     }
 
-    /** The key of an initiation: its route and the initiator's index (two initiators may share a NAT). */
-    static String sourceKey(Route from, int senderIndex) {
-        return from + "#" + senderIndex;
+    /**
+     * The key of an initiation: its route and the initiator's index (two initiators may share a NAT). A record, not
+     * text: formatting the endpoint cost every INIT, FINAL and repeated INIT a string.
+     */
+    record SourceKey(Route from, int senderIndex) {
+    }
+
+    static SourceKey sourceKey(Route from, int senderIndex) {
+        return new SourceKey(from, senderIndex);
     }
 
     Responder get(Route from, int senderIndex) {
@@ -60,7 +66,7 @@ final class Responders {
      * @return whether a live half-open handshake was dropped to make room
      */
     boolean add(Responder responder, long now) {
-        Map<String, Responder> lane = lane(responder.source);
+        Map<SourceKey, Responder> lane = lane(responder.source);
         boolean evicted = false;
         if (lane.size() >= capacity(responder.source)) {
             expire(lane, now);
@@ -99,7 +105,7 @@ final class Responders {
         return examined;
     }
 
-    private void expire(Map<String, Responder> lane, long now) {
+    private void expire(Map<SourceKey, Responder> lane, long now) {
         Iterator<Responder> it = lane.values().iterator();
         while (it.hasNext()) {
             Responder responder = it.next();
@@ -121,7 +127,7 @@ final class Responders {
         return relayed.size();
     }
 
-    private Map<String, Responder> lane(Route from) {
+    private Map<SourceKey, Responder> lane(Route from) {
         return from.isRelayed() ? relayed : direct;
     }
 

@@ -55,6 +55,41 @@ class PacketCipherTests {
     }
 
     @Test
+    void aKeyOnTheThreadsCipherSealsAndOpensAsOneWithItsOwn() {
+        byte[] otherKey = Sha256.hash("another key".getBytes(StandardCharsets.UTF_8));
+        PacketCipher own = new PacketCipher(KEY);
+        PacketCipher borrowing = PacketCipher.onThreadCipher(KEY);
+        PacketCipher other = PacketCipher.onThreadCipher(otherKey);
+        for (long counter = 0; counter < 3; counter++) {
+            ByteBuffer byOwn = ByteBuffer.allocate(64);
+            own.seal(counter, ByteBuffer.wrap(AAD), ByteBuffer.wrap(PLAINTEXT), byOwn);
+            ByteBuffer byBorrowing = ByteBuffer.allocate(64);
+            borrowing.seal(counter, ByteBuffer.wrap(AAD), ByteBuffer.wrap(PLAINTEXT), byBorrowing);
+            // another key on the same thread's Cipher in between must not leak into this one's next operation
+            other.seal(counter, ByteBuffer.wrap(AAD), ByteBuffer.wrap(PLAINTEXT), ByteBuffer.allocate(64));
+            assertThat(bytes(byBorrowing.flip())).isEqualTo(bytes(byOwn.flip()));
+
+            ByteBuffer opened = ByteBuffer.allocate(64);
+            assertThat(borrowing.open(counter, ByteBuffer.wrap(AAD), byOwn.rewind(), opened)).isEqualTo(PLAINTEXT.length);
+            assertThat(bytes(opened.flip())).isEqualTo(PLAINTEXT);
+            assertThat(other.open(counter, ByteBuffer.wrap(AAD), byOwn.rewind(), ByteBuffer.allocate(64))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void twoKeysOnTheThreadsCipherWithEqualBytesEachSealTheirOwnCounters() {
+        // Equal keys in two instances (equal DH outputs: replayed test vectors) seal alike, as two Ciphers would:
+        // the JDK refuses to encrypt twice in a row under one key and nonce on one Cipher, not across instances.
+        PacketCipher first = PacketCipher.onThreadCipher(KEY);
+        PacketCipher second = PacketCipher.onThreadCipher(KEY);
+        ByteBuffer a = ByteBuffer.allocate(64);
+        first.seal(0, ByteBuffer.wrap(AAD), ByteBuffer.wrap(PLAINTEXT), a);
+        ByteBuffer b = ByteBuffer.allocate(64);
+        second.seal(0, ByteBuffer.wrap(AAD), ByteBuffer.wrap(PLAINTEXT), b);
+        assertThat(bytes(b.flip())).isEqualTo(bytes(a.flip()));
+    }
+
+    @Test
     void sealsInPlaceAndWithoutAad() {
         PacketCipher sender = new PacketCipher(KEY);
         byte[] packet = new byte[PLAINTEXT.length + PacketCipher.TAG_SIZE];

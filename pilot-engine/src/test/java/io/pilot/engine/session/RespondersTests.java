@@ -27,6 +27,10 @@ class RespondersTests {
         responders.add(responder, 0);
 
         assertThat(responders.get(from, 77)).isSameAs(responder);
+        Route sameEndpointAgain = Route.direct(new InetSocketAddress(from.direct().getAddress(), from.direct().getPort()));
+        assertThat(responders.get(sameEndpointAgain, 77)).as("each datagram comes with a Route of its own").isSameAs(responder);
+        Route otherPort = Route.direct(new InetSocketAddress(from.direct().getAddress(), from.direct().getPort() + 1));
+        assertThat(responders.get(otherPort, 77)).as("another socket on the same host").isNull();
         assertThat(responders.get(from, 78)).as("another initiator behind the same NAT").isNull();
         assertThat(responders.get(relayed, 77)).as("the same index through the relay is another initiation").isNull();
         assertThat(indexes.get(responder.localIndex)).isSameAs(responder);
