@@ -188,9 +188,6 @@ public final class UdpSocket {
 
     /** Hands inbound packets to {@code engine} from now on, then binds: no datagram arrives before the engine is there. */
     public void bind(InetSocketAddress address, SessionEngine engine) throws InterruptedException {
-        if (epoll && !receiveCoalescing) {
-            channel.pipeline().addFirst("receive-slots", new ReceiveSlots());
-        }
         channel.pipeline().addLast("sessions", new SessionInboundHandler(engine));
         channel.bind(address).sync();
     }
