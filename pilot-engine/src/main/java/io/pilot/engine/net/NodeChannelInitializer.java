@@ -54,6 +54,7 @@ public final class NodeChannelInitializer extends ChannelInitializer<Channel> {
         }
         pipeline.addLast("decoder", new DatagramDecoder(drops));
         impair(pipeline, impairment);
+        pipeline.addFirst("receive-slots", new ReceiveSlots(drops));
     }
 
     /**

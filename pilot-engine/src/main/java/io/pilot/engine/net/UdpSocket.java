@@ -21,6 +21,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.wire.WireFormat;
@@ -35,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UdpSocket {
 
-    /** Receive buffer per read with epoll: room for 48 full datagrams per recvmmsg. */
-    static final int RECEIVE_BATCH_BYTES = 48 * WireFormat.MAX_FORWARD_DATAGRAM;
+    /** Receive buffer per read with epoll: room for 48 datagrams of the base size per recvmmsg, until {@link ReceiveSlots} grows it. */
+    static final int RECEIVE_BATCH_BYTES = ReceiveSlots.BASE_SLOTS * WireFormat.MAX_FORWARD_DATAGRAM;
 
     /**
      * Receive buffer per read with UDP GRO: the largest datagram the kernel can hand over in one piece (a
@@ -44,19 +45,31 @@ public final class UdpSocket {
      */
     static final int COALESCED_RECEIVE_BYTES = 64 * 1024;
 
-    /** Receive buffer per read with NIO, which reads one datagram at a time. */
-    static final int SINGLE_RECEIVE_BYTES = 2048;
+    /** Receive buffer per read with NIO, which reads one datagram at a time: the largest a peer may send. */
+    static final int SINGLE_RECEIVE_BYTES = WireFormat.MAX_LARGE_DATAGRAM;
+
+    /**
+     * Linux socket options that set the don't-fragment bit on every datagram and leave the size to the sender
+     * ({@code IP_PMTUDISC_PROBE}: no fragmentation, no path MTU learnt from ICMP; only the interface MTU refuses a
+     * datagram, with EMSGSIZE). Levels and names from {@code <linux/in.h>} and {@code <linux/in6.h>}.
+     */
+    private static final IntegerUnixChannelOption IP_MTU_DISCOVER = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
+    private static final IntegerUnixChannelOption IPV6_MTU_DISCOVER = new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
+    private static final int PMTUDISC_PROBE = 3;
 
     private final EventLoopGroup group;
     private final Channel channel;
     private final boolean epoll;
     private final boolean receiveCoalescing;
+    private final boolean dontFragment;
 
-    private UdpSocket(EventLoopGroup group, Channel channel, boolean epoll, boolean receiveCoalescing) {
+    private UdpSocket(EventLoopGroup group, Channel channel, boolean epoll, boolean receiveCoalescing,
+            boolean dontFragment) {
         this.group = group;
         this.channel = channel;
         this.epoll = epoll;
         this.receiveCoalescing = receiveCoalescing;
+        this.dontFragment = dontFragment;
     }
 
     /**
@@ -91,7 +104,26 @@ public final class UdpSocket {
             stop(group);
             throw e;
         }
-        return new UdpSocket(group, channel, epoll, epoll && receiveCoalescing && coalesceReceives(channel));
+        return new UdpSocket(group, channel, epoll, epoll && receiveCoalescing && coalesceReceives(channel),
+                epoll && dontFragment(channel));
+    }
+
+    /**
+     * Sets the don't-fragment bit on the socket's datagrams (IPv4, and IPv6 where the socket is one); false where
+     * the kernel refuses it for IPv4, and then datagrams stay at the base size, which every path carries.
+     */
+    private static boolean dontFragment(Channel channel) {
+        boolean v4 = setIfAccepted(channel, IP_MTU_DISCOVER, PMTUDISC_PROBE);
+        setIfAccepted(channel, IPV6_MTU_DISCOVER, PMTUDISC_PROBE); // refused by an IPv4 socket, which needs none
+        return v4;
+    }
+
+    private static boolean setIfAccepted(Channel channel, IntegerUnixChannelOption option, int value) {
+        try {
+            return channel.config().setOption(option, value);
+        } catch (ChannelException refused) {
+            return false;
+        }
     }
 
     /**
@@ -139,6 +171,14 @@ public final class UdpSocket {
     /** Whether the kernel may hand over runs of datagrams from one sender in one read (UDP GRO). */
     public boolean receiveCoalescing() {
         return receiveCoalescing;
+    }
+
+    /**
+     * The largest datagram this socket may send: {@link WireFormat#MAX_LARGE_DATAGRAM} where it sets the
+     * don't-fragment bit (each path's search then finds what that path carries), else the base size.
+     */
+    public int largestDatagram() {
+        return dontFragment ? WireFormat.MAX_LARGE_DATAGRAM : WireFormat.MAX_DATAGRAM;
     }
 
     /** Whether the platform can send many full-size datagrams to one peer as one UDP GSO write. */

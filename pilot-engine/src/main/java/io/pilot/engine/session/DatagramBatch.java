@@ -18,7 +18,8 @@ import java.nio.ByteBuffer;
  * generic segmentation offload write ({@code UDP_SEGMENT}): one system call for up to {@value #MAX_SEGMENTS}
  * datagrams instead of one each. The kernel cuts the buffer every segment size bytes, so every datagram but
  * the last must be exactly that long: a batch takes full-size datagrams until it {@linkplain #isClosed is
- * closed} by a shorter one or by the count.
+ * closed} by a shorter one or by the count (fewer for larger datagrams: a write carries at most
+ * {@value #MAX_BATCH_BYTES} bytes).
  *
  * <p>Three kinds, by where they go: DATA sealed straight into the batch for a direct peer; DATA sealed behind a
  * RELAY header for a peer reached through the relay; and, at the relay, datagrams passed on behind a RELAYED
@@ -27,34 +28,47 @@ import java.nio.ByteBuffer;
  */
 final class DatagramBatch {
 
-    /** Keeps a batch under the 64 KiB a single UDP GSO write may carry. */
+    /** The most datagrams in one batch (of the base size: 48 of them stay under the 64 KiB limit). */
     static final int MAX_SEGMENTS = 48;
+    /** What one UDP GSO write may carry in all: the largest UDP payload over IPv4 (65535 - 20 - 8). */
+    static final int MAX_BATCH_BYTES = 65_507;
 
     private final ByteBuf buffer;
     private final InetSocketAddress recipient;
     private final int segmentSize;
+    private final int maxSegments;
     private int segments;
     private boolean closed;
 
-    private DatagramBatch(ByteBuf buffer, InetSocketAddress recipient, int segmentSize) {
+    private DatagramBatch(ByteBuf buffer, InetSocketAddress recipient, int segmentSize, int maxSegments) {
         this.buffer = buffer;
         this.recipient = recipient;
         this.segmentSize = segmentSize;
+        this.maxSegments = maxSegments;
     }
 
     /**
-     * For DATA sealed into the batch, to a direct peer ({@code relayed} false) or through the relay at
-     * {@code recipient}. On the heap: the JDK seals fastest into arrays; the channel copies the batch out in one go.
+     * For DATA datagrams of {@code datagramSize} bytes (the path's full size) sealed into the batch, to a direct
+     * peer ({@code relayed} false) or through the relay at {@code recipient}, each then behind a RELAY header. On the
+     * heap: the JDK seals fastest into arrays; the channel copies the batch out in one go.
      */
-    static DatagramBatch forSealing(ByteBufAllocator allocator, InetSocketAddress recipient, boolean relayed) {
-        int segmentSize = relayed ? WireFormat.MAX_RELAY_DATAGRAM : WireFormat.MAX_DATAGRAM;
-        return new DatagramBatch(allocator.heapBuffer(MAX_SEGMENTS * segmentSize), recipient, segmentSize);
+    static DatagramBatch forSealing(ByteBufAllocator allocator, InetSocketAddress recipient, boolean relayed,
+            int datagramSize) {
+        int segmentSize = datagramSize + (relayed ? WireFormat.RELAY_HEADER_LENGTH : 0);
+        int maxSegments = maxSegments(segmentSize);
+        return new DatagramBatch(allocator.heapBuffer(maxSegments * segmentSize), recipient, segmentSize, maxSegments);
     }
 
     /** For datagrams a relay passes on to the node at {@code recipient}: copied once, into direct memory. */
     static DatagramBatch forRelaying(ByteBufAllocator allocator, InetSocketAddress recipient) {
         int segmentSize = WireFormat.MAX_RELAY_DATAGRAM;
-        return new DatagramBatch(allocator.directBuffer(MAX_SEGMENTS * segmentSize), recipient, segmentSize);
+        int maxSegments = maxSegments(segmentSize);
+        return new DatagramBatch(allocator.directBuffer(maxSegments * segmentSize), recipient, segmentSize, maxSegments);
+    }
+
+    /** As many segments of {@code segmentSize} as one write carries, at most {@link #MAX_SEGMENTS}. */
+    static int maxSegments(int segmentSize) {
+        return Math.max(1, Math.min(MAX_SEGMENTS, MAX_BATCH_BYTES / segmentSize));
     }
 
     InetSocketAddress recipient() {
@@ -83,9 +97,11 @@ final class DatagramBatch {
     int sealNext(Connection connection, Keypair keypair, long now, PilotAddress target) {
         int start = buffer.writerIndex();
         int sealedAt = start + (target != null ? WireFormat.RELAY_HEADER_LENGTH : 0);
-        buffer.ensureWritable(sealedAt - start + WireFormat.MAX_DATAGRAM);
-        // The buffer's own cached view of those bytes: nothing allocated per packet.
-        ByteBuffer room = buffer.internalNioBuffer(sealedAt + WireFormat.DATA_HEADER_LENGTH, WireFormat.MAX_DATA_PLAINTEXT);
+        buffer.ensureWritable(segmentSize);
+        // The buffer's own cached view of those bytes: nothing allocated per packet. Room for a full packet only:
+        // a path MTU probe, longer, waits for the next packet outside a batch.
+        ByteBuffer room = buffer.internalNioBuffer(sealedAt + WireFormat.DATA_HEADER_LENGTH,
+                segmentSize - (sealedAt - start) - WireFormat.DATA_OVERHEAD);
         int length = connection.poll(now, room);
         if (length <= 0) {
             return 0;
@@ -108,7 +124,7 @@ final class DatagramBatch {
 
     private void added(int start) {
         segments++;
-        closed = buffer.writerIndex() - start != segmentSize || segments == MAX_SEGMENTS;
+        closed = buffer.writerIndex() - start != segmentSize || segments == maxSegments;
     }
 
     /** Whether the batch takes no more datagrams: the last was shorter than the segment size, or it is full. */

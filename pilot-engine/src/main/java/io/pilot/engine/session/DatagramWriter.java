@@ -3,6 +3,7 @@ package io.pilot.engine.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.wire.WireFormat;
 
@@ -23,7 +24,7 @@ final class DatagramWriter implements SessionEngine.Sender {
     private final ByteBufAllocator allocator;
     private final Paths paths;
     private final boolean segmentationOffload;
-    private final ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+    private final ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_LARGE_DATA_PLAINTEXT);
 
     /**
      * @param segmentationOffload whether full-size datagrams to one peer may leave as one UDP GSO write
@@ -67,10 +68,14 @@ final class DatagramWriter implements SessionEngine.Sender {
             }
             plaintext.flip();
             wrote = true;
-            boolean full = length == WireFormat.MAX_DATA_PLAINTEXT;
-            InetSocketAddress batchTo = full && segmentationOffload ? paths.recipient(peer) : null;
+            int fullLength = connection.maxPacketPayload();
+            if (length > fullLength) {
+                peer.bytesOut += writeProbe(peer.endpoint, connection, keypair, length);
+                continue;
+            }
+            InetSocketAddress batchTo = length == fullLength && segmentationOffload ? paths.recipient(peer) : null;
             if (batchTo != null) {
-                batch = DatagramBatch.forSealing(allocator, batchTo, peer.relayed);
+                batch = DatagramBatch.forSealing(allocator, batchTo, peer.relayed, fullLength + WireFormat.DATA_OVERHEAD);
                 peer.bytesOut += batch.seal(keypair, plaintext, peer.relayed ? peer.address : null);
                 continue;
             }
@@ -89,5 +94,23 @@ final class DatagramWriter implements SessionEngine.Sender {
             channel.flush();
         }
         return wrote;
+    }
+
+    /**
+     * Seals and writes a path MTU probe (a packet longer than the path's full size; only direct paths search) on
+     * its own, listening for the kernel's refusal: EMSGSIZE means the interface itself cannot carry the size.
+     *
+     * @return the sealed datagram's size
+     */
+    private int writeProbe(InetSocketAddress to, Connection connection, Keypair keypair, int length) {
+        ByteBuf datagram = allocator.heapBuffer(length + WireFormat.DATA_OVERHEAD);
+        keypair.seal(datagram, plaintext);
+        int size = datagram.readableBytes();
+        channel.write(new DatagramPacket(datagram, to)).addListener(written -> {
+            if (MessageTooLong.is(written.cause())) {
+                connection.datagramTooBig(size, System.nanoTime());
+            }
+        });
+        return size;
     }
 }

@@ -128,7 +128,7 @@ final class Keypair {
 
     /**
      * Authenticates and decrypts a DATA packet in place in {@code buffer} (a heap buffer of at least
-     * {@link WireFormat#MAX_DATAGRAM} bytes, reused from packet to packet): the datagram is copied into it, opened
+     * {@link WireFormat#MAX_LARGE_DATAGRAM} bytes, reused from packet to packet): the datagram is copied into it, opened
      * there, and {@code buffer}'s position and limit then frame the plaintext. The one copy moves the datagram out
      * of the socket's direct memory: the JDK's AES-GCM runs its intrinsics on arrays and falls back to a much
      * slower path on direct buffers (measured: docs/ARCHITECTURE.md, the data path).

@@ -65,10 +65,11 @@ public final class SessionEngine {
     private final PeerTable peers = new PeerTable();
     private final Set<Peer> readDirty = new LinkedHashSet<>();
     /** Where each DATA datagram is opened in place; its position and limit then frame the plaintext. */
-    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_LARGE_DATAGRAM);
     private final Paths paths;
     private final Sender writer;
     private Predicate<InetSocketAddress> reliableBearer = endpoint -> false;
+    private int largestDatagram = WireFormat.MAX_DATAGRAM;
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
@@ -161,6 +162,14 @@ public final class SessionEngine {
      */
     public void reliableBearer(Predicate<InetSocketAddress> reliable) {
         this.reliableBearer = reliable;
+    }
+
+    /**
+     * The largest datagram the socket may send ({@code UdpSocket.largestDatagram}): above the base size, each
+     * direct UDP path's connection searches for the size that path carries. Set before start.
+     */
+    public void largestDatagram(int bytes) {
+        this.largestDatagram = bytes;
     }
 
     public void pathSettings(PathSettings settings) {
@@ -483,7 +492,13 @@ public final class SessionEngine {
             timers.reschedule(peer, now);
             return;
         }
-        connection.carriedReliably(reliableBearer.test(peer.relayed ? paths.relayEndpoint() : peer.endpoint));
+        InetSocketAddress via = peer.relayed ? paths.relayEndpoint() : peer.endpoint;
+        boolean reliable = reliableBearer.test(via);
+        connection.carriedReliably(reliable);
+        // Only direct UDP paths search for larger datagrams: a relay passes on datagrams of the base size only, and
+        // a stream bearer frames its own.
+        connection.datagramPath(via, peer.relayed || reliable ? 0 : largestDatagram,
+                WireFormat.DATA_OVERHEAD + (peer.relayed ? WireFormat.RELAY_HEADER_LENGTH : 0));
         if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {

@@ -77,6 +77,7 @@ public final class Connection {
     private final PacketAssembler assembler;
     private final StreamFrameApplier streamFrames;
     private final SkippedPacketNumbers skipped = new SkippedPacketNumbers();
+    private final PathMtuProbing pathMtu;
     /** The frames of the packet being received; reused, since frames die with their packet. */
     private final List<Frame> frames = new ArrayList<>();
 
@@ -120,6 +121,7 @@ public final class Connection {
         this.rtt = new RttEstimator(config.initialRttNanos(), config.maxAckDelayNanos(), config.minProbeTimeoutNanos());
         this.congestion = config.congestionControl().create(config, rtt);
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
+        this.pathMtu = new PathMtuProbing(config.maxPacketPayload(), config.pathMtuDiscovery());
         this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),
                 new SentFrameRouter(streams, assembler, receiveCredit));
         this.lastSentNanos = nowNanos;
@@ -170,6 +172,31 @@ public final class Connection {
     }
 
     /**
+     * Tells the connection which path its packets take now (an address: compared with equals), the largest
+     * datagram that path may carry as far as this node knows ({@code largestDatagram}: the base when it cannot
+     * tell, e.g. without the don't-fragment bit) and what the layer below adds to each packet ({@code overhead}).
+     * When that is more than the base, the connection searches for the size the path carries (DPLPMTUD,
+     * {@link PathMtuProbing}); any change starts over at the base. Cheap when nothing changed.
+     */
+    public void datagramPath(Object path, int largestDatagram, int overhead) {
+        pathMtu.path(path, largestDatagram, overhead);
+    }
+
+    /** The local stack refused a datagram of {@code datagramSize} bytes (EMSGSIZE): the path carries nothing that large. */
+    public void datagramTooBig(int datagramSize, long nowNanos) {
+        pathMtu.tooBig(datagramSize, nowNanos);
+    }
+
+    /**
+     * The largest packet payload {@link #poll} produces now, the room it needs: the base
+     * ({@link TransportConfig#maxPacketPayload()}) or what the path was found to carry. A packet of this length is
+     * full; a longer one is a path MTU probe.
+     */
+    public int maxPacketPayload() {
+        return pathMtu.maxPayload();
+    }
+
+    /**
      * Closes the connection: one CLOSE frame is emitted by the next {@link #poll}, then nothing. Calls
      * {@link ConnectionHandler#onClosed} (remote = false). No effect if already closed.
      */
@@ -196,7 +223,7 @@ public final class Connection {
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),
                 lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
                 reassembly.bytes(), reassembly.segments(), unacknowledgedPackets, config.congestionControl(),
-                config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0);
+                config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0, pathMtu.maxPayload());
     }
 
     // ------------------------------------------------------------------ inbound
@@ -273,6 +300,7 @@ public final class Connection {
                 violation(TransportError.PROTOCOL_VIOLATION, "ACK of skipped packet number " + skippedNumber);
             } else {
                 lossDetector.onAck(f, nowNanos);
+                pathMtu.onAck(f.ranges(), nowNanos);
             }
             return false;
         } else if (frame instanceof Frame.MaxData f) {
@@ -293,15 +321,17 @@ public final class Connection {
     // ------------------------------------------------------------------ outbound
 
     /**
-     * Writes the next packet payload into {@code out} (which needs {@link TransportConfig#maxPacketPayload()} bytes
-     * remaining) and returns its length, or returns 0 if nothing may be sent now.
+     * Writes the next packet payload into {@code out} (which needs {@link #maxPacketPayload()} bytes remaining) and
+     * returns its length, or returns 0 if nothing may be sent now. A path MTU probe, longer, goes out only when
+     * {@code out} has room for it.
      */
     public int poll(long nowNanos, ByteBuffer out) {
-        if (out.remaining() < config.maxPacketPayload()) {
-            throw new IllegalArgumentException("out needs " + config.maxPacketPayload() + " bytes remaining");
+        int maxPayload = pathMtu.maxPayload();
+        if (out.remaining() < maxPayload) {
+            throw new IllegalArgumentException("out needs " + maxPayload + " bytes remaining");
         }
         int start = out.position();
-        int limit = start + config.maxPacketPayload();
+        int limit = start + maxPayload;
         if (closeReason != null) {
             if (!closeFramePending) {
                 return 0;
@@ -311,6 +341,10 @@ public final class Connection {
             out.putLong(nextPacketNumber);
             FrameCodec.writeClose(out, closeReason.code(), closeReason.message(), limit - out.position());
             return recordSent(nowNanos, start, out, false);
+        }
+        int mtuProbe = pathMtu.probeDue(nowNanos, out.remaining());
+        if (mtuProbe > 0) {
+            return sendMtuProbe(nowNanos, start, out, mtuProbe);
         }
         boolean probe = probesPending > 0;
         boolean hasWork = assembler.hasAckElicitingWork();
@@ -346,6 +380,22 @@ public final class Connection {
         return recordSent(nowNanos, start, out, ackEliciting);
     }
 
+    /**
+     * A PING padded to {@code size}: outside the congestion window and not in flight (its loss is no congestion and
+     * loses nothing), acknowledged like any ack-eliciting packet ({@link PathMtuProbing}).
+     */
+    private int sendMtuProbe(long nowNanos, int start, ByteBuffer out, int size) {
+        nextPacketNumber = skipped.next(nextPacketNumber);
+        long packetNumber = nextPacketNumber;
+        out.putLong(packetNumber);
+        out.put((byte) FrameCodec.PING);
+        while (out.position() - start < size) {
+            out.put((byte) FrameCodec.PADDING);
+        }
+        pathMtu.probeSent(packetNumber, size, nowNanos, rtt.pto());
+        return recordSent(nowNanos, start, out, false);
+    }
+
     private boolean mayFillNow(long nowNanos) {
         long window = congestion.window();
         if (lossDetector.bytesInFlight() >= window) {
@@ -355,7 +405,7 @@ public final class Connection {
         if (!config.pacing()) {
             return true;
         }
-        long release = pacer.releaseTime(nowNanos, config.maxPacketPayload(), congestion.pacingRate(rtt.smoothed()));
+        long release = pacer.releaseTime(nowNanos, pathMtu.maxPayload(), congestion.pacingRate(rtt.smoothed()));
         pacerDeadline = release > nowNanos ? release : Long.MAX_VALUE;
         return release <= nowNanos;
     }
@@ -366,6 +416,7 @@ public final class Connection {
         packetsSent++;
         bytesSent += length;
         lastSentNanos = nowNanos;
+        pathMtu.onPacketSent(length);
         if (ackEliciting) {
             awaitingAnswerSinceNanos = Math.min(awaitingAnswerSinceNanos, nowNanos);
             lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, assembler.sentFrames()));
@@ -398,7 +449,7 @@ public final class Connection {
         if (closeReason != null) {
             return Long.MAX_VALUE;
         }
-        long deadline = Math.min(lossDetector.deadline(), ackTracker.deadline());
+        long deadline = Math.min(Math.min(lossDetector.deadline(), ackTracker.deadline()), pathMtu.deadline());
         if (config.idleTimeoutNanos() > 0) {
             deadline = Math.min(deadline, lastReceivedNanos + config.idleTimeoutNanos());
         }
@@ -429,6 +480,7 @@ public final class Connection {
                     + config.unresponsiveTimeoutNanos() / 1_000_000 + " ms", false), false);
             return;
         }
+        pathMtu.onTimeout(nowNanos);
         if (lossDetector.onTimeout(nowNanos)) {
             probesPending = PROBE_PACKETS;
         }

@@ -24,6 +24,7 @@ package io.pilot.engine.transport;
  *                             for reassembly ({@link TransportConfig#maxReassemblySegments()}); the peer resends them
  * @param congestionControl    the congestion controller this side runs
  * @param pacingRate           bytes per second the pacer lets out now (0: not paced)
+ * @param maxPacketPayload     the largest packet payload sent now: the base, or what the path MTU search found
  */
 public record ConnectionStats(
         long packetsSent,
@@ -45,5 +46,6 @@ public record ConnectionStats(
         int reassemblySegments,
         long unacknowledgedPackets,
         CongestionControl congestionControl,
-        long pacingRate) {
+        long pacingRate,
+        int maxPacketPayload) {
 }

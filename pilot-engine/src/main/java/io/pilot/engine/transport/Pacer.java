@@ -24,10 +24,13 @@ final class Pacer {
             return nowNanos;
         }
         double available = refilled(nowNanos, rate);
-        if (available >= bytes) {
+        // A packet larger than the whole burst (a path found to carry large datagrams) leaves once the bucket is
+        // full and takes it into debt: waiting for more tokens than the bucket holds would wait for ever.
+        double needed = Math.min(bytes, capacity);
+        if (available >= needed) {
             return nowNanos;
         }
-        return nowNanos + (long) Math.ceil((bytes - available) / rate);
+        return nowNanos + (long) Math.ceil((needed - available) / rate);
     }
 
     void onPacketSent(long nowNanos, int bytes, double rate) {

@@ -34,6 +34,7 @@ public final class TransportConfig {
     private final int initialWindowPackets;
     private final int minimumWindowPackets;
     private final boolean pacing;
+    private final boolean pathMtuDiscovery;
     private final int pacingBurstPackets;
     private final int maxAckRanges;
     private final int maxQueuedDatagrams;
@@ -53,6 +54,7 @@ public final class TransportConfig {
         this.initialWindowPackets = b.initialWindowPackets;
         this.minimumWindowPackets = b.minimumWindowPackets;
         this.pacing = b.pacing;
+        this.pathMtuDiscovery = b.pathMtuDiscovery;
         this.pacingBurstPackets = b.pacingBurstPackets;
         this.maxAckRanges = b.maxAckRanges;
         this.maxQueuedDatagrams = b.maxQueuedDatagrams;
@@ -67,7 +69,11 @@ public final class TransportConfig {
         return new Builder();
     }
 
-    /** Largest packet payload {@link Connection#poll} produces and the congestion controller's datagram size. */
+    /**
+     * The base packet payload: what {@link Connection#poll} produces on every path, the congestion controller's
+     * datagram size, and the least room {@code poll} needs; larger only on a path {@link #pathMtuDiscovery()}
+     * validated ({@link Connection#maxPacketPayload()}).
+     */
     public int maxPacketPayload() {
         return maxPacketPayload;
     }
@@ -146,6 +152,14 @@ public final class TransportConfig {
         return pacing;
     }
 
+    /**
+     * Whether the connection searches for a datagram size above {@link #maxPacketPayload()} on paths that allow
+     * one (DPLPMTUD, {@link PathMtuProbing}); without it every packet stays within the base.
+     */
+    public boolean pathMtuDiscovery() {
+        return pathMtuDiscovery;
+    }
+
     public int pacingBurstPackets() {
         return pacingBurstPackets;
     }
@@ -184,6 +198,7 @@ public final class TransportConfig {
         private int initialWindowPackets = 10;
         private int minimumWindowPackets = 2;
         private boolean pacing = true;
+        private boolean pathMtuDiscovery = true;
         private int pacingBurstPackets = 10;
         private int maxAckRanges = 32;
         private int maxQueuedDatagrams = 1024;
@@ -266,6 +281,11 @@ public final class TransportConfig {
 
         public Builder pacing(boolean enabled) {
             this.pacing = enabled;
+            return this;
+        }
+
+        public Builder pathMtuDiscovery(boolean enabled) {
+            this.pathMtuDiscovery = enabled;
             return this;
         }
 

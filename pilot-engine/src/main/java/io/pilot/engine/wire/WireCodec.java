@@ -32,7 +32,8 @@ public final class WireCodec {
         int type = in.getUnsignedByte(start);
         boolean relay = type == WireFormat.TYPE_RELAY || type == WireFormat.TYPE_RELAYED;
         boolean forward = type == WireFormat.TYPE_FORWARD;
-        if (length > (forward ? WireFormat.MAX_FORWARD_DATAGRAM : relay ? WireFormat.MAX_RELAY_DATAGRAM : WireFormat.MAX_DATAGRAM)) {
+        if (length > (forward ? WireFormat.MAX_FORWARD_DATAGRAM : relay ? WireFormat.MAX_RELAY_DATAGRAM
+                : type == WireFormat.TYPE_DATA ? WireFormat.MAX_LARGE_DATAGRAM : WireFormat.MAX_DATAGRAM)) {
             return drop(DropReason.OVERSIZED);
         }
         if (type < WireFormat.TYPE_HANDSHAKE_INIT || type > WireFormat.TYPE_FORWARD) {

@@ -46,6 +46,19 @@ public final class WireFormat {
     /** Largest UDP payload that crosses a 1280-byte IPv6 path without fragmentation (1280 - 40 - 8). */
     public static final int MAX_DATAGRAM = 1232;
 
+    /**
+     * Largest DATA datagram a node accepts, and the largest its path MTU search ({@code transport.PathMtuSearch})
+     * tries: a 16 KiB link MTU as an IPv6 UDP payload (16384 - 40 - 8). Four of them fit one UDP GSO write. Only a
+     * direct path probed to carry it gets datagrams above {@link #MAX_DATAGRAM} (docs/PROTOCOL.md, "Datagram size").
+     */
+    public static final int MAX_LARGE_DATAGRAM = 16_336;
+
+    /** Largest plaintext in a DATA packet of {@link #MAX_LARGE_DATAGRAM} bytes. */
+    public static final int MAX_LARGE_DATA_PLAINTEXT = MAX_LARGE_DATAGRAM - DATA_HEADER_LENGTH - TAG_LENGTH;
+
+    /** What a DATA datagram adds to the transport's packet: its header and the AES-GCM tag. */
+    public static final int DATA_OVERHEAD = DATA_HEADER_LENGTH + TAG_LENGTH;
+
     /** A relay header: the common header and a realm and node address. */
     public static final int RELAY_HEADER_LENGTH = HEADER_LENGTH + 2 + 6;
 

@@ -106,9 +106,23 @@ class DatagramDecoderTests {
     }
 
     @Test
+    void dataAboveTheBaseSizeIsAcceptedUpToTheLargestAndOtherTypesAreNot() {
+        channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_DATA).writeByte(WireFormat.VERSION)
+                .writeShort(0).writeZero(WireFormat.MAX_LARGE_DATAGRAM - 4))); // a path MTU probe of the largest size
+        InboundPacket large = channel.readInbound();
+        assertThat(large.packet()).isInstanceOfSatisfying(DataPacket.class,
+                data -> assertThat(data.datagram().readableBytes()).isEqualTo(WireFormat.MAX_LARGE_DATAGRAM));
+        ((DataPacket) large.packet()).release();
+        channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_RELAY).writeByte(WireFormat.VERSION)
+                .writeShort(0).writeZero(WireFormat.MAX_RELAY_DATAGRAM - 3))); // relayed paths keep the base size
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(drops.get(DropReason.OVERSIZED)).isEqualTo(1);
+    }
+
+    @Test
     void oversizedWrongVersionUnknownTypeAndReservedBitsAreDropped() {
         channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_DATA).writeByte(1).writeShort(0)
-                .writeZero(WireFormat.MAX_DATAGRAM))); // over the 1232-byte path
+                .writeZero(WireFormat.MAX_LARGE_DATAGRAM))); // over the largest DATA a node accepts
         ByteBuf init = new HandshakeInit(7, new byte[32], new byte[16]).encode(ByteBufAllocator.DEFAULT);
         channel.writeInbound(datagram(init.copy().writeByte(0))); // an init one byte too long
         channel.writeInbound(datagram(init.copy().setByte(1, 1))); // version 1, a node of the previous version

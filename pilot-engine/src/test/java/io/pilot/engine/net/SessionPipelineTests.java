@@ -48,7 +48,8 @@ class SessionPipelineTests {
     @Test
     void withoutImpairmentOrStunServerThePipelineIsBearersStunClientThenDecoder() {
         channel = new EmbeddedChannel(new NodeChannelInitializer(Impairment.NONE, new StunClientHandler(), null, drops));
-        assertThat(stages()).containsExactly("bearers", "stun-client", "decoder");
+        // receive-slots sizes the socket's reads (ReceiveSlots): it stands for the kernel, before any stage.
+        assertThat(stages()).containsExactly("receive-slots", "bearers", "stun-client", "decoder");
     }
 
     @Test
@@ -57,7 +58,7 @@ class SessionPipelineTests {
         channel = new EmbeddedChannel(new NodeChannelInitializer(lossy, new StunClientHandler(), new StunServerHandler(),
                 drops));
         // The impairment models the UDP link: datagrams over a WebSocket join after it, at the bearers.
-        assertThat(stages()).containsExactly("impairment", "bearers", "stun-client", "stun", "decoder");
+        assertThat(stages()).containsExactly("receive-slots", "impairment", "bearers", "stun-client", "stun", "decoder");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,12 @@ class AttackTests {
         b.listen(50, MessageHandler.of(in -> Message.of(TransferTests.sha256(in.message().body()))));
         AtomicInteger tampered = new AtomicInteger();
         Random random = new Random(11);
+        // The first datagram above the base size (a path MTU probe) is cut by b's receive slots and dropped whole
+        // as TRUNCATED before anything could authenticate it (docs/PROTOCOL.md §1): it is left alone.
+        AtomicBoolean largeSeen = new AtomicBoolean();
         try (UdpForwarder mitm = new UdpForwarder(b.localEndpoint(), datagram -> {
-            if (datagram[0] == WireFormat.TYPE_DATA && datagram.length > 40 && random.nextInt(10) == 0) {
+            boolean firstLarge = datagram.length > WireFormat.MAX_FORWARD_DATAGRAM && !largeSeen.getAndSet(true);
+            if (datagram[0] == WireFormat.TYPE_DATA && datagram.length > 40 && !firstLarge && random.nextInt(10) == 0) {
                 datagram[WireFormat.DATA_HEADER_LENGTH + random.nextInt(datagram.length - WireFormat.DATA_HEADER_LENGTH)] ^= 0x40;
                 tampered.incrementAndGet();
             }

@@ -16,6 +16,7 @@ import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.transport.TransportConfig;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -117,8 +118,10 @@ class SessionLifecycleTests {
     @Test
     void keysRotateByVolumeDuringABulkTransfer() throws Exception {
         SessionSettings small = SessionSettings.DEFAULTS.withRekeyMessages(300, 3000);
-        PilotNode a = nodes.start(x -> x.sessionSettings(small));
-        PilotNode b = nodes.start(x -> x.sessionSettings(small));
+        // Packets of the base size, which the count below assumes (a path MTU search would make them up to 13 times larger).
+        TransportConfig base = TransportConfig.builder().pathMtuDiscovery(false).build();
+        PilotNode a = nodes.start(x -> x.sessionSettings(small).transportConfig(base));
+        PilotNode b = nodes.start(x -> x.sessionSettings(small).transportConfig(base));
         b.listen(33, MessageHandler.of(in -> Message.of(TransferTests.sha256(in.message().body()))));
         a.connect(b.publicKey(), b.localEndpoint()).join();
         byte[] payload = new byte[4 * 1024 * 1024];

@@ -29,6 +29,8 @@ final class Simulator {
         long maxQueueNanos = Long.MAX_VALUE;
         /** Drops the n-th packet put on this link (0-based) when it returns true. */
         LongPredicate dropFilter = n -> false;
+        /** Packets with a longer payload are dropped, as a path drops datagrams above its MTU. */
+        int maxPayload = Integer.MAX_VALUE;
         long transmitted;
         long busyUntil;
         long dropped;
@@ -107,7 +109,7 @@ final class Simulator {
     }
 
     private void transmit(Link link, boolean toA, byte[] payload) {
-        if (link.dropFilter.test(link.transmitted++)) {
+        if (link.dropFilter.test(link.transmitted++) || payload.length > link.maxPayload) {
             link.dropped++;
             return;
         }
