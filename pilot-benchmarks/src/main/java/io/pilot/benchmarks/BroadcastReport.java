@@ -16,14 +16,20 @@ final class BroadcastReport {
         BroadcastBenchmark.Result r = result;
         line("## 10. Broadcast to a group");
         line("");
+        String loops = r.memberLoops() > 0
+                ? String.format(Locale.ROOT, "its own UDP socket on 127.0.0.1 with 256 KiB socket buffers; the members "
+                        + "share %d event loop threads (`PilotNode.Builder.eventLoops(SharedEventLoops.create(%d))`, what "
+                        + "a process hosting many nodes would use) instead of one thread each", r.memberLoops(),
+                        r.memberLoops())
+                : "its own UDP socket and event loop on 127.0.0.1, 256 KiB socket buffers";
         line(String.format(Locale.ROOT, "`GroupMessaging.broadcast` of one 4-byte one-way message from a sender to %d "
-                + "other members of one group. Every member is a real node (its own UDP socket and event loop on "
-                + "127.0.0.1, 256 KiB socket buffers), registered with its own directory client on one real backbone; "
-                + "all %d nodes, the backbone and the sender run in this JVM on the same cores, the members sharing one "
-                + "2-thread handler pool. The sender watches the group (`watchMembers`), so a broadcast asks the backbone "
+                + "other members of one group. Every member is a real node (%s), registered with its own directory "
+                + "client on one real backbone; all %d nodes, the backbone and the sender run in this JVM on the same "
+                + "cores, the members sharing one 2-thread handler pool; the sender and the backbone have event loops of "
+                + "their own. The sender watches the group (`watchMembers`), so a broadcast asks the backbone "
                 + "nothing. The first broadcast is cold (a handshake with every member, all initiated at once); then %d "
                 + "warm rounds over the sessions it made. A round ends when every member has received its copy.",
-                r.members(), r.members() + 2, r.rounds()));
+                r.members(), loops, r.members() + 2, r.rounds()));
         line("");
         line("| | to last member (median) | min - max | to median member | future completed | process CPU | sender loop CPU |");
         line("|---|---:|---:|---:|---:|---:|---:|");
