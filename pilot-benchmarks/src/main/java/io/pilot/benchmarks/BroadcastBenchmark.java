@@ -11,6 +11,8 @@ import io.pilot.engine.group.GroupMessaging;
 import io.pilot.engine.group.MembershipListener;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.net.SharedEventLoops;
+import io.pilot.engine.session.SessionSettings;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,9 +32,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Section 10: one broadcast to a group of real members. Every member is a real node with its own UDP socket and
- * event loop, registered in the group with its own directory client on one real backbone, all in this JVM; the
- * members share one handler pool (one per member would be 500 idle pools). A sender, also a member, watches the
+ * Section 10: one broadcast to a group of real members. Every member is a real node with its own UDP socket,
+ * registered in the group with its own directory client on one real backbone, all in this JVM; each member has an
+ * event loop of its own unless {@link #MEMBER_LOOPS} says to share a few ({@link SharedEventLoops}); the members
+ * share one handler pool (one per member would be 500 idle pools). A sender, also a member, watches the
  * group (so a broadcast asks the backbone nothing) and broadcasts one one-way message per round to every other member.
  *
  * <p>The first round is cold: the sender has no session with any member, so it includes a handshake with each
@@ -50,6 +53,13 @@ public final class BroadcastBenchmark {
     static final int PORT = 2001;
     static final String GROUP = "BROADCAST-BENCH";
     private static final int REGISTRATION_WAVE = 50;
+    /**
+     * Event loop threads the members share ({@link SharedEventLoops}), from {@code -Dbench.broadcast.memberLoops}
+     * (e.g. 2, the machine's cores, so that a broadcast wakes two threads rather than one per member); 0, the default,
+     * gives each member a loop of its own, as a node has by default. Not shared by default: on a machine loaded by
+     * other work, two threads get far less CPU than 500 (the kernel shares it per thread), and rounds time out.
+     */
+    static final int MEMBER_LOOPS = Integer.getInteger("bench.broadcast.memberLoops", 0);
 
     /**
      * @param members members receiving each broadcast (the sender not counted)
@@ -68,11 +78,12 @@ public final class BroadcastBenchmark {
      *                       crossed the sender's own handshakes
      * @param restingCores cores the process used over one second with no broadcast, all members up: their timers,
      *                     heartbeats and the backbone, what every round's process CPU includes besides the broadcast
+     * @param memberLoops event loop threads the members shared, or 0 when each had a loop of its own
      */
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
                          Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
-                         double restingCores) {
+                         double restingCores, int memberLoops) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
         public double lastDeliveryInRtts() {
@@ -113,10 +124,14 @@ public final class BroadcastBenchmark {
             PilotNode backboneNode = own(PilotPair.node().sessionSettings(HandshakeRateBenchmark.LIMITS).build().start());
             own(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
             Receipts receipts = new Receipts(memberCount, rounds + 1);
-            startMembers(backboneNode, memberCount, receipts);
+            SharedEventLoops memberLoops = MEMBER_LOOPS > 0 ? own(SharedEventLoops.create(MEMBER_LOOPS)) : null;
+            startMembers(backboneNode, memberCount, receipts, memberLoops);
 
             Set<Long> loopsBefore = ThreadCpu.eventLoops();
-            PilotNode senderNode = own(PilotPair.node().build().start());
+            // A minute for each cold handshake, not the default 10 s: on a loaded machine 500 members' handshakes queue
+            // behind each other on their loops, and the cold round measures how long that takes, not a timeout policy.
+            PilotNode senderNode = own(PilotPair.node()
+                    .sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(60))).build().start());
             long senderLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
             DirectoryClient sender = own(client(backboneNode, senderNode, "sender"));
             sender.start();
@@ -140,7 +155,7 @@ public final class BroadcastBenchmark {
                     Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
-                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting);
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS));
         } finally {
             closeAll();
             handlers.shutdownNow();
@@ -204,11 +219,12 @@ public final class BroadcastBenchmark {
      * handshakes and registrations on the backbone's one loop than it answers within a registration's timeout on a
      * loaded machine, and the retries would only add to the queue.
      */
-    private void startMembers(PilotNode backboneNode, int count, Receipts receipts) {
+    private void startMembers(PilotNode backboneNode, int count, Receipts receipts, SharedEventLoops loops) {
         List<CompletableFuture<?>> wave = new ArrayList<>();
         for (int member = 0; member < count; member++) {
             // Small socket buffers: 500 members at the default 8 MiB would ask the kernel for 8 GiB.
-            PilotNode node = own(PilotPair.node().handlerExecutor(handlers).socketBufferBytes(256 * 1024).build().start());
+            PilotNode.Builder builder = PilotPair.node().handlerExecutor(handlers).socketBufferBytes(256 * 1024);
+            PilotNode node = own((loops == null ? builder : builder.eventLoops(loops)).build().start());
             int index = member;
             node.listen(PORT, MessageHandler.of(in -> {
                 receipts.arrived(index, ByteBuffer.wrap(in.message().body()).getInt());
@@ -250,7 +266,13 @@ public final class BroadcastBenchmark {
         BroadcastResult result = sent.join();
         long handedOver = System.nanoTime() - start;
         receipts.failed.addAndGet(result.failed().size());
-        receipts.awaitRound(round, TimeUnit.SECONDS.toNanos(120));
+        try {
+            receipts.awaitRound(round, TimeUnit.SECONDS.toNanos(120));
+        } catch (IllegalStateException missing) {
+            throw new IllegalStateException(missing.getMessage() + "; the broadcast named " + result.failed().size()
+                    + " unreached" + result.failed().stream().findFirst().map(f -> ", the first: " + f.reason()).orElse(""),
+                    missing);
+        }
         long cpu = ThreadCpu.processCpuNanos() - cpuBefore;
         long loopCpu = ThreadCpu.threadCpuNanos(senderLoop) - loopBefore;
         long[] arrivals = receipts.arrivalsOf(round);

@@ -5,6 +5,7 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.PilotException;
 import io.pilot.engine.message.ReplyFuture;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,6 +57,21 @@ final class NodeLoop {
             current.execute(task);
         } catch (RejectedExecutionException e) {
             result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, "node is closed"));
+        }
+    }
+
+    /** {@link #execute} for a task that serves several callers: all of them fail if the node is not running. */
+    void executeAll(List<? extends ReplyFuture<?>> results, Runnable task) {
+        EventLoop current = loop;
+        if (current == null || closed) {
+            String why = closed ? "node is closed" : "node is not started";
+            results.forEach(result -> result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, why)));
+            return;
+        }
+        try {
+            current.execute(task);
+        } catch (RejectedExecutionException e) {
+            results.forEach(result -> result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, "node is closed")));
         }
     }
 

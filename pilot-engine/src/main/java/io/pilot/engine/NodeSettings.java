@@ -2,6 +2,7 @@ package io.pilot.engine;
 
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.net.Impairment;
+import io.pilot.engine.net.SharedEventLoops;
 import io.pilot.engine.session.AccessPolicy;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.engine.session.SessionSettings;
@@ -23,12 +24,14 @@ import java.util.concurrent.Executor;
  * @param handlerExecutor where message handlers run, or null for the node's own pool
  * @param exposeErrorDetails whether INTERNAL error replies name the exception's class and message
  * @param receiveCoalescing whether the UDP socket asks the kernel for UDP GRO (epoll only)
+ * @param eventLoops loops shared with other nodes of the process, or null for a loop thread of the node's own
  */
 record NodeSettings(Path identityPath, Identity identity, InetSocketAddress bindAddress, int realm,
                     int maxMessageSize, Duration requestTimeout, SessionSettings sessionSettings,
                     TransportConfig transportConfig, AccessPolicy accessPolicy, Impairment impairment,
                     Executor handlerExecutor, SecureRandom random, int socketBufferBytes, boolean answerStun,
-                    PathSettings pathSettings, boolean exposeErrorDetails, boolean receiveCoalescing) {
+                    PathSettings pathSettings, boolean exposeErrorDetails, boolean receiveCoalescing,
+                    SharedEventLoops eventLoops) {
 
     /** @throws IllegalStateException without an identity, or with packets that do not fit the wire */
     NodeSettings {

@@ -73,25 +73,51 @@ final class PeerSessions {
      * it was never met; fails {@code result} if there is no session or {@code action} throws.
      */
     <T> void withSession(PilotAddress target, ReplyFuture<T> result, Consumer<Peer> action) {
-        loop.execute(result, () -> {
-            Peer peer = engine.peer(target);
-            if (peer == null) {
-                resolveThen(target, result, action);
+        loop.execute(result, () -> onSession(target, result, action));
+    }
+
+    /**
+     * {@link #withSession} for many targets in one task on the event loop: {@code action} runs at once for every
+     * target that has a session, and the engine flushes them all together when the task ends
+     * ({@link SessionEngine#sendingToMany}); the others follow their handshakes, as with {@link #withSession}.
+     *
+     * @param results one per target, in the same order; each is handed to {@code action} with its target's peer
+     */
+    <T> void withSessions(List<PilotAddress> targets, List<ReplyFuture<T>> results,
+            BiConsumer<Peer, ReplyFuture<T>> action) {
+        if (targets.size() != results.size()) {
+            throw new IllegalArgumentException(targets.size() + " targets but " + results.size() + " results");
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        loop.executeAll(results, () -> engine.sendingToMany(() -> {
+            for (int i = 0; i < targets.size(); i++) {
+                ReplyFuture<T> result = results.get(i);
+                onSession(targets.get(i), result, peer -> action.accept(peer, result));
+            }
+        }));
+    }
+
+    /** On the loop: runs {@code action} once {@code target} has a session (at once if it has one). */
+    private <T> void onSession(PilotAddress target, ReplyFuture<T> result, Consumer<Peer> action) {
+        Peer peer = engine.peer(target);
+        if (peer == null) {
+            resolveThen(target, result, action);
+            return;
+        }
+        engine.whenEstablished(peer, (p, error) -> {
+            if (error != null) {
+                result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
                 return;
             }
-            engine.whenEstablished(peer, (p, error) -> {
-                if (error != null) {
-                    result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, error.getMessage(), error));
-                    return;
-                }
-                try {
-                    action.accept(p);
-                } catch (RuntimeException e) {
-                    // e.g. the connection closed or ran out of stream ids in between: the caller must hear of it.
-                    result.deliverFailure(new PilotException(ErrorCode.CONNECTION_LOST,
-                            "cannot send to " + target + ": " + e.getMessage(), e));
-                }
-            });
+            try {
+                action.accept(p);
+            } catch (RuntimeException e) {
+                // e.g. the connection closed or ran out of stream ids in between: the caller must hear of it.
+                result.deliverFailure(new PilotException(ErrorCode.CONNECTION_LOST,
+                        "cannot send to " + target + ": " + e.getMessage(), e));
+            }
         });
     }
 

@@ -17,6 +17,7 @@ import io.pilot.engine.message.ReplyFuture;
 import io.pilot.engine.message.StreamCredit;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.net.NodeChannelInitializer;
+import io.pilot.engine.net.SharedEventLoops;
 import io.pilot.engine.net.ProxySettings;
 import io.pilot.engine.net.StreamBearers;
 import io.pilot.engine.net.StreamCounters;
@@ -120,7 +121,8 @@ public final class PilotNode implements AutoCloseable {
         }
         try {
             socket = UdpSocket.register(settings.socketBufferBytes(), settings.receiveCoalescing(),
-                    new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops, streams));
+                    new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops, streams),
+                    settings.eventLoops());
             messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
                     settings.maxMessageSize(), settings.exposeErrorDetails(), sessionListeners::established,
                     sessionListeners::closed);
@@ -335,6 +337,26 @@ public final class PilotNode implements AutoCloseable {
         ReplyFuture<Void> result = executors.newFuture();
         sessions.withSession(target.address(), result, peer -> messages.send(peer, target.port(), message, result));
         return result;
+    }
+
+    /**
+     * Sends one one-way message to {@code port} on each of {@code targets}, as {@link #send} does for each, but as
+     * one task on the event loop that writes every copy for a peer with a session before the socket is flushed once:
+     * the copies leave in as few system calls as the socket allows (with epoll, {@code sendmmsg}), not one each. A
+     * target without a session yet gets its copy once the handshake completes, as with {@link #send}. What a group
+     * broadcast uses.
+     *
+     * @return one future per target, in the order given; each as {@link #send}'s
+     */
+    public List<ReplyFuture<Void>> sendEach(List<PilotAddress> targets, int port, Message message) {
+        Ports.check(port);
+        Objects.requireNonNull(message, "message");
+        List<ReplyFuture<Void>> results = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            results.add(executors.newFuture());
+        }
+        sessions.withSessions(targets, results, (peer, result) -> messages.send(peer, port, message, result));
+        return results;
     }
 
     /**
@@ -618,6 +640,7 @@ public final class PilotNode implements AutoCloseable {
         private PathSettings pathSettings = PathSettings.DEFAULTS;
         private boolean exposeErrorDetails;
         private boolean receiveCoalescing;
+        private SharedEventLoops eventLoops;
 
         private Builder() {
         }
@@ -715,6 +738,16 @@ public final class PilotNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the node on loops shared with other nodes of this process instead of an event loop thread of its own
+         * (default): for a process hosting many nodes, so that traffic reaching many of them at once wakes a few
+         * threads, not one per node. The node does not stop them; close them after its nodes.
+         */
+        public Builder eventLoops(SharedEventLoops loops) {
+            this.eventLoops = Objects.requireNonNull(loops, "eventLoops");
+            return this;
+        }
+
         /** Direct-only, or relay allowed (the default), and the timings of falling back and probing. */
         public Builder pathSettings(PathSettings settings) {
             this.pathSettings = Objects.requireNonNull(settings, "pathSettings");
@@ -749,7 +782,7 @@ public final class PilotNode implements AutoCloseable {
         public PilotNode build() {
             return new PilotNode(new NodeSettings(identityPath, identity, bindAddress, realm, maxMessageSize,
                     requestTimeout, sessionSettings, transportConfig, accessPolicy, impairment, handlerExecutor, random,
-                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails, receiveCoalescing));
+                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails, receiveCoalescing, eventLoops));
         }
     }
 }

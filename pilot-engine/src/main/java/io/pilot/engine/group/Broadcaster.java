@@ -2,10 +2,10 @@ package io.pilot.engine.group;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.PilotAddress;
-import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.Message;
+import io.pilot.engine.message.ReplyFuture;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends one one-way message to each live member of a group, straight over a tunnel to that member: the
  * backbone only says who the members are, it relays nothing. A member is sent to once, however many of its
- * records the lookup returned; this node never sends to itself.
+ * records the lookup returned; this node never sends to itself. All copies are handed to the node's event loop as
+ * one task and leave its socket together ({@link PilotNode#sendEach}).
  */
 final class Broadcaster {
 
@@ -37,10 +38,15 @@ final class Broadcaster {
             Map<PilotAddress, NodeRecord> members = new LinkedHashMap<>();
             records.stream().filter(r -> !r.address().equals(node.address()))
                     .forEach(r -> members.putIfAbsent(r.address(), r));
-            List<CompletableFuture<Outcome>> sends = members.values().stream()
-                    .map(member -> node.send(new PilotSocketAddress(member.address(), port), addressed)
-                            .handle((ok, error) -> new Outcome(member, error)))
-                    .toList();
+            List<NodeRecord> targets = List.copyOf(members.values());
+            // One task on the node's loop for all copies, flushed to the socket together (PilotNode.sendEach).
+            List<ReplyFuture<Void>> handedOver = node.sendEach(
+                    targets.stream().map(NodeRecord::address).toList(), port, addressed);
+            List<CompletableFuture<Outcome>> sends = new ArrayList<>(targets.size());
+            for (int i = 0; i < targets.size(); i++) {
+                NodeRecord member = targets.get(i);
+                sends.add(handedOver.get(i).handle((ok, error) -> new Outcome(member, error)));
+            }
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .thenApply(done -> result(group, sends));
         });

@@ -30,8 +30,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's one UDP socket and the one event loop thread ({@code pilot-io}) that owns it: epoll where the
- * platform has it, NIO elsewhere. Opened in two steps: {@link #register} gives a channel the session engine
+ * A node's one UDP socket and the one event loop thread ({@code pilot-io}) that owns it, or one of the
+ * {@link SharedEventLoops} the node was given: epoll where the platform has it, NIO elsewhere. Opened in two steps: {@link #register} gives a channel the session engine
  * can be built on, {@link #bind} puts that engine at the end of the pipeline and starts receiving.
  */
 public final class UdpSocket {
@@ -57,15 +57,16 @@ public final class UdpSocket {
     private static final IntegerUnixChannelOption IPV6_MTU_DISCOVER = new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
     private static final int PMTUDISC_PROBE = 3;
 
-    private final EventLoopGroup group;
+    /** The socket's own loop thread, stopped with it; null when it is registered on {@link SharedEventLoops}. */
+    private final EventLoopGroup ownGroup;
     private final Channel channel;
     private final boolean epoll;
     private final boolean receiveCoalescing;
     private final boolean dontFragment;
 
-    private UdpSocket(EventLoopGroup group, Channel channel, boolean epoll, boolean receiveCoalescing,
+    private UdpSocket(EventLoopGroup ownGroup, Channel channel, boolean epoll, boolean receiveCoalescing,
             boolean dontFragment) {
-        this.group = group;
+        this.ownGroup = ownGroup;
         this.channel = channel;
         this.epoll = epoll;
         this.receiveCoalescing = receiveCoalescing;
@@ -82,9 +83,19 @@ public final class UdpSocket {
      */
     public static UdpSocket register(int bufferBytes, boolean receiveCoalescing, ChannelHandler initializer)
             throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pilot-io", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        return register(bufferBytes, receiveCoalescing, initializer, null);
+    }
+
+    /**
+     * As {@link #register(int, boolean, ChannelHandler)}, on one of {@code shared}'s loops instead of a thread of
+     * the socket's own when {@code shared} is not null.
+     */
+    public static UdpSocket register(int bufferBytes, boolean receiveCoalescing, ChannelHandler initializer,
+            SharedEventLoops shared) throws InterruptedException {
+        boolean epoll = shared != null ? shared.epoll() : Epoll.isAvailable();
+        EventLoopGroup ownGroup = shared != null ? null : new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("pilot-io", true), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        EventLoopGroup group = shared != null ? shared.group() : ownGroup;
         Bootstrap bootstrap = new Bootstrap().group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, bufferBytes)
@@ -101,10 +112,10 @@ public final class UdpSocket {
         try {
             channel = bootstrap.register().sync().channel();
         } catch (Exception e) { // Netty rethrows a failed registration's cause as is, checked or not
-            stop(group);
+            stop(ownGroup);
             throw e;
         }
-        return new UdpSocket(group, channel, epoll, epoll && receiveCoalescing && coalesceReceives(channel),
+        return new UdpSocket(ownGroup, channel, epoll, epoll && receiveCoalescing && coalesceReceives(channel),
                 epoll && dontFragment(channel));
     }
 
@@ -202,12 +213,21 @@ public final class UdpSocket {
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Stops the event loop thread (and with it the channel, if still open). */
+    /**
+     * Stops the socket's own event loop thread (and with it the channel, if still open); on shared loops, closes
+     * the channel and leaves the loops running for the other nodes.
+     */
     public void shutdown() {
-        stop(group);
+        if (ownGroup == null) {
+            close();
+        }
+        stop(ownGroup);
     }
 
     private static void stop(EventLoopGroup group) {
+        if (group == null) {
+            return;
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

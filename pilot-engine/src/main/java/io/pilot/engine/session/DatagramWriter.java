@@ -38,8 +38,9 @@ final class DatagramWriter implements SessionEngine.Sender {
     }
 
     /**
-     * Seals every packet {@code connection} has ready under {@code keypair}, writes them to {@code peer}
-     * and flushes the channel once, counting the bytes in {@link Peer#bytesOut}.
+     * Seals every packet {@code connection} has ready under {@code keypair} and writes them to {@code peer}
+     * without flushing (the session engine flushes the channel once for all the peers it sends to), counting the
+     * bytes in {@link Peer#bytesOut}.
      *
      * @return whether anything was sent
      */
@@ -89,9 +90,6 @@ final class DatagramWriter implements SessionEngine.Sender {
         }
         if (batch != null) {
             batch.writeTo(channel);
-        }
-        if (wrote) {
-            channel.flush();
         }
         return wrote;
     }

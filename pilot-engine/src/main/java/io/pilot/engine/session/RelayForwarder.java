@@ -2,6 +2,7 @@ package io.pilot.engine.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.limit.RateLimiter;
 import io.pilot.engine.wire.DropCounters;
@@ -49,6 +50,8 @@ final class RelayForwarder {
     /** Datagrams from one sender to one node, gathered while a read batch lasts; see {@link #flush}. */
     private DatagramBatch pending;
     private PilotAddress pendingSource;
+    /** Whether single datagrams were written since the last flush of the channel. */
+    private boolean unflushed;
     private long relayedBytes;
     private long forwardedBytes;
 
@@ -156,14 +159,18 @@ final class RelayForwarder {
     /**
      * Passes {@code inner} on to {@code to}. With segmentation offload, a run of full-size datagrams from one
      * sender to one node (what a bulk transfer through the relay is, read in one coalesced batch) leaves as one
-     * GSO write when the read batch ends ({@link #flush}) or the run does; anything else leaves at once.
+     * GSO write when the read batch ends ({@link #flush}) or the run does; anything else is written at once and
+     * flushed with the read batch, so that the datagrams passed on from one batch (acknowledgements, small ones,
+     * or to several nodes) leave together in as few system calls as the socket allows ({@code sendmmsg}).
      */
     private void deliver(PilotAddress source, ByteBuf inner, Peer to) {
         if (pending != null && !(pending.recipient().equals(to.endpoint) && pendingSource.equals(source))) {
             writePending();
         }
         if (pending == null && !(segmentationOffload && inner.readableBytes() == WireFormat.MAX_DATAGRAM)) {
-            paths.send(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, source, inner.retain()), to.endpoint);
+            channel.write(new DatagramPacket(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, source,
+                    inner.retain()), to.endpoint), channel.voidPromise());
+            unflushed = true;
             return;
         }
         if (pending == null) {
@@ -174,14 +181,19 @@ final class RelayForwarder {
         if (pending.isClosed()) {
             writePending();
             channel.flush();
+            unflushed = false;
         }
     }
 
-    /** The read batch ended: what is gathered leaves now. */
+    /** The read batch ended: what is gathered or written leaves now. */
     void flush() {
         if (pending != null) {
             writePending();
+            unflushed = true;
+        }
+        if (unflushed) {
             channel.flush();
+            unflushed = false;
         }
     }
 

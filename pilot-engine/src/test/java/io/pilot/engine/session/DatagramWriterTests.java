@@ -55,6 +55,7 @@ class DatagramWriterTests {
         ready(bob.connection(), 3 * WireFormat.MAX_DATA_PLAINTEXT);
 
         assertThat(writer.send(bob, bob.connection(), bob.current, 0)).isTrue();
+        channel.flush(); // the session engine flushes once for all the peers it sent to
 
         long total = 0;
         int full = 0;
@@ -77,6 +78,7 @@ class DatagramWriterTests {
         ready(bob.connection(), 3 * WireFormat.MAX_DATA_PLAINTEXT);
 
         assertThat(batching.send(bob, bob.connection(), bob.current, 0)).isTrue();
+        channel.flush(); // the session engine flushes once for all the peers it sent to
 
         SegmentedDatagramPacket run = channel.readOutbound();
         assertThat(run.recipient()).isEqualTo(RELAY);
@@ -109,6 +111,7 @@ class DatagramWriterTests {
         ready(bob.connection(), 100);
 
         assertThat(writer.send(bob, bob.connection(), bob.current, 0)).isTrue();
+        channel.flush(); // the session engine flushes once for all the peers it sent to
 
         DatagramPacket packet = channel.readOutbound();
         assertThat(packet.recipient()).isEqualTo(RELAY);
@@ -129,6 +132,7 @@ class DatagramWriterTests {
         bob.connection().openStream(9).write(ByteBuffer.wrap(data));
 
         assertThat(offloading.send(bob, bob.connection(), bob.current, 0)).isTrue();
+        channel.flush(); // the session engine flushes once for all the peers it sent to
 
         Object written = channel.readOutbound();
         assertThat(written).isInstanceOf(SegmentedDatagramPacket.class);

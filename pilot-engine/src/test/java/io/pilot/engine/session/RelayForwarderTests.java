@@ -77,6 +77,8 @@ class RelayForwarderTests {
         forwarder.serve(true);
 
         forward(towards(BOB, 100), ALICE_AT, 0);
+        assertThat((Object) channel.readOutbound()).as("written, flushed when the read batch ends").isNull();
+        forwarder.flush();
 
         DatagramPacket out = channel.readOutbound();
         assertThat(out.recipient()).isEqualTo(BOB_AT);
@@ -125,6 +127,10 @@ class RelayForwarderTests {
         small.forward(later, ALICE_AT, 1_000_000_000L);
         later.release();
         assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(3000);
+        small.flush();
+        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
+            out.release();
+        }
     }
 
     @Test
@@ -224,6 +230,7 @@ class RelayForwarderTests {
         peers.add(carol);
         paths.setEndpoint(carol, new InetSocketAddress("10.0.0.4", 4000));
         other.deliverForwarded(toCarol, 0);
+        other.flush();
         toCarol.release();
         RelayPacket relayed = sent(RelayPacket.class, new InetSocketAddress("10.0.0.4", 4000));
         assertThat(relayed.towardsRelay()).isFalse();
