@@ -124,10 +124,14 @@ final class CallsReport {
         }
         line(String.format(Locale.ROOT, "*Reading.* With %d threads calling at once the rows measure CPU per call "
                 + "more than latency: %d caller threads, the provider's worker threads and every event loop share the "
-                + "machine's cores. Each Pilot call is also a lookup at the backbone, so the backbone's lookup rate "
-                + "(section 5) and its CPU, here in the runner's JVM on the same cores, bound the calls per second of "
-                + "the whole fleet; the HTTP row opens up to %d keep-alive connections and pays a Tomcat thread per "
-                + "request in flight; NATS multiplexes every request of a process over one connection.",
+                + "machine's cores. A Pilot call asks the backbone nothing: the caller reads the capability's "
+                + "providers from the view its watch keeps in memory, counts the call against the provider it picks "
+                + "(no lock), and every call in flight to that provider travels as a stream of the one encrypted "
+                + "session between the two nodes; on the provider each request crosses from the event loop to the "
+                + "handler pool (Boot's task executor, the `@Capability` method and Jackson) and its reply back, so "
+                + "the figure is bound by CPU per call on both sides and by those hand-offs, not by the backbone. "
+                + "The HTTP row opens up to %d keep-alive connections and pays a Tomcat thread per request in flight; "
+                + "NATS multiplexes every request of a process over one TCP connection.",
                 r.inFlight(), r.inFlight(), r.inFlight()));
         line("");
         if (r.http().nanos() != null && r.httpRate().perSecond().median() < 1e9 / r.http().nanos().median()) {

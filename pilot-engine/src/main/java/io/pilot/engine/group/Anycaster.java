@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -48,7 +47,7 @@ final class Anycaster {
     private final RttProbe probe;
     private final PilotNode node;
     private final Quarantine quarantine;
-    private final Map<PilotAddress, Integer> inFlight = new ConcurrentHashMap<>();
+    private final InFlightCounts inFlight = new InFlightCounts();
 
     /** @param node whose sessions' RTTs rank the providers */
     Anycaster(RecordSource source, SelectionPolicy policy, int maxAttempts, RttProbe probe, PilotNode node,
@@ -120,9 +119,17 @@ final class Anycaster {
     /** Providers other than this node, in the group if one is given, each once. */
     private List<NodeRecord> eligible(List<NodeRecord> records, String group) {
         PilotAddress self = source.client().node().address();
+        if (records.size() == 1) { // the common case, without the copies below: this runs for every anycast
+            NodeRecord only = records.get(0);
+            boolean fits = !only.address().equals(self) && (group == null || only.groups().contains(group));
+            return fits ? List.of(only) : List.of();
+        }
         Map<PilotAddress, NodeRecord> eligible = new LinkedHashMap<>();
-        records.stream().filter(r -> !r.address().equals(self)).filter(r -> group == null || r.groups().contains(group))
-                .forEach(r -> eligible.putIfAbsent(r.address(), r));
+        for (NodeRecord record : records) {
+            if (!record.address().equals(self) && (group == null || record.groups().contains(group))) {
+                eligible.putIfAbsent(record.address(), record);
+            }
+        }
         return List.copyOf(eligible.values());
     }
 
@@ -137,7 +144,7 @@ final class Anycaster {
         long now = System.nanoTime();
         List<Candidate> candidates = new ArrayList<>(records.size());
         for (NodeRecord record : records) {
-            candidates.add(new Candidate(record, rttOf(record.address(), now), inFlight.getOrDefault(record.address(), 0)));
+            candidates.add(new Candidate(record, rttOf(record.address(), now), inFlight.of(record.address())));
         }
         return candidates;
     }
@@ -207,7 +214,7 @@ final class Anycaster {
                 result.deliverFailure(new PilotException(ErrorCode.TIMEOUT, "no reply within the anycast's timeout"));
                 return;
             }
-            inFlight.merge(member.address(), 1, Integer::sum);
+            inFlight.started(member.address());
             PilotSocketAddress target = new PilotSocketAddress(member.address(), port);
             Attempt attempt = new Attempt(member, deadline == -1 ? source.client().node().request(target, request)
                     : source.client().node().request(target, request, Duration.ofNanos(left)));
@@ -280,7 +287,7 @@ final class Anycaster {
                 if (!ended.compareAndSet(false, true)) {
                     return false;
                 }
-                inFlight.computeIfPresent(member.address(), (a, n) -> n == 1 ? null : n - 1);
+                inFlight.ended(member.address());
                 return true;
             }
 

@@ -14,8 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LowestRttFirst implements SelectionPolicy {
 
+    private static final Comparator<Candidate> BY_ADDRESS = Comparator.comparing(c -> c.member().address());
+
     private final long granularityNanos;
     private final AtomicLong turn = new AtomicLong();
+    private final Comparator<Candidate> byRank = Comparator.comparingLong(this::rttStep)
+            .thenComparingInt(Candidate::inFlight);
 
     LowestRttFirst(Duration granularity) {
         if (granularity.isNegative() || granularity.isZero()) {
@@ -26,13 +30,13 @@ final class LowestRttFirst implements SelectionPolicy {
 
     @Override
     public List<Candidate> order(List<Candidate> candidates) {
-        if (candidates.isEmpty()) {
-            return List.of();
+        if (candidates.size() <= 1) {
+            return List.copyOf(candidates); // nothing to rank, and no turn to take: one provider is the common case
         }
         List<Candidate> ordered = new ArrayList<>(candidates);
-        ordered.sort(Comparator.comparing(c -> c.member().address()));
+        ordered.sort(BY_ADDRESS);
         Collections.rotate(ordered, -(int) Math.floorMod(turn.getAndIncrement(), (long) ordered.size()));
-        ordered.sort(Comparator.comparingLong(this::rttStep).thenComparingInt(Candidate::inFlight));
+        ordered.sort(byRank);
         return ordered;
     }
 

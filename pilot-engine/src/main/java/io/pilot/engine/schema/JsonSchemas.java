@@ -1,12 +1,17 @@
 package io.pilot.engine.schema;
 
 import com.networknt.schema.Error;
+import com.networknt.schema.ExecutionConfig;
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.OutputFormat;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaContext;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import tools.jackson.databind.JsonNode;
@@ -54,9 +59,36 @@ final class JsonSchemas {
 
     /** Every way {@code value} breaks {@code schema}, in the order the validator found them. */
     static List<Violation> violations(Schema schema, JsonNode value) {
-        List<Error> errors = schema.validate(value, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)));
-        return errors.stream().map(JsonSchemas::violation).toList();
+        List<Error> errors = schema.validate(value, ERRORS_WITH_FORMATS);
+        if (errors.isEmpty()) {
+            return List.of();
+        }
+        List<Violation> violations = new ArrayList<>(errors.size());
+        for (Error error : errors) {
+            violations.add(violation(error));
+        }
+        return List.copyOf(violations);
     }
+
+    /**
+     * The validator's default output (the list of errors, no annotations collected) with format keywords asserted:
+     * one configuration built once, where configuring each validation rebuilt it twice per argument checked.
+     */
+    private static final OutputFormat<List<Error>> ERRORS_WITH_FORMATS = new OutputFormat.Default() {
+        /** Built from the first validation's configuration: every validation starts from the registry's same one. */
+        private volatile ExecutionConfig config;
+
+        @Override
+        public void customize(ExecutionContext context, SchemaContext schemaContext) {
+            ExecutionConfig built = config;
+            if (built == null) {
+                built = ExecutionConfig.builder(context.getExecutionConfig()).annotationCollectionEnabled(false)
+                        .formatAssertionsEnabled(true).build();
+                config = built;
+            }
+            context.setExecutionConfig(built);
+        }
+    };
 
     private static Violation violation(Error error) {
         String field = field(error.getInstanceLocation());

@@ -105,12 +105,28 @@ public final class CapabilityFailures {
      */
     public static String traceId(String traceparent) {
         if (traceparent != null) {
-            String[] parts = traceparent.split("-");
-            if (parts.length == 4 && parts[1].length() == 32 && parts[1].chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                return parts[1];
+            // version-traceid-parentid-flags, read in place: this runs for every request served
+            int first = traceparent.indexOf('-');
+            int second = first < 0 ? -1 : traceparent.indexOf('-', first + 1);
+            int third = second < 0 ? -1 : traceparent.indexOf('-', second + 1);
+            if (third >= 0 && third < traceparent.length() - 1 && traceparent.indexOf('-', third + 1) < 0 && second - first - 1 == TRACE_ID_LENGTH
+                    && isHex(traceparent, first + 1, second)) {
+                return traceparent.substring(first + 1, second);
             }
         }
         return MDC.get("traceId");
+    }
+
+    /** The trace id's length in a {@code traceparent}: 16 bytes in hex. */
+    private static final int TRACE_ID_LENGTH = 32;
+
+    private static boolean isHex(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bean Validation's method validation ({@code @Validated} beans), read only when it is on the class path. */

@@ -5,12 +5,14 @@ import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.spring.PilotCaller;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import org.springframework.messaging.Message;
-import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.GenericMessage;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,8 +49,24 @@ final class CapabilityRequests {
 
     static Message<byte[]> of(IncomingMessage in, String capability, PilotCaller caller, JsonBody body) {
         Map<String, String> headers = in.message().headers();
-        return MessageBuilder.withPayload(in.message().body()).copyHeaders(headers).setHeader(CALLER, caller)
-                .setHeader(CAPABILITY, capability).setHeader(BODY, body).build();
+        Map<String, Object> all = new HashMap<>((int) ((headers.size() + 3) / 0.75f) + 1);
+        all.putAll(headers);
+        all.put(CALLER, caller);
+        all.put(CAPABILITY, capability);
+        all.put(BODY, body);
+        return new GenericMessage<>(in.message().body(), new RequestHeaders(all));
+    }
+
+    /**
+     * The headers as they are, copied once, without the random {@code id} and the {@code timestamp} Spring would add
+     * to every message: a request has its own identity on the wire, and generating a UUID per call costs more than
+     * the rest of the adaptation together.
+     */
+    private static final class RequestHeaders extends MessageHeaders {
+
+        RequestHeaders(Map<String, Object> headers) {
+            super(headers, ID_VALUE_NONE, -1L);
+        }
     }
 
     static String capability(Message<?> message) {

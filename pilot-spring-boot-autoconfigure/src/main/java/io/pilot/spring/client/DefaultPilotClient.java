@@ -31,6 +31,7 @@ import io.pilot.spring.runtime.PilotRuntime;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -487,13 +488,18 @@ public final class DefaultPilotClient implements PilotClient {
         return join(runtime.directory().members(group));
     }
 
+    /** The request: the options' headers, then the capability and the content type (these two win), copied once. */
     private Message encode(CallOptions options, Object request) {
         byte[] body = request == null ? new byte[0] : mapper.writeValueAsBytes(request);
-        Message message = Message.of(body);
-        for (Map.Entry<String, String> header : options.headers().entrySet()) {
-            message = message.with(header.getKey(), header.getValue());
+        Map<String, String> headers;
+        if (options.headers().isEmpty()) {
+            headers = Map.of(Headers.CAPABILITY, options.capability(), Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
+        } else {
+            headers = new LinkedHashMap<>(options.headers());
+            headers.put(Headers.CAPABILITY, options.capability());
+            headers.put(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
         }
-        return message.with(Headers.CAPABILITY, options.capability()).with(Headers.CONTENT_TYPE, CapabilityProtocol.JSON);
+        return Message.of(body).withAll(headers);
     }
 
     private <T> T decode(String capability, Message reply, Throwable error, JavaType responseType) {
