@@ -38,7 +38,8 @@ public final class Backbone implements AutoCloseable {
         this.node = node;
         this.store = store;
         this.directory = new BackboneDirectory(node, settings, store);
-        this.listener = node.listen(DirectoryProtocol.PORT, directory);
+        // Lookups and heartbeats are answered on the event loop; registrations and the rest on the handler pool.
+        this.listener = node.listen(DirectoryProtocol.PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop);
         node.serveAsRelay(true);
         if (store instanceof SharedDirectoryStore shared) {
             // Several backbones: a node attached to another one is reached through it (docs/backbone-cluster.md).
