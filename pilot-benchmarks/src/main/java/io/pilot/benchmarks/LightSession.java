@@ -97,6 +97,11 @@ final class LightSession {
     private long nextHeartbeatNanos = Long.MAX_VALUE;
     private byte[] backboneNodeKey;
     private boolean requestInFlight;
+    /** The lookup this session keeps {@code lookupDepth} of in flight once held ({@link #keepLookupsInFlight}). */
+    private byte[] lookupBody;
+    private int lookupDepth;
+    private int lookupsInFlight;
+    private long lookupsSent;
 
     /** What every session of a generator adds to. */
     static final class Counters {
@@ -104,6 +109,8 @@ final class LightSession {
         long rekeys;
         long registered;
         long heartbeats;
+        /** Lookups answered with exactly one record ({@link LookupLoadGenerator}'s load). */
+        long lookups;
         long failures;
         long datagramsIn;
         long datagramsOut;
@@ -248,9 +255,38 @@ final class LightSession {
         request(registerBody, now);
     }
 
+    /**
+     * From now on keeps {@code depth} directory lookups {@code body} in flight, each answered one followed by the
+     * next, besides the heartbeats: the load of a {@link LookupLoadGenerator}. Each reply must carry exactly one
+     * record; anything else fails the session. A depth of 0 sends no more (those in flight are still answered).
+     */
+    void keepLookupsInFlight(byte[] body, int depth, long now) {
+        lookupBody = body;
+        lookupDepth = depth;
+        if (state == State.HELD) {
+            topUpLookups();
+            flush(now);
+        }
+    }
+
+    private void topUpLookups() {
+        while (lookupsInFlight < lookupDepth) {
+            lookupsInFlight++;
+            // A correlation id as a node sends one, made without SecureRandom: the load's CPU is not what is measured.
+            openRequest(lookupBody, Long.toString(++lookupsSent), true);
+        }
+    }
+
     /** Sends a directory request; its reply moves the state on. */
     private void request(byte[] body, long now) {
-        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, UUID.randomUUID().toString(),
+        openRequest(body, UUID.randomUUID().toString(), false);
+        requestInFlight = true;
+        flush(now);
+    }
+
+    /** Writes a request on a new stream; {@link #flush} sends it. */
+    private void openRequest(byte[] body, String correlationId, boolean lookup) {
+        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, correlationId,
                 Headers.DEADLINE, Long.toString(REQUEST_TIMEOUT_MILLIS)));
         Stream stream = connection.openStream(DirectoryProtocol.PORT);
         MessageFrameDecoder decoder = new MessageFrameDecoder(64 * 1024);
@@ -259,7 +295,9 @@ final class LightSession {
             public void onData(Stream s, ByteBuffer data) {
                 try {
                     MessageFrame reply = decoder.feed(data);
-                    if (reply != null) {
+                    if (reply != null && lookup) {
+                        onLookupReply(reply);
+                    } else if (reply != null) {
                         onReply(reply);
                     }
                 } catch (FrameException e) {
@@ -273,8 +311,19 @@ final class LightSession {
             }
         }
         stream.finish();
-        requestInFlight = true;
-        flush(now);
+    }
+
+    /** A lookup answered: counted if it found its one record, and followed by the next (sent by the receive's flush). */
+    private void onLookupReply(MessageFrame reply) {
+        lookupsInFlight--;
+        byte[] body = reply.message().body();
+        if (reply.kind() != FrameKind.REPLY || body.length < 5 || body[0] != 0
+                || ByteBuffer.wrap(body, 1, 4).getInt() != 1) {
+            fail();
+            return;
+        }
+        counters.lookups++;
+        topUpLookups();
     }
 
     private void onReply(MessageFrame reply) {
@@ -287,6 +336,9 @@ final class LightSession {
         if (state == State.REGISTERING) {
             state = State.HELD;
             counters.registered++;
+            if (lookupBody != null) {
+                topUpLookups(); // sent by the receive's flush
+            }
         } else {
             counters.heartbeats++;
         }

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * A registration as the {@link Registry} holds it: the signed bytes once, exactly as the node signed them (what
  * every reply and event serves, without another copy), and the few fields the directory's indexes read, taken from
  * the record once when it arrives. What sits at a fixed place in the signed bytes (the node's key, the sequence,
- * the record's expiry: {@code docs/PROTOCOL.md}, "Node records") is read from them when asked, not held again: a
+ * the record's expiry: {@code docs/PROTOCOL.md}, "Signed node records") is read from them when asked, not held again: a
  * {@link NodeKey} with its array cost 72 bytes per record. Capability and group names are the indexes' own
  * instances ({@link NameIndex#names}), a name alone held as itself and not in an array. The lease is the one
  * field that changes: a heartbeat renews it without the registry's lock ({@link #renewLease}), and a sweep that
