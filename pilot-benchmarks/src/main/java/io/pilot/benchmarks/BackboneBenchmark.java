@@ -57,7 +57,9 @@ import java.util.function.IntFunction;
  *   <li>Closed-loop load from {@link #LOAD_NODES} registered nodes, {@link #DEPTH} requests in flight each:
  *       lookups by hostname and by capability through {@code DirectoryClient} (which verifies the signature of
  *       every record it receives), the same lookups as raw directory requests whose reply is only checked
- *       for status and count, and raw heartbeats. The contenders take turns window by window.</li>
+ *       for status and count, and raw heartbeats; and raw lookups by hostname from {@link #GENERATORS}
+ *       {@link LookupLoadGenerator} processes, so that no client node in this JVM shares the cores with the
+ *       backbone for that row. The contenders take turns window by window.</li>
  * </ol>
  */
 public final class BackboneBenchmark {
