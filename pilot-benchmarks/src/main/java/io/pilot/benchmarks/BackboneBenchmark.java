@@ -57,7 +57,9 @@ import java.util.function.IntFunction;
  *   <li>Closed-loop load from {@link #LOAD_NODES} registered nodes, {@link #DEPTH} requests in flight each:
  *       lookups by hostname and by capability through {@code DirectoryClient} (which verifies the signature of
  *       every record it receives), the same lookups as raw directory requests whose reply is only checked
- *       for status and count, and raw heartbeats. The contenders take turns window by window.</li>
+ *       for status and count, and raw heartbeats; and raw lookups by hostname from {@link #GENERATORS}
+ *       {@link LookupLoadGenerator} processes, so that no client node in this JVM shares the cores with the
+ *       backbone for that row. The contenders take turns window by window.</li>
  * </ol>
  */
 public final class BackboneBenchmark {
@@ -74,13 +76,21 @@ public final class BackboneBenchmark {
     /** Socket buffers of the agent nodes: a directory client never has much in flight. */
     private static final int AGENT_SOCKET_BUFFER = 256 * 1024;
 
+    /** Lookup-load processes ({@link LookupLoadGenerator}), their sessions each and lookups in flight per session. */
+    static final int GENERATORS = 2;
+    static final int GENERATOR_SESSIONS = 4;
+    static final int GENERATOR_DEPTH = 16;
+
     /** The load windows, in the order they take turns. */
     public enum Load {
         LOOKUP_HOSTNAME_CLIENT("`DirectoryClient.lookup(hostname)`, record verified", "client lookup"),
         FIND_CAPABILITY_CLIENT("`DirectoryClient.find(capability)`, record verified", "client find"),
         LOOKUP_HOSTNAME_RAW("raw lookup by hostname, reply not verified", "raw by hostname"),
         LOOKUP_CAPABILITY_RAW("raw lookup by capability, reply not verified", "raw by capability"),
-        HEARTBEAT_RAW("raw heartbeat (what `DirectoryClient` sends every lease/3)", "raw heartbeat");
+        HEARTBEAT_RAW("raw heartbeat (what `DirectoryClient` sends every lease/3)", "raw heartbeat"),
+        LOOKUP_HOSTNAME_GENERATORS("raw lookup by hostname from " + GENERATORS + " `LookupLoadGenerator` processes ("
+                + GENERATOR_SESSIONS + " `LightSession`s × " + GENERATOR_DEPTH + " in flight each), reply not verified",
+                "generators: raw by hostname");
 
         private final String label;
         private final String shortLabel;
@@ -236,8 +246,12 @@ public final class BackboneBenchmark {
         }
 
         Hold hold = hold(profile, backbone);
-
         int agents = burstNodes.size();
+        List<LookupGenerator> generators = new ArrayList<>();
+        for (int g = 0; g < GENERATORS; g++) {
+            generators.add(LookupGenerator.start(backboneNode, g, hostnamesOf(firstBurstAgent, agents, 64 * (g + 1)), profile.backboneLeaseTtl()));
+        }
+
         byte[][] byHostname = new byte[agents][];
         byte[][] byCapability = new byte[agents][];
         for (int i = 0; i < agents; i++) {
@@ -270,8 +284,10 @@ public final class BackboneBenchmark {
                     case LOOKUP_CAPABILITY_RAW -> lane -> raw(load.get(lane), byCapability[random(agents)])
                             .thenAccept(reply -> expectOne(reply.u32()));
                     case HEARTBEAT_RAW -> lane -> raw(load.get(lane), heartbeat);
+                    case LOOKUP_HOSTNAME_GENERATORS -> null;
                 };
-                Window window = closedLoop(load.size(), call, profile.backboneWindow());
+                Window window = call == null ? generatorWindow(generators, profile.backboneWindow())
+                        : closedLoop(load.size(), call, profile.backboneWindow());
                 if (iteration >= 0) {
                     rates.get(kind)[iteration] = window.perSecond();
                     cpu.get(kind)[iteration] = window.cores();
@@ -281,6 +297,7 @@ public final class BackboneBenchmark {
                 }
             }
         }
+        generators.forEach(LookupGenerator::close);
         Map<Load, LoadResult> loads = new EnumMap<>(Load.class);
         rates.forEach((kind, values) -> loads.put(kind, new LoadResult(Samples.of(values),
                 Samples.of(cpu.get(kind)).median(), Samples.of(backboneCpu.get(kind)).median(),
@@ -376,6 +393,41 @@ public final class BackboneBenchmark {
             throw new IllegalStateException("requests still in flight 30 s after the window closed");
         }
         return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups);
+    }
+
+    /**
+     * The generators keep their lookups in flight for a tenth of a window (warm-up), then the lookups they count
+     * as answered within one window are the rate; the backbone's CPU is its threads' in this JVM, as for the others.
+     */
+    private Window generatorWindow(List<LookupGenerator> generators, Duration window) throws InterruptedException {
+        generators.forEach(g -> g.command("run"));
+        TimeUnit.NANOSECONDS.sleep(window.toNanos() / 10);
+        long before = LookupGenerator.lookups(generators);
+        long cpuBefore = cpuNanos();
+        ThreadCpu.Mark mark = threadCpu.mark();
+        long start = System.nanoTime();
+        TimeUnit.NANOSECONDS.sleep(window.toNanos());
+        long count = LookupGenerator.lookups(generators) - before;
+        long elapsed = System.nanoTime() - start;
+        double cores = (double) (cpuNanos() - cpuBefore) / elapsed;
+        Map<ThreadCpu.Group, Double> groups = threadCpu.coresSince(mark);
+        generators.forEach(g -> g.command("pause"));
+        TimeUnit.MILLISECONDS.sleep(200); // the lookups in flight drain before the next load's window
+        long failed = generators.stream().mapToLong(LookupGenerator::failed).sum();
+        if (failed > 0) {
+            failures.add(failed);
+            throw new IllegalStateException(failed + " lookup-load sessions failed");
+        }
+        return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups);
+    }
+
+    /** {@code count} hostnames of the burst's agents, each found by one lookup, starting at a different one per generator. */
+    private static List<String> hostnamesOf(int firstAgent, int agents, int offset) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < Math.min(64, agents); i++) {
+            names.add(hostname(firstAgent + (offset + i) % agents));
+        }
+        return names;
     }
 
     private void fire(int lane, IntFunction<CompletableFuture<?>> call, AtomicBoolean running, LongAdder completed,

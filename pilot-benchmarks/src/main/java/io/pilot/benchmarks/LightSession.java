@@ -113,6 +113,11 @@ final class LightSession {
     private boolean registered;
     /** The time of the datagram being handled, for what a reply handled inside it sends. */
     private long receivedNanos;
+    /** The lookup this session keeps {@code lookupDepth} of in flight once held ({@link #keepLookupsInFlight}). */
+    private byte[] lookupBody;
+    private int lookupDepth;
+    private int lookupsInFlight;
+    private long lookupsSent;
 
     /** What every session of a generator adds to. */
     static final class Counters {
@@ -120,6 +125,8 @@ final class LightSession {
         long rekeys;
         long registered;
         long heartbeats;
+        /** Lookups answered with exactly one record ({@link LookupLoadGenerator}'s load). */
+        long lookups;
         long failures;
         /** Heartbeats refused for a lapsed lease, then registered again. */
         long reregistrations;
@@ -258,6 +265,7 @@ final class LightSession {
         }
         freshConnection = false;
         finalBytes = null;
+        lookupsInFlight = 0; // a closed connection's lookups will never be answered: the new one starts afresh
         // Both ends agree who opens even stream ids without a word: the lower node key does.
         boolean even = Arrays.compareUnsigned(identity.publicKey().toBytes(), backboneNodeKey) < 0;
         connection = new Connection(TransportConfig.defaults(), even, new ConnectionHandler() {
@@ -277,9 +285,38 @@ final class LightSession {
         }
     }
 
+    /**
+     * From now on keeps {@code depth} directory lookups {@code body} in flight, each answered one followed by the
+     * next, besides the heartbeats: the load of a {@link LookupLoadGenerator}. Each reply must carry exactly one
+     * record; anything else fails the session. A depth of 0 sends no more (those in flight are still answered).
+     */
+    void keepLookupsInFlight(byte[] body, int depth, long now) {
+        lookupBody = body;
+        lookupDepth = depth;
+        if (state == State.HELD) {
+            topUpLookups();
+            flush(now);
+        }
+    }
+
+    private void topUpLookups() {
+        while (lookupsInFlight < lookupDepth) {
+            lookupsInFlight++;
+            // A correlation id as a node sends one, made without SecureRandom: the load's CPU is not what is measured.
+            openRequest(lookupBody, Long.toString(++lookupsSent), true);
+        }
+    }
+
     /** Sends a directory request; its reply moves the state on. */
     private void request(byte[] body, long now) {
-        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, UUID.randomUUID().toString(),
+        openRequest(body, UUID.randomUUID().toString(), false);
+        requestInFlight = true;
+        flush(now);
+    }
+
+    /** Writes a request on a new stream; {@link #flush} sends it. */
+    private void openRequest(byte[] body, String correlationId, boolean lookup) {
+        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, correlationId,
                 Headers.DEADLINE, Long.toString(REQUEST_TIMEOUT_MILLIS)));
         Stream stream = connection.openStream(DirectoryProtocol.PORT);
         MessageFrameDecoder decoder = new MessageFrameDecoder(64 * 1024);
@@ -288,7 +325,9 @@ final class LightSession {
             public void onData(Stream s, ByteBuffer data) {
                 try {
                     MessageFrame reply = decoder.feed(data);
-                    if (reply != null) {
+                    if (reply != null && lookup) {
+                        onLookupReply(reply);
+                    } else if (reply != null) {
                         onReply(reply);
                     }
                 } catch (FrameException e) {
@@ -302,8 +341,19 @@ final class LightSession {
             }
         }
         stream.finish();
-        requestInFlight = true;
-        flush(now);
+    }
+
+    /** A lookup answered: counted if it found its one record, and followed by the next (sent by the receive's flush). */
+    private void onLookupReply(MessageFrame reply) {
+        lookupsInFlight--;
+        byte[] body = reply.message().body();
+        if (reply.kind() != FrameKind.REPLY || body.length < 5 || body[0] != 0
+                || ByteBuffer.wrap(body, 1, 4).getInt() != 1) {
+            fail();
+            return;
+        }
+        counters.lookups++;
+        topUpLookups();
     }
 
     private void onReply(MessageFrame reply) {
@@ -330,6 +380,9 @@ final class LightSession {
                 counters.registered++; // the generator's count of sessions past their first registration
             }
             registered = true;
+            if (lookupBody != null) {
+                topUpLookups(); // sent by the receive's flush
+            }
         } else {
             counters.heartbeats++;
         }

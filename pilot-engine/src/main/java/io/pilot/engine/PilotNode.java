@@ -230,6 +230,18 @@ public final class PilotNode implements AutoCloseable {
         return () -> messages.unlisten(port);
     }
 
+    /**
+     * Serves a port like {@link #listen(int, MessageHandler, int)}, with {@code onLoop} asked first on the node's
+     * event loop: it answers what needs no waiting (an in-memory read) without the hop to the handler executor, and
+     * returns null for what {@code handler} must answer. It must never block.
+     */
+    public AutoCloseable listen(int port, MessageHandler handler, int maxConcurrent, MessageService.InlineHandler onLoop) {
+        Ports.check(port);
+        loop.requireStarted();
+        messages.listen(port, Objects.requireNonNull(handler, "handler"), maxConcurrent, Objects.requireNonNull(onLoop, "onLoop"));
+        return () -> messages.unlisten(port);
+    }
+
     /** Receives unreliable datagrams sent to a port. */
     public void onDatagram(int port, DatagramHandler handler) {
         Ports.check(port);

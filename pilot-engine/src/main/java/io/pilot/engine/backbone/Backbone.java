@@ -38,6 +38,9 @@ public final class Backbone implements AutoCloseable {
         this.node = node;
         this.store = store;
         this.directory = new BackboneDirectory(node, settings, store);
+        // Not yet node.listen(PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop): with lookups and heartbeats
+        // answered on the event loop, AnycastTests.equalProvidersTakeTurnsOnceMeasuredAndOnlyProvidersAreAsked fails
+        // (every anycast goes to one provider); the cause is not found yet, so every request still goes to the pool.
         this.listener = node.listen(DirectoryProtocol.PORT, directory);
         node.serveAsRelay(true);
         if (store instanceof SharedDirectoryStore shared) {

@@ -46,6 +46,15 @@ public final class BackboneDirectory implements MessageHandler {
         return service.handle(request);
     }
 
+    /**
+     * Answers on the node's event loop the requests that are in-memory reads (lookups of a few records,
+     * heartbeats), without the hop to the handler pool; null for the others, which {@link #handle} answers. Never
+     * blocks: it takes no lock a store's write holds. What {@link Backbone} gives its node's event loop.
+     */
+    public Message answerOnLoop(IncomingMessage request) {
+        return service.answerOnLoop(request);
+    }
+
     /** Removes every registration whose lease lapsed and tells their watchers. */
     public void expireLeases() {
         service.publish(registry.expire());

@@ -20,6 +20,7 @@ import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.function.UnaryOperator;
 
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -44,6 +44,9 @@ final class DirectoryService implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryService.class);
 
+    /** Most records a lookup answered on the event loop returns: a larger reply is written on the handler pool. */
+    static final int ON_LOOP_RECORDS = 32;
+
     /** Nodes whose request budgets are remembered at most (the least recently seen is forgotten). */
     private static final int RATE_KEYS = 100_000;
 
@@ -54,8 +57,8 @@ final class DirectoryService implements MessageHandler {
     private final RateLimiter<PilotAddress> watchBuckets;
     private final RateLimiter<PilotAddress> groupBuckets;
     private final Map<DirectoryError, LongAdder> refusals = new EnumMap<>(DirectoryError.class);
-    /** Requests received, by operation code: what tests and operators read to see who leans on the backbone. */
-    private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
+    /** Requests received, by operation code (one byte): what tests and operators read to see who leans on the backbone. */
+    private final LongAdder[] requests = new LongAdder[256];
 
     /**
      * Changes with every start of the backbone. Watches live only in memory: a node that sees a new epoch in a
@@ -73,6 +76,7 @@ final class DirectoryService implements MessageHandler {
         for (DirectoryError error : DirectoryError.values()) {
             refusals.put(error, new LongAdder());
         }
+        Arrays.setAll(requests, op -> new LongAdder());
     }
 
     Map<DirectoryError, Long> refusals() {
@@ -87,17 +91,54 @@ final class DirectoryService implements MessageHandler {
 
     /** Requests received with operation {@code op} (a {@code DirectoryProtocol.OP_*}), well formed or not. */
     long requests(int op) {
-        LongAdder count = requests.get(op);
-        return count == null ? 0 : count.sum();
+        return op >= 0 && op < requests.length ? requests[op].sum() : 0;
+    }
+
+    /**
+     * Answers on the node's event loop what is an in-memory read, with no hop to the handler pool and back: a
+     * lookup that selects at most {@link #ON_LOOP_RECORDS} records, and a heartbeat (it moves a lease in memory and
+     * writes nothing to a store). Neither takes the registry's lock, which a change holds across its store's write.
+     * Returns null for everything else, which {@link #handle} answers on the pool.
+     */
+    Message answerOnLoop(IncomingMessage in) {
+        byte[] body = in.message().body();
+        if (body.length == 0) {
+            return null;
+        }
+        int op = body[0] & 0xFF;
+        if (op == DirectoryProtocol.OP_HEARTBEAT) {
+            return answer(in);
+        }
+        if (op != DirectoryProtocol.OP_LOOKUP || body.length < 2 || body[1] == Query.ALL.ordinal()) {
+            return null;
+        }
+        try {
+            BinaryReader request = new BinaryReader(body);
+            request.u8();
+            Query query = Query.fromWire(request.u8());
+            String value = request.string8();
+            request.end();
+            List<HeldRecord> found = registry.lookup(query, value);
+            if (found.size() > ON_LOOP_RECORDS) {
+                return null; // a large reply is written on the pool: the loop serves every session of the backbone
+            }
+            requests[op].increment();
+            return Message.of(records(DirectoryProtocol.ok(), found).toBytes());
+        } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
+            return answer(in); // refused the same way, and counted, as on the pool
+        }
     }
 
     @Override
     public CompletionStage<Message> handle(IncomingMessage in) {
+        return CompletableFuture.completedFuture(answer(in));
+    }
+
+    private Message answer(IncomingMessage in) {
         byte[] body = in.message().body();
         if (body.length > 0) {
-            // Counted by the first byte before it is decoded, so that a refused request is counted too; bounded,
-            // since an op is one byte.
-            requests.computeIfAbsent(body[0] & 0xFF, op -> new LongAdder()).increment();
+            // Counted by the first byte before it is decoded, so that a refused request is counted too.
+            requests[body[0] & 0xFF].increment();
         }
         byte[] reply;
         try {
@@ -111,7 +152,7 @@ final class DirectoryService implements MessageHandler {
             refusals.get(DirectoryError.BAD_REQUEST).increment();
             reply = DirectoryProtocol.error(DirectoryError.BAD_REQUEST, e.getMessage());
         }
-        return CompletableFuture.completedFuture(Message.of(reply));
+        return Message.of(reply);
     }
 
     private byte[] refuse(DirectoryException e) {

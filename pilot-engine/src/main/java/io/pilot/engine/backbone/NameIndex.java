@@ -4,113 +4,96 @@ import io.pilot.engine.address.PilotAddress;
 
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The addresses of the records that name a capability or a group, by name, in the order they were added. Most
- * capability names are held by one node, so a name held once keeps that one address and no set (a set of one
- * cost about 190 bytes); a set is made for the second holder and dropped with the last. The index also gives
- * the instance of each name it holds ({@link #canonical}), so that records naming it share that one string.
- * Not thread-safe: the {@link Registry} calls it under its lock.
+ * capability names are held by one node, so a name held once maps straight to that one address (a set of one cost
+ * about 190 bytes, a holder object and its one-name array another 56); a set ({@link OrderedAddresses}) is made
+ * for the second holder and dropped again when one is left. The index also gives the instance of each name two or more records hold
+ * ({@link #canonical}), so that records naming it share that one string. Not thread-safe: the {@link Registry}
+ * calls it under its locks.
  */
 final class NameIndex {
 
+    /** The holders of a name held by two or more records, and the instance of the name they share. */
     private static final class Holders {
         final String name;
-        /** {@code name} alone, the names of every record that names only it (most records name one group). */
-        final String[] alone;
-        PilotAddress one;
-        Set<PilotAddress> many;
+        final OrderedAddresses addresses = new OrderedAddresses();
 
         Holders(String name) {
             this.name = name;
-            this.alone = new String[] {name};
         }
     }
 
     private static final String[] NONE = new String[0];
 
-    private final Map<String, Holders> byName = new HashMap<>();
+    /** A name's one holder (a {@link PilotAddress}, the key being its record's own instance), or its {@link Holders}. */
+    private final Map<String, Object> byName = new HashMap<>();
 
-    /** The instance of {@code name} this index holds, or {@code name} itself if it holds none. */
+    /** The instance of {@code name} the records holding it share, or {@code name} itself if none is shared. */
     String canonical(String name) {
-        Holders holders = byName.get(name);
-        return holders == null ? name : holders.name;
+        return byName.get(name) instanceof Holders holders ? holders.name : name;
     }
 
     /**
-     * The names of a record as this index holds them: each name its instance here, and a record naming one name
-     * alone shares the one-element array of every other record that does. A name new to the index is filed with
-     * no holder until {@link #add}; call this only for a record that is indexed next. The array is shared: never
-     * change it.
+     * The names of a record as this index holds them: a name alone as itself (a {@link String}), several as an
+     * array ({@code String[]}, none an empty one), each name its shared instance here if it has one.
      */
-    String[] names(String[] names) {
+    Object names(String[] names) {
         if (names.length == 0) {
             return NONE;
-        }
-        if (names.length == 1) {
-            return byName.computeIfAbsent(names[0], Holders::new).alone;
         }
         for (int i = 0; i < names.length; i++) {
             names[i] = canonical(names[i]);
         }
-        return names;
+        return names.length == 1 ? names[0] : names;
     }
 
     void add(String name, PilotAddress address) {
-        Holders holders = byName.computeIfAbsent(name, Holders::new);
-        if (holders.many != null) {
-            holders.many.add(address);
-        } else if (holders.one == null || holders.one.equals(address)) {
-            holders.one = address;
-        } else {
-            holders.many = new LinkedHashSet<>();
-            holders.many.add(holders.one);
-            holders.many.add(address);
-            holders.one = null;
+        Object held = byName.get(name);
+        if (held == null) {
+            byName.put(name, address);
+        } else if (held instanceof Holders holders) {
+            holders.addresses.add(address);
+        } else if (!held.equals(address)) {
+            Holders holders = new Holders(name);
+            holders.addresses.add((PilotAddress) held);
+            holders.addresses.add(address);
+            byName.put(name, holders);
         }
     }
 
     void remove(String name, PilotAddress address) {
-        Holders holders = byName.get(name);
-        if (holders == null) {
-            return;
-        }
-        if (holders.many != null) {
-            holders.many.remove(address);
-            if (holders.many.isEmpty()) {
-                byName.remove(name);
+        Object held = byName.get(name);
+        if (held instanceof Holders holders) {
+            holders.addresses.remove(address);
+            if (holders.addresses.size() == 1) {
+                byName.put(name, holders.addresses.iterator().next());
             }
-        } else if (holders.one == null || address.equals(holders.one)) {
-            byName.remove(name); // its last holder, or none: filed by names() for a record that never came
+        } else if (address.equals(held)) {
+            byName.remove(name);
         }
     }
 
     /** The addresses holding {@code name}, a live view: copy it before changing the index. */
     Collection<PilotAddress> get(String name) {
-        Holders holders = byName.get(name);
-        if (holders == null || holders.one == null && holders.many == null) {
+        Object held = byName.get(name);
+        if (held == null) {
             return List.of();
         }
-        return holders.many != null ? holders.many : List.of(holders.one);
+        return held instanceof Holders holders ? holders.addresses : List.of((PilotAddress) held);
     }
 
     boolean contains(String name) {
-        return !get(name).isEmpty();
+        return byName.containsKey(name);
     }
 
     /** How many addresses hold each name that any address holds. */
     Map<String, Integer> counts() {
         Map<String, Integer> counts = new HashMap<>();
-        byName.forEach((name, holders) -> {
-            int held = holders.many != null ? holders.many.size() : holders.one != null ? 1 : 0;
-            if (held > 0) {
-                counts.put(name, held);
-            }
-        });
+        byName.forEach((name, held) -> counts.put(name, held instanceof Holders holders ? holders.addresses.size() : 1));
         return counts;
     }
 }

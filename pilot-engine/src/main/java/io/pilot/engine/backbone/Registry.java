@@ -23,13 +23,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 
 /**
  * The backbone's directory state: live registrations with their leases, indexes by hostname, capability
  * and group, hostname bindings, group definitions and watch subscriptions. Every change gets the next
  * revision number and produces the events its watchers must receive. Thread-safe (one lock); the
- * {@link DirectoryStore} is written under it, so the store sees changes in order. What a node may add beyond
+ * {@link DirectoryStore} is written under it, so the store sees changes in order. Lookups and heartbeats do not
+ * take that lock: they run on the backbone's event loop ({@link DirectoryService#answerOnLoop}), which must never
+ * wait for a store's write. They read the record indexes under a read lock that changes take only for the moment
+ * they change the indexes ({@link #reindex}), and a heartbeat renews a lease by compare-and-set. What a node may add beyond
  * its own record (watches, group definitions) needs its live registration and is capped per node and in all;
  * watches end with the registration. A durable store syncs each change under the lock: the per-node rate
  * limits of the {@link DirectoryService} bound how often one node can make others wait for it.
@@ -107,7 +113,7 @@ final class Registry {
     }
 
     /** The lease of a record another backbone keeps: the store's feed removes it. */
-    private static final long NO_LEASE = Long.MAX_VALUE;
+    private static final long NO_LEASE = HeldRecord.NO_LEASE;
     /** How long a write waits for the store's feed to bring it into this replica. */
     private static final long FEED_WAIT_MILLIS = 10_000;
     /**
@@ -125,12 +131,22 @@ final class Registry {
     private final int realm;
     private final NodeKey backboneKey;
 
+    /**
+     * Guards the record indexes below ({@code entries}, {@code byHostname}, {@code byCapability}, {@code byGroup}):
+     * written under this object's lock too, and held for writing only while they change, never across a store's
+     * write; read without this object's lock by lookups and heartbeats.
+     */
+    private final ReadWriteLock indexLock = new ReentrantReadWriteLock();
     private final Map<PilotAddress, HeldRecord> entries = new HashMap<>();
     private final Map<String, HeldRecord> byHostname = new HashMap<>();
     private final NameIndex byCapability = new NameIndex();
     private final NameIndex byGroup = new NameIndex();
     /** The records whose lease this backbone keeps, by when they lapse: what a sweep looks at. */
     private final LeaseWheel leases;
+    /**
+     * Hostname bindings, except a live record's own (its hostname and key, read from the record: a copy here cost
+     * about 140 bytes per record); see {@link #checkHostname(NodeRecord, long)} and {@link #released}.
+     */
     private final Map<String, HostnameBinding> bindings = new HashMap<>();
     private final Map<String, GroupDefinition> groups = new HashMap<>();
     private final Map<Integer, Subscription> subscriptions = new HashMap<>();
@@ -157,10 +173,15 @@ final class Registry {
         // A store of one backbone: every stored registration gets a fresh lease here. A shared store: each is
         // kept by the backbone it is attached to.
         long lease = shared != null ? NO_LEASE : clock.getAsLong() + settings.leaseTtl().toMillis();
-        snapshot.bindings().forEach(b -> bindings.put(b.hostname(), b));
         snapshot.groups().forEach(this::putGroup);
         for (SignedRecord record : snapshot.records()) {
-            index(held(record, lease, shared == null));
+            reindex(null, held(record, lease));
+        }
+        for (HostnameBinding binding : snapshot.bindings()) {
+            HeldRecord bound = byHostname.get(binding.hostname());
+            if (binding.releasedAtMillis() != 0 || bound == null || !bound.hasKey(binding.key())) {
+                bindings.put(binding.hostname(), binding);
+            }
         }
         revision = snapshot.revision();
         settledRevision = revision;
@@ -219,7 +240,7 @@ final class Registry {
             checkAdmission(sessionKey, record, joinToken, now);
             HeldRecord previous = checkReplacement(record, credentials, now);
             HostnameBinding release = previous == null || previous.hostname.equals(record.hostname())
-                    ? null : released(previous.hostname, previous.key, now);
+                    ? null : released(previous, now);
             if (release != null) {
                 released.add(release);
             }
@@ -236,18 +257,17 @@ final class Registry {
         NodeRecord record = signed.record();
         checkAdmission(sessionKey, record, joinToken, now);
         HeldRecord previous = checkReplacement(record, credentials, now);
-        if (previous != null) {
-            unindex(previous);
+        // Read before the indexes change: the live record that holds a hostname is what says it is bound.
+        boolean boundAlready = boundTo(record.hostname(), record.key());
+        HostnameBinding releasedPrevious = previous != null && !previous.hostname.equals(record.hostname())
+                ? released(previous, now) : null;
+        HeldRecord entry = held(signed, now + settings.leaseTtl().toMillis());
+        reindex(previous, entry);
+        bindings.remove(record.hostname()); // the record holds its binding from now on
+        if (!boundAlready) {
+            store.saveBinding(new HostnameBinding(record.hostname(), record.key(), 0));
         }
-        HeldRecord entry = held(signed, now + settings.leaseTtl().toMillis(), true);
-        index(entry);
-        HostnameBinding binding = new HostnameBinding(record.hostname(), record.key(), 0);
-        if (!binding.equals(bindings.put(record.hostname(), binding))) {
-            store.saveBinding(binding);
-        }
-        if (previous != null && !previous.hostname.equals(record.hostname())) {
-            release(previous.hostname, previous.key, now);
-        }
+        release(releasedPrevious);
         store.saveRecord(signed);
         long changed = ++revision;
         return new Registered(settings.leaseTtl().toMillis(), changed, changed(previous, entry, changed));
@@ -256,9 +276,9 @@ final class Registry {
     /** Checks what replacing the registered record (if any) needs; returns the registered entry or null. */
     private HeldRecord checkReplacement(NodeRecord record, Map<String, byte[]> credentials, long now) {
         HeldRecord previous = entries.get(record.address());
-        if (previous != null && record.sequence() <= previous.sequence) {
+        if (previous != null && record.sequence() <= previous.sequence()) {
             throw new DirectoryException(DirectoryError.STALE_SEQUENCE, "sequence " + record.sequence()
-                    + " is not newer than the registered " + previous.sequence);
+                    + " is not newer than the registered " + previous.sequence());
         }
         if (previous == null && entries.size() >= settings.maxRecords()) {
             throw new DirectoryException(DirectoryError.TOO_MANY, "the directory is full (" + settings.maxRecords() + " records)");
@@ -296,7 +316,31 @@ final class Registry {
                 throw new DirectoryException(DirectoryError.JOIN_TOKEN_INVALID, "the join token is not valid for this realm");
             }
         }
-        checkHostname(record, bindings.get(record.hostname()), now);
+        checkHostname(record, now);
+    }
+
+    /** Refuses the record if its hostname is bound to another key: by a binding held, or by another key's live record. */
+    private void checkHostname(NodeRecord record, long now) {
+        HostnameBinding held = bindings.get(record.hostname());
+        if (held != null) {
+            checkHostname(record, held, now);
+            return;
+        }
+        HeldRecord live = byHostname.get(record.hostname());
+        if (live != null && !live.hasKey(record.key())) {
+            throw new DirectoryException(DirectoryError.HOSTNAME_TAKEN, "hostname '" + record.hostname()
+                    + "' belongs to another key");
+        }
+    }
+
+    /** Whether {@code hostname} is bound to {@code key} and live now (held, or its live record's). */
+    private boolean boundTo(String hostname, NodeKey key) {
+        HostnameBinding held = bindings.get(hostname);
+        if (held != null) {
+            return held.releasedAtMillis() == 0 && held.key().equals(key);
+        }
+        HeldRecord live = byHostname.get(hostname);
+        return live != null && live.hasKey(key);
     }
 
     /** Refuses the record if {@code binding} (the hostname's binding, or null) holds its hostname for another key. */
@@ -394,17 +438,27 @@ final class Registry {
         }
     }
 
-    /** Refreshes the lease of the node holding {@code sessionKey}. */
-    synchronized long heartbeat(NodeKey sessionKey) {
-        HeldRecord entry = entries.get(sessionKey.address(realm));
-        if (entry == null || !entry.attachedHere) {
+    /**
+     * Refreshes the lease of the node holding {@code sessionKey}. Without this object's lock (it runs on the
+     * event loop): a sweep that removes the record claims it first, so the lease moves before the sweep or not at all.
+     */
+    long heartbeat(NodeKey sessionKey) {
+        HeldRecord entry;
+        Lock read = indexLock.readLock();
+        read.lock();
+        try {
+            entry = entries.get(sessionKey.address(realm));
+        } finally {
+            read.unlock();
+        }
+        if (entry == null || !entry.attachedHere()
+                || !entry.renewLease(clock.getAsLong() + settings.leaseTtl().toMillis())) {
             // Attached to another backbone of the realm (or to none): registering here attaches it here.
             throw new DirectoryException(DirectoryError.NOT_REGISTERED, "no live registration for " + sessionKey.address(realm)
                     + " at this backbone: register again");
         }
         // Kept in memory only: a heartbeat writes nothing to a store, shared or not.
         // Nothing moves in the lease wheel: the record's slot, when it comes, finds the lease moved and files it again.
-        entry.leaseExpiresAtMillis = clock.getAsLong() + settings.leaseTtl().toMillis();
         return settings.leaseTtl().toMillis();
     }
 
@@ -417,8 +471,8 @@ final class Registry {
         synchronized (this) {
             entry = entries.get(sessionKey.address(realm));
         }
-        if (entry != null && entry.attachedHere) {
-            long changed = shared.remove(entry.toSignedRecord(), released(entry.hostname, entry.key, clock.getAsLong()));
+        if (entry != null && entry.attachedHere()) {
+            long changed = shared.remove(entry.toSignedRecord(), released(entry, clock.getAsLong()));
             awaitRevision(changed);
         }
         return List.of();
@@ -455,7 +509,7 @@ final class Registry {
             }
         }
         for (HeldRecord entry : lapsed) {
-            shared.remove(entry.toSignedRecord(), released(entry.hostname, entry.key, now));
+            shared.remove(entry.toSignedRecord(), released(entry, now));
         }
         return List.of();
     }
@@ -466,7 +520,7 @@ final class Registry {
             if (entries.get(entry.address) != entry) {
                 continue; // replaced or removed since it was filed
             }
-            if (entry.lapsed(now)) {
+            if (entry.claimIfLapsed(now)) {
                 events.addAll(remove(entry, now));
             } else {
                 leases.file(entry);
@@ -480,11 +534,16 @@ final class Registry {
         return leases.size();
     }
 
-    /** The binding the record of {@code key} leaves released at {@code now}, if that key holds {@code hostname}; else null. */
-    private synchronized HostnameBinding released(String hostname, NodeKey key, long now) {
-        HostnameBinding binding = bindings.get(hostname);
-        return binding != null && binding.key().equals(key) && binding.releasedAtMillis() == 0
-                ? new HostnameBinding(hostname, key, now) : null;
+    /**
+     * The binding {@code entry} leaves released at {@code now} if it holds its hostname now (by a live binding held,
+     * or as the hostname's live record: ask before it leaves the indexes); else null.
+     */
+    private synchronized HostnameBinding released(HeldRecord entry, long now) {
+        HostnameBinding held = bindings.get(entry.hostname);
+        if (held != null) {
+            return held.releasedAtMillis() == 0 && entry.hasKey(held.key()) ? new HostnameBinding(entry.hostname, held.key(), now) : null;
+        }
+        return byHostname.get(entry.hostname) == entry ? new HostnameBinding(entry.hostname, entry.key(), now) : null;
     }
 
     /**
@@ -495,19 +554,16 @@ final class Registry {
         List<Event> events = List.of();
         if (change instanceof DirectoryChange.RecordPut put) {
             HeldRecord previous = entries.get(put.record().record().address());
-            if (previous != null) {
-                unindex(previous);
-            }
             long lease = put.attachedHere() ? clock.getAsLong() + settings.leaseTtl().toMillis() : NO_LEASE;
-            HeldRecord entry = held(put.record(), lease, put.attachedHere());
-            index(entry);
+            HeldRecord entry = held(put.record(), lease);
+            reindex(previous, entry);
             // Put again unchanged (under another backbone's lease, or a new lease of this one): nothing to tell.
             boolean same = previous != null && previous.sameBytes(entry);
             events = same ? List.of() : changed(previous, entry, put.revision());
         } else if (change instanceof DirectoryChange.RecordDeleted deleted) {
             HeldRecord entry = entries.get(deleted.address());
             if (entry != null) {
-                unindex(entry);
+                reindex(entry, null);
                 unwatchAll(deleted.address());
                 events = changed(entry, null, deleted.revision());
             }
@@ -531,7 +587,7 @@ final class Registry {
     /** The records of the nodes attached to this backbone: what a shared store puts again under a new lease. */
     synchronized List<SignedRecord> attachedRecords() {
         // Decoded (and so verified) again from the held bytes: the store asks for them only when its lease was lost.
-        return entries.values().stream().filter(e -> e.attachedHere).map(HeldRecord::toSignedRecord).toList();
+        return entries.values().stream().filter(HeldRecord::attachedHere).map(HeldRecord::toSignedRecord).toList();
     }
 
     /** Waits until the store's feed has brought this replica to {@code wanted}, settled: a writer then reads all its write. */
@@ -553,31 +609,42 @@ final class Registry {
     }
 
     private List<Event> remove(HeldRecord entry, long now) {
-        unindex(entry);
+        HostnameBinding released = released(entry, now);
+        reindex(entry, null);
         unwatchAll(entry.address);
-        release(entry.hostname, entry.key, now);
+        release(released);
         store.deleteRecord(entry.address);
         long changed = ++revision;
         return changed(entry, null, changed);
     }
 
-    private void release(String hostname, NodeKey key, long now) {
-        HostnameBinding released = released(hostname, key, now);
+    /** Holds and stores a binding {@link #released} gave, if any. */
+    private void release(HostnameBinding released) {
         if (released != null) {
-            bindings.put(hostname, released);
+            bindings.put(released.hostname(), released);
             store.saveBinding(released);
         }
     }
 
-    /** The records {@code query} selects, as held: their {@link HeldRecord#signedBytes} are what a reply carries. */
-    synchronized List<HeldRecord> lookup(Query query, String value) {
-        return switch (query) {
-            case ALL -> new ArrayList<>(entries.values());
-            case HOSTNAME -> one(byHostname.get(value));
-            case ADDRESS -> one(entries.get(parseAddress(value)));
-            case CAPABILITY -> held(byCapability.get(value));
-            case GROUP -> held(byGroup.get(value));
-        };
+    /**
+     * The records {@code query} selects, as held: their {@link HeldRecord#signedBytes} are what a reply carries.
+     * Without this object's lock (it runs on the event loop): it never waits for a store's write.
+     */
+    List<HeldRecord> lookup(Query query, String value) {
+        PilotAddress address = query == Query.ADDRESS ? parseAddress(value) : null;
+        Lock read = indexLock.readLock();
+        read.lock();
+        try {
+            return switch (query) {
+                case ALL -> new ArrayList<>(entries.values());
+                case HOSTNAME -> one(byHostname.get(value));
+                case ADDRESS -> one(entries.get(address));
+                case CAPABILITY -> held(byCapability.get(value));
+                case GROUP -> held(byGroup.get(value));
+            };
+        } finally {
+            read.unlock();
+        }
     }
 
     private static List<HeldRecord> one(HeldRecord record) {
@@ -715,33 +782,44 @@ final class Registry {
     }
 
     /** A record as held, its capability and group names the indexes' own instances. */
-    private HeldRecord held(SignedRecord signed, long leaseExpiresAtMillis, boolean attachedHere) {
-        return new HeldRecord(signed, leaseExpiresAtMillis, attachedHere, byCapability::names, byGroup::names);
+    private HeldRecord held(SignedRecord signed, long leaseExpiresAtMillis) {
+        return new HeldRecord(signed, leaseExpiresAtMillis, byCapability::names, byGroup::names);
+    }
+
+    /**
+     * Takes {@code previous} out of the indexes and puts {@code entry} in (either may be null), in one step for
+     * lookups: a lookup sees the one or the other, never neither. Called under this object's lock.
+     */
+    private void reindex(HeldRecord previous, HeldRecord entry) {
+        Lock write = indexLock.writeLock();
+        write.lock();
+        try {
+            if (previous != null) {
+                unindex(previous);
+            }
+            if (entry != null) {
+                index(entry);
+            }
+        } finally {
+            write.unlock();
+        }
+        if (entry != null && entry.attachedHere()) {
+            leases.file(entry);
+        }
     }
 
     private void index(HeldRecord entry) {
         entries.put(entry.address, entry);
         byHostname.put(entry.hostname, entry);
-        for (String capability : entry.capabilities) {
-            byCapability.add(capability, entry.address);
-        }
-        for (String group : entry.groups) {
-            byGroup.add(group, entry.address);
-        }
-        if (entry.leaseExpiresAtMillis != NO_LEASE) {
-            leases.file(entry);
-        }
+        entry.forEachCapability(capability -> byCapability.add(capability, entry.address));
+        entry.forEachGroup(group -> byGroup.add(group, entry.address));
     }
 
     private void unindex(HeldRecord entry) {
         entries.remove(entry.address);
         byHostname.remove(entry.hostname, entry);
-        for (String capability : entry.capabilities) {
-            byCapability.remove(capability, entry.address);
-        }
-        for (String group : entry.groups) {
-            byGroup.remove(group, entry.address);
-        }
+        entry.forEachCapability(capability -> byCapability.remove(capability, entry.address));
+        entry.forEachGroup(group -> byGroup.remove(group, entry.address));
     }
 
     private static PilotAddress parseAddress(String value) {

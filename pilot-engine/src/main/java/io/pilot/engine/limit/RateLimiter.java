@@ -1,5 +1,6 @@
 package io.pilot.engine.limit;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,7 +41,24 @@ public final class RateLimiter<K> {
 
     /** Takes {@code amount} tokens (bytes, for a byte budget) from {@code key}'s budget if it has that many. */
     public boolean tryAcquire(K key, long nowNanos, int amount) {
+        forgetRefilled(nowNanos);
         return buckets.computeIfAbsent(key, k -> new TokenBucket(ratePerSecond, nowNanos)).take(nowNanos, amount);
+    }
+
+    /**
+     * Forgets the least recently used buckets that have refilled (up to two a call, so that forgetting keeps up with
+     * remembering): a full bucket is what a key never seen gets, so no answer changes, and the limiter holds about
+     * the keys active within one refill time instead of every key up to its bound (a backbone's registration budget
+     * cost about 100 bytes per registered node before).
+     */
+    private void forgetRefilled(long nowNanos) {
+        for (int i = 0; i < 2 && !buckets.isEmpty(); i++) {
+            Iterator<TokenBucket> eldest = buckets.values().iterator();
+            if (!eldest.next().fullAt(nowNanos)) {
+                return;
+            }
+            eldest.remove();
+        }
     }
 
     /** How many keys are remembered now. */

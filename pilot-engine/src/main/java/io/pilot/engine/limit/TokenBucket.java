@@ -16,6 +16,11 @@ public final class TokenBucket {
         this.updatedNanos = nowNanos;
     }
 
+    /** Whether it has refilled to its burst by {@code nowNanos}: then it is what a new bucket would be. */
+    public boolean fullAt(long nowNanos) {
+        return tokens + (nowNanos - updatedNanos) * (double) rate / 1e9 >= 2.0 * rate;
+    }
+
     /** Takes one token if there is one. */
     public boolean take(long nowNanos) {
         return take(nowNanos, 1);

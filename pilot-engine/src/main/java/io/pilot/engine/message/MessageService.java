@@ -56,7 +56,11 @@ public final class MessageService implements SessionEvents {
      */
     static final long DEADLINE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    /** Handlers that run on the event loop itself: trivial, never blocking (the echo service). */
+    /**
+     * Handlers that run on the event loop itself: trivial, never blocking (the echo service). One that fronts a
+     * pooled {@link MessageHandler} ({@link #listen(int, MessageHandler, int, InlineHandler)}) returns null for a
+     * request it leaves to that handler.
+     */
     public interface InlineHandler {
         Message handle(IncomingMessage message);
     }
@@ -128,6 +132,16 @@ public final class MessageService implements SessionEvents {
         servingLimits.limit(port, maxConcurrent);
     }
 
+    /**
+     * Serves {@code port} like {@link #listen(int, MessageHandler, int)}, with {@code onLoop} asked first on the event
+     * loop: what it answers (an in-memory read) costs no hop to the handler executor and back; a request it
+     * returns null for goes to {@code handler}.
+     */
+    public void listen(int port, MessageHandler handler, int maxConcurrent, InlineHandler onLoop) {
+        listen(port, handler, maxConcurrent);
+        inlineListeners.put(port, onLoop);
+    }
+
     public void listenInline(int port, InlineHandler handler) {
         if (inlineListeners.putIfAbsent(port, handler) != null || listeners.containsKey(port)) {
             throw new IllegalStateException("port " + port + " already has a listener");
@@ -136,7 +150,8 @@ public final class MessageService implements SessionEvents {
 
     public boolean unlisten(int port) {
         servingLimits.limit(port, ServingLimits.UNLIMITED);
-        return listeners.remove(port) != null;
+        boolean inline = listeners.containsKey(port) && inlineListeners.remove(port) != null;
+        return listeners.remove(port) != null || inline;
     }
 
     public void onDatagram(int port, DatagramListener listener) {
@@ -498,12 +513,15 @@ public final class MessageService implements SessionEvents {
             if (inline != null) {
                 MessageFrame answer;
                 try {
-                    answer = new MessageFrame(FrameKind.REPLY, inline.handle(incoming));
+                    Message reply = inline.handle(incoming);
+                    answer = reply == null ? null : new MessageFrame(FrameKind.REPLY, reply);
                 } catch (RuntimeException e) {
                     answer = toFrame(incoming, null, e);
                 }
-                replyOrFinish(expectsReply, answer);
-                return;
+                if (answer != null) {
+                    replyOrFinish(expectsReply, answer);
+                    return;
+                }
             }
             MessageHandler handler = listeners.get(stream.port());
             if (handler == null) {

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -174,8 +173,7 @@ class BackboneStatusTests {
             Identity node = hostname.equals("papers") ? key : TestNodes.newIdentity();
             NodeRecord record = new NodeRecord(0, node.publicKey(), hostname, List.of(), new TreeSet<>(), List.of(),
                     sequence, System.currentTimeMillis() + 3_600_000);
-            return new HeldRecord(SignedRecord.sign(record, node), Long.MAX_VALUE, true, UnaryOperator.identity(),
-                    UnaryOperator.identity());
+            return new HeldRecord(SignedRecord.sign(record, node), Long.MAX_VALUE, names -> names, names -> names);
         }
 
         void change(HeldRecord before, HeldRecord after) {

@@ -9,7 +9,6 @@ import io.pilot.engine.identity.Identity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +23,7 @@ class LeaseWheelTests {
         Identity node = TestNodes.newIdentity();
         NodeRecord record = new NodeRecord(0, node.publicKey(), "fx", List.of(CapabilityInfo.of("fx.convert")),
                 new TreeSet<>(), List.of(), 1, EXPIRES);
-        return new HeldRecord(SignedRecord.sign(record, node), leaseExpiresAtMillis, true, UnaryOperator.identity(),
-                UnaryOperator.identity());
+        return new HeldRecord(SignedRecord.sign(record, node), leaseExpiresAtMillis, names -> names, names -> names);
     }
 
     @Test
@@ -63,7 +61,7 @@ class LeaseWheelTests {
         LeaseWheel wheel = new LeaseWheel(100);
         HeldRecord record = held(1_000);
         wheel.file(record);
-        record.leaseExpiresAtMillis = 3_000; // a heartbeat: nothing moves in the wheel
+        record.renewLease(3_000); // a heartbeat: nothing moves in the wheel
 
         List<HeldRecord> looked = wheel.takeDue(1_100);
         assertThat(looked).containsExactly(record);
@@ -78,8 +76,7 @@ class LeaseWheelTests {
     void aRecordLapsesAtItsRecordsExpiryWhenThatComesBeforeItsLease() {
         Identity node = TestNodes.newIdentity();
         NodeRecord record = new NodeRecord(0, node.publicKey(), "fx", List.of(), new TreeSet<>(), List.of(), 1, 500);
-        HeldRecord held = new HeldRecord(SignedRecord.sign(record, node), 10_000, true, UnaryOperator.identity(),
-                UnaryOperator.identity());
+        HeldRecord held = new HeldRecord(SignedRecord.sign(record, node), 10_000, names -> names, names -> names);
         LeaseWheel wheel = new LeaseWheel(100);
         wheel.file(held);
 

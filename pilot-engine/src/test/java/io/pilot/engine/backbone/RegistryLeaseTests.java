@@ -9,6 +9,7 @@ import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.identity.Identity;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -105,10 +106,13 @@ class RegistryLeaseTests {
     void heldRecordsShareTheirGroupNamesAndServeTheSignedBytes() {
         SignedRecord a = register(TestNodes.newIdentity(), "a", 1);
         SignedRecord b = register(TestNodes.newIdentity(), "b", 1);
+        register(TestNodes.newIdentity(), "c", 1);
 
         List<HeldRecord> group = registry.lookup(Query.GROUP, "bench");
-        assertThat(group).extracting(r -> r.hostname).containsExactly("a", "b");
-        assertThat(group.get(0).groups[0]).isSameAs(group.get(1).groups[0]);
+        assertThat(group).extracting(r -> r.hostname).containsExactly("a", "b", "c");
+        List<String> names = new ArrayList<>();
+        group.forEach(r -> r.forEachGroup(names::add));
+        assertThat(names.get(2)).as("the instance the second holder brought, shared from then on").isSameAs(names.get(1));
         assertThat(group.get(0).signedBytes()).isEqualTo(a.toBytes());
         assertThat(group.get(1).signedBytes()).isEqualTo(b.toBytes());
         assertThat(registry.lookup(Query.CAPABILITY, "b.skill")).extracting(r -> r.hostname).containsExactly("b");

@@ -54,6 +54,34 @@ class RateLimiterTests {
     }
 
     @Test
+    void forgetsBucketsThatRefilledAndAnswersAsIfItRemembered() {
+        RateLimiter<Integer> limiter = new RateLimiter<>(1, 100_000);
+        for (int key = 0; key < 1_000; key++) {
+            assertThat(limiter.tryAcquire(key, 0)).isTrue();
+        }
+        assertThat(limiter.size()).isEqualTo(1_000);
+        assertThat(limiter.tryAcquire(999, 0)).isTrue();
+        assertThat(limiter.tryAcquire(999, 0)).as("key 999 spent its burst").isFalse();
+
+        long later = 3 * SECOND; // every bucket refilled (burst 2 at 1 a second)
+        for (int i = 0; i < 600; i++) {
+            assertThat(limiter.tryAcquire(5_000, later + i * SECOND)).isTrue();
+        }
+        assertThat(limiter.size()).as("the refilled ones forgotten, two a call").isEqualTo(1);
+        assertThat(limiter.tryAcquire(999, later)).as("a forgotten key has its full burst, as a remembered one would").isTrue();
+    }
+
+    @Test
+    void keepsABucketThatHasNotRefilled() {
+        RateLimiter<String> limiter = new RateLimiter<>(1, 100);
+        limiter.tryAcquire("a", 0);
+        limiter.tryAcquire("a", 0);
+        limiter.tryAcquire("b", SECOND / 2);
+        assertThat(limiter.size()).isEqualTo(2);
+        assertThat(limiter.tryAcquire("a", SECOND / 2)).as("half a token earned, none left").isFalse();
+    }
+
+    @Test
     void refusesNonsenseBounds() {
         assertThatThrownBy(() -> new RateLimiter<>(0, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RateLimiter<>(10, 0)).isInstanceOf(IllegalArgumentException.class);
