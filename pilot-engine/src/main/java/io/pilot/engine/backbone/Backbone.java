@@ -38,10 +38,8 @@ public final class Backbone implements AutoCloseable {
         this.node = node;
         this.store = store;
         this.directory = new BackboneDirectory(node, settings, store);
-        // Not yet node.listen(PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop): with lookups and heartbeats
-        // answered on the event loop, AnycastTests.equalProvidersTakeTurnsOnceMeasuredAndOnlyProvidersAreAsked fails
-        // (every anycast goes to one provider); the cause is not found yet, so every request still goes to the pool.
-        this.listener = node.listen(DirectoryProtocol.PORT, directory);
+        // Lookups and heartbeats are answered on the event loop; registrations and the rest on the handler pool.
+        this.listener = node.listen(DirectoryProtocol.PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop);
         node.serveAsRelay(true);
         if (store instanceof SharedDirectoryStore shared) {
             // Several backbones: a node attached to another one is reached through it (docs/backbone-cluster.md).
