@@ -7,8 +7,7 @@ import java.util.random.RandomGenerator;
  * loss as the signal to slow down; it measures the path: the bottleneck bandwidth is the largest delivery rate
  * ({@link DeliveryRateSampler}) of the last {@value #BANDWIDTH_WINDOW_ROUNDS} rounds, the propagation delay the least
  * RTT of the last 10 s, their product the bandwidth-delay product (BDP). It paces at the bandwidth times a gain and
- * keeps about two BDPs in flight, plus what ACKs arriving in bunches need ({@link #extraAcked()}, the draft's
- * ACK-aggregation estimate, plus {@value #QUANTIZATION_PACKETS} packets).
+ * keeps about two BDPs in flight.
  *
  * <ul>
  * <li>STARTUP: pacing gain 2.77 doubles the rate each round until the bandwidth stops growing by 25 % for three
@@ -24,13 +23,13 @@ import java.util.random.RandomGenerator;
  * <p>Loss tolerance: losses are counted per round. A round that loses more than {@value #LOSS_THRESHOLD_PERCENT} %
  * bounds what may be in flight: {@code inflightHi} (long-term, set when probing up found the loss; raised again by a
  * quarter each loss-free probing round) or {@code inflightLo} (short-term, set in the other phases, forgotten at the
- * next probe), to 0.7 of the round's peak in flight. Neither bound goes below one BDP plus the ACK-aggregation
- * headroom: random loss does not lower
+ * next probe), to 0.7 of the round's peak in flight. Neither bound goes below one BDP: random loss does not lower
  * the delivery rate the model sees, so it cannot starve the flow, while loss from congestion lowers the delivery
  * rate and with it the floor. Below the threshold, loss is not a signal at all.
  *
  * <p>Simplifications against the draft: no packet conservation in the first round of recovery, no idle restart,
- * probe-bandwidth phases of one round rather than wall-clock cycles.
+ * no ACK-aggregation estimate (a fixed {@value #ACK_AGGREGATION_PACKETS} packets of headroom instead), probe-bandwidth
+ * phases of one round rather than wall-clock cycles.
  */
 final class Bbr implements CongestionController {
 
@@ -47,8 +46,7 @@ final class Bbr implements CongestionController {
     static final int STARTUP_LOSS_PACKETS = 6;
     static final double BETA = 0.7;
     static final int MIN_PIPE_PACKETS = 4;
-    /** Packets of headroom for send and ACK quantization (the draft's BBRQuantizationBudget, 3 send quanta). */
-    static final int QUANTIZATION_PACKETS = 3;
+    static final int ACK_AGGREGATION_PACKETS = 3;
     private static final double FULL_BANDWIDTH_GROWTH = 1.25;
     private static final int FULL_BANDWIDTH_ROUNDS = 3;
 
@@ -56,8 +54,8 @@ final class Bbr implements CongestionController {
     private final long initialWindow;
     private final long minimumWindow;
     private final DeliveryRateSampler sampler = new DeliveryRateSampler();
-    private final RoundWindowedMax bandwidthFilter = new RoundWindowedMax(BANDWIDTH_WINDOW_ROUNDS);
-    private final RoundWindowedMax extraAckedFilter = new RoundWindowedMax(BANDWIDTH_WINDOW_ROUNDS);
+    private final double[] bandwidthByRound = new double[BANDWIDTH_WINDOW_ROUNDS];
+    private final long[] roundOfSlot = new long[BANDWIDTH_WINDOW_ROUNDS];
 
     private Mode mode = Mode.STARTUP;
     private long window;
@@ -74,9 +72,6 @@ final class Bbr implements CongestionController {
     private long roundLostBytes;
     private int roundLostPackets;
     private long roundPeakInFlight;
-    private long extraAckedIntervalStartNanos;
-    private long extraAckedDelivered;
-    private long extraAcked;
 
     private boolean filledPipe;
     private double fullBandwidth;
@@ -204,7 +199,6 @@ final class Bbr implements CongestionController {
         }
         updateMinRtt(nowNanos);
         updateBandwidth();
-        updateAckAggregation(nowNanos, ackedBytes);
         if (roundStart) {
             onRoundEnd(peak, excessLoss, startupLoss);
         }
@@ -222,36 +216,19 @@ final class Bbr implements CongestionController {
         if (sampler.appLimited() && rate < maxBandwidth) {
             return;
         }
-        maxBandwidth = bandwidthFilter.update(round, rate);
-    }
-
-    /**
-     * The ACK-aggregation estimate (draft-ietf-ccwg-bbr 5.5.9): how many bytes more than the bandwidth estimate
-     * explains were acknowledged since ACKs last came no faster than the bandwidth, the largest of the last
-     * {@value #BANDWIDTH_WINDOW_ROUNDS} rounds. On loopback and on any host that batches, ACKs do not come one per
-     * packet at the bottleneck's pace: the peer reads a batch of datagrams, acknowledges them in one ACK, and this
-     * side's event loop handles a batch of ACKs at once. Between the bunches the sender needs that much more in
-     * flight than one minimum-RTT BDP, or it stalls on the window with the pacer idle; without this estimate the
-     * window stayed near two BDPs of a 100 µs path (about ten packets) and the flow ran window-limited.
-     */
-    private void updateAckAggregation(long nowNanos, long ackedNow) {
-        if (maxBandwidth <= 0) {
-            return;
+        int slot = (int) (round % BANDWIDTH_WINDOW_ROUNDS);
+        if (roundOfSlot[slot] != round) {
+            roundOfSlot[slot] = round;
+            bandwidthByRound[slot] = 0;
         }
-        double expected = maxBandwidth * (nowNanos - extraAckedIntervalStartNanos);
-        if (extraAckedDelivered <= expected) {
-            extraAckedDelivered = 0;
-            extraAckedIntervalStartNanos = nowNanos;
-            expected = 0;
+        bandwidthByRound[slot] = Math.max(bandwidthByRound[slot], rate);
+        double max = 0;
+        for (int i = 0; i < BANDWIDTH_WINDOW_ROUNDS; i++) {
+            if (round - roundOfSlot[i] < BANDWIDTH_WINDOW_ROUNDS) {
+                max = Math.max(max, bandwidthByRound[i]);
+            }
         }
-        extraAckedDelivered += ackedNow;
-        double extra = Math.min(extraAckedDelivered - expected, window);
-        extraAcked = (long) extraAckedFilter.update(round, extra);
-    }
-
-    /** Bytes of the ACK-aggregation estimate; 0 before the first bandwidth sample. */
-    long extraAcked() {
-        return extraAcked;
+        maxBandwidth = max;
     }
 
     private void updateMinRtt(long nowNanos) {
@@ -343,7 +320,7 @@ final class Bbr implements CongestionController {
 
     private void updateWindow() {
         double gain = mode == Mode.STARTUP || mode == Mode.DRAIN || mode == Mode.PROBE_BW ? CWND_GAIN : 1;
-        long headroom = (long) QUANTIZATION_PACKETS * maxDatagramSize + extraAcked;
+        long headroom = (long) ACK_AGGREGATION_PACKETS * maxDatagramSize;
         long target = (long) (gain * bdp()) + headroom;
         if (filledPipe) {
             window = Math.min(window + ackedBytes, target);

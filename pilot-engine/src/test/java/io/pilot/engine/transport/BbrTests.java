@@ -40,24 +40,6 @@ class BbrTests {
     }
 
     @Test
-    void acksThatComeInBunchesWidenTheWindowByWhatTheyAggregate() {
-        Bbr cc = bbr(7);
-        // 1 ms of propagation, but ACKs stall for 3 ms of every 5 and then come in a bunch, as on a loaded host:
-        // two minimum-RTT BDPs of window cannot keep the bottleneck busy through a stall.
-        long rtt = MS;
-        ModelPath path = new ModelPath(cc, rtt, RATE, 7);
-        path.ackStallPeriodNanos = 5 * MS;
-        path.ackStallNanos = 3 * MS;
-        path.run(2 * SECOND);
-        long bdp = (long) (RATE * rtt);
-        assertThat(cc.extraAcked()).isGreaterThan(bdp);
-        assertThat(cc.window()).isGreaterThan(3 * bdp);
-        long delivered = path.deliveredBytes;
-        path.run(2 * SECOND);
-        assertThat((double) (path.deliveredBytes - delivered) / (2 * SECOND)).isGreaterThan(RATE * 0.9);
-    }
-
-    @Test
     void pacesAtTheBandwidthTimesTheGainOfEachProbingPhase() {
         Bbr cc = bbr(2);
         ModelPath path = new ModelPath(cc, RTT, RATE, 2);

@@ -26,13 +26,6 @@ final class ModelPath {
     /** When positive, every n-th packet is lost besides the random loss. */
     int dropEvery;
     private long sent;
-    /**
-     * When positive, the sender's ACKs stall for {@link #ackStallNanos} at the start of every period this long and
-     * then arrive in one bunch, as on a loaded host whose event loop is descheduled now and then: the RTTs of ACKs
-     * outside the stalls still show the path's propagation delay.
-     */
-    long ackStallPeriodNanos;
-    long ackStallNanos;
     /** When set, the application offers one packet per RTT only. */
     boolean applicationLimited;
     long now = 1_000_000_000L;
@@ -100,16 +93,8 @@ final class ModelPath {
             maxQueueNanos = Math.max(maxQueueNanos, start - now);
             busyUntil = start + (long) (MSS / bytesPerNano);
             boolean lost = random.nextDouble() < lossRate || (dropEvery > 0 && ++sent % dropEvery == 0);
-            inFlight.addLast(new InFlight(packet, ackTime(busyUntil + rttNanos), lost));
+            inFlight.addLast(new InFlight(packet, busyUntil + rttNanos, lost));
         }
-    }
-
-    private long ackTime(long nanos) {
-        if (ackStallPeriodNanos <= 0) {
-            return nanos;
-        }
-        long phase = nanos % ackStallPeriodNanos;
-        return phase < ackStallNanos ? nanos - phase + ackStallNanos : nanos;
     }
 
     private void arrive(InFlight f) {
