@@ -47,6 +47,9 @@ class EtcdClusterTests {
         DirectoryClient bob = realm.client(two, "bob", b -> b);
         bob.start();
         bob.registered().get(60, TimeUnit.SECONDS);
+        // Committed through two, it reaches one by one's etcd watch (which the kill just broke off and restarted):
+        // wait for it there, as for carol below, before asking one. A lookup answers from the replica it has.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> one.registrations() == 2 && two.registrations() == 2);
         assertThat(alice.lookup("bob").join().address()).isEqualTo(bob.node().address());
         assertThat(bob.lookup("alice").join().address()).isEqualTo(alice.node().address());
 
