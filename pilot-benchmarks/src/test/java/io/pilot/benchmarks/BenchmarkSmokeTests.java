@@ -28,8 +28,9 @@ class BenchmarkSmokeTests {
         assertThat(ping.pilotEngine().median()).isPositive().isLessThanOrEqualTo(ping.pilotCaller().max());
         assertThat(ping.pilotRequest().count()).isEqualTo(ping.rawUdp().count());
         assertThat(ping.pilotRequest().median()).isPositive();
-        assertThat(ping.pingCpuNanos()).isPositive();
-        assertThat(ping.rawUdpCpuNanos()).isPositive();
+        // The process's CPU time comes in clock ticks (10 ms): a smoke run's few echoes may not reach one.
+        assertThat(ping.pingCpuNanos()).isNotNegative();
+        assertThat(ping.rawUdpCpuNanos()).isNotNegative();
         assertThat(ping.pingAllocatedBytes()).as("a ping allocates at least its message").isPositive();
 
         ThroughputBenchmark.Result throughput = report.throughput();
