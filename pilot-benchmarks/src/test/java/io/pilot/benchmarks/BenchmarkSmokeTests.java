@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.transport.CongestionControl;
 
 import java.util.EnumSet;
@@ -53,7 +54,10 @@ class BenchmarkSmokeTests {
 
         BackboneBenchmark.Result backbone = report.backbone();
         assertThat(backbone.failures()).isZero();
-        assertThat(backbone.refusals()).isEmpty();
+        // The section's lease is 2 s (heartbeats every 667 ms): on a busy 2-core machine a heartbeat can come after
+        // its lease lapsed, which the backbone refuses with NOT_REGISTERED and the client answers by registering
+        // again (seen in CI). Any other refusal is a fault.
+        assertThat(backbone.refusals()).allSatisfy((error, count) -> assertThat(error).isEqualTo(DirectoryError.NOT_REGISTERED));
         assertThat(backbone.sequentialStartNanos().min()).isPositive();
         assertThat(backbone.registerOnlyNanos().min()).isPositive();
         assertThat(backbone.registrationsPerSecond()).isPositive();
