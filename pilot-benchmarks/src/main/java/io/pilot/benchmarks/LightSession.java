@@ -174,6 +174,18 @@ final class LightSession {
         handshakeSentNanos = now;
     }
 
+    /** Handles every datagram waiting on this session's socket, read one by one into {@code scratch}. */
+    void receiveAll(ByteBuffer scratch, long now) throws IOException {
+        while (true) {
+            scratch.clear();
+            if (channel.receive(scratch) == null) {
+                return;
+            }
+            scratch.flip();
+            receive(scratch, now);
+        }
+    }
+
     /** Handles one datagram from the backbone. */
     void receive(ByteBuffer datagram, long now) {
         counters.datagramsIn++;

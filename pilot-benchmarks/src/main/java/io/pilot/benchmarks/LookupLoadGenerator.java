@@ -117,15 +117,7 @@ public final class LookupLoadGenerator {
                 SelectionKey key = ready.next();
                 ready.remove();
                 int i = (Integer) key.attachment();
-                DatagramChannel channel = (DatagramChannel) key.channel();
-                while (true) {
-                    datagram.clear();
-                    if (channel.receive(datagram) == null) {
-                        break;
-                    }
-                    datagram.flip();
-                    sessions[i].receive(datagram, now);
-                }
+                sessions[i].receiveAll(datagram, now);
                 due[i] = sessions[i].onTimer(now, heartbeatNanos);
             }
             for (int i = 0; i < count; i++) {

@@ -112,15 +112,7 @@ public final class SessionLoadGenerator {
                 SelectionKey key = ready.next();
                 ready.remove();
                 LightSession session = (LightSession) key.attachment();
-                DatagramChannel channel = (DatagramChannel) key.channel();
-                while (true) {
-                    datagram.clear();
-                    if (channel.receive(datagram) == null) {
-                        break;
-                    }
-                    datagram.flip();
-                    session.receive(datagram, now);
-                }
+                session.receiveAll(datagram, now);
                 timers.add(new Due(session.onTimer(now, heartbeatNanos), session));
             }
             // Each session's due times pile up in the queue (one per event); a session runs its timers whenever
