@@ -128,8 +128,10 @@ class SessionLifecycleTests {
         new Random(9).nextBytes(payload);
         Message reply = a.request(new PilotSocketAddress(b.address(), 33), Message.of(payload)).get(60, TimeUnit.SECONDS);
         assertThat(reply.bodyAsString()).isEqualTo(TransferTests.sha256(payload));
-        // ~3,600 packets at 300 per key pair.
-        assertThat(a.stats().handshakesCompleted()).isGreaterThanOrEqualTo(5);
+        // ~3,600 packets at 300 per key pair start about a dozen rekeys; how many complete depends on how many packets
+        // fly on the old keys (up to 3,000) while each rekey's handshake is under way, which is timing (one CI run
+        // counted 4): the first handshake and at least two rotations by volume.
+        assertThat(a.stats().handshakesCompleted()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
