@@ -150,8 +150,9 @@ public final class GroupMessaging {
         }
 
         /**
-         * Least time between two RTT probes of the same provider, pinged while anycasts rank it behind their first
-         * choice (unmeasured, or measured slower); also how long a probe's figure counts as fresh. Default 5 s.
+         * Longest time between two RTT probes of the same provider, pinged while anycasts rank it behind their first
+         * choice (unmeasured, or measured slower): its first pings go 100 ms apart, each next one twice as far, up to
+         * this. Also how long a probe's figure counts as fresh. Default 5 s.
          */
         public Builder probeInterval(Duration interval) {
             this.probeInterval = Objects.requireNonNull(interval, "probeInterval");

@@ -14,16 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * newcomer, or a replica whose RTT was read while it was still warming up, would only ever see the requests the
  * others failed: its session's smoothed RTT never gets a new sample. A ping answered within the interval is
  * fresher than that figure and may stand in for it (see {@link #recent}); the ping's own round trip excludes the
- * handshake (it starts on the established session). Each provider is pinged at most once per interval, and one
- * anycast starts at most {@link #PINGS_PER_ANYCAST}, so a large or unanswering set of providers is not hammered.
+ * handshake (it starts on the established session). A provider's pings are spaced {@link #FIRST_HOLD_OFF} apart
+ * at first, then twice as far each time, up to the interval: a replica that has just started answers its first
+ * ping slowly (its JIT is cold, its process still busy starting up), and waiting a whole interval to measure it
+ * again kept it unchosen for that long. One anycast starts at most {@link #PINGS_PER_ANYCAST}, so a large or
+ * unanswering set of providers is not hammered: a provider is pinged about seven times in its first interval and
+ * once per interval after that.
  */
 final class RttProbe {
 
     /** Enough for a new replica or two per anycast; the next anycasts measure the rest. */
     static final int PINGS_PER_ANYCAST = 2;
 
-    /** A ping sent at {@code sentAtNanos}; {@code rtt} and {@code answeredAtNanos} of the last one answered. */
-    private record Probe(long sentAtNanos, Duration rtt, long answeredAtNanos) {
+    /** The least time between a provider's first and second ping; doubled for each one after, up to the interval. */
+    static final Duration FIRST_HOLD_OFF = Duration.ofMillis(100);
+
+    /** Doublings after which the hold-off stays at its cap (2^20 times the first is far beyond any interval). */
+    private static final int MAX_DOUBLINGS = 20;
+
+    /**
+     * The last ping, sent at {@code sentAtNanos}, the {@code sent}-th to its provider; {@code rtt} and
+     * {@code answeredAtNanos} of the last one answered.
+     */
+    private record Probe(long sentAtNanos, int sent, Duration rtt, long answeredAtNanos) {
     }
 
     private final PilotNode node;
@@ -71,14 +84,22 @@ final class RttProbe {
     private boolean measure(PilotAddress address) {
         long now = System.nanoTime();
         Probe previous = probes.get(address);
-        if (previous != null && now - previous.sentAtNanos() < intervalNanos) {
+        if (previous != null && now - previous.sentAtNanos() < holdOffAfter(previous.sent())) {
             return false;
         }
-        Probe sent = previous == null ? new Probe(now, null, 0) : new Probe(now, previous.rtt(), previous.answeredAtNanos());
+        Probe sent = previous == null ? new Probe(now, 1, null, 0)
+                : new Probe(now, previous.sent() + 1, previous.rtt(), previous.answeredAtNanos());
         boolean claimed = previous == null ? probes.putIfAbsent(address, sent) == null : probes.replace(address, previous, sent);
         if (claimed) {
-            node.ping(address).thenAccept(rtt -> probes.replace(address, sent, new Probe(now, rtt, System.nanoTime())));
+            node.ping(address).thenAccept(rtt -> probes.replace(address, sent,
+                    new Probe(now, sent.sent(), rtt, System.nanoTime())));
         }
         return claimed;
+    }
+
+    /** How long after the {@code sent}-th ping to a provider the next may go: doubling from the first hold-off. */
+    long holdOffAfter(int sent) {
+        long holdOff = FIRST_HOLD_OFF.toNanos() << Math.min(sent - 1, MAX_DOUBLINGS);
+        return Math.min(holdOff, intervalNanos);
     }
 }
