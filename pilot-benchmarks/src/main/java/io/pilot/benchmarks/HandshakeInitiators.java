@@ -1,21 +1,12 @@
 package io.pilot.benchmarks;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.pilot.engine.crypto.PacketCipher;
-import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
-import io.pilot.engine.noise.HandshakeState;
-import io.pilot.engine.noise.NoiseException;
-import io.pilot.engine.noise.SplitKeys;
-import io.pilot.engine.session.IdentityProof;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.DataPacket;
-import io.pilot.engine.wire.HandshakeFinal;
-import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
@@ -30,16 +21,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Fresh initiators of section 3, each a brand-new peer (its own Ed25519 identity, Noise static key and UDP socket)
- * that runs the whole initiator side of the handshake against one responder, on the engine's own parts and on one
- * thread: INIT, the RESPONSE read and the responder's identity proof verified against the key it was asked to reach
- * (as a node's {@code ProofCheck} does for the peer it connects to: signature, realm, key), the FINAL with its own
- * signed proof, and the responder's confirmation opened with the new keys. INIT and FINAL are repeated every
- * {@link #RETRANSMIT_NANOS} until answered, as a node's key timers do.
+ * that runs the whole initiator side of the handshake against one responder ({@link InitiatorHandshake}, on the
+ * engine's own parts), all on one thread: INIT, the RESPONSE read and the responder's identity proof verified against
+ * the key it was asked to reach (as a node's {@code ProofCheck} does for the peer it connects to: signature, realm,
+ * key), the FINAL with its own signed proof, and the responder's confirmation opened with the new keys. INIT and FINAL
+ * are repeated every {@link #RETRANSMIT_NANOS} until answered, as a node's key timers do.
  *
  * <p>What a {@code PilotNode} adds around this (an event loop, a 50 ms timer tick, a peer table, a transport
  * connection opened after the handshake) is left out: 300 idle nodes ticking on two cores cost the process more CPU
@@ -55,14 +45,8 @@ final class HandshakeInitiators implements AutoCloseable {
 
     /** How long an INIT or FINAL waits for its answer before it is sent again (a node's default). */
     static final long RETRANSMIT_NANOS = 250_000_000L;
-    private static final int FRESH_CONNECTION = 1;
-    private static final int PAYLOAD_LENGTH = IdentityProof.LENGTH + 1;
-    private static final ByteBufAllocator ALLOCATOR = Unpooled.buffer().alloc();
 
     private final InetSocketAddress responder;
-    private final NodeKey responderKey;
-    private final int realm;
-    private final SecureRandom random;
     private final Selector selector;
     private final List<Initiator> initiators;
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_DATAGRAM);
@@ -77,9 +61,6 @@ final class HandshakeInitiators implements AutoCloseable {
      */
     HandshakeInitiators(int count, InetSocketAddress responder, NodeKey responderKey, int realm, SecureRandom random) {
         this.responder = responder;
-        this.responderKey = responderKey;
-        this.realm = realm;
-        this.random = random;
         this.initiators = new ArrayList<>(count);
         try {
             this.selector = Selector.open();
@@ -87,8 +68,8 @@ final class HandshakeInitiators implements AutoCloseable {
                 DatagramChannel channel = DatagramChannel.open();
                 channel.bind(new InetSocketAddress(responder.getAddress(), 0));
                 channel.configureBlocking(false);
-                Initiator initiator = new Initiator(channel, Identity.generate(random), X25519KeyPair.generate(random),
-                        random.nextLong());
+                Initiator initiator = new Initiator(channel,
+                        InitiatorHandshake.toNode(responderKey, Identity.generate(random), realm, random));
                 initiators.add(initiator);
                 channel.register(selector, SelectionKey.OP_READ, initiator);
             }
@@ -180,43 +161,28 @@ final class HandshakeInitiators implements AutoCloseable {
         }
     }
 
-    /** One fresh peer's initiator side of one handshake. */
+    /** One fresh peer running the initiator side of one handshake ({@link InitiatorHandshake}) on its own socket. */
     private final class Initiator {
 
         final DatagramChannel channel;
-        private final Identity identity;
-        private final X25519KeyPair noiseStatic;
-        private final long bootId;
-        private HandshakeState noise;
-        private int localIndex;
+        private final InitiatorHandshake handshake;
         private byte[] init;
         private byte[] fin;
-        private PacketCipher receiveKeys;
-        private PacketCipher sendKeys;
-        private int remoteIndex;
+        private InitiatorKeys keys;
         private long sentNanos;
         long startedNanos;
         long confirmedNanos;
         boolean failed;
 
-        Initiator(DatagramChannel channel, Identity identity, X25519KeyPair noiseStatic, long bootId) {
+        Initiator(DatagramChannel channel, InitiatorHandshake handshake) {
             this.channel = channel;
-            this.identity = identity;
-            this.noiseStatic = noiseStatic;
-            this.bootId = bootId;
+            this.handshake = handshake;
         }
 
         void start(long now) {
             startedNanos = now;
-            noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
-            try {
-                byte[] first = noise.writeMessage(new byte[0]);
-                localIndex = random.nextInt();
-                init = bytes(new HandshakeInit(localIndex, first, new byte[WireFormat.COOKIE_LENGTH]).encode(ALLOCATOR));
-            } catch (NoiseException e) {
-                throw new IllegalStateException("cannot write a first handshake message", e);
-            }
-            send(init, now);
+            init = handshake.start();
+            send(ByteBuffer.wrap(init), now);
         }
 
         /** Repeats the INIT or the FINAL that waited too long for its answer. */
@@ -224,16 +190,16 @@ final class HandshakeInitiators implements AutoCloseable {
             if (now - sentNanos < RETRANSMIT_NANOS) {
                 return;
             }
-            send(fin != null ? fin : init, now);
+            send(ByteBuffer.wrap(fin != null ? fin : init), now);
         }
 
         void receive(ByteBuf datagram, long now) {
             WirePacket packet = WireCodec.decode(datagram).packet();
-            if (packet instanceof HandshakeResponse response && fin == null && response.receiverIndex() == localIndex) {
+            if (packet instanceof HandshakeResponse response && handshake.answeredBy(response)) {
                 onResponse(response, now);
             } else if (packet instanceof DataPacket data) {
                 try {
-                    if (receiveKeys != null && data.receiverIndex() == localIndex && confirmedNanos == 0 && opens(data)) {
+                    if (keys != null && confirmedNanos == 0 && InitiatorKeys.isConfirmation(keys.open(data))) {
                         confirmedNanos = now;
                     }
                 } finally {
@@ -243,51 +209,20 @@ final class HandshakeInitiators implements AutoCloseable {
         }
 
         /**
-         * Reads the RESPONSE, accepts the responder only if its proof is signed, for this handshake and this static
-         * key, by the node key this initiator set out to reach, in its realm; then sends the FINAL.
+         * Completes the handshake if the responder proves to be the node this initiator set out to reach (its proof
+         * signed, for this handshake and its static key, by that node key, in its realm), then sends the FINAL.
          */
         private void onResponse(HandshakeResponse response, long now) {
+            InitiatorHandshake.Answer answer;
             try {
-                byte[] payload = noise.readMessage(response.noiseMessage());
-                if (payload.length != PAYLOAD_LENGTH) {
-                    failed = true;
-                    return;
-                }
-                IdentityProof proof = IdentityProof.decode(Arrays.copyOf(payload, IdentityProof.LENGTH))
-                        .verify(noise.remoteStaticPublicKey(), noise.hashBeforePayload(), responderKey);
-                if (proof == null || proof.realm() != realm || !proof.nodeKey().equals(responderKey)) {
-                    failed = true;
-                    return;
-                }
-                byte[] last = noise.writeMessage(hash -> payload(hash));
-                SplitKeys keys = noise.split();
-                receiveKeys = new PacketCipher(keys.responderToInitiator());
-                sendKeys = new PacketCipher(keys.initiatorToResponder());
-                remoteIndex = response.senderIndex();
-                fin = bytes(new HandshakeFinal(remoteIndex, last).encode(ALLOCATOR));
-            } catch (NoiseException | IllegalArgumentException e) {
+                answer = handshake.finish(response, true);
+            } catch (InitiatorHandshake.Refused refused) {
                 failed = true;
                 return;
             }
-            send(fin, now);
-        }
-
-        /** This initiator's proof, signed over its static key and the handshake hash, as a fresh connection's. */
-        private byte[] payload(byte[] hash) {
-            byte[] proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode();
-            byte[] payload = Arrays.copyOf(proof, PAYLOAD_LENGTH);
-            payload[IdentityProof.LENGTH] = FRESH_CONNECTION;
-            return payload;
-        }
-
-        /** Whether {@code data} is the responder's one-byte confirmation under the new keys. */
-        private boolean opens(DataPacket data) {
-            ByteBuf datagram = data.datagram();
-            byte[] bytes = bytes(datagram.retainedDuplicate());
-            ByteBuffer aad = ByteBuffer.wrap(bytes, 0, WireFormat.DATA_HEADER_LENGTH);
-            ByteBuffer sealed = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, bytes.length - WireFormat.DATA_HEADER_LENGTH);
-            ByteBuffer plain = ByteBuffer.allocate(bytes.length);
-            return receiveKeys.open(data.counter(), aad, sealed, plain) == 1;
+            keys = answer.keys();
+            fin = answer.finalDatagram();
+            send(ByteBuffer.wrap(fin), now);
         }
 
         /**
@@ -302,34 +237,16 @@ final class HandshakeInitiators implements AutoCloseable {
             if (length <= 0) {
                 return;
             }
-            packet.flip();
-            long counter = sendKeys.nextCounter();
-            ByteBuffer datagram = ByteBuffer.allocate(WireFormat.DATA_HEADER_LENGTH + length + WireFormat.TAG_LENGTH);
-            datagram.put((byte) WireFormat.TYPE_DATA).put((byte) WireFormat.VERSION).putShort((short) 0)
-                    .putInt(remoteIndex).putLong(counter);
-            ByteBuffer aad = datagram.duplicate().flip();
-            sendKeys.seal(counter, aad, packet, datagram);
-            send(Arrays.copyOf(datagram.array(), datagram.position()), now);
+            send(keys.seal(packet.flip()), now);
         }
 
-        private void send(byte[] datagram, long now) {
+        private void send(ByteBuffer datagram, long now) {
             try {
-                channel.send(ByteBuffer.wrap(datagram), responder);
+                channel.send(datagram, responder);
             } catch (IOException e) {
                 failed = true;
             }
             sentNanos = now;
-        }
-    }
-
-    /** The readable bytes of {@code buffer}, which is released. */
-    private static byte[] bytes(ByteBuf buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableBytes()];
-            buffer.readBytes(bytes);
-            return bytes;
-        } finally {
-            buffer.release();
         }
     }
 }

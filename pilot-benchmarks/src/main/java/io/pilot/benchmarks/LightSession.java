@@ -2,8 +2,6 @@ package io.pilot.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.pilot.engine.crypto.PacketCipher;
-import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
@@ -15,18 +13,12 @@ import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageFrame;
 import io.pilot.engine.message.MessageFrameDecoder;
 import io.pilot.engine.message.MessageFrameEncoder;
-import io.pilot.engine.noise.HandshakeState;
-import io.pilot.engine.noise.NoiseException;
-import io.pilot.engine.noise.SplitKeys;
-import io.pilot.engine.session.IdentityProof;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.ConnectionHandler;
 import io.pilot.engine.transport.Stream;
 import io.pilot.engine.transport.StreamHandler;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.DataPacket;
-import io.pilot.engine.wire.HandshakeFinal;
-import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
@@ -43,9 +35,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One node's session with a backbone, spoken by the protocol's own parts and nothing more: the Noise XX handshake
- * with an identity proof ({@link HandshakeState}, {@link IdentityProof}), DATA datagrams sealed with the session's
- * keys ({@link PacketCipher}), a transport {@link Connection} carrying requests as message frames on streams. No
+ * One node's session with a backbone, spoken by the protocol's own parts and nothing more: the initiator side of the
+ * handshake ({@link InitiatorHandshake}: Noise XX with identity proofs; the backbone's proof is taken on trust, as
+ * the generator is given its address, not its key), DATA datagrams sealed with the session's keys
+ * ({@link InitiatorKeys}), a transport {@link Connection} carrying requests as message frames on streams. No
  * event loop, no timers thread, no peer table: one UDP socket and a few kilobytes of state, driven by the
  * {@link SessionLoadGenerator}'s one thread. What the backbone sees is what a {@code PilotNode} with a
  * {@code DirectoryClient} sends: a handshake from its own port, a REGISTER of a signed record, then HEARTBEATs.
@@ -66,7 +59,6 @@ final class LightSession {
     /** What a session does next; the generator counts them. */
     enum State { HANDSHAKING, CONFIRMING, REGISTERING, HELD, FAILED }
 
-    private static final int FRESH_CONNECTION = 1;
     private static final long RETRANSMIT_NANOS = 2_000_000_000L;
     /** Sends of one initiation before a new one (a node's handshake retransmits the same INIT too). */
     private static final int SENDS_PER_INITIATION = 5;
@@ -77,16 +69,14 @@ final class LightSession {
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
     private final Identity identity;
-    private final int realm;
-    private final long bootId;
-    private final X25519KeyPair noiseStatic;
+    private final InitiatorHandshake handshake;
     private final byte[] registerBody;
     private final long rekeyAfterNanos;
     private final SecureRandom random;
     private final Counters counters;
 
     State state = State.HANDSHAKING;
-    private HandshakeState noise;
+    /** The INIT of the handshake under way, repeated until answered. */
     private byte[] initBytes;
     /** The FINAL until the backbone confirms it (a lost FINAL or confirmation is repaired by sending it again). */
     private byte[] finalBytes;
@@ -94,16 +84,11 @@ final class LightSession {
     /** When the FINAL was first sent: a session unconfirmed after {@link #CONFIRM_TIMEOUT_NANOS} starts again. */
     private long confirmingSinceNanos;
     private int initSends;
-    private int localIndex;
     private long handshakeSentNanos;
     private boolean freshConnection = true;
-    private PacketCipher sendKeys;
-    private int remoteIndex;
-    /** Receive keys by local index: the current pair and, for a while after a rekey, the one before. */
-    private int receiveIndex;
-    private PacketCipher receiveKeys;
-    private int previousReceiveIndex;
-    private PacketCipher previousReceiveKeys;
+    /** The keys of the last handshake, which this session sends with, and, for a while after a rekey, the ones before. */
+    private InitiatorKeys keys;
+    private InitiatorKeys previousKeys;
     private long keysSinceNanos;
     private Connection connection;
     private long nextHeartbeatNanos = Long.MAX_VALUE;
@@ -141,35 +126,23 @@ final class LightSession {
         this.channel = channel;
         this.backbone = backbone;
         this.identity = identity;
-        this.realm = realm;
+        this.handshake = InitiatorHandshake.trustingTheResponder(identity, realm, random);
         this.registerBody = registerBody;
         this.rekeyAfterNanos = rekeyAfterNanos;
         this.random = random;
         this.counters = counters;
-        this.bootId = random.nextLong();
-        this.noiseStatic = X25519KeyPair.generate(random);
     }
 
     /** Sends a handshake initiation (the first, a retransmission, or a rekey). */
     void initiate(long now) {
-        noise = new HandshakeState(true, WireFormat.PROLOGUE, noiseStatic);
-        byte[] first;
-        try {
-            first = noise.writeMessage(new byte[0]);
-        } catch (NoiseException e) {
-            throw new IllegalStateException("cannot write a first handshake message", e);
-        }
-        localIndex = random.nextInt();
-        ByteBuf init = new HandshakeInit(localIndex, first, new byte[WireFormat.COOKIE_LENGTH]).encode(Unpooled.buffer().alloc());
-        initBytes = new byte[init.readableBytes()];
-        init.readBytes(initBytes);
+        initBytes = handshake.start();
         initSends = 0;
         sendInit(now);
     }
 
     /** Sends the current initiation (again): a late answer to an earlier send still matches it. */
     private void sendInit(long now) {
-        send(Unpooled.wrappedBuffer(initBytes));
+        send(ByteBuffer.wrap(initBytes));
         initSends++;
         handshakeSentNanos = now;
     }
@@ -193,7 +166,7 @@ final class LightSession {
         ByteBuf in = Unpooled.wrappedBuffer(datagram);
         WireCodec.Result decoded = WireCodec.decode(in);
         WirePacket packet = decoded.packet();
-        if (packet instanceof HandshakeResponse response && noise != null && response.receiverIndex() == localIndex) {
+        if (packet instanceof HandshakeResponse response && handshake.answeredBy(response)) {
             onResponse(response, now);
         } else if (packet instanceof DataPacket data) {
             try {
@@ -205,64 +178,37 @@ final class LightSession {
     }
 
     private void onResponse(HandshakeResponse response, long now) {
-        byte[] fin;
-        SplitKeys keys;
+        InitiatorHandshake.Answer answer;
         try {
-            byte[] remote = noise.readMessage(response.noiseMessage());
-            // Not verified: this client trusts the backbone it was pointed at (a node checks the proof).
-            backboneNodeKey = IdentityProof.decode(Arrays.copyOf(remote, IdentityProof.LENGTH)).key().clone();
-            boolean fresh = freshConnection;
-            fin = noise.writeMessage(hash -> payload(hash, fresh));
-            keys = noise.split();
-        } catch (NoiseException | IllegalArgumentException e) {
+            answer = handshake.finish(response, freshConnection);
+        } catch (InitiatorHandshake.Refused refused) {
             fail();
             return;
         }
-        noise = null;
         initBytes = null;
-        sendKeys = new PacketCipher(keys.initiatorToResponder());
-        remoteIndex = response.senderIndex();
-        previousReceiveIndex = receiveIndex;
-        previousReceiveKeys = receiveKeys;
-        receiveIndex = localIndex;
-        receiveKeys = new PacketCipher(keys.responderToInitiator());
+        backboneNodeKey = answer.responderKey();
+        previousKeys = keys;
+        keys = answer.keys();
         keysSinceNanos = now;
-        ByteBuf encodedFinal = new HandshakeFinal(remoteIndex, fin).encode(Unpooled.buffer().alloc());
         if (state == State.HANDSHAKING) {
             state = State.CONFIRMING;
-            finalBytes = new byte[encodedFinal.readableBytes()];
-            encodedFinal.getBytes(encodedFinal.readerIndex(), finalBytes);
+            finalBytes = answer.finalDatagram();
             finalSentNanos = now;
             confirmingSinceNanos = now;
         }
-        send(encodedFinal);
+        send(ByteBuffer.wrap(answer.finalDatagram()));
         counters.handshakes++;
     }
 
-    private byte[] payload(byte[] hash, boolean fresh) {
-        byte[] proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode();
-        byte[] payload = Arrays.copyOf(proof, proof.length + 1);
-        payload[proof.length] = (byte) (fresh ? FRESH_CONNECTION : 0);
-        return payload;
-    }
-
     private void onData(DataPacket data, long now) {
-        PacketCipher keys = data.receiverIndex() == receiveIndex ? receiveKeys
-                : data.receiverIndex() == previousReceiveIndex ? previousReceiveKeys : null;
-        if (keys == null) {
+        ByteBuffer plaintext = keys == null ? null : keys.open(data);
+        if (plaintext == null && previousKeys != null) {
+            plaintext = previousKeys.open(data);
+        }
+        if (plaintext == null) {
             return;
         }
-        ByteBuf datagram = data.datagram();
-        byte[] bytes = new byte[datagram.readableBytes()];
-        datagram.getBytes(datagram.readerIndex(), bytes);
-        ByteBuffer aad = ByteBuffer.wrap(bytes, 0, WireFormat.DATA_HEADER_LENGTH);
-        ByteBuffer ciphertext = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, bytes.length - WireFormat.DATA_HEADER_LENGTH);
-        ByteBuffer plaintext = ByteBuffer.allocate(bytes.length);
-        if (keys.open(data.counter(), aad, ciphertext, plaintext) < 0) {
-            return;
-        }
-        plaintext.flip();
-        if (plaintext.remaining() == 1) {
+        if (InitiatorKeys.isConfirmation(plaintext)) {
             onConfirmation(now);
         } else if (plaintext.remaining() > 1 && connection != null) {
             connection.receive(plaintext, now);
@@ -409,15 +355,7 @@ final class LightSession {
             if (length <= 0) {
                 return;
             }
-            packet.flip();
-            ByteBuf out = Unpooled.buffer(WireFormat.DATA_HEADER_LENGTH + length + WireFormat.TAG_LENGTH);
-            long counter = sendKeys.nextCounter();
-            out.writeByte(WireFormat.TYPE_DATA).writeByte(WireFormat.VERSION).writeShort(0).writeInt(remoteIndex).writeLong(counter);
-            ByteBuffer aad = out.nioBuffer(0, WireFormat.DATA_HEADER_LENGTH);
-            ByteBuffer target = out.nioBuffer(WireFormat.DATA_HEADER_LENGTH, length + WireFormat.TAG_LENGTH);
-            int written = sendKeys.seal(counter, aad, packet, target);
-            out.writerIndex(WireFormat.DATA_HEADER_LENGTH + written);
-            send(out);
+            send(keys.seal(packet.flip()));
         }
     }
 
@@ -429,7 +367,7 @@ final class LightSession {
         if (state == State.FAILED) {
             return Long.MAX_VALUE;
         }
-        if (noise != null && now - handshakeSentNanos >= RETRANSMIT_NANOS) {
+        if (handshake.inProgress() && now - handshakeSentNanos >= RETRANSMIT_NANOS) {
             if (initSends < SENDS_PER_INITIATION) {
                 sendInit(now);
             } else {
@@ -446,7 +384,7 @@ final class LightSession {
             initiate(now);
         }
         if (finalBytes != null && now - finalSentNanos >= RETRANSMIT_NANOS) {
-            send(Unpooled.wrappedBuffer(finalBytes));
+            send(ByteBuffer.wrap(finalBytes));
             finalSentNanos = now;
         }
         if (connection != null && connection.isClosed()) {
@@ -456,7 +394,7 @@ final class LightSession {
             if (connection.nextDeadlineNanos() <= now) {
                 connection.onTimeout(now);
             }
-            if (state == State.HELD && noise == null && now - keysSinceNanos >= rekeyAfterNanos) {
+            if (state == State.HELD && !handshake.inProgress() && now - keysSinceNanos >= rekeyAfterNanos) {
                 counters.rekeys++;
                 initiate(now);
             }
@@ -472,7 +410,7 @@ final class LightSession {
             }
             flush(now);
         }
-        long next = noise != null ? handshakeSentNanos + RETRANSMIT_NANOS : Long.MAX_VALUE;
+        long next = handshake.inProgress() ? handshakeSentNanos + RETRANSMIT_NANOS : Long.MAX_VALUE;
         if (finalBytes != null) {
             next = Math.min(next, finalSentNanos + RETRANSMIT_NANOS);
         }
@@ -504,9 +442,9 @@ final class LightSession {
         }
     }
 
-    private void send(ByteBuf datagram) {
+    private void send(ByteBuffer datagram) {
         try {
-            channel.send(datagram.nioBuffer(), backbone);
+            channel.send(datagram, backbone);
             counters.datagramsOut++;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,8 @@ package io.pilot.engine.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The future a node hands its callers, on its own: a "loop" thread delivers, callback threads and callers' threads
  * take it from there. Whatever dependents are added, and however, none runs on the delivering thread; a blocked
- * caller is woken by the delivery alone; every future completes exactly once, even when waiters come and go as the
- * outcome arrives.
+ * caller is woken by the delivery alone; every future completes exactly once, even when waiters come and go (parked or
+ * spinning, see {@link SpinBeforeParkTests} for the spin itself) as the outcome arrives.
  */
 class ReplyFutureTests {
 
@@ -189,25 +191,38 @@ class ReplyFutureTests {
     }
 
     @Test
-    void waitersLeavingAsTheOutcomeArrivesNeverLeaveTheFutureIncomplete() throws Exception {
+    void waitersLeavingSpinningOrParkedAsTheOutcomeArrivesNeverLeaveTheFutureIncompleteOrCompleteItTwice()
+            throws Exception {
         // The loop skips the callback executor when it sees a waiter, trusting that waiter to complete the future on
-        // its way out. Waiters here give up at once or almost at once, racing the deliveries; no one joins afterwards
-        // (a join would complete the future itself and hide a lost completion), yet every future must complete, once.
-        int rounds = 5_000;
+        // its way out. Waiters here give up at once, after 20 µs, or never (join), racing the deliveries; half the
+        // futures park their waiters at once, half let them spin for up to 5 µs first, so that some see the outcome
+        // while spinning, some after parking, and some leave before it. No one joins afterwards (a join would complete
+        // the future itself and hide a lost completion), yet every future must complete, once, with its own value.
+        int rounds = 12_000;
+        SpinBeforePark spinning = new SpinBeforePark(Duration.of(5, ChronoUnit.MICROS), 1);
         ExecutorService waiters = Executors.newFixedThreadPool(2);
         try {
             AtomicInteger completions = new AtomicInteger();
             List<ReplyFuture<Integer>> results = new ArrayList<>();
             CountDownLatch left = new CountDownLatch(rounds);
             for (int i = 0; i < rounds; i++) {
-                ReplyFuture<Integer> result = new ReplyFuture<>(callbacks);
+                ReplyFuture<Integer> result = i / 3 % 2 == 0 ? new ReplyFuture<>(callbacks)
+                        : new ReplyFuture<>(callbacks, spinning);
                 result.thenRun(completions::incrementAndGet);
                 results.add(result);
-                long patience = i % 2 == 0 ? 0 : 20_000;
+                long patience = switch (i % 3) {
+                    case 0 -> 0;
+                    case 1 -> 20_000;
+                    default -> -1;
+                };
                 int value = i;
                 waiters.execute(() -> {
                     try {
-                        result.get(patience, TimeUnit.NANOSECONDS);
+                        if (patience < 0) {
+                            result.join();
+                        } else {
+                            result.get(patience, TimeUnit.NANOSECONDS);
+                        }
                     } catch (TimeoutException | InterruptedException | ExecutionException e) {
                         // Gave up before the outcome arrived.
                     }
@@ -225,6 +240,7 @@ class ReplyFutureTests {
             for (int i = 0; i < rounds; i++) {
                 assertThat(results.get(i)).isCompletedWithValue(i);
             }
+            assertThat(SpinBeforePark.spinningNow()).as("every spinner gave its place back").isZero();
         } finally {
             waiters.shutdownNow();
         }

@@ -1,0 +1,70 @@
+package io.pilot.benchmarks;
+
+import io.netty.buffer.ByteBuf;
+import io.pilot.engine.crypto.PacketCipher;
+import io.pilot.engine.noise.SplitKeys;
+import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.WireFormat;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The keys of a session an {@link InitiatorHandshake} completed, seen from its initiator, with the two indexes that
+ * route its DATA datagrams (docs/PROTOCOL.md §3.5, §4.3): the responder's carry {@link #localIndex}, this initiator's carry
+ * the responder's index. Seals this side's DATA and opens the responder's, the confirmation first of all.
+ */
+final class InitiatorKeys {
+
+    /** The responder's confirmation of a session: one byte of flags under the new keys (docs/PROTOCOL.md §4.4). */
+    private static final int CONFIRMATION_LENGTH = 1;
+
+    private final int localIndex;
+    private final int remoteIndex;
+    private final PacketCipher sendKeys;
+    private final PacketCipher receiveKeys;
+
+    InitiatorKeys(int localIndex, int remoteIndex, SplitKeys keys) {
+        this.localIndex = localIndex;
+        this.remoteIndex = remoteIndex;
+        this.sendKeys = new PacketCipher(keys.initiatorToResponder());
+        this.receiveKeys = new PacketCipher(keys.responderToInitiator());
+    }
+
+    /** The index the responder's DATA to this session carries. */
+    int localIndex() {
+        return localIndex;
+    }
+
+    /** One DATA datagram carrying {@code packet} (read to its limit), sealed under the next counter. */
+    ByteBuffer seal(ByteBuffer packet) {
+        long counter = sendKeys.nextCounter();
+        ByteBuffer datagram = ByteBuffer.allocate(WireFormat.DATA_HEADER_LENGTH + packet.remaining() + WireFormat.TAG_LENGTH);
+        datagram.put((byte) WireFormat.TYPE_DATA).put((byte) WireFormat.VERSION).putShort((short) 0)
+                .putInt(remoteIndex).putLong(counter);
+        ByteBuffer aad = datagram.duplicate().flip();
+        sendKeys.seal(counter, aad, packet, datagram);
+        return datagram.flip();
+    }
+
+    /** The plaintext of {@code data}, or null if it is not addressed to this session or does not authenticate. */
+    ByteBuffer open(DataPacket data) {
+        if (data.receiverIndex() != localIndex) {
+            return null;
+        }
+        ByteBuf datagram = data.datagram();
+        byte[] bytes = new byte[datagram.readableBytes()];
+        datagram.getBytes(datagram.readerIndex(), bytes);
+        ByteBuffer aad = ByteBuffer.wrap(bytes, 0, WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer ciphertext = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, bytes.length - WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer plaintext = ByteBuffer.allocate(bytes.length);
+        if (receiveKeys.open(data.counter(), aad, ciphertext, plaintext) < 0) {
+            return null;
+        }
+        return plaintext.flip();
+    }
+
+    /** Whether {@code plaintext}, opened by {@link #open}, is the responder's confirmation of the session. */
+    static boolean isConfirmation(ByteBuffer plaintext) {
+        return plaintext != null && plaintext.remaining() == CONFIRMATION_LENGTH;
+    }
+}

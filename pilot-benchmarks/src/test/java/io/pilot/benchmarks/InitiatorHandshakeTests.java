@@ -1,0 +1,181 @@
+package io.pilot.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.Unpooled;
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.SessionListener;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.transport.Connection;
+import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.WireCodec;
+import io.pilot.engine.wire.WireFormat;
+import io.pilot.engine.wire.WirePacket;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The initiator side of the handshake against a real responder, a {@code PilotNode} on loopback, one datagram at a
+ * time: the responder establishes a session with this peer, the keys open its confirmation and seal what it opens;
+ * an answer from any node but the one asked for, or from another realm, is refused before a FINAL exists.
+ */
+class InitiatorHandshakeTests {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    private final Set<PilotAddress> established = ConcurrentHashMap.newKeySet();
+    private final Set<PilotAddress> closed = ConcurrentHashMap.newKeySet();
+    private PilotNode responder;
+    private DatagramSocket socket;
+
+    @BeforeEach
+    void start() throws IOException {
+        responder = PilotPair.node().build().start();
+        responder.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEstablished(PeerInfo peer, boolean newConnection) {
+                established.add(peer.address());
+            }
+
+            @Override
+            public void sessionClosed(PeerInfo peer, String reason) {
+                closed.add(peer.address());
+            }
+        });
+        socket = new DatagramSocket(new InetSocketAddress(responder.localEndpoint().getAddress(), 0));
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+    }
+
+    @AfterEach
+    void stop() {
+        socket.close();
+        responder.close();
+    }
+
+    @Test
+    void aHandshakeWithTheNodeAskedForCompletesAndItsKeysCarryTheSessionBothWays() throws Exception {
+        Identity identity = Identity.generate(RANDOM);
+        int realm = responder.address().realm();
+
+        InitiatorHandshake.Answer answer = complete(InitiatorHandshake.toNode(responder.publicKey(), identity, realm, RANDOM));
+
+        assertThat(answer.responderKey()).isEqualTo(responder.publicKey().toBytes());
+        PilotAddress self = identity.publicKey().address(realm);
+        awaitContains(established, self);
+        // What the keys seal, the responder opens: a transport CLOSE under them ends its session with this peer.
+        long now = System.nanoTime();
+        Connection goodbye = new Connection(TransportConfig.defaults(), true, stream -> stream.reset(0), now);
+        goodbye.close(0, "test done");
+        ByteBuffer close = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+        assertThat(goodbye.poll(now, close)).isPositive();
+        send(answer.keys().seal(close.flip()));
+        awaitContains(closed, self);
+    }
+
+    @Test
+    void aTrustingHandshakeCompletesWithWhicheverNodeAnswersAndNamesItsKey() throws Exception {
+        InitiatorHandshake trusting = InitiatorHandshake.trustingTheResponder(Identity.generate(RANDOM),
+                responder.address().realm(), RANDOM);
+
+        assertThat(complete(trusting).responderKey()).isEqualTo(responder.publicKey().toBytes());
+    }
+
+    @Test
+    void anAnswerFromAnotherNodeOrAnotherRealmIsRefusedBeforeAnyFinal() throws Exception {
+        int realm = responder.address().realm();
+        InitiatorHandshake toAnother = InitiatorHandshake.toNode(Identity.generate(RANDOM).publicKey(),
+                Identity.generate(RANDOM), realm, RANDOM);
+        InitiatorHandshake inAnotherRealm = InitiatorHandshake.toNode(responder.publicKey(), Identity.generate(RANDOM),
+                realm + 1, RANDOM);
+
+        for (InitiatorHandshake handshake : new InitiatorHandshake[] {toAnother, inAnotherRealm}) {
+            send(handshake.start());
+            HandshakeResponse response = next(HandshakeResponse.class);
+            assertThat(handshake.answeredBy(response)).isTrue();
+
+            assertThatThrownBy(() -> handshake.finish(response, true)).isInstanceOf(InitiatorHandshake.Refused.class)
+                    .hasMessageContaining("the responder did not prove it is node");
+            assertThat(handshake.inProgress()).as("a refused handshake is over").isFalse();
+        }
+        assertThatThrownBy(() -> InitiatorHandshake.toNode(null, Identity.generate(RANDOM), realm, RANDOM))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Runs {@code handshake} with the responder to its end: INIT, RESPONSE, FINAL, and the responder's confirmation,
+     * which the new keys must open.
+     */
+    private InitiatorHandshake.Answer complete(InitiatorHandshake handshake) throws Exception {
+        send(handshake.start());
+        HandshakeResponse response = next(HandshakeResponse.class);
+        assertThat(handshake.answeredBy(response)).isTrue();
+        InitiatorHandshake.Answer answer = handshake.finish(response, true);
+        assertThat(handshake.inProgress()).isFalse();
+        assertThat(handshake.answeredBy(response)).as("a repeated RESPONSE is no longer an answer").isFalse();
+        send(answer.finalDatagram());
+        DataPacket confirmation = next(DataPacket.class);
+        try {
+            assertThat(InitiatorKeys.isConfirmation(answer.keys().open(confirmation))).isTrue();
+        } finally {
+            confirmation.release();
+        }
+        return answer;
+    }
+
+    private void send(byte[] datagram) throws IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, responder.localEndpoint()));
+    }
+
+    private void send(ByteBuffer datagram) throws IOException {
+        send(Arrays.copyOfRange(datagram.array(), datagram.position(), datagram.limit()));
+    }
+
+    /** The next datagram from the responder that is a {@code type}, those before it skipped. */
+    private <T extends WirePacket> T next(Class<T> type) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            DatagramPacket datagram = new DatagramPacket(new byte[65_536], 65_536);
+            try {
+                socket.receive(datagram);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+            WirePacket packet = WireCodec.decode(Unpooled.wrappedBuffer(datagram.getData(), 0, datagram.getLength())).packet();
+            if (type.isInstance(packet)) {
+                return type.cast(packet);
+            }
+            if (packet instanceof DataPacket other) {
+                other.release();
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " from the responder within " + TIMEOUT_MILLIS + " ms");
+    }
+
+    private static void awaitContains(Set<PilotAddress> addresses, PilotAddress address) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        while (!addresses.contains(address) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(addresses).contains(address);
+    }
+}
