@@ -56,8 +56,11 @@ class BenchmarkSmokeTests {
         assertThat(backbone.failures()).isZero();
         // The section's lease is 2 s (heartbeats every 667 ms): on a busy 2-core machine a heartbeat can come after
         // its lease lapsed, which the backbone refuses with NOT_REGISTERED and the client answers by registering
-        // again (seen in CI). Any other refusal is a fault.
-        assertThat(backbone.refusals()).allSatisfy((error, count) -> assertThat(error).isEqualTo(DirectoryError.NOT_REGISTERED));
+        // again (seen in CI); and a registration the transport delivered late, after the client's retry had already
+        // published a newer sequence, is refused with STALE_SEQUENCE, after which the client continues from the
+        // sequence held (seen on a loaded machine). Both are the client's recovery paths; any other refusal is a fault.
+        assertThat(backbone.refusals()).allSatisfy((error, count) ->
+                assertThat(error).isIn(DirectoryError.NOT_REGISTERED, DirectoryError.STALE_SEQUENCE));
         assertThat(backbone.sequentialStartNanos().min()).isPositive();
         assertThat(backbone.registerOnlyNanos().min()).isPositive();
         assertThat(backbone.registrationsPerSecond()).isPositive();
