@@ -57,9 +57,10 @@ class FairnessTests {
      * arrives when the first already has the path. NewReno and CUBIC share it within a few per cent (0.97 and 0.98):
      * halving or keeping 0.7 of a window per loss episode, with additive growth, converges. The BBR-style controller
      * does not: both flows lose the same fraction at the policer, and a controller that probes by a factor (1.25)
-     * and shrinks by the fraction lost keeps whatever ratio the first seconds gave, so one flow keeps 78 to 97 % (four runs),
-     * which one depending on the random probing phases (the NAT lab's flows start together and split evenly). Held to what each reaches now: BBR only to not being
-     * starved outright (a connection dying, or the newcomer getting under 1 %), so the gap stays visible.
+     * and shrinks by the fraction lost keeps whatever ratio the first seconds gave, so one flow keeps 78 to 97 %
+     * (four runs), which one depending on the random probing phases (the NAT lab's flows start together and split
+     * evenly). Held to what each reaches now: BBR only to not being starved outright (a connection dying, or one
+     * flow getting under 1 % of the other's bytes), so the gap stays visible.
      */
     @ParameterizedTest
     @EnumSource(CongestionControl.class)
