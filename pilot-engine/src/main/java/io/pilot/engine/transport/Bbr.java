@@ -50,9 +50,12 @@ final class Bbr implements CongestionController {
     private static final double FULL_BANDWIDTH_GROWTH = 1.25;
     private static final int FULL_BANDWIDTH_ROUNDS = 3;
 
-    private final int maxDatagramSize;
-    private final long initialWindow;
-    private final long minimumWindow;
+    private final int initialWindowPackets;
+    private final int minimumWindowPackets;
+    /** The path's datagram size: the unit of the floors, the headroom and the initial window. */
+    private int maxDatagramSize;
+    private long initialWindow;
+    private long minimumWindow;
     private final DeliveryRateSampler sampler = new DeliveryRateSampler();
     private final double[] bandwidthByRound = new double[BANDWIDTH_WINDOW_ROUNDS];
     private final long[] roundOfSlot = new long[BANDWIDTH_WINDOW_ROUNDS];
@@ -85,12 +88,25 @@ final class Bbr implements CongestionController {
     private long windowBeforeProbeRtt;
 
     Bbr(int maxDatagramSize, int initialWindowPackets, int minimumWindowPackets, RandomGenerator random) {
-        this.maxDatagramSize = maxDatagramSize;
-        this.initialWindow = (long) initialWindowPackets * maxDatagramSize;
-        this.minimumWindow = (long) Math.max(minimumWindowPackets, MIN_PIPE_PACKETS) * maxDatagramSize;
+        this.initialWindowPackets = initialWindowPackets;
+        this.minimumWindowPackets = Math.max(minimumWindowPackets, MIN_PIPE_PACKETS);
+        onDatagramSizeChanged(maxDatagramSize);
         this.window = initialWindow;
         int phase = random.nextInt(PROBE_BW_GAINS.length - 1);
         this.firstCycleIndex = phase == 0 ? 0 : phase + 1; // never start by draining: phase 1 is the 0.75 one
+    }
+
+    /**
+     * The floors ({@value #MIN_PIPE_PACKETS} packets at least), the headroom ({@value #ACK_AGGREGATION_PACKETS}
+     * packets) and the initial window count datagrams of the path's size: counted in 1,200-byte packets on a path
+     * that carries 16 KiB datagrams, the headroom was less than one datagram.
+     */
+    @Override
+    public void onDatagramSizeChanged(int maxDatagramSize) {
+        this.maxDatagramSize = maxDatagramSize;
+        initialWindow = (long) initialWindowPackets * maxDatagramSize;
+        minimumWindow = (long) minimumWindowPackets * maxDatagramSize;
+        window = Math.max(window, minimumWindow);
     }
 
     @Override

@@ -14,6 +14,13 @@ interface CongestionController {
     /** Bytes of ack-eliciting packets that may be in flight. */
     long window();
 
+    /**
+     * The largest datagram the path carries changed ({@link PathMtuProbing} found a larger one, or a new path starts
+     * over at the base): whatever the controller counts in packets (its additive step, its floors, its headroom)
+     * counts packets of this size from now on. The window's bytes stay, but never below the new floor.
+     */
+    void onDatagramSizeChanged(int maxDatagramSize);
+
     /** Bytes per nanosecond the pacer lets out; 0 or less means do not pace. */
     default double pacingRate(long smoothedRttNanos) {
         return smoothedRttNanos <= 0 ? 0 : WINDOW_PACING_GAIN * window() / smoothedRttNanos;

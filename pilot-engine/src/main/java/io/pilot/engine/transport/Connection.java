@@ -82,6 +82,8 @@ public final class Connection {
     private final List<Frame> frames = new ArrayList<>();
 
     private long nextPacketNumber;
+    /** The datagram size the congestion controller and the pacer count their packets in. */
+    private int controlledDatagramSize;
 
     private int probesPending;
     private long pacerDeadline = Long.MAX_VALUE;
@@ -124,6 +126,7 @@ public final class Connection {
         this.pathMtu = new PathMtuProbing(config.maxPacketPayload(), config.pathMtuDiscovery());
         this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),
                 new SentFrameRouter(streams, assembler, receiveCredit));
+        this.controlledDatagramSize = config.maxPacketPayload();
         this.lastSentNanos = nowNanos;
         this.lastReceivedNanos = nowNanos;
     }
@@ -329,6 +332,12 @@ public final class Connection {
         int maxPayload = pathMtu.maxPayload();
         if (out.remaining() < maxPayload) {
             throw new IllegalArgumentException("out needs " + maxPayload + " bytes remaining");
+        }
+        if (maxPayload != controlledDatagramSize) {
+            // The path's datagram size changed since the last packet: windows and bursts count packets of the new size.
+            controlledDatagramSize = maxPayload;
+            congestion.onDatagramSizeChanged(maxPayload);
+            pacer.packetSize(maxPayload);
         }
         int start = out.position();
         int limit = start + maxPayload;

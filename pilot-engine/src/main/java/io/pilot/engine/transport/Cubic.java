@@ -8,7 +8,9 @@ package io.pilot.engine.transport;
  * RTTs, small windows: the "Reno-friendly region"), it follows a Reno estimate {@code W_est} that adds
  * {@code α = 3(1-β)/(1+β)} segments per window instead. Fast convergence lowers {@code W_max} when losses come at a
  * smaller window than the last time, so a flow gives room to a newcomer. One reduction per recovery period, as
- * {@link NewReno}. HyStart++ is not implemented: slow start ends at the first loss.
+ * {@link NewReno}. HyStart++ is not implemented: slow start ends at the first loss. Segments are datagrams of the
+ * path's current size ({@link #onDatagramSizeChanged}): on a path that carries 16 KiB datagrams a step of 1,200 bytes
+ * per window would regrow a window 13 times more slowly than the RFC's segment does.
  *
  * <p>Time matters here, not rounds: growth depends on seconds since the reduction, so on a sub-millisecond path CUBIC
  * spends nearly all of its time in the Reno-friendly region and behaves like a Reno whose decrease is 0.7.
@@ -24,9 +26,11 @@ final class Cubic implements CongestionController {
 
     private static final double NANOS_PER_SECOND = 1e9;
 
-    private final int maxDatagramSize;
-    private final long minimumWindow;
+    private final int minimumWindowPackets;
     private final RttEstimator rtt;
+    /** The segment (SMSS) all the segment counts below are in: the path's datagram size. */
+    private int maxDatagramSize;
+    private long minimumWindow;
     private long window;
     private long slowStartThreshold = Long.MAX_VALUE;
     private final RecoveryPeriod recovery = new RecoveryPeriod();
@@ -43,10 +47,29 @@ final class Cubic implements CongestionController {
     private double renoSegments;
 
     Cubic(int maxDatagramSize, int initialWindowPackets, int minimumWindowPackets, RttEstimator rtt) {
-        this.maxDatagramSize = maxDatagramSize;
-        this.window = (long) initialWindowPackets * maxDatagramSize;
-        this.minimumWindow = (long) minimumWindowPackets * maxDatagramSize;
+        this.minimumWindowPackets = minimumWindowPackets;
         this.rtt = rtt;
+        this.window = (long) initialWindowPackets * maxDatagramSize;
+        this.maxDatagramSize = maxDatagramSize;
+        this.minimumWindow = (long) minimumWindowPackets * maxDatagramSize;
+    }
+
+    /**
+     * The segment grows (or shrinks) to the path's datagram size: W_max, cwnd_prior and W_est keep their bytes, now
+     * counted in the new segments, and the epoch starts over so that K is computed in them too. From then on the
+     * Reno-friendly step is a datagram of the new size per window, and the cubic function climbs in them.
+     */
+    @Override
+    public void onDatagramSizeChanged(int maxDatagramSize) {
+        double toNewSegments = (double) this.maxDatagramSize / maxDatagramSize;
+        maxWindowSegments *= toNewSegments;
+        priorWindowSegments *= toNewSegments;
+        renoSegments *= toNewSegments;
+        epochStarted = false;
+        this.maxDatagramSize = maxDatagramSize;
+        minimumWindow = (long) minimumWindowPackets * maxDatagramSize;
+        window = Math.max(window, minimumWindow);
+        slowStartThreshold = Math.max(slowStartThreshold, minimumWindow);
     }
 
     @Override

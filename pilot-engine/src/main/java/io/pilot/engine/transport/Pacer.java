@@ -8,14 +8,22 @@ package io.pilot.engine.transport;
  */
 final class Pacer {
 
-    private final long capacity;
+    private final int burstPackets;
+    private long capacity;
     private double tokens;
     private long lastRefillNanos;
 
     Pacer(int burstPackets, int packetSize, long nowNanos) {
+        this.burstPackets = burstPackets;
         this.capacity = (long) burstPackets * packetSize;
         this.tokens = capacity;
         this.lastRefillNanos = nowNanos;
+    }
+
+    /** The path's datagram size changed: the burst stays {@code burstPackets} full packets, of the new size. */
+    void packetSize(int packetSize) {
+        capacity = (long) burstPackets * packetSize;
+        tokens = Math.min(tokens, capacity);
     }
 
     /** Earliest time (&ge; now) at which a packet of {@code bytes} may leave at {@code rate} bytes per nanosecond. */

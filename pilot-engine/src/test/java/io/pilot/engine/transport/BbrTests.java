@@ -120,4 +120,17 @@ class BbrTests {
         cc.onPersistentCongestion();
         assertThat(cc.window()).isEqualTo(4L * MSS);
     }
+
+    @Test
+    void itsFloorsCountDatagramsOfThePathsSize() {
+        int large = 16_000;
+        Bbr cc = bbr(8);
+        ModelPath path = new ModelPath(cc, RTT, RATE, 8);
+        path.run(SECOND);
+        cc.onDatagramSizeChanged(large);
+        cc.onPersistentCongestion();
+        assertThat(cc.window()).isEqualTo(4L * large);
+        cc.onDatagramSizeChanged(MSS);
+        assertThat(cc.window()).as("a smaller size lowers the floor, not the window").isEqualTo(4L * large);
+    }
 }

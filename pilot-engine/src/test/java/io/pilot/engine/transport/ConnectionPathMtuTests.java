@@ -87,4 +87,22 @@ class ConnectionPathMtuTests {
 
         assertThat(sim.a.maxPacketPayload()).isEqualTo(BASE);
     }
+
+    @Test
+    void theControllersFloorCountsDatagramsOfTheSizeFound() {
+        sim.connect(TransportConfig.builder().congestionControl(CongestionControl.NEWRENO).build(), ra, rb);
+        sim.a.datagramPath("b", LARGEST, OVERHEAD);
+        transfer(4 << 20);
+        assertThat(sim.a.maxPacketPayload()).isEqualTo(LARGEST - OVERHEAD);
+        long floor = 2L * (LARGEST - OVERHEAD); // minimumWindowPackets datagrams of the size found
+        long[] smallest = {Long.MAX_VALUE};
+        sim.observers.add(sent -> smallest[0] = Math.min(smallest[0], sim.a.stats().congestionWindow()));
+        sim.aToB.loss = 0.3; // NewReno halves on every loss episode: the window is pressed down to its floor
+
+        Recorder.writePattern(sim.a.openStream(9), 2 << 20);
+        sim.runUntil(() -> rb.finishes == 2, 600 * SECOND, 2_000_000);
+
+        assertThat(rb.errors).isEmpty();
+        assertThat(smallest[0]).as("the floor, two datagrams of the size found, not two of the base").isEqualTo(floor);
+    }
 }

@@ -142,4 +142,29 @@ class CubicTests {
         ackOneWindow(cc, 10 * MS);
         assertThat(cc.window()).isEqualTo(4 * MSS);
     }
+
+    @Test
+    void segmentsAreThePathsDatagramsOnceItCarriesLargerOnes() {
+        int large = 16 * MSS;
+        Cubic cc = cubic();
+        long rttNanos = MS;
+        rtt.onSample(rttNanos, 0);
+        while (cc.window() < 100 * MSS) {
+            ackOneWindow(cc, rttNanos);
+        }
+        long maxBytes = cc.window();
+        cc.onCongestionEvent(now - rttNanos / 2, now);
+        now += rttNanos;
+        cc.onDatagramSizeChanged(large);
+        assertThat(cc.maxWindow()).as("W_max keeps its bytes").isCloseTo(maxBytes, within((long) large));
+        long before = cc.window();
+        long packets = before / large;
+        for (long i = 0; i < packets; i++) {
+            cc.onPacketAcked(Packets.sent(now - rttNanos / 2, large), now, false); // sent after the reduction
+        }
+        // One window later the Reno-friendly estimate has grown by α datagrams of the new size, not of 1,200 bytes.
+        assertThat(cc.window() - before).isCloseTo((long) (Cubic.ALPHA * large), within((long) (0.1 * large)));
+        cc.onPersistentCongestion();
+        assertThat(cc.window()).isEqualTo(2L * large);
+    }
 }

@@ -50,4 +50,40 @@ class FairnessTests {
         assertThat((double) Math.min(firstShare, secondShare) / Math.max(firstShare, secondShare))
                 .as("%s: %d vs %d bytes", controller, firstShare, secondShare).isGreaterThanOrEqualTo(least);
     }
+
+    /**
+     * The NAT lab's case on the virtual clock ({@code BottleneckFairnessTest}), harder: a policer of 2 MB/s with a
+     * 64 kB bucket in front of a fast link, 1 ms each way, so the flows meet loss and no queue, and the second flow
+     * arrives when the first already has the path. NewReno and CUBIC share it within a few per cent (0.97 and 0.98):
+     * halving or keeping 0.7 of a window per loss episode, with additive growth, converges. The BBR-style controller
+     * does not: both flows lose the same fraction at the policer, and a controller that probes by a factor (1.25)
+     * and shrinks by the fraction lost keeps whatever ratio the first seconds gave, so one flow keeps 78 to 97 %
+     * (four runs), which one depending on the random probing phases (the NAT lab's flows start together and split
+     * evenly). Held to what each reaches now: BBR only to not being starved outright (a connection dying, or one
+     * flow getting under 1 % of the other's bytes), so the gap stays visible.
+     */
+    @ParameterizedTest
+    @EnumSource(CongestionControl.class)
+    void twoFlowsShareAPolicer(CongestionControl controller) {
+        SharedBottleneck path = new SharedBottleneck(20_000_000, 20 * MS, MS).policedBy(2_000_000, 64_000);
+        TransportConfig config = TransportConfig.builder().congestionControl(controller).build();
+        SharedBottleneck.Flow first = path.addFlow(config, 80L << 20);
+        path.runFor(2 * SECOND);
+        SharedBottleneck.Flow second = path.addFlow(config, 80L << 20);
+        path.runFor(8 * SECOND);
+        long firstBefore = first.received.bytes;
+        long secondBefore = second.received.bytes;
+        path.runFor(10 * SECOND);
+        long firstShare = first.received.bytes - firstBefore;
+        long secondShare = second.received.bytes - secondBefore;
+        System.out.printf("policed %s: %d vs %d bytes, %d dropped%n", controller.id(), firstShare, secondShare,
+                path.dropped);
+
+        assertThat(first.received.errors).isEmpty();
+        assertThat(second.received.errors).isEmpty();
+        assertThat(firstShare + secondShare).as("bytes delivered in 10 s").isGreaterThan(10 * 2_000_000L / 2);
+        double least = controller == CongestionControl.BBR ? 0.01 : 0.8;
+        assertThat((double) Math.min(firstShare, secondShare) / Math.max(firstShare, secondShare))
+                .as("%s: %d vs %d bytes", controller, firstShare, secondShare).isGreaterThanOrEqualTo(least);
+    }
 }

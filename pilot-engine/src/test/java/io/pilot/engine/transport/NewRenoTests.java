@@ -69,4 +69,22 @@ class NewRenoTests {
         other.onPersistentCongestion();
         assertThat(other.window()).isEqualTo(2 * MSS);
     }
+
+    @Test
+    void theStepAndTheFloorFollowThePathsDatagramSize() {
+        int large = 16_000;
+        NewReno cc = new NewReno(MSS, 10, 2);
+        cc.onCongestionEvent(0, 0); // 5 MSS
+        cc.onDatagramSizeChanged(large);
+        assertThat(cc.window()).as("bytes kept, but never below two datagrams of the new size").isEqualTo(2L * large);
+        cc.onPacketAcked(Packets.sent(10, large), 0, false);
+        cc.onPacketAcked(Packets.sent(11, large), 0, false);
+        assertThat(cc.window()).as("one new datagram per window").isEqualTo(3L * large);
+        for (int t = 1; t < 10; t++) {
+            cc.onCongestionEvent(t * 10, t * 10 + 1);
+        }
+        assertThat(cc.window()).isEqualTo(2L * large);
+        cc.onDatagramSizeChanged(MSS); // a new path starts over at the base: the bytes stay
+        assertThat(cc.window()).isEqualTo(2L * large);
+    }
 }

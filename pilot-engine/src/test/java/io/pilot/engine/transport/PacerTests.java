@@ -27,4 +27,15 @@ class PacerTests {
         pacer.onPacketSent(0, 1000, 0);
         assertThat(pacer.releaseTime(0, 1000, 0)).isZero();
     }
+
+    @Test
+    void theBurstIsTenPacketsOfThePathsSize() {
+        Pacer pacer = new Pacer(10, 1000, 0);
+        double rate = 1e-3;
+        pacer.packetSize(4000);
+        pacer.onPacketSent(40_000_000, 40_000, rate); // the bucket refilled to its new capacity, then emptied
+        assertThat(pacer.releaseTime(40_000_000, 4000, rate)).isEqualTo(44_000_000);
+        pacer.packetSize(1000); // the bucket shrinks with the size
+        assertThat(pacer.releaseTime(40_000_000, 1000, rate)).isEqualTo(41_000_000);
+    }
 }

@@ -9,7 +9,9 @@ import java.util.PriorityQueue;
  * Several connection pairs whose senders share one bottleneck, on a virtual clock: the senders' packets queue at a
  * link of fixed rate with a drop-tail queue of bounded delay, then travel a fixed delay; the receivers' packets (ACKs,
  * credit) come back over uncongested links of the same delay. Each flow is a {@link Connection} pair of its own, so
- * what they share is only the queue, as flows from different hosts through one router.
+ * what they share is only the queue, as flows from different hosts through one router. {@link #policedBy} puts a
+ * token-bucket policer in front of the link, as the NAT lab's nftables {@code limit rate over}: a packet that finds
+ * too few tokens is dropped at once, never queued, so the flows meet loss without any queueing delay.
  */
 final class SharedBottleneck {
 
@@ -37,6 +39,10 @@ final class SharedBottleneck {
     private final ByteBuffer scratch = ByteBuffer.allocate(65_536);
     private long seq;
     private long busyUntil;
+    private long policerRate;
+    private long policerBurst;
+    private double tokens;
+    private long tokensNanos;
     long now = 1_000_000_000L;
     long dropped;
 
@@ -44,6 +50,28 @@ final class SharedBottleneck {
         this.rateBytesPerSecond = rateBytesPerSecond;
         this.maxQueueNanos = maxQueueNanos;
         this.delayNanos = delayNanos;
+    }
+
+    /** Polices the senders' packets to {@code bytesPerSecond} with a bucket of {@code burstBytes}, before the link. */
+    SharedBottleneck policedBy(long bytesPerSecond, long burstBytes) {
+        policerRate = bytesPerSecond;
+        policerBurst = burstBytes;
+        tokens = burstBytes;
+        tokensNanos = now;
+        return this;
+    }
+
+    private boolean policerPasses(int bytes) {
+        if (policerRate == 0) {
+            return true;
+        }
+        tokens = Math.min(policerBurst, tokens + (now - tokensNanos) * (double) policerRate / 1_000_000_000L);
+        tokensNanos = now;
+        if (tokens < bytes) {
+            return false;
+        }
+        tokens -= bytes;
+        return true;
     }
 
     /** Adds a flow whose sender writes {@code bytes} on one stream. */
@@ -68,7 +96,7 @@ final class SharedBottleneck {
             long arrival = now + delayNanos;
             if (fromSender) {
                 long start = Math.max(now, busyUntil);
-                if (start - now > maxQueueNanos) {
+                if (!policerPasses(n) || start - now > maxQueueNanos) {
                     dropped++;
                     continue;
                 }
