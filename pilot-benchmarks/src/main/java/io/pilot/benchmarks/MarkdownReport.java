@@ -523,8 +523,11 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "**Relayed / direct = %.2fx.** The relay passed on %,.0f MiB during the measured "
                 + "rounds (`relayedBytes()`, both directions, relay headers not counted), %.3f bytes per body byte "
                 + "delivered: the data one way, the acknowledgements the other. Its event loop used %.2f cores while "
-                + "relaying, %,.0f µs of CPU per MiB delivered.", r.relayedToDirect(), r.relayedBytes() / Transfer.MIB,
-                r.relayedPerDelivered(), r.relayLoopCores(), r.relayMicrosPerMiB()));
+                + "relaying, %,.0f µs of CPU per MiB delivered. Full transport packets at the end of the run "
+                + "(each path's own search for the datagram size it carries, docs/PROTOCOL.md §5.8a, end to end "
+                + "through the relay): direct %,d bytes, relayed %,d, relayed over WebSocket %,d.", r.relayedToDirect(),
+                r.relayedBytes() / Transfer.MIB, r.relayedPerDelivered(), r.relayLoopCores(), r.relayMicrosPerMiB(),
+                r.packetPayloads().direct(), r.packetPayloads().relayed(), r.packetPayloads().tcpRelayed()));
         line("");
         String batching = r.segmentationOffload()
                 ? "Third, batching survives the relay: the sender seals full datagrams to the relay back to back, "

@@ -33,11 +33,13 @@ public final class RelayThroughputBenchmark {
      * @param messageBytes size of each message
      * @param segmentationOffload whether the nodes could send full datagrams as UDP GSO writes (epoll and
      *                            {@code UDP_SEGMENT} available): the direct pair then batches, the relayed one cannot
+     * @param packetPayloads the full transport packet each pair's client sent at the end (the path MTU search's
+     *                       result, docs/PROTOCOL.md §5.8a): direct, relayed over UDP, relayed over WebSocket
      */
     public record Result(Samples direct, Samples relayed, long relayedBytes, long deliveredBytes, long relayLoopNanos,
                          long relayedWindowNanos, int messageBytes, boolean segmentationOffload, Samples tcpRelayed,
                          Samples directRtt, Samples relayedRtt, Samples tcpRelayedRtt, Samples tlsRelayed,
-                         Samples tlsRelayedRtt) {
+                         Samples tlsRelayedRtt, PacketPayloads packetPayloads) {
 
         /** Median TCP-relayed over median UDP-relayed. */
         public double tcpToUdpRelay() {
@@ -68,6 +70,15 @@ public final class RelayThroughputBenchmark {
         public double relayMicrosPerMiB() {
             return relayLoopNanos / 1e3 / (deliveredBytes / Transfer.MIB);
         }
+    }
+
+    /** Full transport packet sizes, in bytes, of each pair's client at the end of the run. */
+    public record PacketPayloads(int direct, int relayed, int tcpRelayed) {
+    }
+
+    /** The full packet size the pair's client sends to its server now. */
+    private static int packetPayload(PilotPair pair) {
+        return pair.client().peer(pair.server().address()).orElseThrow().transport().maxPacketPayload();
     }
 
     /** Round trips of {@code ping()} over the pair's session (engine-measured), after a warm-up. */
@@ -125,10 +136,12 @@ public final class RelayThroughputBenchmark {
             tcpPair.requireRelayed("after the last round");
             tlsPair.requireRelayed("after the last round");
             long relayedBytes = relayedPair.relay().relayedBytes() - relayedBefore;
+            PacketPayloads payloads = new PacketPayloads(packetPayload(directPair), packetPayload(relayedPair),
+                    packetPayload(tcpPair));
             return new Result(Samples.of(direct), Samples.of(relayed), relayedBytes, delivered, relayCpu, relayWall,
                     profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported(),
                     Samples.of(tcpRelayed), pings(directPair), pings(relayedPair), pings(tcpPair), Samples.of(tlsRelayed),
-                    pings(tlsPair));
+                    pings(tlsPair), payloads);
         }
     }
 }
