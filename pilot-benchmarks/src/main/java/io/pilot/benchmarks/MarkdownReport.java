@@ -525,9 +525,11 @@ public final class MarkdownReport {
                 + "delivered: the data one way, the acknowledgements the other. Its event loop used %.2f cores while "
                 + "relaying, %,.0f µs of CPU per MiB delivered. Full transport packets at the end of the run "
                 + "(each path's own search for the datagram size it carries, docs/PROTOCOL.md §5.8a, end to end "
-                + "through the relay): direct %,d bytes, relayed %,d, relayed over WebSocket %,d.", r.relayedToDirect(),
+                + "through the relay): direct %,d bytes, relayed %,d, relayed over WebSocket %,d. The relay dropped %,d "
+                + "datagrams of the relayed pair over the sender's byte budget (`RATE_LIMITED`).", r.relayedToDirect(),
                 r.relayedBytes() / Transfer.MIB, r.relayedPerDelivered(), r.relayLoopCores(), r.relayMicrosPerMiB(),
-                r.packetPayloads().direct(), r.packetPayloads().relayed(), r.packetPayloads().tcpRelayed()));
+                r.packetPayloads().direct(), r.packetPayloads().relayed(), r.packetPayloads().tcpRelayed(),
+                r.overBudget()));
         line("");
         String batching = r.segmentationOffload()
                 ? "Third, batching survives the relay: the sender seals full datagrams to the relay back to back, "

@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.pilot.engine.wire.DropReason;
 
 import java.time.Duration;
 
@@ -35,11 +36,13 @@ public final class RelayThroughputBenchmark {
      *                            {@code UDP_SEGMENT} available): the direct pair then batches, the relayed one cannot
      * @param packetPayloads the full transport packet each pair's client sent at the end (the path MTU search's
      *                       result, docs/PROTOCOL.md §5.8a): direct, relayed over UDP, relayed over WebSocket
+     * @param overBudget datagrams the relay of the UDP-relayed pair dropped during the measured rounds because the
+     *                   sender was over its byte budget ({@code RATE_LIMITED})
      */
     public record Result(Samples direct, Samples relayed, long relayedBytes, long deliveredBytes, long relayLoopNanos,
                          long relayedWindowNanos, int messageBytes, boolean segmentationOffload, Samples tcpRelayed,
                          Samples directRtt, Samples relayedRtt, Samples tcpRelayedRtt, Samples tlsRelayed,
-                         Samples tlsRelayedRtt, PacketPayloads packetPayloads) {
+                         Samples tlsRelayedRtt, PacketPayloads packetPayloads, long overBudget) {
 
         /** Median TCP-relayed over median UDP-relayed. */
         public double tcpToUdpRelay() {
@@ -107,6 +110,7 @@ public final class RelayThroughputBenchmark {
             PilotBulkTransfer tcpTransfer = new PilotBulkTransfer(tcpPair, profile.messageBytes());
             PilotBulkTransfer tlsTransfer = new PilotBulkTransfer(tlsPair, profile.messageBytes());
             long relayedBefore = 0;
+            long overBudgetBefore = 0;
             long delivered = 0;
             long relayCpu = 0;
             long relayWall = 0;
@@ -116,6 +120,7 @@ public final class RelayThroughputBenchmark {
                 if (round == 0) {
                     relayedPair.requireRelayed("before measuring");
                     relayedBefore = relayedPair.relay().relayedBytes();
+                    overBudgetBefore = relayedPair.relay().stats().dropped(DropReason.RATE_LIMITED);
                 }
                 long cpuBefore = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
                 Transfer r = relayedTransfer.measure(window);
@@ -141,7 +146,8 @@ public final class RelayThroughputBenchmark {
             return new Result(Samples.of(direct), Samples.of(relayed), relayedBytes, delivered, relayCpu, relayWall,
                     profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported(),
                     Samples.of(tcpRelayed), pings(directPair), pings(relayedPair), pings(tcpPair), Samples.of(tlsRelayed),
-                    pings(tlsPair), payloads);
+                    pings(tlsPair), payloads,
+                    relayedPair.relay().stats().dropped(DropReason.RATE_LIMITED) - overBudgetBefore);
         }
     }
 }
