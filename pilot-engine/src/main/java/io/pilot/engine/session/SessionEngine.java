@@ -174,7 +174,7 @@ public final class SessionEngine {
 
     /**
      * The largest datagram the socket may send ({@code UdpSocket.largestDatagram}): above the base size, each
-     * direct UDP path's connection searches for the size that path carries. Set before start.
+     * UDP path's connection (direct, or relayed end to end) searches for the size that path carries. Set before start.
      */
     public void largestDatagram(int bytes) {
         this.largestDatagram = bytes;
