@@ -523,13 +523,19 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "**Relayed / direct = %.2fx.** The relay passed on %,.0f MiB during the measured "
                 + "rounds (`relayedBytes()`, both directions, relay headers not counted), %.3f bytes per body byte "
                 + "delivered: the data one way, the acknowledgements the other. Its event loop used %.2f cores while "
-                + "relaying, %,.0f µs of CPU per MiB delivered.", r.relayedToDirect(), r.relayedBytes() / Transfer.MIB,
-                r.relayedPerDelivered(), r.relayLoopCores(), r.relayMicrosPerMiB()));
+                + "relaying, %,.0f µs of CPU per MiB delivered. Full transport packets at the end of the run "
+                + "(each path's own search for the datagram size it carries, docs/PROTOCOL.md §5.8a, end to end "
+                + "through the relay): direct %,d bytes, relayed %,d, relayed over WebSocket %,d. The relay dropped %,d "
+                + "datagrams of the relayed pair over the sender's byte budget (`RATE_LIMITED`).", r.relayedToDirect(),
+                r.relayedBytes() / Transfer.MIB, r.relayedPerDelivered(), r.relayLoopCores(), r.relayMicrosPerMiB(),
+                r.packetPayloads().direct(), r.packetPayloads().relayed(), r.packetPayloads().tcpRelayed(),
+                r.overBudget()));
         line("");
         String batching = r.segmentationOffload()
                 ? "Third, batching survives the relay: the sender seals full datagrams to the relay back to back, "
-                + "each behind its relay header, and hands the kernel up to 48 of them in one UDP GSO write "
-                + "(`UDP_SEGMENT`), as to a direct peer, and the relay passes such a run on the same way. "
+                + "each behind its relay header, and hands the kernel as many as one UDP GSO write carries "
+                + "(`UDP_SEGMENT`: 48 of the base size, 4 of 16 KiB), as to a direct peer, and the relay passes such "
+                + "a run on the same way, at the run's size. "
                 : "Third, GSO is unavailable on this machine, so neither pair batches its datagrams into UDP GSO "
                 + "writes and relaying loses no batching here. ";
         line(String.format(Locale.ROOT, "*Reading.* Relaying costs four things. First, one more hop: every datagram, "
@@ -541,7 +547,9 @@ public final class MarkdownReport {
                 + "kernel has GSO, anything else one system call per datagram. It cannot read what it passes on (the session is end to end), so it does no "
                 + "cryptography: %,.0f µs per MiB is system calls and buffer handling. %sFourth, a relayed datagram "
                 + "is %d bytes larger (the 4-byte common header, a 2-byte realm and a 6-byte node address in front of the "
-                + "whole %,d-byte datagram), about 1%% more bytes, negligible next to the per-datagram costs. On "
+                + "whole datagram, %,d bytes at the base size, up to %,d where the two ends' path MTU search, which runs "
+                + "end to end through the relay, finds more, as on loopback), at most 1%% more bytes, negligible next "
+                + "to the per-datagram costs. On "
                 + "loopback the extra hop adds no distance, only CPU, and here all three event loops share the same "
                 + "%d cores, so the relay's %.2f cores come out of what the two ends could otherwise use; on separate "
                 + "machines the ends would keep their cores and the relayed figure would be bounded by the slower of "
@@ -549,7 +557,8 @@ public final class MarkdownReport {
                 + "of such traffic, an extrapolation from CPU accounting, not a measurement. A relayed pair moves to "
                 + "the direct path as soon as a probe gets through, so these figures are the fallback's, not a "
                 + "steady state.", r.relayMicrosPerMiB(), batching, WireFormat.RELAY_HEADER_LENGTH,
-                WireFormat.MAX_DATAGRAM, report.environment().cores(), r.relayLoopCores(),
+                WireFormat.MAX_DATAGRAM, WireFormat.MAX_LARGE_RELAY_DATAGRAM - WireFormat.RELAY_HEADER_LENGTH,
+                report.environment().cores(), r.relayLoopCores(),
                 1e6 / r.relayMicrosPerMiB()));
         line("");
     }

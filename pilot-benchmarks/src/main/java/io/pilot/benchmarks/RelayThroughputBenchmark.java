@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.pilot.engine.wire.DropReason;
 
 import java.time.Duration;
 
@@ -33,11 +34,15 @@ public final class RelayThroughputBenchmark {
      * @param messageBytes size of each message
      * @param segmentationOffload whether the nodes could send full datagrams as UDP GSO writes (epoll and
      *                            {@code UDP_SEGMENT} available): the direct pair then batches, the relayed one cannot
+     * @param packetPayloads the full transport packet each pair's client sent at the end (the path MTU search's
+     *                       result, docs/PROTOCOL.md §5.8a): direct, relayed over UDP, relayed over WebSocket
+     * @param overBudget datagrams the relay of the UDP-relayed pair dropped during the measured rounds because the
+     *                   sender was over its byte budget ({@code RATE_LIMITED})
      */
     public record Result(Samples direct, Samples relayed, long relayedBytes, long deliveredBytes, long relayLoopNanos,
                          long relayedWindowNanos, int messageBytes, boolean segmentationOffload, Samples tcpRelayed,
                          Samples directRtt, Samples relayedRtt, Samples tcpRelayedRtt, Samples tlsRelayed,
-                         Samples tlsRelayedRtt) {
+                         Samples tlsRelayedRtt, PacketPayloads packetPayloads, long overBudget) {
 
         /** Median TCP-relayed over median UDP-relayed. */
         public double tcpToUdpRelay() {
@@ -70,6 +75,15 @@ public final class RelayThroughputBenchmark {
         }
     }
 
+    /** Full transport packet sizes, in bytes, of each pair's client at the end of the run. */
+    public record PacketPayloads(int direct, int relayed, int tcpRelayed) {
+    }
+
+    /** The full packet size the pair's client sends to its server now. */
+    private static int packetPayload(PilotPair pair) {
+        return pair.client().peer(pair.server().address()).orElseThrow().transport().maxPacketPayload();
+    }
+
     /** Round trips of {@code ping()} over the pair's session (engine-measured), after a warm-up. */
     private static Samples pings(PilotPair pair) {
         for (int i = 0; i < 200; i++) {
@@ -96,6 +110,7 @@ public final class RelayThroughputBenchmark {
             PilotBulkTransfer tcpTransfer = new PilotBulkTransfer(tcpPair, profile.messageBytes());
             PilotBulkTransfer tlsTransfer = new PilotBulkTransfer(tlsPair, profile.messageBytes());
             long relayedBefore = 0;
+            long overBudgetBefore = 0;
             long delivered = 0;
             long relayCpu = 0;
             long relayWall = 0;
@@ -105,6 +120,7 @@ public final class RelayThroughputBenchmark {
                 if (round == 0) {
                     relayedPair.requireRelayed("before measuring");
                     relayedBefore = relayedPair.relay().relayedBytes();
+                    overBudgetBefore = relayedPair.relay().stats().dropped(DropReason.RATE_LIMITED);
                 }
                 long cpuBefore = ThreadCpu.threadCpuNanos(relayedPair.relayEventLoop());
                 Transfer r = relayedTransfer.measure(window);
@@ -125,10 +141,13 @@ public final class RelayThroughputBenchmark {
             tcpPair.requireRelayed("after the last round");
             tlsPair.requireRelayed("after the last round");
             long relayedBytes = relayedPair.relay().relayedBytes() - relayedBefore;
+            PacketPayloads payloads = new PacketPayloads(packetPayload(directPair), packetPayload(relayedPair),
+                    packetPayload(tcpPair));
             return new Result(Samples.of(direct), Samples.of(relayed), relayedBytes, delivered, relayCpu, relayWall,
                     profile.messageBytes(), Epoll.isAvailable() && SegmentedDatagramPacket.isSupported(),
                     Samples.of(tcpRelayed), pings(directPair), pings(relayedPair), pings(tcpPair), Samples.of(tlsRelayed),
-                    pings(tlsPair));
+                    pings(tlsPair), payloads,
+                    relayedPair.relay().stats().dropped(DropReason.RATE_LIMITED) - overBudgetBefore);
         }
     }
 }

@@ -135,6 +135,7 @@ public final class PilotNode implements AutoCloseable {
             sessions.attach(engine);
             engine.pathSettings(settings.pathSettings());
             engine.reliableBearer(streams::carriedOverStream);
+            engine.largestOverStream(streams::largestOverStream);
             engine.largestDatagram(socket.largestDatagram());
             messages.listenInline(Ports.ECHO, in -> in.message());
             messages.listenInline(Ports.DISCARD, in -> Message.of(

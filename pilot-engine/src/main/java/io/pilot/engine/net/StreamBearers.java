@@ -1,6 +1,8 @@
 package io.pilot.engine.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -103,6 +105,16 @@ public final class StreamBearers {
     /** Whether datagrams to {@code endpoint} ride a WebSocket now (so TCP retransmits what is lost). */
     public boolean carriedOverStream(InetSocketAddress endpoint) {
         return endpoint instanceof StreamEndpoint || (reach != null && reach.streamTo(endpoint) != null);
+    }
+
+    /**
+     * The largest datagram to send to {@code endpoint} over the WebSocket it rides: what that connection's other end
+     * said it takes ({@link StreamDatagramSize}); the base for an endpoint not on a WebSocket.
+     */
+    public int largestOverStream(InetSocketAddress endpoint) {
+        Channel stream = endpoint instanceof StreamEndpoint served ? served.channel()
+                : reach == null ? null : reach.streamTo(endpoint);
+        return stream == null ? WireFormat.MAX_RELAY_DATAGRAM : StreamDatagramSize.of(stream);
     }
 
     /**

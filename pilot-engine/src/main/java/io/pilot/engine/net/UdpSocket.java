@@ -45,8 +45,11 @@ public final class UdpSocket {
      */
     static final int COALESCED_RECEIVE_BYTES = 64 * 1024;
 
-    /** Receive buffer per read with NIO, which reads one datagram at a time: the largest a peer may send. */
-    static final int SINGLE_RECEIVE_BYTES = WireFormat.MAX_LARGE_DATAGRAM;
+    /**
+     * Receive buffer per read with NIO, which reads one datagram at a time: the largest a peer may send, and one
+     * byte more, so that a longer datagram arrives cut to a length the decoder drops rather than passes on cut.
+     */
+    static final int SINGLE_RECEIVE_BYTES = ReceiveSlots.LARGE_SLOT;
 
     /**
      * Linux socket options that set the don't-fragment bit on every datagram and leave the size to the sender

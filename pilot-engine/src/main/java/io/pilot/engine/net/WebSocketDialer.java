@@ -9,8 +9,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -24,7 +28,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.pilot.engine.wire.WireFormat;
 
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
@@ -111,15 +114,34 @@ final class WebSocketDialer {
         }
         pipeline.addLast("http", new HttpClientCodec());
         pipeline.addLast("aggregator", new HttpObjectAggregator(8192));
+        pipeline.addLast("datagram-size", new HeardDatagramSize());
+        HttpHeaders announced = new DefaultHttpHeaders();
+        StreamDatagramSize.announce(announced);
         pipeline.addLast("websocket", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(URI.create(target.uri()))
-                .maxFramePayloadLength(WireFormat.MAX_RELAY_DATAGRAM)
+                .customHeaders(announced)
+                .maxFramePayloadLength(StreamDatagramSize.ACCEPTED)
                 .handshakeTimeoutMillis(WebSocketListener.HANDSHAKE_TIMEOUT_MILLIS)
                 .dropPongFrames(true)
                 .build()));
         pipeline.addLast("ping", new IdleStateHandler(0, PING_SECONDS, 0));
         pipeline.addLast("outcome", new Outcome(target, proxy, upgraded));
         pipeline.addLast("datagrams", new WebSocketDatagrams(bearers, counters, () -> backbone, udpAddress));
+    }
+
+    /** Reads what the backbone's 101 answer says about the datagrams it takes ({@link StreamDatagramSize}), then leaves. */
+    private static final class HeardDatagramSize extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpResponse response) {
+                if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                    StreamDatagramSize.heard(ctx.channel(), response.headers());
+                }
+                ctx.pipeline().remove(this);
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Completes the dial with the upgrade's outcome, then pings when the connection has been quiet. */

@@ -35,7 +35,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +139,7 @@ public final class WebSocketListener {
                 .websocketPath(PATH)
                 .checkStartsWith(false)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
-                .maxFramePayloadLength(WireFormat.MAX_RELAY_DATAGRAM)
+                .maxFramePayloadLength(StreamDatagramSize.ACCEPTED)
                 .allowExtensions(false)
                 .dropPongFrames(true)
                 .build()));
@@ -179,6 +178,9 @@ public final class WebSocketListener {
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (msg instanceof HttpResponse response && response.status().code() >= 400) {
                 counters.notUpgrade.increment();
+            } else if (msg instanceof HttpResponse response
+                    && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                StreamDatagramSize.announce(response.headers());
             }
             ctx.write(msg, promise);
         }
@@ -204,7 +206,8 @@ public final class WebSocketListener {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete upgrade) {
+                StreamDatagramSize.heard(ctx.channel(), upgrade.requestHeaders());
                 deadline.cancel();
                 counters.upgraded.increment();
                 ctx.pipeline().addFirst("idle", new IdleStateHandler(IDLE_TIMEOUT_SECONDS, 0, 0));

@@ -23,8 +23,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Three kinds, by where they go: DATA sealed straight into the batch for a direct peer; DATA sealed behind a
  * RELAY header for a peer reached through the relay; and, at the relay, datagrams passed on behind a RELAYED
- * header. A relay header is as long in both directions, so both relayed kinds have segments of
- * {@link WireFormat#MAX_RELAY_DATAGRAM}.
+ * header. A relay header is as long in both directions, so both relayed kinds have segments of the relayed path's
+ * datagram size: {@link WireFormat#MAX_RELAY_DATAGRAM} at the base, up to {@link WireFormat#MAX_LARGE_RELAY_DATAGRAM}
+ * where the two ends found the way through the relay to carry more.
  */
 final class DatagramBatch {
 
@@ -59,9 +60,11 @@ final class DatagramBatch {
         return new DatagramBatch(allocator.heapBuffer(maxSegments * segmentSize), recipient, segmentSize, maxSegments);
     }
 
-    /** For datagrams a relay passes on to the node at {@code recipient}: copied once, into direct memory. */
-    static DatagramBatch forRelaying(ByteBufAllocator allocator, InetSocketAddress recipient) {
-        int segmentSize = WireFormat.MAX_RELAY_DATAGRAM;
+    /**
+     * For datagrams of {@code segmentSize} bytes (relay header included: the run's first) a relay passes on to the
+     * node at {@code recipient}: copied once, into direct memory.
+     */
+    static DatagramBatch forRelaying(ByteBufAllocator allocator, InetSocketAddress recipient, int segmentSize) {
         int maxSegments = maxSegments(segmentSize);
         return new DatagramBatch(allocator.directBuffer(maxSegments * segmentSize), recipient, segmentSize, maxSegments);
     }
@@ -73,6 +76,11 @@ final class DatagramBatch {
 
     InetSocketAddress recipient() {
         return recipient;
+    }
+
+    /** Every datagram but the last is this long; a shorter one ends the batch. */
+    int segmentSize() {
+        return segmentSize;
     }
 
     /** Seals one packet into the batch (behind a RELAY header naming {@code target}, if not null); returns the sealed datagram's size. */

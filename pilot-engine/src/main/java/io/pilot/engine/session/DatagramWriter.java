@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.transport.Connection;
+import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -71,7 +72,7 @@ final class DatagramWriter implements SessionEngine.Sender {
             wrote = true;
             int fullLength = connection.maxPacketPayload();
             if (length > fullLength) {
-                peer.bytesOut += writeProbe(peer.endpoint, connection, keypair, length);
+                peer.bytesOut += writeProbe(peer, connection, keypair, length);
                 continue;
             }
             InetSocketAddress batchTo = length == fullLength && segmentationOffload ? paths.recipient(peer) : null;
@@ -95,13 +96,22 @@ final class DatagramWriter implements SessionEngine.Sender {
     }
 
     /**
-     * Seals and writes a path MTU probe (a packet longer than the path's full size; only direct paths search) on
-     * its own, listening for the kernel's refusal: EMSGSIZE means the interface itself cannot carry the size.
+     * Seals and writes a path MTU probe (a packet longer than the path's full size) on its own, to the peer or,
+     * behind a RELAY header, to the relay: the search runs end to end. Listens for the kernel's refusal: EMSGSIZE
+     * means the interface itself cannot carry the size (the whole datagram, relay header included).
      *
      * @return the sealed datagram's size
      */
-    private int writeProbe(InetSocketAddress to, Connection connection, Keypair keypair, int length) {
-        ByteBuf datagram = allocator.heapBuffer(length + WireFormat.DATA_OVERHEAD);
+    private int writeProbe(Peer peer, Connection connection, Keypair keypair, int length) {
+        InetSocketAddress to = paths.recipient(peer);
+        if (to == null) {
+            return 0;
+        }
+        int header = peer.relayed ? WireFormat.RELAY_HEADER_LENGTH : 0;
+        ByteBuf datagram = allocator.heapBuffer(header + length + WireFormat.DATA_OVERHEAD);
+        if (peer.relayed) {
+            RelayPacket.writeHeader(datagram, WireFormat.TYPE_RELAY, peer.address);
+        }
         keypair.seal(datagram, plaintext);
         int size = datagram.readableBytes();
         channel.write(new DatagramPacket(datagram, to)).addListener(written -> {
@@ -109,6 +119,6 @@ final class DatagramWriter implements SessionEngine.Sender {
                 connection.datagramTooBig(size, System.nanoTime());
             }
         });
-        return size;
+        return size - header;
     }
 }

@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -74,6 +75,7 @@ public final class SessionEngine {
     private final Sender writer;
     private Predicate<InetSocketAddress> reliableBearer = endpoint -> false;
     private int largestDatagram = WireFormat.MAX_DATAGRAM;
+    private ToIntFunction<InetSocketAddress> largestOverStream = endpoint -> WireFormat.MAX_RELAY_DATAGRAM;
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
@@ -119,6 +121,7 @@ public final class SessionEngine {
         this.writer = sendVia.apply(new DatagramWriter(channel, paths, segmentationOffload));
         this.relay = new RelayForwarder(channel, segmentationOffload, paths, peers, settings, drops,
                 () -> new ForwardingSeal(identity, realm));
+        relay.carries(this::largestDatagramTo);
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
                 new ProofCheck(realm, accessPolicy, drops, this::keyMet), indexes, responders, peers, paths, establishment);
@@ -171,10 +174,27 @@ public final class SessionEngine {
 
     /**
      * The largest datagram the socket may send ({@code UdpSocket.largestDatagram}): above the base size, each
-     * direct UDP path's connection searches for the size that path carries. Set before start.
+     * UDP path's connection (direct, or relayed end to end) searches for the size that path carries. Set before start.
      */
     public void largestDatagram(int bytes) {
         this.largestDatagram = bytes;
+    }
+
+    /**
+     * The largest datagram a stream bearer's other end takes in one frame ({@code StreamBearers}), for endpoints
+     * that {@link #reliableBearer} says ride one. Set before start.
+     */
+    public void largestOverStream(ToIntFunction<InetSocketAddress> largest) {
+        this.largestOverStream = largest;
+    }
+
+    /**
+     * The largest datagram this node may send to {@code endpoint} without fragmenting: over UDP what the socket
+     * allows (never below a relayed datagram of the base size), over a stream bearer what its other end takes.
+     */
+    private int largestDatagramTo(InetSocketAddress endpoint) {
+        return reliableBearer.test(endpoint) ? largestOverStream.applyAsInt(endpoint)
+                : Math.max(largestDatagram, WireFormat.MAX_RELAY_DATAGRAM);
     }
 
     public void pathSettings(PathSettings settings) {
@@ -534,10 +554,12 @@ public final class SessionEngine {
         InetSocketAddress via = peer.relayed ? paths.relayEndpoint() : peer.endpoint;
         boolean reliable = reliableBearer.test(via);
         connection.carriedReliably(reliable);
-        // Only direct UDP paths search for larger datagrams: a relay passes on datagrams of the base size only, and
-        // a stream bearer frames its own.
-        connection.datagramPath(via, peer.relayed || reliable ? 0 : largestDatagram,
-                WireFormat.DATA_OVERHEAD + (peer.relayed ? WireFormat.RELAY_HEADER_LENGTH : 0));
+        // Direct UDP paths and relayed ones search for larger datagrams, through the relay end to end (the relay drops
+        // what the hop past it cannot carry); a direct stream bearer frames its own and stays at the base.
+        int largest = !reliable ? largestDatagram : peer.relayed ? largestOverStream.applyAsInt(via) : 0;
+        // Through a relay, the relay's receive slots and the peer's may each grow on a first larger probe, losing it.
+        connection.datagramPath(via, largest,
+                WireFormat.DATA_OVERHEAD + (peer.relayed ? WireFormat.RELAY_HEADER_LENGTH : 0), peer.relayed ? 1 : 0);
         if (writer.send(peer, connection, keypair, now)) {
             peer.lastSentNanos = now;
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {

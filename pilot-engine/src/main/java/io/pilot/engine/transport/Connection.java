@@ -185,6 +185,15 @@ public final class Connection {
         pathMtu.path(path, largestDatagram, overhead);
     }
 
+    /**
+     * As {@link #datagramPath(Object, int, int)}, on a path where {@code extraProbes} more probes of a size may be
+     * lost before it counts as too large: a relayed path, where the relay and the receiver may each drop the first
+     * larger datagram while their receive buffers grow.
+     */
+    public void datagramPath(Object path, int largestDatagram, int overhead, int extraProbes) {
+        pathMtu.path(path, largestDatagram, overhead, extraProbes);
+    }
+
     /** The local stack refused a datagram of {@code datagramSize} bytes (EMSGSIZE): the path carries nothing that large. */
     public void datagramTooBig(int datagramSize, long nowNanos) {
         pathMtu.tooBig(datagramSize, nowNanos);

@@ -31,6 +31,7 @@ final class PathMtuProbing {
     private Object path;
     private int largestDatagram;
     private int overhead;
+    private int extraProbes;
     /** Null while the path allows nothing above the base. */
     private PathMtuSearch search;
     private int fullPackets;
@@ -53,14 +54,25 @@ final class PathMtuProbing {
      * effect when nothing changed; otherwise the size falls back to the base and a search may start again.
      */
     void path(Object path, int largestDatagram, int overhead) {
-        if (Objects.equals(path, this.path) && largestDatagram == this.largestDatagram && overhead == this.overhead) {
+        path(path, largestDatagram, overhead, 0);
+    }
+
+    /**
+     * As {@link #path(Object, int, int)}, on a path that may lose {@code extraProbes} more probes of a size than
+     * {@link PathMtuSearch#MAX_PROBES} before the size counts as too large.
+     */
+    void path(Object path, int largestDatagram, int overhead, int extraProbes) {
+        if (Objects.equals(path, this.path) && largestDatagram == this.largestDatagram && overhead == this.overhead
+                && extraProbes == this.extraProbes) {
             return;
         }
         this.path = path;
         this.largestDatagram = largestDatagram;
         this.overhead = overhead;
+        this.extraProbes = extraProbes;
         int base = basePayload + overhead;
-        search = enabled && largestDatagram > base ? new PathMtuSearch(base, largestDatagram) : null;
+        search = enabled && largestDatagram > base
+                ? new PathMtuSearch(base, largestDatagram, PathMtuSearch.MAX_PROBES + extraProbes) : null;
         fullPackets = 0;
         forgetProbe();
     }

@@ -40,6 +40,7 @@ public final class PathMtuSearch {
 
     private final int base;
     private final int max;
+    private final int maxProbes;
     private State state = State.BASE;
     private int plpmtu;
     /** Smallest size known not to pass (exclusive upper bound of the search), or max + 1. */
@@ -57,11 +58,23 @@ public final class PathMtuSearch {
      * @throws IllegalArgumentException if {@code max < base} or {@code base < 1}
      */
     public PathMtuSearch(int base, int max) {
-        if (base < 1 || max < base) {
-            throw new IllegalArgumentException("need 1 <= base <= max, got base " + base + ", max " + max);
+        this(base, max, MAX_PROBES);
+    }
+
+    /**
+     * As {@link #PathMtuSearch(int, int)}, with {@code maxProbes} losses of a size before it counts as too large
+     * (for a path that may lose more first probes than a direct one, e.g. to receive buffers growing on the way).
+     *
+     * @throws IllegalArgumentException also if {@code maxProbes < 1}
+     */
+    public PathMtuSearch(int base, int max, int maxProbes) {
+        if (base < 1 || max < base || maxProbes < 1) {
+            throw new IllegalArgumentException("need 1 <= base <= max and maxProbes >= 1, got base " + base + ", max "
+                    + max + ", maxProbes " + maxProbes);
         }
         this.base = base;
         this.max = max;
+        this.maxProbes = maxProbes;
         this.plpmtu = base;
         this.ceiling = max + 1;
         this.probeSize = base;
@@ -120,13 +133,13 @@ public final class PathMtuSearch {
         }
     }
 
-    /** A probe of {@code size} was declared lost; after {@link #MAX_PROBES} losses the size counts as too large. */
+    /** A probe of {@code size} was declared lost; after {@link #MAX_PROBES} (or the given) losses the size counts as too large. */
     public void probeLost(int size, long nowNanos) {
         if (size != probeSize || !probeInFlight) {
             return;
         }
         probeInFlight = false;
-        if (++lossesOfProbe < MAX_PROBES) {
+        if (++lossesOfProbe < maxProbes) {
             return;
         }
         lossesOfProbe = 0;

@@ -32,8 +32,7 @@ public final class WireCodec {
         int type = in.getUnsignedByte(start);
         boolean relay = type == WireFormat.TYPE_RELAY || type == WireFormat.TYPE_RELAYED;
         boolean forward = type == WireFormat.TYPE_FORWARD;
-        if (length > (forward ? WireFormat.MAX_FORWARD_DATAGRAM : relay ? WireFormat.MAX_RELAY_DATAGRAM
-                : type == WireFormat.TYPE_DATA ? WireFormat.MAX_LARGE_DATAGRAM : WireFormat.MAX_DATAGRAM)) {
+        if (length > largest(in, start, type, length)) {
             return drop(DropReason.OVERSIZED);
         }
         if (type < WireFormat.TYPE_HANDSHAKE_INIT || type > WireFormat.TYPE_FORWARD) {
@@ -66,6 +65,21 @@ public final class WireCodec {
             default -> CookieReply.decode(body);
         };
         return new Result(packet, null);
+    }
+
+    /**
+     * The longest a datagram of {@code type} may be: a relay datagram may exceed the base only with DATA inside
+     * (read from the wrapped datagram's type byte), since only DATA grows on a path found to carry it.
+     */
+    private static int largest(ByteBuf in, int start, int type, int length) {
+        return switch (type) {
+            case WireFormat.TYPE_FORWARD -> WireFormat.MAX_FORWARD_DATAGRAM;
+            case WireFormat.TYPE_RELAY, WireFormat.TYPE_RELAYED -> length > WireFormat.RELAY_HEADER_LENGTH
+                    && in.getUnsignedByte(start + WireFormat.RELAY_HEADER_LENGTH) == WireFormat.TYPE_DATA
+                    ? WireFormat.MAX_LARGE_RELAY_DATAGRAM : WireFormat.MAX_RELAY_DATAGRAM;
+            case WireFormat.TYPE_DATA -> WireFormat.MAX_LARGE_DATAGRAM;
+            default -> WireFormat.MAX_DATAGRAM;
+        };
     }
 
     private static DropReason checkLength(int type, int length) {

@@ -49,7 +49,8 @@ public final class WireFormat {
     /**
      * Largest DATA datagram a node accepts, and the largest its path MTU search ({@code transport.PathMtuSearch})
      * tries: a 16 KiB link MTU as an IPv6 UDP payload (16384 - 40 - 8). Four of them fit one UDP GSO write. Only a
-     * direct path probed to carry it gets datagrams above {@link #MAX_DATAGRAM} (docs/PROTOCOL.md, "Datagram size").
+     * path probed to carry it gets datagrams above {@link #MAX_DATAGRAM} (docs/PROTOCOL.md, "Datagram size"); on a
+     * relayed path that is the whole RELAY datagram, its header included ({@link #MAX_LARGE_RELAY_DATAGRAM}).
      */
     public static final int MAX_LARGE_DATAGRAM = 16_336;
 
@@ -67,6 +68,13 @@ public final class WireFormat {
      * 1232-byte budget: relayed paths need 1292 bytes of IPv6 MTU (any IPv4 path of 1500 is fine).
      */
     public static final int MAX_RELAY_DATAGRAM = MAX_DATAGRAM + RELAY_HEADER_LENGTH;
+
+    /**
+     * The largest RELAY or RELAYED datagram wrapping DATA: relayed paths search for larger datagrams end to end
+     * too, and the relay header counts in the size, so no datagram on any hop exceeds {@link #MAX_LARGE_DATAGRAM}
+     * (the DATA inside is at most 16 324 bytes). Any other wrapped type stays within {@link #MAX_RELAY_DATAGRAM}.
+     */
+    public static final int MAX_LARGE_RELAY_DATAGRAM = MAX_LARGE_DATAGRAM;
 
     /** A FORWARD header: the common header, the source and target addresses, and the realm's 16-byte tag. */
     public static final int FORWARD_HEADER_LENGTH = HEADER_LENGTH + 8 + 8 + 16;

@@ -16,6 +16,7 @@ import io.pilot.engine.wire.ForwardPacket;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.RelayPacket;
 import io.pilot.engine.wire.WireFormat;
 
 import java.net.InetSocketAddress;
@@ -114,9 +115,30 @@ class DatagramDecoderTests {
                 data -> assertThat(data.datagram().readableBytes()).isEqualTo(WireFormat.MAX_LARGE_DATAGRAM));
         ((DataPacket) large.packet()).release();
         channel.writeInbound(datagram(Unpooled.buffer().writeByte(WireFormat.TYPE_RELAY).writeByte(WireFormat.VERSION)
-                .writeShort(0).writeZero(WireFormat.MAX_RELAY_DATAGRAM - 3))); // relayed paths keep the base size
+                .writeShort(0).writeZero(WireFormat.MAX_RELAY_DATAGRAM - 3))); // only DATA grows through a relay
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(drops.get(DropReason.OVERSIZED)).isEqualTo(1);
+    }
+
+    @Test
+    void relayDatagramsWrappingDataAreAcceptedUpToTheLargestDatagramRelayHeaderIncluded() {
+        for (int type : new int[] {WireFormat.TYPE_RELAY, WireFormat.TYPE_RELAYED}) {
+            channel.writeInbound(datagram(relayWrappingData(type, WireFormat.MAX_LARGE_RELAY_DATAGRAM)));
+            InboundPacket large = channel.readInbound();
+            assertThat(large.packet()).isInstanceOfSatisfying(RelayPacket.class, relay -> assertThat(
+                    relay.inner().readableBytes()).isEqualTo(WireFormat.MAX_LARGE_DATAGRAM - WireFormat.RELAY_HEADER_LENGTH));
+            ((RelayPacket) large.packet()).release();
+            channel.writeInbound(datagram(relayWrappingData(type, WireFormat.MAX_LARGE_RELAY_DATAGRAM + 1)));
+            assertThat((Object) channel.readInbound()).isNull();
+        }
+        assertThat(drops.get(DropReason.OVERSIZED)).isEqualTo(2);
+    }
+
+    /** A relay datagram of {@code type}, {@code length} bytes in all, wrapping a DATA datagram. */
+    private static ByteBuf relayWrappingData(int type, int length) {
+        return Unpooled.buffer().writeByte(type).writeByte(WireFormat.VERSION).writeShort(0).writeZero(8)
+                .writeByte(WireFormat.TYPE_DATA).writeByte(WireFormat.VERSION).writeShort(0)
+                .writeZero(length - WireFormat.RELAY_HEADER_LENGTH - 4);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pilot.engine.net;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.wire.WireFormat;
 import io.pilot.engine.TestNodes;
 
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,17 @@ class WebSocketListenerTests {
         await().atMost(Duration.ofSeconds(5)).until(() -> backbone.bearers().listener().open() == 0);
         String answer = exchange(tcp, UPGRADE.getBytes(StandardCharsets.US_ASCII));
         assertThat(answer).startsWith("HTTP/1.1 101");
+    }
+
+    @Test
+    void theUpgradeAnswerSaysHowLargeADatagramTheBackboneTakesInOneFrame() throws Exception {
+        PilotNode backbone = nodes.start();
+        InetSocketAddress tcp = listen(backbone, 16);
+
+        String answer = exchange(tcp, UPGRADE.getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(answer).startsWith("HTTP/1.1 101").containsIgnoringCase(
+                StreamDatagramSize.HEADER + ": " + WireFormat.MAX_LARGE_DATAGRAM + "\r\n");
     }
 
     private static InetSocketAddress listen(PilotNode backbone, int maxConnections) {

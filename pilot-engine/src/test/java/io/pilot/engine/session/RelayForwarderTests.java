@@ -64,6 +64,15 @@ class RelayForwarderTests {
         return packet;
     }
 
+    /** A RELAY wrapping a DATA datagram of {@code bytes} (only DATA may exceed the base size through a relay). */
+    private static RelayPacket towardsData(PilotAddress target, int bytes) {
+        ByteBuf inner = Unpooled.buffer().writeByte(WireFormat.TYPE_DATA).writeZero(bytes - 1);
+        ByteBuf datagram = RelayPacket.wrap(ByteBufAllocator.DEFAULT, WireFormat.TYPE_RELAY, target, inner);
+        RelayPacket packet = (RelayPacket) WireCodec.decode(datagram).packet();
+        datagram.release();
+        return packet;
+    }
+
     private void forward(RelayPacket packet, InetSocketAddress sender, long now) {
         try {
             forwarder.forward(packet, sender, now);
@@ -275,5 +284,80 @@ class RelayForwarderTests {
         genuine.release();
         altered.release();
         toNobody.release();
+    }
+
+    @Test
+    void aRunOfLargeDatagramsLeavesAsOneSegmentedWriteOfTheirSizeAndALongerOneEndsIt() {
+        RelayForwarder batching = new RelayForwarder(channel, true, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        batching.serve(true);
+        batching.carries(endpoint -> WireFormat.MAX_LARGE_RELAY_DATAGRAM);
+        for (int i = 0; i < 3; i++) {
+            pass(batching, towardsData(BOB, 8000), ALICE_AT);
+        }
+        pass(batching, towardsData(BOB, 12_000), ALICE_AT); // a path MTU probe: longer than the run
+        batching.flush();
+
+        SegmentedDatagramPacket run = channel.readOutbound();
+        assertThat(run.recipient()).isEqualTo(BOB_AT);
+        assertThat(run.segmentSize()).isEqualTo(WireFormat.RELAY_HEADER_LENGTH + 8000);
+        assertThat(run.content().readableBytes()).isEqualTo(3 * (WireFormat.RELAY_HEADER_LENGTH + 8000));
+        run.release();
+        DatagramPacket alone = channel.readOutbound();
+        assertThat(alone).isNotInstanceOf(SegmentedDatagramPacket.class);
+        RelayPacket relayed = (RelayPacket) WireCodec.decode(alone.content()).packet();
+        assertThat(relayed.towardsRelay()).isFalse();
+        assertThat(relayed.address()).isEqualTo(ALICE);
+        assertThat(relayed.inner().readableBytes()).as("passed on whole").isEqualTo(12_000);
+        relayed.release();
+        alone.release();
+        assertThat(drops.get(DropReason.OVERSIZED)).isZero();
+    }
+
+    @Test
+    void aDatagramLongerThanTheHopOnCarriesIsDroppedNotCut() {
+        RelayForwarder batching = new RelayForwarder(channel, true, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        batching.serve(true);
+        batching.carries(endpoint -> endpoint.equals(BOB_AT) ? 4000 : WireFormat.MAX_RELAY_DATAGRAM);
+
+        pass(batching, towardsData(BOB, 4000 - WireFormat.RELAY_HEADER_LENGTH + 1), ALICE_AT);
+        pass(batching, towardsData(ALICE, 2000), BOB_AT);
+        batching.flush();
+        assertThat((Object) channel.readOutbound()).as("nothing passed on").isNull();
+        assertThat(drops.get(DropReason.OVERSIZED)).isEqualTo(2);
+        assertThat(batching.relayedBytes()).as("nothing charged or counted").isZero();
+
+        pass(batching, towardsData(BOB, 4000 - WireFormat.RELAY_HEADER_LENGTH), ALICE_AT);
+        batching.flush();
+        DatagramPacket fits = channel.readOutbound();
+        assertThat(fits.content().readableBytes()).isEqualTo(4000);
+        fits.release();
+    }
+
+    @Test
+    void aDatagramAboveTheBaseSizeDoesNotCrossToAnotherBackbone() {
+        forwarder.serve(true);
+        forwarder.carries(endpoint -> WireFormat.MAX_LARGE_RELAY_DATAGRAM);
+        forwarder.routes(node -> OTHER_BACKBONE);
+
+        pass(forwarder, towardsData(BOB, WireFormat.MAX_DATAGRAM + 1), ALICE_AT);
+        forwarder.flush();
+
+        assertThat((Object) channel.readOutbound()).as("a FORWARD carries the base size only").isNull();
+        assertThat(drops.get(DropReason.OVERSIZED)).isOne();
+        forward(towardsData(BOB, WireFormat.MAX_DATAGRAM), ALICE_AT, 0);
+        ForwardPacket base = sent(ForwardPacket.class, OTHER_BACKBONE);
+        assertThat(base.inner().readableBytes()).isEqualTo(WireFormat.MAX_DATAGRAM);
+        base.release();
+    }
+
+    /** Has {@code relay} forward {@code packet} from {@code sender}, then releases it: the relay retains what it keeps. */
+    private static void pass(RelayForwarder relay, RelayPacket packet, InetSocketAddress sender) {
+        try {
+            relay.forward(packet, sender, 0);
+        } finally {
+            packet.release();
+        }
     }
 }

@@ -176,6 +176,26 @@ class PathMtuSearchTests {
     }
 
     @Test
+    void withMoreProbesPerSizeASizeCountsAsTooLargeOnlyAfterThatManyLosses() {
+        PathMtuSearch relayed = new PathMtuSearch(BASE, MAX, PathMtuSearch.MAX_PROBES + 1);
+        relayed.probeSent(relayed.probeDue(now));
+        relayed.probeAcknowledged(BASE, now);
+        int size = relayed.probeDue(now);
+        for (int i = 1; i <= PathMtuSearch.MAX_PROBES; i++) {
+            relayed.probeSent(size);
+            relayed.probeLost(size, now);
+            assertThat(relayed.probeDue(now)).as("the same size again after loss " + i).isEqualTo(size);
+        }
+        relayed.probeSent(size);
+        relayed.probeLost(size, now);
+
+        assertThat(relayed.probeDue(now)).as("given up after the last allowed loss").isLessThan(size);
+        assertThat(relayed.plpmtu()).isEqualTo(BASE);
+        assertThatThrownBy(() -> new PathMtuSearch(BASE, MAX, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxProbes 0");
+    }
+
+    @Test
     void aMaxBelowTheBaseIsRefused() {
         assertThatThrownBy(() -> new PathMtuSearch(BASE, BASE - 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("base 1232, max 1231");
