@@ -5,16 +5,23 @@ package io.pilot.engine.transport;
  * {@code burstPackets} full packets. Pacing avoids dumping a whole window into router queues at once, which is what
  * causes bursts of loss on real paths. The rate comes from {@link CongestionController#pacingRate}: 1.25 windows per
  * smoothed RTT for the window-based controllers, the modelled bandwidth times a gain for {@link Bbr}.
+ *
+ * <p>The burst is counted in packets of the size being paced, not of the base size: on a path found to carry large
+ * datagrams (DPLPMTUD) a bucket of ten base-size packets would hold less than one packet, so every packet would wait
+ * for the bucket to fill and leave alone, one timer wake-up and one system call each, and never several to a
+ * segmentation offload write.
  */
 final class Pacer {
 
-    private final long capacity;
+    private final int burstPackets;
+    private final int basePacketSize;
     private double tokens;
     private long lastRefillNanos;
 
-    Pacer(int burstPackets, int packetSize, long nowNanos) {
-        this.capacity = (long) burstPackets * packetSize;
-        this.tokens = capacity;
+    Pacer(int burstPackets, int basePacketSize, long nowNanos) {
+        this.burstPackets = burstPackets;
+        this.basePacketSize = basePacketSize;
+        this.tokens = capacity(basePacketSize);
         this.lastRefillNanos = nowNanos;
     }
 
@@ -23,23 +30,25 @@ final class Pacer {
         if (rate <= 0) {
             return nowNanos;
         }
-        double available = refilled(nowNanos, rate);
-        // A packet larger than the whole burst (a path found to carry large datagrams) leaves once the bucket is
-        // full and takes it into debt: waiting for more tokens than the bucket holds would wait for ever.
-        double needed = Math.min(bytes, capacity);
-        if (available >= needed) {
+        double available = refilled(nowNanos, bytes, rate);
+        if (available >= bytes) {
             return nowNanos;
         }
-        return nowNanos + (long) Math.ceil((needed - available) / rate);
+        return nowNanos + (long) Math.ceil((bytes - available) / rate);
     }
 
     void onPacketSent(long nowNanos, int bytes, double rate) {
-        tokens = rate <= 0 ? capacity : refilled(nowNanos, rate) - bytes;
+        tokens = rate <= 0 ? capacity(bytes) : refilled(nowNanos, bytes, rate) - bytes;
         lastRefillNanos = nowNanos;
     }
 
-    private double refilled(long nowNanos, double rate) {
+    /** What the bucket holds at most while packets of {@code bytes} are paced: the burst. */
+    private double capacity(int bytes) {
+        return (double) burstPackets * Math.max(basePacketSize, bytes);
+    }
+
+    private double refilled(long nowNanos, int bytes, double rate) {
         long elapsed = Math.max(0, nowNanos - lastRefillNanos);
-        return Math.min(capacity, tokens + elapsed * rate);
+        return Math.min(capacity(bytes), tokens + elapsed * rate);
     }
 }
