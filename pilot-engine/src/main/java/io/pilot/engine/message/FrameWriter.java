@@ -11,10 +11,11 @@ final class FrameWriter {
     }
 
     static void write(Stream stream, MessageFrame frame) {
-        for (ByteBuffer part : MessageFrameEncoder.encode(frame)) {
-            if (part.hasRemaining()) {
-                stream.write(part);
-            }
+        ByteBuffer[] parts = MessageFrameEncoder.encode(frame);
+        stream.write(parts[0]);
+        if (parts[1].hasRemaining()) {
+            // The body is a Message's, which nobody may change: the stream holds it rather than a copy.
+            stream.writeShared(parts[1]);
         }
     }
 }

@@ -12,8 +12,11 @@ import java.util.Map;
  * explicit state machine: each state waits for a known number of bytes, so feeding one byte at a time
  * costs no more than feeding the frame at once. Limits are checked as soon as a length is known, before
  * anything is buffered: a body over {@code maxBody} fails with {@link ErrorCode#TOO_LARGE} and nothing
- * is allocated for it. A body's buffer grows with the bytes that actually arrive (from 64 KiB, doubling),
- * so a peer announcing 16 MiB and sending little holds little. One instance per stream; not thread-safe.
+ * is allocated for it. A body's buffer grows with the bytes that actually arrive (from 64 KiB, fourfold, so it
+ * never holds more than four times what arrived), so a peer announcing 16 MiB and sending little holds little.
+ * Fourfold rather than doubling because each growth copies what arrived so far: a 16 MiB body is copied about
+ * 5 MiB in all on the way (three large arrays), not 16 MiB (six), which the receiving end of a bulk transfer
+ * spent most of its time on (docs/benchmarks.md, section 2). One instance per stream; not thread-safe.
  */
 public final class MessageFrameDecoder {
 
@@ -103,6 +106,8 @@ public final class MessageFrameDecoder {
     }
 
     private static final int INITIAL_BODY_BUFFER = 64 * 1024;
+    /** How much a field's buffer grows at a time, at least: the bound on what it holds beyond what arrived. */
+    private static final int GROWTH = 4;
 
     private boolean fieldComplete() {
         return (state == State.NAME || state == State.VALUE || state == State.BODY) && fieldFilled == fieldLength;
@@ -199,7 +204,7 @@ public final class MessageFrameDecoder {
     private boolean fillField(ByteBuffer in) {
         int n = Math.min(in.remaining(), fieldLength - fieldFilled);
         if (fieldFilled + n > field.length) {
-            field = Arrays.copyOf(field, (int) Math.min(fieldLength, Math.max(fieldFilled + n, 2L * field.length)));
+            field = Arrays.copyOf(field, (int) Math.min(fieldLength, Math.max(fieldFilled + n, (long) GROWTH * field.length)));
         }
         in.get(field, fieldFilled, n);
         fieldFilled += n;

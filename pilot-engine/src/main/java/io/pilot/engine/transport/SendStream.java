@@ -24,6 +24,16 @@ final class SendStream {
         buffer.append(data);
     }
 
+    /** As {@link #write}, holding {@code data}'s array instead of a copy where it has one ({@link SendBuffer#appendShared}). */
+    void writeShared(ByteBuffer data) {
+        if (data.hasArray()) {
+            buffer.appendShared(data.array(), data.arrayOffset() + data.position(), data.remaining());
+            data.position(data.limit());
+        } else {
+            buffer.append(data);
+        }
+    }
+
     void finish() {
         finRequested = true;
     }

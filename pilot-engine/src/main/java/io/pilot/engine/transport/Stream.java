@@ -71,6 +71,19 @@ public final class Stream {
         connection.schedule(this);
     }
 
+    /**
+     * As {@link #write}, but without copying the bytes of a buffer backed by an array: the stream reads them from that
+     * array until the peer has acknowledged them, so they must not change meanwhile (a {@code Message}'s body, which
+     * nobody may change). What a 16 MiB request saves is a second 16 MiB.
+     *
+     * @throws IllegalStateException after {@link #finish()} or {@link #reset(int)}, or on a closed connection
+     */
+    public void writeShared(ByteBuffer data) {
+        checkWritable();
+        send.writeShared(data);
+        connection.schedule(this);
+    }
+
     /** Sends FIN after the buffered data; idempotent. */
     public void finish() {
         if (send.finRequested()) {

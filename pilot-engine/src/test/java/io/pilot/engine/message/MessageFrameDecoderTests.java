@@ -55,6 +55,27 @@ class MessageFrameDecoderTests {
     }
 
     @Test
+    void aLargeBodyIsBufferedAsItArrivesAtMostFourTimesWhatCame() throws FrameException {
+        byte[] body = new byte[16 << 20];
+        new Random(7).nextBytes(body);
+        ByteBuffer all = bytes(new MessageFrame(FrameKind.REQUEST, Message.of(body)));
+        MessageFrameDecoder decoder = new MessageFrameDecoder(16 << 20);
+        MessageFrame frame = null;
+        int fed = 0;
+        while (all.hasRemaining()) {
+            assertThat(frame).isNull();
+            int piece = Math.min(16_336, all.remaining()); // a large datagram's worth, as a bulk transfer delivers
+            frame = decoder.feed(all.slice(all.position(), piece));
+            all.position(all.position() + piece);
+            fed += piece;
+            if (frame == null) {
+                assertThat(decoder.bufferedBytes()).as("after %d bytes", fed).isLessThanOrEqualTo(Math.max(64 * 1024, 4 * fed));
+            }
+        }
+        assertThat(frame.message().body()).isEqualTo(body);
+    }
+
+    @Test
     void oversizedBodyIsRefusedBeforeAnythingIsBuffered() {
         ByteBuffer prelude = ByteBuffer.allocate(6).put((byte) 1).put((byte) 0).putInt(Integer.MAX_VALUE).flip();
         assertThatExceptionOfType(FrameException.class).isThrownBy(() -> new MessageFrameDecoder(16 << 20).feed(prelude))
