@@ -11,7 +11,8 @@ import java.time.format.DateTimeFormatter;
  * JVMs are not comparable, so every report says where its figures come from.
  *
  * @param date when the run started (local time, ISO format)
- * @param jvm vendor, VM name and version
+ * @param jvm vendor, VM name and version, and the {@code -X} options the run was started with (heap size, heap
+ *            pre-touch: they change what allocation costs)
  * @param os operating system name, version and architecture
  * @param cores processors available to the JVM
  * @param maxHeapMiB the JVM's heap ceiling
@@ -29,11 +30,18 @@ public record Environment(String date, String jvm, String os, int cores, long ma
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
+    /** The JVM's {@code -X} options (heap sizing, pre-touch), or nothing if it was started without any. */
+    private static String memoryOptions() {
+        String options = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(argument -> argument.startsWith("-X")).toList());
+        return options.isEmpty() ? "" : ", " + options;
+    }
+
     public static Environment current() {
         return new Environment(
                 ZonedDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
                 System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
-                        + System.getProperty("java.runtime.version"),
+                        + System.getProperty("java.runtime.version") + memoryOptions(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(),
