@@ -88,6 +88,7 @@ public final class MessageService implements SessionEvents {
     private final BiConsumer<Peer, Boolean> onEstablished;
     private final BiConsumer<Peer, String> onClosed;
     private SessionEngine engine;
+    private RoundFlushes flushes;
 
     /**
      * @param callbacks where {@link Cancellation#onCancel} actions run: never the event loop
@@ -112,6 +113,7 @@ public final class MessageService implements SessionEvents {
     /** Wires the session engine in; it and this service refer to each other. */
     public void attach(SessionEngine sessionEngine) {
         this.engine = sessionEngine;
+        this.flushes = new RoundFlushes(loop, sessionEngine);
     }
 
     public void listen(int port, MessageHandler handler) {
@@ -205,7 +207,8 @@ public final class MessageService implements SessionEvents {
         exchange.timeout = loop.schedule(() -> exchange.timedOut(deadlineNanos), timeoutNanos + DEADLINE_GRACE_NANOS,
                 TimeUnit.NANOSECONDS);
         write(stream, new MessageFrame(FrameKind.REQUEST, message));
-        engine.flush(peer);
+        // With the requests of other callers queued on the loop meanwhile, in one packet where they fit.
+        flushes.flushSoon(peer);
         result.whenCancelled(() -> {
             try {
                 loop.execute(exchange::cancelledByCaller);
@@ -628,7 +631,7 @@ public final class MessageService implements SessionEvents {
                 }
                 stopHandling();
                 answered = false;
-                replyOrFinish(incoming.expectsReply(), toFrame(incoming, reply, failure));
+                replyOrFinish(incoming.expectsReply(), toFrame(incoming, reply, failure), true);
             }));
         }
 
@@ -652,13 +655,21 @@ public final class MessageService implements SessionEvents {
         }
 
         private void replyOrFinish(boolean expectsReply, MessageFrame frame) {
+            replyOrFinish(expectsReply, frame, false);
+        }
+
+        /**
+         * @param atRoundEnd whether the flush waits for the end of the loop's round of tasks ({@link RoundFlushes}):
+         *     for answers handed back by handler threads, many of which may be queued on the loop at once
+         */
+        private void replyOrFinish(boolean expectsReply, MessageFrame frame, boolean atRoundEnd) {
             if (expectsReply) {
-                reply(frame);
+                reply(frame, atRoundEnd);
             } else {
                 answered = true;
                 try {
                     stream.finish();
-                    engine.flush(peer);
+                    flush(atRoundEnd);
                 } catch (IllegalStateException streamGone) {
                     // The peer reset the stream or the connection closed: nobody is left to tell.
                 }
@@ -666,15 +677,27 @@ public final class MessageService implements SessionEvents {
         }
 
         private void reply(MessageFrame frame) {
+            reply(frame, false);
+        }
+
+        private void reply(MessageFrame frame, boolean atRoundEnd) {
             if (answered) {
                 return;
             }
             answered = true;
             try {
                 write(stream, frame);
-                engine.flush(peer);
+                flush(atRoundEnd);
             } catch (IllegalStateException streamGone) {
                 // The requester gave up (reset) or the connection closed while the handler ran.
+            }
+        }
+
+        private void flush(boolean atRoundEnd) {
+            if (atRoundEnd) {
+                flushes.flushSoon(peer);
+            } else {
+                engine.flush(peer);
             }
         }
 
