@@ -625,7 +625,8 @@ public final class MarkdownReport {
                     + "pessimistic; compare figures within one report, not across machines or runs.",
             "- Throughput counts application bytes that reached the receiving handler or read loop inside the "
                     + "window; bytes still in flight when the window closes are not counted.",
-            "- Pilot nodes run with the engine's defaults (1,232-byte datagrams, 8 MiB socket buffers, pacing on, "
+            "- Pilot nodes run with the engine's defaults (datagrams from 1,232 bytes up to what the path carries, found by "
+                    + "DPLPMTUD: 16,336 on loopback, 8 MiB socket buffers, pacing on, "
                     + TransportConfig.defaults().congestionControl().id() + " congestion control) except where a "
                     + "section says otherwise; the TLS baseline pins TLS 1.3 with "
                     + "TLS_AES_256_GCM_SHA384 on the JDK provider, a self-signed ECDSA P-256 certificate built in "
