@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.netty.channel.epoll.Epoll;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.crypto.Sha256;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotSocketAddress;
@@ -16,7 +17,6 @@ import io.pilot.engine.transport.ConnectionStats;
 import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.WireFormat;
 
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +48,7 @@ class LargeDatagramTests {
         assumeTrue(Epoll.isAvailable(), "the don't-fragment bit needs epoll");
         sender = nodes.start();
         receiver = nodes.start();
-        receiver.listen(PORT, MessageHandler.of(in -> Message.of(sha256(in.message().body()))));
+        receiver.listen(PORT, MessageHandler.of(in -> Message.of(Sha256.hash(in.message().body()))));
     }
 
     @Test
@@ -113,7 +113,7 @@ class LargeDatagramTests {
         new Random(payload.length).nextBytes(payload);
         Message reply = sender.request(new PilotSocketAddress(receiver.address(), PORT), Message.of(payload))
                 .get(60, TimeUnit.SECONDS);
-        assertThat(reply.body()).isEqualTo(sha256(payload));
+        assertThat(reply.body()).isEqualTo(Sha256.hash(payload));
     }
 
     private ConnectionStats transport() {
@@ -124,13 +124,5 @@ class LargeDatagramTests {
 
     private static UnaryOperator<byte[]> atMost(int bytes) {
         return datagram -> datagram.length > bytes ? null : datagram;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

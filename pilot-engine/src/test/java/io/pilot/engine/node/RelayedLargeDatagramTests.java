@@ -8,6 +8,7 @@ import io.netty.channel.epoll.Epoll;
 import io.pilot.engine.PeerContact;
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.crypto.Sha256;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.PilotSocketAddress;
@@ -20,7 +21,6 @@ import io.pilot.engine.wire.WireFormat;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -162,7 +162,7 @@ class RelayedLargeDatagramTests {
 
     /** {@code node}, answering on {@link #PORT} with the SHA-256 of what it receives. */
     private static PilotNode digesting(PilotNode node) {
-        node.listen(PORT, MessageHandler.of(in -> Message.of(sha256(in.message().body()))));
+        node.listen(PORT, MessageHandler.of(in -> Message.of(Sha256.hash(in.message().body()))));
         return node;
     }
 
@@ -181,7 +181,7 @@ class RelayedLargeDatagramTests {
         new Random(payload.length).nextBytes(payload);
         Message reply = from.request(new PilotSocketAddress(to.address(), PORT), Message.of(payload))
                 .get(60, TimeUnit.SECONDS);
-        assertThat(reply.body()).isEqualTo(sha256(payload));
+        assertThat(reply.body()).isEqualTo(Sha256.hash(payload));
     }
 
     /** The full packet size {@code from}'s connection to {@code to} uses now. */
@@ -191,13 +191,5 @@ class RelayedLargeDatagramTests {
 
     private static UnaryOperator<byte[]> atMost(int bytes) {
         return datagram -> datagram.length > bytes ? null : datagram;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
