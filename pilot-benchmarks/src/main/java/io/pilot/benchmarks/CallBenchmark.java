@@ -44,6 +44,13 @@ public final class CallBenchmark {
     static final String NATS = "nats";
 
     private static final int BLOCKS = 10;
+    /**
+     * Windows per contender discarded before the calls-per-second rows, in turns as the measured ones. The JIT is
+     * still compiling the 64-thread path well after the sequential rows and one window: on this 2-core machine the
+     * first windows after that ran Pilot at a sixth to a half, and NATS at about three quarters, of the rate they
+     * settled at two windows later, with several times the CPU per call (C2 compiling beside the calls).
+     */
+    static final int RATE_WARMUP_WINDOWS = 3;
     /** How long the caller keeps calling after a provider was stopped, for the trace to show the handover. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     /** Calls in a row the remaining provider answers before a handover counts as over. */
@@ -299,14 +306,16 @@ public final class CallBenchmark {
     }
 
     /**
-     * One discarded window per contender, then {@code callRateIterations} rounds of windows in turn; around each
-     * measured window the CPU time of the caller, the provider and (for NATS) the broker.
+     * {@link #RATE_WARMUP_WINDOWS} discarded rounds of windows in turn, then {@code callRateIterations} measured
+     * ones; around each measured window the CPU time of the caller, the provider and (for NATS) the broker.
      */
     private static Map<String, Rate> rates(BenchApp caller, BenchApp provider, NatsServer nats, List<String> kinds,
             RunProfile profile) throws InterruptedException {
         String order = "&inFlight=" + profile.callInFlight() + "&millis=" + profile.callRateWindow().toMillis();
-        for (String kind : kinds) {
-            caller.post("/bench/rate?kind=" + kind + order);
+        for (int round = 0; round < RATE_WARMUP_WINDOWS; round++) {
+            for (String kind : kinds) {
+                caller.post("/bench/rate?kind=" + kind + order);
+            }
         }
         Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
         Map<String, long[]> cpu = new LinkedHashMap<>();

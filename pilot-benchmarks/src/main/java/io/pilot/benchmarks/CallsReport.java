@@ -105,9 +105,11 @@ final class CallsReport {
         line(String.format(Locale.ROOT, "### Calls per second, %d in flight", r.inFlight()));
         line("");
         line(String.format(Locale.ROOT, "%d caller threads, each calling back to back (blocking, as request threads "
-                + "of a servlet container would); %d windows of %.1f s per contender after one warm-up window, "
-                + "contenders taking turns. Completed calls per second (median, min - max).", r.inFlight(),
-                r.pilotRate().perSecond().count(), profile.callRateWindow().toMillis() / 1000.0));
+                + "of a servlet container would); %d windows of %.1f s per contender after %d warm-up windows each, "
+                + "contenders taking turns (the JIT still compiles the concurrent path for several windows after the "
+                + "sequential rows). Completed calls per second (median, min - max).", r.inFlight(),
+                r.pilotRate().perSecond().count(), profile.callRateWindow().toMillis() / 1000.0,
+                CallBenchmark.RATE_WARMUP_WINDOWS));
         line("");
         line("| | calls/s (median) | min - max | failed | CPU per call: caller | provider | nats-server | all | calls/s "
                 + "that CPU allows on " + CORES + " idle cores |");
