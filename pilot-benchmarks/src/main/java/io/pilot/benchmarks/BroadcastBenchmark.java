@@ -14,6 +14,8 @@ import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.net.SharedEventLoops;
 import io.pilot.engine.session.SessionSettings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * its member's stream), the CPU of the whole process and of the sender's event loop. One unicast round trip (a
  * ping from the sender to members, over the same sessions) is measured beside it, for the target "all delivered
  * within 10 times one unicast RTT".
+ *
+ * <p>Before any node starts, the floor the machine allows is measured the same way ({@link UdpFanOut}): one plain
+ * UDP socket sends the same 4-byte datagram to as many receiver sockets, read by one thread each and then by
+ * {@value #FLOOR_SHARED_READERS} threads over one selector each, the two ways members' loops can be laid out, with
+ * a raw UDP echo's round trip beside it.
  */
 public final class BroadcastBenchmark {
 
@@ -53,6 +60,8 @@ public final class BroadcastBenchmark {
     static final int PORT = 2001;
     static final String GROUP = "BROADCAST-BENCH";
     private static final int REGISTRATION_WAVE = 50;
+    /** Reader threads of the raw fan-out's shared row: the machine's 2 cores, as shared member loops would be. */
+    static final int FLOOR_SHARED_READERS = 2;
     /**
      * Event loop threads the members share ({@link SharedEventLoops}), from {@code -Dbench.broadcast.memberLoops}
      * (e.g. 2, the machine's cores, so that a broadcast wakes two threads rather than one per member); 0, the default,
@@ -79,15 +88,31 @@ public final class BroadcastBenchmark {
      * @param restingCores cores the process used over one second with no broadcast, all members up: their timers,
      *                     heartbeats and the backbone, what every round's process CPU includes besides the broadcast
      * @param memberLoops event loop threads the members shared, or 0 when each had a loop of its own
+     * @param floors the raw UDP fan-out to as many sockets, one reader thread each and then a few shared readers
+     * @param rawUdpRttNanos a raw UDP echo's round trips on loopback, the floor under the unicast RTT
      */
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
                          Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
-                         double restingCores, int memberLoops) {
+                         double restingCores, int memberLoops, List<Floor> floors, Samples rawUdpRttNanos) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
         public double lastDeliveryInRtts() {
             return lastDeliveryNanos.median() / unicastRttNanos.median();
+        }
+    }
+
+    /**
+     * The raw UDP fan-out's warm rounds, measured like the broadcast's.
+     *
+     * @param readerThreads threads reading the receivers' sockets, 0 for one each
+     */
+    public record Floor(int readerThreads, Samples lastNanos, Samples medianNanos, Samples sentNanos,
+                        Samples processCpuNanos, Samples senderCpuNanos) {
+
+        /** The median round's time to the last receiver, in the broadcast's median unicast round trips. */
+        public double lastInRtts(Samples unicastRttNanos) {
+            return lastNanos.median() / unicastRttNanos.median();
         }
     }
 
@@ -120,6 +145,8 @@ public final class BroadcastBenchmark {
     public Result run(RunProfile profile) throws InterruptedException {
         int memberCount = members(profile);
         int rounds = rounds(profile);
+        List<Floor> floors = List.of(floor(memberCount, 0, rounds), floor(memberCount, FLOOR_SHARED_READERS, rounds));
+        Samples rawRtt = rawUdpRtts();
         try {
             PilotNode backboneNode = own(PilotPair.node().sessionSettings(HandshakeRateBenchmark.LIMITS).build().start());
             own(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
@@ -155,7 +182,8 @@ public final class BroadcastBenchmark {
                     Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
-                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS));
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS),
+                    floors, rawRtt);
         } finally {
             closeAll();
             handlers.shutdownNow();
@@ -279,6 +307,39 @@ public final class BroadcastBenchmark {
         Arrays.sort(arrivals);
         return new Round(arrivals[arrivals.length - 1] - start, arrivals[arrivals.length / 2] - start, handedOver, cpu,
                 loopCpu);
+    }
+
+    /** The raw UDP fan-out to {@code receivers} sockets: one unmeasured round, then {@code rounds} measured. */
+    static Floor floor(int receivers, int readerThreads, int rounds) throws InterruptedException {
+        try (UdpFanOut fanOut = new UdpFanOut(receivers, readerThreads)) {
+            fanOut.round(0, TimeUnit.SECONDS.toNanos(30));
+            List<UdpFanOut.Round> measured = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                measured.add(fanOut.round(round, TimeUnit.SECONDS.toNanos(30)));
+            }
+            return new Floor(readerThreads,
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::lastNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::medianNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::sentNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::processCpuNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::senderCpuNanos).toArray()));
+        }
+    }
+
+    /** 150 round trips of a raw 4-byte UDP echo on loopback, after 50 unmeasured ones. */
+    private static Samples rawUdpRtts() {
+        try (UdpEchoLatency echo = new UdpEchoLatency(4)) {
+            long[] rtts = new long[150];
+            for (int i = -50; i < rtts.length; i++) {
+                long rtt = echo.roundTripNanos();
+                if (i >= 0) {
+                    rtts[i] = rtt;
+                }
+            }
+            return Samples.of(rtts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Cores the process uses over one second in which nothing is sent. */

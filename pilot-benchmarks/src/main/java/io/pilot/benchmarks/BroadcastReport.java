@@ -41,6 +41,22 @@ final class BroadcastReport {
                 ms(r.lastDeliveryNanos().median()), ms(r.lastDeliveryNanos().min()), ms(r.lastDeliveryNanos().max()),
                 ms(r.medianDeliveryNanos().median()), ms(r.handedOverNanos().median()),
                 ms(r.processCpuNanos().median()), ms(r.senderLoopCpuNanos().median())));
+        for (BroadcastBenchmark.Floor floor : r.floors()) {
+            line(String.format(Locale.ROOT, "| floor: raw UDP fan-out, %s (%d rounds) | %s | %s - %s | %s | %s | %s | %s |",
+                    readers(floor.readerThreads()), floor.lastNanos().count(), ms(floor.lastNanos().median()),
+                    ms(floor.lastNanos().min()), ms(floor.lastNanos().max()), ms(floor.medianNanos().median()),
+                    ms(floor.sentNanos().median()), ms(floor.processCpuNanos().median()),
+                    ms(floor.senderCpuNanos().median())));
+        }
+        line("");
+        line(String.format(Locale.ROOT, "The floor rows are what the machine allows without Pilot, measured in the same "
+                + "run before any node starts: one plain UDP socket sends the same 4-byte datagram to %d receiver "
+                + "sockets on loopback (no crypto, framing or acknowledgement; one `send` each) and a round ends when "
+                + "the last receiver has read its copy; \"future completed\" is the end of the send loop and \"sender loop "
+                + "CPU\" the sending thread's. In Pilot's unicast RTTs the floor's last delivery is %s; a raw UDP echo's "
+                + "round trip is p50 %s, p99 %s.",
+                r.members(), floorRatios(r), MarkdownReport.micros(r.rawUdpRttNanos().median()),
+                MarkdownReport.micros(r.rawUdpRttNanos().percentile(99))));
         line("");
         line(String.format(Locale.ROOT, "Unicast round trip (sender's ping to members over the same sessions, %d "
                 + "pings): p50 %s, p99 %s. Warm delivery to the last member = **%.0f× the unicast RTT** (target ≤ 10×). "
@@ -67,11 +83,37 @@ final class BroadcastReport {
                 + "opened as a stream, framed and sealed there, and the socket is flushed once, so the copies leave in "
                 + "`sendmmsg` batches rather than one `sendto` each. A unicast RTT is one message on an idle pair; a "
                 + "broadcast is %d of them queued behind each other on the sender's loop and spread over %s on 2 cores, "
-                + "so on this machine the ratio measures the cores more than the protocol.",
+                + "so on this machine the ratio measures the cores more than the protocol. The floor rows say how "
+                + "much: with nothing but a `send` and a `receive` per copy, one thread per receiver takes %s to reach "
+                + "the last of %d (each copy wakes a different thread, %d threads take turns on 2 cores), %d shared "
+                + "readers %s (each wake-up drains every socket that became readable meanwhile). Both are bounded by "
+                + "wake-ups and cores, not by the network: loopback carries a 4-byte datagram in microseconds.",
                 r.processCpuNanos().median() / 1e3 / r.members(), r.members(),
-                r.senderLoopCpuNanos().median() / 1e3 / r.members(), r.members(), receivers));
+                r.senderLoopCpuNanos().median() / 1e3 / r.members(), r.members(), receivers,
+                ms(floor(r, 0).lastNanos().median()), r.members(), r.members(),
+                BroadcastBenchmark.FLOOR_SHARED_READERS,
+                ms(floor(r, BroadcastBenchmark.FLOOR_SHARED_READERS).lastNanos().median())));
         line("");
         return md.toString();
+    }
+
+    private static BroadcastBenchmark.Floor floor(BroadcastBenchmark.Result r, int readerThreads) {
+        return r.floors().stream().filter(f -> f.readerThreads() == readerThreads).findFirst().orElseThrow();
+    }
+
+    private static String readers(int readerThreads) {
+        return readerThreads == 0 ? "one reader thread per socket"
+                : String.format(Locale.ROOT, "%d reader threads (one selector each)", readerThreads);
+    }
+
+    private static String floorRatios(BroadcastBenchmark.Result r) {
+        StringBuilder text = new StringBuilder();
+        for (BroadcastBenchmark.Floor floor : r.floors()) {
+            text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f× with %s",
+                    floor.lastInRtts(r.unicastRttNanos()), readers(floor.readerThreads())));
+        }
+        return text.append(String.format(Locale.ROOT, " (Pilot's broadcast: %.0f×)", r.lastDeliveryInRtts()))
+                .toString();
     }
 
     private static String ms(double nanos) {
