@@ -62,6 +62,8 @@ public final class BroadcastBenchmark {
     private static final int REGISTRATION_WAVE = 50;
     /** Reader threads of the raw fan-out's shared row: the machine's 2 cores, as shared member loops would be. */
     static final int FLOOR_SHARED_READERS = 2;
+    /** The kernel's name of every event loop thread of the nodes, own or shared ({@code pilot-io-...} cut to 15). */
+    private static final String EVENT_LOOPS = "pilot-io-";
     /**
      * Event loop threads the members share ({@link SharedEventLoops}), from {@code -Dbench.broadcast.memberLoops}
      * (e.g. 2, the machine's cores, so that a broadcast wakes two threads rather than one per member); 0, the default,
@@ -90,11 +92,15 @@ public final class BroadcastBenchmark {
      * @param memberLoops event loop threads the members shared, or 0 when each had a loop of its own
      * @param floors the raw UDP fan-out to as many sockets, one reader thread each and then a few shared readers
      * @param rawUdpRttNanos a raw UDP echo's round trips on loopback, the floor under the unicast RTT
+     * @param loopsRunNanos per warm round: how long all event loops (sender's, members', backbone's) ran
+     * @param loopsWaitNanos per warm round: how long they were ready but waited in the kernel's run queue for a core
+     *                       (both -1 where the kernel does not say)
      */
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
                          Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
-                         double restingCores, int memberLoops, List<Floor> floors, Samples rawUdpRttNanos) {
+                         double restingCores, int memberLoops, List<Floor> floors, Samples rawUdpRttNanos,
+                         Samples loopsRunNanos, Samples loopsWaitNanos) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
         public double lastDeliveryInRtts() {
@@ -118,7 +124,7 @@ public final class BroadcastBenchmark {
 
     /** One round's figures. */
     public record Round(long lastDeliveryNanos, long medianDeliveryNanos, long handedOverNanos, long processCpuNanos,
-                        long senderLoopCpuNanos) {
+                        long senderLoopCpuNanos, RunQueue.Times loops) {
     }
 
     /** Members per profile: the target's 500 in the standard run. */
@@ -183,7 +189,8 @@ public final class BroadcastBenchmark {
                     Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
                     rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS),
-                    floors, rawRtt);
+                    floors, rawRtt, Samples.of(warm.stream().mapToLong(w -> w.loops().runNanos()).toArray()),
+                    Samples.of(warm.stream().mapToLong(w -> w.loops().waitNanos()).toArray()));
         } finally {
             closeAll();
             handlers.shutdownNow();
@@ -287,6 +294,8 @@ public final class BroadcastBenchmark {
     private Round broadcast(GroupMessaging groups, Receipts receipts, int round, long senderLoop)
             throws InterruptedException {
         Message message = Message.of(ByteBuffer.allocate(4).putInt(round).array());
+        // Read before the CPU window opens and after it closes: reading every thread's schedstat costs milliseconds.
+        RunQueue.Times loopsBefore = RunQueue.of(EVENT_LOOPS);
         long cpuBefore = ThreadCpu.processCpuNanos();
         long loopBefore = ThreadCpu.threadCpuNanos(senderLoop);
         long start = System.nanoTime();
@@ -297,16 +306,21 @@ public final class BroadcastBenchmark {
         try {
             receipts.awaitRound(round, TimeUnit.SECONDS.toNanos(120));
         } catch (IllegalStateException missing) {
+            // Whether the loops were starved of cores (ready but waiting) or idle says where to look for the cause.
+            RunQueue.Times loops = RunQueue.of(EVENT_LOOPS).since(loopsBefore);
             throw new IllegalStateException(missing.getMessage() + "; the broadcast named " + result.failed().size()
-                    + " unreached" + result.failed().stream().findFirst().map(f -> ", the first: " + f.reason()).orElse(""),
+                    + " unreached" + result.failed().stream().findFirst().map(f -> ", the first: " + f.reason()).orElse("")
+                    + String.format(Locale.ROOT, "; over the round the event loops ran %.0f ms and waited %.0f ms in the "
+                            + "run queue for a core", loops.runNanos() / 1e6, loops.waitNanos() / 1e6),
                     missing);
         }
         long cpu = ThreadCpu.processCpuNanos() - cpuBefore;
         long loopCpu = ThreadCpu.threadCpuNanos(senderLoop) - loopBefore;
+        RunQueue.Times loops = RunQueue.of(EVENT_LOOPS).since(loopsBefore);
         long[] arrivals = receipts.arrivalsOf(round);
         Arrays.sort(arrivals);
         return new Round(arrivals[arrivals.length - 1] - start, arrivals[arrivals.length / 2] - start, handedOver, cpu,
-                loopCpu);
+                loopCpu, loops);
     }
 
     /** The raw UDP fan-out to {@code receivers} sockets: one unmeasured round, then {@code rounds} measured. */

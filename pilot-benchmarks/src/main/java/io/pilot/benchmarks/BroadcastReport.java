@@ -45,7 +45,7 @@ final class BroadcastReport {
             line(String.format(Locale.ROOT, "| floor: raw UDP fan-out, %s (%d rounds) | %s | %s - %s | %s | %s | %s | %s |",
                     readers(floor.readerThreads()), floor.lastNanos().count(), ms(floor.lastNanos().median()),
                     ms(floor.lastNanos().min()), ms(floor.lastNanos().max()), ms(floor.medianNanos().median()),
-                    ms(floor.sentNanos().median()), ms(floor.processCpuNanos().median()),
+                    ms(floor.sentNanos().median()), ms(floor.processCpuNanos().mean()),
                     ms(floor.senderCpuNanos().median())));
         }
         line("");
@@ -53,7 +53,8 @@ final class BroadcastReport {
                 + "run before any node starts: one plain UDP socket sends the same 4-byte datagram to %d receiver "
                 + "sockets on loopback (no crypto, framing or acknowledgement; one `send` each) and a round ends when "
                 + "the last receiver has read its copy; \"future completed\" is the end of the send loop and \"sender loop "
-                + "CPU\" the sending thread's. In Pilot's unicast RTTs the floor's last delivery is %s; a raw UDP echo's "
+                + "CPU\" the sending thread's; their process CPU is the mean over rounds, as the process's CPU clock counts in "
+                + "10 ms ticks. In Pilot's unicast RTTs the floor's last delivery is %s; a raw UDP echo's "
                 + "round trip is p50 %s, p99 %s.",
                 r.members(), floorRatios(r), MarkdownReport.micros(r.rawUdpRttNanos().median()),
                 MarkdownReport.micros(r.rawUdpRttNanos().percentile(99))));
@@ -69,6 +70,14 @@ final class BroadcastReport {
                 (long) (r.rounds() + 1) * r.members(), r.rounds() + 1, r.members(), r.failed(), r.coldHandshakes(),
                 r.members()));
         line("");
+        if (r.loopsWaitNanos().min() >= 0) {
+            line(String.format(Locale.ROOT, "Over the median warm round the nodes' event loops (sender's, members', "
+                    + "backbone's) ran %s and were ready but waited %s in the kernel's run queue for a core (median of "
+                    + "rounds; the cold round: ran %s, waited %s): time copies spend waiting for a core to run their "
+                    + "member's loop, which fewer wake-ups or more cores remove and a cheaper protocol does not.", ms(r.loopsRunNanos().median()),
+                    ms(r.loopsWaitNanos().median()), ms(cold.loops().runNanos()), ms(cold.loops().waitNanos())));
+            line("");
+        }
         line(String.format(Locale.ROOT, "At rest (all members up, nothing sent, one second) the process uses %.2f cores: "
                 + "the %d nodes' timers, heartbeats and the backbone, which every round's process CPU includes too "
                 + "(%.0f ms of it over a round as long as the median warm one).", r.restingCores(), r.members() + 2,
@@ -103,13 +112,13 @@ final class BroadcastReport {
 
     private static String readers(int readerThreads) {
         return readerThreads == 0 ? "one reader thread per socket"
-                : String.format(Locale.ROOT, "%d reader threads (one selector each)", readerThreads);
+                : String.format(Locale.ROOT, "%d reader threads, one selector each", readerThreads);
     }
 
     private static String floorRatios(BroadcastBenchmark.Result r) {
         StringBuilder text = new StringBuilder();
         for (BroadcastBenchmark.Floor floor : r.floors()) {
-            text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f× with %s",
+            text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f× with %s",
                     floor.lastInRtts(r.unicastRttNanos()), readers(floor.readerThreads())));
         }
         return text.append(String.format(Locale.ROOT, " (Pilot's broadcast: %.0f×)", r.lastDeliveryInRtts()))

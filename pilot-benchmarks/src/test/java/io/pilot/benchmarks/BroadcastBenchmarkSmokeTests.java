@@ -33,6 +33,9 @@ class BroadcastBenchmarkSmokeTests {
             assertThat(floor.lastNanos().min()).isPositive();
         });
         assertThat(broadcast.rawUdpRttNanos().min()).isPositive();
+        // Linux says how long the event loops ran in each round (the sender's loop at least ran to send).
+        assertThat(broadcast.loopsRunNanos().min()).isPositive();
+        assertThat(broadcast.loopsWaitNanos().min()).isNotNegative();
         assertThat(new MarkdownReport(report).render()).contains("## 10. Broadcast to a group")
                 .contains("floor: raw UDP fan-out, one reader thread per socket")
                 .contains(String.format(Locale.ROOT, "%,d for %,d expected", broadcast.copies(), broadcast.copies()));
