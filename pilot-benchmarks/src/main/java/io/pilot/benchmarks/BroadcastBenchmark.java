@@ -13,6 +13,7 @@ import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.net.SharedEventLoops;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.wire.DropReason;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -145,6 +148,8 @@ public final class BroadcastBenchmark {
     }
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<PilotNode> memberNodes = new ArrayList<>();
+    private PilotNode senderNode;
     private final ExecutorService handlers = Executors.newFixedThreadPool(2,
             new DefaultThreadFactory("pilot-handler-broadcast", true));
 
@@ -163,7 +168,7 @@ public final class BroadcastBenchmark {
             Set<Long> loopsBefore = ThreadCpu.eventLoops();
             // A minute for each cold handshake, not the default 10 s: on a loaded machine 500 members' handshakes queue
             // behind each other on their loops, and the cold round measures how long that takes, not a timeout policy.
-            PilotNode senderNode = own(PilotPair.node()
+            senderNode = own(PilotPair.node()
                     .sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(60))).build().start());
             long senderLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
             DirectoryClient sender = own(client(backboneNode, senderNode, "sender"));
@@ -260,6 +265,7 @@ public final class BroadcastBenchmark {
             // Small socket buffers: 500 members at the default 8 MiB would ask the kernel for 8 GiB.
             PilotNode.Builder builder = PilotPair.node().handlerExecutor(handlers).socketBufferBytes(256 * 1024);
             PilotNode node = own((loops == null ? builder : builder.eventLoops(loops)).build().start());
+            memberNodes.add(node);
             int index = member;
             node.listen(PORT, MessageHandler.of(in -> {
                 receipts.arrived(index, ByteBuffer.wrap(in.message().body()).getInt());
@@ -311,7 +317,9 @@ public final class BroadcastBenchmark {
             throw new IllegalStateException(missing.getMessage() + "; the broadcast named " + result.failed().size()
                     + " unreached" + result.failed().stream().findFirst().map(f -> ", the first: " + f.reason()).orElse("")
                     + String.format(Locale.ROOT, "; over the round the event loops ran %.0f ms and waited %.0f ms in the "
-                            + "run queue for a core", loops.runNanos() / 1e6, loops.waitNanos() / 1e6),
+                            + "run queue for a core", loops.runNanos() / 1e6, loops.waitNanos() / 1e6)
+                    + "; datagrams dropped by the members: " + drops(memberNodes) + ", by the sender: "
+                    + drops(List.of(senderNode)),
                     missing);
         }
         long cpu = ThreadCpu.processCpuNanos() - cpuBefore;
@@ -354,6 +362,19 @@ public final class BroadcastBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The drop counts of {@code nodes} summed by reason, the reasons that counted any: what a failed round lost. */
+    private static Map<DropReason, Long> drops(List<PilotNode> nodes) {
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (PilotNode node : nodes) {
+            node.stats().drops().forEach((reason, count) -> {
+                if (count > 0) {
+                    drops.merge(reason, count, Long::sum);
+                }
+            });
+        }
+        return drops;
     }
 
     /** Cores the process uses over one second in which nothing is sent. */
