@@ -71,7 +71,10 @@ public final class BroadcastBenchmark {
      * Event loop threads the members share ({@link SharedEventLoops}), from {@code -Dbench.broadcast.memberLoops}
      * (e.g. 2, the machine's cores, so that a broadcast wakes two threads rather than one per member); 0, the default,
      * gives each member a loop of its own, as a node has by default. Not shared by default: on a machine loaded by
-     * other work, two threads get far less CPU than 500 (the kernel shares it per thread), and rounds time out.
+     * other work, two threads get far less CPU than 500 (the kernel shares it per thread), and rounds time out. Seen
+     * at 500 members on 2 loops: at a load average of 18 every member was reached (cold round 13.6 s, the loops
+     * waiting 43 s for a core against 2.9 s run); at 30 to 44 the cold round left 288 members unreached, their
+     * handshakes unconfirmed after 60 s, each shared loop having waited 144 s in the run queue against 7.8 s run.
      */
     static final int MEMBER_LOOPS = Integer.getInteger("bench.broadcast.memberLoops", 0);
 

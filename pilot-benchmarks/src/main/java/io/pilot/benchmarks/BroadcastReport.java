@@ -72,8 +72,9 @@ final class BroadcastReport {
         line("");
         if (r.loopsWaitNanos().min() >= 0) {
             line(String.format(Locale.ROOT, "Over the median warm round the nodes' event loops (sender's, members', "
-                    + "backbone's) ran %s and were ready but waited %s in the kernel's run queue for a core (median of "
-                    + "rounds; the cold round: ran %s, waited %s): time copies spend waiting for a core to run their "
+                    + "backbone's) ran %s and were ready but waited %s in the kernel's run queue for a core (summed over "
+                    + "the threads, so more than the round lasted when several wait at once; median of rounds; the cold "
+                    + "round: ran %s, waited %s): time copies spend waiting for a core to run their "
                     + "member's loop, which fewer wake-ups or more cores remove and a cheaper protocol does not.", ms(r.loopsRunNanos().median()),
                     ms(r.loopsWaitNanos().median()), ms(cold.loops().runNanos()), ms(cold.loops().waitNanos())));
             line("");
