@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -230,14 +231,23 @@ class SpinBeforeParkTests {
     }
 
     /** Waits until {@code caller} holds the one spinner's place and is running (spinning, not parked). */
+    /**
+     * Waits until {@code caller} itself is in its spin. The spinner count is process-wide, so it alone could count a
+     * spinner of another test's thread while this caller has not yet counted itself as the future's waiter; a delivery
+     * then finds no waiter and (rightly) completes through the callback executor.
+     */
     private static void awaitSpinning(Thread caller) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((SpinBeforePark.spinningNow() == 0 || caller.getState() != Thread.State.RUNNABLE)
+        while ((SpinBeforePark.spinningNow() == 0 || caller.getState() != Thread.State.RUNNABLE || !spinning(caller))
                 && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
         assertThat(SpinBeforePark.spinningNow()).isEqualTo(1);
         assertThat(caller.getState()).isEqualTo(Thread.State.RUNNABLE);
+    }
+
+    private static boolean spinning(Thread caller) {
+        return Arrays.stream(caller.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("spinUntilSettled"));
     }
 
     private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
