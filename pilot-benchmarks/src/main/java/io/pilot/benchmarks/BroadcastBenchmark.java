@@ -191,14 +191,14 @@ public final class BroadcastBenchmark {
             Samples rtt = unicastRtts(senderNode, view);
             double resting = restingCores();
             return new Result(memberCount, cold,
-                    Samples.of(warm.stream().mapToLong(Round::lastDeliveryNanos).toArray()),
-                    Samples.of(warm.stream().mapToLong(Round::medianDeliveryNanos).toArray()),
-                    Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
-                    Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
-                    Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
+                    Samples.of(warm, Round::lastDeliveryNanos),
+                    Samples.of(warm, Round::medianDeliveryNanos),
+                    Samples.of(warm, Round::handedOverNanos),
+                    Samples.of(warm, Round::processCpuNanos),
+                    Samples.of(warm, Round::senderLoopCpuNanos),
                     rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS),
-                    floors, rawRtt, Samples.of(warm.stream().mapToLong(w -> w.loops().runNanos()).toArray()),
-                    Samples.of(warm.stream().mapToLong(w -> w.loops().waitNanos()).toArray()));
+                    floors, rawRtt, Samples.of(warm, w -> w.loops().runNanos()),
+                    Samples.of(warm, w -> w.loops().waitNanos()));
         } finally {
             closeAll();
             handlers.shutdownNow();
@@ -343,11 +343,11 @@ public final class BroadcastBenchmark {
                 measured.add(fanOut.round(round, TimeUnit.SECONDS.toNanos(30)));
             }
             return new Floor(readerThreads,
-                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::lastNanos).toArray()),
-                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::medianNanos).toArray()),
-                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::sentNanos).toArray()),
-                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::processCpuNanos).toArray()),
-                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::senderCpuNanos).toArray()));
+                    Samples.of(measured, UdpFanOut.Round::lastNanos),
+                    Samples.of(measured, UdpFanOut.Round::medianNanos),
+                    Samples.of(measured, UdpFanOut.Round::sentNanos),
+                    Samples.of(measured, UdpFanOut.Round::processCpuNanos),
+                    Samples.of(measured, UdpFanOut.Round::senderCpuNanos));
         }
     }
 
@@ -397,7 +397,7 @@ public final class BroadcastBenchmark {
                 rtts.add(rtt.toNanos());
             }
         });
-        return Samples.of(rtts.stream().mapToLong(Long::longValue).toArray());
+        return Samples.of(rtts, Long::longValue);
     }
 
     private <T extends AutoCloseable> T own(T closeable) {

@@ -1,6 +1,8 @@
 package io.pilot.benchmarks;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.function.ToLongFunction;
 
 /**
  * An immutable, sorted set of measurements (latencies in nanoseconds, or rates) with the order
@@ -28,6 +30,11 @@ public final class Samples {
 
     public static Samples of(long... values) {
         return new Samples(Arrays.stream(values).asDoubleStream().toArray());
+    }
+
+    /** One figure of each item, e.g. one field of every measured round. */
+    public static <T> Samples of(Collection<T> items, ToLongFunction<? super T> figure) {
+        return of(items.stream().mapToLong(figure).toArray());
     }
 
     public int count() {
