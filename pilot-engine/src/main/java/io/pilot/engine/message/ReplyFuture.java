@@ -179,7 +179,9 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
         if (signal != null) {
             signal.complete(null);
         }
-        if (!someoneWaits) {
+        // A waiter that saw the outcome and left before the loop counted it has completed the future already (or is
+        // about to): no hand-off for it. Only a future nobody completed goes to the callback executor.
+        if (!someoneWaits && !isDone()) {
             Runnable completion = () -> finish(arrived);
             try {
                 callbacks.execute(completion);
