@@ -37,8 +37,11 @@ final class InitiatorHandshake {
 
     /** Bit 0 of the handshake payload's flags (docs/PROTOCOL.md §4.2): this handshake starts a new connection. */
     private static final int FRESH_CONNECTION = 1;
-    /** The handshake payload: the identity proof, then the flags byte. */
-    private static final int PAYLOAD_LENGTH = IdentityProof.LENGTH + 1;
+    /**
+     * The handshake payload: the identity proof, the flags byte, then the connection number the initiator states
+     * (u48; this peer never had a connection with the responder, so it states 0 and asks for a new one).
+     */
+    private static final int PAYLOAD_LENGTH = IdentityProof.LENGTH + 1 + 6;
 
     private final Identity identity;
     private final int realm;
@@ -161,7 +164,10 @@ final class InitiatorHandshake {
         return expectedResponder.toBytes();
     }
 
-    /** This peer's handshake payload: its proof, signed over its static key and the handshake hash, and the flags. */
+    /**
+     * This peer's handshake payload: its proof, signed over its static key and the handshake hash, the flags, and
+     * connection number 0 (left zero by the copy).
+     */
     private byte[] payload(byte[] hash, boolean freshConnection) {
         byte[] proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode();
         byte[] payload = Arrays.copyOf(proof, PAYLOAD_LENGTH);

@@ -15,8 +15,11 @@ import java.nio.ByteBuffer;
  */
 final class InitiatorKeys {
 
-    /** The responder's confirmation of a session: one byte of flags under the new keys (docs/PROTOCOL.md §4.4). */
-    private static final int CONFIRMATION_LENGTH = 1;
+    /**
+     * The responder's confirmation of a session: the connection number it decided, u48, under the new keys
+     * (docs/PROTOCOL.md §4.4).
+     */
+    private static final int CONFIRMATION_LENGTH = 6;
 
     private final int localIndex;
     private final int remoteIndex;

@@ -11,10 +11,16 @@ import java.util.function.BiConsumer;
 import java.util.function.ObjLongConsumer;
 
 /**
- * What follows a completed handshake: deciding whether it starts a new transport connection with the peer
- * (first contact, a restart, or either side asking for one) or carries on the current one, making that
- * connection, telling the layer above and whoever waited, and sending what is ready. Confined to the event
- * loop.
+ * What follows a completed handshake: agreeing with the peer which transport connection the new keys carry
+ * (a new one on first contact, after a restart or a closed connection; otherwise the current one), making
+ * that connection, telling the layer above and whoever waited, and sending what is ready. Confined to the
+ * event loop.
+ *
+ * <p>Both ends name a connection by one <b>connection number</b>, and for every handshake the responder
+ * decides the number and tells it in its confirmation, so both ends bind the handshake's keys to the same
+ * connection whatever order crossed handshakes finish in (PROTOCOL.md §4.12). Numbers only grow at either
+ * end: a number above the one this end holds means a new connection; an equal one, the current connection;
+ * a lower one, a connection both ends have left (its packets are dropped as stale at both).
  */
 final class Establishment {
 
@@ -23,6 +29,8 @@ final class Establishment {
     private final SessionEvents events;
     private final ObjLongConsumer<Peer> flush;
     private long completed;
+    /** The highest connection number agreed with any peer in this run. */
+    private long highestNumber;
 
     /** @param flush sends whatever the peer's connection has ready (the session engine's data path) */
     Establishment(NodeKey localKey, TransportConfig transportConfig, SessionEvents events, ObjLongConsumer<Peer> flush) {
@@ -42,39 +50,69 @@ final class Establishment {
         return peer.connection == null || peer.connection.isClosed() || peer.remoteBootId != remote.bootId();
     }
 
-    /** {@code keypair} now carries {@code peer}'s traffic; {@code newConnection} if either side asked for one. */
-    void established(Peer peer, Keypair keypair, boolean newConnection, long now) {
+    /** Whether transport packets under {@code keypair} belong to {@code peer}'s current connection. */
+    static boolean carriesConnection(Peer peer, Keypair keypair) {
+        return keypair.connectionNumber == peer.connectionNumber && peer.connection != null;
+    }
+
+    /**
+     * The connection number this side states for {@code peer} in a handshake: the one it holds, or, for a peer
+     * entry that never had a connection, the highest this node has agreed with anyone in this run. An entry
+     * forgotten and made anew (an idle peer is evicted) so never states a number lower than a connection the peer
+     * may still hold from before, which would pass for a crossed handshake (below).
+     */
+    long statedNumber(Peer peer) {
+        return peer.connectionNumber >= 0 ? peer.connectionNumber : highestNumber;
+    }
+
+    /**
+     * As responder: the number of the connection a finished handshake carries (PROTOCOL.md §4.12). The higher of
+     * the two ends' numbers when that connection is live at either end as far as the initiator says: the current
+     * one for a rekey; the initiator's, if it holds a live connection this side has yet to hear of (a crossed
+     * handshake made it there); this side's, if the initiator asks for a new connection but this side already
+     * moved past the number it stated (a crossed handshake made that one, as fresh as another would be).
+     * Otherwise a new connection, numbered above both.
+     */
+    long decide(Peer peer, IdentityProof remote, boolean initiatorFresh, long initiatorNumber) {
+        long mine = statedNumber(peer);
+        long newest = Math.max(mine, initiatorNumber);
+        boolean live = !needsFreshConnection(peer, remote);
+        boolean keep = initiatorFresh ? live && mine > initiatorNumber : live || initiatorNumber > mine;
+        return keep ? newest : newest + 1;
+    }
+
+    /**
+     * {@code keypair} now carries {@code peer}'s connection number {@code number}, which both ends agreed
+     * ({@link #decide}): a number above the current one makes a new connection. Returns whether the peer now
+     * has a live connection; only then are its waiters answered (an initiator told the number of a connection
+     * it has since closed must start over).
+     */
+    boolean established(Peer peer, Keypair keypair, long number, long now) {
         completed++;
-        if (newConnection && crossedWithRecentConnection(peer, keypair)) {
-            // Both sides initiated at once (a punch, or two first contacts): each handshake asks for a fresh
-            // connection, but the one just made by the other handshake is as fresh as a new one would be.
-            newConnection = false;
-        }
+        highestNumber = Math.max(highestNumber, number);
+        boolean newConnection = number > peer.connectionNumber;
         if (newConnection) {
-            peer.connectionCreatedNanos = now;
-            peer.connectionGeneration++;
             if (peer.connection != null && !peer.connection.isClosed()) {
                 peer.connection.close(0, peer.remoteBootId != keypair.remoteBootId ? "peer restarted"
                         : "peer started a new connection");
             }
+            peer.connectionNumber = number;
             peer.remoteBootId = keypair.remoteBootId;
             // Both ends must agree who opens even stream ids without a word: the lower key does.
             boolean even = Arrays.compareUnsigned(localKey.toBytes(), peer.key.toBytes()) < 0;
             peer.connection = new Connection(transportConfig, even, events.connectionHandler(peer), now);
         }
-        keypair.generation = peer.connectionGeneration;
+        keypair.connectionNumber = number;
         events.established(peer, newConnection);
         // Before the waiters: a caller woken by its connect may read the snapshot at once.
         peer.publish();
-        List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
-        peer.waiters.clear();
-        waiting.forEach(w -> w.accept(peer, null));
+        boolean live = peer.connection != null && !peer.connection.isClosed();
+        if (live) {
+            List<BiConsumer<Peer, Throwable>> waiting = new ArrayList<>(peer.waiters);
+            peer.waiters.clear();
+            waiting.forEach(w -> w.accept(peer, null));
+        }
         flush.accept(peer, now);
-    }
-
-    /** The current connection was made by another handshake that finished while this one was under way. */
-    private static boolean crossedWithRecentConnection(Peer peer, Keypair keypair) {
-        return peer.connection != null && !peer.connection.isClosed() && peer.remoteBootId == keypair.remoteBootId
-                && peer.connectionCreatedNanos > keypair.handshakeStartedNanos;
+        return live;
     }
 }

@@ -45,11 +45,10 @@ final class Handshakes {
     private static final Logger log = LoggerFactory.getLogger(Handshakes.class);
 
     /**
-     * DATA plaintext of exactly one byte is a session confirmation, not a transport packet (which is
-     * never shorter than its 8-byte packet number).
+     * DATA plaintext of exactly six bytes is a session confirmation (the connection number), not a transport
+     * packet (never shorter than its 8-byte packet number) nor a path frame (seven bytes).
      */
-    static final int CONFIRMATION_LENGTH = 1;
-    private static final int FRESH_CONNECTION = 1;
+    static final int CONFIRMATION_LENGTH = ConnectionNumbers.LENGTH;
 
     private final Identity identity;
     private final int realm;
@@ -97,23 +96,23 @@ final class Handshakes {
     }
 
     /**
-     * A one-byte DATA packet under keys this node initiated: the responder holds them too. Its flags say
-     * whether the responder started a new connection.
+     * A confirmation under keys this node initiated: the responder holds them too, and says which connection they
+     * carry. A number below the one this node stated cannot come from a responder following the protocol.
      */
-    void onConfirmation(Keypair keypair, byte flags, long now) {
-        int bits = flags & 0xFF;
-        if ((bits & ~FRESH_CONNECTION) != 0) {
+    void onConfirmation(Keypair keypair, ByteBuffer plaintext, long now) {
+        long number = ConnectionNumbers.get(plaintext.duplicate());
+        if (number < keypair.statedNumber || number == 0) {
             drops.count(DropReason.HANDSHAKE_FAILED);
         } else if (!keypair.confirmed) {
-            confirm(keypair.peer, keypair, bits == FRESH_CONNECTION, now);
+            confirm(keypair.peer, keypair, number, now);
         }
     }
 
     /**
-     * The responder has the keys: switch to them and, if either side starts afresh, start a new
-     * connection on this side too.
+     * The responder has the keys: switch to them and bind them to the connection it named, making it if new. If
+     * that connection has meanwhile closed on this side, start over for a new one.
      */
-    private void confirm(Peer peer, Keypair keypair, boolean responderFresh, long now) {
+    private void confirm(Peer peer, Keypair keypair, long number, long now) {
         keypair.confirmed = true;
         keypair.pendingFinal = null;
         if (peer.next == keypair) {
@@ -122,7 +121,9 @@ final class Handshakes {
             peer.current = keypair;
             peer.next = null;
         }
-        establishment.established(peer, keypair, keypair.freshConnection || responderFresh, now);
+        if (!establishment.established(peer, keypair, number, now)) {
+            initiate(peer, now);
+        }
     }
 
     /**
@@ -162,8 +163,8 @@ final class Handshakes {
         try {
             noise.readMessage(init.noiseMessage());
             // The responder does not know who the initiator is yet (XX hides it until the third message):
-            // its freshness is told in the confirmation instead.
-            response = noise.writeMessage(hash -> payload(hash, false));
+            // the connection is agreed in the confirmation instead.
+            response = noise.writeMessage(hash -> payload(hash, false, 0));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             return;
@@ -221,8 +222,9 @@ final class Handshakes {
             }
         }
         boolean fresh = Establishment.needsFreshConnection(peer, remote);
+        long stated = establishment.statedNumber(peer);
         try {
-            fin = initiation.noise.writeMessage(hash -> payload(hash, fresh));
+            fin = initiation.noise.writeMessage(hash -> payload(hash, fresh, stated));
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             initiate(peer, now, initiation.startedNanos);
@@ -241,8 +243,7 @@ final class Handshakes {
         Keypair keypair = new Keypair(initiation.localIndex, response.senderIndex(), true, now, peer,
                 keys.initiatorToResponder(), keys.responderToInitiator());
         keypair.remoteBootId = remote.bootId();
-        keypair.handshakeStartedNanos = initiation.startedNanos;
-        keypair.freshConnection = fresh;
+        keypair.statedNumber = stated;
         keypair.pendingFinal = fin;
         keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
         keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;
@@ -329,8 +330,8 @@ final class Handshakes {
         Keypair keypair = new Keypair(responder.localIndex, responder.remoteIndex, false, now, peer,
                 keys.responderToInitiator(), keys.initiatorToResponder());
         keypair.remoteBootId = remote.bootId();
-        keypair.handshakeStartedNanos = responder.createdNanos;
-        keypair.freshConnection = remotePayload.freshConnection() || Establishment.needsFreshConnection(peer, remote);
+        keypair.connectionNumber = establishment.decide(peer, remote, remotePayload.freshConnection(),
+                remotePayload.connectionNumber());
         keypair.acceptedFinal = fin.noiseMessage();
         indexes.put(keypair.localIndex, keypair);
         indexes.retire(peer.previous);
@@ -338,7 +339,7 @@ final class Handshakes {
         peer.current = keypair;
         peer.lastReceivedNanos = now;
         sendConfirmation(keypair, now);
-        establishment.established(peer, keypair, keypair.freshConnection, now);
+        establishment.established(peer, keypair, keypair.connectionNumber, now);
     }
 
     /**
@@ -387,9 +388,9 @@ final class Handshakes {
      * This node's handshake payload for the message being written: a proof signed over this run's static key
      * and the handshake hash {@code hash} at that point (one Ed25519 signature per message), and its flags.
      */
-    private byte[] payload(byte[] hash, boolean fresh) {
+    private byte[] payload(byte[] hash, boolean fresh, long connectionNumber) {
         return HandshakePayload.encode(IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode(),
-                fresh);
+                fresh, connectionNumber);
     }
 
     /** Sends the initiator's FINAL for keys not yet confirmed (again, when the confirmation is late). */
@@ -398,12 +399,13 @@ final class Handshakes {
     }
 
     /**
-     * The responder's one-byte DATA packet: proves to the initiator that the responder has the new keys,
-     * and says whether the responder started a new connection (flag {@link #FRESH_CONNECTION}).
+     * The responder's six-byte DATA packet: proves to the initiator that the responder has the new keys, and
+     * names the connection they carry (the same number every time it is repeated).
      */
     private void sendConfirmation(Keypair keypair, long now) {
         confirmation.clear();
-        confirmation.put((byte) (keypair.freshConnection ? FRESH_CONNECTION : 0)).flip();
+        ConnectionNumbers.put(confirmation, keypair.connectionNumber);
+        confirmation.flip();
         ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
         keypair.seal(datagram, confirmation);
         paths.send(datagram, keypair.peer.route());

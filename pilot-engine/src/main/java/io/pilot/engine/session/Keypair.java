@@ -29,17 +29,17 @@ final class Keypair {
     /** For the initiator: the responder's confirmation arrived, so it holds these keys too. */
     boolean confirmed;
 
-    /** The peer's connection generation these keys carry; packets of another generation are dropped. */
-    int generation = -1;
+    /**
+     * The number of the connection these keys carry, as both ends agreed (-1 until then: an initiator's keys
+     * until the confirmation); transport packets under keys of another connection are dropped.
+     */
+    long connectionNumber = -1;
 
     /** The peer's boot id, as its handshake payload said. */
     long remoteBootId;
 
-    /** When the handshake that made these keys began (this side's initiation, or the initiation's arrival). */
-    long handshakeStartedNanos;
-
-    /** Whether this handshake starts a new transport connection (decided by this side, or told by the peer). */
-    boolean freshConnection;
+    /** For the initiator: the connection number its FINAL stated; the responder never answers with a lower one. */
+    long statedNumber;
 
     /**
      * For the responder: the final handshake message that made these keys, so that only that very message,

@@ -50,9 +50,11 @@ public final class Peer {
     Initiation initiation;
 
     Connection connection;
-    /** Counts the connections with this peer; key pairs are tied to one. */
-    int connectionGeneration;
-    long connectionCreatedNanos;
+    /**
+     * The number both ends agreed for the current (or last) connection, -1 before this entry had one; key pairs
+     * are bound to one ({@link Establishment}).
+     */
+    long connectionNumber = -1;
     long remoteBootId;
 
     long lastReceivedNanos;
@@ -167,8 +169,22 @@ public final class Peer {
         return null;
     }
 
+    /**
+     * The key pair to send transport packets with: a usable one bound to the current connection (current, next or
+     * previous: after crossed handshakes the newest keys may belong to a connection both ends have left), or null.
+     * Keys awaiting their confirmation are bound to none, so nothing of the connection goes out under them.
+     */
+    Keypair dataKeypair(long now, SessionSettings settings) {
+        for (Keypair keypair : new Keypair[] {current, next, previous}) {
+            if (keypair != null && keypair.connectionNumber == connectionNumber && keypair.usable(now, settings)) {
+                return keypair;
+            }
+        }
+        return null;
+    }
+
     boolean isEstablished(long now, SessionSettings settings) {
-        return connection != null && !connection.isClosed() && sendingKeypair(now, settings) != null;
+        return connection != null && !connection.isClosed() && dataKeypair(now, settings) != null;
     }
 
     @Override

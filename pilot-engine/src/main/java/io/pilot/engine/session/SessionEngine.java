@@ -445,7 +445,7 @@ public final class SessionEngine {
         if (length == 0) {
             probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
-            handshakes.onConfirmation(keypair, receiveBuffer.get(receiveBuffer.position()), now);
+            handshakes.onConfirmation(keypair, receiveBuffer, now);
             timers.reschedule(peer, now);
         } else if (length == Paths.PATH_FRAME_LENGTH) {
             probesReceived++;
@@ -453,7 +453,7 @@ public final class SessionEngine {
             timers.reschedule(peer, now);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
-        } else if (keypair.confirmed && keypair.generation == peer.connectionGeneration && peer.connection != null) {
+        } else if (Establishment.carriesConnection(peer, keypair)) {
             peer.connection.receive(receiveBuffer, now);
         } else {
             // Keys of a connection that was replaced (or not yet confirmed): its packets must not reach the new one.
@@ -545,7 +545,7 @@ public final class SessionEngine {
         if (connection == null || closed) {
             return;
         }
-        Keypair keypair = peer.sendingKeypair(now, settings);
+        Keypair keypair = peer.dataKeypair(now, settings);
         if (keypair == null) {
             handshakes.initiate(peer, now);
             timers.reschedule(peer, now);

@@ -179,7 +179,7 @@ class HandshakeAttackTests {
             }
             return datagram;
         }, answer -> {
-            if (answer[0] == WireFormat.TYPE_DATA && answer.length == WireFormat.DATA_HEADER_LENGTH + 1 + WireFormat.TAG_LENGTH) {
+            if (answer[0] == WireFormat.TYPE_DATA && answer.length == WireFormat.DATA_HEADER_LENGTH + 6 + WireFormat.TAG_LENGTH) {
                 confirmations.incrementAndGet();
             }
             return answer;
@@ -251,7 +251,7 @@ class HandshakeAttackTests {
 
     private static byte[] payload(IdentityProof proof) {
         byte[] encoded = proof.encode();
-        byte[] payload = Arrays.copyOf(encoded, encoded.length + 1);
+        byte[] payload = Arrays.copyOf(encoded, encoded.length + 1 + 6); // flags, then connection number 0 (u48)
         payload[encoded.length] = 1; // FRESH_CONNECTION
         return payload;
     }
@@ -308,12 +308,12 @@ class HandshakeAttackTests {
             socket.send(new DatagramPacket(fin, fin.length, target));
         }
 
-        /** Whether the responder answered the FINAL with its one-byte confirmation. */
+        /** Whether the responder answered the FINAL with its confirmation (a six-byte connection number). */
         boolean receivedConfirmation() throws Exception {
             DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
             socket.receive(answer);
             return answer.getData()[0] == WireFormat.TYPE_DATA
-                    && answer.getLength() == WireFormat.DATA_HEADER_LENGTH + 1 + WireFormat.TAG_LENGTH;
+                    && answer.getLength() == WireFormat.DATA_HEADER_LENGTH + 6 + WireFormat.TAG_LENGTH;
         }
 
         @Override

@@ -35,6 +35,8 @@ final class HostilePeer implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int FRESH_CONNECTION = 1;
+    /** The connection number in a handshake payload and in a confirmation (PROTOCOL.md §4.2, §4.12): u48. */
+    private static final int CONNECTION_NUMBER_LENGTH = 6;
     private static final int RECEIVE_TIMEOUT_MILLIS = 5000;
 
     private final DatagramSocket socket;
@@ -102,7 +104,7 @@ final class HostilePeer implements AutoCloseable {
             byte[] message3 = noise.writeMessage(hash -> {
                 byte[] payload = Arrays.copyOf(
                         IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode(),
-                        IdentityProof.LENGTH + 1);
+                        IdentityProof.LENGTH + 1 + CONNECTION_NUMBER_LENGTH); // stated connection number 0
                 payload[IdentityProof.LENGTH] = FRESH_CONNECTION;
                 return payload;
             });
@@ -115,8 +117,9 @@ final class HostilePeer implements AutoCloseable {
             throw new IOException("handshake failed", e);
         }
         byte[] confirmation = receivePlaintext();
-        if (confirmation.length != 1) {
-            throw new IOException("expected a 1-byte confirmation, got " + confirmation.length + " bytes");
+        if (confirmation.length != CONNECTION_NUMBER_LENGTH) {
+            throw new IOException("expected a " + CONNECTION_NUMBER_LENGTH + "-byte confirmation, got "
+                    + confirmation.length + " bytes");
         }
     }
 

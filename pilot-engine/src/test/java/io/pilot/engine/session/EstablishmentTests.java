@@ -39,24 +39,29 @@ class EstablishmentTests {
         return new Peer(remote.publicKey().address(1), remote.publicKey(), null);
     }
 
-    private Keypair keys(long bootId, long handshakeStarted) {
-        Keypair keypair = new Keypair(1, 2, false, handshakeStarted, peer, new byte[32], new byte[32]);
+    private Keypair keys(long bootId) {
+        Keypair keypair = new Keypair(1, 2, false, 0, peer, new byte[32], new byte[32]);
         keypair.remoteBootId = bootId;
-        keypair.handshakeStartedNanos = handshakeStarted;
         return keypair;
+    }
+
+    private static IdentityProof proofOf(Peer peer, long bootId) {
+        return new IdentityProof(1, peer.key(), bootId, new byte[64]);
     }
 
     @Test
     void firstContactMakesAConnectionAndAnswersWhoeverWaited() {
         List<Throwable> answers = new ArrayList<>();
         peer.waiters.add((p, error) -> answers.add(error));
-        Keypair keypair = keys(7, 0);
+        Keypair keypair = keys(7);
+        long number = establishment.decide(peer, proofOf(peer, 7), true, 0);
 
-        establishment.established(peer, keypair, true, 10);
+        assertThat(establishment.established(peer, keypair, number, 10)).isTrue();
 
+        assertThat(number).isOne();
         assertThat(peer.connection()).isNotNull();
-        assertThat(peer.connectionGeneration).isOne();
-        assertThat(keypair.generation).isOne();
+        assertThat(peer.connectionNumber).isOne();
+        assertThat(Establishment.carriesConnection(peer, keypair)).isTrue();
         assertThat(peer.remoteBootId).isEqualTo(7);
         assertThat(told).containsExactly(true);
         assertThat(answers).containsExactly((Throwable) null);
@@ -66,41 +71,101 @@ class EstablishmentTests {
     }
 
     @Test
-    void aHandshakeThatCrossedWithTheOneThatMadeTheConnectionKeepsIt() {
-        establishment.established(peer, keys(7, 0), true, 10);
+    void aFreshRequestStatingANumberThisSideHasAlreadyMovedPastKeepsTheConnection() {
+        establishment.established(peer, keys(7), establishment.decide(peer, proofOf(peer, 7), true, 0), 10);
         Connection first = peer.connection();
 
-        Keypair crossing = keys(7, 5); // started before the connection was made at 10
-        establishment.established(peer, crossing, true, 12);
+        // The initiator wrote its FINAL before the crossed handshake that made connection 1 reached it.
+        long number = establishment.decide(peer, proofOf(peer, 7), true, 0);
+        Keypair crossing = keys(7);
+        establishment.established(peer, crossing, number, 12);
 
+        assertThat(number).isOne();
         assertThat(peer.connection()).isSameAs(first);
-        assertThat(crossing.generation).isOne();
+        assertThat(Establishment.carriesConnection(peer, crossing)).isTrue();
         assertThat(told).containsExactly(true, false);
     }
 
     @Test
-    void aRestartedPeerGetsANewConnectionAndTheOldOneCloses() {
-        establishment.established(peer, keys(7, 0), true, 10);
+    void aFreshRequestForTheCurrentConnectionReplacesIt() {
+        establishment.established(peer, keys(7), 1, 10);
         Connection first = peer.connection();
 
-        establishment.established(peer, keys(8, 20), Establishment.needsFreshConnection(peer,
-                new IdentityProof(1, peer.key(), 8, new byte[64])), 30);
+        // The initiator closed connection 1 (idle, unresponsive) while this side still holds it open.
+        long number = establishment.decide(peer, proofOf(peer, 7), true, 1);
+        establishment.established(peer, keys(7), number, 20);
 
+        assertThat(number).isEqualTo(2);
         assertThat(first.isClosed()).isTrue();
         assertThat(peer.connection()).isNotSameAs(first);
-        assertThat(peer.connectionGeneration).isEqualTo(2);
+    }
+
+    @Test
+    void anInitiatorAheadOfThisSideIsFollowedAndOneBehindCatchesUp() {
+        establishment.established(peer, keys(7), 3, 10);
+        assertThat(establishment.decide(peer, proofOf(peer, 7), false, 5)).as("the initiator made 5 in a crossing").isEqualTo(5);
+        assertThat(establishment.decide(peer, proofOf(peer, 7), false, 2)).as("the initiator has not heard of 3 yet").isEqualTo(3);
+    }
+
+    @Test
+    void keysBoundToAConnectionBothEndsLeftCarryNothing() {
+        establishment.established(peer, keys(7), 2, 10);
+        Keypair late = keys(7);
+
+        establishment.established(peer, late, 1, 20);
+
+        assertThat(peer.connectionNumber).isEqualTo(2);
+        assertThat(Establishment.carriesConnection(peer, late)).isFalse();
+    }
+
+    @Test
+    void aForgottenPeerEntryStatesTheHighestNumberThisNodeUsedSoItCannotPassForACrossing() {
+        establishment.established(peer, keys(7), 4, 10);
+        Peer anew = peerWithKey();
+
+        assertThat(establishment.statedNumber(anew)).isEqualTo(4);
+        assertThat(establishment.statedNumber(peer)).isEqualTo(4);
+        assertThat(establishment.decide(anew, proofOf(anew, 7), true, 0)).as("no live connection: a new one").isEqualTo(5);
+    }
+
+    @Test
+    void aRestartedPeerGetsANewConnectionAndTheOldOneCloses() {
+        establishment.established(peer, keys(7), 1, 10);
+        Connection first = peer.connection();
+
+        long number = establishment.decide(peer, proofOf(peer, 8), false, 0);
+        establishment.established(peer, keys(8), number, 30);
+
+        assertThat(number).isEqualTo(2);
+        assertThat(first.isClosed()).isTrue();
+        assertThat(peer.connection()).isNotSameAs(first);
         assertThat(peer.remoteBootId).isEqualTo(8);
     }
 
     @Test
     void aRekeyCarriesTheConnectionOn() {
-        establishment.established(peer, keys(7, 0), true, 10);
+        establishment.established(peer, keys(7), 1, 10);
         Connection first = peer.connection();
-        assertThat(Establishment.needsFreshConnection(peer, new IdentityProof(1, peer.key(), 7, new byte[64]))).isFalse();
+        assertThat(Establishment.needsFreshConnection(peer, proofOf(peer, 7))).isFalse();
 
-        establishment.established(peer, keys(7, 100), false, 110);
+        long number = establishment.decide(peer, proofOf(peer, 7), false, 1);
+        establishment.established(peer, keys(7), number, 110);
 
+        assertThat(number).isOne();
         assertThat(peer.connection()).isSameAs(first);
         assertThat(establishment.completed()).isEqualTo(2);
+    }
+
+    @Test
+    void anInitiatorToldTheNumberOfAConnectionItHasClosedAnswersNoWaiter() {
+        establishment.established(peer, keys(7), 1, 10);
+        peer.connection().close(0, "idle");
+        List<Throwable> answers = new ArrayList<>();
+        peer.waiters.add((p, error) -> answers.add(error));
+
+        assertThat(establishment.established(peer, keys(7), 1, 20)).isFalse();
+
+        assertThat(answers).isEmpty();
+        assertThat(peer.waiters).hasSize(1);
     }
 }

@@ -33,6 +33,7 @@ final class HandshakeSide {
     final Paths paths = new Paths(channel, SessionSettings.DEFAULTS, new SecureRandom());
     final List<Peer> established = new ArrayList<>();
     final Responders responders;
+    private int connectionsMade;
     final Handshakes handshakes;
 
     HandshakeSide(InetSocketAddress endpoint, SessionSettings settings) {
@@ -47,6 +48,9 @@ final class HandshakeSide {
             @Override
             public void established(Peer peer, boolean newConnection) {
                 established.add(peer);
+                if (newConnection) {
+                    connectionsMade++;
+                }
             }
         };
         handshakes = new Handshakes(identity, REALM, RANDOM.nextLong(), settings, drops, RANDOM,
@@ -72,6 +76,11 @@ final class HandshakeSide {
         } finally {
             relay.release();
         }
+    }
+
+    /** Connections this side made (each replacing the one before, if any). */
+    int connectionsMade() {
+        return connectionsMade;
     }
 
     PilotAddress address() {

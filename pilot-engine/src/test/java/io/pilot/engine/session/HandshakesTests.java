@@ -58,7 +58,7 @@ class HandshakesTests {
         assertThat(keypair.open(confirmation, plaintext)).isNull();
         confirmation.release();
         assertThat(plaintext.remaining()).isEqualTo(Handshakes.CONFIRMATION_LENGTH);
-        alice.handshakes.onConfirmation(keypair, plaintext.get(plaintext.position()), 4);
+        alice.handshakes.onConfirmation(keypair, plaintext, 4);
 
         assertThat(keypair.confirmed).isTrue();
         assertThat(alice.established).containsExactly(bobAtAlice);

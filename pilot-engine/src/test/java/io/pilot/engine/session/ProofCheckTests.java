@@ -31,7 +31,7 @@ class ProofCheckTests {
     }
 
     private byte[] payload(int realm, boolean fresh) {
-        return HandshakePayload.encode(IdentityProof.create(peer, realm, 99, peerStatic.publicKey(), handshake).encode(), fresh);
+        return HandshakePayload.encode(IdentityProof.create(peer, realm, 99, peerStatic.publicKey(), handshake).encode(), fresh, 0);
     }
 
     private void assertRefused(ProofCheck with, byte[] payload, byte[] remoteStatic, Peer expected, DropReason reason) {
