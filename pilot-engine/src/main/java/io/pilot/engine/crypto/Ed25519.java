@@ -84,7 +84,8 @@ public final class Ed25519 {
     /** Whether {@code publicKey} is the encoding of a point on the curve (and not of small order). */
     public static boolean isValidPublicKey(byte[] publicKey) {
         return publicKey != null && publicKey.length == PUBLIC_KEY_SIZE
-                && org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(publicKey, 0);
+                && (SODIUM != null && SODIUM.isValidEd25519Key(publicKey)
+                        || org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(publicKey, 0));
     }
 
     /**
@@ -96,15 +97,23 @@ public final class Ed25519 {
         if (publicKey == null || publicKey.length != PUBLIC_KEY_SIZE) {
             return null;
         }
+        if (SODIUM != null && SODIUM.isValidEd25519Key(publicKey)) {
+            return new CheckedKey(publicKey.clone(), null); // decoded for Bouncy Castle only if ever needed
+        }
         PublicPoint point = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFullExport(publicKey, 0);
         return point == null ? null : new CheckedKey(publicKey.clone(), point);
     }
 
-    /** A public key that passed the full check (a curve point, not of small order), decoded. Immutable. */
+    /** A public key that passed the full check (a curve point, not of small order), kept for verifications. */
     public static final class CheckedKey {
 
         private final byte[] encoded;
-        private final PublicPoint point;
+        /**
+         * Bouncy Castle's decoding, for its verification; null until needed where libsodium checked the key (it then
+         * verifies most signatures alone). Computed at most a few times by racing threads, each the same immutable
+         * point.
+         */
+        private PublicPoint point;
 
         private CheckedKey(byte[] encoded, PublicPoint point) {
             this.encoded = encoded;
@@ -118,7 +127,17 @@ public final class Ed25519 {
             }
             // libsodium first where present (about twice as fast); Bouncy Castle, on the decoded key, when it says no
             return SODIUM != null && SODIUM.verifies(encoded, message, signature)
-                    || org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, point, message, 0, message.length);
+                    || org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, point(), message, 0, message.length);
+        }
+
+        private PublicPoint point() {
+            PublicPoint decoded = point;
+            if (decoded == null) {
+                // the key passed the full check: decoding it (the partial check) gives the full check's point
+                decoded = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(encoded, 0);
+                point = decoded;
+            }
+            return decoded;
         }
     }
 

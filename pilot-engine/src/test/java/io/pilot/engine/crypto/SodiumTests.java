@@ -198,6 +198,48 @@ class SodiumTests {
     }
 
     /**
+     * The full key check, on keys of small order, keys with a torsion part, both encodings of each y below 19, random
+     * bytes and real keys: libsodium's check accepts only keys Bouncy Castle's accepts, and the engine's is Bouncy
+     * Castle's.
+     */
+    @Test
+    void theFullKeyCheckAnswersAsBouncyCastle() {
+        List<byte[]> keys = new ArrayList<>();
+        EdwardsPoints.Point torsion = EdwardsPoints.torsionOfOrder8();
+        EdwardsPoints.Point primeOrder = EdwardsPoints.BASE.times(new BigInteger(250, RANDOM));
+        for (int t = 0; t < 8; t++) {
+            EdwardsPoints.Point small = torsion.times(BigInteger.valueOf(t));
+            keys.add(small.encode());
+            keys.add(primeOrder.add(small).encode());
+        }
+        for (int y = 0; y < 19; y++) {
+            for (int sign = 0; sign < 2; sign++) {
+                byte[] canonical = EdwardsPoints.littleEndian(BigInteger.valueOf(y));
+                byte[] nonCanonical = EdwardsPoints.littleEndian(EdwardsPoints.P.add(BigInteger.valueOf(y)));
+                canonical[31] |= (byte) (sign << 7);
+                nonCanonical[31] |= (byte) (sign << 7);
+                keys.add(canonical);
+                keys.add(nonCanonical);
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            keys.add(random(32));
+            keys.add(Ed25519.publicKey(Ed25519.generatePrivateKey(RANDOM)));
+        }
+        int valid = 0;
+        for (byte[] key : keys) {
+            boolean bouncyCastle = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(key, 0);
+            String what = "key " + HEX.formatHex(key);
+            assertThat(!sodium.isValidEd25519Key(key) || bouncyCastle).as("libsodium accepts only what Bouncy Castle does: "
+                    + what).isTrue();
+            assertThat(Ed25519.isValidPublicKey(key)).as(what).isEqualTo(bouncyCastle);
+            assertThat(Ed25519.checkedKey(key) != null).as(what).isEqualTo(bouncyCastle);
+            valid += bouncyCastle ? 1 : 0;
+        }
+        assertThat(valid).as("real keys among them").isGreaterThanOrEqualTo(50).isLessThan(keys.size());
+    }
+
+    /**
      * Asserts the engine's verdict ({@link Ed25519#verify}, and a checked key's where the key passes the full check)
      * is Bouncy Castle's, and that libsodium accepts only what Bouncy Castle accepts; {@code expected}, if given, is
      * that verdict. Returns whether libsodium accepted.
