@@ -281,6 +281,16 @@ public final class CryptoPrimitivesBenchmark {
             PacketCipher.onThreadCipher(key).seal(0, ad, plaintext, sealed);
             return sealed.get(0);
         });
+        Sodium.system().filter(Sodium::hasAes256Gcm).ifPresent(sodium -> {
+            byte[] adBytes = new byte[32];
+            byte[] plainBytes = new byte[48];
+            byte[] sealedBytes = new byte[48 + PacketCipher.TAG_SIZE];
+            ops.put("AES-256-GCM new key + seal of 48 bytes (libsodium, Noise CipherState)", () -> {
+                key[0]++;
+                sodium.seal(key, 0, adBytes, plainBytes, sealedBytes);
+                return sealedBytes[0];
+            });
+        });
         long[] nonce = {0};
         ops.put("AES-256-GCM seal of 48 bytes (JDK, PacketCipher)", () -> {
             ad.clear();

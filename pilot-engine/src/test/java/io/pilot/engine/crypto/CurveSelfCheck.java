@@ -5,7 +5,8 @@ import java.util.HexFormat;
 /**
  * A child JVM's main for {@code SodiumFallbackTests}: loads the engine's curve classes with the libsodium library
  * named by its argument (or {@code none}), prints who computes the curves, then checks the RFC 7748 and RFC 8032
- * vectors through {@link X25519KeyPair} and {@link Ed25519} and prints {@code ok}; exits 1 on a wrong answer.
+ * vectors through {@link X25519KeyPair} and {@link Ed25519}, and a Noise {@code CipherState}'s AES-256-GCM against
+ * the JDK's ({@link PacketCipher}), and prints {@code ok}; exits 1 on a wrong answer.
  */
 public final class CurveSelfCheck {
 
@@ -34,7 +35,28 @@ public final class CurveSelfCheck {
         damaged[0] ^= 1;
         boolean ed25519 = HEX.formatHex(signed).equals(signature) && Ed25519.verify(publicKey, message, signed)
                 && Ed25519.checkedKey(publicKey).verify(message, signed) && !Ed25519.verify(publicKey, message, damaged);
-        System.out.println(x25519 && ed25519 ? "ok" : "wrong: x25519 " + x25519 + ", ed25519 " + ed25519);
-        System.exit(x25519 && ed25519 ? 0 : 1);
+        boolean aead = handshakeAeadAsTheJdk();
+        boolean ok = x25519 && ed25519 && aead;
+        System.out.println(ok ? "ok" : "wrong: x25519 " + x25519 + ", ed25519 " + ed25519 + ", aead " + aead);
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean handshakeAeadAsTheJdk() {
+        byte[] key = HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        byte[] ad = {1, 2, 3};
+        byte[] plaintext = "a handshake payload".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            io.pilot.engine.noise.CipherState noise = new io.pilot.engine.noise.CipherState(key);
+            byte[] first = noise.encryptWithAd(ad, plaintext); // nonce 0
+            byte[] sealed = noise.encryptWithAd(ad, plaintext); // nonce 1
+            java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(plaintext.length + PacketCipher.TAG_SIZE);
+            new PacketCipher(key).seal(1, java.nio.ByteBuffer.wrap(ad), java.nio.ByteBuffer.wrap(plaintext), expected);
+            io.pilot.engine.noise.CipherState reader = new io.pilot.engine.noise.CipherState(key);
+            reader.decryptWithAd(ad, first);
+            return java.util.Arrays.equals(sealed, expected.array())
+                    && java.util.Arrays.equals(reader.decryptWithAd(ad, sealed), plaintext);
+        } catch (io.pilot.engine.noise.NoiseException e) {
+            return false;
+        }
     }
 }

@@ -118,6 +118,37 @@ class SodiumTests {
         }
     }
 
+    /**
+     * AES-256-GCM as the Noise handshake uses it: libsodium's sealed bytes are the JDK's ({@link PacketCipher}) for
+     * every length of plaintext up to 100 bytes, random keys, nonces and associated data, each opens on the other, and
+     * a flipped bit anywhere or a wrong nonce is refused by both.
+     */
+    @Test
+    void aes256GcmSealsAndOpensAsTheJdkDoes() {
+        assumeTrue(sodium.hasAes256Gcm(), "this CPU lacks AES-NI or PCLMUL: libsodium offers no AES-256-GCM");
+        for (int length = 0; length <= 100; length++) {
+            byte[] key = random(32);
+            long nonce = RANDOM.nextInt(1_000_000); // within PacketCipher's counter limit
+            byte[] ad = random(length % 3 == 0 ? 0 : 32);
+            byte[] plaintext = random(length);
+            byte[] fromSodium = new byte[length + PacketCipher.TAG_SIZE];
+            sodium.seal(key, nonce, ad, plaintext, fromSodium);
+            java.nio.ByteBuffer fromJdk = java.nio.ByteBuffer.allocate(length + PacketCipher.TAG_SIZE);
+            new PacketCipher(key).seal(nonce, java.nio.ByteBuffer.wrap(ad), java.nio.ByteBuffer.wrap(plaintext), fromJdk);
+            assertThat(fromSodium).isEqualTo(fromJdk.array());
+
+            byte[] opened = new byte[length];
+            assertThat(sodium.open(key, nonce, ad, fromSodium, opened)).isTrue();
+            assertThat(opened).isEqualTo(plaintext);
+            byte[] damaged = fromSodium.clone();
+            damaged[RANDOM.nextInt(damaged.length)] ^= (byte) (1 << RANDOM.nextInt(8));
+            assertThat(sodium.open(key, nonce, ad, damaged, opened)).isFalse();
+            assertThat(new PacketCipher(key).open(nonce, java.nio.ByteBuffer.wrap(ad), java.nio.ByteBuffer.wrap(damaged),
+                    java.nio.ByteBuffer.allocate(length))).isNegative();
+            assertThat(sodium.open(key, nonce + 1, ad, fromSodium, opened)).isFalse();
+        }
+    }
+
     /** Valid signatures, and each of them with one bit flipped anywhere, or S + L instead of S. */
     @Test
     void verificationAnswersAsBouncyCastleOnValidAndDamagedSignatures() {
