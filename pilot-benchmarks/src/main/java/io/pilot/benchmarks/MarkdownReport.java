@@ -1,6 +1,7 @@
 package io.pilot.benchmarks;
 
 import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.crypto.Sodium;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.transport.CongestionControl;
 import io.pilot.engine.transport.TransportConfig;
@@ -198,7 +199,8 @@ public final class MarkdownReport {
         SessionLimits limits = new SessionLimits();
         line("## 3. Handshakes per second");
         line("");
-        line(String.format(Locale.ROOT, "%d batches of %d fresh initiators (after %d warm-up batches), each a new peer "
+        line(String.format(Locale.ROOT, "%d batches of %d fresh initiators (after %d warm-up batches: until the JIT "
+                + "compiled for less than %.0f %% of a batch's time, the last %.1f %%), each a new peer "
                 + "(its own identity, Noise static key and UDP socket) completing one handshake with the same responder, "
                 + "a `PilotNode`, at most %d in flight. The initiators are `HandshakeInitiators`: the initiator side of "
                 + "the protocol on the engine's own classes (Noise XX, the responder's identity proof verified against "
@@ -206,7 +208,8 @@ public final class MarkdownReport {
                 + "around each. The responder runs with `SessionSettings.DEFAULTS.withHandshakeLimits(%s)`, lifting the "
                 + "per-source rate limit (default 50/s, burst 100) and the cookie threshold (default 500/s): every "
                 + "initiator shares 127.0.0.1.", r.perSecond().count(), report.profile().handshakesPerBatch(),
-                HandshakeRateBenchmark.WARMUP_BATCHES,
+                r.warmupBatches(), HandshakeRateBenchmark.SETTLED_COMPILATION_SHARE * 100,
+                r.lastWarmupCompilationShare() * 100,
                 report.profile().handshakeConcurrency(), limits.text));
         line("");
         line("| Handshakes/s (median) | min - max | handshake latency p50 | p90 | p99 | failed | CPU per handshake, both ends (median) | of which the responder's event loop | handshakes/s that CPU allows on 2 idle cores | the responder alone on one core |");
@@ -231,16 +234,27 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "*Reading.* %,.0f handshakes/s leaves at most %.2f ms of the two cores' time per "
                 + "handshake, for both ends together: per side one ephemeral X25519 key and three agreements, one Ed25519 "
                 + "signature and one verification (the responder also checks the never-met initiator's key in full), "
-                + "key derivation and the AES-GCM of the handshake payloads (Bouncy Castle's RFC 7748/8032 code for the "
-                + "curves, the JDK for SHA-256, HMAC and AES-GCM: the fastest measured here, `CryptoPrimitivesBenchmark`). "
+                + "key derivation and the AES-GCM of the handshake payloads (the curves on %s, the JDK for SHA-256, "
+                + "HMAC and AES-GCM: the fastest measured here, `CryptoPrimitivesBenchmark`). "
                 + "The CPU columns hardly depend on other processes, the rate does: it is that CPU's only when the two "
                 + "cores are the run's alone. The responder's column is its event loop's CPU time (system calls "
                 + "included), where its whole handshake runs: one core of its own gives it the last column. Latency is "
                 + "mostly queueing: with %d handshakes in flight, Little's law gives %.0f ms at this rate. With the "
                 + "default limits the responder would admit only 50 handshakes/s (burst 100) from one source address "
                 + "and would demand cookies above 500 initiations/s.",
-                r.perSecond().median(), 2 * 1000 / r.perSecond().median(), report.profile().handshakeConcurrency(),
+                r.perSecond().median(), 2 * 1000 / r.perSecond().median(), Sodium.curvesProvider(),
+                report.profile().handshakeConcurrency(),
                 report.profile().handshakeConcurrency() * 1000 / r.perSecond().median()));
+        line("");
+        line(String.format(Locale.ROOT, "*What limits it.* 2,000 handshakes/s with both ends on two cores needs 1 ms of "
+                + "CPU per handshake, everything included; this run measured %s. With libsodium the computation of one "
+                + "handshake, both ends, is about 0.55 ms of thread CPU (`CryptoPrimitivesBenchmark`, last row; 1.0 to "
+                + "1.2 ms on Bouncy Castle), the curves three quarters of it: per handshake 2 X25519 key pairs, 6 "
+                + "agreements, 2 signatures, 2 verifications and 1 full key check. The rest is the two ends' event loop "
+                + "and socket work, and the threads no group owns (JIT compilers, GC): the JIT's share falls as the "
+                + "warm-up grows, which is why the warm-up runs until it has settled. Without libsodium on the system "
+                + "(`-Dpilot.crypto.libsodium=none`) the engine runs the curves on Bouncy Castle, at 1.4 to 1.8 times "
+                + "this CPU per handshake (alternate runs under load, issue 18's handshake work).", micros(r.cpuPerHandshakeNanos().median())));
         line("");
     }
 
