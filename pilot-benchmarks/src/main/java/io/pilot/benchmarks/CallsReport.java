@@ -176,7 +176,16 @@ final class CallsReport {
                 + "equal, then fewest in flight, then turns). So the beside figure is the watch's push plus that "
                 + "probe's round trip plus the next turn, not a handshake on a call's path. After a death the caller "
                 + "stops choosing the dead provider at its first failure (it is quarantined, then dropped when its "
-                + "lease lapses); the figure is mostly how long that first failure takes to show.");
+                + "lease lapses); the figure is mostly how long that first failure takes to show: a call already sent "
+                + "to the provider that died ends when its connection is declared lost (10 s without an answer), then "
+                + "fails over. *Join with no other provider*: the only record left in the caller's view is then the "
+                + "provider SIGKILLed a step earlier (its lease has not lapsed), quarantined. An anycast whose turn "
+                + "comes to a quarantined provider pings it before it sends the request, and while that ping waits "
+                + "(a dead provider's for the handshake's 10 s connect timeout) it reads the providers again from "
+                + "memory every 20 ms and asks a provider not in quarantine as soon as the watch has pushed one; so "
+                + "the figure is the newcomer's registration reaching the caller by push, plus at most one such "
+                + "recheck and the call itself. Before that check existed, a call sent to the dead provider waited "
+                + "out the handshake (about 10 s) while the newcomer was ready, and failed.");
         line("");
     }
 
