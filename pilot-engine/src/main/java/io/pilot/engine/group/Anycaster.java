@@ -307,6 +307,11 @@ final class Anycaster {
                 }
 
                 @Override
+                public void broken(Throwable bug) {
+                    result.deliverFailure(bug); // as a selection policy that threw when the anycast began
+                }
+
+                @Override
                 public void timedOut() {
                     result.deliverFailure(new PilotException(ErrorCode.TIMEOUT, "no reply within the anycast's timeout: "
                             + member.hostname() + " was in quarantine and did not answer a ping in time, and no other "

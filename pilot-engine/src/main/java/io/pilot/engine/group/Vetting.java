@@ -39,6 +39,9 @@ final class Vetting {
 
         /** The anycast's deadline passed first. */
         void timedOut();
+
+        /** Reading the providers again failed ({@code bug}: a selection policy that threw, say). */
+        void broken(Throwable bug);
     }
 
     private final PilotNode node;
@@ -128,7 +131,7 @@ final class Vetting {
             }
             if (error != null) {
                 if (settle()) {
-                    outcome.failed(Errors.unwrap(error));
+                    outcome.broken(Errors.unwrap(error));
                 }
             } else if (provider.isPresent()) {
                 if (settle()) {
