@@ -223,8 +223,8 @@ final class CallsReport {
         line("");
         line("*Reading.* While its backbone is gone a caller's node retries it in the background: its heartbeat "
                 + "fails after the backbone request timeout (5 s) and registration is retried with a growing, jittered "
-                + "wait (0.5 s up to 30 s); the handshake to the backbone is retransmitted every 250 ms until the "
-                + "connect timeout; after 2 s of unanswered UDP the node dials the backbone's WebSocket, again every "
+                + "wait (0.5 s up to 30 s); the handshake to the backbone is retransmitted, 250 ms apart at first and "
+                + "twice as far each time, until the connect timeout; after 2 s of unanswered UDP the node dials the backbone's WebSocket, again every "
                 + "5 s while that fails; the watches are renewed once it answers again. None of it is on a call's "
                 + "path: the providers come from memory and the request goes over the session with the provider. On "
                 + "the event loop it is a few timer ticks and datagrams a second (measured in the engine with a "
