@@ -229,8 +229,16 @@ final class CallsReport {
                 + "path: the providers come from memory and the request goes over the session with the provider. On "
                 + "the event loop it is a few timer ticks and datagrams a second (measured in the engine with a "
                 + "backbone process killed: the nodes' loops used about 2 ms of CPU per second with the backbone up "
-                + "and the same with it gone, and a call's CPU did not grow); so a difference between the rows here "
+                + "and the same with it gone, and a call's CPU did not grow); so a difference between the p50s here "
                 + "is the machine's, not the outage's.");
+        if (r.upCpuMicrosPerCall() > 0 && r.downCpuMicrosPerCall() > 1.25 * r.upCpuMicrosPerCall()) {
+            line("");
+            line(String.format(Locale.ROOT, "*Open.* Here the caller used %.1fx the CPU per call with the backbone "
+                    + "stopped, which the engine measurement did not show. The figure is the whole caller process "
+                    + "during short blocks (its JIT compiler, GC and logging included, and the first outage runs retry "
+                    + "code never compiled before); what the extra CPU is was not traced.",
+                    r.downCpuMicrosPerCall() / r.upCpuMicrosPerCall()));
+        }
         line("");
         if (down.nanos() != null && down.nanos().median() >= 1e9) {
             line(String.format(Locale.ROOT, "*Reading.* With the backbone stopped, each call waited %s at its median: "
