@@ -150,6 +150,11 @@ final class BenchApp implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** CPU time the process has used so far, every thread (the JVM's own included). */
+    long cpuNanos() {
+        return ChildCpu.nanos(process);
+    }
+
     private String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -41,6 +41,13 @@ public final class CallBenchmark {
     static final String NATS = "nats";
 
     private static final int BLOCKS = 10;
+    /**
+     * Windows per contender discarded before the calls-per-second rows, in turns as the measured ones. The JIT is
+     * still compiling the 64-thread path well after the sequential rows and one window: on this 2-core machine the
+     * first windows after that ran Pilot at a sixth to a half, and NATS at about three quarters, of the rate they
+     * settled at two windows later, with several times the CPU per call (C2 compiling beside the calls).
+     */
+    static final int RATE_WARMUP_WINDOWS = 3;
     /** How long the caller keeps calling after a provider was stopped, for the trace to show the handover. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     /** Calls in a row the remaining provider answers before a handover counts as over. */
@@ -72,8 +79,30 @@ public final class CallBenchmark {
      * @param perSecond successful calls per second, per window
      * @param failures calls that threw, over every window
      * @param firstError the first failure, null if none
+     * @param cpu CPU time per call of each process, over every measured window
      */
-    public record Rate(Samples perSecond, long failures, String firstError) {
+    public record Rate(Samples perSecond, long failures, String firstError, CpuPerCall cpu) {
+    }
+
+    /**
+     * CPU time per successful call of each process in the path, over the measured windows of a contender: what the
+     * call costs, which the machine's load changes far less than calls per second. Each process's whole CPU time
+     * (its JIT and GC, and in the caller its 64 calling threads) divided by the calls completed meanwhile.
+     *
+     * @param callerMicros the caller app
+     * @param providerMicros the provider app
+     * @param brokerMicros nats-server, for NATS; null for the contenders without a broker
+     */
+    public record CpuPerCall(double callerMicros, double providerMicros, Double brokerMicros) {
+
+        /** Calls per second that this CPU allows on {@code cores} cores doing nothing else. */
+        public double callsPerSecondOn(int cores) {
+            return cores * 1e6 / totalMicros();
+        }
+
+        public double totalMicros() {
+            return callerMicros + providerMicros + (brokerMicros == null ? 0 : brokerMicros);
+        }
     }
 
     /**
@@ -134,8 +163,9 @@ public final class CallBenchmark {
         String natsMissing = natsExecutable.isEmpty()
                 ? NatsServer.EXECUTABLE + " is not installed (Debian: apt-get install nats-server)" : null;
         Map<String, String> providerSettings = new LinkedHashMap<>(mesh);
-        if (natsExecutable.isPresent()) {
-            providerSettings.put("bench.nats-url", own(NatsServer.start(natsExecutable.get(), dir)).url());
+        NatsServer nats = natsExecutable.isPresent() ? own(NatsServer.start(natsExecutable.get(), dir)) : null;
+        if (nats != null) {
+            providerSettings.put("bench.nats-url", nats.url());
         }
 
         BenchApp provider = own(BenchApp.start(launch, dir, "provider", "bench-provider", providerSettings));
@@ -150,7 +180,7 @@ public final class CallBenchmark {
                 + " of warm-up");
         Map<String, Latency> sequential = sequential(caller, kinds, profile);
         BenchmarkRunner.progress("    " + profile.callInFlight() + " calls in flight");
-        Map<String, Rate> rates = rates(caller, kinds, profile);
+        Map<String, Rate> rates = rates(caller, provider, nats, kinds, profile);
 
         BenchmarkRunner.progress("    a provider leaves, one joins beside another, one dies, one joins alone");
         BenchApp spare = own(BenchApp.start(launch, dir, "provider", "bench-provider-2", providerSettings));
@@ -321,17 +351,31 @@ public final class CallBenchmark {
         return new Latency(samples, failures, firstError);
     }
 
-    /** One discarded window per contender, then {@code callRateIterations} rounds of windows in turn. */
-    private static Map<String, Rate> rates(BenchApp caller, List<String> kinds, RunProfile profile)
-            throws InterruptedException {
+    /**
+     * {@link #RATE_WARMUP_WINDOWS} discarded rounds of windows in turn, then {@code callRateIterations} measured
+     * ones; around each measured window the CPU time of the caller, the provider and (for NATS) the broker.
+     */
+    private static Map<String, Rate> rates(BenchApp caller, BenchApp provider, NatsServer nats, List<String> kinds,
+            RunProfile profile) throws InterruptedException {
         String order = "&inFlight=" + profile.callInFlight() + "&millis=" + profile.callRateWindow().toMillis();
-        for (String kind : kinds) {
-            caller.post("/bench/rate?kind=" + kind + order);
+        for (int round = 0; round < RATE_WARMUP_WINDOWS; round++) {
+            for (String kind : kinds) {
+                caller.post("/bench/rate?kind=" + kind + order);
+            }
         }
         Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
+        Map<String, long[]> cpu = new LinkedHashMap<>();
         for (int round = 0; round < profile.callRateIterations(); round++) {
             for (String kind : kinds) {
+                boolean brokered = kind.equals(NATS);
+                long callerBefore = caller.cpuNanos();
+                long providerBefore = provider.cpuNanos();
+                long brokerBefore = brokered ? nats.cpuNanos() : 0;
                 windows.computeIfAbsent(kind, k -> new ArrayList<>()).add(caller.post("/bench/rate?kind=" + kind + order));
+                long[] used = cpu.computeIfAbsent(kind, k -> new long[3]);
+                used[0] += caller.cpuNanos() - callerBefore;
+                used[1] += provider.cpuNanos() - providerBefore;
+                used[2] += brokered ? nats.cpuNanos() - brokerBefore : 0;
             }
         }
         Map<String, Rate> rates = new LinkedHashMap<>();
@@ -341,7 +385,11 @@ public final class CallBenchmark {
             long failures = answers.stream().mapToLong(a -> a.get("failures").asLong()).sum();
             String firstError = answers.stream().map(a -> a.get("firstError")).filter(e -> e != null && !e.isNull())
                     .map(JsonNode::asString).findFirst().orElse(null);
-            rates.put(kind, new Rate(Samples.of(perSecond), failures, firstError));
+            long calls = Math.max(1, answers.stream().mapToLong(a -> a.get("calls").asLong()).sum());
+            long[] used = cpu.get(kind);
+            CpuPerCall perCall = new CpuPerCall(used[0] / 1e3 / calls, used[1] / 1e3 / calls,
+                    kind.equals(NATS) ? used[2] / 1e3 / calls : null);
+            rates.put(kind, new Rate(Samples.of(perSecond), failures, firstError, perCall));
         });
         return rates;
     }

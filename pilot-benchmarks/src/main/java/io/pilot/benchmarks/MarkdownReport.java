@@ -145,9 +145,14 @@ public final class MarkdownReport {
                 + "nodes in one process, the spinning caller took the core the event loops needed, and pings measured "
                 + "slower with it in every alternating pair (p50 121 vs 82 µs and 169 vs 59 µs, process CPU per ping "
                 + "264 vs 190 µs and 313 vs 113 µs, load average 36 to 64 from other work). What separates Pilot from "
-                + "3x raw UDP now is thread wake-ups (four per ping against the echo's two) and CPU per packet on the "
-                + "two event loops: the JDK's AES-GCM set up again for every packet (about a third of the bytes the "
-                + "loops allocate per ping), per-stream transport state and message-frame decoding, the Netty pipeline.",
+                + "3x raw UDP now is thread wake-ups (four per ping against the echo's two) and system calls (13 per "
+                + "ping against the echo's 4), not per-packet computation: in CPU samples of the two event loops over "
+                + "40,000 pings (async-profiler, load average 12 to 20, taken while this text was written), waiting in "
+                + "`epoll_pwait2` and being scheduled back in came to about a quarter, `sendto` a quarter, `recvmmsg` "
+                + "an eighth, waking the caller a tenth, and AES-GCM, the seal and open of both datagrams with their "
+                + "`Cipher.init`, a twentieth. The init is still about a third of the bytes the loops allocate per "
+                + "ping; Conscrypt's AES-GCM would allocate a sixth as much but took more CPU per packet here "
+                + "(docs/ARCHITECTURE.md, the data path's buffers).",
                 (r.pilotCaller().median() - r.pilotEngine().median()) / 1e3,
                 (r.pilotEngine().median() - r.rawUdp().median()) / 1e3));
         line("");

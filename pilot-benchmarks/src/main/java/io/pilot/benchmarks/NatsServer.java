@@ -77,6 +77,11 @@ final class NatsServer implements AutoCloseable {
         throw new IllegalStateException(EXECUTABLE + " did not listen on port " + port + " within " + START_TIMEOUT);
     }
 
+    /** CPU time the broker has used so far. */
+    long cpuNanos() {
+        return ChildCpu.nanos(process);
+    }
+
     String url() {
         return "nats://127.0.0.1:" + port;
     }

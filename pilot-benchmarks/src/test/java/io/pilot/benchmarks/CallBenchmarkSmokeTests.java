@@ -43,7 +43,12 @@ class CallBenchmarkSmokeTests {
         for (CallBenchmark.Rate rate : new CallBenchmark.Rate[] {calls.pilotRate(), calls.httpRate(), calls.natsRate()}) {
             assertThat(rate.failures()).as(rate.firstError()).isZero();
             assertThat(rate.perSecond().min()).isPositive();
+            // 64 threads calling for a window use the caller's CPU; the provider's may round to no clock tick.
+            assertThat(rate.cpu().callerMicros()).isPositive();
+            assertThat(rate.cpu().providerMicros()).isNotNegative();
         }
+        assertThat(calls.natsRate().cpu().brokerMicros()).as("nats-server's CPU per call").isNotNull().isNotNegative();
+        assertThat(calls.pilotRate().cpu().brokerMicros()).as("no broker on Pilot's path").isNull();
         // The caller moved to the remaining provider after the leave, and found the joining one.
         assertThat(calls.leave().micros()).isNotNull().isNotNegative();
         assertThat(calls.join().micros()).isNotNull().isNotNegative();
@@ -60,7 +65,7 @@ class CallBenchmarkSmokeTests {
                 .as("calls were made with the backbone stopped").isTrue();
 
         assertThat(new MarkdownReport(report).render()).contains("## 7.", "NATS request-reply through `nats-server`", "Join to first chosen (beside another provider)",
-                        "Death (SIGKILL) to no longer chosen")
+                        "Death (SIGKILL) to no longer chosen", "NATS's CPU per call")
                 .doesNotContain("NaN", "Infinity", "## 1.");
     }
 }
