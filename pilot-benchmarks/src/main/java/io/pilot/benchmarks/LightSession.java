@@ -65,6 +65,11 @@ final class LightSession {
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
     /** A node's connect timeout ({@code SessionSettings.DEFAULTS}): how long a FINAL may go unconfirmed. */
     private static final long CONFIRM_TIMEOUT_NANOS = 10_000_000_000L;
+    /**
+     * Where {@link #flush} seals each datagram: one per thread, since a generator drives all its sessions from one
+     * thread and a session's datagram is sent before the next is sealed.
+     */
+    private static final ThreadLocal<byte[]> SEND_ARRAY = ThreadLocal.withInitial(() -> new byte[WireFormat.MAX_DATAGRAM]);
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -113,6 +118,8 @@ final class LightSession {
         /** Lookups answered with exactly one record ({@link LookupLoadGenerator}'s load). */
         long lookups;
         long failures;
+        /** Why the last session failed, for the generator to tell. */
+        String lastFailure;
         /** Heartbeats refused for a lapsed lease, then registered again. */
         long reregistrations;
         /** Connections that closed, or handshakes left unconfirmed, then replaced by a new handshake. */
@@ -182,7 +189,7 @@ final class LightSession {
         try {
             answer = handshake.finish(response, freshConnection);
         } catch (InitiatorHandshake.Refused refused) {
-            fail();
+            fail("handshake refused: " + refused.getMessage());
             return;
         }
         initBytes = null;
@@ -289,7 +296,7 @@ final class LightSession {
                         onReply(reply);
                     }
                 } catch (FrameException e) {
-                    fail();
+                    fail("malformed reply frame: " + e.getMessage());
                 }
             }
         });
@@ -307,7 +314,8 @@ final class LightSession {
         byte[] body = reply.message().body();
         if (reply.kind() != FrameKind.REPLY || body.length < 5 || body[0] != 0
                 || ByteBuffer.wrap(body, 1, 4).getInt() != 1) {
-            fail();
+            fail("a lookup answered " + reply.kind() + " with " + (body.length < 5 ? body.length + " bytes"
+                    : "status " + body[0] + " and " + ByteBuffer.wrap(body, 1, 4).getInt() + " records, not 1"));
             return;
         }
         counters.lookups++;
@@ -317,7 +325,7 @@ final class LightSession {
     private void onReply(MessageFrame reply) {
         requestInFlight = false;
         if (reply.kind() != FrameKind.REPLY) {
-            fail();
+            fail("a " + state + " request answered " + reply.kind());
             return;
         }
         try {
@@ -328,7 +336,7 @@ final class LightSession {
                 state = State.REGISTERING;
                 request(registerBody, receivedNanos);
             } else {
-                fail();
+                fail("a " + state + " request refused: " + refusal.error());
             }
             return;
         }
@@ -346,16 +354,20 @@ final class LightSession {
         }
     }
 
-    /** Sends what the connection has ready, each packet sealed into one DATA datagram. */
+    /**
+     * Sends what the connection has ready, each packet sealed into one DATA datagram in place, in the thread's one
+     * datagram array ({@link #SEND_ARRAY}): the socket copies it on send, so nothing is allocated per datagram.
+     */
     private void flush(long now) {
-        ByteBuffer packet = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+        byte[] array = SEND_ARRAY.get();
+        ByteBuffer packet = ByteBuffer.wrap(array, WireFormat.DATA_HEADER_LENGTH, WireFormat.MAX_DATA_PLAINTEXT).slice();
         while (true) {
             packet.clear();
             int length = connection.poll(now, packet);
             if (length <= 0) {
                 return;
             }
-            send(keys.seal(packet.flip()));
+            send(keys.sealInPlace(array, length));
         }
     }
 
@@ -435,10 +447,11 @@ final class LightSession {
         initiate(now);
     }
 
-    private void fail() {
+    private void fail(String why) {
         if (state != State.FAILED) {
             state = State.FAILED;
             counters.failures++;
+            counters.lastFailure = why;
         }
     }
 
