@@ -43,7 +43,7 @@ import java.util.UUID;
  * {@link SessionLoadGenerator}'s one thread. What the backbone sees is what a {@code PilotNode} with a
  * {@code DirectoryClient} sends: a handshake from its own port, a REGISTER of a signed record, then HEARTBEATs.
  *
- * <p>Left out, as a real node on a quiet path does not need them while it holds: path probes, relaying, cookies
+ * <p>Left out, as a real node on a quiet path does not need them while it holds: path validation, relaying, cookies
  * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
  * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
  * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
@@ -69,7 +69,8 @@ final class LightSession {
      * Where {@link #flush} seals each datagram: one per thread, since a generator drives all its sessions from one
      * thread and a session's datagram is sent before the next is sealed.
      */
-    private static final ThreadLocal<byte[]> SEND_ARRAY = ThreadLocal.withInitial(() -> new byte[WireFormat.MAX_DATAGRAM]);
+    private static final ThreadLocal<byte[]> SEND_ARRAY =
+            ThreadLocal.withInitial(() -> new byte[WireFormat.MAX_LARGE_DATAGRAM]);
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -239,6 +240,9 @@ final class LightSession {
                 stream.reset(0); // the backbone's events: this client watches nothing
             }
         }, now);
+        // As a node's connection on a direct UDP path: it searches for the largest datagram the path carries
+        // (16,336 bytes on loopback), once it fills packets, so lookups kept in flight share datagrams as a node's would.
+        connection.datagramPath(backbone, WireFormat.MAX_LARGE_DATAGRAM, WireFormat.DATA_OVERHEAD);
         if (registered) {
             // A new connection after a closed one: the record may still be held (registering the same signed
             // record again would be refused as stale), so a heartbeat asks, and NOT_REGISTERED registers again.
@@ -360,7 +364,8 @@ final class LightSession {
      */
     private void flush(long now) {
         byte[] array = SEND_ARRAY.get();
-        ByteBuffer packet = ByteBuffer.wrap(array, WireFormat.DATA_HEADER_LENGTH, WireFormat.MAX_DATA_PLAINTEXT).slice();
+        ByteBuffer packet = ByteBuffer.wrap(array, WireFormat.DATA_HEADER_LENGTH,
+                WireFormat.MAX_LARGE_DATAGRAM - WireFormat.DATA_OVERHEAD).slice();
         while (true) {
             packet.clear();
             int length = connection.poll(now, packet);
