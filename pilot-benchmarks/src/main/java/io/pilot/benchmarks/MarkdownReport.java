@@ -373,7 +373,7 @@ public final class MarkdownReport {
         line("");
         BackboneBenchmark.LoadResult generated = r.loads().get(BackboneBenchmark.Load.LOOKUP_HOSTNAME_GENERATORS);
         BackboneBenchmark.GeneratorCost generators = generated.generators();
-        line(String.format(Locale.ROOT, "The `LookupLoadGenerator` row's two sides, each on the same 2 cores: the "
+        line(String.format(Locale.ROOT, "The `LookupLoadGenerator` row's two sides, sharing the same 2 cores: the "
                 + "backbone spent %.1f µs of its threads' CPU per lookup, the generator processes %.1f µs of theirs (every "
                 + "thread, JIT and GC included; after %d windows' worth of lookups run unmeasured, their JIT warm-up). "
                 + "%.1f lookups shared each datagram the generators sent and %.1f each datagram they received (requests "
