@@ -43,7 +43,7 @@ import java.util.UUID;
  * {@link SessionLoadGenerator}'s one thread. What the backbone sees is what a {@code PilotNode} with a
  * {@code DirectoryClient} sends: a handshake from its own port, a REGISTER of a signed record, then HEARTBEATs.
  *
- * <p>Left out, as a real node on a quiet path does not need them while it holds: path probes, relaying, cookies
+ * <p>Left out, as a real node on a quiet path does not need them while it holds: path validation, relaying, cookies
  * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
  * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
  * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
@@ -65,6 +65,12 @@ final class LightSession {
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
     /** A node's connect timeout ({@code SessionSettings.DEFAULTS}): how long a FINAL may go unconfirmed. */
     private static final long CONFIRM_TIMEOUT_NANOS = 10_000_000_000L;
+    /**
+     * Where {@link #flush} seals each datagram: one per thread, since a generator drives all its sessions from one
+     * thread and a session's datagram is sent before the next is sealed.
+     */
+    private static final ThreadLocal<byte[]> SEND_ARRAY =
+            ThreadLocal.withInitial(() -> new byte[WireFormat.MAX_LARGE_DATAGRAM]);
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -113,6 +119,8 @@ final class LightSession {
         /** Lookups answered with exactly one record ({@link LookupLoadGenerator}'s load). */
         long lookups;
         long failures;
+        /** Why the last session failed, for the generator to tell. */
+        String lastFailure;
         /** Heartbeats refused for a lapsed lease, then registered again. */
         long reregistrations;
         /** Connections that closed, or handshakes left unconfirmed, then replaced by a new handshake. */
@@ -182,7 +190,7 @@ final class LightSession {
         try {
             answer = handshake.finish(response, freshConnection);
         } catch (InitiatorHandshake.Refused refused) {
-            fail();
+            fail("handshake refused: " + refused.getMessage());
             return;
         }
         initBytes = null;
@@ -232,6 +240,9 @@ final class LightSession {
                 stream.reset(0); // the backbone's events: this client watches nothing
             }
         }, now);
+        // As a node's connection on a direct UDP path: it searches for the largest datagram the path carries
+        // (16,336 bytes on loopback), once it fills packets, so lookups kept in flight share datagrams as a node's would.
+        connection.datagramPath(backbone, WireFormat.MAX_LARGE_DATAGRAM, WireFormat.DATA_OVERHEAD);
         if (registered) {
             // A new connection after a closed one: the record may still be held (registering the same signed
             // record again would be refused as stale), so a heartbeat asks, and NOT_REGISTERED registers again.
@@ -289,7 +300,7 @@ final class LightSession {
                         onReply(reply);
                     }
                 } catch (FrameException e) {
-                    fail();
+                    fail("malformed reply frame: " + e.getMessage());
                 }
             }
         });
@@ -307,7 +318,8 @@ final class LightSession {
         byte[] body = reply.message().body();
         if (reply.kind() != FrameKind.REPLY || body.length < 5 || body[0] != 0
                 || ByteBuffer.wrap(body, 1, 4).getInt() != 1) {
-            fail();
+            fail("a lookup answered " + reply.kind() + " with " + (body.length < 5 ? body.length + " bytes"
+                    : "status " + body[0] + " and " + ByteBuffer.wrap(body, 1, 4).getInt() + " records, not 1"));
             return;
         }
         counters.lookups++;
@@ -317,7 +329,7 @@ final class LightSession {
     private void onReply(MessageFrame reply) {
         requestInFlight = false;
         if (reply.kind() != FrameKind.REPLY) {
-            fail();
+            fail("a " + state + " request answered " + reply.kind());
             return;
         }
         try {
@@ -328,7 +340,7 @@ final class LightSession {
                 state = State.REGISTERING;
                 request(registerBody, receivedNanos);
             } else {
-                fail();
+                fail("a " + state + " request refused: " + refusal.error());
             }
             return;
         }
@@ -346,16 +358,21 @@ final class LightSession {
         }
     }
 
-    /** Sends what the connection has ready, each packet sealed into one DATA datagram. */
+    /**
+     * Sends what the connection has ready, each packet sealed into one DATA datagram in place, in the thread's one
+     * datagram array ({@link #SEND_ARRAY}): the socket copies it on send, so nothing is allocated per datagram.
+     */
     private void flush(long now) {
-        ByteBuffer packet = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+        byte[] array = SEND_ARRAY.get();
+        ByteBuffer packet = ByteBuffer.wrap(array, WireFormat.DATA_HEADER_LENGTH,
+                WireFormat.MAX_LARGE_DATAGRAM - WireFormat.DATA_OVERHEAD).slice();
         while (true) {
             packet.clear();
             int length = connection.poll(now, packet);
             if (length <= 0) {
                 return;
             }
-            send(keys.seal(packet.flip()));
+            send(keys.sealInPlace(array, length));
         }
     }
 
@@ -435,10 +452,11 @@ final class LightSession {
         initiate(now);
     }
 
-    private void fail() {
+    private void fail(String why) {
         if (state != State.FAILED) {
             state = State.FAILED;
             counters.failures++;
+            counters.lastFailure = why;
         }
     }
 

@@ -355,7 +355,9 @@ public final class MarkdownReport {
         line("");
         line(String.format(Locale.ROOT, "%d registered load nodes, %d requests in flight each (closed loop), %d windows "
                 + "of %.1f s per kind after one warm-up round, kinds taking turns. A request is one Pilot request: one "
-                + "new stream, one message each way, handed from the backbone's event loop to its handler pool and back. "
+                + "new stream, one message each way, answered on the backbone's event loop as it reads the request (a "
+                + "lookup of at most 32 records, a heartbeat), without a hop to its handler pool; the answers to one read "
+                + "batch leave together, once it is handled. "
                 + "\"Raw\" rows send the protocol's bytes with `PilotNode.request` to the backbone's port %d and check "
                 + "only the reply's status and record count; `DirectoryClient` rows also decode and verify every "
                 + "returned record (one Ed25519 verification per lookup on the client). Each lookup matches exactly one "
@@ -387,6 +389,17 @@ public final class MarkdownReport {
                 + "backbone on 2 cores, %s). **Heartbeats: %,.0f/s.** Failed requests or registrations over the "
                 + "section: %d; refusals counted by the backbone: %s.", bestLookup,
                 bestLookup >= 50_000 ? "met" : "not met", heartbeats, r.failures(), drops(r.refusals())));
+        line("");
+        BackboneBenchmark.LoadResult generated = r.loads().get(BackboneBenchmark.Load.LOOKUP_HOSTNAME_GENERATORS);
+        BackboneBenchmark.GeneratorCost generators = generated.generators();
+        line(String.format(Locale.ROOT, "The `LookupLoadGenerator` row's two sides, sharing the same 2 cores: the "
+                + "backbone spent %.1f µs of its threads' CPU per lookup, the generator processes %.1f µs of theirs (every "
+                + "thread, JIT and GC included; after %d windows' worth of lookups run unmeasured, their JIT warm-up). "
+                + "%.1f lookups shared each datagram the generators sent and %.1f each datagram they received (requests "
+                + "or replies, with the acknowledgements): what a lookup costs either side is mostly per datagram (a "
+                + "seal, an open, an acknowledgement, a system call), shared by the lookups a datagram carries.",
+                generated.backboneMicros(), generators.micros(), BackboneBenchmark.GENERATOR_WARMUP_WINDOWS,
+                generators.lookupsPerDatagramOut(), generators.lookupsPerDatagramIn()));
         line("");
         line("Where the JVM's CPU went, in cores (the hold of the next table, and the last window of each load):");
         line("");
@@ -460,13 +473,15 @@ public final class MarkdownReport {
                 + "queueing behind the %d registrations in flight (Little's law: %.0f ms at %,.0f/s). **Lookups and "
                 + "heartbeats** are bounded by CPU, and the backbone is not what uses most of it: it spends "
                 + "%.1f µs of CPU per raw lookup, of which the directory itself (the in-process handler, %.2f µs) is a "
-                + "small part; the rest is the session and transport path every Pilot request takes (decrypting the "
-                + "datagram, opening a stream, the hop from the event loop to the handler pool and back, encrypting and "
-                + "sending the reply, acknowledgements). The load nodes spend more per request than the backbone, and "
+                + "small part; the rest is the session and transport path every Pilot request takes (opening the "
+                + "datagram, opening a stream, decoding the request's frame and headers, encoding the reply, sealing and "
+                + "sending it, acknowledgements), most of it paid per datagram, not per lookup: the replies written while "
+                + "one read batch is handled leave together, one packet, one seal and one system call for as many of a "
+                + "peer's replies as fit, so the more lookups a peer keeps in flight, the less each costs (the "
+                + "generators' row above). The load nodes spend more per request than the backbone, and "
                 + "all of them share the same 2 cores (plus whatever else runs on the machine: see the load average). "
                 + "At its measured cost per request a backbone with both cores to itself would answer about %,.0f raw "
-                + "lookups/s, an extrapolation from CPU accounting, not a measurement: reaching 50,000/s needs the "
-                + "clients on other machines. `DirectoryClient` lookups are %.1fx slower than raw ones because the "
+                + "lookups/s, an extrapolation from CPU accounting, not a measurement. `DirectoryClient` lookups are %.1fx slower than raw ones because the "
                 + "client decodes and verifies every returned record (key validation and an Ed25519 verification, "
                 + "%.0f µs measured in-process), which runs on the callback executor (%.2f cores in the last window). "
                 + "**Holding records** costs the backbone memory and heartbeats, not CPU at rest: the in-process "
