@@ -13,11 +13,16 @@ import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.net.SharedEventLoops;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.wire.DropReason;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -46,6 +51,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * its member's stream), the CPU of the whole process and of the sender's event loop. One unicast round trip (a
  * ping from the sender to members, over the same sessions) is measured beside it, for the target "all delivered
  * within 10 times one unicast RTT".
+ *
+ * <p>Before any node starts, the floor the machine allows is measured the same way ({@link UdpFanOut}): one plain
+ * UDP socket sends the same 4-byte datagram to as many receiver sockets, read by one thread each and then by
+ * {@value #FLOOR_SHARED_READERS} threads over one selector each, the two ways members' loops can be laid out, with
+ * a raw UDP echo's round trip beside it.
  */
 public final class BroadcastBenchmark {
 
@@ -53,11 +63,18 @@ public final class BroadcastBenchmark {
     static final int PORT = 2001;
     static final String GROUP = "BROADCAST-BENCH";
     private static final int REGISTRATION_WAVE = 50;
+    /** Reader threads of the raw fan-out's shared row: the machine's 2 cores, as shared member loops would be. */
+    static final int FLOOR_SHARED_READERS = 2;
+    /** The kernel's name of every event loop thread of the nodes, own or shared ({@code pilot-io-...} cut to 15). */
+    private static final String EVENT_LOOPS = "pilot-io-";
     /**
      * Event loop threads the members share ({@link SharedEventLoops}), from {@code -Dbench.broadcast.memberLoops}
      * (e.g. 2, the machine's cores, so that a broadcast wakes two threads rather than one per member); 0, the default,
      * gives each member a loop of its own, as a node has by default. Not shared by default: on a machine loaded by
-     * other work, two threads get far less CPU than 500 (the kernel shares it per thread), and rounds time out.
+     * other work, two threads get far less CPU than 500 (the kernel shares it per thread), and rounds time out. Seen
+     * at 500 members on 2 loops: at a load average of 18 every member was reached (cold round 13.6 s, the loops
+     * waiting 43 s for a core against 2.9 s run); at 30 to 44 the cold round left 288 members unreached, their
+     * handshakes unconfirmed after 60 s, each shared loop having waited 144 s in the run queue against 7.8 s run.
      */
     static final int MEMBER_LOOPS = Integer.getInteger("bench.broadcast.memberLoops", 0);
 
@@ -79,11 +96,17 @@ public final class BroadcastBenchmark {
      * @param restingCores cores the process used over one second with no broadcast, all members up: their timers,
      *                     heartbeats and the backbone, what every round's process CPU includes besides the broadcast
      * @param memberLoops event loop threads the members shared, or 0 when each had a loop of its own
+     * @param floors the raw UDP fan-out to as many sockets, one reader thread each and then a few shared readers
+     * @param rawUdpRttNanos a raw UDP echo's round trips on loopback, the floor under the unicast RTT
+     * @param loopsRunNanos per warm round: how long all event loops (sender's, members', backbone's) ran
+     * @param loopsWaitNanos per warm round: how long they were ready but waited in the kernel's run queue for a core
+     *                       (both -1 where the kernel does not say)
      */
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
                          Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
-                         double restingCores, int memberLoops) {
+                         double restingCores, int memberLoops, List<Floor> floors, Samples rawUdpRttNanos,
+                         Samples loopsRunNanos, Samples loopsWaitNanos) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
         public double lastDeliveryInRtts() {
@@ -91,9 +114,23 @@ public final class BroadcastBenchmark {
         }
     }
 
+    /**
+     * The raw UDP fan-out's warm rounds, measured like the broadcast's.
+     *
+     * @param readerThreads threads reading the receivers' sockets, 0 for one each
+     */
+    public record Floor(int readerThreads, Samples lastNanos, Samples medianNanos, Samples sentNanos,
+                        Samples processCpuNanos, Samples senderCpuNanos) {
+
+        /** The median round's time to the last receiver, in the broadcast's median unicast round trips. */
+        public double lastInRtts(Samples unicastRttNanos) {
+            return lastNanos.median() / unicastRttNanos.median();
+        }
+    }
+
     /** One round's figures. */
     public record Round(long lastDeliveryNanos, long medianDeliveryNanos, long handedOverNanos, long processCpuNanos,
-                        long senderLoopCpuNanos) {
+                        long senderLoopCpuNanos, RunQueue.Times loops) {
     }
 
     /** Members per profile: the target's 500 in the standard run. */
@@ -114,12 +151,16 @@ public final class BroadcastBenchmark {
     }
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<PilotNode> memberNodes = new ArrayList<>();
+    private PilotNode senderNode;
     private final ExecutorService handlers = Executors.newFixedThreadPool(2,
             new DefaultThreadFactory("pilot-handler-broadcast", true));
 
     public Result run(RunProfile profile) throws InterruptedException {
         int memberCount = members(profile);
         int rounds = rounds(profile);
+        List<Floor> floors = List.of(floor(memberCount, 0, rounds), floor(memberCount, FLOOR_SHARED_READERS, rounds));
+        Samples rawRtt = rawUdpRtts();
         try {
             PilotNode backboneNode = own(PilotPair.node().sessionSettings(HandshakeRateBenchmark.LIMITS).build().start());
             own(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
@@ -130,7 +171,7 @@ public final class BroadcastBenchmark {
             Set<Long> loopsBefore = ThreadCpu.eventLoops();
             // A minute for each cold handshake, not the default 10 s: on a loaded machine 500 members' handshakes queue
             // behind each other on their loops, and the cold round measures how long that takes, not a timeout policy.
-            PilotNode senderNode = own(PilotPair.node()
+            senderNode = own(PilotPair.node()
                     .sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofSeconds(60))).build().start());
             long senderLoop = ThreadCpu.newEventLoop(loopsBefore, ThreadCpu.eventLoops());
             DirectoryClient sender = own(client(backboneNode, senderNode, "sender"));
@@ -155,7 +196,9 @@ public final class BroadcastBenchmark {
                     Samples.of(warm.stream().mapToLong(Round::handedOverNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::processCpuNanos).toArray()),
                     Samples.of(warm.stream().mapToLong(Round::senderLoopCpuNanos).toArray()),
-                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS));
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS),
+                    floors, rawRtt, Samples.of(warm.stream().mapToLong(w -> w.loops().runNanos()).toArray()),
+                    Samples.of(warm.stream().mapToLong(w -> w.loops().waitNanos()).toArray()));
         } finally {
             closeAll();
             handlers.shutdownNow();
@@ -225,6 +268,7 @@ public final class BroadcastBenchmark {
             // Small socket buffers: 500 members at the default 8 MiB would ask the kernel for 8 GiB.
             PilotNode.Builder builder = PilotPair.node().handlerExecutor(handlers).socketBufferBytes(256 * 1024);
             PilotNode node = own((loops == null ? builder : builder.eventLoops(loops)).build().start());
+            memberNodes.add(node);
             int index = member;
             node.listen(PORT, MessageHandler.of(in -> {
                 receipts.arrived(index, ByteBuffer.wrap(in.message().body()).getInt());
@@ -259,6 +303,8 @@ public final class BroadcastBenchmark {
     private Round broadcast(GroupMessaging groups, Receipts receipts, int round, long senderLoop)
             throws InterruptedException {
         Message message = Message.of(ByteBuffer.allocate(4).putInt(round).array());
+        // Read before the CPU window opens and after it closes: reading every thread's schedstat costs milliseconds.
+        RunQueue.Times loopsBefore = RunQueue.of(EVENT_LOOPS);
         long cpuBefore = ThreadCpu.processCpuNanos();
         long loopBefore = ThreadCpu.threadCpuNanos(senderLoop);
         long start = System.nanoTime();
@@ -269,16 +315,69 @@ public final class BroadcastBenchmark {
         try {
             receipts.awaitRound(round, TimeUnit.SECONDS.toNanos(120));
         } catch (IllegalStateException missing) {
+            // Whether the loops were starved of cores (ready but waiting) or idle says where to look for the cause.
+            RunQueue.Times loops = RunQueue.of(EVENT_LOOPS).since(loopsBefore);
             throw new IllegalStateException(missing.getMessage() + "; the broadcast named " + result.failed().size()
-                    + " unreached" + result.failed().stream().findFirst().map(f -> ", the first: " + f.reason()).orElse(""),
+                    + " unreached" + result.failed().stream().findFirst().map(f -> ", the first: " + f.reason()).orElse("")
+                    + String.format(Locale.ROOT, "; over the round the event loops ran %.0f ms and waited %.0f ms in the "
+                            + "run queue for a core", loops.runNanos() / 1e6, loops.waitNanos() / 1e6)
+                    + "; datagrams dropped by the members: " + drops(memberNodes) + ", by the sender: "
+                    + drops(List.of(senderNode)),
                     missing);
         }
         long cpu = ThreadCpu.processCpuNanos() - cpuBefore;
         long loopCpu = ThreadCpu.threadCpuNanos(senderLoop) - loopBefore;
+        RunQueue.Times loops = RunQueue.of(EVENT_LOOPS).since(loopsBefore);
         long[] arrivals = receipts.arrivalsOf(round);
         Arrays.sort(arrivals);
         return new Round(arrivals[arrivals.length - 1] - start, arrivals[arrivals.length / 2] - start, handedOver, cpu,
-                loopCpu);
+                loopCpu, loops);
+    }
+
+    /** The raw UDP fan-out to {@code receivers} sockets: one unmeasured round, then {@code rounds} measured. */
+    static Floor floor(int receivers, int readerThreads, int rounds) throws InterruptedException {
+        try (UdpFanOut fanOut = new UdpFanOut(receivers, readerThreads)) {
+            fanOut.round(0, TimeUnit.SECONDS.toNanos(30));
+            List<UdpFanOut.Round> measured = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                measured.add(fanOut.round(round, TimeUnit.SECONDS.toNanos(30)));
+            }
+            return new Floor(readerThreads,
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::lastNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::medianNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::sentNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::processCpuNanos).toArray()),
+                    Samples.of(measured.stream().mapToLong(UdpFanOut.Round::senderCpuNanos).toArray()));
+        }
+    }
+
+    /** 150 round trips of a raw 4-byte UDP echo on loopback, after 50 unmeasured ones. */
+    private static Samples rawUdpRtts() {
+        try (UdpEchoLatency echo = new UdpEchoLatency(4)) {
+            long[] rtts = new long[150];
+            for (int i = -50; i < rtts.length; i++) {
+                long rtt = echo.roundTripNanos();
+                if (i >= 0) {
+                    rtts[i] = rtt;
+                }
+            }
+            return Samples.of(rtts);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The drop counts of {@code nodes} summed by reason, the reasons that counted any: what a failed round lost. */
+    private static Map<DropReason, Long> drops(List<PilotNode> nodes) {
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (PilotNode node : nodes) {
+            node.stats().drops().forEach((reason, count) -> {
+                if (count > 0) {
+                    drops.merge(reason, count, Long::sum);
+                }
+            });
+        }
+        return drops;
     }
 
     /** Cores the process uses over one second in which nothing is sent. */

@@ -41,6 +41,23 @@ final class BroadcastReport {
                 ms(r.lastDeliveryNanos().median()), ms(r.lastDeliveryNanos().min()), ms(r.lastDeliveryNanos().max()),
                 ms(r.medianDeliveryNanos().median()), ms(r.handedOverNanos().median()),
                 ms(r.processCpuNanos().median()), ms(r.senderLoopCpuNanos().median())));
+        for (BroadcastBenchmark.Floor floor : r.floors()) {
+            line(String.format(Locale.ROOT, "| floor: raw UDP fan-out, %s (%d rounds) | %s | %s - %s | %s | %s | %s | %s |",
+                    readers(floor.readerThreads()), floor.lastNanos().count(), ms(floor.lastNanos().median()),
+                    ms(floor.lastNanos().min()), ms(floor.lastNanos().max()), ms(floor.medianNanos().median()),
+                    ms(floor.sentNanos().median()), ms(floor.processCpuNanos().mean()),
+                    ms(floor.senderCpuNanos().median())));
+        }
+        line("");
+        line(String.format(Locale.ROOT, "The floor rows are what the machine allows without Pilot, measured in the same "
+                + "run before any node starts: one plain UDP socket sends the same 4-byte datagram to %d receiver "
+                + "sockets on loopback (no crypto, framing or acknowledgement; one `send` each) and a round ends when "
+                + "the last receiver has read its copy; \"future completed\" is the end of the send loop and \"sender loop "
+                + "CPU\" the sending thread's; their process CPU is the mean over rounds, as the process's CPU clock counts in "
+                + "10 ms ticks. In Pilot's unicast RTTs the floor's last delivery is %s; a raw UDP echo's "
+                + "round trip is p50 %s, p99 %s.",
+                r.members(), floorRatios(r), MarkdownReport.micros(r.rawUdpRttNanos().median()),
+                MarkdownReport.micros(r.rawUdpRttNanos().percentile(99))));
         line("");
         line(String.format(Locale.ROOT, "Unicast round trip (sender's ping to members over the same sessions, %d "
                 + "pings): p50 %s, p99 %s. Warm delivery to the last member = **%.0f× the unicast RTT** (target ≤ 10×). "
@@ -53,6 +70,15 @@ final class BroadcastReport {
                 (long) (r.rounds() + 1) * r.members(), r.rounds() + 1, r.members(), r.failed(), r.coldHandshakes(),
                 r.members()));
         line("");
+        if (r.loopsWaitNanos().min() >= 0) {
+            line(String.format(Locale.ROOT, "Over the median warm round the nodes' event loops (sender's, members', "
+                    + "backbone's) ran %s and were ready but waited %s in the kernel's run queue for a core (summed over "
+                    + "the threads, so more than the round lasted when several wait at once; median of rounds; the cold "
+                    + "round: ran %s, waited %s): time copies spend waiting for a core to run their "
+                    + "member's loop, which fewer wake-ups or more cores remove and a cheaper protocol does not.", ms(r.loopsRunNanos().median()),
+                    ms(r.loopsWaitNanos().median()), ms(cold.loops().runNanos()), ms(cold.loops().waitNanos())));
+            line("");
+        }
         line(String.format(Locale.ROOT, "At rest (all members up, nothing sent, one second) the process uses %.2f cores: "
                 + "the %d nodes' timers, heartbeats and the backbone, which every round's process CPU includes too "
                 + "(%.0f ms of it over a round as long as the median warm one).", r.restingCores(), r.members() + 2,
@@ -67,11 +93,37 @@ final class BroadcastReport {
                 + "opened as a stream, framed and sealed there, and the socket is flushed once, so the copies leave in "
                 + "`sendmmsg` batches rather than one `sendto` each. A unicast RTT is one message on an idle pair; a "
                 + "broadcast is %d of them queued behind each other on the sender's loop and spread over %s on 2 cores, "
-                + "so on this machine the ratio measures the cores more than the protocol.",
+                + "so on this machine the ratio measures the cores more than the protocol. The floor rows say how "
+                + "much: with nothing but a `send` and a `receive` per copy, one thread per receiver takes %s to reach "
+                + "the last of %d (each copy wakes a different thread, %d threads take turns on 2 cores), %d shared "
+                + "readers %s (each wake-up drains every socket that became readable meanwhile). Both are bounded by "
+                + "wake-ups and cores, not by the network: loopback carries a 4-byte datagram in microseconds.",
                 r.processCpuNanos().median() / 1e3 / r.members(), r.members(),
-                r.senderLoopCpuNanos().median() / 1e3 / r.members(), r.members(), receivers));
+                r.senderLoopCpuNanos().median() / 1e3 / r.members(), r.members(), receivers,
+                ms(floor(r, 0).lastNanos().median()), r.members(), r.members(),
+                BroadcastBenchmark.FLOOR_SHARED_READERS,
+                ms(floor(r, BroadcastBenchmark.FLOOR_SHARED_READERS).lastNanos().median())));
         line("");
         return md.toString();
+    }
+
+    private static BroadcastBenchmark.Floor floor(BroadcastBenchmark.Result r, int readerThreads) {
+        return r.floors().stream().filter(f -> f.readerThreads() == readerThreads).findFirst().orElseThrow();
+    }
+
+    private static String readers(int readerThreads) {
+        return readerThreads == 0 ? "one reader thread per socket"
+                : String.format(Locale.ROOT, "%d reader threads, one selector each", readerThreads);
+    }
+
+    private static String floorRatios(BroadcastBenchmark.Result r) {
+        StringBuilder text = new StringBuilder();
+        for (BroadcastBenchmark.Floor floor : r.floors()) {
+            text.append(text.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f× with %s",
+                    floor.lastInRtts(r.unicastRttNanos()), readers(floor.readerThreads())));
+        }
+        return text.append(String.format(Locale.ROOT, " (Pilot's broadcast: %.0f×)", r.lastDeliveryInRtts()))
+                .toString();
     }
 
     private static String ms(double nanos) {

@@ -25,7 +25,19 @@ class BroadcastBenchmarkSmokeTests {
         assertThat(broadcast.lastDeliveryNanos().count()).isEqualTo(broadcast.rounds());
         assertThat(broadcast.lastDeliveryNanos().min()).isPositive();
         assertThat(broadcast.unicastRttNanos().min()).isPositive();
+        // The raw UDP floor, one reader thread per socket and then shared readers: every round reached every socket.
+        assertThat(broadcast.floors()).extracting(BroadcastBenchmark.Floor::readerThreads)
+                .containsExactly(0, BroadcastBenchmark.FLOOR_SHARED_READERS);
+        assertThat(broadcast.floors()).allSatisfy(floor -> {
+            assertThat(floor.lastNanos().count()).isEqualTo(broadcast.rounds());
+            assertThat(floor.lastNanos().min()).isPositive();
+        });
+        assertThat(broadcast.rawUdpRttNanos().min()).isPositive();
+        // Linux says how long the event loops ran in each round (the sender's loop at least ran to send).
+        assertThat(broadcast.loopsRunNanos().min()).isPositive();
+        assertThat(broadcast.loopsWaitNanos().min()).isNotNegative();
         assertThat(new MarkdownReport(report).render()).contains("## 10. Broadcast to a group")
+                .contains("floor: raw UDP fan-out, one reader thread per socket")
                 .contains(String.format(Locale.ROOT, "%,d for %,d expected", broadcast.copies(), broadcast.copies()));
     }
 }

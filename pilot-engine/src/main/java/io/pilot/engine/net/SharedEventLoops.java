@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * a loop of its own; nodes on one loop take turns on it. What is gained: when datagrams reach many of those nodes
  * at once, one thread wakes and serves them all in one pass instead of one thread waking per node, and the process
  * holds a few threads instead of one per node. What is given up: a node whose loop is busy with another node's
- * work waits for it. Closing this stops the threads; close the nodes on it first. Thread-safe.
+ * work waits for it, and the kernel shares the CPU per thread: on a machine busy with other work, a few shared
+ * threads get a few threads' share where one thread per node got many, so the nodes on them fall behind
+ * (handshakes and registrations time out) long before the same nodes on loops of their own would. Closing this
+ * stops the threads; close the nodes on it first. Thread-safe.
  */
 public final class SharedEventLoops implements AutoCloseable {
 
