@@ -141,11 +141,6 @@ final class BenchApp implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    /** CPU the process has used so far (user and system, all its threads), nanoseconds; 0 if the OS does not say. */
-    long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
-
     boolean alive() {
         return process.isAlive();
     }
