@@ -32,7 +32,6 @@ import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One node's session with a backbone, spoken by the protocol's own parts and nothing more: the initiator side of the
@@ -65,6 +64,13 @@ final class LightSession {
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
     /** A node's connect timeout ({@code SessionSettings.DEFAULTS}): how long a FINAL may go unconfirmed. */
     private static final long CONFIRM_TIMEOUT_NANOS = 10_000_000_000L;
+    /**
+     * What {@link #flush} builds each packet in before it is sealed into a datagram of its own size: one per thread,
+     * as a generator's sessions all run on its one thread. A buffer per flush cost 64 KiB of zeroed heap, and a
+     * generator flushes on every timer run and datagram received.
+     */
+    private static final ThreadLocal<ByteBuffer> PACKET =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT));
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -74,6 +80,10 @@ final class LightSession {
     private final long rekeyAfterNanos;
     private final SecureRandom random;
     private final Counters counters;
+    /** This session's place among its generator's, the tie-break of {@link SessionDeadlines}. */
+    final int number;
+    /** When {@link SessionDeadlines} has it filed; {@link Long#MAX_VALUE} when not filed. */
+    long dueNanos = Long.MAX_VALUE;
 
     State state = State.HANDSHAKING;
     /** The INIT of the handshake under way, repeated until answered. */
@@ -102,10 +112,13 @@ final class LightSession {
     private byte[] lookupBody;
     private int lookupDepth;
     private int lookupsInFlight;
-    private long lookupsSent;
+    /** Requests sent: their correlation ids, made without SecureRandom (the load's CPU is not what is measured). */
+    private long requestsSent;
 
     /** What every session of a generator adds to. */
     static final class Counters {
+        /** Sessions made: each one's {@link #number}. */
+        int sessions;
         long handshakes;
         long rekeys;
         long registered;
@@ -131,6 +144,7 @@ final class LightSession {
         this.rekeyAfterNanos = rekeyAfterNanos;
         this.random = random;
         this.counters = counters;
+        this.number = counters.sessions++;
     }
 
     /** Sends a handshake initiation (the first, a retransmission, or a rekey). */
@@ -260,21 +274,20 @@ final class LightSession {
     private void topUpLookups() {
         while (lookupsInFlight < lookupDepth) {
             lookupsInFlight++;
-            // A correlation id as a node sends one, made without SecureRandom: the load's CPU is not what is measured.
-            openRequest(lookupBody, Long.toString(++lookupsSent), true);
+            openRequest(lookupBody, true);
         }
     }
 
     /** Sends a directory request; its reply moves the state on. */
     private void request(byte[] body, long now) {
-        openRequest(body, UUID.randomUUID().toString(), false);
+        openRequest(body, false);
         requestInFlight = true;
         flush(now);
     }
 
     /** Writes a request on a new stream; {@link #flush} sends it. */
-    private void openRequest(byte[] body, String correlationId, boolean lookup) {
-        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, correlationId,
+    private void openRequest(byte[] body, boolean lookup) {
+        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, Long.toString(++requestsSent),
                 Headers.DEADLINE, Long.toString(REQUEST_TIMEOUT_MILLIS)));
         Stream stream = connection.openStream(DirectoryProtocol.PORT);
         MessageFrameDecoder decoder = new MessageFrameDecoder(64 * 1024);
@@ -348,7 +361,7 @@ final class LightSession {
 
     /** Sends what the connection has ready, each packet sealed into one DATA datagram. */
     private void flush(long now) {
-        ByteBuffer packet = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+        ByteBuffer packet = PACKET.get();
         while (true) {
             packet.clear();
             int length = connection.poll(now, packet);
@@ -387,13 +400,16 @@ final class LightSession {
             send(ByteBuffer.wrap(finalBytes));
             finalSentNanos = now;
         }
+        if (connection != null && connection.nextDeadlineNanos() <= now) {
+            connection.onTimeout(now);
+        }
         if (connection != null && connection.isClosed()) {
+            // Closed by the peer, or just now by its own timers (unanswered for the unresponsive timeout, idle): a
+            // heartbeat on it would throw. A generator starved of CPU for ten seconds on a loaded machine got here,
+            // and the exception ended the generator and every session it held.
             reconnect(now);
         }
         if (connection != null) {
-            if (connection.nextDeadlineNanos() <= now) {
-                connection.onTimeout(now);
-            }
             if (state == State.HELD && !handshake.inProgress() && now - keysSinceNanos >= rekeyAfterNanos) {
                 counters.rekeys++;
                 initiate(now);
@@ -440,6 +456,16 @@ final class LightSession {
             state = State.FAILED;
             counters.failures++;
         }
+    }
+
+    /**
+     * Something this session did threw: it fails alone, counted, rather than ending the generator and with it every
+     * other session. Returns whether this was its first failure (the generator says why once).
+     */
+    boolean failAlone() {
+        boolean first = state != State.FAILED;
+        fail();
+        return first;
     }
 
     private void send(ByteBuffer datagram) {
