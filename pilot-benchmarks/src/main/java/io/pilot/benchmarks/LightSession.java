@@ -130,6 +130,11 @@ final class LightSession {
         long reregistrations;
         /** Connections that closed, or handshakes left unconfirmed, then replaced by a new handshake. */
         long reconnects;
+        /**
+         * Why the connections that closed did, by transport error code ({@code TransportError}), a closing by the
+         * backbone apart from one by this side's own timers: what a run that lost sessions looks at first.
+         */
+        final java.util.TreeMap<String, Long> closes = new java.util.TreeMap<>();
         long datagramsIn;
         long datagramsOut;
     }
@@ -442,6 +447,10 @@ final class LightSession {
     /** The connection closed: a new handshake starts a fresh one, and the session registers again on it. */
     private void reconnect(long now) {
         counters.reconnects++;
+        io.pilot.engine.transport.CloseReason reason = connection.closeReason();
+        if (reason != null) {
+            counters.closes.merge((reason.remote() ? "backbone-" : "own-") + reason.code(), 1L, Long::sum);
+        }
         connection = null;
         requestInFlight = false;
         nextHeartbeatNanos = Long.MAX_VALUE;

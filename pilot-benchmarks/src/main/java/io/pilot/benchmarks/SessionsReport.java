@@ -59,9 +59,11 @@ final class SessionsReport {
                 r.failed(), r.rekeys(), r.refusals().isEmpty() ? "none" : r.refusals().toString()));
         line(String.format(Locale.ROOT, "| Recovered as a node would: registered again after a lapsed lease / new handshake after a closed connection or an unconfirmed one | %,d / %,d |",
                 r.reregistrations(), r.reconnects()));
+        line(String.format(Locale.ROOT, "| Connections the generators saw closed, by whom and why (transport error: 4 idle timeout, 6 unresponsive) | %s |",
+                r.closes().isEmpty() ? "none" : r.closes().toString()));
         line("");
-        line("At rest, " + (atDefault == null ? "one hold" : "two holds of the same sessions")
-                + String.format(Locale.ROOT, " of %d s each", s.hold().toSeconds())
+        line("At rest, " + String.format(Locale.ROOT, atDefault == null ? "one hold of %d s" : "two holds of the same sessions, %d s each",
+                s.hold().toSeconds())
                 + (atDefault == null ? "" : ": first at the run's lease, then heartbeating as often as the default lease asks "
                 + "(each session took the new interval at its next beat; the hold began one old and one new interval later)") + ".");
         line("");
