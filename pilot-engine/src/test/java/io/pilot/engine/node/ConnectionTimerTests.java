@@ -27,6 +27,14 @@ class ConnectionTimerTests {
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
+    /** a asks b once and gets its answer: a's loss timer for the request armed, then cleared by b's ACK. */
+    private static void answerOneRequest(PilotNode a, PilotNode b) {
+        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        assertThat(a.request(new PilotSocketAddress(b.address(), 80), Message.empty()).join().bodyAsString())
+                .isEqualTo("pong");
+    }
+
     @Test
     void afterTheLossTimerOfAnAnsweredRequestTheKeepalivesStillGoOut() {
         PilotNode a = nodes.start(x -> x.transportConfig(TransportConfig.builder()
@@ -34,10 +42,7 @@ class ConnectionTimerTests {
         // b sends no keepalive of its own: whatever reaches it while nothing is asked is a's.
         PilotNode b = nodes.start(x -> x.transportConfig(TransportConfig.builder()
                 .keepaliveInterval(Duration.ZERO).build()));
-        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
-        a.connect(b.publicKey(), b.localEndpoint()).join();
-        assertThat(a.request(new PilotSocketAddress(b.address(), 80), Message.empty()).join().bodyAsString())
-                .isEqualTo("pong");
+        answerOneRequest(a, b);
         long bytesAfterReply = b.peer(a.address()).orElseThrow().bytesIn();
 
         // Ten keepalive intervals' worth of PINGs, each its own datagram: the timer re-armed after the early firing.
@@ -53,10 +58,7 @@ class ConnectionTimerTests {
                 .keepaliveInterval(Duration.ZERO).idleTimeout(Duration.ofMillis(300)).build()));
         PilotNode b = nodes.start(x -> x.transportConfig(TransportConfig.builder()
                 .keepaliveInterval(Duration.ZERO).build()));
-        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
-        a.connect(b.publicKey(), b.localEndpoint()).join();
-        assertThat(a.request(new PilotSocketAddress(b.address(), 80), Message.empty()).join().bodyAsString())
-                .isEqualTo("pong");
+        answerOneRequest(a, b);
 
         Awaitility.await().atMost(10, TimeUnit.SECONDS)
                 .until(() -> !a.peer(b.address()).orElseThrow().established());
