@@ -33,7 +33,7 @@ final class SessionsReport {
                 + "re-handshakes a peer it heard nothing from, since a `LightSession` answers no handshake. The sessions are `LightSession`s: the protocol's own "
                 + "parts (handshake state, packet cipher, transport connection, message frames) without a node's event "
                 + "loop and threads, so a generator holds thousands. They recover as a node's `DirectoryClient` does: a "
-                + "closed connection is replaced by a new handshake and a heartbeat, a lapsed lease by a new registration "
+                + "closed connection is replaced by a new handshake at the session's next heartbeat, then that heartbeat, a lapsed lease by a new registration "
                 + "(both counted below). Opened at up to %,.0f a second in all, 32 in flight per generator. The backbone lives in the bench JVM's heap of %,d MiB. "
                 + "Measured by `%s`, load average %.2f before the run.", s.lease().toSeconds(),
                 s.holdsAtDefaultRate() ? String.format(Locale.ROOT, ", not the default %d s: at the default's heartbeat every %d s "
