@@ -612,9 +612,17 @@ public final class SessionEngine {
             return;
         }
         long now = System.nanoTime();
-        if (now >= connection.nextDeadlineNanos()) {
-            connection.onTimeout(now);
+        long deadline = connection.nextDeadlineNanos();
+        if (now < deadline && !connection.isClosed()) {
+            // The deadline this timer was armed for moved later (a timer is never moved later, only earlier): an
+            // acknowledgement took the loss timer away, traffic pushed the keepalive on. Nothing is due and nothing
+            // was held back for a timer, so arm the new deadline and send nothing. At rest this is one firing per
+            // heartbeat of every session (the reply's loss timer, cleared by the client's ACK), and a flush cost
+            // more than the re-arming. A closed connection has no deadline and goes on to the flush that ends it.
+            scheduleTimer(peer, deadline, now);
+            return;
         }
+        connection.onTimeout(now);
         flushIsolated(peer, now);
         channel.flush();
     }
