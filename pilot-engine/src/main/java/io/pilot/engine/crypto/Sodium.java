@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * libsodium's X25519 and Ed25519, called through JNA, where the system has the library (Debian: {@code libsodium23}).
  * Native code does the curves' arithmetic in about half the CPU of Bouncy Castle's pure Java on this machine
@@ -27,9 +30,10 @@ public final class Sodium {
     /** The system property naming the library to load, or {@code none}. */
     public static final String LIBRARY_PROPERTY = "pilot.crypto.libsodium";
 
+    private static final Logger log = LoggerFactory.getLogger(Sodium.class);
     private static final int KEY_SIZE = 32;
     private static final HexFormat HEX = HexFormat.of();
-    private static final Sodium SYSTEM = load(System.getProperty(LIBRARY_PROPERTY, "sodium"));
+    private static final Sodium SYSTEM = loadLogged(System.getProperty(LIBRARY_PROPERTY, "sodium"));
     private static NativeLibrary bound;
 
     private final String version;
@@ -58,6 +62,18 @@ public final class Sodium {
     /** The process-wide instance for the engine's classes; null where libsodium is not used. */
     static Sodium orNull() {
         return SYSTEM;
+    }
+
+    /** {@link #load}, saying once which provider the process's curves run on: a missing library is slower, not wrong. */
+    private static Sodium loadLogged(String library) {
+        Sodium sodium = load(library);
+        if (sodium != null) {
+            log.debug("X25519 and Ed25519 on libsodium {}", sodium.version);
+        } else {
+            log.info("X25519 and Ed25519 on Bouncy Castle (pure Java, about half the speed): libsodium '{}' not used"
+                    + " (absent, turned off by -D{}=none, or it failed its self-test)", library, LIBRARY_PROPERTY);
+        }
+        return sodium;
     }
 
     /**
