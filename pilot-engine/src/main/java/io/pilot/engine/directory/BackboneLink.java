@@ -39,7 +39,10 @@ final class BackboneLink implements BackboneCall {
     private volatile InetSocketAddress attached;
     /** The address a backbone had before a failover: the realm's backbones share it, so the session is moved. */
     private volatile PilotAddress previous;
-    /** Whether an attempt has failed over to another endpoint since this link was made, attached or not. */
+    /**
+     * Whether an attempt has failed over to another endpoint since this link was made, attached or not. Not with
+     * one backbone: there the next attempt goes to the same endpoint, and joining the handshake under way is right.
+     */
     private volatile boolean failedOver;
 
     BackboneLink(PilotNode node, ClientSettings settings) {
@@ -75,8 +78,8 @@ final class BackboneLink implements BackboneCall {
         }
         backbone = null;
         attached = null;
-        failedOver = true;
         boolean untried = choice.next();
+        failedOver |= !choice.current().equals(failed);
         if (settings.backboneEndpoints().size() > 1) {
             log.warn("backbone at {} does not answer; trying the backbone at {}", failed, choice.current());
         }
@@ -116,7 +119,7 @@ final class BackboneLink implements BackboneCall {
      * (the node would then be attached, and relayed, where it is not).
      */
     private CompletableFuture<PeerInfo> handshake(InetSocketAddress endpoint) {
-        if (failedOver || settings.backboneKey() == null) {
+        if (failedOver || previous != null || settings.backboneKey() == null) {
             return node.connect(endpoint);
         }
         return node.connect(settings.backboneKey(), endpoint);
