@@ -39,11 +39,6 @@ final class BackboneLink implements BackboneCall {
     private volatile InetSocketAddress attached;
     /** The address a backbone had before a failover: the realm's backbones share it, so the session is moved. */
     private volatile PilotAddress previous;
-    /**
-     * Whether an attempt has failed over to another endpoint since this link was made, attached or not. Not with
-     * one backbone: there the next attempt goes to the same endpoint, and joining the handshake under way is right.
-     */
-    private volatile boolean failedOver;
 
     BackboneLink(PilotNode node, ClientSettings settings) {
         this.node = node;
@@ -79,7 +74,6 @@ final class BackboneLink implements BackboneCall {
         backbone = null;
         attached = null;
         boolean untried = choice.next();
-        failedOver |= !choice.current().equals(failed);
         if (settings.backboneEndpoints().size() > 1) {
             log.warn("backbone at {} does not answer; trying the backbone at {}", failed, choice.current());
         }
@@ -113,13 +107,10 @@ final class BackboneLink implements BackboneCall {
      * A handshake with the backbone at {@code endpoint}. The first one pins the configured key. After a failover
      * the session the node holds with the realm's backbone address (every backbone of a realm shares one key, so
      * one address) still has the dead backbone's keys: a handshake by endpoint makes new ones with the backbone
-     * there, which then takes over that session, instead of sending to it with keys it never made. By endpoint too
-     * after a failover before any attachment: a handshake by key would join the one still under way with the
-     * backbone given up on, and complete when that one answers late, as if the backbone tried now had answered
-     * (the node would then be attached, and relayed, where it is not).
+     * there, which then takes over that session, instead of sending to it with keys it never made.
      */
     private CompletableFuture<PeerInfo> handshake(InetSocketAddress endpoint) {
-        if (failedOver || previous != null || settings.backboneKey() == null) {
+        if (previous != null || settings.backboneKey() == null) {
             return node.connect(endpoint);
         }
         return node.connect(settings.backboneKey(), endpoint);
