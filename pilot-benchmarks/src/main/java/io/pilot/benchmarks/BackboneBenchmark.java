@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -80,6 +81,8 @@ public final class BackboneBenchmark {
     static final int GENERATORS = 2;
     static final int GENERATOR_SESSIONS = 4;
     static final int GENERATOR_DEPTH = 16;
+    /** Windows' worth of lookups the generators run, unmeasured, before the first window: their JIT warm-up. */
+    static final int GENERATOR_WARMUP_WINDOWS = 5;
 
     /** The load windows, in the order they take turns. */
     public enum Load {
@@ -115,9 +118,10 @@ public final class BackboneBenchmark {
      * @param backboneCores CPU time of the backbone's event loop and handler pool per wall-clock second (median)
      * @param backboneMicros backbone CPU per completed request, microseconds (median over windows)
      * @param lastWindowCores cores used by each thread group during the last measured window
+     * @param generators the generator processes' side of the load, for the row they drive (null for the others)
      */
     public record LoadResult(Samples perSecond, double cpuCores, double backboneCores, double backboneMicros,
-                             Map<ThreadCpu.Group, Double> lastWindowCores) {
+                             Map<ThreadCpu.Group, Double> lastWindowCores, GeneratorCost generators) {
 
         /**
          * Requests per second if the backbone had the machine's cores to itself at its measured cost per
@@ -126,6 +130,18 @@ public final class BackboneBenchmark {
         public double backboneAloneCeiling(int cores) {
             return cores * 1e6 / backboneMicros;
         }
+    }
+
+    /**
+     * What the lookups of the {@link LookupLoadGenerator} processes cost them, and how many shared a datagram
+     * (medians over the windows): the more lookups a datagram carries, the fewer seals, opens, acknowledgements and
+     * system calls each pays, on both sides.
+     *
+     * @param micros CPU time of the generator processes (all their threads) per lookup answered, microseconds
+     * @param lookupsPerDatagramOut lookups answered per datagram the generators sent (requests and their ACKs)
+     * @param lookupsPerDatagramIn lookups answered per datagram the generators received (replies and ACKs)
+     */
+    public record GeneratorCost(double micros, double lookupsPerDatagramOut, double lookupsPerDatagramIn) {
     }
 
     /**
@@ -251,6 +267,10 @@ public final class BackboneBenchmark {
         for (int g = 0; g < GENERATORS; g++) {
             generators.add(LookupGenerator.start(backboneNode, g, hostnamesOf(firstBurstAgent, agents, 64 * (g + 1)), profile.backboneLeaseTtl()));
         }
+        // The generators are fresh JVMs: their load loop runs interpreted, then C1-compiled, for seconds (measured here:
+        // 10 to 90 us of generator CPU per lookup before C2, under 2 us after), while the nodes in this JVM were warmed
+        // by the burst and the hold. Their warm-up is their own, as the nodes' start-up is theirs.
+        generatorWindow(generators, profile.backboneWindow().multipliedBy(GENERATOR_WARMUP_WINDOWS));
 
         byte[][] byHostname = new byte[agents][];
         byte[][] byCapability = new byte[agents][];
@@ -263,6 +283,7 @@ public final class BackboneBenchmark {
         Map<Load, double[]> cpu = new EnumMap<>(Load.class);
         Map<Load, double[]> backboneCpu = new EnumMap<>(Load.class);
         Map<Load, double[]> backboneMicros = new EnumMap<>(Load.class);
+        double[][] generatorCost = new double[3][profile.backboneIterations()];
         Map<Load, Map<ThreadCpu.Group, Double>> lastWindow = new EnumMap<>(Load.class);
         int iterations = profile.backboneIterations();
         for (Load kind : Load.values()) {
@@ -294,14 +315,22 @@ public final class BackboneBenchmark {
                     backboneCpu.get(kind)[iteration] = window.backboneCores();
                     backboneMicros.get(kind)[iteration] = window.backboneCores() / window.perSecond() * 1e6;
                     lastWindow.put(kind, window.groups());
+                    if (window.generators() != null) {
+                        generatorCost[0][iteration] = window.generators().micros();
+                        generatorCost[1][iteration] = window.generators().lookupsPerDatagramOut();
+                        generatorCost[2][iteration] = window.generators().lookupsPerDatagramIn();
+                    }
                 }
             }
         }
         generators.forEach(LookupGenerator::close);
         Map<Load, LoadResult> loads = new EnumMap<>(Load.class);
+        GeneratorCost generatorMedians = new GeneratorCost(Samples.of(generatorCost[0]).median(),
+                Samples.of(generatorCost[1]).median(), Samples.of(generatorCost[2]).median());
         rates.forEach((kind, values) -> loads.put(kind, new LoadResult(Samples.of(values),
                 Samples.of(cpu.get(kind)).median(), Samples.of(backboneCpu.get(kind)).median(),
-                Samples.of(backboneMicros.get(kind)).median(), lastWindow.get(kind))));
+                Samples.of(backboneMicros.get(kind)).median(), lastWindow.get(kind),
+                kind == Load.LOOKUP_HOSTNAME_GENERATORS ? generatorMedians : null)));
         return new Result(Samples.of(fresh), Samples.of(registerOnly), agents, burst.perSecond,
                 Samples.of(burst.latencies), hold, loads, failures.sum(), backbone.refusals(), null);
     }
@@ -361,7 +390,8 @@ public final class BackboneBenchmark {
     }
 
     /** One load window: requests per second, and CPU time per second of the whole JVM and of the backbone. */
-    private record Window(double perSecond, double cores, double backboneCores, Map<ThreadCpu.Group, Double> groups) {
+    private record Window(double perSecond, double cores, double backboneCores, Map<ThreadCpu.Group, Double> groups,
+                          GeneratorCost generators) {
     }
 
     /**
@@ -392,7 +422,7 @@ public final class BackboneBenchmark {
         if (!drained.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("requests still in flight 30 s after the window closed");
         }
-        return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups);
+        return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups, null);
     }
 
     /**
@@ -402,12 +432,13 @@ public final class BackboneBenchmark {
     private Window generatorWindow(List<LookupGenerator> generators, Duration window) throws InterruptedException {
         generators.forEach(g -> g.command("run"));
         TimeUnit.NANOSECONDS.sleep(window.toNanos() / 10);
-        long before = LookupGenerator.lookups(generators);
+        LookupGenerator.Totals before = LookupGenerator.Totals.of(generators);
         long cpuBefore = cpuNanos();
         ThreadCpu.Mark mark = threadCpu.mark();
         long start = System.nanoTime();
         TimeUnit.NANOSECONDS.sleep(window.toNanos());
-        long count = LookupGenerator.lookups(generators) - before;
+        LookupGenerator.Totals done = LookupGenerator.Totals.of(generators).since(before);
+        long count = done.lookups();
         long elapsed = System.nanoTime() - start;
         double cores = (double) (cpuNanos() - cpuBefore) / elapsed;
         Map<ThreadCpu.Group, Double> groups = threadCpu.coresSince(mark);
@@ -416,9 +447,12 @@ public final class BackboneBenchmark {
         long failed = generators.stream().mapToLong(LookupGenerator::failed).sum();
         if (failed > 0) {
             failures.add(failed);
-            throw new IllegalStateException(failed + " lookup-load sessions failed");
+            throw new IllegalStateException(failed + " lookup-load sessions failed: " + generators.stream()
+                    .map(LookupGenerator::error).filter(Objects::nonNull).findFirst().orElse("no reason given"));
         }
-        return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups);
+        GeneratorCost cost = new GeneratorCost(done.cpuNanos() / 1e3 / count, (double) count / done.datagramsOut(),
+                (double) count / done.datagramsIn());
+        return new Window(count / (elapsed / 1e9), cores, groups.get(ThreadCpu.Group.BACKBONE), groups, cost);
     }
 
     /** {@code count} hostnames of the burst's agents, each found by one lookup, starting at a different one per generator. */

@@ -29,17 +29,33 @@ import java.util.concurrent.TimeUnit;
  * {@link LightSession} on its own UDP port in a {@link SessionLoadGenerator} child process (a handshake, a
  * registration, a heartbeat every third of the lease, a rekey before the keys age out), the backbone a
  * {@code PilotNode} in this JVM as section 5 runs it. Measures how many sessions and registrations it holds, its
- * heap per session, its CPU and the generators' at rest, and the heartbeats it answers a second.
+ * heap per session, its CPU and the generators' at rest, and the heartbeats it answers a second: first at the run's
+ * lease (a heartbeat every third of it), then, when that lease is longer than the backbone's default, with the same
+ * sessions heartbeating as often as the default lease asks (every 10 s), which is what the default would cost them.
  *
- * <p>Sizes: {@code bench.sessions} (default 10,000; 5,000 with {@code --quick}; the issue's 100,000 with
- * {@code -Dbench.sessions=100000} and a heap of 4 GiB or more), {@code bench.sessions.generators} (6),
- * {@code bench.sessions.rate} (sessions opened a second over all generators, 400), {@code bench.sessions.hold-seconds}
- * (30; 10 with {@code --quick}), {@code bench.sessions.ramp-seconds} (900; 120 with {@code --quick}).
+ * <p>Sizes: {@code bench.sessions} (default the issue's 100,000; 5,000 with {@code --quick}),
+ * {@code bench.sessions.generators} (8: 12,500 sessions and as many descriptors each, under the hard limit of
+ * 20,000, and as many ports on each generator's own loopback address, in a range of 28,232),
+ * {@code bench.sessions.rate} (sessions opened a second over all generators, 400: a run here opening at up to 1,000,
+ * ~600 a second in fact, starved the generators' 70,000 held sessions of CPU for the 10 s that closes a connection
+ * as unresponsive and lost them; 100,000 at 400 a second take a little over four minutes), {@code bench.sessions.lease-seconds} (90 with 10,000 sessions or more, 30 below),
+ * {@code bench.sessions.hold-seconds} (30; 10 with {@code --quick}), {@code bench.sessions.ramp-seconds} (1,800;
+ * 120 with {@code --quick}). The backbone's heap is the bench JVM's ({@code bin/bench}: 2 GiB), reported.
  */
 final class BackboneSessionsBenchmark {
 
     /** Per-process descriptor limit the generators ask for (the hard limit here is 20,000). */
     private static final int DESCRIPTORS = 20_000;
+    /** The backbone's default lease, whose heartbeat rate the second hold measures. */
+    static final Duration DEFAULT_LEASE = BackboneSettings.DEFAULTS.leaseTtl();
+    /**
+     * From this many sessions on, the run's lease is longer than the default: at the default's heartbeat every 10 s,
+     * 100,000 sessions make 10,000 heartbeats a second, and at the CPU per heartbeat measured here (90 to 130 µs of
+     * the backbone's, about as much again of the generators', at load averages of 25 to 40) that is more than the
+     * two cores the backbone shares with its generators. The second hold measures it on the same sessions.
+     */
+    private static final int LONG_LEASE_FROM = 10_000;
+    private static final Duration LONG_LEASE = Duration.ofSeconds(90);
     /** Longer than a run: rekeys are not part of this measurement (see {@link #LIMITS}). */
     static final Duration REKEY = Duration.ofMinutes(25);
     /**
@@ -61,6 +77,16 @@ final class BackboneSessionsBenchmark {
     record Settings(int sessions, int generators, double rate, Duration lease, Duration hold, Duration stall,
                     Duration rampLimit) {
 
+        /** How often a session heartbeats: a third of the lease, as {@code DirectoryClient} does. */
+        Duration heartbeat() {
+            return lease.dividedBy(3);
+        }
+
+        /** Whether a second hold measures the default lease's heartbeat rate: only where the run's lease is longer. */
+        boolean holdsAtDefaultRate() {
+            return lease.compareTo(DEFAULT_LEASE) > 0;
+        }
+
         static Settings of(RunProfile profile) {
             if (profile.name().equals("smoke")) {
                 // A few sessions on a short lease, so that heartbeats come within the hold: proves the wiring.
@@ -68,24 +94,41 @@ final class BackboneSessionsBenchmark {
                         Duration.ofSeconds(120));
             }
             boolean quick = profile.name().equals("quick");
-            // 10,000 by default: the 100,000 (-Dbench.sessions=100000) take over four minutes to open at 400 a
-            // second on a quiet machine, and their heartbeats (10,000 a second) need more generator CPU than the
-            // standard run's two cores give; see docs/benchmarks.md 5b.
-            return new Settings(Integer.getInteger("bench.sessions", quick ? 5_000 : 10_000),
-                    Integer.getInteger("bench.sessions.generators", quick ? 2 : 6),
-                    Integer.getInteger("bench.sessions.rate", 400), Duration.ofSeconds(30),
-                    Duration.ofSeconds(Integer.getInteger("bench.sessions.hold-seconds", quick ? 10 : 30)), Duration.ofSeconds(30),
-                    Duration.ofSeconds(Integer.getInteger("bench.sessions.ramp-seconds", quick ? 120 : 900)));
+            int sessions = Integer.getInteger("bench.sessions", quick ? 5_000 : 100_000);
+            Duration lease = sessions >= LONG_LEASE_FROM ? LONG_LEASE : DEFAULT_LEASE;
+            return new Settings(sessions, Integer.getInteger("bench.sessions.generators", quick ? 2 : 8),
+                    Integer.getInteger("bench.sessions.rate", 400),
+                    Duration.ofSeconds(Integer.getInteger("bench.sessions.lease-seconds", (int) lease.toSeconds())),
+                    Duration.ofSeconds(Integer.getInteger("bench.sessions.hold-seconds", quick ? 10 : 30)), Duration.ofSeconds(60),
+                    Duration.ofSeconds(Integer.getInteger("bench.sessions.ramp-seconds", quick ? 120 : 1_800)));
         }
 
-        double heartbeatsPerSecond(int held) {
-            return held / (lease.toMillis() / 3 / 1000.0);
+        double heartbeatsPerSecond(int held, Duration heartbeat) {
+            return held / (heartbeat.toMillis() / 1000.0);
         }
     }
 
     /** One generator's last counters. */
     record Generator(int opened, int held, int handshaking, int failed, long handshakes, long rekeys, long heartbeats,
-                     long reregistrations, long reconnects, int socketErrors, double cpuSeconds, String error) {
+                     long reregistrations, long reconnects, long datagramsIn, long datagramsOut, int socketErrors,
+                     Map<String, Long> closes, double cpuSeconds, String error) {
+    }
+
+    /**
+     * One hold of the sessions at rest, at one heartbeat interval.
+     *
+     * @param backboneCores      the backbone's event loop and handler pool, cores
+     * @param jvmCores           the whole bench JVM (the backbone plus GC and JIT), cores
+     * @param generatorCores     the generator processes together, cores
+     * @param datagramsPerSecond datagrams between the generators and the backbone, both ways (heartbeats, their
+     *                           acknowledgements, the transport's keepalives)
+     */
+    record Rest(Duration heartbeat, double seconds, double backboneCores, double jvmCores, double generatorCores,
+                double heartbeatsPerSecond, double datagramsPerSecond) {
+
+        double backboneMicrosPerHeartbeat() {
+            return heartbeatsPerSecond == 0 ? 0 : backboneCores / heartbeatsPerSecond * 1e6;
+        }
     }
 
     /**
@@ -94,14 +137,22 @@ final class BackboneSessionsBenchmark {
      * @param registrations   records it held then
      * @param heapBytes       heap in use after a full GC with every session held, minus the same before the backbone
      *                        had any (the bench JVM holds nothing else of size)
-     * @param backboneCores   the backbone's event loop and handler pool, cores, over the hold
-     * @param jvmCores        the whole bench JVM (the backbone plus GC and JIT), cores, over the hold
-     * @param generatorCores  the generator processes together, cores, over the hold
-     * @param heartbeatsPerSecond heartbeats the backbone answered a second over the hold
+     * @param maxHeapBytes    the bench JVM's heap limit, which the backbone lives in
+     * @param rampCores       the backbone's event loop and handler pool, cores, while the sessions opened
+     * @param atLease         the hold at the run's lease
+     * @param atDefaultRate   the hold at the default lease's heartbeat rate, or null (the run's lease is the default)
      */
     record Result(Settings settings, double rampSeconds, int heldSessions, int registrations, long heapBytes,
-                  double backboneCores, double jvmCores, double generatorCores, double heartbeatsPerSecond,
+                  long maxHeapBytes, double rampCores, Rest atLease, Rest atDefaultRate,
                   List<Generator> generators, Map<DirectoryError, Long> refusals, String stoppedBy) {
+
+        double backboneCores() {
+            return atLease.backboneCores();
+        }
+
+        double heartbeatsPerSecond() {
+            return atLease.heartbeatsPerSecond();
+        }
 
         double heapPerSession() {
             return heldSessions <= 0 ? 0 : (double) heapBytes / heldSessions; // -1: the backbone did not answer
@@ -125,6 +176,13 @@ final class BackboneSessionsBenchmark {
 
         long reconnects() {
             return generators.stream().mapToLong(Generator::reconnects).sum();
+        }
+
+        /** The generators' closed connections by why ({@code own-} or {@code backbone-} and the transport error code). */
+        Map<String, Long> closes() {
+            Map<String, Long> all = new java.util.TreeMap<>();
+            generators.forEach(g -> g.closes().forEach((why, n) -> all.merge(why, n, Long::sum)));
+            return all;
         }
     }
 
@@ -177,8 +235,31 @@ final class BackboneSessionsBenchmark {
         Generator snapshot() {
             return new Generator(count("opened"), count("held"), count("handshaking"), count("failed"),
                     countLong("handshakes"), countLong("rekeys"), countLong("heartbeats"), countLong("reregistrations"),
-                    countLong("reconnects"), count("socketErrors"),
-                    cpuSeconds(), error);
+                    countLong("reconnects"), countLong("in"), countLong("out"), count("socketErrors"),
+                    closes(), cpuSeconds(), error);
+        }
+
+        /** The generator's {@code closes=own-6=3,backbone-4=1} (or {@code none}) as a map. */
+        private Map<String, Long> closes() {
+            Map<String, Long> closes = new java.util.TreeMap<>();
+            String field = stats.getOrDefault("closes", "none");
+            if (!field.equals("none")) {
+                for (String entry : field.split(",")) {
+                    String[] kv = entry.split("=", 2);
+                    closes.put(kv[0], Long.parseLong(kv[1]));
+                }
+            }
+            return closes;
+        }
+
+        /** Tells the generator to heartbeat every {@code interval} from each session's next beat on. */
+        void heartbeatEvery(Duration interval) {
+            try {
+                process.getOutputStream().write(("heartbeat-ms " + interval.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            } catch (IOException e) {
+                error = "cannot reach the generator: " + e.getMessage();
+            }
         }
     }
 
@@ -203,26 +284,30 @@ final class BackboneSessionsBenchmark {
                     int count = Math.min(perGenerator, settings.sessions() - g * perGenerator);
                     children.add(start(node, g, g * perGenerator, count));
                 }
+                ThreadCpu.Mark rampMark = threadCpu.mark();
                 String stoppedBy = ramp(node, backbone, children);
                 double rampSeconds = (System.nanoTime() - start) / 1e9;
-                BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d sessions held after %.0f s (%s); holding %d s",
-                        sessionsOf(node), rampSeconds, stoppedBy, settings.hold().toSeconds()));
-
-                ThreadCpu.Mark mark = threadCpu.mark();
-                double generatorCpuBefore = children.stream().mapToDouble(Child::cpuSeconds).sum();
-                long heartbeatsBefore = backbone.requests(DirectoryProtocol.OP_HEARTBEAT);
-                long holdStart = System.nanoTime();
-                Thread.sleep(settings.hold().toMillis());
-                double holdSeconds = (System.nanoTime() - holdStart) / 1e9;
-                long heartbeats = backbone.requests(DirectoryProtocol.OP_HEARTBEAT) - heartbeatsBefore;
-                Map<ThreadCpu.Group, Double> cores = threadCpu.coresSince(mark);
-                double jvmCores = cores.values().stream().mapToDouble(Double::doubleValue).sum();
-                double generatorCores = (children.stream().mapToDouble(Child::cpuSeconds).sum() - generatorCpuBefore) / holdSeconds;
+                double rampCores = threadCpu.coresSince(rampMark).get(ThreadCpu.Group.BACKBONE);
+                BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d sessions held after %.0f s (%s); holding %d s, a heartbeat every %d s",
+                        sessionsOf(node), rampSeconds, stoppedBy, settings.hold().toSeconds(), settings.heartbeat().toSeconds()));
+                // Heartbeats of sessions opened late in the ramp come in step at first: one interval spreads them.
+                Thread.sleep(settings.heartbeat().toMillis());
+                Rest atLease = hold(settings.heartbeat(), threadCpu, backbone, children);
                 int held = sessionsOf(node);
                 int registrations = backbone.registrations();
                 long heapAfter = InProcessDirectoryBenchmark.settledHeap();
+                Rest atDefaultRate = null;
+                if (settings.holdsAtDefaultRate()) {
+                    Duration beat = DEFAULT_LEASE.dividedBy(3);
+                    BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d sessions held, %.2f backbone cores at rest; "
+                            + "now a heartbeat every %d s, as the default lease asks", held, atLease.backboneCores(), beat.toSeconds()));
+                    children.forEach(child -> child.heartbeatEvery(beat));
+                    // Each session takes the new interval at its next beat: one old interval, then one new one to spread.
+                    Thread.sleep(settings.heartbeat().plus(beat).toMillis());
+                    atDefaultRate = hold(beat, threadCpu, backbone, children);
+                }
                 return new Result(settings, rampSeconds, held, registrations, heapAfter - heapBefore,
-                        cores.get(ThreadCpu.Group.BACKBONE), jvmCores, generatorCores, heartbeats / holdSeconds,
+                        Runtime.getRuntime().maxMemory(), rampCores, atLease, atDefaultRate,
                         children.stream().map(Child::snapshot).toList(), backbone.refusals(), stoppedBy);
             }
         } finally {
@@ -240,6 +325,30 @@ final class BackboneSessionsBenchmark {
             }
             node.close();
         }
+    }
+
+    /** Holds the sessions for {@link Settings#hold} at a heartbeat every {@code heartbeat}, measuring what they cost. */
+    private Rest hold(Duration heartbeat, ThreadCpu threadCpu, Backbone backbone, List<Child> children)
+            throws InterruptedException {
+        ThreadCpu.Mark mark = threadCpu.mark();
+        double generatorCpuBefore = children.stream().mapToDouble(Child::cpuSeconds).sum();
+        long datagramsBefore = datagrams(children);
+        long heartbeatsBefore = backbone.requests(DirectoryProtocol.OP_HEARTBEAT);
+        long holdStart = System.nanoTime();
+        Thread.sleep(settings.hold().toMillis());
+        double seconds = (System.nanoTime() - holdStart) / 1e9;
+        long heartbeats = backbone.requests(DirectoryProtocol.OP_HEARTBEAT) - heartbeatsBefore;
+        Map<ThreadCpu.Group, Double> cores = threadCpu.coresSince(mark);
+        double jvmCores = cores.values().stream().mapToDouble(Double::doubleValue).sum();
+        double generatorCores = (children.stream().mapToDouble(Child::cpuSeconds).sum() - generatorCpuBefore) / seconds;
+        // The generators print their counters once a second: the count lags by up to a second at both ends alike.
+        double datagramsPerSecond = (datagrams(children) - datagramsBefore) / seconds;
+        return new Rest(heartbeat, seconds, cores.get(ThreadCpu.Group.BACKBONE), jvmCores, generatorCores,
+                heartbeats / seconds, datagramsPerSecond);
+    }
+
+    private static long datagrams(List<Child> children) {
+        return children.stream().mapToLong(c -> c.countLong("in") + c.countLong("out")).sum();
     }
 
     /**
@@ -305,10 +414,10 @@ final class BackboneSessionsBenchmark {
         // Its own loopback address per generator: ports are per address, and 127.0.0.0/8 is all loopback.
         String bind = "127.0.0." + (20 + index);
         double rate = (double) settings.rate() / settings.generators();
-        String command = String.format(Locale.ROOT, "ulimit -n %d && exec '%s' -Xmx768m -XX:+UseSerialGC -cp '%s' %s %s %d %d %s %d %.1f %d %d",
+        String command = String.format(Locale.ROOT, "ulimit -n %d && exec '%s' -Xmx1g -XX:+UseSerialGC -cp '%s' %s %s %d %d %s %d %.1f %d %d",
                 DESCRIPTORS, java, System.getProperty("java.class.path"), SessionLoadGenerator.class.getName(),
                 HostPort.format(node.localEndpoint()), node.address().realm(), count, bind, firstAgent, rate,
-                settings.lease().toMillis() / 3, REKEY.toMillis());
+                settings.heartbeat().toMillis(), REKEY.toMillis());
         try {
             return new Child(new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start());
         } catch (IOException e) {

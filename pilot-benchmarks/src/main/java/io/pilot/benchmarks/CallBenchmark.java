@@ -1,9 +1,6 @@
 package io.pilot.benchmarks;
 
-import io.pilot.engine.PilotNode;
 import io.pilot.engine.backbone.Backbone;
-import io.pilot.engine.backbone.BackboneSettings;
-import io.pilot.engine.backbone.DirectoryStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  * until the caller stops choosing it), a provider joining beside the remaining one (how long until it is first
  * chosen), one of the two dying (SIGKILL: how long until the caller stops choosing it, how many calls failed or took
  * over a second), a provider joining when there is no other, and finally the caller's latency to its known provider
- * with the backbone up, then stopped.
+ * with the backbone up and stopped, in blocks taking turns.
  */
 public final class CallBenchmark {
 
@@ -59,6 +56,12 @@ public final class CallBenchmark {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(45);
     /** Longest wait for a joining provider's first call. */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Pairs of blocks, backbone up and stopped, that the outage calls are measured in. */
+    private static final int OUTAGE_BLOCKS = 4;
+    /** From the backbone's stop to a down block: past the caller's 2 s of UDP silence, into its WebSocket retries. */
+    private static final Duration OUTAGE_SETTLE = Duration.ofSeconds(3);
+    /** Longest wait for the apps to register with the restarted backbone (their retries back off up to 30 s). */
+    private static final Duration REREGISTER_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * Sequential calls of one contender.
@@ -109,7 +112,10 @@ public final class CallBenchmark {
      * @param natsMissing null, or why the NATS rows could not be measured
      * @param inFlight calls outstanding in the rate rows
      * @param backboneUp the caller to its known provider with the backbone up
-     * @param backboneDown the same right after the backbone was stopped, within {@code outageBudget}
+     * @param backboneDown the same with the backbone stopped, within {@code outageBudget} per block, the blocks taking
+     *                     turns with those of {@code backboneUp}
+     * @param upCpuMicrosPerCall the caller process's CPU per call in the {@code backboneUp} blocks, microseconds
+     * @param downCpuMicrosPerCall the same in the {@code backboneDown} blocks, its retries of the backbone included
      * @param leave a provider stopped (SIGTERM) while the caller calls
      * @param join a provider started while the caller, with no other provider, calls
      * @param joinBeside a provider started while the caller calls another: whether, and when, the newcomer is chosen
@@ -118,7 +124,8 @@ public final class CallBenchmark {
      */
     public record Result(Latency pilot, Latency http, Latency nats, Rate pilotRate, Rate httpRate, Rate natsRate,
                          String natsMissing, int inFlight, Latency backboneUp, Latency backboneDown,
-                         Duration outageBudget, Handovers.Handover leave, Handovers.Handover join,
+                         Duration outageBudget, double upCpuMicrosPerCall, double downCpuMicrosPerCall,
+                         Handovers.Handover leave, Handovers.Handover join,
                          Handovers.Handover joinBeside, Handovers.Handover death) {
     }
 
@@ -147,11 +154,10 @@ public final class CallBenchmark {
     }
 
     private Result measure(RunProfile profile, Path dir) throws InterruptedException {
-        PilotNode backboneNode = own(PilotPair.node().answerStun(true).build().start());
-        Backbone backbone = own(Backbone.start(backboneNode, BackboneSettings.DEFAULTS, DirectoryStore.none()));
+        StoppableBackbone backbone = own(new StoppableBackbone());
         Map<String, String> mesh = Map.of(
-                "pilot.backbone.address", "127.0.0.1:" + backboneNode.localEndpoint().getPort(),
-                "pilot.backbone.key", backboneNode.publicKey().toString());
+                "pilot.backbone.address", "127.0.0.1:" + backbone.endpoint().getPort(),
+                "pilot.backbone.key", backbone.publicKey().toString());
 
         Optional<Path> natsExecutable = NatsServer.find();
         String natsMissing = natsExecutable.isEmpty()
@@ -204,16 +210,56 @@ public final class CallBenchmark {
         BenchmarkRunner.progress("    leave " + describe(leave) + "; join beside " + describe(joinBeside) + "; death "
                 + (death == null ? "not measured" : describe(death)) + "; join alone " + describe(join));
 
-        BenchmarkRunner.progress("    calls to the known provider with the backbone up, then stopped");
-        int outageCalls = Math.max(1, profile.callSamples() / 5);
-        Latency up = latency(caller, PILOT, profile.callWarmup(), outageCalls, profile.callOutageBudget());
-        backbone.close();
-        backboneNode.close();
-        Latency down = latency(caller, PILOT, 0, outageCalls, profile.callOutageBudget());
+        BenchmarkRunner.progress("    calls to the known provider with the backbone up and stopped, in alternating blocks");
+        Outage outage = outage(caller, backbone, profile);
 
         return new Result(sequential.get(PILOT), sequential.get(HTTP), sequential.get(NATS), rates.get(PILOT),
-                rates.get(HTTP), rates.get(NATS), natsMissing, profile.callInFlight(), up, down,
-                profile.callOutageBudget(), leave, join, joinBeside, death);
+                rates.get(HTTP), rates.get(NATS), natsMissing, profile.callInFlight(), outage.up(), outage.down(),
+                profile.callOutageBudget(), outage.upCpuMicrosPerCall(), outage.downCpuMicrosPerCall(), leave, join,
+                joinBeside, death);
+    }
+
+    /** The calls with the backbone up and stopped, and the caller process's CPU per call in each state. */
+    private record Outage(Latency up, Latency down, double upCpuMicrosPerCall, double downCpuMicrosPerCall) {
+    }
+
+    /**
+     * The caller's calls to its known provider in {@link #OUTAGE_BLOCKS} pairs of blocks, the backbone up for one and
+     * stopped for the other, taking turns: measured as one block each (up, then down), the ratio swung from 0.60x to
+     * 1.58x between runs, as the load of the machine drifted between the two. A stopped backbone's block starts
+     * {@link #OUTAGE_SETTLE} after the stop, when the caller's retries are under way (UDP unanswered, then WebSocket);
+     * the backbone then starts again, empty, and the next up block waits until the caller and the provider registered
+     * anew. The caller process's CPU is read around each block, so that what its retries cost shows per call.
+     */
+    private static Outage outage(BenchApp caller, StoppableBackbone backbone, RunProfile profile)
+            throws InterruptedException {
+        int calls = Math.max(1, profile.callSamples() / 5);
+        int blocks = Math.min(OUTAGE_BLOCKS, calls);
+        latency(caller, PILOT, profile.callWarmup(), 1, profile.callOutageBudget());
+        List<JsonNode> up = new ArrayList<>();
+        List<JsonNode> down = new ArrayList<>();
+        long upCpu = 0;
+        long downCpu = 0;
+        for (int block = 0; block < blocks; block++) {
+            int size = calls / blocks + (block < calls % blocks ? 1 : 0);
+            if (block > 0) {
+                backbone.restart(2, REREGISTER_TIMEOUT); // the caller and the provider that joined last
+            }
+            long cpu = caller.cpuNanos();
+            up.add(latencyOrder(caller, size, profile.callOutageBudget()));
+            upCpu += caller.cpuNanos() - cpu;
+            backbone.stop();
+            Thread.sleep(OUTAGE_SETTLE.toMillis());
+            cpu = caller.cpuNanos();
+            down.add(latencyOrder(caller, size, profile.callOutageBudget()));
+            downCpu += caller.cpuNanos() - cpu;
+        }
+        return new Outage(latency(up), latency(down), upCpu / 1e3 / calls, downCpu / 1e3 / calls);
+    }
+
+    private static JsonNode latencyOrder(BenchApp caller, int calls, Duration budget) throws InterruptedException {
+        return caller.post("/bench/latency?kind=" + PILOT + "&warmup=0&calls=" + calls + "&budgetMillis="
+                + budget.toMillis());
     }
 
     private static String describe(Handovers.Handover handover) {

@@ -205,16 +205,27 @@ final class CallsReport {
                 + "equal, then fewest in flight, then turns). So the beside figure is the watch's push plus that "
                 + "probe's round trip plus the next turn, not a handshake on a call's path. After a death the caller "
                 + "stops choosing the dead provider at its first failure (it is quarantined, then dropped when its "
-                + "lease lapses); the figure is mostly how long that first failure takes to show.");
+                + "lease lapses); the figure is mostly how long that first failure takes to show: a call already sent "
+                + "to the provider that died ends when its connection is declared lost (10 s without an answer), then "
+                + "fails over. *Join with no other provider*: the only record left in the caller's view is then the "
+                + "provider SIGKILLed a step earlier (its lease has not lapsed), quarantined. An anycast whose turn "
+                + "comes to a quarantined provider pings it before it sends the request, and while that ping waits "
+                + "(a dead provider's for the handshake's 10 s connect timeout) it reads the providers again from "
+                + "memory every 20 ms and asks a provider not in quarantine as soon as the watch has pushed one; so "
+                + "the figure is the newcomer's registration reaching the caller by push, plus at most one such "
+                + "recheck and the call itself. Before that check existed, a call sent to the dead provider waited "
+                + "out the handshake (about 10 s) while the newcomer was ready, and failed.");
         line("");
     }
 
     private void outage() {
-        line("### Backbone up, then stopped");
+        line("### Backbone up and stopped");
         line("");
         line(String.format(Locale.ROOT, "Sequential `pilotClient.call(...)` to the provider the caller already knows "
-                + "(and has a session with): %,d calls with the backbone up, then the backbone is stopped (its node "
-                + "closed) and the same %,d calls are given at most %s.",
+                + "(and has a session with): %,d calls with the backbone up and %,d with it stopped (its node closed), "
+                + "in blocks taking turns (up, stop, 3 s for the caller's retries to get going, down, start again "
+                + "empty, wait until the apps registered anew, up...), each block given at most %s; so a drift in the "
+                + "machine's load hits both rows alike. The caller process's CPU is read around each block.",
                 Math.max(1, profile.callSamples() / 5), Math.max(1, profile.callSamples() / 5),
                 seconds(r.outageBudget().toMillis())));
         line("");
@@ -235,6 +246,27 @@ final class CallsReport {
         } else {
             line(String.format(Locale.ROOT, "**No call was answered with the backbone %s** (target: equal within "
                     + "noise, every call answered; not met).", up.nanos() == null ? "up" : "stopped"));
+        }
+        line(String.format(Locale.ROOT, "Caller process CPU per call: %.1f µs with the backbone up, %.1f µs with it "
+                + "stopped (its retries of the backbone included).", r.upCpuMicrosPerCall(), r.downCpuMicrosPerCall()));
+        line("");
+        line("*Reading.* While its backbone is gone a caller's node retries it in the background: its heartbeat "
+                + "fails after the backbone request timeout (5 s) and registration is retried with a growing, jittered "
+                + "wait (0.5 s up to 30 s); the handshake to the backbone is retransmitted, 250 ms apart at first and "
+                + "twice as far each time, until the connect timeout; after 2 s of unanswered UDP the node dials the backbone's WebSocket, again every "
+                + "5 s while that fails; the watches are renewed once it answers again. None of it is on a call's "
+                + "path: the providers come from memory and the request goes over the session with the provider. On "
+                + "the event loop it is a few timer ticks and datagrams a second (measured in the engine with a "
+                + "backbone process killed: the nodes' loops used about 2 ms of CPU per second with the backbone up "
+                + "and the same with it gone, and a call's CPU did not grow); so a difference between the p50s here "
+                + "is the machine's, not the outage's.");
+        if (r.upCpuMicrosPerCall() > 0 && r.downCpuMicrosPerCall() > 1.25 * r.upCpuMicrosPerCall()) {
+            line("");
+            line(String.format(Locale.ROOT, "*Open.* Here the caller used %.1fx the CPU per call with the backbone "
+                    + "stopped, which the engine measurement did not show. The figure is the whole caller process "
+                    + "during short blocks (its JIT compiler, GC and logging included, and the first outage runs retry "
+                    + "code never compiled before); what the extra CPU is was not traced.",
+                    r.downCpuMicrosPerCall() / r.upCpuMicrosPerCall()));
         }
         line("");
         if (down.nanos() != null && down.nanos().median() >= 1e9) {

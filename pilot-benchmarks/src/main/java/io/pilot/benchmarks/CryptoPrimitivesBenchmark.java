@@ -20,6 +20,7 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import io.pilot.engine.crypto.PacketCipher;
+import io.pilot.engine.crypto.Sodium;
 import io.pilot.engine.crypto.X25519KeyPair;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.noise.HandshakeState;
@@ -37,8 +38,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * for a fixed time after a warm-up, several rounds, and prints the best round's microseconds of the thread's CPU
  * per operation (CPU time and the best round, because the machine is shared and a round's worst is other people's
  * work). What the engine
- * uses was chosen from this table (docs/ARCHITECTURE.md, crypto): BouncyCastle's low-level RFC 7748/8032 code
- * against the JDK's SunEC XDH and EdDSA providers, JDK against BouncyCastle SHA-256 and HMAC.
+ * uses was chosen from this table (docs/ARCHITECTURE.md, crypto): libsodium (where the system has it) against
+ * BouncyCastle's low-level RFC 7748/8032 code against the JDK's SunEC XDH and EdDSA providers, JDK against
+ * BouncyCastle SHA-256 and HMAC. The last row, the whole handshake, runs on whichever the engine chose; run it with
+ * {@code -Dpilot.crypto.libsodium=none} for Bouncy Castle.
  *
  * <pre>
  * java -cp ... io.pilot.benchmarks.CryptoPrimitivesBenchmark [milliseconds per round, default 300]
@@ -59,6 +62,7 @@ public final class CryptoPrimitivesBenchmark {
     public static void main(String[] args) throws GeneralSecurityException {
         long roundMillis = args.length > 0 ? Long.parseLong(args[0]) : 300;
         Map<String, Op> ops = operations();
+        System.out.println("The engine's X25519 and Ed25519: " + Sodium.curvesProvider());
         System.out.printf(Locale.ROOT, "%-58s %12s%n", "primitive (provider)", "CPU µs/op (best)");
         for (Map.Entry<String, Op> entry : ops.entrySet()) {
             double best = Double.MAX_VALUE;
@@ -124,6 +128,16 @@ public final class CryptoPrimitivesBenchmark {
             return out[0];
         });
 
+        Sodium.system().ifPresent(sodium -> {
+            ops.put("X25519 key pair generation (libsodium)", () -> {
+                byte[] sk = new byte[32];
+                X25519.generatePrivateKey(RANDOM, sk);
+                sodium.x25519PublicKey(sk, out);
+                return out[0];
+            });
+            ops.put("X25519 agreement (libsodium)", () -> sodium.x25519(privateKey, peerPublic, out) ? out[0] : 0);
+        });
+
         KeyPairGenerator generator = KeyPairGenerator.getInstance("X25519");
         KeyPair jdkPair = generator.generateKeyPair();
         PublicKey jdkPeer = generator.generateKeyPair().getPublic();
@@ -172,6 +186,20 @@ public final class CryptoPrimitivesBenchmark {
                 () -> Ed25519.validatePublicKeyFull(publicKey, 0) ? 1 : 0);
         ops.put("Ed25519 key check, partial: on curve only (BouncyCastle)",
                 () -> Ed25519.validatePublicKeyPartial(publicKey, 0) ? 1 : 0);
+
+        Sodium.system().ifPresent(sodium -> {
+            ops.put("Ed25519 sign, public key given (libsodium)", () -> {
+                sodium.sign(seed, publicKey, message, signature);
+                return signature[0];
+            });
+            ops.put("Ed25519 verify (libsodium)", () -> sodium.verifies(publicKey, message, signature) ? 1 : 0);
+            ops.put("Ed25519 key check, full: on curve + order (libsodium)",
+                    () -> sodium.isValidEd25519Key(publicKey) ? 1 : 0);
+        });
+        byte[] forged = signature.clone();
+        forged[40] ^= 1;
+        ops.put("Ed25519 verify of a bad signature (engine: " + Sodium.curvesProvider() + ")",
+                () -> io.pilot.engine.crypto.Ed25519.verify(publicKey, message, forged) ? 1 : 0);
 
         KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
         KeyPair pair = generator.generateKeyPair();
@@ -252,6 +280,16 @@ public final class CryptoPrimitivesBenchmark {
             key[0]++; // a new key each time, as in a handshake (the JDK refuses one key and nonce twice in a row)
             PacketCipher.onThreadCipher(key).seal(0, ad, plaintext, sealed);
             return sealed.get(0);
+        });
+        Sodium.system().filter(Sodium::hasAes256Gcm).ifPresent(sodium -> {
+            byte[] adBytes = new byte[32];
+            byte[] plainBytes = new byte[48];
+            byte[] sealedBytes = new byte[48 + PacketCipher.TAG_SIZE];
+            ops.put("AES-256-GCM new key + seal of 48 bytes (libsodium, Noise CipherState)", () -> {
+                key[0]++;
+                sodium.seal(key, 0, adBytes, plainBytes, sealedBytes);
+                return sealedBytes[0];
+            });
         });
         long[] nonce = {0};
         ops.put("AES-256-GCM seal of 48 bytes (JDK, PacketCipher)", () -> {

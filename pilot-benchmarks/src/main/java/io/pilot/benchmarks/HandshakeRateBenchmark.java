@@ -6,6 +6,8 @@ import io.pilot.engine.SessionListener;
 import io.pilot.engine.session.SessionSettings;
 import io.pilot.engine.wire.DropReason;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -46,10 +48,16 @@ public final class HandshakeRateBenchmark {
     public static final SessionSettings LIMITS = SessionSettings.DEFAULTS.withHandshakeLimits(1_000_000, 1_000_000,
             4096);
     /**
-     * Batches run and discarded before the measured ones: the JIT compiles the curve arithmetic and the handshake path
-     * over the first thousand or so handshakes (its compiler threads' CPU would otherwise count as the handshakes').
+     * Warm-up batches run and discarded before the measured ones: at least {@value #MIN_WARMUP_BATCHES}, then more
+     * until one runs with the JIT compiling for less than {@link #SETTLED_COMPILATION_SHARE} of its time, at most
+     * {@value #MAX_WARMUP_BATCHES}. The JIT compiles the handshake path over the first thousands of handshakes, and
+     * its compiler threads' CPU would otherwise count as the handshakes' (with libsodium's faster curves, three batches
+     * of 300 were over before it was done: 1.27 ms per handshake measured after 3 warm-up batches, 0.90 ms after 12,
+     * the difference all in the unattributed GC, JIT and VM threads).
      */
-    static final int WARMUP_BATCHES = 3;
+    static final int MIN_WARMUP_BATCHES = 3;
+    static final int MAX_WARMUP_BATCHES = 30;
+    static final double SETTLED_COMPILATION_SHARE = 0.05;
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,10 +75,15 @@ public final class HandshakeRateBenchmark {
      * @param cpuPerHandshakeByGroup the measured batches' CPU per handshake by thread group (the responder is
      *                               {@link ThreadCpu.Group#BACKBONE}, the initiators' thread
      *                               {@link ThreadCpu.Group#OTHER}), in nanoseconds
+     * @param warmupBatches batches run before the measured ones until the JIT had settled
+     * @param lastWarmupCompilationShare the JIT's compilation time during the last warm-up batch, as a share of
+     *                                   that batch's time (below {@link #SETTLED_COMPILATION_SHARE} unless the
+     *                                   warm-up stopped at {@link #MAX_WARMUP_BATCHES})
      */
     public record Result(Samples perSecond, Samples latencyNanos, Map<DropReason, Long> responderDrops,
                          int failures, Samples cpuPerHandshakeNanos, Samples responderCpuPerHandshakeNanos,
-                         Map<ThreadCpu.Group, Double> cpuPerHandshakeByGroup) {
+                         Map<ThreadCpu.Group, Double> cpuPerHandshakeByGroup, int warmupBatches,
+                         double lastWarmupCompilationShare) {
 
         /** Handshakes per second that the median CPU per handshake allows on {@code cores} cores given wholly to it. */
         public double perSecondOnIdleCores(int cores) {
@@ -95,10 +108,58 @@ public final class HandshakeRateBenchmark {
         Set<Long> loopsBefore = ThreadCpu.eventLoops();
         try (PilotNode responder = PilotPair.node().sessionSettings(LIMITS).build().start()) {
             Set<Long> loopsAfter = ThreadCpu.eventLoops();
-            long responderLoop = ThreadCpu.newEventLoop(loopsBefore, loopsAfter);
-            ThreadCpu threads = ThreadCpu.withBackboneLoop(loopsBefore, loopsAfter);
-            AtomicReference<CountDownLatch> established = new AtomicReference<>(new CountDownLatch(0));
-            responder.addSessionListener(new SessionListener() {
+            Responder measured = new Responder(responder, ThreadCpu.newEventLoop(loopsBefore, loopsAfter),
+                    ThreadCpu.withBackboneLoop(loopsBefore, loopsAfter));
+            int warmups = 0;
+            double compiling;
+            do {
+                long compiledBefore = compilationMillis();
+                Batch warmup = measured.run(perBatch, profile.handshakeConcurrency());
+                compiling = (compilationMillis() - compiledBefore) * 1e6 / warmup.elapsedNanos;
+                warmups++;
+            } while (warmups < MAX_WARMUP_BATCHES && (warmups < MIN_WARMUP_BATCHES || compiling > SETTLED_COMPILATION_SHARE));
+            long measuredHandshakes = (long) perBatch * batches;
+            for (int batch = 0; batch < batches; batch++) {
+                Batch result = measured.run(perBatch, profile.handshakeConcurrency());
+                rates[batch] = perBatch / (result.elapsedNanos / 1e9);
+                cpuPerHandshake[batch] = (double) result.cpuNanos / perBatch;
+                responderCpuPerHandshake[batch] = (double) result.responderCpuNanos / perBatch;
+                result.cores.forEach((group, used) ->
+                        cpuByGroup.merge(group, used * result.elapsedNanos / measuredHandshakes, Double::sum));
+                latencies.addAll(result.outcome.latencies());
+                failures += result.outcome.failures();
+            }
+            return new Result(Samples.of(rates),
+                    Samples.of(latencies.stream().mapToLong(Long::longValue).toArray()),
+                    responder.stats().drops(), failures, Samples.of(cpuPerHandshake),
+                    Samples.of(responderCpuPerHandshake), cpuByGroup, warmups, compiling);
+        }
+    }
+
+    /** The JIT's compilation time so far, summed over its compiler threads; 0 where the JVM does not tell it. */
+    private static long compilationMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** One batch's clock, CPU and outcome. */
+    private record Batch(long elapsedNanos, long cpuNanos, long responderCpuNanos, Map<ThreadCpu.Group, Double> cores,
+                         HandshakeInitiators.Outcome outcome) {
+    }
+
+    /** The responder node, its event loop's thread and the process's threads by group, and what it has established. */
+    private static final class Responder {
+
+        private final PilotNode node;
+        private final long loop;
+        private final ThreadCpu threads;
+        private final AtomicReference<CountDownLatch> established = new AtomicReference<>(new CountDownLatch(0));
+
+        Responder(PilotNode node, long loop, ThreadCpu threads) {
+            this.node = node;
+            this.loop = loop;
+            this.threads = threads;
+            node.addSessionListener(new SessionListener() {
                 @Override
                 public void sessionEstablished(PeerInfo peer, boolean newConnection) {
                     if (newConnection) {
@@ -106,37 +167,25 @@ public final class HandshakeRateBenchmark {
                     }
                 }
             });
-            for (int batch = -WARMUP_BATCHES; batch < batches; batch++) {
-                try (HandshakeInitiators initiators = new HandshakeInitiators(perBatch, responder.localEndpoint(),
-                        responder.publicKey(), responder.address().realm(), RANDOM)) {
-                    CountDownLatch done = new CountDownLatch(perBatch);
-                    established.set(done);
-                    ThreadCpu.Mark before = threads.mark();
-                    long responderBefore = ThreadCpu.threadCpuNanos(responderLoop);
-                    HandshakeInitiators.Outcome outcome = initiators.run(profile.handshakeConcurrency(), TIMEOUT_NANOS);
-                    if (!done.await(30, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the responder established only "
-                                + (perBatch - done.getCount()) + " of " + perBatch + " sessions");
-                    }
-                    long elapsed = System.nanoTime() - before.wallNanos();
-                    long cpu = ThreadCpu.processCpuNanos() - before.processNanos();
-                    long responderCpu = ThreadCpu.threadCpuNanos(responderLoop) - responderBefore;
-                    Map<ThreadCpu.Group, Double> cores = threads.coresSince(before);
-                    if (batch >= 0) {
-                        rates[batch] = perBatch / (elapsed / 1e9);
-                        cpuPerHandshake[batch] = (double) cpu / perBatch;
-                        responderCpuPerHandshake[batch] = (double) responderCpu / perBatch;
-                        long measured = (long) perBatch * batches;
-                        cores.forEach((group, used) -> cpuByGroup.merge(group, used * elapsed / measured, Double::sum));
-                        latencies.addAll(outcome.latencies());
-                        failures += outcome.failures();
-                    }
+        }
+
+        /** Runs {@code count} fresh initiators against the responder, {@code concurrency} at a time, and times them. */
+        Batch run(int count, int concurrency) throws InterruptedException {
+            try (HandshakeInitiators initiators = new HandshakeInitiators(count, node.localEndpoint(), node.publicKey(),
+                    node.address().realm(), RANDOM)) {
+                CountDownLatch done = new CountDownLatch(count);
+                established.set(done);
+                ThreadCpu.Mark before = threads.mark();
+                long responderBefore = ThreadCpu.threadCpuNanos(loop);
+                HandshakeInitiators.Outcome outcome = initiators.run(concurrency, TIMEOUT_NANOS);
+                if (!done.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the responder established only "
+                            + (count - done.getCount()) + " of " + count + " sessions");
                 }
+                long elapsed = System.nanoTime() - before.wallNanos();
+                return new Batch(elapsed, ThreadCpu.processCpuNanos() - before.processNanos(),
+                        ThreadCpu.threadCpuNanos(loop) - responderBefore, threads.coresSince(before), outcome);
             }
-            return new Result(Samples.of(rates),
-                    Samples.of(latencies.stream().mapToLong(Long::longValue).toArray()),
-                    responder.stats().drops(), failures, Samples.of(cpuPerHandshake),
-                    Samples.of(responderCpuPerHandshake), cpuByGroup);
         }
     }
 }

@@ -49,17 +49,43 @@ final class InitiatorKeys {
         return datagram.flip();
     }
 
-    /** The plaintext of {@code data}, or null if it is not addressed to this session or does not authenticate. */
+    /**
+     * Seals the {@code length} bytes of packet at {@link WireFormat#DATA_HEADER_LENGTH} in {@code array} in place,
+     * under the next counter, with the DATA header written before them: no buffer allocated per datagram. The array
+     * needs {@link WireFormat#TAG_LENGTH} bytes after the packet. Returns the datagram, a view of {@code array}.
+     */
+    ByteBuffer sealInPlace(byte[] array, int length) {
+        long counter = sendKeys.nextCounter();
+        ByteBuffer.wrap(array).put((byte) WireFormat.TYPE_DATA).put((byte) WireFormat.VERSION).putShort((short) 0)
+                .putInt(remoteIndex).putLong(counter);
+        int sealed = sendKeys.sealInPlace(counter, array, 0, WireFormat.DATA_HEADER_LENGTH,
+                WireFormat.DATA_HEADER_LENGTH, length);
+        return ByteBuffer.wrap(array, 0, WireFormat.DATA_HEADER_LENGTH + sealed);
+    }
+
+    /**
+     * The plaintext of {@code data}, or null if it is not addressed to this session or does not authenticate. A
+     * datagram on a heap array (what a generator reads) is opened in place, and the plaintext is a view of it: no
+     * copy per datagram; one that failed to authenticate is left zeroed.
+     */
     ByteBuffer open(DataPacket data) {
         if (data.receiverIndex() != localIndex) {
             return null;
         }
         ByteBuf datagram = data.datagram();
-        byte[] bytes = new byte[datagram.readableBytes()];
+        int length = datagram.readableBytes();
+        if (datagram.hasArray()) {
+            byte[] array = datagram.array();
+            int base = datagram.arrayOffset() + datagram.readerIndex();
+            int opened = receiveKeys.openInPlace(data.counter(), array, base, WireFormat.DATA_HEADER_LENGTH,
+                    base + WireFormat.DATA_HEADER_LENGTH, length - WireFormat.DATA_HEADER_LENGTH);
+            return opened < 0 ? null : ByteBuffer.wrap(array, base + WireFormat.DATA_HEADER_LENGTH, opened).slice();
+        }
+        byte[] bytes = new byte[length];
         datagram.getBytes(datagram.readerIndex(), bytes);
         ByteBuffer aad = ByteBuffer.wrap(bytes, 0, WireFormat.DATA_HEADER_LENGTH);
-        ByteBuffer ciphertext = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, bytes.length - WireFormat.DATA_HEADER_LENGTH);
-        ByteBuffer plaintext = ByteBuffer.allocate(bytes.length);
+        ByteBuffer ciphertext = ByteBuffer.wrap(bytes, WireFormat.DATA_HEADER_LENGTH, length - WireFormat.DATA_HEADER_LENGTH);
+        ByteBuffer plaintext = ByteBuffer.allocate(length);
         if (receiveKeys.open(data.counter(), aad, ciphertext, plaintext) < 0) {
             return null;
         }

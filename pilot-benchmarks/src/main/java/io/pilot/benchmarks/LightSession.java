@@ -32,7 +32,6 @@ import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One node's session with a backbone, spoken by the protocol's own parts and nothing more: the initiator side of the
@@ -43,14 +42,15 @@ import java.util.UUID;
  * {@link SessionLoadGenerator}'s one thread. What the backbone sees is what a {@code PilotNode} with a
  * {@code DirectoryClient} sends: a handshake from its own port, a REGISTER of a signed record, then HEARTBEATs.
  *
- * <p>Left out, as a real node on a quiet path does not need them while it holds: path probes, relaying, cookies
+ * <p>Left out, as a real node on a quiet path does not need them while it holds: path validation, relaying, cookies
  * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
  * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
  * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
  *
  * <p>It recovers as a node's {@code DirectoryClient} does: a heartbeat refused with {@code NOT_REGISTERED} (the
  * lease lapsed while one end was starved of CPU) registers again, and a connection that closed (unanswered for the
- * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection, then a heartbeat; a
+ * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection when its next heartbeat
+ * is due, then that heartbeat; a
  * handshake whose FINAL goes unconfirmed for a node's connect timeout starts again.
  * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good.
  */
@@ -65,6 +65,12 @@ final class LightSession {
     private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
     /** A node's connect timeout ({@code SessionSettings.DEFAULTS}): how long a FINAL may go unconfirmed. */
     private static final long CONFIRM_TIMEOUT_NANOS = 10_000_000_000L;
+    /**
+     * Where {@link #flush} seals each datagram: one per thread, since a generator drives all its sessions from one
+     * thread and a session's datagram is sent before the next is sealed.
+     */
+    private static final ThreadLocal<byte[]> SEND_ARRAY =
+            ThreadLocal.withInitial(() -> new byte[WireFormat.MAX_LARGE_DATAGRAM]);
 
     private final DatagramChannel channel;
     private final InetSocketAddress backbone;
@@ -74,6 +80,10 @@ final class LightSession {
     private final long rekeyAfterNanos;
     private final SecureRandom random;
     private final Counters counters;
+    /** This session's place among its generator's, the tie-break of {@link SessionDeadlines}. */
+    final int number;
+    /** When {@link SessionDeadlines} has it filed; {@link Long#MAX_VALUE} when not filed. */
+    long dueNanos = Long.MAX_VALUE;
 
     State state = State.HANDSHAKING;
     /** The INIT of the handshake under way, repeated until answered. */
@@ -92,6 +102,8 @@ final class LightSession {
     private long keysSinceNanos;
     private Connection connection;
     private long nextHeartbeatNanos = Long.MAX_VALUE;
+    /** When a session whose connection closed starts its new handshake ({@link #reconnect}); none pending: max. */
+    private long reconnectAtNanos = Long.MAX_VALUE;
     private byte[] backboneNodeKey;
     private boolean requestInFlight;
     /** The backbone accepted this session's record once. */
@@ -102,10 +114,13 @@ final class LightSession {
     private byte[] lookupBody;
     private int lookupDepth;
     private int lookupsInFlight;
-    private long lookupsSent;
+    /** Requests sent: their correlation ids, made without SecureRandom (the load's CPU is not what is measured). */
+    private long requestsSent;
 
     /** What every session of a generator adds to. */
     static final class Counters {
+        /** Sessions made: each one's {@link #number}. */
+        int sessions;
         long handshakes;
         long rekeys;
         long registered;
@@ -113,10 +128,17 @@ final class LightSession {
         /** Lookups answered with exactly one record ({@link LookupLoadGenerator}'s load). */
         long lookups;
         long failures;
+        /** Why the last session failed, for the generator to tell. */
+        String lastFailure;
         /** Heartbeats refused for a lapsed lease, then registered again. */
         long reregistrations;
         /** Connections that closed, or handshakes left unconfirmed, then replaced by a new handshake. */
         long reconnects;
+        /**
+         * Why the connections that closed did, by transport error code ({@code TransportError}), a closing by the
+         * backbone apart from one by this side's own timers: what a run that lost sessions looks at first.
+         */
+        final java.util.TreeMap<String, Long> closes = new java.util.TreeMap<>();
         long datagramsIn;
         long datagramsOut;
     }
@@ -131,6 +153,7 @@ final class LightSession {
         this.rekeyAfterNanos = rekeyAfterNanos;
         this.random = random;
         this.counters = counters;
+        this.number = counters.sessions++;
     }
 
     /** Sends a handshake initiation (the first, a retransmission, or a rekey). */
@@ -182,7 +205,7 @@ final class LightSession {
         try {
             answer = handshake.finish(response, freshConnection);
         } catch (InitiatorHandshake.Refused refused) {
-            fail();
+            fail("handshake refused: " + refused.getMessage());
             return;
         }
         initBytes = null;
@@ -232,6 +255,9 @@ final class LightSession {
                 stream.reset(0); // the backbone's events: this client watches nothing
             }
         }, now);
+        // As a node's connection on a direct UDP path: it searches for the largest datagram the path carries
+        // (16,336 bytes on loopback), once it fills packets, so lookups kept in flight share datagrams as a node's would.
+        connection.datagramPath(backbone, WireFormat.MAX_LARGE_DATAGRAM, WireFormat.DATA_OVERHEAD);
         if (registered) {
             // A new connection after a closed one: the record may still be held (registering the same signed
             // record again would be refused as stale), so a heartbeat asks, and NOT_REGISTERED registers again.
@@ -260,21 +286,20 @@ final class LightSession {
     private void topUpLookups() {
         while (lookupsInFlight < lookupDepth) {
             lookupsInFlight++;
-            // A correlation id as a node sends one, made without SecureRandom: the load's CPU is not what is measured.
-            openRequest(lookupBody, Long.toString(++lookupsSent), true);
+            openRequest(lookupBody, true);
         }
     }
 
     /** Sends a directory request; its reply moves the state on. */
     private void request(byte[] body, long now) {
-        openRequest(body, UUID.randomUUID().toString(), false);
+        openRequest(body, false);
         requestInFlight = true;
         flush(now);
     }
 
     /** Writes a request on a new stream; {@link #flush} sends it. */
-    private void openRequest(byte[] body, String correlationId, boolean lookup) {
-        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, correlationId,
+    private void openRequest(byte[] body, boolean lookup) {
+        Message message = Message.of(body).withAll(Map.of(Headers.CORRELATION_ID, Long.toString(++requestsSent),
                 Headers.DEADLINE, Long.toString(REQUEST_TIMEOUT_MILLIS)));
         Stream stream = connection.openStream(DirectoryProtocol.PORT);
         MessageFrameDecoder decoder = new MessageFrameDecoder(64 * 1024);
@@ -289,7 +314,7 @@ final class LightSession {
                         onReply(reply);
                     }
                 } catch (FrameException e) {
-                    fail();
+                    fail("malformed reply frame: " + e.getMessage());
                 }
             }
         });
@@ -307,7 +332,8 @@ final class LightSession {
         byte[] body = reply.message().body();
         if (reply.kind() != FrameKind.REPLY || body.length < 5 || body[0] != 0
                 || ByteBuffer.wrap(body, 1, 4).getInt() != 1) {
-            fail();
+            fail("a lookup answered " + reply.kind() + " with " + (body.length < 5 ? body.length + " bytes"
+                    : "status " + body[0] + " and " + ByteBuffer.wrap(body, 1, 4).getInt() + " records, not 1"));
             return;
         }
         counters.lookups++;
@@ -317,7 +343,7 @@ final class LightSession {
     private void onReply(MessageFrame reply) {
         requestInFlight = false;
         if (reply.kind() != FrameKind.REPLY) {
-            fail();
+            fail("a " + state + " request answered " + reply.kind());
             return;
         }
         try {
@@ -328,7 +354,7 @@ final class LightSession {
                 state = State.REGISTERING;
                 request(registerBody, receivedNanos);
             } else {
-                fail();
+                fail("a " + state + " request refused: " + refusal.error());
             }
             return;
         }
@@ -346,16 +372,21 @@ final class LightSession {
         }
     }
 
-    /** Sends what the connection has ready, each packet sealed into one DATA datagram. */
+    /**
+     * Sends what the connection has ready, each packet sealed into one DATA datagram in place, in the thread's one
+     * datagram array ({@link #SEND_ARRAY}): the socket copies it on send, so nothing is allocated per datagram.
+     */
     private void flush(long now) {
-        ByteBuffer packet = ByteBuffer.allocate(WireFormat.MAX_DATA_PLAINTEXT);
+        byte[] array = SEND_ARRAY.get();
+        ByteBuffer packet = ByteBuffer.wrap(array, WireFormat.DATA_HEADER_LENGTH,
+                WireFormat.MAX_LARGE_DATAGRAM - WireFormat.DATA_OVERHEAD).slice();
         while (true) {
             packet.clear();
             int length = connection.poll(now, packet);
             if (length <= 0) {
                 return;
             }
-            send(keys.seal(packet.flip()));
+            send(keys.sealInPlace(array, length));
         }
     }
 
@@ -366,6 +397,10 @@ final class LightSession {
     long onTimer(long now, long heartbeatNanos) {
         if (state == State.FAILED) {
             return Long.MAX_VALUE;
+        }
+        if (now >= reconnectAtNanos) {
+            reconnectAtNanos = Long.MAX_VALUE;
+            initiate(now);
         }
         if (handshake.inProgress() && now - handshakeSentNanos >= RETRANSMIT_NANOS) {
             if (initSends < SENDS_PER_INITIATION) {
@@ -387,13 +422,16 @@ final class LightSession {
             send(ByteBuffer.wrap(finalBytes));
             finalSentNanos = now;
         }
+        if (connection != null && connection.nextDeadlineNanos() <= now) {
+            connection.onTimeout(now);
+        }
         if (connection != null && connection.isClosed()) {
-            reconnect(now);
+            // Closed by the peer, or just now by its own timers (unanswered for the unresponsive timeout, idle): a
+            // heartbeat on it would throw. A generator starved of CPU for ten seconds on a loaded machine got here,
+            // and the exception ended the generator and every session it held.
+            reconnect(now, heartbeatNanos);
         }
         if (connection != null) {
-            if (connection.nextDeadlineNanos() <= now) {
-                connection.onTimeout(now);
-            }
             if (state == State.HELD && !handshake.inProgress() && now - keysSinceNanos >= rekeyAfterNanos) {
                 counters.rekeys++;
                 initiate(now);
@@ -410,7 +448,7 @@ final class LightSession {
             }
             flush(now);
         }
-        long next = handshake.inProgress() ? handshakeSentNanos + RETRANSMIT_NANOS : Long.MAX_VALUE;
+        long next = handshake.inProgress() ? handshakeSentNanos + RETRANSMIT_NANOS : reconnectAtNanos;
         if (finalBytes != null) {
             next = Math.min(next, finalSentNanos + RETRANSMIT_NANOS);
         }
@@ -423,23 +461,47 @@ final class LightSession {
         return next;
     }
 
-    /** The connection closed: a new handshake starts a fresh one, and the session registers again on it. */
-    private void reconnect(long now) {
+    /**
+     * The connection closed: a new handshake starts a fresh one when the session next has something to send (its
+     * next heartbeat, as a node handshakes again at its next send), and the session registers again on it.
+     * Handshaking at once made every session of a backbone that stalled for the unresponsive timeout (10 s) start
+     * its handshake in the same second: four 100,000-session runs here at load averages of 30 to 40 lost 10,000 to
+     * 20,000 sessions that way, the backbone's half-open table full of initiations whose senders had moved on.
+     */
+    private void reconnect(long now, long heartbeatNanos) {
         counters.reconnects++;
+        io.pilot.engine.transport.CloseReason reason = connection.closeReason();
+        if (reason != null) {
+            counters.closes.merge((reason.remote() ? "backbone-" : "own-") + reason.code(), 1L, Long::sum);
+        }
         connection = null;
         requestInFlight = false;
+        if (!handshake.inProgress()) { // a rekey under way finishes as the fresh connection's handshake instead
+            reconnectAtNanos = nextHeartbeatNanos != Long.MAX_VALUE ? Math.max(now, nextHeartbeatNanos)
+                    : now + (long) (random.nextDouble() * heartbeatNanos);
+        }
         nextHeartbeatNanos = Long.MAX_VALUE;
         freshConnection = true;
         finalBytes = null;
         state = State.HANDSHAKING;
-        initiate(now);
     }
 
-    private void fail() {
+    private void fail(String why) {
         if (state != State.FAILED) {
             state = State.FAILED;
             counters.failures++;
+            counters.lastFailure = why;
         }
+    }
+
+    /**
+     * Something this session did threw: it fails alone, counted, rather than ending the generator and with it every
+     * other session. Returns whether this was its first failure (the generator says why once).
+     */
+    boolean failAlone(RuntimeException cause) {
+        boolean first = state != State.FAILED;
+        fail("threw " + cause);
+        return first;
     }
 
     private void send(ByteBuffer datagram) {

@@ -41,8 +41,13 @@ final class LookupGenerator implements AutoCloseable {
     /** Starts generator {@code index} (its own loopback address) and waits until all its sessions are registered. */
     static LookupGenerator start(PilotNode backbone, int index, List<String> hostnames, Duration lease) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), LookupLoadGenerator.class.getName(),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC"));
+        // To profile a generator: e.g. -Dbench.generator.jvmOptions=-XX:StartFlightRecording=filename=/tmp/gen-{index}.jfr
+        String options = System.getProperty("bench.generator.jvmOptions", "").replace("{index}", Integer.toString(index));
+        if (!options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LookupLoadGenerator.class.getName(),
                 HostPort.format(backbone.localEndpoint()), Integer.toString(backbone.address().realm()),
                 Integer.toString(BackboneBenchmark.GENERATOR_SESSIONS), "127.0.0." + (40 + index),
                 Integer.toString(900_000 + index * 1_000), Integer.toString(BackboneBenchmark.GENERATOR_DEPTH),
@@ -87,13 +92,37 @@ final class LookupGenerator implements AutoCloseable {
         }
     }
 
-    /** Lookups answered with their one record so far, summed over {@code generators}. */
-    static long lookups(List<LookupGenerator> generators) {
-        long sum = 0;
-        for (LookupGenerator generator : generators) {
-            sum += Long.parseLong(field(generator.count(), "lookups"));
+    /**
+     * What the generators did so far, summed: lookups answered with their one record, datagrams each way, and the CPU
+     * time of their processes (every thread: the load loop, JIT, GC), so that a window's cost per lookup on the
+     * generators' side is a difference of two of these.
+     */
+    record Totals(long lookups, long datagramsIn, long datagramsOut, long cpuNanos) {
+
+        static Totals of(List<LookupGenerator> generators) {
+            long lookups = 0;
+            long in = 0;
+            long out = 0;
+            long cpu = 0;
+            for (LookupGenerator generator : generators) {
+                String[] count = generator.count();
+                lookups += Long.parseLong(field(count, "lookups"));
+                in += Long.parseLong(field(count, "in"));
+                out += Long.parseLong(field(count, "out"));
+                cpu += generator.process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            }
+            return new Totals(lookups, in, out, cpu);
         }
-        return sum;
+
+        Totals since(Totals start) {
+            return new Totals(lookups - start.lookups, datagramsIn - start.datagramsIn,
+                    datagramsOut - start.datagramsOut, cpuNanos - start.cpuNanos);
+        }
+    }
+
+    /** The first line the generator printed that was not a count: why a session failed, or the error it died of. */
+    String error() {
+        return error;
     }
 
     /** Sessions that failed (a refused or malformed reply, a broken connection), as last counted. */

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * carry exactly one record. One thread: a selector over the sessions' sockets.
  *
  * <p>Driven by lines on standard input: {@code run} starts the lookups, {@code pause} stops sending more,
- * {@code count} prints {@code count lookups=N held=H failed=F}; the end of input ends the process.
+ * {@code count} prints {@code count lookups=N held=H failed=F in=I out=O} (I and O: datagrams received and sent);
+ * the end of input ends the process.
  *
  * <pre>
  * LookupLoadGenerator BACKBONE_HOST:PORT REALM SESSIONS BIND_IP FIRST_AGENT DEPTH HEARTBEAT_MS HOSTNAME...
@@ -106,7 +107,11 @@ public final class LookupLoadGenerator {
                         for (LightSession session : sessions) {
                             held += session.state == LightSession.State.HELD ? 1 : 0;
                         }
-                        System.out.printf("count lookups=%d held=%d failed=%d%n", counters.lookups, held, counters.failures);
+                        if (counters.lastFailure != null) {
+                            System.out.println("failure " + counters.lastFailure); // the parent keeps the first
+                        }
+                        System.out.printf("count lookups=%d held=%d failed=%d in=%d out=%d%n", counters.lookups, held,
+                                counters.failures, counters.datagramsIn, counters.datagramsOut);
                         System.out.flush();
                     }
                     default -> System.out.println("error unknown command " + command);

@@ -1,6 +1,7 @@
 package io.pilot.benchmarks;
 
 import io.pilot.engine.backbone.BackboneSettings;
+import io.pilot.engine.crypto.Sodium;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.transport.CongestionControl;
 import io.pilot.engine.transport.TransportConfig;
@@ -203,7 +204,8 @@ public final class MarkdownReport {
         SessionLimits limits = new SessionLimits();
         line("## 3. Handshakes per second");
         line("");
-        line(String.format(Locale.ROOT, "%d batches of %d fresh initiators (after %d warm-up batches), each a new peer "
+        line(String.format(Locale.ROOT, "%d batches of %d fresh initiators (after %d warm-up batches: until the JIT "
+                + "compiled for less than %.0f %% of a batch's time, the last %.1f %%), each a new peer "
                 + "(its own identity, Noise static key and UDP socket) completing one handshake with the same responder, "
                 + "a `PilotNode`, at most %d in flight. The initiators are `HandshakeInitiators`: the initiator side of "
                 + "the protocol on the engine's own classes (Noise XX, the responder's identity proof verified against "
@@ -211,7 +213,8 @@ public final class MarkdownReport {
                 + "around each. The responder runs with `SessionSettings.DEFAULTS.withHandshakeLimits(%s)`, lifting the "
                 + "per-source rate limit (default 50/s, burst 100) and the cookie threshold (default 500/s): every "
                 + "initiator shares 127.0.0.1.", r.perSecond().count(), report.profile().handshakesPerBatch(),
-                HandshakeRateBenchmark.WARMUP_BATCHES,
+                r.warmupBatches(), HandshakeRateBenchmark.SETTLED_COMPILATION_SHARE * 100,
+                r.lastWarmupCompilationShare() * 100,
                 report.profile().handshakeConcurrency(), limits.text));
         line("");
         line("| Handshakes/s (median) | min - max | handshake latency p50 | p90 | p99 | failed | CPU per handshake, both ends (median) | of which the responder's event loop | handshakes/s that CPU allows on 2 idle cores | the responder alone on one core |");
@@ -236,16 +239,27 @@ public final class MarkdownReport {
         line(String.format(Locale.ROOT, "*Reading.* %,.0f handshakes/s leaves at most %.2f ms of the two cores' time per "
                 + "handshake, for both ends together: per side one ephemeral X25519 key and three agreements, one Ed25519 "
                 + "signature and one verification (the responder also checks the never-met initiator's key in full), "
-                + "key derivation and the AES-GCM of the handshake payloads (Bouncy Castle's RFC 7748/8032 code for the "
-                + "curves, the JDK for SHA-256, HMAC and AES-GCM: the fastest measured here, `CryptoPrimitivesBenchmark`). "
+                + "key derivation and the AES-GCM of the handshake payloads (the curves on %s, the JDK for SHA-256, "
+                + "HMAC and AES-GCM: the fastest measured here, `CryptoPrimitivesBenchmark`). "
                 + "The CPU columns hardly depend on other processes, the rate does: it is that CPU's only when the two "
                 + "cores are the run's alone. The responder's column is its event loop's CPU time (system calls "
                 + "included), where its whole handshake runs: one core of its own gives it the last column. Latency is "
                 + "mostly queueing: with %d handshakes in flight, Little's law gives %.0f ms at this rate. With the "
                 + "default limits the responder would admit only 50 handshakes/s (burst 100) from one source address "
                 + "and would demand cookies above 500 initiations/s.",
-                r.perSecond().median(), 2 * 1000 / r.perSecond().median(), report.profile().handshakeConcurrency(),
+                r.perSecond().median(), 2 * 1000 / r.perSecond().median(), Sodium.curvesProvider(),
+                report.profile().handshakeConcurrency(),
                 report.profile().handshakeConcurrency() * 1000 / r.perSecond().median()));
+        line("");
+        line(String.format(Locale.ROOT, "*What limits it.* 2,000 handshakes/s with both ends on two cores needs 1 ms of "
+                + "CPU per handshake, everything included; this run measured %s. With libsodium the computation of one "
+                + "handshake, both ends, is about 0.55 ms of thread CPU (`CryptoPrimitivesBenchmark`, last row; 1.0 to "
+                + "1.2 ms on Bouncy Castle), the curves three quarters of it: per handshake 2 X25519 key pairs, 6 "
+                + "agreements, 2 signatures, 2 verifications and 1 full key check. The rest is the two ends' event loop "
+                + "and socket work, and the threads no group owns (JIT compilers, GC): the JIT's share falls as the "
+                + "warm-up grows, which is why the warm-up runs until it has settled. Without libsodium on the system "
+                + "(`-Dpilot.crypto.libsodium=none`) the engine runs the curves on Bouncy Castle, at 1.4 to 1.8 times "
+                + "this CPU per handshake (alternate runs under load, issue 18's handshake work).", micros(r.cpuPerHandshakeNanos().median())));
         line("");
     }
 
@@ -341,7 +355,9 @@ public final class MarkdownReport {
         line("");
         line(String.format(Locale.ROOT, "%d registered load nodes, %d requests in flight each (closed loop), %d windows "
                 + "of %.1f s per kind after one warm-up round, kinds taking turns. A request is one Pilot request: one "
-                + "new stream, one message each way, handed from the backbone's event loop to its handler pool and back. "
+                + "new stream, one message each way, answered on the backbone's event loop as it reads the request (a "
+                + "lookup of at most 32 records, a heartbeat), without a hop to its handler pool; the answers to one read "
+                + "batch leave together, once it is handled. "
                 + "\"Raw\" rows send the protocol's bytes with `PilotNode.request` to the backbone's port %d and check "
                 + "only the reply's status and record count; `DirectoryClient` rows also decode and verify every "
                 + "returned record (one Ed25519 verification per lookup on the client). Each lookup matches exactly one "
@@ -373,6 +389,17 @@ public final class MarkdownReport {
                 + "backbone on 2 cores, %s). **Heartbeats: %,.0f/s.** Failed requests or registrations over the "
                 + "section: %d; refusals counted by the backbone: %s.", bestLookup,
                 bestLookup >= 50_000 ? "met" : "not met", heartbeats, r.failures(), drops(r.refusals())));
+        line("");
+        BackboneBenchmark.LoadResult generated = r.loads().get(BackboneBenchmark.Load.LOOKUP_HOSTNAME_GENERATORS);
+        BackboneBenchmark.GeneratorCost generators = generated.generators();
+        line(String.format(Locale.ROOT, "The `LookupLoadGenerator` row's two sides, sharing the same 2 cores: the "
+                + "backbone spent %.1f µs of its threads' CPU per lookup, the generator processes %.1f µs of theirs (every "
+                + "thread, JIT and GC included; after %d windows' worth of lookups run unmeasured, their JIT warm-up). "
+                + "%.1f lookups shared each datagram the generators sent and %.1f each datagram they received (requests "
+                + "or replies, with the acknowledgements): what a lookup costs either side is mostly per datagram (a "
+                + "seal, an open, an acknowledgement, a system call), shared by the lookups a datagram carries.",
+                generated.backboneMicros(), generators.micros(), BackboneBenchmark.GENERATOR_WARMUP_WINDOWS,
+                generators.lookupsPerDatagramOut(), generators.lookupsPerDatagramIn()));
         line("");
         line("Where the JVM's CPU went, in cores (the hold of the next table, and the last window of each load):");
         line("");
@@ -446,13 +473,15 @@ public final class MarkdownReport {
                 + "queueing behind the %d registrations in flight (Little's law: %.0f ms at %,.0f/s). **Lookups and "
                 + "heartbeats** are bounded by CPU, and the backbone is not what uses most of it: it spends "
                 + "%.1f µs of CPU per raw lookup, of which the directory itself (the in-process handler, %.2f µs) is a "
-                + "small part; the rest is the session and transport path every Pilot request takes (decrypting the "
-                + "datagram, opening a stream, the hop from the event loop to the handler pool and back, encrypting and "
-                + "sending the reply, acknowledgements). The load nodes spend more per request than the backbone, and "
+                + "small part; the rest is the session and transport path every Pilot request takes (opening the "
+                + "datagram, opening a stream, decoding the request's frame and headers, encoding the reply, sealing and "
+                + "sending it, acknowledgements), most of it paid per datagram, not per lookup: the replies written while "
+                + "one read batch is handled leave together, one packet, one seal and one system call for as many of a "
+                + "peer's replies as fit, so the more lookups a peer keeps in flight, the less each costs (the "
+                + "generators' row above). The load nodes spend more per request than the backbone, and "
                 + "all of them share the same 2 cores (plus whatever else runs on the machine: see the load average). "
                 + "At its measured cost per request a backbone with both cores to itself would answer about %,.0f raw "
-                + "lookups/s, an extrapolation from CPU accounting, not a measurement: reaching 50,000/s needs the "
-                + "clients on other machines. `DirectoryClient` lookups are %.1fx slower than raw ones because the "
+                + "lookups/s, an extrapolation from CPU accounting, not a measurement. `DirectoryClient` lookups are %.1fx slower than raw ones because the "
                 + "client decodes and verifies every returned record (key validation and an Ed25519 verification, "
                 + "%.0f µs measured in-process), which runs on the callback executor (%.2f cores in the last window). "
                 + "**Holding records** costs the backbone memory and heartbeats, not CPU at rest: the in-process "
@@ -545,12 +574,16 @@ public final class MarkdownReport {
                 + "writes and relaying loses no batching here. ";
         line(String.format(Locale.ROOT, "*Reading.* Relaying costs four things. First, one more hop: every datagram, "
                 + "and every acknowledgement on the way back, is sent and received twice, and a third node's event "
-                + "loop sits in the path. Second, that event loop re-wraps each datagram: it reads it (`recvmmsg` "
-                + "batches), checks that both ends hold an established session with it, replaces the sender's relay "
-                + "header with one naming the source and writes the result to the destination: a run of full "
-                + "datagrams from one sender to one node as one UDP GSO write at the end of the read batch where the "
-                + "kernel has GSO, anything else one system call per datagram. It cannot read what it passes on (the session is end to end), so it does no "
-                + "cryptography: %,.0f µs per MiB is system calls and buffer handling. %sFourth, a relayed datagram "
+                + "loop sits in the path. Second, that event loop re-labels each datagram: it reads it (`recvmmsg` "
+                + "batches), checks that both ends hold an established session with it, overwrites the sender's relay "
+                + "header, in the read buffer, with one naming the source (as long: the rest of the datagram stays "
+                + "where the kernel put it, never copied) and writes those bytes to the destination: a run of full "
+                + "datagrams from one sender to one node as one UDP GSO write of the run's pieces at the end of the read "
+                + "batch where the kernel has GSO, anything else together in one `sendmmsg` at the end of the read "
+                + "batch. It cannot read what it passes on (the session is end to end), so it does no "
+                + "cryptography: %,.0f µs per MiB is the kernel's work for the reads and writes (each byte copied in "
+                + "and out of the socket buffers, and on loopback the receiving side's work done in the sender's call) "
+                + "and the loop's per-datagram handling. %sFourth, a relayed datagram "
                 + "is %d bytes larger (the 4-byte common header, a 2-byte realm and a 6-byte node address in front of the "
                 + "whole datagram, %,d bytes at the base size, up to %,d where the two ends' path MTU search, which runs "
                 + "end to end through the relay, finds more, as on loopback), at most 1%% more bytes, negligible next "

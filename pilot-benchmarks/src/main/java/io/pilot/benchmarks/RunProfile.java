@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param throughputWindow length of one throughput iteration
  * @param warmupWindow length of the discarded first window of each bulk contender (sections 2 and 4): Pilot's
  *                     data path needs a few seconds of C2 compilation before it runs at full speed
- * @param handshakeBatches measured batches of fresh initiators ({@code HandshakeRateBenchmark.WARMUP_BATCHES} more are run and discarded as warm-up)
+ * @param handshakeBatches measured batches of fresh initiators (at least {@code HandshakeRateBenchmark.MIN_WARMUP_BATCHES} more, until the JIT settles, are run and discarded as warm-up)
  * @param handshakesPerBatch fresh initiators (hence handshakes) per batch
  * @param handshakeConcurrency handshakes in flight at once
  * @param lossIterations measured iterations per loss rate

@@ -4,7 +4,9 @@ import io.pilot.engine.address.HostPort;
 import io.pilot.engine.identity.Identity;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -13,7 +15,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.Iterator;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * keys age out. One thread: a selector over every socket and a queue of the sessions' next due times, so a
  * session costs a socket and its state, not threads. Sessions open at {@code rate} a second at most, with at most
  * {@value #IN_FLIGHT} of them between their first handshake message and their registration at once. Prints a line of
- * counters every second to standard output, and stops when standard input closes (its parent went away).
+ * counters every second to standard output, and stops when standard input closes (its parent went away). A line
+ * {@code heartbeat-ms N} on standard input changes the heartbeat interval from each session's next beat on: the
+ * benchmark holds the same sessions at two rates.
  *
  * <pre>
  * SessionLoadGenerator BACKBONE_HOST:PORT REALM SESSIONS BIND_IP FIRST_AGENT RATE HEARTBEAT_MS REKEY_MS
@@ -30,15 +33,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionLoadGenerator {
 
-    private record Due(long atNanos, LightSession session) {
-    }
-
     /**
      * Sessions of one generator between their first INIT and their registration's reply, at most: a ramp that
      * outruns the backbone (on a busy machine it may answer a few dozen handshakes a second) only piles up
      * initiations it answers after their senders gave up on them, and then it answers none in time.
      */
     private static final int IN_FLIGHT = 32;
+
+    /** The heartbeat interval, set from the command line and changed by {@code heartbeat-ms} on standard input. */
+    private static volatile long heartbeatNanos;
 
     private SessionLoadGenerator() {
     }
@@ -54,10 +57,10 @@ public final class SessionLoadGenerator {
         String bindIp = args[3];
         int firstAgent = Integer.parseInt(args[4]);
         double rate = Double.parseDouble(args[5]);
-        long heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[6]));
+        heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[6]));
         long rekeyNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[7]));
 
-        Thread watcher = new Thread(SessionLoadGenerator::exitWhenInputCloses, "stdin-watch");
+        Thread watcher = new Thread(SessionLoadGenerator::readCommands, "stdin-commands");
         watcher.setDaemon(true);
         watcher.start();
 
@@ -65,7 +68,7 @@ public final class SessionLoadGenerator {
         SyntheticAgents agents = new SyntheticAgents(realm);
         LightSession.Counters counters = new LightSession.Counters();
         Selector selector = Selector.open();
-        PriorityQueue<Due> timers = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+        SessionDeadlines timers = new SessionDeadlines();
         ByteBuffer datagram = ByteBuffer.allocate(65_536);
         int opened = 0;
         int socketErrors = 0;
@@ -74,6 +77,7 @@ public final class SessionLoadGenerator {
         LightSession[] all = new LightSession[sessions];
         while (true) {
             long now = System.nanoTime();
+            long heartbeat = heartbeatNanos; // one interval for the whole pass
             // A few at a time between reads, so that a generator behind its schedule still answers its sessions.
             long inFlight = opened - counters.registered - counters.failures;
             long allowed = Math.min(Math.min(sessions, (long) ((now - start) / 1e9 * rate) + 1),
@@ -99,9 +103,9 @@ public final class SessionLoadGenerator {
                 channel.register(selector, SelectionKey.OP_READ, session);
                 all[opened++] = session;
                 session.initiate(now);
-                timers.add(new Due(session.onTimer(now, heartbeatNanos), session));
+                timers.file(session, session.onTimer(now, heartbeat), now);
             }
-            long wait = Math.min(nextReport, timers.isEmpty() ? Long.MAX_VALUE : timers.peek().atNanos()) - now;
+            long wait = Math.min(nextReport, timers.earliest()) - now;
             if (opened < sessions) {
                 wait = Math.min(wait, (long) (1e9 / rate));
             }
@@ -112,17 +116,19 @@ public final class SessionLoadGenerator {
                 SelectionKey key = ready.next();
                 ready.remove();
                 LightSession session = (LightSession) key.attachment();
-                session.receiveAll(datagram, now);
-                timers.add(new Due(session.onTimer(now, heartbeatNanos), session));
+                try {
+                    session.receiveAll(datagram, now);
+                    timers.file(session, session.onTimer(now, heartbeat), now);
+                } catch (RuntimeException e) {
+                    failed(session, e, timers, now);
+                }
             }
-            // Each session's due times pile up in the queue (one per event); a session runs its timers whenever
-            // one of them comes and says when it next needs to, so stale entries cost one call each.
-            while (!timers.isEmpty() && timers.peek().atNanos() <= now) {
-                LightSession session = timers.poll().session();
-                long next = session.onTimer(now, heartbeatNanos);
-                if (next != Long.MAX_VALUE) {
-                    // Never due again at the same instant: a time that did not move on would spin this loop.
-                    timers.add(new Due(Math.max(next, now + 1_000_000), session));
+            LightSession due;
+            while ((due = timers.takeDue(now)) != null) {
+                try {
+                    timers.file(due, due.onTimer(now, heartbeat), now);
+                } catch (RuntimeException e) {
+                    failed(due, e, timers, now);
                 }
             }
             if (now >= nextReport) {
@@ -131,25 +137,40 @@ public final class SessionLoadGenerator {
                     states[all[i].state.ordinal()]++;
                 }
                 System.out.printf("stats opened=%d held=%d handshaking=%d confirming=%d registering=%d failed=%d handshakes=%d rekeys=%d heartbeats=%d"
-                                + " reregistrations=%d reconnects=%d in=%d out=%d socketErrors=%d timers=%d%n", opened, states[LightSession.State.HELD.ordinal()],
+                                + " reregistrations=%d reconnects=%d in=%d out=%d socketErrors=%d timers=%d closes=%s%n", opened, states[LightSession.State.HELD.ordinal()],
                         states[LightSession.State.HANDSHAKING.ordinal()], states[LightSession.State.CONFIRMING.ordinal()],
                         states[LightSession.State.REGISTERING.ordinal()],
                         states[LightSession.State.FAILED.ordinal()], counters.handshakes, counters.rekeys,
-                        counters.heartbeats, counters.reregistrations, counters.reconnects, counters.datagramsIn, counters.datagramsOut, socketErrors, timers.size());
+                        counters.heartbeats, counters.reregistrations, counters.reconnects, counters.datagramsIn, counters.datagramsOut, socketErrors, timers.size(),
+                        counters.closes.isEmpty() ? "none" : counters.closes.toString().replace(" ", "").replace("{", "").replace("}", ""));
                 System.out.flush();
                 nextReport = now + 1_000_000_000L;
             }
         }
     }
 
-    private static void exitWhenInputCloses() {
-        InputStream in = System.in;
-        try {
-            while (in.read() >= 0) {
-                // the parent writes nothing; end of input is the signal
+    /** A session threw: it fails alone and leaves the queue; the first such error of each session is printed. */
+    private static void failed(LightSession session, RuntimeException e, SessionDeadlines timers, long now) {
+        if (session.failAlone(e)) {
+            System.out.println("error session " + session.number + ": " + e);
+        }
+        timers.file(session, Long.MAX_VALUE, now);
+    }
+
+    /** Takes {@code heartbeat-ms N} lines until standard input closes, then exits: the parent is gone or done. */
+    private static void readCommands() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] words = line.trim().split(" ");
+                if (words.length == 2 && words[0].equals("heartbeat-ms")) {
+                    heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(words[1]));
+                } else {
+                    System.out.println("error unknown command: " + line);
+                }
             }
-        } catch (IOException e) {
-            // the same: the parent is gone
+        } catch (IOException | NumberFormatException e) {
+            System.out.println("error " + e);
         }
         System.exit(0);
     }

@@ -73,6 +73,12 @@ class BenchmarkSmokeTests {
             assertThat(load.perSecond().min()).isPositive();
             assertThat(load.backboneMicros()).isPositive();
         });
+        // The generators' own side: their CPU comes in clock ticks (10 ms), which a smoke window may not reach.
+        BackboneBenchmark.GeneratorCost generators = backbone.loads().get(BackboneBenchmark.Load.LOOKUP_HOSTNAME_GENERATORS)
+                .generators();
+        assertThat(generators.micros()).isNotNegative();
+        assertThat(generators.lookupsPerDatagramOut()).isPositive();
+        assertThat(generators.lookupsPerDatagramIn()).isPositive();
         assertThat(backbone.inProcess().records()).isEqualTo(RunProfile.smoke().backboneRecords());
         assertThat(backbone.inProcess().registerPerSecond()).isPositive();
         assertThat(backbone.inProcess().lookupHostnamePerSecond()).isPositive();

@@ -31,6 +31,10 @@ class SessionsSmokeTests {
         });
         assertThat(sessions.refusals()).isEmpty();
         assertThat(new MarkdownReport(report).render()).contains("### Real sessions held by one backbone",
-                "Sessions held by the backbone", "Recovered as a node would");
+                "Sessions held by the backbone", "Recovered as a node would", "Backbone CPU per 1,000 sessions held");
+        // The smoke run's lease is shorter than the default: one hold, at its own heartbeat rate.
+        assertThat(sessions.atDefaultRate()).isNull();
+        assertThat(sessions.atLease().heartbeatsPerSecond()).isPositive();
+        assertThat(sessions.atLease().datagramsPerSecond()).isPositive();
     }
 }

@@ -7,8 +7,8 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 /**
  * An X25519 (RFC 7748) Diffie-Hellman key pair, the DH function of the Pilot Noise handshake.
  *
- * <p>Backed by BouncyCastle's low-level RFC 7748 code, which is much faster than the JDK's
- * XDH provider. {@link #agree} refuses an all-zero shared secret, which a peer can only force by
+ * <p>Computed by libsodium where the system has it ({@link Sodium}), else by BouncyCastle's low-level RFC 7748
+ * code (much faster than the JDK's XDH provider); both give the same keys and secrets. {@link #agree} refuses an all-zero shared secret, which a peer can only force by
  * sending a low-order point. Call {@link #destroy()} to zero the private key once it is no longer
  * needed. Instances are immutable apart from {@link #destroy()} and safe to share between threads.
  */
@@ -17,6 +17,9 @@ public final class X25519KeyPair {
     /** Length in bytes of private keys, public keys and shared secrets. */
     public static final int KEY_SIZE = 32;
 
+    /** libsodium, or null for Bouncy Castle: chosen once per process ({@link Sodium#system()}). */
+    private static final Sodium SODIUM = Sodium.orNull();
+
     private final byte[] privateKey;
     private final byte[] publicKey;
     private volatile boolean destroyed;
@@ -24,7 +27,11 @@ public final class X25519KeyPair {
     private X25519KeyPair(byte[] privateKey) {
         this.privateKey = privateKey;
         this.publicKey = new byte[KEY_SIZE];
-        X25519.generatePublicKey(privateKey, 0, publicKey, 0);
+        if (SODIUM != null) {
+            SODIUM.x25519PublicKey(privateKey, publicKey);
+        } else {
+            X25519.generatePublicKey(privateKey, 0, publicKey, 0);
+        }
     }
 
     /** Generates a fresh key pair from {@code random}. */
@@ -66,7 +73,9 @@ public final class X25519KeyPair {
             throw new IllegalStateException("X25519 key pair was destroyed");
         }
         byte[] shared = new byte[KEY_SIZE];
-        if (!X25519.calculateAgreement(privateKey, 0, peerPublic, 0, shared, 0)) {
+        boolean agreed = SODIUM != null ? SODIUM.x25519(privateKey, peerPublic, shared)
+                : X25519.calculateAgreement(privateKey, 0, peerPublic, 0, shared, 0);
+        if (!agreed) {
             throw new IllegalArgumentException("X25519 shared secret is all zeros: peer sent a low-order point");
         }
         return shared;

@@ -31,6 +31,12 @@ final class Watches {
     private final Lookups lookups;
     private final RecordCache cache;
     private final Map<Integer, Watch> watches = new ConcurrentHashMap<>();
+    /**
+     * Watches whose last renewal failed (the backbone did not answer in time, or refused for now), each with whether
+     * its renewal may end the old subscription: renewed again after the next successful heartbeat. Without this a
+     * watch renewed once, at a backbone too busy to answer, would stay on a subscription that no longer exists.
+     */
+    private final Map<Watch, Boolean> unrenewed = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
 
     /** @param lookups reads, verifies and caches the records of a watch's snapshot */
@@ -58,12 +64,14 @@ final class Watches {
     /** Stops a watch here and at the backbone. */
     void close(Watch watch) {
         watches.remove(watch.id());
+        unrenewed.remove(watch);
         unwatch(watch.id());
     }
 
     /** Stops a watch here only: for a client that deregisters, which ends its watches at the backbone. */
     void forget(Watch watch) {
         watches.remove(watch.id());
+        unrenewed.remove(watch);
     }
 
     private void unwatch(int subscription) {
@@ -114,12 +122,17 @@ final class Watches {
     }
 
     /**
-     * Renews, at the same backbone, each watch that has missed an event since the previous call (a delivery that
-     * failed while this node's calls succeeded): the renewal replays it. Called after each successful heartbeat.
+     * Renews, at the same backbone, each watch whose last renewal failed, and each that has missed an event since
+     * the previous call (a delivery that failed while this node's calls succeeded): the renewal replays it. Called
+     * after each successful heartbeat.
      */
     void renewStuck() {
         for (Watch watch : new ArrayList<>(watches.values())) {
-            if (watch.stuckAtGap()) {
+            Boolean endOld = unrenewed.remove(watch);
+            if (endOld != null) {
+                log.info("renewing the watch on {} {} again after its renewal failed", watch.query(), watch.value());
+                renew(watch, endOld);
+            } else if (watch.stuckAtGap()) {
                 log.info("a watch on {} {} missed the event after revision {}; renewing it", watch.query(), watch.value(),
                         watch.heardThrough());
                 renew(watch, true);
@@ -161,6 +174,7 @@ final class Watches {
                     watch.restart(renewed.id(), renewed.revision(), renewed.epoch());
                 }
                 watches.put(renewed.id(), watch);
+                unrenewed.remove(watch); // an earlier renewal that failed is made good by this one
             }
             if (endOld) {
                 unwatch(old);
@@ -170,8 +184,11 @@ final class Watches {
                 watch.resync(renewed.records());
             }
         }).exceptionally(error -> {
-            log.warn("could not renew a watch on {} {}: {}", watch.query(), watch.value(),
-                    BackboneCall.unwrap(error).getMessage());
+            // Tried again after the next successful heartbeat. Once a renewal must not end the old subscription
+            // (the backbone restarted and may have given its id to another watch), none of its retries may.
+            unrenewed.merge(watch, endOld, Boolean::logicalAnd);
+            log.warn("could not renew a watch on {} {} ({}); trying again after the next heartbeat", watch.query(),
+                    watch.value(), BackboneCall.unwrap(error).getMessage());
             return null;
         });
     }

@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +30,10 @@ import java.util.stream.IntStream;
  * or a timeout is final, since the request may have taken effect and need not be idempotent.
  *
  * <p>A provider that failed as if it were gone is put in {@link Quarantine}: later anycasts rank it after
- * every other provider, so a dead provider costs one failure, not one per call until its lease lapses.
+ * every other provider, so a dead provider costs one failure, not one per call until its lease lapses. When its turn
+ * comes all the same (no other provider is left), the request goes to it only once it has answered a ping; while the
+ * ping waits (a dead provider's for the handshake's connect timeout), a provider that turns up is asked instead. So a
+ * call does not sit on a provider known to have failed while another is there or joins.
  */
 final class Anycaster {
 
@@ -105,7 +109,7 @@ final class Anycaster {
             return;
         }
         probe.measureBehind(ordered.get(0), ordered.subList(1, ordered.size()));
-        Attempts attempts = new Attempts(ordered.subList(0, Math.min(maxAttempts, ordered.size())), port, request, start,
+        Attempts attempts = new Attempts(group, capability, ordered, port, request, start,
                 timeout == null ? -1 : start + timeout.toNanos(), result);
         // A caller that cancels the anycast cancels the attempt in flight: its provider stops the work (a reset stream).
         result.whenComplete((reply, error) -> {
@@ -183,8 +187,17 @@ final class Anycaster {
      * One anycast's walk down its candidates. Each attempt's outcome is taken on the thread that delivers it
      * (the event loop) with {@link ReplyFuture#whenDelivered}: only the failover decision runs there, no user
      * code, and the final outcome is delivered to the anycast's own future from there, without a hand-off.
+     *
+     * <p>A candidate found in quarantine when its turn comes is {@link Vetting vetted} before the request is handed to
+     * it (it may have been set aside since the anycast ranked it, by another anycast's failure): pinged, and asked
+     * only once the ping answers; if a provider not in quarantine turns up meanwhile, that one is asked instead in the
+     * same turn. So the request is never queued behind a handshake with a provider known to have failed, and exactly
+     * one copy of it is ever in flight: a turn hands it to one provider, and the next turn starts only after that one
+     * ended with an error that says it did not run there.
      */
     private final class Attempts {
+        private final String group;
+        private final String capability;
         private final List<Candidate> candidates;
         private final int port;
         private final Message request;
@@ -192,13 +205,25 @@ final class Anycaster {
         /** When the anycast's own timeout ends (System.nanoTime), or -1 when each attempt has the node's timeout. */
         private final long deadline;
         private final ReplyFuture<AnycastReply> result;
-        /** Written by one attempt's continuation at a time: each next attempt starts only after the last one ended. */
+        /**
+         * Written by one turn's continuation at a time: each next turn starts only after the last one ended. The
+         * provider each failed turn went to, and why it failed, in turn order.
+         */
+        private final List<NodeRecord> asked = new ArrayList<>();
         private final List<Throwable> failures = new ArrayList<>();
-        /** The attempt in flight, or null before the first; read by a caller's cancel on its own thread. */
-        private volatile Attempt current;
+        /**
+         * Providers this anycast has taken a turn on (asked or vetted), never taken again. Also read by a vetting's
+         * rechecks, on a timer thread, each scheduled after the last add; one that overlaps a later turn's add read it
+         * after its vetting was settled, and its answer is dropped unread.
+         */
+        private final List<PilotAddress> taken = new ArrayList<>();
+        /** The turn in progress (an attempt or a vetting), or null before the first; read by a caller's cancel. */
+        private volatile Runnable current;
 
-        Attempts(List<Candidate> candidates, int port, Message request, long start, long deadline,
-                ReplyFuture<AnycastReply> result) {
+        Attempts(String group, String capability, List<Candidate> candidates, int port, Message request, long start,
+                long deadline, ReplyFuture<AnycastReply> result) {
+            this.group = group;
+            this.capability = capability;
             this.candidates = candidates;
             this.port = port;
             this.request = request;
@@ -207,8 +232,29 @@ final class Anycaster {
             this.result = result;
         }
 
+        /** Takes the next turn on the first candidate not taken yet; the caller made sure there is one. */
         void next() {
-            NodeRecord member = candidates.get(failures.size()).member();
+            NodeRecord member = untaken();
+            taken.add(member.address());
+            if (quarantine.holds(member, System.nanoTime())) {
+                vet(member);
+            } else {
+                ask(member);
+            }
+        }
+
+        /** The first candidate in order this anycast has not taken a turn on; null if none is left. */
+        private NodeRecord untaken() {
+            for (Candidate candidate : candidates) {
+                if (!taken.contains(candidate.member().address())) {
+                    return candidate.member();
+                }
+            }
+            return null;
+        }
+
+        /** Hands the request to {@code member}. */
+        private void ask(NodeRecord member) {
             long left = deadline == -1 ? 0 : deadline - System.nanoTime();
             if (deadline != -1 && left <= 0) {
                 result.deliverFailure(new PilotException(ErrorCode.TIMEOUT, "no reply within the anycast's timeout"));
@@ -218,7 +264,7 @@ final class Anycaster {
             PilotSocketAddress target = new PilotSocketAddress(member.address(), port);
             Attempt attempt = new Attempt(member, deadline == -1 ? source.client().node().request(target, request)
                     : source.client().node().request(target, request, Duration.ofNanos(left)));
-            current = attempt;
+            current = attempt::cancel;
             if (result.isCancelled()) {
                 attempt.cancel(); // cancelled while this attempt was being made: the cancel may have read the last one
                 return;
@@ -235,15 +281,86 @@ final class Anycaster {
             });
         }
 
-        /** The caller cancelled the anycast: the attempt in flight is cancelled, and no other is made. */
-        void cancel() {
-            Attempt attempt = current;
-            if (attempt != null) {
-                attempt.cancel();
+        /** {@code member} is in quarantine: asks it once it answers a ping, or whoever not in quarantine turns up first. */
+        private void vet(NodeRecord member) {
+            Vetting vetting = new Vetting(node, member, deadline, this::fresh, new Vetting.Outcome() {
+                @Override
+                public void answered() {
+                    quarantine.release(member.address()); // it answered: it is there, whatever failed before
+                    guarded(() -> ask(member));
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    // The request was not sent: whatever the ping met, asking another cannot run the request twice.
+                    Throwable why = Errors.unwrap(cause);
+                    guarded(() -> ended(member, null, new PilotException(ErrorCode.UNREACHABLE,
+                            "in quarantine after an earlier failure, and its ping failed: " + why.getMessage(), why)));
+                }
+
+                @Override
+                public void replaced(NodeRecord fresh) {
+                    guarded(() -> {
+                        taken.add(fresh.address());
+                        ask(fresh);
+                    });
+                }
+
+                @Override
+                public void broken(Throwable bug) {
+                    result.deliverFailure(bug); // as a selection policy that threw when the anycast began
+                }
+
+                @Override
+                public void timedOut() {
+                    result.deliverFailure(new PilotException(ErrorCode.TIMEOUT, "no reply within the anycast's timeout: "
+                            + member.hostname() + " was in quarantine and did not answer a ping in time, and no other "
+                            + "provider turned up"));
+                }
+            });
+            current = vetting::cancel;
+            if (result.isCancelled()) {
+                vetting.cancel();
+                return;
+            }
+            vetting.start();
+        }
+
+        /** Runs a turn's continuation without ever leaving the caller waiting or throwing into the thread that ran it. */
+        private void guarded(Runnable continuation) {
+            if (result.isCancelled()) {
+                return;
+            }
+            try {
+                continuation.run();
+            } catch (RuntimeException bug) {
+                result.deliverFailure(bug);
             }
         }
 
-        /** The attempt at {@code member} ended: deliver the anycast's outcome, or ask the next candidate. */
+        /** The best provider now that is neither in quarantine nor taken by this anycast, from memory; empty if none. */
+        private CompletableFuture<Optional<NodeRecord>> fresh() {
+            return source.providers(capability).thenApply(records -> {
+                long now = System.nanoTime();
+                List<NodeRecord> open = new ArrayList<>();
+                for (NodeRecord record : eligible(records, group)) {
+                    if (!taken.contains(record.address()) && !quarantine.holds(record, now)) {
+                        open.add(record);
+                    }
+                }
+                return open.isEmpty() ? Optional.empty() : Optional.of(policy.order(candidates(open)).get(0).member());
+            });
+        }
+
+        /** The caller cancelled the anycast: the turn in progress is cancelled, and no other is taken. */
+        void cancel() {
+            Runnable turn = current;
+            if (turn != null) {
+                turn.run();
+            }
+        }
+
+        /** The turn at {@code member} ended: deliver the anycast's outcome, or take the next turn. */
         private void ended(NodeRecord member, Message reply, Throwable error) {
             PilotAddress address = member.address();
             if (result.isCancelled()) {
@@ -256,12 +373,13 @@ final class Anycaster {
                 return;
             }
             Throwable cause = Errors.unwrap(error);
+            asked.add(member);
             failures.add(cause);
             if (cause instanceof PilotException p && QUARANTINE.contains(p.code())) {
                 quarantine.add(member, System.nanoTime());
             }
             boolean failover = cause instanceof PilotException p && FAILOVER.contains(p.code());
-            if (failover && failures.size() < candidates.size()) {
+            if (failover && failures.size() < maxAttempts && untaken() != null) {
                 next();
             } else {
                 result.deliverFailure(failures.size() == 1 || !failover ? cause : exhausted(cause));
@@ -301,7 +419,7 @@ final class Anycaster {
         /** Every candidate failed over: says what happened at each, keeping the last code for callers to switch on. */
         private PilotException exhausted(Throwable last) {
             String tried = IntStream.range(0, failures.size())
-                    .mapToObj(i -> candidates.get(i).member().hostname() + ": " + failures.get(i).getMessage())
+                    .mapToObj(i -> asked.get(i).hostname() + ": " + failures.get(i).getMessage())
                     .collect(Collectors.joining("; "));
             PilotException error = new PilotException(((PilotException) last).code(), "no provider answered ("
                     + tried + ")", last);

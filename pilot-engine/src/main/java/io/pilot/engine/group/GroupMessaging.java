@@ -70,9 +70,19 @@ public final class GroupMessaging {
      * ({@link DirectoryClient#providers}): the first anycast to a capability waits for the watch's snapshot,
      * later ones ask nothing of the backbone. A provider that was unreachable, lost its connection, had nothing
      * listening or did not answer in time is asked after all others for the {@link Builder#quarantine
-     * quarantine}, or until it publishes a newer record. Fails with a
-     * {@link io.pilot.engine.message.PilotException}: the provider's error if it was final (a remote failure, a
-     * timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
+     * quarantine}, or until it publishes a newer record.
+     *
+     * <p>When the chosen provider dies: a request already sent to it ends when the connection is declared lost (the
+     * transport's unresponsive timeout, 10 s by default) or at the timeout, whichever comes first. A lost connection
+     * (like unreachable, nothing listening or overloaded: the request did not run there) fails over to the next
+     * provider, and the dead one is put in quarantine; a timeout is final, since the request may have run. A provider
+     * in quarantine whose turn comes anyway (no other is left) is sent the request only once it has answered a ping;
+     * while the ping waits, a provider that joins or republishes meanwhile is asked instead. The request is handed
+     * to one provider at a time, and to the next only after the last failed in a way that says it did not run there,
+     * so it never runs twice.
+     *
+     * <p>Fails with a {@link io.pilot.engine.message.PilotException}: the provider's error if it was final (a remote
+     * failure, a timeout), {@code UNREACHABLE} if no provider was found or none could be reached.
      */
     public CompletableFuture<AnycastReply> anycast(String capability, int port, Message request) {
         return checkedAnycast(null, capability, port, request, null);

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * listening, no answer), so that the next anycasts ask the others first instead of paying the same failure
  * again. The directory only learns of a provider's death when its lease lapses; this is what a caller learns
  * on its own, at once. A provider comes back when the directory shows a newer record of it (it restarted or
- * republished) or when its time is up. Thread-safe.
+ * republished), when it answers (a request, or the ping an anycast sends before it asks a provider held here: see
+ * {@link Vetting}) or when its time is up. Thread-safe.
  */
 final class Quarantine {
 

@@ -2,6 +2,7 @@ package io.pilot.engine.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
@@ -22,8 +23,8 @@ import java.nio.ByteBuffer;
  * {@value #MAX_BATCH_BYTES} bytes).
  *
  * <p>Three kinds, by where they go: DATA sealed straight into the batch for a direct peer; DATA sealed behind a
- * RELAY header for a peer reached through the relay; and, at the relay, datagrams passed on behind a RELAYED
- * header. A relay header is as long in both directions, so both relayed kinds have segments of the relayed path's
+ * RELAY header for a peer reached through the relay; and, at the relay, RELAYED datagrams passed on as they were
+ * read (header rewritten in place), gathered without a copy as the pieces of a composite buffer. A relay header is as long in both directions, so both relayed kinds have segments of the relayed path's
  * datagram size: {@link WireFormat#MAX_RELAY_DATAGRAM} at the base, up to {@link WireFormat#MAX_LARGE_RELAY_DATAGRAM}
  * where the two ends found the way through the relay to carry more.
  */
@@ -62,11 +63,12 @@ final class DatagramBatch {
 
     /**
      * For datagrams of {@code segmentSize} bytes (relay header included: the run's first) a relay passes on to the
-     * node at {@code recipient}: copied once, into direct memory.
+     * node at {@code recipient}: not copied, but gathered as the components of one composite buffer, which the
+     * channel hands the kernel as one segmented write of several pieces ({@code iovec}s).
      */
     static DatagramBatch forRelaying(ByteBufAllocator allocator, InetSocketAddress recipient, int segmentSize) {
         int maxSegments = maxSegments(segmentSize);
-        return new DatagramBatch(allocator.directBuffer(maxSegments * segmentSize), recipient, segmentSize, maxSegments);
+        return new DatagramBatch(allocator.compositeDirectBuffer(maxSegments), recipient, segmentSize, maxSegments);
     }
 
     /** As many segments of {@code segmentSize} as one write carries, at most {@link #MAX_SEGMENTS}. */
@@ -122,11 +124,10 @@ final class DatagramBatch {
         return buffer.writerIndex() - sealedAt;
     }
 
-    /** Appends {@code datagram} (not consumed) behind a RELAYED header naming its {@code source}. */
-    void relay(PilotAddress source, ByteBuf datagram) {
+    /** Appends a whole RELAYED datagram (consumed) to a batch {@linkplain #forRelaying for relaying}, as it is. */
+    void relay(ByteBuf datagram) {
         int start = buffer.writerIndex();
-        RelayPacket.writeHeader(buffer, WireFormat.TYPE_RELAYED, source);
-        buffer.writeBytes(datagram, datagram.readerIndex(), datagram.readableBytes());
+        ((CompositeByteBuf) buffer).addComponent(true, datagram);
         added(start);
     }
 

@@ -151,7 +151,7 @@ final class RelayForwarder {
             paths.send(seal.seal(ForwardPacket.wrap(paths.allocator(), from.address, relay.address(), relay.inner().retain())),
                     elsewhere);
         } else {
-            deliver(from.address, relay.inner(), to);
+            deliver(from.address, relay.rewrite(WireFormat.TYPE_RELAYED, from.address), to);
         }
     }
 
@@ -174,7 +174,8 @@ final class RelayForwarder {
             return;
         }
         relayedBytes += forward.inner().readableBytes();
-        deliver(forward.source(), forward.inner(), to);
+        deliver(forward.source(), RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, forward.source(),
+                forward.inner().retain()), to);
     }
 
     private Peer deliverable(PilotAddress target, long now) {
@@ -183,22 +184,21 @@ final class RelayForwarder {
     }
 
     /**
-     * Passes {@code inner} on to {@code to}. With segmentation offload, a run of full-size datagrams from one
-     * sender to one node (what a bulk transfer through the relay is, read in one coalesced batch: datagrams of one
-     * size, the base or larger, whatever the two ends' search settled at) leaves as one GSO write when the read
-     * batch ends ({@link #flush}) or the run does; anything else is written at once and flushed with the read
-     * batch, so that the datagrams passed on from one batch (acknowledgements, small ones, or to several nodes)
-     * leave together in as few system calls as the socket allows ({@code sendmmsg}).
+     * Passes {@code datagram} (a whole RELAYED datagram, consumed) on to {@code to}. With segmentation offload, a
+     * run of full-size datagrams from one sender to one node (what a bulk transfer through the relay is, read in
+     * one coalesced batch: datagrams of one size, the base or larger, whatever the two ends' search settled at)
+     * leaves as one GSO write when the read batch ends ({@link #flush}) or the run does; anything else is written
+     * at once and flushed with the read batch, so that the datagrams passed on from one batch (acknowledgements,
+     * small ones, or to several nodes) leave together in as few system calls as the socket allows ({@code sendmmsg}).
      */
-    private void deliver(PilotAddress source, ByteBuf inner, Peer to) {
-        int size = WireFormat.RELAY_HEADER_LENGTH + inner.readableBytes();
+    private void deliver(PilotAddress source, ByteBuf datagram, Peer to) {
+        int size = datagram.readableBytes();
         if (pending != null && !(pending.recipient().equals(to.endpoint) && pendingSource.equals(source)
                 && size <= pending.segmentSize())) {
             writePending();
         }
         if (pending == null && !(segmentationOffload && size >= WireFormat.MAX_RELAY_DATAGRAM)) {
-            channel.write(new DatagramPacket(RelayPacket.wrap(paths.allocator(), WireFormat.TYPE_RELAYED, source,
-                    inner.retain()), to.endpoint), channel.voidPromise());
+            channel.write(new DatagramPacket(datagram, to.endpoint), channel.voidPromise());
             unflushed = true;
             return;
         }
@@ -206,7 +206,7 @@ final class RelayForwarder {
             pending = DatagramBatch.forRelaying(paths.allocator(), to.endpoint, size);
             pendingSource = source;
         }
-        pending.relay(source, inner);
+        pending.relay(datagram);
         if (pending.isClosed()) {
             writePending();
             channel.flush();

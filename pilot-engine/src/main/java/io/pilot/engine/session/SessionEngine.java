@@ -69,6 +69,12 @@ public final class SessionEngine {
     /** Peers whose flush is held back while {@link #sendingToMany} runs its sends. */
     private final Set<Peer> held = new LinkedHashSet<>();
     private boolean holding;
+    /**
+     * Whether a received datagram is being handled: a flush asked for meanwhile (an answer written on the loop, such
+     * as a backbone's lookup reply) joins the read batch's, so the answers to a whole recvmmsg batch share packets,
+     * seals and one system call instead of a datagram, a seal and a {@code sendto} each.
+     */
+    private boolean receiving;
     /** Where each DATA datagram is opened in place; its position and limit then frame the plaintext. */
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(WireFormat.MAX_LARGE_DATAGRAM);
     private final Paths paths;
@@ -335,8 +341,17 @@ public final class SessionEngine {
         }
     }
 
+    /** Handles one received datagram; {@link #readComplete} sends what the batch it belongs to made ready. */
     public void receive(InboundPacket inbound) {
-        long now = System.nanoTime();
+        receiving = true;
+        try {
+            receive(inbound, System.nanoTime());
+        } finally {
+            receiving = false;
+        }
+    }
+
+    private void receive(InboundPacket inbound, long now) {
         if (inbound.packet() instanceof RelayPacket relay) {
             try {
                 onRelay(relay, inbound.sender(), now);
@@ -522,11 +537,15 @@ public final class SessionEngine {
 
     /**
      * Sends whatever the peer's connection has ready, sealed with the current keys; within {@link #sendingToMany},
-     * when its sends are done.
+     * when its sends are done; while a received datagram is handled, with the read batch ({@link #readComplete}).
      */
     public void flush(Peer peer) {
         if (holding) {
             held.add(peer);
+            return;
+        }
+        if (receiving) {
+            readDirty.add(peer); // sent with the read batch, by readComplete
             return;
         }
         flush(peer, System.nanoTime());
@@ -593,9 +612,17 @@ public final class SessionEngine {
             return;
         }
         long now = System.nanoTime();
-        if (now >= connection.nextDeadlineNanos()) {
-            connection.onTimeout(now);
+        long deadline = connection.nextDeadlineNanos();
+        if (now < deadline && !connection.isClosed()) {
+            // The deadline this timer was armed for moved later (a timer is never moved later, only earlier): an
+            // acknowledgement took the loss timer away, traffic pushed the keepalive on. Nothing is due and nothing
+            // was held back for a timer, so arm the new deadline and send nothing. At rest this is one firing per
+            // heartbeat of every session (the reply's loss timer, cleared by the client's ACK), and a flush cost
+            // more than the re-arming. A closed connection has no deadline and goes on to the flush that ends it.
+            scheduleTimer(peer, deadline, now);
+            return;
         }
+        connection.onTimeout(now);
         flushIsolated(peer, now);
         channel.flush();
     }

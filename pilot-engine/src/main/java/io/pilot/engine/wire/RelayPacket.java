@@ -17,12 +17,16 @@ public final class RelayPacket extends AbstractReferenceCounted implements WireP
 
     private final boolean towardsRelay;
     private final PilotAddress address;
+    /** The whole datagram, relay header included: what {@link #rewrite} hands on. */
+    private final ByteBuf datagram;
+    /** A view of {@link #datagram} after the header, sharing its reference count. */
     private final ByteBuf inner;
 
-    private RelayPacket(boolean towardsRelay, PilotAddress address, ByteBuf inner) {
+    private RelayPacket(boolean towardsRelay, PilotAddress address, ByteBuf datagram) {
         this.towardsRelay = towardsRelay;
         this.address = address;
-        this.inner = inner;
+        this.datagram = datagram;
+        this.inner = datagram.slice(WireFormat.RELAY_HEADER_LENGTH, datagram.readableBytes() - WireFormat.RELAY_HEADER_LENGTH);
     }
 
     static WireCodec.Result decode(ByteBuf in, boolean towardsRelay) {
@@ -30,8 +34,8 @@ public final class RelayPacket extends AbstractReferenceCounted implements WireP
         int realm = in.getUnsignedShort(start + WireFormat.HEADER_LENGTH);
         long node = ((long) in.getUnsignedShort(start + WireFormat.HEADER_LENGTH + 2) << 32)
                 | in.getUnsignedInt(start + WireFormat.HEADER_LENGTH + 4);
-        ByteBuf inner = in.retainedSlice(start + WireFormat.RELAY_HEADER_LENGTH, in.readableBytes() - WireFormat.RELAY_HEADER_LENGTH);
-        return new WireCodec.Result(new RelayPacket(towardsRelay, new PilotAddress(realm, node), inner), null);
+        return new WireCodec.Result(new RelayPacket(towardsRelay, new PilotAddress(realm, node),
+                in.retainedSlice(start, in.readableBytes())), null);
     }
 
     /** Wraps a datagram (consumed) for the relay, addressed to {@code target}. */
@@ -41,6 +45,16 @@ public final class RelayPacket extends AbstractReferenceCounted implements WireP
         out.writeBytes(datagram);
         datagram.release();
         return out;
+    }
+
+    /**
+     * Turns this datagram, in place, into the one a relay passes on: its header rewritten to {@code type} naming
+     * {@code address} (a relay header is as long either way), the datagram inside untouched. Returns the whole
+     * datagram, retained, for the caller to write: a relay passes on the very bytes it read, copying none.
+     */
+    public ByteBuf rewrite(int type, PilotAddress address) {
+        writeHeader(datagram.duplicate().writerIndex(datagram.readerIndex()), type, address);
+        return datagram.retainedDuplicate();
     }
 
     /** Writes a relay header of {@code type} naming {@code address}: what goes before the datagram inside. */
@@ -72,12 +86,12 @@ public final class RelayPacket extends AbstractReferenceCounted implements WireP
 
     @Override
     protected void deallocate() {
-        inner.release();
+        datagram.release();
     }
 
     @Override
     public ReferenceCounted touch(Object hint) {
-        inner.touch(hint);
+        datagram.touch(hint);
         return this;
     }
 }

@@ -4,6 +4,8 @@ import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.Identity;
 
+import java.util.concurrent.TimeoutException;
+
 import org.junit.jupiter.api.Test;
 
 import static io.pilot.engine.directory.FakeBackbone.records;
@@ -168,6 +170,26 @@ class WatchesTests {
         assertThat(unwatch.u8()).isEqualTo(DirectoryProtocol.OP_UNWATCH);
         assertThat(unwatch.u32()).isEqualTo(7);
         assertThat(listener.heard).as("nothing changed meanwhile").containsExactly("joined fx#1");
+    }
+
+    @Test
+    void aRenewalThatFailedIsTriedAgainAfterTheNextHeartbeatAndNotMore() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
+        Watch watch = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        // Another backbone took over (a restart, as the client sees it) but was too busy to answer the renewal.
+        backbone.fail(new TimeoutException("the backbone did not answer within 2000 ms"));
+        watches.backboneRestarted();
+        assertThat(watch.id()).as("still the old subscription").isEqualTo(7);
+
+        backbone.reply(records(watchSnapshot(2, 300), fx(4)));
+        watches.renewStuck();
+
+        assertThat(backbone.op(2)).isEqualTo(DirectoryProtocol.OP_WATCH_FROM);
+        assertThat(watch.id()).isEqualTo(2);
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#4");
+        watches.renewStuck();
+        // Renewed once; and old id 7 is not ended: the backbone that restarted may have given it to another watch.
+        assertThat(backbone.requests).hasSize(3);
     }
 
     @Test

@@ -176,6 +176,24 @@ class AnycastTests {
     }
 
     @Test
+    void aProviderInQuarantineThatIsThereAnswersItsPingAndIsAskedOnceWhenNoOtherIsLeft() {
+        realm.startBackbone();
+        DirectoryClient fx = realm.agent("fx-a", b -> b.capability("fx.rate"));
+        GroupMessaging groups = GroupMessaging.of(realm.agent("requester", b -> b));
+        // Nothing listens yet: the provider fails as if gone, and is put in quarantine.
+        assertThatThrownBy(() -> groups.anycast("fx.rate", PORT, Message.empty()).join()).cause()
+                .isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_LISTENER));
+        serve(fx, "fx-a");
+
+        // The only provider left is in quarantine: it is pinged first, and answers, so the request goes to it, once.
+        AnycastReply reply = groups.anycast("fx.rate", PORT, Message.empty()).join();
+
+        assertThat(reply.member().hostname()).isEqualTo("fx-a");
+        assertThat(reply.attempts()).isEqualTo(1);
+        assertThat(served.get("fx-a")).hasValue(1);
+    }
+
+    @Test
     void aProviderThatLeftIsNoLongerAsked() {
         realm.startBackbone();
         DirectoryClient leaving = provider("fx-a", b -> b.capability("fx.rate"));

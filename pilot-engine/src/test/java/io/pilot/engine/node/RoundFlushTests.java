@@ -29,6 +29,7 @@ class RoundFlushTests {
     private static final int CALLS = 64;
     private static final int ECHO = 100;
     private static final int HOLD = 101;
+    private static final int ECHO_ON_LOOP = 102;
 
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
@@ -87,6 +88,34 @@ class RoundFlushTests {
             assertThat(replies.get(i).join().bodyAsString()).isEqualTo("re n" + i);
         }
 
+        assertThat(packetsSent(b, a.address()) - before).isLessThan(CALLS / 2);
+    }
+
+    @Test
+    void answersWrittenOnTheLoopForOneReadBatchShareItsPackets() throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start();
+        // Answered on b's event loop as it reads each request, as a backbone answers lookups.
+        b.listen(ECHO_ON_LOOP, MessageHandler.of(in -> Message.empty()), 1,
+                in -> Message.of("re " + in.message().bodyAsString()));
+        LoopHold hold = LoopHold.on(a);
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        a.request(new PilotSocketAddress(b.address(), ECHO_ON_LOOP), Message.of("warm")).join();
+
+        // The requests leave a together, a few packets (the first test), so b reads them in one batch or a few.
+        CompletableFuture<Message> held = hold.holdFrom(b);
+        long before = packetsSent(b, a.address());
+        List<CompletableFuture<Message>> replies = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+            replies.add(a.request(new PilotSocketAddress(b.address(), ECHO_ON_LOOP), Message.of("n" + i)));
+        }
+        hold.release();
+        held.join();
+        for (int i = 0; i < CALLS; i++) {
+            assertThat(replies.get(i).join().bodyAsString()).isEqualTo("re n" + i);
+        }
+
+        // An answer flushed as soon as it was written took a packet of its own: CALLS of them, besides the ACKs.
         assertThat(packetsSent(b, a.address()) - before).isLessThan(CALLS / 2);
     }
 

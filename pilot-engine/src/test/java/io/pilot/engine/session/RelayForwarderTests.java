@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.security.SecureRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,6 +100,44 @@ class RelayForwarderTests {
         relayed.release();
         out.release();
         assertThat(forwarder.relayedBytes()).isEqualTo(100);
+    }
+
+    @Test
+    void passesOnTheBytesItReadWithTheHeaderRewrittenInPlaceCopyingNone() {
+        RelayForwarder batching = new RelayForwarder(channel, true, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        batching.serve(true);
+        ByteBuf read = RelayPacket.wrap(ByteBufAllocator.DEFAULT, WireFormat.TYPE_RELAY, BOB,
+                Unpooled.buffer().writeByte(WireFormat.TYPE_DATA).writeZero(WireFormat.MAX_DATAGRAM - 1));
+        List<ByteBuf> reads = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // a run of two full datagrams: one segmented write
+            ByteBuf copy = read.copy();
+            reads.add(copy);
+            RelayPacket packet = (RelayPacket) WireCodec.decode(copy).packet();
+            batching.forward(packet, ALICE_AT, 0);
+            packet.release();
+        }
+        read.release();
+        batching.flush();
+
+        SegmentedDatagramPacket run = channel.readOutbound();
+        // The datagrams as read now carry the RELAYED header naming Alice, and what leaves is those very bytes:
+        // a change to them after the fact shows in what is written.
+        for (ByteBuf datagram : reads) {
+            assertThat((int) datagram.getUnsignedByte(0)).isEqualTo(WireFormat.TYPE_RELAYED);
+            datagram.setByte(datagram.readableBytes() - 1, 0x5a);
+        }
+        ByteBuf content = run.content();
+        for (int i = 0; i < 2; i++) {
+            ByteBuf segment = content.readSlice(run.segmentSize());
+            RelayPacket relayed = (RelayPacket) WireCodec.decode(segment).packet();
+            assertThat(relayed.towardsRelay()).isFalse();
+            assertThat(relayed.address()).isEqualTo(ALICE);
+            assertThat(segment.getByte(segment.capacity() - 1)).as("not a copy").isEqualTo((byte) 0x5a);
+            relayed.release();
+        }
+        run.release();
+        reads.forEach(ByteBuf::release);
     }
 
     @Test

@@ -1,0 +1,118 @@
+package io.pilot.engine.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.HostPort;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
+import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.transport.TransportConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A provider SIGKILLed for real (a process of its own: no word to anyone, its record left in the directory until its
+ * lease lapses), and what the anycasts after it do.
+ */
+class DeadProviderTests {
+
+    private static final int PORT = 1001;
+
+    /**
+     * The requester holds on to a silent peer far longer than the test lasts (handshake and transport give up after a
+     * minute): whatever the test sees, it did not wait for the dead provider to be written off.
+     */
+    private static final UnaryOperator<PilotNode.Builder> PATIENT = n -> n
+            .sessionSettings(SessionSettings.DEFAULTS.withConnectTimeout(Duration.ofMinutes(1)))
+            .transportConfig(TransportConfig.builder().unresponsiveTimeout(Duration.ofMinutes(1)).build());
+
+    @RegisterExtension
+    final Realm realm = new Realm();
+
+    private Process provider;
+
+    @AfterEach
+    void killProvider() {
+        if (provider != null) {
+            provider.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aProviderJoiningWhileTheOnlyOtherIsDeadInQuarantineAnswersTheCallThatWasWaitingExactlyOnce() throws Exception {
+        realm.startBackbone();
+        DirectoryClient requester = realm.client("requester", PATIENT, b -> b);
+        requester.start().join();
+        GroupMessaging groups = GroupMessaging.of(requester);
+        provider = startProvider("fx-dead");
+        assertThat(groups.anycast("fx.rate", PORT, Message.of("before")).get(30, TimeUnit.SECONDS).member().hostname())
+                .isEqualTo("fx-dead");
+
+        provider.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        // The first call after the death learns it (no answer in its time) and puts the provider in quarantine.
+        assertThatThrownBy(() -> groups.anycast(null, "fx.rate", PORT, Message.of("lost"), Duration.ofMillis(500))
+                .get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+
+        // Its record still stands (the lease has not lapsed), so the next calls have only the dead provider to choose:
+        // with nobody else, one fails within its own timeout, the request never sent.
+        assertThatThrownBy(() -> groups.anycast(null, "fx.rate", PORT, Message.of("alone"), Duration.ofMillis(500))
+                .get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(PilotException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT))
+                .hasMessageContaining("in quarantine");
+        CompletableFuture<AnycastReply> waiting = groups.anycast(null, "fx.rate", PORT, Message.of("waiting"),
+                Duration.ofSeconds(40));
+        Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+        DirectoryClient newcomer = realm.agent("fx-new", b -> b.capability("fx.rate"));
+        long registered = System.nanoTime();
+        newcomer.node().listen(PORT, MessageHandler.of(in -> {
+            served.computeIfAbsent(in.message().bodyAsString(), k -> new AtomicInteger()).incrementAndGet();
+            return Message.of("fx-new");
+        }));
+
+        // The call does not sit out the dead provider's handshake (a minute here): the newcomer answers it.
+        AnycastReply reply = waiting.get(60, TimeUnit.SECONDS);
+        System.out.printf("newcomer registered -> the call waiting on the dead provider answered by it: %.1f ms%n",
+                (System.nanoTime() - registered) / 1e6);
+        assertThat(reply.member().hostname()).isEqualTo("fx-new");
+        assertThat(reply.attempts()).isEqualTo(1);
+        assertThat(served).containsOnlyKeys("waiting");
+        assertThat(served.get("waiting")).hasValue(1);
+    }
+
+    /** A provider in a process of its own, registered for {@code fx.rate}, answering on {@link #PORT}. */
+    private Process startProvider(String hostname) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ProviderProcess.class.getName(),
+                HostPort.format(realm.backboneNode().localEndpoint()), realm.backboneNode().publicKey().toString(),
+                hostname, "fx.rate", String.valueOf(PORT)).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("PROVIDER ")) {
+                return process;
+            }
+        }
+        throw new AssertionError("the provider process ended before it served");
+    }
+}
