@@ -175,12 +175,17 @@ public final class Peer {
      * Keys awaiting their confirmation are bound to none, so nothing of the connection goes out under them.
      */
     Keypair dataKeypair(long now, SessionSettings settings) {
-        for (Keypair keypair : new Keypair[] {current, next, previous}) {
-            if (keypair != null && keypair.connectionNumber == connectionNumber && keypair.usable(now, settings)) {
-                return keypair;
-            }
+        if (carries(current, now, settings)) {
+            return current;
         }
-        return null;
+        if (carries(next, now, settings)) {
+            return next;
+        }
+        return carries(previous, now, settings) ? previous : null;
+    }
+
+    private boolean carries(Keypair keypair, long now, SessionSettings settings) {
+        return keypair != null && keypair.connectionNumber == connectionNumber && keypair.usable(now, settings);
     }
 
     boolean isEstablished(long now, SessionSettings settings) {
