@@ -239,7 +239,9 @@ final class KeyTimers {
                 initiation.nextRetransmitNanos = now + initiation.retransmitIntervalNanos;
             }
         }
-        for (Keypair keypair : Arrays.asList(peer.current, peer.next)) {
+        // Previous too: a crossed handshake's responder keys push this side's unconfirmed ones there, and the
+        // peer may already send under their twin, which this side drops until its FINAL draws a confirmation.
+        for (Keypair keypair : Arrays.asList(peer.current, peer.next, peer.previous)) {
             if (keypair == null || keypair.confirmed) {
                 continue;
             }
@@ -269,6 +271,10 @@ final class KeyTimers {
      */
     private void unconfirmed(Peer peer, Keypair keypair) {
         indexes.retire(keypair);
+        if (peer.previous == keypair) {
+            peer.previous = null; // superseded already: no one waits on these keys
+            return;
+        }
         if (peer.current == keypair) {
             peer.current = null;
         } else {

@@ -2,6 +2,7 @@ package io.pilot.engine.session;
 
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
@@ -117,6 +118,40 @@ class KeyTimersTests {
 
         assertThat(bobAtAlice.current).isNull();
         assertThat(failures).singleElement().isInstanceOf(SessionException.class);
+    }
+
+    @Test
+    void anUnconfirmedFinalPushedIntoPreviousByACrossedHandshakeIsStillRepeatedThenDropped() {
+        Peer bobAtAlice = alice.know(bob);
+        Peer aliceAtBob = bob.know(alice);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        timers.reschedule(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
+        HandshakeResponse response = (HandshakeResponse) bob.sent();
+        timers.rescheduleAround(response.receiverIndex(), 0,
+                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+        assertThat(alice.sent()).as("alice's FINAL, whose confirmation will be lost").isInstanceOf(HandshakeFinal.class);
+        Keypair unconfirmed = bobAtAlice.current;
+
+        // Bob's crossed handshake completes at alice: its keys become current, alice's unconfirmed ones previous.
+        bob.handshakes.initiate(aliceAtBob, 1);
+        alice.handshakes.onInit((HandshakeInit) bob.sent(), Route.direct(bob.endpoint), 1);
+        bob.handshakes.onResponse((HandshakeResponse) alice.sent(), Route.direct(alice.endpoint), 2);
+        HandshakeFinal bobsFinal = (HandshakeFinal) bob.sent();
+        alice.handshakes.onFinal(bobsFinal, Route.direct(bob.endpoint), 2);
+        timers.reschedule(bobAtAlice, 2);
+        assertThat(bobAtAlice.previous).isSameAs(unconfirmed);
+        ((DataPacket) alice.sent()).release(); // alice's confirmation of bob's keys
+        long first = settings.handshakeRetransmit().toNanos();
+
+        timers.tick(first);
+        assertThat(alice.sent()).as("bob may already send under the twin of those keys: the FINAL is still repeated")
+                .isInstanceOf(HandshakeFinal.class);
+        timers.tick(settings.connectTimeout().toNanos());
+
+        assertThat(bobAtAlice.previous).as("never confirmed: dropped").isNull();
+        assertThat(alice.indexes.get(unconfirmed.localIndex)).isNull();
+        assertThat(bobAtAlice.current).as("bob's keys stay").isNotNull();
     }
 
     @Test
