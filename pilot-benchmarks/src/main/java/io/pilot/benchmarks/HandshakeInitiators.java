@@ -215,7 +215,7 @@ final class HandshakeInitiators implements AutoCloseable {
         private void onResponse(HandshakeResponse response, long now) {
             InitiatorHandshake.Answer answer;
             try {
-                answer = handshake.finish(response, true);
+                answer = handshake.finish(response, true, 0); // each initiator handshakes once: no connection before
             } catch (InitiatorHandshake.Refused refused) {
                 failed = true;
                 return;

@@ -15,6 +15,7 @@ import io.pilot.engine.wire.HandshakeResponse;
 import io.pilot.engine.wire.WireFormat;
 
 import java.security.SecureRandom;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -37,10 +38,7 @@ final class InitiatorHandshake {
 
     /** Bit 0 of the handshake payload's flags (docs/PROTOCOL.md §4.2): this handshake starts a new connection. */
     private static final int FRESH_CONNECTION = 1;
-    /**
-     * The handshake payload: the identity proof, the flags byte, then the connection number the initiator states
-     * (u48; this peer never had a connection with the responder, so it states 0 and asks for a new one).
-     */
+    /** The handshake payload: the identity proof, the flags byte, then the connection number the initiator states (u48). */
     private static final int PAYLOAD_LENGTH = IdentityProof.LENGTH + 1 + 6;
 
     private final Identity identity;
@@ -124,12 +122,15 @@ final class InitiatorHandshake {
 
     /**
      * Reads the RESPONSE that {@link #answeredBy answers} the handshake under way, checks the responder's proof, and
-     * completes the handshake: the FINAL carries this peer's proof and {@code freshConnection} (whether it starts a
-     * new transport connection). The handshake is over either way; a repeated RESPONSE is no longer an answer.
+     * completes the handshake: the FINAL carries this peer's proof, {@code freshConnection} (whether it needs a new
+     * transport connection) and {@code connectionNumber}, the number of the connection it holds or last held with the
+     * responder (0 before any; docs/PROTOCOL.md §4.12: a peer that forgot it would pass for a crossed handshake and be
+     * kept on the responder's old connection). The handshake is over either way; a repeated RESPONSE is no longer an
+     * answer.
      *
      * @throws Refused if the RESPONSE is not a valid handshake message or its proof does not pass
      */
-    Answer finish(HandshakeResponse response, boolean freshConnection) throws Refused {
+    Answer finish(HandshakeResponse response, boolean freshConnection, long connectionNumber) throws Refused {
         HandshakeState state = noise;
         noise = null;
         try {
@@ -139,7 +140,7 @@ final class InitiatorHandshake {
                         + PAYLOAD_LENGTH);
             }
             byte[] responderKey = responderKey(state, Arrays.copyOf(payload, IdentityProof.LENGTH));
-            byte[] last = state.writeMessage(hash -> payload(hash, freshConnection));
+            byte[] last = state.writeMessage(hash -> payload(hash, freshConnection, connectionNumber));
             InitiatorKeys keys = new InitiatorKeys(localIndex, response.senderIndex(), state.split());
             byte[] fin = bytes(new HandshakeFinal(response.senderIndex(), last).encode(UnpooledByteBufAllocator.DEFAULT));
             return new Answer(fin, keys, responderKey);
@@ -164,14 +165,13 @@ final class InitiatorHandshake {
         return expectedResponder.toBytes();
     }
 
-    /**
-     * This peer's handshake payload: its proof, signed over its static key and the handshake hash, the flags, and
-     * connection number 0 (left zero by the copy).
-     */
-    private byte[] payload(byte[] hash, boolean freshConnection) {
+    /** This peer's handshake payload: its proof, signed over its static key and the handshake hash, flags, number. */
+    private byte[] payload(byte[] hash, boolean freshConnection, long connectionNumber) {
         byte[] proof = IdentityProof.create(identity, realm, bootId, noiseStatic.publicKey(), hash).encode();
         byte[] payload = Arrays.copyOf(proof, PAYLOAD_LENGTH);
         payload[IdentityProof.LENGTH] = (byte) (freshConnection ? FRESH_CONNECTION : 0);
+        ByteBuffer.wrap(payload, IdentityProof.LENGTH + 1, 6).putShort((short) (connectionNumber >>> 32))
+                .putInt((int) connectionNumber);
         return payload;
     }
 

@@ -96,4 +96,10 @@ final class InitiatorKeys {
     static boolean isConfirmation(ByteBuffer plaintext) {
         return plaintext != null && plaintext.remaining() == CONFIRMATION_LENGTH;
     }
+
+    /** The connection number a {@link #isConfirmation confirmation} names. */
+    static long confirmedNumber(ByteBuffer plaintext) {
+        int at = plaintext.position();
+        return (plaintext.getShort(at) & 0xFFFFL) << 32 | plaintext.getInt(at + 2) & 0xFFFFFFFFL;
+    }
 }

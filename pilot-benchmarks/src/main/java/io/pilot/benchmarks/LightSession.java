@@ -96,6 +96,8 @@ final class LightSession {
     private int initSends;
     private long handshakeSentNanos;
     private boolean freshConnection = true;
+    /** The number of the connection the backbone's last confirmation named (docs/PROTOCOL.md §4.12), 0 before any. */
+    private long connectionNumber;
     /** The keys of the last handshake, which this session sends with, and, for a while after a rekey, the ones before. */
     private InitiatorKeys keys;
     private InitiatorKeys previousKeys;
@@ -203,7 +205,7 @@ final class LightSession {
     private void onResponse(HandshakeResponse response, long now) {
         InitiatorHandshake.Answer answer;
         try {
-            answer = handshake.finish(response, freshConnection);
+            answer = handshake.finish(response, freshConnection, connectionNumber);
         } catch (InitiatorHandshake.Refused refused) {
             fail("handshake refused: " + refused.getMessage());
             return;
@@ -232,6 +234,7 @@ final class LightSession {
             return;
         }
         if (InitiatorKeys.isConfirmation(plaintext)) {
+            connectionNumber = Math.max(connectionNumber, InitiatorKeys.confirmedNumber(plaintext));
             onConfirmation(now);
         } else if (plaintext.remaining() > 1 && connection != null) {
             connection.receive(plaintext, now);

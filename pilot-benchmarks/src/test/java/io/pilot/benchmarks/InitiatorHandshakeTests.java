@@ -113,7 +113,7 @@ class InitiatorHandshakeTests {
             HandshakeResponse response = next(HandshakeResponse.class);
             assertThat(handshake.answeredBy(response)).isTrue();
 
-            assertThatThrownBy(() -> handshake.finish(response, true)).isInstanceOf(InitiatorHandshake.Refused.class)
+            assertThatThrownBy(() -> handshake.finish(response, true, 0)).isInstanceOf(InitiatorHandshake.Refused.class)
                     .hasMessageContaining("the responder did not prove it is node");
             assertThat(handshake.inProgress()).as("a refused handshake is over").isFalse();
         }
@@ -121,25 +121,49 @@ class InitiatorHandshakeTests {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    /**
-     * Runs {@code handshake} with the responder to its end: INIT, RESPONSE, FINAL, and the responder's confirmation,
-     * which the new keys must open.
-     */
+    @Test
+    void aPeerAskingForANewConnectionGetsOneOnlyIfItStatesTheNumberItHeld() throws Exception {
+        InitiatorHandshake handshake = InitiatorHandshake.toNode(responder.publicKey(), Identity.generate(RANDOM),
+                responder.address().realm(), RANDOM);
+        long first = complete(handshake, 0).connectionNumber();
+
+        long renewed = complete(handshake, first).connectionNumber();
+        // A peer that forgot its number passes for a handshake that crossed the one which made the responder's
+        // connection (docs/PROTOCOL.md §4.12): it is kept on that connection, which is why a LightSession states its own.
+        long forgetful = complete(handshake, 0).connectionNumber();
+
+        assertThat(first).isPositive();
+        assertThat(renewed).as("the responder's connection is still open, yet the peer's is new").isEqualTo(first + 1);
+        assertThat(forgetful).isEqualTo(renewed);
+    }
+
     private InitiatorHandshake.Answer complete(InitiatorHandshake handshake) throws Exception {
+        return complete(handshake, 0).answer();
+    }
+
+    private record Completed(InitiatorHandshake.Answer answer, long connectionNumber) {
+    }
+
+    /**
+     * Runs {@code handshake} with the responder to its end, asking for a new connection and stating {@code stated} as
+     * the one it held: INIT, RESPONSE, FINAL, and the responder's confirmation, which the new keys must open.
+     */
+    private Completed complete(InitiatorHandshake handshake, long stated) throws Exception {
         send(handshake.start());
         HandshakeResponse response = next(HandshakeResponse.class);
         assertThat(handshake.answeredBy(response)).isTrue();
-        InitiatorHandshake.Answer answer = handshake.finish(response, true);
+        InitiatorHandshake.Answer answer = handshake.finish(response, true, stated);
         assertThat(handshake.inProgress()).isFalse();
         assertThat(handshake.answeredBy(response)).as("a repeated RESPONSE is no longer an answer").isFalse();
         send(answer.finalDatagram());
         DataPacket confirmation = next(DataPacket.class);
         try {
-            assertThat(InitiatorKeys.isConfirmation(answer.keys().open(confirmation))).isTrue();
+            ByteBuffer plaintext = answer.keys().open(confirmation);
+            assertThat(InitiatorKeys.isConfirmation(plaintext)).isTrue();
+            return new Completed(answer, InitiatorKeys.confirmedNumber(plaintext));
         } finally {
             confirmation.release();
         }
-        return answer;
     }
 
     private void send(byte[] datagram) throws IOException {
