@@ -12,6 +12,12 @@ final class ConnectionNumbers {
 
     static final int LENGTH = 6;
     static final long MAX = (1L << 48) - 1;
+    /**
+     * Numbers a peer may state or name: below this, so that the responder's one-above-both stays encodable. A peer
+     * stating the top of the range would otherwise make the responder fail to write its confirmation, and everyone
+     * it meets after it climb there too; 2^32 numbers of headroom still outlast any run.
+     */
+    static final long LIMIT = MAX - (1L << 32);
 
     private ConnectionNumbers() {
     }
@@ -22,6 +28,11 @@ final class ConnectionNumbers {
             throw new IllegalArgumentException("connection number " + number + " is outside 0.." + MAX);
         }
         buffer.putShort((short) (number >>> 32)).putInt((int) number);
+    }
+
+    /** Whether a number a peer sent leaves room to grow ({@link #LIMIT}). */
+    static boolean acceptable(long number) {
+        return number >= 0 && number < LIMIT;
     }
 
     /** Reads a number at the buffer's position, advancing it. */

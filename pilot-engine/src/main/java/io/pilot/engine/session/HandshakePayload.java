@@ -13,7 +13,8 @@ import java.util.Arrays;
  * flags bit 0 (FRESH_CONNECTION): the initiator has no live connection with the responder (none, closed, or the
  *                                 responder restarted) and asks for a new one.
  * other bits: zero
- * connection: the connection number the initiator holds with the responder (PROTOCOL.md §4.12).
+ * connection: the connection number the initiator holds with the responder (PROTOCOL.md §4.12), below
+ *             ConnectionNumbers.LIMIT (2^48 - 1 - 2^32), else the payload is malformed.
  * In message 2 (the responder's) flags and connection are zero: the responder does not know the initiator yet.
  * </pre>
  */
@@ -47,6 +48,9 @@ record HandshakePayload(IdentityProof proof, boolean freshConnection, long conne
             throw new IllegalArgumentException("unknown handshake flags " + Integer.toBinaryString(flags));
         }
         long number = ConnectionNumbers.get(ByteBuffer.wrap(payload, IdentityProof.LENGTH + 1, ConnectionNumbers.LENGTH));
+        if (!ConnectionNumbers.acceptable(number)) {
+            throw new IllegalArgumentException("connection number " + number + " leaves no room to grow");
+        }
         return new Received(IdentityProof.decode(Arrays.copyOf(payload, IdentityProof.LENGTH)),
                 (flags & FRESH_CONNECTION) != 0, number);
     }

@@ -97,11 +97,12 @@ final class Handshakes {
 
     /**
      * A confirmation under keys this node initiated: the responder holds them too, and says which connection they
-     * carry. A number below the one this node stated cannot come from a responder following the protocol.
+     * carry. A number below the one this node stated, or without room to grow, cannot come from a responder following
+     * the protocol.
      */
     void onConfirmation(Keypair keypair, ByteBuffer plaintext, long now) {
         long number = ConnectionNumbers.get(plaintext.duplicate());
-        if (number < keypair.statedNumber || number == 0) {
+        if (number < keypair.statedNumber || number == 0 || !ConnectionNumbers.acceptable(number)) {
             drops.count(DropReason.HANDSHAKE_FAILED);
         } else if (!keypair.confirmed) {
             confirm(keypair.peer, keypair, number, now);

@@ -67,6 +67,27 @@ class HandshakesTests {
     }
 
     @Test
+    void aConfirmationNamingANumberOutsideTheRuleConfirmsNothing() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
+        bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), 3);
+        ((DataPacket) bob.sent()).release(); // bob's genuine confirmation, lost
+        Keypair atAlice = bobAtAlice.current;
+
+        for (long number : new long[] {0, ConnectionNumbers.LIMIT, ConnectionNumbers.MAX}) {
+            ByteBuffer forged = ByteBuffer.allocate(Handshakes.CONFIRMATION_LENGTH);
+            ConnectionNumbers.put(forged, number);
+            alice.handshakes.onConfirmation(atAlice, forged.flip(), 4);
+        }
+
+        assertThat(atAlice.confirmed).isFalse();
+        assertThat(alice.drops.get(DropReason.HANDSHAKE_FAILED)).isEqualTo(3);
+        assertThat(bobAtAlice.connection()).isNull();
+    }
+
+    @Test
     void aRepeatedInitiationGetsTheSameAnswerWithoutNewState() {
         alice.handshakes.initiate(alice.know(bob), 0);
         HandshakeInit init = (HandshakeInit) alice.sent();

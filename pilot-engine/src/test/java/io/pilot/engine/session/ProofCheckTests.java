@@ -55,6 +55,16 @@ class ProofCheckTests {
     }
 
     @Test
+    void refusesAConnectionNumberWithNoRoomToGrowSoTheResponderCanAlwaysNameTheNextOne() {
+        byte[] proof = IdentityProof.create(peer, REALM, 99, peerStatic.publicKey(), handshake).encode();
+
+        assertThat(check.check(HandshakePayload.encode(proof, true, ConnectionNumbers.LIMIT - 1), peerStatic.publicKey(),
+                handshake, null).connectionNumber()).isEqualTo(ConnectionNumbers.LIMIT - 1);
+        assertRefused(check, HandshakePayload.encode(proof, true, ConnectionNumbers.MAX), peerStatic.publicKey(), null,
+                DropReason.HANDSHAKE_FAILED);
+    }
+
+    @Test
     void refusesAMalformedPayload() {
         assertRefused(check, new byte[5], peerStatic.publicKey(), null, DropReason.HANDSHAKE_FAILED);
     }
