@@ -29,8 +29,6 @@ final class Establishment {
     private final SessionEvents events;
     private final ObjLongConsumer<Peer> flush;
     private long completed;
-    /** The highest connection number agreed with any peer in this run. */
-    private long highestNumber;
 
     /** @param flush sends whatever the peer's connection has ready (the session engine's data path) */
     Establishment(NodeKey localKey, TransportConfig transportConfig, SessionEvents events, ObjLongConsumer<Peer> flush) {
@@ -56,13 +54,15 @@ final class Establishment {
     }
 
     /**
-     * The connection number this side states for {@code peer} in a handshake: the one it holds, or, for a peer
-     * entry that never had a connection, the highest this node has agreed with anyone in this run. An entry
-     * forgotten and made anew (an idle peer is evicted) so never states a number lower than a connection the peer
-     * may still hold from before, which would pass for a crossed handshake (below).
+     * The connection number this side states for {@code peer} in a handshake: the one it holds, 0 for a peer entry
+     * that never had a connection. A peer entry is forgotten only after {@code peerIdleTimeout} (5 min) with no
+     * datagram either way, by which time the peer's side of any connection has closed too (its keepalives would have
+     * been traffic; unanswered, its idle and unresponsive timeouts close it), so an entry made anew meets no live
+     * connection that its 0 would pass for a crossing with. Numbers agreed with one peer never raise what another is
+     * told: a peer stating a huge number can only spend its own pair's range.
      */
     long statedNumber(Peer peer) {
-        return peer.connectionNumber >= 0 ? peer.connectionNumber : highestNumber;
+        return Math.max(peer.connectionNumber, 0);
     }
 
     /**
@@ -89,7 +89,6 @@ final class Establishment {
      */
     boolean established(Peer peer, Keypair keypair, long number, long now) {
         completed++;
-        highestNumber = Math.max(highestNumber, number);
         boolean newConnection = number > peer.connectionNumber;
         if (newConnection) {
             if (peer.connection != null && !peer.connection.isClosed()) {

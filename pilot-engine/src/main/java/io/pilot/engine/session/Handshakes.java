@@ -123,7 +123,9 @@ final class Handshakes {
             peer.next = null;
         }
         if (!establishment.established(peer, keypair, number, now)) {
-            initiate(peer, now);
+            // With the first initiation's start, so a responder that keeps naming a closed connection cannot hold the
+            // waiters past the connect timeout.
+            initiate(peer, now, keypair.initiationStartedNanos);
         }
     }
 
@@ -245,6 +247,7 @@ final class Handshakes {
                 keys.initiatorToResponder(), keys.responderToInitiator());
         keypair.remoteBootId = remote.bootId();
         keypair.statedNumber = stated;
+        keypair.initiationStartedNanos = initiation.startedNanos;
         keypair.pendingFinal = fin;
         keypair.finalRetransmitIntervalNanos = settings.handshakeRetransmit().toNanos();
         keypair.nextFinalRetransmitNanos = now + keypair.finalRetransmitIntervalNanos;

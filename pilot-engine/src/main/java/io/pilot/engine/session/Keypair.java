@@ -40,6 +40,8 @@ final class Keypair {
 
     /** For the initiator: the connection number its FINAL stated; the responder never answers with a lower one. */
     long statedNumber;
+    /** For the initiator: when the initiation that made these keys began; a handshake started over keeps it. */
+    long initiationStartedNanos;
 
     /**
      * For the responder: the final handshake message that made these keys, so that only that very message,

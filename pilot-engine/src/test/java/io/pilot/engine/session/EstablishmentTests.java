@@ -119,13 +119,15 @@ class EstablishmentTests {
     }
 
     @Test
-    void aForgottenPeerEntryStatesTheHighestNumberThisNodeUsedSoItCannotPassForACrossing() {
-        establishment.established(peer, keys(7), 4, 10);
-        Peer anew = peerWithKey();
+    void aNumberAgreedWithOnePeerDoesNotRaiseWhatAnotherIsTold() {
+        // A hostile peer stating the top of the range spends its own pair's numbers only.
+        long number = establishment.decide(peer, proofOf(peer, 7), true, ConnectionNumbers.LIMIT - 1);
+        establishment.established(peer, keys(7), number, 10);
+        Peer other = peerWithKey();
 
-        assertThat(establishment.statedNumber(anew)).isEqualTo(4);
-        assertThat(establishment.statedNumber(peer)).isEqualTo(4);
-        assertThat(establishment.decide(anew, proofOf(anew, 7), true, 0)).as("no live connection: a new one").isEqualTo(5);
+        assertThat(establishment.statedNumber(peer)).isEqualTo(ConnectionNumbers.LIMIT);
+        assertThat(establishment.statedNumber(other)).isZero();
+        assertThat(establishment.decide(other, proofOf(other, 7), true, 0)).isOne();
     }
 
     @Test

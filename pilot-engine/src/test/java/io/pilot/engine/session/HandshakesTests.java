@@ -88,6 +88,45 @@ class HandshakesTests {
     }
 
     @Test
+    void anInitiatorToldTheNumberOfAConnectionItClosedMeanwhileStartsOverWithinTheFirstAttemptsTimeout() {
+        Peer bobAtAlice = alice.know(bob);
+        handshake(bobAtAlice, 0);
+        assertThat(bobAtAlice.connection()).isNotNull();
+
+        alice.handshakes.initiate(bobAtAlice, 100); // a rekey
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 101);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 102);
+        bobAtAlice.connection().close(0, "idle"); // closes at alice after her FINAL said it was live
+        bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), 103);
+        confirm(bobAtAlice, 104);
+
+        assertThat(bobAtAlice.initiation).as("a new handshake, for a new connection").isNotNull();
+        assertThat(bobAtAlice.initiation.startedNanos).as("timed from the first attempt").isEqualTo(100);
+    }
+
+    /** A whole first handshake from alice to {@code bobAtAlice}, started at {@code now}. */
+    private void handshake(Peer bobAtAlice, long now) {
+        alice.handshakes.initiate(bobAtAlice, now);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), now + 1);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), now + 2);
+        bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), now + 3);
+        confirm(bobAtAlice, now + 4);
+    }
+
+    /** Hands bob's next datagram, a confirmation, to alice. */
+    private void confirm(Peer bobAtAlice, long now) {
+        DataPacket confirmation = (DataPacket) bob.sent();
+        try {
+            Keypair keypair = (Keypair) alice.indexes.get(confirmation.receiverIndex());
+            ByteBuffer plaintext = ByteBuffer.allocate(WireFormat.MAX_LARGE_DATAGRAM);
+            assertThat(keypair.open(confirmation, plaintext)).isNull();
+            alice.handshakes.onConfirmation(keypair, plaintext, now);
+        } finally {
+            confirmation.release();
+        }
+    }
+
+    @Test
     void aRepeatedInitiationGetsTheSameAnswerWithoutNewState() {
         alice.handshakes.initiate(alice.know(bob), 0);
         HandshakeInit init = (HandshakeInit) alice.sent();
