@@ -28,13 +28,13 @@ public enum CongestionControl {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    CongestionController create(TransportConfig config, RttEstimator rtt) {
+    /** A new controller for one connection; {@code random} places the BBR-style controller's probing phases. */
+    CongestionController create(TransportConfig config, RttEstimator rtt, RandomGenerator random) {
         int mss = config.maxPacketPayload();
         return switch (this) {
             case NEWRENO -> new NewReno(mss, config.initialWindowPackets(), config.minimumWindowPackets());
             case CUBIC -> new Cubic(mss, config.initialWindowPackets(), config.minimumWindowPackets(), rtt);
-            case BBR -> new Bbr(mss, config.initialWindowPackets(), config.minimumWindowPackets(),
-                    RandomGenerator.getDefault());
+            case BBR -> new Bbr(mss, config.initialWindowPackets(), config.minimumWindowPackets(), random);
         };
     }
 }

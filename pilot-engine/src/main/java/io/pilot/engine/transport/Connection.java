@@ -3,6 +3,7 @@ package io.pilot.engine.transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class Connection {
     private final ReassemblyBudget reassembly;
     private final PacketAssembler assembler;
     private final StreamFrameApplier streamFrames;
-    private final SkippedPacketNumbers skipped = new SkippedPacketNumbers();
+    private final SkippedPacketNumbers skipped;
     private final PathMtuProbing pathMtu;
     /** The frames of the packet being received; reused, since frames die with their packet. */
     private final List<Frame> frames = new ArrayList<>();
@@ -111,7 +112,19 @@ public final class Connection {
      * @param evenStreamIds true if this side opens even stream ids (the peer must pass false)
      */
     public Connection(TransportConfig config, boolean evenStreamIds, ConnectionHandler handler, long nowNanos) {
+        this(config, evenStreamIds, handler, nowNanos, new SkippedPacketNumbers(), RandomGenerator.getDefault());
+    }
+
+    /**
+     * A connection whose chance is given: which packet numbers it skips and, for the BBR-style controller, its
+     * random probing phases. Only simulations pass seeded ones, so that a run on a virtual clock repeats exactly;
+     * every real connection draws them afresh ({@link SkippedPacketNumbers} from {@code SecureRandom}), or a peer
+     * could predict the skips.
+     */
+    Connection(TransportConfig config, boolean evenStreamIds, ConnectionHandler handler, long nowNanos,
+               SkippedPacketNumbers skipped, RandomGenerator random) {
         this.config = config;
+        this.skipped = skipped;
         this.handler = handler;
         this.reassembly = new ReassemblyBudget(config.maxReassemblySegments());
         this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams());
@@ -121,7 +134,7 @@ public final class Connection {
                 config.streamReceiveWindow());
         this.ackTracker = new AckTracker(config.maxAckDelayNanos(), config.maxAckRanges());
         this.rtt = new RttEstimator(config.initialRttNanos(), config.maxAckDelayNanos(), config.minProbeTimeoutNanos());
-        this.congestion = config.congestionControl().create(config, rtt);
+        this.congestion = config.congestionControl().create(config, rtt, random);
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
         this.pathMtu = new PathMtuProbing(config.maxPacketPayload(), config.pathMtuDiscovery());
         this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),

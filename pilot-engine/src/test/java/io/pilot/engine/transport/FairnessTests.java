@@ -2,78 +2,99 @@ package io.pilot.engine.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Two flows of one controller through one bottleneck (2 MB/s, 10 ms each way, a drop-tail queue of 20 ms) share it:
- * the second starts when the first already has the path, and once both have run together 8 s, what each delivers
- * over the next ten seconds of virtual time is compared. Byte counts, not timing: the clock is virtual and the run
- * deterministic but for BBR's random first probing phase and the transport's randomly skipped packet numbers
- * (`SkippedPacketNumbers`), which move when losses fall. The issue's target is the smaller share at least 0.8 of the
- * larger; NewReno reaches 0.77 to 0.8 or more, CUBIC 0.73, and the BBR-style controller anywhere from 0.26 to 0.92 over
- * 16 runs (median about 0.5) depending on how the two flows' probing phases fall: the newcomer's STARTUP queue
- * inflates what the incumbent sees, and the two converge only over several PROBE_RTT cycles. Each is held to what it
- * reaches now, not to the target (BBR to 0.2, below its worst run: one flow starving the other still fails), so a
- * regression shows and the gap stays visible.
+ * Two flows of one controller share one path, the second arriving when the first already has it; once both have run
+ * together 8 s, what each delivers over the next ten seconds of virtual time is compared (byte counts, not timing).
+ *
+ * <p>A single run is one sample of a distribution: where losses fall moves with the transport's randomly skipped packet
+ * numbers ({@code SkippedPacketNumbers}) and BBR's random probing phases, and one run of CUBIC through the drop-tail
+ * queue below gives anywhere from 0.62 to 0.99 (12 seeds). Held to one run, a threshold either cannot fail or fails
+ * now and then (0.69 against 0.7 once in CI). So each case runs a fixed set of seeds (a seed repeats its run exactly,
+ * {@link SharedBottleneck}) and holds the distribution: the median share against the issue's target, the worst
+ * against starvation.
  */
 class FairnessTests {
 
     private static final long SECOND = 1_000_000_000L;
     private static final long MS = 1_000_000L;
+    /** Seven runs: a median that one unlucky run cannot move below the target by itself. */
+    private static final long[] SEEDS = LongStream.rangeClosed(1, 7).toArray();
 
+    /**
+     * A bottleneck of 2 MB/s, 10 ms each way, a drop-tail queue of 20 ms. Over seeds 1 to 12, NewReno's smaller share
+     * runs 0.77 to 0.99 (median 0.92), CUBIC's 0.62 to 0.99 (median 0.87): both meet the issue's target (within 20 %,
+     * a share of at least 0.8 of the other) in the median, and no run starves a flow. The BBR-style controller does
+     * not: 0.23 to 0.99, median about 0.5, depending on how the two flows' probing phases fall (the newcomer's STARTUP
+     * queue inflates what the incumbent sees, and the two converge only over several PROBE_RTT cycles); it is held
+     * to what it reaches now, so that a regression shows and the gap stays visible.
+     */
     @ParameterizedTest
     @EnumSource(CongestionControl.class)
     void twoFlowsShareOneBottleneck(CongestionControl controller) {
-        SharedBottleneck path = new SharedBottleneck(2_000_000, 20 * MS, 10 * MS);
-        TransportConfig config = TransportConfig.builder().congestionControl(controller).build();
-        Shares shares = Shares.ofLateArrival(path, config, 40L << 20);
-        long firstShare = shares.first();
-        long secondShare = shares.second();
-        // Together they fill the bottleneck (less headers, ACK-paced gaps and retransmissions)...
-        assertThat(firstShare + secondShare).as("bytes delivered in 10 s").isGreaterThan(10 * 2_000_000L * 8 / 10);
-        // ...and the smaller share is at least what the controller reaches today (see the class comment).
-        double least = switch (controller) {
-            case NEWRENO -> 0.7;
-            case CUBIC -> 0.7;
-            case BBR -> 0.2;
+        double[] shares = new double[SEEDS.length];
+        for (int i = 0; i < SEEDS.length; i++) {
+            SharedBottleneck path = new SharedBottleneck(2_000_000, 20 * MS, 10 * MS, SEEDS[i]);
+            Shares run = Shares.ofLateArrival(path, controller, 40L << 20);
+            // Together they fill the bottleneck (less headers, ACK-paced gaps and retransmissions).
+            assertThat(run.total()).as("seed %d: bytes delivered in 10 s", SEEDS[i]).isGreaterThan(10 * 2_000_000L * 8 / 10);
+            shares[i] = run.ratio();
+        }
+        Distribution held = switch (controller) {
+            case NEWRENO, CUBIC -> new Distribution(0.8, 0.6);
+            case BBR -> new Distribution(0.4, 0.2);
         };
-        assertThat((double) Math.min(firstShare, secondShare) / Math.max(firstShare, secondShare))
-                .as("%s: %d vs %d bytes", controller, firstShare, secondShare).isGreaterThanOrEqualTo(least);
+        held.check(controller, shares);
     }
 
     /**
      * The NAT lab's case on the virtual clock ({@code BottleneckFairnessTest}), harder: a policer of 2 MB/s with a
      * 64 kB bucket in front of a fast link, 1 ms each way, so the flows meet loss and no queue, and the second flow
-     * arrives when the first already has the path. NewReno and CUBIC share it within a few per cent (0.97 and 0.98):
-     * halving or keeping 0.7 of a window per loss episode, with additive growth, converges. The BBR-style controller
-     * does not: both flows lose the same fraction at the policer, and a controller that probes by a factor (1.25)
-     * and shrinks by the fraction lost keeps whatever ratio the first seconds gave, so one flow keeps 78 to 97 %
-     * (four runs), which one depending on the random probing phases (the NAT lab's flows start together and split
-     * evenly). BBR may even starve the late flow outright (one run: 19.6 MB against 0), so its split is printed, not
-     * held: for BBR the test holds only that both flows run without errors and the pair fills half the policer.
+     * arrives when the first already has the path. NewReno and CUBIC share it within a few per cent (0.95 to 1.00
+     * over 12 seeds): halving or keeping 0.7 of a window per loss episode, with additive growth, converges. The
+     * BBR-style controller does not: both flows lose the same fraction at the policer, and a controller that probes
+     * by a factor (1.25) and shrinks by the fraction lost keeps whatever ratio the first seconds gave, so the late
+     * flow gets 0.00 to 0.43 of the other's share (12 seeds; the NAT lab's flows start together and split evenly).
+     * For BBR the test holds only that both flows run without errors and the pair fills half the policer; the split
+     * is printed, the gap open.
      */
     @ParameterizedTest
     @EnumSource(CongestionControl.class)
     void twoFlowsShareAPolicer(CongestionControl controller) {
-        SharedBottleneck path = new SharedBottleneck(20_000_000, 20 * MS, MS).policedBy(2_000_000, 64_000);
-        TransportConfig config = TransportConfig.builder().congestionControl(controller).build();
-        Shares shares = Shares.ofLateArrival(path, config, 80L << 20);
-        long firstShare = shares.first();
-        long secondShare = shares.second();
-        System.out.printf("policed %s: %d vs %d bytes, %d dropped%n", controller.id(), firstShare, secondShare,
-                path.dropped);
-        assertThat(firstShare + secondShare).as("bytes delivered in 10 s").isGreaterThan(10 * 2_000_000L / 2);
-        if (controller == CongestionControl.BBR) {
-            return; // it may starve the late flow outright (seen: 19.6 MB against 0): the gap is open, not held
+        long[] seeds = Arrays.copyOf(SEEDS, 3);
+        double[] shares = new double[seeds.length];
+        for (int i = 0; i < seeds.length; i++) {
+            SharedBottleneck path = new SharedBottleneck(20_000_000, 20 * MS, MS, seeds[i]).policedBy(2_000_000, 64_000);
+            Shares run = Shares.ofLateArrival(path, controller, 80L << 20);
+            System.out.printf("policed %s, seed %d: %d vs %d bytes, %d dropped%n", controller.id(), seeds[i], run.first(),
+                    run.second(), path.dropped);
+            assertThat(run.total()).as("seed %d: bytes delivered in 10 s", seeds[i]).isGreaterThan(10 * 2_000_000L / 2);
+            shares[i] = run.ratio();
         }
-        assertThat((double) Math.min(firstShare, secondShare) / Math.max(firstShare, secondShare))
-                .as("%s: %d vs %d bytes", controller, firstShare, secondShare).isGreaterThanOrEqualTo(0.8);
+        if (controller != CongestionControl.BBR) {
+            new Distribution(0.9, 0.9).check(controller, shares);
+        }
+    }
+
+    /** What a set of runs must reach: the median share, and the smallest of any run. */
+    private record Distribution(double median, double least) {
+        void check(CongestionControl controller, double[] shares) {
+            double[] sorted = shares.clone();
+            Arrays.sort(sorted);
+            String runs = Arrays.toString(shares);
+            assertThat(sorted[sorted.length / 2]).as("%s: median share of %s", controller, runs).isGreaterThanOrEqualTo(median);
+            assertThat(sorted[0]).as("%s: smallest share of %s", controller, runs).isGreaterThanOrEqualTo(least);
+        }
     }
 
     /** Bytes each of two flows of {@code bytes} delivered in the 10 s after the second, started 2 s late, had 8 s. */
     private record Shares(long first, long second) {
-        static Shares ofLateArrival(SharedBottleneck path, TransportConfig config, long bytes) {
+        static Shares ofLateArrival(SharedBottleneck path, CongestionControl controller, long bytes) {
+            TransportConfig config = TransportConfig.builder().congestionControl(controller).build();
             SharedBottleneck.Flow first = path.addFlow(config, bytes);
             path.runFor(2 * SECOND);
             SharedBottleneck.Flow second = path.addFlow(config, bytes);
@@ -84,6 +105,15 @@ class FairnessTests {
             assertThat(first.received.errors).isEmpty();
             assertThat(second.received.errors).isEmpty();
             return new Shares(first.received.bytes - firstBefore, second.received.bytes - secondBefore);
+        }
+
+        long total() {
+            return first + second;
+        }
+
+        /** The smaller share over the larger. */
+        double ratio() {
+            return (double) Math.min(first, second) / Math.max(first, second);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 
 /**
  * Several connection pairs whose senders share one bottleneck, on a virtual clock: the senders' packets queue at a
@@ -11,7 +12,8 @@ import java.util.PriorityQueue;
  * credit) come back over uncongested links of the same delay. Each flow is a {@link Connection} pair of its own, so
  * what they share is only the queue, as flows from different hosts through one router. {@link #policedBy} puts a
  * token-bucket policer in front of the link, as the NAT lab's nftables {@code limit rate over}: a packet that finds
- * too few tokens is dropped at once, never queued, so the flows meet loss without any queueing delay.
+ * too few tokens is dropped at once, never queued, so the flows meet loss without any queueing delay. Nothing in a run
+ * is left to chance the seed does not place, so a seed repeats its run exactly.
  */
 final class SharedBottleneck {
 
@@ -21,15 +23,18 @@ final class SharedBottleneck {
         final Connection receiver;
         final Recorder received = new Recorder();
 
-        private Flow(TransportConfig config, long now) {
-            sender = new Connection(config, true, new Recorder(), now);
-            receiver = new Connection(config, false, received, now);
+        private Flow(TransportConfig config, long now, SplittableRandom chance) {
+            sender = new Connection(config, true, new Recorder(), now,
+                    new SkippedPacketNumbers(chance.nextLong()), chance.split());
+            receiver = new Connection(config, false, received, now,
+                    new SkippedPacketNumbers(chance.nextLong()), chance.split());
         }
     }
 
     private record Event(long time, long seq, Connection target, byte[] payload) {
     }
 
+    private final SplittableRandom chance;
     private final long rateBytesPerSecond;
     private final long maxQueueNanos;
     private final long delayNanos;
@@ -46,7 +51,11 @@ final class SharedBottleneck {
     long now = 1_000_000_000L;
     long dropped;
 
-    SharedBottleneck(long rateBytesPerSecond, long maxQueueNanos, long delayNanos) {
+    /**
+     * @param seed places every flow's chance (skipped packet numbers, BBR's probing phases): one seed, one run
+     */
+    SharedBottleneck(long rateBytesPerSecond, long maxQueueNanos, long delayNanos, long seed) {
+        this.chance = new SplittableRandom(seed);
         this.rateBytesPerSecond = rateBytesPerSecond;
         this.maxQueueNanos = maxQueueNanos;
         this.delayNanos = delayNanos;
@@ -76,7 +85,7 @@ final class SharedBottleneck {
 
     /** Adds a flow whose sender writes {@code bytes} on one stream. */
     Flow addFlow(TransportConfig config, long bytes) {
-        Flow flow = new Flow(config, now);
+        Flow flow = new Flow(config, now, chance.split());
         flows.add(flow);
         Recorder.writePattern(flow.sender.openStream(1), bytes);
         flush(flow.sender, flow);
