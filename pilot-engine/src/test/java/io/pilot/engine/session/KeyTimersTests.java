@@ -70,6 +70,16 @@ class KeyTimersTests {
         return count;
     }
 
+    /** Alice initiates at time 0 and takes bob's RESPONSE, as the engine does: her FINAL is next in her outbox. */
+    private void answeredByBob(Peer bobAtAlice) {
+        alice.handshakes.initiate(bobAtAlice, 0);
+        timers.reschedule(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
+        HandshakeResponse response = (HandshakeResponse) bob.sent();
+        timers.rescheduleAround(response.receiverIndex(), 0,
+                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+    }
+
     @Test
     void anUnansweredInitiationIsRepeatedWithDoublingIntervalsThenGivenUp() {
         Peer bobAtAlice = alice.know(bob);
@@ -103,12 +113,7 @@ class KeyTimersTests {
         Peer bobAtAlice = alice.know(bob);
         List<Throwable> failures = new ArrayList<>();
         bobAtAlice.waiters.add((peer, error) -> failures.add(error));
-        alice.handshakes.initiate(bobAtAlice, 0);
-        timers.reschedule(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
-        HandshakeResponse response = (HandshakeResponse) bob.sent();
-        timers.rescheduleAround(response.receiverIndex(), 0,
-                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+        answeredByBob(bobAtAlice);
         assertThat(alice.sent()).isInstanceOf(HandshakeFinal.class);
         long first = settings.handshakeRetransmit().toNanos();
 
@@ -124,12 +129,7 @@ class KeyTimersTests {
     void anUnconfirmedFinalPushedIntoPreviousByACrossedHandshakeIsStillRepeatedThenDropped() {
         Peer bobAtAlice = alice.know(bob);
         Peer aliceAtBob = bob.know(alice);
-        alice.handshakes.initiate(bobAtAlice, 0);
-        timers.reschedule(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
-        HandshakeResponse response = (HandshakeResponse) bob.sent();
-        timers.rescheduleAround(response.receiverIndex(), 0,
-                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+        answeredByBob(bobAtAlice);
         assertThat(alice.sent()).as("alice's FINAL, whose confirmation will be lost").isInstanceOf(HandshakeFinal.class);
         Keypair unconfirmed = bobAtAlice.current;
 
@@ -363,12 +363,7 @@ class KeyTimersTests {
                 .isEqualTo(200);
         // And one genuine handshake, with bob.
         Peer bobAtAlice = alice.know(bob);
-        alice.handshakes.initiate(bobAtAlice, 0);
-        timers.reschedule(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 0);
-        HandshakeResponse response = (HandshakeResponse) bob.sent();
-        timers.rescheduleAround(response.receiverIndex(), 0,
-                () -> alice.handshakes.onResponse(response, Route.direct(bob.endpoint), 0));
+        answeredByBob(bobAtAlice);
         assertThat(alice.handshakes.pending()).as("the INIT flood was answered").isEqualTo(200);
 
         timers.tick(KeyTimers.TICK_NANOS);
