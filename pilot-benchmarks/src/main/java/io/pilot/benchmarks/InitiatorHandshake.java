@@ -9,6 +9,7 @@ import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.noise.HandshakeState;
 import io.pilot.engine.noise.NoiseException;
 import io.pilot.engine.session.IdentityProof;
+import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.HandshakeFinal;
 import io.pilot.engine.wire.HandshakeInit;
 import io.pilot.engine.wire.HandshakeResponse;
@@ -51,6 +52,10 @@ final class InitiatorHandshake {
     /** The handshake under way; null before the first, and once answered. */
     private HandshakeState noise;
     private int localIndex;
+    /** The handshake's first Noise message, which an INIT carrying a cookie repeats. */
+    private byte[] firstMessage;
+    /** The cookie the INIT under way carries: all zero until a COOKIE_REPLY gave one. */
+    private byte[] cookie;
 
     /** What a RESPONSE led to: the FINAL to send, the session's keys, and the node key the responder named. */
     record Answer(byte[] finalDatagram, InitiatorKeys keys, byte[] responderKey) {
@@ -106,8 +111,27 @@ final class InitiatorHandshake {
             throw new IllegalStateException("cannot write a first handshake message", e);
         }
         localIndex = random.nextInt();
-        return bytes(new HandshakeInit(localIndex, first, new byte[WireFormat.COOKIE_LENGTH])
-                .encode(UnpooledByteBufAllocator.DEFAULT));
+        firstMessage = first;
+        cookie = new byte[WireFormat.COOKIE_LENGTH];
+        return init();
+    }
+
+    /**
+     * The INIT under way again, now carrying the cookie of {@code reply} (docs/PROTOCOL.md §4.10: a responder under
+     * load answers an INIT without a valid cookie with one, keeping nothing), or null when the reply does not answer
+     * the handshake under way or carries the cookie already attached (a repeated reply must not make this peer repeat
+     * 1,200 bytes). Same bytes otherwise, same ephemeral key: the cookie lies outside the Noise message.
+     */
+    byte[] withCookie(CookieReply reply) {
+        if (noise == null || reply.receiverIndex() != localIndex || Arrays.equals(reply.cookie(), cookie)) {
+            return null;
+        }
+        cookie = reply.cookie().clone();
+        return init();
+    }
+
+    private byte[] init() {
+        return bytes(new HandshakeInit(localIndex, firstMessage, cookie).encode(UnpooledByteBufAllocator.DEFAULT));
     }
 
     /** Whether a handshake was started and not yet answered. */

@@ -18,6 +18,7 @@ import io.pilot.engine.transport.ConnectionHandler;
 import io.pilot.engine.transport.Stream;
 import io.pilot.engine.transport.StreamHandler;
 import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
 import io.pilot.engine.wire.HandshakeResponse;
 import io.pilot.engine.wire.WireCodec;
@@ -42,8 +43,9 @@ import java.util.Map;
  * {@link SessionLoadGenerator}'s one thread. What the backbone sees is what a {@code PilotNode} with a
  * {@code DirectoryClient} sends: a handshake from its own port, a REGISTER of a signed record, then HEARTBEATs.
  *
- * <p>Left out, as a real node on a quiet path does not need them while it holds: path validation, relaying, cookies
- * (the backbone under this load runs with its cookie threshold lifted), answering the backbone's own handshakes.
+ * <p>Left out, as a real node on a quiet path does not need them while it holds: path validation, relaying,
+ * answering the backbone's own handshakes. A COOKIE_REPLY is answered as a node answers it (the INIT again, carrying
+ * the cookie), so the backbone's handshake guard can meter a wave of sessions coming back at once.
  * It starts a rekey of its own after {@code rekeyAfterNanos}, as the initiator of its session would; a rekey the
  * backbone starts is not answered, so the bench runs its backbone with keys longer than a run.
  *
@@ -143,6 +145,8 @@ final class LightSession {
         final java.util.TreeMap<String, Long> closes = new java.util.TreeMap<>();
         long datagramsIn;
         long datagramsOut;
+        /** COOKIE_REPLYs answered: INITs the backbone's guard asked to come again with a cookie. */
+        long cookies;
     }
 
     LightSession(DatagramChannel channel, InetSocketAddress backbone, Identity identity, int realm, byte[] registerBody,
@@ -193,12 +197,29 @@ final class LightSession {
         WirePacket packet = decoded.packet();
         if (packet instanceof HandshakeResponse response && handshake.answeredBy(response)) {
             onResponse(response, now);
+        } else if (packet instanceof CookieReply reply) {
+            onCookie(reply, now);
         } else if (packet instanceof DataPacket data) {
             try {
                 onData(data, now);
             } finally {
                 data.release();
             }
+        }
+    }
+
+    /**
+     * The backbone, under load, wants a cookie before it spends work on this session's INIT: the INIT goes again at
+     * once carrying it, as a node's does, and its retransmissions carry it too. Sends of the cookied INIT count
+     * afresh: the first were answered, only not yet with work.
+     */
+    private void onCookie(CookieReply reply, long now) {
+        byte[] cookied = handshake.withCookie(reply);
+        if (cookied != null) {
+            counters.cookies++;
+            initBytes = cookied;
+            initSends = 0;
+            sendInit(now);
         }
     }
 

@@ -137,11 +137,11 @@ public final class SessionLoadGenerator {
                     states[all[i].state.ordinal()]++;
                 }
                 System.out.printf("stats opened=%d held=%d handshaking=%d confirming=%d registering=%d failed=%d handshakes=%d rekeys=%d heartbeats=%d"
-                                + " reregistrations=%d reconnects=%d in=%d out=%d socketErrors=%d timers=%d closes=%s%n", opened, states[LightSession.State.HELD.ordinal()],
+                                + " reregistrations=%d reconnects=%d cookies=%d in=%d out=%d socketErrors=%d timers=%d closes=%s%n", opened, states[LightSession.State.HELD.ordinal()],
                         states[LightSession.State.HANDSHAKING.ordinal()], states[LightSession.State.CONFIRMING.ordinal()],
                         states[LightSession.State.REGISTERING.ordinal()],
                         states[LightSession.State.FAILED.ordinal()], counters.handshakes, counters.rekeys,
-                        counters.heartbeats, counters.reregistrations, counters.reconnects, counters.datagramsIn, counters.datagramsOut, socketErrors, timers.size(),
+                        counters.heartbeats, counters.reregistrations, counters.reconnects, counters.cookies, counters.datagramsIn, counters.datagramsOut, socketErrors, timers.size(),
                         counters.closes.isEmpty() ? "none" : counters.closes.toString().replace(" ", "").replace("{", "").replace("}", ""));
                 System.out.flush();
                 nextReport = now + 1_000_000_000L;

@@ -59,6 +59,8 @@ final class SessionsReport {
                 r.failed(), r.rekeys(), r.refusals().isEmpty() ? "none" : r.refusals().toString()));
         line(String.format(Locale.ROOT, "| Recovered as a node would: registered again after a lapsed lease / new handshake after a closed connection or an unconfirmed one | %,d / %,d |",
                 r.reregistrations(), r.reconnects()));
+        line(String.format(Locale.ROOT, "| INITs the backbone's handshake guard sent back for a cookie (COOKIE_REPLYs the generators answered) | %,d |",
+                r.cookies()));
         line(String.format(Locale.ROOT, "| Connections the generators saw closed, by whom and why (transport error: 4 idle timeout, 6 unresponsive) | %s |",
                 r.closes().isEmpty() ? "none" : r.closes().toString()));
         line("");

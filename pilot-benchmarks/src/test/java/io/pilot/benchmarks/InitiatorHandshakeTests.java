@@ -11,7 +11,10 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.transport.Connection;
 import io.pilot.engine.transport.TransportConfig;
+import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.wire.CookieReply;
 import io.pilot.engine.wire.DataPacket;
+import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.HandshakeResponse;
 import io.pilot.engine.wire.WireCodec;
 import io.pilot.engine.wire.WireFormat;
@@ -135,6 +138,42 @@ class InitiatorHandshakeTests {
         assertThat(first).isPositive();
         assertThat(renewed).as("the responder's connection is still open, yet the peer's is new").isEqualTo(first + 1);
         assertThat(forgetful).isEqualTo(renewed);
+    }
+
+    @Test
+    void aResponderUnderLoadAsksForACookieAndTheInitCarryingItCompletes() throws Exception {
+        // A half-open table of 8 (7 for direct INITs) is crowded from one pending handshake on, and then no INIT
+        // without a valid cookie gets work (docs/PROTOCOL.md §4.10): one left half-open makes the responder loaded.
+        responder.close();
+        responder = PilotPair.node().sessionSettings(SessionSettings.DEFAULTS.withHandshakeLimits(50, 500, 8)).build()
+                .start();
+        InitiatorHandshake halfOpen = InitiatorHandshake.toNode(responder.publicKey(), Identity.generate(RANDOM),
+                responder.address().realm(), RANDOM);
+        send(halfOpen.start());
+        assertThat(halfOpen.answeredBy(next(HandshakeResponse.class))).isTrue();
+        InitiatorHandshake handshake = InitiatorHandshake.toNode(responder.publicKey(), Identity.generate(RANDOM),
+                responder.address().realm(), RANDOM);
+        byte[] first = handshake.start();
+        send(first);
+        CookieReply reply = next(CookieReply.class);
+        assertThat(responder.stats().drops()).containsKey(DropReason.COOKIE_REQUIRED);
+
+        byte[] cookied = handshake.withCookie(reply);
+        assertThat(cookied).as("the same INIT, now carrying the cookie").hasSameSizeAs(first).isNotEqualTo(first);
+        assertThat(handshake.withCookie(reply)).as("a repeated reply sends nothing again").isNull();
+        assertThat(handshake.withCookie(new CookieReply(reply.receiverIndex() + 1, new byte[WireFormat.COOKIE_LENGTH])))
+                .as("a reply to another INIT").isNull();
+        send(cookied);
+        HandshakeResponse response = next(HandshakeResponse.class);
+        assertThat(handshake.answeredBy(response)).isTrue();
+        InitiatorHandshake.Answer answer = handshake.finish(response, true, 0);
+        send(answer.finalDatagram());
+        DataPacket confirmation = next(DataPacket.class);
+        try {
+            assertThat(InitiatorKeys.isConfirmation(answer.keys().open(confirmation))).isTrue();
+        } finally {
+            confirmation.release();
+        }
     }
 
     private InitiatorHandshake.Answer complete(InitiatorHandshake handshake) throws Exception {
