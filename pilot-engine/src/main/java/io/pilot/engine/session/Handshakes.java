@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
@@ -50,6 +51,12 @@ final class Handshakes {
      */
     static final int CONFIRMATION_LENGTH = ConnectionNumbers.LENGTH;
 
+    /**
+     * INITs answered per turn at most: about 3 ms of the loop's time here, after which it reads its socket again. A
+     * node answers a few INITs a second; a backbone meeting a wave of them answers this many per read batch.
+     */
+    static final int INITS_PER_TURN = 8;
+
     private final Identity identity;
     private final int realm;
     private final long bootId;
@@ -68,11 +75,22 @@ final class Handshakes {
     private final ByteBuffer confirmation = ByteBuffer.allocate(CONFIRMATION_LENGTH);
     /** A closed node starts no handshake, whatever still arrives. */
     private boolean stopped;
+    /** INITs let through by their guard, waiting for the responder's work. */
+    private final InitBacklog backlog = new InitBacklog();
+    /** Runs a turn of {@link #answerWaiting} after the loop's next look at its socket. */
+    private final Executor turns;
+    private boolean turnScheduled;
 
-    /** Makes this run's Noise static key; each handshake's proof signs it together with the handshake hash. */
+    /**
+     * Makes this run's Noise static key; each handshake's proof signs it together with the handshake hash.
+     *
+     * @param turns runs a later turn of answering INITs: on the event loop after its next look at the socket (a test
+     *              driving one handshake at a time may run it at once)
+     */
     Handshakes(Identity identity, int realm, long bootId, SessionSettings settings, DropCounters drops,
             SecureRandom random, ProofCheck proofs, IndexTable indexes, Responders responders, PeerTable peers,
-            Paths paths, Establishment establishment) {
+            Paths paths, Establishment establishment, Executor turns) {
+        this.turns = turns;
         this.identity = identity;
         this.realm = realm;
         this.bootId = bootId;
@@ -93,6 +111,7 @@ final class Handshakes {
     /** From now on no handshake starts: the node is closing. */
     void stop() {
         stopped = true;
+        backlog.clear();
     }
 
     /**
@@ -130,9 +149,10 @@ final class Handshakes {
     }
 
     /**
-     * As responder: answers an INIT, unless it came through the relay while relaying is off, or its guard
-     * (one for direct initiations, one for relayed ones) asks for a cookie or refuses it. A full table of
-     * half-open handshakes gives up its oldest entry in the INIT's lane ({@link Responders}).
+     * As responder: judges an INIT, unless it came through the relay while relaying is off. A repeat of one answered
+     * gets its RESPONSE again, a repeat of one waiting nothing; otherwise its guard (one for direct initiations, one
+     * for relayed ones) asks for a cookie, refuses it, or lets it join the {@link InitBacklog}, whose INITs are
+     * answered a few at a time between the loop's reads ({@link #answerWaiting}); a full backlog refuses it.
      */
     void onInit(HandshakeInit init, Route from, long now) {
         if (from.isRelayed() && !paths.relayAllowed()) {
@@ -144,11 +164,15 @@ final class Handshakes {
             paths.send(new HandshakeResponse(existing.localIndex, existing.remoteIndex, existing.response).encode(allocator), from);
             return;
         }
+        if (backlog.holds(from, init.senderIndex())) {
+            return;
+        }
         // A RELAYED datagram is believed to come from the relay by its UDP source alone, which an off-path
         // sender can forge: relayed initiations get a guard of their own, keyed by the claimed node, whose
         // cookies go back through the relay to that node.
         HandshakeGuard guard = from.isRelayed() ? relayedGuard : directGuard;
-        switch (guard.admit(from, init.cookie(), init.hasCookie(), responders.crowded(from), now)) {
+        boolean loaded = responders.crowded(from) || backlog.crowded();
+        switch (guard.admit(from, init.cookie(), init.hasCookie(), loaded, now)) {
             case DROP -> {
                 drops.count(guard.lastDrop());
                 return;
@@ -161,6 +185,49 @@ final class Handshakes {
             case PROCEED -> {
             }
         }
+        if (!backlog.offer(init, from, now)) {
+            drops.count(DropReason.INIT_BACKLOG_FULL);
+            return;
+        }
+        if (!turnScheduled) {
+            turnScheduled = true;
+            turns.execute(this::nextTurn);
+        }
+    }
+
+    /**
+     * Answers the oldest INITs waiting, at most {@link #INITS_PER_TURN}: after each read batch, and in a task of
+     * their own while any are left, so that the loop reads its socket between turns.
+     */
+    void answerWaiting() {
+        for (int i = 0; i < INITS_PER_TURN && !backlog.isEmpty(); i++) {
+            InitBacklog.Waiting next = backlog.poll();
+            if (!stopped) {
+                answer(next.init(), next.from(), next.arrivedNanos());
+            }
+        }
+        if (!backlog.isEmpty() && !turnScheduled) {
+            turnScheduled = true;
+            turns.execute(this::nextTurn);
+        }
+    }
+
+    private void nextTurn() {
+        turnScheduled = false;
+        answerWaiting();
+    }
+
+    /** INITs waiting for their answer ({@link InitBacklog}). */
+    int initsWaiting() {
+        return backlog.size();
+    }
+
+    /**
+     * The responder's work on an INIT its guard let through: the second handshake message, and a half-open entry
+     * for the FINAL to find. A full table of half-open handshakes gives up its oldest entry in the INIT's lane
+     * ({@link Responders}).
+     */
+    private void answer(HandshakeInit init, Route from, long now) {
         HandshakeState noise = new HandshakeState(false, WireFormat.PROLOGUE, noiseStatic);
         byte[] response;
         try {

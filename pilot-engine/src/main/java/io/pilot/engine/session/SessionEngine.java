@@ -130,7 +130,10 @@ public final class SessionEngine {
         relay.carries(this::largestDatagramTo);
         this.establishment = new Establishment(identity.publicKey(), transportConfig, events, this::flush);
         this.handshakes = new Handshakes(identity, realm, bootId, settings, drops, random,
-                new ProofCheck(realm, accessPolicy, drops, this::keyMet), indexes, responders, peers, paths, establishment);
+                new ProofCheck(realm, accessPolicy, drops, this::keyMet), indexes, responders, peers, paths, establishment,
+                // Scheduled, not executed: a scheduled task waits for the loop's next look at the socket, where one
+                // executed from a task could run again and again before it (Netty checks its time only every 64 tasks).
+                turn -> loop.schedule(turn, 1, TimeUnit.NANOSECONDS));
         this.timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
         loop.scheduleAtFixedRate(() -> {
             if (!closed) {
@@ -149,6 +152,11 @@ public final class SessionEngine {
 
     public long handshakesCompleted() {
         return establishment.completed();
+    }
+
+    /** INITs let through by their guard and not answered yet ({@link InitBacklog}). */
+    int initsWaiting() {
+        return handshakes.initsWaiting();
     }
 
     public Collection<Peer> peers() {
@@ -479,14 +487,16 @@ public final class SessionEngine {
         readDirty.add(peer);
     }
 
-    /** The channel finished a batch of reads: send what the batch made ready. */
+    /**
+     * The channel finished a batch of reads: send what the batch made ready, then answer a turn of the INITs waiting
+     * (the established sessions' answers first, {@link InitBacklog}).
+     */
     public void readComplete() {
         relay.flush();
-        if (readDirty.isEmpty()) {
-            return;
+        if (!readDirty.isEmpty()) {
+            flushAll(readDirty, System.nanoTime());
         }
-        long now = System.nanoTime();
-        flushAll(readDirty, now);
+        handshakes.answerWaiting();
     }
 
     /**

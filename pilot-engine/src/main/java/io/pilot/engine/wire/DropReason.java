@@ -42,6 +42,8 @@ public enum DropReason {
     COOKIE_REQUIRED,
     /** A pending responder handshake dropped (the oldest of its lane) to make room for a new one. */
     HANDSHAKE_TABLE_FULL,
+    /** An initiation its guard let through, refused before any work: too many wait for an answer already. */
+    INIT_BACKLOG_FULL,
     /** Sealed under keys of a connection that has since been replaced by a new one. */
     STALE_CONNECTION
 }

@@ -1,0 +1,180 @@
+package io.pilot.engine.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.socket.DatagramPacket;
+import io.pilot.engine.crypto.X25519KeyPair;
+import io.pilot.engine.noise.HandshakeState;
+import io.pilot.engine.noise.NoiseException;
+import io.pilot.engine.wire.CookieReply;
+import io.pilot.engine.wire.DropReason;
+import io.pilot.engine.wire.HandshakeInit;
+import io.pilot.engine.wire.HandshakeResponse;
+import io.pilot.engine.wire.InboundPacket;
+import io.pilot.engine.wire.WireCodec;
+import io.pilot.engine.wire.WireFormat;
+import io.pilot.engine.wire.WirePacket;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A wave of INITs does not hold up the sessions a node already has ({@link InitBacklog}): real session engines on
+ * EmbeddedChannels, datagrams carried by hand, each delivery one read batch. The INITs come from many made-up sources
+ * (as after a stall, when thousands of sessions come back at once), each a valid first handshake message.
+ */
+class InitBacklogTests {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EmbeddedNode node = new EmbeddedNode("10.0.0.1", real -> real);
+    private final EmbeddedNode alice = new EmbeddedNode("10.0.0.2", real -> real);
+    private final List<EmbeddedNode> both = List.of(node, alice);
+    /** What the node sent to the made-up initiators, decoded, by their endpoint. */
+    private final Map<InetSocketAddress, List<WirePacket>> answers = new HashMap<>();
+
+    @BeforeEach
+    void aliceHasASessionWithTheNode() {
+        alice.connectTo(node);
+        EmbeddedNode.settle(both);
+        assertThat(node.connectionTo(alice)).isNotNull();
+        // The node's clock stands still unless a test moves it: a turn scheduled for later runs only then (an
+        // EmbeddedChannel otherwise runs due tasks in every write, where a real loop runs them after its reads).
+        node.channel.freezeTime();
+    }
+
+    @AfterEach
+    void release() {
+        for (EmbeddedNode n : both) {
+            n.outbox.forEach(DatagramPacket::release);
+            n.channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void theEstablishedSessionsDatagramsAreHandledFirstAndTheInitsAFewATimeBetweenReads() {
+        List<InboundPacket> wave = inits(40, 0);
+        wave.add(wave.get(3)); // a repeat of an INIT still waiting: answered once
+        alice.send(node, "still here");
+
+        // One read batch: the wave first, alice's datagram behind it.
+        node.readBatch(wave, alice);
+
+        assertThat(node.received(alice)).as("alice's datagram, read behind 41 INITs, handled in the batch")
+                .isEqualTo("still here");
+        assertThat(node.pendingTo(alice)).as("and answered with the batch").isPositive();
+        collectAnswers();
+        assertThat(responses()).as("one turn of INITs after the batch").isEqualTo(Handshakes.INITS_PER_TURN);
+        assertThat(node.engine.initsWaiting()).isEqualTo(40 - Handshakes.INITS_PER_TURN);
+
+        int turns = runTurns();
+
+        assertThat(turns).as("the rest in turns of their own").isEqualTo((40 - 1) / Handshakes.INITS_PER_TURN);
+        assertThat(responses()).isEqualTo(40);
+        assertThat(answers).allSatisfy((source, sent) -> assertThat(sent).as("to %s", source).hasSize(1)
+                .allSatisfy(packet -> assertThat(packet).isInstanceOf(HandshakeResponse.class)));
+        assertThat(node.drops.snapshot()).doesNotContainKeys(DropReason.COOKIE_REQUIRED, DropReason.INIT_BACKLOG_FULL);
+    }
+
+    @Test
+    void aLongBacklogAsksForCookiesAndAFullOneRefusesBeforeAnyWork() {
+        int crowded = InitBacklog.CAPACITY / Responders.SHARE_DIVISOR;
+        List<InboundPacket> first = inits(InitBacklog.CAPACITY + 100, 0);
+
+        node.readBatch(first);
+        collectAnswers();
+
+        // An eighth of the backlog waiting puts the node under load: from then on only INITs with a cookie get in.
+        assertThat(node.drops.snapshot().get(DropReason.COOKIE_REQUIRED)).isEqualTo(first.size() - crowded);
+        assertThat(node.engine.initsWaiting()).isEqualTo(crowded - Handshakes.INITS_PER_TURN);
+
+        // Every initiator that was asked comes back with its cookie, all in one batch: they fill the backlog, and
+        // the rest are refused without any work.
+        List<InboundPacket> cookied = new ArrayList<>();
+        for (InboundPacket init : first) {
+            CookieReply cookie = (CookieReply) answers.getOrDefault(init.sender(), List.of()).stream()
+                    .filter(CookieReply.class::isInstance).findFirst().orElse(null);
+            if (cookie != null) {
+                HandshakeInit original = (HandshakeInit) init.packet();
+                cookied.add(new InboundPacket(new HandshakeInit(original.senderIndex(), original.noiseMessage(),
+                        cookie.cookie()), init.sender()));
+            }
+        }
+        int room = InitBacklog.CAPACITY - node.engine.initsWaiting();
+        node.readBatch(cookied);
+        runTurns();
+        collectAnswers();
+
+        assertThat(node.drops.snapshot().get(DropReason.INIT_BACKLOG_FULL)).isEqualTo(cookied.size() - room);
+        assertThat(responses()).isEqualTo(crowded + room);
+        assertThat(node.engine.initsWaiting()).isZero();
+        // The session the node had is untouched by all of it.
+        alice.send(node, "after the wave");
+        EmbeddedNode.settle(both);
+        assertThat(node.received(alice)).isEqualTo("after the wave");
+    }
+
+    /** {@code count} valid INITs, each from a made-up source of its own. */
+    private static List<InboundPacket> inits(int count, int firstSource) {
+        List<InboundPacket> inits = new ArrayList<>();
+        for (int i = firstSource; i < firstSource + count; i++) {
+            HandshakeState noise = new HandshakeState(true, WireFormat.PROLOGUE, X25519KeyPair.generate(RANDOM));
+            byte[] message;
+            try {
+                message = noise.writeMessage(new byte[0]);
+            } catch (NoiseException e) {
+                throw new IllegalStateException(e);
+            }
+            InetSocketAddress source = new InetSocketAddress("10.9." + (i / 250) + "." + (1 + i % 250), 5000);
+            inits.add(new InboundPacket(new HandshakeInit(RANDOM.nextInt(), message, new byte[WireFormat.COOKIE_LENGTH]),
+                    source));
+        }
+        return inits;
+    }
+
+    /** Runs the node's scheduled turns until no INIT waits; returns how many turns ran. */
+    private int runTurns() {
+        int turns = 0;
+        for (int looks = 0; node.engine.initsWaiting() > 0; looks++) {
+            assertThat(looks).as("looks at the scheduled tasks").isLessThan(1_000_000);
+            int before = node.engine.initsWaiting();
+            node.channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+            node.channel.runScheduledPendingTasks();
+            if (node.engine.initsWaiting() < before) {
+                turns++;
+            }
+        }
+        collectAnswers();
+        return turns;
+    }
+
+    /** Moves what the node sent to anyone but alice into {@link #answers}, decoded. */
+    private void collectAnswers() {
+        node.pendingTo(alice); // drains the channel into the outbox
+        node.outbox.removeIf(datagram -> {
+            if (datagram.recipient().equals(alice.endpoint)) {
+                return false;
+            }
+            try {
+                answers.computeIfAbsent(datagram.recipient(), a -> new ArrayList<>())
+                        .add(WireCodec.decode(datagram.content()).packet());
+            } finally {
+                datagram.release();
+            }
+            return true;
+        });
+    }
+
+    private long responses() {
+        return answers.values().stream().flatMap(List::stream).filter(HandshakeResponse.class::isInstance).count();
+    }
+}
