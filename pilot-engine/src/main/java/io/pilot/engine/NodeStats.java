@@ -13,7 +13,7 @@ import java.util.Map;
  * @param handshakesCompleted handshakes completed in either role, rekeys included
  * @param peers peers known
  * @param sessions peers with an established session
- * @param pendingHandshakes half-open responder handshakes held right now
+ * @param pendingHandshakes half-open responder handshakes held right now, and INITs waiting to be answered
  * @param timerVisits peers the session clock visited to fire their due timers, since the start: the cost
  *        of the session timers, which follows what comes due and not the size of the peer table
  * @param drops dropped datagrams by reason (only non-zero reasons appear)

@@ -555,8 +555,8 @@ final class Handshakes {
         }
     }
 
-    /** Half-open responder handshakes, for tests of memory bounds. */
+    /** Half-open responder handshakes and INITs waiting to become one, for tests of memory bounds and the stats. */
     int pending() {
-        return responders.size();
+        return responders.size() + backlog.size();
     }
 }

@@ -248,7 +248,7 @@ public final class SessionEngine {
         return probesReceived;
     }
 
-    /** Number of half-open responder handshakes, for tests of memory bounds. */
+    /** Half-open responder handshakes and INITs waiting to become one ({@link InitBacklog}), for memory bounds. */
     public int pendingHandshakes() {
         return handshakes.pending();
     }
