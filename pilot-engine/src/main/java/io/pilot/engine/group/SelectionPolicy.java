@@ -19,7 +19,7 @@ public interface SelectionPolicy {
 
     /**
      * {@link #lowestRtt(Duration)} in steps of 25 ms. A session's smoothed RTT starts from one sample that
-     * includes the peer's ACK delay (up to 2 ms by default) and only settles as traffic flows, so on a quiet
+     * includes the peer's ACK delay (up to 10 ms by default) and only settles as traffic flows, so on a quiet
      * session it reads up to that much high; with finer steps, the provider that has been busiest would look
      * nearest and take everything. An agent's request costs far more than 25 ms anyway: within that, load
      * tells providers apart better than distance.

@@ -189,7 +189,7 @@ public final class TransportConfig {
         private long streamReceiveWindow = INITIAL_MAX_STREAM_DATA;
         private long connectionReceiveWindow = INITIAL_MAX_DATA;
         private int maxIncomingStreams = 10_000;
-        private Duration maxAckDelay = Duration.ofMillis(2);
+        private Duration maxAckDelay = Duration.ofMillis(10);
         private Duration keepaliveInterval = Duration.ofSeconds(15);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration unresponsiveTimeout = Duration.ofSeconds(10);
