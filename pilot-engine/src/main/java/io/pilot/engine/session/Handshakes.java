@@ -52,8 +52,8 @@ final class Handshakes {
     static final int CONFIRMATION_LENGTH = ConnectionNumbers.LENGTH;
 
     /**
-     * INITs answered per turn at most: about 3 ms of the loop's time here, after which it reads its socket again. A
-     * node answers a few INITs a second; a backbone meeting a wave of them answers this many per read batch.
+     * INITs answered per turn at most: about 3 ms of the loop's time here, after which it reads its sockets again. A
+     * node answers a few INITs a second; a backbone meeting a wave of them answers this many per look at its sockets.
      */
     static final int INITS_PER_TURN = 8;
 
@@ -155,6 +155,9 @@ final class Handshakes {
      * answered a few at a time between the loop's reads ({@link #answerWaiting}); a full backlog refuses it.
      */
     void onInit(HandshakeInit init, Route from, long now) {
+        if (stopped) {
+            return; // closing: nothing will answer it
+        }
         if (from.isRelayed() && !paths.relayAllowed()) {
             drops.count(DropReason.NOT_ALLOWED);
             return;
@@ -171,7 +174,7 @@ final class Handshakes {
         // sender can forge: relayed initiations get a guard of their own, keyed by the claimed node, whose
         // cookies go back through the relay to that node.
         HandshakeGuard guard = from.isRelayed() ? relayedGuard : directGuard;
-        boolean loaded = responders.crowded(from) || backlog.crowded();
+        boolean loaded = responders.crowded(from, backlog.waitingFor(from)) || backlog.crowded();
         switch (guard.admit(from, init.cookie(), init.hasCookie(), loaded, now)) {
             case DROP -> {
                 drops.count(guard.lastDrop());
@@ -196,10 +199,11 @@ final class Handshakes {
     }
 
     /**
-     * Answers the oldest INITs waiting, at most {@link #INITS_PER_TURN}: after each read batch, and in a task of
-     * their own while any are left, so that the loop reads its socket between turns.
+     * Answers the oldest INITs waiting, at most {@link #INITS_PER_TURN}, and schedules the next turn while any are
+     * left. A turn runs as a task scheduled by the first INIT to wait: after the read batches of the loop's look at
+     * its sockets (the UDP socket and any WebSocket bearers alike), never inside one, so each look answers one turn.
      */
-    void answerWaiting() {
+    private void answerWaiting() {
         for (int i = 0; i < INITS_PER_TURN && !backlog.isEmpty(); i++) {
             InitBacklog.Waiting next = backlog.poll();
             if (!stopped) {

@@ -12,11 +12,13 @@ import java.util.Set;
  * signature: about a third of a millisecond here). Answered inline, in the order read, a wave of them (thousands of
  * sessions coming back at once after a stall) held the loop while the established sessions' datagrams waited in the
  * socket's buffer until the kernel dropped them, and those sessions timed out and came back as INITs too. Queued here,
- * they are answered a few at a time between the loop's reads ({@link Handshakes#answerWaiting}), and the
- * established sessions' datagrams are handled as they are read.
+ * they are answered a few at a time, one turn per look of the loop at its sockets ({@link Handshakes#answerWaiting}),
+ * and the established sessions' datagrams are handled as they are read.
  *
  * <p>Bounded: at {@link #CAPACITY} a new INIT is refused before any work (its initiator repeats it), and from an
- * eighth of that the node counts itself under load, so the guard asks INITs without a cookie for one. A repeat of an
+ * eighth of that the node counts itself under load, so the guard asks INITs without a cookie for one. The INITs
+ * waiting count towards their lane's crowded mark too ({@link #waitingFor}), so the backlog lets no more INITs
+ * without a cookie past that mark than the half-open table would. A repeat of an
  * INIT already waiting is recognised and not queued twice.
  */
 final class InitBacklog {
@@ -30,10 +32,17 @@ final class InitBacklog {
 
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final Set<Responders.SourceKey> keys = new HashSet<>();
+    /** How many of those waiting came through the relay: they will take places in the relayed lane. */
+    private int relayed;
 
     /** Whether the INIT {@code senderIndex} from {@code from} is waiting: a repeat of it needs nothing more. */
     boolean holds(Route from, int senderIndex) {
         return keys.contains(Responders.sourceKey(from, senderIndex));
+    }
+
+    /** INITs waiting that will go into the lane of {@code from} (direct or relayed), for {@link Responders#crowded}. */
+    int waitingFor(Route from) {
+        return from.isRelayed() ? relayed : waiting.size() - relayed;
     }
 
     /** Whether the backlog is long enough for the node to be under load: INITs must prove their source first. */
@@ -48,6 +57,9 @@ final class InitBacklog {
         }
         waiting.add(new Waiting(init, from, arrivedNanos));
         keys.add(Responders.sourceKey(from, init.senderIndex()));
+        if (from.isRelayed()) {
+            relayed++;
+        }
         return true;
     }
 
@@ -56,6 +68,9 @@ final class InitBacklog {
         Waiting next = waiting.poll();
         if (next != null) {
             keys.remove(Responders.sourceKey(next.from(), next.init().senderIndex()));
+            if (next.from().isRelayed()) {
+                relayed--;
+            }
         }
         return next;
     }
@@ -71,5 +86,6 @@ final class InitBacklog {
     void clear() {
         waiting.clear();
         keys.clear();
+        relayed = 0;
     }
 }

@@ -55,9 +55,13 @@ final class Responders {
         return lane(from).get(sourceKey(from, senderIndex));
     }
 
-    /** Whether the lane an initiation from {@code from} would go into holds an eighth of its capacity or more. */
-    boolean crowded(Route from) {
-        return lane(from).size() >= Math.max(1, capacity(from) / SHARE_DIVISOR);
+    /**
+     * Whether the lane an initiation from {@code from} would go into holds an eighth of its capacity or more,
+     * counting the {@code waiting} initiations of that lane the guard let through and no responder answered yet: each
+     * will take a place.
+     */
+    boolean crowded(Route from, int waiting) {
+        return lane(from).size() + waiting >= Math.max(1, capacity(from) / SHARE_DIVISOR);
     }
 
     /**
@@ -90,8 +94,8 @@ final class Responders {
 
     /**
      * Drops the entries that outlived {@link #LIFETIME_NANOS}, at every tick of the session clock. Every entry
-     * lives the same time and is added at the time it was made (a repeated INIT finds its entry, it never
-     * adds it again), so each lane's insertion order is its expiry order: only its oldest end is looked at,
+     * lives the same time and is added with the time its INIT arrived, INITs being answered in the order they
+     * arrived ({@link InitBacklog}; a repeated INIT finds its entry, it never adds it again), so each lane's insertion order is its expiry order: only its oldest end is looked at,
      * the expired entries and the first one still alive. A tick costs O(expired), not the size of a table
      * an INIT flood keeps full.
      */

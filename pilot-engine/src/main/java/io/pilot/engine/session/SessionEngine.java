@@ -488,15 +488,15 @@ public final class SessionEngine {
     }
 
     /**
-     * The channel finished a batch of reads: send what the batch made ready, then answer a turn of the INITs waiting
-     * (the established sessions' answers first, {@link InitBacklog}).
+     * The channel finished a batch of reads: send what the batch made ready. INITs the batch let through are
+     * answered afterwards, in turns scheduled on the loop ({@link InitBacklog}).
      */
     public void readComplete() {
         relay.flush();
-        if (!readDirty.isEmpty()) {
-            flushAll(readDirty, System.nanoTime());
+        if (readDirty.isEmpty()) {
+            return;
         }
-        handshakes.answerWaiting();
+        flushAll(readDirty, System.nanoTime());
     }
 
     /**

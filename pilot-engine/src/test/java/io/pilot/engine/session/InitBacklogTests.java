@@ -73,12 +73,14 @@ class InitBacklogTests {
                 .isEqualTo("still here");
         assertThat(node.pendingTo(alice)).as("and answered with the batch").isPositive();
         collectAnswers();
-        assertThat(responses()).as("one turn of INITs after the batch").isEqualTo(Handshakes.INITS_PER_TURN);
-        assertThat(node.engine.initsWaiting()).isEqualTo(40 - Handshakes.INITS_PER_TURN);
+        assertThat(responses()).as("no INIT answered inside the batch").isZero();
+        assertThat(node.engine.initsWaiting()).isEqualTo(40);
 
-        int turns = runTurns();
+        assertThat(runTurn()).as("one turn after the batch").isEqualTo(Handshakes.INITS_PER_TURN);
+        int turns = 1 + runTurns();
 
-        assertThat(turns).as("the rest in turns of their own").isEqualTo((40 - 1) / Handshakes.INITS_PER_TURN);
+        assertThat(turns).as("all in turns of their own, one per look at the socket")
+                .isEqualTo(40 / Handshakes.INITS_PER_TURN);
         assertThat(responses()).isEqualTo(40);
         assertThat(answers).allSatisfy((source, sent) -> assertThat(sent).as("to %s", source).hasSize(1)
                 .allSatisfy(packet -> assertThat(packet).isInstanceOf(HandshakeResponse.class)));
@@ -95,7 +97,8 @@ class InitBacklogTests {
 
         // An eighth of the backlog waiting puts the node under load: from then on only INITs with a cookie get in.
         assertThat(node.drops.snapshot().get(DropReason.COOKIE_REQUIRED)).isEqualTo(first.size() - crowded);
-        assertThat(node.engine.initsWaiting()).isEqualTo(crowded - Handshakes.INITS_PER_TURN);
+        assertThat(node.engine.initsWaiting()).isEqualTo(crowded);
+        runTurn();
 
         // Every initiator that was asked comes back with its cookie, all in one batch: they fill the backlog, and
         // the rest are refused without any work.
@@ -123,6 +126,21 @@ class InitBacklogTests {
         assertThat(node.received(alice)).isEqualTo("after the wave");
     }
 
+    @Test
+    void aNodeClosingWithInitsWaitingAnswersNoneAndTakesNoMore() {
+        node.readBatch(inits(20, 0));
+        assertThat(node.engine.initsWaiting()).isEqualTo(20);
+
+        node.engine.close();
+        node.readBatch(inits(5, 100));
+        runTurn();
+        collectAnswers();
+
+        assertThat(node.engine.initsWaiting()).isZero();
+        assertThat(node.engine.pendingHandshakes()).isZero();
+        assertThat(answers).as("nothing sent to any initiator").isEmpty();
+    }
+
     /** {@code count} valid INITs, each from a made-up source of its own. */
     private static List<InboundPacket> inits(int count, int firstSource) {
         List<InboundPacket> inits = new ArrayList<>();
@@ -141,17 +159,21 @@ class InitBacklogTests {
         return inits;
     }
 
-    /** Runs the node's scheduled turns until no INIT waits; returns how many turns ran. */
+    /** Lets the node's clock move on so that one scheduled turn runs; returns how many INITs it answered. */
+    private int runTurn() {
+        int before = node.engine.initsWaiting();
+        node.channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+        node.channel.runScheduledPendingTasks();
+        return before - node.engine.initsWaiting();
+    }
+
+    /** Runs the node's scheduled turns until no INIT waits, each answering at most a turn's; returns how many ran. */
     private int runTurns() {
         int turns = 0;
-        for (int looks = 0; node.engine.initsWaiting() > 0; looks++) {
-            assertThat(looks).as("looks at the scheduled tasks").isLessThan(1_000_000);
-            int before = node.engine.initsWaiting();
-            node.channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
-            node.channel.runScheduledPendingTasks();
-            if (node.engine.initsWaiting() < before) {
-                turns++;
-            }
+        while (node.engine.initsWaiting() > 0) {
+            int answered = runTurn();
+            assertThat(answered).as("INITs answered by turn %d", turns + 1).isBetween(1, Handshakes.INITS_PER_TURN);
+            turns++;
         }
         collectAnswers();
         return turns;

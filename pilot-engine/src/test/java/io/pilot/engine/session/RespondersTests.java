@@ -48,15 +48,16 @@ class RespondersTests {
         for (int i = 0; i < 6; i++) {
             responders.add(answered(from, 0), 0);
         }
-        assertThat(responders.crowded(from)).isFalse();
-        assertThat(responders.crowded(relayed)).isFalse();
+        assertThat(responders.crowded(from, 0)).isFalse();
+        assertThat(responders.crowded(relayed, 0)).isFalse();
+        assertThat(responders.crowded(from, 1)).as("one INIT waiting for this lane takes its place").isTrue();
 
         responders.add(answered(from, 0), 0);
-        assertThat(responders.crowded(from)).isTrue();
-        assertThat(responders.crowded(relayed)).as("the lanes are apart").isFalse();
+        assertThat(responders.crowded(from, 0)).isTrue();
+        assertThat(responders.crowded(relayed, 0)).as("the lanes are apart").isFalse();
 
         responders.add(answered(relayed, 0), 0);
-        assertThat(responders.crowded(relayed)).isTrue();
+        assertThat(responders.crowded(relayed, 0)).isTrue();
     }
 
     @Test
