@@ -77,7 +77,7 @@ final class Handshakes {
     private boolean stopped;
     /** INITs let through by their guard, waiting for the responder's work. */
     private final InitBacklog backlog = new InitBacklog();
-    /** Runs a turn of {@link #answerWaiting} after the loop's next look at its socket. */
+    /** Runs a turn of {@link #answerTurn} after the loop's next look at its socket. */
     private final Executor turns;
     private boolean turnScheduled;
 
@@ -152,7 +152,7 @@ final class Handshakes {
      * As responder: judges an INIT, unless it came through the relay while relaying is off. A repeat of one answered
      * gets its RESPONSE again, a repeat of one waiting nothing; otherwise its guard (one for direct initiations, one
      * for relayed ones) asks for a cookie, refuses it, or lets it join the {@link InitBacklog}, whose INITs are
-     * answered a few at a time between the loop's reads ({@link #answerWaiting}); a full backlog refuses it.
+     * answered a few at a time between the loop's reads ({@link #answerTurn}); a full backlog refuses it.
      */
     void onInit(HandshakeInit init, Route from, long now) {
         if (stopped) {
@@ -192,33 +192,31 @@ final class Handshakes {
             drops.count(DropReason.INIT_BACKLOG_FULL);
             return;
         }
-        if (!turnScheduled) {
-            turnScheduled = true;
-            turns.execute(this::nextTurn);
-        }
+        scheduleTurn();
     }
 
     /**
      * Answers the oldest INITs waiting, at most {@link #INITS_PER_TURN}, and schedules the next turn while any are
      * left. A turn runs as a task scheduled by the first INIT to wait: after the read batches of the loop's look at
      * its sockets (the UDP socket and any WebSocket bearers alike), never inside one, so each look answers one turn.
+     * A stopped node has none waiting ({@link #stop} empties the backlog, {@link #onInit} takes no more).
      */
-    private void answerWaiting() {
+    private void answerTurn() {
+        turnScheduled = false;
         for (int i = 0; i < INITS_PER_TURN && !backlog.isEmpty(); i++) {
             InitBacklog.Waiting next = backlog.poll();
-            if (!stopped) {
-                answer(next.init(), next.from(), next.arrivedNanos());
-            }
+            answer(next.init(), next.from(), next.arrivedNanos());
         }
-        if (!backlog.isEmpty() && !turnScheduled) {
-            turnScheduled = true;
-            turns.execute(this::nextTurn);
+        if (!backlog.isEmpty()) {
+            scheduleTurn();
         }
     }
 
-    private void nextTurn() {
-        turnScheduled = false;
-        answerWaiting();
+    private void scheduleTurn() {
+        if (!turnScheduled) {
+            turnScheduled = true;
+            turns.execute(this::answerTurn);
+        }
     }
 
     /** INITs waiting for their answer ({@link InitBacklog}). */

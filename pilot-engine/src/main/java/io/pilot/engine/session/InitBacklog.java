@@ -12,7 +12,7 @@ import java.util.Set;
  * signature: about a third of a millisecond here). Answered inline, in the order read, a wave of them (thousands of
  * sessions coming back at once after a stall) held the loop while the established sessions' datagrams waited in the
  * socket's buffer until the kernel dropped them, and those sessions timed out and came back as INITs too. Queued here,
- * they are answered a few at a time, one turn per look of the loop at its sockets ({@link Handshakes#answerWaiting}),
+ * they are answered a few at a time, one turn per look of the loop at its sockets ({@link Handshakes#answerTurn}),
  * and the established sessions' datagrams are handled as they are read.
  *
  * <p>Bounded: at {@link #CAPACITY} a new INIT is refused before any work (its initiator repeats it), and from an
