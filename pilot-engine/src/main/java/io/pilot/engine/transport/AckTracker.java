@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * Receive-side packet-number bookkeeping: detects duplicates and decides when to send an ACK.
  *
- * <p>ACK policy (RFC 9000 13.2): acknowledge immediately after every second ack-eliciting packet or when a packet
- * arrives out of order (a gap hints at loss, and the sender wants to know fast); otherwise within max_ack_delay.
+ * <p>ACK policy (RFC 9000 13.2): acknowledge immediately after every second ack-eliciting packet, when a packet
+ * arrives out of order (a gap hints at loss, and the sender wants to know fast) or when it carries a PING (the
+ * sender asks for an immediate acknowledgement: a probe, a keepalive, or the tail of a long flight, whose probe
+ * timeout then leaves out max_ack_delay); otherwise within max_ack_delay.
  *
  * <p>The first {@link #IMMEDIATE_ACKS} ack-eliciting packets of a connection are acknowledged at once. The peer's
  * first RTT sample sets its min_rtt and its smoothed RTT without subtracting the ack delay (RFC 9002 5.2, 5.3), which
@@ -48,6 +50,11 @@ final class AckTracker {
     }
 
     void onPacketReceived(long packetNumber, boolean ackEliciting, long nowNanos) {
+        onPacketReceived(packetNumber, ackEliciting, false, nowNanos);
+    }
+
+    /** @param asksImmediateAck whether the packet carries a PING: acknowledged at once */
+    void onPacketReceived(long packetNumber, boolean ackEliciting, boolean asksImmediateAck, long nowNanos) {
         boolean inOrder = packetNumber == largest + 1;
         received.add(packetNumber, packetNumber + 1);
         if (packetNumber > largest) {
@@ -61,7 +68,7 @@ final class AckTracker {
         if (ackEliciting) {
             elicitingSinceAck++;
             elicitingReceived++;
-            if (elicitingSinceAck >= 2 || !inOrder || elicitingReceived <= IMMEDIATE_ACKS) {
+            if (asksImmediateAck || elicitingSinceAck >= 2 || !inOrder || elicitingReceived <= IMMEDIATE_ACKS) {
                 ackDeadline = nowNanos;
             } else if (ackDeadline == Long.MAX_VALUE) {
                 ackDeadline = nowNanos + ackTimerNanos;

@@ -63,6 +63,17 @@ public final class Connection {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final int PROBE_PACKETS = 2;
+    /**
+     * A flight of at least this many ack-eliciting packets asks for an immediate ACK with its last packet (see
+     * {@link #poll}). Shorter flights do not: the reply to a request usually carries the ACK, and asking for a
+     * separate one would cost every call a packet.
+     */
+    static final int LONG_FLIGHT_PACKETS = 4;
+    /**
+     * The last byte of every packet is kept for a PING asking for an immediate ACK (padding when none is asked for),
+     * so that a lost full packet's data, sent again as a flight's tail, still fits one packet with its PING.
+     */
+    static final int IMMEDIATE_ACK_ROOM = 1;
 
     private final TransportConfig config;
     private final ConnectionHandler handler;
@@ -87,6 +98,8 @@ public final class Connection {
     private int controlledDatagramSize;
 
     private int probesPending;
+    /** Ack-eliciting packets sent since the send queues were last found empty: the flight so far. */
+    private int flightPackets;
     private long pacerDeadline = Long.MAX_VALUE;
     private long lastSentNanos;
     private long lastReceivedNanos;
@@ -107,6 +120,8 @@ public final class Connection {
     private long unacknowledgedPackets;
     /** Whether the packet being received carried stream data that found no room for reassembly. */
     private boolean unbufferedData;
+    /** Whether the packet being received carried a PING, which asks for an immediate ACK. */
+    private boolean pingReceived;
 
     /**
      * @param evenStreamIds true if this side opens even stream ids (the peer must pass false)
@@ -291,6 +306,7 @@ public final class Connection {
         awaitingAnswerSinceNanos = Long.MAX_VALUE;
         boolean ackEliciting = false;
         unbufferedData = false;
+        pingReceived = false;
         try {
             for (int i = 0; i < frames.size() && closeReason == null; i++) {
                 ackEliciting |= apply(frames.get(i), nowNanos);
@@ -309,7 +325,7 @@ public final class Connection {
             // again (every frame but DATAGRAM, which is never resent, is idempotent to apply twice).
             unacknowledgedPackets++;
         } else {
-            ackTracker.onPacketReceived(packetNumber, ackEliciting, nowNanos);
+            ackTracker.onPacketReceived(packetNumber, ackEliciting, pingReceived, nowNanos);
         }
     }
 
@@ -339,6 +355,8 @@ public final class Connection {
         } else if (frame instanceof Frame.Close f) {
             closeWith(new CloseReason(f.errorCode(), f.reason(), true), false);
             return false;
+        } else if (frame instanceof Frame.Ping) {
+            pingReceived = true;
         }
         return true;
     }
@@ -371,7 +389,7 @@ public final class Connection {
             nextPacketNumber = skipped.next(nextPacketNumber);
             out.putLong(nextPacketNumber);
             FrameCodec.writeClose(out, closeReason.code(), closeReason.message(), limit - out.position());
-            return recordSent(nowNanos, start, out, false);
+            return recordSent(nowNanos, start, out, false, false);
         }
         int mtuProbe = pathMtu.probeDue(nowNanos, out.remaining());
         if (mtuProbe > 0) {
@@ -379,8 +397,11 @@ public final class Connection {
         }
         boolean probe = probesPending > 0;
         boolean hasWork = assembler.hasAckElicitingWork();
-        if (!hasWork && lossDetector.bytesInFlight() < congestion.window()) {
-            congestion.onApplicationLimited(lossDetector.bytesInFlight());
+        if (!hasWork) {
+            flightPackets = 0;
+            if (lossDetector.bytesInFlight() < congestion.window()) {
+                congestion.onApplicationLimited(lossDetector.bytesInFlight());
+            }
         }
         boolean mayFill = hasWork && (probe || mayFillNow(nowNanos));
         boolean ackDue = ackTracker.ackDue(nowNanos);
@@ -393,22 +414,44 @@ public final class Connection {
             ackTracker.writeAck(out, nowNanos);
         }
         assembler.startPacket();
-        boolean ackEliciting = mayFill && assembler.fill(out, limit);
+        boolean ackEliciting = mayFill && assembler.fill(out, limit - IMMEDIATE_ACK_ROOM);
         if (assembler.retransmits()) {
             retransmittedPackets++;
         }
         if (probe) {
             probesPending--;
-            if (!ackEliciting) {
-                out.put((byte) FrameCodec.PING);
-                ackEliciting = true;
-            }
+        }
+        boolean asksImmediateAck = assembler.wrotePing();
+        if (!asksImmediateAck && (probe || ackEliciting && endsLongFlight())) {
+            out.put((byte) FrameCodec.PING);
+            ackEliciting = true;
+            asksImmediateAck = true;
         }
         if (out.position() - start == FrameCodec.PACKET_HEADER_SIZE) {
             out.position(start);
             return 0;
         }
-        return recordSent(nowNanos, start, out, ackEliciting);
+        if (out.position() == limit - IMMEDIATE_ACK_ROOM) {
+            out.put((byte) FrameCodec.PADDING); // still a full packet, which batching and the MTU search count on
+        }
+        return recordSent(nowNanos, start, out, ackEliciting, asksImmediateAck);
+    }
+
+    /**
+     * Counts the packet being assembled into the flight and tells whether it is the tail of a long one: the send
+     * queues are empty after it, and the flight had {@link #LONG_FLIGHT_PACKETS} or it carries data sent again. Such a
+     * tail asks for an immediate ACK (a PING) and its probe timeout leaves out the peer's max_ack_delay: a flight whose
+     * last packets are lost is otherwise found out only by a probe timeout that waits for the peer's delayed-ACK alarm
+     * too (10 ms by default), and under random loss nearly every long transfer loses part of its tail.
+     */
+    private boolean endsLongFlight() {
+        flightPackets++;
+        if (assembler.hasAckElicitingWork()) {
+            return false;
+        }
+        boolean longFlight = flightPackets >= LONG_FLIGHT_PACKETS || assembler.retransmits();
+        flightPackets = 0;
+        return longFlight;
     }
 
     /**
@@ -424,7 +467,7 @@ public final class Connection {
             out.put((byte) FrameCodec.PADDING);
         }
         pathMtu.probeSent(packetNumber, size, nowNanos, rtt.pto());
-        return recordSent(nowNanos, start, out, false);
+        return recordSent(nowNanos, start, out, false, false);
     }
 
     private boolean mayFillNow(long nowNanos) {
@@ -441,7 +484,7 @@ public final class Connection {
         return release <= nowNanos;
     }
 
-    private int recordSent(long nowNanos, int start, ByteBuffer out, boolean ackEliciting) {
+    private int recordSent(long nowNanos, int start, ByteBuffer out, boolean ackEliciting, boolean asksImmediateAck) {
         int length = out.position() - start;
         long packetNumber = nextPacketNumber++;
         packetsSent++;
@@ -450,7 +493,8 @@ public final class Connection {
         pathMtu.onPacketSent(length);
         if (ackEliciting) {
             awaitingAnswerSinceNanos = Math.min(awaitingAnswerSinceNanos, nowNanos);
-            lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, assembler.sentFrames()));
+            lossDetector.onPacketSent(new SentPacket(packetNumber, nowNanos, length, assembler.sentFrames()),
+                    asksImmediateAck);
             if (config.pacing()) {
                 pacer.onPacketSent(nowNanos, length, congestion.pacingRate(rtt.smoothed()));
             }

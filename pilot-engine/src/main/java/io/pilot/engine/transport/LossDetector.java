@@ -9,7 +9,10 @@ import java.util.List;
  * <p>A packet is lost once a later packet is acknowledged and either three newer packets have been acknowledged
  * (packet threshold) or it was sent more than 9/8 of max(SRTT, latest RTT) before now (time threshold). When nothing
  * can be declared lost yet but ack-eliciting packets are outstanding, the probe timer (PTO) fires after
- * {@code SRTT + max(4*RTTVAR, G) + max_ack_delay}, doubled for each consecutive PTO, and asks for probe packets.
+ * {@code SRTT + max(4*RTTVAR, G) + max_ack_delay}, doubled for each consecutive PTO, and asks for probe packets. The
+ * max_ack_delay is left out when the last ack-eliciting packet sent asked for an immediate acknowledgement (a PING,
+ * which the peer acknowledges at once): if it arrived, its ACK covers everything received before it and is not
+ * delayed, so the timer need not wait for the peer's delayed-ACK alarm.
  *
  * <p>Persistent congestion is decided conservatively: the newest and oldest lost packet of one detection round must
  * be further apart than three PTO periods, both sent after the first RTT sample, with no packet sent in between
@@ -38,6 +41,8 @@ final class LossDetector {
     private long newestAckedSentNanos = Long.MIN_VALUE;
     private long firstSampleNanos = Long.MAX_VALUE;
     private long lastAckElicitingSentNanos;
+    /** Whether the peer may hold its ACK of the last ack-eliciting packet sent for up to its max_ack_delay. */
+    private boolean lastAckMayBeDelayed = true;
     private long lossTimeNanos = Long.MAX_VALUE;
     private int ptoCount;
     private long bytesInFlight;
@@ -58,10 +63,12 @@ final class LossDetector {
         return lostPackets;
     }
 
-    void onPacketSent(SentPacket packet) {
+    /** @param asksImmediateAck whether the packet carries a PING, which the peer acknowledges without delay */
+    void onPacketSent(SentPacket packet, boolean asksImmediateAck) {
         sent.add(packet);
         bytesInFlight += packet.size;
         lastAckElicitingSentNanos = packet.sentNanos;
+        lastAckMayBeDelayed = !asksImmediateAck;
         congestion.onPacketSent(packet, bytesInFlight, packet.sentNanos);
     }
 
@@ -114,7 +121,7 @@ final class LossDetector {
         if (sent.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        return lastAckElicitingSentNanos + (rtt.pto() << Math.min(ptoCount, MAX_BACKOFF_SHIFT));
+        return lastAckElicitingSentNanos + (rtt.pto(lastAckMayBeDelayed) << Math.min(ptoCount, MAX_BACKOFF_SHIFT));
     }
 
     /**

@@ -39,6 +39,7 @@ final class PacketAssembler {
     private long sendUsed;
     private boolean pingPending;
     private boolean retransmits;
+    private boolean wrotePing;
 
     PacketAssembler(ReceiveCredit receiveCredit, int maxQueuedDatagrams, int maxPacketPayload) {
         this.receiveCredit = receiveCredit;
@@ -51,8 +52,8 @@ final class PacketAssembler {
     /** Queues a copy of a datagram; false if the queue is full or it cannot fit in one packet. */
     boolean queueDatagram(int port, ByteBuffer data) {
         int size = data.remaining();
-        if (datagrams.size() >= maxQueuedDatagrams
-                || FrameCodec.PACKET_HEADER_SIZE + FrameCodec.DATAGRAM_HEADER_SIZE + size > maxPacketPayload) {
+        if (datagrams.size() >= maxQueuedDatagrams || FrameCodec.PACKET_HEADER_SIZE + FrameCodec.DATAGRAM_HEADER_SIZE
+                + size > maxPacketPayload - Connection.IMMEDIATE_ACK_ROOM) {
             return false;
         }
         ByteBuffer copy = ByteBuffer.allocate(size);
@@ -154,6 +155,7 @@ final class PacketAssembler {
     void startPacket() {
         sentFrames.clear();
         retransmits = false;
+        wrotePing = false;
     }
 
     /** The frames of the packet being assembled that need action on ACK or loss. */
@@ -164,6 +166,11 @@ final class PacketAssembler {
     /** Whether the packet being assembled carries retransmitted stream data. */
     boolean retransmits() {
         return retransmits;
+    }
+
+    /** Whether the packet being assembled carries the keepalive PING. */
+    boolean wrotePing() {
+        return wrotePing;
     }
 
     /** Adds ack-eliciting frames to {@code out} up to {@code limit}; returns true if any was written. */
@@ -179,6 +186,7 @@ final class PacketAssembler {
         if (pingPending) {
             out.put((byte) FrameCodec.PING);
             pingPending = false;
+            wrotePing = true;
             wrote = true;
         }
         while (!datagrams.isEmpty()) {

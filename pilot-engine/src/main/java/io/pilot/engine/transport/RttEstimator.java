@@ -90,7 +90,17 @@ final class RttEstimator {
 
     /** Probe timeout before exponential backoff. */
     long pto() {
-        return Math.max(Math.max(minProbeTimeoutNanos, bearerFloorNanos), rto() + maxAckDelayNanos);
+        return pto(true);
+    }
+
+    /**
+     * Probe timeout before exponential backoff, with the peer's max_ack_delay or without it: without when the last
+     * ack-eliciting packet sent asked the peer to acknowledge at once ({@link Connection}, a flight's tail), so that
+     * no ACK the peer owes can be waiting on its delayed-ACK timer.
+     */
+    long pto(boolean peerMayDelayAck) {
+        long ackDelay = peerMayDelayAck ? maxAckDelayNanos : 0;
+        return Math.max(Math.max(minProbeTimeoutNanos, bearerFloorNanos), rto() + ackDelay);
     }
 
     /** A floor the bearer sets under the probe timeout (0: none): see {@link Connection#carriedReliably}. */

@@ -54,6 +54,16 @@ class AckTrackerTests {
     }
 
     @Test
+    void aPacketWithAPingIsAcknowledgedAtOnceEvenAloneAndInOrder() {
+        AckTracker acks = pastTheFirstPackets(10 * MS);
+        acks.onPacketReceived(AckTracker.IMMEDIATE_ACKS, true, true, T0);
+        assertThat(acks.deadline()).isEqualTo(T0);
+        acks.writeAck(ByteBuffer.allocate(1200), T0);
+        acks.onPacketReceived(AckTracker.IMMEDIATE_ACKS + 1, true, false, T0 + MS);
+        assertThat(acks.deadline()).as("the next one without a PING waits again").isEqualTo(T0 + 10 * MS);
+    }
+
+    @Test
     void theSecondPacketOrAGapMakesTheAckDueAtOnce() {
         AckTracker second = pastTheFirstPackets(10 * MS);
         second.onPacketReceived(AckTracker.IMMEDIATE_ACKS, true, T0);

@@ -28,6 +28,9 @@ class RttEstimatorTests {
         assertThat(rtt.rto()).isEqualTo(362_500_000L);
         assertThat(rtt.pto()).isEqualTo(387_500_000L);
         assertThat(rtt.min()).isEqualTo(100 * MS);
+        // After a packet that asked for an immediate ACK the peer's max_ack_delay (25 ms) is not waited for.
+        assertThat(rtt.pto(false)).isEqualTo(362_500_000L);
+        assertThat(rtt.pto(true)).isEqualTo(rtt.pto());
     }
 
     @Test
