@@ -30,8 +30,10 @@ public final class LossGoodputBenchmark {
      * @param lossRate fraction of datagrams dropped each way at the server
      * @param goodput MiB/s delivered to the server's handler, per measured round
      * @param wirePerDelivered datagram bytes the client sent per body byte delivered, over all measured rounds
+     * @param probeTimeoutsPerRequest times the client's probe timer fired per request, over all measured rounds
      */
-    public record Row(CongestionControl controller, double lossRate, Samples goodput, double wirePerDelivered) {
+    public record Row(CongestionControl controller, double lossRate, Samples goodput, double wirePerDelivered,
+                      double probeTimeoutsPerRequest) {
     }
 
     /** Rows by controller, each in the order of {@link #LOSS_RATES}, the lossless one first. */
@@ -77,10 +79,14 @@ public final class LossGoodputBenchmark {
             double[][] goodput = new double[n][rounds];
             long[] delivered = new long[n];
             long[] wireAtStart = new long[n];
+            long[] requestsAtStart = new long[n];
+            long[] probesAtStart = new long[n];
             for (int round = -1; round < rounds; round++) {
                 for (int i = 0; i < n; i++) {
                     if (round == 0) {
                         wireAtStart[i] = transfers.get(i).wireBytesSent();
+                        requestsAtStart[i] = transfers.get(i).requests();
+                        probesAtStart[i] = transfers.get(i).probeTimeouts();
                     }
                     Transfer t = transfers.get(i).measure(round < 0 ? profile.warmupWindow() : profile.lossWindow());
                     if (round >= 0) {
@@ -91,9 +97,12 @@ public final class LossGoodputBenchmark {
             }
             List<Row> rows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                long wire = transfers.get(i).wireBytesSent() - wireAtStart[i];
+                PilotBulkTransfer transfer = transfers.get(i);
+                long wire = transfer.wireBytesSent() - wireAtStart[i];
+                long requests = transfer.requests() - requestsAtStart[i];
+                long probes = transfer.probeTimeouts() - probesAtStart[i];
                 rows.add(new Row(cases.get(i).controller(), cases.get(i).lossRate(), Samples.of(goodput[i]),
-                        (double) wire / delivered[i]));
+                        (double) wire / delivered[i], (double) probes / requests));
             }
             return new Result(rows, profile.messageBytes());
         } finally {

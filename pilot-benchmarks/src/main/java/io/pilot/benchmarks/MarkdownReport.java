@@ -272,12 +272,12 @@ public final class MarkdownReport {
                 + "controller and loss rate after one warm-up round, the pairs taking turns.", size(r.messageBytes()),
                 r.rows().get(0).goodput().count(), report.profile().lossWindow().toMillis() / 1000.0));
         line("");
-        line("| Controller | Loss each way | Goodput MiB/s (median) | min - max | vs its lossless | wire bytes per delivered byte |");
-        line("|---|---:|---:|---:|---:|---:|");
+        line("| Controller | Loss each way | Goodput MiB/s (median) | min - max | vs its lossless | wire bytes per delivered byte | probe timeouts per request |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
         for (LossGoodputBenchmark.Row row : r.rows()) {
-            line(String.format(Locale.ROOT, "| %s | %.0f%% | %.1f | %.1f - %.1f | %.2fx | %.3f |", row.controller().id(),
-                    row.lossRate() * 100, row.goodput().median(), row.goodput().min(), row.goodput().max(),
-                    r.relative(row), row.wirePerDelivered()));
+            line(String.format(Locale.ROOT, "| %s | %.0f%% | %.1f | %.1f - %.1f | %.2fx | %.3f | %.2f |",
+                    row.controller().id(), row.lossRate() * 100, row.goodput().median(), row.goodput().min(),
+                    row.goodput().max(), r.relative(row), row.wirePerDelivered(), row.probeTimeoutsPerRequest()));
         }
         line("");
         CongestionControl standard = TransportConfig.defaults().congestionControl();
@@ -303,11 +303,18 @@ public final class MarkdownReport {
                 + "round as noise and above it never bounds the window below one bandwidth-delay product (%.2fx, "
                 + "%.2fx). On loopback every pair is bound by per-packet CPU, so these ratios also measure how the "
                 + "machine's load fell on each window; the controllers alone, on a path that is the bottleneck, are "
-                + "compared by `GoodputUnderLossTests` (virtual clock). The default controller is %s.",
+                + "compared by `GoodputUnderLossTests` (virtual clock). The default controller is %s.%n%n"
+                + "*Tails and full windows.* A sender that must wait for an ACK before it can send more (its window "
+                + "full, or a long flight ended) asks for one at once with a PING, and its probe timer then leaves out "
+                + "the receiver's `maxAckDelay` (PROTOCOL.md §5.5, §5.8): a lost tail costs a probe timeout of about "
+                + "an RTT plus 1 ms instead of that plus 10 ms, and the last packet of a window cut after a loss is "
+                + "not acknowledged by the receiver's delayed-ACK alarm. The last column counts the client's probe "
+                + "timeouts per %s request.",
                 (r.lossless(standard).wirePerDelivered() - 1) * 100,
                 relative(r, CongestionControl.NEWRENO, 0.01), relative(r, CongestionControl.NEWRENO, 0.05),
                 relative(r, CongestionControl.CUBIC, 0.01), relative(r, CongestionControl.CUBIC, 0.05),
-                relative(r, CongestionControl.BBR, 0.01), relative(r, CongestionControl.BBR, 0.05), standard.id()));
+                relative(r, CongestionControl.BBR, 0.01), relative(r, CongestionControl.BBR, 0.05), standard.id(),
+                size(r.messageBytes())));
         line("");
     }
 

@@ -26,6 +26,7 @@ public final class PilotBulkTransfer {
     private final Message message;
     private final PilotSocketAddress target;
     private final AtomicLong delivered = new AtomicLong();
+    private long requests;
 
     /** Starts counting on the pair's server; the pair stays owned by the caller. */
     public PilotBulkTransfer(PilotPair pair, int messageBytes) {
@@ -48,6 +49,7 @@ public final class PilotBulkTransfer {
         long now;
         do {
             pair.client().request(target, message).join();
+            requests++;
             now = System.nanoTime();
         } while (now < deadline);
         return new Transfer(delivered.get() - before, now - start);
@@ -59,5 +61,15 @@ public final class PilotBulkTransfer {
      */
     public long wireBytesSent() {
         return pair.client().peer(pair.server().address()).orElseThrow().bytesOut();
+    }
+
+    /** Requests completed so far, by {@link #measure} on the calling thread. */
+    public long requests() {
+        return requests;
+    }
+
+    /** Times the client's probe timer fired towards the server so far (its connection's counter). */
+    public long probeTimeouts() {
+        return pair.client().peer(pair.server().address()).orElseThrow().transport().probeTimeouts();
     }
 }

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  *
  * <p>ACK policy (RFC 9000 13.2): acknowledge immediately after every second ack-eliciting packet, when a packet
  * arrives out of order (a gap hints at loss, and the sender wants to know fast) or when it carries a PING (the
- * sender asks for an immediate acknowledgement: a probe, a keepalive, or the tail of a long flight, whose probe
- * timeout then leaves out max_ack_delay); otherwise within max_ack_delay.
+ * sender asks for an immediate acknowledgement: a probe, a keepalive, or a packet after which it must wait for an
+ * ACK, whose probe timeout then leaves out max_ack_delay); otherwise within max_ack_delay.
  *
  * <p>The first {@link #IMMEDIATE_ACKS} ack-eliciting packets of a connection are acknowledged at once. The peer's
  * first RTT sample sets its min_rtt and its smoothed RTT without subtracting the ack delay (RFC 9002 5.2, 5.3), which

@@ -65,7 +65,7 @@ public final class Connection {
     private static final int PROBE_PACKETS = 2;
     /**
      * A flight of at least this many ack-eliciting packets asks for an immediate ACK with its last packet (see
-     * {@link #poll}). Shorter flights do not: the reply to a request usually carries the ACK, and asking for a
+     * {@link #waitsForAck}). Shorter flights do not: the reply to a request usually carries the ACK, and asking for a
      * separate one would cost every call a packet.
      */
     static final int LONG_FLIGHT_PACKETS = 4;
@@ -118,6 +118,7 @@ public final class Connection {
     private long duplicatePackets;
     private long droppedPackets;
     private long unacknowledgedPackets;
+    private long probeTimeouts;
     /** Whether the packet being received carried stream data that found no room for reassembly. */
     private boolean unbufferedData;
     /** Whether the packet being received carried a PING, which asks for an immediate ACK. */
@@ -263,7 +264,8 @@ public final class Connection {
                 lossDetector.lostPackets(), rtt.smoothed(), rtt.variance(), rtt.min(), congestion.window(),
                 lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
                 reassembly.bytes(), reassembly.segments(), unacknowledgedPackets, config.congestionControl(),
-                config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0, pathMtu.maxPayload());
+                config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0, pathMtu.maxPayload(),
+                probeTimeouts);
     }
 
     // ------------------------------------------------------------------ inbound
@@ -422,7 +424,7 @@ public final class Connection {
             probesPending--;
         }
         boolean asksImmediateAck = assembler.wrotePing();
-        if (!asksImmediateAck && (probe || ackEliciting && endsLongFlight())) {
+        if (!asksImmediateAck && (probe || ackEliciting && waitsForAck(out.position() - start))) {
             out.put((byte) FrameCodec.PING);
             ackEliciting = true;
             asksImmediateAck = true;
@@ -438,20 +440,24 @@ public final class Connection {
     }
 
     /**
-     * Counts the packet being assembled into the flight and tells whether it is the tail of a long one: the send
-     * queues are empty after it, and the flight had {@link #LONG_FLIGHT_PACKETS} or it carries data sent again. Such a
-     * tail asks for an immediate ACK (a PING) and its probe timeout leaves out the peer's max_ack_delay: a flight whose
-     * last packets are lost is otherwise found out only by a probe timeout that waits for the peer's delayed-ACK alarm
-     * too (10 ms by default), and under random loss nearly every long transfer loses part of its tail.
+     * Counts the packet being assembled into the flight and tells whether it should ask for an immediate ACK (a PING),
+     * because after it this side cannot send until an ACK comes: the window is full with it, or the send queues are
+     * empty after it and it ends a long flight ({@link #LONG_FLIGHT_PACKETS}), carries data sent again or gives the
+     * peer credit. Its probe timeout then leaves out the peer's max_ack_delay. Otherwise the last packet of a window
+     * or of a flight, alone and in order at the peer, is acknowledged only by the peer's delayed-ACK alarm (10 ms by
+     * default) and, if it was lost, found out only by a probe timeout that waits for that alarm too: under random
+     * loss nearly every long transfer loses part of its tail, and a window cut after a loss is soon full.
+     *
+     * @param length the packet's length so far
      */
-    private boolean endsLongFlight() {
+    private boolean waitsForAck(int length) {
         flightPackets++;
         if (assembler.hasAckElicitingWork()) {
-            return false;
+            return lossDetector.bytesInFlight() + length + IMMEDIATE_ACK_ROOM >= congestion.window();
         }
-        boolean longFlight = flightPackets >= LONG_FLIGHT_PACKETS || assembler.retransmits();
+        boolean ask = flightPackets >= LONG_FLIGHT_PACKETS || assembler.retransmits() || assembler.grantsCredit();
         flightPackets = 0;
-        return longFlight;
+        return ask;
     }
 
     /**
@@ -558,6 +564,7 @@ public final class Connection {
         pathMtu.onTimeout(nowNanos);
         if (lossDetector.onTimeout(nowNanos)) {
             probesPending = PROBE_PACKETS;
+            probeTimeouts++;
         }
         if (config.keepaliveIntervalNanos() > 0
                 && nowNanos - Math.max(lastSentNanos, lastReceivedNanos) >= config.keepaliveIntervalNanos()) {

@@ -25,6 +25,8 @@ package io.pilot.engine.transport;
  * @param congestionControl    the congestion controller this side runs
  * @param pacingRate           bytes per second the pacer lets out now (0: not paced)
  * @param maxPacketPayload     the largest packet payload sent now: the base, or what the path MTU search found
+ * @param probeTimeouts        times the probe timer fired (RFC 9002 PTO): each sent probes for packets that neither
+ *                             an ACK nor the loss timer had resolved in time
  */
 public record ConnectionStats(
         long packetsSent,
@@ -47,5 +49,6 @@ public record ConnectionStats(
         long unacknowledgedPackets,
         CongestionControl congestionControl,
         long pacingRate,
-        int maxPacketPayload) {
+        int maxPacketPayload,
+        long probeTimeouts) {
 }

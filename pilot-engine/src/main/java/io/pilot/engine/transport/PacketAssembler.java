@@ -40,6 +40,7 @@ final class PacketAssembler {
     private boolean pingPending;
     private boolean retransmits;
     private boolean wrotePing;
+    private boolean grantsCredit;
 
     PacketAssembler(ReceiveCredit receiveCredit, int maxQueuedDatagrams, int maxPacketPayload) {
         this.receiveCredit = receiveCredit;
@@ -156,6 +157,7 @@ final class PacketAssembler {
         sentFrames.clear();
         retransmits = false;
         wrotePing = false;
+        grantsCredit = false;
     }
 
     /** The frames of the packet being assembled that need action on ACK or loss. */
@@ -173,12 +175,18 @@ final class PacketAssembler {
         return wrotePing;
     }
 
+    /** Whether the packet being assembled gives the peer more credit (MAX_DATA or MAX_STREAM_DATA). */
+    boolean grantsCredit() {
+        return grantsCredit;
+    }
+
     /** Adds ack-eliciting frames to {@code out} up to {@code limit}; returns true if any was written. */
     boolean fill(ByteBuffer out, int limit) {
         boolean wrote = false;
         if (receiveCredit.maxDataPending() && limit - out.position() >= FrameCodec.MAX_DATA_SIZE) {
             FrameCodec.writeMaxData(out, receiveCredit.limit());
             sentFrames.add(new SentFrame.MaxData(receiveCredit.limit()));
+            grantsCredit = true;
             receiveCredit.onMaxDataSent();
             wrote = true;
         }
@@ -234,6 +242,7 @@ final class PacketAssembler {
                 if (!s.receive.finalSizeKnown() && !s.localAbort) {
                     FrameCodec.writeMaxStreamData(out, s.id(), s.receive.limit());
                     sentFrames.add(new SentFrame.MaxStreamData(s, s.receive.limit()));
+                    grantsCredit = true;
                     wrote = true;
                 }
             }

@@ -6,12 +6,14 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tail of a long flight asks for an immediate ACK (a PING), and its probe timeout leaves out the peer's
- * max_ack_delay; short flights ask for nothing. On the simulated network, with a max_ack_delay (25 ms) far longer
- * than the path's round trip (2 ms), so that waiting for it or not shows.
+ * A packet after which its sender must wait for an ACK asks for one at once (a PING), and its probe timeout leaves out
+ * the peer's max_ack_delay: the tail of a long flight, the packet that fills the congestion window, a credit update;
+ * short flights ask for nothing. On the simulated network, with a max_ack_delay (25 ms) far longer than the path's
+ * round trip (2 ms), so that waiting for it or not shows.
  */
 class ImmediateAckTests {
 
@@ -19,6 +21,9 @@ class ImmediateAckTests {
     private static final long SECOND = 1_000 * MS;
     private static final TransportConfig CONFIG = TransportConfig.builder()
             .maxAckDelay(Duration.ofMillis(25)).pathMtuDiscovery(false).build();
+    /** A window that the transfers here never fill, so only flights' ends ask. */
+    private static final TransportConfig WIDE_OPEN = TransportConfig.builder()
+            .maxAckDelay(Duration.ofMillis(25)).pathMtuDiscovery(false).initialWindowPackets(1000).build();
 
     private final Simulator sim = new Simulator(7);
     private final Recorder ra = new Recorder();
@@ -28,12 +33,12 @@ class ImmediateAckTests {
 
     ImmediateAckTests() {
         sim.linkBoth(l -> l.delayNanos = MS);
-        sim.connect(CONFIG, ra, rb);
         sim.observers.add(p -> (p.fromA() ? fromA : fromB).add(p));
     }
 
     @Test
     void theLastPacketOfALongTransferAsksForAnImmediateAckAndNoOtherDoes() {
+        sim.connect(WIDE_OPEN, ra, rb);
         Stream s = sim.a.openStream(80);
         Recorder.writePattern(s, 100_000); // 86 packets of 1,174 bytes of data
         sim.runUntil(() -> rb.finishes == 1 && sim.a.stats().liveStreams() == 0, 10 * SECOND, 100_000);
@@ -51,7 +56,34 @@ class ImmediateAckTests {
     }
 
     @Test
+    void aCreditUpdateAsksForAnImmediateAck() {
+        sim.connect(CONFIG, ra, rb); // 1 MiB of stream credit at first
+        Stream s = sim.a.openStream(80);
+        Recorder.writePattern(s, 4L << 20);
+        sim.runUntil(() -> rb.finishes == 1, 10 * SECOND, 100_000);
+
+        // B's credit updates, its only ack-eliciting packets here: A may be waiting for them.
+        assertThat(fromB).filteredOn(p -> carries(p, Frame.MaxStreamData.class)).hasSizeGreaterThan(3)
+                .allMatch(p -> carries(p, Frame.Ping.class));
+    }
+
+    @Test
+    void thePacketThatFillsTheCongestionWindowAsksForAnImmediateAck() {
+        sim.connect(CONFIG, ra, rb); // the initial window: 10 packets of 1,200 bytes
+        Stream s = sim.a.openStream(80);
+        Recorder.writePattern(s, 100_000);
+        sim.runUntil(() -> rb.finishes == 1, 10 * SECOND, 100_000);
+
+        List<Simulator.Sent> firstFlight = fromA.stream().filter(p -> carries(p, Frame.StreamData.class))
+                .limit(10).toList();
+        assertThat(firstFlight).allMatch(p -> p.timeNanos() == firstFlight.get(0).timeNanos(), "sent at once");
+        assertThat(firstFlight.subList(0, 9)).noneMatch(p -> carries(p, Frame.Ping.class));
+        assertThat(carries(firstFlight.get(9), Frame.Ping.class)).as("the tenth fills the window").isTrue();
+    }
+
+    @Test
     void aShortRequestAsksForNoImmediateAck() {
+        sim.connect(CONFIG, ra, rb);
         for (int i = 0; i < 8; i++) {
             Stream s = sim.a.openStream(80);
             Recorder.writePattern(s, 100);
@@ -65,29 +97,25 @@ class ImmediateAckTests {
 
     @Test
     void aLostTailIsProbedWithoutWaitingForThePeersAckDelay() {
-        boolean[] dropped = {false};
-        boolean[] dropNext = {false};
-        sim.observers.add(p -> dropNext[0] = !dropped[0] && p.fromA() && carries(p, Frame.StreamData.class)
-                && carries(p, Frame.Ping.class));
-        sim.aToB.dropFilter = n -> {
-            if (dropNext[0]) {
-                dropped[0] = true;
-                dropNext[0] = false;
-                return true;
-            }
-            return false;
-        };
+        sim.connect(WIDE_OPEN, ra, rb);
         Stream warmUp = sim.a.openStream(80);
         Recorder.writePattern(warmUp, 1_000);
         sim.runUntil(() -> rb.finishes == 1, 10 * SECOND, 100_000);
 
+        // Drops the first packet that carries the transfer's last byte (its FIN): the flight's tail.
         Stream s = sim.a.openStream(80);
+        Predicate<Simulator.Sent> tails = p -> frames(p).stream()
+                .anyMatch(f -> f instanceof Frame.StreamData d && d.fin() && d.streamId() == s.id());
+        boolean[] dropNext = {false};
+        sim.observers.add(p -> dropNext[0] = p.fromA() && tails.test(p) && fromA.stream().filter(tails).count() == 1);
+        sim.aToB.dropFilter = n -> dropNext[0];
         Recorder.writePattern(s, 100_000);
         sim.runUntil(() -> rb.finishes == 2, 10 * SECOND, 100_000);
 
-        assertThat(dropped[0]).isTrue();
-        Simulator.Sent tail = fromA.stream().filter(p -> carries(p, Frame.Ping.class)).findFirst().orElseThrow();
-        Simulator.Sent probe = fromA.get(fromA.indexOf(tail) + 1);
+        assertThat(sim.aToB.dropped).isEqualTo(1);
+        Simulator.Sent tail = fromA.stream().filter(tails).findFirst().orElseThrow();
+        assertThat(carries(tail, Frame.Ping.class)).isTrue();
+        Simulator.Sent probe = fromA.stream().filter(tails).skip(1).findFirst().orElseThrow(); // the tail again
         assertThat(carries(probe, Frame.Ping.class)).as("the probe asks for an immediate ACK too").isTrue();
         long waited = probe.timeNanos() - tail.timeNanos();
         // srtt (2 ms) + max(1 ms, 4 rttvar), not + 25 ms of the peer's max_ack_delay.
@@ -96,6 +124,10 @@ class ImmediateAckTests {
     }
 
     private static boolean carries(Simulator.Sent packet, Class<? extends Frame> type) {
+        return frames(packet).stream().anyMatch(type::isInstance);
+    }
+
+    private static List<Frame> frames(Simulator.Sent packet) {
         List<Frame> frames = new ArrayList<>();
         ByteBuffer payload = ByteBuffer.wrap(packet.payload());
         payload.getLong();
@@ -104,6 +136,6 @@ class ImmediateAckTests {
         } catch (FrameCodec.MalformedException e) {
             throw new AssertionError(e);
         }
-        return frames.stream().anyMatch(type::isInstance);
+        return frames;
     }
 }
