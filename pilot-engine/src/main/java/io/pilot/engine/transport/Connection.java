@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Scheduling</h2>
  * Each packet carries, in order: an ACK if one is due (or piggybacked when data goes out anyway), credit updates
- * and resets, a PING if needed, queued datagrams, then STREAM frames taken round-robin, one frame per stream per
- * turn, so a huge transfer cannot starve small requests. Lost data is re-queued per stream and goes out before that
+ * and resets, a keepalive PING if needed, queued datagrams, then STREAM frames taken round-robin, one frame per
+ * stream per turn, so a huge transfer cannot starve small requests; last, a PING asking for an immediate ACK where
+ * this side must wait for one after the packet ({@code waitsForAck}), else a PADDING byte if the packet is one byte
+ * short of full (the last byte is kept for that PING). Lost data is re-queued per stream and goes out before that
  * stream's new data. Ack-eliciting packets respect the congestion window and the pacer; ACK-only and CLOSE packets do
  * not, nor do probes after a probe timeout.
  *
@@ -65,7 +67,7 @@ public final class Connection {
     private static final int PROBE_PACKETS = 2;
     /**
      * A flight of at least this many ack-eliciting packets asks for an immediate ACK with its last packet (see
-     * {@link #waitsForAck}). Shorter flights do not: the reply to a request usually carries the ACK, and asking for a
+     * {@code waitsForAck}). Shorter flights do not: the reply to a request usually carries the ACK, and asking for a
      * separate one would cost every call a packet.
      */
     static final int LONG_FLIGHT_PACKETS = 4;
@@ -100,6 +102,8 @@ public final class Connection {
     private int probesPending;
     /** Ack-eliciting packets sent since the send queues were last found empty: the flight so far. */
     private int flightPackets;
+    /** When a packet that filled the congestion window last asked for an immediate ACK. */
+    private long windowFullAskedNanos = Long.MIN_VALUE / 2;
     private long pacerDeadline = Long.MAX_VALUE;
     private long lastSentNanos;
     private long lastReceivedNanos;
@@ -424,7 +428,7 @@ public final class Connection {
             probesPending--;
         }
         boolean asksImmediateAck = assembler.wrotePing();
-        if (!asksImmediateAck && (probe || ackEliciting && waitsForAck(out.position() - start))) {
+        if (!asksImmediateAck && (probe || ackEliciting && waitsForAck(out.position() - start, nowNanos))) {
             out.put((byte) FrameCodec.PING);
             ackEliciting = true;
             asksImmediateAck = true;
@@ -450,10 +454,17 @@ public final class Connection {
      *
      * @param length the packet's length so far
      */
-    private boolean waitsForAck(int length) {
+    private boolean waitsForAck(int length, long nowNanos) {
         flightPackets++;
         if (assembler.hasAckElicitingWork()) {
-            return lossDetector.bytesInFlight() + length + IMMEDIATE_ACK_ROOM >= congestion.window();
+            // Once per smoothed RTT: when each ACK frees a packet or two, every packet fills the window, and asking
+            // each time would have the peer acknowledge every packet instead of every second one.
+            if (lossDetector.bytesInFlight() + length + IMMEDIATE_ACK_ROOM < congestion.window()
+                    || nowNanos - windowFullAskedNanos < rtt.smoothed()) {
+                return false;
+            }
+            windowFullAskedNanos = nowNanos;
+            return true;
         }
         boolean ask = flightPackets >= LONG_FLIGHT_PACKETS || assembler.retransmits() || assembler.grantsCredit();
         flightPackets = 0;

@@ -316,7 +316,7 @@ public final class TransportConfig {
         public TransportConfig build() {
             require(minimumWindowPackets <= initialWindowPackets, "minimumWindowPackets > initialWindowPackets");
             require(FrameCodec.ackFrameSize(maxAckRanges) + FrameCodec.PACKET_HEADER_SIZE + FrameCodec.STREAM_HEADER_SIZE
-                    < maxPacketPayload, "maxAckRanges too large for maxPacketPayload");
+                    + Connection.IMMEDIATE_ACK_ROOM < maxPacketPayload, "maxAckRanges too large for maxPacketPayload");
             return new TransportConfig(this);
         }
 

@@ -79,6 +79,46 @@ class ImmediateAckTests {
         assertThat(firstFlight).allMatch(p -> p.timeNanos() == firstFlight.get(0).timeNanos(), "sent at once");
         assertThat(firstFlight.subList(0, 9)).noneMatch(p -> carries(p, Frame.Ping.class));
         assertThat(carries(firstFlight.get(9), Frame.Ping.class)).as("the tenth fills the window").isTrue();
+        assertThat(firstFlight).as("all full, the one with the PING too")
+                .allMatch(p -> p.payload().length == TransportConfig.DEFAULT_MAX_PACKET_PAYLOAD);
+    }
+
+    @Test
+    void aFullWindowAsksAtMostOncePerRoundTrip() {
+        sim.connect(CONFIG, ra, rb);
+        Stream s = sim.a.openStream(80);
+        Recorder.writePattern(s, 2L << 20);
+        sim.runUntil(() -> rb.finishes == 1, 10 * SECOND, 1_000_000);
+
+        List<Simulator.Sent> asking = fromA.stream().filter(p -> carries(p, Frame.Ping.class)).toList();
+        long srtt = sim.a.stats().smoothedRttNanos();
+        for (int i = 1; i < asking.size() - 1; i++) { // the last one is the transfer's tail
+            assertThat(asking.get(i).timeNanos() - asking.get(i - 1).timeNanos()).as("ask %d", i)
+                    .isGreaterThanOrEqualTo(srtt / 2);
+        }
+        long dataPackets = fromA.stream().filter(p -> carries(p, Frame.StreamData.class)).count();
+        assertThat(asking.size()).as("asks among %d data packets", dataPackets).isLessThan((int) (dataPackets / 10));
+    }
+
+    @Test
+    void aKeepalivePingIsAcknowledgedAtOnce() {
+        sim.connect(TransportConfig.builder().maxAckDelay(Duration.ofMillis(25)).pathMtuDiscovery(false)
+                .keepaliveInterval(Duration.ofMillis(100)).build(), CONFIG, ra, rb);
+        for (int i = 0; i < 6; i++) { // past the peer's first four packets, which it acknowledges at once anyway
+            Stream s = sim.a.openStream(80);
+            Recorder.writePattern(s, 100);
+            int finished = i + 1;
+            sim.runUntil(() -> rb.finishes == finished, 10 * SECOND, 100_000);
+        }
+        int before = fromA.size();
+        sim.runFor(500 * MS);
+        List<Simulator.Sent> pings = fromA.subList(before, fromA.size()).stream()
+                .filter(p -> carries(p, Frame.Ping.class)).toList();
+        assertThat(pings).isNotEmpty();
+        for (Simulator.Sent ping : pings) {
+            assertThat(fromB).as("B's ACK when the keepalive arrives, not 25 ms later")
+                    .anyMatch(p -> p.timeNanos() == ping.timeNanos() + MS && carries(p, Frame.Ack.class));
+        }
     }
 
     @Test
@@ -93,6 +133,31 @@ class ImmediateAckTests {
         sim.runUntil(() -> sim.a.stats().liveStreams() == 0, 10 * SECOND, 100_000);
         assertThat(fromA).filteredOn(p -> carries(p, Frame.StreamData.class)).hasSize(8)
                 .noneMatch(p -> carries(p, Frame.Ping.class));
+    }
+
+    @Test
+    void aLostShortRequestIsProbedOnlyAfterThePeersAckDelay() {
+        sim.connect(CONFIG, ra, rb);
+        for (int i = 0; i < 6; i++) {
+            Stream s = sim.a.openStream(80);
+            Recorder.writePattern(s, 100);
+            int finished = i + 1;
+            sim.runUntil(() -> rb.finishes == finished, 10 * SECOND, 100_000);
+        }
+        Stream s = sim.a.openStream(80);
+        Predicate<Simulator.Sent> request = p -> frames(p).stream()
+                .anyMatch(f -> f instanceof Frame.StreamData d && d.streamId() == s.id());
+        boolean[] dropNext = {false};
+        sim.observers.add(p -> dropNext[0] = p.fromA() && request.test(p) && fromA.stream().filter(request).count() == 1);
+        sim.aToB.dropFilter = n -> dropNext[0];
+        Recorder.writePattern(s, 100);
+        sim.runUntil(() -> rb.finishes == 7, 10 * SECOND, 100_000);
+
+        List<Simulator.Sent> sent = fromA.stream().filter(request).toList();
+        assertThat(sent).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(carries(sent.get(0), Frame.Ping.class)).as("a one-packet request asks for nothing").isFalse();
+        // The peer may hold its ACK of such a packet for its max_ack_delay, so the probe waits for that too.
+        assertThat(sent.get(1).timeNanos() - sent.get(0).timeNanos()).isGreaterThanOrEqualTo(25 * MS);
     }
 
     @Test
