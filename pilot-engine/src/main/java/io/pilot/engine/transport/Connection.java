@@ -102,8 +102,6 @@ public final class Connection {
     private int probesPending;
     /** Ack-eliciting packets sent since the send queues were last found empty: the flight so far. */
     private int flightPackets;
-    /** When a packet that filled the congestion window last asked for an immediate ACK. */
-    private long windowFullAskedNanos = Long.MIN_VALUE / 2;
     private long pacerDeadline = Long.MAX_VALUE;
     private long lastSentNanos;
     private long lastReceivedNanos;
@@ -428,7 +426,7 @@ public final class Connection {
             probesPending--;
         }
         boolean asksImmediateAck = assembler.wrotePing();
-        if (!asksImmediateAck && (probe || ackEliciting && waitsForAck(out.position() - start, nowNanos))) {
+        if (!asksImmediateAck && (probe || ackEliciting && waitsForAck(out.position() - start))) {
             out.put((byte) FrameCodec.PING);
             ackEliciting = true;
             asksImmediateAck = true;
@@ -450,21 +448,17 @@ public final class Connection {
      * peer credit. Its probe timeout then leaves out the peer's max_ack_delay. Otherwise the last packet of a window
      * or of a flight, alone and in order at the peer, is acknowledged only by the peer's delayed-ACK alarm (10 ms by
      * default) and, if it was lost, found out only by a probe timeout that waits for that alarm too: under random
-     * loss nearly every long transfer loses part of its tail, and a window cut after a loss is soon full.
+     * loss nearly every long transfer loses part of its tail, and a window cut after a loss is soon full. The price is
+     * more ACKs while the window limits the sender: measured on the simulated network, 9 % more packets from the
+     * receiver on a 10 ms path through a queue, 25 % more at 5 % loss; asking at most once per RTT kept most of them
+     * but gave back most of the gain (a 16 MiB transfer at 5 % loss on a loopback-like path: 26.4 ms against 19.8).
      *
      * @param length the packet's length so far
      */
-    private boolean waitsForAck(int length, long nowNanos) {
+    private boolean waitsForAck(int length) {
         flightPackets++;
         if (assembler.hasAckElicitingWork()) {
-            // Once per smoothed RTT: when each ACK frees a packet or two, every packet fills the window, and asking
-            // each time would have the peer acknowledge every packet instead of every second one.
-            if (lossDetector.bytesInFlight() + length + IMMEDIATE_ACK_ROOM < congestion.window()
-                    || nowNanos - windowFullAskedNanos < rtt.smoothed()) {
-                return false;
-            }
-            windowFullAskedNanos = nowNanos;
-            return true;
+            return lossDetector.bytesInFlight() + length + IMMEDIATE_ACK_ROOM >= congestion.window();
         }
         boolean ask = flightPackets >= LONG_FLIGHT_PACKETS || assembler.retransmits() || assembler.grantsCredit();
         flightPackets = 0;

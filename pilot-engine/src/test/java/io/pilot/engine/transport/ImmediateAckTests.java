@@ -84,20 +84,21 @@ class ImmediateAckTests {
     }
 
     @Test
-    void aFullWindowAsksAtMostOncePerRoundTrip() {
+    void aWindowLimitedTransferStillHasMostPacketsAcknowledgedInPairs() {
+        sim.linkBoth(l -> {
+            l.delayNanos = 5 * MS;
+            l.bandwidth = 20_000_000;
+            l.maxQueueNanos = 20 * MS;
+        });
         sim.connect(CONFIG, ra, rb);
         Stream s = sim.a.openStream(80);
-        Recorder.writePattern(s, 2L << 20);
-        sim.runUntil(() -> rb.finishes == 1, 10 * SECOND, 1_000_000);
+        Recorder.writePattern(s, 4L << 20);
+        sim.runUntil(() -> rb.finishes == 1, 60 * SECOND, 1_000_000);
 
-        List<Simulator.Sent> asking = fromA.stream().filter(p -> carries(p, Frame.Ping.class)).toList();
-        long srtt = sim.a.stats().smoothedRttNanos();
-        for (int i = 1; i < asking.size() - 1; i++) { // the last one is the transfer's tail
-            assertThat(asking.get(i).timeNanos() - asking.get(i - 1).timeNanos()).as("ask %d", i)
-                    .isGreaterThanOrEqualTo(srtt / 2);
-        }
-        long dataPackets = fromA.stream().filter(p -> carries(p, Frame.StreamData.class)).count();
-        assertThat(asking.size()).as("asks among %d data packets", dataPackets).isLessThan((int) (dataPackets / 10));
+        // Every second packet is acknowledged anyway; the window-filling packets that ask add some (measured 9 %).
+        // Asking with every packet would make this about 1.
+        assertThat((double) fromB.size() / fromA.size()).isLessThan(0.6);
+        assertThat(fromA).filteredOn(p -> carries(p, Frame.Ping.class)).hasSizeGreaterThan(10);
     }
 
     @Test
