@@ -3,26 +3,33 @@ package io.pilot.engine.natlab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pilot.engine.transport.CongestionControl;
+import io.pilot.engine.transport.TransportConfig;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Flows from one site through its router, policed by nftables to {@value #LIMIT_KBYTES} kB/s towards the sink (no
- * tc here): two Pilot flows share it, and a Pilot flow shares it with a TCP flow (the kernel's CUBIC). Counts bytes
- * the sink received per flow over {@value #MEASURE_SECONDS} s after {@value #SETTLE_SECONDS} s to settle, and prints
- * the shares (the figures docs/benchmarks.md quotes). Each case takes about 25 s.
+ * Flows from one site through its router towards the sink, at most {@value #LIMIT_KBYTES} kB/s: through a queue
+ * (the router's WAN side shaped by {@code tc tbf}, {@value #QUEUE_MILLIS} ms of queue), two Pilot flows share it, and a
+ * Pilot flow shares it with a TCP flow (the kernel's CUBIC); through a policer (nftables drops what exceeds the rate),
+ * a Pilot flow and a TCP flow. Counts bytes the sink received per flow over {@value #MEASURE_SECONDS} s after
+ * {@value #SETTLE_SECONDS} s to settle, and prints the shares (the figures docs/benchmarks.md section 4 quotes). Each
+ * case takes about 22 s. The default congestion controller is measured; {@code
+ * -Dpilot.fairness.controllers=cubic,bbr,newreno} measures those instead.
  */
 class BottleneckFairnessTest {
 
     private static final int LIMIT_KBYTES = 2_000;
     private static final int BURST_KBYTES = 64;
+    private static final int QUEUE_MILLIS = 50;
     private static final int SETTLE_SECONDS = 5;
     private static final int MEASURE_SECONDS = 15;
     private static final Duration START = Duration.ofSeconds(40);
@@ -32,30 +39,59 @@ class BottleneckFairnessTest {
             .publicHost("sink")
             .site("east", NatType.ENDPOINT_INDEPENDENT, "alice"));
 
-    @Test
-    void twoPilotFlowsShareAPolicedBottleneck() throws Exception {
-        Map<String, Long> shares = measure(CongestionControl.BBR, 2, 0);
+    static List<CongestionControl> controllers() {
+        String names = System.getProperty("pilot.fairness.controllers", "");
+        if (names.isBlank()) {
+            return List.of(TransportConfig.defaults().congestionControl());
+        }
+        return Arrays.stream(names.split(",")).map(String::trim).map(CongestionControl::parse).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("controllers")
+    void twoPilotFlowsShareAQueue(CongestionControl controller) throws Exception {
+        Map<String, Long> shares = measure(controller, 2, 0, Bottleneck.QUEUE);
         assertThat(shares).hasSize(2);
         long[] bytes = shares.values().stream().mapToLong(Long::longValue).toArray();
-        // Together they use most of the limit; the target is within 20 % of each other, asserted loosely here
-        // (within a factor of two) because a policer's drops are bursty and the lab shares the machine's cores.
+        // Together they use most of the rate; the target is within 20 % of each other, asserted loosely here
+        // (within a factor of two) because the lab shares the machine's two cores with both senders.
         assertThat(bytes[0] + bytes[1]).isGreaterThan(LIMIT_KBYTES * 1000L * MEASURE_SECONDS / 2);
         assertThat((double) Math.min(bytes[0], bytes[1]) / Math.max(bytes[0], bytes[1])).isGreaterThan(0.5);
     }
 
-    @Test
-    void aPilotFlowAndATcpFlowBothProgressThroughAPolicedBottleneck() throws Exception {
-        Map<String, Long> shares = measure(CongestionControl.BBR, 1, 1);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("controllers")
+    void aPilotFlowAndATcpFlowShareAQueue(CongestionControl controller) throws Exception {
+        Map<String, Long> shares = measure(controller, 1, 1, Bottleneck.QUEUE);
         assertThat(shares).hasSize(2);
-        // Reported, not judged: a model-based controller against loss-based TCP on a policer is the known hard case.
+        long[] bytes = shares.values().stream().mapToLong(Long::longValue).toArray();
+        // Measured 55/45 for CUBIC (the default) against the kernel's CUBIC; asserted loosely, as above: neither
+        // starves the other (through the policer below, TCP gets 0 to 3 %).
+        assertThat((double) Math.min(bytes[0], bytes[1]) / Math.max(bytes[0], bytes[1])).isGreaterThan(0.5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("controllers")
+    void aPilotFlowAndATcpFlowThroughAPolicer(CongestionControl controller) throws Exception {
+        Map<String, Long> shares = measure(controller, 1, 1, Bottleneck.POLICER);
+        assertThat(shares).hasSize(2);
+        // Reported, not judged: a policer drops what exceeds the rate at once, so the paced Pilot flow slips through
+        // its token bucket where TCP's unpaced bursts are cut (docs/benchmarks.md, section 4).
         assertThat(shares.values()).allSatisfy(bytes -> assertThat(bytes).isPositive());
     }
 
+    private enum Bottleneck { QUEUE, POLICER }
+
     /** Starts the sink and one source, and returns each flow's bytes over the measuring window. */
-    private Map<String, Long> measure(CongestionControl controller, int pilotFlows, int tcpFlows) throws Exception {
+    private Map<String, Long> measure(CongestionControl controller, int pilotFlows, int tcpFlows,
+            Bottleneck bottleneck) throws Exception {
         LabProcess sink = lab.get().java("sink", BottleneckSink.class);
         String key = sink.awaitLine(Pattern.compile("SINK (\\S+)"), START).group(1);
-        lab.get().rateLimit("east", lab.get().address("sink"), LIMIT_KBYTES, BURST_KBYTES);
+        if (bottleneck == Bottleneck.QUEUE) {
+            lab.get().shape("east", LIMIT_KBYTES, QUEUE_MILLIS);
+        } else {
+            lab.get().rateLimit("east", lab.get().address("sink"), LIMIT_KBYTES, BURST_KBYTES);
+        }
         LabProcess source = lab.get().java("alice", BottleneckSource.class, lab.get().address("sink").getHostAddress(), key,
                 controller.id(), String.valueOf(pilotFlows), String.valueOf(tcpFlows));
         source.awaitLine(Pattern.compile("SENDING"), START);
@@ -66,7 +102,8 @@ class BottleneckFairnessTest {
         Map<String, Long> shares = new HashMap<>();
         after.forEach((flow, bytes) -> shares.put(flow, bytes - before.getOrDefault(flow, 0L)));
         long total = shares.values().stream().mapToLong(Long::longValue).sum();
-        StringBuilder report = new StringBuilder("BOTTLENECK " + controller.id() + " limit " + LIMIT_KBYTES + " kB/s:");
+        StringBuilder report = new StringBuilder("BOTTLENECK " + controller.id() + " " + bottleneck.name().toLowerCase()
+                + " " + LIMIT_KBYTES + " kB/s:");
         shares.forEach((flow, bytes) -> report.append(String.format(" %s %.0f kB/s (%.0f %%)", flow.replaceAll("-.*:", "-"),
                 bytes / 1000.0 / MEASURE_SECONDS, 100.0 * bytes / Math.max(1, total))));
         System.out.println(report);

@@ -67,7 +67,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * translated, so it is addressed to the router itself, where {@code input} drops it silently (no ICMP error
  * betrays the router); a datagram routed straight at a private address dies in {@code forward}. {@link #setLoss}
  * fills the {@code loss} chain with {@code numgen random mod 100 < N drop}, dropping that share of forwarded
- * packets in both directions (this kernel has no {@code tc netem}). Hairpinning (a private host reaching its
+ * packets in both directions (this kernel has no {@code tc netem}; {@link #shape} uses {@code tc tbf}). Hairpinning (a private host reaching its
  * own router's WAN address) is not configured.
  */
 public final class NatLab implements AutoCloseable {
@@ -213,6 +213,18 @@ public final class NatLab implements AutoCloseable {
         nft(lookup(routerNamespaces, site, "site"), "flush chain ip natlab loss\n"
                 + (ip == null ? "" : "add rule ip natlab loss ip daddr " + ip + " limit rate over " + kbytesPerSecond
                 + " kbytes/second burst " + burstKbytes + " kbytes drop\n"));
+    }
+
+    /**
+     * Makes {@code site}'s router a bottleneck with a queue: its WAN side sends at most {@code kbytesPerSecond}
+     * (Linux's token bucket filter, {@code tc qdisc tbf}), queueing up to {@code queueMillis} of traffic at that rate
+     * and dropping what arrives at a full queue, as a slow link's router does. Unlike {@link #rateLimit}, which polices
+     * (drops whatever exceeds the rate, at once), senders here share by queueing, and a burst waits instead of being
+     * cut.
+     */
+    public void shape(String site, int kbytesPerSecond, int queueMillis) {
+        Shell.run(Namespaces.exec(lookup(routerNamespaces, site, "site"), List.of("tc", "qdisc", "replace", "dev", "wan",
+                "root", "tbf", "rate", kbytesPerSecond * 8 + "kbit", "burst", "16kb", "latency", queueMillis + "ms")), "");
     }
 
     /** Starts {@code command} inside {@code host}; it is killed when the lab closes. */
