@@ -1,5 +1,6 @@
 package io.pilot.benchmarks;
 
+import io.pilot.engine.PeerInfo;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
@@ -60,7 +61,7 @@ public final class PilotBulkTransfer {
      * included): against the delivered bytes, the cost of encryption, framing and recovery.
      */
     public long wireBytesSent() {
-        return pair.client().peer(pair.server().address()).orElseThrow().bytesOut();
+        return server().bytesOut();
     }
 
     /** Requests completed so far, by {@link #measure} on the calling thread. */
@@ -70,6 +71,11 @@ public final class PilotBulkTransfer {
 
     /** Times the client's probe timer fired towards the server so far (its connection's counter). */
     public long probeTimeouts() {
-        return pair.client().peer(pair.server().address()).orElseThrow().transport().probeTimeouts();
+        return server().transport().probeTimeouts();
+    }
+
+    /** The client's view of its session with the server. */
+    private PeerInfo server() {
+        return pair.client().peer(pair.server().address()).orElseThrow();
     }
 }

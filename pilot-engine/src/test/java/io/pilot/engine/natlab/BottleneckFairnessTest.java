@@ -56,7 +56,7 @@ class BottleneckFairnessTest {
         // Together they use most of the rate; the target is within 20 % of each other, asserted loosely here
         // (within a factor of two) because the lab shares the machine's two cores with both senders.
         assertThat(bytes[0] + bytes[1]).isGreaterThan(LIMIT_KBYTES * 1000L * MEASURE_SECONDS / 2);
-        assertThat((double) Math.min(bytes[0], bytes[1]) / Math.max(bytes[0], bytes[1])).isGreaterThan(0.5);
+        assertThat(smallerOverLarger(bytes)).isGreaterThan(0.5);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -67,7 +67,12 @@ class BottleneckFairnessTest {
         long[] bytes = shares.values().stream().mapToLong(Long::longValue).toArray();
         // Measured 55/45 for CUBIC (the default) against the kernel's CUBIC; asserted loosely, as above: neither
         // starves the other (through the policer below, TCP gets 0 to 3 %).
-        assertThat((double) Math.min(bytes[0], bytes[1]) / Math.max(bytes[0], bytes[1])).isGreaterThan(0.5);
+        assertThat(smallerOverLarger(bytes)).isGreaterThan(0.5);
+    }
+
+    /** The smaller of two flows' byte counts over the larger. */
+    private static double smallerOverLarger(long[] bytes) {
+        return (double) Math.min(bytes[0], bytes[1]) / Math.max(bytes[0], bytes[1]);
     }
 
     @ParameterizedTest(name = "{0}")

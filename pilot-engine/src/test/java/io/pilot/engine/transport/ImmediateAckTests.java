@@ -105,12 +105,7 @@ class ImmediateAckTests {
     void aKeepalivePingIsAcknowledgedAtOnce() {
         sim.connect(TransportConfig.builder().maxAckDelay(Duration.ofMillis(25)).pathMtuDiscovery(false)
                 .keepaliveInterval(Duration.ofMillis(100)).build(), CONFIG, ra, rb);
-        for (int i = 0; i < 6; i++) { // past the peer's first four packets, which it acknowledges at once anyway
-            Stream s = sim.a.openStream(80);
-            Recorder.writePattern(s, 100);
-            int finished = i + 1;
-            sim.runUntil(() -> rb.finishes == finished, 10 * SECOND, 100_000);
-        }
+        sendShortRequests(6); // past the peer's first four packets, which it acknowledges at once anyway
         int before = fromA.size();
         sim.runFor(500 * MS);
         List<Simulator.Sent> pings = fromA.subList(before, fromA.size()).stream()
@@ -125,12 +120,7 @@ class ImmediateAckTests {
     @Test
     void aShortRequestAsksForNoImmediateAck() {
         sim.connect(CONFIG, ra, rb);
-        for (int i = 0; i < 8; i++) {
-            Stream s = sim.a.openStream(80);
-            Recorder.writePattern(s, 100);
-            int finished = i + 1;
-            sim.runUntil(() -> rb.finishes == finished, 10 * SECOND, 100_000);
-        }
+        sendShortRequests(8);
         sim.runUntil(() -> sim.a.stats().liveStreams() == 0, 10 * SECOND, 100_000);
         assertThat(fromA).filteredOn(p -> carries(p, Frame.StreamData.class)).hasSize(8)
                 .noneMatch(p -> carries(p, Frame.Ping.class));
@@ -139,12 +129,7 @@ class ImmediateAckTests {
     @Test
     void aLostShortRequestIsProbedOnlyAfterThePeersAckDelay() {
         sim.connect(CONFIG, ra, rb);
-        for (int i = 0; i < 6; i++) {
-            Stream s = sim.a.openStream(80);
-            Recorder.writePattern(s, 100);
-            int finished = i + 1;
-            sim.runUntil(() -> rb.finishes == finished, 10 * SECOND, 100_000);
-        }
+        sendShortRequests(6);
         Stream s = sim.a.openStream(80);
         Predicate<Simulator.Sent> request = p -> frames(p).stream()
                 .anyMatch(f -> f instanceof Frame.StreamData d && d.streamId() == s.id());
@@ -187,6 +172,15 @@ class ImmediateAckTests {
         // srtt (2 ms) + max(1 ms, 4 rttvar), not + 25 ms of the peer's max_ack_delay.
         assertThat(waited).isGreaterThanOrEqualTo(3 * MS).isLessThan(25 * MS);
         assertThat(rb.received.get(s.id())).isEqualTo(100_000L);
+    }
+
+    /** Sends {@code count} 100-byte requests from A, one after the other, each once B has it whole. */
+    private void sendShortRequests(int count) {
+        for (int i = 0; i < count; i++) {
+            Recorder.writePattern(sim.a.openStream(80), 100);
+            int finished = rb.finishes + 1;
+            sim.runUntil(() -> rb.finishes == finished, 10 * SECOND, 100_000);
+        }
     }
 
     private static boolean carries(Simulator.Sent packet, Class<? extends Frame> type) {
