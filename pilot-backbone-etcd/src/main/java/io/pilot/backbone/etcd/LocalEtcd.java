@@ -2,6 +2,7 @@ package io.pilot.backbone.etcd;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * installs it): callers check {@link #installed()} first and skip, saying why, where it is missing.
  */
 public final class LocalEtcd implements AutoCloseable {
+
+    /** Ports below the kernel's ephemeral range are chosen from here up: clear of the well-known and most fixed ones. */
+    private static final int FIRST_FIXED_PORT = 20_000;
 
     private final Path dataDir;
     private final Path log;
@@ -174,10 +179,37 @@ public final class LocalEtcd implements AutoCloseable {
         return null;
     }
 
-    /** A loopback port free at the time of the call. */
+    /**
+     * A loopback port free at the time of the call and, where the kernel says which ports it hands to outgoing
+     * connections, outside that range. A port the kernel chose for a listener is also one it may choose as the source
+     * of the next outgoing connection: the members of a cluster dial each other while the later ones start, and one
+     * member's dial took another's port before it was bound ({@code bind: address already in use}).
+     */
     public static int freePort() throws IOException {
+        int[] ephemeral = ephemeralRange();
+        if (ephemeral[0] > FIRST_FIXED_PORT + 1_000) {
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int candidate = ThreadLocalRandom.current().nextInt(FIRST_FIXED_PORT, ephemeral[0]);
+                try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                    return socket.getLocalPort();
+                } catch (IOException taken) {
+                    // someone listens there: try another
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** The kernel's ephemeral port range (Linux), or an empty range where it cannot be read. */
+    private static int[] ephemeralRange() {
+        try {
+            // readAllLines, not readString: on this kernel readString returned the first byte of the /proc file only
+            String[] bounds = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+            return new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1])};
+        } catch (IOException | RuntimeException unreadable) {
+            return new int[] {0, 0};
         }
     }
 
