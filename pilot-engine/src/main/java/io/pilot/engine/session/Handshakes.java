@@ -51,12 +51,6 @@ final class Handshakes {
      */
     static final int CONFIRMATION_LENGTH = ConnectionNumbers.LENGTH;
 
-    /**
-     * INITs answered per turn at most: about 3 ms of the loop's time here, after which it reads its sockets again. A
-     * node answers a few INITs a second; a backbone meeting a wave of them answers this many per look at its sockets.
-     */
-    static final int INITS_PER_TURN = 8;
-
     private final Identity identity;
     private final int realm;
     private final long bootId;
@@ -80,6 +74,8 @@ final class Handshakes {
     /** Runs a turn of {@link #answerTurn} after the loop's next look at its socket. */
     private final Executor turns;
     private boolean turnScheduled;
+    /** How many INITs each turn answers. */
+    private final AnswerTurn turn = new AnswerTurn(System::nanoTime);
 
     /**
      * Makes this run's Noise static key; each handshake's proof signs it together with the handshake hash.
@@ -196,17 +192,20 @@ final class Handshakes {
     }
 
     /**
-     * Answers the oldest INITs waiting, at most {@link #INITS_PER_TURN}, and schedules the next turn while any are
+     * Answers the oldest INITs waiting, as many as the {@link AnswerTurn} allows (a few; while the backlog is crowded,
+     * as long as the loop spent on everything else since the last turn), and schedules the next turn while any are
      * left. A turn runs as a task scheduled by the first INIT to wait: after the read batches of the loop's look at
      * its sockets (the UDP socket and any WebSocket bearers alike), never inside one, so each look answers one turn.
      * A stopped node has none waiting ({@link #stop} empties the backlog, {@link #onInit} takes no more).
      */
     private void answerTurn() {
         turnScheduled = false;
-        for (int i = 0; i < INITS_PER_TURN && !backlog.isEmpty(); i++) {
+        turn.begin(backlog.crowded());
+        while (!backlog.isEmpty() && turn.another()) {
             InitBacklog.Waiting next = backlog.poll();
             answer(next.init(), next.from(), next.arrivedNanos());
         }
+        turn.end();
         if (!backlog.isEmpty()) {
             scheduleTurn();
         }
