@@ -45,6 +45,19 @@ public final class BottleneckSource {
                     node.request(target, message).join();
                 }
             });
+            String name = "pilot-" + i;
+            start("stats-" + i, () -> {
+                while (true) {
+                    Thread.sleep(5_000);
+                    node.peers().stream().filter(p -> p.transport() != null).forEach(p -> {
+                        var t = p.transport();
+                        System.out.printf("STATS %s sent %d lost %d probeTimeouts %d cwnd %d srtt %d us pacing %d B/s%n",
+                                name, t.packetsSent(), t.lostPackets(), t.probeTimeouts(), t.congestionWindow(),
+                                t.smoothedRttNanos() / 1_000, t.pacingRate());
+                    });
+                    System.out.flush();
+                }
+            });
         }
         for (int i = 0; i < tcpFlows; i++) {
             Socket socket = new Socket(sinkIp, BottleneckSink.TCP_PORT);

@@ -227,6 +227,28 @@ public final class NatLab implements AutoCloseable {
                 "root", "tbf", "rate", kbytesPerSecond * 8 + "kbit", "burst", "16kb", "latency", queueMillis + "ms")), "");
     }
 
+    /**
+     * Makes {@code host} hand its link one packet at a time, as a real interface puts them on the wire: a veth
+     * otherwise takes TCP and UDP segments of up to 64 KiB at once (TSO, GSO) and routers in the lab forward them
+     * whole, so a policer judges some 45 packets as one and drops or passes them together.
+     */
+    public void wirePackets(String host) {
+        Shell.run(Namespaces.exec(namespace(host), List.of("ip", "link", "set", "dev", "eth0", "gso_max_segs", "1")), "");
+    }
+
+    /**
+     * Sets the congestion control of TCP connections {@code host} opens, or with null leaves the machine's default
+     * (BBR on the machine these tests were written on, CUBIC on most Linux machines); returns the one in use. A
+     * namespace may choose only among the machine's {@code net.ipv4.tcp_allowed_congestion_control} (here {@code reno
+     * bbr}: not CUBIC, though the kernel has it).
+     */
+    public String tcpCongestionControl(String host, String controller) {
+        if (controller != null) {
+            Shell.run(Namespaces.exec(namespace(host), List.of("sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + controller)), "");
+        }
+        return Shell.run(Namespaces.exec(namespace(host), List.of("sysctl", "-n", "net.ipv4.tcp_congestion_control")), "").trim();
+    }
+
     /** Starts {@code command} inside {@code host}; it is killed when the lab closes. */
     public LabProcess start(String host, List<String> command) {
         LabProcess process = new LabProcess(host + "-" + processCount.incrementAndGet(),
