@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +26,8 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** Ports below the kernel's ephemeral range are chosen from here up: clear of the well-known and most fixed ones. */
     private static final int FIRST_FIXED_PORT = 20_000;
+    /** Ports {@link #freePort} chose: a cluster's members are given theirs before any binds them. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Path dataDir;
     private final Path log;
@@ -180,24 +184,30 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     /**
-     * A loopback port free at the time of the call and, where the kernel says which ports it hands to outgoing
-     * connections, outside that range. A port the kernel chose for a listener is also one it may choose as the source
-     * of the next outgoing connection: the members of a cluster dial each other while the later ones start, and one
-     * member's dial took another's port before it was bound ({@code bind: address already in use}).
+     * A loopback port free at the time of the call, never handed out before by this process and, where the kernel
+     * says which ports it gives outgoing connections (Linux, a range starting above 21,000), outside that range. A port
+     * the kernel chose for a listener is also one it may choose as the source of the next outgoing connection: the
+     * members of a cluster dial each other while the later ones start, and one member's dial took another's port
+     * before it was bound ({@code bind: address already in use}). Elsewhere, or if 200 tries find nothing free there,
+     * it is a port the kernel chooses, with that race.
      */
     public static int freePort() throws IOException {
         int[] ephemeral = ephemeralRange();
         if (ephemeral[0] > FIRST_FIXED_PORT + 1_000) {
             for (int attempt = 0; attempt < 200; attempt++) {
                 int candidate = ThreadLocalRandom.current().nextInt(FIRST_FIXED_PORT, ephemeral[0]);
+                if (HANDED_OUT.contains(candidate)) {
+                    continue;
+                }
                 try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                    return socket.getLocalPort();
+                    HANDED_OUT.add(candidate);
+                    return candidate;
                 } catch (IOException taken) {
                     // someone listens there: try another
                 }
             }
         }
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -188,6 +188,9 @@ final class Handshakes {
             drops.count(DropReason.INIT_BACKLOG_FULL);
             return;
         }
+        if (backlog.size() == 1) {
+            turn.firstWaiting();
+        }
         scheduleTurn();
     }
 

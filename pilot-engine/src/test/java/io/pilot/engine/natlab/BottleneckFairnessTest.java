@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * TCP flow, and two TCP flows for comparison. The sending host hands its link one packet at a time, as on a wire
  * ({@link NatLab#wirePackets}), and its TCP flows use the kernel's Reno, the loss-based TCP that CUBIC's
  * TCP-friendliness is defined against (RFC 9438); a namespace here cannot choose the kernel's CUBIC ({@link
- * NatLab#tcpCongestionControl}), and {@code -Dpilot.fairness.tcp=bbr} measures against the machine's default. Counts
+ * NatLab#tcpCongestionControl}), and {@code -Dpilot.fairness.tcp=bbr} measures against BBR (this machine's default). Counts
  * bytes the sink received per flow over {@value #MEASURE_SECONDS} s after {@value #SETTLE_SECONDS} s to settle, and
  * prints the shares and each Pilot flow's transport counters (the figures docs/benchmarks.md section 4 quotes). Each
  * case takes about 17 s. The default congestion controller is measured; {@code

@@ -6,6 +6,7 @@ import io.pilot.engine.identity.Identity;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.transport.CongestionControl;
+import io.pilot.engine.transport.ConnectionStats;
 import io.pilot.engine.transport.TransportConfig;
 
 import java.io.OutputStream;
@@ -46,18 +47,9 @@ public final class BottleneckSource {
                 }
             });
             String name = "pilot-" + i;
-            start("stats-" + i, () -> {
-                while (true) {
-                    Thread.sleep(5_000);
-                    node.peers().stream().filter(p -> p.transport() != null).forEach(p -> {
-                        var t = p.transport();
-                        System.out.printf("STATS %s sent %d lost %d probeTimeouts %d cwnd %d srtt %d us pacing %d B/s%n",
-                                name, t.packetsSent(), t.lostPackets(), t.probeTimeouts(), t.congestionWindow(),
-                                t.smoothedRttNanos() / 1_000, t.pacingRate());
-                    });
-                    System.out.flush();
-                }
-            });
+            Thread stats = new Thread(() -> printStats(name, node), "stats-" + i);
+            stats.setDaemon(true);
+            stats.start();
         }
         for (int i = 0; i < tcpFlows; i++) {
             Socket socket = new Socket(sinkIp, BottleneckSink.TCP_PORT);
@@ -73,6 +65,26 @@ public final class BottleneckSource {
         System.out.println("SENDING");
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /** Every 5 s, the flow's transport counters since it started; a diagnostic, so it never fails the flow. */
+    private static void printStats(String name, PilotNode node) {
+        while (true) {
+            try {
+                Thread.sleep(5_000);
+                node.peers().stream().filter(p -> p.transport() != null).forEach(p -> {
+                    ConnectionStats t = p.transport();
+                    System.out.printf("STATS %s sent %d lost %d probeTimeouts %d cwnd %d srtt %d us pacing %d B/s%n",
+                            name, t.packetsSent(), t.lostPackets(), t.probeTimeouts(), t.congestionWindow(),
+                            t.smoothedRttNanos() / 1_000, t.pacingRate());
+                });
+                System.out.flush();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                System.out.println("STATS " + name + " unavailable: " + e);
+            }
+        }
     }
 
     private interface Sender {

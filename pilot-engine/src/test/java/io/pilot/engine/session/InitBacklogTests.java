@@ -178,8 +178,10 @@ class InitBacklogTests {
             int waiting = node.engine.initsWaiting();
             int answered = runTurn();
             assertThat(answered).as("INITs answered by turn %d", turns + 1)
-                    .isBetween(Math.min(waiting, crowded ? AnswerTurn.INITS_PER_TURN : 1),
-                            crowded ? waiting : AnswerTurn.INITS_PER_TURN);
+                    .isGreaterThanOrEqualTo(Math.min(waiting, crowded ? AnswerTurn.INITS_PER_TURN : 1));
+            if (!crowded) {
+                assertThat(answered).as("INITs answered by turn %d", turns + 1).isLessThanOrEqualTo(AnswerTurn.INITS_PER_TURN);
+            }
             turns++;
         }
         collectAnswers();
