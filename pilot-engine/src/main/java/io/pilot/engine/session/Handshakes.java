@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,18 +76,21 @@ final class Handshakes {
     private final Executor turns;
     private boolean turnScheduled;
     /** How many INITs each turn answers. */
-    private final AnswerTurn turn = new AnswerTurn(System::nanoTime);
+    private final AnswerTurn turn;
 
     /**
      * Makes this run's Noise static key; each handshake's proof signs it together with the handshake hash.
      *
      * @param turns runs a later turn of answering INITs: on the event loop after its next look at the socket (a test
      *              driving one handshake at a time may run it at once)
+     * @param loopClock the event loop's clock in nanoseconds (its ticker: a test's EmbeddedChannel may hold it still),
+     *                  which sizes the turns ({@link AnswerTurn})
      */
     Handshakes(Identity identity, int realm, long bootId, SessionSettings settings, DropCounters drops,
             SecureRandom random, ProofCheck proofs, IndexTable indexes, Responders responders, PeerTable peers,
-            Paths paths, Establishment establishment, Executor turns) {
+            Paths paths, Establishment establishment, Executor turns, LongSupplier loopClock) {
         this.turns = turns;
+        this.turn = new AnswerTurn(loopClock);
         this.identity = identity;
         this.realm = realm;
         this.bootId = bootId;

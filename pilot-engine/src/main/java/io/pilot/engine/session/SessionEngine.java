@@ -133,7 +133,7 @@ public final class SessionEngine {
                 new ProofCheck(realm, accessPolicy, drops, this::keyMet), indexes, responders, peers, paths, establishment,
                 // Scheduled, not executed: a scheduled task waits for the loop's next look at the socket, where one
                 // executed from a task could run again and again before it (Netty checks its time only every 64 tasks).
-                turn -> loop.schedule(turn, 1, TimeUnit.NANOSECONDS));
+                turn -> loop.schedule(turn, 1, TimeUnit.NANOSECONDS), loop.ticker()::nanoTime);
         this.timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
         loop.scheduleAtFixedRate(() -> {
             if (!closed) {

@@ -57,7 +57,7 @@ final class HandshakeSide {
                 new ProofCheck(REALM, AccessPolicy.REALM_MEMBERS, drops), indexes,
                 responders, peers, paths,
                 new Establishment(identity.publicKey(), TransportConfig.defaults(), events, (peer, now) -> { }),
-                Runnable::run); // one handshake at a time: an INIT is answered as it is judged
+                Runnable::run, System::nanoTime); // one handshake at a time: an INIT is answered as it is judged
     }
 
     /** The peer {@code other} as this side knows it before any handshake: address, key and endpoint. */

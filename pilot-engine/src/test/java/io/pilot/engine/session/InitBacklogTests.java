@@ -88,9 +88,26 @@ class InitBacklogTests {
     }
 
     @Test
+    void aCrowdedBacklogsTurnGoesOnWhileItHasTimeLeft() {
+        int crowded = InitBacklog.CAPACITY / Responders.SHARE_DIVISOR;
+        node.readBatch(inits(crowded, 0));
+        collectAnswers();
+        assertThat(node.engine.initsWaiting()).isEqualTo(crowded);
+
+        // The loop's clock moved 5 ms since the first INIT began to wait, and stands still while the turn answers:
+        // the turn never uses up its time, so it answers every INIT waiting, where an uncrowded one answers 8 (above).
+        node.channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+        node.channel.runScheduledPendingTasks();
+        assertThat(node.engine.initsWaiting()).isZero();
+        collectAnswers();
+        assertThat(responses()).isEqualTo(crowded);
+    }
+
+    @Test
     void aLongBacklogAsksForCookiesAndAFullOneRefusesBeforeAnyWork() {
         int crowded = InitBacklog.CAPACITY / Responders.SHARE_DIVISOR;
-        List<InboundPacket> first = inits(InitBacklog.CAPACITY + 100, 0);
+        // Enough that the initiators asked for a cookie overfill the backlog even after a crowded turn emptied it.
+        List<InboundPacket> first = inits(2 * InitBacklog.CAPACITY, 0);
 
         node.readBatch(first);
         collectAnswers();
