@@ -41,8 +41,10 @@ await call("missing", "papers_resolve-citation", {});
 await call("unknown", "papers_nothing", {});
 
 print("ready", {});
-const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("no tools/list_changed within 60 s")), 60000));
+let timer;
+const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("no tools/list_changed within 60 s")), 60000); });
 await Promise.race([listChanged, timeout]);
+clearTimeout(timer); // a pending timer would keep node running until it fired
 // The notification may come before the new tool's schema is in; list until it is.
 for (let i = 0; i < 100; i++) {
   tools = (await client.listTools()).tools;

@@ -14,6 +14,7 @@ import io.pilot.spring.mcp.OwnCapabilityTools;
 import io.pilot.spring.runtime.PilotRuntime;
 import io.pilot.spring.tools.MeshToolCatalog;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +54,12 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnBean(PilotRuntime.class)
 @EnableConfigurationProperties(PilotMcpProperties.class)
 public final class PilotMcpAutoConfiguration {
+
+    /** Boot's {@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE} (its module is not on this classpath). */
+    private static final int GRACEFUL_SHUTDOWN_PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
+
+    /** How long stopping waits for the MCP sessions to close before graceful shutdown goes on regardless. */
+    private static final Duration SESSIONS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** MCP's own JSON (its messages, the tools' schemas): plain, whatever naming the application's mapper uses. */
     private final JsonMapper protocolJson = JsonMapper.builder().build();
@@ -99,6 +106,41 @@ public final class PilotMcpAutoConfiguration {
             sources.add(new MeshCatalogTools(mesh));
         }
         return new McpToolBridge(server, sources, new McpToolResults(json.mapper()), protocolJson);
+    }
+
+    /**
+     * Ends the MCP clients' sessions as the application stops, just before the web server's graceful shutdown waits
+     * for the requests in progress: a client's listening stream (the GET it keeps open for notifications) is a request
+     * that never ends by itself, and it held every shutdown of a gateway for Boot's whole timeout (30 s), even after the
+     * client had gone. Tool calls in progress (their own POST streams) are left to finish as graceful shutdown allows;
+     * MCP requests from here on are answered 503.
+     */
+    @Bean
+    SmartLifecycle pilotMcpSessionsLifecycle(HttpServletStreamableServerTransportProvider transport) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                transport.closeGracefully().block(SESSIONS_CLOSE_TIMEOUT);
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return GRACEFUL_SHUTDOWN_PHASE + 1;
+            }
+        };
     }
 
     /** Starts the bridge once the agent runs, before the web server takes requests. */
