@@ -59,6 +59,8 @@ public final class Peer {
 
     long lastReceivedNanos;
     long lastSentNanos;
+    /** When this node last told the peer that its connection had ended here ({@link EndedNotices}). */
+    long lastEndedNoticeNanos = Long.MIN_VALUE / 2;
     long bytesIn;
     long bytesOut;
 

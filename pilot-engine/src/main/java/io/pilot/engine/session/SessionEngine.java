@@ -85,6 +85,7 @@ public final class SessionEngine {
     private final RelayForwarder relay;
     private final Establishment establishment;
     private final Handshakes handshakes;
+    private final EndedNotices endedNotices;
     private final KeyTimers timers;
     private long probesReceived;
     private boolean closed;
@@ -124,6 +125,7 @@ public final class SessionEngine {
         this.indexes = new IndexTable(random);
         Responders responders = new Responders(indexes, settings.maxPendingHandshakes());
         this.paths = new Paths(channel, settings, random);
+        this.endedNotices = new EndedNotices(paths);
         this.writer = sendVia.apply(new DatagramWriter(channel, paths, segmentationOffload));
         this.relay = new RelayForwarder(channel, segmentationOffload, paths, peers, settings, drops,
                 () -> new ForwardingSeal(identity, realm));
@@ -241,6 +243,16 @@ public final class SessionEngine {
     /** Bytes this node passed on as a relay. */
     public long relayedBytes() {
         return relay.relayedBytes();
+    }
+
+    /** Peers told that the connection their datagrams were for had ended here ({@link EndedNotices}). */
+    public long endedNoticesSent() {
+        return endedNotices.sent();
+    }
+
+    /** Connections ended because the peer said it had ended its side ({@link EndedNotices}). */
+    public long endedNoticesReceived() {
+        return endedNotices.received();
     }
 
     /** Path probes received from peers: empty DATA packets and path frames (challenges and responses). */
@@ -474,13 +486,17 @@ public final class SessionEngine {
             probesReceived++;
             paths.onPathFrame(peer, keypair, from, receiveBuffer, now);
             timers.reschedule(peer, now);
+        } else if (length == EndedNotices.LENGTH) {
+            endedNotices.onNotice(peer, keypair, receiveBuffer);
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (Establishment.carriesConnection(peer, keypair)) {
             peer.connection.receive(receiveBuffer, now);
         } else {
             // Keys of a connection that was replaced (or not yet confirmed): its packets must not reach the new one.
+            // If it ended here with no newer one, the peer is told, so that it starts over now.
             drops.count(DropReason.STALE_CONNECTION);
+            endedNotices.onStale(peer, keypair, now);
         }
         // Answer once per batch of datagrams read, not once per datagram: acknowledgements and replies
         // for a whole recvmmsg batch then share packets and system calls.

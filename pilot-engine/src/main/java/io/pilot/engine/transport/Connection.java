@@ -247,6 +247,15 @@ public final class Connection {
         closeWith(new CloseReason(errorCode, reason == null ? "" : reason, false), true);
     }
 
+    /**
+     * Closes the connection because the peer says it has already ended it on its side (without a CLOSE frame: the
+     * peer would not know what it belongs to). Calls {@link ConnectionHandler#onClosed} (remote = true). No effect if
+     * already closed.
+     */
+    public void endedByPeer(String reason) {
+        closeWith(new CloseReason(TransportError.NO_ERROR, reason, true), false);
+    }
+
     public boolean isClosed() {
         return closeReason != null;
     }

@@ -1,0 +1,83 @@
+package io.pilot.engine.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pilot.engine.wire.WireFormat;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Telling a peer that the connection its datagrams are for has ended here (docs/PROTOCOL.md §4.12). A node closes a
+ * connection without a word when the peer stopped answering (the unresponsive and idle timeouts); if the peer is in
+ * fact alive (its datagrams were lost, or it was paused), it goes on sending under keys whose connection is gone, and
+ * until its own timeout (10 s, more while it only heartbeats) its requests vanish. So a datagram that opens under the
+ * keys of the connection this node ended, with no newer one, is answered with a one-byte DATA plaintext under the same
+ * keys: only the holder of the keys can send it, and the peer ends its side at once and starts over. At most one a
+ * second per peer, so a stream of stale datagrams gets no stream of answers. Confined to the event loop.
+ */
+final class EndedNotices {
+
+    /** DATA plaintext of exactly one byte: no probe (empty), confirmation (six), path frame (seven) or packet (8+). */
+    static final int LENGTH = 1;
+    /** The notice's byte: 1, so that a plaintext of one zero byte means nothing. */
+    static final byte ENDED = 1;
+    /** The least time between two notices to one peer. */
+    static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Paths paths;
+    private final ByteBufAllocator allocator;
+    private final ByteBuffer notice = ByteBuffer.allocate(LENGTH);
+    private long sent;
+    private long received;
+
+    EndedNotices(Paths paths) {
+        this.paths = paths;
+        this.allocator = paths.allocator();
+    }
+
+    /**
+     * Whether {@code keypair} carries the connection this node last had with its peer, which has ended, with no newer
+     * one: keys never bound to a connection (a handshake not yet confirmed) or bound to an older one get no notice.
+     */
+    static boolean endedHere(Peer peer, Keypair keypair) {
+        return peer.connection == null && keypair.connectionNumber >= 0
+                && keypair.connectionNumber == peer.connectionNumber;
+    }
+
+    /** A datagram opened under {@code keypair}, whose connection ended here: tells the peer, unless told just now. */
+    void onStale(Peer peer, Keypair keypair, long now) {
+        if (!endedHere(peer, keypair) || now - peer.lastEndedNoticeNanos < MIN_INTERVAL_NANOS) {
+            return;
+        }
+        peer.lastEndedNoticeNanos = now;
+        notice.clear();
+        notice.put(ENDED).flip();
+        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + LENGTH + WireFormat.TAG_LENGTH);
+        keypair.seal(datagram, notice);
+        paths.send(datagram, peer.route());
+        peer.lastSentNanos = now;
+        sent++;
+    }
+
+    /**
+     * The peer says the connection carried by {@code keypair} has ended on its side: if it is this node's current one,
+     * it ends here too, and the next use starts a new one. Anything else (keys of an older connection, a byte other
+     * than {@link #ENDED}) changes nothing.
+     */
+    void onNotice(Peer peer, Keypair keypair, ByteBuffer plaintext) {
+        if (plaintext.get(plaintext.position()) != ENDED || !Establishment.carriesConnection(peer, keypair)
+                || peer.connection.isClosed()) {
+            return;
+        }
+        received++;
+        peer.connection.endedByPeer("the peer had already ended this connection (it heard nothing from here in time)");
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    long received() {
+        return received;
+    }
+}
