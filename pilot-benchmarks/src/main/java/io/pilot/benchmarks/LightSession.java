@@ -246,15 +246,26 @@ final class LightSession {
         counters.handshakes++;
     }
 
+    /** An ended notice's plaintext (PROTOCOL.md §3.5): one byte, kind 1. */
+    private static final int ENDED_NOTICE_LENGTH = 1;
+    private static final byte ENDED_NOTICE = 1;
+
     private void onData(DataPacket data, long now) {
         ByteBuffer plaintext = keys == null ? null : keys.open(data);
+        boolean currentKeys = plaintext != null;
         if (plaintext == null && previousKeys != null) {
             plaintext = previousKeys.open(data);
         }
         if (plaintext == null) {
             return;
         }
-        if (InitiatorKeys.isConfirmation(plaintext)) {
+        if (plaintext.remaining() == ENDED_NOTICE_LENGTH && plaintext.get(plaintext.position()) == ENDED_NOTICE) {
+            // The backbone ended this connection (it heard nothing from here in time, PROTOCOL.md §4.12): end it
+            // here too, and the next heartbeat starts over, as a node would (counted among the closes as backbone-0).
+            if (currentKeys && connection != null && !connection.isClosed()) {
+                connection.endedByPeer("the backbone had already ended this connection");
+            }
+        } else if (InitiatorKeys.isConfirmation(plaintext)) {
             connectionNumber = Math.max(connectionNumber, InitiatorKeys.confirmedNumber(plaintext));
             onConfirmation(now);
         } else if (plaintext.remaining() > 1 && connection != null) {
