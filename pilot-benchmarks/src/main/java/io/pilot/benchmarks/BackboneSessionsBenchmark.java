@@ -44,6 +44,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class BackboneSessionsBenchmark {
 
+    /**
+     * The generators' JVM options, from {@code bench.sessions.generator-jvm}, comma-separated (JAVA_OPTS splits on
+     * spaces): their heap, a GC log.
+     */
+    private static final String GENERATOR_JVM_OPTIONS = System.getProperty("bench.sessions.generator-jvm",
+            "-Xmx1g,-XX:+UseSerialGC").replace(',', ' ');
+
     /** Per-process descriptor limit the generators ask for (the hard limit here is 20,000). */
     private static final int DESCRIPTORS = 20_000;
     /** The backbone's default lease, whose heartbeat rate the second hold measures. */
@@ -423,8 +430,8 @@ final class BackboneSessionsBenchmark {
         // Its own loopback address per generator: ports are per address, and 127.0.0.0/8 is all loopback.
         String bind = "127.0.0." + (20 + index);
         double rate = (double) settings.rate() / settings.generators();
-        String command = String.format(Locale.ROOT, "ulimit -n %d && exec '%s' -Xmx1g -XX:+UseSerialGC -cp '%s' %s %s %d %d %s %d %.1f %d %d",
-                DESCRIPTORS, java, System.getProperty("java.class.path"), SessionLoadGenerator.class.getName(),
+        String command = String.format(Locale.ROOT, "ulimit -n %d && exec '%s' %s -cp '%s' %s %s %d %d %s %d %.1f %d %d",
+                DESCRIPTORS, java, GENERATOR_JVM_OPTIONS, System.getProperty("java.class.path"), SessionLoadGenerator.class.getName(),
                 HostPort.format(node.localEndpoint()), node.address().realm(), count, bind, firstAgent, rate,
                 settings.heartbeat().toMillis(), REKEY.toMillis());
         try {

@@ -46,9 +46,10 @@ final class EndedNotices {
 
     /** A datagram opened under {@code keypair}, whose connection ended here: tells the peer, unless told just now. */
     void onStale(Peer peer, Keypair keypair, long now) {
-        if (!endedHere(peer, keypair) || now - peer.lastEndedNoticeNanos < MIN_INTERVAL_NANOS) {
+        if (!endedHere(peer, keypair) || peer.endedNoticeSent && now - peer.lastEndedNoticeNanos < MIN_INTERVAL_NANOS) {
             return;
         }
+        peer.endedNoticeSent = true;
         peer.lastEndedNoticeNanos = now;
         notice.clear();
         notice.put(ENDED).flip();
@@ -60,17 +61,27 @@ final class EndedNotices {
     }
 
     /**
-     * The peer says the connection carried by {@code keypair} has ended on its side: if it is this node's current one,
-     * it ends here too, and the next use starts a new one. Anything else (keys of an older connection, a byte other
-     * than {@link #ENDED}) changes nothing.
+     * A one-byte plaintext from the peer under {@code keypair}: if it is a notice ({@link #ENDED}) and the keys carry
+     * this node's current connection, that connection ends here too and the next use starts a new one. Returns
+     * false when it is no notice (another byte: the caller counts it as the truncated packet it is).
      */
-    void onNotice(Peer peer, Keypair keypair, ByteBuffer plaintext) {
-        if (plaintext.get(plaintext.position()) != ENDED || !Establishment.carriesConnection(peer, keypair)
-                || peer.connection.isClosed()) {
-            return;
+    boolean onOneByte(Peer peer, Keypair keypair, ByteBuffer plaintext) {
+        if (plaintext.get(plaintext.position()) != ENDED) {
+            return false;
         }
-        received++;
-        peer.connection.endedByPeer("the peer had already ended this connection (it heard nothing from here in time)");
+        if (ends(peer, keypair)) {
+            received++;
+            peer.connection.endedByPeer("the peer had already ended this connection (it heard nothing from here in time)");
+        }
+        return true;
+    }
+
+    /**
+     * Whether a notice under {@code keypair} ends {@code peer}'s connection: only if the keys carry it and it is open;
+     * a notice under an older connection's keys changes nothing.
+     */
+    static boolean ends(Peer peer, Keypair keypair) {
+        return Establishment.carriesConnection(peer, keypair) && !peer.connection.isClosed();
     }
 
     long sent() {

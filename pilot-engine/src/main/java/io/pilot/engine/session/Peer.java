@@ -59,8 +59,9 @@ public final class Peer {
 
     long lastReceivedNanos;
     long lastSentNanos;
-    /** When this node last told the peer that its connection had ended here ({@link EndedNotices}). */
-    long lastEndedNoticeNanos = Long.MIN_VALUE / 2;
+    /** Whether, and when last, this node told the peer that its connection had ended here ({@link EndedNotices}). */
+    boolean endedNoticeSent;
+    long lastEndedNoticeNanos;
     long bytesIn;
     long bytesOut;
 

@@ -486,8 +486,8 @@ public final class SessionEngine {
             probesReceived++;
             paths.onPathFrame(peer, keypair, from, receiveBuffer, now);
             timers.reschedule(peer, now);
-        } else if (length == EndedNotices.LENGTH) {
-            endedNotices.onNotice(peer, keypair, receiveBuffer);
+        } else if (length == EndedNotices.LENGTH && endedNotices.onOneByte(peer, keypair, receiveBuffer)) {
+            // an ended notice: handled
         } else if (length < MIN_TRANSPORT_PACKET) {
             drops.count(DropReason.TRUNCATED);
         } else if (Establishment.carriesConnection(peer, keypair)) {

@@ -79,4 +79,43 @@ class EndedNoticesTests {
         peer.connectionNumber = -1;
         assertThat(EndedNotices.endedHere(peer, keys)).as("keys never bound to a connection (unconfirmed)").isFalse();
     }
+
+    @Test
+    void aNoticeEndsOnlyTheOpenConnectionItsKeysCarry() {
+        Peer peer = TestPeers.established(PilotAddress.parse("0:0000.0000.0002"), new InetSocketAddress("10.0.0.3", 4000), 10);
+        Keypair keys = peer.current;
+        peer.connectionNumber = 3;
+        keys.connectionNumber = 3;
+        assertThat(EndedNotices.ends(peer, keys)).isTrue();
+
+        keys.connectionNumber = 2;
+        assertThat(EndedNotices.ends(peer, keys)).as("keys of a connection since replaced").isFalse();
+
+        keys.connectionNumber = 3;
+        peer.connection.close(0, "closed here already");
+        assertThat(EndedNotices.ends(peer, keys)).as("a connection already closed").isFalse();
+    }
+
+    @Test
+    void aPeerThatGoesOnSendingIsToldAgainAfterASecond() throws InterruptedException {
+        alice.connectTo(node);
+        EmbeddedNode.settle(both);
+        node.connectionTo(alice).close(0, "as if alice had stopped answering");
+        node.engine.flush(node.engine.peer(alice.address()));
+        node.pendingTo(alice);
+        node.outbox.clear();
+
+        alice.send(node, "lost;");
+        node.readBatch(alice);
+        assertThat(node.engine.endedNoticesSent()).isEqualTo(1);
+        node.pendingTo(alice);
+        node.outbox.clear(); // the notice is lost too
+
+        Thread.sleep(EndedNotices.MIN_INTERVAL_NANOS / 1_000_000 + 100);
+        alice.send(node, "again;");
+        node.readBatch(alice);
+        assertThat(node.engine.endedNoticesSent()).as("a second notice, a second later").isEqualTo(2);
+        alice.readBatch(node);
+        assertThat(alice.engine.peer(node.address()).connection()).isNull();
+    }
 }
