@@ -63,10 +63,8 @@ class EndedNoticesTests {
 
     @Test
     void onlyKeysOfTheConnectionThatEndedHereWithNoNewerOneGetANotice() {
-        Peer peer = TestPeers.established(PilotAddress.parse("0:0000.0000.0002"), new InetSocketAddress("10.0.0.3", 4000), 10);
+        Peer peer = onConnectionThree();
         Keypair keys = peer.current;
-        peer.connectionNumber = 3;
-        keys.connectionNumber = 3;
         assertThat(EndedNotices.endedHere(peer, keys)).as("its connection is live").isFalse();
 
         peer.connection = null;
@@ -82,10 +80,8 @@ class EndedNoticesTests {
 
     @Test
     void aNoticeEndsOnlyTheOpenConnectionItsKeysCarry() {
-        Peer peer = TestPeers.established(PilotAddress.parse("0:0000.0000.0002"), new InetSocketAddress("10.0.0.3", 4000), 10);
+        Peer peer = onConnectionThree();
         Keypair keys = peer.current;
-        peer.connectionNumber = 3;
-        keys.connectionNumber = 3;
         assertThat(EndedNotices.ends(peer, keys)).isTrue();
 
         keys.connectionNumber = 2;
@@ -94,6 +90,14 @@ class EndedNoticesTests {
         keys.connectionNumber = 3;
         peer.connection.close(0, "closed here already");
         assertThat(EndedNotices.ends(peer, keys)).as("a connection already closed").isFalse();
+    }
+
+    /** A peer with an open connection numbered 3, carried by its current keys. */
+    private static Peer onConnectionThree() {
+        Peer peer = TestPeers.established(PilotAddress.parse("0:0000.0000.0002"), new InetSocketAddress("10.0.0.3", 4000), 10);
+        peer.connectionNumber = 3;
+        peer.current.connectionNumber = 3;
+        return peer;
     }
 
     @Test
