@@ -44,8 +44,12 @@ final class EndedNotices {
                 && keypair.connectionNumber == peer.connectionNumber;
     }
 
-    /** A datagram opened under {@code keypair}, whose connection ended here: tells the peer, unless told just now. */
-    void onStale(Peer peer, Keypair keypair, long now) {
+    /**
+     * A datagram opened under {@code keypair}, whose connection ended here, came by {@code from}: tells the peer there,
+     * where it sends from now (after a NAT rebinding, the peer's route here may be its old one until validated), unless
+     * told just now. The notice is smaller than the authenticated datagram it answers, so it amplifies nothing.
+     */
+    void onStale(Peer peer, Keypair keypair, Route from, long now) {
         if (!endedHere(peer, keypair) || peer.endedNoticeSent && now - peer.lastEndedNoticeNanos < MIN_INTERVAL_NANOS) {
             return;
         }
@@ -55,7 +59,7 @@ final class EndedNotices {
         notice.put(ENDED).flip();
         ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + LENGTH + WireFormat.TAG_LENGTH);
         keypair.seal(datagram, notice);
-        paths.send(datagram, peer.route());
+        paths.send(datagram, from);
         peer.lastSentNanos = now;
         sent++;
     }

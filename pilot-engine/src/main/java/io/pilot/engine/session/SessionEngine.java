@@ -496,7 +496,7 @@ public final class SessionEngine {
             // Keys of a connection that was replaced (or not yet confirmed): its packets must not reach the new one.
             // If it ended here with no newer one, the peer is told, so that it starts over now.
             drops.count(DropReason.STALE_CONNECTION);
-            endedNotices.onStale(peer, keypair, now);
+            endedNotices.onStale(peer, keypair, from, now);
         }
         // Answer once per batch of datagrams read, not once per datagram: acknowledgements and replies
         // for a whole recvmmsg batch then share packets and system calls.
