@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * ~600 a second in fact, starved the generators' 70,000 held sessions of CPU for the 10 s that closes a connection
  * as unresponsive and lost them; 100,000 at 400 a second take a little over four minutes), {@code bench.sessions.lease-seconds} (90 with 10,000 sessions or more, 30 below),
  * {@code bench.sessions.hold-seconds} (30; 10 with {@code --quick}), {@code bench.sessions.ramp-seconds} (1,800;
- * 120 with {@code --quick}). The backbone's heap is the bench JVM's ({@code bin/bench}: 2 GiB), reported.
+ * 120 with {@code --quick}), {@code bench.sessions.generator-jvm} (the generators' JVM options, comma-separated;
+ * {@code -Xmx1g,-XX:+UseSerialGC}). The backbone's heap is the bench JVM's ({@code bin/bench}: 2 GiB), reported.
  */
 final class BackboneSessionsBenchmark {
 
