@@ -1,9 +1,5 @@
 package io.pilot.engine.session;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.pilot.engine.wire.WireFormat;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -25,14 +21,12 @@ final class EndedNotices {
     static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Paths paths;
-    private final ByteBufAllocator allocator;
     private final ByteBuffer notice = ByteBuffer.allocate(LENGTH);
     private long sent;
     private long received;
 
     EndedNotices(Paths paths) {
         this.paths = paths;
-        this.allocator = paths.allocator();
     }
 
     /**
@@ -57,9 +51,7 @@ final class EndedNotices {
         peer.lastEndedNoticeNanos = now;
         notice.clear();
         notice.put(ENDED).flip();
-        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(datagram, notice);
-        paths.send(datagram, from);
+        paths.sendSealed(keypair, notice, from);
         peer.lastSentNanos = now;
         sent++;
     }

@@ -1,6 +1,5 @@
 package io.pilot.engine.session;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.crypto.X25519KeyPair;
@@ -485,9 +484,7 @@ final class Handshakes {
         confirmation.clear();
         ConnectionNumbers.put(confirmation, keypair.connectionNumber);
         confirmation.flip();
-        ByteBuf datagram = allocator.heapBuffer(WireFormat.DATA_HEADER_LENGTH + CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
-        keypair.seal(datagram, confirmation);
-        paths.send(datagram, keypair.peer.route());
+        paths.sendSealed(keypair, confirmation, keypair.peer.route());
         keypair.lastConfirmationNanos = now;
         keypair.peer.lastSentNanos = now;
     }

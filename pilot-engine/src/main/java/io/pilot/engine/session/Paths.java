@@ -264,9 +264,7 @@ final class Paths {
         Keypair keypair = peer.sendingKeypair(now, sessionSettings);
         pathFrame.clear();
         pathFrame.put((byte) kind).putShort((short) (data >>> 32)).putInt((int) data).flip();
-        ByteBuf datagram = allocator.directBuffer(PATH_DATAGRAM_LENGTH);
-        (keypair != null ? keypair : fallback).seal(datagram, pathFrame);
-        send(datagram, route);
+        sendSealed(keypair != null ? keypair : fallback, pathFrame, route);
         return true;
     }
 
@@ -333,6 +331,16 @@ final class Paths {
     /** The relay's endpoint, or null. */
     InetSocketAddress relayEndpoint() {
         return relayEndpoint;
+    }
+
+    /**
+     * Seals a short session-control plaintext (a confirmation, a path frame, an ended notice) under {@code keypair}
+     * into one DATA datagram and sends it along {@code to}.
+     */
+    void sendSealed(Keypair keypair, ByteBuffer plaintext, Route to) {
+        ByteBuf datagram = allocator.directBuffer(WireFormat.DATA_OVERHEAD + plaintext.remaining());
+        keypair.seal(datagram, plaintext);
+        send(datagram, to);
     }
 
     void send(ByteBuf datagram, Route to) {
