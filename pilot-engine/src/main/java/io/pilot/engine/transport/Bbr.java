@@ -114,6 +114,11 @@ final class Bbr implements CongestionController {
         return window;
     }
 
+    @Override
+    public long minimumWindow() {
+        return minimumWindow;
+    }
+
     Mode mode() {
         return mode;
     }

@@ -14,6 +14,9 @@ interface CongestionController {
     /** Bytes of ack-eliciting packets that may be in flight. */
     long window();
 
+    /** The least {@link #window} can be: what the controller never goes below, however much is lost. */
+    long minimumWindow();
+
     /**
      * The largest datagram the path carries changed ({@link PathMtuProbing} found a larger one, or a new path starts
      * over at the base): whatever the controller counts in packets (its additive step, its floors, its headroom)

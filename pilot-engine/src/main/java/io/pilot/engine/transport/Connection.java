@@ -81,7 +81,7 @@ public final class Connection {
     private final ConnectionHandler handler;
     private final AckTracker ackTracker;
     private final RttEstimator rtt;
-    private final CongestionController congestion;
+    private final BelowFloorPacing congestion;
     private final Pacer pacer;
     private final LossDetector lossDetector;
 
@@ -152,7 +152,8 @@ public final class Connection {
                 config.streamReceiveWindow());
         this.ackTracker = new AckTracker(config.maxAckDelayNanos(), config.maxAckRanges());
         this.rtt = new RttEstimator(config.initialRttNanos(), config.maxAckDelayNanos(), config.minProbeTimeoutNanos());
-        this.congestion = config.congestionControl().create(config, rtt, random);
+        this.congestion = new BelowFloorPacing(config.congestionControl().create(config, rtt, random),
+                config.maxPacketPayload(), rtt);
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
         this.pathMtu = new PathMtuProbing(config.maxPacketPayload(), config.pathMtuDiscovery());
         this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),
@@ -276,7 +277,7 @@ public final class Connection {
                 lossDetector.bytesInFlight(), malformedPackets, duplicatePackets, droppedPackets, streams.size(),
                 reassembly.bytes(), reassembly.segments(), unacknowledgedPackets, config.congestionControl(),
                 config.pacing() ? (long) (congestion.pacingRate(rtt.smoothed()) * 1e9) : 0, pathMtu.maxPayload(),
-                probeTimeouts);
+                probeTimeouts, congestion.trials(), congestion.caps());
     }
 
     // ------------------------------------------------------------------ inbound
@@ -408,7 +409,9 @@ public final class Connection {
         if (mtuProbe > 0) {
             return sendMtuProbe(nowNanos, start, out, mtuProbe);
         }
-        boolean probe = probesPending > 0;
+        // Probes after a probe timeout ignore the window and, as a rule, the pacer; not while the sender is paced below
+        // its window's floor (BelowFloorPacing): there, unpaced probes alone would overrun the policer it is sharing.
+        boolean probe = probesPending > 0 && (!congestion.capped() || pacerReleases(nowNanos));
         boolean hasWork = assembler.hasAckElicitingWork();
         if (!hasWork) {
             flightPackets = 0;
@@ -493,9 +496,16 @@ public final class Connection {
     private boolean mayFillNow(long nowNanos) {
         long window = congestion.window();
         if (lossDetector.bytesInFlight() >= window) {
-            pacerDeadline = Long.MAX_VALUE;
+            if (probesPending == 0) {
+                pacerDeadline = Long.MAX_VALUE; // an ACK, not the pacer, opens the window; a paced probe keeps its time
+            }
             return false;
         }
+        return pacerReleases(nowNanos);
+    }
+
+    /** Whether the pacer lets a full packet out now; if not, arms {@link #pacerDeadline} for when it will. */
+    private boolean pacerReleases(long nowNanos) {
         if (!config.pacing()) {
             return true;
         }
@@ -554,7 +564,7 @@ public final class Connection {
         if (config.keepaliveIntervalNanos() > 0 && !assembler.pingPending()) {
             deadline = Math.min(deadline, Math.max(lastSentNanos, lastReceivedNanos) + config.keepaliveIntervalNanos());
         }
-        if (assembler.hasAckElicitingWork()) {
+        if (assembler.hasAckElicitingWork() || probesPending > 0) {
             deadline = Math.min(deadline, pacerDeadline);
         }
         return deadline;

@@ -27,6 +27,10 @@ package io.pilot.engine.transport;
  * @param maxPacketPayload     the largest packet payload sent now: the base, or what the path MTU search found
  * @param probeTimeouts        times the probe timer fired (RFC 9002 PTO): each sent probes for packets that neither
  *                             an ACK nor the loss timer had resolved in time
+ * @param belowFloorTrials     times the sender, its window at the floor, slowed to half its delivery rate to learn
+ *                             whether its loss was its own doing (a policer below the floor's rate; {@code
+ *                             BelowFloorPacing})
+ * @param belowFloorCaps       trials that found it was, after which the sender was paced below its window's floor
  */
 public record ConnectionStats(
         long packetsSent,
@@ -50,5 +54,7 @@ public record ConnectionStats(
         CongestionControl congestionControl,
         long pacingRate,
         int maxPacketPayload,
-        long probeTimeouts) {
+        long probeTimeouts,
+        long belowFloorTrials,
+        long belowFloorCaps) {
 }

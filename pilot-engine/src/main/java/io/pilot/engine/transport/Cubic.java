@@ -77,6 +77,11 @@ final class Cubic implements CongestionController {
         return window;
     }
 
+    @Override
+    public long minimumWindow() {
+        return minimumWindow;
+    }
+
     long slowStartThreshold() {
         return slowStartThreshold;
     }

@@ -36,6 +36,11 @@ final class NewReno implements CongestionController {
         return window;
     }
 
+    @Override
+    public long minimumWindow() {
+        return minimumWindow;
+    }
+
     long slowStartThreshold() {
         return slowStartThreshold;
     }

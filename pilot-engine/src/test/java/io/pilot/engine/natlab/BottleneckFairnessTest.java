@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Flows from one site through its router towards the sink, at most {@value #LIMIT_KBYTES} kB/s: through a queue
  * (the router's WAN side shaped by {@code tc tbf}, {@value #QUEUE_MILLIS} ms of queue), two Pilot flows share it, and a
- * Pilot flow shares it with a TCP flow; through a policer (nftables drops what exceeds the rate), a Pilot flow and a
- * TCP flow, and two TCP flows for comparison. The sending host hands its link one packet at a time, as on a wire
+ * Pilot flow shares it with a TCP flow; through a policer (nftables drops what exceeds the rate), the same two pairs,
+ * and two TCP flows for comparison. The sending host hands its link one packet at a time, as on a wire
  * ({@link NatLab#wirePackets}), and its TCP flows use the kernel's Reno, the loss-based TCP that CUBIC's
  * TCP-friendliness is defined against (RFC 9438); a namespace here cannot choose the kernel's CUBIC ({@link
  * NatLab#tcpCongestionControl}), and {@code -Dpilot.fairness.tcp=bbr} measures against BBR (this machine's default). Counts
@@ -86,11 +86,24 @@ class BottleneckFairnessTest {
     void aPilotFlowAndATcpFlowThroughAPolicer(CongestionControl controller) throws Exception {
         Map<String, Long> shares = measure(controller, 1, 1, Bottleneck.POLICER);
         assertThat(shares).hasSize(2);
-        // Reported, not judged (docs/benchmarks.md, section 4): the lab's round trip is a fraction of a millisecond,
-        // so each flow's window is at its floor and the policer's drops decide; TCP waits out each loss of its last
-        // packets with a retransmission timeout of 200 ms or more, doubled while they are lost again, the Pilot flow
-        // with a probe timeout of about a millisecond.
-        assertThat(shares.values()).allSatisfy(bytes -> assertThat(bytes).isPositive());
+        // The lab's round trip is a fraction of a millisecond, so even two packets per round trip overrun the
+        // policer: the Pilot flow's window sits at its floor and, before BelowFloorPacing, TCP got 0 % (it waits out
+        // each lost retransmission with a timeout of 200 ms or more, doubled while they are lost again). Now the Pilot
+        // flow paces itself below its floor and TCP gets its share: measured from 34/66 to 53/47 (docs/benchmarks.md
+        // section 4), asserted within a factor of three, as the split varies from run to run.
+        long[] bytes = shares.values().stream().mapToLong(Long::longValue).toArray();
+        assertThat(smallerOverLarger(bytes)).isGreaterThan(1.0 / 3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("controllers")
+    void twoPilotFlowsThroughAPolicer(CongestionControl controller) throws Exception {
+        Map<String, Long> shares = measure(controller, 2, 0, Bottleneck.POLICER);
+        assertThat(shares).hasSize(2);
+        // Both capped below their floors, or both back at their controllers' rates when each one's trial met the
+        // other's overrun; either way they share (docs/benchmarks.md section 4).
+        long[] bytes = shares.values().stream().mapToLong(Long::longValue).toArray();
+        assertThat(smallerOverLarger(bytes)).isGreaterThan(0.5);
     }
 
     @Test

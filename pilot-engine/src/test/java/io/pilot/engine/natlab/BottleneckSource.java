@@ -74,9 +74,10 @@ public final class BottleneckSource {
                 Thread.sleep(5_000);
                 node.peers().stream().filter(p -> p.transport() != null).forEach(p -> {
                     ConnectionStats t = p.transport();
-                    System.out.printf("STATS %s sent %d lost %d probeTimeouts %d cwnd %d srtt %d us pacing %d B/s%n",
-                            name, t.packetsSent(), t.lostPackets(), t.probeTimeouts(), t.congestionWindow(),
-                            t.smoothedRttNanos() / 1_000, t.pacingRate());
+                    System.out.printf("STATS %s sent %d lost %d probeTimeouts %d cwnd %d srtt %d us pacing %d B/s"
+                            + " belowFloor trials %d caps %d%n", name, t.packetsSent(), t.lostPackets(), t.probeTimeouts(),
+                            t.congestionWindow(), t.smoothedRttNanos() / 1_000, t.pacingRate(), t.belowFloorTrials(),
+                            t.belowFloorCaps());
                 });
                 System.out.flush();
             } catch (InterruptedException e) {

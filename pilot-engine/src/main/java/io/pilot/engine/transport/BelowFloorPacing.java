@@ -1,0 +1,280 @@
+package io.pilot.engine.transport;
+
+/**
+ * Paces a flow below its congestion controller's minimum window when the path cannot carry even that, as behind a
+ * token-bucket policer of a low rate on a short path. Wraps the controller {@link CongestionControl} chose; every
+ * {@link Connection} runs one.
+ *
+ * <p>Why. A window-based controller slows down by shrinking its window, but never below the minimum window (two
+ * packets, RFC 9002 7.2), so it never sends less than two packets per round trip. Behind a policer of 2,000 kB/s on a
+ * path of 0.3 ms (the NAT lab's) that is some 9 MB/s: the window sits at its floor and only the policer's drops pace
+ * the flow. Measured there before this class: the flow sent 1.5 times the rate and lost a third of its packets, each
+ * tail repaired by a probe after about a millisecond, while a TCP flow beside it lost every retransmission to a bucket
+ * just emptied and sat in retransmission timeouts, with 0 % of the rate. TCP's own answer to the case is its timer's
+ * exponential backoff from a floor of 200 ms, which RFC 9002 deliberately does not have.
+ *
+ * <p>When. A loss episode ({@link RecoveryPeriod}) starts a <em>trial</em> if all of these hold: the window is at the
+ * controller's floor; the path delivered less than {@value #FLOOR_PART} of the minimum window per smoothed round trip
+ * over the last {@value #AVERAGE_PACKETS} acknowledged packets, with the application never short of data meanwhile
+ * (so neither the window nor the application is what paces the flow); at least
+ * {@value #SUSPECT_LOSS_FRACTION} of the last packets were lost (a moving average over about {@value
+ * #AVERAGE_PACKETS}); and no failed trial asked for quiet. Random loss on a path that carries the window fails the
+ * second condition: a flow whose window governs delivers about a window per round trip.
+ *
+ * <p>The trial tells a policer from loss that is not the flow's doing: congestive loss falls when the sender slows
+ * down, random loss (or another flow overrunning the same bucket) does not. The flow paces at half the rate it was
+ * delivered until {@value #AVERAGE_PACKETS} packets sent in the trial have an outcome. If they lost at most a third of
+ * the fraction that started the trial, the cap stays; otherwise the flow goes back to
+ * its controller's rate, and no trial starts for {@value #FIRST_QUIET_SECONDS} s, twice as long after each further
+ * failed one (at most {@value #MAX_QUIET_SECONDS} s). A trial costs at most half the rate for {@value
+ * #AVERAGE_PACKETS} packets. A capped flow that goes on losing as much ({@value #SUSPECT_LOSS_FRACTION} of some
+ * {@value #AVERAGE_PACKETS} packets since the trial) gives up the same way: another flow that does not yield is
+ * overrunning the bucket, and yielding further would only starve this one (two BBR-style flows through the NAT lab's
+ * policer: one capped down to a datagram per 100 ms while the other took 92 %, before this rule).
+ *
+ * <p>The cap. From the trial's rate it is cut to {@value #BETA} of itself at every further loss episode and grows by
+ * its own size per second between them (compounded per ACK): flows losing packets in proportion to their rates
+ * converge, and a flow that leaves tokens in the bucket leaves them long enough for a TCP flow's retransmission to
+ * find them. It never falls below one datagram per {@value #MIN_RATE_INTERVAL_MILLIS} ms, and lifts once it has
+ * grown to the controller's own rate. While the cap binds (trial or capped), ACKs reach the controller as
+ * application-limited: its window is not what limits the sender, so it must not grow on them. And {@link Connection}
+ * then paces the probes a probe timeout sends, which otherwise leave at once: without that, on the virtual clock's
+ * 200 kB/s policer, the trial's own probes overran the bucket, every trial failed and the flow kept losing 70 % of
+ * its packets (BelowFloorPacingTests).
+ */
+final class BelowFloorPacing implements CongestionController {
+
+    /** Packets the loss average and the delivery rate span, and the outcomes a trial waits for. */
+    static final int AVERAGE_PACKETS = 32;
+    /** Fraction of recent packets lost, at the window's floor, that starts a trial. */
+    static final double SUSPECT_LOSS_FRACTION = 0.15;
+    /** A trial starts only if the path delivered less than this part of the minimum window per round trip. */
+    static final double FLOOR_PART = 0.5;
+    /** The trial holds the cap if its loss fraction is at most this part of the one that started it. */
+    static final double RESPONSIVE_LOSS_PART = 1.0 / 3;
+    /** Part of the cap kept at a loss episode (CUBIC's β). */
+    static final double BETA = 0.7;
+    /** The cap grows by its own size every this many nanoseconds without loss. */
+    static final long GROWTH_NANOS = 1_000_000_000L;
+    static final int FIRST_QUIET_SECONDS = 10;
+    static final int MAX_QUIET_SECONDS = 640;
+    static final int MIN_RATE_INTERVAL_MILLIS = 100;
+    /** A capped flow losing as much as before gives up only after this long: time for the others' trials. */
+    static final long SQUEEZE_GRACE_NANOS = 1_000_000_000L;
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private enum State { UNCAPPED, TRIAL, CAPPED }
+
+    private final CongestionController controller;
+    private final RttEstimator rtt;
+    private final RecoveryPeriod recovery = new RecoveryPeriod();
+    private int maxDatagramSize;
+    private State state = State.UNCAPPED;
+    /** Moving average of lost (1) or acknowledged (0) over recent packets. */
+    private double lossFraction;
+    private int outcomes;
+    /** Delivery rate over the last complete span of acknowledged packets, bytes per nanosecond; 0 before the first. */
+    private double deliveryRate;
+    private long spanBytes;
+    private int spanPackets;
+    private long spanStartNanos = Long.MIN_VALUE;
+    /** Whether the sender had nothing to send, with window to spare, at some point of the current span. */
+    private boolean spanAppLimited;
+    /** Bytes per nanosecond, while TRIAL or CAPPED. */
+    private double cap;
+    private long grownNanos;
+    private long trialStartNanos;
+    private double trialStartLoss;
+    private int trialOutcomes;
+    private int trialLost;
+    /** Set by a failed trial: no trial starts before {@link #quietUntilNanos}. */
+    private boolean quiet;
+    private long quietUntilNanos;
+    private long quietNanos = FIRST_QUIET_SECONDS * NANOS_PER_SECOND;
+    private long cappedNanos;
+    private long trials;
+    private long caps;
+
+    BelowFloorPacing(CongestionController controller, int maxDatagramSize, RttEstimator rtt) {
+        this.controller = controller;
+        this.maxDatagramSize = maxDatagramSize;
+        this.rtt = rtt;
+    }
+
+    /** Whether the flow is paced below its controller's rate now (in a trial, or capped). */
+    boolean capped() {
+        return state != State.UNCAPPED;
+    }
+
+    /** Trials started. */
+    long trials() {
+        return trials;
+    }
+
+    /** Trials that found the loss the flow's own doing and kept the cap. */
+    long caps() {
+        return caps;
+    }
+
+    @Override
+    public long window() {
+        return controller.window();
+    }
+
+    @Override
+    public long minimumWindow() {
+        return controller.minimumWindow();
+    }
+
+    @Override
+    public void onDatagramSizeChanged(int maxDatagramSize) {
+        this.maxDatagramSize = maxDatagramSize;
+        controller.onDatagramSizeChanged(maxDatagramSize);
+    }
+
+    @Override
+    public double pacingRate(long smoothedRttNanos) {
+        double rate = controller.pacingRate(smoothedRttNanos);
+        return state == State.UNCAPPED || rate <= 0 ? rate : Math.min(cap, rate);
+    }
+
+    @Override
+    public void onPacketSent(SentPacket packet, long bytesInFlight, long nowNanos) {
+        controller.onPacketSent(packet, bytesInFlight, nowNanos);
+    }
+
+    @Override
+    public void onApplicationLimited(long bytesInFlight) {
+        spanAppLimited = true;
+        controller.onApplicationLimited(bytesInFlight);
+    }
+
+    @Override
+    public void onPacketAcked(SentPacket packet, long nowNanos, boolean appLimited) {
+        countOutcome(packet, false);
+        measureDelivery(packet.size, nowNanos);
+        controller.onPacketAcked(packet, nowNanos, appLimited || state != State.UNCAPPED);
+        if (state == State.CAPPED) {
+            cap += cap * Math.max(0, nowNanos - grownNanos) / GROWTH_NANOS;
+            grownNanos = nowNanos;
+            if (cap >= controller.pacingRate(rtt.smoothed())) {
+                uncap();
+            }
+        }
+        decideTrial(nowNanos);
+    }
+
+    @Override
+    public void onPacketLost(SentPacket packet) {
+        countOutcome(packet, true);
+        controller.onPacketLost(packet);
+    }
+
+    @Override
+    public void onAckProcessed(long nowNanos, long bytesInFlight) {
+        controller.onAckProcessed(nowNanos, bytesInFlight);
+    }
+
+    @Override
+    public void onCongestionEvent(long sentTimeNanos, long nowNanos) {
+        controller.onCongestionEvent(sentTimeNanos, nowNanos);
+        boolean newEpisode = recovery.onLoss(sentTimeNanos, nowNanos);
+        if (state == State.TRIAL) {
+            decideTrial(nowNanos);
+        } else if (newEpisode && state == State.CAPPED && outcomes >= AVERAGE_PACKETS
+                && lossFraction >= SUSPECT_LOSS_FRACTION && nowNanos - cappedNanos >= SQUEEZE_GRACE_NANOS) {
+            giveUp(nowNanos); // capped, and losing as much as before: squeezed by a flow that does not yield
+        } else if (newEpisode && state == State.CAPPED) {
+            cap = Math.max(cap * BETA, (double) maxDatagramSize / (MIN_RATE_INTERVAL_MILLIS * 1_000_000L));
+            grownNanos = nowNanos;
+        } else if (newEpisode && suspectsPolicer(nowNanos)) {
+            startTrial(nowNanos);
+        }
+    }
+
+    @Override
+    public void onPersistentCongestion() {
+        controller.onPersistentCongestion();
+    }
+
+    private boolean suspectsPolicer(long nowNanos) {
+        long srtt = rtt.smoothed();
+        return controller.window() <= controller.minimumWindow()
+                && outcomes >= AVERAGE_PACKETS && lossFraction >= SUSPECT_LOSS_FRACTION
+                && deliveryRate > 0 && srtt > 0 && deliveryRate < FLOOR_PART * controller.minimumWindow() / srtt
+                && (!quiet || nowNanos - quietUntilNanos >= 0);
+    }
+
+    private void startTrial(long nowNanos) {
+        state = State.TRIAL;
+        trials++;
+        cap = deliveryRate / 2;
+        trialStartNanos = nowNanos;
+        trialStartLoss = lossFraction;
+        trialOutcomes = 0;
+        trialLost = 0;
+    }
+
+    /** Ends a trial once enough of its packets have an outcome: capped, or back to the controller and quiet. */
+    private void decideTrial(long nowNanos) {
+        if (state != State.TRIAL || trialOutcomes < AVERAGE_PACKETS) {
+            return;
+        }
+        if (trialLost <= trialStartLoss * RESPONSIVE_LOSS_PART * trialOutcomes) {
+            state = State.CAPPED;
+            cappedNanos = nowNanos;
+            caps++;
+            grownNanos = nowNanos;
+            quietNanos = FIRST_QUIET_SECONDS * NANOS_PER_SECOND;
+            // The loss average starts over from the trial's: a cap that goes on losing as much gives up.
+            lossFraction = (double) trialLost / trialOutcomes;
+            outcomes = 0;
+        } else {
+            giveUp(nowNanos);
+        }
+    }
+
+    /** The loss is not the flow's to cure: back to the controller's rate, and no trial for a while. */
+    private void giveUp(long nowNanos) {
+        uncap();
+        quiet = true;
+        quietUntilNanos = nowNanos + quietNanos;
+        quietNanos = Math.min(quietNanos * 2, MAX_QUIET_SECONDS * NANOS_PER_SECOND);
+    }
+
+    private void countOutcome(SentPacket packet, boolean lost) {
+        lossFraction += ((lost ? 1 : 0) - lossFraction) / AVERAGE_PACKETS;
+        outcomes++;
+        if (state == State.TRIAL && packet.sentNanos - trialStartNanos > 0) {
+            trialOutcomes++;
+            if (lost) {
+                trialLost++;
+            }
+        }
+    }
+
+    private void measureDelivery(int bytes, long nowNanos) {
+        if (spanStartNanos == Long.MIN_VALUE) {
+            spanStartNanos = nowNanos;
+            return;
+        }
+        spanBytes += bytes;
+        if (++spanPackets >= AVERAGE_PACKETS && nowNanos - spanStartNanos > 0) {
+            // A rate the application held down says nothing of the path (a connection carrying a few requests a
+            // second delivers little, and must not be tried at half of that).
+            deliveryRate = spanAppLimited ? 0 : (double) spanBytes / (nowNanos - spanStartNanos);
+            spanAppLimited = false;
+            spanBytes = 0;
+            spanPackets = 0;
+            spanStartNanos = nowNanos;
+        }
+    }
+
+    /** Back to the controller's own rate; the loss average starts over, so that a new trial needs fresh loss. */
+    private void uncap() {
+        state = State.UNCAPPED;
+        outcomes = 0;
+        lossFraction = 0;
+    }
+}

@@ -1,0 +1,251 @@
+package io.pilot.engine.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link BelowFloorPacing} driven packet by packet around a NewReno whose window starts at its floor, on a path of
+ * 1 ms round trip: a minimum window (2 x 1,200 bytes) per round trip is 2.4 MB/s, and the flows here are delivered
+ * 0.4 MB/s, a policer's rate, so the window cannot be what paces them.
+ */
+class BelowFloorPacingTests {
+
+    private static final int MSS = 1_200;
+    private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
+    /** One packet every 2 ms, every third lost: 0.4 MB/s delivered, a third lost, as a flow overrunning a policer. */
+    private static final long GAP = 2 * MS;
+
+    private final RttEstimator rtt = new RttEstimator(MS, 0, 0);
+    private final NewReno controller = new NewReno(MSS, 2, 2);
+    private final BelowFloorPacing pacing = new BelowFloorPacing(controller, MSS, rtt);
+    private long now = SECOND;
+    private long sent;
+
+    BelowFloorPacingTests() {
+        rtt.onSample(MS, 0);
+    }
+
+    @Test
+    void aFlowLosingAThirdBelowItsFloorIsTriedAtHalfItsDeliveryRateAndCappedWhenItsLossStops() {
+        overrunUntilTried();
+        assertThat(pacing.capped()).isTrue();
+        // Half of what the path delivered: two packets of 1,200 bytes every 6 ms.
+        assertThat(rate()).isCloseTo(0.2e6, within(0.02e6));
+        assertThat(pacing.caps()).isZero();
+
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
+            packet(false);
+        }
+        assertThat(pacing.caps()).isEqualTo(1);
+        assertThat(pacing.capped()).isTrue();
+        // The controller saw those ACKs as application-limited: its window did not grow on them.
+        assertThat(controller.window()).isEqualTo(controller.minimumWindow());
+    }
+
+    @Test
+    void aCapIsCutAtEachLossEpisodeGrowsByItselfPerSecondAndLiftsAtTheControllersRate() {
+        overrunUntilTried();
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
+            packet(false);
+        }
+        double before = rate();
+        packet(true);
+        assertThat(rate()).isCloseTo(before * BelowFloorPacing.BETA, within(before * 0.01));
+
+        double cut = rate();
+        long start = now;
+        while (now - start < SECOND) {
+            packet(false);
+        }
+        // Compounded per ACK, one second grows it by about e (more than twice, less than three times).
+        assertThat(rate() / cut).isBetween(2.0, 3.0);
+        assertThat(controller.window()).isEqualTo(controller.minimumWindow());
+
+        int packets = 0;
+        while (pacing.capped() && packets++ < 100_000) {
+            packet(false);
+        }
+        assertThat(pacing.capped()).isFalse();
+        assertThat(rate()).isEqualTo(controller.pacingRate(rtt.smoothed()) * 1e9);
+    }
+
+    @Test
+    void lossThatStaysWhenTheFlowSlowsDownIsNotItsDoingAndQuietsTrialsForLongerEachTime() {
+        overrunUntilTried();
+        // The trial's own packets lose a third too: random loss, or another flow overrunning the bucket.
+        overrun(BelowFloorPacing.AVERAGE_PACKETS + 3);
+        assertThat(pacing.caps()).isZero();
+        assertThat(pacing.capped()).isFalse();
+        assertThat(rate()).isEqualTo(controller.pacingRate(rtt.smoothed()) * 1e9);
+
+        overrunFor(BelowFloorPacing.FIRST_QUIET_SECONDS * SECOND - 2 * SECOND);
+        assertThat(pacing.trials()).as("quiet for %d s", BelowFloorPacing.FIRST_QUIET_SECONDS).isEqualTo(1);
+        overrunFor(3 * SECOND);
+        assertThat(pacing.trials()).isEqualTo(2);
+        overrun(BelowFloorPacing.AVERAGE_PACKETS + 3);
+        assertThat(pacing.capped()).isFalse();
+
+        overrunFor(2 * BelowFloorPacing.FIRST_QUIET_SECONDS * SECOND - 2 * SECOND);
+        assertThat(pacing.trials()).as("quiet twice as long after a second failed trial").isEqualTo(2);
+        overrunFor(3 * SECOND);
+        assertThat(pacing.trials()).isEqualTo(3);
+    }
+
+    @Test
+    void aCappedFlowThatGoesOnLosingAsMuchGivesUpTheCapAndIsQuiet() {
+        overrunUntilTried();
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
+            packet(false);
+        }
+        assertThat(pacing.caps()).isEqualTo(1);
+        // Another flow that does not yield overruns the bucket: a third lost however slowly this one sends.
+        overrun(2 * BelowFloorPacing.AVERAGE_PACKETS);
+        assertThat(pacing.capped()).isFalse();
+        assertThat(rate()).isEqualTo(controller.pacingRate(rtt.smoothed()) * 1e9);
+        overrunFor(BelowFloorPacing.FIRST_QUIET_SECONDS * SECOND - 2 * SECOND);
+        assertThat(pacing.trials()).isEqualTo(1);
+    }
+
+    @Test
+    void aFlowWhoseWindowPacesItIsNeverTriedHoweverMuchItLoses() {
+        // A packet every 0.4 ms, a third lost: 2 MB/s delivered, more than half the floor's 2.4 MB/s, so the window
+        // is what paces this flow and its loss is random loss to live with, not an overrun policer.
+        for (int i = 0; i < 300; i++) {
+            packet(i % 3 == 2, 400_000);
+        }
+        assertThat(pacing.trials()).isZero();
+        assertThat(pacing.capped()).isFalse();
+    }
+
+    @Test
+    void aFlowTheApplicationHoldsBelowItsFloorIsNeverTried() {
+        // The same loss and delivery as a policed flow's, but the application had nothing more to send each time:
+        // a connection carrying a few requests a second, on a lossy path.
+        for (int i = 0; i < 300; i++) {
+            pacing.onApplicationLimited(0);
+            packet(i % 3 == 2);
+        }
+        assertThat(pacing.trials()).isZero();
+    }
+
+    @Test
+    void aWindowAboveItsFloorIsLeftToItsController() {
+        // A controller that holds its window at five packets whatever is lost: the window still has room to shrink.
+        CongestionController wide = new CongestionController() {
+            @Override
+            public long window() {
+                return 5 * MSS;
+            }
+
+            @Override
+            public long minimumWindow() {
+                return 2 * MSS;
+            }
+
+            @Override
+            public void onDatagramSizeChanged(int maxDatagramSize) {
+            }
+
+            @Override
+            public void onPacketAcked(SentPacket packet, long nowNanos, boolean appLimited) {
+            }
+
+            @Override
+            public void onCongestionEvent(long sentTimeNanos, long nowNanos) {
+            }
+
+            @Override
+            public void onPersistentCongestion() {
+            }
+        };
+        BelowFloorPacing wrapped = new BelowFloorPacing(wide, MSS, rtt);
+        for (int i = 0; i < 300; i++) {
+            SentPacket p = Packets.sent(now, MSS);
+            wrapped.onPacketSent(p, MSS, now);
+            if (i % 3 == 2) {
+                wrapped.onPacketLost(p);
+                wrapped.onCongestionEvent(p.sentNanos, now + MS);
+            } else {
+                wrapped.onPacketAcked(p, now + MS, false);
+            }
+            now += GAP;
+        }
+        assertThat(wrapped.trials()).isZero();
+    }
+
+    /**
+     * The NAT lab's case on the virtual clock, deeper: a policer of 200 kB/s (16 kB of bucket) on a path of 2 ms round
+     * trip, where the minimum window per round trip is 1.2 MB/s. Uncapped, the flow would overrun the bucket by half
+     * again its rate and lose a third of its packets; capped, it loses few and still gets most of the rate.
+     */
+    @Test
+    void throughAPolicerFarBelowItsFloorAFlowStopsOverrunningIt() {
+        SharedBottleneck path = new SharedBottleneck(20_000_000, 20 * MS, MS, 5).policedBy(200_000, 16_000);
+        SharedBottleneck.Flow flow = path.addFlow(TransportConfig.defaults(), 64L << 20);
+        path.runFor(10 * SECOND);
+        ConnectionStats before = flow.sender.stats();
+        long receivedBefore = flow.received.bytes;
+        path.runFor(10 * SECOND);
+        ConnectionStats after = flow.sender.stats();
+        long sentPackets = after.packetsSent() - before.packetsSent();
+        long lostPackets = after.lostPackets() - before.lostPackets();
+        long received = flow.received.bytes - receivedBefore;
+        System.out.printf("policed far below the floor: %d trials, %d caps; %d of %d packets lost, %d bytes in 10 s%n",
+                after.belowFloorTrials(), after.belowFloorCaps(), lostPackets, sentPackets, received);
+        assertThat(flow.received.errors).isEmpty();
+        assertThat(after.belowFloorCaps()).isPositive();
+        assertThat((double) lostPackets / sentPackets).isLessThan(0.1);
+        assertThat(received).isGreaterThan(10 * 200_000L / 2);
+    }
+
+    /** Packets, every third lost, until a trial starts; at least enough for the loss average and a delivery rate. */
+    private void overrunUntilTried() {
+        while (pacing.trials() == 0 && sent < 1_000) {
+            packet(sent % 3 == 2);
+        }
+        assertThat(sent).as("packets before the first trial").isBetween(49L, 100L);
+        assertThat(pacing.trials()).isEqualTo(1);
+    }
+
+    /** {@code count} packets, every third lost. */
+    private void overrun(int count) {
+        for (int i = 0; i < count; i++) {
+            packet(sent % 3 == 2);
+        }
+    }
+
+    private void overrunFor(long nanos) {
+        long end = now + nanos;
+        while (now < end) {
+            packet(sent % 3 == 2);
+        }
+    }
+
+    private void packet(boolean lost) {
+        packet(lost, GAP);
+    }
+
+    /** Sends a packet now; a round trip later it is acknowledged or declared lost; the next leaves {@code gap} later. */
+    private void packet(boolean lost, long gap) {
+        SentPacket p = Packets.sent(now, MSS);
+        sent++;
+        pacing.onPacketSent(p, MSS, now);
+        long outcome = now + MS;
+        if (lost) {
+            pacing.onPacketLost(p);
+            pacing.onCongestionEvent(p.sentNanos, outcome);
+        } else {
+            pacing.onPacketAcked(p, outcome, false);
+            pacing.onAckProcessed(outcome, 0);
+        }
+        now += gap;
+    }
+
+    /** The pacing rate in bytes per second. */
+    private double rate() {
+        return pacing.pacingRate(rtt.smoothed()) * 1e9;
+    }
+}
