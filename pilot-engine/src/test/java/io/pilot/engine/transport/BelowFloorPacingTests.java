@@ -110,6 +110,28 @@ class BelowFloorPacingTests {
     }
 
     @Test
+    void aCapCutFarBelowItsTrialsRateGivesUp() {
+        overrunUntilTried();
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
+            packet(false);
+        }
+        assertThat(pacing.caps()).isEqualTo(1);
+        // Loss that goes on however far the cap is cut (one packet in twenty: random loss a trial happened to miss)
+        // is not a policer's: a policer stops dropping once the sender is below its rate.
+        int rounds = 0;
+        while (pacing.capped() && rounds++ < 20) {
+            for (int i = 0; i < 19; i++) {
+                packet(false);
+            }
+            packet(true);
+        }
+        assertThat(pacing.capped()).isFalse();
+        assertThat(rounds).isLessThanOrEqualTo(12);
+        overrunFor(BelowFloorPacing.FIRST_QUIET_SECONDS * SECOND - 2 * SECOND);
+        assertThat(pacing.trials()).isEqualTo(1);
+    }
+
+    @Test
     void aFlowWhoseWindowPacesItIsNeverTriedHoweverMuchItLoses() {
         // A packet every 0.4 ms, a third lost: 2 MB/s delivered, more than half the floor's 2.4 MB/s, so the window
         // is what paces this flow and its loss is random loss to live with, not an overrun policer.

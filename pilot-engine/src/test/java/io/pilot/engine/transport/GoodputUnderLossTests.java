@@ -36,6 +36,10 @@ class GoodputUnderLossTests {
             Recorder.writePattern(sim.a.openStream(1), BYTES);
             sim.runUntil(() -> rb.finishes == 1, 600 * SECOND, 50_000_000);
             assertThat(rb.errors).isEmpty();
+            // Random loss on a path the window paces: never mistaken for a policer below the window's floor.
+            assertThat(sim.a.stats().belowFloorCaps()).as("capped below the floor at %s loss", loss).isZero();
+            System.out.printf("%s at %s loss: %d trials below the floor%n", controller.id(), loss,
+                    sim.a.stats().belowFloorTrials());
             rates[i] = BYTES * 1e9 / (sim.now - start);
         }
         return rates;
