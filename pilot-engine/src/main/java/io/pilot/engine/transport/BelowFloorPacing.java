@@ -2,8 +2,9 @@ package io.pilot.engine.transport;
 
 /**
  * Paces a flow below its congestion controller's minimum window when the path cannot carry even that, as behind a
- * token-bucket policer of a low rate on a short path. Wraps the controller {@link CongestionControl} chose; every
- * {@link Connection} runs one.
+ * token-bucket policer of a low rate on a short path. Every {@link Connection} wraps the controller {@link
+ * CongestionControl} chose in one, which acts only around the window-based controllers (NewReno, CUBIC) with pacing
+ * on.
  *
  * <p>Why. A window-based controller slows down by shrinking its window, but never below the minimum window (two
  * packets, RFC 9002 7.2), so it never sends less than two packets per round trip. Behind a policer of 2,000 kB/s on a
@@ -26,9 +27,10 @@ package io.pilot.engine.transport;
  * delivered until {@value #AVERAGE_PACKETS} packets sent in the trial have an outcome. If they lost at most a third of
  * the fraction that started the trial, the cap stays; otherwise the flow goes back to
  * its controller's rate, and no trial starts for {@value #FIRST_QUIET_SECONDS} s, twice as long after each further
- * failed one (at most {@value #MAX_QUIET_SECONDS} s). A trial costs at most half the rate for {@value
+ * failed one (at most {@value #MAX_QUIET_SECONDS} s, back to {@value #FIRST_QUIET_SECONDS} s only when a cap has grown
+ * out of the way). A trial costs at most half the rate for {@value
  * #AVERAGE_PACKETS} packets. A capped flow that goes on losing as much ({@value #SUSPECT_LOSS_FRACTION} of some
- * {@value #AVERAGE_PACKETS} packets since the trial) gives up the same way: another flow that does not yield is
+ * {@value #AVERAGE_PACKETS} packets since it was capped, the average going on from the trial's) gives up the same way: another flow that does not yield is
  * overrunning the bucket, and yielding further would only starve this one (two BBR-style flows through the NAT lab's
  * policer: one capped down to a datagram per 100 ms while the other took 92 %, before this rule). So does a cap cut
  * below {@code 1/8} of its trial's rate: a policer stops dropping once the sender is below its rate, random loss a
@@ -76,6 +78,7 @@ final class BelowFloorPacing implements CongestionController {
 
     private final CongestionController controller;
     private final RttEstimator rtt;
+    private final boolean active;
     private final RecoveryPeriod recovery = new RecoveryPeriod();
     private int maxDatagramSize;
     private State state = State.UNCAPPED;
@@ -106,10 +109,16 @@ final class BelowFloorPacing implements CongestionController {
     private long trials;
     private long caps;
 
-    BelowFloorPacing(CongestionController controller, int maxDatagramSize, RttEstimator rtt) {
+    /**
+     * @param active whether to act at all: not without a pacer to slow the sender down, nor around a controller that
+     *               paces at its own model's rate and reads its own samples (the BBR-style one: the application-limited
+     *               ACKs a cap hands on do not reach its delivery-rate sampler, whose estimate would fall to the cap)
+     */
+    BelowFloorPacing(CongestionController controller, int maxDatagramSize, RttEstimator rtt, boolean active) {
         this.controller = controller;
         this.maxDatagramSize = maxDatagramSize;
         this.rtt = rtt;
+        this.active = active;
     }
 
     /** Whether the flow is paced below its controller's rate now (in a trial, or capped). */
@@ -169,7 +178,8 @@ final class BelowFloorPacing implements CongestionController {
             cap += cap * Math.max(0, nowNanos - grownNanos) / GROWTH_NANOS;
             grownNanos = nowNanos;
             if (cap >= controller.pacingRate(rtt.smoothed())) {
-                uncap();
+                uncap(); // the cap grew back out of the way: whatever limited the path is gone, so is the suspicion
+                quietNanos = FIRST_QUIET_SECONDS * NANOS_PER_SECOND;
             }
         }
         decideTrial(nowNanos);
@@ -198,7 +208,7 @@ final class BelowFloorPacing implements CongestionController {
         } else if (newEpisode && state == State.CAPPED && cap * BETA < trialRate * COLLAPSE_PART) {
             giveUp(nowNanos); // cut far below what the trial found loss-free: this loss does not answer to the rate
         } else if (newEpisode && state == State.CAPPED) {
-            cap = Math.max(cap * BETA, (double) maxDatagramSize / (MIN_RATE_INTERVAL_MILLIS * 1_000_000L));
+            cap = Math.max(cap * BETA, minimumRate());
             grownNanos = nowNanos;
         } else if (newEpisode && suspectsPolicer(nowNanos)) {
             startTrial(nowNanos);
@@ -208,11 +218,17 @@ final class BelowFloorPacing implements CongestionController {
     @Override
     public void onPersistentCongestion() {
         controller.onPersistentCongestion();
+        recovery.end(); // as the controllers' own periods end: the next loss is a new episode for both
+    }
+
+    /** One datagram per {@value #MIN_RATE_INTERVAL_MILLIS} ms, bytes per nanosecond. */
+    private double minimumRate() {
+        return (double) maxDatagramSize / (MIN_RATE_INTERVAL_MILLIS * 1_000_000L);
     }
 
     private boolean suspectsPolicer(long nowNanos) {
         long srtt = rtt.smoothed();
-        return controller.window() <= controller.minimumWindow()
+        return active && controller.window() <= controller.minimumWindow()
                 && outcomes >= AVERAGE_PACKETS && lossFraction >= SUSPECT_LOSS_FRACTION
                 && deliveryRate > 0 && srtt > 0 && deliveryRate < FLOOR_PART * controller.minimumWindow() / srtt
                 && (!quiet || nowNanos - quietUntilNanos >= 0);
@@ -221,7 +237,7 @@ final class BelowFloorPacing implements CongestionController {
     private void startTrial(long nowNanos) {
         state = State.TRIAL;
         trials++;
-        cap = deliveryRate / 2;
+        cap = Math.max(deliveryRate / 2, minimumRate());
         trialRate = cap;
         trialStartNanos = nowNanos;
         trialStartLoss = lossFraction;
@@ -239,7 +255,6 @@ final class BelowFloorPacing implements CongestionController {
             cappedNanos = nowNanos;
             caps++;
             grownNanos = nowNanos;
-            quietNanos = FIRST_QUIET_SECONDS * NANOS_PER_SECOND;
             // The loss average starts over from the trial's: a cap that goes on losing as much gives up.
             lossFraction = (double) trialLost / trialOutcomes;
             outcomes = 0;

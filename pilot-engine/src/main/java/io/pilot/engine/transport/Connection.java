@@ -152,8 +152,9 @@ public final class Connection {
                 config.streamReceiveWindow());
         this.ackTracker = new AckTracker(config.maxAckDelayNanos(), config.maxAckRanges());
         this.rtt = new RttEstimator(config.initialRttNanos(), config.maxAckDelayNanos(), config.minProbeTimeoutNanos());
+        // Below the floor only a window-based controller with a pacer to slow down: BBR paces at its own model.
         this.congestion = new BelowFloorPacing(config.congestionControl().create(config, rtt, random),
-                config.maxPacketPayload(), rtt);
+                config.maxPacketPayload(), rtt, config.pacing() && config.congestionControl() != CongestionControl.BBR);
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
         this.pathMtu = new PathMtuProbing(config.maxPacketPayload(), config.pathMtuDiscovery());
         this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),

@@ -20,7 +20,7 @@ class BelowFloorPacingTests {
 
     private final RttEstimator rtt = new RttEstimator(MS, 0, 0);
     private final NewReno controller = new NewReno(MSS, 2, 2);
-    private final BelowFloorPacing pacing = new BelowFloorPacing(controller, MSS, rtt);
+    private final BelowFloorPacing pacing = new BelowFloorPacing(controller, MSS, rtt, true);
     private long now = SECOND;
     private long sent;
 
@@ -154,6 +154,25 @@ class BelowFloorPacingTests {
     }
 
     @Test
+    void anInactiveOneOnlyPassesThrough() {
+        // As a connection without pacing, or around the BBR-style controller, builds it.
+        BelowFloorPacing inactive = new BelowFloorPacing(controller, MSS, rtt, false);
+        for (int i = 0; i < 300; i++) {
+            SentPacket p = Packets.sent(now, MSS);
+            inactive.onPacketSent(p, MSS, now);
+            if (i % 3 == 2) {
+                inactive.onPacketLost(p);
+                inactive.onCongestionEvent(p.sentNanos, now + MS);
+            } else {
+                inactive.onPacketAcked(p, now + MS, false);
+            }
+            now += GAP;
+        }
+        assertThat(inactive.trials()).isZero();
+        assertThat(inactive.pacingRate(rtt.smoothed())).isEqualTo(controller.pacingRate(rtt.smoothed()));
+    }
+
+    @Test
     void aWindowAboveItsFloorIsLeftToItsController() {
         // A controller that holds its window at five packets whatever is lost: the window still has room to shrink.
         CongestionController wide = new CongestionController() {
@@ -183,7 +202,7 @@ class BelowFloorPacingTests {
             public void onPersistentCongestion() {
             }
         };
-        BelowFloorPacing wrapped = new BelowFloorPacing(wide, MSS, rtt);
+        BelowFloorPacing wrapped = new BelowFloorPacing(wide, MSS, rtt, true);
         for (int i = 0; i < 300; i++) {
             SentPacket p = Packets.sent(now, MSS);
             wrapped.onPacketSent(p, MSS, now);
