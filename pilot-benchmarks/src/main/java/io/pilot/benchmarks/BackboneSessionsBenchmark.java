@@ -54,6 +54,8 @@ final class BackboneSessionsBenchmark {
 
     /** Per-process descriptor limit the generators ask for (the hard limit here is 20,000). */
     private static final int DESCRIPTORS = 20_000;
+    /** How often the ramp prints what it sees (the backbone's loop, its socket): a collapse unfolds within seconds. */
+    private static final int PROGRESS_SECONDS = 5;
     /** The backbone's default lease, whose heartbeat rate the second hold measures. */
     static final Duration DEFAULT_LEASE = BackboneSettings.DEFAULTS.leaseTtl();
     /**
@@ -409,19 +411,21 @@ final class BackboneSessionsBenchmark {
                 return "no new session held for " + settings.stall().toSeconds() + " s"
                         + (error == null ? "" : ": " + error);
             }
-            if (++seconds % 15 == 0) {
+            if (++seconds % PROGRESS_SECONDS == 0) {
                 // The backbone's loop answers this between its datagrams: slow when it is behind, which is worth seeing.
                 int opened = children.stream().mapToInt(c -> c.count("opened")).sum();
                 String seen;
+                long asked = System.nanoTime();
                 try {
                     NodeStats stats = node.stats();
-                    seen = String.format(Locale.ROOT, "%,d sessions, %,d handshakes pending, drops %s", stats.sessions(),
-                            stats.pendingHandshakes(), stats.drops());
+                    seen = String.format(Locale.ROOT, "%,d sessions, %,d handshakes pending, its loop answered in %.1f ms, "
+                            + "drops %s", stats.sessions(), stats.pendingHandshakes(), (System.nanoTime() - asked) / 1e6,
+                            stats.drops());
                 } catch (IllegalStateException e) {
                     seen = "its loop did not answer (" + e.getMessage() + ")";
                 }
-                BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d opened, %,d held; backbone: %,d records, %s",
-                        opened, held, backbone.registrations(), seen));
+                BenchmarkRunner.progress(String.format(Locale.ROOT, "    %,d opened, %,d held; backbone: %,d records, %s; %s",
+                        opened, held, backbone.registrations(), seen, UdpSocketQueue.ofPort(node.localEndpoint().getPort())));
             }
         }
     }
