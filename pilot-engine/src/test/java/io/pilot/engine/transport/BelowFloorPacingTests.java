@@ -158,15 +158,7 @@ class BelowFloorPacingTests {
         // As a connection without pacing, or around the BBR-style controller, builds it.
         BelowFloorPacing inactive = new BelowFloorPacing(controller, MSS, rtt, false);
         for (int i = 0; i < 300; i++) {
-            SentPacket p = Packets.sent(now, MSS);
-            inactive.onPacketSent(p, MSS, now);
-            if (i % 3 == 2) {
-                inactive.onPacketLost(p);
-                inactive.onCongestionEvent(p.sentNanos, now + MS);
-            } else {
-                inactive.onPacketAcked(p, now + MS, false);
-            }
-            now += GAP;
+            packet(inactive, i % 3 == 2, GAP);
         }
         assertThat(inactive.trials()).isZero();
         assertThat(inactive.pacingRate(rtt.smoothed())).isEqualTo(controller.pacingRate(rtt.smoothed()));
@@ -204,15 +196,7 @@ class BelowFloorPacingTests {
         };
         BelowFloorPacing wrapped = new BelowFloorPacing(wide, MSS, rtt, true);
         for (int i = 0; i < 300; i++) {
-            SentPacket p = Packets.sent(now, MSS);
-            wrapped.onPacketSent(p, MSS, now);
-            if (i % 3 == 2) {
-                wrapped.onPacketLost(p);
-                wrapped.onCongestionEvent(p.sentNanos, now + MS);
-            } else {
-                wrapped.onPacketAcked(p, now + MS, false);
-            }
-            now += GAP;
+            packet(wrapped, i % 3 == 2, GAP);
         }
         assertThat(wrapped.trials()).isZero();
     }
@@ -269,18 +253,25 @@ class BelowFloorPacingTests {
         packet(lost, GAP);
     }
 
-    /** Sends a packet now; a round trip later it is acknowledged or declared lost; the next leaves {@code gap} later. */
     private void packet(boolean lost, long gap) {
+        packet(pacing, lost, gap);
+    }
+
+    /**
+     * Sends a packet through {@code target} now; a round trip later it is acknowledged or declared lost; the next
+     * leaves {@code gap} later.
+     */
+    private void packet(BelowFloorPacing target, boolean lost, long gap) {
         SentPacket p = Packets.sent(now, MSS);
         sent++;
-        pacing.onPacketSent(p, MSS, now);
+        target.onPacketSent(p, MSS, now);
         long outcome = now + MS;
         if (lost) {
-            pacing.onPacketLost(p);
-            pacing.onCongestionEvent(p.sentNanos, outcome);
+            target.onPacketLost(p);
+            target.onCongestionEvent(p.sentNanos, outcome);
         } else {
-            pacing.onPacketAcked(p, outcome, false);
-            pacing.onAckProcessed(outcome, 0);
+            target.onPacketAcked(p, outcome, false);
+            target.onAckProcessed(outcome, 0);
         }
         now += gap;
     }
