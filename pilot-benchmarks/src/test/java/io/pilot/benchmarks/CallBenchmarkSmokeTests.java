@@ -60,6 +60,7 @@ class CallBenchmarkSmokeTests {
             assertThat(calls.death()).isNotNull();
             assertThat(calls.death().micros()).isNotNull().isNotNegative();
         }
+        assertThat(calls.backboneUp().failures()).as(calls.backboneUp().firstError()).isZero();
         assertThat(calls.backboneUp().nanos().count()).isEqualTo(Math.max(1, samples / 5));
         assertThat(calls.backboneDown().nanos() != null || calls.backboneDown().failures() > 0)
                 .as("calls were made with the backbone stopped").isTrue();

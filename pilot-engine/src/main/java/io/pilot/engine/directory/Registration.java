@@ -257,6 +257,7 @@ final class Registration {
         status = Status.REGISTERED;
         lastError = "";
         backoff.reset();
+        watches.leaseGranted(lease.leaseMillis());
         long interval = lease.heartbeatMillis();
         if (heartbeat == null || heartbeatMillis != interval) {
             if (heartbeat != null) {
@@ -282,6 +283,7 @@ final class Registration {
                 }).thenApply(this::noteEpoch);
         beat.whenComplete((restarted, error) -> {
             if (error == null) {
+                watches.endMissing();
                 if (status != Status.REGISTERED) {
                     status = Status.REGISTERED;
                     log.info("backbone {} reachable again", backbone.address().orElse(null));

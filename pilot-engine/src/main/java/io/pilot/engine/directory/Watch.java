@@ -46,6 +46,11 @@ final class Watch {
     private long gapSeenAt = -1;
     /** What the listener has been told is there, to tell it the difference after a renewal. */
     private final Map<PilotAddress, NodeRecord> known = new ConcurrentHashMap<>();
+    /**
+     * Nodes the listener knows that a restarted backbone's snapshot lacked, each with when it is told they left
+     * unless they register again first (epoch milliseconds): see {@link #resync(List, long)}.
+     */
+    private final Map<PilotAddress, Long> missingUntil = new HashMap<>();
 
     Watch(Query query, String value, WatchListener listener) {
         this.query = query;
@@ -126,24 +131,54 @@ final class Watch {
 
     /**
      * Tells the listener how a renewed subscription's snapshot differs from what it was told: nodes gone,
-     * nodes new, nodes whose record changed.
+     * nodes new, nodes whose record changed. A node whose event since the snapshot was applied already (released
+     * from the orphans before this) is left as that event made it: the snapshot is older.
+     *
+     * <p>A backbone that restarted without a store knows only the nodes that registered with it since, and a node
+     * registers again only when its next heartbeat finds the backbone restarted: up to a third of a lease later.
+     * So a node the snapshot lacks is not taken for gone at once when {@code keepMissingUntil} is set (epoch
+     * milliseconds; 0 for a snapshot that is the whole truth): the listener hears that it left only if it has not
+     * registered again by then ({@link #endMissing}); a node that did is heard as updated, if its record changed.
      */
-    void resync(List<NodeRecord> records) {
+    synchronized void resync(List<NodeRecord> records, long keepMissingUntil) {
         Map<PilotAddress, NodeRecord> now = new LinkedHashMap<>();
         records.forEach(r -> now.put(r.address(), r));
         for (NodeRecord gone : new ArrayList<>(known.values())) {
-            if (!now.containsKey(gone.address())) {
+            PilotAddress address = gone.address();
+            if (now.containsKey(address) || revisions.containsKey(address)) {
+                continue;
+            }
+            if (keepMissingUntil > 0) {
+                missingUntil.putIfAbsent(address, keepMissingUntil);
+            } else {
                 left(gone);
             }
         }
         for (NodeRecord record : now.values()) {
-            NodeRecord before = known.get(record.address());
-            if (before == null) {
+            if (!revisions.containsKey(record.address())) {
                 joined(record);
-            } else if (before.sequence() != record.sequence()) {
-                updated(record);
             }
         }
+    }
+
+    /** Tells the listener that the nodes a restarted backbone lacked, and that have not registered again by {@code nowMillis}, left. */
+    synchronized void endMissing(long nowMillis) {
+        for (Map.Entry<PilotAddress, Long> missing : new ArrayList<>(missingUntil.entrySet())) {
+            if (missing.getValue() > nowMillis) {
+                continue;
+            }
+            NodeRecord record = known.get(missing.getKey());
+            if (record != null) {
+                left(record);
+            } else {
+                missingUntil.remove(missing.getKey());
+            }
+        }
+    }
+
+    /** Whether a node that a restarted backbone lacked is still kept for its listener: for tests. */
+    synchronized boolean keepsMissing(PilotAddress address) {
+        return missingUntil.containsKey(address);
     }
 
     /**
@@ -189,17 +224,25 @@ final class Watch {
         }
     }
 
+    /** A node heard of: news to the listener, or (one it was told of already, kept while missing) an update. */
     private void joined(NodeRecord record) {
-        known.put(record.address(), record);
-        listener.joined(record);
+        missingUntil.remove(record.address());
+        NodeRecord before = known.put(record.address(), record);
+        if (before == null) {
+            listener.joined(record);
+        } else if (before.sequence() != record.sequence()) {
+            listener.updated(record);
+        }
     }
 
     private void updated(NodeRecord record) {
+        missingUntil.remove(record.address());
         known.put(record.address(), record);
         listener.updated(record);
     }
 
     private void left(NodeRecord record) {
+        missingUntil.remove(record.address());
         known.remove(record.address());
         listener.left(record);
     }

@@ -38,6 +38,11 @@ final class Watches {
      */
     private final Map<Watch, Boolean> unrenewed = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
+    /**
+     * The lease this node was last granted (0 before it registered): how long a restarted backbone may take to hear
+     * again from every live node, which registers anew at its next heartbeat, a third of a lease apart at most.
+     */
+    private volatile long leaseMillis;
 
     /** @param lookups reads, verifies and caches the records of a watch's snapshot */
     Watches(BackboneCall backbone, Lookups lookups, RecordCache cache) {
@@ -107,6 +112,20 @@ final class Watches {
         }
     }
 
+    /** The lease the backbone granted this node's registration, which other nodes are granted alike. */
+    void leaseGranted(long millis) {
+        leaseMillis = millis;
+    }
+
+    /**
+     * Tells each watch's listener that the nodes a restarted backbone lacked, and that did not register again within
+     * a lease, left. Called after each successful heartbeat.
+     */
+    void endMissing() {
+        long now = System.currentTimeMillis();
+        watches.values().forEach(watch -> watch.endMissing(now));
+    }
+
     /** The backbone started anew, and its watches are gone: subscribes every watch again. */
     void backboneRestarted() {
         renewAll("the backbone restarted", false);
@@ -158,6 +177,8 @@ final class Watches {
     private void renew(Watch watch, boolean endOld) {
         subscribe(watch.query(), watch.value(), watch.heardThrough(), watch.epoch()).thenAccept(renewed -> {
             int old;
+            // A backbone of another epoch may have started empty: what its snapshot lacks may not have registered yet.
+            boolean anotherEpoch = renewed.epoch() != 0 && renewed.epoch() != watch.epoch();
             synchronized (watch) {
                 old = watch.id();
                 watches.remove(old);
@@ -181,7 +202,8 @@ final class Watches {
             }
             orphans.release(watch);
             if (renewed.replay() == null) {
-                watch.resync(renewed.records());
+                long lease = leaseMillis;
+                watch.resync(renewed.records(), anotherEpoch && lease > 0 ? System.currentTimeMillis() + lease : 0);
             }
         }).exceptionally(error -> {
             // Tried again after the next successful heartbeat. Once a renewal must not end the old subscription

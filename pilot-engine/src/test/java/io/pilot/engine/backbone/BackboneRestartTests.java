@@ -2,7 +2,6 @@ package io.pilot.engine.backbone;
 
 import io.pilot.engine.directory.DirectoryProtocol;
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +14,7 @@ import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol.GroupPolicy;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.RecordingListener;
 import io.pilot.engine.identity.NodeKey;
 
 import java.io.BufferedReader;
@@ -83,25 +83,10 @@ class BackboneRestartTests {
         mesh.startBackbone(identity, new InetSocketAddress("127.0.0.1", 0), settings, JournaledDirectoryStore.open(store));
         InetSocketAddress endpoint = mesh.backboneNode.localEndpoint();
         DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(Duration.ofMillis(500)));
-        List<String> events = new CopyOnWriteArrayList<>();
-        watcher.watch(DirectoryProtocol.Query.CAPABILITY, "fx.rate",
-                new DirectoryClient.WatchListener() {
-                    @Override
-                    public void joined(NodeRecord record) {
-                        events.add("join " + record.hostname());
-                    }
-
-                    @Override
-                    public void updated(NodeRecord record) {
-                    }
-
-                    @Override
-                    public void left(NodeRecord record) {
-                        events.add("leave " + record.hostname());
-                    }
-                }).join();
+        RecordingListener events = new RecordingListener();
+        watcher.watch(DirectoryProtocol.Query.CAPABILITY, "fx.rate", events).join();
         DirectoryClient first = mesh.agent("fx-1", b -> b.capability("fx.rate").requestTimeout(Duration.ofMillis(500)));
-        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("join fx-1"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.count("joined", "fx-1") == 1);
 
         mesh.backbone.close();
         mesh.backboneNode.close();
@@ -111,7 +96,34 @@ class BackboneRestartTests {
 
         // The watcher notices the new backbone epoch, watches again, and hears what changed meanwhile.
         await().atMost(30, TimeUnit.SECONDS)
-                .until(() -> events.contains("join fx-2") && events.contains("leave fx-1"));
+                .until(() -> events.count("joined", "fx-2") == 1 && events.count("left", "fx-1") == 1);
+    }
+
+    @Test
+    void withoutAStoreANodeThatDoesNotRegisterAgainIsHeardToLeaveOnceItsLeaseIsOver() throws Exception {
+        var identity = TestNodes.newIdentity();
+        BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMillis(1500));
+        mesh.startBackbone(identity, new InetSocketAddress("127.0.0.1", 0), settings, DirectoryStore.none());
+        InetSocketAddress endpoint = mesh.backboneNode.localEndpoint();
+        DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(Duration.ofMillis(500)));
+        RecordingListener events = new RecordingListener();
+        watcher.watch(DirectoryProtocol.Query.CAPABILITY, "fx.rate", events).join();
+        DirectoryClient gone = mesh.agent("fx-gone", b -> b.capability("fx.rate").requestTimeout(Duration.ofMillis(500)));
+        mesh.agent("fx-back", b -> b.capability("fx.rate").requestTimeout(Duration.ofMillis(500)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.count("joined", "fx-gone") == 1 && events.count("joined", "fx-back") == 1);
+
+        // An empty directory; fx-gone dies meanwhile (its node closes without telling anyone), fx-back lives on.
+        mesh.backbone.close();
+        mesh.backboneNode.close();
+        gone.node().close();
+        mesh.startBackbone(identity, endpoint, settings, DirectoryStore.none());
+
+        // The watcher renews at the new epoch; fx-back registers again within a lease and is kept throughout,
+        // fx-gone never does and is heard to leave once a lease has passed.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> events.count("left", "fx-gone") == 1);
+        assertThat(mesh.backbone.registrations()).isEqualTo(2);
+        assertThat(events.count("left", "fx-back")).as(events.heard().toString()).isZero();
+        assertThat(events.count("joined", "fx-back")).as("registered again: an update, not a new node").isEqualTo(1);
     }
 
     @Test

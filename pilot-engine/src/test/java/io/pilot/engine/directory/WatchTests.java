@@ -60,7 +60,7 @@ class WatchTests {
         Identity newcomer = Records.identity();
 
         watch.restart(8, 50, 0);
-        watch.resync(List.of(fx(2), Records.signed(newcomer, "news", "fx.rate", 1).record()));
+        watch.resync(List.of(fx(2), Records.signed(newcomer, "news", "fx.rate", 1).record()), 0);
 
         assertThat(watch.id()).isEqualTo(8);
         assertThat(listener.heard).containsExactly("left papers#1", "updated fx#2", "joined news#1");
@@ -102,5 +102,79 @@ class WatchTests {
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 11, fx(2));
 
         assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2");
+    }
+
+    @Test
+    void aNodeARestartedBackboneLacksIsKeptUntilItRegistersAgain() {
+        watch.start(7, 100, 1, List.of(fx(1), papers(1)));
+        listener.heard.clear();
+
+        watch.restart(8, 3, 2);
+        watch.resync(List.of(), 10_000);
+        watch.endMissing(9_999);
+        assertThat(listener.heard).as("not yet a lease after the restart").isEmpty();
+        assertThat(watch.keepsMissing(fx(1).address())).isTrue();
+
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 4, fx(2), 3); // fx registers again, with a new sequence
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 5, papers(1), 4); // papers too, its record unchanged
+        watch.endMissing(20_000);
+
+        assertThat(listener.heard).containsExactly("updated fx#2");
+        assertThat(watch.keepsMissing(fx(1).address())).isFalse();
+        assertThat(watch.keepsMissing(papers(1).address())).isFalse();
+    }
+
+    @Test
+    void aNodeThatDoesNotRegisterAgainWithinTheGraceIsHeardToLeave() {
+        watch.start(7, 100, 1, List.of(fx(1), papers(1)));
+        listener.heard.clear();
+
+        watch.restart(8, 3, 2);
+        watch.resync(List.of(papers(1)), 10_000);
+        watch.endMissing(10_000);
+        watch.endMissing(20_000);
+
+        assertThat(listener.heard).containsExactly("left fx#1");
+        assertThat(watch.keepsMissing(fx(1).address())).isFalse();
+    }
+
+    @Test
+    void aNodeKeptWhileMissingThatLeavesIsHeardToLeaveOnce() {
+        watch.start(7, 100, 1, List.of(fx(1)));
+        listener.heard.clear();
+
+        watch.restart(8, 3, 2);
+        watch.resync(List.of(), 10_000);
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 4, fx(2), 3);
+        watch.apply(DirectoryProtocol.EVENT_LEAVE, 6, fx(2), 4);
+        watch.endMissing(20_000);
+
+        assertThat(listener.heard).containsExactly("updated fx#2", "left fx#2");
+    }
+
+    @Test
+    void aSnapshotOlderThanAnEventAlreadyAppliedDoesNotUndoIt() {
+        watch.start(7, 100, 1, List.of(fx(1)));
+        listener.heard.clear();
+
+        // The renewal's events overtook its reply: released before the snapshot, which is of revision 3.
+        watch.restart(8, 3, 1);
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 4, papers(1), 3);
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 5, fx(2), 4);
+        watch.resync(List.of(fx(1)), 0);
+
+        assertThat(listener.heard).containsExactly("joined papers#1", "updated fx#2");
+    }
+
+    @Test
+    void withoutAGraceAMissingNodeLeavesAtOnce() {
+        watch.start(7, 100, 1, List.of(fx(1)));
+        listener.heard.clear();
+
+        watch.restart(8, 3, 1);
+        watch.resync(List.of(), 0);
+
+        assertThat(listener.heard).containsExactly("left fx#1");
+        assertThat(watch.keepsMissing(fx(1).address())).isFalse();
     }
 }

@@ -9,6 +9,7 @@ import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.RecordingListener;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
@@ -118,6 +119,36 @@ class BackboneOffTheCallPathTests {
             }
             return servedByC.get() > 0;
         });
+    }
+
+    @Test
+    void aCallerThatMeetsARestartedBackboneFirstKeepsItsProvidersUntilTheyRegisterAgain() {
+        realm.startBackbone();
+        provider("fx-a", b -> b.capability("fx.rate"));
+        DirectoryClient requester = realm.agent("requester", b -> b);
+        GroupMessaging groups = GroupMessaging.of(requester);
+        groups.anycast("fx.rate", PORT, Message.empty()).join();
+        RecordingListener heard = new RecordingListener();
+        requester.watch(DirectoryProtocol.Query.CAPABILITY, "fx.rate", heard).join();
+
+        // An empty directory. The requester registers again at once (a group change republishes its record), so
+        // it meets the new epoch and renews its watches while fx-a is still unregistered: fx-a heartbeats every
+        // 10 s (a third of the default lease) and only then finds the backbone restarted.
+        realm.restartBackbone();
+        requester.joinGroup("WATCHERS", null).join();
+        await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> realm.backbone().requests(DirectoryProtocol.OP_WATCH_FROM) >= 2);
+        assertThat(realm.backbone().registrations()).as("fx-a has not registered again yet").isEqualTo(1);
+
+        // Meanwhile, and after fx-a is back, the requester calls it as before and was never told it left.
+        await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> {
+            assertThat(groups.anycast("fx.rate", PORT, Message.empty()).join().member().hostname()).isEqualTo("fx-a");
+            return realm.backbone().registrations() == 2;
+        });
+        assertThat(groups.anycast("fx.rate", PORT, Message.empty()).join().member().hostname()).isEqualTo("fx-a");
+        assertThat(providers(requester)).containsExactly("fx-a");
+        assertThat(heard.count("joined", "fx-a")).isEqualTo(1);
+        assertThat(heard.count("left", "fx-a")).as(heard.heard().toString()).isZero();
     }
 
     @Test
