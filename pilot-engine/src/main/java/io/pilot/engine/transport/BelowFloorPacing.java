@@ -29,7 +29,8 @@ package io.pilot.engine.transport;
  * its controller's rate, and no trial starts for {@value #FIRST_QUIET_SECONDS} s, twice as long after each further
  * failed one (at most {@value #MAX_QUIET_SECONDS} s, back to {@value #FIRST_QUIET_SECONDS} s only when a cap has grown
  * out of the way). A trial costs at most half the rate for {@value
- * #AVERAGE_PACKETS} packets. A capped flow that goes on losing as much ({@value #SUSPECT_LOSS_FRACTION} of some
+ * #AVERAGE_PACKETS} packets. One still short of its outcomes after {@value #TRIAL_OVERTIME} times its packets' time
+ * at its rate is void (the application went quiet meanwhile): no cap on evidence that old, and no quiet. A capped flow that goes on losing as much ({@value #SUSPECT_LOSS_FRACTION} of some
  * {@value #AVERAGE_PACKETS} packets since it was capped, the average going on from the trial's) gives up the same way: another flow that does not yield is
  * overrunning the bucket, and yielding further would only starve this one (two BBR-style flows through the NAT lab's
  * policer: one capped down to a datagram per 100 ms while the other took 92 %, before this rule). So does a cap cut
@@ -69,6 +70,11 @@ final class BelowFloorPacing implements CongestionController {
     static final int MIN_RATE_INTERVAL_MILLIS = 100;
     /** A cap cut below this part of its trial's rate gives up: a policer's loss stops well before that. */
     static final double COLLAPSE_PART = 1.0 / 8;
+    /**
+     * A trial still short of its outcomes after this many times what its packets take at its rate (plus a few round
+     * trips for their outcomes) measured an application that went quiet, not the path: it is void.
+     */
+    static final int TRIAL_OVERTIME = 2;
     /** A capped flow losing as much as before gives up only after this long: time for the others' trials. */
     static final long SQUEEZE_GRACE_NANOS = 1_000_000_000L;
 
@@ -108,6 +114,7 @@ final class BelowFloorPacing implements CongestionController {
     private double trialRate;
     private long trials;
     private long caps;
+    private long voidTrials;
 
     /**
      * @param active whether to act at all: not without a pacer to slow the sender down, nor around a controller that
@@ -129,6 +136,11 @@ final class BelowFloorPacing implements CongestionController {
     /** Trials started. */
     long trials() {
         return trials;
+    }
+
+    /** Trials abandoned because the application went quiet before they had their outcomes. */
+    long voidTrials() {
+        return voidTrials;
     }
 
     /** Trials that found the loss the flow's own doing and kept the cap. */
@@ -160,7 +172,18 @@ final class BelowFloorPacing implements CongestionController {
 
     @Override
     public void onPacketSent(SentPacket packet, long bytesInFlight, long nowNanos) {
+        if (state == State.TRIAL && nowNanos - trialStartNanos > trialLimitNanos()) {
+            // The application went quiet mid-trial: its outcomes came too slowly to say anything of the path now.
+            // No cap on stale evidence, and no quiet either: the flow was not found to resist a slower rate.
+            voidTrials++;
+            uncap();
+        }
         controller.onPacketSent(packet, bytesInFlight, nowNanos);
+    }
+
+    /** How long a trial may take: {@value #TRIAL_OVERTIME} times its packets' time at its rate, and 4 round trips. */
+    private long trialLimitNanos() {
+        return (long) (TRIAL_OVERTIME * AVERAGE_PACKETS * maxDatagramSize / trialRate) + 4 * Math.max(rtt.smoothed(), 0);
     }
 
     @Override

@@ -95,6 +95,34 @@ class BelowFloorPacingTests {
     }
 
     @Test
+    void aTrialTheApplicationLeavesUnfinishedIsVoidNotACapAndAsksForNoQuiet() {
+        overrunUntilTried();
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS / 2; i++) {
+            packet(false);
+        }
+        // The application goes quiet for a minute, then sends again: half a trial's outcomes are a minute old.
+        now += 60 * SECOND;
+        packet(false);
+
+        assertThat(pacing.voidTrials()).isEqualTo(1);
+        assertThat(pacing.capped()).isFalse();
+        assertThat(pacing.caps()).isZero();
+        assertThat(rate()).isEqualTo(controller.pacingRate(rtt.smoothed()) * 1e9);
+        // The policer is still there: fresh loss makes a new trial at once, with no quiet to wait out.
+        overrun(3 * BelowFloorPacing.AVERAGE_PACKETS);
+        assertThat(pacing.trials()).isEqualTo(2);
+    }
+
+    @Test
+    void aTrialWithItsPacketsOnTimeIsNeverVoid() {
+        overrunUntilTried();
+        overrun(BelowFloorPacing.AVERAGE_PACKETS + 3);
+        overrunFor(30 * SECOND);
+        assertThat(pacing.trials()).isGreaterThan(1);
+        assertThat(pacing.voidTrials()).isZero();
+    }
+
+    @Test
     void aCappedFlowThatGoesOnLosingAsMuchGivesUpTheCapAndIsQuiet() {
         overrunUntilTried();
         for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
