@@ -101,7 +101,7 @@ public final class DirectoryClient implements AutoCloseable {
         RecordCache cache = new RecordCache();
         this.backbone = new BackboneLink(node, settings);
         this.lookups = new Lookups(backbone, cache, node.address().realm());
-        this.watches = new Watches(backbone, lookups, cache);
+        this.watches = new Watches(backbone, lookups, cache, DirectoryTimer.TIMER);
         this.live = new LiveQueries(watches, lookups, liveQueries);
         this.registration = new Registration(node, settings, membership, backbone, lookups, watches, backoff);
         this.punches = new PunchRequests(node, backbone, () -> registration.status() == Status.REGISTERED);

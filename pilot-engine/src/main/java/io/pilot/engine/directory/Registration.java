@@ -10,14 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +31,6 @@ final class Registration {
 
     private static final Logger log = LoggerFactory.getLogger(Registration.class);
 
-    /**
-     * One timer thread for every client in the process: heartbeats are tiny and rare, and a JVM that hosts
-     * many agents (tests, simulations) should not pay a thread for each.
-     */
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
-            new DefaultThreadFactory("pilot-directory", true));
 
     private final PilotNode node;
     private final ClientSettings settings;
@@ -257,14 +248,16 @@ final class Registration {
         status = Status.REGISTERED;
         lastError = "";
         backoff.reset();
-        watches.leaseGranted(lease.leaseMillis());
+        // Another node learns of a restart at its next heartbeat (a third of a lease); one whose heartbeat fell in the
+        // outage retries after up to the longest backoff, and each attempt may wait a request timeout.
+        watches.restartGrace(lease.leaseMillis() + backoff.longest().toMillis() + settings.requestTimeout().toMillis());
         long interval = lease.heartbeatMillis();
         if (heartbeat == null || heartbeatMillis != interval) {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
             heartbeatMillis = interval;
-            heartbeat = TIMER.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+            heartbeat = DirectoryTimer.TIMER.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -327,7 +320,7 @@ final class Registration {
         boolean anotherBackbone = !(cause instanceof DirectoryException) && backbone.failover();
         Duration delay = anotherBackbone ? Duration.ZERO : backoff.next();
         log.debug("registering again in {} ms", delay.toMillis());
-        TIMER.schedule(() -> {
+        DirectoryTimer.TIMER.schedule(() -> {
             retrying.set(false);
             if (!closed) {
                 start();

@@ -40,6 +40,11 @@ final class RetryBackoff {
     }
 
     /** The wait before the next attempt; each call counts one more failed attempt. */
+    /** The longest wait between attempts. */
+    Duration longest() {
+        return Duration.ofNanos(maxNanos);
+    }
+
     synchronized Duration next() {
         long ceiling = ceiling(attempt);
         if (ceiling < maxNanos) {

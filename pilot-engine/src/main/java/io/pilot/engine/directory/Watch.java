@@ -135,7 +135,8 @@ final class Watch {
      * from the orphans before this) is left as that event made it: the snapshot is older.
      *
      * <p>A backbone that restarted without a store knows only the nodes that registered with it since, and a node
-     * registers again only when its next heartbeat finds the backbone restarted: up to a third of a lease later.
+     * registers again only when its next heartbeat finds the backbone restarted (up to a third of a lease later), or its
+     * backoff retries after an outage.
      * So a node the snapshot lacks is not taken for gone at once when {@code keepMissingUntil} is set (epoch
      * milliseconds; 0 for a snapshot that is the whole truth): the listener hears that it left only if it has not
      * registered again by then ({@link #endMissing}); a node that did is heard as updated, if its record changed.
@@ -150,8 +151,8 @@ final class Watch {
             }
             if (keepMissingUntil > 0) {
                 missingUntil.putIfAbsent(address, keepMissingUntil);
-            } else {
-                left(gone);
+            } else if (!missingUntil.containsKey(address)) {
+                left(gone); // one kept already waits out its grace: this snapshot may be of the same restart
             }
         }
         for (NodeRecord record : now.values()) {

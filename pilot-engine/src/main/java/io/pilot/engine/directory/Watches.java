@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +41,16 @@ final class Watches {
     private final Map<Watch, Boolean> unrenewed = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
     /**
-     * The lease this node was last granted (0 before it registered): how long a restarted backbone may take to hear
-     * again from every live node, which registers anew at its next heartbeat, a third of a lease apart at most.
+     * How long a backbone that restarted empty may take to hear again from every live node (0 before this node
+     * registered): see {@link #restartGrace}.
      */
-    private volatile long leaseMillis;
+    private volatile long restartGraceMillis;
+    /** Runs {@link #endMissing} when the first node kept while missing is due, heartbeats or not. */
+    private final ScheduledExecutorService timer;
 
     /** @param lookups reads, verifies and caches the records of a watch's snapshot */
-    Watches(BackboneCall backbone, Lookups lookups, RecordCache cache) {
+    Watches(BackboneCall backbone, Lookups lookups, RecordCache cache, ScheduledExecutorService timer) {
+        this.timer = timer;
         this.backbone = backbone;
         this.lookups = lookups;
         this.cache = cache;
@@ -112,14 +117,18 @@ final class Watches {
         }
     }
 
-    /** The lease the backbone granted this node's registration, which other nodes are granted alike. */
-    void leaseGranted(long millis) {
-        leaseMillis = millis;
+    /**
+     * How long a node that a restarted backbone's snapshot lacks is kept for its listeners: a lease (each node learns
+     * of the restart at its next heartbeat, a third of a lease later), the longest wait between attempts to reach the
+     * backbone (a node whose heartbeat fell in the outage) and a request timeout. Set at each registration.
+     */
+    void restartGrace(long millis) {
+        restartGraceMillis = millis;
     }
 
     /**
      * Tells each watch's listener that the nodes a restarted backbone lacked, and that did not register again within
-     * a lease, left. Called after each successful heartbeat.
+     * the grace, left. Called after each successful heartbeat, and by a timer when a grace ends.
      */
     void endMissing() {
         long now = System.currentTimeMillis();
@@ -175,10 +184,13 @@ final class Watches {
      *               restarted one numbers its subscriptions afresh and the old id may now be another watch's
      */
     private void renew(Watch watch, boolean endOld) {
-        subscribe(watch.query(), watch.value(), watch.heardThrough(), watch.epoch()).thenAccept(renewed -> {
+        long epoch = watch.epoch();
+        subscribe(watch.query(), watch.value(), watch.heardThrough(), epoch).thenAccept(renewed -> {
             int old;
-            // A backbone of another epoch may have started empty: what its snapshot lacks may not have registered yet.
-            boolean anotherEpoch = renewed.epoch() != 0 && renewed.epoch() != watch.epoch();
+            // A backbone of another epoch than the one asked of may have started empty: what its snapshot lacks may
+            // not have registered with it yet. (Compared with the epoch asked of, not the watch's now: another renewal
+            // that overlapped this one may have moved the watch to the new epoch already.)
+            boolean anotherEpoch = renewed.epoch() != 0 && renewed.epoch() != epoch;
             synchronized (watch) {
                 old = watch.id();
                 watches.remove(old);
@@ -202,8 +214,12 @@ final class Watches {
             }
             orphans.release(watch);
             if (renewed.replay() == null) {
-                long lease = leaseMillis;
-                watch.resync(renewed.records(), anotherEpoch && lease > 0 ? System.currentTimeMillis() + lease : 0);
+                long grace = restartGraceMillis;
+                boolean keep = anotherEpoch && grace > 0;
+                watch.resync(renewed.records(), keep ? System.currentTimeMillis() + grace : 0);
+                if (keep) {
+                    timer.schedule(this::endMissing, grace, TimeUnit.MILLISECONDS);
+                }
             }
         }).exceptionally(error -> {
             // Tried again after the next successful heartbeat. Once a renewal must not end the old subscription

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * per node. Records past their expiry are hidden even if no {@code left} came (the backbone went away, say).
  * If the backbone restarts, or this node was away from it long enough to lose its lease, the client subscribes
  * again and the view hears what changed meanwhile; a node that a backbone restarted empty does not know yet stays
- * in the view for a lease, the time it has to register again.
+ * in the view for a lease and a retry, the time it has to register again.
  */
 public final class DirectoryView implements AutoCloseable {
 

@@ -18,7 +18,7 @@ class LiveQueriesTests {
     private final FakeBackbone backbone = new FakeBackbone();
     private final RecordCache cache = new RecordCache();
     private final Lookups lookups = new Lookups(backbone, cache, 0);
-    private final Watches watches = new Watches(backbone, lookups, cache);
+    private final Watches watches = new Watches(backbone, lookups, cache, DirectoryTimer.TIMER);
     private final Identity fxIdentity = Records.identity();
     private final Identity otherIdentity = Records.identity();
 

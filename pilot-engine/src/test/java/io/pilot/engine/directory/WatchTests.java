@@ -177,4 +177,19 @@ class WatchTests {
         assertThat(listener.heard).containsExactly("left fx#1");
         assertThat(watch.keepsMissing(fx(1).address())).isFalse();
     }
+
+    @Test
+    void aSnapshotWithoutGraceLeavesANodeKeptWhileMissingToItsGrace() {
+        watch.start(7, 100, 1, List.of(fx(1)));
+        listener.heard.clear();
+        watch.restart(8, 3, 2);
+        watch.resync(List.of(), 10_000);
+
+        watch.restart(9, 4, 2); // renewed again at the same new backbone, fx still not registered
+        watch.resync(List.of(), 0);
+
+        assertThat(listener.heard).isEmpty();
+        watch.endMissing(10_000);
+        assertThat(listener.heard).containsExactly("left fx#1");
+    }
 }

@@ -4,6 +4,7 @@ import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.Identity;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
@@ -11,12 +12,13 @@ import org.junit.jupiter.api.Test;
 import static io.pilot.engine.directory.FakeBackbone.records;
 import static io.pilot.engine.directory.FakeBackbone.watchSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class WatchesTests {
 
     private final FakeBackbone backbone = new FakeBackbone();
     private final RecordCache cache = new RecordCache();
-    private final Watches watches = new Watches(backbone, new Lookups(backbone, cache, 0), cache);
+    private final Watches watches = new Watches(backbone, new Lookups(backbone, cache, 0), cache, DirectoryTimer.TIMER);
     private final RecordingListener listener = new RecordingListener();
     private final Identity fxIdentity = Records.identity();
 
@@ -205,5 +207,52 @@ class WatchesTests {
         assertThat(unwatch.u8()).isEqualTo(DirectoryProtocol.OP_UNWATCH);
         assertThat(unwatch.u32()).isEqualTo(7);
         assertThat(listener.heard).as("a closed watch hears nothing").isEmpty();
+    }
+
+    @Test
+    void aBackboneOfAnotherEpochThatLacksANodeKeepsItForTheGraceEvenThroughAnotherSnapshot() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1), papers));
+        Watch watch = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        watches.restartGrace(60_000);
+
+        // Restarted empty: only papers registered again so far.
+        backbone.reply(records(DirectoryProtocol.ok().u32(1).u64(3).u64(0x0bbe).u8(DirectoryProtocol.WATCH_SNAPSHOT), papers));
+        watches.backboneRestarted();
+        // Back in touch with the same new backbone: a snapshot again, fx still not there.
+        backbone.reply(records(DirectoryProtocol.ok().u32(2).u64(4).u64(0x0bbe).u8(DirectoryProtocol.WATCH_SNAPSHOT), papers))
+                .reply(DirectoryProtocol.ok());
+        watches.reconnected();
+        watches.endMissing();
+
+        assertThat(listener.heard).containsExactly("joined fx#1", "joined papers#1");
+        assertThat(watch.keepsMissing(fx(1).record().address())).isTrue();
+        watches.onEvent(DirectoryProtocol.EVENT_JOIN, 2, 5, fx(2), 4);
+        assertThat(listener.heard).containsExactly("joined fx#1", "joined papers#1", "updated fx#2");
+    }
+
+    @Test
+    void aNodeKeptWhileMissingIsHeardToLeaveWhenTheGraceEndsWithoutAHeartbeat() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1), papers));
+        watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        watches.restartGrace(50);
+
+        backbone.reply(records(DirectoryProtocol.ok().u32(1).u64(3).u64(0x0bbe).u8(DirectoryProtocol.WATCH_SNAPSHOT), papers));
+        watches.backboneRestarted();
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> listener.heard.contains("left fx#1"));
+        assertThat(listener.heard).containsExactly("joined fx#1", "joined papers#1", "left fx#1");
+    }
+
+    @Test
+    void aSnapshotOfTheSameEpochIsTheWholeTruth() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1), papers));
+        watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        watches.restartGrace(60_000);
+
+        // The same backbone, whose history does not reach back: fx really left.
+        backbone.reply(records(watchSnapshot(8, 900), papers)).reply(DirectoryProtocol.ok());
+        watches.reconnected();
+
+        assertThat(listener.heard).containsExactly("joined fx#1", "joined papers#1", "left fx#1");
     }
 }

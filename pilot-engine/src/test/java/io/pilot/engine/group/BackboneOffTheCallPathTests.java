@@ -2,6 +2,7 @@ package io.pilot.engine.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.UdpForwarder;
@@ -138,7 +139,8 @@ class BackboneOffTheCallPathTests {
         requester.joinGroup("WATCHERS", null).join();
         await().atMost(10, TimeUnit.SECONDS)
                 .until(() -> realm.backbone().requests(DirectoryProtocol.OP_WATCH_FROM) >= 2);
-        assertThat(realm.backbone().registrations()).as("fx-a has not registered again yet").isEqualTo(1);
+        // Else fx-a's heartbeat happened to find the restart first (one run in ten or more): nothing to prove then.
+        assumeThat(realm.backbone().registrations()).as("fx-a has not registered again yet").isEqualTo(1);
 
         // Meanwhile, and after fx-a is back, the requester calls it as before and was never told it left.
         await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() -> {
