@@ -157,7 +157,7 @@ public final class Connection {
                 config.maxPacketPayload(), rtt, config.pacing() && config.congestionControl() != CongestionControl.BBR);
         this.pacer = new Pacer(config.pacingBurstPackets(), config.maxPacketPayload(), nowNanos);
         this.pathMtu = new PathMtuProbing(config.maxPacketPayload(), config.pathMtuDiscovery());
-        this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(),
+        this.lossDetector = new LossDetector(rtt, congestion, config.maxAckDelayNanos(), config.staleProbeTimeoutNanos(),
                 new SentFrameRouter(streams, assembler, receiveCredit));
         this.controlledDatagramSize = config.maxPacketPayload();
         this.lastSentNanos = nowNanos;

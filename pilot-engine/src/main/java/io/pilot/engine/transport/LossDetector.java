@@ -14,6 +14,13 @@ import java.util.List;
  * which the peer acknowledges at once): if it arrived, its ACK covers everything received before it and is not
  * delayed, so the timer need not wait for the peer's delayed-ACK alarm.
  *
+ * <p>A packet sent more than {@link RttEstimator#STALE_AFTER_NANOS} after the last round-trip sample (an idle
+ * connection's next request, a keepalive) waits at least the stale probe timeout (200 ms by default) before its first
+ * probe: the estimate was made when the peer answered at once, and a peer that has since fallen behind (a backbone
+ * whose socket queue holds the datagrams of tens of thousands of clients) answers hundreds of times later. Probing
+ * at the idle estimate then sent each heartbeat's request a dozen times over (PTO 11 ms, doubling, against a queue
+ * of 400 ms), and those probes were what kept the backbone's queue full: docs/benchmarks.md section 5b.
+ *
  * <p>Persistent congestion is decided conservatively: the newest and oldest lost packet of one detection round must
  * be further apart than three PTO periods, both sent after the first RTT sample, with no packet sent in between
  * acknowledged by this ACK and nothing sent at or after the oldest one acknowledged before.
@@ -37,9 +44,12 @@ final class LossDetector {
     private final CongestionController congestion;
     private final Listener listener;
     private final long maxAckDelayNanos;
+    private final long staleProbeTimeoutNanos;
     private long largestAcked = -1;
     private long newestAckedSentNanos = Long.MIN_VALUE;
     private long firstSampleNanos = Long.MAX_VALUE;
+    /** When the last round-trip sample was taken. */
+    private long lastSampleNanos = Long.MIN_VALUE;
     private long lastAckElicitingSentNanos;
     /** Whether the peer may hold its ACK of the last ack-eliciting packet sent for up to its max_ack_delay. */
     private boolean lastAckMayBeDelayed = true;
@@ -48,7 +58,9 @@ final class LossDetector {
     private long bytesInFlight;
     private long lostPackets;
 
-    LossDetector(RttEstimator rtt, CongestionController congestion, long maxAckDelayNanos, Listener listener) {
+    LossDetector(RttEstimator rtt, CongestionController congestion, long maxAckDelayNanos, long staleProbeTimeoutNanos,
+            Listener listener) {
+        this.staleProbeTimeoutNanos = staleProbeTimeoutNanos;
         this.rtt = rtt;
         this.congestion = congestion;
         this.maxAckDelayNanos = maxAckDelayNanos;
@@ -102,6 +114,7 @@ final class LossDetector {
                 firstSampleNanos = nowNanos;
             }
             rtt.onSample(nowNanos - largestNewly.sentNanos, Math.min(ack.ackDelayMicros() * 1000, maxAckDelayNanos));
+            lastSampleNanos = nowNanos;
         }
         detectLoss(nowNanos, ackedBefore);
         for (SentPacket packet : newlyAcked) {
@@ -121,7 +134,11 @@ final class LossDetector {
         if (sent.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        return lastAckElicitingSentNanos + (rtt.pto(lastAckMayBeDelayed) << Math.min(ptoCount, MAX_BACKOFF_SHIFT));
+        long pto = rtt.pto(lastAckMayBeDelayed);
+        if (lastSampleNanos != Long.MIN_VALUE && lastAckElicitingSentNanos - lastSampleNanos > RttEstimator.STALE_AFTER_NANOS) {
+            pto = Math.max(pto, staleProbeTimeoutNanos);
+        }
+        return lastAckElicitingSentNanos + (pto << Math.min(ptoCount, MAX_BACKOFF_SHIFT));
     }
 
     /**

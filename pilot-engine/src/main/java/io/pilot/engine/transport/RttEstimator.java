@@ -23,6 +23,8 @@ package io.pilot.engine.transport;
  */
 final class RttEstimator {
 
+    /** A round-trip estimate whose last sample is older than this no longer says how fast the peer answers now. */
+    static final long STALE_AFTER_NANOS = 1_000_000_000L;
     /** Timer granularity (RFC 9002 kGranularity). */
     static final long GRANULARITY_NANOS = 1_000_000L;
 

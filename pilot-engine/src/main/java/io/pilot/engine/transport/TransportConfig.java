@@ -31,6 +31,7 @@ public final class TransportConfig {
     private final long unresponsiveTimeoutNanos;
     private final long initialRttNanos;
     private final long minProbeTimeoutNanos;
+    private final long staleProbeTimeoutNanos;
     private final int initialWindowPackets;
     private final int minimumWindowPackets;
     private final boolean pacing;
@@ -51,6 +52,7 @@ public final class TransportConfig {
         this.unresponsiveTimeoutNanos = b.unresponsiveTimeout.toNanos();
         this.initialRttNanos = b.initialRtt.toNanos();
         this.minProbeTimeoutNanos = b.minProbeTimeout.toNanos();
+        this.staleProbeTimeoutNanos = b.staleProbeTimeout.toNanos();
         this.initialWindowPackets = b.initialWindowPackets;
         this.minimumWindowPackets = b.minimumWindowPackets;
         this.pacing = b.pacing;
@@ -140,6 +142,14 @@ public final class TransportConfig {
         return minProbeTimeoutNanos;
     }
 
+    /**
+     * Floor of the probe timeout before backoff for a packet sent more than {@link RttEstimator#STALE_AFTER_NANOS}
+     * after the last round-trip sample (0: none): see {@link LossDetector}.
+     */
+    public long staleProbeTimeoutNanos() {
+        return staleProbeTimeoutNanos;
+    }
+
     public int initialWindowPackets() {
         return initialWindowPackets;
     }
@@ -195,6 +205,7 @@ public final class TransportConfig {
         private Duration unresponsiveTimeout = Duration.ofSeconds(10);
         private Duration initialRtt = Duration.ofMillis(333);
         private Duration minProbeTimeout = Duration.ofMillis(1);
+        private Duration staleProbeTimeout = Duration.ofMillis(200);
         private int initialWindowPackets = 10;
         private int minimumWindowPackets = 2;
         private boolean pacing = true;
@@ -264,6 +275,18 @@ public final class TransportConfig {
         public Builder minProbeTimeout(Duration d) {
             require(!d.isNegative(), "minProbeTimeout must be >= 0");
             this.minProbeTimeout = d;
+            return this;
+        }
+
+        /**
+         * The shortest probe timeout for a packet sent after more than a second without a round-trip sample (an
+         * idle connection's first request, a keepalive): the estimate says how fast the peer answered then, not now
+         * (a backbone whose socket queue holds many clients' datagrams answers hundreds of times slower than its
+         * idle round trip, and each probe adds to that queue). Like Linux's minimum TCP RTO. 0 turns it off.
+         */
+        public Builder staleProbeTimeout(Duration d) {
+            require(!d.isNegative() && d.toMillis() <= 60_000, "staleProbeTimeout must be in [0, 60s]");
+            this.staleProbeTimeout = d;
             return this;
         }
 
