@@ -134,6 +134,11 @@ final class InitiatorHandshake {
         return bytes(new HandshakeInit(localIndex, firstMessage, cookie).encode(UnpooledByteBufAllocator.DEFAULT));
     }
 
+    /** Gives up the handshake under way: an answer to it is no longer {@link #answeredBy one}. */
+    void abandon() {
+        noise = null;
+    }
+
     /** Whether a handshake was started and not yet answered. */
     boolean inProgress() {
         return noise != null;

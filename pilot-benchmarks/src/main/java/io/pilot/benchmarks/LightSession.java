@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
@@ -54,7 +55,12 @@ import java.util.Map;
  * transport's unresponsive timeout) is replaced by a new handshake with a fresh connection when its next heartbeat
  * is due, then that heartbeat; a
  * handshake whose FINAL goes unconfirmed for a node's connect timeout starts again.
- * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good.
+ * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good. An initiation
+ * that went unanswered (its INIT sent {@value #SENDS_PER_INITIATION} times) or unconfirmed is tried again after the
+ * wait a node's {@code DirectoryClient} takes between attempts to register (its {@code RetryBackoff} with the
+ * default first and longest waits: equal jitter, doubling per failure in a row), not at once: retrying at once, the
+ * sessions a collapse had closed sent INITs at twice to three times a node's rate for as long as the backbone could
+ * not answer them, into the socket its held sessions needed.
  */
 final class LightSession {
 
@@ -96,6 +102,8 @@ final class LightSession {
     /** When the FINAL was first sent: a session unconfirmed after {@link #CONFIRM_TIMEOUT_NANOS} starts again. */
     private long confirmingSinceNanos;
     private int initSends;
+    /** Initiations in a row that went unanswered or unconfirmed: how long the next waits. */
+    private int failedInitiations;
     private long handshakeSentNanos;
     private boolean freshConnection = true;
     /** The number of the connection the backbone's last confirmation named (docs/PROTOCOL.md §4.12), 0 before any. */
@@ -281,6 +289,7 @@ final class LightSession {
         }
         freshConnection = false;
         finalBytes = null;
+        failedInitiations = 0;
         lookupsInFlight = 0; // a closed connection's lookups will never be answered: the new one starts afresh
         // Both ends agree who opens even stream ids without a word: the lower node key does.
         boolean even = Arrays.compareUnsigned(identity.publicKey().toBytes(), backboneNodeKey) < 0;
@@ -441,7 +450,8 @@ final class LightSession {
             if (initSends < SENDS_PER_INITIATION) {
                 sendInit(now);
             } else {
-                initiate(now);
+                handshake.abandon();
+                retryLater(now);
             }
         }
         if (finalBytes != null && now - confirmingSinceNanos >= CONFIRM_TIMEOUT_NANOS) {
@@ -451,7 +461,7 @@ final class LightSession {
             counters.reconnects++;
             finalBytes = null;
             state = State.HANDSHAKING;
-            initiate(now);
+            retryLater(now);
         }
         if (finalBytes != null && now - finalSentNanos >= RETRANSMIT_NANOS) {
             send(ByteBuffer.wrap(finalBytes));
@@ -494,6 +504,14 @@ final class LightSession {
             }
         }
         return next;
+    }
+
+    /** An initiation failed: the next starts after a node's wait between attempts to register. */
+    private void retryLater(long now) {
+        long ceiling = DirectoryClient.DEFAULT_FIRST_RETRY.toNanos() << Math.min(failedInitiations, 20);
+        ceiling = Math.min(ceiling, DirectoryClient.DEFAULT_LONGEST_RETRY.toNanos());
+        failedInitiations++;
+        reconnectAtNanos = now + ceiling / 2 + (long) (random.nextDouble() * (ceiling / 2));
     }
 
     /**
