@@ -9,7 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection that was quiet for seconds probes its next request no sooner than the stale probe timeout (200 ms):
+ * With a stale probe timeout set (200 ms here; off by default), a connection that was quiet for seconds probes its
+ * next request no sooner than that:
  * its round-trip estimate is from when the peer answered at once. On the simulated network: 1 ms each way while the
  * estimate is made, then the peer falls behind and its answers take 400 ms to come back, as a backbone's do when its
  * socket queue holds the datagrams of tens of thousands of clients.
