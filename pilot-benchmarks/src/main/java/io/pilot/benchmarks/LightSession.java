@@ -6,6 +6,7 @@ import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.directory.RetryBackoff;
 import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.FrameException;
 import io.pilot.engine.message.FrameKind;
@@ -57,7 +58,7 @@ import java.util.Map;
  * handshake whose FINAL goes unconfirmed for a node's connect timeout starts again.
  * Both are counted. Without it a stall of ten seconds on a loaded machine failed sessions for good. An initiation
  * that went unanswered (its INIT sent {@value #SENDS_PER_INITIATION} times) or unconfirmed is tried again after the
- * wait a node's {@code DirectoryClient} takes between attempts to register (its {@code RetryBackoff} with the
+ * wait a node's {@code DirectoryClient} takes between attempts to register ({@link RetryBackoff} with the
  * default first and longest waits: equal jitter, doubling per failure in a row), not at once: retrying at once, the
  * sessions a collapse had closed sent INITs at twice to three times a node's rate for as long as the backbone could
  * not answer them, into the socket its held sessions needed.
@@ -102,8 +103,8 @@ final class LightSession {
     /** When the FINAL was first sent: a session unconfirmed after {@link #CONFIRM_TIMEOUT_NANOS} starts again. */
     private long confirmingSinceNanos;
     private int initSends;
-    /** Initiations in a row that went unanswered or unconfirmed: how long the next waits. */
-    private int failedInitiations;
+    /** The wait after an initiation that went unanswered or unconfirmed: a node's, reset by a confirmed one. */
+    private final RetryBackoff retries;
     private long handshakeSentNanos;
     private boolean freshConnection = true;
     /** The number of the connection the backbone's last confirmation named (docs/PROTOCOL.md §4.12), 0 before any. */
@@ -166,6 +167,7 @@ final class LightSession {
         this.registerBody = registerBody;
         this.rekeyAfterNanos = rekeyAfterNanos;
         this.random = random;
+        this.retries = new RetryBackoff(DirectoryClient.DEFAULT_FIRST_RETRY, DirectoryClient.DEFAULT_LONGEST_RETRY, random);
         this.counters = counters;
         this.number = counters.sessions++;
     }
@@ -289,7 +291,7 @@ final class LightSession {
         }
         freshConnection = false;
         finalBytes = null;
-        failedInitiations = 0;
+        retries.reset();
         lookupsInFlight = 0; // a closed connection's lookups will never be answered: the new one starts afresh
         // Both ends agree who opens even stream ids without a word: the lower node key does.
         boolean even = Arrays.compareUnsigned(identity.publicKey().toBytes(), backboneNodeKey) < 0;
@@ -508,10 +510,7 @@ final class LightSession {
 
     /** An initiation failed: the next starts after a node's wait between attempts to register. */
     private void retryLater(long now) {
-        long ceiling = DirectoryClient.DEFAULT_FIRST_RETRY.toNanos() << Math.min(failedInitiations, 20);
-        ceiling = Math.min(ceiling, DirectoryClient.DEFAULT_LONGEST_RETRY.toNanos());
-        failedInitiations++;
-        reconnectAtNanos = now + ceiling / 2 + (long) (random.nextDouble() * (ceiling / 2));
+        reconnectAtNanos = now + retries.next().toNanos();
     }
 
     /**

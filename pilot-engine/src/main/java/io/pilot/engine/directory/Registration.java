@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
 final class Registration {
 
     private static final Logger log = LoggerFactory.getLogger(Registration.class);
-
 
     private final PilotNode node;
     private final ClientSettings settings;

@@ -13,8 +13,10 @@ import java.util.random.RandomGenerator;
  * instant, again and again. Why half of the ceiling is fixed: an agent never retries in a busy loop, and the
  * spread still halves the synchronized load. Why a cap: a backbone that was away for an hour is found again
  * within {@code max} of its return.
+ *
+ * <p>Public for what stands in for a node elsewhere (the benchmarks' load generators retry on a node's schedule).
  */
-final class RetryBackoff {
+public final class RetryBackoff {
 
     private final long firstNanos;
     private final long maxNanos;
@@ -27,7 +29,7 @@ final class RetryBackoff {
      * @param random where the jitter comes from (passed in so that tests can fix it)
      * @throws IllegalArgumentException if {@code first} is not positive or {@code max} is below it
      */
-    RetryBackoff(Duration first, Duration max, RandomGenerator random) {
+    public RetryBackoff(Duration first, Duration max, RandomGenerator random) {
         if (first.isNegative() || first.isZero()) {
             throw new IllegalArgumentException("the first retry delay must be positive, not " + first);
         }
@@ -39,13 +41,13 @@ final class RetryBackoff {
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** The wait before the next attempt; each call counts one more failed attempt. */
     /** The longest wait between attempts. */
     Duration longest() {
         return Duration.ofNanos(maxNanos);
     }
 
-    synchronized Duration next() {
+    /** The wait before the next attempt; each call counts one more failed attempt. */
+    public synchronized Duration next() {
         long ceiling = ceiling(attempt);
         if (ceiling < maxNanos) {
             attempt++;
@@ -55,7 +57,7 @@ final class RetryBackoff {
     }
 
     /** After a success: the next failure starts from the first step again. */
-    synchronized void reset() {
+    public synchronized void reset() {
         attempt = 0;
     }
 

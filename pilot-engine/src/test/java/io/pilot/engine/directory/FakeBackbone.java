@@ -31,7 +31,12 @@ final class FakeBackbone implements BackboneCall {
 
     /** A WATCH_FROM reply's head that a snapshot follows ({@link #records}). */
     static BinaryWriter watchSnapshot(int subscription, long revision) {
-        return DirectoryProtocol.ok().u32(subscription).u64(revision).u64(EPOCH).u8(DirectoryProtocol.WATCH_SNAPSHOT);
+        return watchSnapshot(subscription, revision, EPOCH);
+    }
+
+    /** A WATCH_FROM reply's head for a snapshot from the backbone of {@code epoch} (another one: a restart). */
+    static BinaryWriter watchSnapshot(int subscription, long revision, long epoch) {
+        return DirectoryProtocol.ok().u32(subscription).u64(revision).u64(epoch).u8(DirectoryProtocol.WATCH_SNAPSHOT);
     }
 
     /** An ok reply listing records: {@code count u32 | record bytes16 *}, after {@code head}. */

@@ -216,10 +216,10 @@ class WatchesTests {
         watches.restartGrace(60_000);
 
         // Restarted empty: only papers registered again so far.
-        backbone.reply(records(DirectoryProtocol.ok().u32(1).u64(3).u64(0x0bbe).u8(DirectoryProtocol.WATCH_SNAPSHOT), papers));
+        backbone.reply(records(watchSnapshot(1, 3, 0x0bbe), papers));
         watches.backboneRestarted();
         // Back in touch with the same new backbone: a snapshot again, fx still not there.
-        backbone.reply(records(DirectoryProtocol.ok().u32(2).u64(4).u64(0x0bbe).u8(DirectoryProtocol.WATCH_SNAPSHOT), papers))
+        backbone.reply(records(watchSnapshot(2, 4, 0x0bbe), papers))
                 .reply(DirectoryProtocol.ok());
         watches.reconnected();
         watches.endMissing();
@@ -236,7 +236,7 @@ class WatchesTests {
         watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
         watches.restartGrace(50);
 
-        backbone.reply(records(DirectoryProtocol.ok().u32(1).u64(3).u64(0x0bbe).u8(DirectoryProtocol.WATCH_SNAPSHOT), papers));
+        backbone.reply(records(watchSnapshot(1, 3, 0x0bbe), papers));
         watches.backboneRestarted();
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> listener.heard.contains("left fx#1"));
