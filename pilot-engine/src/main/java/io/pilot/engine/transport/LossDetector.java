@@ -19,7 +19,12 @@ import java.util.List;
  * probe: the estimate was made when the peer answered at once, and a peer that has since fallen behind (a backbone
  * whose socket queue holds the datagrams of tens of thousands of clients) answers hundreds of times later. Probing
  * at the idle estimate then sent each heartbeat's request a dozen times over (PTO 11 ms, doubling, against a queue
- * of 400 ms), and those probes were what kept the backbone's queue full: docs/benchmarks.md section 5b.
+ * of 400 ms), and those probes were what kept the backbone's queue full: docs/benchmarks.md section 5b. Whether the
+ * floor applies is decided for the packet that the first probe timeout of a run of them follows, and holds until an
+ * ACK ends the run: decided again for each probe, the probes themselves (sent a second after the last sample once
+ * the backoff had grown) switched the floor on halfway and multiplied it by the backoff reached, so a probe due
+ * 1.4 s later was put off by 13 s, past the unresponsive timeout (a relayed session moving to WebSocket lost its
+ * call that way: PROTOCOL.md section 5.6).
  *
  * <p>Persistent congestion is decided conservatively: the newest and oldest lost packet of one detection round must
  * be further apart than three PTO periods, both sent after the first RTT sample, with no packet sent in between
@@ -55,6 +60,8 @@ final class LossDetector {
     private boolean lastAckMayBeDelayed = true;
     private long lossTimeNanos = Long.MAX_VALUE;
     private int ptoCount;
+    /** Whether the run of probe timeouts under way started from a stale estimate (see the class comment). */
+    private boolean probingFromStale;
     private long bytesInFlight;
     private long lostPackets;
 
@@ -135,10 +142,16 @@ final class LossDetector {
             return Long.MAX_VALUE;
         }
         long pto = rtt.pto(lastAckMayBeDelayed);
-        if (lastSampleNanos != Long.MIN_VALUE && lastAckElicitingSentNanos - lastSampleNanos > RttEstimator.STALE_AFTER_NANOS) {
+        if (ptoCount == 0 ? staleEstimate() : probingFromStale) {
             pto = Math.max(pto, staleProbeTimeoutNanos);
         }
         return lastAckElicitingSentNanos + (pto << Math.min(ptoCount, MAX_BACKOFF_SHIFT));
+    }
+
+    /** Whether the last ack-eliciting packet went out more than a second after the last round-trip sample. */
+    private boolean staleEstimate() {
+        return lastSampleNanos != Long.MIN_VALUE
+                && lastAckElicitingSentNanos - lastSampleNanos > RttEstimator.STALE_AFTER_NANOS;
     }
 
     /**
@@ -154,6 +167,9 @@ final class LossDetector {
         if (lossTimeNanos != Long.MAX_VALUE) {
             detectLoss(nowNanos, newestAckedSentNanos);
             return false;
+        }
+        if (ptoCount == 0) {
+            probingFromStale = staleEstimate();
         }
         ptoCount++;
         return true;

@@ -205,7 +205,7 @@ public final class TransportConfig {
         private Duration unresponsiveTimeout = Duration.ofSeconds(10);
         private Duration initialRtt = Duration.ofMillis(333);
         private Duration minProbeTimeout = Duration.ofMillis(1);
-        private Duration staleProbeTimeout = Duration.ZERO;
+        private Duration staleProbeTimeout = Duration.ofMillis(200);
         private int initialWindowPackets = 10;
         private int minimumWindowPackets = 2;
         private boolean pacing = true;
@@ -282,9 +282,9 @@ public final class TransportConfig {
          * The shortest probe timeout for a packet sent after more than a second without a round-trip sample (an
          * idle connection's first request, a keepalive): the estimate says how fast the peer answered then, not now
          * (a backbone whose socket queue holds many clients' datagrams answers hundreds of times slower than its
-         * idle round trip, and each probe adds to that queue). Like Linux's minimum TCP RTO. 0 (the default) turns
-         * it off: at 200 ms it kept a node whose UDP closed mid-session from reaching its peer again through the
-         * relay over WebSocket within the unresponsive timeout (TcpFallbackTest), for a reason not traced yet.
+         * idle round trip, and each probe adds to that queue). Like Linux's minimum TCP RTO. 200 ms by default; 0
+         * turns it off. Whether it applies is decided for the packet a run of probe timeouts starts from, not per
+         * probe (LossDetector: per probe, it once put a probe 13 s off in the middle of a run).
          */
         public Builder staleProbeTimeout(Duration d) {
             require(!d.isNegative() && d.toMillis() <= 60_000, "staleProbeTimeout must be in [0, 60s]");

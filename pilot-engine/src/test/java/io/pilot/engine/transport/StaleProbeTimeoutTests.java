@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * With a stale probe timeout set (200 ms here; off by default), a connection that was quiet for seconds probes its
+ * With a stale probe timeout set (200 ms here, the default), a connection that was quiet for seconds probes its
  * next request no sooner than that:
  * its round-trip estimate is from when the peer answered at once. On the simulated network: 1 ms each way while the
  * estimate is made, then the peer falls behind and its answers take 400 ms to come back, as a backbone's do when its
@@ -66,6 +66,43 @@ class StaleProbeTimeoutTests {
         long firstProbe = firstProbeAfterARequestWhileThePeerIsSlow();
 
         assertThat(firstProbe).as("the estimate's own PTO, not the stale floor").isLessThan(50 * MS);
+    }
+
+    @Test
+    void aRunOfProbesThatBeganOnAFreshEstimateKeepsDoublingOnceItsProbesGoStale() {
+        sim.connect(config(Duration.ofMillis(200)), ra, rb);
+        warmUp(); // the request below goes out milliseconds after the last sample
+        sim.aToB.loss = 1.0; // and nothing from A arrives any more: every probe goes unanswered
+
+        Recorder.writePattern(sim.a.openStream(80), 100);
+        List<Long> probes = probeTimes(8 * SECOND);
+
+        // About 6, 12, 24... ms apart, doubling through the second mark and on (the connection's next deadline, the
+        // next probe or its unresponsive timeout, counts as one more). Decided again per probe, the floor came on for
+        // the probes sent a second after the last sample and was multiplied by the backoff reached: after probes 0.8
+        // and 1.5 s in, the next was put off by 200 ms << 9, past the unresponsive timeout.
+        probes.add(sim.a.nextDeadlineNanos());
+        assertThat(probes).as("probe timeouts within 8 s").hasSizeGreaterThanOrEqualTo(10);
+        for (int i = 2; i < probes.size(); i++) {
+            long gap = probes.get(i) - probes.get(i - 1);
+            long before = probes.get(i - 1) - probes.get(i - 2);
+            assertThat(gap).as("gap %d after one of %d ms", i, before / MS).isLessThanOrEqualTo(2 * before + 2 * MS);
+        }
+    }
+
+    /** When A's probe timeouts fired within {@code nanos} from now, stepping a millisecond at a time. */
+    private List<Long> probeTimes(long nanos) {
+        List<Long> times = new ArrayList<>();
+        long seen = sim.a.stats().probeTimeouts();
+        long end = sim.now + nanos;
+        while (sim.now < end) {
+            sim.runFor(MS);
+            if (sim.a.stats().probeTimeouts() > seen) {
+                seen = sim.a.stats().probeTimeouts();
+                times.add(sim.now);
+            }
+        }
+        return times;
     }
 
     private static TransportConfig config(Duration staleProbeTimeout) {
