@@ -52,6 +52,16 @@ final class BackboneSessionsBenchmark {
     private static final String GENERATOR_JVM_OPTIONS = System.getProperty("bench.sessions.generator-jvm",
             "-Xmx1g,-XX:+UseSerialGC").replace(',', ' ');
 
+    /**
+     * The generators' scheduling niceness, from {@code bench.sessions.generator-nice} (10): they stand in for other
+     * machines but share this one's two cores with the backbone, and at equal priority eight busy generators (a
+     * handshake, an identity and a signed record per session opened) competed with the backbone's one event loop
+     * for them: its socket first overflowed at about 23,000 sessions in the ramp, with the loop answering in tens of
+     * milliseconds. Niced, they get what the backbone leaves, as a fleet of separate machines would leave it all,
+     * and the same ramp ran without a drop to 65,000 and more (docs/benchmarks.md section 5b).
+     */
+    static final int GENERATOR_NICE = Integer.getInteger("bench.sessions.generator-nice", 10);
+
     /** Per-process descriptor limit the generators ask for (the hard limit here is 20,000). */
     private static final int DESCRIPTORS = 20_000;
     /** How often the ramp prints what it sees (the backbone's loop, its socket): a collapse unfolds within seconds. */
@@ -435,8 +445,8 @@ final class BackboneSessionsBenchmark {
         // Its own loopback address per generator: ports are per address, and 127.0.0.0/8 is all loopback.
         String bind = "127.0.0." + (20 + index);
         double rate = (double) settings.rate() / settings.generators();
-        String command = String.format(Locale.ROOT, "ulimit -n %d && exec '%s' %s -cp '%s' %s %s %d %d %s %d %.1f %d %d",
-                DESCRIPTORS, java, GENERATOR_JVM_OPTIONS, System.getProperty("java.class.path"), SessionLoadGenerator.class.getName(),
+        String command = String.format(Locale.ROOT, "ulimit -n %d && exec nice -n %d '%s' %s -cp '%s' %s %s %d %d %s %d %.1f %d %d",
+                DESCRIPTORS, GENERATOR_NICE, java, GENERATOR_JVM_OPTIONS, System.getProperty("java.class.path"), SessionLoadGenerator.class.getName(),
                 HostPort.format(node.localEndpoint()), node.address().realm(), count, bind, firstAgent, rate,
                 settings.heartbeat().toMillis(), REKEY.toMillis());
         try {

@@ -24,7 +24,7 @@ final class SessionsReport {
         line("### Real sessions held by one backbone");
         line("");
         line(String.format(Locale.ROOT, "One backbone (as above, lease %d s%s) and %d load-generator processes "
-                + "(`SessionLoadGenerator`), each one thread holding its share of %,d sessions, every session on its own "
+                + "(`SessionLoadGenerator`, at nice %d: they stand in for other machines), each one thread holding its share of %,d sessions, every session on its own "
                 + "UDP port (each generator on its own loopback address, 127.0.0.20 up, so that no address runs out of "
                 + "ports, with a descriptor limit of 20,000): a real Noise XX handshake with an "
                 + "identity proof, a REGISTER of a signed record (one hostname, one capability, the group `bench`) over "
@@ -34,14 +34,14 @@ final class SessionsReport {
                 + "parts (handshake state, packet cipher, transport connection, message frames) without a node's event "
                 + "loop and threads, so a generator holds thousands. They recover as a node's `DirectoryClient` does: a "
                 + "closed connection is replaced by a new handshake at the session's next heartbeat, then that heartbeat, a lapsed lease by a new registration "
-                + "(both counted below). Opened at up to %,.0f a second in all, 32 in flight per generator. The backbone lives in the bench JVM's heap of %,d MiB. "
+                + "(both counted below). Opened at up to %,.0f a second in all, 32 in flight per generator. The backbone lives in the bench JVM's heap of %,d MiB, collected by %s. "
                 + "Measured by `%s`, load average %.2f before the run.", s.lease().toSeconds(),
                 s.holdsAtDefaultRate() ? String.format(Locale.ROOT, ", not the default %d s: at the default's heartbeat every %d s "
                         + "these sessions would send %,.0f heartbeats a second, whose cost the second column below measures",
                         BackboneSessionsBenchmark.DEFAULT_LEASE.toSeconds(), BackboneSessionsBenchmark.DEFAULT_LEASE.toSeconds() / 3,
                         s.heartbeatsPerSecond(s.sessions(), BackboneSessionsBenchmark.DEFAULT_LEASE.dividedBy(3))) : "",
-                s.generators(), s.sessions(), s.heartbeat().toSeconds(), BackboneSessionsBenchmark.REKEY.toMinutes() + 5, s.rate(),
-                r.maxHeapBytes() / 1048576, report.command(), report.environment().loadAverage()));
+                s.generators(), BackboneSessionsBenchmark.GENERATOR_NICE, s.sessions(), s.heartbeat().toSeconds(), BackboneSessionsBenchmark.REKEY.toMinutes() + 5, s.rate(),
+                r.maxHeapBytes() / 1048576, collectors(), report.command(), report.environment().loadAverage()));
         line("");
         line("| | |");
         line("|---|---:|");
@@ -99,5 +99,11 @@ final class SessionsReport {
 
     private void line(String text) {
         md.append(text).append('\n');
+    }
+
+    /** The bench JVM's collectors, as the JVM names them ("G1 Young Generation, G1 Old Generation", "ZGC Cycles..."). */
+    private static String collectors() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).collect(java.util.stream.Collectors.joining(", "));
     }
 }
