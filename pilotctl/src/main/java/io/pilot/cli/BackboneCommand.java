@@ -53,10 +53,17 @@ final class BackboneCommand {
                         + " binds loopback only (default: no HTTP).")
         String httpBind;
 
+        @Option(names = "--jvm-option", paramLabel = "OPTION",
+                description = "An option for the backbone's JVM (repeatable), e.g. --jvm-option=-XX:+UseZGC"
+                        + " --jvm-option=-Xmx4g: a backbone holding tens of thousands of sessions wants a concurrent"
+                        + " collector and room for about four times its state, some 10 kB a session"
+                        + " (docs/benchmarks.md 5b).")
+        List<String> jvmOptions = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             return BackboneLauncher.start(PilotCtl.of(spec), bind, identity, store, tcpBinds, tlsCert, tlsKey, noTcp,
-                    httpBind);
+                    httpBind, jvmOptions);
         }
     }
 

@@ -24,7 +24,7 @@ final class BackboneLauncher {
     }
 
     static int start(PilotCtl ctl, String bind, Path identity, String store, List<String> tcpBinds, Path tlsCert,
-            Path tlsKey, boolean noTcp, String httpBind) throws Exception {
+            Path tlsKey, boolean noTcp, String httpBind, List<String> jvmOptions) throws Exception {
         try {
             HostPort.parseBind(bind);
         } catch (IllegalArgumentException e) {
@@ -44,6 +44,12 @@ final class BackboneLauncher {
                 return ctl.usage(e.getMessage(), "e.g. --http-bind 8080 (loopback) or --http-bind 0.0.0.0:8080");
             }
         }
+        for (String option : jvmOptions) {
+            String problem = BackgroundProcess.jvmOptionProblem(option);
+            if (problem != null) {
+                return ctl.usage("--jvm-option " + option + ": " + problem, "e.g. --jvm-option=-XX:+UseZGC --jvm-option=-Xmx4g");
+            }
+        }
         Optional<LocalBackbone> running = LocalBackbone.running();
         if (running.isPresent()) {
             return ctl.fail("ALREADY_RUNNING", "a backbone already runs (pid " + running.get().pid() + ", "
@@ -61,8 +67,8 @@ final class BackboneLauncher {
         }
         BackgroundProcess.Ready ready;
         try {
-            ready = BackgroundProcess.start(BackboneMain.class, args, directory.resolve("backbone.log"), "BACKBONE ",
-                    "is " + bind + " free?");
+            ready = BackgroundProcess.start(BackboneMain.class, jvmOptions, args, environment -> { },
+                    directory.resolve("backbone.log"), "BACKBONE ", "is " + bind + " free?");
         } catch (CliException e) {
             return ctl.fail(e);
         }

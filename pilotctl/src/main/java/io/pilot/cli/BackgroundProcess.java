@@ -36,14 +36,42 @@ final class BackgroundProcess {
         return start(main, args, environment -> { }, log, readyPrefix, whatToCheck);
     }
 
-    /**
-     * As {@link #start(Class, List, Path, String, String)}, with pilotctl's environment changed by {@code environment}
-     * first: how a secret reaches the process without showing on its command line.
-     */
+    /** As below, with no options of its own for the process's JVM. */
     static Ready start(Class<?> main, List<String> args, Consumer<Map<String, String>> environment, Path log,
             String readyPrefix, String whatToCheck) throws CliException, IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        return start(main, List.of(), args, environment, log, readyPrefix, whatToCheck);
+    }
+
+    /**
+     * Why {@code option} cannot be given to a background process's JVM, or null if it can: it must look like a JVM
+     * option, and must not replace what this launcher sets itself (the class path, the main class).
+     */
+    static String jvmOptionProblem(String option) {
+        if (option.isBlank() || !option.startsWith("-") || option.length() < 2) {
+            return "a JVM option starts with '-'";
+        }
+        if (option.chars().anyMatch(c -> c < 0x20)) {
+            return "control characters are not allowed";
+        }
+        String name = option.split("[=:\\s]", 2)[0];
+        if (List.of("-cp", "-classpath", "--class-path", "-jar", "-m", "--module", "-version", "--version", "-help", "-h",
+                "--help", "-?", "-showversion", "--show-version", "--dry-run").contains(name)) {
+            return "pilotctl sets the class path and main class itself; " + name + " would change what runs";
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #start(Class, List, Path, String, String)}, with {@code jvmOptions} for the process's JVM (checked by
+     * {@link #jvmOptionProblem}) and pilotctl's environment changed by {@code environment} first: how a secret
+     * reaches the process without showing on its command line.
+     */
+    static Ready start(Class<?> main, List<String> jvmOptions, List<String> args, Consumer<Map<String, String>> environment,
+            Path log, String readyPrefix, String whatToCheck) throws CliException, IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 main.getName()));
         command.addAll(args);
         Files.deleteIfExists(log);
