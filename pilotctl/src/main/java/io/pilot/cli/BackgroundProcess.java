@@ -42,6 +42,16 @@ final class BackgroundProcess {
         return start(main, List.of(), args, environment, log, readyPrefix, whatToCheck);
     }
 
+    /** JVM options that replace what runs, or make the JVM print something and exit instead of running it. */
+    private static final List<String> CHANGES_WHAT_RUNS = List.of("-cp", "-classpath", "--class-path", "-jar", "-m",
+            "--module", "-version", "--version", "-showversion", "--show-version", "-fullversion", "-help", "-h",
+            "--help", "-?", "-X", "--help-extra", "--dry-run", "--list-modules", "-d", "--describe-module",
+            "--validate-modules");
+    /** JVM options that may take their value as the next word, which would then be pilotctl's own {@code -cp}. */
+    private static final List<String> TAKES_NEXT_WORD = List.of("--add-opens", "--add-exports", "--add-reads",
+            "--add-modules", "-p", "--module-path", "--upgrade-module-path", "--patch-module", "--limit-modules",
+            "--source", "--enable-native-access");
+
     /**
      * Why {@code option} cannot be given to a background process's JVM, or null if it can: it must look like a JVM
      * option, and must not replace what this launcher sets itself (the class path, the main class).
@@ -54,9 +64,11 @@ final class BackgroundProcess {
             return "control characters are not allowed";
         }
         String name = option.split("[=:\\s]", 2)[0];
-        if (List.of("-cp", "-classpath", "--class-path", "-jar", "-m", "--module", "-version", "--version", "-help", "-h",
-                "--help", "-?", "-showversion", "--show-version", "--dry-run").contains(name)) {
+        if (CHANGES_WHAT_RUNS.contains(name) || option.equals("-Xshare:dump")) {
             return "pilotctl sets the class path and main class itself; " + name + " would change what runs";
+        }
+        if (TAKES_NEXT_WORD.contains(name) && !option.contains("=")) {
+            return "give its value after '=' (" + name + "=VALUE): the next word on the command line is pilotctl's";
         }
         return null;
     }
@@ -70,9 +82,9 @@ final class BackgroundProcess {
             Path log, String readyPrefix, String whatToCheck) throws CliException, IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"); // before the caller's: a -D of theirs wins
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                main.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         Files.deleteIfExists(log);
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

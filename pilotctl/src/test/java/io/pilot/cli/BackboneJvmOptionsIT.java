@@ -55,6 +55,8 @@ class BackboneJvmOptionsIT {
                 "--jvm-option=-cp", "-cp would change what runs",
                 "--jvm-option=-jar", "-jar would change what runs",
                 "--jvm-option=--class-path=/tmp", "--class-path would change what runs",
+                "--jvm-option=-X", "-X would change what runs",
+                "--jvm-option=--add-opens", "give its value after '=' (--add-opens=VALUE)",
                 "--jvm-option=-Dx=a\nb", "control characters are not allowed");
         for (Map.Entry<String, String> bad : cases.entrySet()) {
             Cli.Result start = cli.run("backbone", "start", "--bind", "127.0.0.1:0", bad.getKey());

@@ -15,7 +15,7 @@ import java.util.List;
  * delayed, so the timer need not wait for the peer's delayed-ACK alarm.
  *
  * <p>A packet sent more than {@link RttEstimator#STALE_AFTER_NANOS} after the last round-trip sample (an idle
- * connection's next request, a keepalive) waits at least the stale probe timeout (off by default) before its first
+ * connection's next request, a keepalive) waits at least the stale probe timeout (200 ms by default) before its first
  * probe: the estimate was made when the peer answered at once, and a peer that has since fallen behind (a backbone
  * whose socket queue holds the datagrams of tens of thousands of clients) answers hundreds of times later. Probing
  * at the idle estimate then sent each heartbeat's request a dozen times over (PTO 11 ms, doubling, against a queue

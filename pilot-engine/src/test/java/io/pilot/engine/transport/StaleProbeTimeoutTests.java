@@ -69,6 +69,11 @@ class StaleProbeTimeoutTests {
     }
 
     @Test
+    void theFloorIsOnByDefaultAt200Milliseconds() {
+        assertThat(TransportConfig.defaults().staleProbeTimeoutNanos()).isEqualTo(200 * MS);
+    }
+
+    @Test
     void aRunOfProbesThatBeganOnAFreshEstimateKeepsDoublingOnceItsProbesGoStale() {
         sim.connect(config(Duration.ofMillis(200)), ra, rb);
         warmUp(); // the request below goes out milliseconds after the last sample
@@ -80,7 +85,7 @@ class StaleProbeTimeoutTests {
         // About 6, 12, 24... ms apart, doubling through the second mark and on (the connection's next deadline, the
         // next probe or its unresponsive timeout, counts as one more). Decided again per probe, the floor came on for
         // the probes sent a second after the last sample and was multiplied by the backoff reached: after probes 0.8
-        // and 1.5 s in, the next was put off by 200 ms << 9, past the unresponsive timeout.
+        // and 1.5 s in, the next was put off by 200 ms << 8, past the unresponsive timeout.
         probes.add(sim.a.nextDeadlineNanos());
         assertThat(probes).as("probe timeouts within 8 s").hasSizeGreaterThanOrEqualTo(10);
         for (int i = 2; i < probes.size(); i++) {
