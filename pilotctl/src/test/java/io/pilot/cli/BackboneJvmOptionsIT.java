@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,24 +47,13 @@ class BackboneJvmOptionsIT {
     }
 
     @Test
-    void optionsThatAreNotJvmOptionsOrWouldChangeWhatRunsAreRefusedAndNothingStarts() {
-        Map<String, String> cases = Map.of(
-                "--jvm-option=UseZGC", "--jvm-option UseZGC: a JVM option starts with '-'",
-                "--jvm-option=-", "--jvm-option -: a JVM option starts with '-'",
-                "--jvm-option=-cp", "-cp would change what runs",
-                "--jvm-option=-jar", "-jar would change what runs",
-                "--jvm-option=--class-path=/tmp", "--class-path would change what runs",
-                "--jvm-option=-X", "-X would change what runs",
-                "--jvm-option=--add-opens", "give its value after '=' (--add-opens=VALUE)",
-                "--jvm-option=-Dx=a\nb", "control characters are not allowed");
-        for (Map.Entry<String, String> bad : cases.entrySet()) {
-            Cli.Result start = cli.run("backbone", "start", "--bind", "127.0.0.1:0", bad.getKey());
+    void anOptionThatWouldChangeWhatRunsIsRefusedAndNothingStarts() {
+        // The rules themselves: OperatorInputTests.jvmOptionsForTheBackboneMustBeJvmOptionsThatLeaveWhatRunsAlone.
+        Cli.Result start = cli.run("backbone", "start", "--bind", "127.0.0.1:0", "--jvm-option=-jar");
 
-            assertThat(start.status()).as(start.toString()).isEqualTo(PilotCtl.USAGE);
-            assertThat(start.err()).as(start.toString()).contains(bad.getValue());
-            Cli.Result status = cli.run("backbone", "status");
-            assertThat(status.status()).as("nothing started: " + status).isEqualTo(PilotCtl.NO_NODE);
-        }
+        assertThat(start.status()).as(start.toString()).isEqualTo(PilotCtl.USAGE);
+        assertThat(start.err()).as(start.toString()).contains("--jvm-option -jar: ").contains("-jar would change what runs");
+        assertThat(cli.run("backbone", "status").status()).as("nothing started").isEqualTo(PilotCtl.NO_NODE);
     }
 
     @Test

@@ -211,4 +211,23 @@ class OperatorInputTests {
         assertThatThrownBy(() -> WebSocketOptions.of(true, List.of(), notPem, notPem))
                 .hasMessageContaining("cannot use TLS certificate " + notPem);
     }
+
+    @Test
+    void jvmOptionsForTheBackboneMustBeJvmOptionsThatLeaveWhatRunsAlone() {
+        Map<String, String> refused = Map.of(
+                "UseZGC", "a JVM option starts with '-'",
+                "-", "a JVM option starts with '-'",
+                "-cp", "-cp would change what runs",
+                "-jar", "-jar would change what runs",
+                "--class-path=/tmp", "--class-path would change what runs",
+                "-X", "-X would change what runs",
+                "-Xshare:dump", "-Xshare would change what runs",
+                "--add-opens", "give its value after '=' (--add-opens=VALUE)",
+                "-Dx=a\nb", "control characters are not allowed");
+        refused.forEach((option, why) -> assertThat(BackgroundProcess.jvmOptionProblem(option)).as(option).contains(why));
+        for (String fine : List.of("-XX:+UseZGC", "-Xmx4g", "-Xshare:auto", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xlog:gc:file=/tmp/gc.log")) {
+            assertThat(BackgroundProcess.jvmOptionProblem(fine)).as(fine).isNull();
+        }
+    }
 }
