@@ -58,7 +58,7 @@ final class BackboneSessionsBenchmark {
      * handshake, an identity and a signed record per session opened) competed with the backbone's one event loop
      * for them: its socket first overflowed at about 23,000 sessions in the ramp, with the loop answering in tens of
      * milliseconds. Niced, they get what the backbone leaves, as a fleet of separate machines would leave it all,
-     * and the same ramp ran without a drop to 65,000 and more (docs/benchmarks.md section 5b).
+     * and the same ramp ran without a drop to 58,000 and more (docs/benchmarks.md section 5b).
      */
     static final int GENERATOR_NICE = Integer.getInteger("bench.sessions.generator-nice", 10);
 
