@@ -206,7 +206,11 @@ public final class BenchmarkRunner {
         return rate == null ? "-" : String.format(Locale.ROOT, "%,.0f", rate.perSecond().median());
     }
 
+    /** When this JVM loaded the runner: progress lines show the time since, so that a slow step stands out. */
+    private static final long STARTED_NANOS = System.nanoTime();
+
     static void progress(String line) {
-        System.err.println("[bench] " + line);
+        long seconds = (System.nanoTime() - STARTED_NANOS) / 1_000_000_000L;
+        System.err.printf("[bench %d:%02d] %s%n", seconds / 60, seconds % 60, line);
     }
 }

@@ -64,6 +64,6 @@ public record RunProfile(String name, int pingWarmup, int pingSamples, int throu
         return new RunProfile("smoke", 20, 50, 1, Duration.ofMillis(300), Duration.ofMillis(100), 1, 8, 4, 1,
                 Duration.ofMillis(300), MIB,
                 8, 2, Duration.ofMillis(300), Duration.ofMillis(200), 1, Duration.ofMillis(100), 200,
-                5, 20, 4, 1, Duration.ofMillis(300), Duration.ofSeconds(5));
+                5, 10, 4, 1, Duration.ofMillis(300), Duration.ofSeconds(5));
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A caller blocked on a {@link ReplyFuture} that spins before it parks: a delivery during the spin reaches it with no
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * spinning while replies are slow, resumes when they are fast again, and never lets more threads spin than allowed.
  * (Spinning and parked waiters racing deliveries, leaving no future incomplete: {@link ReplyFutureTests}.)
  */
+@Isolated // sets a system property every node reads when it starts
 class SpinBeforeParkTests {
 
     /** Long enough that a waiter is still spinning when the test acts, whatever the machine's load. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Flows from one site through its router towards the sink, at most {@value #LIMIT_KBYTES} kB/s: through a queue
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * case takes about 17 s. The default congestion controller is measured; {@code
  * -Dpilot.fairness.controllers=cubic,bbr,newreno} measures those instead.
  */
+@Isolated
 class BottleneckFairnessTest {
 
     private static final int LIMIT_KBYTES = 2_000;

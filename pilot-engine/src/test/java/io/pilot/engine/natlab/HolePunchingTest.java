@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * UDP hole punching as Pilot would attempt it: each peer learns its public mapping from a public server, and both
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * for the incoming ones; through symmetric NATs the mapping a peer learned is not the one used towards the other
  * peer, so nothing gets through and a relay is needed.
  */
+@ResourceLock(NatLab.LOCK)
 class HolePunchingTest {
 
     private static final int SERVER_PORT = 3478;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Real Pilot processes on an IPv6-only network of namespaces: a bridge in {@code pub} and hosts {@code bb}
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * lab is built alongside it from the same parts. The agents bind {@code 0.0.0.0:7400}, which is dual-stack,
  * and are told the backbone as {@code [fd00:15::10]:7400}.
  */
+@ResourceLock(NatLab.LOCK)
 class Ipv6NamespaceTest {
 
     private static final Duration START = Duration.ofSeconds(30);

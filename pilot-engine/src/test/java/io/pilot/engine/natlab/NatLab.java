@@ -72,6 +72,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NatLab implements AutoCloseable {
 
+    /**
+     * The resource lock every lab test holds: the engine's test classes run two at a time (pilot-engine/pom.xml), but
+     * labs one at a time, as their processes, shaped links and policers measure what the machine's two cores allow.
+     */
+    public static final String LOCK = "io.pilot.engine.natlab";
+
     private static final String BRIDGE = "br0";
     private static final String RULES = """
             table ip natlab {

@@ -7,8 +7,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A lab leaves nothing behind, whether it is closed or its JVM dies before it can be. */
+@ResourceLock(NatLab.LOCK)
 class NatLabLifecycleTest {
 
     private static final Topology TOPOLOGY = Topology.create()

@@ -7,8 +7,10 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The lab's routers map and filter like the NAT types they claim to be. */
+@ResourceLock(NatLab.LOCK)
 class NatMappingTest {
 
     private static final int SERVER_PORT = 3478;

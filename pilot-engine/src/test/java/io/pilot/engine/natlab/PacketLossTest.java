@@ -7,8 +7,10 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A router's loss rule drops about the share of packets asked for, and removing it stops the loss. */
+@ResourceLock(NatLab.LOCK)
 class PacketLossTest {
 
     private static final int SINK_PORT = 9000;

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * DPLPMTUD on a real path whose middle hop carries less than the hosts' links: the router's WAN link (and the
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * cross either side of the router: nftables counts them on ingress of both veth ends (netdev hooks, which see
  * frames before the router's conntrack reassembles anything).
  */
+@ResourceLock(NatLab.LOCK)
 class PathMtuTest {
 
     private static final int MIDDLE_MTU = 1400;

@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Real Pilot processes behind real NATs (network namespaces and nftables), a real backbone on the public
  * side: endpoint-independent NATs on both sides connect directly after coordinated punching; symmetric
  * NATs on both sides fall back to the backbone's relay.
  */
+@ResourceLock(NatLab.LOCK)
 class PilotTraversalTest {
 
     private static final Duration START = Duration.ofSeconds(30);

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A site whose only way out is an HTTP CONNECT proxy: its router forwards nothing but TCP to and from Debian's
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * behind a normal NAT both ways; an agent there with a wrong proxy password fails with one line naming the proxy
  * (never the password) and is not registered. Skipped where tinyproxy is missing ({@code apt-get install tinyproxy}).
  */
+@ResourceLock(NatLab.LOCK)
 class ProxyOnlyNetworkTest {
 
     private static final Duration START = Duration.ofSeconds(40);

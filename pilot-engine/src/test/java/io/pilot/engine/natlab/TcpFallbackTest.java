@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * One site's network drops every UDP packet: its agent joins with the same backbone address as everyone else,
  * over WebSocket to the backbone's TCP port, and is relayed to a peer behind a normal NAT both ways. When the
  * rule is lifted it moves to UDP, when it is restored back to TCP, each time without a failed request.
  */
+@ResourceLock(NatLab.LOCK)
 class TcpFallbackTest {
 
     private static final Duration START = Duration.ofSeconds(40);
