@@ -7,6 +7,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * for the incoming ones; through symmetric NATs the mapping a peer learned is not the one used towards the other
  * peer, so nothing gets through and a relay is needed.
  */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class HolePunchingTest {
 

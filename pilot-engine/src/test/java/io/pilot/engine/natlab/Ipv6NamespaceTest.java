@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * lab is built alongside it from the same parts. The agents bind {@code 0.0.0.0:7400}, which is dual-stack,
  * and are told the backbone as {@code [fd00:15::10]:7400}.
  */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class Ipv6NamespaceTest {
 

@@ -73,8 +73,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class NatLab implements AutoCloseable {
 
     /**
-     * The resource lock every lab test holds: the engine's test classes run two at a time (pilot-engine/pom.xml), but
-     * labs one at a time, as their processes, shaped links and policers measure what the machine's two cores allow.
+     * The resource lock every lab test class holds. Lab classes run beside the engine's other test classes (they are
+     * {@code @Execution(CONCURRENT)}; the others run one after another, pilot-engine/pom.xml), since they spend most of
+     * their time waiting on their processes; but one at a time, as their processes, shaped links and policers measure
+     * what the machine's two cores allow. The fairness measurement is {@code @Isolated}: nothing runs beside it.
      */
     public static final String LOCK = "io.pilot.engine.natlab";
 

@@ -7,9 +7,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A lab leaves nothing behind, whether it is closed or its JVM dies before it can be. */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class NatLabLifecycleTest {
 

@@ -7,9 +7,12 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** The lab's routers map and filter like the NAT types they claim to be. */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class NatMappingTest {
 

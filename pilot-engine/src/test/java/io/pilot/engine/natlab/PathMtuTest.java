@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * cross either side of the router: nftables counts them on ingress of both veth ends (netdev hooks, which see
  * frames before the router's conntrack reassembles anything).
  */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class PathMtuTest {
 

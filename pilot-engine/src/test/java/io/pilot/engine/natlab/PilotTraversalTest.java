@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * side: endpoint-independent NATs on both sides connect directly after coordinated punching; symmetric
  * NATs on both sides fall back to the backbone's relay.
  */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class PilotTraversalTest {
 

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * behind a normal NAT both ways; an agent there with a wrong proxy password fails with one line naming the proxy
  * (never the password) and is not registered. Skipped where tinyproxy is missing ({@code apt-get install tinyproxy}).
  */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class ProxyOnlyNetworkTest {
 

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * over WebSocket to the backbone's TCP port, and is relayed to a peer behind a normal NAT both ways. When the
  * rule is lifted it moves to UDP, when it is restored back to TCP, each time without a failed request.
  */
+@Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(NatLab.LOCK)
 class TcpFallbackTest {
 
