@@ -30,13 +30,18 @@ package io.pilot.engine.transport;
  * failed one (at most {@value #MAX_QUIET_SECONDS} s, back to {@value #FIRST_QUIET_SECONDS} s only when a cap has grown
  * out of the way). A trial costs at most half the rate for {@value
  * #AVERAGE_PACKETS} packets. One still short of its outcomes after {@value #TRIAL_OVERTIME} times its packets' time
- * at its rate is void (the application went quiet meanwhile): no cap on evidence that old, and no quiet. A capped flow that goes on losing as much ({@value #SUSPECT_LOSS_FRACTION} of some
- * {@value #AVERAGE_PACKETS} packets since it was capped, the average going on from the trial's) gives up the same way: another flow that does not yield is
- * overrunning the bucket, and yielding further would only starve this one (two BBR-style flows through the NAT lab's
- * policer: one capped down to a datagram per 100 ms while the other took 92 %, before this rule). So does a cap cut
- * below {@code 1/8} of its trial's rate: a policer stops dropping once the sender is below its rate, random loss a
- * trial happened to miss does not (NewReno at 5 % random loss on loopback: a trial started on a chance run of losses,
- * passed on a chance run without, and the cap, cut at every loss, held the flow at a twentieth of its goodput).
+ * at its rate is void (the application went quiet meanwhile): no cap on evidence that old, and no quiet. A capped flow gives up the same way when its loss outlasts the cap: loss episodes that
+ * each find it <em>squeezed</em> (losing {@value #SUSPECT_LOSS_FRACTION} of some {@value #AVERAGE_PACKETS} packets
+ * since it was capped, the average going on from the trial's) or <em>collapsed</em> (the cap cut below {@code 1/8} of
+ * its trial's rate), for {@value #HOPELESS_NANOS} ns with no gap as long between two of them. Squeezed: another flow
+ * that does not yield is overrunning the bucket, and yielding further would only starve this one (two BBR-style flows
+ * through the NAT lab's policer: one capped down to a datagram per 100 ms while the other took 92 %, before this
+ * rule). Collapsed: a policer stops dropping once the sender is below its rate, random loss a trial happened to miss
+ * does not (NewReno at 5 % random loss on loopback: a trial started on a chance run of losses, passed on a chance run
+ * without, and the cap, cut at every loss, held the flow at a twentieth of its goodput). Over a whole second, not at
+ * the first such episode: a TCP flow beside this one, leaving a retransmission timeout in slow start, empties the
+ * bucket in one burst that can squeeze or collapse the cap at once and is over in milliseconds; giving up on it put
+ * this flow back at its floor's rate, and the TCP flow at 16 % of the policer's rate (NAT lab, one run in several).
  *
  * <p>The cap. From the trial's rate it is cut to {@value #BETA} of itself at every further loss episode and grows by
  * its own size per second between them (compounded per ACK): flows losing packets in proportion to their rates
@@ -75,8 +80,12 @@ final class BelowFloorPacing implements CongestionController {
      * trips for their outcomes) measured an application that went quiet, not the path: it is void.
      */
     static final int TRIAL_OVERTIME = 2;
-    /** A capped flow losing as much as before gives up only after this long: time for the others' trials. */
-    static final long SQUEEZE_GRACE_NANOS = 1_000_000_000L;
+    /**
+     * A capped flow gives up only on loss that outlasts this: loss episodes that each find it squeezed or collapsed,
+     * spanning this long with no gap as long between two of them. One burst of another flow's (a TCP flow leaving a
+     * retransmission timeout in slow start empties the bucket at once) is over in a fraction of that.
+     */
+    static final long HOPELESS_NANOS = 1_000_000_000L;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -109,7 +118,11 @@ final class BelowFloorPacing implements CongestionController {
     private boolean quiet;
     private long quietUntilNanos;
     private long quietNanos = FIRST_QUIET_SECONDS * NANOS_PER_SECOND;
-    private long cappedNanos;
+    /** Whether the last loss episode while capped found the flow squeezed or collapsed. */
+    private boolean hopeless;
+    /** The first of the current run of such episodes, and the latest. */
+    private long hopelessSinceNanos;
+    private long hopelessLastNanos;
     /** The rate of the trial that led to the cap, bytes per nanosecond. */
     private double trialRate;
     private long trials;
@@ -225,14 +238,12 @@ final class BelowFloorPacing implements CongestionController {
         boolean newEpisode = recovery.onLoss(sentTimeNanos, nowNanos);
         if (state == State.TRIAL) {
             decideTrial(nowNanos);
-        } else if (newEpisode && state == State.CAPPED && outcomes >= AVERAGE_PACKETS
-                && lossFraction >= SUSPECT_LOSS_FRACTION && nowNanos - cappedNanos >= SQUEEZE_GRACE_NANOS) {
-            giveUp(nowNanos); // capped, and losing as much as before: squeezed by a flow that does not yield
-        } else if (newEpisode && state == State.CAPPED && cap * BETA < trialRate * COLLAPSE_PART) {
-            giveUp(nowNanos); // cut far below what the trial found loss-free: this loss does not answer to the rate
         } else if (newEpisode && state == State.CAPPED) {
             cap = Math.max(cap * BETA, minimumRate());
             grownNanos = nowNanos;
+            if (lossOutlastsTheCap(nowNanos)) {
+                giveUp(nowNanos);
+            }
         } else if (newEpisode && suspectsPolicer(nowNanos)) {
             startTrial(nowNanos);
         }
@@ -242,6 +253,28 @@ final class BelowFloorPacing implements CongestionController {
     public void onPersistentCongestion() {
         controller.onPersistentCongestion();
         recovery.end(); // as the controllers' own periods end: the next loss is a new episode for both
+    }
+
+    /**
+     * Whether this loss episode, just cut for, ends a run of {@value #HOPELESS_NANOS} ns of them that each found the
+     * cap squeezed (losing {@value #SUSPECT_LOSS_FRACTION} of some {@value #AVERAGE_PACKETS} packets since it was
+     * capped, the average going on from the trial's: another flow that does not yield overruns the bucket) or collapsed
+     * (below {@link #COLLAPSE_PART} of the trial's rate: a policer stops dropping once the sender is below its rate,
+     * random loss does not).
+     */
+    private boolean lossOutlastsTheCap(long nowNanos) {
+        boolean squeezed = outcomes >= AVERAGE_PACKETS && lossFraction >= SUSPECT_LOSS_FRACTION;
+        boolean collapsed = cap < trialRate * COLLAPSE_PART;
+        if (!squeezed && !collapsed) {
+            hopeless = false;
+            return false;
+        }
+        if (!hopeless || nowNanos - hopelessLastNanos > HOPELESS_NANOS) {
+            hopeless = true;
+            hopelessSinceNanos = nowNanos;
+        }
+        hopelessLastNanos = nowNanos;
+        return nowNanos - hopelessSinceNanos >= HOPELESS_NANOS;
     }
 
     /** One datagram per {@value #MIN_RATE_INTERVAL_MILLIS} ms, bytes per nanosecond. */
@@ -275,7 +308,7 @@ final class BelowFloorPacing implements CongestionController {
         }
         if (trialLost <= trialStartLoss * RESPONSIVE_LOSS_PART * trialOutcomes) {
             state = State.CAPPED;
-            cappedNanos = nowNanos;
+            hopeless = false;
             caps++;
             grownNanos = nowNanos;
             // The loss average starts over from the trial's: a cap that goes on losing as much gives up.

@@ -129,9 +129,14 @@ class BelowFloorPacingTests {
             packet(false);
         }
         assertThat(pacing.caps()).isEqualTo(1);
-        // Another flow that does not yield overruns the bucket: a third lost however slowly this one sends.
-        overrun(2 * BelowFloorPacing.AVERAGE_PACKETS);
+        // Another flow that does not yield overruns the bucket: a third lost however slowly this one sends. The cap
+        // gives up once that has lasted a second.
+        long start = now;
+        while (pacing.capped() && now - start < 5 * SECOND) {
+            overrun(1);
+        }
         assertThat(pacing.capped()).isFalse();
+        assertThat(now - start).isBetween(BelowFloorPacing.HOPELESS_NANOS, BelowFloorPacing.HOPELESS_NANOS + 100 * MS);
         assertThat(rate()).isEqualTo(controller.pacingRate(rtt.smoothed()) * 1e9);
         overrunFor(BelowFloorPacing.FIRST_QUIET_SECONDS * SECOND - 2 * SECOND);
         assertThat(pacing.trials()).isEqualTo(1);
@@ -140,22 +145,57 @@ class BelowFloorPacingTests {
     @Test
     void aCapCutFarBelowItsTrialsRateGivesUp() {
         overrunUntilTried();
+        double trialRate = rate();
         for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
             packet(false);
         }
         assertThat(pacing.caps()).isEqualTo(1);
         // Loss that goes on however far the cap is cut (one packet in twenty: random loss a trial happened to miss)
         // is not a policer's: a policer stops dropping once the sender is below its rate.
-        int rounds = 0;
-        while (pacing.capped() && rounds++ < 20) {
+        long start = now;
+        long collapsedAt = 0;
+        while (pacing.capped() && now - start < 10 * SECOND) {
             for (int i = 0; i < 19; i++) {
                 packet(false);
             }
             packet(true);
+            if (collapsedAt == 0 && rate() < trialRate * BelowFloorPacing.COLLAPSE_PART) {
+                collapsedAt = now;
+            }
         }
         assertThat(pacing.capped()).isFalse();
-        assertThat(rounds).isLessThanOrEqualTo(12);
+        // Cut below an eighth within a dozen losses, then given up after a second of losses that keep it there.
+        assertThat(collapsedAt - start).isPositive().isLessThan(12 * 20 * GAP);
+        assertThat(now - collapsedAt).isBetween(BelowFloorPacing.HOPELESS_NANOS, BelowFloorPacing.HOPELESS_NANOS + 20 * GAP);
         overrunFor(BelowFloorPacing.FIRST_QUIET_SECONDS * SECOND - 2 * SECOND);
+        assertThat(pacing.trials()).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstOfLossOverInMillisecondsLeavesTheCapInPlace() {
+        overrunUntilTried();
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
+            packet(false);
+        }
+        assertThat(pacing.caps()).isEqualTo(1);
+        double capped = rate();
+        // Another flow empties the bucket at once (TCP leaving a retransmission timeout in slow start): twenty of
+        // this flow's packets in a row are lost, each its own loss episode, which squeezes and collapses the cap.
+        for (int burst = 0; burst < 3; burst++) {
+            for (int i = 0; i < 20; i++) {
+                packet(true);
+            }
+            assertThat(pacing.capped()).as("after burst %d", burst).isTrue();
+            assertThat(rate()).isLessThan(capped * BelowFloorPacing.COLLAPSE_PART);
+            // The bursts come further apart than a second: each starts a new run of hopeless episodes.
+            double collapsed = rate();
+            long start = now;
+            while (now - start < BelowFloorPacing.HOPELESS_NANOS + 100 * MS) {
+                packet(false);
+            }
+            assertThat(rate()).as("grown back after burst %d", burst).isGreaterThan(2 * collapsed);
+        }
+        assertThat(pacing.capped()).isTrue();
         assertThat(pacing.trials()).isEqualTo(1);
     }
 
