@@ -592,6 +592,11 @@ public final class PilotNode implements AutoCloseable {
         return stun == null ? 0 : stun.answered();
     }
 
+    /** Whether {@link #close} was called: a closed node sends and answers nothing, and cannot be started again. */
+    public boolean isClosed() {
+        return loop.isClosed();
+    }
+
     /**
      * Lets streams in progress finish (up to 2 s: replies already handed over reach their callers), then
      * closes every session (telling peers), unbinds the socket and stops the node's threads.

@@ -110,6 +110,13 @@ public final class Backbone implements AutoCloseable {
     }
 
     private void expireLeases() {
+        if (node.isClosed()) {
+            // Its node was closed first (the usual order is this backbone, then the node): nothing is served any
+            // more, so the timers stop and the store is closed, rather than sampling a closed node every second.
+            log.info("the backbone's node was closed: the backbone on {} stops too", node.address());
+            close();
+            return;
+        }
         try {
             directory.expireLeases();
         } catch (RuntimeException e) {

@@ -76,6 +76,22 @@ class BackboneRestartTests {
     }
 
     @Test
+    void aBackboneWhoseNodeIsClosedFirstStopsItsTimersAndClosesItsStore() throws Exception {
+        Path store = dir.resolve("directory");
+        mesh.startBackbone(BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMillis(1500)), JournaledDirectoryStore.open(store));
+        mesh.agent("papers", b -> b.capability("papers.search"));
+
+        mesh.backboneNode.close();
+
+        // The store is closed, its lock released: another backbone may open it, and finds the registration kept.
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
+            try (JournaledDirectoryStore reopened = JournaledDirectoryStore.open(store)) {
+                return reopened.load().records().size() == 1;
+            }
+        });
+    }
+
+    @Test
     void watchesAreRenewedWhenTheBackboneRestarts() throws Exception {
         Path store = dir.resolve("directory");
         var identity = TestNodes.newIdentity();
