@@ -98,7 +98,10 @@ class BackboneRestartTests {
         BackboneSettings settings = BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofMillis(1500));
         mesh.startBackbone(identity, new InetSocketAddress("127.0.0.1", 0), settings, JournaledDirectoryStore.open(store));
         InetSocketAddress endpoint = mesh.backboneNode.localEndpoint();
-        DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(Duration.ofMillis(500)));
+        // Retries at most a second apart: the default backoff (up to 30 s) could push the first heartbeat to answer
+        // past the wait below on a loaded machine, a few timed-out heartbeats after the restart.
+        DirectoryClient watcher = mesh.agent("watcher", b -> b.requestTimeout(Duration.ofMillis(500))
+                .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
         RecordingListener events = new RecordingListener();
         watcher.watch(DirectoryProtocol.Query.CAPABILITY, "fx.rate", events).join();
         DirectoryClient first = mesh.agent("fx-1", b -> b.capability("fx.rate").requestTimeout(Duration.ofMillis(500)));
