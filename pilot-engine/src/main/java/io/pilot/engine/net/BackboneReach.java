@@ -43,8 +43,13 @@ public final class BackboneReach {
      * a datagram sent again (a retransmission, a retried handshake, the next heartbeat) shows that UDP is silent.
      */
     static final int UNANSWERED_SENDS = 2;
-    /** The latest relay datagrams sent to the backbone unanswered, replayed on the WebSocket once it is up. */
+    /**
+     * The latest relay datagrams sent to the backbone unanswered, replayed on the WebSocket once the backbone has
+     * answered there (see {@link #readCompleteOn}).
+     */
     private static final int REPLAYED = 4;
+    /** Longest wait for the backbone's first datagram on a new WebSocket before the relay datagrams go anyway. */
+    static final long REPLAY_HOLD_MILLIS = 1_000;
     /** How often UDP to the backbone is probed while the node is on WebSocket. */
     public static final long PROBE_MILLIS = 5_000;
     /** How long a WebSocket no longer used stays open for what is still on its way. */
@@ -73,6 +78,8 @@ public final class BackboneReach {
     private boolean moving;
     private final ArrayDeque<ByteBuf> unanswered = new ArrayDeque<>();
     private ByteBuf lastSessionDatagram;
+    /** When the WebSocket now in use was taken while {@link #unanswered} waits for the backbone's answer; -1 if not. */
+    private long holdingSinceNanos = -1;
     private String reason = "";
     private String lastError;
 
@@ -198,6 +205,28 @@ public final class BackboneReach {
         }
     }
 
+    /**
+     * A read batch from the WebSocket {@code channel} was handled and the sessions flushed what it asked of them: on
+     * the backbone's stream, the first one carried its path challenge, and the answer is now on its way, ahead of
+     * the relay datagrams held for it (see {@link #use}), which follow on the same connection.
+     */
+    void readCompleteOn(Channel channel) {
+        if (channel == stream) {
+            sendHeld();
+        }
+    }
+
+    private void sendHeld() {
+        if (holdingSinceNanos < 0) {
+            return;
+        }
+        holdingSinceNanos = -1;
+        while (!unanswered.isEmpty()) {
+            stream.write(new BinaryWebSocketFrame(unanswered.removeFirst()), stream.voidPromise());
+        }
+        stream.flush();
+    }
+
     /** Whether a datagram to {@code recipient} should go over UDP although the WebSocket is up: see {@link #moving}. */
     boolean sessionOverUdp(InetSocketAddress recipient, ByteBuf datagram) {
         return moving && backbone.equals(recipient) && !isRelay(datagram);
@@ -218,6 +247,9 @@ public final class BackboneReach {
             moving = false; // UDP went quiet again before the move was done: stay on WebSocket
         }
         if (overStream()) {
+            if (holdingSinceNanos >= 0 && now - holdingSinceNanos >= TimeUnit.MILLISECONDS.toNanos(REPLAY_HOLD_MILLIS)) {
+                sendHeld(); // no answer yet: an older backbone, or a slow one; the relay datagrams go as they are
+            }
             if (now - nextProbeNanos >= 0) {
                 nextProbeNanos = now + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
                 probeUdp();
@@ -291,6 +323,7 @@ public final class BackboneReach {
     }
 
     private void forgetUnanswered() {
+        holdingSinceNanos = -1;
         while (!unanswered.isEmpty()) {
             unanswered.removeFirst().release();
         }
@@ -300,15 +333,20 @@ public final class BackboneReach {
         }
     }
 
+    /**
+     * Takes the WebSocket {@code channel}: the session's latest datagram goes first, at once; the relay datagrams
+     * UDP left unanswered wait for the backbone's answer there. The backbone relays only for a node's validated path,
+     * and the session's datagram arriving over the WebSocket only starts a path challenge: relay datagrams right
+     * behind it arrived before the answer had moved the path and were dropped (PROTOCOL.md §4.11), each then waiting
+     * out a probe timeout.
+     */
     private void use(Channel channel, WebSocketTarget target) {
         stream = channel;
         if (lastSessionDatagram != null) {
             channel.write(new BinaryWebSocketFrame(lastSessionDatagram), channel.voidPromise());
             lastSessionDatagram = null;
         }
-        while (!unanswered.isEmpty()) {
-            channel.write(new BinaryWebSocketFrame(unanswered.removeFirst()), channel.voidPromise());
-        }
+        holdingSinceNanos = unanswered.isEmpty() ? -1 : System.nanoTime();
         channel.flush();
         nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
         reason = "UDP to the backbone unanswered; using WebSocket " + (proxy == null ? "direct to " : "via proxy "
@@ -319,6 +357,7 @@ public final class BackboneReach {
             if (stream == channel) {
                 stream = null;
                 moving = false;
+                forgetUnanswered(); // any relay datagrams held for the backbone's answer on it, which never came
                 // Back to square one: UDP first, WebSocket again if it still does not answer.
                 firstUnansweredNanos = System.nanoTime();
                 sentUnanswered = UNANSWERED_SENDS; // it was silent before: no second proof needed

@@ -27,6 +27,8 @@ final class BearerSwitch extends ChannelDuplexHandler {
     private final List<Channel> unflushed = new ArrayList<>();
     private ChannelHandlerContext context;
     private BackboneReach reach;
+    /** Whether the WebSocket read batch under way delivered a datagram (one channel's batch at a time, on the loop). */
+    private boolean deliveredInBatch;
 
     BearerSwitch(StreamCounters counters) {
         this.counters = counters;
@@ -50,12 +52,21 @@ final class BearerSwitch extends ChannelDuplexHandler {
     /** A datagram that arrived in a binary frame: on through the pipeline, as if read from the socket. */
     void deliver(DatagramPacket datagram) {
         counters.datagramsIn.increment();
+        deliveredInBatch = true;
         context.fireChannelRead(datagram);
     }
 
-    /** The end of a read batch on a WebSocket connection: the sessions flush, as after a socket read. */
-    void readComplete() {
+    /**
+     * The end of a read batch on the WebSocket connection {@code stream}: the sessions flush, as after a socket read,
+     * and then the backbone's reach may send what it held for after the backbone's first answer there.
+     */
+    void readComplete(Channel stream) {
         context.fireChannelReadComplete();
+        // Only a batch that carried datagrams: the read that completed the upgrade carried none.
+        if (reach != null && deliveredInBatch) {
+            reach.readCompleteOn(stream);
+        }
+        deliveredInBatch = false;
     }
 
     /** Writes a datagram to the UDP socket itself, whatever bearer the backbone is on: for probes. */

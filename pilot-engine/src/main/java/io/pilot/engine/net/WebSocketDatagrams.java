@@ -60,7 +60,7 @@ final class WebSocketDatagrams extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        bearers.readComplete();
+        bearers.readComplete(ctx.channel());
         ctx.fireChannelReadComplete();
     }
 }

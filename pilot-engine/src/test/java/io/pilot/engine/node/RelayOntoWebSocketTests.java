@@ -1,0 +1,90 @@
+package io.pilot.engine.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pilot.engine.PeerContact;
+import io.pilot.engine.PeerInfo;
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.UdpForwarder;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.session.PathSettings;
+import io.pilot.engine.wire.DropReason;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A node relayed through its backbone whose UDP to the backbone goes silent mid-conversation moves to the backbone's
+ * WebSocket, and the relay datagrams UDP left unanswered follow once the backbone has answered there: none reaches it
+ * before the move of the node's path, to be dropped as not allowed (PROTOCOL.md §4.11).
+ */
+class RelayOntoWebSocketTests {
+
+    private static final int PORT = 90;
+    private static final PathSettings RELAYED = new PathSettings(true, Duration.ofMillis(300), Duration.ofHours(1));
+
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
+
+    @Test
+    void relayDatagramsUdpLeftUnansweredFollowTheBackbonesAnswerOnTheWebSocket() throws Exception {
+        PilotNode relay = nodes.start(b -> b.answerStun(true));
+        relay.serveAsRelay(true);
+        AtomicBoolean udpOpen = new AtomicBoolean(true);
+        // The client's way to the backbone's UDP port, cut in both directions at will; the backbone's WebSocket
+        // listens on the same port number, over TCP, where the client looks for it once UDP goes silent.
+        try (UdpForwarder udp = new UdpForwarder(relay.localEndpoint(), d -> udpOpen.get() ? d : null,
+                d -> udpOpen.get() ? d : null)) {
+            InetSocketAddress backbone = udp.address();
+            relay.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", backbone.getPort())), null, 16);
+            PilotNode client = nodes.start(b -> b.pathSettings(RELAYED));
+            client.reachBackbone(backbone, null);
+            client.connect(relay.publicKey(), backbone).get(30, TimeUnit.SECONDS);
+            client.useRelay(backbone, relay.address());
+            PilotNode server = nodes.start(b -> b.pathSettings(RELAYED));
+            server.connect(relay.publicKey(), relay.localEndpoint()).get(30, TimeUnit.SECONDS);
+            server.useRelay(relay.localEndpoint(), relay.address());
+            server.listen(PORT, MessageHandler.of(in -> Message.of("echo " + in.message().bodyAsString())));
+            try (UdpForwarder blocked = new UdpForwarder(server.localEndpoint(), d -> null)) {
+                PeerInfo peer = client.connect(new PeerContact(server.publicKey(), List.of(blocked.address())))
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(peer.relayed()).isTrue();
+            }
+            assertThat(call(client, server, "over UDP").get(10, TimeUnit.SECONDS)).isEqualTo("echo over UDP");
+
+            // UDP goes silent with requests on their way through the relay: they go unanswered, and are retried.
+            udpOpen.set(false);
+            ConcurrentLinkedQueue<CompletableFuture<String>> calls = new ConcurrentLinkedQueue<>();
+            for (int i = 0; i < 5; i++) {
+                calls.add(call(client, server, "call " + i));
+                Thread.sleep(200);
+            }
+            await().atMost(30, TimeUnit.SECONDS).until(() -> "tcp".equals(client.bearers().backbone()));
+            for (CompletableFuture<String> call : calls) {
+                assertThat(call.get(30, TimeUnit.SECONDS)).startsWith("echo call ");
+            }
+            assertThat(call(client, server, "over WebSocket").get(10, TimeUnit.SECONDS)).isEqualTo("echo over WebSocket");
+            assertThat(relay.bearers().listener().datagramsIn()).as("the client's leg is the WebSocket").isPositive();
+            assertThat(relay.stats().dropped(DropReason.NOT_ALLOWED))
+                    .as("relay datagrams that reached the backbone before the client's path had moved").isZero();
+        }
+    }
+
+    private static CompletableFuture<String> call(PilotNode from, PilotNode to, String text) {
+        return from.request(new PilotSocketAddress(to.address(), PORT), Message.of(text.getBytes(StandardCharsets.UTF_8)))
+                .thenApply(Message::bodyAsString);
+    }
+}
