@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** A wrong or unreachable etcd, wrong credentials and corrupt values: clear errors, nothing lost or overwritten. */
+@Isolated // swaps System.err to read what the backbone logs: no other class may log meanwhile
 class BadStoreInputTests {
 
     @TempDir

@@ -114,7 +114,13 @@ public final class Backbone implements AutoCloseable {
             // Its node was closed first (the usual order is this backbone, then the node): nothing is served any
             // more, so the timers stop and the store is closed, rather than sampling a closed node every second.
             log.info("the backbone's node was closed: the backbone on {} stops too", node.address());
-            close();
+            // On this sweeper thread: shutdownNow would interrupt it, and the store's last sync with it.
+            sweeper.shutdown();
+            try {
+                release();
+            } catch (RuntimeException e) {
+                log.warn("closing the directory store failed", e);
+            }
             return;
         }
         try {
@@ -128,6 +134,10 @@ public final class Backbone implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        release();
+    }
+
+    private void release() {
         try {
             listener.close();
         } catch (Exception e) {

@@ -50,6 +50,8 @@ public final class BackboneReach {
     private static final int REPLAYED = 4;
     /** Longest wait for the backbone's first datagram on a new WebSocket before the relay datagrams go anyway. */
     static final long REPLAY_HOLD_MILLIS = 1_000;
+    /** Relay datagrams held at most meanwhile, the oldest dropped past it (the transport retransmits). */
+    private static final int HELD = 32;
     /** How often UDP to the backbone is probed while the node is on WebSocket. */
     public static final long PROBE_MILLIS = 5_000;
     /** How long a WebSocket no longer used stays open for what is still on its way. */
@@ -78,8 +80,9 @@ public final class BackboneReach {
     private boolean moving;
     private final ArrayDeque<ByteBuf> unanswered = new ArrayDeque<>();
     private ByteBuf lastSessionDatagram;
-    /** When the WebSocket now in use was taken while {@link #unanswered} waits for the backbone's answer; -1 if not. */
-    private long holdingSinceNanos = -1;
+    /** Whether relay datagrams wait in {@link #unanswered} for the backbone's answer on the WebSocket now in use. */
+    private boolean holding;
+    private long holdingSinceNanos;
     private String reason = "";
     private String lastError;
 
@@ -216,11 +219,26 @@ public final class BackboneReach {
         }
     }
 
+    /**
+     * Whether a datagram about to go down {@code channel} is a relay datagram to hold, behind those held already,
+     * until the backbone has answered on it (see {@link #use}); if so, it is held and this takes it.
+     */
+    boolean holds(Channel channel, ByteBuf datagram) {
+        if (!holding || channel != stream || !isRelay(datagram)) {
+            return false;
+        }
+        if (unanswered.size() == HELD) {
+            unanswered.removeFirst().release();
+        }
+        unanswered.addLast(datagram);
+        return true;
+    }
+
     private void sendHeld() {
-        if (holdingSinceNanos < 0) {
+        if (!holding) {
             return;
         }
-        holdingSinceNanos = -1;
+        holding = false;
         while (!unanswered.isEmpty()) {
             stream.write(new BinaryWebSocketFrame(unanswered.removeFirst()), stream.voidPromise());
         }
@@ -247,7 +265,7 @@ public final class BackboneReach {
             moving = false; // UDP went quiet again before the move was done: stay on WebSocket
         }
         if (overStream()) {
-            if (holdingSinceNanos >= 0 && now - holdingSinceNanos >= TimeUnit.MILLISECONDS.toNanos(REPLAY_HOLD_MILLIS)) {
+            if (holding && now - holdingSinceNanos >= TimeUnit.MILLISECONDS.toNanos(REPLAY_HOLD_MILLIS)) {
                 sendHeld(); // no answer yet: an older backbone, or a slow one; the relay datagrams go as they are
             }
             if (now - nextProbeNanos >= 0) {
@@ -323,7 +341,7 @@ public final class BackboneReach {
     }
 
     private void forgetUnanswered() {
-        holdingSinceNanos = -1;
+        holding = false;
         while (!unanswered.isEmpty()) {
             unanswered.removeFirst().release();
         }
@@ -335,7 +353,7 @@ public final class BackboneReach {
 
     /**
      * Takes the WebSocket {@code channel}: the session's latest datagram goes first, at once; the relay datagrams
-     * UDP left unanswered wait for the backbone's answer there. The backbone relays only for a node's validated path,
+     * UDP left unanswered, and any sent meanwhile ({@link #holds}), wait for the backbone's answer there. The backbone relays only for a node's validated path,
      * and the session's datagram arriving over the WebSocket only starts a path challenge: relay datagrams right
      * behind it arrived before the answer had moved the path and were dropped (PROTOCOL.md §4.11), each then waiting
      * out a probe timeout.
@@ -346,7 +364,8 @@ public final class BackboneReach {
             channel.write(new BinaryWebSocketFrame(lastSessionDatagram), channel.voidPromise());
             lastSessionDatagram = null;
         }
-        holdingSinceNanos = unanswered.isEmpty() ? -1 : System.nanoTime();
+        holding = true;
+        holdingSinceNanos = System.nanoTime();
         channel.flush();
         nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
         reason = "UDP to the backbone unanswered; using WebSocket " + (proxy == null ? "direct to " : "via proxy "

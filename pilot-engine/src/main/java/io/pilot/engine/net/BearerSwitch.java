@@ -134,6 +134,9 @@ final class BearerSwitch extends ChannelDuplexHandler {
      * loses the datagram as a full UDP socket would: the transport above recovers, memory stays bounded.
      */
     private void send(Channel stream, ByteBuf datagram) {
+        if (reach != null && reach.holds(stream, datagram)) {
+            return; // a relay datagram on the backbone's new WebSocket, before the backbone answered there
+        }
         if (!stream.isActive() || !stream.isWritable()) {
             datagram.release();
             counters.datagramsDropped.increment();

@@ -269,7 +269,7 @@ final class BelowFloorPacing implements CongestionController {
             hopeless = false;
             return false;
         }
-        if (!hopeless || nowNanos - hopelessLastNanos > HOPELESS_NANOS) {
+        if (!hopeless || nowNanos - hopelessLastNanos >= HOPELESS_NANOS) {
             hopeless = true;
             hopelessSinceNanos = nowNanos;
         }

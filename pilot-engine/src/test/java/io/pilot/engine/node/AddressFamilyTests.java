@@ -21,12 +21,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Nodes whose sockets serve different address families, on real loopback sockets: a node bound to an
  * IPv4 address skips a peer's IPv6 candidates, and a candidate its socket refuses fails alone, never as an
  * unexpected error of the node's channel.
  */
+@Isolated // swaps System.err to read what the engine logs: no other class may log meanwhile
 class AddressFamilyTests {
 
     @RegisterExtension
