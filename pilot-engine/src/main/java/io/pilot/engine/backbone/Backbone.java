@@ -133,7 +133,16 @@ public final class Backbone implements AutoCloseable {
     /** Stops serving the directory (the node keeps running) and closes the store. */
     @Override
     public void close() {
-        sweeper.shutdownNow();
+        // A sweep under way finishes first: interrupted, it would lose the store's write or sync it was making.
+        sweeper.shutdown();
+        try {
+            if (!sweeper.awaitTermination(5, TimeUnit.SECONDS)) {
+                sweeper.shutdownNow(); // a store call that hangs (etcd away) must not hang the close
+            }
+        } catch (InterruptedException e) {
+            sweeper.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         release();
     }
 
