@@ -47,10 +47,7 @@ class BelowFloorPacingTests {
 
     @Test
     void aCapIsCutAtEachLossEpisodeGrowsByItselfPerSecondAndLiftsAtTheControllersRate() {
-        overrunUntilTried();
-        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
-            packet(false);
-        }
+        capAfterATrial();
         double before = rate();
         packet(true);
         assertThat(rate()).isCloseTo(before * BelowFloorPacing.BETA, within(before * 0.01));
@@ -124,11 +121,7 @@ class BelowFloorPacingTests {
 
     @Test
     void aCappedFlowThatGoesOnLosingAsMuchGivesUpTheCapAndIsQuiet() {
-        overrunUntilTried();
-        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
-            packet(false);
-        }
-        assertThat(pacing.caps()).isEqualTo(1);
+        capAfterATrial();
         // Another flow that does not yield overruns the bucket: a third lost however slowly this one sends. The cap
         // gives up once that has lasted a second.
         long start = now;
@@ -146,10 +139,7 @@ class BelowFloorPacingTests {
     void aCapCutFarBelowItsTrialsRateGivesUp() {
         overrunUntilTried();
         double trialRate = rate();
-        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
-            packet(false);
-        }
-        assertThat(pacing.caps()).isEqualTo(1);
+        capTheTrial();
         // Loss that goes on however far the cap is cut (one packet in twenty: random loss a trial happened to miss)
         // is not a policer's: a policer stops dropping once the sender is below its rate.
         long start = now;
@@ -173,11 +163,7 @@ class BelowFloorPacingTests {
 
     @Test
     void aBurstOfLossOverInMillisecondsLeavesTheCapInPlace() {
-        overrunUntilTried();
-        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
-            packet(false);
-        }
-        assertThat(pacing.caps()).isEqualTo(1);
+        capAfterATrial();
         double capped = rate();
         // Another flow empties the bucket at once (TCP leaving a retransmission timeout in slow start): twenty of
         // this flow's packets in a row are lost, each its own loss episode, which squeezes and collapses the cap.
@@ -301,6 +287,20 @@ class BelowFloorPacingTests {
         }
         assertThat(sent).as("packets before the first trial").isBetween(49L, 100L);
         assertThat(pacing.trials()).isEqualTo(1);
+    }
+
+    /** A trial, then a clean average's worth of packets, which caps the flow. */
+    private void capAfterATrial() {
+        overrunUntilTried();
+        capTheTrial();
+    }
+
+    /** A trial under way ends clean: {@link BelowFloorPacing#AVERAGE_PACKETS} packets, none lost, cap it. */
+    private void capTheTrial() {
+        for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS; i++) {
+            packet(false);
+        }
+        assertThat(pacing.caps()).isEqualTo(1);
     }
 
     /** {@code count} packets, every third lost. */
