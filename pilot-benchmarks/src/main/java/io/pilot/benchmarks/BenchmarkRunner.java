@@ -137,9 +137,10 @@ public final class BenchmarkRunner {
         if (sections.contains(Section.CALLS)) {
             progress("7/8 capability calls between two Spring Boot apps vs HTTP/JSON vs NATS request-reply");
             calls = new CallBenchmark(launch.get()).run(profile);
-            progress(String.format(Locale.ROOT, "    p50 Pilot %s, HTTP %s, NATS %s; calls/s at %d in flight: "
-                    + "Pilot %s, HTTP %s, NATS %s", p50(calls.pilot()), p50(calls.http()), p50(calls.nats()),
-                    calls.inFlight(), perSecond(calls.pilotRate()), perSecond(calls.httpRate()),
+            progress(String.format(Locale.ROOT, "    p50 Pilot %s (on the event loop %s), HTTP %s, NATS %s; calls/s at "
+                    + "%d in flight: Pilot %s (on the event loop %s), HTTP %s, NATS %s", p50(calls.pilot()),
+                    p50(calls.pilotOnLoop()), p50(calls.http()), p50(calls.nats()), calls.inFlight(),
+                    perSecond(calls.pilotRate()), perSecond(calls.pilotOnLoopRate()), perSecond(calls.httpRate()),
                     perSecond(calls.natsRate())));
         }
         if (sections.contains(Section.STREAMS)) {

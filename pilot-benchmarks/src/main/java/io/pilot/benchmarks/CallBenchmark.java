@@ -37,6 +37,8 @@ import tools.jackson.databind.JsonNode;
 public final class CallBenchmark {
 
     static final String PILOT = "pilot";
+    /** The same call to a capability that runs on the provider's event loop ({@code @Capability(eventLoop = true)}). */
+    static final String PILOT_ON_LOOP = "pilot-on-loop";
     static final String HTTP = "http";
     static final String NATS = "nats";
 
@@ -107,6 +109,7 @@ public final class CallBenchmark {
 
     /**
      * @param pilot {@code pilotClient.call(...)} through the mesh
+     * @param pilotOnLoop the same to the capability that runs on the provider's event loop
      * @param http {@code RestClient} to a {@code @RestController}
      * @param nats jnats request-reply through nats-server; null when {@code natsMissing} says why
      * @param natsMissing null, or why the NATS rows could not be measured
@@ -122,7 +125,8 @@ public final class CallBenchmark {
      * @param death a provider killed (SIGKILL) while the caller calls it and another; null if the newcomer beside was
      *              never chosen, so that no second provider was in use to fail over to
      */
-    public record Result(Latency pilot, Latency http, Latency nats, Rate pilotRate, Rate httpRate, Rate natsRate,
+    public record Result(Latency pilot, Latency pilotOnLoop, Latency http, Latency nats, Rate pilotRate,
+                         Rate pilotOnLoopRate, Rate httpRate, Rate natsRate,
                          String natsMissing, int inFlight, Latency backboneUp, Latency backboneDown,
                          Duration outageBudget, double upCpuMicrosPerCall, double downCpuMicrosPerCall,
                          Handovers.Handover leave, Handovers.Handover join,
@@ -174,7 +178,8 @@ public final class CallBenchmark {
         callerSettings.put("bench.provider-url", provider.baseUrl());
         BenchApp caller = own(BenchApp.start(launch, dir, "caller", "bench-caller", callerSettings));
         caller.awaitReady();
-        List<String> kinds = natsMissing == null ? List.of(PILOT, HTTP, NATS) : List.of(PILOT, HTTP);
+        List<String> kinds = natsMissing == null ? List.of(PILOT, PILOT_ON_LOOP, HTTP, NATS)
+                : List.of(PILOT, PILOT_ON_LOOP, HTTP);
 
         BenchmarkRunner.progress("    sequential calls, " + profile.callSamples() + " each after " + profile.callWarmup()
                 + " of warm-up");
@@ -213,8 +218,8 @@ public final class CallBenchmark {
         BenchmarkRunner.progress("    calls to the known provider with the backbone up and stopped, in alternating blocks");
         Outage outage = outage(caller, backbone, profile);
 
-        return new Result(sequential.get(PILOT), sequential.get(HTTP), sequential.get(NATS), rates.get(PILOT),
-                rates.get(HTTP), rates.get(NATS), natsMissing, profile.callInFlight(), outage.up(), outage.down(),
+        return new Result(sequential.get(PILOT), sequential.get(PILOT_ON_LOOP), sequential.get(HTTP),
+                sequential.get(NATS), rates.get(PILOT), rates.get(PILOT_ON_LOOP), rates.get(HTTP), rates.get(NATS), natsMissing, profile.callInFlight(), outage.up(), outage.down(),
                 profile.callOutageBudget(), outage.upCpuMicrosPerCall(), outage.downCpuMicrosPerCall(), leave, join,
                 joinBeside, death);
     }

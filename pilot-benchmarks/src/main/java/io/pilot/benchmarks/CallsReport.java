@@ -34,11 +34,12 @@ final class CallsReport {
         line("");
         line(String.format(Locale.ROOT, "Two processes of the bench app (`pilot-benchmarks-boot`, Spring Boot with the "
                 + "Pilot starter, started as `java -jar` with a fixed 512 MiB heap): a *provider* answering one echo "
-                + "three ways (a `@PilotAgent` `@Capability`, a `@RestController` `POST /echo`, a jnats responder on a "
-                + "subject) and a *caller* calling it three ways: `pilotClient.call(\"bench.echo\", arg, EchoReply.class)`, "
-                + "`RestClient` over HTTP/1.1 keep-alive (JDK `HttpClient`) to the provider's Tomcat, and jnats "
+                + "four ways (a `@PilotAgent` `@Capability` on the handler executor, as by default, and the same method "
+                + "again as `@Capability(eventLoop = true)`, a `@RestController` `POST /echo`, a jnats responder on a "
+                + "subject) and a *caller* calling it those ways: `pilotClient.call(\"bench.echo\", arg, EchoReply.class)` "
+                + "(and `bench.echo-on-loop`), `RestClient` over HTTP/1.1 keep-alive (JDK `HttpClient`) to the provider's Tomcat, and jnats "
                 + "`request()` through a `nats-server` started for the run on a free loopback port. The argument is "
-                + "a %d-character JSON object, the reply a two-field record, JSON both ways for all three. The "
+                + "a %d-character JSON object, the reply a two-field record, JSON both ways for all. The "
                 + "backbone is the engine's `Backbone` in the runner's JVM, its key pinned by both apps "
                 + "(`pilot.backbone.key`).", 64));
         line("");
@@ -59,6 +60,8 @@ final class CallsReport {
         line("| | p50 | p90 | p99 | min | max | failed |");
         line("|---|---:|---:|---:|---:|---:|---:|");
         latencyRow("Pilot: `pilotClient.call(...)` through the mesh", r.pilot());
+        latencyRow("Pilot, the capability on the provider's event loop (`@Capability(eventLoop = true)`)",
+                r.pilotOnLoop());
         latencyRow("HTTP/JSON: `RestClient` → Tomcat `@RestController`", r.http());
         if (r.nats() != null) {
             latencyRow("NATS request-reply through `nats-server` (jnats both ends)", r.nats());
@@ -79,6 +82,11 @@ final class CallsReport {
             line("**Pilot p50 / NATS p50**: not measured in this run (" + (r.natsMissing() != null ? r.natsMissing()
                     : "a contender had no successful call") + ").");
         }
+        if (r.pilotOnLoop().nanos() != null && r.nats() != null && r.nats().nanos() != null) {
+            double ratio = r.pilotOnLoop().nanos().median() / r.nats().nanos().median();
+            line(String.format(Locale.ROOT, "**Pilot on the event loop p50 / NATS p50 = %.2fx** (the same target, %s).",
+                    ratio, ratio <= 0.5 ? "met" : "not met"));
+        }
         if (ping != null && r.pilot().nanos() != null) {
             double ratio = r.pilot().nanos().median() / ping.rawUdp().median();
             line(String.format(Locale.ROOT, "**Pilot p50 / raw UDP echo p50 = %.1fx** (moonshot: at most 3x, %s).",
@@ -92,7 +100,10 @@ final class CallsReport {
                 + "provider: the calling thread hands the request to its node's event loop, the provider's loop hands "
                 + "it to the handler pool (the `@Capability` method, Jackson) and the reply back to its loop, and the "
                 + "caller's loop takes the failover decision and wakes the blocked caller directly, which decodes the "
-                + "reply on its own thread (four thread hand-offs, no callback executor), plus Jackson on both sides. The HTTP row pays a Tomcat request thread, HTTP/1.1 parsing, Spring MVC "
+                + "reply on its own thread (four thread hand-offs, no callback executor), plus Jackson on both sides. "
+                + "The row on the event loop is the same call to the same echo declared `@Capability(eventLoop = true)`: "
+                + "the provider's loop runs the method and answers itself, two hand-offs fewer (loop to handler thread "
+                + "and back), which any method that never blocks may have. The HTTP row pays a Tomcat request thread, HTTP/1.1 parsing, Spring MVC "
                 + "dispatch and Jackson on the provider, and the JDK `HttpClient`'s selector thread on the caller. NATS "
                 + "crosses the broker, two hops of one write and one read each on long-lived TCP connections, with "
                 + "jnats' reader thread handing to the caller and the responder's dispatcher answering inline; it is "
@@ -115,6 +126,7 @@ final class CallsReport {
                 + "that CPU allows on " + CORES + " idle cores |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         rateRow("Pilot", r.pilotRate());
+        rateRow("Pilot, on the event loop", r.pilotOnLoopRate());
         rateRow("HTTP/JSON", r.httpRate());
         if (r.natsRate() != null) {
             rateRow("NATS request-reply", r.natsRate());
@@ -126,6 +138,9 @@ final class CallsReport {
             double ratio = r.pilotRate().perSecond().median() / r.natsRate().perSecond().median();
             line(String.format(Locale.ROOT, "**Pilot / NATS = %.2fx** calls per second (target: at least 1x, %s).",
                     ratio, ratio >= 1 ? "met" : "not met"));
+            double onLoop = r.pilotOnLoopRate().perSecond().median() / r.natsRate().perSecond().median();
+            line(String.format(Locale.ROOT, "**Pilot on the event loop / NATS = %.2fx** calls per second (the same "
+                    + "target, %s).", onLoop, onLoop >= 1 ? "met" : "not met"));
             line("");
             CallBenchmark.CpuPerCall pilot = r.pilotRate().cpu();
             CallBenchmark.CpuPerCall nats = r.natsRate().cpu();
@@ -145,7 +160,8 @@ final class CallsReport {
                 + "(no lock), and every call in flight to that provider travels as a stream of the one encrypted "
                 + "session between the two nodes; on the provider each request crosses from the event loop to the "
                 + "handler pool (Boot's task executor, the `@Capability` method and Jackson) and its reply back, so "
-                + "the figure is bound by CPU per call on both sides and by those hand-offs, not by the backbone. "
+                + "the figure is bound by CPU per call on both sides and by those hand-offs, not by the backbone; "
+                + "on the event loop the provider's loop answers itself, with no worker thread woken per call. "
                 + "The HTTP row opens up to %d keep-alive connections and pays a Tomcat thread per request in flight; "
                 + "NATS multiplexes every request of a process over one TCP connection.",
                 r.inFlight(), r.inFlight(), r.inFlight()));

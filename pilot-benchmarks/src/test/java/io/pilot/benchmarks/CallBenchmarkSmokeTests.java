@@ -35,12 +35,12 @@ class CallBenchmarkSmokeTests {
         CallBenchmark.Result calls = report.calls();
         assertThat(calls.natsMissing()).isNull();
         int samples = RunProfile.smoke().callSamples();
-        for (CallBenchmark.Latency latency : new CallBenchmark.Latency[] {calls.pilot(), calls.http(), calls.nats()}) {
+        for (CallBenchmark.Latency latency : new CallBenchmark.Latency[] {calls.pilot(), calls.pilotOnLoop(), calls.http(), calls.nats()}) {
             assertThat(latency.failures()).as(latency.firstError()).isZero();
             assertThat(latency.nanos().count()).isEqualTo(samples);
             assertThat(latency.nanos().min()).isPositive();
         }
-        for (CallBenchmark.Rate rate : new CallBenchmark.Rate[] {calls.pilotRate(), calls.httpRate(), calls.natsRate()}) {
+        for (CallBenchmark.Rate rate : new CallBenchmark.Rate[] {calls.pilotRate(), calls.pilotOnLoopRate(), calls.httpRate(), calls.natsRate()}) {
             assertThat(rate.failures()).as(rate.firstError()).isZero();
             assertThat(rate.perSecond().min()).isPositive();
             // 64 threads calling for a window use the caller's CPU; the provider's may round to no clock tick.

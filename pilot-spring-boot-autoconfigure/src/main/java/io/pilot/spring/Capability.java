@@ -38,6 +38,21 @@ public @interface Capability {
     int maxConcurrency() default 0;
 
     /**
+     * Whether the method runs on the agent's event loop, the thread that decrypts the request and sends the reply,
+     * instead of on the handler executor ({@code pilot.server.*}, Boot's task executor): a call is then answered
+     * without the two hand-offs between threads, loop to handler and back, which on a quiet machine are most of what
+     * serving a small call costs (docs/benchmarks.md, section 7). Only for methods that never block and return at
+     * once, in microseconds: an in-memory lookup, a computation on the argument. While the method runs, no other
+     * request, reply or acknowledgement of this agent moves, so one that waits (on I/O, a lock, a database, a call to
+     * another agent) stalls them all; a blocking wait for a Pilot reply on the event loop fails at once with an
+     * {@code IllegalStateException} rather than stall it. It must return its result, not one to come (no
+     * {@code CompletableFuture}, {@code Mono} or stream): refused at startup otherwise. Its calls are not counted
+     * against {@code pilot.server.max-concurrency}, which bounds the handler executor's work; its own
+     * {@link #maxConcurrency} still applies. Default false.
+     */
+    boolean eventLoop() default false;
+
+    /**
      * On a client interface's method only: how long a call may wait for its reply, e.g. {@code 2s} or {@code PT2S};
      * over {@code pilot.client.interfaces.<name>.timeout} and {@code pilot.request-timeout}. Empty (the default): the
      * interface's timeout. Ignored where the capability is served.

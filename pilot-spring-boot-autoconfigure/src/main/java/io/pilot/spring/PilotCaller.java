@@ -3,6 +3,7 @@ package io.pilot.spring;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.identity.NodeKey;
+import io.pilot.engine.session.EventLoopThreads;
 
 import java.util.Optional;
 import java.util.Set;
@@ -57,8 +58,13 @@ public final class PilotCaller {
 
     private synchronized Optional<NodeRecord> record() {
         if (record == null) {
+            CompletableFuture<NodeRecord> pending = lookup.get();
+            if (!pending.isDone()) {
+                // On the event loop the answer could never come in: fail there rather than fail closed after a stall.
+                EventLoopThreads.refuseBlockingWait("looking up the caller's directory record");
+            }
             try {
-                NodeRecord found = lookup.get().join();
+                NodeRecord found = pending.join();
                 record = Optional.ofNullable(found).filter(r -> key.equals(r.key()));
             } catch (RuntimeException unknown) {
                 record = Optional.empty(); // not registered, or not reachable: known by address and key alone

@@ -20,8 +20,9 @@ import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The caller's three ways to the provider's echo, by name: {@code pilot} ({@link PilotClient#call} on the
- * capability, anycast through the mesh), {@code http} ({@link RestClient} to the provider's {@code /echo}, HTTP/1.1
+ * The caller's ways to the provider's echo, by name: {@code pilot} ({@link PilotClient#call} on the
+ * capability, anycast through the mesh), {@code pilot-on-loop} (the same to the capability that runs on the provider's
+ * event loop), {@code http} ({@link RestClient} to the provider's {@code /echo}, HTTP/1.1
  * keep-alive) and {@code nats} (request-reply through {@code nats-server}; only when {@code bench.nats-url} is set).
  */
 @Profile("caller")
@@ -37,6 +38,7 @@ public class Contenders implements DisposableBean {
     public Contenders(PilotClient pilot, JsonMapper json, @Value("${bench.provider-url}") String providerUrl,
             @Value("${bench.nats-url:}") String natsUrl, @Value("${pilot.hostname}") String hostname) {
         calls.put("pilot", request -> pilot.call(Echo.NAME, request, EchoReply.class));
+        calls.put("pilot-on-loop", request -> pilot.call(Echo.ON_LOOP, request, EchoReply.class));
         RestClient http = RestClient.builder().baseUrl(providerUrl)
                 .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
                 .build();

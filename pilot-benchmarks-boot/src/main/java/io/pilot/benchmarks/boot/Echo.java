@@ -11,6 +11,8 @@ public class Echo {
 
     /** The Pilot capability, and the NATS subject, of the echo. */
     public static final String NAME = "bench.echo";
+    /** The same echo as a capability that runs on the provider's event loop ({@code @Capability(eventLoop = true)}). */
+    public static final String ON_LOOP = "bench.echo-on-loop";
 
     private final String hostname;
 

@@ -17,6 +17,7 @@ import io.pilot.engine.group.SharedGroupPolicy;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.MessageService;
 import io.pilot.engine.message.PilotException;
 
 import java.net.InetSocketAddress;
@@ -140,8 +141,16 @@ public final class Agent implements AutoCloseable {
         if (backbone != null) {
             backbone.start(built);
         }
-        settings.handlers.forEach((port, handler) -> built.listen(port, inFlight.track(handler.apply(built)),
-                settings.concurrencyLimits.getOrDefault(port, Integer.MAX_VALUE)));
+        settings.handlers.forEach((port, handler) -> {
+            MessageHandler pooled = inFlight.track(handler.apply(built));
+            int limit = settings.concurrencyLimits.getOrDefault(port, Integer.MAX_VALUE);
+            Function<PilotNode, MessageService.InlineHandler> onLoop = settings.onLoop.get(port);
+            if (onLoop == null) {
+                built.listen(port, pooled, limit);
+            } else {
+                built.listen(port, pooled, limit, onLoop.apply(built));
+            }
+        });
     }
 
     private void register() {
@@ -379,6 +388,7 @@ public final class Agent implements AutoCloseable {
         private final PilotNode.Builder node;
         private final Map<Integer, Function<PilotNode, MessageHandler>> handlers = new LinkedHashMap<>();
         private final Map<Integer, Integer> concurrencyLimits = new HashMap<>();
+        private final Map<Integer, Function<PilotNode, MessageService.InlineHandler>> onLoop = new HashMap<>();
         private String hostname;
         private List<InetSocketAddress> backboneEndpoints;
         private NodeKey backboneKey;
@@ -416,6 +426,26 @@ public final class Agent implements AutoCloseable {
             Objects.requireNonNull(handler, "handler");
             if (handlers.putIfAbsent(port, handler) != null) {
                 throw new IllegalArgumentException("port " + port + " has a handler already");
+            }
+            return this;
+        }
+
+        /**
+         * Asks the handler {@code onLoop} makes for the started node first, on the node's event loop, for every
+         * request to {@code port}: what it answers is answered there, with no hand-off to the handler executor and
+         * back; it returns null for what the port's handler must answer (see
+         * {@link PilotNode#listen(int, MessageHandler, int, MessageService.InlineHandler)}). It must never block.
+         * Made after the port's handler, so it may use what that one made.
+         *
+         * @throws IllegalArgumentException if the port has no handler, or has this already
+         */
+        public Builder answerOnLoop(int port, Function<PilotNode, MessageService.InlineHandler> onLoop) {
+            Objects.requireNonNull(onLoop, "onLoop");
+            if (!handlers.containsKey(port)) {
+                throw new IllegalArgumentException("port " + port + " has no handler to answer on the event loop before");
+            }
+            if (this.onLoop.putIfAbsent(port, onLoop) != null) {
+                throw new IllegalArgumentException("port " + port + " is answered on the event loop already");
             }
             return this;
         }

@@ -1,5 +1,7 @@
 package io.pilot.engine.message;
 
+import io.pilot.engine.session.EventLoopThreads;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -240,6 +242,7 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
 
     /** Waits for the outcome (forever when {@code nanos} is negative), and completes this future if it arrived. */
     private void await(boolean interruptible, long nanos) throws InterruptedException, TimeoutException {
+        EventLoopThreads.refuseBlockingWait("waiting for a reply");
         WAITING.getAndAdd(this, 1);
         long start = System.nanoTime();
         try {

@@ -5,7 +5,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+
+import io.pilot.engine.session.EventLoopThreads;
 
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +31,7 @@ public final class SharedEventLoops implements AutoCloseable {
     private SharedEventLoops(int threads) {
         this.threads = threads;
         this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pilot-io-shared", true),
+        this.group = new MultiThreadIoEventLoopGroup(threads, new EventLoopThreads("pilot-io-shared"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 

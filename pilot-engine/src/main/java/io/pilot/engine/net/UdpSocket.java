@@ -22,7 +22,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pilot.engine.session.EventLoopThreads;
 import io.pilot.engine.session.SessionEngine;
 import io.pilot.engine.wire.WireFormat;
 
@@ -97,7 +97,7 @@ public final class UdpSocket {
             SharedEventLoops shared) throws InterruptedException {
         boolean epoll = shared != null ? shared.epoll() : Epoll.isAvailable();
         EventLoopGroup ownGroup = shared != null ? null : new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("pilot-io", true), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                new EventLoopThreads("pilot-io"), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         EventLoopGroup group = shared != null ? shared.group() : ownGroup;
         Bootstrap bootstrap = new Bootstrap().group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)

@@ -63,6 +63,23 @@ class AgentTests {
     }
 
     @Test
+    void aPortAnsweredOnTheLoopAsksThatFirstAndLeavesTheRestToItsHandler() throws Exception {
+        Agent backbone = backbone(BackboneSettings.DEFAULTS);
+        member(backbone, "alpha", b -> b.listen(PORT, MessageHandler.of(in -> Message.of("pooled on "
+                        + Thread.currentThread().getName())))
+                .answerOnLoop(PORT, node -> in -> in.message().bodyAsString().equals("fast")
+                        ? Message.of("on " + Thread.currentThread().getName()) : null));
+        Agent beta = member(backbone, "beta", b -> b);
+
+        assertThat(beta.directory().orElseThrow().request("alpha", PORT, Message.of("fast")).get(10, TimeUnit.SECONDS)
+                .bodyAsString()).startsWith("on pilot-io");
+        assertThat(beta.directory().orElseThrow().request("alpha", PORT, Message.of("slow")).get(10, TimeUnit.SECONDS)
+                .bodyAsString()).startsWith("pooled on pilot-handler");
+        assertThatThrownBy(() -> Agent.builder(node()).answerOnLoop(PORT + 1, node -> in -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port " + (PORT + 1) + " has no handler");
+    }
+
+    @Test
     void aPortBoundBeforeStartIsServedAsSoonAsTheAgentIsRegistered() throws Exception {
         Agent backbone = backbone(BackboneSettings.DEFAULTS);
         Agent alpha = member(backbone, "alpha", b -> b.listen(PORT,

@@ -7,8 +7,11 @@ import io.pilot.engine.PilotNode;
 import io.pilot.engine.Waits;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.address.Ports;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.message.ReplyFuture;
 
 import java.util.ArrayList;
@@ -70,6 +73,37 @@ class CallerThreadTests {
                 .get(10, TimeUnit.SECONDS)).doesNotStartWith("pilot-io");
         assertThat(a.connect(b.publicKey(), b.localEndpoint()).thenApply(p -> threadName()).get(10, TimeUnit.SECONDS))
                 .doesNotStartWith("pilot-io");
+    }
+
+    @Test
+    void aWaitForAReplyOnTheEventLoopFailsAtOnceInsteadOfStallingTheNode() throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start();
+        PilotNode c = nodes.start();
+        int waits = 51;
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        b.connect(c.publicKey(), c.localEndpoint()).join();
+        // A handler on b's event loop that waits there for c's answer: the answer could only come through that loop.
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        b.listen(waits, MessageHandler.of(in -> Message.of("pooled")), Integer.MAX_VALUE, in -> {
+            try {
+                return b.request(new PilotSocketAddress(c.address(), Ports.ECHO), Message.of("?")).join();
+            } catch (IllegalStateException e) {
+                refused.set(e);
+                throw e;
+            }
+        });
+
+        // Answered INTERNAL at once, not after the request timeout (30 s) of a stalled loop.
+        assertThatThrownBy(() -> a.request(new PilotSocketAddress(b.address(), waits), Message.of("?"))
+                .get(20, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(PilotException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
+        assertThat(refused.get()).hasMessageContaining("on the event loop thread pilot-io")
+                .hasMessageContaining("would stall every session it runs");
+        // Off the loop, the same wait is allowed, and b still answers.
+        assertThat(b.request(new PilotSocketAddress(c.address(), Ports.ECHO), Message.of("!")).join()
+                .bodyAsString()).isEqualTo("!");
+        assertThat(a.ping(b.address()).get(10, TimeUnit.SECONDS)).isPositive();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.pilot.spring.capability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ReactiveAdapter;
@@ -32,6 +33,12 @@ final class AsyncResults {
             handlers.add(new ReactiveReturnValueHandler());
         }
         return List.copyOf(handlers);
+    }
+
+    /** Whether a method declared to return {@code type} answers later: a future, a {@code Mono}. */
+    static boolean isAsync(MethodParameter type) {
+        return HANDLERS.stream().anyMatch(handler -> handler.supportsReturnType(type))
+                || Future.class.isAssignableFrom(type.getParameterType());
     }
 
     /** {@code result} as a future, or null if it is a value already. */

@@ -91,8 +91,8 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
                 throw new IllegalStateException("@Capability on " + beanName + "." + method.getName() + ": " + e.getMessage());
             }
             Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-            registry.register(new CapabilityMethod(name, capability.description(), capability.maxConcurrency(), beanName,
-                    bean, invocable, mapper, arguments(mapper)));
+            registry.register(new CapabilityMethod(name, capability.description(), capability.maxConcurrency(),
+                    capability.eventLoop(), beanName, bean, invocable, mapper, arguments(mapper)));
         });
         listeners.forEach((method, listener) -> {
             String group;

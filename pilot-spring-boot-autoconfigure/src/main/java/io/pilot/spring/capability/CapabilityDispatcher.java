@@ -150,6 +150,26 @@ public final class CapabilityDispatcher implements MessageHandler {
         return answered;
     }
 
+    /**
+     * Asked first on the event loop for every request: a call of a capability that runs there
+     * ({@code @Capability(eventLoop = true)}) is answered as {@link #handle} answers it, observed the same, without the
+     * hand-off to the handler executor and back; null for any other request, which {@link #handle} serves there. Such
+     * a method returns its result (checked at startup), so the answer is ready when it returns; a failure is thrown
+     * as the {@link PilotException} it is answered with.
+     */
+    public Message answerOnLoop(IncomingMessage in) {
+        String name = in.message().header(Headers.CAPABILITY);
+        CapabilityMethod capability = name == null ? null : registry.get(name);
+        if (capability == null || !capability.onEventLoop()) {
+            return null;
+        }
+        CompletableFuture<Message> answered = handle(in).toCompletableFuture();
+        if (!answered.isDone()) {
+            throw new IllegalStateException("capability '" + name + "' on the event loop did not answer at once");
+        }
+        return answered.join();
+    }
+
     private CompletionStage<Message> dispatch(String name, CapabilityMethod capability, IncomingMessage in) {
         if (capability == null) {
             return CompletableFuture.failedFuture(new PilotException(ErrorCode.NO_LISTENER,

@@ -40,6 +40,7 @@ public final class CapabilityMethod {
     private final ArgumentSchema argumentSchema;
 
     private final int maxConcurrency;
+    private final boolean onEventLoop;
 
     public CapabilityMethod(String name, String description, String beanName, Object bean, Method method, JsonMapper mapper) {
         this(name, description, 0, beanName, bean, method, mapper, new CapabilityArguments(mapper));
@@ -54,6 +55,12 @@ public final class CapabilityMethod {
     /** @param arguments how the method's parameters are resolved from a request */
     public CapabilityMethod(String name, String description, int maxConcurrency, String beanName, Object bean, Method method,
             JsonMapper mapper, CapabilityArguments arguments) {
+        this(name, description, maxConcurrency, false, beanName, bean, method, mapper, arguments);
+    }
+
+    /** @param onEventLoop whether it runs on the agent's event loop ({@link io.pilot.spring.Capability#eventLoop}) */
+    public CapabilityMethod(String name, String description, int maxConcurrency, boolean onEventLoop, String beanName,
+            Object bean, Method method, JsonMapper mapper, CapabilityArguments arguments) {
         this.name = name;
         this.description = description;
         this.beanName = beanName;
@@ -71,6 +78,12 @@ public final class CapabilityMethod {
         this.handler.setMessageMethodArgumentResolvers(arguments.resolvers());
         Class<?> result = method.getReturnType();
         this.returnsVoid = result == void.class || result == Void.class;
+        if (onEventLoop && (streams || AsyncResults.isAsync(new MethodParameter(method, -1)))) {
+            throw refused("runs on the event loop (eventLoop = true), so it must return its result, not one to come: "
+                    + result.getSimpleName() + " is answered later, on another thread; return the value itself, or "
+                    + "leave eventLoop off");
+        }
+        this.onEventLoop = onEventLoop;
     }
 
     /** Several parameters are bound by name, so their names must be compiled in. */
@@ -116,6 +129,11 @@ public final class CapabilityMethod {
     /** How many calls may be in progress at once, or 0 for no limit of its own. */
     public int maxConcurrency() {
         return maxConcurrency;
+    }
+
+    /** Whether it runs on the agent's event loop rather than the handler executor ({@code @Capability(eventLoop = true)}). */
+    public boolean onEventLoop() {
+        return onEventLoop;
     }
 
     /** Where it is declared, for messages: {@code beanName.method}. */

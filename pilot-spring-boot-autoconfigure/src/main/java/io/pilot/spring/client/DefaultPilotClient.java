@@ -13,6 +13,7 @@ import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Headers;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.PilotException;
+import io.pilot.engine.session.EventLoopThreads;
 import io.pilot.engine.session.PeerSnapshot;
 import io.pilot.spring.CapabilityCall;
 import io.pilot.spring.PilotClient;
@@ -543,6 +544,9 @@ public final class DefaultPilotClient implements PilotClient {
      * answer) and is thrown as the {@code CANCELLED} of a caller that stopped waiting, the interrupt kept.
      */
     private static <T> T get(CompletableFuture<T> future) throws ExecutionException {
+        if (!future.isDone()) {
+            EventLoopThreads.refuseBlockingWait("a blocking call");
+        }
         try {
             return future.get();
         } catch (InterruptedException e) {

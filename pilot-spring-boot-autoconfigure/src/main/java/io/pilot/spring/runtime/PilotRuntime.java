@@ -200,6 +200,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 .listen(CapabilityProtocol.BROADCAST_PORT, broadcasts)
                 .directory(this::describe)
                 .gracePeriod(shutdownTimeout());
+        if (capabilities.all().stream().anyMatch(CapabilityMethod::onEventLoop)) {
+            builder.answerOnLoop(CapabilityProtocol.PORT, started -> dispatcher::answerOnLoop);
+        }
         EmbeddedBackbone embedded = settings.backbone().embedded();
         if (embedded != null) {
             builder.embedBackboneWithStore(PilotNode.builder().identityPath(embedded.identityPath())

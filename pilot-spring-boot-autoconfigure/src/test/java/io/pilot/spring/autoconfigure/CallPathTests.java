@@ -10,7 +10,6 @@ import io.pilot.spring.Capability;
 import io.pilot.spring.PilotAgent;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotReply;
-import io.pilot.spring.runtime.PilotRuntime;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,9 +29,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * Where a capability call's code runs between two Spring applications: the asynchronous variants never run
@@ -73,26 +69,12 @@ class CallPathTests {
 
     @Test
     void callsRunNoUserCodeOnTheLoopCompleteBlockingFailOverAndRunExactlyOnce() throws Exception {
-        int backbonePort = PilotAutoConfigurationTests.freePort();
-        ApplicationContextRunner base = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
-                .withPropertyValues("pilot.bind.address=127.0.0.1", "pilot.backbone.address=127.0.0.1:" + backbonePort);
-        base.withPropertyValues("pilot.hostname=echo", "pilot.identity.path=" + dir.resolve("echo.key"),
-                        "pilot.backbone.embedded=true", "pilot.backbone.identity=" + dir.resolve("bb.key"))
-                .withBean(EchoAgent.class)
-                .run(provider -> {
-                    assertThat(provider).hasNotFailed();
-                    Backbone backbone = provider.getBean(PilotRuntime.class).embeddedBackbone().orElseThrow();
-                    base.withPropertyValues("pilot.hostname=caller", "pilot.identity.path=" + dir.resolve("caller.key"),
-                                    "pilot.backbone.key=" + backbone.node().publicKey())
-                            .run(caller -> {
-                                assertThat(caller).hasNotFailed();
-                                PilotClient client = caller.getBean(PilotClient.class);
-                                nothingOfTheCallerRunsOnTheLoop(client);
-                                aThousandConcurrentCallsRunAndAnswerExactlyOnce(client);
-                                aProviderThatDiedIsFailedOver(client, backbone);
-                            });
-                });
+        ProviderAndCaller.run(dir, "echo", EchoAgent.class, (provider, backbone, caller) -> {
+            PilotClient client = caller.getBean(PilotClient.class);
+            nothingOfTheCallerRunsOnTheLoop(client);
+            aThousandConcurrentCallsRunAndAnswerExactlyOnce(client);
+            aProviderThatDiedIsFailedOver(client, backbone);
+        });
     }
 
     private static void nothingOfTheCallerRunsOnTheLoop(PilotClient client) throws Exception {
