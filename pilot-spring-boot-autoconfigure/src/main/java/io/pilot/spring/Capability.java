@@ -44,11 +44,14 @@ public @interface Capability {
      * serving a small call costs (docs/benchmarks.md, section 7). Only for methods that never block and return at
      * once, in microseconds: an in-memory lookup, a computation on the argument. While the method runs, no other
      * request, reply or acknowledgement of this agent moves, so one that waits (on I/O, a lock, a database, a call to
-     * another agent) stalls them all; a blocking wait for a Pilot reply on the event loop fails at once with an
-     * {@code IllegalStateException} rather than stall it. It must return its result, not one to come (no
-     * {@code CompletableFuture}, {@code Mono} or stream): refused at startup otherwise. Its calls are not counted
-     * against {@code pilot.server.max-concurrency}, which bounds the handler executor's work; its own
-     * {@link #maxConcurrency} still applies. Default false.
+     * another agent) stalls them all; Pilot's own blocking calls there ({@code PilotClient.call}, a
+     * {@code PilotCaller}'s lookup) fail at once with an {@code IllegalStateException} rather than stall it, but a
+     * {@code join} on a future {@code callAsync} returned, or {@code Mono.block()}, would never end. It must return its
+     * result, not one to come (no {@code CompletableFuture}, {@code Mono}, stream or declared {@code Object}): refused
+     * at startup otherwise. Its calls run one at a time, so a {@link #maxConcurrency} with it is refused too, and they
+     * are not counted against {@code pilot.server.max-concurrency}, which bounds the handler executor's work; the
+     * executor's task decorators (MDC, security context) do not apply to it, and a call of it with {@code stream()}
+     * runs on the executor as any capability's does. Default false.
      */
     boolean eventLoop() default false;
 

@@ -24,6 +24,7 @@ public final class PilotCaller {
     private final Supplier<CompletableFuture<NodeRecord>> lookup;
     /** Guarded by this. */
     private Optional<NodeRecord> record;
+    private CompletableFuture<NodeRecord> pending;
 
     /** @param lookup looks the caller's record up in the directory; asked at most once */
     public PilotCaller(PilotAddress address, NodeKey key, Supplier<CompletableFuture<NodeRecord>> lookup) {
@@ -58,11 +59,11 @@ public final class PilotCaller {
 
     private synchronized Optional<NodeRecord> record() {
         if (record == null) {
-            CompletableFuture<NodeRecord> pending = lookup.get();
-            if (!pending.isDone()) {
-                // On the event loop the answer could never come in: fail there rather than fail closed after a stall.
-                EventLoopThreads.refuseBlockingWait("looking up the caller's directory record");
+            if (pending == null) {
+                pending = lookup.get(); // asked once, even if a wait for it is refused below
             }
+            // On the event loop the answer could never come in: fail there rather than fail closed after a stall.
+            EventLoopThreads.refuseBlockingWait("looking up the caller's directory record", pending);
             try {
                 NodeRecord found = pending.join();
                 record = Optional.ofNullable(found).filter(r -> key.equals(r.key()));

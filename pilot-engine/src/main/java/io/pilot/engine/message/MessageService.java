@@ -517,7 +517,7 @@ public final class MessageService implements SessionEvents {
                 MessageFrame answer;
                 try {
                     Message reply = inline.handle(incoming);
-                    answer = reply == null ? null : new MessageFrame(FrameKind.REPLY, reply);
+                    answer = reply == null ? null : toFrame(incoming, reply, null); // the pooled path's size limit too
                 } catch (RuntimeException e) {
                     answer = toFrame(incoming, null, e);
                 }

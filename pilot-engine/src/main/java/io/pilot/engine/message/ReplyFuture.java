@@ -242,11 +242,11 @@ public final class ReplyFuture<T> extends CompletableFuture<T> {
 
     /** Waits for the outcome (forever when {@code nanos} is negative), and completes this future if it arrived. */
     private void await(boolean interruptible, long nanos) throws InterruptedException, TimeoutException {
-        EventLoopThreads.refuseBlockingWait("waiting for a reply");
         WAITING.getAndAdd(this, 1);
         long start = System.nanoTime();
         try {
             if (outcome == null && !isDone()) {
+                EventLoopThreads.refuseBlockingWait("waiting for a reply");
                 long left = spinUntilSettled(interruptible, nanos);
                 if (outcome == null && !isDone()) {
                     park(interruptible, left);

@@ -154,8 +154,8 @@ public final class CapabilityDispatcher implements MessageHandler {
      * Asked first on the event loop for every request: a call of a capability that runs there
      * ({@code @Capability(eventLoop = true)}) is answered as {@link #handle} answers it, observed the same, without the
      * hand-off to the handler executor and back; null for any other request, which {@link #handle} serves there. Such
-     * a method returns its result (checked at startup), so the answer is ready when it returns; a failure is thrown
-     * as the {@link PilotException} it is answered with.
+     * a method returns its result (checked at startup by its declared type), so the answer is ready when it returns; a
+     * failure is thrown as the {@code CompletionException} of the {@link PilotException} it is answered with.
      */
     public Message answerOnLoop(IncomingMessage in) {
         String name = in.message().header(Headers.CAPABILITY);
@@ -165,7 +165,8 @@ public final class CapabilityDispatcher implements MessageHandler {
         }
         CompletableFuture<Message> answered = handle(in).toCompletableFuture();
         if (!answered.isDone()) {
-            throw new IllegalStateException("capability '" + name + "' on the event loop did not answer at once");
+            throw new IllegalStateException("capability '" + name + "' on the event loop returned a result still to "
+                    + "come; it must return the value itself");
         }
         return answered.join();
     }

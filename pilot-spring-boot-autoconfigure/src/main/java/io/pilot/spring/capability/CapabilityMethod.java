@@ -78,7 +78,13 @@ public final class CapabilityMethod {
         this.handler.setMessageMethodArgumentResolvers(arguments.resolvers());
         Class<?> result = method.getReturnType();
         this.returnsVoid = result == void.class || result == Void.class;
-        if (onEventLoop && (streams || AsyncResults.isAsync(new MethodParameter(method, -1)))) {
+        if (onEventLoop && maxConcurrency > 0) {
+            throw refused("runs on the event loop (eventLoop = true), where its calls run one at a time: maxConcurrency "
+                    + maxConcurrency + " would never be reached; leave it 0");
+        }
+        // Object too: a declared type that could hold a future would be found out only when one came back.
+        if (onEventLoop && (streams || result.isAssignableFrom(CompletableFuture.class)
+                || AsyncResults.isAsync(new MethodParameter(method, -1)))) {
             throw refused("runs on the event loop (eventLoop = true), so it must return its result, not one to come: "
                     + result.getSimpleName() + " is answered later, on another thread; return the value itself, or "
                     + "leave eventLoop off");

@@ -1,6 +1,7 @@
 package io.pilot.spring.client;
 
 import io.pilot.engine.directory.Names;
+import io.pilot.engine.session.EventLoopThreads;
 import io.pilot.spring.Capability;
 import io.pilot.spring.CapabilityCall;
 import io.pilot.spring.PilotReply;
@@ -176,6 +177,7 @@ final class ClientInterfaceMethod {
 
     /** A blocking exchange fails as a blocking call does: with the {@code PilotRemoteException} itself. */
     private Object awaitExchange(CapabilityCall call, Object request) {
+        EventLoopThreads.refuseBlockingWait("a blocking call"); // before anything is sent, as a blocking call() is
         try {
             return call.exchange(request, resultType).join();
         } catch (CompletionException e) {

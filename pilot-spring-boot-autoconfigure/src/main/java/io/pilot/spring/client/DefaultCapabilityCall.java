@@ -100,7 +100,7 @@ final class DefaultCapabilityCall implements CapabilityCall {
     }
 
     private <T> T await(Object request, Type responseType) {
-        return client.<T>pending(options, request, responseType).await().body();
+        return client.<T>awaitReply(options, request, responseType).body();
     }
 
     private <T> CompletableFuture<PilotReply<T>> send(Object request, Type responseType) {

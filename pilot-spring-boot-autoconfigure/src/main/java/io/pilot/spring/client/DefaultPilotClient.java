@@ -88,7 +88,7 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> T call(String capability, Object request, Class<T> responseType) {
-        return this.<T>pending(CallOptions.anycast(capability), request, responseType).await().body();
+        return this.<T>awaitReply(CallOptions.anycast(capability), request, responseType).body();
     }
 
     @Override
@@ -103,7 +103,16 @@ public final class DefaultPilotClient implements PilotClient {
 
     @Override
     public <T> T call(String hostnameOrAddress, String capability, Object request, Class<T> responseType) {
-        return this.<T>pending(CallOptions.anycast(capability).to(hostnameOrAddress), request, responseType).await().body();
+        return this.<T>awaitReply(CallOptions.anycast(capability).to(hostnameOrAddress), request, responseType).body();
+    }
+
+    /**
+     * A blocking call, refused at once on an event loop before anything is sent: there its reply could never come
+     * ({@link EventLoopThreads}).
+     */
+    <T> PilotReply<T> awaitReply(CallOptions options, Object request, Type responseType) {
+        EventLoopThreads.refuseBlockingWait("a blocking call");
+        return this.<T>pending(options, request, responseType).await();
     }
 
     @Override
@@ -544,9 +553,7 @@ public final class DefaultPilotClient implements PilotClient {
      * answer) and is thrown as the {@code CANCELLED} of a caller that stopped waiting, the interrupt kept.
      */
     private static <T> T get(CompletableFuture<T> future) throws ExecutionException {
-        if (!future.isDone()) {
-            EventLoopThreads.refuseBlockingWait("a blocking call");
-        }
+        EventLoopThreads.refuseBlockingWait("a blocking call", future);
         try {
             return future.get();
         } catch (InterruptedException e) {

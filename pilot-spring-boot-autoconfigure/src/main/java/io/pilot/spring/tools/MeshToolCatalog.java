@@ -7,6 +7,7 @@ import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.schema.CapabilitySchema;
+import io.pilot.engine.session.EventLoopThreads;
 import io.pilot.spring.CapabilityCall;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.PilotRemoteException;
@@ -148,6 +149,7 @@ public final class MeshToolCatalog implements AutoCloseable {
      *         or the call's failure on the mesh (its code and the provider's words)
      */
     public String call(String name, String jsonArguments) {
+        EventLoopThreads.refuseBlockingWait("a blocking mesh tool call");
         try {
             return callAsync(name, jsonArguments).join();
         } catch (CompletionException e) {

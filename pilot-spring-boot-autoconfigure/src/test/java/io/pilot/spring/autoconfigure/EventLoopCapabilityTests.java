@@ -12,6 +12,7 @@ import io.pilot.spring.PilotRemoteException;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +23,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code @Capability(eventLoop = true)}: the method runs on the provider's event loop and is answered from there,
- * as a pooled one is (its reply, its refusals, its limit); one that tries to wait for another call there fails at
- * once instead of stalling the agent; one that returns a result still to come is refused at startup.
+ * as a pooled one is (its reply, its refusals); one that tries to call another agent there fails at once, before
+ * anything is sent, instead of stalling the agent; one that returns a result still to come, or has a limit of calls
+ * in progress, is refused at startup.
  */
 class EventLoopCapabilityTests {
+
+    static final AtomicInteger POOLED_CALLS = new AtomicInteger();
 
     @TempDir
     Path dir;
@@ -51,6 +55,7 @@ class EventLoopCapabilityTests {
 
         @Capability("pool.echo")
         Served pooled(String body) {
+            POOLED_CALLS.incrementAndGet();
             return Served.here(body);
         }
 
@@ -63,6 +68,14 @@ class EventLoopCapabilityTests {
         @Capability(value = "loop.waits", eventLoop = true)
         String waits(String body) {
             return client.getObject().call("pool.echo", body, Served.class).body();
+        }
+    }
+
+    @PilotAgent
+    static class LimitedAgent {
+        @Capability(value = "loop.limited", eventLoop = true, maxConcurrency = 4)
+        String limited(String body) {
+            return body;
         }
     }
 
@@ -94,27 +107,41 @@ class EventLoopCapabilityTests {
                     .isInstanceOfSatisfying(PilotRemoteException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
 
-            // Waiting on the loop fails there at once: INTERNAL, not the 60 s TIMEOUT of a stall.
+            // Waiting on the loop fails there at once: INTERNAL, not the 60 s TIMEOUT of a stall; and the call it
+            // tried to make was never sent.
+            int pooledBefore = POOLED_CALLS.get();
             assertThatThrownBy(() -> client.call("loop.waits", "x", String.class))
                     .isInstanceOfSatisfying(PilotRemoteException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
+            client.call("pool.echo", "after", Served.class);
+            assertThat(POOLED_CALLS.get()).as("pool.echo calls: the loop's refused one never reached it")
+                    .isEqualTo(pooledBefore + 1);
             assertThat(client.call("loop.echo", "still served", Served.class).body())
                     .isEqualTo("still served");
         }, "pilot.request-timeout=60s");
     }
 
     @Test
-    void aCapabilityOnTheEventLoopThatAnswersLaterIsRefusedAtStartup() throws Exception {
+    void aCapabilityOnTheEventLoopThatAnswersLaterOrHasALimitIsRefusedAtStartup() throws Exception {
+        refusedAtStartup(LaterAgent.class, "@Capability(\"loop.later\")",
+                "runs on the event loop (eventLoop = true), so it must return its result", "CompletableFuture");
+        refusedAtStartup(LimitedAgent.class, "@Capability(\"loop.limited\")",
+                "where its calls run one at a time: maxConcurrency 4 would never be reached");
+    }
+
+    private void refusedAtStartup(Class<?> agent, String... messageParts) throws Exception {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, PilotAutoConfiguration.class))
-                .withPropertyValues("pilot.bind.address=127.0.0.1", "pilot.hostname=later",
-                        "pilot.identity.path=" + dir.resolve("later.key"), "pilot.backbone.embedded=true",
+                .withPropertyValues("pilot.bind.address=127.0.0.1", "pilot.hostname=refused",
+                        "pilot.identity.path=" + dir.resolve("refused.key"), "pilot.backbone.embedded=true",
                         "pilot.backbone.address=127.0.0.1:" + PilotAutoConfigurationTests.freePort(),
                         "pilot.backbone.identity=" + dir.resolve("bb.key"))
-                .withBean(LaterAgent.class)
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("@Capability(\"loop.later\")")
-                        .hasMessageContaining("runs on the event loop (eventLoop = true), so it must return its result")
-                        .hasMessageContaining("CompletableFuture"));
+                .withBean(agent)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    for (String part : messageParts) {
+                        assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(part);
+                    }
+                });
     }
 }
