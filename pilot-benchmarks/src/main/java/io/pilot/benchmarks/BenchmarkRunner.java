@@ -157,9 +157,11 @@ public final class BenchmarkRunner {
         if (sections.contains(Section.BROADCAST)) {
             progress("10 broadcast to a group of " + BroadcastBenchmark.members(profile) + " members");
             broadcast = new BroadcastBenchmark().run(profile);
-            progress(String.format(Locale.ROOT, "    cold %.1f ms, warm to last member %.1f ms (%.0fx unicast RTT)",
-                    broadcast.cold().lastDeliveryNanos() / 1e6, broadcast.lastDeliveryNanos().median() / 1e6,
-                    broadcast.lastDeliveryInRtts()));
+            progress(String.format(Locale.ROOT, "    cold %.1f ms, warm to last member %.1f ms (%.0fx unicast RTT); "
+                    + "members' handlers on their loops %.1f ms (%.0fx)", broadcast.cold().lastDeliveryNanos() / 1e6,
+                    broadcast.lastDeliveryNanos().median() / 1e6, broadcast.lastDeliveryInRtts(),
+                    Samples.of(broadcast.onLoop(), BroadcastBenchmark.Round::lastDeliveryNanos).median() / 1e6,
+                    broadcast.onLoopLastDeliveryInRtts()));
         }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
         return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,

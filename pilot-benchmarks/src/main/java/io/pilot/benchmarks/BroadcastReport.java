@@ -41,6 +41,13 @@ final class BroadcastReport {
                 ms(r.lastDeliveryNanos().median()), ms(r.lastDeliveryNanos().min()), ms(r.lastDeliveryNanos().max()),
                 ms(r.medianDeliveryNanos().median()), ms(r.handedOverNanos().median()),
                 ms(r.processCpuNanos().median()), ms(r.senderLoopCpuNanos().median())));
+        Samples onLoopLast = Samples.of(r.onLoop(), BroadcastBenchmark.Round::lastDeliveryNanos);
+        line(String.format(Locale.ROOT, "| warm broadcast, members' handlers on their event loops (%d rounds) | %s | %s - %s "
+                + "| %s | %s | %s | %s |", r.onLoop().size(), ms(onLoopLast.median()), ms(onLoopLast.min()),
+                ms(onLoopLast.max()), ms(Samples.of(r.onLoop(), BroadcastBenchmark.Round::medianDeliveryNanos).median()),
+                ms(Samples.of(r.onLoop(), BroadcastBenchmark.Round::handedOverNanos).median()),
+                ms(Samples.of(r.onLoop(), BroadcastBenchmark.Round::processCpuNanos).median()),
+                ms(Samples.of(r.onLoop(), BroadcastBenchmark.Round::senderLoopCpuNanos).median())));
         for (BroadcastBenchmark.Floor floor : r.floors()) {
             line(String.format(Locale.ROOT, "| floor: raw UDP fan-out, %s (%d rounds) | %s | %s - %s | %s | %s | %s | %s |",
                     readers(floor.readerThreads()), floor.lastNanos().count(), ms(floor.lastNanos().median()),
@@ -48,6 +55,13 @@ final class BroadcastReport {
                     ms(floor.sentNanos().median()), ms(floor.processCpuNanos().mean()),
                     ms(floor.senderCpuNanos().median())));
         }
+        line("");
+        line(String.format(Locale.ROOT, "The row with the members' handlers on their event loops is as many warm "
+                + "rounds again over the same sessions, after each member's handler was moved onto its node's event "
+                + "loop (an on-loop handler, `PilotNode.listen(port, handler, max, onLoop)`, as "
+                + "`@Capability(eventLoop = true)` uses): a member counts its copy where it reads it and ends the stream "
+                + "in the same read batch, with no handler thread woken and no second turn of its loop. To the last "
+                + "member: **%.0f× the unicast RTT**.", r.onLoopLastDeliveryInRtts()));
         line("");
         line(String.format(Locale.ROOT, "The floor rows are what the machine allows without Pilot, measured in the same "
                 + "run before any node starts: one plain UDP socket sends the same 4-byte datagram to %d receiver "
@@ -67,7 +81,7 @@ final class BroadcastReport {
                 + "sender's lookups ask the backbone for, crossed its own handshakes).",
                 r.unicastRttNanos().count(), MarkdownReport.micros(r.unicastRttNanos().median()),
                 MarkdownReport.micros(r.unicastRttNanos().percentile(99)), r.lastDeliveryInRtts(), r.copies(),
-                (long) (r.rounds() + 1) * r.members(), r.rounds() + 1, r.members(), r.failed(), r.coldHandshakes(),
+                (long) (2 * r.rounds() + 1) * r.members(), 2 * r.rounds() + 1, r.members(), r.failed(), r.coldHandshakes(),
                 r.members()));
         line("");
         if (r.loopsWaitNanos().min() >= 0) {

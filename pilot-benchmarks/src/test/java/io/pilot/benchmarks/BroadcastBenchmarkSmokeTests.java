@@ -18,12 +18,14 @@ class BroadcastBenchmarkSmokeTests {
         BroadcastBenchmark.Result broadcast = report.broadcast();
         assertThat(broadcast.members()).isEqualTo(BroadcastBenchmark.members(RunProfile.smoke()));
         assertThat(broadcast.failed()).isZero();
-        // Every member got each round's copy exactly once: the cold round and every warm one.
-        assertThat(broadcast.copies()).isEqualTo((long) (broadcast.rounds() + 1) * broadcast.members());
+        // Every member got each round's copy exactly once: the cold round and every warm one, both ways of handling.
+        assertThat(broadcast.copies()).isEqualTo((long) (2 * broadcast.rounds() + 1) * broadcast.members());
         assertThat(broadcast.cold().lastDeliveryNanos()).isPositive();
         assertThat(broadcast.coldHandshakes()).isGreaterThanOrEqualTo(broadcast.members());
         assertThat(broadcast.lastDeliveryNanos().count()).isEqualTo(broadcast.rounds());
         assertThat(broadcast.lastDeliveryNanos().min()).isPositive();
+        assertThat(broadcast.onLoop()).hasSize(broadcast.rounds())
+                .allSatisfy(round -> assertThat(round.lastDeliveryNanos()).isPositive());
         assertThat(broadcast.unicastRttNanos().min()).isPositive();
         // The raw UDP floor, one reader thread per socket and then shared readers: every round reached every socket.
         assertThat(broadcast.floors()).extracting(BroadcastBenchmark.Floor::readerThreads)
