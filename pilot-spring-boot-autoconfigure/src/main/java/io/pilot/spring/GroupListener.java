@@ -26,4 +26,14 @@ public @interface GroupListener {
 
     /** The group whose broadcasts this method receives. */
     String value();
+
+    /**
+     * Whether the method runs on the agent's event loop, where the broadcast is read, instead of on the handler
+     * executor: no thread is woken to hand it over, as for {@link Capability#eventLoop}, and with the same rule: only
+     * for a method that never blocks and returns in microseconds, since while it runs nothing else of the agent moves.
+     * A broadcast goes to the event loop only when every listener of its group here says so and its sender is already
+     * known to be a member (else the membership check, which may ask the directory, and the listeners run on the
+     * executor as by default). Default false.
+     */
+    boolean eventLoop() default false;
 }

@@ -88,6 +88,26 @@ public final class BroadcastDispatcher implements MessageHandler {
         });
     }
 
+    /**
+     * Asked first on the event loop for every broadcast: one whose group's listeners here all run on the event loop
+     * ({@code @GroupListener(eventLoop = true)}) and whose sender is already known to be a member is handed to them
+     * there, as {@link #handle} would; null for any other, which {@link #handle} serves on the handler executor (the
+     * membership check may have to ask the directory, which must not be waited for on the loop).
+     */
+    public Message answerOnLoop(IncomingMessage in) {
+        String group = in.message().header(Headers.GROUP);
+        List<GroupListenerMethod> listeners = group == null ? List.of() : registry.listeners(group);
+        if (listeners.isEmpty() || !listeners.stream().allMatch(GroupListenerMethod::onEventLoop)) {
+            return null;
+        }
+        CompletableFuture<Boolean> member = senders.isMember(group, in.from());
+        if (!member.isDone() || member.isCompletedExceptionally() || !member.join()) {
+            return null;
+        }
+        dispatch(in, group, listeners);
+        return Message.empty();
+    }
+
     private void dispatch(IncomingMessage in, String group, List<GroupListenerMethod> listeners) {
         for (GroupListenerMethod listener : listeners) {
             notify(listener, in, group);

@@ -101,7 +101,7 @@ public final class CapabilityAnnotationBeanPostProcessor implements BeanPostProc
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("@GroupListener on " + beanName + "." + method.getName() + ": " + e.getMessage());
             }
-            registry.register(new GroupListenerMethod(group, beanName, bean, AopUtils.selectInvocableMethod(method,
+            registry.register(new GroupListenerMethod(group, listener.eventLoop(), beanName, bean, AopUtils.selectInvocableMethod(method,
                     bean.getClass()), mapper));
         });
         return bean;

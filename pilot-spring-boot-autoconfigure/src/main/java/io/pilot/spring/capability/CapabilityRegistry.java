@@ -37,6 +37,11 @@ public final class CapabilityRegistry {
         addGroup(listener.group(), listener.origin());
     }
 
+    /** Every {@code @GroupListener}, in registration order. */
+    public synchronized List<GroupListenerMethod> listeners() {
+        return List.copyOf(listeners);
+    }
+
     /** The listeners of {@code group}, in registration order. */
     public synchronized List<GroupListenerMethod> listeners(String group) {
         return listeners.stream().filter(l -> l.group().equals(group)).toList();

@@ -23,9 +23,17 @@ public final class GroupListenerMethod {
     private final JavaType messageType;
     /** Index of the sender parameter, or -1. */
     private final int senderIndex;
+    private final boolean onEventLoop;
 
     public GroupListenerMethod(String group, String beanName, Object bean, Method method, JsonMapper mapper) {
+        this(group, false, beanName, bean, method, mapper);
+    }
+
+    /** @param onEventLoop whether it runs on the agent's event loop ({@link io.pilot.spring.GroupListener#eventLoop}) */
+    public GroupListenerMethod(String group, boolean onEventLoop, String beanName, Object bean, Method method,
+            JsonMapper mapper) {
         this.group = group;
+        this.onEventLoop = onEventLoop;
         this.origin = beanName + "." + method.getName();
         this.bean = bean;
         this.method = method;
@@ -50,6 +58,11 @@ public final class GroupListenerMethod {
 
     public String group() {
         return group;
+    }
+
+    /** Whether it runs on the agent's event loop ({@code @GroupListener(eventLoop = true)}). */
+    public boolean onEventLoop() {
+        return onEventLoop;
     }
 
     /** Where it is declared, for messages: {@code beanName.method}. */

@@ -20,6 +20,7 @@ import io.pilot.spring.capability.CapabilityMethod;
 import io.pilot.spring.capability.CapabilityProtocol;
 import io.pilot.spring.capability.CapabilityRegistry;
 import io.pilot.spring.capability.GroupSenders;
+import io.pilot.spring.capability.GroupListenerMethod;
 import io.pilot.spring.observation.PilotGroupListenerObservationConvention;
 import io.pilot.spring.observation.PilotServerObservationConvention;
 import io.pilot.spring.runtime.RuntimeSettings.EmbeddedBackbone;
@@ -202,6 +203,10 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
                 .gracePeriod(shutdownTimeout());
         if (capabilities.all().stream().anyMatch(CapabilityMethod::onEventLoop)) {
             builder.answerOnLoop(CapabilityProtocol.PORT, started -> dispatcher::answerOnLoop);
+        }
+        if (capabilities.listeners().stream().anyMatch(GroupListenerMethod::onEventLoop)) {
+            BroadcastDispatcher onLoop = broadcasts;
+            builder.answerOnLoop(CapabilityProtocol.BROADCAST_PORT, started -> onLoop::answerOnLoop);
         }
         EmbeddedBackbone embedded = settings.backbone().embedded();
         if (embedded != null) {

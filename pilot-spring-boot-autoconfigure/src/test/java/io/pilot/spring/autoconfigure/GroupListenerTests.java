@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.session.EventLoopThreads;
 import io.pilot.spring.GroupListener;
 import io.pilot.spring.PilotClient;
 import io.pilot.spring.runtime.PilotRuntime;
@@ -50,6 +51,21 @@ class GroupListenerTests {
         @GroupListener("TRADING")
         void trading(PilotAddress from, String text) {
             RECEIVED.add("TRADING " + text);
+        }
+    }
+
+    /** Where each broadcast was handled: on the event loop or not, by group. */
+    static final List<String> THREADS = new CopyOnWriteArrayList<>();
+
+    static class LoopListeners {
+        @GroupListener(value = "DESK", eventLoop = true)
+        void desk(String text) {
+            THREADS.add("DESK " + text + (EventLoopThreads.isCurrent() ? " on the loop" : " off the loop"));
+        }
+
+        @GroupListener("POOL")
+        void pool(String text) {
+            THREADS.add("POOL " + text + (EventLoopThreads.isCurrent() ? " on the loop" : " off the loop"));
         }
     }
 
@@ -98,6 +114,24 @@ class GroupListenerTests {
                                 assertThat(RECEIVED.get(2)).isEqualTo("RESEARCH consensus from " + senderAddress);
                             });
                 });
+    }
+
+    @Test
+    void aListenerOnTheEventLoopGetsBroadcastsThereOnceTheSenderIsKnownToBeAMember() throws Exception {
+        THREADS.clear();
+        ProviderAndCaller.run(dir, "listener", LoopListeners.class, (listener, backbone, sender) -> {
+            PilotClient client = sender.getBean(PilotClient.class);
+            // The first broadcast may find the sender not yet known to be a member: checked off the loop, as by default.
+            for (int i = 0; i < 20 && THREADS.stream().noneMatch(t -> t.endsWith(" on the loop")); i++) {
+                assertThat(client.broadcast("DESK", "quote " + i).delivered()).hasSize(1);
+                int expected = i + 1;
+                await().atMost(10, TimeUnit.SECONDS).until(() -> THREADS.size() == expected);
+            }
+            assertThat(THREADS).anyMatch(t -> t.startsWith("DESK ") && t.endsWith(" on the loop"));
+            assertThat(client.broadcast("POOL", "order").delivered()).hasSize(1);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> THREADS.stream().anyMatch(t -> t.startsWith("POOL ")));
+            assertThat(THREADS).filteredOn(t -> t.startsWith("POOL ")).containsExactly("POOL order off the loop");
+        }, "pilot.groups=DESK,POOL");
     }
 
     @Test
