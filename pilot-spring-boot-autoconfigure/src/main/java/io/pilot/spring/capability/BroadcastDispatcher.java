@@ -45,6 +45,7 @@ public final class BroadcastDispatcher implements MessageHandler {
     private final ObservationRegistry observations;
     private final PilotGroupListenerObservationConvention convention;
     private final LongAdder fromNonMembers = new LongAdder();
+    private final LoopHolds loopHolds = new LoopHolds();
 
     public BroadcastDispatcher(CapabilityRegistry registry, JsonMapper mapper, GroupSenders senders) {
         this(registry, mapper, senders, ObservationRegistry.NOOP, null);
@@ -104,7 +105,11 @@ public final class BroadcastDispatcher implements MessageHandler {
         if (!member.isDone() || member.isCompletedExceptionally() || !member.join()) {
             return null;
         }
-        dispatch(in, group, listeners);
+        for (GroupListenerMethod listener : listeners) {
+            long start = System.nanoTime();
+            notify(listener, in, group);
+            loopHolds.ran(listener.origin(), start);
+        }
         return Message.empty();
     }
 

@@ -43,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class CapabilityDispatcher implements MessageHandler {
 
     private final CapabilityRegistry registry;
+    private final LoopHolds loopHolds = new LoopHolds();
     private final JsonMapper mapper;
     private final ObservationRegistry observations;
     private final PilotServerObservationConvention convention;
@@ -163,7 +164,9 @@ public final class CapabilityDispatcher implements MessageHandler {
         if (capability == null || !capability.onEventLoop()) {
             return null;
         }
+        long start = System.nanoTime();
         CompletableFuture<Message> answered = handle(in).toCompletableFuture();
+        loopHolds.ran(capability.origin(), start);
         if (!answered.isDone()) {
             throw new IllegalStateException("capability '" + name + "' on the event loop returned a result still to "
                     + "come; it must return the value itself");

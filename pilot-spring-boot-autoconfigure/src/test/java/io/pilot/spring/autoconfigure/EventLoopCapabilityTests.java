@@ -15,11 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * {@code @Capability(eventLoop = true)}: the method runs on the provider's event loop and is answered from there,
@@ -27,6 +30,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * anything is sent, instead of stalling the agent; one that returns a result still to come, or has a limit of calls
  * in progress, is refused at startup.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EventLoopCapabilityTests {
 
     static final AtomicInteger POOLED_CALLS = new AtomicInteger();
@@ -64,6 +68,13 @@ class EventLoopCapabilityTests {
             throw new IllegalArgumentException("no " + body);
         }
 
+        /** Wrong on the event loop: holds it 30 ms. */
+        @Capability(value = "loop.slow", eventLoop = true)
+        String slow(String body) throws InterruptedException {
+            Thread.sleep(30);
+            return body;
+        }
+
         /** Wrong on the event loop: waits for another call's reply there. */
         @Capability(value = "loop.waits", eventLoop = true)
         String waits(String body) {
@@ -85,6 +96,17 @@ class EventLoopCapabilityTests {
         CompletableFuture<String> later(String body) {
             return CompletableFuture.completedFuture(body);
         }
+    }
+
+    @Test
+    void aCapabilityThatHoldsTheEventLoopLongIsLoggedAfterItsFirstRun(CapturedOutput output) throws Exception {
+        ProviderAndCaller.run(dir, "loop", LoopAgent.class, (provider, backbone, caller) -> {
+            PilotClient client = caller.getBean(PilotClient.class);
+            assertThat(client.call("loop.slow", "first", String.class)).isEqualTo("first");
+            assertThat(output).as("its first run is left out").doesNotContain(".slow held the event loop");
+            assertThat(client.call("loop.slow", "second", String.class)).isEqualTo("second");
+            assertThat(output).contains(".slow held the event loop").contains("leave eventLoop off");
+        });
     }
 
     @Test
