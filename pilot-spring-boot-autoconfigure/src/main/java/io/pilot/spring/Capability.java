@@ -46,7 +46,7 @@ public @interface Capability {
      * request, reply or acknowledgement of this agent moves, so one that waits (on I/O, a lock, a database, a call to
      * another agent) stalls them all; Pilot's own blocking calls there ({@code PilotClient.call}, a
      * {@code PilotCaller}'s lookup) fail at once with an {@code IllegalStateException} rather than stall it, but a
-     * {@code join} on a future {@code callAsync} returned, or {@code Mono.block()}, would never end; a run that holds
+     * {@code join} on a future {@code callAsync} returned, or {@code Mono.block()}, may never end; a run that holds
      * the loop more than 10 ms is logged at WARN (after the method's first). It must return its
      * result, not one to come (no {@code CompletableFuture}, {@code Mono}, stream or declared {@code Object}): refused
      * at startup otherwise. Its calls run one at a time, so a {@link #maxConcurrency} with it is refused too, and they

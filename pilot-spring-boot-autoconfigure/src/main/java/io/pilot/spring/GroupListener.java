@@ -31,9 +31,11 @@ public @interface GroupListener {
      * Whether the method runs on the agent's event loop, where the broadcast is read, instead of on the handler
      * executor: no thread is woken to hand it over, as for {@link Capability#eventLoop}, and with the same rule: only
      * for a method that never blocks and returns in microseconds, since while it runs nothing else of the agent moves.
-     * A broadcast goes to the event loop only when every listener of its group here says so and its sender is already
-     * known to be a member (else the membership check, which may ask the directory, and the listeners run on the
-     * executor as by default). Default false.
+     * A broadcast goes to the event loop only when every listener of its group here says so and the group's view,
+     * once open, already lists its sender; any other (before the view's first snapshot, from a sender it does not
+     * list yet) is checked and handled on the executor as by default. So the method may run on either, at times
+     * concurrently with itself, and a broadcast handled on the loop may overtake an earlier one still on the
+     * executor. Default false.
      */
     boolean eventLoop() default false;
 }

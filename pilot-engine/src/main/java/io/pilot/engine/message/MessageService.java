@@ -518,7 +518,8 @@ public final class MessageService implements SessionEvents {
                 try {
                     Message reply = inline.handle(incoming);
                     answer = reply == null ? null : toFrame(incoming, reply, null); // the pooled path's size limit too
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // As the pooled path answers it (INTERNAL): thrown on, it would leave the packet half applied.
                     answer = toFrame(incoming, null, e);
                 }
                 if (answer != null) {

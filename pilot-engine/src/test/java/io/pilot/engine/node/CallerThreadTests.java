@@ -104,6 +104,16 @@ class CallerThreadTests {
         assertThat(b.request(new PilotSocketAddress(c.address(), Ports.ECHO), Message.of("!")).join()
                 .bodyAsString()).isEqualTo("!");
         assertThat(a.ping(b.address()).get(10, TimeUnit.SECONDS)).isPositive();
+
+        // A handler on the loop that throws an Error is answered as a pooled one's failure is, and the node goes on.
+        int throwsError = 52;
+        b.listen(throwsError, MessageHandler.of(in -> Message.of("pooled")), Integer.MAX_VALUE, in -> {
+            throw new AssertionError("a broken handler");
+        });
+        assertThatThrownBy(() -> a.request(new PilotSocketAddress(b.address(), throwsError), Message.of("?"))
+                .get(20, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(PilotException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
+        assertThat(a.ping(b.address()).get(10, TimeUnit.SECONDS)).isPositive();
     }
 
     @Test

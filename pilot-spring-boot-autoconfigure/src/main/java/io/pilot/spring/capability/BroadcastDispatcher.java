@@ -91,9 +91,9 @@ public final class BroadcastDispatcher implements MessageHandler {
 
     /**
      * Asked first on the event loop for every broadcast: one whose group's listeners here all run on the event loop
-     * ({@code @GroupListener(eventLoop = true)}) and whose sender is already known to be a member is handed to them
-     * there, as {@link #handle} would; null for any other, which {@link #handle} serves on the handler executor (the
-     * membership check may have to ask the directory, which must not be waited for on the loop).
+     * ({@code @GroupListener(eventLoop = true)}) and whose sender the group's open view already lists is handed to
+     * them there, as {@link #handle} would; null for any other, which {@link #handle} serves on the handler executor
+     * (its membership check may open the view or ask the directory, which the loop must not wait for).
      */
     public Message answerOnLoop(IncomingMessage in) {
         String group = in.message().header(Headers.GROUP);
@@ -101,14 +101,16 @@ public final class BroadcastDispatcher implements MessageHandler {
         if (listeners.isEmpty() || !listeners.stream().allMatch(GroupListenerMethod::onEventLoop)) {
             return null;
         }
-        CompletableFuture<Boolean> member = senders.isMember(group, in.from());
-        if (!member.isDone() || member.isCompletedExceptionally() || !member.join()) {
-            return null;
+        if (!senders.knownMember(group, in.from())) {
+            return null; // the full check (a watch to open, a lookup to send) and the listeners, on the executor
         }
         for (GroupListenerMethod listener : listeners) {
             long start = System.nanoTime();
-            notify(listener, in, group);
-            loopHolds.ran(listener.origin(), start);
+            try {
+                notify(listener, in, group);
+            } finally {
+                loopHolds.ran(listener.origin(), start);
+            }
         }
         return Message.empty();
     }

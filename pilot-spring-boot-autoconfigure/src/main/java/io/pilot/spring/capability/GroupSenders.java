@@ -42,6 +42,16 @@ public final class GroupSenders implements AutoCloseable {
         this.directory = directory;
     }
 
+    /**
+     * Whether the view of {@code group}, already open, lists {@code sender}: a read of memory and nothing more (no
+     * watch opened, no lookup sent, no lookup budget spent), for the event loop; false when it cannot say yet.
+     */
+    public boolean knownMember(String group, PilotAddress sender) {
+        CompletableFuture<DirectoryView> view = views.get(group);
+        DirectoryView open = view == null || !view.isDone() || view.isCompletedExceptionally() ? null : view.getNow(null);
+        return open != null && open.record(sender).isPresent();
+    }
+
     /** Completes with whether {@code sender} is a live member of {@code group}; false if that cannot be learned. */
     public CompletableFuture<Boolean> isMember(String group, PilotAddress sender) {
         CompletableFuture<DirectoryView> view;
