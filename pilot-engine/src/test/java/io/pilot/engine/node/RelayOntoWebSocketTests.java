@@ -57,10 +57,7 @@ class RelayOntoWebSocketTests {
                     .get(0);
             try (SlowTcpLink slow = new SlowTcpLink(new InetSocketAddress("127.0.0.1", backbone.getPort()), webSocket,
                     Duration.ofMillis(300))) {
-                PilotNode client = nodes.start(b -> b.pathSettings(RELAYED));
-                client.reachBackbone(backbone, null);
-                client.connect(relay.publicKey(), backbone).get(30, TimeUnit.SECONDS);
-                client.useRelay(backbone, relay.address());
+                PilotNode client = relayedClient(relay, backbone);
                 PilotNode server = relayedServer(relay);
                 connectRelayed(client, server);
                 assertThat(call(client, server, "over UDP").get(10, TimeUnit.SECONDS)).isEqualTo("echo over UDP");
@@ -98,10 +95,7 @@ class RelayOntoWebSocketTests {
                 d -> udpOpen.get() ? d : null)) {
             InetSocketAddress backbone = udp.address();
             relay.listenWebSocket(List.of(new InetSocketAddress("127.0.0.1", backbone.getPort())), null, 16);
-            PilotNode client = nodes.start(b -> b.pathSettings(RELAYED));
-            client.reachBackbone(backbone, null);
-            client.connect(relay.publicKey(), backbone).get(30, TimeUnit.SECONDS);
-            client.useRelay(backbone, relay.address());
+            PilotNode client = relayedClient(relay, backbone);
             PilotNode server = relayedServer(relay);
             connectRelayed(client, server);
             assertThat(call(client, server, "over UDP").get(10, TimeUnit.SECONDS)).isEqualTo("echo over UDP");
@@ -122,6 +116,15 @@ class RelayOntoWebSocketTests {
             assertThat(relay.stats().dropped(DropReason.NOT_ALLOWED))
                     .as("relay datagrams that reached the backbone before the client's path had moved").isZero();
         }
+    }
+
+    /** A node that reaches {@code relay}, its backbone, at {@code backbone} and has it relay for it. */
+    private PilotNode relayedClient(PilotNode relay, InetSocketAddress backbone) throws Exception {
+        PilotNode client = nodes.start(b -> b.pathSettings(RELAYED));
+        client.reachBackbone(backbone, null);
+        client.connect(relay.publicKey(), backbone).get(30, TimeUnit.SECONDS);
+        client.useRelay(backbone, relay.address());
+        return client;
     }
 
     /** A node reachable only through {@code relay}, echoing on {@link #PORT}. */
