@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
  * @param handlerExecutor where message handlers run, or null for the node's own pool
  * @param exposeErrorDetails whether INTERNAL error replies name the exception's class and message
  * @param receiveCoalescing whether the UDP socket asks the kernel for UDP GRO (epoll only)
+ * @param replyCoalescingWindow how long a handler's reply may wait for its peer's other replies, zero for not at all
  * @param eventLoops loops shared with other nodes of the process, or null for a loop thread of the node's own
  */
 record NodeSettings(Path identityPath, Identity identity, InetSocketAddress bindAddress, int realm,
@@ -31,7 +32,7 @@ record NodeSettings(Path identityPath, Identity identity, InetSocketAddress bind
                     TransportConfig transportConfig, AccessPolicy accessPolicy, Impairment impairment,
                     Executor handlerExecutor, SecureRandom random, int socketBufferBytes, boolean answerStun,
                     PathSettings pathSettings, boolean exposeErrorDetails, boolean receiveCoalescing,
-                    SharedEventLoops eventLoops) {
+                    Duration replyCoalescingWindow, SharedEventLoops eventLoops) {
 
     /** @throws IllegalStateException without an identity, or with packets that do not fit the wire */
     NodeSettings {

@@ -124,8 +124,8 @@ public final class PilotNode implements AutoCloseable {
                     new NodeChannelInitializer(settings.impairment(), stunClient, stun, drops, streams),
                     settings.eventLoops());
             messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
-                    settings.maxMessageSize(), settings.exposeErrorDetails(), sessionListeners::established,
-                    sessionListeners::closed);
+                    settings.maxMessageSize(), settings.exposeErrorDetails(), settings.replyCoalescingWindow(),
+                    sessionListeners::established, sessionListeners::closed);
             // Segments cannot pass the impairment stage, which judges datagram by datagram.
             boolean gso = socket.supportsSegmentationOffload() && settings.impairment().isNone();
             engine = new SessionEngine(socket.channel(), identity, settings.realm(), settings.sessionSettings(),
@@ -638,6 +638,12 @@ public final class PilotNode implements AutoCloseable {
         void onDatagram(PilotAddress from, int port, byte[] data);
     }
 
+    /** {@link Builder#replyCoalescingWindow}'s default, in microseconds. */
+    public static final long DEFAULT_REPLY_COALESCING_MICROS = 100;
+    /** {@link Builder#replyCoalescingWindow}'s upper bound, in milliseconds: past a few, holding a reply is latency. */
+    public static final long MAX_REPLY_COALESCING_MILLIS = 10;
+    private static final Duration DEFAULT_REPLY_COALESCING_WINDOW = Duration.ofNanos(DEFAULT_REPLY_COALESCING_MICROS * 1000);
+
     /** Configures a {@link PilotNode}. Only the identity is required. */
     public static final class Builder {
 
@@ -658,6 +664,7 @@ public final class PilotNode implements AutoCloseable {
         private PathSettings pathSettings = PathSettings.DEFAULTS;
         private boolean exposeErrorDetails;
         private boolean receiveCoalescing;
+        private Duration replyCoalescingWindow = DEFAULT_REPLY_COALESCING_WINDOW;
         private SharedEventLoops eventLoops;
 
         private Builder() {
@@ -757,6 +764,23 @@ public final class PilotNode implements AutoCloseable {
         }
 
         /**
+         * How long the reply of a handler on the handler executor may wait for the replies of other requests its peer
+         * has in progress, so that they leave in one packet; default {@value #DEFAULT_REPLY_COALESCING_MICROS} µs, at
+         * most {@value #MAX_REPLY_COALESCING_MILLIS} ms, {@link Duration#ZERO} to send each as soon as the loop's
+         * round ends. A reply waits only while its peer has other requests with handlers here: a lone request's
+         * reply, and the last of a burst's, leave at once (docs/ARCHITECTURE.md, "How a request flows in").
+         */
+        public Builder replyCoalescingWindow(Duration window) {
+            Objects.requireNonNull(window, "replyCoalescingWindow");
+            if (window.isNegative() || window.compareTo(Duration.ofMillis(MAX_REPLY_COALESCING_MILLIS)) > 0) {
+                throw new IllegalArgumentException("replyCoalescingWindow must be between 0 and "
+                        + MAX_REPLY_COALESCING_MILLIS + " ms, got " + window.toNanos() / 1000 + " µs");
+            }
+            this.replyCoalescingWindow = window;
+            return this;
+        }
+
+        /**
          * Runs the node on loops shared with other nodes of this process instead of an event loop thread of its own
          * (default): for a process hosting many nodes, so that traffic reaching many of them at once wakes a few
          * threads, not one per node. The node does not stop them; close them after its nodes.
@@ -800,7 +824,8 @@ public final class PilotNode implements AutoCloseable {
         public PilotNode build() {
             return new PilotNode(new NodeSettings(identityPath, identity, bindAddress, realm, maxMessageSize,
                     requestTimeout, sessionSettings, transportConfig, accessPolicy, impairment, handlerExecutor, random,
-                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails, receiveCoalescing, eventLoops));
+                    socketBufferBytes, answerStun, pathSettings, exposeErrorDetails, receiveCoalescing, replyCoalescingWindow,
+                    eventLoops));
         }
     }
 }

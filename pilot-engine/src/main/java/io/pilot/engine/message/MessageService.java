@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -75,6 +76,7 @@ public final class MessageService implements SessionEvents {
     private final Executor callbacks;
     private final int maxMessageSize;
     private final boolean exposeErrorDetails;
+    private final long replyCoalescingNanos;
     private final Map<Integer, MessageHandler> listeners = new ConcurrentHashMap<>();
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
     private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
@@ -94,14 +96,18 @@ public final class MessageService implements SessionEvents {
      * @param callbacks where {@link Cancellation#onCancel} actions run: never the event loop
      * @param exposeErrorDetails whether an error reply for a handler's unexpected exception names its class and
      *     message (for development); by default it names only the correlation id, and the details go to the log
+     * @param replyCoalescingWindow how long a reply from the handler executor may wait for the replies of the other
+     *     requests its peer has with handlers, to share their packet; zero for none ({@link RoundFlushes#flushWithin})
      */
     public MessageService(EventLoop loop, Executor handlerExecutor, Executor callbacks, int maxMessageSize,
-            boolean exposeErrorDetails, BiConsumer<Peer, Boolean> onEstablished, BiConsumer<Peer, String> onClosed) {
+            boolean exposeErrorDetails, Duration replyCoalescingWindow, BiConsumer<Peer, Boolean> onEstablished,
+            BiConsumer<Peer, String> onClosed) {
         this.loop = loop;
         this.handlerExecutor = handlerExecutor;
         this.callbacks = callbacks;
         this.maxMessageSize = maxMessageSize;
         this.exposeErrorDetails = exposeErrorDetails;
+        this.replyCoalescingNanos = replyCoalescingWindow.toNanos();
         // Enough for a few maximal messages at once; a peer that opens thousands of half-sent ones is refused.
         this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
         this.onEstablished = onEstablished;
@@ -661,7 +667,8 @@ public final class MessageService implements SessionEvents {
 
         /**
          * @param atRoundEnd whether the flush waits for the end of the loop's round of tasks ({@link RoundFlushes}):
-         *     for answers handed back by handler threads, many of which may be queued on the loop at once
+         *     for answers handed back by handler threads, many of which may be queued on the loop at once; while the
+         *     peer has other requests with handlers, up to the reply coalescing window, for theirs to come too
          */
         private void replyOrFinish(boolean expectsReply, MessageFrame frame, boolean atRoundEnd) {
             if (expectsReply) {
@@ -695,7 +702,10 @@ public final class MessageService implements SessionEvents {
         }
 
         private void flush(boolean atRoundEnd) {
-            if (atRoundEnd) {
+            if (atRoundEnd && replyCoalescingNanos > 0 && handling.containsKey(peer)) {
+                // More replies to this peer are on their way from handler threads: one packet for several.
+                flushes.flushWithin(peer, replyCoalescingNanos);
+            } else if (atRoundEnd) {
                 flushes.flushSoon(peer);
             } else {
                 engine.flush(peer);

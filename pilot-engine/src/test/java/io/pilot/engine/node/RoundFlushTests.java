@@ -1,6 +1,7 @@
 package io.pilot.engine.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
@@ -9,6 +10,7 @@ import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Requests that callers hand to a node's event loop while it is busy, and answers that handler threads hand back
  * meanwhile, are flushed once when the loop has run them all: they share packets instead of taking one each. The
  * loop is held busy for real, by an on-loop handler that blocks until the test lets it go (never do that outside a
- * test), so that the requests or answers are certainly queued behind it in one round.
+ * test), so that the requests or answers are certainly queued behind it in one round. Answers that handler threads
+ * hand back one after another, while their peer has more requests with handlers, wait for each other up to the reply
+ * coalescing window ({@code PilotNode.Builder.replyCoalescingWindow}).
  */
 class RoundFlushTests {
 
@@ -117,6 +121,101 @@ class RoundFlushTests {
 
         // An answer flushed as soon as it was written took a packet of its own: CALLS of them, besides the ACKs.
         assertThat(packetsSent(b, a.address()) - before).isLessThan(CALLS / 2);
+    }
+
+    @Test
+    void answersHandedBackOneByOneWaitForTheRestOfTheBurst() throws Exception {
+        int calls = 16;
+        // Handed back a millisecond apart, 16 ms in all: without a window, as good as a packet each (13 to 16 seen);
+        // with one, a packet per 10 ms window and one for the last of the burst, plus an ACK at times (2 to 4 seen).
+        long apart = answerPackets(Duration.ZERO, calls);
+        long together = answerPackets(Duration.ofMillis(PilotNode.MAX_REPLY_COALESCING_MILLIS), calls);
+        assertThat(apart).as("packets without a window").isGreaterThan(calls / 2);
+        assertThat(together).as("packets with a 10 ms window (%d without)", apart).isLessThan(apart / 2);
+    }
+
+    @Test
+    void anAnswerWaitingForTheRestLeavesWhenTheWindowEndsThoughTheRestNeverCome() throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start(n -> n.replyCoalescingWindow(Duration.ofMillis(PilotNode.MAX_REPLY_COALESCING_MILLIS)));
+        Burst burst = Burst.servedBy(b, 3);
+        List<CompletableFuture<Message>> replies = burst.sendFrom(a);
+
+        burst.answer(0);
+        // Two requests of a's are still with b's handlers, and stay there: the first answer leaves all the same.
+        assertThat(replies.get(0).get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("re n0");
+        assertThat(replies.get(1)).isNotDone();
+        assertThat(replies.get(2)).isNotDone();
+        burst.answer(1);
+        burst.answer(2);
+        assertThat(replies.get(2).get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("re n2");
+    }
+
+    @Test
+    void aWindowPastTenMillisecondsOrBelowZeroIsRefused() {
+        assertThatThrownBy(() -> PilotNode.builder().replyCoalescingWindow(Duration.ofMillis(11)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replyCoalescingWindow must be between 0 and 10 ms, got 11000 µs");
+        assertThatThrownBy(() -> PilotNode.builder().replyCoalescingWindow(Duration.ofNanos(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 10 ms");
+    }
+
+    /** The packets b sends a while its handlers hand back {@code calls} answers one at a time, 1 ms apart. */
+    private long answerPackets(Duration window, int calls) throws Exception {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start(n -> n.replyCoalescingWindow(window));
+        Burst burst = Burst.servedBy(b, calls);
+        List<CompletableFuture<Message>> replies = burst.sendFrom(a);
+        long before = packetsSent(b, a.address());
+        for (int i = 0; i < calls; i++) {
+            burst.answer(i);
+            Thread.sleep(1);
+        }
+        for (int i = 0; i < calls; i++) {
+            assertThat(replies.get(i).get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("re n" + i);
+        }
+        return packetsSent(b, a.address()) - before;
+    }
+
+    /** Requests on {@link #ECHO} whose handlers have all run and wait for the test to answer each. */
+    private static final class Burst {
+        private final PilotNode server;
+        private final List<CompletableFuture<Message>> answers = new ArrayList<>();
+        private final CountDownLatch arrived;
+
+        private Burst(PilotNode server, int calls) {
+            this.server = server;
+            this.arrived = new CountDownLatch(calls);
+            for (int i = 0; i < calls; i++) {
+                answers.add(new CompletableFuture<>());
+            }
+        }
+
+        static Burst servedBy(PilotNode server, int calls) {
+            Burst burst = new Burst(server, calls);
+            server.listen(ECHO, in -> {
+                int n = Integer.parseInt(in.message().bodyAsString().substring(1));
+                burst.arrived.countDown();
+                return burst.answers.get(n).thenApply(go -> Message.of("re " + in.message().bodyAsString()));
+            });
+            return burst;
+        }
+
+        /** Sends every request from {@code caller}; returns once every handler has run. */
+        List<CompletableFuture<Message>> sendFrom(PilotNode caller) throws Exception {
+            caller.connect(server.publicKey(), server.localEndpoint()).join();
+            List<CompletableFuture<Message>> replies = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                replies.add(caller.request(new PilotSocketAddress(server.address(), ECHO), Message.of("n" + i)));
+            }
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            return replies;
+        }
+
+        /** Hands the answer of request {@code n} back to the server's loop (the handler's stage runs here). */
+        void answer(int n) {
+            answers.get(n).complete(null);
+        }
     }
 
     private static long packetsSent(PilotNode node, PilotAddress peer) {
