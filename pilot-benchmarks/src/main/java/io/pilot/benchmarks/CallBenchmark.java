@@ -39,6 +39,11 @@ public final class CallBenchmark {
     static final String PILOT = "pilot";
     /** The same call to a capability that runs on the provider's event loop ({@code @Capability(eventLoop = true)}). */
     static final String PILOT_ON_LOOP = "pilot-on-loop";
+    /**
+     * The system property that sets the providers' reply coalescing window ({@code 0s} for none; unset, the node's
+     * default), for comparing runs with and without it.
+     */
+    static final String REPLY_COALESCING_WINDOW = "bench.calls.reply-coalescing-window";
     static final String HTTP = "http";
     static final String NATS = "nats";
 
@@ -170,6 +175,10 @@ public final class CallBenchmark {
         NatsServer nats = natsExecutable.isPresent() ? own(NatsServer.start(natsExecutable.get(), dir)) : null;
         if (nats != null) {
             providerSettings.put("bench.nats-url", nats.url());
+        }
+        String window = System.getProperty(REPLY_COALESCING_WINDOW);
+        if (window != null) {
+            providerSettings.put("bench.reply-coalescing-window", window); // an A/B of the window, as its note in §7
         }
 
         BenchApp provider = own(BenchApp.start(launch, dir, "provider", "bench-provider", providerSettings));

@@ -767,14 +767,17 @@ public final class PilotNode implements AutoCloseable {
          * How long the reply of a handler on the handler executor may wait for the replies of other requests its peer
          * has in progress, so that they leave in one packet; default {@value #DEFAULT_REPLY_COALESCING_MICROS} µs, at
          * most {@value #MAX_REPLY_COALESCING_MILLIS} ms, {@link Duration#ZERO} to send each as soon as the loop's
-         * round ends. A reply waits only while its peer has other requests with handlers here: a lone request's
-         * reply, and the last of a burst's, leave at once (docs/ARCHITECTURE.md, "How a request flows in").
+         * round ends. A reply waits only if its peer sent another request after it and still has requests with
+         * handlers here: a lone call's reply leaves at once, even beside a long-running request of the same peer, and
+         * so does the last of a burst's, taking the waiting ones along (docs/ARCHITECTURE.md, "How a datagram flows
+         * in").
          */
         public Builder replyCoalescingWindow(Duration window) {
             Objects.requireNonNull(window, "replyCoalescingWindow");
             if (window.isNegative() || window.compareTo(Duration.ofMillis(MAX_REPLY_COALESCING_MILLIS)) > 0) {
                 throw new IllegalArgumentException("replyCoalescingWindow must be between 0 and "
-                        + MAX_REPLY_COALESCING_MILLIS + " ms, got " + window.toNanos() / 1000 + " µs");
+                        + MAX_REPLY_COALESCING_MILLIS + " ms, got " + (window.isNegative() ? "a negative duration"
+                        : window.getSeconds() > 0 ? window.getSeconds() + " s" : window.toNanos() / 1000 + " µs"));
             }
             this.replyCoalescingWindow = window;
             return this;

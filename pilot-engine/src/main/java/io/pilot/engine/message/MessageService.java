@@ -84,7 +84,9 @@ public final class MessageService implements SessionEvents {
     private final StreamedReplies streamed;
     private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
     /** Requests whose handler runs on the executor, by peer: cancelled if the connection closes. */
-    private final Map<Peer, Set<ServerExchange>> handling = new HashMap<>();
+    private final Map<Peer, PeerHandling> handling = new HashMap<>();
+    /** Requests handed to the handler executor so far: numbers them in order ({@link PeerHandling#latest}). */
+    private long handOffs;
     private final Map<Peer, Long> inboundBuffered = new HashMap<>();
     private final long maxInboundBufferedPerPeer;
     private final BiConsumer<Peer, Boolean> onEstablished;
@@ -96,8 +98,8 @@ public final class MessageService implements SessionEvents {
      * @param callbacks where {@link Cancellation#onCancel} actions run: never the event loop
      * @param exposeErrorDetails whether an error reply for a handler's unexpected exception names its class and
      *     message (for development); by default it names only the correlation id, and the details go to the log
-     * @param replyCoalescingWindow how long a reply from the handler executor may wait for the replies of the other
-     *     requests its peer has with handlers, to share their packet; zero for none ({@link RoundFlushes#flushWithin})
+     * @param replyCoalescingWindow how long a reply from the handler executor may wait for the replies of the requests
+     *     its peer sent after it, to share their packet; zero for none ({@link RoundFlushes#flushWithin})
      */
     public MessageService(EventLoop loop, Executor handlerExecutor, Executor callbacks, int maxMessageSize,
             boolean exposeErrorDetails, Duration replyCoalescingWindow, BiConsumer<Peer, Boolean> onEstablished,
@@ -411,9 +413,9 @@ public final class MessageService implements SessionEvents {
             @Override
             public void onClosed(CloseReason reason) {
                 inboundBuffered.remove(peer);
-                Set<ServerExchange> served = handling.remove(peer);
+                PeerHandling served = handling.remove(peer);
                 if (served != null) {
-                    served.forEach(e -> e.cancel(ErrorCode.CANCELLED));
+                    served.exchanges.forEach(e -> e.cancel(ErrorCode.CANCELLED));
                 }
                 streamed.connectionClosed(peer, reason.message());
                 Set<ClientExchange> exchanges = pending.remove(peer);
@@ -440,6 +442,8 @@ public final class MessageService implements SessionEvents {
         /** The deadline the request carries, in ms from its arrival, or {@link DeadlineHeader#ABSENT}. */
         private long deadlineMillis = DeadlineHeader.ABSENT;
         private ScheduledFuture<?> deadlineTimer;
+        /** Its number among the requests handed to the handler executor, once handed. */
+        private long handOff;
 
         ServerExchange(Peer peer, Stream stream) {
             this.peer = peer;
@@ -574,7 +578,10 @@ public final class MessageService implements SessionEvents {
         /** The handler was handed the request: cancel it if the deadline passes or the connection closes first. */
         private void startHandling(IncomingMessage incoming) {
             this.incoming = incoming;
-            handling.computeIfAbsent(peer, p -> new LinkedHashSet<>()).add(this);
+            PeerHandling peerHandling = handling.computeIfAbsent(peer, p -> new PeerHandling());
+            peerHandling.exchanges.add(this);
+            handOff = ++handOffs;
+            peerHandling.latest = handOff;
             long millis = deadlineMillis;
             if (millis != DeadlineHeader.ABSENT) {
                 deadlineTimer = loop.schedule(() -> deadlinePassed(millis), millis, TimeUnit.MILLISECONDS);
@@ -614,8 +621,8 @@ public final class MessageService implements SessionEvents {
                 deadlineTimer.cancel(false);
                 deadlineTimer = null;
             }
-            Set<ServerExchange> exchanges = handling.get(peer);
-            if (exchanges != null && exchanges.remove(this) && exchanges.isEmpty()) {
+            PeerHandling peerHandling = handling.get(peer);
+            if (peerHandling != null && peerHandling.exchanges.remove(this) && peerHandling.exchanges.isEmpty()) {
                 handling.remove(peer);
             }
         }
@@ -667,8 +674,8 @@ public final class MessageService implements SessionEvents {
 
         /**
          * @param atRoundEnd whether the flush waits for the end of the loop's round of tasks ({@link RoundFlushes}):
-         *     for answers handed back by handler threads, many of which may be queued on the loop at once; while the
-         *     peer has other requests with handlers, up to the reply coalescing window, for theirs to come too
+         *     for answers handed back by handler threads, many of which may be queued on the loop at once; up to the
+         *     reply coalescing window when more are coming ({@link #moreRepliesComing}), for theirs to come too
          */
         private void replyOrFinish(boolean expectsReply, MessageFrame frame, boolean atRoundEnd) {
             if (expectsReply) {
@@ -701,8 +708,17 @@ public final class MessageService implements SessionEvents {
             }
         }
 
+        /**
+         * Whether the peer sent a request after this one and still has requests with handlers here: they are likely
+         * to answer soon. A lone call does not wait, not even beside a long-running request the peer sent before it.
+         */
+        private boolean moreRepliesComing() {
+            PeerHandling peerHandling = handling.get(peer);
+            return peerHandling != null && peerHandling.latest > handOff;
+        }
+
         private void flush(boolean atRoundEnd) {
-            if (atRoundEnd && replyCoalescingNanos > 0 && handling.containsKey(peer)) {
+            if (atRoundEnd && replyCoalescingNanos > 0 && moreRepliesComing()) {
                 // More replies to this peer are on their way from handler threads: one packet for several.
                 flushes.flushWithin(peer, replyCoalescingNanos);
             } else if (atRoundEnd) {
@@ -733,6 +749,12 @@ public final class MessageService implements SessionEvents {
             release();
             cancel(ErrorCode.CANCELLED); // whatever the code: the caller has gone, so has the point of the work
         }
+    }
+
+    /** A peer's requests with handlers on the executor, and the number of the latest handed over. */
+    private static final class PeerHandling {
+        final Set<ServerExchange> exchanges = new LinkedHashSet<>();
+        long latest;
     }
 
     private static final StreamHandler DISCARD = (stream, data) -> data.position(data.limit());

@@ -64,7 +64,8 @@ final class RoundFlushes {
     /**
      * Flushes {@code peer} within {@code nanos}, or sooner with the round-end flush of any later {@link #flushSoon}
      * (the last reply of a burst asks for one): for a reply while the peer has more requests with handlers, so that
-     * several replies share one packet. One timer serves every peer waiting so: each waits at most {@code nanos}.
+     * several replies share one packet. One timer (per node) serves every peer waiting so: each waits at most
+     * {@code nanos}, plus the rest of the round in which the timer fires.
      */
     void flushWithin(Peer peer, long nanos) {
         if (!(loop instanceof SingleThreadEventLoop) || !loop.inEventLoop()) {
@@ -74,34 +75,33 @@ final class RoundFlushes {
         if (due.contains(peer)) {
             return;
         }
+        if (loop.isShuttingDown()) {
+            engine.flush(peer); // its scheduled tasks are cancelled: what is left to send goes now
+            return;
+        }
         if (!windowArmed) {
-            try {
-                loop.schedule(flushWaiting, nanos, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException shuttingDown) {
-                engine.flush(peer); // the loop takes no more work: what is left to send goes now
-                return;
-            }
+            loop.schedule(flushWaiting, nanos, TimeUnit.NANOSECONDS); // on the loop: queued, never refused
             windowArmed = true;
         }
         waiting.add(peer);
     }
 
-    /** The window ended: what the waiting peers have ready leaves now. */
+    /**
+     * The window ended: the waiting peers are flushed at the end of this round, with the replies handed back in it
+     * too.
+     */
     private void flushWaiting() {
         windowArmed = false;
-        if (waiting.isEmpty()) {
-            return; // flushed at the end of a round meanwhile
-        }
         List<Peer> peers = new ArrayList<>(waiting);
         waiting.clear();
-        engine.sendingToMany(() -> peers.forEach(engine::flush));
+        peers.forEach(this::flushSoon);
     }
 
     private void flushDue() {
         // Taken out first: a flush that fails closes its connection, whose handlers may ask for flushes again.
         List<Peer> peers = new ArrayList<>(due);
         due.clear();
-        waiting.removeAll(peers); // what they held leaves now
+        peers.forEach(waiting::remove); // what they held leaves now (not removeAll: by a list's contains, quadratic)
         engine.sendingToMany(() -> peers.forEach(engine::flush));
     }
 }

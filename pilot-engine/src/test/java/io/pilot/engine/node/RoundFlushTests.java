@@ -67,7 +67,8 @@ class RoundFlushTests {
     @Test
     void answersHandedBackWhileTheLoopIsBusyShareItsPackets() throws Exception {
         PilotNode a = nodes.start();
-        PilotNode b = nodes.start();
+        // No reply coalescing window: the round alone gathers them.
+        PilotNode b = nodes.start(n -> n.replyCoalescingWindow(Duration.ZERO));
         CountDownLatch arrived = new CountDownLatch(CALLS);
         CompletableFuture<Void> answer = new CompletableFuture<>();
         b.listen(ECHO, in -> {
@@ -126,12 +127,15 @@ class RoundFlushTests {
     @Test
     void answersHandedBackOneByOneWaitForTheRestOfTheBurst() throws Exception {
         int calls = 16;
-        // Handed back a millisecond apart, 16 ms in all: without a window, as good as a packet each (13 to 16 seen);
-        // with one, a packet per 10 ms window and one for the last of the burst, plus an ACK at times (2 to 4 seen).
-        long apart = answerPackets(Duration.ZERO, calls);
-        long together = answerPackets(Duration.ofMillis(PilotNode.MAX_REPLY_COALESCING_MILLIS), calls);
-        assertThat(apart).as("packets without a window").isGreaterThan(calls / 2);
-        assertThat(together).as("packets with a 10 ms window (%d without)", apart).isLessThan(apart / 2);
+        // Each answer handed back once the one before reached a: a packet each, the count the packets are read by.
+        assertThat(answerPackets(Duration.ZERO, calls, true).packets()).isGreaterThanOrEqualTo(calls);
+        // Handed back a millisecond apart (13 to 16 packets seen without a window): a flush per 10 ms window, one for
+        // the last of the burst, which takes the waiting ones along; a flush of ten answers fills more than one packet
+        // (4 to 6 packets seen over 19 to 29 ms).
+        long window = TimeUnit.MILLISECONDS.toNanos(PilotNode.MAX_REPLY_COALESCING_MILLIS);
+        Answered together = answerPackets(Duration.ofNanos(window), calls, false);
+        assertThat(together.packets()).as("packets of %d answers handed back over %d µs with a 10 ms window", calls,
+                together.nanos() / 1000).isLessThanOrEqualTo(2 * (together.nanos() / window + 2));
     }
 
     @Test
@@ -157,24 +161,40 @@ class RoundFlushTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("replyCoalescingWindow must be between 0 and 10 ms, got 11000 µs");
         assertThatThrownBy(() -> PilotNode.builder().replyCoalescingWindow(Duration.ofNanos(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 10 ms");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replyCoalescingWindow must be between 0 and 10 ms, got a negative duration");
+        assertThatThrownBy(() -> PilotNode.builder().replyCoalescingWindow(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("got " + Long.MAX_VALUE + " s");
     }
 
-    /** The packets b sends a while its handlers hand back {@code calls} answers one at a time, 1 ms apart. */
-    private long answerPackets(Duration window, int calls) throws Exception {
+    /** How many packets carried the answers, and over how long they were handed back. */
+    private record Answered(long packets, long nanos) {
+    }
+
+    /**
+     * The packets b sends a while its handlers hand back {@code calls} answers one at a time: each once the one before
+     * reached a ({@code awaitEach}), or each 1 ms after the one before.
+     */
+    private Answered answerPackets(Duration window, int calls, boolean awaitEach) throws Exception {
         PilotNode a = nodes.start();
         PilotNode b = nodes.start(n -> n.replyCoalescingWindow(window));
         Burst burst = Burst.servedBy(b, calls);
         List<CompletableFuture<Message>> replies = burst.sendFrom(a);
         long before = packetsSent(b, a.address());
+        long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
             burst.answer(i);
-            Thread.sleep(1);
+            if (awaitEach) {
+                replies.get(i).get(10, TimeUnit.SECONDS);
+            } else {
+                Thread.sleep(1);
+            }
         }
+        long nanos = System.nanoTime() - start;
         for (int i = 0; i < calls; i++) {
             assertThat(replies.get(i).get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("re n" + i);
         }
-        return packetsSent(b, a.address()) - before;
+        return new Answered(packetsSent(b, a.address()) - before, nanos);
     }
 
     /** Requests on {@link #ECHO} whose handlers have all run and wait for the test to answer each. */
