@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -88,7 +89,11 @@ public final class CallBenchmark {
      * @param firstError the first failure, null if none
      * @param cpu CPU time per call of each process, over every measured window
      */
-    public record Rate(Samples perSecond, long failures, String firstError, CpuPerCall cpu) {
+    /**
+     * @param udpDatagramsPerCall UDP datagrams the machine's kernel delivered per completed call over the measured
+     *     windows (both ways, every process; {@link UdpDatagramCount}), or null where that count cannot be read
+     */
+    public record Rate(Samples perSecond, long failures, String firstError, CpuPerCall cpu, Double udpDatagramsPerCall) {
     }
 
     /**
@@ -379,13 +384,19 @@ public final class CallBenchmark {
         }
         Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
         Map<String, long[]> cpu = new LinkedHashMap<>();
+        Map<String, Long> datagrams = new LinkedHashMap<>();
         for (int round = 0; round < profile.callRateIterations(); round++) {
             for (String kind : kinds) {
                 boolean brokered = kind.equals(NATS);
                 long callerBefore = caller.cpuNanos();
                 long providerBefore = provider.cpuNanos();
                 long brokerBefore = brokered ? nats.cpuNanos() : 0;
+                OptionalLong datagramsBefore = UdpDatagramCount.received();
                 windows.computeIfAbsent(kind, k -> new ArrayList<>()).add(caller.post("/bench/rate?kind=" + kind + order));
+                OptionalLong datagramsAfter = UdpDatagramCount.received();
+                if (datagramsBefore.isPresent() && datagramsAfter.isPresent()) {
+                    datagrams.merge(kind, datagramsAfter.getAsLong() - datagramsBefore.getAsLong(), Long::sum);
+                }
                 long[] used = cpu.computeIfAbsent(kind, k -> new long[3]);
                 used[0] += caller.cpuNanos() - callerBefore;
                 used[1] += provider.cpuNanos() - providerBefore;
@@ -403,7 +414,9 @@ public final class CallBenchmark {
             long[] used = cpu.get(kind);
             CpuPerCall perCall = new CpuPerCall(used[0] / 1e3 / calls, used[1] / 1e3 / calls,
                     kind.equals(NATS) ? used[2] / 1e3 / calls : null);
-            rates.put(kind, new Rate(Samples.of(perSecond), failures, firstError, perCall));
+            Long received = datagrams.get(kind);
+            rates.put(kind, new Rate(Samples.of(perSecond), failures, firstError, perCall,
+                    received == null ? null : received / (double) calls));
         });
         return rates;
     }

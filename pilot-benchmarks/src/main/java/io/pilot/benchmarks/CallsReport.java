@@ -127,20 +127,23 @@ final class CallsReport {
         line(String.format(Locale.ROOT, "%d caller threads, each calling back to back (blocking, as request threads "
                 + "of a servlet container would); %d windows of %.1f s per contender after %d warm-up windows each, "
                 + "contenders taking turns (the JIT still compiles the concurrent path for several windows after the "
-                + "sequential rows). Completed calls per second (median, min - max).", r.inFlight(),
+                + "sequential rows). Completed calls per second (median, min - max). *UDP datagrams per call*: the "
+                + "datagrams the kernel delivered on the whole machine during the contender's windows (both ways, the "
+                + "backbone's keepalives included), per call: below 1, several calls share a datagram; HTTP and NATS "
+                + "travel over TCP, so theirs is that background alone.", r.inFlight(),
                 r.pilotRate().perSecond().count(), profile.callRateWindow().toMillis() / 1000.0,
                 CallBenchmark.RATE_WARMUP_WINDOWS));
         line("");
         line("| | calls/s (median) | min - max | failed | CPU per call: caller | provider | nats-server | all | calls/s "
-                + "that CPU allows on " + CORES + " idle cores |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "that CPU allows on " + CORES + " idle cores | UDP datagrams per call |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         rateRow("Pilot", r.pilotRate());
         rateRow("Pilot, on the event loop", r.pilotOnLoopRate());
         rateRow("HTTP/JSON", r.httpRate());
         if (r.natsRate() != null) {
             rateRow("NATS request-reply", r.natsRate());
         } else {
-            line("| NATS request-reply | " + r.natsMissing() + " | | | | | | | |");
+            line("| NATS request-reply | " + r.natsMissing() + " | | | | | | | | |");
         }
         line("");
         if (r.natsRate() != null) {
@@ -324,9 +327,11 @@ final class CallsReport {
         Samples s = rate.perSecond();
         CallBenchmark.CpuPerCall cpu = rate.cpu();
         String broker = cpu.brokerMicros() == null ? "" : String.format(Locale.ROOT, "%.1f µs", cpu.brokerMicros());
-        line(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f - %,.0f | %d | %.1f µs | %.1f µs | %s | %.1f µs | %,.0f |",
+        String datagrams = rate.udpDatagramsPerCall() == null ? ""
+                : String.format(Locale.ROOT, "%.3f", rate.udpDatagramsPerCall());
+        line(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f - %,.0f | %d | %.1f µs | %.1f µs | %s | %.1f µs | %,.0f | %s |",
                 name, s.median(), s.min(), s.max(), rate.failures(), cpu.callerMicros(), cpu.providerMicros(), broker,
-                cpu.totalMicros(), cpu.callsPerSecondOn(CORES)));
+                cpu.totalMicros(), cpu.callsPerSecondOn(CORES), datagrams));
     }
 
     private void handoverRow(String name, Handovers.Handover handover) {

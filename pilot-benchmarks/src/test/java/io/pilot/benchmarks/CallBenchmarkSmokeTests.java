@@ -49,6 +49,8 @@ class CallBenchmarkSmokeTests {
         }
         assertThat(calls.natsRate().cpu().brokerMicros()).as("nats-server's CPU per call").isNotNull().isNotNegative();
         assertThat(calls.pilotRate().cpu().brokerMicros()).as("no broker on Pilot's path").isNull();
+        // Pilot's calls travel in UDP datagrams, counted on this Linux machine: some per window, at most a few per call.
+        assertThat(calls.pilotRate().udpDatagramsPerCall()).isNotNull().isPositive().isLessThan(4);
         // The caller moved to the remaining provider after the leave, and found the joining one.
         assertThat(calls.leave().micros()).isNotNull().isNotNegative();
         assertThat(calls.join().micros()).isNotNull().isNotNegative();
