@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <p>A round holds only what is already queued. Replies from handler threads trickle in a few per round while their
  * handlers finish one after another, so a reply whose peer still has requests with handlers may wait a little
  * longer ({@link #flushWithin}): at 64 calls in flight from one peer, a 100 µs window cut the datagrams per call
- * from 0.6 to 0.11 and the provider's CPU per call by about a sixth (docs/benchmarks.md, section 7).
+ * from about 0.6 to 0.13, and in most runs the CPU per call (docs/benchmarks.md, section 7).
  *
  * <p>Confined to the event loop. On a loop that cannot run work at the end of its round (not a Netty
  * {@link SingleThreadEventLoop}), or off the loop, a flush is done at once, as before.
