@@ -12,11 +12,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -88,8 +90,6 @@ public final class CallBenchmark {
      * @param failures calls that threw, over every window
      * @param firstError the first failure, null if none
      * @param cpu CPU time per call of each process, over every measured window
-     */
-    /**
      * @param udpDatagramsPerCall UDP datagrams the machine's kernel delivered per completed call over the measured
      *     windows (both ways, every process; {@link UdpDatagramCount}), or null where that count cannot be read
      */
@@ -385,6 +385,7 @@ public final class CallBenchmark {
         Map<String, List<JsonNode>> windows = new LinkedHashMap<>();
         Map<String, long[]> cpu = new LinkedHashMap<>();
         Map<String, Long> datagrams = new LinkedHashMap<>();
+        Set<String> uncounted = new HashSet<>();
         for (int round = 0; round < profile.callRateIterations(); round++) {
             for (String kind : kinds) {
                 boolean brokered = kind.equals(NATS);
@@ -396,6 +397,8 @@ public final class CallBenchmark {
                 OptionalLong datagramsAfter = UdpDatagramCount.received();
                 if (datagramsBefore.isPresent() && datagramsAfter.isPresent()) {
                     datagrams.merge(kind, datagramsAfter.getAsLong() - datagramsBefore.getAsLong(), Long::sum);
+                } else {
+                    uncounted.add(kind); // a partial count divided by every call would mislead
                 }
                 long[] used = cpu.computeIfAbsent(kind, k -> new long[3]);
                 used[0] += caller.cpuNanos() - callerBefore;
@@ -414,7 +417,7 @@ public final class CallBenchmark {
             long[] used = cpu.get(kind);
             CpuPerCall perCall = new CpuPerCall(used[0] / 1e3 / calls, used[1] / 1e3 / calls,
                     kind.equals(NATS) ? used[2] / 1e3 / calls : null);
-            Long received = datagrams.get(kind);
+            Long received = uncounted.contains(kind) ? null : datagrams.get(kind);
             rates.put(kind, new Rate(Samples.of(perSecond), failures, firstError, perCall,
                     received == null ? null : received / (double) calls));
         });

@@ -767,9 +767,9 @@ public final class PilotNode implements AutoCloseable {
          * How long the reply of a handler on the handler executor may wait for the replies of other requests its peer
          * has in progress, so that they leave in one packet; default {@value #DEFAULT_REPLY_COALESCING_MICROS} µs, at
          * most {@value #MAX_REPLY_COALESCING_MILLIS} ms, {@link Duration#ZERO} to send each as soon as the loop's
-         * round ends. A reply waits only if its peer sent another request after it and still has requests with
-         * handlers here: a lone call's reply leaves at once, even beside a long-running request of the same peer, and
-         * so does the last of a burst's, taking the waiting ones along (docs/ARCHITECTURE.md, "How a datagram flows
+         * round ends. A reply waits only while a request its peer sent after it is still with a handler here: a lone
+         * call's reply leaves at once, even beside a long-running request the same peer sent before it, and so does
+         * the last of a burst's, taking the waiting ones along (docs/ARCHITECTURE.md, "How a datagram flows
          * in").
          */
         public Builder replyCoalescingWindow(Duration window) {

@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,8 +86,8 @@ public final class MessageService implements SessionEvents {
     private final StreamedReplies streamed;
     private final Map<Peer, Set<ClientExchange>> pending = new HashMap<>();
     /** Requests whose handler runs on the executor, by peer: cancelled if the connection closes. */
-    private final Map<Peer, PeerHandling> handling = new HashMap<>();
-    /** Requests handed to the handler executor so far: numbers them in order ({@link PeerHandling#latest}). */
+    private final Map<Peer, NavigableMap<Long, ServerExchange>> handling = new HashMap<>();
+    /** Requests handed to the handler executor so far: numbers them in order, the keys of {@link #handling}. */
     private long handOffs;
     private final Map<Peer, Long> inboundBuffered = new HashMap<>();
     private final long maxInboundBufferedPerPeer;
@@ -413,9 +415,9 @@ public final class MessageService implements SessionEvents {
             @Override
             public void onClosed(CloseReason reason) {
                 inboundBuffered.remove(peer);
-                PeerHandling served = handling.remove(peer);
+                NavigableMap<Long, ServerExchange> served = handling.remove(peer);
                 if (served != null) {
-                    served.exchanges.forEach(e -> e.cancel(ErrorCode.CANCELLED));
+                    served.values().forEach(e -> e.cancel(ErrorCode.CANCELLED));
                 }
                 streamed.connectionClosed(peer, reason.message());
                 Set<ClientExchange> exchanges = pending.remove(peer);
@@ -578,10 +580,8 @@ public final class MessageService implements SessionEvents {
         /** The handler was handed the request: cancel it if the deadline passes or the connection closes first. */
         private void startHandling(IncomingMessage incoming) {
             this.incoming = incoming;
-            PeerHandling peerHandling = handling.computeIfAbsent(peer, p -> new PeerHandling());
-            peerHandling.exchanges.add(this);
             handOff = ++handOffs;
-            peerHandling.latest = handOff;
+            handling.computeIfAbsent(peer, p -> new TreeMap<>()).put(handOff, this);
             long millis = deadlineMillis;
             if (millis != DeadlineHeader.ABSENT) {
                 deadlineTimer = loop.schedule(() -> deadlinePassed(millis), millis, TimeUnit.MILLISECONDS);
@@ -621,8 +621,8 @@ public final class MessageService implements SessionEvents {
                 deadlineTimer.cancel(false);
                 deadlineTimer = null;
             }
-            PeerHandling peerHandling = handling.get(peer);
-            if (peerHandling != null && peerHandling.exchanges.remove(this) && peerHandling.exchanges.isEmpty()) {
+            NavigableMap<Long, ServerExchange> exchanges = handling.get(peer);
+            if (exchanges != null && exchanges.remove(handOff, this) && exchanges.isEmpty()) {
                 handling.remove(peer);
             }
         }
@@ -709,12 +709,12 @@ public final class MessageService implements SessionEvents {
         }
 
         /**
-         * Whether the peer sent a request after this one and still has requests with handlers here: they are likely
-         * to answer soon. A lone call does not wait, not even beside a long-running request the peer sent before it.
+         * Whether a request the peer sent after this one is still with a handler here: likely to answer soon. A lone
+         * call does not wait, nor one beside a long-running request the peer sent before it.
          */
         private boolean moreRepliesComing() {
-            PeerHandling peerHandling = handling.get(peer);
-            return peerHandling != null && peerHandling.latest > handOff;
+            NavigableMap<Long, ServerExchange> exchanges = handling.get(peer);
+            return exchanges != null && exchanges.lastKey() > handOff;
         }
 
         private void flush(boolean atRoundEnd) {
@@ -749,12 +749,6 @@ public final class MessageService implements SessionEvents {
             release();
             cancel(ErrorCode.CANCELLED); // whatever the code: the caller has gone, so has the point of the work
         }
-    }
-
-    /** A peer's requests with handlers on the executor, and the number of the latest handed over. */
-    private static final class PeerHandling {
-        final Set<ServerExchange> exchanges = new LinkedHashSet<>();
-        long latest;
     }
 
     private static final StreamHandler DISCARD = (stream, data) -> data.position(data.limit());

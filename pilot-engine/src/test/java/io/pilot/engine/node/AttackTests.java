@@ -62,7 +62,11 @@ class AttackTests {
             assertThat(reply.bodyAsString()).isEqualTo(TransferTests.sha256(payload));
         }
         assertThat(tampered.get()).isPositive();
-        assertThat(b.stats().dropped(DropReason.BAD_TAG)).isEqualTo(tampered.get());
+        // A datagram tampered with as the reply left (a's ACK of an earlier reply packet, say) may still be on its way
+        // to b when a has its reply (seen once in CI: 32 of 33 counted at that instant); the forwarder is closed, so
+        // b's count settles.
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+                assertThat(b.stats().dropped(DropReason.BAD_TAG)).isEqualTo(tampered.get()));
     }
 
     @Test
