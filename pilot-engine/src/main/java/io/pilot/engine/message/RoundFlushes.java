@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * task loses nothing: the held flush runs as soon as that task has, in the same round.
  *
  * <p>A round holds only what is already queued. Replies from handler threads trickle in a few per round while their
- * handlers finish one after another, so a reply whose peer still has requests with handlers may wait a little
- * longer ({@link #flushWithin}): at 64 calls in flight from one peer, a 100 µs window cut the datagrams per call
- * from about 0.6 to 0.13, and in most runs the CPU per call (docs/benchmarks.md, section 7).
+ * handlers finish one after another, so a reply may wait a little longer while a request its peer sent after it is
+ * still with a handler ({@link #flushWithin}): at 64 calls in flight from one peer, a 100 µs window cut the datagrams
+ * per call to between a third and a fifth (docs/benchmarks.md, section 7).
  *
  * <p>Confined to the event loop. On a loop that cannot run work at the end of its round (not a Netty
  * {@link SingleThreadEventLoop}), or off the loop, a flush is done at once, as before.
@@ -63,9 +63,9 @@ final class RoundFlushes {
 
     /**
      * Flushes {@code peer} within {@code nanos}, or sooner with the round-end flush of any later {@link #flushSoon}
-     * (the last reply of a burst asks for one): for a reply while the peer has more requests with handlers, so that
-     * several replies share one packet. One timer (per node) serves every peer waiting so: each waits at most
-     * {@code nanos}, plus the rest of the round in which the timer fires.
+     * (the last reply of a burst asks for one): for a reply while a request its peer sent after it is still with a
+     * handler, so that several replies share one packet. One timer (per node) serves every peer waiting so: each
+     * waits at most {@code nanos}, plus the rest of the round in which the timer fires.
      */
     void flushWithin(Peer peer, long nanos) {
         if (!(loop instanceof SingleThreadEventLoop) || !loop.inEventLoop()) {
