@@ -6,7 +6,6 @@ import io.pilot.engine.directory.DirectoryProtocol.Query;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,9 +34,12 @@ final class LiveQueries implements AutoCloseable {
     private final Watches watches;
     private final Lookups lookups;
     private final int capacity;
-    /** In access order, eldest first: the eldest is the least recently used. Guarded by {@code this}. */
-    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-    private boolean closed;
+    /**
+     * Read without a lock, as every call reads it; changed only under {@code this}. Each entry stamps its last use,
+     * which is how the least recently used is found when one must go.
+     */
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /** @param capacity watches kept at most; 0 answers every query as a lookup */
     LiveQueries(Watches watches, Lookups lookups, int capacity) {
@@ -53,7 +55,11 @@ final class LiveQueries implements AutoCloseable {
     CompletableFuture<List<NodeRecord>> records(Query query, String value) {
         Key key = new Key(query, value);
         long now = System.nanoTime();
-        Entry entry;
+        Entry entry = entries.get(key);
+        if (entry != null && !closed && !entry.retryDue(now)) {
+            entry.lastUsedNanos = now;
+            return entry.read();
+        }
         Entry evicted = null;
         boolean opening = false;
         synchronized (this) {
@@ -62,9 +68,9 @@ final class LiveQueries implements AutoCloseable {
             }
             entry = entries.get(key);
             if (entry == null || entry.retryDue(now)) {
-                entry = new Entry(key);
+                entry = new Entry(key, now);
                 entries.put(key, entry);
-                evicted = entries.size() > capacity ? removeEldest() : null;
+                evicted = entries.size() > capacity ? removeEldestBut(entry) : null;
                 opening = true;
             }
         }
@@ -97,10 +103,19 @@ final class LiveQueries implements AutoCloseable {
         all.forEach(Entry::forget);
     }
 
-    private Entry removeEldest() {
-        Map.Entry<Key, Entry> eldest = entries.entrySet().iterator().next();
-        entries.remove(eldest.getKey());
-        return eldest.getValue();
+    /**
+     * Removes the least recently used entry other than {@code added}: a walk over at most {@code capacity + 1}, only
+     * when one is added.
+     */
+    private Entry removeEldestBut(Entry added) {
+        Entry eldest = null;
+        for (Entry entry : entries.values()) {
+            if (entry != added && (eldest == null || entry.lastUsedNanos - eldest.lastUsedNanos < 0)) {
+                eldest = entry;
+            }
+        }
+        entries.remove(eldest.key);
+        return eldest;
     }
 
     /** One query's watch and the records it has heard of, newest per node. */
@@ -112,9 +127,12 @@ final class LiveQueries implements AutoCloseable {
         private volatile Watch watch;
         private volatile long failedAtNanos;
         private volatile boolean closed;
+        /** When a query last read it ({@link System#nanoTime}): plain writes, as an order that is nearly right will do. */
+        private long lastUsedNanos;
 
-        Entry(Key key) {
+        Entry(Key key, long nowNanos) {
             this.key = key;
+            this.lastUsedNanos = nowNanos;
         }
 
         void open() {

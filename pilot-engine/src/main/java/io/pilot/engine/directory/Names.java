@@ -1,6 +1,7 @@
 package io.pilot.engine.directory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntPredicate;
 
 /**
  * The rules for names in the directory, checked wherever a name enters: configuration, the network,
@@ -19,10 +20,23 @@ public final class Names {
     private Names() {
     }
 
+    /**
+     * Whether every char of {@code name} is allowed. A plain loop, not a stream over the chars: a capability's name
+     * is checked several times on every call.
+     */
+    private static boolean allMatch(String name, IntPredicate allowed) {
+        for (int i = 0; i < name.length(); i++) {
+            if (!allowed.test(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Hostnames are DNS labels: 1-63 of {@code a-z 0-9 -}, not starting or ending with '-'. */
     public static String checkHostname(String hostname) {
         if (hostname == null || hostname.isEmpty() || hostname.length() > MAX_HOSTNAME
-                || !hostname.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')
+                || !allMatch(hostname, c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')
                 || hostname.startsWith("-") || hostname.endsWith("-")) {
             throw new IllegalArgumentException("invalid hostname '" + hostname + "': use 1-" + MAX_HOSTNAME
                     + " lower-case letters, digits and '-', not starting or ending with '-'");
@@ -33,7 +47,7 @@ public final class Names {
     /** Capabilities: 1-128 of {@code a-z 0-9 . _ -}, e.g. {@code papers.resolve-citation}. */
     public static String checkCapability(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_CAPABILITY
-                || !name.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                || !allMatch(name, c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
             throw new IllegalArgumentException("invalid capability '" + name + "': use 1-" + MAX_CAPABILITY
                     + " lower-case letters, digits, '.', '_' and '-'");
         }
@@ -43,7 +57,7 @@ public final class Names {
     /** Groups: 1-64 of {@code A-Z a-z 0-9 . _ -}, e.g. {@code RESEARCH}. */
     public static String checkGroup(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_GROUP
-                || !name.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                || !allMatch(name, c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
                         || c == '.' || c == '_' || c == '-')) {
             throw new IllegalArgumentException("invalid group '" + name + "': use 1-" + MAX_GROUP
                     + " letters, digits, '.', '_' and '-'");

@@ -1,8 +1,6 @@
 package io.pilot.engine.message;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,16 +24,16 @@ public final class Message {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private final Map<String, String> headers;
+    private final HeaderMap headers;
     private final byte[] body;
 
-    private Message(Map<String, String> headers, byte[] body) {
+    private Message(HeaderMap headers, byte[] body) {
         this.headers = headers;
         this.body = body;
     }
 
     public static Message of(byte[] body) {
-        return new Message(Map.of(), Objects.requireNonNull(body, "body"));
+        return new Message(HeaderMap.EMPTY, Objects.requireNonNull(body, "body"));
     }
 
     public static Message of(String text) {
@@ -52,20 +50,20 @@ public final class Message {
      */
     public Message with(String name, String value) {
         checkHeader(name, value);
-        return copyWith(Map.of(name, value));
+        return withHeaders(headers.with(name, value));
     }
 
     /** A copy with every header of {@code more} set, each checked as {@link #with} checks it. */
     public Message withAll(Map<String, String> more) {
         more.forEach(Message::checkHeader);
-        return copyWith(more);
+        return withHeaders(headers.withAll(more));
     }
 
     /**
-     * A message read off the wire: {@code headers} (the decoder's own map, handed over: neither copied nor kept by
-     * the decoder) are checked as {@link #with} checks them and then held as they are.
+     * A message read off the wire: {@code headers} (the decoder's, handed over: neither copied nor kept by the
+     * decoder) are checked as {@link #with} checks them and then held as they are.
      */
-    static Message decoded(byte[] body, Map<String, String> headers) {
+    static Message decoded(byte[] body, HeaderMap headers) {
         if (headers.isEmpty()) {
             return of(body);
         }
@@ -73,17 +71,14 @@ public final class Message {
         if (headers.size() > MAX_HEADERS) {
             throw new IllegalArgumentException("a message carries at most " + MAX_HEADERS + " headers");
         }
-        return new Message(Collections.unmodifiableMap(headers), Objects.requireNonNull(body, "body"));
+        return new Message(headers, Objects.requireNonNull(body, "body"));
     }
 
-    /** One copy of the headers however many are set. */
-    private Message copyWith(Map<String, String> more) {
-        Map<String, String> copy = new LinkedHashMap<>(headers);
-        copy.putAll(more);
-        if (copy.size() > MAX_HEADERS) {
+    private Message withHeaders(HeaderMap changed) {
+        if (changed.size() > MAX_HEADERS) {
             throw new IllegalArgumentException("a message carries at most " + MAX_HEADERS + " headers");
         }
-        return new Message(Collections.unmodifiableMap(copy), body);
+        return new Message(changed, body);
     }
 
     private static void checkHeader(String name, String value) {

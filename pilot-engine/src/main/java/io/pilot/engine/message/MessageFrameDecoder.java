@@ -4,8 +4,6 @@ package io.pilot.engine.message;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Reads one {@link MessageFrame} from a stream's bytes as they arrive, in pieces of any size. An
@@ -35,8 +33,8 @@ public final class MessageFrameDecoder {
     private FrameKind kind;
     private int headersLeft;
     private String name;
-    /** The frame's headers, handed to its message when read; a new map for the next frame. */
-    private Map<String, String> headers = new LinkedHashMap<>();
+    /** The frame's headers, handed to its message when read; a new builder per frame, made when its header count is read. */
+    private HeaderMap.Builder headers;
     private MessageFrame frame;
 
     public MessageFrameDecoder(int maxBody) {
@@ -75,7 +73,7 @@ public final class MessageFrameDecoder {
             state = State.KIND;
             frame = null;
             field = null;
-            headers = new LinkedHashMap<>();
+            headers = null;
         }
         return read;
     }
@@ -132,6 +130,7 @@ public final class MessageFrameDecoder {
                 if (headersLeft > Message.MAX_HEADERS) {
                     throw new FrameException(ErrorCode.PROTOCOL, "more than " + Message.MAX_HEADERS + " headers");
                 }
+                headers = new HeaderMap.Builder(headersLeft);
                 state = headersLeft == 0 ? State.BODY_LENGTH : State.NAME_LENGTH;
             }
             case NAME_LENGTH -> {
@@ -189,7 +188,7 @@ public final class MessageFrameDecoder {
 
     private Message toMessage() throws FrameException {
         try {
-            return Message.decoded(field, headers);
+            return Message.decoded(field, headers.build());
         } catch (IllegalArgumentException e) {
             throw new FrameException(ErrorCode.PROTOCOL, e.getMessage());
         }

@@ -5,8 +5,11 @@ import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.spring.PilotCaller;
 
-import java.util.HashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -48,24 +51,66 @@ final class CapabilityRequests {
     }
 
     static Message<byte[]> of(IncomingMessage in, String capability, PilotCaller caller, JsonBody body) {
-        Map<String, String> headers = in.message().headers();
-        Map<String, Object> all = new HashMap<>((int) ((headers.size() + 3) / 0.75f) + 1);
-        all.putAll(headers);
-        all.put(CALLER, caller);
-        all.put(CAPABILITY, capability);
-        all.put(BODY, body);
-        return new GenericMessage<>(in.message().body(), new RequestHeaders(all));
+        Map<String, Object> agentKeys = Map.of(CALLER, caller, CAPABILITY, capability, BODY, body);
+        return new GenericMessage<>(in.message().body(), new RequestHeaders(new Joined(in.message().headers(), agentKeys)));
     }
 
     /**
-     * The headers as they are, copied once, without the random {@code id} and the {@code timestamp} Spring would add
-     * to every message: a request has its own identity on the wire, and generating a UUID per call costs more than
-     * the rest of the adaptation together.
+     * The headers as they are, copied once (by {@link MessageHeaders}, from a {@link Joined} view), without the random
+     * {@code id} and the {@code timestamp} Spring would add to every message: a request has its own identity on the
+     * wire, and generating a UUID per call costs more than the rest of the adaptation together.
      */
     private static final class RequestHeaders extends MessageHeaders {
 
         RequestHeaders(Map<String, Object> headers) {
             super(headers, ID_VALUE_NONE, -1L);
+        }
+    }
+
+    /**
+     * The request's headers and the agent's keys as one map to be copied from, without a copy of its own: their names
+     * never collide (the agent's keys hold capitals, which a header name cannot), so the sizes add up.
+     */
+    private static final class Joined extends AbstractMap<String, Object> {
+
+        private final Map<String, String> headers;
+        private final Map<String, Object> agentKeys;
+
+        Joined(Map<String, String> headers, Map<String, Object> agentKeys) {
+            this.headers = headers;
+            this.agentKeys = agentKeys;
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<String, Object>> iterator() {
+                    Iterator<? extends Map.Entry<String, ?>> first = headers.entrySet().iterator();
+                    Iterator<Map.Entry<String, Object>> second = agentKeys.entrySet().iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return first.hasNext() || second.hasNext();
+                        }
+
+                        @Override
+                        public Map.Entry<String, Object> next() {
+                            if (!first.hasNext()) {
+                                return second.next();
+                            }
+                            @SuppressWarnings("unchecked") // read only: Map.Entry's values are only ever got here
+                            Map.Entry<String, Object> header = (Map.Entry<String, Object>) first.next();
+                            return header;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return headers.size() + agentKeys.size();
+                }
+            };
         }
     }
 
