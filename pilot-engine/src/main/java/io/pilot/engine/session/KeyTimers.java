@@ -12,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>Each peer has one due time, the earliest of its timers (retransmission, connect timeout, unconfirmed
  * keys, key expiry, rekey by time, the stale rule, path challenges and probes, idle eviction), kept in the
- * {@link PeerDeadlines} queue. A tick, every {@link #TICK_NANOS}, visits only the peers whose due time has
+ * {@link PeerDeadlines} queue. A tick, at most every {@link #TICK_NANOS} and only when something is due
+ * ({@link TickAlarm}), visits only the peers whose due time has
  * passed, fires what is due on each and files it again at its next due time; a timer fires at most one tick
  * late. Whatever brings a peer's timers forward outside a visit (a handshake message, a waiter, a send, a
  * confirmation, a route to challenge, a new or disconnected peer) calls {@link #reschedule}; a due time that
@@ -95,6 +96,14 @@ final class KeyTimers {
             return initiation.peer;
         }
         return indexed instanceof Keypair keypair ? keypair.peer : null;
+    }
+
+    /**
+     * When the next tick has something to do: the earliest due peer, or the earliest half-open responder to expire;
+     * {@link Long#MAX_VALUE} for nothing ({@link TickAlarm}).
+     */
+    long nextTickDue() {
+        return Math.min(deadlines.earliest(), responders.earliestExpiry());
     }
 
     /** Peers visited so far: the cost of the timers, which grows with what is due, not with the table. */

@@ -104,6 +104,15 @@ final class Responders {
         expire(relayed, now);
     }
 
+    /** When the oldest entry expires ({@link System#nanoTime}); {@link Long#MAX_VALUE} when none is held. */
+    long earliestExpiry() {
+        return Math.min(expiryOfOldest(direct), expiryOfOldest(relayed));
+    }
+
+    private static long expiryOfOldest(Map<SourceKey, Responder> lane) {
+        return lane.isEmpty() ? Long.MAX_VALUE : lane.values().iterator().next().createdNanos + LIFETIME_NANOS;
+    }
+
     /** Entries {@link #expire} (or a full lane's {@link #add}) looked at so far: the cost of expiry. */
     long examined() {
         return examined;

@@ -87,6 +87,8 @@ public final class SessionEngine {
     private final Handshakes handshakes;
     private final EndedNotices endedNotices;
     private final KeyTimers timers;
+    /** Wakes the loop for the timers' tick when something is due. */
+    private final TickAlarm tickAlarm;
     private long probesReceived;
     private boolean closed;
 
@@ -135,13 +137,9 @@ public final class SessionEngine {
                 new ProofCheck(realm, accessPolicy, drops, this::keyMet), indexes, responders, peers, paths, establishment,
                 // Scheduled, not executed: a scheduled task waits for the loop's next look at the socket, where one
                 // executed from a task could run again and again before it (Netty checks its time only every 64 tasks).
-                turn -> loop.schedule(turn, 1, TimeUnit.NANOSECONDS), loop.ticker()::nanoTime);
+                turn -> loop.schedule(() -> runInitTurn(turn), 1, TimeUnit.NANOSECONDS), loop.ticker()::nanoTime);
         this.timers = new KeyTimers(settings, peers, responders, indexes, handshakes, paths);
-        loop.scheduleAtFixedRate(() -> {
-            if (!closed) {
-                timers.tick(System.nanoTime());
-            }
-        }, KeyTimers.TICK_NANOS, KeyTimers.TICK_NANOS, TimeUnit.NANOSECONDS);
+        this.tickAlarm = new TickAlarm(loop, timers::nextTickDue, timers::tick);
     }
 
     public PilotAddress localAddress() {
@@ -273,6 +271,11 @@ public final class SessionEngine {
         return timers.visits();
     }
 
+    /** Times the session timers woke the loop ({@link TickAlarm}): only when something was due. */
+    public long timerTicks() {
+        return tickAlarm.ticks();
+    }
+
     /**
      * Makes a peer known: its address, optionally its key (then the handshake must present exactly this
      * key), and where to reach it. A known peer's endpoint is updated; a conflicting key is refused.
@@ -302,7 +305,7 @@ public final class SessionEngine {
             if (!endpoints.isEmpty()) {
                 paths.setEndpoint(peer, endpoints.get(0));
             }
-            timers.reschedule(peer, System.nanoTime()); // its idle clock starts at the next tick
+            reschedule(peer, System.nanoTime()); // its idle clock starts at the next tick
             return peer;
         }
         if (key != null && peer.key != null && !peer.key.equals(key)) {
@@ -357,7 +360,7 @@ public final class SessionEngine {
         } else {
             peer.waiters.add(callback);
             handshakes.initiate(peer, now);
-            timers.reschedule(peer, now);
+            reschedule(peer, now);
         }
     }
 
@@ -415,6 +418,19 @@ public final class SessionEngine {
         } else if (packet instanceof CookieReply cookie) {
             handshakes.onCookie(cookie, from, now);
         }
+        tickAlarm.update(now);
+    }
+
+    /** A turn of the INIT backlog: it may answer INITs, whose half-open responders the tick must come to expire. */
+    private void runInitTurn(Runnable turn) {
+        turn.run();
+        tickAlarm.update(System.nanoTime());
+    }
+
+    /** Files {@code peer} at its next due time if that came forward, and wakes the loop for it when it comes. */
+    private void reschedule(Peer peer, long now) {
+        timers.reschedule(peer, now);
+        tickAlarm.update(now);
     }
 
     /**
@@ -472,7 +488,7 @@ public final class SessionEngine {
             return;
         }
         if (!peer.pendingPaths.isEmpty()) {
-            timers.reschedule(peer, now);
+            reschedule(peer, now);
         }
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
@@ -481,11 +497,11 @@ public final class SessionEngine {
             probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {
             handshakes.onConfirmation(keypair, receiveBuffer, now);
-            timers.reschedule(peer, now);
+            reschedule(peer, now);
         } else if (length == Paths.PATH_FRAME_LENGTH) {
             probesReceived++;
             paths.onPathFrame(peer, keypair, from, receiveBuffer, now);
-            timers.reschedule(peer, now);
+            reschedule(peer, now);
         } else if (length == EndedNotices.LENGTH && endedNotices.onOneByte(peer, keypair, receiveBuffer)) {
             // an ended notice: handled
         } else if (length < MIN_TRANSPORT_PACKET) {
@@ -593,7 +609,7 @@ public final class SessionEngine {
         Keypair keypair = peer.dataKeypair(now, settings);
         if (keypair == null) {
             handshakes.initiate(peer, now);
-            timers.reschedule(peer, now);
+            reschedule(peer, now);
             return;
         }
         InetSocketAddress via = peer.relayed ? paths.relayEndpoint() : peer.endpoint;
@@ -610,7 +626,7 @@ public final class SessionEngine {
             if (keypair.sentPackets() >= settings.rekeyAfterMessages() && peer.next == null) {
                 handshakes.initiate(peer, now);
             }
-            timers.reschedule(peer, now); // a rekey may have started, or the peer may now be stale
+            reschedule(peer, now); // a rekey may have started, or the peer may now be stale
         }
         if (connection.isClosed()) {
             connectionEnded(peer);
@@ -661,7 +677,7 @@ public final class SessionEngine {
             peer.timerDeadline = Long.MAX_VALUE;
         }
         peer.connection = null;
-        timers.reschedule(peer, System.nanoTime()); // without a connection it may now be idle
+        reschedule(peer, System.nanoTime()); // without a connection it may now be idle
         peer.publish();
     }
 
@@ -680,6 +696,7 @@ public final class SessionEngine {
         }
         channel.flush();
         handshakes.stop();
+        tickAlarm.stop();
         closed = true;
     }
 }
