@@ -68,7 +68,12 @@ public final class BackboneReach {
     private final InetSocketAddress backbone;
     private final ProxySettings proxy;
     private final SecureRandom random = new SecureRandom();
-    private final ScheduledFuture<?> ticker;
+    /**
+     * Runs {@link #tick} every {@link #TICK_MILLIS} while there is something to watch ({@link #watching}), null
+     * otherwise: a node whose backbone answers over UDP is not woken by it.
+     */
+    private ScheduledFuture<?> ticker;
+    private boolean closed;
     private final Runnable moved;
     private long firstUnansweredNanos = -1;
     private int sentUnanswered;
@@ -94,7 +99,6 @@ public final class BackboneReach {
         this.dialer = dialer;
         this.backbone = backbone;
         this.proxy = proxy != null && proxy.appliesTo(backbone.getHostString()) ? proxy : null;
-        this.ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The backbone endpoint this watches. */
@@ -150,6 +154,9 @@ public final class BackboneReach {
             sentUnanswered = 1;
         } else {
             sentUnanswered++;
+        }
+        if (sentUnanswered == UNANSWERED_SENDS) {
+            watch(); // UDP may have gone silent: the tick tells after UDP_SILENCE_MILLIS
         }
         if (!single) {
             return;
@@ -251,14 +258,35 @@ public final class BackboneReach {
     }
 
     void close() {
-        ticker.cancel(false);
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
         forgetUnanswered();
         if (stream != null) {
             stream.close();
         }
     }
 
+    /** Whether {@link #tick} has anything to do: a silence to time, a WebSocket in use, a move or a dial under way. */
+    private boolean watching() {
+        return stream != null || moving || dialing || firstUnansweredNanos >= 0 && sentUnanswered >= UNANSWERED_SENDS;
+    }
+
+    /** Starts the tick if it is not running. */
+    private void watch() {
+        if (ticker == null && !closed) {
+            ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void tick() {
+        if (!watching()) {
+            ticker.cancel(false); // UDP answers and nothing is under way: sleep until a send goes unanswered again
+            ticker = null;
+            return;
+        }
         long now = System.nanoTime();
         if (moving && firstUnansweredNanos >= 0
                 && now - firstUnansweredNanos >= TimeUnit.MILLISECONDS.toNanos(UDP_SILENCE_MILLIS)) {
@@ -360,6 +388,7 @@ public final class BackboneReach {
      */
     private void use(Channel channel, WebSocketTarget target) {
         stream = channel;
+        watch(); // the hold, the UDP probes
         if (lastSessionDatagram != null) {
             channel.write(new BinaryWebSocketFrame(lastSessionDatagram), channel.voidPromise());
             lastSessionDatagram = null;
@@ -380,6 +409,7 @@ public final class BackboneReach {
                 // Back to square one: UDP first, WebSocket again if it still does not answer.
                 firstUnansweredNanos = System.nanoTime();
                 sentUnanswered = UNANSWERED_SENDS; // it was silent before: no second proof needed
+                watch();
                 log.info("the WebSocket to the backbone at {} closed", backbone);
             }
         });
