@@ -184,12 +184,31 @@ final class KeyTimers {
             return Long.MAX_VALUE;
         }
         Keypair current = peer.current;
-        return current == null || stale(peer) ? now : current.createdNanos + rekeyAge(current);
+        if (current == null) {
+            return now;
+        }
+        long silentSince = unansweredSince(peer);
+        long staleAt = silentSince == Long.MAX_VALUE ? Long.MAX_VALUE : silentSince + settings.staleAfter().toNanos() + 1;
+        return Math.min(staleAt, current.createdNanos + rekeyAge(current));
     }
 
-    /** Packets have gone out for {@code staleAfter} with nothing coming back. */
-    private boolean stale(Peer peer) {
-        return peer.lastSentNanos - peer.lastReceivedNanos > settings.staleAfter().toNanos();
+    /**
+     * A packet that asks for an answer went out {@code staleAfter} ago or more, and nothing has come back since: the
+     * peer may have lost its keys (restarted) and drops what this side sends. Counted from that packet, not from the
+     * last thing received: a peer that was merely quiet, then sent to, is not stale (it answers within its ack delay).
+     */
+    private boolean stale(Peer peer, long now) {
+        long silentSince = unansweredSince(peer);
+        return silentSince != Long.MAX_VALUE && now - silentSince > settings.staleAfter().toNanos();
+    }
+
+    /**
+     * When the connection's first packet asking for an answer since anything was received went out, unless the
+     * session heard the peer since (a confirmation, a path frame, a handshake); {@link Long#MAX_VALUE} for none.
+     */
+    private static long unansweredSince(Peer peer) {
+        long since = peer.connection == null ? Long.MAX_VALUE : peer.connection.awaitingAnswerSinceNanos();
+        return since != Long.MAX_VALUE && peer.lastReceivedNanos - since >= 0 ? Long.MAX_VALUE : since;
     }
 
     /** No connection, no handshake (initiation or keys awaiting their confirmation), no waiter, no route to validate. */
@@ -268,7 +287,7 @@ final class KeyTimers {
         Keypair current = peer.current;
         if (peer.connection != null && peer.initiation == null && peer.next == null) {
             boolean old = current == null || needsRekey(current, now);
-            if (old || stale(peer)) {
+            if (old || stale(peer, now)) {
                 handshakes.initiate(peer, now);
             }
         }

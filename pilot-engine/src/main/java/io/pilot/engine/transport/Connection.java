@@ -268,6 +268,15 @@ public final class Connection {
     }
 
     /** The smoothed RTT, 0 before the first sample: what {@link #stats()} says, without a copy of every counter. */
+    /**
+     * When the first ack-eliciting packet sent since the last packet received went out; {@link Long#MAX_VALUE} when
+     * nothing sent since then asks for an answer. A live peer acknowledges such a packet within its ack delay, so a
+     * time long past says the peer has not been heard since: the session layer's stale rule reads it.
+     */
+    public long awaitingAnswerSinceNanos() {
+        return awaitingAnswerSinceNanos;
+    }
+
     public long smoothedRttNanos() {
         return rtt.hasSample() ? rtt.smoothed() : 0;
     }

@@ -7,6 +7,9 @@ import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.session.SessionSettings;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,5 +48,26 @@ class RestingNodeTests {
         assertThat(b.stats().sessions()).isEqualTo(1);
         assertThat(aTicks).as("the initiator's ticks over %d ms at rest", REST_MILLIS).isLessThanOrEqualTo(1);
         assertThat(bTicks).as("the responder's ticks over %d ms at rest", REST_MILLIS).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aPeerSentToAfterAQuietSpellLongerThanStaleAfterIsNotRehandshaken() throws Exception {
+        Duration staleAfter = Duration.ofMillis(300);
+        PilotNode a = nodes.start(x -> x.sessionSettings(SessionSettings.DEFAULTS.withStaleAfter(staleAfter)));
+        PilotNode b = nodes.start();
+        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        PilotSocketAddress service = new PilotSocketAddress(b.address(), 80);
+        assertThat(a.request(service, Message.empty()).join().bodyAsString()).isEqualTo("pong");
+        long handshakes = a.stats().handshakesCompleted();
+
+        for (int quietSpell = 0; quietSpell < 3; quietSpell++) {
+            Thread.sleep(2 * staleAfter.toMillis()); // nothing either way
+            assertThat(a.request(service, Message.empty()).join().bodyAsString()).isEqualTo("pong");
+        }
+        Thread.sleep(2 * staleAfter.toMillis()); // a rekey the sends had started would have completed by now
+
+        assertThat(a.stats().handshakesCompleted()).as("handshakes after three quiet spells, each ended by a request")
+                .isEqualTo(handshakes);
     }
 }

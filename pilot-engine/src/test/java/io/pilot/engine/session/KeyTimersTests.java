@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,7 +183,7 @@ class KeyTimersTests {
     }
 
     @Test
-    void aPeerSendingIntoSilenceIsRehandshakenAtTheNextTick() {
+    void aPeerSendingIntoSilenceIsRehandshakenOnceItHasNotAnsweredForStaleAfter() {
         SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
         KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
                 alice.paths);
@@ -192,12 +193,45 @@ class KeyTimersTests {
         quickTimers.tick(1000 * MS + 1);
         assertThat(peer.initiation).as("nothing sent yet: not stale").isNull();
 
-        peer.lastReceivedNanos = 0;
-        peer.lastSentNanos = 1000 * MS + 2; // what a flush does, and then it reschedules
-        quickTimers.reschedule(peer, 1000 * MS + 2);
-        quickTimers.tick(1000 * MS + 2 + KeyTimers.TICK_NANOS);
+        long sent = 1000 * MS + 2;
+        sendAskingForAnAnswer(peer, sent); // what a flush does, and then it reschedules
+        quickTimers.reschedule(peer, sent);
+        assertThat(quickTimers.nextTickDue()).as("due when the silence reaches staleAfter").isEqualTo(sent + 1000 * MS + 1);
+        quickTimers.tick(sent + 1000 * MS);
+        assertThat(peer.initiation).as("unanswered for exactly staleAfter: not yet").isNull();
+        quickTimers.tick(sent + 1000 * MS + 1);
 
         assertThat(peer.initiation).isNotNull();
+    }
+
+    @Test
+    void aPeerThatWasOnlyQuietIsNotRehandshakenWhenSentToAgain() {
+        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
+        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
+                alice.paths);
+        Peer peer = established(1);
+        alice.peers.add(peer);
+        peer.lastReceivedNanos = 0;
+        // Nothing either way for five times staleAfter, then a send: the rule of old called that stale at once.
+        long sent = 5000 * MS;
+        sendAskingForAnAnswer(peer, sent);
+        peer.lastSentNanos = sent;
+        quickTimers.reschedule(peer, sent);
+        quickTimers.tick(sent + KeyTimers.TICK_NANOS);
+        assertThat(peer.initiation).as("a quiet peer, sent to: not stale").isNull();
+
+        // It answers within its ack delay (the engine stamps every authenticated DATA): no silence reaches staleAfter.
+        peer.lastReceivedNanos = sent + 20 * MS;
+        quickTimers.tick(sent + 1000 * MS + 1);
+        assertThat(peer.initiation).isNull();
+    }
+
+    /** The peer's connection sends a packet that asks for an acknowledgement at {@code now}. */
+    private static void sendAskingForAnAnswer(Peer peer, long now) {
+        assertThat(peer.connection.sendDatagram(7, ByteBuffer.wrap(new byte[] {1}))).isTrue();
+        ByteBuffer out = ByteBuffer.allocate(peer.connection.maxPacketPayload());
+        assertThat(peer.connection.poll(now, out)).isPositive();
+        assertThat(peer.connection.awaitingAnswerSinceNanos()).isEqualTo(now);
     }
 
     @Test
