@@ -193,9 +193,10 @@ final class KeyTimers {
     }
 
     /**
-     * A packet that asks for an answer went out {@code staleAfter} ago or more, and nothing has come back since: the
-     * peer may have lost its keys (restarted) and drops what this side sends. Counted from that packet, not from the
-     * last thing received: a peer that was merely quiet, then sent to, is not stale (it answers within its ack delay).
+     * A packet that asks for an answer has waited for it, with nothing heard from the peer, for more than
+     * {@code staleAfter}: the peer may have lost its keys (restarted) and drops what this side sends. Counted from
+     * that packet (or from what the session heard after it), not from the last thing received before it: a peer that
+     * was merely quiet, then sent to, is not stale (it answers within its ack delay).
      */
     private boolean stale(Peer peer, long now) {
         long silentSince = unansweredSince(peer);
@@ -203,12 +204,14 @@ final class KeyTimers {
     }
 
     /**
-     * When the connection's first packet asking for an answer since anything was received went out, unless the
-     * session heard the peer since (a confirmation, a path frame, a handshake); {@link Long#MAX_VALUE} for none.
+     * Since when the peer has been silent while a packet waits for its answer: from the connection's first packet
+     * asking for one since the connection last heard the peer, or from the last thing the session heard from it since
+     * (a probe, a path frame, a confirmation, a handshake), whichever is later; {@link Long#MAX_VALUE} while nothing
+     * waits for an answer.
      */
     private static long unansweredSince(Peer peer) {
         long since = peer.connection == null ? Long.MAX_VALUE : peer.connection.awaitingAnswerSinceNanos();
-        return since != Long.MAX_VALUE && peer.lastReceivedNanos - since >= 0 ? Long.MAX_VALUE : since;
+        return since != Long.MAX_VALUE && peer.lastReceivedNanos - since > 0 ? peer.lastReceivedNanos : since;
     }
 
     /** No connection, no handshake (initiation or keys awaiting their confirmation), no waiter, no route to validate. */

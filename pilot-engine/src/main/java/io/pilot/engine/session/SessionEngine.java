@@ -418,19 +418,19 @@ public final class SessionEngine {
         } else if (packet instanceof CookieReply cookie) {
             handshakes.onCookie(cookie, from, now);
         }
-        tickAlarm.update(now);
+        tickAlarm.update();
     }
 
     /** A turn of the INIT backlog: it may answer INITs, whose half-open responders the tick must come to expire. */
     private void runInitTurn(Runnable turn) {
         turn.run();
-        tickAlarm.update(System.nanoTime());
+        tickAlarm.update();
     }
 
     /** Files {@code peer} at its next due time if that came forward, and wakes the loop for it when it comes. */
     private void reschedule(Peer peer, long now) {
         timers.reschedule(peer, now);
-        tickAlarm.update(now);
+        tickAlarm.update();
     }
 
     /**

@@ -43,7 +43,7 @@ final class TickAlarm {
     }
 
     /** Arms the tick for the earliest due time, if that comes before the tick already armed. */
-    void update(long now) {
+    void update() {
         if (stopped) {
             return;
         }
@@ -59,7 +59,8 @@ final class TickAlarm {
             armed.cancel(false);
         }
         try {
-            armed = loop.schedule(this::fire, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+            // The delay from the clock now: a caller's time may be from the start of a long read batch.
+            armed = loop.schedule(this::fire, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
             armedAtNanos = at;
         } catch (RejectedExecutionException shuttingDown) {
             armed = null; // the loop takes no more work: its node is closing
@@ -77,7 +78,7 @@ final class TickAlarm {
         lastTickNanos = now;
         ticks++;
         tick.accept(now);
-        update(now);
+        update();
     }
 
     /** No more ticks. */

@@ -267,7 +267,6 @@ public final class Connection {
         return closeReason;
     }
 
-    /** The smoothed RTT, 0 before the first sample: what {@link #stats()} says, without a copy of every counter. */
     /**
      * When the first ack-eliciting packet sent since the last packet received went out; {@link Long#MAX_VALUE} when
      * nothing sent since then asks for an answer. A live peer acknowledges such a packet within its ack delay, so a
@@ -277,6 +276,7 @@ public final class Connection {
         return awaitingAnswerSinceNanos;
     }
 
+    /** The smoothed RTT, 0 before the first sample: what {@link #stats()} says, without a copy of every counter. */
     public long smoothedRttNanos() {
         return rtt.hasSample() ? rtt.smoothed() : 0;
     }

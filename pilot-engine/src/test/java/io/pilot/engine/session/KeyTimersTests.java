@@ -226,6 +226,25 @@ class KeyTimersTests {
         assertThat(peer.initiation).isNull();
     }
 
+    @Test
+    void aProbeHeardAfterTheUnansweredSendPutsTheSilenceOffButDoesNotEndIt() {
+        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
+        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
+                alice.paths);
+        Peer peer = established(1);
+        alice.peers.add(peer);
+        long sent = 1000 * MS;
+        sendAskingForAnAnswer(peer, sent);
+        quickTimers.reschedule(peer, sent);
+        // The session hears a probe from the peer (its connection hears nothing: the send is still unanswered).
+        peer.lastReceivedNanos = sent + 500 * MS;
+        quickTimers.tick(sent + 1000 * MS + 1);
+        assertThat(peer.initiation).as("silent for 500 ms since the probe").isNull();
+
+        quickTimers.tick(sent + 1500 * MS + 1);
+        assertThat(peer.initiation).as("silent for staleAfter since the probe, the send still unanswered").isNotNull();
+    }
+
     /** The peer's connection sends a packet that asks for an acknowledgement at {@code now}. */
     private static void sendAskingForAnAnswer(Peer peer, long now) {
         assertThat(peer.connection.sendDatagram(7, ByteBuffer.wrap(new byte[] {1}))).isTrue();

@@ -37,7 +37,7 @@ class TickAlarmTests {
     }
 
     private void update() throws Exception {
-        loop.submit(() -> alarm.update(System.nanoTime())).get();
+        loop.submit(alarm::update).get();
     }
 
     @Test
