@@ -94,8 +94,12 @@ public final class BroadcastBenchmark {
      *                       end of the warm rounds: more than one per member means members' punches back (each
      *                       member the sender looks up is asked, through the backbone, to handshake towards it)
      *                       crossed the sender's own handshakes
-     * @param restingCores cores the process used over one second with no broadcast, all members up: their timers,
-     *                     heartbeats and the backbone, what every round's process CPU includes besides the broadcast
+     * @param restingCores cores the process used over {@code restMillis} ms with no broadcast, all members up:
+     *                     their timers, heartbeats and the backbone, the JIT, what every round's process CPU includes
+     *                     besides the broadcast
+     * @param restingLoopCores of those, the cores the nodes' event loops used (the backbone's included): what their
+     *                         timers and keepalives cost, without the JIT and GC
+     * @param restMillis how long both were measured
      * @param memberLoops event loop threads the members shared, or 0 when each had a loop of its own
      * @param floors the raw UDP fan-out to as many sockets, one reader thread each and then a few shared readers
      * @param rawUdpRttNanos a raw UDP echo's round trips on loopback, the floor under the unicast RTT
@@ -109,7 +113,7 @@ public final class BroadcastBenchmark {
     public record Result(int members, Round cold, Samples lastDeliveryNanos, Samples medianDeliveryNanos,
                          Samples handedOverNanos, Samples processCpuNanos, Samples senderLoopCpuNanos,
                          Samples unicastRttNanos, long copies, int rounds, int failed, long coldHandshakes,
-                         double restingCores, int memberLoops, List<Floor> floors, Samples rawUdpRttNanos,
+                         double restingCores, double restingLoopCores, long restMillis, int memberLoops, List<Floor> floors, Samples rawUdpRttNanos,
                          Samples loopsRunNanos, Samples loopsWaitNanos, List<Round> onLoop) {
 
         /** The median warm round's delivery to the last member, in median unicast round trips. */
@@ -149,6 +153,11 @@ public final class BroadcastBenchmark {
             case "quick" -> 200;
             default -> 8;
         };
+    }
+
+    /** How long nothing is sent while the resting CPU is measured. */
+    static long restMillis(RunProfile profile) {
+        return profile.name().equals("standard") ? 3_000 : profile.name().equals("quick") ? 1_000 : 200;
     }
 
     static int rounds(RunProfile profile) {
@@ -204,14 +213,14 @@ public final class BroadcastBenchmark {
                 onLoop.add(broadcast(groups, receipts, round, senderLoop));
             }
             Samples rtt = unicastRtts(senderNode, view);
-            double resting = restingCores();
+            Resting resting = resting(restMillis(profile));
             return new Result(memberCount, cold,
                     Samples.of(warm, Round::lastDeliveryNanos),
                     Samples.of(warm, Round::medianDeliveryNanos),
                     Samples.of(warm, Round::handedOverNanos),
                     Samples.of(warm, Round::processCpuNanos),
                     Samples.of(warm, Round::senderLoopCpuNanos),
-                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting, Math.max(0, MEMBER_LOOPS),
+                    rtt, receipts.copies(), rounds, receipts.failed.get(), coldHandshakes, resting.processCores(), resting.loopCores(), restMillis(profile), Math.max(0, MEMBER_LOOPS),
                     floors, rawRtt, Samples.of(warm, w -> w.loops().runNanos()),
                     Samples.of(warm, w -> w.loops().waitNanos()), onLoop);
         } finally {
@@ -416,12 +425,26 @@ public final class BroadcastBenchmark {
         return drops;
     }
 
-    /** Cores the process uses over one second in which nothing is sent. */
-    private static double restingCores() throws InterruptedException {
+    /** Cores the process, and of it the nodes' event loops, use while nothing is sent. */
+    private record Resting(double processCores, double loopCores) {
+    }
+
+    private static Resting resting(long millis) throws InterruptedException {
+        Set<Long> loops = ThreadCpu.eventLoops();
+        long loopCpu = loopCpuNanos(loops);
         long cpu = ThreadCpu.processCpuNanos();
         long start = System.nanoTime();
-        Thread.sleep(1000);
-        return (double) (ThreadCpu.processCpuNanos() - cpu) / (System.nanoTime() - start);
+        Thread.sleep(millis);
+        double wall = System.nanoTime() - start;
+        return new Resting((ThreadCpu.processCpuNanos() - cpu) / wall, (loopCpuNanos(loops) - loopCpu) / wall);
+    }
+
+    private static long loopCpuNanos(Set<Long> loops) {
+        long sum = 0;
+        for (long loop : loops) {
+            sum += Math.max(0, ThreadCpu.threadCpuNanos(loop));
+        }
+        return sum;
     }
 
     /** Pings from the sender to up to 50 members, one at a time, over the sessions the broadcasts used. */

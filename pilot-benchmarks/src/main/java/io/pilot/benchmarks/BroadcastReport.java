@@ -93,10 +93,12 @@ final class BroadcastReport {
                     ms(r.loopsWaitNanos().median()), ms(cold.loops().runNanos()), ms(cold.loops().waitNanos())));
             line("");
         }
-        line(String.format(Locale.ROOT, "At rest (all members up, nothing sent, one second) the process uses %.2f cores: "
-                + "the %d nodes' timers, heartbeats and the backbone, which every round's process CPU includes too "
-                + "(%.0f ms of it over a round as long as the median warm one).", r.restingCores(), r.members() + 2,
-                r.restingCores() * r.lastDeliveryNanos().median() / 1e6));
+        line(String.format(Locale.ROOT, "At rest (all members up, nothing sent, %.0f s) the process uses %.2f cores: "
+                + "the %d nodes' timers, heartbeats and the backbone, and the JIT, which every round's process CPU "
+                + "includes too (%.0f ms of it over a round as long as the median warm one); of it the nodes' event "
+                + "loops %.3f cores, %.0f µs of CPU per node per second.", r.restMillis() / 1000.0,
+                r.restingCores(), r.members() + 2, r.restingCores() * r.lastDeliveryNanos().median() / 1e6,
+                r.restingLoopCores(), r.restingLoopCores() * 1e6 / (r.members() + 2)));
         line("");
         String receivers = r.memberLoops() > 0
                 ? String.format(Locale.ROOT, "the receivers' %d shared loops", r.memberLoops())

@@ -38,6 +38,9 @@ class BroadcastBenchmarkSmokeTests {
         // Linux says how long the event loops ran in each round (the sender's loop at least ran to send).
         assertThat(broadcast.loopsRunNanos().min()).isPositive();
         assertThat(broadcast.loopsWaitNanos().min()).isNotNegative();
+        assertThat(broadcast.restMillis()).isPositive();
+        assertThat(broadcast.restingLoopCores()).as("the loops' share of the process at rest")
+                .isNotNegative().isLessThanOrEqualTo(broadcast.restingCores() + 0.05);
         assertThat(new MarkdownReport(report).render()).contains("## 10. Broadcast to a group")
                 .contains("floor: raw UDP fan-out, one reader thread per socket")
                 .contains(String.format(Locale.ROOT, "%,d for %,d expected", broadcast.copies(), broadcast.copies()));
