@@ -184,9 +184,7 @@ class KeyTimersTests {
 
     @Test
     void aPeerSendingIntoSilenceIsRehandshakenOnceItHasNotAnsweredForStaleAfter() {
-        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
-        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
-                alice.paths);
+        KeyTimers quickTimers = staleAfterOneSecond();
         Peer peer = established(1);
         alice.peers.add(peer);
         quickTimers.reschedule(peer, 0);
@@ -206,9 +204,7 @@ class KeyTimersTests {
 
     @Test
     void aPeerThatWasOnlyQuietIsNotRehandshakenWhenSentToAgain() {
-        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
-        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
-                alice.paths);
+        KeyTimers quickTimers = staleAfterOneSecond();
         Peer peer = established(1);
         alice.peers.add(peer);
         peer.lastReceivedNanos = 0;
@@ -228,9 +224,7 @@ class KeyTimersTests {
 
     @Test
     void aProbeHeardAfterTheUnansweredSendPutsTheSilenceOffButDoesNotEndIt() {
-        SessionSettings quick = settings.withStaleAfter(Duration.ofSeconds(1));
-        KeyTimers quickTimers = new KeyTimers(quick, alice.peers, alice.responders, alice.indexes, alice.handshakes,
-                alice.paths);
+        KeyTimers quickTimers = staleAfterOneSecond();
         Peer peer = established(1);
         alice.peers.add(peer);
         long sent = 1000 * MS;
@@ -243,6 +237,12 @@ class KeyTimersTests {
 
         quickTimers.tick(sent + 1500 * MS + 1);
         assertThat(peer.initiation).as("silent for staleAfter since the probe, the send still unanswered").isNotNull();
+    }
+
+    /** Alice's timers with a stale rule of one second. */
+    private KeyTimers staleAfterOneSecond() {
+        return new KeyTimers(settings.withStaleAfter(Duration.ofSeconds(1)), alice.peers, alice.responders, alice.indexes,
+                alice.handshakes, alice.paths);
     }
 
     /** The peer's connection sends a packet that asks for an acknowledgement at {@code now}. */
