@@ -10,6 +10,13 @@ import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.PilotException;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 
 /** Query results kept by watches, against a backbone that answers from a script and records every request. */
@@ -37,6 +44,36 @@ class LiveQueriesTests {
 
         assertThat(backbone.requests).hasSize(1);
         assertThat(backbone.op(0)).isEqualTo(DirectoryProtocol.OP_WATCH_FROM);
+    }
+
+    @Test
+    void manyThreadsReadingAWatchedQueryAtOnceAreAllAnsweredFromItsOneWatch() throws Exception {
+        LiveQueries live = new LiveQueries(watches, lookups, 4);
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
+        live.records(Query.CAPABILITY, "fx.rate").join();
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Long>> answered = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                answered.add(readers.submit(() -> {
+                    long right = 0;
+                    for (int i = 0; i < 10_000; i++) {
+                        List<NodeRecord> providers = live.records(Query.CAPABILITY, "fx.rate").join();
+                        if (providers.size() == 1 && providers.get(0).hostname().equals("fx")) {
+                            right++;
+                        }
+                    }
+                    return right;
+                }));
+            }
+            for (Future<Long> reader : answered) {
+                assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo(10_000L);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        assertThat(live.size()).isOne();
+        assertThat(backbone.requests).as("one watch, opened by the first use").hasSize(1);
     }
 
     @Test

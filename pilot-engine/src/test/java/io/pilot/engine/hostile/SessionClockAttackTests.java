@@ -30,13 +30,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * victim with many established peers is sent INITs from many addresses and forged FINALs and RESPONSEs, at
  * random receiver indexes and at the real ones its peers' DATA carries in clear. The clock visits a peer only
  * when one of its timers is due, so the flood buys no visits and the table is never walked, however many
- * peers the victim has; a legitimate peer is served throughout.
+ * peers the victim has, nor more than one wake-up per tick; a legitimate peer is served throughout.
  */
 class SessionClockAttackTests {
 
     private static final int ESTABLISHED_PEERS = 50;
     private static final int SOURCES = 50;
     private static final long FLOOD_MILLIS = 2000;
+    /** The session clock's tick ({@code KeyTimers.TICK_NANOS}): it wakes at most once per this. */
+    private static final long KEY_TIMER_TICK_NANOS = 50_000_000L;
     /** Visits the flood may cost at most: a handful, where one walk of the table is {@value #ESTABLISHED_PEERS}. */
     private static final long VISITS_BOUND = 10;
 
@@ -61,6 +63,8 @@ class SessionClockAttackTests {
             }
             assertThat(victim.stats().sessions()).isEqualTo(ESTABLISHED_PEERS + 1);
             long visitsBefore = victim.stats().timerVisits();
+            long ticksBefore = victim.stats().timerTicks();
+            long floodStart = System.nanoTime();
             long failedBefore = victim.stats().dropped(DropReason.HANDSHAKE_FAILED);
 
             AtomicBoolean flooding = new AtomicBoolean(true);
@@ -100,6 +104,8 @@ class SessionClockAttackTests {
                 flood.join();
             }
             long visits = victim.stats().timerVisits() - visitsBefore;
+            long ticks = victim.stats().timerTicks() - ticksBefore;
+            long floodNanos = System.nanoTime() - floodStart;
 
             assertThat(victim.stats().dropped(DropReason.HANDSHAKE_FAILED) - failedBefore)
                     .as("forged FINALs at real indexes reached the handshake and failed there").isPositive();
@@ -107,6 +113,10 @@ class SessionClockAttackTests {
             assertThat(sent.get()).as("the flood ran").isGreaterThan(SOURCES * 5);
             assertThat(visits).as("timer visits during the flood (one walk of the table is %d)", ESTABLISHED_PEERS + 1)
                     .isLessThanOrEqualTo(VISITS_BOUND);
+            // Each INIT adds a half-open responder and each message asks the clock when to wake, but the clock wakes
+            // at most once per tick: a flood cannot make it wake more often, only as often as a busy table would.
+            assertThat(ticks).as("session clock wake-ups over %d ms of flood", floodNanos / 1_000_000)
+                    .isLessThanOrEqualTo(floodNanos / KEY_TIMER_TICK_NANOS + 2);
             assertThat(victim.stats().peers()).as("the flood added no peer").isEqualTo(ESTABLISHED_PEERS + 1);
             assertThat(victim.stats().pendingHandshakes()).as("half-open handshakes stay bounded")
                     .isLessThanOrEqualTo(SessionSettings.DEFAULTS.maxPendingHandshakes());
