@@ -187,20 +187,19 @@ final class KeyTimers {
         if (current == null) {
             return now;
         }
-        long silentSince = unansweredSince(peer);
-        long staleAt = silentSince == Long.MAX_VALUE ? Long.MAX_VALUE : silentSince + settings.staleAfter().toNanos() + 1;
-        return Math.min(staleAt, current.createdNanos + rekeyAge(current));
+        return Math.min(staleAt(peer), current.createdNanos + rekeyAge(current));
     }
 
     /**
-     * A packet that asks for an answer has waited for it, with nothing heard from the peer, for more than
-     * {@code staleAfter}: the peer may have lost its keys (restarted) and drops what this side sends. Counted from
-     * that packet (or from what the session heard after it), not from the last thing received before it: a peer that
-     * was merely quiet, then sent to, is not stale (it answers within its ack delay).
+     * When the peer turns stale, {@link Long#MAX_VALUE} while nothing waits for an answer: once a packet that asks
+     * for one has waited, with nothing heard from the peer, for more than {@code staleAfter}, the peer may have lost
+     * its keys (restarted) and drops what this side sends. Counted from that packet (or from what the session heard
+     * after it), not from the last thing received before it: a peer that was merely quiet, then sent to, is not
+     * stale (it answers within its ack delay).
      */
-    private boolean stale(Peer peer, long now) {
+    private long staleAt(Peer peer) {
         long silentSince = unansweredSince(peer);
-        return silentSince != Long.MAX_VALUE && now - silentSince > settings.staleAfter().toNanos();
+        return silentSince == Long.MAX_VALUE ? Long.MAX_VALUE : silentSince + settings.staleAfter().toNanos() + 1;
     }
 
     /**
@@ -290,7 +289,7 @@ final class KeyTimers {
         Keypair current = peer.current;
         if (peer.connection != null && peer.initiation == null && peer.next == null) {
             boolean old = current == null || needsRekey(current, now);
-            if (old || stale(peer, now)) {
+            if (old || staleAt(peer) <= now) {
                 handshakes.initiate(peer, now);
             }
         }

@@ -28,14 +28,20 @@ class RestingNodeTests {
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
+    /** b serves pong on port 80; a connects and asks once: a session both ways. Returns b's service. */
+    private static PilotSocketAddress askedOnce(PilotNode a, PilotNode b) {
+        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        PilotSocketAddress service = new PilotSocketAddress(b.address(), 80);
+        assertThat(a.request(service, Message.empty()).join().bodyAsString()).isEqualTo("pong");
+        return service;
+    }
+
     @Test
     void anEstablishedPairAtRestIsNotWokenByItsSessionTimers() throws Exception {
         PilotNode a = nodes.start();
         PilotNode b = nodes.start();
-        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
-        a.connect(b.publicKey(), b.localEndpoint()).join();
-        assertThat(a.request(new PilotSocketAddress(b.address(), 80), Message.empty()).join().bodyAsString())
-                .isEqualTo("pong");
+        askedOnce(a, b);
         Thread.sleep(200); // the handshake's own timers (the confirmation of the new keys) settle
 
         long aBefore = a.stats().timerTicks();
@@ -55,10 +61,7 @@ class RestingNodeTests {
         Duration staleAfter = Duration.ofMillis(300);
         PilotNode a = nodes.start(x -> x.sessionSettings(SessionSettings.DEFAULTS.withStaleAfter(staleAfter)));
         PilotNode b = nodes.start();
-        b.listen(80, MessageHandler.of(in -> Message.of("pong")));
-        a.connect(b.publicKey(), b.localEndpoint()).join();
-        PilotSocketAddress service = new PilotSocketAddress(b.address(), 80);
-        assertThat(a.request(service, Message.empty()).join().bodyAsString()).isEqualTo("pong");
+        PilotSocketAddress service = askedOnce(a, b);
         long handshakes = a.stats().handshakesCompleted();
 
         for (int quietSpell = 0; quietSpell < 3; quietSpell++) {
