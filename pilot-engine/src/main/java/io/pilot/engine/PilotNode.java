@@ -232,6 +232,21 @@ public final class PilotNode implements AutoCloseable {
     }
 
     /**
+     * Serves a port whose messages are handled one at a time, in the order they arrived, on the handler executor:
+     * events a sender pushes one after another (each on a stream of its own) reach {@code handler} in that order
+     * unless a packet of one was lost and resent. The synchronous part of each run is ordered; a reply completed
+     * later does not hold up the next message.
+     *
+     * @return a handle that stops serving the port when closed
+     */
+    public AutoCloseable listenInOrder(int port, MessageHandler handler) {
+        Ports.check(port);
+        loop.requireStarted();
+        messages.listenInOrder(port, Objects.requireNonNull(handler, "handler"));
+        return () -> messages.unlisten(port);
+    }
+
+    /**
      * Serves a port like {@link #listen(int, MessageHandler, int)}, with {@code onLoop} asked first on the node's
      * event loop: it answers what needs no waiting (an in-memory read) without the hop to the handler executor, and
      * returns null for what {@code handler} must answer. It must never block.

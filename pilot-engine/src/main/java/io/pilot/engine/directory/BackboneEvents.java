@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Receives what the backbone pushes on {@link DirectoryProtocol#EVENTS_PORT}: watch events go to the
  * watches, punch requests to the punches. Pushes from anyone but the backbone, and malformed ones, are dropped.
+ * Served in arrival order ({@link io.pilot.engine.PilotNode#listenInOrder}): a watch's listener hears two nodes'
+ * events in the order the backbone pushed them, where two threads of the handler pool would race.
  */
 final class BackboneEvents implements MessageHandler {
 

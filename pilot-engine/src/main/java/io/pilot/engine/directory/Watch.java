@@ -185,7 +185,8 @@ final class Watch {
     /**
      * Applies an event unless a newer one about the same node was already applied. Revisions are global, so
      * gaps are normal. Per node the listener hears changes in order and ends in the backbone's state; across
-     * nodes there is no order.
+     * nodes, in the order the events arrived ({@link BackboneEvents}), which is the backbone's unless one was lost
+     * and resent.
      */
     synchronized void apply(int kind, long revision, NodeRecord record) {
         apply(kind, revision, record, NOT_CHAINED);

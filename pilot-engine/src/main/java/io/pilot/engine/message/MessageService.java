@@ -81,6 +81,8 @@ public final class MessageService implements SessionEvents {
     private final long replyCoalescingNanos;
     private final Map<Integer, MessageHandler> listeners = new ConcurrentHashMap<>();
     private final Map<Integer, InlineHandler> inlineListeners = new ConcurrentHashMap<>();
+    /** Ports whose messages are handled one at a time, in arrival order: each one's runs, queued on the handlers. */
+    private final Map<Integer, Executor> inOrderPorts = new ConcurrentHashMap<>();
     private final Map<Integer, DatagramListener> datagramListeners = new ConcurrentHashMap<>();
     private final ServingLimits servingLimits = new ServingLimits();
     private final StreamedReplies streamed;
@@ -154,6 +156,17 @@ public final class MessageService implements SessionEvents {
         inlineListeners.put(port, onLoop);
     }
 
+    /**
+     * Serves {@code port} with one handler run at a time, in the order the messages arrived (from any peer): for
+     * events whose order matters, such as the backbone's watch events, which the pooled path may hand to two threads
+     * that then race. A handler's reply completed later does not hold up the next run; a streamed request
+     * ({@link StreamedReplies}) is not ordered.
+     */
+    public void listenInOrder(int port, MessageHandler handler) {
+        listen(port, handler);
+        inOrderPorts.put(port, new SerialExecutor(handlerExecutor));
+    }
+
     public void listenInline(int port, InlineHandler handler) {
         if (inlineListeners.putIfAbsent(port, handler) != null || listeners.containsKey(port)) {
             throw new IllegalStateException("port " + port + " already has a listener");
@@ -163,6 +176,7 @@ public final class MessageService implements SessionEvents {
     public boolean unlisten(int port) {
         servingLimits.limit(port, ServingLimits.UNLIMITED);
         boolean inline = listeners.containsKey(port) && inlineListeners.remove(port) != null;
+        inOrderPorts.remove(port);
         return listeners.remove(port) != null || inline;
     }
 
@@ -553,7 +567,7 @@ public final class MessageService implements SessionEvents {
             }
             answered = true;
             try {
-                handlerExecutor.execute(() -> invoke(handler, incoming));
+                inOrderPorts.getOrDefault(port, handlerExecutor).execute(() -> invoke(handler, incoming));
                 startHandling(incoming);
             } catch (RejectedExecutionException e) {
                 servingLimits.exit(port);

@@ -9,7 +9,8 @@ import java.util.List;
  * What goes into the ack-eliciting part of the next packet, and the queues it is taken from. In order: MAX_DATA;
  * per stream in the control queue RESET_STREAM and/or MAX_STREAM_DATA; a keepalive PING; queued DATAGRAMs (FIFO,
  * while they fit); then STREAM frames taken round-robin, one frame per stream per turn, so a huge transfer cannot
- * starve small requests. A stream's lost ranges go out before its new data, and new data only within the peer's
+ * starve small requests; a stream whose frame the packet's end cut short after other streams' frames starts the next
+ * packet, so that small messages queued one after another complete in that order. A stream's lost ranges go out before its new data, and new data only within the peer's
  * connection credit; a stream that has none waits aside until MAX_DATA comes.
  *
  * <p>The packet number, the ACK, probes and whether the window and pacer allow ack-eliciting frames at all are the
@@ -259,6 +260,7 @@ final class PacketAssembler {
             if (s.freed || !s.send.hasSendable()) {
                 continue;
             }
+            boolean sharesThePacket = wrote;
             boolean retransmission = s.send.hasLost();
             long sentBefore = s.send.sentHigh();
             SentFrame.StreamRange range = s.send.writeFrame(s, out, limit - out.position(), sendLimit - sendUsed);
@@ -272,6 +274,14 @@ final class PacketAssembler {
             sentFrames.add(range);
             wrote = true;
             retransmits |= retransmission;
+            if (sharesThePacket && s.send.hasSendable()) {
+                // Cut short by the frames before it, not by its own size: it starts the next packet, so that messages
+                // queued one after another complete in that order (a full turn would let every stream queued behind
+                // it complete first). A stream that starts a packet and fills it goes to the back, as round-robin asks.
+                s.queued = true;
+                sendQueue.addFirst(s);
+                break;
+            }
             schedule(s);
         }
         return wrote;

@@ -69,6 +69,32 @@ class PacketAssemblerTests {
     }
 
     @Test
+    void aStreamCutShortByTheFramesBeforeItStartsTheNextPacket() {
+        // Small messages queued one after another: the packet's end cuts the third, which must complete before the
+        // fourth and fifth (with a full turn first, they would complete before it and arrive out of order).
+        int small = PAYLOAD * 2 / 5;
+        for (int id = 0; id < 10; id += 2) {
+            streamWith(id, small);
+        }
+        assertThat(streamIds(nextPacket())).containsExactly(0, 2, 4);
+        assertThat(streamIds(nextPacket())).containsExactly(4, 6, 8);
+        assertThat(streamIds(nextPacket())).containsExactly(8);
+        assertThat(nextPacket()).isEmpty();
+    }
+
+    @Test
+    void aStreamThatStartsAPacketAndFillsItStillWaitsItsTurn() {
+        streamWith(0, 10);
+        streamWith(2, 3 * PAYLOAD); // cut short after stream 0's frame: starts the next packet, then takes turns
+        streamWith(4, 3 * PAYLOAD);
+        assertThat(streamIds(nextPacket())).containsExactly(0, 2);
+        assertThat(streamIds(nextPacket())).containsExactly(2);
+        assertThat(streamIds(nextPacket())).containsExactly(4);
+        assertThat(streamIds(nextPacket())).containsExactly(2);
+        assertThat(streamIds(nextPacket())).containsExactly(4);
+    }
+
+    @Test
     void streamsTakeTurns() {
         streamWith(0, 3 * PAYLOAD);
         streamWith(2, 3 * PAYLOAD);
