@@ -41,6 +41,13 @@ final class Paths {
     static final int PATH_DATAGRAM_LENGTH = WireFormat.DATA_HEADER_LENGTH + PATH_FRAME_LENGTH + WireFormat.TAG_LENGTH;
     /** A route that has not answered within this long is forgotten; its next packet challenges it anew. */
     static final long VALIDATION_TIMEOUT_NANOS = 3_000_000_000L;
+    /**
+     * A direct path that delivered a packet within this long is kept when the peer's packets also come through the
+     * relay: the peer has not moved yet, it will. Long enough for the other side to follow an upgrade (it challenges
+     * the direct route at the first direct packet it gets, three times over 750 ms), short enough that a direct path
+     * gone silent in the peer's direction is left for the relay within seconds.
+     */
+    static final long DIRECT_HOLD_NANOS = 3_000_000_000L;
     /** Challenges per route: at once, then after one and after three handshake retransmission intervals. */
     static final int MAX_CHALLENGES = 3;
     private static final long DATA_MASK = (1L << 48) - 1;
@@ -54,6 +61,7 @@ final class Paths {
     private final SecureRandom random;
     private long challengesSent;
     private long pathsValidated;
+    private long relayedWhileDirect;
     private long amplificationLimited;
     private PathSettings settings = PathSettings.DEFAULTS;
     private InetSocketAddress relayEndpoint;
@@ -141,6 +149,16 @@ final class Paths {
             return DropReason.UNEXPECTED_KEY;
         }
         if (from.equals(peer.route())) {
+            if (!from.isRelayed()) {
+                peer.directHeardNanos = now;
+            }
+            return null;
+        }
+        if (from.isRelayed() && !peer.relayed && peer.directHeardNanos != Long.MIN_VALUE
+                && now - peer.directHeardNanos < DIRECT_HOLD_NANOS) {
+            // Sent before the peer learned of the direct path (an upgrade one side made first): challenging the relay
+            // now would move this side back onto it, and the two could trade places for as long as both send.
+            relayedWhileDirect++;
             return null;
         }
         PendingPath pending = peer.pendingPaths.find(from);
@@ -172,6 +190,9 @@ final class Paths {
             PendingPath answered = peer.pendingPaths.answeredBy(data);
             if (answered != null) {
                 validated(peer, answered.route, now);
+                if (from.equals(peer.route()) && !from.isRelayed()) {
+                    peer.directHeardNanos = now; // the answer came back along the direct path it validated
+                }
             }
         }
     }
@@ -276,6 +297,11 @@ final class Paths {
     /** Routes that answered their challenge. */
     long pathsValidated() {
         return pathsValidated;
+    }
+
+    /** Packets that came through the relay from a peer whose direct path was heard from lately: not challenged. */
+    long relayedWhileDirect() {
+        return relayedWhileDirect;
     }
 
     /** Path frames not sent because the route's amplification budget was spent. */

@@ -168,6 +168,55 @@ class PathsTests {
     }
 
     @Test
+    void anUpgradedPeerHeardDirectlyStaysDirectWhileItsPacketsStillComeThroughTheRelay() {
+        paths.useRelay(RELAY, RELAY_ADDRESS);
+        paths.takeRoute(peer, Route.relayed(peer.address()), null, 0);
+        paths.roam(peer, keypair, Route.direct(CAFE), 100, 0);
+        long data = frame(sent())[1];
+        paths.onPathFrame(peer, keypair, Route.direct(CAFE), pathFrame(Paths.PATH_RESPONSE, data), 1);
+        assertThat(peer.isRelayed()).isFalse();
+
+        // The other side has not heard of the upgrade yet and still sends through the relay.
+        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, 2)).isNull();
+        assertThat(sent()).as("the relayed route is not challenged: answering would move this side back").isNull();
+        assertThat(peer.pendingPaths.isEmpty()).isTrue();
+        assertThat(paths.relayedWhileDirect()).isEqualTo(1);
+
+        // Direct packets keep the hold fresh; only a direct path silent for the hold is left for the relay.
+        long heard = 2 + Paths.DIRECT_HOLD_NANOS / 2;
+        assertThat(paths.roam(peer, keypair, Route.direct(CAFE), 100, heard)).isNull();
+        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, heard + Paths.DIRECT_HOLD_NANOS - 1))
+                .isNull();
+        assertThat(sent()).isNull();
+        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, heard + Paths.DIRECT_HOLD_NANOS))
+                .isNull();
+        DatagramPacket challenge = sent();
+        assertThat(challenge.recipient()).isEqualTo(RELAY);
+        challenge.release();
+        long relayData = peer.pendingPaths.find(Route.relayed(peer.address())).data;
+        paths.onPathFrame(peer, keypair, Route.relayed(peer.address()), pathFrame(Paths.PATH_RESPONSE, relayData),
+                heard + Paths.DIRECT_HOLD_NANOS + 1);
+        assertThat(peer.isRelayed()).as("the direct path went silent: the peer is followed onto the relay").isTrue();
+    }
+
+    @Test
+    void aDirectRouteValidatedThroughTheRelayIsNotHeldAgainstIt() {
+        paths.useRelay(RELAY, RELAY_ADDRESS);
+        paths.takeRoute(peer, Route.relayed(peer.address()), null, 0);
+        paths.roam(peer, keypair, Route.direct(CAFE), 100, 0);
+        long data = frame(sent())[1];
+        // The answer came back through the relay: the direct route is proved one way only.
+        paths.onPathFrame(peer, keypair, Route.relayed(peer.address()), pathFrame(Paths.PATH_RESPONSE, data), 1);
+        assertThat(peer.isRelayed()).isFalse();
+
+        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, 2)).isNull();
+        DatagramPacket challenge = sent();
+        assertThat(challenge.recipient()).as("nothing came along the direct path: the relay is challenged").isEqualTo(RELAY);
+        challenge.release();
+        assertThat(paths.relayedWhileDirect()).isZero();
+    }
+
+    @Test
     void routesThatNeverAnswerAreForgotten() {
         peer.current = keypair;
         paths.setEndpoint(peer, HOME);
