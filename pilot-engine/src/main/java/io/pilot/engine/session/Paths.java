@@ -122,6 +122,12 @@ final class Paths {
 
     /** The path a handshake answer arrived on becomes the peer's path, with the reason an operator will read. */
     void takeRoute(Peer peer, Route from, Initiation initiation, long now) {
+        if (from.isRelayed() && directHeld(peer, now)) {
+            // The handshake went through the relay (the peer, not yet moved, started it there), but the direct path
+            // is working: the new keys use it, as the old ones did.
+            relayedWhileDirect++;
+            return;
+        }
         if (from.isRelayed()) {
             peer.relayed = true;
             peer.nextProbeNanos = now + settings.probeInterval().toNanos();
@@ -154,8 +160,7 @@ final class Paths {
             }
             return null;
         }
-        if (from.isRelayed() && !peer.relayed && peer.directHeardNanos != Long.MIN_VALUE
-                && now - peer.directHeardNanos < DIRECT_HOLD_NANOS) {
+        if (from.isRelayed() && directHeld(peer, now)) {
             // Sent before the peer learned of the direct path (an upgrade one side made first): challenging the relay
             // now would move this side back onto it, and the two could trade places for as long as both send.
             relayedWhileDirect++;
@@ -172,6 +177,11 @@ final class Paths {
             challenge(peer, keypair, pending, now);
         }
         return null;
+    }
+
+    /** Whether the peer is on a direct path that delivered a packet within {@link #DIRECT_HOLD_NANOS}. */
+    private static boolean directHeld(Peer peer, long now) {
+        return !peer.relayed && peer.directHeardNanos != Long.MIN_VALUE && now - peer.directHeardNanos < DIRECT_HOLD_NANOS;
     }
 
     /**
@@ -299,7 +309,10 @@ final class Paths {
         return pathsValidated;
     }
 
-    /** Packets that came through the relay from a peer whose direct path was heard from lately: not challenged. */
+    /**
+     * Packets and handshakes that came through the relay from a peer whose direct path was heard from lately, and
+     * left the path direct.
+     */
     long relayedWhileDirect() {
         return relayedWhileDirect;
     }

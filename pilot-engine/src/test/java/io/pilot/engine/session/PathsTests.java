@@ -200,6 +200,21 @@ class PathsTests {
     }
 
     @Test
+    void aHandshakeThroughTheRelayLeavesADirectPathHeardFromLatelyWhereItIs() {
+        paths.useRelay(RELAY, RELAY_ADDRESS);
+        paths.takeRoute(peer, Route.direct(HOME), null, 0);
+        assertThat(paths.roam(peer, keypair, Route.direct(HOME), 100, 10)).isNull(); // heard along the direct path
+
+        paths.takeRoute(peer, Route.relayed(peer.address()), null, 20);
+        assertThat(peer.isRelayed()).as("the peer started it through the relay, but the direct path works").isFalse();
+        assertThat(peer.endpoint()).isEqualTo(HOME);
+
+        paths.takeRoute(peer, Route.relayed(peer.address()), null, 10 + Paths.DIRECT_HOLD_NANOS);
+        assertThat(peer.isRelayed()).as("the direct path silent for the hold").isTrue();
+        assertThat(peer.pathReason()).isEqualTo("relayed: the peer reached this node through the relay");
+    }
+
+    @Test
     void aDirectRouteValidatedThroughTheRelayIsNotHeldAgainstIt() {
         paths.useRelay(RELAY, RELAY_ADDRESS);
         paths.takeRoute(peer, Route.relayed(peer.address()), null, 0);
