@@ -42,8 +42,8 @@ final class Paths {
     /** A route that has not answered within this long is forgotten; its next packet challenges it anew. */
     static final long VALIDATION_TIMEOUT_NANOS = 3_000_000_000L;
     /**
-     * A direct path that delivered a packet within this long is kept when the peer's packets also come through the
-     * relay: the peer has not moved yet, it will. Long enough for the other side to follow an upgrade (it challenges
+     * A direct path that carried the peer's traffic within this long (or answered the challenge that moved this side
+     * onto it) is kept when the peer's packets also come through the relay: the peer has not moved yet, it will. Long enough for the other side to follow an upgrade (it challenges
      * the direct route at the first direct packet it gets, three times over 750 ms), short enough that a direct path
      * gone silent in the peer's direction is left for the relay within seconds.
      */
@@ -122,12 +122,6 @@ final class Paths {
 
     /** The path a handshake answer arrived on becomes the peer's path, with the reason an operator will read. */
     void takeRoute(Peer peer, Route from, Initiation initiation, long now) {
-        if (from.isRelayed() && directHeld(peer, now)) {
-            // The handshake went through the relay (the peer, not yet moved, started it there), but the direct path
-            // is working: the new keys use it, as the old ones did.
-            relayedWhileDirect++;
-            return;
-        }
         if (from.isRelayed()) {
             peer.relayed = true;
             peer.nextProbeNanos = now + settings.probeInterval().toNanos();
@@ -155,9 +149,6 @@ final class Paths {
             return DropReason.UNEXPECTED_KEY;
         }
         if (from.equals(peer.route())) {
-            if (!from.isRelayed()) {
-                peer.directHeardNanos = now;
-            }
             return null;
         }
         if (from.isRelayed() && directHeld(peer, now)) {
@@ -179,7 +170,18 @@ final class Paths {
         return null;
     }
 
-    /** Whether the peer is on a direct path that delivered a packet within {@link #DIRECT_HOLD_NANOS}. */
+    /**
+     * The peer sent traffic (not a probe or path frame) along {@code from}: if that is its direct path, the peer uses
+     * it. Probes do not count: a relayed peer probes this node's direct endpoint every {@code probeInterval}, and a
+     * path that works only towards this node must not be held against the relay by them.
+     */
+    void heardTraffic(Peer peer, Route from, long now) {
+        if (!peer.relayed && !from.isRelayed() && from.equals(peer.route())) {
+            peer.directHeardNanos = now;
+        }
+    }
+
+    /** Whether the peer is on a direct path that carried its traffic within {@link #DIRECT_HOLD_NANOS}. */
     private static boolean directHeld(Peer peer, long now) {
         return !peer.relayed && peer.directHeardNanos != Long.MIN_VALUE && now - peer.directHeardNanos < DIRECT_HOLD_NANOS;
     }
@@ -309,10 +311,7 @@ final class Paths {
         return pathsValidated;
     }
 
-    /**
-     * Packets and handshakes that came through the relay from a peer whose direct path was heard from lately, and
-     * left the path direct.
-     */
+    /** Packets that came through the relay from a peer whose direct path carried its traffic lately: not challenged. */
     long relayedWhileDirect() {
         return relayedWhileDirect;
     }

@@ -60,8 +60,8 @@ public final class Peer {
     long lastReceivedNanos;
     long lastSentNanos;
     /**
-     * When an authenticated packet last arrived along the peer's direct path (its endpoint, while not relayed):
-     * {@link Paths#roam} keeps such a path against packets the peer still sends through the relay.
+     * When the peer's traffic (not a probe) last arrived along its direct path, or the PATH_RESPONSE that moved this
+     * side onto it: {@link Paths#roam} keeps such a path against packets the peer still sends through the relay.
      */
     long directHeardNanos = Long.MIN_VALUE;
     /** Whether, and when last, this node told the peer that its connection had ended here ({@link EndedNotices}). */

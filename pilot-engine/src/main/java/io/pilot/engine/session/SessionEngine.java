@@ -493,6 +493,9 @@ public final class SessionEngine {
         peer.lastReceivedNanos = now;
         peer.bytesIn += data.datagram().readableBytes();
         int length = receiveBuffer.remaining();
+        if (length != 0 && length != Paths.PATH_FRAME_LENGTH) {
+            paths.heardTraffic(peer, from, now);
+        }
         if (length == 0) {
             probesReceived++; // an empty probe: it authenticated, which is all it does
         } else if (length == Handshakes.CONFIRMATION_LENGTH) {

@@ -182,9 +182,11 @@ class PathsTests {
         assertThat(peer.pendingPaths.isEmpty()).isTrue();
         assertThat(paths.relayedWhileDirect()).isEqualTo(1);
 
-        // Direct packets keep the hold fresh; only a direct path silent for the hold is left for the relay.
+        // The peer's traffic along the direct path keeps the hold fresh; only a direct path that carried none for the
+        // hold is left for the relay.
         long heard = 2 + Paths.DIRECT_HOLD_NANOS / 2;
         assertThat(paths.roam(peer, keypair, Route.direct(CAFE), 100, heard)).isNull();
+        paths.heardTraffic(peer, Route.direct(CAFE), heard);
         assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, heard + Paths.DIRECT_HOLD_NANOS - 1))
                 .isNull();
         assertThat(sent()).isNull();
@@ -200,18 +202,18 @@ class PathsTests {
     }
 
     @Test
-    void aHandshakeThroughTheRelayLeavesADirectPathHeardFromLatelyWhereItIs() {
+    void probesAlongTheDirectPathDoNotHoldItAgainstTheRelay() {
+        // The peer's direct path works only towards this node: the peer went onto the relay and probes this node's
+        // endpoint, which arrives, while this node's packets to it are lost. Its relayed traffic must move this node.
         paths.useRelay(RELAY, RELAY_ADDRESS);
         paths.takeRoute(peer, Route.direct(HOME), null, 0);
-        assertThat(paths.roam(peer, keypair, Route.direct(HOME), 100, 10)).isNull(); // heard along the direct path
+        paths.heardTraffic(peer, Route.direct(HOME), 10);
+        assertThat(paths.roam(peer, keypair, Route.direct(HOME), 32, Paths.DIRECT_HOLD_NANOS)).isNull(); // a probe
 
-        paths.takeRoute(peer, Route.relayed(peer.address()), null, 20);
-        assertThat(peer.isRelayed()).as("the peer started it through the relay, but the direct path works").isFalse();
-        assertThat(peer.endpoint()).isEqualTo(HOME);
-
-        paths.takeRoute(peer, Route.relayed(peer.address()), null, 10 + Paths.DIRECT_HOLD_NANOS);
-        assertThat(peer.isRelayed()).as("the direct path silent for the hold").isTrue();
-        assertThat(peer.pathReason()).isEqualTo("relayed: the peer reached this node through the relay");
+        assertThat(paths.roam(peer, keypair, Route.relayed(peer.address()), 100, 10 + Paths.DIRECT_HOLD_NANOS)).isNull();
+        DatagramPacket challenge = sent();
+        assertThat(challenge.recipient()).as("the probe did not renew the hold").isEqualTo(RELAY);
+        challenge.release();
     }
 
     @Test
