@@ -91,6 +91,47 @@ class RelayTests {
     }
 
     /**
+     * A direct pair whose path dies in one direction only (the answers lost, the requests still arriving): the side
+     * that hears nothing starts a handshake again, which gets through the relay, and both sides go on there. The side
+     * whose direct path still brings the other's packets must not stay on it: once the other side is relayed they are
+     * only probes, which do not keep a direct path against the relay (PROTOCOL.md §4.11).
+     */
+    @Test
+    void aDirectPathThatDiesOneWayFallsBackToTheRelay() throws Exception {
+        relay = nodes.start();
+        relay.serveAsRelay(true);
+        SessionSettings quickToStale = SessionSettings.DEFAULTS.withStaleAfter(Duration.ofMillis(800));
+        PilotNode a = nodes.start(b -> b.pathSettings(FAST).sessionSettings(quickToStale));
+        PilotNode c = nodes.start(b -> b.pathSettings(FAST).sessionSettings(quickToStale));
+        for (PilotNode node : List.of(a, c)) {
+            node.connect(relay.publicKey(), relay.localEndpoint()).join();
+            node.useRelay(relay.localEndpoint(), relay.address());
+        }
+        c.listen(92, MessageHandler.of(in -> Message.of("echo " + in.message().bodyAsString())));
+        AtomicBoolean answersPass = new AtomicBoolean(true);
+        try (UdpForwarder path = new UdpForwarder(c.localEndpoint(), d -> d, d -> answersPass.get() ? d : null)) {
+            assertThat(a.connect(new PeerContact(c.publicKey(), List.of(path.address()))).get(10, TimeUnit.SECONDS)
+                    .relayed()).isFalse();
+            PilotSocketAddress echo = new PilotSocketAddress(c.address(), 92);
+            assertThat(a.request(echo, Message.of("direct")).get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("echo direct");
+
+            answersPass.set(false);
+            await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() ->
+                    a.request(echo, Message.of("again"), Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS)
+                            .bodyAsString().equals("echo again"));
+            assertThat(a.peer(c.address()).orElseThrow().relayed()).isTrue();
+            assertThat(c.peer(a.address()).orElseThrow().relayed()).isTrue();
+            long relayed = relay.relayedBytes();
+            for (int i = 0; i < 20; i++) {
+                assertThat(a.request(echo, Message.of("relayed " + i)).get(10, TimeUnit.SECONDS).bodyAsString())
+                        .isEqualTo("echo relayed " + i);
+            }
+            assertThat(relay.relayedBytes()).as("the calls crossed the relay").isGreaterThan(relayed);
+            assertThat(c.peer(a.address()).orElseThrow().relayed()).as("and stayed there").isTrue();
+        }
+    }
+
+    /**
      * With UDP GRO on every node, bulk data crosses the relay in GSO runs both ways (sender to relay, relay to
      * receiver) and arrives whole: each coalesced read is split back into its datagrams at every hop.
      */
