@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two flows of one controller share one path, the second arriving when the first already has it; once both have run
@@ -22,6 +23,7 @@ class FairnessTests {
 
     private static final long SECOND = 1_000_000_000L;
     private static final long MS = 1_000_000L;
+    private static final long US = 1_000L;
     /** Seven runs: a median that one unlucky run cannot move below the target by itself. */
     private static final long[] SEEDS = LongStream.rangeClosed(1, 7).toArray();
 
@@ -80,6 +82,33 @@ class FairnessTests {
         }
     }
 
+    /**
+     * The NAT lab's own round trip (0.3 ms) on the virtual clock, through the same policer: two packets per round trip
+     * are then some 8 MB/s, four times its rate, so each flow's window sits at its floor and only {@code
+     * BelowFloorPacing} can slow it (the lab's {@code BottleneckFairnessTest}, without its two shared cores). CUBIC,
+     * the default, seeds 1 to 3 (seeds 1 to 6 in the exploration before). When one flow is capped by the time the
+     * other's trial runs (arriving 2 s apart, seeds 1 and 3), both end capped and lose under 1 % of their packets;
+     * when their trials meet each other's overrun (starting together, and seed 2 arriving late), both fail, both go
+     * on at their floors' rate and the policer drops about half of what they send (the weakness this leaves). Either
+     * way they share: smaller over larger 0.81 to 0.99 here (0.76 to 0.99 over six seeds). So a lopsided split in the
+     * lab (0.09 once on the CI host) points at the host's two shared cores more than at the protocol.
+     */
+    @ParameterizedTest(name = "second flow {0} ms later")
+    @ValueSource(longs = {0, 2_000})
+    void twoFlowsShareAPolicerBelowTheirFloor(long lateMillis) {
+        long[] seeds = Arrays.copyOf(SEEDS, 3);
+        double[] shares = new double[seeds.length];
+        for (int i = 0; i < seeds.length; i++) {
+            SharedBottleneck path = new SharedBottleneck(20_000_000, 20 * MS, 150 * US, seeds[i]).policedBy(2_000_000, 64_000);
+            Shares run = Shares.of(path, CongestionControl.CUBIC, 80L << 20, lateMillis * MS);
+            System.out.printf("policed below the floor, second flow %d ms later, seed %d: %d vs %d bytes, %d dropped%n",
+                    lateMillis, seeds[i], run.first(), run.second(), path.dropped);
+            assertThat(run.total()).as("seed %d: bytes delivered in 10 s", seeds[i]).isGreaterThan(10 * 2_000_000L * 8 / 10);
+            shares[i] = run.ratio();
+        }
+        new Distribution(0.8, 0.6).check(CongestionControl.CUBIC, shares);
+    }
+
     /** What a set of runs must reach: the median share, and the smallest of any run. */
     private record Distribution(double median, double least) {
         void check(CongestionControl controller, double[] shares) {
@@ -91,12 +120,19 @@ class FairnessTests {
         }
     }
 
-    /** Bytes each of two flows of {@code bytes} delivered in the 10 s after the second, started 2 s late, had 8 s. */
+    /** Bytes each of two flows delivered over 10 s once both had run 8 s. */
     private record Shares(long first, long second) {
         static Shares ofLateArrival(SharedBottleneck path, CongestionControl controller, long bytes) {
+            return of(path, controller, bytes, 2 * SECOND);
+        }
+
+        /** Bytes each delivered in the 10 s after the second, started {@code lateNanos} after the first, had 8 s. */
+        static Shares of(SharedBottleneck path, CongestionControl controller, long bytes, long lateNanos) {
             TransportConfig config = TransportConfig.builder().congestionControl(controller).build();
             SharedBottleneck.Flow first = path.addFlow(config, bytes);
-            path.runFor(2 * SECOND);
+            if (lateNanos > 0) {
+                path.runFor(lateNanos);
+            }
             SharedBottleneck.Flow second = path.addFlow(config, bytes);
             path.runFor(8 * SECOND);
             long firstBefore = first.received.bytes;
