@@ -25,7 +25,10 @@ package io.pilot.engine.transport;
  * <p>The trial tells a policer from loss that is not the flow's doing: congestive loss falls when the sender slows
  * down, random loss (or another flow overrunning the same bucket) does not. The flow paces at half the rate it was
  * delivered until {@value #AVERAGE_PACKETS} packets sent in the trial have an outcome. If they lost at most a third of
- * the fraction that started the trial, the cap stays; otherwise the flow goes back to
+ * the fraction that started the trial, the cap stays; if they lost more but at most {@value #FELL_LOSS_PART} of it, the
+ * loss answered the slower rate without falling far enough, and the trial goes on at half its rate, at most {@value
+ * #MAX_DEEPENINGS} times (two flows at their floors through one bucket: each one's trial at half its rate still met the
+ * other's overrun, both failed and both went on losing half their packets; FairnessTests); otherwise the flow goes back to
  * its controller's rate, and no trial starts for {@value #FIRST_QUIET_SECONDS} s, twice as long after each further
  * failed one (at most {@value #MAX_QUIET_SECONDS} s, back to {@value #FIRST_QUIET_SECONDS} s only when a cap has grown
  * out of the way). A trial costs at most half the rate for {@value
@@ -63,6 +66,10 @@ final class BelowFloorPacing implements CongestionController {
     static final double FLOOR_PART = 0.5;
     /** The trial holds the cap if its loss fraction is at most this part of the one that started it. */
     static final double RESPONSIVE_LOSS_PART = 1.0 / 3;
+    /** A trial whose loss fell to at most this part of the one that started it, not to a third, tries half the rate. */
+    static final double FELL_LOSS_PART = 0.8;
+    /** Halvings a trial may take so: down to an eighth of the delivery rate. */
+    static final int MAX_DEEPENINGS = 2;
     /**
      * Part of the cap kept at a loss episode: chosen in the NAT lab beside TCP Reno, between 0.7 (CUBIC's β; TCP took
      * 60 to 73 % of the policer) and 0.8 (the Pilot flow took 59 to 67 %).
@@ -111,6 +118,8 @@ final class BelowFloorPacing implements CongestionController {
     private double cap;
     private long grownNanos;
     private long trialStartNanos;
+    /** Halvings of the current trial's rate ({@link #FELL_LOSS_PART}). */
+    private int deepenings;
     private double trialStartLoss;
     private int trialOutcomes;
     private int trialLost;
@@ -296,6 +305,7 @@ final class BelowFloorPacing implements CongestionController {
         cap = Math.max(deliveryRate / 2, minimumRate());
         trialRate = cap;
         trialStartNanos = nowNanos;
+        deepenings = 0;
         trialStartLoss = lossFraction;
         trialOutcomes = 0;
         trialLost = 0;
@@ -314,6 +324,15 @@ final class BelowFloorPacing implements CongestionController {
             // The loss average starts over from the trial's: a cap that goes on losing as much gives up.
             lossFraction = (double) trialLost / trialOutcomes;
             outcomes = 0;
+        } else if (trialLost <= trialStartLoss * FELL_LOSS_PART * trialOutcomes && deepenings < MAX_DEEPENINGS) {
+            // The loss fell, not far enough: the rate tried is still above what is left of the bucket (another flow
+            // at its floor shares it, or a burst inflated the rate the trial halved). Random loss does not fall.
+            deepenings++;
+            cap = Math.max(cap / 2, minimumRate());
+            trialRate = cap;
+            trialStartNanos = nowNanos;
+            trialOutcomes = 0;
+            trialLost = 0;
         } else {
             giveUp(nowNanos);
         }

@@ -92,6 +92,36 @@ class BelowFloorPacingTests {
     }
 
     @Test
+    void aTrialWhoseLossFallsButNotToAThirdTriesHalfItsRateBeforeItGivesUp() {
+        overrunUntilTried();
+        double tried = rate();
+        // The trial's packets lose a sixth, half of the third that started it: the loss answers the slower rate, not
+        // enough (another flow at its floor shares the bucket). The trial goes on at half its rate.
+        lose(1, 6, BelowFloorPacing.AVERAGE_PACKETS + 1);
+        assertThat(pacing.capped()).isTrue();
+        assertThat(pacing.caps()).isZero();
+        assertThat(rate()).isCloseTo(tried / 2, within(tried * 0.01));
+
+        capTheTrial();
+        assertThat(pacing.caps()).isEqualTo(1);
+        assertThat(rate()).isCloseTo(tried / 2, within(tried * 0.05));
+    }
+
+    @Test
+    void aTrialHalvesItsRateAtMostTwiceThenGivesUpAsForLossThatStays() {
+        overrunUntilTried();
+        double tried = rate();
+        for (int halvings = 1; halvings <= BelowFloorPacing.MAX_DEEPENINGS; halvings++) {
+            lose(1, 6, BelowFloorPacing.AVERAGE_PACKETS + 1);
+            assertThat(rate()).isCloseTo(tried / (1 << halvings), within(tried * 0.01));
+        }
+        lose(1, 6, BelowFloorPacing.AVERAGE_PACKETS + 1);
+        assertThat(pacing.capped()).isFalse();
+        assertThat(pacing.caps()).isZero();
+        assertThat(rate()).isEqualTo(controller.pacingRate(rtt.smoothed()) * 1e9);
+    }
+
+    @Test
     void aTrialTheApplicationLeavesUnfinishedIsVoidNotACapAndAsksForNoQuiet() {
         overrunUntilTried();
         for (int i = 0; i < BelowFloorPacing.AVERAGE_PACKETS / 2; i++) {
@@ -307,6 +337,13 @@ class BelowFloorPacingTests {
     private void overrun(int count) {
         for (int i = 0; i < count; i++) {
             packet(sent % 3 == 2);
+        }
+    }
+
+    /** {@code count} packets {@link #GAP} apart, the first {@code lost} of every {@code of} lost. */
+    private void lose(int lost, int of, int count) {
+        for (int i = 0; i < count; i++) {
+            packet(i % of < lost);
         }
     }
 
