@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * Receives what the backbone pushes on {@link DirectoryProtocol#EVENTS_PORT}: watch events go to the
  * watches, punch requests to the punches. Pushes from anyone but the backbone, and malformed ones, are dropped.
  * Served in arrival order ({@link io.pilot.engine.PilotNode#listenInOrder}): a watch's listener hears two nodes'
- * events in the order the backbone pushed them, where two threads of the handler pool would race.
+ * events in the order the backbone pushed them, where two threads of the handler pool would race. Punch requests are
+ * passed on to the directory's timer thread at once ({@link PunchRequests#punchBack} only starts a connection), so
+ * a slow listener does not hold them up.
  */
 final class BackboneEvents implements MessageHandler {
 
@@ -47,7 +49,10 @@ final class BackboneEvents implements MessageHandler {
             if (kind == DirectoryProtocol.EVENT_PUNCH) {
                 InetSocketAddress observed = reader.remaining() > 0 ? reader.socketAddress() : null;
                 reader.end();
-                punches.punchBack(SignedRecord.decode(recordBytes).record(), observed);
+                NodeRecord requester = SignedRecord.decode(recordBytes).record();
+                // Not behind the watch events' queue: a slow watch listener must not delay a punch, which is timed
+                // against the requester's own attempt.
+                DirectoryTimer.TIMER.execute(() -> punches.punchBack(requester, observed));
             } else {
                 // A WATCH_FROM subscription's events name the revision of the one before; an old WATCH's do not.
                 long previous = reader.remaining() > 0 ? reader.u64() : Watch.NOT_CHAINED;

@@ -57,7 +57,11 @@ public final class DirectoryClient implements AutoCloseable {
         BACKBONE_UNREACHABLE
     }
 
-    /** What a watch hears. Called in revision order, on the node's handler threads. */
+    /**
+     * What a watch hears. Called on a handler thread, one event at a time for all of the client's watches: per node in
+     * revision order, across nodes in the order the backbone's events arrived. A listener that blocks holds up every
+     * watch's events behind it, so hand slow work elsewhere.
+     */
     public interface WatchListener {
         void joined(NodeRecord record);
 

@@ -163,8 +163,17 @@ public final class MessageService implements SessionEvents {
      * ({@link StreamedReplies}) is not ordered.
      */
     public void listenInOrder(int port, MessageHandler handler) {
-        listen(port, handler);
-        inOrderPorts.put(port, new SerialExecutor(handlerExecutor));
+        // In force before the handler is: a message that arrives in between must not go to the pool.
+        Executor serial = new SerialExecutor(handlerExecutor);
+        if (inOrderPorts.putIfAbsent(port, serial) != null) {
+            throw new IllegalStateException("port " + port + " already has a listener");
+        }
+        try {
+            listen(port, handler);
+        } catch (RuntimeException taken) {
+            inOrderPorts.remove(port, serial);
+            throw taken;
+        }
     }
 
     public void listenInline(int port, InlineHandler handler) {

@@ -176,14 +176,20 @@ final class Paths {
      * path that works only towards this node must not be held against the relay by them.
      */
     void heardTraffic(Peer peer, Route from, long now) {
-        if (!peer.relayed && !from.isRelayed() && from.equals(peer.route())) {
-            peer.directHeardNanos = now;
+        if (!peer.relayed && !from.isRelayed() && from.direct().equals(peer.endpoint)) {
+            heardDirect(peer, from, now);
         }
     }
 
     /** Whether the peer is on a direct path that carried its traffic within {@link #DIRECT_HOLD_NANOS}. */
     private static boolean directHeld(Peer peer, long now) {
-        return !peer.relayed && peer.directHeardNanos != Long.MIN_VALUE && now - peer.directHeardNanos < DIRECT_HOLD_NANOS;
+        return !peer.relayed && peer.route().equals(peer.directHeardRoute) && now - peer.directHeardNanos < DIRECT_HOLD_NANOS;
+    }
+
+    /** The peer's direct path (this route) just showed that it carries traffic both ways. */
+    private static void heardDirect(Peer peer, Route route, long now) {
+        peer.directHeardRoute = route;
+        peer.directHeardNanos = now;
     }
 
     /**
@@ -203,7 +209,7 @@ final class Paths {
             if (answered != null) {
                 validated(peer, answered.route, now);
                 if (from.equals(peer.route()) && !from.isRelayed()) {
-                    peer.directHeardNanos = now; // the answer came back along the direct path it validated
+                    heardDirect(peer, from, now); // the answer came back along the direct path it validated
                 }
             }
         }

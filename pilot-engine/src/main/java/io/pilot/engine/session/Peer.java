@@ -63,7 +63,9 @@ public final class Peer {
      * When the peer's traffic (not a probe) last arrived along its direct path, or the PATH_RESPONSE that moved this
      * side onto it: {@link Paths#roam} keeps such a path against packets the peer still sends through the relay.
      */
-    long directHeardNanos = Long.MIN_VALUE;
+    long directHeardNanos;
+    /** The direct route {@link #directHeardNanos} is about (null before any): the hold is that path's, not a later one's. */
+    Route directHeardRoute;
     /** Whether, and when last, this node told the peer that its connection had ended here ({@link EndedNotices}). */
     boolean endedNoticeSent;
     long lastEndedNoticeNanos;

@@ -23,12 +23,13 @@ package io.pilot.engine.transport;
  * second condition: a flow whose window governs delivers about a window per round trip.
  *
  * <p>The trial tells a policer from loss that is not the flow's doing: congestive loss falls when the sender slows
- * down, random loss (or another flow overrunning the same bucket) does not. The flow paces at half the rate it was
+ * down, random loss (or a flow that does not yield overrunning the same bucket) does not. The flow paces at half the rate it was
  * delivered until {@value #AVERAGE_PACKETS} packets sent in the trial have an outcome. If they lost at most a third of
  * the fraction that started the trial, the cap stays; if they lost more but at most {@value #FELL_LOSS_PART} of it, the
  * loss answered the slower rate without falling far enough, and the trial goes on at half its rate, at most {@value
- * #MAX_DEEPENINGS} times (two flows at their floors through one bucket: each one's trial at half its rate still met the
- * other's overrun, both failed and both went on losing half their packets; FairnessTests); otherwise the flow goes back to
+ * #MAX_DEEPENINGS} times, each time only if the loss fell again from the step before (two flows at their floors through
+ * one bucket: each one's trial at half its rate still met the other's overrun, both failed and both went on losing half
+ * their packets; FairnessTests); otherwise the flow goes back to
  * its controller's rate, and no trial starts for {@value #FIRST_QUIET_SECONDS} s, twice as long after each further
  * failed one (at most {@value #MAX_QUIET_SECONDS} s, back to {@value #FIRST_QUIET_SECONDS} s only when a cap has grown
  * out of the way). A trial costs at most half the rate for {@value
@@ -118,8 +119,9 @@ final class BelowFloorPacing implements CongestionController {
     private double cap;
     private long grownNanos;
     private long trialStartNanos;
-    /** Halvings of the current trial's rate ({@link #FELL_LOSS_PART}). */
+    /** Halvings of the current trial's rate ({@link #FELL_LOSS_PART}), and the loss fraction its last step saw. */
     private int deepenings;
+    private double stepLoss;
     private double trialStartLoss;
     private int trialOutcomes;
     private int trialLost;
@@ -132,7 +134,7 @@ final class BelowFloorPacing implements CongestionController {
     /** The first of the current run of such episodes, and the latest. */
     private long hopelessSinceNanos;
     private long hopelessLastNanos;
-    /** The rate of the trial that led to the cap, bytes per nanosecond. */
+    /** The rate of the trial's first step, bytes per nanosecond: what a cap that collapsed fell from. */
     private double trialRate;
     private long trials;
     private long caps;
@@ -203,9 +205,12 @@ final class BelowFloorPacing implements CongestionController {
         controller.onPacketSent(packet, bytesInFlight, nowNanos);
     }
 
-    /** How long a trial may take: {@value #TRIAL_OVERTIME} times its packets' time at its rate, and 4 round trips. */
+    /**
+     * How long a trial's step may take: {@value #TRIAL_OVERTIME} times its packets' time at its rate (the cap, halved
+     * by each step), and 4 round trips.
+     */
     private long trialLimitNanos() {
-        return (long) (TRIAL_OVERTIME * AVERAGE_PACKETS * maxDatagramSize / trialRate) + 4 * Math.max(rtt.smoothed(), 0);
+        return (long) (TRIAL_OVERTIME * AVERAGE_PACKETS * maxDatagramSize / cap) + 4 * Math.max(rtt.smoothed(), 0);
     }
 
     @Override
@@ -307,6 +312,7 @@ final class BelowFloorPacing implements CongestionController {
         trialStartNanos = nowNanos;
         deepenings = 0;
         trialStartLoss = lossFraction;
+        stepLoss = lossFraction;
         trialOutcomes = 0;
         trialLost = 0;
     }
@@ -324,12 +330,15 @@ final class BelowFloorPacing implements CongestionController {
             // The loss average starts over from the trial's: a cap that goes on losing as much gives up.
             lossFraction = (double) trialLost / trialOutcomes;
             outcomes = 0;
-        } else if (trialLost <= trialStartLoss * FELL_LOSS_PART * trialOutcomes && deepenings < MAX_DEEPENINGS) {
+        } else if (trialLost <= stepLoss * FELL_LOSS_PART * trialOutcomes && deepenings < MAX_DEEPENINGS
+                && cap / 2 > minimumRate()) {
             // The loss fell, not far enough: the rate tried is still above what is left of the bucket (another flow
-            // at its floor shares it, or a burst inflated the rate the trial halved). Random loss does not fall.
+            // at its floor shares it, or a burst inflated the rate the trial halved). Random loss does not fall, but
+            // a trial starts at a chance high, so each halving asks for a fall from the last step's loss, not only
+            // from that high; the cap it may end in still answers to the first step's rate (collapse).
             deepenings++;
-            cap = Math.max(cap / 2, minimumRate());
-            trialRate = cap;
+            stepLoss = (double) trialLost / trialOutcomes;
+            cap /= 2;
             trialStartNanos = nowNanos;
             trialOutcomes = 0;
             trialLost = 0;

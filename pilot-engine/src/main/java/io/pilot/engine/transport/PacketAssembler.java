@@ -274,13 +274,15 @@ final class PacketAssembler {
             sentFrames.add(range);
             wrote = true;
             retransmits |= retransmission;
-            if (sharesThePacket && s.send.hasSendable()) {
-                // Cut short by the frames before it, not by its own size: it starts the next packet, so that messages
-                // queued one after another complete in that order (a full turn would let every stream queued behind
-                // it complete first). A stream that starts a packet and fills it goes to the back, as round-robin asks.
+            if (sharesThePacket && s.send.hasSendable() && limit - out.position() <= FrameCodec.STREAM_HEADER_SIZE) {
+                // Cut short by the packet's end after other streams' frames, not by its own size: it starts the next
+                // packet, so that messages queued one after another complete in that order (a full turn would let
+                // every stream queued behind it complete first). A stream that starts a packet and fills it goes to
+                // the back, as round-robin asks; so does one with more to send for another reason (a second lost
+                // range, no connection credit left).
                 s.queued = true;
                 sendQueue.addFirst(s);
-                break;
+                break; // the packet is full
             }
             schedule(s);
         }
