@@ -19,7 +19,10 @@ import io.pilot.engine.wire.WireFormat;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
@@ -56,6 +59,7 @@ class AttackTests {
             return datagram;
         })) {
             a.connect(b.publicKey(), mitm.address()).join();
+            kernelDropsBefore = udpReceiveBufferErrors();
             byte[] payload = new byte[1 << 20];
             random.nextBytes(payload);
             Message reply = a.request(new PilotSocketAddress(b.address(), 50), Message.of(payload)).get(60, TimeUnit.SECONDS);
@@ -64,9 +68,27 @@ class AttackTests {
         assertThat(tampered.get()).isPositive();
         // A datagram tampered with as the reply left (a's ACK of an earlier reply packet, say) may still be on its way
         // to b when a has its reply (seen once in CI: 32 of 33 counted at that instant); the forwarder is closed, so
-        // b's count settles.
-        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
-                assertThat(b.stats().dropped(DropReason.BAD_TAG)).isEqualTo(tampered.get()));
+        // b's count settles. Every tampered datagram b read is dropped as BAD_TAG, and nothing else is; but on a loaded
+        // machine the kernel may drop a datagram from a full socket buffer before b reads it (seen once in CI: 22 of
+        // 23), which the machine's UDP receive-buffer errors count (all sockets of this network namespace, so an upper
+        // bound on b's).
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+            long badTags = b.stats().dropped(DropReason.BAD_TAG);
+            long lostInTheKernel = udpReceiveBufferErrors() - kernelDropsBefore;
+            assertThat(badTags).as("tampered %d, lost in the kernel at most %d", tampered.get(), lostInTheKernel)
+                    .isLessThanOrEqualTo(tampered.get())
+                    .isGreaterThanOrEqualTo(tampered.get() - lostInTheKernel);
+        });
+    }
+
+    private long kernelDropsBefore;
+
+    /** RcvbufErrors of /proc/net/snmp's Udp line: datagrams the kernel dropped because a socket's buffer was full. */
+    private static long udpReceiveBufferErrors() throws IOException {
+        List<String> udp = Files.readAllLines(Path.of("/proc/net/snmp")).stream()
+                .filter(line -> line.startsWith("Udp: ")).toList();
+        List<String> names = List.of(udp.get(0).split(" "));
+        return Long.parseLong(udp.get(1).split(" ")[names.indexOf("RcvbufErrors")]);
     }
 
     @Test
