@@ -58,9 +58,10 @@ public final class DirectoryClient implements AutoCloseable {
     }
 
     /**
-     * What a watch hears. Called on a handler thread, one event at a time for all of the client's watches: per node in
-     * revision order, across nodes in the order the backbone's events arrived. A listener that blocks holds up every
-     * watch's events behind it, so hand slow work elsewhere.
+     * What a watch hears. Called one event at a time for all of the client's watches, on a handler thread (or on the
+     * directory's timer thread, for events released after waiting for one they follow): in the backbone's order, per
+     * node and across nodes (an event that overtook the one before it on the way waits for it, up to a second). A
+     * listener that blocks holds up every watch's events behind it, so hand slow work elsewhere.
      */
     public interface WatchListener {
         void joined(NodeRecord record);

@@ -15,19 +15,42 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One watch's state: which subscription it is at the backbone, which revisions it has applied, up to which
  * revision it has heard every event, and what its listener has been told is there. Events travel on separate
- * streams and may overtake each other; this puts them in order per node, and after a renewal the listener hears
- * the changes it missed (replayed by the backbone) or, where they cannot be replayed, only what changed.
+ * streams and may overtake each other; this puts them back in the backbone's order (a chained event that overtook
+ * the one before it waits for it, at most {@link #REORDER_HOLD_NANOS}), never lets a node's state go back, and after
+ * a renewal the listener hears the changes it missed (replayed by the backbone) or, where they cannot be replayed,
+ * only what changed.
  */
 final class Watch {
+
+    /**
+     * Schedules a watch's check of the events it holds behind a missing one ({@link #releaseOverdue}): the directory's
+     * timer in a client, a hand-run list in tests.
+     */
+    @FunctionalInterface
+    interface ReorderTimer {
+        void schedule(Runnable check, long delayNanos);
+    }
 
     /** The {@code previous} of an event that does not name one (from an old backbone's WATCH, or a replay). */
     static final long NOT_CHAINED = -1;
     /** Events held while one before them is missing, at most. */
     static final int MAX_AHEAD_OF_GAP = 1024;
+    /**
+     * How long a chained event waits for the one it follows before it is applied anyway. An event overtaken on the
+     * way (a packet of its stream lost and resent: a probe timeout, milliseconds on a near path, a second at most on
+     * a far one with a loss repeated) comes within it; one the backbone failed to deliver (§10, gap 29) does not come
+     * until a renewal replays it, up to two heartbeats later, and the events after it must not wait that long.
+     */
+    static final long REORDER_HOLD_NANOS = 1_000_000_000L;
+
+    /** A chained event that came before the one it follows, and when it came. */
+    private record Held(int kind, long revision, NodeRecord record, long previous, long arrivedNanos) {
+    }
 
     private final Query query;
     private final String value;
     private final WatchListener listener;
+    private final ReorderTimer reorderTimer;
     private volatile int id;
     /** The revision of the snapshot this watch started from: older events are already in it. */
     private long appliedRevision;
@@ -42,6 +65,13 @@ final class Watch {
     private long heardThrough;
     /** Events that came before one they follow (previous revision → revision), until the gap is filled. */
     private final TreeMap<Long, Long> aheadOfGap = new TreeMap<>();
+    /**
+     * Every chained event up to this revision has been applied, or given up on ({@link #releaseOverdue}): a chained
+     * event that follows a later one waits in {@link #held}.
+     */
+    private long deliveredThrough;
+    /** Chained events that came before the one they follow, by the revision they follow, in the listener's wait. */
+    private final TreeMap<Long, Held> held = new TreeMap<>();
     /** {@link #heardThrough} when a gap was last seen by {@link #stuckAtGap}; -1 when there was none. */
     private long gapSeenAt = -1;
     /** What the listener has been told is there, to tell it the difference after a renewal. */
@@ -52,10 +82,11 @@ final class Watch {
      */
     private final Map<PilotAddress, Long> missingUntil = new HashMap<>();
 
-    Watch(Query query, String value, WatchListener listener) {
+    Watch(Query query, String value, WatchListener listener, ReorderTimer reorderTimer) {
         this.query = query;
         this.value = value;
         this.listener = listener;
+        this.reorderTimer = reorderTimer;
     }
 
     Query query() {
@@ -97,7 +128,9 @@ final class Watch {
         appliedRevision = revision;
         revisions.clear();
         heardThrough = revision;
+        deliveredThrough = revision;
         aheadOfGap.clear();
+        held.clear(); // the old subscription's: the snapshot, compared by resync, holds what they said
         gapSeenAt = -1;
     }
 
@@ -110,7 +143,10 @@ final class Watch {
         id = subscription;
         this.epoch = epoch;
         heardThrough = Math.max(heardThrough, revision);
+        deliveredThrough = Math.max(deliveredThrough, revision);
         aheadOfGap.clear();
+        // Each came after heardThrough and before the renewal's reply, so the replay carries it again, in order.
+        held.clear();
         gapSeenAt = -1;
     }
 
@@ -183,24 +219,97 @@ final class Watch {
     }
 
     /**
-     * Applies an event unless a newer one about the same node was already applied. Revisions are global, so
-     * gaps are normal. Per node the listener hears changes in order and ends in the backbone's state; across
-     * nodes, in the order the events arrived ({@link BackboneEvents}), which is the backbone's unless one was lost
-     * and resent.
+     * Applies an event that names no predecessor (an old backbone's WATCH, a replay) at once, unless a newer one about
+     * the same node was already applied.
      */
     synchronized void apply(int kind, long revision, NodeRecord record) {
         apply(kind, revision, record, NOT_CHAINED);
     }
 
     /**
-     * {@link #apply(int, long, NodeRecord)} for an event that names the revision of the one before it on its
-     * subscription ({@code previous}; {@link #NOT_CHAINED} if it does not), which tells how far every event was
-     * heard.
+     * Applies an event that names the revision of the one before it on its subscription ({@code previous};
+     * {@link #NOT_CHAINED} if it does not), which also tells how far every event was heard. A chained event that
+     * overtook the one it follows waits for it, at most {@link #REORDER_HOLD_NANOS}: so the listener hears every
+     * node's changes in the backbone's order, where events on separate streams may overtake each other (a packet
+     * lost and resent). Per node, a change older than one applied is dropped, whatever the order.
      */
     synchronized void apply(int kind, long revision, NodeRecord record, long previous) {
-        if (previous != NOT_CHAINED) {
-            heard(previous, revision);
+        if (previous == NOT_CHAINED) {
+            deliver(kind, revision, record);
+            return;
         }
+        heard(previous, revision);
+        if (previous > deliveredThrough) {
+            hold(new Held(kind, revision, record, previous, System.nanoTime()));
+            return;
+        }
+        deliveredThrough = Math.max(deliveredThrough, revision);
+        deliver(kind, revision, record);
+        while (!held.isEmpty() && held.firstKey() <= deliveredThrough) {
+            deliverHeld(held.pollFirstEntry().getValue());
+        }
+    }
+
+    private void hold(Held event) {
+        boolean first = held.isEmpty();
+        held.put(event.previous(), event);
+        if (held.size() > MAX_AHEAD_OF_GAP) {
+            releaseAll(); // a gap this old is not an overtaking: the listener hears what came, a renewal the rest
+        } else if (first) {
+            reorderTimer.schedule(this::checkHeld, REORDER_HOLD_NANOS);
+        }
+    }
+
+    private void checkHeld() {
+        long next = releaseOverdue(System.nanoTime());
+        if (next > 0) {
+            reorderTimer.schedule(this::checkHeld, next);
+        }
+    }
+
+    /**
+     * Applies the held events, in order, if the oldest has waited {@link #REORDER_HOLD_NANOS} for the one it follows:
+     * that one was lost (a renewal replays it later; per node, nothing goes back). Events that follow the released
+     * ones are then applied as they come.
+     *
+     * @return nanoseconds until the oldest event still held is due, or 0 if none is held
+     */
+    synchronized long releaseOverdue(long nowNanos) {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        long oldest = held.values().stream().mapToLong(Held::arrivedNanos).min().getAsLong();
+        long due = oldest + REORDER_HOLD_NANOS - nowNanos;
+        if (due > 0) {
+            return due;
+        }
+        releaseAll();
+        return 0;
+    }
+
+    /** Whether events wait for one they follow: for tests. */
+    synchronized int holding() {
+        return held.size();
+    }
+
+    /** Stops holding events for the listener: the watch is closed. */
+    synchronized void close() {
+        held.clear();
+    }
+
+    private void releaseAll() {
+        while (!held.isEmpty()) {
+            deliverHeld(held.pollFirstEntry().getValue());
+        }
+    }
+
+    private void deliverHeld(Held event) {
+        deliveredThrough = Math.max(deliveredThrough, event.revision());
+        deliver(event.kind(), event.revision(), event.record());
+    }
+
+    /** Tells the listener of an event unless a newer one about the same node was applied already. */
+    private void deliver(int kind, long revision, NodeRecord record) {
         if (revision <= revisions.getOrDefault(record.address(), appliedRevision)) {
             return;
         }

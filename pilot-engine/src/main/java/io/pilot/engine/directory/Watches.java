@@ -45,7 +45,10 @@ final class Watches {
      * registered): see {@link #restartGrace}.
      */
     private volatile long restartGraceMillis;
-    /** Runs {@link #endMissing} when the first node kept while missing is due, heartbeats or not. */
+    /**
+     * Runs {@link #endMissing} when the first node kept while missing is due, heartbeats or not, and each watch's
+     * release of events it held too long for one they follow ({@link Watch#releaseOverdue}).
+     */
     private final ScheduledExecutorService timer;
 
     /** @param lookups reads, verifies and caches the records of a watch's snapshot */
@@ -63,7 +66,8 @@ final class Watches {
     CompletableFuture<Watch> watch(Query query, String value, WatchListener listener) {
         Objects.requireNonNull(listener, "listener");
         return subscribe(query, value, 0, 0).thenApply(snapshot -> {
-            Watch watch = new Watch(query, value, listener);
+            Watch watch = new Watch(query, value, listener,
+                    (check, delayNanos) -> timer.schedule(check, delayNanos, TimeUnit.NANOSECONDS));
             watch.start(snapshot.id(), snapshot.revision(), snapshot.epoch(), snapshot.records());
             watches.put(snapshot.id(), watch);
             orphans.release(watch);
@@ -73,6 +77,7 @@ final class Watches {
 
     /** Stops a watch here and at the backbone. */
     void close(Watch watch) {
+        watch.close();
         watches.remove(watch.id());
         unrenewed.remove(watch);
         unwatch(watch.id());
@@ -80,6 +85,7 @@ final class Watches {
 
     /** Stops a watch here only: for a client that deregisters, which ends its watches at the backbone. */
     void forget(Watch watch) {
+        watch.close();
         watches.remove(watch.id());
         unrenewed.remove(watch);
     }

@@ -20,7 +20,7 @@ class OrphanEventsTests {
     }
 
     private Watch watch(int subscription) {
-        Watch watch = new Watch(Query.ALL, "", listener);
+        Watch watch = new Watch(Query.ALL, "", listener, (check, delay) -> { });
         watch.start(subscription, 100, 0, List.of());
         return watch;
     }

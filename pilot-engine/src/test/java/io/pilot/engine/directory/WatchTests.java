@@ -3,6 +3,7 @@ package io.pilot.engine.directory;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.Identity;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WatchTests {
 
     private final RecordingListener listener = new RecordingListener();
-    private final Watch watch = new Watch(Query.CAPABILITY, "fx.rate", listener);
+    /** The delays the watch asked its reorder timer for, in order. */
+    private final List<Long> checks = new ArrayList<>();
+    private final Watch watch = new Watch(Query.CAPABILITY, "fx.rate", listener, (check, delay) -> checks.add(delay));
     private final Identity fxIdentity = Records.identity();
     private final Identity papersIdentity = Records.identity();
 
@@ -75,9 +78,92 @@ class WatchTests {
 
         watch.apply(DirectoryProtocol.EVENT_JOIN, 105, papers(1), 103); // the gap fills
         assertThat(watch.heardThrough()).isEqualTo(109);
+        assertThat(listener.heard).as("109 waited for 105, which it follows")
+                .containsExactly("joined fx#1", "joined papers#1", "updated fx#3");
 
         watch.apply(DirectoryProtocol.EVENT_UPDATE, 111, fx(4), Watch.NOT_CHAINED);
         assertThat(watch.heardThrough()).as("an event that names no predecessor proves nothing").isEqualTo(109);
+    }
+
+    @Test
+    void anEventThatOvertookTheOneItFollowsWaitsForItSoNodesAreHeardInTheBackbonesOrder() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102); // 102 not yet here
+        watch.apply(DirectoryProtocol.EVENT_LEAVE, 106, fx(1), 104);
+        assertThat(listener.heard).as("held behind the gap").isEmpty();
+        assertThat(watch.holding()).isEqualTo(2);
+        assertThat(checks).as("one check, a hold from now").containsExactly(Watch.REORDER_HOLD_NANOS);
+
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 102, papers(1), 100);
+
+        assertThat(listener.heard).containsExactly("joined papers#1", "joined fx#1", "left fx#1");
+        assertThat(watch.holding()).isZero();
+        assertThat(watch.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
+        assertThat(listener.heard).hasSize(3);
+    }
+
+    @Test
+    void eventsHeldForOneThatDoesNotComeAreHeardAfterTheHoldAndTheLateOneOnlyWhereItIsNews() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102); // 102 lost on the way
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 105, papers(2), 104);
+        long arrived = System.nanoTime();
+
+        assertThat(watch.releaseOverdue(arrived)).as("not due yet: the time left").isPositive()
+                .isLessThanOrEqualTo(Watch.REORDER_HOLD_NANOS);
+        assertThat(listener.heard).isEmpty();
+
+        assertThat(watch.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated papers#2");
+        assertThat(watch.heardThrough()).as("still behind the gap: a renewal replays 102").isEqualTo(100);
+
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 107, fx(2), 105);
+        assertThat(listener.heard).as("what follows the released events waits for nothing")
+                .containsExactly("joined fx#1", "updated papers#2", "updated fx#2");
+        assertThat(checks).hasSize(1);
+
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 102, papers(1), 100); // the lost one, late: papers is at 105
+        assertThat(listener.heard).as("never back for a node").hasSize(3);
+        assertThat(watch.heardThrough()).isEqualTo(107);
+    }
+
+    @Test
+    void aResumptionDropsWhatItHeldSinceTheReplayCarriesItInOrder() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102);
+
+        watch.resume(8, 110, 0);
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 102, papers(1));
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1));
+        watch.apply(DirectoryProtocol.EVENT_UPDATE, 112, fx(2), 110);
+
+        assertThat(listener.heard).containsExactly("joined papers#1", "joined fx#1", "updated fx#2");
+        assertThat(watch.holding()).isZero();
+        assertThat(watch.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
+        assertThat(listener.heard).hasSize(3);
+    }
+
+    @Test
+    void aClosedWatchReleasesNothingItHeld() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102);
+
+        watch.close();
+
+        assertThat(watch.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
+        assertThat(listener.heard).isEmpty();
+    }
+
+    @Test
+    void moreEventsAheadOfAGapThanItHoldsAreHeardAtOnceInOrder() {
+        watch.start(7, 100, 0, List.of());
+        for (int i = 0; i <= Watch.MAX_AHEAD_OF_GAP; i++) {
+            watch.apply(DirectoryProtocol.EVENT_UPDATE, 202 + i, fx(1 + i), 201 + i); // 201 never comes
+        }
+
+        assertThat(watch.holding()).isZero();
+        assertThat(listener.heard).hasSize(Watch.MAX_AHEAD_OF_GAP + 1).startsWith("updated fx#1", "updated fx#2")
+                .endsWith("updated fx#" + (Watch.MAX_AHEAD_OF_GAP + 1));
     }
 
     @Test

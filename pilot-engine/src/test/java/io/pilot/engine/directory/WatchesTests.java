@@ -50,10 +50,30 @@ class WatchesTests {
         assertThat(request.u64()).as("heard through: 107 is missing").isEqualTo(104);
         assertThat(request.u64()).as("the epoch of the backbone those revisions are from").isEqualTo(FakeBackbone.EPOCH);
         assertThat(watch.id()).isEqualTo(3);
-        // fx#4 is heard once (overtaking fx#3 made fx#3 stale for this node: it is not told after fx#4).
-        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2", "updated fx#4", "updated fx#5",
-                "updated fx#6");
+        // fx#4 waited for fx#3, which it follows; the replay carried both, so each change is heard once, in order.
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2", "updated fx#3", "updated fx#4",
+                "updated fx#5", "updated fx#6");
         assertThat(watch.heardThrough()).isEqualTo(120);
+    }
+
+    @Test
+    void eventsHeldForOneLostOnTheWayAreHeardWhenTheHoldEndsAndAClosedWatchHearsNothingMore() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
+        watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        watches.onEvent(DirectoryProtocol.EVENT_UPDATE, 7, 110, fx(3), 104); // 104 lost on the way
+        assertThat(listener.heard).as("waiting for 104").containsExactly("joined fx#1");
+
+        // The directory's timer releases it once the hold ends: nobody else calls the watch.
+        await().atMost(10, TimeUnit.SECONDS).until(() -> listener.heard.size() == 2);
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#3");
+
+        backbone.reply(records(watchSnapshot(8, 120), fx(3)));
+        Watch other = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        watches.onEvent(DirectoryProtocol.EVENT_UPDATE, 8, 130, fx(5), 125);
+        watches.close(other);
+        assertThat(other.holding()).isZero();
+        assertThat(other.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#3", "joined fx#3");
     }
 
     @Test
@@ -79,7 +99,8 @@ class WatchesTests {
         assertThat(new BinaryReader(backbone.requests.get(2)).u8()).as("the old subscription ended")
                 .isEqualTo(DirectoryProtocol.OP_UNWATCH);
         assertThat(watch.id()).isEqualTo(8);
-        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#3", "joined papers#1");
+        assertThat(listener.heard).as("fx#3 waited for papers, whose event it follows, until the replay carried both")
+                .containsExactly("joined fx#1", "joined papers#1", "updated fx#3");
         assertThat(watch.heardThrough()).isEqualTo(112);
         watches.renewStuck();
         assertThat(backbone.requests).as("no gap left: nothing renewed").hasSize(3);
