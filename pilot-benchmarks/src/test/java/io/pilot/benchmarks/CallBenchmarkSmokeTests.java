@@ -64,8 +64,10 @@ class CallBenchmarkSmokeTests {
         }
         assertThat(calls.backboneUp().failures()).as(calls.backboneUp().firstError()).isZero();
         assertThat(calls.backboneUp().nanos().count()).isEqualTo(Math.max(1, samples / 5));
-        assertThat(calls.backboneDown().nanos() != null || calls.backboneDown().failures() > 0)
-                .as("calls were made with the backbone stopped").isTrue();
+        // Two Boot apps, the backbone stopped: every call to the provider the caller knows is answered (issue 11).
+        assertThat(calls.backboneDown().failures()).as(calls.backboneDown().firstError()).isZero();
+        assertThat(calls.backboneDown().nanos()).as("calls made with the backbone stopped").isNotNull();
+        assertThat(calls.backboneDown().nanos().count()).isEqualTo(Math.max(1, samples / 5));
 
         assertThat(new MarkdownReport(report).render()).contains("## 7.", "NATS request-reply through `nats-server`", "Join to first chosen (beside another provider)",
                         "Death (SIGKILL) to no longer chosen", "NATS's CPU per call")
