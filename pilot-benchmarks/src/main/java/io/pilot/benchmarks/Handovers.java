@@ -29,8 +29,10 @@ final class Handovers {
 
     /**
      * Leave-to-no-longer-chosen: from {@code signalMicros} (the leaver was told to stop, or killed) to the end of the last call
-     * that did not reach {@code survivor} (it reached the leaver, or failed); 0 if every call after the signal
-     * reached the survivor. Null if no call after the signal reached the survivor at all.
+     * that did not reach {@code survivor} at once: it reached the leaver, or failed, or reached the survivor only after
+     * more than {@link #SLOW_MICROS} (a call sent to a provider that died fails over only when its connection is
+     * declared lost, so the survivor's answer alone would hide that wait); 0 if every call after the signal reached
+     * the survivor at once. Null if no call after the signal reached the survivor at all.
      */
     static Handover leave(List<Call> calls, long signalMicros, String survivor) {
         long lastMiss = signalMicros;
@@ -47,7 +49,7 @@ final class Handovers {
             if (slow(call)) {
                 slow++;
             }
-            if (survivor.equals(call.by())) {
+            if (survivor.equals(call.by()) && !slow(call)) {
                 reachedSurvivor = true;
             } else {
                 lastMiss = Math.max(lastMiss, call.endMicros());

@@ -76,9 +76,25 @@ class HandoversTests {
         Handovers.Handover died = Handovers.leave(trace, 2 * second + 5, "b");
         assertThat(died.slowCalls()).isEqualTo(2);
         assertThat(died.failedCalls()).isEqualTo(1);
-        assertThat(died.micros()).isEqualTo(3 * second + 1 - (2 * second + 5));
+        assertThat(died.micros()).as("the survivor's slow answer was a failover: followed only after it")
+                .isEqualTo(4 * second + 2 - (2 * second + 5));
 
         Handovers.Handover joined = Handovers.join(trace, 2 * second + 5, "b");
         assertThat(joined.slowCalls()).as("slow calls before the joiner's first answer").isEqualTo(1);
+    }
+
+    @Test
+    void aCallTheSurvivorAnsweredOnlyAfterFailingOverStillCountsAgainstTheCaller() {
+        long second = Handovers.SLOW_MICROS;
+        List<Call> trace = List.of(
+                new Call(0, 10, "a"),
+                new Call(10, 10 * second, "b"),                   // sent to a, which died at 20: failed over at 10 s
+                new Call(10 * second, 10 * second + 40, "b"));
+
+        Handovers.Handover died = Handovers.leave(trace, 20, "b");
+
+        assertThat(died.micros()).isEqualTo(10 * second - 20);
+        assertThat(died.slowCalls()).isEqualTo(1);
+        assertThat(died.failedCalls()).isZero();
     }
 }
