@@ -9,6 +9,7 @@ import io.pilot.engine.TestNodes;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.transport.CongestionControl;
 import io.pilot.engine.transport.ConnectionStats;
 import io.pilot.engine.transport.TransportConfig;
 
@@ -18,13 +19,22 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Hostile transport input from an authenticated peer ({@link HostilePeer}) over real sockets on loopback: each
  * attack is refused or bounded, the victim's memory stays bounded (its transport counters say so), and a
- * legitimate peer keeps being served meanwhile.
+ * legitimate peer keeps being served meanwhile. Every case runs with each congestion controller on both ends: the
+ * attacks that withhold ACKs, acknowledge what was never sent or fill the window with refusals meet the controller.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(CongestionControl.class)
 class TransportAttackTests {
+
+    @Parameter
+    CongestionControl controller;
 
     private static final int PORT = 70;
     /** STREAM frames per sealed packet when the attack sends many small frames. */
@@ -35,7 +45,7 @@ class TransportAttackTests {
 
     @Test
     void aFirstPacketNumberOf2To63Minus1IsDroppedAsMalformedAndEveryoneIsStillServed() throws Exception {
-        PilotNode victim = victim(TransportConfig.defaults());
+        PilotNode victim = victim(TransportConfig.builder());
         PilotNode legitimate = legitimatePeerOf(victim);
         try (HostilePeer attacker = HostilePeer.connect(victim)) {
             attacker.sendPacket(Long.MAX_VALUE, HostilePeer.ping());
@@ -57,7 +67,7 @@ class TransportAttackTests {
 
     @Test
     void overlappingAndGappedSegmentsStayWithinCredit() throws Exception {
-        PilotNode victim = victim(TransportConfig.defaults());
+        PilotNode victim = victim(TransportConfig.builder());
         PilotNode legitimate = legitimatePeerOf(victim);
         long credit = TransportConfig.INITIAL_MAX_STREAM_DATA;
         try (HostilePeer attacker = HostilePeer.connect(victim)) {
@@ -94,7 +104,7 @@ class TransportAttackTests {
     @Test
     void streamsRefusedPastTheLimitAreFreedWithoutThePeersHelp() throws Exception {
         int maxIncoming = 50;
-        PilotNode victim = victim(TransportConfig.builder().maxIncomingStreams(maxIncoming).build());
+        PilotNode victim = victim(TransportConfig.builder().maxIncomingStreams(maxIncoming));
         PilotNode legitimate = legitimatePeerOf(victim);
         try (HostilePeer attacker = HostilePeer.connect(victim)) {
             // 6000 streams with one byte each and never a FIN or RESET; the attacker acknowledges what it gets (one
@@ -125,7 +135,7 @@ class TransportAttackTests {
 
     @Test
     void aPeerThatOpensStreamsPastTheLimitAndNeverTakesTheRefusalsIsClosed() throws Exception {
-        PilotNode victim = victim(TransportConfig.builder().maxIncomingStreams(50).build());
+        PilotNode victim = victim(TransportConfig.builder().maxIncomingStreams(50));
         PilotNode legitimate = legitimatePeerOf(victim);
         try (HostilePeer attacker = HostilePeer.connect(victim)) {
             // No ACK ever: the victim's refusals fill its congestion window, then its queue of refusals.
@@ -152,7 +162,7 @@ class TransportAttackTests {
 
     @Test
     void anAckOfASkippedPacketNumberClosesTheConnectionAsAProtocolViolation() throws Exception {
-        PilotNode victim = victim(TransportConfig.defaults());
+        PilotNode victim = victim(TransportConfig.builder());
         PilotNode legitimate = legitimatePeerOf(victim);
         try (HostilePeer attacker = HostilePeer.connect(victim)) {
             // Two PINGs per packet pair make the victim acknowledge at once: about one victim packet per pair.
@@ -183,15 +193,16 @@ class TransportAttackTests {
 
     // ------------------------------------------------------------------ helpers
 
-    private PilotNode victim(TransportConfig config) {
-        PilotNode victim = nodes.start(b -> b.transportConfig(config));
+    private PilotNode victim(TransportConfig.Builder config) {
+        PilotNode victim = nodes.start(b -> b.transportConfig(config.congestionControl(controller).build()));
         victim.listen(PORT, MessageHandler.of(in -> Message.of("served " + in.message().bodyAsString())));
         return victim;
     }
 
     /** A well-behaved node with a session to {@code victim}. */
     private PilotNode legitimatePeerOf(PilotNode victim) {
-        PilotNode legitimate = nodes.start();
+        PilotNode legitimate = nodes.start(
+                b -> b.transportConfig(TransportConfig.builder().congestionControl(controller).build()));
         legitimate.connect(victim.publicKey(), victim.localEndpoint()).join();
         return legitimate;
     }

@@ -13,6 +13,8 @@ import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
 import io.pilot.engine.session.SessionSettings;
+import io.pilot.engine.transport.CongestionControl;
+import io.pilot.engine.transport.TransportConfig;
 import io.pilot.engine.wire.DropReason;
 import io.pilot.engine.wire.WireFormat;
 
@@ -33,17 +35,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Hostile input at the datagram layer: each is dropped and counted, and the real peers carry on. */
+/**
+ * Hostile input at the datagram layer: each is dropped and counted, and the real peers carry on; the cases whose
+ * transport must recover from what was dropped run with each congestion controller.
+ */
 class AttackTests {
 
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
-    @Test
-    void tamperedCiphertextIsDroppedAndTheTransportRecovers() throws Exception {
-        PilotNode a = nodes.start();
-        PilotNode b = nodes.start();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(CongestionControl.class)
+    void tamperedCiphertextIsDroppedAndTheTransportRecovers(CongestionControl controller) throws Exception {
+        PilotNode a = nodes.start(b -> b.transportConfig(TransportConfig.builder().congestionControl(controller).build()));
+        PilotNode b = nodes.start(n -> n.transportConfig(TransportConfig.builder().congestionControl(controller).build()));
         b.listen(50, MessageHandler.of(in -> Message.of(TransferTests.sha256(in.message().body()))));
         AtomicInteger tampered = new AtomicInteger();
         Random random = new Random(11);
@@ -91,10 +99,11 @@ class AttackTests {
         return Long.parseLong(udp.get(1).split(" ")[names.indexOf("RcvbufErrors")]);
     }
 
-    @Test
-    void replayedDatagramsAreDroppedAndMessagesArriveOnce() throws Exception {
-        PilotNode a = nodes.start();
-        PilotNode b = nodes.start();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(CongestionControl.class)
+    void replayedDatagramsAreDroppedAndMessagesArriveOnce(CongestionControl controller) throws Exception {
+        PilotNode a = nodes.start(b -> b.transportConfig(TransportConfig.builder().congestionControl(controller).build()));
+        PilotNode b = nodes.start(n -> n.transportConfig(TransportConfig.builder().congestionControl(controller).build()));
         AtomicInteger handled = new AtomicInteger();
         b.listen(51, MessageHandler.of(in -> {
             handled.incrementAndGet();
