@@ -18,7 +18,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,56 @@ class DeadProviderTests {
         if (provider != null) {
             provider.destroyForcibly();
         }
+    }
+
+    /**
+     * The requester gives up on a silent connection after 3 s instead of the default 10: the same failover, sooner, so
+     * that the test stays short; the calls' own timeout (10 s) still has room for it.
+     */
+    private static final UnaryOperator<PilotNode.Builder> QUICK_TO_GIVE_UP = n -> n
+            .transportConfig(TransportConfig.builder().unresponsiveTimeout(Duration.ofSeconds(3)).build());
+
+    @Test
+    void callsSentToAProviderSigkilledFailOverToTheOtherWithinTheirTimeoutAndRunExactlyOnce() throws Exception {
+        realm.startBackbone();
+        DirectoryClient requester = realm.client("requester", QUICK_TO_GIVE_UP, b -> b);
+        requester.start().join();
+        GroupMessaging groups = GroupMessaging.of(requester);
+        provider = startProvider("fx-dead");
+        Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+        DirectoryClient live = realm.agent("fx-live", b -> b.capability("fx.rate"));
+        live.node().listen(PORT, MessageHandler.of(in -> {
+            served.computeIfAbsent(in.message().bodyAsString(), k -> new AtomicInteger()).incrementAndGet();
+            return Message.of("fx-live");
+        }));
+        // Both providers answered at least once: both are known, measured and connected.
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 200 && answered.size() < 2; i++) {
+            answered.add(groups.anycast("fx.rate", PORT, Message.of("warm " + i)).get(30, TimeUnit.SECONDS)
+                    .member().hostname());
+        }
+        assertThat(answered).containsExactlyInAnyOrder("fx-dead", "fx-live");
+        served.clear();
+
+        provider.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        // Calls at once, as callers of a busy app would make them: the policy spreads them over both providers, so
+        // some are sent to the dead one, whose record still stands.
+        int calls = 8;
+        List<CompletableFuture<AnycastReply>> replies = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            replies.add(groups.anycast(null, "fx.rate", PORT, Message.of("after " + i), Duration.ofSeconds(10)));
+        }
+
+        int failedOver = 0;
+        for (CompletableFuture<AnycastReply> future : replies) {
+            AnycastReply reply = future.get(60, TimeUnit.SECONDS); // each fails on its own 10 s timeout if not answered
+            assertThat(reply.member().hostname()).isEqualTo("fx-live");
+            failedOver += reply.attempts() == 2 ? 1 : 0;
+            assertThat(reply.attempts()).isBetween(1, 2);
+        }
+        assertThat(failedOver).as("calls sent to the dead provider first, answered by the other").isPositive();
+        assertThat(served).as("each call ran once, at the provider that lives").hasSize(calls);
+        assertThat(served.values()).allSatisfy(count -> assertThat(count).hasValue(1));
     }
 
     @Test
