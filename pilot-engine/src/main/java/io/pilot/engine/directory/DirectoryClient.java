@@ -58,10 +58,11 @@ public final class DirectoryClient implements AutoCloseable {
     }
 
     /**
-     * What a watch hears. Called one event at a time for all of the client's watches, on a handler thread (or on the
-     * directory's timer thread, for events released after waiting for one they follow): in the backbone's order, per
-     * node and across nodes (an event that overtook the one before it on the way waits for it, up to a second). A
-     * listener that blocks holds up every watch's events behind it, so hand slow work elsewhere.
+     * What a watch hears. Pushed events are told one at a time for all of the client's watches, on a handler thread
+     * (or on the directory's timer thread, for events released after waiting for one they follow), in the backbone's
+     * order, per node and across nodes (an event that overtook the one before it on the way waits for it, up to a
+     * second); a watch's snapshot, and what a renewal replays or finds changed, on the thread that completed the
+     * backbone's reply. A listener that blocks holds up every watch's events behind it, so hand slow work elsewhere.
      */
     public interface WatchListener {
         void joined(NodeRecord record);

@@ -41,6 +41,11 @@ final class Watches {
     private final Map<Watch, Boolean> unrenewed = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
     /**
+     * Held while a pushed event reaches its watch, and while a watch releases events it held for one they follow (on
+     * the timer thread): so listeners hear pushed events one at a time, whichever thread tells them.
+     */
+    private final Object delivery = new Object();
+    /**
      * How long a backbone that restarted empty may take to hear again from every live node (0 before this node
      * registered): see {@link #restartGrace}.
      */
@@ -66,8 +71,11 @@ final class Watches {
     CompletableFuture<Watch> watch(Query query, String value, WatchListener listener) {
         Objects.requireNonNull(listener, "listener");
         return subscribe(query, value, 0, 0).thenApply(snapshot -> {
-            Watch watch = new Watch(query, value, listener,
-                    (check, delayNanos) -> timer.schedule(check, delayNanos, TimeUnit.NANOSECONDS));
+            Watch watch = new Watch(query, value, listener, (check, delayNanos) -> timer.schedule(() -> {
+                synchronized (delivery) {
+                    check.run();
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS));
             watch.start(snapshot.id(), snapshot.revision(), snapshot.epoch(), snapshot.records());
             watches.put(snapshot.id(), watch);
             orphans.release(watch);
@@ -112,7 +120,9 @@ final class Watches {
             orphans.hold(subscription, kind, revision, signed.record(), previous, System.currentTimeMillis());
             return;
         }
-        watch.apply(kind, revision, signed.record(), previous);
+        synchronized (delivery) {
+            watch.apply(kind, revision, signed.record(), previous);
+        }
     }
 
     private void learn(int kind, SignedRecord signed) {
