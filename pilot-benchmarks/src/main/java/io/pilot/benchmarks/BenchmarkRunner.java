@@ -2,6 +2,7 @@ package io.pilot.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -68,6 +69,7 @@ public final class BenchmarkRunner {
         PingLatencyBenchmark.Result ping = null;
         ThroughputBenchmark.Result throughput = null;
         HandshakeRateBenchmark.Result handshakes = null;
+        CryptoPrimitivesBenchmark.Result primitives = null;
         LossGoodputBenchmark.Result loss = null;
         BackboneBenchmark.Result backbone = null;
         RelayThroughputBenchmark.Result relay = null;
@@ -92,6 +94,8 @@ public final class BenchmarkRunner {
             progress("3/8 handshakes per second");
             handshakes = new HandshakeRateBenchmark().run(profile);
             progress(String.format(Locale.ROOT, "    %.0f handshakes/s", handshakes.perSecond().median()));
+            progress("    the handshake's primitives, provider against provider");
+            primitives = primitives(profile);
         }
         if (sections.contains(Section.LOSS)) {
             progress("4/8 goodput under loss");
@@ -164,8 +168,16 @@ public final class BenchmarkRunner {
                     broadcast.onLoopLastDeliveryInRtts()));
         }
         long seconds = Math.round((System.nanoTime() - start) / 1e9);
-        return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes, loss,
-                backbone, relay, calls, streams, directoryScale, sessionsHeld, broadcast);
+        return new Report(environment, profile, command, seconds, Environment.currentLoadAverage(), ping, throughput, handshakes,
+                primitives, loss, backbone, relay, calls, streams, directoryScale, sessionsHeld, broadcast);
+    }
+
+    private static CryptoPrimitivesBenchmark.Result primitives(RunProfile profile) {
+        try {
+            return CryptoPrimitivesBenchmark.measure(CryptoPrimitivesBenchmark.roundMillis(profile));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a primitive the handshake uses is missing from this JVM", e);
+        }
     }
 
     private static DirectoryScaleBenchmark.Result directoryScale(RunProfile profile) throws InterruptedException {

@@ -13,7 +13,9 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.crypto.KeyAgreement;
@@ -46,6 +48,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <pre>
  * java -cp ... io.pilot.benchmarks.CryptoPrimitivesBenchmark [milliseconds per round, default 300]
  * </pre>
+ * {@code bin/bench} runs it with section 3 (handshakes), and {@code docs/benchmarks.md} shows its table there.
  */
 public final class CryptoPrimitivesBenchmark {
 
@@ -59,20 +62,48 @@ public final class CryptoPrimitivesBenchmark {
     private CryptoPrimitivesBenchmark() {
     }
 
+    /** One primitive on one provider: the best round's microseconds of the thread's CPU per operation. */
+    public record Row(String primitive, double cpuMicros) {
+    }
+
+    /**
+     * @param curvesProvider where the engine runs X25519 and Ed25519 in this JVM ({@code Sodium.curvesProvider()})
+     * @param roundMillis how long each timed round ran
+     */
+    public record Result(String curvesProvider, long roundMillis, int rounds, List<Row> rows) {
+    }
+
     public static void main(String[] args) throws GeneralSecurityException {
         long roundMillis = args.length > 0 ? Long.parseLong(args[0]) : 300;
-        Map<String, Op> ops = operations();
-        System.out.println("The engine's X25519 and Ed25519: " + Sodium.curvesProvider());
+        Result result = measure(roundMillis);
+        System.out.println("The engine's X25519 and Ed25519: " + result.curvesProvider());
         System.out.printf(Locale.ROOT, "%-58s %12s%n", "primitive (provider)", "CPU µs/op (best)");
-        for (Map.Entry<String, Op> entry : ops.entrySet()) {
+        for (Row row : result.rows()) {
+            System.out.printf(Locale.ROOT, "%-58s %12.2f%n", row.primitive(), row.cpuMicros());
+        }
+    }
+
+    /** How long each round runs in {@code profile}: long enough to compile and settle, short in a smoke run. */
+    static long roundMillis(RunProfile profile) {
+        return switch (profile.name()) {
+            case "smoke" -> 5;
+            case "quick" -> 60;
+            default -> 150;
+        };
+    }
+
+    /** Times every primitive: a warm-up round, then {@value #ROUNDS} rounds of {@code roundMillis}, the best kept. */
+    public static Result measure(long roundMillis) throws GeneralSecurityException {
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, Op> entry : operations().entrySet()) {
             double best = Double.MAX_VALUE;
             time(entry.getValue(), roundMillis); // warm-up
             for (int round = 0; round < ROUNDS; round++) {
                 best = Math.min(best, time(entry.getValue(), roundMillis));
             }
-            System.out.printf(Locale.ROOT, "%-58s %12.2f%n", entry.getKey(), best);
+            rows.add(new Row(entry.getKey(), best));
         }
-        System.out.println("(sink " + (sink & 1) + ")");
+        return new Result(Sodium.curvesProvider(), roundMillis, ROUNDS, List.copyOf(rows));
     }
 
     /** A timed operation. */

@@ -261,6 +261,29 @@ public final class MarkdownReport {
                 + "(`-Dpilot.crypto.libsodium=none`) the engine runs the curves on Bouncy Castle, at 1.4 to 1.8 times "
                 + "this CPU per handshake (alternate runs under load, issue 18's handshake work).", micros(r.cpuPerHandshakeNanos().median())));
         line("");
+        if (report.primitives() != null) {
+            primitives(report.primitives());
+        }
+    }
+
+    private void primitives(CryptoPrimitivesBenchmark.Result r) {
+        line("### The handshake's primitives, provider against provider");
+        line("");
+        line(String.format(Locale.ROOT, "`CryptoPrimitivesBenchmark`, in this JVM on one thread: each primitive runs "
+                + "for a warm-up round, then %d rounds of %d ms, and the table gives the best round's CPU time of the "
+                + "thread per operation (CPU time and the best round: time the thread spent descheduled, or in a round "
+                + "other work slowed, does not count). The engine runs X25519 and Ed25519 on **%s** here, SHA-256, "
+                + "HMAC and the data path's AES-256-GCM on the JDK; the handshake's own AES-256-GCM (its payloads, "
+                + "a key each) on libsodium where it has AES-NI code. The last row is a whole handshake's computation, "
+                + "both ends, on what the engine chose: the figure section 3's CPU per handshake should be compared "
+                + "with.", r.rounds(), r.roundMillis(), r.curvesProvider()));
+        line("");
+        line("| primitive (provider) | CPU µs per operation (best round) |");
+        line("|---|---:|");
+        for (CryptoPrimitivesBenchmark.Row row : r.rows()) {
+            line(String.format(Locale.ROOT, "| %s | %.2f |", row.primitive(), row.cpuMicros()));
+        }
+        line("");
     }
 
     private void loss(LossGoodputBenchmark.Result r) {

@@ -225,10 +225,17 @@ public final class PilotPair implements AutoCloseable {
         return relayEventLoop;
     }
 
+    /**
+     * Whether the nodes read with UDP GRO ({@code PilotNode.Builder.receiveCoalescing}), from
+     * {@code -Dbench.receiveCoalescing=true}: off, the engine's default, unless asked for (an A/B of the two).
+     */
+    static final boolean RECEIVE_COALESCING = Boolean.getBoolean("bench.receiveCoalescing");
+
     /** A loopback node builder with a fresh identity and a request timeout long enough for lossy 16 MiB requests. */
     static PilotNode.Builder node() {
         return PilotNode.builder()
                 .identity(Identity.generate(RANDOM))
+                .receiveCoalescing(RECEIVE_COALESCING)
                 .bindAddress("127.0.0.1", 0)
                 .requestTimeout(Duration.ofSeconds(120));
     }

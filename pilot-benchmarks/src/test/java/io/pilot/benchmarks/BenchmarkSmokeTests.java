@@ -44,6 +44,11 @@ class BenchmarkSmokeTests {
         assertThat(handshakes.failures()).isZero();
         assertThat(handshakes.perSecond().min()).isPositive();
         assertThat(handshakes.latencyNanos().count()).isEqualTo(RunProfile.smoke().handshakesPerBatch());
+        CryptoPrimitivesBenchmark.Result primitives = report.primitives();
+        assertThat(primitives.rows()).extracting(CryptoPrimitivesBenchmark.Row::primitive)
+                .contains("X25519 agreement (BouncyCastle rfc7748)", "Ed25519 verify (JDK SunEC EdDSA, Signature reused)")
+                .last().asString().startsWith("whole handshake, both sides");
+        assertThat(primitives.rows()).allSatisfy(row -> assertThat(row.cpuMicros()).isPositive().isFinite());
 
         LossGoodputBenchmark.Result loss = report.loss();
         assertThat(loss.rows()).hasSize(LossGoodputBenchmark.LOSS_RATES.length * CongestionControl.values().length);
@@ -106,7 +111,8 @@ class BenchmarkSmokeTests {
         });
 
         String markdown = new MarkdownReport(report).render();
-        assertThat(markdown).contains("## 1.", "Pilot `request()`", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "## 8.", "`smoke test`")
+        assertThat(markdown).contains("## 1.", "Pilot `request()`", "## 2.", "## 3.", "### The handshake's primitives, provider against provider",
+                        "## 4.", "## 5.", "## 6.", "## 8.", "`smoke test`")
                 .doesNotContain("## 7.", "NaN", "Infinity");
     }
 
