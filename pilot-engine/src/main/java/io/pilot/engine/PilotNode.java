@@ -771,7 +771,8 @@ public final class PilotNode implements AutoCloseable {
         /**
          * Whether the UDP socket reads with UDP GRO where the platform has it (epoll, Linux 5.0 and later): runs of
          * datagrams a peer wrote with GSO then arrive in one read instead of one each. Default false: measured on a
-         * loaded 2-core machine it lost throughput against {@code recvmmsg} batches (docs/PROTOCOL.md, data path).
+         * loaded 2-core machine it lost throughput against {@code recvmmsg} batches, and on an idle one it gained
+         * nothing measurable (docs/PROTOCOL.md, data path).
          */
         public Builder receiveCoalescing(boolean coalesce) {
             this.receiveCoalescing = coalesce;
