@@ -62,7 +62,8 @@ public final class DirectoryClient implements AutoCloseable {
      * (or on the directory's timer thread, for events released after waiting for one they follow), in the backbone's
      * order, per node and across nodes (an event that overtook the one before it on the way waits for it, up to a
      * second); a watch's snapshot, and what a renewal replays or finds changed, on the thread that completed the
-     * backbone's reply. A listener that blocks holds up every watch's events behind it, so hand slow work elsewhere.
+     * backbone's reply. A listener that blocks holds up every watch's events behind it, so hand slow work elsewhere; one
+     * that throws is logged, and the events after it are still told.
      */
     public interface WatchListener {
         void joined(NodeRecord record);

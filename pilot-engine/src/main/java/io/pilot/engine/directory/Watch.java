@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One watch's state: which subscription it is at the backbone, which revisions it has applied, up to which
  * revision it has heard every event, and what its listener has been told is there. Events travel on separate
@@ -21,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * only what changed.
  */
 final class Watch {
+
+    private static final Logger log = LoggerFactory.getLogger(Watch.class);
 
     /**
      * Schedules a watch's check of the events it holds behind a missing one ({@link #releaseOverdue}): the directory's
@@ -51,6 +56,8 @@ final class Watch {
     private final String value;
     private final WatchListener listener;
     private final ReorderTimer reorderTimer;
+    /** Set by {@link #close}, without the watch's lock: a listener may close another watch while it is told. */
+    private volatile boolean closed;
     private volatile int id;
     /** The revision of the snapshot this watch started from: older events are already in it. */
     private long appliedRevision;
@@ -251,19 +258,26 @@ final class Watch {
     }
 
     private void hold(Held event) {
-        boolean first = held.isEmpty();
-        held.put(event.previous(), event);
-        if (held.size() > MAX_AHEAD_OF_GAP) {
+        if (held.putIfAbsent(event.previous(), event) != null) {
+            // Two events that follow the same one are no chain to order (only a backbone at fault sends them): the
+            // second is applied as it comes, per node still never going back.
+            deliver(event.kind(), event.revision(), event.record());
+        } else if (held.size() > MAX_AHEAD_OF_GAP) {
             releaseAll(); // a gap this old is not an overtaking: the listener hears what came, a renewal the rest
-        } else if (first) {
+        } else if (held.size() == 1) {
             reorderTimer.schedule(this::checkHeld, REORDER_HOLD_NANOS);
         }
     }
 
-    private void checkHeld() {
-        long next = releaseOverdue(System.nanoTime());
-        if (next > 0) {
-            reorderTimer.schedule(this::checkHeld, next);
+    /** The timer's check: releases what is overdue, and checks again while anything is held. */
+    void checkHeld() {
+        long next = 0;
+        try {
+            next = releaseOverdue(System.nanoTime());
+        } finally {
+            if (next > 0 || holding() > 0) {
+                reorderTimer.schedule(this::checkHeld, Math.max(next, 1_000_000L));
+            }
         }
     }
 
@@ -275,6 +289,9 @@ final class Watch {
      * @return nanoseconds until the oldest event still held is due, or 0 if none is held
      */
     synchronized long releaseOverdue(long nowNanos) {
+        if (closed) {
+            held.clear();
+        }
         if (held.isEmpty()) {
             return 0;
         }
@@ -292,9 +309,9 @@ final class Watch {
         return held.size();
     }
 
-    /** Stops holding events for the listener: the watch is closed. */
-    synchronized void close() {
-        held.clear();
+    /** The watch is closed: its listener hears nothing more, and what it held is dropped at the next look. */
+    void close() {
+        closed = true;
     }
 
     private void releaseAll() {
@@ -310,14 +327,19 @@ final class Watch {
 
     /** Tells the listener of an event unless a newer one about the same node was applied already. */
     private void deliver(int kind, long revision, NodeRecord record) {
-        if (revision <= revisions.getOrDefault(record.address(), appliedRevision)) {
+        if (closed || revision <= revisions.getOrDefault(record.address(), appliedRevision)) {
             return;
         }
         revisions.put(record.address(), revision);
-        switch (kind) {
-            case DirectoryProtocol.EVENT_JOIN -> joined(record);
-            case DirectoryProtocol.EVENT_UPDATE -> updated(record);
-            default -> left(record);
+        try {
+            switch (kind) {
+                case DirectoryProtocol.EVENT_JOIN -> joined(record);
+                case DirectoryProtocol.EVENT_UPDATE -> updated(record);
+                default -> left(record);
+            }
+        } catch (RuntimeException e) {
+            // The listener's fault, not the event's: the events after it (a chain being released) are still told.
+            log.warn("a listener of the watch on {} {} failed on an event about {}", query, value, record.address(), e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,13 @@ final class Watches {
     private final Map<Watch, Boolean> unrenewed = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
     /**
-     * Held while a pushed event reaches its watch, and while a watch releases events it held for one they follow (on
-     * the timer thread): so listeners hear pushed events one at a time, whichever thread tells them.
+     * Held while a pushed event reaches its watch (from the port, or held as an orphan), and while a watch releases
+     * events it held for one they follow (on the timer thread): so listeners hear pushed events one at a time,
+     * whichever thread tells them.
      */
-    private final Object delivery = new Object();
+    private final ReentrantLock delivery = new ReentrantLock();
+    /** How soon the timer looks again at held events while a listener is being told something. */
+    static final long BUSY_RETRY_MILLIS = 10;
     /**
      * How long a backbone that restarted empty may take to hear again from every live node (0 before this node
      * registered): see {@link #restartGrace}.
@@ -71,14 +75,10 @@ final class Watches {
     CompletableFuture<Watch> watch(Query query, String value, WatchListener listener) {
         Objects.requireNonNull(listener, "listener");
         return subscribe(query, value, 0, 0).thenApply(snapshot -> {
-            Watch watch = new Watch(query, value, listener, (check, delayNanos) -> timer.schedule(() -> {
-                synchronized (delivery) {
-                    check.run();
-                }
-            }, delayNanos, TimeUnit.NANOSECONDS));
+            Watch watch = new Watch(query, value, listener, this::scheduleCheck);
             watch.start(snapshot.id(), snapshot.revision(), snapshot.epoch(), snapshot.records());
             watches.put(snapshot.id(), watch);
-            orphans.release(watch);
+            releaseOrphans(watch);
             return watch;
         });
     }
@@ -120,9 +120,41 @@ final class Watches {
             orphans.hold(subscription, kind, revision, signed.record(), previous, System.currentTimeMillis());
             return;
         }
-        synchronized (delivery) {
+        delivery.lock();
+        try {
             watch.apply(kind, revision, signed.record(), previous);
+        } finally {
+            delivery.unlock();
         }
+    }
+
+    /** Hands a watch the events that came before it was filed, as pushed events are handed: one at a time. */
+    private void releaseOrphans(Watch watch) {
+        delivery.lock();
+        try {
+            orphans.release(watch);
+        } finally {
+            delivery.unlock();
+        }
+    }
+
+    /**
+     * Runs a watch's check of the events it holds ({@link Watch#checkHeld}) on the directory's timer when due. The
+     * timer thread, which every client's heartbeats share, never waits for a listener: while another thread is
+     * telling one, the check comes back {@value #BUSY_RETRY_MILLIS} ms later.
+     */
+    private void scheduleCheck(Runnable check, long delayNanos) {
+        timer.schedule(() -> {
+            if (!delivery.tryLock()) {
+                scheduleCheck(check, TimeUnit.MILLISECONDS.toNanos(BUSY_RETRY_MILLIS));
+                return;
+            }
+            try {
+                check.run();
+            } finally {
+                delivery.unlock();
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void learn(int kind, SignedRecord signed) {
@@ -228,7 +260,7 @@ final class Watches {
             if (endOld) {
                 unwatch(old);
             }
-            orphans.release(watch);
+            releaseOrphans(watch);
             if (renewed.replay() == null) {
                 long grace = restartGraceMillis;
                 boolean keep = anotherEpoch && grace > 0;

@@ -15,7 +15,12 @@ class WatchTests {
     private final RecordingListener listener = new RecordingListener();
     /** The delays the watch asked its reorder timer for, in order. */
     private final List<Long> checks = new ArrayList<>();
-    private final Watch watch = new Watch(Query.CAPABILITY, "fx.rate", listener, (check, delay) -> checks.add(delay));
+    /** The checks themselves, in the same order: a test runs them as the timer would. */
+    private final List<Runnable> checkTasks = new ArrayList<>();
+    private final Watch watch = new Watch(Query.CAPABILITY, "fx.rate", listener, (check, delay) -> {
+        checks.add(delay);
+        checkTasks.add(check);
+    });
     private final Identity fxIdentity = Records.identity();
     private final Identity papersIdentity = Records.identity();
 
@@ -164,6 +169,63 @@ class WatchTests {
         assertThat(watch.holding()).isZero();
         assertThat(listener.heard).hasSize(Watch.MAX_AHEAD_OF_GAP + 1).startsWith("updated fx#1", "updated fx#2")
                 .endsWith("updated fx#" + (Watch.MAX_AHEAD_OF_GAP + 1));
+    }
+
+    @Test
+    void theTimersCheckComesBackWhileEventsAreHeldAndStopsOnceNoneIs() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102);
+
+        checkTasks.get(0).run(); // early, as a timer may be: nothing due yet
+        assertThat(listener.heard).isEmpty();
+        assertThat(checks).as("it asked to be run again when the hold ends").hasSize(2);
+        assertThat(checks.get(1)).isPositive().isLessThanOrEqualTo(Watch.REORDER_HOLD_NANOS);
+
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 102, papers(1), 100);
+        checkTasks.get(1).run();
+        assertThat(checks).as("nothing held: no further check").hasSize(2);
+        assertThat(listener.heard).containsExactly("joined papers#1", "joined fx#1");
+    }
+
+    @Test
+    void twoEventsThatFollowTheSameOneAreBothHeardTheSecondAsItComes() {
+        watch.start(7, 100, 0, List.of());
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102);
+        watch.apply(DirectoryProtocol.EVENT_JOIN, 105, papers(1), 102); // a backbone at fault: no chain
+
+        assertThat(listener.heard).containsExactly("joined papers#1");
+        assertThat(watch.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
+        assertThat(listener.heard).containsExactly("joined papers#1", "joined fx#1");
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopTheEventsReleasedAfterIt() {
+        List<String> told = new ArrayList<>();
+        Watch throwing = new Watch(Query.CAPABILITY, "fx.rate", new DirectoryClient.WatchListener() {
+            @Override
+            public void joined(NodeRecord record) {
+                told.add("joined " + record.hostname());
+                if (record.hostname().equals("papers")) {
+                    throw new IllegalStateException("the listener's own fault");
+                }
+            }
+
+            @Override
+            public void updated(NodeRecord record) {
+                told.add("updated " + record.hostname());
+            }
+
+            @Override
+            public void left(NodeRecord record) {
+                told.add("left " + record.hostname());
+            }
+        }, (check, delay) -> { });
+        throwing.start(7, 100, 0, List.of());
+        throwing.apply(DirectoryProtocol.EVENT_JOIN, 104, fx(1), 102);
+        throwing.apply(DirectoryProtocol.EVENT_JOIN, 102, papers(1), 100);
+
+        assertThat(told).as("the event held after the failing call was told too").containsExactly("joined papers", "joined fx");
+        assertThat(throwing.holding()).isZero();
     }
 
     @Test
