@@ -314,6 +314,10 @@ final class Watch {
         closed = true;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     private void releaseAll() {
         while (!held.isEmpty()) {
             deliverHeld(held.pollFirstEntry().getValue());

@@ -21,6 +21,12 @@ final class FakeBackbone implements BackboneCall {
         return this;
     }
 
+    /** A reply the test gives later, by completing {@code reply} with its body: a call still on its way. */
+    FakeBackbone later(CompletableFuture<byte[]> reply) {
+        replies.add(reply);
+        return this;
+    }
+
     FakeBackbone fail(Throwable error) {
         replies.add(error);
         return this;
@@ -57,6 +63,9 @@ final class FakeBackbone implements BackboneCall {
         }
         if (next instanceof Throwable error) {
             return CompletableFuture.failedFuture(error);
+        }
+        if (next instanceof CompletableFuture<?> later) {
+            return later.thenApply(body -> BackboneCall.readReply((byte[]) body, read));
         }
         try {
             return CompletableFuture.completedFuture(BackboneCall.readReply((byte[]) next, read));

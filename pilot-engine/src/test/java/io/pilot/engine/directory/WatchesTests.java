@@ -4,6 +4,7 @@ import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.identity.Identity;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -74,6 +75,28 @@ class WatchesTests {
         assertThat(other.releaseOverdue(System.nanoTime() + Watch.REORDER_HOLD_NANOS)).isZero();
         assertThat(other.holding()).as("dropped, not told").isZero();
         assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#3", "joined fx#3");
+    }
+
+    @Test
+    void aWatchClosedWhileItsRenewalIsOnItsWayEndsTheNewSubscriptionAndHearsNothing() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
+        Watch watch = watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        CompletableFuture<byte[]> renewal = new CompletableFuture<>();
+        backbone.later(renewal).reply(DirectoryProtocol.ok()).reply(DirectoryProtocol.ok());
+
+        watches.reconnected(); // WATCH_FROM, its reply still on its way
+        watches.close(watch); // UNWATCH 7
+        renewal.complete(DirectoryProtocol.ok().u32(8).u64(112).u64(FakeBackbone.EPOCH)
+                .u8(DirectoryProtocol.WATCH_REPLAYED).u32(0).toBytes());
+        watches.onEvent(DirectoryProtocol.EVENT_UPDATE, 8, 113, fx(2), 112);
+
+        assertThat(backbone.op(1)).isEqualTo(DirectoryProtocol.OP_WATCH_FROM);
+        assertThat(backbone.op(2)).isEqualTo(DirectoryProtocol.OP_UNWATCH);
+        assertThat(backbone.op(3)).as("the renewal's subscription ended as it came").isEqualTo(DirectoryProtocol.OP_UNWATCH);
+        BinaryReader unwatch = new BinaryReader(backbone.requests.get(3));
+        unwatch.u8();
+        assertThat(unwatch.u32()).isEqualTo(8);
+        assertThat(listener.heard).containsExactly("joined fx#1");
     }
 
     @Test
