@@ -252,9 +252,7 @@ final class Watch {
         }
         deliveredThrough = Math.max(deliveredThrough, revision);
         deliver(kind, revision, record);
-        while (!held.isEmpty() && held.firstKey() <= deliveredThrough) {
-            deliverHeld(held.pollFirstEntry().getValue());
-        }
+        release(false);
     }
 
     private void hold(Held event) {
@@ -263,7 +261,7 @@ final class Watch {
             // second is applied as it comes, per node still never going back.
             deliver(event.kind(), event.revision(), event.record());
         } else if (held.size() > MAX_AHEAD_OF_GAP) {
-            releaseAll(); // a gap this old is not an overtaking: the listener hears what came, a renewal the rest
+            release(true); // a gap this old is not an overtaking: the listener hears what came, a renewal the rest
         } else if (held.size() == 1) {
             reorderTimer.schedule(this::checkHeld, REORDER_HOLD_NANOS);
         }
@@ -271,13 +269,9 @@ final class Watch {
 
     /** The timer's check: releases what is overdue, and checks again while anything is held. */
     void checkHeld() {
-        long next = 0;
-        try {
-            next = releaseOverdue(System.nanoTime());
-        } finally {
-            if (next > 0 || holding() > 0) {
-                reorderTimer.schedule(this::checkHeld, Math.max(next, 1_000_000L));
-            }
+        long next = releaseOverdue(System.nanoTime());
+        if (next > 0) {
+            reorderTimer.schedule(this::checkHeld, next);
         }
     }
 
@@ -300,7 +294,7 @@ final class Watch {
         if (due > 0) {
             return due;
         }
-        releaseAll();
+        release(true);
         return 0;
     }
 
@@ -318,15 +312,13 @@ final class Watch {
         return closed;
     }
 
-    private void releaseAll() {
-        while (!held.isEmpty()) {
-            deliverHeld(held.pollFirstEntry().getValue());
+    /** Applies held events in their chain's order: those the delivered ones now reach, or {@code all} of them. */
+    private void release(boolean all) {
+        while (!held.isEmpty() && (all || held.firstKey() <= deliveredThrough)) {
+            Held event = held.pollFirstEntry().getValue();
+            deliveredThrough = Math.max(deliveredThrough, event.revision());
+            deliver(event.kind(), event.revision(), event.record());
         }
-    }
-
-    private void deliverHeld(Held event) {
-        deliveredThrough = Math.max(deliveredThrough, event.revision());
-        deliver(event.kind(), event.revision(), event.record());
     }
 
     /** Tells the listener of an event unless a newer one about the same node was applied already. */

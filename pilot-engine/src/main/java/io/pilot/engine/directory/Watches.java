@@ -85,9 +85,7 @@ final class Watches {
 
     /** Stops a watch here and at the backbone. */
     void close(Watch watch) {
-        watch.close();
-        watches.remove(watch.id());
-        unrenewed.remove(watch);
+        forget(watch);
         unwatch(watch.id());
     }
 
@@ -234,10 +232,6 @@ final class Watches {
     private void renew(Watch watch, boolean endOld) {
         long epoch = watch.epoch();
         subscribe(watch.query(), watch.value(), watch.heardThrough(), epoch).thenAccept(renewed -> {
-            if (watch.isClosed()) {
-                unwatch(renewed.id()); // closed while the renewal was on its way: the new subscription is nobody's
-                return;
-            }
             int old;
             // A backbone of another epoch than the one asked of may have started empty: what its snapshot lacks may
             // not have registered with it yet. (Compared with the epoch asked of, not the watch's now: another renewal
@@ -261,7 +255,7 @@ final class Watches {
                 watches.put(renewed.id(), watch);
                 unrenewed.remove(watch); // an earlier renewal that failed is made good by this one
             }
-            if (watch.isClosed()) { // closed meanwhile, under the old id: end the new one too
+            if (watch.isClosed()) { // closed while the renewal was on its way: the new subscription is nobody's
                 watches.remove(renewed.id());
                 unrenewed.remove(watch);
                 unwatch(renewed.id());

@@ -76,10 +76,7 @@ class DeadProviderTests {
         provider = startProvider("fx-dead");
         Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
         DirectoryClient live = realm.agent("fx-live", b -> b.capability("fx.rate"));
-        live.node().listen(PORT, MessageHandler.of(in -> {
-            served.computeIfAbsent(in.message().bodyAsString(), k -> new AtomicInteger()).incrementAndGet();
-            return Message.of("fx-live");
-        }));
+        serveCounting(live, "fx-live", served);
         // Both providers answered at least once: both are known, measured and connected.
         Set<String> answered = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 200 && answered.size() < 2; i++) {
@@ -137,10 +134,7 @@ class DeadProviderTests {
         Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
         DirectoryClient newcomer = realm.agent("fx-new", b -> b.capability("fx.rate"));
         long registered = System.nanoTime();
-        newcomer.node().listen(PORT, MessageHandler.of(in -> {
-            served.computeIfAbsent(in.message().bodyAsString(), k -> new AtomicInteger()).incrementAndGet();
-            return Message.of("fx-new");
-        }));
+        serveCounting(newcomer, "fx-new", served);
 
         // The call does not sit out the dead provider's handshake (a minute here): the newcomer answers it.
         AnycastReply reply = waiting.get(60, TimeUnit.SECONDS);
@@ -150,6 +144,14 @@ class DeadProviderTests {
         assertThat(reply.attempts()).isEqualTo(1);
         assertThat(served).containsOnlyKeys("waiting");
         assertThat(served.get("waiting")).hasValue(1);
+    }
+
+    /** Serves {@link #PORT} on {@code provider}'s node, answering its hostname and counting each request body it ran. */
+    private static void serveCounting(DirectoryClient provider, String hostname, Map<String, AtomicInteger> served) {
+        provider.node().listen(PORT, MessageHandler.of(in -> {
+            served.computeIfAbsent(in.message().bodyAsString(), k -> new AtomicInteger()).incrementAndGet();
+            return Message.of(hostname);
+        }));
     }
 
     /** A provider in a process of its own, registered for {@code fx.rate}, answering on {@link #PORT}. */
