@@ -145,7 +145,7 @@ public final class Connection {
         this.skipped = skipped;
         this.handler = handler;
         this.reassembly = new ReassemblyBudget(config.maxReassemblySegments());
-        this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams());
+        this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams(), config.streamIdIndexes());
         this.receiveCredit = new ReceiveCredit(config.connectionReceiveWindow());
         this.assembler = new PacketAssembler(receiveCredit, config.maxQueuedDatagrams(), config.maxPacketPayload());
         this.streamFrames = new StreamFrameApplier(this, handler, streams, assembler, receiveCredit,
@@ -169,7 +169,7 @@ public final class Connection {
     /**
      * Opens a stream to {@code destPort}. Nothing is sent until data is written or the stream is finished.
      *
-     * @throws IllegalStateException if the connection is closed or stream ids are exhausted
+     * @throws IllegalStateException if the connection is closed
      */
     public Stream openStream(int destPort) {
         checkPort(destPort);

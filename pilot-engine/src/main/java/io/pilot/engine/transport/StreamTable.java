@@ -4,51 +4,99 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The live streams of one connection by id, and the bookkeeping of ids: the next id this side opens, every id the
- * peer ever used (so that a late frame for a freed stream does not open it again) and how many peer-opened streams
- * the application sees, which {@link TransportConfig#maxIncomingStreams()} bounds. A stream leaves the table, and
- * its slot is free again, once both of its directions are done.
+ * The live streams of one connection by id, and the bookkeeping of ids: the next id this side opens, the peer's ids
+ * seen lately (so that a late frame for a freed stream does not open it again) and how many peer-opened streams the
+ * application sees, which {@link TransportConfig#maxIncomingStreams()} bounds. A stream leaves the table, and its slot
+ * is free again, once both of its directions are done.
+ *
+ * <p><b>Ids wrap around.</b> A side's ids are {@code 2 * index + parity} for an index below {@link #ID_INDEXES} (2^30,
+ * so every id is below 2^31 as the wire requires), and a connection kept alive for days opens more streams than that
+ * (10,000 requests a second use them up in 30 hours). So indexes count on past the end of the id space and an id is
+ * their remainder: after the last id a side opens its first again, skipping any id whose stream is still live (a
+ * long-lived stream keeps its id). Each side reads an id it has no live stream for as the index nearest to where it
+ * expects one, as QUIC reads truncated packet numbers (RFC 9000, appendix A.3): a peer id within half the id space
+ * after the newest it has seen is a new stream, one within half before it a late frame for a freed stream unless it
+ * was never seen (reordering); this side's own id is unopened if it reads at or after the next one to open. That
+ * holds while the ids in flight span less than half the space (2^29 streams): a frame would have to arrive that many
+ * streams late to be read as new.
  */
 final class StreamTable {
 
+    /** How many ids each side has: its ids are {@code 2 * index + parity}, all below 2^31. */
+    static final int ID_INDEXES = 1 << 30;
+
     /**
-     * How many disjoint ranges the peer's stream ids may form. A peer opens ids in order, so only reordering leaves
-     * gaps; thousands of them mean a peer skipping ids to grow the set of ids seen.
+     * How many disjoint ranges the peer's stream ids may form. A peer opens ids in order, so only reordering (or
+     * skipping its own long-lived streams after a wrap) leaves gaps; thousands of them mean a peer skipping ids to
+     * grow the set of ids seen.
      */
     static final int MAX_STREAM_ID_GAPS = 4096;
 
     private final Connection connection;
     private final boolean evenStreamIds;
     private final int maxIncomingStreams;
+    /** {@link #ID_INDEXES}, or fewer in tests, so that they can wrap the ids around; a power of two. */
+    private final int idIndexes;
     private final Map<Integer, Stream> streams = new HashMap<>();
-    /** Peer stream ids ever seen, as indexes {@code id >>> 1}. */
+    /** Peer streams seen within half the id space of the newest, as indexes counted on past wraps. */
     private final RangeSet peerStreamsSeen = new RangeSet();
-    private int nextLocalStreamId;
+    /** The index of the next stream this side opens, counted on past wraps. */
+    private long nextLocalIndex;
+    /** The newest index of a peer stream seen, counted on past wraps; -1 before the first. */
+    private long newestPeerIndex = -1;
     private int incomingStreams;
 
     /**
      * @param evenStreamIds true if this side opens even stream ids
      */
     StreamTable(Connection connection, boolean evenStreamIds, int maxIncomingStreams) {
+        this(connection, evenStreamIds, maxIncomingStreams, ID_INDEXES);
+    }
+
+    /** A table whose ids wrap after {@code idIndexes} streams per side (a power of two): for tests of the wrap. */
+    StreamTable(Connection connection, boolean evenStreamIds, int maxIncomingStreams, int idIndexes) {
+        if (idIndexes < 2 || idIndexes > ID_INDEXES || Integer.bitCount(idIndexes) != 1) {
+            throw new IllegalArgumentException("id indexes must be a power of two in [2, 2^30]: " + idIndexes);
+        }
         this.connection = connection;
         this.evenStreamIds = evenStreamIds;
         this.maxIncomingStreams = maxIncomingStreams;
-        this.nextLocalStreamId = evenStreamIds ? 0 : 1;
+        this.idIndexes = idIndexes;
     }
 
     /**
-     * Opens the next stream of this side's parity.
-     *
-     * @throws IllegalStateException if stream ids are exhausted
+     * Opens the next stream of this side's parity: the next id in order, past the end of the id space its first
+     * again, skipping ids whose streams are still live.
      */
     Stream openLocal(int port) {
-        if (nextLocalStreamId < 0) {
-            throw new IllegalStateException("stream ids exhausted");
+        int id = idOf(nextLocalIndex++);
+        while (streams.containsKey(id)) {
+            id = idOf(nextLocalIndex++);
         }
-        Stream stream = new Stream(connection, nextLocalStreamId, port);
-        nextLocalStreamId += 2;
-        streams.put(stream.id(), stream);
+        Stream stream = new Stream(connection, id, port);
+        streams.put(id, stream);
         return stream;
+    }
+
+    private int idOf(long index) {
+        return (int) (2 * (index & (idIndexes - 1))) + (evenStreamIds ? 0 : 1);
+    }
+
+    /**
+     * The index counted on past wraps that {@code id}'s index stands for: the one nearest to {@code expected}, within
+     * half the id space before or after it (RFC 9000, appendix A.3, for stream ids).
+     */
+    private long unwrap(int id, long expected) {
+        long window = idIndexes;
+        long half = window / 2;
+        long candidate = (expected & ~(window - 1)) | (id >>> 1);
+        if (candidate <= expected - half) {
+            return candidate + window;
+        }
+        if (candidate > expected + half && candidate >= window) {
+            return candidate - window;
+        }
+        return candidate;
     }
 
     /** The live stream with this id, or null. */
@@ -65,18 +113,31 @@ final class StreamTable {
         return ((id & 1) == 0) == evenStreamIds;
     }
 
-    /** An id of this side's parity that was never opened here, which the peer therefore cannot know. */
+    /**
+     * An id of this side's parity with no live stream that reads as not opened yet (at or after the next one, within
+     * half the id space), which the peer therefore cannot know.
+     */
     boolean isUnopenedLocal(int id) {
-        return isLocal(id) && id >= nextLocalStreamId;
+        return isLocal(id) && !streams.containsKey(id) && unwrap(id, nextLocalIndex) >= nextLocalIndex;
     }
 
-    /** Records a peer id that has no live stream; false if it was seen before (its stream was freed since). */
+    /**
+     * Records a peer id that has no live stream; false if it was seen before (its stream was freed since). Ids seen
+     * more than half the id space before the newest are forgotten: the peer may open them again.
+     */
     boolean firstSightOfPeerId(int id) {
-        int index = id >>> 1;
+        long index = unwrap(id, newestPeerIndex + 1);
         if (peerStreamsSeen.contains(index)) {
             return false;
         }
         peerStreamsSeen.add(index, index + 1L);
+        if (index > newestPeerIndex) {
+            newestPeerIndex = index;
+            long oldest = newestPeerIndex + 1 - idIndexes / 2;
+            if (peerStreamsSeen.start(0) < oldest) {
+                peerStreamsSeen.remove(peerStreamsSeen.start(0), oldest);
+            }
+        }
         return true;
     }
 

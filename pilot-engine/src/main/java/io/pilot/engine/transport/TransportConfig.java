@@ -40,6 +40,7 @@ public final class TransportConfig {
     private final int maxAckRanges;
     private final int maxQueuedDatagrams;
     private final CongestionControl congestionControl;
+    private final int streamIdIndexes;
 
     private TransportConfig(Builder b) {
         this.maxPacketPayload = b.maxPacketPayload;
@@ -61,6 +62,12 @@ public final class TransportConfig {
         this.maxAckRanges = b.maxAckRanges;
         this.maxQueuedDatagrams = b.maxQueuedDatagrams;
         this.congestionControl = b.congestionControl;
+        this.streamIdIndexes = b.streamIdIndexes;
+    }
+
+    /** How many stream ids each side has before they wrap around ({@link StreamTable}): 2^30 but in tests. */
+    int streamIdIndexes() {
+        return streamIdIndexes;
     }
 
     public static TransportConfig defaults() {
@@ -213,6 +220,7 @@ public final class TransportConfig {
         private int pacingBurstPackets = 10;
         private int maxAckRanges = 32;
         private int maxQueuedDatagrams = 1024;
+        private int streamIdIndexes = StreamTable.ID_INDEXES;
         private CongestionControl congestionControl = CongestionControl.CUBIC;
 
         private Builder() {
@@ -329,6 +337,17 @@ public final class TransportConfig {
         public Builder maxQueuedDatagrams(int datagrams) {
             require(datagrams >= 0, "maxQueuedDatagrams must be >= 0");
             this.maxQueuedDatagrams = datagrams;
+            return this;
+        }
+
+        /**
+         * Fewer stream ids per side than the wire's 2^30 (a power of two), so that a test sees them wrap around after
+         * a few streams; not public: both ends of a connection must use the same.
+         */
+        Builder streamIdIndexes(int indexes) {
+            require(indexes >= 2 && indexes <= StreamTable.ID_INDEXES && Integer.bitCount(indexes) == 1,
+                    "streamIdIndexes must be a power of two in [2, 2^30]");
+            this.streamIdIndexes = indexes;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.pilot.engine.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -89,5 +90,65 @@ class StreamTableTests {
         assertThat(table.size()).isZero();
         assertThat(local.freed).isTrue();
         assertThat(peer.freed).isTrue();
+    }
+
+    @Test
+    void localIdsWrapAroundPastTheEndOfTheIdSpaceSkippingLiveStreams() {
+        StreamTable small = new StreamTable(owner, true, 2, 4); // ids 0, 2, 4, 6
+        Stream[] first = new Stream[4];
+        for (int i = 0; i < 4; i++) {
+            first[i] = small.openLocal(80);
+            assertThat(first[i].id()).isEqualTo(2 * i);
+        }
+        for (int i = 1; i < 4; i++) { // id 0 stays live: a long-lived stream
+            finishBothWays(first[i]);
+            small.freeIfDone(first[i]);
+        }
+        assertThat(small.openLocal(80).id()).isEqualTo(2); // 0 skipped, still live
+        assertThat(small.openLocal(80).id()).isEqualTo(4);
+        assertThat(small.get(0)).isSameAs(first[0]);
+        // After the wrap: 6 was opened and freed a while ago, 0 and 2 and 4 are live; nothing reads as unopened but
+        // what comes next.
+        assertThat(small.isUnopenedLocal(6)).isTrue(); // read as the next one, in the new round
+        assertThat(small.isUnopenedLocal(0)).isFalse();
+        assertThat(small.openLocal(80).id()).isEqualTo(6);
+        assertThat(small.isUnopenedLocal(6)).isFalse();
+    }
+
+    @Test
+    void theDefaultIdSpaceWrapsAtTwoToTheThirty() {
+        assertThat(StreamTable.ID_INDEXES).isEqualTo(1 << 30);
+        assertThat(2L * (StreamTable.ID_INDEXES - 1) + 1).isEqualTo((1L << 31) - 1); // the largest id fits the wire
+    }
+
+    @Test
+    void peerIdsAreNewAgainAfterTheyWrapAndLateOnesStayIgnored() {
+        StreamTable small = new StreamTable(owner, true, 2, 8); // peer ids 1, 3, ..., 15
+        for (int index = 0; index < 8; index++) {
+            assertThat(small.firstSightOfPeerId(2 * index + 1)).isTrue();
+        }
+        assertThat(small.firstSightOfPeerId(13)).isFalse(); // a late frame of a freed stream, 1 before the newest
+        // The peer wrapped: its first id is new again, as the next after the newest.
+        assertThat(small.firstSightOfPeerId(1)).isTrue();
+        assertThat(small.firstSightOfPeerId(1)).isFalse();
+        assertThat(small.firstSightOfPeerId(15)).isFalse(); // still late, just before the wrap
+        // Reordering across the wrap: 5 arrives before 3; both are new, and the ids form one range again.
+        assertThat(small.firstSightOfPeerId(5)).isTrue();
+        assertThat(small.firstSightOfPeerId(3)).isTrue();
+        assertThat(small.tooManyPeerIdGaps()).isFalse();
+        for (int round = 0; round < 1000; round++) { // many rounds: what was seen stays within half the space
+            for (int index = 0; index < 8; index++) {
+                int id = 2 * ((index + 3) % 8) + 1;
+                assertThat(small.firstSightOfPeerId(id)).as("round %d id %d", round, id).isTrue();
+            }
+        }
+        assertThat(small.tooManyPeerIdGaps()).isFalse();
+    }
+
+    @Test
+    void anIdSpaceThatIsNotAPowerOfTwoIsRefused() {
+        assertThatThrownBy(() -> new StreamTable(owner, true, 2, 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TransportConfig.builder().streamIdIndexes(3))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
