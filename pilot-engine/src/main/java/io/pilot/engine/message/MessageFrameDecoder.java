@@ -10,8 +10,11 @@ import java.util.Arrays;
  * explicit state machine: each state waits for a known number of bytes, so feeding one byte at a time
  * costs no more than feeding the frame at once. Limits are checked as soon as a length is known, before
  * anything is buffered: a body over {@code maxBody} fails with {@link ErrorCode#TOO_LARGE} and nothing
- * is allocated for it. A body's buffer grows with the bytes that actually arrive (from 64 KiB, fourfold, so it
- * never holds more than four times what arrived), so a peer announcing 16 MiB and sending little holds little.
+ * is allocated for it. A field's buffer grows with the bytes that actually arrive: it starts at what the piece that
+ * announced its length brought along (at least 1 KiB, at most the field's length) and grows fourfold, so it never
+ * holds more than four times what arrived, or 1 KiB; a peer announcing 16 MiB and sending a few bytes holds 1 KiB
+ * (it held 64 KiB until 2026-12-07: ten thousand such streams on one connection, 625 MiB, for 60 KB sent).
+ * {@link #discard} lets go of it when the frame will not be read to its end (the stream was answered already).
  * Fourfold rather than doubling because each growth copies what arrived so far: a 16 MiB body is copied about
  * 5 MiB in all on the way (three large arrays), not 16 MiB (six), which the receiving end of a bulk transfer
  * spent most of its time on (docs/benchmarks.md, section 2). One instance per stream; not thread-safe.
@@ -103,12 +106,25 @@ public final class MessageFrameDecoder {
         return state == State.DONE;
     }
 
-    private static final int INITIAL_BODY_BUFFER = 64 * 1024;
+    /** A field's first buffer at least, unless shorter: a length announced costs no more until its bytes come. */
+    private static final int MIN_FIELD_BUFFER = 1024;
     /** How much a field's buffer grows at a time, at least: the bound on what it holds beyond what arrived. */
     private static final int GROWTH = 4;
 
     private boolean fieldComplete() {
         return (state == State.NAME || state == State.VALUE || state == State.BODY) && fieldFilled == fieldLength;
+    }
+
+    /**
+     * Lets go of what is held for a frame that will not be read to its end: the stream was answered already (an
+     * error, an overload) and its further bytes are dropped unread. The decoder is spent.
+     */
+    public void discard() {
+        field = null;
+        headers = null;
+        if (state != State.DONE) {
+            state = State.FAILED;
+        }
     }
 
     /** Bytes held for the frame being read: what a per-peer memory budget counts. */
@@ -138,7 +154,7 @@ public final class MessageFrameDecoder {
                 if (length == 0) {
                     throw new FrameException(ErrorCode.PROTOCOL, "empty header name");
                 }
-                startField(length);
+                startField(length, in);
                 state = State.NAME;
             }
             case NAME -> {
@@ -154,7 +170,7 @@ public final class MessageFrameDecoder {
                         throw new FrameException(ErrorCode.PROTOCOL, "header '" + name + "' value over "
                                 + Message.MAX_HEADER_VALUE + " bytes");
                     }
-                    startField(length);
+                    startField(length, in);
                     state = State.VALUE;
                 }
             }
@@ -172,7 +188,7 @@ public final class MessageFrameDecoder {
                         throw new FrameException(ErrorCode.TOO_LARGE, "message of " + length
                                 + " bytes exceeds the limit of " + maxBody + " bytes");
                     }
-                    startField((int) length);
+                    startField((int) length, in);
                     state = State.BODY;
                 }
             }
@@ -194,8 +210,9 @@ public final class MessageFrameDecoder {
         }
     }
 
-    private void startField(int length) {
-        field = new byte[Math.min(length, INITIAL_BODY_BUFFER)];
+    /** A field of {@code length} bytes begins; {@code in} holds what has arrived of it so far. */
+    private void startField(int length, ByteBuffer in) {
+        field = new byte[Math.min(length, Math.max(in.remaining(), MIN_FIELD_BUFFER))];
         fieldLength = length;
         fieldFilled = 0;
     }

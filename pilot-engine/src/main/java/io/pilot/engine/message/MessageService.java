@@ -705,6 +705,7 @@ public final class MessageService implements SessionEvents {
                 reply(frame, atRoundEnd);
             } else {
                 answered = true;
+                decoder.discard();
                 try {
                     stream.finish();
                     flush(atRoundEnd);
@@ -723,6 +724,7 @@ public final class MessageService implements SessionEvents {
                 return;
             }
             answered = true;
+            decoder.discard(); // an answer before the request was whole drops the rest unread: hold nothing for it
             try {
                 write(stream, frame);
                 flush(atRoundEnd);
@@ -769,6 +771,7 @@ public final class MessageService implements SessionEvents {
         @Override
         public void onReset(Stream s, int errorCode) {
             answered = true;
+            decoder.discard();
             release();
             cancel(ErrorCode.CANCELLED); // whatever the code: the caller has gone, so has the point of the work
         }

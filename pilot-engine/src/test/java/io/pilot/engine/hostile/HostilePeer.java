@@ -21,6 +21,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The attacker's side of a session, written from docs/PROTOCOL.md rather than from the engine's session
@@ -195,11 +197,19 @@ final class HostilePeer implements AutoCloseable {
 
     /**
      * The data of the STREAM frames for {@code streamId} in a transport packet from the victim (packet number
-     * first), in the order they come; null if it carries none. Walks every frame of §5.2 to find them.
+     * first), in the order they come; null if it carries none.
      */
     static byte[] streamData(ByteBuffer packet, int streamId) {
+        return streamDataById(packet).get(streamId);
+    }
+
+    /**
+     * The data of every stream's STREAM frames in a transport packet from the victim (packet number first), by stream
+     * id, each in the order it comes. Walks every frame of §5.2 to find them.
+     */
+    static Map<Integer, byte[]> streamDataById(ByteBuffer packet) {
         ByteBuffer in = packet.duplicate().position(8);
-        ByteArrayOutputStream data = null;
+        Map<Integer, ByteArrayOutputStream> data = new LinkedHashMap<>();
         while (in.hasRemaining()) {
             int type = in.get() & 0xff;
             switch (type) {
@@ -215,10 +225,7 @@ final class HostilePeer implements AutoCloseable {
                     in.position(in.position() + 10);
                     byte[] bytes = new byte[in.getShort() & 0xffff];
                     in.get(bytes);
-                    if (id == streamId) {
-                        data = data == null ? new ByteArrayOutputStream() : data;
-                        data.writeBytes(bytes);
-                    }
+                    data.computeIfAbsent(id, any -> new ByteArrayOutputStream()).writeBytes(bytes);
                 }
                 case 0x10 -> in.position(in.position() + 8);
                 case 0x11 -> in.position(in.position() + 12);
@@ -227,7 +234,9 @@ final class HostilePeer implements AutoCloseable {
                 default -> throw new IllegalStateException("unknown frame type " + type + " from the victim");
             }
         }
-        return data == null ? null : data.toByteArray();
+        Map<Integer, byte[]> bytes = new LinkedHashMap<>();
+        data.forEach((id, stream) -> bytes.put(id, stream.toByteArray()));
+        return bytes;
     }
 
     static byte[] ping() {

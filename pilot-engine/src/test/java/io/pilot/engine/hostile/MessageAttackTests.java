@@ -17,7 +17,11 @@ import io.pilot.engine.message.MessageHandler;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,6 +73,60 @@ class MessageAttackTests {
                 .get(10, TimeUnit.SECONDS);
         assertThat(reply.bodyAsString()).isEqualTo("served after");
         assertThat(ran).hasValue(1);
+    }
+
+    @Test
+    void thousandsOfRequestsAnnouncingLargeBodiesAndSendingAFewBytesAreHeldCheaplyNotRefused() throws Exception {
+        PilotNode victim = nodes.start();
+        AtomicInteger ran = new AtomicInteger();
+        victim.listen(PORT, MessageHandler.of(in -> {
+            ran.incrementAndGet();
+            return Message.of("served " + in.message().bodyAsString());
+        }));
+        // Each stream: a request's prelude announcing a 1 MiB body, and 3 bytes of it; never finished. Until
+        // 2026-12-07 each made the victim allocate 64 KiB at once, so about a thousand of them filled the peer's
+        // 64 MiB budget and the rest were refused OVERLOADED, their buffers held anyway (PROTOCOL.md §10, gap 42).
+        byte[] prelude = Arrays.copyOf(request(Message.of(new byte[1 << 20])), 9);
+        int streams = 5_000;
+        int perPacket = 40;
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            long packetNumber = 0;
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int n = 0; n < streams; n++) {
+                frames.writeBytes(HostilePeer.stream(attacker.streamId(n), PORT, 0, prelude, false));
+                if ((n + 1) % perPacket == 0) {
+                    attacker.sendPacket(packetNumber++, frames.toByteArray());
+                    frames.reset();
+                }
+            }
+            // Then one whole request: once it is answered, the victim has read every packet before it.
+            int last = attacker.streamId(streams);
+            attacker.sendPacket(packetNumber, HostilePeer.stream(last, PORT, 0, request(Message.of("whole")), true));
+
+            Set<Integer> answered = new HashSet<>();
+            MessageFrameDecoder decoder = new MessageFrameDecoder(1 << 20);
+            MessageFrame lastAnswer = null;
+            for (ByteBuffer packet = attacker.receivePacket(); packet != null && lastAnswer == null;
+                    packet = attacker.receivePacket()) {
+                for (Map.Entry<Integer, byte[]> data : HostilePeer.streamDataById(packet).entrySet()) {
+                    if (data.getKey() == last) {
+                        lastAnswer = feed(decoder, data.getValue());
+                    } else {
+                        answered.add(data.getKey());
+                    }
+                }
+            }
+            assertThat(lastAnswer).as("the whole request after them is answered").isNotNull();
+            assertThat(lastAnswer.message().bodyAsString()).isEqualTo("served whole");
+            assertThat(answered).as("no half-sent request answered (OVERLOADED): 1 KiB each is within the budget")
+                    .isEmpty();
+        }
+        assertThat(ran).hasValue(1);
+        PilotNode legitimate = nodes.start();
+        legitimate.connect(victim.publicKey(), victim.localEndpoint()).join();
+        Message reply = legitimate.request(new PilotSocketAddress(victim.address(), PORT), Message.of("after"))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(reply.bodyAsString()).isEqualTo("served after");
     }
 
     private static byte[] request(Message message) {

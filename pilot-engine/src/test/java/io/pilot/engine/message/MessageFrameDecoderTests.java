@@ -69,10 +69,38 @@ class MessageFrameDecoderTests {
             all.position(all.position() + piece);
             fed += piece;
             if (frame == null) {
-                assertThat(decoder.bufferedBytes()).as("after %d bytes", fed).isLessThanOrEqualTo(Math.max(64 * 1024, 4 * fed));
+                assertThat(decoder.bufferedBytes()).as("after %d bytes", fed).isLessThanOrEqualTo(Math.max(1024, 4 * fed));
             }
         }
         assertThat(frame.message().body()).isEqualTo(body);
+    }
+
+    @Test
+    void aLengthAnnouncedCostsOneKibibyteUntilItsBytesCome() throws FrameException {
+        // A request announcing 16 MiB and bringing 3 bytes of it: what a peer opening thousands of streams sends.
+        ByteBuffer prelude = ByteBuffer.allocate(9).put((byte) 1).put((byte) 0).putInt(16 << 20)
+                .put(new byte[] {1, 2, 3}).flip();
+        MessageFrameDecoder decoder = new MessageFrameDecoder(16 << 20);
+        assertThat(decoder.feed(prelude)).isNull();
+        assertThat(decoder.bufferedBytes()).isEqualTo(1024);
+        // A piece that brings more at once gets room for all of it in one array, not 1 KiB to grow from.
+        ByteBuffer bigPiece = bytes(new MessageFrame(FrameKind.REQUEST, Message.of(new byte[40_000])));
+        MessageFrameDecoder whole = new MessageFrameDecoder(16 << 20);
+        whole.feed(bigPiece.slice(0, 30_006));
+        assertThat(whole.bufferedBytes()).isEqualTo(30_000);
+    }
+
+    @Test
+    void discardLetsGoOfWhatAPartFrameHeldAndSpendsTheDecoder() throws FrameException {
+        ByteBuffer all = bytes(new MessageFrame(FrameKind.REQUEST, Message.of(new byte[100_000])));
+        MessageFrameDecoder decoder = new MessageFrameDecoder(16 << 20);
+        assertThat(decoder.feed(all.slice(0, 50_000))).isNull();
+        assertThat(decoder.bufferedBytes()).isPositive();
+        decoder.discard();
+        assertThat(decoder.bufferedBytes()).isZero();
+        assertThat(decoder.isComplete()).isFalse();
+        assertThatExceptionOfType(FrameException.class).isThrownBy(() -> decoder.feed(all.slice(50_000, 10)))
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL));
     }
 
     @Test
