@@ -26,13 +26,14 @@ import java.util.concurrent.Executor;
  * @param receiveCoalescing whether the UDP socket asks the kernel for UDP GRO (epoll only)
  * @param replyCoalescingWindow how long a handler's reply may wait for its peer's other replies, zero for not at all
  * @param eventLoops loops shared with other nodes of the process, or null for a loop thread of the node's own
+ * @param maxInboundBuffered what all peers' partly received requests may hold at once, in bytes
  */
 record NodeSettings(Path identityPath, Identity identity, InetSocketAddress bindAddress, int realm,
                     int maxMessageSize, Duration requestTimeout, SessionSettings sessionSettings,
                     TransportConfig transportConfig, AccessPolicy accessPolicy, Impairment impairment,
                     Executor handlerExecutor, SecureRandom random, int socketBufferBytes, boolean answerStun,
                     PathSettings pathSettings, boolean exposeErrorDetails, boolean receiveCoalescing,
-                    Duration replyCoalescingWindow, SharedEventLoops eventLoops) {
+                    Duration replyCoalescingWindow, SharedEventLoops eventLoops, long maxInboundBuffered) {
 
     /** @throws IllegalStateException without an identity, or with packets that do not fit the wire */
     NodeSettings {

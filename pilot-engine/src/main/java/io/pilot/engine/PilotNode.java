@@ -125,7 +125,7 @@ public final class PilotNode implements AutoCloseable {
                     settings.eventLoops());
             messages = new MessageService(socket.loop(), executors.handlers(), executors.callbacks(),
                     settings.maxMessageSize(), settings.exposeErrorDetails(), settings.replyCoalescingWindow(),
-                    sessionListeners::established, sessionListeners::closed);
+                    settings.maxInboundBuffered(), sessionListeners::established, sessionListeners::closed);
             // Segments cannot pass the impairment stage, which judges datagram by datagram.
             boolean gso = socket.supportsSegmentationOffload() && settings.impairment().isNone();
             engine = new SessionEngine(socket.channel(), identity, settings.realm(), settings.sessionSettings(),
@@ -667,6 +667,8 @@ public final class PilotNode implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
         private int realm;
         private int maxMessageSize = 16 * 1024 * 1024;
+        /** 0: a quarter of the heap ({@link #maxInboundBuffered}). */
+        private long maxInboundBuffered;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private SessionSettings sessionSettings = SessionSettings.DEFAULTS;
         private TransportConfig transportConfig = TransportConfig.defaults();
@@ -722,6 +724,21 @@ public final class PilotNode implements AutoCloseable {
                 throw new IllegalArgumentException("maxMessageSize must not be negative");
             }
             this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * What all peers' partly received requests may hold in this node's memory at once; default a quarter of the
+         * JVM's maximum heap, and never less than one maximal message. One peer's may hold the least of this, 64 MiB
+         * and four maximal messages. A request that would take its peer or the node over is answered
+         * {@code OVERLOADED} and its bytes are dropped unread (docs/PROTOCOL.md §6.2): many peers, whose identities
+         * cost nothing, cannot fill the heap with requests they never finish.
+         */
+        public Builder maxInboundBuffered(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxInboundBuffered must be positive");
+            }
+            this.maxInboundBuffered = bytes;
             return this;
         }
 
@@ -844,7 +861,8 @@ public final class PilotNode implements AutoCloseable {
             return new PilotNode(new NodeSettings(identityPath, identity, bindAddress, realm, maxMessageSize,
                     requestTimeout, sessionSettings, transportConfig, accessPolicy, impairment, handlerExecutor, random,
                     socketBufferBytes, answerStun, pathSettings, exposeErrorDetails, receiveCoalescing, replyCoalescingWindow,
-                    eventLoops));
+                    eventLoops, maxInboundBuffered > 0 ? maxInboundBuffered
+                            : Math.max(maxMessageSize, Runtime.getRuntime().maxMemory() / 4)));
         }
     }
 }

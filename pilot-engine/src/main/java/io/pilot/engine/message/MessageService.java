@@ -91,8 +91,7 @@ public final class MessageService implements SessionEvents {
     private final Map<Peer, NavigableMap<Long, ServerExchange>> handling = new HashMap<>();
     /** Requests handed to the handler executor so far: numbers them in order, the keys of {@link #handling}. */
     private long handOffs;
-    private final Map<Peer, Long> inboundBuffered = new HashMap<>();
-    private final long maxInboundBufferedPerPeer;
+    private final InboundBudget<Peer> inboundBudget;
     private final BiConsumer<Peer, Boolean> onEstablished;
     private final BiConsumer<Peer, String> onClosed;
     private SessionEngine engine;
@@ -104,18 +103,22 @@ public final class MessageService implements SessionEvents {
      *     message (for development); by default it names only the correlation id, and the details go to the log
      * @param replyCoalescingWindow how long a reply from the handler executor may wait for the replies of the requests
      *     its peer sent after it, to share their packet; zero for none ({@link RoundFlushes#flushWithin})
+     * @param maxInboundBuffered what all peers' partly received requests may hold at once ({@link InboundBudget}); one
+     *     peer's may hold the least of this, 64 MiB and four maximal messages
      */
     public MessageService(EventLoop loop, Executor handlerExecutor, Executor callbacks, int maxMessageSize,
-            boolean exposeErrorDetails, Duration replyCoalescingWindow, BiConsumer<Peer, Boolean> onEstablished,
-            BiConsumer<Peer, String> onClosed) {
+            boolean exposeErrorDetails, Duration replyCoalescingWindow, long maxInboundBuffered,
+            BiConsumer<Peer, Boolean> onEstablished, BiConsumer<Peer, String> onClosed) {
         this.loop = loop;
         this.handlerExecutor = handlerExecutor;
         this.callbacks = callbacks;
         this.maxMessageSize = maxMessageSize;
         this.exposeErrorDetails = exposeErrorDetails;
         this.replyCoalescingNanos = replyCoalescingWindow.toNanos();
-        // Enough for a few maximal messages at once; a peer that opens thousands of half-sent ones is refused.
-        this.maxInboundBufferedPerPeer = Math.max(64L << 20, 4L * maxMessageSize);
+        // Enough for a few maximal messages at once; a peer that opens thousands of half-sent ones is refused, and
+        // all peers together may not hold more than the node's total.
+        this.inboundBudget = new InboundBudget<>(Math.min(maxInboundBuffered, Math.max(64L << 20, 4L * maxMessageSize)),
+                maxInboundBuffered);
         this.onEstablished = onEstablished;
         this.onClosed = onClosed;
         this.streamed = new StreamedReplies(loop, handlerExecutor, callbacks, maxMessageSize, servingLimits, listeners::get,
@@ -437,7 +440,7 @@ public final class MessageService implements SessionEvents {
 
             @Override
             public void onClosed(CloseReason reason) {
-                inboundBuffered.remove(peer);
+                inboundBudget.closed(peer);
                 NavigableMap<Long, ServerExchange> served = handling.remove(peer);
                 if (served != null) {
                     served.values().forEach(e -> e.cancel(ErrorCode.CANCELLED));
@@ -473,9 +476,12 @@ public final class MessageService implements SessionEvents {
         ServerExchange(Peer peer, Stream stream) {
             this.peer = peer;
             this.stream = stream;
+            this.budget = inboundBudget.of(peer);
         }
 
+        /** This request's bytes booked against its peer's share and the node's budget. */
         private int accounted;
+        private final InboundBudget<Peer>.Account budget;
 
         @Override
         public void onData(Stream s, ByteBuffer data) {
@@ -497,29 +503,26 @@ public final class MessageService implements SessionEvents {
                     // Only after REQUEST_STREAM (the decoder refuses more bytes after any other frame): CREDIT frames.
                     stream.handler().onData(stream, data);
                 }
-            } else if (!account(decoder.bufferedBytes())) {
-                reply(MessageFrame.error(ErrorCode.OVERLOADED, "too many partly received messages from "
-                        + peer.address() + " (over " + maxInboundBufferedPerPeer + " bytes)"));
+            } else {
+                int buffered = decoder.bufferedBytes();
+                if (!budget.change(accounted, buffered)) {
+                    boolean nodeFull = budget.nodeFullFor(buffered - accounted);
+                    release();
+                    reply(MessageFrame.error(ErrorCode.OVERLOADED, nodeFull
+                            ? "too many partly received messages at " + engine.localAddress() + " from all peers (over "
+                                    + inboundBudget.total() + " bytes)"
+                            : "too many partly received messages from " + peer.address() + " (over "
+                                    + inboundBudget.perPeer() + " bytes)"));
+                } else {
+                    accounted = buffered;
+                }
             }
         }
 
-        /** Books this stream's buffer against its peer's budget; false (and nothing booked) if over. */
-        private boolean account(int buffered) {
-            long total = inboundBuffered.getOrDefault(peer, 0L) + buffered - accounted;
-            if (total > maxInboundBufferedPerPeer) {
-                release();
-                return false;
-            }
-            inboundBuffered.put(peer, total);
-            accounted = buffered;
-            return true;
-        }
-
+        /** Lets go of what this request had booked. */
         private void release() {
-            if (accounted != 0) {
-                inboundBuffered.merge(peer, (long) -accounted, Long::sum);
-                accounted = 0;
-            }
+            budget.change(accounted, 0);
+            accounted = 0;
         }
 
         @Override

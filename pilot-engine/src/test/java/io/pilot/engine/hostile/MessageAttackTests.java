@@ -1,6 +1,7 @@
 package io.pilot.engine.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
@@ -14,6 +15,7 @@ import io.pilot.engine.message.MessageFrame;
 import io.pilot.engine.message.MessageFrameDecoder;
 import io.pilot.engine.message.MessageFrameEncoder;
 import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -127,6 +129,58 @@ class MessageAttackTests {
         Message reply = legitimate.request(new PilotSocketAddress(victim.address(), PORT), Message.of("after"))
                 .get(10, TimeUnit.SECONDS);
         assertThat(reply.bodyAsString()).isEqualTo("served after");
+    }
+
+    @Test
+    void whatAllPeersHalfSentRequestsHoldIsBoundedByTheNodeAndFreedWhenTheyGiveUp() throws Exception {
+        long budget = 256 << 10;
+        PilotNode victim = nodes.start(b -> b.maxInboundBuffered(budget));
+        victim.listen(PORT, MessageHandler.of(in -> Message.of("served " + in.message().body().length)));
+        PilotNode legitimate = nodes.start();
+        legitimate.connect(victim.publicKey(), victim.localEndpoint()).join();
+        PilotSocketAddress service = new PilotSocketAddress(victim.address(), PORT);
+        byte[] large = new byte[100_000];
+
+        try (HostilePeer attacker = HostilePeer.connect(victim)) {
+            // Two requests of 100,000 bytes each, all but their last byte sent: 200,000 of the node's 262,144 held.
+            byte[] half = Arrays.copyOf(request(Message.of(large)), request(Message.of(large)).length - 1);
+            long packetNumber = 0;
+            for (int n = 0; n < 2; n++) {
+                for (int offset = 0; offset < half.length; offset += 1_000) {
+                    byte[] piece = Arrays.copyOfRange(half, offset, Math.min(half.length, offset + 1_000));
+                    attacker.sendPacket(packetNumber++, HostilePeer.stream(attacker.streamId(n), PORT, offset, piece,
+                            false));
+                }
+            }
+            packetNumber = answeredWhole(attacker, packetNumber, 2, "served 5");
+
+            // Another peer's request needs more than is left: refused by the node's bound, not its own share.
+            assertThatThrownBy(() -> legitimate.request(service, Message.of(large)).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(PilotException.class)
+                    .cause().satisfies(e -> assertThat(((PilotException) e).code()).isEqualTo(ErrorCode.OVERLOADED))
+                    .hasMessageContaining("from all peers (over 262144 bytes)");
+
+            // The attacker gives up its two requests (RESET_STREAM): what they held is free again.
+            for (int n = 0; n < 2; n++) {
+                attacker.sendPacket(packetNumber++, ByteBuffer.allocate(17).put((byte) 0x04)
+                        .putInt(attacker.streamId(n)).putInt(0x100).putLong(half.length).array());
+            }
+            answeredWhole(attacker, packetNumber, 3, "served 5");
+        }
+        assertThat(legitimate.request(service, Message.of(large)).get(10, TimeUnit.SECONDS).bodyAsString())
+                .isEqualTo("served 100000");
+    }
+
+    /**
+     * Sends a whole small request on the attacker's {@code n}th stream and waits for its answer: the victim has then
+     * read every packet before it. Returns the next packet number.
+     */
+    private static long answeredWhole(HostilePeer attacker, long packetNumber, int n, String expected)
+            throws Exception {
+        int stream = attacker.streamId(n);
+        attacker.sendPacket(packetNumber, HostilePeer.stream(stream, PORT, 0, request(Message.of("whole")), true));
+        assertThat(answerOn(attacker, stream).message().bodyAsString()).isEqualTo(expected);
+        return packetNumber + 1;
     }
 
     private static byte[] request(Message message) {
