@@ -1,5 +1,6 @@
 package io.pilot.engine.directory;
 
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
@@ -8,6 +9,7 @@ import io.pilot.engine.message.MessageHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +26,20 @@ final class BackboneEvents implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(BackboneEvents.class);
 
-    private final BackboneLink backbone;
+    private final Predicate<PilotAddress> isBackbone;
     private final Watches watches;
     private final PunchRequests punches;
 
-    BackboneEvents(BackboneLink backbone, Watches watches, PunchRequests punches) {
-        this.backbone = backbone;
+    /** @param isBackbone whether an address is the backbone's, whose pushes alone are heard */
+    BackboneEvents(Predicate<PilotAddress> isBackbone, Watches watches, PunchRequests punches) {
+        this.isBackbone = isBackbone;
         this.watches = watches;
         this.punches = punches;
     }
 
     @Override
     public CompletionStage<Message> handle(IncomingMessage in) {
-        if (!backbone.isBackbone(in.from())) {
+        if (!isBackbone.test(in.from())) {
             log.debug("ignoring a directory event from {}, which is not the backbone", in.from());
             return CompletableFuture.completedFuture(null);
         }
@@ -55,8 +58,15 @@ final class BackboneEvents implements MessageHandler {
                 DirectoryTimer.TIMER.execute(() -> punches.punchBack(requester, observed));
             } else {
                 // A WATCH_FROM subscription's events name the revision of the one before; an old WATCH's do not.
-                long previous = reader.remaining() > 0 ? reader.u64() : Watch.NOT_CHAINED;
+                boolean chained = reader.remaining() > 0;
+                long previous = chained ? reader.u64() : Watch.NOT_CHAINED;
                 reader.end();
+                // Revisions count up from 1 and an event follows the one it names: anything else (a u64 past 2^63
+                // reads negative here) would pass for "no chain" or for one long delivered, and skip the ordering.
+                if (revision <= 0 || chained && (previous < 0 || previous >= revision)) {
+                    throw new IllegalArgumentException("event revision " + Long.toUnsignedString(revision)
+                            + " after " + Long.toUnsignedString(previous));
+                }
                 watches.onEvent(kind, subscription, revision, SignedRecord.decode(recordBytes), previous);
             }
         } catch (RuntimeException e) {

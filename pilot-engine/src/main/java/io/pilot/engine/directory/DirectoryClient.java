@@ -113,7 +113,7 @@ public final class DirectoryClient implements AutoCloseable {
         this.registration = new Registration(node, settings, membership, backbone, lookups, watches, backoff);
         this.punches = new PunchRequests(node, backbone, () -> registration.status() == Status.REGISTERED);
         this.groups = new Groups(backbone, registration);
-        this.eventListener = node.listenInOrder(DirectoryProtocol.EVENTS_PORT, new BackboneEvents(backbone, watches, punches));
+        this.eventListener = node.listenInOrder(DirectoryProtocol.EVENTS_PORT, new BackboneEvents(backbone::isBackbone, watches, punches));
         this.schemaService = node.listen(Ports.SCHEMAS, publication);
         this.schemas = new SchemaFetcher(node, settings.requestTimeout());
         node.setResolver(this::resolveContact);

@@ -348,10 +348,24 @@ public final class MessageService implements SessionEvents {
                     finish(null);
                     result.deliver(frame.message());
                 }
-                case ERROR -> finish(new PilotException(ErrorCode.fromWire(frame.message().header(Headers.ERROR_CODE)),
-                        peer.address() + ": " + frame.message().bodyAsString(), frame.message()));
+                case ERROR -> {
+                    stopSendingUnread();
+                    finish(new PilotException(ErrorCode.fromWire(frame.message().header(Headers.ERROR_CODE)),
+                            peer.address() + ": " + frame.message().bodyAsString(), frame.message()));
+                }
                 default -> finish(new PilotException(ErrorCode.PROTOCOL, peer.address() + " answered with a "
                         + frame.kind() + " frame"));
+            }
+        }
+
+        /**
+         * An error may come before the request was all sent (TOO_LARGE at its length, OVERLOADED part way): the peer
+         * drops the rest unread, so stop sending it. Reset discards what is not yet acknowledged; the answer is read.
+         */
+        private void stopSendingUnread() {
+            if (!stream.isSendFinished()) {
+                stream.reset(RESET_CANCELLED);
+                engine.flush(peer);
             }
         }
 

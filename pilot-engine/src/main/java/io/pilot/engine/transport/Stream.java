@@ -125,8 +125,10 @@ public final class Stream {
         }
     }
 
-    /** The local side needs nothing more: all acknowledged, or a queued RESET_STREAM acknowledged. */
-    boolean isSendFinished() {
+    /**
+     * The local side needs nothing more: all it wrote and its FIN acknowledged, or a queued RESET_STREAM acknowledged.
+     */
+    public boolean isSendFinished() {
         return resetQueued ? resetAcked : send.isComplete();
     }
 

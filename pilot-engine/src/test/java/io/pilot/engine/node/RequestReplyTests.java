@@ -2,6 +2,7 @@ package io.pilot.engine.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PeerInfo;
 import io.pilot.engine.PilotNode;
@@ -114,6 +115,26 @@ class RequestReplyTests {
                 .hasMessageContaining("exceeds the limit of 1000 bytes");
         // The session is unharmed.
         assertThat(a.ping(b.address()).join()).isPositive();
+    }
+
+    @Test
+    void aRequestRefusedBeforeItIsWholeStopsCrossingTheNetwork() {
+        PilotNode a = nodes.start();
+        PilotNode b = nodes.start(x -> x.maxMessageSize(64 << 10));
+        b.listen(1, MessageHandler.of(in -> Message.of("never")));
+        a.connect(b.publicKey(), b.localEndpoint()).join();
+        int size = 16 << 20;
+        assertThat(failure(a.request(new PilotSocketAddress(b.address(), 1), Message.of(new byte[size]))))
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
+        // The refusal came with the request's first packet; the caller stops sending the rest (it resets its half of
+        // the stream) instead of sending 16 MiB that would be read by no one.
+        await().atMost(Duration.ofSeconds(20)).until(() -> peerOf(a, b).transport().liveStreams() == 0);
+        assertThat(peerOf(b, a).bytesIn()).as("bytes b received from a").isLessThan(size / 4);
+        assertThat(a.ping(b.address()).join()).isPositive();
+    }
+
+    private static PeerInfo peerOf(PilotNode node, PilotNode other) {
+        return node.peers().stream().filter(p -> p.address().equals(other.address())).findFirst().orElseThrow();
     }
 
     @Test
