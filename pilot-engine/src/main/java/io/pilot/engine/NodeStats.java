@@ -18,10 +18,13 @@ import java.util.Map;
  *        of the session timers, which follows what comes due and not the size of the peer table
  * @param timerTicks times the session clock woke the event loop, since the start: only when something was due,
  *        at most once per {@code 50 ms}; a node at rest is not woken by it
+ * @param relayedWhileDirect datagrams that came through the relay from a peer whose direct path carried its traffic
+ *        moments before, processed without challenging the relay (docs/PROTOCOL.md §4.11): how often one side
+ *        upgraded to the direct path before the other
  * @param drops dropped datagrams by reason (only non-zero reasons appear)
  */
 public record NodeStats(long handshakesCompleted, int peers, int sessions, int pendingHandshakes,
-                        long timerVisits, long timerTicks, Map<DropReason, Long> drops) {
+                        long timerVisits, long timerTicks, long relayedWhileDirect, Map<DropReason, Long> drops) {
 
     /** Dropped datagrams for one reason. */
     public long dropped(DropReason reason) {
@@ -37,6 +40,7 @@ public record NodeStats(long handshakesCompleted, int peers, int sessions, int p
             }
         }
         return new NodeStats(engine.handshakesCompleted(), engine.peers().size(), sessions,
-                engine.pendingHandshakes(), engine.timerVisits(), engine.timerTicks(), drops.snapshot());
+                engine.pendingHandshakes(), engine.timerVisits(), engine.timerTicks(), engine.relayedWhileDirect(),
+                drops.snapshot());
     }
 }

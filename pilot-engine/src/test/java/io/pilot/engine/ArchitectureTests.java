@@ -47,7 +47,7 @@ class ArchitectureTests {
             Map.entry("stun", Set.of("limit")),
             Map.entry("session", Set.of("address", "crypto", "identity", "limit", "noise", "transport", "wire")),
             Map.entry("net", Set.of("address", "limit", "session", "stun", "wire")),
-            Map.entry("message", Set.of("address", "identity", "session", "transport")),
+            Map.entry("message", Set.of("address", "codec", "identity", "session", "transport")),
             Map.entry(ROOT, Set.of("address", "crypto", "identity", "limit", "message", "net", "session", "stun",
                     "transport", "wire")),
             Map.entry("schema", Set.of("crypto")),

@@ -131,7 +131,8 @@ public final class ControlCommands {
         ObjectNode data = Json.object().put("address", node.address().toString())
                 .put("peers", stats.peers()).put("sessions", stats.sessions())
                 .put("handshakesCompleted", stats.handshakesCompleted())
-                .put("pendingHandshakes", stats.pendingHandshakes());
+                .put("pendingHandshakes", stats.pendingHandshakes())
+                .put("relayedWhileDirect", stats.relayedWhileDirect());
         ObjectNode drops = data.putObject("drops");
         stats.drops().forEach((reason, count) -> drops.put(reason.name(), count));
         data.set("backbone", backbone());

@@ -144,13 +144,15 @@ final class HeaderMap extends AbstractMap<String, String> {
             this.pairs = new String[2 * expected];
         }
 
-        void put(String name, String value) {
-            int at = indexOf(pairs, size, name);
-            if (at < 0) {
-                at = size++;
-                pairs[2 * at] = name;
+        /** Adds a header; false, and nothing changed, if the name is there already. */
+        boolean add(String name, String value) {
+            if (indexOf(pairs, size, name) >= 0) {
+                return false;
             }
-            pairs[2 * at + 1] = value;
+            pairs[2 * size] = name;
+            pairs[2 * size + 1] = value;
+            size++;
+            return true;
         }
 
         HeaderMap build() {

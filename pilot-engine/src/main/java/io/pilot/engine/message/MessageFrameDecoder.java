@@ -1,6 +1,9 @@
 package io.pilot.engine.message;
 
 
+import io.pilot.engine.codec.DecodeException;
+import io.pilot.engine.codec.StrictUtf8;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -176,7 +179,9 @@ public final class MessageFrameDecoder {
             }
             case VALUE -> {
                 if (fillField(in)) {
-                    headers.put(name, new String(field, StandardCharsets.UTF_8));
+                    if (!headers.add(name, utf8(field))) {
+                        throw new FrameException(ErrorCode.PROTOCOL, "header '" + name + "' repeated");
+                    }
                     state = --headersLeft == 0 ? State.BODY_LENGTH : State.NAME_LENGTH;
                 }
             }
@@ -200,6 +205,23 @@ public final class MessageFrameDecoder {
             }
             case DONE, FAILED -> throw new IllegalStateException("no step after " + state);
         }
+    }
+
+    /**
+     * A header value's text. Most are ASCII (ids, deadlines, names), read without a decoder; anything else must be
+     * well-formed UTF-8, as the sender writes it: replacement characters would change the value the peer sent.
+     */
+    private String utf8(byte[] bytes) throws FrameException {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    return StrictUtf8.decode(bytes);
+                } catch (DecodeException e) {
+                    throw new FrameException(ErrorCode.PROTOCOL, "header '" + name + "' value is not UTF-8");
+                }
+            }
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     private Message toMessage() throws FrameException {

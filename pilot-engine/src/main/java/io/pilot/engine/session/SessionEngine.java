@@ -271,6 +271,11 @@ public final class SessionEngine {
         return timers.visits();
     }
 
+    /** Relayed datagrams from a peer on its direct path, processed without a challenge ({@link Paths#roam}). */
+    public long relayedWhileDirect() {
+        return paths.relayedWhileDirect();
+    }
+
     /** Times the session timers woke the loop ({@link TickAlarm}): only when something was due. */
     public long timerTicks() {
         return tickAlarm.ticks();

@@ -35,6 +35,12 @@ final class StreamFrameApplier {
             onRefusedStreamData(f);
             return true;
         }
+        if (f.port() != stream.port()) {
+            // Every frame of a stream names the port its first one did: a peer that changes it is not this protocol.
+            connection.violation(TransportError.PROTOCOL_VIOLATION, "stream " + f.streamId() + " data for port "
+                    + f.port() + ", opened for port " + stream.port());
+            return true;
+        }
         ReceiveStream rs = stream.receive;
         int length = f.data().remaining();
         int error = rs.check(f.offset(), length, f.fin());

@@ -62,12 +62,12 @@ class HeaderMapTests {
     }
 
     @Test
-    void theDecodersBuilderKeepsANameReadTwiceInItsFirstPlaceWithItsLastValue() {
+    void theDecodersBuilderRefusesANameReadTwiceAndKeepsTheFirst() {
         HeaderMap.Builder builder = new HeaderMap.Builder(3);
-        builder.put("a", "1");
-        builder.put("b", "2");
-        builder.put("a", "again");
-        assertThat(builder.build()).containsExactly(Map.entry("a", "again"), Map.entry("b", "2"));
+        assertThat(builder.add("a", "1")).isTrue();
+        assertThat(builder.add("b", "2")).isTrue();
+        assertThat(builder.add("a", "again")).isFalse();
+        assertThat(builder.build()).containsExactly(Map.entry("a", "1"), Map.entry("b", "2"));
         assertThat(new HeaderMap.Builder(0).build()).isSameAs(HeaderMap.EMPTY);
     }
 }

@@ -264,6 +264,27 @@ class MessageFrameDecoderTests {
     }
 
     @Test
+    void aHeaderValueThatIsNotUtf8IsAProtocolErrorNotReplacementCharacters() {
+        for (byte[] value : new byte[][] {{(byte) 0xC3}, {(byte) 0xFF, 'a'}, {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+            ByteBuffer frame = ByteBuffer.allocate(32).put((byte) FrameKind.REQUEST.wire).put((byte) 1)
+                    .put((byte) 1).put((byte) 'x').putShort((short) value.length).put(value).putInt(0).flip();
+            assertThatExceptionOfType(FrameException.class).isThrownBy(() -> new MessageFrameDecoder(64).feed(frame))
+                    .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL))
+                    .withMessage("header 'x' value is not UTF-8");
+        }
+    }
+
+    @Test
+    void aRepeatedHeaderNameIsAProtocolErrorNotTheLastValue() {
+        ByteBuffer frame = ByteBuffer.allocate(32).put((byte) FrameKind.REQUEST.wire).put((byte) 2)
+                .put((byte) 1).put((byte) 'x').putShort((short) 1).put((byte) '1')
+                .put((byte) 1).put((byte) 'x').putShort((short) 1).put((byte) '2').putInt(0).flip();
+        assertThatExceptionOfType(FrameException.class).isThrownBy(() -> new MessageFrameDecoder(64).feed(frame))
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL))
+                .withMessage("header 'x' repeated");
+    }
+
+    @Test
     void aDecodedHeaderNameOutsideTheAlphabetIsAProtocolError() {
         ByteBuffer frame = ByteBuffer.allocate(32).put((byte) FrameKind.REQUEST.wire).put((byte) 1)
                 .put((byte) 1).put((byte) 'A').putShort((short) 1).put((byte) 'x').putInt(0).flip();

@@ -72,6 +72,16 @@ class StreamFrameApplierTests {
     }
 
     @Test
+    void aStreamFrameNamingAnotherPortThanTheStreamsFirstIsAViolation() {
+        applier.onStreamData(data(1, 0, 10, false));
+        assertThat(owner.isClosed()).isFalse();
+        applier.onStreamData(new Frame.StreamData(1, 81, 10, false, Recorder.patternBuffer(1, 10, 10)));
+        assertThat(ownerEvents.closed.code()).isEqualTo(TransportError.PROTOCOL_VIOLATION);
+        assertThat(ownerEvents.closed.message()).contains("port 81, opened for port 80");
+        assertThat(app.received.get(1)).as("nothing of the frame delivered").isEqualTo(10L);
+    }
+
+    @Test
     void maxStreamDataForAStreamThisSideNeverOpenedIsAViolation() {
         applier.onMaxStreamData(new Frame.MaxStreamData(3, 1)); // a peer stream not seen: ignored
         assertThat(owner.isClosed()).isFalse();
