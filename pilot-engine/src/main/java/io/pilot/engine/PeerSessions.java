@@ -61,6 +61,27 @@ final class PeerSessions {
         return result;
     }
 
+    /**
+     * New endpoints for a peer this node knows, for its next handshake (a working path is kept); true if it was known,
+     * false and nothing added if not.
+     */
+    ReplyFuture<Boolean> updateKnown(PilotAddress address, NodeKey key, List<InetSocketAddress> endpoints) {
+        ReplyFuture<Boolean> result = executors.newFuture();
+        loop.execute(result, () -> {
+            if (engine.peer(address) == null) {
+                result.deliver(false);
+                return;
+            }
+            try {
+                engine.addPeer(address, key, endpoints, false);
+                result.deliver(true);
+            } catch (IllegalArgumentException e) { // another key than the one pinned: the record is not this peer's
+                result.deliverFailure(new PilotException(ErrorCode.UNREACHABLE, e.getMessage()));
+            }
+        });
+        return result;
+    }
+
     /** Handshakes with whatever node answers at {@code endpoint}; completes once the session is up. */
     ReplyFuture<PeerInfo> connect(InetSocketAddress endpoint) {
         ReplyFuture<PeerInfo> result = executors.newFuture();
@@ -114,7 +135,7 @@ final class PeerSessions {
             try {
                 action.accept(p);
             } catch (RuntimeException e) {
-                // e.g. the connection closed or ran out of stream ids in between: the caller must hear of it.
+                // e.g. the connection closed in between: the caller must hear of it.
                 result.deliverFailure(new PilotException(ErrorCode.CONNECTION_LOST,
                         "cannot send to " + target + ": " + e.getMessage(), e));
             }

@@ -192,6 +192,17 @@ public final class PilotNode implements AutoCloseable {
     }
 
     /**
+     * Where a peer this node already knows may now be reached (it published new endpoints: restarted elsewhere, a
+     * new NAT mapping): its next handshake goes there; a session that works keeps its path. A peer never met is not
+     * added. The directory client calls it when a record it holds changes endpoints.
+     *
+     * @return true if the peer was known and its endpoints replaced, false if it was not known
+     */
+    public ReplyFuture<Boolean> updateContact(PeerContact contact) {
+        return sessions.updateKnown(contact.address(settings.realm()), contact.key(), contact.endpoints());
+    }
+
+    /**
      * Handshakes with whatever node answers at {@code endpoint} and pins the key it presents (trust on
      * first use). For reaching a backbone whose key is not configured; a peer's key should be checked.
      */

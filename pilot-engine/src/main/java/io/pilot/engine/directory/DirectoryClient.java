@@ -105,7 +105,8 @@ public final class DirectoryClient implements AutoCloseable {
                             RetryBackoff backoff, SchemaPublication publication) {
         this.node = node;
         this.settings = settings;
-        RecordCache cache = new RecordCache();
+        // A node this one knows that published other endpoints is reached there next time, not at its old ones.
+        RecordCache cache = new RecordCache(this::followMove);
         this.backbone = new BackboneLink(node, settings);
         this.lookups = new Lookups(backbone, cache, node.address().realm());
         this.watches = new Watches(backbone, lookups, cache, DirectoryTimer.TIMER);
@@ -117,6 +118,18 @@ public final class DirectoryClient implements AutoCloseable {
         this.schemaService = node.listen(Ports.SCHEMAS, publication);
         this.schemas = new SchemaFetcher(node, settings.requestTimeout());
         node.setResolver(this::resolveContact);
+    }
+
+    /** The record of a node that moved: if this node knows it, its next handshake goes to the new endpoints. */
+    private void followMove(NodeRecord record) {
+        List<InetSocketAddress> direct = Lookups.directEndpoints(record);
+        if (!direct.isEmpty() && !record.address().equals(node.address())) {
+            node.updateContact(new PeerContact(record.key(), direct)).whenComplete((known, error) -> {
+                if (Boolean.TRUE.equals(known)) {
+                    log.debug("{} published other endpoints {}: its next handshake goes there", record.address(), direct);
+                }
+            });
+        }
     }
 
     public static Builder builder(PilotNode node) {

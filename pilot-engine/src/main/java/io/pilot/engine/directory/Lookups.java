@@ -69,12 +69,17 @@ final class Lookups {
      * reaches it through our own relay when direct paths fail.
      */
     static PeerContact directContact(NodeRecord record) {
-        List<InetSocketAddress> direct = record.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY)
-                .map(Endpoint::address).distinct().toList();
+        List<InetSocketAddress> direct = directEndpoints(record);
         if (direct.isEmpty()) {
             throw new DirectoryException(DirectoryError.NOT_FOUND, record.address() + " publishes no direct endpoint");
         }
         return new PeerContact(record.key(), direct);
+    }
+
+    /** The endpoints a record publishes for reaching the node itself, without its relay's. */
+    static List<InetSocketAddress> directEndpoints(NodeRecord record) {
+        return record.endpoints().stream().filter(e -> e.kind() != Endpoint.Kind.RELAY).map(Endpoint::address)
+                .distinct().toList();
     }
 
     /** Reads a reply's {@code count u32 | record*}, verifying and caching each record. */

@@ -4,10 +4,12 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Verified records this node has seen, newest sequence per address, kept until their own expiry. It
@@ -19,7 +21,31 @@ final class RecordCache {
     /** Bounds memory: a node rarely needs to remember this many peers. */
     static final int MAX_RECORDS = 100_000;
 
+    /** How many records of nodes that left are remembered, to tell a node that comes back elsewhere. */
+    static final int MAX_LEFT = 1024;
+
     private final Map<PilotAddress, NodeRecord> records = new ConcurrentHashMap<>();
+    /** The last records of nodes that left lately (a restart deregisters first), newest last. */
+    private final Map<PilotAddress, NodeRecord> left = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PilotAddress, NodeRecord> eldest) {
+            return size() > MAX_LEFT;
+        }
+    };
+    private final Consumer<NodeRecord> endpointsChanged;
+
+    RecordCache() {
+        this(record -> { });
+    }
+
+    /**
+     * @param endpointsChanged told of a record that replaced an older one of the same node with other endpoints, or
+     *     followed one that left lately (the node moved, or restarted elsewhere); not of a node seen for the first
+     *     time, which a watch of thousands would tell thousands of times
+     */
+    RecordCache(Consumer<NodeRecord> endpointsChanged) {
+        this.endpointsChanged = endpointsChanged;
+    }
 
     void put(SignedRecord signed) {
         NodeRecord record = signed.record();
@@ -29,11 +55,39 @@ final class RecordCache {
                 return;
             }
         }
-        records.merge(record.address(), record, (old, fresh) -> fresh.sequence() > old.sequence() ? fresh : old);
+        NodeRecord[] moved = new NodeRecord[1];
+        records.compute(record.address(), (address, old) -> {
+            if (old != null && record.sequence() <= old.sequence()) {
+                return old;
+            }
+            NodeRecord before = old != null ? old : leftLately(address);
+            if (before != null && record.sequence() > before.sequence()
+                    && !record.endpoints().equals(before.endpoints())) {
+                moved[0] = record;
+            }
+            return record;
+        });
+        if (moved[0] != null) {
+            endpointsChanged.accept(moved[0]);
+        }
     }
 
     void remove(NodeRecord record) {
-        records.computeIfPresent(record.address(), (address, held) -> held.sequence() <= record.sequence() ? null : held);
+        records.computeIfPresent(record.address(), (address, held) -> {
+            if (held.sequence() > record.sequence()) {
+                return held;
+            }
+            synchronized (left) {
+                left.put(address, held);
+            }
+            return null;
+        });
+    }
+
+    private NodeRecord leftLately(PilotAddress address) {
+        synchronized (left) {
+            return left.remove(address);
+        }
     }
 
     Optional<NodeRecord> get(PilotAddress address, long nowMillis) {

@@ -25,8 +25,14 @@ final class Records {
 
     static SignedRecord signed(Identity identity, int realm, String hostname, String capability, long sequence,
                                long expiresAtMillis) {
+        return signed(identity, realm, hostname, capability, sequence, expiresAtMillis, 7000);
+    }
+
+    /** A record published at 10.0.0.1:{@code port}. */
+    static SignedRecord signed(Identity identity, int realm, String hostname, String capability, long sequence,
+                               long expiresAtMillis, int port) {
         NodeRecord record = new NodeRecord(realm, identity.publicKey(), hostname, List.of(CapabilityInfo.of(capability)),
-                new TreeSet<>(), List.of(new Endpoint(Endpoint.Kind.LOCAL, new InetSocketAddress("10.0.0.1", 7000))),
+                new TreeSet<>(), List.of(new Endpoint(Endpoint.Kind.LOCAL, new InetSocketAddress("10.0.0.1", port))),
                 sequence, expiresAtMillis);
         return SignedRecord.sign(record, identity);
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.identity.Identity;
 import io.pilot.engine.Waits;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.directory.DirectoryClient;
@@ -15,6 +18,7 @@ import io.pilot.engine.message.PilotException;
 import io.pilot.engine.net.Impairment;
 import io.pilot.engine.session.SessionSettings;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -432,6 +436,40 @@ class AnycastTests {
     }
 
     /** A registered agent that serves {@link #PORT}. */
+    /**
+     * A provider that stops and comes back with the same key on another port (a restart elsewhere) is reached at its
+     * new endpoint, directly: the requester's peer entry takes the endpoints of the record that follows the one that
+     * left (PROTOCOL.md §10, gap 26), where it kept the old ones until it forgot the peer as idle.
+     */
+    @Test
+    void aProviderThatComesBackElsewhereWithItsKeyIsReachedThereDirectly() throws Exception {
+        realm.startBackbone();
+        Identity key = TestNodes.newIdentity();
+        DirectoryClient first = realm.client("fx", n -> n.identity(key), d -> d.capability("fx.rate"));
+        first.start().join();
+        serve(first, "fx");
+        DirectoryClient requester = realm.agent("requester", b -> b);
+        GroupMessaging groups = GroupMessaging.builder(requester).build();
+        assertThat(groups.anycast("fx.rate", PORT, Message.empty()).join().reply().bodyAsString()).isEqualTo("fx");
+        PilotAddress fx = first.node().address();
+        InetSocketAddress before = requester.node().peer(fx).orElseThrow().endpoint();
+
+        first.close(); // deregisters
+        first.node().close();
+        DirectoryClient again = realm.client("fx", n -> n.identity(key), d -> d.capability("fx.rate"));
+        again.start().join();
+        serve(again, "fx");
+        InetSocketAddress after = again.node().localEndpoint();
+        assertThat(after).isNotEqualTo(before);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(requester.node().peer(fx).orElseThrow().endpoint()).isEqualTo(after));
+        AnycastReply reply = groups.anycast("fx.rate", PORT, Message.empty()).get(10, TimeUnit.SECONDS);
+        assertThat(reply.reply().bodyAsString()).isEqualTo("fx");
+        assertThat(requester.node().peer(fx).orElseThrow().relayed()).as("reached directly, not through the relay")
+                .isFalse();
+    }
+
     private DirectoryClient provider(String hostname, UnaryOperator<DirectoryClient.Builder> directory) {
         return serve(realm.agent(hostname, directory), hostname);
     }
