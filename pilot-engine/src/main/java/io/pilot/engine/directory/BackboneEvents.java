@@ -61,9 +61,11 @@ final class BackboneEvents implements MessageHandler {
                 boolean chained = reader.remaining() > 0;
                 long previous = chained ? reader.u64() : Watch.NOT_CHAINED;
                 reader.end();
-                // Revisions count up from 1 and an event follows the one it names: anything else (a u64 past 2^63
-                // reads negative here) would pass for "no chain" or for one long delivered, and skip the ordering.
-                if (revision <= 0 || chained && (previous < 0 || previous >= revision)) {
+                // Revisions count up from 1 and an event names one at or before its own (several records changed at
+                // one revision, as a reload or an expired lease's deletes, chain at that revision): anything else (a
+                // u64 past 2^63 reads negative here) would pass for "no chain" or for one long delivered, and skip
+                // the ordering.
+                if (revision <= 0 || chained && (previous < 0 || previous > revision)) {
                     throw new IllegalArgumentException("event revision " + Long.toUnsignedString(revision)
                             + " after " + Long.toUnsignedString(previous));
                 }
