@@ -740,8 +740,9 @@ public final class PilotNode implements AutoCloseable {
 
         /**
          * What all peers' partly received requests may hold in this node's memory at once; default a quarter of the
-         * JVM's maximum heap, and never less than one maximal message. One peer's may hold the least of this, 64 MiB
-         * and four maximal messages. A request that would take its peer or the node over is answered
+         * JVM's maximum heap, at least one maximal message (several nodes in one JVM have a quarter each: set it lower
+         * for them). One peer's may hold the least of this, 64 MiB and four maximal messages; below one maximal
+         * message, a maximal request is always refused. A request that would take its peer or the node over is answered
          * {@code OVERLOADED} and its bytes are dropped unread (docs/PROTOCOL.md §6.2): many peers, whose identities
          * cost nothing, cannot fill the heap with requests they never finish.
          */

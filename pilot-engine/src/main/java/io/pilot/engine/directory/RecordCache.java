@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -61,8 +62,7 @@ final class RecordCache {
                 return old;
             }
             NodeRecord before = old != null ? old : leftLately(address);
-            if (before != null && record.sequence() > before.sequence()
-                    && !record.endpoints().equals(before.endpoints())) {
+            if (before != null && record.sequence() > before.sequence() && !sameDirectEndpoints(record, before)) {
                 moved[0] = record;
             }
             return record;
@@ -82,6 +82,11 @@ final class RecordCache {
             }
             return null;
         });
+    }
+
+    /** Whether two records publish the same direct endpoints, in any order (the relay's may differ). */
+    private static boolean sameDirectEndpoints(NodeRecord one, NodeRecord other) {
+        return Set.copyOf(Lookups.directEndpoints(one)).equals(Set.copyOf(Lookups.directEndpoints(other)));
     }
 
     private NodeRecord leftLately(PilotAddress address) {

@@ -131,8 +131,8 @@ final class HeaderMap extends AbstractMap<String, String> {
     }
 
     /**
-     * Collects a frame's headers as its decoder reads them; a name read twice keeps its first place and its last value,
-     * as a map's {@code put} would.
+     * Collects a frame's headers as its decoder reads them, in order; a name read twice is refused ({@link #add}), and
+     * the decoder fails the frame.
      */
     static final class Builder {
 

@@ -39,6 +39,8 @@ public final class MessageFrameDecoder {
     private FrameKind kind;
     private int headersLeft;
     private String name;
+    /** The bytes of the headers read so far of the frame being read, which it holds as text until the frame is whole. */
+    private int headerBytes;
     /** The frame's headers, handed to its message when read; a new builder per frame, made when its header count is read. */
     private HeaderMap.Builder headers;
     private MessageFrame frame;
@@ -80,6 +82,7 @@ public final class MessageFrameDecoder {
             frame = null;
             field = null;
             headers = null;
+            headerBytes = 0;
         }
         return read;
     }
@@ -125,6 +128,7 @@ public final class MessageFrameDecoder {
     public void discard() {
         field = null;
         headers = null;
+        headerBytes = 0;
         if (state != State.DONE) {
             state = State.FAILED;
         }
@@ -132,7 +136,7 @@ public final class MessageFrameDecoder {
 
     /** Bytes held for the frame being read: what a per-peer memory budget counts. */
     public int bufferedBytes() {
-        return field == null ? 0 : field.length;
+        return (field == null ? 0 : field.length) + headerBytes;
     }
 
     private void step(ByteBuffer in) throws FrameException {
@@ -179,6 +183,7 @@ public final class MessageFrameDecoder {
             }
             case VALUE -> {
                 if (fillField(in)) {
+                    headerBytes += name.length() + field.length;
                     if (!headers.add(name, utf8(field))) {
                         throw new FrameException(ErrorCode.PROTOCOL, "header '" + name + "' repeated");
                     }

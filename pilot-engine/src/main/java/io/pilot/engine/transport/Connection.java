@@ -145,7 +145,8 @@ public final class Connection {
         this.skipped = skipped;
         this.handler = handler;
         this.reassembly = new ReassemblyBudget(config.maxReassemblySegments());
-        this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams(), config.streamIdIndexes());
+        this.streams = new StreamTable(this, evenStreamIds, config.maxIncomingStreams(), config.streamIdIndexes(),
+                2 * config.unresponsiveTimeoutNanos());
         this.receiveCredit = new ReceiveCredit(config.connectionReceiveWindow());
         this.assembler = new PacketAssembler(receiveCredit, config.maxQueuedDatagrams(), config.maxPacketPayload());
         this.streamFrames = new StreamFrameApplier(this, handler, streams, assembler, receiveCredit,
@@ -165,6 +166,11 @@ public final class Connection {
     }
 
     // ------------------------------------------------------------------ application API
+
+    /** The latest time the connection was driven at (a packet received or sent): its clock between calls. */
+    long lastDrivenNanos() {
+        return Math.max(lastSentNanos, lastReceivedNanos);
+    }
 
     /**
      * Opens a stream to {@code destPort}. Nothing is sent until data is written or the stream is finished.

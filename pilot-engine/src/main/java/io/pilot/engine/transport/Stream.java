@@ -34,6 +34,8 @@ public final class Stream {
     boolean localAbort;
     boolean resetNotified;
     boolean freed;
+    /** Its place in its opener's order, counted on past the wraps of the ids ({@link StreamTable}). */
+    long index;
 
     Stream(Connection connection, int id, int port) {
         this.connection = connection;

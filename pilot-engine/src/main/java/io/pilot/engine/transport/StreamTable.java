@@ -13,12 +13,15 @@ import java.util.Map;
  * so every id is below 2^31 as the wire requires), and a connection kept alive for days opens more streams than that
  * (10,000 requests a second use them up in 30 hours). So indexes count on past the end of the id space and an id is
  * their remainder: after the last id a side opens its first again, skipping any id whose stream is still live (a
- * long-lived stream keeps its id). Each side reads an id it has no live stream for as the index nearest to where it
- * expects one, as QUIC reads truncated packet numbers (RFC 9000, appendix A.3): a peer id within half the id space
- * after the newest it has seen is a new stream, one within half before it a late frame for a freed stream unless it
- * was never seen (reordering); this side's own id is unopened if it reads at or after the next one to open. That
- * holds while the ids in flight span less than half the space (2^29 streams): a frame would have to arrive that many
- * streams late to be read as new.
+ * long-lived stream keeps its id). A side reads a peer id it has no live stream for as the index nearest to where it
+ * expects one, as QUIC reads truncated packet numbers (RFC 9000, appendix A.3): within half the id space after the
+ * newest it has seen, a new stream; within half before it, a late frame for a freed stream unless it was never seen
+ * (reordering). That places every stream freed before half the space was opened after it. One that lived longer (a
+ * subscription open for hours while calls come and go) the window cannot place, so its id rests when it is freed:
+ * for {@code quarantineNanos} on the side that opened it (not opened again meanwhile), half that on the other (its
+ * frames are late meanwhile); no late frame outlives the unresponsive timeout, after which the connection closes.
+ * This side's own id reads as unopened only before its ids first wrapped; after, every id was opened once, and a
+ * frame for one with no live stream is a late one.
  */
 final class StreamTable {
 
@@ -37,7 +40,16 @@ final class StreamTable {
     private final int maxIncomingStreams;
     /** {@link #ID_INDEXES}, or fewer in tests, so that they can wrap the ids around; a power of two. */
     private final int idIndexes;
+    private final long quarantineNanos;
     private final Map<Integer, Stream> streams = new HashMap<>();
+    /** Ids of this side's long-lived streams lately freed, not opened again until the time given. */
+    private final Map<Integer, Long> quarantined = new HashMap<>();
+    /**
+     * Ids of the peer's long-lived streams lately freed, whose frames are late until the time given, or until the
+     * peer's ids come within an eighth of the space of the stream's next turn (it may be opened again then).
+     */
+    private final Map<Integer, Long> lateUntil = new HashMap<>();
+    private final Map<Integer, Long> lateUntilIndex = new HashMap<>();
     /** Peer streams seen within half the id space of the newest, as indexes counted on past wraps. */
     private final RangeSet peerStreamsSeen = new RangeSet();
     /** The index of the next stream this side opens, counted on past wraps. */
@@ -50,11 +62,16 @@ final class StreamTable {
      * @param evenStreamIds true if this side opens even stream ids
      */
     StreamTable(Connection connection, boolean evenStreamIds, int maxIncomingStreams) {
-        this(connection, evenStreamIds, maxIncomingStreams, ID_INDEXES);
+        this(connection, evenStreamIds, maxIncomingStreams, ID_INDEXES, 20_000_000_000L);
     }
 
-    /** A table whose ids wrap after {@code idIndexes} streams per side (a power of two): for tests of the wrap. */
-    StreamTable(Connection connection, boolean evenStreamIds, int maxIncomingStreams, int idIndexes) {
+    /**
+     * @param idIndexes ids per side before they wrap: {@link #ID_INDEXES}, or a smaller power of two in tests
+     * @param quarantineNanos how long the id of a long-lived stream rests after it is freed (twice the unresponsive
+     *     timeout)
+     */
+    StreamTable(Connection connection, boolean evenStreamIds, int maxIncomingStreams, int idIndexes,
+            long quarantineNanos) {
         if (idIndexes < 2 || idIndexes > ID_INDEXES || Integer.bitCount(idIndexes) != 1) {
             throw new IllegalArgumentException("id indexes must be a power of two in [2, 2^30]: " + idIndexes);
         }
@@ -62,6 +79,7 @@ final class StreamTable {
         this.evenStreamIds = evenStreamIds;
         this.maxIncomingStreams = maxIncomingStreams;
         this.idIndexes = idIndexes;
+        this.quarantineNanos = quarantineNanos;
     }
 
     /**
@@ -69,13 +87,32 @@ final class StreamTable {
      * again, skipping ids whose streams are still live.
      */
     Stream openLocal(int port) {
-        int id = idOf(nextLocalIndex++);
-        while (streams.containsKey(id)) {
-            id = idOf(nextLocalIndex++);
+        long now = connection.lastDrivenNanos();
+        for (int tried = 0; tried < idIndexes; tried++) {
+            long index = nextLocalIndex++;
+            int id = idOf(index);
+            if (streams.containsKey(id) || resting(quarantined, id, now)) {
+                continue;
+            }
+            Stream stream = new Stream(connection, id, port);
+            stream.index = index;
+            streams.put(id, stream);
+            return stream;
         }
-        Stream stream = new Stream(connection, id, port);
-        streams.put(id, stream);
-        return stream;
+        throw new IllegalStateException("every stream id is in use or resting");
+    }
+
+    /** Whether {@code id} is in {@code rests} until a time still to come; forgets it once that passed. */
+    private static boolean resting(Map<Integer, Long> rests, int id, long now) {
+        Long until = rests.get(id);
+        if (until == null) {
+            return false;
+        }
+        if (now - until < 0) {
+            return true;
+        }
+        rests.remove(id);
+        return false;
     }
 
     private int idOf(long index) {
@@ -114,11 +151,11 @@ final class StreamTable {
     }
 
     /**
-     * An id of this side's parity with no live stream that reads as not opened yet (at or after the next one, within
-     * half the id space), which the peer therefore cannot know.
+     * An id of this side's parity with no live stream (the caller looked) that was never opened here, which the peer
+     * therefore cannot know: known only until the ids first wrap, after which every id was opened once.
      */
     boolean isUnopenedLocal(int id) {
-        return isLocal(id) && !streams.containsKey(id) && unwrap(id, nextLocalIndex) >= nextLocalIndex;
+        return isLocal(id) && nextLocalIndex < idIndexes && (id >>> 1) >= nextLocalIndex;
     }
 
     /**
@@ -126,6 +163,9 @@ final class StreamTable {
      * more than half the id space before the newest are forgotten: the peer may open them again.
      */
     boolean firstSightOfPeerId(int id) {
+        if (!lateUntil.isEmpty() && lateFrame(id)) {
+            return false;
+        }
         long index = unwrap(id, newestPeerIndex + 1);
         if (peerStreamsSeen.contains(index)) {
             return false;
@@ -154,6 +194,7 @@ final class StreamTable {
     /** Adds a stream the peer opened; it takes an incoming slot until it is freed. */
     Stream addPeerStream(int id, int port) {
         Stream stream = new Stream(connection, id, port);
+        stream.index = unwrap(id, newestPeerIndex + 1);
         streams.put(id, stream);
         incomingStreams++;
         return stream;
@@ -167,7 +208,48 @@ final class StreamTable {
             if (!isLocal(s.id())) {
                 incomingStreams--;
             }
+            restIfLongLived(s);
         }
+    }
+
+    /** Whether a frame for a peer id is a late one of a long-lived stream freed lately; forgets it once not. */
+    private boolean lateFrame(int id) {
+        Long index = lateUntilIndex.get(id);
+        if (index != null && newestPeerIndex >= index) {
+            lateUntil.remove(id);
+            lateUntilIndex.remove(id);
+            return false;
+        }
+        boolean late = resting(lateUntil, id, connection.lastDrivenNanos());
+        if (!late) {
+            lateUntilIndex.remove(id);
+        }
+        return late;
+    }
+
+    /**
+     * A stream freed after a quarter of the id space was opened past it has outlived what the window places surely:
+     * its id rests (see the class comment). A quarter, not a half, so that it rests before the window could misread it.
+     */
+    private void restIfLongLived(Stream s) {
+        long now = connection.lastDrivenNanos();
+        if (isLocal(s.id())) {
+            if (nextLocalIndex - s.index >= idIndexes / 4) {
+                rest(quarantined, s.id(), now + quarantineNanos, now);
+            }
+        } else if (newestPeerIndex - s.index >= idIndexes / 4) {
+            rest(lateUntil, s.id(), now + quarantineNanos / 2, now);
+            lateUntilIndex.put(s.id(), s.index + idIndexes - idIndexes / 8);
+            lateUntilIndex.keySet().retainAll(lateUntil.keySet());
+        }
+    }
+
+    /** Sets {@code id} resting until {@code until}, first forgetting the rests over by {@code now} once there are many. */
+    private static void rest(Map<Integer, Long> rests, int id, long until, long now) {
+        if (rests.size() >= MAX_STREAM_ID_GAPS) {
+            rests.values().removeIf(end -> now - end >= 0);
+        }
+        rests.put(id, until);
     }
 
     /** Frees every stream at once, when the connection closes. */

@@ -91,6 +91,19 @@ class MessageFrameDecoderTests {
     }
 
     @Test
+    void headersReadSoFarCountAmongTheBytesHeld() throws FrameException {
+        Message message = Message.of(new byte[10]).with("big-one", "v".repeat(8000)).with("big-two", "w".repeat(8000));
+        ByteBuffer all = bytes(new MessageFrame(FrameKind.REQUEST, message));
+        MessageFrameDecoder decoder = new MessageFrameDecoder(1 << 20);
+        int beforeBody = all.remaining() - 10 - 4; // up to the body's length
+        assertThat(decoder.feed(all.slice(0, beforeBody))).isNull();
+        assertThat(decoder.bufferedBytes()).as("the two values and names, held until the frame is whole")
+                .isGreaterThanOrEqualTo(16_000);
+        decoder.discard();
+        assertThat(decoder.bufferedBytes()).isZero();
+    }
+
+    @Test
     void discardLetsGoOfWhatAPartFrameHeldAndSpendsTheDecoder() throws FrameException {
         ByteBuffer all = bytes(new MessageFrame(FrameKind.REQUEST, Message.of(new byte[100_000])));
         MessageFrameDecoder decoder = new MessageFrameDecoder(16 << 20);

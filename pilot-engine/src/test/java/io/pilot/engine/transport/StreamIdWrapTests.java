@@ -114,34 +114,11 @@ class StreamIdWrapTests {
 
         Map<Stream, byte[]> sent = new IdentityHashMap<>();
         Set<Integer> ids = new HashSet<>();
-        int opened = 0;
-        while (opened < REQUESTS) {
-            List<Stream> wave = new ArrayList<>();
-            for (int i = 0; i < IN_FLIGHT && opened < REQUESTS; i++, opened++) {
-                Stream s = sim.a.openStream(80);
-                s.setHandler(caller);
-                byte[] body = request(opened);
-                s.write(ByteBuffer.wrap(body));
-                s.finish();
-                sent.put(s, body);
-                wave.add(s);
-                assertThat(s.id()).as("never the long-lived stream's id").isNotEqualTo(longLived.id());
-                ids.add(s.id());
-            }
-            sim.runUntil(() -> caller.finished.containsAll(wave), 60 * SECOND, 1_000_000);
-        }
+        requests(sim, caller, 0, REQUESTS, sent, ids, longLived.id());
 
         assertThat(ids).as("ids were reused: the wrap happened").hasSizeLessThanOrEqualTo(ID_INDEXES);
         assertThat(caller.closed).isNull();
         assertThat(echo.closed).isNull();
-        assertThat(echo.opened).as("one stream at the echo per request, none opened twice by a late frame")
-                .hasSize(REQUESTS + 1);
-        for (Map.Entry<Stream, byte[]> request : sent.entrySet()) {
-            ByteBuffer reply = caller.replies.get(request.getKey()).flip();
-            byte[] got = new byte[reply.remaining()];
-            reply.get(got);
-            assertThat(got).as("reply on stream %d", request.getKey().id()).isEqualTo(request.getValue());
-        }
 
         // The long-lived stream still works after the wraps: finish it, and its echo comes back.
         longLived.finish();
@@ -150,9 +127,41 @@ class StreamIdWrapTests {
         byte[] got = new byte[reply.remaining()];
         reply.get(got);
         assertThat(got).isEqualTo(request(-1));
+        // Freed after living through six wraps, its id rests: the next requests go on without it and without
+        // a late frame of it taken for a new stream.
+        requests(sim, caller, REQUESTS, 100, sent, ids, longLived.id());
         sim.runUntil(() -> sim.a.stats().liveStreams() == 0 && sim.b.stats().liveStreams() == 0, 30 * SECOND,
                 1_000_000);
         assertThat(caller.closed).isNull();
         assertThat(echo.closed).isNull();
+        assertThat(echo.opened).as("one stream at the echo per request, none opened twice by a late frame")
+                .hasSize(REQUESTS + 100 + 1);
+        for (Map.Entry<Stream, byte[]> request : sent.entrySet()) {
+            ByteBuffer answer = caller.replies.get(request.getKey()).flip();
+            byte[] bytes = new byte[answer.remaining()];
+            answer.get(bytes);
+            assertThat(bytes).as("reply on stream %d", request.getKey().id()).isEqualTo(request.getValue());
+        }
+    }
+
+    /** Sends {@code count} requests in waves of {@link #IN_FLIGHT}, each wave answered before the next. */
+    private static void requests(Simulator sim, Caller caller, int first, int count, Map<Stream, byte[]> sent,
+            Set<Integer> ids, int avoided) {
+        int opened = first;
+        while (opened < first + count) {
+            List<Stream> wave = new ArrayList<>();
+            for (int i = 0; i < IN_FLIGHT && opened < first + count; i++, opened++) {
+                Stream s = sim.a.openStream(80);
+                s.setHandler(caller);
+                byte[] body = request(opened);
+                s.write(ByteBuffer.wrap(body));
+                s.finish();
+                sent.put(s, body);
+                wave.add(s);
+                assertThat(s.id()).as("never the long-lived stream's id").isNotEqualTo(avoided);
+                ids.add(s.id());
+            }
+            sim.runUntil(() -> caller.finished.containsAll(wave), 60 * SECOND, 1_000_000);
+        }
     }
 }

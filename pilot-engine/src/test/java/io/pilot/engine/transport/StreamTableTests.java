@@ -94,25 +94,58 @@ class StreamTableTests {
 
     @Test
     void localIdsWrapAroundPastTheEndOfTheIdSpaceSkippingLiveStreams() {
-        StreamTable small = new StreamTable(owner, true, 2, 4); // ids 0, 2, 4, 6
-        Stream[] first = new Stream[4];
-        for (int i = 0; i < 4; i++) {
-            first[i] = small.openLocal(80);
-            assertThat(first[i].id()).isEqualTo(2 * i);
+        StreamTable small = new StreamTable(owner, true, 2, 8, 1_000); // ids 0, 2, ..., 14
+        Stream longLived = small.openLocal(80);
+        assertThat(longLived.id()).isZero();
+        for (int i = 1; i < 8; i++) { // each freed at once: none lived long
+            assertThat(small.isUnopenedLocal(2 * i)).as("before the first wrap: exact").isTrue();
+            Stream s = small.openLocal(80);
+            assertThat(s.id()).isEqualTo(2 * i);
+            assertThat(small.isUnopenedLocal(2 * i)).isFalse();
+            finishBothWays(s);
+            small.freeIfDone(s);
         }
-        for (int i = 1; i < 4; i++) { // id 0 stays live: a long-lived stream
-            finishBothWays(first[i]);
-            small.freeIfDone(first[i]);
-        }
-        assertThat(small.openLocal(80).id()).isEqualTo(2); // 0 skipped, still live
-        assertThat(small.openLocal(80).id()).isEqualTo(4);
-        assertThat(small.get(0)).isSameAs(first[0]);
-        // After the wrap: 6 was opened and freed a while ago, 0 and 2 and 4 are live; nothing reads as unopened but
-        // what comes next.
-        assertThat(small.isUnopenedLocal(6)).isTrue(); // read as the next one, in the new round
-        assertThat(small.isUnopenedLocal(0)).isFalse();
-        assertThat(small.openLocal(80).id()).isEqualTo(6);
+        assertThat(small.openLocal(80).id()).as("0 skipped, still live").isEqualTo(2);
+        assertThat(small.get(0)).isSameAs(longLived);
+        // After the first wrap every id was opened once: a frame for one with no live stream is a late one.
         assertThat(small.isUnopenedLocal(6)).isFalse();
+        assertThat(small.openLocal(80).id()).isEqualTo(4);
+    }
+
+    @Test
+    void aLongLivedStreamsIdRestsAfterItIsFreedOnBothSides() {
+        StreamTable opener = new StreamTable(owner, true, 2, 8, 1_000); // ids 0, 2, ..., 14
+        Stream longLived = opener.openLocal(80);
+        for (int i = 0; i < 2; i++) { // a quarter of the space opened past it: it counts as long-lived
+            Stream s = opener.openLocal(80);
+            finishBothWays(s);
+            opener.freeIfDone(s);
+        }
+        finishBothWays(longLived);
+        opener.freeIfDone(longLived);
+        for (int i = 0; i < 20; i++) { // two and a half wraps: id 0 is not opened again while it rests
+            Stream s = opener.openLocal(80);
+            assertThat(s.id()).isNotZero();
+            finishBothWays(s);
+            opener.freeIfDone(s);
+        }
+
+        StreamTable receiver = new StreamTable(owner, true, 2, 8, 1_000); // the peer's ids 1, 3, ..., 15
+        assertThat(receiver.firstSightOfPeerId(1)).isTrue();
+        Stream peerLongLived = receiver.addPeerStream(1, 80);
+        for (int id = 3; id <= 7; id += 2) {
+            assertThat(receiver.firstSightOfPeerId(id)).isTrue();
+        }
+        finishBothWays(peerLongLived);
+        receiver.freeIfDone(peerLongLived);
+        for (int id = 9; id <= 13; id += 2) { // the window moves on past half the space
+            assertThat(receiver.firstSightOfPeerId(id)).isTrue();
+        }
+        assertThat(receiver.firstSightOfPeerId(1)).as("a late frame of the long-lived stream, not a new one")
+                .isFalse();
+        // Once the peer's ids come near the stream's next turn, its id is new again there (no frame is that late).
+        assertThat(receiver.firstSightOfPeerId(15)).isTrue();
+        assertThat(receiver.firstSightOfPeerId(1)).isTrue();
     }
 
     @Test
@@ -123,7 +156,7 @@ class StreamTableTests {
 
     @Test
     void peerIdsAreNewAgainAfterTheyWrapAndLateOnesStayIgnored() {
-        StreamTable small = new StreamTable(owner, true, 2, 8); // peer ids 1, 3, ..., 15
+        StreamTable small = new StreamTable(owner, true, 2, 8, 1_000); // peer ids 1, 3, ..., 15
         for (int index = 0; index < 8; index++) {
             assertThat(small.firstSightOfPeerId(2 * index + 1)).isTrue();
         }
@@ -147,7 +180,7 @@ class StreamTableTests {
 
     @Test
     void anIdSpaceThatIsNotAPowerOfTwoIsRefused() {
-        assertThatThrownBy(() -> new StreamTable(owner, true, 2, 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StreamTable(owner, true, 2, 6, 1_000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TransportConfig.builder().streamIdIndexes(3))
                 .isInstanceOf(IllegalArgumentException.class);
     }
