@@ -46,6 +46,12 @@ public class PilotProperties {
     /** Largest message body sent or accepted. */
     private DataSize maxMessageSize = DataSize.ofMegabytes(16);
 
+    /**
+     * What all peers' partly received requests may hold in memory at once (unset: a quarter of the maximum heap). A
+     * request that would take a peer or the node over it is refused OVERLOADED.
+     */
+    private DataSize maxInboundBuffered;
+
     /** Default time to wait for a capability call's reply. */
     private Duration requestTimeout = Duration.ofSeconds(30);
 
@@ -130,6 +136,14 @@ public class PilotProperties {
 
     public void setMaxMessageSize(DataSize maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public DataSize getMaxInboundBuffered() {
+        return maxInboundBuffered;
+    }
+
+    public void setMaxInboundBuffered(DataSize maxInboundBuffered) {
+        this.maxInboundBuffered = maxInboundBuffered;
     }
 
     public Duration getRequestTimeout() {

@@ -15,6 +15,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.unit.DataSize;
 
 /** Turns {@code pilot.*} properties into engine values, refusing bad ones with what to change. */
 final class PilotSettings {
@@ -80,6 +81,18 @@ final class PilotSettings {
                     "Set " + property + " to how long to wait, e.g. " + property + "=5s");
         }
         return value;
+    }
+
+    /** A size in bytes that must be positive if set; 0 when unset (the engine's default). */
+    static long positiveSizeOrDefault(String property, DataSize value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value.toBytes() <= 0) {
+            throw new PilotConfigurationException(property, value + " is not a positive size",
+                    "Set " + property + " to a size, e.g. " + property + "=256MB, or leave it unset");
+        }
+        return value.toBytes();
     }
 
     /** Each delay positive, the first no longer than the longest. */

@@ -41,7 +41,8 @@ final class RuntimeSettingsFactory {
                 properties.getGroups(), backbone(properties.getBackbone(), connection,
                         ConfiguredReach.proxy(properties.getProxy())),
                 new ControlSocket(properties.getControl().isEnabled(), properties.getControl().getSocket()),
-                properties.getServer().getError().isIncludeDetails());
+                properties.getServer().getError().isIncludeDetails(),
+                PilotSettings.positiveSizeOrDefault("pilot.max-inbound-buffered", properties.getMaxInboundBuffered()));
     }
 
     /** A supplier because a shared-group policy binds to one directory client: each start needs a fresh one. */

@@ -191,6 +191,9 @@ public final class PilotRuntime implements SmartLifecycle, ApplicationContextAwa
         if (execution.executor() != null) {
             node.handlerExecutor(execution.executor());
         }
+        if (settings.maxInboundBuffered() > 0) {
+            node.maxInboundBuffered(settings.maxInboundBuffered());
+        }
         nodeCustomizers.forEach(customizer -> customizer.customize(node));
         CapabilityLimits limits = CapabilityLimits.of(capabilities.all(), execution.capabilityMaxConcurrency());
         Agent.Builder builder = Agent.builder(node).hostname(settings.hostname()).joinToken(settings.backbone().joinToken())

@@ -31,10 +31,13 @@ import java.util.function.Supplier;
  * @param backbone the backbone to register with
  * @param control the control socket {@code pilotctl} talks to
  * @param includeErrorDetails whether a capability's INTERNAL error tells its caller the exception's class and message
+ * @param maxInboundBuffered what all peers' partly received requests may hold at once, in bytes; 0 for the engine's
+ *     default (a quarter of the heap)
  */
 public record RuntimeSettings(String hostname, IdentitySource identity, InetSocketAddress bindAddress, int realm,
         int maxMessageSize, Duration requestTimeout, Supplier<AccessPolicy> accessPolicy, PathSettings pathSettings,
-        List<String> groups, BackboneLink backbone, ControlSocket control, boolean includeErrorDetails) {
+        List<String> groups, BackboneLink backbone, ControlSocket control, boolean includeErrorDetails,
+        long maxInboundBuffered) {
 
     public RuntimeSettings {
         groups = List.copyOf(groups);
@@ -45,7 +48,7 @@ public record RuntimeSettings(String hostname, IdentitySource identity, InetSock
             int maxMessageSize, Duration requestTimeout, Supplier<AccessPolicy> accessPolicy, PathSettings pathSettings,
             List<String> groups, BackboneLink backbone, ControlSocket control) {
         this(hostname, identity, bindAddress, realm, maxMessageSize, requestTimeout, accessPolicy, pathSettings, groups,
-                backbone, control, false);
+                backbone, control, false, 0);
     }
 
     /**

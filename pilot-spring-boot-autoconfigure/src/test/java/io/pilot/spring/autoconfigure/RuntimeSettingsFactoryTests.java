@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.util.unit.DataSize;
 
 @ExtendWith(OutputCaptureExtension.class)
 class RuntimeSettingsFactoryTests {
@@ -102,6 +103,19 @@ class RuntimeSettingsFactoryTests {
         equal.getBackbone().getRetry().setMaxDelay(Duration.ofSeconds(5));
         assertThat(RuntimeSettingsFactory.from(equal, new MockEnvironment()).backbone().retry())
                 .isEqualTo(new RetryDelays(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theNodesInboundBudgetIsTheEnginesUnlessSetAndMustBePositive() {
+        assertThat(RuntimeSettingsFactory.from(properties(), new MockEnvironment()).maxInboundBuffered()).isZero();
+        PilotProperties set = properties();
+        set.setMaxInboundBuffered(DataSize.ofMegabytes(256));
+        assertThat(RuntimeSettingsFactory.from(set, new MockEnvironment()).maxInboundBuffered()).isEqualTo(256L << 20);
+        PilotProperties zero = properties();
+        zero.setMaxInboundBuffered(DataSize.ofBytes(0));
+        assertThatThrownBy(() -> RuntimeSettingsFactory.from(zero, new MockEnvironment()))
+                .isInstanceOf(PilotConfigurationException.class).hasMessageContaining("pilot.max-inbound-buffered")
+                .hasMessageContaining("is not a positive size");
     }
 
     @Test
