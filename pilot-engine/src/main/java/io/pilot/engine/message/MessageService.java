@@ -361,9 +361,10 @@ public final class MessageService implements SessionEvents {
         /**
          * An error may come before the request was all sent (TOO_LARGE at its length, OVERLOADED part way): the peer
          * drops the rest unread, so stop sending it. Reset discards what is not yet acknowledged; the answer is read.
+         * A request that went out whole (the usual error: a handler's) is left to finish.
          */
         private void stopSendingUnread() {
-            if (!stream.isSendFinished()) {
+            if (!stream.isAllSent() && !stream.isSendFinished()) {
                 stream.reset(RESET_CANCELLED);
                 engine.flush(peer);
             }

@@ -42,6 +42,11 @@ final class SendStream {
         return finRequested;
     }
 
+    /** Whether the FIN, and so every byte before it, went out and was not declared lost since. */
+    boolean isFinSent() {
+        return finSent;
+    }
+
     boolean isReset() {
         return reset;
     }

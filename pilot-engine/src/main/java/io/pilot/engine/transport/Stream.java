@@ -127,6 +127,11 @@ public final class Stream {
         }
     }
 
+    /** Whether every byte written and the FIN went out at least once, none of them declared lost since. */
+    public boolean isAllSent() {
+        return send.isFinSent();
+    }
+
     /**
      * The local side needs nothing more: all it wrote and its FIN acknowledged, or a queued RESET_STREAM acknowledged.
      */

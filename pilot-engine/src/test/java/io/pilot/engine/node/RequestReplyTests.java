@@ -129,7 +129,7 @@ class RequestReplyTests {
         // The refusal came with the request's first packet; the caller stops sending the rest (it resets its half of
         // the stream) instead of sending 16 MiB that would be read by no one.
         await().atMost(Duration.ofSeconds(20)).until(() -> peerOf(a, b).transport().liveStreams() == 0);
-        assertThat(peerOf(b, a).bytesIn()).as("bytes b received from a").isLessThan(size / 4);
+        assertThat(peerOf(b, a).bytesIn()).as("bytes b received from a").isLessThan(size / 16); // 12,396 bytes in a run here; 16.9 MB before
         assertThat(a.ping(b.address()).join()).isPositive();
     }
 
