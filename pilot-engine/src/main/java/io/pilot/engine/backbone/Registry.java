@@ -719,7 +719,10 @@ final class Registry {
         }
     }
 
-    /** Drops every subscription of a node (it left, or its events cannot be delivered). */
+    /**
+     * Drops every subscription of a node: when it deregisters or its entry is removed (its lease lapsed). A failed
+     * delivery of an event does not call it (the node may be away briefly: docs/PROTOCOL.md §10, gap 29).
+     */
     synchronized void unwatchAll(PilotAddress subscriber) {
         subscriptions.values().removeIf(s -> s.subscriber().equals(subscriber));
         subscriptionCounts.remove(subscriber);

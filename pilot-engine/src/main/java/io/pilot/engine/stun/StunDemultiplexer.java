@@ -6,13 +6,14 @@ import io.netty.buffer.ByteBuf;
  * Tells a STUN message from a Pilot datagram on the shared socket by looking at eight header bytes,
  * without decoding anything.
  *
- * <p>Why a Pilot datagram can never pass {@link #isStun}: every Pilot datagram starts with
- * {@code type u8 (1..7) | version u8 (1) | reserved u16 (0)}. The first byte has its top two bits
- * clear, so that test alone does not separate them; the magic cookie would, except by a 2^-32 chance of
- * payload bytes; the length test does, always: bytes 2..3 of a Pilot datagram are zero, so it would have
- * to be exactly 20 bytes long, and the shortest Pilot datagram (a relay header around a bare header) has
- * 16, the next shortest 24. The three tests
- * are required together all the same, so neither protocol's future changes alone can blur the line.
+ * <p>Why a Pilot datagram almost never passes {@link #isStun}: every Pilot datagram starts with
+ * {@code type u8 (1..8) | version u8 | reserved u16 (0)}. The first byte has its top two bits
+ * clear, so that test alone does not separate them; the length test nearly does: bytes 2..3 of a Pilot
+ * datagram are zero, so it would have to be exactly 20 bytes long. No handshake or DATA datagram is; a RELAY
+ * or RELAYED datagram of 20 bytes (its 12-byte header around an 8-byte datagram) is, and then the magic cookie
+ * decides: it passes only if its realm is 0x2112 and its node number starts with 0xA442. Such a datagram is
+ * answered as a Binding request and its wrapped 8 bytes, no valid datagram anyway, are lost: harmless. The three
+ * tests are required together, so neither protocol's future changes alone can blur the line.
  */
 public final class StunDemultiplexer {
 
