@@ -491,12 +491,12 @@ public final class MessageService implements SessionEvents {
         ServerExchange(Peer peer, Stream stream) {
             this.peer = peer;
             this.stream = stream;
-            this.budget = inboundBudget.of(peer);
         }
 
         /** This request's bytes booked against its peer's share and the node's budget. */
         private int accounted;
-        private final InboundBudget<Peer>.Account budget;
+        /** Its peer's account, taken when it first books: most requests arrive whole and never do. */
+        private InboundBudget<Peer>.Account budget;
 
         @Override
         public void onData(Stream s, ByteBuffer data) {
@@ -520,6 +520,9 @@ public final class MessageService implements SessionEvents {
                 }
             } else {
                 int buffered = decoder.bufferedBytes();
+                if (budget == null) {
+                    budget = inboundBudget.of(peer);
+                }
                 if (!budget.change(accounted, buffered)) {
                     boolean nodeFull = budget.nodeFullFor(buffered - accounted);
                     release();
@@ -536,7 +539,9 @@ public final class MessageService implements SessionEvents {
 
         /** Lets go of what this request had booked. */
         private void release() {
-            budget.change(accounted, 0);
+            if (budget != null) {
+                budget.change(accounted, 0);
+            }
             accounted = 0;
         }
 

@@ -42,14 +42,10 @@ final class StreamTable {
     private final int idIndexes;
     private final long quarantineNanos;
     private final Map<Integer, Stream> streams = new HashMap<>();
-    /** Ids of this side's long-lived streams lately freed, not opened again until the time given. */
-    private final Map<Integer, Long> quarantined = new HashMap<>();
-    /**
-     * Ids of the peer's long-lived streams lately freed, whose frames are late until the time given, or until the
-     * peer's ids come within an eighth of the space of the stream's next turn (it may be opened again then).
-     */
-    private final Map<Integer, Long> lateUntil = new HashMap<>();
-    private final Map<Integer, Long> lateUntilIndex = new HashMap<>();
+    /** Ids of this side's long-lived streams lately freed, not opened again while they rest. */
+    private final Map<Integer, Rest> quarantined = new HashMap<>();
+    /** Ids of the peer's long-lived streams lately freed, whose frames are late while they rest. */
+    private final Map<Integer, Rest> lateFrames = new HashMap<>();
     /** Peer streams seen within half the id space of the newest, as indexes counted on past wraps. */
     private final RangeSet peerStreamsSeen = new RangeSet();
     /** The index of the next stream this side opens, counted on past wraps. */
@@ -87,11 +83,10 @@ final class StreamTable {
      * again, skipping ids whose streams are still live.
      */
     Stream openLocal(int port) {
-        long now = connection.lastDrivenNanos();
         for (int tried = 0; tried < idIndexes; tried++) {
             long index = nextLocalIndex++;
             int id = idOf(index);
-            if (streams.containsKey(id) || resting(quarantined, id, now)) {
+            if (streams.containsKey(id) || resting(quarantined, id, nextLocalIndex)) {
                 continue;
             }
             Stream stream = new Stream(connection, id, port);
@@ -102,13 +97,24 @@ final class StreamTable {
         throw new IllegalStateException("every stream id is in use or resting");
     }
 
-    /** Whether {@code id} is in {@code rests} until a time still to come; forgets it once that passed. */
-    private static boolean resting(Map<Integer, Long> rests, int id, long now) {
-        Long until = rests.get(id);
-        if (until == null) {
+    /**
+     * An id's rest: until a time, or until the ids reach an index (the stream's next turn comes near), whichever
+     * comes first.
+     */
+    private record Rest(long untilNanos, long untilIndex) {
+
+        boolean over(long nowNanos, long index) {
+            return nowNanos - untilNanos >= 0 || index >= untilIndex;
+        }
+    }
+
+    /** Whether {@code id} rests in {@code rests} with the ids at {@code index}; forgets its rest once over. */
+    private boolean resting(Map<Integer, Rest> rests, int id, long index) {
+        Rest rest = rests.isEmpty() ? null : rests.get(id);
+        if (rest == null) {
             return false;
         }
-        if (now - until < 0) {
+        if (!rest.over(connection.lastDrivenNanos(), index)) {
             return true;
         }
         rests.remove(id);
@@ -163,7 +169,7 @@ final class StreamTable {
      * more than half the id space before the newest are forgotten: the peer may open them again.
      */
     boolean firstSightOfPeerId(int id) {
-        if (!lateUntil.isEmpty() && lateFrame(id)) {
+        if (resting(lateFrames, id, newestPeerIndex)) {
             return false;
         }
         long index = unwrap(id, newestPeerIndex + 1);
@@ -212,44 +218,29 @@ final class StreamTable {
         }
     }
 
-    /** Whether a frame for a peer id is a late one of a long-lived stream freed lately; forgets it once not. */
-    private boolean lateFrame(int id) {
-        Long index = lateUntilIndex.get(id);
-        if (index != null && newestPeerIndex >= index) {
-            lateUntil.remove(id);
-            lateUntilIndex.remove(id);
-            return false;
-        }
-        boolean late = resting(lateUntil, id, connection.lastDrivenNanos());
-        if (!late) {
-            lateUntilIndex.remove(id);
-        }
-        return late;
-    }
-
     /**
      * A stream freed after a quarter of the id space was opened past it has outlived what the window places surely:
      * its id rests (see the class comment). A quarter, not a half, so that it rests before the window could misread it.
      */
     private void restIfLongLived(Stream s) {
-        long now = connection.lastDrivenNanos();
         if (isLocal(s.id())) {
             if (nextLocalIndex - s.index >= idIndexes / 4) {
-                rest(quarantined, s.id(), now + quarantineNanos, now);
+                rest(quarantined, s.id(), quarantineNanos, Long.MAX_VALUE, nextLocalIndex);
             }
         } else if (newestPeerIndex - s.index >= idIndexes / 4) {
-            rest(lateUntil, s.id(), now + quarantineNanos / 2, now);
-            lateUntilIndex.put(s.id(), s.index + idIndexes - idIndexes / 8);
-            lateUntilIndex.keySet().retainAll(lateUntil.keySet());
+            // Late until half the opener's rest, or until the peer's ids come within an eighth of the space of the
+            // stream's next turn (it may be opened again then).
+            rest(lateFrames, s.id(), quarantineNanos / 2, s.index + idIndexes - idIndexes / 8, newestPeerIndex);
         }
     }
 
-    /** Sets {@code id} resting until {@code until}, first forgetting the rests over by {@code now} once there are many. */
-    private static void rest(Map<Integer, Long> rests, int id, long until, long now) {
+    /** Sets {@code id} resting, first forgetting the rests over once there are many. */
+    private void rest(Map<Integer, Rest> rests, int id, long forNanos, long untilIndex, long index) {
+        long now = connection.lastDrivenNanos();
         if (rests.size() >= MAX_STREAM_ID_GAPS) {
-            rests.values().removeIf(end -> now - end >= 0);
+            rests.values().removeIf(rest -> rest.over(now, index));
         }
-        rests.put(id, until);
+        rests.put(id, new Rest(now + forNanos, untilIndex));
     }
 
     /** Frees every stream at once, when the connection closes. */
