@@ -164,6 +164,14 @@ public final class PilotNode implements AutoCloseable {
         return identity;
     }
 
+    /**
+     * The largest message body this node sends or accepts ({@link Builder#maxMessageSize}): a request, a reply or one
+     * item of a streamed reply.
+     */
+    public int maxMessageSize() {
+        return settings.maxMessageSize();
+    }
+
     /** The UDP endpoint the node is bound to (the actual port when bound to port 0). */
     public InetSocketAddress localEndpoint() {
         loop.requireStarted();

@@ -76,6 +76,11 @@ public final class Backbone implements AutoCloseable {
         return node.forwardedBytes();
     }
 
+    /** The directory it answers with. */
+    BackboneDirectory directory() {
+        return directory;
+    }
+
     /** Live registrations. */
     public int registrations() {
         return directory.registrations();

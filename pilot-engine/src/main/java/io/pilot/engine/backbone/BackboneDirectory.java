@@ -9,6 +9,7 @@ import io.pilot.engine.message.MessageHandler;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
  * The backbone's directory without its network half: the registrations with their leases and the handler
@@ -44,6 +45,15 @@ public final class BackboneDirectory implements MessageHandler {
     @Override
     public CompletionStage<Message> handle(IncomingMessage request) {
         return service.handle(request);
+    }
+
+    /**
+     * Answers a streamed request: lookups and watches whose records may not fit one message come in pages that put
+     * end to end are {@link #handle}'s reply (docs/PROTOCOL.md §7.1); every other request as that one reply.
+     */
+    @Override
+    public Flow.Publisher<Message> handleStream(IncomingMessage request) throws Exception {
+        return service.handleStream(request);
     }
 
     /**
@@ -91,6 +101,11 @@ public final class BackboneDirectory implements MessageHandler {
     /** The registrations, for the backbone's {@link BackboneStatus}. */
     Registry registry() {
         return registry;
+    }
+
+    /** Paged replies whose callers are still reading them. */
+    int pagedReplies() {
+        return service.pagedReplies();
     }
 
     /** Refused requests by reason. */

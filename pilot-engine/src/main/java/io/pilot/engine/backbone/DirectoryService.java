@@ -19,7 +19,6 @@ import io.pilot.engine.limit.RateLimiter;
 import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -47,6 +47,12 @@ final class DirectoryService implements MessageHandler {
 
     /** Most records a lookup answered on the event loop returns: a larger reply is written on the handler pool. */
     static final int ON_LOOP_RECORDS = 32;
+
+    /** The largest page of a paged reply, unless the node's message limit is lower. */
+    static final int PAGE_BYTES = 64 * 1024;
+
+    /** The status byte of an ok reply: all a lookup's reply has before its records. */
+    private static final byte[] OK = {0};
 
     /** Nodes whose request budgets are remembered at most (the least recently seen is forgotten). */
     private static final int RATE_KEYS = 100_000;
@@ -66,6 +72,9 @@ final class DirectoryService implements MessageHandler {
      * reply knows its watches are gone (even when its registration came back from the store) and renews them.
      */
     private final long epoch = new SecureRandom().nextLong();
+    /** The largest page of a paged reply: at most the node's message limit, which every item is checked against. */
+    private final int pageBytes;
+    private final PagedReplies paged = new PagedReplies();
 
     DirectoryService(PilotNode node, Registry registry, BackboneSettings settings) {
         this.node = node;
@@ -74,6 +83,7 @@ final class DirectoryService implements MessageHandler {
         this.buckets = new RateLimiter<>(settings.registrationsPerSecond(), RATE_KEYS);
         this.watchBuckets = new RateLimiter<>(settings.watchesPerSecond(), RATE_KEYS);
         this.groupBuckets = new RateLimiter<>(settings.groupCreationsPerSecond(), RATE_KEYS);
+        this.pageBytes = Math.min(PAGE_BYTES, node.maxMessageSize());
         for (DirectoryError error : DirectoryError.values()) {
             refusals.put(error, new LongAdder());
         }
@@ -88,6 +98,11 @@ final class DirectoryService implements MessageHandler {
             }
         });
         return counts;
+    }
+
+    /** Paged replies whose callers are still reading them. */
+    int pagedReplies() {
+        return paged.held();
     }
 
     /** Requests received with operation {@code op} (a {@code DirectoryProtocol.OP_*}), well formed or not. */
@@ -124,7 +139,7 @@ final class DirectoryService implements MessageHandler {
                 return null; // a large reply is written on the pool: the loop serves every session of the backbone
             }
             requests[op].increment();
-            return Message.of(lookupReply(found));
+            return Message.of(new RecordsReply<>(OK, found, RecordsReply.RECORDS).toBytes());
         } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
             return answer(in); // refused the same way, and counted, as on the pool
         }
@@ -133,6 +148,47 @@ final class DirectoryService implements MessageHandler {
     @Override
     public CompletionStage<Message> handle(IncomingMessage in) {
         return CompletableFuture.completedFuture(answer(in));
+    }
+
+    /**
+     * A streamed request, which a client sends for what may not fit one message (a watch's snapshot, a lookup refused
+     * {@code TOO_LARGE}): LOOKUP, WATCH and WATCH_FROM are answered in pages of at most {@link #pageBytes} that put end
+     * to end are the reply {@link #handle} would give; anything else, and every refusal, is that one reply as the
+     * stream's one item. A reply of several pages holds its snapshot until the caller has read it: at most
+     * {@link PagedReplies#PER_NODE} per requester and {@link PagedReplies#IN_ALL} in all wait at once, beyond which the
+     * request is refused {@code TOO_MANY}.
+     */
+    @Override
+    public Flow.Publisher<Message> handleStream(IncomingMessage in) throws Exception {
+        byte[] body = in.message().body();
+        int op = body.length == 0 ? -1 : body[0] & 0xFF;
+        if (op != DirectoryProtocol.OP_LOOKUP && op != DirectoryProtocol.OP_WATCH && op != DirectoryProtocol.OP_WATCH_FROM) {
+            return MessageHandler.super.handleStream(in);
+        }
+        requests[op].increment();
+        // The place is taken first, so that a refusal comes before a watch is made that the requester would not hear of.
+        if (!paged.tryEnter(in.from())) {
+            return oneItem(refuse(new DirectoryException(DirectoryError.TOO_MANY, "more than " + PagedReplies.PER_NODE
+                    + " paged replies at once from " + in.from() + ", or " + PagedReplies.IN_ALL + " from all nodes")));
+        }
+        RecordsReply<?> reply;
+        try {
+            BinaryReader request = new BinaryReader(body);
+            request.u8();
+            reply = recordsReply(in, request, op);
+        } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
+            paged.leave(in.from());
+            return oneItem(refuse(e));
+        }
+        if (reply.fitsOnePage(pageBytes)) {
+            paged.leave(in.from());
+            return oneItem(reply.toBytes());
+        }
+        return reply.pages(pageBytes, () -> paged.leave(in.from()));
+    }
+
+    private static Flow.Publisher<Message> oneItem(byte[] reply) {
+        return MessageHandler.oneItem(Message.of(reply));
     }
 
     private Message answer(IncomingMessage in) {
@@ -144,21 +200,23 @@ final class DirectoryService implements MessageHandler {
         byte[] reply;
         try {
             reply = dispatch(in, new BinaryReader(body));
-        } catch (DecodeException e) {
-            reply = refuse(DirectoryProtocol.malformed(e));
-        } catch (DirectoryException e) {
+        } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
             reply = refuse(e);
-        } catch (IllegalArgumentException e) {
-            // A field that decoded but is out of range (an address, a name...): the request is bad, not the backbone.
-            refusals.get(DirectoryError.BAD_REQUEST).increment();
-            reply = DirectoryProtocol.error(DirectoryError.BAD_REQUEST, e.getMessage());
         }
         return Message.of(reply);
     }
 
-    private byte[] refuse(DirectoryException e) {
-        refusals.get(e.error()).increment();
-        return DirectoryProtocol.error(e.error(), e.reason());
+    /**
+     * The error reply to a request that was malformed ({@link DecodeException}), refused ({@link DirectoryException})
+     * or had a field that decoded but is out of range (an {@link IllegalArgumentException}: an address, a name...):
+     * the request is bad, not the backbone. Counted by reason.
+     */
+    private byte[] refuse(RuntimeException e) {
+        DirectoryException refusal = e instanceof DirectoryException directory ? directory
+                : e instanceof DecodeException malformed ? DirectoryProtocol.malformed(malformed)
+                : new DirectoryException(DirectoryError.BAD_REQUEST, e.getMessage());
+        refusals.get(refusal.error()).increment();
+        return DirectoryProtocol.error(refusal.error(), refusal.reason());
     }
 
     private byte[] dispatch(IncomingMessage in, BinaryReader request) {
@@ -175,14 +233,8 @@ final class DirectoryService implements MessageHandler {
                 registry.unwatchAll(in.from());
                 yield DirectoryProtocol.ok().toBytes();
             }
-            case DirectoryProtocol.OP_LOOKUP -> {
-                Query query = DirectoryProtocol.Query.fromWire(request.u8());
-                String value = request.string8();
-                request.end();
-                yield lookupReply(registry.lookup(query, value));
-            }
-            case DirectoryProtocol.OP_WATCH -> watch(in, request);
-            case DirectoryProtocol.OP_WATCH_FROM -> watchFrom(in, request);
+            case DirectoryProtocol.OP_LOOKUP, DirectoryProtocol.OP_WATCH, DirectoryProtocol.OP_WATCH_FROM ->
+                    recordsReply(in, request, op).toBytes();
             case DirectoryProtocol.OP_UNWATCH -> {
                 int id = (int) request.u32();
                 request.end();
@@ -227,15 +279,29 @@ final class DirectoryService implements MessageHandler {
         return observed == null ? reply.u8(0).toBytes() : reply.u8(1).socketAddress(observed).toBytes();
     }
 
-    private byte[] watch(IncomingMessage in, BinaryReader request) {
+    /** LOOKUP, WATCH or WATCH_FROM ({@code op}, read already): the reply, written whole or in pages by the caller. */
+    private RecordsReply<?> recordsReply(IncomingMessage in, BinaryReader request, int op) {
+        if (op == DirectoryProtocol.OP_WATCH) {
+            return watch(in, request);
+        }
+        if (op == DirectoryProtocol.OP_WATCH_FROM) {
+            return watchFrom(in, request);
+        }
+        Query query = DirectoryProtocol.Query.fromWire(request.u8());
+        String value = request.string8();
+        request.end();
+        return new RecordsReply<>(OK, registry.lookup(query, value), RecordsReply.RECORDS);
+    }
+
+    private RecordsReply<HeldRecord> watch(IncomingMessage in, BinaryReader request) {
         Query query = Query.fromWire(request.u8());
         String value = request.string8();
         request.end();
         registry.requireRegistered(in.from(), "watch");
         admit(watchBuckets, in.from(), settings.watchesPerSecond(), "watch requests");
         int id = registry.watch(in.from(), query, value);
-        BinaryWriter reply = DirectoryProtocol.ok().u32(id).u64(registry.revision());
-        return records(reply, registry.lookup(query, value)).toBytes();
+        byte[] head = DirectoryProtocol.ok().u32(id).u64(registry.revision()).toBytes();
+        return new RecordsReply<>(head, registry.lookup(query, value), RecordsReply.RECORDS);
     }
 
     /**
@@ -243,7 +309,7 @@ final class DirectoryService implements MessageHandler {
      * when this directory can replay them (same revisions, history reaching back that far), else a snapshot; and
      * its events name the revision of the one before, so that it can tell when one went missing.
      */
-    private byte[] watchFrom(IncomingMessage in, BinaryReader request) {
+    private RecordsReply<?> watchFrom(IncomingMessage in, BinaryReader request) {
         Query query = Query.fromWire(request.u8());
         String value = request.string8();
         long since = request.u64();
@@ -255,11 +321,10 @@ final class DirectoryService implements MessageHandler {
         Registry.Resumed resumed = registry.resume(in.from(), query, value, since, sameRevisions);
         BinaryWriter reply = DirectoryProtocol.ok().u32(resumed.subscription()).u64(resumed.revision()).u64(epoch);
         if (resumed.replay() == null) {
-            return records(reply.u8(DirectoryProtocol.WATCH_SNAPSHOT), resumed.snapshot()).toBytes();
+            return new RecordsReply<>(reply.u8(DirectoryProtocol.WATCH_SNAPSHOT).toBytes(), resumed.snapshot(),
+                    RecordsReply.RECORDS);
         }
-        reply.u8(DirectoryProtocol.WATCH_REPLAYED).u32(resumed.replay().size());
-        resumed.replay().forEach(e -> reply.u8(e.kind()).u64(e.revision()).bytes16(e.record().signedBytes()));
-        return reply.toBytes();
+        return new RecordsReply<>(reply.u8(DirectoryProtocol.WATCH_REPLAYED).toBytes(), resumed.replay(), RecordsReply.REPLAYED);
     }
 
     /**
@@ -305,31 +370,6 @@ final class DirectoryService implements MessageHandler {
                 log.debug("directory event to {} not delivered: {}", to, failure.getMessage());
             }
         });
-    }
-
-    /** Writes the records' signed bytes as held, with no copy of each on the way. */
-    /**
-     * A lookup's OK reply: status, count and each record's signed bytes behind its u16 length, as
-     * {@link #records} writes them after other fields, here sized first and written once into the reply's own array
-     * (the reply of a lookup answered on the event loop, many thousands a second, needs no growing and no copy).
-     */
-    private static byte[] lookupReply(List<HeldRecord> records) {
-        int size = 1 + 4;
-        for (HeldRecord record : records) {
-            size += 2 + record.signedBytes().length;
-        }
-        ByteBuffer reply = ByteBuffer.allocate(size).put((byte) 0).putInt(records.size());
-        for (HeldRecord record : records) {
-            byte[] signed = record.signedBytes(); // a record is at most 16 KiB (RecordCodec), within a u16
-            reply.putShort((short) signed.length).put(signed);
-        }
-        return reply.array();
-    }
-
-    private static BinaryWriter records(BinaryWriter writer, List<HeldRecord> records) {
-        writer.u32(records.size());
-        records.forEach(r -> writer.bytes16(r.signedBytes()));
-        return writer;
     }
 
     /** Takes one token of {@code from}'s budget in {@code limiter}, or refuses the request as too many. */

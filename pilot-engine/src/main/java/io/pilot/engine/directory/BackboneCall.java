@@ -22,6 +22,14 @@ interface BackboneCall {
      */
     <T> CompletableFuture<T> call(byte[] request, Function<BinaryReader, T> read);
 
+    /**
+     * As {@link #call}, for a request whose reply may not fit one message (LOOKUP, WATCH, WATCH_FROM): the reply comes
+     * in pages, read whole before {@code read} sees it (docs/PROTOCOL.md §7.1). By default a plain call.
+     */
+    default <T> CompletableFuture<T> callPaged(byte[] request, Function<BinaryReader, T> read) {
+        return call(request, read);
+    }
+
     /** Sends {@code request}; whatever an ok reply carries is not needed. */
     default CompletableFuture<Void> send(byte[] request) {
         return call(request, reply -> null);

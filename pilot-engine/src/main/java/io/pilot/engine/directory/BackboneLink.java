@@ -136,6 +136,21 @@ final class BackboneLink implements BackboneCall {
                 .thenApply(reply -> BackboneCall.readReply(reply.body(), read)));
     }
 
+    /**
+     * Sends a directory request as a streamed request and reads the pages of its reply as one. The timeout covers
+     * reaching the backbone; then the stream's idle limit (the same time) covers each page, so that a large reply
+     * may take as long as it needs while it keeps coming.
+     */
+    @Override
+    public <T> CompletableFuture<T> callPaged(byte[] request, Function<BinaryReader, T> read) {
+        return connectWithinTimeout().thenCompose(address -> {
+            ReplyPages pages = new ReplyPages(settings.maxReplySize());
+            node.requestStream(new PilotSocketAddress(address, DirectoryProtocol.PORT), Message.of(request),
+                    settings.requestTimeout(), PilotNode.DEFAULT_STREAM_WINDOW).subscribe(pages);
+            return pages.whole();
+        }).thenApply(reply -> BackboneCall.readReply(reply, read));
+    }
+
     private <T> CompletableFuture<T> withinTimeout(CompletableFuture<T> step) {
         return step.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {

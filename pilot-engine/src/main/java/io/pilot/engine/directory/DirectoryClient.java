@@ -348,6 +348,7 @@ public final class DirectoryClient implements AutoCloseable {
         private Duration recordLifetime = Duration.ofHours(1);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private int liveQueries = 32;
+        private long maxReplySize = ClientSettings.DEFAULT_MAX_REPLY_SIZE;
         private Duration firstRetry = DEFAULT_FIRST_RETRY;
         private Duration longestRetry = DEFAULT_LONGEST_RETRY;
 
@@ -453,6 +454,22 @@ public final class DirectoryClient implements AutoCloseable {
         }
 
         /**
+         * The largest directory reply this client reads, in bytes: a lookup or watch whose records do not fit one
+         * message comes in pages (docs/PROTOCOL.md §7.1), and a reply growing past this is refused and its stream
+         * cancelled. Default 256 MiB, about 400,000 records of a typical size; at most {@code Integer.MAX_VALUE - 8}.
+         *
+         * @throws IllegalArgumentException if not positive or above that
+         */
+        public Builder maxReplySize(long bytes) {
+            if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxReplySize must be from 1 to " + (Integer.MAX_VALUE - 8)
+                        + " bytes, not " + bytes);
+            }
+            this.maxReplySize = bytes;
+            return this;
+        }
+
+        /**
          * How long to wait between attempts to register while the backbone cannot be reached: the first wait
          * is at most {@code first}, each next one up to twice as long, never more than {@code longest}, each
          * drawn at random between half of that and all of it. Default 500 ms to 30 s.
@@ -471,7 +488,7 @@ public final class DirectoryClient implements AutoCloseable {
                 throw new IllegalStateException("a directory client needs the backbone's endpoint and a hostname");
             }
             return new DirectoryClient(node, new ClientSettings(backboneEndpoints, backboneKey, hostname, capabilities.capabilities(),
-                    joinToken, recordLifetime, requestTimeout), new Membership(groups, groupCredentials), liveQueries,
+                    joinToken, recordLifetime, requestTimeout, maxReplySize), new Membership(groups, groupCredentials), liveQueries,
                     new RetryBackoff(firstRetry, longestRetry, new SplittableRandom()), capabilities);
         }
     }

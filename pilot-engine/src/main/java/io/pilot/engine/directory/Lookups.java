@@ -4,6 +4,8 @@ import io.pilot.engine.PeerContact;
 import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.PilotException;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 
 import java.net.InetSocketAddress;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Looks nodes up at the backbone and trusts none of its answers blindly: every record is verified
@@ -92,15 +95,22 @@ final class Lookups {
         return records;
     }
 
-    /** What {@code query} selects, asked of the backbone; of the cache when the backbone is unreachable. */
+    /**
+     * What {@code query} selects, asked of the backbone; of the cache when the backbone is unreachable. Asked as one
+     * request and reply, which the backbone answers on its event loop when few records match; a reply too large for
+     * one message is asked for again in pages.
+     */
     CompletableFuture<List<NodeRecord>> query(Query query, String value) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
-        return backbone.call(request, reader -> {
-                    List<NodeRecord> found = readRecords(reader);
-                    reader.end();
-                    // Only what was asked for: the backbone chooses what to return, never what it says.
-                    return found.stream().filter(r -> RecordCache.matches(r, query, value)).toList();
-                })
+        Function<BinaryReader, List<NodeRecord>> read = reader -> {
+            List<NodeRecord> found = readRecords(reader);
+            reader.end();
+            // Only what was asked for: the backbone chooses what to return, never what it says.
+            return found.stream().filter(r -> RecordCache.matches(r, query, value)).toList();
+        };
+        return backbone.call(request, read)
+                .exceptionallyCompose(error -> BackboneCall.unwrap(error) instanceof PilotException e
+                        && e.code() == ErrorCode.TOO_LARGE ? backbone.callPaged(request, read) : CompletableFuture.failedFuture(error))
                 .exceptionally(error -> {
                     Throwable cause = BackboneCall.unwrap(error);
                     if (cause instanceof DirectoryException refusal) {

@@ -303,7 +303,7 @@ final class Watches {
     private CompletableFuture<Subscribed> subscribe(Query query, String value, long since, long sinceEpoch) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH_FROM).u8(query.ordinal()).string8(value)
                 .u64(since).u64(sinceEpoch).toBytes();
-        return backbone.call(request, this::readSubscribed).handle((subscribed, error) -> {
+        return backbone.callPaged(request, this::readSubscribed).handle((subscribed, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(subscribed);
             }
@@ -341,7 +341,7 @@ final class Watches {
 
     private CompletableFuture<Subscribed> subscribeOld(Query query, String value) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(query.ordinal()).string8(value).toBytes();
-        return backbone.call(request, reader -> {
+        return backbone.callPaged(request, reader -> {
             int id = (int) reader.u32();
             long revision = reader.u64();
             List<NodeRecord> current = lookups.readRecords(reader);

@@ -29,6 +29,11 @@ public interface MessageHandler {
         return new OneItemPublisher(handle(message));
     }
 
+    /** A streamed reply of one item and then the end: a plain reply, as a stream. */
+    static Flow.Publisher<Message> oneItem(Message item) {
+        return new OneItemPublisher(CompletableFuture.completedFuture(item));
+    }
+
     /** A handler that answers synchronously. */
     static MessageHandler of(Function<IncomingMessage, Message> handler) {
         return message -> CompletableFuture.completedFuture(handler.apply(message));

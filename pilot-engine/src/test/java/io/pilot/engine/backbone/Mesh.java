@@ -26,7 +26,12 @@ final class Mesh implements AfterEachCallback {
     }
 
     Backbone startBackbone(Identity identity, InetSocketAddress bind, BackboneSettings settings, DirectoryStore store) {
-        backboneNode = nodes.start(b -> b.identity(identity).bindAddress(bind));
+        return startBackbone(settings, store, b -> b.identity(identity).bindAddress(bind));
+    }
+
+    /** A backbone on a node that {@code node} configures. */
+    Backbone startBackbone(BackboneSettings settings, DirectoryStore store, UnaryOperator<PilotNode.Builder> node) {
+        backboneNode = nodes.start(node);
         backbone = Backbone.start(backboneNode, settings, store);
         closeables.add(backbone);
         return backbone;

@@ -20,7 +20,7 @@ class RecordSignerTests {
 
     private final Identity identity = Records.identity();
     private final ClientSettings settings = new ClientSettings(List.of(RELAY), null, "fx", List.of(CapabilityInfo.of("fx.rate")),
-            null, Duration.ofHours(1), Duration.ofSeconds(5));
+            null, Duration.ofHours(1), Duration.ofSeconds(5), ClientSettings.DEFAULT_MAX_REPLY_SIZE);
     private final RecordSigner signer = new RecordSigner(identity, 3, settings);
     private final Membership alpha = new Membership(new TreeSet<>(List.of("alpha")), Map.of());
 

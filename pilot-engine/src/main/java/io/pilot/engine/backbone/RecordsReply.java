@@ -1,0 +1,183 @@
+package io.pilot.engine.backbone;
+
+import io.pilot.engine.message.Message;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Flow;
+
+/**
+ * An ok reply that ends in a list (LOOKUP's and WATCH's {@code records}, WATCH_FROM's snapshot or replayed changes):
+ * its fixed fields, then {@code count u32} and the entries, each written from the bytes the registry holds. Written
+ * whole as one message ({@link #toBytes}), or cut into pages between entries ({@link #pages}) for a caller that asked
+ * for a streamed reply: the pages' bodies, put end to end, are the same bytes (docs/PROTOCOL.md §7.1, paged replies).
+ * The entries are a snapshot taken when the request was answered; held records never change, so a reply read page by
+ * page is as consistent as one read whole.
+ *
+ * @param <T> what one entry is written from
+ */
+final class RecordsReply<T> {
+
+    /** How one entry is written. */
+    interface Entries<T> {
+        int size(T entry);
+
+        void write(ByteBuffer out, T entry);
+    }
+
+    /** {@code record}: a signed record behind its u16 length. */
+    static final Entries<HeldRecord> RECORDS = new Entries<>() {
+        @Override
+        public int size(HeldRecord record) {
+            return 2 + record.signedBytes().length; // a record is at most 16 KiB (RecordCodec), within a u16
+        }
+
+        @Override
+        public void write(ByteBuffer out, HeldRecord record) {
+            byte[] signed = record.signedBytes();
+            out.putShort((short) signed.length).put(signed);
+        }
+    };
+
+    /** WATCH_FROM's replayed change: {@code kind u8 · revision u64 · record bytes16}. */
+    static final Entries<Registry.Event> REPLAYED = new Entries<>() {
+        @Override
+        public int size(Registry.Event event) {
+            return 1 + 8 + RECORDS.size(event.record());
+        }
+
+        @Override
+        public void write(ByteBuffer out, Registry.Event event) {
+            out.put((byte) event.kind()).putLong(event.revision());
+            RECORDS.write(out, event.record());
+        }
+    };
+
+    private final byte[] head;
+    private final List<T> entries;
+    private final Entries<T> writer;
+
+    /** @param head the reply's bytes before the count: status 0 and the operation's fixed fields */
+    RecordsReply(byte[] head, List<T> entries, Entries<T> writer) {
+        this.head = head;
+        this.entries = entries;
+        this.writer = writer;
+    }
+
+    /** The whole reply, sized first and written once into its own array (no growing, no copy). */
+    byte[] toBytes() {
+        int size = head.length + 4;
+        for (T entry : entries) {
+            size += writer.size(entry);
+        }
+        return page(0, entries.size(), size);
+    }
+
+    /** Whether the whole reply fits one page of {@code pageBytes}. */
+    boolean fitsOnePage(int pageBytes) {
+        long size = head.length + 4L;
+        for (int i = 0; i < entries.size() && size <= pageBytes; i++) {
+            size += writer.size(entries.get(i));
+        }
+        return size <= pageBytes;
+    }
+
+    /**
+     * The reply as pages of at most {@code pageBytes} each (a page holds at least one entry, and an entry is far
+     * smaller than any page used), written one at a time as the caller grants credit. {@code onEnd} runs once, when
+     * the last page is handed over or the caller cancels.
+     */
+    Flow.Publisher<Message> pages(int pageBytes, Runnable onEnd) {
+        return subscriber -> subscriber.onSubscribe(new Pages(subscriber, pageBytes, onEnd));
+    }
+
+    /** Entries {@code from} to {@code to} (exclusive) as one array of {@code size} bytes, the head first on page one. */
+    private byte[] page(int from, int to, int size) {
+        ByteBuffer out = ByteBuffer.allocate(size);
+        if (from == 0) {
+            out.put(head).putInt(entries.size());
+        }
+        for (int i = from; i < to; i++) {
+            writer.write(out, entries.get(i));
+        }
+        return out.array();
+    }
+
+    /**
+     * One caller's walk through the pages. The serving side calls {@code request} and {@code cancel} one at a time
+     * (never on its event loop), and pages are made only on demand: what waits for credit is the snapshot, not bytes.
+     */
+    private final class Pages implements Flow.Subscription {
+
+        private final Flow.Subscriber<? super Message> subscriber;
+        private final int pageBytes;
+        private final Runnable onEnd;
+        private int next;
+        private long demand;
+        private boolean emitting;
+        private boolean ended;
+
+        Pages(Flow.Subscriber<? super Message> subscriber, int pageBytes, Runnable onEnd) {
+            this.subscriber = subscriber;
+            this.pageBytes = pageBytes;
+            this.onEnd = onEnd;
+        }
+
+        @Override
+        public synchronized void request(long n) {
+            if (ended) {
+                return;
+            }
+            if (n <= 0) {
+                end();
+                subscriber.onError(new IllegalArgumentException("request(" + n + "): Flow's rule 3.9"));
+                return;
+            }
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            if (emitting) {
+                return; // a request from within onNext: the loop below goes on with it
+            }
+            emitting = true;
+            try {
+                while (demand > 0 && !ended) {
+                    demand--;
+                    subscriber.onNext(Message.of(nextPage()));
+                    if (next == entries.size()) {
+                        end();
+                        subscriber.onComplete();
+                    }
+                }
+            } finally {
+                emitting = false;
+            }
+        }
+
+        private byte[] nextPage() {
+            int from = next;
+            int size = from == 0 ? head.length + 4 : 0;
+            int to = from;
+            while (to < entries.size()) {
+                int entry = writer.size(entries.get(to));
+                if (to > from && size + entry > pageBytes) {
+                    break;
+                }
+                size += entry;
+                to++;
+            }
+            next = to;
+            return page(from, to, size);
+        }
+
+        @Override
+        public synchronized void cancel() {
+            if (!ended) {
+                end();
+            }
+        }
+
+        private void end() {
+            ended = true;
+            onEnd.run();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.pilot.engine.backbone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
+import io.pilot.engine.address.PilotAddress;
+import io.pilot.engine.address.PilotSocketAddress;
+import io.pilot.engine.codec.BinaryReader;
+import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.directory.CapabilityInfo;
+import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.directory.DirectoryError;
+import io.pilot.engine.directory.DirectoryException;
+import io.pilot.engine.directory.DirectoryProtocol;
+import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.SignedRecord;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.ErrorCode;
+import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.Message;
+import io.pilot.engine.message.MessageHandler;
+import io.pilot.engine.message.PilotException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Lookups and watches whose records do not fit one message (docs/PROTOCOL.md §7.1, paged replies): a real backbone
+ * whose message limit is 64 KiB holds 1,000 records of one capability, about three times what one reply carries.
+ */
+class PagedRepliesTests {
+
+    private static final int MANY = 1_000;
+    private static final int LIMIT = 64 * 1024;
+
+    @RegisterExtension
+    final Mesh mesh = new Mesh();
+
+    @Test
+    void aLookupTooLargeForOneMessageIsAskedForAgainInPagesAndEveryRecordArrivesVerified() {
+        startBackboneHolding(MANY);
+        PilotNode asker = connectedNode();
+        assertThatThrownBy(() -> asker.request(directoryPort(), Message.of(lookup(Query.CAPABILITY, "popular")),
+                Duration.ofSeconds(5)).join())
+                .as("one reply cannot carry them").cause().isInstanceOfSatisfying(PilotException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));
+        long lookupsBefore = mesh.backbone.requests(DirectoryProtocol.OP_LOOKUP);
+
+        DirectoryClient client = mesh.agent("asker", b -> b);
+        List<NodeRecord> found = client.find("popular").join();
+
+        assertThat(found).hasSize(MANY);
+        assertThat(found.stream().map(NodeRecord::hostname).collect(Collectors.toSet())).hasSize(MANY)
+                .contains("popular-0", "popular-999");
+        assertThat(client.find("popular").join()).as("and again").hasSize(MANY);
+        assertThat(mesh.backbone.requests(DirectoryProtocol.OP_LOOKUP) - lookupsBefore)
+                .as("each lookup asked once whole, refused TOO_LARGE, then once in pages").isEqualTo(4);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> mesh.backbone.directory().pagedReplies() == 0);
+    }
+
+    @Test
+    void aWatchGetsASnapshotOfManyPagesThenTheChangesAfterIt() {
+        startBackboneHolding(MANY);
+        DirectoryClient watcher = mesh.agent("watcher", b -> b);
+        List<String> joined = new CopyOnWriteArrayList<>();
+        List<String> left = new CopyOnWriteArrayList<>();
+        watcher.watch(Query.CAPABILITY, "popular", new DirectoryClient.WatchListener() {
+            @Override
+            public void joined(NodeRecord record) {
+                joined.add(record.hostname());
+            }
+
+            @Override
+            public void updated(NodeRecord record) {
+            }
+
+            @Override
+            public void left(NodeRecord record) {
+                left.add(record.hostname());
+            }
+        }).join();
+        assertThat(joined).as("the snapshot, in pages").hasSize(MANY).doesNotHaveDuplicates();
+
+        DirectoryClient late = mesh.agent("late", b -> b.capability("popular"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> joined.contains("late"));
+        late.close();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> left.contains("late"));
+        assertThat(joined).hasSize(MANY + 1);
+        assertThat(mesh.backbone.directory().pagedReplies()).isZero();
+    }
+
+    @Test
+    void aReplyPastTheClientsLimitIsRefusedAndItsStreamLetGo() {
+        startBackboneHolding(MANY);
+        DirectoryClient client = mesh.agent("small", b -> b.maxReplySize(100_000));
+
+        assertThatThrownBy(() -> client.find("popular").join()).cause()
+                .isInstanceOfSatisfying(DirectoryException.class, e -> {
+                    assertThat(e.error()).isEqualTo(DirectoryError.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("limit of 100000 bytes", "maxReplySize");
+                });
+        await().atMost(5, TimeUnit.SECONDS).alias("the backbone let go of the snapshot")
+                .until(() -> mesh.backbone.directory().pagedReplies() == 0);
+        assertThat(client.lookup("popular-7").join().hostname()).as("the client goes on").isEqualTo("popular-7");
+    }
+
+    @Test
+    void aNodeReadsAtMostFourPagedRepliesAtOnceAndTheFifthIsRefusedUntilOneEnds() {
+        startBackboneHolding(MANY);
+        PilotNode asker = connectedNode();
+        List<Flow.Subscription> held = new ArrayList<>();
+        for (int i = 0; i < PagedReplies.PER_NODE; i++) {
+            Stalled stalled = new Stalled();
+            asker.requestStream(directoryPort(), Message.of(lookup(Query.ALL, "")), Duration.ofSeconds(30), 1)
+                    .subscribe(stalled);
+            held.add(stalled.firstPage.join());
+        }
+        assertThat(mesh.backbone.directory().pagedReplies()).isEqualTo(PagedReplies.PER_NODE);
+
+        assertThatThrownBy(() -> DirectoryProtocol.readReply(firstItem(asker, lookup(Query.ALL, ""))))
+                .isInstanceOfSatisfying(DirectoryException.class, e -> {
+                    assertThat(e.error()).isEqualTo(DirectoryError.TOO_MANY);
+                    assertThat(e.getMessage()).contains("paged replies at once");
+                });
+        assertThat(mesh.backbone.directory().pagedReplies()).isEqualTo(PagedReplies.PER_NODE);
+
+        held.forEach(Flow.Subscription::cancel);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> mesh.backbone.directory().pagedReplies() == 0);
+        BinaryReader whole = DirectoryProtocol.readReply(firstItem(asker, lookup(Query.HOSTNAME, "popular-3")));
+        assertThat(whole.u32()).isEqualTo(1);
+        assertThat(SignedRecord.decode(whole.bytes16()).record().hostname()).isEqualTo("popular-3");
+    }
+
+    @Test
+    void malformedAndRefusedStreamedRequestsAreOneErrorReplyAndHoldNothing() {
+        startBackboneHolding(MANY);
+        PilotNode asker = connectedNode();
+        byte[] truncated = {(byte) DirectoryProtocol.OP_LOOKUP, (byte) Query.CAPABILITY.ordinal()};
+        byte[] unknownQuery = new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(9).string8("x").toBytes();
+        byte[] badAddress = lookup(Query.ADDRESS, "not an address");
+        byte[] watchUnregistered = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH_FROM).u8(Query.ALL.ordinal())
+                .string8("").u64(0).u64(0).toBytes();
+        for (byte[] request : List.of(truncated, unknownQuery, badAddress, watchUnregistered)) {
+            assertThatThrownBy(() -> DirectoryProtocol.readReply(firstItem(asker, request)))
+                    .isInstanceOfSatisfying(DirectoryException.class, e -> assertThat(e.error())
+                            .isIn(DirectoryError.BAD_REQUEST, DirectoryError.NOT_REGISTERED));
+        }
+        assertThat(mesh.backbone.directory().pagedReplies()).isZero();
+        assertThat(mesh.backbone.directory().watches()).isZero();
+        // A streamed request of another operation is answered as one reply, as a plain one would be.
+        byte[] heartbeat = new BinaryWriter().u8(DirectoryProtocol.OP_HEARTBEAT).toBytes();
+        assertThatThrownBy(() -> DirectoryProtocol.readReply(firstItem(asker, heartbeat)))
+                .isInstanceOfSatisfying(DirectoryException.class, e -> assertThat(e.error()).isEqualTo(DirectoryError.NOT_REGISTERED));
+    }
+
+    @Test
+    void aBackboneThatDoesNotPageAnswersAWatchInOneItemAsBefore() throws Exception {
+        // A backbone of an earlier build: its handler has no handleStream of its own, so a streamed request gets the
+        // plain reply as the stream's one item.
+        PilotNode stand = mesh.nodes.start();
+        BackboneDirectory directory = new BackboneDirectory(stand, BackboneSettings.DEFAULTS, DirectoryStore.none());
+        MessageHandler earlier = directory::handle;
+        try (AutoCloseable listening = stand.listen(DirectoryProtocol.PORT, earlier)) {
+            registerInProcess(directory, stand.address().realm(), 10);
+            DirectoryClient watcher = DirectoryClient.builder(mesh.node()).hostname("watcher")
+                    .backbone(stand.localEndpoint(), stand.publicKey()).build();
+            try {
+                watcher.start().join();
+                List<String> joined = new CopyOnWriteArrayList<>();
+                watcher.watch(Query.CAPABILITY, "popular", new DirectoryClient.WatchListener() {
+                    @Override
+                    public void joined(NodeRecord record) {
+                        joined.add(record.hostname());
+                    }
+
+                    @Override
+                    public void updated(NodeRecord record) {
+                    }
+
+                    @Override
+                    public void left(NodeRecord record) {
+                    }
+                }).join();
+                assertThat(joined).hasSize(10);
+                assertThat(watcher.find("popular").join()).hasSize(10);
+            } finally {
+                watcher.close();
+            }
+        }
+    }
+
+    /** A backbone with a 64 KiB message limit holding {@code count} records of capability "popular". */
+    private void startBackboneHolding(int count) {
+        mesh.startBackbone(BackboneSettings.DEFAULTS, DirectoryStore.none(), b -> b.maxMessageSize(LIMIT));
+        registerInProcess(mesh.backbone.directory(), mesh.backboneNode.address().realm(), count);
+        assertThat(mesh.backbone.registrations()).isEqualTo(count);
+    }
+
+    /** Registers {@code count} records as if their nodes had sent them: keys of their own, no sessions needed. */
+    private static void registerInProcess(BackboneDirectory directory, int realm, int count) {
+        for (int i = 0; i < count; i++) {
+            Identity agent = TestNodes.newIdentity();
+            NodeRecord record = new NodeRecord(realm, agent.publicKey(), "popular-" + i, List.of(CapabilityInfo.of("popular")),
+                    new TreeSet<>(), List.of(), 1, System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+            byte[] register = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
+                    .bytes16(SignedRecord.sign(record, agent).toBytes()).toBytes();
+            PilotAddress address = agent.publicKey().address(realm);
+            IncomingMessage in = new IncomingMessage(address, agent.publicKey(), DirectoryProtocol.PORT, Message.of(register), true);
+            DirectoryProtocol.readReply(directory.handle(in).toCompletableFuture().join().body());
+        }
+    }
+
+    /** A node with a session to the backbone, which asks it directly, not through a directory client. */
+    private PilotNode connectedNode() {
+        PilotNode node = mesh.node();
+        node.connect(mesh.backboneNode.publicKey(), mesh.backboneNode.localEndpoint()).join();
+        return node;
+    }
+
+    private PilotSocketAddress directoryPort() {
+        return new PilotSocketAddress(mesh.backboneNode.address(), DirectoryProtocol.PORT);
+    }
+
+    /** The first item of a streamed request's reply. */
+    private byte[] firstItem(PilotNode from, byte[] request) {
+        Stalled stalled = new Stalled();
+        from.requestStream(directoryPort(), Message.of(request), Duration.ofSeconds(5), 1).subscribe(stalled);
+        stalled.firstPage.join().cancel();
+        return stalled.first;
+    }
+
+    private static byte[] lookup(Query query, String value) {
+        return new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
+    }
+
+    /** Takes the first item and asks for nothing more: a caller that stopped reading. */
+    private static final class Stalled implements Flow.Subscriber<Message> {
+        final CompletableFuture<Flow.Subscription> firstPage = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+        volatile byte[] first;
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(Message item) {
+            first = item.body();
+            firstPage.complete(subscription);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            firstPage.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            firstPage.complete(subscription);
+        }
+    }
+}
