@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * signature[64] = Ed25519(node key, "pilot/record/v1" | all bytes above)
  * </pre>
  * Decoding is strict: every length is checked against what remains and the limits, trailing bytes are
- * refused, and the signature is verified last, against the key inside the record.
+ * refused, groups and each capability's metadata keys must ascend (the one order the encoder writes, so one record
+ * has one encoding), and the signature is verified last, against the key inside the record.
  */
 final class RecordCodec {
 
@@ -130,18 +131,18 @@ final class RecordCodec {
             String name = getString8(in);
             int metadataCount = in.get() & 0xFF;
             Map<String, String> metadata = new LinkedHashMap<>();
+            String previousKey = null;
             for (int m = 0; m < metadataCount; m++) {
-                String metadataKey = getString8(in);
+                String metadataKey = ascending(previousKey, getString8(in), "capability " + name + "'s metadata key");
                 metadata.put(metadataKey, getString(in, in.getShort() & 0xFFFF));
+                previousKey = metadataKey;
             }
             capabilities.add(new CapabilityInfo(name, metadata));
         }
         int groupCount = in.get() & 0xFF;
         TreeSet<String> groups = new TreeSet<>();
         for (int i = 0; i < groupCount; i++) {
-            if (!groups.add(getString8(in))) {
-                throw new RecordException("record lists a group twice");
-            }
+            groups.add(ascending(groups.isEmpty() ? null : groups.last(), getString8(in), "group"));
         }
         int endpointCount = in.get() & 0xFF;
         List<Endpoint> endpoints = new ArrayList<>(endpointCount);
@@ -149,6 +150,18 @@ final class RecordCodec {
             endpoints.add(getEndpoint(in));
         }
         return new NodeRecord(realm, nodeKey, hostname, capabilities, groups, endpoints, sequence, expires);
+    }
+
+    /**
+     * {@code next}, if it sorts after {@code previous}: groups and metadata keys are written in ascending order (as
+     * {@link String#compareTo} sorts them), each once, so that a record has one encoding and its bytes say it.
+     */
+    private static String ascending(String previous, String next, String what) {
+        if (previous != null && next.compareTo(previous) <= 0) {
+            throw new RecordException("record lists " + what + " '" + next + "' " + (next.equals(previous) ? "twice"
+                    : "out of order, after '" + previous + "'") + ": a record's groups and metadata keys ascend");
+        }
+        return next;
     }
 
     private static Endpoint getEndpoint(ByteBuffer in) {

@@ -67,6 +67,55 @@ class SignedRecordTests {
     }
 
     @Test
+    void aRecordHasOneEncoding_groupsAndMetadataKeysOutOfOrderOrTwiceAreRefusedThoughSigned() {
+        Identity identity = Identity.generate(RANDOM);
+        NodeRecord record = new NodeRecord(0, identity.publicKey(), "ordered",
+                List.of(new CapabilityInfo("fx.rate", Map.of("aa", "1", "bb", "2"))), new TreeSet<>(List.of("cc", "dd")),
+                List.of(), 1, 1_900_000_000_000L);
+        byte[] body = RecordCodec.encodeBody(record);
+        assertThat(SignedRecord.decode(signed(identity, body)).record()).isEqualTo(record);
+
+        String[][] cases = {
+                {"aa", "bb", "out of order, after 'bb'"}, // metadata keys swapped
+                {"bb", "aa", "'aa' twice"}, // a metadata key repeated
+                {"cc", "dd", "out of order, after 'dd'"}, // groups swapped
+                {"dd", "cc", "'cc' twice"}, // a group repeated
+        };
+        for (String[] c : cases) {
+            byte[] altered = body.clone();
+            int first = indexOf(altered, c[0]);
+            int second = indexOf(altered, c[1]);
+            if (c[2].contains("twice")) {
+                System.arraycopy(c[1].getBytes(), 0, altered, first, 2); // the later entry now says the earlier's name
+            } else {
+                System.arraycopy(c[1].getBytes(), 0, altered, first, 2); // same lengths: values stay, names trade places
+                System.arraycopy(c[0].getBytes(), 0, altered, second, 2);
+            }
+            assertThatExceptionOfType(RecordException.class).as(String.join(" ", c))
+                    .isThrownBy(() -> SignedRecord.decode(signed(identity, altered)))
+                    .withMessageContaining(c[2]).withMessageContaining("ascend");
+        }
+    }
+
+    private static byte[] signed(Identity identity, byte[] body) {
+        byte[] signature = identity.sign(RecordCodec.signedBytes(body));
+        byte[] bytes = Arrays.copyOf(body, body.length + signature.length);
+        System.arraycopy(signature, 0, bytes, body.length, signature.length);
+        return bytes;
+    }
+
+    /** Where a two-letter name written behind its length byte starts. */
+    private static int indexOf(byte[] bytes, String name) {
+        byte[] wanted = {2, (byte) name.charAt(0), (byte) name.charAt(1)};
+        for (int i = 0; i + 3 <= bytes.length; i++) {
+            if (bytes[i] == wanted[0] && bytes[i + 1] == wanted[1] && bytes[i + 2] == wanted[2]) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(name + " not found");
+    }
+
+    @Test
     void truncatedTrailingAndOversizedBytesAreRefused() {
         Identity identity = Identity.generate(RANDOM);
         byte[] bytes = SignedRecord.sign(sample(identity, 1), identity).toBytes();
