@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -48,8 +49,11 @@ final class DirectoryService implements MessageHandler {
     /** Most records a lookup answered on the event loop returns: a larger reply is written on the handler pool. */
     static final int ON_LOOP_RECORDS = 32;
 
-    /** The largest page of a paged reply, unless the node's message limit is lower. */
-    static final int PAGE_BYTES = 64 * 1024;
+    /**
+     * The largest page of a paged reply, unless the node's message limit is lower. A caller may grant up to
+     * {@code StreamCredit.MAX_OUTSTANDING} pages ahead, which wait in the stream until it reads them: 16 MiB a reply.
+     */
+    static final int PAGE_BYTES = 16 * 1024;
 
     /** The status byte of an ok reply: all a lookup's reply has before its records. */
     private static final byte[] OK = {0};
@@ -139,7 +143,7 @@ final class DirectoryService implements MessageHandler {
                 return null; // a large reply is written on the pool: the loop serves every session of the backbone
             }
             requests[op].increment();
-            return Message.of(new RecordsReply<>(OK, found, RecordsReply.RECORDS).toBytes());
+            return Message.of(new RecordsReply<>(OK, found, RecordsReply.RECORDS, () -> { }).toBytes());
         } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
             return answer(in); // refused the same way, and counted, as on the pool
         }
@@ -166,25 +170,32 @@ final class DirectoryService implements MessageHandler {
             return MessageHandler.super.handleStream(in);
         }
         requests[op].increment();
-        // The place is taken first, so that a refusal comes before a watch is made that the requester would not hear of.
-        if (!paged.tryEnter(in.from())) {
-            return oneItem(refuse(new DirectoryException(DirectoryError.TOO_MANY, "more than " + PagedReplies.PER_NODE
-                    + " paged replies at once from " + in.from() + ", or " + PagedReplies.IN_ALL + " from all nodes")));
-        }
         RecordsReply<?> reply;
         try {
             BinaryReader request = new BinaryReader(body);
             request.u8();
             reply = recordsReply(in, request, op);
         } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
-            paged.leave(in.from());
             return oneItem(refuse(e));
         }
         if (reply.fitsOnePage(pageBytes)) {
-            paged.leave(in.from());
             return oneItem(reply.toBytes());
         }
-        return reply.pages(pageBytes, () -> paged.leave(in.from()));
+        if (!paged.tryEnter(in.from())) {
+            reply.withdraw(); // a watch made for this reply would send events no one knows the subscription of
+            return oneItem(refuse(new DirectoryException(DirectoryError.TOO_MANY, "more than " + PagedReplies.PER_NODE
+                    + " paged replies at once to " + in.from() + ", or " + PagedReplies.IN_ALL + " to all nodes")));
+        }
+        // Given back once: at the last page, at the caller's cancel, or when the exchange stops without one (its
+        // cancellation fires on every path that ends the stream early, even where the cancel could not be handed over).
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable leave = () -> {
+            if (held.getAndSet(false)) {
+                paged.leave(in.from());
+            }
+        };
+        in.cancellation().onCancel(leave);
+        return reply.pages(pageBytes, leave);
     }
 
     private static Flow.Publisher<Message> oneItem(byte[] reply) {
@@ -290,7 +301,7 @@ final class DirectoryService implements MessageHandler {
         Query query = DirectoryProtocol.Query.fromWire(request.u8());
         String value = request.string8();
         request.end();
-        return new RecordsReply<>(OK, registry.lookup(query, value), RecordsReply.RECORDS);
+        return new RecordsReply<>(OK, registry.lookup(query, value), RecordsReply.RECORDS, () -> { });
     }
 
     private RecordsReply<HeldRecord> watch(IncomingMessage in, BinaryReader request) {
@@ -301,7 +312,8 @@ final class DirectoryService implements MessageHandler {
         admit(watchBuckets, in.from(), settings.watchesPerSecond(), "watch requests");
         int id = registry.watch(in.from(), query, value);
         byte[] head = DirectoryProtocol.ok().u32(id).u64(registry.revision()).toBytes();
-        return new RecordsReply<>(head, registry.lookup(query, value), RecordsReply.RECORDS);
+        return new RecordsReply<>(head, registry.lookup(query, value), RecordsReply.RECORDS,
+                () -> registry.unwatch(in.from(), id));
     }
 
     /**
@@ -320,11 +332,13 @@ final class DirectoryService implements MessageHandler {
         boolean sameRevisions = registry.revisionsShared() || sinceEpoch == epoch;
         Registry.Resumed resumed = registry.resume(in.from(), query, value, since, sameRevisions);
         BinaryWriter reply = DirectoryProtocol.ok().u32(resumed.subscription()).u64(resumed.revision()).u64(epoch);
+        Runnable unwatch = () -> registry.unwatch(in.from(), resumed.subscription());
         if (resumed.replay() == null) {
             return new RecordsReply<>(reply.u8(DirectoryProtocol.WATCH_SNAPSHOT).toBytes(), resumed.snapshot(),
-                    RecordsReply.RECORDS);
+                    RecordsReply.RECORDS, unwatch);
         }
-        return new RecordsReply<>(reply.u8(DirectoryProtocol.WATCH_REPLAYED).toBytes(), resumed.replay(), RecordsReply.REPLAYED);
+        return new RecordsReply<>(reply.u8(DirectoryProtocol.WATCH_REPLAYED).toBytes(), resumed.replay(),
+                RecordsReply.REPLAYED, unwatch);
     }
 
     /**

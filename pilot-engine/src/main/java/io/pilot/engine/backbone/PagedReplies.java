@@ -12,8 +12,11 @@ import java.util.Map;
  */
 final class PagedReplies {
 
-    /** Paged replies one node may be reading at once. */
-    static final int PER_NODE = 4;
+    /**
+     * Paged replies one node may be reading at once: a few more than a client renewing its watches after a backbone
+     * restart usually needs at once (most of them fit one page and take none).
+     */
+    static final int PER_NODE = 8;
 
     /** Paged replies all nodes together may be reading at once. */
     static final int IN_ALL = 256;

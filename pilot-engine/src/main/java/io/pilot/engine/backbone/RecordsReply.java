@@ -56,12 +56,22 @@ final class RecordsReply<T> {
     private final byte[] head;
     private final List<T> entries;
     private final Entries<T> writer;
+    private final Runnable withdraw;
 
-    /** @param head the reply's bytes before the count: status 0 and the operation's fixed fields */
-    RecordsReply(byte[] head, List<T> entries, Entries<T> writer) {
+    /**
+     * @param head     the reply's bytes before the count: status 0 and the operation's fixed fields
+     * @param withdraw undoes what answering did (a watch's subscription), for a reply that will not be sent
+     */
+    RecordsReply(byte[] head, List<T> entries, Entries<T> writer, Runnable withdraw) {
         this.head = head;
         this.entries = entries;
         this.writer = writer;
+        this.withdraw = withdraw;
+    }
+
+    /** Undoes what answering did, for a reply that is refused instead of sent: no watch stays that no one knows of. */
+    void withdraw() {
+        withdraw.run();
     }
 
     /** The whole reply, sized first and written once into its own array (no growing, no copy). */

@@ -20,10 +20,17 @@ final class OrphanEvents {
 
     private final Map<Integer, List<Held>> held = new HashMap<>();
 
-    /** @param previous the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED} */
-    synchronized void hold(int subscription, int kind, long revision, NodeRecord record, long previous, long nowMillis) {
-        held.values().forEach(list -> list.removeIf(h -> nowMillis - h.atMillis() > MAX_AGE_MILLIS));
-        held.values().removeIf(List::isEmpty);
+    /**
+     * @param previous          the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED}
+     * @param awaitingSubscriptions whether a watch's reply is on its way: then nothing is dropped for its age, as the
+     *                          events may be that watch's and a reply in pages may take longer than the age limit
+     */
+    synchronized void hold(int subscription, int kind, long revision, NodeRecord record, long previous, long nowMillis,
+                           boolean awaitingSubscriptions) {
+        if (!awaitingSubscriptions) {
+            held.values().forEach(list -> list.removeIf(h -> nowMillis - h.atMillis() > MAX_AGE_MILLIS));
+            held.values().removeIf(List::isEmpty);
+        }
         if (held.values().stream().mapToInt(List::size).sum() < MAX_HELD) {
             held.computeIfAbsent(subscription, k -> new ArrayList<>()).add(new Held(kind, revision, record, previous, nowMillis));
         }

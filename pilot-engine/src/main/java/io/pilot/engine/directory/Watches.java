@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ final class Watches {
      */
     private final Map<Watch, Boolean> unrenewed = new ConcurrentHashMap<>();
     private final OrphanEvents orphans = new OrphanEvents();
+    /** Subscriptions asked for whose replies have not come yet: while there are any, orphans are not aged out. */
+    private final AtomicInteger subscribing = new AtomicInteger();
     /**
      * Held while a pushed event reaches its watch (from the port, or held as an orphan), and while a watch releases
      * events it held for one they follow (on the timer thread): so listeners hear pushed events one at a time,
@@ -115,7 +118,8 @@ final class Watches {
         learn(kind, signed);
         Watch watch = watches.get(subscription);
         if (watch == null) {
-            orphans.hold(subscription, kind, revision, signed.record(), previous, System.currentTimeMillis());
+            orphans.hold(subscription, kind, revision, signed.record(), previous, System.currentTimeMillis(),
+                    subscribing.get() > 0);
             return;
         }
         delivery.lock();
@@ -301,6 +305,11 @@ final class Watches {
      * the backbone can replay them. A backbone that does not know WATCH_FROM (older than it) gets a WATCH.
      */
     private CompletableFuture<Subscribed> subscribe(Query query, String value, long since, long sinceEpoch) {
+        subscribing.incrementAndGet();
+        return subscribeOnce(query, value, since, sinceEpoch).whenComplete((subscribed, error) -> subscribing.decrementAndGet());
+    }
+
+    private CompletableFuture<Subscribed> subscribeOnce(Query query, String value, long since, long sinceEpoch) {
         byte[] request = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH_FROM).u8(query.ordinal()).string8(value)
                 .u64(since).u64(sinceEpoch).toBytes();
         return backbone.callPaged(request, this::readSubscribed).handle((subscribed, error) -> {

@@ -119,30 +119,36 @@ class PagedRepliesTests {
     }
 
     @Test
-    void aNodeReadsAtMostFourPagedRepliesAtOnceAndTheFifthIsRefusedUntilOneEnds() {
+    void aNodeReadsAtMostItsShareOfPagedRepliesAtOnceAndAWatchBeyondIsRefusedAndWithdrawnUntilOneEnds() {
         startBackboneHolding(MANY);
-        PilotNode asker = connectedNode();
+        DirectoryClient registered = mesh.agent("watcher", b -> b);
+        PilotNode asker = registered.node();
+        byte[] watchAll = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH_FROM).u8(Query.ALL.ordinal()).string8("")
+                .u64(0).u64(0).toBytes();
+        int watchesBefore = mesh.backbone.directory().watches();
         List<Flow.Subscription> held = new ArrayList<>();
         for (int i = 0; i < PagedReplies.PER_NODE; i++) {
             Stalled stalled = new Stalled();
-            asker.requestStream(directoryPort(), Message.of(lookup(Query.ALL, "")), Duration.ofSeconds(30), 1)
-                    .subscribe(stalled);
+            asker.requestStream(directoryPort(), Message.of(watchAll), Duration.ofSeconds(30), 1).subscribe(stalled);
             held.add(stalled.firstPage.join());
         }
         assertThat(mesh.backbone.directory().pagedReplies()).isEqualTo(PagedReplies.PER_NODE);
+        assertThat(mesh.backbone.directory().watches()).isEqualTo(watchesBefore + PagedReplies.PER_NODE);
 
-        assertThatThrownBy(() -> DirectoryProtocol.readReply(firstItem(asker, lookup(Query.ALL, ""))))
+        assertThatThrownBy(() -> DirectoryProtocol.readReply(firstItem(asker, watchAll)))
                 .isInstanceOfSatisfying(DirectoryException.class, e -> {
                     assertThat(e.error()).isEqualTo(DirectoryError.TOO_MANY);
                     assertThat(e.getMessage()).contains("paged replies at once");
                 });
-        assertThat(mesh.backbone.directory().pagedReplies()).isEqualTo(PagedReplies.PER_NODE);
+        assertThat(mesh.backbone.directory().watches()).as("the refused watch was withdrawn")
+                .isEqualTo(watchesBefore + PagedReplies.PER_NODE);
+        BinaryReader small = DirectoryProtocol.readReply(firstItem(asker, lookup(Query.HOSTNAME, "popular-3")));
+        assertThat(small.u32()).as("a reply of one page needs no place").isEqualTo(1);
+        assertThat(SignedRecord.decode(small.bytes16()).record().hostname()).isEqualTo("popular-3");
 
         held.forEach(Flow.Subscription::cancel);
         await().atMost(5, TimeUnit.SECONDS).until(() -> mesh.backbone.directory().pagedReplies() == 0);
-        BinaryReader whole = DirectoryProtocol.readReply(firstItem(asker, lookup(Query.HOSTNAME, "popular-3")));
-        assertThat(whole.u32()).isEqualTo(1);
-        assertThat(SignedRecord.decode(whole.bytes16()).record().hostname()).isEqualTo("popular-3");
+        assertThat(registered.find("popular").join()).as("in pages again").hasSize(MANY);
     }
 
     @Test

@@ -42,7 +42,7 @@ class RecordsReplyTests {
                 entries.add(entry);
             }
             int pageBytes = 310 + random.nextInt(2_000);
-            RecordsReply<byte[]> reply = new RecordsReply<>(HEAD, entries, RAW);
+            RecordsReply<byte[]> reply = new RecordsReply<>(HEAD, entries, RAW, () -> { });
             Reader reader = new Reader(1 + random.nextInt(3));
             AtomicInteger ended = new AtomicInteger();
             reply.pages(pageBytes, ended::incrementAndGet).subscribe(reader);
@@ -57,9 +57,9 @@ class RecordsReplyTests {
 
     @Test
     void theWholeReplyIsTheHeadTheCountAndTheEntries() {
-        byte[] whole = new RecordsReply<>(HEAD, List.of(new byte[] {1, 2}, new byte[] {3}), RAW).toBytes();
+        byte[] whole = new RecordsReply<>(HEAD, List.of(new byte[] {1, 2}, new byte[] {3}), RAW, () -> { }).toBytes();
         assertThat(whole).containsExactly(0, 7, 7, 7, 0, 0, 0, 2, 1, 2, 3);
-        assertThat(new RecordsReply<>(HEAD, List.<byte[]>of(), RAW).toBytes()).containsExactly(0, 7, 7, 7, 0, 0, 0, 0);
+        assertThat(new RecordsReply<>(HEAD, List.<byte[]>of(), RAW, () -> { }).toBytes()).containsExactly(0, 7, 7, 7, 0, 0, 0, 0);
     }
 
     @Test
@@ -70,7 +70,7 @@ class RecordsReplyTests {
         }
         AtomicInteger ended = new AtomicInteger();
         Reader reader = new Reader(0);
-        new RecordsReply<>(HEAD, entries, RAW).pages(200, ended::incrementAndGet).subscribe(reader);
+        new RecordsReply<>(HEAD, entries, RAW, () -> { }).pages(200, ended::incrementAndGet).subscribe(reader);
         reader.subscription.request(1);
         reader.subscription.cancel();
         reader.subscription.cancel();
@@ -84,7 +84,7 @@ class RecordsReplyTests {
     void aRequestForNoneIsAnErrorThatEndsIt() {
         AtomicInteger ended = new AtomicInteger();
         Reader reader = new Reader(0);
-        new RecordsReply<>(HEAD, List.of(new byte[10]), RAW).pages(200, ended::incrementAndGet).subscribe(reader);
+        new RecordsReply<>(HEAD, List.of(new byte[10]), RAW, () -> { }).pages(200, ended::incrementAndGet).subscribe(reader);
         reader.subscription.request(0);
         assertThat(reader.failure).isInstanceOf(IllegalArgumentException.class);
         reader.subscription.request(1);

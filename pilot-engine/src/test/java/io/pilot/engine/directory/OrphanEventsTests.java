@@ -27,9 +27,9 @@ class OrphanEventsTests {
 
     @Test
     void eventsHeldForASubscriptionGoToItsWatchOnce() {
-        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0);
-        orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 102, fx(2), Watch.NOT_CHAINED, 0);
-        orphans.hold(8, DirectoryProtocol.EVENT_LEAVE, 103, fx(2), Watch.NOT_CHAINED, 0);
+        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0, false);
+        orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 102, fx(2), Watch.NOT_CHAINED, 0, false);
+        orphans.hold(8, DirectoryProtocol.EVENT_LEAVE, 103, fx(2), Watch.NOT_CHAINED, 0, false);
 
         Watch watch = watch(7);
         orphans.release(watch);
@@ -40,8 +40,8 @@ class OrphanEventsTests {
 
     @Test
     void eventsOlderThanTheirAgeLimitAreDropped() {
-        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0);
-        orphans.hold(9, DirectoryProtocol.EVENT_JOIN, 102, fx(2), Watch.NOT_CHAINED, OrphanEvents.MAX_AGE_MILLIS + 1);
+        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0, false);
+        orphans.hold(9, DirectoryProtocol.EVENT_JOIN, 102, fx(2), Watch.NOT_CHAINED, OrphanEvents.MAX_AGE_MILLIS + 1, false);
 
         orphans.release(watch(7));
 
@@ -49,9 +49,19 @@ class OrphanEventsTests {
     }
 
     @Test
+    void whileAWatchsReplyIsOnItsWayNothingIsDroppedForItsAge() {
+        orphans.hold(7, DirectoryProtocol.EVENT_JOIN, 101, fx(1), Watch.NOT_CHAINED, 0, false);
+        orphans.hold(9, DirectoryProtocol.EVENT_JOIN, 102, fx(2), Watch.NOT_CHAINED, OrphanEvents.MAX_AGE_MILLIS + 1, true);
+
+        orphans.release(watch(7));
+
+        assertThat(listener.heard).containsExactly("joined fx#1");
+    }
+
+    @Test
     void atMostTheLimitIsHeld() {
         for (int i = 0; i < OrphanEvents.MAX_HELD + 5; i++) {
-            orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 101 + i, fx(1 + i), Watch.NOT_CHAINED, 0);
+            orphans.hold(7, DirectoryProtocol.EVENT_UPDATE, 101 + i, fx(1 + i), Watch.NOT_CHAINED, 0, false);
         }
 
         orphans.release(watch(7));
