@@ -48,8 +48,13 @@ final class RecordCache {
         this.endpointsChanged = endpointsChanged;
     }
 
+    /** Caches a record whose signature was checked. */
     void put(SignedRecord signed) {
-        NodeRecord record = signed.record();
+        put(signed.record());
+    }
+
+    /** Caches a record; only one decoded with its signature checked, now or when the cache took it first. */
+    void put(NodeRecord record) {
         if (records.size() >= MAX_RECORDS && !records.containsKey(record.address())) {
             evictExpired(System.currentTimeMillis());
             if (records.size() >= MAX_RECORDS) {
@@ -93,6 +98,11 @@ final class RecordCache {
         synchronized (left) {
             return left.remove(address);
         }
+    }
+
+    /** The record held for {@code address}, expired or not (its signature was checked when it came), or null. */
+    NodeRecord held(PilotAddress address) {
+        return records.get(address);
     }
 
     Optional<NodeRecord> get(PilotAddress address, long nowMillis) {

@@ -35,6 +35,34 @@ class LookupsTests {
     }
 
     @Test
+    void aRecordHeldAlreadyIsNotVerifiedAgainButAnyOtherRecordIs() {
+        backbone.reply(records(DirectoryProtocol.ok(), fx));
+        lookups.lookup("fx").join();
+        // The same record with its signature spoilt: only a record whose signature is not checked passes.
+        byte[] spoilt = fx.toBytes();
+        spoilt[spoilt.length - 1] ^= 1;
+        backbone.reply(DirectoryProtocol.ok().u32(1).bytes16(spoilt));
+        assertThat(lookups.lookup("fx").join()).as("held already: verified when it came").isEqualTo(fx.record());
+
+        Lookups empty = new Lookups(backbone, new RecordCache(), 0);
+        backbone.reply(DirectoryProtocol.ok().u32(1).bytes16(spoilt));
+        assertThatThrownBy(() -> empty.lookup("fx").join()).as("not held: verified").cause()
+                .isInstanceOf(DirectoryException.class).hasMessageContaining("signature does not verify");
+
+        // A newer record of the same node, its signature spoilt, is not the record held.
+        Identity owner = Records.identity();
+        SignedRecord first = Records.signed(owner, "moving", "fx.rate", 1);
+        backbone.reply(records(DirectoryProtocol.ok(), first));
+        lookups.lookup("moving").join();
+        byte[] newer = Records.signed(owner, "moving", "fx.rate", 2).toBytes();
+        newer[newer.length - 1] ^= 1;
+        backbone.reply(DirectoryProtocol.ok().u32(1).bytes16(newer));
+        assertThat(lookups.lookup("moving").join()).as("refused; the cache answers with the record it verified")
+                .isEqualTo(first.record());
+        assertThat(cache.get(first.record().address(), System.currentTimeMillis())).contains(first.record());
+    }
+
+    @Test
     void answersFromTheCacheWhenTheBackboneIsUnreachable() {
         backbone.reply(records(DirectoryProtocol.ok(), fx));
         lookups.lookup("fx").join();
