@@ -451,6 +451,10 @@ final class Handshakes {
             if (Arrays.equals(initiation.relayCookie, reply.cookie()) || !from.relayed().equals(peer.address)) {
                 return; // repeated, or not from the node this handshake is for
             }
+            if (!initiation.mayResendForCookie(now, true)) {
+                drops.count(DropReason.RATE_LIMITED);
+                return;
+            }
             initiation.relayCookie = reply.cookie();
             paths.send(initiation.relayedMessage().encode(allocator), from);
             return;
@@ -458,8 +462,19 @@ final class Handshakes {
         if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
             return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
         }
+        // A cookie reply is not authenticated (§10, gap 3): only one from an endpoint this INIT went to counts, its
+        // INIT goes again to that endpoint alone (the cookie is bound to this node's address as that one sees it),
+        // and at most once per interval, so that forged replies cannot make this node send INITs at will.
+        if (!peer.handshakeTargets().contains(from.direct())) {
+            drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        if (!initiation.mayResendForCookie(now, false)) {
+            drops.count(DropReason.RATE_LIMITED);
+            return;
+        }
         initiation.message = initiation.message.withCookie(reply.cookie());
-        sendToAll(initiation.message, peer);
+        paths.send(initiation.message.encode(allocator), from.direct());
     }
 
     /**

@@ -21,6 +21,14 @@ final class Initiation {
     byte[] relayCookie;
     long nextRetransmitNanos;
     long retransmitIntervalNanos;
+    /** When a cookie reply last made this INIT go again directly, and through the relay; {@link #NEVER} before. */
+    private long cookieResentNanos = NEVER;
+    private long relayCookieResentNanos = NEVER;
+
+    /** The shortest time between two INITs sent again because a cookie reply came. */
+    static final long COOKIE_RESEND_INTERVAL_NANOS = 100_000_000L;
+
+    private static final long NEVER = Long.MIN_VALUE;
 
     Initiation(Peer peer, int localIndex, HandshakeState noise, HandshakeInit message, long startedNanos, long now,
             long firstRetransmitNanos) {
@@ -31,6 +39,24 @@ final class Initiation {
         this.startedNanos = startedNanos;
         this.retransmitIntervalNanos = firstRetransmitNanos;
         this.nextRetransmitNanos = now + firstRetransmitNanos;
+    }
+
+    /**
+     * Whether a cookie reply that came directly ({@code relayed} false) or through the relay may make this INIT go
+     * again now, that way: the first at once, then one per {@link #COOKIE_RESEND_INTERVAL_NANOS}. Takes the turn when
+     * it answers yes.
+     */
+    boolean mayResendForCookie(long now, boolean relayed) {
+        long last = relayed ? relayCookieResentNanos : cookieResentNanos;
+        if (last != NEVER && now - last < COOKIE_RESEND_INTERVAL_NANOS) {
+            return false;
+        }
+        if (relayed) {
+            relayCookieResentNanos = now;
+        } else {
+            cookieResentNanos = now;
+        }
+        return true;
     }
 
     /** The INIT to send through the relay: the same one, carrying the relay path's cookie once one was asked. */

@@ -33,7 +33,10 @@ public enum DropReason {
     WRONG_REALM,
     /** Refused by the node's access policy. */
     NOT_ALLOWED,
-    /** Over a rate limit: a source's cookie-proven initiations, or a repeated final message confirmed too recently. */
+    /**
+     * Over a rate limit: a source's cookie-proven initiations, a repeated final message confirmed too recently, or a
+     * cookie reply that came too soon after the last one that made an initiation go again.
+     */
     RATE_LIMITED,
     /**
      * An initiation without a valid cookie while under load or over its source's uncookied budget (answered

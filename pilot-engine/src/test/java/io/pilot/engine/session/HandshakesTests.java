@@ -12,6 +12,8 @@ import io.pilot.engine.wire.WireFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.netty.channel.socket.DatagramPacket;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -205,6 +207,39 @@ class HandshakesTests {
         busyBob.handshakes.onInit(withCookie, Route.direct(alice.endpoint), 3);
         assertThat(busyBob.sent()).isInstanceOf(HandshakeResponse.class);
         busyBob.channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void forgedCookieRepliesMakeAnInitiationGoAgainOnlyToItsOwnEndpointAndAtMostOncePerInterval() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        int index = ((HandshakeInit) alice.sent()).senderIndex();
+        InetSocketAddress elsewhere = new InetSocketAddress("10.0.0.66", 4000);
+
+        alice.handshakes.onCookie(new CookieReply(index, cookie(1)), Route.direct(elsewhere), 1);
+        assertThat((Object) alice.channel.readOutbound()).as("not from an endpoint the INIT went to").isNull();
+        assertThat(alice.drops.get(DropReason.UNKNOWN_SESSION)).isOne();
+
+        alice.handshakes.onCookie(new CookieReply(index, cookie(2)), Route.direct(bob.endpoint), 2);
+        DatagramPacket again = alice.channel.readOutbound();
+        assertThat(again.recipient()).isEqualTo(bob.endpoint);
+        again.release();
+        for (int i = 3; i < 50; i++) {
+            alice.handshakes.onCookie(new CookieReply(index, cookie(i)), Route.direct(bob.endpoint), 2 + i * 1_000_000L);
+        }
+        assertThat((Object) alice.channel.readOutbound()).as("47 more replies within 100 ms: none answered").isNull();
+        assertThat(alice.drops.get(DropReason.RATE_LIMITED)).isEqualTo(47);
+
+        alice.handshakes.onCookie(new CookieReply(index, cookie(99)), Route.direct(bob.endpoint),
+                2 + Initiation.COOKIE_RESEND_INTERVAL_NANOS);
+        HandshakeInit later = (HandshakeInit) alice.sent();
+        assertThat(later.cookie()).isEqualTo(cookie(99));
+    }
+
+    private static byte[] cookie(int seed) {
+        byte[] cookie = new byte[WireFormat.COOKIE_LENGTH];
+        java.util.Arrays.fill(cookie, (byte) seed);
+        return cookie;
     }
 
     @Test
