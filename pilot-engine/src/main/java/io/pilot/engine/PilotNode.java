@@ -48,6 +48,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -502,6 +503,16 @@ public final class PilotNode implements AutoCloseable {
      */
     public void serveAsRelay(boolean serve) {
         loop.get().execute(() -> engine.serveAsRelay(serve));
+    }
+
+    /**
+     * Limits the relay to senders {@code admitted} names (asked on the event loop for each relayed datagram, so
+     * answered from memory); the others' RELAYs are dropped, counted {@code NOT_ALLOWED}. A backbone whose realm
+     * needs a join token relays only for registered nodes. By default every node with a session here may send.
+     */
+    public void relayOnlyFor(Predicate<PilotAddress> admitted) {
+        Objects.requireNonNull(admitted, "admitted");
+        loop.get().execute(() -> engine.relayOnlyFor(admitted));
     }
 
     /**

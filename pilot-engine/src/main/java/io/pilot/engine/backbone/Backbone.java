@@ -41,6 +41,9 @@ public final class Backbone implements AutoCloseable {
         // Lookups and heartbeats are answered on the event loop; registrations and the rest on the handler pool.
         this.listener = node.listen(DirectoryProtocol.PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop);
         node.serveAsRelay(true);
+        if (settings.joinToken() != null) {
+            node.relayOnlyFor(directory::isRegistered); // a realm that needs a join token relays for its members only
+        }
         if (store instanceof SharedDirectoryStore shared) {
             // Several backbones: a node attached to another one is reached through it (docs/backbone-cluster.md).
             node.relayAcrossBackbones(shared::backboneOf);

@@ -1,6 +1,7 @@
 package io.pilot.engine.backbone;
 
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.message.IncomingMessage;
@@ -96,6 +97,11 @@ public final class BackboneDirectory implements MessageHandler {
      */
     public long requests(int op) {
         return service.requests(op);
+    }
+
+    /** Whether {@code node} holds a live registration; answered from memory, without waiting for a store. */
+    public boolean isRegistered(PilotAddress node) {
+        return registry.isRegistered(node);
     }
 
     /** The registrations, for the backbone's {@link BackboneStatus}. */

@@ -138,6 +138,7 @@ final class DirectoryService implements MessageHandler {
             Query query = Query.fromWire(request.u8());
             String value = request.string8();
             request.end();
+            requireMember(in.from());
             List<HeldRecord> found = registry.lookup(query, value);
             if (found.size() > ON_LOOP_RECORDS) {
                 return null; // a large reply is written on the pool: the loop serves every session of the backbone
@@ -301,6 +302,7 @@ final class DirectoryService implements MessageHandler {
         Query query = DirectoryProtocol.Query.fromWire(request.u8());
         String value = request.string8();
         request.end();
+        requireMember(in.from());
         return new RecordsReply<>(OK, registry.lookup(query, value), RecordsReply.RECORDS, () -> { });
     }
 
@@ -384,6 +386,17 @@ final class DirectoryService implements MessageHandler {
                 log.debug("directory event to {} not delivered: {}", to, failure.getMessage());
             }
         });
+    }
+
+    /**
+     * In a realm with a join token only its members read the directory: a node that has not registered (and so not
+     * shown the token) is refused {@code NOT_REGISTERED}. Without a token anyone may register, and anyone may read.
+     */
+    private void requireMember(PilotAddress from) {
+        if (settings.joinToken() != null && !registry.isRegistered(from)) {
+            throw new DirectoryException(DirectoryError.NOT_REGISTERED, "this realm needs a join token: only a registered "
+                    + "node may look up; " + from + " has no live registration");
+        }
     }
 
     /** Takes one token of {@code from}'s budget in {@code limiter}, or refuses the request as too many. */

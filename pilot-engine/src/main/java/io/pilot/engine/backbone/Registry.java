@@ -428,6 +428,20 @@ final class Registry {
     }
 
     /**
+     * Whether {@code node} holds a live registration. Without this object's lock (the event loop asks it of every
+     * lookup and relayed datagram in a realm with a join token): it never waits for a store's write.
+     */
+    boolean isRegistered(PilotAddress node) {
+        Lock read = indexLock.readLock();
+        read.lock();
+        try {
+            return entries.containsKey(node);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    /**
      * Refuses a node with no live registration: checked before a request is charged to the node's budget, and
      * again under the lock when the request is applied.
      */

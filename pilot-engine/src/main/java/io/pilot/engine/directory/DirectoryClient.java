@@ -108,7 +108,9 @@ public final class DirectoryClient implements AutoCloseable {
         // A node this one knows that published other endpoints is reached there next time, not at its old ones.
         RecordCache cache = new RecordCache(this::followMove);
         this.backbone = new BackboneLink(node, settings);
-        this.lookups = new Lookups(backbone, cache, node.address().realm());
+        // In a realm with a join token a lookup waits for this node's own registration, which the backbone asks first.
+        this.lookups = new Lookups(new ReadsAfterRegistration(backbone, this::registered, settings.requestTimeout()),
+                cache, node.address().realm());
         this.watches = new Watches(backbone, lookups, cache, DirectoryTimer.TIMER);
         this.live = new LiveQueries(watches, lookups, liveQueries);
         this.registration = new Registration(node, settings, membership, backbone, lookups, watches, backoff);

@@ -113,7 +113,9 @@ final class Lookups {
                         && e.code() == ErrorCode.TOO_LARGE ? backbone.callPaged(request, read) : CompletableFuture.failedFuture(error))
                 .exceptionally(error -> {
                     Throwable cause = BackboneCall.unwrap(error);
-                    if (cause instanceof DirectoryException refusal) {
+                    // NOT_REGISTERED: a realm with a join token reads only for members, and this node's lease lapsed
+                    // (a backbone restarted empty, an outage) until it registers again: the cache answers meanwhile.
+                    if (cause instanceof DirectoryException refusal && refusal.error() != DirectoryError.NOT_REGISTERED) {
                         throw refusal;
                     }
                     List<NodeRecord> cached = cache.find(query, value, System.currentTimeMillis());

@@ -220,6 +220,11 @@ public final class SessionEngine {
         relay.serve(serve);
     }
 
+    /** Relays only for senders {@code admitted} names (a backbone with a join token: registered nodes). */
+    public void relayOnlyFor(Predicate<PilotAddress> admitted) {
+        relay.admit(admitted);
+    }
+
     /**
      * As one of several backbones of a realm: where to pass relayed datagrams for nodes attached to the others
      * (they all hold this node's identity, whose key tags what they pass to each other).

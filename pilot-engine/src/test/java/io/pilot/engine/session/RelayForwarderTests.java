@@ -157,9 +157,32 @@ class RelayForwarderTests {
     }
 
     @Test
+    void oneSenderCannotExceedItsDatagramBudgetWithDatagramsOfAFewBytes() {
+        RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), RelayForwarder.RELAY_BYTES_PER_SECOND, 10);
+        small.serve(true);
+        for (int i = 0; i < 25; i++) {
+            RelayPacket packet = towards(BOB, 4);
+            small.forward(packet, ALICE_AT, 0);
+            packet.release();
+        }
+
+        assertThat(drops.get(DropReason.RATE_LIMITED)).as("the burst is twice the rate per second").isEqualTo(5);
+        assertThat(small.relayedBytes()).isEqualTo(20 * 4);
+        RelayPacket later = towards(BOB, 4);
+        small.forward(later, ALICE_AT, 1_000_000_000L);
+        later.release();
+        assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(21 * 4);
+        small.flush();
+        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
+            out.release();
+        }
+    }
+
+    @Test
     void oneSenderCannotExceedItsByteBudget() {
         RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
-                () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000);
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000, RelayForwarder.RELAY_DATAGRAMS_PER_SECOND);
         small.serve(true);
         for (int i = 0; i < 2; i++) {
             RelayPacket packet = towards(BOB, 1000);
