@@ -5,17 +5,24 @@ import io.pilot.engine.backbone.Backbone;
 import io.pilot.engine.backbone.BackboneDirectory;
 import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.DirectoryStore;
+import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.codec.BinaryWriter;
+import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
+import io.pilot.engine.directory.NodeRecord;
 import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.identity.NodeKey;
 import io.pilot.engine.message.IncomingMessage;
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
+import io.pilot.engine.message.PilotException;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 import java.lang.management.ManagementFactory;
@@ -60,14 +67,28 @@ public final class InProcessDirectoryBenchmark {
      * @param signedRecordBytes mean size of one signed record as it travels and is stored
      * @param sweepNanos one lease-expiry sweep over the full directory when nothing expires (median of 5); it
      *                   holds the directory's lock throughout, and a backbone runs it every tenth of its lease
+     * @param watched a real node watching every record over the network, in pages
      */
     public record Result(int records, double registerPerSecond, double verifyNanos, double lookupHostnamePerSecond,
                          double lookupCapabilityPerSecond, double heartbeatPerSecond, long heapBeforeBytes,
-                         long heapAfterBytes, double signedRecordBytes, double sweepNanos) {
+                         long heapAfterBytes, double signedRecordBytes, double sweepNanos, Watched watched) {
 
         public double bytesPerRecord() {
             return (double) (heapAfterBytes - heapBeforeBytes) / records;
         }
+    }
+
+    /**
+     * A real node's watch of the group every record has ({@code bench}), with the directory on its node's port as a
+     * backbone serves it: the snapshot comes in pages (docs/PROTOCOL.md §7.1).
+     *
+     * @param records       records the snapshot held: every record loaded (the watcher's own is not in the group)
+     * @param plainTooLarge whether the same records asked as one LOOKUP reply were refused {@code TOO_LARGE}
+     * @param replyBytes    the reply's size, put together from its pages
+     * @param firstNanos    from asking to the watch's last {@code joined}, each record verified (key and signature)
+     * @param againNanos    the same watch again, its records held by the client already (not verified again)
+     */
+    public record Watched(int records, boolean plainTooLarge, long replyBytes, long firstNanos, long againNanos) {
     }
 
     private final PilotNode node;
@@ -143,9 +164,68 @@ public final class InProcessDirectoryBenchmark {
         double lookupHostname = loop(directory, byHostname, true);
         double lookupCapability = loop(directory, byCapability, true);
         double heartbeat = loop(directory, heartbeats, false);
+        Watched watched = watchInPages(directory);
         Reference.reachabilityFence(directory);
         return new Result(records, records / (handlerNanos / 1e9), verifyNanos, lookupHostname, lookupCapability,
-                heartbeat, heapBefore, heapAfter, (double) recordBytes / records, sweeps[sweeps.length / 2]);
+                heartbeat, heapBefore, heapAfter, (double) recordBytes / records, sweeps[sweeps.length / 2], watched);
+    }
+
+    /**
+     * Serves the directory on this node's directory port and has a real node (a {@link DirectoryClient}, registered
+     * there) watch every record twice: the second watch finds them held already.
+     */
+    private Watched watchInPages(BackboneDirectory directory) {
+        PilotNode watcher = PilotPair.node().build().start();
+        try (AutoCloseable port = node.listen(DirectoryProtocol.PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop);
+             DirectoryClient client = DirectoryClient.builder(watcher).hostname("paged-watcher")
+                     .backbone(node.localEndpoint(), node.publicKey()).requestTimeout(Duration.ofMinutes(2)).build()) {
+            client.start().join();
+            byte[] lookup = lookup(Query.GROUP, "bench");
+            boolean plainTooLarge;
+            try {
+                watcher.request(new PilotSocketAddress(node.address(), DirectoryProtocol.PORT), Message.of(lookup),
+                        Duration.ofMinutes(1)).join();
+                plainTooLarge = false;
+            } catch (CompletionException e) {
+                plainTooLarge = e.getCause() instanceof PilotException refused && refused.code() == ErrorCode.TOO_LARGE;
+            }
+            long[] first = timedWatch(client);
+            long[] again = timedWatch(client);
+            if (first[1] != records || again[1] != records) {
+                throw new IllegalStateException("a watch of every record heard " + first[1] + " and " + again[1]
+                        + " of " + records);
+            }
+            long replyBytes = directory.handle(agents.request(watcher.publicKey(), lookup)).toCompletableFuture().join()
+                    .body().length;
+            return new Watched(records, plainTooLarge, replyBytes, first[0], again[0]);
+        } catch (Exception e) {
+            throw new IllegalStateException("the paged watch failed", e);
+        } finally {
+            watcher.close();
+        }
+    }
+
+    /** Nanoseconds from asking for a watch of every record to its snapshot's last {@code joined}, and how many. */
+    private static long[] timedWatch(DirectoryClient client) {
+        LongAdder joined = new LongAdder();
+        long start = System.nanoTime();
+        DirectoryClient.WatchHandle watch = client.watch(Query.GROUP, "bench", new DirectoryClient.WatchListener() {
+            @Override
+            public void joined(NodeRecord record) {
+                joined.increment();
+            }
+
+            @Override
+            public void updated(NodeRecord record) {
+            }
+
+            @Override
+            public void left(NodeRecord record) {
+            }
+        }).join();
+        long took = System.nanoTime() - start;
+        watch.close();
+        return new long[] {took, joined.sum()};
     }
 
     /** Requests per second for one window (after a tenth of it as warm-up), cycling through {@code requests}. */

@@ -469,6 +469,13 @@ public final class MarkdownReport {
                 + "directory full, %.1f MiB with it empty); a signed record itself is %.0f bytes |",
                 mem.bytesPerRecord(), mem.heapAfterBytes() / 1048576.0, mem.heapBeforeBytes() / 1048576.0,
                 mem.signedRecordBytes()));
+        InProcessDirectoryBenchmark.Watched watched = mem.watched();
+        line(String.format(Locale.ROOT, "| A real node watching all %,d records (the group every record has) over loopback | "
+                + "the reply, %.1f MiB, %s as one message (`maxMessageSize` 16 MiB); in pages of 16 KiB (PROTOCOL.md §7.1): "
+                + "**%.2f s** to the last record heard, each record's key and signature checked; **%.2f s** for the same "
+                + "watch again, its records held by the client already and not checked again |", watched.records(),
+                watched.replyBytes() / 1048576.0, watched.plainTooLarge() ? "refused `TOO_LARGE`" : "still carried",
+                watched.firstNanos() / 1e9, watched.againNanos() / 1e9));
         line(String.format(Locale.ROOT, "| Lease sweep with %,d records held, none due | %.2f ms with the directory's lock "
                 + "held, every tenth of the lease (3 s with the default 30 s lease): a sweep takes only the lease wheel's "
                 + "slots that have ended, so it costs the records due then, and each live record is looked at about once "
