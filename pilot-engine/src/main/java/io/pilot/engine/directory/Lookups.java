@@ -134,6 +134,11 @@ final class Lookups {
                 });
     }
 
+    /** Whether a record from the backbone is of this node's realm and unexpired at {@code nowMillis}. */
+    boolean admits(NodeRecord record, long nowMillis) {
+        return record.realm() == realm && record.expiresAtMillis() > nowMillis;
+    }
+
     /**
      * Verifies a record from the backbone (signature, realm, expiry) and caches it. A backbone cannot forge
      * records; this also keeps it from handing over stale or foreign ones. A record the cache holds already, verified

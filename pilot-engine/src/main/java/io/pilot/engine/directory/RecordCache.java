@@ -124,10 +124,19 @@ final class RecordCache {
         return switch (query) {
             case ALL -> true;
             case HOSTNAME -> record.hostname().equals(value);
-            case ADDRESS -> record.address().toString().equalsIgnoreCase(value);
+            case ADDRESS -> record.address().equals(parsedOrNull(value));
             case CAPABILITY -> record.hasCapability(value);
             case GROUP -> record.groups().contains(value);
         };
+    }
+
+    /** The address {@code value} names in any form {@link PilotAddress#parse} takes (leading zeros, either case). */
+    private static PilotAddress parsedOrNull(String value) {
+        try {
+            return PilotAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void evictExpired(long nowMillis) {

@@ -38,6 +38,12 @@ final class Watch {
 
     /** The {@code previous} of an event that does not name one (from an old backbone's WATCH, or a replay). */
     static final long NOT_CHAINED = -1;
+
+    /**
+     * The kind of an event whose record this node does not take (of another realm, or expired): it keeps its place in
+     * the subscription's chain, so the events after it are not held for it, and tells the listener nothing.
+     */
+    static final int IGNORED = 0;
     /** Events held while one before them is missing, at most. */
     static final int MAX_AHEAD_OF_GAP = 1024;
     /**
@@ -321,10 +327,22 @@ final class Watch {
         }
     }
 
-    /** Tells the listener of an event unless a newer one about the same node was applied already. */
+    /**
+     * Tells the listener of an event unless a newer one about the same node was applied already. A JOIN or UPDATE whose
+     * record this watch does not select (only a backbone at fault sends one) is not a node for this listener: the JOIN
+     * is ignored, the UPDATE heard as the node leaving if the listener knew it.
+     */
     private void deliver(int kind, long revision, NodeRecord record) {
-        if (closed || revision <= revisions.getOrDefault(record.address(), appliedRevision)) {
+        if (closed || kind == IGNORED || revision <= revisions.getOrDefault(record.address(), appliedRevision)) {
             return;
+        }
+        if (kind != DirectoryProtocol.EVENT_LEAVE && !RecordCache.matches(record, query, value)) {
+            log.warn("the backbone sent the watch on {} {} a record of {} that it does not select", query, value,
+                    record.address());
+            if (kind == DirectoryProtocol.EVENT_JOIN || !known.containsKey(record.address())) {
+                return;
+            }
+            kind = DirectoryProtocol.EVENT_LEAVE;
         }
         revisions.put(record.address(), revision);
         try {

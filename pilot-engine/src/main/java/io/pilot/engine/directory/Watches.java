@@ -115,11 +115,18 @@ final class Watches {
      * @param previous the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED}
      */
     void onEvent(int kind, int subscription, long revision, SignedRecord signed, long previous) {
-        learn(kind, signed);
+        // As a lookup's records are (Lookups.admits): of this realm, and unexpired unless it tells of a node leaving.
+        long now = System.currentTimeMillis();
+        if (lookups.admits(signed.record(), kind == DirectoryProtocol.EVENT_LEAVE ? Long.MIN_VALUE : now)) {
+            learn(kind, signed);
+        } else {
+            log.warn("ignoring a watch event about {}: its record is of realm {} or expired", signed.record().address(),
+                    signed.record().realm());
+            kind = Watch.IGNORED;
+        }
         Watch watch = watches.get(subscription);
         if (watch == null) {
-            orphans.hold(subscription, kind, revision, signed.record(), previous, System.currentTimeMillis(),
-                    subscribing.get() > 0);
+            orphans.hold(subscription, kind, revision, signed.record(), previous, now, subscribing.get() > 0);
             return;
         }
         delivery.lock();

@@ -20,6 +20,19 @@ class RecordCacheTests {
     }
 
     @Test
+    void anAddressMatchesInAnyFormItParsesFrom() {
+        NodeRecord record = fx(1, 7000).record();
+        String canonical = record.address().toString();
+        String withZeros = "00" + canonical;
+        assertThat(RecordCache.matches(record, DirectoryProtocol.Query.ADDRESS, canonical)).isTrue();
+        assertThat(RecordCache.matches(record, DirectoryProtocol.Query.ADDRESS, canonical.toLowerCase())).isTrue();
+        assertThat(RecordCache.matches(record, DirectoryProtocol.Query.ADDRESS, withZeros)).as(withZeros).isTrue();
+        assertThat(RecordCache.matches(record, DirectoryProtocol.Query.ADDRESS, "not an address")).isFalse();
+        assertThat(RecordCache.matches(record, DirectoryProtocol.Query.ADDRESS,
+                Records.identity().publicKey().address(0).toString())).isFalse();
+    }
+
+    @Test
     void aNodeThatPublishesOtherEndpointsIsToldOfOnceAndOnlyThen() {
         cache.put(fx(1, 7000));
         assertThat(moved).as("first sight: nothing moved").isEmpty();

@@ -58,6 +58,36 @@ class WatchesTests {
     }
 
     @Test
+    void eventsARecordOfWhichThisNodeWouldNotTakeKeepTheirPlaceInTheChainAndTellTheListenerNothing() {
+        backbone.reply(records(watchSnapshot(7, 100), fx(1)));
+        watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
+        Identity stranger = Records.identity();
+        SignedRecord otherRealm = Records.signed(stranger, 5, "abroad", "fx.rate", 1, System.currentTimeMillis() + 60_000);
+        SignedRecord expired = Records.signed(Records.identity(), 0, "stale", "fx.rate", 1, System.currentTimeMillis() - 1);
+        SignedRecord elsewhere = Records.signed(Records.identity(), "papers-only", "papers.search", 1);
+
+        watches.onEvent(DirectoryProtocol.EVENT_JOIN, 7, 101, otherRealm, 100);
+        watches.onEvent(DirectoryProtocol.EVENT_JOIN, 7, 102, expired, 101);
+        watches.onEvent(DirectoryProtocol.EVENT_JOIN, 7, 103, elsewhere, 102);
+        watches.onEvent(DirectoryProtocol.EVENT_UPDATE, 7, 104, fx(2), 103);
+
+        assertThat(listener.heard).as("fx#2 follows the ignored events at once: nothing was held for them")
+                .containsExactly("joined fx#1", "updated fx#2");
+        assertThat(cache.held(otherRealm.record().address())).as("not cached").isNull();
+        assertThat(cache.held(expired.record().address())).isNull();
+
+        // A record that no longer matches, sent as an UPDATE, is the node leaving this watch.
+        SignedRecord moved = Records.signed(fxIdentity, "fx", "papers.search", 3);
+        watches.onEvent(DirectoryProtocol.EVENT_UPDATE, 7, 105, moved, 104);
+        // A LEAVE is taken even with its record expired (a lease or a record that ran out): it removes.
+        Identity late = Records.identity();
+        watches.onEvent(DirectoryProtocol.EVENT_JOIN, 7, 106, Records.signed(late, "late", "fx.rate", 1), 105);
+        watches.onEvent(DirectoryProtocol.EVENT_LEAVE, 7, 107,
+                Records.signed(late, 0, "late", "fx.rate", 1, System.currentTimeMillis() - 1), 106);
+        assertThat(listener.heard).containsExactly("joined fx#1", "updated fx#2", "left fx#3", "joined late#1", "left late#1");
+    }
+
+    @Test
     void eventsHeldForOneLostOnTheWayAreHeardWhenTheHoldEndsAndAClosedWatchHearsNothingMore() {
         backbone.reply(records(watchSnapshot(7, 100), fx(1)));
         watches.watch(Query.CAPABILITY, "fx.rate", listener).join();
