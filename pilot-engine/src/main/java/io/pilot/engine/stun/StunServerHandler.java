@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.pilot.engine.limit.RateLimiter;
+import io.pilot.engine.limit.TokenBucket;
 
 import java.net.InetAddress;
 
@@ -39,7 +40,23 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
      * A STUN client needs a handful.
      */
     static final int ANSWERS_PER_SECOND = 20;
+    /**
+     * Answers a second to all sources together (burst twice that): a flood spoofing many sources, each with its own
+     * allowance, is bounded too, to about 320 KB/s of answers over IPv4. Enough for 100,000 agents starting within
+     * a minute, each asking two or three times.
+     */
+    static final int NODE_ANSWERS_PER_SECOND = 5_000;
     private final RateLimiter<InetAddress> budgets = new RateLimiter<>(ANSWERS_PER_SECOND, 10_000);
+    private final TokenBucket allSources;
+
+    public StunServerHandler() {
+        this(NODE_ANSWERS_PER_SECOND);
+    }
+
+    /** With another bound for all sources together than {@link #NODE_ANSWERS_PER_SECOND}: for tests. */
+    StunServerHandler(int nodeAnswersPerSecond) {
+        this.allSources = new TokenBucket(nodeAnswersPerSecond, System.nanoTime());
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -60,7 +77,7 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
                 malformed.incrementAndGet();
             } else if (decoded.message().type() != StunMessage.BINDING_REQUEST || sender == null) {
                 ignored.incrementAndGet();
-            } else if (!budgets.tryAcquire(sender.getAddress(), System.nanoTime())) {
+            } else if (!budgets.tryAcquire(sender.getAddress(), System.nanoTime()) || !allSources.take(System.nanoTime())) {
                 throttled.incrementAndGet();
             } else {
                 StunMessage answer = StunResponder.answer(decoded.message(), sender);
@@ -82,7 +99,7 @@ public final class StunServerHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    /** Binding requests not answered because their source exceeded its rate. */
+    /** Binding requests not answered because their source, or all sources together, exceeded the rate. */
     public long throttled() {
         return throttled.get();
     }

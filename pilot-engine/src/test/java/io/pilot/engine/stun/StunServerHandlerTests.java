@@ -75,6 +75,25 @@ class StunServerHandlerTests {
     }
 
     @Test
+    void aFloodFromManySourcesIsBoundedForThemAllTogether() {
+        StunServerHandler bounded = new StunServerHandler(50);
+        EmbeddedChannel node = new EmbeddedChannel(bounded);
+        for (int i = 0; i < 1_000; i++) {
+            InetSocketAddress spoofed = new InetSocketAddress("198.51." + (i / 250) + "." + (i % 250 + 1), 40000);
+            node.writeInbound(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), spoofed));
+        }
+        int answers = 0;
+        for (Object out; (out = node.readOutbound()) != null; answers++) {
+            ((DatagramPacket) out).release();
+        }
+        // Each source is within its own allowance; all of them together get the node's burst, twice its rate (and what
+        // refills while the loop runs: a few, or more on a machine that stalls the test).
+        assertThat(answers).isEqualTo((int) bounded.answered()).isGreaterThanOrEqualTo(100).isLessThan(500);
+        assertThat(bounded.throttled()).isEqualTo(1_000 - bounded.answered());
+        assertThat(node.finish()).isFalse();
+    }
+
+    @Test
     void answersAreFlushedOncePerReadBatch() {
         channel.pipeline().fireChannelRead(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), PEER_V4));
         channel.pipeline().fireChannelRead(datagram(StunMessage.builder(StunMessage.BINDING_REQUEST, ID).build(), PEER_V6));
