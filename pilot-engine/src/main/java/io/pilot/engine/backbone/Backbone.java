@@ -3,13 +3,16 @@ package io.pilot.engine.backbone;
 import io.pilot.engine.PilotNode;
 import io.pilot.engine.address.HostPort;
 import io.pilot.engine.address.MachineAddresses;
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryProtocol;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -42,7 +45,7 @@ public final class Backbone implements AutoCloseable {
         this.listener = node.listen(DirectoryProtocol.PORT, directory, Integer.MAX_VALUE, directory::answerOnLoop);
         node.serveAsRelay(true);
         if (settings.joinToken() != null) {
-            node.relayOnlyFor(directory::isRegistered); // a realm that needs a join token relays for its members only
+            node.relayOnlyFor(membersOnly(directory, settings.leaseTtl()));
         }
         if (store instanceof SharedDirectoryStore shared) {
             // Several backbones: a node attached to another one is reached through it (docs/backbone-cluster.md).
@@ -55,6 +58,20 @@ public final class Backbone implements AutoCloseable {
         this.status = new BackboneStatus(new BackboneStatus.Heading(node.address().toString(), node.address().realm(),
                 HostPort.format(node.localEndpoint())), new BackboneStatusSource(node, directory), System::currentTimeMillis);
         status.scheduleOn(sweeper);
+    }
+
+    /**
+     * Whom the relay of a realm that needs a join token serves: its members, the nodes registered. A backbone that
+     * starts with an empty directory (no store, or one that kept nothing) knows none of the members whose sessions it
+     * relayed before a restart, and each registers again only at its next heartbeat: for one lease after such a start
+     * it relays for every node with a session, so that their relayed sessions do not stall meanwhile.
+     */
+    static Predicate<PilotAddress> membersOnly(BackboneDirectory directory, Duration leaseTtl) {
+        if (directory.registrations() > 0) {
+            return directory::isRegistered;
+        }
+        long graceEnds = System.nanoTime() + leaseTtl.toNanos();
+        return address -> System.nanoTime() - graceEnds < 0 || directory.isRegistered(address);
     }
 
     /** Runs the backbone role on a started node. The store is closed with the backbone. */

@@ -5,6 +5,7 @@ import io.pilot.engine.codec.BinaryReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -29,26 +30,40 @@ final class ReadsAfterRegistration implements BackboneCall {
 
     @Override
     public <T> CompletableFuture<T> call(byte[] request, Function<BinaryReader, T> read) {
-        return backbone.call(request, read).exceptionallyCompose(error -> afterRegistration(error, () -> backbone.call(request, read)));
+        CompletableFuture<?> registration = registered.get();
+        boolean registeredWhenAsked = succeeded(registration);
+        return backbone.call(request, read).exceptionallyCompose(error ->
+                afterRegistration(error, registration, registeredWhenAsked, () -> backbone.call(request, read)));
     }
 
     @Override
     public <T> CompletableFuture<T> callPaged(byte[] request, Function<BinaryReader, T> read) {
-        return backbone.callPaged(request, read)
-                .exceptionallyCompose(error -> afterRegistration(error, () -> backbone.callPaged(request, read)));
+        CompletableFuture<?> registration = registered.get();
+        boolean registeredWhenAsked = succeeded(registration);
+        return backbone.callPaged(request, read).exceptionallyCompose(error ->
+                afterRegistration(error, registration, registeredWhenAsked, () -> backbone.callPaged(request, read)));
     }
 
-    private <T> CompletableFuture<T> afterRegistration(Throwable error, Supplier<CompletableFuture<T>> again) {
+    private static boolean succeeded(CompletableFuture<?> future) {
+        return future.isDone() && !future.isCompletedExceptionally();
+    }
+
+    /**
+     * @param registeredWhenAsked whether this node's first registration had completed when the request left: a request
+     *                            that left before is asked again even if the registration completed since (the refusal
+     *                            was on its way meanwhile); one refused after is a lapsed lease, not asked again
+     */
+    private <T> CompletableFuture<T> afterRegistration(Throwable error, CompletableFuture<?> registration,
+                                                       boolean registeredWhenAsked, Supplier<CompletableFuture<T>> again) {
         if (!(BackboneCall.unwrap(error) instanceof DirectoryException refusal) || refusal.error() != DirectoryError.NOT_REGISTERED) {
             return CompletableFuture.failedFuture(error);
         }
-        CompletableFuture<?> registration = registered.get();
-        if (registration.isDone() && !registration.isCompletedExceptionally()) {
-            return CompletableFuture.failedFuture(error); // registered already, and refused still: a lapsed lease
+        if (registeredWhenAsked) {
+            return CompletableFuture.failedFuture(error);
         }
-        return registration.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return registration.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((done, failure) -> failure == null ? again.get() : CompletableFuture.<T>failedFuture(
-                        failure instanceof java.util.concurrent.TimeoutException ? error : BackboneCall.unwrap(failure)))
+                        BackboneCall.unwrap(failure) instanceof TimeoutException ? error : BackboneCall.unwrap(failure)))
                 .thenCompose(next -> next);
     }
 }

@@ -115,15 +115,8 @@ final class Watches {
      * @param previous the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED}
      */
     void onEvent(int kind, int subscription, long revision, SignedRecord signed, long previous) {
-        // As a lookup's records are (Lookups.admits): of this realm, and unexpired unless it tells of a node leaving.
+        kind = taken(kind, signed);
         long now = System.currentTimeMillis();
-        if (lookups.admits(signed.record(), kind == DirectoryProtocol.EVENT_LEAVE ? Long.MIN_VALUE : now)) {
-            learn(kind, signed);
-        } else {
-            log.warn("ignoring a watch event about {}: its record is of realm {} or expired", signed.record().address(),
-                    signed.record().realm());
-            kind = Watch.IGNORED;
-        }
         Watch watch = watches.get(subscription);
         if (watch == null) {
             orphans.hold(subscription, kind, revision, signed.record(), previous, now, subscribing.get() > 0);
@@ -164,6 +157,22 @@ final class Watches {
                 delivery.unlock();
             }
         }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The kind of a pushed or replayed event as this node takes it: its record must be as a lookup's is
+     * ({@link Lookups#admits}: of this realm, and unexpired unless the event tells of a node leaving), and is then
+     * cached; else the event is {@link Watch#IGNORED}, keeping its place in its subscription's chain.
+     */
+    private int taken(int kind, SignedRecord signed) {
+        long now = kind == DirectoryProtocol.EVENT_LEAVE ? Long.MIN_VALUE : System.currentTimeMillis();
+        if (!lookups.admits(signed.record(), now)) {
+            log.warn("ignoring a watch event about {}: its record is of realm {} or expired", signed.record().address(),
+                    signed.record().realm());
+            return Watch.IGNORED;
+        }
+        learn(kind, signed);
+        return kind;
     }
 
     private void learn(int kind, SignedRecord signed) {
@@ -255,8 +264,7 @@ final class Watches {
                     // Before the live events (held meanwhile as orphans): they come after the replay's revision.
                     watch.resume(renewed.id(), renewed.revision(), renewed.epoch());
                     for (Replayed event : renewed.replay()) {
-                        learn(event.kind(), event.signed());
-                        watch.apply(event.kind(), event.revision(), event.signed().record());
+                        watch.apply(taken(event.kind(), event.signed()), event.revision(), event.signed().record());
                     }
                 } else {
                     log.info("the backbone cannot replay the changes after revision {} to a watch on {} {}; it"

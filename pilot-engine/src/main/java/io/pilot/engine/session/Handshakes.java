@@ -462,19 +462,21 @@ final class Handshakes {
         if (Arrays.equals(initiation.message.cookie(), reply.cookie())) {
             return; // already answered with this cookie: a repeated reply must not make us repeat 1200 bytes
         }
-        // A cookie reply is not authenticated (§10, gap 3): only one from an endpoint this INIT went to counts, its
-        // INIT goes again to that endpoint alone (the cookie is bound to this node's address as that one sees it),
-        // and at most once per interval, so that forged replies cannot make this node send INITs at will.
-        if (!peer.handshakeTargets().contains(from.direct())) {
-            drops.count(DropReason.UNKNOWN_SESSION);
-            return;
-        }
+        // A cookie reply is not authenticated (§10, gap 3), so forged ones must not make this node send INITs at will:
+        // its INIT goes again at most once per interval, never to where the reply came from unless that is a handshake
+        // target, and then to that one alone (the cookie is bound to this node's address as that endpoint sees it).
+        // From elsewhere (a responder on a wildcard address answering from one it did not publish) it goes to every
+        // target, as retransmissions do.
         if (!initiation.mayResendForCookie(now, false)) {
             drops.count(DropReason.RATE_LIMITED);
             return;
         }
         initiation.message = initiation.message.withCookie(reply.cookie());
-        paths.send(initiation.message.encode(allocator), from.direct());
+        if (peer.handshakeTargets().contains(from.direct())) {
+            paths.send(initiation.message.encode(allocator), from.direct());
+        } else {
+            sendToAll(initiation.message, peer);
+        }
     }
 
     /**

@@ -186,6 +186,10 @@ final class RelayForwarder {
             drops.count(DropReason.BAD_TAG);
             return;
         }
+        if (!admitted.test(forward.source())) {
+            drops.count(DropReason.NOT_ALLOWED); // every backbone of the realm applies its own rule, not only the first
+            return;
+        }
         Peer to = deliverable(forward.target(), now);
         if (to == null) {
             drops.count(DropReason.UNKNOWN_SESSION);

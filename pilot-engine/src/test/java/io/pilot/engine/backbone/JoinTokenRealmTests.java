@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PeerContact;
 import io.pilot.engine.PilotNode;
+import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.codec.BinaryWriter;
 import io.pilot.engine.directory.DirectoryClient;
@@ -15,6 +17,9 @@ import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.SignedRecord;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.engine.wire.DropReason;
@@ -24,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,8 +95,13 @@ class JoinTokenRealmTests {
     }
 
     @Test
-    void theRelayCarriesOnlyMembersDatagrams() throws Exception {
-        mesh.startBackbone(BackboneSettings.DEFAULTS.withJoinToken(TOKEN), DirectoryStore.none());
+    void theRelayCarriesOnlyMembersDatagramsOnceALeaseHasPassedSinceItStartedEmpty() throws Exception {
+        Duration lease = Duration.ofMillis(600);
+        long started = System.nanoTime();
+        mesh.startBackbone(BackboneSettings.DEFAULTS.withJoinToken(TOKEN).withLeaseTtl(lease), DirectoryStore.none());
+        // For a lease after it started empty the relay serves every session: members of the realm before a restart
+        // register again only at their next heartbeat. Then only members.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> System.nanoTime() - started > lease.toNanos());
         DirectoryClient target = mesh.agent(mesh.nodes.start(b -> b.pathSettings(FAST)), "target", b -> b.joinToken(TOKEN));
         DirectoryClient member = mesh.agent(mesh.nodes.start(b -> b.pathSettings(FAST)), "member", b -> b.joinToken(TOKEN));
         PilotNode stranger = mesh.nodes.start(b -> b.pathSettings(FAST));
@@ -109,6 +120,27 @@ class JoinTokenRealmTests {
             assertThat(strangerConnects).isNotDone();
             strangerConnects.cancel(true);
         }
+    }
+
+    @Test
+    void aBackboneThatStartsEmptyRelaysForEverySessionForOneLeaseAndOneThatKeptItsMembersOnlyForThem() {
+        PilotNode stand = mesh.node();
+        BackboneDirectory empty = new BackboneDirectory(stand, BackboneSettings.DEFAULTS, DirectoryStore.none());
+        PilotAddress stranger = TestNodes.newIdentity().publicKey().address(stand.address().realm());
+        assertThat(Backbone.membersOnly(empty, Duration.ofHours(1)).test(stranger)).as("within the lease").isTrue();
+        assertThat(Backbone.membersOnly(empty, Duration.ZERO).test(stranger)).as("after it").isFalse();
+
+        Identity member = TestNodes.newIdentity();
+        int realm = stand.address().realm();
+        NodeRecord record = new NodeRecord(realm, member.publicKey(), "member", List.of(), new java.util.TreeSet<>(),
+                List.of(), 1, System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+        byte[] register = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
+                .bytes16(SignedRecord.sign(record, member).toBytes()).toBytes();
+        DirectoryProtocol.readReply(empty.handle(new IncomingMessage(member.publicKey().address(realm), member.publicKey(),
+                DirectoryProtocol.PORT, Message.of(register), true)).toCompletableFuture().join().body());
+        Predicate<PilotAddress> kept = Backbone.membersOnly(empty, Duration.ofHours(1));
+        assertThat(kept.test(stranger)).as("a directory that holds members from the start: no grace").isFalse();
+        assertThat(kept.test(member.publicKey().address(realm))).isTrue();
     }
 
     private long notAllowedAtTheRelay() {
