@@ -314,6 +314,32 @@ class RelayForwarderTests {
     }
 
     @Test
+    void onlyAdmittedSendersAreRelayedFromHereOrFromAnotherBackbone() {
+        forwarder.serve(true);
+        forwarder.admit(sender -> !sender.equals(ALICE));
+        RelayPacket fromAlice = towards(BOB, 100);
+        forwarder.forward(fromAlice, ALICE_AT, 0);
+        fromAlice.release();
+        assertThat(drops.get(DropReason.NOT_ALLOWED)).as("a RELAY from a sender not admitted").isOne();
+        assertThat((Object) channel.readOutbound()).isNull();
+
+        // Alice's datagram for Bob, forwarded by another backbone of the realm that admitted her.
+        RelayForwarder elsewhere = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1));
+        elsewhere.serve(true);
+        elsewhere.routes(node -> OTHER_BACKBONE);
+        RelayPacket again = towards(BOB, 100);
+        elsewhere.forward(again, ALICE_AT, 0);
+        again.release();
+        ForwardPacket forwarded = sent(ForwardPacket.class, OTHER_BACKBONE);
+        forwarder.deliverForwarded(forwarded, 0);
+        forwarded.release();
+        assertThat(drops.get(DropReason.NOT_ALLOWED)).as("here it is not admitted, whoever forwarded it").isEqualTo(2);
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(forwarder.relayedBytes()).isZero();
+    }
+
+    @Test
     void aForwardTaggedWithAnotherKeyOrAlteredOrForANodeNotHereIsDroppedAndCounted() {
         forwarder.serve(true);
         forwarder.routes(node -> OTHER_BACKBONE);
