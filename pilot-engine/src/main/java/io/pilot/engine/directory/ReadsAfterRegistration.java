@@ -30,18 +30,18 @@ final class ReadsAfterRegistration implements BackboneCall {
 
     @Override
     public <T> CompletableFuture<T> call(byte[] request, Function<BinaryReader, T> read) {
-        CompletableFuture<?> registration = registered.get();
-        boolean registeredWhenAsked = succeeded(registration);
-        return backbone.call(request, read).exceptionallyCompose(error ->
-                afterRegistration(error, registration, registeredWhenAsked, () -> backbone.call(request, read)));
+        return askedAgainOnceRegistered(() -> backbone.call(request, read));
     }
 
     @Override
     public <T> CompletableFuture<T> callPaged(byte[] request, Function<BinaryReader, T> read) {
+        return askedAgainOnceRegistered(() -> backbone.callPaged(request, read));
+    }
+
+    private <T> CompletableFuture<T> askedAgainOnceRegistered(Supplier<CompletableFuture<T>> ask) {
         CompletableFuture<?> registration = registered.get();
         boolean registeredWhenAsked = succeeded(registration);
-        return backbone.callPaged(request, read).exceptionallyCompose(error ->
-                afterRegistration(error, registration, registeredWhenAsked, () -> backbone.callPaged(request, read)));
+        return ask.get().exceptionallyCompose(error -> afterRegistration(error, registration, registeredWhenAsked, ask));
     }
 
     private static boolean succeeded(CompletableFuture<?> future) {

@@ -8,7 +8,6 @@ import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.codec.BinaryWriter;
-import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
@@ -19,8 +18,6 @@ import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,13 +69,9 @@ class AnsweredOnTheEventLoopTests {
         Identity asker = TestNodes.newIdentity();
         int many = DirectoryService.ON_LOOP_RECORDS + 1;
         for (int i = 0; i < many; i++) {
-            Identity agent = TestNodes.newIdentity();
-            NodeRecord record = new NodeRecord(realm, agent.publicKey(), "popular-" + i, List.of(CapabilityInfo.of("popular")),
-                    new TreeSet<>(), List.of(), 1, System.currentTimeMillis() + Duration.ofHours(1).toMillis());
-            byte[] register = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
-                    .bytes16(SignedRecord.sign(record, agent).toBytes()).toBytes();
-            assertThat(directory.answerOnLoop(incoming(agent, realm, register))).as("a change").isNull();
-            DirectoryProtocol.readReply(directory.handle(incoming(agent, realm, register)).toCompletableFuture().join().body());
+            IncomingMessage register = InProcessAgents.register(TestNodes.newIdentity(), realm, "popular-" + i, "popular");
+            assertThat(directory.answerOnLoop(register)).as("a change").isNull();
+            InProcessAgents.registered(directory, register);
         }
 
         IncomingMessage byCapability = incoming(asker, realm, lookupBody(Query.CAPABILITY, "popular"));

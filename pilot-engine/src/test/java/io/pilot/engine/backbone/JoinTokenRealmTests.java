@@ -17,9 +17,7 @@ import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.NodeRecord;
-import io.pilot.engine.directory.SignedRecord;
 import io.pilot.engine.identity.Identity;
-import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.session.PathSettings;
 import io.pilot.engine.wire.DropReason;
@@ -132,12 +130,7 @@ class JoinTokenRealmTests {
 
         Identity member = TestNodes.newIdentity();
         int realm = stand.address().realm();
-        NodeRecord record = new NodeRecord(realm, member.publicKey(), "member", List.of(), new java.util.TreeSet<>(),
-                List.of(), 1, System.currentTimeMillis() + Duration.ofHours(1).toMillis());
-        byte[] register = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
-                .bytes16(SignedRecord.sign(record, member).toBytes()).toBytes();
-        DirectoryProtocol.readReply(empty.handle(new IncomingMessage(member.publicKey().address(realm), member.publicKey(),
-                DirectoryProtocol.PORT, Message.of(register), true)).toCompletableFuture().join().body());
+        InProcessAgents.registered(empty, InProcessAgents.register(member, realm, "member", null));
         Predicate<PilotAddress> kept = Backbone.membersOnly(empty, Duration.ofHours(1));
         assertThat(kept.test(stranger)).as("a directory that holds members from the start: no grace").isFalse();
         assertThat(kept.test(member.publicKey().address(realm))).isTrue();

@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pilot.engine.PilotNode;
-import io.pilot.engine.TestNodes;
-import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.codec.BinaryReader;
 import io.pilot.engine.codec.BinaryWriter;
-import io.pilot.engine.directory.CapabilityInfo;
 import io.pilot.engine.directory.DirectoryClient;
 import io.pilot.engine.directory.DirectoryError;
 import io.pilot.engine.directory.DirectoryException;
 import io.pilot.engine.directory.DirectoryProtocol;
 import io.pilot.engine.directory.DirectoryProtocol.Query;
 import io.pilot.engine.directory.NodeRecord;
+import io.pilot.engine.directory.RecordingListener;
 import io.pilot.engine.directory.SignedRecord;
-import io.pilot.engine.identity.Identity;
 import io.pilot.engine.message.ErrorCode;
-import io.pilot.engine.message.IncomingMessage;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
 import io.pilot.engine.message.PilotException;
@@ -28,9 +24,7 @@ import io.pilot.engine.message.PilotException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -76,30 +70,15 @@ class PagedRepliesTests {
     void aWatchGetsASnapshotOfManyPagesThenTheChangesAfterIt() {
         startBackboneHolding(MANY);
         DirectoryClient watcher = mesh.agent("watcher", b -> b);
-        List<String> joined = new CopyOnWriteArrayList<>();
-        List<String> left = new CopyOnWriteArrayList<>();
-        watcher.watch(Query.CAPABILITY, "popular", new DirectoryClient.WatchListener() {
-            @Override
-            public void joined(NodeRecord record) {
-                joined.add(record.hostname());
-            }
-
-            @Override
-            public void updated(NodeRecord record) {
-            }
-
-            @Override
-            public void left(NodeRecord record) {
-                left.add(record.hostname());
-            }
-        }).join();
-        assertThat(joined).as("the snapshot, in pages").hasSize(MANY).doesNotHaveDuplicates();
+        RecordingListener listener = new RecordingListener();
+        watcher.watch(Query.CAPABILITY, "popular", listener).join();
+        assertThat(listener.heard()).as("the snapshot, in pages").hasSize(MANY).doesNotHaveDuplicates()
+                .allMatch(heard -> heard.startsWith("joined popular-"));
 
         DirectoryClient late = mesh.agent("late", b -> b.capability("popular"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> joined.contains("late"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> listener.count("joined", "late") == 1);
         late.close();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> left.contains("late"));
-        assertThat(joined).hasSize(MANY + 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> listener.count("left", "late") == 1);
         assertThat(mesh.backbone.directory().pagedReplies()).isZero();
     }
 
@@ -181,27 +160,14 @@ class PagedRepliesTests {
         BackboneDirectory directory = new BackboneDirectory(stand, BackboneSettings.DEFAULTS, DirectoryStore.none());
         MessageHandler earlier = directory::handle;
         try (AutoCloseable listening = stand.listen(DirectoryProtocol.PORT, earlier)) {
-            registerInProcess(directory, stand.address().realm(), 10);
+            InProcessAgents.registerMany(directory, stand.address().realm(), 10, "popular", "popular");
             DirectoryClient watcher = DirectoryClient.builder(mesh.node()).hostname("watcher")
                     .backbone(stand.localEndpoint(), stand.publicKey()).build();
             try {
                 watcher.start().join();
-                List<String> joined = new CopyOnWriteArrayList<>();
-                watcher.watch(Query.CAPABILITY, "popular", new DirectoryClient.WatchListener() {
-                    @Override
-                    public void joined(NodeRecord record) {
-                        joined.add(record.hostname());
-                    }
-
-                    @Override
-                    public void updated(NodeRecord record) {
-                    }
-
-                    @Override
-                    public void left(NodeRecord record) {
-                    }
-                }).join();
-                assertThat(joined).hasSize(10);
+                RecordingListener listener = new RecordingListener();
+                watcher.watch(Query.CAPABILITY, "popular", listener).join();
+                assertThat(listener.heard()).hasSize(10).allMatch(heard -> heard.startsWith("joined popular-"));
                 assertThat(watcher.find("popular").join()).hasSize(10);
             } finally {
                 watcher.close();
@@ -212,22 +178,8 @@ class PagedRepliesTests {
     /** A backbone with a 64 KiB message limit holding {@code count} records of capability "popular". */
     private void startBackboneHolding(int count) {
         mesh.startBackbone(BackboneSettings.DEFAULTS, DirectoryStore.none(), b -> b.maxMessageSize(LIMIT));
-        registerInProcess(mesh.backbone.directory(), mesh.backboneNode.address().realm(), count);
+        InProcessAgents.registerMany(mesh.backbone.directory(), mesh.backboneNode.address().realm(), count, "popular", "popular");
         assertThat(mesh.backbone.registrations()).isEqualTo(count);
-    }
-
-    /** Registers {@code count} records as if their nodes had sent them: keys of their own, no sessions needed. */
-    private static void registerInProcess(BackboneDirectory directory, int realm, int count) {
-        for (int i = 0; i < count; i++) {
-            Identity agent = TestNodes.newIdentity();
-            NodeRecord record = new NodeRecord(realm, agent.publicKey(), "popular-" + i, List.of(CapabilityInfo.of("popular")),
-                    new TreeSet<>(), List.of(), 1, System.currentTimeMillis() + Duration.ofHours(1).toMillis());
-            byte[] register = new BinaryWriter().u8(DirectoryProtocol.OP_REGISTER).string8("").u8(0)
-                    .bytes16(SignedRecord.sign(record, agent).toBytes()).toBytes();
-            PilotAddress address = agent.publicKey().address(realm);
-            IncomingMessage in = new IncomingMessage(address, agent.publicKey(), DirectoryProtocol.PORT, Message.of(register), true);
-            DirectoryProtocol.readReply(directory.handle(in).toCompletableFuture().join().body());
-        }
     }
 
     /** A node with a session to the backbone, which asks it directly, not through a directory client. */
