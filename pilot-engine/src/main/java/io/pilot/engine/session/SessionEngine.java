@@ -456,7 +456,9 @@ public final class SessionEngine {
             this.relay.forward(relay, sender, now);
             return;
         }
-        if (!paths.isRelay(sender)) {
+        // A direct-only node takes nothing through the relay: not a new session (onInit refuses those too), nor the
+        // relayed packets of a session it has, which would move that session onto the relay.
+        if (!paths.isRelay(sender) || !paths.relayAllowed()) {
             drops.count(DropReason.NOT_ALLOWED);
             return;
         }

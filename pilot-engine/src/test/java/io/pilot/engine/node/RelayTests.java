@@ -11,6 +11,7 @@ import io.pilot.engine.PilotNode;
 import io.pilot.engine.TestNodes;
 import io.pilot.engine.UdpForwarder;
 import io.pilot.engine.address.HostPort;
+import io.pilot.engine.address.PilotAddress;
 import io.pilot.engine.address.PilotSocketAddress;
 import io.pilot.engine.message.Message;
 import io.pilot.engine.message.MessageHandler;
@@ -173,6 +174,30 @@ class RelayTests {
         PilotNode c = node(FAST);
         assertThatThrownBy(() -> a.connect(new PeerContact(c.publicKey(), List.of(new InetSocketAddress("127.0.0.1", 9))))
                 .get(10, TimeUnit.SECONDS)).cause().hasMessageContaining("direct only: relaying is off");
+    }
+
+    @Test
+    void aDirectOnlyNodeTakesNothingFromItsRelayNotEvenPacketsOfASessionItHas() throws Exception {
+        try (DatagramSocket itsRelay = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            PilotNode relaying = nodes.start(b -> b.pathSettings(FAST));
+            PilotNode direct = nodes.start(b -> b.pathSettings(new PathSettings(false, FAST.relayAfter(), FAST.probeInterval())));
+            for (PilotNode node : List.of(relaying, direct)) {
+                node.useRelay((InetSocketAddress) itsRelay.getLocalSocketAddress(), new PilotAddress(0, 9));
+                node.peers(); // answered on the node's event loop, after the relay was set there
+            }
+            // A RELAYED from the node's own relay, wrapping a DATA packet: what a session's relayed packets look like.
+            byte[] relayed = ByteBuffer.allocate(WireFormat.RELAY_HEADER_LENGTH + 64).put((byte) WireFormat.TYPE_RELAYED)
+                    .put((byte) WireFormat.VERSION).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(42)
+                    .put((byte) WireFormat.TYPE_DATA).put((byte) WireFormat.VERSION).array();
+            for (PilotNode node : List.of(relaying, direct)) {
+                itsRelay.send(new DatagramPacket(relayed, relayed.length, node.localEndpoint()));
+            }
+            await().atMost(5, TimeUnit.SECONDS).alias("the node that may relay reads it: a DATA of no session of its")
+                    .until(() -> relaying.stats().dropped(DropReason.UNKNOWN_SESSION) == 1);
+            await().atMost(5, TimeUnit.SECONDS).alias("the direct-only node refuses it unread")
+                    .until(() -> direct.stats().dropped(DropReason.NOT_ALLOWED) == 1);
+            assertThat(direct.stats().dropped(DropReason.UNKNOWN_SESSION)).isZero();
+        }
     }
 
     @Test
