@@ -6,8 +6,7 @@ import java.time.Duration;
  * How a node chooses between a direct path and the relay.
  *
  * @param relayAllowed false for direct-only: a peer that cannot be reached directly is unreachable, and
- *        handshakes that arrive through the relay are refused (relayed DATA of a session already made can still
- *        move a peer onto the relay: docs/PROTOCOL.md §10, gap 23)
+ *        nothing that arrives through the relay is taken (a handshake, or a session's packets)
  * @param relayAfter how long a handshake tries direct endpoints alone before also trying through the relay
  * @param probeInterval while relayed, how often to send authenticated probes to the peer's direct endpoints;
  *        the first that arrives moves both sides to the direct path (and NATs that open late get their chance)
