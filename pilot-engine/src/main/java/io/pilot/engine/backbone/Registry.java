@@ -14,8 +14,10 @@ import java.time.Instant;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -148,6 +150,16 @@ final class Registry {
      * about 140 bytes per record); see {@link #checkHostname(NodeRecord, long)} and {@link #released}.
      */
     private final Map<String, HostnameBinding> bindings = new HashMap<>();
+    /**
+     * Released bindings of a store of this backbone's own, in the order they were released: each is forgotten (in
+     * memory and in the store) once its hold has passed, when anyone may claim the name anyway, so that a fleet whose
+     * hostnames come and go (a pod's, say) does not leave a binding behind for every name it ever used. An entry whose
+     * binding was replaced since (claimed, or released again) is passed over.
+     */
+    private final ArrayDeque<HostnameBinding> releasedInOrder = new ArrayDeque<>();
+
+    /** Released bindings forgotten at most per sweep: each is a store write under this object's lock. */
+    static final int BINDINGS_FORGOTTEN_PER_SWEEP = 100;
     private final Map<String, GroupDefinition> groups = new HashMap<>();
     private final Map<Integer, Subscription> subscriptions = new HashMap<>();
     private final Map<PilotAddress, Integer> subscriptionCounts = new HashMap<>();
@@ -182,6 +194,10 @@ final class Registry {
             if (binding.releasedAtMillis() != 0 || bound == null || !bound.hasKey(binding.key())) {
                 bindings.put(binding.hostname(), binding);
             }
+        }
+        if (shared == null) {
+            bindings.values().stream().filter(b -> b.releasedAtMillis() != 0)
+                    .sorted(Comparator.comparingLong(HostnameBinding::releasedAtMillis)).forEach(releasedInOrder::add);
         }
         revision = snapshot.revision();
         settledRevision = revision;
@@ -529,6 +545,7 @@ final class Registry {
     }
 
     private synchronized List<Event> expireHere(long now) {
+        forgetHeldOut(now);
         List<Event> events = new ArrayList<>();
         for (HeldRecord entry : leases.takeDue(now)) {
             if (entries.get(entry.address) != entry) {
@@ -637,7 +654,29 @@ final class Registry {
         if (released != null) {
             bindings.put(released.hostname(), released);
             store.saveBinding(released);
+            releasedInOrder.add(released);
         }
+    }
+
+    /** Forgets released bindings whose hold has passed, the oldest first, at most a bounded number at a time. */
+    private void forgetHeldOut(long now) {
+        long hold = settings.hostnameHold().toMillis();
+        for (int i = 0; i < BINDINGS_FORGOTTEN_PER_SWEEP && !releasedInOrder.isEmpty(); i++) {
+            HostnameBinding oldest = releasedInOrder.peekFirst();
+            if (now - oldest.releasedAtMillis() < hold) {
+                return;
+            }
+            releasedInOrder.pollFirst();
+            if (bindings.get(oldest.hostname()) == oldest) {
+                bindings.remove(oldest.hostname());
+                store.deleteBinding(oldest.hostname());
+            }
+        }
+    }
+
+    /** Hostname bindings held apart from live records (released ones, within or past their hold): for tests. */
+    synchronized int bindingsHeld() {
+        return bindings.size();
     }
 
     /**

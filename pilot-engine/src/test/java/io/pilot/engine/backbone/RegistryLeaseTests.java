@@ -117,4 +117,66 @@ class RegistryLeaseTests {
         assertThat(group.get(1).signedBytes()).isEqualTo(b.toBytes());
         assertThat(registry.lookup(Query.CAPABILITY, "b.skill")).extracting(r -> r.hostname).containsExactly("b");
     }
+
+    @Test
+    void aReleasedHostnameIsForgottenOnceItsHoldHasPassedInMemoryAndInTheStore() {
+        List<String> deleted = new ArrayList<>();
+        DirectoryStore store = new DirectoryStore() {
+            @Override
+            public Snapshot load() {
+                return DirectoryStore.none().load();
+            }
+
+            @Override
+            public void saveRecord(SignedRecord record) {
+            }
+
+            @Override
+            public void deleteRecord(io.pilot.engine.address.PilotAddress address) {
+            }
+
+            @Override
+            public void saveBinding(HostnameBinding binding) {
+            }
+
+            @Override
+            public void deleteBinding(String hostname) {
+                deleted.add(hostname);
+            }
+
+            @Override
+            public void saveGroup(GroupDefinition group) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long hold = LEASE / 2; // within the lease of the name claimed again, which stays live
+        Registry held = new Registry(0, TestNodes.newIdentity().publicKey(), BackboneSettings.DEFAULTS
+                .withLeaseTtl(Duration.ofMillis(LEASE)).withHostnameHold(Duration.ofMillis(hold)), store, clock::get);
+        Identity pod = TestNodes.newIdentity();
+        Identity back = TestNodes.newIdentity();
+        for (Identity node : List.of(pod, back)) {
+            NodeRecord record = new NodeRecord(0, node.publicKey(), node == pod ? "worker-7f3a" : "worker-back", List.of(),
+                    new TreeSet<>(), List.of(), 1, clock.get() + 3_600_000);
+            held.register(node.publicKey(), SignedRecord.sign(record, node), "", Map.of());
+            held.deregister(node.publicKey());
+        }
+        assertThat(held.bindingsHeld()).as("both names held for their keys").isEqualTo(2);
+        // The second name's key comes back within the hold: its record holds the name again, no binding apart.
+        NodeRecord again = new NodeRecord(0, back.publicKey(), "worker-back", List.of(), new TreeSet<>(), List.of(), 2,
+                clock.get() + 3_600_000);
+        held.register(back.publicKey(), SignedRecord.sign(again, back), "", Map.of());
+
+        clock.addAndGet(hold - 1);
+        held.expire();
+        assertThat(held.bindingsHeld()).as("within the hold").isEqualTo(1);
+        assertThat(deleted).isEmpty();
+
+        clock.addAndGet(1);
+        held.expire();
+        assertThat(held.bindingsHeld()).isZero();
+        assertThat(deleted).as("once, and not the name claimed again").containsExactly("worker-7f3a");
+    }
 }
