@@ -14,12 +14,13 @@ import java.time.Instant;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The backbone's directory state: live registrations with their leases, indexes by hostname, capability
@@ -43,6 +47,8 @@ import java.util.function.LongSupplier;
  * limits of the {@link DirectoryService} bound how often one node can make others wait for it.
  */
 final class Registry {
+
+    private static final Logger log = LoggerFactory.getLogger(Registry.class);
 
     /**
      * A change a watcher must hear of.
@@ -151,12 +157,13 @@ final class Registry {
      */
     private final Map<String, HostnameBinding> bindings = new HashMap<>();
     /**
-     * Released bindings of a store of this backbone's own, in the order they were released: each is forgotten (in
-     * memory and in the store) once its hold has passed, when anyone may claim the name anyway, so that a fleet whose
-     * hostnames come and go (a pod's, say) does not leave a binding behind for every name it ever used. An entry whose
-     * binding was replaced since (claimed, or released again) is passed over.
+     * Released bindings of a store of this backbone's own, by hostname, in the order they were last released: each is
+     * forgotten (in memory and in the store) once its hold has passed, when anyone may claim the name anyway, so that a
+     * fleet whose hostnames come and go (a pod's, say) does not leave a binding behind for every name it ever used. One
+     * entry per name (a name released again moves to the end, a name claimed leaves), so it never holds more than
+     * {@link #bindings}.
      */
-    private final ArrayDeque<HostnameBinding> releasedInOrder = new ArrayDeque<>();
+    private final Map<String, HostnameBinding> releasedInOrder = new LinkedHashMap<>();
 
     /** Released bindings forgotten at most per sweep: each is a store write under this object's lock. */
     static final int BINDINGS_FORGOTTEN_PER_SWEEP = 100;
@@ -197,7 +204,8 @@ final class Registry {
         }
         if (shared == null) {
             bindings.values().stream().filter(b -> b.releasedAtMillis() != 0)
-                    .sorted(Comparator.comparingLong(HostnameBinding::releasedAtMillis)).forEach(releasedInOrder::add);
+                    .sorted(Comparator.comparingLong(HostnameBinding::releasedAtMillis))
+                    .forEach(b -> releasedInOrder.put(b.hostname(), b));
         }
         revision = snapshot.revision();
         settledRevision = revision;
@@ -280,6 +288,7 @@ final class Registry {
         HeldRecord entry = held(signed, now + settings.leaseTtl().toMillis());
         reindex(previous, entry);
         bindings.remove(record.hostname()); // the record holds its binding from now on
+        releasedInOrder.remove(record.hostname());
         if (!boundAlready) {
             store.saveBinding(new HostnameBinding(record.hostname(), record.key(), 0));
         }
@@ -545,7 +554,6 @@ final class Registry {
     }
 
     private synchronized List<Event> expireHere(long now) {
-        forgetHeldOut(now);
         List<Event> events = new ArrayList<>();
         for (HeldRecord entry : leases.takeDue(now)) {
             if (entries.get(entry.address) != entry) {
@@ -557,6 +565,7 @@ final class Registry {
                 leases.file(entry);
             }
         }
+        forgetHeldOut(now);
         return events;
     }
 
@@ -654,23 +663,31 @@ final class Registry {
         if (released != null) {
             bindings.put(released.hostname(), released);
             store.saveBinding(released);
-            releasedInOrder.add(released);
+            releasedInOrder.remove(released.hostname()); // released again: its hold starts now, so it goes last
+            releasedInOrder.put(released.hostname(), released);
         }
     }
 
-    /** Forgets released bindings whose hold has passed, the oldest first, at most a bounded number at a time. */
+    /**
+     * Forgets released bindings whose hold has passed, the oldest first, at most {@link #BINDINGS_FORGOTTEN_PER_SWEEP}
+     * (each a store write under this object's lock). A store that fails leaves the rest for the next sweep: the lease
+     * sweep around it goes on.
+     */
     private void forgetHeldOut(long now) {
         long hold = settings.hostnameHold().toMillis();
-        for (int i = 0; i < BINDINGS_FORGOTTEN_PER_SWEEP && !releasedInOrder.isEmpty(); i++) {
-            HostnameBinding oldest = releasedInOrder.peekFirst();
-            if (now - oldest.releasedAtMillis() < hold) {
-                return;
-            }
-            releasedInOrder.pollFirst();
-            if (bindings.get(oldest.hostname()) == oldest) {
-                bindings.remove(oldest.hostname());
+        Iterator<HostnameBinding> oldestFirst = releasedInOrder.values().iterator();
+        try {
+            for (int i = 0; i < BINDINGS_FORGOTTEN_PER_SWEEP && oldestFirst.hasNext(); i++) {
+                HostnameBinding oldest = oldestFirst.next();
+                if (now - oldest.releasedAtMillis() < hold) {
+                    return;
+                }
                 store.deleteBinding(oldest.hostname());
+                oldestFirst.remove();
+                bindings.remove(oldest.hostname());
             }
+        } catch (RuntimeException e) {
+            log.warn("could not forget a released hostname binding now; trying again at the next sweep", e);
         }
     }
 

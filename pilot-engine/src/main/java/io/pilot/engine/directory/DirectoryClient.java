@@ -109,7 +109,8 @@ public final class DirectoryClient implements AutoCloseable {
         RecordCache cache = new RecordCache(this::followMove);
         this.backbone = new BackboneLink(node, settings);
         // In a realm with a join token a lookup waits for this node's own registration, which the backbone asks first.
-        this.lookups = new Lookups(new ReadsAfterRegistration(backbone, this::registered, settings.requestTimeout()),
+        this.lookups = new Lookups(new ReadsAfterRegistration(backbone, this::firstRegistered, this::registered,
+                settings.requestTimeout()),
                 cache, node.address().realm());
         this.watches = new Watches(backbone, lookups, cache, DirectoryTimer.TIMER);
         this.live = new LiveQueries(watches, lookups, liveQueries);
@@ -153,6 +154,10 @@ public final class DirectoryClient implements AutoCloseable {
      */
     public CompletableFuture<NodeRecord> registered() {
         return registration.registered();
+    }
+
+    private boolean firstRegistered() {
+        return registration.firstRegistered();
     }
 
     /** The node this client registers. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -18,12 +19,18 @@ import java.util.function.Supplier;
 final class ReadsAfterRegistration implements BackboneCall {
 
     private final BackboneCall backbone;
+    private final BooleanSupplier isRegistered;
     private final Supplier<CompletableFuture<?>> registered;
     private final Duration timeout;
 
-    /** @param registered completes when this node is registered, or fails as its registration did */
-    ReadsAfterRegistration(BackboneCall backbone, Supplier<CompletableFuture<?>> registered, Duration timeout) {
+    /**
+     * @param isRegistered whether this node's first registration has completed (asked of every call: it must be cheap)
+     * @param registered   a future of its own that completes when it has, or fails as it did (asked after a refusal)
+     */
+    ReadsAfterRegistration(BackboneCall backbone, BooleanSupplier isRegistered, Supplier<CompletableFuture<?>> registered,
+                           Duration timeout) {
         this.backbone = backbone;
+        this.isRegistered = isRegistered;
         this.registered = registered;
         this.timeout = timeout;
     }
@@ -39,13 +46,8 @@ final class ReadsAfterRegistration implements BackboneCall {
     }
 
     private <T> CompletableFuture<T> askedAgainOnceRegistered(Supplier<CompletableFuture<T>> ask) {
-        CompletableFuture<?> registration = registered.get();
-        boolean registeredWhenAsked = succeeded(registration);
-        return ask.get().exceptionallyCompose(error -> afterRegistration(error, registration, registeredWhenAsked, ask));
-    }
-
-    private static boolean succeeded(CompletableFuture<?> future) {
-        return future.isDone() && !future.isCompletedExceptionally();
+        boolean registeredWhenAsked = isRegistered.getAsBoolean();
+        return ask.get().exceptionallyCompose(error -> afterRegistration(error, registeredWhenAsked, ask));
     }
 
     /**
@@ -53,15 +55,15 @@ final class ReadsAfterRegistration implements BackboneCall {
      *                            that left before is asked again even if the registration completed since (the refusal
      *                            was on its way meanwhile); one refused after is a lapsed lease, not asked again
      */
-    private <T> CompletableFuture<T> afterRegistration(Throwable error, CompletableFuture<?> registration,
-                                                       boolean registeredWhenAsked, Supplier<CompletableFuture<T>> again) {
+    private <T> CompletableFuture<T> afterRegistration(Throwable error, boolean registeredWhenAsked,
+                                                       Supplier<CompletableFuture<T>> again) {
         if (!(BackboneCall.unwrap(error) instanceof DirectoryException refusal) || refusal.error() != DirectoryError.NOT_REGISTERED) {
             return CompletableFuture.failedFuture(error);
         }
         if (registeredWhenAsked) {
             return CompletableFuture.failedFuture(error);
         }
-        return registration.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return registered.get().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((done, failure) -> failure == null ? again.get() : CompletableFuture.<T>failedFuture(
                         BackboneCall.unwrap(failure) instanceof TimeoutException ? error : BackboneCall.unwrap(failure)))
                 .thenCompose(next -> next);

@@ -116,6 +116,11 @@ final class Registration {
         return firstRegistration.copy();
     }
 
+    /** Whether the first registration has completed, as {@link #registered} would say, without a future made. */
+    boolean firstRegistered() {
+        return firstRegistration.isDone() && !firstRegistration.isCompletedExceptionally();
+    }
+
     /**
      * Changes the groups and publishes the record at once. If that fails, the change is undone (unless a
      * later change replaced it, which decides for itself).

@@ -15,7 +15,12 @@ class ReadsAfterRegistrationTests {
 
     private final FakeBackbone backbone = new FakeBackbone();
     private final CompletableFuture<Object> registration = new CompletableFuture<>();
-    private final ReadsAfterRegistration reads = new ReadsAfterRegistration(backbone, registration::copy, Duration.ofSeconds(5));
+    private final ReadsAfterRegistration reads = new ReadsAfterRegistration(backbone, this::registered, registration::copy,
+            Duration.ofSeconds(5));
+
+    private boolean registered() {
+        return registration.isDone() && !registration.isCompletedExceptionally();
+    }
 
     private static BinaryWriter notRegistered() {
         return new BinaryWriter().u8(1 + DirectoryError.NOT_REGISTERED.ordinal())
@@ -74,7 +79,8 @@ class ReadsAfterRegistrationTests {
         assertThatThrownBy(() -> lookup().join()).cause().isInstanceOfSatisfying(DirectoryException.class,
                 e -> assertThat(e.error()).isEqualTo(DirectoryError.TOO_MANY));
 
-        ReadsAfterRegistration impatient = new ReadsAfterRegistration(backbone, registration::copy, Duration.ofMillis(50));
+        ReadsAfterRegistration impatient = new ReadsAfterRegistration(backbone, this::registered, registration::copy,
+                Duration.ofMillis(50));
         backbone.reply(notRegistered());
         assertThatThrownBy(() -> impatient.call(new byte[] {DirectoryProtocol.OP_LOOKUP}, reply -> reply.u32()).join())
                 .cause().isInstanceOfSatisfying(DirectoryException.class,
