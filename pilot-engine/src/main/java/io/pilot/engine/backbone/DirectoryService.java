@@ -144,7 +144,7 @@ final class DirectoryService implements MessageHandler {
                 return null; // a large reply is written on the pool: the loop serves every session of the backbone
             }
             requests[op].increment();
-            return Message.of(new RecordsReply<>(OK, found, RecordsReply.RECORDS, () -> { }).toBytes());
+            return Message.of(new RecordsReply<>(OK, found, RecordsReply.RECORDS).toBytes());
         } catch (DecodeException | DirectoryException | IllegalArgumentException e) {
             return answer(in); // refused the same way, and counted, as on the pool
         }
@@ -303,7 +303,7 @@ final class DirectoryService implements MessageHandler {
         String value = request.string8();
         request.end();
         requireMember(in.from());
-        return new RecordsReply<>(OK, registry.lookup(query, value), RecordsReply.RECORDS, () -> { });
+        return new RecordsReply<>(OK, registry.lookup(query, value), RecordsReply.RECORDS);
     }
 
     private RecordsReply<HeldRecord> watch(IncomingMessage in, BinaryReader request) {

@@ -58,6 +58,11 @@ final class RecordsReply<T> {
     private final Entries<T> writer;
     private final Runnable withdraw;
 
+    /** A reply whose answering changed nothing (a lookup's). */
+    RecordsReply(byte[] head, List<T> entries, Entries<T> writer) {
+        this(head, entries, writer, () -> { });
+    }
+
     /**
      * @param head     the reply's bytes before the count: status 0 and the operation's fixed fields
      * @param withdraw undoes what answering did (a watch's subscription), for a reply that will not be sent
@@ -93,8 +98,8 @@ final class RecordsReply<T> {
     }
 
     /**
-     * The reply as pages of at most {@code pageBytes} each (a page holds at least one entry, and an entry is far
-     * smaller than any page used), written one at a time as the caller grants credit. {@code onEnd} runs once, when
+     * The reply as pages of at most {@code pageBytes} each (a page holds at least one entry, so one record near the
+     * 16 KiB a record may have can make its page a little larger), made one at a time as the caller grants credit. {@code onEnd} runs once, when
      * the last page is handed over or the caller cancels.
      */
     Flow.Publisher<Message> pages(int pageBytes, Runnable onEnd) {
@@ -115,7 +120,8 @@ final class RecordsReply<T> {
 
     /**
      * One caller's walk through the pages. The serving side calls {@code request} and {@code cancel} one at a time
-     * (never on its event loop), and pages are made only on demand: what waits for credit is the snapshot, not bytes.
+     * (never on its event loop), and pages are made only on demand: what waits for the caller to grant credit is the
+     * snapshot, not pages.
      */
     private final class Pages implements Flow.Subscription {
 

@@ -109,9 +109,9 @@ public final class DirectoryClient implements AutoCloseable {
         RecordCache cache = new RecordCache(this::followMove);
         this.backbone = new BackboneLink(node, settings);
         // In a realm with a join token a lookup waits for this node's own registration, which the backbone asks first.
-        this.lookups = new Lookups(new ReadsAfterRegistration(backbone, this::firstRegistered, this::registered,
-                settings.requestTimeout()),
-                cache, node.address().realm());
+        BackboneCall reads = new ReadsAfterRegistration(backbone, this::firstRegistered, this::registered,
+                settings.requestTimeout());
+        this.lookups = new Lookups(reads, cache, node.address().realm());
         this.watches = new Watches(backbone, lookups, cache, DirectoryTimer.TIMER);
         this.live = new LiveQueries(watches, lookups, liveQueries);
         this.registration = new Registration(node, settings, membership, backbone, lookups, watches, backoff);
