@@ -50,6 +50,13 @@ final class RelayForwarder {
      * (16 KiB each), and a relayed node answering 40,000 calls a second about as many.
      */
     static final int RELAY_DATAGRAMS_PER_SECOND = 100_000;
+    /**
+     * How many datagrams this relay passes to one node a second (a burst of twice that), from every sender together and
+     * those other backbones forward: identities are free, so many senders each within their budget could otherwise aim
+     * all of this relay at one node. Twice what one sender may send, so a node that two relayed peers talk to at their
+     * fullest is not held back.
+     */
+    static final int RELAY_DATAGRAMS_PER_TARGET_PER_SECOND = 2 * RELAY_DATAGRAMS_PER_SECOND;
     /** Senders whose budgets are remembered (least recently seen forgotten first). */
     private static final int MAX_SENDERS = 100_000;
 
@@ -61,6 +68,7 @@ final class RelayForwarder {
     private final DropCounters drops;
     private final RateLimiter<PilotAddress> budgets;
     private final RateLimiter<PilotAddress> datagramBudgets;
+    private final RateLimiter<PilotAddress> targetBudgets;
     private final Supplier<ForwardingSeal> sealFactory;
     private ForwardingSeal seal;
     private BackboneRoutes routes = BackboneRoutes.NONE;
@@ -84,14 +92,19 @@ final class RelayForwarder {
     RelayForwarder(Channel channel, boolean segmentationOffload, Paths paths, PeerTable peers, SessionSettings settings,
             DropCounters drops, Supplier<ForwardingSeal> seal) {
         this(channel, segmentationOffload, paths, peers, settings, drops, seal, RELAY_BYTES_PER_SECOND,
-                RELAY_DATAGRAMS_PER_SECOND);
+                RELAY_DATAGRAMS_PER_SECOND, RELAY_DATAGRAMS_PER_TARGET_PER_SECOND);
     }
 
-    /** With other budgets per sender than {@link #RELAY_BYTES_PER_SECOND} and {@link #RELAY_DATAGRAMS_PER_SECOND}: for tests. */
+    /**
+     * With other budgets than {@link #RELAY_BYTES_PER_SECOND}, {@link #RELAY_DATAGRAMS_PER_SECOND} and
+     * {@link #RELAY_DATAGRAMS_PER_TARGET_PER_SECOND}: for tests.
+     */
     RelayForwarder(Channel channel, boolean segmentationOffload, Paths paths, PeerTable peers, SessionSettings settings,
-            DropCounters drops, Supplier<ForwardingSeal> seal, int bytesPerSecond, int datagramsPerSecond) {
+            DropCounters drops, Supplier<ForwardingSeal> seal, int bytesPerSecond, int datagramsPerSecond,
+            int datagramsPerTargetPerSecond) {
         this.budgets = new RateLimiter<>(bytesPerSecond, MAX_SENDERS);
         this.datagramBudgets = new RateLimiter<>(datagramsPerSecond, MAX_SENDERS);
+        this.targetBudgets = new RateLimiter<>(datagramsPerTargetPerSecond, MAX_SENDERS);
         this.channel = channel;
         this.segmentationOffload = segmentationOffload;
         this.paths = paths;
@@ -159,7 +172,8 @@ final class RelayForwarder {
             drops.count(DropReason.OVERSIZED);
             return;
         }
-        if (!datagramBudgets.tryAcquire(from.address, now) || !budgets.tryAcquire(from.address, now, length)) {
+        if (!datagramBudgets.tryAcquire(from.address, now) || !budgets.tryAcquire(from.address, now, length)
+                || !targetBudgets.tryAcquire(relay.address(), now)) {
             drops.count(DropReason.RATE_LIMITED);
             return;
         }
@@ -193,6 +207,10 @@ final class RelayForwarder {
         Peer to = deliverable(forward.target(), now);
         if (to == null) {
             drops.count(DropReason.UNKNOWN_SESSION);
+            return;
+        }
+        if (!targetBudgets.tryAcquire(forward.target(), now)) {
+            drops.count(DropReason.RATE_LIMITED);
             return;
         }
         relayedBytes += forward.inner().readableBytes();

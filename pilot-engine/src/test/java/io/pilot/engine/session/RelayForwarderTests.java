@@ -159,7 +159,8 @@ class RelayForwarderTests {
     @Test
     void oneSenderCannotExceedItsDatagramBudgetWithDatagramsOfAFewBytes() {
         RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
-                () -> new ForwardingSeal(REALM_BACKBONE, 1), RelayForwarder.RELAY_BYTES_PER_SECOND, 10);
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), RelayForwarder.RELAY_BYTES_PER_SECOND, 10,
+                RelayForwarder.RELAY_DATAGRAMS_PER_TARGET_PER_SECOND);
         small.serve(true);
         for (int i = 0; i < 25; i++) {
             RelayPacket packet = towards(BOB, 4);
@@ -180,9 +181,35 @@ class RelayForwarderTests {
     }
 
     @Test
+    void manySendersEachWithinTheirBudgetsCannotAimMoreThanItsShareAtOneNode() {
+        RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), RelayForwarder.RELAY_BYTES_PER_SECOND, 10, 15);
+        small.serve(true);
+        Peer carol = TestPeers.established(CAROL, null, 30);
+        peers.add(carol);
+        InetSocketAddress carolAt = new InetSocketAddress("10.0.0.4", 4000);
+        paths.setEndpoint(carol, carolAt);
+        for (InetSocketAddress sender : List.of(ALICE_AT, carolAt)) {
+            for (int i = 0; i < 20; i++) { // each sender's own burst: twice 10
+                RelayPacket packet = towards(BOB, 4);
+                small.forward(packet, sender, 0);
+                packet.release();
+            }
+        }
+
+        assertThat(small.relayedBytes()).as("Bob's burst, twice 15, from both together").isEqualTo(30 * 4);
+        assertThat(drops.get(DropReason.RATE_LIMITED)).isEqualTo(10);
+        small.flush();
+        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
+            out.release();
+        }
+    }
+
+    @Test
     void oneSenderCannotExceedItsByteBudget() {
         RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
-                () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000, RelayForwarder.RELAY_DATAGRAMS_PER_SECOND);
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000, RelayForwarder.RELAY_DATAGRAMS_PER_SECOND,
+                RelayForwarder.RELAY_DATAGRAMS_PER_TARGET_PER_SECOND);
         small.serve(true);
         for (int i = 0; i < 2; i++) {
             RelayPacket packet = towards(BOB, 1000);
