@@ -115,8 +115,8 @@ final class Watches {
      * @param previous the revision of the subscription's event before it, or {@link Watch#NOT_CHAINED}
      */
     void onEvent(int kind, int subscription, long revision, SignedRecord signed, long previous) {
-        kind = taken(kind, signed);
         long now = System.currentTimeMillis();
+        kind = taken(kind, signed, now);
         Watch watch = watches.get(subscription);
         if (watch == null) {
             orphans.hold(subscription, kind, revision, signed.record(), previous, now, subscribing.get() > 0);
@@ -164,9 +164,8 @@ final class Watches {
      * ({@link Lookups#admits}: of this realm, and unexpired unless the event tells of a node leaving), and is then
      * cached; else the event is {@link Watch#IGNORED}, keeping its place in its subscription's chain.
      */
-    private int taken(int kind, SignedRecord signed) {
-        long now = kind == DirectoryProtocol.EVENT_LEAVE ? Long.MIN_VALUE : System.currentTimeMillis();
-        if (!lookups.admits(signed.record(), now)) {
+    private int taken(int kind, SignedRecord signed, long nowMillis) {
+        if (!lookups.admits(signed.record(), kind == DirectoryProtocol.EVENT_LEAVE ? Long.MIN_VALUE : nowMillis)) {
             log.warn("ignoring a watch event about {}: its record is of realm {} or expired", signed.record().address(),
                     signed.record().realm());
             return Watch.IGNORED;
@@ -264,7 +263,8 @@ final class Watches {
                     // Before the live events (held meanwhile as orphans): they come after the replay's revision.
                     watch.resume(renewed.id(), renewed.revision(), renewed.epoch());
                     for (Replayed event : renewed.replay()) {
-                        watch.apply(taken(event.kind(), event.signed()), event.revision(), event.signed().record());
+                        watch.apply(taken(event.kind(), event.signed(), System.currentTimeMillis()), event.revision(),
+                                event.signed().record());
                     }
                 } else {
                     log.info("the backbone cannot replay the changes after revision {} to a watch on {} {}; it"

@@ -25,7 +25,6 @@ import io.pilot.engine.wire.DropReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -146,29 +145,7 @@ class JoinTokenRealmTests {
 
     /** The one item of a streamed request's reply. */
     private byte[] streamed(PilotNode from, byte[] request) {
-        CompletableFuture<byte[]> first = new CompletableFuture<>();
-        from.requestStream(directoryPort(), Message.of(request), Duration.ofSeconds(5), 4).subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                subscription.request(4);
-            }
-
-            @Override
-            public void onNext(Message item) {
-                first.complete(item.body());
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                first.completeExceptionally(failure);
-            }
-
-            @Override
-            public void onComplete() {
-                first.complete(null);
-            }
-        });
-        return first.join();
+        return FirstItem.of(from, directoryPort(), request);
     }
 
     private PilotSocketAddress directoryPort() {

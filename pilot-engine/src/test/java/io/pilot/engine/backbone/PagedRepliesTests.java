@@ -24,7 +24,6 @@ import io.pilot.engine.message.PilotException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -107,9 +106,9 @@ class PagedRepliesTests {
         int watchesBefore = mesh.backbone.directory().watches();
         List<Flow.Subscription> held = new ArrayList<>();
         for (int i = 0; i < PagedReplies.PER_NODE; i++) {
-            Stalled stalled = new Stalled();
+            FirstItem stalled = new FirstItem();
             asker.requestStream(directoryPort(), Message.of(watchAll), Duration.ofSeconds(30), 1).subscribe(stalled);
-            held.add(stalled.firstPage.join());
+            held.add(stalled.arrived.join());
         }
         assertThat(mesh.backbone.directory().pagedReplies()).isEqualTo(PagedReplies.PER_NODE);
         assertThat(mesh.backbone.directory().watches()).isEqualTo(watchesBefore + PagedReplies.PER_NODE);
@@ -195,42 +194,10 @@ class PagedRepliesTests {
 
     /** The first item of a streamed request's reply. */
     private byte[] firstItem(PilotNode from, byte[] request) {
-        Stalled stalled = new Stalled();
-        from.requestStream(directoryPort(), Message.of(request), Duration.ofSeconds(5), 1).subscribe(stalled);
-        stalled.firstPage.join().cancel();
-        return stalled.first;
+        return FirstItem.of(from, directoryPort(), request);
     }
 
     private static byte[] lookup(Query query, String value) {
         return new BinaryWriter().u8(DirectoryProtocol.OP_LOOKUP).u8(query.ordinal()).string8(value).toBytes();
-    }
-
-    /** Takes the first item and asks for nothing more: a caller that stopped reading. */
-    private static final class Stalled implements Flow.Subscriber<Message> {
-        final CompletableFuture<Flow.Subscription> firstPage = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-        volatile byte[] first;
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(Message item) {
-            first = item.body();
-            firstPage.complete(subscription);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            firstPage.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            firstPage.complete(subscription);
-        }
     }
 }

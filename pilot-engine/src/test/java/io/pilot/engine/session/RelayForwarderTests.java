@@ -158,10 +158,8 @@ class RelayForwarderTests {
 
     @Test
     void oneSenderCannotExceedItsDatagramBudgetWithDatagramsOfAFewBytes() {
-        RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
-                () -> new ForwardingSeal(REALM_BACKBONE, 1), RelayForwarder.RELAY_BYTES_PER_SECOND, 10,
+        RelayForwarder small = serving(RelayForwarder.RELAY_BYTES_PER_SECOND, 10,
                 RelayForwarder.RELAY_DATAGRAMS_PER_TARGET_PER_SECOND);
-        small.serve(true);
         for (int i = 0; i < 25; i++) {
             RelayPacket packet = towards(BOB, 4);
             small.forward(packet, ALICE_AT, 0);
@@ -174,17 +172,12 @@ class RelayForwarderTests {
         small.forward(later, ALICE_AT, 1_000_000_000L);
         later.release();
         assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(21 * 4);
-        small.flush();
-        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
-            out.release();
-        }
+        releaseSent(small);
     }
 
     @Test
     void manySendersEachWithinTheirBudgetsCannotAimMoreThanItsShareAtOneNode() {
-        RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
-                () -> new ForwardingSeal(REALM_BACKBONE, 1), RelayForwarder.RELAY_BYTES_PER_SECOND, 10, 15);
-        small.serve(true);
+        RelayForwarder small = serving(RelayForwarder.RELAY_BYTES_PER_SECOND, 10, 15);
         Peer carol = TestPeers.established(CAROL, null, 30);
         peers.add(carol);
         InetSocketAddress carolAt = new InetSocketAddress("10.0.0.4", 4000);
@@ -199,18 +192,13 @@ class RelayForwarderTests {
 
         assertThat(small.relayedBytes()).as("Bob's burst, twice 15, from both together").isEqualTo(30 * 4);
         assertThat(drops.get(DropReason.RATE_LIMITED)).isEqualTo(10);
-        small.flush();
-        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
-            out.release();
-        }
+        releaseSent(small);
     }
 
     @Test
     void oneSenderCannotExceedItsByteBudget() {
-        RelayForwarder small = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
-                () -> new ForwardingSeal(REALM_BACKBONE, 1), 1000, RelayForwarder.RELAY_DATAGRAMS_PER_SECOND,
+        RelayForwarder small = serving(1000, RelayForwarder.RELAY_DATAGRAMS_PER_SECOND,
                 RelayForwarder.RELAY_DATAGRAMS_PER_TARGET_PER_SECOND);
-        small.serve(true);
         for (int i = 0; i < 2; i++) {
             RelayPacket packet = towards(BOB, 1000);
             small.forward(packet, ALICE_AT, 0);
@@ -226,10 +214,7 @@ class RelayForwarderTests {
         small.forward(later, ALICE_AT, 1_000_000_000L);
         later.release();
         assertThat(small.relayedBytes()).as("a second later the budget refilled").isEqualTo(3000);
-        small.flush();
-        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
-            out.release();
-        }
+        releaseSent(small);
     }
 
     @Test
@@ -292,6 +277,22 @@ class RelayForwarderTests {
         toAlice.release();
         batching.flush();
         assertThat((Object) channel.readOutbound()).as("nothing left to flush").isNull();
+    }
+
+    /** A relay serving with these budgets: per sender bytes and datagrams a second, per target datagrams a second. */
+    private RelayForwarder serving(int bytesPerSecond, int datagramsPerSecond, int datagramsPerTargetPerSecond) {
+        RelayForwarder relay = new RelayForwarder(channel, false, paths, peers, SessionSettings.DEFAULTS, drops,
+                () -> new ForwardingSeal(REALM_BACKBONE, 1), bytesPerSecond, datagramsPerSecond, datagramsPerTargetPerSecond);
+        relay.serve(true);
+        return relay;
+    }
+
+    /** Flushes what {@code relay} gathered and releases everything it wrote. */
+    private void releaseSent(RelayForwarder relay) {
+        relay.flush();
+        for (DatagramPacket out; (out = channel.readOutbound()) != null; ) {
+            out.release();
+        }
     }
 
     /** What the relay wrote next, decoded; the datagram is released. */
