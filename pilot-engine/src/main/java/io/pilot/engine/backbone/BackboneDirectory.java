@@ -66,9 +66,13 @@ public final class BackboneDirectory implements MessageHandler {
         return service.answerOnLoop(request);
     }
 
-    /** Removes every registration whose lease lapsed and tells their watchers. */
+    /**
+     * Removes every registration whose lease lapsed and tells their watchers; ends the paged replies whose callers
+     * stopped granting credit ({@link BackboneSettings#pagedReplyStall}).
+     */
     public void expireLeases() {
         service.publish(registry.expire());
+        service.endStalledReplies();
     }
 
     /** Live registrations. */

@@ -22,17 +22,20 @@ import java.time.Duration;
  *                                the journal and synced before it is answered
  * @param maxGroupsPerOwner group definitions one key may own
  * @param maxGroups group definitions the directory holds at most
+ * @param pagedReplyStall how long a paged reply waits for its caller to grant credit for the next page before the
+ *                        backbone ends it ({@code TIMEOUT}) and lets its snapshot and its place go
  */
 public record BackboneSettings(String joinToken, Duration leaseTtl, Duration hostnameHold, Duration maxRecordLifetime,
                                int registrationsPerSecond, int maxSubscriptionsPerNode, int maxRecords,
-                               int watchesPerSecond, int groupCreationsPerSecond, int maxGroupsPerOwner, int maxGroups) {
+                               int watchesPerSecond, int groupCreationsPerSecond, int maxGroupsPerOwner, int maxGroups,
+                               Duration pagedReplyStall) {
 
     public static final BackboneSettings DEFAULTS = new BackboneSettings(null, Duration.ofSeconds(30),
-            Duration.ofHours(1), Duration.ofDays(1), 20, 64, 1_000_000, 64, 1, 16, 100_000);
+            Duration.ofHours(1), Duration.ofDays(1), 20, 64, 1_000_000, 64, 1, 16, 100_000, Duration.ofSeconds(30));
 
     public BackboneSettings {
         if (leaseTtl.isNegative() || leaseTtl.isZero() || hostnameHold.isNegative() || maxRecordLifetime.isNegative()
-                || maxRecordLifetime.isZero()) {
+                || maxRecordLifetime.isZero() || pagedReplyStall.isNegative() || pagedReplyStall.isZero()) {
             throw new IllegalArgumentException("durations must be positive");
         }
         if (registrationsPerSecond <= 0 || maxSubscriptionsPerNode <= 0 || maxRecords <= 0 || watchesPerSecond <= 0
@@ -48,31 +51,43 @@ public record BackboneSettings(String joinToken, Duration leaseTtl, Duration hos
 
     public BackboneSettings withJoinToken(String token) {
         return new BackboneSettings(token, leaseTtl, hostnameHold, maxRecordLifetime, registrationsPerSecond,
-                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups);
+                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups,
+                pagedReplyStall);
     }
 
     public BackboneSettings withLeaseTtl(Duration ttl) {
         return new BackboneSettings(joinToken, ttl, hostnameHold, maxRecordLifetime, registrationsPerSecond,
-                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups);
+                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups,
+                pagedReplyStall);
     }
 
     public BackboneSettings withHostnameHold(Duration hold) {
         return new BackboneSettings(joinToken, leaseTtl, hold, maxRecordLifetime, registrationsPerSecond,
-                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups);
+                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups,
+                pagedReplyStall);
     }
 
     public BackboneSettings withRegistrationsPerSecond(int rate) {
         return new BackboneSettings(joinToken, leaseTtl, hostnameHold, maxRecordLifetime, rate,
-                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups);
+                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups,
+                pagedReplyStall);
     }
 
     public BackboneSettings withWatchLimits(int perNode, int perSecond) {
         return new BackboneSettings(joinToken, leaseTtl, hostnameHold, maxRecordLifetime, registrationsPerSecond,
-                perNode, maxRecords, perSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups);
+                perNode, maxRecords, perSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups,
+                pagedReplyStall);
     }
 
     public BackboneSettings withGroupLimits(int perOwner, int inAll, int creationsPerSecond) {
         return new BackboneSettings(joinToken, leaseTtl, hostnameHold, maxRecordLifetime, registrationsPerSecond,
-                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, creationsPerSecond, perOwner, inAll);
+                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, creationsPerSecond, perOwner, inAll,
+                pagedReplyStall);
+    }
+
+    public BackboneSettings withPagedReplyStall(Duration stall) {
+        return new BackboneSettings(joinToken, leaseTtl, hostnameHold, maxRecordLifetime, registrationsPerSecond,
+                maxSubscriptionsPerNode, maxRecords, watchesPerSecond, groupCreationsPerSecond, maxGroupsPerOwner, maxGroups,
+                stall);
     }
 }

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -78,7 +77,7 @@ final class DirectoryService implements MessageHandler {
     private final long epoch = new SecureRandom().nextLong();
     /** The largest page of a paged reply: at most the node's message limit, which every item is checked against. */
     private final int pageBytes;
-    private final PagedReplies paged = new PagedReplies();
+    private final PagedReplies paged;
 
     DirectoryService(PilotNode node, Registry registry, BackboneSettings settings) {
         this.node = node;
@@ -88,6 +87,7 @@ final class DirectoryService implements MessageHandler {
         this.watchBuckets = new RateLimiter<>(settings.watchesPerSecond(), RATE_KEYS);
         this.groupBuckets = new RateLimiter<>(settings.groupCreationsPerSecond(), RATE_KEYS);
         this.pageBytes = Math.min(PAGE_BYTES, node.maxMessageSize());
+        this.paged = new PagedReplies(settings.pagedReplyStall());
         for (DirectoryError error : DirectoryError.values()) {
             refusals.put(error, new LongAdder());
         }
@@ -161,7 +161,8 @@ final class DirectoryService implements MessageHandler {
      * to end are the reply {@link #handle} would give; anything else, and every refusal, is that one reply as the
      * stream's one item. A reply of several pages holds its snapshot until the caller has read it: at most
      * {@link PagedReplies#PER_NODE} per requester and {@link PagedReplies#IN_ALL} in all wait at once, beyond which the
-     * request is refused {@code TOO_MANY}.
+     * request is refused {@code TOO_MANY}, and one whose caller grants no credit for
+     * {@link BackboneSettings#pagedReplyStall} is ended ({@link #endStalledReplies}).
      */
     @Override
     public Flow.Publisher<Message> handleStream(IncomingMessage in) throws Exception {
@@ -187,16 +188,17 @@ final class DirectoryService implements MessageHandler {
             return oneItem(refuse(new DirectoryException(DirectoryError.TOO_MANY, "more than " + PagedReplies.PER_NODE
                     + " paged replies at once to " + in.from() + ", or " + PagedReplies.IN_ALL + " to all nodes")));
         }
-        // Given back once: at the last page, at the caller's cancel, or when the exchange stops without one (its
-        // cancellation fires on every path that ends the stream early, even where the cancel could not be handed over).
-        AtomicBoolean held = new AtomicBoolean(true);
-        Runnable leave = () -> {
-            if (held.getAndSet(false)) {
-                paged.leave(in.from());
-            }
-        };
-        in.cancellation().onCancel(leave);
-        return reply.pages(pageBytes, leave);
+        RecordsReply<?>.Paged pages = reply.pages(pageBytes, reader -> paged.leave(in.from(), reader));
+        paged.follow(pages);
+        // Also when the exchange stops without a cancel the producer could be handed (the connection closed): the
+        // cancellation fires on every path that ends the stream early.
+        in.cancellation().onCancel(pages::cancel);
+        return pages;
+    }
+
+    /** Ends the paged replies whose callers granted no credit for {@link BackboneSettings#pagedReplyStall}. */
+    int endStalledReplies() {
+        return paged.endStalled(System.nanoTime());
     }
 
     private static Flow.Publisher<Message> oneItem(byte[] reply) {

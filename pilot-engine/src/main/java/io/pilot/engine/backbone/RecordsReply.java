@@ -1,10 +1,15 @@
 package io.pilot.engine.backbone;
 
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
+import io.pilot.engine.message.PilotException;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * An ok reply that ends in a list (LOOKUP's and WATCH's {@code records}, WATCH_FROM's snapshot or replayed changes):
@@ -99,11 +104,13 @@ final class RecordsReply<T> {
 
     /**
      * The reply as pages of at most {@code pageBytes} each (a page holds at least one entry, so one record near the
-     * 16 KiB a record may have can make its page a little larger), made one at a time as the caller grants credit. {@code onEnd} runs once, when
-     * the last page is handed over or the caller cancels.
+     * 16 KiB a record may have can make its page a little larger), made one at a time as the caller grants credit, for
+     * one subscriber. {@code onEnd} runs once, when the last page is handed over, the caller cancels or the reply is
+     * ended for a stalled caller; in the last two, what answering did is withdrawn too (a watch the caller never
+     * learnt of).
      */
-    Flow.Publisher<Message> pages(int pageBytes, Runnable onEnd) {
-        return subscriber -> subscriber.onSubscribe(new Pages(subscriber, pageBytes, onEnd));
+    Paged pages(int pageBytes, Consumer<PagedReplies.Reader> onEnd) {
+        return new Paged(pageBytes, onEnd);
     }
 
     /** Entries {@code from} to {@code to} (exclusive) as one array of {@code size} bytes, the head first on page one. */
@@ -121,31 +128,50 @@ final class RecordsReply<T> {
     /**
      * One caller's walk through the pages. The serving side calls {@code request} and {@code cancel} one at a time
      * (never on its event loop), and pages are made only on demand: what waits for the caller to grant credit is the
-     * snapshot, not pages.
+     * snapshot, not pages. The backbone's sweep may end it from its own thread ({@link #endIfStalledSince}); every
+     * signal to the subscriber is made under this object's lock, so they never overlap.
      */
-    private final class Pages implements Flow.Subscription {
+    final class Paged implements Flow.Publisher<Message>, Flow.Subscription, PagedReplies.Reader {
 
-        private final Flow.Subscriber<? super Message> subscriber;
         private final int pageBytes;
-        private final Runnable onEnd;
+        private final Consumer<PagedReplies.Reader> onEnd;
+        private final AtomicBoolean over = new AtomicBoolean();
+        /** When the caller last granted credit (or the reply was made): what the sweep measures a stall from. */
+        private volatile long creditedNanos = System.nanoTime();
+        private Flow.Subscriber<? super Message> subscriber;
+        private boolean stalled;
         private int next;
         private long demand;
         private boolean emitting;
-        private boolean ended;
 
-        Pages(Flow.Subscriber<? super Message> subscriber, int pageBytes, Runnable onEnd) {
-            this.subscriber = subscriber;
+        private Paged(int pageBytes, Consumer<PagedReplies.Reader> onEnd) {
             this.pageBytes = pageBytes;
             this.onEnd = onEnd;
         }
 
         @Override
+        public synchronized void subscribe(Flow.Subscriber<? super Message> subscriber) {
+            Objects.requireNonNull(subscriber, "subscriber");
+            if (this.subscriber != null) {
+                subscriber.onSubscribe(NOTHING);
+                subscriber.onError(new IllegalStateException("a paged reply is read once"));
+                return;
+            }
+            this.subscriber = subscriber;
+            subscriber.onSubscribe(this);
+            if (stalled) {
+                subscriber.onError(stall());
+            }
+        }
+
+        @Override
         public synchronized void request(long n) {
-            if (ended) {
+            creditedNanos = System.nanoTime();
+            if (over.get()) {
                 return;
             }
             if (n <= 0) {
-                end();
+                finish(false);
                 subscriber.onError(new IllegalArgumentException("request(" + n + "): Flow's rule 3.9"));
                 return;
             }
@@ -155,11 +181,10 @@ final class RecordsReply<T> {
             }
             emitting = true;
             try {
-                while (demand > 0 && !ended) {
+                while (demand > 0 && !over.get()) {
                     demand--;
                     subscriber.onNext(Message.of(nextPage()));
-                    if (next == entries.size()) {
-                        end();
+                    if (next == entries.size() && finish(true)) {
                         subscriber.onComplete();
                     }
                 }
@@ -184,16 +209,51 @@ final class RecordsReply<T> {
             return page(from, to, size);
         }
 
+        /** The caller went: by its cancel, or the exchange ended early (its connection closed). */
         @Override
-        public synchronized void cancel() {
-            if (!ended) {
-                end();
-            }
+        public void cancel() {
+            finish(false);
         }
 
-        private void end() {
-            ended = true;
-            onEnd.run();
+        @Override
+        public boolean endIfStalledSince(long cutoffNanos) {
+            if (creditedNanos - cutoffNanos >= 0 || !finish(false)) {
+                return false;
+            }
+            synchronized (this) {
+                stalled = true;
+                if (subscriber != null) {
+                    subscriber.onError(stall());
+                }
+            }
+            return true;
+        }
+
+        private PilotException stall() {
+            return new PilotException(ErrorCode.TIMEOUT, "the paged reply waited too long for credit and was dropped");
+        }
+
+        /** Ends this reply once: its place given back, and what answering did withdrawn unless the caller read it all. */
+        private boolean finish(boolean readAll) {
+            if (!over.compareAndSet(false, true)) {
+                return false;
+            }
+            onEnd.accept(this);
+            if (!readAll) {
+                withdraw.run();
+            }
+            return true;
         }
     }
+
+    /** What a second subscriber is given before its error. */
+    private static final Flow.Subscription NOTHING = new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
 }

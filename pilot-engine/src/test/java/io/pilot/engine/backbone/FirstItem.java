@@ -13,6 +13,8 @@ final class FirstItem implements Flow.Subscriber<Message> {
 
     /** Completes with the subscription once the first item (or the end) came, to cancel or to hold. */
     final CompletableFuture<Flow.Subscription> arrived = new CompletableFuture<>();
+    /** Completes with what ended the reply with an error, if one did, after the first item or before it. */
+    final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private Flow.Subscription subscription;
     volatile byte[] body;
 
@@ -39,6 +41,7 @@ final class FirstItem implements Flow.Subscriber<Message> {
     @Override
     public void onError(Throwable failure) {
         arrived.completeExceptionally(failure);
+        failed.complete(failure);
     }
 
     @Override

@@ -126,7 +126,33 @@ class PagedRepliesTests {
 
         held.forEach(Flow.Subscription::cancel);
         await().atMost(5, TimeUnit.SECONDS).until(() -> mesh.backbone.directory().pagedReplies() == 0);
+        assertThat(mesh.backbone.directory().watches()).as("the cancelled replies' watches were withdrawn")
+                .isEqualTo(watchesBefore);
         assertThat(registered.find("popular").join()).as("in pages again").hasSize(MANY);
+    }
+
+    @Test
+    void aCallerThatStopsGrantingCreditHasItsReplyEndedItsPlaceGivenBackAndItsWatchWithdrawn() throws Exception {
+        startBackboneHolding(MANY, BackboneSettings.DEFAULTS.withPagedReplyStall(Duration.ofSeconds(1)));
+        DirectoryClient registered = mesh.agent("watcher", b -> b);
+        byte[] watchAll = new BinaryWriter().u8(DirectoryProtocol.OP_WATCH).u8(Query.ALL.ordinal()).string8("")
+                .toBytes();
+        int watchesBefore = mesh.backbone.directory().watches();
+        FirstItem stalled = new FirstItem();
+        // The caller's own idle limit is a minute: what ends this stream is the backbone.
+        registered.node().requestStream(directoryPort(), Message.of(watchAll), Duration.ofMinutes(1), 1).subscribe(stalled);
+        stalled.arrived.get(10, TimeUnit.SECONDS);
+        assertThat(mesh.backbone.directory().pagedReplies()).isEqualTo(1);
+        assertThat(mesh.backbone.directory().watches()).isEqualTo(watchesBefore + 1);
+
+        // Ended at a lease sweep (every 3 s with the default lease) once a second has passed without credit.
+        assertThat(stalled.failed.get(15, TimeUnit.SECONDS)).isInstanceOfSatisfying(PilotException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(e.getMessage()).contains("waited too long for credit");
+        });
+        await().atMost(5, TimeUnit.SECONDS).until(() -> mesh.backbone.directory().pagedReplies() == 0);
+        assertThat(mesh.backbone.directory().watches()).as("the watch its caller never learnt of").isEqualTo(watchesBefore);
+        assertThat(registered.find("popular").join()).as("a caller that reads on is served in pages").hasSize(MANY);
     }
 
     @Test
@@ -176,7 +202,11 @@ class PagedRepliesTests {
 
     /** A backbone with a 64 KiB message limit holding {@code count} records of capability "popular". */
     private void startBackboneHolding(int count) {
-        mesh.startBackbone(BackboneSettings.DEFAULTS, DirectoryStore.none(), b -> b.maxMessageSize(LIMIT));
+        startBackboneHolding(count, BackboneSettings.DEFAULTS);
+    }
+
+    private void startBackboneHolding(int count, BackboneSettings settings) {
+        mesh.startBackbone(settings, DirectoryStore.none(), b -> b.maxMessageSize(LIMIT));
         InProcessAgents.registerMany(mesh.backbone.directory(), mesh.backboneNode.address().realm(), count, "popular", "popular");
         assertThat(mesh.backbone.registrations()).isEqualTo(count);
     }

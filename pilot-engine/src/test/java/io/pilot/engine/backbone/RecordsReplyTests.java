@@ -2,7 +2,9 @@ package io.pilot.engine.backbone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pilot.engine.message.ErrorCode;
 import io.pilot.engine.message.Message;
+import io.pilot.engine.message.PilotException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -42,16 +44,18 @@ class RecordsReplyTests {
                 entries.add(entry);
             }
             int pageBytes = 310 + random.nextInt(2_000);
-            RecordsReply<byte[]> reply = new RecordsReply<>(HEAD, entries, RAW, () -> { });
+            AtomicInteger withdrawn = new AtomicInteger();
+            RecordsReply<byte[]> reply = new RecordsReply<>(HEAD, entries, RAW, withdrawn::incrementAndGet);
             Reader reader = new Reader(1 + random.nextInt(3));
             AtomicInteger ended = new AtomicInteger();
-            reply.pages(pageBytes, ended::incrementAndGet).subscribe(reader);
+            reply.pages(pageBytes, r -> ended.incrementAndGet()).subscribe(reader);
 
             assertThat(reader.completed).isTrue();
             assertThat(reader.bytes.toByteArray()).isEqualTo(reply.toBytes());
             assertThat(reader.pages).allSatisfy(size -> assertThat(size).isBetween(1, pageBytes));
             assertThat(reply.fitsOnePage(pageBytes)).isEqualTo(reader.pages.size() == 1);
             assertThat(ended).hasValue(1);
+            assertThat(withdrawn).as("read whole: what answering did stands").hasValue(0);
         }
     }
 
@@ -69,8 +73,10 @@ class RecordsReplyTests {
             entries.add(new byte[100]);
         }
         AtomicInteger ended = new AtomicInteger();
+        AtomicInteger withdrawn = new AtomicInteger();
         Reader reader = new Reader(0);
-        new RecordsReply<>(HEAD, entries, RAW, () -> { }).pages(200, ended::incrementAndGet).subscribe(reader);
+        new RecordsReply<>(HEAD, entries, RAW, withdrawn::incrementAndGet).pages(200, r -> ended.incrementAndGet())
+                .subscribe(reader);
         reader.subscription.request(1);
         reader.subscription.cancel();
         reader.subscription.cancel();
@@ -78,13 +84,59 @@ class RecordsReplyTests {
         assertThat(reader.pages).hasSize(1);
         assertThat(reader.completed).isFalse();
         assertThat(ended).hasValue(1);
+        assertThat(withdrawn).as("a watch whose snapshot its caller never read whole").hasValue(1);
+    }
+
+    @Test
+    void aReplyWhoseCallerGrantedNoCreditSinceTheCutoffIsEndedOnceWithATimeout() {
+        AtomicInteger ended = new AtomicInteger();
+        AtomicInteger withdrawn = new AtomicInteger();
+        Reader reader = new Reader(0);
+        RecordsReply<byte[]>.Paged pages = new RecordsReply<>(HEAD, List.of(new byte[100], new byte[100]), RAW,
+                withdrawn::incrementAndGet).pages(120, r -> ended.incrementAndGet());
+        pages.subscribe(reader);
+        reader.subscription.request(1);
+
+        assertThat(pages.endIfStalledSince(System.nanoTime() - 3_600_000_000_000L)).as("credit came since").isFalse();
+        assertThat(ended).hasValue(0);
+        assertThat(pages.endIfStalledSince(System.nanoTime() + 1)).isTrue();
+        assertThat(pages.endIfStalledSince(System.nanoTime() + 1)).as("once").isFalse();
+
+        assertThat(reader.failure).isInstanceOfSatisfying(PilotException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT));
+        assertThat(ended).hasValue(1);
+        assertThat(withdrawn).hasValue(1);
+        reader.subscription.request(1);
+        assertThat(reader.pages).hasSize(1);
+    }
+
+    @Test
+    void aReplyEndedBeforeItsSubscriberCameFailsItAndOnlyOneSubscriberIsServed() {
+        RecordsReply<byte[]>.Paged pages = new RecordsReply<>(HEAD, List.of(new byte[100], new byte[100]), RAW, () -> { })
+                .pages(120, r -> { });
+        assertThat(pages.endIfStalledSince(System.nanoTime() + 1)).isTrue();
+        Reader late = new Reader(1);
+        pages.subscribe(late);
+        assertThat(late.failure).isInstanceOf(PilotException.class);
+        assertThat(late.pages).isEmpty();
+
+        RecordsReply<byte[]>.Paged fresh = new RecordsReply<>(HEAD, List.of(new byte[100], new byte[100]), RAW, () -> { })
+                .pages(120, r -> { });
+        Reader first = new Reader(0);
+        Reader second = new Reader(1);
+        fresh.subscribe(first);
+        fresh.subscribe(second);
+        assertThat(second.failure).isInstanceOf(IllegalStateException.class);
+        assertThat(second.pages).isEmpty();
+        first.subscription.request(5);
+        assertThat(first.completed).isTrue();
     }
 
     @Test
     void aRequestForNoneIsAnErrorThatEndsIt() {
         AtomicInteger ended = new AtomicInteger();
         Reader reader = new Reader(0);
-        new RecordsReply<>(HEAD, List.of(new byte[10]), RAW, () -> { }).pages(200, ended::incrementAndGet).subscribe(reader);
+        new RecordsReply<>(HEAD, List.of(new byte[10]), RAW, () -> { }).pages(200, r -> ended.incrementAndGet()).subscribe(reader);
         reader.subscription.request(0);
         assertThat(reader.failure).isInstanceOf(IllegalArgumentException.class);
         reader.subscription.request(1);
