@@ -355,6 +355,15 @@ public final class EtcdDirectoryStore implements SharedDirectoryStore {
     }
 
     @Override
+    public long forgetBinding(HostnameBinding released) {
+        ByteSequence bindingKey = keys.hostname(released.hostname());
+        TxnResponse response = call("forget hostname '" + released.hostname() + "'", client.getKVClient().txn()
+                .If(new Cmp(bindingKey, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(StoredValues.binding(released)))))
+                .Then(Op.delete(bindingKey, DeleteOption.DEFAULT)).commit());
+        return response.isSucceeded() ? response.getHeader().getRevision() : 0;
+    }
+
+    @Override
     public long createGroup(GroupDefinition group, Check<GroupDefinition> existing) {
         ByteSequence groupKey = keys.group(group.name());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

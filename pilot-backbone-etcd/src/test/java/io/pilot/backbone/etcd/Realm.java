@@ -44,10 +44,18 @@ final class Realm implements AutoCloseable {
         return backbone(store, customizer);
     }
 
+    /** A backbone of the realm that runs its directory with {@code settings}. */
+    Backbone backbone(BackboneSettings settings) {
+        return backbone(store, b -> b, settings);
+    }
+
     private Backbone backbone(String storeUrl, UnaryOperator<PilotNode.Builder> customizer) {
+        return backbone(storeUrl, customizer, BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(10)));
+    }
+
+    private Backbone backbone(String storeUrl, UnaryOperator<PilotNode.Builder> customizer, BackboneSettings settings) {
         PilotNode node = node(b -> customizer.apply(b.identity(backboneIdentity).answerStun(true)));
-        Backbone backbone = Backbone.start(node, BackboneSettings.DEFAULTS.withLeaseTtl(Duration.ofSeconds(10)),
-                EtcdDirectoryStore.open(storeUrl, 0, Duration.ofSeconds(10)));
+        Backbone backbone = Backbone.start(node, settings, EtcdDirectoryStore.open(storeUrl, 0, Duration.ofSeconds(10)));
         closeables.add(0, backbone);
         backbones.add(backbone);
         return backbone;

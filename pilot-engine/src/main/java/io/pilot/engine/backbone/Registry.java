@@ -157,11 +157,12 @@ final class Registry {
      */
     private final Map<String, HostnameBinding> bindings = new HashMap<>();
     /**
-     * Released bindings of a store of this backbone's own, by hostname, in the order they were last released: each is
-     * forgotten (in memory and in the store) once its hold has passed, when anyone may claim the name anyway, so that a
-     * fleet whose hostnames come and go (a pod's, say) does not leave a binding behind for every name it ever used. One
-     * entry per name (a name released again moves to the end, a name claimed leaves), so it never holds more than
-     * {@link #bindings}.
+     * Released bindings, by hostname, in the order they were last released (with a shared store, as its feed brought
+     * them): each is forgotten once its hold has passed, when anyone may claim the name anyway, so that a fleet whose
+     * hostnames come and go (a pod's, say) does not leave a binding behind for every name it ever used. A store of this
+     * backbone's own forgets it here and in the store; a shared store is asked to delete it, and the feed's delete
+     * takes it out here. One entry per name (a name released again moves to the end, a name claimed leaves), so it
+     * never holds more than {@link #bindings}.
      */
     private final Map<String, HostnameBinding> releasedInOrder = new LinkedHashMap<>();
 
@@ -202,11 +203,7 @@ final class Registry {
                 bindings.put(binding.hostname(), binding);
             }
         }
-        if (shared == null) {
-            bindings.values().stream().filter(b -> b.releasedAtMillis() != 0)
-                    .sorted(Comparator.comparingLong(HostnameBinding::releasedAtMillis))
-                    .forEach(b -> releasedInOrder.put(b.hostname(), b));
-        }
+        orderReleased();
         revision = snapshot.revision();
         settledRevision = revision;
         history = new ChangeHistory<>(HISTORY_CHANGES, revision);
@@ -550,6 +547,7 @@ final class Registry {
         for (HeldRecord entry : lapsed) {
             shared.remove(entry.toSignedRecord(), released(entry, now));
         }
+        forgetHeldOutShared(now);
         return List.of();
     }
 
@@ -608,9 +606,15 @@ final class Registry {
                 events = changed(entry, null, deleted.revision());
             }
         } else if (change instanceof DirectoryChange.BindingPut put) {
-            bindings.put(put.binding().hostname(), put.binding());
+            HostnameBinding binding = put.binding();
+            bindings.put(binding.hostname(), binding);
+            releasedInOrder.remove(binding.hostname()); // claimed, or released again: its hold starts now
+            if (binding.releasedAtMillis() != 0) {
+                releasedInOrder.put(binding.hostname(), binding);
+            }
         } else if (change instanceof DirectoryChange.BindingDeleted deleted) {
             bindings.remove(deleted.hostname());
+            releasedInOrder.remove(deleted.hostname());
         } else if (change instanceof DirectoryChange.GroupPut put) {
             putGroup(put.group());
         } else if (change instanceof DirectoryChange.Reloaded reloaded) {
@@ -689,6 +693,40 @@ final class Registry {
         } catch (RuntimeException e) {
             log.warn("could not forget a released hostname binding now; trying again at the next sweep", e);
         }
+    }
+
+    /**
+     * Asks the shared store to delete the released bindings whose hold has passed, the oldest first, at most
+     * {@link #BINDINGS_FORGOTTEN_PER_SWEEP}: outside this object's lock, as each is a round trip to the store. They
+     * leave memory when the feed brings the delete (this backbone's or another's, whichever came first); a store that
+     * fails leaves the rest for the next sweep.
+     */
+    private void forgetHeldOutShared(long now) {
+        List<HostnameBinding> due = new ArrayList<>();
+        synchronized (this) {
+            long hold = settings.hostnameHold().toMillis();
+            for (HostnameBinding oldest : releasedInOrder.values()) {
+                if (due.size() == BINDINGS_FORGOTTEN_PER_SWEEP || now - oldest.releasedAtMillis() < hold) {
+                    break;
+                }
+                due.add(oldest);
+            }
+        }
+        try {
+            for (HostnameBinding binding : due) {
+                shared.forgetBinding(binding);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not forget a released hostname binding now; trying again at the next sweep", e);
+        }
+    }
+
+    /** Puts the released bindings held in the order of their release: after a load or a reload. */
+    private void orderReleased() {
+        releasedInOrder.clear();
+        bindings.values().stream().filter(b -> b.releasedAtMillis() != 0)
+                .sorted(Comparator.comparingLong(HostnameBinding::releasedAtMillis))
+                .forEach(b -> releasedInOrder.put(b.hostname(), b));
     }
 
     /** Hostname bindings held apart from live records (released ones, within or past their hold): for tests. */
@@ -850,6 +888,7 @@ final class Registry {
         for (DirectoryChange put : puts) {
             events.addAll(apply(put));
         }
+        orderReleased();
         history.restartAt(reloaded.revision());
         return events;
     }

@@ -65,6 +65,15 @@ public interface SharedDirectoryStore extends DirectoryStore {
     long remove(SignedRecord record, HostnameBinding released);
 
     /**
+     * Deletes a released hostname binding whose hold has passed, if it is still the one stored (nobody claimed or
+     * released the name again since): every backbone of the realm may try, and the first one's delete reaches them all
+     * through the feed; the others' then change nothing.
+     *
+     * @return the store's revision of the change, or 0 if nothing changed
+     */
+    long forgetBinding(HostnameBinding released);
+
+    /**
      * Creates or updates a group definition if {@code existing} admits the definition stored now.
      *
      * @return the store's revision of the change

@@ -89,6 +89,11 @@ class SharedStoreWriteTests {
         }
 
         @Override
+        public long forgetBinding(HostnameBinding released) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void close() {
         }
     }
