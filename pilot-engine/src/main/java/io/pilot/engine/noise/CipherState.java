@@ -102,6 +102,22 @@ public final class CipherState {
         return plaintext;
     }
 
+    /** This state as it is now, for {@link #restore}: a read that fails is undone with it. */
+    Mark mark() {
+        return new Mark(cipher, key, nonce);
+    }
+
+    /** Puts back what {@link #mark} saw. Keys are replaced, never changed in place, so the marked ones are intact. */
+    void restore(Mark mark) {
+        cipher = mark.cipher;
+        key = mark.key;
+        nonce = mark.nonce;
+    }
+
+    /** A {@link CipherState} as it was. */
+    record Mark(PacketCipher cipher, byte[] key, long nonce) {
+    }
+
     private void requireNonceAvailable() throws NoiseException {
         if (nonce >= PacketCipher.DEFAULT_COUNTER_LIMIT) {
             throw new NoiseException("Noise nonce space exhausted; rekey required");

@@ -154,29 +154,7 @@ public final class HandshakeState {
         requireTurn(false);
         boolean ok = false;
         try {
-            if (message.length > MAX_MESSAGE_LENGTH) {
-                throw new NoiseException("handshake message of " + message.length + " bytes exceeds " + MAX_MESSAGE_LENGTH);
-            }
-            int offset = 0;
-            for (Token token : MESSAGES[messageIndex]) {
-                switch (token) {
-                    case E -> {
-                        remoteEphemeral = slice(message, offset, DH_LENGTH);
-                        offset += DH_LENGTH;
-                        symmetric.mixHash(remoteEphemeral);
-                    }
-                    case S -> {
-                        int length = DH_LENGTH + (symmetric.hasKey() ? TAG_LENGTH : 0);
-                        remoteStatic = symmetric.decryptAndHash(slice(message, offset, length));
-                        offset += length;
-                    }
-                    default -> mixDh(token);
-                }
-            }
-            byte[] hashBefore = symmetric.handshakeHash();
-            byte[] payload = symmetric.decryptAndHash(Arrays.copyOfRange(message, offset, message.length));
-            payloadHash = hashBefore;
-            advance();
+            byte[] payload = read(message);
             ok = true;
             return payload;
         } finally {
@@ -184,6 +162,68 @@ public final class HandshakeState {
                 fail();
             }
         }
+    }
+
+    /**
+     * {@link #readMessage}, except that a message refused for what it holds (authentication, length, a low-order key)
+     * leaves this handshake as it was before, not failed: the genuine message may still come. For a message whose
+     * turn an observer can aim forgeries at (the responder's third: its receiver index travels in clear in the
+     * RESPONSE), so that a forgery costs one refused read, not the handshake. A read out of turn, or of a failed or
+     * complete handshake, still fails it.
+     *
+     * @throws NoiseException as {@link #readMessage}
+     */
+    public byte[] readMessageOrStay(byte[] message) throws NoiseException {
+        Objects.requireNonNull(message, "message");
+        requireTurn(false);
+        SymmetricState.Mark before = symmetric.mark();
+        byte[] ephemeralBefore = remoteEphemeral;
+        byte[] staticBefore = remoteStatic;
+        byte[] payloadHashBefore = payloadHash;
+        boolean read = false;
+        try {
+            byte[] payload = read(message);
+            read = true;
+            return payload;
+        } catch (NoiseException | RuntimeException e) {
+            symmetric.restore(before);
+            remoteEphemeral = ephemeralBefore;
+            remoteStatic = staticBefore;
+            payloadHash = payloadHashBefore;
+            throw e;
+        } finally {
+            if (read) {
+                before.forget(); // the copy of a chaining key no longer needed
+            }
+        }
+    }
+
+    /** The tokens and payload of the next message; on success the turn moves on. */
+    private byte[] read(byte[] message) throws NoiseException {
+        if (message.length > MAX_MESSAGE_LENGTH) {
+            throw new NoiseException("handshake message of " + message.length + " bytes exceeds " + MAX_MESSAGE_LENGTH);
+        }
+        int offset = 0;
+        for (Token token : MESSAGES[messageIndex]) {
+            switch (token) {
+                case E -> {
+                    remoteEphemeral = slice(message, offset, DH_LENGTH);
+                    offset += DH_LENGTH;
+                    symmetric.mixHash(remoteEphemeral);
+                }
+                case S -> {
+                    int length = DH_LENGTH + (symmetric.hasKey() ? TAG_LENGTH : 0);
+                    remoteStatic = symmetric.decryptAndHash(slice(message, offset, length));
+                    offset += length;
+                }
+                default -> mixDh(token);
+            }
+        }
+        byte[] hashBefore = symmetric.handshakeHash();
+        byte[] payload = symmetric.decryptAndHash(Arrays.copyOfRange(message, offset, message.length));
+        payloadHash = hashBefore;
+        advance();
+        return payload;
     }
 
     /**

@@ -67,6 +67,31 @@ final class SymmetricState {
         return hash.clone();
     }
 
+    /**
+     * This state as it is now, for {@link #restore}: the chaining key copied (mixing a key zeroes it in place), the
+     * hash and the cipher's key as they are (both are replaced, never changed in place).
+     */
+    Mark mark() {
+        return new Mark(chainingKey.clone(), hash, cipherState.mark());
+    }
+
+    /** Puts back what {@link #mark} saw. */
+    void restore(Mark mark) {
+        if (chainingKey != mark.chainingKey) {
+            Arrays.fill(chainingKey, (byte) 0);
+        }
+        chainingKey = mark.chainingKey;
+        hash = mark.hash;
+        cipherState.restore(mark.cipher);
+    }
+
+    /** A {@link SymmetricState} as it was; {@link #forget} zeroes its copy of the chaining key once it is not needed. */
+    record Mark(byte[] chainingKey, byte[] hash, CipherState.Mark cipher) {
+        void forget() {
+            Arrays.fill(chainingKey, (byte) 0);
+        }
+    }
+
     /** Zeroes the chaining key; the state must not be used afterwards. */
     void destroy() {
         Arrays.fill(chainingKey, (byte) 0);

@@ -373,14 +373,16 @@ final class Handshakes {
             drops.count(DropReason.UNKNOWN_SESSION);
             return;
         }
-        responders.remove(responder);
         byte[] payload;
         try {
-            payload = responder.noise.readMessage(fin.noiseMessage());
+            // A FINAL that fails Noise leaves the half-open handshake as it was: the responder's index is in the
+            // RESPONSE in clear, so anyone who saw it could otherwise end the handshake with one forged datagram.
+            payload = responder.noise.readMessageOrStay(fin.noiseMessage());
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);
             return;
         }
+        responders.remove(responder);
         byte[] remoteStatic = responder.noise.remoteStaticPublicKey();
         HandshakePayload remotePayload;
         try {

@@ -109,6 +109,40 @@ class HandshakeStateTests {
     }
 
     @Test
+    void aThirdMessageRefusedByReadMessageOrStayLeavesTheResponderToReadTheGenuineOne() throws Exception {
+        int length = transcript()[2].length;
+        for (int pos = 0; pos < length; pos++) {
+            HandshakeState initiator = new HandshakeState(true, PROLOGUE, initiatorStatic);
+            HandshakeState responder = new HandshakeState(false, PROLOGUE, responderStatic);
+            responder.readMessage(initiator.writeMessage(bytes("one")));
+            initiator.readMessage(responder.writeMessage(bytes("two")));
+            byte[] genuine = initiator.writeMessage(bytes("three"));
+            byte[] forged = genuine.clone();
+            forged[pos] ^= 0x20;
+
+            // A flipped byte in the static key fails at its tag; one in the payload after the SE mix: both undone.
+            assertThatThrownBy(() -> responder.readMessageOrStay(forged)).as("byte %d", pos)
+                    .isInstanceOf(NoiseException.class);
+            assertThatThrownBy(() -> responder.readMessageOrStay(Arrays.copyOf(genuine, 40)))
+                    .isInstanceOf(NoiseException.class).hasMessageContaining("too short");
+            assertThat(responder.isComplete()).isFalse();
+
+            assertThat(responder.readMessageOrStay(genuine)).isEqualTo(bytes("three"));
+            assertThat(responder.remoteStaticPublicKey()).isEqualTo(initiatorStatic.publicKey());
+            assertThat(responder.handshakeHash()).isEqualTo(initiator.handshakeHash());
+            assertThat(responder.split().initiatorToResponder()).isEqualTo(initiator.split().initiatorToResponder());
+        }
+    }
+
+    @Test
+    void readMessageOrStayOutOfTurnStillFailsTheHandshake() throws Exception {
+        HandshakeState initiator = new HandshakeState(true, PROLOGUE, initiatorStatic);
+        assertThatThrownBy(() -> initiator.readMessageOrStay(new byte[96])).isInstanceOf(NoiseException.class)
+                .hasMessageContaining("out of turn");
+        assertFailedForGood(initiator);
+    }
+
+    @Test
     void truncatedAndOversizedMessagesAreRejected() throws Exception {
         assertThatThrownBy(() -> new HandshakeState(false, PROLOGUE, responderStatic).readMessage(new byte[31]))
                 .isInstanceOf(NoiseException.class).hasMessageContaining("too short");

@@ -16,7 +16,9 @@ import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,6 +168,35 @@ class HandshakesTests {
         assertThat(again.datagram().readableBytes())
                 .isEqualTo(WireFormat.DATA_HEADER_LENGTH + Handshakes.CONFIRMATION_LENGTH + WireFormat.TAG_LENGTH);
         again.release();
+    }
+
+    @Test
+    void forgedFinalsAtAPendingResponderAreRefusedAndTheGenuineOneStillCompletesTheHandshake() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
+        HandshakeFinal fin = (HandshakeFinal) alice.sent();
+
+        // Someone who saw the RESPONSE knows bob's index, and answers at it first, from anywhere.
+        byte[] flipped = fin.noiseMessage().clone();
+        flipped[flipped.length - 1] ^= 1;
+        byte[] random = new byte[fin.noiseMessage().length];
+        new SecureRandom().nextBytes(random);
+        InetSocketAddress elsewhere = new InetSocketAddress("10.0.0.9", 4000);
+        for (byte[] forged : List.of(flipped, random, new byte[0], Arrays.copyOf(fin.noiseMessage(), 40))) {
+            bob.handshakes.onFinal(new HandshakeFinal(fin.receiverIndex(), forged), Route.direct(elsewhere), 3);
+        }
+        assertThat(bob.drops.get(DropReason.HANDSHAKE_FAILED)).isEqualTo(4);
+        assertThat(bob.handshakes.pending()).as("the half-open handshake stays").isOne();
+        assertThat(bob.established).isEmpty();
+
+        bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), 4);
+        Peer aliceAtBob = bob.peers.get(alice.identity.publicKey().address(HandshakeSide.REALM));
+        assertThat(bob.established).containsExactly(aliceAtBob);
+        assertThat(aliceAtBob.endpoint()).isEqualTo(alice.endpoint);
+        confirm(bobAtAlice, 5);
+        assertThat(alice.established).containsExactly(bobAtAlice);
     }
 
     @Test
