@@ -264,11 +264,11 @@ final class Handshakes {
         byte[] payload;
         byte[] fin;
         try {
-            payload = initiation.noise.readMessage(response.noiseMessage());
+            // A RESPONSE that fails Noise (forged at the index the INIT showed in clear, or corrupted) leaves the
+            // initiation as it was, still waiting for the genuine one already on its way.
+            payload = initiation.noise.readMessageOrStay(response.noiseMessage());
         } catch (NoiseException e) {
-            // The Noise state is spent; start over so a forged response cannot end the handshake.
             drops.count(DropReason.HANDSHAKE_FAILED);
-            restartInitiation(peer, now);
             return;
         }
         IdentityProof remote;
@@ -546,14 +546,6 @@ final class Handshakes {
 
     private static boolean awaitingConfirmation(Peer peer) {
         return peer.current != null && !peer.current.confirmed || peer.next != null && !peer.next.confirmed;
-    }
-
-    /** Starts over with fresh Noise state, keeping the original start time so the connect timeout still holds. */
-    private void restartInitiation(Peer peer, long now) {
-        Initiation old = peer.initiation;
-        indexes.remove(old.localIndex);
-        peer.initiation = null;
-        initiate(peer, now, old.startedNanos);
     }
 
     /** Fails whoever waits for {@code peer}'s session with {@code cause}, dropping any initiation in flight. */

@@ -200,6 +200,33 @@ class HandshakesTests {
     }
 
     @Test
+    void forgedResponsesToAnInitiationAreRefusedAndTheGenuineOneStillAnswersIt() {
+        Peer bobAtAlice = alice.know(bob);
+        alice.handshakes.initiate(bobAtAlice, 0);
+        HandshakeInit init = (HandshakeInit) alice.sent();
+        Initiation waiting = bobAtAlice.initiation;
+        bob.handshakes.onInit(init, Route.direct(alice.endpoint), 1);
+        HandshakeResponse genuine = (HandshakeResponse) bob.sent();
+
+        // Someone who saw the INIT knows alice's index, and answers at it before bob does.
+        byte[] flipped = genuine.noiseMessage().clone();
+        flipped[flipped.length - 1] ^= 1;
+        for (byte[] forged : List.of(flipped, new byte[genuine.noiseMessage().length], new byte[3])) {
+            alice.handshakes.onResponse(new HandshakeResponse(genuine.senderIndex(), genuine.receiverIndex(), forged),
+                    Route.direct(bob.endpoint), 2);
+        }
+        assertThat(alice.drops.get(DropReason.HANDSHAKE_FAILED)).isEqualTo(3);
+        assertThat(bobAtAlice.initiation).as("the same initiation, still waiting").isSameAs(waiting);
+        assertThat((Object) alice.channel.readOutbound()).as("nothing sent again for a forgery").isNull();
+
+        alice.handshakes.onResponse(genuine, Route.direct(bob.endpoint), 3);
+        assertThat(bobAtAlice.initiation).isNull();
+        bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), 4);
+        confirm(bobAtAlice, 5);
+        assertThat(alice.established).containsExactly(bobAtAlice);
+    }
+
+    @Test
     void aKeyOtherThanThePinnedOneAbandonsTheHandshake() {
         HandshakeSide mallory = new HandshakeSide(bob.endpoint, SessionSettings.DEFAULTS);
         Peer bobAtAlice = alice.know(bob);
