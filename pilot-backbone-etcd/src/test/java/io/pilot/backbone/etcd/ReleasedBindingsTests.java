@@ -9,8 +9,11 @@ import io.pilot.engine.backbone.BackboneSettings;
 import io.pilot.engine.backbone.HostnameBinding;
 import io.pilot.engine.backbone.StoredValues;
 import io.pilot.engine.directory.DirectoryClient;
+import io.pilot.engine.identity.Identity;
+import io.pilot.engine.identity.NodeKey;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +97,24 @@ class ReleasedBindingsTests {
         DirectoryClient newcomer = realm.agent(two, "pod-gone", b -> b);
         assertThat(stored("pod-gone").key()).isEqualTo(newcomer.node().publicKey());
         await().atMost(10, TimeUnit.SECONDS).until(() -> one.registrations() == 2 && two.registrations() == 2);
+    }
+
+    @Test
+    void aBindingIsDeletedOnlyWhileItIsTheOneStored() throws Exception {
+        NodeKey key = Identity.generate(new SecureRandom()).publicKey();
+        HostnameBinding released = new HostnameBinding("pod-x", key, 1_000);
+        etcdClient.getKVClient().put(keys.hostname("pod-x"), ByteSequence.from(StoredValues.binding(released)))
+                .get(10, TimeUnit.SECONDS);
+        try (EtcdDirectoryStore store = EtcdDirectoryStore.open("etcd://" + etcd.endpoint(), 0, Duration.ofSeconds(10))) {
+            assertThat(store.forgetBinding(new HostnameBinding("pod-x", key, 999))).as("released at another time").isZero();
+            assertThat(store.forgetBinding(new HostnameBinding("pod-x", key, 0))).as("a claim").isZero();
+            assertThat(store.forgetBinding(new HostnameBinding("pod-y", key, 1_000))).as("no such binding").isZero();
+            assertThat(stored("pod-x")).isEqualTo(released);
+
+            assertThat(store.forgetBinding(released)).isPositive();
+            assertThat(stored("pod-x")).isNull();
+            assertThat(store.forgetBinding(released)).as("gone already").isZero();
+        }
     }
 
     /** The binding etcd holds for {@code hostname}, or null. */

@@ -71,8 +71,11 @@ public final class BackboneDirectory implements MessageHandler {
      * stopped granting credit ({@link BackboneSettings#pagedReplyStall}).
      */
     public void expireLeases() {
-        service.publish(registry.expire());
-        service.endStalledReplies();
+        try {
+            service.publish(registry.expire());
+        } finally {
+            service.endStalledReplies(); // also while the store fails, which the expiry throws then
+        }
     }
 
     /** Live registrations. */

@@ -4,7 +4,7 @@ import io.pilot.engine.address.PilotAddress;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +36,7 @@ final class PagedReplies {
 
     private final long stallNanos;
     private final Map<PilotAddress, Integer> byNode = new HashMap<>();
-    private final Set<Reader> readers = new LinkedHashSet<>();
+    private final Set<Reader> readers = new HashSet<>();
     private int total;
 
     PagedReplies(Duration stall) {

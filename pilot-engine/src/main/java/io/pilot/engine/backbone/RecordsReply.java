@@ -126,10 +126,11 @@ final class RecordsReply<T> {
     }
 
     /**
-     * One caller's walk through the pages. The serving side calls {@code request} and {@code cancel} one at a time
-     * (never on its event loop), and pages are made only on demand: what waits for the caller to grant credit is the
-     * snapshot, not pages. The backbone's sweep may end it from its own thread ({@link #endIfStalledSince}); every
-     * signal to the subscriber is made under this object's lock, so they never overlap.
+     * One caller's walk through the pages. The serving side calls {@code request} (never on its event loop), and pages
+     * are made only on demand: what waits for the caller to grant credit is the snapshot, not pages. A cancel may come
+     * from the serving side or from the exchange's cancellation, and the backbone's sweep may end it from its own thread
+     * ({@link #endIfStalledSince}): the reply ends once, whoever comes first, and every signal to the subscriber is
+     * made under this object's lock, so they never overlap.
      */
     final class Paged implements Flow.Publisher<Message>, Flow.Subscription, PagedReplies.Reader {
 
@@ -215,16 +216,15 @@ final class RecordsReply<T> {
             finish(false);
         }
 
+        /** Under this object's lock, so that credit granted meanwhile ({@link #request}) is seen, not overtaken. */
         @Override
-        public boolean endIfStalledSince(long cutoffNanos) {
+        public synchronized boolean endIfStalledSince(long cutoffNanos) {
             if (creditedNanos - cutoffNanos >= 0 || !finish(false)) {
                 return false;
             }
-            synchronized (this) {
-                stalled = true;
-                if (subscriber != null) {
-                    subscriber.onError(stall());
-                }
+            stalled = true;
+            if (subscriber != null) {
+                subscriber.onError(stall());
             }
             return true;
         }
@@ -238,10 +238,10 @@ final class RecordsReply<T> {
             if (!over.compareAndSet(false, true)) {
                 return false;
             }
-            onEnd.accept(this);
             if (!readAll) {
-                withdraw.run();
+                withdraw.run(); // before the place is given back: whoever sees it free sees the watch gone too
             }
+            onEnd.accept(this);
             return true;
         }
     }

@@ -19,7 +19,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +165,10 @@ final class Registry {
      */
     private final Map<String, HostnameBinding> releasedInOrder = new LinkedHashMap<>();
 
-    /** Released bindings forgotten at most per sweep: each is a store write under this object's lock. */
+    /**
+     * Released bindings forgotten at most per sweep: each is a store write (under this object's lock with a store of
+     * this backbone's own; a round trip to a shared store, outside it).
+     */
     static final int BINDINGS_FORGOTTEN_PER_SWEEP = 100;
     private final Map<String, GroupDefinition> groups = new HashMap<>();
     private final Map<Integer, Subscription> subscriptions = new HashMap<>();
@@ -678,21 +680,28 @@ final class Registry {
      * sweep around it goes on.
      */
     private void forgetHeldOut(long now) {
-        long hold = settings.hostnameHold().toMillis();
-        Iterator<HostnameBinding> oldestFirst = releasedInOrder.values().iterator();
         try {
-            for (int i = 0; i < BINDINGS_FORGOTTEN_PER_SWEEP && oldestFirst.hasNext(); i++) {
-                HostnameBinding oldest = oldestFirst.next();
-                if (now - oldest.releasedAtMillis() < hold) {
-                    return;
-                }
+            for (HostnameBinding oldest : heldOut(now)) {
                 store.deleteBinding(oldest.hostname());
-                oldestFirst.remove();
+                releasedInOrder.remove(oldest.hostname());
                 bindings.remove(oldest.hostname());
             }
         } catch (RuntimeException e) {
             log.warn("could not forget a released hostname binding now; trying again at the next sweep", e);
         }
+    }
+
+    /** The released bindings whose hold has passed at {@code now}, oldest first, at most {@link #BINDINGS_FORGOTTEN_PER_SWEEP}. */
+    private synchronized List<HostnameBinding> heldOut(long now) {
+        long hold = settings.hostnameHold().toMillis();
+        List<HostnameBinding> due = new ArrayList<>();
+        for (HostnameBinding oldest : releasedInOrder.values()) {
+            if (due.size() == BINDINGS_FORGOTTEN_PER_SWEEP || now - oldest.releasedAtMillis() < hold) {
+                break;
+            }
+            due.add(oldest);
+        }
+        return due;
     }
 
     /**
@@ -702,18 +711,8 @@ final class Registry {
      * fails leaves the rest for the next sweep.
      */
     private void forgetHeldOutShared(long now) {
-        List<HostnameBinding> due = new ArrayList<>();
-        synchronized (this) {
-            long hold = settings.hostnameHold().toMillis();
-            for (HostnameBinding oldest : releasedInOrder.values()) {
-                if (due.size() == BINDINGS_FORGOTTEN_PER_SWEEP || now - oldest.releasedAtMillis() < hold) {
-                    break;
-                }
-                due.add(oldest);
-            }
-        }
         try {
-            for (HostnameBinding binding : due) {
+            for (HostnameBinding binding : heldOut(now)) {
                 shared.forgetBinding(binding);
             }
         } catch (RuntimeException e) {

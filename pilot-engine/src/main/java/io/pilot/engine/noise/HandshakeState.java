@@ -168,8 +168,8 @@ public final class HandshakeState {
      * {@link #readMessage}, except that a message refused for what it holds (authentication, length, a low-order key)
      * leaves this handshake as it was before, not failed: the genuine message may still come. For a message whose
      * turn an observer can aim forgeries at (the responder's third: its receiver index travels in clear in the
-     * RESPONSE), so that a forgery costs one refused read, not the handshake. A read out of turn, or of a failed or
-     * complete handshake, still fails it.
+     * RESPONSE; the initiator's second, for forgeries that fail Noise), so that a forgery costs one refused read, not
+     * the handshake. A read out of turn, or of a failed or complete handshake, still fails it.
      *
      * @throws NoiseException as {@link #readMessage}
      */
@@ -180,20 +180,21 @@ public final class HandshakeState {
         byte[] ephemeralBefore = remoteEphemeral;
         byte[] staticBefore = remoteStatic;
         byte[] payloadHashBefore = payloadHash;
+        int indexBefore = messageIndex;
         boolean read = false;
         try {
             byte[] payload = read(message);
             read = true;
             return payload;
-        } catch (NoiseException | RuntimeException e) {
-            symmetric.restore(before);
-            remoteEphemeral = ephemeralBefore;
-            remoteStatic = staticBefore;
-            payloadHash = payloadHashBefore;
-            throw e;
         } finally {
             if (read) {
                 before.forget(); // the copy of a chaining key no longer needed
+            } else { // whatever stopped the read
+                symmetric.restore(before);
+                remoteEphemeral = ephemeralBefore;
+                remoteStatic = staticBefore;
+                payloadHash = payloadHashBefore;
+                messageIndex = indexBefore;
             }
         }
     }

@@ -264,8 +264,9 @@ final class Handshakes {
         byte[] payload;
         byte[] fin;
         try {
-            // A RESPONSE that fails Noise (forged at the index the INIT showed in clear, or corrupted) leaves the
-            // initiation as it was, still waiting for the genuine one already on its way.
+            // A RESPONSE that fails Noise (a blind forgery at the index the INIT showed in clear, or a corrupted
+            // datagram) leaves the initiation as it was, still waiting for the genuine one already on its way. One
+            // that passes Noise under another static key is the proof check's to refuse, below.
             payload = initiation.noise.readMessageOrStay(response.noiseMessage());
         } catch (NoiseException e) {
             drops.count(DropReason.HANDSHAKE_FAILED);

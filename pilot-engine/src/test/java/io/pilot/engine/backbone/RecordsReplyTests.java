@@ -111,6 +111,26 @@ class RecordsReplyTests {
     }
 
     @Test
+    void creditGrantedAfterTheCutoffKeepsTheReplyGoing() {
+        AtomicInteger ended = new AtomicInteger();
+        Reader reader = new Reader(0);
+        RecordsReply<byte[]>.Paged pages = new RecordsReply<>(HEAD, List.of(new byte[100], new byte[100], new byte[100]),
+                RAW, () -> { }).pages(120, r -> ended.incrementAndGet());
+        pages.subscribe(reader);
+        long cutoff = System.nanoTime();
+        while (System.nanoTime() == cutoff) {
+            Thread.onSpinWait(); // credit strictly after the cutoff
+        }
+        reader.subscription.request(1);
+
+        assertThat(pages.endIfStalledSince(cutoff)).isFalse();
+        assertThat(ended).hasValue(0);
+        reader.subscription.request(5);
+        assertThat(reader.completed).isTrue();
+        assertThat(reader.failure).isNull();
+    }
+
+    @Test
     void aReplyEndedBeforeItsSubscriberCameFailsItAndOnlyOneSubscriberIsServed() {
         RecordsReply<byte[]>.Paged pages = new RecordsReply<>(HEAD, List.of(new byte[100], new byte[100]), RAW, () -> { })
                 .pages(120, r -> { });
