@@ -73,10 +73,7 @@ class HandshakesTests {
     @Test
     void aConfirmationNamingANumberOutsideTheRuleConfirmsNothing() {
         Peer bobAtAlice = alice.know(bob);
-        alice.handshakes.initiate(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
-        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
-        bob.handshakes.onFinal((HandshakeFinal) alice.sent(), Route.direct(alice.endpoint), 3);
+        bob.handshakes.onFinal(upToFinal(bobAtAlice), Route.direct(alice.endpoint), 3);
         ((DataPacket) bob.sent()).release(); // bob's genuine confirmation, lost
         Keypair atAlice = bobAtAlice.current;
 
@@ -106,6 +103,14 @@ class HandshakesTests {
 
         assertThat(bobAtAlice.initiation).as("a new handshake, for a new connection").isNotNull();
         assertThat(bobAtAlice.initiation.startedNanos).as("timed from the first attempt").isEqualTo(100);
+    }
+
+    /** Alice initiates at 0, bob answers at 1, she takes his RESPONSE at 2: the FINAL she then sends, not yet delivered. */
+    private HandshakeFinal upToFinal(Peer bobAtAlice) {
+        alice.handshakes.initiate(bobAtAlice, 0);
+        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
+        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
+        return (HandshakeFinal) alice.sent();
     }
 
     /** A whole first handshake from alice to {@code bobAtAlice}, started at {@code now}. */
@@ -147,10 +152,7 @@ class HandshakesTests {
     @Test
     void onlyTheVeryFinalThatMadeTheKeysIsConfirmedAgainAndNotTooOften() {
         Peer bobAtAlice = alice.know(bob);
-        alice.handshakes.initiate(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
-        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
-        HandshakeFinal fin = (HandshakeFinal) alice.sent();
+        HandshakeFinal fin = upToFinal(bobAtAlice);
         bob.handshakes.onFinal(fin, Route.direct(alice.endpoint), 3);
         ((DataPacket) bob.sent()).release(); // the confirmation
         long later = 3 + SessionSettings.DEFAULTS.handshakeRetransmit().toNanos();
@@ -173,10 +175,7 @@ class HandshakesTests {
     @Test
     void forgedFinalsAtAPendingResponderAreRefusedAndTheGenuineOneStillCompletesTheHandshake() {
         Peer bobAtAlice = alice.know(bob);
-        alice.handshakes.initiate(bobAtAlice, 0);
-        bob.handshakes.onInit((HandshakeInit) alice.sent(), Route.direct(alice.endpoint), 1);
-        alice.handshakes.onResponse((HandshakeResponse) bob.sent(), Route.direct(bob.endpoint), 2);
-        HandshakeFinal fin = (HandshakeFinal) alice.sent();
+        HandshakeFinal fin = upToFinal(bobAtAlice);
 
         // Someone who saw the RESPONSE knows bob's index, and answers at it first, from anywhere.
         byte[] flipped = fin.noiseMessage().clone();
