@@ -183,13 +183,12 @@ final class DirectoryService implements MessageHandler {
         if (reply.fitsOnePage(pageBytes)) {
             return oneItem(reply.toBytes());
         }
-        if (!paged.tryEnter(in.from())) {
+        RecordsReply<?>.Paged pages = reply.pages(pageBytes, reader -> paged.leave(in.from(), reader));
+        if (!paged.tryEnter(in.from(), pages)) {
             reply.withdraw(); // a watch made for this reply would send events no one knows the subscription of
             return oneItem(refuse(new DirectoryException(DirectoryError.TOO_MANY, "more than " + PagedReplies.PER_NODE
                     + " paged replies at once to " + in.from() + ", or " + PagedReplies.IN_ALL + " to all nodes")));
         }
-        RecordsReply<?>.Paged pages = reply.pages(pageBytes, reader -> paged.leave(in.from(), reader));
-        paged.follow(pages);
         // Also when the exchange stops without a cancel the producer could be handed (the connection closed): the
         // cancellation fires on every path that ends the stream early.
         in.cancellation().onCancel(pages::cancel);

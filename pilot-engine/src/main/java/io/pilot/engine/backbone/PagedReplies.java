@@ -43,20 +43,19 @@ final class PagedReplies {
         this.stallNanos = stall.toNanos();
     }
 
-    /** Takes a place for a reply to {@code node}; false, changing nothing, when it or everyone holds the most. */
-    synchronized boolean tryEnter(PilotAddress node) {
+    /**
+     * Takes a place for {@code reader}, a reply to {@code node}, which the sweep then watches until it
+     * {@link #leave}s; false, changing nothing, when the node or everyone holds the most.
+     */
+    synchronized boolean tryEnter(PilotAddress node, Reader reader) {
         int held = byNode.getOrDefault(node, 0);
         if (held >= PER_NODE || total >= IN_ALL) {
             return false;
         }
         byNode.put(node, held + 1);
         total++;
-        return true;
-    }
-
-    /** The reply that took a place with {@link #tryEnter}, for the sweep to watch until it {@link #leave}s. */
-    synchronized void follow(Reader reader) {
         readers.add(reader);
+        return true;
     }
 
     /** Gives back a place {@link #tryEnter} took, once its reply ended or its caller went. */
